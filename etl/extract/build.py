@@ -1,0 +1,30 @@
+"""Assemble a RawDocument from extracted cells: normalisation and provenance in one place."""
+
+from __future__ import annotations
+
+from etl.document import Block, Location, RawDocument
+from etl.normalize import looks_traditional, normalize_text
+
+
+def build_document(path: str, sha256: str, fmt: str,
+                   rows: list[tuple[list[str], Location, bool]], meta: dict | None = None) -> RawDocument:
+    """`rows` holds (raw cell texts, location, is_table_row) in reading order."""
+    sample = "\n".join(" ".join(cells) for cells, _, _ in rows[:400])
+    traditional = looks_traditional(sample)
+    blocks: list[Block] = []
+    parts: list[str] = []
+    offset = 0
+    for raw_cells, loc, is_row in rows:
+        raw = tuple(c if c is not None else "" for c in raw_cells)
+        cells = tuple(normalize_text(c, traditional).strip() for c in raw)
+        if not is_row and not any(cells):
+            continue
+        loc = Location(loc.page, loc.table, loc.row, loc.line, offset)
+        block = Block(cells, raw, loc, is_row)
+        blocks.append(block)
+        line = " | ".join(cells) if is_row else block.text
+        parts.append(line)
+        offset += len(line) + 1
+    meta = dict(meta or {})
+    meta["traditional"] = traditional
+    return RawDocument(path, sha256, fmt, "\n".join(parts), tuple(blocks), meta)

@@ -1,0 +1,55 @@
+"""Plain text and Markdown: pipe tables become table rows, every other line a prose block."""
+
+from __future__ import annotations
+
+import re
+
+from etl.document import Location, RawDocument
+from etl.extract.build import build_document
+from etl.extract.encoding import decode_bytes
+from etl.errors import ReportError
+
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
+    text, encoding = decode_bytes(path, data)
+    if _looks_binary(text):
+        raise ReportError(path, "is not text (binary content)", "check that the file is a report", "binary")
+    rows: list[tuple[list[str], Location, bool]] = []
+    table = -1
+    row_in_table = 0
+    in_table = False
+    for n, line in enumerate(text.splitlines()):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            if _SEPARATOR.match(stripped):
+                continue
+            if not in_table:
+                table += 1
+                row_in_table = 0
+                in_table = True
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            rows.append((cells, Location(table=table, row=row_in_table, line=n), True))
+            row_in_table += 1
+            continue
+        in_table = False
+        if "|" in stripped:
+            # cell-per-line dumps ("3528 |", "|||") and "key | value" header lines
+            cells = [c.strip() for c in stripped.split("|")]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if cells:
+                rows.append((cells, Location(line=n), False))
+            continue
+        rows.append(([stripped], Location(line=n), False))
+    fmt = "markdown" if path.lower().endswith((".md", ".markdown")) else "text"
+    return build_document(path, sha256, fmt, rows, {"encoding": encoding})
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4000]
+    if not sample:
+        return False
+    ctrl = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return ctrl / len(sample) > 0.02 or "\ufffd" * 4 in sample

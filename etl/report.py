@@ -1,0 +1,73 @@
+"""What parsing a document yields: identity, values with provenance, findings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from etl.normalize import as_number
+
+
+@dataclass(frozen=True)
+class Value:
+    key: str
+    value: float
+    raw: str  # the cell or sentence as printed
+    loc: dict  # Location.as_dict() plus e.g. {"col": 3}
+    blank: bool = False  # printed as blank, "/", "—" or "无" and read as 0
+    source: str = "table"  # "table" | "prose"
+
+    def as_dict(self) -> dict:
+        d = {"value": as_number(self.value), "raw": self.raw, "source": self.source, **self.loc}
+        if self.blank:
+            d["blank"] = True
+        return d
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # e.g. "t3.row_total", "t3.processed_sum", "agency.fuzzy_match"
+    cells: tuple[str, ...]
+    expected: float | None
+    actual: float | None
+    message: str
+    severity: str = "warning"  # "info" | "warning" | "error"
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["cells"] = list(self.cells)
+        for k in ("expected", "actual"):
+            if d[k] is not None:
+                d[k] = as_number(d[k])
+        return d
+
+
+@dataclass
+class ParsedReport:
+    path: str
+    sha256: str
+    format: str
+    template: str  # std2021 | std2019 | legacy | not_a_report
+    agency: str | None = None  # the name as the document prints it (normalised)
+    year: int | None = None
+    published: str | None = None  # ISO date the report was made public
+    values: dict[str, Value] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # signed date, title, encoding, kind hints, ...
+
+    def add(self, v: Value) -> None:
+        self.values[v.key] = v
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.path,
+            "sha256": self.sha256,
+            "format": self.format,
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "published": self.published,
+            "values": {k: as_number(v.value) for k, v in sorted(self.values.items())},
+            "findings": [f.as_dict() for f in self.findings],
+            "provenance": {k: v.as_dict() for k, v in sorted(self.values.items())},
+            "meta": self.meta,
+        }

@@ -1,0 +1,114 @@
+"""The database schema, declared once. Only etl/load.py writes; everything else reads.
+
+Invariants:
+- a report is (agency_id, year, version); exactly one version per (agency_id, year) has
+  is_current = true, earlier versions are kept for audit;
+- a source file is identified by sha256; loading the same bytes with the same parser
+  version again is a no-op (load_sources remembers every (sha256, parser_version) seen);
+- report_values is long form: one row per (report, canonical key); keys come from
+  etl.fields.FIELDS and nowhere else.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+DDL: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS meta (
+        name TEXT PRIMARY KEY,
+        value TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS agencies (
+        agency_id TEXT PRIMARY KEY,          -- registry code, or 'U-…' for an unconfirmed name
+        name TEXT NOT NULL,                  -- standard name
+        aliases TEXT,                        -- '|'-separated
+        level TEXT,                          -- 省 | 市 | 县
+        kind TEXT,                           -- government | department
+        parent_region TEXT,
+        peer_group TEXT,
+        confirmed BOOLEAN NOT NULL DEFAULT TRUE  -- false: seen only in a report, not in the registry
+    )""",
+    "CREATE SEQUENCE IF NOT EXISTS report_id_seq START 1",
+    """CREATE TABLE IF NOT EXISTS reports (
+        report_id BIGINT PRIMARY KEY DEFAULT nextval('report_id_seq'),
+        agency_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        is_current BOOLEAN NOT NULL,
+        template TEXT NOT NULL,
+        agency_printed TEXT,                 -- the name as the document prints it
+        published DATE,
+        signed DATE,
+        deadline DATE,
+        days_late INTEGER,                   -- negative: early; NULL: publication date unknown
+        source_path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        format TEXT NOT NULL,
+        parser_version TEXT NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        text_fingerprint TEXT,               -- for spotting a report copied from last year
+        UNIQUE (agency_id, year, version)
+    )""",
+    """CREATE TABLE IF NOT EXISTS report_values (
+        report_id BIGINT NOT NULL,
+        key TEXT NOT NULL,
+        value DOUBLE NOT NULL,
+        raw TEXT,
+        blank BOOLEAN NOT NULL DEFAULT FALSE,
+        source TEXT NOT NULL,                -- 'table' | 'prose'
+        location TEXT,                       -- JSON: page/table/row/col/line/offset
+        PRIMARY KEY (report_id, key)
+    )""",
+    """CREATE TABLE IF NOT EXISTS findings (
+        report_id BIGINT,                    -- NULL for cross-report findings without a report
+        rule TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        cells TEXT,                          -- JSON list of keys
+        expected DOUBLE,
+        actual DOUBLE,
+        message TEXT NOT NULL
+    )""",
+    "CREATE SEQUENCE IF NOT EXISTS run_id_seq START 1",
+    """CREATE TABLE IF NOT EXISTS load_runs (
+        run_id BIGINT PRIMARY KEY DEFAULT nextval('run_id_seq'),
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        parser_version TEXT NOT NULL,
+        loaded INTEGER, unchanged INTEGER, failed INTEGER, skipped INTEGER
+    )""",
+    """CREATE TABLE IF NOT EXISTS load_sources (
+        sha256 TEXT NOT NULL,
+        parser_version TEXT NOT NULL,
+        path TEXT NOT NULL,
+        report_id BIGINT,                    -- NULL when the file yielded no report
+        outcome TEXT NOT NULL,               -- loaded | not_a_report | duplicate
+        PRIMARY KEY (sha256, parser_version)
+    )""",
+    """CREATE TABLE IF NOT EXISTS load_errors (
+        run_id BIGINT,
+        path TEXT NOT NULL,
+        sha256 TEXT,
+        code TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        hint TEXT,
+        at TIMESTAMP NOT NULL
+    )""",
+    # The current version of each report, with its agency: what scores and pages read.
+    """CREATE OR REPLACE VIEW current_reports AS
+        SELECT r.*, a.name AS agency_name, a.level, a.kind, a.parent_region, a.peer_group, a.confirmed
+        FROM reports r JOIN agencies a USING (agency_id)
+        WHERE r.is_current""",
+    """CREATE OR REPLACE VIEW current_values AS
+        SELECT r.report_id, r.agency_id, r.year, r.template, v.key, v.value, v.raw, v.blank,
+               v.source, v.location
+        FROM reports r JOIN report_values v USING (report_id)
+        WHERE r.is_current""",
+)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in DDL:
+        con.execute(statement)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
