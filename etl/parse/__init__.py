@@ -1,0 +1,33 @@
+"""parse_file(path) -> ParsedReport: extract, detect, parse the tables or prose, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.document import RawDocument
+from etl.extract import extract_document
+from etl.report import ParsedReport
+
+
+def parse_file(path: str | Path, data: bytes | None = None) -> ParsedReport:
+    """Parse one file; raises etl.errors.ReportError for a file that cannot be used."""
+    return parse_document(extract_document(path, data))
+
+
+def parse_document(doc: RawDocument) -> ParsedReport:
+    from etl.detect import detect_report
+    from etl.validate import validate_report
+
+    report = detect_report(doc)
+    if report.template in ("std2021", "std2019"):
+        from etl.parse.std import parse_std
+        parse_std(doc, report)
+    elif report.template == "legacy":
+        try:
+            from etl.parse.legacy import parse_legacy
+        except ModuleNotFoundError:
+            parse_legacy = None
+        if parse_legacy is not None:
+            parse_legacy(doc, report)
+    report.findings.extend(validate_report(report))
+    return report
