@@ -1,0 +1,1 @@
+"""Streamlit dashboard over the read-only gongkai database (entrypoint: dashboard/app.py)."""

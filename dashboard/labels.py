@@ -1,0 +1,176 @@
+"""Chinese labels for columns, metrics and rules, and the fixed identifier dicts.
+
+Anything a user can pick that ends up as an SQL identifier (a sort column, a figure) is
+looked up here by key; an unknown key raises KeyError instead of reaching SQL.
+"""
+
+from __future__ import annotations
+
+from etl.fields import FIELDS
+
+# Column names the query layer returns -> Chinese headers shown on pages and in exports.
+COLUMNS: dict[str, str] = {
+    "agency_id": "单位编码",
+    "agency_name": "单位",
+    "name": "单位",
+    "level": "层级",
+    "kind": "类型",
+    "parent_region": "所属地区",
+    "peer_group": "对标组",
+    "year": "年度",
+    "template": "模板",
+    "published": "发布日期",
+    "deadline": "法定期限",
+    "days_late": "逾期天数",
+    "source_path": "源文件",
+    "report_id": "报告编号",
+    "score": "得分",
+    "rank": "排名",
+    "prev_rank": "上年排名",
+    "rank_change": "名次变化",
+    "flag": "预警",
+    "flags": "预警说明",
+    "requests": "新收申请",
+    "carried_in": "上年结转",
+    "processed": "办结",
+    "carried_out": "结转下年",
+    "granted": "予以公开",
+    "partial": "部分公开",
+    "denied": "不予公开",
+    "unable": "无法提供",
+    "rejected": "不予处理",
+    "other_outcome": "其他处理",
+    "on_time": "按时办结",
+    "completion_rate": "办结率",
+    "on_time_rate": "按时办结率",
+    "grant_rate": "公开率",
+    "review_total": "行政复议",
+    "review_upheld": "复议维持",
+    "review_corrected": "复议纠正",
+    "review_other": "复议其他",
+    "review_pending": "复议未审结",
+    "review_correction_rate": "复议纠错率",
+    "suit_total": "行政诉讼",
+    "suit_upheld": "诉讼维持",
+    "suit_corrected": "诉讼纠正",
+    "suit_other": "诉讼其他",
+    "suit_pending": "诉讼未审结",
+    "suit_correction_rate": "诉讼纠错率",
+    "corrected_total": "被纠错合计",
+    "findings": "发现问题",
+    "errors": "错误",
+    "warnings": "警告",
+    "rule": "规则",
+    "rule_label": "规则说明",
+    "severity": "级别",
+    "cells": "涉及单元格",
+    "expected": "应为",
+    "actual": "实为",
+    "difference": "差额",
+    "message": "说明",
+    "key": "字段",
+    "label": "字段名称",
+    "value": "数值",
+    "raw": "原文",
+    "blank": "空白计零",
+    "source": "来源",
+    "location": "位置",
+    "path": "文件",
+    "code": "错误代码",
+    "problem": "问题",
+    "hint": "处理建议",
+    "at": "时间",
+    "reason": "原因",
+    "previous_report_id": "上年报告编号",
+    "metric": "指标",
+    "indicator": "指标",
+    "points": "扣分/得分",
+    "weight": "权重",
+    "median": "对标组中位数",
+    "agency_value": "本单位",
+    "reports": "报告数",
+    "agencies": "单位数",
+    "missing": "未发布",
+    "late": "逾期",
+}
+
+# Metric definitions shown with help= next to each figure.
+METRIC_HELP: dict[str, str] = {
+    "score": "按所选考核方案计算的总分：各指标得分乘以权重之和，扣分项按方案规则扣减。",
+    "rank_change": "与上一年度同一方案、同一对标组下的名次相比，正数表示名次上升。",
+    "completion_rate": "办结率 = 表三“(七)总计”÷(本年新收 + 上年结转)；旧版统计表为 申请办结数 ÷ 收到申请数。",
+    "on_time_rate": "按时办结率 = 按时办结数 ÷ 申请办结数（旧版统计表）；新版模板为 1 − 结转下年度继续办理 ÷ (本年新收 + 上年结转)。",
+    "grant_rate": "公开率 = (予以公开 + 部分公开) ÷ 办结总数。",
+    "review_correction_rate": "复议纠错率 = 复议结果纠正 ÷ (复议总计 − 尚未审结)。",
+    "suit_correction_rate": "诉讼纠错率 = 诉讼结果纠正 ÷ (诉讼总计 − 尚未审结)，含直接起诉与复议后起诉。",
+    "days_late": "发布日期晚于法定期限的天数：部门为次年1月31日，县级以上政府为次年3月31日（2019年前均为3月31日）。",
+    "flag": "红色：逾期发布、复议/诉讼被纠正或数据存在错误级问题；黄色：存在警告级问题或办结率低于对标组中位数。",
+    "missing": "登记在册但该年度没有已加载年报的单位。",
+    "copied": "与上年报告文本指纹相同，疑似照搬上年内容。",
+}
+
+FLAG_LABELS = {"red": "🔴 红", "amber": "🟠 黄", "": "🟢 正常"}
+
+SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+
+TEMPLATE_LABELS = {"std2021": "2021版", "std2019": "2019版", "legacy": "旧版统计表"}
+
+SOURCE_LABELS = {"table": "表格", "prose": "正文"}
+
+# Rule ids -> Chinese explanation; unknown rules show their id.
+RULE_LABELS: dict[str, str] = {
+    "t3.row_total": "表三：分项之和不等于总计列",
+    "t3.processed_sum": "表三：各处理结果之和不等于(七)总计",
+    "t3.balance": "表三：新收+结转 ≠ 办结+结转下年",
+    "t4.group_total": "表四：维持+纠正+其他+未审结 ≠ 总计",
+    "t3.carry_over": "跨年：本年“上年结转”与上年“结转下年”不一致",
+    "legacy.completed_sum": "统计表：按时+延期 ≠ 办结",
+    "legacy.requests_sum": "统计表：各渠道之和 ≠ 收到申请数",
+    "legacy.review_sum": "统计表：复议分项之和 ≠ 复议数量",
+    "legacy.suit_sum": "统计表：诉讼分项之和 ≠ 诉讼数量",
+    "agency.fuzzy_match": "单位名称为模糊匹配",
+    "agency.unknown": "单位不在名录中",
+    "report.late": "年报逾期发布",
+    "report.copied": "年报疑似照搬上年",
+    "report.missing": "年报未发布",
+}
+
+# Figures a user may pick for trend/peer comparison -> column name in the figures CTE.
+FIGURES: dict[str, str] = {
+    k: k
+    for k in (
+        "requests", "processed", "granted", "partial", "denied", "unable", "rejected",
+        "completion_rate", "on_time_rate", "grant_rate", "review_total", "review_corrected",
+        "suit_total", "suit_corrected", "review_correction_rate", "suit_correction_rate",
+        "days_late",
+    )
+}
+
+# Sort orders for the 复议诉讼 "most corrected" table (identifier from a fixed dict).
+SORTS: dict[str, str] = {
+    "corrected_total": "corrected_total DESC, review_total + suit_total DESC",
+    "review_corrected": "review_corrected DESC, review_total DESC",
+    "suit_corrected": "suit_corrected DESC, suit_total DESC",
+    "pending": "review_pending + suit_pending DESC",
+}
+
+
+def col(name: str) -> str:
+    """Chinese header for a result column (the name itself if not declared)."""
+    return COLUMNS.get(name, name)
+
+
+def key_label(key: str) -> str:
+    """Chinese label for a canonical key, e.g. 't3.new.total' -> '一、本年新收…·总计'."""
+    f = FIELDS.get(key)
+    return f.label if f else key
+
+
+def rule_label(rule: str) -> str:
+    return RULE_LABELS.get(rule, rule)
+
+
+def rename(df, extra: dict[str, str] | None = None):
+    """Polars frame with Chinese headers for display/export."""
+    mapping = {c: (extra or {}).get(c, col(c)) for c in df.columns}
+    return df.rename(mapping)

@@ -1,0 +1,479 @@
+"""The dashboard's pure query layer: `(con, *, params) -> polars.DataFrame`.
+
+No streamlit here. SQL lives in module constants next to the function that runs it; values are
+always bound parameters; the only identifiers spliced into SQL come from fixed dicts in
+dashboard/labels.py (an unknown key raises). Every function works on an empty
+`etl.schema.ensure_schema` database (tests/dashboard/test_queries.py proves it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from dashboard import labels
+
+# One row per current report with the figures every page uses, unified across templates
+# (std2019/std2021 表三/表四, legacy 统计表). Subtotal sums use LIKE over the canonical keys:
+# a report stores either the rows or the printed subtotal, never both (report-fields.md).
+FIGURES_CTE = """
+fig AS (
+    SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
+           r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
+           r.source_path, r.text_fingerprint,
+           coalesce(max(v.value) FILTER (v.key = 't3.new.total'),
+                    max(v.value) FILTER (v.key = 'legacy.requests')) AS requests,
+           max(v.value) FILTER (v.key = 't3.carried_in.total') AS carried_in,
+           coalesce(max(v.value) FILTER (v.key = 't3.processed.total'),
+                    max(v.value) FILTER (v.key = 'legacy.completed')) AS processed,
+           max(v.value) FILTER (v.key = 't3.carried_out.total') AS carried_out,
+           coalesce(max(v.value) FILTER (v.key = 't3.granted.total'),
+                    max(v.value) FILTER (v.key = 'legacy.answer_granted')) AS granted,
+           coalesce(max(v.value) FILTER (v.key = 't3.partial.total'),
+                    max(v.value) FILTER (v.key = 'legacy.answer_partial')) AS partial,
+           coalesce(sum(v.value) FILTER (v.key LIKE 't3.denied.%total'),
+                    max(v.value) FILTER (v.key = 'legacy.answer_denied')) AS denied,
+           coalesce(sum(v.value) FILTER (v.key LIKE 't3.unable.%total'),
+                    sum(v.value) FILTER (v.key IN ('legacy.answer_not_exist',
+                                                   'legacy.answer_not_this_agency'))) AS unable,
+           sum(v.value) FILTER (v.key LIKE 't3.rejected.%total') AS rejected,
+           sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
+           max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
+           coalesce(max(v.value) FILTER (v.key = 't4.review.total'),
+                    max(v.value) FILTER (v.key = 'legacy.review_total')) AS review_total,
+           coalesce(max(v.value) FILTER (v.key = 't4.review.upheld'),
+                    max(v.value) FILTER (v.key = 'legacy.review_upheld')) AS review_upheld,
+           coalesce(max(v.value) FILTER (v.key = 't4.review.corrected'),
+                    max(v.value) FILTER (v.key = 'legacy.review_corrected')) AS review_corrected,
+           coalesce(max(v.value) FILTER (v.key = 't4.review.other'),
+                    max(v.value) FILTER (v.key = 'legacy.review_other')) AS review_other,
+           coalesce(max(v.value) FILTER (v.key = 't4.review.pending'),
+                    max(v.value) FILTER (v.key = 'legacy.review_pending')) AS review_pending,
+           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.total', 't4.suit_after_review.total')),
+                    max(v.value) FILTER (v.key = 'legacy.suit_total')) AS suit_total,
+           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.upheld', 't4.suit_after_review.upheld')),
+                    max(v.value) FILTER (v.key = 'legacy.suit_upheld')) AS suit_upheld,
+           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.corrected', 't4.suit_after_review.corrected')),
+                    max(v.value) FILTER (v.key = 'legacy.suit_corrected')) AS suit_corrected,
+           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.other', 't4.suit_after_review.other')),
+                    max(v.value) FILTER (v.key = 'legacy.suit_other')) AS suit_other,
+           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.pending', 't4.suit_after_review.pending')),
+                    max(v.value) FILTER (v.key = 'legacy.suit_pending')) AS suit_pending
+    FROM current_reports r LEFT JOIN report_values v USING (report_id)
+    WHERE ($year IS NULL OR r.year = $year)
+      AND ($agency_id IS NULL OR r.agency_id = $agency_id)
+      AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+    GROUP BY ALL
+),
+rates AS (
+    SELECT *,
+        CASE WHEN template = 'legacy' THEN processed / nullif(requests, 0)
+             ELSE processed / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
+        END AS completion_rate,
+        CASE WHEN template = 'legacy' THEN on_time / nullif(processed, 0)
+             ELSE 1 - coalesce(carried_out, 0) / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
+        END AS on_time_rate,
+        (coalesce(granted, 0) + coalesce(partial, 0)) / nullif(processed, 0) AS grant_rate,
+        review_corrected / nullif(review_total - coalesce(review_pending, 0), 0) AS review_correction_rate,
+        suit_corrected / nullif(suit_total - coalesce(suit_pending, 0), 0) AS suit_correction_rate,
+        coalesce(review_corrected, 0) + coalesce(suit_corrected, 0) AS corrected_total
+    FROM fig
+)
+"""
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    return con.sql(sql, params=params or {}).pl()
+
+
+def _scope(year=None, agency_id=None, peer_group=None) -> dict[str, Any]:
+    return {"year": year, "agency_id": agency_id, "peer_group": peer_group}
+
+
+# ---------------------------------------------------------------- lists for pickers
+
+YEARS_SQL = "SELECT DISTINCT year FROM current_reports ORDER BY year DESC"
+PEER_GROUPS_SQL = (
+    "SELECT DISTINCT peer_group FROM agencies WHERE peer_group IS NOT NULL ORDER BY peer_group"
+)
+AGENCIES_SQL = """
+SELECT a.agency_id, a.name, a.level, a.kind, a.peer_group, a.confirmed,
+       count(r.report_id) AS reports
+FROM agencies a LEFT JOIN current_reports r USING (agency_id)
+WHERE ($peer_group IS NULL OR a.peer_group = $peer_group)
+GROUP BY ALL ORDER BY reports = 0, a.name
+"""
+
+
+def years(con) -> list[int]:
+    return _run(con, YEARS_SQL)["year"].to_list()
+
+
+def peer_groups(con) -> list[str]:
+    return _run(con, PEER_GROUPS_SQL)["peer_group"].to_list()
+
+
+def agencies(con, *, peer_group: str | None = None) -> pl.DataFrame:
+    return _run(con, AGENCIES_SQL, {"peer_group": peer_group})
+
+
+# ---------------------------------------------------------------- figures and rates
+
+FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rates ORDER BY year DESC, agency_name"
+
+
+def figures(con, *, year: int | None = None, agency_id: str | None = None,
+            peer_group: str | None = None) -> pl.DataFrame:
+    """One row per current report: unified request/outcome/review figures and rates."""
+    return _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+
+
+def agency_profile(con, *, agency_id: str) -> pl.DataFrame:
+    """One agency across all years (oldest first): figures, rates, lateness."""
+    return figures(con, agency_id=agency_id).sort("year")
+
+
+AGENCY_VALUES_SQL = """
+SELECT v.year, v.report_id, v.template, v.key, v.value, v.raw, v.blank, v.source
+FROM current_values v
+WHERE v.agency_id = $agency_id AND ($prefix IS NULL OR starts_with(v.key, $prefix))
+ORDER BY v.key, v.year
+"""
+
+
+def agency_values(con, *, agency_id: str, prefix: str | None = None) -> pl.DataFrame:
+    """Long values of one agency, all years; `prefix` e.g. 't2.' for 表二."""
+    df = _run(con, AGENCY_VALUES_SQL, {"agency_id": agency_id, "prefix": prefix})
+    return df.with_columns(
+        pl.col("key").map_elements(labels.key_label, return_dtype=pl.String).alias("label")
+    )
+
+
+PEER_MEDIAN_SQL = f"""
+WITH {FIGURES_CTE}
+SELECT year, peer_group, count(*) AS agencies,
+       median(completion_rate) AS completion_rate, median(on_time_rate) AS on_time_rate,
+       median(grant_rate) AS grant_rate, median(requests) AS requests,
+       median(review_correction_rate) AS review_correction_rate,
+       median(suit_correction_rate) AS suit_correction_rate, median(days_late) AS days_late
+FROM rates GROUP BY year, peer_group ORDER BY year
+"""
+
+
+def peer_median(con, *, peer_group: str, year: int | None = None) -> pl.DataFrame:
+    """Median figures of a peer group per year (all years when `year` is None)."""
+    return _run(con, PEER_MEDIAN_SQL, _scope(year, None, peer_group))
+
+
+# ---------------------------------------------------------------- source text
+
+REPORT_KEYS_SQL = """
+SELECT key, value FROM report_values WHERE report_id = $report_id ORDER BY key
+"""
+VALUE_SOURCE_SQL = """
+SELECT r.report_id, r.agency_id, r.year, r.template, r.source_path, r.format,
+       v.key, v.value, v.raw, v.blank, v.source, v.location
+FROM reports r JOIN report_values v USING (report_id)
+WHERE r.report_id = $report_id AND v.key = $key
+"""
+
+
+def report_keys(con, *, report_id: int) -> pl.DataFrame:
+    df = _run(con, REPORT_KEYS_SQL, {"report_id": report_id})
+    return df.with_columns(
+        pl.col("key").map_elements(labels.key_label, return_dtype=pl.String).alias("label")
+    )
+
+
+def value_source(con, *, report_id: int, key: str) -> pl.DataFrame:
+    """The printed cell/sentence behind one number, with its location and file (0 or 1 row)."""
+    df = _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
+    return df.with_columns(
+        pl.col("location").map_elements(_pretty_location, return_dtype=pl.String)
+    )
+
+
+def _pretty_location(loc: str | None) -> str:
+    if not loc:
+        return ""
+    try:
+        d = json.loads(loc)
+    except (TypeError, ValueError):
+        return str(loc)
+    names = {"page": "页", "table": "表", "row": "行", "col": "列", "line": "行号", "offset": "偏移"}
+    if not isinstance(d, dict):
+        return str(d)
+    return "，".join(f"{names.get(k, k)} {v}" for k, v in d.items())
+
+
+# ---------------------------------------------------------------- review and litigation
+
+REVIEW_BY_AGENCY_SQL = f"""
+WITH {FIGURES_CTE}
+SELECT agency_id, agency_name, peer_group, year, report_id,
+       review_total, review_upheld, review_corrected, review_other, review_pending,
+       review_correction_rate,
+       suit_total, suit_upheld, suit_corrected, suit_other, suit_pending, suit_correction_rate,
+       corrected_total
+FROM rates
+WHERE coalesce(review_total, 0) + coalesce(suit_total, 0) > 0
+ORDER BY {{order}}, agency_name
+"""
+REVIEW_TREND_SQL = f"""
+WITH {FIGURES_CTE}
+SELECT year, count(*) AS reports,
+       sum(review_total) AS review_total, sum(review_upheld) AS review_upheld,
+       sum(review_corrected) AS review_corrected, sum(review_other) AS review_other,
+       sum(review_pending) AS review_pending,
+       sum(review_corrected) / nullif(sum(review_total) - sum(coalesce(review_pending, 0)), 0)
+           AS review_correction_rate,
+       sum(suit_total) AS suit_total, sum(suit_upheld) AS suit_upheld,
+       sum(suit_corrected) AS suit_corrected, sum(suit_other) AS suit_other,
+       sum(suit_pending) AS suit_pending,
+       sum(suit_corrected) / nullif(sum(suit_total) - sum(coalesce(suit_pending, 0)), 0)
+           AS suit_correction_rate
+FROM rates GROUP BY year ORDER BY year
+"""
+
+
+def review_litigation(con, *, year: int, peer_group: str | None = None,
+                      sort: str = "corrected_total") -> pl.DataFrame:
+    """Agencies with any review or lawsuit in `year`, most corrected first (sort from labels.SORTS)."""
+    order = labels.SORTS[sort]
+    return _run(con, REVIEW_BY_AGENCY_SQL.format(order=order), _scope(year, None, peer_group))
+
+
+def review_litigation_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:
+    """Province (or peer group) totals of reviews and lawsuits per year."""
+    return _run(con, REVIEW_TREND_SQL, _scope(None, None, peer_group))
+
+
+# ---------------------------------------------------------------- data quality
+
+FINDINGS_SQL = """
+SELECT f.report_id, r.agency_id, a.name AS agency_name, a.peer_group, r.year, f.rule,
+       f.severity, f.cells, f.expected, f.actual, f.actual - f.expected AS difference,
+       f.message, r.source_path
+FROM findings f
+LEFT JOIN reports r USING (report_id)
+LEFT JOIN agencies a USING (agency_id)
+WHERE (r.report_id IS NULL OR r.is_current)
+  AND ($year IS NULL OR r.year = $year)
+  AND ($agency_id IS NULL OR r.agency_id = $agency_id)
+  AND ($peer_group IS NULL OR a.peer_group = $peer_group)
+ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+         agency_name, f.rule
+"""
+FINDINGS_SUMMARY_SQL = """
+SELECT f.rule, f.severity, count(*) AS findings, count(DISTINCT r.agency_id) AS agencies
+FROM findings f LEFT JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
+WHERE (r.report_id IS NULL OR r.is_current)
+  AND ($year IS NULL OR r.year = $year)
+  AND ($agency_id IS NULL OR r.agency_id = $agency_id)
+  AND ($peer_group IS NULL OR a.peer_group = $peer_group)
+GROUP BY ALL ORDER BY findings DESC, f.rule
+"""
+FINDINGS_BY_AGENCY_SQL = """
+SELECT r.agency_id, a.name AS agency_name, count(*) AS findings,
+       count(*) FILTER (f.severity = 'error') AS errors,
+       count(*) FILTER (f.severity = 'warning') AS warnings
+FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+WHERE r.is_current AND ($year IS NULL OR r.year = $year)
+  AND ($agency_id IS NULL OR r.agency_id = $agency_id)
+  AND ($peer_group IS NULL OR a.peer_group = $peer_group)
+GROUP BY ALL ORDER BY errors DESC, findings DESC, agency_name
+"""
+
+
+def findings(con, *, year: int | None = None, agency_id: str | None = None,
+             peer_group: str | None = None) -> pl.DataFrame:
+    """Every data-quality finding of current reports with cells, expected, actual, difference."""
+    df = _run(con, FINDINGS_SQL, _scope(year, agency_id, peer_group))
+    return df.with_columns(
+        pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
+        pl.col("cells").map_elements(_cells_label, return_dtype=pl.String),
+    )
+
+
+def findings_summary(con, *, year: int | None = None, agency_id: str | None = None,
+                     peer_group: str | None = None) -> pl.DataFrame:
+    """Findings counted by rule and severity."""
+    df = _run(con, FINDINGS_SUMMARY_SQL, _scope(year, agency_id, peer_group))
+    return df.with_columns(
+        pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label")
+    )
+
+
+def findings_by_agency(con, *, year: int | None = None, peer_group: str | None = None) -> pl.DataFrame:
+    return _run(con, FINDINGS_BY_AGENCY_SQL, _scope(year, None, peer_group))
+
+
+def _cells_label(cells: str | None) -> str:
+    if not cells:
+        return ""
+    try:
+        keys = json.loads(cells)
+    except (TypeError, ValueError):
+        return str(cells)
+    if not isinstance(keys, list):
+        return str(keys)
+    return "；".join(f"{labels.key_label(k)} ({k})" for k in keys)
+
+
+LOAD_ERRORS_SQL = """
+SELECT e.* FROM load_errors e
+WHERE $latest_only = FALSE OR e.run_id = (SELECT max(run_id) FROM load_runs)
+ORDER BY e.run_id DESC NULLS LAST, e.path
+"""
+
+
+def load_errors(con, *, latest_only: bool = False) -> pl.DataFrame:
+    """Files the loader could not use, with the problem and what to do."""
+    return _run(con, LOAD_ERRORS_SQL, {"latest_only": latest_only})
+
+
+MISSING_SQL = """
+SELECT a.agency_id, a.name AS agency_name, a.level, a.kind, a.peer_group, a.parent_region,
+       (SELECT max(r2.year) FROM current_reports r2
+         WHERE r2.agency_id = a.agency_id AND r2.year < $year) AS last_year_reported
+FROM agencies a
+WHERE a.confirmed
+  AND ($peer_group IS NULL OR a.peer_group = $peer_group)
+  AND NOT EXISTS (SELECT 1 FROM current_reports r WHERE r.agency_id = a.agency_id AND r.year = $year)
+ORDER BY a.peer_group, a.name
+"""
+LATE_SQL = """
+SELECT agency_id, agency_name, peer_group, year, published, deadline, days_late, source_path
+FROM current_reports
+WHERE year = $year AND days_late > 0 AND ($peer_group IS NULL OR peer_group = $peer_group)
+ORDER BY days_late DESC, agency_name
+"""
+# Same text fingerprint as the agency's report of the previous year: likely copied.
+COPIED_SQL = """
+SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id,
+       p.report_id AS previous_report_id, r.source_path
+FROM current_reports r
+JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
+WHERE r.year = $year AND r.text_fingerprint IS NOT NULL
+  AND r.text_fingerprint = p.text_fingerprint
+  AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+UNION
+SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, NULL, r.source_path
+FROM findings f JOIN current_reports r USING (report_id)
+WHERE r.year = $year AND f.rule LIKE '%copied%'
+  AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+ORDER BY agency_name
+"""
+
+
+def missing_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    """Registered agencies with no current report for `year` (listed, never hidden)."""
+    return _run(con, MISSING_SQL, {"year": year, "peer_group": peer_group})
+
+
+def late_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    return _run(con, LATE_SQL, {"year": year, "peer_group": peer_group})
+
+
+def copied_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    return _run(con, COPIED_SQL, {"year": year, "peer_group": peer_group})
+
+
+# ---------------------------------------------------------------- ranking (wraps assess)
+
+# Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
+# shows the same thing.
+RANK_CONTEXT_SQL = f"""
+WITH {FIGURES_CTE},
+f AS (
+    SELECT f.report_id, count(*) FILTER (f.severity = 'error') AS errors,
+           count(*) FILTER (f.severity = 'warning') AS warnings
+    FROM findings f GROUP BY f.report_id
+),
+med AS (SELECT peer_group, median(completion_rate) AS med_completion FROM rates GROUP BY peer_group)
+SELECT r.agency_id, r.agency_name, r.peer_group, r.report_id, r.template, r.published,
+       r.days_late, r.requests, r.processed, r.completion_rate, r.on_time_rate, r.grant_rate,
+       r.review_corrected, r.suit_corrected, r.review_correction_rate, r.suit_correction_rate,
+       coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
+       r.completion_rate < med.med_completion AS below_peer_completion
+FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN med USING (peer_group)
+"""
+
+RANK_COLUMNS = (
+    "rank", "agency_id", "agency_name", "peer_group", "score", "prev_rank", "rank_change", "flag",
+    "flags", "completion_rate", "on_time_rate", "grant_rate", "review_corrected",
+    "suit_corrected", "days_late", "errors", "warnings", "report_id",
+)
+
+
+def ranking(con, *, year: int, scheme, peer_group: str | None = None,
+            weights: dict[str, float] | None = None) -> pl.DataFrame:
+    """Agencies of `year` ranked by score under `scheme` (a path or a loaded scheme).
+
+    `weights` overrides indicator weights for a what-if (the scheme file is never touched).
+    Columns: RANK_COLUMNS, then one column per indicator as assess.score returns them.
+    Rank change compares with the previous year under the same scheme and weights.
+    """
+    scored = _scores(con, year, scheme, peer_group, weights)
+    prev = _scores(con, year - 1, scheme, peer_group, weights)
+    prev = prev.select("agency_id", pl.col("rank").alias("prev_rank"))
+    ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, peer_group))
+    drop = [c for c in ctx.columns if c in scored.columns and c != "agency_id"]
+    df = (
+        scored.join(ctx.drop(drop), on="agency_id", how="left")
+        .join(prev, on="agency_id", how="left")
+        .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+    )
+    df = _with_flags(df)
+    first = [c for c in RANK_COLUMNS if c in df.columns]
+    return df.select(first + [c for c in df.columns if c not in first]).sort("rank", "agency_name")
+
+
+def _scores(con, year, scheme, peer_group, weights) -> pl.DataFrame:
+    from assess import score as assess_score
+
+    scheme = _scheme_with_weights(_load_scheme(scheme), weights)
+    df = assess_score.score_year(con, year, scheme, peer_group=peer_group)
+    if "rank" not in df.columns:
+        df = df.with_columns(pl.col("score").rank("min", descending=True).cast(pl.Int64).alias("rank"))
+    return df
+
+
+def _load_scheme(scheme):
+    if isinstance(scheme, (str, Path)):
+        from assess.scheme import load_scheme
+
+        return load_scheme(Path(scheme))
+    return scheme
+
+
+def _scheme_with_weights(scheme, weights: dict[str, float] | None):
+    if not weights:
+        return scheme
+    from assess import scheme as assess_scheme
+
+    return assess_scheme.with_weights(scheme, weights)
+
+
+def _with_flags(df: pl.DataFrame) -> pl.DataFrame:
+    """Red: late, corrected on review/lawsuit, or error findings; amber: warnings or below peers."""
+    reasons_red = [
+        (pl.col("days_late").fill_null(0) > 0, "逾期发布"),
+        (pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) > 0, "复议诉讼被纠正"),
+        (pl.col("errors").fill_null(0) > 0, "数据错误"),
+    ]
+    reasons_amber = [
+        (pl.col("warnings").fill_null(0) > 0, "数据警告"),
+        (pl.col("below_peer_completion").fill_null(False), "办结率低于对标组中位数"),
+    ]
+    red = pl.any_horizontal([c for c, _ in reasons_red])
+    amber = pl.any_horizontal([c for c, _ in reasons_amber])
+    texts = [pl.when(c).then(pl.lit(t)) for c, t in reasons_red + reasons_amber]
+    return df.with_columns(
+        pl.when(red).then(pl.lit("red")).when(amber).then(pl.lit("amber")).otherwise(pl.lit("")).alias("flag"),
+        pl.concat_str(texts, separator="、", ignore_nulls=True).fill_null("").alias("flags"),
+    ).drop("below_peer_completion")
