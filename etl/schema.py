@@ -93,7 +93,7 @@ DDL: tuple[str, ...] = (
         code TEXT NOT NULL,
         problem TEXT NOT NULL,
         hint TEXT,
-        at TIMESTAMP NOT NULL
+        "at" TIMESTAMP NOT NULL             -- quoted: AT is a keyword in DuckDB 2.0
     )""",
     # The current version of each report, with its agency: what scores and pages read.
     """CREATE OR REPLACE VIEW current_reports AS
