@@ -1,0 +1,73 @@
+"""Compare parse output with every hand-checked *.truth.json: fields right / fields checked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.errors import ReportError
+from etl.normalize import squash, to_simplified
+
+
+@dataclass
+class FileScore:
+    file: str
+    checked: int = 0
+    right: int = 0
+    wrong: list[tuple[str, object, object]] = field(default_factory=list)
+    identity: dict[str, tuple[object, object, bool]] = field(default_factory=dict)
+    error: str = ""
+
+
+def truth_files(roots: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for root in roots:
+        out += sorted(root.rglob("*.truth.json"))
+    return out
+
+
+def _same_agency(expected: str | None, got: str | None) -> bool:
+    if not expected:
+        return True
+    if not got:
+        return False
+    e = squash(to_simplified(expected)).split("(")[0].split("（")[0]
+    g = squash(got)
+    return e == g or e in g or g in e
+
+
+def score_file(truth_path: Path) -> FileScore:
+    from etl.parse import parse_file
+
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    doc_path = truth_path.with_name(truth["file"]) if (truth_path.parent / truth["file"]).exists() \
+        else Path(str(truth_path)[: -len(".truth.json")])
+    score = FileScore(doc_path.name)
+    try:
+        report = parse_file(doc_path)
+    except ReportError as exc:
+        score.error = exc.message
+        score.checked = len(truth.get("values", {}))
+        return score
+    got = {k: v.value for k, v in report.values.items()}
+    for key, expected in truth.get("values", {}).items():
+        score.checked += 1
+        actual = got.get(key)
+        if actual is not None and abs(actual - expected) < 1e-6:
+            score.right += 1
+        else:
+            score.wrong.append((key, expected, actual))
+    expected_template = truth.get("template") or "not_a_report"
+    score.identity = {
+        "template": (expected_template, report.template, expected_template == report.template),
+        "year": (truth.get("year"), report.year, truth.get("year") == report.year),
+        "agency": (truth.get("agency"), report.agency, _same_agency(truth.get("agency"), report.agency)),
+    }
+    if "published" in truth:
+        score.identity["published"] = (truth["published"], report.published, truth["published"] == report.published)
+    return score
+
+
+def run(roots: list[Path]) -> list[FileScore]:
+    return [score_file(p) for p in truth_files(roots)]

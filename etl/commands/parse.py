@@ -1,0 +1,43 @@
+"""`gongkai parse FILE --json`: one document -> one JSON object."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from etl.errors import ReportError
+
+
+@click.command("parse")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the full JSON object (default: a summary).")
+def parse(file: str, as_json: bool) -> None:
+    """Parse one report file and print agency, year, template, values, findings and provenance.
+
+    Exit code 2 with a one-line reason when the file cannot be used.
+
+    Example:
+
+        gongkai parse ../shared/real-reports/hongze_2024.pdf --json
+    """
+    from etl.parse import parse_file
+
+    try:
+        report = parse_file(file)
+    except ReportError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 — a parser bug must still be one line, not a trace
+        click.echo(f"error: {file}: unexpected failure while parsing ({type(exc).__name__}: {exc}). "
+                   "Please report this file.", err=True)
+        sys.exit(2)
+    data = report.to_json()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{file}: {data['template']}  agency={data['agency']}  year={data['year']}  "
+               f"published={data['published']}  values={len(data['values'])}  findings={len(data['findings'])}")
+    for f in data["findings"]:
+        click.echo(f"  [{f['severity']}] {f['rule']}: {f['message']}")

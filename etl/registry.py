@@ -1,0 +1,208 @@
+"""The agency registry: which agencies exist, and which printed names mean which agency.
+
+`data/registry.csv` is edited by the office (UTF-8, one agency per line, header required):
+
+    code,name,aliases,level,kind,parent_region,peer_group
+    321322-GOV,沭阳县人民政府,,县,government,宿迁市,县级政府
+
+- code: unique and stable (it is the agency_id in the database; never starts with "U-").
+  Convention: administrative division code, "-", a short tag (GOV government, JTJ 交通运输局…).
+- name: the standard name. aliases: other names the reports use, separated by "|".
+- level: 省 | 市 | 县 (the level of the agency's government; a district 区 counts as 县).
+- kind: government (the people's government / 管委会 itself) | department (a 厅/局/委/办 of it).
+  The kind decides the publication deadline (etl/deadlines.py).
+- parent_region: the region one level above the agency's government (a 县's city, a 市's
+  province); for a provincial agency, the province itself.
+- peer_group: the group an agency is ranked in, e.g. 省级部门, 市级部门, 市级政府, 县级政府.
+
+Resolution never merges silently: exact name, then alias, then a careful fuzzy match (one
+character different, same ending, a single candidate) that always carries a finding; anything
+else becomes an unconfirmed agency 'U-<hash>' with its own finding. To teach the loader that a
+printed name is a known agency, add it to `aliases`; to stop a fuzzy match, add the other
+agency as its own line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from etl.errors import ReportError
+from etl.normalize import to_simplified
+from etl.report import Finding
+
+COLUMNS = ("code", "name", "aliases", "level", "kind", "parent_region", "peer_group")
+LEVELS = ("省", "市", "县")
+KINDS = ("government", "department")
+MIN_FUZZY_LENGTH = 5  # shorter names differ by one character too easily
+MIN_SHARED_ENDING = 3  # e.g. 人民政府, 交通运输局: the kind of agency must agree
+
+_BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
+_DROP = re.compile(r"[\s()\[\]【】〔〕<>《》「」『』\"'“”‘’·•、,，:：;；.。]+")
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    level: str | None = None
+    kind: str | None = None
+    parent_region: str | None = None
+    peer_group: str | None = None
+    confirmed: bool = True
+
+    def as_row(self) -> list:
+        return [self.code, self.name, "|".join(self.aliases) or None, self.level, self.kind,
+                self.parent_region, self.peer_group, self.confirmed]
+
+
+@dataclass(frozen=True)
+class Registry:
+    agencies: tuple[Agency, ...] = ()
+    path: str = ""
+    by_name: dict[str, str] = field(default_factory=dict)  # normalised name -> code
+    is_alias: dict[str, bool] = field(default_factory=dict)
+
+    def get(self, code: str) -> Agency | None:
+        return next((a for a in self.agencies if a.code == code), None)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    agency_id: str
+    method: str  # exact | alias | fuzzy | unknown
+    score: float  # 100 for exact/alias, the rapidfuzz ratio for fuzzy, 0 for unknown
+    finding: Finding | None
+    agency: Agency
+
+
+def normalize_name(name: str) -> str:
+    """NFKC, Simplified characters, no bracketed remarks, spaces, quotes or punctuation."""
+    s = to_simplified(unicodedata.normalize("NFKC", name or ""))
+    without = _BRACKETED.sub("", s)
+    if _DROP.sub("", without):
+        s = without
+    return _DROP.sub("", s)
+
+
+def load_registry(path: str | Path) -> Registry:
+    """Read and check the registry CSV; a problem raises ReportError naming the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(str(path), f"cannot read the agency registry ({exc})",
+                          "check --registry; the file must be UTF-8 CSV", "bad_registry")
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ReportError(str(path), f"the registry lacks the column(s) {', '.join(missing)}",
+                          f"the header must be: {','.join(COLUMNS)}", "bad_registry")
+    rows = list(reader)
+    agencies, by_name, is_alias = [], {}, {}
+    for line_no, row in enumerate(rows, start=2):
+        agency = _agency_from_row(path, line_no, row)
+        if any(a.code == agency.code for a in agencies):
+            _bad(path, line_no, f"code {agency.code} appears twice", "codes must be unique")
+        for label, alias in [(agency.name, False)] + [(a, True) for a in agency.aliases]:
+            key = normalize_name(label)
+            if by_name.get(key, agency.code) != agency.code:
+                _bad(path, line_no, f"the name {label} already belongs to {by_name[key]}",
+                     "a name or alias may point to one agency only")
+            if key not in by_name or not alias:
+                by_name[key], is_alias[key] = agency.code, alias
+        agencies.append(agency)
+    return Registry(tuple(agencies), str(path), by_name, is_alias)
+
+
+def _agency_from_row(path: Path, line_no: int, row: dict) -> Agency:
+    def cell(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    code, name = cell("code"), cell("name")
+    if not code or not name:
+        _bad(path, line_no, "code and name are required", "fill both or delete the line")
+    if code.startswith("U-"):
+        _bad(path, line_no, f"code {code} starts with U-", "U- is reserved for unconfirmed names")
+    if cell("level") not in LEVELS + ("",):
+        _bad(path, line_no, f"level {cell('level')!r} is not one of 省/市/县", "use 省, 市 or 县")
+    if cell("kind") not in KINDS + ("",):
+        _bad(path, line_no, f"kind {cell('kind')!r} is not government/department",
+             "use government or department")
+    aliases = tuple(a.strip() for a in cell("aliases").split("|") if a.strip())
+    return Agency(code, name, aliases, cell("level") or None, cell("kind") or None,
+                  cell("parent_region") or None, cell("peer_group") or None)
+
+
+def _bad(path: Path, line_no: int, problem: str, hint: str):
+    raise ReportError(f"{path}:{line_no}", problem, hint, "bad_registry")
+
+
+def resolve_agency(name: str, registry: Registry) -> Resolution:
+    """Map a printed agency name to a registry entry (exact, alias, fuzzy) or an unknown one."""
+    key = normalize_name(name)
+    code = registry.by_name.get(key)
+    if code is not None:
+        method = "alias" if registry.is_alias.get(key) else "exact"
+        return Resolution(code, method, 100.0, None, registry.get(code))
+    match = _fuzzy(key, registry)
+    if match is not None:
+        code, candidate, score = match
+        agency = registry.get(code)
+        finding = Finding(
+            "agency.fuzzy_match", (), None, None,
+            f"报告署名“{name}”与机构名录中的“{candidate}”仅差一个字，已按“{agency.name}”载入；"
+            f"如确为不同机构，请在机构名录中单列该机构", "warning")
+        return Resolution(code, "fuzzy", score, finding, agency)
+    agency = unknown_agency(key or name)
+    finding = Finding(
+        "agency.unknown", (), None, None,
+        f"机构“{name}”不在机构名录中，已作为未确认机构（{agency.code}）载入；"
+        f"请在机构名录中补充该机构，或把这一名称加为已有机构的别名", "warning")
+    return Resolution(agency.code, "unknown", 0.0, finding, agency)
+
+
+def _fuzzy(key: str, registry: Registry) -> tuple[str, str, float] | None:
+    """The single registry name one edit away from `key` with the same ending, if any."""
+    if len(key) < MIN_FUZZY_LENGTH:
+        return None
+    hits: dict[str, tuple[str, float]] = {}
+    for candidate, code in registry.by_name.items():
+        if abs(len(candidate) - len(key)) > 1 or Levenshtein.distance(key, candidate) != 1:
+            continue
+        if _shared_ending(key, candidate) < MIN_SHARED_ENDING:
+            continue
+        hits.setdefault(code, (candidate, fuzz.ratio(key, candidate)))
+    if len(hits) != 1:
+        return None  # none, or ambiguous between agencies: never guess
+    code, (candidate, score) = next(iter(hits.items()))
+    return code, candidate, score
+
+
+def _shared_ending(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def unknown_agency(name: str) -> Agency:
+    """An unconfirmed agency for a name the registry does not know; id stable per name."""
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return Agency(f"U-{digest}", name, (), None, guess_kind(name), None, None,
+                  confirmed=False)
+
+
+def guess_kind(name: str) -> str:
+    """government for 人民政府 / 管理委员会 / 管委会 (and 公署), else department."""
+    return "government" if re.search(r"(人民政府|政府|管理委员会|管委会|公署)$", name or "") \
+        else "department"
+

@@ -1,0 +1,103 @@
+"""The spec's identities as findings. Printed numbers are never changed here.
+
+Each finding names the identity, the cells involved, what the identity expects and what
+the report prints. Identities are checked only when every cell involved is present.
+"""
+
+from __future__ import annotations
+
+from etl.fields import STD_TEMPLATES, T3_COLUMNS, T3_PARTY_COLUMNS, T4_GROUPS, t3_key, t4_key
+from etl.normalize import as_number
+from etl.parse.std import GROUP_ROWS
+from etl.report import Finding, ParsedReport
+
+OUTCOME_PARTS = ("granted", "partial", "denied", "unable", "rejected", "other")
+
+
+def validate_report(report: ParsedReport) -> list[Finding]:
+    if report.template in STD_TEMPLATES:
+        return validate_std(report)
+    if report.template == "legacy":
+        try:
+            from etl.parse.legacy import validate_legacy
+        except ImportError:
+            return []
+        return validate_legacy(report)
+    return []
+
+
+def _get(report: ParsedReport, key: str) -> float | None:
+    v = report.values.get(key)
+    return None if v is None else v.value
+
+
+def _part(report: ParsedReport, part: str, col: str) -> tuple[float | None, list[str]]:
+    """An outcome part of 表三 for one column: a row, or a subtotal as printed or summed."""
+    if part in GROUP_ROWS:
+        sub = _get(report, t3_key(part, col))
+        if sub is not None:
+            return sub, [t3_key(part, col)]
+        keys = [t3_key(r, col) for r in GROUP_ROWS[part]]
+        present = [k for k in keys if k in report.values]
+        if not present:
+            return None, keys
+        if part == "other" and len(present) < len(keys):
+            return None, keys
+        if len(present) < len(keys):
+            return None, keys
+        return sum(report.values[k].value for k in present), present
+    k = t3_key(part, col)
+    return _get(report, k), [k]
+
+
+def _finding(rule, cells, expected, actual, what) -> Finding:
+    diff = as_number(actual - expected)
+    return Finding(rule, tuple(cells), expected, actual,
+                   f"{what}: expected {as_number(expected)}, printed {as_number(actual)} (difference {diff:+})")
+
+
+def validate_std(report: ParsedReport) -> list[Finding]:
+    out: list[Finding] = []
+    cols = [c for c, _ in T3_COLUMNS]
+    rows_seen = sorted({k.split(".", 1)[1].rsplit(".", 1)[0] for k in report.values if k.startswith("t3.")})
+    # 1. each row: total = sum of the six applicant columns
+    for row in rows_seen:
+        parts = [t3_key(row, c) for c in T3_PARTY_COLUMNS]
+        total = t3_key(row, "total")
+        if total in report.values and all(p in report.values for p in parts):
+            s = sum(report.values[p].value for p in parts)
+            if abs(s - report.values[total].value) > 1e-6:
+                out.append(_finding("t3.row_total", parts + [total], s, report.values[total].value,
+                                    f"表三 {row}: 总计 ≠ sum of applicant columns"))
+    for col in cols:
+        # 2. processed = sum of outcomes
+        processed = _get(report, t3_key("processed", col))
+        if processed is not None:
+            total, cells, complete = 0.0, [], True
+            for part in OUTCOME_PARTS:
+                v, keys = _part(report, part, col)
+                if v is None:
+                    complete = False
+                    break
+                total += v
+                cells += keys
+            if complete and abs(total - processed) > 1e-6:
+                out.append(_finding("t3.processed_sum", cells + [t3_key("processed", col)], total, processed,
+                                    f"表三 {col}: (七)总计 ≠ sum of outcome rows"))
+        # 3. new + carried_in = processed + carried_out
+        keys = [t3_key(r, col) for r in ("new", "carried_in", "processed", "carried_out")]
+        if all(k in report.values for k in keys):
+            new, cin, proc, cout = (report.values[k].value for k in keys)
+            if abs((new + cin) - (proc + cout)) > 1e-6:
+                out.append(_finding("t3.balance", keys, new + cin, proc + cout,
+                                    f"表三 {col}: 本年新收 + 上年结转 ≠ 总计 + 结转下年度"))
+    # 4. 表四 totals
+    for group, _ in T4_GROUPS:
+        parts = [t4_key(group, o) for o in ("upheld", "corrected", "other", "pending")]
+        total = t4_key(group, "total")
+        if total in report.values and all(p in report.values for p in parts):
+            s = sum(report.values[p].value for p in parts)
+            if abs(s - report.values[total].value) > 1e-6:
+                out.append(_finding("t4.total", parts + [total], s, report.values[total].value,
+                                    f"表四 {group}: 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"))
+    return out
