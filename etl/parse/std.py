@@ -20,7 +20,6 @@ from etl.normalize import CellValue, parse_cell, squash, yuan_to_wan
 from etl.report import Finding, ParsedReport, Value
 
 T3_HEADINGS = ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请")
-T4_HEADINGS = ("行政复议、行政诉讼情况", "行政复议,行政诉讼情况", "行政复议和行政诉讼情况", "行政复议、行政诉讼")
 AFTER_T4 = ("存在的主要问题", "其他需要报告的事项", "主要问题及改进")
 
 # (row key, phrases) checked in this order; the first phrase found in a label decides.
@@ -119,11 +118,15 @@ def split_block(block: Block) -> tuple[str, list[Token]]:
                 label_parts.append(cell)
         return squash("".join(label_parts)), values
     tokens = block.text.split()
+    raw_tokens = " ".join(block.raw).split()
+    if len(raw_tokens) != len(tokens):
+        raw_tokens = tokens  # normalisation merged or split tokens: fall back to normalised text
     values = []
     while tokens:
         cv = parse_cell(tokens[-1])
         if cv.numeric or cv.blank or cv.malformed:
-            values.insert(0, Token(cv, tokens.pop(), None))
+            tokens.pop()
+            values.insert(0, Token(cv, raw_tokens[len(tokens)], None))
         else:
             break
     return squash("".join(tokens)), values
@@ -149,17 +152,39 @@ def _find(blocks: tuple[Block, ...], phrases: tuple[str, ...], start: int = 0, m
     return None
 
 
+def _is_t4_heading(block: Block) -> bool:
+    sq = squash(block.text)
+    return len(sq) <= 60 and "行政复议" in sq and "行政诉讼" in sq
+
+
+def _locate_t3(blocks: tuple[Block, ...]) -> tuple[int | None, int | None]:
+    """(heading index, index of the 本年新收 row). A heading in the report's opening paragraph
+    (which lists the sections) is skipped: the real one is followed by the 本年新收 row."""
+    new_rows = [i for i, b in enumerate(blocks) if t3_label_key(split_block(b)[0]) == "new"
+                and split_block(b)[1]]
+    start = 0
+    while True:
+        i3 = _find(blocks, T3_HEADINGS, start)
+        if i3 is None:
+            break
+        following = [i for i in new_rows if i3 < i <= i3 + 40]
+        if following:
+            return i3, following[0]
+        start = i3 + 1
+    if new_rows:
+        return max(new_rows[0] - 12, 0), new_rows[0]
+    return None, None
+
+
 def parse_std(doc: RawDocument, report: ParsedReport) -> None:
     blocks = doc.blocks
-    i3 = _find(blocks, T3_HEADINGS)
-    if i3 is None:
-        i3 = next((i for i, b in enumerate(blocks) if t3_label_key(split_block(b)[0]) == "new"), None)
+    i3, i_new = _locate_t3(blocks)
     if i3 is None:
         report.findings.append(Finding("t3.missing", (), None, None,
                                        "表三 (收到和处理政府信息公开申请情况) not found", "error"))
-        i4 = _find(blocks, T4_HEADINGS)
+        i4 = next((i for i, b in enumerate(blocks) if _is_t4_heading(b)), None)
     else:
-        i4 = _find(blocks, T4_HEADINGS, i3 + 1)
+        i4 = next((i for i in range(i_new + 1, len(blocks)) if _is_t4_heading(blocks[i])), None)
         _parse_t3(blocks[i3:i4 if i4 is not None else len(blocks)], report)
     if i4 is None:
         report.findings.append(Finding("t4.missing", (), None, None,
@@ -222,6 +247,8 @@ def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, 
             if i < n and j < m:
                 key = rows[i].key
                 gain = 3.0 if key == seq[j] else (-6.0 if key else 0.0)
+                if len(rows[i].values) not in (1, 6, 7):
+                    gain -= 3.0
                 if s + gain > score[i + 1][j + 1]:
                     score[i + 1][j + 1], back[i + 1][j + 1] = s + gain, (i, j)
             if j < m and s + skip_t > score[i][j + 1]:

@@ -1,0 +1,43 @@
+"""Shared test settings: where the hand-checked material lives, version header."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("GONGKAI_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+REAL = SHARED / "real-reports"
+
+
+def pytest_report_header(config):
+    import duckdb
+    import polars
+    import streamlit
+
+    return f"duckdb {duckdb.__version__}, polars {polars.__version__}, streamlit {streamlit.__version__}, shared={SHARED}"
+
+
+def load_truth(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def truth_for(name: str) -> tuple[Path, dict]:
+    """(document path, truth) for a file under shared/seeds or shared/real-reports."""
+    for folder in (SEEDS, REAL):
+        for truth_path in folder.glob("*.truth.json"):
+            truth = load_truth(truth_path)
+            if truth["file"] == name or truth_path.name.startswith(name):
+                return folder / truth["file"], truth
+    raise FileNotFoundError(name)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.exists():
+        raise RuntimeError(f"{SHARED} not found: the tests read ../shared (set GONGKAI_SHARED to override)")
+    return SHARED
