@@ -8,9 +8,9 @@ import pytest
 
 from etl.fields import (FIELDS, LEGACY_ITEMS, T2_ITEMS, T2_MEASURES, T3_COLUMNS, T3_ROWS, T3_SUBTOTALS,
                         T4_GROUPS, T4_OUTCOMES)
-from tests.conftest import SHARED
+from tests.conftest import SPEC as SPEC_PATH
 
-SPEC = (SHARED / "spec" / "report-fields.md").read_text(encoding="utf-8")
+SPEC = SPEC_PATH.read_text(encoding="utf-8")
 
 
 def _section(title: str) -> str:
