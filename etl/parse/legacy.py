@@ -1,0 +1,405 @@
+"""The legacy 政府信息公开情况统计表 (reports on 2008–2018) and its identities.
+
+The table reaches us in four shapes, all read by one scanner:
+
+* a real table (HTML/DOCX/XLSX/Markdown): table-row blocks, cells = label | unit | value [| cumulative];
+* a one-cell-per-line dump (label, unit and value each on its own line ending in " |");
+* a PDF text layer: label, unit and number(s) on one line, separated by spaces;
+* crawler text with the whole table flattened into one run: "主动公开文件数条294981916其中:1、…",
+  where this year's number and the cumulative one are glued together and the next row's
+  item number ("2、") may be glued on as well.
+
+The document is turned into one *stream*: cells joined by "|", blocks by "\\n", white space
+dropped except between two digits (kept as "|", so "2949 81916" stays two numbers). Row labels
+are found with a synonym list per key (labels differ between provinces), overlapping matches
+go to the longest, and the number right after a label (past an optional parenthetical and
+unit) is the value. Where the same label serves two rows (其他情形数, 尚未审结, 依法纠错) the
+section it sits in (行政复议 / 行政诉讼) decides.
+
+Prose statements (etl.parse.prose) fill keys the table does not carry, and are the only source
+when there is no table; they also corroborate how a glued digit run is split.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from etl.document import RawDocument
+from etl.fields import FIELDS, LEGACY_ITEMS, legacy_key
+from etl.normalize import parse_cell, yuan_to_wan
+from etl.report import Finding, ParsedReport, Value
+
+LEGACY_NAMES = tuple(name for name, _, _ in LEGACY_ITEMS)
+MONEY_NAMES = frozenset(name for name, _, unit in LEGACY_ITEMS if unit == "万元")
+
+# Targets other than a legacy name: None = a known row that is not stored (it only stops a
+# shorter synonym from matching inside it); "@review"/"@suit" = a section header;
+# "~upheld" etc. = an outcome row whose key depends on the section.
+_SECTION_OF_TOTAL = {"review_total": "review", "suit_total": "suit"}
+
+# (target, regex on the squashed stream). Order does not matter: the longest match wins.
+SYNONYMS: tuple[tuple[str | None, str], ...] = (
+    # 一、主动公开
+    ("proactive_total", r"主动公开(?:政府)?(?:信息|文件)(?:总)?数(?:量)?"),
+    ("normative_published", r"主动公开(?:的)?规范性文件(?:总)?数"),
+    ("normative_issued", r"制发(?:的)?规范性文件(?:总)?数"),
+    ("by_gazette", r"政府公报公开(?:政府)?(?:信息)?数"),
+    ("by_website", r"政府网站公开(?:政府)?(?:信息)?数"),
+    ("by_weibo", r"政务微博公开(?:政府)?(?:信息)?数"),
+    ("by_wechat", r"政务微信公开(?:政府)?(?:信息)?数"),
+    ("by_other", r"其他(?:方式|途径|渠道)公开(?:政府)?(?:信息)?数"),
+    # 二、回应解读
+    ("responses_hotspots", r"回应(?:公众|社会)关注热点(?:或|和|及)?(?:重大)?舆情(?:总)?数"),
+    ("press_conferences", r"(?:参加或)?举办(?:的)?新闻发布会(?:总)?次数"),
+    ("interviews", r"(?:政府网站)?在线访谈(?:总)?次数"),
+    ("interpretations", r"政策解读稿件(?:发布)?数"),
+    (None, r"主要负责同志参加[^|\n]{0,20}?次数"),
+    (None, r"(?:微博微信|其他方式)回应事件数"),
+    # 三、依申请公开
+    ("requests", r"收到(?:的)?(?:政府信息公开)?申请(?:总)?数"),
+    ("requests", r"受理(?:的)?(?:依申请公开|政府信息公开)(?:信息|申请)?(?:总)?数(?:量)?"),
+    ("requests", r"依申请公开(?:信息|申请)?(?:总)?数(?:量)?"),
+    ("requests_in_person", r"当面(?:提出)?申请数"),
+    ("requests_fax", r"传真申请数"),
+    ("requests_online", r"(?:网络|网上|互联网|电子邮件)申请数"),
+    ("requests_letter", r"信函申请数"),
+    (None, r"信函、?(?:和|及|或)?传真申请数"),
+    (None, r"其他(?:形式|方式)申请数"),
+    ("completed", r"(?:申请)?办结(?:总)?数"),
+    ("completed_on_time", r"按(?:时|期)办结数"),
+    ("completed_late", r"延期办结数"),
+    ("answers", r"(?:对)?申请(?:的)?答复(?:总)?数"),
+    ("answer_already_public", r"(?:属于)?已主动公开(?:范围)?(?:的)?数"),
+    ("answer_granted", r"(?:同意|予以)公开(?:答复)?数"),
+    ("answer_partial", r"(?:同意)?部分公开(?:答复)?数"),
+    ("answer_denied", r"(?:不同意|不予)公开(?:答复)?数"),
+    ("answer_denied.state_secret", r"涉及国家秘密(?:数)?"),
+    ("answer_denied.commercial_secret", r"涉及商业秘密(?:数)?"),
+    ("answer_denied.privacy", r"涉及个人隐私(?:数)?"),
+    ("answer_denied.security_stability", r"危及国家安全[^|\n]{0,20}?社会稳定(?:数)?"),
+    ("answer_denied.not_gov_info", r"不是[《<]?条例[》>]?所指(?:的)?政府信息(?:数)?"),
+    ("answer_denied.other_law", r"法律(?:、)?法规规定的其他情形(?:数)?"),
+    ("answer_not_this_agency", r"不属于本(?:行政)?机关(?:公开|职责)?(?:范围)?(?:的)?数"),
+    ("answer_not_exist", r"(?:申请)?信息不存在(?:的)?数"),
+    ("answer_needs_change", r"告知(?:申请人)?作出更改(?:、)?补充(?:的)?数"),
+    ("answer_other_channel", r"告知(?:申请人)?通过其他途径办理(?:的)?数"),
+    (None, r"其他类型答复数"),
+    # 四、行政复议 / 五、行政诉讼
+    ("review_total", r"行政复议(?:案件)?(?:总)?数(?:量)?"),
+    ("suit_total", r"行政诉讼(?:案件)?(?:总)?数(?:量)?"),
+    ("@review", r"行政复议"),
+    ("@suit", r"行政诉讼"),
+    (None, r"接受行政诉讼、?举报数"),
+    ("~upheld", r"维持具体行政行为(?:或者?驳回原告诉讼请求)?(?:的)?数"),
+    ("~upheld", r"驳回原告诉讼请求(?:的)?数"),
+    ("~corrected", r"(?:被)?依法纠错(?:的)?数"),
+    ("~other", r"其他情形(?:的)?数"),
+    ("~pending", r"(?:尚)?未审结(?:的)?(?:案件)?数(?:量)?"),
+    # 六、七
+    ("complaints", r"(?:举报投诉|投诉举报)(?:总)?数(?:量)?"),
+    ("fees_wan", r"依申请公开(?:政府)?信息收取的费用"),
+    ("fees_wan", r"(?:政府信息公开)?收费(?:及|和)?减免金额"),
+    ("fees_wan", r"收取(?:的)?费用(?:总额|金额|数)?"),
+    # 八、机构建设和保障经费
+    ("units", r"(?:政府信息公开工作)?专门机构数"),
+    ("reading_points", r"(?:设置)?(?:政府信息公开)?查阅(?:点|场所)数"),
+    ("staff", r"从事政府信息公开工作(?:的)?人(?:员)?数(?:员)?"),
+    ("staff_fulltime", r"专职人员数"),
+    ("staff_parttime", r"兼职人员数"),
+    ("budget_wan", r"(?:政府信息公开)?专项经费"),
+    # 九、会议和培训
+    ("meetings", r"召开(?:政府信息公开)?工作会议(?:或专题会议)?(?:次)?数"),
+    ("trainings", r"举办(?:各类)?培训班(?:次)?数"),
+    ("trainees", r"接受培训(?:人员|人)(?:次)?数"),
+)
+_COMPILED = tuple((target, re.compile(rx)) for target, rx in SYNONYMS)
+
+# Where the table starts in a long block (crawler text): the last such marker with rows after it.
+_TABLE_MARKER = re.compile(r"统计表|统计指标|指标名称|计量单位")
+_UNITS = r"万元|元|人次|件|条|次|个|人|项|篇|份|期"
+# Between a label and its number: a parenthetical note, separators, a unit (maybe bracketed).
+_AFTER_LABEL = re.compile(
+    r"(?:[(\[][^()\[\]|\n]{0,60}[)\]])?[|\n:]*(?:[(]?(?P<unit>" + _UNITS + r")[)]?)?[|\n]*")
+_RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_BLANK = re.compile(r"(?:/|／|-{1,2}|—{1,2}|–|无|\\)(?=[|\n]|$)")
+_ITEM_BEFORE = re.compile(r"(\d{1,2})[、.．]$")
+_SHORT_BLOCK = 80  # a prose-looking block longer than this is only read after a table marker
+
+
+@dataclass
+class _Stream:
+    text: str
+    owner: list[tuple[int, int]]  # per stream char: (block index, char index in the block's doc line)
+    block_starts: list[int]
+
+
+def _line_of(block) -> str:
+    """The block's line exactly as build_document wrote it into RawDocument.text."""
+    return " | ".join(block.cells) if block.is_table_row else block.text
+
+
+def _build_stream(doc: RawDocument) -> _Stream:
+    out: list[str] = []
+    owner: list[tuple[int, int]] = []
+    starts: list[int] = []
+    for bi, block in enumerate(doc.blocks):
+        starts.append(len(out))
+        line = _line_of(block)
+        i, n = 0, len(line)
+        while i < n:
+            ch = line[i]
+            if ch.isspace():
+                j = i
+                while j < n and line[j].isspace():
+                    j += 1
+                prev = out[-1] if out and starts[-1] < len(out) else ""
+                nxt = line[j] if j < n else ""
+                if prev.isdigit() and nxt.isdigit():
+                    out.append("|")
+                    owner.append((bi, i))
+                i = j
+                continue
+            out.append(ch)
+            owner.append((bi, i))
+            i += 1
+        out.append("\n")
+        owner.append((bi, n))
+    return _Stream("".join(out), owner, starts)
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    target: str | None
+
+
+def _label_matches(text: str) -> list[_Match]:
+    found = [_Match(m.start(), m.end(), target) for target, rx in _COMPILED for m in rx.finditer(text)]
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[_Match] = []
+    last_end = -1
+    for m in found:
+        if m.start >= last_end:
+            kept.append(m)
+            last_end = m.end
+    return kept
+
+
+@dataclass
+class _Reading:
+    value: float
+    unit: str | None
+    blank: bool
+    start: int  # stream position of the number
+    end: int
+    run: str = ""  # the glued digit run, when the row was flattened
+    candidates: tuple[tuple[int, int], ...] = ()
+
+
+def _split_candidates(run: str) -> list[tuple[int, int]]:
+    """Ways to cut a glued run into (this year, cumulative) with this year <= cumulative."""
+    out = []
+    for i in range(1, len(run)):
+        a, b = run[:i], run[i:]
+        if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
+            continue
+        if int(a) <= int(b):
+            out.append((int(a), int(b)))
+    return out
+
+
+def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> str:
+    """'2949819162、' -> '294981916': the next row's item number glued to the run."""
+    if follows not in "、.．" or len(run) < 2:
+        return run
+    before = _ITEM_BEFORE.search(text[max(0, label_start - 8):label_start].rstrip(":"))
+    if before:
+        nxt = str(int(before.group(1)) + 1)
+        if run.endswith(nxt) and len(run) > len(nxt):
+            return run[: -len(nxt)]
+    return run[:-1]
+
+
+def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
+    pos = m.end
+    after = _AFTER_LABEL.match(text, pos)
+    unit = after.group("unit") if after else None
+    pos = after.end() if after else pos
+    blank = _BLANK.match(text, pos)
+    if blank:
+        return _Reading(0.0, unit, True, pos, blank.end())
+    run_m = _RUN.match(text, pos)
+    if not run_m:
+        return None
+    run = run_m.group(0)
+    end = run_m.end()
+    follows = text[end] if end < len(text) else "\n"
+    if follows in "|\n":
+        cell = parse_cell(run)
+        if cell.value is None:
+            return None
+        return _Reading(cell.value, unit, False, pos, end)
+    # glued to the following text: a flattened table
+    if not run.isdigit():
+        cell = parse_cell(run)
+        return _Reading(cell.value, unit, False, pos, end) if cell.value is not None else None
+    run = _strip_item_number(run, m.start, text, follows)
+    if not two_columns:
+        return _Reading(float(int(run)), unit, False, pos, pos + len(run), run)
+    cands = _split_candidates(run)
+    if not cands:
+        return _Reading(float(int(run)), unit, False, pos, pos + len(run), run)
+    return _Reading(float(cands[-1][0]), unit, False, pos, pos + len(run), run, tuple(cands))
+
+
+def _has_table_marker_after(text: str) -> int | None:
+    """Stream position from which long blocks are read as a table (None: no marker)."""
+    marks = [m.start() for m in _TABLE_MARKER.finditer(text)]
+    return marks[-1] if marks else None
+
+
+def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, Value], list[Finding]]:
+    stream = _build_stream(doc)
+    text = stream.text
+    region = _has_table_marker_after(text)
+    two_columns = bool(region is not None and re.search(r"累计", text[region:region + 200]))
+    values: dict[str, Value] = {}
+    findings: list[Finding] = []
+    section: str | None = None
+    split_memo: dict[str, int] = {}
+
+    region_block = bisect_right(stream.block_starts, region) - 1 if region is not None else None
+
+    def accepted(pos: int) -> bool:
+        """Table rows and short non-sentence lines anywhere; in a long or sentence-like block
+        (crawler text) only what follows the table marker inside that same block."""
+        bi = bisect_right(stream.block_starts, pos) - 1
+        block = doc.blocks[bi]
+        if block.is_table_row:
+            return True
+        if len(block.text) <= _SHORT_BLOCK and "。" not in block.text:
+            return True
+        return bi == region_block and pos >= region
+
+    for m in _label_matches(text):
+        if not accepted(m.start):
+            continue
+        target = m.target
+        if target is None:
+            continue
+        if target.startswith("@"):
+            section = target[1:]
+            continue
+        if target in _SECTION_OF_TOTAL:
+            section = _SECTION_OF_TOTAL[target]
+        if target.startswith("~"):
+            if section is None:
+                continue
+            target = f"{section}_{target[1:]}"
+        key = legacy_key(target)
+        if key in values or key not in FIELDS:
+            continue
+        reading = _read_value(text, m, two_columns)
+        if reading is None:
+            continue
+        value = reading.value
+        if reading.candidates and len(reading.candidates) > 1:
+            firsts = [a for a, _ in reading.candidates]
+            chosen = None
+            if key in prose and prose[key].value in firsts:
+                chosen = int(prose[key].value)
+            elif reading.run in split_memo:
+                chosen = split_memo[reading.run]
+            if chosen is None:
+                chosen = firsts[-1]
+                findings.append(Finding(
+                    "legacy.ambiguous_split", (key,), None, float(chosen),
+                    f"{key}: digits '{reading.run}' run this year and cumulative together; read "
+                    f"{chosen} (largest this-year figure not above the cumulative) of {firsts}",
+                    severity="info"))
+            value = float(chosen)
+        if reading.run:
+            split_memo.setdefault(reading.run, int(value))
+        unit = reading.unit
+        if target in MONEY_NAMES:
+            label = text[m.start:reading.start]
+            if unit is None:
+                unit = "元" if re.search(r"[(（]元[)）]", label) else "万元"
+            value = yuan_to_wan(value, unit)
+        bi, ci = stream.owner[m.start]
+        nbi, nci = stream.owner[min(reading.start, len(stream.owner) - 1)]
+        block = doc.blocks[nbi]
+        loc = block.loc.as_dict()
+        if block.loc.offset is not None:
+            loc["offset"] = block.loc.offset + nci
+        raw_label = _line_of(doc.blocks[bi])
+        raw = text[m.start:reading.end] if bi == nbi else f"{raw_label} … {text[reading.start:reading.end]}"
+        if reading.run:
+            raw = text[m.start:reading.end]
+        values[key] = Value(key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table")
+    return values, findings
+
+
+MIN_TABLE_ROWS = 3  # fewer label-number pairs than this is not a 统计表
+
+
+def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
+    """Read the legacy 统计表 (any of its shapes) and prose statements into `report`."""
+    from etl.parse.prose import prose_values
+
+    prose = prose_values(doc)
+    table, findings = _table_values(doc, prose)
+    if len(table) < MIN_TABLE_ROWS:
+        table, findings = {}, []
+    for v in table.values():
+        report.add(v)
+    for key, v in prose.items():
+        if key not in report.values:
+            report.add(v)
+    report.findings.extend(findings)
+    report.meta.setdefault("legacy_table_rows", len(table))
+
+
+# ---- identities ------------------------------------------------------------------------------
+
+def _k(name: str) -> str:
+    return legacy_key(name)
+
+
+# rule name -> (total, parts, optional parts counted when present)
+IDENTITIES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("completed_sum", "completed", ("completed_on_time", "completed_late"), ()),
+    ("requests_channels", "requests", ("requests_in_person", "requests_fax", "requests_online", "requests_letter"), ()),
+    ("review_sum", "review_total", ("review_upheld", "review_corrected", "review_other"), ("review_pending",)),
+    ("suit_sum", "suit_total", ("suit_upheld", "suit_corrected", "suit_other"), ("suit_pending",)),
+    ("answers_sum", "answers", ("answer_already_public", "answer_granted", "answer_partial", "answer_denied",
+                                "answer_not_this_agency", "answer_not_exist", "answer_needs_change",
+                                "answer_other_channel"), ()),
+    ("denied_sum", "answer_denied", ("answer_denied.state_secret", "answer_denied.commercial_secret",
+                                     "answer_denied.privacy", "answer_denied.security_stability",
+                                     "answer_denied.not_gov_info", "answer_denied.other_law"), ()),
+    ("staff_sum", "staff", ("staff_fulltime", "staff_parttime"), ()),
+)
+
+
+def validate_legacy(report: ParsedReport) -> list[Finding]:
+    """The legacy identities (spec) as findings; checked only when the total and all parts are present."""
+    vals = report.values
+    out: list[Finding] = []
+    for rule, total, parts, optional in IDENTITIES:
+        tk = _k(total)
+        pks = [_k(p) for p in parts]
+        if tk not in vals or any(p not in vals for p in pks):
+            continue
+        pks += [_k(p) for p in optional if _k(p) in vals]
+        expected = sum(vals[p].value for p in pks)
+        actual = vals[tk].value
+        if abs(expected - actual) > 1e-6:
+            diff = actual - expected
+            out.append(Finding(
+                f"legacy.{rule}", (tk, *pks), expected, actual,
+                f"{tk} = {actual:g} but {' + '.join(pks)} = {expected:g} (difference {diff:+g})"))
+    return out
