@@ -15,6 +15,7 @@ from functools import lru_cache
 # Cells that mean "nothing to report" in 表三/表四 (counted as 0, flagged blank).
 BLANK_MARKERS = frozenset({"", "/", "／", "-", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"})
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-−]?\d+(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"(万元|元|件|条|次|个|人次|人|项|篇|期|家|份)$")
@@ -39,13 +40,14 @@ def to_simplified(text: str) -> str:
 
 def looks_traditional(text: str, sample: int = 4000) -> bool:
     """True when converting to Simplified changes a noticeable share of the Han characters."""
-    chunk = text[:sample]
-    han = sum(1 for ch in chunk if "\u4e00" <= ch <= "\u9fff")
-    if han < 20:
+    han_chars = "".join(_HAN.findall(text[:sample]))
+    if len(han_chars) < 20:
         return False
-    converted = to_simplified(chunk)
-    changed = sum(1 for a, b in zip(chunk, converted) if a != b)
-    return changed / han > 0.03
+    converted = to_simplified(han_chars)
+    if len(converted) != len(han_chars):
+        return True
+    changed = sum(a != b for a, b in zip(han_chars, converted))
+    return changed / len(han_chars) > 0.03
 
 
 def normalize_text(text: str, traditional: bool = False) -> str:
@@ -74,6 +76,7 @@ def as_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+@lru_cache(maxsize=65536)
 def parse_cell(text: str) -> CellValue:
     """Read one table cell. Accepts '1,234', '１２', '+3', '--253', '0.5', '12件'; blanks -> blank."""
     s = squash(unicodedata.normalize("NFKC", text or ""))

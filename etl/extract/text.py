@@ -9,6 +9,7 @@ from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes
 from etl.errors import ReportError
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -51,5 +52,5 @@ def _looks_binary(text: str) -> bool:
     sample = text[:4000]
     if not sample:
         return False
-    ctrl = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    ctrl = len(_CONTROL.findall(sample))
     return ctrl / len(sample) > 0.02 or "\ufffd" * 4 in sample

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from etl.document import Block, RawDocument
@@ -75,7 +76,7 @@ _NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三�
 _PUNCT = re.compile(r"[\s“”\"'‘’,，。;；:：、()（）\[\]【】#*|-]")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Token:
     cell: CellValue
     raw: str
@@ -98,7 +99,13 @@ def clean_label(text: str) -> str:
     return _PUNCT.sub("", _NUMBERING.sub("", squash(text)))
 
 
-def split_block(block: Block) -> tuple[str, list[Token]]:
+@lru_cache(maxsize=8192)
+def split_block(block: Block) -> tuple[str, tuple[Token, ...]]:
+    label, values = _split_block(block)
+    return label, tuple(values)
+
+
+def _split_block(block: Block) -> tuple[str, list[Token]]:
     """A block as (label text, trailing value tokens). Table rows split by cell, text by spaces."""
     if block.is_table_row:
         label_parts: list[str] = []
@@ -132,6 +139,7 @@ def split_block(block: Block) -> tuple[str, list[Token]]:
     return squash("".join(tokens)), values
 
 
+@lru_cache(maxsize=8192)
 def t3_label_key(label: str) -> str | None:
     cleaned = clean_label(label)
     if not cleaned:
@@ -231,6 +239,22 @@ def _templates() -> list[list[str]]:
 TEMPLATE_SEQUENCES = _templates()
 
 
+def _candidate_sequences(keys: set[str]) -> list[list[str]]:
+    """Drop row sequences the labels rule out (a printed sub-row means the group is split)."""
+    out = []
+    for seq in TEMPLATE_SEQUENCES:
+        ok = True
+        for group, subrows in GROUP_ROWS.items():
+            collapsed = group in seq
+            if collapsed and keys & set(subrows):
+                ok = False
+            if not collapsed and group in keys:
+                ok = False
+        if ok:
+            out.append(seq)
+    return out or TEMPLATE_SEQUENCES
+
+
 def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, int]]]:
     """Monotone alignment of data rows to template rows maximising label agreement."""
     n, m = len(rows), len(seq)
@@ -271,7 +295,8 @@ def _parse_t3(blocks, report: ParsedReport) -> None:
         report.findings.append(Finding("t3.empty", (), None, None, "表三 heading found but no numeric rows", "error"))
         return
     best = None
-    for seq in TEMPLATE_SEQUENCES:
+    keys = {r.key for r in rows if r.key}
+    for seq in _candidate_sequences(keys):
         s, pairs = _align(rows, seq)
         if best is None or s > best[0]:
             best = (s, pairs, seq)
