@@ -43,7 +43,9 @@ COLUMNS: dict[str, str] = {
     "on_time": "按时办结",
     "completion_rate": "办结率",
     "on_time_rate": "按时办结率",
-    "grant_rate": "公开率",
+    "disclosure_rate": "公开率",
+    "already_public": "已主动公开",
+    "answers": "申请答复数",
     "review_total": "行政复议",
     "review_upheld": "复议维持",
     "review_corrected": "复议纠正",
@@ -84,7 +86,7 @@ COLUMNS: dict[str, str] = {
     "previous_report_id": "上年报告编号",
     "metric": "指标",
     "indicator": "指标",
-    "points": "扣分/得分",
+    "points": "得分",
     "weight": "权重",
     "median": "对标组中位数",
     "agency_value": "本单位",
@@ -92,6 +94,24 @@ COLUMNS: dict[str, str] = {
     "agencies": "单位数",
     "missing": "未发布",
     "late": "逾期",
+    "base_score": "原方案得分",
+    "base_rank": "原方案排名",
+    "whatif_change": "调整后名次变化",
+    "last_year_reported": "最近发布年度",
+    "run_id": "加载批次",
+    "sha256": "文件哈希",
+    "format": "格式",
+    "total": "总分",
+    "contribution": "折算分",
+    "tied": "并列",
+    "group_size": "组内单位数",
+    "prev_total": "上年得分",
+    "weight_present": "有效权重",
+    "unit": "单位",
+    "lost": "失分",
+    "small_sample": "样本过小",
+    "indicator_name": "指标",
+    "score_kind": "计分方式",
 }
 
 # Metric definitions shown with help= next to each figure.
@@ -99,8 +119,7 @@ METRIC_HELP: dict[str, str] = {
     "score": "按所选考核方案计算的总分：各指标得分乘以权重之和，扣分项按方案规则扣减。",
     "rank_change": "与上一年度同一方案、同一对标组下的名次相比，正数表示名次上升。",
     "completion_rate": "办结率 = 表三“(七)总计”÷(本年新收 + 上年结转)；旧版统计表为 申请办结数 ÷ 收到申请数。",
-    "on_time_rate": "按时办结率 = 按时办结数 ÷ 申请办结数（旧版统计表）；新版模板为 1 − 结转下年度继续办理 ÷ (本年新收 + 上年结转)。",
-    "grant_rate": "公开率 = (予以公开 + 部分公开) ÷ 办结总数。",
+    "on_time_rate": "按时办结率 = 按时办结数 ÷ 申请办结数（旧版统计表）；新版表三无此项，显示为空。",
     "review_correction_rate": "复议纠错率 = 复议结果纠正 ÷ (复议总计 − 尚未审结)。",
     "suit_correction_rate": "诉讼纠错率 = 诉讼结果纠正 ÷ (诉讼总计 − 尚未审结)，含直接起诉与复议后起诉。",
     "days_late": "发布日期晚于法定期限的天数：部门为次年1月31日，县级以上政府为次年3月31日（2019年前均为3月31日）。",
@@ -140,7 +159,7 @@ FIGURES: dict[str, str] = {
     k: k
     for k in (
         "requests", "processed", "granted", "partial", "denied", "unable", "rejected",
-        "completion_rate", "on_time_rate", "grant_rate", "review_total", "review_corrected",
+        "completion_rate", "on_time_rate", "disclosure_rate", "review_total", "review_corrected",
         "suit_total", "suit_corrected", "review_correction_rate", "suit_correction_rate",
         "days_late",
     )
@@ -153,6 +172,20 @@ SORTS: dict[str, str] = {
     "suit_corrected": "suit_corrected DESC, suit_total DESC",
     "pending": "review_pending + suit_pending DESC",
 }
+
+
+def metric_help(name: str) -> str:
+    """Definition of a metric: from assess.metrics (the one declaration) when it has it."""
+    try:
+        from assess.metrics import METRICS
+    except ImportError:
+        METRICS = {}
+    alias = {"disclosure_rate": "disclosure_rate", "corrected_total": "corrected_count"}
+    m = METRICS.get(alias.get(name, name))
+    if m is not None:
+        unit = f"（单位：{m.unit}）" if m.unit else ""
+        return f"{m.name}：{m.formula}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
+    return METRIC_HELP.get(name, col(name))
 
 
 def col(name: str) -> str:

@@ -36,13 +36,16 @@ fig AS (
            coalesce(max(v.value) FILTER (v.key = 't3.partial.total'),
                     max(v.value) FILTER (v.key = 'legacy.answer_partial')) AS partial,
            coalesce(sum(v.value) FILTER (v.key LIKE 't3.denied.%total'),
-                    max(v.value) FILTER (v.key = 'legacy.answer_denied')) AS denied,
+                    max(v.value) FILTER (v.key = 'legacy.answer_denied'),
+                    sum(v.value) FILTER (v.key LIKE 'legacy.answer_denied.%')) AS denied,
            coalesce(sum(v.value) FILTER (v.key LIKE 't3.unable.%total'),
                     sum(v.value) FILTER (v.key IN ('legacy.answer_not_exist',
                                                    'legacy.answer_not_this_agency'))) AS unable,
            sum(v.value) FILTER (v.key LIKE 't3.rejected.%total') AS rejected,
            sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
            max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
+           max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
+           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public,
            coalesce(max(v.value) FILTER (v.key = 't4.review.total'),
                     max(v.value) FILTER (v.key = 'legacy.review_total')) AS review_total,
            coalesce(max(v.value) FILTER (v.key = 't4.review.upheld'),
@@ -70,16 +73,21 @@ fig AS (
     GROUP BY ALL
 ),
 rates AS (
+    -- Same definitions as assess.metrics (percent; NULL = N/A, never 0); a test checks they agree.
     SELECT *,
-        CASE WHEN template = 'legacy' THEN processed / nullif(requests, 0)
-             ELSE processed / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
+        CASE WHEN template = 'legacy' THEN 100.0 * processed / nullif(requests, 0)
+             ELSE 100.0 * processed / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
         END AS completion_rate,
-        CASE WHEN template = 'legacy' THEN on_time / nullif(processed, 0)
-             ELSE 1 - coalesce(carried_out, 0) / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
-        END AS on_time_rate,
-        (coalesce(granted, 0) + coalesce(partial, 0)) / nullif(processed, 0) AS grant_rate,
-        review_corrected / nullif(review_total - coalesce(review_pending, 0), 0) AS review_correction_rate,
-        suit_corrected / nullif(suit_total - coalesce(suit_pending, 0), 0) AS suit_correction_rate,
+        CASE WHEN template = 'legacy' THEN 100.0 * on_time / nullif(processed, 0) END AS on_time_rate,
+        CASE WHEN template = 'legacy'
+             THEN 100.0 * (coalesce(already_public, 0) + coalesce(granted, 0) + coalesce(partial, 0))
+                  / nullif(answers, 0)
+             ELSE 100.0 * (coalesce(granted, 0) + coalesce(partial, 0)) / nullif(processed, 0)
+        END AS disclosure_rate,
+        100.0 * review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
+                                         + coalesce(review_other, 0), 0) AS review_correction_rate,
+        100.0 * suit_corrected / nullif(coalesce(suit_upheld, 0) + coalesce(suit_corrected, 0)
+                                       + coalesce(suit_other, 0), 0) AS suit_correction_rate,
         coalesce(review_corrected, 0) + coalesce(suit_corrected, 0) AS corrected_total
     FROM fig
 )
@@ -157,7 +165,8 @@ PEER_MEDIAN_SQL = f"""
 WITH {FIGURES_CTE}
 SELECT year, peer_group, count(*) AS agencies,
        median(completion_rate) AS completion_rate, median(on_time_rate) AS on_time_rate,
-       median(grant_rate) AS grant_rate, median(requests) AS requests,
+       median(disclosure_rate) AS disclosure_rate, median(requests) AS requests,
+       median(corrected_total) AS corrected_total,
        median(review_correction_rate) AS review_correction_rate,
        median(suit_correction_rate) AS suit_correction_rate, median(days_late) AS days_late
 FROM rates GROUP BY year, peer_group ORDER BY year
@@ -229,13 +238,13 @@ SELECT year, count(*) AS reports,
        sum(review_total) AS review_total, sum(review_upheld) AS review_upheld,
        sum(review_corrected) AS review_corrected, sum(review_other) AS review_other,
        sum(review_pending) AS review_pending,
-       sum(review_corrected) / nullif(sum(review_total) - sum(coalesce(review_pending, 0)), 0)
-           AS review_correction_rate,
+       100.0 * sum(review_corrected) / nullif(sum(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
+                                               + coalesce(review_other, 0)), 0) AS review_correction_rate,
        sum(suit_total) AS suit_total, sum(suit_upheld) AS suit_upheld,
        sum(suit_corrected) AS suit_corrected, sum(suit_other) AS suit_other,
        sum(suit_pending) AS suit_pending,
-       sum(suit_corrected) / nullif(sum(suit_total) - sum(coalesce(suit_pending, 0)), 0)
-           AS suit_correction_rate
+       100.0 * sum(suit_corrected) / nullif(sum(coalesce(suit_upheld, 0) + coalesce(suit_corrected, 0)
+                                             + coalesce(suit_other, 0)), 0) AS suit_correction_rate
 FROM rates GROUP BY year ORDER BY year
 """
 
@@ -395,9 +404,9 @@ f AS (
     FROM findings f GROUP BY f.report_id
 ),
 med AS (SELECT peer_group, median(completion_rate) AS med_completion FROM rates GROUP BY peer_group)
-SELECT r.agency_id, r.agency_name, r.peer_group, r.report_id, r.template, r.published,
-       r.days_late, r.requests, r.processed, r.completion_rate, r.on_time_rate, r.grant_rate,
-       r.review_corrected, r.suit_corrected, r.review_correction_rate, r.suit_correction_rate,
+SELECT r.agency_id, r.published, r.days_late, r.requests, r.processed, r.completion_rate,
+       r.on_time_rate, r.disclosure_rate, r.review_corrected, r.suit_corrected,
+       r.review_correction_rate, r.suit_correction_rate,
        coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
        r.completion_rate < med.med_completion AS below_peer_completion
 FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN med USING (peer_group)
@@ -405,42 +414,48 @@ FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN med USING (peer_group)
 
 RANK_COLUMNS = (
     "rank", "agency_id", "agency_name", "peer_group", "score", "prev_rank", "rank_change", "flag",
-    "flags", "completion_rate", "on_time_rate", "grant_rate", "review_corrected",
-    "suit_corrected", "days_late", "errors", "warnings", "report_id",
+    "flags", "completion_rate", "on_time_rate", "disclosure_rate", "review_corrected",
+    "suit_corrected", "days_late", "errors", "warnings", "missing", "report_id",
 )
 
 
 def ranking(con, *, year: int, scheme, peer_group: str | None = None,
             weights: dict[str, float] | None = None) -> pl.DataFrame:
-    """Agencies of `year` ranked by score under `scheme` (a path or a loaded scheme).
+    """Agencies of `year` ranked within their peer group by score under `scheme`.
 
-    `weights` overrides indicator weights for a what-if (the scheme file is never touched).
-    Columns: RANK_COLUMNS, then one column per indicator as assess.score returns them.
-    Rank change compares with the previous year under the same scheme and weights.
+    `scheme` is a path or an assess.scheme.Scheme; `weights` ({indicator id: weight}) overrides
+    indicator weights for a what-if, rescaled to 100 (the scheme file is never touched).
+    Columns: RANK_COLUMNS first (`score` = assess `total`, 0-100; rank and rank_change as
+    assess.score computes them: within the peer group, positive change = moved up; registry
+    agencies without a report are included with missing = true and a red flag), then every
+    column of assess.score.score_year (total, contribution, tied, per-indicator values/points).
     """
-    scored = _scores(con, year, scheme, peer_group, weights)
-    prev = _scores(con, year - 1, scheme, peer_group, weights)
-    prev = prev.select("agency_id", pl.col("rank").alias("prev_rank"))
-    ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, peer_group))
-    drop = [c for c in ctx.columns if c in scored.columns and c != "agency_id"]
+    from assess import score as assess_score
+
+    s = _scheme_with_weights(_load_scheme(scheme), weights)
+    scored = assess_score.score_year(con, year, s, peer_group=peer_group)
+    ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
     df = (
-        scored.join(ctx.drop(drop), on="agency_id", how="left")
-        .join(prev, on="agency_id", how="left")
-        .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+        scored.with_columns(pl.col("total").alias("score"))
+        .join(ctx, on="agency_id", how="left")
     )
     df = _with_flags(df)
     first = [c for c in RANK_COLUMNS if c in df.columns]
-    return df.select(first + [c for c in df.columns if c not in first]).sort("rank", "agency_name")
+    return df.select(first + [c for c in df.columns if c not in first]).sort(
+        "peer_group", "rank", "agency_name", nulls_last=True)
 
 
-def _scores(con, year, scheme, peer_group, weights) -> pl.DataFrame:
+def score_detail(con, *, year: int, scheme, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(points per indicator, deductions with reasons) of one agency in `year` under `scheme`."""
     from assess import score as assess_score
 
-    scheme = _scheme_with_weights(_load_scheme(scheme), weights)
-    df = assess_score.score_year(con, year, scheme, peer_group=peer_group)
-    if "rank" not in df.columns:
-        df = df.with_columns(pl.col("score").rank("min", descending=True).cast(pl.Int64).alias("rank"))
-    return df
+    run = assess_score.assess_year(con, year, _load_scheme(scheme))
+    mine = run.indicators.filter(pl.col("agency_id") == agency_id)
+    breakdown = mine.select(
+        pl.col("indicator_name").alias("indicator"), pl.col("kind").alias("score_kind"), "weight", "value", "unit",
+        pl.col("points").fill_null(0.0).alias("points"), "lost", "small_sample", "reason")
+    deductions = run.deductions.filter(pl.col("agency_id") == agency_id).drop("agency_id", "indicator").rename({"points": "lost"})
+    return breakdown, deductions
 
 
 def _load_scheme(scheme):
@@ -452,16 +467,39 @@ def _load_scheme(scheme):
 
 
 def _scheme_with_weights(scheme, weights: dict[str, float] | None):
+    """A copy of `scheme` with indicator weights replaced and rescaled to sum to 100.
+
+    Only weighted indicators (linear/rank/deduction) take weights; a deduction's cap scales
+    with its weight, as it is a share of that weight. Unknown indicator ids raise KeyError.
+    """
     if not weights:
         return scheme
-    from assess import scheme as assess_scheme
+    import dataclasses
 
-    return assess_scheme.with_weights(scheme, weights)
+    known = {i.id for i in scheme.indicators if i.weighted}
+    unknown = set(weights) - known
+    if unknown:
+        raise KeyError(f"not weighted indicators of {scheme.name}: {sorted(unknown)}")
+    new = {i.id: float(weights.get(i.id, i.weight)) for i in scheme.indicators if i.weighted}
+    total = sum(new.values())
+    if total <= 0:
+        raise ValueError("at least one indicator needs a positive weight")
+    indicators = []
+    for ind in scheme.indicators:
+        if ind.weighted:
+            w = 100.0 * new[ind.id] / total
+            changes = {"weight": w}
+            if ind.kind == "deduction" and ind.cap is not None and ind.weight:
+                changes["cap"] = ind.cap * w / ind.weight
+            ind = dataclasses.replace(ind, **changes)
+        indicators.append(ind)
+    return dataclasses.replace(scheme, indicators=tuple(indicators))
 
 
 def _with_flags(df: pl.DataFrame) -> pl.DataFrame:
     """Red: late, corrected on review/lawsuit, or error findings; amber: warnings or below peers."""
     reasons_red = [
+        (pl.col("missing").fill_null(False), "未发布年报"),
         (pl.col("days_late").fill_null(0) > 0, "逾期发布"),
         (pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) > 0, "复议诉讼被纠正"),
         (pl.col("errors").fill_null(0) > 0, "数据错误"),
@@ -477,3 +515,11 @@ def _with_flags(df: pl.DataFrame) -> pl.DataFrame:
         pl.when(red).then(pl.lit("red")).when(amber).then(pl.lit("amber")).otherwise(pl.lit("")).alias("flag"),
         pl.concat_str(texts, separator="、", ignore_nulls=True).fill_null("").alias("flags"),
     ).drop("below_peer_completion")
+
+
+def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:
+    """The what-if ranking `alt` with the saved scheme's score and rank alongside."""
+    ref = base.select("agency_id", pl.col("score").alias("base_score"), pl.col("rank").alias("base_rank"))
+    return alt.join(ref, on="agency_id", how="left").with_columns(
+        (pl.col("base_rank") - pl.col("rank")).alias("whatif_change")
+    )

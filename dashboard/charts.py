@@ -1,0 +1,104 @@
+"""Pure plotly figure builders: (polars frame, ...) -> go.Figure. One template, Chinese labels."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.labels import col
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+COLORWAY = ["#1f5fa8", "#e07b39", "#3a9d5d", "#c23b3b", "#8a63b8", "#8c8c8c", "#d4a017"]
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT, size=13),
+        colorway=COLORWAY,
+        margin=dict(l=40, r=20, t=50, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        hoverlabel=dict(font_family=FONT),
+        separators=".,",
+    )
+)
+OUTCOMES = ("granted", "partial", "denied", "unable", "rejected", "other_outcome")
+
+
+def _fig(title: str, **layout) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, title=title, **layout)
+    return fig
+
+
+def score_distribution(ranked: pl.DataFrame) -> go.Figure:
+    """Histogram of scores, one trace per flag colour so red/amber stand out."""
+    fig = _fig("得分分布", barmode="stack", xaxis_title=col("score"), yaxis_title=col("agencies"))
+    colours = {"red": ("#c23b3b", "红色预警"), "amber": ("#e0a030", "黄色预警"), "": ("#3a9d5d", "正常")}
+    for flag, (colour, name) in colours.items():
+        part = ranked.filter(pl.col("flag") == flag)
+        if part.height:
+            fig.add_histogram(x=part["score"].to_list(), name=name, marker_color=colour, nbinsx=20)
+    return fig
+
+
+def outcomes_by_year(profile: pl.DataFrame) -> go.Figure:
+    """Stacked bars: how requests were answered each year, plus requests received as a line."""
+    fig = _fig("依申请公开办理结果", barmode="stack", xaxis_title=col("year"), yaxis_title="件")
+    years = profile["year"].to_list()
+    for c in OUTCOMES:
+        fig.add_bar(x=years, y=profile[c].to_list(), name=col(c))
+    fig.add_scatter(x=years, y=profile["requests"].to_list(), name=col("requests"),
+                    mode="lines+markers", line=dict(color="#333", dash="dot"))
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def rate_trends(profile: pl.DataFrame, median: pl.DataFrame | None = None) -> go.Figure:
+    """办结率 and 按时办结率 by year, with the peer-group median dashed."""
+    fig = _fig("办结率与按时办结率", xaxis_title=col("year"), yaxis_ticksuffix="%",
+               yaxis_range=[0, 105])
+    for c in ("completion_rate", "on_time_rate"):
+        fig.add_scatter(x=profile["year"].to_list(), y=profile[c].to_list(), name=col(c),
+                        mode="lines+markers")
+    if median is not None and median.height:
+        fig.add_scatter(x=median["year"].to_list(), y=median["completion_rate"].to_list(),
+                        name="对标组中位数·办结率", mode="lines", line=dict(dash="dash", color="#8c8c8c"))
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def review_outcomes(frame: pl.DataFrame, x: str = "year") -> go.Figure:
+    """Review and lawsuit outcomes side by side (grouped by `x`), stacked by outcome."""
+    fig = _fig("行政复议与行政诉讼结果", barmode="relative", xaxis_title=col(x), yaxis_title="件")
+    xs = [str(v) for v in frame[x].to_list()]
+    outcome_colours = {"upheld": "#3a9d5d", "corrected": "#c23b3b", "other": "#8c8c8c", "pending": "#e0a030"}
+    for group, label in (("review", "复议"), ("suit", "诉讼")):
+        for outcome, colour in outcome_colours.items():
+            c = f"{group}_{outcome}"
+            fig.add_bar(x=[xs, [label] * len(xs)], y=frame[c].to_list(), name=f"{label}·{col(c)[2:]}",
+                        marker_color=colour, legendgroup=outcome,
+                        marker_pattern_shape="" if group == "review" else "/")
+    return fig
+
+
+def correction_rates(trend: pl.DataFrame) -> go.Figure:
+    fig = _fig("纠错率走势", xaxis_title=col("year"), yaxis_ticksuffix="%")
+    for c in ("review_correction_rate", "suit_correction_rate"):
+        fig.add_scatter(x=trend["year"].to_list(), y=trend[c].to_list(), name=col(c), mode="lines+markers")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def indicator_breakdown(breakdown: pl.DataFrame) -> go.Figure:
+    """Horizontal bars: points per indicator (columns `indicator`, `points`)."""
+    fig = _fig("各指标得分", xaxis_title="分", height=max(260, 40 * breakdown.height + 80))
+    fig.add_bar(y=breakdown["indicator"].to_list(), x=breakdown["points"].to_list(), orientation="h",
+                marker_color=[COLORWAY[3] if (p or 0) < 0 else COLORWAY[0] for p in breakdown["points"].to_list()])
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def findings_by_rule(summary: pl.DataFrame) -> go.Figure:
+    fig = _fig("问题按规则分布", xaxis_title=col("findings"),
+               height=max(260, 32 * summary.height + 80))
+    fig.add_bar(y=summary["rule_label"].to_list(), x=summary["findings"].to_list(), orientation="h")
+    fig.update_yaxes(autorange="reversed")
+    return fig

@@ -1,0 +1,257 @@
+"""The only module that imports both streamlit and duckdb: connection and result caching.
+
+Invariants:
+- the database is opened read_only (the loader is the single writer and swaps a rebuilt file in
+  with os.replace, so the dashboard keeps serving the old inode until the next rerun sees a new
+  mtime and reopens);
+- one cached connection (keyed on path + mtime, max_entries=1), one cursor per query, because a
+  cached resource is shared by all sessions and threads. No on_release=close: another session
+  may still be reading through a cursor of the evicted connection; it closes itself when the
+  last cursor is dropped;
+- cached results take only hashable arguments and `db_version` (the file's mtime), so a rebuilt
+  database expires them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from dashboard import queries
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMES_DIR = ROOT / "data" / "schemes"
+
+
+ALL = "全部"  # the peer-group option meaning "no filter"
+
+
+def selection() -> tuple[int, int, str | None]:
+    """(db_version, year, peer_group or None) as the sidebar in app.py left them."""
+    peer = st.session_state.get("peer")
+    return db_version(), int(st.session_state["year"]), (None if peer in (None, ALL) else peer)
+
+
+class NoDatabase(Exception):
+    """The database file does not exist yet."""
+
+
+class AssessUnavailable(Exception):
+    """The assessment module (assess.score) cannot be used: not installed yet or a bad scheme."""
+
+
+def db_path() -> Path:
+    """GONGKAI_DB or the project default (data/gongkai.duckdb), read per call, never at import."""
+    try:
+        from etl.settings import Settings
+
+        return Path(Settings.from_env().db_path)
+    except ImportError:  # settings not available: same rule by hand
+        return Path(os.environ.get("GONGKAI_DB") or ROOT / "data" / "gongkai.duckdb")
+
+
+def db_version() -> int:
+    """The database file's mtime in ns; raises NoDatabase when there is no file."""
+    path = db_path()
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError as exc:
+        raise NoDatabase(str(path)) from exc
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(path, read_only=True)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    return _open(str(db_path()), db_version()).cursor()
+
+
+def schemes() -> dict[str, str]:
+    """Scheme display name -> path for files in data/schemes (default.toml first)."""
+    files = sorted(SCHEMES_DIR.glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
+    return {p.stem: str(p) for p in files}
+
+
+def _q(fn, **params) -> pl.DataFrame:
+    cur = cursor()
+    try:
+        return fn(cur, **params)
+    finally:
+        cur.close()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def years(v: int) -> list[int]:
+    return _q(queries.years)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def peer_groups(v: int) -> list[str]:
+    return _q(queries.peer_groups)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def agencies(v: int) -> pl.DataFrame:
+    return _q(queries.agencies)
+
+
+def _assess(fn, **params):
+    try:
+        return _q(fn, **params)
+    except ImportError as exc:
+        raise AssessUnavailable(f"评分模块未就绪（{exc.name or exc}）") from exc
+    except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
+        raise AssessUnavailable(str(exc)) from exc
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def scheme(path: str, mtime_ns: int):
+    """The loaded scheme (for the what-if sliders); keyed on the file's mtime."""
+    try:
+        from assess.scheme import load_scheme
+    except ImportError as exc:
+        raise AssessUnavailable(f"评分模块未就绪（{exc.name or exc}）") from exc
+    try:
+        return load_scheme(path)
+    except ValueError as exc:
+        raise AssessUnavailable(str(exc)) from exc
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def ranking(v: int, year: int, scheme: str, peer_group: str | None,
+            weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
+    """Scored and ranked agencies; `weights` (sorted pairs) is a what-if override."""
+    return _assess(queries.ranking, year=year, scheme=scheme, peer_group=peer_group,
+                   weights=dict(weights) or None)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def score_detail(v: int, year: int, scheme: str, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(points per indicator, deductions explained) for one agency and year."""
+    return _assess(queries.score_detail, year=year, scheme=scheme, agency_id=agency_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def figures(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.figures, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def agency_profile(v: int, agency_id: str) -> pl.DataFrame:
+    return _q(queries.agency_profile, agency_id=agency_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def agency_values(v: int, agency_id: str, prefix: str | None = None) -> pl.DataFrame:
+    return _q(queries.agency_values, agency_id=agency_id, prefix=prefix)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def peer_median(v: int, peer_group: str) -> pl.DataFrame:
+    return _q(queries.peer_median, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def report_keys(v: int, report_id: int) -> pl.DataFrame:
+    return _q(queries.report_keys, report_id=report_id)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def value_source(v: int, report_id: int, key: str) -> pl.DataFrame:
+    return _q(queries.value_source, report_id=report_id, key=key)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def review_litigation(v: int, year: int, peer_group: str | None, sort: str) -> pl.DataFrame:
+    return _q(queries.review_litigation, year=year, peer_group=peer_group, sort=sort)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def review_litigation_trend(v: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.review_litigation_trend, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def findings(v: int, year: int | None, agency_id: str | None, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.findings, year=year, agency_id=agency_id, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def findings_summary(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.findings_summary, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def findings_by_agency(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.findings_by_agency, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def load_errors(v: int) -> pl.DataFrame:
+    return _q(queries.load_errors)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def missing_reports(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.missing_reports, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def late_reports(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.late_reports, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def copied_reports(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.copied_reports, year=year, peer_group=peer_group)
+
+
+def file_mtime(path: str) -> int:
+    return Path(path).stat().st_mtime_ns
+
+
+class ExportUnavailable(Exception):
+    """dashboard/export.py (or its data gatherer) is not there yet or lacks a builder."""
+
+
+EXPORT_BUILDERS = {  # format -> builder names in dashboard.export, first found wins
+    "xlsx": ("assessment_workbook",),
+    "csv": ("assessment_csv", "summary_csv"),
+    "pdf": ("assessment_pdf", "summary_pdf"),
+}
+
+
+def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> dict:
+    """{format: zero-argument callable -> bytes} for st.download_button's deferred `data`.
+
+    The callables run on another thread when the user clicks, outside any script run, so they
+    hold the connection themselves (a fresh cursor each) and touch no streamlit API.
+    """
+    try:
+        from dashboard import export, export_data
+    except ImportError as exc:
+        raise ExportUnavailable(f"导出模块尚未就绪（缺少 {exc.name}）") from exc
+    con = _open(str(db_path()), v)
+    out = {}
+    for fmt, names in EXPORT_BUILDERS.items():
+        build = next((getattr(export, n) for n in names if hasattr(export, n)), None)
+        if build is None:
+            continue
+
+        def make(build=build):
+            cur = con.cursor()
+            try:
+                return build(export_data.gather(cur, year=year, scheme=scheme, peer_group=peer_group))
+            finally:
+                cur.close()
+
+        out[fmt] = make
+    if not out:
+        raise ExportUnavailable("dashboard/export.py 中没有导出函数")
+    return out

@@ -1,0 +1,33 @@
+"""导出: the assessment as Excel, CSV and PDF (built by dashboard/export.py on click)."""
+
+import streamlit as st
+
+from dashboard import data
+
+v, year, peer = data.selection()
+st.title(f"{year} 年度考核结果导出")
+schemes = data.schemes()
+if not schemes:
+    st.info("data/schemes/ 中还没有考核方案（*.toml）。")
+    st.stop()
+name = st.selectbox("考核方案", list(schemes), key="export_scheme")
+st.caption("导出内容与“排名总览”页相同：同一年度、方案和对标组。文件在点击时生成。")
+try:
+    builders = data.export_builders(v, year, schemes[name], peer)
+except data.ExportUnavailable as exc:
+    st.info(f"导出功能暂不可用：{exc}")
+    st.stop()
+
+stem = f"政务公开年报考核_{year}_{name}" + (f"_{peer}" if peer else "")
+formats = (
+    ("xlsx", "下载 Excel 工作簿", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     "汇总、扣分明细、数据质量、方案说明，已设置打印格式。"),
+    ("csv", "下载 CSV", "text/csv", "UTF-8（带BOM），Excel 可直接打开。"),
+    ("pdf", "下载 PDF 通报", "application/pdf", "A4 横向汇总表，可直接打印。"),
+)
+for box, (fmt, label, mime, note) in zip(st.columns(3), formats):
+    if fmt in builders:
+        box.download_button(label, builders[fmt], file_name=f"{stem}.{fmt}", mime=mime,
+                            key=f"dl_{fmt}", on_click="ignore", help=note, icon=":material/download:")
+    else:
+        box.button(label, disabled=True, key=f"na_{fmt}", help="该格式尚未提供")
