@@ -47,6 +47,10 @@ def detect_report(doc: RawDocument) -> ParsedReport:
     head = _head_text(doc)
     full = squash(doc.text)
     title = _title(head)
+    meta_title = squash(str(doc.meta.get("title") or ""))
+    if meta_title and REPORT_TITLE.search(meta_title) and re.search(r"\d{4}年", meta_title) \
+            and not re.search(r"\d{4}年", title):
+        title = meta_title  # the HTML <title> when the page body starts with navigation
     report.meta["title"] = title
     report.template = detect_template(full, title, head)
     report.year = _year(title, full)
@@ -93,31 +97,33 @@ def _what_it_is(title: str) -> str:
     return ""
 
 
-def _head_text(doc: RawDocument, n: int = 14) -> str:
+def _head_text(doc: RawDocument, n: int = 40) -> str:
     lines = [b.text for b in doc.blocks[:n]]
     return "\n".join(lines)
 
 
 def _title(head: str) -> str:
-    """The title line(s): the first lines up to the one naming the report, joined."""
-    lines = [ln.strip("# ").strip() for ln in head.split("\n")]
-    for i, line in enumerate(lines[:12]):
-        sq = squash(line)
-        if sq.startswith("标题:") or sq.startswith("标题："):
-            return sq.split(":", 1)[-1]
-        if REPORT_TITLE.search(sq) or NOT_REPORT_TITLE.search(sq):
-            if len(sq) > 80:  # a body paragraph that merely mentions a report
-                continue
-            joined = sq
-            if i > 0 and not re.search(r"\d{4}年", sq) or (i > 0 and _agency_like(squash(lines[i - 1]))):
-                joined = squash(lines[i - 1]) + sq
-            if i + 1 < len(lines) and not REPORT_TITLE.search(sq[-6:]) and REPORT_TITLE.search(squash(lines[i + 1])[:8]):
-                joined += squash(lines[i + 1])
-            return joined
-        if i + 1 < len(lines) and len(sq) < 40 and REPORT_TITLE.search(squash(lines[i + 1])[:12]) \
-                and ("公开" in sq or re.search(r"\d{4}年", sq)):
-            return sq + squash(lines[i + 1])
-    return ""
+    """The title: the best early short line naming a report (year, 公开), joined with a split part."""
+    lines = [squash(ln.strip("# ")) for ln in head.split("\n")]
+    best, best_score = "", 0
+    for i, sq in enumerate(lines[:40]):
+        if sq.startswith(("标题:", "标题：")):
+            return sq.split(":", 1)[-1].split("：", 1)[-1]
+        named = REPORT_TITLE.search(sq) or NOT_REPORT_TITLE.search(sq)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not named and len(sq) < 40 and REPORT_TITLE.search(nxt[:12]) and ("公开" in sq or re.search(r"\d{4}年", sq)):
+            cand = sq + nxt  # "…2018年政府信息" + "公开工作年度报告"
+        elif named and len(sq) <= 80:
+            cand = sq
+            if i > 0 and _agency_like(lines[i - 1]) and not _agency_like(sq.split("20")[0]):
+                cand = lines[i - 1] + sq  # agency on the line above the title
+        else:
+            continue
+        score = (2 if re.search(r"(19|20)\d{2}年", cand) else 0) + ("公开" in cand) + (len(cand) <= 60) \
+            - (i > 15)
+        if score > best_score:
+            best, best_score = cand, score
+    return best
 
 
 def _agency_like(s: str) -> bool:
