@@ -42,12 +42,12 @@ def timing_findings(year: int, published: date | str | None,
                     signed: date | str | None = None) -> list[Finding]:
     """A report dated before the year it covers has ended ('published.before_year_end')."""
     out = []
-    for label, value in (("发布", published), ("落款", signed)):
+    for label, value in (("published", published), ("signed", signed)):
         day = as_date(value)
         if day is not None and day <= date(year, 12, 31):
             out.append(Finding(
                 "published.before_year_end", (), None, None,
-                f"{year}年度报告的{label}日期为{day.isoformat()}，早于该年度结束"
-                f"（报告期未满即{label}，数字可能不全或沿用旧稿）", "warning"))
+                f"the report on {year} was {label} on {day.isoformat()}, before the year it "
+                f"covers had ended: its figures cannot be complete for the year", "warning"))
             break
     return out

@@ -9,6 +9,7 @@
   Convention: administrative division code, "-", a short tag (GOV government, JTJ 交通运输局…).
 - name: the standard name. aliases: other names the reports use, separated by "|".
 - level: 省 | 市 | 县 (the level of the agency's government; a district 区 counts as 县).
+  A government is also found under its name with another ending (X人民政府, X政府, X管委会, X).
 - kind: government (the people's government / 管委会 itself) | department (a 厅/局/委/办 of it).
   The kind decides the publication deadline (etl/deadlines.py).
 - parent_region: the region one level above the agency's government (a 县's city, a 市's
@@ -16,7 +17,7 @@
 - peer_group: the group an agency is ranked in, e.g. 省级部门, 市级部门, 市级政府, 县级政府.
 
 Resolution never merges silently: exact name, then alias, then a careful fuzzy match (one
-character different, same ending, a single candidate) that always carries a finding; anything
+character replaced, same length, same ending, a single candidate agency) that always carries a finding; anything
 else becomes an unconfirmed agency 'U-<hash>' with its own finding. To teach the loader that a
 printed name is a known agency, add it to `aliases`; to stop a fuzzy match, add the other
 agency as its own line.
@@ -44,6 +45,7 @@ KINDS = ("government", "department")
 MIN_FUZZY_LENGTH = 5  # shorter names differ by one character too easily
 MIN_SHARED_ENDING = 3  # e.g. 人民政府, 交通运输局: the kind of agency must agree
 
+_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|管理委员会|管委会)$")
 _BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
 _DROP = re.compile(r"[\s()\[\]【】〔〕<>《》「」『』\"'“”‘’·•、,，:：;；.。]+")
 
@@ -120,7 +122,25 @@ def load_registry(path: str | Path) -> Registry:
             if key not in by_name or not alias:
                 by_name[key], is_alias[key] = agency.code, alias
         agencies.append(agency)
+    _add_government_variants(agencies, by_name, is_alias)
     return Registry(tuple(agencies), str(path), by_name, is_alias)
+
+
+def _add_government_variants(agencies, by_name: dict, is_alias: dict) -> None:
+    """X人民政府, X政府, X管委会 and bare X name the same government, unless another entry owns one."""
+    derived: dict[str, set[str]] = {}
+    for agency in agencies:
+        if agency.kind != "government":
+            continue
+        for label in (agency.name,) + agency.aliases:
+            base = _GOVERNMENT_SUFFIX.sub("", normalize_name(label))
+            if len(base) < 2:
+                continue
+            for suffix in ("", "人民政府", "政府", "管理委员会", "管委会"):
+                derived.setdefault(base + suffix, set()).add(agency.code)
+    for key, codes in derived.items():
+        if key not in by_name and len(codes) == 1:
+            by_name[key], is_alias[key] = codes.pop(), True
 
 
 def _agency_from_row(path: Path, line_no: int, row: dict) -> Agency:
@@ -159,14 +179,15 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
         agency = registry.get(code)
         finding = Finding(
             "agency.fuzzy_match", (), None, None,
-            f"报告署名“{name}”与机构名录中的“{candidate}”仅差一个字，已按“{agency.name}”载入；"
-            f"如确为不同机构，请在机构名录中单列该机构", "warning")
+            f"the report names “{name}”, one character away from “{candidate}” in the agency "
+            f"registry; loaded as {agency.name} ({code}). If it is a different agency, add it to "
+            f"the registry as its own line", "warning")
         return Resolution(code, "fuzzy", score, finding, agency)
     agency = unknown_agency(key or name)
     finding = Finding(
         "agency.unknown", (), None, None,
-        f"机构“{name}”不在机构名录中，已作为未确认机构（{agency.code}）载入；"
-        f"请在机构名录中补充该机构，或把这一名称加为已有机构的别名", "warning")
+        f"“{name}” is not in the agency registry; loaded as unconfirmed agency {agency.code}. "
+        f"Add it to the registry, or add the name as an alias of a known agency", "warning")
     return Resolution(agency.code, "unknown", 0.0, finding, agency)
 
 
@@ -176,7 +197,9 @@ def _fuzzy(key: str, registry: Registry) -> tuple[str, str, float] | None:
         return None
     hits: dict[str, tuple[str, float]] = {}
     for candidate, code in registry.by_name.items():
-        if abs(len(candidate) - len(key)) > 1 or Levenshtein.distance(key, candidate) != 1:
+        # same length: an OCR misread swaps a character; a dropped or added one is as likely
+        # to be another place (泗县 / 泗洪县), so it is not matched
+        if len(candidate) != len(key) or Levenshtein.distance(key, candidate) != 1:
             continue
         if _shared_ending(key, candidate) < MIN_SHARED_ENDING:
             continue

@@ -1,0 +1,60 @@
+"""`gongkai load PATH...`: load files, folders, a manifest and URLs into the database."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from etl.errors import ReportError
+from etl.settings import Settings
+
+
+@click.command("load")
+@click.argument("paths", nargs=-1)
+@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
+              help="A .txt/.csv listing one path or URL per line.")
+@click.option("--registry", type=click.Path(exists=True, dir_okay=False),
+              help="Agency registry CSV (default: data/registry.csv).")
+def load(paths: tuple[str, ...], db: str | None, manifest: str | None, registry: str | None) -> None:
+    """Load report files (any format), folders (recursively), a manifest and http(s) URLs.
+
+    Files already loaded (same bytes, same parser version) are skipped. A file that cannot be
+    used is listed with what to do about it; the others are loaded anyway. Exit code 1 when
+    any file failed.
+
+    Example:
+
+        gongkai load ../shared/seeds ../shared/real-reports/hongze_2024.pdf --db data/gongkai.duckdb
+    """
+    if not paths and not manifest:
+        raise click.UsageError("give at least one PATH (file, folder or URL) or --manifest")
+    settings = Settings.from_env(db_path=db, registry_path=registry)
+    sys.exit(run_and_report(paths, settings, manifest))
+
+
+def run_and_report(paths, settings: Settings, manifest: str | None = None) -> int:
+    """Run the load and print the summary; returns the exit code."""
+    from etl.pipeline import run_load
+
+    try:
+        summary = run_load(paths, settings.db_path, settings.registry_path, manifest)
+    except ReportError as exc:  # the registry, the manifest or the database itself is unusable
+        raise click.ClickException(exc.message) from None
+    echo_summary(summary, settings.db_path)
+    return 1 if summary.failed else 0
+
+
+def echo_summary(summary, db_path) -> None:
+    click.echo(f"{db_path}: loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, "
+               f"not a report {len(summary.not_reports)}, failed {len(summary.failed)}")
+    for path, reason in summary.not_reports:
+        click.echo(f"  not a report: {path}: {reason}")
+    for path, note in summary.notes:
+        click.echo(f"  note: {path}: {note}")
+    if summary.carry_over_findings:
+        click.echo(f"  {summary.carry_over_findings} report(s) disagree with last year's "
+                   "carried-over requests (finding crossyear.carry_over)")
+    for _path, message in summary.failed:
+        click.echo(f"  failed: {message}", err=True)
