@@ -144,8 +144,20 @@ def t3_label_key(label: str) -> str | None:
     cleaned = clean_label(label)
     if not cleaned:
         return None
-    if cleaned == "其他":
+    # A group heading (（六）其他处理, a rowspan cell or a floating PDF label) may be glued to a
+    # sub-row label: what is left after removing it decides.
+    rest = cleaned.replace("本年度办理结果", "")
+    heading = None
+    for group, phrase in (("other", "其他处理"), ("denied", "不予公开"), ("unable", "无法提供"),
+                          ("rejected", "不予处理")):
+        if phrase in rest:
+            heading = group
+            rest = rest.replace(phrase, "")
+    if rest == "其他":
         return "other.other"
+    if not rest:
+        return heading
+    cleaned = rest
     for key, phrases in T3_LABELS:
         if any(p in cleaned for p in phrases):
             return key

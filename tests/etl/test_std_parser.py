@@ -211,3 +211,21 @@ def test_parse_bad_file_exits_2_with_one_line(tmp_path, content, needle):
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and str(p) in lines[0] and needle in lines[0]
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("label,key", [
+    ("（六）其他处理 3.其他", "other.other"),  # group heading glued to the sub-row (rowspan / PDF)
+    ("（六）其他处理", "other"),
+    ("（三）不予公开 1.属于国家秘密", "denied.state_secret"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partial"),
+    ("三、本年度办理结果 （一）予以公开", "granted"),
+    ("2.其他法律行政止公开", "denied.law_forbidden"),  # hongze's text layer drops 法规禁
+    ("（五）不予处理 4.无正当理由大量反复 申请", "rejected.excessive"),
+    ("（四）无法提供", "unable"),
+    ("四、结转下年度继续办理", "carried_out"),
+    ("信息内容", None),
+])
+def test_t3_row_labels(label, key):
+    from etl.parse.std import t3_label_key
+
+    assert t3_label_key(label.replace(" ", "")) == key
