@@ -9,6 +9,8 @@ from pathlib import Path
 from etl.errors import ReportError
 from etl.normalize import squash, to_simplified
 
+REGISTRY = Path(__file__).resolve().parents[1] / "data" / "registry.csv"
+
 
 @dataclass
 class FileScore:
@@ -28,13 +30,20 @@ def truth_files(roots: list[Path]) -> list[Path]:
 
 
 def _same_agency(expected: str | None, got: str | None) -> bool:
+    """Same agency once both names go through the registry (aliases, OCR near-misses)."""
     if not expected:
         return True
     if not got:
         return False
     e = squash(to_simplified(expected)).split("(")[0].split("（")[0]
     g = squash(got)
-    return e == g or e in g or g in e
+    if e == g or e in g or g in e:
+        return True
+    from etl.registry import load_registry, resolve_agency
+
+    registry = load_registry(REGISTRY)
+    resolved_e, resolved_g = resolve_agency(e, registry), resolve_agency(g, registry)
+    return resolved_e.agency_id == resolved_g.agency_id and resolved_e.method != "unknown"
 
 
 def score_file(truth_path: Path) -> FileScore:
