@@ -1,0 +1,281 @@
+"""Assessment metrics, each declared once: what it means, how it is computed, from which keys.
+
+A metric is a number per report (per agency and year) computed in DuckDB from the long view
+`current_values` plus report columns of `current_reports`. Invariants:
+- a value that cannot be computed is NULL (shown as N/A), never 0: a std report has no
+  按时办结率, a rate over zero cases has no value;
+- every report key a metric reads comes from etl.fields (the SQL is built with `_col`, which
+  refuses undeclared keys), and `Metric.sources` is derived from the SQL, so it cannot drift;
+- `cases` is the denominator of a rate (the number of cases it is computed over); the scorer
+  flags a rate over fewer than the scheme's `min_cases` as small_sample.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from etl.fields import FIELDS, LEGACY, STD_TEMPLATES, T3_ROWS, T4_GROUPS, legacy_key, t3_key, t4_key
+
+HIGHER, LOWER, NEUTRAL = "higher", "lower", "none"
+ALL_TEMPLATES = (*STD_TEMPLATES, LEGACY)
+# Finding rules counted by 数据一致性: the spec identities and the cross-year carry-over check.
+IDENTITY_RULE_PREFIXES = ("t3.", "t4.", "legacy.", "crossyear.")
+# Report columns (not report_values keys) a metric may read; named like sources.
+REPORT_COLUMNS = {
+    "days_late": "reports.days_late",
+    "identity_findings": "findings.rule",
+    "text_fingerprint": "reports.text_fingerprint",
+    "prev_fingerprint": "reports.text_fingerprint(上年)",
+}
+
+
+def _col(key: str) -> str:
+    if key not in FIELDS:
+        raise KeyError(f"{key} is not declared in etl.fields")
+    return f'"{key}"'
+
+
+def _sum(*keys: str) -> str:
+    """Sum of the keys present; NULL when none of them is present (absent is not 0)."""
+    cols = [_col(k) for k in keys]
+    if len(cols) == 1:
+        return cols[0]
+    added = " + ".join(f"coalesce({c}, 0)" for c in cols)
+    return f"(CASE WHEN coalesce({', '.join(cols)}) IS NULL THEN NULL ELSE {added} END)"
+
+
+def _t3(row: str) -> str:
+    return _col(t3_key(row, "total"))
+
+
+def _t3_sub(sub: str) -> str:
+    """A 表三 subtotal: printed subtotal if the report has only that, else the sum of its rows."""
+    rows = [t3_key(r, "total") for r, _, _ in T3_ROWS if r.startswith(sub + ".")]
+    return f"coalesce({_col(t3_key(sub, 'total'))}, {_sum(*rows)})"
+
+
+def _legacy_sub(name: str) -> str:
+    rows = [k for k in FIELDS if k.startswith(legacy_key(name) + ".")]
+    return f"coalesce({_col(legacy_key(name))}, {_sum(*rows)})"
+
+
+def _lg(name: str) -> str:
+    return _col(legacy_key(name))
+
+
+def _t4(groups: tuple[str, ...], outcomes: tuple[str, ...]) -> str:
+    return _sum(*[t4_key(g, o) for g in groups for o in outcomes])
+
+
+def _rate(num: str, den: str) -> str:
+    """num/den in percent; NULL when the denominator is 0 or unknown."""
+    return f"(CASE WHEN ({den}) > 0 THEN 100.0 * ({num}) / ({den}) END)"
+
+
+def _per_template(std: str | None, legacy: str | None) -> str:
+    parts = []
+    if std is not None:
+        parts.append(f"WHEN template IN {tuple(STD_TEMPLATES)!r} THEN {std}")
+    if legacy is not None:
+        parts.append(f"WHEN template = '{LEGACY}' THEN {legacy}")
+    return f"(CASE {' '.join(parts)} END)"
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str  # Chinese name shown in the dashboard and exports
+    formula: str  # the formula in words, per template
+    unit: str  # "%", "件", "天", "条", "" ...
+    direction: str  # higher | lower | none (informational, cannot be ranked)
+    templates: tuple[str, ...]  # templates for which it has a value
+    value_sql: str  # expression over the per-report wide row (see wide_sql)
+    cases_sql: str | None = None  # denominator (number of cases) of a rate; None otherwise
+    sources: tuple[str, ...] = field(default=())  # derived: keys and report columns it reads
+
+    def __post_init__(self) -> None:
+        text = self.value_sql + " " + (self.cases_sql or "")
+        keys = sorted(set(re.findall(r'"([a-z0-9_.]+)"', text)))
+        extra = sorted(v for k, v in REPORT_COLUMNS.items() if re.search(rf"\b{k}\b", text))
+        object.__setattr__(self, "sources", tuple(keys + extra))
+
+
+_REVIEW = ("review",)
+_SUITS = tuple(g for g, _ in T4_GROUPS if g.startswith("suit"))
+_ALL_T4 = _REVIEW + _SUITS
+_CONCLUDED = ("upheld", "corrected", "other")
+
+_STD_RECEIVED = _sum(t3_key("new", "total"), t3_key("carried_in", "total"))
+_LEGACY_ANSWERS = _lg("answers")
+_STD_CORR = {g: (_t4(g, ("corrected",)), _t4(g, _CONCLUDED)) for g in (_REVIEW, _SUITS, _ALL_T4)}
+_LG_CORR = {
+    _REVIEW: (_lg("review_corrected"), _sum(*[legacy_key(f"review_{o}") for o in _CONCLUDED])),
+    _SUITS: (_lg("suit_corrected"), _sum(*[legacy_key(f"suit_{o}") for o in _CONCLUDED])),
+    _ALL_T4: (
+        _sum(legacy_key("review_corrected"), legacy_key("suit_corrected")),
+        _sum(*[legacy_key(f"{g}_{o}") for g in ("review", "suit") for o in _CONCLUDED]),
+    ),
+}
+
+
+def _correction(groups: tuple[str, ...]) -> tuple[str, str]:
+    (sn, sd), (ln, ld) = _STD_CORR[groups], _LG_CORR[groups]
+    return _per_template(_rate(sn, sd), _rate(ln, ld)), _per_template(sd, ld)
+
+
+_METRICS: tuple[Metric, ...] = (
+    Metric(
+        "requests", "申请数量", "本年新收申请数 t3.new.total（旧版：收到申请数）", "件", NEUTRAL,
+        ALL_TEMPLATES, _per_template(_t3("new"), _lg("requests")),
+    ),
+    Metric(
+        "completion_rate", "办结率",
+        "办结数 / (本年新收 + 上年结转) × 100（新版表三）；申请办结数 / 收到申请数 × 100（旧版）",
+        "%", HIGHER, ALL_TEMPLATES,
+        _per_template(_rate(_t3("processed"), _STD_RECEIVED), _rate(_lg("completed"), _lg("requests"))),
+        _per_template(_STD_RECEIVED, _lg("requests")),
+    ),
+    Metric(
+        "carryover_rate", "结转率", "结转下年度 / (本年新收 + 上年结转) × 100（仅新版表三）", "%", LOWER,
+        STD_TEMPLATES, _per_template(_rate(_t3("carried_out"), _STD_RECEIVED), None),
+        _per_template(_STD_RECEIVED, None),
+    ),
+    Metric(
+        "on_time_rate", "按时办结率",
+        "按时办结数 / 申请办结数 × 100（旧版统计表或文字说明；新版表三无此项，为 N/A）", "%", HIGHER,
+        (LEGACY,), _per_template(None, _rate(_lg("completed_on_time"), _lg("completed"))),
+        _per_template(None, _lg("completed")),
+    ),
+    Metric(
+        "disclosure_rate", "公开率",
+        "(予以公开 + 部分公开) / 办理总计 × 100（新版）；(已主动公开 + 同意公开 + 部分公开) / 答复数 × 100（旧版）",
+        "%", HIGHER, ALL_TEMPLATES,
+        _per_template(
+            _rate(_sum(t3_key("granted", "total"), t3_key("partial", "total")), _t3("processed")),
+            _rate(_sum(*[legacy_key(n) for n in ("answer_already_public", "answer_granted",
+                                                  "answer_partial")]), _LEGACY_ANSWERS),
+        ),
+        _per_template(_t3("processed"), _LEGACY_ANSWERS),
+    ),
+    Metric(
+        "denial_rate", "不予公开率", "不予公开 / 办理总计 × 100（新版）；不同意公开 / 答复数 × 100（旧版）",
+        "%", LOWER, ALL_TEMPLATES,
+        _per_template(_rate(_t3_sub("denied"), _t3("processed")),
+                      _rate(_legacy_sub("answer_denied"), _LEGACY_ANSWERS)),
+        _per_template(_t3("processed"), _LEGACY_ANSWERS),
+    ),
+    Metric(
+        "unable_rate", "无法提供率", "无法提供 / 办理总计 × 100（仅新版表三）", "%", LOWER, STD_TEMPLATES,
+        _per_template(_rate(_t3_sub("unable"), _t3("processed")), None),
+        _per_template(_t3("processed"), None),
+    ),
+    Metric(
+        "review_correction_rate", "复议纠错率", "复议结果纠正 / (维持 + 纠正 + 其他) × 100", "%", LOWER,
+        ALL_TEMPLATES, *_correction(_REVIEW),
+    ),
+    Metric(
+        "suit_correction_rate", "诉讼纠错率",
+        "诉讼结果纠正 / (维持 + 纠正 + 其他) × 100，直接起诉与复议后起诉合计", "%", LOWER,
+        ALL_TEMPLATES, *_correction(_SUITS),
+    ),
+    Metric(
+        "correction_rate", "综合纠错率", "复议与诉讼结果纠正合计 / 已审结合计 × 100", "%", LOWER,
+        ALL_TEMPLATES, *_correction(_ALL_T4),
+    ),
+    Metric(
+        "corrected_count", "被纠错或败诉件数", "复议结果纠正 + 诉讼结果纠正（件）", "件", LOWER, ALL_TEMPLATES,
+        _per_template(_t4(_ALL_T4, ("corrected",)),
+                      _sum(legacy_key("review_corrected"), legacy_key("suit_corrected"))),
+    ),
+    Metric(
+        "dispute_rate", "复议诉讼发生率", "(复议总计 + 诉讼总计) / 本年新收申请 × 100（每百件申请）",
+        "件/百件", LOWER, ALL_TEMPLATES,
+        _per_template(_rate(_t4(_ALL_T4, ("total",)), _t3("new")),
+                      _rate(_sum(legacy_key("review_total"), legacy_key("suit_total")), _lg("requests"))),
+        _per_template(_t3("new"), _lg("requests")),
+    ),
+    Metric(
+        "days_late", "年报发布及时性", "发布日期 − 法定期限（天；负数为提前，发布日期不明为 N/A）", "天", LOWER,
+        ALL_TEMPLATES, "days_late",
+    ),
+    Metric(
+        "identity_findings", "数据一致性", "年报中表内/跨年勾稽不符的条数（规则 t3./t4./legacy./crossyear.）",
+        "条", LOWER, ALL_TEMPLATES, "identity_findings",
+    ),
+    Metric(
+        "copied_report", "与上年年报雷同", "正文指纹与上年年报相同为 1，不同为 0，任一年缺失为 N/A", "", LOWER,
+        ALL_TEMPLATES,
+        "(CASE WHEN text_fingerprint IS NULL OR prev_fingerprint IS NULL THEN NULL "
+        "WHEN text_fingerprint = prev_fingerprint THEN 1 ELSE 0 END)",
+    ),
+)
+
+METRICS: dict[str, Metric] = {m.id: m for m in _METRICS}
+
+
+def source_keys(metric_ids=None) -> list[str]:
+    """Report keys read by the given metrics (all metrics by default)."""
+    ids = METRICS if metric_ids is None else metric_ids
+    return sorted({s for i in ids for s in METRICS[i].sources if s in FIELDS})
+
+
+def wide_sql(years: str, metric_ids=None) -> str:
+    """One row per current report whose year is in `years` (an SQL list such as "($year)")."""
+    keys = source_keys(metric_ids) or [t3_key("new", "total")]
+    cols = ",\n        ".join(f"max(value) FILTER (WHERE key = '{k}') AS \"{k}\"" for k in keys)
+    key_list = ", ".join(f"'{k}'" for k in keys)
+    rules = " OR ".join(f"starts_with(rule, '{p}')" for p in IDENTITY_RULE_PREFIXES)
+    return f"""
+    SELECT r.report_id, r.agency_id, r.year, r.template, r.days_late, r.text_fingerprint,
+           p.text_fingerprint AS prev_fingerprint, coalesce(f.n, 0) AS identity_findings,
+           v.* EXCLUDE (report_id)
+    FROM current_reports r
+    LEFT JOIN (
+        SELECT report_id, {cols}
+        FROM current_values WHERE year IN {years} AND key IN ({key_list})
+        GROUP BY report_id) v ON v.report_id = r.report_id
+    LEFT JOIN (SELECT report_id, count(*) AS n FROM findings WHERE {rules} GROUP BY report_id) f
+        ON f.report_id = r.report_id
+    LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
+    WHERE r.year IN {years}"""
+
+
+def metric_long_sql(years: str, metric_ids=None) -> str:
+    """(report_id, agency_id, year, template, metric, value, cases) for the given metrics."""
+    ids = list(METRICS if metric_ids is None else metric_ids)
+    parts = [
+        f"SELECT report_id, agency_id, year, template, '{i}' AS metric, "
+        f"CAST({METRICS[i].value_sql} AS DOUBLE) AS value, "
+        f"CAST({METRICS[i].cases_sql or 'NULL'} AS DOUBLE) AS cases FROM wide"
+        for i in ids
+    ]
+    return f"WITH wide AS ({wide_sql(years, ids)})\n" + "\nUNION ALL\n".join(parts)
+
+
+def metric_values(con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int = 5,
+                  peer_group: str | None = None) -> pl.DataFrame:
+    """Every metric for every current report of `year`, long form.
+
+    Columns: report_id, agency_id, agency_name, peer_group, year, template, metric, name, unit,
+    direction, value (NULL = N/A), cases (denominator of a rate), small_sample.
+    """
+    meta = pl.DataFrame(
+        [(m.id, m.name, m.unit, m.direction) for m in METRICS.values()],
+        schema=["metric", "name", "unit", "direction"], orient="row",
+    )
+    sql = f"""
+    WITH m AS ({metric_long_sql('($year)')})
+    SELECT m.report_id, m.agency_id, r.agency_name, coalesce(r.peer_group, '未分组') AS peer_group,
+           m.year, m.template, m.metric, m.value, m.cases,
+           (m.value IS NOT NULL AND m.cases IS NOT NULL AND m.cases < $min_cases) AS small_sample
+    FROM m JOIN current_reports r USING (report_id)
+    WHERE $peer IS NULL OR coalesce(r.peer_group, '未分组') = $peer
+    ORDER BY m.agency_id, m.metric"""
+    df = con.sql(sql, params={"year": year, "min_cases": min_cases, "peer": peer_group}).pl()
+    order = ["report_id", "agency_id", "agency_name", "peer_group", "year", "template", "metric",
+             "name", "unit", "direction", "value", "cases", "small_sample"]
+    return df.join(meta, on="metric", how="left").select(order)

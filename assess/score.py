@@ -1,0 +1,123 @@
+"""Score one year under a scheme: totals, ranks within peer groups, deductions with reasons.
+
+All arithmetic happens in DuckDB (assess.score_sql); polars only reshapes the long result.
+The connection may be read-only: nothing is written. Agencies of the registry (agencies with
+confirmed = true) that have no report for the year are included with missing = true and scored
+by the scheme's veto / missing-data rules, so a silent agency cannot rank above one that reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assess.metrics import HIGHER, LOWER, METRICS
+from assess.scheme import Scheme, load_scheme
+from assess.score_sql import scoring_sql
+
+TOTAL_COLUMNS = ["year", "agency_id", "agency_name", "peer_group", "report_id", "template",
+                 "missing", "total", "contribution", "rank", "tied", "group_size", "prev_rank",
+                 "rank_change", "prev_total", "weight_present"]
+DEDUCTION_COLUMNS = ["agency_id", "indicator", "indicator_name", "points", "reason", "source"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One scoring run: `scores` (wide, one row per agency), `indicators` (long), `deductions`."""
+
+    scores: pl.DataFrame
+    indicators: pl.DataFrame
+    deductions: pl.DataFrame
+
+
+def _scheme(scheme: Scheme | str | Path) -> Scheme:
+    return scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
+
+
+def _params(year: int, scheme: Scheme, peer_group: str | None) -> dict:
+    inds = scheme.indicators
+    sign = {HIGHER: 1.0, LOWER: -1.0}
+    p: dict = {
+        "year": year, "peer": peer_group, "min_cases": scheme.min_cases,
+        "share": scheme.performance_share,
+        "manual_name": Path(scheme.manual_path).name if scheme.manual_path else "(none)",
+        "iindicator": [i.id for i in inds], "iind_name": [i.name for i in inds],
+        "ikind": [i.kind for i in inds], "isrc": [i.source for i in inds],
+        "imetric": [i.metric for i in inds],
+        "iunit": [METRICS[i.metric].unit if i.metric else "" for i in inds],
+        "isign": [sign.get(i.direction, 0.0) for i in inds], "iweight": [i.weight for i in inds],
+        "ipolicy": [i.missing for i in inds], "ismall": [i.small_sample for i in inds],
+        "ifull_at": [i.full for i in inds], "izero_at": [i.zero for i in inds],
+        "ipoints_each": [i.points for i in inds], "icap": [i.cap for i in inds],
+        "iabove": [i.above for i in inds], "iper": [i.per for i in inds],
+        "iwhen_": [i.when for i in inds], "iop": [i.op for i in inds],
+        "ithr": [i.threshold for i in inds], "iord": list(range(len(inds))),
+    }
+    rows = [r for r in scheme.manual if r[1] in (year, year - 1)]
+    for n, col in enumerate(("agency_id", "year", "indicator", "value")):
+        p[f"m{col}"] = [r[n] for r in rows]
+    return p
+
+
+def indicator_scores(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
+                     peer_group: str | None = None) -> pl.DataFrame:
+    """Long form: one row per (agency, indicator) with value, small_sample, points, reason."""
+    s = _scheme(scheme)
+    return con.sql(scoring_sql(s.metric_ids), params=_params(year, s, peer_group)).pl()
+
+
+def assess_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
+                peer_group: str | None = None) -> Assessment:
+    """Run the scoring once and return the three views of it."""
+    s = _scheme(scheme)
+    long = indicator_scores(con, year, s, peer_group)
+    return Assessment(_wide(long, s), long, _deductions(long))
+
+
+def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+    if long.is_empty():
+        return pl.DataFrame(schema={c: long.schema[c] for c in TOTAL_COLUMNS})
+    per: list[pl.Expr] = []
+    for ind in scheme.indicators:
+        this = pl.col("indicator") == ind.id
+        per.append(pl.col("value").filter(this).first().alias(f"{ind.id}.value"))
+        if ind.weighted:
+            per.append(pl.col("points").filter(this).first().alias(f"{ind.id}.points"))
+            per.append(pl.col("small_sample").filter(this).first().alias(f"{ind.id}.small_sample"))
+    totals = long.select(TOTAL_COLUMNS).unique("agency_id", keep="first", maintain_order=True)
+    values = long.group_by("agency_id", maintain_order=True).agg(per)
+    return totals.join(values, on="agency_id", how="left", maintain_order="left")
+
+
+def _deductions(long: pl.DataFrame) -> pl.DataFrame:
+    keep = (pl.col("lost").round(6) != 0) | pl.col("dropped") | pl.col("vetoed")
+    return (long.filter(keep)
+            .select("agency_id", "indicator", "indicator_name", pl.col("lost").round(4).alias("points"),
+                    "reason", "source"))
+
+
+def score_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
+               peer_group: str | None = None) -> pl.DataFrame:
+    """Scores of every agency of `year` (optionally one peer group), best first per group.
+
+    Columns: TOTAL_COLUMNS (total 0-100; contribution = total × performance_share; rank within
+    the peer group, ties share the lowest rank and are flagged `tied`; rank_change = last
+    year's rank − this year's, positive = moved up, NULL when last year was not scored;
+    missing = no report this year; weight_present = weight not dropped for missing data), then
+    per indicator `<id>.value` (N/A = null), `<id>.points`, `<id>.small_sample`.
+    """
+    return assess_year(con, year, scheme, peer_group).scores
+
+
+def deductions(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
+               peer_group: str | None = None) -> pl.DataFrame:
+    """Why each agency lost (or gained) points: agency_id, indicator, indicator_name, points, reason, source.
+
+    points = points lost against the indicator's weight (negative for a bonus; for a veto, what
+    the cap took off). A dropped (reweighted) indicator appears with points 0. Without
+    reweighting, 100 − Σ points = total (before clipping to 0..100).
+    """
+    return assess_year(con, year, scheme, peer_group).deductions

@@ -1,0 +1,161 @@
+"""The scoring query: one DuckDB statement from metric values to ranked totals, long form.
+
+One row per (agency, indicator) of the requested year, with the agency's total, rank and rank
+change repeated on each row; assess.score reshapes it. The scheme enters as bound list
+parameters (unnested into a table), never as SQL text, so the statement is the same for every
+scheme with the same metrics. The previous year is computed in the same pass for rank change.
+
+Points per weighted indicator (weight W, value v after the missing-data policy):
+  linear     W * clamp((v - zero) / (full - zero), 0, 1)          (direction follows full/zero)
+  rank       W * (n - rank) / (n - 1) within the peer group, rank 1 = best, ties share the min
+             rank, a group of one gets W
+  deduction  W - min(cap, points * events), events = max(0, ceil((v - above) / per))
+A missing value: 'zero' -> 0 points; 'peer_median' -> the peer group's median value (when no
+peer has one, the indicator is dropped as for 'reweight'); 'reweight' -> dropped, and the
+agency's points are scaled by 100 / (weight still present). Then bonus (capped per indicator)
+is added, the total is clipped to 0..100, and a triggered veto caps it.
+"""
+
+from __future__ import annotations
+
+from assess.metrics import metric_long_sql
+
+
+def _n(expr: str) -> str:
+    """A number as short text: 2 decimals with trailing zeros removed."""
+    return f"regexp_replace(printf('%.2f', CAST({expr} AS DOUBLE)), '\\.?0+$', '')"
+
+
+_IND_COLS = (
+    ("indicator", "VARCHAR"), ("ind_name", "VARCHAR"), ("kind", "VARCHAR"), ("src", "VARCHAR"),
+    ("metric", "VARCHAR"), ("unit", "VARCHAR"), ("sign", "DOUBLE"), ("weight", "DOUBLE"),
+    ("policy", "VARCHAR"), ("small", "VARCHAR"), ("full_at", "DOUBLE"), ("zero_at", "DOUBLE"),
+    ("points_each", "DOUBLE"), ("cap", "DOUBLE"), ("above", "DOUBLE"), ("per", "DOUBLE"),
+    ("when_", "VARCHAR"), ("op", "VARCHAR"), ("thr", "DOUBLE"), ("ord", "INTEGER"),
+)
+_MAN_COLS = (("agency_id", "VARCHAR"), ("year", "INTEGER"), ("indicator", "VARCHAR"), ("value", "DOUBLE"))
+
+
+def _unnest(prefix: str, cols) -> str:
+    return ", ".join(f"unnest(${prefix}{c}::{t}[]) AS {c}" for c, t in cols)
+
+
+def _reason() -> str:
+    value = f"coalesce({_n('raw_value')} || unit, 'N/A')"
+    suffix = (f"CASE WHEN imputed THEN '（无数据，按同组中位数 ' || {_n('v')} || unit || ' 计）' ELSE '' END"
+              f" || CASE WHEN small_sample THEN '（样本仅 ' || {_n('cases')} || ' 件）' ELSE '' END")
+    return f"""CASE
+      WHEN kind = 'veto' THEN '否决：' || CASE WHEN when_ = 'no_report' THEN '未发布年报'
+           ELSE ind_name || ' ' || {value} || ' ' || op || ' ' || {_n('thr')} END
+           || '，总分上限 ' || {_n('cap')} || ' 分'
+      WHEN kind = 'bonus' THEN '加分：' || ind_name || ' ' || {_n('events')} || ' 项 × '
+           || {_n('points_each')} || ' 分' || CASE WHEN points_each * events > cap
+           THEN '，封顶 ' || {_n('cap')} || ' 分' ELSE '' END
+      WHEN points IS NULL THEN ind_name || '：无数据（N/A），权重 ' || {_n('weight')} || ' 分按比例分给其余指标'
+      WHEN v IS NULL THEN ind_name || '：无数据，按零分计'
+      WHEN kind = 'linear' THEN ind_name || ' ' || {value} || '（满分线 ' || {_n('full_at')}
+           || '，零分线 ' || {_n('zero_at')} || '）'
+      WHEN kind = 'rank' THEN ind_name || ' ' || {value} || '，同组 ' || v_n || ' 家中第 '
+           || v_rank || ' 名'
+      ELSE ind_name || ' ' || {value} || '：' || {_n('events')} || ' 次 × '
+           || {_n('points_each')} || ' 分' || CASE WHEN points_each * events > cap
+           THEN '，封顶 ' || {_n('cap')} || ' 分' ELSE '' END
+    END || {suffix}"""
+
+
+def scoring_sql(metric_ids: list[str]) -> str:
+    """The statement; parameters: year, peer, min_cases, share, manual_name, i* and m* lists."""
+    years = "($year, $year - 1)"
+    metrics = metric_long_sql(years, metric_ids) if metric_ids else (
+        "SELECT NULL::BIGINT AS report_id, NULL::VARCHAR AS metric, NULL::DOUBLE AS value, "
+        "NULL::DOUBLE AS cases WHERE false")
+    ops = " ".join(f"WHEN '{o}' THEN raw_value {'=' if o == '==' else o} thr"
+                   for o in (">", ">=", "<", "<=", "==", "!="))
+    return f"""
+WITH
+ind AS (SELECT {_unnest('i', _IND_COLS)}),
+man AS (SELECT {_unnest('m', _MAN_COLS)}),
+mv AS MATERIALIZED ({metrics}),
+scope AS (
+  SELECT y.year, a.agency_id, a.name AS agency_name, coalesce(a.peer_group, '未分组') AS peer_group,
+         r.report_id, r.template, r.report_id IS NULL AS missing
+  FROM (SELECT unnest([$year, $year - 1]) AS year) y CROSS JOIN agencies a
+  LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = y.year
+  WHERE (a.confirmed OR r.report_id IS NOT NULL)
+    AND ($peer IS NULL OR coalesce(a.peer_group, '未分组') = $peer)),
+iv AS (
+  SELECT s.*, i.*, CASE WHEN i.src = 'manual' THEN man.value ELSE mv.value END AS raw_value, mv.cases,
+         coalesce(mv.value IS NOT NULL AND mv.cases < $min_cases, false) AS small_sample
+  FROM scope s CROSS JOIN ind i
+  LEFT JOIN mv ON mv.report_id = s.report_id AND mv.metric = i.metric
+  LEFT JOIN man ON man.agency_id = s.agency_id AND man.year = s.year AND man.indicator = i.indicator),
+iv2 AS (
+  SELECT *, CASE WHEN small_sample AND small = 'missing' THEN NULL ELSE raw_value END AS value_used FROM iv),
+iv3 AS (
+  SELECT *, median(value_used) OVER (PARTITION BY year, indicator, peer_group) AS peer_med FROM iv2),
+iv4 AS (
+  SELECT *, (value_used IS NULL AND policy = 'peer_median' AND peer_med IS NOT NULL) AS imputed,
+         CASE WHEN value_used IS NULL AND policy = 'peer_median' THEN peer_med ELSE value_used END AS v
+  FROM iv3),
+iv5 AS (
+  SELECT *,
+    CASE WHEN v IS NOT NULL THEN rank() OVER (
+      PARTITION BY year, indicator, peer_group, v IS NULL ORDER BY v * sign DESC) END AS v_rank,
+    count(v) OVER (PARTITION BY year, indicator, peer_group) AS v_n,
+    CASE WHEN v IS NOT NULL AND kind IN ('deduction', 'bonus')
+         THEN greatest(0, ceil((v - above) / per)) END AS events
+  FROM iv4),
+pts AS MATERIALIZED (
+  SELECT *,
+    CASE
+      WHEN kind IN ('bonus', 'veto') THEN NULL
+      WHEN v IS NULL THEN CASE WHEN policy = 'zero' THEN 0.0 END
+      WHEN kind = 'linear' THEN weight * greatest(0.0, least(1.0, (v - zero_at) / (full_at - zero_at)))
+      WHEN kind = 'rank' THEN weight * CASE WHEN v_n <= 1 THEN 1.0 ELSE (v_n - v_rank) / (v_n - 1.0) END
+      ELSE weight - least(cap, points_each * events)
+    END AS points,
+    CASE WHEN kind = 'bonus' AND events > 0 THEN least(cap, points_each * events) ELSE 0.0 END AS bonus,
+    kind = 'veto' AND coalesce(CASE WHEN when_ = 'no_report' THEN missing ELSE CASE op {ops} END END,
+                                false) AS vetoed
+  FROM iv5),
+tot AS (
+  SELECT year, agency_id, sum(points) AS got, sum(weight) FILTER (WHERE points IS NOT NULL) AS avail,
+         sum(bonus) AS bonus_sum, min(cap) FILTER (WHERE vetoed) AS veto_cap
+  FROM pts GROUP BY year, agency_id),
+tot2 AS (
+  SELECT *, greatest(0.0, least(100.0, CASE WHEN avail > 0 THEN got * 100.0 / avail ELSE 0.0 END
+                                       + bonus_sum)) AS before_veto
+  FROM tot),
+ranked AS (
+  SELECT s.*, round(least(t.before_veto, coalesce(t.veto_cap, 100.0)), 2) AS total, t.before_veto,
+         coalesce(t.avail, 0) AS weight_present
+  FROM scope s JOIN tot2 t USING (year, agency_id)),
+ranked2 AS MATERIALIZED (
+  SELECT *, rank() OVER (PARTITION BY year, peer_group ORDER BY total DESC) AS rank,
+         count(*) OVER (PARTITION BY year, peer_group, total) > 1 AS tied,
+         count(*) OVER (PARTITION BY year, peer_group) AS group_size,
+         bool_or(NOT missing) OVER (PARTITION BY year, peer_group) AS group_has_reports
+  FROM ranked),
+cur AS (
+  SELECT c.*, round(c.total * $share, 4) AS contribution,
+         CASE WHEN p.group_has_reports THEN p.rank END AS prev_rank,
+         CASE WHEN p.group_has_reports THEN p.total END AS prev_total
+  FROM ranked2 c LEFT JOIN ranked2 p
+    ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.peer_group = c.peer_group
+  WHERE c.year = $year)
+SELECT c.year, c.agency_id, c.agency_name, c.peer_group, c.report_id, c.template, c.missing,
+       c.total, c.contribution, c.rank, c.tied, c.group_size, c.prev_rank,
+       c.prev_rank - c.rank AS rank_change, c.prev_total, c.weight_present,
+       x.indicator, x.ind_name AS indicator_name, x.kind, x.weight, x.unit, x.raw_value AS value,
+       x.cases, x.small_sample, x.imputed, x.v AS value_scored, x.events, x.points, x.bonus, x.vetoed,
+       CASE WHEN x.kind = 'veto' THEN CASE WHEN x.vetoed THEN c.before_veto - c.total ELSE 0.0 END
+            WHEN x.kind = 'bonus' THEN 0.0 - x.bonus
+            ELSE coalesce(x.weight - x.points, 0.0) END AS lost,
+       x.points IS NULL AND x.kind NOT IN ('bonus', 'veto') AS dropped,
+       {_reason()} AS reason,
+       CASE WHEN x.src = 'manual' THEN 'manual:' || $manual_name
+            WHEN x.kind = 'veto' AND x.when_ = 'no_report' THEN 'registry'
+            WHEN c.report_id IS NULL THEN 'registry (no report)'
+            ELSE 'report ' || c.report_id || ' · metric ' || x.metric END AS source
+FROM cur c JOIN pts x ON x.agency_id = c.agency_id AND x.year = c.year
+ORDER BY c.peer_group, c.rank, c.agency_id, x.ord"""

@@ -1,0 +1,79 @@
+"""`gongkai score`: print one year's ranking under an assessment scheme (read-only)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import click
+import duckdb
+
+from etl.settings import Settings
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _change(value) -> str:
+    if value is None:
+        return "—"
+    return "=" if value == 0 else (f"↑{value}" if value > 0 else f"↓{-value}")
+
+
+def render_ranking(scores) -> str:
+    """The ranking table as aligned text (CJK counted as two columns)."""
+    header = ["名次", "机关", "同组", "总分", "绩效贡献", "名次变化"]
+    rows = []
+    for r in scores.iter_rows(named=True):
+        rank = f"{r['rank']}{'=' if r['tied'] else ''}"
+        name = r["agency_name"] + ("（未发布）" if r["missing"] else "")
+        rows.append([rank, name, r["peer_group"], f"{r['total']:.2f}", f"{r['contribution']:.2f}",
+                     _change(r["rank_change"])])
+    widths = [max(_width(x) for x in col) for col in zip(header, *rows)]
+    right = [True, False, False, True, True, True]
+    lines = ["  ".join(_pad(c, w, ra) for c, w, ra in zip(line, widths, right)) for line in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@click.command("score")
+@click.option("--year", required=True, type=int, help="Report year to assess.")
+@click.option("--scheme", "scheme_path", type=click.Path(exists=True, dir_okay=False),
+              help="Scheme TOML (default: data/schemes/default.toml or $GONGKAI_SCHEME).")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+@click.option("--peer-group", help="Only this peer group (同组), e.g. 县级政府.")
+def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | None) -> None:
+    """Score every agency for YEAR and print the ranking within each peer group.
+
+    Ranks are within the peer group; tied agencies share the rank (marked =); 名次变化 is the
+    move since last year under the same scheme (↑ up, ↓ down, — not ranked last year).
+    Agencies of the registry without a report are listed as （未发布）.
+
+    Example:
+
+        gongkai score --year 2024 --scheme data/schemes/default.toml --peer-group 县级政府
+    """
+    from assess import SchemeError, load_scheme, score_year
+
+    settings = Settings.from_env(db_path=db, scheme_path=scheme_path)
+    try:
+        scheme = load_scheme(settings.scheme_path)
+    except (SchemeError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if not settings.db_path.exists():
+        raise click.ClickException(f"{settings.db_path}: no database here. Run `gongkai build` first "
+                                   "(or pass --db)")
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        scores = score_year(con, year, scheme, peer_group)
+    if scores.is_empty():
+        raise click.ClickException(f"no agencies to score for {year}"
+                                   + (f" in peer group {peer_group}" if peer_group else "")
+                                   + ". Check --year and --peer-group")
+    click.echo(f"{scheme.name} · {year} 年度 · 绩效占比 {scheme.performance_share:.0%}")
+    click.echo(render_ranking(scores))
