@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 from etl.document import RawDocument
 from etl.extract import extract_document
 from etl.report import ParsedReport
+
+_NOT_WORDS = re.compile(r"[\s\d〇零一二三四五六七八九十.,:：，。、%()（）-]+")
 
 
 def parse_file(path: str | Path, data: bytes | None = None) -> ParsedReport:
@@ -14,11 +18,19 @@ def parse_file(path: str | Path, data: bytes | None = None) -> ParsedReport:
     return parse_document(extract_document(path, data))
 
 
+def text_fingerprint(doc: RawDocument) -> str:
+    """A hash of the prose with digits and spaces removed: a report copied from last year with
+    only the year and the figures changed gets the same fingerprint."""
+    prose = "".join(b.text for b in doc.blocks if not b.is_table_row)
+    return hashlib.sha256(_NOT_WORDS.sub("", prose).encode("utf-8")).hexdigest()[:24]
+
+
 def parse_document(doc: RawDocument) -> ParsedReport:
     from etl.detect import detect_report
     from etl.validate import validate_report
 
     report = detect_report(doc)
+    report.meta["text_fingerprint"] = text_fingerprint(doc)
     if report.template in ("std2021", "std2019"):
         from etl.parse.std import parse_std
         parse_std(doc, report)
