@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
@@ -33,20 +32,22 @@ BLOCK = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "
                    "h6", "section", "article", "aside", "header", "footer", "main", "blockquote",
                    "pre", "address", "center", "form", "fieldset", "legend", "figure",
                    "figcaption", "hr", "body", "html", "caption", "tr", "td", "th", "table",
-                   "thead", "tbody", "tfoot", "details", "summary", "menu", "o:p"})
+                   "thead", "tbody", "tfoot", "details", "summary", "menu"})
 ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 # <meta name=...> values portals fill in (Chinese government CMSs: PubDate, ContentSource ...)
 META_NAMES = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
               "firstpublishedtime": "published", "contentsource": "publisher",
               "sitename": "site", "columnname": "column"}
 MAX_TABLE_DEPTH = 40  # deeper nesting is read as prose only
+_CHUNK = 1 << 20
 LONG_CELL = 200  # a multi-line cell longer than this is page layout, not a table cell
 
 
 def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
     if _looks_binary(data):
         raise ReportError(path, "is not an HTML page (binary content)",
-                          "check that the file is the report page and not an image or archive", "binary")
+                          "check that the file is the report page and not an image or archive",
+                          "binary")
     match = _CHARSET.search(data[:8192])
     declared = match.group(1).decode("ascii", "ignore") if match else None
     text, encoding = decode_bytes(path, data, declared)
@@ -58,6 +59,7 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
     body = root.find("body")
     walker.walk(body if body is not None else root, 0)
     walker.flush()
+    del root, body  # the tree can be hundreds of MB for a huge page
     if not walker.rows:
         raise ReportError(path, "the HTML page has no text",
                           "the page may be a frame or load its content by script; save the report "
@@ -74,11 +76,18 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _parse(path: str, text: str):
-    text = _XML_DECL.sub("", text, count=1)
-    parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    """Parse in chunks, dropping attributes as elements open: a Word-exported page is mostly
+    style attributes and inline images, and keeping them would cost ~10x the file size."""
+    text = _XML_DECL.sub("", text[:1000], count=1) + text[1000:]
+    parser = etree.HTMLPullParser(events=("start",), huge_tree=True, remove_comments=True,
+                                  remove_pis=True, no_network=True)
     try:
-        root = lxml_html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
+        for start in range(0, len(text), _CHUNK):
+            parser.feed(text[start:start + _CHUNK])
+            _strip(parser.read_events())
+        root = parser.close()
+        _strip(parser.read_events())
+    except (etree.LxmlError, ValueError) as exc:
         raise ReportError(path, f"the HTML could not be parsed ({exc})",
                           "open it in a browser and save the page again", "bad_html")
     if root is None:
@@ -86,11 +95,22 @@ def _parse(path: str, text: str):
     return root
 
 
+def _strip(events) -> None:
+    for _, el in events:
+        attrib = el.attrib
+        if not attrib or el.tag == "meta":
+            continue
+        hidden = _hidden(el)
+        attrib.clear()
+        if hidden:
+            attrib["style"] = "display:none"
+
+
 def _meta(root) -> dict:
     meta: dict = {}
     title = root.find(".//title")
     if title is not None:
-        t = _clean(title.text_content())
+        t = _clean("".join(title.itertext()))
         if t:
             meta["title"] = t
     for el in root.iter("meta"):
@@ -107,13 +127,13 @@ def _clean(text: str) -> str:
 
 
 def _tag(el) -> str:
-    tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
+    tag = el.tag  # the lxml HTML parser lower-cases tag names
+    return tag if isinstance(tag, str) else ""
 
 
 def _hidden(el) -> bool:
     style = el.get("style")
-    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+    return bool(style) and _HIDDEN.search(style) is not None
 
 
 class _Walker:
@@ -202,18 +222,22 @@ class _Walker:
 
 def _is_layout(cell) -> bool:
     """A cell holding a nested table, or several paragraphs of long text, is page layout."""
+    if len(cell) == 0:
+        return False
     if cell.find(".//table") is not None:
         return True
     blocks = 0
     for _ in cell.iter("p", "div", "br", "li"):
         blocks += 1
         if blocks > 2:
-            return len(cell.text_content()) > LONG_CELL
+            return sum(map(len, cell.itertext())) > LONG_CELL
     return False
 
 
 def _cell_text(cell) -> str:
     """The cell's text on one line: its lines (paragraphs, <br>) joined by a space."""
+    if len(cell) == 0:
+        return _clean(_WRAP.sub("", cell.text or ""))
     w = _Walker()
     w.walk(cell, MAX_TABLE_DEPTH)
     w.flush()
