@@ -55,6 +55,10 @@ def extract_document(path: str | Path, data: bytes | None = None) -> RawDocument
         raise ReportError(path, "the file is empty", "download the report again", "empty")
     sha = hashlib.sha256(data).hexdigest()
     fmt = sniff_format(data, path)
+    suffix = Path(path).suffix.lower()
+    if suffix in (".docx", ".xlsx") and fmt not in ("docx", "xlsx", "zip-broken", "zip-other"):
+        raise ReportError(path, f"is named {suffix} but is not a Word/Excel file (not a zip archive)",
+                          "download it again or save it anew from Word/Excel", "bad_zip")
     if fmt == "pdf":
         from etl.extract.pdf import extract_pdf
         return extract_pdf(path, data, sha)
