@@ -107,18 +107,18 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
     """Write every registry entry to `agencies` (registry edits win over earlier loads)."""
+    if not registry.agencies:
+        return
+    columns = list(zip(*(a.as_row() for a in registry.agencies)))
     with transaction(con):
-        for agency in registry.agencies:
-            _upsert_agency(con, agency)
-
-
-def _upsert_agency(con, agency: Agency) -> None:
-    con.execute(
-        """INSERT INTO agencies VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name, aliases = excluded.aliases,
-             level = excluded.level, kind = excluded.kind, parent_region = excluded.parent_region,
-             peer_group = excluded.peer_group, confirmed = excluded.confirmed""",
-        agency.as_row())
+        con.execute(
+            """INSERT INTO agencies SELECT unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
+                 unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
+                 unnest(?::BOOLEAN[])
+               ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name,
+                 aliases = excluded.aliases, level = excluded.level, kind = excluded.kind,
+                 parent_region = excluded.parent_region, peer_group = excluded.peer_group,
+                 confirmed = excluded.confirmed""", [list(c) for c in columns])
 
 
 def known_source(con, sha256: str, parser_version: str = etl.PARSER_VERSION) -> tuple[str, str] | None:
@@ -126,6 +126,13 @@ def known_source(con, sha256: str, parser_version: str = etl.PARSER_VERSION) -> 
     row = con.execute("SELECT outcome, path FROM load_sources WHERE sha256 = ? AND parser_version = ?",
                       [sha256, parser_version]).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def sources_seen(con, parser_version: str = etl.PARSER_VERSION) -> dict[str, tuple[str, str]]:
+    """sha256 -> (outcome, path) for every source handled under this parser version."""
+    rows = con.execute("SELECT sha256, outcome, path FROM load_sources WHERE parser_version = ?",
+                       [parser_version]).fetchall()
+    return {sha: (outcome, path) for sha, outcome, path in rows}
 
 
 def record_source(con, sha256: str, path: str, report_id: int | None, outcome: str,
@@ -153,12 +160,13 @@ def finish_run(con, run_id: int, loaded: int, unchanged: int, failed: int, skipp
 
 def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Finding] = (), *,
                 signed: date | None = None, deadline: date | None = None,
-                days_late: int | None = None,
+                days_late: int | None = None, source_path: str | None = None,
                 parser_version: str = etl.PARSER_VERSION) -> LoadedReport:
     """Store `report` for `agency` as its current version, atomically, with its findings.
 
     `findings` are extra findings found while loading (agency resolution, timing, duplicate
-    claims); the report's own findings are stored too. On any error nothing is written.
+    claims); the report's own findings are stored too, and the source is recorded as loaded
+    (under `source_path`, default report.path). On any error nothing is written.
     """
     if report.year is None:
         raise ValueError("load_report needs a report with a year")
@@ -185,8 +193,9 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
                    WHERE report_id = ?""", row + [report_id])
         else:
             version = (versions[0][1] + 1) if versions else 1
-            con.execute("UPDATE reports SET is_current = false WHERE agency_id = ? AND year = ?",
-                        [agency.code, report.year])
+            if versions:
+                con.execute("UPDATE reports SET is_current = false "
+                            "WHERE agency_id = ? AND year = ?", [agency.code, report.year])
             report_id = con.execute(
                 """INSERT INTO reports (agency_id, year, version, is_current, template,
                      agency_printed, published, signed, deadline, days_late, source_path, sha256,
@@ -195,6 +204,8 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
                 [agency.code, report.year, version] + row).fetchone()[0]
         _insert_values(con, report_id, report)
         _insert_findings(con, report_id, list(report.findings) + list(findings))
+        record_source(con, report.sha256, source_path or report.path, report_id, "loaded",
+                      parser_version)
     return LoadedReport(report_id, version, same is not None)
 
 
@@ -203,18 +214,27 @@ def _insert_values(con, report_id: int, report: ParsedReport) -> None:
     if not values:
         return
     con.execute(
-        "INSERT INTO report_values SELECT ?, unnest(?), unnest(?), unnest(?), unnest(?), "
-        "unnest(?), unnest(?)",
+        "INSERT INTO report_values SELECT ?, unnest(?::TEXT[]), unnest(?::DOUBLE[]), "
+        "unnest(?::TEXT[]), unnest(?::BOOLEAN[]), unnest(?::TEXT[]), unnest(?::TEXT[])",
         [report_id, [v.key for v in values], [float(v.value) for v in values],
          [v.raw for v in values], [bool(v.blank) for v in values], [v.source for v in values],
          [json.dumps(v.loc, ensure_ascii=False, sort_keys=True) for v in values]])
 
 
 def _insert_findings(con, report_id: int | None, findings: list[Finding]) -> None:
-    for f in findings:
-        con.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [report_id, f.rule, f.severity, json.dumps(list(f.cells), ensure_ascii=False),
-                     f.expected, f.actual, f.message])
+    if not findings:
+        return
+    con.execute(
+        "INSERT INTO findings SELECT ?, unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), "
+        "unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::TEXT[])",
+        [report_id, [f.rule for f in findings], [f.severity for f in findings],
+         [json.dumps(list(f.cells), ensure_ascii=False) for f in findings],
+         [_float(f.expected) for f in findings], [_float(f.actual) for f in findings],
+         [f.message for f in findings]])
+
+
+def _float(x) -> float | None:
+    return None if x is None else float(x)
 
 
 CARRY_OVER_SQL = """

@@ -43,16 +43,18 @@ class _Run:
     summary: LoadSummary
     parser_version: str
     claims: dict[tuple[str, int], str] = field(default_factory=dict)  # (agency, year) -> path
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256 -> (outcome, path)
 
 
 def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = None,
-             manifest: str | Path | None = None,
+             manifest: str | Path | None = None, more_registries=(),
              parser_version: str = etl.PARSER_VERSION) -> LoadSummary:
     """Load every file, folder, manifest entry and URL into the database at `db_path`.
 
+    `more_registries` add agencies to the main registry (e.g. the demo province's own CSV).
     `parser_version` is what makes a source "seen before"; tests pass another to force a re-parse.
     """
-    registry = load_registry(registry_path or Settings().registry_path)
+    registry = load_registry(registry_path or Settings().registry_path, *more_registries)
     summary = LoadSummary()
     with tempfile.TemporaryDirectory(prefix="gongkai-dl-") as tmp:
         sources = discover_sources(inputs, manifest=manifest, download_dir=tmp)
@@ -61,6 +63,7 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
             run = _Run(con, registry, load.start_run(con, parser_version), summary,
                        parser_version)
             summary.run_id = run.run_id
+            run.seen = load.sources_seen(con, parser_version)
             for source in sources:
                 _load_one(run, source)
             summary.carry_over_findings = load.check_carry_over(con)
@@ -83,6 +86,7 @@ def _load_one(run: _Run, source: SourceFile) -> None:
             reason = _not_a_report_reason(report)
             load.record_source(run.con, sha, source.origin, None, "not_a_report",
                                run.parser_version)
+            run.seen[sha] = ("not_a_report", source.origin)
             run.summary.not_reports.append((source.origin, reason))
         else:
             _store(run, source, report)
@@ -104,7 +108,7 @@ def _read(source: SourceFile) -> bytes:
 
 def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
     """True (and counted as unchanged) when these bytes were handled before."""
-    known = load.known_source(run.con, sha, run.parser_version)
+    known = run.seen.get(sha)
     if known is None:
         return False
     outcome, first_path = known
@@ -131,12 +135,10 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport) -> None:
         run.summary.notes.append((source.origin, f"also claims {agency.name} {report.year}, "
                                                  f"like {first}; loaded as a new version"))
     deadline = deadline_for(agency.kind or guess_kind(agency.name), report.year)
-    loaded = load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
-                              days_late=days_late(report.published, deadline),
-                              parser_version=run.parser_version)
-    with load.transaction(run.con):
-        load.record_source(run.con, report.sha256, source.origin, loaded.report_id, "loaded",
-                           run.parser_version)
+    load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
+                     days_late=days_late(report.published, deadline),
+                     source_path=source.origin, parser_version=run.parser_version)
+    run.seen[report.sha256] = ("loaded", source.origin)
     run.claims[claim] = source.origin
     run.summary.loaded.append(source.origin)
 

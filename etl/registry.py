@@ -7,7 +7,8 @@
 
 - code: unique and stable (it is the agency_id in the database; never starts with "U-").
   Convention: administrative division code, "-", a short tag (GOV government, JTJ 交通运输局…).
-- name: the standard name. aliases: other names the reports use, separated by "|".
+- name: the standard name. aliases: other names the reports use, separated by "|" (";" is
+  read too).
 - level: 省 | 市 | 县 (the level of the agency's government; a district 区 counts as 县).
   A government is also found under its name with another ending (X人民政府, X政府, X管委会, X).
 - kind: government (the people's government / 管委会 itself) | department (a 厅/局/委/办 of it).
@@ -95,9 +96,36 @@ def normalize_name(name: str) -> str:
     return _DROP.sub("", s)
 
 
-def load_registry(path: str | Path) -> Registry:
-    """Read and check the registry CSV; a problem raises ReportError naming the line."""
-    path = Path(path)
+def load_registry(path: str | Path, *more: str | Path) -> Registry:
+    """Read and check the registry CSV(s); a problem raises ReportError naming the line.
+
+    Further files (e.g. the demo province's data/demo/registry.csv) add agencies; a code
+    already defined by an earlier file keeps its earlier definition.
+    """
+    agencies, by_name, is_alias = [], {}, {}
+    for n, p in enumerate((path,) + more):
+        p = Path(p)
+        codes_here: set[str] = set()
+        for line_no, row in _rows(p):
+            agency = _agency_from_row(p, line_no, row)
+            if agency.code in codes_here:
+                _bad(p, line_no, f"code {agency.code} appears twice", "codes must be unique")
+            codes_here.add(agency.code)
+            if n and any(a.code == agency.code for a in agencies):
+                continue
+            for label, alias in [(agency.name, False)] + [(a, True) for a in agency.aliases]:
+                key = normalize_name(label)
+                if by_name.get(key, agency.code) != agency.code:
+                    _bad(p, line_no, f"the name {label} already belongs to {by_name[key]}",
+                         "a name or alias may point to one agency only")
+                if key not in by_name or not alias:
+                    by_name[key], is_alias[key] = agency.code, alias
+            agencies.append(agency)
+    _add_government_variants(agencies, by_name, is_alias)
+    return Registry(tuple(agencies), str(path), by_name, is_alias)
+
+
+def _rows(path: Path) -> list[tuple[int, dict]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -108,22 +136,7 @@ def load_registry(path: str | Path) -> Registry:
     if missing:
         raise ReportError(str(path), f"the registry lacks the column(s) {', '.join(missing)}",
                           f"the header must be: {','.join(COLUMNS)}", "bad_registry")
-    rows = list(reader)
-    agencies, by_name, is_alias = [], {}, {}
-    for line_no, row in enumerate(rows, start=2):
-        agency = _agency_from_row(path, line_no, row)
-        if any(a.code == agency.code for a in agencies):
-            _bad(path, line_no, f"code {agency.code} appears twice", "codes must be unique")
-        for label, alias in [(agency.name, False)] + [(a, True) for a in agency.aliases]:
-            key = normalize_name(label)
-            if by_name.get(key, agency.code) != agency.code:
-                _bad(path, line_no, f"the name {label} already belongs to {by_name[key]}",
-                     "a name or alias may point to one agency only")
-            if key not in by_name or not alias:
-                by_name[key], is_alias[key] = agency.code, alias
-        agencies.append(agency)
-    _add_government_variants(agencies, by_name, is_alias)
-    return Registry(tuple(agencies), str(path), by_name, is_alias)
+    return list(enumerate(reader, start=2))
 
 
 def _add_government_variants(agencies, by_name: dict, is_alias: dict) -> None:
@@ -157,7 +170,7 @@ def _agency_from_row(path: Path, line_no: int, row: dict) -> Agency:
     if cell("kind") not in KINDS + ("",):
         _bad(path, line_no, f"kind {cell('kind')!r} is not government/department",
              "use government or department")
-    aliases = tuple(a.strip() for a in cell("aliases").split("|") if a.strip())
+    aliases = tuple(a.strip() for a in re.split(r"[|;]", cell("aliases")) if a.strip())
     return Agency(code, name, aliases, cell("level") or None, cell("kind") or None,
                   cell("parent_region") or None, cell("peer_group") or None)
 
@@ -173,9 +186,9 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
     if code is not None:
         method = "alias" if registry.is_alias.get(key) else "exact"
         return Resolution(code, method, 100.0, None, registry.get(code))
-    match = _fuzzy(key, registry)
-    if match is not None:
-        code, candidate, score = match
+    hits = _fuzzy_hits(key, registry)
+    if len(hits) == 1:  # a single agency one character away; several: never guess
+        code, (candidate, score) = next(iter(hits.items()))
         agency = registry.get(code)
         finding = Finding(
             "agency.fuzzy_match", (), None, None,
@@ -184,18 +197,21 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
             f"the registry as its own line", "warning")
         return Resolution(code, "fuzzy", score, finding, agency)
     agency = unknown_agency(key or name)
+    names = " and ".join(f"“{c}”" for c, _ in hits.values())
+    close = f" It is one character away from {names}, so it was not matched to either." \
+        if hits else ""
     finding = Finding(
         "agency.unknown", (), None, None,
-        f"“{name}” is not in the agency registry; loaded as unconfirmed agency {agency.code}. "
+        f"“{name}” is not in the agency registry; loaded as unconfirmed agency {agency.code}.{close} "
         f"Add it to the registry, or add the name as an alias of a known agency", "warning")
     return Resolution(agency.code, "unknown", 0.0, finding, agency)
 
 
-def _fuzzy(key: str, registry: Registry) -> tuple[str, str, float] | None:
-    """The single registry name one edit away from `key` with the same ending, if any."""
-    if len(key) < MIN_FUZZY_LENGTH:
-        return None
+def _fuzzy_hits(key: str, registry: Registry) -> dict[str, tuple[str, float]]:
+    """Agencies with a name one replaced character away from `key`, with the same ending."""
     hits: dict[str, tuple[str, float]] = {}
+    if len(key) < MIN_FUZZY_LENGTH:
+        return hits
     for candidate, code in registry.by_name.items():
         # same length: an OCR misread swaps a character; a dropped or added one is as likely
         # to be another place (泗县 / 泗洪县), so it is not matched
@@ -204,10 +220,7 @@ def _fuzzy(key: str, registry: Registry) -> tuple[str, str, float] | None:
         if _shared_ending(key, candidate) < MIN_SHARED_ENDING:
             continue
         hits.setdefault(code, (candidate, fuzz.ratio(key, candidate)))
-    if len(hits) != 1:
-        return None  # none, or ambiguous between agencies: never guess
-    code, (candidate, score) = next(iter(hits.items()))
-    return code, candidate, score
+    return hits
 
 
 def _shared_ending(a: str, b: str) -> int:

@@ -22,7 +22,8 @@ def build(data_dir: str | None, db: str | None, registry: str | None) -> None:
     """Build the database from every report under the data folder.
 
     If data/demo/ is missing or empty and the demo generator is installed, the demo province's
-    documents are generated first. Unchanged files are skipped, so a rebuild is quick. Exit
+    documents are generated first. Agencies come from the registry plus any other registry.csv
+    under the data folder (the demo writes its province's agencies to data/demo/registry.csv). Unchanged files are skipped, so a rebuild is quick. Exit
     code 1 when any file failed.
 
     Example:
@@ -31,19 +32,17 @@ def build(data_dir: str | None, db: str | None, registry: str | None) -> None:
     """
     settings = Settings.from_env(data_dir=data_dir, db_path=db, registry_path=registry)
     _ensure_demo(Path(settings.data_dir) / "demo")
-    sys.exit(run_and_report([str(settings.data_dir)], settings))
+    main = Path(settings.registry_path).resolve()
+    more = [p for p in sorted(Path(settings.data_dir).rglob("registry.csv")) if p.resolve() != main]
+    sys.exit(run_and_report([str(settings.data_dir)], settings, more_registries=more))
 
 
 def _ensure_demo(demo_dir: Path) -> None:
     if demo_dir.is_dir() and any(p for p in demo_dir.rglob("*") if p.is_file()):
         return
     try:
-        import demo.generate as generator  # written separately; absent in a bare checkout
+        from demo import generate  # the demo package; absent in a bare checkout
     except ImportError:
         return
-    for name in ("generate_corpus", "generate", "main"):
-        fn = getattr(generator, name, None)
-        if callable(fn):
-            click.echo(f"generating the demo corpus into {demo_dir} ...")
-            fn(demo_dir)
-            return
+    click.echo(f"generating the demo corpus into {demo_dir} ...")
+    generate(demo_dir)

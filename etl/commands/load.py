@@ -15,9 +15,10 @@ from etl.settings import Settings
 @click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
               help="A .txt/.csv listing one path or URL per line.")
-@click.option("--registry", type=click.Path(exists=True, dir_okay=False),
-              help="Agency registry CSV (default: data/registry.csv).")
-def load(paths: tuple[str, ...], db: str | None, manifest: str | None, registry: str | None) -> None:
+@click.option("--registry", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Agency registry CSV (default: data/registry.csv); repeat to add more agencies.")
+def load(paths: tuple[str, ...], db: str | None, manifest: str | None,
+         registry: tuple[str, ...]) -> None:
     """Load report files (any format), folders (recursively), a manifest and http(s) URLs.
 
     Files already loaded (same bytes, same parser version) are skipped. A file that cannot be
@@ -30,16 +31,18 @@ def load(paths: tuple[str, ...], db: str | None, manifest: str | None, registry:
     """
     if not paths and not manifest:
         raise click.UsageError("give at least one PATH (file, folder or URL) or --manifest")
-    settings = Settings.from_env(db_path=db, registry_path=registry)
-    sys.exit(run_and_report(paths, settings, manifest))
+    settings = Settings.from_env(db_path=db, registry_path=registry[0] if registry else None)
+    sys.exit(run_and_report(paths, settings, manifest, registry[1:]))
 
 
-def run_and_report(paths, settings: Settings, manifest: str | None = None) -> int:
+def run_and_report(paths, settings: Settings, manifest: str | None = None,
+                   more_registries=()) -> int:
     """Run the load and print the summary; returns the exit code."""
     from etl.pipeline import run_load
 
     try:
-        summary = run_load(paths, settings.db_path, settings.registry_path, manifest)
+        summary = run_load(paths, settings.db_path, settings.registry_path, manifest,
+                           more_registries)
     except ReportError as exc:  # the registry, the manifest or the database itself is unusable
         raise click.ClickException(exc.message) from None
     echo_summary(summary, settings.db_path)

@@ -350,3 +350,91 @@ class TestCrossYear:
         y22 = write(tmp_path, "y22.txt", small_report("示例县人民政府", 2022, 1, 4))
         y23 = write(tmp_path, "y23.txt", small_report("示例县人民政府", 2023, 4, 0))
         assert run_load([y22, y23], db).carry_over_findings == 0
+
+
+class TestDiscover:
+    def test_folders_skip_hidden_and_side_files(self, tmp_path):
+        from etl.discover import discover_sources
+        for name in ("a.txt", "b/c.pdf", ".hidden.txt", "x.truth.json", "m.json", "r.csv",
+                     "s.toml", "g.duckdb", "g.duckdb.building", "README.md", ".git/config"):
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text("x")
+        got = [Path(s.origin).relative_to(tmp_path).as_posix() for s in discover_sources([tmp_path])]
+        assert got == ["a.txt", "b/c.pdf"]
+        explicit = discover_sources([tmp_path / "m.json"])  # named explicitly: taken
+        assert [s.path for s in explicit] == [tmp_path / "m.json"]
+
+    def test_manifest_lists_paths_relative_to_itself(self, tmp_path):
+        report = write(tmp_path, "r.txt", small_report("示例县人民政府", 2023, 2, 5))
+        manifest = write(tmp_path, "list.txt", "# reports to load\n\nr.txt\nmissing.txt\n")
+        db = tmp_path / "g.duckdb"
+        summary = run_load([], db, manifest=manifest)
+        assert summary.loaded == [str(report)]
+        assert summary.failed == [(str(tmp_path / "missing.txt"), f"{tmp_path / 'missing.txt'}: "
+                                   "no such file or folder. check the path (and quote names with "
+                                   "spaces)")]
+
+    def test_urls_are_downloaded_with_a_size_cap(self, tmp_path):
+        import functools
+        import http.server
+        import threading
+
+        from etl.discover import discover_sources
+
+        site = tmp_path / "site"
+        site.mkdir()
+        write(site, "r.txt", small_report("示例县人民政府", 2023, 2, 5))
+        (site / "big.pdf").write_bytes(b"%PDF-" + b"0" * 5000)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+        handler.log_message = lambda *a: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        try:
+            db = tmp_path / "g.duckdb"
+            summary = run_load([f"{base}/r.txt", f"{base}/nope.txt"], db)
+            assert summary.loaded == [f"{base}/r.txt"]
+            assert summary.failed == [(f"{base}/nope.txt", f"{base}/nope.txt: download failed: "
+                                       "HTTP 404 File not found. check that the URL opens in a "
+                                       "browser")]
+            assert query(db, "SELECT source_path FROM reports") == [(f"{base}/r.txt",)]
+            [big] = discover_sources([f"{base}/big.pdf"], download_dir=tmp_path / "dl",
+                                     max_bytes=1000)
+            assert big.path is None and big.error.code == "too_large"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+class TestCommands:
+    @pytest.mark.parametrize("name", ["load", "build", "serve"])
+    def test_help_ends_with_an_example(self, name):
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "Example:" in result.output
+
+    def test_build_loads_the_data_folder(self, tmp_path):
+        data = tmp_path / "data"
+        (data / "demo").mkdir(parents=True)  # a demo file present: nothing is generated
+        write(data / "demo", "d.txt", small_report("示例县人民政府", 2023, 2, 5))
+        shutil.copytree(SEEDS, data / "seeds")
+        db = tmp_path / "g.duckdb"
+        result = CliRunner().invoke(cli, ["build", "--data", str(data), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert f"{db}: loaded 5, unchanged 0, not a report 1, failed 0" in result.output
+
+    def test_serve_without_a_database_says_what_to_do(self, tmp_path):
+        result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.duckdb")])
+        assert result.exit_code == 1
+        assert "no database here. Run `gongkai build` first" in result.output
+
+    def test_load_without_inputs_is_a_usage_error(self):
+        result = CliRunner().invoke(cli, ["load"])
+        assert result.exit_code == 2 and "give at least one PATH" in result.output
+
+
+def test_settings_from_env():
+    from etl.settings import Settings
+    s = Settings.from_env({"GONGKAI_DB": "/x/g.duckdb", "GONGKAI_DATA": "/d"}, db_path=None)
+    assert (s.db_path, s.data_dir) == (Path("/x/g.duckdb"), Path("/d"))
+    assert Settings.from_env({"GONGKAI_DB": "/x/g.duckdb"}, db_path="o.duckdb").db_path == Path("o.duckdb")
+    assert Settings.from_env({}).registry_path.name == "registry.csv"

@@ -137,3 +137,13 @@ def test_registry_rows_reach_the_agencies_table(tmp_path):
     assert len(rows) == len(REGISTRY.agencies)
     assert ("321322-GOV", "沭阳县人民政府", "县", "government", "县级政府", True) in rows
     assert Path(Settings().registry_path).name == "registry.csv"
+
+
+def test_ambiguous_unknown_names_its_candidates(tmp_path):
+    reg = tmp_path / "r.csv"
+    reg.write_text("code,name,aliases,level,kind,parent_region,peer_group\n"
+                   "A,澜桥县人民政府,,县,government,澜汀市,县级政府\n"
+                   "B,栎桥县人民政府,,县,government,雁澄市,县级政府\n", encoding="utf-8")
+    r = resolve_agency("谰桥县人民政府", load_registry(reg))
+    assert r.method == "unknown"
+    assert "one character away from “澜桥县人民政府” and “栎桥县人民政府”" in r.finding.message
