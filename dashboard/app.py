@@ -47,7 +47,9 @@ def sidebar(v: int) -> None:
         st.warning("数据库中还没有任何年报。请运行 `gongkai build` 或 `gongkai load <文件夹>` 加载年报。")
         st.stop()
     with st.sidebar:
-        st.selectbox("年度", years, key="year", bind="query-params",
+        default = data.default_year(v)
+        st.selectbox("年度", years, index=years.index(default) if default in years else 0,
+                     key="year", bind="query-params",
                      help="报告所属年度（报告期），不是发布年份。")
         groups = [data.ALL, *data.peer_groups(v)]
         st.selectbox("对标组", groups, key="peer", bind="query-params",

@@ -13,8 +13,10 @@ TEMPLATE = go.layout.Template(
     layout=dict(
         font=dict(family=FONT, size=13),
         colorway=COLORWAY,
-        margin=dict(l=40, r=20, t=50, b=40),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=dict(l=50, r=20, t=50, b=40),
+        # Legend under the plot: above it, a horizontal legend collides with the title.
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+        xaxis=dict(automargin=True),
         hoverlabel=dict(font_family=FONT),
         separators=".,",
     )
@@ -47,7 +49,7 @@ def outcomes_by_year(profile: pl.DataFrame) -> go.Figure:
         fig.add_bar(x=years, y=profile[c].to_list(), name=col(c))
     fig.add_scatter(x=years, y=profile["requests"].to_list(), name=col("requests"),
                     mode="lines+markers", line=dict(color="#333", dash="dot"))
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="category ascending")
     return fig
 
 
@@ -61,7 +63,7 @@ def rate_trends(profile: pl.DataFrame, median: pl.DataFrame | None = None) -> go
     if median is not None and median.height:
         fig.add_scatter(x=median["year"].to_list(), y=median["completion_rate"].to_list(),
                         name="对标组中位数·办结率", mode="lines", line=dict(dash="dash", color="#8c8c8c"))
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="category ascending")
     return fig
 
 
@@ -83,7 +85,7 @@ def correction_rates(trend: pl.DataFrame) -> go.Figure:
     fig = _fig("纠错率走势", xaxis_title=col("year"), yaxis_ticksuffix="%")
     for c in ("review_correction_rate", "suit_correction_rate"):
         fig.add_scatter(x=trend["year"].to_list(), y=trend[c].to_list(), name=col(c), mode="lines+markers")
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(type="category", categoryorder="category ascending")
     return fig
 
 

@@ -92,6 +92,11 @@ def years(v: int) -> list[int]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def default_year(v: int) -> int | None:
+    return _q(queries.default_year)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def peer_groups(v: int) -> list[str]:
     return _q(queries.peer_groups)
 

@@ -128,7 +128,9 @@ METRIC_HELP: dict[str, str] = {
     "copied": "与上年报告文本指纹相同，疑似照搬上年内容。",
 }
 
-FLAG_LABELS = {"red": "🔴 红", "amber": "🟠 黄", "": "🟢 正常"}
+FLAG_LABELS = {"red": "● 红", "amber": "● 黄", "": "○ 正常"}  # no emoji: servers often lack an emoji font
+
+KIND_LABELS = {"government": "政府", "department": "部门"}
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 

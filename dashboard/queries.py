@@ -118,7 +118,23 @@ GROUP BY ALL ORDER BY reports = 0, a.name
 
 
 def years(con) -> list[int]:
+    """Years with current reports, newest first."""
     return _run(con, YEARS_SQL)["year"].to_list()
+
+
+DEFAULT_YEAR_SQL = """
+WITH n AS (SELECT year, count(*) AS reports FROM current_reports GROUP BY year)
+SELECT max(year) AS year FROM n WHERE reports >= 0.5 * (SELECT max(reports) FROM n)
+"""
+
+
+def default_year(con) -> int | None:
+    """The newest year with at least half as many reports as the best-covered year.
+
+    Early in a year only a few reports of the new year are in; opening on that year would show
+    a ranking of a handful of agencies, so the default is the last reasonably complete year.
+    """
+    return _run(con, DEFAULT_YEAR_SQL)["year"][0]
 
 
 def peer_groups(con) -> list[str]:

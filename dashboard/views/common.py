@@ -14,6 +14,8 @@ INT_HINT = ("requests", "processed", "days_late", "rank", "prev_rank", "rank_cha
 
 def table(df: pl.DataFrame, *, key: str | None = None, **kwargs):
     """A read-only dataframe with Chinese headers, rates as percent, help from the metric list."""
+    if "kind" in df.columns:
+        df = df.with_columns(df["kind"].replace_strict(labels.KIND_LABELS, default=df["kind"]))
     config = {}
     for c in df.columns:
         name = labels.col(c)
@@ -23,7 +25,8 @@ def table(df: pl.DataFrame, *, key: str | None = None, **kwargs):
             config[name] = st.column_config.NumberColumn(name, format="%.2f", help=labels.metric_help(c))
         elif c in labels.METRIC_HELP:
             config[name] = st.column_config.Column(name, help=labels.metric_help(c))
-    return st.dataframe(labels.rename(df), hide_index=True, column_config=config, key=key, **kwargs)
+    return st.dataframe(labels.rename(df), hide_index=True, column_config=config, key=key,
+                        placeholder="—", **kwargs)
 
 
 def _fmt(x, unit="%"):
@@ -38,13 +41,16 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
     if median is not None:
         m = median.filter(pl.col("year") == row["year"])
         med = m.row(0, named=True) if m.height else {}
-    st.subheader(f"{row['year']} 年度")
+    note = "" if row["year"] == year else f"（该单位没有 {year} 年度年报，显示最近一年）"
+    st.subheader(f"{row['year']} 年度{note}")
     cols = st.columns(4)
     for c, (name, unit) in zip(cols, (("requests", "件"), ("completion_rate", "%"),
                                       ("on_time_rate", "%"), ("review_correction_rate", "%"))):
         value, ref = row.get(name), med.get(name)
-        delta = None if value is None or ref is None else f"{value - ref:+.1f}{'' if unit == '件' else ' 个百分点'} 对标组中位数"
-        colour = "inverse" if name == "review_correction_rate" else "normal"
+        diff = None if value is None or ref is None else value - ref
+        delta = None if diff is None else ("与对标组中位数持平" if abs(diff) < 0.05 else f"较对标组中位数 {diff:+.1f}")
+        colour = "off" if diff is not None and abs(diff) < 0.05 else (
+            "inverse" if name == "review_correction_rate" else "normal")
         c.metric(labels.col(name), _fmt(value, unit), delta, delta_color=colour,
                  help=labels.metric_help(name), border=True)
     late = row.get("days_late")

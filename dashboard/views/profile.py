@@ -13,8 +13,12 @@ if agencies.is_empty():
     st.stop()
 names = dict(zip(agencies["agency_id"], agencies["name"]))
 st.title("单位画像")
-agency_id = st.selectbox("单位", list(names), format_func=lambda a: f"{names[a]}（{a}）",
-                         key="agency", bind="query-params")
+# ?agency=<id> by hand rather than bind=: a bound selectbox writes its *label* into the URL.
+wanted = st.query_params.get("agency")
+ids = list(names)
+agency_id = st.selectbox("单位", ids, index=ids.index(wanted) if wanted in names else 0,
+                         format_func=lambda a: f"{names[a]}（{a}）", key="agency_pick")
+st.query_params["agency"] = agency_id
 info = agencies.filter(pl.col("agency_id") == agency_id).row(0, named=True)
 st.caption(f"层级：{info['level'] or '—'}　类型：{info['kind'] or '—'}　对标组：{info['peer_group'] or '未分组'}")
 

@@ -1,0 +1,147 @@
+"""The real server in headless Chromium: every page from nav.py renders, in Chinese, without an
+exception box; PNG screenshots land in bench/out/screens (or $GONGKAI_SCREENS) for a human look.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard import nav
+from tests.dashboard.conftest import chromium_path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    port = _free_port()
+    logs = tmp_path_factory.mktemp("streamlit-log")
+    out, err = open(logs / "stdout", "w+"), open(logs / "stderr", "w+")
+    env = {**os.environ, "GONGKAI_DB": str(demo_db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=out, stderr=err)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_read(out)}\n{_read(err)}")
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not answer in 60 s:\n{_read(out)}\n{_read(err)}") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        out.close(), err.close()
+
+
+def _read(fh) -> str:
+    fh.flush()
+    fh.seek(0)
+    return fh.read()[-4000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def screens() -> Path:
+    folder = Path(os.environ.get("GONGKAI_SCREENS") or ROOT / "bench" / "out" / "screens")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+CHART_PAGES = ("ranking", "profile", "review", "quality")
+
+
+def _url(server: str, spec: nav.PageSpec) -> str:
+    """The default page lives at / (Streamlit ignores its url_path)."""
+    return f"{server}/" if spec is nav.PAGES[0] else f"{server}/{spec.url_path}"
+
+
+def _open(browser, url: str, png: Path, wait_text: str, charts: bool = False):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="zh-CN")
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stMain"]', timeout=30_000)
+    page.get_by_text(wait_text).first.wait_for(timeout=30_000)
+    # Streamlit shows a spinner / stale elements while the script runs; wait until it is done.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    if charts:  # plotly draws after the script finishes; a screenshot before shows grey boxes
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(png), full_page=True)
+    return page
+
+
+def _assert_ok(page, png: Path):
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]').first.inner_text()
+    assert png.stat().st_size > 20_000, f"{png} looks blank"
+    from PIL import Image
+
+    with Image.open(png) as img:
+        colours = img.convert("L").resize((64, 64)).getextrema()
+    assert colours[1] - colours[0] > 50, f"{png} is a blank image"
+
+
+@pytest.mark.parametrize("spec", nav.PAGES, ids=[p.url_path for p in nav.PAGES])
+def test_page_in_chromium(server, browser, screens, spec):
+    png = screens / f"{spec.url_path}.png"
+    page = _open(browser, _url(server, spec), png, spec.title, charts=spec.url_path in CHART_PAGES)
+    try:
+        _assert_ok(page, png)
+        assert "Page not found" not in page.content()
+        assert page.locator(".stPlotlyChart").count() > 0 or spec.url_path not in CHART_PAGES
+    finally:
+        page.close()
+
+
+def test_shared_link_reopens_the_same_agency_and_year(server, browser, screens, con):
+    from dashboard import queries
+
+    fig = queries.figures(con)
+    agency, name, year = fig["agency_id"][0], fig["agency_name"][0], fig["year"][0]
+    png = screens / "profile_shared_link.png"
+    page = _open(browser, f"{server}/profile?agency={agency}&year={year}", png, f"{year} 年度", charts=True)
+    try:
+        _assert_ok(page, png)
+        assert name in page.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input').first.input_value()
+        assert f"agency={agency}" in page.url
+    finally:
+        page.close()
