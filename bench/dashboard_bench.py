@@ -1,0 +1,124 @@
+"""Server-side time per dashboard page at scale: the query functions each page calls, timed.
+
+Synthesises AGENCIES x YEARS agency-years (default 5,264 x 10, 5% unreported = 50,008) straight into DuckDB
+(std2021 表三/表四 totals, a few findings, fingerprints), opens it read-only as the dashboard
+does, and prints the median of REPEATS runs per page. Not a test: it prints figures.
+
+    .venv/bin/python bench/dashboard_bench.py [--agencies 5264] [--years 10] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard import queries  # noqa: E402
+from etl.schema import ensure_schema  # noqa: E402
+
+SCHEME = ROOT / "data" / "schemes" / "default.toml"
+T3 = ["new", "carried_in", "granted", "partial", "denied.third_party", "unable.not_held",
+      "rejected.duplicate", "other.other", "processed", "carried_out"]
+T4 = [f"{g}.{o}" for g in ("review", "suit_direct", "suit_after_review")
+      for o in ("upheld", "corrected", "other", "pending", "total")]
+
+
+def build(path: Path, agencies: int, years: int) -> None:
+    con = duckdb.connect(str(path))
+    ensure_schema(con)
+    first = 2025 - years + 1
+    con.execute("""
+        INSERT INTO agencies SELECT 'A' || lpad(i::TEXT, 6, '0'), '单位' || i, NULL,
+            ['省','市','县'][1 + i % 3], CASE WHEN i % 4 = 0 THEN 'government' ELSE 'department' END,
+            '地区' || (i % 50), '组' || (i % 12), TRUE
+        FROM range($n) t(i)""", {"n": agencies})
+    con.execute("""
+        INSERT INTO reports (report_id, agency_id, year, version, is_current, template, published,
+                             deadline, days_late, source_path, sha256, format, parser_version,
+                             loaded_at, text_fingerprint)
+        SELECT row_number() OVER (), a.agency_id, y, 1, TRUE, 'std2021',
+               make_date(y + 1, 1, 15) + (hash(a.agency_id, y) % 40)::INT,
+               make_date(y + 1, 1, 31), (hash(a.agency_id, y) % 40)::INT - 16,
+               'bench/' || a.agency_id || '_' || y || '.pdf', md5(a.agency_id || y), 'pdf', 'bench',
+               now(), CASE WHEN hash(a.agency_id, y) % 50 = 0 THEN 'same' ELSE md5(a.agency_id || y) END
+        FROM agencies a, range($first, $last) t(y)
+        WHERE hash(a.agency_id, y) % 20 <> 0""", {"first": first, "last": 2026})
+    keys = [f"t3.{r}.total" for r in T3] + [f"t4.{k}" for k in T4]
+    con.execute("CREATE TEMP TABLE k AS SELECT unnest($keys) AS key, generate_subscripts($keys, 1) AS n",
+                {"keys": keys})
+    con.execute("""
+        INSERT INTO report_values (report_id, key, value, raw, blank, source, location)
+        SELECT r.report_id, k.key, (hash(r.report_id, k.n) % 60)::DOUBLE,
+               ((hash(r.report_id, k.n) % 60))::TEXT, FALSE, 'table', '{"page": 3, "table": 2}'
+        FROM reports r, k""")
+    con.execute("""
+        INSERT INTO findings SELECT report_id, 't3.balance', 'warning', '["t3.new.total"]', 10, 12,
+               'new + carried_in != processed + carried_out'
+        FROM reports WHERE report_id % 17 = 0""")
+    con.close()
+
+
+def timed(fn, repeats: int) -> float:
+    runs = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def pages(con, year: int, agency: str, group: str) -> dict:
+    cur = con.cursor
+    return {
+        "sidebar (years, peer groups, agencies)": lambda: (queries.years(cur()), queries.peer_groups(cur()),
+                                                            queries.agencies(cur())),
+        "排名总览 (ranking + missing)": lambda: (queries.ranking(cur(), year=year, scheme=SCHEME),
+                                             queries.missing_reports(cur(), year=year)),
+        "排名总览 one peer group": lambda: queries.ranking(cur(), year=year, scheme=SCHEME, peer_group=group),
+        "单位画像 (profile, peer median, 表二, findings)": lambda: (
+            queries.agency_profile(cur(), agency_id=agency), queries.peer_median(cur(), peer_group=group),
+            queries.agency_values(cur(), agency_id=agency, prefix="t2."),
+            queries.findings(cur(), agency_id=agency)),
+        "单位画像 原文 (keys + value_source)": lambda: (queries.report_keys(cur(), report_id=1),
+                                                  queries.value_source(cur(), report_id=1, key="t3.new.total")),
+        "复议诉讼 (trend + by agency)": lambda: (queries.review_litigation_trend(cur()),
+                                             queries.review_litigation(cur(), year=year)),
+        "数据质量 (findings, summary, errors, late, missing, copied)": lambda: (
+            queries.findings(cur(), year=year), queries.findings_summary(cur(), year=year),
+            queries.load_errors(cur()), queries.late_reports(cur(), year=year),
+            queries.missing_reports(cur(), year=year), queries.copied_reports(cur(), year=year)),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--agencies", type=int, default=5264)  # x 10 years x 95% reported = 50,008
+    ap.add_argument("--years", type=int, default=10)
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        t = time.perf_counter()
+        build(db, args.agencies, args.years)
+        con = duckdb.connect(str(db), read_only=True)
+        n = con.sql("SELECT count(*) FROM reports").fetchall()[0][0]
+        v = con.sql("SELECT count(*) FROM report_values").fetchall()[0][0]
+        print(f"synthesised {n:,} agency-years ({args.agencies:,} agencies x {args.years} years, "
+              f"5% missing), {v:,} values in {time.perf_counter() - t:.1f} s")
+        print(f"duckdb {duckdb.__version__}; median of {args.repeats} runs, server side (no rendering)\n")
+        for name, fn in pages(con, 2024, "A000007", "组7").items():
+            fn()  # warm
+            print(f"{timed(fn, args.repeats) * 1000:9.1f} ms  {name}")
+        con.close()
+
+
+if __name__ == "__main__":
+    main()
