@@ -223,7 +223,8 @@ def _data_rows(blocks) -> list[DataRow]:
         label, values = split_block(block)
         key = t3_label_key(label)
         numeric = sum(1 for t in values if t.cell.numeric)
-        if numeric >= 3 or (key and numeric >= 1) or (key and block.is_table_row and len(values) >= 6):
+        # a row printed all blank ("/", "—", "无" or empty cells) is a row of zeros
+        if numeric >= 3 or (key and numeric >= 1) or len(values) >= 6:
             rows.append(DataRow(block, label, key, values))
     return rows
 
@@ -373,31 +374,54 @@ def _drop_blank_party_columns(staged: dict[str, Value]) -> None:
 
 # ---- 表四 -----------------------------------------------------------------------------------
 
+def _value_tokens(block: Block) -> tuple[Token, ...]:
+    """Every value-like cell of a row, leading blanks included (表四 rows carry no label)."""
+    if not block.is_table_row:
+        return split_block(block)[1]
+    out = []
+    for i, (cell, raw) in enumerate(zip(block.cells, block.raw)):
+        cv = parse_cell(cell)
+        if cv.numeric or cv.blank or cv.malformed:
+            out.append(Token(cv, raw, i))
+    return tuple(out)
+
+
 def _parse_t4(blocks, report: ParsedReport) -> None:
-    tokens: list[tuple[Token, Block, str | None]] = []
+    rows: list[tuple[tuple[Token, ...], Block, str | None]] = []
     group_hint: str | None = None
     for block in blocks[1:]:
-        label, values = split_block(block)
+        label, _ = split_block(block)
+        values = _value_tokens(block)
         cleaned = clean_label(label)
-        for g, phrases in T4_GROUP_LABELS:
-            if any(p in cleaned for p in phrases) and not values:
-                group_hint = g
-                break
+        row_group = next((g for g, phrases in T4_GROUP_LABELS if any(p in cleaned for p in phrases)), None)
+        if row_group and not values:
+            group_hint = row_group
+            continue
         numeric = sum(1 for t in values if t.cell.numeric)
-        if numeric >= 3 or (numeric >= 1 and len(values) >= 5):
-            for t in values:
-                tokens.append((t, block, group_hint))
-    if len(tokens) > 15:
-        tokens = tokens[:15]
-    if len(tokens) < 15:
-        report.findings.append(Finding("t4.incomplete", (), 15, len(tokens),
-                                       f"表四 has {len(tokens)} numbers, expected 15; nothing stored from 表四", "warning"))
+        all_blank_ok = len(values) >= 5 and len(values) % 5 == 0 and (not cleaned or row_group)
+        if numeric >= 3 or all_blank_ok:  # a header row (labels, empty corners) is never data
+            rows.append((values, block, row_group or group_hint))
+    order = [g for g, _ in T4_GROUPS]
+    placed: dict[str, list[tuple[Token, Block]]] = {}
+    flat = [(t, b) for values, b, _ in rows for t in values]
+    if len(flat) >= 15:
+        if len(flat) > 15:
+            report.findings.append(Finding("t4.extra_numbers", (), 15, len(flat),
+                                           f"表四 region has {len(flat)} numbers; the first 15 are used", "warning"))
+        for gi, group in enumerate(order):
+            placed[group] = flat[gi * 5:(gi + 1) * 5]
+    elif all(len(v) == 5 and g for v, _, g in rows) and len({g for _, _, g in rows}) == len(rows):
+        placed = {g: [(t, b) for t in v] for v, b, g in rows}  # separate tables, one per group
+    if not placed:
+        report.findings.append(Finding("t4.incomplete", (), 15, len(flat),
+                                       f"表四 has {len(flat)} numbers, expected 15; nothing stored from 表四", "warning"))
         return
-    i = 0
-    for group, _ in T4_GROUPS:
-        for outcome, _ in T4_OUTCOMES:
-            tok, block, _ = tokens[i]
-            i += 1
+    for group in order:
+        if group not in placed:
+            report.findings.append(Finding("t4.missing_group", (t4_key(group, "total"),), None, None,
+                                           f"表四 group {group} not found", "warning"))
+            continue
+        for (outcome, _), (tok, block) in zip(T4_OUTCOMES, placed[group]):
             k = t4_key(group, outcome)
             loc = dict(block.loc.as_dict())
             if tok.col is not None:
