@@ -23,10 +23,10 @@ from etl.extract.docx import extract_docx
 from etl.extract.html import extract_html
 from etl.extract.text import extract_text
 from etl.extract.xlsx import extract_xlsx, format_value
+from tests.conftest import REAL, SEEDS
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SHUYANG = SHARED / "real-reports" / "shuyang_2025.md"
-SEED_004 = SHARED / "seeds" / "004_a0ca8ba4d3202da2.txt"
+SHUYANG = REAL / "shuyang_2025.md"
+SEED_004 = SEEDS / "004_a0ca8ba4d3202da2.txt"
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 HEADER_LINES = ["发布机构：沭阳县人民政府办公室", "发布时间：2025-01-20 09:30"]
 GRANTED = ["290", "1", "0", "0", "3", "0", "294"]
