@@ -1,0 +1,245 @@
+"""Gather the frames of an assessment export from the query layer (no streamlit).
+
+The 汇总 rows are `dashboard.queries.ranking` for the same year, scheme and peer group the
+dashboard shows, with columns selected and headed in Chinese, never recomputed; deductions,
+findings and per-agency detail come from the query layer too (deductions from assess.score
+until the query layer has them). Only the provenance lines of 方案说明 are read here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from dashboard import labels, queries
+from dashboard.export import (DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column,
+                              Table)
+
+KIND_LABELS = {"linear": "线性计分", "rank": "同组排名", "deduction": "按事件扣分", "bonus": "加分",
+               "veto": "否决"}
+POLICY_LABELS = {"reweight": "不计该项，权重按比例分给其余指标", "peer_median": "按同组中位数计",
+                 "zero": "计 0 分", None: ""}
+SMALL_LABELS = {"score": "照常计分（仅标记）", "missing": "视同缺数据"}
+DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好", "none": "—"}
+UNIT_KINDS = {"%": PERCENT, "件": INT, "条": INT, "天": INT, "": INT}
+
+
+def gather(con, *, year: int, scheme, peer_group: str | None = None, db_path: str | Path | None = None,
+           per_agency: bool = False) -> AssessmentExport:
+    """Everything an export of `year` under `scheme` (path or loaded Scheme) shows."""
+    from assess.scheme import Scheme, load_scheme
+
+    scheme = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
+    ranking = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
+    agencies = {}
+    if per_agency:
+        for agency_id, name in ranking.select("agency_id", "agency_name").iter_rows():
+            key = name if name not in agencies else f"{name}（{agency_id}）"
+            agencies[key] = agency_table(con, year=year, scheme=scheme, agency_id=agency_id)
+    return AssessmentExport(
+        year=year, scheme_name=scheme.name, peer_group=peer_group,
+        summary=summary_table(ranking, scheme),
+        deductions=deductions_table(con, ranking, year=year, scheme=scheme, peer_group=peer_group),
+        quality=quality_table(con, year=year, peer_group=peer_group),
+        scheme=scheme_table(scheme),
+        about=about_lines(con, scheme, year=year, peer_group=peer_group, db_path=db_path),
+        agencies=agencies,
+    )
+
+
+def value_kind(indicator) -> str:
+    from assess.metrics import METRICS
+
+    if indicator.metric is None:
+        return NUMBER
+    return UNIT_KINDS.get(METRICS[indicator.metric].unit, NUMBER)
+
+
+def summary_columns(ranking: pl.DataFrame, scheme) -> tuple[Column, ...]:
+    """排名, 单位, 对标组, each indicator's value and points, 总分, 绩效折算分, 名次变化, 预警说明."""
+    share = f"{scheme.performance_share * 100:g}%"
+    cols = [Column("rank", "排名", INT), Column("agency_name", "单位", TEXT),
+            Column("peer_group", "对标组", TEXT)]
+    for ind in scheme.indicators:
+        if ind.kind == "veto" and ind.when == "no_report":
+            continue  # no value of its own: shown as 未发布年报 in 预警说明
+        if f"{ind.id}.value" in ranking.columns:
+            cols.append(Column(f"{ind.id}.value", "数值", value_kind(ind), group=ind.name))
+        if f"{ind.id}.points" in ranking.columns:
+            cols.append(Column(f"{ind.id}.points", f"得分/{ind.weight:g}", POINTS, group=ind.name))
+    cols += [Column("score", "总分", POINTS),
+             Column("contribution", f"绩效折算分（占{share}）", POINTS),
+             Column("rank_change", "名次变化", DELTA)]
+    if "flags" in ranking.columns:
+        cols.append(Column("flags", "预警说明", TEXT))
+    return tuple(cols)
+
+
+def summary_table(ranking: pl.DataFrame, scheme) -> Table:
+    return Table(ranking, summary_columns(ranking, scheme))
+
+
+DEDUCTION_COLUMNS = (
+    Column("peer_group", "对标组", TEXT), Column("rank", "排名", INT),
+    Column("agency_name", "单位", TEXT), Column("indicator_name", "指标", TEXT),
+    Column("points", "扣分（负数为加分）", POINTS), Column("reason", "原因", TEXT),
+    Column("source", "数据来源", TEXT),
+)
+
+
+def deductions_table(con, ranking: pl.DataFrame, *, year: int, scheme, peer_group: str | None) -> Table:
+    """Every deduction (and bonus, veto, dropped indicator) with its reason and source."""
+    from assess import score
+
+    found = score.deductions(con, year, scheme, peer_group=peer_group)
+    who = ranking.select("agency_id", "agency_name", "peer_group", "rank")
+    order = {ind.id: n for n, ind in enumerate(scheme.indicators)}
+    frame = (found.join(who, on="agency_id", how="left")
+             .with_columns(pl.col("indicator").replace_strict(order, default=len(order)).alias("_ord"))
+             .sort("peer_group", "rank", "agency_name", "_ord", nulls_last=True))
+    return Table(frame, DEDUCTION_COLUMNS)
+
+
+QUALITY_COLUMNS = (
+    Column("agency_name", "单位", TEXT), Column("peer_group", "对标组", TEXT),
+    Column("severity_label", "级别", TEXT), Column("rule_label", "问题", TEXT),
+    Column("cells", "涉及单元格", TEXT), Column("expected", "应为", NUMBER),
+    Column("actual", "实为", NUMBER), Column("difference", "差额", NUMBER),
+    Column("message", "说明", TEXT), Column("source_path", "源文件", TEXT),
+)
+
+
+def quality_table(con, *, year: int, peer_group: str | None) -> Table:
+    """The year's data-quality findings, grouped by agency (errors first within an agency)."""
+    found = queries.findings(con, year=year, peer_group=peer_group)
+    rank = {"error": 0, "warning": 1}
+    frame = found.with_columns(
+        pl.col("severity").replace_strict(labels.SEVERITY, default=pl.col("severity")).alias("severity_label"),
+        pl.col("severity").replace_strict(rank, default=2).alias("_sev"),
+    ).sort("agency_name", "_sev", "rule", nulls_last=True, maintain_order=True)
+    return Table(frame, QUALITY_COLUMNS)
+
+
+AGENCY_COLUMNS = (
+    Column("indicator", "指标", TEXT), Column("score_kind_label", "评分方式", TEXT),
+    Column("weight", "权重", POINTS), Column("value", "数值", NUMBER), Column("unit", "单位", TEXT),
+    Column("points", "得分", POINTS), Column("lost", "扣分", POINTS),
+    Column("small_sample", "样本过少", TEXT), Column("reason", "说明", TEXT),
+)
+
+
+def agency_table(con, *, year: int, scheme, agency_id: str) -> Table:
+    """One agency's points per indicator, as the dashboard's drill-down shows them."""
+    breakdown, _ = queries.score_detail(con, year=year, scheme=scheme, agency_id=agency_id)
+    frame = breakdown.with_columns(
+        pl.col("score_kind").replace_strict(KIND_LABELS, default=pl.col("score_kind")).alias("score_kind_label"),
+        pl.when(pl.col("small_sample")).then(pl.lit("是")).otherwise(pl.lit("")).alias("small_sample"))
+    return Table(frame, AGENCY_COLUMNS)
+
+
+def rule_text(ind) -> str:
+    """The indicator's scoring rule in words, from the scheme's own parameters."""
+    from assess.metrics import METRICS
+
+    unit = METRICS[ind.metric].unit if ind.metric else ""
+    n = lambda x: f"{x:g}{unit}"  # noqa: E731
+    if ind.kind == "linear":
+        return f"达到 {n(ind.full)} 得满分，达到 {n(ind.zero)} 得 0 分，之间按比例"
+    if ind.kind == "rank":
+        return "同组排名：第 1 名得满分，末名得 0 分，之间按名次比例"
+    if ind.kind in ("deduction", "bonus"):
+        verb = "扣" if ind.kind == "deduction" else "加"
+        start = f"超过 {n(ind.above)} 后，" if ind.above else ""
+        step = f"每 {n(ind.per)}（不足按一次）" if ind.per != 1 else "每次"
+        return f"{start}{step}{verb} {ind.points:g} 分，最多{verb} {ind.cap:g} 分"
+    if ind.when == "no_report":
+        return f"未发布年报时总分不超过 {ind.cap:g} 分"
+    return f"{ind.name} {ind.op} {n(ind.threshold)} 时总分不超过 {ind.cap:g} 分"
+
+
+def scheme_table(scheme) -> Table:
+    from assess.metrics import METRICS
+
+    rows = []
+    for n, ind in enumerate(scheme.indicators, 1):
+        if ind.source == "manual":
+            source = "人工录入（检查、抽查结果）"
+        elif ind.metric:
+            source = f"{METRICS[ind.metric].name}：{METRICS[ind.metric].formula}"
+        else:
+            source = "单位名录与已加载年报"
+        rows.append({
+            "no": n, "section": ind.section, "name": ind.name, "id": ind.id,
+            "kind": KIND_LABELS.get(ind.kind, ind.kind), "source": source,
+            "direction": DIRECTION_LABELS.get(ind.direction, ind.direction),
+            "weight": ind.weight if ind.weighted else None, "rule": rule_text(ind),
+            "missing": POLICY_LABELS.get(ind.missing, ind.missing),
+            "small": SMALL_LABELS.get(ind.small_sample, ind.small_sample) if ind.weighted else "",
+        })
+    schema = {"no": pl.Int64, "section": pl.String, "name": pl.String, "id": pl.String, "kind": pl.String,
+              "source": pl.String, "direction": pl.String, "weight": pl.Float64, "rule": pl.String,
+              "missing": pl.String, "small": pl.String}
+    frame = pl.DataFrame(rows, schema=schema)
+    return Table(frame, (
+        Column("no", "序号", INT), Column("section", "板块", TEXT), Column("name", "指标", TEXT),
+        Column("id", "标识", TEXT), Column("kind", "评分方式", TEXT), Column("weight", "权重（分）", POINTS),
+        Column("rule", "评分规则", TEXT), Column("missing", "缺数据时", TEXT),
+        Column("small", "样本过少时", TEXT), Column("direction", "方向", TEXT),
+        Column("source", "数据来源与计算方法", TEXT, width=60),
+    ))
+
+
+LAST_RUN_SQL = """
+SELECT run_id, started_at, finished_at, parser_version, loaded, unchanged, failed, skipped
+FROM load_runs ORDER BY run_id DESC LIMIT 1
+"""
+YEAR_REPORTS_SQL = """
+SELECT count(*) AS reports, string_agg(DISTINCT parser_version, '、' ORDER BY parser_version) AS versions,
+       max(loaded_at) AS last_loaded
+FROM current_reports WHERE year = $year AND ($peer IS NULL OR peer_group = $peer)
+"""
+
+
+def about_lines(con, scheme, *, year: int, peer_group: str | None,
+                db_path: str | Path | None) -> tuple[tuple[str, str], ...]:
+    """方案说明 header lines: the scheme's settings and when/from which data it was computed."""
+    share = scheme.performance_share
+    manual = "无"
+    if scheme.manual_path:
+        manual = f"{scheme.manual_path}（{year} 年 {sum(1 for r in scheme.manual if r[1] == year)} 条）"
+    lines = [
+        ("方案名称", scheme.name),
+        ("方案文件", str(Path(scheme.path).resolve())),
+        ("考核年度", f"{year} 年度（年报发布于 {year + 1} 年）"),
+        ("对标组", peer_group or "全部（各对标组内分别排名）"),
+        ("绩效考核占比", f"{share * 100:g}%：绩效折算分 = 总分 × {share:g}（国办发〔2016〕80号 要求不低于 4%）"),
+        ("满分与权重", "百分制，计分指标权重合计 100；加分不占权重、总分不超过 100；否决项封顶总分"),
+        ("缺数据处理", "每个计分指标在方案中明确选择：" + "；".join(
+            f"{k}＝{v}" for k, v in POLICY_LABELS.items() if k)),
+        ("样本过少", f"比率的分母少于 {scheme.min_cases} 件时标记“样本过少”"),
+        ("人工录入", manual),
+        ("计算时间", datetime.now().isoformat(sep=" ", timespec="seconds")),
+    ]
+    if db_path:
+        p = Path(db_path)
+        stamp = datetime.fromtimestamp(p.stat().st_mtime).isoformat(sep=" ", timespec="seconds") if p.exists() else "?"
+        lines.append(("数据库", f"{p.resolve()}（文件时间 {stamp}）"))
+    runs = con.sql(LAST_RUN_SQL).fetchall()
+    if runs:
+        rid, started, finished, version, loaded, unchanged, failed, skipped = runs[0]
+        lines.append(("最近一次加载", f"第 {rid} 批，{started:%Y-%m-%d %H:%M} 开始"
+                      + (f"，{finished:%H:%M} 结束" if finished else "，未完成")
+                      + f"；新载入 {loaded or 0}、未变 {unchanged or 0}、失败 {failed or 0}、跳过 {skipped or 0}；解析器 {version}"))
+    reports, versions, last = con.sql(YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group}).fetchall()[0]
+    lines.append(("本年度年报", f"{reports} 份；解析器版本 {versions or '—'}"
+                  + (f"；最近载入 {last:%Y-%m-%d %H:%M}" if last else "")))
+    lines.append(("程序", f"gongkai {_version()}"))
+    return tuple(lines)
+
+
+def _version() -> str:
+    import etl
+
+    return etl.__version__

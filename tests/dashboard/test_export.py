@@ -1,0 +1,300 @@
+"""Exports (Excel, CSV, PDF) read back and compared with the query layer, cell by cell.
+
+Inputs: the session demo database (tests/dashboard/conftest.py: shared seeds and real reports
+plus a generated corpus, loaded through the real pipeline) scored under the project's default
+scheme data/schemes/default.toml (linear, rank, deduction, manual, bonus and veto indicators).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import polars as pl
+import pypdfium2
+import pytest
+from click.testing import CliRunner
+
+from assess import score
+from dashboard import export, export_data, queries
+from etl.cli import cli
+from tests.conftest import ROOT
+
+SCHEME = ROOT / "data" / "schemes" / "default.toml"
+FIRST_DATA_ROW = 5  # 1 title, 2 subtitle, 3-4 grouped headers (1-based, as openpyxl counts)
+
+
+@pytest.fixture(scope="module")
+def year(demo_db) -> int:
+    """The year with the most reports (the demo corpus ends before the newest real report)."""
+    with duckdb.connect(str(demo_db), read_only=True) as c:
+        return c.sql("SELECT year FROM current_reports GROUP BY year ORDER BY count(*) DESC, year DESC LIMIT 1").fetchall()[0][0]
+
+
+@pytest.fixture(scope="module")
+def data(demo_db, year) -> export.AssessmentExport:
+    with duckdb.connect(str(demo_db), read_only=True) as c:
+        return export_data.gather(c, year=year, scheme=SCHEME, db_path=demo_db, per_agency=True)
+
+
+@pytest.fixture(scope="module")
+def ranking(demo_db, year) -> pl.DataFrame:
+    """What the dashboard's ranking page shows for the same selection."""
+    with duckdb.connect(str(demo_db), read_only=True) as c:
+        return queries.ranking(c, year=year, scheme=SCHEME)
+
+
+@pytest.fixture(scope="module")
+def workbook(data) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(export.assessment_workbook(data, per_agency=True)))
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(data) -> bytes:
+    return export.summary_pdf(data)
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
+        return a in (None, "") and (b is None or (isinstance(b, float) and math.isnan(b)))
+    if isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-14, abs_tol=1e-12)
+    return a == b
+
+
+class TestWorkbook:
+    def test_sheet_names(self, workbook, ranking):
+        assert workbook.sheetnames[:4] == ["汇总", "扣分明细", "数据质量", "方案说明"]
+        assert len(workbook.sheetnames) == 4 + ranking.height  # one sheet per agency (flag on)
+
+    def test_title_row_has_year_and_scheme(self, workbook, year):
+        ws = workbook["汇总"]
+        assert str(year) in ws["A1"].value and "考核汇总表" in ws["A1"].value
+        assert "省政务公开办默认方案" in ws["A2"].value
+
+    def test_summary_headers(self, workbook, data):
+        ws = workbook["汇总"]
+        top = [c.value for c in ws[3]]
+        sub = [c.value for c in ws[4]]
+        assert top[:3] == ["排名", "单位", "对标组"]
+        assert {"总分", "名次变化"} <= set(top)
+        assert any(h and h.startswith("绩效折算分") for h in top)
+        assert top[3] == "办结率" and sub[3:5] == ["数值", "得分/15"]
+        for i, column in enumerate(data.summary.columns):
+            assert (sub[i] if column.group else top[i]) == column.header
+
+    def test_every_summary_cell_equals_the_query_layer(self, workbook, data, ranking):
+        ws = workbook["汇总"]
+        keys = [c.key for c in data.summary.columns]
+        expected = ranking.select(keys).rows()
+        got = [r for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)]
+        assert len(got) == ranking.height > 0
+        for row_got, row_exp in zip(got, expected):
+            for key, a, b in zip(keys, row_got, row_exp):
+                assert _same(a, b), f"{key}: workbook {a!r} != query layer {b!r}"
+
+    def test_print_setup(self, workbook):
+        for name in ("汇总", "扣分明细", "数据质量", "方案说明"):
+            ws = workbook[name]
+            assert ws.page_setup.orientation == "landscape"
+            assert ws.page_setup.paperSize == 9  # A4
+            assert ws.sheet_properties.pageSetUpPr.fitToPage
+            assert ws.page_setup.fitToWidth in (None, 1)  # 1 is Excel's default and not written
+            assert ws.page_setup.fitToHeight == 0
+            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert workbook["汇总"].print_title_rows == "$1:$4"
+        assert workbook["扣分明细"].print_title_rows == "$1:$3"
+
+    def test_frozen_header_rows(self, workbook):
+        assert workbook["汇总"].freeze_panes == "C5"  # header rows and rank/agency columns
+        assert workbook["扣分明细"].freeze_panes == "A4"
+        assert workbook["数据质量"].freeze_panes == "A4"
+        scheme = workbook["方案说明"]
+        header_row = int(scheme.freeze_panes[1:]) - 1
+        assert scheme.cell(header_row, 1).value == "序号"
+        assert scheme.print_title_rows == f"${header_row}:${header_row}"
+
+    def test_number_formats(self, workbook, data):
+        ws = workbook["汇总"]
+        formats = {export.PERCENT: '0.0"%"', export.POINTS: "0.00", export.INT: "0", export.DELTA: "+0;-0;0"}
+        for i, column in enumerate(data.summary.columns, start=1):
+            if column.kind in formats:
+                assert ws.cell(FIRST_DATA_ROW, i).number_format == formats[column.kind], column.key
+        assert ws.column_dimensions["B"].width >= 10  # agency names are not squeezed
+
+    def test_deductions_sheet_lists_every_deduction(self, workbook, demo_db, year):
+        with duckdb.connect(str(demo_db), read_only=True) as c:
+            expected = score.deductions(c, year, SCHEME)
+        ws = workbook["扣分明细"]
+        assert [c.value for c in ws[3]] == ["对标组", "排名", "单位", "指标", "扣分（负数为加分）", "原因", "数据来源"]
+        rows = list(ws.iter_rows(min_row=4, values_only=True))
+        assert len(rows) == expected.height
+        assert sorted((r[3], round(r[4], 6), r[5]) for r in rows) == sorted(
+            (n, round(p, 6), why) for n, p, why in expected.select("indicator_name", "points", "reason").rows())
+
+    def test_quality_sheet_has_the_years_findings(self, workbook, demo_db, year):
+        with duckdb.connect(str(demo_db), read_only=True) as c:
+            expected = queries.findings(c, year=year)
+        rows = list(workbook["数据质量"].iter_rows(min_row=4, values_only=True))
+        if expected.height:
+            assert len(rows) == expected.height
+            assert sorted(r[0] or "" for r in rows) == sorted(expected["agency_name"].fill_null("").to_list())
+        else:
+            assert rows[0][0] == "（无）"
+
+    def test_scheme_sheet_explains_scheme_and_provenance(self, workbook, demo_db):
+        ws = workbook["方案说明"]
+        lines = {r[0]: r[1] for r in ws.iter_rows(min_row=3, max_row=20, values_only=True) if r[0]}
+        assert lines["方案名称"].startswith("省政务公开办默认方案")
+        assert lines["绩效考核占比"].startswith("4%")
+        assert str(Path(demo_db).resolve()) in lines["数据库"]
+        assert "第 " in lines["最近一次加载"] and "解析器" in lines["最近一次加载"]
+        assert "解析器版本" in lines["本年度年报"]
+        cells = [c.value for row in ws.iter_rows() for c in row]
+        for name in ("办结率", "公开率", "未发布年报", "超期答复（抽查）"):
+            assert name in cells
+        assert "同组排名：第 1 名得满分，末名得 0 分，之间按名次比例" in cells
+
+    def test_agency_sheet_equals_the_drill_down(self, workbook, data, demo_db, year, ranking):
+        agency_id, name = ranking.select("agency_id", "agency_name").row(0)
+        with duckdb.connect(str(demo_db), read_only=True) as c:
+            breakdown, _ = queries.score_detail(c, year=year, scheme=SCHEME, agency_id=agency_id)
+        ws = workbook[export.sheet_name(name, set())]
+        rows = list(ws.iter_rows(min_row=4, values_only=True))
+        assert [r[0] for r in rows] == breakdown["indicator"].to_list()
+        assert all(_same(r[5], p) for r, p in zip(rows, breakdown["points"].to_list()))
+
+
+def test_sheet_names_are_legal_and_unique():
+    used = {"汇总"}
+    assert export.sheet_name("汇总", used) == "汇总(2)"
+    long = "某某省某某市某某县人民政府办公室关于某某事项的某某某某工作领导小组"
+    assert len(export.sheet_name(long, set())) == 31
+    assert export.sheet_name("a/b:c[d]", set()) == "a_b_c_d_"
+
+
+def test_workbook_without_agency_sheets(data):
+    wb = openpyxl.load_workbook(io.BytesIO(export.assessment_workbook(data)))
+    assert wb.sheetnames == ["汇总", "扣分明细", "数据质量", "方案说明"]
+
+
+class TestCsv:
+    def test_utf8_with_bom_and_same_figures(self, data, ranking):
+        raw = export.summary_csv(data)
+        assert raw.startswith(b"\xef\xbb\xbf")
+        df = pl.read_csv(io.BytesIO(raw), infer_schema_length=0)  # all text: compare as printed
+        assert df.columns[0] == "排名"  # the BOM is not part of the first header
+        assert df.columns == data.summary.headers
+        assert "办结率·得分/15" in df.columns
+        keys = [c.key for c in data.summary.columns]
+        for got, exp in zip(df.rows(), ranking.select(keys).rows()):
+            for key, a, b in zip(keys, got, exp):
+                if b is None:
+                    assert a is None, key
+                elif isinstance(b, float):
+                    assert float(a) == b, key  # repr round-trips exactly
+                else:
+                    assert (a or "") == str(b), key  # an empty text cell reads back as null
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    """Text per page as pdfium reads it (pdfminer/pdfplumber extracts no characters from fpdf2's
+    embedded CFF-flavoured Noto CJK subset; pdfium and poppler's pdftotext read it fine)."""
+    doc = pypdfium2.PdfDocument(pdf)
+    return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+
+
+def _in_cell(name: str, text: str) -> bool:
+    """`name` is in `text`, allowing a wrapped cell: its tail may follow on the row's next
+    line (pdfium extracts text line by line across the row)."""
+    flat = text.replace("\r", "").replace("\n", " ")
+    if name in flat:
+        return True
+    gap = ".{0,300}?"
+    return re.search(re.escape(name[:4]) + "".join(gap + re.escape(ch) for ch in name[4:]), flat) is not None
+
+
+class TestPdf:
+    def test_text_has_title_and_agency_names(self, pdf_bytes, ranking, year):
+        text = "\n".join(_pages_text(pdf_bytes))
+        assert f"{year}年度政府信息公开工作年度报告考核汇总表" in text
+        assert "考核方案：省政务公开办默认方案" in text
+        for name in ranking["agency_name"].to_list():
+            assert _in_cell(name, text), name
+
+    def test_landscape_a4_with_embedded_cjk_font(self, pdf_bytes):
+        doc = pypdfium2.PdfDocument(pdf_bytes)
+        width, height = doc[0].get_size()
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape in points
+        assert b"NotoSansCJK" in pdf_bytes and b"/FontFile" in pdf_bytes
+
+    def test_first_page_renders(self, pdf_bytes, tmp_path):
+        page = pypdfium2.PdfDocument(pdf_bytes)[0]
+        image = page.render(scale=1.5).to_pil()
+        image.save(tmp_path / "summary-page1.png")
+        gray = image.convert("L")
+        assert gray.getextrema()[0] < 100  # there is ink on the page
+
+    def test_header_repeats_on_every_page(self, data):
+        many = pl.concat([data.summary.frame] * 12)
+        big = export.AssessmentExport(**{**data.__dict__, "summary": export.Table(many, data.summary.columns)})
+        pages = _pages_text(export.summary_pdf(big))
+        assert len(pages) > 1
+        for text in pages:
+            assert "排名" in text and "总分" in text and "办结率" in text
+
+    def test_too_many_columns_still_fit(self, data):
+        frame = pl.DataFrame({f"c{i}": [1.2345, 22.5] for i in range(60)} | {"name": ["甲单位", "乙单位"]})
+        columns = (export.Column("name", "单位"),) + tuple(
+            export.Column(f"c{i}", "得分", export.POINTS, group=f"指标{i}") for i in range(60))
+        wide = export.AssessmentExport(**{**data.__dict__, "summary": export.Table(frame, columns)})
+        doc = pypdfium2.PdfDocument(export.summary_pdf(wide))
+        assert len(doc) >= 1
+
+    def test_missing_cjk_font_names_the_debian_package(self, tmp_path, monkeypatch):
+        monkeypatch.delenv("GONGKAI_CJK_FONT", raising=False)
+        with pytest.raises(export.MissingFontError, match="fonts-noto-cjk"):
+            export.cjk_fonts(dirs=(tmp_path,))
+
+    def test_simplified_chinese_face_is_picked_from_the_collection(self):
+        fonts = export.cjk_fonts()
+        from fontTools.ttLib import TTFont
+
+        face = TTFont(str(fonts[""].path), fontNumber=fonts[""].index, lazy=True)
+        assert face["name"].getDebugName(1).endswith("SC")
+
+
+class TestCommand:
+    def test_folder_gets_all_three(self, demo_db, year, tmp_path):
+        result = CliRunner().invoke(cli, ["export", "--year", str(year), "--scheme", str(SCHEME),
+                                          "--db", str(demo_db), "--out", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        names = sorted(p.name for p in tmp_path.iterdir())
+        assert names == sorted(f"考核汇总_{year}{s}" for s in (".csv", ".pdf", ".xlsx"))
+
+    def test_one_file_by_suffix_and_peer_group(self, demo_db, year, tmp_path, ranking):
+        group = ranking["peer_group"].drop_nulls()[0]
+        out = tmp_path / "汇总.xlsx"
+        result = CliRunner().invoke(cli, ["export", "--year", str(year), "--scheme", str(SCHEME),
+                                          "--db", str(demo_db), "--peer-group", group, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
+        ws = openpyxl.load_workbook(out)["汇总"]
+        assert group in ws["A1"].value
+        assert {r[2] for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)} == {group}
+
+    def test_unknown_suffix_is_refused(self, demo_db, year, tmp_path):
+        result = CliRunner().invoke(cli, ["export", "--year", str(year), "--db", str(demo_db),
+                                          "--scheme", str(SCHEME), "--out", str(tmp_path / "x.docx")])
+        assert result.exit_code != 0
+        assert ".xlsx, .csv or .pdf" in result.output
+
+    def test_missing_database_says_what_to_do(self, tmp_path):
+        result = CliRunner().invoke(cli, ["export", "--year", "2024", "--db", str(tmp_path / "no.duckdb"),
+                                          "--scheme", str(SCHEME), "--out", str(tmp_path)])
+        assert result.exit_code != 0
+        assert "gongkai build" in result.output
