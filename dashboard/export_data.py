@@ -222,6 +222,7 @@ def about_lines(con, scheme, *, year: int, peer_group: str | None,
         ("人工录入", manual),
         ("计算时间", datetime.now().isoformat(sep=" ", timespec="seconds")),
     ]
+    db_path = db_path or _database_file(con)
     if db_path:
         p = Path(db_path)
         stamp = datetime.fromtimestamp(p.stat().st_mtime).isoformat(sep=" ", timespec="seconds") if p.exists() else "?"
@@ -237,6 +238,15 @@ def about_lines(con, scheme, *, year: int, peer_group: str | None,
                   + (f"；最近载入 {last:%Y-%m-%d %H:%M}" if last else "")))
     lines.append(("程序", f"gongkai {_version()}"))
     return tuple(lines)
+
+
+DATABASE_FILE_SQL = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+
+
+def _database_file(con) -> str | None:
+    """The file behind `con` (None for an in-memory database), for callers that pass no path."""
+    rows = con.sql(DATABASE_FILE_SQL).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _version() -> str:

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from assess import score
+from assess.scheme import load_scheme
 from dashboard import export, export_data, queries
 from etl.cli import cli
 from tests.conftest import ROOT
@@ -175,6 +176,14 @@ def test_sheet_names_are_legal_and_unique():
     long = "某某省某某市某某县人民政府办公室关于某某事项的某某某某工作领导小组"
     assert len(export.sheet_name(long, set())) == 31
     assert export.sheet_name("a/b:c[d]", set()) == "a_b_c_d_"
+
+
+def test_database_file_is_found_without_being_passed(demo_db, year):
+    """The dashboard's download page calls gather(cursor, …) without db_path."""
+    with duckdb.connect(str(demo_db), read_only=True) as c:
+        about = dict(export_data.about_lines(c.cursor(), load_scheme(SCHEME), year=year,
+                                             peer_group=None, db_path=None))
+    assert str(Path(demo_db).resolve()) in about["数据库"]
 
 
 def test_workbook_without_agency_sheets(data):
