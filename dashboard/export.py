@@ -106,26 +106,6 @@ class AssessmentExport:
         return f"考核方案：{self.scheme_name}"
 
 
-def columns_for(frame: pl.DataFrame, labels: dict[str, str], kinds: dict[str, str] | None = None) -> tuple[Column, ...]:
-    """Columns for every frame column, headers from `labels` (falling back to the name)."""
-    kinds = kinds or {}
-    return tuple(Column(n, labels.get(n, n), kinds.get(n) or infer_kind(n, frame.schema[n])) for n in frame.columns)
-
-
-def infer_kind(name: str, dtype: pl.DataType) -> str:
-    """A default number format: integers as counts, rates (0–100) as percent, other floats as points."""
-    if dtype.is_integer():
-        return INT
-    if dtype.is_float():
-        lowered = name.lower()
-        if any(t in lowered for t in ("rate", "share", "ratio", "率", "占比")):
-            return PERCENT
-        return POINTS
-    if dtype in (pl.Date, pl.Datetime):
-        return DATE
-    return TEXT
-
-
 def display(value: object, kind: str) -> str:
     """The text a printed sheet shows for a cell (PDF); None is an empty cell."""
     if value is None:

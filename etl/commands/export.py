@@ -76,5 +76,6 @@ def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
     if out.suffix and not out.is_dir():
         raise click.BadParameter(f"{out}: use a .xlsx, .csv or .pdf file name, or a folder.",
                                  param_hint="--out")
-    stem = f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else "")
+    group = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in peer_group or "")
+    stem = f"考核汇总_{year}" + (f"_{group}" if group else "")
     return [out / f"{stem}{suffix}" for suffix in SUFFIXES]
