@@ -38,16 +38,21 @@ def _part(report: ParsedReport, part: str, col: str) -> tuple[float | None, list
         if sub is not None:
             return sub, [t3_key(part, col)]
         keys = [t3_key(r, col) for r in GROUP_ROWS[part]]
-        present = [k for k in keys if k in report.values]
-        if not present:
+        if not all(k in report.values for k in keys):
             return None, keys
-        if part == "other" and len(present) < len(keys):
-            return None, keys
-        if len(present) < len(keys):
-            return None, keys
-        return sum(report.values[k].value for k in present), present
+        return sum(report.values[k].value for k in keys), keys
     k = t3_key(part, col)
     return _get(report, k), [k]
+
+
+def _sum_check(report: ParsedReport, rule: str, parts: list[str], total: str, what: str) -> Finding | None:
+    """total = sum(parts), checked only when every cell is printed."""
+    if total not in report.values or not all(p in report.values for p in parts):
+        return None
+    s = sum(report.values[p].value for p in parts)
+    if abs(s - report.values[total].value) <= 1e-6:
+        return None
+    return _finding(rule, parts + [total], s, report.values[total].value, what)
 
 
 def _finding(rule, cells, expected, actual, what) -> Finding:
@@ -62,13 +67,8 @@ def validate_std(report: ParsedReport) -> list[Finding]:
     rows_seen = sorted({k.split(".", 1)[1].rsplit(".", 1)[0] for k in report.values if k.startswith("t3.")})
     # 1. each row: total = sum of the six applicant columns
     for row in rows_seen:
-        parts = [t3_key(row, c) for c in T3_PARTY_COLUMNS]
-        total = t3_key(row, "total")
-        if total in report.values and all(p in report.values for p in parts):
-            s = sum(report.values[p].value for p in parts)
-            if abs(s - report.values[total].value) > 1e-6:
-                out.append(_finding("t3.row_total", parts + [total], s, report.values[total].value,
-                                    f"表三 {row}: 总计 ≠ sum of applicant columns"))
+        out.append(_sum_check(report, "t3.row_total", [t3_key(row, c) for c in T3_PARTY_COLUMNS],
+                              t3_key(row, "total"), f"表三 {row}: 总计 ≠ sum of applicant columns"))
     for col in cols:
         # 2. processed = sum of outcomes
         processed = _get(report, t3_key("processed", col))
@@ -93,11 +93,6 @@ def validate_std(report: ParsedReport) -> list[Finding]:
                                     f"表三 {col}: 本年新收 + 上年结转 ≠ 总计 + 结转下年度"))
     # 4. 表四 totals
     for group, _ in T4_GROUPS:
-        parts = [t4_key(group, o) for o in ("upheld", "corrected", "other", "pending")]
-        total = t4_key(group, "total")
-        if total in report.values and all(p in report.values for p in parts):
-            s = sum(report.values[p].value for p in parts)
-            if abs(s - report.values[total].value) > 1e-6:
-                out.append(_finding("t4.total", parts + [total], s, report.values[total].value,
-                                    f"表四 {group}: 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"))
-    return out
+        out.append(_sum_check(report, "t4.total", [t4_key(group, o) for o in ("upheld", "corrected", "other", "pending")],
+                              t4_key(group, "total"), f"表四 {group}: 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"))
+    return [f for f in out if f is not None]
