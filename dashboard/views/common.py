@@ -48,7 +48,7 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
                                       ("on_time_rate", "%"), ("review_correction_rate", "%"))):
         value, ref = row.get(name), med.get(name)
         diff = None if value is None or ref is None else value - ref
-        delta = None if diff is None else ("与对标组中位数持平" if abs(diff) < 0.05 else f"较对标组中位数 {diff:+.1f}")
+        delta = None if diff is None else ("与对标组中位数持平" if abs(diff) < 0.05 else f"{diff:+.1f} 较对标组中位数")  # sign first: it sets the arrow
         colour = "off" if diff is not None and abs(diff) < 0.05 else (
             "inverse" if name == "review_correction_rate" else "normal")
         c.metric(labels.col(name), _fmt(value, unit), delta, delta_color=colour,

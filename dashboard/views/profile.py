@@ -20,7 +20,8 @@ agency_id = st.selectbox("单位", ids, index=ids.index(wanted) if wanted in nam
                          format_func=lambda a: f"{names[a]}（{a}）", key="agency_pick")
 st.query_params["agency"] = agency_id
 info = agencies.filter(pl.col("agency_id") == agency_id).row(0, named=True)
-st.caption(f"层级：{info['level'] or '—'}　类型：{info['kind'] or '—'}　对标组：{info['peer_group'] or '未分组'}")
+kind = labels.KIND_LABELS.get(info["kind"], info["kind"] or "—")
+st.text(f"层级：{info['level'] or '—'}　类型：{kind}　对标组：{info['peer_group'] or '未分组'}")
 
 profile = data.agency_profile(v, agency_id)
 if profile.is_empty():

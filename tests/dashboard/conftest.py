@@ -49,18 +49,27 @@ def chromium_path() -> str | None:
     return None
 
 
-def _demo_corpus(folder: Path) -> list[Path]:
-    """Write a small generated corpus if the demo package offers a generator; else nothing."""
+def _demo_corpus(folder: Path) -> Path | None:
+    """A small generated corpus (24 agencies, 2019-2024) when the demo package is there."""
     try:
-        from demo import generate  # type: ignore[attr-defined]
+        from demo.generate import generate
     except ImportError:
-        return []
-    write = getattr(generate, "write_corpus", None)
-    if write is None:
-        return []
+        return None
     out = folder / "demo"
-    write(out, agencies=24, years=range(2019, 2025), seed=7)
-    return [out]
+    generate(out, seed=7, n_agencies=24, years=(2019, 2024))
+    return out
+
+
+def _registry(folder: Path, corpus: Path | None) -> Path:
+    """The project registry plus the generated agencies (one header)."""
+    lines = (ROOT / "data" / "registry.csv").read_text(encoding="utf-8-sig").splitlines()
+    if corpus is not None and (corpus / "registry.csv").exists():
+        extra = (corpus / "registry.csv").read_text(encoding="utf-8-sig").splitlines()
+        if extra and extra[0] == lines[0]:
+            lines += extra[1:]
+    path = folder / "registry.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +79,9 @@ def demo_db(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("dashboard-db")
     db = folder / "gongkai.duckdb"
-    registry = folder / "registry.csv"
-    inputs = [SEEDS, REAL, *_demo_corpus(folder)]
-    corpus_registry = folder / "demo" / "registry.csv"
-    shutil.copy(corpus_registry if corpus_registry.exists() else ROOT / "data" / "registry.csv", registry)
-    run_load(inputs, db, registry_path=registry)
+    corpus = _demo_corpus(folder)
+    inputs = [SEEDS, REAL] + ([corpus] if corpus else [])
+    run_load(inputs, db, registry_path=_registry(folder, corpus))
     return db
 
 
