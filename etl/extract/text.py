@@ -35,13 +35,15 @@ def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
             row_in_table += 1
             continue
         in_table = False
-        if "|" in stripped:
-            # cell-per-line dumps ("3528 |", "|||") and "key | value" header lines
-            cells = [c.strip() for c in stripped.split("|")]
+        separator = "|" if "|" in stripped else ("\t" if stripped.count("\t") >= 3 else None)
+        if separator:
+            # cell-per-line dumps ("3528 |", "|||"), "key | value" header lines, and rows written
+            # as "label | 1 | 0 | …" or tab-separated: 4+ cells keep their (blank) cells as a table row
+            cells = [c.strip() for c in stripped.split(separator)]
             while cells and cells[-1] == "":
                 cells.pop()
             if cells:
-                rows.append((cells, Location(line=n), False))
+                rows.append((cells, Location(line=n), len(cells) >= 4))
             continue
         rows.append(([stripped], Location(line=n), False))
     fmt = "markdown" if path.lower().endswith((".md", ".markdown")) else "text"

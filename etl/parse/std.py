@@ -181,7 +181,7 @@ def _locate_t3(blocks: tuple[Block, ...]) -> tuple[int | None, int | None]:
     """(heading index, index of the 本年新收 row). A heading in the report's opening paragraph
     (which lists the sections) is skipped: the real one is followed by the 本年新收 row."""
     new_rows = [i for i, b in enumerate(blocks) if t3_label_key(split_block(b)[0]) == "new"
-                and split_block(b)[1]]
+                and (split_block(b)[1] or len(split_block(b)[0]) <= 30)]  # a label line, not prose
     start = 0
     while True:
         i3 = _find(blocks, T3_HEADINGS, start)
@@ -302,8 +302,36 @@ def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, 
     return score[n][m], pairs[::-1]
 
 
+def _merge_number_lines(blocks, width: int) -> list[Block]:
+    """Some PDF text layers print every cell on a line of its own: runs of lines that hold one
+    number each are regrouped into rows of `width` cells (7 for 表三, 15 for 表四)."""
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def flush():
+        if len(run) >= width:
+            for i in range(0, len(run) - len(run) % width, width):
+                chunk = run[i:i + width]
+                out.append(Block((" ".join(b.text for b in chunk),), (" ".join(" ".join(b.raw) for b in chunk),),
+                                 chunk[0].loc))
+            out.extend(run[len(run) - len(run) % width:])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        label, values = split_block(block)
+        if not block.is_table_row and not label and len(values) == 1:
+            run.append(block)
+            continue
+        flush()
+        out.append(block)
+    flush()
+    return out
+
+
 def _parse_t3(blocks, report: ParsedReport) -> None:
-    rows = _data_rows(blocks)
+    rows = _data_rows(_merge_number_lines(blocks, 7))
     if not rows:
         report.findings.append(Finding("t3.empty", (), None, None, "表三 heading found but no numeric rows", "error"))
         return
@@ -389,7 +417,7 @@ def _value_tokens(block: Block) -> tuple[Token, ...]:
 def _parse_t4(blocks, report: ParsedReport) -> None:
     rows: list[tuple[tuple[Token, ...], Block, str | None]] = []
     group_hint: str | None = None
-    for block in blocks[1:]:
+    for block in _merge_number_lines(blocks[1:], 15):
         label, _ = split_block(block)
         values = _value_tokens(block)
         cleaned = clean_label(label)

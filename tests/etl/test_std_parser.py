@@ -229,3 +229,22 @@ def test_t3_row_labels(label, key):
     from etl.parse.std import t3_label_key
 
     assert t3_label_key(label.replace(" ", "")) == key
+
+
+def test_one_cell_per_line_text_layer(tmp_path):
+    """Some PDF text layers print every table cell on its own line."""
+    values = _shuyang_values()
+    lines = []
+    for line in render_text_report(values, detach_every=0).splitlines():
+        tokens = line.split()
+        if len(tokens) == 15:  # 表四
+            lines += tokens
+        elif len(tokens) >= 7 and all(t.isdigit() or t == "/" for t in tokens[-7:]):
+            label = " ".join(tokens[:-7]) if len(tokens) > 7 else ""
+            lines += ([label] if label else []) + tokens[-7:]
+        else:
+            lines.append(line)
+    report = parse_file(_write(tmp_path, "\n".join(lines)))
+    for key, expected in values.items():
+        if key.startswith(("t3.", "t4.")):
+            assert report.values[key].value == expected, key
