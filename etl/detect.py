@@ -60,10 +60,10 @@ def detect_report(doc: RawDocument) -> ParsedReport:
     if signed:
         report.meta["signed"] = signed
     if report.template == NOT_A_REPORT:
-        what = _what_it_is(title) or "no 表三/统计表 and no annual-report title or sections"
+        what = _what_it_is(title) or "没有表三或统计表，也没有年度报告的标题或章节"
         report.findings.append(Finding(
             "document.not_a_report", (), None, None,
-            f"not a disclosure annual report ({what}); no statistics loaded", "info"))
+            f"不是政府信息公开工作年度报告（{what}），未载入任何统计数", "info"))
         report.meta["reason"] = what
     return report
 
@@ -93,7 +93,7 @@ def detect_template(full: str, title: str = "", head: str = "") -> str:
 def _what_it_is(title: str) -> str:
     m = NOT_REPORT_TITLE.search(squash(title))
     if m:
-        return f"the title says {m.group(1)}: «{title[:60]}»"
+        return f"标题为{m.group(1)}：«{title[:60]}»"
     return ""
 
 

@@ -6,11 +6,14 @@ the report prints. Identities are checked only when every cell involved is prese
 
 from __future__ import annotations
 
-from etl.fields import STD_TEMPLATES, T3_COLUMNS, T3_PARTY_COLUMNS, T4_GROUPS, t3_key, t4_key
+from etl.fields import STD_TEMPLATES, T3_COLUMNS, T3_ROWS, T3_PARTY_COLUMNS, T4_GROUPS, t3_key, t4_key
 from etl.normalize import as_number
 from etl.parse.std import GROUP_ROWS
 from etl.report import Finding, ParsedReport
 
+ROW_LABELS = {r: label for r, label, _ in T3_ROWS}
+COL_LABELS = dict(T3_COLUMNS)
+GROUP_LABELS = dict(T4_GROUPS)
 OUTCOME_PARTS = ("granted", "partial", "denied", "unable", "rejected", "other")
 
 
@@ -58,7 +61,7 @@ def _sum_check(report: ParsedReport, rule: str, parts: list[str], total: str, wh
 def _finding(rule, cells, expected, actual, what) -> Finding:
     diff = as_number(actual - expected)
     return Finding(rule, tuple(cells), expected, actual,
-                   f"{what}: expected {as_number(expected)}, printed {as_number(actual)} (difference {diff:+})")
+                   f"{what}：应为 {as_number(expected)}，报告印为 {as_number(actual)}（差 {diff:+}）")
 
 
 def validate_std(report: ParsedReport) -> list[Finding]:
@@ -68,7 +71,7 @@ def validate_std(report: ParsedReport) -> list[Finding]:
     # 1. each row: total = sum of the six applicant columns
     for row in rows_seen:
         out.append(_sum_check(report, "t3.row_total", [t3_key(row, c) for c in T3_PARTY_COLUMNS],
-                              t3_key(row, "total"), f"表三 {row}: 总计 ≠ sum of applicant columns"))
+                              t3_key(row, "total"), f"表三「{ROW_LABELS.get(row, row)}」：总计 ≠ 各类申请人之和"))
     for col in cols:
         # 2. processed = sum of outcomes
         processed = _get(report, t3_key("processed", col))
@@ -83,16 +86,16 @@ def validate_std(report: ParsedReport) -> list[Finding]:
                 cells += keys
             if complete and abs(total - processed) > 1e-6:
                 out.append(_finding("t3.processed_sum", cells + [t3_key("processed", col)], total, processed,
-                                    f"表三 {col}: (七)总计 ≠ sum of outcome rows"))
+                                    f"表三「{COL_LABELS[col]}」列：（七）总计 ≠ 各办理结果之和"))
         # 3. new + carried_in = processed + carried_out
         keys = [t3_key(r, col) for r in ("new", "carried_in", "processed", "carried_out")]
         if all(k in report.values for k in keys):
             new, cin, proc, cout = (report.values[k].value for k in keys)
             if abs((new + cin) - (proc + cout)) > 1e-6:
                 out.append(_finding("t3.balance", keys, new + cin, proc + cout,
-                                    f"表三 {col}: 本年新收 + 上年结转 ≠ 总计 + 结转下年度"))
+                                    f"表三「{COL_LABELS[col]}」列：本年新收 + 上年结转 ≠ 办理总计 + 结转下年度"))
     # 4. 表四 totals
     for group, _ in T4_GROUPS:
         out.append(_sum_check(report, "t4.total", [t4_key(group, o) for o in ("upheld", "corrected", "other", "pending")],
-                              t4_key(group, "total"), f"表四 {group}: 总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"))
+                              t4_key(group, "total"), f"表四「{GROUP_LABELS[group]}」：总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"))
     return [f for f in out if f is not None]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import product
 
 from etl.document import Block, RawDocument
-from etl.fields import (STD2019, T2_LAYOUT, T3_COLUMNS, T3_ROWS, T4_GROUPS, T4_OUTCOMES, t2_key, t3_key,
+from etl.fields import (STD2019, T2_ITEMS as T2_ITEM_NAMES, T2_LAYOUT, T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, T4_GROUPS, T4_OUTCOMES, t2_key, t3_key,
                         t4_key)
 from etl.normalize import CellValue, parse_cell, squash, yuan_to_wan
 from etl.report import Finding, ParsedReport, Value
@@ -60,6 +60,7 @@ GROUP_ROWS = {
     "rejected": tuple(r for r, _, _ in T3_ROWS if r.startswith("rejected.")),
     "other": tuple(r for r, _, _ in T3_ROWS if r.startswith("other.")),
 }
+ROW_LABELS = {r: label for r, label, _ in T3_ROWS} | T3_SUBTOTALS
 T4_GROUP_LABELS = (("suit_after_review", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")),
                    ("review", ("行政复议",)))
 T2_ITEM_LABELS = {
@@ -201,14 +202,14 @@ def parse_std(doc: RawDocument, report: ParsedReport) -> None:
     i3, i_new = _locate_t3(blocks)
     if i3 is None:
         report.findings.append(Finding("t3.missing", (), None, None,
-                                       "表三 (收到和处理政府信息公开申请情况) not found", "error"))
+                                       "未找到表三（收到和处理政府信息公开申请情况）", "error"))
         i4 = next((i for i, b in enumerate(blocks) if _is_t4_heading(b)), None)
     else:
         i4 = next((i for i in range(i_new + 1, len(blocks)) if _is_t4_heading(blocks[i])), None)
         _parse_t3(blocks[i3:i4 if i4 is not None else len(blocks)], report)
     if i4 is None:
         report.findings.append(Finding("t4.missing", (), None, None,
-                                       "表四 (行政复议、行政诉讼情况) not found", "error"))
+                                       "未找到表四（政府信息公开行政复议、行政诉讼情况）", "error"))
     else:
         end = _find(blocks, AFTER_T4, i4 + 1, max_len=80)
         _parse_t4(blocks[i4:end if end is not None else min(len(blocks), i4 + 60)], report)
@@ -333,7 +334,7 @@ def _merge_number_lines(blocks, width: int) -> list[Block]:
 def _parse_t3(blocks, report: ParsedReport) -> None:
     rows = _data_rows(_merge_number_lines(blocks, 7))
     if not rows:
-        report.findings.append(Finding("t3.empty", (), None, None, "表三 heading found but no numeric rows", "error"))
+        report.findings.append(Finding("t3.empty", (), None, None, "找到表三标题，但其下没有数字行", "error"))
         return
     best = None
     keys = {r.key for r in rows if r.key}
@@ -346,12 +347,12 @@ def _parse_t3(blocks, report: ParsedReport) -> None:
     for i, row in enumerate(rows):
         if i not in matched_rows:
             report.findings.append(Finding("t3.unplaced_row", (), None, None,
-                                           f"表三 row «{row.label or row.block.text[:40]}» could not be placed", "warning"))
+                                           f"表三中的一行「{row.label or row.block.text[:40]}」无法对应到模板行，未采用", "warning"))
     placed = {seq[j] for _, j in pairs}
     for j, key in enumerate(seq):
         if key not in placed:
             report.findings.append(Finding("t3.missing_row", (t3_key(key, "total"),), None, None,
-                                           f"表三 row {key} not found in the document", "warning"))
+                                           f"表三缺少「{ROW_LABELS.get(key, key)}」一行", "warning"))
     staged: dict[str, Value] = {}
     for i, j in pairs:
         _assign_t3_row(rows[i], seq[j], staged, report)
@@ -373,12 +374,12 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
         targets = cols[:6]  # a blank total lost in extraction
         if report is not None:
             report.findings.append(Finding("t3.short_row", (t3_key(key, "total"),), 7, 6,
-                                           f"表三 row {key} has 6 cells, total column read as absent", "info"))
+                                           f"表三「{ROW_LABELS.get(key, key)}」只有 6 个数，总计列视为未填", "info"))
     elif len(values) == 1:
         targets = ["total"]
     else:
         report.findings.append(Finding("t3.row_width", (t3_key(key, "total"),), 7, len(values),
-                                       f"表三 row {key} has {len(values)} numbers, expected 7; row skipped", "warning"))
+                                       f"表三「{ROW_LABELS.get(key, key)}」有 {len(values)} 个数（应为 7 个），该行未采用", "warning"))
         return
     for col, tok in zip(targets, values):
         k = t3_key(key, col)
@@ -435,19 +436,19 @@ def _parse_t4(blocks, report: ParsedReport) -> None:
     if len(flat) >= 15:
         if len(flat) > 15:
             report.findings.append(Finding("t4.extra_numbers", (), 15, len(flat),
-                                           f"表四 region has {len(flat)} numbers; the first 15 are used", "warning"))
+                                           f"表四区域有 {len(flat)} 个数，取前 15 个", "warning"))
         for gi, group in enumerate(order):
             placed[group] = flat[gi * 5:(gi + 1) * 5]
     elif all(len(v) == 5 and g for v, _, g in rows) and len({g for _, _, g in rows}) == len(rows):
         placed = {g: [(t, b) for t in v] for v, b, g in rows}  # separate tables, one per group
     if not placed:
         report.findings.append(Finding("t4.incomplete", (), 15, len(flat),
-                                       f"表四 has {len(flat)} numbers, expected 15; nothing stored from 表四", "warning"))
+                                       f"表四只读到 {len(flat)} 个数（应为 15 个），表四未入库", "warning"))
         return
     for group in order:
         if group not in placed:
             report.findings.append(Finding("t4.missing_group", (t4_key(group, "total"),), None, None,
-                                           f"表四 group {group} not found", "warning"))
+                                           f"表四缺少「{dict(T4_GROUPS)[group]}」", "warning"))
             continue
         for (outcome, _), (tok, block) in zip(T4_OUTCOMES, placed[group]):
             k = t4_key(group, outcome)
@@ -481,7 +482,7 @@ def _parse_t2(blocks, report: ParsedReport) -> None:
         measures = layout[item]
         if len(values) != len(measures):
             report.findings.append(Finding("t2.row_width", (), len(measures), len(values),
-                                           f"表二 row {item} has {len(values)} numbers, expected {len(measures)}",
+                                           f"表二「{T2_ITEM_NAMES[item]}」有 {len(values)} 个数（应为 {len(measures)} 个）",
                                            "warning"))
             if len(values) < len(measures):
                 continue
@@ -500,4 +501,4 @@ def _parse_t2(blocks, report: ParsedReport) -> None:
                 loc["unit"] = unit_hint
             report.add(Value(k, value, tok.raw, loc))
     if report.template == STD2019 and not any(k.startswith("t2.") for k in report.values):
-        report.findings.append(Finding("t2.missing", (), None, None, "表二 not found", "info"))
+        report.findings.append(Finding("t2.missing", (), None, None, "未找到表二", "info"))
