@@ -21,6 +21,10 @@ def decode_bytes(path: str, data: bytes, declared: str | None = None) -> tuple[s
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if not (declared and declared.lower().replace("-", "_") in _GB_FAMILY):
+        big5 = _as_big5(data)
+        if big5 is not None:
+            return big5
     candidates = []
     if declared:
         candidates.append(declared.lower())
@@ -41,6 +45,23 @@ def decode_bytes(path: str, data: bytes, declared: str | None = None) -> tuple[s
             return text, enc
     raise ReportError(path, "cannot tell the text encoding (not UTF-8, GBK/GB18030 or a detectable one)",
                       "open it in a browser or editor and save it as UTF-8", "encoding")
+
+
+def _as_big5(data: bytes) -> tuple[str, str] | None:
+    """Big5 (Taiwan/Hong Kong) bytes also decode as GB18030, into nonsense that looks like text.
+    Take Big5 when the bytes are strict Big5 (GBK text practically never is) and detection agrees."""
+    for enc in ("big5", "cp950"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = data[:200000]
+        sample = sample[: sample.rfind(b"\n") + 1] or sample  # never cut a character in two
+        best = from_bytes(sample).best()
+        if best is not None and best.encoding in ("big5", "cp950", "big5hkscs"):
+            return text, enc
+        return None
+    return None
 
 
 def _mostly_text(text: str) -> bool:
