@@ -224,8 +224,11 @@ def _data_rows(blocks) -> list[DataRow]:
         label, values = split_block(block)
         key = t3_label_key(label)
         numeric = sum(1 for t in values if t.cell.numeric)
-        # a row printed all blank ("/", "—", "无" or empty cells) is a row of zeros
-        if numeric >= 3 or (key and numeric >= 1) or len(values) >= 6:
+        # A row printed all blank is a row of zeros when its label names a row, or when it has
+        # no label and prints blank markers ("/", "—", "无"); a heading padded with empty
+        # spreadsheet cells is neither.
+        marked = sum(1 for t in values if t.raw.strip())
+        if numeric >= 3 or (key and numeric >= 1) or (key and len(values) >= 6) or (not label and marked >= 6):
             rows.append(DataRow(block, label, key, values))
     return rows
 
