@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from etl.fields import STD_TEMPLATES, T3_COLUMNS, T3_ROWS, T3_PARTY_COLUMNS, T4_GROUPS, t3_key, t4_key
 from etl.normalize import as_number
-from etl.parse.std import GROUP_ROWS
+from etl.parse.table3 import GROUP_ROWS
 from etl.report import Finding, ParsedReport
 
 ROW_LABELS = {r: label for r, label, _ in T3_ROWS}

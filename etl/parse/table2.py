@@ -1,0 +1,59 @@
+"""表二: item rows (规章, 规范性文件, 行政许可, …) with the measures of the report's template."""
+
+from __future__ import annotations
+
+from etl.fields import STD2019, T2_ITEMS as T2_ITEM_NAMES, T2_LAYOUT, t2_key
+from etl.normalize import squash, yuan_to_wan
+from etl.parse.rows import clean_label, split_block
+from etl.report import Finding, ParsedReport, Value
+
+T2_ITEM_LABELS = {
+    "rules": ("规章",),
+    "normative": ("规范性文件", "行政规范性文件"),
+    "licensing": ("行政许可",),
+    "other_services": ("其他对外管理服务事项",),
+    "penalty": ("行政处罚",),
+    "coercion": ("行政强制",),
+    "fees": ("行政事业性收费",),
+    "procurement": ("政府集中采购",),
+}
+
+
+def parse_t2(blocks, report: ParsedReport) -> None:
+    layout = T2_LAYOUT[report.template]
+    unit_hint = "万元"
+    for idx, block in enumerate(blocks):
+        label, values = split_block(block)
+        sq = squash(block.text)
+        if "单位" in sq or "金额" in sq:
+            if "万元" in sq:
+                unit_hint = "万元"
+            elif "元" in sq:
+                unit_hint = "元"
+        cleaned = clean_label(label)
+        item = next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
+        if item is None or item not in layout or not values:
+            continue
+        measures = layout[item]
+        if len(values) != len(measures):
+            report.findings.append(Finding("t2.row_width", (), len(measures), len(values),
+                                           f"表二「{T2_ITEM_NAMES[item]}」有 {len(values)} 个数（应为 {len(measures)} 个）",
+                                           "warning"))
+            if len(values) < len(measures):
+                continue
+            values = values[: len(measures)]
+        for measure, tok in zip(measures, values):
+            k = t2_key(item, measure)
+            if not tok.cell.numeric:
+                continue  # "/" or blank in 表二 means not applicable: NULL, never 0
+            value = tok.cell.value
+            if measure == "amount_wan":
+                value = yuan_to_wan(value, unit_hint)
+            loc = dict(block.loc.as_dict())
+            if tok.col is not None:
+                loc["col"] = tok.col
+            if measure == "amount_wan":
+                loc["unit"] = unit_hint
+            report.add(Value(k, value, tok.raw, loc))
+    if report.template == STD2019 and not any(k.startswith("t2.") for k in report.values):
+        report.findings.append(Finding("t2.missing", (), None, None, "未找到表二", "info"))

@@ -1,0 +1,257 @@
+"""表三: the numeric rows between its heading and 表四's, aligned to the template's row order.
+
+Extraction scrambles labels (PDF text layers and OCR'd Markdown print a row's label before,
+after or apart from its numbers) but never the order of the numeric rows. So the rows are
+aligned to the template's sequence; labels found on a row are evidence that steers the
+alignment (and choose between the three-row and one-row （六）其他处理), never the only way
+to place a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+from etl.document import Block
+from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
+from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
+from etl.report import Finding, ParsedReport, Value
+
+# (row key, phrases) checked in this order; the first phrase found in a label decides.
+T3_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("carried_out", ("结转下年度", "结转下一年", "下年度继续办理", "转下年度")),
+    ("carried_in", ("上年结转",)),
+    ("new", ("本年新收", "新收政府信息公开申请")),
+    ("partial", ("部分公开",)),
+    ("granted", ("予以公开",)),
+    ("denied.state_secret", ("国家秘密",)),
+    ("denied.law_forbidden", ("法规禁止", "其他法律行政", "禁止公开")),
+    ("denied.security_stability", ("三安全一稳定", "危及")),
+    ("denied.third_party", ("第三方",)),
+    ("denied.internal_affairs", ("内部事务",)),
+    ("denied.process_info", ("过程性",)),
+    ("denied.enforcement_file", ("执法案卷",)),
+    ("denied.admin_query", ("行政查询",)),
+    ("unable.not_held", ("不掌握",)),
+    ("unable.needs_creation", ("另行制作", "没有现成")),
+    ("unable.unclear", ("仍不明确", "补正后")),
+    ("rejected.petition", ("信访", "举报投诉")),
+    ("rejected.duplicate", ("重复申请",)),
+    ("rejected.publication", ("出版物",)),
+    ("rejected.excessive", ("大量反复",)),
+    ("rejected.confirmation", ("重新出具", "确认或")),
+    ("other.no_correction", ("逾期不补正", "不补正")),
+    ("other.no_fee", ("缴纳费用", "收费通知")),
+    ("other", ("其他处理",)),
+    ("processed", ("总计", "合计")),
+    ("denied", ("不予公开",)),
+    ("unable", ("无法提供",)),
+    ("rejected", ("不予处理",)),
+)
+GROUP_ROWS = {
+    "denied": tuple(r for r, _, _ in T3_ROWS if r.startswith("denied.")),
+    "unable": tuple(r for r, _, _ in T3_ROWS if r.startswith("unable.")),
+    "rejected": tuple(r for r, _, _ in T3_ROWS if r.startswith("rejected.")),
+    "other": tuple(r for r, _, _ in T3_ROWS if r.startswith("other.")),
+}
+ROW_LABELS = {r: label for r, label, _ in T3_ROWS} | T3_SUBTOTALS
+
+
+@dataclass
+class DataRow:
+    block: Block
+    label: str  # squashed label text
+    key: str | None  # row key the label names, if any
+    values: list[Token]
+
+    @property
+    def numeric(self) -> int:
+        return sum(1 for t in self.values if t.cell.numeric)
+
+
+
+@lru_cache(maxsize=8192)
+def t3_label_key(label: str) -> str | None:
+    cleaned = clean_label(label)
+    if not cleaned:
+        return None
+    # A group heading (（六）其他处理, a rowspan cell or a floating PDF label) may be glued to a
+    # sub-row label: what is left after removing it decides.
+    rest = cleaned.replace("本年度办理结果", "")
+    heading = None
+    for group, phrase in (("other", "其他处理"), ("denied", "不予公开"), ("unable", "无法提供"),
+                          ("rejected", "不予处理")):
+        if phrase in rest:
+            heading = group
+            rest = rest.replace(phrase, "")
+    if rest == "其他":
+        return "other.other"
+    if not rest:
+        return heading
+    cleaned = rest
+    for key, phrases in T3_LABELS:
+        if any(p in cleaned for p in phrases):
+            return key
+    return None
+
+
+
+def _data_rows(blocks) -> list[DataRow]:
+    rows: list[DataRow] = []
+    for block in blocks:
+        label, values = split_block(block)
+        key = t3_label_key(label)
+        numeric = sum(1 for t in values if t.cell.numeric)
+        # A row printed all blank is a row of zeros when its label names a row, or when it has
+        # no label and prints blank markers ("/", "—", "无"); a heading padded with empty
+        # spreadsheet cells is neither.
+        marked = sum(1 for t in values if t.raw.strip())
+        if numeric >= 3 or (key and numeric >= 1) or (key and len(values) >= 6) or (not label and marked >= 6):
+            rows.append(DataRow(block, label, key, values))
+    return rows
+
+
+def _templates() -> list[list[str]]:
+    """Candidate row sequences: each subtotal group printed split (rows) or as one subtotal row."""
+    out = []
+    groups = list(GROUP_ROWS)
+    for choice in product((False, True), repeat=len(groups)):
+        seq: list[str] = []
+        collapsed = dict(zip(groups, choice))
+        emitted: set[str] = set()
+        for row, _, _ in T3_ROWS:
+            group = row.split(".")[0] if "." in row else None
+            if group in collapsed and collapsed[group]:
+                if group not in emitted:
+                    seq.append(group)
+                    emitted.add(group)
+                continue
+            seq.append(row)
+        out.append(seq)
+    return out
+
+
+TEMPLATE_SEQUENCES = _templates()
+
+
+def _candidate_sequences(keys: set[str]) -> list[list[str]]:
+    """Drop row sequences the labels rule out (a printed sub-row means the group is split)."""
+    out = []
+    for seq in TEMPLATE_SEQUENCES:
+        ok = True
+        for group, subrows in GROUP_ROWS.items():
+            collapsed = group in seq
+            if collapsed and keys & set(subrows):
+                ok = False
+            if not collapsed and group in keys:
+                ok = False
+        if ok:
+            out.append(seq)
+    return out or TEMPLATE_SEQUENCES
+
+
+def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, int]]]:
+    """Monotone alignment of data rows to template rows maximising label agreement."""
+    n, m = len(rows), len(seq)
+    skip_t, skip_d = -2.0, -2.5
+    neg = float("-inf")
+    score = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    score[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            s = score[i][j]
+            if s == neg:
+                continue
+            if i < n and j < m:
+                key = rows[i].key
+                gain = 3.0 if key == seq[j] else (-6.0 if key else 0.0)
+                if len(rows[i].values) not in (1, 6, 7):
+                    gain -= 3.0
+                if s + gain > score[i + 1][j + 1]:
+                    score[i + 1][j + 1], back[i + 1][j + 1] = s + gain, (i, j)
+            if j < m and s + skip_t > score[i][j + 1]:
+                score[i][j + 1], back[i][j + 1] = s + skip_t, (i, j)
+            if i < n and s + skip_d > score[i + 1][j]:
+                score[i + 1][j], back[i + 1][j] = s + skip_d, (i, j)
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        pi, pj = back[i][j]
+        if pi == i - 1 and pj == j - 1:
+            pairs.append((pi, pj))
+        i, j = pi, pj
+    return score[n][m], pairs[::-1]
+
+
+
+def parse_t3(blocks, report: ParsedReport) -> None:
+    rows = _data_rows(merge_number_lines(blocks, 7))
+    if not rows:
+        report.findings.append(Finding("t3.empty", (), None, None, "找到表三标题，但其下没有数字行", "error"))
+        return
+    best = None
+    keys = {r.key for r in rows if r.key}
+    for seq in _candidate_sequences(keys):
+        s, pairs = _align(rows, seq)
+        if best is None or s > best[0]:
+            best = (s, pairs, seq)
+    _, pairs, seq = best
+    matched_rows = {i for i, _ in pairs}
+    for i, row in enumerate(rows):
+        if i not in matched_rows:
+            report.findings.append(Finding("t3.unplaced_row", (), None, None,
+                                           f"表三中的一行「{row.label or row.block.text[:40]}」无法对应到模板行，未采用", "warning"))
+    placed = {seq[j] for _, j in pairs}
+    for j, key in enumerate(seq):
+        if key not in placed:
+            report.findings.append(Finding("t3.missing_row", (t3_key(key, "total"),), None, None,
+                                           f"表三缺少「{ROW_LABELS.get(key, key)}」一行", "warning"))
+    staged: dict[str, Value] = {}
+    for i, j in pairs:
+        _assign_t3_row(rows[i], seq[j], staged, report)
+    _drop_blank_party_columns(staged)
+    for v in staged.values():
+        report.add(v)
+
+
+def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: ParsedReport) -> None:
+    values = list(row.values)
+    cols = [c for c, _ in T3_COLUMNS]
+    while len(values) > 7 and not values[-1].cell.numeric and not values[-1].cell.malformed:
+        values.pop()  # an empty spare column at the right edge of a Markdown/HTML table
+    if len(values) > 7:
+        values = values[-7:]
+    if len(values) == 7:
+        targets = cols
+    elif len(values) == 6:
+        targets = cols[:6]  # a blank total lost in extraction
+        if report is not None:
+            report.findings.append(Finding("t3.short_row", (t3_key(key, "total"),), 7, 6,
+                                           f"表三「{ROW_LABELS.get(key, key)}」只有 6 个数，总计列视为未填", "info"))
+    elif len(values) == 1:
+        targets = ["total"]
+    else:
+        report.findings.append(Finding("t3.row_width", (t3_key(key, "total"),), 7, len(values),
+                                       f"表三「{ROW_LABELS.get(key, key)}」有 {len(values)} 个数（应为 7 个），该行未采用", "warning"))
+        return
+    for col, tok in zip(targets, values):
+        k = t3_key(key, col)
+        loc = dict(row.block.loc.as_dict())
+        if tok.col is not None:
+            loc["col"] = tok.col
+        if tok.cell.malformed:
+            report.findings.append(Finding("number.malformed", (k,), None, None, tok.cell.malformed, "warning"))
+            continue
+        value = tok.cell.value if tok.cell.numeric else 0.0
+        staged[k] = Value(k, value, tok.raw, loc, blank=not tok.cell.numeric)
+
+
+def _drop_blank_party_columns(staged: dict[str, Value]) -> None:
+    """Reports that fill only 总计 leave the party columns blank: those are absent, not 0."""
+    party = [v for k, v in staged.items() if not k.endswith(".total")]
+    if party and all(v.blank for v in party):
+        for v in party:
+            del staged[v.key]
+

@@ -1,0 +1,66 @@
+"""表四: 15 numbers (复议, 直接起诉, 复议后起诉 × 维持, 纠正, 其他, 尚未审结, 总计), in one row or per group."""
+
+from __future__ import annotations
+
+from etl.document import Block
+from etl.fields import T4_GROUPS, T4_OUTCOMES, t4_key
+from etl.normalize import squash
+from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, value_tokens
+from etl.report import Finding, ParsedReport, Value
+
+T4_GROUP_LABELS = (("suit_after_review", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")),
+                   ("review", ("行政复议",)))
+
+
+def is_t4_heading(block: Block) -> bool:
+    sq = squash(block.text)
+    return len(sq) <= 60 and "行政复议" in sq and "行政诉讼" in sq
+
+
+
+def parse_t4(blocks, report: ParsedReport) -> None:
+    rows: list[tuple[tuple[Token, ...], Block, str | None]] = []
+    group_hint: str | None = None
+    for block in merge_number_lines(blocks[1:], 15):
+        label, _ = split_block(block)
+        values = value_tokens(block)
+        cleaned = clean_label(label)
+        row_group = next((g for g, phrases in T4_GROUP_LABELS if any(p in cleaned for p in phrases)), None)
+        if row_group and not values:
+            group_hint = row_group
+            continue
+        numeric = sum(1 for t in values if t.cell.numeric)
+        all_blank_ok = len(values) >= 5 and len(values) % 5 == 0 and (not cleaned or row_group)
+        if numeric >= 3 or all_blank_ok:  # a header row (labels, empty corners) is never data
+            rows.append((values, block, row_group or group_hint))
+    order = [g for g, _ in T4_GROUPS]
+    placed: dict[str, list[tuple[Token, Block]]] = {}
+    flat = [(t, b) for values, b, _ in rows for t in values]
+    if len(flat) >= 15:
+        if len(flat) > 15:
+            report.findings.append(Finding("t4.extra_numbers", (), 15, len(flat),
+                                           f"表四区域有 {len(flat)} 个数，取前 15 个", "warning"))
+        for gi, group in enumerate(order):
+            placed[group] = flat[gi * 5:(gi + 1) * 5]
+    elif all(len(v) == 5 and g for v, _, g in rows) and len({g for _, _, g in rows}) == len(rows):
+        placed = {g: [(t, b) for t in v] for v, b, g in rows}  # separate tables, one per group
+    if not placed:
+        report.findings.append(Finding("t4.incomplete", (), 15, len(flat),
+                                       f"表四只读到 {len(flat)} 个数（应为 15 个），表四未入库", "warning"))
+        return
+    for group in order:
+        if group not in placed:
+            report.findings.append(Finding("t4.missing_group", (t4_key(group, "total"),), None, None,
+                                           f"表四缺少「{dict(T4_GROUPS)[group]}」", "warning"))
+            continue
+        for (outcome, _), (tok, block) in zip(T4_OUTCOMES, placed[group]):
+            k = t4_key(group, outcome)
+            loc = dict(block.loc.as_dict())
+            if tok.col is not None:
+                loc["col"] = tok.col
+            if tok.cell.malformed:
+                report.findings.append(Finding("number.malformed", (k,), None, None, tok.cell.malformed, "warning"))
+                continue
+            report.add(Value(k, tok.cell.value if tok.cell.numeric else 0.0, tok.raw, loc,
+                             blank=not tok.cell.numeric))
+
