@@ -128,6 +128,9 @@ _ITEM_BEFORE = re.compile(r"(\d{1,2})[、.．]$")
 _SHORT_BLOCK = 80  # a prose-looking block longer than this is only read after a table marker
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 @dataclass
 class _Stream:
     text: str
@@ -141,32 +144,30 @@ def _line_of(block) -> str:
 
 
 def _build_stream(doc: RawDocument) -> _Stream:
-    out: list[str] = []
+    """The document with white space removed, except that a space between two digits becomes
+    '|' (so '3528 0' stays two numbers); `owner` maps each stream char back to its block."""
+    parts: list[str] = []
     owner: list[tuple[int, int]] = []
     starts: list[int] = []
+    length = 0
     for bi, block in enumerate(doc.blocks):
-        starts.append(len(out))
+        starts.append(length)
         line = _line_of(block)
-        i, n = 0, len(line)
-        while i < n:
-            ch = line[i]
-            if ch.isspace():
-                j = i
-                while j < n and line[j].isspace():
-                    j += 1
-                prev = out[-1] if out and starts[-1] < len(out) else ""
-                nxt = line[j] if j < n else ""
-                if prev.isdigit() and nxt.isdigit():
-                    out.append("|")
-                    owner.append((bi, i))
-                i = j
-                continue
-            out.append(ch)
-            owner.append((bi, i))
-            i += 1
-        out.append("\n")
-        owner.append((bi, n))
-    return _Stream("".join(out), owner, starts)
+        prev_digit = False
+        for m in _NON_SPACE.finditer(line):
+            token, s = m.group(), m.start()
+            if prev_digit and token[0].isdigit():
+                parts.append("|")
+                owner.append((bi, s - 1))
+                length += 1
+            parts.append(token)
+            owner.extend((bi, s + k) for k in range(len(token)))
+            length += len(token)
+            prev_digit = token[-1].isdigit()
+        parts.append("\n")
+        owner.append((bi, len(line)))
+        length += 1
+    return _Stream("".join(parts), owner, starts)
 
 
 @dataclass
