@@ -7,6 +7,7 @@ nothing for zero, and occasionally as Chinese numerals. `parse_cell` turns one c
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ def looks_traditional(text: str, sample: int = 4000) -> bool:
     converted = to_simplified(han_chars)
     if len(converted) != len(han_chars):
         return True
-    changed = sum(a != b for a, b in zip(han_chars, converted))
+    changed = sum(map(operator.ne, han_chars, converted))
     return changed / len(han_chars) > 0.03
 
 
