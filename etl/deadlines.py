@@ -47,7 +47,7 @@ def timing_findings(year: int, published: date | str | None,
         if day is not None and day <= date(year, 12, 31):
             out.append(Finding(
                 "published.before_year_end", (), None, None,
-                f"the report on {year} was {label} on {day.isoformat()}, before the year it "
-                f"covers had ended: its figures cannot be complete for the year", "warning"))
+                f"{year} 年度报告的{'发布' if label == 'published' else '落款'}日期为 {day.isoformat()}，"
+                f"早于该年度结束：全年数据不可能完整", "warning"))
             break
     return out

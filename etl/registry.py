@@ -192,18 +192,16 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
         agency = registry.get(code)
         finding = Finding(
             "agency.fuzzy_match", (), None, None,
-            f"the report names “{name}”, one character away from “{candidate}” in the agency "
-            f"registry; loaded as {agency.name} ({code}). If it is a different agency, add it to "
-            f"the registry as its own line", "warning")
+            f"报告中的单位名称“{name}”与单位名录中的“{candidate}”只差一个字，已按 {agency.name}"
+            f"（{code}）载入。如确为另一单位，请在单位名录中单独添加一行", "warning")
         return Resolution(code, "fuzzy", score, finding, agency)
     agency = unknown_agency(key or name)
-    names = " and ".join(f"“{c}”" for c, _ in hits.values())
-    close = f" It is one character away from {names}, so it was not matched to either." \
-        if hits else ""
+    names = "、".join(f"“{c}”" for c, _ in hits.values())
+    close = f"它与{names}都只差一个字，因此未自动匹配。" if hits else ""
     finding = Finding(
         "agency.unknown", (), None, None,
-        f"“{name}” is not in the agency registry; loaded as unconfirmed agency {agency.code}.{close} "
-        f"Add it to the registry, or add the name as an alias of a known agency", "warning")
+        f"“{name}”不在单位名录中，已作为待确认单位 {agency.code} 载入。{close}"
+        f"请把它加入单位名录，或作为已有单位的别名登记", "warning")
     return Resolution(agency.code, "unknown", 0.0, finding, agency)
 
 

@@ -318,8 +318,8 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
                 chosen = firsts[-1]
                 findings.append(Finding(
                     "legacy.ambiguous_split", (key,), None, float(chosen),
-                    f"{key}: digits '{reading.run}' run this year and cumulative together; read "
-                    f"{chosen} (largest this-year figure not above the cumulative) of {firsts}",
+                    f"统计表「{FIELDS[key].label}」的数字“{reading.run}”把本年数和累计数连在一起，"
+                    f"取本年数 {chosen}（不超过累计数的最大拆分；可能的拆分：{firsts}）",
                     severity="info"))
             value = float(chosen)
         if reading.run:
@@ -402,5 +402,6 @@ def validate_legacy(report: ParsedReport) -> list[Finding]:
             diff = actual - expected
             out.append(Finding(
                 f"legacy.{rule}", (tk, *pks), expected, actual,
-                f"{tk} = {actual:g} but {' + '.join(pks)} = {expected:g} (difference {diff:+g})"))
+                f"统计表「{FIELDS[tk].label}」印为 {actual:g}，但分项"
+                f"（{'、'.join(FIELDS[p].label for p in pks)}）之和为 {expected:g}（差 {diff:+g}）"))
     return out

@@ -47,6 +47,6 @@ def test_seed_003_published_before_its_year_ended():
 
 def test_signed_date_alone_can_reveal_an_early_report():
     [finding] = timing_findings(2023, None, "2023-12-20")
-    assert "signed on 2023-12-20" in finding.message
+    assert "落款日期为 2023-12-20" in finding.message
     assert timing_findings(2023, "2024-01-05", "2023-12-31") != []
     assert timing_findings(2023, "2024-01-05", "2024-01-02") == []

@@ -146,4 +146,4 @@ def test_ambiguous_unknown_names_its_candidates(tmp_path):
                    "B,栎桥县人民政府,,县,government,雁澄市,县级政府\n", encoding="utf-8")
     r = resolve_agency("谰桥县人民政府", load_registry(reg))
     assert r.method == "unknown"
-    assert "one character away from “澜桥县人民政府” and “栎桥县人民政府”" in r.finding.message
+    assert "它与“澜桥县人民政府”、“栎桥县人民政府”都只差一个字" in r.finding.message
