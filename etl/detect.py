@@ -55,7 +55,7 @@ def detect_report(doc: RawDocument) -> ParsedReport:
     report.template = detect_template(full, title, head)
     report.year = _year(title, full)
     report.agency = _agency(doc, title, head, full)
-    report.published = _published(doc)
+    report.published = _published(doc) or _parse_date(str(doc.meta.get("published") or ""))
     signed = _signed(doc)
     if signed:
         report.meta["signed"] = signed
