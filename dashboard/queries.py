@@ -16,28 +16,58 @@ import duckdb
 import polars as pl
 
 from dashboard import labels
+from etl.continuity import series_key_map
+from etl.fields import FIELDS
 
-# One row per current report with the figures every page uses, unified across templates
-# (std2019/std2021 表三/表四, legacy 统计表). Subtotal sums use LIKE over the canonical keys:
-# a report stores either the rows or the printed subtotal, never both (report-fields.md).
+# One row per current report with the figures every page uses, unified across templates.
+# Columns that exist in both the legacy 统计表 and the std tables come from etl.continuity (the
+# one declaration of which legacy keys mean which std keys); std-only columns follow. Subtotal
+# sums use LIKE over canonical keys: a report stores either the rows or the printed subtotal.
+_CONTINUOUS = {  # dashboard column -> etl.continuity series
+    "requests": "requests", "processed": "processed", "granted": "granted", "partial": "partial",
+    "denied": "denied", "review_total": "review_total", "review_upheld": "review_upheld",
+    "review_corrected": "review_corrected", "review_other": "review_other",
+    "review_pending": "review_pending", "suit_total": "suit_total", "suit_upheld": "suit_upheld",
+    "suit_corrected": "suit_corrected", "suit_other": "suit_other", "suit_pending": "suit_pending",
+}
+
+
+QUALITY_LABELS = {"same": "一致", "close": "基本一致", "loose": "仅可粗略比较", "none": "无对应"}
+
+
+def continuity_caveats(profile: pl.DataFrame) -> pl.DataFrame:
+    """The caveats behind each cross-template series, when a profile spans the 2019 change
+    (legacy 统计表 years and std years); empty otherwise."""
+    templates = set(profile["template"].to_list()) if "template" in profile.columns else set()
+    if "legacy" not in templates or not templates - {"legacy"}:
+        return pl.DataFrame(schema={"指标": pl.String, "口径": pl.String, "说明": pl.String})
+    rows = [(m.label, QUALITY_LABELS[m.quality], m.caveat)
+            for m in (series_key_map()[s] for s in dict.fromkeys(_CONTINUOUS.values()))]
+    return pl.DataFrame(rows, schema=["指标", "口径", "说明"], orient="row")
+
+
+def _key_list(keys: tuple[str, ...]) -> str:
+    """Canonical keys as SQL literals; only declared keys (never user text) can get here."""
+    unknown = [k for k in keys if k not in FIELDS]
+    if unknown:
+        raise KeyError(f"undeclared keys {unknown}")
+    return ", ".join(f"'{k}'" for k in keys)
+
+
+def _continuous_column(column: str) -> str:
+    m = series_key_map()[_CONTINUOUS[column]]
+    return (f"coalesce(sum(v.value) FILTER (v.key IN ({_key_list(m.std)})),\n"
+            f"                    sum(v.value) FILTER (v.key IN ({_key_list(m.legacy)}))) AS {column}")
+
+
 FIGURES_CTE = """
 fig AS (
     SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
            r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
            r.source_path, r.text_fingerprint,
-           coalesce(max(v.value) FILTER (v.key = 't3.new.total'),
-                    max(v.value) FILTER (v.key = 'legacy.requests')) AS requests,
+           """ + ",\n           ".join(_continuous_column(c) for c in _CONTINUOUS) + """,
            max(v.value) FILTER (v.key = 't3.carried_in.total') AS carried_in,
-           coalesce(max(v.value) FILTER (v.key = 't3.processed.total'),
-                    max(v.value) FILTER (v.key = 'legacy.completed')) AS processed,
            max(v.value) FILTER (v.key = 't3.carried_out.total') AS carried_out,
-           coalesce(max(v.value) FILTER (v.key = 't3.granted.total'),
-                    max(v.value) FILTER (v.key = 'legacy.answer_granted')) AS granted,
-           coalesce(max(v.value) FILTER (v.key = 't3.partial.total'),
-                    max(v.value) FILTER (v.key = 'legacy.answer_partial')) AS partial,
-           coalesce(sum(v.value) FILTER (v.key LIKE 't3.denied.%total'),
-                    max(v.value) FILTER (v.key = 'legacy.answer_denied'),
-                    sum(v.value) FILTER (v.key LIKE 'legacy.answer_denied.%')) AS denied,
            coalesce(sum(v.value) FILTER (v.key LIKE 't3.unable.%total'),
                     sum(v.value) FILTER (v.key IN ('legacy.answer_not_exist',
                                                    'legacy.answer_not_this_agency'))) AS unable,
@@ -45,27 +75,7 @@ fig AS (
            sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
            max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
            max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
-           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public,
-           coalesce(max(v.value) FILTER (v.key = 't4.review.total'),
-                    max(v.value) FILTER (v.key = 'legacy.review_total')) AS review_total,
-           coalesce(max(v.value) FILTER (v.key = 't4.review.upheld'),
-                    max(v.value) FILTER (v.key = 'legacy.review_upheld')) AS review_upheld,
-           coalesce(max(v.value) FILTER (v.key = 't4.review.corrected'),
-                    max(v.value) FILTER (v.key = 'legacy.review_corrected')) AS review_corrected,
-           coalesce(max(v.value) FILTER (v.key = 't4.review.other'),
-                    max(v.value) FILTER (v.key = 'legacy.review_other')) AS review_other,
-           coalesce(max(v.value) FILTER (v.key = 't4.review.pending'),
-                    max(v.value) FILTER (v.key = 'legacy.review_pending')) AS review_pending,
-           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.total', 't4.suit_after_review.total')),
-                    max(v.value) FILTER (v.key = 'legacy.suit_total')) AS suit_total,
-           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.upheld', 't4.suit_after_review.upheld')),
-                    max(v.value) FILTER (v.key = 'legacy.suit_upheld')) AS suit_upheld,
-           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.corrected', 't4.suit_after_review.corrected')),
-                    max(v.value) FILTER (v.key = 'legacy.suit_corrected')) AS suit_corrected,
-           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.other', 't4.suit_after_review.other')),
-                    max(v.value) FILTER (v.key = 'legacy.suit_other')) AS suit_other,
-           coalesce(sum(v.value) FILTER (v.key IN ('t4.suit_direct.pending', 't4.suit_after_review.pending')),
-                    max(v.value) FILTER (v.key = 'legacy.suit_pending')) AS suit_pending
+           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public
     FROM current_reports r LEFT JOIN report_values v USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, labels
+from dashboard import charts, data, labels, queries
 
 RATE_COLUMNS = ("completion_rate", "on_time_rate", "disclosure_rate", "review_correction_rate",
                 "suit_correction_rate")
@@ -115,3 +115,11 @@ def score_breakdown(v: int, year: int, agency_id: str, peer_group: str | None) -
         st.caption("没有扣分。")
     else:
         table(deductions)
+
+
+def continuity_note(profile: pl.DataFrame) -> None:
+    """Next to charts that cross the 2019 template change: what each series means on each side."""
+    caveats = queries.continuity_caveats(profile)
+    if not caveats.is_empty():
+        with st.expander("跨模板口径说明：2019 年前为旧版统计表，之后为新版表三/表四"):
+            table(caveats)

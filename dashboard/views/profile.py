@@ -38,9 +38,11 @@ if section == "办理情况":
     common.table(profile.select("year", "template", "published", "days_late", "requests", "carried_in",
                                 *charts.OUTCOMES, "processed", "carried_out", "completion_rate",
                                 "on_time_rate", "disclosure_rate"))
+    common.continuity_note(profile)
 elif section == "复议诉讼":
     st.plotly_chart(charts.review_outcomes(profile), key="review")
     common.table(profile.select("year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))]))
+    common.continuity_note(profile)
 elif section == "表二":
     t2 = data.agency_values(v, agency_id, "t2.")
     if t2.is_empty():

@@ -167,3 +167,15 @@ class TestSources:
         for year in queries.years(con):
             df = queries.review_litigation(con, year=year)
             assert df["corrected_total"].to_list() == sorted(df["corrected_total"].to_list(), reverse=True)
+
+
+def test_continuity_caveats_only_when_a_profile_spans_the_template_change():
+    from dashboard.queries import continuity_caveats
+    from etl.continuity import series_key_map
+
+    both = pl.DataFrame({"template": ["legacy", "std2021"]})
+    caveats = continuity_caveats(both)
+    assert caveats["指标"].to_list()[0] == series_key_map()["requests"].label
+    assert caveats.height == len(set(caveats["指标"].to_list())) >= 10
+    assert continuity_caveats(pl.DataFrame({"template": ["std2021", "std2019"]})).is_empty()
+    assert continuity_caveats(pl.DataFrame({"template": ["legacy"]})).is_empty()
