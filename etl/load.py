@@ -1,10 +1,16 @@
-"""The only writer of the database: build aside, load each report in its own transaction, swap.
+"""The only writer of the database: build aside, load reports in batched transactions, swap.
 
 `building_database(db)` copies the current file to `<db>.building`, yields a read-write
 connection to the copy, and on success CHECKPOINTs, closes and `os.replace`s the copy over the
 database. A dashboard holding the old file read-only keeps reading its (unlinked) inode; a load
 that dies or is killed never touches the old file (the stale copy is removed by the next load).
 A `<db>.building.lock` (flock) keeps two loads from building the same copy.
+
+Writes: `load_batch` stores a batch of reports (plus not-a-report sources and load errors) with
+one INSERT ... SELECT per table from Arrow frames, inside one transaction: the batch is written
+whole or not at all. The caller (etl/pipeline.py) replays a failed batch one report per
+transaction (`load_report`), so one report that cannot be stored never takes the others down.
+Both paths write the same rows.
 
 Versions: a report is (agency_id, year). New bytes for a known report make version max+1 and
 the older versions stop being current (kept for audit). The same bytes re-parsed under a new
@@ -20,11 +26,12 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 import etl
 from etl.deadlines import as_date
@@ -158,6 +165,30 @@ def finish_run(con, run_id: int, loaded: int, unchanged: int, failed: int, skipp
                 [datetime.now(), loaded, unchanged, failed, skipped, run_id])
 
 
+@dataclass
+class StagedReport:
+    """A report ready to store: what `load_report` takes, as one item of a batch."""
+
+    report: ParsedReport
+    agency: Agency
+    findings: list[Finding] = field(default_factory=list)  # extra findings found while loading
+    signed: date | None = None
+    deadline: date | None = None
+    days_late: int | None = None
+    source_path: str | None = None
+    locations: list[str] | None = None  # value_locations(report), when computed ahead (in a worker)
+
+
+@dataclass
+class LoadError:
+    path: str
+    sha256: str | None
+    code: str
+    problem: str
+    hint: str | None
+    at: datetime = field(default_factory=datetime.now)
+
+
 def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Finding] = (), *,
                 signed: date | None = None, deadline: date | None = None,
                 days_late: int | None = None, source_path: str | None = None,
@@ -179,28 +210,22 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
             "WHERE agency_id = ? AND year = ? ORDER BY version DESC",
             [agency.code, report.year]).fetchall()
         same = next((r for r in versions if r[2] == report.sha256 and r[3]), None)
-        row = [report.template, report.agency, as_date(report.published), as_date(signed), deadline, days_late,
-               report.path, report.sha256, report.format, parser_version, datetime.now(),
-               report.meta.get("text_fingerprint")]
+        row = _report_row(report, signed, deadline, days_late, parser_version, datetime.now())
         if same is not None:
             report_id, version = same[0], same[1]
             con.execute("DELETE FROM report_values WHERE report_id = ?", [report_id])
             con.execute("DELETE FROM findings WHERE report_id = ?", [report_id])
             con.execute(
-                """UPDATE reports SET template = ?, agency_printed = ?, published = ?, signed = ?,
-                     deadline = ?, days_late = ?, source_path = ?, sha256 = ?, format = ?,
-                     parser_version = ?, loaded_at = ?, text_fingerprint = ?
-                   WHERE report_id = ?""", row + [report_id])
+                f"UPDATE reports SET {', '.join(f'{c} = ?' for c in REPORT_COLUMNS)} "
+                "WHERE report_id = ?", row + [report_id])
         else:
             version = (versions[0][1] + 1) if versions else 1
             if versions:
                 con.execute("UPDATE reports SET is_current = false "
                             "WHERE agency_id = ? AND year = ?", [agency.code, report.year])
             report_id = con.execute(
-                """INSERT INTO reports (agency_id, year, version, is_current, template,
-                     agency_printed, published, signed, deadline, days_late, source_path, sha256,
-                     format, parser_version, loaded_at, text_fingerprint)
-                   VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING report_id""",
+                f"""INSERT INTO reports (agency_id, year, version, is_current, {', '.join(REPORT_COLUMNS)})
+                   VALUES (?, ?, ?, true, {', '.join('?' * len(REPORT_COLUMNS))}) RETURNING report_id""",
                 [agency.code, report.year, version] + row).fetchone()[0]
         _insert_values(con, report_id, report)
         _insert_findings(con, report_id, list(report.findings) + list(findings))
@@ -209,16 +234,58 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
     return LoadedReport(report_id, version, same is not None)
 
 
-def _insert_values(con, report_id: int, report: ParsedReport) -> None:
+# the columns of `reports` a load (re)writes, in _report_row's order
+REPORT_COLUMNS = ("template", "agency_printed", "published", "signed", "deadline", "days_late",
+                  "source_path", "sha256", "format", "parser_version", "loaded_at",
+                  "text_fingerprint")
+REPORT_TYPES = (pa.string(), pa.string(), pa.date32(), pa.date32(), pa.date32(), pa.int32(),
+                pa.string(), pa.string(), pa.string(), pa.string(), pa.timestamp("us"),
+                pa.string())
+
+
+def _report_row(report: ParsedReport, signed, deadline, days_late, parser_version: str,
+                loaded_at: datetime) -> list:
+    return [report.template, report.agency, as_date(report.published), as_date(signed), deadline,
+            days_late, report.path, report.sha256, report.format, parser_version, loaded_at,
+            report.meta.get("text_fingerprint")]
+
+
+def value_locations(report: ParsedReport) -> list[str]:
+    """report_values.location of each value, in report.values order (JSON text)."""
+    return [json.dumps(v.loc, ensure_ascii=False, sort_keys=True) for v in report.values.values()]
+
+
+def _value_columns(report_id: int, report: ParsedReport,
+                   locations: list[str] | None = None) -> list[list]:
     values = list(report.values.values())
-    if not values:
+    if locations is None or len(locations) != len(values):
+        locations = value_locations(report)
+    return [[report_id] * len(values), [v.key for v in values],
+            [None if v.value is None else float(v.value) for v in values],
+            [v.raw for v in values], [bool(v.blank) for v in values], [v.source for v in values],
+            locations]
+
+
+def _finding_columns(report_id: int | None, findings: list[Finding]) -> list[list]:
+    return [[report_id] * len(findings), [f.rule for f in findings], [f.severity for f in findings],
+            [json.dumps(list(f.cells), ensure_ascii=False) for f in findings],
+            [_float(f.expected) for f in findings], [_float(f.actual) for f in findings],
+            [f.message for f in findings]]
+
+
+VALUE_TYPES = (pa.int64(), pa.string(), pa.float64(), pa.string(), pa.bool_(), pa.string(),
+               pa.string())
+FINDING_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.float64(), pa.float64(),
+                 pa.string())
+
+
+def _insert_values(con, report_id: int, report: ParsedReport) -> None:
+    if not report.values:
         return
     con.execute(
         "INSERT INTO report_values SELECT ?, unnest(?::TEXT[]), unnest(?::DOUBLE[]), "
         "unnest(?::TEXT[]), unnest(?::BOOLEAN[]), unnest(?::TEXT[]), unnest(?::TEXT[])",
-        [report_id, [v.key for v in values], [float(v.value) for v in values],
-         [v.raw for v in values], [bool(v.blank) for v in values], [v.source for v in values],
-         [json.dumps(v.loc, ensure_ascii=False, sort_keys=True) for v in values]])
+        [report_id] + _value_columns(report_id, report)[1:])
 
 
 def _insert_findings(con, report_id: int | None, findings: list[Finding]) -> None:
@@ -227,14 +294,164 @@ def _insert_findings(con, report_id: int | None, findings: list[Finding]) -> Non
     con.execute(
         "INSERT INTO findings SELECT ?, unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), "
         "unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::TEXT[])",
-        [report_id, [f.rule for f in findings], [f.severity for f in findings],
-         [json.dumps(list(f.cells), ensure_ascii=False) for f in findings],
-         [_float(f.expected) for f in findings], [_float(f.actual) for f in findings],
-         [f.message for f in findings]])
+        [report_id] + _finding_columns(report_id, findings)[1:])
 
 
 def _float(x) -> float | None:
     return None if x is None else float(x)
+
+
+def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str, str]] = (),
+               errors: Iterable[LoadError] = (), *, run_id: int | None = None,
+               parser_version: str = etl.PARSER_VERSION) -> list[LoadedReport]:
+    """Store a batch in one transaction: `reports` in order (each the current version of its
+    (agency, year), as `load_report` would make it), `not_reports` as (sha256, path) sources
+    that yielded no report, and `errors` of the run `run_id`. All or nothing: on any error the
+    batch is rolled back and the exception propagates (the caller replays it report by report).
+    Same bytes twice in one batch are refused (ValueError); the pipeline never sends them.
+    """
+    reports, not_reports, errors = list(reports), list(not_reports), list(errors)
+    if any(s.report.year is None for s in reports):
+        raise ValueError("load_batch needs reports with a year")
+    shas = [s.report.sha256 for s in reports] + [sha for sha, _ in not_reports]
+    if len(set(shas)) != len(shas):
+        raise ValueError("the same bytes twice in one batch")
+    now = datetime.now()
+    out: list[LoadedReport] = []
+    with transaction(con):
+        unconfirmed = {s.agency.code: s.agency for s in reports if not s.agency.confirmed}
+        if unconfirmed:
+            rows = [a.as_row() for a in unconfirmed.values()]
+            with _frames(con, _agencies=_table(list(zip(*rows)), AGENCY_TYPES)):
+                con.execute("INSERT INTO agencies SELECT * FROM _agencies ON CONFLICT DO NOTHING")
+        versions = _versions(con, {(s.agency.code, s.report.year) for s in reports})
+        placeholders = iter(range(-1, -len(reports) - 1, -1))  # new report_ids, resolved below
+        inserted: dict[int, list] = {}  # report_id -> [agency, year, version, is_current, *row]
+        replaced: list[list] = []  # [report_id, *row]
+        demoted: list[int] = []  # existing report_ids that stop being current
+        value_cols: list[list] = [[] for _ in VALUE_TYPES]
+        finding_cols: list[list] = [[] for _ in FINDING_TYPES]
+        source_rows: list[tuple] = []
+        for s in reports:
+            key = (s.agency.code, s.report.year)
+            have = versions.setdefault(key, [])  # [report_id, version, sha256, is_current], newest first
+            row = _report_row(s.report, s.signed, s.deadline, s.days_late, parser_version, now)
+            same = next((v for v in have if v[2] == s.report.sha256 and v[3]), None)
+            if same is not None:
+                report_id, version = same[0], same[1]
+                replaced.append([report_id] + row)
+            else:
+                version = (have[0][1] + 1) if have else 1
+                for v in have:
+                    if v[3]:
+                        v[3] = False
+                        if v[0] in inserted:
+                            inserted[v[0]][3] = False
+                        else:
+                            demoted.append(v[0])
+                report_id = next(placeholders)
+                have.insert(0, [report_id, version, s.report.sha256, True])
+                inserted[report_id] = [s.agency.code, s.report.year, version, True, report_id] + row
+            for col, part in zip(value_cols, _value_columns(report_id, s.report, s.locations)):
+                col.extend(part)
+            for col, part in zip(finding_cols, _finding_columns(
+                    report_id, list(s.report.findings) + list(s.findings))):
+                col.extend(part)
+            source_rows.append((s.report.sha256, parser_version, s.source_path or s.report.path,
+                                report_id, "loaded"))
+            out.append(LoadedReport(report_id, version, same is not None))
+        ids = dict(zip(sorted(inserted, reverse=True), _next_ids(con, len(inserted))))  # -1 first
+
+        def real(i):
+            return ids.get(i, i) if i is not None and i < 0 else i
+
+        inserted = {ids[k]: r[:4] + [ids[k]] + r[5:] for k, r in inserted.items()}
+        value_cols[0] = [real(i) for i in value_cols[0]]
+        finding_cols[0] = [real(i) for i in finding_cols[0]]
+        source_rows = [r[:3] + (real(r[3]),) + r[4:] for r in source_rows]
+        out = [LoadedReport(real(o.report_id), o.version, o.replaced) for o in out]
+        source_rows += [(sha, parser_version, path, None, "not_a_report") for sha, path in not_reports]
+        if demoted:
+            con.execute("UPDATE reports SET is_current = false WHERE report_id IN "
+                        "(SELECT unnest(?::BIGINT[]))", [demoted])
+        if replaced:
+            ids = [r[0] for r in replaced]
+            con.execute("DELETE FROM report_values WHERE report_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+            con.execute("DELETE FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[]))", [ids])
+            with _frames(con, _replaced=_table(list(zip(*replaced)), (pa.int64(),) + REPORT_TYPES,
+                                               ("report_id",) + REPORT_COLUMNS)):
+                con.execute(f"UPDATE reports SET {', '.join(f'{c} = f.{c}' for c in REPORT_COLUMNS)} "
+                            "FROM _replaced f WHERE reports.report_id = f.report_id")
+        columns = ("agency_id", "year", "version", "is_current", "report_id") + REPORT_COLUMNS
+        frames = {"_values": _table(value_cols, VALUE_TYPES),
+                  "_findings": _table(finding_cols, FINDING_TYPES),
+                  "_sources": _table(list(zip(*source_rows)) or [[]] * 5, SOURCE_TYPES)}
+        if inserted:
+            frames["_reports"] = _table(list(zip(*inserted.values())),
+                                        (pa.string(), pa.int32(), pa.int32(), pa.bool_(), pa.int64())
+                                        + REPORT_TYPES, columns)
+        if errors:
+            frames["_errors"] = _table([[run_id] * len(errors), [e.path for e in errors],
+                                        [e.sha256 for e in errors], [e.code for e in errors],
+                                        [e.problem for e in errors], [e.hint or None for e in errors],
+                                        [e.at for e in errors]], ERROR_TYPES)
+        with _frames(con, **frames):
+            if inserted:
+                con.execute(f"INSERT INTO reports ({', '.join(columns)}) "
+                            f"SELECT {', '.join(columns)} FROM _reports")
+            con.execute("INSERT INTO report_values SELECT * FROM _values")
+            con.execute("INSERT INTO findings SELECT * FROM _findings")
+            con.execute("INSERT OR REPLACE INTO load_sources SELECT * FROM _sources")
+            if errors:
+                con.execute("INSERT INTO load_errors SELECT * FROM _errors")
+    return out
+
+
+AGENCY_TYPES = (pa.string(),) * 7 + (pa.bool_(),)
+SOURCE_TYPES = (pa.string(), pa.string(), pa.string(), pa.int64(), pa.string())
+ERROR_TYPES = (pa.int64(),) + (pa.string(),) * 5 + (pa.timestamp("us"),)
+
+
+def _table(columns: list, types: tuple, names: tuple[str, ...] | None = None) -> pa.Table:
+    names = names or tuple(f"c{i}" for i in range(len(types)))
+    if not columns:
+        columns = [[] for _ in types]
+    return pa.table([pa.array(list(c), type=t) for c, t in zip(columns, types)], names=list(names))
+
+
+@contextmanager
+def _frames(con, **tables: pa.Table) -> Iterator[None]:
+    """Register Arrow tables under the given names for the block (never user text in SQL)."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
+def _versions(con, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[list]]:
+    """(agency_id, year) -> [[report_id, version, sha256, is_current], ...], newest first."""
+    out: dict[tuple[str, int], list[list]] = {}
+    if not pairs:
+        return out
+    agency_ids, years = zip(*sorted(pairs))
+    with _frames(con, _pairs=_table([agency_ids, years], (pa.string(), pa.int32()),
+                                    ("agency_id", "year"))):
+        rows = con.execute("SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, "
+                           "r.is_current FROM reports r JOIN _pairs p USING (agency_id, year) "
+                           "ORDER BY r.agency_id, r.year, r.version DESC").fetchall()
+    for agency_id, year, report_id, version, sha, current in rows:
+        out.setdefault((agency_id, year), []).append([report_id, version, sha, current])
+    return out
+
+
+def _next_ids(con, n: int) -> list[int]:
+    if n == 0:
+        return []
+    return sorted(r[0] for r in con.execute(
+        "SELECT nextval('report_id_seq') FROM range(?)", [n]).fetchall())
 
 
 CARRY_OVER_SQL = """
@@ -257,13 +474,19 @@ def check_carry_over(con) -> int:
     with transaction(con):
         con.execute("DELETE FROM findings WHERE rule = ?", [CARRY_OVER_RULE])
         rows = con.execute(CARRY_OVER_SQL).fetchall()
+        cols: list[list] = [[] for _ in FINDING_TYPES]
         for report_id, year, carried_in, carried_out, prev_path in rows:
-            _insert_findings(con, report_id, [Finding(
-                CARRY_OVER_RULE, ("t3.carried_in.total", "t3.carried_out.total"),
-                carried_out, carried_in,
-                f"上年结转 in the {year} report is {_n(carried_in)}, but 结转下年度 in the "
-                f"{year - 1} report is {_n(carried_out)} (difference {_n(carried_in - carried_out)}; "
-                f"{year - 1} report: {prev_path})", "warning")])
+            for col, part in zip(cols, _finding_columns(report_id, [Finding(
+                    CARRY_OVER_RULE, ("t3.carried_in.total", "t3.carried_out.total"),
+                    carried_out, carried_in,
+                    f"上年结转 in the {year} report is {_n(carried_in)}, but 结转下年度 in the "
+                    f"{year - 1} report is {_n(carried_out)} (difference "
+                    f"{_n(carried_in - carried_out)}; {year - 1} report: {prev_path})",
+                    "warning")])):
+                col.extend(part)
+        if rows:
+            with _frames(con, _carry=_table(cols, FINDING_TYPES)):
+                con.execute("INSERT INTO findings SELECT * FROM _carry")
     return len(rows)
 
 

@@ -4,24 +4,44 @@ Every file gets exactly one outcome: loaded, unchanged (seen before, not even pa
 report, or failed (a ReportError, or any unexpected exception recorded as code "internal"); a
 bad file never stops the batch. The whole run writes one aside copy of the database that is
 swapped in at the end (etl/load.py), so a killed run leaves the previous database untouched.
+
+Speed: files are parsed in a pool of worker processes (one per core, forked before the database
+is opened; `GONGKAI_WORKERS=1` parses in-process) and handled strictly in input order. Outcomes
+are written in batches, one transaction per batch (load.load_batch). If a batch fails to write,
+it is rolled back, the run's state is put back as it was before the batch, and the batch is
+replayed one report per transaction, exactly as a serial load would do it: a report that
+cannot be stored fails alone and rows already loaded are never touched.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import signal
 import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import etl.parse
 from etl import load
-from etl.deadlines import deadline_for, days_late, timing_findings
+from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
 from etl.fields import NOT_A_REPORT, STD_TEMPLATES
 from etl.registry import guess_kind, load_registry, resolve_agency
 from etl.report import Finding, ParsedReport
 from etl.settings import Settings
+
+BATCH_REPORTS = 256  # reports per write transaction
+CHUNK = 8  # files per task sent to a parse worker
+MIN_PARALLEL = 32  # fewer files than this are parsed in-process
+_MISSING = object()
 
 
 @dataclass
@@ -36,6 +56,27 @@ class LoadSummary:
 
 
 @dataclass
+class _Item:
+    """One source in input order, with the result of reading and parsing it."""
+
+    source: SourceFile
+    sha: str | None = None
+    data: bytes | None = None
+    outcome: object = None  # ParsedReport | ReportError | None (not parsed: seen before)
+    locations: list[str] | None = None  # load.value_locations(outcome), made by the worker
+
+
+@dataclass
+class _Batch:
+    items: list[_Item] = field(default_factory=list)
+    reports: list[load.StagedReport] = field(default_factory=list)
+    not_reports: list[tuple[str, str]] = field(default_factory=list)  # (sha256, path)
+    errors: list[load.LoadError] = field(default_factory=list)
+    undo: list[tuple[dict, object, object]] = field(default_factory=list)  # (dict, key, old)
+    sizes: tuple[int, ...] = ()  # lengths of the summary lists when the batch began
+
+
+@dataclass
 class _Run:
     con: object
     registry: object
@@ -44,58 +85,234 @@ class _Run:
     parser_version: str
     claims: dict[tuple[str, int], str] = field(default_factory=dict)  # (agency, year) -> path
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256 -> (outcome, path)
+    batch: _Batch | None = None  # None: write each outcome in its own transaction
+
+    def remember(self, d: dict, key, value) -> None:
+        if self.batch is not None:
+            self.batch.undo.append((d, key, d.get(key, _MISSING)))
+        d[key] = value
 
 
 def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = None,
              manifest: str | Path | None = None, more_registries=(),
-             parser_version: str = etl.PARSER_VERSION) -> LoadSummary:
+             parser_version: str = etl.PARSER_VERSION, workers: int | None = None) -> LoadSummary:
     """Load every file, folder, manifest entry and URL into the database at `db_path`.
 
     `more_registries` add agencies to the main registry (e.g. the demo province's own CSV).
     `parser_version` is what makes a source "seen before"; tests pass another to force a re-parse.
+    `workers`: parse processes (default: $GONGKAI_WORKERS, else one per available core).
     """
     registry = load_registry(registry_path or Settings().registry_path, *more_registries)
     summary = LoadSummary()
     with tempfile.TemporaryDirectory(prefix="gongkai-dl-") as tmp:
         sources = discover_sources(inputs, manifest=manifest, download_dir=tmp)
-        with load.building_database(db_path) as con:
-            load.sync_registry(con, registry)
-            run = _Run(con, registry, load.start_run(con, parser_version), summary,
-                       parser_version)
-            summary.run_id = run.run_id
-            run.seen = load.sources_seen(con, parser_version)
-            for source in sources:
-                _load_one(run, source)
-            summary.carry_over_findings = load.check_carry_over(con)
-            load.finish_run(con, run.run_id, len(summary.loaded), len(summary.unchanged),
-                            len(summary.failed), len(summary.not_reports))
+        pool = _pool(_workers(workers), len(sources))  # forked before the database is opened
+        try:
+            with load.building_database(db_path) as con:
+                load.sync_registry(con, registry)
+                run = _Run(con, registry, load.start_run(con, parser_version), summary,
+                           parser_version)
+                summary.run_id = run.run_id
+                run.seen = load.sources_seen(con, parser_version)
+                _begin(run)
+                for item in _parsed(sources, set(run.seen), pool):
+                    _handle(run, item)
+                    if len(run.batch.reports) >= BATCH_REPORTS or len(run.batch.items) >= 4 * BATCH_REPORTS:
+                        _flush(run)
+                        _begin(run)
+                _flush(run)
+                summary.carry_over_findings = load.check_carry_over(con)
+                load.finish_run(con, run.run_id, len(summary.loaded), len(summary.unchanged),
+                                len(summary.failed), len(summary.not_reports))
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
     return summary
 
 
-def _load_one(run: _Run, source: SourceFile) -> None:
-    sha = None
+# --- parsing, in worker processes ---------------------------------------------------------------
+
+def _workers(workers: int | None) -> int:
+    if workers is None:
+        env = os.environ.get("GONGKAI_WORKERS", "").strip()
+        if env.isdigit():
+            return max(1, int(env))
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:
+            return os.cpu_count() or 1
+    return max(1, workers)
+
+
+def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
+    if workers < 2 or n_sources < MIN_PARALLEL:
+        return None
+    try:
+        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+    except ValueError:
+        ctx = None
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
+    try:
+        pool.submit(int).result()  # start the workers now, while no database is open
+    except Exception:  # noqa: BLE001 -- no pool (e.g. no fork here): parse in-process
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    return pool
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
+    try:  # die with the main process (a killed load must not leave workers behind)
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _parse(origin: str, data: bytes):
+    """ParsedReport, or ReportError for a bad file or any unexpected exception (code internal)."""
+    try:
+        return etl.parse.parse_file(origin, data)
+    except ReportError as err:
+        return err
+    except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
+        return _internal(origin, exc)
+
+
+def _internal(origin: str, exc: BaseException) -> ReportError:
+    return ReportError(
+        origin, f"unexpected error while loading the file ({type(exc).__name__}: {exc})",
+        "this is a bug in gongkai; please report it together with the file", "internal")
+
+
+def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
+    """Worker side. ReportError does not pickle (its args are the message), so it travels as fields."""
+    out = []
+    for origin, data in jobs:
+        result = _parse(origin, data)
+        if isinstance(result, ReportError):
+            out.append(("error", result.path, result.problem, result.hint, result.code))
+        else:
+            out.append(("ok", result, load.value_locations(result)))
+    return out
+
+
+def _prepare(source: SourceFile, known: set[str]) -> _Item:
+    item = _Item(source)
     try:
         if source.error is not None:
             raise source.error
-        data = _read(source)
-        sha = hashlib.sha256(data).hexdigest()
+        item.data = _read(source)
+        item.sha = hashlib.sha256(item.data).hexdigest()
+    except ReportError as err:
+        item.outcome = err
+        return item
+    if item.sha in known:
+        item.data = None  # seen before: not parsed, and no need to keep the bytes
+    return item
+
+
+def _parsed(sources: list[SourceFile], known: set[str],
+            pool: ProcessPoolExecutor | None) -> Iterator[_Item]:
+    """Items in input order, parsed (in the pool when there is one) a window ahead of the caller."""
+    it = iter(sources)
+    window: deque[tuple[list[_Item], Future | None]] = deque()
+    ahead = max(4, 2 * BATCH_REPORTS // CHUNK)
+
+    def fill() -> None:
+        while len(window) < ahead:
+            items = [_prepare(s, known) for s in islice(it, CHUNK)]
+            if not items:
+                return
+            todo = [(i.source.origin, i.data) for i in items if i.outcome is None and i.data is not None]
+            future = None
+            if pool is not None and todo:
+                try:
+                    future = pool.submit(_parse_chunk, todo)
+                except (BrokenProcessPool, RuntimeError):
+                    future = None
+            window.append((items, future))
+
+    fill()
+    while window:
+        items, future = window.popleft()
+        results: Iterable = ()
+        if future is not None:
+            try:
+                results = future.result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): parse here instead
+                results = ()
+        fill()
+        results = iter(results)
+        for item in items:
+            if item.outcome is None and item.data is not None:
+                got = next(results, None)
+                if got is not None and got[0] == "ok":
+                    item.outcome, item.locations, item.data = got[1], got[2], None
+                elif got is not None:
+                    item.outcome, item.data = ReportError(*got[1:]), None
+            yield item
+
+
+# --- handling outcomes in input order ----------------------------------------------------------
+
+def _begin(run: _Run) -> None:
+    s = run.summary
+    run.batch = _Batch(sizes=(len(s.loaded), len(s.unchanged), len(s.failed), len(s.not_reports),
+                              len(s.notes)))
+
+
+def _flush(run: _Run) -> None:
+    """Write the batch in one transaction; if that fails, undo it and replay report by report."""
+    batch, run.batch = run.batch, None
+    if batch is None or not (batch.reports or batch.not_reports or batch.errors):
+        return
+    try:
+        load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
+                        run_id=run.run_id, parser_version=run.parser_version)
+    except Exception:  # noqa: BLE001 -- replayed below, where each report fails on its own
+        for d, key, old in reversed(batch.undo):
+            if old is _MISSING:
+                d.pop(key, None)
+            else:
+                d[key] = old
+        s = run.summary
+        for lst, n in zip((s.loaded, s.unchanged, s.failed, s.not_reports, s.notes), batch.sizes):
+            del lst[n:]
+        for item in batch.items:
+            _handle(run, item)
+
+
+def _handle(run: _Run, item: _Item) -> None:
+    source, sha = item.source, item.sha
+    if run.batch is not None:
+        run.batch.items.append(item)
+    try:
+        if isinstance(item.outcome, ReportError) and sha is None:
+            raise item.outcome  # not found, not downloaded, unreadable
         if _seen(run, source, sha):
             return
-        report = etl.parse.parse_file(source.origin, data)
+        report = item.outcome
+        if report is None:  # not parsed ahead (or its worker died): parse it here
+            report = item.outcome = _parse(source.origin, item.data if item.data is not None
+                                           else _read(source))
+        if isinstance(report, ReportError):
+            raise report
         if report.template == NOT_A_REPORT:
             reason = _not_a_report_reason(report)
-            load.record_source(run.con, sha, source.origin, None, "not_a_report",
-                               run.parser_version)
-            run.seen[sha] = ("not_a_report", source.origin)
+            if run.batch is not None:
+                run.batch.not_reports.append((sha, source.origin))
+            else:
+                load.record_source(run.con, sha, source.origin, None, "not_a_report",
+                                   run.parser_version)
+            run.remember(run.seen, sha, ("not_a_report", source.origin))
             run.summary.not_reports.append((source.origin, reason))
         else:
-            _store(run, source, report)
+            _store(run, source, report, item.locations)
     except ReportError as err:
         _fail(run, source, sha, err)
     except Exception as exc:  # a bug must not stop the batch; it is recorded like a bad file
-        _fail(run, source, sha, ReportError(
-            source.origin, f"unexpected error while loading the file ({type(exc).__name__}: {exc})",
-            "this is a bug in gongkai; please report it together with the file", "internal"))
+        _fail(run, source, sha, _internal(source.origin, exc))
 
 
 def _read(source: SourceFile) -> bytes:
@@ -118,7 +335,8 @@ def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
     return True
 
 
-def _store(run: _Run, source: SourceFile, report: ParsedReport) -> None:
+def _store(run: _Run, source: SourceFile, report: ParsedReport,
+           locations: list[str] | None = None) -> None:
     _check_usable(source.origin, report)
     resolution = resolve_agency(report.agency, run.registry)
     agency = resolution.agency
@@ -135,11 +353,16 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport) -> None:
         run.summary.notes.append((source.origin, f"also claims {agency.name} {report.year}, "
                                                  f"like {first}; loaded as a new version"))
     deadline = deadline_for(agency.kind or guess_kind(agency.name), report.year)
-    load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
-                     days_late=days_late(report.published, deadline),
-                     source_path=source.origin, parser_version=run.parser_version)
-    run.seen[report.sha256] = ("loaded", source.origin)
-    run.claims[claim] = source.origin
+    staged = load.StagedReport(report, agency, extra, signed, deadline,
+                               days_late(report.published, deadline), source.origin, locations)
+    if run.batch is not None:
+        run.batch.reports.append(staged)
+    else:
+        load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
+                         days_late=staged.days_late, source_path=source.origin,
+                         parser_version=run.parser_version)
+    run.remember(run.seen, report.sha256, ("loaded", source.origin))
+    run.remember(run.claims, claim, source.origin)
     run.summary.loaded.append(source.origin)
 
 
@@ -169,6 +392,10 @@ def _not_a_report_reason(report: ParsedReport) -> str:
 
 
 def _fail(run: _Run, source: SourceFile, sha: str | None, err: ReportError) -> None:
-    with load.transaction(run.con):
-        load.record_error(run.con, run.run_id, source.origin, sha, err.code, err.problem, err.hint)
+    if run.batch is not None:
+        run.batch.errors.append(load.LoadError(source.origin, sha, err.code, err.problem, err.hint))
+    else:
+        with load.transaction(run.con):
+            load.record_error(run.con, run.run_id, source.origin, sha, err.code, err.problem,
+                              err.hint)
     run.summary.failed.append((source.origin, err.message))
