@@ -1,0 +1,238 @@
+"""Safety: no SQL built from user text, source text shown escaped, the server on localhost only.
+
+1. Every f-string / str.format / %-format in etl/, assess/ and dashboard/ whose literal text is
+   SQL is found through the AST; each interpolated expression must be on the allow-list below
+   (identifiers and fragments built from constants of the code, never document or user text).
+   A new interpolation fails this test until someone checks it and adds it with a reason.
+2. A real prose report (seed 001) whose counted sentence carries `<script>alert(1)</script>` and
+   `<b>x</b>` is loaded; the agency page (AppTest) shows that sentence as plain text (st.code),
+   and no markdown/HTML element carries it.
+3. .streamlit/config.toml and `gongkai serve` bind 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+SCANNED = ("etl", "assess", "dashboard")
+SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|FROM|WHERE|JOIN|"
+                       r"ORDER BY|GROUP BY|VALUES|ATTACH|COPY|PRAGMA|CHECKPOINT)\b")
+
+# (file, interpolated expression as ast.unparse writes it) -> why it is safe
+ALLOWED = {
+    ("assess/metrics.py", "cols"): "max(...) FILTER (WHERE key = '<k>') per k in source_keys(): keys of etl.fields.FIELDS",
+    ("assess/metrics.py", "key_list"): "the same FIELDS keys, quoted",
+    ("assess/metrics.py", "rules"): "starts_with(rule, '<p>') for the constant IDENTITY_RULE_PREFIXES",
+    ("assess/metrics.py", "years"): "a constant SQL list of parameters, e.g. '($year)'",
+    ("assess/metrics.py", "k"): "a key of etl.fields.FIELDS (source_keys filters on it)",
+    ("assess/metrics.py", "i"): "a metric id; METRICS[i] is looked up first, so only ids of the code",
+    ("assess/metrics.py", "METRICS[i].value_sql"): "SQL written in assess/metrics.py",
+    ("assess/metrics.py", "METRICS[i].cases_sql or 'NULL'"): "SQL written in assess/metrics.py",
+    ("assess/metrics.py", "wide_sql(years, ids)"): "built above from constants only",
+    ("assess/metrics.py", "metric_long_sql('($year)')"): "built above from constants only",
+    ("assess/score_sql.py", "expr"): "_n(expr): called with literal column names only",
+    ("assess/score_sql.py", "prefix"): "_unnest: literal 'i' / 'm'",
+    ("assess/score_sql.py", "c"): "_unnest: column names of the constant _IND_COLS/_MAN_COLS",
+    ("assess/score_sql.py", "t"): "_unnest: SQL types of the constant _IND_COLS/_MAN_COLS",
+    ("assess/score_sql.py", "m"): "a metric id, already checked by metric_wide_sql (METRICS[m])",
+    ("assess/score_sql.py", "what"): "_metric_pick: literal 'value' / 'cases'",
+    ("assess/score_sql.py", "o"): "a comparison operator from a literal tuple",
+    ("assess/score_sql.py", "'=' if o == '==' else o"): "the same operator",
+    ("assess/score_sql.py", "metrics"): "metric_wide_sql(...) or a literal",
+    ("assess/score_sql.py", "ops"): "built from the literal operator tuple",
+    ("assess/score_sql.py", "_unnest('i', _IND_COLS)"): "constants",
+    ("assess/score_sql.py", "_unnest('m', _MAN_COLS)"): "constants",
+    ("assess/score_sql.py", "_metric_pick(metric_ids, 'value')"): "ids checked by metric_wide_sql",
+    ("assess/score_sql.py", "_metric_pick(metric_ids, 'cases')"): "ids checked by metric_wide_sql",
+    ("assess/score_sql.py", "_texts()"): "constants",
+    ("assess/score_sql.py", "_reason()"): "constants",
+    ("assess/score_sql.py", "_n('cap')"): "literal column", ("assess/score_sql.py", "_n('thr')"): "literal column",
+    ("assess/score_sql.py", "_n('points_each')"): "literal column",
+    ("assess/score_sql.py", "_n('weight')"): "literal column",
+    ("assess/score_sql.py", "_n('full_at')"): "literal column",
+    ("assess/score_sql.py", "_n('zero_at')"): "literal column",
+    ("assess/score_sql.py", "_n('above')"): "literal column", ("assess/score_sql.py", "_n('per')"): "literal column",
+    ("dashboard/queries.py", "FIGURES_CTE"): "a module constant",
+    ("dashboard/queries.py", "order=order"): "labels.SORTS[sort]: a value of a constant dict (KeyError otherwise)",
+    ("etl/load.py", "', '.join((f'{c} = ?' for c in REPORT_COLUMNS))"): "constant column names",
+    ("etl/load.py", "', '.join((f'{c} = f.{c}' for c in REPORT_COLUMNS))"): "constant column names",
+    ("etl/load.py", "', '.join(REPORT_COLUMNS)"): "constant column names",
+    ("etl/load.py", "', '.join('?' * len(REPORT_COLUMNS))"): "placeholders",
+    ("etl/load.py", "', '.join(columns)"): "constant column names (+ REPORT_COLUMNS)",
+    ("etl/load.py", "c"): "a name of the constant REPORT_COLUMNS",
+}
+
+
+def _sql_interpolations() -> list[tuple[str, int, str, str]]:
+    """(file, line, expression, literal text) for every formatted string that is SQL."""
+    found = []
+    for folder in SCANNED:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+                if isinstance(node, ast.JoinedStr):
+                    literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+                    exprs = [ast.unparse(v.value) for v in node.values
+                             if isinstance(v, ast.FormattedValue)]
+                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                      and node.func.attr == "format"):
+                    literal = _string_of(node.func.value, path)
+                    exprs = [ast.unparse(a) for a in node.args] + [
+                        f"{k.arg}={ast.unparse(k.value)}" for k in node.keywords]
+                elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+                      and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+                    literal, exprs = node.left.value, [ast.unparse(node.right)]
+                else:
+                    continue
+                if SQL_WORDS.search(literal):
+                    found += [(rel, node.lineno, e, literal) for e in exprs]
+    return found
+
+
+def _string_of(node, path: Path) -> str:
+    """The text `.format` is called on: a literal, or a module-level constant of that file."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):  # e.g. REVIEW_BY_AGENCY_SQL.format(...)
+        for stmt in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(stmt, ast.Assign) and any(getattr(t, "id", None) == node.id for t in stmt.targets):
+                v = stmt.value
+                if isinstance(v, ast.Constant):
+                    return str(v.value)
+                if isinstance(v, ast.JoinedStr):
+                    return "".join(x.value for x in v.values if isinstance(x, ast.Constant))
+        return node.id  # unknown: judged by its name (…_SQL)
+    return ast.unparse(node)
+
+
+def test_sql_is_never_formatted_from_anything_but_allow_listed_constants():
+    found = _sql_interpolations()
+    assert len(found) > 10  # the scan sees the SQL builders that exist
+    unknown = sorted({f"{f}:{line}: {{{expr}}}" for f, line, expr, _ in found
+                      if (f, expr) not in ALLOWED})
+    assert not unknown, ("SQL built with formatted values not on the allow-list (use bound "
+                         "parameters, or check the value is a constant and add it):\n"
+                         + "\n".join(unknown))
+
+
+def test_execute_and_sql_calls_take_literals_constants_or_allow_listed_builders():
+    """`con.execute(...)`/`con.sql(...)` with a %-format or `+` of non-literals is refused too."""
+    bad = []
+    for folder in SCANNED:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in ("execute", "sql", "executemany") and node.args):
+                    arg = node.args[0]
+                    if isinstance(arg, ast.BinOp) and not isinstance(arg.op, ast.Add):
+                        bad.append(f"{rel}:{node.lineno}: {ast.unparse(arg)[:80]}")
+                    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+                        parts = [arg.left, arg.right]
+                        if not all(isinstance(p, (ast.Constant, ast.JoinedStr, ast.Name, ast.Call,
+                                                  ast.BinOp)) for p in parts):
+                            bad.append(f"{rel}:{node.lineno}: {ast.unparse(arg)[:80]}")
+    assert not bad, bad
+
+
+def test_a_metric_id_from_a_scheme_file_cannot_reach_the_sql():
+    """Scheme TOML is user-edited: an unknown metric id must fail the lookup, not become SQL."""
+    from assess.score_sql import scoring_sql
+
+    with pytest.raises(KeyError):
+        scoring_sql(["completion_rate' OR 1=1 --"])
+
+
+# ------------------------------------------------------------------ escaped source text
+
+INJECT = "<script>alert(1)</script><b>x</b>"
+SENTENCE = "共受理信息公开申请14件"
+
+
+@pytest.fixture(scope="module")
+def injected_db(tmp_path_factory) -> tuple:
+    """Seed 001 (迁安市人民政府 2016, prose) with the tags in its counted sentence, loaded."""
+    from etl.pipeline import run_load
+
+    folder = tmp_path_factory.mktemp("inject")
+    seed = next(SEEDS.glob("001_*.txt"))
+    text = seed.read_text(encoding="utf-8")
+    assert SENTENCE in text
+    path = folder / "qianan_2016.txt"
+    path.write_text(text.replace(SENTENCE, SENTENCE + INJECT, 1), encoding="utf-8")
+    db = folder / "g.duckdb"
+    summary = run_load([path], db)
+    assert summary.loaded == [str(path)]
+    return db, path
+
+
+def test_source_text_with_tags_is_shown_as_text_on_the_agency_page(injected_db, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import queries
+    import duckdb
+
+    db, _ = injected_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(report_id,)] = con.execute("SELECT report_id FROM current_reports "
+                                     "WHERE agency_id = '130283-GOV' AND year = 2016").fetchall()
+        raw = queries.value_source(con, report_id=report_id, key="legacy.requests")["raw"][0]
+    assert INJECT in raw  # stored exactly as printed
+
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["agency"] = "130283-GOV"
+    at.session_state["profile_section"] = "原文"
+    at.session_state["src_year"] = 2016
+    at.session_state["src_key"] = "legacy.requests"
+    at.run()
+    at.switch_page("views/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    codes = [c.value for c in at.code]
+    assert any(INJECT in c for c in codes), codes  # the sentence, verbatim, in a code block
+    assert all(c.language in (None, "", "plaintext") for c in at.code if INJECT in c.value)
+    for kind in ("markdown", "caption", "text", "info", "warning", "error", "success",
+                 "title", "header", "subheader"):
+        for el in at.get(kind):
+            value = getattr(el, "value", "") or ""
+            assert "<script" not in value and "<b>" not in value, (kind, value)
+    for el in at.get("markdown"):  # nothing on the page turns HTML on
+        assert not el.proto.allow_html, el.value
+
+
+# ------------------------------------------------------------------ localhost by default
+
+def test_streamlit_config_binds_localhost():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_gongkai_serve_binds_localhost_by_default(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from etl.cli import cli
+    from etl.commands import serve as serve_cmd
+
+    db = tmp_path / "g.duckdb"
+    db.write_bytes(b"")
+    calls = []
+    monkeypatch.setattr(serve_cmd.subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    [(cmd, kw)] = calls
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert kw["env"]["GONGKAI_DB"] == str(db.resolve())
+    assert "http://127.0.0.1:8501/" in result.output
