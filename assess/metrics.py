@@ -256,6 +256,19 @@ def metric_long_sql(years: str, metric_ids=None) -> str:
     return f"WITH wide AS ({wide_sql(years, ids)})\n" + "\nUNION ALL\n".join(parts)
 
 
+def metric_wide_sql(years: str, metric_ids) -> str:
+    """One row per current report of `years`: report_id, then per metric `"value:<id>"` and
+    `"cases:<id>"`, both DOUBLE and computed exactly as in metric_long_sql (the scorer picks a
+    report's metric with a CASE instead of joining the long form on (report_id, metric))."""
+    ids = list(metric_ids)
+    cols = "".join(
+        f", CAST({METRICS[i].value_sql} AS DOUBLE) AS \"value:{i}\""
+        f", CAST({METRICS[i].cases_sql or 'NULL'} AS DOUBLE) AS \"cases:{i}\""
+        for i in ids
+    )
+    return f"WITH wide AS ({wide_sql(years, ids)})\nSELECT report_id{cols} FROM wide"
+
+
 def metric_values(con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int = 5,
                   peer_group: str | None = None) -> pl.DataFrame:
     """Every metric for every current report of `year`, long form.

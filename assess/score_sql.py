@@ -18,7 +18,7 @@ is added, the total is clipped to 0..100, and a triggered veto caps it.
 
 from __future__ import annotations
 
-from assess.metrics import metric_long_sql
+from assess.metrics import metric_wide_sql
 
 
 def _n(expr: str) -> str:
@@ -40,35 +40,59 @@ def _unnest(prefix: str, cols) -> str:
     return ", ".join(f"unnest(${prefix}{c}::{t}[]) AS {c}" for c, t in cols)
 
 
+def _texts() -> str:
+    """The scheme's indicators with the fixed fragments of their reasons (the scheme's numbers
+    formatted once per indicator instead of once per agency row)."""
+    return f"""SELECT *,
+    '，总分上限 ' || {_n('cap')} || ' 分' AS t_veto_cap,
+    ' ' || op || ' ' || {_n('thr')} AS t_veto_op,
+    ' 项 × ' || {_n('points_each')} || ' 分' AS t_per_item,
+    ' 次 × ' || {_n('points_each')} || ' 分' AS t_per_event,
+    '，封顶 ' || {_n('cap')} || ' 分' AS t_capped,
+    ind_name || '：无数据（N/A），权重 ' || {_n('weight')} || ' 分按比例分给其余指标' AS t_dropped,
+    '（满分线 ' || {_n('full_at')} || '，零分线 ' || {_n('zero_at')} || '）' AS t_linear
+  FROM ind"""
+
+
 def _reason() -> str:
-    value = f"coalesce({_n('raw_value')} || unit, 'N/A')"
-    suffix = (f"CASE WHEN imputed THEN '（无数据，按同组中位数 ' || {_n('v')} || unit || ' 计）' ELSE '' END"
-              f" || CASE WHEN small_sample THEN '（样本仅 ' || {_n('cases')} || ' 件）' ELSE '' END")
+    """Why the points: x = the agency's row of pts, t = its indicator (with _texts() fragments)."""
+    value = f"coalesce({_n('x.raw_value')} || t.unit, 'N/A')"
+    suffix = (f"CASE WHEN x.imputed THEN '（无数据，按同组中位数 ' || {_n('x.v')} || t.unit || ' 计）' ELSE '' END"
+              f" || CASE WHEN x.small_sample THEN '（样本仅 ' || {_n('x.cases')} || ' 件）' ELSE '' END")
+    capped = "CASE WHEN t.points_each * x.events > t.cap THEN t.t_capped ELSE '' END"
     return f"""CASE
-      WHEN kind = 'veto' THEN '否决：' || CASE WHEN when_ = 'no_report' THEN '未发布年报'
-           ELSE ind_name || ' ' || {value} || ' ' || op || ' ' || {_n('thr')} END
-           || '，总分上限 ' || {_n('cap')} || ' 分'
-      WHEN kind = 'bonus' THEN '加分：' || ind_name || ' ' || {_n('events')} || ' 项 × '
-           || {_n('points_each')} || ' 分' || CASE WHEN points_each * events > cap
-           THEN '，封顶 ' || {_n('cap')} || ' 分' ELSE '' END
-      WHEN points IS NULL THEN ind_name || '：无数据（N/A），权重 ' || {_n('weight')} || ' 分按比例分给其余指标'
-      WHEN v IS NULL THEN ind_name || '：无数据，按零分计'
-      WHEN kind = 'linear' THEN ind_name || ' ' || {value} || '（满分线 ' || {_n('full_at')}
-           || '，零分线 ' || {_n('zero_at')} || '）'
-      WHEN kind = 'rank' THEN ind_name || ' ' || {value} || '，同组 ' || v_n || ' 家中第 '
-           || v_rank || ' 名'
-      ELSE ind_name || ' ' || {value} || '：' || {_n('events')} || ' 次 × '
-           || {_n('points_each')} || ' 分' || CASE WHEN points_each * events > cap
-           THEN '，封顶 ' || {_n('cap')} || ' 分' ELSE '' END
+      WHEN t.kind = 'veto' THEN '否决：' || CASE WHEN t.when_ = 'no_report' THEN '未发布年报'
+           ELSE t.ind_name || ' ' || {value} || t.t_veto_op END || t.t_veto_cap
+      WHEN t.kind = 'bonus' THEN '加分：' || t.ind_name || ' ' || {_n('x.events')} || t.t_per_item || {capped}
+      WHEN x.points IS NULL THEN t.t_dropped
+      WHEN x.v IS NULL THEN t.ind_name || '：无数据，按零分计'
+      WHEN t.kind = 'linear' THEN t.ind_name || ' ' || {value} || t.t_linear
+      WHEN t.kind = 'rank' THEN t.ind_name || ' ' || {value} || '，同组 ' || x.v_n || ' 家中第 '
+           || x.v_rank || ' 名'
+      ELSE t.ind_name || ' ' || {value} || '：' || {_n('x.events')} || t.t_per_event || {capped}
     END || {suffix}"""
 
 
+def _metric_pick(metric_ids: list[str], what: str) -> str:
+    """The report's value (or cases) of the indicator's metric, from its wide row in mv."""
+    whens = " ".join(f"WHEN '{m}' THEN mv.\"{what}:{m}\"" for m in metric_ids)
+    return f"(CASE i.metric {whens} END)" if whens else "NULL::DOUBLE"
+
+
 def scoring_sql(metric_ids: list[str]) -> str:
-    """The statement; parameters: year, peer, min_cases, share, manual_name, i* and m* lists."""
+    """The statement; parameters: year, peer, min_cases, share, manual_name, i* and m* lists.
+
+    Speed (5,000 agencies × 13 indicators × 2 years): the metric inputs are pivoted once, only
+    for the keys the scheme's metrics read and only for the two years, into one row per report
+    (mv); the rows of the agency × indicator pipeline carry numbers and the indicator's position
+    (ord), not its texts, which are joined back once at the end; peer medians and ranks are
+    grouped aggregates / windows over just the rows that need them, not windows over every wide
+    row; the previous year is scored only in peer groups that have a report that year (elsewhere
+    prev_rank is NULL anyway).
+    """
     years = "($year, $year - 1)"
-    metrics = metric_long_sql(years, metric_ids) if metric_ids else (
-        "SELECT NULL::BIGINT AS report_id, NULL::VARCHAR AS metric, NULL::DOUBLE AS value, "
-        "NULL::DOUBLE AS cases WHERE false")
+    metrics = metric_wide_sql(years, metric_ids) if metric_ids else (
+        "SELECT NULL::BIGINT AS report_id WHERE false")
     ops = " ".join(f"WHEN '{o}' THEN raw_value {'=' if o == '==' else o} thr"
                    for o in (">", ">=", "<", "<=", "==", "!="))
     return f"""
@@ -76,37 +100,48 @@ WITH
 ind AS (SELECT {_unnest('i', _IND_COLS)}),
 man AS (SELECT {_unnest('m', _MAN_COLS)}),
 mv AS MATERIALIZED ({metrics}),
-scope AS (
+scope0 AS (
   SELECT y.year, a.agency_id, a.name AS agency_name, coalesce(a.peer_group, '未分组') AS peer_group,
          r.report_id, r.template, r.report_id IS NULL AS missing
   FROM (SELECT unnest([$year, $year - 1]) AS year) y CROSS JOIN agencies a
   LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = y.year
   WHERE (a.confirmed OR r.report_id IS NOT NULL)
     AND ($peer IS NULL OR coalesce(a.peer_group, '未分组') = $peer)),
+scope AS MATERIALIZED (
+  SELECT * FROM scope0
+  WHERE year = $year OR peer_group IN (SELECT peer_group FROM scope0 WHERE year = $year - 1 AND NOT missing)),
 iv AS (
-  SELECT s.*, i.*, CASE WHEN i.src = 'manual' THEN man.value ELSE mv.value END AS raw_value, mv.cases,
-         coalesce(mv.value IS NOT NULL AND mv.cases < $min_cases, false) AS small_sample
-  FROM scope s CROSS JOIN ind i
-  LEFT JOIN mv ON mv.report_id = s.report_id AND mv.metric = i.metric
+  SELECT s.year, s.agency_id, s.peer_group, s.missing,
+         i.* EXCLUDE (indicator, ind_name, src, metric, unit),
+         CASE WHEN i.src = 'manual' THEN man.value ELSE {_metric_pick(metric_ids, 'value')} END AS raw_value,
+         {_metric_pick(metric_ids, 'cases')} AS cases,
+         coalesce({_metric_pick(metric_ids, 'value')} IS NOT NULL
+                  AND {_metric_pick(metric_ids, 'cases')} < $min_cases, false) AS small_sample
+  FROM scope s LEFT JOIN mv ON mv.report_id = s.report_id CROSS JOIN ind i
   LEFT JOIN man ON man.agency_id = s.agency_id AND man.year = s.year AND man.indicator = i.indicator),
-iv2 AS (
+iv2 AS MATERIALIZED (
   SELECT *, CASE WHEN small_sample AND small = 'missing' THEN NULL ELSE raw_value END AS value_used FROM iv),
-iv3 AS (
-  SELECT *, median(value_used) OVER (PARTITION BY year, indicator, peer_group) AS peer_med FROM iv2),
-iv4 AS (
-  SELECT *, (value_used IS NULL AND policy = 'peer_median' AND peer_med IS NOT NULL) AS imputed,
+med AS (  -- has_value counts every value of the group, so `imputed` stays NULL (not false) for a
+           -- bonus/veto row without a value in a group where others have one, as it always was
+  SELECT year, ord, peer_group, median(value_used) FILTER (WHERE policy = 'peer_median') AS peer_med,
+         count(value_used) > 0 AS has_value
+  FROM iv2 GROUP BY year, ord, peer_group),
+iv4 AS MATERIALIZED (
+  SELECT iv2.*, (value_used IS NULL AND policy = 'peer_median' AND has_value) AS imputed,
          CASE WHEN value_used IS NULL AND policy = 'peer_median' THEN peer_med ELSE value_used END AS v
-  FROM iv3),
+  FROM iv2 LEFT JOIN med USING (year, ord, peer_group)),
+rk AS (
+  SELECT year, agency_id, ord,
+         rank() OVER (PARTITION BY year, ord, peer_group ORDER BY v * sign DESC) AS v_rank,
+         count(*) OVER (PARTITION BY year, ord, peer_group) AS v_n
+  FROM iv4 WHERE kind = 'rank' AND v IS NOT NULL),
 iv5 AS (
-  SELECT *,
-    CASE WHEN v IS NOT NULL THEN rank() OVER (
-      PARTITION BY year, indicator, peer_group, v IS NULL ORDER BY v * sign DESC) END AS v_rank,
-    count(v) OVER (PARTITION BY year, indicator, peer_group) AS v_n,
+  SELECT iv4.*, rk.v_rank, rk.v_n,
     CASE WHEN v IS NOT NULL AND kind IN ('deduction', 'bonus')
          THEN greatest(0, ceil((v - above) / per)) END AS events
-  FROM iv4),
+  FROM iv4 LEFT JOIN rk USING (year, agency_id, ord)),
 pts AS MATERIALIZED (
-  SELECT *,
+  SELECT year, agency_id, ord, raw_value, cases, small_sample, imputed, v, v_rank, v_n, events,
     CASE
       WHEN kind IN ('bonus', 'veto') THEN NULL
       WHEN v IS NULL THEN CASE WHEN policy = 'zero' THEN 0.0 END
@@ -116,7 +151,8 @@ pts AS MATERIALIZED (
     END AS points,
     CASE WHEN kind = 'bonus' AND events > 0 THEN least(cap, points_each * events) ELSE 0.0 END AS bonus,
     kind = 'veto' AND coalesce(CASE WHEN when_ = 'no_report' THEN missing ELSE CASE op {ops} END END,
-                                false) AS vetoed
+                                false) AS vetoed,
+    weight, cap
   FROM iv5),
 tot AS (
   SELECT year, agency_id, sum(points) AS got, sum(weight) FILTER (WHERE points IS NOT NULL) AS avail,
@@ -139,23 +175,26 @@ ranked2 AS MATERIALIZED (
 cur AS (
   SELECT c.*, round(c.total * $share, 4) AS contribution,
          CASE WHEN p.group_has_reports THEN p.rank END AS prev_rank,
-         CASE WHEN p.group_has_reports THEN p.total END AS prev_total
+         CASE WHEN p.group_has_reports THEN p.total END AS prev_total,
+         row_number() OVER (ORDER BY c.peer_group, c.rank, c.agency_id) AS pos
   FROM ranked2 c LEFT JOIN ranked2 p
     ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.peer_group = c.peer_group
-  WHERE c.year = $year)
+  WHERE c.year = $year),
+txt AS ({_texts()})
 SELECT c.year, c.agency_id, c.agency_name, c.peer_group, c.report_id, c.template, c.missing,
        c.total, c.contribution, c.rank, c.tied, c.group_size, c.prev_rank,
        c.prev_rank - c.rank AS rank_change, c.prev_total, c.weight_present,
-       x.indicator, x.ind_name AS indicator_name, x.kind, x.weight, x.unit, x.raw_value AS value,
+       t.indicator, t.ind_name AS indicator_name, t.kind, t.weight, t.unit, x.raw_value AS value,
        x.cases, x.small_sample, x.imputed, x.v AS value_scored, x.events, x.points, x.bonus, x.vetoed,
-       CASE WHEN x.kind = 'veto' THEN CASE WHEN x.vetoed THEN c.before_veto - c.total ELSE 0.0 END
-            WHEN x.kind = 'bonus' THEN 0.0 - x.bonus
-            ELSE coalesce(x.weight - x.points, 0.0) END AS lost,
-       x.points IS NULL AND x.kind NOT IN ('bonus', 'veto') AS dropped,
+       CASE WHEN t.kind = 'veto' THEN CASE WHEN x.vetoed THEN c.before_veto - c.total ELSE 0.0 END
+            WHEN t.kind = 'bonus' THEN 0.0 - x.bonus
+            ELSE coalesce(t.weight - x.points, 0.0) END AS lost,
+       x.points IS NULL AND t.kind NOT IN ('bonus', 'veto') AS dropped,
        {_reason()} AS reason,
-       CASE WHEN x.src = 'manual' THEN 'manual:' || $manual_name
-            WHEN x.kind = 'veto' AND x.when_ = 'no_report' THEN 'registry'
+       CASE WHEN t.src = 'manual' THEN 'manual:' || $manual_name
+            WHEN t.kind = 'veto' AND t.when_ = 'no_report' THEN 'registry'
             WHEN c.report_id IS NULL THEN 'registry (no report)'
-            ELSE 'report ' || c.report_id || ' · metric ' || x.metric END AS source
+            ELSE 'report ' || c.report_id || ' · metric ' || t.metric END AS source
 FROM cur c JOIN pts x ON x.agency_id = c.agency_id AND x.year = c.year
-ORDER BY c.peer_group, c.rank, c.agency_id, x.ord"""
+JOIN txt t ON t.ord = x.ord
+ORDER BY c.pos, x.ord"""

@@ -79,3 +79,21 @@ def test_metric_values_peer_group_filter(con):
     df = metric_values(con, 2024, peer_group="G2")
     assert set(df["agency_id"]) == {"F", "G", "H"}
     assert df.height == 3 * len(METRICS)
+
+
+def test_wide_form_used_by_the_scorer_equals_the_long_form(con):
+    # The scorer reads each report's metrics from one wide row (metric_wide_sql); it must hold
+    # exactly what metric_long_sql (and so metric_values) holds, N/A included, both years.
+    from assess.metrics import metric_long_sql, metric_wide_sql
+
+    ids = sorted(METRICS)
+    long = con.sql(f"SELECT report_id, metric, value, cases FROM ({metric_long_sql('(2024, 2023)', ids)})").pl()
+    wide = con.sql(metric_wide_sql("(2024, 2023)", ids)).pl()
+    unpivoted = pl.concat([
+        wide.select("report_id", pl.lit(m).alias("metric"), pl.col(f"value:{m}").alias("value"),
+                    pl.col(f"cases:{m}").alias("cases"))
+        for m in ids
+    ])
+    key = ["report_id", "metric"]
+    assert wide.height == 9 and long.height == 9 * len(ids)
+    assert unpivoted.sort(key).equals(long.sort(key))
