@@ -165,7 +165,7 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:
             ctx.fail(idx, "weight", f"weight of '{ident}' is 0", "give it a positive weight or remove it")
         if "missing" not in d:
             ctx.fail(idx, "[[indicators]]", f"indicator '{ident}' has no missing-data policy",
-                     f'add `missing = "reweight"`, "peer_median" or "zero"')
+                     'add `missing = "reweight"`, "peer_median" or "zero"')
         f["missing"] = _choice(ctx, idx, d, "missing", POLICIES)
         f["small_sample"] = _choice(ctx, idx, d, "small_sample", SMALL_SAMPLE, default="score")
     if kind == "linear":

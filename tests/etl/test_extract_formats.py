@@ -13,7 +13,6 @@ import io
 import random
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -312,7 +311,7 @@ def word_table(spec):
         xml.append("<w:tr>")
         for _, text, cs, vmerge in sorted(grid[r]):
             pr = (f'<w:gridSpan w:val="{cs}"/>' if cs > 1 else "") + \
-                 (f'<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else "")
+                 ('<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else "")
             run = f"<w:r><w:t>{html.escape(text)}</w:t></w:r>" if text else ""
             xml.append(f"<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{run}</w:p></w:tc>")
         xml.append("</w:tr>")
