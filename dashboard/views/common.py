@@ -103,7 +103,8 @@ def score_breakdown(v: int, year: int, agency_id: str, peer_group: str | None) -
     try:
         breakdown, deductions = data.score_detail(v, year, schemes[name], agency_id)
     except data.AssessUnavailable as exc:
-        st.info(f"评分模块暂不可用：{exc}")
+        st.info("评分模块暂不可用：")
+        st.code(str(exc), language=None)
         return
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")

@@ -15,7 +15,8 @@ st.caption("导出内容与“排名总览”页相同：同一年度、方案�
 try:
     builders = data.export_builders(v, year, schemes[name], peer)
 except data.ExportUnavailable as exc:
-    st.info(f"导出功能暂不可用：{exc}")
+    st.info("导出功能暂不可用：")
+    st.code(str(exc), language=None)
     st.stop()
 
 stem = f"政务公开年报考核_{year}_{name}" + (f"_{peer}" if peer else "")

@@ -25,7 +25,7 @@ st.text(f"层级：{info['level'] or '—'}　类型：{kind}　对标组：{inf
 
 profile = data.agency_profile(v, agency_id)
 if profile.is_empty():
-    st.warning(f"{names[agency_id]} 没有已加载的年报。")
+    st.warning("该单位没有已加载的年报。")  # the name may come from a document: never through markdown
     st.stop()
 median = data.peer_median(v, info["peer_group"]) if info["peer_group"] else None
 common.headline_metrics(profile, median, year)

@@ -36,7 +36,8 @@ try:
     if weights:
         ranked = queries.compare_rankings(data.ranking(v, year, path, peer, ()), ranked)
 except data.AssessUnavailable as exc:
-    st.error(f"无法计算排名：{exc}")
+    st.error("无法计算排名：")
+    st.code(str(exc), language=None)
     st.stop()
 missing = data.missing_reports(v, year, peer)
 
