@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 PROVINCE = "示范省"
 
@@ -96,10 +98,42 @@ def _all() -> list[Agency]:
 ALL_AGENCIES: tuple[Agency, ...] = tuple(_all())
 
 
+# For benchmarks beyond the 155 agencies above: more fictional counties of the six cities, each
+# with its government and SYNTH_DEPTS, named from two characters (the first always one an OCR
+# pass confuses, so ocr_typo has something to swap). Codes SF + 7 digits (SF9xxxxxx).
+SYNTH_FIRST = "汀岑澄岫陵湾岚柘雁枫渚栎筠湄砚苇澜榆蒲禾泊鹭芦棠梓鸣原"
+SYNTH_SECOND = "川原山桥口溪塘北南西东阳平安宁丰和兴永清泉石林河湖岭田浦屿滩坪门港坝集庄店寨堡屯峰谷岗坡洲渡关城沟台营"
+SYNTH_DEPTS = ("教育局", "民政局", "财政局", "公安局", "卫生健康局", "自然资源局")
+
+
+def _synthetic() -> Iterator[Agency]:
+    taken = {a.name for a in ALL_AGENCIES} | {c for cs in CITIES.values() for c in cs}
+    cities = list(CITIES)
+    k = 0
+    for second in SYNTH_SECOND:
+        for first in SYNTH_FIRST:
+            county = f"{first}{second}县"
+            if first == second or county in taken:
+                continue
+            k += 1
+            city = cities[k % len(cities)]
+            yield Agency(f"SF9{k:04d}00", f"{county}人民政府", (f"{county}政府",), "县", "government",
+                         city, "县级政府")
+            for di, d in enumerate(SYNTH_DEPTS, 1):
+                yield Agency(f"SF9{k:04d}{di:02d}", f"{county}{d}", (), "县", "department", county,
+                             "县级部门")
+
+
+MAX_AGENCIES = len(ALL_AGENCIES) + sum(1 for _ in _synthetic())
+
+
 def agencies(n: int) -> list[Agency]:
+    """The first n agencies: the 155 of the province, then synthesized counties (benchmarks)."""
     if n < 1:
         raise ValueError("need at least one agency")
-    return list(ALL_AGENCIES[:n])
+    if n > MAX_AGENCIES:
+        raise ValueError(f"at most {MAX_AGENCIES} agencies")
+    return list(ALL_AGENCIES[:n]) + list(islice(_synthetic(), max(0, n - len(ALL_AGENCIES))))
 
 
 def registry_csv(items: list[Agency] | tuple[Agency, ...] = ALL_AGENCIES) -> str:

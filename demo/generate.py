@@ -38,14 +38,23 @@ def _portal(plan: Plan, name: str, pub) -> list[tuple[str, str]]:
 
 
 def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
-             years: tuple[int, int] = (2014, 2025), formats: tuple[str, ...] | None = None) -> dict:
-    """Generate the corpus into `out`; return the manifest. `formats` restricts (and cycles) formats."""
+             years: tuple[int, int] = (2014, 2025), formats: tuple[str, ...] | None = None,
+             lean: bool = False, part: tuple[int, int] | None = None) -> dict:
+    """Generate the corpus into `out`; return the manifest. `formats` restricts (and cycles) formats.
+
+    `lean` (benchmarks at scale): the manifest lists the files without their printed values,
+    blank and NULL keys, so that 100,000 reports do not need gigabytes of memory and JSON.
+    `part=(i, k)` writes only the i-th of k interleaved shares of the agencies (generate a big
+    corpus in k processes, into k folders; each folder's registry.csv lists its share).
+    """
     t0 = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ys = list(range(years[0], years[1] + 1))
     entries, missing, pdf_jobs = [], [], []
     chosen = agencies(n_agencies)
+    if part is not None:
+        chosen = chosen[part[0]::part[1]]
     for ai, ag in enumerate(chosen):
         plans, miss = plan_agency(ag, ys, seed)
         missing += [{"agency": ag.name, "agency_code": ag.code, "year": y,
@@ -83,8 +92,9 @@ def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
                 "format": plan.fmt, "encoding": enc, "published": pub.isoformat(),
                 "signed": signed.isoformat(), "deadline": dl.isoformat(), "late": late,
                 "days_late": max(0, (pub - dl).days), "prose_only": plan.prose_only,
-                "values": dict(sorted(values.items())), "blank_keys": sorted(set(blank)),
-                "null_keys": sorted(nulls), "quirks": plan.quirks,
+                **({} if lean else {"values": dict(sorted(values.items())),
+                                    "blank_keys": sorted(set(blank)), "null_keys": sorted(nulls)}),
+                "quirks": plan.quirks,
                 "style": {"zero_token": style.zero_token if style.zero_prob else None,
                           "fullwidth": style.fullwidth, "thousands": style.thousands,
                           "collapse_other": style.collapse_other},
