@@ -11,12 +11,10 @@ reports that are missing.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from demo.agencies import Agency, agencies, ocr_typo, registry_csv
+from demo.agencies import Agency
 from demo.figures import AgencyModel
 from demo.layout import (OLD_LEGACY_DROPPED, Block, Printer, Style, legacy_table, t2_table, t3_table,
                          t4_table)

@@ -31,6 +31,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -75,7 +76,15 @@ class Registry:
     is_alias: dict[str, bool] = field(default_factory=dict)
 
     def get(self, code: str) -> Agency | None:
-        return next((a for a in self.agencies if a.code == code), None)
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Agency]:
+        # first entry wins, as when the list was scanned: codes repeated across CSVs keep the first
+        out: dict[str, Agency] = {}
+        for a in self.agencies:
+            out.setdefault(a.code, a)
+        return out
 
 
 @dataclass(frozen=True)
