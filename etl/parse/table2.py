@@ -35,6 +35,9 @@ def parse_t2(blocks, report: ParsedReport) -> None:
         if item is None or item not in layout or not values:
             continue
         measures = layout[item]
+        values = list(values)
+        while len(values) > len(measures) and not values[-1].cell.numeric and not values[-1].raw.strip():
+            values.pop()  # empty cells padding a spreadsheet row to the sheet's width
         if len(values) != len(measures):
             report.findings.append(Finding("t2.row_width", (), len(measures), len(values),
                                            f"表二「{T2_ITEM_NAMES[item]}」有 {len(values)} 个数（应为 {len(measures)} 个）",

@@ -49,6 +49,7 @@ T3_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unable", ("无法提供",)),
     ("rejected", ("不予处理",)),
 )
+_COLUMN_HEADINGS = ("自然人", "法人或其他组织", "申请人情况", "商业企业")
 GROUP_ROWS = {
     "denied": tuple(r for r, _, _ in T3_ROWS if r.startswith("denied.")),
     "unable": tuple(r for r, _, _ in T3_ROWS if r.startswith("unable.")),
@@ -74,8 +75,8 @@ class DataRow:
 @lru_cache(maxsize=8192)
 def t3_label_key(label: str) -> str | None:
     cleaned = clean_label(label)
-    if not cleaned:
-        return None
+    if not cleaned or any(h in cleaned for h in _COLUMN_HEADINGS):
+        return None  # the column heading row (自然人 … 总计) names no row
     # A group heading (（六）其他处理, a rowspan cell or a floating PDF label) may be glued to a
     # sub-row label: what is left after removing it decides.
     rest = cleaned.replace("本年度办理结果", "")

@@ -103,3 +103,27 @@ def test_every_file_parses_back_to_its_manifest(corpus):
             for key in sorted(set(r.values) - set(f["values"])):
                 problems.append((f["file"], f["format"], key, "(absent)", r.values[key].value))
     assert not problems, f"{len(problems)} of {checked} checks differ:\n" + "\n".join(map(str, problems[:40]))
+
+
+def test_findings_are_the_planted_ones_only(corpus):
+    """No structural noise (unplaced rows, wrong widths, missing tables) on well-formed files, and
+    an identity finding on a file exactly when a total was planted wrong."""
+    from etl.parse import parse_file
+
+    out, manifest = corpus
+    structural = ("t3.unplaced_row", "t3.missing_row", "t3.row_width", "t2.row_width", "t4.", "t3.missing",
+                  "t3.empty", "number.malformed")
+    noisy, missed, spurious = [], [], []
+    for f in manifest["files"]:
+        report = parse_file(out / f["file"])
+        rules = [x.rule for x in report.findings]
+        noisy += [(f["file"], r) for r in rules if r.startswith(structural) and r != "t4.total"]
+        planted = any(q.get("type") == "total_mismatch" for q in f["quirks"])
+        identity = [r for r in rules if r.startswith(("t3.row_total", "t3.processed_sum", "t3.balance",
+                                                       "t4.total", "legacy."))
+                    and r != "legacy.ambiguous_split"]
+        if planted and not identity:
+            missed.append(f["file"])
+        if identity and not planted:
+            spurious.append((f["file"], identity))
+    assert noisy == [] and missed == [] and spurious == []
