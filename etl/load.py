@@ -479,9 +479,8 @@ def check_carry_over(con) -> int:
             for col, part in zip(cols, _finding_columns(report_id, [Finding(
                     CARRY_OVER_RULE, ("t3.carried_in.total", "t3.carried_out.total"),
                     carried_out, carried_in,
-                    f"上年结转 in the {year} report is {_n(carried_in)}, but 结转下年度 in the "
-                    f"{year - 1} report is {_n(carried_out)} (difference "
-                    f"{_n(carried_in - carried_out)}; {year - 1} report: {prev_path})",
+                    f"{year} 年报的“上年结转”为 {_n(carried_in)}，但 {year - 1} 年报的“结转下年度”为 "
+                    f"{_n(carried_out)}（差 {_n(carried_in - carried_out)}；{year - 1} 年报：{prev_path}）",
                     "warning")])):
                 col.extend(part)
         if rows:

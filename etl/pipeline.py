@@ -346,9 +346,8 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport,
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
-        message = (f"two different files in one load are both the {report.year} report of "
-                   f"{agency.name}: {first} and {source.origin}; the later was loaded as a new "
-                   f"version. Check which one was officially published")
+        message = (f"同一次载入中有两个不同文件都是{agency.name} {report.year} 年度报告：{first} 和 "
+                   f"{source.origin}；后者作为新版本载入。请核实哪一份是正式发布的")
         extra.append(Finding("report.duplicate_claim", (), None, None, message, "warning"))
         run.summary.notes.append((source.origin, f"also claims {agency.name} {report.year}, "
                                                  f"like {first}; loaded as a new version"))

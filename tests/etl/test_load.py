@@ -332,7 +332,7 @@ class TestCrossYear:
         year, expected, actual, cells, message = rows[0]
         assert (year, expected, actual) == (2023, 4.0, 3.0)
         assert json.loads(cells) == ["t3.carried_in.total", "t3.carried_out.total"]
-        assert "difference -1" in message and str(y22) in message
+        assert "差 -1" in message and str(y22) in message
         run_load([y22, y23], db)  # a re-run does not duplicate it
         assert query(db, "SELECT count(*) FROM findings WHERE rule = 'crossyear.carry_over'") == [(1,)]
 

@@ -251,9 +251,8 @@ def test_two_files_claiming_one_agency_and_year_make_a_new_version_with_a_findin
     assert agency == b_agency and (a_version, a_current, b_version, b_current) == (1, False, 2, True)
     claim = [f for f in run.findings(b_id) if f[0] == "report.duplicate_claim"]
     assert claim == [("report.duplicate_claim", "[]",
-                      f"two different files in one load are both the 2020 report of 示例县人民政府: "
-                      f"{run.path('claim_a.txt')} and {run.path('claim_b.txt')}; the later was "
-                      f"loaded as a new version. Check which one was officially published")]
+                      f"同一次载入中有两个不同文件都是示例县人民政府 2020 年度报告：{run.path('claim_a.txt')} 和 "
+                      f"{run.path('claim_b.txt')}；后者作为新版本载入。请核实哪一份是正式发布的")]
     assert not [f for f in run.findings(a_id) if f[0] == "report.duplicate_claim"]
     assert (f"  note: {run.path('claim_b.txt')}: also claims 示例县人民政府 2020, like "
             f"{run.path('claim_a.txt')}; loaded as a new version") in run.result.stdout.splitlines()
