@@ -25,6 +25,8 @@ def table(df: pl.DataFrame, *, key: str | None = None, **kwargs):
             config[name] = st.column_config.NumberColumn(name, format="%.2f", help=labels.metric_help(c))
         elif c in labels.METRIC_HELP:
             config[name] = st.column_config.Column(name, help=labels.metric_help(c))
+        elif df.schema[c] == pl.Date:
+            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
     return st.dataframe(labels.rename(df), hide_index=True, column_config=config, key=key,
                         placeholder="—", **kwargs)
 
