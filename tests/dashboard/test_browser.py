@@ -5,69 +5,22 @@ exception box; PNG screenshots land in bench/out/screens (or $GONGKAI_SCREENS) f
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from dashboard import nav
 from tests.dashboard.conftest import chromium_path
+from tests.dashboard_server import CHROMIUM_ARGS, running_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
-    port = _free_port()
-    logs = tmp_path_factory.mktemp("streamlit-log")
-    out, err = open(logs / "stdout", "w+"), open(logs / "stderr", "w+")
-    env = {**os.environ, "GONGKAI_DB": str(demo_db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=out, stderr=err)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{_read(out)}\n{_read(err)}")
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not answer in 60 s:\n{_read(out)}\n{_read(err)}") from None
-                time.sleep(0.5)
+    with running_dashboard(demo_db, tmp_path_factory.mktemp("streamlit-log") / "streamlit.log") as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.close(), err.close()
-
-
-def _read(fh) -> str:
-    fh.flush()
-    fh.seek(0)
-    return fh.read()[-4000:]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ No read may fail (DuckDB lock errors included); after the load a new read shows 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -26,18 +25,11 @@ import pytest
 from dashboard import queries
 from tests.conftest import ROOT
 from tests.etl.test_load import small_report
+from tests.dashboard_server import CHROMIUM_ARGS, read_log as _read, running_dashboard
 from tests.reliability.conftest import copy_db
 
 AGENCIES = ["甲县人民政府", "乙县人民政府", "丙县人民政府", "丁县人民政府", "戊县人民政府", "己县人民政府"]
 YEARS = range(2009, 2025)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _chromium() -> str | None:
@@ -50,39 +42,8 @@ def _chromium() -> str | None:
 @pytest.fixture
 def server(baseline_db, tmp_path):
     db = copy_db(baseline_db, tmp_path / "db")
-    port = _free_port()
-    log = open(tmp_path / "streamlit.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "GONGKAI_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"streamlit exited: {_read(log)}"
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, f"no answer in 60 s: {_read(log)}"
-                time.sleep(0.3)
+    with running_dashboard(db, tmp_path / "streamlit.log") as (url, log):
         yield url, db, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def _read(fh) -> str:
-    fh.flush()
-    fh.seek(0)
-    return fh.read()[-4000:]
 
 
 def _get(url: str) -> tuple[int, bytes]:
