@@ -98,3 +98,32 @@ def test_shared_link_reopens_the_same_agency_and_year(server, browser, screens, 
         assert f"agency={agency}" in page.url
     finally:
         page.close()
+
+
+def test_one_click_downloads_in_chromium(server, browser, con, tmp_path):
+    """The 导出 page's buttons give files a user can open: the workbook's 汇总 sheet lists the same
+    agencies in the same order as the query layer, the CSV starts with a BOM, the PDF is a PDF."""
+    import openpyxl
+
+    from dashboard import queries
+
+    year = queries.default_year(con)
+    expected = queries.ranking(con, year=year, scheme=ROOT / "data" / "schemes" / "default.toml")
+    page = browser.new_page(accept_downloads=True, viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{server}/export?year={year}", wait_until="domcontentloaded")
+        files = {}
+        for label, suffix in (("下载 Excel 工作簿", ".xlsx"), ("下载 CSV", ".csv"), ("下载 PDF 通报", ".pdf")):
+            page.get_by_text(label).first.wait_for(timeout=30_000)
+            with page.expect_download(timeout=120_000) as download:
+                page.get_by_text(label).first.click()
+            assert download.value.suggested_filename.endswith(suffix)
+            files[suffix] = tmp_path / download.value.suggested_filename
+            download.value.save_as(files[suffix])
+    finally:
+        page.close()
+    assert files[".csv"].read_bytes().startswith(b"\xef\xbb\xbf")
+    assert files[".pdf"].read_bytes().startswith(b"%PDF")
+    sheet = openpyxl.load_workbook(files[".xlsx"], read_only=True)["汇总"]
+    names = [row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], (int, float))]
+    assert names == expected["agency_name"].to_list()
