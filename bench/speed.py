@@ -1,19 +1,22 @@
-"""Parse speed and memory: reports/s for text/HTML and for PDF, peak RSS as the file count grows.
+"""Parse speed and memory: reports/s for text/HTML/Markdown and for PDF, on one core and on all
+cores, and peak RSS as the number of files grows. Prints figures; it is not a test.
 
-Prints figures; it is not a test. Inputs are the real reports in data/reports (or ../shared)
-repeated with a varying byte so each file is distinct. Run:
+Inputs: the real reports in data/reports plus the demo province's documents (generated into a
+temp folder when data/demo is absent), so every format the ETL reads is in the mix. Run:
 
-    .venv/bin/python bench/speed.py [--n 400] [--rounds 5]
+    .venv/bin/python bench/speed.py [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,60 +24,68 @@ sys.path.insert(0, str(ROOT))
 
 from etl.parse import parse_file  # noqa: E402
 
-REPORTS = ROOT / "data" / "reports"
+TEXT_LIKE = (".txt", ".md", ".html", ".htm")
 
 
-def _corpus(folder: Path, n: int, kinds: tuple[str, ...]) -> list[Path]:
-    sources = [p for p in sorted(REPORTS.rglob("*")) if p.suffix in kinds]
-    out = []
-    for i in range(n):
-        src = sources[i % len(sources)]
-        data = src.read_bytes()
-        if src.suffix != ".pdf":
-            data += f"\n<!-- copy {i} -->".encode() if src.suffix == ".html" else f"\n{i}".encode()
-        p = folder / f"{i:06d}{src.suffix}"
-        p.write_bytes(data)
-        out.append(p)
-    return out
+def _corpus(demo: Path) -> tuple[list[Path], list[Path]]:
+    files = [p for p in sorted((ROOT / "data" / "reports").rglob("*")) + sorted(demo.rglob("*"))
+             if p.is_file() and not p.name.endswith((".json", ".csv"))]
+    return [p for p in files if p.suffix in TEXT_LIKE], [p for p in files if p.suffix == ".pdf"]
+
+
+def _parse_all(files: list[Path]) -> int:
+    for p in files:
+        parse_file(p)
+    return len(files)
+
+
+def _rate(files: list[Path], rounds: int, workers: int) -> float:
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        if workers == 1:
+            _parse_all(files)
+        else:
+            chunks = [files[i::workers] for i in range(workers)]
+            with ProcessPoolExecutor(workers) as pool:
+                sum(pool.map(_parse_all, chunks))
+        times.append(time.perf_counter() - t)
+    return len(files) / statistics.median(times)
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _rate(files: list[Path], rounds: int) -> tuple[float, float]:
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        for p in files:
-            parse_file(p)
-        times.append(time.perf_counter() - t)
-    med = statistics.median(times)
-    return len(files) / med, med
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        text = _corpus(tmp, args.n, (".txt", ".md", ".html"))
-        pdf = _corpus(tmp, max(args.n // 8, 10), (".pdf",))
-        parse_file(text[0])  # warm caches (opencc dictionaries)
-        r_text, t_text = _rate(text, args.rounds)
-        rss_small = _rss_mb()
-        r_pdf, t_pdf = _rate(pdf, args.rounds)
-        big = _corpus(tmp / "..", 0, (".txt",))
-        del big
-        more = _corpus(tmp, args.n * 4, (".txt", ".md"))
-        _rate(more, 1)
-        rss_large = _rss_mb()
-    print(f"text/markdown/HTML: {r_text:8.1f} reports/s (median of {args.rounds} rounds over {len(text)} files, {t_text:.2f} s)")
-    print(f"PDF:                {r_pdf:8.1f} reports/s (median of {args.rounds} rounds over {len(pdf)} files, {t_pdf:.2f} s)")
-    print(f"peak RSS after {len(text)} files: {rss_small:.0f} MB; after {len(more)} more: {rss_large:.0f} MB "
-          f"(ratio {rss_large / rss_small:.2f}: flat means ~1.0)")
+        demo = ROOT / "data" / "demo"
+        if not (demo / "manifest.json").exists():
+            from demo.generate import generate
+
+            demo = Path(tmp) / "demo"
+            generate(demo)
+        text, pdf = _corpus(demo)
+        cores = os.cpu_count() or 1
+        print(f"corpus: {len(text)} text/HTML/Markdown files, {len(pdf)} PDFs; {cores} cores; "
+              f"load average {os.getloadavg()[0]:.1f}")
+        _parse_all(text[:20])  # warm caches (opencc dictionaries, regexes)
+        rss_start = _rss_mb()
+        quarter = text[: len(text) // 4]
+        _parse_all(quarter)
+        rss_quarter = _rss_mb()
+        for label, files in (("text/HTML/Markdown", text), ("PDF", pdf)):
+            one = _rate(files, args.rounds, 1)
+            many = _rate(files, args.rounds, cores)
+            print(f"{label:20s} {one:7.1f} reports/s on 1 core, {many:7.1f} on {cores} "
+                  f"(median of {args.rounds} rounds over {len(files)} files)")
+        rss_all = _rss_mb()
+    print(f"peak RSS: {rss_start:.0f} MB after warm-up, {rss_quarter:.0f} MB after {len(quarter)} files, "
+          f"{rss_all:.0f} MB after {args.rounds}×{len(text) + len(pdf)} more "
+          f"(ratio {rss_all / rss_quarter:.2f}; flat means about 1)")
 
 
 if __name__ == "__main__":
