@@ -136,7 +136,7 @@ def _year(title: str, full: str) -> int | None:
     m = re.search(r"(20\d{2}|19\d{2})年(度)?", sq)
     if m and 2000 <= int(m.group(1)) <= this_year:
         return int(m.group(1))
-    m = re.search(r"统计期限?[自从为]?(20\d{2})年1月1日", full)
+    m = re.search(r"统计(?:期限|时限|周期|时间|区间)?[自从为是:：]*(20\d{2})年1月1日", full)
     if m:
         return int(m.group(1))
     m = re.search(r"([二〇○零一三四五六七八九]{4})年", sq)

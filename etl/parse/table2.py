@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from etl.fields import STD2019, T2_ITEMS as T2_ITEM_NAMES, T2_LAYOUT, t2_key
 from etl.normalize import squash, yuan_to_wan
 from etl.parse.rows import clean_label, split_block
 from etl.report import Finding, ParsedReport, Value
 
+def _item(cleaned: str) -> str | None:
+    return next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
+
+
+_UNIT_SUFFIX = re.compile(r"(单位)?(件|项|个|万元|元)$")
 T2_ITEM_LABELS = {
     "rules": ("规章",),
     "normative": ("规范性文件", "行政规范性文件"),
@@ -31,7 +38,7 @@ def parse_t2(blocks, report: ParsedReport) -> None:
             elif "元" in sq:
                 unit_hint = "元"
         cleaned = clean_label(label)
-        item = next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
+        item = _item(cleaned) or _item(_UNIT_SUFFIX.sub("", cleaned))  # "规范性文件（件）"
         if item is None or item not in layout or not values:
             continue
         measures = layout[item]

@@ -248,3 +248,16 @@ def test_one_cell_per_line_text_layer(tmp_path):
     for key, expected in values.items():
         if key.startswith(("t3.", "t4.")):
             assert report.values[key].value == expected, key
+
+
+def test_t2_labels_with_units_and_year_from_the_statistics_period(tmp_path):
+    """Some reports print units in the 表二 labels and name the year only in the 统计周期 line."""
+    values = _shuyang_values()
+    text = render_text_report(values, detach_every=0).replace("行政规范性文件 6 1 32", "行政规范性文件（件） 6 1 32")
+    text = text.replace("行政事业性收费 4068.208", "行政事业性收费（万元） 4068.208")
+    text = text.replace("2025年政府信息公开工作年度报告", "政府信息公开工作年度报告")
+    text = text.replace("一、总体情况", "本报告所列数据的统计周期为 2025 年 1 月 1 日至 12 月 31 日。\n一、总体情况")
+    report = parse_file(_write(tmp_path, text))
+    assert report.year == 2025
+    assert report.values["t2.normative.in_force"].value == 32
+    assert report.values["t2.fees.amount_wan"].value == 4068.208
