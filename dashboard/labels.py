@@ -6,6 +6,8 @@ looked up here by key; an unknown key raises KeyError instead of reaching SQL.
 
 from __future__ import annotations
 
+from etl.rules import RULES
+
 from etl.fields import FIELDS
 
 # Column names the query layer returns -> Chinese headers shown on pages and in exports.
@@ -139,18 +141,9 @@ TEMPLATE_LABELS = {"std2021": "2021版", "std2019": "2019版", "legacy": "旧版
 SOURCE_LABELS = {"table": "表格", "prose": "正文"}
 
 # Rule ids -> Chinese explanation; unknown rules show their id.
+# Finding rules: declared once in etl.rules; the dashboard adds the rules it derives itself.
 RULE_LABELS: dict[str, str] = {
-    "t3.row_total": "表三：分项之和不等于总计列",
-    "t3.processed_sum": "表三：各处理结果之和不等于(七)总计",
-    "t3.balance": "表三：新收+结转 ≠ 办结+结转下年",
-    "t4.group_total": "表四：维持+纠正+其他+未审结 ≠ 总计",
-    "t3.carry_over": "跨年：本年“上年结转”与上年“结转下年”不一致",
-    "legacy.completed_sum": "统计表：按时+延期 ≠ 办结",
-    "legacy.requests_sum": "统计表：各渠道之和 ≠ 收到申请数",
-    "legacy.review_sum": "统计表：复议分项之和 ≠ 复议数量",
-    "legacy.suit_sum": "统计表：诉讼分项之和 ≠ 诉讼数量",
-    "agency.fuzzy_match": "单位名称为模糊匹配",
-    "agency.unknown": "单位不在名录中",
+    **RULES,
     "report.late": "年报逾期发布",
     "report.copied": "年报疑似照搬上年",
     "report.missing": "年报未发布",

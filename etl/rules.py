@@ -1,0 +1,49 @@
+"""Every data-quality finding rule the ETL can raise, with the Chinese label officials see.
+
+Declared once: the dashboard, the exports and the tests read this table; a test checks that
+every rule the code emits is here.
+"""
+
+from __future__ import annotations
+
+RULES: dict[str, str] = {
+    # spec identities (std2019/std2021)
+    "t3.row_total": "表三：各类申请人之和 ≠ 总计列",
+    "t3.processed_sum": "表三：各办理结果之和 ≠（七）总计",
+    "t3.balance": "表三：新收 + 上年结转 ≠ 办理总计 + 结转下年度",
+    "t4.total": "表四：维持 + 纠正 + 其他 + 尚未审结 ≠ 总计",
+    "crossyear.carry_over": "跨年：本年“上年结转” ≠ 上年“结转下年度”",
+    # legacy 统计表 identities
+    "legacy.completed_sum": "统计表：按时 + 延期 ≠ 办结数",
+    "legacy.requests_channels": "统计表：各渠道申请之和 ≠ 收到申请数",
+    "legacy.review_sum": "统计表：复议分项之和 ≠ 复议数量",
+    "legacy.suit_sum": "统计表：诉讼分项之和 ≠ 诉讼数量",
+    "legacy.answers_sum": "统计表：各类答复之和 ≠ 答复数",
+    "legacy.denied_sum": "统计表：不同意公开各理由之和 ≠ 不同意公开数",
+    "legacy.staff_sum": "统计表：专职 + 兼职 ≠ 工作人员数",
+    "legacy.ambiguous_split": "统计表：本年数与累计数连在一起，拆分有歧义",
+    # reading the tables
+    "t3.missing": "未找到表三",
+    "t3.empty": "表三没有数字行",
+    "t3.missing_row": "表三缺少某一行",
+    "t3.unplaced_row": "表三有无法对应的行",
+    "t3.short_row": "表三某行少一个数（总计列视为未填）",
+    "t3.row_width": "表三某行数字个数不对",
+    "t4.missing": "未找到表四",
+    "t4.incomplete": "表四数字不全",
+    "t4.extra_numbers": "表四区域数字过多",
+    "t4.missing_group": "表四缺少一组",
+    "t2.missing": "未找到表二",
+    "t2.row_width": "表二某行数字个数不对",
+    "number.malformed": "数字无法识别（约数或格式错误）",
+    # the report as a whole
+    "document.not_a_report": "不是年度报告",
+    "agency.fuzzy_match": "单位名称为模糊匹配",
+    "agency.unknown": "单位不在名录中",
+    "published.before_year_end": "年报在年度结束前发布",
+    "report.duplicate_claim": "同一单位同一年度有两份不同文件",
+}
+
+
+def rule_label(rule: str) -> str:
+    return RULES.get(rule, rule)

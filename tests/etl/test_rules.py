@@ -1,0 +1,30 @@
+"""Every finding rule the ETL emits has a Chinese label in etl.rules, and nothing stale is declared."""
+
+from __future__ import annotations
+
+import re
+
+from etl.load import CARRY_OVER_RULE
+from etl.parse.legacy import IDENTITIES
+from etl.rules import RULES
+from tests.conftest import ROOT
+
+
+def emitted_rules() -> set[str]:
+    found = set()
+    for path in (ROOT / "etl").rglob("*.py"):
+        found |= set(re.findall(r'(?:Finding|_finding|_sum_check)\((?:report,\s*)?\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
+    found |= {f"legacy.{rule}" for rule, *_ in IDENTITIES}
+    found.add(CARRY_OVER_RULE)
+    return found
+
+
+def test_every_emitted_rule_is_declared_with_a_chinese_label():
+    emitted = emitted_rules()
+    assert len(emitted) > 20
+    assert sorted(emitted - set(RULES)) == []
+    assert all(re.search(r"[\u4e00-\u9fff]", RULES[r]) for r in emitted)
+
+
+def test_no_stale_rule_is_declared():
+    assert sorted(set(RULES) - emitted_rules()) == []
