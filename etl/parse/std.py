@@ -17,7 +17,7 @@ AFTER_T4 = ("存在的主要问题", "其他需要报告的事项", "主要问�
 def locate_t3(blocks: tuple[Block, ...]) -> tuple[int | None, int | None]:
     """(heading index, index of the 本年新收 row). A heading in the report's opening paragraph
     (which lists the sections) is skipped: the real one is followed by the 本年新收 row."""
-    new_rows = [i for i, b in enumerate(blocks) if t3_label_key(split_block(b)[0]) == "new"
+    new_rows = [i for i, b in enumerate(blocks) if "新" in b.text and t3_label_key(split_block(b)[0]) == "new"
                 and (split_block(b)[1] or len(split_block(b)[0]) <= 30)]  # a label line, not prose
     start = 0
     while True:

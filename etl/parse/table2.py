@@ -9,10 +9,6 @@ from etl.normalize import squash, yuan_to_wan
 from etl.parse.rows import clean_label, split_block
 from etl.report import Finding, ParsedReport, Value
 
-def _item(cleaned: str) -> str | None:
-    return next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
-
-
 _UNIT_SUFFIX = re.compile(r"(单位)?(件|项|个|万元|元)$")
 T2_ITEM_LABELS = {
     "rules": ("规章",),
@@ -24,12 +20,21 @@ T2_ITEM_LABELS = {
     "fees": ("行政事业性收费",),
     "procurement": ("政府集中采购",),
 }
+# the last two characters of every item name, and the unit line: a block without any is skipped
+_T2_HINT = re.compile("|".join(sorted({n[-2:] for names in T2_ITEM_LABELS.values() for n in names}
+                                      | {"单位", "金额", "元"})))
+
+
+def _item(cleaned: str) -> str | None:
+    return next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
 
 
 def parse_t2(blocks, report: ParsedReport) -> None:
     layout = T2_LAYOUT[report.template]
     unit_hint = "万元"
     for idx, block in enumerate(blocks):
+        if not _T2_HINT.search(block.text.replace(" ", "")):
+            continue  # cheap pre-check: most blocks before 表三 are prose
         label, values = split_block(block)
         sq = squash(block.text)
         if "单位" in sq or "金额" in sq:
