@@ -17,6 +17,7 @@ import polars as pl
 
 from dashboard import labels
 from etl.continuity import series_key_map
+from etl.errors import ERROR_CODES
 from etl.fields import FIELDS
 
 # One row per current report with the figures every page uses, unified across templates.
@@ -367,8 +368,10 @@ ORDER BY e.run_id DESC NULLS LAST, e.path
 
 
 def load_errors(con, *, latest_only: bool = False) -> pl.DataFrame:
-    """Files the loader could not use, with the problem and what to do."""
-    return _run(con, LOAD_ERRORS_SQL, {"latest_only": latest_only})
+    """Files the loader could not use, with the reason in Chinese, the problem and what to do."""
+    out = _run(con, LOAD_ERRORS_SQL, {"latest_only": latest_only})
+    return out.with_columns(pl.col("code").replace_strict(ERROR_CODES, default=pl.col("code"),
+                                                          return_dtype=pl.String).alias("reason"))
 
 
 MISSING_SQL = """

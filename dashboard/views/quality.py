@@ -33,7 +33,7 @@ elif view == "加载错误":
     if errors.is_empty():
         st.success("没有加载错误。")
     else:
-        common.table(errors)
+        common.table(errors.select("at", "path", "reason", "problem", "hint", "code"))
 elif view == "逾期":
     common.table(late) if late.height else st.success("没有逾期发布的年报。")
 elif view == "未发布":

@@ -28,3 +28,17 @@ def test_every_emitted_rule_is_declared_with_a_chinese_label():
 
 def test_no_stale_rule_is_declared():
     assert sorted(set(RULES) - emitted_rules()) == []
+
+
+def test_every_load_error_code_has_a_chinese_reason():
+    from etl.errors import ERROR_CODES
+
+    raised = set()
+    for path in (ROOT / "etl").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        raised |= set(re.findall(r'ReportError\([^()]*(?:\([^()]*\)[^()]*)*?"([a-z_]+)"\)', text, flags=re.S))
+        raised |= set(re.findall(r'code: str = "([a-z_]+)"', text))
+        raised |= set(re.findall(r'code="([a-z_]+)"', text))
+    assert len(raised) > 15
+    assert sorted(raised - set(ERROR_CODES)) == []
+    assert all(re.search(r"[\u4e00-\u9fff]", label) for label in ERROR_CODES.values())
