@@ -97,13 +97,9 @@ def source_picker(v: int, profile: pl.DataFrame) -> None:
 
 def score_breakdown(v: int, year: int, agency_id: str, peer_group: str | None) -> None:
     """Points per indicator and the deductions behind them (assess.score)."""
-    schemes = data.schemes()
-    if not schemes:
-        st.info("data/schemes/ 中没有考核方案。")
-        return
-    name = st.selectbox("考核方案", list(schemes), key="profile_scheme")
+    _, path = scheme_picker()
     try:
-        breakdown, deductions = data.score_detail(v, year, schemes[name], agency_id)
+        breakdown, deductions = data.score_detail(v, year, path, agency_id)
     except data.AssessUnavailable as exc:
         st.info("评分模块暂不可用：")
         st.code(str(exc), language=None)
@@ -126,3 +122,15 @@ def continuity_note(profile: pl.DataFrame) -> None:
     if not caveats.is_empty():
         with st.expander("跨模板口径说明：2019 年前为旧版统计表，之后为新版表三/表四"):
             table(caveats)
+
+
+def scheme_picker():
+    """(name, path) of the scheme chosen in data/schemes/; shared by ranking and export through the
+    URL (?scheme=), so an export is of the scheme the leader was looking at."""
+    schemes = data.schemes()
+    if not schemes:
+        st.info("data/schemes/ 中还没有考核方案（*.toml）。")
+        st.stop()
+    name = st.selectbox("考核方案", list(schemes), key="scheme", bind="query-params",
+                        help="方案文件位于 data/schemes/，在这里只读取，不会修改。")
+    return name, schemes[name]

@@ -3,17 +3,14 @@
 import streamlit as st
 
 from dashboard import data
+from dashboard.views import common
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度考核结果导出")
-schemes = data.schemes()
-if not schemes:
-    st.info("data/schemes/ 中还没有考核方案（*.toml）。")
-    st.stop()
-name = st.selectbox("考核方案", list(schemes), key="export_scheme")
+name, path = common.scheme_picker()
 st.caption("导出内容与“排名总览”页相同：同一年度、方案和对标组。文件在点击时生成。")
 try:
-    builders = data.export_builders(v, year, schemes[name], peer)
+    builders = data.export_builders(v, year, path, peer)
 except data.ExportUnavailable as exc:
     st.info("导出功能暂不可用：")
     st.code(str(exc), language=None)

@@ -7,13 +7,7 @@ from dashboard.views import common
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度排名总览")
-schemes = data.schemes()
-if not schemes:
-    st.info("data/schemes/ 中还没有考核方案（*.toml）。")
-    st.stop()
-scheme_name = st.selectbox("考核方案", list(schemes), key="scheme", bind="query-params",
-                           help="方案文件位于 data/schemes/，在这里只读取，不会修改。")
-path = schemes[scheme_name]
+scheme_name, path = common.scheme_picker()
 
 weights: tuple = ()
 if st.toggle("假设分析：调整指标权重", key="whatif",
