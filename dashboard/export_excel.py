@@ -1,0 +1,181 @@
+"""The assessment workbook (xlsxwriter): 汇总, 扣分明细, 数据质量, 方案说明, per-agency sheets,
+A4 landscape print setup. Frames in, bytes out."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import polars as pl
+
+from dashboard.export_model import (DEDUCTIONS_SHEET, HEADER_ROW, QUALITY_SHEET, SCHEME_SHEET, SUMMARY_SHEET, TEXT,
+                              XLSX_FORMATS, AssessmentExport, Column, Table, display)
+
+
+def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -> bytes:
+    """The assessment workbook: 汇总, 扣分明细, 数据质量, 方案说明 (+ one sheet per agency)."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
+    wb.set_properties({"title": export.title, "subject": export.subtitle, "author": "gongkai"})
+    styles = _styles(wb)
+    year = f"{export.year}年度"
+    _table_sheet(wb, styles, SUMMARY_SHEET, export.summary, export.title, export.subtitle, freeze_cols=2)
+    _table_sheet(wb, styles, DEDUCTIONS_SHEET, export.deductions, f"{year}扣分明细", export.subtitle)
+    _table_sheet(wb, styles, QUALITY_SHEET, export.quality, f"{year}年报数据质量问题", export.subtitle)
+    _scheme_sheet(wb, styles, export)
+    if per_agency:
+        used = {SUMMARY_SHEET, DEDUCTIONS_SHEET, QUALITY_SHEET, SCHEME_SHEET}
+        for name, table in export.agencies.items():
+            sheet = sheet_name(name, used)
+            used.add(sheet)
+            _table_sheet(wb, styles, sheet, table, f"{name} {year}考核明细", export.subtitle)
+    wb.close()
+    return buf.getvalue()
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A legal, unique Excel sheet name (≤31 characters, none of []:*?/\\)."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "单位"
+    candidate, n = clean[:31], 2
+    while candidate in used:
+        suffix = f"({n})"
+        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _styles(wb) -> dict:
+    base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "vcenter"}
+    cell = {**base, "border": 1, "border_color": "#999999"}
+    styles = {
+        "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
+        "subtitle": wb.add_format({**base, "font_color": "#444444", "align": "center"}),
+        "header": wb.add_format({**cell, "bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "align": "center"}),
+        "label": wb.add_format({**cell, "bold": True, "bg_color": "#F2F2F2"}),
+        "value": wb.add_format({**cell, "text_wrap": True}),
+        TEXT: wb.add_format({**cell, "text_wrap": True}),
+    }
+    for kind, num_format in XLSX_FORMATS.items():
+        styles[kind] = wb.add_format({**cell, "num_format": num_format})
+    return styles
+
+
+def _print_setup(ws, title: str, repeat: tuple[int, int]) -> None:
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    ws.repeat_rows(*repeat)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_header(f"&L&8{_escape_hf(title)}")
+    ws.set_footer("&C第 &P 页，共 &N 页&R&8&A")
+
+
+def _escape_hf(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None:
+    ws.set_row(0, 24)
+    for row, text, style in ((0, title, "title"), (1, subtitle, "subtitle")):
+        if ncols > 1:
+            ws.merge_range(row, 0, row, ncols - 1, text, styles[style])
+        else:
+            ws.write_string(row, 0, text, styles[style])
+
+
+def _table_sheet(wb, styles, name, table: Table, title, subtitle, *, freeze_cols=0, first_row=HEADER_ROW):
+    ws = wb.add_worksheet(name)
+    ncols = max(len(table.columns), 1)
+    _title_rows(ws, styles, title, subtitle, ncols)
+    end = _write_table(ws, styles, table, first_row)
+    header_end = first_row + table.header_rows - 1
+    ws.freeze_panes(header_end + 1, freeze_cols)
+    if table.frame.height:
+        ws.autofilter(header_end, 0, end, ncols - 1)
+    _print_setup(ws, title, (0, header_end))
+    return ws
+
+
+def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
+    """Header row(s) from `first_row` (two when columns are grouped), data below; last row written."""
+    header_style = styles["header"]
+    two = table.header_rows == 2
+    for group, first, last in table.groups():
+        if group is None:
+            for c in range(first, last + 1):
+                header = table.columns[c].header
+                if two:
+                    ws.merge_range(first_row, c, first_row + 1, c, header, header_style)
+                else:
+                    ws.write_string(first_row, c, header, header_style)
+        else:
+            if last > first:
+                ws.merge_range(first_row, first, first_row, last, group, header_style)
+            else:
+                ws.write_string(first_row, first, group, header_style)
+            for c in range(first, last + 1):
+                ws.write_string(first_row + 1, c, table.columns[c].header, header_style)
+    ws.set_row(first_row, 30)
+    for c, column in enumerate(table.columns):
+        ws.set_column(c, c, column.width or _width(column, table.frame, two))
+    data_row = first_row + table.header_rows
+    rows = table.rows()
+    for r, values in enumerate(rows, start=data_row):
+        for c, (column, value) in enumerate(zip(table.columns, values)):
+            _write_cell(ws, r, c, value, styles[column.kind])
+    if not rows:
+        ws.write_string(data_row, 0, "（无）", styles[TEXT])
+        return data_row
+    return data_row + len(rows) - 1
+
+
+def _write_cell(ws, r: int, c: int, value: object, style) -> None:
+    if value is None or (isinstance(value, float) and value != value):
+        ws.write_blank(r, c, None, style)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, style)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, style)
+    elif isinstance(value, (date, datetime)):
+        ws.write_datetime(r, c, value, style)
+    else:
+        ws.write_string(r, c, str(value), style)
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _width(column: Column, frame: pl.DataFrame, grouped: bool = False) -> float:
+    shown = [display(v, column.kind) for v in frame.get_column(column.key).head(500).to_list()]
+    content = max((text_width(s) for s in shown), default=0)
+    header = text_width(column.header) if (column.group or not grouped) else (text_width(column.header) + 1) // 2
+    header_need = header if header <= 12 else (header + 1) // 2  # headers wrap onto two lines
+    limit = 60 if column.kind == TEXT else 18
+    return float(min(max(content, header_need, 6) + 2, limit))
+
+
+def _scheme_sheet(wb, styles: dict, export: AssessmentExport) -> None:
+    ws = wb.add_worksheet(SCHEME_SHEET)
+    title = f"{export.scheme_name} 方案说明"
+    ncols = max(len(export.scheme.columns), 2)
+    _title_rows(ws, styles, title, f"{export.year}年度", ncols)
+    row = HEADER_ROW
+    for label, value in export.about:
+        ws.write_string(row, 0, label, styles["label"])
+        if ncols > 2:
+            ws.merge_range(row, 1, row, ncols - 1, str(value), styles["value"])
+        else:
+            ws.write_string(row, 1, str(value), styles["value"])
+        row += 1
+    header_row = row + 1 if export.about else row
+    _write_table(ws, styles, export.scheme, header_row)
+    ws.set_column(0, 0, max(_width(export.scheme.columns[0], export.scheme.frame), 16) if export.scheme.columns else 16)
+    header_end = header_row + export.scheme.header_rows - 1
+    ws.freeze_panes(header_end + 1, 0)
+    _print_setup(ws, title, (header_row, header_end))
+
+
