@@ -128,7 +128,9 @@ class TestRanking:
         alt = queries.ranking(con, year=year, scheme=SCHEME, weights=only)
         assert base.height == alt.height
         assert (os.stat(SCHEME).st_mtime_ns, SCHEME.read_bytes()) == before
-        rescaled = queries._scheme_with_weights(scheme, {weighted[0].id: 50.0})
+        from dashboard.queries.ranking import _scheme_with_weights
+
+        rescaled = _scheme_with_weights(scheme, {weighted[0].id: 50.0})
         assert sum(i.weight for i in rescaled.indicators if i.weighted) == pytest.approx(100.0)
         compared = queries.compare_rankings(base, alt)
         assert {"base_rank", "whatif_change"} <= set(compared.columns)

@@ -1,0 +1,105 @@
+"""Shared by the query modules: the figures CTE (one row per report, unified across templates
+via etl.continuity) and the helpers that run SQL with bound parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from etl.continuity import series_key_map
+from etl.fields import FIELDS
+
+
+# One row per current report with the figures every page uses, unified across templates.
+# Columns that exist in both the legacy 统计表 and the std tables come from etl.continuity (the
+# one declaration of which legacy keys mean which std keys); std-only columns follow. Subtotal
+# sums use LIKE over canonical keys: a report stores either the rows or the printed subtotal.
+_CONTINUOUS = {  # dashboard column -> etl.continuity series
+    "requests": "requests", "processed": "processed", "granted": "granted", "partial": "partial",
+    "denied": "denied", "review_total": "review_total", "review_upheld": "review_upheld",
+    "review_corrected": "review_corrected", "review_other": "review_other",
+    "review_pending": "review_pending", "suit_total": "suit_total", "suit_upheld": "suit_upheld",
+    "suit_corrected": "suit_corrected", "suit_other": "suit_other", "suit_pending": "suit_pending",
+}
+
+
+QUALITY_LABELS = {"same": "一致", "close": "基本一致", "loose": "仅可粗略比较", "none": "无对应"}
+
+
+def continuity_caveats(profile: pl.DataFrame) -> pl.DataFrame:
+    """The caveats behind each cross-template series, when a profile spans the 2019 change
+    (legacy 统计表 years and std years); empty otherwise."""
+    templates = set(profile["template"].to_list()) if "template" in profile.columns else set()
+    if "legacy" not in templates or not templates - {"legacy"}:
+        return pl.DataFrame(schema={"指标": pl.String, "口径": pl.String, "说明": pl.String})
+    rows = [(m.label, QUALITY_LABELS[m.quality], m.caveat)
+            for m in (series_key_map()[s] for s in dict.fromkeys(_CONTINUOUS.values()))]
+    return pl.DataFrame(rows, schema=["指标", "口径", "说明"], orient="row")
+
+
+def _key_list(keys: tuple[str, ...]) -> str:
+    """Canonical keys as SQL literals; only declared keys (never user text) can get here."""
+    unknown = [k for k in keys if k not in FIELDS]
+    if unknown:
+        raise KeyError(f"undeclared keys {unknown}")
+    return ", ".join(f"'{k}'" for k in keys)
+
+
+def _continuous_column(column: str) -> str:
+    m = series_key_map()[_CONTINUOUS[column]]
+    return (f"coalesce(sum(v.value) FILTER (v.key IN ({_key_list(m.std)})),\n"
+            f"                    sum(v.value) FILTER (v.key IN ({_key_list(m.legacy)}))) AS {column}")
+
+
+FIGURES_CTE = """
+fig AS (
+    SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
+           r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
+           r.source_path, r.text_fingerprint,
+           """ + ",\n           ".join(_continuous_column(c) for c in _CONTINUOUS) + """,
+           max(v.value) FILTER (v.key = 't3.carried_in.total') AS carried_in,
+           max(v.value) FILTER (v.key = 't3.carried_out.total') AS carried_out,
+           coalesce(sum(v.value) FILTER (v.key LIKE 't3.unable.%total'),
+                    sum(v.value) FILTER (v.key IN ('legacy.answer_not_exist',
+                                                   'legacy.answer_not_this_agency'))) AS unable,
+           sum(v.value) FILTER (v.key LIKE 't3.rejected.%total') AS rejected,
+           sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
+           max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
+           max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
+           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public
+    FROM current_reports r LEFT JOIN report_values v USING (report_id)
+    WHERE ($year IS NULL OR r.year = $year)
+      AND ($agency_id IS NULL OR r.agency_id = $agency_id)
+      AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+    GROUP BY ALL
+),
+rates AS (
+    -- Same definitions as assess.metrics (percent; NULL = N/A, never 0); a test checks they agree.
+    SELECT *,
+        CASE WHEN template = 'legacy' THEN 100.0 * processed / nullif(requests, 0)
+             ELSE 100.0 * processed / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
+        END AS completion_rate,
+        CASE WHEN template = 'legacy' THEN 100.0 * on_time / nullif(processed, 0) END AS on_time_rate,
+        CASE WHEN template = 'legacy'
+             THEN 100.0 * (coalesce(already_public, 0) + coalesce(granted, 0) + coalesce(partial, 0))
+                  / nullif(answers, 0)
+             ELSE 100.0 * (coalesce(granted, 0) + coalesce(partial, 0)) / nullif(processed, 0)
+        END AS disclosure_rate,
+        100.0 * review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
+                                         + coalesce(review_other, 0), 0) AS review_correction_rate,
+        100.0 * suit_corrected / nullif(coalesce(suit_upheld, 0) + coalesce(suit_corrected, 0)
+                                       + coalesce(suit_other, 0), 0) AS suit_correction_rate,
+        coalesce(review_corrected, 0) + coalesce(suit_corrected, 0) AS corrected_total
+    FROM fig
+)
+"""
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    return con.sql(sql, params=params or {}).pl()
+
+
+def _scope(year=None, agency_id=None, peer_group=None) -> dict[str, Any]:
+    return {"year": year, "agency_id": agency_id, "peer_group": peer_group}

@@ -1,0 +1,98 @@
+"""Figures and rates per report, an agency across years, peer medians, the source behind a number."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from dashboard import labels
+from dashboard.queries.base import FIGURES_CTE, _run, _scope
+
+
+FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rates ORDER BY year DESC, agency_name"
+
+
+def figures(con, *, year: int | None = None, agency_id: str | None = None,
+            peer_group: str | None = None) -> pl.DataFrame:
+    """One row per current report: unified request/outcome/review figures and rates."""
+    return _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+
+
+def agency_profile(con, *, agency_id: str) -> pl.DataFrame:
+    """One agency across all years (oldest first): figures, rates, lateness."""
+    return figures(con, agency_id=agency_id).sort("year")
+
+
+AGENCY_VALUES_SQL = """
+SELECT v.year, v.report_id, v.template, v.key, v.value, v.raw, v.blank, v.source
+FROM current_values v
+WHERE v.agency_id = $agency_id AND ($prefix IS NULL OR starts_with(v.key, $prefix))
+ORDER BY v.key, v.year
+"""
+
+
+def agency_values(con, *, agency_id: str, prefix: str | None = None) -> pl.DataFrame:
+    """Long values of one agency, all years; `prefix` e.g. 't2.' for 表二."""
+    df = _run(con, AGENCY_VALUES_SQL, {"agency_id": agency_id, "prefix": prefix})
+    return df.with_columns(
+        pl.col("key").map_elements(labels.key_label, return_dtype=pl.String).alias("label")
+    )
+
+
+PEER_MEDIAN_SQL = f"""
+WITH {FIGURES_CTE}
+SELECT year, peer_group, count(*) AS agencies,
+       median(completion_rate) AS completion_rate, median(on_time_rate) AS on_time_rate,
+       median(disclosure_rate) AS disclosure_rate, median(requests) AS requests,
+       median(corrected_total) AS corrected_total,
+       median(review_correction_rate) AS review_correction_rate,
+       median(suit_correction_rate) AS suit_correction_rate, median(days_late) AS days_late
+FROM rates GROUP BY year, peer_group ORDER BY year
+"""
+
+
+def peer_median(con, *, peer_group: str, year: int | None = None) -> pl.DataFrame:
+    """Median figures of a peer group per year (all years when `year` is None)."""
+    return _run(con, PEER_MEDIAN_SQL, _scope(year, None, peer_group))
+
+
+# ---------------------------------------------------------------- source text
+
+REPORT_KEYS_SQL = """
+SELECT key, value FROM report_values WHERE report_id = $report_id ORDER BY key
+"""
+VALUE_SOURCE_SQL = """
+SELECT r.report_id, r.agency_id, r.year, r.template, r.source_path, r.format,
+       v.key, v.value, v.raw, v.blank, v.source, v.location
+FROM reports r JOIN report_values v USING (report_id)
+WHERE r.report_id = $report_id AND v.key = $key
+"""
+
+
+def report_keys(con, *, report_id: int) -> pl.DataFrame:
+    df = _run(con, REPORT_KEYS_SQL, {"report_id": report_id})
+    return df.with_columns(
+        pl.col("key").map_elements(labels.key_label, return_dtype=pl.String).alias("label")
+    )
+
+
+def value_source(con, *, report_id: int, key: str) -> pl.DataFrame:
+    """The printed cell/sentence behind one number, with its location and file (0 or 1 row)."""
+    df = _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
+    return df.with_columns(
+        pl.col("location").map_elements(_pretty_location, return_dtype=pl.String)
+    )
+
+
+def _pretty_location(loc: str | None) -> str:
+    if not loc:
+        return ""
+    try:
+        d = json.loads(loc)
+    except (TypeError, ValueError):
+        return str(loc)
+    names = {"page": "页", "table": "表", "row": "行", "col": "列", "line": "行号", "offset": "偏移"}
+    if not isinstance(d, dict):
+        return str(d)
+    return "，".join(f"{names.get(k, k)} {v}" for k, v in d.items())
