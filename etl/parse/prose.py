@@ -5,6 +5,8 @@ Only statements whose meaning is unambiguous are read, in families of phrasing:
 * requests:   "共受理信息公开申请14件", "收到政府信息公开申请件一起", "受理依申请公开事项35件",
               "共受理35件政府信息公开申请"; zero: "无依申请公开件", "未收到有关政府信息公开申请".
 * channels:   "其中网上申请20件、当面申请10件、信函申请5件" (in a sentence about requests).
+* answers:    "同意公开4件，部分公开1件，不予公开1件，信息不存在1件" (after a request count or under a
+              依申请 heading).
 * completion: "均按时办结" / "均在法定期限内答复" / "按时办结率100%" (= the requests just stated),
               "办结12件", "按时办结10件", "延期办结2件".
 * reviews and suits: "行政复议2件,未审结2件", "行政诉讼1件,我方胜诉", "行政复议1起,维持原决定";
@@ -73,6 +75,17 @@ _RATE_DONE = re.compile(r"办结率(?:为|达到?|是)?100(?:\.0+)?%")
 _DONE_N = re.compile(r"(?<!按时)(?<!按期)(?<!延期)(?:已)?办结(?:了)?" + N + U)
 _ONTIME_N = re.compile(r"(?:按时|按期)(?:办结|答复)(?:了)?" + N + U)
 _LATE_N = re.compile(r"延期(?:办结|答复)(?:了)?" + N + U)
+
+# ---- how requests were answered ("同意公开4件，部分公开1件，不予公开1件")
+_ANSWERS = (
+    ("answer_partial", re.compile(r"(?:同意)?部分公开(?:的|答复)?(?:了)?" + N + U)),
+    ("answer_denied", re.compile(r"(?:不予|不同意)公开(?:的|答复)?(?:了)?" + N + U)),
+    ("answer_granted", re.compile(r"(?<!部分)(?<!不予)(?<!不同意)(?<!主动)(?:同意|予以|全部)公开(?:的|答复)?(?:了)?"
+                                  + N + U)),
+    ("answer_not_exist", re.compile(r"(?:申请的)?信息不存在(?:的)?" + N + U)),
+    ("answer_not_this_agency", re.compile(r"(?:不属于本(?:行政)?机关|非本机关)(?:公开|职责|掌握)?(?:范围)?(?:的)?"
+                                          + N + U)),
+)
 
 # ---- reviews and suits
 NEG = r"(?:无(?!法|需|论|疑)|未发生|没有|未收到|未出现|未有|不存在|未曾发生)"
@@ -210,6 +223,12 @@ def _completion(sent: _Sentence, col: _Collector, requests: float | None) -> Non
         col.add("completed", requests, sent)
 
 
+def _answers(sent: _Sentence, col: _Collector) -> None:
+    for name, rx in _ANSWERS:
+        if m := rx.search(sent.text):
+            col.add(name, _num(m.group(1)), sent)
+
+
 def _review_suit(sent: _Sentence, col: _Collector) -> None:
     s = sent.text
     if not (_INFO_CONTEXT.search(s) or re.search(r"复议|诉讼", sent.heading)):
@@ -296,6 +315,8 @@ def prose_values(doc: RawDocument) -> dict[str, Value]:
         recent = last_requests[0] if last_requests and sent.index - last_requests[1] <= 1 else None
         if recent is not None and re.search(r"办结|答复|回复|办理|处理|完成", sent.text):
             _completion(sent, col, recent)
+        if (recent or "依申请" in sent.heading) and "公开" in sent.text:
+            _answers(sent, col)
         if re.search(r"行政复议|行政诉讼", sent.text):
             _review_suit(sent, col)
         if re.search(r"收费|收取|收费用|费用", sent.text):

@@ -215,7 +215,12 @@ def prose(sentence: str, heading: str = "") -> dict[str, float]:
     ("本年度无依申请公开收费情况。", {"fees_wan": 0}),
     ("依申请公开共收取检索费、复制费120元。", {"fees_wan": 0.012}),
     ("2015年全区主动公开政府信息2949条。其中，各乡镇主动公开政府信息674条。", {"proactive_total": 2949}),
+    ("2015年，我局共受理政府信息公开申请5件，全部按时办结。同意公开4件，部分公开1件。",
+     {"requests": 5, "completed": 5, "completed_on_time": 5, "answer_granted": 4, "answer_partial": 1}),
+    ("共受理政府信息公开申请12件，其中予以公开8件，不予公开1件，信息不存在2件，不属于本机关公开范围1件。",
+     {"requests": 12, "answer_granted": 8, "answer_denied": 1, "answer_not_exist": 2, "answer_not_this_agency": 1}),
     # numbers that are not request statistics
+    ("全年主动公开政府信息120条，同时在网站公开12件规范性文件。", {"proactive_total": 120}),
     ("建立窗口服务大厅，共受理申请136437件。", {}),
     ("累计公示行政处罚信息四十期，主动公开的文件累计19份。", {}),
     ("共收录罚没事项310项，解答群众关心的热点问题共2416条。", {}),
