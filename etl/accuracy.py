@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from etl.errors import ReportError
@@ -29,6 +30,13 @@ def truth_files(roots: list[Path]) -> list[Path]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _registry():
+    from etl.registry import load_registry
+
+    return load_registry(REGISTRY)
+
+
 def _same_agency(expected: str | None, got: str | None) -> bool:
     """Same agency once both names go through the registry (aliases, OCR near-misses)."""
     if not expected:
@@ -39,9 +47,9 @@ def _same_agency(expected: str | None, got: str | None) -> bool:
     g = squash(got)
     if e == g or e in g or g in e:
         return True
-    from etl.registry import load_registry, resolve_agency
+    from etl.registry import resolve_agency
 
-    registry = load_registry(REGISTRY)
+    registry = _registry()
     resolved_e, resolved_g = resolve_agency(e, registry), resolve_agency(g, registry)
     return resolved_e.agency_id == resolved_g.agency_id and resolved_e.method != "unknown"
 

@@ -14,11 +14,15 @@ T3_HEADINGS = ("收到和处理政府信息公开申请情况", "收到和处理
 AFTER_T4 = ("存在的主要问题", "其他需要报告的事项", "主要问题及改进")
 
 
+def _is_new_row(label: str, values) -> bool:
+    """The 本年新收 row: its label with numbers, or a short label line (not prose mentioning it)."""
+    return t3_label_key(label) == "new" and (bool(values) or len(label) <= 30)
+
+
 def locate_t3(blocks: tuple[Block, ...]) -> tuple[int | None, int | None]:
     """(heading index, index of the 本年新收 row). A heading in the report's opening paragraph
     (which lists the sections) is skipped: the real one is followed by the 本年新收 row."""
-    new_rows = [i for i, b in enumerate(blocks) if "新" in b.text and t3_label_key(split_block(b)[0]) == "new"
-                and (split_block(b)[1] or len(split_block(b)[0]) <= 30)]  # a label line, not prose
+    new_rows = [i for i, b in enumerate(blocks) if "新" in b.text and _is_new_row(*split_block(b))]
     start = 0
     while True:
         i3 = find_block(blocks, T3_HEADINGS, start)

@@ -66,10 +66,6 @@ class DataRow:
     key: str | None  # row key the label names, if any
     values: list[Token]
 
-    @property
-    def numeric(self) -> int:
-        return sum(1 for t in self.values if t.cell.numeric)
-
 
 
 @lru_cache(maxsize=8192)
@@ -228,9 +224,8 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
         targets = cols
     elif len(values) == 6:
         targets = cols[:6]  # a blank total lost in extraction
-        if report is not None:
-            report.findings.append(Finding("t3.short_row", (t3_key(key, "total"),), 7, 6,
-                                           f"表三「{ROW_LABELS.get(key, key)}」只有 6 个数，总计列视为未填", "info"))
+        report.findings.append(Finding("t3.short_row", (t3_key(key, "total"),), 7, 6,
+                                       f"表三「{ROW_LABELS.get(key, key)}」只有 6 个数，总计列视为未填", "info"))
     elif len(values) == 1:
         targets = ["total"]
     else:
