@@ -21,7 +21,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard import queries  # noqa: E402
+import queries  # noqa: E402
 from etl.schema import ensure_schema  # noqa: E402
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from dashboard import queries  # noqa: E402
+import queries  # noqa: E402
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
 REGISTRY = ROOT / "data" / "registry.csv"
@@ -95,7 +95,7 @@ def _tree_rss(pid: int) -> int:
 def load(files: list[Path], registries: list[Path], db: Path, work: Path) -> dict:
     listing = work / "files.txt"
     listing.write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
-    cmd = [sys.executable, "-m", "etl", "load", "--manifest", str(listing), "--db", str(db),
+    cmd = [sys.executable, "-m", "gongkai", "load", "--manifest", str(listing), "--db", str(db),
            "--registry", str(REGISTRY)] + [x for r in registries for x in ("--registry", str(r))]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
@@ -207,7 +207,7 @@ def write_results(rows: list[dict], mach: dict, year: int, path: Path, note: str
          "so wall times are noisy)."), "",
         ("Corpus: the demo generator (示范省's 155 agencies plus synthesized counties, 12 years, "
         "~3% of reports never published), formats cycled 48 of 50 plain HTML/text/Markdown/pipe, "
-        "1 DOCX, 1 PDF; generated in 2 processes. Load: `python -m etl load --manifest` of exactly "
+        "1 DOCX, 1 PDF; generated in 2 processes. Load: `python -m gongkai load --manifest` of exactly "
         "N files into a fresh database (parse pool of one process per core, batched writes). "
         f"Reads on the database opened read-only: `assess.score.score_year({year})` and the "
         "queries of the 排名总览 page (agencies, ranking, missing reports) and the 单位画像 page "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.labels import col
+from queries.labels import col
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 COLORWAY = ["#1f5fa8", "#e07b39", "#3a9d5d", "#c23b3b", "#8a63b8", "#8c8c8c", "#d4a017"]

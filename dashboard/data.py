@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
+import queries
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES_DIR = ROOT / "data" / "schemes"
@@ -225,7 +225,7 @@ class ExportUnavailable(Exception):
     """dashboard/export.py (or its data gatherer) is not there yet or lacks a builder."""
 
 
-EXPORT_BUILDERS = {  # format -> builder names in dashboard.export, first found wins
+EXPORT_BUILDERS = {  # format -> builder names in exports, first found wins
     "xlsx": ("assessment_workbook",),
     "csv": ("assessment_csv", "summary_csv"),
     "pdf": ("assessment_pdf", "summary_pdf"),
@@ -239,7 +239,8 @@ def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> d
     hold the connection themselves (a fresh cursor each) and touch no streamlit API.
     """
     try:
-        from dashboard import export, export_data
+        import exports as export
+        from exports import data as export_data
     except ImportError as exc:
         raise ExportUnavailable(f"导出模块尚未就绪（缺少 {exc.name}）") from exc
     con = _open(str(db_path()), v)

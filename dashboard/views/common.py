@@ -5,7 +5,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, labels, queries
+from dashboard import charts, data
+
+from queries import labels
+
+import queries
 
 RATE_COLUMNS = ("completion_rate", "on_time_rate", "disclosure_rate", "review_correction_rate",
                 "suit_correction_rate")

@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from dashboard import charts, data, labels, nav, queries
+from dashboard import charts, data, nav
+
+from queries import labels
+
+import queries
 from dashboard.views import common
 
 v, year, peer = data.selection()

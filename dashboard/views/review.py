@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, data, labels
+from dashboard import charts, data
+
+from queries import labels
 from dashboard.views import common
 
 v, year, peer = data.selection()

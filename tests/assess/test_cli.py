@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 from click.testing import CliRunner
 
-from etl.cli import cli
+from gongkai.cli import cli
 from tests.assess.conftest import build
 
 

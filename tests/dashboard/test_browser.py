@@ -86,7 +86,7 @@ def test_page_in_chromium(server, browser, screens, spec):
 
 
 def test_shared_link_reopens_the_same_agency_and_year(server, browser, screens, con):
-    from dashboard import queries
+    import queries
 
     fig = queries.figures(con)
     agency, name, year = fig["agency_id"][0], fig["agency_name"][0], fig["year"][0]
@@ -105,7 +105,7 @@ def test_one_click_downloads_in_chromium(server, browser, con, tmp_path):
     agencies in the same order as the query layer, the CSV starts with a BOM, the PDF is a PDF."""
     import openpyxl
 
-    from dashboard import queries
+    import queries
 
     year = queries.default_year(con)
     expected = queries.ranking(con, year=year, scheme=ROOT / "data" / "schemes" / "default.toml")

@@ -21,8 +21,10 @@ from click.testing import CliRunner
 
 from assess import score
 from assess.scheme import load_scheme
-from dashboard import export, export_data, queries
-from etl.cli import cli
+import exports as export
+from exports import data as export_data
+import queries
+from gongkai.cli import cli
 from tests.conftest import ROOT
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"

@@ -12,7 +12,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dashboard import labels, queries
+from queries import labels
+
+import queries
 
 SCHEME = Path(__file__).resolve().parents[2] / "data" / "schemes" / "default.toml"
 
@@ -128,7 +130,7 @@ class TestRanking:
         alt = queries.ranking(con, year=year, scheme=SCHEME, weights=only)
         assert base.height == alt.height
         assert (os.stat(SCHEME).st_mtime_ns, SCHEME.read_bytes()) == before
-        from dashboard.queries.ranking import _scheme_with_weights
+        from queries.ranking import _scheme_with_weights
 
         rescaled = _scheme_with_weights(scheme, {weighted[0].id: 50.0})
         assert sum(i.weight for i in rescaled.indicators if i.weighted) == pytest.approx(100.0)
@@ -172,7 +174,7 @@ class TestSources:
 
 
 def test_continuity_caveats_only_when_a_profile_spans_the_template_change():
-    from dashboard.queries import continuity_caveats
+    from queries import continuity_caveats
     from etl.continuity import series_key_map
 
     both = pl.DataFrame({"template": ["legacy", "std2021"]})

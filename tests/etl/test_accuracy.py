@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from etl.accuracy import run
-from etl.cli import cli
+from gongkai.cli import cli
 from tests.conftest import REAL, SEEDS, load_truth
 
 

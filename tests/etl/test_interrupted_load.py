@@ -1,7 +1,7 @@
 """A load killed mid-run (SIGKILL: no cleanup runs) leaves the previous database untouched.
 
 Input: 150 variants of the real shuyang_2025.md (OCR'd Markdown; each with one extra line, so
-every copy is new bytes and is parsed), loaded by `python -m etl load` in a subprocess.
+every copy is new bytes and is parsed), loaded by `python -m gongkai load` in a subprocess.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def test_killed_load_leaves_the_database_as_it_was_and_a_later_load_works(tmp_pa
         (corpus / f"copy_{i:03d}.md").write_text(original + f"\n<!-- copy {i} -->\n", encoding="utf-8")
 
     building = tmp_path / "g.duckdb.building"
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(corpus), "--db", str(db)],
+    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "load", str(corpus), "--db", str(db)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30

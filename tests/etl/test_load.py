@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 import etl.parse
 from etl import load
-from etl.cli import cli
+from gongkai.cli import cli
 from etl.fields import T3_ROWS
 from etl.parse import parse_file
 from etl.pipeline import run_load

@@ -17,7 +17,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from etl.cli import cli
+from gongkai.cli import cli
 from etl.fields import T3_COLUMNS, T3_ROWS, T4_GROUPS, T4_OUTCOMES, t3_key, t4_key
 from etl.parse import parse_file
 from tests.conftest import truth_for

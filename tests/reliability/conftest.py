@@ -38,8 +38,8 @@ HUGE_MB = 50
 # ------------------------------------------------------------------ running the real CLI
 
 def gongkai(*args, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`gongkai ARGS` as a user runs it (python -m etl), from the project root."""
-    return subprocess.run([sys.executable, "-m", "etl", *map(str, args)], cwd=ROOT,
+    """`gongkai ARGS` as a user runs it (python -m gongkai), from the project root."""
+    return subprocess.run([sys.executable, "-m", "gongkai", *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout,
                           env=dict(os.environ, **(env or {})))
 

@@ -169,7 +169,7 @@ def parsed(run) -> dict[str, tuple[int, str, str, float, int]]:
     name -> (exit code, stdout, stderr, seconds, peak RSS in KB)."""
     procs = {}
     for name in (*FAILED, *LOADED):
-        procs[name] = (subprocess.Popen([sys.executable, "-m", "etl", "parse", run.path(name)],
+        procs[name] = (subprocess.Popen([sys.executable, "-m", "gongkai", "parse", run.path(name)],
                                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True), time.monotonic())
     out = {}
@@ -278,7 +278,7 @@ def test_a_50_mb_html_page_parses_in_bounded_time_and_memory(run):
     path = run.corpus / "huge.html"
     assert path.stat().st_size >= (HUGE_MB - 1) << 20
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "parse", str(path)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "parse", str(path)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.monotonic() - started

@@ -4,7 +4,7 @@ Setup: the real dashboard server (`python -m streamlit run dashboard/app.py`, GO
 a copy of the baseline database (the four real reports). Then `gongkai load` of 96 small std2021
 reports (6 new agencies x 2009-2024) runs in a subprocess while this test, in a loop:
 - GETs the server's /_stcore/health and its index page;
-- reads through the query layer (dashboard.queries) over a fresh read-only DuckDB connection;
+- reads through the query layer (queries) over a fresh read-only DuckDB connection;
 - reloads the page in headless Chromium when it is installed (the server's own reads).
 No read may fail (DuckDB lock errors included); after the load a new read shows the new reports.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import queries
+import queries
 from tests.conftest import ROOT
 from tests.etl.test_load import small_report
 from tests.dashboard_server import CHROMIUM_ARGS, read_log as _read, running_dashboard
@@ -101,7 +101,7 @@ def test_readers_keep_answering_during_a_load_and_then_see_the_new_data(server, 
     try:
         if browser:
             texts.append(browser.check(url))
-        load = subprocess.Popen([sys.executable, "-m", "etl", "load", str(corpus), "--db", str(db)],
+        load = subprocess.Popen([sys.executable, "-m", "gongkai", "load", str(corpus), "--db", str(db)],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         counts = {"reads": 0, "pages": 0}
         errors: list[str] = []

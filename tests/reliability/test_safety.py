@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
-SCANNED = ("etl", "assess", "dashboard")
+SCANNED = ("gongkai", "etl", "assess", "queries", "exports", "dashboard")
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|FROM|WHERE|JOIN|"
                        r"ORDER BY|GROUP BY|VALUES|ATTACH|COPY|PRAGMA|CHECKPOINT)\b")
 
@@ -59,11 +59,11 @@ ALLOWED = {
     ("assess/score_sql.py", "_n('full_at')"): "literal column",
     ("assess/score_sql.py", "_n('zero_at')"): "literal column",
     ("assess/score_sql.py", "_n('above')"): "literal column", ("assess/score_sql.py", "_n('per')"): "literal column",
-    ("dashboard/queries/figures.py", "FIGURES_CTE"): "a module constant (dashboard/queries/base.py)",
-    ("dashboard/queries/review.py", "FIGURES_CTE"): "a module constant (dashboard/queries/base.py)",
-    ("dashboard/queries/ranking.py", "FIGURES_CTE"): "a module constant (dashboard/queries/base.py)",
-    ("dashboard/queries/quality.py", "FIGURES_CTE"): "a module constant (dashboard/queries/base.py)",
-    ("dashboard/queries/review.py", "order=order"): "labels.SORTS[sort]: a value of a constant dict (KeyError otherwise)",
+    ("queries/figures.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
+    ("queries/review.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
+    ("queries/ranking.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
+    ("queries/quality.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
+    ("queries/review.py", "order=order"): "labels.SORTS[sort]: a value of a constant dict (KeyError otherwise)",
     ("etl/load.py", "', '.join((f'{c} = ?' for c in REPORT_COLUMNS))"): "constant column names",
     ("etl/load.py", "', '.join((f'{c} = f.{c}' for c in REPORT_COLUMNS))"): "constant column names",
     ("etl/load.py", "', '.join(REPORT_COLUMNS)"): "constant column names",
@@ -180,7 +180,7 @@ def test_source_text_with_tags_is_shown_as_text_on_the_agency_page(injected_db, 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import queries
+    import queries
     import duckdb
 
     db, _ = injected_db
@@ -226,8 +226,8 @@ def test_streamlit_config_binds_localhost():
 def test_gongkai_serve_binds_localhost_by_default(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
-    from etl.cli import cli
-    from etl.commands import serve as serve_cmd
+    from gongkai.cli import cli
+    from gongkai.commands import serve as serve_cmd
 
     db = tmp_path / "g.duckdb"
     db.write_bytes(b"")

@@ -1,6 +1,6 @@
 """Gather the frames of an assessment export from the query layer (no streamlit).
 
-The 汇总 rows are `dashboard.queries.ranking` for the same year, scheme and peer group the
+The 汇总 rows are `queries.ranking` for the same year, scheme and peer group the
 dashboard shows, with columns selected and headed in Chinese, never recomputed; deductions,
 findings and per-agency detail come from the query layer too (deductions from assess.score
 until the query layer has them). Only the provenance lines of 方案说明 are read here.
@@ -13,8 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import labels, queries
-from dashboard.export import (DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column,
+from queries import labels
+
+import queries
+from exports import (DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column,
                               Table)
 
 KIND_LABELS = {"linear": "线性计分", "rank": "同组排名", "deduction": "按事件扣分", "bonus": "加分",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import labels
-from dashboard.queries.base import FIGURES_CTE, _run, _scope
+from queries import labels
+from queries.base import FIGURES_CTE, _run, _scope
 
 
 REVIEW_BY_AGENCY_SQL = f"""

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from dashboard.export_model import (DEDUCTIONS_SHEET, HEADER_ROW, QUALITY_SHEET, SCHEME_SHEET, SUMMARY_SHEET, TEXT,
+from exports.model import (DEDUCTIONS_SHEET, HEADER_ROW, QUALITY_SHEET, SCHEME_SHEET, SUMMARY_SHEET, TEXT,
                               XLSX_FORMATS, AssessmentExport, Column, Table, display)
 
 

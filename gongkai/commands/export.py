@@ -33,8 +33,8 @@ def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path:
     """
     import duckdb
 
-    from dashboard import export as builders
-    from dashboard.export_data import gather
+    import exports as builders
+    from exports.data import gather
     from etl.settings import Settings
 
     settings = Settings.from_env(db_path=db_path, scheme_path=scheme_path)

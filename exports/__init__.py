@@ -1,7 +1,7 @@
 """Printable assessment sheets: pure builders, frames in, bytes out (no streamlit, no database).
 
 Invariant: the builders never compute a figure. Every number written comes from the frames in
-`AssessmentExport`, which `dashboard.export_data.gather` takes from the same query-layer
+`AssessmentExport`, which `exports.data.gather` takes from the same query-layer
 functions the dashboard pages show, so an export equals the screen for the same selection.
 This module is the one entry point the pages and the CLI use: the CSV here, the workbook in
 export_excel.py, the PDF in export_pdf.py, the shared model in export_model.py.
@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 import io
 
-from dashboard.export_excel import assessment_workbook, sheet_name, text_width  # noqa: F401
-from dashboard.export_model import *  # noqa: F401,F403 — the model is part of this entry point
-from dashboard.export_model import AssessmentExport
-from dashboard.export_pdf import FontFile, MissingFontError, cjk_fonts, summary_pdf  # noqa: F401
+from exports.excel import assessment_workbook, sheet_name, text_width  # noqa: F401
+from exports.model import *  # noqa: F401,F403 — the model is part of this entry point
+from exports.model import AssessmentExport
+from exports.pdf import FontFile, MissingFontError, cjk_fonts, summary_pdf  # noqa: F401
 
 
 # ---------------------------------------------------------------- CSV

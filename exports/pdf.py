@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.export_model import TEXT, AssessmentExport, Table, display
+from exports.model import TEXT, AssessmentExport, Table, display
 
 
 class MissingFontError(RuntimeError):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from etl.commands.load import run_and_report
+from gongkai.commands.load import run_and_report
 from etl.settings import Settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.queries.base import _run
+from queries.base import _run
 
 
 YEARS_SQL = "SELECT DISTINCT year FROM current_reports ORDER BY year DESC"

@@ -1,7 +1,7 @@
 """The export model shared by the builders: columns, tables, value kinds and display rules.
 
 Invariant: the builders never compute a figure. Every number written comes from the frames in
-`AssessmentExport`, which `dashboard.export_data.gather` takes from the same query-layer
+`AssessmentExport`, which `exports.data.gather` takes from the same query-layer
 functions the dashboard pages show, so an export equals the screen for the same selection.
 Values are written raw (a rate is in percent, as assess.metrics computes it: 87.5 is shown
 "87.5%" by a number *format*), so reading the workbook or CSV back gives the frame's numbers.

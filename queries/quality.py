@@ -6,9 +6,9 @@ import json
 
 import polars as pl
 
-from dashboard import labels
+from queries import labels
 from etl.errors import ERROR_CODES
-from dashboard.queries.base import _run, _scope
+from queries.base import _run, _scope
 
 
 FINDINGS_SQL = """

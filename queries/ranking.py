@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.queries.base import FIGURES_CTE, _run, _scope
+from queries.base import FIGURES_CTE, _run, _scope
 
 
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)

@@ -6,8 +6,8 @@ import json
 
 import polars as pl
 
-from dashboard import labels
-from dashboard.queries.base import FIGURES_CTE, _run, _scope
+from queries import labels
+from queries.base import FIGURES_CTE, _run, _scope
 
 
 FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rates ORDER BY year DESC, agency_name"

@@ -1,3 +1,0 @@
-from etl.cli import cli
-
-cli()
