@@ -33,7 +33,9 @@ from etl import load
 from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
+from etl.extract import read_file
 from etl.fields import NOT_A_REPORT, STD_TEMPLATES
+from etl.normalize import strip_invisible
 from etl.registry import guess_kind, load_registry, resolve_agency
 from etl.report import Finding, ParsedReport
 from etl.settings import Settings
@@ -295,7 +297,7 @@ def _handle(run: _Run, item: _Item) -> None:
         report = item.outcome
         if report is None:  # not parsed ahead (or its worker died): parse it here
             report = item.outcome = _parse(source.origin, item.data if item.data is not None
-                                           else _read(source))
+                                           else _reread(source, sha))
         if isinstance(report, ReportError):
             raise report
         if report.template == NOT_A_REPORT:
@@ -316,11 +318,17 @@ def _handle(run: _Run, item: _Item) -> None:
 
 
 def _read(source: SourceFile) -> bytes:
-    try:
-        return Path(source.path).read_bytes()
-    except OSError as exc:
-        raise ReportError(source.origin, f"cannot read the file ({exc.strerror})",
-                          "check the path and the file permissions", "unreadable") from None
+    """Read once, from a size-checked regular-file handle (etl.extract.read_file)."""
+    return read_file(source.path, source.origin)
+
+
+def _reread(source: SourceFile, sha: str) -> bytes:
+    """The bytes again, for a file whose worker died: they must still be the bytes hashed."""
+    data = _read(source)
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise ReportError(source.origin, "the file changed while it was being read",
+                          "wait until the file is completely written, then load it again", "changed")
+    return data
 
 
 def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
@@ -337,6 +345,7 @@ def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
 
 def _store(run: _Run, source: SourceFile, report: ParsedReport,
            locations: list[str] | None = None) -> None:
+    report.agency = strip_invisible(report.agency or "").strip() or None  # titles from metadata too
     _check_usable(source.origin, report)
     resolution = resolve_agency(report.agency, run.registry)
     agency = resolution.agency

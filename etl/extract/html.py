@@ -17,12 +17,13 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes
+from etl.normalize import strip_invisible
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")  # source-line wrap inside CJK text
-_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -123,7 +124,7 @@ def _meta(root) -> dict:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", strip_invisible(text)).strip()
 
 
 def _tag(el) -> str:
