@@ -83,6 +83,7 @@ ERROR_CODES: dict[str, str] = {
     "bad_manifest": "清单文件有误",
     "bad_registry": "单位名录有误",
     "locked": "另一次载入正在进行",
+    "bad_choice": "版本选择有误（版本不存在或未写明理由）",
     "no_agency": "报告未写明发布单位",
     "no_year": "报告未写明年度",
     "no_figures": "表二/表三/表四中找不到数字",

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from pathlib import Path
 
@@ -270,8 +271,10 @@ def _flush(run: _Run) -> None:
     if batch is None or not (batch.reports or batch.not_reports or batch.errors):
         return
     try:
-        load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
-                        run_id=run.run_id, parser_version=run.parser_version)
+        stored = load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
+                                 run_id=run.run_id, parser_version=run.parser_version)
+        for staged, done in zip(batch.reports, stored):
+            _note_version(run, staged.source_path, done)
     except Exception:  # noqa: BLE001 -- replayed below, where each report fails on its own
         for d, key, old in reversed(batch.undo):
             if old is _MISSING:
@@ -352,6 +355,7 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport,
     extra: list[Finding] = [resolution.finding] if resolution.finding else []
     signed = report.meta.get("signed")
     extra += timing_findings(report.year, report.published, signed)
+    extra += _year_findings(report.year)
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
@@ -366,12 +370,35 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport,
     if run.batch is not None:
         run.batch.reports.append(staged)
     else:
-        load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
-                         days_late=staged.days_late, source_path=source.origin,
-                         parser_version=run.parser_version)
+        _note_version(run, source.origin, load.load_report(
+            run.con, report, agency, extra, signed=signed, deadline=deadline,
+            days_late=staged.days_late, source_path=source.origin, parser_version=run.parser_version))
     run.remember(run.seen, report.sha256, ("loaded", source.origin))
     run.remember(run.claims, claim, source.origin)
     run.summary.loaded.append(source.origin)
+
+
+FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01
+
+
+def _year_findings(year: int) -> list[Finding]:
+    """A year no annual report can cover yet (a typo such as 2099, or before the 条例)."""
+    this_year = date.today().year
+    if FIRST_REPORT_YEAR <= year <= this_year:
+        return []
+    why = (f"晚于今年（{this_year} 年），这一年度的报告还不可能发布" if year > this_year
+           else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年")
+    return [Finding("report.implausible_year", (), None, year,
+                    f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度", "error")]
+
+
+def _note_version(run: _Run, origin: str, done: load.LoadedReport) -> None:
+    if not done.current and done.shortfall:
+        run.summary.notes.append((origin, f"less complete than version {done.current_version} "
+                                          f"({done.shortfall.english()}); stored as version "
+                                          f"{done.version}, not current (finding "
+                                          "report.worse_version); version "
+                                          f"{done.current_version} stays current"))
 
 
 def _check_usable(path: str, report: ParsedReport) -> None:

@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
     "agency.unknown": "单位不在名录中",
     "published.before_year_end": "年报在年度结束前发布",
     "report.duplicate_claim": "同一单位同一年度有两份不同文件",
+    "report.implausible_year": "报告年度不可能（晚于今年或早于 2008 年）",
+    "report.worse_version": "新版本不如当前版本完整，未采用（保留原版本）",
 }
 
 
