@@ -31,6 +31,7 @@ _UNIT_SUFFIX = re.compile(r"(万元|元|件|条|次|个|人次|人|项|篇|期|�
 _MONEY_UNITS = ("万元", "元")
 _EXPONENT = re.compile(r"^[+\-]?(\d+(\.\d*)?|\.\d+)[eE][+\-]?\d+$")
 _NOT_FINITE = re.compile(r"^[+\-]?(inf|infinity|nan)$", re.I)
+_FORMULA = re.compile(r"^=[A-Za-z$(]")  # an Excel formula kept as text (=SUM(B2:B4), =B3+C3)
 MAX_DIGITS = 12  # no count or amount in an annual report has more digits than this
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3,
@@ -127,6 +128,9 @@ def parse_cell(text: str) -> CellValue:
         s, sign = s[2:], -1  # "--253" is how some reports print a decrease
     if s.startswith("+"):
         s = s[1:]
+    if _FORMULA.match(s):
+        return CellValue(None, malformed=f"'{_shown(text)}' is a formula whose result the file "
+                                         "does not store (open it in Excel/WPS and save it again)")
     if _EXPONENT.match(s):
         return CellValue(None, malformed=f"'{_shown(text)}' is written in exponent form, not as a count")
     if _NOT_FINITE.match(s):
