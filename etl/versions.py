@@ -87,7 +87,7 @@ def shortfall(new: Completeness, current: Completeness) -> Shortfall:
 
 
 def worse_finding(year: int, version: int, current_version: int, why: Shortfall) -> Finding:
-    return Finding(WORSE_VERSION, (), None, None,
+    return Finding("report.worse_version", (), None, None,
                    f"这份 {year} 年度报告不如当前采用的第 {current_version} 版完整（{why.chinese()}），"
                    f"已另存为第 {version} 版，未采用；第 {current_version} 版仍为当前版本。"
                    "如确需改用这一版，请由分析人员选定版本并写明理由", "warning")
