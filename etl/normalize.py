@@ -90,6 +90,16 @@ def _shown(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
 
 
+def as_printed(why: str, raw: str) -> str:
+    """A malformed-cell message quoting the cell as printed (parse_cell saw its normalised
+    form: full-width digits already ASCII)."""
+    if why.startswith("'"):
+        end = why.find("' ", 1)
+        if end > 0:
+            return f"'{_shown(raw)}'{why[end + 1:]}"
+    return why
+
+
 def count_malformed(text: str, value: float) -> str:
     """Why `value` (read from `text`) cannot be a count, or "" when it can (a whole number)."""
     if float(value).is_integer():

@@ -64,16 +64,21 @@ class FlatReader(HTMLParser):
     def _top(self) -> _Table | None:
         return self.s.tables[-1] if self.s.tables else None
 
+    def _lines(self, parts: list[str]) -> list[str]:
+        """The cell's lines (split where a block element or <br> was), cleaned, non-empty."""
+        lines = (self.clean(self.wrap.sub("", line)) for line in "".join(parts).split("\n"))
+        return [line for line in lines if line]
+
     def _close_cell(self, t: _Table) -> None:
         if t.cell is None:
             return
-        text = self.clean(self.wrap.sub("", " ".join(t.cell)))
+        lines = self._lines(t.cell)
         t.cell = None
         if t.layout:
-            if text:
-                self.prose(text)
+            for line in lines:
+                self.prose(line)
         elif t.row is not None:
-            t.row.append(text)
+            t.row.append(" ".join(lines))
 
     def _close_row(self, t: _Table) -> None:
         self._close_cell(t)
@@ -86,19 +91,16 @@ class FlatReader(HTMLParser):
         t.row, t.layout = None, False
 
     def _become_layout(self, t: _Table) -> None:
-        """A nested table starts in this row: what the row held so far is prose."""
-        if t.layout:
-            return
-        t.layout = True
-        for text in t.row or []:
-            if text:
-                self.prose(text)
-        t.row = []
-        if t.cell is not None:
-            text = self.clean(self.wrap.sub("", " ".join(t.cell)))
-            t.cell = []
-            if text:
-                self.prose(text)
+        """A nested table starts in this row: what the row held so far is prose, in order."""
+        if not t.layout:
+            t.layout = True
+            for text in t.row or []:
+                if text:
+                    self.prose(text)
+            t.row = []
+        for line in self._lines(t.cell or []):
+            self.prose(line)
+        t.cell = []
 
     # -- parser events
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -126,7 +128,7 @@ class FlatReader(HTMLParser):
             t.cell = []
         elif tag == "br" or tag in self.block:
             if t is not None and t.cell is not None:
-                t.cell.append(" ")
+                t.cell.append("\n")
             else:
                 self.flush()
 
@@ -153,8 +155,11 @@ class FlatReader(HTMLParser):
             self._close_row(t)
         elif tag in ("td", "th") and t is not None:
             self._close_cell(t)
-        elif tag in self.block and (t is None or t.cell is None):
-            self.flush()
+        elif tag in self.block:
+            if t is not None and t.cell is not None:
+                t.cell.append("\n")
+            else:
+                self.flush()
 
     def handle_data(self, data: str) -> None:
         if self.skip_tag is not None or not data:
