@@ -169,7 +169,12 @@ def _read_body(resp, max_bytes: int, give_up: float) -> bytes | None:
         sock = getattr(getattr(getattr(resp, "fp", None), "raw", None), "_sock", None)
         if sock is not None:
             sock.settimeout(min(sock.gettimeout() or remaining, remaining))
-        chunk = resp.read1(min(65536, max_bytes + 1 - got))
+        try:
+            chunk = resp.read1(min(65536, max_bytes + 1 - got))
+        except TimeoutError:
+            if time.monotonic() >= give_up - 0.01:
+                return None  # the wait was cut short by the deadline, not by a silent server
+            raise
         if not chunk:
             break
         parts.append(chunk)
