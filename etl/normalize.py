@@ -87,7 +87,7 @@ def squash(text: str) -> str:
 def _shown(text: str, limit: int = 40) -> str:
     """The cell as printed, cut for a message (a 400-digit cell is named, not pasted)."""
     text = (text or "").strip()
-    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def as_printed(why: str, raw: str) -> str:
