@@ -230,3 +230,19 @@ def test_an_analyst_choice_switches_the_current_version_and_is_recorded(worse, t
                  [agency_id, year]) == [(2,)]
     assert query(db, "SELECT version, previous_version, reason, chosen_by FROM version_choices") == [
         (2, 1, "发布单位确认第二版为正式版本", "analyst")]
+
+
+def test_a_complete_copy_after_a_truncated_first_load_becomes_current(tmp_path):
+    from etl.pipeline import run_load
+
+    lines = (REAL / "shuyang_2025.md").read_text(encoding="utf-8").splitlines(keepends=True)
+    first = tmp_path / "a" / "shuyang_2025.md"
+    first.parent.mkdir()
+    first.write_text("".join(lines[:45]), encoding="utf-8")
+    db = tmp_path / "g.duckdb"
+    run_load([first], db)
+    summary = run_load([REAL / "shuyang_2025.md"], db)
+    assert not summary.notes and summary.loaded == [str(REAL / "shuyang_2025.md")]
+    assert query(db, "SELECT version, is_current, template FROM reports ORDER BY version") == [
+        (1, False, "legacy"), (2, True, "std2021")]
+    assert query(db, "SELECT count(*) FROM findings WHERE rule = 'report.worse_version'") == [(0,)]
