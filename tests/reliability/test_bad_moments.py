@@ -73,10 +73,15 @@ def test_a_file_rewritten_while_it_is_read_is_refused_never_read_half_written(tm
 
 class _Drip(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 -- the http.server API
-        self.send_response(200)
-        self.send_header("Content-Length", "100000")
-        self.end_headers()
+        drip = b"HTTP/1.0 200 OK\r\nX-Slow: " + b"x" * 20 if "headers" in self.path else b""
         try:
+            for byte in drip:  # the headers themselves, one byte at a time
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
             for _ in range(100000):
                 self.wfile.write(b"x")
                 self.wfile.flush()
@@ -88,11 +93,12 @@ class _Drip(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_dripping_server_is_given_up_on_at_the_overall_deadline(tmp_path):
+@pytest.mark.parametrize("what", ["body", "headers"])
+def test_a_dripping_server_is_given_up_on_at_the_overall_deadline(tmp_path, what):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/report.pdf"
+    url = f"http://127.0.0.1:{server.server_address[1]}/{what}/report.pdf"
     try:
         started = time.monotonic()
         source = download(url, tmp_path, timeout=5, deadline=1.5)
