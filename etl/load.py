@@ -41,7 +41,8 @@ from etl.errors import ReportError
 from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
-from etl.versions import NOT_COMPLETENESS, Completeness, Shortfall, shortfall, worse_finding
+from etl.versions import (NOT_COMPLETENESS, Completeness, Shortfall, not_adopted_finding, shortfall,
+                          worse_finding)
 
 BUILDING = ".building"
 CARRY_OVER_RULE = "crossyear.carry_over"
@@ -315,6 +316,9 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
                 report_id = next(placeholders)
                 if why:  # stored for audit and for an analyst to choose; the current one stays
                     findings.append(worse_finding(s.report.year, version, current[1], why))
+                    for col, part in zip(finding_cols, _finding_columns(current[0], [
+                            not_adopted_finding(version, s.source_path or s.report.path, why)])):
+                        col.extend(part)
                     done = LoadedReport(report_id, version, False, False, why, current[1])
                 else:
                     for v in have:

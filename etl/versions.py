@@ -8,7 +8,8 @@ with the current version, it
 - reads at least as many values, and
 - raises no error finding (severity "error") the current one did not have.
 Otherwise it is stored (for audit and for an analyst to choose), not current, and carries the
-finding `report.worse_version`. An analyst's choice (load.choose_version) is recorded with its
+finding `report.worse_version`; the current version gets an info finding of the same rule
+(pages list the findings of current versions). An analyst's choice (load.choose_version) is recorded with its
 reason in `version_choices`.
 
 Pure functions; etl/load.py applies them while writing.
@@ -94,3 +95,10 @@ def worse_finding(year: int, version: int, current_version: int, why: Shortfall)
                    f"这份 {year} 年度报告不如当前采用的第 {current_version} 版完整（{why.chinese()}），"
                    f"已另存为第 {version} 版，未采用；第 {current_version} 版仍为当前版本。"
                    "如确需改用这一版，请由分析人员选定版本并写明理由", "warning")
+
+
+def not_adopted_finding(version: int, source: str, why: Shortfall) -> Finding:
+    """The same news on the current version, which is what pages and exports show."""
+    return Finding("report.worse_version", (), None, None,
+                   f"后来载入的第 {version} 版（{source}）不如本版完整（{why.chinese()}），已保存但未采用，"
+                   f"本版仍为当前版本；如需改用第 {version} 版，请由分析人员选定版本并写明理由", "info")

@@ -208,6 +208,10 @@ def test_a_worse_copy_is_stored_flagged_and_never_current(worse, name, agency_ye
         == state["current"]  # every agency-year keeps its current version
     [(_, _, message)] = [f for f in w.rules(report_id) if f[0] == "report.worse_version"]
     assert message.startswith(f"这份 {year} 年度报告不如当前采用的第 1 版完整（") and "第 1 版仍为当前版本" in message
+    current_id = query(w.db, "SELECT report_id FROM reports WHERE agency_id = ? AND year = ? AND is_current",
+                       [agency_id, year])[0][0]
+    [(_, _, told)] = [f for f in w.rules(current_id) if f[0] == "report.worse_version"]  # shown on pages
+    assert told.startswith(f"后来载入的第 2 版（{w.folder / name}）不如本版完整（") and "本版仍为当前版本" in told
     note = next(line for line in w.out.splitlines() if line.startswith(f"  note: {w.folder / name}: "))
     assert re.search(r"less complete than version 1 \(.*\d+ values read, the current version has \d+\); "
                      r"stored as version 2, not current", note), note
