@@ -32,6 +32,8 @@ class LoadProgress:
             self._failed = failed
             self.bar.set_postfix_str(f"failed {failed}", refresh=False)
         self.bar.update(done - self.bar.n)
+        if done == total:  # draw the final count even inside the redraw interval
+            self.bar.refresh()
 
     def close(self) -> None:
         if self.bar is not None:
