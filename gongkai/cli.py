@@ -52,6 +52,9 @@ def _guarded(command: click.Command) -> click.Command:
             return callback(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `gongkai score | head`: the reader left; not a failure to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("stopped (Ctrl+C).", err=True)
             sys.exit(failures.INTERRUPTED)
