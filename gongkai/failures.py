@@ -75,12 +75,16 @@ def explain(exc: BaseException, params: dict | None = None) -> tuple[str, int]:
         return ("out of memory. Close other programs, or give fewer files to one command, and "
                 "run it again", ENVIRONMENT)
     if isinstance(exc, PermissionError):
-        where = exc.filename or _file_of(exc, text, params) or "a file"
+        where = _file_of(exc, text, params) or "a file"
         return (f"{where}: permission denied. Check the owner and permissions (`ls -l {where}`), "
                 "or choose a path you can write", ENVIRONMENT)
+    if isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        where = _file_of(exc, text, params) or "a file"
+        return (f"{where}: the disk is read-only here. Choose a path on a writable disk (e.g. "
+                "--db in your home folder)", ENVIRONMENT)
     if isinstance(exc, OSError) and exc.filename:
-        return (f"{exc.filename}: {exc.strerror or text}. Check the path and run the command again",
-                ENVIRONMENT)
+        return (f"{_file_of(exc, text, params)}: {exc.strerror or text}. Check the path and run "
+                "the command again", ENVIRONMENT)
     if isinstance(exc, RecursionError):
         return ("an input is nested too deeply to read (more than a thousand levels). Check the "
                 "files given to this command", BAD_INPUT)

@@ -97,19 +97,26 @@ def _tmpfs_works() -> bool:
 
 
 @pytest.mark.skipif(not _tmpfs_works(), reason="needs root and unshare for a private tmpfs")
-def test_disk_full_on_a_real_tiny_disk(tmp_path):
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_a_real_tiny_or_read_only_disk(tmp_path, kind):
     disk, logs = tmp_path / "disk", tmp_path / "logs"
     disk.mkdir()
     db = disk / "g.duckdb"
-    script = (f"mount -t tmpfs -o size=400k tmpfs {disk} && GONGKAI_LOG_DIR={logs} "
-              f"{sys.executable} -m gongkai load {SEEDS} --db {db}")
+    mount = f"mount -t tmpfs -o size=400k tmpfs {disk}"
+    if kind == "read-only":
+        mount += f" && mount -o remount,ro {disk}"
+    script = f"{mount} && GONGKAI_LOG_DIR={logs} {sys.executable} -m gongkai load {SEEDS} --db {db}"
     done = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 3, done.stderr
-    assert done.stderr.splitlines() == [
-        f"Error: {db}: the disk is full (no space left on device). Free some space on the disk "
-        f"holding {disk} (see `df -h {disk}`) and run the command again; a database is only "
-        f"replaced when a load finishes [traceback: {the_log(logs)}]"]
+    if kind == "full":
+        what = (f"the disk is full (no space left on device). Free some space on the disk holding "
+                f"{disk} (see `df -h {disk}`) and run the command again; a database is only "
+                "replaced when a load finishes")
+    else:
+        what = ("the disk is read-only here. Choose a path on a writable disk (e.g. --db in your "
+                "home folder)")
+    assert done.stderr.splitlines() == [f"Error: {db}: {what} [traceback: {the_log(logs)}]"]
 
 
 # ------------------------------------------------------------------ --db that is not DuckDB
