@@ -24,7 +24,7 @@ class LoadProgress:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="file", desc="loading", file=self.stream,
+            self.bar = tqdm(total=total, unit=" files", desc="loading", file=self.stream,
                             leave=False, dynamic_ncols=True, mininterval=0.2,
                             bar_format="{desc} {n_fmt}/{total_fmt} {bar} {rate_fmt} "
                                        "ETA {remaining}{postfix}")
