@@ -154,7 +154,7 @@ def write_xlsx(blocks: list[Block], date: str) -> bytes:
 class PdfFont:
     """A Noto Sans CJK SC subset holding exactly the characters of this corpus's PDFs.
 
-    The font file comes from the PDF export's lookup (exports.fonts), so both find the same one
+    The font file comes from etl.fonts, the PDF export's lookup too, so both find the same one
     and a missing font is the same one-line MissingFontError.
     """
 
@@ -162,7 +162,7 @@ class PdfFont:
         from fontTools import subset
         from fontTools.ttLib import TTCollection, TTFont
 
-        from exports.fonts import cjk_fonts
+        from etl.fonts import cjk_fonts
 
         source = cjk_fonts()[""]
         if source.path.suffix.lower() in (".ttc", ".otc"):

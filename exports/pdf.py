@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exports.fonts import FontFile, MissingFontError, cjk_fonts  # noqa: F401 — re-exported
+from etl.fonts import FontFile, MissingFontError, cjk_fonts  # noqa: F401 — re-exported
 from exports.model import TEXT, AssessmentExport, Table, display
 
 PDF_MARGIN = 10.0  # mm

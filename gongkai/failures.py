@@ -115,7 +115,7 @@ def _file_of(exc: BaseException, text: str, params: dict) -> str | None:
 
 
 def _is_font_error(exc: BaseException) -> bool:
-    from exports.fonts import MissingFontError
+    from etl.fonts import MissingFontError
 
     return isinstance(exc, MissingFontError)
 

@@ -45,7 +45,7 @@ def _ensure_demo(demo_dir: Path) -> None:
         from demo import generate  # the demo package; absent in a bare checkout
     except ImportError:
         return
-    from exports.fonts import cjk_fonts
+    from etl.fonts import cjk_fonts
 
     cjk_fonts()  # the demo's PDFs need it: a missing font stops here, before any file is written
     click.echo(f"generating the demo corpus into {demo_dir} ...")

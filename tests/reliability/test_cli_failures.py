@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import etl.load
-import exports.fonts
+import etl.fonts
 from etl.pipeline import run_load
 from gongkai import failures
 from gongkai.cli import cli
@@ -167,7 +167,7 @@ def test_scheme_nested_100000_deep(tmp_path, logs):
 # ------------------------------------------------------------------ environment
 
 def test_missing_font_stops_build_before_writing(tmp_path, logs, monkeypatch):
-    monkeypatch.setattr(exports.fonts, "FONT_DIRS", (tmp_path / "fonts",))
+    monkeypatch.setattr(etl.fonts, "FONT_DIRS", (tmp_path / "fonts",))
     monkeypatch.delenv("GONGKAI_CJK_FONT", raising=False)
     data = tmp_path / "data"
     data.mkdir()
@@ -182,8 +182,8 @@ def test_missing_font_stops_build_before_writing(tmp_path, logs, monkeypatch):
 
 def test_font_override_that_does_not_exist(tmp_path, monkeypatch):
     monkeypatch.setenv("GONGKAI_CJK_FONT", str(tmp_path / "no.ttf"))
-    with pytest.raises(exports.fonts.MissingFontError) as info:
-        exports.fonts.cjk_fonts()
+    with pytest.raises(etl.fonts.MissingFontError) as info:
+        etl.fonts.cjk_fonts()
     assert str(info.value) == (f"GONGKAI_CJK_FONT={tmp_path / 'no.ttf'}: no such font file; set "
                                "it to a .ttf/.otf/.ttc file with Chinese glyphs, or unset it")
 

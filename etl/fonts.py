@@ -1,4 +1,5 @@
-"""Where the CJK font for PDFs comes from: the one lookup the PDF export and the demo's PDFs use.
+"""Where the CJK font for PDFs is: the one lookup the PDF export (exports/pdf.py) and the demo
+generator's PDFs (demo/office.py) share, so it sits in the bottom layer both may import.
 
 The font is Debian's fonts-noto-cjk (scripts/setup installs it as root; see the README for why a
 system package rather than one from PyPI). GONGKAI_CJK_FONT points at any other font file with
