@@ -230,10 +230,13 @@ def test_gongkai_serve_binds_localhost_by_default(monkeypatch, tmp_path):
     from gongkai.cli import cli
     from gongkai.commands import serve as serve_cmd
 
+    import duckdb
+
     db = tmp_path / "g.duckdb"
-    db.write_bytes(b"")
+    duckdb.connect(str(db)).close()  # an (empty) DuckDB file: serve refuses other files
     calls = []
-    monkeypatch.setattr(serve_cmd.subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    monkeypatch.setattr(serve_cmd, "run_until_stopped", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    monkeypatch.setattr(serve_cmd, "_check_port_free", lambda address, port: None)  # not the point
     result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
     assert result.exit_code == 0, result.output
     [(cmd, kw)] = calls
