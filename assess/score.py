@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assess.metrics import HIGHER, LOWER, METRICS
+from assess.metrics import HIGHER, LOWER, METRICS, values_relation
 from assess.scheme import Scheme, load_scheme
 from assess.score_sql import scoring_sql
 
@@ -66,7 +66,8 @@ def indicator_scores(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme |
                      peer_group: str | None = None) -> pl.DataFrame:
     """Long form: one row per (agency, indicator) with value, small_sample, points, reason."""
     s = _scheme(scheme)
-    return con.sql(scoring_sql(s.metric_ids), params=_params(year, s, peer_group)).pl()
+    return con.sql(scoring_sql(s.metric_ids, values_relation(con)),
+                   params=_params(year, s, peer_group)).pl()
 
 
 def assess_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,

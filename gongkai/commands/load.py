@@ -46,6 +46,9 @@ def run_and_report(paths, settings: Settings, manifest: str | None = None,
     except ReportError as exc:  # the registry, the manifest or the database itself is unusable
         raise click.ClickException(exc.message) from None
     echo_summary(summary, settings.db_path)
+    from workflow.sync import recheck  # findings → 整改跟踪 (workflow store), after every load
+
+    click.echo(recheck(settings.db_path))
     return 1 if summary.failed else 0
 
 
