@@ -15,8 +15,8 @@ def key_label(key: str) -> str:
     return field.label if field else key
 
 
-def where(location: str | None) -> str:
-    """'第 2 页，第 6 个表格，第 3 行，第 7 列（原文第 177 行）' from the stored location JSON."""
+def where(location: str | None, *, column: bool = True) -> str:
+    """'第 6 个表格第 3 行第 7 列，原文第 177 行' from the stored location JSON ('' if none)."""
     if not location:
         return ""
     try:
@@ -25,9 +25,10 @@ def where(location: str | None) -> str:
         return ""
     if not isinstance(loc, dict):
         return ""
-    parts = [text.format(loc[k]) for k, text in _PLACES if loc.get(k) is not None]
-    line = f"（原文第 {loc['line']} 行）" if loc.get("line") is not None else ""
-    return "，".join(parts) + line
+    parts = "".join(text.format(loc[k]) for k, text in _PLACES
+                    if loc.get(k) is not None and (column or k != "col"))
+    line = f"原文第 {loc['line']} 行" if loc.get("line") is not None else ""
+    return "，".join(p for p in (parts, line) if p)
 
 
 def printed(value: float | None, raw: str | None, blank: bool | None) -> str:
@@ -45,13 +46,21 @@ def cell_evidence(cells, values: dict[str, tuple]) -> list[dict]:
     for key in cells:
         value, raw, blank, loc = values.get(key, (None, None, None, None))
         out.append({"key": key, "label": key_label(key), "printed": printed(value, raw, blank),
-                    "where": where(loc)})
+                    "where": where(loc), "row_where": where(loc, column=False)})
     return out
 
 
-def evidence_text(item: dict) -> str:
-    """One line of evidence for a notice: 「label」印为 X（where）."""
-    if not item.get("key"):
-        return item.get("printed", "")
-    at = f"（{item['where']}）" if item.get("where") else ""
-    return f"「{item['label']}」印为 {item['printed']}{at}"
+def evidence_lines(items: list[dict]) -> list[str]:
+    """Evidence as a notice prints it, the cells of one printed row on one line:
+    「四、结转下年度继续办理」自然人 1、…、总计（空白）（第 6 个表格第 3 行，原文第 177 行);
+    a finding without cells is its sentence as the loader wrote it."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        if not item.get("key"):
+            rows.setdefault((item.get("printed", ""), ""), [])
+            continue
+        row, _, col = item["label"].partition("·")
+        rows.setdefault((row, item.get("row_where", "")), []).append(
+            f"{col or '数值'} {item['printed']}")
+    return [f"「{row}」{'、'.join(cells)}" + (f"（{place}）" if place else "") if cells else row
+            for (row, place), cells in rows.items()]
