@@ -58,14 +58,25 @@ def db_version() -> int:
     """The database file's mtime in ns; raises NoDatabase when there is no file."""
     path = db_path()
     try:
-        return path.stat().st_mtime_ns
+        mtime = path.stat().st_mtime_ns
     except FileNotFoundError as exc:
         raise NoDatabase(str(path)) from exc
+    return mtime + workflow_revision(path)  # an analyst's correction also expires cached scores
+
+
+def workflow_revision(path: Path) -> int:
+    from workflow.store import revision, store_path
+
+    return revision(store_path(path))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+    from workflow.overlay import attach_corrections
+
+    con = duckdb.connect(path, read_only=True)
+    attach_corrections(con, path)  # analysts' corrections over parsed values, in every score
+    return con
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
