@@ -8,7 +8,7 @@ from docx import Document
 
 from etl.rules import RULES
 from tests.conftest import REAL, SEEDS
-from tests.workflow.conftest import REPORT, gongkai, load, original_text, write_version
+from tests.workflow.conftest import gongkai, load, original_text, write_version
 from workflow.findings import list_findings, move
 from workflow.states import CONFIRMED, DISMISSED
 from workflow.store import opened, store_path
