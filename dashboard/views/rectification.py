@@ -33,10 +33,10 @@ def _actor() -> roles.Actor:
 
 
 actor = _actor()
-st.caption(f"当前用户：{actor.label}")
+st.text(f"当前用户：{actor.label}")  # plain text: a user name is never read as markdown
 if not actor.can("move"):
-    st.info("只读：通过单位登录入口登录、且在 data/roles.toml 中为分析人员或管理员时，才能确认问题、"
-            "标记误报和录入修正。", icon="🔒")
+    st.info("只读：通过单位登录入口登录、且被设为分析人员或管理员时，才能确认问题、标记误报和录入修正。",
+            icon="🔒")
 
 with opened(store_path(data.db_path())) as store:
     items = [f for f in findings.list_findings(store, year=year)

@@ -82,3 +82,25 @@ def test_an_analyst_confirms_a_finding_on_the_page(loaded, monkeypatch):
         states = {f["fkey"]: f["state"] for f in list_findings(con)}
     assert states[item] == CONFIRMED and list(states.values()).count(PENDING) == 1
     assert {m.label: m.value for m in at.metric}["已确认 / 已通知"] == "1"
+
+
+def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
+    from workflow import corrections
+
+    _, db = loaded
+    analyst = roles.Actor("analyst@example.gov.cn", roles.ANALYST, "登录代理")
+    at = _page(db, monkeypatch, analyst)
+    at.selectbox(key="fix_agency").set_value("310000-KW").run()
+    next(s for s in at.selectbox if s.label == "字段").set_value("t3.carried_out.total")
+    next(n for n in at.number_input if n.label == "正确数值").set_value(1.0)
+    next(t for t in at.text_input if t.label == "修正原因（必填）").input("原文总计列漏填")
+    next(t for t in at.text_input if t.label.startswith("依据")).input("原文第 177 行各列之和为 1")
+    next(b for b in at.button if b.label == "保存修正").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with opened(store_path(db)) as con:
+        (fix,) = corrections.list_corrections(con)
+    assert (fix["key"], fix["value"], fix["printed_raw"], fix["created_by"]) == (
+        "t3.carried_out.total", 1.0, "（空白）", "analyst@example.gov.cn")
+    shown = at.dataframe[-1].value
+    assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["（空白）"]
