@@ -55,7 +55,8 @@ def db_path() -> Path:
 
 
 def db_version() -> int:
-    """The database file's mtime in ns; raises NoDatabase when there is no file."""
+    """The database file's mtime in ns plus the workflow store's revision (a cache key); raises
+    NoDatabase when there is no file."""
     path = db_path()
     try:
         mtime = path.stat().st_mtime_ns

@@ -138,3 +138,24 @@ def test_bad_corrections_are_refused_with_a_reason(loaded):
     _correct(db, "t3.processed.total", 36)
     with pytest.raises(WorkflowError, match="已有一条修正"):
         _correct(db, "t3.processed.total", 37)
+
+
+def test_the_dashboard_scores_with_a_new_correction_at_once(loaded, monkeypatch):
+    """dashboard.data keys its caches on the workflow revision too, and attaches corrections."""
+    import streamlit as st
+
+    from dashboard import data
+
+    _, db = loaded
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    scheme = str(ROOT / "data" / "schemes" / "default.toml")
+
+    def shown() -> float:
+        scores = data.assessment(data.db_version(), 2024, scheme).scores
+        return scores.filter(scores["agency_id"] == AGENCY)["carryover.value"][0]
+
+    assert shown() == 0.0
+    _correct(db, "t3.carried_out.total", 9)
+    assert shown() == pytest.approx(25.0)
