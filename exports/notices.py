@@ -33,9 +33,9 @@ def rows(notice) -> list[tuple[str, str, str, str]]:
     out = []
     for n, item in enumerate(notice.items, 1):
         problem = item.rule_label + ("（新版本年报仍存在）" if item.repeated else "")
-        evidence = "\n".join(item.evidence) or item.message
-        if item.message and item.evidence and item.evidence[0] != item.message:
-            evidence += "\n" + item.message
+        lines = [item.message] if item.message else []
+        lines += [e for e in item.evidence if e != item.message]
+        evidence = "\n".join(lines)
         out.append((str(n), problem, evidence, item.remedy))
     return out
 
@@ -95,16 +95,17 @@ def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | N
     from fpdf import FPDF, FontFace
     from fpdf.enums import WrapMode
 
-    fonts = fonts or cjk_fonts()
+    # One face only: embedding a CJK face costs about a second per PDF, and a batch writes one
+    # PDF per agency; headings stand out by size and colour instead of weight.
+    regular = (fonts or cjk_fonts())[""]
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    for style, font in fonts.items():
-        pdf.add_font("cjk", style, str(font.path), collection_font_number=font.index)
+    pdf.add_font("cjk", "", str(regular.path), collection_font_number=regular.index)
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(title(notice))
     pdf.set_creator("gongkai")
     pdf.add_page()
-    pdf.set_font("cjk", "B", 22)
+    pdf.set_font("cjk", "", 24)
     pdf.set_text_color(*RED)
     pdf.cell(0, 12, office.letterhead or office.name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(*RED)
@@ -112,7 +113,7 @@ def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | N
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
     pdf.ln(6)
     pdf.set_text_color(0)
-    pdf.set_font("cjk", "B", 15)
+    pdf.set_font("cjk", "", 16)
     pdf.multi_cell(0, 8, title(notice), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("cjk", "", 11)
@@ -121,7 +122,7 @@ def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | N
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("cjk", "", 9.5)
-    heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+    heading = FontFace(emphasis=None, fill_color=(225, 225, 225))
     with pdf.table(col_widths=(10, 38, 72, 50), wrapmode=WrapMode.CHAR, headings_style=heading,
                    line_height=5, padding=1.2, text_align=("C", "L", "L", "L")) as t:
         cells = t.row()

@@ -75,7 +75,8 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         name = f.name.split("_")[2]
         assert f"{name}：" in text and "2025年6月30日前" in text
         assert RULES["t3.balance"] in text and RULES["t3.row_total"] in text
-        assert "「三(七)总计」总计 35" in text and "总计 （空白）" in text
+        assert "「总计」列：一、本年新收政府信息公开申请数量 34" in text and "三(七)总计 35" in text
+        assert "总计 （空白）（第 6 个表格第 3 行，原文第 177 行）" in text
     with opened(store_path(db)) as con:  # --draft records nothing
         assert {f["state"] for f in list_findings(con, year=2024) if f["rule"].startswith("t3.")} == {CONFIRMED}
 
