@@ -111,6 +111,8 @@ def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | N
     pdf.set_draw_color(*RED)
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.2)
     pdf.ln(6)
     pdf.set_text_color(0)
     pdf.set_font("cjk", "", 16)

@@ -13,6 +13,7 @@ Runs in one write transaction; safe to run any number of times (a second run cha
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,30 @@ SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r
 FROM findings f JOIN current_reports r USING (report_id)"""
 _CELLS_SQL = """
 SELECT v.report_id, v.key, v.value, v.raw, v.blank, v.location
-FROM report_values v WHERE v.report_id IN (SELECT report_id FROM findings)"""
+FROM report_values v WHERE v.report_id IN (SELECT report_id FROM findings)
+   OR (v.key = 't3.carried_out.total' AND v.report_id IN (SELECT report_id FROM current_reports))"""
+_PREVIOUS_SQL = "SELECT agency_id, year, report_id FROM current_reports"
+CROSS_YEAR = "crossyear."
+# A server path inside a loader message (the other year's file): only its file name is shown.
+_PATH = re.compile(r"[^\s，。；：（）()]*[/\\]([^\s/\\，。；：（）()]+\.[A-Za-z0-9]{2,5})")
+
+
+def plain(message: str | None) -> str:
+    return _PATH.sub(r"\1", message or "")
+
+
+def _evidence(rule: str, keys: list[str], rid: int, prev: int | None, cells: dict) -> list[dict]:
+    """The cells as printed; a cross-year finding reads 结转下年度 from last year's report."""
+    if not rule.startswith(CROSS_YEAR):
+        return cell_evidence(keys, cells.get(rid, {}))
+    out = []
+    for key in keys:
+        source = prev if key == "t3.carried_out.total" else rid
+        (item,) = cell_evidence([key], cells.get(source, {}) if source is not None else {})
+        if source == prev:
+            item["label"] = "上年年报 " + item["label"]
+        out.append(item)
+    return out
 
 
 @dataclass
@@ -53,11 +77,14 @@ def _current(report_con) -> tuple[dict, dict]:
     cells: dict[int, dict] = {}
     for rid, key, value, raw, blank, loc in report_con.execute(_CELLS_SQL).fetchall():
         cells.setdefault(rid, {})[key] = (value, raw, blank, loc)
+    report_of = {(a, y): r for a, y, r in report_con.execute(_PREVIOUS_SQL).fetchall()}
     found = {}
     for row in report_con.execute(_FINDINGS_SQL).fetchall():
         rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message = row
         keys = json.loads(cells_json or "[]")
-        evidence = cell_evidence(keys, cells.get(rid, {})) or [{"key": "", "printed": message}]
+        message = plain(message)
+        evidence = (_evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells)
+                    or [{"key": "", "printed": message}])
         fkey = finding_key(agency, year, rule, keys)
         found[fkey] = {"agency_id": agency, "agency_name": name, "peer_group": peer,
                        "region": region, "year": year, "rule": rule,

@@ -114,3 +114,23 @@ def test_moves_are_checked_and_recorded(loaded):
         move(con, f["fkey"], "误报", "a", "表格原文确有此数，系模板合并单元格")
         move(con, f["fkey"], PENDING, "a", "撤销误报")
         assert [e["to_state"] for e in history(con, f["fkey"])] == [PENDING, "误报", PENDING]
+
+
+def test_a_cross_year_finding_cites_last_years_report_without_server_paths(tmp_path):
+    """The 2024 report's 上年结转 (2) against a 2023 version of it printing 结转下年度 5."""
+    from tests.workflow.conftest import BLANK_ROW, original_text
+
+    folder = tmp_path / "years"
+    write_version(folder / "2024", fixed_text())
+    last_year = original_text().replace("2024", "2023").replace(
+        BLANK_ROW, "| 四、结转下年度继续办理 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |")
+    write_version(folder / "2023", last_year)
+    db = tmp_path / "years.duckdb"
+    load(folder, db)
+    found = _mine(db)
+    assert "crossyear.carry_over" in found, found.keys()
+    f = found["crossyear.carry_over"]
+    assert "/" not in f["message"] and "shanghai_kewei_2024.md" in f["message"]
+    evidence = {e["label"]: e["printed"] for e in f["evidence"]}
+    assert evidence["二、上年结转政府信息公开申请数量·总计"] == "2"
+    assert evidence["上年年报 四、结转下年度继续办理·总计"] == "5"
