@@ -247,6 +247,17 @@ def values_relation(con: duckdb.DuckDBPyConnection) -> str:
     return CORRECTED_VALUES if attached else "current_values"
 
 
+CORRECTED_CELLS_SQL = f"SELECT agency_id, year, key FROM {CORRECTED_VALUES} WHERE corrected"
+
+
+def corrected_cells(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(agency_id, year, key) of the corrections the scores use on this connection (none when
+    no corrections are attached), so results can be marked 修正."""
+    if values_relation(con) == "current_values":
+        return pl.DataFrame(schema={"agency_id": pl.String, "year": pl.Int32, "key": pl.String})
+    return con.sql(CORRECTED_CELLS_SQL).pl()
+
+
 def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str:
     """One row per current report whose year is in `years` (an SQL list such as "($year)");
     `values`: "current_values" or values_relation(con)'s choice."""

@@ -152,6 +152,11 @@ def revision(path: str | Path) -> int:
     path = Path(path)
     if not path.exists():
         return 0
-    with opened(path) as con:
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:  # read-only and without the DDL: pages call this on every rerun
         row = con.execute("SELECT value FROM meta WHERE name = 'revision'").fetchone()
+    except sqlite3.OperationalError:  # created but no write yet
+        return 0
+    finally:
+        con.close()
     return int(row[0]) if row else 0

@@ -4,6 +4,7 @@ when a new version prints another value, undoable; states survive reloads."""
 from __future__ import annotations
 
 import duckdb
+import polars as pl
 import pytest
 
 from assess import load_scheme, score_year
@@ -159,3 +160,19 @@ def test_the_dashboard_scores_with_a_new_correction_at_once(loaded, monkeypatch)
     assert shown() == 0.0
     _correct(db, "t3.carried_out.total", 9)
     assert shown() == pytest.approx(25.0)
+
+
+def test_a_score_built_on_a_corrected_value_says_so(loaded):
+    from assess import deductions
+    from assess.score import CORRECTED_NOTE
+
+    _, db = loaded
+    _correct(db, "t3.carried_out.total", 9)
+    with duckdb.connect(str(db), read_only=True) as con:
+        attach_corrections(con, db)
+        why = deductions(con, 2024, SCHEME).filter(
+            (pl.col("agency_id") == AGENCY) & (pl.col("indicator") == "carryover"))
+        untouched = deductions(con, 2024, SCHEME).filter(
+            (pl.col("agency_id") == AGENCY) & (pl.col("indicator") != "carryover"))
+    assert why["reason"][0].endswith(CORRECTED_NOTE) and "25" in why["reason"][0]
+    assert not any(r.endswith(CORRECTED_NOTE) for r in untouched["reason"])
