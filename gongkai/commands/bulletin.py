@@ -47,6 +47,9 @@ def bulletin(year: int, out: Path, db: str | None, scheme_path: str | None,
         office = load_office(office_file)
     except OfficeSettingsError as exc:
         raise click.ClickException(str(exc)) from None
+    from gongkai.failures import check_database
+
+    check_database(settings.db_path)
     sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
     con = duckdb.connect(str(settings.db_path), read_only=True)
     try:
