@@ -111,6 +111,10 @@ def now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
+class StoreError(ValueError):
+    """The workflow store file cannot be used; the message names the file and what to do."""
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection in WAL mode with the schema; autocommit, writes go through `writing`."""
     path = Path(path)
@@ -118,9 +122,14 @@ def connect(path: str | Path) -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
                           check_same_thread=False)
     con.row_factory = sqlite3.Row
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.executescript(DDL)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.executescript(DDL)
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        raise StoreError(f"{path.name}: 整改跟踪记录文件无法使用（{exc}）。请从备份恢复该文件；"
+                         "若没有备份，把它移走后重新运行 gongkai load 会重新开始记录（原有记录不再显示）") from None
     return con
 
 

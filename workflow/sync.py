@@ -23,7 +23,7 @@ from workflow.corrections import recheck_corrections
 from workflow.evidence import cell_evidence
 from workflow.findings import finding_key, record
 from workflow.states import OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED, CONFIRMED
-from workflow.store import now, opened, store_path, writing
+from workflow.store import StoreError, now, opened, store_path, writing
 
 _FINDINGS_SQL = """
 SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r.year, r.sha256,
@@ -173,6 +173,8 @@ def recheck(db_path: str | Path) -> str:
 
     try:
         summary = sync_after_load(db_path)
+    except StoreError as exc:
+        return f"整改跟踪未更新：{exc}。年报已载入"
     except (sqlite3.Error, duckdb.Error, OSError) as exc:
         return (f"整改跟踪未更新（{store_path(db_path).name}：{exc}）。年报已载入；"
                 "请稍后再运行一次 gongkai load（文件未变时很快），以完成复查")

@@ -14,7 +14,7 @@ from dashboard.views import common
 from workflow import corrections, findings, roles
 from workflow.evidence import evidence_lines
 from workflow.states import NOTIFIED, OPEN_STATES, RECTIFIED, STATES, WorkflowError
-from workflow.store import opened, store_path
+from workflow.store import StoreError, opened, store_path
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度整改跟踪")
@@ -38,10 +38,14 @@ if not actor.can("move"):
     st.info("只读：通过单位登录入口登录、且被设为分析人员或管理员时，才能确认问题、标记误报和录入修正。",
             icon="🔒")
 
-with opened(store_path(data.db_path())) as store:
-    items = [f for f in findings.list_findings(store, year=year)
-             if peer is None or (f["peer_group"] or "未分组") == peer]
-    fixes = corrections.list_corrections(store, year=year)
+try:
+    with opened(store_path(data.db_path())) as store:
+        items = [f for f in findings.list_findings(store, year=year)
+                 if peer is None or (f["peer_group"] or "未分组") == peer]
+        fixes = corrections.list_corrections(store, year=year)
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
 today = date.today().isoformat()
 
 

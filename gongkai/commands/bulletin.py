@@ -34,7 +34,7 @@ def bulletin(year: int, out: Path, db: str | None, scheme_path: str | None,
     from exports.office import OfficeSettingsError, load_office
     from workflow.bulletin_data import bulletin_data
     from workflow.overlay import attach_corrections
-    from workflow.store import opened, store_path
+    from workflow.store import StoreError, opened, store_path
     from workflow.sync import sync_after_load
 
     if out.suffix.lower() != ".docx":
@@ -50,14 +50,14 @@ def bulletin(year: int, out: Path, db: str | None, scheme_path: str | None,
     from gongkai.failures import check_database
 
     check_database(settings.db_path)
-    sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
     con = duckdb.connect(str(settings.db_path), read_only=True)
     try:
+        sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
         attach_corrections(con, settings.db_path)
         with opened(store_path(settings.db_path)) as store:
             scheme = settings.scheme_path if settings.scheme_path.is_file() else None
             data = bulletin_data(con, store, year, scheme)
-    except SchemeError as exc:
+    except (SchemeError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         con.close()

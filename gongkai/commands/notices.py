@@ -42,24 +42,48 @@ def notices(year: int, peer_group: str | None, agency_id: str | None, out: Path,
         gongkai notices --year 2024 --peer-group 县级政府 --out 整改通知/
     """
     from etl.settings import Settings
-    from exports.notices import notice_docx, notice_pdf
     from exports.office import OfficeSettingsError, load_office
-    from exports.pdf import MissingFontError
-    from workflow.problems import mark_notified, notice_batch
-    from workflow.store import opened, store_path
+    from workflow.store import StoreError, store_path
 
     settings = Settings.from_env(db_path=db)
     try:
         office = load_office(office_file)
     except OfficeSettingsError as exc:
         raise click.ClickException(str(exc)) from None
+    if not settings.db_path.is_file():
+        raise click.ClickException(f"{settings.db_path}: no database. Build it first with "
+                                   "`gongkai build`, or pass --db.")
     path = store_path(settings.db_path)
     if not path.exists():
         raise click.ClickException(f"{path.name}: no 整改跟踪 records yet. Load reports first "
                                    "(gongkai load / gongkai build), then confirm problems on the 整改跟踪 page")
     who = actor or f"命令行：{getpass.getuser()}"
     out.mkdir(parents=True, exist_ok=True)
-    written, moved, pdf_problem = 0, 0, None
+    try:
+        batch, moved, pdf_problem = _write(path, year, peer_group, agency_id, out, deadline,
+                                           office, who, draft)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not batch:
+        click.echo(f"no confirmed problems for {year}"
+                   + (f" in peer group {peer_group}" if peer_group else "")
+                   + ": confirm findings (已确认) on the 整改跟踪 page first; nothing written")
+        return
+    items = sum(len(n.items) for n in batch)
+    click.echo(f"wrote {len(batch)} notice(s) with {items} problem(s) to {out}"
+               + ("" if draft else f"; {moved} problem(s) moved to 已通知"))
+    if pdf_problem:
+        click.echo(f"warning: PDF not written: {pdf_problem}", err=True)
+
+
+def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who: str, draft: bool):
+    """Write the DOCX and PDF of each notice; unless a draft, record it. (batch, moved, PDF problem)"""
+    from exports.notices import notice_docx, notice_pdf
+    from exports.pdf import MissingFontError
+    from workflow.problems import mark_notified, notice_batch
+    from workflow.store import opened
+
+    moved, pdf_problem = 0, None
     with opened(path) as con:
         batch = notice_batch(con, year, peer_group=peer_group, agency_id=agency_id,
                              deadline=deadline, deadline_days=office.notice_deadline_days)
@@ -68,20 +92,11 @@ def notices(year: int, peer_group: str | None, agency_id: str | None, out: Path,
             files[0].write_bytes(notice_docx(notice, office))
             if pdf_problem is None:
                 try:
-                    (out / f"{notice.file_stem}.pdf").write_bytes(notice_pdf(notice, office))
                     files.append(out / f"{notice.file_stem}.pdf")
+                    files[-1].write_bytes(notice_pdf(notice, office))
                 except MissingFontError as exc:
+                    files.pop()
                     pdf_problem = str(exc)
             if not draft:
                 moved += mark_notified(con, notice, who, [f.name for f in files])
-            written += 1
-    if not batch:
-        click.echo(f"no confirmed problems for {year}"
-                   + (f" in peer group {peer_group}" if peer_group else "")
-                   + ": confirm findings (已确认) on the 整改跟踪 page first; nothing written")
-        return
-    items = sum(len(n.items) for n in batch)
-    click.echo(f"wrote {written} notice(s) with {items} problem(s) to {out}"
-               + ("" if draft else f"; {moved} problem(s) moved to 已通知"))
-    if pdf_problem:
-        click.echo(f"warning: PDF not written: {pdf_problem}", err=True)
+    return batch, moved, pdf_problem
