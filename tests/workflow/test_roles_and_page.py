@@ -104,3 +104,19 @@ def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
         "t3.carried_out.total", 1.0, "（空白）", "analyst@example.gov.cn")
     shown = at.dataframe[-1].value
     assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["（空白）"]
+
+
+def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_path):
+    from tests.workflow.conftest import gongkai
+    from workflow.findings import move
+
+    _, db = loaded
+    with opened(store_path(db)) as con:
+        for f in list_findings(con):
+            move(con, f["fkey"], CONFIRMED, "analyst", "属实")
+    gongkai("notices", "--year", 2024, "--db", db, "--out", tmp_path / "n", "--deadline", "2025-01-15")
+    at = _page(db, monkeypatch, None)
+    assert {m.label: m.value for m in at.metric}["逾期未整改"] == "2"
+    at.toggle(key="rect_overdue").set_value(True).run()
+    listed = at.dataframe[0].value
+    assert list(listed["逾期"]) == ["逾期", "逾期"] and set(listed["整改期限"]) == {"2025-01-15"}
