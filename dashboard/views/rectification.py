@@ -32,8 +32,19 @@ def _actor() -> roles.Actor:
         return roles.Actor("", None, "未登录")
 
 
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file: Streamlit's login is not set up here
+        return False
+
+
 actor = _actor()
 st.text(f"当前用户：{actor.label}")  # plain text: a user name is never read as markdown
+if not actor.name and _oidc_configured():
+    st.button("登录", on_click=st.login, help="使用单位统一身份认证（OIDC）登录。")
+elif actor.via == "OIDC 登录":
+    st.button("退出登录", on_click=st.logout)
 if not actor.can("move"):
     st.info("只读：通过单位登录入口登录、且被设为分析人员或管理员时，才能确认问题、标记误报和录入修正。",
             icon="🔒")

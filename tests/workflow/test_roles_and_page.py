@@ -120,3 +120,18 @@ def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_
     at.toggle(key="rect_overdue").set_value(True).run()
     listed = at.dataframe[0].value
     assert list(listed["逾期"]) == ["逾期", "逾期"] and set(listed["整改期限"]) == {"2025-01-15"}
+
+
+def test_with_oidc_configured_a_signed_out_user_gets_a_login_button(loaded, monkeypatch):
+    _, db = loaded
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+                          "cookie_secret": "x" * 32, "client_id": "gongkai",
+                          "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known"}
+    at.query_params["year"] = "2024"
+    at = at.run().switch_page(PAGE).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["登录"]
