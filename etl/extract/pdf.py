@@ -37,13 +37,12 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
                     rows.append(([line], Location(page=index + 1, line=n), False))
             textpage.close()
             page.close()
+        if chars < 20:  # no text layer: the pages are images
+            from etl.extract.ocr import ocr_pdf
+            return ocr_pdf(path, sha256, pdf)
     except pdfium.PdfiumError as exc:
         raise ReportError(path, f"the PDF could not be read past page {len(rows) and rows[-1][1].page} ({exc})",
                           "download it again or load the HTML version", "bad_pdf")
     finally:
         pdf.close()
-    if chars < 20:
-        raise ReportError(path, "the PDF has no text layer (it looks scanned); it needs OCR",
-                          "run OCR on it first (e.g. ocrmypdf) or load the HTML version of the report",
-                          "needs_ocr")
     return build_document(path, sha256, "pdf", rows)
