@@ -14,6 +14,8 @@ from etl.extract.ocr import Word, is_cjk_word, is_digitish
 
 DARK = 200  # grey level below which a pixel is ink (ruling lines are often light grey)
 MAX_RETRIES = 40  # cells per page read again on their own when the strip missed them
+LABEL_CONF = 60  # a Chinese word read at least this sure marks a label cell (misread digits
+# come out as odd characters at low confidence)
 INK = 128  # below this a pixel counts as a stroke when deciding if a cell is blank
 
 
@@ -94,7 +96,7 @@ def _row_cells(line: list[Word], v_mask, yc: int) -> tuple[list[tuple[int, int]]
     if len(xs) < 2:
         return None
     cells = list(zip(xs, xs[1:]))
-    return cells, [any(_inside(w, x0, x1) and is_cjk_word(w) and w.conf >= 20 for w in line)
+    return cells, [any(_inside(w, x0, x1) and is_cjk_word(w) and w.conf >= LABEL_CONF for w in line)
                    for x0, x1 in cells]
 
 
@@ -109,8 +111,13 @@ def _cell_box(h_mask, line: list[Word], x0: int, x1: int, yc: int) -> tuple[int,
     return x0, y0, x1, y1
 
 
+def _table_key(cells: list[tuple[int, int]]) -> tuple[int, ...]:
+    """Rows of one table share their last column rulings (label columns vary with row spans)."""
+    return tuple(x // 8 for _, x in cells[-3:])
+
+
 def _value_start(plans) -> dict[int, int]:
-    """Per table (known by its right edge), where the value columns start: the most common
+    """Per table (known by its last column rulings), where the value columns start: the most common
     first cell after the label across its rows (a misread mark in one row does not move it)."""
     starts: dict[int, list[int]] = {}
     for plan in plans:
@@ -119,7 +126,7 @@ def _value_start(plans) -> dict[int, int]:
         cells, cjk = plan
         label_end = max((i for i, c in enumerate(cjk) if c), default=-1)
         if label_end < len(cells) - 1:
-            starts.setdefault(cells[-1][1] // 8, []).append(cells[label_end + 1][0])
+            starts.setdefault(_table_key(cells), []).append(cells[label_end + 1][0])
     return {table: max(set(xs), key=xs.count) for table, xs in starts.items()}
 
 
@@ -182,15 +189,25 @@ def _read_cells(clean: np.ndarray, rows_of_boxes, tesseract) -> list[list[tuple[
             words = sorted(found.get((r, c), []), key=lambda w: w.x0)
             if not words and retries < MAX_RETRIES:  # read a cell the strip missed on its own
                 retries += 1
-                crop = crops[(r, c)]
-                alone = np.full((crop.shape[0] + 40, crop.shape[1] + 2 * gap), 255, np.uint8)
-                alone[20:20 + crop.shape[0], gap:gap + crop.shape[1]] = crop
-                words = tesseract(alone, "eng", 7, "0123456789.,/-")
+                words = _read_alone(crops[(r, c)], tesseract)
             if words:
                 results[r][c] = ("".join(w.text for w in words), min(w.conf for w in words))
             else:
-                results[r][c] = ("?", 0.0)  # ink that reads as nothing: flagged as malformed
+                results[r][c] = ("?", 0.0)  # ink that reads as nothing
     return results
+
+
+def _read_alone(crop: np.ndarray, tesseract) -> list[Word]:
+    """One cell read as a single word: Tesseract drops a lone narrow digit (a serif 1) from a
+    line, but reads it as a word of its own at about 48 px high with a small margin."""
+    from PIL import Image
+
+    factor = 48 / crop.shape[0]
+    crop = np.asarray(Image.fromarray(crop).resize((max(1, round(crop.shape[1] * factor)), 48),
+                                                   Image.LANCZOS))
+    alone = np.full((crop.shape[0] + 40, crop.shape[1] + 40), 255, np.uint8)
+    alone[20:20 + crop.shape[0], 20:20 + crop.shape[1]] = crop
+    return tesseract(alone, "eng", 8, "0123456789.,/-") or tesseract(alone, "eng", 13, "0123456789.,/-")
 
 
 def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]:
@@ -200,7 +217,9 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
     h_mask, v_mask = rulings(grey)
     clean = grey.copy()
     clean[_grow(h_mask | v_mask)] = 255
-    lines = group_lines(tesseract(clean, "chi_sim", 6))
+    words = tesseract(clean, "chi_sim", 6)
+    labels = [w for w in words if is_cjk_word(w) and w.conf >= 20]
+    lines = group_lines(words)
     centres = [int(np.median([w.cy for w in line])) for line in lines]
     found = [_row_cells(line, v_mask, yc) for line, yc in zip(lines, centres)]
     value_start = _value_start(found)
@@ -208,11 +227,15 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
     plans: list[list | None] = []
     for n, (line, plan) in enumerate(zip(lines, found)):
         cells = None
-        if plan is not None and plan[0][-1][1] // 8 in value_start:
-            start = value_start[plan[0][-1][1] // 8]
+        if plan is not None and _table_key(plan[0]) in value_start:
+            start = value_start[_table_key(plan[0])]
             values = [(c, cjk) for c, cjk in zip(*plan) if c[0] >= start - 4]
-            if values and sum(cjk for _, cjk in values) * 2 < len(values):
-                cells = [_cell_box(h_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
+            boxes = [_cell_box(h_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
+            # a heading row: most cells hold words (on this text line or another)
+            worded = sum(any(b[0] <= w.cx < b[2] and b[1] <= w.cy < b[3] for w in labels)
+                         for b in boxes)
+            if boxes and worded * 2 < len(boxes):
+                cells = boxes
         plans.append(cells)
         if cells:
             digits = sum(1 for w in line if is_digitish(w.text))
@@ -233,9 +256,14 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
             if label:
                 rows.append(([join_words(label)], {None: _min_conf(label)}, False))
             continue
-        row = [join_words(label)]
+        row = [join_words(label)] if label else []  # 表四 rows carry no label cell
         confs = {}
-        for col, (text, conf) in enumerate(read[n], start=1):
+        for col, (box, (text, conf)) in enumerate(zip(cells, read[n]), start=len(row)):
+            if text == "?":  # unreadable alone: the page reading of the cell, else a blank to check
+                inside = [w for w in words if box[0] <= w.cx < box[2] and box[1] <= w.cy < box[3]
+                          and is_digitish(w.text)]
+                text, conf = ("".join(w.text for w in inside), _min_conf(inside)) if inside \
+                    else ("", 0.0)
             row.append(text)
             if conf is not None:
                 confs[col] = conf
