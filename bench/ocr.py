@@ -39,7 +39,9 @@ def image_only_copy(pdf_path: Path, dpi: int = 150, pages: list[int] | None = No
     images: list[Image.Image] = []
     for index in pages if pages is not None else range(len(pdf)):
         page = pdf[index]
-        images.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        images.append(bitmap.to_pil().convert("L").copy())
+        bitmap.close()
         page.close()
     pdf.close()
     out = io.BytesIO()

@@ -29,8 +29,9 @@ def sniff_format(data: bytes, name: str = "") -> str:
         return "zip-other"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"  # legacy .doc/.wps/.xls/.et
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
-        return "image"  # a scanned page: PNG, JPEG, TIFF
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) \
+            and not name.lower().endswith((".htm", ".html", ".txt", ".md")):
+        return "image"  # a scanned page: PNG, JPEG, TIFF (not a page saved under a web/text name)
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in data[:200000].lower() \
             or b"<body" in lowered or b"<meta" in lowered:

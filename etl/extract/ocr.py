@@ -90,7 +90,8 @@ def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
     for index in range(len(pdf)):
         page = pdf[index]
         bitmap = page.render(scale=PAGE_DPI / 72, grayscale=True)
-        pages.append(np.asarray(bitmap.to_pil().convert("L")))
+        pages.append(np.array(bitmap.to_pil().convert("L")))  # a copy: the bitmap is freed now
+        bitmap.close()
         page.close()
     return _ocr_pages(path, sha256, "pdf", pages)
 

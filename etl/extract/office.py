@@ -23,24 +23,28 @@ INSTALL_HINT = "apt-get install libreoffice-writer libreoffice-calc"
 # OLE compound files name their main stream in the directory (UTF-16LE)
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
-_SPREADSHEET_SUFFIXES = (".xls", ".et", ".ett")
 
 
 def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def ole_kind(data: bytes, path: str) -> str:
-    """'writer' for .doc/.wps, 'calc' for .xls/.et: by the main stream's name, else the suffix."""
+def ole_kind(data: bytes) -> str | None:
+    """'writer' for .doc/.wps, 'calc' for .xls/.et, by the main stream's name; None for neither."""
     if _WORD_STREAM in data:
         return "writer"
     if any(s in data for s in _EXCEL_STREAMS):
         return "calc"
-    return "calc" if path.lower().endswith(_SPREADSHEET_SUFFIXES) else "writer"
+    return None
 
 
 def extract_old_office(path: str, data: bytes, sha256: str) -> RawDocument:
-    kind = ole_kind(data, path)
+    kind = ole_kind(data)
+    if kind is None:
+        raise ReportError(path, "is an old binary office file (.doc/.xls) holding neither a Word "
+                                "document nor a workbook; it is damaged or not a report",
+                          "open it in Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF",
+                          "old_office")
     target = "docx" if kind == "writer" else "xlsx"
     converted = convert(path, data, target)
     if target == "docx":
