@@ -36,6 +36,7 @@ RULES: dict[str, str] = {
     "t2.missing": "未找到表二",
     "t2.row_width": "表二某行数字个数不对",
     "number.malformed": "数字无法识别（约数或格式错误）",
+    "ocr.low_confidence": "扫描件文字识别把握不大，请对照原件核对",
     # the report as a whole
     "document.not_a_report": "不是年度报告",
     "agency.fuzzy_match": "单位名称为模糊匹配",
