@@ -67,9 +67,13 @@ class SyncSummary:
     corrections_flagged: int = 0
 
     def line(self) -> str:
-        return (f"整改跟踪：新发现 {self.new} 条，仍存在 {self.still_open} 条（其中新版本仍有 "
-                f"{self.repeated} 条），新版本已整改待复核 {self.rectified} 条，重新出现 {self.reopened} 条，"
-                f"修正待复核 {self.corrections_flagged} 条")
+        """One line for the load summary; the counts that are zero after the first two are left out."""
+        parts = [f"整改跟踪：新发现 {self.new} 条", f"仍未整改 {self.still_open} 条"
+                 + (f"（其中新版本仍有 {self.repeated} 条）" if self.repeated else "")]
+        parts += [f"{label} {n} 条" for label, n in (
+            ("新版本已整改待复核", self.rectified), ("重新出现", self.reopened),
+            ("修正待复核", self.corrections_flagged)) if n]
+        return "，".join(parts)
 
 
 def _current(report_con) -> tuple[dict, dict]:
