@@ -239,9 +239,20 @@ CORRECTED_VALUES = """(
       AND NOT EXISTS (SELECT 1 FROM report_values x WHERE x.report_id = r.report_id AND x.key = c.key))"""
 
 
+# Findings an analyst dismissed as false alarms (误报), attached beside the corrections as
+# gongkai_workflow.dismissed_findings (agency_id, year, rule, cells as the loader stored them):
+# with the overlay attached, 数据一致性 does not count them.
+KEPT_FINDINGS = """(
+    SELECT f.* FROM findings f JOIN reports r USING (report_id)
+    WHERE NOT EXISTS (SELECT 1 FROM gongkai_workflow.dismissed_findings d
+                      WHERE d.agency_id = r.agency_id AND d.year = r.year AND d.rule = f.rule
+                        AND d.cells = f.cells))"""
+
+
 def values_relation(con: duckdb.DuckDBPyConnection) -> str:
     """The one place scores read report values from: `current_values`, or, when corrections are
-    attached to this connection (workflow.overlay), the same rows with corrections applied."""
+    attached to this connection (workflow.overlay), the same rows with corrections applied (and
+    then wide_sql also leaves out the findings dismissed as 误报)."""
     attached = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
                            "AND table_name = ?", list(CORRECTIONS_TABLE)).fetchall()[0][0]
     return CORRECTED_VALUES if attached else "current_values"
@@ -264,6 +275,7 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
     keys = source_keys(metric_ids) or [t3_key("new", "total")]
     cols = ",\n        ".join(f"max(value) FILTER (WHERE key = '{k}') AS \"{k}\"" for k in keys)
     key_list = ", ".join(f"'{k}'" for k in keys)
+    findings = "findings" if values == "current_values" else KEPT_FINDINGS  # the overlay's 误报
     rules = " OR ".join(f"starts_with(rule, '{p}')" for p in IDENTITY_RULE_PREFIXES)
     return f"""
     SELECT r.report_id, r.agency_id, r.year, r.template, r.days_late, r.text_fingerprint,
@@ -274,7 +286,7 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
         SELECT report_id, {cols}
         FROM {values} WHERE year IN {years} AND key IN ({key_list})
         GROUP BY report_id) v ON v.report_id = r.report_id
-    LEFT JOIN (SELECT report_id, count(*) AS n FROM findings WHERE {rules} GROUP BY report_id) f
+    LEFT JOIN (SELECT report_id, count(*) AS n FROM {findings} WHERE {rules} GROUP BY report_id) f
         ON f.report_id = r.report_id
     LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
     WHERE r.year IN {years}"""

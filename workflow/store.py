@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS findings (
     year INTEGER NOT NULL,
     rule TEXT NOT NULL,
     cells TEXT NOT NULL,              -- JSON list of keys, sorted
+    cells_raw TEXT,                   -- the cells as the report database stores them (for 误报 in scores)
     severity TEXT,
     message TEXT,
     evidence TEXT,                    -- JSON list of {label, printed, where}

@@ -92,7 +92,8 @@ def _current(report_con) -> tuple[dict, dict]:
         fkey = finding_key(agency, year, rule, keys)
         found[fkey] = {"agency_id": agency, "agency_name": name, "peer_group": peer,
                        "region": region, "year": year, "rule": rule,
-                       "cells": json.dumps(sorted(keys), ensure_ascii=False), "severity": severity,
+                       "cells": json.dumps(sorted(keys), ensure_ascii=False), "cells_raw": cells_json,
+                       "severity": severity,
                        "message": message, "evidence": json.dumps(evidence, ensure_ascii=False),
                        "report_sha": sha}
     shas = {(a, y): s for a, y, s in
@@ -113,11 +114,11 @@ def sync_store(store_con, report_con) -> SyncSummary:
             if old is None:
                 store_con.execute(
                     "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
-                    "rule, cells, severity, message, evidence, state, present, report_sha, "
-                    "first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                    "rule, cells, cells_raw, severity, message, evidence, state, present, report_sha, "
+                    "first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                     [fkey, f["agency_id"], f["agency_name"], f["peer_group"], f["region"], f["year"],
-                     f["rule"], f["cells"], f["severity"], f["message"], f["evidence"], PENDING,
-                     f["report_sha"], stamp, stamp])
+                     f["rule"], f["cells"], f["cells_raw"], f["severity"], f["message"], f["evidence"],
+                     PENDING, f["report_sha"], stamp, stamp])
                 record(store_con, fkey, SYSTEM, None, PENDING, "加载年报时检出")
                 out.new += 1
                 continue
@@ -131,12 +132,12 @@ def sync_store(store_con, report_con) -> SyncSummary:
                 out.still_open += 1
                 out.repeated += int(new_version)
             store_con.execute(
-                "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, severity = ?, "
+                "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
                 "message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
                 "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
                 "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
                 "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?",
-                [f["agency_name"], f["peer_group"], f["region"], f["severity"], f["message"],
+                [f["agency_name"], f["peer_group"], f["region"], f["cells_raw"], f["severity"], f["message"],
                  f["evidence"], state, f["report_sha"], new_version, int(new_version), new_version,
                  new_version, stamp, fkey])
         for fkey, old in known.items():

@@ -39,6 +39,7 @@ ALLOWED = {
     ("assess/metrics.py", "metric_long_sql('($year)', values=values_relation(con))"): "constants only",
     ("assess/metrics.py", "values"): "'current_values' or the constant CORRECTED_VALUES (values_relation)",
     ("assess/metrics.py", "CORRECTED_VALUES"): "a module constant (SQL text of the code)",
+    ("assess/metrics.py", "findings"): "'findings' or the constant KEPT_FINDINGS",
     ("queries/base.py", "METRICS[m].value_sql"): "SQL written in assess/metrics.py",
     ("assess/score_sql.py", "expr"): "_n(expr): called with literal column names only",
     ("assess/score_sql.py", "prefix"): "_unnest: literal 'i' / 'm'",
@@ -77,6 +78,7 @@ ALLOWED = {
     ("workflow/findings.py", "','.join('?' * len(agency_ids))"): "placeholders",
     ("workflow/findings.py", "where"): "_where(): literal conditions with ? placeholders",
     ("workflow/overlay.py", "SCHEMA_NAME"): "the module constant 'gongkai_workflow'",
+    ("workflow/overlay.py", "name"): "a table name from the literal tuple in attach_corrections",
 }
 
 

@@ -176,3 +176,27 @@ def test_a_score_built_on_a_corrected_value_says_so(loaded):
             (pl.col("agency_id") == AGENCY) & (pl.col("indicator") != "carryover"))
     assert why["reason"][0].endswith(CORRECTED_NOTE) and "25" in why["reason"][0]
     assert not any(r.endswith(CORRECTED_NOTE) for r in untouched["reason"])
+
+
+def test_findings_dismissed_as_false_alarms_stop_costing_consistency_points(loaded):
+    folder, db = loaded
+    consistency = next(i for i in SCHEME.indicators if i.id == "consistency")
+    before = _score(db)
+    assert before["consistency.value"] == 2  # t3.balance and t3.row_total
+    assert before["consistency.points"] == pytest.approx(consistency.weight - 2 * consistency.points)
+    with opened(store_path(db)) as con:
+        rules = {f["rule"]: f["fkey"] for f in list_findings(con)}
+        move(con, rules["t3.row_total"], DISMISSED, "a", "原表总计列为合并单元格，非报告错误")
+    after = _score(db)
+    assert after["consistency.value"] == 1
+    gained = consistency.points
+    assert after["total"] == pytest.approx(before["total"] + 100.0 * gained / before["weight_present"],
+                                           abs=0.006)
+    # kept across a full rebuild; undoing the dismissal counts the finding again
+    for f in db.parent.glob(db.name + "*"):
+        f.unlink()
+    load(folder, db)
+    assert _score(db)["consistency.value"] == 1
+    with opened(store_path(db)) as con:
+        move(con, rules["t3.row_total"], "待核实", "a", "撤销误报")
+    assert _score(db)["total"] == before["total"]
