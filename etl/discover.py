@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.collect.manifest import MANIFEST, is_collected, portal_sources
 from etl.errors import ReportError
 from etl.extract import MAX_BYTES
 
@@ -33,6 +34,7 @@ class SourceFile:
     path: Path | None  # the local file to read (a download lands in a temp folder)
     kind: str = "file"  # "file" | "url"
     error: ReportError | None = None  # set when the source could not be found or fetched
+    portal: object | None = None  # etl.collect.manifest.PortalSource for a collected file
 
 
 def discover_sources(inputs: Iterable[str | Path], manifest: str | Path | None = None,
@@ -63,6 +65,8 @@ def read_manifest(manifest: str | Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(str(m), f"cannot read the manifest ({exc})",
                           "give a UTF-8 text file with one path or URL per line", "bad_manifest")
+    if is_collected(m.parent) and m.name == MANIFEST:
+        return [str(m.parent)]  # the collector's manifest: load its folder, with the portal dates
     if m.suffix.lower() == ".csv":
         lines = [row[0] for row in csv.reader(text.splitlines()) if row]
     else:
@@ -87,7 +91,9 @@ def _expand(entry: str, download_dir, max_bytes: int) -> list[SourceFile]:
         return [download(entry, download_dir, max_bytes)]
     p = Path(entry)
     if p.is_dir():
-        return [SourceFile(str(f), f) for f in _walk(p)]
+        portal, images = portal_sources(p)  # files `gongkai collect` saved, if any
+        return [SourceFile(str(f), f, portal=portal.get(f.resolve())) for f in _walk(p)
+                if not images or f.resolve() not in images]
     if p.is_file():
         return [SourceFile(entry, p)]
     return [SourceFile(entry, None, error=ReportError(

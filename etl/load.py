@@ -454,6 +454,21 @@ def _next_ids(con, n: int) -> list[int]:
         "SELECT nextval('report_id_seq') FROM range(?)", [n]).fetchall())
 
 
+def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
+    """Findings only the collector saw (etl/collect): each goes on the current report loaded
+    from its article's files (matched by sha256), else on no report. Recording the same finding
+    again replaces it, so loading a collected folder twice never doubles them."""
+    if not found:
+        return
+    with transaction(con):
+        for finding, shas in found:
+            con.execute("DELETE FROM findings WHERE rule = ? AND message = ?",
+                        [finding.rule, finding.message])
+            row = con.execute("SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
+                              "(SELECT unnest(?::TEXT[]))", [sorted(shas)]).fetchone() if shas else None
+            _insert_findings(con, row[0] if row else None, [finding])
+
+
 CARRY_OVER_SQL = """
 SELECT cur.report_id, cur.year, ci.value, co.value, prev.source_path
 FROM reports cur

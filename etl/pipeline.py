@@ -30,6 +30,7 @@ from pathlib import Path
 
 import etl.parse
 from etl import load
+from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
@@ -121,6 +122,10 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
                         _flush(run)
                         _begin(run)
                 _flush(run)
+                for folder, found in collected_findings([*inputs, *([manifest] if manifest else [])]):
+                    load.record_portal_findings(con, found)
+                    if found:
+                        summary.notes.append((str(folder), f"{len(found)} finding(s) seen by the collector"))
                 summary.carry_over_findings = load.check_carry_over(con)
                 load.finish_run(con, run.run_id, len(summary.loaded), len(summary.unchanged),
                                 len(summary.failed), len(summary.not_reports))
@@ -298,6 +303,8 @@ def _handle(run: _Run, item: _Item) -> None:
                                            else _read(source))
         if isinstance(report, ReportError):
             raise report
+        if source.portal is not None:  # collected from a portal: its 发布时间 is the publication date
+            apply_portal(report, source.portal)
         if report.template == NOT_A_REPORT:
             reason = _not_a_report_reason(report)
             if run.batch is not None:

@@ -42,6 +42,10 @@ RULES: dict[str, str] = {
     "agency.unknown": "单位不在名录中",
     "published.before_year_end": "年报在年度结束前发布",
     "report.duplicate_claim": "同一单位同一年度有两份不同文件",
+    # seen only by the collector (etl/collect), recorded by `gongkai load` of a collected folder
+    "portal.no_report": "门户网站上未找到年报",
+    "portal.conflicting_versions": "同一年报在不同网址发布的内容不同",
+    "portal.broken_link": "年报页面或附件无法下载",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from etl import __version__
-from gongkai.commands import accuracy, build, demo, export, load, parse, score, serve
+from gongkai.commands import accuracy, build, collect, demo, export, load, parse, score, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,5 +14,5 @@ def cli() -> None:
     """gongkai (公开): disclosure annual reports -> DuckDB -> assessment and dashboard."""
 
 
-for _module in (parse, load, build, serve, score, export, demo, accuracy):
+for _module in (collect, parse, load, build, serve, score, export, demo, accuracy):
     cli.add_command(getattr(_module, _module.__name__.rsplit(".", 1)[1]))

@@ -1,0 +1,233 @@
+"""Walk each site's 年报 column: list pages (pagination), report articles, their attachments.
+
+Resumable: every file URL already in the manifest is asked for conditionally (its ETag /
+Last-Modified); a 304 or the same sha256 leaves the saved file alone, new bytes replace it (the
+old bytes kept in .superseded/) and the row remembers the previous sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from etl.collect import pages
+from etl.collect.http import ROBOTS_SAYS_NO, Client
+from etl.collect.manifest import ROLE_ATTACHMENT, ROLE_PAGE, PortalFinding, Row
+from etl.collect.sites import Site
+from etl.collect.store import Store
+from etl.report import Finding
+
+MAX_LIST_PAGES = 100  # per site: a column of annual reports never needs more
+LIST_BYTES = 8 * 1024 * 1024
+
+Progress = Callable[[str, str], None]  # (what: list|article|file, url)
+
+
+@dataclass
+class SiteResult:
+    site: Site
+    reports: int = 0  # report articles found (this year, with --year)
+    new: int = 0  # files saved for the first time
+    changed: int = 0  # files whose bytes changed since the last collection
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0  # forbidden by robots.txt
+    problems: list[str] = field(default_factory=list)  # one line each, Chinese
+    reached: bool = True  # False: the column itself could not be read
+    findings: list[PortalFinding] = field(default_factory=list)
+
+
+@dataclass
+class _Article:
+    url: str
+    title: str
+    year: str
+    list_date: str | None
+    files: list[Row] = field(default_factory=list)
+
+
+class SiteWalk:
+    def __init__(self, site: Site, client: Client, store: Store, rows: dict[str, Row],
+                 year: int | None = None, progress: Progress | None = None):
+        self.site, self.client, self.store, self.rows = site, client, store, rows
+        self.year = year
+        self.progress = progress or (lambda what, url: None)
+        self.result = SiteResult(site)
+
+    def run(self) -> SiteResult:
+        articles = self._articles()
+        if not self.result.reached:
+            return self.result
+        self.result.reports = len(articles)
+        for art in articles:
+            self._article(art)
+        self._conflicts(articles)
+        if not articles:
+            scope = f"{self.year} 年度" if self.year else "任何年度"
+            self._finding(Finding(
+                "portal.no_report", (), None, None,
+                f"{self.site.agency} 的网站（{self.site.url}）上没有找到{scope}的政府信息公开工作年度报告。"
+                f"请核实该单位是否已发布，或在站点清单中改填其年报栏目的网址", "warning"),
+                str(self.year or ""))
+        return self.result
+
+    # --- list pages ----------------------------------------------------------------------------
+
+    def _articles(self) -> list[_Article]:
+        queue: list[tuple[str, str, int]] = [(self.site.url, self.site.url, 0)]  # url, column, depth
+        seen: set[str] = set()
+        found: dict[str, _Article] = {}
+        while queue and len(seen) < MAX_LIST_PAGES:
+            url, column, depth = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            page = self._list_page(url, first=depth == 0 and url == self.site.url)
+            if page is None:
+                continue
+            for lk in pages.report_links(page):
+                year = pages.report_year(lk.text)
+                if (self.year is None or year == self.year) and lk.url not in found:
+                    found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date)
+            queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
+            if depth == 0:
+                queue += [(lk.url, lk.url, 1) for lk in pages.column_links(page)
+                          if lk.url not in seen and lk.url not in found]
+        return list(found.values())
+
+    def _list_page(self, url: str, first: bool):
+        self.progress("list", url)
+        entry, cached = self.store.cached_list(url)
+        got = self.client.get(url, entry.get("etag") if cached else None,
+                              entry.get("last_modified") if cached else None, LIST_BYTES)
+        if got.not_modified and cached is not None:
+            return pages.read_page(url, cached, entry.get("content_type", ""))
+        if not got.ok:
+            if first:
+                self.result.reached = False
+                self.result.problems.append(f"{self.site.agency}：无法打开年报栏目 {url}：{got.error}")
+            else:
+                self.result.problems.append(f"{self.site.agency}：列表页 {url} 打不开：{got.error}")
+            return None
+        ctype = got.headers.get("content-type", "")
+        self.store.cache_list(url, got.data, got.headers.get("etag", ""),
+                              got.headers.get("last-modified", ""), ctype)
+        return pages.read_page(got.final_url, got.data, ctype)
+
+    # --- articles and attachments --------------------------------------------------------------
+
+    def _article(self, art: _Article) -> None:
+        self.progress("article", art.url)
+        row, data = self._file(art, art.url, ROLE_PAGE, art.title)
+        art.files.append(row)
+        if data is None:
+            if row.error != ROBOTS_SAYS_NO:
+                self._broken(art, art.url, row)
+            return
+        page = pages.read_page(art.url, data)
+        row.published = pages.published(page) or art.list_date or row.published
+        for lk in pages.attachments(page):
+            self.progress("file", lk.url)
+            att, body = self._file(art, lk.url, ROLE_ATTACHMENT, lk.text or art.title, lk.text)
+            att.published = row.published
+            art.files.append(att)
+            if body is None and att.error != ROBOTS_SAYS_NO:
+                self._broken(art, lk.url, att)
+
+    def _file(self, art: _Article, url: str, role: str, title: str, hint: str = ""):
+        """Fetch one file (conditionally when known); returns (manifest row, bytes or None)."""
+        old = self.rows.get(url)
+        have = self.store.read(old.file) if old and old.file else None
+        got = self.client.get(url, old.etag if have is not None else None,
+                              old.last_modified if have is not None else None)
+        now = datetime.now().isoformat(timespec="seconds")
+        row = Row(self.site.agency, art.year, title, url, old.published if old else "", now,
+                  str(got.status or ""), old.sha256 if old else "", old.file if old else "", role,
+                  art.url, old.etag if old else "", old.last_modified if old else "",
+                  old.previous_sha256 if old else "")
+        self.rows[url] = row
+        if row.file:
+            self.store.claim(row.file, url)
+        if got.not_modified and have is not None:
+            self.result.unchanged += 1
+            return row, have
+        if got.refused:
+            row.error = got.error or ""
+            self.result.skipped += 1
+            self.result.problems.append(f"{self.site.agency}：{url}：{got.error}")
+            return row, None
+        if not got.ok:
+            row.error = got.error or ""
+            self.result.failed += 1
+            return row, None
+        sha = hashlib.sha256(got.data).hexdigest()
+        row.etag, row.last_modified = got.headers.get("etag", ""), got.headers.get("last-modified", "")
+        row.error = ""
+        if have is not None and sha == row.sha256:
+            self.result.unchanged += 1
+            return row, got.data
+        rel = row.file or self.store.place(self.site.agency, art.year, url, hint, role == ROLE_PAGE)
+        self.store.save(rel, got.data, replaces=row.file if have is not None else "")
+        if have is not None:
+            row.previous_sha256, self.result.changed = row.sha256, self.result.changed + 1
+        else:
+            self.result.new += 1
+        row.sha256, row.file = sha, rel
+        return row, got.data
+
+    def _broken(self, art: _Article, url: str, row: Row) -> None:
+        what = "报告页面" if row.role == ROLE_PAGE else "附件"
+        self.result.problems.append(f"{self.site.agency}：{what} {url} 下载失败：{row.error}")
+        self._finding(Finding(
+            "portal.broken_link", (), None, None,
+            f"{self.site.agency}《{art.title}》的{what}无法下载（{url}：{row.error}）。"
+            f"请通知该单位修复链接", "warning"), art.year, url, [art.url])
+
+    def _finding(self, f: Finding, year: str, url: str = "", articles: list[str] = ()) -> None:
+        self.result.findings.append(PortalFinding(self.site.agency, year, f.rule, f.severity,
+                                                  f.message, url or self.site.url, "|".join(articles)))
+
+    # --- the same report on two URLs -----------------------------------------------------------
+
+    def _conflicts(self, articles: list[_Article]) -> None:
+        groups: dict[tuple[str, str], list[_Article]] = {}
+        for art in articles:
+            groups.setdefault((art.year, _title_key(art.title)), []).append(art)
+        for (year, _), same in groups.items():
+            if len(same) < 2:
+                continue
+            contents = {a.url: self._content(a) for a in same}
+            if len({c for c in contents.values() if c}) > 1:
+                urls = "、".join(contents)
+                self._finding(Finding(
+                    "portal.conflicting_versions", (), None, None,
+                    f"{self.site.agency}《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
+                    f"请核实哪一份是正式版本", "warning"), year, same[0].url, list(contents))
+
+    def _content(self, art: _Article) -> str | None:
+        """What the report says: its figures when one of its files parses, else its bytes."""
+        from etl.errors import ReportError
+        from etl.parse import parse_file
+
+        shas = []
+        for row in art.files:
+            data = self.store.read(row.file) if row.file else None
+            if data is None:
+                continue
+            try:
+                report = parse_file(row.file, data)
+            except (ReportError, Exception):  # noqa: BLE001 -- unreadable: compare bytes instead
+                report = None
+            if report is not None and report.values:
+                return repr(sorted((k, v.value) for k, v in report.values.items()))
+            shas.append(row.sha256 if row.role == ROLE_ATTACHMENT else "")
+        return "|".join(s for s in shas if s) or None
+
+
+def _title_key(title: str) -> str:
+    import re
+
+    t = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", title)
+    return re.sub(r"[\s\W_]+", "", t)

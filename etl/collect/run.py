@@ -1,0 +1,65 @@
+"""One collection run over the sites of sites.csv (see etl/collect/__init__.py)."""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.collect.crawl import Progress, SiteResult, SiteWalk
+from etl.collect.http import Client, Policy
+from etl.collect.manifest import (PortalFinding, read_findings, read_rows, write_findings,
+                                  write_rows)
+from etl.collect.sites import CollectError, Site, read_sites
+from etl.collect.store import Store
+
+__all__ = ["collect", "CollectError", "CollectSummary", "Policy", "Site", "read_sites"]
+
+
+@dataclass
+class CollectSummary:
+    out: Path
+    sites: list[SiteResult] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[PortalFinding]:
+        return [f for s in self.sites for f in s.findings]
+
+    @property
+    def failed_sites(self) -> list[SiteResult]:
+        return [s for s in self.sites if not s.reached]
+
+
+def collect(sites: list[Site], out: str | Path, year: int | None = None,
+            policy: Policy | None = None,
+            progress_for=None) -> CollectSummary:
+    """Collect every site into `out`. `progress_for(site)` may return a Progress callback
+    (and is told the site is done by being called again with None)."""
+    store = Store(out)
+    rows = {r.url: r for r in read_rows(store.out)}
+    kept = read_findings(store.out)
+    summary = CollectSummary(store.out)
+    client = Client(policy)
+    try:
+        for site in sites:
+            progress: Progress | None = progress_for(site) if progress_for else None
+            try:
+                result = SiteWalk(site, client, store, rows, year, progress).run()
+            except Exception as exc:  # noqa: BLE001 -- one site's surprise must not end the run
+                result = SiteResult(site, reached=False, problems=[
+                    f"{site.agency}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"
+                    f"其余站点照常采集；请把这一行报告给维护人员"])
+            finally:
+                if progress_for:
+                    progress_for(None)
+            summary.sites.append(result)
+            if result.reached:  # its findings replace what an earlier run said of the same scope
+                kept = [f for f in kept if not (f.agency == site.agency
+                                                and (year is None or f.year == str(year)))]
+            kept += result.findings
+            write_rows(store.out, list(rows.values()))  # after every site: an interrupted run
+            write_findings(store.out, kept)  # keeps what it has collected
+            store.flush_state()
+    finally:
+        client.close()
+    return summary
