@@ -151,6 +151,7 @@ class SiteWalk:
         if row.file:
             self.store.claim(row.file, url)
         if got.not_modified and have is not None:
+            row.status = old.status  # the status that brought the saved bytes; 304 said "still so"
             self.result.unchanged += 1
             return row, have
         if got.refused:

@@ -66,8 +66,10 @@ class _TooBig(Exception):
 class Client:
     """One per collection run; thread-safe enough for one thread per host."""
 
-    def __init__(self, policy: Policy | None = None):
+    def __init__(self, policy: Policy | None = None, robots_cache: dict | None = None):
         self.policy = policy or Policy()
+        # site -> {"etag", "last_modified", "text"}: robots.txt is asked for conditionally
+        self.robots_cache = robots_cache if robots_cache is not None else {}
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.trust_env = False  # no proxy or netrc surprises from the environment
@@ -127,12 +129,23 @@ class Client:
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in self._robots:
             self._robots[key] = None  # while fetching robots.txt itself
-            got = self._with_retries(key + "/robots.txt", {}, 512 * 1024, retries=0)
+            cached = self.robots_cache.get(key) or {}
+            validators = {}
+            if cached.get("etag"):
+                validators["If-None-Match"] = cached["etag"]
+            if cached.get("last_modified"):
+                validators["If-Modified-Since"] = cached["last_modified"]
+            got = self._with_retries(key + "/robots.txt", validators, 512 * 1024, retries=0)
             rp = urllib.robotparser.RobotFileParser(key + "/robots.txt")
-            if got.status in (401, 403):
+            if got.status == 304 and "text" in cached:
+                rp.parse(cached["text"].splitlines())
+            elif got.status in (401, 403):
                 rp.disallow_all = True
             elif got.status == 200:
-                rp.parse(got.data.decode("utf-8", errors="replace").splitlines())
+                text = got.data.decode("utf-8", errors="replace")
+                rp.parse(text.splitlines())
+                self.robots_cache[key] = {"etag": got.headers.get("etag", ""), "text": text,
+                                          "last_modified": got.headers.get("last-modified", "")}
             else:  # no robots.txt (404), or it did not answer: nothing is forbidden
                 rp = None
             self._robots[key] = rp

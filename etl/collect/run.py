@@ -39,7 +39,7 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
     rows = {r.url: r for r in read_rows(store.out)}
     kept = read_findings(store.out)
     summary = CollectSummary(store.out)
-    client = Client(policy)
+    client = Client(policy, store.robots)
     try:
         for site in sites:
             progress: Progress | None = progress_for(site) if progress_for else None

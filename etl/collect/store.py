@@ -42,6 +42,8 @@ class Store:
             self.state: dict = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
         except (OSError, ValueError):
             self.state = {}  # a damaged cache only costs a full re-fetch of the list pages
+        self.lists: dict = self.state.setdefault("lists", {})  # list page url -> validators, file
+        self.robots: dict = self.state.setdefault("robots", {})  # site -> robots.txt, validators
 
     def claim(self, rel: str, url: str) -> None:
         self.taken[rel] = url
@@ -86,7 +88,7 @@ class Store:
     # --- list pages: cached so an unchanged list (304) still yields its links ----------------
 
     def cached_list(self, url: str) -> tuple[dict, bytes | None]:
-        entry = self.state.get(url) or {}
+        entry = self.lists.get(url) or {}
         data = None
         if entry.get("file"):
             try:
@@ -99,7 +101,7 @@ class Store:
         name = hashlib.sha1(url.encode()).hexdigest()[:16] + ".html"
         (self.out / ".pages").mkdir(exist_ok=True)
         (self.out / ".pages" / name).write_bytes(data)
-        self.state[url] = {"file": name, "etag": etag, "last_modified": last_modified,
+        self.lists[url] = {"file": name, "etag": etag, "last_modified": last_modified,
                            "content_type": ctype}
 
     def flush_state(self) -> None:

@@ -11,6 +11,7 @@ a path robots.txt forbids. Portal C never answers in time; portal D trickles an 
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.collect.portal import Article, Portal, md_to_html, old_article, old_list, trs_article, trs_list
-from tests.conftest import ROOT, SHARED
+from tests.conftest import SHARED
 
 REAL = SHARED / "real-reports"
 CRAWLED = SHARED / "crawled" if (SHARED / "crawled").is_dir() else Path("/nonexistent")
@@ -53,6 +54,9 @@ class World:
     out: Path
     expected: list[Expected] = field(default_factory=list)
     runs: dict = field(default_factory=dict)  # name -> (exit code, output, seconds, 200s per portal)
+    loads: dict = field(default_factory=dict)  # name -> (exit code, output)
+    db: Path | None = None
+    changed_path: str = ""
 
 
 def build_a(p: Portal, expected: list[Expected]) -> None:
@@ -126,26 +130,62 @@ def collect_cli(world: World, *extra: str):
     return res.exit_code, res.output, took, new
 
 
+def bump_first_figure(md: str) -> str:
+    """The same report with one figure of its first table changed (a real content change)."""
+    lines = md.splitlines()
+    for i, line in enumerate(lines):
+        m = re.search(r"\|\s*(\d+)\s*\|", line) if line.startswith("|") else None
+        if m:
+            lines[i] = line[:m.start(1)] + str(int(m.group(1)) + 1) + line[m.end(1):]
+            return "\n".join(lines)
+    raise AssertionError("no table figure to change")
+
+
+def load_cli(world: World, *paths: str):
+    from click.testing import CliRunner
+
+    from gongkai.cli import cli
+
+    res = CliRunner().invoke(cli, ["load", *(paths or [str(world.out)]), "--db", str(world.db)])
+    return res.exit_code, res.output
+
+
 @pytest.fixture(scope="session")
 def world(tmp_path_factory):
+    """Collect all sites, load; change one report on portal A; collect A and B again, load;
+    collect A and B a third time."""
     base = tmp_path_factory.mktemp("collect")
     expected: list[Expected] = []
     with Portal() as a, Portal() as b, Portal() as c, Portal() as d:
         build_a(a, expected)
         build_b(b, expected)
         c.put("/nb/index.html", trs_list([], 0, 1))
-        c.delays["/nb/index.html"] = 5.0
+        c.delays["/nb/index.html"] = 5.0  # headers never come within the deadline
         d.put("/nb/t1.html", trs_article(Article("沭阳县人民政府2024年政府信息公开工作年度报告", "2025-01-05",
                                                  body_of(REAL / "shuyang_2025.md"))))
-        d.trickle["/nb/t1.html"] = 0.05
+        d.trickle["/nb/t1.html"] = 0.05  # 64 bytes every 50 ms: each read is quick, the whole is not
         d.put("/nb/index.html", trs_list([("t1.html", "沭阳县人民政府2024年政府信息公开工作年度报告",
                                             "2025-01-05")], 0, 1))
+        d.put("/empty/index.html", trs_list([], 0, 1))
         sites = base / "sites.csv"
-        sites.write_text("agency,url,note\n"
-                         f"321322-GOV,{a.base}/zwgk/nb/index.html,trs\n"
-                         f"350128-GOV,{b.base}/xxgk/index.htm,old gbk\n"
-                         f"沭阳县人民政府,{c.base}/nb/index.html,slow\n"
-                         f"宿迁市,{d.base}/nb/index.html,trickle\n", encoding="utf-8")
+        rows = [f"321322-GOV,{a.base}/zwgk/nb/index.html,trs",
+                f"350128-GOV,{b.base}/xxgk/index.htm,old gbk"]
+        sites.write_text("agency,url,note\n" + "\n".join(rows + [
+            f"沭阳县人民政府,{c.base}/nb/index.html,slow",
+            f"宿迁市,{d.base}/nb/index.html,trickle",
+            f"宿迁市交通运输局,{d.base}/empty/index.html,empty"]) + "\n", encoding="utf-8")
         w = World(a, b, c, d, sites, base / "collected", expected)
+        w.db = base / "gongkai.duckdb"
         w.runs["first"] = collect_cli(w)
+        w.loads["first"] = load_cli(w)
+        changed = REAL / "shuyang_2025.md"
+        w.changed_path = "/zwgk/nb/202601/t20260125_101.html"
+        a.put(w.changed_path, trs_article(Article("沭阳县人民政府2025年政府信息公开工作年度报告", "2026-01-25",
+                                                  md_to_html(bump_first_figure(changed.read_text(encoding="utf-8"))))))
+        w.sites = base / "sites-ab.csv"
+        w.sites.write_text("agency,url\n" + "\n".join(r.rsplit(",", 1)[0] for r in rows) + "\n",
+                           encoding="utf-8")
+        w.runs["second"] = collect_cli(w)
+        w.loads["second"] = load_cli(w)
+        w.runs["third"] = collect_cli(w)
         yield w
