@@ -1,0 +1,125 @@
+"""The collector's HTTP client and page reading, each against a small local portal."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from etl.collect import pages
+from etl.collect.http import Client, Policy
+from etl.collect.manifest import read_findings
+from etl.collect.run import collect, read_sites
+from gongkai.cli import cli
+from tests.collect.conftest import REAL, bump_first_figure
+from tests.collect.portal import Article, Portal, md_to_html, trs_article, trs_list
+
+
+def fast(**kw) -> Policy:
+    return Policy(**{"deadline": 2.0, "retries": 0, "backoff": 0.05, "interval": 0.0, **kw})
+
+
+def test_requests_to_one_host_are_spaced_by_the_rate_limit():
+    with Portal() as p:
+        for i in range(3):
+            p.put(f"/{i}.html", f"<html><body>{i}</body></html>")
+        client = Client(fast(interval=0.2))
+        t0 = time.monotonic()
+        got = [client.get(f"{p.base}/{i}.html") for i in range(3)]
+        took = time.monotonic() - t0
+    assert [g.status for g in got] == [200, 200, 200]
+    assert took >= 0.2 * 3 - 0.05  # robots.txt, then three pages, 0.2 s apart
+
+
+def test_retries_back_off_and_give_one_line():
+    with Portal() as p:
+        p.put("/busy.html", "busy", status=503)
+        client = Client(fast(retries=2, backoff=0.1))
+        t0 = time.monotonic()
+        got = client.get(f"{p.base}/busy.html")
+        took = time.monotonic() - t0
+    assert [s for m, path, s in p.requests if path == "/busy.html"] == [503, 503, 503]
+    assert took >= 0.1 + 0.2 and got.error == "HTTP 503 Service Unavailable"
+
+
+def test_redirects_stay_within_http_and_size_is_capped():
+    with Portal() as p:
+        p.put("/away", "file:///etc/passwd", status=302)
+        p.put("/here", "/big.pdf", status=301)
+        p.put("/big.pdf", b"%PDF-" + b"0" * 5000, "application/pdf")
+        client = Client(fast())
+        away = client.get(f"{p.base}/away")
+        big = client.get(f"{p.base}/here", max_bytes=1000)
+        ok = client.get(f"{p.base}/here")
+    assert "http(s) 以外" in away.error and away.data == b""
+    assert "上限" in big.error and big.data == b""
+    assert ok.ok and ok.final_url.endswith("/big.pdf") and len(ok.data) == 5005
+
+
+@pytest.mark.parametrize(("title", "year"), [
+    ("沭阳县人民政府2025年政府信息公开工作年度报告", 2025),
+    ("上海市科学技术委员会2024年度政府信息公开工作年度报告", 2024),
+    ("XX县交通运输局二〇二三年政府信息公开年报", 2023),
+    ("2022年度XX市政府信息公开工作年度报告（更正版）", 2022),
+])
+def test_report_titles(title, year):
+    assert pages.is_report_title(title) and pages.report_year(title) == year
+
+
+@pytest.mark.parametrize("title", [
+    "关于做好2024年度政府信息公开工作年度报告编制发布工作的通知",
+    "图解：XX区2024年政府信息公开工作年度报告",
+    "政府信息公开年报",  # the column, no year
+    "XX县2024年国民经济和社会发展统计公报",
+])
+def test_not_report_titles(title):
+    assert not pages.is_report_title(title)
+
+
+def test_a_report_on_two_urls_with_different_figures_is_a_conflict(tmp_path):
+    md = (REAL / "shanghai_kewei_2024.md").read_text(encoding="utf-8")
+    title = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
+    with Portal() as p:
+        p.put("/nb/a.html", trs_article(Article(title, "2025-01-24", md_to_html(md))))
+        p.put("/nb/b.html", trs_article(Article(title + "（更新）", "2025-01-26", md_to_html(bump_first_figure(md)))))
+        p.put("/nb/c.html", trs_article(Article(title, "2025-01-24", md_to_html(md))))  # a mirror
+        p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24"), ("c.html", title, "2025-01-24"),
+                                           ("b.html", title + "（更新）", "2025-01-26")], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
+        summary = collect(read_sites(sites), tmp_path / "out", policy=fast())
+    conflicts = [f for f in read_findings(tmp_path / "out") if f.rule == "portal.conflicting_versions"]
+    assert summary.sites[0].reports == 3 and len(conflicts) == 1
+    assert set(conflicts[0].articles.split("|")) == {f"{p.base}/nb/{n}.html" for n in "abc"}
+
+
+def test_year_option_and_no_report_for_that_year(tmp_path):
+    title = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
+    with Portal() as p:
+        p.put("/nb/a.html", trs_article(Article(title, "2025-01-24", "<p>正文</p>")))
+        p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24")], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
+        collect(read_sites(sites), tmp_path / "out", year=2023, policy=fast())
+        assert "/nb/a.html" not in p.fetched()
+        collect(read_sites(sites), tmp_path / "out", year=2024, policy=fast())
+        assert "/nb/a.html" in p.fetched()
+    found = read_findings(tmp_path / "out")
+    assert [(f.rule, f.year) for f in found] == [("portal.no_report", "2023")]  # 2024 was found
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (None, "文件不存在"),
+    ("name,link\n沭阳县,http://x\n", "表头"),
+    ("agency,url\n沭阳县,ftp://x/y\n", "第 2 行的网址不是 http(s)"),
+    ("agency,url\n", "没有站点"),
+])
+def test_bad_sites_csv_is_one_clear_line(tmp_path, content, says):
+    sites = tmp_path / "sites.csv"
+    if content is not None:
+        sites.write_text(content, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and says in lines[0] and str(sites) in lines[0]
