@@ -31,10 +31,9 @@ class CollectSummary:
 
 
 def collect(sites: list[Site], out: str | Path, year: int | None = None,
-            policy: Policy | None = None,
-            progress_for=None) -> CollectSummary:
+            policy: Policy | None = None, progress_for=None, done=None) -> CollectSummary:
     """Collect every site into `out`. `progress_for(site)` may return a Progress callback
-    (and is told the site is done by being called again with None)."""
+    (and is told the site is over by a call with None); `done(result)` hears of each site."""
     store = Store(out)
     rows = {r.url: r for r in read_rows(store.out)}
     kept = read_findings(store.out)
@@ -60,6 +59,8 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
             write_rows(store.out, list(rows.values()))  # after every site: an interrupted run
             write_findings(store.out, kept)  # keeps what it has collected
             store.flush_state()
+            if done:
+                done(result)
     finally:
         client.close()
     return summary

@@ -37,18 +37,15 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
         sites = read_sites(sites_csv)
         policy = Policy(deadline=deadline, retries=retries, interval=interval,
                         backoff=min(1.0, deadline / 4))
-        summary = run_collect(sites, out, year, policy, None if quiet else _bars())
+        summary = run_collect(sites, out, year, policy, None if quiet else _bars(), _tell)
     except CollectError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the output folder filled up or vanished mid-run
+        raise click.ClickException(f"{exc.filename or out}：无法写入（{exc.strerror}）。"
+                                   "已写入的文件和清单保留；腾出空间后再次运行即可继续") from None
     except KeyboardInterrupt:
         click.echo("已中断：已采集的文件和清单都已保存，再次运行会从中断处继续。", err=True)
         sys.exit(130)
-    for s in summary.sites:
-        state = "无法访问" if not s.reached else f"年报 {s.reports} 篇"
-        click.echo(f"{s.site.agency}：{state}，新下载 {s.new}，有变化 {s.changed}，"
-                   f"未变 {s.unchanged}，失败 {s.failed}")
-        for line in s.problems:
-            click.echo(f"  {line}", err=True)
     counts: dict[str, int] = {}
     for f in summary.findings:
         counts[f.rule] = counts.get(f.rule, 0) + 1
@@ -59,6 +56,16 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
     click.echo(f"清单：{summary.out / 'manifest.csv'}。下一步：gongkai load {summary.out}")
     bad = summary.failed_sites or any(s.failed for s in summary.sites)
     sys.exit(1 if bad else 0)
+
+
+def _tell(s) -> None:
+    """One line per site as soon as it is done, then its problems, one line each."""
+    state = "无法访问" if not s.reached else f"年报 {s.reports} 篇"
+    skipped = f"，robots.txt 不允许 {s.skipped}" if s.skipped else ""
+    click.echo(f"{s.site.agency}：{state}，新下载 {s.new}，有变化 {s.changed}，"
+               f"未变 {s.unchanged}，失败 {s.failed}{skipped}")
+    for line in s.problems:
+        click.echo(f"  {line}", err=True)
 
 
 def _bars():
