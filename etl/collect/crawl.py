@@ -45,6 +45,7 @@ class _Article:
     title: str
     year: str
     list_date: str | None
+    tentative: bool = False  # the list cut its title short: kept only if the page names a report
     files: list[Row] = field(default_factory=list)
 
 
@@ -60,9 +61,8 @@ class SiteWalk:
         articles = self._articles()
         if not self.result.reached:
             return self.result
+        articles = [art for art in articles if self._article(art)]
         self.result.reports = len(articles)
-        for art in articles:
-            self._article(art)
         self._conflicts(articles)
         if not articles:
             scope = f"{self.year} 年度" if self.year else "任何年度"
@@ -87,10 +87,11 @@ class SiteWalk:
             page = self._list_page(url, first=depth == 0 and url == self.site.url)
             if page is None:
                 continue
-            for lk in pages.report_links(page):
+            for lk, tentative in [(lk, False) for lk in pages.report_links(page)] + \
+                    [(lk, True) for lk in pages.maybe_report_links(page)]:
                 year = pages.report_year(lk.text)
                 if (self.year is None or year == self.year) and lk.url not in found:
-                    found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date)
+                    found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date, tentative)
             queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
             if depth == 0:
                 queue += [(lk.url, lk.url, 1) for lk in pages.column_links(page)
@@ -118,15 +119,26 @@ class SiteWalk:
 
     # --- articles and attachments --------------------------------------------------------------
 
-    def _article(self, art: _Article) -> None:
+    def _article(self, art: _Article) -> bool:
+        """Save the article page and its attachments; False when it proved to be no report."""
         self.progress("article", art.url)
-        row, data = self._file(art, art.url, ROLE_PAGE, art.title)
+        page = None
+
+        def names_a_report(data: bytes) -> bool:
+            nonlocal page
+            page = pages.read_page(art.url, data)
+            return not art.tentative or bool(pages.title(page))
+
+        row, data = self._file(art, art.url, ROLE_PAGE, art.title, accept=names_a_report)
+        if row is None:
+            return False
         art.files.append(row)
         if data is None:
             if row.error != ROBOTS_SAYS_NO:
                 self._broken(art, art.url, row)
-            return
-        page = pages.read_page(art.url, data)
+            return True
+        page = page or pages.read_page(art.url, data)
+        art.title = row.title = pages.title(page) or art.title
         row.published = pages.published(page) or art.list_date or row.published
         for lk in pages.attachments(page):
             self.progress("file", lk.url)
@@ -135,13 +147,19 @@ class SiteWalk:
             art.files.append(att)
             if body is None and att.error != ROBOTS_SAYS_NO:
                 self._broken(art, lk.url, att)
+        return True
 
-    def _file(self, art: _Article, url: str, role: str, title: str, hint: str = ""):
-        """Fetch one file (conditionally when known); returns (manifest row, bytes or None)."""
+    def _file(self, art: _Article, url: str, role: str, title: str, hint: str = "", accept=None):
+        """Fetch one file (conditionally when known); returns (manifest row, bytes or None),
+        or (None, None) when `accept(bytes)` turns new bytes down."""
         old = self.rows.get(url)
         have = self.store.read(old.file) if old and old.file else None
-        got = self.client.get(url, old.etag if have is not None else None,
-                              old.last_modified if have is not None else None)
+        rejected = self.store.rejected.get(url) if accept and have is None else None
+        known = {"etag": old.etag, "last_modified": old.last_modified} if have is not None \
+            else rejected or {}
+        got = self.client.get(url, known.get("etag"), known.get("last_modified"))
+        if rejected is not None and got.not_modified:
+            return None, None  # turned down before and not changed since
         now = datetime.now().isoformat(timespec="seconds")
         row = Row(self.site.agency, art.year, title, url, old.published if old else "", now,
                   str(got.status or ""), old.sha256 if old else "", old.file if old else "", role,
@@ -163,6 +181,11 @@ class SiteWalk:
             row.error = got.error or ""
             self.result.failed += 1
             return row, None
+        if accept is not None and not accept(got.data):
+            del self.rows[url]
+            self.store.rejected[url] = {"etag": got.headers.get("etag", ""),
+                                        "last_modified": got.headers.get("last-modified", "")}
+            return None, None
         sha = hashlib.sha256(got.data).hexdigest()
         row.etag, row.last_modified = got.headers.get("etag", ""), got.headers.get("last-modified", "")
         row.error = ""

@@ -25,7 +25,9 @@ COLUMN_WORDS = re.compile(r"年报|年度报告")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-DATE_LABELS = re.compile(r"(?:发布时间|发布日期|发文日期|公开日期|成文日期|信息时间|更新时间|日期|时间)\s*[:：]?\s*")
+# the portal's own publication labels first; 成文日期 is the document's date, never taken here
+DATE_LABELS = (re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|上网时间|发文日期)\s*[:：]?\s*"),
+               re.compile(r"(?<!成文)(?:日期|时间)\s*[:：]\s*"))
 META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "published_time",
               "article:published_time", "dc.date")
 NEXT_WORDS = {"下一页", "下页", "后页", "尾页", "末页", "下一頁", ">", ">>", "»", "›"}
@@ -33,6 +35,7 @@ PAGE_SCRIPT = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+
                          r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 DOC_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
+TRUNCATED = re.compile(r"(\.\.\.|…+|\.{2,}|。。)\s*$")
 MAX_PAGES_ANNOUNCED = 200  # a createPageHTML count beyond this is not believed
 
 
@@ -110,6 +113,14 @@ def report_links(page: Page) -> list[Link]:
     return [lk for lk in links(page) if is_report_title(lk.text)]
 
 
+def maybe_report_links(page: Page) -> list[Link]:
+    """Links whose text a list cut short ("…2023年政府信息公开工作年..."): opened, and kept
+    only when the article's own title names a report."""
+    return [lk for lk in links(page) if TRUNCATED.search(lk.text) and report_year(lk.text)
+            and re.search("政府|信息|公开|年度|年报", lk.text) and not is_report_title(lk.text)
+            and not NOT_REPORT.search(lk.text)]
+
+
 def column_links(page: Page) -> list[Link]:
     """Links to a 年报 column (名称 has 年报/年度报告 but no year): from a 政府信息公开 page."""
     return [lk for lk in links(page) if COLUMN_WORDS.search(lk.text) and report_year(lk.text) is None
@@ -162,20 +173,27 @@ def published(page: Page) -> str | None:
                 return d
     body = page.soup.body or page.soup
     text = _squash(body.get_text(" "))
-    for m in DATE_LABELS.finditer(text):
-        d = parse_date(text[m.end():m.end() + 24])
-        if d and text[m.end():m.end() + 24].find(d[:4]) <= 2:
-            return d
+    for labels in DATE_LABELS:
+        for m in labels.finditer(text):
+            after = text[m.end():m.end() + 24]
+            d = parse_date(after)
+            if d and after.find(d[:4]) <= 2:
+                return d
     return None
 
 
 def title(page: Page) -> str:
-    for tag in ("h1", "h2"):
-        el = page.soup.find(tag)
-        if el and is_report_title(el.get_text()):
-            return _squash(el.get_text())
-    el = page.soup.find("title")
-    return _squash(el.get_text()) if el else ""
+    """The article's title if it names an annual report (h1-h3, a *title* element, <title>,
+    the ArticleTitle meta), else ''."""
+    candidates = [el.get_text(" ") for tag in ("h1", "h2", "h3") for el in page.soup.find_all(tag)]
+    candidates += [el.get_text(" ") for el in page.soup.find_all(class_=re.compile("title", re.I))]
+    candidates += [el.get_text(" ") for el in page.soup.find_all("title")]
+    candidates += [m.get("content") or "" for m in page.soup.find_all("meta", attrs={"name": re.compile(
+        "^articletitle$", re.I)})]
+    for text in candidates:
+        if is_report_title(text):
+            return _squash(text)
+    return ""
 
 
 def content_text(page: Page) -> str:

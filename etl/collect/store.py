@@ -44,6 +44,7 @@ class Store:
             self.state = {}  # a damaged cache only costs a full re-fetch of the list pages
         self.lists: dict = self.state.setdefault("lists", {})  # list page url -> validators, file
         self.robots: dict = self.state.setdefault("robots", {})  # site -> robots.txt, validators
+        self.rejected: dict = self.state.setdefault("not_reports", {})  # url -> validators
 
     def claim(self, rel: str, url: str) -> None:
         self.taken[rel] = url
