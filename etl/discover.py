@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.collect.manifest import MANIFEST, is_collected, portal_sources
+from etl.collect.manifest import MANIFEST, is_collected, portal_of_file, portal_sources
 from etl.errors import ReportError
 from etl.extract import MAX_BYTES
 
@@ -95,7 +95,7 @@ def _expand(entry: str, download_dir, max_bytes: int) -> list[SourceFile]:
         return [SourceFile(str(f), f, portal=portal.get(f.resolve())) for f in _walk(p)
                 if not images or f.resolve() not in images]
     if p.is_file():
-        return [SourceFile(entry, p)]
+        return [SourceFile(entry, p, portal=portal_of_file(p))]
     return [SourceFile(entry, None, error=ReportError(
         entry, "no such file or folder", "check the path (and quote names with spaces)", "not_found"))]
 

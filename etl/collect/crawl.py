@@ -8,6 +8,7 @@ old bytes kept in .superseded/) and the row remembers the previous sha256.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -232,7 +233,6 @@ class SiteWalk:
 
     def _content(self, art: _Article) -> str | None:
         """What the report says: its figures when one of its files parses, else its bytes."""
-        from etl.errors import ReportError
         from etl.parse import parse_file
 
         shas = []
@@ -242,7 +242,7 @@ class SiteWalk:
                 continue
             try:
                 report = parse_file(row.file, data)
-            except (ReportError, Exception):  # noqa: BLE001 -- unreadable: compare bytes instead
+            except Exception:  # noqa: BLE001 -- unreadable (ReportError or worse): compare bytes
                 report = None
             if report is not None and report.values:
                 return repr(sorted((k, v.value) for k, v in report.values.items()))
@@ -251,7 +251,5 @@ class SiteWalk:
 
 
 def _title_key(title: str) -> str:
-    import re
-
-    t = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", title)
+    t = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", title).replace("年度", "年")
     return re.sub(r"[\s\W_]+", "", t)

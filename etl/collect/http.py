@@ -1,9 +1,10 @@
 """A polite HTTP client for the collector: requests with an overall deadline per request,
 retries with back-off, a per-host rate limit, robots.txt, redirects within http(s), size caps.
 
-Deadline: connect and the wait for the headers are each capped by what is left of the deadline,
-and the body is read in small pieces with the socket timeout set to the time left, so a host that
-trickles bytes is cut off at the deadline (not just after each silent socket read).
+Deadline, counted from the start of each try: connecting is capped at min(deadline, 10 s) and
+the wait for the headers at the deadline; the body is then read in small pieces with the socket
+timeout set to the time left, so a host that trickles bytes is cut off at the deadline (not
+only after a silent socket read).
 Nothing here raises for a network problem: every outcome is a `Fetched` with `error` set.
 """
 
@@ -19,6 +20,7 @@ import requests
 
 USER_AGENT = "gongkai-collect/0.1 (+government information disclosure annual reports)"
 MAX_REDIRECTS = 5
+CONNECT_TIMEOUT = 10.0  # seconds: a host that cannot even be reached in this is down
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_CRAWL_DELAY = 10.0  # seconds: a robots.txt asking for more is honoured only this far
 _PIECE = 64 * 1024
@@ -185,7 +187,7 @@ class Client:
                 wait = max(wait, min(float(retry_after), 60.0))
             time.sleep(wait)
         if got.error == "too_big":
-            got.error = f"文件超过 {max_bytes // 1_048_576 or 1} MB 上限，未保存"
+            got.error = f"文件超过 {_size(max_bytes)} 上限，未保存"
         failed = got.status is None or got.status >= 500
         self._failures[host] = self._failures.get(host, 0) + 1 if failed else 0
         return got
@@ -195,7 +197,7 @@ class Client:
         limit = self.policy.deadline
         try:
             with self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                  timeout=(limit, limit)) as resp:
+                                  timeout=(min(limit, CONNECT_TIMEOUT), limit)) as resp:
                 got = Fetched(url, url, resp.status_code,
                               headers={k.lower(): v for k, v in resp.headers.items()})
                 if resp.status_code == 200:
@@ -238,7 +240,7 @@ def _read_body(resp: requests.Response, deadline: float, max_bytes: int) -> byte
         except Exception as exc:  # urllib3 wraps socket time-outs in its own types
             if "timed out" in str(exc).lower():
                 raise _TooSlow from None
-            raise requests.ConnectionError(str(exc)) from None
+            raise requests.ConnectionError(f"连接中断：{exc}") from None
         if not piece:  # end of the body
             break
         size += len(piece)
@@ -246,6 +248,10 @@ def _read_body(resp: requests.Response, deadline: float, max_bytes: int) -> byte
             raise _TooBig
         chunks.append(piece)
     return b"".join(chunks)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:g} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
 
 
 def _reason(exc: BaseException) -> str:

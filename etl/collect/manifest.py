@@ -12,6 +12,7 @@ import csv
 import os
 import urllib.parse
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 MANIFEST = "manifest.csv"
@@ -165,6 +166,24 @@ def portal_sources(folder: str | Path) -> tuple[dict[Path, PortalSource], set[Pa
                 images.add(path)
             info[path] = PortalSource(r, r.role == ROLE_PAGE and r.article in with_docs)
     return info, images
+
+
+def portal_of_file(path: str | Path, levels: int = 4) -> PortalSource | None:
+    """The PortalSource of one file named on its own, found in a collected folder above it."""
+    p = Path(path).resolve()
+    for root in list(p.parents)[:levels]:
+        try:
+            stamp = (root / MANIFEST).stat().st_mtime_ns
+        except OSError:
+            continue
+        if is_collected(root):
+            return _sources_of(str(root), stamp).get(p)
+    return None
+
+
+@lru_cache(maxsize=8)
+def _sources_of(root: str, stamp: int) -> dict[Path, PortalSource]:
+    return portal_sources(root)[0]  # `stamp`: a manifest rewritten since is read again
 
 
 def _is_image(row: Row) -> bool:

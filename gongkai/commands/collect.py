@@ -35,6 +35,7 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
 
     try:
         sites = read_sites(sites_csv)
+        _check_agencies(sites)
         policy = Policy(deadline=deadline, retries=retries, interval=interval,
                         backoff=min(1.0, deadline / 4))
         summary = run_collect(sites, out, year, policy, None if quiet else _bars(), _tell)
@@ -56,6 +57,23 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
     click.echo(f"清单：{summary.out / 'manifest.csv'}。下一步：gongkai load {summary.out}")
     bad = summary.failed_sites or any(s.failed for s in summary.sites)
     sys.exit(1 if bad else 0)
+
+
+def _check_agencies(sites) -> None:
+    """A site whose agency is neither a registry code nor a registered name is collected anyway;
+    the office is told now, not after the load made it an unconfirmed agency."""
+    from etl.errors import ReportError
+    from etl.registry import load_registry, normalize_name
+    from etl.settings import Settings
+
+    try:
+        registry = load_registry(Settings.from_env().registry_path)
+    except ReportError:
+        return  # `gongkai load` reports a broken registry itself
+    for site in sites:
+        if registry.get(site.agency) is None and normalize_name(site.agency) not in registry.by_name:
+            click.echo(f"注意：站点清单第 {site.line} 行的单位“{site.agency}”不在单位名录中"
+                       "（既不是代码也不是登记的名称）；照常采集，载入时以报告中的单位名称为准", err=True)
 
 
 def _tell(s) -> None:
