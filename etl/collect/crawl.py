@@ -57,6 +57,7 @@ class SiteWalk:
         self.year = year
         self.progress = progress or (lambda what, url: None)
         self.result = SiteResult(site)
+        self._final: dict[str, str] = {}  # url -> where its redirects ended
 
     def run(self) -> SiteResult:
         articles = self._articles()
@@ -95,8 +96,8 @@ class SiteWalk:
                     found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date, tentative)
             queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
             if depth == 0:
-                queue += [(lk.url, lk.url, 1) for lk in pages.column_links(page)
-                          if lk.url not in seen and lk.url not in found]
+                queue += [(u, u, 1) for u in [lk.url for lk in pages.column_links(page)]
+                          + pages.frames(page) if u not in seen and u not in found]
         return list(found.values())
 
     def _list_page(self, url: str, first: bool):
@@ -127,7 +128,7 @@ class SiteWalk:
 
         def names_a_report(data: bytes) -> bool:
             nonlocal page
-            page = pages.read_page(art.url, data)
+            page = pages.read_page(self._final.get(art.url, art.url), data)
             return not art.tentative or bool(pages.title(page))
 
         row, data = self._file(art, art.url, ROLE_PAGE, art.title, accept=names_a_report)
@@ -138,7 +139,7 @@ class SiteWalk:
             if row.error != ROBOTS_SAYS_NO:
                 self._broken(art, art.url, row)
             return True
-        page = page or pages.read_page(art.url, data)
+        page = page or pages.read_page(self._final.get(art.url, art.url), data)
         art.title = row.title = pages.title(page) or art.title
         row.published = pages.published(page) or art.list_date or row.published
         for lk in pages.attachments(page):
@@ -182,6 +183,7 @@ class SiteWalk:
             row.error = got.error or ""
             self.result.failed += 1
             return row, None
+        self._final[url] = got.final_url  # relative links of a redirected page start there
         if accept is not None and not accept(got.data):
             del self.rows[url]
             self.store.rejected[url] = {"etag": got.headers.get("etag", ""),
@@ -193,7 +195,8 @@ class SiteWalk:
         if have is not None and sha == row.sha256:
             self.result.unchanged += 1
             return row, got.data
-        rel = row.file or self.store.place(self.site.agency, art.year, url, hint, role == ROLE_PAGE)
+        rel = row.file or self.store.place(self.site.agency, art.year, url, hint, role == ROLE_PAGE,
+                                           got.headers.get("content-type", ""))
         self.store.save(rel, got.data, replaces=row.file if have is not None else "")
         if have is not None:
             row.previous_sha256, self.result.changed = row.sha256, self.result.changed + 1

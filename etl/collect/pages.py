@@ -36,6 +36,8 @@ PAGE_SCRIPT = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+
 DOC_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
 TRUNCATED = re.compile(r"(\.\.\.|…+|\.{2,}|。。)\s*$")
+# download.jsp?filename=报告.pdf: the document's name rides in the query
+DOC_IN_QUERY = re.compile(r"=[^&]*\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:&|$)", re.I)
 MAX_PAGES_ANNOUNCED = 200  # a createPageHTML count beyond this is not believed
 
 
@@ -142,6 +144,13 @@ def page_links(page: Page, column: str) -> list[str]:
     return list(dict.fromkeys(u for u in found if u != page.url))
 
 
+def frames(page: Page) -> list[str]:
+    """<iframe>/<frame> sources on the same host: columns that load their list in a frame."""
+    base, host = _base(page), urllib.parse.urlsplit(page.url).netloc
+    found = [absolute(base, f["src"]) for f in page.soup.find_all(["iframe", "frame"], src=True)]
+    return [u for u in found if u and urllib.parse.urlsplit(u).netloc == host]
+
+
 def same_folder(url: str, column: str) -> bool:
     a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(column)
     folder = b.path if b.path.endswith("/") else b.path.rsplit("/", 1)[0] + "/"
@@ -154,7 +163,8 @@ def attachments(page: Page) -> list[Link]:
     base = _base(page)
     out: dict[str, Link] = {}
     for lk in links(page):
-        if _suffix(lk.url) in DOC_SUFFIXES + IMAGE_SUFFIXES or _suffix(lk.text) in DOC_SUFFIXES:
+        if _suffix(lk.url) in DOC_SUFFIXES + IMAGE_SUFFIXES or _suffix(lk.text) in DOC_SUFFIXES \
+                or DOC_IN_QUERY.search(urllib.parse.urlsplit(lk.url).query):
             out.setdefault(lk.url, lk)
     for img in page.soup.find_all("img", src=True):
         url = absolute(base, img["src"])

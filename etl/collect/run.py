@@ -36,6 +36,9 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
     (and is told the site is over by a call with None); `done(result)` hears of each site."""
     store = Store(out)
     rows = {r.url: r for r in read_rows(store.out)}
+    for r in rows.values():  # files of earlier runs keep their names, even when not visited now
+        if r.file:
+            store.claim(r.file, r.url)
     kept = read_findings(store.out)
     summary = CollectSummary(store.out)
     client = Client(policy, store.robots)

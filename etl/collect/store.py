@@ -10,13 +10,28 @@ import json
 import os
 import re
 import shutil
+import urllib.parse
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from etl.collect.pages import file_name
 from etl.collect.sites import CollectError
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_QUERY_NAME = re.compile(r"=([^&=]*\.(?:pdf|docx?|wps|xlsx?|et|ofd))(?:&|$)", re.I)
+SCRIPTS = (".jsp", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx")
+PAGE_SUFFIXES = (".htm", ".html", ".shtml", ".jhtml", ".xhtml")
+TYPES = {"application/pdf": ".pdf", "application/msword": ".doc",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+         "application/vnd.ms-excel": ".xls",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+         "application/vnd.ms-works": ".wps", "application/ofd": ".ofd", "image/jpeg": ".jpg",
+         "image/png": ".png", "image/gif": ".gif", "text/html": ".html", "text/plain": ".txt"}
+
+
+def _ext(name: str) -> str:
+    suffix = PurePosixPath((name or "").strip()).suffix.lower()
+    return suffix if 1 < len(suffix) <= 6 and suffix[1:].isalnum() else ""
 STATE = ".state.json"
 
 
@@ -49,21 +64,29 @@ class Store:
     def claim(self, rel: str, url: str) -> None:
         self.taken[rel] = url
 
-    def place(self, agency: str, year: str, url: str, hint: str = "", page: bool = False) -> str:
-        """A relative path for `url`'s file, unique to this URL."""
-        name = file_name(url) or "index"
-        if "." not in name and hint and "." in hint:
-            name = hint  # download.jsp?id=…: the link text carries the real name
-        stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
-        if page and ext.lower() not in ("htm", "html", "shtml", "jhtml"):
-            stem, ext = (f"{stem}.{ext}" if dot else name), "html"
-        query = url.split("?", 1)[1] if "?" in url else ""
-        if query:
-            stem += "-" + hashlib.sha1(query.encode()).hexdigest()[:6]
+    def place(self, agency: str, year: str, url: str, hint: str = "", page: bool = False,
+              ctype: str = "") -> str:
+        """A relative path for `url`'s file, unique to this URL, with the suffix of what it is."""
+        parts = urllib.parse.urlsplit(url)
+        name = file_name(url)
+        named = _QUERY_NAME.search(urllib.parse.unquote(parts.query))
+        if named:  # downfile.jsp?filename=2501.pdf
+            name = PurePosixPath(named.group(1)).name
+        elif (not _ext(name) or _ext(name) in SCRIPTS) and _ext(hint) not in ("", *SCRIPTS):
+            name = PurePosixPath(hint.strip()).name  # the link text carries the real name
+        stem, ext = (name[:-len(_ext(name))], _ext(name)) if _ext(name) else (name or "index", "")
+        if page and ext not in PAGE_SUFFIXES:
+            stem, ext = (stem + ext.replace(".", "_")), ".html"
+        if not ext or ext in SCRIPTS:
+            ext = TYPES.get(ctype.split(";")[0].strip().lower(), ext or ".bin")
+            ext = ".bin" if ext in SCRIPTS else ext
+        if parts.query and not named:
+            stem += "-" + hashlib.sha1(parts.query.encode()).hexdigest()[:6]
         folder = f"{safe_name(agency, 60)}/{safe_name(year or '未知年度', 12)}"
-        rel = f"{folder}/{safe_name(stem, 90)}.{safe_name(ext, 8)}"
+        ext = "." + safe_name(ext[1:], 7)
+        rel = f"{folder}/{safe_name(stem, 90)}{ext}"
         if self.taken.get(rel, url) != url:
-            rel = f"{folder}/{safe_name(stem, 80)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}.{ext}"
+            rel = f"{folder}/{safe_name(stem, 80)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}{ext}"
         self.taken[rel] = url
         return rel
 

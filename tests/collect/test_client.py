@@ -123,3 +123,26 @@ def test_bad_sites_csv_is_one_clear_line(tmp_path, content, says):
     assert res.exit_code == 1 and "Traceback" not in res.output
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and says in lines[0] and str(sites) in lines[0]
+
+
+def test_framed_list_moved_article_and_download_script_attachment(tmp_path):
+    title = "淮安市洪泽区2024年政府信息公开工作年度报告"
+    pdf = (REAL / "hongze_2024.pdf").read_bytes()
+    with Portal() as p:
+        p.put("/col/index.html", '<html><body><iframe src="/col/list.html"></iframe></body></html>')
+        p.put("/col/list.html", trs_list([("/old/a.html", title, "2025-01-20")], 0, 1))
+        p.put("/old/a.html", "/art/2025/1/20/a.html", status=301)
+        p.put("/art/2025/1/20/a.html", trs_article(Article(
+            title, "2025-01-20", "<p>详见附件</p>",
+            [("点击下载", "../../../../module/download/downfile.jsp?classid=0&filename=2501.pdf")])))
+        p.put("/module/download/downfile.jsp?classid=0&filename=2501.pdf", pdf, "application/pdf")
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n320813-GOV,{p.base}/col/index.html\n", encoding="utf-8")
+        collect(read_sites(sites), tmp_path / "out", policy=fast())
+    from etl.collect.manifest import read_rows
+
+    rows = {r.role: r for r in read_rows(tmp_path / "out")}
+    assert rows["page"].title == title and rows["page"].published == "2025-01-20"
+    saved = (tmp_path / "out" / rows["attachment"].file).read_bytes()
+    assert saved == pdf and rows["attachment"].status == "200"
+    assert rows["attachment"].file.endswith("/2501.pdf")  # named by the query, not downfile.jsp
