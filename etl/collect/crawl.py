@@ -192,9 +192,10 @@ class SiteWalk:
         sha = hashlib.sha256(got.data).hexdigest()
         row.etag, row.last_modified = got.headers.get("etag", ""), got.headers.get("last-modified", "")
         row.error = ""
-        if have is not None and sha == row.sha256:
-            self.result.unchanged += 1
-            return row, got.data
+        if have is not None and (sha == row.sha256 or (
+                role == ROLE_PAGE and pages.same_text(url, have, got.data))):
+            self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
+            return row, have
         rel = row.file or self.store.place(self.site.agency, art.year, url, hint, role == ROLE_PAGE,
                                            got.headers.get("content-type", ""))
         self.store.save(rel, got.data, replaces=row.file if have is not None else "")

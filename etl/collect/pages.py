@@ -207,7 +207,17 @@ def title(page: Page) -> str:
 
 
 def content_text(page: Page) -> str:
-    return _squash((page.soup.body or page.soup).get_text(" "))
+    """The text a reader sees (scripts, styles and comments left out)."""
+    root = page.soup.body or page.soup
+    for tag in root.find_all(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    return _squash(root.get_text(" "))
+
+
+def same_text(url: str, old: bytes, new: bytes) -> bool:
+    """Two copies of a page that read the same: a new session token, script version or comment
+    is no new version of a report."""
+    return content_text(read_page(url, old)) == content_text(read_page(url, new))
 
 
 def parse_date(text: str) -> str | None:

@@ -146,3 +146,28 @@ def test_framed_list_moved_article_and_download_script_attachment(tmp_path):
     saved = (tmp_path / "out" / rows["attachment"].file).read_bytes()
     assert saved == pdf and rows["attachment"].status == "200"
     assert rows["attachment"].file.endswith("/2501.pdf")  # named by the query, not downfile.jsp
+
+
+def test_a_new_script_token_is_no_new_version_but_a_new_sentence_is(tmp_path):
+    title = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
+    md = (REAL / "shanghai_kewei_2024.md").read_text(encoding="utf-8")
+
+    def page(token: str, body: str) -> str:
+        return trs_article(Article(title, "2025-01-24", body)).replace(
+            "</head>", f'<script>var csrf="{token}";</script></head>')
+
+    with Portal() as p:
+        p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24")], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
+        runs = []
+        for token, text in (("t1", md), ("t2", md), ("t3", md + "\n\n（2025年2月更正表三一处笔误）")):
+            p.put("/nb/a.html", page(token, md_to_html(text)))
+            runs.append(collect(read_sites(sites), tmp_path / "out", policy=fast()).sites[0])
+    assert [(r.new, r.changed, r.unchanged) for r in runs] == [(1, 0, 0), (0, 0, 1), (0, 1, 0)]
+    from etl.collect.manifest import read_rows
+
+    [row] = read_rows(tmp_path / "out")
+    assert b'csrf="t3"' in (tmp_path / "out" / row.file).read_bytes()
+    [old] = (tmp_path / "out" / ".superseded").rglob("*.html")
+    assert b'csrf="t1"' in old.read_bytes()  # the t2 copy was never written: it read the same
