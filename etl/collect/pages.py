@@ -30,6 +30,7 @@ DATE_LABELS = (re.compile(r"(?:发布时间|发布日期|公开日期|公开时�
                re.compile(r"(?<!成文)(?:日期|时间)\s*[:：]\s*"))
 META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "published_time",
               "article:published_time", "dc.date")
+YEAR_TAB = re.compile(r"(?:19|20)\d{2}\s*(?:年度?)?")  # a column split into one tab per year
 NEXT_WORDS = {"下一页", "下页", "后页", "尾页", "末页", "下一頁", ">", ">>", "»", "›"}
 PAGE_SCRIPT = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
                          r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
@@ -130,12 +131,14 @@ def column_links(page: Page) -> list[Link]:
 
 
 def page_links(page: Page, column: str) -> list[str]:
-    """Further pages of the same list: 下一页/尾页/numbered links and createPageHTML scripts,
-    kept to the column's own folder so a pager never leads off into the rest of the site."""
+    """Further pages of the same list: 下一页/尾页/numbered links, createPageHTML scripts and
+    per-year tabs, kept to the column's own folder so they never lead off into the rest of the
+    site."""
     found = []
     for lk in links(page):
         text = lk.text.strip("[]【】 ")
-        if (text in NEXT_WORDS or (text.isdigit() and len(text) <= 3)) and same_folder(lk.url, column):
+        pager = text in NEXT_WORDS or (text.isdigit() and len(text) <= 3)
+        if (pager or YEAR_TAB.fullmatch(text)) and same_folder(lk.url, column):
             found.append(lk.url)
     for m in PAGE_SCRIPT.finditer(page.text):
         count, name, ext = int(m.group(1)), m.group(3), m.group(4)

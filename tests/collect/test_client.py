@@ -171,3 +171,22 @@ def test_a_new_script_token_is_no_new_version_but_a_new_sentence_is(tmp_path):
     assert b'csrf="t3"' in (tmp_path / "out" / row.file).read_bytes()
     [old] = (tmp_path / "out" / ".superseded").rglob("*.html")
     assert b'csrf="t1"' in old.read_bytes()  # the t2 copy was never written: it read the same
+
+
+def test_pages_of_a_list_stay_in_the_column():
+    html = ('<html><body><a href="/">首页</a><a href="index_1.html">下一页</a><a href="index_5.html">尾页</a>'
+            '<a href="?page=3">3</a><a href="2023/index.html">2023年</a><a href="/news/index_1.html">2</a>'
+            '<a href="/zwgk/index.html">1</a><script>createPageHTML(3, 0, "index", "html");</script>'
+            '</body></html>').encode("gbk")
+    page = pages.read_page("http://h/xxgk/nb/index.html", html)
+    got = pages.page_links(page, "http://h/xxgk/nb/index.html")
+    assert got == ["http://h/xxgk/nb/index_1.html", "http://h/xxgk/nb/index_5.html",
+                   "http://h/xxgk/nb/index.html?page=3", "http://h/xxgk/nb/2023/index.html",
+                   "http://h/xxgk/nb/index_2.html"]
+
+
+def test_gbk_page_with_no_declared_charset_is_read():
+    text = "<html><body><p>发布时间：2024-03-08</p><h1>平潭综合实验区2023年度政府信息公开工作年度报告</h1></body></html>"
+    page = pages.read_page("http://h/a.htm", text.encode("gbk"))
+    assert pages.title(page) == "平潭综合实验区2023年度政府信息公开工作年度报告"
+    assert pages.published(page) == "2024-03-08"
