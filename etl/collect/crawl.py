@@ -70,7 +70,7 @@ class SiteWalk:
             scope = f"{self.year} 年度" if self.year else "任何年度"
             self._finding(Finding(
                 "portal.no_report", (), None, None,
-                f"{self.site.agency} 的网站（{self.site.url}）上没有找到{scope}的政府信息公开工作年度报告。"
+                f"{self.site.label} 的网站（{self.site.url}）上没有找到{scope}的政府信息公开工作年度报告。"
                 f"请核实该单位是否已发布，或在站点清单中改填其年报栏目的网址", "warning"),
                 str(self.year or ""))
         return self.result
@@ -110,9 +110,9 @@ class SiteWalk:
         if not got.ok:
             if first:
                 self.result.reached = False
-                self.result.problems.append(f"{self.site.agency}：无法打开年报栏目 {url}：{got.error}")
+                self.result.problems.append(f"{self.site.label}：无法打开年报栏目 {url}：{got.error}")
             else:
-                self.result.problems.append(f"{self.site.agency}：列表页 {url} 打不开：{got.error}")
+                self.result.problems.append(f"{self.site.label}：列表页 {url} 打不开：{got.error}")
             return None
         ctype = got.headers.get("content-type", "")
         self.store.cache_list(url, got.data, got.headers.get("etag", ""),
@@ -177,7 +177,7 @@ class SiteWalk:
         if got.refused:
             row.error = got.error or ""
             self.result.skipped += 1
-            self.result.problems.append(f"{self.site.agency}：{url}：{got.error}")
+            self.result.problems.append(f"{self.site.label}：{url}：{got.error}")
             return row, None
         if not got.ok:
             row.error = got.error or ""
@@ -196,7 +196,7 @@ class SiteWalk:
                 role == ROLE_PAGE and pages.same_text(url, have, got.data))):
             self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
             return row, have
-        rel = row.file or self.store.place(self.site.agency, art.year, url, hint, role == ROLE_PAGE,
+        rel = row.file or self.store.place(self.site.label, art.year, url, hint, role == ROLE_PAGE,
                                            got.headers.get("content-type", ""))
         self.store.save(rel, got.data, replaces=row.file if have is not None else "")
         if have is not None:
@@ -208,10 +208,10 @@ class SiteWalk:
 
     def _broken(self, art: _Article, url: str, row: Row) -> None:
         what = "报告页面" if row.role == ROLE_PAGE else "附件"
-        self.result.problems.append(f"{self.site.agency}：{what} {url} 下载失败：{row.error}")
+        self.result.problems.append(f"{self.site.label}：{what} {url} 下载失败：{row.error}")
         self._finding(Finding(
             "portal.broken_link", (), None, None,
-            f"{self.site.agency}《{art.title}》的{what}无法下载（{url}：{row.error}）。"
+            f"{self.site.label}网站上《{art.title}》的{what}无法下载（{url}：{row.error}）。"
             f"请通知该单位修复链接", "warning"), art.year, url, [art.url])
 
     def _finding(self, f: Finding, year: str, url: str = "", articles: list[str] = ()) -> None:
@@ -232,7 +232,7 @@ class SiteWalk:
                 urls = "、".join(contents)
                 self._finding(Finding(
                     "portal.conflicting_versions", (), None, None,
-                    f"{self.site.agency}《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
+                    f"{self.site.label}网站上的《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
                     f"请核实哪一份是正式版本", "warning"), year, same[0].url, list(contents))
 
     def _content(self, art: _Article) -> str | None:

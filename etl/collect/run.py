@@ -49,7 +49,7 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
                 result = SiteWalk(site, client, store, rows, year, progress).run()
             except Exception as exc:  # noqa: BLE001 -- one site's surprise must not end the run
                 result = SiteResult(site, reached=False, problems=[
-                    f"{site.agency}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"
+                    f"{site.label}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"
                     f"其余站点照常采集；请把这一行报告给维护人员"])
             finally:
                 if progress_for:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -15,9 +15,30 @@ class CollectError(Exception):
 
 @dataclass(frozen=True)
 class Site:
-    agency: str  # registry code or standard name
+    agency: str  # registry code or standard name, as sites.csv gives it (the manifest keeps it)
     url: str  # the 政府信息公开年报 column, or the 政府信息公开 page holding a link to it
     line: int
+    name: str = ""  # the standard name, for messages (a code means nothing to a reader)
+    known: bool = True  # False: neither a code nor a name of the registry
+
+    @property
+    def label(self) -> str:
+        return self.name or self.agency
+
+
+def name_sites(sites: list[Site], registry) -> list[Site]:
+    """Each site with its agency's standard name from the registry (when it is in it)."""
+    from etl.registry import normalize_name
+
+    out = []
+    for site in sites:
+        agency = registry.get(site.agency)
+        if agency is None:
+            code = registry.by_name.get(normalize_name(site.agency))
+            agency = registry.get(code) if code else None
+        out.append(replace(site, name=agency.name if agency else site.agency,
+                           known=agency is not None))
+    return out
 
 
 def read_sites(path: str | Path) -> list[Site]:

@@ -34,8 +34,7 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
     from etl.collect.run import CollectError, Policy, collect as run_collect, read_sites
 
     try:
-        sites = read_sites(sites_csv)
-        _check_agencies(sites)
+        sites = _named(read_sites(sites_csv))
         policy = Policy(deadline=deadline, retries=retries, interval=interval,
                         backoff=min(1.0, deadline / 4))
         summary = run_collect(sites, out, year, policy, None if quiet else _bars(), _tell)
@@ -59,28 +58,31 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
     sys.exit(1 if bad else 0)
 
 
-def _check_agencies(sites) -> None:
-    """A site whose agency is neither a registry code nor a registered name is collected anyway;
-    the office is told now, not after the load made it an unconfirmed agency."""
+def _named(sites):
+    """Sites with their agencies' standard names; one that is neither a registry code nor a
+    registered name is collected anyway, and the office is told now, not after the load."""
+    from etl.collect.sites import name_sites
     from etl.errors import ReportError
-    from etl.registry import load_registry, normalize_name
+    from etl.registry import load_registry
     from etl.settings import Settings
 
     try:
-        registry = load_registry(Settings.from_env().registry_path)
+        sites = name_sites(sites, load_registry(Settings.from_env().registry_path))
     except ReportError:
-        return  # `gongkai load` reports a broken registry itself
+        return sites  # `gongkai load` reports a broken registry itself
     for site in sites:
-        if registry.get(site.agency) is None and normalize_name(site.agency) not in registry.by_name:
+        if not site.known:
             click.echo(f"注意：站点清单第 {site.line} 行的单位“{site.agency}”不在单位名录中"
                        "（既不是代码也不是登记的名称）；照常采集，载入时以报告中的单位名称为准", err=True)
+    return sites
 
 
 def _tell(s) -> None:
     """One line per site as soon as it is done, then its problems, one line each."""
     state = "无法访问" if not s.reached else f"年报 {s.reports} 篇"
     skipped = f"，robots.txt 不允许 {s.skipped}" if s.skipped else ""
-    click.echo(f"{s.site.agency}：{state}，新下载 {s.new}，有变化 {s.changed}，"
+    who = s.site.label if s.site.label == s.site.agency else f"{s.site.label}（{s.site.agency}）"
+    click.echo(f"{who}：{state}，新下载 {s.new}，有变化 {s.changed}，"
                f"未变 {s.unchanged}，失败 {s.failed}{skipped}")
     for line in s.problems:
         click.echo(f"  {line}", err=True)
@@ -98,7 +100,7 @@ def _bars():
             bar.close()
         if site is None:
             return None
-        bar = state["bar"] = tqdm(desc=site.agency[:16], unit=" 个请求", leave=True,
+        bar = state["bar"] = tqdm(desc=site.label[:16], unit=" 个请求", leave=True,
                                   file=sys.stderr, dynamic_ncols=True)
         labels = {"list": "列表页", "article": "年报", "file": "附件"}
 
