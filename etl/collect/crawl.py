@@ -179,6 +179,8 @@ class SiteWalk:
             self.result.skipped += 1
             self.result.problems.append(f"{self.site.label}：{url}：{got.error}")
             return row, None
+        if got.ok and not got.data.strip():
+            got.error = f"HTTP {got.status}，但返回的是空文件"
         if not got.ok:
             row.error = got.error or ""
             self.result.failed += 1

@@ -102,7 +102,9 @@ class Client:
             if got.status is None or not (300 <= got.status < 400) or got.status == 304:
                 got.url = url
                 return got
-            target = urllib.parse.urljoin(current, got.headers.get("location", ""))
+            if not got.headers.get("location", "").strip():
+                return Fetched(url, current, got.status, error=f"HTTP {got.status} 重定向没有给出目标地址")
+            target = urllib.parse.urljoin(current, got.headers["location"].strip())
             if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
                 return Fetched(url, current, got.status,
                                error=f"重定向到了 http(s) 以外的地址（{target[:80]}），未跟随")
@@ -200,7 +202,7 @@ class Client:
                                   timeout=(min(limit, CONNECT_TIMEOUT), limit)) as resp:
                 got = Fetched(url, url, resp.status_code,
                               headers={k.lower(): v for k, v in resp.headers.items()})
-                if resp.status_code == 200:
+                if 200 <= resp.status_code < 300:
                     got.data = _read_body(resp, deadline, max_bytes)
                 elif resp.status_code != 304 and not 300 <= resp.status_code < 400:
                     got.error = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
