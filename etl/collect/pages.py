@@ -54,6 +54,7 @@ class Page:
     url: str
     text: str  # decoded HTML
     soup: BeautifulSoup = field(repr=False)
+    links: list[Link] | None = field(default=None, repr=False)  # made once, by links()
 
 
 def read_page(url: str, data: bytes, content_type: str = "") -> Page:
@@ -95,6 +96,12 @@ def is_report_title(title: str) -> bool:
 
 def links(page: Page) -> list[Link]:
     """Every http(s) <a href> on the page, absolute, with its text (or title) and nearby date."""
+    if page.links is None:
+        page.links = _links(page)
+    return page.links
+
+
+def _links(page: Page) -> list[Link]:
     base = _base(page)
     out, seen = [], set()
     for a in page.soup.find_all("a", href=True):
@@ -197,13 +204,19 @@ def published(page: Page) -> str | None:
 
 def title(page: Page) -> str:
     """The article's title if it names an annual report (h1-h3, a *title* element, <title>,
-    the ArticleTitle meta), else ''."""
-    candidates = [el.get_text(" ") for tag in ("h1", "h2", "h3") for el in page.soup.find_all(tag)]
-    candidates += [el.get_text(" ") for el in page.soup.find_all(class_=re.compile("title", re.I))]
-    candidates += [el.get_text(" ") for el in page.soup.find_all("title")]
-    candidates += [m.get("content") or "" for m in page.soup.find_all("meta", attrs={"name": re.compile(
-        "^articletitle$", re.I)})]
-    for text in candidates:
+    the ArticleTitle meta), else ''. Cheapest places first: most pages say it in <h1>."""
+    soup = page.soup
+
+    def candidates():
+        for tag in ("h1", "h2", "h3", "title"):
+            for el in soup.find_all(tag):
+                yield el.get_text(" ")
+        for m in soup.find_all("meta", attrs={"name": re.compile("^articletitle$", re.I)}):
+            yield m.get("content") or ""
+        for el in soup.find_all(class_=re.compile("title", re.I)):
+            yield el.get_text(" ")
+
+    for text in candidates():
         if is_report_title(text):
             return _squash(text)
     return ""
