@@ -19,7 +19,7 @@ import click
               help="同一站点两次请求之间至少间隔（秒）。")
 @click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
               help="网络错误、超时、429/5xx 时重试次数（间隔逐次加倍）。")
-@click.option("--quiet", is_flag=True, help="不显示进度条。")
+@click.option("--quiet", is_flag=True, help="不显示进度条（输出不是终端时本来就不显示）。")
 def collect(sites_csv: str, out: str, year: int | None, deadline: float, interval: float,
             retries: int, quiet: bool) -> None:
     """从各单位门户网站采集政府信息公开工作年度报告（网页和附件），并写入清单 manifest.csv。
@@ -37,7 +37,8 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
         sites = _named(read_sites(sites_csv))
         policy = Policy(deadline=deadline, retries=retries, interval=interval,
                         backoff=min(1.0, deadline / 4))
-        summary = run_collect(sites, out, year, policy, None if quiet else _bars(), _tell)
+        bars = None if quiet or not sys.stderr.isatty() else _bars()  # as load: bars on a terminal only
+        summary = run_collect(sites, out, year, policy, bars, _tell)
     except CollectError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # the output folder filled up or vanished mid-run
