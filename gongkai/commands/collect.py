@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from gongkai.failures import BAD_INPUT, ENVIRONMENT, INTERRUPTED
+
 
 @click.command("collect")
 @click.option("--sites", "sites_csv", required=True, type=click.Path(dir_okay=False),
@@ -39,14 +41,14 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
                         backoff=min(1.0, deadline / 4))
         bars = None if quiet or not sys.stderr.isatty() else _bars()  # as load: bars on a terminal only
         summary = run_collect(sites, out, year, policy, bars, _tell)
-    except CollectError as exc:
-        raise click.ClickException(str(exc)) from None
+    except CollectError as exc:  # sites.csv or the output folder cannot be used
+        raise _failure(str(exc), BAD_INPUT) from None
     except OSError as exc:  # the output folder filled up or vanished mid-run
-        raise click.ClickException(f"{exc.filename or out}：无法写入（{exc.strerror}）。"
-                                   "已写入的文件和清单保留；腾出空间后再次运行即可继续") from None
+        raise _failure(f"{exc.filename or out}：无法写入（{exc.strerror}）。"
+                       "已写入的文件和清单保留；腾出空间后再次运行即可继续", ENVIRONMENT) from None
     except KeyboardInterrupt:
         click.echo("已中断：已采集的文件和清单都已保存，再次运行会从中断处继续。", err=True)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     counts: dict[str, int] = {}
     for f in summary.findings:
         counts[f.rule] = counts.get(f.rule, 0) + 1
@@ -57,6 +59,12 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
     click.echo(f"清单：{summary.out / 'manifest.csv'}。下一步：gongkai load {summary.out}")
     bad = summary.failed_sites or any(s.failed for s in summary.sites)
     sys.exit(1 if bad else 0)
+
+
+def _failure(message: str, exit_code: int) -> click.ClickException:
+    exc = click.ClickException(message)
+    exc.exit_code = exit_code
+    return exc
 
 
 def _named(sites):

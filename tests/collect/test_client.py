@@ -120,7 +120,7 @@ def test_bad_sites_csv_is_one_clear_line(tmp_path, content, says):
     if content is not None:
         sites.write_text(content, encoding="utf-8")
     res = CliRunner().invoke(cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o")])
-    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.exit_code == 2 and "Traceback" not in res.output  # 2: bad input (gongkai/failures.py)
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and says in lines[0] and str(sites) in lines[0]
 
