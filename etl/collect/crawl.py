@@ -166,7 +166,8 @@ class SiteWalk:
         row = Row(self.site.agency, art.year, title, url, old.published if old else "", now,
                   str(got.status or ""), old.sha256 if old else "", old.file if old else "", role,
                   art.url, old.etag if old else "", old.last_modified if old else "",
-                  old.previous_sha256 if old else "")
+                  old.previous_sha256 if old else "", "",
+                  self.site.name if self.site.known and self.site.name else "")
         self.rows[url] = row
         if row.file:
             self.store.claim(row.file, url)

@@ -37,6 +37,7 @@ class Row:
     last_modified: str = ""
     previous_sha256: str = ""  # bytes saved by an earlier collection, moved to .superseded/
     error: str = ""
+    agency_name: str = ""  # the registry's standard name of `agency`, when it has one
 
 
 COLUMNS = tuple(f.name for f in fields(Row))
@@ -138,6 +139,7 @@ def portal_findings(folder: Path) -> list[tuple[PortalFinding, set[str]]]:
     return out
 
 
+MAX_NOT_A_NAME = 2  # "政府", "本局": no agency is named this short (a county, 沭阳县, is 3)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
 
 
@@ -194,7 +196,8 @@ def _is_image(row: Row) -> bool:
 def apply_portal(report, source: PortalSource) -> None:
     """The portal's 发布时间 becomes the publication date; the document's own date stays beside
     it (as its 落款 date when it prints none); the title's year fills a missing year; a wrapper
-    page with no figures of its own is not taken for the report its attachments hold."""
+    page with no figures of its own is not taken for the report its attachments hold; a document
+    that names no agency is taken as the site's (when sites.csv named a registry agency)."""
     from etl.fields import NOT_A_REPORT
 
     row = source.row
@@ -209,6 +212,9 @@ def apply_portal(report, source: PortalSource) -> None:
             report.meta["signed"] = own
     if report.year is None and row.year.isdigit():
         report.year = int(row.year)
+    if len((report.agency or "").strip()) <= MAX_NOT_A_NAME and row.agency_name:
+        report.agency = row.agency_name  # the document names no one: it is on this agency's site
+        report.meta["agency_from_portal"] = True
     if source.wrapper and not report.values and report.template != NOT_A_REPORT:
         report.template = NOT_A_REPORT
         report.meta["reason"] = "年报文章页面本身没有统计数，报告在其附件中"

@@ -19,7 +19,7 @@ from etl.extract.encoding import decode_bytes
 from etl.normalize import chinese_to_int
 
 # a report title: 信息公开 + 年度报告/年报 (+ a year, checked apart); not a notice about reports
-REPORT_WORDS = re.compile(r"信息公开.{0,8}(年度报告|年报)|(年度报告|年报).{0,4}信息公开")
+REPORT_WORDS = re.compile(r"信息公开.{0,8}(年度报告|年报|年度工作报告|工作报告)|(年度报告|年报).{0,4}信息公开")
 NOT_REPORT = re.compile(r"解读|图解|读懂|一图|通知|关于.{0,30}(报送|编制|发布|做好)|考核|评估|目录|指南|专栏")
 COLUMN_WORDS = re.compile(r"年报|年度报告")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -62,6 +63,7 @@ def test_redirects_stay_within_http_and_size_is_capped():
     ("上海市科学技术委员会2024年度政府信息公开工作年度报告", 2024),
     ("XX县交通运输局二〇二三年政府信息公开年报", 2023),
     ("2022年度XX市政府信息公开工作年度报告（更正版）", 2022),
+    ("XX市人民政府办公室政府信息公开年度工作报告（2021年）", 2021),
 ])
 def test_report_titles(title, year):
     assert pages.is_report_title(title) and pages.report_year(title) == year
@@ -72,6 +74,7 @@ def test_report_titles(title, year):
     "图解：XX区2024年政府信息公开工作年度报告",
     "政府信息公开年报",  # the column, no year
     "XX县2024年国民经济和社会发展统计公报",
+    "XX县2024年政府工作报告",
 ])
 def test_not_report_titles(title):
     assert not pages.is_report_title(title)
@@ -190,3 +193,32 @@ def test_gbk_page_with_no_declared_charset_is_read():
     page = pages.read_page("http://h/a.htm", text.encode("gbk"))
     assert pages.title(page) == "平潭综合实验区2023年度政府信息公开工作年度报告"
     assert pages.published(page) == "2024-03-08"
+
+
+def test_a_report_naming_no_agency_is_the_sites_agency_when_loaded(tmp_path):
+    import re
+
+    import duckdb
+
+    from etl.collect.sites import name_sites
+    from etl.pipeline import run_load
+    from etl.registry import load_registry
+    from etl.settings import Settings
+
+    md = (REAL / "shanghai_kewei_2024.md").read_text(encoding="utf-8")
+    anonymous = re.sub(r"上海市科学技术委员会|上海市科委|市科委|科委", "本委", md)
+    title = "2024年度政府信息公开工作年度报告"  # a department's own column names no one
+    with Portal() as p:
+        p.put("/nb/a.html", trs_article(Article(title, "2025-01-24", md_to_html(anonymous))))
+        p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24")], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
+        named = name_sites(read_sites(sites), load_registry(Settings().registry_path))
+        collect(named, tmp_path / "out", policy=fast())
+    run_load([tmp_path / "out"], tmp_path / "g.duckdb", workers=1)
+    con = duckdb.connect(str(tmp_path / "g.duckdb"), read_only=True)
+    try:
+        got = con.execute("SELECT agency_id, year, published, days_late FROM current_reports").fetchall()
+    finally:
+        con.close()
+    assert got == [("310000-KW", 2024, date(2025, 1, 24), (date(2025, 1, 24) - date(2025, 1, 31)).days)]
