@@ -454,6 +454,22 @@ def _next_ids(con, n: int) -> list[int]:
         "SELECT nextval('report_id_seq') FROM range(?)", [n]).fetchall())
 
 
+def set_portal_dates(con, dates: dict[str, str]) -> None:
+    """The portal's 发布时间 (etl/collect) as the publication date of reports with these bytes,
+    days late recomputed: also for bytes loaded before, without the portal's date."""
+    if not dates:
+        return
+    shas, days = zip(*sorted(dates.items()))
+    with transaction(con), _frames(con, _dates=_table([list(shas), [as_date(d) for d in days]],
+                                                      (pa.string(), pa.date32()),
+                                                      ("sha256", "published"))):
+        con.execute("UPDATE reports SET published = d.published, "
+                    "days_late = CASE WHEN reports.deadline IS NULL THEN NULL "
+                    "ELSE date_diff('day', reports.deadline, d.published) END "
+                    "FROM _dates d WHERE reports.sha256 = d.sha256 "
+                    "AND reports.published IS DISTINCT FROM d.published")
+
+
 def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
     """Findings only the collector saw (etl/collect): each goes on the current report loaded
     from its article's files (matched by sha256), else on no report. Recording the same finding

@@ -86,6 +86,7 @@ class _Run:
     parser_version: str
     claims: dict[tuple[str, int], str] = field(default_factory=dict)  # (agency, year) -> path
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256 -> (outcome, path)
+    portal_dates: dict[str, str] = field(default_factory=dict)  # sha256 -> the portal's 发布时间
     batch: _Batch | None = None  # None: write each outcome in its own transaction
 
     def remember(self, d: dict, key, value) -> None:
@@ -128,6 +129,7 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
                         _flush(run)
                         _begin(run)
                 _flush(run)
+                load.set_portal_dates(con, run.portal_dates)
                 for folder, found in collected_findings([*inputs, *([manifest] if manifest else [])]):
                     load.record_portal_findings(con, found)
                     if found:
@@ -301,6 +303,8 @@ def _handle(run: _Run, item: _Item) -> None:
     try:
         if isinstance(item.outcome, ReportError) and sha is None:
             raise item.outcome  # not found, not downloaded, unreadable
+        if source.portal is not None and source.portal.row.published:
+            run.portal_dates[sha] = source.portal.row.published  # also for bytes loaded before
         if _seen(run, source, sha):
             return
         report = item.outcome

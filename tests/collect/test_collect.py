@@ -195,3 +195,22 @@ def test_the_collector_manifest_given_to_load_means_its_folder(world):
     assert [s.origin for s in by_manifest] == [s.origin for s in by_folder]
     assert all(s.portal is not None for s in by_manifest)
     assert not any(s.origin.endswith(".png") for s in by_folder)  # images wait for OCR
+
+
+def test_bytes_loaded_before_without_the_portal_get_its_date(world, tmp_path):
+    import shutil
+
+    from etl.pipeline import run_load
+
+    pdf = next(r for r in read_rows(world.out) if r.file.endswith(".pdf"))
+    alone = tmp_path / "downloaded-by-hand.pdf"  # the same bytes, loaded before the collection
+    shutil.copyfile(world.out / pdf.file, alone)
+    db = tmp_path / "before.duckdb"
+    sql = "SELECT published, days_late, deadline FROM reports WHERE sha256 = ?"
+    run_load([alone], db, workers=1)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(sql, [pdf.sha256]).fetchall()[0][:2] == (None, None)  # no date inside
+    run_load([world.out], db, workers=1)
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(published, late, deadline)] = con.execute(sql, [pdf.sha256]).fetchall()
+    assert published == date.fromisoformat(pdf.published) and late == (published - deadline).days
