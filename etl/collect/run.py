@@ -59,11 +59,16 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
                 kept = [f for f in kept if not (f.agency == site.agency
                                                 and (year is None or f.year == str(year)))]
             kept += result.findings
-            write_rows(store.out, list(rows.values()))  # after every site: an interrupted run
-            write_findings(store.out, kept)  # keeps what it has collected
-            store.flush_state()
+            write_findings(store.out, kept)
+            _save(store, rows)
             if done:
                 done(result)
-    finally:
+    finally:  # also on Ctrl+C: every file saved so far is in the manifest, a re-run goes on
         client.close()
+        _save(store, rows)
     return summary
+
+
+def _save(store: Store, rows: dict) -> None:
+    write_rows(store.out, list(rows.values()))
+    store.flush_state()

@@ -222,3 +222,27 @@ def test_a_report_naming_no_agency_is_the_sites_agency_when_loaded(tmp_path):
     finally:
         con.close()
     assert got == [("310000-KW", 2024, date(2025, 1, 24), (date(2025, 1, 24) - date(2025, 1, 31)).days)]
+
+
+def test_an_interrupted_run_keeps_what_it_saved(tmp_path):
+    from etl.collect.manifest import read_rows
+
+    titles = [f"上海市科学技术委员会{y}年度政府信息公开工作年度报告" for y in (2024, 2023)]
+    with Portal() as p:
+        for i, t in enumerate(titles):
+            p.put(f"/nb/{i}.html", trs_article(Article(t, "2025-01-24", "<p>正文</p>")))
+        p.put("/nb/index.html", trs_list([(f"{i}.html", t, "2025-01-24") for i, t in enumerate(titles)], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
+
+        def progress_for(site):
+            def tick(what, url):
+                if url.endswith("/1.html"):
+                    raise KeyboardInterrupt  # Ctrl+C while the second report is fetched
+            return tick if site else None
+
+        with pytest.raises(KeyboardInterrupt):
+            collect(read_sites(sites), tmp_path / "out", policy=fast(), progress_for=progress_for)
+        assert [r.url.rsplit("/", 1)[1] for r in read_rows(tmp_path / "out")] == ["0.html"]
+        again = collect(read_sites(sites), tmp_path / "out", policy=fast()).sites[0]
+    assert (again.new, again.unchanged) == (1, 1)
