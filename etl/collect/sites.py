@@ -44,11 +44,18 @@ def name_sites(sites: list[Site], registry) -> list[Site]:
 def read_sites(path: str | Path) -> list[Site]:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data = p.read_bytes()
     except FileNotFoundError:
         raise CollectError(f"{p}：文件不存在。请给出站点清单 CSV（表头 agency,url）") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CollectError(f"{p}：无法读取（{exc.__class__.__name__}）。请另存为 UTF-8 编码的 CSV") from None
+    except OSError as exc:
+        raise CollectError(f"{p}：无法读取（{exc.strerror}）。请检查路径和权限") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:  # Excel on a Chinese Windows saves CSV as GBK
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise CollectError(f"{p}：无法识别文字编码。请另存为 UTF-8 编码的 CSV") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows:
         raise CollectError(f"{p}：文件是空的。第一行应为表头 agency,url，之后每行一个站点")

@@ -117,10 +117,13 @@ def test_year_option_and_no_report_for_that_year(tmp_path):
     ("name,link\n沭阳县,http://x\n", "表头"),
     ("agency,url\n沭阳县,ftp://x/y\n", "第 2 行的网址不是 http(s)"),
     ("agency,url\n", "没有站点"),
+    (b"agency,url\n\xff\xfe\x00bad,http://x/\n", "无法识别文字编码"),
 ])
 def test_bad_sites_csv_is_one_clear_line(tmp_path, content, says):
     sites = tmp_path / "sites.csv"
-    if content is not None:
+    if isinstance(content, bytes):
+        sites.write_bytes(content)
+    elif content is not None:
         sites.write_text(content, encoding="utf-8")
     res = CliRunner().invoke(cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "Traceback" not in res.output  # 2: bad input (gongkai/failures.py)
@@ -246,3 +249,9 @@ def test_an_interrupted_run_keeps_what_it_saved(tmp_path):
         assert [r.url.rsplit("/", 1)[1] for r in read_rows(tmp_path / "out")] == ["0.html"]
         again = collect(read_sites(sites), tmp_path / "out", policy=fast()).sites[0]
     assert (again.new, again.unchanged) == (1, 1)
+
+
+def test_sites_csv_saved_by_excel_as_gbk_is_read(tmp_path):
+    sites = tmp_path / "sites.csv"
+    sites.write_bytes("agency,url\n沭阳县人民政府,http://127.0.0.1:9/nb/\n".encode("gbk"))
+    assert [(s.agency, s.line) for s in read_sites(sites)] == [("沭阳县人民政府", 2)]
