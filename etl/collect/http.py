@@ -17,6 +17,7 @@ import urllib.robotparser
 from dataclasses import dataclass, field
 
 import requests
+import urllib3.exceptions
 
 USER_AGENT = "gongkai-collect/0.1 (+government information disclosure annual reports)"
 MAX_REDIRECTS = 5
@@ -237,10 +238,10 @@ def _read_body(resp: requests.Response, deadline: float, max_bytes: int) -> byte
                 sock = None
         try:
             piece = raw.read1(_PIECE, decode_content=True)
-        except requests.exceptions.ReadTimeout:
+        except (TimeoutError, urllib3.exceptions.TimeoutError):
             raise _TooSlow from None
-        except Exception as exc:  # urllib3 wraps socket time-outs in its own types
-            if "timed out" in str(exc).lower():
+        except (urllib3.exceptions.HTTPError, OSError) as exc:  # reset, bad gzip, cut short
+            if "timed out" in str(exc).lower():  # a time-out wrapped in a ProtocolError
                 raise _TooSlow from None
             raise requests.ConnectionError(f"连接中断：{exc}") from None
         if not piece:  # end of the body

@@ -38,7 +38,7 @@ DOC_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
 TRUNCATED = re.compile(r"(\.\.\.|…+|\.{2,}|。。)\s*$")
 # download.jsp?filename=报告.pdf: the document's name rides in the query
-DOC_IN_QUERY = re.compile(r"=[^&]*\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:&|$)", re.I)
+DOC_IN_QUERY = re.compile(r"=[^&]*\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:&|$)", re.IGNORECASE)
 MAX_PAGES_ANNOUNCED = 200  # a createPageHTML count beyond this is not believed
 
 
@@ -68,12 +68,12 @@ def read_page(url: str, data: bytes, content_type: str = "") -> Page:
 
 
 def _charset(content_type: str) -> str | None:
-    m = re.search(r"charset\s*=\s*[\"']?([\w-]+)", content_type or "", re.I)
+    m = re.search(r"charset\s*=\s*[\"']?([\w-]+)", content_type or "", re.IGNORECASE)
     return m.group(1) if m else None
 
 
 def _meta_charset(head: bytes) -> str | None:
-    m = re.search(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.I)
+    m = re.search(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.IGNORECASE)
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
@@ -211,9 +211,9 @@ def title(page: Page) -> str:
         for tag in ("h1", "h2", "h3", "title"):
             for el in soup.find_all(tag):
                 yield el.get_text(" ")
-        for m in soup.find_all("meta", attrs={"name": re.compile("^articletitle$", re.I)}):
+        for m in soup.find_all("meta", attrs={"name": re.compile("^articletitle$", re.IGNORECASE)}):
             yield m.get("content") or ""
-        for el in soup.find_all(class_=re.compile("title", re.I)):
+        for el in soup.find_all(class_=re.compile("title", re.IGNORECASE)):
             yield el.get_text(" ")
 
     for text in candidates():

@@ -8,12 +8,11 @@ from pathlib import Path
 
 from etl.collect.crawl import Progress, SiteResult, SiteWalk
 from etl.collect.http import Client, Policy
-from etl.collect.manifest import (PortalFinding, read_findings, read_rows, write_findings,
-                                  write_rows)
+from etl.collect.manifest import PortalFinding, read_findings, read_rows, write_findings, write_rows
 from etl.collect.sites import CollectError, Site, read_sites
 from etl.collect.store import Store
 
-__all__ = ["collect", "CollectError", "CollectSummary", "Policy", "Site", "read_sites"]
+__all__ = ["CollectError", "CollectSummary", "Policy", "Site", "collect", "read_sites"]
 
 
 @dataclass
@@ -48,9 +47,9 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
             try:
                 result = SiteWalk(site, client, store, rows, year, progress).run()
             except Exception as exc:  # noqa: BLE001 -- one site's surprise must not end the run
-                result = SiteResult(site, reached=False, problems=[
+                result = SiteResult(site, reached=False, problems=[(
                     f"{site.label}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"
-                    f"其余站点照常采集；请把这一行报告给维护人员"])
+                    "其余站点照常采集；请把这一行报告给维护人员")])
             finally:
                 if progress_for:
                     progress_for(None)

@@ -18,7 +18,7 @@ from etl.collect.pages import file_name
 from etl.collect.sites import CollectError
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-_QUERY_NAME = re.compile(r"=([^&=]*\.(?:pdf|docx?|wps|xlsx?|et|ofd))(?:&|$)", re.I)
+_QUERY_NAME = re.compile(r"=([^&=]*\.(?:pdf|docx?|wps|xlsx?|et|ofd))(?:&|$)", re.IGNORECASE)
 SCRIPTS = (".jsp", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx")
 PAGE_SUFFIXES = (".htm", ".html", ".shtml", ".jhtml", ".xhtml")
 TYPES = {"application/pdf": ".pdf", "application/msword": ".doc",

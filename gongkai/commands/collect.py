@@ -33,7 +33,8 @@ def collect(sites_csv: str, out: str, year: int | None, deadline: float, interva
 
         gongkai collect --sites sites.csv --out data/collected/ --year 2024
     """
-    from etl.collect.run import CollectError, Policy, collect as run_collect, read_sites
+    from etl.collect.run import CollectError, Policy, read_sites
+    from etl.collect.run import collect as run_collect
 
     try:
         sites = _named(read_sites(sites_csv))

@@ -18,7 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.collect.portal import Article, Portal, md_to_html, old_article, old_list, trs_article, trs_list
+from tests.collect.portal import (
+    Article,
+    Portal,
+    md_to_html,
+    old_article,
+    old_list,
+    trs_article,
+    trs_list,
+)
 from tests.conftest import SHARED
 
 REAL = SHARED / "real-reports"

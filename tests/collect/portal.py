@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 def md_to_html(text: str) -> str:
@@ -122,7 +123,7 @@ class Portal:
     def fetched(self, method: str = "GET") -> list[str]:
         return [p for m, p, s in self.requests if m == method and s == 200]
 
-    def __enter__(self) -> Portal:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

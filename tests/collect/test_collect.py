@@ -63,7 +63,7 @@ def test_broken_link_is_a_finding_and_the_run_says_so(world):
 
 
 def test_a_slow_host_gets_one_clear_line_and_bounded_time(world):
-    code, out, took, fetched = world.runs["first"]
+    _, out, took, fetched = world.runs["first"]
     lines = [ln for ln in out.splitlines() if world.c.base in ln]
     assert len(lines) == 1 and "秒内没有响应" in lines[0]
     # the trickling host is cut at the deadline although every socket read is quick
@@ -79,7 +79,7 @@ def test_no_report_found_is_a_finding(world):
 
 
 def test_load_takes_the_portal_date_as_publication_date(world):
-    code, out = world.loads["first"]
+    _, out = world.loads["first"]
     assert "Traceback" not in out
     con = duckdb.connect(str(world.db), read_only=True)
     try:
@@ -100,7 +100,7 @@ def test_load_takes_the_portal_date_as_publication_date(world):
         hit = [got[p] for p in got if any(p.endswith(f) for f in files)]
         if not hit:
             continue  # a report the parser cannot read yet (loaded as failed, not guessed)
-        published, signed, deadline, days_late, kind, year, template = hit[0]
+        published, _, deadline, days_late, kind, year, _ = hit[0]
         assert published == date.fromisoformat(exp.date), exp.title
         # spec §Deadlines: a department by 31 January, a government by 31 March of the next year
         want = date(year + 1, 1, 31) if kind == "department" and year >= 2019 else date(year + 1, 3, 31)
@@ -125,7 +125,7 @@ def test_without_the_manifest_the_pdf_has_no_publication_date(world):
 
 
 def test_a_changed_report_is_fetched_again_and_becomes_a_new_version(world):
-    code, out, _, fetched = world.runs["second"]
+    _, out, _, fetched = world.runs["second"]
     assert fetched["a"] == [world.changed_path] and fetched["b"] == []
     row = next(r for r in read_rows(world.out) if r.url.endswith(world.changed_path))
     assert row.previous_sha256 and row.previous_sha256 != row.sha256
@@ -152,7 +152,7 @@ def test_a_rerun_fetches_nothing_new(world):
 
 
 def test_the_second_load_takes_only_the_changed_report(world):
-    code, out = world.loads["second"]
+    _, out = world.loads["second"]
     assert ": loaded 1, " in out, out
 
 
@@ -182,7 +182,7 @@ def test_a_collected_file_named_on_its_own_keeps_its_portal_date(world):
 def test_agencies_missing_from_the_registry_are_mentioned_once_each(world):
     import re
 
-    code, out, _, _ = world.runs["first"]
+    _, out, _, _ = world.runs["first"]
     warned = [re.search("单位“(.+?)”", ln).group(1) for ln in out.splitlines() if ln.startswith("注意：")]
     assert sorted(warned) == ["宿迁市", "宿迁市交通运输局"]  # 321322-GOV, 350128-GOV, 沭阳县人民政府 are known
 
