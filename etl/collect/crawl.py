@@ -126,9 +126,11 @@ class SiteWalk:
         self.progress("article", art.url)
         page = None
 
-        def names_a_report(data: bytes) -> bool:
+        def names_a_report(data: bytes, ctype: str) -> bool:
             nonlocal page
-            page = pages.read_page(self._final.get(art.url, art.url), data)
+            if not pages.is_html(data, ctype):
+                return True  # the list links the document itself: nothing to read it by
+            page = pages.read_page(self._final.get(art.url, art.url), data, ctype)
             return not art.tentative or bool(pages.title(page))
 
         row, data = self._file(art, art.url, ROLE_PAGE, art.title, accept=names_a_report)
@@ -138,6 +140,9 @@ class SiteWalk:
         if data is None:
             if row.error != ROBOTS_SAYS_NO:
                 self._broken(art, art.url, row)
+            return True
+        if not pages.is_html(data):  # a PDF/Word file listed directly: the list's date is its date
+            row.published = art.list_date or row.published
             return True
         page = page or pages.read_page(self._final.get(art.url, art.url), data)
         art.title = row.title = pages.title(page) or art.title
@@ -187,7 +192,8 @@ class SiteWalk:
             self.result.failed += 1
             return row, None
         self._final[url] = got.final_url  # relative links of a redirected page start there
-        if accept is not None and not accept(got.data):
+        ctype = got.headers.get("content-type", "")
+        if accept is not None and not accept(got.data, ctype):
             del self.rows[url]
             self.store.rejected[url] = {"etag": got.headers.get("etag", ""),
                                         "last_modified": got.headers.get("last-modified", "")}
@@ -199,8 +205,8 @@ class SiteWalk:
                 role == ROLE_PAGE and pages.same_text(url, have, got.data))):
             self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
             return row, have
-        rel = row.file or self.store.place(self.site.label, art.year, url, hint, role == ROLE_PAGE,
-                                           got.headers.get("content-type", ""))
+        rel = row.file or self.store.place(self.site.label, art.year, url, hint,
+                                           role == ROLE_PAGE and pages.is_html(got.data, ctype), ctype)
         self.store.save(rel, got.data, replaces=row.file if have is not None else "")
         if have is not None:
             row.previous_sha256, self.result.changed = row.sha256, self.result.changed + 1

@@ -67,6 +67,14 @@ def read_page(url: str, data: bytes, content_type: str = "") -> Page:
     return Page(url, text, BeautifulSoup(text, "lxml"))
 
 
+def is_html(data: bytes, content_type: str = "") -> bool:
+    """A web page, not a document a list links to directly (a PDF, Word file, image)."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89png", b"\xff\xd8")):
+        return False
+    return "html" in content_type.lower() or any(m in head for m in (b"<html", b"<!doctype", b"<body", b"<head"))
+
+
 def _charset(content_type: str) -> str | None:
     m = re.search(r"charset\s*=\s*[\"']?([\w-]+)", content_type or "", re.IGNORECASE)
     return m.group(1) if m else None

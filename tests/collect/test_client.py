@@ -255,3 +255,19 @@ def test_sites_csv_saved_by_excel_as_gbk_is_read(tmp_path):
     sites = tmp_path / "sites.csv"
     sites.write_bytes("agency,url\n沭阳县人民政府,http://127.0.0.1:9/nb/\n".encode("gbk"))
     assert [(s.agency, s.line) for s in read_sites(sites)] == [("沭阳县人民政府", 2)]
+
+
+def test_a_list_linking_the_pdf_itself(tmp_path):
+    title = "淮安市洪泽区2024年政府信息公开工作年度报告"
+    pdf = (REAL / "hongze_2024.pdf").read_bytes()
+    with Portal() as p:
+        p.put("/nb/2024nb.pdf", pdf, "application/pdf")
+        p.put("/nb/index.html", trs_list([("2024nb.pdf", title, "2025-01-21")], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n320813-GOV,{p.base}/nb/index.html\n", encoding="utf-8")
+        result = collect(read_sites(sites), tmp_path / "out", policy=fast()).sites[0]
+    from etl.collect.manifest import read_rows
+
+    [row] = read_rows(tmp_path / "out")
+    assert result.reports == 1 and row.title == title and row.published == "2025-01-21"
+    assert row.file.endswith("/2024nb.pdf") and (tmp_path / "out" / row.file).read_bytes() == pdf
