@@ -46,6 +46,8 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
             progress: Progress | None = progress_for(site) if progress_for else None
             try:
                 result = SiteWalk(site, client, store, rows, year, progress).run()
+            except OSError:  # the output folder (disk full, removed): no later site fares better
+                raise
             except Exception as exc:  # noqa: BLE001 -- one site's surprise must not end the run
                 result = SiteResult(site, reached=False, problems=[(
                     f"{site.label}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"

@@ -271,3 +271,26 @@ def test_a_list_linking_the_pdf_itself(tmp_path):
     [row] = read_rows(tmp_path / "out")
     assert result.reports == 1 and row.title == title and row.published == "2025-01-21"
     assert row.file.endswith("/2024nb.pdf") and (tmp_path / "out" / row.file).read_bytes() == pdf
+
+
+def test_a_full_disk_is_one_line_and_exit_3(tmp_path, monkeypatch):
+    import errno
+
+    from etl.collect import store
+
+    title = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
+
+    def full(self, rel, data, replaces=""):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.out / rel))
+
+    monkeypatch.setattr(store.Store, "save", full)
+    with Portal() as p:
+        p.put("/nb/a.html", trs_article(Article(title, "2025-01-24", "<p>正文</p>")))
+        p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24")], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
+        res = CliRunner().invoke(cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"),
+                                       "--interval", "0"])
+    assert res.exit_code == 3 and "Traceback" not in res.output
+    [line] = [ln for ln in res.output.splitlines() if "No space" in ln]
+    assert "a.html" in line and "再次运行" in line
