@@ -36,12 +36,15 @@ RULES: dict[str, str] = {
     "t2.missing": "未找到表二",
     "t2.row_width": "表二某行数字个数不对",
     "number.malformed": "数字无法识别（约数或格式错误）",
+    "ocr.low_confidence": "扫描件文字识别把握不大，请对照原件核对",
     # the report as a whole
     "document.not_a_report": "不是年度报告",
     "agency.fuzzy_match": "单位名称为模糊匹配",
     "agency.unknown": "单位不在名录中",
     "published.before_year_end": "年报在年度结束前发布",
     "report.duplicate_claim": "同一单位同一年度有两份不同文件",
+    "report.implausible_year": "报告年度不可能（晚于今年或早于 2008 年）",
+    "report.worse_version": "新版本不如当前版本完整，未采用（保留原版本）",
     # seen only by the collector (etl/collect), recorded by `gongkai load` of a collected folder
     "portal.no_report": "门户网站上未找到年报",
     "portal.conflicting_versions": "同一年报在不同网址发布的内容不同",
