@@ -506,13 +506,17 @@ def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
     again replaces it, so loading a collected folder twice never doubles them."""
     if not found:
         return
+    cols: list[list] = [[] for _ in FINDING_TYPES]
     with transaction(con):
         for finding, shas in found:
             con.execute("DELETE FROM findings WHERE rule = ? AND message = ?",
                         [finding.rule, finding.message])
-            row = con.execute("SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
-                              "(SELECT unnest(?::TEXT[]))", [sorted(shas)]).fetchone() if shas else None
-            _insert_findings(con, row[0] if row else None, [finding])
+            rows = con.execute("SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
+                               "(SELECT unnest(?::TEXT[]))", [sorted(shas)]).fetchall() if shas else []
+            for col, part in zip(cols, _finding_columns(rows[0][0] if rows else None, [finding])):
+                col.extend(part)
+        with _frames(con, _portal=_table(cols, FINDING_TYPES)):
+            con.execute("INSERT INTO findings SELECT * FROM _portal")
 
 
 CARRY_OVER_SQL = """
