@@ -35,6 +35,10 @@ RULES: dict[str, str] = {
     "t4.missing_group": "表四缺少一组",
     "t2.missing": "未找到表二",
     "t2.row_width": "表二某行数字个数不对",
+    "glued.ambiguous": "数字连在一起，拆分有歧义（未入库）",
+    "glued.unsplit": "数字连在一起，无法拆成符合合计的数",
+    "glued.capped": "数字连在一起，可能的拆法过多",
+    "glued.relaxed": "数字连在一起，且拆分无法满足全部勾稽关系",
     "number.malformed": "数字无法识别（约数或格式错误）",
     # the report as a whole
     "document.not_a_report": "不是年度报告",

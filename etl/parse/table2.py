@@ -6,7 +6,9 @@ import re
 
 from etl.fields import STD2019, T2_ITEMS as T2_ITEM_NAMES, T2_LAYOUT, t2_key
 from etl.normalize import squash, yuan_to_wan
+from etl.parse.glued import piece_value, solve
 from etl.parse.rows import clean_label, split_block
+from etl.parse.std_glued import is_glued, outcome_findings, run_of
 from etl.report import Finding, ParsedReport, Value
 
 _UNIT_SUFFIX = re.compile(r"(单位)?(件|项|个|万元|元)$")
@@ -25,13 +27,42 @@ _T2_HINT = re.compile("|".join(sorted({n[-2:] for names in T2_ITEM_LABELS.values
                                       | {"单位", "金额", "元"})))
 
 
+# a flattened page glues the column headings to the first item: "…现行有效件数规章"
+_FLAT_HEADER = re.compile(r"信息内容|件数|数量|金额")
+# what a report's prose says of its 表二 figures: a glued run's split must agree when it can
+_PROSE_T2 = (
+    ("normative", "issued", re.compile(r"制发(?:的)?(?:行政)?规范性文件(\d+)件")),
+    ("normative", "repealed", re.compile(r"废止(?:的)?(?:行政)?规范性文件(\d+)件")),
+    ("normative", "in_force", re.compile(r"现行有效(?:的)?(?:行政)?规范性文件(\d+)件")),
+)
+
+
 def _item(cleaned: str) -> str | None:
     return next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
+
+
+def _item_after_header(cleaned: str) -> str | None:
+    """The item a flattened header row ends with (longest name first)."""
+    if not _FLAT_HEADER.search(cleaned):
+        return None
+    names = sorted(((n, it) for it, ns in T2_ITEM_LABELS.items() for n in ns), key=lambda x: -len(x[0]))
+    return next((it for n, it in names if cleaned.endswith(n)), None)
+
+
+def _prose_evidence(blocks) -> dict[str, float]:
+    text = squash(" ".join(b.text for b in blocks if not b.is_table_row))
+    out: dict[str, float] = {}
+    for item, measure, rx in _PROSE_T2:
+        found = {int(m) for m in rx.findall(text)}
+        if len(found) == 1:
+            out[t2_key(item, measure)] = float(found.pop())
+    return out
 
 
 def parse_t2(blocks, report: ParsedReport) -> None:
     layout = T2_LAYOUT[report.template]
     unit_hint = "万元"
+    evidence: dict[str, float] | None = None
     for idx, block in enumerate(blocks):
         if not _T2_HINT.search(block.text.replace(" ", "")):
             continue  # cheap pre-check: most blocks before 表三 are prose
@@ -43,11 +74,15 @@ def parse_t2(blocks, report: ParsedReport) -> None:
             elif "元" in sq:
                 unit_hint = "元"
         cleaned = clean_label(label)
-        item = _item(cleaned) or _item(_UNIT_SUFFIX.sub("", cleaned))  # "规范性文件（件）"
+        item = _item(cleaned) or _item(_UNIT_SUFFIX.sub("", cleaned)) or _item_after_header(cleaned)
         if item is None or item not in layout or not values:
             continue
         measures = layout[item]
         values = list(values)
+        if len(values) < len(measures) and is_glued(values, len(measures)):
+            evidence = _prose_evidence(blocks) if evidence is None else evidence
+            _add_glued(item, measures, values, block, evidence, unit_hint, report)
+            continue
         while len(values) > len(measures) and not values[-1].cell.numeric and not values[-1].raw.strip():
             values.pop()  # empty cells padding a spreadsheet row to the sheet's width
         if len(values) != len(measures):
@@ -72,3 +107,18 @@ def parse_t2(blocks, report: ParsedReport) -> None:
             report.add(Value(k, value, tok.raw, loc))
     if report.template == STD2019 and not any(k.startswith("t2.") for k in report.values):
         report.findings.append(Finding("t2.missing", (), None, None, "未找到表二", "info"))
+
+
+def _add_glued(item: str, measures, values, block, evidence: dict[str, float], unit_hint: str,
+               report: ParsedReport) -> None:
+    """A 表二 row printed as one digit run: 表二 has no identities, so only a run with one split,
+    or a split the report's prose confirms, decides a cell (etl.parse.glued)."""
+    run = run_of(item, values, [t2_key(item, m) for m in measures])
+    outcome = solve([run], [], {}, evidence)
+    for measure, cell in zip(measures, run.cells):
+        if cell in outcome.pieces:
+            value, loc = piece_value(outcome.pieces[cell]), dict(block.loc.as_dict())
+            if measure == "amount_wan":
+                value, loc["unit"] = yuan_to_wan(value, unit_hint), unit_hint
+            report.add(Value(cell, value, " ".join(run.tokens), loc))
+    report.findings.extend(outcome_findings(outcome, [run], "表二", lambda r: T2_ITEM_NAMES[r]))
