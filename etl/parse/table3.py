@@ -209,6 +209,9 @@ def parse_t3(blocks, report: ParsedReport) -> None:
             report.findings.append(Finding("t3.missing_row", (t3_key(key, "total"),), None, None,
                                            f"表三缺少「{ROW_LABELS.get(key, key)}」一行", "warning"))
     staged: dict[str, Value] = {}
+    if any(rows[i].glued for i, _ in pairs):
+        for i, _ in pairs:  # beside glued rows, a lone number is a glued row whose blank cells vanished
+            rows[i].glued = rows[i].glued or (len(rows[i].values) == 1 and rows[i].values[0].raw.strip().isdigit())
     glued = [(rows[i], seq[j]) for i, j in pairs if rows[i].glued]
     for i, j in pairs:
         if not rows[i].glued:
