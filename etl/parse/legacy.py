@@ -45,8 +45,9 @@ SYNONYMS: tuple[tuple[str | None, str], ...] = (
     ("proactive_total", r"主动公开(?:政府)?(?:信息|文件)(?:总)?数(?:量)?"),
     ("normative_published", r"主动公开(?:的)?规范性文件(?:总)?数"),
     ("normative_issued", r"制发(?:的)?规范性文件(?:总)?数"),
-    ("by_gazette", r"政府公报公开(?:政府)?(?:信息)?数"),
-    ("by_website", r"政府网站公开(?:政府)?(?:信息)?数"),
+    # 2011–2012 tables print the channel rows without 数: "网站公开", "政府公报公开"
+    ("by_gazette", r"(?:政府)?公报公开(?:政府)?(?:信息)?(?:数)?"),
+    ("by_website", r"(?:政府)?网站公开(?:政府)?(?:信息)?(?:数)?"),
     ("by_weibo", r"政务微博公开(?:政府)?(?:信息)?数"),
     ("by_wechat", r"政务微信公开(?:政府)?(?:信息)?数"),
     ("by_other", r"其他(?:方式|途径|渠道)公开(?:政府)?(?:信息)?数"),
@@ -74,7 +75,7 @@ SYNONYMS: tuple[tuple[str | None, str], ...] = (
     ("answer_already_public", r"(?:属于)?已主动公开(?:范围)?(?:的)?数"),
     ("answer_granted", r"(?:同意|予以)公开(?:答复)?数"),
     ("answer_partial", r"(?:同意)?部分公开(?:答复)?数"),
-    ("answer_denied", r"(?:不同意|不予)公开(?:答复)?数"),
+    ("answer_denied", r"(?:不同意|不予|否决)公开(?:答复)?数"),  # 否决公开答复数 (2011–2012)
     ("answer_denied.state_secret", r"涉及国家秘密(?:数)?"),
     ("answer_denied.commercial_secret", r"涉及商业秘密(?:数)?"),
     ("answer_denied.privacy", r"涉及个人隐私(?:数)?"),
