@@ -21,7 +21,6 @@ RULES: dict[str, str] = {
     "legacy.answers_sum": "统计表：各类答复之和 ≠ 答复数",
     "legacy.denied_sum": "统计表：不同意公开各理由之和 ≠ 不同意公开数",
     "legacy.staff_sum": "统计表：专职 + 兼职 ≠ 工作人员数",
-    "legacy.ambiguous_split": "统计表：本年数与累计数连在一起，拆分有歧义",
     # reading the tables
     "t3.missing": "未找到表三",
     "t3.empty": "表三没有数字行",

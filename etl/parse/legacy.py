@@ -198,19 +198,7 @@ class _Reading:
     start: int  # stream position of the number
     end: int
     run: str = ""  # the glued digit run, when the row was flattened
-    candidates: tuple[tuple[int, int], ...] = ()
-
-
-def _split_candidates(run: str) -> list[tuple[int, int]]:
-    """Ways to cut a glued run into (this year, cumulative) with this year <= cumulative."""
-    out = []
-    for i in range(1, len(run)):
-        a, b = run[:i], run[i:]
-        if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
-            continue
-        if int(a) <= int(b):
-            out.append((int(a), int(b)))
-    return out
+    two_cells: bool = False  # the run holds this year's figure and the cumulative one
 
 
 def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> str:
@@ -251,10 +239,8 @@ def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
     run = _strip_item_number(run, m.start, text, follows)
     if not two_columns:
         return _Reading(float(int(run)), unit, False, pos, pos + len(run), run)
-    cands = _split_candidates(run)
-    if not cands:
-        return _Reading(float(int(run)), unit, False, pos, pos + len(run), run)
-    return _Reading(float(cands[-1][0]), unit, False, pos, pos + len(run), run, tuple(cands))
+    # this year's figure and the cumulative one glued: split later, all rows together
+    return _Reading(float(int(run)), unit, False, pos, pos + len(run), run, two_cells=len(run) > 1)
 
 
 def _has_table_marker_after(text: str) -> int | None:
@@ -271,7 +257,7 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
     values: dict[str, Value] = {}
     findings: list[Finding] = []
     section: str | None = None
-    split_memo: dict[str, int] = {}
+    read: list[tuple[str, str, _Match, _Reading]] = []  # (key, target, label match, reading)
 
     region_block = bisect_right(stream.block_starts, region) - 1 if region is not None else None
 
@@ -307,24 +293,14 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
         reading = _read_value(text, m, two_columns)
         if reading is None:
             continue
-        value = reading.value
-        if reading.candidates and len(reading.candidates) > 1:
-            firsts = [a for a, _ in reading.candidates]
-            chosen = None
-            if key in prose and prose[key].value in firsts:
-                chosen = int(prose[key].value)
-            elif reading.run in split_memo:
-                chosen = split_memo[reading.run]
-            if chosen is None:
-                chosen = firsts[-1]
-                findings.append(Finding(
-                    "legacy.ambiguous_split", (key,), None, float(chosen),
-                    f"统计表「{FIELDS[key].label}」的数字“{reading.run}”把本年数和累计数连在一起，"
-                    f"取本年数 {chosen}（不超过累计数的最大拆分；可能的拆分：{firsts}）",
-                    severity="info"))
-            value = float(chosen)
-        if reading.run:
-            split_memo.setdefault(reading.run, int(value))
+        read.append((key, target, m, reading))
+        values[key] = None  # placeholder: first label wins
+    decided = _split_runs(read, prose, findings) if two_columns else {}
+    for key, target, m, reading in read:
+        value = decided.get(key, reading.value)
+        if value is None:
+            del values[key]
+            continue
         unit = reading.unit
         if target in MONEY_NAMES:
             label = text[m.start:reading.start]
@@ -343,6 +319,42 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
             raw = text[m.start:reading.end]
         values[key] = Value(key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table")
     return values, findings
+
+
+# parts of a total beyond the identities' parts: the channels of 主动公开
+_CHANNELS = ("by_gazette", "by_website", "by_weibo", "by_wechat", "by_other")
+THIS, CUMULATIVE = "#本年", "#累计"
+
+
+def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[str, float | None]:
+    """This year's figure of each glued (this year, cumulative) run, decided by the table's own
+    relations in both columns (etl.parse.glued): this year ≤ cumulative, each identity, each
+    part ≤ its total; a figure the prose states narrows a run's splits. None = undecided."""
+    from etl.parse.glued import Run, at_most, solve, total_is_sum
+    from etl.parse.std_glued import outcome_findings
+
+    runs = [Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells]
+    if not runs:
+        return {}
+    fixed = {key + THIS: r.value for key, _, _, r in read if not r.two_cells}
+    relations = [at_most(r.cells[0], r.cells[1]) for r in runs]
+    present = {key for key, _, _, _ in read}
+    totals = [(_k(t), [_k(p) for p in parts + tuple(o for o in opt if _k(o) in present)])
+              for _, t, parts, opt in IDENTITIES] + [(_k("proactive_total"), [_k(c) for c in _CHANNELS])]
+    for total, parts in totals:
+        for col in (THIS, CUMULATIVE):
+            relations.append(total_is_sum(total + col, [p + col for p in parts]))
+            relations += [at_most(p + col, total + col) for p in parts]
+    evidence = {k + THIS: v.value for k, v in prose.items()}
+    outcome = solve(runs, relations, fixed, evidence)
+    findings.extend(outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label))
+    out: dict[str, float | None] = {}
+    for run in runs:
+        if run.row in outcome.unsplittable:
+            continue  # one figure only (the cumulative cell left blank): read as printed
+        piece = outcome.pieces.get(run.cells[0])
+        out[run.row] = float(piece) if piece is not None else None
+    return out
 
 
 MIN_TABLE_ROWS = 3  # fewer label-number pairs than this is not a 统计表
