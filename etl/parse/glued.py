@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from etl.normalize import parse_cell
 
 MAX_PIECE = 7  # digits in one cell: no count in these tables reaches ten million
-MAX_NODES = 200_000  # search steps per run and for the joint search
+MAX_NODES = 50_000  # search steps per run (a real row needs a few dozen)
 MAX_CANDIDATES = 5_000  # splits kept per run
+MAX_JOINT_NODES = 20_000  # combinations tried across runs (a real table needs a few hundred)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class _Budget(Exception):
 
 
 def piece_value(piece: str) -> float:
+    if piece.isdigit():
+        return float(piece)
     cell = parse_cell(piece)
     return cell.value if cell.numeric else 0.0
 
@@ -119,8 +122,34 @@ def _forced(rel: Rel, cell: str, known: dict[str, float]) -> float | None:
     return -rest / coef
 
 
+def _is_total(rel: Rel, cell: str) -> bool:
+    """`cell` is the total of an equality: the sum of the relation's other cells."""
+    return rel.op == "==" and any(c == cell and k == 1 for c, k in rel.terms) \
+        and all(k == -1 for c, k in rel.terms if c != cell)
+
+
 def split_run(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[str, ...]]:
-    """Every way to cut the run into len(run.cells) pieces that keeps the local relations."""
+    """Every way to cut the run into len(run.cells) pieces that keeps the local relations.
+
+    When the run ends with a total (表三's 总计, 表四's last 总计), its piece is taken first,
+    from the end: every part is then bounded by it, which keeps long runs cheap."""
+    last, tail_token = run.cells[-1], run.tokens[-1] if run.tokens else ""
+    if len(run.cells) > 1 and _splittable(tail_token) and any(_is_total(r, last) for r in local):
+        out: list[tuple[str, ...]] = []
+        for k in range(1, min(MAX_PIECE, len(tail_token)) + 1):
+            piece = tail_token[-k:]
+            if k > 1 and piece[0] == "0":
+                continue
+            head = run.tokens[:-1] + ((tail_token[:-k],) if k < len(tail_token) else ())
+            if not head:
+                continue
+            sub = Run(run.row, head, run.cells[:-1])
+            out += [s + (piece,) for s in _split(sub, local, {**fixed, last: float(piece)})]
+        return out
+    return _split(run, local, fixed)
+
+
+def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[str, ...]]:
     tokens = run.tokens
     n = len(run.cells)
     # most and fewest pieces the tokens from index t on can still give
@@ -255,28 +284,29 @@ def _joint(runs, cands, live, relations, fixed, result: Outcome) -> dict[int, se
     known = dict(fixed)
     chosen: dict[int, tuple[str, ...]] = {}
     seen: dict[int, set] = {i: set() for i in live}
+    values = {i: [tuple(piece_value(p) for p in split) for split in cands[i]] for i in live}
     nodes = 0
     found = False
 
     def step(k: int) -> None:
         nonlocal nodes, found
-        nodes += 1
-        if nodes > MAX_NODES:
-            raise _Budget
         if k == len(order):
             found = True
             for i, s in chosen.items():
                 seen[i].add(s)
             return
         i = order[k]
-        for split in cands[i]:
-            for cell, piece in zip(runs[i].cells, split):
-                known[cell] = piece_value(piece)
+        cells = runs[i].cells
+        for split, vals in zip(cands[i], values[i]):
+            nodes += 1
+            if nodes > MAX_JOINT_NODES:
+                raise _Budget
+            known.update(zip(cells, vals))
             if all(_check(r, known, False) for r in touching[i]):
                 chosen[i] = split
                 step(k + 1)
                 del chosen[i]
-        for cell in runs[i].cells:
+        for cell in cells:
             known.pop(cell, None)
 
     try:
