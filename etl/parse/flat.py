@@ -29,7 +29,7 @@ _ITEM_MARK = re.compile(r"[.．、](?=[^\d\s])")
 
 def unflatten(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """The blocks with every long block that holds the tables cut into rows; others as they are."""
-    if not any(len(b.text) > LONG_BLOCK and not b.is_table_row and _HEADINGS.search(b.text) for b in blocks):
+    if not any(not b.is_table_row and len(b.text) > LONG_BLOCK and _HEADINGS.search(b.text) for b in blocks):
         return blocks
     out: list[Block] = []
     for block in blocks:

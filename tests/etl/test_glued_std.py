@@ -31,6 +31,7 @@ def test_public_crawled_report_reads_every_checked_field():
     truth = __import__("json").loads((CRAWLED / "pingtan_2023.txt.truth.json").read_text(encoding="utf-8"))
     report = parse_file(path)
     assert report.template == "std2021" and report.year == 2023
+    assert report.agency == "平潭综合实验区"  # the title's body, not its publishing office
     assert _wrong(report, truth["values"]) == {}
     # 行政规范性文件 "77132470": 77 is what the prose says; 废止/现行有效 stay out, with a finding
     assert "t2.normative.repealed" not in report.values and "t2.normative.in_force" not in report.values
