@@ -16,14 +16,17 @@ import re
 from etl.document import Block, Location
 
 LONG_BLOCK = 150  # a block this long holding a table heading is a flattened page
+T4_HEADING = re.compile(r"政府信息公开行政.{0,2}复议.{0,3}行政诉讼(?:情况)?|复议.{0,3}行政诉讼情况")
 TABLE_STARTS = re.compile(
     r"主动公开政府信息情况(?=.{0,120}?(?:第二十条|信息内容|本年制发|本年新制作))"
-    r"|收到和处理政府信息公开申请(?:情况)?(?=.{0,400}?本年新收)")
-T4_HEADING = re.compile(r"政府信息公开行政.{0,2}复议.{0,3}行政诉讼(?:情况)?|复议.{0,3}行政诉讼情况")
+    r"|收到和处理政府信息公开申请(?:情况)?(?=.{0,400}?本年新收)"
+    r"|(?:" + T4_HEADING.pattern + r")(?=.{0,200}?(?:结果维持|尚未审结))")
 TABLE_ENDS = re.compile(r"存在的主要问题|其他需要报告的事项|主要问题及改进")
 _HEADINGS = re.compile(TABLE_STARTS.pattern + "|" + T4_HEADING.pattern)
 _NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]")
-_RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?)*")
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 517,645 is one number; 5949.088667 too
+# std2019 表二 prints 本年增/减 signed ("120+35176" = 120 | +35176…): a sign starts a new number
+_RUN = re.compile(_NUMBER + r"(?:(?:[ \t]+|(?=[+-]))[+-]{0,2}" + _NUMBER + r")*")
 _ITEM_MARK = re.compile(r"[.．、](?=[^\d\s])")
 
 
@@ -56,10 +59,12 @@ def unflatten(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
 
 def _spaced(piece: str) -> str:
     """'一、本年新收…数量801000081' -> '一、本年新收…数量 801000081' (label, then the run)."""
-    m = re.search(r"\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?)*$", piece)
-    if m and m.start() > 0 and not piece[m.start() - 1].isspace():
-        return piece[:m.start()] + " " + piece[m.start():]
-    return piece
+    m = re.search(_RUN.pattern + "$", piece)
+    if not m:
+        return piece
+    run = re.sub(r"(?<=\d)(?=[+-])", " ", m.group())
+    label = piece[:m.start()]
+    return label + (" " if label and not label[-1].isspace() else "") + run
 
 
 def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -53,8 +53,17 @@ def _cells(values: dict, keys) -> str:
     return "".join(_num(values[k]) for k in keys if k in values)
 
 
-def render_crawled(values: dict, agency: str, year: int, *, t4_spaced: bool = False) -> str:
-    """One-line crawler text of a std2021 report holding `values` (canonical keys)."""
+# std2019's 表二 (signed 本年增/减, 采购 with a decimal amount), printed as crawlers glue it
+T2_STD2019 = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章000"
+              "规范性文件6632第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可120+35176"
+              "其他对外管理服务事项10-240行政处罚300-56939行政强制20021第二十条第（六）项信息内容上一年项目数量"
+              "本年增/减行政事业性收费12-1第二十条第（八）项信息内容采购项目数量采购总金额政府集中采购151234.5")
+
+
+def render_crawled(values: dict, agency: str, year: int, *, t4_spaced: bool = False,
+                   t2_std2019: bool = False) -> str:
+    """One-line crawler text of a std report holding `values` (canonical keys); with
+    t2_std2019, 表二 is T2_STD2019 instead of one built from the values."""
     cols = [c for c, _ in T3_COLUMNS]
     body = [f"本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据的统计期限自{year}年1月1日起至"
             f"{year}年12月31日止。 一、总体情况 {year}年，{agency}持续推进政务公开。",
@@ -67,6 +76,8 @@ def render_crawled(values: dict, agency: str, year: int, *, t4_spaced: bool = Fa
             "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费" + _cells(values, ["t2.fees.amount_wan"]),
             "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
             "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]
+    if t2_std2019:
+        body[1:8] = [T2_STD2019]
     single_other = t3_key("other", "total") in values
     for row, label in T3_LINES:
         if single_other and row and row.startswith("other."):

@@ -67,6 +67,21 @@ def test_flattened_shuyang_t2_run_left_out_not_guessed(tmp_path):
     assert report.values["t2.licensing.decisions"].value == truth["values"]["t2.licensing.decisions"]
 
 
+def test_std2019_one_line_report(tmp_path):
+    """std2019 (（六）其他处理 one row, 表二 with signed 本年增/减): 表三/表四 come back whole; a
+    表二 run that cannot be told apart is left out, never stored cut short."""
+    _, truth = truth_for("hongze_2024.pdf")  # prints （六） as one row
+    values = {k: v for k, v in truth["values"].items() if not k.startswith("t2.")}
+    path = tmp_path / "page.txt"
+    path.write_text(render_crawled(values, truth["agency"], 2020, t2_std2019=True), encoding="utf-8")
+    report = parse_file(path)
+    assert report.template == "std2019"
+    assert _wrong(report, values) == {}
+    t2 = {k: v.value for k, v in report.values.items() if k.startswith("t2.")}
+    assert t2 == {"t2.rules.made": 0, "t2.rules.published": 0, "t2.rules.total_public": 0,
+                  "t2.fees.prior_items": 12, "t2.fees.change": -1}  # "12-1": the sign parts them
+
+
 def _table_with_rows(values: dict[str, int]) -> str:
     """pingtan_2023 as crawled, with some 表三 rows' runs replaced."""
     text = (CRAWLED / "pingtan_2023.txt").read_text(encoding="utf-8")
