@@ -213,7 +213,7 @@ def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> s
     return run[:-1]
 
 
-def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
+def _read_value(text: str, m: _Match, two_columns: bool, glued_to_label=lambda pos: False) -> _Reading | None:
     pos = m.end
     after = _AFTER_LABEL.match(text, pos)
     unit = after.group("unit") if after else None
@@ -227,7 +227,8 @@ def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
     run = run_m.group(0)
     end = run_m.end()
     follows = text[end] if end < len(text) else "\n"
-    if follows in "|\n":
+    line_end_glued = follows == "\n" and two_columns and run.isdigit() and len(run) > 1 and glued_to_label(pos)
+    if follows in "|\n" and not line_end_glued:  # the table's last row at the end of a flattened line is glued too
         cell = parse_cell(run)
         if cell.value is None:
             return None
@@ -272,6 +273,12 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
             return True
         return bi == region_block and pos >= region
 
+    def glued_to_label(pos: int) -> bool:
+        """The number at stream position `pos` follows its label or unit with no space, as printed."""
+        bi, ci = stream.owner[pos]
+        line = _line_of(doc.blocks[bi])
+        return 0 < ci <= len(line) and not line[ci - 1].isspace() and line[ci - 1] != "|"
+
     for m in _label_matches(text):
         if not accepted(m.start):
             continue
@@ -290,7 +297,7 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
         key = legacy_key(target)
         if key in values or key not in FIELDS:
             continue
-        reading = _read_value(text, m, two_columns)
+        reading = _read_value(text, m, two_columns, glued_to_label)
         if reading is None:
             continue
         read.append((key, target, m, reading))

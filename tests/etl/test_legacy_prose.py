@@ -118,8 +118,9 @@ def test_flattened_runs_decided_by_the_tables_own_sums():
     decides those runs; a run no relation reaches (收到申请 "1217") is left out."""
     text = ("七、政府信息公开情况统计表 指标名称计量单位2015年度历年累计主动公开文件数条1120"
             "其中：1、政府网站公开数条11202、政府公报公开数条0100"
-            "受理依申请公开信息总数条1217申请办结数条1217按时办结数条1014延期办结数条23行政复议数件00")
+            "受理依申请公开信息总数条1217申请办结数条1217按时办结数条1014延期办结数条23")
     got = values(parse_text(text))
+    # 延期 "23" ends the line: still this year 2 | cumulative 3, not twenty-three
     assert got[legacy_key("completed_on_time")] == 10 and got[legacy_key("completed_late")] == 2
     assert got[legacy_key("completed")] == 12 and legacy_key("requests") not in got
     assert got[legacy_key("by_gazette")] == 0  # "0100": 0 | 100 (01 | 00 has a leading zero)
