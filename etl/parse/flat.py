@@ -12,6 +12,7 @@ them is the table readers' work (etl.parse.glued).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from etl.document import Block, Location
 
@@ -82,4 +83,4 @@ def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if run_end > m.start():
             cuts.add(run_end)
     ordered = sorted(c for c in cuts if start <= c <= end)
-    return [(a, b) for a, b in zip(ordered, ordered[1:]) if b > a]
+    return [(a, b) for a, b in pairwise(ordered) if b > a]

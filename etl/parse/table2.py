@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from etl.fields import STD2019, T2_ITEMS as T2_ITEM_NAMES, T2_LAYOUT, t2_key
+from etl.fields import STD2019, T2_LAYOUT, t2_key
+from etl.fields import T2_ITEMS as T2_ITEM_NAMES
 from etl.normalize import squash, yuan_to_wan
 from etl.parse.glued import piece_value, solve
 from etl.parse.rows import clean_label, split_block

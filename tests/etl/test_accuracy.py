@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from click.testing import CliRunner
-
 import json
+
+from click.testing import CliRunner
 
 from etl.accuracy import all_right, run
 from gongkai.cli import cli

@@ -273,12 +273,11 @@ def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
     from etl.registry import load_registry, resolve_agency
 
     registry = load_registry(REGISTRY)
-    for name in ("pingtan_2015.txt",):
-        path, truth = truth_for(name)
-        report = parse_file(path)
-        assert report.agency == "平潭综合实验区"
-        assert report.agency in path.read_text(encoding="utf-8")
-        assert resolve_agency(report.agency, registry).agency.name == "平潭综合实验区管理委员会"
+    path, _ = truth_for("pingtan_2015.txt")
+    report = parse_file(path)
+    assert report.agency == "平潭综合实验区"
+    assert report.agency in path.read_text(encoding="utf-8")
+    assert resolve_agency(report.agency, registry).agency.name == "平潭综合实验区管理委员会"
     text = render_text_report(_shuyang_values(), agency="")
     text = text.replace("2025年政府信息公开工作年度报告", "标题: 沭阳县2025年度政府信息公开工作年度报告\n"
                         "发布机构: 沭阳县人民政府办公室", 1)
