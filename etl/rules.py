@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     "glued.unsplit": "数字连在一起，无法拆成符合合计的数",
     "glued.capped": "数字连在一起，可能的拆法过多",
     "glued.relaxed": "数字连在一起，且拆分无法满足全部勾稽关系",
+    "glued.set_aside": "数字连在一起，表中一行与勾稽关系不符，按其余关系拆分",
     "number.malformed": "数字无法识别（约数或格式错误）",
     # the report as a whole
     "document.not_a_report": "不是年度报告",

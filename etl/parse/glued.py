@@ -60,6 +60,7 @@ class Outcome:
     unsplittable: list[str] = field(default_factory=list)  # rows with no valid split at all
     capped: list[str] = field(default_factory=list)  # rows (or "*" for the joint search) over budget
     relaxed: bool = False  # no combination met every identity: each run decided on its own
+    set_aside: list[str] = field(default_factory=list)  # rows whose relations were dropped to fit
 
 
 class _Budget(Exception):
@@ -221,8 +222,13 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
 
 
 def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
-          evidence: dict[str, float] | None = None) -> Outcome:
-    """Decide the cells of `runs` from the relations (see the module docstring)."""
+          evidence: dict[str, float] | None = None, row_of=None) -> Outcome:
+    """Decide the cells of `runs` from the relations (see the module docstring).
+
+    Reports do break identities. When no combination meets them all and `row_of` (cell ->
+    row) is given, each row in turn is set aside (the relations across rows that involve it
+    are dropped); a cell is then decided only if every combination found that way agrees.
+    Failing that, each run is decided by its own relations alone."""
     result = Outcome()
     in_run = {c for r in runs for c in r.cells}
     present = in_run | set(fixed)
@@ -231,7 +237,7 @@ def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
     cands: list[list[tuple[str, ...]]] = []
     for run in runs:
         cells = set(run.cells)
-        local = [rel for rel in relations if all(c in cells or c in fixed for c, _ in rel.terms)]
+        local = [rel for rel in relations if all(c in cells for c, _ in rel.terms)]
         try:
             splits = split_run(run, local, fixed)
         except _Budget:
@@ -242,7 +248,13 @@ def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
             result.unsplittable.append(run.row)
         cands.append(splits)
     live = [i for i, c in enumerate(cands) if c]
-    seen = _joint(runs, cands, live, relations, fixed, result)
+    budget = [MAX_JOINT_NODES]
+    seen = _joint(runs, cands, live, relations, fixed, budget)
+    if seen is None and row_of is not None and budget[0] > 0:
+        seen = _setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, result)
+    if budget[0] <= 0:
+        result.capped.append("*")
+        seen = None
     if seen is None:  # no combination meets every identity: each run on its own
         result.relaxed = any(len(cands[i]) for i in live)
         seen = {i: set(cands[i]) for i in live}
@@ -272,9 +284,38 @@ def _apply_evidence(run: Run, splits, evidence: dict[str, float]):
     return splits
 
 
-def _joint(runs, cands, live, relations, fixed, result: Outcome) -> dict[int, set] | None:
-    """Every combination of the live runs' splits meeting all relations; None when there is none
-    (or the search ran over budget, which is recorded)."""
+def _setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, result: Outcome):
+    """Set one row aside at a time (drop the cross-row relations involving it). Among the
+    combinations found, keep those that break the fewest of the dropped relations (one
+    misprinted cell breaks few; a wrong split breaks many); their union decides."""
+    run_cells = [set(r.cells) for r in runs]
+    cross = [rel for rel in relations if not any(all(c in cells for c, _ in rel.terms) for cells in run_cells)]
+    rows = sorted({row_of(c) for rel in cross for c, _ in rel.terms})
+    best: int | None = None
+    union: dict[int, set] | None = None
+    for row in rows:
+        dropped = [rel for rel in cross if any(row_of(c) == row for c, _ in rel.terms)]
+        ids = {id(rel) for rel in dropped}
+        kept = [rel for rel in relations if id(rel) not in ids]
+        found = _joint(runs, cands, live, kept, fixed, budget,
+                       lambda known, dropped=dropped: sum(not _check(r, known, True) for r in dropped))
+        if budget[0] <= 0:
+            return None
+        if found is None:
+            continue
+        broken, seen = found
+        if best is None or broken < best:
+            best, union, result.set_aside = broken, seen, [row]
+        elif broken == best:
+            union = {i: union[i] | seen[i] for i in live}
+            result.set_aside.append(row)
+    return union
+
+
+def _joint(runs, cands, live, relations, fixed, budget: list[int], penalty=None):
+    """Every combination of the live runs' splits meeting all relations, as the set of splits
+    seen per run; None when there is none or the search ran out of the shared budget (left
+    at 0). With `penalty`, only the combinations of least penalty, returned as (penalty, seen)."""
     order = sorted(live, key=lambda i: len(cands[i]))
     cell_run = {c: i for i in live for c in runs[i].cells}
     touching: dict[int, list[Rel]] = {i: [] for i in live}
@@ -285,21 +326,29 @@ def _joint(runs, cands, live, relations, fixed, result: Outcome) -> dict[int, se
     chosen: dict[int, tuple[str, ...]] = {}
     seen: dict[int, set] = {i: set() for i in live}
     values = {i: [tuple(piece_value(p) for p in split) for split in cands[i]] for i in live}
-    nodes = 0
     found = False
+    least = [None]
 
     def step(k: int) -> None:
-        nonlocal nodes, found
+        nonlocal found
         if k == len(order):
             found = True
+            if penalty is not None:
+                p = penalty(known)
+                if least[0] is not None and p > least[0]:
+                    return
+                if least[0] is None or p < least[0]:
+                    least[0] = p
+                    for i in seen:
+                        seen[i].clear()
             for i, s in chosen.items():
                 seen[i].add(s)
             return
         i = order[k]
         cells = runs[i].cells
         for split, vals in zip(cands[i], values[i]):
-            nodes += 1
-            if nodes > MAX_JOINT_NODES:
+            budget[0] -= 1
+            if budget[0] <= 0:
                 raise _Budget
             known.update(zip(cells, vals))
             if all(_check(r, known, False) for r in touching[i]):
@@ -312,6 +361,8 @@ def _joint(runs, cands, live, relations, fixed, result: Outcome) -> dict[int, se
     try:
         step(0)
     except _Budget:
-        result.capped.append("*")
+        budget[0] = 0
         return None
-    return seen if found else None
+    if not found:
+        return None
+    return (least[0], seen) if penalty is not None else seen

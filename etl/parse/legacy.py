@@ -353,7 +353,7 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[
             relations.append(total_is_sum(total + col, [p + col for p in parts]))
             relations += [at_most(p + col, total + col) for p in parts]
     evidence = {k + THIS: v.value for k, v in prose.items()}
-    outcome = solve(runs, relations, fixed, evidence)
+    outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
     findings.extend(outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label))
     out: dict[str, float | None] = {}
     for run in runs:

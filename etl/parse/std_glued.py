@@ -74,6 +74,11 @@ def outcome_findings(outcome: Outcome, runs: list[Run], table: str, label_of) ->
         what = "整张表的拆分组合" if row == "*" else f"「{label_of(row)}」的数字“{' '.join(by_row[row].tokens)}”"
         out.append(Finding("glued.capped", (), None, None,
                            f"{table}{what}可能的拆法过多，超出计算上限；只采用能单独确定的数", "warning"))
+    if outcome.set_aside:
+        rows = "」「".join(label_of(r) for r in outcome.set_aside)
+        out.append(Finding("glued.set_aside", (), None, None,
+                           f"{table}的数字连在一起，且没有一种拆法能满足全部勾稽关系（问题可能在「{rows}」）；"
+                           f"只采用违反勾稽关系最少的各种拆法都一致的数，请核对原文", "warning"))
     if outcome.relaxed and "*" not in outcome.capped:
         out.append(Finding("glued.relaxed", (), None, None,
                            f"{table}的数字连在一起，且没有一种拆法能同时满足表中全部勾稽关系；"

@@ -258,7 +258,8 @@ def _assign_glued(glued: list[tuple[DataRow, str]], seq: list[str], staged: dict
                   report: ParsedReport) -> None:
     """Rows printed as digit runs, split together by identities 1–3 (etl.parse.glued)."""
     runs = [run_of(key, row.values, [t3_key(key, c) for c, _ in T3_COLUMNS]) for row, key in glued]
-    outcome = solve(runs, t3_relations(seq), {k: v.value for k, v in staged.items()})
+    outcome = solve(runs, t3_relations(seq), {k: v.value for k, v in staged.items()},
+                    row_of=lambda cell: cell.split(".", 1)[1].rsplit(".", 1)[0])
     for (row, _), run in zip(glued, runs):
         for cell in run.cells:
             if cell in outcome.pieces:

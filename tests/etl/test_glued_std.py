@@ -123,6 +123,22 @@ def test_row_breaking_its_own_total_is_not_guessed(tmp_path):
     assert report.values[t3_key("new", "natural")].value == 80
 
 
+def test_a_row_breaking_the_column_sums_is_set_aside(tmp_path):
+    """本年新收 misprinted 81|1|…|82 (its own total holds, 新收 + 结转 ≠ 总计 + 结转 does not): no
+    split meets every identity; with that row's cross-row relations set aside the others still
+    decide 部分公开's two-way run, and the row is stored as printed, with findings."""
+    text = _table_with_rows({"new": ("一、本年新收政府信息公开申请数量", "801000081", "811000082")})
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    report = parse_file(path)
+    _, = [f for f in report.findings if f.rule == "glued.set_aside"]
+    assert "本年新收" in _.message
+    assert report.values[t3_key("new", "natural")].value == 81  # as printed
+    assert report.values[t3_key("partial", "natural")].value == 19
+    assert report.values[t3_key("partial", "commercial")].value == 1
+    assert any(f.rule == "t3.balance" for f in report.findings)
+
+
 def test_adversarial_runs_are_bounded():
     """Runs no real table prints: the search stops at its budget or finds nothing, quickly, and
     says so; nothing is decided by a search that did not finish."""
