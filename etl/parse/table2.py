@@ -30,12 +30,14 @@ _T2_HINT = re.compile("|".join(sorted({n[-2:] for names in T2_ITEM_LABELS.values
 
 # a flattened page glues the column headings to the first item: "…现行有效件数规章"
 _FLAT_HEADER = re.compile(r"信息内容|件数|数量|金额")
-# what a report's prose says of its 表二 figures: a glued run's split must agree when it can
+# what a report's prose says of its 表二 figures, in a sentence naming the item: a glued run's
+# split must agree when one split does
 _PROSE_T2 = (
-    ("normative", "issued", re.compile(r"制发(?:的)?(?:行政)?规范性文件(\d+)件")),
-    ("normative", "repealed", re.compile(r"废止(?:的)?(?:行政)?规范性文件(\d+)件")),
-    ("normative", "in_force", re.compile(r"现行有效(?:的)?(?:行政)?规范性文件(\d+)件")),
+    ("issued", re.compile(r"(?:制发|印发|出台|制定)(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
+    ("repealed", re.compile(r"废止(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
+    ("in_force", re.compile(r"现行有效(?:的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
 )
+_SENTENCE = re.compile(r"[^。；;!?！？]+")
 
 
 def _item(cleaned: str) -> str | None:
@@ -51,13 +53,17 @@ def _item_after_header(cleaned: str) -> str | None:
 
 
 def _prose_evidence(blocks) -> dict[str, float]:
+    """Figures the prose states once for 规范性文件 / 规章 (a figure stated twice differently: none)."""
     text = squash(" ".join(b.text for b in blocks if not b.is_table_row))
-    out: dict[str, float] = {}
-    for item, measure, rx in _PROSE_T2:
-        found = {int(m) for m in rx.findall(text)}
-        if len(found) == 1:
-            out[t2_key(item, measure)] = float(found.pop())
-    return out
+    found: dict[str, set[int]] = {}
+    for sentence in _SENTENCE.findall(text):
+        item = "normative" if "规范性文件" in sentence else "rules" if "规章" in sentence else None
+        if item is None:
+            continue
+        for measure, rx in _PROSE_T2:
+            for m in rx.findall(sentence):
+                found.setdefault(t2_key(item, measure), set()).add(int(m))
+    return {k: float(next(iter(v))) for k, v in found.items() if len(v) == 1}
 
 
 def parse_t2(blocks, report: ParsedReport) -> None:

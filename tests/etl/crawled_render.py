@@ -61,12 +61,12 @@ T2_STD2019 = ("二、主动公开政府信息情况第二十条第（一）项�
 
 
 def render_crawled(values: dict, agency: str, year: int, *, t4_spaced: bool = False,
-                   t2_std2019: bool = False) -> str:
+                   t2_std2019: bool = False, prose: str = "") -> str:
     """One-line crawler text of a std report holding `values` (canonical keys); with
     t2_std2019, 表二 is T2_STD2019 instead of one built from the values."""
     cols = [c for c, _ in T3_COLUMNS]
     body = [f"本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据的统计期限自{year}年1月1日起至"
-            f"{year}年12月31日止。 一、总体情况 {year}年，{agency}持续推进政务公开。",
+            f"{year}年12月31日止。 一、总体情况 {year}年，{agency}持续推进政务公开。{prose}",
             "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数",
             "规章" + _cells(values, [f"t2.rules.{m}" for m in ("issued", "repealed", "in_force")]),
             "行政规范性文件" + _cells(values, [f"t2.normative.{m}" for m in ("issued", "repealed", "in_force")]),

@@ -67,6 +67,17 @@ def test_flattened_shuyang_t2_run_left_out_not_guessed(tmp_path):
     assert report.values["t2.licensing.decisions"].value == truth["values"]["t2.licensing.decisions"]
 
 
+def test_prose_decides_a_t2_run_when_it_states_the_figures(tmp_path):
+    _, truth = truth_for("shuyang_2025.md")
+    v = truth["values"]
+    prose = (f"本年度制发行政规范性文件{int(v['t2.normative.issued'])}件，废止{int(v['t2.normative.repealed'])}件，"
+             f"现行有效{int(v['t2.normative.in_force'])}件。")
+    path = tmp_path / "page.txt"
+    path.write_text(render_crawled(v, truth["agency"], truth["year"], prose=prose), encoding="utf-8")
+    report = parse_file(path)
+    assert _wrong(report, v) == {}
+
+
 def test_std2019_one_line_report(tmp_path):
     """std2019 (（六）其他处理 one row, 表二 with signed 本年增/减): 表三/表四 come back whole; a
     表二 run that cannot be told apart is left out, never stored cut short."""
