@@ -24,7 +24,7 @@ TABLE_STARTS = re.compile(
     r"|(?:" + T4_HEADING.pattern + r")(?=.{0,200}?(?:结果维持|尚未审结))")
 TABLE_ENDS = re.compile(r"存在的主要问题|其他需要报告的事项|主要问题及改进")
 _HEADINGS = re.compile(TABLE_STARTS.pattern + "|" + T4_HEADING.pattern)
-_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]")
+_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（](?:[一二三四五六七八九十]+|\d{1,2})[)）]")
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 517,645 is one number; 5949.088667 too
 # std2019 表二 prints 本年增/减 signed ("120+35176" = 120 | +35176…): a sign starts a new number
 _RUN = re.compile(_NUMBER + r"(?:(?:[ \t]+|(?=[+-]))[+-]{0,2}" + _NUMBER + r")*")
@@ -76,6 +76,8 @@ def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _NUMBERING.finditer(text, start, end):
         cuts.add(m.start())
     for m in _RUN.finditer(text, start, end):
+        if text[m.start() - 1:m.start()] in "(（" and text[m.end():m.end() + 1] in ")）" and m.end() - m.start() <= 2:
+            continue  # "（2）属于…": a row number, not a figure
         run_end = m.end()
         if _ITEM_MARK.match(text, run_end):  # the run's last digit numbers the next row
             run_end -= 1

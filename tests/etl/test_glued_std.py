@@ -134,6 +134,17 @@ def test_row_breaking_its_own_total_is_not_guessed(tmp_path):
     assert report.values[t3_key("new", "natural")].value == 80
 
 
+def test_sub_rows_numbered_in_brackets(tmp_path):
+    """Sub-rows numbered （1） （2） … instead of 1. 2. …: the number is not a figure."""
+    import re
+
+    text = (CRAWLED / "pingtan_2023.txt").read_text(encoding="utf-8")
+    path = tmp_path / "page.txt"
+    path.write_text(re.sub(r"(\d)\.(?=[\u4e00-\u9fff])", r"（\1）", text), encoding="utf-8")
+    truth = __import__("json").loads((CRAWLED / "pingtan_2023.txt.truth.json").read_text(encoding="utf-8"))
+    assert _wrong(parse_file(path), truth["values"]) == {}
+
+
 def test_a_row_breaking_the_column_sums_is_set_aside(tmp_path):
     """本年新收 misprinted 81|1|…|82 (its own total holds, 新收 + 结转 ≠ 总计 + 结转 does not): no
     split meets every identity; with that row's cross-row relations set aside the others still
