@@ -103,13 +103,14 @@ def _data_rows(blocks) -> list[DataRow]:
     for block in blocks:
         label, values = split_block(block)
         key = t3_label_key(label)
-        numeric = sum(1 for t in values if t.cell.numeric)
+        glued = is_glued(values, T3_WIDTH)  # a long glued run is no number parse_cell accepts
+        numeric = len(values) if glued else sum(1 for t in values if t.cell.numeric)
         # A row printed all blank is a row of zeros when its label names a row, or when it has
         # no label and prints blank markers ("/", "—", "无"); a heading padded with empty
         # spreadsheet cells is neither.
         marked = sum(1 for t in values if t.raw.strip())
         if numeric >= 3 or (key and numeric >= 1) or (key and len(values) >= 6) or (not label and marked >= 6):
-            rows.append(DataRow(block, label, key, values, is_glued(values, T3_WIDTH)))
+            rows.append(DataRow(block, label, key, values, glued))
     return rows
 
 

@@ -33,7 +33,7 @@ def parse_t4(blocks, report: ParsedReport) -> None:
             continue
         numeric = sum(1 for t in values if t.cell.numeric)
         all_blank_ok = len(values) >= 5 and len(values) % 5 == 0 and (not cleaned or row_group)
-        if numeric >= 3 or all_blank_ok or (numeric and is_glued(values, T4_WIDTH)):
+        if numeric >= 3 or all_blank_ok or is_glued(values, T4_WIDTH):
             rows.append((values, block, row_group or group_hint))  # a header row is never data
     flat_tokens = [t for values, _, _ in rows for t in values]
     if len(flat_tokens) < T4_WIDTH and is_glued(flat_tokens, T4_WIDTH):

@@ -57,6 +57,17 @@ def test_real_reports_flattened_come_back(tmp_path, name, t4_spaced):
     assert all(report.values[k].value == v for k, v in truth["values"].items() if k.startswith("t4."))
 
 
+def test_long_runs_of_large_figures(tmp_path):
+    """Figures a hundred times larger: a 表三 row runs to 16 digits, more than any single figure."""
+    _, truth = truth_for("shuyang_2025.md")
+    values = {k: v * 100 if k.startswith(("t3.", "t4.")) else v for k, v in truth["values"].items()}
+    path = tmp_path / "page.txt"
+    path.write_text(render_crawled(values, truth["agency"], truth["year"]), encoding="utf-8")
+    report = parse_file(path)
+    assert len(report.values["t3.new.total"].raw) > 12
+    assert _wrong(report, {k: v for k, v in values.items() if k.startswith("t3.")}) == {}
+
+
 def test_flattened_shuyang_t2_run_left_out_not_guessed(tmp_path):
     _, truth = truth_for("shuyang_2025.md")
     path = tmp_path / "page.txt"
