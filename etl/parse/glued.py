@@ -10,15 +10,17 @@ every relation. A cell is kept only when every surviving combination gives it th
 value; the others are left out and reported as ambiguous, never guessed.
 
 Pieces have no leading zeros ("05" is never a cell) and at most MAX_PIECE digits; a space
-in the printed run is a cell boundary. Both searches are bounded (MAX_NODES): a run that
-would take longer is reported as capped, not hung on.
+in the printed run is a cell boundary. Both searches are bounded (MAX_NODES per run,
+MAX_JOINT_NODES for the table): a search that would take longer is reported as capped, not
+hung on, and decides nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from etl.normalize import parse_cell
+from etl.parse.glued_joint import joint, setting_rows_aside
+from etl.parse.relations import Rel, SearchBudget, check, forced_value, piece_value
 
 MAX_PIECE = 7  # digits in one cell: no count in these tables reaches ten million
 MAX_NODES = 50_000  # search steps per run (a real row needs a few dozen)
@@ -33,25 +35,6 @@ class Run:
     cells: tuple[str, ...]  # the cell keys it stands for, in printed order
 
 
-@dataclass(frozen=True)
-class Rel:
-    """sum(coef * cell) == 0 (op "==") or <= 0 (op "<="), all cells non-negative."""
-    terms: tuple[tuple[str, int], ...]
-    op: str = "=="
-
-
-def total_is_sum(total: str, parts) -> Rel:
-    return Rel(((total, 1),) + tuple((p, -1) for p in parts))
-
-
-def at_most(small: str, big: str) -> Rel:
-    return Rel(((small, 1), (big, -1)), "<=")
-
-
-def balance(plus, minus) -> Rel:
-    return Rel(tuple((c, 1) for c in plus) + tuple((c, -1) for c in minus))
-
-
 @dataclass
 class Outcome:
     pieces: dict[str, str] = field(default_factory=dict)  # decided cell -> the piece as printed
@@ -63,64 +46,8 @@ class Outcome:
     set_aside: list[str] = field(default_factory=list)  # rows whose relations were dropped to fit
 
 
-class _Budget(Exception):
-    pass
-
-
-def piece_value(piece: str) -> float:
-    if piece.isdigit():
-        return float(piece)
-    cell = parse_cell(piece)
-    return cell.value if cell.numeric else 0.0
-
-
 def _splittable(token: str) -> bool:
     return token.isdigit()
-
-
-def _check(rel: Rel, known: dict[str, float], final: bool) -> bool:
-    """False when the relation is already broken. Not final: cells may still be missing; with
-    non-negative cells the known side may not exceed the other once that side is complete."""
-    pos = neg = 0.0
-    pos_done = neg_done = True
-    for cell, coef in rel.terms:
-        v = known.get(cell)
-        if v is None:
-            if coef > 0:
-                pos_done = False
-            else:
-                neg_done = False
-            continue
-        if coef > 0:
-            pos += coef * v
-        else:
-            neg -= coef * v
-    if pos_done and neg_done:
-        return pos <= neg + 1e-9 if rel.op == "<=" else abs(pos - neg) <= 1e-9
-    if final:
-        return True
-    if neg_done and pos > neg + 1e-9:
-        return False
-    if pos_done and rel.op == "==" and neg > pos + 1e-9:
-        return False
-    return True
-
-
-def _forced(rel: Rel, cell: str, known: dict[str, float]) -> float | None:
-    """The value an equality forces on `cell` when every other cell of it is known."""
-    if rel.op != "==":
-        return None
-    coef, rest = 0, 0.0
-    for c, k in rel.terms:
-        if c == cell:
-            coef += k
-        elif c in known:
-            rest += k * known[c]
-        else:
-            return None
-    if coef == 0:
-        return None
-    return -rest / coef
 
 
 def _is_total(rel: Rel, cell: str) -> bool:
@@ -172,9 +99,9 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
         nonlocal nodes
         nodes += 1
         if nodes > MAX_NODES or len(out) > MAX_CANDIDATES:
-            raise _Budget
+            raise SearchBudget
         if i == n:
-            if t == len(tokens) and all(_check(r, known, True) for r in local):
+            if t == len(tokens) and all(check(r, known, True) for r in local):
                 out.append(tuple(pieces))
             return
         if t == len(tokens):
@@ -184,7 +111,7 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
         cell = run.cells[i]
         forced = None
         for rel in by_cell.get(cell, ()):
-            forced = _forced(rel, cell, known)
+            forced = forced_value(rel, cell, known)
             if forced is not None:
                 break
         if not _splittable(token):
@@ -212,7 +139,7 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
                 continue
             known[cell] = piece_value(piece)
             pieces.append(piece)
-            if all(_check(r, known, False) for r in by_cell.get(cell, ())):
+            if all(check(r, known, False) for r in by_cell.get(cell, ())):
                 place(i + 1, nt, npos)
             pieces.pop()
             del known[cell]
@@ -240,7 +167,7 @@ def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
         local = [rel for rel in relations if all(c in cells for c, _ in rel.terms)]
         try:
             splits = split_run(run, local, fixed)
-        except _Budget:
+        except SearchBudget:
             result.capped.append(run.row)
             splits = []
         splits = _apply_evidence(run, splits, evidence or {})
@@ -249,9 +176,9 @@ def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
         cands.append(splits)
     live = [i for i, c in enumerate(cands) if c]
     budget = [MAX_JOINT_NODES]
-    seen = _joint(runs, cands, live, relations, fixed, budget)
+    seen = joint(runs, cands, live, relations, fixed, budget)
     if seen is None and row_of is not None and budget[0] > 0:
-        seen = _setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, result)
+        seen = setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, result)
     if budget[0] <= 0:
         result.capped.append("*")
         seen = None
@@ -282,87 +209,3 @@ def _apply_evidence(run: Run, splits, evidence: dict[str, float]):
             if kept:
                 splits = kept
     return splits
-
-
-def _setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, result: Outcome):
-    """Set one row aside at a time (drop the cross-row relations involving it). Among the
-    combinations found, keep those that break the fewest of the dropped relations (one
-    misprinted cell breaks few; a wrong split breaks many); their union decides."""
-    run_cells = [set(r.cells) for r in runs]
-    cross = [rel for rel in relations if not any(all(c in cells for c, _ in rel.terms) for cells in run_cells)]
-    rows = sorted({row_of(c) for rel in cross for c, _ in rel.terms})
-    best: int | None = None
-    union: dict[int, set] | None = None
-    for row in rows:
-        dropped = [rel for rel in cross if any(row_of(c) == row for c, _ in rel.terms)]
-        ids = {id(rel) for rel in dropped}
-        kept = [rel for rel in relations if id(rel) not in ids]
-        found = _joint(runs, cands, live, kept, fixed, budget,
-                       lambda known, dropped=dropped: sum(not _check(r, known, True) for r in dropped))
-        if budget[0] <= 0:
-            return None
-        if found is None:
-            continue
-        broken, seen = found
-        if best is None or broken < best:
-            best, union, result.set_aside = broken, seen, [row]
-        elif broken == best:
-            union = {i: union[i] | seen[i] for i in live}
-            result.set_aside.append(row)
-    return union
-
-
-def _joint(runs, cands, live, relations, fixed, budget: list[int], penalty=None):
-    """Every combination of the live runs' splits meeting all relations, as the set of splits
-    seen per run; None when there is none or the search ran out of the shared budget (left
-    at 0). With `penalty`, only the combinations of least penalty, returned as (penalty, seen)."""
-    order = sorted(live, key=lambda i: len(cands[i]))
-    cell_run = {c: i for i in live for c in runs[i].cells}
-    touching: dict[int, list[Rel]] = {i: [] for i in live}
-    for rel in relations:
-        for i in {cell_run[c] for c, _ in rel.terms if c in cell_run}:
-            touching[i].append(rel)
-    known = dict(fixed)
-    chosen: dict[int, tuple[str, ...]] = {}
-    seen: dict[int, set] = {i: set() for i in live}
-    values = {i: [tuple(piece_value(p) for p in split) for split in cands[i]] for i in live}
-    found = False
-    least = [None]
-
-    def step(k: int) -> None:
-        nonlocal found
-        if k == len(order):
-            found = True
-            if penalty is not None:
-                p = penalty(known)
-                if least[0] is not None and p > least[0]:
-                    return
-                if least[0] is None or p < least[0]:
-                    least[0] = p
-                    for i in seen:
-                        seen[i].clear()
-            for i, s in chosen.items():
-                seen[i].add(s)
-            return
-        i = order[k]
-        cells = runs[i].cells
-        for split, vals in zip(cands[i], values[i]):
-            budget[0] -= 1
-            if budget[0] <= 0:
-                raise _Budget
-            known.update(zip(cells, vals))
-            if all(_check(r, known, False) for r in touching[i]):
-                chosen[i] = split
-                step(k + 1)
-                del chosen[i]
-        for cell in cells:
-            known.pop(cell, None)
-
-    try:
-        step(0)
-    except _Budget:
-        budget[0] = 0
-        return None
-    if not found:
-        return None
-    return (least[0], seen) if penalty is not None else seen

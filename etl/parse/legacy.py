@@ -337,7 +337,8 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[
     """This year's figure of each glued (this year, cumulative) run, decided by the table's own
     relations in both columns (etl.parse.glued): this year ≤ cumulative, each identity, each
     part ≤ its total; a figure the prose states narrows a run's splits. None = undecided."""
-    from etl.parse.glued import Run, at_most, solve, total_is_sum
+    from etl.parse.glued import Run, solve
+    from etl.parse.relations import at_most, total_is_sum
     from etl.parse.std_glued import outcome_findings
 
     runs = [Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells]

@@ -7,7 +7,8 @@ The splitting itself is etl.parse.glued, shared with the legacy 统计表.
 from __future__ import annotations
 
 from etl.fields import T3_COLUMNS, T3_PARTY_COLUMNS, T4_GROUPS, T4_OUTCOMES, t3_key, t4_key
-from etl.parse.glued import Outcome, Rel, Run, balance, total_is_sum
+from etl.parse.glued import Outcome, Run
+from etl.parse.relations import Rel, balance, total_is_sum
 from etl.report import Finding
 
 T3_WIDTH = len(T3_COLUMNS)

@@ -7,7 +7,8 @@ import re
 from etl.fields import STD2019, T2_LAYOUT, t2_key
 from etl.fields import T2_ITEMS as T2_ITEM_NAMES
 from etl.normalize import squash, yuan_to_wan
-from etl.parse.glued import piece_value, solve
+from etl.parse.glued import solve
+from etl.parse.relations import piece_value
 from etl.parse.rows import clean_label, split_block
 from etl.parse.std_glued import is_glued, outcome_findings, run_of
 from etl.report import Finding, ParsedReport, Value

@@ -16,7 +16,8 @@ from itertools import product
 from etl.document import Block
 from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
 from etl.normalize import as_printed, count_malformed
-from etl.parse.glued import piece_value, solve
+from etl.parse.glued import solve
+from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
 from etl.parse.std_glued import T3_WIDTH, is_glued, outcome_findings, run_of, t3_relations
 from etl.report import Finding, ParsedReport, Value

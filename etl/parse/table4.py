@@ -5,7 +5,8 @@ from __future__ import annotations
 from etl.document import Block
 from etl.fields import T4_GROUPS, T4_OUTCOMES, t4_key
 from etl.normalize import as_printed, count_malformed, squash
-from etl.parse.glued import piece_value, solve
+from etl.parse.glued import solve
+from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, value_tokens
 from etl.parse.std_glued import T4_WIDTH, is_glued, outcome_findings, run_of, t4_cells, t4_relations
 from etl.report import Finding, ParsedReport, Value

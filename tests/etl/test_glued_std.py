@@ -13,7 +13,8 @@ import pytest
 
 from etl.fields import T3_COLUMNS, t3_key
 from etl.parse import parse_file
-from etl.parse.glued import MAX_NODES, Run, solve, total_is_sum
+from etl.parse.glued import MAX_NODES, Run, solve
+from etl.parse.relations import total_is_sum
 from tests.conftest import SHARED, truth_for
 from tests.etl.crawled_render import render_crawled
 
