@@ -100,7 +100,10 @@ def sniff_format(data: bytes, name: str = "") -> str:
             return "xlsx"
         return "zip-other"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"  # legacy .doc/.xls
+        return "ole"  # legacy .doc/.wps/.xls/.et
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) \
+            and not name.lower().endswith((".htm", ".html", ".txt", ".md")):
+        return "image"  # a scanned page: PNG, JPEG, TIFF (not a page saved under a web/text name)
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in data[:200000].lower() \
             or b"<body" in lowered or b"<meta" in lowered:
@@ -142,7 +145,10 @@ def extract_document(path: str | Path, data: bytes | None = None) -> RawDocument
         raise ReportError(path, "is a zip archive that is neither DOCX nor XLSX",
                           "unpack it and load the report files inside", "bad_zip")
     if fmt == "ole":
-        raise ReportError(path, "is an old binary Word/Excel file (.doc/.xls), which is not read",
-                          "save it as .docx/.xlsx or PDF and load that", "old_office")
+        from etl.extract.office import extract_old_office
+        return extract_old_office(path, data, sha)
+    if fmt == "image":
+        from etl.extract.ocr import extract_image
+        return extract_image(path, data, sha)
     from etl.extract.text import extract_text
     return extract_text(path, data, sha)
