@@ -37,6 +37,8 @@ PAGE_DPI = 150  # scanned pages are read at this resolution (text of 9 pt and up
 TIMEOUT_SECONDS = 180
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _BLANK_MARKS = frozenset({"无", "/", "／", "—", "-", "－", "——", "\\"})
+# the model reads a full-width parenthesis as an angle bracket, which reports do not print
+_CONFUSED = str.maketrans({"〈": "（", "〉": "）"})
 _DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
 
 
@@ -158,8 +160,8 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
         if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
             continue
         left, top, width, height = (int(p) for p in parts[6:10])
-        words.append(Word(parts[11].strip(), left, top, left + width, top + height,
-                          float(parts[10])))
+        words.append(Word(parts[11].strip().translate(_CONFUSED), left, top, left + width,
+                          top + height, float(parts[10])))
     return words
 
 
