@@ -34,6 +34,7 @@ class _Columns:
     def __init__(self) -> None:
         self.centres: dict[int, float] = {}
         self.collecting = False
+        self.found = False  # all seven headings seen, left to right
         self.done = False
 
     def see_heading(self, textpage, raw_line: str, line_start: int) -> None:
@@ -59,10 +60,14 @@ class _Columns:
             part = next((t for t in tokens if len(t[0]) >= 2 and label.startswith(t[0])), None)
             if part:  # the first line of a heading wrapped in its cell (商业 / 企业)
                 self.centres[i] = _centre(textpage, part[1], part[2])
+        self._check()
 
     def ready(self) -> bool:
+        return self.found
+
+    def _check(self) -> None:
         xs = [self.centres.get(i) for i in range(len(T3_COLUMNS))]
-        return None not in xs and all(a < b for a, b in zip(xs, xs[1:]))
+        self.found = None not in xs and all(a < b for a, b in zip(xs, xs[1:]))
 
     def place(self, textpage, values) -> list[str] | None:
         """The value tokens in their columns ("" where nothing is printed), or None when they
