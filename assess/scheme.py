@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -126,6 +127,9 @@ def _num(ctx, idx, d, key, *, default=None, required=False, low=None, high=None)
     v = d[key]
     if isinstance(v, bool) or not isinstance(v, int | float):
         ctx.fail(idx, key, f"`{key}` must be a number, not {v!r}", f"write e.g. `{key} = 1`")
+    if not math.isfinite(v):  # TOML allows nan and inf; neither is a weight, threshold or score
+        ctx.fail(idx, key, f"`{key}` = {v} is not a finite number",
+                 f"write an ordinary number, e.g. `{key} = 1`")
     if (low is not None and v < low) or (high is not None and v > high):
         ctx.fail(idx, key, f"`{key}` = {v} is outside {low} … {high}", f"choose a value in {low} … {high}")
     return float(v)
@@ -240,13 +244,22 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
 def load_scheme(path: str | Path) -> Scheme:
     """Parse and validate a scheme TOML file; raises SchemeError naming file, line and fix."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SchemeError(path, line, "the file is not UTF-8 text (saved as GBK or another "
+                          "encoding?)", "open it in an editor and save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise SchemeError(path, int(m.group(1)) if m else None, f"not valid TOML ({exc})",
                           "fix the syntax at that line") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise SchemeError(path, None, "values are nested too deeply to read (arrays or tables "
+                          "inside each other hundreds of levels deep)",
+                          "a scheme needs at most a few levels; start from data/schemes/default.toml") from None
     ctx = _Ctx(path, text)
     for key in sorted(set(data) - _TOP_KEYS):
         ctx.fail(None, key, f"unknown setting `{key}`", f"remove it; known: {', '.join(sorted(_TOP_KEYS))}")

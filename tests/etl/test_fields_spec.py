@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from etl.fields import (FIELDS, LEGACY_ITEMS, T2_ITEMS, T2_MEASURES, T3_COLUMNS, T3_ROWS, T3_SUBTOTALS,
                         T4_GROUPS, T4_OUTCOMES)
 from tests.conftest import SPEC as SPEC_PATH
