@@ -179,12 +179,14 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
 
 
 def mark_ocr_values(report: ParsedReport) -> None:
-    """Values read from a scan carry source "ocr" and Tesseract's confidence; a value read with
-    low confidence gets a finding so that someone checks it against the scan."""
+    """Values read from a scan carry source "ocr" and Tesseract's confidence; values read with
+    low confidence get a finding (one per printed row, naming each cell) so that someone
+    checks them against the scan."""
     confidence = report.meta.pop("ocr_confidence", None)
     pages = set(report.meta.pop("ocr_pages", ()))
     if confidence is None:
         return
+    unsure: dict[tuple, list[tuple[str, float, str]]] = {}
     for key, value in list(report.values.items()):
         loc = value.loc
         if loc.get("page") not in pages:
@@ -196,10 +198,15 @@ def mark_ocr_values(report: ParsedReport) -> None:
             new_loc["confidence"] = round(conf, 1)
         report.values[key] = dataclasses.replace(value, source="ocr", loc=new_loc)
         if conf is not None and conf < LOW_CONFIDENCE:
-            report.findings.append(Finding(
-                "ocr.low_confidence", (key,), None, value.value,
-                f"扫描件文字识别把握不大（可信度 {conf:.0f}%）：读作「{value.raw}」，请对照原件核对",
-                "warning"))
+            unsure.setdefault((loc.get("page"), loc.get("line")), []).append((key, conf, value.raw))
+    for cells in unsure.values():
+        lowest = min(conf for _, conf, _ in cells)
+        read = "".join(f"「{raw}」" for _, _, raw in cells)
+        report.findings.append(Finding(
+            "ocr.low_confidence", tuple(key for key, _, _ in cells), None,
+            report.values[cells[0][0]].value if len(cells) == 1 else None,
+            f"扫描件文字识别把握不大（最低可信度 {lowest:.0f}%）：读作{read}，请对照原件核对",
+            "warning"))
 
 
 def is_cjk_word(word: Word) -> bool:
