@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.normalize import BLANK_MARKERS
 from etl.report import Finding, ParsedReport
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
@@ -36,7 +37,6 @@ LOW_CONFIDENCE = 80  # Tesseract's 0-100 word confidence below which a value is 
 PAGE_DPI = 150  # scanned pages are read at this resolution (text of 9 pt and up reads well)
 TIMEOUT_SECONDS = 180
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_BLANK_MARKS = frozenset({"无", "/", "／", "—", "-", "－", "——", "\\"})
 # the model reads a full-width parenthesis as an angle bracket, which reports do not print
 _CONFUSED = str.maketrans({"〈": "（", "〉": "）"})
 _DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
@@ -210,7 +210,7 @@ def mark_ocr_values(report: ParsedReport) -> None:
 
 
 def is_cjk_word(word: Word) -> bool:
-    return bool(_CJK.search(word.text)) and word.text not in _BLANK_MARKS
+    return bool(_CJK.search(word.text)) and word.text not in BLANK_MARKERS
 
 
 def is_digitish(text: str) -> bool:
