@@ -73,7 +73,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def schemes() -> dict[str, str]:
-    """Scheme display name -> path for files in data/schemes (default.toml first)."""
+    """File stem -> path for files in data/schemes (default.toml first; names via scheme_names)."""
     files = sorted(SCHEMES_DIR.glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
     return {p.stem: str(p) for p in files}
 
@@ -229,6 +229,7 @@ EXPORT_BUILDERS = {  # format -> builder names in exports, first found wins
     "xlsx": ("assessment_workbook",),
     "csv": ("assessment_csv", "summary_csv"),
     "pdf": ("assessment_pdf", "summary_pdf"),
+    "docx": ("assessment_docx",),
 }
 
 
@@ -261,3 +262,42 @@ def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> d
     if not out:
         raise ExportUnavailable("dashboard/export.py 中没有导出函数")
     return out
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def scheme_names(files: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """File stem -> the scheme's own `name` (what people call it); the stem when unreadable."""
+    out = {}
+    for stem, path in files:
+        try:
+            out[stem] = scheme(path, file_mtime(path)).name
+        except AssessUnavailable:
+            out[stem] = f"{stem}（方案文件有误）"
+    return out
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def flag_rules_text(path: str, mtime_ns: int) -> str:
+    """The scheme's red/amber rules in words (assess.flags)."""
+    from assess import flags
+
+    try:
+        return flags.describe(flags.rules_from_toml(path))
+    except ValueError as exc:
+        raise AssessUnavailable(str(exc)) from exc
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def province_trend(v: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.province_trend, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compare_agencies(v: int, agency_ids: tuple[str, ...]) -> pl.DataFrame:
+    return _q(queries.compare_agencies, agency_ids=list(agency_ids))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def home_agencies(v: int) -> frozenset[str] | None:
+    found = _q(queries.home_agencies)
+    return None if found is None else frozenset(found)

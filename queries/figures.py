@@ -15,8 +15,10 @@ FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rate
 
 def figures(con, *, year: int | None = None, agency_id: str | None = None,
             peer_group: str | None = None) -> pl.DataFrame:
-    """One row per current report: unified request/outcome/review figures and rates."""
-    return _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+    """One row per current report: unified request/outcome/review figures and rates
+    (days_late 0 for a report published on time or early)."""
+    df = _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+    return df.with_columns(pl.col("days_late").clip(lower_bound=0))
 
 
 def agency_profile(con, *, agency_id: str) -> pl.DataFrame:
@@ -96,3 +98,26 @@ def _pretty_location(loc: str | None) -> str:
     if not isinstance(d, dict):
         return str(d)
     return "，".join(f"{names.get(k, k)} {v}" for k, v in d.items())
+
+
+def province_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:
+    """Per year over the office's own agencies: reports, median 办结率 / 公开率, share of late reports (%)."""
+    from queries.lists import home_agencies
+
+    fig = figures(con, peer_group=peer_group)
+    home = home_agencies(con)
+    if home is not None:
+        fig = fig.filter(pl.col("agency_id").is_in(sorted(home)))
+    return (fig.group_by("year")
+            .agg(pl.len().alias("reports"), pl.col("completion_rate").median(),
+                 pl.col("disclosure_rate").median(),
+                 (100.0 * (pl.col("days_late").fill_null(0) > 0).mean()).alias("late_share"))
+            .sort("year"))
+
+
+def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
+    """Figures of several agencies across all years (agency, then year)."""
+    if not agency_ids:
+        return figures(con).head(0)
+    return (pl.concat([figures(con, agency_id=a) for a in agency_ids], how="vertical_relaxed")
+            .sort("agency_name", "year"))
