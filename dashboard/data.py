@@ -246,19 +246,22 @@ def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> d
         raise ExportUnavailable(f"导出模块尚未就绪（缺少 {exc.name}）") from exc
     con = _open(str(db_path()), v)
     out = {}
+    gathered: dict = {}  # one gather for all formats of this selection (each click builds one file)
+
+    def frames():
+        if "export" not in gathered:
+            cur = con.cursor()
+            try:
+                gathered["export"] = export_data.gather(cur, year=year, scheme=scheme, peer_group=peer_group)
+            finally:
+                cur.close()
+        return gathered["export"]
+
     for fmt, names in EXPORT_BUILDERS.items():
         build = next((getattr(export, n) for n in names if hasattr(export, n)), None)
         if build is None:
             continue
-
-        def make(build=build):
-            cur = con.cursor()
-            try:
-                return build(export_data.gather(cur, year=year, scheme=scheme, peer_group=peer_group))
-            finally:
-                cur.close()
-
-        out[fmt] = make
+        out[fmt] = lambda build=build: build(frames())
     if not out:
         raise ExportUnavailable("dashboard/export.py 中没有导出函数")
     return out

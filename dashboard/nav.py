@@ -23,7 +23,6 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/ranking.py", "排名总览", ":material/leaderboard:", "领导视图", "ranking"),
     PageSpec("views/profile.py", "单位画像", ":material/account_balance:", "分析", "profile"),
-    PageSpec("views/compare.py", "单位对比", ":material/compare_arrows:", "分析", "compare"),
     PageSpec("views/review.py", "复议诉讼", ":material/gavel:", "分析", "review"),
     PageSpec("views/quality.py", "数据质量", ":material/fact_check:", "分析", "quality"),
     PageSpec("views/downloads.py", "导出", ":material/download:", "导出", "export"),

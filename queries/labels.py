@@ -118,6 +118,8 @@ COLUMNS: dict[str, str] = {
     "copied": "与上年雷同",
     "base_flag": "原方案预警",
     "moved": "名次变动",
+    "evidence": "依据",
+    "late_share": "逾期发布占比",
 }
 
 # Metric definitions shown with help= next to each figure.

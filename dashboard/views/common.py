@@ -14,12 +14,13 @@ from queries import labels
 import queries
 
 RATE_COLUMNS = ("completion_rate", "on_time_rate", "disclosure_rate", "review_correction_rate",
-                "suit_correction_rate", "carryover_rate")
+                "suit_correction_rate", "carryover_rate", "late_share")
 POINT_COLUMNS = ("score", "points", "lost", "weight", "base_score", "contribution", "total", "prev_total")
 FLAG_STYLE = {"● 红": "color:#b71c1c;background-color:#fdecea;font-weight:600",
               "● 黄": "color:#8a5a00;background-color:#fff4d6;font-weight:600"}
-WIDE = {"agency_name": "medium", "flags": "large", "message": "large", "rule_label": "medium",
-        "cells": "medium", "reason": "large", "path": "medium", "problem": "large", "hint": "large"}
+WIDE = {"agency_name": "medium", "flags": "medium", "message": "large", "rule_label": "medium",
+        "cells": "medium", "reason": "large", "path": "medium", "problem": "large", "hint": "large",
+        "evidence": "medium"}
 
 
 def displayable(df: pl.DataFrame) -> pl.DataFrame:
@@ -113,13 +114,14 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
         med = m.row(0, named=True) if m.height else {}
     note = "" if row["year"] == year else f"（该单位没有 {year} 年度年报，显示最近一年）"
     st.subheader(f"{row['year']} 年度{note}")
+    st.caption("卡片下方为与对标组中位数之差；绿色为较好，红色为较差，灰色表示无好坏之分。")
     cols = st.columns(len(HEADLINE))
     for c, (name, unit, colour) in zip(cols, HEADLINE):
         value, ref = row.get(name), med.get(name)
         diff = None if value is None or ref is None else value - ref
         same = diff is not None and abs(diff) < 0.05
-        text = None if diff is None else ("与对标组中位数持平" if same else
-                                          f"{diff:+.1f}{'个百分点' if unit == '%' else unit} 较对标组中位数")
+        text = None if diff is None else ("与中位数持平" if same else
+                                          f"{diff:+.1f}{'个百分点' if unit == '%' else ' ' + unit}")
         c.metric(labels.col(name), fmt(value, unit), text, delta_color="off" if same else colour,
                  help=labels.metric_help(name), border=True)
     late = row.get("days_late")
@@ -176,7 +178,7 @@ def source_view(v: int, report_id: int, key: str) -> None:
         st.caption("年报原文")
         st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
     if file is not None:
-        st.download_button("下载年报原件", file.read_bytes(), file_name=name, key=f"orig_{report_id}",
+        st.download_button("下载年报原件", file.read_bytes(), file_name=name, key="orig_file",
                            on_click="ignore", icon=":material/description:")
     else:
         st.caption("年报原件不在本机（只保存了数值和位置）。")
@@ -235,6 +237,10 @@ def scheme_picker():
         st.info("data/schemes/ 中还没有考核方案（*.toml）。")
         st.stop()
     names = data.scheme_names(tuple(schemes.items()))
+    if len(schemes) == 1:  # nothing to choose: say which one
+        stem = next(iter(schemes))
+        st.query_params["scheme"] = stem
+        return names.get(stem, stem), schemes[stem]
     stem = urlstate.select(st, "考核方案", list(schemes), key="scheme", param="scheme", what="考核方案",
                            format_func=lambda s: names.get(s, s), placeholder="请选择考核方案",
                            help="方案文件位于 data/schemes/，在这里只读取；“另存为方案”会新建文件。")
@@ -249,23 +255,20 @@ def flags_help(path: str) -> str:
         return str(exc)
 
 
-def _picked(key: str, targets: list[dict]) -> None:
-    state = st.session_state.get(key)
-    rows = state.selection.rows if state is not None else []
-    if rows and rows[0] < len(targets):
-        st.session_state["_goto"] = targets[rows[0]]
-
-
 def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
-    """A table whose row click opens another page: targets[i] = {"page": url path, **query params}.
+    """A table whose row click offers the drill-down: targets[i] = {"page": url path,
+    "label": link text, **query params}; the link opens that page with those parameters.
 
-    The switch happens in this run, after the click's callback, so the selection never sticks
-    and the parameters are plain URL values (not widget-bound)."""
-    event = table(df, key=key, on_select=lambda: _picked(key, targets), selection_mode="single-row", **kwargs)
-    goto = st.session_state.pop("_goto", None)
-    if goto:
-        goto = dict(goto)
-        st.switch_page(nav.page(goto.pop("page")), query_params={k: str(v) for k, v in goto.items()})
+    A link rather than a jump on click: the user sees which row was taken, and plain URL
+    parameters (no widget-bound ones) go to the other page."""
+    event = table(df, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(targets):
+        goto = dict(targets[rows[0]])
+        page = goto.pop("page")
+        label = goto.pop("label", None) or f"打开{nav.BY_URL[page].title}"
+        st.page_link(nav.page(page), label=label, icon=":material/arrow_forward:",
+                     query_params={k: str(v) for k, v in goto.items()})
     return event
 
 

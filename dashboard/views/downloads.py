@@ -8,7 +8,7 @@ from dashboard.views import common
 v, year, peer = data.selection()
 st.title(f"{year} 年度考核结果导出")
 name, path = common.scheme_picker()
-st.caption("导出内容与“排名总览”页相同：同一年度、方案和对标组；含落款单位、日期、方法说明和"
+st.caption(f"考核方案：{name}。导出内容与“排名总览”页相同：同一年度、方案和对标组；含落款单位、日期、方法说明和"
            "制表人/审核人/负责人签字栏（取自 data/office.toml）。文件在点击时生成。")
 try:
     builders = data.export_builders(v, year, path, peer)

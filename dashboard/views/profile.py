@@ -1,11 +1,11 @@
-"""单位画像: one agency across all years, two years side by side, and the printed source
-behind any number (in context, with the file to download)."""
+"""单位画像: one agency across all years, two years side by side, beside other agencies of its
+peer group, and the printed source behind any number (in context, with the file to download)."""
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, urlstate
-from dashboard.views import common
+from dashboard.views import common, compare
 from queries import labels
 
 v, year, peer = data.selection()
@@ -52,14 +52,16 @@ if profile.is_empty():
 median = data.peer_median(v, info["peer_group"]) if info["peer_group"] else None
 common.headline_metrics(profile, median, year)
 
-TABS = ["办理情况", "两年对比", "复议诉讼", "表二", "评分", "问题", "原文"]
+TABS = ["办理情况", "两年对比", "多单位对比", "复议诉讼", "表二", "评分", "问题", "原文"]
 section = urlstate.segmented(st, "查看", TABS, key="profile_section", param="tab", default="办理情况")
 if section == "办理情况":
     st.plotly_chart(charts.outcomes_by_year(profile), key="outcomes")
     st.plotly_chart(charts.rate_trends(profile, median), key="rates")
-    common.table(profile.select("year", "template", "published", "days_late", "requests", "carried_in",
-                                *charts.OUTCOMES, "processed", "carried_out", "completion_rate",
-                                "disclosure_rate").sort("year", descending=True))
+    newest = profile.sort("year", descending=True)
+    common.table(newest.select("year", "template", "published", "deadline", "days_late", "requests", "carried_in",
+                               "processed", "carried_out", "completion_rate", "on_time_rate", "disclosure_rate"))
+    st.markdown("**办理结果（件）**")
+    common.table(newest.select("year", *charts.OUTCOMES, "review_total", "suit_total"))
     common.continuity_note(profile)
 elif section == "两年对比":
     years = profile["year"].to_list()[::-1]
@@ -75,6 +77,8 @@ elif section == "两年对比":
     if (templates.get(y1) == "legacy") != (templates.get(y2) == "legacy"):
         st.warning("两个年度跨越 2019 年模板变化（旧版统计表与新版表三/表四），部分指标口径不同，见下方说明。")
         common.continuity_note(profile.filter(pl.col("year").is_in([y1, y2])))
+elif section == "多单位对比":
+    compare.panel(v, year, info["peer_group"], agency_id)
 elif section == "复议诉讼":
     st.plotly_chart(charts.review_outcomes(profile), key="review")
     common.table(profile.select("year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))])

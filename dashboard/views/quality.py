@@ -22,12 +22,13 @@ c[2].metric("逾期发布", late.height, help=labels.metric_help("days_late"), b
 c[3].metric("未发布", missing.height, help=labels.metric_help("missing"), border=True)
 c[4].metric("疑似照搬上年", copied.height, help=labels.metric_help("copied"), border=True)
 
-VIEWS = ["问题明细", "按单位", "加载错误", "逾期", "未发布", "照搬上年"]
+VIEWS = ["问题明细", "按单位", "加载错误", "逾期与未发布", "照搬上年"]
 view = urlstate.segmented(st, "查看", VIEWS, key="quality_view", param="view", default="问题明细")
 
 
 def _to_profile(df, tab: str) -> list[dict]:
-    return [{"page": "profile", "agency": a, "year": year, "tab": tab} for a in df["agency_id"].to_list()]
+    return [{"page": "profile", "agency": a, "year": year, "tab": tab, "label": f"打开“{n}”的单位画像·{tab}"}
+            for a, n in zip(df["agency_id"].to_list(), df["agency_name"].to_list())]
 
 
 if view == "问题明细":
@@ -39,7 +40,7 @@ if view == "问题明细":
         shown = findings.select("agency_name", "severity", "rule_label", "expected", "actual", "difference",
                                 "cells", "message", "source_path")
         common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
-        st.caption("点击一行查看该单位的问题与原文。")
+        st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
 elif view == "按单位":
     by_agency = data.findings_by_agency(v, year, peer)
     if by_agency.is_empty():
@@ -51,12 +52,13 @@ elif view == "加载错误":
         st.success("没有加载错误。")
     else:
         common.table(errors.select("at", "path", "reason", "problem", "hint"))
-elif view == "逾期":
+elif view == "逾期与未发布":
+    st.markdown(f"**逾期发布（{late.height}）**")
     if late.is_empty():
         st.success("没有逾期发布的年报。")
     else:
         common.drill_table(late.drop("agency_id", "year"), key="late_table", targets=_to_profile(late, "办理情况"))
-elif view == "未发布":
+    st.markdown(f"**未发布年报（{missing.height}）**")
     if missing.is_empty():
         st.success("所有登记单位均已发布。")
     else:

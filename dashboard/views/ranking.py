@@ -34,12 +34,14 @@ c[2].metric("绩效折算分中位数", "—" if scored.is_empty() else f"{score
 c[3].metric("红色预警", int((ranked["flag"] == "red").sum()) if ranked.height else 0, help=rules, border=True)
 c[4].metric("未发布年报", missing.height, help=labels.metric_help("missing"), border=True)
 
-VIEWS = ["排名", "风险清单", "名次升降", "全省趋势", "假设分析"]
+VIEWS = ["排名", "风险清单", "升降与趋势", "假设分析"]
 view = urlstate.segmented(st, "查看", VIEWS, key="ranking_view", param="view", default="排名")
 
 
 def _profile(row: dict, tab: str | None = None) -> dict:
-    out = {"page": "profile", "agency": row["agency_id"], "year": year}
+    where = f"·{tab}" if tab else ""
+    out = {"page": "profile", "agency": row["agency_id"], "year": year,
+           "label": f"打开“{row['agency_name']}”的单位画像{where}"}
     return out | ({"tab": tab} if tab else {})
 
 
@@ -49,8 +51,8 @@ elif view == "排名":
     cols = ["rank", "agency_name", "peer_group", "score", "contribution", "prev_rank", "rank_change",
             "flag", "flags", "completion_rate", "days_late"]
     common.drill_table(ranked.select(cols), key="ranking_table",
-                       targets=[_profile(r) for r in ranked.select("agency_id").to_dicts()])
-    st.caption(f"点击一行查看该单位画像。预警规则：{rules}")
+                       targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()])
+    st.caption(f"点击一行左侧的方框，再点下方链接查看该单位画像。预警规则：{rules}")
     st.plotly_chart(charts.score_distribution(scored), key="distribution")
 elif view == "风险清单":
     risks = ranked.filter(pl.col("flag") != "").with_columns(
@@ -69,15 +71,16 @@ elif view == "风险清单":
             if (r["errors"] or 0) > 0:
                 return "单位画像·问题（数据错误）", _profile(r, "问题")
             if r["copied"]:
-                return "数据质量·照搬上年", {"page": "quality", "year": year, "view": "照搬上年"}
+                return "数据质量·照搬上年", {"page": "quality", "year": year, "view": "照搬上年",
+                                             "label": "打开数据质量·照搬上年"}
             return "单位画像·办理情况", _profile(r, "办理情况")
 
         found = [evidence(r) for r in risks.to_dicts()]
         shown = risks.select("flag", "agency_name", "peer_group", "rank", "score", "flags").with_columns(
             pl.Series("evidence", [f for f, _ in found]))
-        common.drill_table(shown.rename({"evidence": "依据"}), key="risk_table", targets=[t for _, t in found])
-        st.caption(f"点击一行打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}")
-elif view == "名次升降":
+        common.drill_table(shown, key="risk_table", targets=[t for _, t in found])
+        st.caption(f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}")
+elif view == "升降与趋势":
     moved = ranked.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
     if moved.is_empty():
         st.info("没有可与上年比较的名次（上年没有排名）。")
@@ -88,14 +91,12 @@ elif view == "名次升降":
         st.plotly_chart(charts.rank_moves(both), key="moves")
         cols = ["agency_name", "peer_group", "prev_rank", "rank", "rank_change", "score", "prev_total", "flags"]
         common.drill_table(both.select(cols), key="moves_table",
-                           targets=[_profile(r) for r in both.select("agency_id").to_dicts()])
-        st.caption("名次在对标组内比较：正数为上升。点击一行查看该单位画像。")
-elif view == "全省趋势":
+                           targets=[_profile(r) for r in both.select("agency_id", "agency_name").to_dicts()])
+        st.caption("名次在对标组内比较：正数为上升。点击一行左侧的方框查看该单位画像。")
     trend = data.province_trend(v, peer)
     st.plotly_chart(charts.province_trends(trend), key="province_trend")
-    common.table(trend.sort("year", descending=True).rename(
-        {"completion_rate": "办结率中位数", "disclosure_rate": "公开率中位数", "late_share": "逾期发布占比（%）"}))
-    st.caption("本省登记单位的年报；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。")
+    common.table(trend.sort("year", descending=True))
+    st.caption("本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。")
 elif view == "假设分析":
     whatif.panel(v, year, peer, loaded, path, ranked)
 

@@ -27,8 +27,8 @@ if trend.height:
 st.subheader("被纠错最多的单位")
 SORT_NAMES = {"corrected_total": "纠错合计", "review_corrected": "复议纠正", "suit_corrected": "诉讼纠正",
               "pending": "未审结"}
-sort = urlstate.segmented(st, "排序", list(labels.SORTS), key="review_sort", param="sort",
-                          default="corrected_total", format_func=lambda s: SORT_NAMES[s])
+sort = urlstate.select(st, "排序", list(labels.SORTS), key="review_sort", param="sort", what="排序",
+                       default="corrected_total", format_func=lambda s: SORT_NAMES[s], placeholder="请选择排序方式")
 agencies = data.review_litigation(v, year, peer, sort or "corrected_total")
 if agencies.is_empty():
     st.info(f"{year} 年度没有单位报告行政复议或行政诉讼。")
@@ -37,6 +37,7 @@ else:
                             "review_correction_rate", "suit_total", "suit_corrected", "suit_pending",
                             "suit_correction_rate", "corrected_total")
     common.drill_table(shown, key="review_table",
-                       targets=[{"page": "profile", "agency": a, "year": year, "tab": "复议诉讼"}
-                                for a in agencies["agency_id"].to_list()])
-    st.caption("点击一行查看该单位的复议诉讼情况。")
+                       targets=[{"page": "profile", "agency": a, "year": year, "tab": "复议诉讼",
+                                 "label": f"打开“{n}”的复议诉讼情况"}
+                                for a, n in zip(agencies["agency_id"].to_list(), agencies["agency_name"].to_list())])
+    st.caption("点击一行左侧的方框，再点下方链接查看该单位的复议诉讼情况。")
