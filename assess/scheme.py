@@ -8,6 +8,7 @@ a scheme that loads is one the scorer can run without further checks.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -80,6 +81,9 @@ class Scheme:
     indicators: tuple[Indicator, ...]
     manual_path: str | None = None
     manual: tuple[tuple[str, int, str, float], ...] = ()  # (agency_id, year, indicator, value)
+    # sha256 of the scheme file and its manual-inputs file as read: the identity of a scoring
+    # run, so caches follow an edit of the file, not its path or mtime.
+    fingerprint: str = ""
 
     def indicator(self, ind_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == ind_id)
@@ -237,13 +241,22 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
 def load_scheme(path: str | Path) -> Scheme:
     """Parse and validate a scheme TOML file; raises SchemeError naming file, line and fix."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SchemeError(path, line, "the file is not UTF-8 text (saved as GBK or another "
+                          "encoding?)", "open it in an editor and save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise SchemeError(path, int(m.group(1)) if m else None, f"not valid TOML ({exc})",
                           "fix the syntax at that line") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise SchemeError(path, None, "values are nested too deeply to read (arrays or tables "
+                          "inside each other hundreds of levels deep)",
+                          "a scheme needs at most a few levels; start from data/schemes/default.toml") from None
     ctx = _Ctx(path, text)
     for key in sorted(set(data) - _TOP_KEYS):
         ctx.fail(None, key, f"unknown setting `{key}`", f"remove it; known: {', '.join(sorted(_TOP_KEYS))}")
@@ -277,4 +290,29 @@ def load_scheme(path: str | Path) -> Scheme:
         manual_path = str(file)
         manual = _manual(ctx, file, {i.id for i in indicators if i.source == "manual"})
     return Scheme(str(data.get("name", path.stem)), str(path), share, int(min_cases), indicators,
-                  manual_path, manual)
+                  manual_path, manual, scheme_fingerprint(path))
+
+
+def scheme_fingerprint(path: str | Path) -> str:
+    """sha256 over the scheme file's bytes and those of the manual-inputs file it names.
+
+    Cheap enough to compute on every page view (two small files), which is what lets a running
+    dashboard show the new ranking on the next view after an office edits its scheme.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return ""
+    digest.update(raw)
+    try:
+        manual = tomllib.loads(raw.decode("utf-8")).get("manual_inputs")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        manual = None
+    if isinstance(manual, str):
+        try:
+            digest.update(b"\0" + (path.parent / manual).read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()

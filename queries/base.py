@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from assess.metrics import METRICS, source_keys
 from etl.continuity import series_key_map
 from etl.fields import FIELDS
 
@@ -24,6 +25,17 @@ _CONTINUOUS = {  # dashboard column -> etl.continuity series
     "suit_corrected": "suit_corrected", "suit_other": "suit_other", "suit_pending": "suit_pending",
 }
 
+
+# Query-layer column -> the assess.metrics metric it shows (the metric is the definition).
+RATE_METRICS = {
+    "completion_rate": "completion_rate", "on_time_rate": "on_time_rate",
+    "disclosure_rate": "disclosure_rate", "review_correction_rate": "review_correction_rate",
+    "suit_correction_rate": "suit_correction_rate", "corrected_total": "corrected_count",
+}
+
+_RATE_KEYS = tuple(source_keys(tuple(RATE_METRICS.values())))  # declared keys of etl.fields
+assert not {s for m in RATE_METRICS.values() for s in METRICS[m].sources} - set(_RATE_KEYS), \
+    "a rate shown by the query layer reads a report column; add it to fig"
 
 QUALITY_LABELS = {"same": "一致", "close": "基本一致", "loose": "仅可粗略比较", "none": "无对应"}
 
@@ -68,7 +80,8 @@ fig AS (
            sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
            max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
            max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
-           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public
+           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public,
+           """ + ",\n           ".join(f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in _RATE_KEYS) + """
     FROM current_reports r LEFT JOIN report_values v USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)
@@ -76,22 +89,11 @@ fig AS (
     GROUP BY ALL
 ),
 rates AS (
-    -- Same definitions as assess.metrics (percent; NULL = N/A, never 0); a test checks they agree.
-    SELECT *,
-        CASE WHEN template = 'legacy' THEN 100.0 * processed / nullif(requests, 0)
-             ELSE 100.0 * processed / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
-        END AS completion_rate,
-        CASE WHEN template = 'legacy' THEN 100.0 * on_time / nullif(processed, 0) END AS on_time_rate,
-        CASE WHEN template = 'legacy'
-             THEN 100.0 * (coalesce(already_public, 0) + coalesce(granted, 0) + coalesce(partial, 0))
-                  / nullif(answers, 0)
-             ELSE 100.0 * (coalesce(granted, 0) + coalesce(partial, 0)) / nullif(processed, 0)
-        END AS disclosure_rate,
-        100.0 * review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
-                                         + coalesce(review_other, 0), 0) AS review_correction_rate,
-        100.0 * suit_corrected / nullif(coalesce(suit_upheld, 0) + coalesce(suit_corrected, 0)
-                                       + coalesce(suit_other, 0), 0) AS suit_correction_rate,
-        coalesce(review_corrected, 0) + coalesce(suit_corrected, 0) AS corrected_total
+    -- The rates are assess.metrics' own expressions (one definition: percent, NULL = N/A, never 0)
+    -- over the keys they read, pivoted in `fig`; those key columns are dropped again here.
+    SELECT * EXCLUDE (""" + ", ".join(f'"{k}"' for k in _RATE_KEYS) + """),
+           """ + ",\n           ".join(f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}"
+                                      for column, m in RATE_METRICS.items()) + """
     FROM fig
 )
 """

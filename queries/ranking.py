@@ -35,44 +35,60 @@ RANK_COLUMNS = (
 )
 
 
+def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None = None):
+    """The one scoring run of `year` under `scheme` (path or Scheme), all peer groups.
+
+    Every consumer of a year's scores (the ranking of any peer group, an agency's breakdown, the
+    exports and their per-agency sheets) filters this object instead of re-scoring: ranks are
+    computed within peer groups, so filtering a peer group afterwards gives the same rows.
+    """
+    from assess import score as assess_score
+
+    return assess_score.assess_year(con, year, _scheme_with_weights(_load_scheme(scheme), weights))
+
+
 def ranking(con, *, year: int, scheme, peer_group: str | None = None,
-            weights: dict[str, float] | None = None, province: str | None = None,
-            _with_prev: bool = True) -> pl.DataFrame:
+            weights: dict[str, float] | None = None, assessment=None, prev_assessment=None,
+            province: str | None = None) -> pl.DataFrame:
     """Agencies of `year` of the office's province ranked within their peer group under `scheme`.
 
     `scheme` is a path or an assess.scheme.Scheme; `weights` ({indicator id: weight}) overrides
     indicator weights for a what-if, rescaled to 100 (the scheme file is never touched).
-    Only agencies of the province (queries.lists.home_agencies) are listed, and rank, group_size,
-    tied, prev_rank and rank_change are counted among them (assess ranks the whole registry).
+    `assessment` / `prev_assessment` (from `year_assessment()` for `year` / `year - 1`, same
+    scheme and weights) save the scoring. Only agencies of the province
+    (queries.lists.home_agencies) are listed, and rank, group_size, tied, prev_rank and
+    rank_change are counted among them (assess ranks the whole registry).
     Columns: RANK_COLUMNS first (`score` = assess `total`, 0-100; rank within the peer group,
     positive rank_change = moved up; registry agencies without a report are included with
     missing = true), then every column of assess.score.score_year; `flag` / `flags` follow the
     scheme's [[flags]] rules (assess.flags).
     """
     from assess import flags as assess_flags
-    from assess import score as assess_score
 
-    s = _scheme_with_weights(_load_scheme(scheme), weights)
-    scored = assess_score.score_year(con, year, s, peer_group=peer_group)
     home = home_agencies(con, province=province)
-    if home is not None:
-        scored = scored.filter(pl.col("agency_id").is_in(sorted(home)))
-    scored = _rerank(scored)
-    if _with_prev:
-        prev = ranking(con, year=year - 1, scheme=s, peer_group=peer_group, province=province,
-                       _with_prev=False).select("agency_id", pl.col("rank").alias("_prev"),
-                                                pl.col("score").alias("_prev_total"))
-        scored = (scored.join(prev, on="agency_id", how="left")
-                  .with_columns(pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
-                                pl.col("_prev_total").alias("prev_total"))
-                  .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
-                  .drop("_prev", "_prev_total"))
+    run = assessment or year_assessment(con, year=year, scheme=scheme, weights=weights)
+    scored = _rerank(_home(run.scores, home))
+    prev_run = prev_assessment or year_assessment(con, year=year - 1, scheme=scheme, weights=weights)
+    prev = _rerank(_home(prev_run.scores, home)).select(
+        "agency_id", pl.col("rank").alias("_prev"), pl.col("total").alias("_prev_total"))
+    scored = (scored.join(prev, on="agency_id", how="left")
+              .with_columns(pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
+                            pl.col("_prev_total").alias("prev_total"))
+              .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+              .drop("_prev", "_prev_total"))
+    if peer_group is not None:
+        scored = scored.filter(pl.col("peer_group") == peer_group)
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
     df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
-    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(s.path))
+    path = scheme if isinstance(scheme, (str, Path)) else scheme.path
+    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path))
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
         "peer_group", "rank", "agency_name", nulls_last=True)
+
+
+def _home(scores: pl.DataFrame, home: set[str] | None) -> pl.DataFrame:
+    return scores if home is None else scores.filter(pl.col("agency_id").is_in(sorted(home)))
 
 
 def _rerank(scored: pl.DataFrame) -> pl.DataFrame:
@@ -88,11 +104,10 @@ def _rerank(scored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def score_detail(con, *, year: int, scheme, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def score_detail(con, *, year: int, scheme, agency_id: str,
+                 assessment=None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(points per indicator, deductions with reasons) of one agency in `year` under `scheme`."""
-    from assess import score as assess_score
-
-    run = assess_score.assess_year(con, year, _load_scheme(scheme))
+    run = assessment or year_assessment(con, year=year, scheme=scheme)
     mine = run.indicators.filter(pl.col("agency_id") == agency_id)
     breakdown = mine.select(
         pl.col("indicator_name").alias("indicator"), pl.col("kind").alias("score_kind"), "weight", "value", "unit",

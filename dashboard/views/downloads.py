@@ -12,8 +12,8 @@ st.caption(f"考核方案：{name}。导出内容与“排名总览”页相同�
            "制表人/审核人/负责人签字栏（取自 data/office.toml）。文件在点击时生成。")
 try:
     builders = data.export_builders(v, year, path, peer)
-except data.ExportUnavailable as exc:
-    st.error(f"导出功能暂不可用：{exc}")
+except data.AssessUnavailable as exc:
+    st.error(f"所选考核方案无法使用：{exc}")
     st.stop()
 
 stem = f"政务公开年报考核_{year}年度" + (f"_{peer}" if peer else "")
@@ -26,8 +26,5 @@ FORMATS = (
     ("csv", "下载 CSV", "text/csv", "UTF-8（带BOM），Excel 可直接打开；数值按页面显示取舍。"),
 )
 for box, (fmt, label, mime, note) in zip(st.columns(len(FORMATS)), FORMATS):
-    if fmt in builders:
-        box.download_button(label, builders[fmt], file_name=f"{stem}.{fmt}", mime=mime,
-                            key=f"dl_{fmt}", on_click="ignore", help=note, icon=":material/download:")
-    else:
-        box.button(label, disabled=True, key=f"na_{fmt}", help="该格式暂不可用")
+    box.download_button(label, builders[fmt], file_name=f"{stem}.{fmt}", mime=mime,
+                        key=f"dl_{fmt}", on_click="ignore", help=note, icon=":material/download:")

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import polars as pl
 import streamlit as st
 
@@ -95,7 +93,7 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
     shown = cmp.select("peer_group", "agency_name", "moved", "whatif_change", "base_score", "score", "flag")
     common.table(shown, key="whatif_table", highlight="whatif_change")
     _save(path, scheme, chosen)
-    _export(v, year, peer, scheme, weights)
+    _export(v, year, peer, path, weights)
 
 
 def _save(path: str, scheme, chosen: dict[str, float]) -> None:
@@ -112,17 +110,12 @@ def _save(path: str, scheme, chosen: dict[str, float]) -> None:
                 st.success(f"已保存为新方案“{name.strip()}”（文件 {saved.name}），可在上方“考核方案”中选用。")
 
 
-def _export(v: int, year: int, peer: str | None, scheme, weights: tuple) -> None:
-    from queries.ranking import _scheme_with_weights
-
-    variant = _scheme_with_weights(scheme, dict(weights))
-    variant = dataclasses.replace(variant, name=f"{scheme.name}（假设分析）")
+def _export(v: int, year: int, peer: str | None, path: str, weights: tuple) -> None:
     try:
-        builders = data.export_builders(v, year, variant, peer)
-    except data.ExportUnavailable as exc:
-        st.info(f"导出暂不可用：{exc}")
+        builders = data.export_builders(v, year, path, peer, weights)
+    except data.AssessUnavailable as exc:
+        st.error(f"无法导出：{exc}")
         return
-    if "xlsx" in builders:
-        st.download_button("下载调整后的考核表（Excel）", builders["xlsx"], key="whatif_xlsx", on_click="ignore",
-                           file_name=f"政务公开年报考核_{year}_假设分析.xlsx", icon=":material/download:",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button("下载调整后的考核表（Excel）", builders["xlsx"], key="whatif_xlsx", on_click="ignore",
+                       file_name=f"政务公开年报考核_{year}年度_假设分析.xlsx", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
