@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import polars as pl
 
@@ -80,24 +79,9 @@ def report_keys(con, *, report_id: int) -> pl.DataFrame:
 
 
 def value_source(con, *, report_id: int, key: str) -> pl.DataFrame:
-    """The printed cell/sentence behind one number, with its location and file (0 or 1 row)."""
-    df = _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
-    return df.with_columns(
-        pl.col("location").map_elements(_pretty_location, return_dtype=pl.String)
-    )
-
-
-def _pretty_location(loc: str | None) -> str:
-    if not loc:
-        return ""
-    try:
-        d = json.loads(loc)
-    except (TypeError, ValueError):
-        return str(loc)
-    names = {"page": "页", "table": "表", "row": "行", "col": "列", "line": "行号", "offset": "偏移"}
-    if not isinstance(d, dict):
-        return str(d)
-    return "，".join(f"{names.get(k, k)} {v}" for k, v in d.items())
+    """The printed cell/sentence behind one number, with its location (JSON, see
+    queries.source.location) and file (0 or 1 row)."""
+    return _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
 
 
 def province_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:

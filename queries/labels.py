@@ -208,6 +208,13 @@ SORTS: dict[str, str] = {
 }
 
 
+def plain(text: str) -> str:
+    """A definition for people: a parenthesised list of rule ids ("（规则 t3./legacy.）") dropped."""
+    import re
+
+    return re.sub(r"[（(]规则[^）)]*[）)]", "", text)
+
+
 def metric_help(name: str) -> str:
     """Definition of a metric: from assess.metrics (the one declaration) when it has it."""
     try:
@@ -218,7 +225,7 @@ def metric_help(name: str) -> str:
     m = METRICS.get(alias.get(name, name))
     if m is not None:
         unit = f"（单位：{m.unit}）" if m.unit else ""
-        return f"{m.name}：{m.formula}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
+        return f"{m.name}：{plain(m.formula)}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
     return METRIC_HELP.get(name, col(name))
 
 
