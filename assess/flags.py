@@ -144,4 +144,4 @@ def describe(rules: tuple[FlagRule, ...]) -> str:
         mine = [r.text for r in rules if r.level == level]
         if mine:
             parts.append(f"{LEVEL_NAMES[level]}（{'须督促整改' if level == 'red' else '需关注'}）：" + "；".join(mine))
-    return "。".join(parts) + "。规则写在考核方案文件的 [[flags]] 中。"
+    return "。".join(parts) + "。规则写在考核方案文件的“预警规则”一节，办公室可自行修改。"

@@ -71,7 +71,7 @@ def scheme_notes(scheme, peer_group: str | None, flag_rules: str) -> tuple[str, 
         f"计分指标及权重：{weighted}；加分项不占权重，总分不超过 100 分；否决项封顶总分。",
         ("各对标组内分别排名，名次只在同组单位之间比较。" if peer_group is None
          else f"本表为“{peer_group}”组内排名。") + "名次变化与上年同组名次相比，正数为上升。",
-        f"预警：{flag_rules.replace('规则写在考核方案文件的 [[flags]] 中。', '')}",
+        f"预警：{flag_rules.split('规则写在')[0]}",
         "空白表示该单位年报没有此项数据（N/A），不是 0；未发布年报的单位不列指标得分。",
     )
 

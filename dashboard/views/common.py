@@ -37,6 +37,8 @@ def displayable(df: pl.DataFrame) -> pl.DataFrame:
             out.append(pl.col(c).clip(lower_bound=0))
         elif c == "deduction_source":
             out.append(pl.col(c).map_elements(labels.source_text, return_dtype=pl.String))
+        elif df.schema[c] == pl.Boolean:  # a checkbox column reads "false" to screen readers
+            out.append(pl.when(pl.col(c)).then(pl.lit("是")).otherwise(pl.lit("")).alias(c))
     return df.with_columns(out) if out else df
 
 

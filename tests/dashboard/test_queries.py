@@ -18,44 +18,101 @@ import queries
 
 SCHEME = Path(__file__).resolve().parents[2] / "data" / "schemes" / "default.toml"
 
-# Every query with arguments that exercise its filters.
+# Every query with arguments that exercise its filters, and what it must return: on the demo
+# database the expected value is counted straight from the tables (an independent, simpler
+# SQL), on the empty database it is nothing.
+def _count(con, sql: str, **params) -> int:
+    return con.sql(sql, params=params).fetchall()[0][0]
+
+
+def _home(con) -> set[str]:
+    return queries.home_agencies(con)
+
+
 CALLS = [
-    (queries.years, {}),
-    (queries.default_year, {}),
-    (queries.peer_groups, {}),
-    (queries.agencies, {}),
-    (queries.agencies, {"peer_group": "县级政府"}),
-    (queries.figures, {"year": 2024}),
-    (queries.figures, {"agency_id": "x", "peer_group": "p"}),
-    (queries.agency_profile, {"agency_id": "x"}),
-    (queries.agency_values, {"agency_id": "x", "prefix": "t2."}),
-    (queries.peer_median, {"peer_group": "县级政府"}),
-    (queries.report_keys, {"report_id": 1}),
-    (queries.value_source, {"report_id": 1, "key": "t3.new.total"}),
-    (queries.review_litigation, {"year": 2024}),
-    (queries.review_litigation, {"year": 2024, "peer_group": "p", "sort": "pending"}),
-    (queries.review_litigation_trend, {}),
-    (queries.findings, {"year": 2024, "agency_id": "x", "peer_group": "p"}),
-    (queries.findings_summary, {"year": 2024}),
-    (queries.findings_by_agency, {"year": 2024}),
-    (queries.load_errors, {}),
-    (queries.load_errors, {"latest_only": True}),
-    (queries.missing_reports, {"year": 2024}),
-    (queries.late_reports, {"year": 2024}),
-    (queries.copied_reports, {"year": 2024}),
-    (queries.ranking, {"year": 2024, "scheme": SCHEME}),
+    (queries.years, {}, lambda c: [r[0] for r in c.sql(
+        "SELECT DISTINCT year FROM reports WHERE is_current ORDER BY year DESC").fetchall()]),
+    (queries.default_year, {}, lambda c: c.sql(
+        "SELECT year FROM current_reports GROUP BY year HAVING count(*) >= 0.5 * (SELECT max(n) FROM "
+        "(SELECT count(*) n FROM current_reports GROUP BY year)) ORDER BY year DESC LIMIT 1").fetchall()[0][0]),
+    (queries.peer_groups, {}, lambda c: [r[0] for r in c.sql(
+        "SELECT DISTINCT peer_group FROM agencies WHERE peer_group IS NOT NULL ORDER BY 1").fetchall()]),
+    (queries.agencies, {}, lambda c: _count(c, "SELECT count(*) FROM agencies")),
+    (queries.agencies, {"peer_group": "县级政府"},
+     lambda c: _count(c, "SELECT count(*) FROM agencies WHERE peer_group = '县级政府'")),
+    (queries.figures, {"year": 2024}, lambda c: _count(c, "SELECT count(*) FROM current_reports WHERE year = 2024")),
+    (queries.figures, {"agency_id": "x", "peer_group": "p"}, lambda c: 0),
+    (queries.agency_profile, {"agency_id": "x"}, lambda c: 0),
+    (queries.agency_values, {"agency_id": "x", "prefix": "t2."}, lambda c: 0),
+    (queries.peer_median, {"peer_group": "县级政府"}, lambda c: _count(
+        c, "SELECT count(DISTINCT year) FROM current_reports WHERE peer_group = '县级政府'")),
+    (queries.report_keys, {"report_id": 1}, lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1")),
+    (queries.value_source, {"report_id": 1, "key": "t3.new.total"},
+     lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1 AND key = 't3.new.total'")),
+    (queries.review_litigation, {"year": 2024}, None),
+    (queries.review_litigation, {"year": 2024, "peer_group": "p", "sort": "pending"}, lambda c: 0),
+    (queries.review_litigation_trend, {}, lambda c: _count(c, "SELECT count(DISTINCT year) FROM current_reports")),
+    (queries.findings, {"year": 2024, "agency_id": "x", "peer_group": "p"}, lambda c: 0),
+    (queries.findings_summary, {"year": 2024}, lambda c: _count(
+        c, "SELECT count(*) FROM (SELECT DISTINCT f.rule, f.severity FROM findings f "
+           "JOIN current_reports r USING (report_id) WHERE r.year = 2024)")),
+    (queries.findings_by_agency, {"year": 2024}, lambda c: _count(
+        c, "SELECT count(DISTINCT r.agency_id) FROM findings f JOIN current_reports r USING (report_id) "
+           "WHERE r.year = 2024")),
+    (queries.load_errors, {}, lambda c: _count(c, "SELECT count(*) FROM load_errors")),
+    (queries.load_errors, {"latest_only": True}, lambda c: _count(
+        c, "SELECT count(*) FROM load_errors WHERE run_id = (SELECT max(run_id) FROM load_runs)")),
+    (queries.missing_reports, {"year": 2024}, lambda c: len([a for (a,) in c.sql(
+        "SELECT agency_id FROM agencies a WHERE confirmed AND NOT EXISTS (SELECT 1 FROM current_reports r "
+        "WHERE r.agency_id = a.agency_id AND r.year = 2024)").fetchall() if a in _home(c)])),
+    (queries.late_reports, {"year": 2024}, lambda c: len([a for (a,) in c.sql(
+        "SELECT agency_id FROM current_reports WHERE year = 2024 AND days_late > 0").fetchall() if a in _home(c)])),
+    (queries.copied_reports, {"year": 2024}, lambda c: len(_home(c) & {a for (a,) in c.sql(
+        "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
+        "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint UNION "
+        "SELECT r.agency_id FROM findings f JOIN current_reports r USING (report_id) "
+        "WHERE r.year = 2024 AND f.rule LIKE '%copied%'").fetchall()})),
+    (queries.ranking, {"year": 2024, "scheme": SCHEME}, lambda c: len(_home(c) & {a for (a,) in c.sql(
+        "SELECT agency_id FROM current_reports WHERE year = 2024 UNION "
+        "SELECT agency_id FROM agencies WHERE confirmed").fetchall()})),
 ]
+IDS = [f"{fn.__name__}-{n}" for n, (fn, _, _) in enumerate(CALLS)]
 
 
-@pytest.mark.parametrize("fn,kwargs", CALLS, ids=lambda x: getattr(x, "__name__", ""))
-def test_every_query_compiles_on_an_empty_database(empty_con, fn, kwargs):
+def _size(out):
+    return out.height if isinstance(out, pl.DataFrame) else out
+
+
+@pytest.mark.parametrize("fn,kwargs,expected", CALLS, ids=IDS)
+def test_every_query_returns_nothing_on_an_empty_database(empty_con, fn, kwargs, expected):
     out = fn(empty_con, **kwargs)
-    assert out is None or isinstance(out, (pl.DataFrame, list, int))
+    assert out in (None, []) if not isinstance(out, pl.DataFrame) else out.is_empty()
 
 
-@pytest.mark.parametrize("fn,kwargs", CALLS, ids=lambda x: getattr(x, "__name__", ""))
-def test_every_query_runs_on_the_demo_database(con, fn, kwargs):
-    fn(con, **kwargs)
+@pytest.mark.parametrize("fn,kwargs,expected", CALLS, ids=IDS)
+def test_every_query_returns_what_the_tables_hold(con, fn, kwargs, expected):
+    out = fn(con, **kwargs)
+    if expected is None:  # checked by name below (order and membership, not a count)
+        assert isinstance(out, pl.DataFrame) and out.height > 0
+        return
+    assert _size(out) == expected(con)
+
+
+def test_copied_reports_are_those_with_last_years_fingerprint(con):
+    got = set(queries.copied_reports(con, year=2024)["agency_id"])
+    same = {a for (a,) in con.sql(
+        "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
+        "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint").fetchall()}
+    assert got >= same & queries.home_agencies(con)
+    assert got <= queries.home_agencies(con)
+
+
+def test_home_agencies_are_the_registrys_own_province(con):
+    home = queries.home_agencies(con)
+    regions = dict(con.sql("SELECT agency_id, parent_region FROM agencies").fetchall())
+    assert "SF000" in home  # the fictional province's own government
+    assert not home & {"310000-KW", "321322-GOV", "320813-GOV"}  # Shanghai, Jiangsu: reference reports
+    assert all(regions[a] for a in home)
 
 
 class TestFigures:
@@ -97,16 +154,28 @@ class TestFigures:
 
 
 class TestRanking:
-    def test_scores_are_assess_scores(self, con):
+    def test_scores_are_assess_scores_ranked_within_the_province(self, con):
         from assess.score import score_year
 
-        year = queries.years(con)[-1]
+        year = queries.default_year(con)
         ranked = queries.ranking(con, year=year, scheme=SCHEME)
-        ref = score_year(con, year, SCHEME)
-        assert ranked.height == ref.height
-        joined = ranked.join(ref.select("agency_id", "total", "rank"), on="agency_id", suffix="_ref")
+        ref = score_year(con, year, SCHEME).filter(pl.col("agency_id").is_in(sorted(queries.home_agencies(con))))
+        assert ranked.height == ref.height > 0
+        joined = ranked.join(ref.select("agency_id", "total"), on="agency_id", suffix="_ref")
         assert (joined["score"] == joined["total_ref"]).all()
-        assert (joined["rank"] == joined["rank_ref"]).all()
+        for row in ranked.iter_rows(named=True):  # 1 + the number of same-group units scoring higher
+            better = ranked.filter((pl.col("peer_group") == row["peer_group"]) & (pl.col("score") > row["score"]))
+            assert row["rank"] == better.height + 1
+
+    def test_flags_follow_the_schemes_rules(self, con):
+        year = queries.default_year(con)
+        ranked = queries.ranking(con, year=year, scheme=SCHEME)
+        late = ranked.filter(pl.col("days_late") > 30)
+        assert late.height and (late["flag"] == "red").all()
+        one = ranked.filter((pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) == 1)
+                            & ~pl.col("missing") & (pl.col("days_late").fill_null(0) <= 30))
+        assert one.height and (one["flag"] != "red").all()  # one corrected case is amber, not red
+        assert (ranked["days_late"].drop_nulls() >= 0).all()
 
     def test_rank_columns_come_first_and_missing_agencies_are_red(self, con):
         year = queries.years(con)[0]
