@@ -10,7 +10,7 @@ from dashboard.views import common
 from queries import labels
 
 
-def panel(v: int, year: int, peer: str | None, current: str) -> None:
+def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     """The agency `current` and the ones picked from its peer group (`peer`), side by side."""
     agencies = data.agencies(v)
     home = data.home_agencies(v)
@@ -43,7 +43,6 @@ def panel(v: int, year: int, peer: str | None, current: str) -> None:
         st.info("请至少选择两家单位。")
         return
 
-    _, path = common.scheme_picker()
     try:
         ranked = data.ranking(v, year, path, None, ()).filter(pl.col("agency_id").is_in(picked))
     except data.AssessUnavailable as exc:

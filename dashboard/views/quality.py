@@ -46,7 +46,7 @@ elif view == "按单位":
     if by_agency.is_empty():
         st.success("没有数据质量问题。")
     else:
-        common.drill_table(by_agency.drop("agency_id"), key="by_agency_table", targets=_to_profile(by_agency, "问题"))
+        common.table(by_agency.drop("agency_id"))
 elif view == "加载错误":
     if errors.is_empty():
         st.success("没有加载错误。")

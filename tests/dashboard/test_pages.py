@@ -173,7 +173,7 @@ class TestProfile:
         assert at.get("download_button")[0].proto.label == "下载年报原件"
         assert not at.markdown or all(src["raw"] not in m.value for m in at.markdown if len(src["raw"] or "") > 3)
 
-    @pytest.mark.parametrize("section", ["复议诉讼", "表二", "评分", "问题"])
+    @pytest.mark.parametrize("section", ["对比", "复议诉讼", "评分", "问题"])
     def test_every_section_renders(self, demo_db, monkeypatch, con, section):
         agency = queries.figures(con)["agency_id"][0]
         at = _start(demo_db, monkeypatch, nav.page("profile"), agency=agency)
