@@ -25,15 +25,19 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from pathlib import Path
 
 import etl.parse
 from etl import load
+from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
+from etl.extract import read_file
 from etl.fields import NOT_A_REPORT, STD_TEMPLATES
+from etl.normalize import strip_invisible
 from etl.registry import guess_kind, load_registry, resolve_agency
 from etl.report import Finding, ParsedReport
 from etl.settings import Settings
@@ -85,6 +89,7 @@ class _Run:
     parser_version: str
     claims: dict[tuple[str, int], str] = field(default_factory=dict)  # (agency, year) -> path
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256 -> (outcome, path)
+    portal_dates: dict[str, str] = field(default_factory=dict)  # sha256 -> the portal's 发布时间
     batch: _Batch | None = None  # None: write each outcome in its own transaction
 
     def remember(self, d: dict, key, value) -> None:
@@ -127,6 +132,11 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
                         _flush(run)
                         _begin(run)
                 _flush(run)
+                load.set_portal_dates(con, run.portal_dates)
+                for folder, found in collected_findings([*inputs, *([manifest] if manifest else [])]):
+                    load.record_portal_findings(con, found)
+                    if found:
+                        summary.notes.append((str(folder), f"{len(found)} finding(s) seen by the collector"))
                 summary.carry_over_findings = load.check_carry_over(con)
                 load.finish_run(con, run.run_id, len(summary.loaded), len(summary.unchanged),
                                 len(summary.failed), len(summary.not_reports))
@@ -274,8 +284,10 @@ def _flush(run: _Run) -> None:
     if batch is None or not (batch.reports or batch.not_reports or batch.errors):
         return
     try:
-        load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
-                        run_id=run.run_id, parser_version=run.parser_version)
+        stored = load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
+                                 run_id=run.run_id, parser_version=run.parser_version)
+        for staged, done in zip(batch.reports, stored):
+            _note_version(run, staged.source_path, done)
     except Exception:  # noqa: BLE001 -- replayed below, where each report fails on its own
         for d, key, old in reversed(batch.undo):
             if old is _MISSING:
@@ -296,14 +308,18 @@ def _handle(run: _Run, item: _Item) -> None:
     try:
         if isinstance(item.outcome, ReportError) and sha is None:
             raise item.outcome  # not found, not downloaded, unreadable
+        if source.portal is not None and source.portal.row.published:
+            run.portal_dates[sha] = source.portal.row.published  # also for bytes loaded before
         if _seen(run, source, sha):
             return
         report = item.outcome
         if report is None:  # not parsed ahead (or its worker died): parse it here
             report = item.outcome = _parse(source.origin, item.data if item.data is not None
-                                           else _read(source))
+                                           else _reread(source, sha))
         if isinstance(report, ReportError):
             raise report
+        if source.portal is not None:  # collected from a portal: its 发布时间 is the publication date
+            apply_portal(report, source.portal)
         if report.template == NOT_A_REPORT:
             reason = _not_a_report_reason(report)
             if run.batch is not None:
@@ -322,11 +338,17 @@ def _handle(run: _Run, item: _Item) -> None:
 
 
 def _read(source: SourceFile) -> bytes:
-    try:
-        return Path(source.path).read_bytes()
-    except OSError as exc:
-        raise ReportError(source.origin, f"cannot read the file ({exc.strerror})",
-                          "check the path and the file permissions", "unreadable") from None
+    """Read once, from a size-checked regular-file handle (etl.extract.read_file)."""
+    return read_file(source.path, source.origin)
+
+
+def _reread(source: SourceFile, sha: str) -> bytes:
+    """The bytes again, for a file whose worker died: they must still be the bytes hashed."""
+    data = _read(source)
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise ReportError(source.origin, "the file changed while it was being read",
+                          "wait until the file is completely written, then load it again", "changed")
+    return data
 
 
 def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
@@ -343,12 +365,14 @@ def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
 
 def _store(run: _Run, source: SourceFile, report: ParsedReport,
            locations: list[str] | None = None) -> None:
+    report.agency = strip_invisible(report.agency or "").strip() or None  # titles from metadata too
     _check_usable(source.origin, report)
     resolution = resolve_agency(report.agency, run.registry)
     agency = resolution.agency
     extra: list[Finding] = [resolution.finding] if resolution.finding else []
     signed = report.meta.get("signed")
     extra += timing_findings(report.year, report.published, signed)
+    extra += _year_findings(report.year)
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
@@ -363,12 +387,35 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport,
     if run.batch is not None:
         run.batch.reports.append(staged)
     else:
-        load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
-                         days_late=staged.days_late, source_path=source.origin,
-                         parser_version=run.parser_version)
+        _note_version(run, source.origin, load.load_report(
+            run.con, report, agency, extra, signed=signed, deadline=deadline,
+            days_late=staged.days_late, source_path=source.origin, parser_version=run.parser_version))
     run.remember(run.seen, report.sha256, ("loaded", source.origin))
     run.remember(run.claims, claim, source.origin)
     run.summary.loaded.append(source.origin)
+
+
+FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01
+
+
+def _year_findings(year: int) -> list[Finding]:
+    """A year no annual report can cover yet (a typo such as 2099, or before the 条例)."""
+    this_year = date.today().year
+    if FIRST_REPORT_YEAR <= year <= this_year:
+        return []
+    why = (f"晚于今年（{this_year} 年），这一年度的报告还不可能发布" if year > this_year
+           else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年")
+    return [Finding("report.implausible_year", (), None, year,
+                    f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度", "error")]
+
+
+def _note_version(run: _Run, origin: str, done: load.LoadedReport) -> None:
+    if not done.current and done.shortfall:
+        run.summary.notes.append((origin, f"less complete than version {done.current_version} "
+                                          f"({done.shortfall.english()}); stored as version "
+                                          f"{done.version}, not current (finding "
+                                          "report.worse_version); version "
+                                          f"{done.current_version} stays current"))
 
 
 def _check_usable(path: str, report: ParsedReport) -> None:

@@ -41,5 +41,8 @@ def parse_document(doc: RawDocument) -> ParsedReport:
             parse_legacy = None
         if parse_legacy is not None:
             parse_legacy(doc, report)
+    if doc.meta.get("ocr"):
+        from etl.extract.ocr import mark_ocr_values
+        mark_ocr_values(report)
     report.findings.extend(validate_report(report))
     return report
