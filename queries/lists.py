@@ -57,7 +57,9 @@ def home_agencies(con, *, province: str | None = None) -> set[str] | None:
     The registry may list agencies of other provinces (reference reports, a neighbour's figures);
     a ranking or a missing-report list of this office is only of its own. Each government's
     region (its name without 人民政府) hangs under its parent_region, so every agency's region
-    chain ends at a root; `province` defaults to the root with the most agencies.
+    chain ends at a root; `province` defaults to the root that holds most of the registry (more
+    than half of its agencies). A registry with no such root (reference agencies of several
+    provinces only) has no home province: None, nothing is filtered.
     """
     rows = _run(con, HOME_SQL).rows()
     if not rows:
@@ -81,4 +83,6 @@ def home_agencies(con, *, province: str | None = None) -> set[str] | None:
         if not counts:
             return None
         province = max(counts, key=lambda r: (counts[r], r))
+        if 2 * counts[province] <= len(rows):
+            return None
     return {a for a, r in roots.items() if r == province}

@@ -169,16 +169,15 @@ def source_view(v: int, report_id: int, key: str) -> None:
                 f"　**模板**：{labels.TEMPLATE_LABELS.get(row['template'], '—')}")
     if row["blank"]:
         c2.caption("原文为空白或“/”“—”“无”，按规定计为 0。")
+    st.caption("年报原文（按原样显示）")
+    st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
     lines = queries.context(file, loc.get("offset")) if file else []
     if lines:
         body = "".join(
             f"<div style='padding:2px 8px;{'background:#fff4d6;font-weight:600;border-left:4px solid #e6a700' if hit else 'color:#444'}'>"
             f"{html.escape(text)}</div>" for text, hit in lines)
-        st.caption("年报原文（上下各三行，黄色为该数值所在行）")
+        st.caption("在年报中的位置（上下各三行，黄色为该数值所在行）")
         st.html(f"<div style='font-size:14px;line-height:1.7;border:1px solid #ddd;border-radius:6px'>{body}</div>")
-    else:
-        st.caption("年报原文")
-        st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
     if file is not None:
         st.download_button("下载年报原件", file.read_bytes(), file_name=name, key="orig_file",
                            on_click="ignore", icon=":material/description:")

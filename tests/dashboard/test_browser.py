@@ -206,16 +206,15 @@ def test_bad_links_are_said_in_chinese(server, browser, con):
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     try:
         _open(page, f"{url}/no-such-page")
-        text = page.locator('[data-testid="stMain"]').inner_text()
-        assert "没有名为“no-such-page”的页面" in text and "Page not found" not in page.content()
+        page.get_by_text("没有名为“no-such-page”的页面").wait_for(timeout=20_000)
+        assert "Page not found" not in page.content()
         _open(page, f"{url}/ranking")  # the default page's own name: no complaint
         assert "没有名为" not in page.locator('[data-testid="stMain"]').inner_text()
         _open(page, f"{url}/?year=abc")
-        assert "链接中的年度“abc”" in page.locator('[data-testid="stMain"]').inner_text()
+        page.get_by_text("链接中的年度“abc”").wait_for(timeout=20_000)
         assert f"year={queries.default_year(con)}" in page.url  # the year in the URL, even the default
         _open(page, f"{url}/profile?agency=NO-SUCH-AGENCY")
-        main = page.locator('[data-testid="stMain"]').inner_text()
-        assert "“NO-SUCH-AGENCY”不在单位名录中" in main
+        page.get_by_text("“NO-SUCH-AGENCY”不在单位名录中").wait_for(timeout=20_000)
         assert page.locator('[data-testid="stMetric"]').count() == 0  # no other agency's figures
     finally:
         page.close()

@@ -366,3 +366,26 @@ class TestCommand:
                                           "--scheme", str(SCHEME), "--out", str(tmp_path)])
         assert result.exit_code != 0
         assert "gongkai build" in result.output
+
+
+def test_header_footer_codes_survive_excel():
+    """'&' is Excel's code character: doubled in text; a size code is closed before digits."""
+    from exports.excel import header_footer, hf_text
+
+    assert hf_text("省政务公开办 & 信息中心") == "省政务公开办 && 信息中心"
+    assert header_footer(left="2025年度汇总表", size=8) == '&L&8&"-,Regular"2025年度汇总表'
+    assert header_footer(left="甲", right="乙&丙") == "&L甲&R乙&&丙"
+
+
+def test_word_document_has_the_sheet_sections_and_signatures(data):
+    import docx
+
+    doc = docx.Document(io.BytesIO(export.assessment_docx(data)))
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == data.title and "4%" in text[1]
+    groups = data.summary.frame["peer_group"].unique(maintain_order=True).to_list()
+    assert len(doc.tables) == len(groups)  # one table per peer group, ranks from 1 in each
+    for table in doc.tables:
+        assert table.rows[1].cells[0].text == "1"
+    assert any(t.startswith("制表人") and "负责人" in t for t in text)
+    assert export.load_office().name in text and data.issued_text in text
