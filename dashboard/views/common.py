@@ -136,7 +136,7 @@ def findings_table(df: pl.DataFrame, *, key: str | None = None) -> None:
         st.success("没有数据质量问题。")
         return
     table(df.select("year", "agency_name", "severity", "rule_label", "expected", "actual",
-                    "difference", "cells", "message", "source_path"), key=key)
+                    "difference", "source_path", "cells", "message"), key=key)
 
 
 def location_text(loc: dict) -> str:
@@ -163,7 +163,9 @@ def source_view(v: int, report_id: int, key: str) -> None:
     file = queries.resolve(row["source_path"], data.ROOT)
     name = Path(row["source_path"] or "").name
     c1, c2 = st.columns([1, 2])
-    c1.metric(labels.key_label(key), row["raw"] if row["source"] == "table" and row["raw"] else fmt(row["value"], ""))
+    value = row["value"]
+    as_read = "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")  # 1.5889 stays 1.5889
+    c1.metric(labels.key_label(key), row["raw"] if row["source"] == "table" and row["raw"] else as_read)
     c2.markdown(f"**文件**：{html.escape(name)}　**位置**：{location_text(loc)}　"
                 f"**来源**：{labels.SOURCE_LABELS.get(row['source'], '—')}"
                 f"　**模板**：{labels.TEMPLATE_LABELS.get(row['template'], '—')}")
