@@ -215,7 +215,7 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
         return
-    st.plotly_chart(charts.indicator_breakdown(breakdown), key="breakdown")
+    chart(charts.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
     st.markdown("**扣分明细**")
     if deductions.is_empty():
@@ -333,3 +333,11 @@ def cell_text(column: str, value) -> str:
     if column == "days_late":
         return f"{max(int(value), 0)}"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # plotly's toolbar speaks English only
+
+
+def chart(fig, *, key: str, **kwargs):
+    """st.plotly_chart without plotly's English toolbar."""
+    return st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)

@@ -70,4 +70,4 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     if figure not in common.RATE_COLUMNS:
         charts.count_axis(fig, series[figure].to_list())
     charts.year_axis(fig, series["year"].to_list())
-    st.plotly_chart(fig, key="compare_chart")
+    common.chart(fig, key="compare_chart")

@@ -55,8 +55,8 @@ common.headline_metrics(profile, median, year)
 TABS = ["办理情况", "对比", "复议诉讼", "评分", "问题", "原文"]
 section = urlstate.segmented(st, "查看", TABS, key="profile_section", param="tab", default="办理情况")
 if section == "办理情况":
-    st.plotly_chart(charts.outcomes_by_year(profile), key="outcomes")
-    st.plotly_chart(charts.rate_trends(profile, median), key="rates")
+    common.chart(charts.outcomes_by_year(profile), key="outcomes")
+    common.chart(charts.rate_trends(profile, median), key="rates")
     newest = profile.sort("year", descending=True)
     common.table(newest.select("year", "template", "published", "deadline", "days_late", "requests", "carried_in",
                                "processed", "carried_out", "completion_rate", "on_time_rate", "disclosure_rate"))
@@ -90,7 +90,7 @@ elif section == "对比":
     st.markdown(f"**与同组单位对比（{year} 年度）**")
     compare.panel(v, year, info["peer_group"], agency_id, path)
 elif section == "复议诉讼":
-    st.plotly_chart(charts.review_outcomes(profile), key="review")
+    common.chart(charts.review_outcomes(profile), key="review")
     common.table(profile.select("year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))])
                  .sort("year", descending=True))
     common.continuity_note(profile)

@@ -33,7 +33,7 @@ def _to_profile(df, tab: str) -> list[dict]:
 
 if view == "问题明细":
     if summary.height:
-        st.plotly_chart(charts.findings_by_rule(summary), key="by_rule")
+        common.chart(charts.findings_by_rule(summary), key="by_rule")
     if findings.is_empty():
         st.success("没有数据质量问题。")
     else:

@@ -5,7 +5,7 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, urlstate
+from dashboard import charts, data, nav, urlstate
 from dashboard.views import common, whatif
 from queries import labels
 
@@ -53,7 +53,7 @@ elif view == "排名":
     common.drill_table(ranked.select(cols), key="ranking_table",
                        targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()])
     st.caption(f"点击一行左侧的方框，再点下方链接查看该单位画像。预警规则：{rules}")
-    st.plotly_chart(charts.score_distribution(scored), key="distribution")
+    common.chart(charts.score_distribution(scored), key="distribution")
 elif view == "风险清单":
     risks = ranked.filter(pl.col("flag") != "").with_columns(
         pl.col("flag").replace_strict({"red": 0, "amber": 1}, default=2).alias("_order")
@@ -88,13 +88,19 @@ elif view == "升降与趋势":
         ups = moved.sort("rank_change", descending=True).head(5)
         downs = moved.sort("rank_change").head(5)
         both = pl.concat([ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))])
-        st.plotly_chart(charts.rank_moves(both), key="moves")
+        picked = common.chart(charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points")
+        points = picked.selection.points if picked is not None else []
+        by_name = dict(zip(both["agency_name"], both["agency_id"]))
+        if points and points[0].get("y") in by_name:  # a bar clicked: its agency's page
+            name = points[0]["y"]
+            st.page_link(nav.page("profile"), label=f"打开“{name}”的单位画像", icon=":material/arrow_forward:",
+                         query_params={"agency": by_name[name], "year": str(year)})
         cols = ["agency_name", "peer_group", "prev_rank", "rank", "rank_change", "score", "prev_total", "flags"]
         common.drill_table(both.select(cols), key="moves_table",
                            targets=[_profile(r) for r in both.select("agency_id", "agency_name").to_dicts()])
-        st.caption("名次在对标组内比较：正数为上升。点击一行左侧的方框查看该单位画像。")
+        st.caption("名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。")
     trend = data.province_trend(v, peer)
-    st.plotly_chart(charts.province_trends(trend), key="province_trend")
+    common.chart(charts.province_trends(trend), key="province_trend")
     common.table(trend.sort("year", descending=True))
     st.caption("本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。")
 elif view == "假设分析":

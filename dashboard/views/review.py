@@ -21,8 +21,8 @@ st.caption(f"尚未审结：复议 {row.get('review_pending') or 0:,.0f} 件，�
            f"合计 {pending:,.0f} 件。")
 
 if trend.height:
-    st.plotly_chart(charts.review_outcomes(trend), key="review_trend")
-    st.plotly_chart(charts.correction_rates(trend), key="correction_trend")
+    common.chart(charts.review_outcomes(trend), key="review_trend")
+    common.chart(charts.correction_rates(trend), key="correction_trend")
 
 st.subheader("被纠错最多的单位")
 SORT_NAMES = {"corrected_total": "纠错合计", "review_corrected": "复议纠正", "suit_corrected": "诉讼纠正",
