@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from etl import clock
 from etl.document import RawDocument
 from etl.fields import LEGACY, NOT_A_REPORT, STD2019, STD2021
 from etl.normalize import chinese_to_int, squash
@@ -131,7 +132,7 @@ def _agency_like(s: str) -> bool:
 
 
 def _year(title: str, full: str) -> int | None:
-    this_year = date.today().year
+    this_year = clock.today().year
     sq = squash(title)
     m = re.search(r"(20\d{2}|19\d{2})年(度)?", sq)
     if m and 2000 <= int(m.group(1)) <= this_year:
