@@ -254,3 +254,47 @@ def test_continuity_caveats_only_when_a_profile_spans_the_template_change():
     assert caveats.height == len(set(caveats["指标"].to_list())) >= 10
     assert continuity_caveats(pl.DataFrame({"template": ["std2021", "std2019"]})).is_empty()
     assert continuity_caveats(pl.DataFrame({"template": ["legacy"]})).is_empty()
+
+
+def test_flag_rules_come_from_the_scheme_file_and_bad_ones_are_named(tmp_path):
+    from assess import flags
+
+    rules = flags.rules_from_toml(SCHEME)
+    assert [(r.level, r.measure) for r in rules][:3] == [("red", "missing"), ("red", "days_late"), ("red", "corrected")]
+    assert "逾期发布天数超过 30 天" in flags.describe(rules)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCHEME.read_text(encoding="utf-8") + '\n[[flags]]\nlevel = "purple"\nmeasure = "days_late"\n'
+                   'threshold = 1\n', encoding="utf-8")
+    line = bad.read_text(encoding="utf-8").splitlines().index("level = \"purple\"")  # 0-based: the [[flags]] line
+    with pytest.raises(flags.FlagRuleError, match=rf"bad.toml:{line}: level = 'purple' 不对"):
+        flags.rules_from_toml(bad)
+    frame = pl.DataFrame({"missing": [False, False, True], "days_late": [40, 3, None],
+                          "review_corrected": [0, 1, None], "suit_corrected": [0, 0, None],
+                          "errors": [0, 0, None], "warnings": [0, 0, None], "copied": [False, False, None],
+                          "completion_rate": [99.0, 90.0, None]})
+    flagged = flags.apply_flags(frame, rules)
+    assert flagged["flag"].to_list() == ["red", "amber", "red"]
+    assert flagged["flags"].to_list() == ["逾期发布天数超过 30 天", "逾期发布、复议诉讼被纠错", "未发布年报"]
+
+
+def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
+    import shutil
+
+    from assess.scheme import load_scheme
+    from dashboard.scheme_file import SaveError, save_variant
+
+    shutil.copy(SCHEME, tmp_path / "default.toml")
+    shutil.copy(SCHEME.parent / "example_manual_inputs.csv", tmp_path)
+    base = load_scheme(tmp_path / "default.toml")
+    weights = {i.id: i.weight for i in base.indicators if i.weighted}
+    weights["completion"], weights["corrected"] = 25.0, 10.0
+    saved = save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
+    new = load_scheme(saved)
+    assert new.name == "办结优先方案" and new.indicator("completion").weight == 25
+    assert new.indicator("corrected").cap == 10  # a deduction's cap follows its weight
+    assert len(new.manual) == len(base.manual)  # the same manual inputs file
+    assert (tmp_path / "default.toml").read_text(encoding="utf-8") == SCHEME.read_text(encoding="utf-8")
+    with pytest.raises(SaveError, match="已有名为“办结优先方案”的方案"):
+        save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
+    with pytest.raises(SaveError, match="须为 100"):
+        save_variant(tmp_path / "default.toml", tmp_path, "另一个", weights | {"completion": 30.0})
