@@ -24,7 +24,8 @@ POLICIES = ("reweight", "peer_median", "zero")
 SMALL_SAMPLE = ("score", "missing")
 OPS = (">", ">=", "<", "<=", "==", "!=")
 MANUAL_HEADER = ["agency_id", "year", "indicator", "value"]
-_TOP_KEYS = {"name", "description", "performance_share", "min_cases", "manual_inputs", "indicators"}
+_TOP_KEYS = {"name", "description", "performance_share", "min_cases", "manual_inputs", "indicators",
+             "flags"}  # flags: warning rules, read and checked by assess.flags
 _COMMON = {"id", "name", "section", "kind", "metric", "source", "direction", "note"}
 _KIND_KEYS = {
     "linear": {"weight", "missing", "small_sample", "full", "zero"},

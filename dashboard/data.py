@@ -102,7 +102,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def schemes() -> dict[str, str]:
-    """Scheme display name -> path for files in data/schemes (default.toml first)."""
+    """File stem -> path for files in data/schemes (default.toml first; names via scheme_names)."""
     files = sorted(SCHEMES_DIR.glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
     return {p.stem: str(p) for p in files}
 
@@ -191,7 +191,9 @@ def ranking(v: int, year: int, scheme: str, peer_group: str | None,
 def _ranking(v: int, year: int, scheme: str, content_hash: str, peer_group: str | None,
              weights: tuple[tuple[str, float], ...]) -> pl.DataFrame:
     run = _assessment(v, year, scheme, content_hash, weights)
-    return _assess(queries.ranking, year=year, scheme=scheme, peer_group=peer_group, assessment=run)
+    prev = _assessment(v, year - 1, scheme, content_hash, weights)  # last year's ranks, same scheme
+    return _assess(queries.ranking, year=year, scheme=scheme, peer_group=peer_group, assessment=run,
+                   prev_assessment=prev)
 
 
 def score_detail(v: int, year: int, scheme: str, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -280,31 +282,82 @@ def file_mtime(path: str) -> int:
     return Path(path).stat().st_mtime_ns
 
 
-EXPORT_BUILDERS = {"xlsx": "assessment_workbook", "csv": "summary_csv", "pdf": "summary_pdf"}
+EXPORT_BUILDERS = {"xlsx": "assessment_workbook", "csv": "summary_csv", "pdf": "summary_pdf",
+                   "docx": "assessment_docx"}
 
 
-def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> dict:
+def export_builders(v: int, year: int, scheme: str, peer_group: str | None,
+                    weights: tuple[tuple[str, float], ...] = ()) -> dict:
     """{format: zero-argument callable -> bytes} for st.download_button's deferred `data`.
 
     The callables run on another thread when the user clicks, outside any script run, so they
     hold the connection themselves (a fresh cursor each), touch no streamlit API, and reuse the
     year's assessment taken here (the cached one the pages show), never scoring again.
     """
+    import dataclasses
+
     import exports
     from exports import data as export_data
+    from queries.ranking import _scheme_with_weights
 
-    run = assessment(v, year, scheme)
+    run = assessment(v, year, scheme, weights)
+    prev = assessment(v, year - 1, scheme, weights)
     con = _open(str(db_path()), v)
     loaded = _scheme(scheme, scheme_hash(scheme))
+    if weights:  # the what-if variant, under its own name
+        loaded = dataclasses.replace(_scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）")
+    gathered: dict = {}  # one gather for every format of this selection (each click builds one file)
 
-    def make(build):
-        def build_bytes():
+    def frames():
+        if "export" not in gathered:
             cur = _cursor(con)
             try:
-                return build(export_data.gather(cur, year=year, scheme=loaded, peer_group=peer_group,
-                                                assessment=run))
+                gathered["export"] = export_data.gather(cur, year=year, scheme=loaded, peer_group=peer_group,
+                                                        assessment=run, prev_assessment=prev)
             finally:
                 cur.close()
-        return build_bytes
+        return gathered["export"]
+
+    def make(build):
+        return lambda: build(frames())
 
     return {fmt: make(getattr(exports, name)) for fmt, name in EXPORT_BUILDERS.items()}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def scheme_names(files: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """File stem -> the scheme's own `name` (what people call it); the stem when unreadable."""
+    out = {}
+    for stem, path in files:
+        try:
+            out[stem] = scheme(path, file_mtime(path)).name
+        except AssessUnavailable:
+            out[stem] = f"{stem}（方案文件有误）"
+    return out
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def flag_rules_text(path: str, mtime_ns: int) -> str:
+    """The scheme's red/amber rules in words (assess.flags)."""
+    from assess import flags
+
+    try:
+        return flags.describe(flags.rules_from_toml(path))
+    except ValueError as exc:
+        raise AssessUnavailable(str(exc)) from exc
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def province_trend(v: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.province_trend, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compare_agencies(v: int, agency_ids: tuple[str, ...]) -> pl.DataFrame:
+    return _q(queries.compare_agencies, agency_ids=list(agency_ids))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def home_agencies(v: int) -> frozenset[str] | None:
+    found = _q(queries.home_agencies)
+    return None if found is None else frozenset(found)

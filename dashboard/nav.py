@@ -1,8 +1,14 @@
-"""The page registry: imported by app.py (st.navigation) and by the tests (one test per page)."""
+"""The page registry: imported by app.py (st.navigation) and by the tests (one test per page).
+
+A new page is one PageSpec line here (file, Chinese title, icon, section, url path); the first
+page is the default one at "/".
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import streamlit as st
 
 
 @dataclass(frozen=True)
@@ -37,3 +43,34 @@ def sections(make_page) -> dict[str, list]:
     for i, spec in enumerate(PAGES):
         out.setdefault(spec.section, []).append(make_page(spec, default=(i == 0)))
     return out
+
+
+_MISSING = "_nav_missing_page"
+
+
+def catch_unknown_pages() -> None:
+    """Before st.navigation: an unknown page name is remembered (said in Chinese by
+    say_unknown_page) instead of Streamlit's English "Page not found" dialog.
+
+    Streamlit has no option for this; it sends the dialog from one module-level function,
+    which is replaced here. If a Streamlit upgrade renames it, its own dialog shows again.
+    """
+    try:
+        from streamlit.commands import navigation as st_navigation
+    except ImportError:
+        return
+
+    def remember(ctx) -> None:
+        name = getattr(ctx.pages_manager, "intended_page_name", None) or ""
+        st.session_state[_MISSING] = name
+
+    if hasattr(st_navigation, "send_page_not_found"):
+        st_navigation.send_page_not_found = remember
+
+
+def say_unknown_page() -> None:
+    """After st.navigation: the default page's own name is no error; any other unknown name is."""
+    name = (st.session_state.pop(_MISSING, None) or "").strip("/")
+    if name and name != PAGES[0].url_path:
+        titles = "、".join(p.title for p in PAGES)
+        st.warning(f"没有名为“{name}”的页面，已打开“{PAGES[0].title}”。可用的页面：{titles}。", icon="⚠️")

@@ -4,7 +4,7 @@ Invariant: the builders never compute a figure. Every number written comes from 
 `AssessmentExport`, which `exports.data.gather` takes from the same query-layer
 functions the dashboard pages show, so an export equals the screen for the same selection.
 This module is the one entry point the pages and the CLI use: the CSV here, the workbook in
-export_excel.py, the PDF in export_pdf.py, the shared model in export_model.py.
+excel.py, the PDF in pdf.py, the Word document in docx.py, the shared model in model.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import io
 
 from exports.excel import assessment_workbook, sheet_name, text_width  # noqa: F401
 from exports.model import *  # noqa: F401,F403 — the model is part of this entry point
-from exports.model import AssessmentExport
+from exports.office import load_office  # noqa: F401
+from exports.word import assessment_docx  # noqa: F401
+from exports.model import TEXT, AssessmentExport, Column, display
 from exports.pdf import FontFile, MissingFontError, cjk_fonts, summary_pdf  # noqa: F401
 
 
@@ -22,18 +24,30 @@ from exports.pdf import FontFile, MissingFontError, cjk_fonts, summary_pdf  # no
 
 
 def summary_csv(export: AssessmentExport) -> bytes:
-    """The 汇总 table as CSV, UTF-8 with BOM so Excel on Windows reads the Chinese."""
+    """The 汇总 table as CSV, UTF-8 with BOM so Excel on Windows reads the Chinese.
+
+    Numbers are rounded as the screen and the printed sheet show them (rates 1 decimal, points
+    2, counts whole) but written without % or thousands separators, so a spreadsheet reads
+    them as numbers; with all peer groups the group is a column (a CSV has no headings)."""
+    table = export.summary
+    columns = list(table.columns)
+    keys = [c.key for c in columns]
+    if table.section and table.section not in keys:
+        columns.insert(2, Column(table.section, "对标组", TEXT))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(export.summary.headers)
-    for row in export.summary.rows():
-        writer.writerow(["" if v is None else _csv_value(v) for v in row])
+    writer.writerow([c.full_header for c in columns])
+    for row in table.frame.select([c.key for c in columns]).rows():
+        writer.writerow([csv_value(v, c.kind) for v, c in zip(row, columns)])
     return buf.getvalue().encode("utf-8-sig")
 
 
-def _csv_value(value: object) -> object:
+def csv_value(value: object, kind: str) -> object:
+    """One CSV cell: as displayed, minus the % sign and thousands separators."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float):
-        return repr(value)  # shortest round-trip text: reading back gives the same float
+    if isinstance(value, (int, float)):
+        return display(value, kind).replace("%", "").replace(",", "")
     return value

@@ -8,7 +8,7 @@ until the query layer has them). Only the provenance lines of 方案说明 are r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -16,11 +16,11 @@ import polars as pl
 from queries import labels
 
 import queries
-from exports import (DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column,
-                              Table)
+from exports.model import (DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column,
+                           Table)
+from exports.office import OfficeSettings, load_office
 
-KIND_LABELS = {"linear": "线性计分", "rank": "同组排名", "deduction": "按事件扣分", "bonus": "加分",
-               "veto": "否决"}
+KIND_LABELS = labels.SCORE_KINDS
 POLICY_LABELS = {"reweight": "不计该项，权重按比例分给其余指标", "peer_median": "按同组中位数计",
                  "zero": "计 0 分", None: ""}
 SMALL_LABELS = {"score": "照常计分（仅标记）", "missing": "视同缺数据"}
@@ -29,17 +29,22 @@ UNIT_KINDS = {"%": PERCENT, "件": INT, "条": INT, "天": INT, "": INT}
 
 
 def gather(con, *, year: int, scheme, peer_group: str | None = None, db_path: str | Path | None = None,
-           per_agency: bool = False, assessment=None) -> AssessmentExport:
-    """Everything an export of `year` under `scheme` (path or loaded Scheme) shows.
+           per_agency: bool = False, assessment=None, prev_assessment=None,
+           office: OfficeSettings | None = None, issued: date | None = None) -> AssessmentExport:
+    """Everything an export of `year` under `scheme` (path or loaded Scheme) shows; the issuing
+    office, signatures and method notes from data/office.toml (exports.office.load_office).
 
-    The year is scored once (`assessment`, or one run taken here) and every table, the
-    per-agency sheets included, is a filter of that run.
+    The year is scored once (`assessment`, or one run taken here; `prev_assessment` for last
+    year's ranks) and every table, the per-agency sheets included, is a filter of that run.
     """
+    from assess import flags
     from assess.scheme import Scheme, load_scheme
 
     scheme = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
+    office = office or load_office()
     run = assessment or queries.year_assessment(con, year=year, scheme=scheme)
-    ranking = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group, assessment=run)
+    ranking = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group, assessment=run,
+                              prev_assessment=prev_assessment)
     agencies = {}
     if per_agency:
         for agency_id, name in ranking.select("agency_id", "agency_name").iter_rows():
@@ -48,12 +53,26 @@ def gather(con, *, year: int, scheme, peer_group: str | None = None, db_path: st
                                          assessment=run)
     return AssessmentExport(
         year=year, scheme_name=scheme.name, peer_group=peer_group,
-        summary=summary_table(ranking, scheme),
+        summary=summary_table(ranking, scheme, sections=peer_group is None),
         deductions=deductions_table(ranking, run, scheme=scheme),
         quality=quality_table(con, year=year, peer_group=peer_group),
         scheme=scheme_table(scheme),
         about=about_lines(con, scheme, year=year, peer_group=peer_group, db_path=db_path),
         agencies=agencies,
+        performance_share=scheme.performance_share, office=office, issued=issued or date.today(),
+        notes=(*office.method_notes, *scheme_notes(scheme, peer_group, flags.describe(flags.rules_from_toml(scheme.path)))),
+    )
+
+
+def scheme_notes(scheme, peer_group: str | None, flag_rules: str) -> tuple[str, ...]:
+    """The notes on method that follow from the scheme itself (not written by hand)."""
+    weighted = "、".join(f"{i.name} {i.weight:g} 分" for i in scheme.indicators if i.weighted)
+    return (
+        f"计分指标及权重：{weighted}；加分项不占权重，总分不超过 100 分；否决项封顶总分。",
+        ("各对标组内分别排名，名次只在同组单位之间比较。" if peer_group is None
+         else f"本表为“{peer_group}”组内排名。") + "名次变化与上年同组名次相比，正数为上升。",
+        f"预警：{flag_rules.split('规则写在')[0]}",
+        "空白表示该单位年报没有此项数据（N/A），不是 0；未发布年报的单位不列指标得分。",
     )
 
 
@@ -65,28 +84,45 @@ def value_kind(indicator) -> str:
     return UNIT_KINDS.get(METRICS[indicator.metric].unit, NUMBER)
 
 
-def summary_columns(ranking: pl.DataFrame, scheme) -> tuple[Column, ...]:
-    """排名, 单位, 对标组, each indicator's value and points, 总分, 绩效折算分, 名次变化, 预警说明."""
+def summary_columns(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> tuple[Column, ...]:
+    """排名, 单位, (对标组), each indicator's value and points, 总分, 绩效折算分, 名次变化, 预警.
+
+    Indicators no unit has a value or points for this year are left out (an empty column says
+    nothing); with `sections` the peer group is the section heading, not a column."""
     share = f"{scheme.performance_share * 100:g}%"
-    cols = [Column("rank", "排名", INT), Column("agency_name", "单位", TEXT),
-            Column("peer_group", "对标组", TEXT)]
+    cols = [Column("rank", "排名", INT), Column("agency_name", "单位", TEXT)]
+    if not sections:
+        cols.append(Column("peer_group", "对标组", TEXT))
     for ind in scheme.indicators:
-        if ind.kind == "veto" and ind.when == "no_report":
-            continue  # no value of its own: shown as 未发布年报 in 预警说明
-        if f"{ind.id}.value" in ranking.columns:
+        if ind.kind == "veto":
+            continue  # a cap on the total, not a column: its effect is in 总分 and 扣分明细
+        present = [c for c in (f"{ind.id}.value", f"{ind.id}.points") if c in ranking.columns
+                   and ranking.get_column(c).drop_nulls().len()]
+        if f"{ind.id}.value" in present:
             cols.append(Column(f"{ind.id}.value", "数值", value_kind(ind), group=ind.name))
-        if f"{ind.id}.points" in ranking.columns:
+        if f"{ind.id}.points" in present:
             cols.append(Column(f"{ind.id}.points", f"得分/{ind.weight:g}", POINTS, group=ind.name))
     cols += [Column("score", "总分", POINTS),
              Column("contribution", f"绩效折算分（占{share}）", POINTS),
              Column("rank_change", "名次变化", DELTA)]
+    if "flag" in ranking.columns:
+        cols.append(Column("flag_label", "预警", TEXT))
     if "flags" in ranking.columns:
         cols.append(Column("flags", "预警说明", TEXT))
     return tuple(cols)
 
 
-def summary_table(ranking: pl.DataFrame, scheme) -> Table:
-    return Table(ranking, summary_columns(ranking, scheme))
+def summary_table(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> Table:
+    """The 汇总 rows; a unit without a report shows no indicator values or points beside its 总分."""
+    per_indicator = [c for c in ranking.columns if c.endswith((".value", ".points", ".small_sample"))]
+    late = [f"{i.id}.value" for i in scheme.indicators if i.metric == "days_late" and f"{i.id}.value" in ranking.columns]
+    ranking = ranking.with_columns(pl.col(c).clip(lower_bound=0) for c in late)  # early is not "−55 days late"
+    frame = ranking.with_columns(
+        [pl.when(pl.col("missing").fill_null(False)).then(None).otherwise(pl.col(c)).alias(c) for c in per_indicator]
+        + ([pl.col("flag").replace_strict({"red": "红", "amber": "黄"}, default="").alias("flag_label")]
+           if "flag" in ranking.columns else []))
+    return Table(frame, summary_columns(frame, scheme, sections=sections),
+                 section="peer_group" if sections else None)
 
 
 DEDUCTION_COLUMNS = (
@@ -103,8 +139,9 @@ def deductions_table(ranking: pl.DataFrame, assessment, *, scheme) -> Table:
     who = ranking.select("agency_id", "agency_name", "peer_group", "rank")
     found = assessment.deductions.join(who.select("agency_id"), on="agency_id", how="semi")
     order = {ind.id: n for n, ind in enumerate(scheme.indicators)}
-    frame = (found.join(who, on="agency_id", how="left")
-             .with_columns(pl.col("indicator").replace_strict(order, default=len(order)).alias("_ord"))
+    frame = (found.join(who, on="agency_id", how="inner")  # the province's units, as ranked
+             .with_columns(pl.col("indicator").replace_strict(order, default=len(order)).alias("_ord"),
+                           pl.col("source").map_elements(labels.source_text, return_dtype=pl.String))
              .sort("peer_group", "rank", "agency_name", "_ord", nulls_last=True))
     return Table(frame, DEDUCTION_COLUMNS)
 
@@ -112,8 +149,8 @@ def deductions_table(ranking: pl.DataFrame, assessment, *, scheme) -> Table:
 QUALITY_COLUMNS = (
     Column("agency_name", "单位", TEXT), Column("peer_group", "对标组", TEXT),
     Column("severity_label", "级别", TEXT), Column("rule_label", "问题", TEXT),
-    Column("cells", "涉及单元格", TEXT), Column("expected", "应为", NUMBER),
-    Column("actual", "实为", NUMBER), Column("difference", "差额", NUMBER),
+    Column("cells", "涉及单元格", TEXT), Column("expected", "应为", INT),
+    Column("actual", "实为", INT), Column("difference", "差额", INT),
     Column("message", "说明", TEXT), Column("source_path", "源文件", TEXT),
 )
 
@@ -125,8 +162,13 @@ def quality_table(con, *, year: int, peer_group: str | None) -> Table:
     frame = found.with_columns(
         pl.col("severity").replace_strict(labels.SEVERITY, default=pl.col("severity")).alias("severity_label"),
         pl.col("severity").replace_strict(rank, default=2).alias("_sev"),
-    ).sort("agency_name", "_sev", "rule", nulls_last=True, maintain_order=True)
-    return Table(frame, QUALITY_COLUMNS)
+    ).sort("agency_name", "_sev", "rule", nulls_last=True, maintain_order=True).with_columns(
+        pl.col("source_path").map_elements(lambda p: Path(p).name, return_dtype=pl.String))
+    numbers = [c for c in ("expected", "actual", "difference") if frame.schema[c].is_numeric()]
+    whole = all(bool((frame[c].drop_nulls().round(0) == frame[c].drop_nulls()).all()) for c in numbers)
+    columns = QUALITY_COLUMNS if whole else tuple(
+        Column(c.key, c.header, NUMBER) if c.key in numbers else c for c in QUALITY_COLUMNS)
+    return Table(frame, columns)
 
 
 AGENCY_COLUMNS = (
@@ -175,7 +217,7 @@ def scheme_table(scheme) -> Table:
         if ind.source == "manual":
             source = "人工录入（检查、抽查结果）"
         elif ind.metric:
-            source = f"{METRICS[ind.metric].name}：{METRICS[ind.metric].formula}"
+            source = f"{METRICS[ind.metric].name}：{labels.plain(METRICS[ind.metric].formula)}"
         else:
             source = "单位名录与已加载年报"
         rows.append({
@@ -192,7 +234,7 @@ def scheme_table(scheme) -> Table:
     frame = pl.DataFrame(rows, schema=schema)
     return Table(frame, (
         Column("no", "序号", INT), Column("section", "板块", TEXT), Column("name", "指标", TEXT),
-        Column("id", "标识", TEXT), Column("kind", "评分方式", TEXT), Column("weight", "权重（分）", POINTS),
+        Column("kind", "评分方式", TEXT), Column("weight", "权重（分）", POINTS),
         Column("rule", "评分规则", TEXT), Column("missing", "缺数据时", TEXT),
         Column("small", "样本过少时", TEXT), Column("direction", "方向", TEXT),
         Column("source", "数据来源与计算方法", TEXT, width=60),
@@ -216,16 +258,15 @@ def about_lines(con, scheme, *, year: int, peer_group: str | None,
     share = scheme.performance_share
     manual = "无"
     if scheme.manual_path:
-        manual = f"{scheme.manual_path}（{year} 年 {sum(1 for r in scheme.manual if r[1] == year)} 条）"
+        manual = f"{Path(scheme.manual_path).name}（{year} 年 {sum(1 for r in scheme.manual if r[1] == year)} 条）"
     lines = [
         ("方案名称", scheme.name),
-        ("方案文件", str(Path(scheme.path).resolve())),
+        ("方案文件", Path(scheme.path).name),
         ("考核年度", f"{year} 年度（年报发布于 {year + 1} 年）"),
         ("对标组", peer_group or "全部（各对标组内分别排名）"),
         ("绩效考核占比", f"{share * 100:g}%：绩效折算分 = 总分 × {share:g}（国办发〔2016〕80号 要求不低于 4%）"),
         ("满分与权重", "百分制，计分指标权重合计 100；加分不占权重、总分不超过 100；否决项封顶总分"),
-        ("缺数据处理", "每个计分指标在方案中明确选择：" + "；".join(
-            f"{k}＝{v}" for k, v in POLICY_LABELS.items() if k)),
+        ("缺数据处理", "每个计分指标在方案中明确选择：" + "；".join(v for k, v in POLICY_LABELS.items() if k)),
         ("样本过少", f"比率的分母少于 {scheme.min_cases} 件时标记“样本过少”"),
         ("人工录入", manual),
         ("计算时间", datetime.now().isoformat(sep=" ", timespec="seconds")),
@@ -234,7 +275,7 @@ def about_lines(con, scheme, *, year: int, peer_group: str | None,
     if db_path:
         p = Path(db_path)
         stamp = datetime.fromtimestamp(p.stat().st_mtime).isoformat(sep=" ", timespec="seconds") if p.exists() else "?"
-        lines.append(("数据库", f"{p.resolve()}（文件时间 {stamp}）"))
+        lines.append(("数据库", f"{p.name}（文件时间 {stamp}）"))
     runs = con.sql(LAST_RUN_SQL).fetchall()
     if runs:
         rid, started, finished, version, loaded, unchanged, failed, skipped = runs[0]

@@ -21,16 +21,21 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     wb.set_properties({"title": export.title, "subject": export.subtitle, "author": "gongkai"})
     styles = _styles(wb)
     year = f"{export.year}年度"
-    _table_sheet(wb, styles, SUMMARY_SHEET, export.summary, export.title, export.subtitle, freeze_cols=2)
-    _table_sheet(wb, styles, DEDUCTIONS_SHEET, export.deductions, f"{year}扣分明细", export.subtitle)
-    _table_sheet(wb, styles, QUALITY_SHEET, export.quality, f"{year}年报数据质量问题", export.subtitle)
+    ws, end = _table_sheet(wb, styles, SUMMARY_SHEET, export.summary, export.title, export.subtitle,
+                           freeze_cols=2, office=export.office.name)
+    _footer_rows(ws, styles, export, end + 2, len(export.summary.columns))
+    _table_sheet(wb, styles, DEDUCTIONS_SHEET, export.deductions, f"{year}扣分明细", export.subtitle,
+                 office=export.office.name)
+    _table_sheet(wb, styles, QUALITY_SHEET, export.quality, f"{year}年报数据质量问题", export.subtitle,
+                 office=export.office.name)
     _scheme_sheet(wb, styles, export)
     if per_agency:
         used = {SUMMARY_SHEET, DEDUCTIONS_SHEET, QUALITY_SHEET, SCHEME_SHEET}
         for name, table in export.agencies.items():
             sheet = sheet_name(name, used)
             used.add(sheet)
-            _table_sheet(wb, styles, sheet, table, f"{name} {year}考核明细", export.subtitle)
+            _table_sheet(wb, styles, sheet, table, f"{name} {year}考核明细", export.subtitle,
+                         office=export.office.name)
     wb.close()
     return buf.getvalue()
 
@@ -55,25 +60,39 @@ def _styles(wb) -> dict:
         "label": wb.add_format({**cell, "bold": True, "bg_color": "#F2F2F2"}),
         "value": wb.add_format({**cell, "text_wrap": True}),
         TEXT: wb.add_format({**cell, "text_wrap": True}),
+        "section": wb.add_format({**cell, "bold": True, "bg_color": "#EEF3F8"}),
+        "note": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
+        "note_bold": wb.add_format({**base, "bold": True}),
+        "sign_right": wb.add_format({**base, "align": "right"}),
     }
     for kind, num_format in XLSX_FORMATS.items():
         styles[kind] = wb.add_format({**cell, "num_format": num_format})
     return styles
 
 
-def _print_setup(ws, title: str, repeat: tuple[int, int]) -> None:
+def _print_setup(ws, title: str, repeat: tuple[int, int], office: str = "") -> None:
     ws.set_paper(9)  # A4
     ws.set_landscape()
     ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
     ws.repeat_rows(*repeat)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.center_horizontally()
-    ws.set_header(f"&L&8{_escape_hf(title)}")
-    ws.set_footer("&C第 &P 页，共 &N 页&R&8&A")
+    ws.set_header(header_footer(left=title, right=office, size=8))
+    ws.set_footer('&C第 &P 页，共 &N 页&R&8&"-,Regular"&A')  # &A: the sheet's name
 
 
-def _escape_hf(text: str) -> str:
-    return text.replace("&", "&&")
+def hf_text(text: str, size: int | None = None) -> str:
+    """Text for an Excel page header/footer section: '&' doubled (Excel reads &x as a code), and
+    after a font size code a font code, so a leading digit ("2025年度…") is not read as part of
+    the size (&82025 would be size 82025 and lose the year)."""
+    escaped = text.replace("&", "&&")
+    return (f'&{size}&"-,Regular"' if size else "") + escaped
+
+
+def header_footer(*, left: str = "", center: str = "", right: str = "", size: int | None = None) -> str:
+    """A header/footer string with &L / &C / &R sections of plain text (empty ones left out)."""
+    return "".join(code + hf_text(text, size) for code, text in (("&L", left), ("&C", center), ("&R", right))
+                   if text)
 
 
 def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None:
@@ -85,17 +104,31 @@ def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None
             ws.write_string(row, 0, text, styles[style])
 
 
-def _table_sheet(wb, styles, name, table: Table, title, subtitle, *, freeze_cols=0, first_row=HEADER_ROW):
+def _table_sheet(wb, styles, name, table: Table, title, subtitle, *, freeze_cols=0, first_row=HEADER_ROW,
+                 office: str = ""):
     ws = wb.add_worksheet(name)
     ncols = max(len(table.columns), 1)
     _title_rows(ws, styles, title, subtitle, ncols)
     end = _write_table(ws, styles, table, first_row)
     header_end = first_row + table.header_rows - 1
     ws.freeze_panes(header_end + 1, freeze_cols)
-    if table.frame.height:
+    if table.frame.height and not table.section:  # section headings would be filtered as data
         ws.autofilter(header_end, 0, end, ncols - 1)
-    _print_setup(ws, title, (0, header_end))
-    return ws
+    _print_setup(ws, title, (0, header_end), office)
+    return ws, end
+
+
+def _footer_rows(ws, styles, export: AssessmentExport, row: int, ncols: int) -> None:
+    """说明, the signature line, the issuing office and date under the 汇总 table."""
+    last = max(ncols - 1, 1)
+    for text in export.footer_lines:
+        if text:
+            right = text in (export.office.name, export.issued_text)
+            style = styles["sign_right" if right else ("note_bold" if text == "说明：" else "note")]
+            ws.merge_range(row, 0, row, last, text, style)
+            if not right and text != "说明：" and text != export.signature_line:
+                ws.set_row(row, 15 * max(1, -(-text_width(text) // max(12 * ncols, 60))))
+        row += 1
 
 
 def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
@@ -121,14 +154,22 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
     for c, column in enumerate(table.columns):
         ws.set_column(c, c, column.width or _width(column, table.frame, two))
     data_row = first_row + table.header_rows
-    rows = table.rows()
-    for r, values in enumerate(rows, start=data_row):
-        for c, (column, value) in enumerate(zip(table.columns, values)):
-            _write_cell(ws, r, c, value, styles[column.kind])
-    if not rows:
+    r = data_row
+    for title, rows in table.sections():
+        if title is not None:  # a peer group's heading row; its ranks start at 1 below it
+            if len(table.columns) > 1:
+                ws.merge_range(r, 0, r, len(table.columns) - 1, title, styles["section"])
+            else:
+                ws.write_string(r, 0, title, styles["section"])
+            r += 1
+        for values in rows:
+            for c, (column, value) in enumerate(zip(table.columns, values)):
+                _write_cell(ws, r, c, value, styles[column.kind])
+            r += 1
+    if r == data_row:
         ws.write_string(data_row, 0, "（无）", styles[TEXT])
         return data_row
-    return data_row + len(rows) - 1
+    return r - 1
 
 
 def _write_cell(ws, r: int, c: int, value: object, style) -> None:
@@ -176,6 +217,6 @@ def _scheme_sheet(wb, styles: dict, export: AssessmentExport) -> None:
     ws.set_column(0, 0, max(_width(export.scheme.columns[0], export.scheme.frame), 16) if export.scheme.columns else 16)
     header_end = header_row + export.scheme.header_rows - 1
     ws.freeze_panes(header_end + 1, 0)
-    _print_setup(ws, title, (header_row, header_end))
+    _print_setup(ws, title, (header_row, header_end), export.office.name)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from exports.office import OfficeSettings
+
 import polars as pl
 
 TEXT, INT, DELTA, PERCENT, POINTS, NUMBER, DATE = "text", "int", "delta", "percent", "points", "number", "date"
@@ -20,7 +22,8 @@ KINDS = (TEXT, INT, DELTA, PERCENT, POINTS, NUMBER, DATE)
 SUMMARY_SHEET, DEDUCTIONS_SHEET, QUALITY_SHEET, SCHEME_SHEET = "汇总", "扣分明细", "数据质量", "方案说明"
 HEADER_ROW = 2  # 0: title, 1: subtitle, 2: column headers, 3…: data
 
-XLSX_FORMATS = {INT: "0", DELTA: "+0;-0;0", PERCENT: '0.0"%"', POINTS: "0.00", NUMBER: "#,##0.00", DATE: "yyyy-mm-dd"}
+XLSX_FORMATS = {INT: "#,##0", DELTA: "+0;-0;0", PERCENT: '0.0"%"', POINTS: "0.00", NUMBER: "#,##0.00",
+                DATE: "yyyy-mm-dd"}
 
 
 @dataclass(frozen=True)
@@ -48,14 +51,29 @@ class Table:
 
     frame: pl.DataFrame
     columns: tuple[Column, ...]
+    section: str | None = None  # frame column that splits the rows into titled sections (peer group)
 
     def __post_init__(self) -> None:
-        missing = [c.key for c in self.columns if c.key not in self.frame.columns]
+        missing = [k for k in [c.key for c in self.columns] + ([self.section] if self.section else [])
+                   if k not in self.frame.columns]
         if missing:
             raise ValueError(f"columns {missing} are not in the frame {self.frame.columns}")
 
     def rows(self) -> list[tuple]:
         return self.frame.select([c.key for c in self.columns]).rows()
+
+    def sections(self) -> list[tuple[str | None, list[tuple]]]:
+        """(section title or None, rows) in order; one untitled section without `section`."""
+        if not self.section:
+            return [(None, self.rows())]
+        out: list[tuple[str | None, list[tuple]]] = []
+        keys = self.frame.get_column(self.section).to_list()
+        for key, row in zip(keys, self.rows()):
+            title = key or "未分组"
+            if not out or out[-1][0] != title:
+                out.append((title, []))
+            out[-1][1].append(row)
+        return [(f"{t}（{len(r)} 家）", r) for t, r in out]
 
     @property
     def headers(self) -> list[str]:
@@ -90,6 +108,10 @@ class AssessmentExport:
     about: tuple[tuple[str, str], ...] = ()  # 方案说明 key/value lines: share, policy, db, run…
     peer_group: str | None = None
     agencies: dict[str, Table] = field(default_factory=dict)  # optional sheet per agency
+    performance_share: float = 0.04
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    issued: date = field(default_factory=date.today)
+    notes: tuple[str, ...] = ()  # 说明 under the table: the office's method notes, then the scheme's
 
     @property
     def title(self) -> str:
@@ -98,7 +120,25 @@ class AssessmentExport:
 
     @property
     def subtitle(self) -> str:
-        return f"考核方案：{self.scheme_name}"
+        share = f"{self.performance_share * 100:g}%"
+        return (f"考核方案：{self.scheme_name}　政务公开占绩效考核 {share}"
+                f"（绩效折算分 = 总分 × {self.performance_share:g}）")
+
+    @property
+    def issued_text(self) -> str:
+        return f"{self.issued.year}年{self.issued.month}月{self.issued.day}日"
+
+    @property
+    def signature_line(self) -> str:
+        """制表人：____　审核人：____　负责人：____ (a name from office.toml fills its blank)."""
+        return "　　".join(f"{label}：{name or '________'}" for label, name in self.office.signatures())
+
+    @property
+    def footer_lines(self) -> tuple[str, ...]:
+        """What follows the table on a filed sheet: notes, signatures, issuing office and date."""
+        notes = [f"{n}. {t}" for n, t in enumerate(self.notes, 1)]
+        return (*(["说明："] + notes if notes else []), "", self.signature_line, "",
+                self.office.name, self.issued_text)
 
 
 def display(value: object, kind: str) -> str:

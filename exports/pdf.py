@@ -23,8 +23,10 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
 
     fonts = fonts or cjk_fonts()
     table = export.summary
-    texts = [[display(v, c.kind) for v, c in zip(row, table.columns)] for row in table.rows()]
-    footer_left = f"{export.title}  ·  {export.subtitle}"
+    sections = [(title, [[display(v, c.kind) for v, c in zip(row, table.columns)] for row in rows])
+                for title, rows in table.sections()]
+    texts = [r for _, rows in sections for r in rows]
+    footer_left = f"{export.title}  ·  {export.office.name}  ·  {export.issued_text}"
 
     class SheetPDF(FPDF):
         def footer(self) -> None:
@@ -62,11 +64,30 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
                    num_heading_rows=nheads, repeat_headings=1, padding=(0.8, PDF_PAD),
                    cell_fill_color=(246, 246, 246), cell_fill_mode="ROWS") as t:
         _pdf_headings(t, table)
-        for row in texts or [["（无）"] + [""] * (len(table.columns) - 1)]:
-            cells = t.row()
-            for text in row:
-                cells.cell(text)
+        if not texts:
+            sections = [(None, [["（无）"] + [""] * (len(table.columns) - 1)])]
+        for title, rows in sections:
+            if title is not None:  # the peer group's heading; its ranks start at 1 below it
+                t.row().cell(title, colspan=len(table.columns), align="L",
+                             style=FontFace(emphasis="BOLD", fill_color=(238, 243, 248), size_pt=size))
+            for row in rows:
+                cells = t.row()
+                for text in row:
+                    cells.cell(text)
+    _pdf_footer(pdf, export)
     return bytes(pdf.output())
+
+
+def _pdf_footer(pdf, export: AssessmentExport) -> None:
+    """说明, the signature line, then the issuing office and the date on the right."""
+    pdf.ln(3)
+    for text in export.footer_lines:
+        if not text:
+            pdf.ln(2)
+            continue
+        right = text in (export.office.name, export.issued_text)
+        pdf.set_font("cjk", "B" if text == "说明：" else "", 9)
+        pdf.multi_cell(0, 5, text, align="R" if right else "L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _pdf_headings(t, table: Table) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import polars as pl
 
@@ -15,8 +14,10 @@ FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rate
 
 def figures(con, *, year: int | None = None, agency_id: str | None = None,
             peer_group: str | None = None) -> pl.DataFrame:
-    """One row per current report: unified request/outcome/review figures and rates."""
-    return _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+    """One row per current report: unified request/outcome/review figures and rates
+    (days_late 0 for a report published on time or early)."""
+    df = _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+    return df.with_columns(pl.col("days_late").clip(lower_bound=0))
 
 
 def agency_profile(con, *, agency_id: str) -> pl.DataFrame:
@@ -78,21 +79,29 @@ def report_keys(con, *, report_id: int) -> pl.DataFrame:
 
 
 def value_source(con, *, report_id: int, key: str) -> pl.DataFrame:
-    """The printed cell/sentence behind one number, with its location and file (0 or 1 row)."""
-    df = _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
-    return df.with_columns(
-        pl.col("location").map_elements(_pretty_location, return_dtype=pl.String)
-    )
+    """The printed cell/sentence behind one number, with its location (JSON, see
+    queries.source.location) and file (0 or 1 row)."""
+    return _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
 
 
-def _pretty_location(loc: str | None) -> str:
-    if not loc:
-        return ""
-    try:
-        d = json.loads(loc)
-    except (TypeError, ValueError):
-        return str(loc)
-    names = {"page": "页", "table": "表", "row": "行", "col": "列", "line": "行号", "offset": "偏移"}
-    if not isinstance(d, dict):
-        return str(d)
-    return "，".join(f"{names.get(k, k)} {v}" for k, v in d.items())
+def province_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:
+    """Per year over the office's own agencies: reports, median 办结率 / 公开率, share of late reports (%)."""
+    from queries.lists import home_agencies
+
+    fig = figures(con, peer_group=peer_group)
+    home = home_agencies(con)
+    if home is not None:
+        fig = fig.filter(pl.col("agency_id").is_in(sorted(home)))
+    return (fig.group_by("year")
+            .agg(pl.len().alias("reports"), pl.col("completion_rate").median(),
+                 pl.col("disclosure_rate").median(),
+                 (100.0 * (pl.col("days_late").fill_null(0) > 0).mean()).alias("late_share"))
+            .sort("year"))
+
+
+def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
+    """Figures of several agencies across all years (agency, then year)."""
+    if not agency_ids:
+        return figures(con).head(0)
+    return (pl.concat([figures(con, agency_id=a) for a in agency_ids], how="vertical_relaxed")
+            .sort("agency_name", "year"))

@@ -104,7 +104,7 @@ COLUMNS: dict[str, str] = {
     "sha256": "文件哈希",
     "format": "格式",
     "total": "总分",
-    "contribution": "折算分",
+    "contribution": "绩效折算分",
     "tied": "并列",
     "group_size": "组内单位数",
     "prev_total": "上年得分",
@@ -114,6 +114,12 @@ COLUMNS: dict[str, str] = {
     "small_sample": "样本过小",
     "indicator_name": "指标",
     "score_kind": "计分方式",
+    "deduction_source": "数据来源",
+    "copied": "与上年雷同",
+    "base_flag": "原方案预警",
+    "moved": "名次变动",
+    "evidence": "依据",
+    "late_share": "逾期发布占比",
 }
 
 # Metric definitions shown with help= next to each figure.
@@ -125,7 +131,8 @@ METRIC_HELP: dict[str, str] = {
     "review_correction_rate": "复议纠错率 = 复议结果纠正 ÷ (复议总计 − 尚未审结)。",
     "suit_correction_rate": "诉讼纠错率 = 诉讼结果纠正 ÷ (诉讼总计 − 尚未审结)，含直接起诉与复议后起诉。",
     "days_late": "发布日期晚于法定期限的天数：部门为次年1月31日，县级以上政府为次年3月31日（2019年前均为3月31日）。",
-    "flag": "红色：逾期发布、复议/诉讼被纠正或数据存在错误级问题；黄色：存在警告级问题或办结率低于对标组中位数。",
+    "flag": "红色须督促整改，黄色需关注；具体规则见考核方案的预警规则（排名总览页“预警规则”）。",
+    "contribution": "绩效折算分 = 总分 × 政务公开在绩效考核中的权重（考核方案的 performance_share，不低于 4%）。",
     "missing": "登记在册但该年度没有已加载年报的单位。",
     "copied": "与上年报告文本指纹相同，疑似照搬上年内容。",
 }
@@ -139,6 +146,38 @@ SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 TEMPLATE_LABELS = {"std2021": "2021版", "std2019": "2019版", "legacy": "旧版统计表"}
 
 SOURCE_LABELS = {"table": "表格", "prose": "正文"}
+
+SCORE_KINDS = {"linear": "线性计分", "rank": "同组排名", "deduction": "按事件扣分", "bonus": "加分",
+               "veto": "否决"}
+
+# Coded values of a column -> Chinese, applied wherever a frame is shown or exported.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "template": TEMPLATE_LABELS, "kind": KIND_LABELS, "severity": SEVERITY, "source": SOURCE_LABELS,
+    "score_kind": SCORE_KINDS, "flag": FLAG_LABELS, "base_flag": FLAG_LABELS,
+}
+
+
+def source_text(source: str | None) -> str:
+    """assess's provenance of a deduction ('report 12 · metric completion_rate', 'registry',
+    'manual:file.csv') in words."""
+    import re
+
+    if not source:
+        return ""
+    if source.startswith("manual:"):
+        return f"人工录入（{source.removeprefix('manual:')}）"
+    if source.startswith("registry"):
+        return "单位名录（未发布年报）" if "no report" in source else "单位名录"
+    m = re.match(r"report \d+ · metric (\w+)", source)
+    if m:
+        try:
+            from assess.metrics import METRICS
+
+            name = METRICS[m.group(1)].name
+        except (ImportError, KeyError):
+            name = "指标"
+        return f"本年度年报：{name}"
+    return source
 
 # Rule ids -> Chinese explanation; unknown rules show their id.
 # Finding rules: declared once in etl.rules; the dashboard adds the rules it derives itself.
@@ -169,6 +208,13 @@ SORTS: dict[str, str] = {
 }
 
 
+def plain(text: str) -> str:
+    """A definition for people: a parenthesised list of rule ids ("（规则 t3./legacy.）") dropped."""
+    import re
+
+    return re.sub(r"[（(]规则[^）)]*[）)]", "", text)
+
+
 def metric_help(name: str) -> str:
     """Definition of a metric: from assess.metrics (the one declaration) when it has it."""
     try:
@@ -179,7 +225,7 @@ def metric_help(name: str) -> str:
     m = METRICS.get(alias.get(name, name))
     if m is not None:
         unit = f"（单位：{m.unit}）" if m.unit else ""
-        return f"{m.name}：{m.formula}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
+        return f"{m.name}：{plain(m.formula)}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
     return METRIC_HELP.get(name, col(name))
 
 

@@ -78,7 +78,7 @@ def _cells_label(cells: str | None) -> str:
         return str(cells)
     if not isinstance(keys, list):
         return str(keys)
-    return "；".join(f"{labels.key_label(k)} ({k})" for k in keys)
+    return "；".join(labels.key_label(k) for k in keys)
 
 
 LOAD_ERRORS_SQL = """
@@ -129,14 +129,22 @@ ORDER BY agency_name
 """
 
 
+def _home(con, df: pl.DataFrame) -> pl.DataFrame:
+    """Only the office's own province (queries.lists.home_agencies)."""
+    from queries.lists import home_agencies
+
+    home = home_agencies(con)
+    return df if home is None else df.filter(pl.col("agency_id").is_in(sorted(home)))
+
+
 def missing_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    """Registered agencies with no current report for `year` (listed, never hidden)."""
-    return _run(con, MISSING_SQL, {"year": year, "peer_group": peer_group})
+    """Registered agencies of the province with no current report for `year` (listed, never hidden)."""
+    return _home(con, _run(con, MISSING_SQL, {"year": year, "peer_group": peer_group}))
 
 
 def late_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    return _run(con, LATE_SQL, {"year": year, "peer_group": peer_group})
+    return _home(con, _run(con, LATE_SQL, {"year": year, "peer_group": peer_group}))
 
 
 def copied_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    return _run(con, COPIED_SQL, {"year": year, "peer_group": peer_group})
+    return _home(con, _run(con, COPIED_SQL, {"year": year, "peer_group": peer_group}))

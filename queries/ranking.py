@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from queries.base import FIGURES_CTE, _run, _scope
+from queries.lists import home_agencies
 
 
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
@@ -18,19 +19,19 @@ f AS (
            count(*) FILTER (f.severity = 'warning') AS warnings
     FROM findings f GROUP BY f.report_id
 ),
-med AS (SELECT peer_group, median(completion_rate) AS med_completion FROM rates GROUP BY peer_group)
-SELECT r.agency_id, r.published, r.days_late, r.requests, r.processed, r.completion_rate,
-       r.on_time_rate, r.disclosure_rate, r.review_corrected, r.suit_corrected,
+prev AS (SELECT agency_id, text_fingerprint FROM current_reports WHERE year = $year - 1)
+SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
+       r.completion_rate, r.on_time_rate, r.disclosure_rate, r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,
        coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
-       r.completion_rate < med.med_completion AS below_peer_completion
-FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN med USING (peer_group)
+       coalesce(r.text_fingerprint = prev.text_fingerprint, false) AS copied
+FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN prev USING (agency_id)
 """
 
 RANK_COLUMNS = (
     "rank", "agency_id", "agency_name", "peer_group", "score", "prev_rank", "rank_change", "flag",
     "flags", "completion_rate", "on_time_rate", "disclosure_rate", "review_corrected",
-    "suit_corrected", "days_late", "errors", "warnings", "missing", "report_id",
+    "suit_corrected", "days_late", "errors", "warnings", "copied", "missing", "report_id",
 )
 
 
@@ -47,30 +48,60 @@ def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None 
 
 
 def ranking(con, *, year: int, scheme, peer_group: str | None = None,
-            weights: dict[str, float] | None = None, assessment=None) -> pl.DataFrame:
-    """Agencies of `year` ranked within their peer group by score under `scheme`.
+            weights: dict[str, float] | None = None, assessment=None, prev_assessment=None,
+            province: str | None = None) -> pl.DataFrame:
+    """Agencies of `year` of the office's province ranked within their peer group under `scheme`.
 
     `scheme` is a path or an assess.scheme.Scheme; `weights` ({indicator id: weight}) overrides
     indicator weights for a what-if, rescaled to 100 (the scheme file is never touched).
-    `assessment` (from `year_assessment()` for the same year, scheme and weights) saves the scoring.
-    Columns: RANK_COLUMNS first (`score` = assess `total`, 0-100; rank and rank_change as
-    assess.score computes them: within the peer group, positive change = moved up; registry
-    agencies without a report are included with missing = true and a red flag), then every
-    column of assess.score.score_year (total, contribution, tied, per-indicator values/points).
+    `assessment` / `prev_assessment` (from `year_assessment()` for `year` / `year - 1`, same
+    scheme and weights) save the scoring. Only agencies of the province
+    (queries.lists.home_agencies) are listed, and rank, group_size, tied, prev_rank and
+    rank_change are counted among them (assess ranks the whole registry).
+    Columns: RANK_COLUMNS first (`score` = assess `total`, 0-100; rank within the peer group,
+    positive rank_change = moved up; registry agencies without a report are included with
+    missing = true), then every column of assess.score.score_year; `flag` / `flags` follow the
+    scheme's [[flags]] rules (assess.flags).
     """
+    from assess import flags as assess_flags
+
+    home = home_agencies(con, province=province)
     run = assessment or year_assessment(con, year=year, scheme=scheme, weights=weights)
-    scored = run.scores
+    scored = _rerank(_home(run.scores, home))
+    prev_run = prev_assessment or year_assessment(con, year=year - 1, scheme=scheme, weights=weights)
+    prev = _rerank(_home(prev_run.scores, home)).select(
+        "agency_id", pl.col("rank").alias("_prev"), pl.col("total").alias("_prev_total"))
+    scored = (scored.join(prev, on="agency_id", how="left")
+              .with_columns(pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
+                            pl.col("_prev_total").alias("prev_total"))
+              .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+              .drop("_prev", "_prev_total"))
     if peer_group is not None:
         scored = scored.filter(pl.col("peer_group") == peer_group)
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
-    df = (
-        scored.with_columns(pl.col("total").alias("score"))
-        .join(ctx, on="agency_id", how="left")
-    )
-    df = _with_flags(df)
+    df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
+    path = scheme if isinstance(scheme, (str, Path)) else scheme.path
+    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path))
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
         "peer_group", "rank", "agency_name", nulls_last=True)
+
+
+def _home(scores: pl.DataFrame, home: set[str] | None) -> pl.DataFrame:
+    return scores if home is None else scores.filter(pl.col("agency_id").is_in(sorted(home)))
+
+
+def _rerank(scored: pl.DataFrame) -> pl.DataFrame:
+    """Rank (ties share the best place), group size and ties within each peer group, best first."""
+    if scored.is_empty():
+        return scored
+    dtype = scored.schema["rank"]
+    by = pl.col("total").rank("min", descending=True).over("peer_group")
+    return scored.with_columns(
+        by.cast(dtype).alias("rank"),
+        pl.len().over("peer_group").cast(scored.schema["group_size"]).alias("group_size"),
+        (pl.len().over("peer_group", by) > 1).alias("tied"),
+    )
 
 
 def score_detail(con, *, year: int, scheme, agency_id: str,
@@ -121,27 +152,6 @@ def _scheme_with_weights(scheme, weights: dict[str, float] | None):
             ind = dataclasses.replace(ind, **changes)
         indicators.append(ind)
     return dataclasses.replace(scheme, indicators=tuple(indicators))
-
-
-def _with_flags(df: pl.DataFrame) -> pl.DataFrame:
-    """Red: late, corrected on review/lawsuit, or error findings; amber: warnings or below peers."""
-    reasons_red = [
-        (pl.col("missing").fill_null(False), "未发布年报"),
-        (pl.col("days_late").fill_null(0) > 0, "逾期发布"),
-        (pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) > 0, "复议诉讼被纠正"),
-        (pl.col("errors").fill_null(0) > 0, "数据错误"),
-    ]
-    reasons_amber = [
-        (pl.col("warnings").fill_null(0) > 0, "数据警告"),
-        (pl.col("below_peer_completion").fill_null(False), "办结率低于对标组中位数"),
-    ]
-    red = pl.any_horizontal([c for c, _ in reasons_red])
-    amber = pl.any_horizontal([c for c, _ in reasons_amber])
-    texts = [pl.when(c).then(pl.lit(t)) for c, t in reasons_red + reasons_amber]
-    return df.with_columns(
-        pl.when(red).then(pl.lit("red")).when(amber).then(pl.lit("amber")).otherwise(pl.lit("")).alias("flag"),
-        pl.concat_str(texts, separator="、", ignore_nulls=True).fill_null("").alias("flags"),
-    ).drop("below_peer_completion")
 
 
 def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:

@@ -2,45 +2,112 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data
-
+from dashboard import charts, data, nav, urlstate
 from queries import labels
 
 import queries
 
 RATE_COLUMNS = ("completion_rate", "on_time_rate", "disclosure_rate", "review_correction_rate",
-                "suit_correction_rate")
-INT_HINT = ("requests", "processed", "days_late", "rank", "prev_rank", "rank_change")
+                "suit_correction_rate", "carryover_rate", "late_share")
+POINT_COLUMNS = ("score", "points", "lost", "weight", "base_score", "contribution", "total", "prev_total")
+FLAG_STYLE = {"● 红": "color:#b71c1c;background-color:#fdecea;font-weight:600",
+              "● 黄": "color:#8a5a00;background-color:#fff4d6;font-weight:600"}
+WIDE = {"agency_name": "medium", "flags": "medium", "message": "large", "rule_label": "medium",
+        "cells": "medium", "reason": "large", "path": "medium", "problem": "large", "hint": "large",
+        "evidence": "medium"}
 
 
-def table(df: pl.DataFrame, *, key: str | None = None, **kwargs):
-    """A read-only dataframe with Chinese headers, rates as percent, help from the metric list."""
-    if "kind" in df.columns:
-        df = df.with_columns(df["kind"].replace_strict(labels.KIND_LABELS, default=df["kind"]))
+def displayable(df: pl.DataFrame) -> pl.DataFrame:
+    """Codes to Chinese (template, kind, severity, flag, scoring kind, source), file names
+    instead of server paths, no negative 逾期天数."""
+    out = []
+    for c in df.columns:
+        mapping = labels.VALUE_LABELS.get(c)
+        if mapping is not None and df.schema[c] == pl.String:
+            out.append(pl.col(c).replace_strict(mapping, default=pl.col(c), return_dtype=pl.String))
+        elif c in ("source_path", "path") and df.schema[c] == pl.String:
+            out.append(pl.col(c).map_elements(lambda p: Path(p).name, return_dtype=pl.String))
+        elif c == "days_late" and df.schema[c].is_numeric():
+            out.append(pl.col(c).clip(lower_bound=0))
+        elif c == "deduction_source":
+            out.append(pl.col(c).map_elements(labels.source_text, return_dtype=pl.String))
+        elif df.schema[c] == pl.Boolean:  # a checkbox column reads "false" to screen readers
+            out.append(pl.when(pl.col(c)).then(pl.lit("是")).otherwise(pl.lit("")).alias(c))
+    return df.with_columns(out) if out else df
+
+
+def _number_format(df: pl.DataFrame, c: str) -> str:
+    if c in RATE_COLUMNS:
+        return "%.1f%%"
+    if c in POINT_COLUMNS:
+        return "%.2f"
+    if c in ("rank_change", "whatif_change"):
+        return "%+d"
+    s = df[c].drop_nulls()
+    if df.schema[c].is_integer() or (s.len() and bool((s.round(0) == s).all())):
+        return "%d"
+    return "%.2f"
+
+
+def table(df: pl.DataFrame, *, key: str | None = None, max_rows: int = 40, highlight: str | None = None,
+          **kwargs):
+    """A read-only dataframe: Chinese headers and values, rates as percent, counts as integers,
+    help from the metric list, as tall as its rows (scrolling only past `max_rows`); rows whose
+    `highlight` column is non-zero get a yellow background, red/amber flags their colours."""
+    df = displayable(df)
     config = {}
     for c in df.columns:
         name = labels.col(c)
-        if c in RATE_COLUMNS:
-            config[name] = st.column_config.NumberColumn(name, format="%.1f%%", help=labels.metric_help(c))
-        elif c == "score":
-            config[name] = st.column_config.NumberColumn(name, format="%.2f", help=labels.metric_help(c))
-        elif c in labels.METRIC_HELP:
-            config[name] = st.column_config.Column(name, help=labels.metric_help(c))
+        width = WIDE.get(c)
+        if df.schema[c].is_numeric():
+            config[name] = st.column_config.NumberColumn(name, format=_number_format(df, c),
+                                                         help=labels.metric_help(c), width=width)
         elif df.schema[c] == pl.Date:
-            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
-    return st.dataframe(labels.rename(df), hide_index=True, column_config=config, key=key,
-                        placeholder="—", **kwargs)
+            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
+        elif df.schema[c] == pl.Boolean:
+            config[name] = st.column_config.CheckboxColumn(name, width=width)
+        else:
+            config[name] = st.column_config.TextColumn(name, help=labels.metric_help(c) if c in labels.METRIC_HELP
+                                                       else None, width=width)
+    shown = labels.rename(df)
+    height = "content" if df.height <= max_rows else 35 * (max_rows + 1) + 3
+    body = shown
+    if df.height and ("flag" in df.columns or highlight):
+        style = shown.to_pandas().style
+        if highlight:
+            mark = labels.col(highlight)
+            style = style.apply(lambda r: ["background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else ""
+                                           for _ in r], axis=1)
+        if "flag" in df.columns:
+            style = style.map(lambda v: FLAG_STYLE.get(v, ""), subset=[labels.col("flag")])
+        body = style
+    return st.dataframe(body, hide_index=True, column_config=config, key=key, placeholder="—",
+                        height=height, **kwargs)
 
 
-def _fmt(x, unit="%"):
-    return "—" if x is None else (f"{x:.1f}{unit}" if unit == "%" else f"{x:,.0f}")
+def fmt(x, unit: str = "%") -> str:
+    if x is None:
+        return "—"
+    if unit == "%":
+        return f"{x:.1f}%"
+    return f"{x:,.0f}" if float(x).is_integer() or unit in ("件", "天", "条") else f"{x:,.2f}"
+
+
+HEADLINE = (("requests", "件", "off"), ("completion_rate", "%", "normal"),
+            ("disclosure_rate", "%", "normal"), ("review_correction_rate", "%", "inverse"))
 
 
 def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: int) -> None:
-    """Four st.metric cards for `year` (or the agency's latest year), delta vs peer median."""
+    """Four st.metric cards for `year` (or the agency's latest year), delta vs peer median.
+
+    The arrow colour says good or bad: more requests is neither (grey), a higher correction
+    rate is bad (red up), a higher completion rate is good."""
     rows = profile.filter(pl.col("year") == year)
     row = (rows if rows.height else profile.tail(1)).row(0, named=True)
     med = {}
@@ -49,75 +116,112 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
         med = m.row(0, named=True) if m.height else {}
     note = "" if row["year"] == year else f"（该单位没有 {year} 年度年报，显示最近一年）"
     st.subheader(f"{row['year']} 年度{note}")
-    cols = st.columns(4)
-    for c, (name, unit) in zip(cols, (("requests", "件"), ("completion_rate", "%"),
-                                      ("on_time_rate", "%"), ("review_correction_rate", "%"))):
+    st.caption("卡片下方为与对标组中位数之差；绿色为较好，红色为较差，灰色表示无好坏之分。")
+    cols = st.columns(len(HEADLINE))
+    for c, (name, unit, colour) in zip(cols, HEADLINE):
         value, ref = row.get(name), med.get(name)
         diff = None if value is None or ref is None else value - ref
-        delta = None if diff is None else ("与对标组中位数持平" if abs(diff) < 0.05 else f"{diff:+.1f} 较对标组中位数")  # sign first: it sets the arrow
-        colour = "off" if diff is not None and abs(diff) < 0.05 else (
-            "inverse" if name == "review_correction_rate" else "normal")
-        c.metric(labels.col(name), _fmt(value, unit), delta, delta_color=colour,
+        same = diff is not None and abs(diff) < 0.05
+        text = None if diff is None else ("与中位数持平" if same else
+                                          f"{diff:+.1f}{'个百分点' if unit == '%' else ' ' + unit}")
+        c.metric(labels.col(name), fmt(value, unit), text, delta_color="off" if same else colour,
                  help=labels.metric_help(name), border=True)
     late = row.get("days_late")
     if late is not None and late > 0:
         st.error(f"年报逾期 {late} 天发布（发布日期 {row['published']}，法定期限 {row['deadline']}）。", icon="⏰")
 
 
-def findings_table(df: pl.DataFrame) -> None:
+def findings_table(df: pl.DataFrame, *, key: str | None = None) -> None:
     if df.is_empty():
         st.success("没有数据质量问题。")
         return
-    shown = df.with_columns(pl.col("severity").replace_strict(labels.SEVERITY, default=pl.col("severity")))
-    table(shown.select("year", "agency_name", "severity", "rule_label", "cells", "expected", "actual",
-                       "difference", "message", "source_path"))
+    table(df.select("year", "agency_name", "severity", "rule_label", "expected", "actual",
+                    "difference", "source_path", "cells", "message"), key=key)
+
+
+def location_text(loc: dict) -> str:
+    """A value's place in the file for people: 第 2 页、第 3 张表第 5 行、第 12 行 (1-based)."""
+    parts = []
+    if loc.get("page"):
+        parts.append(f"第 {loc['page']} 页")
+    if loc.get("table") is not None:
+        parts.append(f"第 {loc['table'] + 1} 张表" + (f"第 {loc['row'] + 1} 行" if loc.get("row") is not None else ""))
+    elif loc.get("line") is not None:
+        parts.append(f"第 {loc['line'] + 1} 行")
+    return "，".join(parts) or "—"
+
+
+def source_view(v: int, report_id: int, key: str) -> None:
+    """The printed cell or sentence behind one number, with the lines around it highlighted,
+    the file and page, and the original file to download."""
+    src = data.value_source(v, report_id, key)
+    if src.is_empty():
+        st.info("没有找到这个数值的原文。")
+        return
+    row = src.row(0, named=True)
+    loc = queries.location(row["location"])
+    file = queries.resolve(row["source_path"], data.ROOT)
+    name = Path(row["source_path"] or "").name
+    c1, c2 = st.columns([1, 2])
+    value = row["value"]
+    as_read = "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")  # 1.5889 stays 1.5889
+    c1.metric(labels.key_label(key), row["raw"] if row["source"] == "table" and row["raw"] else as_read)
+    c2.markdown(f"**文件**：{html.escape(name)}　**位置**：{location_text(loc)}　"
+                f"**来源**：{labels.SOURCE_LABELS.get(row['source'], '—')}"
+                f"　**模板**：{labels.TEMPLATE_LABELS.get(row['template'], '—')}")
+    if row["blank"]:
+        c2.caption("原文为空白或“/”“—”“无”，按规定计为 0。")
+    st.caption("年报原文（按原样显示）")
+    st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
+    lines = queries.context(file, loc.get("offset")) if file else []
+    if lines:
+        body = "".join(
+            f"<div style='padding:2px 8px;{'background:#fff4d6;font-weight:600;border-left:4px solid #e6a700' if hit else 'color:#444'}'>"
+            f"{html.escape(text)}</div>" for text, hit in lines)
+        st.caption("在年报中的位置（上下各三行，黄色为该数值所在行）")
+        st.html(f"<div style='font-size:14px;line-height:1.7;border:1px solid #ddd;border-radius:6px'>{body}</div>")
+    if file is not None:
+        st.download_button("下载年报原件", file.read_bytes(), file_name=name, key="orig_file",
+                           on_click="ignore", icon=":material/description:")
+    else:
+        st.caption("年报原件不在本机（只保存了数值和位置）。")
 
 
 def source_picker(v: int, profile: pl.DataFrame) -> None:
-    """Pick a report and a key; show the printed cell/sentence, its location and file, escaped."""
+    """Pick a year and a number of that report; show where it is printed (URL: ?src_year, ?src_key)."""
     years = profile["year"].to_list()[::-1]
     c1, c2 = st.columns([1, 3])
-    y = c1.selectbox("年度", years, key="src_year")
+    y = urlstate.select(c1, "年度", years, key="src_year", param="src_year", parse=int,
+                        format_func=lambda y: f"{y} 年度", placeholder="请选择年度", what="原文年度")
     report_id = profile.filter(pl.col("year") == y)["report_id"][0]
     keys = data.report_keys(v, report_id)
     if keys.is_empty():
         st.info("该报告没有数值。")
         return
     options = dict(zip(keys["key"], keys["label"]))
-    key = c2.selectbox("数值", list(options), format_func=lambda k: f"{options[k]}  [{k}]", key="src_key")
-    src = data.value_source(v, report_id, key)
-    if src.is_empty():
-        st.info("没有找到这个数值的原文。")
-        return
-    row = src.row(0, named=True)
-    st.metric(labels.key_label(key), f"{row['value']:,.2f}".rstrip("0").rstrip("."))
-    st.caption("年报原文（按原样显示，不作排版）")
-    st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
-    if row["blank"]:
-        st.caption("原文为空白或“/”“—”“无”，按规定计为 0。")
-    table(src.select("source", "location", "source_path", "template").with_columns(
-        pl.col("source").replace_strict(labels.SOURCE_LABELS, default=pl.col("source"))))
+    key = urlstate.select(c2, "数值", list(options), key="src_key", param="src_key",
+                          format_func=lambda k: options[k], placeholder="请选择要查看原文的数值", what="数值")
+    source_view(v, report_id, key)
 
 
-def score_breakdown(v: int, year: int, agency_id: str, peer_group: str | None) -> None:
+def score_breakdown(v: int, year: int, agency_id: str) -> None:
     """Points per indicator and the deductions behind them (assess.score)."""
     _, path = scheme_picker()
     try:
         breakdown, deductions = data.score_detail(v, year, path, agency_id)
     except data.AssessUnavailable as exc:
-        st.info("评分模块暂不可用：")
-        st.code(str(exc), language=None)
+        st.error(f"无法计算评分：{exc}")
         return
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
         return
-    st.plotly_chart(charts.indicator_breakdown(breakdown), key="breakdown")
-    table(breakdown)
+    chart(charts.indicator_breakdown(breakdown), key="breakdown")
+    table(breakdown.drop("unit"))
     st.markdown("**扣分明细**")
     if deductions.is_empty():
         st.caption("没有扣分。")
     else:
-        table(deductions)
+        table(deductions.rename({"source": "deduction_source"}) if "source" in deductions.columns else deductions)
 
 
 def continuity_note(profile: pl.DataFrame) -> None:
@@ -129,12 +233,111 @@ def continuity_note(profile: pl.DataFrame) -> None:
 
 
 def scheme_picker():
-    """(name, path) of the scheme chosen in data/schemes/; shared by ranking and export through the
-    URL (?scheme=), so an export is of the scheme the leader was looking at."""
+    """(display name, path) of the scheme chosen in data/schemes/, kept in ?scheme= (the file's
+    stem) so an export is of the scheme the leader was looking at."""
     schemes = data.schemes()
     if not schemes:
         st.info("data/schemes/ 中还没有考核方案（*.toml）。")
         st.stop()
-    name = st.selectbox("考核方案", list(schemes), key="scheme", bind="query-params",
-                        help="方案文件位于 data/schemes/，在这里只读取，不会修改。")
-    return name, schemes[name]
+    names = data.scheme_names(tuple(schemes.items()))
+    if len(schemes) == 1:  # nothing to choose: say which one
+        stem = next(iter(schemes))
+        st.query_params["scheme"] = stem
+        return names.get(stem, stem), schemes[stem]
+    stem = urlstate.select(st, "考核方案", list(schemes), key="scheme", param="scheme", what="考核方案",
+                           format_func=lambda s: names.get(s, s), placeholder="请选择考核方案",
+                           help="方案文件位于 data/schemes/，在这里只读取；“另存为方案”会新建文件。")
+    return names.get(stem, stem), schemes[stem]
+
+
+def flags_help(path: str) -> str:
+    """The red/amber rules of the scheme, for help= beside every flag."""
+    try:
+        return data.flag_rules_text(path, data.file_mtime(path))
+    except data.AssessUnavailable as exc:
+        return str(exc)
+
+
+def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
+    """A table whose row click offers the drill-down: targets[i] = {"page": url path,
+    "label": link text, **query params}; the link opens that page with those parameters.
+
+    A link rather than a jump on click: the user sees which row was taken, and plain URL
+    parameters (no widget-bound ones) go to the other page."""
+    event = table(df, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(targets):
+        goto = dict(targets[rows[0]])
+        page = goto.pop("page")
+        label = goto.pop("label", None) or f"打开{nav.BY_URL[page].title}"
+        st.page_link(nav.page(page), label=label, icon=":material/arrow_forward:",
+                     query_params={k: str(v) for k, v in goto.items()})
+    return event
+
+
+TWO_YEAR_FIGURES = ("requests", "processed", "completion_rate", "disclosure_rate", "review_total",
+                    "review_corrected", "suit_total", "suit_corrected", "days_late")
+
+
+def two_years(v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int) -> pl.DataFrame:
+    """Rank, score, each indicator's points and the key figures of two years, side by side."""
+    rows: list[tuple[str, float | None, float | None]] = []
+    scores = {}
+    for y in (y1, y2):
+        try:
+            r = data.ranking(v, y, path, None, ()).filter(pl.col("agency_id") == agency_id)
+        except data.AssessUnavailable:
+            r = pl.DataFrame()
+        scores[y] = r.row(0, named=True) if r.height else {}
+    rows.append(("排名（对标组内）", scores[y1].get("rank"), scores[y2].get("rank")))
+    rows.append(("总分", scores[y1].get("score"), scores[y2].get("score")))
+    rows.append(("绩效折算分", scores[y1].get("contribution"), scores[y2].get("contribution")))
+    try:
+        scheme = data.scheme(path, data.file_mtime(path))
+        for ind in scheme.indicators:
+            if ind.weighted:
+                col = f"{ind.id}.points"
+                rows.append((f"{ind.name}（得分/{ind.weight:g}）", scores[y1].get(col), scores[y2].get(col)))
+    except data.AssessUnavailable:
+        pass
+    fig = {y: (profile.filter(pl.col("year") == y).row(0, named=True) if y in profile["year"].to_list() else {})
+           for y in (y1, y2)}
+    for c in TWO_YEAR_FIGURES:
+        unit = "（%）" if c in RATE_COLUMNS else ""
+        rows.append((labels.col(c) + unit, fig[y1].get(c), fig[y2].get(c)))
+    def show(x) -> str:
+        return "—" if x is None else f"{round(float(x), 2):g}"
+
+    def change(a, b) -> str:
+        return "" if a is None or b is None else f"{round(float(b) - float(a), 2):+g}"
+
+    t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
+    return pl.DataFrame({
+        "项目": [r[0] for r in rows] + ["模板"],
+        f"{y1} 年度": [show(r[1]) for r in rows] + [t[0]],
+        f"{y2} 年度": [show(r[2]) for r in rows] + [t[1]],
+        f"变化（{y2} 比 {y1}）": [change(r[1], r[2]) for r in rows] + [""],
+    })
+
+
+def cell_text(column: str, value) -> str:
+    """One value as a page shows it: rates 1 decimal with %, points 2 decimals, counts whole."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value or "—"
+    if column in RATE_COLUMNS:
+        return f"{value:.1f}%"
+    if column in POINT_COLUMNS:
+        return f"{value:.2f}"
+    if column == "days_late":
+        return f"{max(int(value), 0)}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # plotly's toolbar speaks English only
+
+
+def chart(fig, *, key: str, **kwargs):
+    """st.plotly_chart without plotly's English toolbar."""
+    return st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)

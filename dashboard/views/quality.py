@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, data
-
-from queries import labels
+from dashboard import charts, data, urlstate
 from dashboard.views import common
+from queries import labels
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度数据质量")
@@ -23,22 +22,50 @@ c[2].metric("逾期发布", late.height, help=labels.metric_help("days_late"), b
 c[3].metric("未发布", missing.height, help=labels.metric_help("missing"), border=True)
 c[4].metric("疑似照搬上年", copied.height, help=labels.metric_help("copied"), border=True)
 
-view = st.segmented_control("查看", ["问题明细", "按单位", "加载错误", "逾期", "未发布", "照搬上年"],
-                            default="问题明细", key="quality_view")
+VIEWS = ["问题明细", "按单位", "加载错误", "逾期与未发布", "照搬上年"]
+view = urlstate.segmented(st, "查看", VIEWS, key="quality_view", param="view", default="问题明细")
+
+
+def _to_profile(df, tab: str) -> list[dict]:
+    return [{"page": "profile", "agency": a, "year": year, "tab": tab, "label": f"打开“{n}”的单位画像·{tab}"}
+            for a, n in zip(df["agency_id"].to_list(), df["agency_name"].to_list())]
+
+
 if view == "问题明细":
     if summary.height:
-        st.plotly_chart(charts.findings_by_rule(summary), key="by_rule")
-    common.findings_table(findings)
+        common.chart(charts.findings_by_rule(summary), key="by_rule")
+    if findings.is_empty():
+        st.success("没有数据质量问题。")
+    else:
+        shown = findings.select("agency_name", "severity", "rule_label", "expected", "actual", "difference",
+                                "source_path", "cells", "message")
+        common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
+        st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
 elif view == "按单位":
-    common.table(data.findings_by_agency(v, year, peer))
+    by_agency = data.findings_by_agency(v, year, peer)
+    if by_agency.is_empty():
+        st.success("没有数据质量问题。")
+    else:
+        common.table(by_agency.drop("agency_id"))
 elif view == "加载错误":
     if errors.is_empty():
         st.success("没有加载错误。")
     else:
-        common.table(errors.select("at", "path", "reason", "problem", "hint", "code"))
-elif view == "逾期":
-    common.table(late) if late.height else st.success("没有逾期发布的年报。")
-elif view == "未发布":
-    common.table(missing) if missing.height else st.success("所有登记单位均已发布。")
+        common.table(errors.select("at", "path", "reason", "problem", "hint"))
+elif view == "逾期与未发布":
+    st.markdown(f"**逾期发布（{late.height}）**")
+    if late.is_empty():
+        st.success("没有逾期发布的年报。")
+    else:
+        common.drill_table(late.drop("agency_id", "year"), key="late_table", targets=_to_profile(late, "办理情况"))
+    st.markdown(f"**未发布年报（{missing.height}）**")
+    if missing.is_empty():
+        st.success("所有登记单位均已发布。")
+    else:
+        common.table(missing.select("agency_name", "level", "kind", "peer_group", "parent_region", "last_year_reported"))
 elif view == "照搬上年":
-    common.table(copied) if copied.height else st.success("没有发现与上年雷同的年报。")
+    if copied.is_empty():
+        st.success("没有发现与上年雷同的年报。")
+    else:
+        common.drill_table(copied.select("agency_name", "peer_group", "year", "source_path"), key="copied_table",
+                           targets=_to_profile(copied, "原文"))

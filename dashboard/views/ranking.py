@@ -1,66 +1,111 @@
-"""排名总览: ranked agencies for leaders, flags, distribution, missing reports, what-if weights."""
+"""排名总览 (the leader's cockpit): this year's ranking in the peer group with the performance
+share, who rose and fell, the 风险清单 with a link to each unit's evidence, province trends and
+what-if weights (saved as a new scheme on request)."""
 
+import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, nav
-
+from dashboard import charts, data, nav, urlstate
+from dashboard.views import common, whatif
 from queries import labels
-
-import queries
-from dashboard.views import common
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度排名总览")
 scheme_name, path = common.scheme_picker()
-
-weights: tuple = ()
-if st.toggle("假设分析：调整指标权重", key="whatif",
-             help="拖动滑块即时重新排名；只影响本页显示，不修改方案文件。权重自动按总和 100 折算。"):
-    try:
-        loaded = data.scheme(path, data.file_mtime(path))
-    except data.AssessUnavailable as exc:
-        st.error(str(exc))
-        st.stop()
-    cols = st.columns(3)
-    chosen = {}
-    for i, ind in enumerate(i for i in loaded.indicators if i.weighted):
-        chosen[ind.id] = cols[i % 3].slider(ind.name, 0.0, 100.0, float(ind.weight), 1.0,
-                                            key=f"w_{ind.id}", help=labels.metric_help(ind.metric or ind.id))
-    changed = {k: w for k, w in chosen.items() if w != loaded.indicator(k).weight}
-    weights = tuple(sorted(chosen.items())) if changed else ()
-
 try:
-    ranked = data.ranking(v, year, path, peer, weights)
-    if weights:
-        ranked = queries.compare_rankings(data.ranking(v, year, path, peer, ()), ranked)
+    loaded = data.scheme(path, data.file_mtime(path))
+    ranked = data.ranking(v, year, path, peer, ())
 except data.AssessUnavailable as exc:
-    st.error("无法计算排名：")
-    st.code(str(exc), language=None)
+    st.error(f"无法计算排名：{exc}")
     st.stop()
+share = loaded.performance_share
 missing = data.missing_reports(v, year, peer)
+rules = common.flags_help(path)
 
-c = st.columns(4)
-c[0].metric("参评单位", ranked.height, border=True)
-c[1].metric("得分中位数", "—" if ranked.is_empty() else f"{ranked['score'].median():.2f}",
+st.caption(f"考核方案：{scheme_name}。政务公开占绩效考核 {share * 100:g}%：绩效折算分 = 总分 × {share:g}。"
+           f"{'各对标组分别排名。' if peer is None else f'对标组：{peer}。'}")
+c = st.columns(5)
+scored = ranked.filter(~pl.col("missing").fill_null(False)) if ranked.height else ranked
+c[0].metric("参评单位", ranked.height, border=True, help="本省登记在册的单位（含未发布年报的单位）。")
+c[1].metric("得分中位数", "—" if scored.is_empty() else f"{scored['score'].median():.2f}",
             help=labels.metric_help("score"), border=True)
-c[2].metric("红色预警", int((ranked["flag"] == "red").sum()) if ranked.height else 0,
-            help=labels.metric_help("flag"), border=True)
-c[3].metric("未发布年报", missing.height, help=labels.metric_help("missing"), border=True)
+c[2].metric("绩效折算分中位数", "—" if scored.is_empty() else f"{scored['contribution'].median():.2f}",
+            help=labels.metric_help("contribution"), border=True)
+c[3].metric("红色预警", int((ranked["flag"] == "red").sum()) if ranked.height else 0, help=rules, border=True)
+c[4].metric("未发布年报", missing.height, help=labels.metric_help("missing"), border=True)
 
-shown = ranked.with_columns(ranked["flag"].replace_strict(labels.FLAG_LABELS, default="")) if ranked.height else ranked
-keep = [col for col in (*queries.RANK_COLUMNS[:-1], "base_rank", "whatif_change") if col in shown.columns]
-event = common.table(shown.select(keep), key="ranking_table", on_select="rerun", selection_mode="single-row")
-rows = event.selection.rows if event else []
-if rows:
-    agency = ranked["agency_id"][rows[0]]
-    st.switch_page(nav.page("profile"), query_params={"agency": agency, "year": year})
-st.caption("点击一行查看该单位画像。")
+VIEWS = ["排名", "风险清单", "升降与趋势", "假设分析"]
+view = urlstate.segmented(st, "查看", VIEWS, key="ranking_view", param="view", default="排名")
 
-if ranked.height:
-    st.plotly_chart(charts.score_distribution(ranked), key="distribution")
 
-st.subheader(f"未发布 {year} 年度年报的单位（{missing.height}）")
-if missing.is_empty():
-    st.success("所有登记单位均已发布。")
-else:
-    common.table(missing.select("agency_name", "agency_id", "level", "kind", "peer_group", "last_year_reported"))
+def _profile(row: dict, tab: str | None = None) -> dict:
+    where = f"·{tab}" if tab else ""
+    out = {"page": "profile", "agency": row["agency_id"], "year": year,
+           "label": f"打开“{row['agency_name']}”的单位画像{where}"}
+    return out | ({"tab": tab} if tab else {})
+
+
+if ranked.is_empty():
+    st.info(f"{year} 年度没有可排名的单位。")
+elif view == "排名":
+    cols = ["rank", "agency_name", "peer_group", "score", "contribution", "prev_rank", "rank_change",
+            "flag", "flags", "completion_rate", "days_late"]
+    common.drill_table(ranked.select(cols), key="ranking_table",
+                       targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()])
+    st.caption(f"点击一行左侧的方框，再点下方链接查看该单位画像。预警规则：{rules}")
+    common.chart(charts.score_distribution(scored), key="distribution")
+elif view == "风险清单":
+    risks = ranked.filter(pl.col("flag") != "").with_columns(
+        pl.col("flag").replace_strict({"red": 0, "amber": 1}, default=2).alias("_order")
+    ).sort("_order", "peer_group", "rank")
+    if risks.is_empty():
+        st.success("没有需要关注的单位。")
+    else:
+        def evidence(r: dict) -> tuple[str, dict]:
+            if r["missing"]:
+                return "单位画像（未发布年报）", _profile(r)
+            if (r["days_late"] or 0) > 0:
+                return "单位画像·办理情况（逾期天数）", _profile(r, "办理情况")
+            if (r["review_corrected"] or 0) + (r["suit_corrected"] or 0) > 0:
+                return "单位画像·复议诉讼", _profile(r, "复议诉讼")
+            if (r["errors"] or 0) > 0:
+                return "单位画像·问题（数据错误）", _profile(r, "问题")
+            if r["copied"]:
+                return "数据质量·照搬上年", {"page": "quality", "year": year, "view": "照搬上年",
+                                             "label": "打开数据质量·照搬上年"}
+            return "单位画像·办理情况", _profile(r, "办理情况")
+
+        found = [evidence(r) for r in risks.to_dicts()]
+        shown = risks.select("flag", "agency_name", "peer_group", "rank", "score", "flags").with_columns(
+            pl.Series("evidence", [f for f, _ in found]))
+        common.drill_table(shown, key="risk_table", targets=[t for _, t in found])
+        st.caption(f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}")
+elif view == "升降与趋势":
+    moved = ranked.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
+    if moved.is_empty():
+        st.info("没有可与上年比较的名次（上年没有排名）。")
+    else:
+        ups = moved.sort("rank_change", descending=True).head(5)
+        downs = moved.sort("rank_change").head(5)
+        both = pl.concat([ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))])
+        picked = common.chart(charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points")
+        points = picked.selection.points if picked is not None else []
+        by_name = dict(zip(both["agency_name"], both["agency_id"]))
+        if points and points[0].get("y") in by_name:  # a bar clicked: its agency's page
+            name = points[0]["y"]
+            st.page_link(nav.page("profile"), label=f"打开“{name}”的单位画像", icon=":material/arrow_forward:",
+                         query_params={"agency": by_name[name], "year": str(year)})
+        cols = ["agency_name", "peer_group", "prev_rank", "rank", "rank_change", "score", "prev_total", "flags"]
+        common.drill_table(both.select(cols), key="moves_table",
+                           targets=[_profile(r) for r in both.select("agency_id", "agency_name").to_dicts()])
+        st.caption("名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。")
+    trend = data.province_trend(v, peer)
+    common.chart(charts.province_trends(trend), key="province_trend")
+    common.table(trend.sort("year", descending=True))
+    st.caption("本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。")
+elif view == "假设分析":
+    whatif.panel(v, year, peer, loaded, path, ranked)
+
+if view != "假设分析" and not missing.is_empty():
+    st.subheader(f"未发布 {year} 年度年报的单位（{missing.height}）")
+    common.table(missing.select("agency_name", "level", "kind", "peer_group", "last_year_reported"))

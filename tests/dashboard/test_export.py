@@ -61,6 +61,11 @@ def pdf_bytes(data) -> bytes:
     return export.summary_pdf(data)
 
 
+def _data_rows(ws) -> list[tuple]:
+    """The 汇总 rows of units: a rank in the first column (not section headings or the notes)."""
+    return [r for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) if isinstance(r[0], (int, float))]
+
+
 def _same(a, b) -> bool:
     if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
         return a in (None, "") and (b is None or (isinstance(b, float) and math.isnan(b)))
@@ -83,22 +88,70 @@ class TestWorkbook:
         ws = workbook["汇总"]
         top = [c.value for c in ws[3]]
         sub = [c.value for c in ws[4]]
-        assert top[:3] == ["排名", "单位", "对标组"]
-        assert {"总分", "名次变化"} <= set(top)
+        assert top[:2] == ["排名", "单位"]  # all peer groups: the group is a section heading, not a column
+        assert {"总分", "名次变化", "预警", "预警说明"} <= set(top)
         assert any(h and h.startswith("绩效折算分") for h in top)
-        assert top[3] == "办结率" and sub[3:5] == ["数值", "得分/15"]
+        assert top[2] == "办结率" and sub[2:4] == ["数值", "得分/15"]
+        assert "按时办结率" not in top  # no unit has a value this year: no empty column
         for i, column in enumerate(data.summary.columns):
             assert (sub[i] if column.group else top[i]) == column.header
 
     def test_every_summary_cell_equals_the_query_layer(self, workbook, data, ranking):
         ws = workbook["汇总"]
-        keys = [c.key for c in data.summary.columns]
-        expected = ranking.select(keys).rows()
-        got = [r for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)]
+        keys = [c.key for c in data.summary.columns if c.key != "flag_label"]
+        at = [i for i, c in enumerate(data.summary.columns) if c.key != "flag_label"]
+        got = _data_rows(ws)
         assert len(got) == ranking.height > 0
-        for row_got, row_exp in zip(got, expected):
-            for key, a, b in zip(keys, row_got, row_exp):
-                assert _same(a, b), f"{key}: workbook {a!r} != query layer {b!r}"
+        for row_got, row_exp in zip(got, ranking.to_dicts()):
+            for i, key in zip(at, keys):
+                b = row_exp[key]
+                if row_exp["missing"] and key.endswith((".value", ".points")):
+                    b = None  # no report: no indicator figures beside 总分
+                elif key.endswith(".value") and key.startswith(("timeliness", "very_late")) and b is not None:
+                    b = max(b, 0)  # early is not "−55 days late"
+                assert _same(row_got[i], b), f"{key}: workbook {row_got[i]!r} != query layer {b!r}"
+
+    def test_each_peer_group_is_a_section_with_its_own_ranks(self, workbook, ranking):
+        ws = workbook["汇总"]
+        rows = list(ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
+        headings = [r[0] for r in rows if isinstance(r[0], str) and r[0].endswith("家）")]
+        sizes = ranking.group_by("peer_group", maintain_order=True).len().rows()
+        assert headings == [f"{g}（{n} 家）" for g, n in sizes]
+        first_ranks, previous = [], None
+        for r in rows:
+            if isinstance(r[0], str):
+                previous = "heading"
+            elif isinstance(r[0], (int, float)):
+                if previous == "heading":
+                    first_ranks.append(r[0])
+                previous = "row"
+        assert first_ranks == [1] * len(sizes)  # ranks start again under every heading
+
+    def test_office_date_notes_and_signatures_under_the_table(self, workbook, data):
+        texts = [r[0] for r in workbook["汇总"].iter_rows(values_only=True) if isinstance(r[0], str)]
+        office = export.load_office()
+        assert office.name in texts
+        assert data.issued_text in texts and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", data.issued_text)
+        assert "说明：" in texts and any(t.startswith("1. ") for t in texts)
+        sign = next(t for t in texts if t.startswith("制表人"))
+        assert "审核人" in sign and "负责人" in sign
+        assert any("4%" in t for t in texts[:2])  # the share in the title rows
+
+    def test_no_internal_ids_or_paths_in_any_sheet(self, workbook):
+        bad = re.compile(r"\bt\d\.[a-z_]+|\bstd20(19|21)\b|\blegacy\b|\b(linear|deduction|veto|bonus)\b|"
+                         r"report \d+ · metric|/(tmp|home|work|root|usr)/")
+        for ws in workbook.worksheets[:4]:
+            for row in ws.iter_rows(values_only=True):
+                for v in row:
+                    assert not (isinstance(v, str) and bad.search(v)), f"{ws.title}: {v}"
+            for hf in (ws.oddHeader.left.text, ws.oddHeader.right.text, ws.oddFooter.right.text):
+                assert not hf or not bad.search(hf)
+
+    def test_header_keeps_the_year(self, workbook, year):
+        """Excel reads '&8' + '2025…' as font size 82025: a font code separates them."""
+        left = workbook["汇总"].oddHeader.left
+        assert left.text.startswith(f"{year}年度")
+        assert left.size == 8
 
     def test_print_setup(self, workbook):
         for name in ("汇总", "扣分明细", "数据质量", "方案说明"):
@@ -123,15 +176,17 @@ class TestWorkbook:
 
     def test_number_formats(self, workbook, data):
         ws = workbook["汇总"]
-        formats = {export.PERCENT: '0.0"%"', export.POINTS: "0.00", export.INT: "0", export.DELTA: "+0;-0;0"}
+        formats = {export.PERCENT: '0.0"%"', export.POINTS: "0.00", export.INT: "#,##0", export.DELTA: "+0;-0;0"}
+        first = FIRST_DATA_ROW + 1  # under the first peer group's heading
+        assert ws.cell(first, 1).value == 1
         for i, column in enumerate(data.summary.columns, start=1):
             if column.kind in formats:
-                assert ws.cell(FIRST_DATA_ROW, i).number_format == formats[column.kind], column.key
+                assert ws.cell(first, i).number_format == formats[column.kind], column.key
         assert ws.column_dimensions["B"].width >= 10  # agency names are not squeezed
 
-    def test_deductions_sheet_lists_every_deduction(self, workbook, demo_db, year):
+    def test_deductions_sheet_lists_every_deduction(self, workbook, demo_db, year, ranking):
         with duckdb.connect(str(demo_db), read_only=True) as c:
-            expected = score.deductions(c, year, SCHEME)
+            expected = score.deductions(c, year, SCHEME).filter(pl.col("agency_id").is_in(ranking["agency_id"].to_list()))
         ws = workbook["扣分明细"]
         assert [c.value for c in ws[3]] == ["对标组", "排名", "单位", "指标", "扣分（负数为加分）", "原因", "数据来源"]
         rows = list(ws.iter_rows(min_row=4, values_only=True))
@@ -154,7 +209,8 @@ class TestWorkbook:
         lines = {r[0]: r[1] for r in ws.iter_rows(min_row=3, max_row=20, values_only=True) if r[0]}
         assert lines["方案名称"].startswith("省政务公开办默认方案")
         assert lines["绩效考核占比"].startswith("4%")
-        assert str(Path(demo_db).resolve()) in lines["数据库"]
+        assert lines["数据库"].startswith(Path(demo_db).name) and "/" not in lines["数据库"]
+        assert lines["方案文件"] == "default.toml"
         assert "第 " in lines["最近一次加载"] and "解析器" in lines["最近一次加载"]
         assert "解析器版本" in lines["本年度年报"]
         cells = [c.value for row in ws.iter_rows() for c in row]
@@ -185,7 +241,7 @@ def test_database_file_is_found_without_being_passed(demo_db, year):
     with duckdb.connect(str(demo_db), read_only=True) as c:
         about = dict(export_data.about_lines(c.cursor(), load_scheme(SCHEME), year=year,
                                              peer_group=None, db_path=None))
-    assert str(Path(demo_db).resolve()) in about["数据库"]
+    assert about["数据库"].startswith(Path(demo_db).name)  # the file's name, never a server path
 
 
 def test_workbook_without_agency_sheets(data):
@@ -199,17 +255,18 @@ class TestCsv:
         assert raw.startswith(b"\xef\xbb\xbf")
         df = pl.read_csv(io.BytesIO(raw), infer_schema_length=0)  # all text: compare as printed
         assert df.columns[0] == "排名"  # the BOM is not part of the first header
-        assert df.columns == data.summary.headers
+        assert df.columns[:3] == ["排名", "单位", "对标组"]  # a CSV has no section headings
         assert "办结率·得分/15" in df.columns
-        keys = [c.key for c in data.summary.columns]
-        for got, exp in zip(df.rows(), ranking.select(keys).rows()):
-            for key, a, b in zip(keys, got, exp):
-                if b is None:
-                    assert a is None, key
-                elif isinstance(b, float):
-                    assert float(a) == b, key  # repr round-trips exactly
-                else:
-                    assert (a or "") == str(b), key  # an empty text cell reads back as null
+        assert df.height == ranking.height
+        by_name = {r["agency_name"]: r for r in ranking.to_dicts()}
+        for row in df.to_dicts():
+            exp = by_name[row["单位"]]
+            assert row["总分"] == f"{exp['score']:.2f}"  # rounded as the screen shows it
+            if exp["completion_rate"] is not None and not exp["missing"]:
+                assert row["办结率·数值"] == f"{exp['completion_rate']:.1f}"
+            assert row["排名"] == str(exp["rank"])
+        assert not any("e-" in (v or "") or len((v or "").split(".")[-1]) > 2
+                       for col in df.columns if col not in ("单位", "对标组", "预警", "预警说明") for v in df[col])
 
 
 def _pages_text(pdf: bytes) -> list[str]:
@@ -296,7 +353,7 @@ class TestCommand:
         assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
         ws = openpyxl.load_workbook(out)["汇总"]
         assert group in ws["A1"].value
-        assert {r[2] for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)} == {group}
+        assert {r[2] for r in _data_rows(ws)} == {group}
 
     def test_unknown_suffix_is_refused(self, demo_db, year, tmp_path):
         result = CliRunner().invoke(cli, ["export", "--year", str(year), "--db", str(demo_db),
@@ -309,3 +366,26 @@ class TestCommand:
                                           "--scheme", str(SCHEME), "--out", str(tmp_path)])
         assert result.exit_code != 0
         assert "gongkai build" in result.output
+
+
+def test_header_footer_codes_survive_excel():
+    """'&' is Excel's code character: doubled in text; a size code is closed before digits."""
+    from exports.excel import header_footer, hf_text
+
+    assert hf_text("省政务公开办 & 信息中心") == "省政务公开办 && 信息中心"
+    assert header_footer(left="2025年度汇总表", size=8) == '&L&8&"-,Regular"2025年度汇总表'
+    assert header_footer(left="甲", right="乙&丙") == "&L甲&R乙&&丙"
+
+
+def test_word_document_has_the_sheet_sections_and_signatures(data):
+    import docx
+
+    doc = docx.Document(io.BytesIO(export.assessment_docx(data)))
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == data.title and "4%" in text[1]
+    groups = data.summary.frame["peer_group"].unique(maintain_order=True).to_list()
+    assert len(doc.tables) == len(groups)  # one table per peer group, ranks from 1 in each
+    for table in doc.tables:
+        assert table.rows[1].cells[0].text == "1"
+    assert any(t.startswith("制表人") and "负责人" in t for t in text)
+    assert export.load_office().name in text and data.issued_text in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import nav
 
 import queries
+from queries import labels
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -59,9 +61,11 @@ def test_page_renders_without_error(app, page):
 
 @pytest.mark.parametrize("page", [p.file for p in nav.PAGES])
 def test_page_renders_on_an_empty_database(empty_db, monkeypatch, page):
-    at = _start(empty_db, monkeypatch)
+    """Each page, opened directly on a database with no reports, says what to do and stops."""
+    at = _start(empty_db, monkeypatch, page)
     _clean(at)
     assert any("gongkai build" in w.value for w in at.warning)
+    assert not at.dataframe and not at.get("plotly_chart")  # the page itself never ran on nothing
 
 
 def test_missing_database_says_to_run_build(tmp_path, monkeypatch):
@@ -75,13 +79,17 @@ class TestRanking:
         year = queries.default_year(con)
         ranked = queries.ranking(con, year=year, scheme=SCHEME)
         table = app.dataframe[0].value
+        table = getattr(table, "data", table)  # a Styler (flag colours) wraps the frame
         assert table.iloc[0]["单位"] == ranked["agency_name"][0]
         assert table.iloc[0]["得分"] == pytest.approx(ranked["score"][0])
+        assert table.iloc[0]["绩效折算分"] == pytest.approx(ranked["contribution"][0])
         assert len(table) == ranked.height
         assert _metric(app, "参评单位") == str(ranked.height)
+        assert _metric(app, "红色预警") == str((ranked["flag"] == "red").sum())
         missing = queries.missing_reports(con, year=year)
         assert _metric(app, "未发布年报") == str(missing.height)
-        assert len(_traces(app)) == ranked["flag"].n_unique()
+        assert len(_traces(app)) == ranked.filter(~pl.col("missing"))["flag"].n_unique()
+        assert "绩效折算分 = 总分 × 0.04" in " ".join(c.value for c in app.caption)
 
     def test_year_from_the_url_is_used(self, demo_db, monkeypatch, con):
         year = queries.years(con)[-1]
@@ -90,17 +98,52 @@ class TestRanking:
         assert at.sidebar.selectbox(key="year").value == year
         assert str(year) in at.title[0].value
 
-    def test_what_if_sliders_rerank_live(self, app, con):
-        app.toggle(key="whatif").set_value(True).run()
+    def test_what_if_keeps_the_total_at_100_and_shows_moves(self, app, con):
+        app.segmented_control(key="ranking_view").set_value("假设分析").run()
         _clean(app)
-        sliders = app.slider
-        assert len(sliders) >= 2
-        sliders[0].set_value(100.0).run()
+        assert _metric(app, "权重合计") == "100 分"
+        first = app.slider[0]
+        first.set_value(first.value + 20).run()
+        assert _metric(app, "权重合计") == "120 分"
+        assert any("须为 100 分" in w.value for w in app.warning)
+        assert not app.dataframe  # nothing computed on a total that is not 100
+        app.button(key="whatif_to_100").click().run()
         _clean(app)
-        assert "原方案排名" in app.dataframe[0].value.columns
+        assert _metric(app, "权重合计") == "100 分"
+        assert sum(s.value for s in app.slider) == 100
+        table = app.dataframe[0].value
+        table = getattr(table, "data", table)
+        assert {"名次变动", "调整后名次变化"} <= set(table.columns)
+        moved = table[table["调整后名次变化"] != 0]
+        assert all(" → " in m for m in moved["名次变动"])
+        assert "w" in app.query_params  # the variant's weights are in the URL
+
+
+    def test_a_year_not_in_the_database_is_said_and_replaced(self, demo_db, monkeypatch, con):
+        at = _start(demo_db, monkeypatch, year="abc")
+        _clean(at)
+        default = queries.default_year(con)
+        assert any("“abc”" in w.value and str(default) in w.value for w in at.warning)
+        assert str(default) in at.title[0].value
+        assert at.query_params["year"] == [str(default)] or at.query_params["year"] == str(default)
 
 
 class TestProfile:
+    def test_a_mistyped_agency_shows_no_other_agencys_data(self, demo_db, monkeypatch):
+        at = _start(demo_db, monkeypatch, nav.page("profile"), agency="SF9999-TYPO")
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            "链接中的单位编码“SF9999-TYPO”不在单位名录中，无法显示。请在下面选择单位，或回到“排名总览”点击单位。"]
+        assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+        assert at.selectbox(key="agency_fix").value is None
+
+    def test_default_agency_is_the_first_of_the_ranking(self, demo_db, monkeypatch, con):
+        at = _start(demo_db, monkeypatch, nav.page("profile"))
+        _clean(at)
+        ranked = queries.ranking(con, year=queries.default_year(con), scheme=SCHEME)
+        first = ranked.filter(~pl.col("missing"))["agency_id"][0]
+        assert at.selectbox(key="agency_pick").value == first
+
     def test_metrics_and_charts_match_the_profile(self, demo_db, monkeypatch, con):
         fig = queries.figures(con).filter(pl.col("requests").is_not_null())
         agency, year = fig["agency_id"][0], fig["year"][0]
@@ -121,11 +164,16 @@ class TestProfile:
         year = at.selectbox(key="src_year").value
         key = at.selectbox(key="src_key").value
         report_id = queries.agency_profile(con, agency_id=agency).filter(pl.col("year") == year)["report_id"][0]
-        raw = queries.value_source(con, report_id=report_id, key=key)["raw"][0]
-        assert at.code[0].value == (raw or "（空白）")
-        assert not at.markdown or all(raw not in m.value for m in at.markdown if raw and len(raw) > 3)
+        src = queries.value_source(con, report_id=report_id, key=key).row(0, named=True)
+        shown = next(h.proto.body for h in at.get("html") if "line-height" in h.proto.body)
+        assert "background:#fff4d6" in shown  # the number's line, highlighted among its neighbours
+        assert html.escape(src["raw"]) in shown or src["raw"] in _metric(at, labels.key_label(key))
+        assert Path(src["source_path"]).name in at.markdown[-1].value
+        assert "/" not in at.markdown[-1].value.split("**文件**：")[1].split("　")[0]
+        assert at.get("download_button")[0].proto.label == "下载年报原件"
+        assert not at.markdown or all(src["raw"] not in m.value for m in at.markdown if len(src["raw"] or "") > 3)
 
-    @pytest.mark.parametrize("section", ["复议诉讼", "表二", "评分", "问题"])
+    @pytest.mark.parametrize("section", ["对比", "复议诉讼", "评分", "问题"])
     def test_every_section_renders(self, demo_db, monkeypatch, con, section):
         agency = queries.figures(con)["agency_id"][0]
         at = _start(demo_db, monkeypatch, nav.page("profile"), agency=agency)
@@ -148,13 +196,13 @@ class TestReviewAndQuality:
         _clean(at)
         assert _metric(at, "数据问题") == str(queries.findings(con, year=year).height)
         assert _metric(at, "无法加载的文件") == str(queries.load_errors(con).height)
-        for view in ["按单位", "加载错误", "逾期", "未发布", "照搬上年"]:
+        for view in ["按单位", "加载错误", "逾期与未发布", "照搬上年"]:
             at.segmented_control(key="quality_view").set_value(view).run()
             _clean(at)
 
 
-def test_export_page_offers_the_three_downloads(app):
+def test_export_page_offers_the_four_downloads(app):
     at = app.switch_page(nav.page("export")).run()
     _clean(at)
     labels = sorted(b.proto.label for b in at.get("download_button"))
-    assert labels == ["下载 CSV", "下载 Excel 工作簿", "下载 PDF 通报"]
+    assert labels == ["下载 CSV", "下载 Excel 工作簿", "下载 PDF 通报", "下载 Word 文档"]

@@ -18,44 +18,101 @@ import queries
 
 SCHEME = Path(__file__).resolve().parents[2] / "data" / "schemes" / "default.toml"
 
-# Every query with arguments that exercise its filters.
+# Every query with arguments that exercise its filters, and what it must return: on the demo
+# database the expected value is counted straight from the tables (an independent, simpler
+# SQL), on the empty database it is nothing.
+def _count(con, sql: str, **params) -> int:
+    return con.sql(sql, params=params).fetchall()[0][0]
+
+
+def _home(con) -> set[str]:
+    return queries.home_agencies(con)
+
+
 CALLS = [
-    (queries.years, {}),
-    (queries.default_year, {}),
-    (queries.peer_groups, {}),
-    (queries.agencies, {}),
-    (queries.agencies, {"peer_group": "县级政府"}),
-    (queries.figures, {"year": 2024}),
-    (queries.figures, {"agency_id": "x", "peer_group": "p"}),
-    (queries.agency_profile, {"agency_id": "x"}),
-    (queries.agency_values, {"agency_id": "x", "prefix": "t2."}),
-    (queries.peer_median, {"peer_group": "县级政府"}),
-    (queries.report_keys, {"report_id": 1}),
-    (queries.value_source, {"report_id": 1, "key": "t3.new.total"}),
-    (queries.review_litigation, {"year": 2024}),
-    (queries.review_litigation, {"year": 2024, "peer_group": "p", "sort": "pending"}),
-    (queries.review_litigation_trend, {}),
-    (queries.findings, {"year": 2024, "agency_id": "x", "peer_group": "p"}),
-    (queries.findings_summary, {"year": 2024}),
-    (queries.findings_by_agency, {"year": 2024}),
-    (queries.load_errors, {}),
-    (queries.load_errors, {"latest_only": True}),
-    (queries.missing_reports, {"year": 2024}),
-    (queries.late_reports, {"year": 2024}),
-    (queries.copied_reports, {"year": 2024}),
-    (queries.ranking, {"year": 2024, "scheme": SCHEME}),
+    (queries.years, {}, lambda c: [r[0] for r in c.sql(
+        "SELECT DISTINCT year FROM reports WHERE is_current ORDER BY year DESC").fetchall()]),
+    (queries.default_year, {}, lambda c: c.sql(
+        "SELECT year FROM current_reports GROUP BY year HAVING count(*) >= 0.5 * (SELECT max(n) FROM "
+        "(SELECT count(*) n FROM current_reports GROUP BY year)) ORDER BY year DESC LIMIT 1").fetchall()[0][0]),
+    (queries.peer_groups, {}, lambda c: [r[0] for r in c.sql(
+        "SELECT DISTINCT peer_group FROM agencies WHERE peer_group IS NOT NULL ORDER BY 1").fetchall()]),
+    (queries.agencies, {}, lambda c: _count(c, "SELECT count(*) FROM agencies")),
+    (queries.agencies, {"peer_group": "县级政府"},
+     lambda c: _count(c, "SELECT count(*) FROM agencies WHERE peer_group = '县级政府'")),
+    (queries.figures, {"year": 2024}, lambda c: _count(c, "SELECT count(*) FROM current_reports WHERE year = 2024")),
+    (queries.figures, {"agency_id": "x", "peer_group": "p"}, lambda c: 0),
+    (queries.agency_profile, {"agency_id": "x"}, lambda c: 0),
+    (queries.agency_values, {"agency_id": "x", "prefix": "t2."}, lambda c: 0),
+    (queries.peer_median, {"peer_group": "县级政府"}, lambda c: _count(
+        c, "SELECT count(DISTINCT year) FROM current_reports WHERE peer_group = '县级政府'")),
+    (queries.report_keys, {"report_id": 1}, lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1")),
+    (queries.value_source, {"report_id": 1, "key": "t3.new.total"},
+     lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1 AND key = 't3.new.total'")),
+    (queries.review_litigation, {"year": 2024}, None),
+    (queries.review_litigation, {"year": 2024, "peer_group": "p", "sort": "pending"}, lambda c: 0),
+    (queries.review_litigation_trend, {}, lambda c: _count(c, "SELECT count(DISTINCT year) FROM current_reports")),
+    (queries.findings, {"year": 2024, "agency_id": "x", "peer_group": "p"}, lambda c: 0),
+    (queries.findings_summary, {"year": 2024}, lambda c: _count(
+        c, "SELECT count(*) FROM (SELECT DISTINCT f.rule, f.severity FROM findings f "
+           "JOIN current_reports r USING (report_id) WHERE r.year = 2024)")),
+    (queries.findings_by_agency, {"year": 2024}, lambda c: _count(
+        c, "SELECT count(DISTINCT r.agency_id) FROM findings f JOIN current_reports r USING (report_id) "
+           "WHERE r.year = 2024")),
+    (queries.load_errors, {}, lambda c: _count(c, "SELECT count(*) FROM load_errors")),
+    (queries.load_errors, {"latest_only": True}, lambda c: _count(
+        c, "SELECT count(*) FROM load_errors WHERE run_id = (SELECT max(run_id) FROM load_runs)")),
+    (queries.missing_reports, {"year": 2024}, lambda c: len([a for (a,) in c.sql(
+        "SELECT agency_id FROM agencies a WHERE confirmed AND NOT EXISTS (SELECT 1 FROM current_reports r "
+        "WHERE r.agency_id = a.agency_id AND r.year = 2024)").fetchall() if a in _home(c)])),
+    (queries.late_reports, {"year": 2024}, lambda c: len([a for (a,) in c.sql(
+        "SELECT agency_id FROM current_reports WHERE year = 2024 AND days_late > 0").fetchall() if a in _home(c)])),
+    (queries.copied_reports, {"year": 2024}, lambda c: len(_home(c) & {a for (a,) in c.sql(
+        "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
+        "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint UNION "
+        "SELECT r.agency_id FROM findings f JOIN current_reports r USING (report_id) "
+        "WHERE r.year = 2024 AND f.rule LIKE '%copied%'").fetchall()})),
+    (queries.ranking, {"year": 2024, "scheme": SCHEME}, lambda c: len(_home(c) & {a for (a,) in c.sql(
+        "SELECT agency_id FROM current_reports WHERE year = 2024 UNION "
+        "SELECT agency_id FROM agencies WHERE confirmed").fetchall()})),
 ]
+IDS = [f"{fn.__name__}-{n}" for n, (fn, _, _) in enumerate(CALLS)]
 
 
-@pytest.mark.parametrize("fn,kwargs", CALLS, ids=lambda x: getattr(x, "__name__", ""))
-def test_every_query_compiles_on_an_empty_database(empty_con, fn, kwargs):
+def _size(out):
+    return out.height if isinstance(out, pl.DataFrame) else out
+
+
+@pytest.mark.parametrize("fn,kwargs,expected", CALLS, ids=IDS)
+def test_every_query_returns_nothing_on_an_empty_database(empty_con, fn, kwargs, expected):
     out = fn(empty_con, **kwargs)
-    assert out is None or isinstance(out, (pl.DataFrame, list, int))
+    assert out in (None, []) if not isinstance(out, pl.DataFrame) else out.is_empty()
 
 
-@pytest.mark.parametrize("fn,kwargs", CALLS, ids=lambda x: getattr(x, "__name__", ""))
-def test_every_query_runs_on_the_demo_database(con, fn, kwargs):
-    fn(con, **kwargs)
+@pytest.mark.parametrize("fn,kwargs,expected", CALLS, ids=IDS)
+def test_every_query_returns_what_the_tables_hold(con, fn, kwargs, expected):
+    out = fn(con, **kwargs)
+    if expected is None:  # checked by name below (order and membership, not a count)
+        assert isinstance(out, pl.DataFrame) and out.height > 0
+        return
+    assert _size(out) == expected(con)
+
+
+def test_copied_reports_are_those_with_last_years_fingerprint(con):
+    got = set(queries.copied_reports(con, year=2024)["agency_id"])
+    same = {a for (a,) in con.sql(
+        "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
+        "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint").fetchall()}
+    assert got >= same & queries.home_agencies(con)
+    assert got <= queries.home_agencies(con)
+
+
+def test_home_agencies_are_the_registrys_own_province(con):
+    home = queries.home_agencies(con)
+    regions = dict(con.sql("SELECT agency_id, parent_region FROM agencies").fetchall())
+    assert "SF000" in home  # the fictional province's own government
+    assert not home & {"310000-KW", "321322-GOV", "320813-GOV"}  # Shanghai, Jiangsu: reference reports
+    assert all(regions[a] for a in home)
 
 
 class TestFigures:
@@ -97,16 +154,28 @@ class TestFigures:
 
 
 class TestRanking:
-    def test_scores_are_assess_scores(self, con):
+    def test_scores_are_assess_scores_ranked_within_the_province(self, con):
         from assess.score import score_year
 
-        year = queries.years(con)[-1]
+        year = queries.default_year(con)
         ranked = queries.ranking(con, year=year, scheme=SCHEME)
-        ref = score_year(con, year, SCHEME)
-        assert ranked.height == ref.height
-        joined = ranked.join(ref.select("agency_id", "total", "rank"), on="agency_id", suffix="_ref")
+        ref = score_year(con, year, SCHEME).filter(pl.col("agency_id").is_in(sorted(queries.home_agencies(con))))
+        assert ranked.height == ref.height > 0
+        joined = ranked.join(ref.select("agency_id", "total"), on="agency_id", suffix="_ref")
         assert (joined["score"] == joined["total_ref"]).all()
-        assert (joined["rank"] == joined["rank_ref"]).all()
+        for row in ranked.iter_rows(named=True):  # 1 + the number of same-group units scoring higher
+            better = ranked.filter((pl.col("peer_group") == row["peer_group"]) & (pl.col("score") > row["score"]))
+            assert row["rank"] == better.height + 1
+
+    def test_flags_follow_the_schemes_rules(self, con):
+        year = queries.default_year(con)
+        ranked = queries.ranking(con, year=year, scheme=SCHEME)
+        late = ranked.filter(pl.col("days_late") > 30)
+        assert late.height and (late["flag"] == "red").all()
+        one = ranked.filter((pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) == 1)
+                            & ~pl.col("missing") & (pl.col("days_late").fill_null(0) <= 30))
+        assert one.height and (one["flag"] != "red").all()  # one corrected case is amber, not red
+        assert (ranked["days_late"].drop_nulls() >= 0).all()
 
     def test_rank_columns_come_first_and_missing_agencies_are_red(self, con):
         year = queries.years(con)[0]
@@ -185,3 +254,47 @@ def test_continuity_caveats_only_when_a_profile_spans_the_template_change():
     assert caveats.height == len(set(caveats["指标"].to_list())) >= 10
     assert continuity_caveats(pl.DataFrame({"template": ["std2021", "std2019"]})).is_empty()
     assert continuity_caveats(pl.DataFrame({"template": ["legacy"]})).is_empty()
+
+
+def test_flag_rules_come_from_the_scheme_file_and_bad_ones_are_named(tmp_path):
+    from assess import flags
+
+    rules = flags.rules_from_toml(SCHEME)
+    assert [(r.level, r.measure) for r in rules][:3] == [("red", "missing"), ("red", "days_late"), ("red", "corrected")]
+    assert "逾期发布天数超过 30 天" in flags.describe(rules)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCHEME.read_text(encoding="utf-8") + '\n[[flags]]\nlevel = "purple"\nmeasure = "days_late"\n'
+                   'threshold = 1\n', encoding="utf-8")
+    line = bad.read_text(encoding="utf-8").splitlines().index("level = \"purple\"")  # 0-based: the [[flags]] line
+    with pytest.raises(flags.FlagRuleError, match=rf"bad.toml:{line}: level = 'purple' 不对"):
+        flags.rules_from_toml(bad)
+    frame = pl.DataFrame({"missing": [False, False, True], "days_late": [40, 3, None],
+                          "review_corrected": [0, 1, None], "suit_corrected": [0, 0, None],
+                          "errors": [0, 0, None], "warnings": [0, 0, None], "copied": [False, False, None],
+                          "completion_rate": [99.0, 90.0, None]})
+    flagged = flags.apply_flags(frame, rules)
+    assert flagged["flag"].to_list() == ["red", "amber", "red"]
+    assert flagged["flags"].to_list() == ["逾期发布天数超过 30 天", "逾期发布、复议诉讼被纠错", "未发布年报"]
+
+
+def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
+    import shutil
+
+    from assess.scheme import load_scheme
+    from dashboard.scheme_file import SaveError, save_variant
+
+    shutil.copy(SCHEME, tmp_path / "default.toml")
+    shutil.copy(SCHEME.parent / "example_manual_inputs.csv", tmp_path)
+    base = load_scheme(tmp_path / "default.toml")
+    weights = {i.id: i.weight for i in base.indicators if i.weighted}
+    weights["completion"], weights["corrected"] = 25.0, 10.0
+    saved = save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
+    new = load_scheme(saved)
+    assert new.name == "办结优先方案" and new.indicator("completion").weight == 25
+    assert new.indicator("corrected").cap == 10  # a deduction's cap follows its weight
+    assert len(new.manual) == len(base.manual)  # the same manual inputs file
+    assert (tmp_path / "default.toml").read_text(encoding="utf-8") == SCHEME.read_text(encoding="utf-8")
+    with pytest.raises(SaveError, match="已有名为“办结优先方案”的方案"):
+        save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
+    with pytest.raises(SaveError, match="须为 100"):
+        save_variant(tmp_path / "default.toml", tmp_path, "另一个", weights | {"completion": 30.0})

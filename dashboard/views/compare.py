@@ -1,0 +1,73 @@
+"""多单位对比 (a tab of 单位画像): the agency beside others — this year's rank, score and figures,
+and one figure across the years (the 2019 template change marked). Agencies in ?agencies=."""
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, urlstate
+from dashboard.views import common
+from queries import labels
+
+
+def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
+    """The agency `current` and the ones picked from its peer group (`peer`), side by side."""
+    agencies = data.agencies(v)
+    home = data.home_agencies(v)
+    pool = agencies.filter(pl.col("reports") > 0)
+    if home is not None:
+        pool = pool.filter(pl.col("agency_id").is_in(sorted(home)))
+    if peer is not None:
+        pool = pool.filter(pl.col("peer_group") == peer)
+    names = dict(zip(pool["agency_id"], pool["name"]))
+    if current not in names or len(names) < 2:
+        st.info("本单位所在对标组中没有可对比的其他单位。")
+        return
+
+    ids = list(names)
+    raw = [a for a in (st.query_params.get("agencies") or "").split(",") if a]
+    bad = [a for a in raw if a not in names]
+    if bad:
+        st.warning(f"链接中的单位编码“{'、'.join(bad)}”不在本单位的对标组中，已略去。", icon="⚠️")
+    if raw or current not in st.session_state.get("compare_pick", []):
+        st.session_state["compare_pick"] = [a for a in raw if a in names] or ([current] + [a for a in ids if a != current])[:2]
+
+    def _sync() -> None:
+        st.query_params["agencies"] = ",".join(st.session_state["compare_pick"])
+
+
+    picked = st.multiselect("与同组的哪些单位对比（两家或以上）", ids, key="compare_pick", format_func=lambda a: names[a],
+                            placeholder="请选择要对比的单位", on_change=_sync, max_selections=8)
+    _sync()
+    if len(picked) < 2:
+        st.info("请至少选择两家单位。")
+        return
+
+    try:
+        ranked = data.ranking(v, year, path, None, ()).filter(pl.col("agency_id").is_in(picked))
+    except data.AssessUnavailable as exc:
+        st.error(f"无法计算排名：{exc}")
+        return
+    rows = ["rank", "peer_group", "score", "contribution", "flags", "requests", "completion_rate",
+            "disclosure_rate", "review_corrected", "suit_corrected", "days_late"]
+    side = {"项目": [labels.col(c) for c in rows]}
+    by_id = {r["agency_id"]: r for r in ranked.to_dicts()}
+    for a in picked:
+        r = by_id.get(a, {})
+        side[names[a]] = [common.cell_text(c, r.get(c)) for c in rows]
+    common.table(pl.DataFrame(side))
+
+    FIG = ["completion_rate", "disclosure_rate", "requests", "review_corrected", "days_late"]
+    figure = urlstate.select(st, "逐年比较的指标", FIG, key="compare_figure", param="figure", what="指标",
+                             format_func=labels.col, placeholder="请选择指标")
+    series = data.compare_agencies(v, tuple(picked))
+    fig = go.Figure()
+    fig.update_layout(template=charts.TEMPLATE, title=f"{labels.col(figure)}（逐年）", xaxis_title="年度",
+                      yaxis_ticksuffix="%" if figure in common.RATE_COLUMNS else "")
+    for a in picked:
+        part = series.filter(pl.col("agency_id") == a)
+        fig.add_scatter(x=part["year"].to_list(), y=part[figure].to_list(), name=names[a], mode="lines+markers")
+    if figure not in common.RATE_COLUMNS:
+        charts.count_axis(fig, series[figure].to_list())
+    charts.year_axis(fig, series["year"].to_list())
+    common.chart(fig, key="compare_chart")

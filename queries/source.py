@@ -1,0 +1,59 @@
+"""The printed text around a number: the report file read again, the block the number came from
+and its neighbours (the database keeps each value's location, not the document)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def location(loc: str | None) -> dict:
+    """A value's location JSON as a dict ({} when absent or unreadable)."""
+    try:
+        d = json.loads(loc) if loc else {}
+    except (TypeError, ValueError):
+        return {}
+    return d if isinstance(d, dict) else {}
+
+
+def resolve(source_path: str | None, root: Path) -> Path | None:
+    """The report file on this machine: as stored, or relative to the project root."""
+    if not source_path:
+        return None
+    p = Path(source_path)
+    for candidate in (p, root / p):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def context(path: Path, offset: int | None, around: int = 3) -> list[tuple[str, bool]]:
+    """(printed line, is the number's line) for the block at `offset` and `around` on each side.
+
+    Table rows are shown cell by cell with " | " between cells. Empty when the file cannot be
+    read or has no block there.
+    """
+    from etl.errors import ReportError
+    from etl.extract import extract_document
+
+    if offset is None:
+        return []
+    try:
+        doc = extract_document(path)
+    except (ReportError, OSError, ValueError):
+        return []
+    blocks = doc.blocks
+    at = None
+    for i, b in enumerate(blocks):
+        if b.loc.offset is not None and b.loc.offset <= offset:
+            at = i
+    if at is None:
+        return []
+    lo, hi = max(0, at - around), min(len(blocks), at + around + 1)
+    out = []
+    for i in range(lo, hi):
+        b = blocks[i]
+        cells = [c.strip() for c in (b.raw or b.cells)]
+        text = " | ".join(c for c in cells if c) if b.is_table_row else " ".join(c for c in cells if c)
+        out.append((text or "（空行）", i == at))
+    return out
