@@ -69,7 +69,9 @@ def ranking(con, *, year: int, scheme, peer_group: str | None = None,
     run = assessment or year_assessment(con, year=year, scheme=scheme, weights=weights)
     scored = _rerank(_home(run.scores, home))
     prev_run = prev_assessment or year_assessment(con, year=year - 1, scheme=scheme, weights=weights)
-    prev = _rerank(_home(prev_run.scores, home)).select(
+    # as assess does: last year counts only in peer groups where someone reported that year
+    prev_scores = _home(prev_run.scores, home).filter((~pl.col("missing")).any().over("peer_group"))
+    prev = _rerank(prev_scores).select(
         "agency_id", pl.col("rank").alias("_prev"), pl.col("total").alias("_prev_total"))
     scored = (scored.join(prev, on="agency_id", how="left")
               .with_columns(pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),

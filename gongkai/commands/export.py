@@ -1,4 +1,4 @@
-"""`gongkai export`: the assessment sheets an office prints and files (Excel, CSV, PDF)."""
+"""`gongkai export`: the assessment sheets an office prints and files (Excel, CSV, PDF, Word)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-SUFFIXES = (".xlsx", ".csv", ".pdf")
+SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
 
 
 @click.command()
@@ -17,11 +17,11 @@ SUFFIXES = (".xlsx", ".csv", ".pdf")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Database file (default: GONGKAI_DB or data/gongkai.duckdb).")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
-              help="A .xlsx, .csv or .pdf file, or a folder to write all three into.")
+              help="A .xlsx, .csv, .pdf or .docx file, or a folder to write all four into.")
 @click.option("--per-agency", is_flag=True, help="Add one sheet per agency to the workbook.")
 def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path: Path | None,
            out: Path, per_agency: bool) -> None:
-    """Write the assessment of one year as Excel, CSV and/or PDF.
+    """Write the assessment of one year as Excel, CSV, PDF and/or Word (DOCX, to edit before filing).
 
     The figures are the dashboard's: the same query layer computes them for the same year,
     scheme and peer group. The database is opened read-only.
@@ -35,6 +35,7 @@ def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path:
 
     import exports as builders
     from exports.data import gather
+    from exports.word import assessment_docx
     from etl.settings import Settings
     from gongkai.failures import check_database
 
@@ -63,7 +64,8 @@ def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path:
                    + (f" in {peer_group}" if peer_group else "") + "; the sheets are empty.", err=True)
     build = {".xlsx": lambda: builders.assessment_workbook(data, per_agency=per_agency),
              ".csv": lambda: builders.summary_csv(data),
-             ".pdf": lambda: builders.summary_pdf(data)}
+             ".pdf": lambda: builders.summary_pdf(data),
+             ".docx": lambda: assessment_docx(data)}
     for path in targets:
         try:
             payload = build[path.suffix.lower()]()
@@ -79,7 +81,7 @@ def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
     if out.suffix.lower() in SUFFIXES:
         return [out]
     if out.suffix and not out.is_dir():
-        raise click.BadParameter(f"{out}: use a .xlsx, .csv or .pdf file name, or a folder.",
+        raise click.BadParameter(f"{out}: use a .xlsx, .csv, .pdf or .docx file name, or a folder.",
                                  param_hint="--out")
     group = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in peer_group or "")
     stem = f"考核汇总_{year}" + (f"_{group}" if group else "")

@@ -54,13 +54,15 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
 
     Ranks are within the peer group; tied agencies share the rank (marked =); 名次变化 is the
     move since last year under the same scheme (↑ up, ↓ down, — not ranked last year).
-    Agencies of the registry without a report are listed as （未发布）.
+    Agencies of the registry without a report are listed as （未发布）. The ranking is the one the
+    dashboard and `gongkai export` show (the office's own province).
 
     Example:
 
         gongkai score --year 2024 --scheme data/schemes/default.toml --peer-group 县级政府
     """
-    from assess import SchemeError, load_scheme, score_year
+    import queries
+    from assess import SchemeError, load_scheme
 
     settings = Settings.from_env(db_path=db, scheme_path=scheme_path)
     try:
@@ -75,7 +77,8 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
 
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
         attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
-        scores = score_year(con, year, scheme, peer_group)
+        # the ranking the dashboard and the exports show: the office's province, its peer groups
+        scores = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
     if scores.is_empty():
         raise click.ClickException(f"no agencies to score for {year}"
                                    + (f" in peer group {peer_group}" if peer_group else "")

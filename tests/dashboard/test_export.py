@@ -337,12 +337,16 @@ class TestPdf:
 
 
 class TestCommand:
-    def test_folder_gets_all_three(self, demo_db, year, tmp_path):
+    def test_folder_gets_all_four(self, demo_db, year, tmp_path):
         result = CliRunner().invoke(cli, ["export", "--year", str(year), "--scheme", str(SCHEME),
                                           "--db", str(demo_db), "--out", str(tmp_path)])
         assert result.exit_code == 0, result.output
         names = sorted(p.name for p in tmp_path.iterdir())
-        assert names == sorted(f"考核汇总_{year}{s}" for s in (".csv", ".pdf", ".xlsx"))
+        assert names == sorted(f"考核汇总_{year}{s}" for s in (".csv", ".docx", ".pdf", ".xlsx"))
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(tmp_path / f"考核汇总_{year}.docx").paragraphs)
+        assert f"{year}" in text and "制表人" in text
 
     def test_one_file_by_suffix_and_peer_group(self, demo_db, year, tmp_path, ranking):
         group = ranking["peer_group"].drop_nulls()[0]
@@ -357,9 +361,9 @@ class TestCommand:
 
     def test_unknown_suffix_is_refused(self, demo_db, year, tmp_path):
         result = CliRunner().invoke(cli, ["export", "--year", str(year), "--db", str(demo_db),
-                                          "--scheme", str(SCHEME), "--out", str(tmp_path / "x.docx")])
+                                          "--scheme", str(SCHEME), "--out", str(tmp_path / "x.odt")])
         assert result.exit_code != 0
-        assert ".xlsx, .csv or .pdf" in result.output
+        assert ".xlsx, .csv, .pdf or .docx" in result.output
 
     def test_missing_database_says_what_to_do(self, tmp_path):
         result = CliRunner().invoke(cli, ["export", "--year", "2024", "--db", str(tmp_path / "no.duckdb"),
