@@ -42,6 +42,18 @@ RULES: dict[str, str] = {
     "agency.unknown": "单位不在名录中",
     "published.before_year_end": "年报在年度结束前发布",
     "report.duplicate_claim": "同一单位同一年度有两份不同文件",
+    # the annual quality check (年报质量检查): content, template, prose against tables
+    "section.missing": "缺少国家格式规定的章节",
+    "section.thin": "章节内容空泛或缺少规定内容",
+    "template.nonstandard": "未按国家规定格式编制",
+    "text_table.mismatch": "正文数字与表格不一致",
+    "text_table.scope_note": "正文与表格统计口径不同（本机关与全辖区）",
+    "table.all_blank": "规定表格整表空白或全为“/”",
+    # across reports, computed in the database step (etl/validate/cross_report.py)
+    "t2.stock_flow": "表二：现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止",
+    "report.copied": "正文与其他年报高度重复",
+    "report.changed_after_publication": "发布后又出现内容不同的新版本",
+    "t4.ledger_mismatch": "表四与法制部门复议诉讼台账不一致",
 }
 
 

@@ -31,6 +31,7 @@ def parse_document(doc: RawDocument) -> ParsedReport:
 
     report = detect_report(doc)
     report.meta["text_fingerprint"] = text_fingerprint(doc)
+    report.prose = tuple(b.text for b in doc.blocks if not b.is_table_row)
     if report.template in ("std2021", "std2019"):
         from etl.parse.std import parse_std
         parse_std(doc, report)
