@@ -41,6 +41,7 @@ ERROR_CODES: dict[str, str] = {
     "download_failed": "下载失败",
     "bad_manifest": "清单文件有误",
     "bad_registry": "单位名录有误",
+    "bad_ledger": "复议诉讼台账有误",
     "locked": "另一次载入正在进行",
     "no_agency": "报告未写明发布单位",
     "no_year": "报告未写明年度",

@@ -39,6 +39,7 @@ from etl.errors import ReportError
 from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
+from etl.validate.cross_report import run_cross_report_checks, store_texts
 
 BUILDING = ".building"
 CARRY_OVER_RULE = "crossyear.carry_over"
@@ -67,6 +68,7 @@ def building_database(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection
         try:
             ensure_schema(con)
             yield con
+            run_cross_report_checks(con)  # the quality check's rules across reports, on the copy
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
@@ -229,6 +231,7 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
                 [agency.code, report.year, version] + row).fetchone()[0]
         _insert_values(con, report_id, report)
         _insert_findings(con, report_id, list(report.findings) + list(findings))
+        store_texts(con, [report_id], [report])
         record_source(con, report.sha256, source_path or report.path, report_id, "loaded",
                       parser_version)
     return LoadedReport(report_id, version, same is not None)
@@ -404,6 +407,7 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
             con.execute("INSERT OR REPLACE INTO load_sources SELECT * FROM _sources")
             if errors:
                 con.execute("INSERT INTO load_errors SELECT * FROM _errors")
+        store_texts(con, [o.report_id for o in out], [s.report for s in reports])
     return out
 
 

@@ -74,11 +74,17 @@ def _heading(text: str, marker: re.Pattern, keywords: list[str], after: int) -> 
     return None
 
 
-def _body(section: Section) -> str:
-    """The section's words without its heading line, spaces, digits and punctuation."""
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def _body(section: Section, agency: str | None) -> str:
+    """The section's words without its heading line, the signature (agency, date), spaces,
+    digits and punctuation."""
     text = section.text
     first_break = re.search(r"[\n]|(?<=情况)|(?<=事项)", text)
-    body = text[first_break.end():] if first_break else ""
+    body = _DATE.sub("", text[first_break.end():] if first_break else "")
+    if agency:
+        body = body.replace(agency, "")
     return _NOT_WORDS.sub("", body)
 
 
@@ -99,7 +105,7 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                                f"{'、'.join(specs[sec.number]['keywords'])}查找）", "warning"))
             continue
         spec = specs[sec.number]
-        body = _body(sec)
+        body = _body(sec, report.agency)
         minimum = spec.get("min_chars")
         if minimum is not None and (len(body) < minimum or body in boiler):
             out.append(Finding("section.thin", (), float(minimum), float(len(body)),

@@ -1,0 +1,165 @@
+"""The database side of copy detection: signatures, the similarity table, report.copied.
+
+Incremental, so a load of a few new reports into 100,000 stays quick: a report's MinHash is
+computed once (report_texts.minhash); each report is compared once with its agency's previous
+year and, through a MinHashLSH of its year, with the other agencies' reports of that year
+(report_texts.compared); pairs that involve a report that is no longer current are dropped.
+report.copied findings are then rebuilt from report_similarity (threshold: [copy] in
+data/quality.toml). Called from etl/validate/cross_report.py inside the loader's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pyarrow as pa
+from datasketch import MinHashLSH
+
+from etl.report import Finding
+from etl.validate.copy_detect import (Prose, containment, lean, own_prose, repeated_passages,
+                                      shingles, signature)
+from etl.validate.quality_settings import quality_settings
+
+STORE_FLOOR = 20.0  # same-year pairs below this share are not kept (the previous year always is)
+
+
+def _register(con, name: str, table: pa.Table):
+    con.register(name, table)
+    return name
+
+
+def compute_signatures(con, cfg: dict) -> int:
+    rows = con.execute("SELECT report_id, prose FROM report_texts WHERE minhash IS NULL").fetchall()
+    if not rows:
+        return 0
+    ids, sigs = [], []
+    for report_id, prose in rows:
+        ids.append(report_id)
+        sigs.append(signature(shingles(own_prose(prose.split("\n")), cfg["shingle_chars"]),
+                              cfg["num_perm"]))
+    con.register("_sigs", pa.table({"report_id": pa.array(ids, pa.int64()),
+                                    "minhash": pa.array(sigs, pa.binary())}))
+    try:
+        con.execute("UPDATE report_texts SET minhash = s.minhash FROM _sigs s "
+                    "WHERE report_texts.report_id = s.report_id")
+    finally:
+        con.unregister("_sigs")
+    return len(rows)
+
+
+class _Texts:
+    """Prose and shingles of reports, read from the database on first use."""
+
+    def __init__(self, con, cfg: dict):
+        self.con, self.k, self.cfg = con, cfg["shingle_chars"], cfg
+        self.prose: dict[int, Prose] = {}
+        self.sets: dict = {}
+
+    def load(self, ids) -> None:
+        todo = sorted(set(ids) - set(self.prose))
+        if not todo:
+            return
+        rows = self.con.execute("SELECT report_id, prose FROM report_texts WHERE report_id IN "
+                                "(SELECT unnest(?::BIGINT[]))", [todo]).fetchall()
+        for report_id, text in rows:
+            self.prose[report_id] = own_prose(text.split("\n"))
+            self.sets[report_id] = shingles(self.prose[report_id], self.k)
+
+    def comparable(self, report_id: int) -> bool:
+        p = self.prose.get(report_id)
+        return p is not None and p.chars >= self.cfg["min_chars"]
+
+    def pair(self, a: int, b: int, relation: str) -> tuple:
+        share = containment(self.sets[a], self.sets[b])
+        passages = repeated_passages(self.prose[a], self.prose[b], self.k, self.cfg["max_passages"]) \
+            if share >= STORE_FLOOR else []
+        return (a, b, relation, round(share, 1), json.dumps(passages, ensure_ascii=False))
+
+
+def update_similarity(con, cfg: dict) -> int:
+    con.execute("""DELETE FROM report_similarity WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current)
+                   OR other_report_id NOT IN (SELECT report_id FROM reports WHERE is_current)""")
+    texts = _Texts(con, cfg)
+    rows: list[tuple] = []
+    # 1. each report against its agency's previous year (kept whatever the share: 与上年重复率)
+    pairs = con.execute("""
+        SELECT r.report_id, p.report_id FROM current_reports r
+        JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
+        JOIN report_texts tr ON tr.report_id = r.report_id JOIN report_texts tp ON tp.report_id = p.report_id
+        WHERE NOT EXISTS (SELECT 1 FROM report_similarity s
+                          WHERE s.report_id = r.report_id AND s.other_report_id = p.report_id)""").fetchall()
+    texts.load([i for pair in pairs for i in pair])
+    rows += [texts.pair(a, b, "previous_year") for a, b in pairs
+             if texts.comparable(a) and texts.comparable(b)]
+    # 2. reports not yet compared against the other agencies' reports of their year
+    current = con.execute("""
+        SELECT r.report_id, r.agency_id, r.year, t.minhash, t.compared FROM current_reports r
+        JOIN report_texts t USING (report_id) WHERE t.minhash IS NOT NULL ORDER BY r.year, r.report_id""").fetchall()
+    by_year: dict[int, list] = defaultdict(list)
+    for row in current:
+        by_year[row[2]].append(row)
+    newly: list[int] = []
+    for year, reports in by_year.items():
+        fresh = [r for r in reports if not r[4]]
+        if not fresh:
+            continue
+        lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"])
+        agency = {}
+        with lsh.insertion_session() as session:
+            for report_id, agency_id, _, blob, _ in reports:
+                session.insert(report_id, lean(blob), check_duplication=False)
+                agency[report_id] = agency_id
+        found = set()
+        for report_id, agency_id, _, blob, _ in fresh:
+            newly.append(report_id)
+            for other in lsh.query(lean(blob)):
+                if other != report_id and agency[other] != agency_id:
+                    found.add((report_id, other))
+                    found.add((other, report_id))
+        texts.load([i for pair in found for i in pair])
+        for a, b in sorted(found):
+            if texts.comparable(a) and texts.comparable(b):
+                row = texts.pair(a, b, "same_year")
+                if row[3] >= STORE_FLOOR:
+                    rows.append(row)
+    if rows:
+        con.register("_sim", pa.table(list(zip(*rows)), names=["report_id", "other_report_id", "relation",
+                                                                "share", "passages"]))
+        try:
+            con.execute("INSERT OR REPLACE INTO report_similarity SELECT * FROM _sim")
+        finally:
+            con.unregister("_sim")
+    if newly:
+        con.execute("UPDATE report_texts SET compared = true WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
+                    [newly])
+    return len(rows)
+
+
+COPIED_SQL = """
+SELECT s.report_id, s.relation, s.share, s.passages, o.year, a.name, o.source_path
+FROM report_similarity s
+JOIN reports o ON o.report_id = s.other_report_id
+JOIN agencies a ON a.agency_id = o.agency_id
+WHERE s.share > ?
+QUALIFY row_number() OVER (PARTITION BY s.report_id, s.relation ORDER BY s.share DESC, s.other_report_id) = 1
+ORDER BY s.report_id, s.relation
+"""
+
+
+def copied_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
+    threshold = float(cfg["share_threshold"])
+    out = []
+    for report_id, relation, share, passages, year, name, path in con.execute(COPIED_SQL, [threshold]).fetchall():
+        whom = f"本单位 {year} 年报" if relation == "previous_year" else f"{name} {year} 年报"
+        sample = json.loads(passages or "[]")[:2]
+        quoted = "；".join(f"「{p['this'][:40]}」≈「{p['other'][:40]}」" for p in sample)
+        out.append((report_id, Finding(
+            "report.copied", (), threshold, share,
+            f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{path}）"
+            + (f"，如 {quoted}" if quoted else ""), "warning")))
+    return out
+
+
+def copy_settings() -> dict:
+    return quality_settings()["copy"]
