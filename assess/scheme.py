@@ -8,6 +8,7 @@ a scheme that loads is one the scorer can run without further checks.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -79,6 +80,9 @@ class Scheme:
     indicators: tuple[Indicator, ...]
     manual_path: str | None = None
     manual: tuple[tuple[str, int, str, float], ...] = ()  # (agency_id, year, indicator, value)
+    # sha256 of the scheme file and its manual-inputs file as read: the identity of a scoring
+    # run, so caches follow an edit of the file, not its path or mtime.
+    fingerprint: str = ""
 
     def indicator(self, ind_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == ind_id)
@@ -276,4 +280,29 @@ def load_scheme(path: str | Path) -> Scheme:
         manual_path = str(file)
         manual = _manual(ctx, file, {i.id for i in indicators if i.source == "manual"})
     return Scheme(str(data.get("name", path.stem)), str(path), share, int(min_cases), indicators,
-                  manual_path, manual)
+                  manual_path, manual, scheme_fingerprint(path))
+
+
+def scheme_fingerprint(path: str | Path) -> str:
+    """sha256 over the scheme file's bytes and those of the manual-inputs file it names.
+
+    Cheap enough to compute on every page view (two small files), which is what lets a running
+    dashboard show the new ranking on the next view after an office edits its scheme.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return ""
+    digest.update(raw)
+    try:
+        manual = tomllib.loads(raw.decode("utf-8")).get("manual_inputs")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        manual = None
+    if isinstance(manual, str):
+        try:
+            digest.update(b"\0" + (path.parent / manual).read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()

@@ -41,7 +41,7 @@ class NoDatabase(Exception):
 
 
 class AssessUnavailable(Exception):
-    """The assessment module (assess.score) cannot be used: not installed yet or a bad scheme."""
+    """The chosen scheme file cannot be used (assess.scheme.SchemeError names file, line, fix)."""
 
 
 def db_path() -> Path:
@@ -109,37 +109,67 @@ def agencies(v: int) -> pl.DataFrame:
 def _assess(fn, **params):
     try:
         return _q(fn, **params)
-    except ImportError as exc:
-        raise AssessUnavailable(f"评分模块未就绪（{exc.name or exc}）") from exc
     except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 
+def scheme_hash(path: str) -> str:
+    """The scheme file's content hash (with its manual inputs), read on every call: the cache key
+    of everything scored, so an edited scheme shows on the next page view."""
+    from assess.scheme import scheme_fingerprint
+
+    return scheme_fingerprint(path)
+
+
+def scheme(path: str, mtime_ns: int | None = None):
+    """The loaded scheme (for the what-if sliders), cached on its content hash."""
+    return _scheme(path, scheme_hash(path))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
-def scheme(path: str, mtime_ns: int):
-    """The loaded scheme (for the what-if sliders); keyed on the file's mtime."""
-    try:
-        from assess.scheme import load_scheme
-    except ImportError as exc:
-        raise AssessUnavailable(f"评分模块未就绪（{exc.name or exc}）") from exc
+def _scheme(path: str, content_hash: str):
+    from assess.scheme import load_scheme
+
     try:
         return load_scheme(path)
     except ValueError as exc:
         raise AssessUnavailable(str(exc)) from exc
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def ranking(v: int, year: int, scheme: str, peer_group: str | None,
-            weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
-    """Scored and ranked agencies; `weights` (sorted pairs) is a what-if override."""
-    return _assess(queries.ranking, year=year, scheme=scheme, peer_group=peer_group,
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _assessment(v: int, year: int, scheme: str, content_hash: str,
+                weights: tuple[tuple[str, float], ...] = ()):
+    """One scoring run per (database version, year, scheme content, what-if weights).
+
+    A resource, not data: the frames are shared read-only by every page, drill-down and export
+    of that run instead of being copied per call, and nothing mutates a polars frame in place.
+    """
+    return _assess(queries.year_assessment, year=year, scheme=_scheme(scheme, content_hash),
                    weights=dict(weights) or None)
 
 
+def assessment(v: int, year: int, scheme: str, weights: tuple[tuple[str, float], ...] = ()):
+    return _assessment(v, year, scheme, scheme_hash(scheme), weights)
+
+
+def ranking(v: int, year: int, scheme: str, peer_group: str | None,
+            weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
+    """Scored and ranked agencies; `weights` (sorted pairs) is a what-if override."""
+    return _ranking(v, year, scheme, scheme_hash(scheme), peer_group, weights)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
+def _ranking(v: int, year: int, scheme: str, content_hash: str, peer_group: str | None,
+             weights: tuple[tuple[str, float], ...]) -> pl.DataFrame:
+    run = _assessment(v, year, scheme, content_hash, weights)
+    return _assess(queries.ranking, year=year, scheme=scheme, peer_group=peer_group, assessment=run)
+
+
 def score_detail(v: int, year: int, scheme: str, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points per indicator, deductions explained) for one agency and year."""
-    return _assess(queries.score_detail, year=year, scheme=scheme, agency_id=agency_id)
+    """(points per indicator, deductions explained) for one agency and year: a filter of the
+    year's cached assessment, never a re-score."""
+    run = assessment(v, year, scheme)
+    return _assess(queries.score_detail, year=year, scheme=scheme, agency_id=agency_id, assessment=run)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -221,43 +251,31 @@ def file_mtime(path: str) -> int:
     return Path(path).stat().st_mtime_ns
 
 
-class ExportUnavailable(Exception):
-    """dashboard/export.py (or its data gatherer) is not there yet or lacks a builder."""
-
-
-EXPORT_BUILDERS = {  # format -> builder names in exports, first found wins
-    "xlsx": ("assessment_workbook",),
-    "csv": ("assessment_csv", "summary_csv"),
-    "pdf": ("assessment_pdf", "summary_pdf"),
-}
+EXPORT_BUILDERS = {"xlsx": "assessment_workbook", "csv": "summary_csv", "pdf": "summary_pdf"}
 
 
 def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> dict:
     """{format: zero-argument callable -> bytes} for st.download_button's deferred `data`.
 
     The callables run on another thread when the user clicks, outside any script run, so they
-    hold the connection themselves (a fresh cursor each) and touch no streamlit API.
+    hold the connection themselves (a fresh cursor each), touch no streamlit API, and reuse the
+    year's assessment taken here (the cached one the pages show), never scoring again.
     """
-    try:
-        import exports as export
-        from exports import data as export_data
-    except ImportError as exc:
-        raise ExportUnavailable(f"导出模块尚未就绪（缺少 {exc.name}）") from exc
-    con = _open(str(db_path()), v)
-    out = {}
-    for fmt, names in EXPORT_BUILDERS.items():
-        build = next((getattr(export, n) for n in names if hasattr(export, n)), None)
-        if build is None:
-            continue
+    import exports
+    from exports import data as export_data
 
-        def make(build=build):
+    run = assessment(v, year, scheme)
+    con = _open(str(db_path()), v)
+    loaded = _scheme(scheme, scheme_hash(scheme))
+
+    def make(build):
+        def build_bytes():
             cur = con.cursor()
             try:
-                return build(export_data.gather(cur, year=year, scheme=scheme, peer_group=peer_group))
+                return build(export_data.gather(cur, year=year, scheme=loaded, peer_group=peer_group,
+                                                assessment=run))
             finally:
                 cur.close()
+        return build_bytes
 
-        out[fmt] = make
-    if not out:
-        raise ExportUnavailable("dashboard/export.py 中没有导出函数")
-    return out
+    return {fmt: make(getattr(exports, name)) for fmt, name in EXPORT_BUILDERS.items()}

@@ -29,21 +29,27 @@ UNIT_KINDS = {"%": PERCENT, "件": INT, "条": INT, "天": INT, "": INT}
 
 
 def gather(con, *, year: int, scheme, peer_group: str | None = None, db_path: str | Path | None = None,
-           per_agency: bool = False) -> AssessmentExport:
-    """Everything an export of `year` under `scheme` (path or loaded Scheme) shows."""
+           per_agency: bool = False, assessment=None) -> AssessmentExport:
+    """Everything an export of `year` under `scheme` (path or loaded Scheme) shows.
+
+    The year is scored once (`assessment`, or one run taken here) and every table, the
+    per-agency sheets included, is a filter of that run.
+    """
     from assess.scheme import Scheme, load_scheme
 
     scheme = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
-    ranking = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
+    run = assessment or queries.year_assessment(con, year=year, scheme=scheme)
+    ranking = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group, assessment=run)
     agencies = {}
     if per_agency:
         for agency_id, name in ranking.select("agency_id", "agency_name").iter_rows():
             key = name if name not in agencies else f"{name}（{agency_id}）"
-            agencies[key] = agency_table(con, year=year, scheme=scheme, agency_id=agency_id)
+            agencies[key] = agency_table(con, year=year, scheme=scheme, agency_id=agency_id,
+                                         assessment=run)
     return AssessmentExport(
         year=year, scheme_name=scheme.name, peer_group=peer_group,
         summary=summary_table(ranking, scheme),
-        deductions=deductions_table(con, ranking, year=year, scheme=scheme, peer_group=peer_group),
+        deductions=deductions_table(ranking, run, scheme=scheme),
         quality=quality_table(con, year=year, peer_group=peer_group),
         scheme=scheme_table(scheme),
         about=about_lines(con, scheme, year=year, peer_group=peer_group, db_path=db_path),
@@ -91,12 +97,11 @@ DEDUCTION_COLUMNS = (
 )
 
 
-def deductions_table(con, ranking: pl.DataFrame, *, year: int, scheme, peer_group: str | None) -> Table:
-    """Every deduction (and bonus, veto, dropped indicator) with its reason and source."""
-    from assess import score
-
-    found = score.deductions(con, year, scheme, peer_group=peer_group)
+def deductions_table(ranking: pl.DataFrame, assessment, *, scheme) -> Table:
+    """Every deduction (and bonus, veto, dropped indicator) of the ranked agencies, with its
+    reason and source, from the same scoring run as the ranking."""
     who = ranking.select("agency_id", "agency_name", "peer_group", "rank")
+    found = assessment.deductions.join(who.select("agency_id"), on="agency_id", how="semi")
     order = {ind.id: n for n, ind in enumerate(scheme.indicators)}
     frame = (found.join(who, on="agency_id", how="left")
              .with_columns(pl.col("indicator").replace_strict(order, default=len(order)).alias("_ord"))
@@ -132,9 +137,10 @@ AGENCY_COLUMNS = (
 )
 
 
-def agency_table(con, *, year: int, scheme, agency_id: str) -> Table:
+def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> Table:
     """One agency's points per indicator, as the dashboard's drill-down shows them."""
-    breakdown, _ = queries.score_detail(con, year=year, scheme=scheme, agency_id=agency_id)
+    breakdown, _ = queries.score_detail(con, year=year, scheme=scheme, agency_id=agency_id,
+                                        assessment=assessment)
     frame = breakdown.with_columns(
         pl.col("score_kind").replace_strict(KIND_LABELS, default=pl.col("score_kind")).alias("score_kind_label"),
         pl.when(pl.col("small_sample")).then(pl.lit("是")).otherwise(pl.lit("")).alias("small_sample"))

@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from assess.metrics import metric_wide_sql
 from etl.continuity import series_key_map
 from etl.fields import FIELDS
 
@@ -24,6 +25,13 @@ _CONTINUOUS = {  # dashboard column -> etl.continuity series
     "suit_corrected": "suit_corrected", "suit_other": "suit_other", "suit_pending": "suit_pending",
 }
 
+
+# Query-layer column -> the assess.metrics metric it shows (the metric is the definition).
+RATE_METRICS = {
+    "completion_rate": "completion_rate", "on_time_rate": "on_time_rate",
+    "disclosure_rate": "disclosure_rate", "review_correction_rate": "review_correction_rate",
+    "suit_correction_rate": "suit_correction_rate", "corrected_total": "corrected_count",
+}
 
 QUALITY_LABELS = {"same": "一致", "close": "基本一致", "loose": "仅可粗略比较", "none": "无对应"}
 
@@ -76,23 +84,11 @@ fig AS (
     GROUP BY ALL
 ),
 rates AS (
-    -- Same definitions as assess.metrics (percent; NULL = N/A, never 0); a test checks they agree.
-    SELECT *,
-        CASE WHEN template = 'legacy' THEN 100.0 * processed / nullif(requests, 0)
-             ELSE 100.0 * processed / nullif(coalesce(requests, 0) + coalesce(carried_in, 0), 0)
-        END AS completion_rate,
-        CASE WHEN template = 'legacy' THEN 100.0 * on_time / nullif(processed, 0) END AS on_time_rate,
-        CASE WHEN template = 'legacy'
-             THEN 100.0 * (coalesce(already_public, 0) + coalesce(granted, 0) + coalesce(partial, 0))
-                  / nullif(answers, 0)
-             ELSE 100.0 * (coalesce(granted, 0) + coalesce(partial, 0)) / nullif(processed, 0)
-        END AS disclosure_rate,
-        100.0 * review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
-                                         + coalesce(review_other, 0), 0) AS review_correction_rate,
-        100.0 * suit_corrected / nullif(coalesce(suit_upheld, 0) + coalesce(suit_corrected, 0)
-                                       + coalesce(suit_other, 0), 0) AS suit_correction_rate,
-        coalesce(review_corrected, 0) + coalesce(suit_corrected, 0) AS corrected_total
-    FROM fig
+    -- The rates are assess.metrics' own expressions (one definition: percent, NULL = N/A, never 0),
+    -- evaluated for exactly the reports of `fig`.
+    SELECT fig.*, """ + ", ".join(f'm."value:{metric}" AS {column}' for column, metric in RATE_METRICS.items()) + """
+    FROM fig LEFT JOIN (""" + metric_wide_sql("", tuple(RATE_METRICS.values()),
+                                           report_ids="SELECT report_id FROM fig") + """) m USING (report_id)
 )
 """
 

@@ -34,21 +34,34 @@ RANK_COLUMNS = (
 )
 
 
+def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None = None):
+    """The one scoring run of `year` under `scheme` (path or Scheme), all peer groups.
+
+    Every consumer of a year's scores (the ranking of any peer group, an agency's breakdown, the
+    exports and their per-agency sheets) filters this object instead of re-scoring: ranks are
+    computed within peer groups, so filtering a peer group afterwards gives the same rows.
+    """
+    from assess import score as assess_score
+
+    return assess_score.assess_year(con, year, _scheme_with_weights(_load_scheme(scheme), weights))
+
+
 def ranking(con, *, year: int, scheme, peer_group: str | None = None,
-            weights: dict[str, float] | None = None) -> pl.DataFrame:
+            weights: dict[str, float] | None = None, assessment=None) -> pl.DataFrame:
     """Agencies of `year` ranked within their peer group by score under `scheme`.
 
     `scheme` is a path or an assess.scheme.Scheme; `weights` ({indicator id: weight}) overrides
     indicator weights for a what-if, rescaled to 100 (the scheme file is never touched).
+    `assessment` (from `year_assessment()` for the same year, scheme and weights) saves the scoring.
     Columns: RANK_COLUMNS first (`score` = assess `total`, 0-100; rank and rank_change as
     assess.score computes them: within the peer group, positive change = moved up; registry
     agencies without a report are included with missing = true and a red flag), then every
     column of assess.score.score_year (total, contribution, tied, per-indicator values/points).
     """
-    from assess import score as assess_score
-
-    s = _scheme_with_weights(_load_scheme(scheme), weights)
-    scored = assess_score.score_year(con, year, s, peer_group=peer_group)
+    run = assessment or year_assessment(con, year=year, scheme=scheme, weights=weights)
+    scored = run.scores
+    if peer_group is not None:
+        scored = scored.filter(pl.col("peer_group") == peer_group)
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
     df = (
         scored.with_columns(pl.col("total").alias("score"))
@@ -60,11 +73,10 @@ def ranking(con, *, year: int, scheme, peer_group: str | None = None,
         "peer_group", "rank", "agency_name", nulls_last=True)
 
 
-def score_detail(con, *, year: int, scheme, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def score_detail(con, *, year: int, scheme, agency_id: str,
+                 assessment=None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(points per indicator, deductions with reasons) of one agency in `year` under `scheme`."""
-    from assess import score as assess_score
-
-    run = assess_score.assess_year(con, year, _load_scheme(scheme))
+    run = assessment or year_assessment(con, year=year, scheme=scheme)
     mine = run.indicators.filter(pl.col("agency_id") == agency_id)
     breakdown = mine.select(
         pl.col("indicator_name").alias("indicator"), pl.col("kind").alias("score_kind"), "weight", "value", "unit",

@@ -1,4 +1,4 @@
-"""导出: the assessment as Excel, CSV and PDF (built by dashboard/export.py on click)."""
+"""导出: the assessment as Excel, CSV and PDF (built by the exports package on click)."""
 
 import streamlit as st
 
@@ -11,9 +11,8 @@ name, path = common.scheme_picker()
 st.caption("导出内容与“排名总览”页相同：同一年度、方案和对标组。文件在点击时生成。")
 try:
     builders = data.export_builders(v, year, path, peer)
-except data.ExportUnavailable as exc:
-    st.info("导出功能暂不可用：")
-    st.code(str(exc), language=None)
+except data.AssessUnavailable as exc:
+    st.error(f"所选考核方案无法使用：{exc}")
     st.stop()
 
 stem = f"政务公开年报考核_{year}_{name}" + (f"_{peer}" if peer else "")
@@ -24,8 +23,5 @@ formats = (
     ("pdf", "下载 PDF 通报", "application/pdf", "A4 横向汇总表，可直接打印。"),
 )
 for box, (fmt, label, mime, note) in zip(st.columns(3), formats):
-    if fmt in builders:
-        box.download_button(label, builders[fmt], file_name=f"{stem}.{fmt}", mime=mime,
-                            key=f"dl_{fmt}", on_click="ignore", help=note, icon=":material/download:")
-    else:
-        box.button(label, disabled=True, key=f"na_{fmt}", help="该格式尚未提供")
+    box.download_button(label, builders[fmt], file_name=f"{stem}.{fmt}", mime=mime,
+                        key=f"dl_{fmt}", on_click="ignore", help=note, icon=":material/download:")
