@@ -100,6 +100,7 @@ DDL: tuple[str, ...] = (
         report_id BIGINT PRIMARY KEY,
         prose TEXT NOT NULL,                 -- the prose lines as extracted (not table rows)
         minhash BLOB,                        -- MinHash of its shingles; NULL: not computed yet
+        sentences BLOB,                      -- 64-bit keys of its normalised sentences (uint64)
         compared BOOLEAN NOT NULL DEFAULT FALSE  -- compared with the other reports of its year
     )""",
     """CREATE TABLE IF NOT EXISTS report_similarity (

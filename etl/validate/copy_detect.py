@@ -1,12 +1,14 @@
 """How much of a report's own prose repeats another report: shingles, MinHash, repeated passages.
 
-A report's own prose: its prose lines without headings (short lines with no sentence
-punctuation), without the national template's sentences and table labels (etl/fields.py plus
-data/quality.toml [copy].template_sentences), and without digits, Latin letters, spaces and
-punctuation, so a copy with new figures and a new year is still a copy. Shingles are the
-`shingle_chars`-character windows of each sentence (never across sentences, so a kept sentence
-counts whole and a rewritten one not at all). The share is containment: |A ∩ B| / |A| × 100,
-"how much of A is found in B" (宿迁: 与上年度重复率).
+A report's own prose: its prose lines without titles, headings and table labels (lines with no
+clause punctuation) and table rows printed as lines, without the national template's sentences
+and table labels (etl/fields.py plus data/quality.toml [copy].template_sentences), and without
+digits, Latin letters, spaces and punctuation, so a copy with new figures and a new year is
+still a copy. The database step also drops sentences that many agencies print in the same year
+(similarity.common_sentences): a province's or city's template is not one agency's copying.
+Shingles are the `shingle_chars`-character windows of each sentence (never across sentences, so
+a kept sentence counts whole and a rewritten one not at all). The share is containment:
+|A ∩ B| / |A| × 100, "how much of A is found in B" (宿迁: 与上年度重复率).
 
 Candidates among a year's other reports come from datasketch's MinHashLSH (a maintained
 library); every candidate's share is then computed exactly on the shingle sets.
@@ -14,6 +16,7 @@ library); every candidate's share is then computed exactly on the shingle sets.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +30,9 @@ from etl.validate.quality_settings import quality_settings
 
 _SENTENCE = re.compile(r"[^。；;!！?？]+[。；;!！?？]?")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
-_PUNCT = re.compile(r"[。，,；;：:、！!？?]")
+_PUNCT = re.compile(r"[。，,；;：:！!？?]")
+# a table row printed as a line: tab-separated, or ending in a figure with no clause punctuation
+_TABLE_LINE = re.compile(r"\t|^[^。，,；;]*\d\s*$|(?:\s+[\d/—–-]+){3,}\s*$")
 _MASK = np.uint64((1 << 61) - 1)
 _BASE = np.uint64(1_000_003)
 SEED = 1
@@ -53,13 +58,14 @@ def _template_phrases() -> tuple[str, ...]:
     labels += [s["name"] for s in settings["sections"]] + settings["copy"]["template_sentences"]
     phrases = {_NOT_HAN.sub("", p) for p in labels}
     # long phrases first, so a sentence that contains a shorter one is removed whole
-    return tuple(sorted((p for p in phrases if len(p) >= 6), key=len, reverse=True))
+    return tuple(sorted((p for p in phrases if len(p) >= 4), key=len, reverse=True))
 
 
 def own_prose(lines, settings: dict | None = None) -> Prose:
     cfg = (settings or quality_settings())["copy"]
-    kept = [ln.strip() for ln in lines
-            if len(ln.strip()) >= cfg["heading_chars"] or _PUNCT.search(ln)]
+    # titles, headings and table labels carry no clause punctuation; a flattened body is long
+    kept = [ln.strip() for ln in lines if not _TABLE_LINE.search(ln)
+            and (_PUNCT.search(ln) or len(ln.strip()) > cfg["unpunctuated_chars"])]
     text = "".join(kept)  # PDF lines break mid-sentence: join, then split on sentence ends
     sentences, normalised = [], []
     phrases = _template_phrases()
@@ -72,6 +78,20 @@ def own_prose(lines, settings: dict | None = None) -> Prose:
             sentences.append(re.sub(r"\s+", " ", s).strip())
             normalised.append(n)
     return Prose(tuple(sentences), tuple(normalised))
+
+
+def sentence_keys(prose: Prose) -> np.ndarray:
+    """A stable 64-bit key per normalised sentence (to find sentences many agencies print)."""
+    return np.array([int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+                     for s in prose.normalised], dtype=np.uint64)
+
+
+def without(prose: Prose, common: set[int]) -> Prose:
+    """The prose without the sentences in `common` (keys from sentence_keys)."""
+    if not common:
+        return prose
+    keep = [i for i, k in enumerate(sentence_keys(prose).tolist()) if k not in common]
+    return Prose(tuple(prose.sentences[i] for i in keep), tuple(prose.normalised[i] for i in keep))
 
 
 def sentence_shingles(sentence: str, k: int) -> np.ndarray:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+import numpy as np
 import pyarrow as pa
 from datasketch import MinHashLSH
 
 from etl.report import Finding
 from etl.validate.copy_detect import (Prose, containment, lean, own_prose, repeated_passages,
-                                      shingles, signature)
+                                      sentence_keys, shingles, signature, without)
 from etl.validate.quality_settings import quality_settings
 
 STORE_FLOOR = 20.0  # same-year pairs below this share are not kept (the previous year always is)
@@ -30,29 +31,48 @@ def _register(con, name: str, table: pa.Table):
 
 
 def compute_signatures(con, cfg: dict) -> int:
+    """MinHash and sentence keys of every stored prose that has none yet."""
     rows = con.execute("SELECT report_id, prose FROM report_texts WHERE minhash IS NULL").fetchall()
     if not rows:
         return 0
-    ids, sigs = [], []
+    ids, sigs, keys = [], [], []
     for report_id, prose in rows:
+        own = own_prose(prose.split("\n"))
         ids.append(report_id)
-        sigs.append(signature(shingles(own_prose(prose.split("\n")), cfg["shingle_chars"]),
-                              cfg["num_perm"]))
+        sigs.append(signature(shingles(own, cfg["shingle_chars"]), cfg["num_perm"]))
+        keys.append(sentence_keys(own).tobytes())
     con.register("_sigs", pa.table({"report_id": pa.array(ids, pa.int64()),
-                                    "minhash": pa.array(sigs, pa.binary())}))
+                                    "minhash": pa.array(sigs, pa.binary()),
+                                    "sentences": pa.array(keys, pa.binary())}))
     try:
-        con.execute("UPDATE report_texts SET minhash = s.minhash FROM _sigs s "
+        con.execute("UPDATE report_texts SET minhash = s.minhash, sentences = s.sentences FROM _sigs s "
                     "WHERE report_texts.report_id = s.report_id")
     finally:
         con.unregister("_sigs")
     return len(rows)
 
 
+def common_sentences(con, min_agencies: int) -> set[int]:
+    """Sentences that `min_agencies` or more agencies print in one year: a template, not a copy.
+    An agency has one current report a year, so counting reports counts agencies."""
+    per_year: dict[int, list] = defaultdict(list)
+    for year, blob in con.execute("SELECT r.year, t.sentences FROM current_reports r JOIN report_texts t "
+                                  "USING (report_id) WHERE t.sentences IS NOT NULL").fetchall():
+        per_year[year].append(np.unique(np.frombuffer(blob, dtype=np.uint64)))
+    common: set[int] = set()
+    for arrays in per_year.values():
+        if len(arrays) < min_agencies:
+            continue
+        keys, counts = np.unique(np.concatenate(arrays), return_counts=True)
+        common.update(keys[counts >= min_agencies].tolist())
+    return common
+
+
 class _Texts:
     """Prose and shingles of reports, read from the database on first use."""
 
-    def __init__(self, con, cfg: dict):
-        self.con, self.k, self.cfg = con, cfg["shingle_chars"], cfg
+    def __init__(self, con, cfg: dict, common: set[int]):
+        self.con, self.k, self.cfg, self.common = con, cfg["shingle_chars"], cfg, common
         self.prose: dict[int, Prose] = {}
         self.sets: dict = {}
 
@@ -63,7 +83,7 @@ class _Texts:
         rows = self.con.execute("SELECT report_id, prose FROM report_texts WHERE report_id IN "
                                 "(SELECT unnest(?::BIGINT[]))", [todo]).fetchall()
         for report_id, text in rows:
-            self.prose[report_id] = own_prose(text.split("\n"))
+            self.prose[report_id] = without(own_prose(text.split("\n")), self.common)
             self.sets[report_id] = shingles(self.prose[report_id], self.k)
 
     def comparable(self, report_id: int) -> bool:
@@ -80,7 +100,7 @@ class _Texts:
 def update_similarity(con, cfg: dict) -> int:
     con.execute("""DELETE FROM report_similarity WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current)
                    OR other_report_id NOT IN (SELECT report_id FROM reports WHERE is_current)""")
-    texts = _Texts(con, cfg)
+    texts = _Texts(con, cfg, common_sentences(con, cfg["common_agencies"]))
     rows: list[tuple] = []
     # 1. each report against its agency's previous year (kept whatever the share: 与上年重复率)
     pairs = con.execute("""
