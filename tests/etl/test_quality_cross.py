@@ -177,3 +177,17 @@ def test_bad_ledger_is_one_clear_line_and_keeps_the_database(tmp_path, content, 
         import_ledger(tmp_path / "q.duckdb", ledger)
     assert problem in str(err.value) and "\n" not in str(err.value)
     assert (tmp_path / "q.duckdb").read_bytes() == before
+
+
+@pytest.mark.parametrize("share, deducted", [(0.7, 5.0), (0.2, None)])
+def test_scheme_deducts_for_repetition_above_fifty_percent(tmp_path, share, deducted):
+    from assess.metrics import metric_values
+    from assess.score import deductions
+    from etl.settings import Settings
+
+    con = load(tmp_path, {"shuyang_2024.md": previous_year(share)}, real=[SHUYANG])
+    stored = con.execute("SELECT share FROM report_similarity WHERE relation = 'previous_year'").fetchall()[0][0]
+    m = metric_values(con, 2025).filter(metric="repeat_share_prev")
+    assert m["value"].to_list() == [stored]
+    d = deductions(con, 2025, Settings().scheme_path).filter(indicator="copied", agency_id="321322-GOV")
+    assert d["points"].to_list() == ([deducted] if deducted else [])
