@@ -245,10 +245,8 @@ def source_keys(metric_ids=None) -> list[str]:
     return sorted({s for i in ids for s in METRICS[i].sources if s in FIELDS})
 
 
-def wide_sql(years: str, metric_ids=None, *, report_ids: str | None = None) -> str:
-    """One row per current report whose year is in `years` (an SQL list such as "($year)"), or
-    whose report_id is in `report_ids` (a subquery written in code, e.g. over a caller's CTE)."""
-    scope = f"report_id IN ({report_ids})" if report_ids else f"year IN {years}"
+def wide_sql(years: str, metric_ids=None) -> str:
+    """One row per current report whose year is in `years` (an SQL list such as "($year)")."""
     keys = source_keys(metric_ids) or [t3_key("new", "total")]
     cols = ",\n        ".join(f"max(value) FILTER (WHERE key = '{k}') AS \"{k}\"" for k in keys)
     key_list = ", ".join(f"'{k}'" for k in keys)
@@ -262,7 +260,7 @@ def wide_sql(years: str, metric_ids=None, *, report_ids: str | None = None) -> s
     FROM current_reports r
     LEFT JOIN (
         SELECT report_id, {cols}
-        FROM current_values WHERE {scope} AND key IN ({key_list})
+        FROM current_values WHERE year IN {years} AND key IN ({key_list})
         GROUP BY report_id) v ON v.report_id = r.report_id
     LEFT JOIN (SELECT report_id, count(*) FILTER ({rules}) AS n,
                       count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality,
@@ -271,7 +269,7 @@ def wide_sql(years: str, metric_ids=None, *, report_ids: str | None = None) -> s
         ON f.report_id = r.report_id
     LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
     LEFT JOIN report_similarity sim ON sim.report_id = r.report_id AND sim.other_report_id = p.report_id
-    WHERE r.{scope}"""
+    WHERE r.year IN {years}"""
 
 
 def _sql_list(items: tuple[str, ...]) -> str:
@@ -291,7 +289,7 @@ def metric_long_sql(years: str, metric_ids=None) -> str:
     return f"WITH wide AS ({wide_sql(years, ids)})\n" + "\nUNION ALL\n".join(parts)
 
 
-def metric_wide_sql(years: str, metric_ids, *, report_ids: str | None = None) -> str:
+def metric_wide_sql(years: str, metric_ids) -> str:
     """One row per current report of `years`: report_id, then per metric `"value:<id>"` and
     `"cases:<id>"`, both DOUBLE and computed exactly as in metric_long_sql (the scorer picks a
     report's metric with a CASE instead of joining the long form on (report_id, metric))."""
@@ -301,7 +299,7 @@ def metric_wide_sql(years: str, metric_ids, *, report_ids: str | None = None) ->
         f", CAST({METRICS[i].cases_sql or 'NULL'} AS DOUBLE) AS \"cases:{i}\""
         for i in ids
     )
-    return f"WITH wide AS ({wide_sql(years, ids, report_ids=report_ids)})\nSELECT report_id{cols} FROM wide"
+    return f"WITH wide AS ({wide_sql(years, ids)})\nSELECT report_id{cols} FROM wide"
 
 
 def metric_values(con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int = 5,

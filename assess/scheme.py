@@ -240,13 +240,22 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
 def load_scheme(path: str | Path) -> Scheme:
     """Parse and validate a scheme TOML file; raises SchemeError naming file, line and fix."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SchemeError(path, line, "the file is not UTF-8 text (saved as GBK or another "
+                          "encoding?)", "open it in an editor and save it as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise SchemeError(path, int(m.group(1)) if m else None, f"not valid TOML ({exc})",
                           "fix the syntax at that line") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise SchemeError(path, None, "values are nested too deeply to read (arrays or tables "
+                          "inside each other hundreds of levels deep)",
+                          "a scheme needs at most a few levels; start from data/schemes/default.toml") from None
     ctx = _Ctx(path, text)
     for key in sorted(set(data) - _TOP_KEYS):
         ctx.fail(None, key, f"unknown setting `{key}`", f"remove it; known: {', '.join(sorted(_TOP_KEYS))}")

@@ -76,17 +76,25 @@ def timed(fn, repeats: int) -> float:
 
 
 def pages(con, year: int, agency: str, group: str) -> dict:
+    """What each page runs on the server, as dashboard/data.py calls it.
+
+    The year's assessment is one cached run per (database, year, scheme content); the first
+    view after a load pays for it ("first view"), later views and every agency click filter it.
+    """
     cur = con.cursor
+    run = queries.year_assessment(cur(), year=year, scheme=SCHEME)
     return {
         "sidebar (years, peer groups, agencies)": lambda: (queries.years(cur()), queries.peer_groups(cur()),
                                                             queries.agencies(cur())),
-        "排名总览 (ranking + missing)": lambda: (queries.ranking(cur(), year=year, scheme=SCHEME),
-                                             queries.missing_reports(cur(), year=year)),
-        "排名总览 one peer group": lambda: queries.ranking(cur(), year=year, scheme=SCHEME, peer_group=group),
-        "单位画像 (profile, peer median, 表二, findings)": lambda: (
+        "排名总览 first view (score the year + ranking + missing)": lambda: (
+            queries.ranking(cur(), year=year, scheme=SCHEME), queries.missing_reports(cur(), year=year)),
+        "排名总览 another peer group (cached run)": lambda: queries.ranking(
+            cur(), year=year, scheme=SCHEME, peer_group=group, assessment=run),
+        "单位画像 agency click (profile, peer median, 表二, findings, score breakdown)": lambda: (
             queries.agency_profile(cur(), agency_id=agency), queries.peer_median(cur(), peer_group=group),
             queries.agency_values(cur(), agency_id=agency, prefix="t2."),
-            queries.findings(cur(), agency_id=agency)),
+            queries.findings(cur(), agency_id=agency),
+            queries.score_detail(cur(), year=year, scheme=SCHEME, agency_id=agency, assessment=run)),
         "单位画像 原文 (keys + value_source)": lambda: (queries.report_keys(cur(), report_id=1),
                                                   queries.value_source(cur(), report_id=1, key="t3.new.total")),
         "复议诉讼 (trend + by agency)": lambda: (queries.review_litigation_trend(cur()),

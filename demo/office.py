@@ -17,8 +17,6 @@ from xml.sax.saxutils import escape
 from demo.layout import Block, Table, grid
 
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-NOTO_TTC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-NOTO_SC_INDEX = 2  # Noto Sans CJK SC inside the collection
 
 
 def _zip(files: list[tuple[str, bytes]]) -> bytes:
@@ -154,15 +152,25 @@ def write_xlsx(blocks: list[Block], date: str) -> bytes:
 
 # ------------------------------------------------------------------------------------ PDF
 class PdfFont:
-    """A Noto Sans CJK SC subset holding exactly the characters of this corpus's PDFs."""
+    """A Noto Sans CJK SC subset holding exactly the characters of this corpus's PDFs.
+
+    The font file comes from etl.fonts, the PDF export's lookup too, so both find the same one
+    and a missing font is the same one-line MissingFontError.
+    """
 
     def __init__(self, chars: set[str]):
         from fontTools import subset
-        from fontTools.ttLib import TTCollection
+        from fontTools.ttLib import TTCollection, TTFont
 
+        from etl.fonts import cjk_fonts
+
+        source = cjk_fonts()[""]
+        if source.path.suffix.lower() in (".ttc", ".otc"):
+            font = TTCollection(str(source.path), lazy=True).fonts[source.index]
+        else:
+            font = TTFont(str(source.path), lazy=True)
         self._dir = tempfile.TemporaryDirectory(prefix="gongkai-demo-font-")
         self.path = Path(self._dir.name) / "noto-sc-subset.otf"
-        font = TTCollection(str(NOTO_TTC), lazy=True).fonts[NOTO_SC_INDEX]
         opts = subset.Options()
         opts.name_IDs = ["*"]
         opts.notdef_outline = True
@@ -184,6 +192,8 @@ def _cff_to_glyf(font) -> None:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
 
+    if "CFF " not in font:  # already TrueType outlines (a .ttf given as GONGKAI_CJK_FONT)
+        return
     order, glyphs = font.getGlyphOrder(), font.getGlyphSet()
     glyf = newTable("glyf")
     glyf.glyphOrder, glyf.glyphs = order, {}

@@ -95,12 +95,14 @@ class _Run:
 
 def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = None,
              manifest: str | Path | None = None, more_registries=(),
-             parser_version: str = etl.PARSER_VERSION, workers: int | None = None) -> LoadSummary:
+             parser_version: str = etl.PARSER_VERSION, workers: int | None = None,
+             progress=None) -> LoadSummary:
     """Load every file, folder, manifest entry and URL into the database at `db_path`.
 
     `more_registries` add agencies to the main registry (e.g. the demo province's own CSV).
     `parser_version` is what makes a source "seen before"; tests pass another to force a re-parse.
     `workers`: parse processes (default: $GONGKAI_WORKERS, else one per available core).
+    `progress(done, total, failed)`, when given, is called after each file (and once at 0).
     """
     registry = load_registry(registry_path or Settings().registry_path, *more_registries)
     summary = LoadSummary()
@@ -115,8 +117,12 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
                 summary.run_id = run.run_id
                 run.seen = load.sources_seen(con, parser_version)
                 _begin(run)
-                for item in _parsed(sources, set(run.seen), pool):
+                if progress:
+                    progress(0, len(sources), 0)
+                for done, item in enumerate(_parsed(sources, set(run.seen), pool), 1):
                     _handle(run, item)
+                    if progress:
+                        progress(done, len(sources), len(summary.failed))
                     if len(run.batch.reports) >= BATCH_REPORTS or len(run.batch.items) >= 4 * BATCH_REPORTS:
                         _flush(run)
                         _begin(run)

@@ -2,80 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
+from etl.fonts import FontFile, MissingFontError, cjk_fonts  # noqa: F401 — re-exported
 from exports.model import TEXT, AssessmentExport, Table, display
-
-
-class MissingFontError(RuntimeError):
-    """No CJK font file was found for the PDF."""
-
-
-@dataclass(frozen=True)
-class FontFile:
-    path: Path
-    index: int = 0  # face number inside a .ttc/.otc collection
-
-
-FONT_DIRS = (
-    Path("/usr/share/fonts/opentype/noto"),
-    Path("/usr/share/fonts/truetype/noto"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".local/share/fonts",
-)
-FONT_FILES = {"": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf",
-                   "NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.otc"),
-              "B": ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf",
-                    "NotoSerifCJK-Bold.ttc", "NotoSansCJK-Bold.otc")}
-
-
-def cjk_fonts(dirs: tuple[Path, ...] | None = None) -> dict[str, FontFile]:
-    """Regular and bold CJK font files ('' and 'B'); bold falls back to regular.
-
-    Debian's fonts-noto-cjk ships only .ttc collections; fpdf2 (≥2.8) reads them given the face
-    number, so the Simplified Chinese face is picked by name rather than assuming an index.
-    GONGKAI_CJK_FONT overrides the regular face with any .ttf/.otf/.ttc file.
-    """
-    override = os.environ.get("GONGKAI_CJK_FONT")
-    dirs = FONT_DIRS if dirs is None else dirs
-    found: dict[str, FontFile] = {}
-    for style, names in FONT_FILES.items():
-        for name in names:
-            hit = next((d / name for d in dirs if (d / name).is_file()), None)
-            if hit:
-                found[style] = FontFile(hit, _sc_face(str(hit)))
-                break
-    if override:
-        found[""] = FontFile(Path(override), _sc_face(override))
-    if "" not in found:
-        raise MissingFontError(
-            "no CJK font found for the PDF export (looked for Noto Sans CJK in "
-            + ", ".join(str(d) for d in dirs)
-            + "). Install the Debian package fonts-noto-cjk (apt-get install fonts-noto-cjk), "
-            "or set GONGKAI_CJK_FONT to a .ttf/.otf/.ttc file with Chinese glyphs."
-        )
-    found.setdefault("B", found[""])
-    return found
-
-
-@lru_cache(maxsize=16)
-def _sc_face(path: str) -> int:
-    """The face number of the Simplified Chinese face in a collection (0 for a single font)."""
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    from fontTools.ttLib import TTCollection
-
-    with TTCollection(path, lazy=True) as collection:
-        names = [f["name"].getDebugName(1) or "" for f in collection.fonts]
-    for wanted in (" SC", "SC", "CN"):
-        for i, n in enumerate(names):
-            if n.endswith(wanted) and "Mono" not in n:
-                return i
-    return 0
-
 
 PDF_MARGIN = 10.0  # mm
 PDF_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5)  # font sizes tried, largest that fits wins

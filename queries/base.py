@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from assess.metrics import metric_wide_sql
+from assess.metrics import METRICS, source_keys
 from etl.continuity import series_key_map
 from etl.fields import FIELDS
 
@@ -32,6 +32,10 @@ RATE_METRICS = {
     "disclosure_rate": "disclosure_rate", "review_correction_rate": "review_correction_rate",
     "suit_correction_rate": "suit_correction_rate", "corrected_total": "corrected_count",
 }
+
+_RATE_KEYS = tuple(source_keys(tuple(RATE_METRICS.values())))  # declared keys of etl.fields
+assert not {s for m in RATE_METRICS.values() for s in METRICS[m].sources} - set(_RATE_KEYS), \
+    "a rate shown by the query layer reads a report column; add it to fig"
 
 QUALITY_LABELS = {"same": "一致", "close": "基本一致", "loose": "仅可粗略比较", "none": "无对应"}
 
@@ -76,7 +80,8 @@ fig AS (
            sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
            max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
            max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
-           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public
+           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public,
+           """ + ",\n           ".join(f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in _RATE_KEYS) + """
     FROM current_reports r LEFT JOIN report_values v USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)
@@ -84,11 +89,12 @@ fig AS (
     GROUP BY ALL
 ),
 rates AS (
-    -- The rates are assess.metrics' own expressions (one definition: percent, NULL = N/A, never 0),
-    -- evaluated for exactly the reports of `fig`.
-    SELECT fig.*, """ + ", ".join(f'm."value:{metric}" AS {column}' for column, metric in RATE_METRICS.items()) + """
-    FROM fig LEFT JOIN (""" + metric_wide_sql("", tuple(RATE_METRICS.values()),
-                                           report_ids="SELECT report_id FROM fig") + """) m USING (report_id)
+    -- The rates are assess.metrics' own expressions (one definition: percent, NULL = N/A, never 0)
+    -- over the keys they read, pivoted in `fig`; those key columns are dropped again here.
+    SELECT * EXCLUDE (""" + ", ".join(f'"{k}"' for k in _RATE_KEYS) + """),
+           """ + ",\n           ".join(f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}"
+                                      for column, m in RATE_METRICS.items()) + """
+    FROM fig
 )
 """
 

@@ -32,7 +32,9 @@ def demo(out: str, seed: int, n_agencies: int, years: str) -> None:
         gongkai demo --out data/demo --seed 2026 --agencies 150 --years 2014-2025
     """
     from demo import generate
+    from etl.fonts import cjk_fonts
 
+    cjk_fonts()  # the PDFs need it: a missing font stops here, before any file is written
     try:
         span = _years(years)
     except click.BadParameter as exc:

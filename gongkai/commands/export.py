@@ -36,6 +36,7 @@ def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path:
     import exports as builders
     from exports.data import gather
     from etl.settings import Settings
+    from gongkai.failures import check_database
 
     settings = Settings.from_env(db_path=db_path, scheme_path=scheme_path)
     targets = output_paths(out, year, peer_group)
@@ -45,6 +46,7 @@ def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path:
     if not settings.scheme_path.is_file():
         raise click.ClickException(
             f"{settings.scheme_path}: no assessment scheme. Pass --scheme FILE.toml.")
+    check_database(settings.db_path)
     con = duckdb.connect(str(settings.db_path), read_only=True)
     try:
         data = gather(con, year=year, scheme=settings.scheme_path, peer_group=peer_group,

@@ -37,14 +37,20 @@ def load(paths: tuple[str, ...], db: str | None, manifest: str | None,
 
 def run_and_report(paths, settings: Settings, manifest: str | None = None,
                    more_registries=()) -> int:
-    """Run the load and print the summary; returns the exit code."""
+    """Run the load (a progress bar on a terminal) and print the summary; returns the exit code."""
     from etl.pipeline import run_load
+    from gongkai.failures import check_database
+    from gongkai.progress import LoadProgress
 
+    check_database(settings.db_path)  # before the loader copies it aside
+    progress = LoadProgress()
     try:
         summary = run_load(paths, settings.db_path, settings.registry_path, manifest,
-                           more_registries)
+                           more_registries, progress=progress)
     except ReportError as exc:  # the registry, the manifest or the database itself is unusable
         raise click.ClickException(exc.message) from None
+    finally:
+        progress.close()
     echo_summary(summary, settings.db_path)
     return 1 if summary.failed else 0
 

@@ -8,6 +8,7 @@ import click
 import duckdb
 
 from etl.settings import Settings
+from gongkai.failures import check_database
 
 
 def _width(text: str) -> int:
@@ -69,6 +70,7 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
     if not settings.db_path.exists():
         raise click.ClickException(f"{settings.db_path}: no database here. Run `gongkai build` first "
                                    "(or pass --db)")
+    check_database(settings.db_path)
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
         scores = score_year(con, year, scheme, peer_group)
     if scores.is_empty():

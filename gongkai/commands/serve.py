@@ -1,20 +1,37 @@
-"""`gongkai serve`: run the Streamlit dashboard on the built database (localhost only by default)."""
+"""`gongkai serve`: run the Streamlit dashboard on the built database (localhost only by default).
+
+Streamlit runs as a child process in its own process group. When `gongkai serve` is stopped
+(SIGTERM, SIGINT/Ctrl+C, SIGHUP) it stops that whole group — SIGTERM, then SIGKILL after
+STOP_GRACE seconds — and waits for it, so nothing is left listening on the port. If gongkai
+itself is killed outright, the kernel sends the child SIGTERM (PR_SET_PDEATHSIG).
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 
 import click
 
 from etl.settings import ROOT, Settings
+from gongkai.failures import check_database
+
+STOP_GRACE = 10.0  # seconds Streamlit gets to exit after SIGTERM
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class _Stop(Exception):
+    def __init__(self, signum: int):
+        self.signum = signum
 
 
 @click.command("serve")
 @click.option("--db", type=click.Path(dir_okay=False),
               help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
-@click.option("--port", default=8501, show_default=True, type=int)
+@click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--address", default="127.0.0.1", show_default=True,
               help="Interface to listen on; 0.0.0.0 exposes the dashboard to the network.")
 def serve(db: str | None, port: int, address: str) -> None:
@@ -29,12 +46,70 @@ def serve(db: str | None, port: int, address: str) -> None:
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database here. Run `gongkai build` first "
                                    "(or pass --db)")
+    check_database(db_path)
+    _check_port_free(address, port)
     env = dict(os.environ, GONGKAI_DB=str(db_path))
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
            "--server.address", address, "--server.port", str(port),
            "--server.headless", "true"]
     click.echo(f"dashboard on http://{address}:{port}/ (database {db_path}); Ctrl+C stops it")
+    sys.exit(run_until_stopped(cmd, env=env, cwd=ROOT))
+
+
+def run_until_stopped(cmd: list[str], **popen) -> int:
+    """Run `cmd` in its own process group; on a stop signal, stop the group and wait for it."""
+    def stop(signum, _frame):
+        raise _Stop(signum)
+
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
+    child = None
     try:
-        sys.exit(subprocess.call(cmd, env=env, cwd=ROOT))
-    except KeyboardInterrupt:
-        sys.exit(0)
+        child = subprocess.Popen(cmd, start_new_session=True, preexec_fn=_die_with_parent, **popen)
+        return child.wait()
+    except _Stop:
+        return 0
+    finally:
+        for s in STOP_SIGNALS:  # a second Ctrl+C must not interrupt the clean-up below
+            signal.signal(s, signal.SIG_IGN)
+        if child is not None:
+            _stop_group(child)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _stop_group(child: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGTERM, STOP_GRACE), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(child.pid, sig)  # the group: whatever Streamlit started goes too
+        except ProcessLookupError:
+            pass
+        try:
+            child.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        try:  # the group may outlive its leader
+            os.killpg(child.pid, 0)
+        except ProcessLookupError:
+            return
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _check_port_free(address: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Streamlit binds
+        try:
+            probe.bind((address, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"{address}:{port}: cannot listen there ({exc.strerror}); another program (an "
+                f"earlier `gongkai serve`?) may be using the port. Stop it, or pass --port "
+                f"{port + 1 if port < 65535 else 8501}") from None
