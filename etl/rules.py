@@ -59,3 +59,24 @@ RULES: dict[str, str] = {
 
 def rule_label(rule: str) -> str:
     return RULES.get(rule, rule)
+
+
+# The categories of the annual quality check (年报质量检查), as supervising offices name them
+# (国办公开办函〔2021〕30号: 不按时发布、发布内容不准确不全面或者内容雷同): the 数据质量 page groups
+# findings by these. A rule not listed here is a reading or identity problem (数据不一致).
+QUALITY_CATEGORIES: dict[str, str] = {
+    "section.missing": "内容不全面",
+    "section.thin": "内容不全面",
+    "table.all_blank": "内容不全面",
+    "template.nonstandard": "格式不规范",
+    "text_table.mismatch": "数据不准确",
+    "t2.stock_flow": "数据不准确",
+    "t4.ledger_mismatch": "与法制部门台账不符",
+    "report.copied": "内容雷同",
+    "report.changed_after_publication": "发布后改动",
+    "text_table.scope_note": "统计口径说明",
+}
+
+
+def rule_category(rule: str) -> str:
+    return QUALITY_CATEGORIES.get(rule, "数据不一致")

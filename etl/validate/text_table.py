@@ -23,7 +23,10 @@ from etl.validate.quality_settings import quality_settings
 _SENTENCES = re.compile(r"[^。；;!！?？]+[。；;!！?？]?")
 _CLAUSES = re.compile(r"[^，,：:。；;]+")
 _COUNT = re.compile(r"(\d[\d,]*)\s*件")
-_OUTCOME_JOIN = re.compile(r"[及和与、]")
+_OUTCOME_TERM = r"(?:予以公开|同意公开|部分公开|不予公开|不同意公开|无法提供|不予处理|其他处理)"
+# outcome terms joined directly ("予以公开及部分公开"), at the end of the label
+_JOINED = re.compile(_OUTCOME_TERM + r"(?:[及和与、]" + _OUTCOME_TERM + r")+(?:答复|的|共|合计|为|有|\s)*$")
+MAX_LABEL = 40  # "全年共受理政府信息公开申请" is 13 characters; a longer run is a table's labels
 
 # (label pattern, what): the more specific first; an outcome beats 办理/办结 in one label.
 _TERMS: tuple[tuple[re.Pattern, str], ...] = (
@@ -45,6 +48,7 @@ _LABELS = {"carried_in": "上年结转", "carried_out": "结转下年度", "gran
            "denied": "不予公开", "unable": "无法提供", "rejected": "不予处理", "other": "其他处理",
            "review": "行政复议总计", "suits": "行政诉讼总计", "requests": "收到申请",
            "processed": "办理结果总计"}
+_TABLE_TEXT = re.compile(r"第二十条第|勾稽关系|本年新收政府信息公开申请数量")
 _ABOUT_CASES = re.compile(r"复议|诉讼|案件|信访|建议|提案")
 _SUBJECTS = re.compile(r"自然人|法人|企业|其中.{0,6}(?:局|委|办|镇|街道|乡)")
 
@@ -96,12 +100,14 @@ def table_candidates(report: ParsedReport, what: str) -> list[tuple[float, list[
 def claims(text: str) -> list[Claim]:
     out = []
     for sentence in _SENTENCES.findall(text.replace("\n", "")):
+        if _TABLE_TEXT.search(sentence):
+            continue  # the tables themselves, printed as text
         for clause in _CLAUSES.findall(sentence):
             prev = 0
             for m in _COUNT.finditer(clause):
                 label, prev = clause[prev:m.start()], m.end()
-                if _SUBJECTS.search(label) or "%" in label:
-                    continue
+                if _SUBJECTS.search(label) or "%" in label or len(label) > MAX_LABEL:
+                    continue  # a table printed as running text has long label runs, not prose
                 what = _what(label)
                 if what in (("requests",), ("processed",)) and _ABOUT_CASES.search(
                         sentence[:sentence.find(clause)] + label):
@@ -121,7 +127,7 @@ def _what(label: str) -> tuple[str, ...] | None:
     kinds = {w for _, w in hits}
     outcomes = [w for _, w in sorted(hits) if w in _OUTCOMES]
     if len(set(outcomes)) > 1:  # "予以公开及部分公开42件": the sum, if the terms are joined
-        return tuple(dict.fromkeys(outcomes)) if _OUTCOME_JOIN.search(label) else None
+        return tuple(dict.fromkeys(outcomes)) if _JOINED.search(label) else None
     if outcomes:
         return (outcomes[0],)
     for what in ("carried_in", "carried_out", "review", "suits", "requests", "processed"):
