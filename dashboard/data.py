@@ -279,3 +279,25 @@ def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> d
         return build_bytes
 
     return {fmt: make(getattr(exports, name)) for fmt, name in EXPORT_BUILDERS.items()}
+
+
+# --- the annual quality check (年报质量检查) -------------------------------------------------
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def quality_check_summary(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.quality_check_summary, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def repeated_reports(v: int, year: int, min_share: float, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.repeated_reports, year=year, min_share=min_share, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def publication_dates(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.publication_dates, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def timeliness_by_kind(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.timeliness_by_kind, year=year, peer_group=peer_group)

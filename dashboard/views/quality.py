@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import charts, data
 
 from queries import labels
-from dashboard.views import common
+from dashboard.views import common, quality_check
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度数据质量")
@@ -23,12 +23,19 @@ c[2].metric("逾期发布", late.height, help=labels.metric_help("days_late"), b
 c[3].metric("未发布", missing.height, help=labels.metric_help("missing"), border=True)
 c[4].metric("疑似照搬上年", copied.height, help=labels.metric_help("copied"), border=True)
 
-view = st.segmented_control("查看", ["问题明细", "按单位", "加载错误", "逾期", "未发布", "照搬上年"],
+view = st.segmented_control("查看", ["问题明细", "年报质量检查", "重复段落", "发布及时性", "按单位",
+                                    "加载错误", "逾期", "未发布", "照搬上年"],
                             default="问题明细", key="quality_view")
 if view == "问题明细":
     if summary.height:
         st.plotly_chart(charts.findings_by_rule(summary), key="by_rule")
     common.findings_table(findings)
+elif view == "年报质量检查":
+    quality_check.quality_check(v, year, peer, findings)
+elif view == "重复段落":
+    quality_check.repeated(v, year, peer)
+elif view == "发布及时性":
+    quality_check.timeliness(v, year, peer)
 elif view == "按单位":
     common.table(data.findings_by_agency(v, year, peer))
 elif view == "加载错误":
