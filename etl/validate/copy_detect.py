@@ -51,14 +51,16 @@ class Prose:
 
 
 @lru_cache(maxsize=1)
-def _template_phrases() -> tuple[str, ...]:
+def _template_pattern() -> re.Pattern:
     settings = quality_settings()
     labels = [label for _, label, _ in T3_ROWS] + list(T3_SUBTOTALS.values()) + list(T2_ITEMS.values())
     labels += [label for _, label, _ in LEGACY_ITEMS] + [f.label for f in FIELDS.values()]
     labels += [s["name"] for s in settings["sections"]] + settings["copy"]["template_sentences"]
     phrases = {_NOT_HAN.sub("", p) for p in labels}
-    # long phrases first, so a sentence that contains a shorter one is removed whole
-    return tuple(sorted((p for p in phrases if len(p) >= 4), key=len, reverse=True))
+    # long phrases first, so a sentence that contains a shorter one is removed whole; one
+    # alternation, one pass per sentence (bench/copy_detect.py: 10x faster than a loop)
+    ordered = sorted((p for p in phrases if len(p) >= 4), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)))
 
 
 def own_prose(lines, settings: dict | None = None) -> Prose:
@@ -68,12 +70,9 @@ def own_prose(lines, settings: dict | None = None) -> Prose:
             and (_PUNCT.search(ln) or len(ln.strip()) > cfg["unpunctuated_chars"])]
     text = "".join(kept)  # PDF lines break mid-sentence: join, then split on sentence ends
     sentences, normalised = [], []
-    phrases = _template_phrases()
+    template = _template_pattern()
     for s in _SENTENCE.findall(text):
-        n = _NOT_HAN.sub("", s)
-        for p in phrases:
-            if p in n:
-                n = n.replace(p, "")
+        n = template.sub("", _NOT_HAN.sub("", s))
         if len(n) >= cfg["shingle_chars"]:
             sentences.append(re.sub(r"\s+", " ", s).strip())
             normalised.append(n)
@@ -107,8 +106,22 @@ def sentence_shingles(sentence: str, k: int) -> np.ndarray:
 
 
 def shingles(prose: Prose, k: int) -> np.ndarray:
-    parts = [sentence_shingles(s, k) for s in prose.normalised]
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+    """The report's shingle set: every sentence's windows in one numpy pass (windows that
+    would span two sentences are dropped)."""
+    if not prose.normalised:
+        return np.empty(0, dtype=np.uint64)
+    joined = "\x00".join(prose.normalised)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(k):
+            h = h * _BASE + codes[i: n + i]
+    breaks = np.concatenate(([0], np.cumsum(codes == 0)))  # separators before each position
+    whole = breaks[k:n + k] - breaks[:n] == 0
+    return np.unique(h[whole] & _MASK)
 
 
 @lru_cache(maxsize=4)

@@ -47,8 +47,9 @@ def run_cross_report_checks(con) -> dict[str, int]:
     settings = quality_settings()
     con.begin()
     try:
-        compute_signatures(con, settings["copy"])
-        update_similarity(con, settings["copy"])
+        own_prose_cache: dict = {}
+        compute_signatures(con, settings["copy"], own_prose_cache)
+        update_similarity(con, settings["copy"], own_prose_cache)
         found = (stock_flow_findings(con) + copied_findings(con, settings["copy"])
                  + changed_findings(con) + ledger_findings(con, settings["ledger"]))
         con.execute("DELETE FROM findings WHERE rule IN (SELECT unnest(?::TEXT[]))", [list(CROSS_RULES)])

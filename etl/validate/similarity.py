@@ -30,14 +30,15 @@ def _register(con, name: str, table: pa.Table):
     return name
 
 
-def compute_signatures(con, cfg: dict) -> int:
-    """MinHash and sentence keys of every stored prose that has none yet."""
+def compute_signatures(con, cfg: dict, cache: dict[int, Prose]) -> int:
+    """MinHash and sentence keys of every stored prose that has none yet (own prose kept in
+    `cache` for the comparisons that follow in the same run)."""
     rows = con.execute("SELECT report_id, prose FROM report_texts WHERE minhash IS NULL").fetchall()
     if not rows:
         return 0
     ids, sigs, keys = [], [], []
     for report_id, prose in rows:
-        own = own_prose(prose.split("\n"))
+        own = cache[report_id] = own_prose(prose.split("\n"))
         ids.append(report_id)
         sigs.append(signature(shingles(own, cfg["shingle_chars"]), cfg["num_perm"]))
         keys.append(sentence_keys(own).tobytes())
@@ -71,20 +72,23 @@ def common_sentences(con, min_agencies: int) -> set[int]:
 class _Texts:
     """Prose and shingles of reports, read from the database on first use."""
 
-    def __init__(self, con, cfg: dict, common: set[int]):
-        self.con, self.k, self.cfg, self.common = con, cfg["shingle_chars"], cfg, common
+    def __init__(self, con, cfg: dict, common: set[int], cache: dict[int, Prose]):
+        self.con, self.k, self.cfg, self.common, self.cache = con, cfg["shingle_chars"], cfg, common, cache
         self.prose: dict[int, Prose] = {}
         self.sets: dict = {}
 
     def load(self, ids) -> None:
         todo = sorted(set(ids) - set(self.prose))
-        if not todo:
-            return
-        rows = self.con.execute("SELECT report_id, prose FROM report_texts WHERE report_id IN "
-                                "(SELECT unnest(?::BIGINT[]))", [todo]).fetchall()
-        for report_id, text in rows:
-            self.prose[report_id] = without(own_prose(text.split("\n")), self.common)
-            self.sets[report_id] = shingles(self.prose[report_id], self.k)
+        read = [i for i in todo if i not in self.cache]
+        if read:
+            for report_id, text in self.con.execute(
+                    "SELECT report_id, prose FROM report_texts WHERE report_id IN "
+                    "(SELECT unnest(?::BIGINT[]))", [read]).fetchall():
+                self.cache[report_id] = own_prose(text.split("\n"))
+        for report_id in todo:
+            if report_id in self.cache:
+                self.prose[report_id] = without(self.cache[report_id], self.common)
+                self.sets[report_id] = shingles(self.prose[report_id], self.k)
 
     def comparable(self, report_id: int) -> bool:
         p = self.prose.get(report_id)
@@ -97,10 +101,10 @@ class _Texts:
         return (a, b, relation, round(share, 1), json.dumps(passages, ensure_ascii=False))
 
 
-def update_similarity(con, cfg: dict) -> int:
+def update_similarity(con, cfg: dict, cache: dict[int, Prose] | None = None) -> int:
     con.execute("""DELETE FROM report_similarity WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current)
                    OR other_report_id NOT IN (SELECT report_id FROM reports WHERE is_current)""")
-    texts = _Texts(con, cfg, common_sentences(con, cfg["common_agencies"]))
+    texts = _Texts(con, cfg, common_sentences(con, cfg["common_agencies"]), {} if cache is None else cache)
     rows: list[tuple] = []
     # 1. each report against its agency's previous year (kept whatever the share: 与上年重复率)
     pairs = con.execute("""
