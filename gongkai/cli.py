@@ -20,7 +20,7 @@ import click
 
 from etl import __version__
 from gongkai import failures
-from gongkai.commands import accuracy, build, demo, export, load, parse, score, serve
+from gongkai.commands import accuracy, build, demo, export, ledger, load, parse, score, serve
 
 LOGS_KEPT = 30  # older traceback logs are deleted
 
@@ -103,5 +103,5 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-for _module in (parse, load, build, serve, score, export, demo, accuracy):
+for _module in (parse, load, build, serve, score, export, demo, accuracy, ledger):
     cli.add_command(_guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1])))

@@ -43,6 +43,11 @@ CALLS = [
     (queries.missing_reports, {"year": 2024}),
     (queries.late_reports, {"year": 2024}),
     (queries.copied_reports, {"year": 2024}),
+    (queries.quality_check_summary, {"year": 2024}),
+    (queries.repeated_reports, {"year": 2024}),
+    (queries.publication_dates, {"year": 2024}),
+    (queries.timeliness_by_kind, {"year": 2024}),
+    (queries.unpublished_reports, {"year": 2024}),
     (queries.ranking, {"year": 2024, "scheme": SCHEME}),
 ]
 
