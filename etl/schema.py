@@ -99,6 +99,7 @@ DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS report_texts (
         report_id BIGINT PRIMARY KEY,
         prose TEXT NOT NULL,                 -- the prose lines as extracted (not table rows)
+        own TEXT,                            -- its own prose, normalised, one sentence a line
         minhash BLOB,                        -- MinHash of its shingles; NULL: not computed yet
         sentences BLOB,                      -- 64-bit keys of its normalised sentences (uint64)
         compared BOOLEAN NOT NULL DEFAULT FALSE  -- compared with the other reports of its year

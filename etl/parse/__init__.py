@@ -43,4 +43,7 @@ def parse_document(doc: RawDocument) -> ParsedReport:
         if parse_legacy is not None:
             parse_legacy(doc, report)
     report.findings.extend(validate_report(report))
+    if report.template != "not_a_report":
+        from etl.validate.copy_detect import profile
+        report.copy_profile = profile(report.prose)  # here, in the parse workers, not the loader
     return report

@@ -79,6 +79,21 @@ def own_prose(lines, settings: dict | None = None) -> Prose:
     return Prose(tuple(sentences), tuple(normalised))
 
 
+def profile(lines, settings: dict | None = None) -> tuple[str, bytes, bytes]:
+    """What the database step needs of a report: its own prose (normalised sentences, one a
+    line), the MinHash of its shingles and its sentence keys. Computed at parse time."""
+    cfg = (settings or quality_settings())["copy"]
+    own = own_prose(lines, settings)
+    return ("\n".join(own.normalised), signature(shingles(own, cfg["shingle_chars"]), cfg["num_perm"]),
+            sentence_keys(own).tobytes())
+
+
+def from_own(own: str) -> Prose:
+    """A Prose from the stored normalised sentences (printed sentences not kept: same text)."""
+    sentences = tuple(s for s in own.split("\n") if s)
+    return Prose(sentences, sentences)
+
+
 def sentence_keys(prose: Prose) -> np.ndarray:
     """A stable 64-bit key per normalised sentence (to find sentences many agencies print)."""
     return np.array([int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")

@@ -30,14 +30,18 @@ STOCK_ITEMS = ("rules", "normative")
 
 def store_texts(con, report_ids: list[int], reports: list[ParsedReport]) -> None:
     """Keep each stored report's prose (replacing a re-parsed version's), for the checks below."""
-    rows = [(i, "\n".join(r.prose)) for i, r in zip(report_ids, reports)]
-    if not rows:
+    if not report_ids:
         return
-    con.register("_texts", pa.table({"report_id": pa.array([r[0] for r in rows], pa.int64()),
-                                     "prose": pa.array([r[1] for r in rows], pa.string())}))
-    try:
-        con.execute("INSERT OR REPLACE INTO report_texts (report_id, prose, minhash, compared) "
-                    "SELECT report_id, prose, NULL, false FROM _texts")
+    profiles = [r.copy_profile or (None, None, None) for r in reports]
+    con.register("_texts", pa.table({
+        "report_id": pa.array(report_ids, pa.int64()),
+        "prose": pa.array(["\n".join(r.prose) for r in reports], pa.string()),
+        "own": pa.array([p[0] for p in profiles], pa.string()),
+        "minhash": pa.array([p[1] for p in profiles], pa.binary()),
+        "sentences": pa.array([p[2] for p in profiles], pa.binary())}))
+    try:  # a report parsed without a profile (NULL minhash) gets one in compute_signatures
+        con.execute("INSERT OR REPLACE INTO report_texts (report_id, prose, own, minhash, sentences, compared) "
+                    "SELECT report_id, prose, own, minhash, sentences, false FROM _texts")
     finally:
         con.unregister("_texts")
 
@@ -47,9 +51,8 @@ def run_cross_report_checks(con) -> dict[str, int]:
     settings = quality_settings()
     con.begin()
     try:
-        own_prose_cache: dict = {}
-        compute_signatures(con, settings["copy"], own_prose_cache)
-        update_similarity(con, settings["copy"], own_prose_cache)
+        compute_signatures(con, settings["copy"])
+        update_similarity(con, settings["copy"])
         found = (stock_flow_findings(con) + copied_findings(con, settings["copy"])
                  + changed_findings(con) + ledger_findings(con, settings["ledger"]))
         con.execute("DELETE FROM findings WHERE rule IN (SELECT unnest(?::TEXT[]))", [list(CROSS_RULES)])

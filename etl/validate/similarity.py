@@ -18,8 +18,8 @@ import pyarrow as pa
 from datasketch import MinHashLSH
 
 from etl.report import Finding
-from etl.validate.copy_detect import (Prose, containment, lean, own_prose, repeated_passages,
-                                      sentence_keys, shingles, signature, without)
+from etl.validate.copy_detect import (Prose, containment, from_own, lean, own_prose, profile,
+                                      repeated_passages, shingles, without)
 from etl.validate.quality_settings import quality_settings
 
 STORE_FLOOR = 20.0  # same-year pairs below this share are not kept (the previous year always is)
@@ -30,24 +30,25 @@ def _register(con, name: str, table: pa.Table):
     return name
 
 
-def compute_signatures(con, cfg: dict, cache: dict[int, Prose]) -> int:
-    """MinHash and sentence keys of every stored prose that has none yet (own prose kept in
-    `cache` for the comparisons that follow in the same run)."""
+def compute_signatures(con, cfg: dict) -> int:
+    """The copy profile (own prose, MinHash, sentence keys) of every stored prose without one:
+    reports the parse step did not profile (the parse workers normally do)."""
     rows = con.execute("SELECT report_id, prose FROM report_texts WHERE minhash IS NULL").fetchall()
     if not rows:
         return 0
-    ids, sigs, keys = [], [], []
+    ids, owns, sigs, keys = [], [], [], []
     for report_id, prose in rows:
-        own = cache[report_id] = own_prose(prose.split("\n"))
+        own, sig, key = profile(prose.split("\n"))
         ids.append(report_id)
-        sigs.append(signature(shingles(own, cfg["shingle_chars"]), cfg["num_perm"]))
-        keys.append(sentence_keys(own).tobytes())
-    con.register("_sigs", pa.table({"report_id": pa.array(ids, pa.int64()),
+        owns.append(own)
+        sigs.append(sig)
+        keys.append(key)
+    con.register("_sigs", pa.table({"report_id": pa.array(ids, pa.int64()), "own": pa.array(owns, pa.string()),
                                     "minhash": pa.array(sigs, pa.binary()),
                                     "sentences": pa.array(keys, pa.binary())}))
     try:
-        con.execute("UPDATE report_texts SET minhash = s.minhash, sentences = s.sentences FROM _sigs s "
-                    "WHERE report_texts.report_id = s.report_id")
+        con.execute("UPDATE report_texts SET own = s.own, minhash = s.minhash, sentences = s.sentences "
+                    "FROM _sigs s WHERE report_texts.report_id = s.report_id")
     finally:
         con.unregister("_sigs")
     return len(rows)
@@ -72,8 +73,10 @@ def common_sentences(con, min_agencies: int) -> set[int]:
 class _Texts:
     """Prose and shingles of reports, read from the database on first use."""
 
-    def __init__(self, con, cfg: dict, common: set[int], cache: dict[int, Prose]):
-        self.con, self.k, self.cfg, self.common, self.cache = con, cfg["shingle_chars"], cfg, common, cache
+    def __init__(self, con, cfg: dict, common: set[int]):
+        self.con, self.k, self.cfg, self.common = con, cfg["shingle_chars"], cfg, common
+        self.cache: dict[int, Prose] = {}
+        self.shown: dict[int, Prose] = {}
         self.prose: dict[int, Prose] = {}
         self.sets: dict = {}
 
@@ -81,10 +84,10 @@ class _Texts:
         todo = sorted(set(ids) - set(self.prose))
         read = [i for i in todo if i not in self.cache]
         if read:
-            for report_id, text in self.con.execute(
-                    "SELECT report_id, prose FROM report_texts WHERE report_id IN "
+            for report_id, own in self.con.execute(
+                    "SELECT report_id, own FROM report_texts WHERE report_id IN "
                     "(SELECT unnest(?::BIGINT[]))", [read]).fetchall():
-                self.cache[report_id] = own_prose(text.split("\n"))
+                self.cache[report_id] = from_own(own or "")
         for report_id in todo:
             if report_id in self.cache:
                 self.prose[report_id] = without(self.cache[report_id], self.common)
@@ -94,17 +97,24 @@ class _Texts:
         p = self.prose.get(report_id)
         return p is not None and p.chars >= self.cfg["min_chars"]
 
+    def printed(self, report_id: int) -> Prose:
+        """The own prose with its sentences as printed (for showing passages; read on demand)."""
+        if report_id not in self.shown:
+            text = self.con.execute("SELECT prose FROM report_texts WHERE report_id = ?", [report_id]).fetchall()
+            self.shown[report_id] = without(own_prose((text[0][0] if text else "").split("\n")), self.common)
+        return self.shown[report_id]
+
     def pair(self, a: int, b: int, relation: str) -> tuple:
         share = containment(self.sets[a], self.sets[b])
-        passages = repeated_passages(self.prose[a], self.prose[b], self.k, self.cfg["max_passages"]) \
+        passages = repeated_passages(self.printed(a), self.printed(b), self.k, self.cfg["max_passages"]) \
             if share >= STORE_FLOOR else []
         return (a, b, relation, round(share, 1), json.dumps(passages, ensure_ascii=False))
 
 
-def update_similarity(con, cfg: dict, cache: dict[int, Prose] | None = None) -> int:
+def update_similarity(con, cfg: dict) -> int:
     con.execute("""DELETE FROM report_similarity WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current)
                    OR other_report_id NOT IN (SELECT report_id FROM reports WHERE is_current)""")
-    texts = _Texts(con, cfg, common_sentences(con, cfg["common_agencies"]), {} if cache is None else cache)
+    texts = _Texts(con, cfg, common_sentences(con, cfg["common_agencies"]))
     rows: list[tuple] = []
     # 1. each report against its agency's previous year (kept whatever the share: 与上年重复率)
     pairs = con.execute("""
@@ -124,11 +134,14 @@ def update_similarity(con, cfg: dict, cache: dict[int, Prose] | None = None) -> 
     for row in current:
         by_year[row[2]].append(row)
     newly: list[int] = []
+    bands = None
     for year, reports in by_year.items():
         fresh = [r for r in reports if not r[4]]
         if not fresh:
             continue
-        lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"])
+        # the band layout is the same every year: computed once (scipy integration), then reused
+        lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"], params=bands)
+        bands = (lsh.b, lsh.r)
         agency = {}
         with lsh.insertion_session() as session:
             for report_id, agency_id, _, blob, _ in reports:
