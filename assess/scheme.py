@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -126,6 +127,9 @@ def _num(ctx, idx, d, key, *, default=None, required=False, low=None, high=None)
     v = d[key]
     if isinstance(v, bool) or not isinstance(v, int | float):
         ctx.fail(idx, key, f"`{key}` must be a number, not {v!r}", f"write e.g. `{key} = 1`")
+    if not math.isfinite(v):  # TOML allows nan and inf; neither is a weight, threshold or score
+        ctx.fail(idx, key, f"`{key}` = {v} is not a finite number",
+                 f"write an ordinary number, e.g. `{key} = 1`")
     if (low is not None and v < low) or (high is not None and v > high):
         ctx.fail(idx, key, f"`{key}` = {v} is outside {low} … {high}", f"choose a value in {low} … {high}")
     return float(v)

@@ -3,13 +3,17 @@
 Invariants:
 - the database is opened read_only (the loader is the single writer and swaps a rebuilt file in
   with os.replace, so the dashboard keeps serving the old inode until the next rerun sees a new
-  mtime and reopens);
-- one cached connection (keyed on path + mtime, max_entries=1), one cursor per query, because a
-  cached resource is shared by all sessions and threads. No on_release=close: another session
-  may still be reading through a cursor of the evicted connection; it closes itself when the
-  last cursor is dropped;
-- cached results take only hashable arguments and `db_version` (the file's mtime), so a rebuilt
-  database expires them.
+  file identity and reopens);
+- a database is opened by its file's identity (device, inode, size, mtime: `db_version`) and
+  ATTACHed to a fresh in-memory DuckDB instance: duckdb.connect(path) would hand back the
+  instance DuckDB caches per path in this process, i.e. the old, swapped-out file, so a running
+  server would never show a new load;
+- one cached connection (keyed on path + identity, max_entries=1), one cursor per query
+  (`cursor()` selects the attached database on it), because a cached resource is shared by all
+  sessions and threads. No on_release=close: another session may still be reading through a
+  cursor of the evicted connection; it closes itself when the last cursor is dropped;
+- cached results take only hashable arguments and `db_version`, so a rebuilt database expires
+  them.
 """
 
 from __future__ import annotations
@@ -55,21 +59,35 @@ def db_path() -> Path:
 
 
 def db_version() -> int:
-    """The database file's mtime in ns; raises NoDatabase when there is no file."""
+    """The database file's identity (device, inode, size, mtime) as one number; raises
+    NoDatabase when there is no file. A swapped-in rebuild always has another inode."""
     path = db_path()
     try:
-        return path.stat().st_mtime_ns
+        st_ = path.stat()
     except FileNotFoundError as exc:
         raise NoDatabase(str(path)) from exc
+    return hash((st_.st_dev, st_.st_ino, st_.st_size, st_.st_mtime_ns)) & ((1 << 62) - 1)
+
+
+USE = "USE gongkai"  # the report database is attached as "gongkai"
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
-def _open(path: str, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True)
+def _open(path: str, version: int) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")  # a new instance, never DuckDB's cached one for `path`
+    con.execute("ATTACH ? AS gongkai (READ_ONLY)", [path])
+    con.execute(USE)
+    return con
+
+
+def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    cur = con.cursor()  # a cursor starts in the in-memory database: select the report database
+    cur.execute(USE)
+    return cur
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    return _open(str(db_path()), db_version()).cursor()
+    return _cursor(_open(str(db_path()), db_version()))
 
 
 def schemes() -> dict[str, str]:
@@ -270,7 +288,7 @@ def export_builders(v: int, year: int, scheme: str, peer_group: str | None) -> d
 
     def make(build):
         def build_bytes():
-            cur = con.cursor()
+            cur = _cursor(con)
             try:
                 return build(export_data.gather(cur, year=year, scheme=loaded, peer_group=peer_group,
                                                 assessment=run))

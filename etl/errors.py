@@ -2,14 +2,53 @@
 
 from __future__ import annotations
 
+import os
+import re
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Library messages (openpyxl, pdfium, lxml) span lines; a user message is one line."""
+    return _LINE_BREAKS.sub(" ", str(text)).strip()
+
+
+def display_name(name: str | os.PathLike) -> str:
+    """A file name as it may be printed and stored: one line, valid Unicode.
+
+    A name unzip made from a Chinese Windows zip holds GBK bytes (surrogate escapes in Python);
+    they are decoded as GB18030 when that reads, else shown as \\xNN. Control characters (a
+    newline in a name would forge an extra output line) are shown escaped, e.g. \\n.
+    """
+    name = os.fspath(name)
+    if isinstance(name, bytes):
+        raw = name
+    else:
+        try:
+            name.encode("utf-8")
+            raw = None
+        except UnicodeEncodeError:
+            raw = name.encode("utf-8", "surrogateescape")
+    if raw is not None:
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                name = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                name = raw.decode("utf-8", "backslashreplace")
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+
 
 class ReportError(Exception):
-    """A file that cannot be loaded. `problem` and `hint` are shown to the user verbatim."""
+    """A file that cannot be loaded. `problem` and `hint` are shown to the user verbatim, on one
+    line; the path is shown as `display_name` gives it."""
 
     def __init__(self, path: str, problem: str, hint: str = "", code: str = "bad_file"):
-        self.path = str(path)
-        self.problem = problem
-        self.hint = hint
+        self.path = display_name(path)
+        self.problem = one_line(problem)
+        self.hint = one_line(hint)
         self.code = code  # a stable machine-readable reason, stored with load errors
         super().__init__(self.message)
 
@@ -29,13 +68,18 @@ ERROR_CODES: dict[str, str] = {
     "no_text": "文件中没有文字",
     "bad_pdf": "PDF 损坏或不完整",
     "encrypted": "PDF 加密",
-    "needs_ocr": "扫描件 PDF，需要先做文字识别（OCR）",
+    "needs_ocr": "扫描件，需要文字识别（OCR）：请安装 tesseract-ocr 与 tesseract-ocr-chi-sim",
+    "bad_image": "图片文件损坏或无法识别",
     "bad_zip": "Word/Excel 文件损坏或不是 Word/Excel 文件",
     "zip_bomb": "压缩炸弹（解压后异常巨大）",
     "bad_docx": "Word 文件无法读取",
     "bad_xlsx": "Excel 文件无法读取",
-    "old_office": "旧版 .doc/.xls，请另存为 .docx/.xlsx 或 PDF",
+    "old_office": "旧版 .doc/.xls 文件损坏或无法识别，请另存为 .docx/.xlsx 或 PDF",
+    "needs_converter": "旧版 .doc/.wps/.xls/.et 需要 LibreOffice 转换（未安装）",
+    "convert_failed": "旧版 Office 文件转换失败",
     "too_large": "文件过大",
+    "not_regular": "不是普通文件（管道、设备或特殊文件）",
+    "changed": "读取期间文件被改写",
     "unreadable": "文件无法读取",
     "not_found": "文件或文件夹不存在",
     "download_failed": "下载失败",
@@ -43,6 +87,7 @@ ERROR_CODES: dict[str, str] = {
     "bad_registry": "单位名录有误",
     "bad_ledger": "复议诉讼台账有误",
     "locked": "另一次载入正在进行",
+    "bad_choice": "版本选择有误（版本不存在或未写明理由）",
     "no_agency": "报告未写明发布单位",
     "no_year": "报告未写明年度",
     "no_figures": "表二/表三/表四中找不到数字",

@@ -9,12 +9,14 @@ A `<db>.building.lock` (flock) keeps two loads from building the same copy.
 Writes: `load_batch` stores a batch of reports (plus not-a-report sources and load errors) with
 one INSERT ... SELECT per table from Arrow frames, inside one transaction: the batch is written
 whole or not at all. The caller (etl/pipeline.py) replays a failed batch one report per
-transaction (`load_report`), so one report that cannot be stored never takes the others down.
-Both paths write the same rows.
+transaction (`load_report`, which is `load_batch` of one report: one code path writes rows).
 
-Versions: a report is (agency_id, year). New bytes for a known report make version max+1 and
-the older versions stop being current (kept for audit). The same bytes re-parsed under a new
-parser version replace their own version's values and findings in place.
+Versions: a report is (agency_id, year). New bytes for a known report make version max+1; it
+becomes current (the older versions are kept for audit) only when it is at least as complete
+as the current one (etl/versions.py); otherwise it is stored, not current, with the finding
+`report.worse_version`, until an analyst picks a version (`choose_version`, recorded with its
+reason in `version_choices`). The same bytes re-parsed under a new parser version replace their
+own version's values and findings in place.
 All SQL takes bound parameters; no text from a document is ever formatted into SQL.
 """
 
@@ -26,7 +28,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -40,6 +42,8 @@ from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
 from etl.validate.cross_report import run_cross_report_checks, store_texts
+from etl.versions import (NOT_COMPLETENESS, Completeness, Shortfall, not_adopted_finding, shortfall,
+                          worse_finding)
 
 BUILDING = ".building"
 CARRY_OVER_RULE = "crossyear.carry_over"
@@ -50,12 +54,19 @@ class LoadedReport:
     report_id: int
     version: int
     replaced: bool  # True: same bytes re-parsed, the existing version was rewritten
+    current: bool = True  # False: stored, but less complete than the current version
+    shortfall: Shortfall | None = None  # why it is not current
+    current_version: int | None = None  # the version that stayed current
 
 
 @contextmanager
 def building_database(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to a copy of `db_path`, swapped in only if the block succeeds."""
-    db = Path(db_path)
+    """A read-write connection to a copy of `db_path`, swapped in only if the block succeeds.
+
+    A symlinked `db_path` is resolved first: the copy is swapped in over the target (the link
+    stays a link), and two names of one database take the same lock.
+    """
+    db = Path(os.path.realpath(db_path))
     db.parent.mkdir(parents=True, exist_ok=True)
     building = db.with_name(db.name + BUILDING)
     with _exclusive(db):
@@ -195,7 +206,7 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
                 signed: date | None = None, deadline: date | None = None,
                 days_late: int | None = None, source_path: str | None = None,
                 parser_version: str = etl.PARSER_VERSION) -> LoadedReport:
-    """Store `report` for `agency` as its current version, atomically, with its findings.
+    """Store `report` for `agency`, atomically, with its findings: `load_batch` of one report.
 
     `findings` are extra findings found while loading (agency resolution, timing, duplicate
     claims); the report's own findings are stored too, and the source is recorded as loaded
@@ -203,38 +214,8 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
     """
     if report.year is None:
         raise ValueError("load_report needs a report with a year")
-    with transaction(con):
-        if not agency.confirmed:
-            con.execute("INSERT INTO agencies VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        agency.as_row())
-        versions = con.execute(
-            "SELECT report_id, version, sha256, is_current FROM reports "
-            "WHERE agency_id = ? AND year = ? ORDER BY version DESC",
-            [agency.code, report.year]).fetchall()
-        same = next((r for r in versions if r[2] == report.sha256 and r[3]), None)
-        row = _report_row(report, signed, deadline, days_late, parser_version, datetime.now())
-        if same is not None:
-            report_id, version = same[0], same[1]
-            con.execute("DELETE FROM report_values WHERE report_id = ?", [report_id])
-            con.execute("DELETE FROM findings WHERE report_id = ?", [report_id])
-            con.execute(
-                f"UPDATE reports SET {', '.join(f'{c} = ?' for c in REPORT_COLUMNS)} "
-                "WHERE report_id = ?", row + [report_id])
-        else:
-            version = (versions[0][1] + 1) if versions else 1
-            if versions:
-                con.execute("UPDATE reports SET is_current = false "
-                            "WHERE agency_id = ? AND year = ?", [agency.code, report.year])
-            report_id = con.execute(
-                f"""INSERT INTO reports (agency_id, year, version, is_current, {', '.join(REPORT_COLUMNS)})
-                   VALUES (?, ?, ?, true, {', '.join('?' * len(REPORT_COLUMNS))}) RETURNING report_id""",
-                [agency.code, report.year, version] + row).fetchone()[0]
-        _insert_values(con, report_id, report)
-        _insert_findings(con, report_id, list(report.findings) + list(findings))
-        store_texts(con, [report_id], [report])
-        record_source(con, report.sha256, source_path or report.path, report_id, "loaded",
-                      parser_version)
-    return LoadedReport(report_id, version, same is not None)
+    staged = StagedReport(report, agency, list(findings), signed, deadline, days_late, source_path)
+    return load_batch(con, [staged], parser_version=parser_version)[0]
 
 
 # the columns of `reports` a load (re)writes, in _report_row's order
@@ -282,24 +263,6 @@ FINDING_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.float64()
                  pa.string())
 
 
-def _insert_values(con, report_id: int, report: ParsedReport) -> None:
-    if not report.values:
-        return
-    con.execute(
-        "INSERT INTO report_values SELECT ?, unnest(?::TEXT[]), unnest(?::DOUBLE[]), "
-        "unnest(?::TEXT[]), unnest(?::BOOLEAN[]), unnest(?::TEXT[]), unnest(?::TEXT[])",
-        [report_id] + _value_columns(report_id, report)[1:])
-
-
-def _insert_findings(con, report_id: int | None, findings: list[Finding]) -> None:
-    if not findings:
-        return
-    con.execute(
-        "INSERT INTO findings SELECT ?, unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), "
-        "unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::TEXT[])",
-        [report_id] + _finding_columns(report_id, findings)[1:])
-
-
 def _float(x) -> float | None:
     return None if x is None else float(x)
 
@@ -337,32 +300,47 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
         source_rows: list[tuple] = []
         for s in reports:
             key = (s.agency.code, s.report.year)
-            have = versions.setdefault(key, [])  # [report_id, version, sha256, is_current], newest first
+            have = versions.setdefault(key, [])  # [report_id, version, sha256, is_current, Completeness]
             row = _report_row(s.report, s.signed, s.deadline, s.days_late, parser_version, now)
-            same = next((v for v in have if v[2] == s.report.sha256 and v[3]), None)
-            if same is not None:
+            findings = list(s.report.findings) + list(s.findings)
+            same = next((v for v in have if v[2] == s.report.sha256), None)
+            done: LoadedReport
+            if same is not None:  # the same bytes re-parsed: rewritten in place, current or not
                 report_id, version = same[0], same[1]
                 replaced.append([report_id] + row)
+                same[4] = Completeness.of(s.report, s.findings)
+                done = LoadedReport(report_id, version, True, bool(same[3]))
             else:
                 version = (have[0][1] + 1) if have else 1
-                for v in have:
-                    if v[3]:
-                        v[3] = False
-                        if v[0] in inserted:
-                            inserted[v[0]][3] = False
-                        else:
-                            demoted.append(v[0])
+                completeness = Completeness.of(s.report, s.findings)
+                current = next((v for v in have if v[3]), None)
+                why = shortfall(completeness, current[4]) if current is not None else None
                 report_id = next(placeholders)
-                have.insert(0, [report_id, version, s.report.sha256, True])
-                inserted[report_id] = [s.agency.code, s.report.year, version, True, report_id] + row
+                if why:  # stored for audit and for an analyst to choose; the current one stays
+                    findings.append(worse_finding(s.report.year, version, current[1], why))
+                    for col, part in zip(finding_cols, _finding_columns(current[0], [
+                            not_adopted_finding(version, s.source_path or s.report.path, why)])):
+                        col.extend(part)
+                    done = LoadedReport(report_id, version, False, False, why, current[1])
+                else:
+                    for v in have:
+                        if v[3]:
+                            v[3] = False
+                            if v[0] in inserted:
+                                inserted[v[0]][3] = False
+                            else:
+                                demoted.append(v[0])
+                    done = LoadedReport(report_id, version, False, True)
+                have.insert(0, [report_id, version, s.report.sha256, done.current, completeness])
+                inserted[report_id] = [s.agency.code, s.report.year, version, done.current,
+                                       report_id] + row
             for col, part in zip(value_cols, _value_columns(report_id, s.report, s.locations)):
                 col.extend(part)
-            for col, part in zip(finding_cols, _finding_columns(
-                    report_id, list(s.report.findings) + list(s.findings))):
+            for col, part in zip(finding_cols, _finding_columns(report_id, findings)):
                 col.extend(part)
             source_rows.append((s.report.sha256, parser_version, s.source_path or s.report.path,
                                 report_id, "loaded"))
-            out.append(LoadedReport(report_id, version, same is not None))
+            out.append(done)
         ids = dict(zip(sorted(inserted, reverse=True), _next_ids(con, len(inserted))))  # -1 first
 
         def real(i):
@@ -372,7 +350,7 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
         value_cols[0] = [real(i) for i in value_cols[0]]
         finding_cols[0] = [real(i) for i in finding_cols[0]]
         source_rows = [r[:3] + (real(r[3]),) + r[4:] for r in source_rows]
-        out = [LoadedReport(real(o.report_id), o.version, o.replaced) for o in out]
+        out = [replace(o, report_id=real(o.report_id)) for o in out]
         source_rows += [(sha, parser_version, path, None, "not_a_report") for sha, path in not_reports]
         if demoted:
             con.execute("UPDATE reports SET is_current = false WHERE report_id IN "
@@ -428,27 +406,47 @@ def _frames(con, **tables: pa.Table) -> Iterator[None]:
     """Register Arrow tables under the given names for the block (never user text in SQL)."""
     for name, table in tables.items():
         con.register(name, table)
+    failed = True
     try:
         yield
+        failed = False
     finally:
         for name in tables:
-            con.unregister(name)
+            try:
+                con.unregister(name)
+            except duckdb.Error:  # an aborted transaction refuses it; keep the first error
+                if not failed:
+                    raise
 
 
 def _versions(con, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[list]]:
-    """(agency_id, year) -> [[report_id, version, sha256, is_current], ...], newest first."""
+    """(agency_id, year) -> [[report_id, version, sha256, is_current, Completeness], ...],
+    newest first."""
     out: dict[tuple[str, int], list[list]] = {}
     if not pairs:
         return out
     agency_ids, years = zip(*sorted(pairs))
     with _frames(con, _pairs=_table([agency_ids, years], (pa.string(), pa.int32()),
-                                    ("agency_id", "year"))):
-        rows = con.execute("SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, "
-                           "r.is_current FROM reports r JOIN _pairs p USING (agency_id, year) "
-                           "ORDER BY r.agency_id, r.year, r.version DESC").fetchall()
-    for agency_id, year, report_id, version, sha, current in rows:
-        out.setdefault((agency_id, year), []).append([report_id, version, sha, current])
+                                    ("agency_id", "year")), _skip=_table(
+                                        [sorted(NOT_COMPLETENESS)], (pa.string(),), ("rule",))):
+        rows = con.execute(VERSIONS_SQL).fetchall()
+    for agency_id, year, report_id, version, sha, current, tables, n, errors in rows:
+        out.setdefault((agency_id, year), []).append(
+            [report_id, version, sha, current, Completeness.from_row(tables, n, errors)])
     return out
+
+
+VERSIONS_SQL = """
+SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, r.is_current,
+       (SELECT string_agg(DISTINCT split_part(v.key, '.', 1), '|') FROM report_values v
+         WHERE v.report_id = r.report_id),
+       (SELECT count(*) FROM report_values v WHERE v.report_id = r.report_id),
+       (SELECT string_agg(DISTINCT f.rule, '|') FROM findings f
+         WHERE f.report_id = r.report_id AND f.severity = 'error'
+           AND f.rule NOT IN (SELECT rule FROM _skip))
+FROM reports r JOIN _pairs p USING (agency_id, year)
+ORDER BY r.agency_id, r.year, r.version DESC
+"""
 
 
 def _next_ids(con, n: int) -> list[int]:
@@ -456,6 +454,37 @@ def _next_ids(con, n: int) -> list[int]:
         return []
     return sorted(r[0] for r in con.execute(
         "SELECT nextval('report_id_seq') FROM range(?)", [n]).fetchall())
+
+
+def choose_version(db_path: str | Path, agency_id: str, year: int, version: int, reason: str,
+                   chosen_by: str | None = None) -> int | None:
+    """Make `version` the current version of (agency_id, year), as an analyst decided, and
+    record the choice with its reason (version_choices). Returns the version current before.
+    Written like a load: on an aside copy, swapped in when done."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReportError(str(db_path), "a version choice needs a reason",
+                          "say why this version is the right one (e.g. the publisher confirmed it)",
+                          "bad_choice")
+    if not Path(db_path).exists():
+        raise ReportError(str(db_path), "the database does not exist", "load reports first",
+                          "not_found")
+    with building_database(db_path) as con:
+        rows = con.execute("SELECT version, is_current FROM reports WHERE agency_id = ? AND year = ? "
+                           "ORDER BY version", [agency_id, year]).fetchall()
+        if version not in {v for v, _ in rows}:
+            have = ", ".join(str(v) for v, _ in rows) or "none"
+            raise ReportError(str(db_path), f"{agency_id} {year} has no version {version} "
+                                            f"(versions: {have})", "pick one of the stored versions",
+                              "bad_choice")
+        previous = next((v for v, current in rows if current), None)
+        with transaction(con):
+            con.execute("UPDATE reports SET is_current = (version = ?) WHERE agency_id = ? AND year = ?",
+                        [version, agency_id, year])
+            con.execute("INSERT INTO version_choices VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [agency_id, year, version, previous, reason, chosen_by, datetime.now()])
+        check_carry_over(con)
+    return previous
 
 
 CARRY_OVER_SQL = """

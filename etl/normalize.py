@@ -16,10 +16,23 @@ from functools import lru_cache
 # Cells that mean "nothing to report" in 表三/表四 (counted as 0, flagged blank).
 BLANK_MARKERS = frozenset({"", "/", "／", "-", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"})
 
+# Characters that print as nothing but make two equal names differ (zero-width space/joiners,
+# soft hyphen, word joiner, BOM, direction marks and embeddings, Mongolian vowel separator,
+# combining grapheme joiner). Declared once: every text path strips them (strip_invisible).
+INVISIBLE_CHARS = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d"
+                   "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063"
+                   "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
+                   "\u3164\ufeff\uffa0")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-−]?\d+(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"(万元|元|件|条|次|个|人次|人|项|篇|期|家|份)$")
+_MONEY_UNITS = ("万元", "元")
+_EXPONENT = re.compile(r"^[+\-]?(\d+(\.\d*)?|\.\d+)[eE][+\-]?\d+$")
+_NOT_FINITE = re.compile(r"^[+\-]?(inf|infinity|nan)$", re.I)
+_FORMULA = re.compile(r"^=[A-Za-z$(]")  # an Excel formula kept as text (=SUM(B2:B4), =B3+C3)
+MAX_DIGITS = 12  # no count or amount in an annual report has more digits than this
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3,
              "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7,
@@ -51,10 +64,16 @@ def looks_traditional(text: str, sample: int = 4000) -> bool:
     return changed / len(han_chars) > 0.03
 
 
+def strip_invisible(text: str) -> str:
+    """Remove INVISIBLE_CHARS (a soft hyphen inside an agency name must not make a new agency)."""
+    return _INVISIBLE.sub("", text)
+
+
 def normalize_text(text: str, traditional: bool = False) -> str:
-    """NFKC (full-width digits and brackets to ASCII) and, for Traditional documents, t2s."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("−", "-").replace("\u200b", "").replace("\ufeff", "")
+    """NFKC (full-width digits and brackets to ASCII), no invisible characters and, for
+    Traditional documents, t2s."""
+    text = strip_invisible(unicodedata.normalize("NFKC", text))
+    text = text.replace("−", "-")
     if traditional:
         text = to_simplified(text)
     return text
@@ -62,7 +81,30 @@ def normalize_text(text: str, traditional: bool = False) -> str:
 
 def squash(text: str) -> str:
     """Remove all white space: labels broken across lines or cells compare equal."""
-    return _SPACES.sub("", text)
+    return _SPACES.sub("", strip_invisible(text))
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """The cell as printed, cut for a message (a 400-digit cell is named, not pasted)."""
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def as_printed(why: str, raw: str) -> str:
+    """A malformed-cell message quoting the cell as printed (parse_cell saw its normalised
+    form: full-width digits already ASCII)."""
+    if why.startswith("'"):
+        end = why.find("' ", 1)
+        if end > 0:
+            return f"'{_shown(raw)}'{why[end + 1:]}"
+    return why
+
+
+def count_malformed(text: str, value: float) -> str:
+    """Why `value` (read from `text`) cannot be a count, or "" when it can (a whole number)."""
+    if float(value).is_integer():
+        return ""
+    return f"'{_shown(text)}' is a fraction, but this cell is a count (a whole number)"
 
 
 @dataclass(frozen=True)
@@ -79,30 +121,49 @@ def as_number(value: float) -> int | float:
 
 @lru_cache(maxsize=65536)
 def parse_cell(text: str) -> CellValue:
-    """Read one table cell. Accepts '1,234', '１２', '+3', '--253', '0.5', '12件'; blanks -> blank."""
+    """Read one table cell. Accepts '1,234', '１２', '+3', '--253', '0.5', '12件'; blanks -> blank.
+
+    Not a plain count, so malformed (kept as printed, never a value): exponent form ('1e309'),
+    inf/nan, more than MAX_DIGITS digits (a 400-digit or 20-full-width-digit cell), a fraction
+    with a count unit ('12.5件'). A malformed cell still counts as a cell, so its row never shifts.
+    """
     s = squash(unicodedata.normalize("NFKC", text or ""))
     if s in BLANK_MARKERS:
         return CellValue(None, blank=True)
     s = s.replace("，", ",")
+    unit = _UNIT_SUFFIX.search(s)
     s = _UNIT_SUFFIX.sub("", s)
     sign = 1
     if s.startswith("--") and s[2:].replace(".", "", 1).isdigit():
         s, sign = s[2:], -1  # "--253" is how some reports print a decrease
     if s.startswith("+"):
         s = s[1:]
+    if _FORMULA.match(s):
+        return CellValue(None, malformed=f"'{_shown(text)}' is a formula whose result the file "
+                                         "does not store (open it in Excel/WPS and save it again)")
+    if _EXPONENT.match(s):
+        return CellValue(None, malformed=f"'{_shown(text)}' is written in exponent form, not as a count")
+    if _NOT_FINITE.match(s):
+        return CellValue(None, malformed=f"'{_shown(text)}' is not a number")
     if _NUMBER.match(s):
+        whole = s.replace(",", "").lstrip("+-−").split(".")[0]
+        if len(whole.lstrip("0")) > MAX_DIGITS:
+            return CellValue(None, malformed=f"'{_shown(text)}' has {len(whole)} digits, more than any "
+                                             f"figure in an annual report ({MAX_DIGITS})")
         v = float(s.replace(",", "")) * sign
+        if unit is not None and unit.group() not in _MONEY_UNITS and not v.is_integer():
+            return CellValue(None, malformed=f"'{_shown(text)}' is a fraction, but a count is a whole number")
         return CellValue(v, numeric=True)
     if re.fullmatch(r"\d+(,\d+)+", s):
-        return CellValue(None, malformed=f"'{text}' has separators in the wrong places")
+        return CellValue(None, malformed=f"'{_shown(text)}' has separators in the wrong places")
     if re.match(r"^(约|近|超|逾|大约)\d", s) or re.search(r"\d+(余|多|左右|以上)$", s):
-        return CellValue(None, malformed=f"'{text}' is an approximate figure")
+        return CellValue(None, malformed=f"'{_shown(text)}' is an approximate figure")
     if s and all(ch in CN_NUMERAL_CHARS for ch in s):
         v = chinese_to_int(s)
         if v is not None:
             return CellValue(float(v), numeric=True)
     if re.search(r"[余多]$", s) and all(ch in CN_NUMERAL_CHARS for ch in s[:-1]):
-        return CellValue(None, malformed=f"'{text}' is an approximate figure")
+        return CellValue(None, malformed=f"'{_shown(text)}' is an approximate figure")
     return CellValue(None)
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from pathlib import Path
 
@@ -33,7 +34,9 @@ from etl import load
 from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
+from etl.extract import read_file
 from etl.fields import NOT_A_REPORT, STD_TEMPLATES
+from etl.normalize import strip_invisible
 from etl.registry import guess_kind, load_registry, resolve_agency
 from etl.report import Finding, ParsedReport
 from etl.settings import Settings
@@ -274,8 +277,10 @@ def _flush(run: _Run) -> None:
     if batch is None or not (batch.reports or batch.not_reports or batch.errors):
         return
     try:
-        load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
-                        run_id=run.run_id, parser_version=run.parser_version)
+        stored = load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
+                                 run_id=run.run_id, parser_version=run.parser_version)
+        for staged, done in zip(batch.reports, stored):
+            _note_version(run, staged.source_path, done)
     except Exception:  # noqa: BLE001 -- replayed below, where each report fails on its own
         for d, key, old in reversed(batch.undo):
             if old is _MISSING:
@@ -301,7 +306,7 @@ def _handle(run: _Run, item: _Item) -> None:
         report = item.outcome
         if report is None:  # not parsed ahead (or its worker died): parse it here
             report = item.outcome = _parse(source.origin, item.data if item.data is not None
-                                           else _read(source))
+                                           else _reread(source, sha))
         if isinstance(report, ReportError):
             raise report
         if report.template == NOT_A_REPORT:
@@ -322,11 +327,17 @@ def _handle(run: _Run, item: _Item) -> None:
 
 
 def _read(source: SourceFile) -> bytes:
-    try:
-        return Path(source.path).read_bytes()
-    except OSError as exc:
-        raise ReportError(source.origin, f"cannot read the file ({exc.strerror})",
-                          "check the path and the file permissions", "unreadable") from None
+    """Read once, from a size-checked regular-file handle (etl.extract.read_file)."""
+    return read_file(source.path, source.origin)
+
+
+def _reread(source: SourceFile, sha: str) -> bytes:
+    """The bytes again, for a file whose worker died: they must still be the bytes hashed."""
+    data = _read(source)
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise ReportError(source.origin, "the file changed while it was being read",
+                          "wait until the file is completely written, then load it again", "changed")
+    return data
 
 
 def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
@@ -343,12 +354,14 @@ def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
 
 def _store(run: _Run, source: SourceFile, report: ParsedReport,
            locations: list[str] | None = None) -> None:
+    report.agency = strip_invisible(report.agency or "").strip() or None  # titles from metadata too
     _check_usable(source.origin, report)
     resolution = resolve_agency(report.agency, run.registry)
     agency = resolution.agency
     extra: list[Finding] = [resolution.finding] if resolution.finding else []
     signed = report.meta.get("signed")
     extra += timing_findings(report.year, report.published, signed)
+    extra += _year_findings(report.year)
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
@@ -363,12 +376,35 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport,
     if run.batch is not None:
         run.batch.reports.append(staged)
     else:
-        load.load_report(run.con, report, agency, extra, signed=signed, deadline=deadline,
-                         days_late=staged.days_late, source_path=source.origin,
-                         parser_version=run.parser_version)
+        _note_version(run, source.origin, load.load_report(
+            run.con, report, agency, extra, signed=signed, deadline=deadline,
+            days_late=staged.days_late, source_path=source.origin, parser_version=run.parser_version))
     run.remember(run.seen, report.sha256, ("loaded", source.origin))
     run.remember(run.claims, claim, source.origin)
     run.summary.loaded.append(source.origin)
+
+
+FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01
+
+
+def _year_findings(year: int) -> list[Finding]:
+    """A year no annual report can cover yet (a typo such as 2099, or before the 条例)."""
+    this_year = date.today().year
+    if FIRST_REPORT_YEAR <= year <= this_year:
+        return []
+    why = (f"晚于今年（{this_year} 年），这一年度的报告还不可能发布" if year > this_year
+           else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年")
+    return [Finding("report.implausible_year", (), None, year,
+                    f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度", "error")]
+
+
+def _note_version(run: _Run, origin: str, done: load.LoadedReport) -> None:
+    if not done.current and done.shortfall:
+        run.summary.notes.append((origin, f"less complete than version {done.current_version} "
+                                          f"({done.shortfall.english()}); stored as version "
+                                          f"{done.version}, not current (finding "
+                                          "report.worse_version); version "
+                                          f"{done.current_version} stays current"))
 
 
 def _check_usable(path: str, report: ParsedReport) -> None:

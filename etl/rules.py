@@ -36,12 +36,15 @@ RULES: dict[str, str] = {
     "t2.missing": "未找到表二",
     "t2.row_width": "表二某行数字个数不对",
     "number.malformed": "数字无法识别（约数或格式错误）",
+    "ocr.low_confidence": "扫描件文字识别把握不大，请对照原件核对",
     # the report as a whole
     "document.not_a_report": "不是年度报告",
     "agency.fuzzy_match": "单位名称为模糊匹配",
     "agency.unknown": "单位不在名录中",
     "published.before_year_end": "年报在年度结束前发布",
     "report.duplicate_claim": "同一单位同一年度有两份不同文件",
+    "report.implausible_year": "报告年度不可能（晚于今年或早于 2008 年）",
+    "report.worse_version": "新版本不如当前版本完整，未采用（保留原版本）",
     # the annual quality check (年报质量检查): content, template, prose against tables
     "section.missing": "缺少国家格式规定的章节",
     "section.thin": "章节内容空泛或缺少规定内容",

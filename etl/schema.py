@@ -122,6 +122,17 @@ DDL: tuple[str, ...] = (
         imported_at TIMESTAMP NOT NULL,
         PRIMARY KEY (agency_id, year, grp, outcome)
     )""",
+    # An analyst's choice of the current version of an agency-year (etl/load.choose_version):
+    # every choice is kept, with its reason, for audit.
+    """CREATE TABLE IF NOT EXISTS version_choices (
+        agency_id TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        version INTEGER NOT NULL,            -- the version made current
+        previous_version INTEGER,            -- the version that was current before
+        reason TEXT NOT NULL,
+        chosen_by TEXT,
+        chosen_at TIMESTAMP NOT NULL
+    )""",
     # The current version of each report, with its agency: what scores and pages read.
     """CREATE OR REPLACE VIEW current_reports AS
         SELECT r.*, a.name AS agency_name, a.level, a.kind, a.parent_region, a.peer_group, a.confirmed

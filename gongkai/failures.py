@@ -62,6 +62,12 @@ def explain(exc: BaseException, params: dict | None = None) -> tuple[str, int]:
     if "not a valid duckdb database file" in low:
         where = _file_of(exc, text, params)
         return NotADatabase(where or "?").message, BAD_INPUT
+    if "could not set lock on file" in low:  # another program holds DuckDB's write lock
+        where = _file_of(exc, text, params)
+        holder = re.search(r"held in (.+?) \(PID (\d+)\)", text)
+        by = f" ({holder.group(1)}, PID {holder.group(2)})" if holder else ""
+        return (f"{where}: another program has this database open{by}. Close it or wait for it "
+                "to finish, then run the command again", ENVIRONMENT)
     if _is_font_error(exc):
         return text, ENVIRONMENT
     if isinstance(exc, FileNotFoundError) and _from_subprocess(exc):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -11,6 +13,76 @@ from etl.document import RawDocument
 from etl.errors import ReportError
 
 MAX_BYTES = 60 * 1024 * 1024  # larger files are refused before reading: no report is this big
+_READ_CHUNK = 1 << 20
+
+
+def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, read once through one handle that is checked before and after reading.
+
+    Opened non-blocking (a FIFO must not hang the load) and refused unless it is a regular file
+    (a FIFO, a device such as /dev/zero behind a symlink, a socket); refused when larger than
+    `max_bytes` before anything is read (a sparse 1 GB file is never read); refused when its
+    size, mtime or inode change during the read, or the bytes read differ from the size the
+    handle reported (the file is being rewritten). What is returned is what gets hashed and
+    parsed, so the stored hash is the hash of the bytes the values came from.
+    """
+    origin = str(path) if origin is None else origin
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ReportError(origin, f"cannot read the file ({exc.strerror})",
+                          "check the path and the file permissions", "unreadable") from None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise ReportError(origin, f"is not a regular file (it is {_kind(before.st_mode)})",
+                              "load the report file itself, not a pipe, device or special file",
+                              "not_regular")
+        if before.st_size > max_bytes:
+            raise ReportError(origin, f"the file is too large ({_mb(before.st_size)}, over the "
+                                      f"{_mb(max_bytes)} limit)",
+                              "no annual report is this large; check that this is the right file",
+                              "too_large")
+        parts, got = [], 0
+        while got <= before.st_size:
+            chunk = os.read(fd, min(_READ_CHUNK, before.st_size + 1 - got))
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise ReportError(origin, f"cannot read the file ({exc.strerror})",
+                          "check the path and the file permissions", "unreadable") from None
+    finally:
+        os.close(fd)
+    try:
+        now = os.stat(path)
+    except OSError:
+        now = None
+    if (got != before.st_size or _identity(after) != _identity(before)
+            or now is None or _identity(now) != _identity(before)):
+        raise ReportError(origin, "the file changed while it was being read",
+                          "wait until the file is completely written (downloaded, copied), then "
+                          "load it again", "changed")
+    return b"".join(parts)
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.0f} MB" if n >= 1_048_576 else f"{n} bytes"
 
 
 def sniff_format(data: bytes, name: str = "") -> str:
@@ -28,7 +100,10 @@ def sniff_format(data: bytes, name: str = "") -> str:
             return "xlsx"
         return "zip-other"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"  # legacy .doc/.xls
+        return "ole"  # legacy .doc/.wps/.xls/.et
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) \
+            and not name.lower().endswith((".htm", ".html", ".txt", ".md")):
+        return "image"  # a scanned page: PNG, JPEG, TIFF (not a page saved under a web/text name)
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in data[:200000].lower() \
             or b"<body" in lowered or b"<meta" in lowered:
@@ -42,15 +117,7 @@ def extract_document(path: str | Path, data: bytes | None = None) -> RawDocument
     """Read `path` (or the given bytes) into a RawDocument; raise ReportError when unusable."""
     path = str(path)
     if data is None:
-        p = Path(path)
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            raise ReportError(path, f"cannot read the file ({exc.strerror})", "check the path", "unreadable")
-        if size > MAX_BYTES:
-            raise ReportError(path, f"file is {size // 1_048_576} MB, over the {MAX_BYTES // 1_048_576} MB limit",
-                              "no annual report is this large; check that this is the right file", "too_large")
-        data = p.read_bytes()
+        data = read_file(path)
     if not data.strip():
         raise ReportError(path, "the file is empty", "download the report again", "empty")
     sha = hashlib.sha256(data).hexdigest()
@@ -78,7 +145,10 @@ def extract_document(path: str | Path, data: bytes | None = None) -> RawDocument
         raise ReportError(path, "is a zip archive that is neither DOCX nor XLSX",
                           "unpack it and load the report files inside", "bad_zip")
     if fmt == "ole":
-        raise ReportError(path, "is an old binary Word/Excel file (.doc/.xls), which is not read",
-                          "save it as .docx/.xlsx or PDF and load that", "old_office")
+        from etl.extract.office import extract_old_office
+        return extract_old_office(path, data, sha)
+    if fmt == "image":
+        from etl.extract.ocr import extract_image
+        return extract_image(path, data, sha)
     from etl.extract.text import extract_text
     return extract_text(path, data, sha)

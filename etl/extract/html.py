@@ -17,12 +17,13 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes
+from etl.normalize import strip_invisible
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")  # source-line wrap inside CJK text
-_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -38,7 +39,8 @@ ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 META_NAMES = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
               "firstpublishedtime": "published", "contentsource": "publisher",
               "sitename": "site", "columnname": "column"}
-MAX_TABLE_DEPTH = 40  # deeper nesting is read as prose only
+MAX_TABLE_DEPTH = 100  # pages nesting tables deeper are read by html_flat (no tree, no depth limit)
+_TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 _CHUNK = 1 << 20
 LONG_CELL = 200  # a multi-line cell longer than this is page layout, not a table cell
 
@@ -52,19 +54,34 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
     declared = match.group(1).decode("ascii", "ignore") if match else None
     text, encoding = decode_bytes(path, data, declared)
     root = _parse(path, text)
-    del text
     meta = _meta(root)
     meta["encoding"] = encoding
-    walker = _Walker()
-    body = root.find("body")
-    walker.walk(body if body is not None else root, 0)
-    walker.flush()
-    del root, body  # the tree can be hundreds of MB for a huge page
-    if not walker.rows:
+    if _table_depth(text) > MAX_TABLE_DEPTH:  # the tree lost the depths; read the events
+        del root
+        from etl.extract.html_flat import flat_rows
+
+        rows = flat_rows(text, _clean, _WRAP, DROP, BLOCK)
+    else:
+        del text
+        walker = _Walker()
+        body = root.find("body")
+        walker.walk(body if body is not None else root, 0)
+        walker.flush()
+        rows = walker.rows
+        del root, body  # the tree can be hundreds of MB for a huge page
+    if not rows:
         raise ReportError(path, "the HTML page has no text",
                           "the page may be a frame or load its content by script; save the report "
                           "page itself (or its PDF/Word attachment) and load that", "no_text")
-    return build_document(path, sha256, "html", walker.rows, meta)
+    return build_document(path, sha256, "html", rows, meta)
+
+
+def _table_depth(text: str) -> int:
+    depth = deepest = 0
+    for m in _TABLE_TAG.finditer(text):
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -123,7 +140,7 @@ def _meta(root) -> dict:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", strip_invisible(text)).strip()
 
 
 def _tag(el) -> str:

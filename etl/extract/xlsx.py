@@ -3,11 +3,19 @@
 Merged ranges keep their value in the top-left cell only (the others are ""), numbers print
 the way Excel shows them ("290", not "290.0"; percent formats as "50%"), and each row keeps the
 sheet's full column width so a blank cell stays in its column (blank means 0 in 表三/表四).
+
+Bounded: always openpyxl's read-only (streaming) mode, which never expands merged ranges or
+styled empty areas into cell objects (a 94 KB workbook merging A1:Z100000 took 34 s and 3.4 GB
+in full mode), and at most MAX_ROWS x MAX_COLS cells per sheet; sheets holding more than
+MAX_SHEET_XML of XML are refused. A formula whose result the file does not store (saved by a
+program that does not calculate) is kept as its formula text, which parse_cell reads as
+malformed: a finding, never a blank that would count as 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from io import BytesIO
 
@@ -16,69 +24,88 @@ from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.docx import check_zip
 
-FULL_LOAD_LIMIT = 10 * 1024 * 1024  # sheet XML above this is read in openpyxl's read-only mode
+MAX_ROWS = 5000  # a report's statistics tables fill a few hundred rows at most
+MAX_COLS = 100
+MAX_SHEET_XML = 40 * 1024 * 1024
+_UNCACHED_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/](?:(?!</(?:\w+:)?c>).)*?</(?:\w+:)?c>", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")  # a stored result (an empty <v></v> is none)
 
 
 def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
-    import openpyxl
-
     archive = check_zip(path, data, "xlsx")
     names = archive.namelist()
     if not any(n.startswith("xl/") for n in names):
         raise ReportError(path, "is a zip archive without an Excel workbook inside",
                           "check that this is the .xlsx report", "bad_zip")
-    sheet_bytes = sum(i.file_size for i in archive.infolist()
-                      if i.filename.startswith("xl/worksheets/"))
-    # full mode knows merged ranges (their other cells read as None); read-only mode streams and
-    # relies on Excel storing merged values only in the top-left cell, which it does
-    read_only = sheet_bytes > FULL_LOAD_LIMIT
-    rows: list[tuple[list[str], Location, bool]] = []
+    sheets_xml = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+    sheet_bytes = sum(i.file_size for i in sheets_xml)
+    if sheet_bytes > MAX_SHEET_XML:
+        raise ReportError(path, f"the worksheets hold {sheet_bytes // 1_048_576} MB of cell data, "
+                                "far more than any report's tables", "check that this is the "
+                                "report's statistics workbook; save only those sheets", "too_large")
+    formulas = any(_has_uncached_formula(archive.read(i)) for i in sheets_xml)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(BytesIO(data), read_only=read_only, data_only=True)
-            sheets = list(book.worksheets)
-            for index, sheet in enumerate(sheets):
-                rows.extend(_sheet_rows(sheet, index))
-            titles = [s.title for s in sheets]
-            if read_only:
-                book.close()
+            sheets, titles = _read_sheets(data, data_only=True)
+            if formulas:  # the formula text of cells whose result is not stored
+                for filled, shown in zip(sheets, _read_sheets(data, data_only=False)[0]):
+                    for r, cols in shown.items():
+                        for c, text in cols.items():
+                            if text.startswith("=") and c not in filled.get(r, {}):
+                                filled.setdefault(r, {})[c] = text
     except ReportError:
         raise
     except Exception as exc:  # openpyxl/lxml/zipfile raise many types on malformed workbooks
         raise ReportError(path, f"the Excel file could not be read ({type(exc).__name__}: {exc})",
                           "open it in Excel or WPS and save it again as .xlsx", "bad_xlsx")
+    rows: list[tuple[list[str], Location, bool]] = []
+    for index, filled in enumerate(sheets):
+        rows.extend(_sheet_rows(filled, index))
     if not rows:
         raise ReportError(path, "the Excel workbook has no filled cells",
                           "check that this is the report's statistics table", "no_text")
     return build_document(path, sha256, "xlsx", rows, {"sheets": titles})
 
 
-def _sheet_rows(sheet, index: int) -> list[tuple[list[str], Location, bool]]:
-    filled: dict[int, dict[int, str]] = {}  # 0-based row -> 0-based column -> text
-    for r, c, cell in _cells(sheet):
-        text = format_value(getattr(cell, "value", None), getattr(cell, "number_format", ""))
-        if text.strip():
-            filled.setdefault(r, {})[c] = text
+def _has_uncached_formula(xml: bytes) -> bool:
+    """A cell with a formula (<f>) but no stored result (<v>)."""
+    if b"<f" not in xml and b":f" not in xml:
+        return False
+    return any(not _VALUE.search(m.group()) for m in _UNCACHED_FORMULA.finditer(xml))
+
+
+def _read_sheets(data: bytes, data_only: bool) -> tuple[list[dict[int, dict[int, str]]], list[str]]:
+    """Per sheet: 0-based row -> 0-based column -> text of the filled cells (capped)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        out = []
+        for sheet in book.worksheets:
+            filled: dict[int, dict[int, str]] = {}
+            for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, min_col=1,
+                                                    max_col=MAX_COLS)):
+                for c, cell in enumerate(row):
+                    value = getattr(cell, "value", None)
+                    if value is None:
+                        continue
+                    text = format_value(value, getattr(cell, "number_format", ""))
+                    if text.strip():
+                        filled.setdefault(r, {})[c] = text
+            out.append(filled)
+        return out, [s.title for s in book.worksheets]
+    finally:
+        book.close()
+
+
+def _sheet_rows(filled: dict[int, dict[int, str]], index: int) -> list[tuple[list[str], Location, bool]]:
     if not filled:
         return []
     first = min(min(cols) for cols in filled.values())
     last = max(max(cols) for cols in filled.values())
     return [([cols.get(c, "") for c in range(first, last + 1)], Location(table=index, row=r), True)
             for r, cols in sorted(filled.items())]
-
-
-def _cells(sheet):
-    """(row, column, cell) of the cells the file stores, 0-based."""
-    stored = getattr(sheet, "_cells", None)  # full mode: only real cells, so a stray far-away
-    if stored is not None:                   # cell cannot blow the grid up to millions of blanks
-        for (r, c), cell in stored.items():
-            yield r - 1, c - 1, cell
-        return
-    for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1)):
-        for c, cell in enumerate(row):
-            if getattr(cell, "value", None) is not None:
-                yield r, c, cell
 
 
 def format_value(value, number_format: str = "") -> str:

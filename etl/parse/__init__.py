@@ -42,6 +42,9 @@ def parse_document(doc: RawDocument) -> ParsedReport:
             parse_legacy = None
         if parse_legacy is not None:
             parse_legacy(doc, report)
+    if doc.meta.get("ocr"):
+        from etl.extract.ocr import mark_ocr_values
+        mark_ocr_values(report)
     report.findings.extend(validate_report(report))
     if report.template != "not_a_report":
         from etl.validate.copy_detect import profile

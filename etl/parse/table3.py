@@ -15,6 +15,7 @@ from itertools import product
 
 from etl.document import Block
 from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
+from etl.normalize import as_printed, count_malformed
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
 from etl.report import Finding, ParsedReport, Value
 
@@ -237,8 +238,9 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
         loc = dict(row.block.loc.as_dict())
         if tok.col is not None:
             loc["col"] = tok.col
-        if tok.cell.malformed:
-            report.findings.append(Finding("number.malformed", (k,), None, None, tok.cell.malformed, "warning"))
+        why = as_printed(tok.cell.malformed, tok.raw) or (tok.cell.numeric and count_malformed(tok.raw, tok.cell.value))
+        if why:  # kept as printed in the finding; no value (never a guess)
+            report.findings.append(Finding("number.malformed", (k,), None, None, why, "warning"))
             continue
         value = tok.cell.value if tok.cell.numeric else 0.0
         staged[k] = Value(k, value, tok.raw, loc, blank=not tok.cell.numeric)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from etl.document import Block
 from etl.fields import T4_GROUPS, T4_OUTCOMES, t4_key
-from etl.normalize import squash
+from etl.normalize import as_printed, count_malformed, squash
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, value_tokens
 from etl.report import Finding, ParsedReport, Value
 
@@ -58,8 +58,9 @@ def parse_t4(blocks, report: ParsedReport) -> None:
             loc = dict(block.loc.as_dict())
             if tok.col is not None:
                 loc["col"] = tok.col
-            if tok.cell.malformed:
-                report.findings.append(Finding("number.malformed", (k,), None, None, tok.cell.malformed, "warning"))
+            why = as_printed(tok.cell.malformed, tok.raw) or (tok.cell.numeric and count_malformed(tok.raw, tok.cell.value))
+            if why:  # kept as printed in the finding; no value (never a guess)
+                report.findings.append(Finding("number.malformed", (k,), None, None, why, "warning"))
                 continue
             report.add(Value(k, tok.cell.value if tok.cell.numeric else 0.0, tok.raw, loc,
                              blank=not tok.cell.numeric))

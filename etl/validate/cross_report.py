@@ -118,14 +118,16 @@ def stock_flow_findings(con) -> list[tuple[int, Finding]]:
     return out
 
 
+# The current version against the latest other version of its agency-year: the one before it,
+# or a later one the loader did not adopt (etl/load.py: a worse version stays for an analyst).
 CHANGED_SQL = """
-SELECT cur.report_id, cur.version, prev.report_id, prev.version, prev.published, cur.published,
-       prev.source_path, cur.source_path
+SELECT cur.report_id, cur.version, oth.report_id, oth.version, oth.published, cur.published,
+       oth.source_path, cur.source_path
 FROM reports cur
-JOIN reports prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year
- AND prev.version = (SELECT max(version) FROM reports p2 WHERE p2.agency_id = cur.agency_id
-                     AND p2.year = cur.year AND p2.version < cur.version)
-WHERE cur.is_current AND prev.sha256 <> cur.sha256
+JOIN reports oth ON oth.agency_id = cur.agency_id AND oth.year = cur.year
+ AND oth.version = (SELECT max(version) FROM reports o2 WHERE o2.agency_id = cur.agency_id
+                    AND o2.year = cur.year AND o2.version <> cur.version)
+WHERE cur.is_current AND oth.sha256 <> cur.sha256
 ORDER BY cur.report_id
 """
 
@@ -142,23 +144,27 @@ def changed_findings(con) -> list[tuple[int, Finding]]:
     prose = dict(con.execute("SELECT report_id, prose FROM report_texts WHERE report_id IN "
                              "(SELECT unnest(?::BIGINT[]))", [ids]).fetchall())
     out = []
-    for cur, v_cur, prev, v_prev, pub_prev, pub_cur, path_prev, path_cur in pairs:
-        a, b = values.get(prev, {}), values.get(cur, {})
+    for cur, v_cur, oth, v_oth, pub_oth, pub_cur, path_oth, path_cur in pairs:
+        # older -> newer, whichever of the two is current
+        (prev, v_prev, pub_prev, path_prev), (new_id, v_new, pub_new, path_new) = sorted(
+            [(oth, v_oth, pub_oth, path_oth), (cur, v_cur, pub_cur, path_cur)], key=lambda t: t[1])
+        a, b = values.get(prev, {}), values.get(new_id, {})
         changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         old = own_prose(prose.get(prev, "").split("\n")).sentences
-        new = own_prose(prose.get(cur, "").split("\n")).sentences
+        new = own_prose(prose.get(new_id, "").split("\n")).sentences
         added, removed = _sentence_diff(old, new)
         if not changed and not added and not removed:
             continue  # new bytes, same content (a re-saved file)
         parts = [f"{FIELDS[k].label if k in FIELDS else k}：{_v(a.get(k))} → {_v(b.get(k))}" for k in changed[:5]]
         text = f"正文增加 {len(added)} 句、删去 {len(removed)} 句" + (
             f"（如新增「{added[0][:40]}」）" if added else (f"（如删去「{removed[0][:40]}」）" if removed else ""))
-        when = f"（第 {v_prev} 版发布 {pub_prev or '日期不明'}，第 {v_cur} 版发布 {pub_cur or '日期不明'}）"
+        when = f"（第 {v_prev} 版发布 {pub_prev or '日期不明'}，第 {v_new} 版发布 {pub_new or '日期不明'}）"
+        adopted = "" if new_id == cur else f"；第 {v_new} 版未采用，现行为第 {v_cur} 版"
         out.append((cur, Finding(
             "report.changed_after_publication", tuple(changed[:20]), None, float(len(changed)),
-            f"同一年报出现内容不同的第 {v_cur} 版{when}：{len(changed)} 个数字改变"
+            f"同一年报出现内容不同的第 {v_new} 版{when}：{len(changed)} 个数字改变"
             + (f"（{'；'.join(parts)}{'等' if len(changed) > 5 else ''}）" if parts else "")
-            + f"；{text}。旧版：{path_prev}；新版：{path_cur}", "warning")))
+            + f"；{text}。旧版：{path_prev}；新版：{path_new}{adopted}", "warning")))
     return out
 
 

@@ -487,16 +487,6 @@ def test_xlsx_rows_exactly_as_printed(tmp_path):
     assert row_with(doc, "行政复议").cells[0] == "行政复议"  # leading empty column A is trimmed
 
 
-def test_xlsx_read_only_mode_gives_the_same_rows(tmp_path, monkeypatch):
-    import etl.extract.xlsx as xlsx_module
-
-    full = extract_xlsx("r.xlsx", xlsx_bytes(), "x")
-    monkeypatch.setattr(xlsx_module, "FULL_LOAD_LIMIT", 0)  # as for a very large workbook
-    streamed = extract_xlsx("r.xlsx", xlsx_bytes(), "x")
-    assert [b.cells for b in streamed.blocks] == [b.cells for b in full.blocks]
-    assert [b.loc for b in streamed.blocks] == [b.loc for b in full.blocks]
-
-
 def test_format_value():
     assert [format_value(v) for v in (None, 3, 3.0, -2.0, 0.1 + 0.2, 1234567.5, True)] == \
         ["", "3", "3", "-2", "0.3", "1234567.5", "TRUE"]

@@ -195,8 +195,9 @@ class TestBadFiles:
         assert summary.loaded == [str(good)]
         assert summary.failed == [
             (str(empty), f"{empty}: the file is empty. download the report again"),
-            (str(old), f"{old}: is an old binary Word/Excel file (.doc/.xls), which is not read. "
-                       "save it as .docx/.xlsx or PDF and load that"),
+            (str(old), f"{old}: is an old binary office file (.doc/.xls) holding neither a Word "
+                       "document nor a workbook; it is damaged or not a report. open it in "
+                       "Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF"),
             (str(missing), f"{missing}: no such file or folder. check the path (and quote names "
                            "with spaces)")]
         assert query(db, "SELECT path, code FROM load_errors ORDER BY path") == sorted(

@@ -22,6 +22,7 @@ import pytest
 
 from etl.parse import parse_file
 from tests.conftest import REAL, ROOT
+from etl.extract.ocr import tesseract_missing
 from tests.etl.test_load import small_report
 from tests.reliability.conftest import (GOOD, HUGE_MB, copy_db, corpus_files, gongkai, huge_html,
                                         query)
@@ -36,8 +37,14 @@ FAILED = {
                       "download it again; if it still fails, load the HTML version"),
     "encrypted.pdf": ("encrypted", "the PDF is encrypted (password protected)",
                       "ask the publisher for an unprotected copy or load the HTML page"),
-    "scanned.pdf": ("needs_ocr", "the PDF has no text layer (it looks scanned); it needs OCR",
-                    "run OCR on it first (e.g. ocrmypdf) or load the HTML version of the report"),
+    # a blank scanned page: read by OCR when Tesseract is installed, which finds no text in it
+    "scanned.pdf": ("no_text", "the pages are images and text recognition (OCR) found no text in "
+                               "them", "check that the scan is legible, or load the HTML version "
+                                       "of the report") if tesseract_missing() is None else
+                   ("needs_ocr", f"the PDF has no text layer (it looks scanned); it needs text "
+                                 f"recognition (OCR) and {tesseract_missing()}",
+                    "install it (apt-get install tesseract-ocr tesseract-ocr-chi-sim) or load the "
+                    "HTML version of the report"),
     "bomb.docx": ("zip_bomb", re.compile(r"unpacks to 20 MB from 2\d KB \(ratio \d{3,}:1\), "
                                          r"which looks like a zip bomb"),
                   "no annual report is this large; do not open this file, get the report from "

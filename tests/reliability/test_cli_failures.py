@@ -140,6 +140,26 @@ def test_duckdb_refusal_of_the_loaders_copy_names_the_users_file():
     assert failures.explain(exc) == (f"/srv/g.duckdb: {NOT_A_DB}", 2)
 
 
+def test_database_held_by_another_program(tmp_path):
+    db = tmp_path / "g.duckdb"
+    hold = ("import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+            "sys.stdin.read()")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        with pytest.raises(duckdb.Error) as info:
+            duckdb.connect(str(db), read_only=True)
+        line, code = failures.explain(info.value)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert code == 3
+    assert line.startswith(f"{db}: another program has this database open (")
+    assert line.endswith(f", PID {holder.pid}). Close it or wait for it to finish, then run the "
+                         "command again")
+
+
 # ------------------------------------------------------------------ unreadable schemes
 
 def test_gbk_scheme_names_file_and_line(tmp_path, logs):

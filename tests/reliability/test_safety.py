@@ -232,12 +232,16 @@ def test_gongkai_serve_binds_localhost_by_default(monkeypatch, tmp_path):
     from gongkai.cli import cli
     from gongkai.commands import serve as serve_cmd
 
+    import duckdb
+
     db = tmp_path / "g.duckdb"
-    db.write_bytes(b"")
-    calls = []
-    monkeypatch.setattr(serve_cmd.subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    duckdb.connect(str(db)).close()
+    calls, probed = [], []
+    monkeypatch.setattr(serve_cmd, "run_until_stopped", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    monkeypatch.setattr(serve_cmd, "_check_port_free", lambda *a: probed.append(a))
     result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
     assert result.exit_code == 0, result.output
+    assert probed == [("127.0.0.1", 8501)]
     [(cmd, kw)] = calls
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert kw["env"]["GONGKAI_DB"] == str(db.resolve())

@@ -1,0 +1,192 @@
+"""Scanned reports (image-only PDFs, PNG/JPEG/TIFF pages) read with Tesseract, offline.
+
+Debian's `tesseract-ocr` + `tesseract-ocr-chi-sim` carry their models; nothing is fetched at
+run time. A page is read in two passes:
+
+1. the ruling lines of its tables are found (long dark runs) and whitened, and the whole page
+   is read with the Chinese model for the words and their boxes;
+2. in each ruled table row, the cells right of the row's label are the value cells: a cell with
+   no ink is blank, the others are cut out and read together in one strip with a digits-only
+   model, so that adjacent cells never run into one number and a cell never slides into its
+   neighbour's column.
+
+The rows then go to the same block/table readers as any PDF. Each block remembers how sure
+Tesseract was (`ocr_confidence` in the document meta); `mark_ocr_values` gives every value read
+from a scan source "ocr" and its confidence, and a finding for a cell read with low confidence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import io
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from etl.document import Location, RawDocument
+from etl.errors import ReportError
+from etl.extract.build import build_document
+from etl.report import Finding, ParsedReport
+
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
+LOW_CONFIDENCE = 80  # Tesseract's 0-100 word confidence below which a value is to be checked
+PAGE_DPI = 150  # scanned pages are read at this resolution (text of 9 pt and up reads well)
+TIMEOUT_SECONDS = 180
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_BLANK_MARKS = frozenset({"无", "/", "／", "—", "-", "－", "——", "\\"})
+_DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    conf: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@functools.lru_cache(maxsize=1)
+def tesseract_missing() -> str | None:
+    """Why OCR cannot run here (None when Tesseract and its Chinese model are installed)."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        return "Tesseract is not installed"
+    try:
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "Tesseract does not run"
+    if b"chi_sim" not in langs:
+        return "Tesseract's Simplified Chinese model (chi_sim) is not installed"
+    return None
+
+
+def require_tesseract(path: str, what: str) -> None:
+    missing = tesseract_missing()
+    if missing:
+        raise ReportError(path, f"{what} needs text recognition (OCR) and {missing}",
+                          f"install it ({INSTALL_HINT}) or load the HTML version of the report",
+                          "needs_ocr")
+
+
+def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
+    """An open pypdfium2 document whose pages are images, read page by page."""
+    require_tesseract(path, "the PDF has no text layer (it looks scanned); it")
+    import numpy as np
+
+    pages = []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        bitmap = page.render(scale=PAGE_DPI / 72, grayscale=True)
+        pages.append(np.array(bitmap.to_pil().convert("L")))  # a copy: the bitmap is freed now
+        bitmap.close()
+        page.close()
+    return _ocr_pages(path, sha256, "pdf", pages)
+
+
+def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
+    """A PNG/JPEG/TIFF file (every frame of a multi-page TIFF is a page)."""
+    require_tesseract(path, "the file is an image; it")
+    import numpy as np
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ReportError(path, f"the image is damaged or not a picture ({exc})",
+                          "download it again or scan the page anew", "bad_image")
+    pages = []
+    for frame in frames:
+        if frame.width > 2 * 1240 or frame.width < 1000:  # bring an A4 page near 150 dpi
+            ratio = 1240 / frame.width
+            frame = frame.resize((1240, max(1, round(frame.height * ratio))), Image.LANCZOS)
+        pages.append(np.asarray(frame))
+    return _ocr_pages(path, sha256, "image", pages)
+
+
+def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
+    from etl.extract.scan import read_page
+
+    rows: list[tuple[list[str], Location, bool]] = []
+    confidence: dict[str, float] = {}
+    for number, grey in enumerate(pages, start=1):
+        try:
+            page_rows = read_page(grey, _tesseract)
+        except subprocess.TimeoutExpired:
+            raise ReportError(path, f"text recognition of page {number} took over "
+                                    f"{TIMEOUT_SECONDS} s", "load the HTML version of the report",
+                              "needs_ocr")
+        for line, (cells, confs, is_row) in enumerate(page_rows):
+            rows.append((cells, Location(page=number, line=line), is_row))
+            for col, conf in confs.items():
+                confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
+    if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
+        raise ReportError(path, "the pages are images and text recognition (OCR) found no text "
+                                "in them", "check that the scan is legible, or load the HTML "
+                                "version of the report", "no_text")
+    return build_document(path, sha256, fmt, rows, {"ocr": True, "ocr_confidence": confidence})
+
+
+def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list[Word]:
+    """Words with boxes and confidences from the tesseract command (TSV output)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, "PNG")
+    command = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", str(psm)]
+    if whitelist:
+        command += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: parse workers run in parallel
+    done = subprocess.run(command + ["tsv"], input=buf.getvalue(), capture_output=True,
+                          timeout=TIMEOUT_SECONDS, env=env)
+    words = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
+            continue
+        left, top, width, height = (int(p) for p in parts[6:10])
+        words.append(Word(parts[11].strip(), left, top, left + width, top + height,
+                          float(parts[10])))
+    return words
+
+
+def mark_ocr_values(report: ParsedReport) -> None:
+    """Values read from a scan carry source "ocr" and Tesseract's confidence; a value read with
+    low confidence gets a finding so that someone checks it against the scan."""
+    confidence = report.meta.pop("ocr_confidence", None)
+    if confidence is None:
+        return
+    for key, value in list(report.values.items()):
+        loc = value.loc
+        cell = f"{loc.get('page')}:{loc.get('line')}:"
+        conf = confidence.get(cell + str(loc.get("col", "")), confidence.get(cell))
+        new_loc = dict(loc)
+        if conf is not None:
+            new_loc["confidence"] = round(conf, 1)
+        report.values[key] = dataclasses.replace(value, source="ocr", loc=new_loc)
+        if conf is not None and conf < LOW_CONFIDENCE:
+            report.findings.append(Finding(
+                "ocr.low_confidence", (key,), None, value.value,
+                f"扫描件文字识别把握不大（可信度 {conf:.0f}%）：读作「{value.raw}」，请对照原件核对",
+                "warning"))
+
+
+def is_cjk_word(word: Word) -> bool:
+    return bool(_CJK.search(word.text)) and word.text not in _BLANK_MARKS
+
+
+def is_digitish(text: str) -> bool:
+    return bool(_DIGITISH.match(text))

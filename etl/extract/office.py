@@ -1,0 +1,91 @@
+"""Old binary office files (.doc, .wps, .xls, .et) converted to .docx/.xlsx by LibreOffice.
+
+The binary formats are read by nothing maintained in Python, while LibreOffice headless
+converts them faithfully (tables stay tables). Each conversion runs with a private profile
+directory (so parallel workers and a user's own LibreOffice do not share a lock) and a timeout.
+The converted file is then read by the ordinary DOCX/XLSX extractor; the document keeps the
+original file's hash and records what it was converted from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from etl.document import RawDocument
+from etl.errors import ReportError
+
+TIMEOUT_SECONDS = 120
+INSTALL_HINT = "apt-get install libreoffice-writer libreoffice-calc"
+# OLE compound files name their main stream in the directory (UTF-16LE)
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def ole_kind(data: bytes) -> str | None:
+    """'writer' for .doc/.wps, 'calc' for .xls/.et, by the main stream's name; None for neither."""
+    if _WORD_STREAM in data:
+        return "writer"
+    if any(s in data for s in _EXCEL_STREAMS):
+        return "calc"
+    return None
+
+
+def extract_old_office(path: str, data: bytes, sha256: str) -> RawDocument:
+    kind = ole_kind(data)
+    if kind is None:
+        raise ReportError(path, "is an old binary office file (.doc/.xls) holding neither a Word "
+                                "document nor a workbook; it is damaged or not a report",
+                          "open it in Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF",
+                          "old_office")
+    target = "docx" if kind == "writer" else "xlsx"
+    converted = convert(path, data, target)
+    if target == "docx":
+        from etl.extract.docx import extract_docx
+        doc = extract_docx(path, converted, sha256)
+    else:
+        from etl.extract.xlsx import extract_xlsx
+        doc = extract_xlsx(path, converted, sha256)
+    source = Path(path).suffix.lower().lstrip(".") or ("doc" if kind == "writer" else "xls")
+    return dataclasses.replace(doc, meta={**doc.meta, "converted_from": source})
+
+
+def convert(path: str, data: bytes, target: str) -> bytes:
+    """The file's bytes converted by LibreOffice headless to `target` ("docx" or "xlsx")."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise ReportError(path, "is an old binary Word/WPS/Excel file (.doc/.wps/.xls/.et) and "
+                                "LibreOffice, which converts it, is not installed",
+                          f"install it ({INSTALL_HINT}) or save the file as .docx/.xlsx",
+                          "needs_converter")
+    source_suffix = ".doc" if target == "docx" else ".xls"
+    with tempfile.TemporaryDirectory(prefix="gongkai-convert-") as tmp:
+        work = Path(tmp)
+        source = work / f"report{source_suffix}"
+        source.write_bytes(data)
+        out_dir = work / "out"
+        command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--nologo", "--convert-to", target, "--outdir", str(out_dir),
+                   str(source)]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise ReportError(path, f"LibreOffice did not finish converting it within "
+                                    f"{TIMEOUT_SECONDS} s", "open it in Word/WPS and save it as "
+                                    ".docx/.xlsx, or load the PDF version", "convert_failed")
+        result = out_dir / f"report.{target}"
+        if not result.exists():
+            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+            raise ReportError(path, "LibreOffice could not convert it (the file may be damaged"
+                                    + (f": {detail[-1][:120]}" if detail else "") + ")",
+                              "open it in Word/WPS and save it as .docx/.xlsx, or load the PDF "
+                              "version", "convert_failed")
+        return result.read_bytes()

@@ -1,0 +1,106 @@
+"""Scanned reports: image-only copies of a real report's pages read by Tesseract.
+
+The copies are made here from ../shared/real-reports/hongze_2024.pdf the way bench/ocr.py
+makes them (150 dpi grey, no text layer), two pages at most to keep the suite fast. Skipped
+locally without Tesseract; with CI=true they fail instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+from bench.ocr import image_only_copy
+from etl.extract import extract_document
+from etl.extract.ocr import INSTALL_HINT, LOW_CONFIDENCE, mark_ocr_values, tesseract_missing
+from etl.parse.std import parse_std
+from etl.report import ParsedReport, Value
+from etl.rules import RULES
+from tests.conftest import REAL, load_truth
+
+HONGZE = REAL / "hongze_2024.pdf"
+TRUTH = load_truth(REAL / "hongze_2024.pdf.truth.json")["values"]
+T4 = {k: v for k, v in TRUTH.items() if k.startswith("t4.")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tesseract():
+    missing = tesseract_missing()
+    if missing:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {missing}: {INSTALL_HINT}")
+        pytest.skip(f"{missing}: {INSTALL_HINT} to run the OCR tests")
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    """The pages holding 表三 and 表四 of the real report, as images only."""
+    path = tmp_path_factory.mktemp("ocr") / "hongze_scan.pdf"
+    path.write_bytes(image_only_copy(HONGZE, pages=[2, 3]))
+    return path
+
+
+def test_an_image_only_pdf_is_read_like_the_text_layer(scanned):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(scanned))
+    assert sum(pdf[i].get_textpage().count_chars() for i in range(len(pdf))) == 0
+    pdf.close()
+    doc = extract_document(scanned)
+    assert doc.format == "pdf" and doc.meta["ocr"]
+    report = ParsedReport(str(scanned), doc.sha256, doc.format, "std2021", meta=dict(doc.meta))
+    parse_std(doc, report)
+    mark_ocr_values(report)
+    checked = {k: v for k, v in TRUTH.items() if k.startswith(("t3.", "t4."))}
+    got = {k: report.values[k].value for k in checked if k in report.values}
+    flagged = {c for f in report.findings for c in f.cells}
+    wrong = {k for k in checked if got.get(k) != checked[k]}
+    assert len(wrong) <= 0.02 * len(checked) and wrong <= flagged, sorted(wrong)
+    assert {v.source for v in report.values.values()} == {"ocr"}
+    assert all(0 <= v.loc["confidence"] <= 100 for v in report.values.values())
+
+
+def test_an_image_file_is_read(tmp_path):
+    copy = image_only_copy(HONGZE, pages=[3])
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(copy)[0]
+    buf = io.BytesIO()
+    page.render(scale=150 / 72, grayscale=True).to_pil().save(buf, "PNG")
+    path = tmp_path / "page4.png"
+    path.write_bytes(buf.getvalue())
+    doc = extract_document(path)
+    assert doc.format == "image" and doc.meta["ocr"]
+    t4_row = [b for b in doc.blocks if b.is_table_row and len(b.cells) == 15]
+    assert [int(c) for c in t4_row[0].cells] == list(T4.values())[:5] + list(T4.values())[5:]
+
+
+def test_a_low_confidence_value_gets_a_finding():
+    report = ParsedReport("scan.pdf", "x", "pdf", "std2021", meta={"ocr_confidence": {
+        "4:7:1": LOW_CONFIDENCE - 30.0, "4:7:2": 96.0, "4:3:": 91.0}})
+    report.add(Value("t4.review.upheld", 7, "7", {"page": 4, "line": 7, "col": 1}))
+    report.add(Value("t4.review.corrected", 1, "1", {"page": 4, "line": 7, "col": 2}))
+    report.add(Value("t2.rules.issued", 3, "3", {"page": 4, "line": 3}, source="prose"))
+    mark_ocr_values(report)
+    assert {v.source for v in report.values.values()} == {"ocr"}
+    assert report.values["t2.rules.issued"].loc["confidence"] == 91.0
+    flagged = [f for f in report.findings if f.rule == "ocr.low_confidence"]
+    assert [f.cells for f in flagged] == [("t4.review.upheld",)]
+    assert "ocr.low_confidence" in RULES and "原件" in flagged[0].message
+    assert "ocr_confidence" not in report.meta  # not carried into the stored report
+
+
+def test_a_blank_scan_says_so(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "blank.pdf"
+    buf = io.BytesIO()
+    Image.new("L", (1240, 1754), 255).save(buf, "PDF", resolution=150.0)
+    path.write_bytes(buf.getvalue())
+    from etl.errors import ReportError
+
+    with pytest.raises(ReportError) as err:
+        extract_document(path)
+    assert err.value.code == "no_text"
