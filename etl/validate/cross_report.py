@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
+from pathlib import PurePath
 
 import pyarrow as pa
 
@@ -114,7 +115,7 @@ def stock_flow_findings(con) -> list[tuple[int, Finding]]:
             f"表二「{T2_ITEMS[item]}」：{year - 1} 年现行有效 {as_number(prev)} + 本年制发 "
             f"{as_number(issued)} − 本年废止 {as_number(repealed)} = {as_number(expected)}，"
             f"但本年现行有效印为 {as_number(now)}（差 {as_number(now - expected):+}；"
-            f"{year - 1} 年报：{prev_path}）", "warning")))
+            f"{year - 1} 年报：{file_name(prev_path)}）", "warning")))
     return out
 
 
@@ -124,10 +125,10 @@ CHANGED_SQL = """
 SELECT cur.report_id, cur.version, oth.report_id, oth.version, oth.published, cur.published,
        oth.source_path, cur.source_path
 FROM reports cur
-JOIN reports oth ON oth.agency_id = cur.agency_id AND oth.year = cur.year
- AND oth.version = (SELECT max(version) FROM reports o2 WHERE o2.agency_id = cur.agency_id
-                    AND o2.year = cur.year AND o2.version <> cur.version)
-WHERE cur.is_current AND oth.sha256 <> cur.sha256
+JOIN reports oth ON oth.agency_id = cur.agency_id AND oth.year = cur.year AND oth.version <> cur.version
+WHERE cur.is_current
+QUALIFY row_number() OVER (PARTITION BY cur.report_id ORDER BY oth.version DESC) = 1
+   AND oth.sha256 <> cur.sha256
 ORDER BY cur.report_id
 """
 
@@ -164,7 +165,7 @@ def changed_findings(con) -> list[tuple[int, Finding]]:
             "report.changed_after_publication", tuple(changed[:20]), None, float(len(changed)),
             f"同一年报出现内容不同的第 {v_new} 版{when}：{len(changed)} 个数字改变"
             + (f"（{'；'.join(parts)}{'等' if len(changed) > 5 else ''}）" if parts else "")
-            + f"；{text}。旧版：{path_prev}；新版：{path_new}{adopted}", "warning")))
+            + f"；{text}。旧版：{file_name(path_prev)}；新版：{file_name(path_new)}{adopted}", "warning")))
     return out
 
 
@@ -176,6 +177,11 @@ def _sentence_diff(old, new) -> tuple[list[str], list[str]]:
         if op in ("replace", "insert"):
             added += new[j1:j2]
     return added, removed
+
+
+def file_name(path: str | None) -> str:
+    """A source's file name for a message (officials see no server paths)."""
+    return PurePath(path or "").name or "（文件名不明）"
 
 
 def _v(x) -> str:
@@ -200,5 +206,5 @@ def ledger_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
         out.append((rid, Finding(
             "t4.ledger_mismatch", (f"t4.{grp}.{outcome}",), count, printed,
             f"表四「{_GROUPS[grp]}·{_OUTCOMES[outcome]}」{shown}，法制部门台账记为 {as_number(count)}"
-            f"（台账：{path}）", "warning")))
+            f"（台账：{file_name(path)}）", "warning")))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import PurePath
 
 import numpy as np
 import pyarrow as pa
@@ -167,9 +168,13 @@ def update_similarity(con, cfg: dict) -> int:
             con.execute("INSERT OR REPLACE INTO report_similarity SELECT * FROM _sim")
         finally:
             con.unregister("_sim")
-    if newly:
-        con.execute("UPDATE report_texts SET compared = true WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
-                    [newly])
+    if newly:  # a join with a registered table: `IN (SELECT unnest(?))` of 8,000 ids took 20 s
+        con.register("_newly", pa.table({"report_id": pa.array(newly, pa.int64())}))
+        try:
+            con.execute("UPDATE report_texts SET compared = true FROM _newly n "
+                        "WHERE report_texts.report_id = n.report_id")
+        finally:
+            con.unregister("_newly")
     return len(rows)
 
 
@@ -193,7 +198,7 @@ def copied_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
         quoted = "；".join(f"「{p['this'][:40]}」≈「{p['other'][:40]}」" for p in sample)
         out.append((report_id, Finding(
             "report.copied", (), threshold, share,
-            f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{path}）"
+            f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{PurePath(path).name}）"
             + (f"，如 {quoted}" if quoted else ""), "warning")))
     return out
 

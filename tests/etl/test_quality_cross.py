@@ -124,6 +124,7 @@ def test_broken_stock_flow_names_both_years(tmp_path):
     assert found(con) == [(2025, "t2.stock_flow", 35, 32)]
     message = con.execute("SELECT message FROM findings WHERE rule = 't2.stock_flow'").fetchone()[0]
     assert "表二「规范性文件」" in message and "2024 年现行有效 30" in message
+    assert "2024 年报：shuyang_2024.md" in message and str(tmp_path) not in message  # no server paths
 
 
 def test_a_later_version_with_another_figure_is_changed_after_publication(tmp_path):
