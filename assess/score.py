@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assess.metrics import HIGHER, LOWER, METRICS
+from assess.metrics import HIGHER, LOWER, METRICS, corrected_cells, values_relation
 from assess.scheme import Scheme, load_scheme
 from assess.score_sql import scoring_sql
 
@@ -66,7 +66,27 @@ def indicator_scores(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme |
                      peer_group: str | None = None) -> pl.DataFrame:
     """Long form: one row per (agency, indicator) with value, small_sample, points, reason."""
     s = _scheme(scheme)
-    return con.sql(scoring_sql(s.metric_ids), params=_params(year, s, peer_group)).pl()
+    long = con.sql(scoring_sql(s.metric_ids, values_relation(con)),
+                   params=_params(year, s, peer_group)).pl()
+    return _mark_corrected(long, corrected_cells(con), s)
+
+
+CORRECTED_NOTE = "（含分析人员修正值）"
+
+
+def _mark_corrected(long: pl.DataFrame, cells: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+    """Append CORRECTED_NOTE to the reason of an indicator whose metric reads a corrected cell."""
+    if cells.is_empty() or long.is_empty():
+        return long
+    reads = pl.DataFrame(
+        [(i.id, key) for i in scheme.indicators if i.metric for key in METRICS[i.metric].sources],
+        schema=["indicator", "key"], orient="row")
+    hit = (cells.join(reads, on="key").select("agency_id", "year", "indicator").unique()
+           .with_columns(pl.lit(True).alias("_corrected"), pl.col("year").cast(long.schema["year"])))
+    marked = long.join(hit, on=["agency_id", "year", "indicator"], how="left", maintain_order="left")
+    return marked.with_columns(
+        pl.when(pl.col("_corrected")).then(pl.col("reason") + CORRECTED_NOTE)
+        .otherwise(pl.col("reason")).alias("reason")).drop("_corrected")
 
 
 def assess_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,

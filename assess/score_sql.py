@@ -79,7 +79,7 @@ def _metric_pick(metric_ids: list[str], what: str) -> str:
     return f"(CASE i.metric {whens} END)" if whens else "NULL::DOUBLE"
 
 
-def scoring_sql(metric_ids: list[str]) -> str:
+def scoring_sql(metric_ids: list[str], values: str = "current_values") -> str:
     """The statement; parameters: year, peer, min_cases, share, manual_name, i* and m* lists.
 
     Speed (5,000 agencies × 13 indicators × 2 years): the metric inputs are pivoted once, only
@@ -91,7 +91,7 @@ def scoring_sql(metric_ids: list[str]) -> str:
     prev_rank is NULL anyway).
     """
     years = "($year, $year - 1)"
-    metrics = metric_wide_sql(years, metric_ids) if metric_ids else (
+    metrics = metric_wide_sql(years, metric_ids, values) if metric_ids else (
         "SELECT NULL::BIGINT AS report_id WHERE false")
     ops = " ".join(f"WHEN '{o}' THEN raw_value {'=' if o == '==' else o} thr"
                    for o in (">", ">=", "<", "<=", "==", "!="))

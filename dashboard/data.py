@@ -59,14 +59,22 @@ def db_path() -> Path:
 
 
 def db_version() -> int:
-    """The database file's identity (device, inode, size, mtime) as one number; raises
-    NoDatabase when there is no file. A swapped-in rebuild always has another inode."""
+    """The database file's identity (device, inode, size, mtime) and the workflow store's revision
+    as one number; raises NoDatabase when there is no file. A swapped-in rebuild always has
+    another inode; an analyst's correction bumps the revision (so cached scores expire)."""
     path = db_path()
     try:
         st_ = path.stat()
     except FileNotFoundError as exc:
         raise NoDatabase(str(path)) from exc
-    return hash((st_.st_dev, st_.st_ino, st_.st_size, st_.st_mtime_ns)) & ((1 << 62) - 1)
+    return hash((st_.st_dev, st_.st_ino, st_.st_size, st_.st_mtime_ns,
+                 workflow_revision(path))) & ((1 << 62) - 1)
+
+
+def workflow_revision(path: Path) -> int:
+    from workflow.store import revision, store_path
+
+    return revision(store_path(path))
 
 
 USE = "USE gongkai"  # the report database is attached as "gongkai"
@@ -77,6 +85,9 @@ def _open(path: str, version: int) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")  # a new instance, never DuckDB's cached one for `path`
     con.execute("ATTACH ? AS gongkai (READ_ONLY)", [path])
     con.execute(USE)
+    from workflow.overlay import attach_corrections
+
+    attach_corrections(con, path)  # analysts' corrections over parsed values, in every score
     return con
 
 

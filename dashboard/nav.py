@@ -19,6 +19,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/profile.py", "单位画像", ":material/account_balance:", "分析", "profile"),
     PageSpec("views/review.py", "复议诉讼", ":material/gavel:", "分析", "review"),
     PageSpec("views/quality.py", "数据质量", ":material/fact_check:", "分析", "quality"),
+    PageSpec("views/rectification.py", "整改跟踪", ":material/task_alt:", "分析", "rectification"),
     PageSpec("views/downloads.py", "导出", ":material/download:", "导出", "export"),
 )
 

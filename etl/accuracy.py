@@ -37,14 +37,18 @@ def _registry():
     return load_registry(REGISTRY)
 
 
-def _same_agency(expected: str | None, got: str | None) -> bool:
-    """Same agency once both names go through the registry (aliases, OCR near-misses)."""
+def _same_agency(expected: str | None, got: str | None, printed: str) -> bool:
+    """The name the parser gives is printed in the document (never one it made up, such as a
+    place + 人民政府 for a 管委会) and is the same agency once both names go through the
+    registry (aliases, OCR near-misses)."""
     if not expected:
         return True
     if not got:
         return False
-    e = squash(to_simplified(expected)).split("(")[0].split("（")[0]
     g = squash(got)
+    if g not in printed:
+        return False
+    e = squash(to_simplified(expected)).split("(")[0].split("（")[0]
     if e == g or e in g or g in e:
         return True
     from etl.registry import resolve_agency
@@ -55,14 +59,16 @@ def _same_agency(expected: str | None, got: str | None) -> bool:
 
 
 def score_file(truth_path: Path) -> FileScore:
-    from etl.parse import parse_file
+    from etl.extract import extract_document
+    from etl.parse import parse_document
 
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     doc_path = truth_path.with_name(truth["file"]) if (truth_path.parent / truth["file"]).exists() \
         else Path(str(truth_path)[: -len(".truth.json")])
     score = FileScore(doc_path.name)
     try:
-        report = parse_file(doc_path)
+        doc = extract_document(doc_path)
+        report = parse_document(doc)
     except ReportError as exc:
         score.error = exc.message
         score.checked = len(truth.get("values", {}))
@@ -79,11 +85,17 @@ def score_file(truth_path: Path) -> FileScore:
     score.identity = {
         "template": (expected_template, report.template, expected_template == report.template),
         "year": (truth.get("year"), report.year, truth.get("year") == report.year),
-        "agency": (truth.get("agency"), report.agency, _same_agency(truth.get("agency"), report.agency)),
+        "agency": (truth.get("agency"), report.agency, _same_agency(truth.get("agency"), report.agency,
+                                                                       squash(doc.text))),
     }
     if "published" in truth:
         score.identity["published"] = (truth["published"], report.published, truth["published"] == report.published)
     return score
+
+
+def all_right(scores: list[FileScore]) -> bool:
+    """Every checked value and identity field right, and every file read."""
+    return all(not s.error and not s.wrong and all(ok for _, _, ok in s.identity.values()) for s in scores)
 
 
 def run(roots: list[Path]) -> list[FileScore]:

@@ -153,14 +153,40 @@ def _year(title: str, full: str) -> int | None:
 
 
 def _clean_agency(name: str) -> str:
+    """The name as printed, trimmed. A bare place ("平潭综合实验区", "沭阳县") stays bare: the
+    registry knows which government it is; adding 人民政府 would invent a body (a 管委会 is not one)."""
     name = re.sub(r"^(关于|正文|附件\d*[:：]?)", "", name)
-    name = name.strip(":：,，。·- 《》()（）")
-    if PLACE_ONLY.match(name):
-        name += "人民政府"
-    return name
+    return name.strip(":：,，。·- 《》()（）")
+
+
+def _names_agency(cand: str) -> bool:
+    return bool(cand) and (_agency_like(cand) or cand.endswith("人民政府") or bool(PLACE_ONLY.match(cand)))
+
+
+def _office_of(office: str, title_agency: str | None) -> bool:
+    """发布机构 is often the office that publishes for the body the title names."""
+    return bool(title_agency) and office != title_agency and office.startswith(title_agency) \
+        and bool(re.search(r"(办公室|办公厅|管委会办公室)$", office))
 
 
 def _agency(doc: RawDocument, title: str, head: str, full: str) -> str | None:
+    published_by = _publisher(doc)
+    from_title = _title_agency(title)
+    if published_by and not _office_of(published_by, from_title):
+        return published_by
+    if from_title:
+        return from_title
+    signature = _signature_agency(doc)
+    if signature:
+        return signature
+    names = Counter(a + b for a, b in FULL_AGENCY.findall(full))
+    if names:
+        return names.most_common(1)[0][0]
+    return None
+
+
+def _publisher(doc: RawDocument) -> str | None:
+    """The 发布机构/填报单位 line near the top."""
     for block in doc.blocks[:30]:
         cells = [squash(c) for c in block.cells]
         text = squash(block.text)
@@ -173,28 +199,19 @@ def _agency(doc: RawDocument, title: str, head: str, full: str) -> str | None:
                 m = re.search(label + r"[(（]?[盖章]*[)）]?[:：]([\u4e00-\u9fff()（）]{2,30})", text)
                 if m and _agency_like(_clean_agency(m.group(1))):
                     return _clean_agency(m.group(1))
+    return None
+
+
+def _title_agency(title: str) -> str | None:
     sq = squash(title)
-    m = re.match(r"^(.{2,30}?)(?:20\d{2}|19\d{2}|[二〇○零一三四五六七八九]{4})年度?", sq)
-    if m:
-        cand = _clean_agency(m.group(1))
-        if cand and (_agency_like(cand) or cand.endswith("人民政府")):
-            return cand
-    m = re.search(r"(?:20\d{2}|19\d{2})年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)", sq)
-    if m:
-        cand = _clean_agency(m.group(1))
-        if cand and (_agency_like(cand) or cand.endswith("人民政府")):
-            return cand
-    m = re.match(r"^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)", sq)
-    if m:
-        cand = _clean_agency(m.group(1))
-        if cand and (_agency_like(cand) or cand.endswith("人民政府")):
-            return cand
-    signature = _signature_agency(doc)
-    if signature:
-        return signature
-    names = Counter(a + b for a, b in FULL_AGENCY.findall(full))
-    if names:
-        return names.most_common(1)[0][0]
+    for rx in (r"^(.{2,30}?)(?:20\d{2}|19\d{2}|[二〇○零一三四五六七八九]{4})年度?",
+               r"(?:20\d{2}|19\d{2})年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)",
+               r"^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)"):
+        m = re.search(rx, sq)
+        if m:
+            cand = _clean_agency(m.group(1))
+            if _names_agency(cand):
+                return cand
     return None
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.collect.manifest import MANIFEST, is_collected, portal_of_file, portal_sources
 from etl.errors import ReportError, display_name
 from etl.extract import MAX_BYTES
 
@@ -39,6 +40,7 @@ class SourceFile:
     path: Path | None  # the local file to read (a download lands in a temp folder)
     kind: str = "file"  # "file" | "url"
     error: ReportError | None = None  # set when the source could not be found or fetched
+    portal: object | None = None  # etl.collect.manifest.PortalSource for a collected file
 
 
 def discover_sources(inputs: Iterable[str | Path], manifest: str | Path | None = None,
@@ -69,6 +71,8 @@ def read_manifest(manifest: str | Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(str(m), f"cannot read the manifest ({exc})",
                           "give a UTF-8 text file with one path or URL per line", "bad_manifest")
+    if is_collected(m.parent) and m.name == MANIFEST:
+        return [str(m.parent)]  # the collector's manifest: load its folder, with the portal dates
     if m.suffix.lower() == ".csv":
         lines = [row[0] for row in csv.reader(text.splitlines()) if row]
     else:
@@ -93,9 +97,11 @@ def _expand(entry: str, download_dir, max_bytes: int) -> list[SourceFile]:
         return [download(entry, download_dir, max_bytes)]
     p = Path(entry)
     if p.is_dir():
-        return [SourceFile(display_name(f), f) for f in _walk(p)]
+        portal, images = portal_sources(p)  # files `gongkai collect` saved, if any
+        return [SourceFile(display_name(f), f, portal=portal.get(f.resolve())) for f in _walk(p)
+                if not images or f.resolve() not in images]
     if os.path.lexists(p):  # pipes, devices and dangling links are refused when read
-        return [SourceFile(display_name(entry), p)]
+        return [SourceFile(display_name(entry), p, portal=portal_of_file(p) if p.is_file() else None)]
     return [SourceFile(display_name(entry), None, error=ReportError(
         entry, "no such file or folder", "check the path (and quote names with spaces)", "not_found"))]
 

@@ -487,6 +487,41 @@ def choose_version(db_path: str | Path, agency_id: str, year: int, version: int,
     return previous
 
 
+def set_portal_dates(con, dates: dict[str, str]) -> None:
+    """The portal's 发布时间 (etl/collect) as the publication date of reports with these bytes,
+    days late recomputed: also for bytes loaded before, without the portal's date."""
+    if not dates:
+        return
+    shas, days = zip(*sorted(dates.items()))
+    with transaction(con), _frames(con, _dates=_table([list(shas), [as_date(d) for d in days]],
+                                                      (pa.string(), pa.date32()),
+                                                      ("sha256", "published"))):
+        con.execute("UPDATE reports SET published = d.published, "
+                    "days_late = CASE WHEN reports.deadline IS NULL THEN NULL "
+                    "ELSE date_diff('day', reports.deadline, d.published) END "
+                    "FROM _dates d WHERE reports.sha256 = d.sha256 "
+                    "AND reports.published IS DISTINCT FROM d.published")
+
+
+def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
+    """Findings only the collector saw (etl/collect): each goes on the current report loaded
+    from its article's files (matched by sha256), else on no report. Recording the same finding
+    again replaces it, so loading a collected folder twice never doubles them."""
+    if not found:
+        return
+    cols: list[list] = [[] for _ in FINDING_TYPES]
+    with transaction(con):
+        for finding, shas in found:
+            con.execute("DELETE FROM findings WHERE rule = ? AND message = ?",
+                        [finding.rule, finding.message])
+            rows = con.execute("SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
+                               "(SELECT unnest(?::TEXT[]))", [sorted(shas)]).fetchall() if shas else []
+            for col, part in zip(cols, _finding_columns(rows[0][0] if rows else None, [finding])):
+                col.extend(part)
+        with _frames(con, _portal=_table(cols, FINDING_TYPES)):
+            con.execute("INSERT INTO findings SELECT * FROM _portal")
+
+
 CARRY_OVER_SQL = """
 SELECT cur.report_id, cur.year, ci.value, co.value, prev.source_path
 FROM reports cur

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import etl.parse
 from etl import load
+from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
@@ -88,6 +89,7 @@ class _Run:
     parser_version: str
     claims: dict[tuple[str, int], str] = field(default_factory=dict)  # (agency, year) -> path
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # sha256 -> (outcome, path)
+    portal_dates: dict[str, str] = field(default_factory=dict)  # sha256 -> the portal's 发布时间
     batch: _Batch | None = None  # None: write each outcome in its own transaction
 
     def remember(self, d: dict, key, value) -> None:
@@ -130,6 +132,11 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
                         _flush(run)
                         _begin(run)
                 _flush(run)
+                load.set_portal_dates(con, run.portal_dates)
+                for folder, found in collected_findings([*inputs, *([manifest] if manifest else [])]):
+                    load.record_portal_findings(con, found)
+                    if found:
+                        summary.notes.append((str(folder), f"{len(found)} finding(s) seen by the collector"))
                 summary.carry_over_findings = load.check_carry_over(con)
                 load.finish_run(con, run.run_id, len(summary.loaded), len(summary.unchanged),
                                 len(summary.failed), len(summary.not_reports))
@@ -301,6 +308,8 @@ def _handle(run: _Run, item: _Item) -> None:
     try:
         if isinstance(item.outcome, ReportError) and sha is None:
             raise item.outcome  # not found, not downloaded, unreadable
+        if source.portal is not None and source.portal.row.published:
+            run.portal_dates[sha] = source.portal.row.published  # also for bytes loaded before
         if _seen(run, source, sha):
             return
         report = item.outcome
@@ -309,6 +318,8 @@ def _handle(run: _Run, item: _Item) -> None:
                                            else _reread(source, sha))
         if isinstance(report, ReportError):
             raise report
+        if source.portal is not None:  # collected from a portal: its 发布时间 is the publication date
+            apply_portal(report, source.portal)
         if report.template == NOT_A_REPORT:
             reason = _not_a_report_reason(report)
             if run.batch is not None:

@@ -244,8 +244,13 @@ def unknown_agency(name: str) -> Agency:
                   confirmed=False)
 
 
+_PLACE_ONLY = re.compile(r"^.{1,10}?(省|市|县|区|自治州|自治县|旗|盟)$")
+
+
 def guess_kind(name: str) -> str:
-    """government for 人民政府 / 管理委员会 / 管委会 (and 公署), else department."""
-    return "government" if re.search(r"(人民政府|政府|管理委员会|管委会|公署)$", name or "") \
+    """government for 人民政府 / 管理委员会 / 管委会 (and 公署) and for a bare place name (a report
+    titled "沭阳县2024年度…" is the county's own), else department."""
+    name = name or ""
+    return "government" if re.search(r"(人民政府|政府|管理委员会|管委会|公署)$", name) or _PLACE_ONLY.match(name) \
         else "department"
 

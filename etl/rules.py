@@ -21,7 +21,6 @@ RULES: dict[str, str] = {
     "legacy.answers_sum": "统计表：各类答复之和 ≠ 答复数",
     "legacy.denied_sum": "统计表：不同意公开各理由之和 ≠ 不同意公开数",
     "legacy.staff_sum": "统计表：专职 + 兼职 ≠ 工作人员数",
-    "legacy.ambiguous_split": "统计表：本年数与累计数连在一起，拆分有歧义",
     # reading the tables
     "t3.missing": "未找到表三",
     "t3.empty": "表三没有数字行",
@@ -35,6 +34,11 @@ RULES: dict[str, str] = {
     "t4.missing_group": "表四缺少一组",
     "t2.missing": "未找到表二",
     "t2.row_width": "表二某行数字个数不对",
+    "glued.ambiguous": "数字连在一起，拆分有歧义（未入库）",
+    "glued.unsplit": "数字连在一起，无法拆成符合合计的数",
+    "glued.capped": "数字连在一起，可能的拆法过多",
+    "glued.relaxed": "数字连在一起，且拆分无法满足全部勾稽关系",
+    "glued.set_aside": "数字连在一起，表中一行与勾稽关系不符，按其余关系拆分",
     "number.malformed": "数字无法识别（约数或格式错误）",
     "ocr.low_confidence": "扫描件文字识别把握不大，请对照原件核对",
     # the report as a whole
@@ -45,6 +49,10 @@ RULES: dict[str, str] = {
     "report.duplicate_claim": "同一单位同一年度有两份不同文件",
     "report.implausible_year": "报告年度不可能（晚于今年或早于 2008 年）",
     "report.worse_version": "新版本不如当前版本完整，未采用（保留原版本）",
+    # seen only by the collector (etl/collect), recorded by `gongkai load` of a collected folder
+    "portal.no_report": "门户网站上未找到年报",
+    "portal.conflicting_versions": "同一年报在不同网址发布的内容不同",
+    "portal.broken_link": "年报页面或附件无法下载",
     # the annual quality check (年报质量检查): content, template, prose against tables
     "section.missing": "缺少国家格式规定的章节",
     "section.thin": "章节内容空泛或缺少规定内容",

@@ -20,7 +20,8 @@ import click
 
 from etl import __version__
 from gongkai import failures
-from gongkai.commands import accuracy, build, demo, export, ledger, load, parse, score, serve
+from gongkai.commands import (accuracy, build, bulletin, collect, demo, export, ledger, load, notices,
+                              parse, score, serve)
 
 LOGS_KEPT = 30  # older traceback logs are deleted
 
@@ -103,5 +104,6 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-for _module in (parse, load, build, serve, score, export, demo, accuracy, ledger):
+for _module in (collect, parse, load, build, serve, score, export, demo, accuracy, notices, bulletin,
+                ledger):
     cli.add_command(_guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1])))

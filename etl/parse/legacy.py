@@ -45,8 +45,9 @@ SYNONYMS: tuple[tuple[str | None, str], ...] = (
     ("proactive_total", r"主动公开(?:政府)?(?:信息|文件)(?:总)?数(?:量)?"),
     ("normative_published", r"主动公开(?:的)?规范性文件(?:总)?数"),
     ("normative_issued", r"制发(?:的)?规范性文件(?:总)?数"),
-    ("by_gazette", r"政府公报公开(?:政府)?(?:信息)?数"),
-    ("by_website", r"政府网站公开(?:政府)?(?:信息)?数"),
+    # 2011–2012 tables print the channel rows without 数: "网站公开", "政府公报公开"
+    ("by_gazette", r"(?:政府)?公报公开(?:政府)?(?:信息)?(?:数)?"),
+    ("by_website", r"(?:政府)?网站公开(?:政府)?(?:信息)?(?:数)?"),
     ("by_weibo", r"政务微博公开(?:政府)?(?:信息)?数"),
     ("by_wechat", r"政务微信公开(?:政府)?(?:信息)?数"),
     ("by_other", r"其他(?:方式|途径|渠道)公开(?:政府)?(?:信息)?数"),
@@ -74,7 +75,7 @@ SYNONYMS: tuple[tuple[str | None, str], ...] = (
     ("answer_already_public", r"(?:属于)?已主动公开(?:范围)?(?:的)?数"),
     ("answer_granted", r"(?:同意|予以)公开(?:答复)?数"),
     ("answer_partial", r"(?:同意)?部分公开(?:答复)?数"),
-    ("answer_denied", r"(?:不同意|不予)公开(?:答复)?数"),
+    ("answer_denied", r"(?:不同意|不予|否决)公开(?:答复)?数"),  # 否决公开答复数 (2011–2012)
     ("answer_denied.state_secret", r"涉及国家秘密(?:数)?"),
     ("answer_denied.commercial_secret", r"涉及商业秘密(?:数)?"),
     ("answer_denied.privacy", r"涉及个人隐私(?:数)?"),
@@ -197,19 +198,7 @@ class _Reading:
     start: int  # stream position of the number
     end: int
     run: str = ""  # the glued digit run, when the row was flattened
-    candidates: tuple[tuple[int, int], ...] = ()
-
-
-def _split_candidates(run: str) -> list[tuple[int, int]]:
-    """Ways to cut a glued run into (this year, cumulative) with this year <= cumulative."""
-    out = []
-    for i in range(1, len(run)):
-        a, b = run[:i], run[i:]
-        if (len(a) > 1 and a[0] == "0") or (len(b) > 1 and b[0] == "0"):
-            continue
-        if int(a) <= int(b):
-            out.append((int(a), int(b)))
-    return out
+    two_cells: bool = False  # the run holds this year's figure and the cumulative one
 
 
 def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> str:
@@ -224,7 +213,7 @@ def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> s
     return run[:-1]
 
 
-def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
+def _read_value(text: str, m: _Match, two_columns: bool, glued_to_label=lambda pos: False) -> _Reading | None:
     pos = m.end
     after = _AFTER_LABEL.match(text, pos)
     unit = after.group("unit") if after else None
@@ -238,7 +227,8 @@ def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
     run = run_m.group(0)
     end = run_m.end()
     follows = text[end] if end < len(text) else "\n"
-    if follows in "|\n":
+    line_end_glued = follows == "\n" and two_columns and run.isdigit() and len(run) > 1 and glued_to_label(pos)
+    if follows in "|\n" and not line_end_glued:  # the table's last row at the end of a flattened line is glued too
         cell = parse_cell(run)
         if cell.value is None:
             return None
@@ -250,10 +240,8 @@ def _read_value(text: str, m: _Match, two_columns: bool) -> _Reading | None:
     run = _strip_item_number(run, m.start, text, follows)
     if not two_columns:
         return _Reading(float(int(run)), unit, False, pos, pos + len(run), run)
-    cands = _split_candidates(run)
-    if not cands:
-        return _Reading(float(int(run)), unit, False, pos, pos + len(run), run)
-    return _Reading(float(cands[-1][0]), unit, False, pos, pos + len(run), run, tuple(cands))
+    # this year's figure and the cumulative one glued: split later, all rows together
+    return _Reading(float(int(run)), unit, False, pos, pos + len(run), run, two_cells=len(run) > 1)
 
 
 def _has_table_marker_after(text: str) -> int | None:
@@ -270,7 +258,7 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
     values: dict[str, Value] = {}
     findings: list[Finding] = []
     section: str | None = None
-    split_memo: dict[str, int] = {}
+    read: list[tuple[str, str, _Match, _Reading]] = []  # (key, target, label match, reading)
 
     region_block = bisect_right(stream.block_starts, region) - 1 if region is not None else None
 
@@ -284,6 +272,12 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
         if len(block.text) <= _SHORT_BLOCK and "。" not in block.text:
             return True
         return bi == region_block and pos >= region
+
+    def glued_to_label(pos: int) -> bool:
+        """The number at stream position `pos` follows its label or unit with no space, as printed."""
+        bi, ci = stream.owner[pos]
+        line = _line_of(doc.blocks[bi])
+        return 0 < ci <= len(line) and not line[ci - 1].isspace() and line[ci - 1] != "|"
 
     for m in _label_matches(text):
         if not accepted(m.start):
@@ -303,27 +297,17 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
         key = legacy_key(target)
         if key in values or key not in FIELDS:
             continue
-        reading = _read_value(text, m, two_columns)
+        reading = _read_value(text, m, two_columns, glued_to_label)
         if reading is None:
             continue
-        value = reading.value
-        if reading.candidates and len(reading.candidates) > 1:
-            firsts = [a for a, _ in reading.candidates]
-            chosen = None
-            if key in prose and prose[key].value in firsts:
-                chosen = int(prose[key].value)
-            elif reading.run in split_memo:
-                chosen = split_memo[reading.run]
-            if chosen is None:
-                chosen = firsts[-1]
-                findings.append(Finding(
-                    "legacy.ambiguous_split", (key,), None, float(chosen),
-                    f"统计表「{FIELDS[key].label}」的数字“{reading.run}”把本年数和累计数连在一起，"
-                    f"取本年数 {chosen}（不超过累计数的最大拆分；可能的拆分：{firsts}）",
-                    severity="info"))
-            value = float(chosen)
-        if reading.run:
-            split_memo.setdefault(reading.run, int(value))
+        read.append((key, target, m, reading))
+        values[key] = None  # placeholder: first label wins
+    decided = _split_runs(read, prose, findings) if two_columns else {}
+    for key, target, m, reading in read:
+        value = decided.get(key, reading.value)
+        if value is None:
+            del values[key]
+            continue
         unit = reading.unit
         if target in MONEY_NAMES:
             label = text[m.start:reading.start]
@@ -342,6 +326,43 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
             raw = text[m.start:reading.end]
         values[key] = Value(key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table")
     return values, findings
+
+
+# parts of a total beyond the identities' parts: the channels of 主动公开
+_CHANNELS = ("by_gazette", "by_website", "by_weibo", "by_wechat", "by_other")
+THIS, CUMULATIVE = "#本年", "#累计"
+
+
+def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[str, float | None]:
+    """This year's figure of each glued (this year, cumulative) run, decided by the table's own
+    relations in both columns (etl.parse.glued): this year ≤ cumulative, each identity, each
+    part ≤ its total; a figure the prose states narrows a run's splits. None = undecided."""
+    from etl.parse.glued import Run, solve
+    from etl.parse.relations import at_most, total_is_sum
+    from etl.parse.std_glued import outcome_findings
+
+    runs = [Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells]
+    if not runs:
+        return {}
+    fixed = {key + THIS: r.value for key, _, _, r in read if not r.two_cells}
+    relations = [at_most(r.cells[0], r.cells[1]) for r in runs]
+    present = {key for key, _, _, _ in read}
+    totals = [(_k(t), [_k(p) for p in parts + tuple(o for o in opt if _k(o) in present)])
+              for _, t, parts, opt in IDENTITIES] + [(_k("proactive_total"), [_k(c) for c in _CHANNELS])]
+    for total, parts in totals:
+        for col in (THIS, CUMULATIVE):
+            relations.append(total_is_sum(total + col, [p + col for p in parts]))
+            relations += [at_most(p + col, total + col) for p in parts]
+    evidence = {k + THIS: v.value for k, v in prose.items()}
+    outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
+    findings.extend(outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label))
+    out: dict[str, float | None] = {}
+    for run in runs:
+        if run.row in outcome.unsplittable:
+            continue  # one figure only (the cumulative cell left blank): read as printed
+        piece = outcome.pieces.get(run.cells[0])
+        out[run.row] = float(piece) if piece is not None else None
+    return out
 
 
 MIN_TABLE_ROWS = 3  # fewer label-number pairs than this is not a 统计表

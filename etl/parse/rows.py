@@ -13,7 +13,7 @@ from functools import lru_cache
 from etl.document import Block
 from etl.normalize import CellValue, parse_cell, squash
 
-_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)")
+_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（](?:[一二三四五六七八九十]+|\d{1,2})[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)")
 _PUNCT = re.compile(r"[\s“”\"'‘’,，。;；:：、()（）\[\]【】#*|-]")
 
 

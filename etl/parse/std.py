@@ -4,6 +4,7 @@ find the tables' places in the document, then hand each region to its table modu
 from __future__ import annotations
 
 from etl.document import Block, RawDocument
+from etl.parse.flat import unflatten
 from etl.parse.rows import find_block, split_block
 from etl.parse.table2 import parse_t2
 from etl.parse.table3 import parse_t3, t3_label_key
@@ -38,7 +39,7 @@ def locate_t3(blocks: tuple[Block, ...]) -> tuple[int | None, int | None]:
 
 
 def parse_std(doc: RawDocument, report: ParsedReport) -> None:
-    blocks = doc.blocks
+    blocks = unflatten(doc.blocks)
     i3, i_new = locate_t3(blocks)
     if i3 is None:
         report.findings.append(Finding("t3.missing", (), None, None,

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-from etl.fields import STD2019, T2_ITEMS as T2_ITEM_NAMES, T2_LAYOUT, t2_key
+from etl.fields import STD2019, T2_LAYOUT, t2_key
+from etl.fields import T2_ITEMS as T2_ITEM_NAMES
 from etl.normalize import squash, yuan_to_wan
+from etl.parse.glued import solve
+from etl.parse.relations import piece_value
 from etl.parse.rows import clean_label, split_block
+from etl.parse.std_glued import is_glued, outcome_findings, run_of
 from etl.report import Finding, ParsedReport, Value
 
 _UNIT_SUFFIX = re.compile(r"(单位)?(件|项|个|万元|元)$")
@@ -25,13 +29,48 @@ _T2_HINT = re.compile("|".join(sorted({n[-2:] for names in T2_ITEM_LABELS.values
                                       | {"单位", "金额", "元"})))
 
 
+# a flattened page glues the column headings to the first item: "…现行有效件数规章"
+_FLAT_HEADER = re.compile(r"信息内容|件数|数量|金额")
+# what a report's prose says of its 表二 figures, in a sentence naming the item: a glued run's
+# split must agree when one split does
+_PROSE_T2 = (
+    ("issued", re.compile(r"(?:制发|印发|出台|制定)(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
+    ("repealed", re.compile(r"废止(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
+    ("in_force", re.compile(r"现行有效(?:的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
+)
+_SENTENCE = re.compile(r"[^。；;!?！？]+")
+
+
 def _item(cleaned: str) -> str | None:
     return next((it for it, names in T2_ITEM_LABELS.items() if cleaned in names), None)
+
+
+def _item_after_header(cleaned: str) -> str | None:
+    """The item a flattened header row ends with (longest name first)."""
+    if not _FLAT_HEADER.search(cleaned):
+        return None
+    names = sorted(((n, it) for it, ns in T2_ITEM_LABELS.items() for n in ns), key=lambda x: -len(x[0]))
+    return next((it for n, it in names if cleaned.endswith(n)), None)
+
+
+def _prose_evidence(blocks) -> dict[str, float]:
+    """Figures the prose states once for 规范性文件 / 规章 (a figure stated twice differently: none)."""
+    text = squash(" ".join(b.text for b in blocks if not b.is_table_row))
+    found: dict[str, set[int]] = {}
+    for sentence in _SENTENCE.findall(text):
+        item = "normative" if "规范性文件" in sentence else "rules" if "规章" in sentence else None
+        if item is None:
+            continue
+        for measure, rx in _PROSE_T2:
+            for m in rx.findall(sentence):
+                found.setdefault(t2_key(item, measure), set()).add(int(m))
+    return {k: float(next(iter(v))) for k, v in found.items() if len(v) == 1}
 
 
 def parse_t2(blocks, report: ParsedReport) -> None:
     layout = T2_LAYOUT[report.template]
     unit_hint = "万元"
+    evidence: dict[str, float] | None = None
     for idx, block in enumerate(blocks):
         if not _T2_HINT.search(block.text.replace(" ", "")):
             continue  # cheap pre-check: most blocks before 表三 are prose
@@ -43,11 +82,15 @@ def parse_t2(blocks, report: ParsedReport) -> None:
             elif "元" in sq:
                 unit_hint = "元"
         cleaned = clean_label(label)
-        item = _item(cleaned) or _item(_UNIT_SUFFIX.sub("", cleaned))  # "规范性文件（件）"
+        item = _item(cleaned) or _item(_UNIT_SUFFIX.sub("", cleaned)) or _item_after_header(cleaned)
         if item is None or item not in layout or not values:
             continue
         measures = layout[item]
         values = list(values)
+        if len(values) < len(measures) and is_glued(values, len(measures)):
+            evidence = _prose_evidence(blocks) if evidence is None else evidence
+            _add_glued(item, measures, values, block, evidence, unit_hint, report)
+            continue
         while len(values) > len(measures) and not values[-1].cell.numeric and not values[-1].raw.strip():
             values.pop()  # empty cells padding a spreadsheet row to the sheet's width
         if len(values) != len(measures):
@@ -72,3 +115,18 @@ def parse_t2(blocks, report: ParsedReport) -> None:
             report.add(Value(k, value, tok.raw, loc))
     if report.template == STD2019 and not any(k.startswith("t2.") for k in report.values):
         report.findings.append(Finding("t2.missing", (), None, None, "未找到表二", "info"))
+
+
+def _add_glued(item: str, measures, values, block, evidence: dict[str, float], unit_hint: str,
+               report: ParsedReport) -> None:
+    """A 表二 row printed as one digit run: 表二 has no identities, so only a run with one split,
+    or a split the report's prose confirms, decides a cell (etl.parse.glued)."""
+    run = run_of(item, values, [t2_key(item, m) for m in measures])
+    outcome = solve([run], [], {}, evidence)
+    for measure, cell in zip(measures, run.cells):
+        if cell in outcome.pieces:
+            value, loc = piece_value(outcome.pieces[cell]), dict(block.loc.as_dict())
+            if measure == "amount_wan":
+                value, loc["unit"] = yuan_to_wan(value, unit_hint), unit_hint
+            report.add(Value(cell, value, " ".join(run.tokens), loc))
+    report.findings.extend(outcome_findings(outcome, [run], "表二", lambda r: T2_ITEM_NAMES[r]))

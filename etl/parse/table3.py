@@ -16,7 +16,10 @@ from itertools import product
 from etl.document import Block
 from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
 from etl.normalize import as_printed, count_malformed
+from etl.parse.glued import solve
+from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
+from etl.parse.std_glued import T3_WIDTH, is_glued, outcome_findings, run_of, t3_relations
 from etl.report import Finding, ParsedReport, Value
 
 # (row key, phrases) checked in this order; the first phrase found in a label decides.
@@ -66,6 +69,7 @@ class DataRow:
     label: str  # squashed label text
     key: str | None  # row key the label names, if any
     values: list[Token]
+    glued: bool = False  # cells printed with no separator: split by the table's identities
 
 
 
@@ -100,13 +104,14 @@ def _data_rows(blocks) -> list[DataRow]:
     for block in blocks:
         label, values = split_block(block)
         key = t3_label_key(label)
-        numeric = sum(1 for t in values if t.cell.numeric)
+        glued = is_glued(values, T3_WIDTH)  # a long glued run is no number parse_cell accepts
+        numeric = len(values) if glued else sum(1 for t in values if t.cell.numeric)
         # A row printed all blank is a row of zeros when its label names a row, or when it has
         # no label and prints blank markers ("/", "—", "无"); a heading padded with empty
         # spreadsheet cells is neither.
         marked = sum(1 for t in values if t.raw.strip())
         if numeric >= 3 or (key and numeric >= 1) or (key and len(values) >= 6) or (not label and marked >= 6):
-            rows.append(DataRow(block, label, key, values))
+            rows.append(DataRow(block, label, key, values, glued))
     return rows
 
 
@@ -165,7 +170,7 @@ def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, 
             if i < n and j < m:
                 key = rows[i].key
                 gain = 3.0 if key == seq[j] else (-6.0 if key else 0.0)
-                if len(rows[i].values) not in (1, 6, 7):
+                if len(rows[i].values) not in (1, 6, 7) and not rows[i].glued:
                     gain -= 3.0
                 if s + gain > score[i + 1][j + 1]:
                     score[i + 1][j + 1], back[i + 1][j + 1] = s + gain, (i, j)
@@ -207,8 +212,15 @@ def parse_t3(blocks, report: ParsedReport) -> None:
             report.findings.append(Finding("t3.missing_row", (t3_key(key, "total"),), None, None,
                                            f"表三缺少「{ROW_LABELS.get(key, key)}」一行", "warning"))
     staged: dict[str, Value] = {}
+    if any(rows[i].glued for i, _ in pairs):
+        for i, _ in pairs:  # beside glued rows, a lone number is a glued row whose blank cells vanished
+            rows[i].glued = rows[i].glued or (len(rows[i].values) == 1 and rows[i].values[0].raw.strip().isdigit())
+    glued = [(rows[i], seq[j]) for i, j in pairs if rows[i].glued]
     for i, j in pairs:
-        _assign_t3_row(rows[i], seq[j], staged, report)
+        if not rows[i].glued:
+            _assign_t3_row(rows[i], seq[j], staged, report)
+    if glued:
+        _assign_glued(glued, seq, staged, report)
     _drop_blank_party_columns(staged)
     for v in staged.values():
         report.add(v)
@@ -244,6 +256,20 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
             continue
         value = tok.cell.value if tok.cell.numeric else 0.0
         staged[k] = Value(k, value, tok.raw, loc, blank=not tok.cell.numeric)
+
+
+def _assign_glued(glued: list[tuple[DataRow, str]], seq: list[str], staged: dict[str, Value],
+                  report: ParsedReport) -> None:
+    """Rows printed as digit runs, split together by identities 1–3 (etl.parse.glued)."""
+    runs = [run_of(key, row.values, [t3_key(key, c) for c, _ in T3_COLUMNS]) for row, key in glued]
+    outcome = solve(runs, t3_relations(seq), {k: v.value for k, v in staged.items()},
+                    row_of=lambda cell: cell.split(".", 1)[1].rsplit(".", 1)[0])
+    for (row, _), run in zip(glued, runs):
+        for cell in run.cells:
+            if cell in outcome.pieces:
+                staged[cell] = Value(cell, piece_value(outcome.pieces[cell]), " ".join(run.tokens),
+                                     dict(row.block.loc.as_dict()))
+    report.findings.extend(outcome_findings(outcome, runs, "表三", lambda r: ROW_LABELS.get(r, r)))
 
 
 def _drop_blank_party_columns(staged: dict[str, Value]) -> None:

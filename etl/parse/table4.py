@@ -5,7 +5,10 @@ from __future__ import annotations
 from etl.document import Block
 from etl.fields import T4_GROUPS, T4_OUTCOMES, t4_key
 from etl.normalize import as_printed, count_malformed, squash
+from etl.parse.glued import solve
+from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, value_tokens
+from etl.parse.std_glued import T4_WIDTH, is_glued, outcome_findings, run_of, t4_cells, t4_relations
 from etl.report import Finding, ParsedReport, Value
 
 T4_GROUP_LABELS = (("suit_after_review", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")),
@@ -14,7 +17,7 @@ T4_GROUP_LABELS = (("suit_after_review", ("复议后起诉",)), ("suit_direct", 
 
 def is_t4_heading(block: Block) -> bool:
     sq = squash(block.text)
-    return len(sq) <= 60 and "行政复议" in sq and "行政诉讼" in sq
+    return len(sq) <= 60 and "复议" in sq and "行政诉讼" in sq  # 复议 also when misprinted (行政法复议)
 
 
 
@@ -31,8 +34,12 @@ def parse_t4(blocks, report: ParsedReport) -> None:
             continue
         numeric = sum(1 for t in values if t.cell.numeric)
         all_blank_ok = len(values) >= 5 and len(values) % 5 == 0 and (not cleaned or row_group)
-        if numeric >= 3 or all_blank_ok:  # a header row (labels, empty corners) is never data
-            rows.append((values, block, row_group or group_hint))
+        if numeric >= 3 or all_blank_ok or is_glued(values, T4_WIDTH):
+            rows.append((values, block, row_group or group_hint))  # a header row is never data
+    flat_tokens = [t for values, _, _ in rows for t in values]
+    if len(flat_tokens) < T4_WIDTH and is_glued(flat_tokens, T4_WIDTH):
+        _parse_glued_t4(flat_tokens, rows[0][1], report)
+        return
     order = [g for g, _ in T4_GROUPS]
     placed: dict[str, list[tuple[Token, Block]]] = {}
     flat = [(t, b) for values, b, _ in rows for t in values]
@@ -65,3 +72,14 @@ def parse_t4(blocks, report: ParsedReport) -> None:
             report.add(Value(k, tok.cell.value if tok.cell.numeric else 0.0, tok.raw, loc,
                              blank=not tok.cell.numeric))
 
+
+
+def _parse_glued_t4(tokens, block: Block, report: ParsedReport) -> None:
+    """表四 printed as digit runs ("110024001510102"): split by identity 4 (etl.parse.glued)."""
+    run = run_of("t4", tokens, t4_cells())
+    outcome = solve([run], t4_relations(), {})
+    for cell in run.cells:
+        if cell in outcome.pieces:
+            report.add(Value(cell, piece_value(outcome.pieces[cell]), " ".join(run.tokens),
+                             dict(block.loc.as_dict())))
+    report.findings.extend(outcome_findings(outcome, [run], "表四", lambda _: "行政复议、行政诉讼"))

@@ -7,20 +7,23 @@ from pathlib import Path
 
 import click
 
+DEFAULT_ROOTS = ("seeds", "real-reports", "crawled")  # under ../shared/
+
 
 @click.command("accuracy")
 @click.argument("roots", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @click.option("--verbose", "-v", is_flag=True, help="List every wrong field.")
 def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
-    """Print, per truth file and overall, fields right / fields checked.
+    """Print, per truth file and overall, fields right / fields checked; exit 1 when any field
+    is wrong (or a file cannot be read).
 
     Example:
 
-        gongkai accuracy ../shared/seeds ../shared/real-reports
+        gongkai accuracy ../shared/seeds ../shared/real-reports ../shared/crawled
     """
-    from etl.accuracy import run
+    from etl.accuracy import all_right, run
 
-    paths = [Path(r) for r in roots] or [Path("../shared/seeds"), Path("../shared/real-reports")]
+    paths = [Path(r) for r in roots] or [Path("../shared") / d for d in DEFAULT_ROOTS]
     scores = run(paths)
     right = checked = id_right = id_checked = 0
     for s in scores:
@@ -35,4 +38,4 @@ def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
         id_checked += len(s.identity)
     pct = 100 * right / checked if checked else 0.0
     click.echo(f"overall values: {right}/{checked} ({pct:.1f}%)  identity fields: {id_right}/{id_checked}")
-    sys.exit(0)
+    sys.exit(0 if all_right(scores) else 1)

@@ -47,8 +47,11 @@ def export(year: int, scheme_path: Path | None, peer_group: str | None, db_path:
         raise click.ClickException(
             f"{settings.scheme_path}: no assessment scheme. Pass --scheme FILE.toml.")
     check_database(settings.db_path)
+    from workflow.overlay import attach_corrections
+
     con = duckdb.connect(str(settings.db_path), read_only=True)
     try:
+        attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
         data = gather(con, year=year, scheme=settings.scheme_path, peer_group=peer_group,
                       db_path=settings.db_path, per_agency=per_agency)
     except (ValueError, KeyError) as exc:

@@ -52,6 +52,9 @@ def run_and_report(paths, settings: Settings, manifest: str | None = None,
     finally:
         progress.close()
     echo_summary(summary, settings.db_path)
+    from workflow.sync import recheck  # findings → 整改跟踪 (workflow store), after every load
+
+    click.echo(recheck(settings.db_path))
     return 1 if summary.failed else 0
 
 

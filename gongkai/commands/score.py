@@ -71,7 +71,10 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
         raise click.ClickException(f"{settings.db_path}: no database here. Run `gongkai build` first "
                                    "(or pass --db)")
     check_database(settings.db_path)
+    from workflow.overlay import attach_corrections
+
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
         scores = score_year(con, year, scheme, peer_group)
     if scores.is_empty():
         raise click.ClickException(f"no agencies to score for {year}"

@@ -97,7 +97,7 @@ def test_flattened_runs_split_with_corroboration():
     assert got[legacy_key("by_website")] == got[legacy_key("proactive_total")]  # same run, same split
     assert legacy_key("complaints") not in got  # 接受行政诉讼、举报数 mixes two things
     assert legacy_key("requests_letter") not in got and legacy_key("requests_fax") not in got  # 信函、传真 combined
-    assert not [f for f in report.findings if f.rule == "legacy.ambiguous_split"]
+    assert not [f for f in report.findings if f.rule.startswith("glued.")]
 
 
 def test_flattened_run_without_corroboration_is_flagged():
@@ -105,9 +105,26 @@ def test_flattened_run_without_corroboration_is_flagged():
             "受理依申请公开信息总数条01行政复议数件00行政诉讼数件00")
     report = parse_text(text)
     got = values(report)
-    assert got[legacy_key("requests")] == 0
-    assert got[legacy_key("proactive_total")] == 11  # 11 | 20 chosen over 1 | 120, and said so
-    assert any(f.rule == "legacy.ambiguous_split" for f in report.findings)
+    assert got[legacy_key("requests")] == 0  # "01": 0 | 1 is the only split with this year <= cumulative
+    # "1120" is 1 | 120 or 11 | 20: nothing in the report decides, so nothing is guessed
+    assert legacy_key("proactive_total") not in got
+    found = [f for f in report.findings if f.rule == "glued.ambiguous"]
+    assert len(found) == 1 and "1120" in found[0].message and FIELDS[legacy_key("proactive_total")].label in found[0].message
+
+
+def test_flattened_runs_decided_by_the_tables_own_sums():
+    """Alone, "1120" is 1 | 120 or 11 | 20; 政府公报公开 "0100" = 0 | 100 cannot exceed its total's
+    cumulative, so 主动公开 is 1 | 120 and 网站公开 (≤ 1) too. 办结 = 按时 + 延期 in both columns
+    decides those runs; a run no relation reaches (收到申请 "1217") is left out."""
+    text = ("七、政府信息公开情况统计表 指标名称计量单位2015年度历年累计主动公开文件数条1120"
+            "其中：1、政府网站公开数条11202、政府公报公开数条0100"
+            "受理依申请公开信息总数条1217申请办结数条1217按时办结数条1014延期办结数条23")
+    got = values(parse_text(text))
+    # 延期 "23" ends the line: still this year 2 | cumulative 3, not twenty-three
+    assert got[legacy_key("completed_on_time")] == 10 and got[legacy_key("completed_late")] == 2
+    assert got[legacy_key("completed")] == 12 and legacy_key("requests") not in got
+    assert got[legacy_key("by_gazette")] == 0  # "0100": 0 | 100 (01 | 00 has a leading zero)
+    assert got[legacy_key("proactive_total")] == 1 and got[legacy_key("by_website")] == 1
 
 
 def test_seed_004_is_consistent():

@@ -261,3 +261,35 @@ def test_t2_labels_with_units_and_year_from_the_statistics_period(tmp_path):
     assert report.year == 2025
     assert report.values["t2.normative.in_force"].value == 32
     assert report.values["t2.fees.amount_wan"].value == 4068.208
+
+
+# ---- agency names as printed ----------------------------------------------------------------
+
+def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
+    """A bare place in the title stays bare (平潭综合实验区 is a 管委会, not a 人民政府); the registry,
+    not the parser, says which body it is. A 发布机构 that is the office publishing for the body
+    the title names gives way to the title."""
+    from etl.accuracy import REGISTRY
+    from etl.registry import load_registry, resolve_agency
+
+    registry = load_registry(REGISTRY)
+    path, _ = truth_for("pingtan_2015.txt")
+    report = parse_file(path)
+    assert report.agency == "平潭综合实验区"
+    assert report.agency in path.read_text(encoding="utf-8")
+    assert resolve_agency(report.agency, registry).agency.name == "平潭综合实验区管理委员会"
+    text = render_text_report(_shuyang_values(), agency="")
+    text = text.replace("2025年政府信息公开工作年度报告", "标题: 沭阳县2025年度政府信息公开工作年度报告\n"
+                        "发布机构: 沭阳县人民政府办公室", 1)
+    report = parse_file(_write(tmp_path, text))
+    assert report.agency == "沭阳县"
+    resolved = resolve_agency(report.agency, registry)
+    assert resolved.agency.name == "沭阳县人民政府" and resolved.agency.kind == "government"
+    text = text.replace("发布机构: 沭阳县人民政府办公室", "发布机构: 沭阳县交通运输局")
+    assert parse_file(_write(tmp_path, text)).agency == "沭阳县交通运输局"  # another body: as printed
+
+
+def test_unknown_bare_place_is_taken_for_its_government():
+    from etl.registry import guess_kind
+
+    assert guess_kind("示例县") == "government" and guess_kind("示例县交通运输局") == "department"

@@ -13,7 +13,6 @@ import os
 import re
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,7 @@ from etl.discover import download
 from etl.errors import ReportError
 from etl.extract import read_file
 from etl.fields import t3_key
-from tests.conftest import REAL, ROOT
+from tests.conftest import ROOT
 from tests.etl.test_load import small_report
 from tests.reliability.conftest import copy_db, gongkai, query, shuyang_text
 

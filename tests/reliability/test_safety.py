@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
-SCANNED = ("gongkai", "etl", "assess", "queries", "exports", "dashboard")
+SCANNED = ("gongkai", "etl", "assess", "queries", "exports", "dashboard", "workflow")
 SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|FROM|WHERE|JOIN|"
                        r"ORDER BY|GROUP BY|VALUES|ATTACH|COPY|PRAGMA|CHECKPOINT)\b")
 
@@ -37,9 +37,12 @@ ALLOWED = {
     ("assess/metrics.py", "i"): "a metric id; METRICS[i] is looked up first, so only ids of the code",
     ("assess/metrics.py", "METRICS[i].value_sql"): "SQL written in assess/metrics.py",
     ("assess/metrics.py", "METRICS[i].cases_sql or 'NULL'"): "SQL written in assess/metrics.py",
-    ("assess/metrics.py", "wide_sql(years, ids)"): "built above from constants only",
+    ("assess/metrics.py", "wide_sql(years, ids, values)"): "built above from constants only",
+    ("assess/metrics.py", "metric_long_sql('($year)', values=values_relation(con))"): "constants only",
+    ("assess/metrics.py", "values"): "'current_values' or the constant CORRECTED_VALUES (values_relation)",
+    ("assess/metrics.py", "CORRECTED_VALUES"): "a module constant (SQL text of the code)",
+    ("assess/metrics.py", "findings"): "'findings' or the constant KEPT_FINDINGS",
     ("queries/base.py", "METRICS[m].value_sql"): "SQL written in assess/metrics.py",
-    ("assess/metrics.py", "metric_long_sql('($year)')"): "built above from constants only",
     ("assess/score_sql.py", "expr"): "_n(expr): called with literal column names only",
     ("assess/score_sql.py", "prefix"): "_unnest: literal 'i' / 'm'",
     ("assess/score_sql.py", "c"): "_unnest: column names of the constant _IND_COLS/_MAN_COLS",
@@ -73,6 +76,11 @@ ALLOWED = {
     ("etl/load.py", "', '.join('?' * len(REPORT_COLUMNS))"): "placeholders",
     ("etl/load.py", "', '.join(columns)"): "constant column names (+ REPORT_COLUMNS)",
     ("etl/load.py", "c"): "a name of the constant REPORT_COLUMNS",
+    ("workflow/findings.py", "','.join('?' * len(states))"): "placeholders",
+    ("workflow/findings.py", "','.join('?' * len(agency_ids))"): "placeholders",
+    ("workflow/findings.py", "where"): "_where(): literal conditions with ? placeholders",
+    ("workflow/overlay.py", "SCHEMA_NAME"): "the module constant 'gongkai_workflow'",
+    ("workflow/overlay.py", "name"): "a table name from the literal tuple in attach_corrections",
 }
 
 

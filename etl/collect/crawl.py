@@ -1,0 +1,268 @@
+"""Walk each site's 年报 column: list pages (pagination), report articles, their attachments.
+
+Resumable: every file URL already in the manifest is asked for conditionally (its ETag /
+Last-Modified); a 304 or the same sha256 leaves the saved file alone, new bytes replace it (the
+old bytes kept in .superseded/) and the row remembers the previous sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from etl.collect import pages
+from etl.collect.http import ROBOTS_SAYS_NO, Client
+from etl.collect.manifest import ROLE_ATTACHMENT, ROLE_PAGE, PortalFinding, Row
+from etl.collect.sites import Site
+from etl.collect.store import Store
+from etl.report import Finding
+
+MAX_LIST_PAGES = 100  # per site: a column of annual reports never needs more
+LIST_BYTES = 8 * 1024 * 1024
+
+Progress = Callable[[str, str], None]  # (what: list|article|file, url)
+
+
+@dataclass
+class SiteResult:
+    site: Site
+    reports: int = 0  # report articles found (this year, with --year)
+    new: int = 0  # files saved for the first time
+    changed: int = 0  # files whose bytes changed since the last collection
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0  # forbidden by robots.txt
+    problems: list[str] = field(default_factory=list)  # one line each, Chinese
+    reached: bool = True  # False: the column itself could not be read
+    findings: list[PortalFinding] = field(default_factory=list)
+
+
+@dataclass
+class _Article:
+    url: str
+    title: str
+    year: str
+    list_date: str | None
+    tentative: bool = False  # the list cut its title short: kept only if the page names a report
+    files: list[Row] = field(default_factory=list)
+
+
+class SiteWalk:
+    def __init__(self, site: Site, client: Client, store: Store, rows: dict[str, Row],
+                 year: int | None = None, progress: Progress | None = None):
+        self.site, self.client, self.store, self.rows = site, client, store, rows
+        self.year = year
+        self.progress = progress or (lambda what, url: None)
+        self.result = SiteResult(site)
+        self._final: dict[str, str] = {}  # url -> where its redirects ended
+
+    def run(self) -> SiteResult:
+        articles = self._articles()
+        if not self.result.reached:
+            return self.result
+        articles = [art for art in articles if self._article(art)]
+        self.result.reports = len(articles)
+        self._conflicts(articles)
+        if not articles:
+            scope = f"{self.year} 年度" if self.year else "任何年度"
+            self._finding(Finding(
+                "portal.no_report", (), None, None,
+                f"{self.site.label} 的网站（{self.site.url}）上没有找到{scope}的政府信息公开工作年度报告。"
+                f"请核实该单位是否已发布，或在站点清单中改填其年报栏目的网址", "warning"),
+                str(self.year or ""))
+        return self.result
+
+    # --- list pages ----------------------------------------------------------------------------
+
+    def _articles(self) -> list[_Article]:
+        queue: list[tuple[str, str, int]] = [(self.site.url, self.site.url, 0)]  # url, column, depth
+        seen: set[str] = set()
+        found: dict[str, _Article] = {}
+        while queue and len(seen) < MAX_LIST_PAGES:
+            url, column, depth = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            page = self._list_page(url, first=depth == 0 and url == self.site.url)
+            if page is None:
+                continue
+            for lk, tentative in [(lk, False) for lk in pages.report_links(page)] + \
+                    [(lk, True) for lk in pages.maybe_report_links(page)]:
+                year = pages.report_year(lk.text)
+                if (self.year is None or year == self.year) and lk.url not in found:
+                    found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date, tentative)
+            queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
+            if depth == 0:
+                queue += [(u, u, 1) for u in [lk.url for lk in pages.column_links(page)]
+                          + pages.frames(page) if u not in seen and u not in found]
+        return list(found.values())
+
+    def _list_page(self, url: str, first: bool):
+        self.progress("list", url)
+        entry, cached = self.store.cached_list(url)
+        got = self.client.get(url, entry.get("etag") if cached else None,
+                              entry.get("last_modified") if cached else None, LIST_BYTES)
+        if got.not_modified and cached is not None:
+            return pages.read_page(url, cached, entry.get("content_type", ""))
+        if not got.ok:
+            if first:
+                self.result.reached = False
+                self.result.problems.append(f"{self.site.label}：无法打开年报栏目 {url}：{got.error}")
+            else:
+                self.result.problems.append(f"{self.site.label}：列表页 {url} 打不开：{got.error}")
+            return None
+        ctype = got.headers.get("content-type", "")
+        self.store.cache_list(url, got.data, got.headers.get("etag", ""),
+                              got.headers.get("last-modified", ""), ctype)
+        return pages.read_page(got.final_url, got.data, ctype)
+
+    # --- articles and attachments --------------------------------------------------------------
+
+    def _article(self, art: _Article) -> bool:
+        """Save the article page and its attachments; False when it proved to be no report."""
+        self.progress("article", art.url)
+        page = None
+
+        def names_a_report(data: bytes, ctype: str) -> bool:
+            nonlocal page
+            if not pages.is_html(data, ctype):
+                return True  # the list links the document itself: nothing to read it by
+            page = pages.read_page(self._final.get(art.url, art.url), data, ctype)
+            return not art.tentative or bool(pages.title(page))
+
+        row, data = self._file(art, art.url, ROLE_PAGE, art.title, accept=names_a_report)
+        if row is None:
+            return False
+        art.files.append(row)
+        if data is None:
+            if row.error != ROBOTS_SAYS_NO:
+                self._broken(art, art.url, row)
+            return True
+        if not pages.is_html(data):  # a PDF/Word file listed directly: the list's date is its date
+            row.published = art.list_date or row.published
+            return True
+        page = page or pages.read_page(self._final.get(art.url, art.url), data)
+        art.title = row.title = pages.title(page) or art.title
+        row.published = pages.published(page) or art.list_date or row.published
+        for lk in pages.attachments(page):
+            self.progress("file", lk.url)
+            att, body = self._file(art, lk.url, ROLE_ATTACHMENT, lk.text or art.title, lk.text)
+            att.published = row.published
+            art.files.append(att)
+            if body is None and att.error != ROBOTS_SAYS_NO:
+                self._broken(art, lk.url, att)
+        return True
+
+    def _file(self, art: _Article, url: str, role: str, title: str, hint: str = "", accept=None):
+        """Fetch one file (conditionally when known); returns (manifest row, bytes or None),
+        or (None, None) when `accept(bytes)` turns new bytes down."""
+        old = self.rows.get(url)
+        have = self.store.read(old.file) if old and old.file else None
+        rejected = self.store.rejected.get(url) if accept and have is None else None
+        known = {"etag": old.etag, "last_modified": old.last_modified} if have is not None \
+            else rejected or {}
+        got = self.client.get(url, known.get("etag"), known.get("last_modified"))
+        if rejected is not None and got.not_modified:
+            return None, None  # turned down before and not changed since
+        now = datetime.now().isoformat(timespec="seconds")
+        row = Row(self.site.agency, art.year, title, url, old.published if old else "", now,
+                  str(got.status or ""), old.sha256 if old else "", old.file if old else "", role,
+                  art.url, old.etag if old else "", old.last_modified if old else "",
+                  old.previous_sha256 if old else "", "",
+                  self.site.name if self.site.known and self.site.name else "")
+        self.rows[url] = row
+        if row.file:
+            self.store.claim(row.file, url)
+        if got.not_modified and have is not None:
+            row.status = old.status  # the status that brought the saved bytes; 304 said "still so"
+            self.result.unchanged += 1
+            return row, have
+        if got.refused:
+            row.error = got.error or ""
+            self.result.skipped += 1
+            self.result.problems.append(f"{self.site.label}：{url}：{got.error}")
+            return row, None
+        if got.ok and not got.data.strip():
+            got.error = f"HTTP {got.status}，但返回的是空文件"
+        if not got.ok:
+            row.error = got.error or ""
+            self.result.failed += 1
+            return row, None
+        self._final[url] = got.final_url  # relative links of a redirected page start there
+        ctype = got.headers.get("content-type", "")
+        if accept is not None and not accept(got.data, ctype):
+            del self.rows[url]
+            self.store.rejected[url] = {"etag": got.headers.get("etag", ""),
+                                        "last_modified": got.headers.get("last-modified", "")}
+            return None, None
+        sha = hashlib.sha256(got.data).hexdigest()
+        row.etag, row.last_modified = got.headers.get("etag", ""), got.headers.get("last-modified", "")
+        row.error = ""
+        if have is not None and (sha == row.sha256 or (
+                role == ROLE_PAGE and pages.same_text(url, have, got.data))):
+            self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
+            return row, have
+        rel = row.file or self.store.place(self.site.label, art.year, url, hint,
+                                           role == ROLE_PAGE and pages.is_html(got.data, ctype), ctype)
+        self.store.save(rel, got.data, replaces=row.file if have is not None else "")
+        if have is not None:
+            row.previous_sha256, self.result.changed = row.sha256, self.result.changed + 1
+        else:
+            self.result.new += 1
+        row.sha256, row.file = sha, rel
+        return row, got.data
+
+    def _broken(self, art: _Article, url: str, row: Row) -> None:
+        what = "报告页面" if row.role == ROLE_PAGE else "附件"
+        self.result.problems.append(f"{self.site.label}：{what} {url} 下载失败：{row.error}")
+        self._finding(Finding(
+            "portal.broken_link", (), None, None,
+            f"{self.site.label}网站上《{art.title}》的{what}无法下载（{url}：{row.error}）。"
+            f"请通知该单位修复链接", "warning"), art.year, url, [art.url])
+
+    def _finding(self, f: Finding, year: str, url: str = "", articles: list[str] = ()) -> None:
+        self.result.findings.append(PortalFinding(self.site.agency, year, f.rule, f.severity,
+                                                  f.message, url or self.site.url, "|".join(articles)))
+
+    # --- the same report on two URLs -----------------------------------------------------------
+
+    def _conflicts(self, articles: list[_Article]) -> None:
+        groups: dict[tuple[str, str], list[_Article]] = {}
+        for art in articles:
+            groups.setdefault((art.year, _title_key(art.title)), []).append(art)
+        for (year, _), same in groups.items():
+            if len(same) < 2:
+                continue
+            contents = {a.url: self._content(a) for a in same}
+            if len({c for c in contents.values() if c}) > 1:
+                urls = "、".join(contents)
+                self._finding(Finding(
+                    "portal.conflicting_versions", (), None, None,
+                    f"{self.site.label}网站上的《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
+                    f"请核实哪一份是正式版本", "warning"), year, same[0].url, list(contents))
+
+    def _content(self, art: _Article) -> str | None:
+        """What the report says: its figures when one of its files parses, else its bytes."""
+        from etl.parse import parse_file
+
+        shas = []
+        for row in art.files:
+            data = self.store.read(row.file) if row.file else None
+            if data is None:
+                continue
+            try:
+                report = parse_file(row.file, data)
+            except Exception:  # noqa: BLE001 -- unreadable (ReportError or worse): compare bytes
+                report = None
+            if report is not None and report.values:
+                return repr(sorted((k, v.value) for k, v in report.values.items()))
+            shas.append(row.sha256 if row.role == ROLE_ATTACHMENT else "")
+        return "|".join(s for s in shas if s) or None
+
+
+def _title_key(title: str) -> str:
+    t = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", title).replace("年度", "年")
+    return re.sub(r"[\s\W_]+", "", t)

@@ -1,0 +1,300 @@
+"""Reading portal pages: which links are annual reports, which are further list pages, which are
+attachments, and the portal's 发布时间 — for the list and article layouts of common CMSs.
+
+Nothing here touches the network. Every link is made absolute against the page's own URL
+(or its <base href>), fragments dropped; only http(s) links are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from bs4 import BeautifulSoup
+
+from etl.errors import ReportError
+from etl.extract.encoding import decode_bytes
+from etl.normalize import chinese_to_int
+
+# a report title: 信息公开 + 年度报告/年报 (+ a year, checked apart); not a notice about reports
+REPORT_WORDS = re.compile(r"信息公开.{0,8}(年度报告|年报|年度工作报告|工作报告)|(年度报告|年报).{0,4}信息公开")
+NOT_REPORT = re.compile(r"解读|图解|读懂|一图|通知|关于.{0,30}(报送|编制|发布|做好)|考核|评估|目录|指南|专栏")
+COLUMN_WORDS = re.compile(r"年报|年度报告")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
+DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+# the portal's own publication labels first; 成文日期 is the document's date, never taken here
+DATE_LABELS = (re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|上网时间|发文日期)\s*[:：]?\s*"),
+               re.compile(r"(?<!成文)(?:日期|时间)\s*[:：]\s*"))
+META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "published_time",
+              "article:published_time", "dc.date")
+YEAR_TAB = re.compile(r"(?:19|20)\d{2}\s*(?:年度?)?")  # a column split into one tab per year
+NEXT_WORDS = {"下一页", "下页", "后页", "尾页", "末页", "下一頁", ">", ">>", "»", "›"}
+PAGE_SCRIPT = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+                         r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+DOC_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
+TRUNCATED = re.compile(r"(\.\.\.|…+|\.{2,}|。。)\s*$")
+# download.jsp?filename=报告.pdf: the document's name rides in the query
+DOC_IN_QUERY = re.compile(r"=[^&]*\.(?:pdf|docx?|wps|xlsx?|et|ofd)(?:&|$)", re.IGNORECASE)
+MAX_PAGES_ANNOUNCED = 200  # a createPageHTML count beyond this is not believed
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    date: str | None = None  # a date printed beside the link in a list
+
+
+@dataclass
+class Page:
+    url: str
+    text: str  # decoded HTML
+    soup: BeautifulSoup = field(repr=False)
+    links: list[Link] | None = field(default=None, repr=False)  # made once, by links()
+
+
+def read_page(url: str, data: bytes, content_type: str = "") -> Page:
+    """Decode (header charset, <meta> charset, else detection; GBK family as GB18030) and parse."""
+    declared = _charset(content_type) or _meta_charset(data[:8192])
+    try:
+        text, _ = decode_bytes(url, data, declared)
+    except ReportError:
+        text = data.decode("gb18030", errors="replace")
+    return Page(url, text, BeautifulSoup(text, "lxml"))
+
+
+def is_html(data: bytes, content_type: str = "") -> bool:
+    """A web page, not a document a list links to directly (a PDF, Word file, image)."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89png", b"\xff\xd8")):
+        return False
+    return "html" in content_type.lower() or any(m in head for m in (b"<html", b"<!doctype", b"<body", b"<head"))
+
+
+def _charset(content_type: str) -> str | None:
+    m = re.search(r"charset\s*=\s*[\"']?([\w-]+)", content_type or "", re.IGNORECASE)
+    return m.group(1) if m else None
+
+
+def _meta_charset(head: bytes) -> str | None:
+    m = re.search(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.IGNORECASE)
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def report_year(title: str) -> int | None:
+    """The year a report title names: 2023年 / 2023年度 / 二〇二三年."""
+    m = YEAR.search(title)
+    if m:
+        return int(m.group(1))
+    m = CN_YEAR.search(title)
+    if m:
+        y = chinese_to_int(m.group(1).replace("○", "〇"))
+        return y if y and 1990 <= y <= 2100 else None
+    return None
+
+
+def is_report_title(title: str) -> bool:
+    t = _squash(title)
+    return bool(REPORT_WORDS.search(t)) and report_year(t) is not None and not NOT_REPORT.search(t)
+
+
+def links(page: Page) -> list[Link]:
+    """Every http(s) <a href> on the page, absolute, with its text (or title) and nearby date."""
+    if page.links is None:
+        page.links = _links(page)
+    return page.links
+
+
+def _links(page: Page) -> list[Link]:
+    base = _base(page)
+    out, seen = [], set()
+    for a in page.soup.find_all("a", href=True):
+        url = absolute(base, a["href"])
+        if url is None:
+            continue
+        text = _squash(a.get_text(" ") or "") or _squash(a.get("title") or "")
+        if a.get("title") and len(_squash(a["title"])) > len(text):
+            text = _squash(a["title"])  # lists cut long titles to "…" and keep them in title=
+        key = (url, text)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Link(url, text, _date_beside(a)))
+    return out
+
+
+def report_links(page: Page) -> list[Link]:
+    return [lk for lk in links(page) if is_report_title(lk.text)]
+
+
+def maybe_report_links(page: Page) -> list[Link]:
+    """Links whose text a list cut short ("…2023年政府信息公开工作年..."): opened, and kept
+    only when the article's own title names a report."""
+    return [lk for lk in links(page) if TRUNCATED.search(lk.text) and report_year(lk.text)
+            and re.search("政府|信息|公开|年度|年报", lk.text) and not is_report_title(lk.text)
+            and not NOT_REPORT.search(lk.text)]
+
+
+def column_links(page: Page) -> list[Link]:
+    """Links to a 年报 column (名称 has 年报/年度报告 but no year): from a 政府信息公开 page."""
+    return [lk for lk in links(page) if COLUMN_WORDS.search(lk.text) and report_year(lk.text) is None
+            and len(lk.text) <= 20 and not NOT_REPORT.search(lk.text.replace("专栏", ""))]
+
+
+def page_links(page: Page, column: str) -> list[str]:
+    """Further pages of the same list: 下一页/尾页/numbered links, createPageHTML scripts and
+    per-year tabs, kept to the column's own folder so they never lead off into the rest of the
+    site."""
+    found = []
+    for lk in links(page):
+        text = lk.text.strip("[]【】 ")
+        pager = text in NEXT_WORDS or (text.isdigit() and len(text) <= 3)
+        if (pager or YEAR_TAB.fullmatch(text)) and same_folder(lk.url, column):
+            found.append(lk.url)
+    for m in PAGE_SCRIPT.finditer(page.text):
+        count, name, ext = int(m.group(1)), m.group(3), m.group(4)
+        for i in range(1, min(count, MAX_PAGES_ANNOUNCED)):
+            found.append(urllib.parse.urljoin(page.url, f"{name}_{i}.{ext}"))
+    return list(dict.fromkeys(u for u in found if u != page.url))
+
+
+def frames(page: Page) -> list[str]:
+    """<iframe>/<frame> sources on the same host: columns that load their list in a frame."""
+    base, host = _base(page), urllib.parse.urlsplit(page.url).netloc
+    found = [absolute(base, f["src"]) for f in page.soup.find_all(["iframe", "frame"], src=True)]
+    return [u for u in found if u and urllib.parse.urlsplit(u).netloc == host]
+
+
+def same_folder(url: str, column: str) -> bool:
+    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(column)
+    folder = b.path if b.path.endswith("/") else b.path.rsplit("/", 1)[0] + "/"
+    return a.netloc == b.netloc and (a.path + "/").startswith(folder)
+
+
+def attachments(page: Page) -> list[Link]:
+    """Documents linked from an article (by the link's path or text), and the article's own
+    images: those stored beside the article (CMSs keep them in its folder), not the site's logos."""
+    base = _base(page)
+    out: dict[str, Link] = {}
+    for lk in links(page):
+        if _suffix(lk.url) in DOC_SUFFIXES + IMAGE_SUFFIXES or _suffix(lk.text) in DOC_SUFFIXES \
+                or DOC_IN_QUERY.search(urllib.parse.urlsplit(lk.url).query):
+            out.setdefault(lk.url, lk)
+    for img in page.soup.find_all("img", src=True):
+        url = absolute(base, img["src"])
+        if url and _suffix(url) in IMAGE_SUFFIXES and same_folder(url, page.url):
+            out.setdefault(url, Link(url, _squash(img.get("alt") or "")))
+    return list(out.values())
+
+
+def published(page: Page) -> str | None:
+    """The portal's 发布时间 on an article page: a <meta> the CMS fills, else a labelled date."""
+    for meta in page.soup.find_all("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in META_DATES:
+            d = parse_date(meta.get("content") or "")
+            if d:
+                return d
+    body = page.soup.body or page.soup
+    text = _squash(body.get_text(" "))
+    for labels in DATE_LABELS:
+        for m in labels.finditer(text):
+            after = text[m.end():m.end() + 24]
+            d = parse_date(after)
+            if d and after.find(d[:4]) <= 2:
+                return d
+    return None
+
+
+def title(page: Page) -> str:
+    """The article's title if it names an annual report (h1-h3, a *title* element, <title>,
+    the ArticleTitle meta), else ''. Cheapest places first: most pages say it in <h1>."""
+    soup = page.soup
+
+    def candidates():
+        for tag in ("h1", "h2", "h3", "title"):
+            for el in soup.find_all(tag):
+                yield el.get_text(" ")
+        for m in soup.find_all("meta", attrs={"name": re.compile("^articletitle$", re.IGNORECASE)}):
+            yield m.get("content") or ""
+        for el in soup.find_all(class_=re.compile("title", re.IGNORECASE)):
+            yield el.get_text(" ")
+
+    for text in candidates():
+        if is_report_title(text):
+            return _squash(text)
+    return ""
+
+
+def content_text(page: Page) -> str:
+    """The text a reader sees (scripts, styles and comments left out)."""
+    root = page.soup.body or page.soup
+    for tag in root.find_all(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    return _squash(root.get_text(" "))
+
+
+def same_text(url: str, old: bytes, new: bytes) -> bool:
+    """Two copies of a page that read the same: a new session token, script version or comment
+    is no new version of a report."""
+    return content_text(read_page(url, old)) == content_text(read_page(url, new))
+
+
+def parse_date(text: str) -> str | None:
+    m = DATE.search(text or "")
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def absolute(base: str, href: str) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    try:
+        url = urllib.parse.urljoin(base, href)
+    except ValueError:
+        return None
+    url, _ = urllib.parse.urldefrag(url)
+    return url if urllib.parse.urlsplit(url).scheme in ("http", "https") else None
+
+
+def file_name(url: str) -> str:
+    """The last path segment, decoded, or '' (for a folder URL)."""
+    return PurePosixPath(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name
+
+
+def _suffix(name: str) -> str:
+    return PurePosixPath(file_name(name) if "://" in name else name.strip()).suffix.lower()
+
+
+def _base(page: Page) -> str:
+    tag = page.soup.find("base", href=True)
+    return urllib.parse.urljoin(page.url, tag["href"]) if tag else page.url
+
+
+def _date_beside(a) -> str | None:
+    """A date in the list item holding the link (li/tr/dd/p/div up to three levels up)."""
+    node = a
+    for _ in range(3):
+        node = node.parent
+        if node is None:
+            return None
+        if node.name in ("li", "tr", "dd", "dt", "p", "div", "td", "span"):
+            if len(node.find_all("a")) > 1:
+                return None  # the container holds several links: its date is not this link's
+            d = parse_date(_squash(node.get_text(" ")).replace(_squash(a.get_text(" ")), ""))
+            if d:
+                return d
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u3000]+", " ", text or "").strip()

@@ -1,0 +1,113 @@
+"""年报质量检查通报: the province's yearly bulletin as a DOCX draft the office edits.
+
+A pure builder: a workflow.bulletin_data.Bulletin and the office settings in, bytes out. Every
+figure comes from the Bulletin; nothing is computed here beyond counting its lists.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from exports.office import OfficeSettings
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _day(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else "—"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole else "—"
+
+
+def _table(doc, headers, rows) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = "—" if value is None else str(value)
+
+
+def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    issued = issued or date.today()
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "SimSun"
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    normal.font.size = Pt(12)
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run(office.letterhead or office.name)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(22), RGBColor(0xC0, 0, 0)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(f"关于{b.year}年度政府信息公开工作年度报告质量检查情况的通报")
+    run.bold, run.font.size = True, Pt(16)
+
+    total, published = len(b.agencies), len(b.published)
+    problems = sum(a.problems + a.rectified for a in b.agencies)
+    with_problems = sum(1 for a in b.agencies if a.problems + a.rectified)
+    rectified = sum(a.rectified for a in b.agencies)
+    doc.add_paragraph(
+        f"按照政府信息公开工作年度报告监督检查安排，{office.short_name or office.name}对{total}家单位"
+        f"{b.year}年度政府信息公开工作年度报告进行了检查。{published}家单位已发布年度报告"
+        f"（发布率 {_pct(published, total)}），{len(b.unpublished)}家未发布，{len(b.late)}家逾期发布；"
+        f"检查发现问题{problems}个，涉及{with_problems}家单位，已整改{rectified}个。现将有关情况通报如下。"
+    ).paragraph_format.first_line_indent = Pt(24)
+    if b.pending:
+        doc.add_paragraph(f"（另有 {b.pending} 个问题尚待核实，正式印发前请核实后更新本稿。）")
+
+    sections = [
+        ("问题分类统计", ("问题类别", "问题数", "涉及单位", "已整改"), b.categories),
+        ("最常见的问题", ("问题", "涉及单位", "问题数"), b.common),
+        ("逾期发布的单位", ("单位", "对标组", "法定期限", "发布日期", "逾期天数"),
+         [(a.name, a.peer_group, _day(a.deadline), _day(a.published_on), a.days_late) for a in b.late]),
+        ("未发布年度报告的单位", ("单位", "对标组", "所属地区"),
+         [(a.name, a.peer_group, a.region) for a in b.unpublished]),
+        ("年报质量较好的单位", ("单位", "对标组", "得分"),
+         [(a.name, a.peer_group, "—" if a.score is None else f"{a.score:.2f}") for a in b.exemplary]),
+    ]
+    regions = [(region, len(rows), sum(a.published for a in rows), sum(a.late for a in rows),
+                sum(a.problems for a in rows), sum(a.rectified for a in rows))
+               for region, rows in b.groups("region").items()]
+    sections.append(("各地区情况", ("地区", "单位数", "已发布", "逾期", "未整改问题", "已整改问题"), regions))
+    for n, (name, headers, rows) in enumerate(sections):
+        doc.add_heading(f"{_NUMERALS[n]}、{name}", level=2)
+        if rows:
+            _table(doc, headers, rows)
+        else:
+            doc.add_paragraph("无。")
+    doc.add_heading(f"{_NUMERALS[len(sections)]}、各对标组明细", level=2)
+    for group, rows in b.groups("peer_group").items():
+        doc.add_heading(group, level=3)
+        _table(doc, ("单位", "发布情况", "未整改问题", "已整改问题", "得分"),
+               [(a.name, _status(a), a.problems, a.rectified,
+                 "—" if a.score is None else f"{a.score:.2f}") for a in rows])
+    doc.add_heading(f"{_NUMERALS[len(sections) + 1]}、工作要求", level=2)
+    doc.add_paragraph("请存在问题的单位对照整改通知逐项整改，更正后重新发布年度报告；未发布年度报告的"
+                      "单位应立即发布。整改情况将纳入年度政务公开工作考核。")
+    if b.scheme_name:
+        doc.add_paragraph(f"注：得分按“{b.scheme_name}”计算；问题数不含经核实为误报的问题。")
+    for text in (office.name, _day(issued)):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _status(a) -> str:
+    if not a.published:
+        return "未发布"
+    if a.days_late is None:
+        return "已发布（发布日期不明）"
+    return f"逾期 {a.days_late} 天" if a.late else "按时发布"

@@ -1,0 +1,75 @@
+"""Workflow fixtures: a real report (shanghai_kewei_2024.md, whose 表三 leaves 结转下年度·总计
+blank and so breaks two identities) loaded through the `gongkai load` command, and mutations of
+it standing for the versions an agency republishes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gongkai.cli import cli
+from tests.conftest import REAL, ROOT
+
+REPORT = "shanghai_kewei_2024.md"
+AGENCY = "310000-KW"
+BLANK_ROW = "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |"
+FIXED_ROW = "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"
+REGISTRY = ROOT / "data" / "registry.csv"
+
+
+def original_text() -> str:
+    text = (REAL / REPORT).read_text(encoding="utf-8")
+    assert BLANK_ROW in text, "the real report's 结转下年度 row changed; update the fixture"
+    return text
+
+
+def write_version(folder: Path, text: str) -> Path:
+    """Put a version of the report at the same path, as an agency republishing would."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fixed_text() -> str:
+    """The agency's corrected version: 结转下年度·总计 filled in, both identities hold."""
+    return original_text().replace(BLANK_ROW, FIXED_ROW)
+
+
+def reworded_text() -> str:
+    """A new version that changes only a sentence: the table problems are still there."""
+    return original_text() + "\n（本报告于次年一月重新发布，正文个别文字有修改。）\n"
+
+
+def gongkai(*args) -> str:
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def load(folder: Path, db: Path) -> str:
+    return gongkai("load", folder, "--db", db, "--registry", REGISTRY)
+
+
+@pytest.fixture
+def loaded(tmp_path) -> tuple[Path, Path]:
+    """(folder with the report, database) after one `gongkai load`."""
+    folder = tmp_path / "reports"
+    write_version(folder, original_text())
+    db = tmp_path / "gongkai.duckdb"
+    load(folder, db)
+    return folder, db
+
+
+@pytest.fixture
+def all_real(tmp_path) -> Path:
+    """A database of every real report and seed (several agencies, years and problems)."""
+    folder = tmp_path / "all"
+    for source in (REAL, REAL.parent / "seeds"):
+        shutil.copytree(source, folder / source.name)
+    db = tmp_path / "all.duckdb"
+    load(folder, db)
+    return db

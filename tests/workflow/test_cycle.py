@@ -1,0 +1,136 @@
+"""The full loop on a real report: load → confirm → notice → load the corrected version →
+已整改 (待复核) without a hand edit → 复核; and a republished version that still has the problem."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from docx import Document
+
+from etl.rules import RULES
+from exports.office import load_office
+from tests.workflow.conftest import (AGENCY, fixed_text, gongkai, load, reworded_text,
+                                     write_version)
+from workflow.findings import history, list_findings, move
+from workflow.states import CONFIRMED, NOTIFIED, PENDING, RECTIFIED, SYSTEM, VERIFIED
+from workflow.store import opened, store_path
+
+RULES_RAISED = {"t3.balance", "t3.row_total"}
+
+
+def _docx_text(path) -> str:
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def _mine(db):
+    with opened(store_path(db)) as con:
+        return {f["rule"]: f for f in list_findings(con, agency_id=AGENCY, year=2024)}
+
+
+def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
+    folder, db = loaded
+    found = _mine(db)
+    assert set(found) == RULES_RAISED
+    assert all(f["state"] == PENDING and f["present"] for f in found.values())
+    blank = next(e for e in found["t3.row_total"]["evidence"] if e["key"] == "t3.carried_out.total")
+    assert blank["printed"] == "（空白）" and "原文第 177 行" in blank["where"]
+
+    with opened(store_path(db)) as con:
+        for f in found.values():
+            move(con, f["fkey"], CONFIRMED, "analyst@example.gov.cn", "核对原文属实",
+                 expected=PENDING)
+
+    out = tmp_path / "notices"
+    printed = gongkai("notices", "--year", 2024, "--db", db, "--out", out, "--by", "张三")
+    assert "1 notice(s) with 2 problem(s)" in printed and "2 problem(s) moved to 已通知" in printed
+    (docx_file,) = out.glob("*.docx")
+    text = _docx_text(docx_file)
+    assert "上海市科学技术委员会" in text
+    for rule in RULES_RAISED:
+        assert RULES[rule] in text
+    assert "「四、结转下年度继续办理」自然人 1、商业企业 0" in text and "总计 （空白）" in text
+    assert load_office().letterhead in text
+    deadline = date.today() + timedelta(days=load_office().notice_deadline_days)
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日前" in text
+    assert out.joinpath(docx_file.stem + ".pdf").read_bytes()[:4] == b"%PDF"
+    found = _mine(db)
+    assert {f["state"] for f in found.values()} == {NOTIFIED}
+    assert {f["deadline"] for f in found.values()} == {deadline.isoformat()}
+
+    write_version(folder, fixed_text())
+    summary = load(folder, db)
+    assert "新版本已整改待复核 2 条" in summary
+    found = _mine(db)
+    assert {f["state"] for f in found.values()} == {RECTIFIED}
+    assert all(f["needs_review"] and not f["present"] for f in found.values())
+    with opened(store_path(db)) as con:
+        log = history(con, found["t3.balance"]["fkey"])
+        assert [e["to_state"] for e in log] == [PENDING, CONFIRMED, NOTIFIED, RECTIFIED]
+        assert log[-1]["actor"] == SYSTEM and "不再出现" in log[-1]["reason"]
+        assert log[1]["actor"] == "analyst@example.gov.cn" and log[2]["actor"] == "张三"
+        for f in found.values():
+            move(con, f["fkey"], VERIFIED, "analyst@example.gov.cn", "已核对新版本", expected=RECTIFIED)
+    found = _mine(db)
+    assert {f["state"] for f in found.values()} == {VERIFIED}
+    assert not any(f["needs_review"] for f in found.values())
+    # loading the same corrected file again changes nothing
+    assert "新发现 0 条" in load(folder, db) and {f["state"] for f in _mine(db).values()} == {VERIFIED}
+
+
+def test_a_new_version_that_still_has_the_problem_stays_open_and_repeated(loaded):
+    folder, db = loaded
+    with opened(store_path(db)) as con:
+        for f in _mine(db).values():
+            move(con, f["fkey"], CONFIRMED, "analyst@example.gov.cn", "属实")
+    write_version(folder, reworded_text())
+    assert "新版本仍有 2 条" in load(folder, db)
+    found = _mine(db)
+    assert {f["state"] for f in found.values()} == {CONFIRMED}
+    assert all(f["repeated"] and f["present"] and f["versions_seen"] == 2 for f in found.values())
+    # the fixed version then closes them; bringing the problem back later reopens them
+    write_version(folder, fixed_text())
+    load(folder, db)
+    assert {f["state"] for f in _mine(db).values()} == {RECTIFIED}
+    write_version(folder, reworded_text() + "再次修订。\n")
+    assert "重新出现 2 条" in load(folder, db)
+    assert {f["state"] for f in _mine(db).values()} == {CONFIRMED}
+
+
+def test_moves_are_checked_and_recorded(loaded):
+    _, db = loaded
+    f = _mine(db)["t3.balance"]
+    with opened(store_path(db)) as con:
+        for bad, why in ((lambda: move(con, f["fkey"], VERIFIED, "a", "跳过")), "不能改为"), \
+                        ((lambda: move(con, f["fkey"], CONFIRMED, "a", " ")), "请填写原因"), \
+                        ((lambda: move(con, f["fkey"], CONFIRMED, "", "属实")), "未登录"):
+            try:
+                bad()
+            except ValueError as exc:
+                assert why in str(exc)
+            else:
+                raise AssertionError("the move should have been refused")
+        move(con, f["fkey"], "误报", "a", "表格原文确有此数，系模板合并单元格")
+        move(con, f["fkey"], PENDING, "a", "撤销误报")
+        assert [e["to_state"] for e in history(con, f["fkey"])] == [PENDING, "误报", PENDING]
+
+
+def test_a_cross_year_finding_cites_last_years_report_without_server_paths(tmp_path):
+    """The 2024 report's 上年结转 (2) against a 2023 version of it printing 结转下年度 5."""
+    from tests.workflow.conftest import BLANK_ROW, original_text
+
+    folder = tmp_path / "years"
+    write_version(folder / "2024", fixed_text())
+    last_year = original_text().replace("2024", "2023").replace(
+        BLANK_ROW, "| 四、结转下年度继续办理 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |")
+    write_version(folder / "2023", last_year)
+    db = tmp_path / "years.duckdb"
+    load(folder, db)
+    found = _mine(db)
+    assert "crossyear.carry_over" in found, found.keys()
+    f = found["crossyear.carry_over"]
+    assert "/" not in f["message"] and "shanghai_kewei_2024.md" in f["message"]
+    evidence = {e["label"]: e["printed"] for e in f["evidence"]}
+    assert evidence["二、上年结转政府信息公开申请数量·总计"] == "2"
+    assert evidence["上年年报 四、结转下年度继续办理·总计"] == "5"

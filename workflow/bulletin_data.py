@@ -1,0 +1,114 @@
+"""What the year's 年报质量检查通报 says, gathered from the report database and the workflow
+store: coverage, late and unpublished agencies, problems by category and rule (false alarms,
+误报, left out), exemplary agencies, and one table per peer group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from etl.rules import rule_label
+from workflow.findings import list_findings
+from workflow.problems import category
+from workflow.states import DISMISSED, RECTIFIED, VERIFIED, PENDING
+
+_AGENCIES_SQL = """
+SELECT a.agency_id, a.name, coalesce(a.peer_group, '未分组') AS peer_group,
+       coalesce(a.parent_region, '未填地区') AS region, r.report_id IS NOT NULL AS published,
+       r.published AS published_on, r.deadline, r.days_late
+FROM agencies a LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = ?
+WHERE a.confirmed OR r.report_id IS NOT NULL
+ORDER BY peer_group, a.agency_id"""
+EXEMPLARY_MAX = 10
+
+
+@dataclass
+class AgencyLine:
+    agency_id: str
+    name: str
+    peer_group: str
+    region: str
+    published: bool
+    published_on: object = None
+    deadline: object = None
+    days_late: int | None = None
+    problems: int = 0  # raised and not dismissed as 误报
+    rectified: int = 0
+    score: float | None = None
+
+    @property
+    def late(self) -> bool:
+        return self.days_late is not None and self.days_late > 0
+
+
+@dataclass
+class Bulletin:
+    year: int
+    agencies: list[AgencyLine]
+    categories: list[tuple[str, int, int, int]]  # category, problems, agencies, rectified
+    common: list[tuple[str, int, int]]  # rule label, agencies, problems
+    exemplary: list[AgencyLine]
+    pending: int = 0  # problems not yet checked by an analyst (待核实)
+    scheme_name: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def published(self) -> list[AgencyLine]:
+        return [a for a in self.agencies if a.published]
+
+    @property
+    def unpublished(self) -> list[AgencyLine]:
+        return [a for a in self.agencies if not a.published]
+
+    @property
+    def late(self) -> list[AgencyLine]:
+        return sorted((a for a in self.agencies if a.late), key=lambda a: -a.days_late)
+
+    def groups(self, by: str = "peer_group") -> dict[str, list[AgencyLine]]:
+        out: dict[str, list[AgencyLine]] = {}
+        for a in self.agencies:
+            out.setdefault(getattr(a, by), []).append(a)
+        return dict(sorted(out.items()))
+
+
+def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
+    """Everything the bulletin prints for `year`; `scheme` (path or Scheme) ranks exemplary agencies."""
+    lines = {r[0]: AgencyLine(*r) for r in report_con.execute(_AGENCIES_SQL, [year]).fetchall()}
+    found = [f for f in list_findings(store_con, year=year)
+             if f["state"] != DISMISSED and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))]
+    per_cat: dict[str, list] = {}
+    per_rule: dict[str, set] = {}
+    rule_count: Counter = Counter()
+    for f in found:
+        done = f["state"] in (RECTIFIED, VERIFIED)
+        per_cat.setdefault(category(f["rule"]), []).append((f["agency_id"], done))
+        per_rule.setdefault(f["rule"], set()).add(f["agency_id"])
+        rule_count[f["rule"]] += 1
+        line = lines.get(f["agency_id"])
+        if line is not None:
+            line.problems += not done
+            line.rectified += done
+    categories = sorted(((c, len(v), len({a for a, _ in v}), sum(d for _, d in v))
+                         for c, v in per_cat.items()), key=lambda t: (-t[1], t[0]))
+    common = sorted(((rule_label(r), len(a), rule_count[r]) for r, a in per_rule.items()),
+                    key=lambda t: (-t[1], -t[2], t[0]))[:10]
+    scheme_name = _score(report_con, year, scheme, lines)
+    clean = [a for a in lines.values()
+             if a.published and not a.late and a.problems == 0 and a.rectified == 0]
+    clean.sort(key=lambda a: (-(a.score if a.score is not None else -1), a.agency_id))
+    return Bulletin(year, list(lines.values()), categories, common, clean[:EXEMPLARY_MAX],
+                    sum(f["state"] == PENDING for f in found), scheme_name)
+
+
+def _score(report_con, year: int, scheme, lines: dict[str, AgencyLine]) -> str:
+    """Fill in each agency's score under `scheme` (analyst corrections applied when attached)."""
+    if scheme is None:
+        return ""
+    from assess import load_scheme, score_year
+
+    s = scheme if hasattr(scheme, "indicators") else load_scheme(scheme)
+    for row in score_year(report_con, year, s).iter_rows(named=True):
+        if row["agency_id"] in lines and not row["missing"]:
+            lines[row["agency_id"]].score = row["total"]
+    return s.name

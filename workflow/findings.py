@@ -1,0 +1,109 @@
+"""Findings in the workflow: stable keys, state moves with who/when/why, listing and history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from etl.rules import rule_label
+from workflow.states import CONFIRMED_STATES, OPEN_STATES, TRANSITIONS, WorkflowError, check_move
+from workflow.store import now, writing
+
+
+def finding_key(agency_id: str, year: int, rule: str, cells) -> str:
+    """Agency code, year, rule and the cells involved: what identifies a problem across loads."""
+    return f"{agency_id}|{int(year)}|{rule}|{','.join(sorted(cells))}"
+
+
+def move(con: sqlite3.Connection, fkey: str, target: str, actor: str, reason: str, *,
+         expected: str | None = None, deadline: str | None = None) -> str:
+    """Move one finding to `target`; returns the state it left.
+
+    `expected`: the state the user saw; if someone else moved the finding meanwhile the move is
+    refused instead of overwriting their decision. The reason is required (it is the record).
+    """
+    if not actor:
+        raise WorkflowError("未登录，不能更改状态")
+    if not reason or not reason.strip():
+        raise WorkflowError("请填写原因（将记入处理记录）")
+    with writing(con):
+        row = con.execute("SELECT state FROM findings WHERE fkey = ?", [fkey]).fetchone()
+        if row is None:
+            raise WorkflowError(f"没有这条问题：{fkey}")
+        current = row["state"]
+        if expected is not None and current != expected:
+            raise WorkflowError(f"这条问题已被他人改为“{current}”，请刷新后再操作")
+        check_move(current, target)
+        con.execute("UPDATE findings SET state = ?, needs_review = 0, updated_at = ?, "
+                    "deadline = coalesce(?, deadline) WHERE fkey = ?",
+                    [target, now(), deadline, fkey])
+        record(con, fkey, actor, current, target, reason.strip())
+    return current
+
+
+def record(con: sqlite3.Connection, fkey: str, actor: str, source: str | None, target: str,
+           reason: str) -> None:
+    con.execute("INSERT INTO finding_events (fkey, at, actor, from_state, to_state, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [fkey, now(), actor, source, target, reason])
+
+
+def _where(year, agency_id, states, agency_ids=None) -> tuple[str, list]:
+    sql, args = [], []
+    if year is not None:
+        sql.append("year = ?")
+        args.append(int(year))
+    if agency_id is not None:
+        sql.append("agency_id = ?")
+        args.append(agency_id)
+    if states:
+        sql.append(f"state IN ({','.join('?' * len(states))})")
+        args += list(states)
+    if agency_ids is not None:
+        sql.append(f"agency_id IN ({','.join('?' * len(agency_ids))})")
+        args += list(agency_ids)
+    return (" WHERE " + " AND ".join(sql)) if sql else "", args
+
+
+def list_findings(con: sqlite3.Connection, *, year: int | None = None, agency_id: str | None = None,
+                  states=None, agency_ids=None) -> list[dict]:
+    """Findings with their state, newest problems first within an agency; evidence decoded."""
+    where, args = _where(year, agency_id, states, agency_ids)
+    rows = con.execute(f"SELECT * FROM findings{where} ORDER BY year DESC, agency_id, rule, cells",
+                       args).fetchall()
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["cells"] = json.loads(d["cells"])
+        d["evidence"] = json.loads(d["evidence"] or "[]")
+        d["rule_label"] = rule_label(d["rule"])
+        d["moves"] = list(TRANSITIONS.get(d["state"], ()))
+        out.append(d)
+    return out
+
+
+def confirmed_problems(con: sqlite3.Connection, year: int, agency_ids=None) -> list[dict]:
+    """Problems the office stands behind (已确认 / 已通知) that the latest load still raises."""
+    return [f for f in list_findings(con, year=year, states=CONFIRMED_STATES, agency_ids=agency_ids)
+            if f["present"]]
+
+
+def open_count(con: sqlite3.Connection, year: int | None = None) -> int:
+    where, args = _where(year, None, OPEN_STATES)
+    return con.execute(f"SELECT count(*) FROM findings{where}", args).fetchone()[0]
+
+
+def history(con: sqlite3.Connection, fkey: str) -> list[dict]:
+    """Every change of one finding, oldest first: at, actor, from_state, to_state, reason."""
+    rows = con.execute("SELECT at, actor, from_state, to_state, reason FROM finding_events "
+                       "WHERE fkey = ? ORDER BY id", [fkey]).fetchall()
+    return [dict(r) for r in rows]
+
+
+def get(con: sqlite3.Connection, fkey: str) -> dict | None:
+    row = con.execute("SELECT * FROM findings WHERE fkey = ?", [fkey]).fetchone()
+    if row is None:
+        return None
+    d = dict(row)
+    d["cells"] = json.loads(d["cells"])
+    d["evidence"] = json.loads(d["evidence"] or "[]")
+    return d

@@ -1,0 +1,64 @@
+"""Hand the analysts' corrections to the scorer: an in-memory database attached to a report
+connection, read by assess.metrics.values_relation.
+
+The report database is opened read-only and only the loader writes it, so corrections are not
+written there: `attach_corrections(con, db_path)` ATTACHes an in-memory database named
+`gongkai_workflow` (visible to every cursor of the connection) and fills its tables
+`value_corrections (agency_id, year, key, value, printed)` with the corrections in force and
+`dismissed_findings (agency_id, year, rule, cells)` with the findings dismissed as 误报 (not
+counted by 数据一致性).
+The scorer applies a row only while the report still yields `printed`, so a new version that
+prints another value is never silently overridden, even before the re-check has run.
+Call it again after a change: the table is replaced in one statement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from workflow.corrections import APPLIED
+from workflow.states import DISMISSED
+from workflow.store import opened, store_path
+
+SCHEMA_NAME = "gongkai_workflow"
+
+
+def _table(rows, columns: dict) -> pa.Table:
+    cols = list(zip(*rows)) if rows else [[] for _ in columns]
+    return pa.table({name: pa.array(col, kind) for (name, kind), col in zip(columns.items(), cols)})
+
+
+def overlay_tables(path: Path) -> tuple[pa.Table, pa.Table]:
+    """(corrections in force, findings dismissed as 误报) of a workflow store."""
+    fixes, dismissed = [], []
+    if path.exists():
+        with opened(path) as con:
+            fixes = con.execute("SELECT agency_id, year, key, value, printed FROM corrections "
+                                "WHERE status = ?", [APPLIED]).fetchall()
+            dismissed = con.execute("SELECT agency_id, year, rule, cells_raw FROM findings "
+                                    "WHERE state = ? AND cells_raw IS NOT NULL", [DISMISSED]).fetchall()
+    return (_table(fixes, {"agency_id": pa.string(), "year": pa.int32(), "key": pa.string(),
+                           "value": pa.float64(), "printed": pa.float64()}),
+            _table(dismissed, {"agency_id": pa.string(), "year": pa.int32(), "rule": pa.string(),
+                               "cells": pa.string()}))
+
+
+def attach_corrections(con, db_path: str | Path) -> int:
+    """Attach (or refresh) the corrections and dismissals of `db_path`'s workflow store; returns
+    how many corrections are in force."""
+    fixes, dismissed = overlay_tables(store_path(db_path))
+    attached = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?",
+                           [SCHEMA_NAME]).fetchall()[0][0]
+    if not attached:
+        con.execute(f"ATTACH ':memory:' AS {SCHEMA_NAME} (READ_WRITE)")
+    # dismissed_findings first: assess switches to the overlay when value_corrections exists
+    for name, table in (("dismissed_findings", dismissed), ("value_corrections", fixes)):
+        con.register("_gongkai_overlay_in", table)
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {SCHEMA_NAME}.{name} AS "
+                        "SELECT * FROM _gongkai_overlay_in")
+        finally:
+            con.unregister("_gongkai_overlay_in")
+    return fixes.num_rows

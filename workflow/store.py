@@ -1,0 +1,172 @@
+"""The workflow store: one SQLite file beside the report database, never touched by the loader.
+
+Why SQLite (WAL) and not a second DuckDB file: several people (dashboard sessions, the CLI,
+the re-check after each load) write to it at once from different processes. DuckDB lets only
+one process hold a file read-write, so a second writer would fail; SQLite in WAL mode lets
+readers read while one writer commits, and queues writers on a lock (busy_timeout) instead of
+failing. Every write here is `BEGIN IMMEDIATE`: the write lock is taken before the state is
+read, so two people moving the same finding cannot both succeed (the second sees the new state).
+
+The report database is rebuilt and swapped by the loader; this file is keyed on what stays
+true across rebuilds (agency code, year, rule, cells; agency code, year, key), never on the
+report database's row ids. Path: `<db stem>.workflow.sqlite` beside the database, or
+$GONGKAI_WORKFLOW.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+BUSY_TIMEOUT_S = 30.0
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS findings (
+    fkey TEXT PRIMARY KEY,            -- agency_id|year|rule|cells (stable across reloads)
+    agency_id TEXT NOT NULL,
+    agency_name TEXT,
+    peer_group TEXT,
+    region TEXT,
+    year INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    cells TEXT NOT NULL,              -- JSON list of keys, sorted
+    cells_raw TEXT,                   -- the cells as the report database stores them (for 误报 in scores)
+    severity TEXT,
+    message TEXT,
+    evidence TEXT,                    -- JSON list of {label, printed, where}
+    state TEXT NOT NULL,
+    present INTEGER NOT NULL,         -- 1: raised by the latest load
+    repeated INTEGER NOT NULL DEFAULT 0,   -- still raised by a later version of the report
+    needs_review INTEGER NOT NULL DEFAULT 0,  -- moved to 已整改 by the re-check: 待复核
+    report_sha TEXT,                  -- the report version it was last seen in
+    versions_seen INTEGER NOT NULL DEFAULT 1,
+    deadline TEXT,                    -- rectification deadline from the last notice
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_agency ON findings (year, agency_id);
+CREATE TABLE IF NOT EXISTS finding_events (
+    id INTEGER PRIMARY KEY,
+    fkey TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS finding_events_key ON finding_events (fkey);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    agency_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value REAL NOT NULL,              -- the value to use instead of the parsed one
+    printed REAL,                     -- the parsed value it replaces (NULL: the report had none)
+    printed_raw TEXT,                 -- the cell as printed
+    report_sha TEXT,
+    reason TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    status TEXT NOT NULL,             -- applied | flagged | undone
+    new_printed REAL,                 -- flagged: what the new version prints
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS corrections_live ON corrections (agency_id, year, key)
+    WHERE status != 'undone';
+CREATE TABLE IF NOT EXISTS correction_events (
+    id INTEGER PRIMARY KEY,
+    correction_id INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notices (
+    id INTEGER PRIMARY KEY,
+    agency_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    files TEXT NOT NULL
+);
+"""
+
+
+def store_path(db_path: str | Path) -> Path:
+    """Where the workflow store of a report database lives ($GONGKAI_WORKFLOW overrides)."""
+    if os.environ.get("GONGKAI_WORKFLOW"):
+        return Path(os.environ["GONGKAI_WORKFLOW"])
+    db = Path(db_path)
+    return db.with_name(db.stem + ".workflow.sqlite")
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class StoreError(ValueError):
+    """The workflow store file cannot be used; the message names the file and what to do."""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection in WAL mode with the schema; autocommit, writes go through `writing`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                          check_same_thread=False)
+    con.row_factory = sqlite3.Row
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.executescript(DDL)
+    except sqlite3.DatabaseError as exc:
+        con.close()
+        raise StoreError(f"{path.name}: 整改跟踪记录文件无法使用（{exc}）。请从备份恢复该文件；"
+                         "若没有备份，把它移走后重新运行 gongkai load 会重新开始记录（原有记录不再显示）") from None
+    return con
+
+
+@contextmanager
+def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
+    con = connect(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction holding the write lock from its first read; bumps the revision."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+        con.execute("INSERT INTO meta VALUES ('revision', '1') ON CONFLICT (name) "
+                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def revision(path: str | Path) -> int:
+    """A counter bumped by every write (0 for a store not created yet): a cache key for pages."""
+    path = Path(path)
+    if not path.exists():
+        return 0
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:  # read-only and without the DDL: pages call this on every rerun
+        row = con.execute("SELECT value FROM meta WHERE name = 'revision'").fetchone()
+    except sqlite3.OperationalError:  # created but no write yet
+        return 0
+    finally:
+        con.close()
+    return int(row[0]) if row else 0

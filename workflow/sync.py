@@ -1,0 +1,186 @@
+"""The re-check after every load: the report database's findings → the workflow store.
+
+For each finding of a current report (keyed by agency, year, rule, cells):
+- new → 待核实;
+- raised again by a new version of the report → marked repeated (a fixed one is reopened);
+- no longer raised by a new version of the report → open ones move to 已整改, marked 待复核;
+- no longer raised but the report is the same file (a parser change) → only `present` drops:
+  the agency did nothing, so nothing is recorded as rectified.
+Corrections whose report now yields another value are flagged (workflow.corrections).
+Runs in one write transaction; safe to run any number of times (a second run changes nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from workflow.corrections import recheck_corrections
+from workflow.evidence import cell_evidence
+from workflow.findings import finding_key, record
+from workflow.states import OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED, CONFIRMED
+from workflow.store import StoreError, now, opened, store_path, writing
+
+_FINDINGS_SQL = """
+SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r.year, r.sha256,
+       f.rule, f.severity, f.cells, f.message
+FROM findings f JOIN current_reports r USING (report_id)"""
+_CELLS_SQL = """
+SELECT v.report_id, v.key, v.value, v.raw, v.blank, v.location
+FROM report_values v WHERE v.report_id IN (SELECT report_id FROM findings)
+   OR (v.key = 't3.carried_out.total' AND v.report_id IN (SELECT report_id FROM current_reports))"""
+_PREVIOUS_SQL = "SELECT agency_id, year, report_id FROM current_reports"
+CROSS_YEAR = "crossyear."
+# A server path inside a loader message (the other year's file): only its file name is shown.
+_PATH = re.compile(r"[^\s，。；：（）()]*[/\\]([^\s/\\，。；：（）()]+\.[A-Za-z0-9]{2,5})")
+
+
+def plain(message: str | None) -> str:
+    return _PATH.sub(r"\1", message or "")
+
+
+def _evidence(rule: str, keys: list[str], rid: int, prev: int | None, cells: dict) -> list[dict]:
+    """The cells as printed; a cross-year finding reads 结转下年度 from last year's report."""
+    if not rule.startswith(CROSS_YEAR):
+        return cell_evidence(keys, cells.get(rid, {}))
+    out = []
+    for key in keys:
+        source = prev if key == "t3.carried_out.total" else rid
+        (item,) = cell_evidence([key], cells.get(source, {}) if source is not None else {})
+        if source == prev:
+            item["label"] = "上年年报 " + item["label"]
+        out.append(item)
+    return out
+
+
+@dataclass
+class SyncSummary:
+    new: int = 0
+    still_open: int = 0
+    repeated: int = 0
+    rectified: int = 0
+    reopened: int = 0
+    corrections_flagged: int = 0
+
+    def line(self) -> str:
+        """One line for the load summary; the counts that are zero after the first two are left out."""
+        parts = [f"整改跟踪：新发现 {self.new} 条", f"仍未整改 {self.still_open} 条"
+                 + (f"（其中新版本仍有 {self.repeated} 条）" if self.repeated else "")]
+        parts += [f"{label} {n} 条" for label, n in (
+            ("新版本已整改待复核", self.rectified), ("重新出现", self.reopened),
+            ("修正待复核", self.corrections_flagged)) if n]
+        return "，".join(parts)
+
+
+def _current(report_con) -> tuple[dict, dict]:
+    """({fkey: finding}, {(agency_id, year): sha256}) of the current reports."""
+    cells: dict[int, dict] = {}
+    for rid, key, value, raw, blank, loc in report_con.execute(_CELLS_SQL).fetchall():
+        cells.setdefault(rid, {})[key] = (value, raw, blank, loc)
+    report_of = {(a, y): r for a, y, r in report_con.execute(_PREVIOUS_SQL).fetchall()}
+    found = {}
+    for row in report_con.execute(_FINDINGS_SQL).fetchall():
+        rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message = row
+        keys = json.loads(cells_json or "[]")
+        message = plain(message)
+        evidence = (_evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells)
+                    or [{"key": "", "printed": message}])
+        fkey = finding_key(agency, year, rule, keys)
+        found[fkey] = {"agency_id": agency, "agency_name": name, "peer_group": peer,
+                       "region": region, "year": year, "rule": rule,
+                       "cells": json.dumps(sorted(keys), ensure_ascii=False), "cells_raw": cells_json,
+                       "severity": severity,
+                       "message": message, "evidence": json.dumps(evidence, ensure_ascii=False),
+                       "report_sha": sha}
+    shas = {(a, y): s for a, y, s in
+            report_con.execute("SELECT agency_id, year, sha256 FROM current_reports").fetchall()}
+    return found, shas
+
+
+def sync_store(store_con, report_con) -> SyncSummary:
+    """Bring the store in line with the report database (see the module docstring)."""
+    found, shas = _current(report_con)
+    out = SyncSummary()
+    stamp = now()
+    with writing(store_con):
+        known = {r["fkey"]: r for r in store_con.execute(
+            "SELECT fkey, agency_id, year, state, present, report_sha FROM findings").fetchall()}
+        for fkey, f in found.items():
+            old = known.get(fkey)
+            if old is None:
+                store_con.execute(
+                    "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
+                    "rule, cells, cells_raw, severity, message, evidence, state, present, report_sha, "
+                    "first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                    [fkey, f["agency_id"], f["agency_name"], f["peer_group"], f["region"], f["year"],
+                     f["rule"], f["cells"], f["cells_raw"], f["severity"], f["message"], f["evidence"],
+                     PENDING, f["report_sha"], stamp, stamp])
+                record(store_con, fkey, SYSTEM, None, PENDING, "加载年报时检出")
+                out.new += 1
+                continue
+            new_version = old["report_sha"] != f["report_sha"]
+            state = old["state"]
+            if new_version and state in (RECTIFIED, VERIFIED):
+                state = CONFIRMED
+                record(store_con, fkey, SYSTEM, old["state"], CONFIRMED, "新版本年报中再次出现该问题")
+                out.reopened += 1
+            elif state in OPEN_STATES:
+                out.still_open += 1
+                out.repeated += int(new_version)
+            store_con.execute(
+                "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
+                "message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
+                "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
+                "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
+                "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?",
+                [f["agency_name"], f["peer_group"], f["region"], f["cells_raw"], f["severity"], f["message"],
+                 f["evidence"], state, f["report_sha"], new_version, int(new_version), new_version,
+                 new_version, stamp, fkey])
+        for fkey, old in known.items():
+            if fkey in found or not old["present"]:
+                continue
+            sha = shas.get((old["agency_id"], old["year"]))
+            if sha is not None and sha != old["report_sha"] and old["state"] in OPEN_STATES:
+                store_con.execute("UPDATE findings SET present = 0, state = ?, needs_review = 1, "
+                                  "report_sha = ?, updated_at = ? WHERE fkey = ?",
+                                  [RECTIFIED, sha, stamp, fkey])
+                record(store_con, fkey, SYSTEM, old["state"], RECTIFIED,
+                       "新版本年报中不再出现该问题（待复核）")
+                out.rectified += 1
+            else:
+                store_con.execute("UPDATE findings SET present = 0, updated_at = ? WHERE fkey = ?",
+                                  [stamp, fkey])
+        out.corrections_flagged = recheck_corrections(store_con, report_con, SYSTEM)
+    return out
+
+
+def sync_after_load(db_path: str | Path) -> SyncSummary | None:
+    """Run the re-check for a report database (None when there is no database)."""
+    db = Path(db_path)
+    if not db.exists():
+        return None
+    report_con = duckdb.connect(str(db), read_only=True)
+    try:
+        with opened(store_path(db)) as store_con:
+            return sync_store(store_con, report_con)
+    finally:
+        report_con.close()
+
+
+def recheck(db_path: str | Path) -> str:
+    """sync_after_load for the load command: the summary line, or why the store was not updated
+    (the load itself already succeeded and is kept either way)."""
+    import sqlite3
+
+    try:
+        summary = sync_after_load(db_path)
+    except StoreError as exc:
+        return f"整改跟踪未更新：{exc}。年报已载入"
+    except (sqlite3.Error, duckdb.Error, OSError) as exc:
+        return (f"整改跟踪未更新（{store_path(db_path).name}：{exc}）。年报已载入；"
+                "请稍后再运行一次 gongkai load（文件未变时很快），以完成复查")
+    return "" if summary is None else summary.line()
