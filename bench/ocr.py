@@ -4,9 +4,11 @@ Every PDF in ../shared/real-reports (or data/reports/real-reports) with a truth 
 rebuilt as a PDF of page images with no text layer (what a scanner or a "print to image"
 produces). The copy goes through the ordinary parser (parse_file), and each checked field is
 compared with the hand-checked truth: right, wrong (and whether a finding names it: an OCR
-low-confidence finding or any identity finding listing the cell), or missing. Run:
+low-confidence finding or any identity finding listing the cell), or missing. With --demo N,
+N PDFs of the generated demo province (legacy 统计表 and std tables, another layout and font)
+are checked the same way against their own text-layer reading. Run:
 
-    .venv/bin/python bench/ocr.py [--dpi 150] [--keep DIR]
+    .venv/bin/python bench/ocr.py [--dpi 150] [--keep DIR] [--demo 8]
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dpi", type=int, default=150)
     ap.add_argument("--keep", help="folder to keep the image-only copies in")
+    ap.add_argument("--demo", type=int, default=0, help="also check this many demo PDFs")
     args = ap.parse_args()
     truths = sorted(p for p in REAL.glob("*.truth.json")
                     if json.loads(p.read_text(encoding="utf-8"))["file"].endswith(".pdf"))
@@ -99,10 +102,42 @@ def main() -> None:
                   f"right, value sources {sorted(sources)}, "
                   f"{sum(f.rule == 'ocr.low_confidence' for f in report.findings)} low-confidence "
                   f"findings")
+    if args.demo:
+        _demo(args.demo, args.dpi)
     print("\n".join(wrong[:60]) + (f"\n  ... and {len(wrong) - 60} more" if len(wrong) > 60 else ""))
     print(f"fields right: {right}/{checked} ({100 * right / max(checked, 1):.1f}%); "
           f"wrong fields flagged: {wrong_flagged}/{checked - right}; "
           f"{seconds / max(pages, 1):.1f} s per page ({pages} pages, {args.dpi} dpi grey)")
+
+
+def _demo(count: int, dpi: int) -> None:
+    from demo.generate import generate
+
+    right = checked = unflagged = pages = 0
+    seconds = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp) / "demo")
+        for source in sorted((Path(tmp) / "demo").rglob("*.pdf"))[:count]:
+            reference = parse_file(source)
+            copy = Path(tmp) / f"{source.stem}.image-only.pdf"
+            copy.write_bytes(image_only_copy(source, dpi))
+            started = time.perf_counter()
+            report = parse_file(copy)
+            seconds += time.perf_counter() - started
+            import pypdfium2 as pdfium
+            pages += len(pdfium.PdfDocument(str(copy)))
+            flagged = flagged_keys(report)
+            misses = [k for k, v in reference.values.items()
+                      if k not in report.values or report.values[k].value != v.value]
+            checked += len(reference.values)
+            right += len(reference.values) - len(misses)
+            unflagged += sum(k not in flagged for k in misses)
+            print(f"demo {source.name} ({reference.template}): "
+                  f"{len(reference.values) - len(misses)}/{len(reference.values)} as the text "
+                  f"layer reads; not matching: {', '.join(misses) or '-'}")
+    print(f"demo PDFs: {right}/{checked} fields as the text layer reads "
+          f"({100 * right / max(checked, 1):.1f}%), {unflagged} of the others without a finding; "
+          f"{seconds / max(pages, 1):.1f} s per page")
 
 
 if __name__ == "__main__":

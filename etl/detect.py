@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from datetime import date
 
+from etl import clock
+from etl.agency_names import AGENCY_SUFFIX, PLACE_ONLY
 from etl.document import RawDocument
 from etl.fields import LEGACY, NOT_A_REPORT, STD2019, STD2021
 from etl.normalize import chinese_to_int, squash
@@ -31,9 +33,6 @@ REPORT_SECTION_MARKERS = ("主动公开政府信息情况", "依申请公开政�
 REPORT_TITLE = re.compile(r"(年度报告|年报|工作总结|工作情况|年度工作报告)")
 NOT_REPORT_TITLE = re.compile(r"(实施细则|实施办法|管理办法|工作要点|实施方案|的通知|暂行规定|工作制度|工作规则)")
 
-AGENCY_SUFFIX = re.compile(
-    r"(人民政府|政府办公室|政府办公厅|办公厅|办公室|委员会|管委会|管理委员会|实验区|局|厅|委|办|署|院|中心|会|所|站|处|政府)$")
-PLACE_ONLY = re.compile(r"^.{1,10}?(省|市|县|区|自治州|自治县|旗|盟)$")
 _DATE_ISO = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_RUN = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 _DATE_CN = re.compile(r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -131,7 +130,7 @@ def _agency_like(s: str) -> bool:
 
 
 def _year(title: str, full: str) -> int | None:
-    this_year = date.today().year
+    this_year = clock.today().year
     sq = squash(title)
     m = re.search(r"(20\d{2}|19\d{2})年(度)?", sq)
     if m and 2000 <= int(m.group(1)) <= this_year:

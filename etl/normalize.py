@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Cells that mean "nothing to report" in 表三/表四 (counted as 0, flagged blank).
-BLANK_MARKERS = frozenset({"", "/", "／", "-", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"})
+BLANK_MARKERS = frozenset({"", "/", "／", "-", "－", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"})
+# The same markers as a regex alternative (longest first), for readers that scan running text.
+BLANK_PATTERN = "|".join(re.escape(m) for m in sorted(BLANK_MARKERS - {""}, key=len, reverse=True))
+# Units printed after a figure or in a label; 万元/人次 before 元/人 so the longer unit wins.
+UNITS = ("万元", "人次", "元", "件", "条", "次", "个", "人", "项", "篇", "期", "家", "份")
+UNIT_PATTERN = "|".join(UNITS)
 
 # Characters that print as nothing but make two equal names differ (zero-width space/joiners,
 # soft hyphen, word joiner, BOM, direction marks and embeddings, Mongolian vowel separator,
@@ -27,7 +32,7 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-−]?\d+(?:\.\d+)?$")
-_UNIT_SUFFIX = re.compile(r"(万元|元|件|条|次|个|人次|人|项|篇|期|家|份)$")
+_UNIT_SUFFIX = re.compile(f"({UNIT_PATTERN})$")
 _MONEY_UNITS = ("万元", "元")
 _EXPONENT = re.compile(r"^[+\-]?(\d+(\.\d*)?|\.\d+)[eE][+\-]?\d+$")
 _NOT_FINITE = re.compile(r"^[+\-]?(inf|infinity|nan)$", re.I)

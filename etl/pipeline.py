@@ -25,11 +25,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import islice
 from pathlib import Path
 
 import etl.parse
+from etl import clock
 from etl import load
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for, timing_findings
@@ -400,7 +400,7 @@ FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-0
 
 def _year_findings(year: int) -> list[Finding]:
     """A year no annual report can cover yet (a typo such as 2099, or before the 条例)."""
-    this_year = date.today().year
+    this_year = clock.today().year
     if FIRST_REPORT_YEAR <= year <= this_year:
         return []
     why = (f"晚于今年（{this_year} 年），这一年度的报告还不可能发布" if year > this_year

@@ -37,6 +37,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from etl.agency_names import GOVERNMENT_NAME, GOVERNMENT_SUFFIX, GOVERNMENT_SUFFIXES, PLACE_ONLY
 from etl.errors import ReportError
 from etl.normalize import to_simplified
 from etl.report import Finding
@@ -47,7 +48,7 @@ KINDS = ("government", "department")
 MIN_FUZZY_LENGTH = 5  # shorter names differ by one character too easily
 MIN_SHARED_ENDING = 3  # e.g. 人民政府, 交通运输局: the kind of agency must agree
 
-_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|管理委员会|管委会)$")
+
 _BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
 _DROP = re.compile(r"[\s()\[\]【】〔〕<>《》「」『』\"'“”‘’·•、,，:：;；.。]+")
 
@@ -155,10 +156,10 @@ def _add_government_variants(agencies, by_name: dict, is_alias: dict) -> None:
         if agency.kind != "government":
             continue
         for label in (agency.name,) + agency.aliases:
-            base = _GOVERNMENT_SUFFIX.sub("", normalize_name(label))
+            base = GOVERNMENT_SUFFIX.sub("", normalize_name(label))
             if len(base) < 2:
                 continue
-            for suffix in ("", "人民政府", "政府", "管理委员会", "管委会"):
+            for suffix in ("", *GOVERNMENT_SUFFIXES):
                 derived.setdefault(base + suffix, set()).add(agency.code)
     for key, codes in derived.items():
         if key not in by_name and len(codes) == 1:
@@ -244,13 +245,12 @@ def unknown_agency(name: str) -> Agency:
                   confirmed=False)
 
 
-_PLACE_ONLY = re.compile(r"^.{1,10}?(省|市|县|区|自治州|自治县|旗|盟)$")
 
 
 def guess_kind(name: str) -> str:
     """government for 人民政府 / 管理委员会 / 管委会 (and 公署) and for a bare place name (a report
     titled "沭阳县2024年度…" is the county's own), else department."""
     name = name or ""
-    return "government" if re.search(r"(人民政府|政府|管理委员会|管委会|公署)$", name) or _PLACE_ONLY.match(name) \
+    return "government" if GOVERNMENT_NAME.search(name) or PLACE_ONLY.match(name) \
         else "department"
 

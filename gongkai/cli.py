@@ -21,7 +21,7 @@ import click
 from etl import __version__
 from gongkai import failures
 from gongkai.commands import (accuracy, build, bulletin, collect, demo, export, ledger, load, notices,
-                              parse, score, serve)
+                              parse, score, serve, versions)
 
 LOGS_KEPT = 30  # older traceback logs are deleted
 
@@ -104,6 +104,6 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-for _module in (collect, parse, load, build, serve, score, export, demo, accuracy, notices, bulletin,
-                ledger):
+for _module in (collect, parse, load, versions, build, serve, score, export, demo, accuracy,
+                notices, bulletin, ledger):
     cli.add_command(_guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1])))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -14,6 +15,7 @@ from etl.errors import ReportError
 
 MAX_BYTES = 60 * 1024 * 1024  # larger files are refused before reading: no report is this big
 _READ_CHUNK = 1 << 20
+RECENT_NS = 2_000_000_000  # a file modified less than 2 s ago is read twice and compared
 
 
 def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_BYTES) -> bytes:
@@ -22,9 +24,10 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
     Opened non-blocking (a FIFO must not hang the load) and refused unless it is a regular file
     (a FIFO, a device such as /dev/zero behind a symlink, a socket); refused when larger than
     `max_bytes` before anything is read (a sparse 1 GB file is never read); refused when its
-    size, mtime or inode change during the read, or the bytes read differ from the size the
-    handle reported (the file is being rewritten). What is returned is what gets hashed and
-    parsed, so the stored hash is the hash of the bytes the values came from.
+    size, mtime or inode change during the read, the bytes read differ from the size the handle
+    reported, or (for a file modified in the last RECENT_NS) a second read of the handle gives
+    other bytes: the file is being rewritten. What is returned is what gets hashed and parsed,
+    so the stored hash is the hash of the bytes the values came from.
     """
     origin = str(path) if origin is None else origin
     try:
@@ -43,14 +46,14 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
                                       f"{_mb(max_bytes)} limit)",
                               "no annual report is this large; check that this is the right file",
                               "too_large")
-        parts, got = [], 0
-        while got <= before.st_size:
-            chunk = os.read(fd, min(_READ_CHUNK, before.st_size + 1 - got))
-            if not chunk:
-                break
-            parts.append(chunk)
-            got += len(chunk)
+        data = _read_all(fd, before.st_size)
         after = os.fstat(fd)
+        if len(data) == before.st_size and time.time_ns() - after.st_mtime_ns < RECENT_NS:
+            # written moments ago: mtime moves in clock ticks (4-10 ms), so a rewrite inside
+            # one tick leaves it unchanged. The same handle is read again; a writer still at
+            # work gives other bytes. The bytes returned (hashed, parsed) are the first read.
+            if _read_all(fd, before.st_size) != data:
+                after = None
     except OSError as exc:
         raise ReportError(origin, f"cannot read the file ({exc.strerror})",
                           "check the path and the file permissions", "unreadable") from None
@@ -60,11 +63,23 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
         now = os.stat(path)
     except OSError:
         now = None
-    if (got != before.st_size or _identity(after) != _identity(before)
+    if (len(data) != before.st_size or after is None or _identity(after) != _identity(before)
             or now is None or _identity(now) != _identity(before)):
         raise ReportError(origin, "the file changed while it was being read",
                           "wait until the file is completely written (downloaded, copied), then "
                           "load it again", "changed")
+    return data
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Up to size + 1 bytes from the start (one more than fstat said shows a growing file)."""
+    parts, got = [], 0
+    while got <= size:
+        chunk = os.pread(fd, min(_READ_CHUNK, size + 1 - got), got)
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
     return b"".join(parts)
 
 

@@ -69,3 +69,16 @@ def _mostly_text(text: str) -> bool:
         return False
     bad = len(re.findall(r"[\x00-\x08\x0e-\x1f\ufffd]", text[:20000]))
     return bad / min(len(text), 20000) < 0.01
+
+
+BINARY_CONTROL_SHARE = 0.01  # text files have almost no control bytes; images and archives ~10%
+
+
+def looks_binary(data: bytes) -> bool:
+    """Control bytes (other than tab, newlines, form feed, ESC) in more than 1% of the first 8 KiB;
+    a UTF-16/UTF-8 byte-order mark means text whatever the zero bytes say."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.startswith(b"\xef\xbb\xbf"):
+        return False
+    sample = data[:8192]
+    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return ctrl / max(len(sample), 1) > BINARY_CONTROL_SHARE

@@ -16,7 +16,7 @@ from lxml import etree
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.extract.encoding import decode_bytes
+from etl.extract.encoding import decode_bytes, looks_binary
 from etl.normalize import strip_invisible
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -46,7 +46,7 @@ LONG_CELL = 200  # a multi-line cell longer than this is page layout, not a tabl
 
 
 def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
-    if _looks_binary(data):
+    if looks_binary(data):
         raise ReportError(path, "is not an HTML page (binary content)",
                           "check that the file is the report page and not an image or archive",
                           "binary")
@@ -82,14 +82,6 @@ def _table_depth(text: str) -> int:
         depth = max(depth - 1, 0) if m.group(1) else depth + 1
         deepest = max(deepest, depth)
     return deepest
-
-
-def _looks_binary(data: bytes) -> bool:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.startswith(b"\xef\xbb\xbf"):
-        return False
-    sample = data[:8192]
-    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
-    return ctrl / max(len(sample), 1) > 0.01
 
 
 def _parse(path: str, text: str):

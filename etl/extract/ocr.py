@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.normalize import BLANK_MARKERS
 from etl.report import Finding, ParsedReport
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
@@ -36,7 +37,8 @@ LOW_CONFIDENCE = 80  # Tesseract's 0-100 word confidence below which a value is 
 PAGE_DPI = 150  # scanned pages are read at this resolution (text of 9 pt and up reads well)
 TIMEOUT_SECONDS = 180
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_BLANK_MARKS = frozenset({"无", "/", "／", "—", "-", "－", "——", "\\"})
+# the model reads a full-width parenthesis as an angle bracket, which reports do not print
+_CONFUSED = str.maketrans({"〈": "（", "〉": "）"})
 _DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
 
 
@@ -81,19 +83,45 @@ def require_tesseract(path: str, what: str) -> None:
                           "needs_ocr")
 
 
-def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
-    """An open pypdfium2 document whose pages are images, read page by page."""
-    require_tesseract(path, "the PDF has no text layer (it looks scanned); it")
+def render_pages(pdf, indexes) -> list:
+    """The PDF's pages `indexes` as grey images at PAGE_DPI."""
     import numpy as np
 
     pages = []
-    for index in range(len(pdf)):
+    for index in indexes:
         page = pdf[index]
         bitmap = page.render(scale=PAGE_DPI / 72, grayscale=True)
         pages.append(np.array(bitmap.to_pil().convert("L")))  # a copy: the bitmap is freed now
         bitmap.close()
         page.close()
-    return _ocr_pages(path, sha256, "pdf", pages)
+    return pages
+
+
+def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
+    """An open pypdfium2 document whose pages are images, read page by page."""
+    require_tesseract(path, "the PDF has no text layer (it looks scanned); it")
+    return _ocr_pages(path, sha256, "pdf", render_pages(pdf, range(len(pdf))))
+
+
+def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float]]:
+    """Rows (cells, Location, is table row) of (page number, grey image) pages, and the
+    confidence of each block/cell keyed "page:line:column"."""
+    from etl.extract.scan import read_page
+
+    rows: list[tuple[list[str], Location, bool]] = []
+    confidence: dict[str, float] = {}
+    for number, grey in numbered_pages:
+        try:
+            page_rows = read_page(grey, _tesseract)
+        except subprocess.TimeoutExpired:
+            raise ReportError(path, f"text recognition of page {number} took over "
+                                    f"{TIMEOUT_SECONDS} s", "load the HTML version of the report",
+                              "needs_ocr")
+        for line, (cells, confs, is_row) in enumerate(page_rows):
+            rows.append((cells, Location(page=number, line=line), is_row))
+            for col, conf in confs.items():
+                confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
+    return rows, confidence
 
 
 def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
@@ -118,26 +146,13 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
 
 
 def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
-    from etl.extract.scan import read_page
-
-    rows: list[tuple[list[str], Location, bool]] = []
-    confidence: dict[str, float] = {}
-    for number, grey in enumerate(pages, start=1):
-        try:
-            page_rows = read_page(grey, _tesseract)
-        except subprocess.TimeoutExpired:
-            raise ReportError(path, f"text recognition of page {number} took over "
-                                    f"{TIMEOUT_SECONDS} s", "load the HTML version of the report",
-                              "needs_ocr")
-        for line, (cells, confs, is_row) in enumerate(page_rows):
-            rows.append((cells, Location(page=number, line=line), is_row))
-            for col, conf in confs.items():
-                confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
+    rows, confidence = ocr_rows(path, enumerate(pages, start=1))
     if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
         raise ReportError(path, "the pages are images and text recognition (OCR) found no text "
                                 "in them", "check that the scan is legible, or load the HTML "
                                 "version of the report", "no_text")
-    return build_document(path, sha256, fmt, rows, {"ocr": True, "ocr_confidence": confidence})
+    return build_document(path, sha256, fmt, rows, {"ocr": True, "ocr_confidence": confidence,
+                                                    "ocr_pages": list(range(1, len(pages) + 1))})
 
 
 def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list[Word]:
@@ -158,19 +173,24 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
         if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
             continue
         left, top, width, height = (int(p) for p in parts[6:10])
-        words.append(Word(parts[11].strip(), left, top, left + width, top + height,
-                          float(parts[10])))
+        words.append(Word(parts[11].strip().translate(_CONFUSED), left, top, left + width,
+                          top + height, float(parts[10])))
     return words
 
 
 def mark_ocr_values(report: ParsedReport) -> None:
-    """Values read from a scan carry source "ocr" and Tesseract's confidence; a value read with
-    low confidence gets a finding so that someone checks it against the scan."""
+    """Values read from a scan carry source "ocr" and Tesseract's confidence; values read with
+    low confidence get a finding (one per printed row, naming each cell) so that someone
+    checks them against the scan."""
     confidence = report.meta.pop("ocr_confidence", None)
+    pages = set(report.meta.pop("ocr_pages", ()))
     if confidence is None:
         return
+    unsure: dict[tuple, list[tuple[str, float, str]]] = {}
     for key, value in list(report.values.items()):
         loc = value.loc
+        if loc.get("page") not in pages:
+            continue  # read from the text layer of a page that has one
         cell = f"{loc.get('page')}:{loc.get('line')}:"
         conf = confidence.get(cell + str(loc.get("col", "")), confidence.get(cell))
         new_loc = dict(loc)
@@ -178,14 +198,19 @@ def mark_ocr_values(report: ParsedReport) -> None:
             new_loc["confidence"] = round(conf, 1)
         report.values[key] = dataclasses.replace(value, source="ocr", loc=new_loc)
         if conf is not None and conf < LOW_CONFIDENCE:
-            report.findings.append(Finding(
-                "ocr.low_confidence", (key,), None, value.value,
-                f"扫描件文字识别把握不大（可信度 {conf:.0f}%）：读作「{value.raw}」，请对照原件核对",
-                "warning"))
+            unsure.setdefault((loc.get("page"), loc.get("line")), []).append((key, conf, value.raw))
+    for cells in unsure.values():
+        lowest = min(conf for _, conf, _ in cells)
+        read = "".join(f"「{raw}」" for _, _, raw in cells)
+        report.findings.append(Finding(
+            "ocr.low_confidence", tuple(key for key, _, _ in cells), None,
+            report.values[cells[0][0]].value if len(cells) == 1 else None,
+            f"扫描件文字识别把握不大（最低可信度 {lowest:.0f}%）：读作{read}，请对照原件核对",
+            "warning"))
 
 
 def is_cjk_word(word: Word) -> bool:
-    return bool(_CJK.search(word.text)) and word.text not in _BLANK_MARKS
+    return bool(_CJK.search(word.text)) and word.text not in BLANK_MARKERS
 
 
 def is_digitish(text: str) -> bool:

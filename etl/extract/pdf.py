@@ -34,6 +34,7 @@ class _Columns:
     def __init__(self) -> None:
         self.centres: dict[int, float] = {}
         self.collecting = False
+        self.found = False  # all seven headings seen, left to right
         self.done = False
 
     def see_heading(self, textpage, raw_line: str, line_start: int) -> None:
@@ -59,10 +60,14 @@ class _Columns:
             part = next((t for t in tokens if len(t[0]) >= 2 and label.startswith(t[0])), None)
             if part:  # the first line of a heading wrapped in its cell (商业 / 企业)
                 self.centres[i] = _centre(textpage, part[1], part[2])
+        self._check()
 
     def ready(self) -> bool:
+        return self.found
+
+    def _check(self) -> None:
         xs = [self.centres.get(i) for i in range(len(T3_COLUMNS))]
-        return None not in xs and all(a < b for a, b in zip(xs, xs[1:]))
+        self.found = None not in xs and all(a < b for a, b in zip(xs, xs[1:]))
 
     def place(self, textpage, values) -> list[str] | None:
         """The value tokens in their columns ("" where nothing is printed), or None when they
@@ -148,19 +153,41 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     rows: list[tuple[list[str], Location, bool]] = []
     chars = 0
     columns = _Columns()
+    imaged: list[int] = []  # pages without text: scanned pages inside a text PDF
+    meta: dict = {}
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            chars += _page_rows(textpage, index, columns, rows)
+            page_chars = _page_rows(textpage, index, columns, rows)
+            if page_chars < 20:
+                imaged.append(index)
+            chars += page_chars
             textpage.close()
             page.close()
         if chars < 20:  # no text layer: the pages are images
             from etl.extract.ocr import ocr_pdf
             return ocr_pdf(path, sha256, pdf)
+        if imaged:
+            rows, meta = _ocr_imaged_pages(path, pdf, imaged, rows)
     except pdfium.PdfiumError as exc:
         raise ReportError(path, f"the PDF could not be read past page {len(rows) and rows[-1][1].page} ({exc})",
                           "download it again or load the HTML version", "bad_pdf")
     finally:
         pdf.close()
-    return build_document(path, sha256, "pdf", rows)
+    return build_document(path, sha256, "pdf", rows, meta)
+
+
+def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[list, dict]:
+    """A text PDF with scanned pages (a 统计表 pasted as a picture): those pages are read by
+    OCR when Tesseract is installed, and put in their place among the text pages."""
+    from etl.extract.ocr import ocr_rows, render_pages, tesseract_missing
+
+    if tesseract_missing():
+        return rows, {"pages_without_text": [i + 1 for i in imaged]}
+    numbers = [i + 1 for i in imaged]
+    scanned, confidence = ocr_rows(path, zip(numbers, render_pages(pdf, imaged)))
+    if not scanned:
+        return rows, {}
+    merged = sorted(rows + scanned, key=lambda r: r[1].page)  # stable: lines keep their order
+    return merged, {"ocr": True, "ocr_confidence": confidence, "ocr_pages": numbers}

@@ -6,16 +6,15 @@ import re
 
 from etl.document import Location, RawDocument
 from etl.extract.build import build_document
-from etl.extract.encoding import decode_bytes
+from etl.extract.encoding import decode_bytes, looks_binary
 from etl.errors import ReportError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
     text, encoding = decode_bytes(path, data)
-    if _looks_binary(text):
+    if looks_binary(data) or "\ufffd" * 4 in text[:4000]:
         raise ReportError(path, "is not text (binary content)", "check that the file is a report", "binary")
     rows: list[tuple[list[str], Location, bool]] = []
     table = -1
@@ -50,9 +49,3 @@ def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
     return build_document(path, sha256, fmt, rows, {"encoding": encoding})
 
 
-def _looks_binary(text: str) -> bool:
-    sample = text[:4000]
-    if not sample:
-        return False
-    ctrl = len(_CONTROL.findall(sample))
-    return ctrl / len(sample) > 0.02 or "\ufffd" * 4 in sample

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from etl.document import RawDocument
 from etl.fields import FIELDS, LEGACY_ITEMS, legacy_key
-from etl.normalize import parse_cell, yuan_to_wan
+from etl.normalize import BLANK_PATTERN, UNIT_PATTERN, parse_cell, yuan_to_wan
 from etl.report import Finding, ParsedReport, Value
 
 LEGACY_NAMES = tuple(name for name, _, _ in LEGACY_ITEMS)
@@ -119,12 +119,11 @@ _COMPILED = tuple((target, re.compile(rx)) for target, rx in SYNONYMS)
 
 # Where the table starts in a long block (crawler text): the last such marker with rows after it.
 _TABLE_MARKER = re.compile(r"统计表|统计指标|指标名称|计量单位")
-_UNITS = r"万元|元|人次|件|条|次|个|人|项|篇|份|期"
 # Between a label and its number: a parenthetical note, separators, a unit (maybe bracketed).
 _AFTER_LABEL = re.compile(
-    r"(?:[(\[][^()\[\]|\n]{0,60}[)\]])?[|\n:]*(?:[(]?(?P<unit>" + _UNITS + r")[)]?)?[|\n]*")
+    r"(?:[(\[][^()\[\]|\n]{0,60}[)\]])?[|\n:]*(?:[(]?(?P<unit>" + UNIT_PATTERN + r")[)]?)?[|\n]*")
 _RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_BLANK = re.compile(r"(?:/|／|-{1,2}|—{1,2}|–|无|\\)(?=[|\n]|$)")
+_BLANK = re.compile(f"(?:{BLANK_PATTERN})(?=[|\\n]|$)")
 _ITEM_BEFORE = re.compile(r"(\d{1,2})[、.．]$")
 _SHORT_BLOCK = 80  # a prose-looking block longer than this is only read after a table marker
 

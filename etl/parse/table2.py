@@ -6,14 +6,14 @@ import re
 
 from etl.fields import STD2019, T2_LAYOUT, t2_key
 from etl.fields import T2_ITEMS as T2_ITEM_NAMES
-from etl.normalize import squash, yuan_to_wan
+from etl.normalize import UNIT_PATTERN, squash, yuan_to_wan
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import clean_label, split_block
 from etl.parse.std_glued import is_glued, outcome_findings, run_of
 from etl.report import Finding, ParsedReport, Value
 
-_UNIT_SUFFIX = re.compile(r"(单位)?(件|项|个|万元|元)$")
+_UNIT_SUFFIX = re.compile(f"(单位)?({UNIT_PATTERN})$")
 T2_ITEM_LABELS = {
     "rules": ("规章",),
     "normative": ("规范性文件", "行政规范性文件"),

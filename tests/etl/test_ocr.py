@@ -15,6 +15,7 @@ import pytest
 from bench.ocr import image_only_copy
 from etl.extract import extract_document
 from etl.extract.ocr import INSTALL_HINT, LOW_CONFIDENCE, mark_ocr_values, tesseract_missing
+from etl.parse import parse_file
 from etl.parse.std import parse_std
 from etl.report import ParsedReport, Value
 from etl.rules import RULES
@@ -79,11 +80,13 @@ def test_an_image_file_is_read(tmp_path):
 
 def test_a_low_confidence_value_gets_a_finding():
     report = ParsedReport("scan.pdf", "x", "pdf", "std2021", meta={"ocr_confidence": {
-        "4:7:1": LOW_CONFIDENCE - 30.0, "4:7:2": 96.0, "4:3:": 91.0}})
+        "4:7:1": LOW_CONFIDENCE - 30.0, "4:7:2": 96.0, "4:3:": 91.0}, "ocr_pages": [4]})
     report.add(Value("t4.review.upheld", 7, "7", {"page": 4, "line": 7, "col": 1}))
     report.add(Value("t4.review.corrected", 1, "1", {"page": 4, "line": 7, "col": 2}))
     report.add(Value("t2.rules.issued", 3, "3", {"page": 4, "line": 3}, source="prose"))
+    report.add(Value("t2.rules.repealed", 0, "0", {"page": 3, "line": 3}))  # a text-layer page
     mark_ocr_values(report)
+    assert report.values.pop("t2.rules.repealed").source == "table"
     assert {v.source for v in report.values.values()} == {"ocr"}
     assert report.values["t2.rules.issued"].loc["confidence"] == 91.0
     flagged = [f for f in report.findings if f.rule == "ocr.low_confidence"]
@@ -104,3 +107,20 @@ def test_a_blank_scan_says_so(tmp_path):
     with pytest.raises(ReportError) as err:
         extract_document(path)
     assert err.value.code == "no_text"
+
+
+def test_scanned_pages_inside_a_text_pdf_are_read_in_their_place(tmp_path):
+    """The real report with its fourth page (the end of 表三 and 表四) pasted as a picture."""
+    import pypdfium2 as pdfium
+
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(HONGZE)), [0, 1, 2])
+    mixed.import_pages(pdfium.PdfDocument(image_only_copy(HONGZE, pages=[3])))
+    path = tmp_path / "mixed.pdf"
+    mixed.save(str(path))
+    report = parse_file(path)
+    assert {k: report.values[k].value for k in TRUTH if k in report.values} == TRUTH
+    by_page = {v.loc["page"]: v.source for v in report.values.values()}
+    assert by_page[3] == "table" and by_page[4] == "ocr"
+    assert report.values["t4.review.total"].source == "ocr"
+    assert report.values["t3.new.total"].source == "table"

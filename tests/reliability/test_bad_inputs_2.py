@@ -250,3 +250,26 @@ def test_a_complete_copy_after_a_truncated_first_load_becomes_current(tmp_path):
     assert query(db, "SELECT version, is_current, template FROM reports ORDER BY version") == [
         (1, False, "legacy"), (2, True, "std2021")]
     assert query(db, "SELECT count(*) FROM findings WHERE rule = 'report.worse_version'") == [(0,)]
+
+
+def test_the_versions_command_lists_and_chooses(worse, tmp_path):
+    from click.testing import CliRunner
+
+    from gongkai.commands.versions import versions
+
+    w, _ = worse
+    db = copy_db(w.db, tmp_path)
+    _, agency_id, year = query(db, "SELECT report_id, agency_id, year FROM reports WHERE source_path = ?",
+                               [str(w.folder / "shuyang_2025.md")])[0]
+    listed = CliRunner().invoke(versions, [agency_id, str(year), "--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[1].split()[:2] == ["1", "是"] and lines[2].split()[:2] == ["2", "否（不如当前版本完整）"]
+    refused = CliRunner().invoke(versions, [agency_id, str(year), "--db", str(db), "--use", "2"])
+    assert refused.exit_code == 1 and "a version choice needs a reason" in refused.output
+    chosen = CliRunner().invoke(versions, [agency_id, str(year), "--db", str(db), "--use", "2",
+                                           "--reason", "发布单位确认", "--by", "张三"])
+    assert chosen.exit_code == 0, chosen.output
+    assert chosen.output.splitlines()[0] == f"{agency_id} {year}: version 2 is current now (was 1); " \
+                                            "the choice and its reason are recorded"
+    assert chosen.output.splitlines()[-1].endswith("张三：改用第 2 版（原第 1 版）——发布单位确认")

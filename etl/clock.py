@@ -1,0 +1,21 @@
+"""The one date the ETL treats as "today" (which report years are plausible yet).
+
+Parsing must not depend silently on the machine's clock: this is the single place it is read,
+and GONGKAI_TODAY (an ISO date) fixes it, so a re-run of an old load or a test gives the same
+findings whatever day it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+
+def today() -> date:
+    fixed = os.environ.get("GONGKAI_TODAY", "").strip()
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            raise ValueError(f"GONGKAI_TODAY={fixed!r} is not a date: use YYYY-MM-DD, or unset it") from None
+    return date.today()
