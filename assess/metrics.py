@@ -24,12 +24,19 @@ HIGHER, LOWER, NEUTRAL = "higher", "lower", "none"
 ALL_TEMPLATES = (*STD_TEMPLATES, LEGACY)
 # Finding rules counted by 数据一致性: the spec identities and the cross-year carry-over check.
 IDENTITY_RULE_PREFIXES = ("t3.", "t4.", "legacy.", "crossyear.")
+# The annual quality check (年报质量检查, etl/validate/): counted by 年报质量问题, never by 数据一致性.
+QUALITY_RULES = ("section.missing", "section.thin", "template.nonstandard", "table.all_blank",
+                 "text_table.mismatch", "t2.stock_flow", "report.changed_after_publication")
+LEDGER_RULES = ("t4.ledger_mismatch",)
 # Report columns (not report_values keys) a metric may read; named like sources.
 REPORT_COLUMNS = {
     "days_late": "reports.days_late",
     "identity_findings": "findings.rule",
     "text_fingerprint": "reports.text_fingerprint",
     "prev_fingerprint": "reports.text_fingerprint(上年)",
+    "quality_findings": "findings.rule(年报质量检查)",
+    "ledger_findings": "findings.rule(t4.ledger_mismatch)",
+    "repeat_share_prev": "report_similarity.share(上年)",
 }
 
 
@@ -212,6 +219,21 @@ _METRICS: tuple[Metric, ...] = (
         "(CASE WHEN text_fingerprint IS NULL OR prev_fingerprint IS NULL THEN NULL "
         "WHEN text_fingerprint = prev_fingerprint THEN 1 ELSE 0 END)",
     ),
+    Metric(
+        "repeat_share_prev", "与上年重复率",
+        "正文（去掉模板句、标题和十个以上单位同年共用的句子后）在本单位上年年报中重复出现的比例（%）；"
+        "没有可比的上年年报为 N/A", "%", LOWER, ALL_TEMPLATES, "repeat_share_prev",
+    ),
+    Metric(
+        "quality_findings", "年报质量问题",
+        "年报质量检查发现的问题条数：缺章节、内容空泛、格式不规范、整表空白、正文与表格不符、"
+        "表二存量不衔接、发布后改动", "条", LOWER, ALL_TEMPLATES, "quality_findings",
+    ),
+    Metric(
+        "ledger_mismatches", "复议诉讼与台账不符",
+        "表四与法制部门复议诉讼台账不一致的格数（未导入台账的单位为 0）", "格", LOWER, ALL_TEMPLATES,
+        "ledger_findings",
+    ),
 )
 
 METRICS: dict[str, Metric] = {m.id: m for m in _METRICS}
@@ -277,19 +299,30 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
     key_list = ", ".join(f"'{k}'" for k in keys)
     findings = "findings" if values == "current_values" else KEPT_FINDINGS  # the overlay's 误报
     rules = " OR ".join(f"starts_with(rule, '{p}')" for p in IDENTITY_RULE_PREFIXES)
+    rules = f"({rules}) AND rule NOT IN {_sql_list(LEDGER_RULES)}"
     return f"""
     SELECT r.report_id, r.agency_id, r.year, r.template, r.days_late, r.text_fingerprint,
            p.text_fingerprint AS prev_fingerprint, coalesce(f.n, 0) AS identity_findings,
-           v.* EXCLUDE (report_id)
+           coalesce(f.quality, 0) AS quality_findings, coalesce(f.ledger, 0) AS ledger_findings,
+           sim.share AS repeat_share_prev, v.* EXCLUDE (report_id)
     FROM current_reports r
     LEFT JOIN (
         SELECT report_id, {cols}
         FROM {values} WHERE year IN {years} AND key IN ({key_list})
         GROUP BY report_id) v ON v.report_id = r.report_id
-    LEFT JOIN (SELECT report_id, count(*) AS n FROM {findings} WHERE {rules} GROUP BY report_id) f
+    LEFT JOIN (SELECT report_id, count(*) FILTER ({rules}) AS n,
+                      count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality,
+                      count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger
+               FROM {findings} GROUP BY report_id) f
         ON f.report_id = r.report_id
     LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
+    LEFT JOIN report_similarity sim ON sim.report_id = r.report_id AND sim.other_report_id = p.report_id
     WHERE r.year IN {years}"""
+
+
+def _sql_list(items: tuple[str, ...]) -> str:
+    """A constant SQL list of rule ids declared in this module (never user text)."""
+    return "(" + ", ".join(f"'{i}'" for i in items) + ")"
 
 
 def metric_long_sql(years: str, metric_ids=None, values: str = "current_values") -> str:

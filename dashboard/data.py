@@ -361,3 +361,24 @@ def compare_agencies(v: int, agency_ids: tuple[str, ...]) -> pl.DataFrame:
 def home_agencies(v: int) -> frozenset[str] | None:
     found = _q(queries.home_agencies)
     return None if found is None else frozenset(found)
+
+# --- the annual quality check (年报质量检查) -------------------------------------------------
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def quality_check_summary(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.quality_check_summary, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def repeated_reports(v: int, year: int, min_share: float, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.repeated_reports, year=year, min_share=min_share, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def publication_dates(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.publication_dates, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def timeliness_by_kind(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
+    return _q(queries.timeliness_by_kind, year=year, peer_group=peer_group)

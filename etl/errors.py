@@ -85,6 +85,7 @@ ERROR_CODES: dict[str, str] = {
     "download_failed": "下载失败",
     "bad_manifest": "清单文件有误",
     "bad_registry": "单位名录有误",
+    "bad_ledger": "复议诉讼台账有误",
     "locked": "另一次载入正在进行",
     "bad_choice": "版本选择有误（版本不存在或未写明理由）",
     "no_agency": "报告未写明发布单位",

@@ -41,6 +41,7 @@ from etl.errors import ReportError
 from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
+from etl.validate.cross_report import run_cross_report_checks, store_texts
 from etl.versions import (NOT_COMPLETENESS, Completeness, Shortfall, not_adopted_finding, shortfall,
                           worse_finding)
 
@@ -78,6 +79,7 @@ def building_database(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection
         try:
             ensure_schema(con)
             yield con
+            run_cross_report_checks(con)  # the quality check's rules across reports, on the copy
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
@@ -383,6 +385,7 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
             con.execute("INSERT OR REPLACE INTO load_sources SELECT * FROM _sources")
             if errors:
                 con.execute("INSERT INTO load_errors SELECT * FROM _errors")
+        store_texts(con, [o.report_id for o in out], [s.report for s in reports])
     return out
 
 

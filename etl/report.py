@@ -53,6 +53,8 @@ class ParsedReport:
     values: dict[str, Value] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # signed date, title, encoding, kind hints, ...
+    prose: tuple[str, ...] = ()  # the prose lines (not table rows), for the quality checks
+    copy_profile: tuple = ()  # (own prose, MinHash, sentence keys): etl.validate.copy_detect.profile
 
     def add(self, v: Value) -> None:
         self.values[v.key] = v

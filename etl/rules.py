@@ -53,8 +53,41 @@ RULES: dict[str, str] = {
     "portal.no_report": "门户网站上未找到年报",
     "portal.conflicting_versions": "同一年报在不同网址发布的内容不同",
     "portal.broken_link": "年报页面或附件无法下载",
+    # the annual quality check (年报质量检查): content, template, prose against tables
+    "section.missing": "缺少国家格式规定的章节",
+    "section.thin": "章节内容空泛或缺少规定内容",
+    "template.nonstandard": "未按国家规定格式编制",
+    "text_table.mismatch": "正文数字与表格不一致",
+    "text_table.scope_note": "正文与表格统计口径不同（本机关与全辖区）",
+    "table.all_blank": "规定表格整表空白或全为“/”",
+    # across reports, computed in the database step (etl/validate/cross_report.py)
+    "t2.stock_flow": "表二：现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止",
+    "report.copied": "正文与其他年报高度重复",
+    "report.changed_after_publication": "发布后又出现内容不同的新版本",
+    "t4.ledger_mismatch": "表四与法制部门复议诉讼台账不一致",
 }
 
 
 def rule_label(rule: str) -> str:
     return RULES.get(rule, rule)
+
+
+# The categories of the annual quality check (年报质量检查), as supervising offices name them
+# (国办公开办函〔2021〕30号: 不按时发布、发布内容不准确不全面或者内容雷同): the 数据质量 page groups
+# findings by these. A rule not listed here is a reading or identity problem (数据不一致).
+QUALITY_CATEGORIES: dict[str, str] = {
+    "section.missing": "内容不全面",
+    "section.thin": "内容不全面",
+    "table.all_blank": "内容不全面",
+    "template.nonstandard": "格式不规范",
+    "text_table.mismatch": "数据不准确",
+    "t2.stock_flow": "数据不准确",
+    "t4.ledger_mismatch": "与法制部门台账不符",
+    "report.copied": "内容雷同",
+    "report.changed_after_publication": "发布后改动",
+    "text_table.scope_note": "统计口径说明",
+}
+
+
+def rule_category(rule: str) -> str:
+    return QUALITY_CATEGORIES.get(rule, "数据不一致")

@@ -95,6 +95,33 @@ DDL: tuple[str, ...] = (
         hint TEXT,
         "at" TIMESTAMP NOT NULL             -- quoted: AT is a keyword in DuckDB 2.0
     )""",
+    # The annual quality check's cross-report step (etl/validate/cross_report.py, run on every swap).
+    """CREATE TABLE IF NOT EXISTS report_texts (
+        report_id BIGINT PRIMARY KEY,
+        prose TEXT NOT NULL,                 -- the prose lines as extracted (not table rows)
+        own TEXT,                            -- its own prose, normalised, one sentence a line
+        minhash BLOB,                        -- MinHash of its shingles; NULL: not computed yet
+        sentences BLOB,                      -- 64-bit keys of its normalised sentences (uint64)
+        compared BOOLEAN NOT NULL DEFAULT FALSE  -- compared with the other reports of its year
+    )""",
+    """CREATE TABLE IF NOT EXISTS report_similarity (
+        report_id BIGINT NOT NULL,           -- the report whose prose is measured
+        other_report_id BIGINT NOT NULL,     -- the report it repeats
+        relation TEXT NOT NULL,              -- previous_year | same_year
+        share DOUBLE NOT NULL,               -- % of this report's own prose found in the other
+        passages TEXT,                       -- JSON [{"this", "other", "score"}], repeated passages
+        PRIMARY KEY (report_id, other_report_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS ledger_cases (
+        agency_id TEXT NOT NULL,             -- the legal office's 复议/诉讼 ledger (CSV import)
+        year INTEGER NOT NULL,
+        grp TEXT NOT NULL,                   -- review | suit_direct | suit_after_review
+        outcome TEXT NOT NULL,               -- upheld | corrected | other | pending | total
+        count DOUBLE NOT NULL,
+        source_path TEXT NOT NULL,
+        imported_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (agency_id, year, grp, outcome)
+    )""",
     # An analyst's choice of the current version of an agency-year (etl/load.choose_version):
     # every choice is kept, with its reason, for audit.
     """CREATE TABLE IF NOT EXISTS version_choices (

@@ -20,8 +20,8 @@ import click
 
 from etl import __version__
 from gongkai import failures
-from gongkai.commands import (accuracy, build, bulletin, collect, demo, export, load, notices, parse,
-                              score, serve, versions)
+from gongkai.commands import (accuracy, build, bulletin, collect, demo, export, ledger, load, notices,
+                              parse, score, serve, versions)
 
 LOGS_KEPT = 30  # older traceback logs are deleted
 
@@ -105,5 +105,5 @@ def _prune(folder: Path) -> None:
 
 
 for _module in (collect, parse, load, versions, build, serve, score, export, demo, accuracy,
-                notices, bulletin):
+                notices, bulletin, ledger):
     cli.add_command(_guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1])))

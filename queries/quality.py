@@ -148,3 +148,118 @@ def late_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFra
 
 def copied_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
     return _home(con, _run(con, COPIED_SQL, {"year": year, "peer_group": peer_group}))
+
+
+# --- the annual quality check (年报质量检查): categories, repeated passages, timeliness ---------
+
+QUALITY_BY_CATEGORY_SQL = """
+SELECT f.rule, f.severity, count(*) AS findings, count(DISTINCT r.agency_id) AS agencies
+FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+WHERE r.is_current AND r.year = $year AND ($peer_group IS NULL OR a.peer_group = $peer_group)
+  AND f.rule IN (SELECT unnest($rules::TEXT[]))
+GROUP BY ALL ORDER BY findings DESC, f.rule
+"""
+
+
+def quality_check_summary(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    """Findings of the annual quality check by category and rule: category, rule, rule_label,
+    severity, findings, agencies."""
+    from etl.rules import QUALITY_CATEGORIES, rule_category
+
+    df = _run(con, QUALITY_BY_CATEGORY_SQL, {"year": year, "peer_group": peer_group,
+                                             "rules": list(QUALITY_CATEGORIES)})
+    return df.with_columns(
+        pl.col("rule").map_elements(rule_category, return_dtype=pl.String).alias("category"),
+        pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
+    ).select("category", "rule", "rule_label", "severity", "findings", "agencies")
+
+
+REPEATED_SQL = """
+SELECT r.agency_id, r.agency_name, r.peer_group, r.year, s.relation, s.share,
+       o.agency_id AS other_agency_id, oa.name AS other_agency_name, o.year AS other_year,
+       s.passages, r.source_path, o.source_path AS other_source_path
+FROM report_similarity s
+JOIN current_reports r USING (report_id)
+JOIN reports o ON o.report_id = s.other_report_id
+JOIN agencies oa ON oa.agency_id = o.agency_id
+WHERE r.year = $year AND s.share >= $min_share
+  AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+ORDER BY s.share DESC, r.agency_name
+"""
+
+
+def repeated_reports(con, *, year: int, min_share: float = 50.0,
+                     peer_group: str | None = None) -> pl.DataFrame:
+    """Pairs of reports whose prose repeats (share = % of the first report's own prose found in
+    the other), with the repeated passages as a list of {this, other, score}."""
+    df = _run(con, REPEATED_SQL, {"year": year, "min_share": min_share, "peer_group": peer_group})
+    return df.with_columns(pl.col("passages").map_elements(
+        lambda p: json.dumps(json.loads(p or "[]"), ensure_ascii=False), return_dtype=pl.String))
+
+
+def passages(row_passages: str | None) -> list[dict]:
+    """The repeated passages of one pair as [{"this", "other", "score"}]."""
+    try:
+        return list(json.loads(row_passages or "[]"))
+    except ValueError:
+        return []
+
+
+PUBLICATION_SQL = """
+SELECT a.agency_id, a.name AS agency_name, a.kind, a.level, a.peer_group,
+       r.report_id, r.published, r.deadline, r.days_late
+FROM agencies a
+LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = $year
+WHERE (a.confirmed OR r.report_id IS NOT NULL)
+  AND ($peer_group IS NULL OR a.peer_group = $peer_group)
+ORDER BY a.kind, r.published NULLS LAST, a.name
+"""
+LAST_DAYS = 5  # "bunched before the deadline": published within the last 5 days up to it
+
+
+def publication_dates(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    """Every registered agency of the year: kind, published, deadline (the law's, by kind, also
+    for the unpublished), days_late, status (按时 / 期限前5天内 / 逾期 / 日期不明 / 未发布)."""
+    from etl.deadlines import deadline_for
+
+    df = _run(con, PUBLICATION_SQL, {"year": year, "peer_group": peer_group})
+    df = df.with_columns(pl.col("kind").map_elements(
+        lambda k: deadline_for(k, year), return_dtype=pl.Date).alias("legal_deadline"))
+    return df.with_columns(
+        pl.coalesce("deadline", "legal_deadline").alias("deadline"),
+        pl.when(pl.col("report_id").is_null()).then(pl.lit("未发布"))
+        .when(pl.col("days_late").is_null()).then(pl.lit("日期不明"))
+        .when(pl.col("days_late") > 0).then(pl.lit("逾期"))
+        .when(pl.col("days_late") > -LAST_DAYS).then(pl.lit(f"期限前{LAST_DAYS}天内"))
+        .otherwise(pl.lit("按时")).alias("status"),
+    ).drop("legal_deadline")
+
+
+def timeliness_by_kind(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    """Per agency kind: agencies, published, on time, in the last 5 days (and their share of the
+    dated reports), late, date unknown, unpublished, the deadline and the median days before it."""
+    df = publication_dates(con, year=year, peer_group=peer_group)
+    dated = pl.col("days_late").is_not_null()
+    out = df.group_by("kind").agg(
+        pl.len().alias("agencies"),
+        pl.col("report_id").is_not_null().sum().alias("published_reports"),
+        (dated & (pl.col("days_late") <= 0)).sum().alias("on_time"),
+        (pl.col("status") == f"期限前{LAST_DAYS}天内").sum().alias("last_days"),
+        (pl.col("status") == "逾期").sum().alias("late"),
+        (pl.col("status") == "日期不明").sum().alias("date_unknown"),
+        (pl.col("status") == "未发布").sum().alias("unpublished"),
+        dated.sum().alias("dated"),
+        pl.col("deadline").max().alias("deadline"),
+        (-pl.col("days_late")).median().alias("median_days_before"),
+    )
+    return out.with_columns(
+        pl.when(pl.col("dated") > 0).then(100.0 * pl.col("last_days") / pl.col("dated"))
+        .alias("last_days_share"),
+    ).sort("kind")
+
+
+def unpublished_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
+    """Agencies still without a report for `year`, with their kind and the deadline they missed."""
+    df = publication_dates(con, year=year, peer_group=peer_group)
+    return df.filter(pl.col("status") == "未发布").select(
+        "agency_id", "agency_name", "kind", "level", "peer_group", "deadline")

@@ -75,8 +75,9 @@ class Bulletin:
 def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
     """Everything the bulletin prints for `year`; `scheme` (path or Scheme) ranks exemplary agencies."""
     lines = {r[0]: AgencyLine(*r) for r in report_con.execute(_AGENCIES_SQL, [year]).fetchall()}
-    found = [f for f in list_findings(store_con, year=year)
-             if f["state"] != DISMISSED and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))]
+    found = [f for f in list_findings(store_con, year=year)  # a note (severity info) is no problem
+             if f["state"] != DISMISSED and f.get("severity") != "info"
+             and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))]
     per_cat: dict[str, list] = {}
     per_rule: dict[str, set] = {}
     rule_count: Counter = Counter()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, urlstate
-from dashboard.views import common
+from dashboard.views import common, quality_check
 from queries import labels
 
 v, year, peer = data.selection()
@@ -22,7 +22,8 @@ c[2].metric("逾期发布", late.height, help=labels.metric_help("days_late"), b
 c[3].metric("未发布", missing.height, help=labels.metric_help("missing"), border=True)
 c[4].metric("疑似照搬上年", copied.height, help=labels.metric_help("copied"), border=True)
 
-VIEWS = ["问题明细", "按单位", "加载错误", "逾期与未发布", "照搬上年"]
+VIEWS = ["问题明细", "年报质量检查", "重复段落", "发布及时性", "按单位", "加载错误", "逾期与未发布",
+         "照搬上年"]
 view = urlstate.segmented(st, "查看", VIEWS, key="quality_view", param="view", default="问题明细")
 
 
@@ -41,6 +42,12 @@ if view == "问题明细":
                                 "source_path", "cells", "message")
         common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
         st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
+elif view == "年报质量检查":
+    quality_check.quality_check(v, year, peer, findings)
+elif view == "重复段落":
+    quality_check.repeated(v, year, peer)
+elif view == "发布及时性":
+    quality_check.timeliness(v, year, peer)
 elif view == "按单位":
     by_agency = data.findings_by_agency(v, year, peer)
     if by_agency.is_empty():

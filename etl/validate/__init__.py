@@ -18,6 +18,19 @@ OUTCOME_PARTS = ("granted", "partial", "denied", "unable", "rejected", "other")
 
 
 def validate_report(report: ParsedReport) -> list[Finding]:
+    return _identities(report) + quality_findings(report)
+
+
+def quality_findings(report: ParsedReport) -> list[Finding]:
+    """The annual quality check's in-report rules (sections, template, prose vs tables)."""
+    from etl.validate.sections import blank_table_findings, section_findings, template_findings
+    from etl.validate.text_table import text_table_findings
+
+    return (template_findings(report) + section_findings(report) + blank_table_findings(report)
+            + text_table_findings(report))
+
+
+def _identities(report: ParsedReport) -> list[Finding]:
     if report.template in STD_TEMPLATES:
         return validate_std(report)
     if report.template == "legacy":

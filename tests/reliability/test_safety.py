@@ -30,6 +30,8 @@ ALLOWED = {
     ("assess/metrics.py", "cols"): "max(...) FILTER (WHERE key = '<k>') per k in source_keys(): keys of etl.fields.FIELDS",
     ("assess/metrics.py", "key_list"): "the same FIELDS keys, quoted",
     ("assess/metrics.py", "rules"): "starts_with(rule, '<p>') for the constant IDENTITY_RULE_PREFIXES",
+    ("assess/metrics.py", "_sql_list(QUALITY_RULES)"): "the constant rule ids QUALITY_RULES, quoted",
+    ("assess/metrics.py", "_sql_list(LEDGER_RULES)"): "the constant rule ids LEDGER_RULES, quoted",
     ("assess/metrics.py", "years"): "a constant SQL list of parameters, e.g. '($year)'",
     ("assess/metrics.py", "k"): "a key of etl.fields.FIELDS (source_keys filters on it)",
     ("assess/metrics.py", "i"): "a metric id; METRICS[i] is looked up first, so only ids of the code",

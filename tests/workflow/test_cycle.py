@@ -24,9 +24,12 @@ def _docx_text(path) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
-def _mine(db):
+def _mine(db, rules=RULES_RAISED):
+    """The agency's findings of `rules` (a republished version also raises, rightly,
+    report.changed_after_publication: asserted where it appears)."""
     with opened(store_path(db)) as con:
-        return {f["rule"]: f for f in list_findings(con, agency_id=AGENCY, year=2024)}
+        return {f["rule"]: f for f in list_findings(con, agency_id=AGENCY, year=2024)
+                if rules is None or f["rule"] in rules}
 
 
 def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
@@ -62,6 +65,7 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
     write_version(folder, fixed_text())
     summary = load(folder, db)
     assert "新版本已整改待复核 2 条" in summary
+    assert set(_mine(db, None)) == RULES_RAISED | {"report.changed_after_publication"}
     found = _mine(db)
     assert {f["state"] for f in found.values()} == {RECTIFIED}
     assert all(f["needs_review"] and not f["present"] for f in found.values())
@@ -127,7 +131,7 @@ def test_a_cross_year_finding_cites_last_years_report_without_server_paths(tmp_p
     write_version(folder / "2023", last_year)
     db = tmp_path / "years.duckdb"
     load(folder, db)
-    found = _mine(db)
+    found = _mine(db, None)
     assert "crossyear.carry_over" in found, found.keys()
     f = found["crossyear.carry_over"]
     assert "/" not in f["message"] and "shanghai_kewei_2024.md" in f["message"]

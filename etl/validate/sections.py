@@ -1,0 +1,171 @@
+"""The report's shape: the six sections of the national template, the template itself, blank tables.
+
+Rules: section.missing, section.thin, template.nonstandard, table.all_blank. Keywords and
+thresholds come from data/quality.toml (each with its reason). Sections are found by headings
+(一、… / （一）… / ## …) that carry a keyword, anywhere in the prose, so a crawler's one-line
+body works like a PDF's lines. Top-level headings (一、) win over sub-headings (（一）): in many
+reports 一、总体情况 has a sub-heading （一）主动公开情况 that is not section 二.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.fields import STD2021, STD_TEMPLATES
+from etl.report import Finding, ParsedReport
+from etl.validate.quality_settings import quality_settings
+
+_NUM = "一二三四五六七八九十"
+# a heading follows a break, a sentence end or (in a crawler's flattened body) a table's last digit
+_BEFORE = r"(?:^|(?<=[\s\d。；;:：!！?？#]))"
+TOP = re.compile(_BEFORE + r"[" + _NUM + r"]{1,2}\s*[、.．]\s*")
+SUB = re.compile(_BEFORE + r"[（(]\s*[" + _NUM + r"]{1,2}\s*[)）]\s*")
+KEYWORD_REACH = 16  # a heading's keyword sits within this many characters of its marker
+_NOT_WORDS = re.compile(r"[\s\d\W_]+")
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    name: str
+    start: int | None  # offset of the heading in the prose text; None: not found
+    text: str = ""  # the section's own text up to the next section's heading
+
+    @property
+    def found(self) -> bool:
+        return self.start is not None
+
+
+def prose_text(report: ParsedReport) -> str:
+    return "\n".join(report.prose)
+
+
+def find_sections(text: str, settings: dict | None = None) -> list[Section]:
+    settings = settings or quality_settings()
+    specs = settings["sections"]
+    starts: list[int | None] = []
+    first = None
+    for i, spec in enumerate(specs):
+        after = 0 if i == 0 or first is None else first + 1  # the opening paragraph lists them all
+        pos = _heading(text, TOP, spec["keywords"], after)
+        if pos is None:
+            pos = _heading(text, SUB, spec["keywords"], after)
+        if i == 0:
+            first = pos
+        starts.append(pos)
+    found = sorted(p for p in starts if p is not None)
+    out = []
+    for spec, pos in zip(specs, starts):
+        if pos is None:
+            out.append(Section(spec["number"], spec["name"], None))
+            continue
+        end = next((p for p in found if p > pos), len(text))
+        out.append(Section(spec["number"], spec["name"], pos, text[pos:end]))
+    return out
+
+
+def _heading(text: str, marker: re.Pattern, keywords: list[str], after: int) -> int | None:
+    for m in marker.finditer(text, after):
+        window = text[m.end(): m.end() + KEYWORD_REACH]
+        window = re.split(r"[。；;\n]", window, maxsplit=1)[0]
+        if any(k in window for k in keywords):
+            return m.start()
+    return None
+
+
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def _body(section: Section, agency: str | None) -> str:
+    """The section's words without its heading line, the signature (agency, date), spaces,
+    digits and punctuation."""
+    text = section.text
+    first_break = re.search(r"[\n]|(?<=情况)|(?<=事项)", text)
+    body = _DATE.sub("", text[first_break.end():] if first_break else "")
+    if agency:
+        body = body.replace(agency, "")
+    return _NOT_WORDS.sub("", body)
+
+
+def section_findings(report: ParsedReport, settings: dict | None = None) -> list[Finding]:
+    """section.missing / section.thin for std2019 and std2021 reports (legacy has no six parts)."""
+    if report.template not in STD_TEMPLATES or not report.prose:
+        return []
+    settings = settings or quality_settings()
+    sections = find_sections(prose_text(report), settings)
+    specs = {s["number"]: s for s in settings["sections"]}
+    boiler = {_NOT_WORDS.sub("", p) for p in settings["boilerplate"]["phrases"]}
+    out: list[Finding] = []
+    for sec in sections:
+        label = f"{sec.number}、{sec.name}"
+        if not sec.found:
+            out.append(Finding("section.missing", (), None, None,
+                               f"未找到第{sec.number}部分“{sec.name}”的标题（按关键词"
+                               f"{'、'.join(specs[sec.number]['keywords'])}查找）", "warning"))
+            continue
+        spec = specs[sec.number]
+        body = _body(sec, report.agency)
+        minimum = spec.get("min_chars")
+        if minimum is not None and (len(body) < minimum or body in boiler):
+            out.append(Finding("section.thin", (), float(minimum), float(len(body)),
+                               f"第{sec.number}部分“{sec.name}”只有 {len(body)} 字"
+                               f"（至少 {minimum} 字，且不能只是“无”等套话）：「{_quote(sec.text)}」",
+                               "warning"))
+    by_number = {s.number: s for s in sections}
+    six = by_number.get("六")
+    if report.template == STD2021 and six is not None and six.found:
+        fee = settings["fee"]["keywords"]
+        if not any(k in six.text for k in fee):
+            out.append(Finding("section.thin", (), None, None,
+                               f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{_quote(six.text)}」",
+                               "warning"))
+    gov = settings["government_overview"]
+    one = by_number.get("一")
+    if one is not None and one.found and any(m in (report.agency or "") for m in gov["agency_markers"]):
+        hits = [k for k in gov["keywords"] if k in one.text]
+        if len(hits) < gov["min_hits"]:
+            out.append(Finding("section.thin", (), float(gov["min_hits"]), float(len(hits)),
+                               "人民政府年报第一部分“总体情况”未写工作考核、社会评议和责任追究情况"
+                               "（条例第五十条第四项）", "warning"))
+    return out
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def template_findings(report: ParsedReport) -> list[Finding]:
+    """template.nonstandard: 2021+ not in std2021; 2019–2020 in neither national format."""
+    year, template = report.year, report.template
+    if year is None or template not in (*STD_TEMPLATES, "legacy"):
+        return []
+    if year >= 2021 and template != STD2021:
+        return [Finding("template.nonstandard", (), None, None,
+                        f"{year} 年度报告应使用 2021 年版国家格式（国办公开办函〔2021〕30号），"
+                        f"本报告为{_TEMPLATE_NAMES.get(template, template)}", "warning")]
+    if 2019 <= year <= 2020 and template not in STD_TEMPLATES:
+        return [Finding("template.nonstandard", (), None, None,
+                        f"{year} 年度报告应使用国家规定格式（2019 年版或 2021 年版），"
+                        f"本报告为{_TEMPLATE_NAMES.get(template, template)}", "warning")]
+    return []
+
+
+_TEMPLATE_NAMES = {"std2019": "2019 年版格式", "legacy": "2019 年以前的旧版格式"}
+# The tables each national format requires, by the key prefix of their cells.
+_TABLES = {"t2.": "表二（主动公开政府信息情况）", "t3.": "表三（收到和处理政府信息公开申请情况）",
+           "t4.": "表四（行政复议、行政诉讼情况）"}
+
+
+def blank_table_findings(report: ParsedReport) -> list[Finding]:
+    """table.all_blank: a required table whose every cell is printed blank or "/" (not zeros)."""
+    if report.template not in STD_TEMPLATES:
+        return []
+    out = []
+    for prefix, name in _TABLES.items():
+        cells = [v for k, v in report.values.items() if k.startswith(prefix) and v.source == "table"]
+        if len(cells) >= 3 and all(v.blank for v in cells):
+            out.append(Finding("table.all_blank", tuple(sorted(v.key for v in cells))[:10], None, None,
+                               f"{name}共 {len(cells)} 格全部空白或为“/”：应填 0 或实际数字", "error"))
+    return out

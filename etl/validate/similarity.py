@@ -1,0 +1,207 @@
+"""The database side of copy detection: signatures, the similarity table, report.copied.
+
+Incremental, so a load of a few new reports into 100,000 stays quick: a report's MinHash is
+computed once (report_texts.minhash); each report is compared once with its agency's previous
+year and, through a MinHashLSH of its year, with the other agencies' reports of that year
+(report_texts.compared); pairs that involve a report that is no longer current are dropped.
+report.copied findings are then rebuilt from report_similarity (threshold: [copy] in
+data/quality.toml). Called from etl/validate/cross_report.py inside the loader's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import PurePath
+
+import numpy as np
+import pyarrow as pa
+from datasketch import MinHashLSH
+
+from etl.report import Finding
+from etl.validate.copy_detect import (Prose, containment, from_own, lean, own_prose, profile,
+                                      repeated_passages, shingles, without)
+from etl.validate.quality_settings import quality_settings
+
+STORE_FLOOR = 20.0  # same-year pairs below this share are not kept (the previous year always is)
+
+
+def _register(con, name: str, table: pa.Table):
+    con.register(name, table)
+    return name
+
+
+def compute_signatures(con, cfg: dict) -> int:
+    """The copy profile (own prose, MinHash, sentence keys) of every stored prose without one:
+    reports the parse step did not profile (the parse workers normally do)."""
+    rows = con.execute("SELECT report_id, prose FROM report_texts WHERE minhash IS NULL").fetchall()
+    if not rows:
+        return 0
+    ids, owns, sigs, keys = [], [], [], []
+    for report_id, prose in rows:
+        own, sig, key = profile(prose.split("\n"))
+        ids.append(report_id)
+        owns.append(own)
+        sigs.append(sig)
+        keys.append(key)
+    con.register("_sigs", pa.table({"report_id": pa.array(ids, pa.int64()), "own": pa.array(owns, pa.string()),
+                                    "minhash": pa.array(sigs, pa.binary()),
+                                    "sentences": pa.array(keys, pa.binary())}))
+    try:
+        con.execute("UPDATE report_texts SET own = s.own, minhash = s.minhash, sentences = s.sentences "
+                    "FROM _sigs s WHERE report_texts.report_id = s.report_id")
+    finally:
+        con.unregister("_sigs")
+    return len(rows)
+
+
+def common_sentences(con, min_agencies: int) -> set[int]:
+    """Sentences that `min_agencies` or more agencies print in one year: a template, not a copy.
+    An agency has one current report a year, so counting reports counts agencies."""
+    per_year: dict[int, list] = defaultdict(list)
+    for year, blob in con.execute("SELECT r.year, t.sentences FROM current_reports r JOIN report_texts t "
+                                  "USING (report_id) WHERE t.sentences IS NOT NULL").fetchall():
+        per_year[year].append(np.unique(np.frombuffer(blob, dtype=np.uint64)))
+    common: set[int] = set()
+    for arrays in per_year.values():
+        if len(arrays) < min_agencies:
+            continue
+        keys, counts = np.unique(np.concatenate(arrays), return_counts=True)
+        common.update(keys[counts >= min_agencies].tolist())
+    return common
+
+
+class _Texts:
+    """Prose and shingles of reports, read from the database on first use."""
+
+    def __init__(self, con, cfg: dict, common: set[int]):
+        self.con, self.k, self.cfg, self.common = con, cfg["shingle_chars"], cfg, common
+        self.cache: dict[int, Prose] = {}
+        self.shown: dict[int, Prose] = {}
+        self.prose: dict[int, Prose] = {}
+        self.sets: dict = {}
+
+    def load(self, ids) -> None:
+        todo = sorted(set(ids) - set(self.prose))
+        read = [i for i in todo if i not in self.cache]
+        if read:
+            for report_id, own in self.con.execute(
+                    "SELECT report_id, own FROM report_texts WHERE report_id IN "
+                    "(SELECT unnest(?::BIGINT[]))", [read]).fetchall():
+                self.cache[report_id] = from_own(own or "")
+        for report_id in todo:
+            if report_id in self.cache:
+                self.prose[report_id] = without(self.cache[report_id], self.common)
+                self.sets[report_id] = shingles(self.prose[report_id], self.k)
+
+    def comparable(self, report_id: int) -> bool:
+        p = self.prose.get(report_id)
+        return p is not None and p.chars >= self.cfg["min_chars"]
+
+    def printed(self, report_id: int) -> Prose:
+        """The own prose with its sentences as printed (for showing passages; read on demand)."""
+        if report_id not in self.shown:
+            text = self.con.execute("SELECT prose FROM report_texts WHERE report_id = ?", [report_id]).fetchall()
+            self.shown[report_id] = without(own_prose((text[0][0] if text else "").split("\n")), self.common)
+        return self.shown[report_id]
+
+    def pair(self, a: int, b: int, relation: str) -> tuple:
+        share = containment(self.sets[a], self.sets[b])
+        passages = repeated_passages(self.printed(a), self.printed(b), self.k, self.cfg["max_passages"]) \
+            if share >= STORE_FLOOR else []
+        return (a, b, relation, round(share, 1), json.dumps(passages, ensure_ascii=False))
+
+
+def update_similarity(con, cfg: dict) -> int:
+    con.execute("""DELETE FROM report_similarity WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current)
+                   OR other_report_id NOT IN (SELECT report_id FROM reports WHERE is_current)""")
+    texts = _Texts(con, cfg, common_sentences(con, cfg["common_agencies"]))
+    rows: list[tuple] = []
+    # 1. each report against its agency's previous year (kept whatever the share: 与上年重复率)
+    pairs = con.execute("""
+        SELECT r.report_id, p.report_id FROM current_reports r
+        JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
+        JOIN report_texts tr ON tr.report_id = r.report_id JOIN report_texts tp ON tp.report_id = p.report_id
+        WHERE NOT EXISTS (SELECT 1 FROM report_similarity s
+                          WHERE s.report_id = r.report_id AND s.other_report_id = p.report_id)""").fetchall()
+    texts.load([i for pair in pairs for i in pair])
+    rows += [texts.pair(a, b, "previous_year") for a, b in pairs
+             if texts.comparable(a) and texts.comparable(b)]
+    # 2. reports not yet compared against the other agencies' reports of their year
+    current = con.execute("""
+        SELECT r.report_id, r.agency_id, r.year, t.minhash, t.compared FROM current_reports r
+        JOIN report_texts t USING (report_id) WHERE t.minhash IS NOT NULL ORDER BY r.year, r.report_id""").fetchall()
+    by_year: dict[int, list] = defaultdict(list)
+    for row in current:
+        by_year[row[2]].append(row)
+    newly: list[int] = []
+    bands = None
+    for year, reports in by_year.items():
+        fresh = [r for r in reports if not r[4]]
+        if not fresh:
+            continue
+        # the band layout is the same every year: computed once (scipy integration), then reused
+        lsh = MinHashLSH(threshold=cfg["lsh_threshold"], num_perm=cfg["num_perm"], params=bands)
+        bands = (lsh.b, lsh.r)
+        agency = {}
+        with lsh.insertion_session() as session:
+            for report_id, agency_id, _, blob, _ in reports:
+                session.insert(report_id, lean(blob), check_duplication=False)
+                agency[report_id] = agency_id
+        found = set()
+        for report_id, agency_id, _, blob, _ in fresh:
+            newly.append(report_id)
+            for other in lsh.query(lean(blob)):
+                if other != report_id and agency[other] != agency_id:
+                    found.add((report_id, other))
+                    found.add((other, report_id))
+        texts.load([i for pair in found for i in pair])
+        for a, b in sorted(found):
+            if texts.comparable(a) and texts.comparable(b):
+                row = texts.pair(a, b, "same_year")
+                if row[3] >= STORE_FLOOR:
+                    rows.append(row)
+    if rows:
+        con.register("_sim", pa.table(list(zip(*rows)), names=["report_id", "other_report_id", "relation",
+                                                                "share", "passages"]))
+        try:
+            con.execute("INSERT OR REPLACE INTO report_similarity SELECT * FROM _sim")
+        finally:
+            con.unregister("_sim")
+    if newly:  # a join with a registered table: `IN (SELECT unnest(?))` of 8,000 ids took 20 s
+        con.register("_newly", pa.table({"report_id": pa.array(newly, pa.int64())}))
+        try:
+            con.execute("UPDATE report_texts SET compared = true FROM _newly n "
+                        "WHERE report_texts.report_id = n.report_id")
+        finally:
+            con.unregister("_newly")
+    return len(rows)
+
+
+COPIED_SQL = """
+SELECT s.report_id, s.relation, s.share, s.passages, o.year, a.name, o.source_path
+FROM report_similarity s
+JOIN reports o ON o.report_id = s.other_report_id
+JOIN agencies a ON a.agency_id = o.agency_id
+WHERE s.share > ?
+QUALIFY row_number() OVER (PARTITION BY s.report_id, s.relation ORDER BY s.share DESC, s.other_report_id) = 1
+ORDER BY s.report_id, s.relation
+"""
+
+
+def copied_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
+    threshold = float(cfg["share_threshold"])
+    out = []
+    for report_id, relation, share, passages, year, name, path in con.execute(COPIED_SQL, [threshold]).fetchall():
+        whom = f"本单位 {year} 年报" if relation == "previous_year" else f"{name} {year} 年报"
+        sample = json.loads(passages or "[]")[:2]
+        quoted = "；".join(f"「{p['this'][:40]}」≈「{p['other'][:40]}」" for p in sample)
+        out.append((report_id, Finding(
+            "report.copied", (), threshold, share,
+            f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{PurePath(path).name}）"
+            + (f"，如 {quoted}" if quoted else ""), "warning")))
+    return out
+
+
+def copy_settings() -> dict:
+    return quality_settings()["copy"]

@@ -1,0 +1,44 @@
+"""`gongkai ledger FILE.csv`: import the legal office's 复议/诉讼 ledger, checked against 表四.
+
+The CSV format is documented in etl/validate/ledger.py (单位, 年度, 类别, 结果, 件数). Each import
+replaces the ledger rows of the agency-years it names and recomputes the t4.ledger_mismatch
+findings; a bad row stops the import with one line and the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import click
+
+from etl.errors import ReportError
+from etl.settings import Settings
+
+
+@click.command("ledger")
+@click.argument("csv_path", type=click.Path(dir_okay=False))
+@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+def ledger(csv_path: str, db: str | None) -> None:
+    """Import the legal office's review/lawsuit ledger CSV and check 表四 against it.
+
+    Columns: 单位 (registry code or name), 年度, 类别 (行政复议 / 直接起诉 / 复议后起诉),
+    结果 (维持 / 纠正 / 其他 / 尚未审结 / 总计), 件数.
+
+    Example:
+
+        gongkai ledger data/ledger_2024.csv --db data/gongkai.duckdb
+    """
+    from etl.validate.ledger import import_ledger
+
+    settings = Settings.from_env(db_path=db)
+    try:
+        rows = import_ledger(settings.db_path, csv_path)
+    except ReportError as exc:
+        raise click.ClickException(exc.message) from None
+    import duckdb
+
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    try:
+        n = con.execute("SELECT count(*) FROM findings WHERE rule = 't4.ledger_mismatch'").fetchall()[0][0]
+    finally:
+        con.close()
+    click.echo(f"{settings.db_path}: imported {rows} ledger row(s) from {csv_path}; "
+               f"{n} 表四 cell(s) disagree with the ledger (finding t4.ledger_mismatch)")
