@@ -11,7 +11,6 @@ from dashboard import charts, data
 from dashboard.views import common
 from etl.rules import QUALITY_CATEGORIES
 from etl.validate.quality_settings import quality_settings
-from queries import labels
 import queries
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}

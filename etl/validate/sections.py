@@ -98,7 +98,6 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
     boiler = {_NOT_WORDS.sub("", p) for p in settings["boilerplate"]["phrases"]}
     out: list[Finding] = []
     for sec in sections:
-        label = f"{sec.number}、{sec.name}"
         if not sec.found:
             out.append(Finding("section.missing", (), None, None,
                                f"未找到第{sec.number}部分“{sec.name}”的标题（按关键词"
