@@ -154,10 +154,24 @@ def _candidate_sequences(keys: set[str]) -> list[list[str]]:
     return out or TEMPLATE_SEQUENCES
 
 
+# Scores of the alignment of a report's numeric rows to the template's rows. A row whose label
+# names the template row is strong evidence (+3); a row labelled as *another* row must not be
+# placed here (-6: worse than skipping it and the template row, -2.5 - 2). An unlabelled row
+# costs nothing, so floating labels (PDF text layers, OCR) still align by order. A row with a
+# cell count no template row has (not 1 total, 6 parties, 7 with total) is probably not a 表三
+# row (-3). Skipping a template row (absent or merged) costs less than skipping a data row
+# (-2 vs -2.5): reports omit rows more often than they print stray numeric rows.
+MATCH_GAIN = 3.0
+OTHER_ROW_PENALTY = -6.0
+ODD_WIDTH_PENALTY = -3.0
+SKIP_TEMPLATE_ROW = -2.0
+SKIP_DATA_ROW = -2.5
+
+
 def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, int]]]:
     """Monotone alignment of data rows to template rows maximising label agreement."""
     n, m = len(rows), len(seq)
-    skip_t, skip_d = -2.0, -2.5
+    skip_t, skip_d = SKIP_TEMPLATE_ROW, SKIP_DATA_ROW
     neg = float("-inf")
     score = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -169,9 +183,9 @@ def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, 
                 continue
             if i < n and j < m:
                 key = rows[i].key
-                gain = 3.0 if key == seq[j] else (-6.0 if key else 0.0)
+                gain = MATCH_GAIN if key == seq[j] else (OTHER_ROW_PENALTY if key else 0.0)
                 if len(rows[i].values) not in (1, 6, 7) and not rows[i].glued:
-                    gain -= 3.0
+                    gain += ODD_WIDTH_PENALTY
                 if s + gain > score[i + 1][j + 1]:
                     score[i + 1][j + 1], back[i + 1][j + 1] = s + gain, (i, j)
             if j < m and s + skip_t > score[i][j + 1]:
