@@ -16,6 +16,16 @@ from assess.scheme import Indicator, Scheme, SchemeError, load_scheme
 from assess.score import Assessment, assess_year, deductions, indicator_scores, score_year
 
 __all__ = [
-    "METRICS", "Metric", "metric_values", "Indicator", "Scheme", "SchemeError", "load_scheme",
-    "Assessment", "assess_year", "deductions", "indicator_scores", "score_year",
+    "METRICS",
+    "Metric",
+    "metric_values",
+    "Indicator",
+    "Scheme",
+    "SchemeError",
+    "load_scheme",
+    "Assessment",
+    "assess_year",
+    "deductions",
+    "indicator_scores",
+    "score_year",
 ]

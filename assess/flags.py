@@ -35,8 +35,11 @@ class Measure:
 MEASURES: dict[str, Measure] = {
     "missing": Measure("未发布年报", "", pl.col("missing").fill_null(False).cast(pl.Int8)),
     "days_late": Measure("逾期发布天数", "天", pl.col("days_late")),
-    "corrected": Measure("复议诉讼被纠错件数", "件",
-                         pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0)),
+    "corrected": Measure(
+        "复议诉讼被纠错件数",
+        "件",
+        pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0),
+    ),
     "errors": Measure("数据错误条数", "条", pl.col("errors")),
     "warnings": Measure("数据警告条数", "条", pl.col("warnings")),
     "copied": Measure("与上年年报雷同", "", pl.col("copied").fill_null(False).cast(pl.Int8)),
@@ -83,7 +86,9 @@ DEFAULT_RULES: tuple[FlagRule, ...] = (
 
 
 def _line(text: str, index: int) -> int | None:
-    starts = [n for n, raw in enumerate(text.splitlines(), 1) if raw.strip().startswith("[[flags]]")]
+    starts = [
+        n for n, raw in enumerate(text.splitlines(), 1) if raw.strip().startswith("[[flags]]")
+    ]
     return starts[index] if index < len(starts) else None
 
 
@@ -101,12 +106,18 @@ def rules_from_toml(path: str | Path) -> tuple[FlagRule, ...]:
         where = f"{path.name}:{_line(text, i) or '?'}"
         unknown = set(d) - {"level", "measure", "op", "threshold", "label"}
         if unknown:
-            raise FlagRuleError(f"{where}: 预警规则中没有 `{sorted(unknown)[0]}` 这一项。"
-                                "只能写 level、measure、op、threshold、label")
+            raise FlagRuleError(
+                f"{where}: 预警规则中没有 `{sorted(unknown)[0]}` 这一项。"
+                "只能写 level、measure、op、threshold、label"
+            )
         if d.get("level") not in LEVELS:
-            raise FlagRuleError(f"{where}: level = {d.get('level')!r} 不对。请写 \"red\"（红色）或 \"amber\"（黄色）")
+            raise FlagRuleError(
+                f'{where}: level = {d.get("level")!r} 不对。请写 "red"（红色）或 "amber"（黄色）'
+            )
         if d.get("measure") not in MEASURES:
-            raise FlagRuleError(f"{where}: measure = {d.get('measure')!r} 不对。可选：{'、'.join(MEASURES)}")
+            raise FlagRuleError(
+                f"{where}: measure = {d.get('measure')!r} 不对。可选：{'、'.join(MEASURES)}"
+            )
         if d.get("op", ">=") not in OPS:
             raise FlagRuleError(f"{where}: op = {d.get('op')!r} 不对。可选：{' '.join(OPS)}")
         t = d.get("threshold")
@@ -125,14 +136,23 @@ def apply_flags(df: pl.DataFrame, rules: tuple[FlagRule, ...] = DEFAULT_RULES) -
     red = pl.any_horizontal([r.expr() for r in ordered if r.level == "red"] or [pl.lit(False)])
     amber = pl.any_horizontal([r.expr() for r in ordered if r.level == "amber"] or [pl.lit(False)])
     texts = []
-    for measure in dict.fromkeys(r.measure for r in ordered):  # one reason per measure: the worst met
+    for measure in dict.fromkeys(
+        r.measure for r in ordered
+    ):  # one reason per measure: the worst met
         chain = None
         for r in (r for r in ordered if r.measure == measure):
-            chain = (pl.when(r.expr()) if chain is None else chain.when(r.expr())).then(pl.lit(r.text))
+            chain = (pl.when(r.expr()) if chain is None else chain.when(r.expr())).then(
+                pl.lit(r.text)
+            )
         texts.append(chain.otherwise(pl.lit(None, pl.String)))
     reasons = pl.concat_list(texts).list.drop_nulls().list.join("、") if texts else pl.lit("")
     return df.with_columns(
-        pl.when(red).then(pl.lit("red")).when(amber).then(pl.lit("amber")).otherwise(pl.lit("")).alias("flag"),
+        pl.when(red)
+        .then(pl.lit("red"))
+        .when(amber)
+        .then(pl.lit("amber"))
+        .otherwise(pl.lit(""))
+        .alias("flag"),
         reasons.fill_null("").alias("flags"),
     )
 
@@ -143,5 +163,8 @@ def describe(rules: tuple[FlagRule, ...]) -> str:
     for level in LEVELS:
         mine = [r.text for r in rules if r.level == level]
         if mine:
-            parts.append(f"{LEVEL_NAMES[level]}（{'须督促整改' if level == 'red' else '需关注'}）：" + "；".join(mine))
+            parts.append(
+                f"{LEVEL_NAMES[level]}（{'须督促整改' if level == 'red' else '需关注'}）："
+                + "；".join(mine)
+            )
     return "。".join(parts) + "。规则写在考核方案文件的“预警规则”一节，办公室可自行修改。"

@@ -25,8 +25,15 @@ ALL_TEMPLATES = (*STD_TEMPLATES, LEGACY)
 # Finding rules counted by 数据一致性: the spec identities and the cross-year carry-over check.
 IDENTITY_RULE_PREFIXES = ("t3.", "t4.", "legacy.", "crossyear.")
 # The annual quality check (年报质量检查, etl/validate/): counted by 年报质量问题, never by 数据一致性.
-QUALITY_RULES = ("section.missing", "section.thin", "template.nonstandard", "table.all_blank",
-                 "text_table.mismatch", "t2.stock_flow", "report.changed_after_publication")
+QUALITY_RULES = (
+    "section.missing",
+    "section.thin",
+    "template.nonstandard",
+    "table.all_blank",
+    "text_table.mismatch",
+    "t2.stock_flow",
+    "report.changed_after_publication",
+)
 LEDGER_RULES = ("t4.ledger_mismatch",)
 # Report columns (not report_values keys) a metric may read; named like sources.
 REPORT_COLUMNS = {
@@ -136,102 +143,197 @@ def _correction(groups: tuple[str, ...]) -> tuple[str, str]:
 
 _METRICS: tuple[Metric, ...] = (
     Metric(
-        "requests", "申请数量", "本年新收申请数 t3.new.total（旧版：收到申请数）", "件", NEUTRAL,
-        ALL_TEMPLATES, _per_template(_t3("new"), _lg("requests")),
+        "requests",
+        "申请数量",
+        "本年新收申请数 t3.new.total（旧版：收到申请数）",
+        "件",
+        NEUTRAL,
+        ALL_TEMPLATES,
+        _per_template(_t3("new"), _lg("requests")),
     ),
     Metric(
-        "completion_rate", "办结率",
+        "completion_rate",
+        "办结率",
         "办结数 / (本年新收 + 上年结转) × 100（新版表三）；申请办结数 / 收到申请数 × 100（旧版）",
-        "%", HIGHER, ALL_TEMPLATES,
-        _per_template(_rate(_t3("processed"), _STD_RECEIVED), _rate(_lg("completed"), _lg("requests"))),
+        "%",
+        HIGHER,
+        ALL_TEMPLATES,
+        _per_template(
+            _rate(_t3("processed"), _STD_RECEIVED), _rate(_lg("completed"), _lg("requests"))
+        ),
         _per_template(_STD_RECEIVED, _lg("requests")),
     ),
     Metric(
-        "carryover_rate", "结转率", "结转下年度 / (本年新收 + 上年结转) × 100（仅新版表三）", "%", LOWER,
-        STD_TEMPLATES, _per_template(_rate(_t3("carried_out"), _STD_RECEIVED), None),
+        "carryover_rate",
+        "结转率",
+        "结转下年度 / (本年新收 + 上年结转) × 100（仅新版表三）",
+        "%",
+        LOWER,
+        STD_TEMPLATES,
+        _per_template(_rate(_t3("carried_out"), _STD_RECEIVED), None),
         _per_template(_STD_RECEIVED, None),
     ),
     Metric(
-        "on_time_rate", "按时办结率",
-        "按时办结数 / 申请办结数 × 100（旧版统计表或文字说明；新版表三无此项，为 N/A）", "%", HIGHER,
-        (LEGACY,), _per_template(None, _rate(_lg("completed_on_time"), _lg("completed"))),
+        "on_time_rate",
+        "按时办结率",
+        "按时办结数 / 申请办结数 × 100（旧版统计表或文字说明；新版表三无此项，为 N/A）",
+        "%",
+        HIGHER,
+        (LEGACY,),
+        _per_template(None, _rate(_lg("completed_on_time"), _lg("completed"))),
         _per_template(None, _lg("completed")),
     ),
     Metric(
-        "disclosure_rate", "公开率",
+        "disclosure_rate",
+        "公开率",
         "(予以公开 + 部分公开) / 办理总计 × 100（新版）；(已主动公开 + 同意公开 + 部分公开) / 答复数 × 100（旧版）",
-        "%", HIGHER, ALL_TEMPLATES,
+        "%",
+        HIGHER,
+        ALL_TEMPLATES,
         _per_template(
             _rate(_sum(t3_key("granted", "total"), t3_key("partial", "total")), _t3("processed")),
-            _rate(_sum(*[legacy_key(n) for n in ("answer_already_public", "answer_granted",
-                                                  "answer_partial")]), _LEGACY_ANSWERS),
+            _rate(
+                _sum(
+                    *[
+                        legacy_key(n)
+                        for n in ("answer_already_public", "answer_granted", "answer_partial")
+                    ]
+                ),
+                _LEGACY_ANSWERS,
+            ),
         ),
         _per_template(_t3("processed"), _LEGACY_ANSWERS),
     ),
     Metric(
-        "denial_rate", "不予公开率", "不予公开 / 办理总计 × 100（新版）；不同意公开 / 答复数 × 100（旧版）",
-        "%", LOWER, ALL_TEMPLATES,
-        _per_template(_rate(_t3_sub("denied"), _t3("processed")),
-                      _rate(_legacy_sub("answer_denied"), _LEGACY_ANSWERS)),
+        "denial_rate",
+        "不予公开率",
+        "不予公开 / 办理总计 × 100（新版）；不同意公开 / 答复数 × 100（旧版）",
+        "%",
+        LOWER,
+        ALL_TEMPLATES,
+        _per_template(
+            _rate(_t3_sub("denied"), _t3("processed")),
+            _rate(_legacy_sub("answer_denied"), _LEGACY_ANSWERS),
+        ),
         _per_template(_t3("processed"), _LEGACY_ANSWERS),
     ),
     Metric(
-        "unable_rate", "无法提供率", "无法提供 / 办理总计 × 100（仅新版表三）", "%", LOWER, STD_TEMPLATES,
+        "unable_rate",
+        "无法提供率",
+        "无法提供 / 办理总计 × 100（仅新版表三）",
+        "%",
+        LOWER,
+        STD_TEMPLATES,
         _per_template(_rate(_t3_sub("unable"), _t3("processed")), None),
         _per_template(_t3("processed"), None),
     ),
     Metric(
-        "review_correction_rate", "复议纠错率", "复议结果纠正 / (维持 + 纠正 + 其他) × 100", "%", LOWER,
-        ALL_TEMPLATES, *_correction(_REVIEW),
+        "review_correction_rate",
+        "复议纠错率",
+        "复议结果纠正 / (维持 + 纠正 + 其他) × 100",
+        "%",
+        LOWER,
+        ALL_TEMPLATES,
+        *_correction(_REVIEW),
     ),
     Metric(
-        "suit_correction_rate", "诉讼纠错率",
-        "诉讼结果纠正 / (维持 + 纠正 + 其他) × 100，直接起诉与复议后起诉合计", "%", LOWER,
-        ALL_TEMPLATES, *_correction(_SUITS),
+        "suit_correction_rate",
+        "诉讼纠错率",
+        "诉讼结果纠正 / (维持 + 纠正 + 其他) × 100，直接起诉与复议后起诉合计",
+        "%",
+        LOWER,
+        ALL_TEMPLATES,
+        *_correction(_SUITS),
     ),
     Metric(
-        "correction_rate", "综合纠错率", "复议与诉讼结果纠正合计 / 已审结合计 × 100", "%", LOWER,
-        ALL_TEMPLATES, *_correction(_ALL_T4),
+        "correction_rate",
+        "综合纠错率",
+        "复议与诉讼结果纠正合计 / 已审结合计 × 100",
+        "%",
+        LOWER,
+        ALL_TEMPLATES,
+        *_correction(_ALL_T4),
     ),
     Metric(
-        "corrected_count", "被纠错或败诉件数", "复议结果纠正 + 诉讼结果纠正（件）", "件", LOWER, ALL_TEMPLATES,
-        _per_template(_t4(_ALL_T4, ("corrected",)),
-                      _sum(legacy_key("review_corrected"), legacy_key("suit_corrected"))),
+        "corrected_count",
+        "被纠错或败诉件数",
+        "复议结果纠正 + 诉讼结果纠正（件）",
+        "件",
+        LOWER,
+        ALL_TEMPLATES,
+        _per_template(
+            _t4(_ALL_T4, ("corrected",)),
+            _sum(legacy_key("review_corrected"), legacy_key("suit_corrected")),
+        ),
     ),
     Metric(
-        "dispute_rate", "复议诉讼发生率", "(复议总计 + 诉讼总计) / 本年新收申请 × 100（每百件申请）",
-        "件/百件", LOWER, ALL_TEMPLATES,
-        _per_template(_rate(_t4(_ALL_T4, ("total",)), _t3("new")),
-                      _rate(_sum(legacy_key("review_total"), legacy_key("suit_total")), _lg("requests"))),
+        "dispute_rate",
+        "复议诉讼发生率",
+        "(复议总计 + 诉讼总计) / 本年新收申请 × 100（每百件申请）",
+        "件/百件",
+        LOWER,
+        ALL_TEMPLATES,
+        _per_template(
+            _rate(_t4(_ALL_T4, ("total",)), _t3("new")),
+            _rate(_sum(legacy_key("review_total"), legacy_key("suit_total")), _lg("requests")),
+        ),
         _per_template(_t3("new"), _lg("requests")),
     ),
     Metric(
-        "days_late", "年报发布及时性", "发布日期 − 法定期限（天；负数为提前，发布日期不明为 N/A）", "天", LOWER,
-        ALL_TEMPLATES, "days_late",
+        "days_late",
+        "年报发布及时性",
+        "发布日期 − 法定期限（天；负数为提前，发布日期不明为 N/A）",
+        "天",
+        LOWER,
+        ALL_TEMPLATES,
+        "days_late",
     ),
     Metric(
-        "identity_findings", "数据一致性", "年报中表内/跨年勾稽不符的条数（规则 t3./t4./legacy./crossyear.）",
-        "条", LOWER, ALL_TEMPLATES, "identity_findings",
+        "identity_findings",
+        "数据一致性",
+        "年报中表内/跨年勾稽不符的条数（规则 t3./t4./legacy./crossyear.）",
+        "条",
+        LOWER,
+        ALL_TEMPLATES,
+        "identity_findings",
     ),
     Metric(
-        "copied_report", "与上年年报雷同", "正文指纹与上年年报相同为 1，不同为 0，任一年缺失为 N/A", "", LOWER,
+        "copied_report",
+        "与上年年报雷同",
+        "正文指纹与上年年报相同为 1，不同为 0，任一年缺失为 N/A",
+        "",
+        LOWER,
         ALL_TEMPLATES,
         "(CASE WHEN text_fingerprint IS NULL OR prev_fingerprint IS NULL THEN NULL "
         "WHEN text_fingerprint = prev_fingerprint THEN 1 ELSE 0 END)",
     ),
     Metric(
-        "repeat_share_prev", "与上年重复率",
+        "repeat_share_prev",
+        "与上年重复率",
         "正文（去掉模板句、标题和十个以上单位同年共用的句子后）在本单位上年年报中重复出现的比例（%）；"
-        "没有可比的上年年报为 N/A", "%", LOWER, ALL_TEMPLATES, "repeat_share_prev",
+        "没有可比的上年年报为 N/A",
+        "%",
+        LOWER,
+        ALL_TEMPLATES,
+        "repeat_share_prev",
     ),
     Metric(
-        "quality_findings", "年报质量问题",
+        "quality_findings",
+        "年报质量问题",
         "年报质量检查发现的问题条数：缺章节、内容空泛、格式不规范、整表空白、正文与表格不符、"
-        "表二存量不衔接、发布后改动", "条", LOWER, ALL_TEMPLATES, "quality_findings",
+        "表二存量不衔接、发布后改动",
+        "条",
+        LOWER,
+        ALL_TEMPLATES,
+        "quality_findings",
     ),
     Metric(
-        "ledger_mismatches", "复议诉讼与台账不符",
-        "表四与法制部门复议诉讼台账不一致的格数（未导入台账的单位为 0）", "格", LOWER, ALL_TEMPLATES,
+        "ledger_mismatches",
+        "复议诉讼与台账不符",
+        "表四与法制部门复议诉讼台账不一致的格数（未导入台账的单位为 0）",
+        "格",
+        LOWER,
+        ALL_TEMPLATES,
         "ledger_findings",
     ),
 )
@@ -275,8 +377,10 @@ def values_relation(con: duckdb.DuckDBPyConnection) -> str:
     """The one place scores read report values from: `current_values`, or, when corrections are
     attached to this connection (workflow.overlay), the same rows with corrections applied (and
     then wide_sql also leaves out the findings dismissed as 误报)."""
-    attached = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? "
-                           "AND table_name = ?", list(CORRECTIONS_TABLE)).fetchall()[0][0]
+    attached = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+        list(CORRECTIONS_TABLE),
+    ).fetchall()[0][0]
     return CORRECTED_VALUES if attached else "current_values"
 
 
@@ -343,15 +447,16 @@ def metric_wide_sql(years: str, metric_ids, values: str = "current_values") -> s
     report's metric with a CASE instead of joining the long form on (report_id, metric))."""
     ids = list(metric_ids)
     cols = "".join(
-        f", CAST({METRICS[i].value_sql} AS DOUBLE) AS \"value:{i}\""
-        f", CAST({METRICS[i].cases_sql or 'NULL'} AS DOUBLE) AS \"cases:{i}\""
+        f', CAST({METRICS[i].value_sql} AS DOUBLE) AS "value:{i}"'
+        f', CAST({METRICS[i].cases_sql or "NULL"} AS DOUBLE) AS "cases:{i}"'
         for i in ids
     )
     return f"WITH wide AS ({wide_sql(years, ids, values)})\nSELECT report_id{cols} FROM wide"
 
 
-def metric_values(con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int = 5,
-                  peer_group: str | None = None) -> pl.DataFrame:
+def metric_values(
+    con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int = 5, peer_group: str | None = None
+) -> pl.DataFrame:
     """Every metric for every current report of `year`, long form.
 
     Columns: report_id, agency_id, agency_name, peer_group, year, template, metric, name, unit,
@@ -359,10 +464,11 @@ def metric_values(con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int =
     """
     meta = pl.DataFrame(
         [(m.id, m.name, m.unit, m.direction) for m in METRICS.values()],
-        schema=["metric", "name", "unit", "direction"], orient="row",
+        schema=["metric", "name", "unit", "direction"],
+        orient="row",
     )
     sql = f"""
-    WITH m AS ({metric_long_sql('($year)', values=values_relation(con))})
+    WITH m AS ({metric_long_sql("($year)", values=values_relation(con))})
     SELECT m.report_id, m.agency_id, r.agency_name, coalesce(r.peer_group, '未分组') AS peer_group,
            m.year, m.template, m.metric, m.value, m.cases,
            (m.value IS NOT NULL AND m.cases IS NOT NULL AND m.cases < $min_cases) AS small_sample
@@ -370,6 +476,19 @@ def metric_values(con: duckdb.DuckDBPyConnection, year: int, *, min_cases: int =
     WHERE $peer IS NULL OR coalesce(r.peer_group, '未分组') = $peer
     ORDER BY m.agency_id, m.metric"""
     df = con.sql(sql, params={"year": year, "min_cases": min_cases, "peer": peer_group}).pl()
-    order = ["report_id", "agency_id", "agency_name", "peer_group", "year", "template", "metric",
-             "name", "unit", "direction", "value", "cases", "small_sample"]
+    order = [
+        "report_id",
+        "agency_id",
+        "agency_name",
+        "peer_group",
+        "year",
+        "template",
+        "metric",
+        "name",
+        "unit",
+        "direction",
+        "value",
+        "cases",
+        "small_sample",
+    ]
     return df.join(meta, on="metric", how="left").select(order)

@@ -18,9 +18,24 @@ from assess.metrics import HIGHER, LOWER, METRICS, corrected_cells, values_relat
 from assess.scheme import Scheme, load_scheme
 from assess.score_sql import scoring_sql
 
-TOTAL_COLUMNS = ["year", "agency_id", "agency_name", "peer_group", "report_id", "template",
-                 "missing", "total", "contribution", "rank", "tied", "group_size", "prev_rank",
-                 "rank_change", "prev_total", "weight_present"]
+TOTAL_COLUMNS = [
+    "year",
+    "agency_id",
+    "agency_name",
+    "peer_group",
+    "report_id",
+    "template",
+    "missing",
+    "total",
+    "contribution",
+    "rank",
+    "tied",
+    "group_size",
+    "prev_rank",
+    "rank_change",
+    "prev_total",
+    "weight_present",
+]
 DEDUCTION_COLUMNS = ["agency_id", "indicator", "indicator_name", "points", "reason", "source"]
 
 
@@ -41,20 +56,31 @@ def _params(year: int, scheme: Scheme, peer_group: str | None) -> dict:
     inds = scheme.indicators
     sign = {HIGHER: 1.0, LOWER: -1.0}
     p: dict = {
-        "year": year, "peer": peer_group, "min_cases": scheme.min_cases,
+        "year": year,
+        "peer": peer_group,
+        "min_cases": scheme.min_cases,
         "share": scheme.performance_share,
         "manual_name": Path(scheme.manual_path).name if scheme.manual_path else "(none)",
-        "iindicator": [i.id for i in inds], "iind_name": [i.name for i in inds],
-        "ikind": [i.kind for i in inds], "isrc": [i.source for i in inds],
+        "iindicator": [i.id for i in inds],
+        "iind_name": [i.name for i in inds],
+        "ikind": [i.kind for i in inds],
+        "isrc": [i.source for i in inds],
         "imetric": [i.metric for i in inds],
         "iunit": [METRICS[i.metric].unit if i.metric else "" for i in inds],
-        "isign": [sign.get(i.direction, 0.0) for i in inds], "iweight": [i.weight for i in inds],
-        "ipolicy": [i.missing for i in inds], "ismall": [i.small_sample for i in inds],
-        "ifull_at": [i.full for i in inds], "izero_at": [i.zero for i in inds],
-        "ipoints_each": [i.points for i in inds], "icap": [i.cap for i in inds],
-        "iabove": [i.above for i in inds], "iper": [i.per for i in inds],
-        "iwhen_": [i.when for i in inds], "iop": [i.op for i in inds],
-        "ithr": [i.threshold for i in inds], "iord": list(range(len(inds))),
+        "isign": [sign.get(i.direction, 0.0) for i in inds],
+        "iweight": [i.weight for i in inds],
+        "ipolicy": [i.missing for i in inds],
+        "ismall": [i.small_sample for i in inds],
+        "ifull_at": [i.full for i in inds],
+        "izero_at": [i.zero for i in inds],
+        "ipoints_each": [i.points for i in inds],
+        "icap": [i.cap for i in inds],
+        "iabove": [i.above for i in inds],
+        "iper": [i.per for i in inds],
+        "iwhen_": [i.when for i in inds],
+        "iop": [i.op for i in inds],
+        "ithr": [i.threshold for i in inds],
+        "iord": list(range(len(inds))),
     }
     rows = [r for r in scheme.manual if r[1] in (year, year - 1)]
     for n, col in enumerate(("agency_id", "year", "indicator", "value")):
@@ -62,12 +88,17 @@ def _params(year: int, scheme: Scheme, peer_group: str | None) -> dict:
     return p
 
 
-def indicator_scores(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
-                     peer_group: str | None = None) -> pl.DataFrame:
+def indicator_scores(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    scheme: Scheme | str | Path,
+    peer_group: str | None = None,
+) -> pl.DataFrame:
     """Long form: one row per (agency, indicator) with value, small_sample, points, reason."""
     s = _scheme(scheme)
-    long = con.sql(scoring_sql(s.metric_ids, values_relation(con)),
-                   params=_params(year, s, peer_group)).pl()
+    long = con.sql(
+        scoring_sql(s.metric_ids, values_relation(con)), params=_params(year, s, peer_group)
+    ).pl()
     return _mark_corrected(long, corrected_cells(con), s)
 
 
@@ -80,17 +111,32 @@ def _mark_corrected(long: pl.DataFrame, cells: pl.DataFrame, scheme: Scheme) -> 
         return long
     reads = pl.DataFrame(
         [(i.id, key) for i in scheme.indicators if i.metric for key in METRICS[i.metric].sources],
-        schema=["indicator", "key"], orient="row")
-    hit = (cells.join(reads, on="key").select("agency_id", "year", "indicator").unique()
-           .with_columns(pl.lit(True).alias("_corrected"), pl.col("year").cast(long.schema["year"])))
-    marked = long.join(hit, on=["agency_id", "year", "indicator"], how="left", maintain_order="left")
+        schema=["indicator", "key"],
+        orient="row",
+    )
+    hit = (
+        cells.join(reads, on="key")
+        .select("agency_id", "year", "indicator")
+        .unique()
+        .with_columns(pl.lit(True).alias("_corrected"), pl.col("year").cast(long.schema["year"]))
+    )
+    marked = long.join(
+        hit, on=["agency_id", "year", "indicator"], how="left", maintain_order="left"
+    )
     return marked.with_columns(
-        pl.when(pl.col("_corrected")).then(pl.col("reason") + CORRECTED_NOTE)
-        .otherwise(pl.col("reason")).alias("reason")).drop("_corrected")
+        pl.when(pl.col("_corrected"))
+        .then(pl.col("reason") + CORRECTED_NOTE)
+        .otherwise(pl.col("reason"))
+        .alias("reason")
+    ).drop("_corrected")
 
 
-def assess_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
-                peer_group: str | None = None) -> Assessment:
+def assess_year(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    scheme: Scheme | str | Path,
+    peer_group: str | None = None,
+) -> Assessment:
     """Run the scoring once and return the three views of it."""
     s = _scheme(scheme)
     long = indicator_scores(con, year, s, peer_group)
@@ -114,13 +160,22 @@ def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
 
 def _deductions(long: pl.DataFrame) -> pl.DataFrame:
     keep = (pl.col("lost").round(6) != 0) | pl.col("dropped") | pl.col("vetoed")
-    return (long.filter(keep)
-            .select("agency_id", "indicator", "indicator_name", pl.col("lost").round(4).alias("points"),
-                    "reason", "source"))
+    return long.filter(keep).select(
+        "agency_id",
+        "indicator",
+        "indicator_name",
+        pl.col("lost").round(4).alias("points"),
+        "reason",
+        "source",
+    )
 
 
-def score_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
-               peer_group: str | None = None) -> pl.DataFrame:
+def score_year(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    scheme: Scheme | str | Path,
+    peer_group: str | None = None,
+) -> pl.DataFrame:
     """Scores of every agency of `year` (optionally one peer group), best first per group.
 
     Columns: TOTAL_COLUMNS (total 0-100; contribution = total × performance_share; rank within
@@ -132,8 +187,12 @@ def score_year(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str |
     return assess_year(con, year, scheme, peer_group).scores
 
 
-def deductions(con: duckdb.DuckDBPyConnection, year: int, scheme: Scheme | str | Path,
-               peer_group: str | None = None) -> pl.DataFrame:
+def deductions(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    scheme: Scheme | str | Path,
+    peer_group: str | None = None,
+) -> pl.DataFrame:
     """Why each agency lost (or gained) points: agency_id, indicator, indicator_name, points, reason, source.
 
     points = points lost against the indicator's weight (negative for a bonus; for a veto, what

@@ -27,13 +27,33 @@ def _n(expr: str) -> str:
 
 
 _IND_COLS = (
-    ("indicator", "VARCHAR"), ("ind_name", "VARCHAR"), ("kind", "VARCHAR"), ("src", "VARCHAR"),
-    ("metric", "VARCHAR"), ("unit", "VARCHAR"), ("sign", "DOUBLE"), ("weight", "DOUBLE"),
-    ("policy", "VARCHAR"), ("small", "VARCHAR"), ("full_at", "DOUBLE"), ("zero_at", "DOUBLE"),
-    ("points_each", "DOUBLE"), ("cap", "DOUBLE"), ("above", "DOUBLE"), ("per", "DOUBLE"),
-    ("when_", "VARCHAR"), ("op", "VARCHAR"), ("thr", "DOUBLE"), ("ord", "INTEGER"),
+    ("indicator", "VARCHAR"),
+    ("ind_name", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("src", "VARCHAR"),
+    ("metric", "VARCHAR"),
+    ("unit", "VARCHAR"),
+    ("sign", "DOUBLE"),
+    ("weight", "DOUBLE"),
+    ("policy", "VARCHAR"),
+    ("small", "VARCHAR"),
+    ("full_at", "DOUBLE"),
+    ("zero_at", "DOUBLE"),
+    ("points_each", "DOUBLE"),
+    ("cap", "DOUBLE"),
+    ("above", "DOUBLE"),
+    ("per", "DOUBLE"),
+    ("when_", "VARCHAR"),
+    ("op", "VARCHAR"),
+    ("thr", "DOUBLE"),
+    ("ord", "INTEGER"),
 )
-_MAN_COLS = (("agency_id", "VARCHAR"), ("year", "INTEGER"), ("indicator", "VARCHAR"), ("value", "DOUBLE"))
+_MAN_COLS = (
+    ("agency_id", "VARCHAR"),
+    ("year", "INTEGER"),
+    ("indicator", "VARCHAR"),
+    ("value", "DOUBLE"),
+)
 
 
 def _unnest(prefix: str, cols) -> str:
@@ -44,32 +64,34 @@ def _texts() -> str:
     """The scheme's indicators with the fixed fragments of their reasons (the scheme's numbers
     formatted once per indicator instead of once per agency row)."""
     return f"""SELECT *,
-    '，总分上限 ' || {_n('cap')} || ' 分' AS t_veto_cap,
-    ' ' || op || ' ' || {_n('thr')} AS t_veto_op,
-    ' 项 × ' || {_n('points_each')} || ' 分' AS t_per_item,
-    ' 次 × ' || {_n('points_each')} || ' 分' AS t_per_event,
-    '，封顶 ' || {_n('cap')} || ' 分' AS t_capped,
-    ind_name || '：无数据（N/A），权重 ' || {_n('weight')} || ' 分按比例分给其余指标' AS t_dropped,
-    '（满分线 ' || {_n('full_at')} || '，零分线 ' || {_n('zero_at')} || '）' AS t_linear
+    '，总分上限 ' || {_n("cap")} || ' 分' AS t_veto_cap,
+    ' ' || op || ' ' || {_n("thr")} AS t_veto_op,
+    ' 项 × ' || {_n("points_each")} || ' 分' AS t_per_item,
+    ' 次 × ' || {_n("points_each")} || ' 分' AS t_per_event,
+    '，封顶 ' || {_n("cap")} || ' 分' AS t_capped,
+    ind_name || '：无数据（N/A），权重 ' || {_n("weight")} || ' 分按比例分给其余指标' AS t_dropped,
+    '（满分线 ' || {_n("full_at")} || '，零分线 ' || {_n("zero_at")} || '）' AS t_linear
   FROM ind"""
 
 
 def _reason() -> str:
     """Why the points: x = the agency's row of pts, t = its indicator (with _texts() fragments)."""
     value = f"coalesce({_n('x.raw_value')} || t.unit, 'N/A')"
-    suffix = (f"CASE WHEN x.imputed THEN '（无数据，按同组中位数 ' || {_n('x.v')} || t.unit || ' 计）' ELSE '' END"
-              f" || CASE WHEN x.small_sample THEN '（样本仅 ' || {_n('x.cases')} || ' 件）' ELSE '' END")
+    suffix = (
+        f"CASE WHEN x.imputed THEN '（无数据，按同组中位数 ' || {_n('x.v')} || t.unit || ' 计）' ELSE '' END"
+        f" || CASE WHEN x.small_sample THEN '（样本仅 ' || {_n('x.cases')} || ' 件）' ELSE '' END"
+    )
     capped = "CASE WHEN t.points_each * x.events > t.cap THEN t.t_capped ELSE '' END"
     return f"""CASE
       WHEN t.kind = 'veto' THEN '否决：' || CASE WHEN t.when_ = 'no_report' THEN '未发布年报'
            ELSE t.ind_name || ' ' || {value} || t.t_veto_op END || t.t_veto_cap
-      WHEN t.kind = 'bonus' THEN '加分：' || t.ind_name || ' ' || {_n('x.events')} || t.t_per_item || {capped}
+      WHEN t.kind = 'bonus' THEN '加分：' || t.ind_name || ' ' || {_n("x.events")} || t.t_per_item || {capped}
       WHEN x.points IS NULL THEN t.t_dropped
       WHEN x.v IS NULL THEN t.ind_name || '：无数据，按零分计'
       WHEN t.kind = 'linear' THEN t.ind_name || ' ' || {value} || t.t_linear
       WHEN t.kind = 'rank' THEN t.ind_name || ' ' || {value} || '，同组 ' || x.v_n || ' 家中第 '
            || x.v_rank || ' 名'
-      ELSE t.ind_name || ' ' || {value} || '：' || {_n('x.events')} || t.t_per_event || {capped}
+      ELSE t.ind_name || ' ' || {value} || '：' || {_n("x.events")} || t.t_per_event || {capped}
     END || {suffix}"""
 
 
@@ -91,14 +113,19 @@ def scoring_sql(metric_ids: list[str], values: str = "current_values") -> str:
     prev_rank is NULL anyway).
     """
     years = "($year, $year - 1)"
-    metrics = metric_wide_sql(years, metric_ids, values) if metric_ids else (
-        "SELECT NULL::BIGINT AS report_id WHERE false")
-    ops = " ".join(f"WHEN '{o}' THEN raw_value {'=' if o == '==' else o} thr"
-                   for o in (">", ">=", "<", "<=", "==", "!="))
+    metrics = (
+        metric_wide_sql(years, metric_ids, values)
+        if metric_ids
+        else ("SELECT NULL::BIGINT AS report_id WHERE false")
+    )
+    ops = " ".join(
+        f"WHEN '{o}' THEN raw_value {'=' if o == '==' else o} thr"
+        for o in (">", ">=", "<", "<=", "==", "!=")
+    )
     return f"""
 WITH
-ind AS (SELECT {_unnest('i', _IND_COLS)}),
-man AS (SELECT {_unnest('m', _MAN_COLS)}),
+ind AS (SELECT {_unnest("i", _IND_COLS)}),
+man AS (SELECT {_unnest("m", _MAN_COLS)}),
 mv AS MATERIALIZED ({metrics}),
 scope0 AS (
   SELECT y.year, a.agency_id, a.name AS agency_name, coalesce(a.peer_group, '未分组') AS peer_group,
@@ -113,10 +140,10 @@ scope AS MATERIALIZED (
 iv AS (
   SELECT s.year, s.agency_id, s.peer_group, s.missing,
          i.* EXCLUDE (indicator, ind_name, src, metric, unit),
-         CASE WHEN i.src = 'manual' THEN man.value ELSE {_metric_pick(metric_ids, 'value')} END AS raw_value,
-         {_metric_pick(metric_ids, 'cases')} AS cases,
-         coalesce({_metric_pick(metric_ids, 'value')} IS NOT NULL
-                  AND {_metric_pick(metric_ids, 'cases')} < $min_cases, false) AS small_sample
+         CASE WHEN i.src = 'manual' THEN man.value ELSE {_metric_pick(metric_ids, "value")} END AS raw_value,
+         {_metric_pick(metric_ids, "cases")} AS cases,
+         coalesce({_metric_pick(metric_ids, "value")} IS NOT NULL
+                  AND {_metric_pick(metric_ids, "cases")} < $min_cases, false) AS small_sample
   FROM scope s LEFT JOIN mv ON mv.report_id = s.report_id CROSS JOIN ind i
   LEFT JOIN man ON man.agency_id = s.agency_id AND man.year = s.year AND man.indicator = i.indicator),
 iv2 AS MATERIALIZED (

@@ -30,7 +30,9 @@ SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else ROOT /
 
 
 def build(p: Portal, site: int, years: int) -> None:
-    md = md_to_html((SHARED / "real-reports" / "shanghai_kewei_2024.md").read_text(encoding="utf-8"))
+    md = md_to_html(
+        (SHARED / "real-reports" / "shanghai_kewei_2024.md").read_text(encoding="utf-8")
+    )
     pdf = (SHARED / "real-reports" / "hongze_2024.pdf").read_bytes()
     items = []
     for i in range(years):
@@ -39,12 +41,14 @@ def build(p: Portal, site: int, years: int) -> None:
         path = f"/s{site}/nb/{year}/t{year}.html"
         if i % 3 == 2:
             p.put(f"/s{site}/nb/{year}/P{year}.pdf", pdf, "application/pdf")
-            art = Article(title, f"{year + 1}-01-20", "<p>详见附件</p>", [("全文.pdf", f"P{year}.pdf")])
+            art = Article(
+                title, f"{year + 1}-01-20", "<p>详见附件</p>", [("全文.pdf", f"P{year}.pdf")]
+            )
         else:
             art = Article(title, f"{year + 1}-01-20", md)
         p.put(path, trs_article(art))
         items.append((path, title, art.date))
-    pages = [items[i:i + 10] for i in range(0, len(items), 10)] or [[]]
+    pages = [items[i : i + 10] for i in range(0, len(items), 10)] or [[]]
     for n, chunk in enumerate(pages):
         name = "index.html" if n == 0 else f"index_{n}.html"
         p.put(f"/s{site}/nb/{name}", trs_list(chunk, n, len(pages)))
@@ -59,8 +63,11 @@ def main() -> None:
         for s in range(args.sites):
             build(p, s, args.years)
         sites = Path(tmp) / "sites.csv"
-        sites.write_text("agency,url\n" + "".join(f"第{s}单位,{p.base}/s{s}/nb/index.html\n"
-                                                  for s in range(args.sites)), encoding="utf-8")
+        sites.write_text(
+            "agency,url\n"
+            + "".join(f"第{s}单位,{p.base}/s{s}/nb/index.html\n" for s in range(args.sites)),
+            encoding="utf-8",
+        )
         policy = Policy(interval=0, retries=0, deadline=30)
         out = Path(tmp) / "collected"
         for label in ("first collection", "re-run"):
@@ -70,13 +77,17 @@ def main() -> None:
             reqs = p.requests[before:]
             got = sum(1 for _, _, st in reqs if st == 200)
             saved = sum(s.new + s.changed for s in summary.sites)
-            print(f"{label:17s} {took:6.2f} s  requests {len(reqs):5d}  200s {got:5d}  "
-                  f"files saved {saved:5d}  reports {sum(s.reports for s in summary.sites):5d}  "
-                  f"({len(reqs) / took:5.0f} requests/s)")
+            print(
+                f"{label:17s} {took:6.2f} s  requests {len(reqs):5d}  200s {got:5d}  "
+                f"files saved {saved:5d}  reports {sum(s.reports for s in summary.sites):5d}  "
+                f"({len(reqs) / took:5.0f} requests/s)"
+            )
         t0 = time.perf_counter()
         loaded = run_load([out], Path(tmp) / "g.duckdb")
-        print(f"{'gongkai load':17s} {time.perf_counter() - t0:6.2f} s  loaded {len(loaded.loaded)}, "
-              f"not a report {len(loaded.not_reports)}, failed {len(loaded.failed)}")
+        print(
+            f"{'gongkai load':17s} {time.perf_counter() - t0:6.2f} s  loaded {len(loaded.loaded)}, "
+            f"not a report {len(loaded.not_reports)}, failed {len(loaded.failed)}"
+        )
 
 
 if __name__ == "__main__":

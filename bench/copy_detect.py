@@ -9,7 +9,8 @@ ones do (0-15%); 2% of reports keep 70% of their agency's previous-year prose an
 another agency's same-year prose (planted copies). Prints: the copy profile each parse worker
 computes per report (own prose, MinHash, sentence keys), the database step's first full run (LSH
 per year, exact shares of candidates, passages, findings), an incremental run after 1% more
-reports arrive, planted pairs found and pairs above 50% that were not planted, and the size. Nothing here is a test; figures go to bench/RESULTS.md by hand.
+reports arrive, planted pairs found and pairs above 50% that were not planted, and the size.
+Nothing here is a test; figures go to bench/RESULTS.md by hand.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ SENTENCES = 40
 def real_sentences() -> list[str]:
     shared = ROOT.parent / "shared"
     folder = shared if (shared / "seeds").is_dir() else ROOT / "data" / "reports"
-    text = "".join(p.read_text(encoding="utf-8", errors="ignore")
-                   for p in sorted(folder.rglob("*")) if p.suffix in (".txt", ".md"))
+    text = "".join(
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in sorted(folder.rglob("*"))
+        if p.suffix in (".txt", ".md")
+    )
     return [s + "。" for s in re.split(r"[。\n]", text) if 20 <= len(s) <= 120 and "|" not in s]
 
 
@@ -56,10 +60,10 @@ def make_docs(n: int, rng: np.random.Generator) -> list[tuple[int, int, str]]:
             if len(docs) >= n:
                 break
             roll = rng.random()
-            if year and roll < .02:
+            if year and roll < 0.02:
                 base = docs[(agency, year - 1)]
                 planted.add(((agency, year), (agency, year - 1)))
-            elif agency and roll < .03:
+            elif agency and roll < 0.03:
                 base = docs[(agency - 1, year)]
                 planted.add(((agency, year), (agency - 1, year)))
             else:
@@ -68,12 +72,12 @@ def make_docs(n: int, rng: np.random.Generator) -> list[tuple[int, int, str]]:
             fresh = []
             for s in (pool[i] for i in picks):
                 codes = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).copy()
-                mask = (rng.random(len(codes)) < .3) & (codes >= 0x4E00) & (codes <= 0x9FA5)
+                mask = (rng.random(len(codes)) < 0.3) & (codes >= 0x4E00) & (codes <= 0x9FA5)
                 codes[mask] = rng.choice(han, mask.sum())
                 fresh.append(codes.tobytes().decode("utf-32-le"))
             if base is not None:  # keep 70% of the copied prose's sentences, in order
                 old = re.findall(r"[^。]+。", base)
-                keep = rng.random(len(old)) < .7
+                keep = rng.random(len(old)) < 0.7
                 fresh = [o if k else f for o, k, f in zip(old, keep, fresh)]
             docs[(agency, year)] = "\n".join(fresh)
     return [(a, y, t) for (a, y), t in docs.items()], planted
@@ -84,23 +88,43 @@ def build_db(path: Path, docs, start_id: int = 1, con=None):
     ensure_schema(con)
     ids = list(range(start_id, start_id + len(docs)))
     agencies = sorted({a for a, _, _ in docs})
-    con.register("_a", pa.table({"agency_id": [f"A{a}" for a in agencies], "name": [f"单位{a}" for a in agencies]}))
-    con.execute("INSERT INTO agencies (agency_id, name) SELECT agency_id, name FROM _a ON CONFLICT DO NOTHING")
+    con.register(
+        "_a",
+        pa.table(
+            {"agency_id": [f"A{a}" for a in agencies], "name": [f"单位{a}" for a in agencies]}
+        ),
+    )
+    con.execute(
+        "INSERT INTO agencies (agency_id, name) SELECT agency_id, name FROM _a ON CONFLICT DO NOTHING"
+    )
     t = time.perf_counter()
     profiles = [profile(text.split("\n")) for _, _, text in docs]  # what a parse worker does
     per = 1000 * (time.perf_counter() - t) / len(docs)
-    print(f"  copy profile at parse time: {per:.2f} ms/report (one core; the parse pool runs one per core)")
-    con.register("_r", pa.table({
-        "report_id": pa.array(ids, pa.int64()), "agency_id": [f"A{a}" for a, _, _ in docs],
-        "year": pa.array([2020 + y for _, y, _ in docs], pa.int32()), "prose": [t for _, _, t in docs],
-        "own": [p[0] for p in profiles], "minhash": pa.array([p[1] for p in profiles], pa.binary()),
-        "sentences": pa.array([p[2] for p in profiles], pa.binary())}))
+    print(
+        f"  copy profile at parse time: {per:.2f} ms/report (one core; the parse pool runs one per core)"
+    )
+    con.register(
+        "_r",
+        pa.table(
+            {
+                "report_id": pa.array(ids, pa.int64()),
+                "agency_id": [f"A{a}" for a, _, _ in docs],
+                "year": pa.array([2020 + y for _, y, _ in docs], pa.int32()),
+                "prose": [t for _, _, t in docs],
+                "own": [p[0] for p in profiles],
+                "minhash": pa.array([p[1] for p in profiles], pa.binary()),
+                "sentences": pa.array([p[2] for p in profiles], pa.binary()),
+            }
+        ),
+    )
     con.execute("""INSERT INTO reports (report_id, agency_id, year, version, is_current, template, source_path,
                    sha256, format, parser_version, loaded_at)
                    SELECT report_id, agency_id, year, 1, true, 'std2021', 'bench', report_id::TEXT, 'text',
                    'bench', now() FROM _r""")
-    con.execute("INSERT INTO report_texts (report_id, prose, own, minhash, sentences) "
-                "SELECT report_id, prose, own, minhash, sentences FROM _r")
+    con.execute(
+        "INSERT INTO report_texts (report_id, prose, own, minhash, sentences) "
+        "SELECT report_id, prose, own, minhash, sentences FROM _r"
+    )
     con.unregister("_a")
     con.unregister("_r")
     con.execute("CHECKPOINT")  # the loader's own writes are not part of the step's time
@@ -114,30 +138,42 @@ def main() -> None:
     rng = np.random.default_rng(7)
     t = time.perf_counter()
     docs, planted = make_docs(args.n, rng)
-    print(f"generated {len(docs):,} reports ({len(planted)} planted copies) in {time.perf_counter() - t:.1f} s")
+    print(
+        f"generated {len(docs):,} reports ({len(planted)} planted copies) in {time.perf_counter() - t:.1f} s"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         con = build_db(db, docs)
         t = time.perf_counter()
         counts = run_cross_report_checks(con)
         first = time.perf_counter() - t
-        print(f"database step, first run over {len(docs):,} reports: {first:.1f} s ({1000 * first / len(docs):.2f} ms/report); "
-              f"report.copied findings {counts['report.copied']}")
-        found = {tuple(r) for r in con.execute(
-            "SELECT a.agency_id, a.year, b.agency_id, b.year FROM report_similarity s JOIN reports a USING (report_id) "
-            "JOIN reports b ON b.report_id = s.other_report_id WHERE s.share > 50").fetchall()}
+        print(
+            f"database step, first run over {len(docs):,} reports: {first:.1f} s ({1000 * first / len(docs):.2f} ms/report); "  # noqa: E501
+            f"report.copied findings {counts['report.copied']}"
+        )
+        found = {
+            tuple(r)
+            for r in con.execute(
+                "SELECT a.agency_id, a.year, b.agency_id, b.year FROM report_similarity s JOIN reports a USING (report_id) "  # noqa: E501
+                "JOIN reports b ON b.report_id = s.other_report_id WHERE s.share > 50"
+            ).fetchall()
+        }
         found = {((int(a[1:]), y - 2020), (int(b[1:]), y2 - 2020)) for a, y, b, y2 in found}
         # a same-year copy repeats its source and the source repeats it: both directions count
         expected = planted | {(src, cp) for cp, src in planted if cp[1] == src[1]}
-        print(f"planted pairs found {len(found & expected)}/{len(expected)}; pairs above 50% not planted "
-              f"{len(found - expected)}")
+        print(
+            f"planted pairs found {len(found & expected)}/{len(expected)}; pairs above 50% not planted "
+            f"{len(found - expected)}"
+        )
         extra, _ = make_docs(max(1, len(docs) // 100), np.random.default_rng(8))
         extra = [(a + 10_000_000, y, t_) for a, y, t_ in extra]
         build_db(db, extra, start_id=len(docs) + 1, con=con)
         t = time.perf_counter()
         run_cross_report_checks(con)
         print(f"incremental run after {len(extra):,} new reports: {time.perf_counter() - t:.1f} s")
-        pairs = con.execute("SELECT relation, count(*) FROM report_similarity GROUP BY 1 ORDER BY 1").fetchall()
+        pairs = con.execute(
+            "SELECT relation, count(*) FROM report_similarity GROUP BY 1 ORDER BY 1"
+        ).fetchall()
         print(f"similarity rows: {pairs}")
         con.execute("CHECKPOINT")
         con.close()

@@ -25,22 +25,39 @@ import queries  # noqa: E402
 from etl.schema import ensure_schema  # noqa: E402
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
-T3 = ["new", "carried_in", "granted", "partial", "denied.third_party", "unable.not_held",
-      "rejected.duplicate", "other.other", "processed", "carried_out"]
-T4 = [f"{g}.{o}" for g in ("review", "suit_direct", "suit_after_review")
-      for o in ("upheld", "corrected", "other", "pending", "total")]
+T3 = [
+    "new",
+    "carried_in",
+    "granted",
+    "partial",
+    "denied.third_party",
+    "unable.not_held",
+    "rejected.duplicate",
+    "other.other",
+    "processed",
+    "carried_out",
+]
+T4 = [
+    f"{g}.{o}"
+    for g in ("review", "suit_direct", "suit_after_review")
+    for o in ("upheld", "corrected", "other", "pending", "total")
+]
 
 
 def build(path: Path, agencies: int, years: int) -> None:
     con = duckdb.connect(str(path))
     ensure_schema(con)
     first = 2025 - years + 1
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO agencies SELECT 'A' || lpad(i::TEXT, 6, '0'), '单位' || i, NULL,
             ['省','市','县'][1 + i % 3], CASE WHEN i % 4 = 0 THEN 'government' ELSE 'department' END,
             '地区' || (i % 50), '组' || (i % 12), TRUE
-        FROM range($n) t(i)""", {"n": agencies})
-    con.execute("""
+        FROM range($n) t(i)""",
+        {"n": agencies},
+    )
+    con.execute(
+        """
         INSERT INTO reports (report_id, agency_id, year, version, is_current, template, published,
                              deadline, days_late, source_path, sha256, format, parser_version,
                              loaded_at, text_fingerprint)
@@ -50,10 +67,14 @@ def build(path: Path, agencies: int, years: int) -> None:
                'bench/' || a.agency_id || '_' || y || '.pdf', md5(a.agency_id || y), 'pdf', 'bench',
                now(), CASE WHEN hash(a.agency_id, y) % 50 = 0 THEN 'same' ELSE md5(a.agency_id || y) END
         FROM agencies a, range($first, $last) t(y)
-        WHERE hash(a.agency_id, y) % 20 <> 0""", {"first": first, "last": 2026})
+        WHERE hash(a.agency_id, y) % 20 <> 0""",
+        {"first": first, "last": 2026},
+    )
     keys = [f"t3.{r}.total" for r in T3] + [f"t4.{k}" for k in T4]
-    con.execute("CREATE TEMP TABLE k AS SELECT unnest($keys) AS key, generate_subscripts($keys, 1) AS n",
-                {"keys": keys})
+    con.execute(
+        "CREATE TEMP TABLE k AS SELECT unnest($keys) AS key, generate_subscripts($keys, 1) AS n",
+        {"keys": keys},
+    )
     con.execute("""
         INSERT INTO report_values (report_id, key, value, raw, blank, source, location)
         SELECT r.report_id, k.key, (hash(r.report_id, k.n) % 60)::DOUBLE,
@@ -84,25 +105,41 @@ def pages(con, year: int, agency: str, group: str) -> dict:
     cur = con.cursor
     run = queries.year_assessment(cur(), year=year, scheme=SCHEME)
     return {
-        "sidebar (years, peer groups, agencies)": lambda: (queries.years(cur()), queries.peer_groups(cur()),
-                                                            queries.agencies(cur())),
+        "sidebar (years, peer groups, agencies)": lambda: (
+            queries.years(cur()),
+            queries.peer_groups(cur()),
+            queries.agencies(cur()),
+        ),
         "排名总览 first view (score the year + ranking + missing)": lambda: (
-            queries.ranking(cur(), year=year, scheme=SCHEME), queries.missing_reports(cur(), year=year)),
+            queries.ranking(cur(), year=year, scheme=SCHEME),
+            queries.missing_reports(cur(), year=year),
+        ),
         "排名总览 another peer group (cached run)": lambda: queries.ranking(
-            cur(), year=year, scheme=SCHEME, peer_group=group, assessment=run),
+            cur(), year=year, scheme=SCHEME, peer_group=group, assessment=run
+        ),
         "单位画像 agency click (profile, peer median, 表二, findings, score breakdown)": lambda: (
-            queries.agency_profile(cur(), agency_id=agency), queries.peer_median(cur(), peer_group=group),
+            queries.agency_profile(cur(), agency_id=agency),
+            queries.peer_median(cur(), peer_group=group),
             queries.agency_values(cur(), agency_id=agency, prefix="t2."),
             queries.findings(cur(), agency_id=agency),
-            queries.score_detail(cur(), year=year, scheme=SCHEME, agency_id=agency, assessment=run)),
-        "单位画像 原文 (keys + value_source)": lambda: (queries.report_keys(cur(), report_id=1),
-                                                  queries.value_source(cur(), report_id=1, key="t3.new.total")),
-        "复议诉讼 (trend + by agency)": lambda: (queries.review_litigation_trend(cur()),
-                                             queries.review_litigation(cur(), year=year)),
+            queries.score_detail(cur(), year=year, scheme=SCHEME, agency_id=agency, assessment=run),
+        ),
+        "单位画像 原文 (keys + value_source)": lambda: (
+            queries.report_keys(cur(), report_id=1),
+            queries.value_source(cur(), report_id=1, key="t3.new.total"),
+        ),
+        "复议诉讼 (trend + by agency)": lambda: (
+            queries.review_litigation_trend(cur()),
+            queries.review_litigation(cur(), year=year),
+        ),
         "数据质量 (findings, summary, errors, late, missing, copied)": lambda: (
-            queries.findings(cur(), year=year), queries.findings_summary(cur(), year=year),
-            queries.load_errors(cur()), queries.late_reports(cur(), year=year),
-            queries.missing_reports(cur(), year=year), queries.copied_reports(cur(), year=year)),
+            queries.findings(cur(), year=year),
+            queries.findings_summary(cur(), year=year),
+            queries.load_errors(cur()),
+            queries.late_reports(cur(), year=year),
+            queries.missing_reports(cur(), year=year),
+            queries.copied_reports(cur(), year=year),
+        ),
     }
 
 
@@ -119,9 +156,13 @@ def main() -> None:
         con = duckdb.connect(str(db), read_only=True)
         n = con.sql("SELECT count(*) FROM reports").fetchall()[0][0]
         v = con.sql("SELECT count(*) FROM report_values").fetchall()[0][0]
-        print(f"synthesised {n:,} agency-years ({args.agencies:,} agencies x {args.years} years, "
-              f"5% missing), {v:,} values in {time.perf_counter() - t:.1f} s")
-        print(f"duckdb {duckdb.__version__}; median of {args.repeats} runs, server side (no rendering)\n")
+        print(
+            f"synthesised {n:,} agency-years ({args.agencies:,} agencies x {args.years} years, "
+            f"5% missing), {v:,} values in {time.perf_counter() - t:.1f} s"
+        )
+        print(
+            f"duckdb {duckdb.__version__}; median of {args.repeats} runs, server side (no rendering)\n"
+        )
         for name, fn in pages(con, 2024, "A000007", "组7").items():
             fn()  # warm
             print(f"{timed(fn, args.repeats) * 1000:9.1f} ms  {name}")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import json
+import os
 import sys
 import tempfile
 import time
@@ -29,7 +29,9 @@ from etl.parse import parse_file  # noqa: E402
 
 # ../shared when the project sits next to it, else the copies the repo carries (as tests do)
 _SHARED = Path(os.environ.get("GONGKAI_SHARED") or ROOT.parent / "shared")
-REAL = (_SHARED if (_SHARED / "real-reports").is_dir() else ROOT / "data" / "reports") / "real-reports"
+REAL = (
+    _SHARED if (_SHARED / "real-reports").is_dir() else ROOT / "data" / "reports"
+) / "real-reports"
 
 
 def image_only_copy(pdf_path: Path, dpi: int = 150, pages: list[int] | None = None) -> bytes:
@@ -61,8 +63,11 @@ def main() -> None:
     ap.add_argument("--keep", help="folder to keep the image-only copies in")
     ap.add_argument("--demo", type=int, default=0, help="also check this many demo PDFs")
     args = ap.parse_args()
-    truths = sorted(p for p in REAL.glob("*.truth.json")
-                    if json.loads(p.read_text(encoding="utf-8"))["file"].endswith(".pdf"))
+    truths = sorted(
+        p
+        for p in REAL.glob("*.truth.json")
+        if json.loads(p.read_text(encoding="utf-8"))["file"].endswith(".pdf")
+    )
     right = checked = wrong_flagged = pages = 0
     wrong: list[str] = []
     seconds = 0.0
@@ -75,6 +80,7 @@ def main() -> None:
             copy = folder / f"{source.stem}.image-only.pdf"
             copy.write_bytes(image_only_copy(source, args.dpi))
             import pypdfium2 as pdfium
+
             doc = pdfium.PdfDocument(str(copy))
             n_pages = len(doc)
             assert not any(doc[i].get_textpage().count_chars() for i in range(n_pages))
@@ -95,19 +101,27 @@ def main() -> None:
                     continue
                 is_flagged = key in flagged
                 wrong_flagged += is_flagged
-                wrong.append(f"  {source.name} {key}: expected {expected}, read "
-                             f"{'nothing' if got is None else repr(got.raw)}"
-                             f"{'' if is_flagged else '  (NOT FLAGGED)'}")
-            print(f"{source.name}: {n_pages} pages, {file_right}/{len(truth['values'])} fields "
-                  f"right, value sources {sorted(sources)}, "
-                  f"{sum(f.rule == 'ocr.low_confidence' for f in report.findings)} low-confidence "
-                  f"findings")
+                wrong.append(
+                    f"  {source.name} {key}: expected {expected}, read "
+                    f"{'nothing' if got is None else repr(got.raw)}"
+                    f"{'' if is_flagged else '  (NOT FLAGGED)'}"
+                )
+            print(
+                f"{source.name}: {n_pages} pages, {file_right}/{len(truth['values'])} fields "
+                f"right, value sources {sorted(sources)}, "
+                f"{sum(f.rule == 'ocr.low_confidence' for f in report.findings)} low-confidence "
+                f"findings"
+            )
     if args.demo:
         _demo(args.demo, args.dpi)
-    print("\n".join(wrong[:60]) + (f"\n  ... and {len(wrong) - 60} more" if len(wrong) > 60 else ""))
-    print(f"fields right: {right}/{checked} ({100 * right / max(checked, 1):.1f}%); "
-          f"wrong fields flagged: {wrong_flagged}/{checked - right}; "
-          f"{seconds / max(pages, 1):.1f} s per page ({pages} pages, {args.dpi} dpi grey)")
+    print(
+        "\n".join(wrong[:60]) + (f"\n  ... and {len(wrong) - 60} more" if len(wrong) > 60 else "")
+    )
+    print(
+        f"fields right: {right}/{checked} ({100 * right / max(checked, 1):.1f}%); "
+        f"wrong fields flagged: {wrong_flagged}/{checked - right}; "
+        f"{seconds / max(pages, 1):.1f} s per page ({pages} pages, {args.dpi} dpi grey)"
+    )
 
 
 def _demo(count: int, dpi: int) -> None:
@@ -125,19 +139,27 @@ def _demo(count: int, dpi: int) -> None:
             report = parse_file(copy)
             seconds += time.perf_counter() - started
             import pypdfium2 as pdfium
+
             pages += len(pdfium.PdfDocument(str(copy)))
             flagged = flagged_keys(report)
-            misses = [k for k, v in reference.values.items()
-                      if k not in report.values or report.values[k].value != v.value]
+            misses = [
+                k
+                for k, v in reference.values.items()
+                if k not in report.values or report.values[k].value != v.value
+            ]
             checked += len(reference.values)
             right += len(reference.values) - len(misses)
             unflagged += sum(k not in flagged for k in misses)
-            print(f"demo {source.name} ({reference.template}): "
-                  f"{len(reference.values) - len(misses)}/{len(reference.values)} as the text "
-                  f"layer reads; not matching: {', '.join(misses) or '-'}")
-    print(f"demo PDFs: {right}/{checked} fields as the text layer reads "
-          f"({100 * right / max(checked, 1):.1f}%), {unflagged} of the others without a finding; "
-          f"{seconds / max(pages, 1):.1f} s per page")
+            print(
+                f"demo {source.name} ({reference.template}): "
+                f"{len(reference.values) - len(misses)}/{len(reference.values)} as the text "
+                f"layer reads; not matching: {', '.join(misses) or '-'}"
+            )
+    print(
+        f"demo PDFs: {right}/{checked} fields as the text layer reads "
+        f"({100 * right / max(checked, 1):.1f}%), {unflagged} of the others without a finding; "
+        f"{seconds / max(pages, 1):.1f} s per page"
+    )
 
 
 if __name__ == "__main__":

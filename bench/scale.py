@@ -40,8 +40,9 @@ import queries  # noqa: E402
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
 REGISTRY = ROOT / "data" / "registry.csv"
 # formats cycled over the reports: 48 of 50 plain (HTML, text, Markdown, the pipe dump), 1 DOCX, 1 PDF
-FORMATS = (("html", "text", "markdown", "html", "text", "pipe", "html", "markdown", "text", "html")
-           * 5)[:48] + ("docx", "pdf")
+FORMATS = (
+    ("html", "text", "markdown", "html", "text", "pipe", "html", "markdown", "text", "html") * 5
+)[:48] + ("docx", "pdf")
 REPORTS_PER_AGENCY = 11.6  # 12 years, ~3% never published
 PARTS = 2
 REPEATS = 3
@@ -49,20 +50,28 @@ REPEATS = 3
 
 def _generate_part(out: str, n_agencies: int, part: int) -> int:
     from demo import generate
-    m = generate(Path(out) / f"part{part}", n_agencies=n_agencies, formats=FORMATS, lean=True,
-                 part=(part, PARTS))
+
+    m = generate(
+        Path(out) / f"part{part}",
+        n_agencies=n_agencies,
+        formats=FORMATS,
+        lean=True,
+        part=(part, PARTS),
+    )
     return len(m["files"])
 
 
 def generate(out: Path, n: int) -> tuple[float, list[Path], list[Path]]:
     """Generate at least n reports; return (seconds, the first n files, registries)."""
     from demo.agencies import MAX_AGENCIES
+
     n_agencies = min(MAX_AGENCIES, math.ceil(n / REPORTS_PER_AGENCY) + 2)
     while True:
         t = time.perf_counter()
         with ProcessPoolExecutor(PARTS) as pool:
-            counts = list(pool.map(_generate_part, [str(out)] * PARTS, [n_agencies] * PARTS,
-                                   range(PARTS)))
+            counts = list(
+                pool.map(_generate_part, [str(out)] * PARTS, [n_agencies] * PARTS, range(PARTS))
+            )
         seconds = time.perf_counter() - t
         if sum(counts) >= n or n_agencies >= MAX_AGENCIES:
             break
@@ -71,9 +80,15 @@ def generate(out: Path, n: int) -> tuple[float, list[Path], list[Path]]:
     files = []
     for part in range(PARTS):
         m = json.loads((out / f"part{part}" / "manifest.json").read_text(encoding="utf-8"))
-        files += [(f["agency_code"], f["year"], out / f"part{part}" / f["file"]) for f in m["files"]]
+        files += [
+            (f["agency_code"], f["year"], out / f"part{part}" / f["file"]) for f in m["files"]
+        ]
     files.sort()
-    return seconds, [f for _, _, f in files[:n]], [out / f"part{p}" / "registry.csv" for p in range(PARTS)]
+    return (
+        seconds,
+        [f for _, _, f in files[:n]],
+        [out / f"part{p}" / "registry.csv" for p in range(PARTS)],
+    )
 
 
 def _tree_rss(pid: int) -> int:
@@ -95,11 +110,23 @@ def _tree_rss(pid: int) -> int:
 def load(files: list[Path], registries: list[Path], db: Path, work: Path) -> dict:
     listing = work / "files.txt"
     listing.write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
-    cmd = [sys.executable, "-m", "gongkai", "load", "--manifest", str(listing), "--db", str(db),
-           "--registry", str(REGISTRY)] + [x for r in registries for x in ("--registry", str(r))]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gongkai",
+        "load",
+        "--manifest",
+        str(listing),
+        "--db",
+        str(db),
+        "--registry",
+        str(REGISTRY),
+    ] + [x for r in registries for x in ("--registry", str(r))]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     peak = [0]
 
     def sample():
@@ -115,9 +142,13 @@ def load(files: list[Path], registries: list[Path], db: Path, work: Path) -> dic
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode not in (0, 1):
         raise SystemExit(f"load failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": seconds, "summary": out.splitlines()[0] if out else "",
-            "failed": out.count("failed: ") + err.count("failed: "),
-            "rss_max": maxrss * 1024 if maxrss > before else None, "rss_tree": peak[0]}
+    return {
+        "seconds": seconds,
+        "summary": out.splitlines()[0] if out else "",
+        "failed": out.count("failed: ") + err.count("failed: "),
+        "rss_max": maxrss * 1024 if maxrss > before else None,
+        "rss_tree": peak[0],
+    }
 
 
 def timed(fn) -> float:
@@ -132,26 +163,43 @@ def timed(fn) -> float:
 
 def reads(db: Path, year: int) -> dict:
     from assess.score import score_year
+
     con = duckdb.connect(str(db), read_only=True)
     try:
         cur = con.cursor
-        agency = con.sql("SELECT agency_id FROM current_reports WHERE year = $y ORDER BY agency_id "
-                         "LIMIT 1", params={"y": year}).fetchall()[0][0]
-        group = con.sql("SELECT peer_group FROM agencies WHERE agency_id = $a",
-                        params={"a": agency}).fetchall()[0][0]
-        counts = con.sql("SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM report_values), "
-                         "(SELECT count(*) FROM findings), (SELECT count(*) FROM agencies)").fetchall()[0]
+        agency = con.sql(
+            "SELECT agency_id FROM current_reports WHERE year = $y ORDER BY agency_id LIMIT 1",
+            params={"y": year},
+        ).fetchall()[0][0]
+        group = con.sql(
+            "SELECT peer_group FROM agencies WHERE agency_id = $a", params={"a": agency}
+        ).fetchall()[0][0]
+        counts = con.sql(
+            "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM report_values), "
+            "(SELECT count(*) FROM findings), (SELECT count(*) FROM agencies)"
+        ).fetchall()[0]
         return {
-            "reports": counts[0], "values": counts[1], "findings": counts[2], "agencies": counts[3],
+            "reports": counts[0],
+            "values": counts[1],
+            "findings": counts[2],
+            "agencies": counts[3],
             "score": timed(lambda: score_year(cur(), year, SCHEME)),
             # 排名总览: sidebar agencies, the ranking, the agencies that did not report
-            "ranking": timed(lambda: (queries.agencies(cur()),
-                                      queries.ranking(cur(), year=year, scheme=SCHEME),
-                                      queries.missing_reports(cur(), year=year))),
+            "ranking": timed(
+                lambda: (
+                    queries.agencies(cur()),
+                    queries.ranking(cur(), year=year, scheme=SCHEME),
+                    queries.missing_reports(cur(), year=year),
+                )
+            ),
             # 单位画像 (default section): agencies, the agency's years, its peer group's median
-            "profile": timed(lambda: (queries.agencies(cur()),
-                                      queries.agency_profile(cur(), agency_id=agency),
-                                      queries.peer_median(cur(), peer_group=group))),
+            "profile": timed(
+                lambda: (
+                    queries.agencies(cur()),
+                    queries.agency_profile(cur(), agency_id=agency),
+                    queries.peer_median(cur(), peer_group=group),
+                )
+            ),
         }
     finally:
         con.close()
@@ -167,9 +215,15 @@ def machine() -> dict:
     except OSError:
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {"nproc": os.cpu_count(), "cpu": model, "ram_gib": ram / 2**30,
-            "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "os": platform.platform(), "load": os.getloadavg()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "ram_gib": ram / 2**30,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "os": platform.platform(),
+        "load": os.getloadavg(),
+    }
 
 
 def run(n: int, year: int, keep: Path | None) -> dict:
@@ -182,12 +236,23 @@ def run(n: int, year: int, keep: Path | None) -> dict:
         print(f"N={n:,}: {ld['summary']} in {ld['seconds']:.1f} s", flush=True)
         size = sum(p.stat().st_size for p in work.glob("scale.duckdb*") if p.is_file())
         rd = reads(db, year)
-        row = {"n": len(files), "gen_s": gen_s, "load_s": ld["seconds"],
-               "rate": len(files) / ld["seconds"], "rss_max": ld["rss_max"], "rss_tree": ld["rss_tree"],
-               "db_bytes": size, "summary": ld["summary"], **rd}
-        print(f"N={n:,}: {row['rate']:.0f} reports/s, peak RSS {_mib(row['rss_max'])} "
-              f"(tree {_mib(row['rss_tree'])}), db {size / 2**20:.0f} MiB, score {rd['score']*1000:.0f} ms, "
-              f"ranking {rd['ranking']*1000:.0f} ms, profile {rd['profile']*1000:.0f} ms", flush=True)
+        row = {
+            "n": len(files),
+            "gen_s": gen_s,
+            "load_s": ld["seconds"],
+            "rate": len(files) / ld["seconds"],
+            "rss_max": ld["rss_max"],
+            "rss_tree": ld["rss_tree"],
+            "db_bytes": size,
+            "summary": ld["summary"],
+            **rd,
+        }
+        print(
+            f"N={n:,}: {row['rate']:.0f} reports/s, peak RSS {_mib(row['rss_max'])} "
+            f"(tree {_mib(row['rss_tree'])}), db {size / 2**20:.0f} MiB, score {rd['score'] * 1000:.0f} ms, "
+            f"ranking {rd['ranking'] * 1000:.0f} ms, profile {rd['profile'] * 1000:.0f} ms",
+            flush=True,
+        )
         return row
     finally:
         if keep is None:
@@ -200,37 +265,58 @@ def _mib(b) -> str:
 
 def write_results(rows: list[dict], mach: dict, year: int, path: Path, note: str = "") -> None:
     lines = [
-        "# Scale benchmark (`bench/scale.py`)", "",
-        (f"Machine: {mach['nproc']} CPUs ({mach['cpu']}), {mach['ram_gib']:.1f} GiB RAM, "
-         f"Python {mach['python']}, DuckDB {mach['duckdb']}, {mach['os']}. "
-         f"Load average when the run started: {mach['load'][0]:.1f} (the machine is shared, "
-         "so wall times are noisy)."), "",
-        ("Corpus: the demo generator (示范省's 155 agencies plus synthesized counties, 12 years, "
-        "~3% of reports never published), formats cycled 48 of 50 plain HTML/text/Markdown/pipe, "
-        "1 DOCX, 1 PDF; generated in 2 processes. Load: `python -m gongkai load --manifest` of exactly "
-        "N files into a fresh database (parse pool of one process per core, batched writes). "
-        f"Reads on the database opened read-only: `assess.score.score_year({year})` and the "
-        "queries of the 排名总览 page (agencies, ranking, missing reports) and the 单位画像 page "
-        "(agencies, agency profile, peer median), median of 3 after a warm-up, server side only."), "",
-        ("| N reports | generate | load | load reports/s | peak RSS (largest process / tree) | "
-         "database | score a year | 排名总览 | 单位画像 |"),
+        "# Scale benchmark (`bench/scale.py`)",
+        "",
+        (
+            f"Machine: {mach['nproc']} CPUs ({mach['cpu']}), {mach['ram_gib']:.1f} GiB RAM, "
+            f"Python {mach['python']}, DuckDB {mach['duckdb']}, {mach['os']}. "
+            f"Load average when the run started: {mach['load'][0]:.1f} (the machine is shared, "
+            "so wall times are noisy)."
+        ),
+        "",
+        (
+            "Corpus: the demo generator (示范省's 155 agencies plus synthesized counties, 12 years, "
+            "~3% of reports never published), formats cycled 48 of 50 plain HTML/text/Markdown/pipe, "
+            "1 DOCX, 1 PDF; generated in 2 processes. Load: `python -m gongkai load --manifest` of exactly "
+            "N files into a fresh database (parse pool of one process per core, batched writes). "
+            f"Reads on the database opened read-only: `assess.score.score_year({year})` and the "
+            "queries of the 排名总览 page (agencies, ranking, missing reports) and the 单位画像 page "
+            "(agencies, agency profile, peer median), median of 3 after a warm-up, server side only."
+        ),
+        "",
+        (
+            "| N reports | generate | load | load reports/s | peak RSS (largest process / tree) | "
+            "database | score a year | 排名总览 | 单位画像 |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['n']:,} | {r['gen_s']:.1f} s | {r['load_s']:.1f} s | {r['rate']:.0f} | "
             f"{_mib(r['rss_max'])} / {_mib(r['rss_tree'])} | {r['db_bytes'] / 2**20:,.1f} MiB | "
-            f"{r['score'] * 1000:,.0f} ms | {r['ranking'] * 1000:,.0f} ms | {r['profile'] * 1000:,.0f} ms |")
-    lines += ["", "Rows: " + "; ".join(
-        f"N={r['n']:,}: {r['reports']:,} reports, {r['values']:,} values, {r['findings']:,} findings, "
-        f"{r['agencies']:,} agencies ({r['summary'].split(': ', 1)[-1]})" for r in rows), ""]
+            f"{r['score'] * 1000:,.0f} ms | {r['ranking'] * 1000:,.0f} ms | {r['profile'] * 1000:,.0f} ms |"
+        )
+    lines += [
+        "",
+        "Rows: "
+        + "; ".join(
+            f"N={r['n']:,}: {r['reports']:,} reports, {r['values']:,} values, {r['findings']:,} findings, "
+            f"{r['agencies']:,} agencies ({r['summary'].split(': ', 1)[-1]})"
+            for r in rows
+        ),
+        "",
+    ]
     for a, b in pairwise(rows):
-        lines += [(
-            f"From N={a['n']:,} to N={b['n']:,} (×{b['n'] / a['n']:.0f} reports): load time "
-            f"×{b['load_s'] / a['load_s']:.1f}, database ×{b['db_bytes'] / a['db_bytes']:.1f}, peak RSS "
-            f"×{(b['rss_max'] or 1) / (a['rss_max'] or 1):.1f} (tree ×{(b['rss_tree'] or 1) / (a['rss_tree'] or 1):.1f}), "
-            f"scoring a year ×{b['score'] / a['score']:.1f}, 排名总览 ×{b['ranking'] / a['ranking']:.1f}, "
-            f"单位画像 ×{b['profile'] / a['profile']:.1f}."), ""]
+        lines += [
+            (
+                f"From N={a['n']:,} to N={b['n']:,} (×{b['n'] / a['n']:.0f} reports): load time "
+                f"×{b['load_s'] / a['load_s']:.1f}, database ×{b['db_bytes'] / a['db_bytes']:.1f}, peak RSS "
+                f"×{(b['rss_max'] or 1) / (a['rss_max'] or 1):.1f} (tree ×{(b['rss_tree'] or 1) / (a['rss_tree'] or 1):.1f}), "  # noqa: E501
+                f"scoring a year ×{b['score'] / a['score']:.1f}, 排名总览 ×{b['ranking'] / a['ranking']:.1f}, "
+                f"单位画像 ×{b['profile'] / a['profile']:.1f}."
+            ),
+            "",
+        ]
     if note:
         lines += [note, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -245,8 +331,11 @@ def main() -> None:
     ap.add_argument("--note", default="", help="a paragraph appended to RESULTS.md")
     args = ap.parse_args()
     mach = machine()
-    print(f"{mach['nproc']} CPUs ({mach['cpu']}), {mach['ram_gib']:.1f} GiB, Python {mach['python']}, "
-          f"DuckDB {mach['duckdb']}", flush=True)
+    print(
+        f"{mach['nproc']} CPUs ({mach['cpu']}), {mach['ram_gib']:.1f} GiB, Python {mach['python']}, "
+        f"DuckDB {mach['duckdb']}",
+        flush=True,
+    )
     rows = []
     for n in args.n:
         rows.append(run(n, args.year, args.keep))

@@ -28,8 +28,11 @@ TEXT_LIKE = (".txt", ".md", ".html", ".htm")
 
 
 def _corpus(demo: Path) -> tuple[list[Path], list[Path]]:
-    files = [p for p in sorted((ROOT / "data" / "reports").rglob("*")) + sorted(demo.rglob("*"))
-             if p.is_file() and not p.name.endswith((".json", ".csv"))]
+    files = [
+        p
+        for p in sorted((ROOT / "data" / "reports").rglob("*")) + sorted(demo.rglob("*"))
+        if p.is_file() and not p.name.endswith((".json", ".csv"))
+    ]
     return [p for p in files if p.suffix in TEXT_LIKE], [p for p in files if p.suffix == ".pdf"]
 
 
@@ -70,8 +73,10 @@ def main() -> None:
             generate(demo)
         text, pdf = _corpus(demo)
         cores = os.cpu_count() or 1
-        print(f"corpus: {len(text)} text/HTML/Markdown files, {len(pdf)} PDFs; {cores} cores; "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"corpus: {len(text)} text/HTML/Markdown files, {len(pdf)} PDFs; {cores} cores; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         _parse_all(text[:20])  # warm caches (opencc dictionaries, regexes)
         rss_start = _rss_mb()
         quarter = text[: len(text) // 4]
@@ -80,12 +85,16 @@ def main() -> None:
         for label, files in (("text/HTML/Markdown", text), ("PDF", pdf)):
             one = _rate(files, args.rounds, 1)
             many = _rate(files, args.rounds, cores)
-            print(f"{label:20s} {one:7.1f} reports/s on 1 core, {many:7.1f} on {cores} "
-                  f"(median of {args.rounds} rounds over {len(files)} files)")
+            print(
+                f"{label:20s} {one:7.1f} reports/s on 1 core, {many:7.1f} on {cores} "
+                f"(median of {args.rounds} rounds over {len(files)} files)"
+            )
         rss_all = _rss_mb()
-    print(f"peak RSS: {rss_start:.0f} MB after warm-up, {rss_quarter:.0f} MB after {len(quarter)} files, "
-          f"{rss_all:.0f} MB after {args.rounds}×{len(text) + len(pdf)} more "
-          f"(ratio {rss_all / rss_quarter:.2f}; flat means about 1)")
+    print(
+        f"peak RSS: {rss_start:.0f} MB after warm-up, {rss_quarter:.0f} MB after {len(quarter)} files, "
+        f"{rss_all:.0f} MB after {args.rounds}×{len(text) + len(pdf)} more "
+        f"(ratio {rss_all / rss_quarter:.2f}; flat means about 1)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,13 @@ st.html("<style>[data-testid='stElementToolbar']{display:none !important}</style
 
 
 def _page(spec: nav.PageSpec, default: bool) -> st.Page:
-    return st.Page(str(Path(__file__).parent / spec.file), title=spec.title, icon=spec.icon,
-                   url_path=spec.url_path, default=default)
+    return st.Page(
+        str(Path(__file__).parent / spec.file),
+        title=spec.title,
+        icon=spec.icon,
+        url_path=spec.url_path,
+        default=default,
+    )
 
 
 nav.catch_unknown_pages()
@@ -49,19 +54,43 @@ def sidebar(v: int) -> None:
     """Year and peer group for every page, kept in ?year= and ?peer= (the year even when default)."""
     years = data.years(v)
     if not years:
-        st.warning("数据库中还没有任何年报。请运行 `gongkai build` 或 `gongkai load <文件夹>` 加载年报。")
+        st.warning(
+            "数据库中还没有任何年报。请运行 `gongkai build` 或 `gongkai load <文件夹>` 加载年报。"
+        )
         st.stop()
     with st.sidebar:
-        urlstate.select(st, "年度", years, key="year", param="year", default=data.default_year(v),
-                        parse=int, what="年度", placeholder="请选择年度", warn_now=False,
-                        format_func=lambda y: f"{y} 年度", help="报告所属年度（报告期），不是发布年份。")
-        urlstate.select(st, "对标组", [data.ALL, *data.peer_groups(v)], key="peer", param="peer",
-                        what="对标组", placeholder="请选择对标组", warn_now=False,
-                        help="同类单位（如同级政府、同类部门）之间比较；“全部”表示各组分别排名。")
+        urlstate.select(
+            st,
+            "年度",
+            years,
+            key="year",
+            param="year",
+            default=data.default_year(v),
+            parse=int,
+            what="年度",
+            placeholder="请选择年度",
+            warn_now=False,
+            format_func=lambda y: f"{y} 年度",
+            help="报告所属年度（报告期），不是发布年份。",
+        )
+        urlstate.select(
+            st,
+            "对标组",
+            [data.ALL, *data.peer_groups(v)],
+            key="peer",
+            param="peer",
+            what="对标组",
+            placeholder="请选择对标组",
+            warn_now=False,
+            help="同类单位（如同级政府、同类部门）之间比较；“全部”表示各组分别排名。",
+        )
         st.caption(f"数据库：{data.db_path().name}")
     for what, raw in urlstate.bad_params():
-        st.warning(f"链接中的{what}“{raw}”在数据库中没有，已改为显示 {st.session_state.get('year')} 年度、"
-                   f"{st.session_state.get('peer')}。", icon="⚠️")
+        st.warning(
+            f"链接中的{what}“{raw}”在数据库中没有，已改为显示 {st.session_state.get('year')} 年度、"
+            f"{st.session_state.get('peer')}。",
+            icon="⚠️",
+        )
 
 
 sidebar(version)

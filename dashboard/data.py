@@ -67,8 +67,9 @@ def db_version() -> int:
         st_ = path.stat()
     except FileNotFoundError as exc:
         raise NoDatabase(str(path)) from exc
-    return hash((st_.st_dev, st_.st_ino, st_.st_size, st_.st_mtime_ns,
-                 workflow_revision(path))) & ((1 << 62) - 1)
+    return hash((st_.st_dev, st_.st_ino, st_.st_size, st_.st_mtime_ns, workflow_revision(path))) & (
+        (1 << 62) - 1
+    )
 
 
 def workflow_revision(path: Path) -> int:
@@ -166,41 +167,67 @@ def _scheme(path: str, content_hash: str):
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _assessment(v: int, year: int, scheme: str, content_hash: str,
-                weights: tuple[tuple[str, float], ...] = ()):
+def _assessment(
+    v: int, year: int, scheme: str, content_hash: str, weights: tuple[tuple[str, float], ...] = ()
+):
     """One scoring run per (database version, year, scheme content, what-if weights).
 
     A resource, not data: the frames are shared read-only by every page, drill-down and export
     of that run instead of being copied per call, and nothing mutates a polars frame in place.
     """
-    return _assess(queries.year_assessment, year=year, scheme=_scheme(scheme, content_hash),
-                   weights=dict(weights) or None)
+    return _assess(
+        queries.year_assessment,
+        year=year,
+        scheme=_scheme(scheme, content_hash),
+        weights=dict(weights) or None,
+    )
 
 
 def assessment(v: int, year: int, scheme: str, weights: tuple[tuple[str, float], ...] = ()):
     return _assessment(v, year, scheme, scheme_hash(scheme), weights)
 
 
-def ranking(v: int, year: int, scheme: str, peer_group: str | None,
-            weights: tuple[tuple[str, float], ...] = ()) -> pl.DataFrame:
+def ranking(
+    v: int,
+    year: int,
+    scheme: str,
+    peer_group: str | None,
+    weights: tuple[tuple[str, float], ...] = (),
+) -> pl.DataFrame:
     """Scored and ranked agencies; `weights` (sorted pairs) is a what-if override."""
     return _ranking(v, year, scheme, scheme_hash(scheme), peer_group, weights)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _ranking(v: int, year: int, scheme: str, content_hash: str, peer_group: str | None,
-             weights: tuple[tuple[str, float], ...]) -> pl.DataFrame:
+def _ranking(
+    v: int,
+    year: int,
+    scheme: str,
+    content_hash: str,
+    peer_group: str | None,
+    weights: tuple[tuple[str, float], ...],
+) -> pl.DataFrame:
     run = _assessment(v, year, scheme, content_hash, weights)
     prev = _assessment(v, year - 1, scheme, content_hash, weights)  # last year's ranks, same scheme
-    return _assess(queries.ranking, year=year, scheme=scheme, peer_group=peer_group, assessment=run,
-                   prev_assessment=prev)
+    return _assess(
+        queries.ranking,
+        year=year,
+        scheme=scheme,
+        peer_group=peer_group,
+        assessment=run,
+        prev_assessment=prev,
+    )
 
 
-def score_detail(v: int, year: int, scheme: str, agency_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def score_detail(
+    v: int, year: int, scheme: str, agency_id: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(points per indicator, deductions explained) for one agency and year: a filter of the
     year's cached assessment, never a re-score."""
     run = assessment(v, year, scheme)
-    return _assess(queries.score_detail, year=year, scheme=scheme, agency_id=agency_id, assessment=run)
+    return _assess(
+        queries.score_detail, year=year, scheme=scheme, agency_id=agency_id, assessment=run
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -244,7 +271,9 @@ def review_litigation_trend(v: int, peer_group: str | None) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def findings(v: int, year: int | None, agency_id: str | None, peer_group: str | None) -> pl.DataFrame:
+def findings(
+    v: int, year: int | None, agency_id: str | None, peer_group: str | None
+) -> pl.DataFrame:
     return _q(queries.findings, year=year, agency_id=agency_id, peer_group=peer_group)
 
 
@@ -282,12 +311,21 @@ def file_mtime(path: str) -> int:
     return Path(path).stat().st_mtime_ns
 
 
-EXPORT_BUILDERS = {"xlsx": "assessment_workbook", "csv": "summary_csv", "pdf": "summary_pdf",
-                   "docx": "assessment_docx"}
+EXPORT_BUILDERS = {
+    "xlsx": "assessment_workbook",
+    "csv": "summary_csv",
+    "pdf": "summary_pdf",
+    "docx": "assessment_docx",
+}
 
 
-def export_builders(v: int, year: int, scheme: str, peer_group: str | None,
-                    weights: tuple[tuple[str, float], ...] = ()) -> dict:
+def export_builders(
+    v: int,
+    year: int,
+    scheme: str,
+    peer_group: str | None,
+    weights: tuple[tuple[str, float], ...] = (),
+) -> dict:
     """{format: zero-argument callable -> bytes} for st.download_button's deferred `data`.
 
     The callables run on another thread when the user clicks, outside any script run, so they
@@ -305,15 +343,23 @@ def export_builders(v: int, year: int, scheme: str, peer_group: str | None,
     con = _open(str(db_path()), v)
     loaded = _scheme(scheme, scheme_hash(scheme))
     if weights:  # the what-if variant, under its own name
-        loaded = dataclasses.replace(_scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）")
+        loaded = dataclasses.replace(
+            _scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）"
+        )
     gathered: dict = {}  # one gather for every format of this selection (each click builds one file)
 
     def frames():
         if "export" not in gathered:
             cur = _cursor(con)
             try:
-                gathered["export"] = export_data.gather(cur, year=year, scheme=loaded, peer_group=peer_group,
-                                                        assessment=run, prev_assessment=prev)
+                gathered["export"] = export_data.gather(
+                    cur,
+                    year=year,
+                    scheme=loaded,
+                    peer_group=peer_group,
+                    assessment=run,
+                    prev_assessment=prev,
+                )
             finally:
                 cur.close()
         return gathered["export"]
@@ -362,7 +408,9 @@ def home_agencies(v: int) -> frozenset[str] | None:
     found = _q(queries.home_agencies)
     return None if found is None else frozenset(found)
 
+
 # --- the annual quality check (年报质量检查) -------------------------------------------------
+
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def quality_check_summary(v: int, year: int, peer_group: str | None) -> pl.DataFrame:

@@ -73,4 +73,6 @@ def say_unknown_page() -> None:
     name = (st.session_state.pop(_MISSING, None) or "").strip("/")
     if name and name != PAGES[0].url_path:
         titles = "、".join(p.title for p in PAGES)
-        st.warning(f"没有名为“{name}”的页面，已打开“{PAGES[0].title}”。可用的页面：{titles}。", icon="⚠️")
+        st.warning(
+            f"没有名为“{name}”的页面，已打开“{PAGES[0].title}”。可用的页面：{titles}。", icon="⚠️"
+        )

@@ -31,7 +31,7 @@ def variant_text(text: str, name: str, settings: dict[str, dict[str, float]]) ->
         else:
             key = re.match(r"^(\w+)\s*=", s)
             if current in settings and key and key.group(1) in settings[current]:
-                comment = line[line.index("#"):].rstrip("\n") if "#" in line else ""
+                comment = line[line.index("#") :].rstrip("\n") if "#" in line else ""
                 value = round(settings[current][key.group(1)], 4)
                 line = f"{key.group(1)} = {value:g}" + (f"  {comment}" if comment else "") + "\n"
         out.append(line)
@@ -42,7 +42,9 @@ def _toml_string(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def save_variant(source: str | Path, folder: str | Path, name: str, weights: dict[str, float]) -> Path:
+def save_variant(
+    source: str | Path, folder: str | Path, name: str, weights: dict[str, float]
+) -> Path:
     """Write the variant of the scheme file `source` into `folder` as a new file; returns its path.
 
     Raises SaveError when the name is empty or taken, or when the result does not load."""
@@ -69,8 +71,12 @@ def save_variant(source: str | Path, folder: str | Path, name: str, weights: dic
     for ind in scheme.indicators:
         if ind.id in weights:
             settings[ind.id] = {"weight": weights[ind.id]}
-            if ind.kind == "deduction" and ind.cap is not None and ind.weight:  # a cap is a share of the weight
-                settings[ind.id]["cap"] = min(ind.cap * weights[ind.id] / ind.weight, weights[ind.id])
+            if (
+                ind.kind == "deduction" and ind.cap is not None and ind.weight
+            ):  # a cap is a share of the weight
+                settings[ind.id]["cap"] = min(
+                    ind.cap * weights[ind.id] / ind.weight, weights[ind.id]
+                )
     text = variant_text(Path(source).read_text(encoding="utf-8"), name, settings)
     trial_text = text
     manual = re.search(r'^manual_inputs\s*=\s*"([^"]+)"', text, re.M)

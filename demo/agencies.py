@@ -24,23 +24,71 @@ CITIES: dict[str, tuple[str, ...]] = {
     "柘湾市": ("柘原县", "湾口县", "蒲川县", "榆汀县"),
 }
 PROVINCIAL_DEPTS = (
-    "教育厅", "公安厅", "民政厅", "司法厅", "财政厅", "人力资源和社会保障厅", "自然资源厅",
-    "生态环境厅", "住房和城乡建设厅", "交通运输厅", "水利厅", "农业农村厅", "商务厅",
-    "卫生健康委员会", "市场监督管理局", "应急管理厅",
+    "教育厅",
+    "公安厅",
+    "民政厅",
+    "司法厅",
+    "财政厅",
+    "人力资源和社会保障厅",
+    "自然资源厅",
+    "生态环境厅",
+    "住房和城乡建设厅",
+    "交通运输厅",
+    "水利厅",
+    "农业农村厅",
+    "商务厅",
+    "卫生健康委员会",
+    "市场监督管理局",
+    "应急管理厅",
 )
 CITY_DEPTS = (
-    "教育局", "公安局", "民政局", "财政局", "人力资源和社会保障局", "自然资源和规划局",
-    "生态环境局", "住房和城乡建设局", "交通运输局", "卫生健康委员会",
+    "教育局",
+    "公安局",
+    "民政局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源和规划局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "卫生健康委员会",
 )
 COUNTY_DEPTS = ("教育局", "民政局")
 
 # Look-alike characters an OCR pass confuses (the 沭→沐 kind), for the names above.
 LOOKALIKE = {
-    "汀": "汁", "岑": "芩", "澄": "橙", "岫": "袖", "陵": "凌", "湾": "弯", "岚": "风",
-    "柘": "拓", "琅": "琅", "雁": "厣", "枫": "讽", "渚": "诸", "栎": "砾", "筠": "钧",
-    "湄": "媚", "砚": "观", "苇": "韦", "澜": "谰", "榆": "愉", "蒲": "浦", "禾": "木",
-    "泊": "洎", "鹭": "鹫", "芦": "卢", "棠": "堂", "梓": "锌", "鸣": "呜", "原": "厡",
-    "政": "玫", "财": "材", "民": "氏", "省": "肖",
+    "汀": "汁",
+    "岑": "芩",
+    "澄": "橙",
+    "岫": "袖",
+    "陵": "凌",
+    "湾": "弯",
+    "岚": "风",
+    "柘": "拓",
+    "琅": "琅",
+    "雁": "厣",
+    "枫": "讽",
+    "渚": "诸",
+    "栎": "砾",
+    "筠": "钧",
+    "湄": "媚",
+    "砚": "观",
+    "苇": "韦",
+    "澜": "谰",
+    "榆": "愉",
+    "蒲": "浦",
+    "禾": "木",
+    "泊": "洎",
+    "鹭": "鹫",
+    "芦": "卢",
+    "棠": "堂",
+    "梓": "锌",
+    "鸣": "呜",
+    "原": "厡",
+    "政": "玫",
+    "财": "材",
+    "民": "氏",
+    "省": "肖",
 }
 del LOOKALIKE["琅"]  # no look-alike worth using
 
@@ -58,31 +106,73 @@ class Agency:
     @property
     def cls(self) -> str:
         """Size class used by the figures model."""
-        return {("省", "government"): "prov_gov", ("省", "department"): "prov_dept",
-                ("市", "government"): "city_gov", ("市", "department"): "city_dept",
-                ("县", "government"): "county_gov", ("县", "department"): "county_dept"}[
-            (self.level, self.kind)]
+        return {
+            ("省", "government"): "prov_gov",
+            ("省", "department"): "prov_dept",
+            ("市", "government"): "city_gov",
+            ("市", "department"): "city_dept",
+            ("县", "government"): "county_gov",
+            ("县", "department"): "county_dept",
+        }[(self.level, self.kind)]
 
 
 def _all() -> list[Agency]:
     groups: list[list[Agency]] = [[], [], [], [], [], []]
-    groups[0].append(Agency("SF000", f"{PROVINCE}人民政府", (f"{PROVINCE}政府",), "省", "government",
-                            PROVINCE, "省级政府"))
+    groups[0].append(
+        Agency(
+            "SF000",
+            f"{PROVINCE}人民政府",
+            (f"{PROVINCE}政府",),
+            "省",
+            "government",
+            PROVINCE,
+            "省级政府",
+        )
+    )
     for i, d in enumerate(PROVINCIAL_DEPTS, 1):
-        groups[1].append(Agency(f"SF1{i:02d}", f"{PROVINCE}{d}", (), "省", "department", PROVINCE,
-                                "省级部门"))
+        groups[1].append(
+            Agency(f"SF1{i:02d}", f"{PROVINCE}{d}", (), "省", "department", PROVINCE, "省级部门")
+        )
     for ci, (city, counties) in enumerate(CITIES.items(), 1):
-        groups[2].append(Agency(f"SF2{ci:02d}", f"{city}人民政府", (f"{city}政府",), "市", "government",
-                                PROVINCE, "市级政府"))
+        groups[2].append(
+            Agency(
+                f"SF2{ci:02d}",
+                f"{city}人民政府",
+                (f"{city}政府",),
+                "市",
+                "government",
+                PROVINCE,
+                "市级政府",
+            )
+        )
         for ki, county in enumerate(counties, 1):
-            groups[3].append(Agency(f"SF3{ci}{ki}", f"{county}人民政府", (f"{county}政府",), "县",
-                                    "government", city, "县级政府"))
+            groups[3].append(
+                Agency(
+                    f"SF3{ci}{ki}",
+                    f"{county}人民政府",
+                    (f"{county}政府",),
+                    "县",
+                    "government",
+                    city,
+                    "县级政府",
+                )
+            )
             for di, d in enumerate(COUNTY_DEPTS, 1):
-                groups[5].append(Agency(f"SF5{ci}{ki}{di}", f"{county}{d}", (), "县", "department",
-                                        county, "县级部门"))
+                groups[5].append(
+                    Agency(
+                        f"SF5{ci}{ki}{di}",
+                        f"{county}{d}",
+                        (),
+                        "县",
+                        "department",
+                        county,
+                        "县级部门",
+                    )
+                )
         for di, d in enumerate(CITY_DEPTS):
-            groups[4].append(Agency(f"SF4{ci}{di}", f"{city}{d}", (), "市", "department", city,
-                                    "市级部门"))
+            groups[4].append(
+                Agency(f"SF4{ci}{di}", f"{city}{d}", (), "市", "department", city, "市级部门")
+            )
     # interleave so that any prefix mixes the kinds (weights roughly follow the group sizes)
     order: list[Agency] = []
     pattern = (1, 2, 3, 4, 5, 4, 3, 5, 1, 4, 5, 0)
@@ -117,11 +207,25 @@ def _synthetic() -> Iterator[Agency]:
                 continue
             k += 1
             city = cities[k % len(cities)]
-            yield Agency(f"SF9{k:04d}00", f"{county}人民政府", (f"{county}政府",), "县", "government",
-                         city, "县级政府")
+            yield Agency(
+                f"SF9{k:04d}00",
+                f"{county}人民政府",
+                (f"{county}政府",),
+                "县",
+                "government",
+                city,
+                "县级政府",
+            )
             for di, d in enumerate(SYNTH_DEPTS, 1):
-                yield Agency(f"SF9{k:04d}{di:02d}", f"{county}{d}", (), "县", "department", county,
-                             "县级部门")
+                yield Agency(
+                    f"SF9{k:04d}{di:02d}",
+                    f"{county}{d}",
+                    (),
+                    "县",
+                    "department",
+                    county,
+                    "县级部门",
+                )
 
 
 MAX_AGENCIES = len(ALL_AGENCIES) + sum(1 for _ in _synthetic())
@@ -141,7 +245,9 @@ def registry_csv(items: list[Agency] | tuple[Agency, ...] = ALL_AGENCIES) -> str
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["code", "name", "aliases", "level", "kind", "parent_region", "peer_group"])
     for a in items:
-        w.writerow([a.code, a.name, "|".join(a.aliases), a.level, a.kind, a.parent_region, a.peer_group])
+        w.writerow(
+            [a.code, a.name, "|".join(a.aliases), a.level, a.kind, a.parent_region, a.peer_group]
+        )
     return buf.getvalue()
 
 
@@ -151,4 +257,4 @@ def ocr_typo(name: str, pick: int) -> str:
     if not spots:
         spots = [i for i, ch in enumerate(name) if ch in LOOKALIKE]
     i = spots[pick % len(spots)]
-    return name[:i] + LOOKALIKE[name[i]] + name[i + 1:]
+    return name[:i] + LOOKALIKE[name[i]] + name[i + 1 :]

@@ -16,16 +16,45 @@ from dataclasses import dataclass, field
 
 from demo.agencies import Agency
 from demo.figures import AgencyModel
-from demo.layout import (OLD_LEGACY_DROPPED, Block, Printer, Style, legacy_table, t2_table, t3_table,
-                         t4_table)
+from demo.layout import (
+    OLD_LEGACY_DROPPED,
+    Block,
+    Printer,
+    Style,
+    legacy_table,
+    t2_table,
+    t3_table,
+    t4_table,
+)
 from demo.prose import legacy_sections, std_sections
 from etl.fields import LEGACY, STD2019, STD2021, T3_PARTY_COLUMNS, legacy_key, t3_key
 
-FORMATS_STD = (("html", 40), ("text", 17), ("markdown", 18), ("docx", 17), ("pdf", 3.5), ("xlsx", 3))
-FORMATS_LEGACY = (("pipe", 25), ("html", 30), ("text", 20), ("docx", 12), ("markdown", 5), ("pdf", 3.5),
-                  ("xlsx", 3))
-EXT = {"html": ".html", "text": ".txt", "pipe": ".txt", "markdown": ".md", "docx": ".docx",
-       "pdf": ".pdf", "xlsx": ".xlsx"}
+FORMATS_STD = (
+    ("html", 40),
+    ("text", 17),
+    ("markdown", 18),
+    ("docx", 17),
+    ("pdf", 3.5),
+    ("xlsx", 3),
+)
+FORMATS_LEGACY = (
+    ("pipe", 25),
+    ("html", 30),
+    ("text", 20),
+    ("docx", 12),
+    ("markdown", 5),
+    ("pdf", 3.5),
+    ("xlsx", 3),
+)
+EXT = {
+    "html": ".html",
+    "text": ".txt",
+    "pipe": ".txt",
+    "markdown": ".md",
+    "docx": ".docx",
+    "pdf": ".pdf",
+    "xlsx": ".xlsx",
+}
 
 
 @dataclass
@@ -70,28 +99,61 @@ def plan_agency(agency: Agency, years: list[int], seed: int) -> tuple[list[Plan]
     for year in years:
         tpl = base_template(year)
         quirks = []
-        if year in (2019, 2020, 2021) and rng.random() < .05:
+        if year in (2019, 2020, 2021) and rng.random() < 0.05:
             tpl = {2019: LEGACY, 2020: STD2021, 2021: STD2019}[year]
             quirks.append({"type": "template_off_year", "expected": base_template(year)})
-        if prev is not None and prev.template == tpl and not prev.copied_from and rng.random() < .025:
+        if (
+            prev is not None
+            and prev.template == tpl
+            and not prev.copied_from
+            and rng.random() < 0.025
+        ):
             values = dict(prev.values)
-            model.carried = [values.get(t3_key("carried_out", c), 0) for c in T3_PARTY_COLUMNS] \
-                if tpl != LEGACY else None
-            plan = Plan(agency, year, tpl, prev.fmt, values, prev.prose_only, prev.year,
-                        quirks + [{"type": "copied_from_previous_year", "source_year": prev.year}],
-                        prev.doc_seed)
+            model.carried = (
+                [values.get(t3_key("carried_out", c), 0) for c in T3_PARTY_COLUMNS]
+                if tpl != LEGACY
+                else None
+            )
+            plan = Plan(
+                agency,
+                year,
+                tpl,
+                prev.fmt,
+                values,
+                prev.prose_only,
+                prev.year,
+                quirks + [{"type": "copied_from_previous_year", "source_year": prev.year}],
+                prev.doc_seed,
+            )
         else:
-            brk = tpl != LEGACY and prev is not None and prev.template != LEGACY and rng.random() < .03
+            brk = (
+                tpl != LEGACY
+                and prev is not None
+                and prev.template != LEGACY
+                and rng.random() < 0.03
+            )
             values = model.year(year, tpl, break_carry=brk)
             if brk:
                 quirks.append({"type": "carry_over_break"})
-            prose_only = tpl == LEGACY and rng.random() < (.35 if year <= 2016 else .1)
+            prose_only = tpl == LEGACY and rng.random() < (0.35 if year <= 2016 else 0.1)
             fmt = _pick(rng, FORMATS_LEGACY if tpl == LEGACY else FORMATS_STD)
             if prose_only:
                 fmt = rng.choice(("html", "text", "text"))
-            plan = Plan(agency, year, tpl, fmt, values, prose_only, None, quirks, f"{seed}/{agency.code}/{year}")
-        if prev is not None and rng.random() < .03:
-            missing.append(year)  # the figures were drawn (carry-over runs on), the report never published
+            plan = Plan(
+                agency,
+                year,
+                tpl,
+                fmt,
+                values,
+                prose_only,
+                None,
+                quirks,
+                f"{seed}/{agency.code}/{year}",
+            )
+        if prev is not None and rng.random() < 0.03:
+            missing.append(
+                year
+            )  # the figures were drawn (carry-over runs on), the report never published
             continue
         plans.append(plan)
         prev = plan
@@ -100,7 +162,7 @@ def plan_agency(agency: Agency, years: list[int], seed: int) -> tuple[list[Plan]
 
 def _dates(agency: Agency, year: int, rng: random.Random) -> tuple[dt.date, dt.date, bool]:
     dl = deadline(agency, year)
-    late = rng.random() < .08
+    late = rng.random() < 0.08
     if late:
         pub = dl + dt.timedelta(days=rng.randint(1, 120))
     else:
@@ -125,15 +187,20 @@ def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def build_blocks(plan: Plan, printed_name: str, pub: dt.date, signed: dt.date, rng: random.Random,
-                 style: Style) -> tuple[list[Block], dict, list[str], set[str]]:
+def build_blocks(  # noqa: C901 (one case per document layout; see docstring)
+    plan: Plan, printed_name: str, pub: dt.date, signed: dt.date, rng: random.Random, style: Style
+) -> tuple[list[Block], dict, list[str], set[str]]:
     """Blocks of the report, the printed values, keys printed blank, keys printed as NULL."""
     y, v, tpl = plan.year, dict(plan.values), plan.template
     doc_rng = random.Random(plan.doc_seed + "/doc")
     title_kind = doc_rng.randrange(5)
-    title = (f"{y}年{printed_name}政府信息公开工作年度报告" if title_kind == 0 else
-             f"{printed_name}{y}年度政府信息公开工作年度报告" if title_kind == 1 else
-             f"{printed_name}{y}年政府信息公开工作年度报告")
+    title = (
+        f"{y}年{printed_name}政府信息公开工作年度报告"
+        if title_kind == 0
+        else f"{printed_name}{y}年度政府信息公开工作年度报告"
+        if title_kind == 1
+        else f"{printed_name}{y}年政府信息公开工作年度报告"
+    )
     blocks = [Block("title", title), Block("meta", _date_line(pub, rng))]
     text_only = plan.fmt in ("text", "pipe", "pdf")
     printer = Printer(style, random.Random(plan.doc_seed + "/cells"), text_only)
@@ -158,8 +225,10 @@ def build_blocks(plan: Plan, printed_name: str, pub: dt.date, signed: dt.date, r
         return blocks, v, printer.blank, nulls
     if style.collapse_other and tpl == STD2021:
         for c in T3_PARTY_COLUMNS + ("total",):
-            v[t3_key("other", c)] = sum(v.pop(t3_key(f"other.{r}", c)) for r in ("no_correction", "no_fee", "other"))
-    if plan.agency.kind == "department" and doc_rng.random() < .2:
+            v[t3_key("other", c)] = sum(
+                v.pop(t3_key(f"other.{r}", c)) for r in ("no_correction", "no_fee", "other")
+            )
+    if plan.agency.kind == "department" and doc_rng.random() < 0.2:
         nulls = {k for k in v if k.startswith("t2.coercion.") or k.startswith("t2.rules.")}
     for head, paras in std_sections(printed_name, y, plan.values, doc_rng, tpl):
         if head:
@@ -180,20 +249,28 @@ def build_blocks(plan: Plan, printed_name: str, pub: dt.date, signed: dt.date, r
 def _legacy_extras(v: dict, rng: random.Random) -> dict:
     g = lambda n: v.get(legacy_key(n), 0)  # noqa: E731
     weibo, other = rng.randint(0, 10), rng.randint(0, 5)
-    return {"respond_sum": g("press_conferences") + g("interviews") + g("interpretations") + weibo + other,
-            "press_lead": min(g("press_conferences"), rng.randint(0, 3)),
-            "interview_lead": min(g("interviews"), rng.randint(0, 3)), "weibo_resp": weibo, "other_resp": other}
+    return {
+        "respond_sum": g("press_conferences")
+        + g("interviews")
+        + g("interpretations")
+        + weibo
+        + other,
+        "press_lead": min(g("press_conferences"), rng.randint(0, 3)),
+        "interview_lead": min(g("interviews"), rng.randint(0, 3)),
+        "weibo_resp": weibo,
+        "other_resp": other,
+    }
 
 
 def plant_errors(plan: Plan, rng: random.Random) -> None:
     """Totals that do not add up, in the printed copy (quirk recorded)."""
     v = plan.values
     if plan.template == LEGACY:
-        if plan.prose_only or rng.random() > .04:
+        if plan.prose_only or rng.random() > 0.04:
             return
         k = legacy_key(rng.choice(("requests", "completed", "review_total", "staff")))
     else:
-        if rng.random() > .05:
+        if rng.random() > 0.05:
             return
         cands = sorted(k for k in v if k.startswith("t3.") and k.endswith(".total") and v[k] > 0)
         cands += sorted(k for k in v if k.startswith("t4.") and k.endswith(".total") and v[k] > 0)

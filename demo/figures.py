@@ -11,25 +11,68 @@ from __future__ import annotations
 import math
 import random
 
-from etl.fields import (LEGACY_ITEMS, STD2019, STD2021, T2_LAYOUT, T3_PARTY_COLUMNS, T3_ROWS,
-                        T4_GROUPS, T4_OUTCOMES, legacy_key, t2_key, t3_key, t4_key)
+from etl.fields import (
+    LEGACY_ITEMS,
+    STD2019,
+    STD2021,
+    T2_LAYOUT,
+    T3_PARTY_COLUMNS,
+    T3_ROWS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    legacy_key,
+    t2_key,
+    t3_key,
+    t4_key,
+)
 
 # median requests a year (2021 level) by size class
-SCALE = {"prov_gov": 900, "prov_dept": 70, "city_gov": 600, "city_dept": 25,
-         "county_gov": 120, "county_dept": 4}
-YEAR_FACTOR = {2014: .35, 2015: .4, 2016: .45, 2017: .55, 2018: .65, 2019: .8, 2020: .9,
-               2021: 1.0, 2022: 1.1, 2023: 1.15, 2024: 1.2, 2025: 1.25}
+SCALE = {
+    "prov_gov": 900,
+    "prov_dept": 70,
+    "city_gov": 600,
+    "city_dept": 25,
+    "county_gov": 120,
+    "county_dept": 4,
+}
+YEAR_FACTOR = {
+    2014: 0.35,
+    2015: 0.4,
+    2016: 0.45,
+    2017: 0.55,
+    2018: 0.65,
+    2019: 0.8,
+    2020: 0.9,
+    2021: 1.0,
+    2022: 1.1,
+    2023: 1.15,
+    2024: 1.2,
+    2025: 1.25,
+}
 GOV = ("prov_gov", "city_gov", "county_gov")
 
 _OUTCOME_BASE = {
-    "granted": .38, "partial": .08,
-    "denied.state_secret": .002, "denied.law_forbidden": .004, "denied.security_stability": .004,
-    "denied.third_party": .008, "denied.internal_affairs": .008, "denied.process_info": .008,
-    "denied.enforcement_file": .004, "denied.admin_query": .004,
-    "unable.not_held": .22, "unable.needs_creation": .04, "unable.unclear": .015,
-    "rejected.petition": .03, "rejected.duplicate": .025, "rejected.publication": .003,
-    "rejected.excessive": .008, "rejected.confirmation": .004,
-    "other.no_correction": .07, "other.no_fee": .006, "other.other": .08,
+    "granted": 0.38,
+    "partial": 0.08,
+    "denied.state_secret": 0.002,
+    "denied.law_forbidden": 0.004,
+    "denied.security_stability": 0.004,
+    "denied.third_party": 0.008,
+    "denied.internal_affairs": 0.008,
+    "denied.process_info": 0.008,
+    "denied.enforcement_file": 0.004,
+    "denied.admin_query": 0.004,
+    "unable.not_held": 0.22,
+    "unable.needs_creation": 0.04,
+    "unable.unclear": 0.015,
+    "rejected.petition": 0.03,
+    "rejected.duplicate": 0.025,
+    "rejected.publication": 0.003,
+    "rejected.excessive": 0.008,
+    "rejected.confirmation": 0.004,
+    "other.no_correction": 0.07,
+    "other.no_fee": 0.006,
+    "other.other": 0.08,
 }
 _STD_OUTCOMES = tuple(r for r, _, _ in T3_ROWS if r in _OUTCOME_BASE)
 
@@ -74,22 +117,26 @@ class AgencyModel:
         cls = agency.cls
         self.scale = SCALE[cls] * math.exp(rng.gauss(0, 0.6))
         self.gov = cls in GOV
-        nat = rng.uniform(.82, .99) if cls != "county_dept" else rng.uniform(.93, 1.0)
-        others = [rng.random() * w for w in (5, .6, .5, 2.5, .8)]
+        nat = rng.uniform(0.82, 0.99) if cls != "county_dept" else rng.uniform(0.93, 1.0)
+        others = [rng.random() * w for w in (5, 0.6, 0.5, 2.5, 0.8)]
         s = sum(others)
         self.parties = [nat] + [(1 - nat) * x / s for x in others]
-        self.outcomes = {k: v * math.exp(rng.gauss(0, .35)) for k, v in _OUTCOME_BASE.items()}
-        self.carry_rate = rng.uniform(0, .07)
-        self.review_rate = (.035 if self.gov else .02) * math.exp(rng.gauss(0, .4))
+        self.outcomes = {k: v * math.exp(rng.gauss(0, 0.35)) for k, v in _OUTCOME_BASE.items()}
+        self.carry_rate = rng.uniform(0, 0.07)
+        self.review_rate = (0.035 if self.gov else 0.02) * math.exp(rng.gauss(0, 0.4))
         self.carried: list[int] | None = None  # last year's 结转下年度 per party column
-        self.normative_in_force = rng.randint(8, 60) if self.gov or cls == "prov_dept" else rng.randint(0, 15)
+        self.normative_in_force = (
+            rng.randint(8, 60) if self.gov or cls == "prov_dept" else rng.randint(0, 15)
+        )
         self.rules_in_force = rng.randint(20, 90) if cls in ("prov_gov", "city_gov") else 0
-        self.t2_items = {k: rng.randint(20, 400) if self.gov else rng.randint(0, 60)
-                         for k in ("licensing", "other_services", "penalty", "coercion", "fees")}
+        self.t2_items = {
+            k: rng.randint(20, 400) if self.gov else rng.randint(0, 60)
+            for k in ("licensing", "other_services", "penalty", "coercion", "fees")
+        }
         self.legacy_base = rng.randint(300, 9000) if self.gov else rng.randint(40, 1500)
 
     def requests(self, year: int) -> int:
-        mean = self.scale * YEAR_FACTOR[year] * math.exp(self.rng.gauss(0, .25))
+        mean = self.scale * YEAR_FACTOR[year] * math.exp(self.rng.gauss(0, 0.25))
         return poisson(self.rng, mean)
 
     def year(self, year: int, template: str, break_carry: bool = False) -> dict[str, float]:
@@ -118,8 +165,11 @@ class AgencyModel:
         cout = []
         for ci, col in enumerate(T3_PARTY_COLUMNS):
             flow = new[ci] + cin[ci]
-            out = sum(1 for _ in range(min(flow, 400)) if rng.random() < self.carry_rate) \
-                if flow <= 400 else round(flow * self.carry_rate)
+            out = (
+                sum(1 for _ in range(min(flow, 400)) if rng.random() < self.carry_rate)
+                if flow <= 400
+                else round(flow * self.carry_rate)
+            )
             cout.append(out)
             split = multinomial(rng, flow - out, probs)
             v[t3_key("new", col)] = new[ci]
@@ -139,10 +189,16 @@ class AgencyModel:
 
     def _t4(self, n: int) -> dict[str, float]:
         rng, v = self.rng, {}
-        lam = {"review": n * self.review_rate, "suit_direct": n * self.review_rate * .25,
-               "suit_after_review": n * self.review_rate * .2}
-        mix = {"review": [.6, .12, .15, .13], "suit_direct": [.7, .05, .15, .1],
-               "suit_after_review": [.7, .05, .15, .1]}
+        lam = {
+            "review": n * self.review_rate,
+            "suit_direct": n * self.review_rate * 0.25,
+            "suit_after_review": n * self.review_rate * 0.2,
+        }
+        mix = {
+            "review": [0.6, 0.12, 0.15, 0.13],
+            "suit_direct": [0.7, 0.05, 0.15, 0.1],
+            "suit_after_review": [0.7, 0.05, 0.15, 0.1],
+        }
         for g, _ in T4_GROUPS:
             total = poisson(rng, lam[g])
             parts = multinomial(rng, total, mix[g])
@@ -159,12 +215,24 @@ class AgencyModel:
         r_issued = rng.randint(0, 4) if self.rules_in_force else 0
         r_rep = rng.randint(0, min(2, self.rules_in_force)) if self.rules_in_force else 0
         self.rules_in_force += r_issued - r_rep
-        big = 10 ** rng.uniform(3, 5.5) if gov else (10 ** rng.uniform(0, 3.5) if rng.random() < .7 else 0)
-        decisions = {"licensing": round(big), "penalty": round(big * rng.uniform(.05, 1.5)),
-                     "coercion": round(big * rng.uniform(0, .05)),
-                     "other_services": round(big * rng.uniform(0, .3))}
-        fees = round(10 ** rng.uniform(1, 4), rng.choice((0, 2, 4))) if gov else \
-            (round(10 ** rng.uniform(-1, 2.5), rng.choice((2, 4))) if rng.random() < .4 else 0)
+        big = (
+            10 ** rng.uniform(3, 5.5)
+            if gov
+            else (10 ** rng.uniform(0, 3.5) if rng.random() < 0.7 else 0)
+        )
+        decisions = {
+            "licensing": round(big),
+            "penalty": round(big * rng.uniform(0.05, 1.5)),
+            "coercion": round(big * rng.uniform(0, 0.05)),
+            "other_services": round(big * rng.uniform(0, 0.3)),
+        }
+        fees = (
+            round(10 ** rng.uniform(1, 4), rng.choice((0, 2, 4)))
+            if gov
+            else (
+                round(10 ** rng.uniform(-1, 2.5), rng.choice((2, 4))) if rng.random() < 0.4 else 0
+            )
+        )
         for item, measures in T2_LAYOUT[template].items():
             for m in measures:
                 if m in ("issued", "made"):
@@ -195,49 +263,68 @@ class AgencyModel:
     def _legacy(self, year: int) -> dict[str, float]:
         rng, v = self.rng, {}
         n = self.requests(year)
-        total = round(self.legacy_base * YEAR_FACTOR[year] * math.exp(rng.gauss(0, .2))) + 5
+        total = round(self.legacy_base * YEAR_FACTOR[year] * math.exp(rng.gauss(0, 0.2))) + 5
+
         def put(name, x):
             v[legacy_key(name)] = x
+
         put("proactive_total", total)
         norm = rng.randint(0, 15 if self.gov else 5)
         put("normative_published", norm)
-        put("normative_issued", norm + (rng.randint(0, 2) if rng.random() < .2 else 0))
+        put("normative_issued", norm + (rng.randint(0, 2) if rng.random() < 0.2 else 0))
         put("by_gazette", rng.randint(0, total // 5) if self.gov else 0)
         put("by_website", total)
-        put("by_weibo", rng.randint(0, total) if rng.random() < .5 else 0)
-        put("by_wechat", rng.randint(0, total) if rng.random() < .6 else 0)
-        put("by_other", rng.randint(0, 50) if rng.random() < .3 else 0)
+        put("by_weibo", rng.randint(0, total) if rng.random() < 0.5 else 0)
+        put("by_wechat", rng.randint(0, total) if rng.random() < 0.6 else 0)
+        put("by_other", rng.randint(0, 50) if rng.random() < 0.3 else 0)
         put("responses_hotspots", rng.randint(0, 120))
         put("press_conferences", rng.randint(0, 12))
         put("interviews", rng.randint(0, 6))
         put("interpretations", rng.randint(0, 30))
         put("requests", n)
-        for name, k in zip(("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
-                           multinomial(rng, n, [.25, .02, .55, .18])):
+        for name, k in zip(
+            ("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
+            multinomial(rng, n, [0.25, 0.02, 0.55, 0.18]),
+        ):
             put(name, k)
-        late = sum(1 for _ in range(min(n, 300)) if rng.random() < .03)
+        late = sum(1 for _ in range(min(n, 300)) if rng.random() < 0.03)
         put("completed", n)
         put("completed_on_time", n - late)
         put("completed_late", late)
         put("answers", n)
-        ans = multinomial(rng, n, [.15, .35, .08, .05, .15, .14, .05, .03])
-        names = ("answer_already_public", "answer_granted", "answer_partial", "answer_denied",
-                 "answer_not_this_agency", "answer_not_exist", "answer_needs_change", "answer_other_channel")
+        ans = multinomial(rng, n, [0.15, 0.35, 0.08, 0.05, 0.15, 0.14, 0.05, 0.03])
+        names = (
+            "answer_already_public",
+            "answer_granted",
+            "answer_partial",
+            "answer_denied",
+            "answer_not_this_agency",
+            "answer_not_exist",
+            "answer_needs_change",
+            "answer_other_channel",
+        )
         for name, k in zip(names, ans):
             put(name, k)
-        for name, k in zip(("answer_denied.state_secret", "answer_denied.commercial_secret",
-                            "answer_denied.privacy", "answer_denied.security_stability",
-                            "answer_denied.not_gov_info", "answer_denied.other_law"),
-                           multinomial(rng, ans[3], [.1, .15, .3, .1, .2, .15])):
+        for name, k in zip(
+            (
+                "answer_denied.state_secret",
+                "answer_denied.commercial_secret",
+                "answer_denied.privacy",
+                "answer_denied.security_stability",
+                "answer_denied.not_gov_info",
+                "answer_denied.other_law",
+            ),
+            multinomial(rng, ans[3], [0.1, 0.15, 0.3, 0.1, 0.2, 0.15]),
+        ):
             put(name, k)
-        for grp, lam in (("review", n * self.review_rate), ("suit", n * self.review_rate * .4)):
+        for grp, lam in (("review", n * self.review_rate), ("suit", n * self.review_rate * 0.4)):
             t = poisson(rng, lam)
-            up, co, ot = multinomial(rng, t, [.7, .15, .15])
+            up, co, ot = multinomial(rng, t, [0.7, 0.15, 0.15])
             put(f"{grp}_total", t)
             put(f"{grp}_upheld", up)
             put(f"{grp}_corrected", co)
             put(f"{grp}_other", ot)
-        put("complaints", rng.randint(0, 3) if rng.random() < .2 else 0)
+        put("complaints", rng.randint(0, 3) if rng.random() < 0.2 else 0)
         put("fees_wan", 0)
         put("units", 1)
         put("reading_points", rng.randint(1, 6))
@@ -245,7 +332,7 @@ class AgencyModel:
         put("staff", ft + pt)
         put("staff_fulltime", ft)
         put("staff_parttime", pt)
-        put("budget_wan", round(rng.uniform(0, 30), 1) if rng.random() < .5 else 0)
+        put("budget_wan", round(rng.uniform(0, 30), 1) if rng.random() < 0.5 else 0)
         put("meetings", rng.randint(0, 8))
         put("trainings", rng.randint(0, 6))
         put("trainees", rng.randint(0, 300))

@@ -19,27 +19,40 @@ MANIFEST = "manifest.json"
 def _style(plan: Plan) -> tuple[Style, dict]:
     r = random.Random(plan.doc_seed + "/style")
     st = Style()
-    if r.random() < .3:
-        st.zero_prob = .7
+    if r.random() < 0.3:
+        st.zero_prob = 0.7
         st.zero_token = r.choice(("", "/", "-", "—", "无", ""))
-    st.fullwidth = r.random() < .05
-    st.thousands = r.random() < .15
-    st.collapse_other = plan.template == STD2021 and r.random() < .06
-    opts = {"text_enc": "gbk" if r.random() < .5 else "utf-8",
-            "html_charset": r.choice(("utf-8", "utf-8", "utf-8", "utf-8", "gbk", "gbk", "gb2312")),
-            "word_style": r.random() < .3, "md_split": r.random() < .5,
-            "tab": r.random() < .3, "crlf": r.random() < .2}
+    st.fullwidth = r.random() < 0.05
+    st.thousands = r.random() < 0.15
+    st.collapse_other = plan.template == STD2021 and r.random() < 0.06
+    opts = {
+        "text_enc": "gbk" if r.random() < 0.5 else "utf-8",
+        "html_charset": r.choice(("utf-8", "utf-8", "utf-8", "utf-8", "gbk", "gbk", "gb2312")),
+        "word_style": r.random() < 0.3,
+        "md_split": r.random() < 0.5,
+        "tab": r.random() < 0.3,
+        "crlf": r.random() < 0.2,
+    }
     return st, opts
 
 
 def _portal(plan: Plan, name: str, pub) -> list[tuple[str, str]]:
-    return [("索引号", f"{plan.agency.code}/{plan.year + 1}-{int(plan.agency.code[2:]) % 97:05d}"),
-            ("发布机构", name), ("发布日期", pub.isoformat())]
+    return [
+        ("索引号", f"{plan.agency.code}/{plan.year + 1}-{int(plan.agency.code[2:]) % 97:05d}"),
+        ("发布机构", name),
+        ("发布日期", pub.isoformat()),
+    ]
 
 
-def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
-             years: tuple[int, int] = (2014, 2025), formats: tuple[str, ...] | None = None,
-             lean: bool = False, part: tuple[int, int] | None = None) -> dict:
+def generate(
+    out: str | Path,
+    seed: int = 2026,
+    n_agencies: int = 150,
+    years: tuple[int, int] = (2014, 2025),
+    formats: tuple[str, ...] | None = None,
+    lean: bool = False,
+    part: tuple[int, int] | None = None,
+) -> dict:
     """Generate the corpus into `out`; return the manifest. `formats` restricts (and cycles) formats.
 
     `lean` (benchmarks at scale): the manifest lists the files without their printed values,
@@ -54,11 +67,18 @@ def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
     entries, missing, pdf_jobs = [], [], []
     chosen = agencies(n_agencies)
     if part is not None:
-        chosen = chosen[part[0]::part[1]]
+        chosen = chosen[part[0] :: part[1]]
     for ai, ag in enumerate(chosen):
         plans, miss = plan_agency(ag, ys, seed)
-        missing += [{"agency": ag.name, "agency_code": ag.code, "year": y,
-                     "deadline": deadline(ag, y).isoformat()} for y in miss]
+        missing += [
+            {
+                "agency": ag.name,
+                "agency_code": ag.code,
+                "year": y,
+                "deadline": deadline(ag, y).isoformat(),
+            }
+            for y in miss
+        ]
         for pi, plan in enumerate(plans):
             rng = random.Random(f"{seed}/{ag.code}/{plan.year}/print")
             if formats:
@@ -70,7 +90,7 @@ def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
             if plan.copied_from is None:
                 plant_errors(plan, rng)
             name = ag.name
-            if rng.random() < .025:
+            if rng.random() < 0.025:
                 name = ocr_typo(ag.name, rng.randrange(8))
                 plan.quirks.append({"type": "name_typo", "printed": name})
             pub, signed, late = _dates(ag, plan.year, rng)
@@ -86,19 +106,42 @@ def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
                 data, enc = _render(plan, blocks, opts, name, pub)
                 path.write_bytes(data)
             dl = deadline(ag, plan.year)
-            entries.append({
-                "file": rel, "agency": ag.name, "agency_code": ag.code, "agency_printed": name,
-                "level": ag.level, "kind": ag.kind, "year": plan.year, "template": plan.template,
-                "format": plan.fmt, "encoding": enc, "published": pub.isoformat(),
-                "signed": signed.isoformat(), "deadline": dl.isoformat(), "late": late,
-                "days_late": max(0, (pub - dl).days), "prose_only": plan.prose_only,
-                **({} if lean else {"values": dict(sorted(values.items())),
-                                    "blank_keys": sorted(set(blank)), "null_keys": sorted(nulls)}),
-                "quirks": plan.quirks,
-                "style": {"zero_token": style.zero_token if style.zero_prob else None,
-                          "fullwidth": style.fullwidth, "thousands": style.thousands,
-                          "collapse_other": style.collapse_other},
-            })
+            entries.append(
+                {
+                    "file": rel,
+                    "agency": ag.name,
+                    "agency_code": ag.code,
+                    "agency_printed": name,
+                    "level": ag.level,
+                    "kind": ag.kind,
+                    "year": plan.year,
+                    "template": plan.template,
+                    "format": plan.fmt,
+                    "encoding": enc,
+                    "published": pub.isoformat(),
+                    "signed": signed.isoformat(),
+                    "deadline": dl.isoformat(),
+                    "late": late,
+                    "days_late": max(0, (pub - dl).days),
+                    "prose_only": plan.prose_only,
+                    **(
+                        {}
+                        if lean
+                        else {
+                            "values": dict(sorted(values.items())),
+                            "blank_keys": sorted(set(blank)),
+                            "null_keys": sorted(nulls),
+                        }
+                    ),
+                    "quirks": plan.quirks,
+                    "style": {
+                        "zero_token": style.zero_token if style.zero_prob else None,
+                        "fullwidth": style.fullwidth,
+                        "thousands": style.thousands,
+                        "collapse_other": style.collapse_other,
+                    },
+                }
+            )
     if pdf_jobs:
         chars = set()
         for _, blocks, _ in pdf_jobs:
@@ -109,10 +152,18 @@ def generate(out: str | Path, seed: int = 2026, n_agencies: int = 150,
                 path.write_bytes(office.write_pdf(blocks, font, date))
         finally:
             font.close()
-    manifest = {"generator": "gongkai demo", "province": "示范省（虚构，演示数据）", "seed": seed,
-                "agencies": len(chosen), "years": [ys[0], ys[-1]], "files": entries, "missing": missing}
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
-                                encoding="utf-8")
+    manifest = {
+        "generator": "gongkai demo",
+        "province": "示范省（虚构，演示数据）",
+        "seed": seed,
+        "agencies": len(chosen),
+        "years": [ys[0], ys[-1]],
+        "files": entries,
+        "missing": missing,
+    }
+    (out / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+    )
     (out / "registry.csv").write_text(registry_csv(chosen), encoding="utf-8")
     manifest["_seconds"] = time.perf_counter() - t0
     return manifest
@@ -124,8 +175,10 @@ def _render(plan: Plan, blocks, opts: dict, name: str, pub) -> tuple[bytes, str 
         enc = opts["text_enc"]
         return writers.write_text(blocks, enc, "\t" if opts["tab"] else " ", opts["crlf"]), enc
     if f == "pipe":
-        header = [f"发布单位 | {name} | 来源 | 办公室 |",
-                  f"公开日期 | {pub.isoformat()} 00:00 | 公开方式 | 主动公开 |"]
+        header = [
+            f"发布单位 | {name} | 来源 | 办公室 |",
+            f"公开日期 | {pub.isoformat()} 00:00 | 公开方式 | 主动公开 |",
+        ]
         return writers.write_pipe(blocks, header), "utf-8"
     if f == "markdown":
         return writers.write_markdown(blocks, opts["md_split"]), "utf-8"

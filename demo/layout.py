@@ -11,9 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.fields import (LEGACY_ITEMS, STD2019, STD2021, T2_ITEMS, T2_LAYOUT, T2_MEASURES, T3_COLUMNS,
-                        T3_ROWS, T3_SUBTOTALS, T4_GROUPS, T4_OUTCOMES, legacy_key, t2_key, t3_key,
-                        t4_key)
+from etl.fields import (
+    LEGACY_ITEMS,
+    STD2019,
+    STD2021,
+    T2_ITEMS,
+    T2_LAYOUT,
+    T2_MEASURES,
+    T3_COLUMNS,
+    T3_ROWS,
+    T3_SUBTOTALS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+    legacy_key,
+    t2_key,
+    t3_key,
+    t4_key,
+)
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -108,11 +122,20 @@ def t3_printed_label(row: str) -> tuple[str | None, str]:
 def t3_table(values: dict, template: str, p: Printer, collapse_other: bool) -> Table:
     cols = [c for c, _ in T3_COLUMNS]
     labels = dict(T3_COLUMNS)
-    rows = [[Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3, True),
-             Cell("申请人情况", 1, 7, True)],
-            [Cell(labels["natural"], 2, 1, True), Cell("法人或其他组织", 1, 5, True),
-             Cell(labels["total"], 2, 1, True)],
-            [Cell(labels[c], head=True) for c in cols[1:-1]]]
+    rows = [
+        [
+            Cell(
+                "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3, True
+            ),
+            Cell("申请人情况", 1, 7, True),
+        ],
+        [
+            Cell(labels["natural"], 2, 1, True),
+            Cell("法人或其他组织", 1, 5, True),
+            Cell(labels["total"], 2, 1, True),
+        ],
+        [Cell(labels[c], head=True) for c in cols[1:-1]],
+    ]
     plan: list[tuple[str | None, str, str]] = []  # (group, label, row key)
     for r, _, temps in T3_ROWS:
         if template not in temps:
@@ -156,10 +179,12 @@ def t3_table(values: dict, template: str, p: Printer, collapse_other: bool) -> T
 def t4_table(values: dict, p: Printer) -> Table:
     glabels = [lbl.split("·") for _, lbl in T4_GROUPS]
     outs = [lbl for _, lbl in T4_OUTCOMES]
-    rows = [[Cell(glabels[0][0], 1, 5, True), Cell(glabels[1][0], 1, 10, True)],
-            [Cell(o, 2, 1, True) for o in outs] + [Cell(glabels[1][1], 1, 5, True),
-                                                 Cell(glabels[2][1], 1, 5, True)],
-            [Cell(o, head=True) for o in outs] * 2]
+    rows = [
+        [Cell(glabels[0][0], 1, 5, True), Cell(glabels[1][0], 1, 10, True)],
+        [Cell(o, 2, 1, True) for o in outs]
+        + [Cell(glabels[1][1], 1, 5, True), Cell(glabels[2][1], 1, 5, True)],
+        [Cell(o, head=True) for o in outs] * 2,
+    ]
     vals = []
     for g, _ in T4_GROUPS:
         for o, _ in T4_OUTCOMES:
@@ -170,8 +195,16 @@ def t4_table(values: dict, p: Printer) -> Table:
 
 
 # ------------------------------------------------------------------------ 表二
-_T2_SECTION = {"rules": "（一）", "normative": "（一）", "licensing": "（五）", "other_services": "（五）",
-               "penalty": "（六）", "coercion": "（六）", "fees": "（八）", "procurement": "（九）"}
+_T2_SECTION = {
+    "rules": "（一）",
+    "normative": "（一）",
+    "licensing": "（五）",
+    "other_services": "（五）",
+    "penalty": "（六）",
+    "coercion": "（六）",
+    "fees": "（八）",
+    "procurement": "（九）",
+}
 
 
 def _t2_measure_label(template: str, item: str, m: str) -> str:
@@ -212,8 +245,14 @@ def _spans(n: int) -> list[int]:
 
 # ------------------------------------------------------------------------ legacy 统计表
 _LEGACY = {n: (lbl, unit) for n, lbl, unit in LEGACY_ITEMS}
-OLD_LEGACY_DROPPED = ("by_weibo", "by_wechat", "responses_hotspots", "press_conferences",
-                      "interviews", "interpretations")
+OLD_LEGACY_DROPPED = (
+    "by_weibo",
+    "by_wechat",
+    "responses_hotspots",
+    "press_conferences",
+    "interviews",
+    "interpretations",
+)
 
 
 def legacy_rows(values: dict, year: int) -> list[tuple[str, str, str | None, str | None]]:
@@ -245,7 +284,9 @@ def legacy_rows(values: dict, year: int) -> list[tuple[str, str, str | None, str
         out.append(("5、其他方式回应事件数", "次", "=other_resp"))
     out.append((f"{next(s)}、依申请公开情况", None, None))
     out.append(L("requests", "（一）"))
-    for i, c in enumerate(("requests_in_person", "requests_fax", "requests_online", "requests_letter"), 1):
+    for i, c in enumerate(
+        ("requests_in_person", "requests_fax", "requests_online", "requests_letter"), 1
+    ):
         out.append(L(c, f"{i}、"))
     out.append(L("completed", "（二）"))
     out.append(L("completed_on_time", "1、"))
@@ -254,17 +295,40 @@ def legacy_rows(values: dict, year: int) -> list[tuple[str, str, str | None, str
     ans = ("answer_already_public", "answer_granted", "answer_partial", "answer_denied")
     for i, c in enumerate(ans, 1):
         out.append(L(c, f"{i}、"))
-    for j, c in enumerate(("state_secret", "commercial_secret", "privacy", "security_stability",
-                           "not_gov_info", "other_law")):
+    for j, c in enumerate(
+        (
+            "state_secret",
+            "commercial_secret",
+            "privacy",
+            "security_stability",
+            "not_gov_info",
+            "other_law",
+        )
+    ):
         out.append(L(f"answer_denied.{c}", "其中：" if j == 0 else ""))
-    for i, c in enumerate(("answer_not_this_agency", "answer_not_exist", "answer_needs_change",
-                           "answer_other_channel"), 5):
+    for i, c in enumerate(
+        (
+            "answer_not_this_agency",
+            "answer_not_exist",
+            "answer_needs_change",
+            "answer_other_channel",
+        ),
+        5,
+    ):
         out.append(L(c, f"{i}、"))
     out.append(L("review_total", f"{next(s)}、"))
-    for c, pre in (("review_upheld", "（一）"), ("review_corrected", "（二）"), ("review_other", "（三）")):
+    for c, pre in (
+        ("review_upheld", "（一）"),
+        ("review_corrected", "（二）"),
+        ("review_other", "（三）"),
+    ):
         out.append(L(c, pre))
     out.append(L("suit_total", f"{next(s)}、"))
-    for c, pre in (("suit_upheld", "（一）"), ("suit_corrected", "（二）"), ("suit_other", "（三）")):
+    for c, pre in (
+        ("suit_upheld", "（一）"),
+        ("suit_corrected", "（二）"),
+        ("suit_other", "（三）"),
+    ):
         out.append(L(c, pre))
     out.append(L("complaints", f"{next(s)}、"))
     out.append(L("fees_wan", f"{next(s)}、"))
@@ -274,8 +338,13 @@ def legacy_rows(values: dict, year: int) -> list[tuple[str, str, str | None, str
     out.append(L("staff", "（三）"))
     out.append(("1、专职人员数（不包括政府公报及政府网站工作人员数）", "人", "staff_fulltime"))
     out.append(L("staff_parttime", "2、"))
-    out.append(("（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）",
-                "万元", "budget_wan"))
+    out.append(
+        (
+            "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）",
+            "万元",
+            "budget_wan",
+        )
+    )
     out.append((f"{next(s)}、政府信息公开会议和培训情况", None, None))
     out.append(L("meetings", "（一）"))
     out.append(L("trainings", "（二）"))
@@ -284,10 +353,12 @@ def legacy_rows(values: dict, year: int) -> list[tuple[str, str, str | None, str
 
 
 def legacy_table(values: dict, year: int, agency: str, p: Printer, extras: dict) -> Table:
-    rows = [[Cell("政府信息公开情况统计表", 1, 3, True)],
-            [Cell(f"（{year}年度）", 1, 3, True)],
-            [Cell(f"填报单位（盖章）：{agency}", 1, 3, True)],
-            [Cell("统计指标", head=True), Cell("单位", head=True), Cell("统计数", head=True)]]
+    rows = [
+        [Cell("政府信息公开情况统计表", 1, 3, True)],
+        [Cell(f"（{year}年度）", 1, 3, True)],
+        [Cell(f"填报单位（盖章）：{agency}", 1, 3, True)],
+        [Cell("统计指标", head=True), Cell("单位", head=True), Cell("统计数", head=True)],
+    ]
     for label, unit, name in legacy_rows(values, year):
         if unit is None:
             rows.append([Cell(label, 1, 3, True)])
@@ -297,7 +368,9 @@ def legacy_table(values: dict, year: int, agency: str, p: Printer, extras: dict)
             rows.append([Cell(label, head=True), Cell(unit), Cell(txt)])
             continue
         k = legacy_key(name)
-        rows.append([Cell(label, head=True), Cell(unit), Cell(p.num(values[k], None, zero_ok=False), key=k)])
+        rows.append(
+            [Cell(label, head=True), Cell(unit), Cell(p.num(values[k], None, zero_ok=False), key=k)]
+        )
     return Table("legacy", 3, rows, "政府信息公开情况统计表", {}, 4)
 
 

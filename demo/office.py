@@ -55,7 +55,7 @@ _DOC_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 def _core(title: str, date: str) -> str:
     return f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{escape(title)}</dc:title><dc:creator>demo</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</dcterms:modified></cp:coreProperties>"""
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{escape(title)}</dc:title><dc:creator>demo</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</dcterms:modified></cp:coreProperties>"""  # noqa: E501
 
 
 def _para(text: str, bold: bool = False, center: bool = False, right: bool = False) -> str:
@@ -68,11 +68,13 @@ def _para(text: str, bold: bool = False, center: bool = False, right: bool = Fal
 
 def _docx_table(table: Table) -> str:
     g = grid(table)
-    out = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
-           '<w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/>'
-           '<w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/>'
-           '<w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders>'
-           '</w:tblPr><w:tblGrid>' + '<w:gridCol w:w="900"/>' * table.ncols + "</w:tblGrid>"]
+    out = [
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        '<w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/>'
+        '<w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/>'
+        '<w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders>'
+        "</w:tblPr><w:tblGrid>" + '<w:gridCol w:w="900"/>' * table.ncols + "</w:tblGrid>"
+    ]
     for r, row in enumerate(g):
         out.append("<w:tr>")
         c = 0
@@ -106,11 +108,20 @@ def write_docx(blocks: list[Block], date: str) -> bytes:
             body.extend(_para(x, right=True) for x in b.text.split("\n"))
         else:
             body.append(_para(b.text))
-    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>'
-           + "".join(body) + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>')
-    return _zip([("[Content_Types].xml", _CT.encode()), ("_rels/.rels", _RELS.encode()),
-                 ("word/_rels/document.xml.rels", _DOC_RELS.encode()),
-                 ("word/document.xml", doc.encode("utf-8")), ("docProps/core.xml", _core(title, date).encode())])
+    doc = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>'
+        + "".join(body)
+        + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
+    )
+    return _zip(
+        [
+            ("[Content_Types].xml", _CT.encode()),
+            ("_rels/.rels", _RELS.encode()),
+            ("word/_rels/document.xml.rels", _DOC_RELS.encode()),
+            ("word/document.xml", doc.encode("utf-8")),
+            ("docProps/core.xml", _core(title, date).encode()),
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------------ XLSX
@@ -135,7 +146,9 @@ def write_xlsx(blocks: list[Block], date: str) -> bytes:
                     val = cell.text
                     out = int(val) if val.isascii() and val.isdigit() else val
                     if cell.rs > 1 or cell.cs > 1:
-                        ws.merge_range(r + ri, ci, r + ri + cell.rs - 1, ci + cell.cs - 1, out, wrap)
+                        ws.merge_range(
+                            r + ri, ci, r + ri + cell.rs - 1, ci + cell.cs - 1, out, wrap
+                        )
                     else:
                         ws.write(r + ri, ci, out)
             r += len(t.rows) + 1
@@ -178,7 +191,9 @@ class PdfFont:
         s = subset.Subsetter(opts)
         s.populate(text="".join(sorted(chars | set(map(chr, range(0x20, 0x7F))))))
         s.subset(font)
-        _cff_to_glyf(font)  # fpdf2 re-subsets per file; TrueType outlines compile ~10x faster than CFF
+        _cff_to_glyf(
+            font
+        )  # fpdf2 re-subsets per file; TrueType outlines compile ~10x faster than CFF
         font.recalcTimestamp = False  # the head table's "modified" would otherwise be the clock
         font["head"].modified = font["head"].created
         font.save(str(self.path))
@@ -207,8 +222,16 @@ def _cff_to_glyf(font) -> None:
         del font["VORG"]
     maxp = newTable("maxp")
     maxp.tableVersion = 0x00010000
-    for a in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-              "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for a in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, a, 0)
     maxp.maxZones = 1
     font["maxp"] = maxp

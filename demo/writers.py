@@ -70,12 +70,16 @@ def _md_sep(n: int) -> str:
     return "|" + "---|" * n
 
 
-def md_table(table: Table, split: bool) -> list[str]:
+def md_table(table: Table, split: bool) -> list[str]:  # noqa: C901 (one case per document layout; see docstring)
     out: list[str] = []
     if table.kind == "t3":
-        head = ["项目"] + [c.text for c in table.rows[1][:1]] + [c.text for c in table.rows[2]] + \
-               [table.rows[1][2].text]
-        body = table.rows[table.header_rows:]
+        head = (
+            ["项目"]
+            + [c.text for c in table.rows[1][:1]]
+            + [c.text for c in table.rows[2]]
+            + [table.rows[1][2].text]
+        )
+        body = table.rows[table.header_rows :]
         pieces: list[tuple[str | None, list]] = []
         for i, row in enumerate(body):
             ri = i + table.header_rows
@@ -97,15 +101,21 @@ def md_table(table: Table, split: bool) -> list[str]:
     if table.kind == "t4":
         heads = [c.text for c in table.rows[2][:5]]
         vals = [c.text for c in table.rows[3]]
-        titles = ["行政复议", f"行政诉讼（{table.rows[1][5].text}）", f"行政诉讼（{table.rows[1][6].text}）"]
+        titles = [
+            "行政复议",
+            f"行政诉讼（{table.rows[1][5].text}）",
+            f"行政诉讼（{table.rows[1][6].text}）",
+        ]
         if not split:
-            out += [_md_row([table.rows[0][0].text] + [""] * 4 + [table.rows[0][1].text] + [""] * 9),
-                    _md_sep(15)]
+            out += [
+                _md_row([table.rows[0][0].text] + [""] * 4 + [table.rows[0][1].text] + [""] * 9),
+                _md_sep(15),
+            ]
             out += [_md_row(heads + [table.rows[1][5].text] * 5 + [table.rows[1][6].text] * 5)]
             out += [_md_row(heads * 3), _md_row(vals)]
             return out
         for i, t in enumerate(titles):
-            out += ["", f"### {t}", _md_row(heads), _md_sep(5), _md_row(vals[i * 5:i * 5 + 5])]
+            out += ["", f"### {t}", _md_row(heads), _md_sep(5), _md_row(vals[i * 5 : i * 5 + 5])]
         return out
     if table.kind == "t2":
         for row in table.rows:
@@ -118,7 +128,7 @@ def md_table(table: Table, split: bool) -> list[str]:
         return out
     # legacy: a 3-column table, section rows in the first cell
     out += [_md_row(["统计指标", "单位", "统计数"]), _md_sep(3)]
-    for row in table.rows[table.header_rows:]:
+    for row in table.rows[table.header_rows :]:
         cells = [c.text for c in row] + [""] * (3 - len(row))
         out.append(_md_row(cells))
     return out
@@ -142,8 +152,12 @@ def write_markdown(blocks: list[Block], split: bool) -> bytes:
 
 # ------------------------------------------------------------------------------- HTML
 def html_table(table: Table, word_style: bool) -> str:
-    parts = ['<table border="1" cellspacing="0" cellpadding="0" class="MsoNormalTable">' if word_style
-             else '<table class="gk-table" border="1" style="border-collapse:collapse">', "<tbody>"]
+    parts = [
+        '<table border="1" cellspacing="0" cellpadding="0" class="MsoNormalTable">'
+        if word_style
+        else '<table class="gk-table" border="1" style="border-collapse:collapse">',
+        "<tbody>",
+    ]
     for row in table.rows:
         parts.append("<tr>")
         for c in row:
@@ -161,31 +175,58 @@ def html_table(table: Table, word_style: bool) -> str:
     return "\n".join(parts)
 
 
-def write_html(blocks: list[Block], charset: str, word_style: bool, portal: list[tuple[str, str]]) -> bytes:
+def write_html(
+    blocks: list[Block], charset: str, word_style: bool, portal: list[tuple[str, str]]
+) -> bytes:
     title = next(b.text for b in blocks if b.kind == "title")
-    meta = ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' if charset == "gb2312"
-            else f'<meta charset="{charset}">')
-    out = ["<!DOCTYPE html>", "<html>", "<head>", meta, f"<title>{html.escape(title)}</title>",
-           "</head>", "<body>", '<div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>']
+    meta = (
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+        if charset == "gb2312"
+        else f'<meta charset="{charset}">'
+    )
+    out = [
+        "<!DOCTYPE html>",
+        "<html>",
+        "<head>",
+        meta,
+        f"<title>{html.escape(title)}</title>",
+        "</head>",
+        "<body>",
+        '<div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>',
+    ]
     if portal:
-        out.append('<table class="xxgk-info"><tbody><tr>' + "".join(
-            f"<th>{html.escape(k)}</th><td>{html.escape(v)}</td>" for k, v in portal) + "</tr></tbody></table>")
+        out.append(
+            '<table class="xxgk-info"><tbody><tr>'
+            + "".join(f"<th>{html.escape(k)}</th><td>{html.escape(v)}</td>" for k, v in portal)
+            + "</tr></tbody></table>"
+        )
     out.append('<div class="article">')
     for b in blocks:
         if b.kind == "title":
             out.append(f'<h1 class="title">{html.escape(b.text)}</h1>')
         elif b.kind == "meta":
-            out.append(f'<div class="info"><span>{html.escape(b.text)}</span>'
-                       '<span>【字体：大 中 小】</span></div>')
+            out.append(
+                f'<div class="info"><span>{html.escape(b.text)}</span>'
+                "<span>【字体：大 中 小】</span></div>"
+            )
         elif b.kind == "h":
             out.append(f"<p><strong>{html.escape(b.text)}</strong></p>")
         elif b.kind == "table":
             out.append(html_table(b.table, word_style))
         elif b.kind == "sign":
-            out.append("".join(f'<p style="text-align:right">{html.escape(x)}</p>' for x in b.text.split("\n")))
+            out.append(
+                "".join(
+                    f'<p style="text-align:right">{html.escape(x)}</p>' for x in b.text.split("\n")
+                )
+            )
         else:
             out.append(f'<p style="text-indent:2em">{html.escape(b.text)}</p>')
-    out += ["</div>", '<div class="footer">主办：示范省人民政府办公厅（演示数据）</div>', "</body>", "</html>"]
+    out += [
+        "</div>",
+        '<div class="footer">主办：示范省人民政府办公厅（演示数据）</div>',
+        "</body>",
+        "</html>",
+    ]
     enc = "gbk" if charset in ("gbk", "gb2312") else "utf-8"
     return "\n".join(out).encode(enc)
 

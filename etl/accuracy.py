@@ -63,8 +63,11 @@ def score_file(truth_path: Path) -> FileScore:
     from etl.parse import parse_document
 
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    doc_path = truth_path.with_name(truth["file"]) if (truth_path.parent / truth["file"]).exists() \
+    doc_path = (
+        truth_path.with_name(truth["file"])
+        if (truth_path.parent / truth["file"]).exists()
         else Path(str(truth_path)[: -len(".truth.json")])
+    )
     score = FileScore(doc_path.name)
     try:
         doc = extract_document(doc_path)
@@ -85,17 +88,26 @@ def score_file(truth_path: Path) -> FileScore:
     score.identity = {
         "template": (expected_template, report.template, expected_template == report.template),
         "year": (truth.get("year"), report.year, truth.get("year") == report.year),
-        "agency": (truth.get("agency"), report.agency, _same_agency(truth.get("agency"), report.agency,
-                                                                       squash(doc.text))),
+        "agency": (
+            truth.get("agency"),
+            report.agency,
+            _same_agency(truth.get("agency"), report.agency, squash(doc.text)),
+        ),
     }
     if "published" in truth:
-        score.identity["published"] = (truth["published"], report.published, truth["published"] == report.published)
+        score.identity["published"] = (
+            truth["published"],
+            report.published,
+            truth["published"] == report.published,
+        )
     return score
 
 
 def all_right(scores: list[FileScore]) -> bool:
     """Every checked value and identity field right, and every file read."""
-    return all(not s.error and not s.wrong and all(ok for _, _, ok in s.identity.values()) for s in scores)
+    return all(
+        not s.error and not s.wrong and all(ok for _, _, ok in s.identity.values()) for s in scores
+    )
 
 
 def run(roots: list[Path]) -> list[FileScore]:

@@ -17,4 +17,5 @@ PLACE_ONLY = re.compile(r"^.{1,10}?(省|市|县|区|自治州|自治县|旗|盟)
 # Any agency: a government, one of its offices, or a department (longest endings first).
 AGENCY_SUFFIX = re.compile(
     r"(人民政府|政府办公室|政府办公厅|办公厅|办公室|委员会|管委会|管理委员会|实验区|局|厅|委|办|署|院"
-    r"|中心|会|所|站|处|政府)$")
+    r"|中心|会|所|站|处|政府)$"
+)

@@ -17,5 +17,7 @@ def today() -> date:
         try:
             return date.fromisoformat(fixed)
         except ValueError:
-            raise ValueError(f"GONGKAI_TODAY={fixed!r} is not a date: use YYYY-MM-DD, or unset it") from None
+            raise ValueError(
+                f"GONGKAI_TODAY={fixed!r} is not a date: use YYYY-MM-DD, or unset it"
+            ) from None
     return date.today()

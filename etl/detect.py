@@ -19,26 +19,76 @@ from etl.fields import LEGACY, NOT_A_REPORT, STD2019, STD2021
 from etl.normalize import chinese_to_int, squash
 from etl.report import Finding, ParsedReport
 
-STD_MARKERS = ("收到和处理政府信息公开申请", "本年新收政府信息公开申请", "上年结转政府信息公开申请",
-               "结转下年度继续办理")
-STD2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "逾期不补正", "缴纳费用",
-                   "本年收费金额")
-STD2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
-                   "采购项目数量", "采购总金额")
-LEGACY_TABLE_MARKERS = ("收到申请数", "申请办结数", "按时办结数", "主动公开政府信息数", "申请答复数",
-                        "受理依申请公开信息总数", "对申请的答复总数", "同意公开答复数")
-REPORT_SECTION_MARKERS = ("主动公开政府信息情况", "依申请公开政府信息", "行政复议和行政诉讼",
-                          "行政复议、提起行政诉讼", "收费及减免", "存在的主要问题", "存在的问题及改进",
-                          "政府信息公开工作的基本情况", "依申请公开情况", "行政复议、行政诉讼")
+STD_MARKERS = (
+    "收到和处理政府信息公开申请",
+    "本年新收政府信息公开申请",
+    "上年结转政府信息公开申请",
+    "结转下年度继续办理",
+)
+STD2021_MARKERS = (
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "逾期不补正",
+    "缴纳费用",
+    "本年收费金额",
+)
+STD2019_MARKERS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "采购项目数量",
+    "采购总金额",
+)
+LEGACY_TABLE_MARKERS = (
+    "收到申请数",
+    "申请办结数",
+    "按时办结数",
+    "主动公开政府信息数",
+    "申请答复数",
+    "受理依申请公开信息总数",
+    "对申请的答复总数",
+    "同意公开答复数",
+)
+REPORT_SECTION_MARKERS = (
+    "主动公开政府信息情况",
+    "依申请公开政府信息",
+    "行政复议和行政诉讼",
+    "行政复议、提起行政诉讼",
+    "收费及减免",
+    "存在的主要问题",
+    "存在的问题及改进",
+    "政府信息公开工作的基本情况",
+    "依申请公开情况",
+    "行政复议、行政诉讼",
+)
 REPORT_TITLE = re.compile(r"(年度报告|年报|工作总结|工作情况|年度工作报告)")
-NOT_REPORT_TITLE = re.compile(r"(实施细则|实施办法|管理办法|工作要点|实施方案|的通知|暂行规定|工作制度|工作规则)")
+NOT_REPORT_TITLE = re.compile(
+    r"(实施细则|实施办法|管理办法|工作要点|实施方案|的通知|暂行规定|工作制度|工作规则)"
+)
 
 _DATE_ISO = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_RUN = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
-_DATE_CN = re.compile(r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-PUBLISHED_LABELS = ("发布日期", "发布时间", "公开日期", "发文日期", "发布于", "生成日期", "成文日期", "信息时间", "时间")
+_DATE_CN = re.compile(
+    r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+PUBLISHED_LABELS = (
+    "发布日期",
+    "发布时间",
+    "公开日期",
+    "发文日期",
+    "发布于",
+    "生成日期",
+    "成文日期",
+    "信息时间",
+    "时间",
+)
 AGENCY_LABELS = ("发布机构", "发布单位", "填报单位", "来源单位", "发文机关", "发布部门", "所属机构")
-FULL_AGENCY = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|县|区|自治州|旗))([\u4e00-\u9fff]{2,14}?(?:局|厅|委员会|委|办公室|人民政府))")
+FULL_AGENCY = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?(?:省|市|县|区|自治州|旗))([\u4e00-\u9fff]{2,14}?(?:局|厅|委员会|委|办公室|人民政府))"
+)
 
 
 def detect_report(doc: RawDocument) -> ParsedReport:
@@ -47,8 +97,12 @@ def detect_report(doc: RawDocument) -> ParsedReport:
     full = squash(doc.text)
     title = _title(head)
     meta_title = squash(str(doc.meta.get("title") or ""))
-    if meta_title and REPORT_TITLE.search(meta_title) and re.search(r"\d{4}年", meta_title) \
-            and not re.search(r"\d{4}年", title):
+    if (
+        meta_title
+        and REPORT_TITLE.search(meta_title)
+        and re.search(r"\d{4}年", meta_title)
+        and not re.search(r"\d{4}年", title)
+    ):
         title = meta_title  # the HTML <title> when the page body starts with navigation
     report.meta["title"] = title
     report.template = detect_template(full, title, head)
@@ -60,9 +114,16 @@ def detect_report(doc: RawDocument) -> ParsedReport:
         report.meta["signed"] = signed
     if report.template == NOT_A_REPORT:
         what = _what_it_is(title) or "没有表三或统计表，也没有年度报告的标题或章节"
-        report.findings.append(Finding(
-            "document.not_a_report", (), None, None,
-            f"不是政府信息公开工作年度报告（{what}），未载入任何统计数", "info"))
+        report.findings.append(
+            Finding(
+                "document.not_a_report",
+                (),
+                None,
+                None,
+                f"不是政府信息公开工作年度报告（{what}），未载入任何统计数",
+                "info",
+            )
+        )
         report.meta["reason"] = what
     return report
 
@@ -110,7 +171,12 @@ def _title(head: str) -> str:
             return sq.split(":", 1)[-1].split("：", 1)[-1]
         named = REPORT_TITLE.search(sq) or NOT_REPORT_TITLE.search(sq)
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if not named and len(sq) < 40 and REPORT_TITLE.search(nxt[:12]) and ("公开" in sq or re.search(r"\d{4}年", sq)):
+        if (
+            not named
+            and len(sq) < 40
+            and REPORT_TITLE.search(nxt[:12])
+            and ("公开" in sq or re.search(r"\d{4}年", sq))
+        ):
             cand = sq + nxt  # "…2018年政府信息" + "公开工作年度报告"
         elif named and len(sq) <= 80:
             cand = sq
@@ -118,8 +184,12 @@ def _title(head: str) -> str:
                 cand = lines[i - 1] + sq  # agency on the line above the title
         else:
             continue
-        score = (2 if re.search(r"(19|20)\d{2}年", cand) else 0) + ("公开" in cand) + (len(cand) <= 60) \
+        score = (
+            (2 if re.search(r"(19|20)\d{2}年", cand) else 0)
+            + ("公开" in cand)
+            + (len(cand) <= 60)
             - (i > 15)
+        )
         if score > best_score:
             best, best_score = cand, score
     return best
@@ -143,8 +213,11 @@ def _year(title: str, full: str) -> int | None:
         y = int("".join(str(chinese_to_int(ch)) for ch in m.group(1)))
         if 2000 <= y <= this_year:
             return y
-    years = Counter(int(y) for y in re.findall(r"(20\d{2})年(?!\d{1,2}月\d{1,2}日)", full)
-                    if 2000 <= int(y) <= this_year)
+    years = Counter(
+        int(y)
+        for y in re.findall(r"(20\d{2})年(?!\d{1,2}月\d{1,2}日)", full)
+        if 2000 <= int(y) <= this_year
+    )
     if years:
         top = years.most_common(2)
         return top[0][0]
@@ -159,13 +232,19 @@ def _clean_agency(name: str) -> str:
 
 
 def _names_agency(cand: str) -> bool:
-    return bool(cand) and (_agency_like(cand) or cand.endswith("人民政府") or bool(PLACE_ONLY.match(cand)))
+    return bool(cand) and (
+        _agency_like(cand) or cand.endswith("人民政府") or bool(PLACE_ONLY.match(cand))
+    )
 
 
 def _office_of(office: str, title_agency: str | None) -> bool:
     """发布机构 is often the office that publishes for the body the title names."""
-    return bool(title_agency) and office != title_agency and office.startswith(title_agency) \
+    return (
+        bool(title_agency)
+        and office != title_agency
+        and office.startswith(title_agency)
         and bool(re.search(r"(办公室|办公厅|管委会办公室)$", office))
+    )
 
 
 def _agency(doc: RawDocument, title: str, head: str, full: str) -> str | None:
@@ -195,7 +274,9 @@ def _publisher(doc: RawDocument) -> str | None:
                     for i, c in enumerate(cells[:-1]):
                         if c.startswith(label) and cells[i + 1] and _agency_like(cells[i + 1]):
                             return _clean_agency(cells[i + 1])
-                m = re.search(label + r"[(（]?[盖章]*[)）]?[:：]([\u4e00-\u9fff()（）]{2,30})", text)
+                m = re.search(
+                    label + r"[(（]?[盖章]*[)）]?[:：]([\u4e00-\u9fff()（）]{2,30})", text
+                )
                 if m and _agency_like(_clean_agency(m.group(1))):
                     return _clean_agency(m.group(1))
     return None
@@ -203,9 +284,11 @@ def _publisher(doc: RawDocument) -> str | None:
 
 def _title_agency(title: str) -> str | None:
     sq = squash(title)
-    for rx in (r"^(.{2,30}?)(?:20\d{2}|19\d{2}|[二〇○零一三四五六七八九]{4})年度?",
-               r"(?:20\d{2}|19\d{2})年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)",
-               r"^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)"):
+    for rx in (
+        r"^(.{2,30}?)(?:20\d{2}|19\d{2}|[二〇○零一三四五六七八九]{4})年度?",
+        r"(?:20\d{2}|19\d{2})年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)",
+        r"^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)",
+    ):
         m = re.search(rx, sq)
         if m:
             cand = _clean_agency(m.group(1))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +43,12 @@ class SourceFile:
     portal: object | None = None  # etl.collect.manifest.PortalSource for a collected file
 
 
-def discover_sources(inputs: Iterable[str | Path], manifest: str | Path | None = None,
-                     download_dir: str | Path | None = None,
-                     max_bytes: int = MAX_BYTES) -> list[SourceFile]:
+def discover_sources(
+    inputs: Iterable[str | Path],
+    manifest: str | Path | None = None,
+    download_dir: str | Path | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> list[SourceFile]:
     """Expand paths, folders, manifest lines and URLs into SourceFiles, in a stable order."""
     entries = [str(i) for i in inputs]
     if manifest is not None:
@@ -69,8 +72,12 @@ def read_manifest(manifest: str | Path) -> list[str]:
     try:
         text = m.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(str(m), f"cannot read the manifest ({exc})",
-                          "give a UTF-8 text file with one path or URL per line", "bad_manifest")
+        raise ReportError(
+            str(m),
+            f"cannot read the manifest ({exc})",
+            "give a UTF-8 text file with one path or URL per line",
+            "bad_manifest",
+        )
     if is_collected(m.parent) and m.name == MANIFEST:
         return [str(m.parent)]  # the collector's manifest: load its folder, with the portal dates
     if m.suffix.lower() == ".csv":
@@ -98,12 +105,27 @@ def _expand(entry: str, download_dir, max_bytes: int) -> list[SourceFile]:
     p = Path(entry)
     if p.is_dir():
         portal, images = portal_sources(p)  # files `gongkai collect` saved, if any
-        return [SourceFile(display_name(f), f, portal=portal.get(f.resolve())) for f in _walk(p)
-                if not images or f.resolve() not in images]
+        return [
+            SourceFile(display_name(f), f, portal=portal.get(f.resolve()))
+            for f in _walk(p)
+            if not images or f.resolve() not in images
+        ]
     if os.path.lexists(p):  # pipes, devices and dangling links are refused when read
-        return [SourceFile(display_name(entry), p, portal=portal_of_file(p) if p.is_file() else None)]
-    return [SourceFile(display_name(entry), None, error=ReportError(
-        entry, "no such file or folder", "check the path (and quote names with spaces)", "not_found"))]
+        return [
+            SourceFile(display_name(entry), p, portal=portal_of_file(p) if p.is_file() else None)
+        ]
+    return [
+        SourceFile(
+            display_name(entry),
+            None,
+            error=ReportError(
+                entry,
+                "no such file or folder",
+                "check the path (and quote names with spaces)",
+                "not_found",
+            ),
+        )
+    ]
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -118,12 +140,21 @@ def _walk(folder: Path) -> list[Path]:
 
 def _skipped(name: str) -> bool:
     low = name.lower()
-    return (low.startswith((".", "~$")) or low.endswith(SKIP_SUFFIXES) or ".duckdb" in low
-            or low in SKIP_NAMES)
+    return (
+        low.startswith((".", "~$"))
+        or low.endswith(SKIP_SUFFIXES)
+        or ".duckdb" in low
+        or low in SKIP_NAMES
+    )
 
 
-def download(url: str, download_dir, max_bytes: int = MAX_BYTES,
-             timeout: float = DOWNLOAD_TIMEOUT, deadline: float = DOWNLOAD_DEADLINE) -> SourceFile:
+def download(
+    url: str,
+    download_dir,
+    max_bytes: int = MAX_BYTES,
+    timeout: float = DOWNLOAD_TIMEOUT,
+    deadline: float = DOWNLOAD_DEADLINE,
+) -> SourceFile:
     """Fetch `url` into download_dir (size-capped, at most `deadline` seconds in all); on failure
     return a SourceFile with the error.
 
@@ -138,15 +169,18 @@ def download(url: str, download_dir, max_bytes: int = MAX_BYTES,
     if download_dir is None:
         return fail("URLs need a download folder", "internal: pass download_dir", "internal")
     result: list = []
-    fetcher = threading.Thread(target=lambda: result.append(
-        _fetch(url, max_bytes, timeout, time.monotonic() + deadline)), daemon=True)
+    fetcher = threading.Thread(
+        target=lambda: result.append(_fetch(url, max_bytes, timeout, time.monotonic() + deadline)),
+        daemon=True,
+    )
     fetcher.start()
     fetcher.join(deadline + 1)
     outcome = result[0] if result else None
     if outcome is None:
-        return fail(f"the download did not finish within {deadline:g} s (the server sends too "
-                    "slowly)", "try again later, or download the file in a browser and load it "
-                    "from disk")
+        return fail(
+            f"the download did not finish within {deadline:g} s (the server sends too slowly)",
+            "try again later, or download the file in a browser and load it from disk",
+        )
     if isinstance(outcome, tuple):
         return fail(*outcome)
     name = Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)).name[-120:] or "download"
@@ -161,24 +195,37 @@ def _fetch(url: str, max_bytes: int, timeout: float, give_up: float) -> bytes | 
     """The body, (problem, hint[, code]) on failure, or None past the deadline."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=min(timeout, give_up - time.monotonic())) as resp:
+        with urllib.request.urlopen(
+            request, timeout=min(timeout, give_up - time.monotonic())
+        ) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                return (f"the download is {int(declared) // 1_048_576} MB, over the "
-                        f"{max_bytes // 1_048_576} MB limit",
-                        "no annual report is this large; check the URL", "too_large")
+                return (
+                    f"the download is {int(declared) // 1_048_576} MB, over the "
+                    f"{max_bytes // 1_048_576} MB limit",
+                    "no annual report is this large; check the URL",
+                    "too_large",
+                )
             data = _read_body(resp, max_bytes, give_up)
     except urllib.error.HTTPError as exc:
-        return f"download failed: HTTP {exc.code} {exc.reason}", "check that the URL opens in a browser"
+        return (
+            f"download failed: HTTP {exc.code} {exc.reason}",
+            "check that the URL opens in a browser",
+        )
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         if time.monotonic() >= give_up - 0.01:
             return None
         reason = getattr(exc, "reason", None) or exc
-        return (f"download failed ({reason})",
-                "check the URL and the network, or download the file and load it from disk")
+        return (
+            f"download failed ({reason})",
+            "check the URL and the network, or download the file and load it from disk",
+        )
     if data is not None and len(data) > max_bytes:
-        return (f"the download is over the {max_bytes // 1_048_576} MB limit",
-                "no annual report is this large; check the URL", "too_large")
+        return (
+            f"the download is over the {max_bytes // 1_048_576} MB limit",
+            "no annual report is this large; check the URL",
+            "too_large",
+        )
     return data
 
 

@@ -41,4 +41,6 @@ class RawDocument:
     format: str  # "text" | "markdown" | "html" | "pdf" | "docx" | "xlsx"
     text: str  # normalised full text, blocks joined by newlines
     blocks: tuple[Block, ...]
-    meta: dict = field(default_factory=dict)  # e.g. {"title": ..., "encoding": ..., "traditional": bool}
+    meta: dict = field(
+        default_factory=dict
+    )  # e.g. {"title": ..., "encoding": ..., "traditional": bool}

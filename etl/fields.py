@@ -76,7 +76,9 @@ T3_SUBTOTALS: dict[str, str] = {
     "other": "三(六)其他处理",
 }
 # Rows whose sum is t3.processed (identity 2): the outcome rows.
-T3_OUTCOME_ROWS = tuple(r for r, _, _ in T3_ROWS if r not in ("new", "carried_in", "processed", "carried_out"))
+T3_OUTCOME_ROWS = tuple(
+    r for r, _, _ in T3_ROWS if r not in ("new", "carried_in", "processed", "carried_out")
+)
 
 T4_GROUPS: tuple[tuple[str, str], ...] = (
     ("review", "行政复议"),
@@ -223,7 +225,9 @@ def _declare() -> dict[str, Field]:
     for sub, label in T3_SUBTOTALS.items():
         for col, _ in T3_COLUMNS:
             k = t3_key(sub, col)
-            fields[k] = Field(k, "t3", f"{label}·{col_labels[col]}", STD_TEMPLATES, sub, col, derived=True)
+            fields[k] = Field(
+                k, "t3", f"{label}·{col_labels[col]}", STD_TEMPLATES, sub, col, derived=True
+            )
     for group, glabel in T4_GROUPS:
         for outcome, olabel in T4_OUTCOMES:
             k = t4_key(group, outcome)
@@ -235,7 +239,9 @@ def _declare() -> dict[str, Field]:
                 mlabel, unit = T2_MEASURES[m]
                 prev = fields.get(k)
                 templates = (prev.templates + (template,)) if prev else (template,)
-                fields[k] = Field(k, "t2", f"{T2_ITEMS[item]}·{mlabel}", templates, item, m, unit=unit)
+                fields[k] = Field(
+                    k, "t2", f"{T2_ITEMS[item]}·{mlabel}", templates, item, m, unit=unit
+                )
     for name, label, unit in LEGACY_ITEMS:
         k = legacy_key(name)
         fields[k] = Field(k, "legacy", label, (LEGACY,), name, unit=unit)

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-INSTALL_HINT = ("install the Debian package fonts-noto-cjk (sudo apt-get install -y fonts-noto-cjk), "
-                "or set GONGKAI_CJK_FONT to a .ttf/.otf/.ttc file with Chinese glyphs")
+INSTALL_HINT = (
+    "install the Debian package fonts-noto-cjk (sudo apt-get install -y fonts-noto-cjk), "
+    "or set GONGKAI_CJK_FONT to a .ttf/.otf/.ttc file with Chinese glyphs"
+)
 
 
 class MissingFontError(RuntimeError):
@@ -34,10 +36,22 @@ FONT_DIRS = (
     Path("/usr/local/share/fonts"),
     Path.home() / ".local/share/fonts",
 )
-FONT_FILES = {"": ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf",
-                   "NotoSerifCJK-Regular.ttc", "NotoSansCJK-Regular.otc"),
-              "B": ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf",
-                    "NotoSerifCJK-Bold.ttc", "NotoSansCJK-Bold.otc")}
+FONT_FILES = {
+    "": (
+        "NotoSansCJK-Regular.ttc",
+        "NotoSansCJKsc-Regular.otf",
+        "NotoSansSC-Regular.otf",
+        "NotoSerifCJK-Regular.ttc",
+        "NotoSansCJK-Regular.otc",
+    ),
+    "B": (
+        "NotoSansCJK-Bold.ttc",
+        "NotoSansCJKsc-Bold.otf",
+        "NotoSansSC-Bold.otf",
+        "NotoSerifCJK-Bold.ttc",
+        "NotoSansCJK-Bold.otc",
+    ),
+}
 
 
 def cjk_fonts(dirs: tuple[Path, ...] | None = None) -> dict[str, FontFile]:
@@ -58,12 +72,18 @@ def cjk_fonts(dirs: tuple[Path, ...] | None = None) -> dict[str, FontFile]:
                 break
     if override:
         if not Path(override).is_file():
-            raise MissingFontError(f"GONGKAI_CJK_FONT={override}: no such font file; set it to a "
-                                   ".ttf/.otf/.ttc file with Chinese glyphs, or unset it")
+            raise MissingFontError(
+                f"GONGKAI_CJK_FONT={override}: no such font file; set it to a "
+                ".ttf/.otf/.ttc file with Chinese glyphs, or unset it"
+            )
         found[""] = FontFile(Path(override), _sc_face(override))
     if "" not in found:
-        raise MissingFontError("no Chinese (CJK) font for the PDFs: looked for Noto Sans CJK in "
-                               + ", ".join(str(d) for d in dirs) + "; " + INSTALL_HINT)
+        raise MissingFontError(
+            "no Chinese (CJK) font for the PDFs: looked for Noto Sans CJK in "
+            + ", ".join(str(d) for d in dirs)
+            + "; "
+            + INSTALL_HINT
+        )
     found.setdefault("B", found[""])
     return found
 
@@ -79,8 +99,9 @@ def _sc_face(path: str) -> int:
         with TTCollection(path, lazy=True) as collection:
             names = [f["name"].getDebugName(1) or "" for f in collection.fonts]
     except Exception as exc:  # noqa: BLE001 -- fontTools raises many kinds for a damaged file
-        raise MissingFontError(f"{path}: not a readable font collection ({type(exc).__name__}); "
-                               + INSTALL_HINT) from None
+        raise MissingFontError(
+            f"{path}: not a readable font collection ({type(exc).__name__}); " + INSTALL_HINT
+        ) from None
     for wanted in (" SC", "SC", "CN"):
         for i, n in enumerate(names):
             if n.endswith(wanted) and "Mono" not in n:

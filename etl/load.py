@@ -42,8 +42,14 @@ from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
 from etl.validate.cross_report import run_cross_report_checks, store_texts
-from etl.versions import (NOT_COMPLETENESS, Completeness, Shortfall, not_adopted_finding, shortfall,
-                          worse_finding)
+from etl.versions import (
+    NOT_COMPLETENESS,
+    Completeness,
+    Shortfall,
+    not_adopted_finding,
+    shortfall,
+    worse_finding,
+)
 
 BUILDING = ".building"
 CARRY_OVER_RULE = "crossyear.carry_over"
@@ -106,8 +112,12 @@ def _exclusive(db: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ReportError(str(db), "another load is writing this database right now",
-                              "wait for it to finish, then run the load again", "locked") from None
+            raise ReportError(
+                str(db),
+                "another load is writing this database right now",
+                "wait for it to finish, then run the load again",
+                "locked",
+            ) from None
         try:
             yield
         finally:
@@ -138,44 +148,66 @@ def sync_registry(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
                ON CONFLICT (agency_id) DO UPDATE SET name = excluded.name,
                  aliases = excluded.aliases, level = excluded.level, kind = excluded.kind,
                  parent_region = excluded.parent_region, peer_group = excluded.peer_group,
-                 confirmed = excluded.confirmed""", [list(c) for c in columns])
+                 confirmed = excluded.confirmed""",
+            [list(c) for c in columns],
+        )
 
 
-def known_source(con, sha256: str, parser_version: str = etl.PARSER_VERSION) -> tuple[str, str] | None:
+def known_source(
+    con, sha256: str, parser_version: str = etl.PARSER_VERSION
+) -> tuple[str, str] | None:
     """(outcome, path) if these bytes were already handled under this parser version."""
-    row = con.execute("SELECT outcome, path FROM load_sources WHERE sha256 = ? AND parser_version = ?",
-                      [sha256, parser_version]).fetchone()
+    row = con.execute(
+        "SELECT outcome, path FROM load_sources WHERE sha256 = ? AND parser_version = ?",
+        [sha256, parser_version],
+    ).fetchone()
     return (row[0], row[1]) if row else None
 
 
 def sources_seen(con, parser_version: str = etl.PARSER_VERSION) -> dict[str, tuple[str, str]]:
     """sha256 -> (outcome, path) for every source handled under this parser version."""
-    rows = con.execute("SELECT sha256, outcome, path FROM load_sources WHERE parser_version = ?",
-                       [parser_version]).fetchall()
+    rows = con.execute(
+        "SELECT sha256, outcome, path FROM load_sources WHERE parser_version = ?", [parser_version]
+    ).fetchall()
     return {sha: (outcome, path) for sha, outcome, path in rows}
 
 
-def record_source(con, sha256: str, path: str, report_id: int | None, outcome: str,
-                  parser_version: str = etl.PARSER_VERSION) -> None:
-    con.execute("INSERT OR REPLACE INTO load_sources VALUES (?, ?, ?, ?, ?)",
-                [sha256, parser_version, path, report_id, outcome])
+def record_source(
+    con,
+    sha256: str,
+    path: str,
+    report_id: int | None,
+    outcome: str,
+    parser_version: str = etl.PARSER_VERSION,
+) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO load_sources VALUES (?, ?, ?, ?, ?)",
+        [sha256, parser_version, path, report_id, outcome],
+    )
 
 
-def record_error(con, run_id: int, path: str, sha256: str | None, code: str, problem: str,
-                 hint: str | None) -> None:
-    con.execute("INSERT INTO load_errors VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [run_id, path, sha256, code, problem, hint or None, datetime.now()])
+def record_error(
+    con, run_id: int, path: str, sha256: str | None, code: str, problem: str, hint: str | None
+) -> None:
+    con.execute(
+        "INSERT INTO load_errors VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, path, sha256, code, problem, hint or None, datetime.now()],
+    )
 
 
 def start_run(con, parser_version: str = etl.PARSER_VERSION) -> int:
-    return con.execute("INSERT INTO load_runs (started_at, parser_version) VALUES (?, ?) "
-                       "RETURNING run_id", [datetime.now(), parser_version]).fetchone()[0]
+    return con.execute(
+        "INSERT INTO load_runs (started_at, parser_version) VALUES (?, ?) RETURNING run_id",
+        [datetime.now(), parser_version],
+    ).fetchone()[0]
 
 
 def finish_run(con, run_id: int, loaded: int, unchanged: int, failed: int, skipped: int) -> None:
-    con.execute("UPDATE load_runs SET finished_at = ?, loaded = ?, unchanged = ?, failed = ?, "
-                "skipped = ? WHERE run_id = ?",
-                [datetime.now(), loaded, unchanged, failed, skipped, run_id])
+    con.execute(
+        "UPDATE load_runs SET finished_at = ?, loaded = ?, unchanged = ?, failed = ?, "
+        "skipped = ? WHERE run_id = ?",
+        [datetime.now(), loaded, unchanged, failed, skipped, run_id],
+    )
 
 
 @dataclass
@@ -202,10 +234,18 @@ class LoadError:
     at: datetime = field(default_factory=datetime.now)
 
 
-def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Finding] = (), *,
-                signed: date | None = None, deadline: date | None = None,
-                days_late: int | None = None, source_path: str | None = None,
-                parser_version: str = etl.PARSER_VERSION) -> LoadedReport:
+def load_report(
+    con,
+    report: ParsedReport,
+    agency: Agency,
+    findings: Iterable[Finding] = (),
+    *,
+    signed: date | None = None,
+    deadline: date | None = None,
+    days_late: int | None = None,
+    source_path: str | None = None,
+    parser_version: str = etl.PARSER_VERSION,
+) -> LoadedReport:
     """Store `report` for `agency`, atomically, with its findings: `load_batch` of one report.
 
     `findings` are extra findings found while loading (agency resolution, timing, duplicate
@@ -219,19 +259,53 @@ def load_report(con, report: ParsedReport, agency: Agency, findings: Iterable[Fi
 
 
 # the columns of `reports` a load (re)writes, in _report_row's order
-REPORT_COLUMNS = ("template", "agency_printed", "published", "signed", "deadline", "days_late",
-                  "source_path", "sha256", "format", "parser_version", "loaded_at",
-                  "text_fingerprint")
-REPORT_TYPES = (pa.string(), pa.string(), pa.date32(), pa.date32(), pa.date32(), pa.int32(),
-                pa.string(), pa.string(), pa.string(), pa.string(), pa.timestamp("us"),
-                pa.string())
+REPORT_COLUMNS = (
+    "template",
+    "agency_printed",
+    "published",
+    "signed",
+    "deadline",
+    "days_late",
+    "source_path",
+    "sha256",
+    "format",
+    "parser_version",
+    "loaded_at",
+    "text_fingerprint",
+)
+REPORT_TYPES = (
+    pa.string(),
+    pa.string(),
+    pa.date32(),
+    pa.date32(),
+    pa.date32(),
+    pa.int32(),
+    pa.string(),
+    pa.string(),
+    pa.string(),
+    pa.string(),
+    pa.timestamp("us"),
+    pa.string(),
+)
 
 
-def _report_row(report: ParsedReport, signed, deadline, days_late, parser_version: str,
-                loaded_at: datetime) -> list:
-    return [report.template, report.agency, as_date(report.published), as_date(signed), deadline,
-            days_late, report.path, report.sha256, report.format, parser_version, loaded_at,
-            report.meta.get("text_fingerprint")]
+def _report_row(
+    report: ParsedReport, signed, deadline, days_late, parser_version: str, loaded_at: datetime
+) -> list:
+    return [
+        report.template,
+        report.agency,
+        as_date(report.published),
+        as_date(signed),
+        deadline,
+        days_late,
+        report.path,
+        report.sha256,
+        report.format,
+        parser_version,
+        loaded_at,
+        report.meta.get("text_fingerprint"),
+    ]
 
 
 def value_locations(report: ParsedReport) -> list[str]:
@@ -239,37 +313,68 @@ def value_locations(report: ParsedReport) -> list[str]:
     return [json.dumps(v.loc, ensure_ascii=False, sort_keys=True) for v in report.values.values()]
 
 
-def _value_columns(report_id: int, report: ParsedReport,
-                   locations: list[str] | None = None) -> list[list]:
+def _value_columns(
+    report_id: int, report: ParsedReport, locations: list[str] | None = None
+) -> list[list]:
     values = list(report.values.values())
     if locations is None or len(locations) != len(values):
         locations = value_locations(report)
-    return [[report_id] * len(values), [v.key for v in values],
-            [None if v.value is None else float(v.value) for v in values],
-            [v.raw for v in values], [bool(v.blank) for v in values], [v.source for v in values],
-            locations]
+    return [
+        [report_id] * len(values),
+        [v.key for v in values],
+        [None if v.value is None else float(v.value) for v in values],
+        [v.raw for v in values],
+        [bool(v.blank) for v in values],
+        [v.source for v in values],
+        locations,
+    ]
 
 
 def _finding_columns(report_id: int | None, findings: list[Finding]) -> list[list]:
-    return [[report_id] * len(findings), [f.rule for f in findings], [f.severity for f in findings],
-            [json.dumps(list(f.cells), ensure_ascii=False) for f in findings],
-            [_float(f.expected) for f in findings], [_float(f.actual) for f in findings],
-            [f.message for f in findings]]
+    return [
+        [report_id] * len(findings),
+        [f.rule for f in findings],
+        [f.severity for f in findings],
+        [json.dumps(list(f.cells), ensure_ascii=False) for f in findings],
+        [_float(f.expected) for f in findings],
+        [_float(f.actual) for f in findings],
+        [f.message for f in findings],
+    ]
 
 
-VALUE_TYPES = (pa.int64(), pa.string(), pa.float64(), pa.string(), pa.bool_(), pa.string(),
-               pa.string())
-FINDING_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.float64(), pa.float64(),
-                 pa.string())
+VALUE_TYPES = (
+    pa.int64(),
+    pa.string(),
+    pa.float64(),
+    pa.string(),
+    pa.bool_(),
+    pa.string(),
+    pa.string(),
+)
+FINDING_TYPES = (
+    pa.int64(),
+    pa.string(),
+    pa.string(),
+    pa.string(),
+    pa.float64(),
+    pa.float64(),
+    pa.string(),
+)
 
 
 def _float(x) -> float | None:
     return None if x is None else float(x)
 
 
-def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str, str]] = (),
-               errors: Iterable[LoadError] = (), *, run_id: int | None = None,
-               parser_version: str = etl.PARSER_VERSION) -> list[LoadedReport]:
+def load_batch(  # noqa: C901 (one transaction's steps in order: version policy, rows, findings, provenance)
+    con,
+    reports: list[StagedReport],
+    not_reports: Iterable[tuple[str, str]] = (),
+    errors: Iterable[LoadError] = (),
+    *,
+    run_id: int | None = None,
+    parser_version: str = etl.PARSER_VERSION,
+) -> list[LoadedReport]:
     """Store a batch in one transaction: `reports` in order (each the current version of its
     (agency, year), as `load_report` would make it), `not_reports` as (sha256, path) sources
     that yielded no report, and `errors` of the run `run_id`. All or nothing: on any error the
@@ -300,7 +405,9 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
         source_rows: list[tuple] = []
         for s in reports:
             key = (s.agency.code, s.report.year)
-            have = versions.setdefault(key, [])  # [report_id, version, sha256, is_current, Completeness]
+            have = versions.setdefault(
+                key, []
+            )  # [report_id, version, sha256, is_current, Completeness]
             row = _report_row(s.report, s.signed, s.deadline, s.days_late, parser_version, now)
             findings = list(s.report.findings) + list(s.findings)
             same = next((v for v in have if v[2] == s.report.sha256), None)
@@ -318,8 +425,13 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
                 report_id = next(placeholders)
                 if why:  # stored for audit and for an analyst to choose; the current one stays
                     findings.append(worse_finding(s.report.year, version, current[1], why))
-                    for col, part in zip(finding_cols, _finding_columns(current[0], [
-                            not_adopted_finding(version, s.source_path or s.report.path, why)])):
+                    for col, part in zip(
+                        finding_cols,
+                        _finding_columns(
+                            current[0],
+                            [not_adopted_finding(version, s.source_path or s.report.path, why)],
+                        ),
+                    ):
                         col.extend(part)
                     done = LoadedReport(report_id, version, False, False, why, current[1])
                 else:
@@ -332,14 +444,26 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
                                 demoted.append(v[0])
                     done = LoadedReport(report_id, version, False, True)
                 have.insert(0, [report_id, version, s.report.sha256, done.current, completeness])
-                inserted[report_id] = [s.agency.code, s.report.year, version, done.current,
-                                       report_id] + row
+                inserted[report_id] = [
+                    s.agency.code,
+                    s.report.year,
+                    version,
+                    done.current,
+                    report_id,
+                ] + row
             for col, part in zip(value_cols, _value_columns(report_id, s.report, s.locations)):
                 col.extend(part)
             for col, part in zip(finding_cols, _finding_columns(report_id, findings)):
                 col.extend(part)
-            source_rows.append((s.report.sha256, parser_version, s.source_path or s.report.path,
-                                report_id, "loaded"))
+            source_rows.append(
+                (
+                    s.report.sha256,
+                    parser_version,
+                    s.source_path or s.report.path,
+                    report_id,
+                    "loaded",
+                )
+            )
             out.append(done)
         ids = dict(zip(sorted(inserted, reverse=True), _next_ids(con, len(inserted))))  # -1 first
 
@@ -351,35 +475,66 @@ def load_batch(con, reports: list[StagedReport], not_reports: Iterable[tuple[str
         finding_cols[0] = [real(i) for i in finding_cols[0]]
         source_rows = [r[:3] + (real(r[3]),) + r[4:] for r in source_rows]
         out = [replace(o, report_id=real(o.report_id)) for o in out]
-        source_rows += [(sha, parser_version, path, None, "not_a_report") for sha, path in not_reports]
+        source_rows += [
+            (sha, parser_version, path, None, "not_a_report") for sha, path in not_reports
+        ]
         if demoted:
-            con.execute("UPDATE reports SET is_current = false WHERE report_id IN "
-                        "(SELECT unnest(?::BIGINT[]))", [demoted])
+            con.execute(
+                "UPDATE reports SET is_current = false WHERE report_id IN "
+                "(SELECT unnest(?::BIGINT[]))",
+                [demoted],
+            )
         if replaced:
             ids = [r[0] for r in replaced]
-            con.execute("DELETE FROM report_values WHERE report_id IN (SELECT unnest(?::BIGINT[]))", [ids])
-            con.execute("DELETE FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[]))", [ids])
-            with _frames(con, _replaced=_table(list(zip(*replaced)), (pa.int64(),) + REPORT_TYPES,
-                                               ("report_id",) + REPORT_COLUMNS)):
-                con.execute(f"UPDATE reports SET {', '.join(f'{c} = f.{c}' for c in REPORT_COLUMNS)} "
-                            "FROM _replaced f WHERE reports.report_id = f.report_id")
+            con.execute(
+                "DELETE FROM report_values WHERE report_id IN (SELECT unnest(?::BIGINT[]))", [ids]
+            )
+            con.execute(
+                "DELETE FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[]))", [ids]
+            )
+            with _frames(
+                con,
+                _replaced=_table(
+                    list(zip(*replaced)),
+                    (pa.int64(),) + REPORT_TYPES,
+                    ("report_id",) + REPORT_COLUMNS,
+                ),
+            ):
+                con.execute(
+                    f"UPDATE reports SET {', '.join(f'{c} = f.{c}' for c in REPORT_COLUMNS)} "
+                    "FROM _replaced f WHERE reports.report_id = f.report_id"
+                )
         columns = ("agency_id", "year", "version", "is_current", "report_id") + REPORT_COLUMNS
-        frames = {"_values": _table(value_cols, VALUE_TYPES),
-                  "_findings": _table(finding_cols, FINDING_TYPES),
-                  "_sources": _table(list(zip(*source_rows)) or [[]] * 5, SOURCE_TYPES)}
+        frames = {
+            "_values": _table(value_cols, VALUE_TYPES),
+            "_findings": _table(finding_cols, FINDING_TYPES),
+            "_sources": _table(list(zip(*source_rows)) or [[]] * 5, SOURCE_TYPES),
+        }
         if inserted:
-            frames["_reports"] = _table(list(zip(*inserted.values())),
-                                        (pa.string(), pa.int32(), pa.int32(), pa.bool_(), pa.int64())
-                                        + REPORT_TYPES, columns)
+            frames["_reports"] = _table(
+                list(zip(*inserted.values())),
+                (pa.string(), pa.int32(), pa.int32(), pa.bool_(), pa.int64()) + REPORT_TYPES,
+                columns,
+            )
         if errors:
-            frames["_errors"] = _table([[run_id] * len(errors), [e.path for e in errors],
-                                        [e.sha256 for e in errors], [e.code for e in errors],
-                                        [e.problem for e in errors], [e.hint or None for e in errors],
-                                        [e.at for e in errors]], ERROR_TYPES)
+            frames["_errors"] = _table(
+                [
+                    [run_id] * len(errors),
+                    [e.path for e in errors],
+                    [e.sha256 for e in errors],
+                    [e.code for e in errors],
+                    [e.problem for e in errors],
+                    [e.hint or None for e in errors],
+                    [e.at for e in errors],
+                ],
+                ERROR_TYPES,
+            )
         with _frames(con, **frames):
             if inserted:
-                con.execute(f"INSERT INTO reports ({', '.join(columns)}) "
-                            f"SELECT {', '.join(columns)} FROM _reports")
+                con.execute(
+                    f"INSERT INTO reports ({', '.join(columns)}) "
+                    f"SELECT {', '.join(columns)} FROM _reports"
+                )
             con.execute("INSERT INTO report_values SELECT * FROM _values")
             con.execute("INSERT INTO findings SELECT * FROM _findings")
             con.execute("INSERT OR REPLACE INTO load_sources SELECT * FROM _sources")
@@ -426,13 +581,16 @@ def _versions(con, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[li
     if not pairs:
         return out
     agency_ids, years = zip(*sorted(pairs))
-    with _frames(con, _pairs=_table([agency_ids, years], (pa.string(), pa.int32()),
-                                    ("agency_id", "year")), _skip=_table(
-                                        [sorted(NOT_COMPLETENESS)], (pa.string(),), ("rule",))):
+    with _frames(
+        con,
+        _pairs=_table([agency_ids, years], (pa.string(), pa.int32()), ("agency_id", "year")),
+        _skip=_table([sorted(NOT_COMPLETENESS)], (pa.string(),), ("rule",)),
+    ):
         rows = con.execute(VERSIONS_SQL).fetchall()
     for agency_id, year, report_id, version, sha, current, tables, n, errors in rows:
         out.setdefault((agency_id, year), []).append(
-            [report_id, version, sha, current, Completeness.from_row(tables, n, errors)])
+            [report_id, version, sha, current, Completeness.from_row(tables, n, errors)]
+        )
     return out
 
 
@@ -452,37 +610,58 @@ ORDER BY r.agency_id, r.year, r.version DESC
 def _next_ids(con, n: int) -> list[int]:
     if n == 0:
         return []
-    return sorted(r[0] for r in con.execute(
-        "SELECT nextval('report_id_seq') FROM range(?)", [n]).fetchall())
+    return sorted(
+        r[0] for r in con.execute("SELECT nextval('report_id_seq') FROM range(?)", [n]).fetchall()
+    )
 
 
-def choose_version(db_path: str | Path, agency_id: str, year: int, version: int, reason: str,
-                   chosen_by: str | None = None) -> int | None:
+def choose_version(
+    db_path: str | Path,
+    agency_id: str,
+    year: int,
+    version: int,
+    reason: str,
+    chosen_by: str | None = None,
+) -> int | None:
     """Make `version` the current version of (agency_id, year), as an analyst decided, and
     record the choice with its reason (version_choices). Returns the version current before.
     Written like a load: on an aside copy, swapped in when done."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ReportError(str(db_path), "a version choice needs a reason",
-                          "say why this version is the right one (e.g. the publisher confirmed it)",
-                          "bad_choice")
+        raise ReportError(
+            str(db_path),
+            "a version choice needs a reason",
+            "say why this version is the right one (e.g. the publisher confirmed it)",
+            "bad_choice",
+        )
     if not Path(db_path).exists():
-        raise ReportError(str(db_path), "the database does not exist", "load reports first",
-                          "not_found")
+        raise ReportError(
+            str(db_path), "the database does not exist", "load reports first", "not_found"
+        )
     with building_database(db_path) as con:
-        rows = con.execute("SELECT version, is_current FROM reports WHERE agency_id = ? AND year = ? "
-                           "ORDER BY version", [agency_id, year]).fetchall()
+        rows = con.execute(
+            "SELECT version, is_current FROM reports WHERE agency_id = ? AND year = ? "
+            "ORDER BY version",
+            [agency_id, year],
+        ).fetchall()
         if version not in {v for v, _ in rows}:
             have = ", ".join(str(v) for v, _ in rows) or "none"
-            raise ReportError(str(db_path), f"{agency_id} {year} has no version {version} "
-                                            f"(versions: {have})", "pick one of the stored versions",
-                              "bad_choice")
+            raise ReportError(
+                str(db_path),
+                f"{agency_id} {year} has no version {version} (versions: {have})",
+                "pick one of the stored versions",
+                "bad_choice",
+            )
         previous = next((v for v, current in rows if current), None)
         with transaction(con):
-            con.execute("UPDATE reports SET is_current = (version = ?) WHERE agency_id = ? AND year = ?",
-                        [version, agency_id, year])
-            con.execute("INSERT INTO version_choices VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [agency_id, year, version, previous, reason, chosen_by, datetime.now()])
+            con.execute(
+                "UPDATE reports SET is_current = (version = ?) WHERE agency_id = ? AND year = ?",
+                [version, agency_id, year],
+            )
+            con.execute(
+                "INSERT INTO version_choices VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [agency_id, year, version, previous, reason, chosen_by, datetime.now()],
+            )
         check_carry_over(con)
     return previous
 
@@ -493,14 +672,24 @@ def set_portal_dates(con, dates: dict[str, str]) -> None:
     if not dates:
         return
     shas, days = zip(*sorted(dates.items()))
-    with transaction(con), _frames(con, _dates=_table([list(shas), [as_date(d) for d in days]],
-                                                      (pa.string(), pa.date32()),
-                                                      ("sha256", "published"))):
-        con.execute("UPDATE reports SET published = d.published, "
-                    "days_late = CASE WHEN reports.deadline IS NULL THEN NULL "
-                    "ELSE date_diff('day', reports.deadline, d.published) END "
-                    "FROM _dates d WHERE reports.sha256 = d.sha256 "
-                    "AND reports.published IS DISTINCT FROM d.published")
+    with (
+        transaction(con),
+        _frames(
+            con,
+            _dates=_table(
+                [list(shas), [as_date(d) for d in days]],
+                (pa.string(), pa.date32()),
+                ("sha256", "published"),
+            ),
+        ),
+    ):
+        con.execute(
+            "UPDATE reports SET published = d.published, "
+            "days_late = CASE WHEN reports.deadline IS NULL THEN NULL "
+            "ELSE date_diff('day', reports.deadline, d.published) END "
+            "FROM _dates d WHERE reports.sha256 = d.sha256 "
+            "AND reports.published IS DISTINCT FROM d.published"
+        )
 
 
 def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
@@ -512,10 +701,19 @@ def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
     cols: list[list] = [[] for _ in FINDING_TYPES]
     with transaction(con):
         for finding, shas in found:
-            con.execute("DELETE FROM findings WHERE rule = ? AND message = ?",
-                        [finding.rule, finding.message])
-            rows = con.execute("SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
-                               "(SELECT unnest(?::TEXT[]))", [sorted(shas)]).fetchall() if shas else []
+            con.execute(
+                "DELETE FROM findings WHERE rule = ? AND message = ?",
+                [finding.rule, finding.message],
+            )
+            rows = (
+                con.execute(
+                    "SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
+                    "(SELECT unnest(?::TEXT[]))",
+                    [sorted(shas)],
+                ).fetchall()
+                if shas
+                else []
+            )
             for col, part in zip(cols, _finding_columns(rows[0][0] if rows else None, [finding])):
                 col.extend(part)
         with _frames(con, _portal=_table(cols, FINDING_TYPES)):
@@ -544,12 +742,23 @@ def check_carry_over(con) -> int:
         rows = con.execute(CARRY_OVER_SQL).fetchall()
         cols: list[list] = [[] for _ in FINDING_TYPES]
         for report_id, year, carried_in, carried_out, prev_path in rows:
-            for col, part in zip(cols, _finding_columns(report_id, [Finding(
-                    CARRY_OVER_RULE, ("t3.carried_in.total", "t3.carried_out.total"),
-                    carried_out, carried_in,
-                    f"{year} 年报的“上年结转”为 {_n(carried_in)}，但 {year - 1} 年报的“结转下年度”为 "
-                    f"{_n(carried_out)}（差 {_n(carried_in - carried_out)}；{year - 1} 年报：{prev_path}）",
-                    "warning")])):
+            for col, part in zip(
+                cols,
+                _finding_columns(
+                    report_id,
+                    [
+                        Finding(
+                            CARRY_OVER_RULE,
+                            ("t3.carried_in.total", "t3.carried_out.total"),
+                            carried_out,
+                            carried_in,
+                            f"{year} 年报的“上年结转”为 {_n(carried_in)}，但 {year - 1} 年报的“结转下年度”为 "
+                            f"{_n(carried_out)}（差 {_n(carried_in - carried_out)}；{year - 1} 年报：{prev_path}）",
+                            "warning",
+                        )
+                    ],
+                ),
+            ):
                 col.extend(part)
         if rows:
             with _frames(con, _carry=_table(cols, FINDING_TYPES)):

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Cells that mean "nothing to report" in 表三/表四 (counted as 0, flagged blank).
-BLANK_MARKERS = frozenset({"", "/", "／", "-", "－", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"})
+BLANK_MARKERS = frozenset(
+    {"", "/", "／", "-", "－", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"}
+)
 # The same markers as a regex alternative (longest first), for readers that scan running text.
 BLANK_PATTERN = "|".join(re.escape(m) for m in sorted(BLANK_MARKERS - {""}, key=len, reverse=True))
 # Units printed after a figure or in a label; 万元/人次 before 元/人 so the longer unit wins.
@@ -24,10 +26,12 @@ UNIT_PATTERN = "|".join(UNITS)
 # Characters that print as nothing but make two equal names differ (zero-width space/joiners,
 # soft hyphen, word joiner, BOM, direction marks and embeddings, Mongolian vowel separator,
 # combining grapheme joiner). Declared once: every text path strips them (strip_invisible).
-INVISIBLE_CHARS = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d"
-                   "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063"
-                   "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
-                   "\u3164\ufeff\uffa0")
+INVISIBLE_CHARS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063"
+    "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
+    "\u3164\ufeff\uffa0"
+)
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
@@ -39,9 +43,30 @@ _NOT_FINITE = re.compile(r"^[+\-]?(inf|infinity|nan)$", re.I)
 _FORMULA = re.compile(r"^=[A-Za-z$(]")  # an Excel formula kept as text (=SUM(B2:B4), =B3+C3)
 MAX_DIGITS = 12  # no count or amount in an annual report has more digits than this
 
-CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3,
-             "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7,
-             "八": 8, "捌": 8, "九": 9, "玖": 9}
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "两": 2,
+    "贰": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
 CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10000}
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS)
 
@@ -101,7 +126,7 @@ def as_printed(why: str, raw: str) -> str:
     if why.startswith("'"):
         end = why.find("' ", 1)
         if end > 0:
-            return f"'{_shown(raw)}'{why[end + 1:]}"
+            return f"'{_shown(raw)}'{why[end + 1 :]}"
     return why
 
 
@@ -144,20 +169,30 @@ def parse_cell(text: str) -> CellValue:
     if s.startswith("+"):
         s = s[1:]
     if _FORMULA.match(s):
-        return CellValue(None, malformed=f"'{_shown(text)}' is a formula whose result the file "
-                                         "does not store (open it in Excel/WPS and save it again)")
+        return CellValue(
+            None,
+            malformed=f"'{_shown(text)}' is a formula whose result the file "
+            "does not store (open it in Excel/WPS and save it again)",
+        )
     if _EXPONENT.match(s):
-        return CellValue(None, malformed=f"'{_shown(text)}' is written in exponent form, not as a count")
+        return CellValue(
+            None, malformed=f"'{_shown(text)}' is written in exponent form, not as a count"
+        )
     if _NOT_FINITE.match(s):
         return CellValue(None, malformed=f"'{_shown(text)}' is not a number")
     if _NUMBER.match(s):
         whole = s.replace(",", "").lstrip("+-−").split(".")[0]
         if len(whole.lstrip("0")) > MAX_DIGITS:
-            return CellValue(None, malformed=f"'{_shown(text)}' has {len(whole)} digits, more than any "
-                                             f"figure in an annual report ({MAX_DIGITS})")
+            return CellValue(
+                None,
+                malformed=f"'{_shown(text)}' has {len(whole)} digits, more than any "
+                f"figure in an annual report ({MAX_DIGITS})",
+            )
         v = float(s.replace(",", "")) * sign
         if unit is not None and unit.group() not in _MONEY_UNITS and not v.is_integer():
-            return CellValue(None, malformed=f"'{_shown(text)}' is a fraction, but a count is a whole number")
+            return CellValue(
+                None, malformed=f"'{_shown(text)}' is a fraction, but a count is a whole number"
+            )
         return CellValue(v, numeric=True)
     if re.fullmatch(r"\d+(,\d+)+", s):
         return CellValue(None, malformed=f"'{_shown(text)}' has separators in the wrong places")

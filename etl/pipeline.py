@@ -29,8 +29,7 @@ from itertools import islice
 from pathlib import Path
 
 import etl.parse
-from etl import clock
-from etl import load
+from etl import clock, load
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for, timing_findings
 from etl.discover import SourceFile, discover_sources
@@ -98,10 +97,16 @@ class _Run:
         d[key] = value
 
 
-def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = None,
-             manifest: str | Path | None = None, more_registries=(),
-             parser_version: str = etl.PARSER_VERSION, workers: int | None = None,
-             progress=None) -> LoadSummary:
+def run_load(
+    inputs,
+    db_path: str | Path,
+    registry_path: str | Path | None = None,
+    manifest: str | Path | None = None,
+    more_registries=(),
+    parser_version: str = etl.PARSER_VERSION,
+    workers: int | None = None,
+    progress=None,
+) -> LoadSummary:
     """Load every file, folder, manifest entry and URL into the database at `db_path`.
 
     `more_registries` add agencies to the main registry (e.g. the demo province's own CSV).
@@ -117,8 +122,9 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
         try:
             with load.building_database(db_path) as con:
                 load.sync_registry(con, registry)
-                run = _Run(con, registry, load.start_run(con, parser_version), summary,
-                           parser_version)
+                run = _Run(
+                    con, registry, load.start_run(con, parser_version), summary, parser_version
+                )
                 summary.run_id = run.run_id
                 run.seen = load.sources_seen(con, parser_version)
                 _begin(run)
@@ -128,18 +134,31 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
                     _handle(run, item)
                     if progress:
                         progress(done, len(sources), len(summary.failed))
-                    if len(run.batch.reports) >= BATCH_REPORTS or len(run.batch.items) >= 4 * BATCH_REPORTS:
+                    if (
+                        len(run.batch.reports) >= BATCH_REPORTS
+                        or len(run.batch.items) >= 4 * BATCH_REPORTS
+                    ):
                         _flush(run)
                         _begin(run)
                 _flush(run)
                 load.set_portal_dates(con, run.portal_dates)
-                for folder, found in collected_findings([*inputs, *([manifest] if manifest else [])]):
+                for folder, found in collected_findings(
+                    [*inputs, *([manifest] if manifest else [])]
+                ):
                     load.record_portal_findings(con, found)
                     if found:
-                        summary.notes.append((str(folder), f"{len(found)} finding(s) seen by the collector"))
+                        summary.notes.append(
+                            (str(folder), f"{len(found)} finding(s) seen by the collector")
+                        )
                 summary.carry_over_findings = load.check_carry_over(con)
-                load.finish_run(con, run.run_id, len(summary.loaded), len(summary.unchanged),
-                                len(summary.failed), len(summary.not_reports))
+                load.finish_run(
+                    con,
+                    run.run_id,
+                    len(summary.loaded),
+                    len(summary.unchanged),
+                    len(summary.failed),
+                    len(summary.not_reports),
+                )
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -147,6 +166,7 @@ def run_load(inputs, db_path: str | Path, registry_path: str | Path | None = Non
 
 
 # --- parsing, in worker processes ---------------------------------------------------------------
+
 
 def _workers(workers: int | None) -> int:
     if workers is None:
@@ -180,6 +200,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
     try:  # die with the main process (a killed load must not leave workers behind)
         import ctypes
+
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
@@ -197,8 +218,11 @@ def _parse(origin: str, data: bytes):
 
 def _internal(origin: str, exc: BaseException) -> ReportError:
     return ReportError(
-        origin, f"unexpected error while loading the file ({type(exc).__name__}: {exc})",
-        "this is a bug in gongkai; please report it together with the file", "internal")
+        origin,
+        f"unexpected error while loading the file ({type(exc).__name__}: {exc})",
+        "this is a bug in gongkai; please report it together with the file",
+        "internal",
+    )
 
 
 def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
@@ -228,8 +252,9 @@ def _prepare(source: SourceFile, known: set[str]) -> _Item:
     return item
 
 
-def _parsed(sources: list[SourceFile], known: set[str],
-            pool: ProcessPoolExecutor | None) -> Iterator[_Item]:
+def _parsed(
+    sources: list[SourceFile], known: set[str], pool: ProcessPoolExecutor | None
+) -> Iterator[_Item]:
     """Items in input order, parsed (in the pool when there is one) a window ahead of the caller."""
     it = iter(sources)
     window: deque[tuple[list[_Item], Future | None]] = deque()
@@ -240,7 +265,9 @@ def _parsed(sources: list[SourceFile], known: set[str],
             items = [_prepare(s, known) for s in islice(it, CHUNK)]
             if not items:
                 return
-            todo = [(i.source.origin, i.data) for i in items if i.outcome is None and i.data is not None]
+            todo = [
+                (i.source.origin, i.data) for i in items if i.outcome is None and i.data is not None
+            ]
             future = None
             if pool is not None and todo:
                 try:
@@ -272,10 +299,12 @@ def _parsed(sources: list[SourceFile], known: set[str],
 
 # --- handling outcomes in input order ----------------------------------------------------------
 
+
 def _begin(run: _Run) -> None:
     s = run.summary
-    run.batch = _Batch(sizes=(len(s.loaded), len(s.unchanged), len(s.failed), len(s.not_reports),
-                              len(s.notes)))
+    run.batch = _Batch(
+        sizes=(len(s.loaded), len(s.unchanged), len(s.failed), len(s.not_reports), len(s.notes))
+    )
 
 
 def _flush(run: _Run) -> None:
@@ -284,8 +313,14 @@ def _flush(run: _Run) -> None:
     if batch is None or not (batch.reports or batch.not_reports or batch.errors):
         return
     try:
-        stored = load.load_batch(run.con, batch.reports, batch.not_reports, batch.errors,
-                                 run_id=run.run_id, parser_version=run.parser_version)
+        stored = load.load_batch(
+            run.con,
+            batch.reports,
+            batch.not_reports,
+            batch.errors,
+            run_id=run.run_id,
+            parser_version=run.parser_version,
+        )
         for staged, done in zip(batch.reports, stored):
             _note_version(run, staged.source_path, done)
     except Exception:  # noqa: BLE001 -- replayed below, where each report fails on its own
@@ -314,19 +349,23 @@ def _handle(run: _Run, item: _Item) -> None:
             return
         report = item.outcome
         if report is None:  # not parsed ahead (or its worker died): parse it here
-            report = item.outcome = _parse(source.origin, item.data if item.data is not None
-                                           else _reread(source, sha))
+            report = item.outcome = _parse(
+                source.origin, item.data if item.data is not None else _reread(source, sha)
+            )
         if isinstance(report, ReportError):
             raise report
-        if source.portal is not None:  # collected from a portal: its 发布时间 is the publication date
+        if (
+            source.portal is not None
+        ):  # collected from a portal: its 发布时间 is the publication date
             apply_portal(report, source.portal)
         if report.template == NOT_A_REPORT:
             reason = _not_a_report_reason(report)
             if run.batch is not None:
                 run.batch.not_reports.append((sha, source.origin))
             else:
-                load.record_source(run.con, sha, source.origin, None, "not_a_report",
-                                   run.parser_version)
+                load.record_source(
+                    run.con, sha, source.origin, None, "not_a_report", run.parser_version
+                )
             run.remember(run.seen, sha, ("not_a_report", source.origin))
             run.summary.not_reports.append((source.origin, reason))
         else:
@@ -346,8 +385,12 @@ def _reread(source: SourceFile, sha: str) -> bytes:
     """The bytes again, for a file whose worker died: they must still be the bytes hashed."""
     data = _read(source)
     if hashlib.sha256(data).hexdigest() != sha:
-        raise ReportError(source.origin, "the file changed while it was being read",
-                          "wait until the file is completely written, then load it again", "changed")
+        raise ReportError(
+            source.origin,
+            "the file changed while it was being read",
+            "wait until the file is completely written, then load it again",
+            "changed",
+        )
     return data
 
 
@@ -363,8 +406,9 @@ def _seen(run: _Run, source: SourceFile, sha: str) -> bool:
     return True
 
 
-def _store(run: _Run, source: SourceFile, report: ParsedReport,
-           locations: list[str] | None = None) -> None:
+def _store(
+    run: _Run, source: SourceFile, report: ParsedReport, locations: list[str] | None = None
+) -> None:
     report.agency = strip_invisible(report.agency or "").strip() or None  # titles from metadata too
     _check_usable(source.origin, report)
     resolution = resolve_agency(report.agency, run.registry)
@@ -376,20 +420,46 @@ def _store(run: _Run, source: SourceFile, report: ParsedReport,
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
-        message = (f"同一次载入中有两个不同文件都是{agency.name} {report.year} 年度报告：{first} 和 "
-                   f"{source.origin}；后者作为新版本载入。请核实哪一份是正式发布的")
+        message = (
+            f"同一次载入中有两个不同文件都是{agency.name} {report.year} 年度报告：{first} 和 "
+            f"{source.origin}；后者作为新版本载入。请核实哪一份是正式发布的"
+        )
         extra.append(Finding("report.duplicate_claim", (), None, None, message, "warning"))
-        run.summary.notes.append((source.origin, f"also claims {agency.name} {report.year}, "
-                                                 f"like {first}; loaded as a new version"))
+        run.summary.notes.append(
+            (
+                source.origin,
+                f"also claims {agency.name} {report.year}, like {first}; loaded as a new version",
+            )
+        )
     deadline = deadline_for(agency.kind or guess_kind(agency.name), report.year)
-    staged = load.StagedReport(report, agency, extra, signed, deadline,
-                               days_late(report.published, deadline), source.origin, locations)
+    staged = load.StagedReport(
+        report,
+        agency,
+        extra,
+        signed,
+        deadline,
+        days_late(report.published, deadline),
+        source.origin,
+        locations,
+    )
     if run.batch is not None:
         run.batch.reports.append(staged)
     else:
-        _note_version(run, source.origin, load.load_report(
-            run.con, report, agency, extra, signed=signed, deadline=deadline,
-            days_late=staged.days_late, source_path=source.origin, parser_version=run.parser_version))
+        _note_version(
+            run,
+            source.origin,
+            load.load_report(
+                run.con,
+                report,
+                agency,
+                extra,
+                signed=signed,
+                deadline=deadline,
+                days_late=staged.days_late,
+                source_path=source.origin,
+                parser_version=run.parser_version,
+            ),
+        )
     run.remember(run.seen, report.sha256, ("loaded", source.origin))
     run.remember(run.claims, claim, source.origin)
     run.summary.loaded.append(source.origin)
@@ -403,35 +473,61 @@ def _year_findings(year: int) -> list[Finding]:
     this_year = clock.today().year
     if FIRST_REPORT_YEAR <= year <= this_year:
         return []
-    why = (f"晚于今年（{this_year} 年），这一年度的报告还不可能发布" if year > this_year
-           else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年")
-    return [Finding("report.implausible_year", (), None, year,
-                    f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度", "error")]
+    why = (
+        f"晚于今年（{this_year} 年），这一年度的报告还不可能发布"
+        if year > this_year
+        else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年"
+    )
+    return [
+        Finding(
+            "report.implausible_year",
+            (),
+            None,
+            year,
+            f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度",
+            "error",
+        )
+    ]
 
 
 def _note_version(run: _Run, origin: str, done: load.LoadedReport) -> None:
     if not done.current and done.shortfall:
-        run.summary.notes.append((origin, f"less complete than version {done.current_version} "
-                                          f"({done.shortfall.english()}); stored as version "
-                                          f"{done.version}, not current (finding "
-                                          "report.worse_version); version "
-                                          f"{done.current_version} stays current"))
+        run.summary.notes.append(
+            (
+                origin,
+                f"less complete than version {done.current_version} "
+                f"({done.shortfall.english()}); stored as version "
+                f"{done.version}, not current (finding "
+                "report.worse_version); version "
+                f"{done.current_version} stays current",
+            )
+        )
 
 
 def _check_usable(path: str, report: ParsedReport) -> None:
     if not (report.agency or "").strip():
-        raise ReportError(path, "the report does not say which agency published it",
-                          "the title or the signature should name the agency; load the copy "
-                          "published on the agency's website", "no_agency")
+        raise ReportError(
+            path,
+            "the report does not say which agency published it",
+            "the title or the signature should name the agency; load the copy "
+            "published on the agency's website",
+            "no_agency",
+        )
     if report.year is None:
-        raise ReportError(path, "the report does not say which year it covers",
-                          "the title should name the year (e.g. 2023年度); check that this is an "
-                          "annual report", "no_year")
+        raise ReportError(
+            path,
+            "the report does not say which year it covers",
+            "the title should name the year (e.g. 2023年度); check that this is an annual report",
+            "no_year",
+        )
     if report.template in STD_TEMPLATES and not report.values:
-        raise ReportError(path, "no figures were found in 表二/表三/表四",
-                          "the tables may be images or split beyond recognition; load another "
-                          "copy of the report (a PDF with a text layer, the HTML page or DOCX)",
-                          "no_figures")
+        raise ReportError(
+            path,
+            "no figures were found in 表二/表三/表四",
+            "the tables may be images or split beyond recognition; load another "
+            "copy of the report (a PDF with a text layer, the HTML page or DOCX)",
+            "no_figures",
+        )
 
 
 def _not_a_report_reason(report: ParsedReport) -> str:
@@ -448,6 +544,7 @@ def _fail(run: _Run, source: SourceFile, sha: str | None, err: ReportError) -> N
         run.batch.errors.append(load.LoadError(source.origin, sha, err.code, err.problem, err.hint))
     else:
         with load.transaction(run.con):
-            load.record_error(run.con, run.run_id, source.origin, sha, err.code, err.problem,
-                              err.hint)
+            load.record_error(
+                run.con, run.run_id, source.origin, sha, err.code, err.problem, err.hint
+            )
     run.summary.failed.append((source.origin, err.message))

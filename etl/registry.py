@@ -65,8 +65,16 @@ class Agency:
     confirmed: bool = True
 
     def as_row(self) -> list:
-        return [self.code, self.name, "|".join(self.aliases) or None, self.level, self.kind,
-                self.parent_region, self.peer_group, self.confirmed]
+        return [
+            self.code,
+            self.name,
+            "|".join(self.aliases) or None,
+            self.level,
+            self.kind,
+            self.parent_region,
+            self.peer_group,
+            self.confirmed,
+        ]
 
 
 @dataclass(frozen=True)
@@ -126,8 +134,12 @@ def load_registry(path: str | Path, *more: str | Path) -> Registry:
             for label, alias in [(agency.name, False)] + [(a, True) for a in agency.aliases]:
                 key = normalize_name(label)
                 if by_name.get(key, agency.code) != agency.code:
-                    _bad(p, line_no, f"the name {label} already belongs to {by_name[key]}",
-                         "a name or alias may point to one agency only")
+                    _bad(
+                        p,
+                        line_no,
+                        f"the name {label} already belongs to {by_name[key]}",
+                        "a name or alias may point to one agency only",
+                    )
                 if key not in by_name or not alias:
                     by_name[key], is_alias[key] = agency.code, alias
             agencies.append(agency)
@@ -139,13 +151,21 @@ def _rows(path: Path) -> list[tuple[int, dict]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(str(path), f"cannot read the agency registry ({exc})",
-                          "check --registry; the file must be UTF-8 CSV", "bad_registry")
+        raise ReportError(
+            str(path),
+            f"cannot read the agency registry ({exc})",
+            "check --registry; the file must be UTF-8 CSV",
+            "bad_registry",
+        )
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ReportError(str(path), f"the registry lacks the column(s) {', '.join(missing)}",
-                          f"the header must be: {','.join(COLUMNS)}", "bad_registry")
+        raise ReportError(
+            str(path),
+            f"the registry lacks the column(s) {', '.join(missing)}",
+            f"the header must be: {','.join(COLUMNS)}",
+            "bad_registry",
+        )
     return list(enumerate(reader, start=2))
 
 
@@ -178,11 +198,22 @@ def _agency_from_row(path: Path, line_no: int, row: dict) -> Agency:
     if cell("level") not in LEVELS + ("",):
         _bad(path, line_no, f"level {cell('level')!r} is not one of 省/市/县", "use 省, 市 or 县")
     if cell("kind") not in KINDS + ("",):
-        _bad(path, line_no, f"kind {cell('kind')!r} is not government/department",
-             "use government or department")
+        _bad(
+            path,
+            line_no,
+            f"kind {cell('kind')!r} is not government/department",
+            "use government or department",
+        )
     aliases = tuple(a.strip() for a in re.split(r"[|;]", cell("aliases")) if a.strip())
-    return Agency(code, name, aliases, cell("level") or None, cell("kind") or None,
-                  cell("parent_region") or None, cell("peer_group") or None)
+    return Agency(
+        code,
+        name,
+        aliases,
+        cell("level") or None,
+        cell("kind") or None,
+        cell("parent_region") or None,
+        cell("peer_group") or None,
+    )
 
 
 def _bad(path: Path, line_no: int, problem: str, hint: str):
@@ -201,17 +232,27 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
         code, (candidate, score) = next(iter(hits.items()))
         agency = registry.get(code)
         finding = Finding(
-            "agency.fuzzy_match", (), None, None,
+            "agency.fuzzy_match",
+            (),
+            None,
+            None,
             f"报告中的单位名称“{name}”与单位名录中的“{candidate}”只差一个字，已按 {agency.name}"
-            f"（{code}）载入。如确为另一单位，请在单位名录中单独添加一行", "warning")
+            f"（{code}）载入。如确为另一单位，请在单位名录中单独添加一行",
+            "warning",
+        )
         return Resolution(code, "fuzzy", score, finding, agency)
     agency = unknown_agency(key or name)
     names = "、".join(f"“{c}”" for c, _ in hits.values())
     close = f"它与{names}都只差一个字，因此未自动匹配。" if hits else ""
     finding = Finding(
-        "agency.unknown", (), None, None,
+        "agency.unknown",
+        (),
+        None,
+        None,
         f"“{name}”不在单位名录中，已作为待确认单位 {agency.code} 载入。{close}"
-        f"请把它加入单位名录，或作为已有单位的别名登记", "warning")
+        f"请把它加入单位名录，或作为已有单位的别名登记",
+        "warning",
+    )
     return Resolution(agency.code, "unknown", 0.0, finding, agency)
 
 
@@ -241,16 +282,11 @@ def _shared_ending(a: str, b: str) -> int:
 def unknown_agency(name: str) -> Agency:
     """An unconfirmed agency for a name the registry does not know; id stable per name."""
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
-    return Agency(f"U-{digest}", name, (), None, guess_kind(name), None, None,
-                  confirmed=False)
-
-
+    return Agency(f"U-{digest}", name, (), None, guess_kind(name), None, None, confirmed=False)
 
 
 def guess_kind(name: str) -> str:
     """government for 人民政府 / 管理委员会 / 管委会 (and 公署) and for a bare place name (a report
     titled "沭阳县2024年度…" is the county's own), else department."""
     name = name or ""
-    return "government" if GOVERNMENT_NAME.search(name) or PLACE_ONLY.match(name) \
-        else "department"
-
+    return "government" if GOVERNMENT_NAME.search(name) or PLACE_ONLY.match(name) else "department"

@@ -31,9 +31,12 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> Settings:
         """Defaults, then the environment, then explicit (non-None) overrides such as CLI options."""
         values: dict = {}
-        for field_name, var in (("db_path", "GONGKAI_DB"), ("data_dir", "GONGKAI_DATA"),
-                                ("registry_path", "GONGKAI_REGISTRY"),
-                                ("scheme_path", "GONGKAI_SCHEME")):
+        for field_name, var in (
+            ("db_path", "GONGKAI_DB"),
+            ("data_dir", "GONGKAI_DATA"),
+            ("registry_path", "GONGKAI_REGISTRY"),
+            ("scheme_path", "GONGKAI_SCHEME"),
+        ):
             if env.get(var):
                 values[field_name] = Path(env[var])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -38,15 +38,22 @@ class Completeness:
     @classmethod
     def of(cls, report: ParsedReport, extra: Iterable[Finding] = ()) -> Completeness:
         findings = list(report.findings) + list(extra)
-        return cls(frozenset(k.split(".", 1)[0] for k in report.values), len(report.values),
-                   frozenset(f.rule for f in findings
-                             if f.severity == "error" and f.rule not in NOT_COMPLETENESS))
+        return cls(
+            frozenset(k.split(".", 1)[0] for k in report.values),
+            len(report.values),
+            frozenset(
+                f.rule for f in findings if f.severity == "error" and f.rule not in NOT_COMPLETENESS
+            ),
+        )
 
     @classmethod
     def from_row(cls, tables: str | None, values: int | None, errors: str | None) -> Completeness:
         """From the SQL aggregate in load.VERSIONS_SQL ('|'-joined lists)."""
-        return cls(frozenset(filter(None, (tables or "").split("|"))), int(values or 0),
-                   frozenset(filter(None, (errors or "").split("|"))))
+        return cls(
+            frozenset(filter(None, (tables or "").split("|"))),
+            int(values or 0),
+            frozenset(filter(None, (errors or "").split("|"))),
+        )
 
 
 @dataclass(frozen=True)
@@ -85,20 +92,34 @@ def shortfall(new: Completeness, current: Completeness) -> Shortfall:
     missing = current.tables - new.tables
     if "t3" in new.tables:  # the standard tables cover what a legacy 统计表 reading had
         missing -= {"legacy"}
-    return Shortfall(tuple(sorted(missing)),
-                     (new.values, current.values) if new.values < current.values else None,
-                     tuple(sorted(new.errors - current.errors)))
+    return Shortfall(
+        tuple(sorted(missing)),
+        (new.values, current.values) if new.values < current.values else None,
+        tuple(sorted(new.errors - current.errors)),
+    )
 
 
 def worse_finding(year: int, version: int, current_version: int, why: Shortfall) -> Finding:
-    return Finding("report.worse_version", (), None, None,
-                   f"这份 {year} 年度报告不如当前采用的第 {current_version} 版完整（{why.chinese()}），"
-                   f"已另存为第 {version} 版，未采用；第 {current_version} 版仍为当前版本。"
-                   "如确需改用这一版，请由分析人员选定版本并写明理由", "warning")
+    return Finding(
+        "report.worse_version",
+        (),
+        None,
+        None,
+        f"这份 {year} 年度报告不如当前采用的第 {current_version} 版完整（{why.chinese()}），"
+        f"已另存为第 {version} 版，未采用；第 {current_version} 版仍为当前版本。"
+        "如确需改用这一版，请由分析人员选定版本并写明理由",
+        "warning",
+    )
 
 
 def not_adopted_finding(version: int, source: str, why: Shortfall) -> Finding:
     """The same news on the current version, which is what pages and exports show."""
-    return Finding("report.worse_version", (), None, None,
-                   f"后来载入的第 {version} 版（{source}）不如本版完整（{why.chinese()}），已保存但未采用，"
-                   f"本版仍为当前版本；如需改用第 {version} 版，请由分析人员选定版本并写明理由", "info")
+    return Finding(
+        "report.worse_version",
+        (),
+        None,
+        None,
+        f"后来载入的第 {version} 版（{source}）不如本版完整（{why.chinese()}），已保存但未采用，"
+        f"本版仍为当前版本；如需改用第 {version} 版，请由分析人员选定版本并写明理由",
+        "info",
+    )

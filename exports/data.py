@@ -13,24 +13,36 @@ from pathlib import Path
 
 import polars as pl
 
+import queries
+from exports.model import DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column, Table
+from exports.office import OfficeSettings, load_office
 from queries import labels
 
-import queries
-from exports.model import (DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column,
-                           Table)
-from exports.office import OfficeSettings, load_office
-
 KIND_LABELS = labels.SCORE_KINDS
-POLICY_LABELS = {"reweight": "不计该项，权重按比例分给其余指标", "peer_median": "按同组中位数计",
-                 "zero": "计 0 分", None: ""}
+POLICY_LABELS = {
+    "reweight": "不计该项，权重按比例分给其余指标",
+    "peer_median": "按同组中位数计",
+    "zero": "计 0 分",
+    None: "",
+}
 SMALL_LABELS = {"score": "照常计分（仅标记）", "missing": "视同缺数据"}
 DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好", "none": "—"}
 UNIT_KINDS = {"%": PERCENT, "件": INT, "条": INT, "天": INT, "": INT}
 
 
-def gather(con, *, year: int, scheme, peer_group: str | None = None, db_path: str | Path | None = None,
-           per_agency: bool = False, assessment=None, prev_assessment=None,
-           office: OfficeSettings | None = None, issued: date | None = None) -> AssessmentExport:
+def gather(
+    con,
+    *,
+    year: int,
+    scheme,
+    peer_group: str | None = None,
+    db_path: str | Path | None = None,
+    per_agency: bool = False,
+    assessment=None,
+    prev_assessment=None,
+    office: OfficeSettings | None = None,
+    issued: date | None = None,
+) -> AssessmentExport:
     """Everything an export of `year` under `scheme` (path or loaded Scheme) shows; the issuing
     office, signatures and method notes from data/office.toml (exports.office.load_office).
 
@@ -43,24 +55,38 @@ def gather(con, *, year: int, scheme, peer_group: str | None = None, db_path: st
     scheme = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
     office = office or load_office()
     run = assessment or queries.year_assessment(con, year=year, scheme=scheme)
-    ranking = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group, assessment=run,
-                              prev_assessment=prev_assessment)
+    ranking = queries.ranking(
+        con,
+        year=year,
+        scheme=scheme,
+        peer_group=peer_group,
+        assessment=run,
+        prev_assessment=prev_assessment,
+    )
     agencies = {}
     if per_agency:
         for agency_id, name in ranking.select("agency_id", "agency_name").iter_rows():
             key = name if name not in agencies else f"{name}（{agency_id}）"
-            agencies[key] = agency_table(con, year=year, scheme=scheme, agency_id=agency_id,
-                                         assessment=run)
+            agencies[key] = agency_table(
+                con, year=year, scheme=scheme, agency_id=agency_id, assessment=run
+            )
     return AssessmentExport(
-        year=year, scheme_name=scheme.name, peer_group=peer_group,
+        year=year,
+        scheme_name=scheme.name,
+        peer_group=peer_group,
         summary=summary_table(ranking, scheme, sections=peer_group is None),
         deductions=deductions_table(ranking, run, scheme=scheme),
         quality=quality_table(con, year=year, peer_group=peer_group),
         scheme=scheme_table(scheme),
         about=about_lines(con, scheme, year=year, peer_group=peer_group, db_path=db_path),
         agencies=agencies,
-        performance_share=scheme.performance_share, office=office, issued=issued or date.today(),
-        notes=(*office.method_notes, *scheme_notes(scheme, peer_group, flags.describe(flags.rules_from_toml(scheme.path)))),
+        performance_share=scheme.performance_share,
+        office=office,
+        issued=issued or date.today(),
+        notes=(
+            *office.method_notes,
+            *scheme_notes(scheme, peer_group, flags.describe(flags.rules_from_toml(scheme.path))),
+        ),
     )
 
 
@@ -69,8 +95,12 @@ def scheme_notes(scheme, peer_group: str | None, flag_rules: str) -> tuple[str, 
     weighted = "、".join(f"{i.name} {i.weight:g} 分" for i in scheme.indicators if i.weighted)
     return (
         f"计分指标及权重：{weighted}；加分项不占权重，总分不超过 100 分；否决项封顶总分。",
-        ("各对标组内分别排名，名次只在同组单位之间比较。" if peer_group is None
-         else f"本表为“{peer_group}”组内排名。") + "名次变化与上年同组名次相比，正数为上升。",
+        (
+            "各对标组内分别排名，名次只在同组单位之间比较。"
+            if peer_group is None
+            else f"本表为“{peer_group}”组内排名。"
+        )
+        + "名次变化与上年同组名次相比，正数为上升。",
         f"预警：{flag_rules.split('规则写在')[0]}",
         "空白表示该单位年报没有此项数据（N/A），不是 0；未发布年报的单位不列指标得分。",
     )
@@ -96,15 +126,20 @@ def summary_columns(ranking: pl.DataFrame, scheme, *, sections: bool = False) ->
     for ind in scheme.indicators:
         if ind.kind == "veto":
             continue  # a cap on the total, not a column: its effect is in 总分 and 扣分明细
-        present = [c for c in (f"{ind.id}.value", f"{ind.id}.points") if c in ranking.columns
-                   and ranking.get_column(c).drop_nulls().len()]
+        present = [
+            c
+            for c in (f"{ind.id}.value", f"{ind.id}.points")
+            if c in ranking.columns and ranking.get_column(c).drop_nulls().len()
+        ]
         if f"{ind.id}.value" in present:
             cols.append(Column(f"{ind.id}.value", "数值", value_kind(ind), group=ind.name))
         if f"{ind.id}.points" in present:
             cols.append(Column(f"{ind.id}.points", f"得分/{ind.weight:g}", POINTS, group=ind.name))
-    cols += [Column("score", "总分", POINTS),
-             Column("contribution", f"绩效折算分（占{share}）", POINTS),
-             Column("rank_change", "名次变化", DELTA)]
+    cols += [
+        Column("score", "总分", POINTS),
+        Column("contribution", f"绩效折算分（占{share}）", POINTS),
+        Column("rank_change", "名次变化", DELTA),
+    ]
     if "flag" in ranking.columns:
         cols.append(Column("flag_label", "预警", TEXT))
     if "flags" in ranking.columns:
@@ -114,21 +149,46 @@ def summary_columns(ranking: pl.DataFrame, scheme, *, sections: bool = False) ->
 
 def summary_table(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> Table:
     """The 汇总 rows; a unit without a report shows no indicator values or points beside its 总分."""
-    per_indicator = [c for c in ranking.columns if c.endswith((".value", ".points", ".small_sample"))]
-    late = [f"{i.id}.value" for i in scheme.indicators if i.metric == "days_late" and f"{i.id}.value" in ranking.columns]
-    ranking = ranking.with_columns(pl.col(c).clip(lower_bound=0) for c in late)  # early is not "−55 days late"
+    per_indicator = [
+        c for c in ranking.columns if c.endswith((".value", ".points", ".small_sample"))
+    ]
+    late = [
+        f"{i.id}.value"
+        for i in scheme.indicators
+        if i.metric == "days_late" and f"{i.id}.value" in ranking.columns
+    ]
+    ranking = ranking.with_columns(
+        pl.col(c).clip(lower_bound=0) for c in late
+    )  # early is not "−55 days late"
     frame = ranking.with_columns(
-        [pl.when(pl.col("missing").fill_null(False)).then(None).otherwise(pl.col(c)).alias(c) for c in per_indicator]
-        + ([pl.col("flag").replace_strict({"red": "红", "amber": "黄"}, default="").alias("flag_label")]
-           if "flag" in ranking.columns else []))
-    return Table(frame, summary_columns(frame, scheme, sections=sections),
-                 section="peer_group" if sections else None)
+        [
+            pl.when(pl.col("missing").fill_null(False)).then(None).otherwise(pl.col(c)).alias(c)
+            for c in per_indicator
+        ]
+        + (
+            [
+                pl.col("flag")
+                .replace_strict({"red": "红", "amber": "黄"}, default="")
+                .alias("flag_label")
+            ]
+            if "flag" in ranking.columns
+            else []
+        )
+    )
+    return Table(
+        frame,
+        summary_columns(frame, scheme, sections=sections),
+        section="peer_group" if sections else None,
+    )
 
 
 DEDUCTION_COLUMNS = (
-    Column("peer_group", "对标组", TEXT), Column("rank", "排名", INT),
-    Column("agency_name", "单位", TEXT), Column("indicator_name", "指标", TEXT),
-    Column("points", "扣分（负数为加分）", POINTS), Column("reason", "原因", TEXT),
+    Column("peer_group", "对标组", TEXT),
+    Column("rank", "排名", INT),
+    Column("agency_name", "单位", TEXT),
+    Column("indicator_name", "指标", TEXT),
+    Column("points", "扣分（负数为加分）", POINTS),
+    Column("reason", "原因", TEXT),
     Column("source", "数据来源", TEXT),
 )
 
@@ -139,19 +199,28 @@ def deductions_table(ranking: pl.DataFrame, assessment, *, scheme) -> Table:
     who = ranking.select("agency_id", "agency_name", "peer_group", "rank")
     found = assessment.deductions.join(who.select("agency_id"), on="agency_id", how="semi")
     order = {ind.id: n for n, ind in enumerate(scheme.indicators)}
-    frame = (found.join(who, on="agency_id", how="inner")  # the province's units, as ranked
-             .with_columns(pl.col("indicator").replace_strict(order, default=len(order)).alias("_ord"),
-                           pl.col("source").map_elements(labels.source_text, return_dtype=pl.String))
-             .sort("peer_group", "rank", "agency_name", "_ord", nulls_last=True))
+    frame = (
+        found.join(who, on="agency_id", how="inner")  # the province's units, as ranked
+        .with_columns(
+            pl.col("indicator").replace_strict(order, default=len(order)).alias("_ord"),
+            pl.col("source").map_elements(labels.source_text, return_dtype=pl.String),
+        )
+        .sort("peer_group", "rank", "agency_name", "_ord", nulls_last=True)
+    )
     return Table(frame, DEDUCTION_COLUMNS)
 
 
 QUALITY_COLUMNS = (
-    Column("agency_name", "单位", TEXT), Column("peer_group", "对标组", TEXT),
-    Column("severity_label", "级别", TEXT), Column("rule_label", "问题", TEXT),
-    Column("cells", "涉及单元格", TEXT), Column("expected", "应为", INT),
-    Column("actual", "实为", INT), Column("difference", "差额", INT),
-    Column("message", "说明", TEXT), Column("source_path", "源文件", TEXT),
+    Column("agency_name", "单位", TEXT),
+    Column("peer_group", "对标组", TEXT),
+    Column("severity_label", "级别", TEXT),
+    Column("rule_label", "问题", TEXT),
+    Column("cells", "涉及单元格", TEXT),
+    Column("expected", "应为", INT),
+    Column("actual", "实为", INT),
+    Column("difference", "差额", INT),
+    Column("message", "说明", TEXT),
+    Column("source_path", "源文件", TEXT),
 )
 
 
@@ -159,33 +228,59 @@ def quality_table(con, *, year: int, peer_group: str | None) -> Table:
     """The year's data-quality findings, grouped by agency (errors first within an agency)."""
     found = queries.findings(con, year=year, peer_group=peer_group)
     rank = {"error": 0, "warning": 1}
-    frame = found.with_columns(
-        pl.col("severity").replace_strict(labels.SEVERITY, default=pl.col("severity")).alias("severity_label"),
-        pl.col("severity").replace_strict(rank, default=2).alias("_sev"),
-    ).sort("agency_name", "_sev", "rule", nulls_last=True, maintain_order=True).with_columns(
-        pl.col("source_path").map_elements(lambda p: Path(p).name, return_dtype=pl.String))
+    frame = (
+        found.with_columns(
+            pl.col("severity")
+            .replace_strict(labels.SEVERITY, default=pl.col("severity"))
+            .alias("severity_label"),
+            pl.col("severity").replace_strict(rank, default=2).alias("_sev"),
+        )
+        .sort("agency_name", "_sev", "rule", nulls_last=True, maintain_order=True)
+        .with_columns(
+            pl.col("source_path").map_elements(lambda p: Path(p).name, return_dtype=pl.String)
+        )
+    )
     numbers = [c for c in ("expected", "actual", "difference") if frame.schema[c].is_numeric()]
-    whole = all(bool((frame[c].drop_nulls().round(0) == frame[c].drop_nulls()).all()) for c in numbers)
-    columns = QUALITY_COLUMNS if whole else tuple(
-        Column(c.key, c.header, NUMBER) if c.key in numbers else c for c in QUALITY_COLUMNS)
+    whole = all(
+        bool((frame[c].drop_nulls().round(0) == frame[c].drop_nulls()).all()) for c in numbers
+    )
+    columns = (
+        QUALITY_COLUMNS
+        if whole
+        else tuple(
+            Column(c.key, c.header, NUMBER) if c.key in numbers else c for c in QUALITY_COLUMNS
+        )
+    )
     return Table(frame, columns)
 
 
 AGENCY_COLUMNS = (
-    Column("indicator", "指标", TEXT), Column("score_kind_label", "评分方式", TEXT),
-    Column("weight", "权重", POINTS), Column("value", "数值", NUMBER), Column("unit", "单位", TEXT),
-    Column("points", "得分", POINTS), Column("lost", "扣分", POINTS),
-    Column("small_sample", "样本过少", TEXT), Column("reason", "说明", TEXT),
+    Column("indicator", "指标", TEXT),
+    Column("score_kind_label", "评分方式", TEXT),
+    Column("weight", "权重", POINTS),
+    Column("value", "数值", NUMBER),
+    Column("unit", "单位", TEXT),
+    Column("points", "得分", POINTS),
+    Column("lost", "扣分", POINTS),
+    Column("small_sample", "样本过少", TEXT),
+    Column("reason", "说明", TEXT),
 )
 
 
 def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> Table:
     """One agency's points per indicator, as the dashboard's drill-down shows them."""
-    breakdown, _ = queries.score_detail(con, year=year, scheme=scheme, agency_id=agency_id,
-                                        assessment=assessment)
+    breakdown, _ = queries.score_detail(
+        con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
+    )
     frame = breakdown.with_columns(
-        pl.col("score_kind").replace_strict(KIND_LABELS, default=pl.col("score_kind")).alias("score_kind_label"),
-        pl.when(pl.col("small_sample")).then(pl.lit("是")).otherwise(pl.lit("")).alias("small_sample"))
+        pl.col("score_kind")
+        .replace_strict(KIND_LABELS, default=pl.col("score_kind"))
+        .alias("score_kind_label"),
+        pl.when(pl.col("small_sample"))
+        .then(pl.lit("是"))
+        .otherwise(pl.lit(""))
+        .alias("small_sample"),
+    )
     return Table(frame, AGENCY_COLUMNS)
 
 
@@ -220,25 +315,52 @@ def scheme_table(scheme) -> Table:
             source = f"{METRICS[ind.metric].name}：{labels.plain(METRICS[ind.metric].formula)}"
         else:
             source = "单位名录与已加载年报"
-        rows.append({
-            "no": n, "section": ind.section, "name": ind.name, "id": ind.id,
-            "kind": KIND_LABELS.get(ind.kind, ind.kind), "source": source,
-            "direction": DIRECTION_LABELS.get(ind.direction, ind.direction),
-            "weight": ind.weight if ind.weighted else None, "rule": rule_text(ind),
-            "missing": POLICY_LABELS.get(ind.missing, ind.missing),
-            "small": SMALL_LABELS.get(ind.small_sample, ind.small_sample) if ind.weighted else "",
-        })
-    schema = {"no": pl.Int64, "section": pl.String, "name": pl.String, "id": pl.String, "kind": pl.String,
-              "source": pl.String, "direction": pl.String, "weight": pl.Float64, "rule": pl.String,
-              "missing": pl.String, "small": pl.String}
+        rows.append(
+            {
+                "no": n,
+                "section": ind.section,
+                "name": ind.name,
+                "id": ind.id,
+                "kind": KIND_LABELS.get(ind.kind, ind.kind),
+                "source": source,
+                "direction": DIRECTION_LABELS.get(ind.direction, ind.direction),
+                "weight": ind.weight if ind.weighted else None,
+                "rule": rule_text(ind),
+                "missing": POLICY_LABELS.get(ind.missing, ind.missing),
+                "small": SMALL_LABELS.get(ind.small_sample, ind.small_sample)
+                if ind.weighted
+                else "",
+            }
+        )
+    schema = {
+        "no": pl.Int64,
+        "section": pl.String,
+        "name": pl.String,
+        "id": pl.String,
+        "kind": pl.String,
+        "source": pl.String,
+        "direction": pl.String,
+        "weight": pl.Float64,
+        "rule": pl.String,
+        "missing": pl.String,
+        "small": pl.String,
+    }
     frame = pl.DataFrame(rows, schema=schema)
-    return Table(frame, (
-        Column("no", "序号", INT), Column("section", "板块", TEXT), Column("name", "指标", TEXT),
-        Column("kind", "评分方式", TEXT), Column("weight", "权重（分）", POINTS),
-        Column("rule", "评分规则", TEXT), Column("missing", "缺数据时", TEXT),
-        Column("small", "样本过少时", TEXT), Column("direction", "方向", TEXT),
-        Column("source", "数据来源与计算方法", TEXT, width=60),
-    ))
+    return Table(
+        frame,
+        (
+            Column("no", "序号", INT),
+            Column("section", "板块", TEXT),
+            Column("name", "指标", TEXT),
+            Column("kind", "评分方式", TEXT),
+            Column("weight", "权重（分）", POINTS),
+            Column("rule", "评分规则", TEXT),
+            Column("missing", "缺数据时", TEXT),
+            Column("small", "样本过少时", TEXT),
+            Column("direction", "方向", TEXT),
+            Column("source", "数据来源与计算方法", TEXT, width=60),
+        ),
+    )
 
 
 LAST_RUN_SQL = """
@@ -252,8 +374,9 @@ FROM current_reports WHERE year = $year AND ($peer IS NULL OR peer_group = $peer
 """
 
 
-def about_lines(con, scheme, *, year: int, peer_group: str | None,
-                db_path: str | Path | None) -> tuple[tuple[str, str], ...]:
+def about_lines(
+    con, scheme, *, year: int, peer_group: str | None, db_path: str | Path | None
+) -> tuple[tuple[str, str], ...]:
     """方案说明 header lines: the scheme's settings and when/from which data it was computed."""
     share = scheme.performance_share
     manual = "无"
@@ -264,9 +387,18 @@ def about_lines(con, scheme, *, year: int, peer_group: str | None,
         ("方案文件", Path(scheme.path).name),
         ("考核年度", f"{year} 年度（年报发布于 {year + 1} 年）"),
         ("对标组", peer_group or "全部（各对标组内分别排名）"),
-        ("绩效考核占比", f"{share * 100:g}%：绩效折算分 = 总分 × {share:g}（国办发〔2016〕80号 要求不低于 4%）"),
-        ("满分与权重", "百分制，计分指标权重合计 100；加分不占权重、总分不超过 100；否决项封顶总分"),
-        ("缺数据处理", "每个计分指标在方案中明确选择：" + "；".join(v for k, v in POLICY_LABELS.items() if k)),
+        (
+            "绩效考核占比",
+            f"{share * 100:g}%：绩效折算分 = 总分 × {share:g}（国办发〔2016〕80号 要求不低于 4%）",
+        ),
+        (
+            "满分与权重",
+            "百分制，计分指标权重合计 100；加分不占权重、总分不超过 100；否决项封顶总分",
+        ),
+        (
+            "缺数据处理",
+            "每个计分指标在方案中明确选择：" + "；".join(v for k, v in POLICY_LABELS.items() if k),
+        ),
         ("样本过少", f"比率的分母少于 {scheme.min_cases} 件时标记“样本过少”"),
         ("人工录入", manual),
         ("计算时间", datetime.now().isoformat(sep=" ", timespec="seconds")),
@@ -274,17 +406,33 @@ def about_lines(con, scheme, *, year: int, peer_group: str | None,
     db_path = db_path or _database_file(con)
     if db_path:
         p = Path(db_path)
-        stamp = datetime.fromtimestamp(p.stat().st_mtime).isoformat(sep=" ", timespec="seconds") if p.exists() else "?"
+        stamp = (
+            datetime.fromtimestamp(p.stat().st_mtime).isoformat(sep=" ", timespec="seconds")
+            if p.exists()
+            else "?"
+        )
         lines.append(("数据库", f"{p.name}（文件时间 {stamp}）"))
     runs = con.sql(LAST_RUN_SQL).fetchall()
     if runs:
         rid, started, finished, version, loaded, unchanged, failed, skipped = runs[0]
-        lines.append(("最近一次加载", f"第 {rid} 批，{started:%Y-%m-%d %H:%M} 开始"
-                      + (f"，{finished:%H:%M} 结束" if finished else "，未完成")
-                      + f"；新载入 {loaded or 0}、未变 {unchanged or 0}、失败 {failed or 0}、跳过 {skipped or 0}；解析器 {version}"))
-    reports, versions, last = con.sql(YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group}).fetchall()[0]
-    lines.append(("本年度年报", f"{reports} 份；解析器版本 {versions or '—'}"
-                  + (f"；最近载入 {last:%Y-%m-%d %H:%M}" if last else "")))
+        lines.append(
+            (
+                "最近一次加载",
+                f"第 {rid} 批，{started:%Y-%m-%d %H:%M} 开始"
+                + (f"，{finished:%H:%M} 结束" if finished else "，未完成")
+                + f"；新载入 {loaded or 0}、未变 {unchanged or 0}、失败 {failed or 0}、跳过 {skipped or 0}；解析器 {version}",  # noqa: E501
+            )
+        )
+    reports, versions, last = con.sql(
+        YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group}
+    ).fetchall()[0]
+    lines.append(
+        (
+            "本年度年报",
+            f"{reports} 份；解析器版本 {versions or '—'}"
+            + (f"；最近载入 {last:%Y-%m-%d %H:%M}" if last else ""),
+        )
+    )
     lines.append(("程序", f"gongkai {_version()}"))
     return tuple(lines)
 

@@ -8,8 +8,19 @@ from datetime import date, datetime
 
 import polars as pl
 
-from exports.model import (DEDUCTIONS_SHEET, HEADER_ROW, QUALITY_SHEET, SCHEME_SHEET, SUMMARY_SHEET, TEXT,
-                              XLSX_FORMATS, AssessmentExport, Column, Table, display)
+from exports.model import (
+    DEDUCTIONS_SHEET,
+    HEADER_ROW,
+    QUALITY_SHEET,
+    SCHEME_SHEET,
+    SUMMARY_SHEET,
+    TEXT,
+    XLSX_FORMATS,
+    AssessmentExport,
+    Column,
+    Table,
+    display,
+)
 
 
 def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -> bytes:
@@ -21,21 +32,50 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     wb.set_properties({"title": export.title, "subject": export.subtitle, "author": "gongkai"})
     styles = _styles(wb)
     year = f"{export.year}年度"
-    ws, end = _table_sheet(wb, styles, SUMMARY_SHEET, export.summary, export.title, export.subtitle,
-                           freeze_cols=2, office=export.office.name)
+    ws, end = _table_sheet(
+        wb,
+        styles,
+        SUMMARY_SHEET,
+        export.summary,
+        export.title,
+        export.subtitle,
+        freeze_cols=2,
+        office=export.office.name,
+    )
     _footer_rows(ws, styles, export, end + 2, len(export.summary.columns))
-    _table_sheet(wb, styles, DEDUCTIONS_SHEET, export.deductions, f"{year}扣分明细", export.subtitle,
-                 office=export.office.name)
-    _table_sheet(wb, styles, QUALITY_SHEET, export.quality, f"{year}年报数据质量问题", export.subtitle,
-                 office=export.office.name)
+    _table_sheet(
+        wb,
+        styles,
+        DEDUCTIONS_SHEET,
+        export.deductions,
+        f"{year}扣分明细",
+        export.subtitle,
+        office=export.office.name,
+    )
+    _table_sheet(
+        wb,
+        styles,
+        QUALITY_SHEET,
+        export.quality,
+        f"{year}年报数据质量问题",
+        export.subtitle,
+        office=export.office.name,
+    )
     _scheme_sheet(wb, styles, export)
     if per_agency:
         used = {SUMMARY_SHEET, DEDUCTIONS_SHEET, QUALITY_SHEET, SCHEME_SHEET}
         for name, table in export.agencies.items():
             sheet = sheet_name(name, used)
             used.add(sheet)
-            _table_sheet(wb, styles, sheet, table, f"{name} {year}考核明细", export.subtitle,
-                         office=export.office.name)
+            _table_sheet(
+                wb,
+                styles,
+                sheet,
+                table,
+                f"{name} {year}考核明细",
+                export.subtitle,
+                office=export.office.name,
+            )
     wb.close()
     return buf.getvalue()
 
@@ -56,7 +96,9 @@ def _styles(wb) -> dict:
     styles = {
         "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
         "subtitle": wb.add_format({**base, "font_color": "#444444", "align": "center"}),
-        "header": wb.add_format({**cell, "bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "align": "center"}),
+        "header": wb.add_format(
+            {**cell, "bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "align": "center"}
+        ),
         "label": wb.add_format({**cell, "bold": True, "bg_color": "#F2F2F2"}),
         "value": wb.add_format({**cell, "text_wrap": True}),
         TEXT: wb.add_format({**cell, "text_wrap": True}),
@@ -89,10 +131,15 @@ def hf_text(text: str, size: int | None = None) -> str:
     return (f'&{size}&"-,Regular"' if size else "") + escaped
 
 
-def header_footer(*, left: str = "", center: str = "", right: str = "", size: int | None = None) -> str:
+def header_footer(
+    *, left: str = "", center: str = "", right: str = "", size: int | None = None
+) -> str:
     """A header/footer string with &L / &C / &R sections of plain text (empty ones left out)."""
-    return "".join(code + hf_text(text, size) for code, text in (("&L", left), ("&C", center), ("&R", right))
-                   if text)
+    return "".join(
+        code + hf_text(text, size)
+        for code, text in (("&L", left), ("&C", center), ("&R", right))
+        if text
+    )
 
 
 def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None:
@@ -104,8 +151,18 @@ def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None
             ws.write_string(row, 0, text, styles[style])
 
 
-def _table_sheet(wb, styles, name, table: Table, title, subtitle, *, freeze_cols=0, first_row=HEADER_ROW,
-                 office: str = ""):
+def _table_sheet(
+    wb,
+    styles,
+    name,
+    table: Table,
+    title,
+    subtitle,
+    *,
+    freeze_cols=0,
+    first_row=HEADER_ROW,
+    office: str = "",
+):
     ws = wb.add_worksheet(name)
     ncols = max(len(table.columns), 1)
     _title_rows(ws, styles, title, subtitle, ncols)
@@ -193,7 +250,11 @@ def text_width(text: str) -> int:
 def _width(column: Column, frame: pl.DataFrame, grouped: bool = False) -> float:
     shown = [display(v, column.kind) for v in frame.get_column(column.key).head(500).to_list()]
     content = max((text_width(s) for s in shown), default=0)
-    header = text_width(column.header) if (column.group or not grouped) else (text_width(column.header) + 1) // 2
+    header = (
+        text_width(column.header)
+        if (column.group or not grouped)
+        else (text_width(column.header) + 1) // 2
+    )
     header_need = header if header <= 12 else (header + 1) // 2  # headers wrap onto two lines
     limit = 60 if column.kind == TEXT else 18
     return float(min(max(content, header_need, 6) + 2, limit))
@@ -214,9 +275,13 @@ def _scheme_sheet(wb, styles: dict, export: AssessmentExport) -> None:
         row += 1
     header_row = row + 1 if export.about else row
     _write_table(ws, styles, export.scheme, header_row)
-    ws.set_column(0, 0, max(_width(export.scheme.columns[0], export.scheme.frame), 16) if export.scheme.columns else 16)
+    ws.set_column(
+        0,
+        0,
+        max(_width(export.scheme.columns[0], export.scheme.frame), 16)
+        if export.scheme.columns
+        else 16,
+    )
     header_end = header_row + export.scheme.header_rows - 1
     ws.freeze_panes(header_end + 1, 0)
     _print_setup(ws, title, (header_row, header_end), export.office.name)
-
-

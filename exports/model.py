@@ -12,18 +12,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from exports.office import OfficeSettings
-
 import polars as pl
 
-TEXT, INT, DELTA, PERCENT, POINTS, NUMBER, DATE = "text", "int", "delta", "percent", "points", "number", "date"
+from exports.office import OfficeSettings
+
+TEXT, INT, DELTA, PERCENT, POINTS, NUMBER, DATE = (
+    "text",
+    "int",
+    "delta",
+    "percent",
+    "points",
+    "number",
+    "date",
+)
 KINDS = (TEXT, INT, DELTA, PERCENT, POINTS, NUMBER, DATE)
 
-SUMMARY_SHEET, DEDUCTIONS_SHEET, QUALITY_SHEET, SCHEME_SHEET = "汇总", "扣分明细", "数据质量", "方案说明"
+SUMMARY_SHEET, DEDUCTIONS_SHEET, QUALITY_SHEET, SCHEME_SHEET = (
+    "汇总",
+    "扣分明细",
+    "数据质量",
+    "方案说明",
+)
 HEADER_ROW = 2  # 0: title, 1: subtitle, 2: column headers, 3…: data
 
-XLSX_FORMATS = {INT: "#,##0", DELTA: "+0;-0;0", PERCENT: '0.0"%"', POINTS: "0.00", NUMBER: "#,##0.00",
-                DATE: "yyyy-mm-dd"}
+XLSX_FORMATS = {
+    INT: "#,##0",
+    DELTA: "+0;-0;0",
+    PERCENT: '0.0"%"',
+    POINTS: "0.00",
+    NUMBER: "#,##0.00",
+    DATE: "yyyy-mm-dd",
+}
 
 
 @dataclass(frozen=True)
@@ -51,11 +70,16 @@ class Table:
 
     frame: pl.DataFrame
     columns: tuple[Column, ...]
-    section: str | None = None  # frame column that splits the rows into titled sections (peer group)
+    section: str | None = (
+        None  # frame column that splits the rows into titled sections (peer group)
+    )
 
     def __post_init__(self) -> None:
-        missing = [k for k in [c.key for c in self.columns] + ([self.section] if self.section else [])
-                   if k not in self.frame.columns]
+        missing = [
+            k
+            for k in [c.key for c in self.columns] + ([self.section] if self.section else [])
+            if k not in self.frame.columns
+        ]
         if missing:
             raise ValueError(f"columns {missing} are not in the frame {self.frame.columns}")
 
@@ -111,7 +135,9 @@ class AssessmentExport:
     performance_share: float = 0.04
     office: OfficeSettings = field(default_factory=OfficeSettings)
     issued: date = field(default_factory=date.today)
-    notes: tuple[str, ...] = ()  # 说明 under the table: the office's method notes, then the scheme's
+    notes: tuple[
+        str, ...
+    ] = ()  # 说明 under the table: the office's method notes, then the scheme's
 
     @property
     def title(self) -> str:
@@ -121,8 +147,10 @@ class AssessmentExport:
     @property
     def subtitle(self) -> str:
         share = f"{self.performance_share * 100:g}%"
-        return (f"考核方案：{self.scheme_name}　政务公开占绩效考核 {share}"
-                f"（绩效折算分 = 总分 × {self.performance_share:g}）")
+        return (
+            f"考核方案：{self.scheme_name}　政务公开占绩效考核 {share}"
+            f"（绩效折算分 = 总分 × {self.performance_share:g}）"
+        )
 
     @property
     def issued_text(self) -> str:
@@ -131,14 +159,22 @@ class AssessmentExport:
     @property
     def signature_line(self) -> str:
         """制表人：____　审核人：____　负责人：____ (a name from office.toml fills its blank)."""
-        return "　　".join(f"{label}：{name or '________'}" for label, name in self.office.signatures())
+        return "　　".join(
+            f"{label}：{name or '________'}" for label, name in self.office.signatures()
+        )
 
     @property
     def footer_lines(self) -> tuple[str, ...]:
         """What follows the table on a filed sheet: notes, signatures, issuing office and date."""
         notes = [f"{n}. {t}" for n, t in enumerate(self.notes, 1)]
-        return (*(["说明："] + notes if notes else []), "", self.signature_line, "",
-                self.office.name, self.issued_text)
+        return (
+            *(["说明："] + notes if notes else []),
+            "",
+            self.signature_line,
+            "",
+            self.office.name,
+            self.issued_text,
+        )
 
 
 def display(value: object, kind: str) -> str:
@@ -158,7 +194,11 @@ def display(value: object, kind: str) -> str:
     if kind == NUMBER and isinstance(value, (int, float)):
         return f"{value:,.2f}"
     if isinstance(value, (date, datetime)):
-        return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) else value.isoformat()
+        return (
+            value.isoformat(sep=" ", timespec="minutes")
+            if isinstance(value, datetime)
+            else value.isoformat()
+        )
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)

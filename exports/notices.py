@@ -24,9 +24,11 @@ def title(notice) -> str:
 
 def body(notice, office: OfficeSettings) -> str:
     sender = office.short_name or office.name
-    return (f"经核查，你单位发布的{notice.year}年度政府信息公开工作年度报告存在以下"
-            f"{len(notice.items)}个问题。请对照逐项整改，于{_day(notice.deadline)}前更正并重新发布"
-            f"年度报告，同时将整改情况书面报送{sender}。")
+    return (
+        f"经核查，你单位发布的{notice.year}年度政府信息公开工作年度报告存在以下"
+        f"{len(notice.items)}个问题。请对照逐项整改，于{_day(notice.deadline)}前更正并重新发布"
+        f"年度报告，同时将整改情况书面报送{sender}。"
+    )
 
 
 def rows(notice) -> list[tuple[str, str, str, str]]:
@@ -41,9 +43,11 @@ def rows(notice) -> list[tuple[str, str, str, str]]:
 
 
 def contact(office: OfficeSettings) -> str:
-    parts = [f"联系人：{office.notice_contact}" if office.notice_contact else "",
-             f"电话：{office.phone}" if office.phone else "",
-             f"地址：{office.address}" if office.address else ""]
+    parts = [
+        f"联系人：{office.notice_contact}" if office.notice_contact else "",
+        f"电话：{office.phone}" if office.phone else "",
+        f"地址：{office.address}" if office.address else "",
+    ]
     return "　".join(p for p in parts if p)
 
 
@@ -79,8 +83,10 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
     for row in rows(notice):
         for cell, text in zip(table.add_row().cells, row):
             cell.text = text
-    doc.add_paragraph(f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
-                      "将在年度考核中按考核方案扣分，并在全省年报质量通报中列明。")
+    doc.add_paragraph(
+        f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
+        "将在年度考核中按考核方案扣分，并在全省年报质量通报中列明。"
+    )
     if contact(office):
         doc.add_paragraph(contact(office))
     for text in (office.name, _day(notice.issued)):
@@ -91,7 +97,9 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
     return buf.getvalue()
 
 
-def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | None = None) -> bytes:
+def notice_pdf(
+    notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | None = None
+) -> bytes:
     from fpdf import FPDF, FontFace
     from fpdf.enums import WrapMode
 
@@ -120,13 +128,20 @@ def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | N
     pdf.ln(2)
     pdf.set_font("cjk", "", 11)
     pdf.cell(0, 7, f"{notice.agency_name}：", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 7, "　　" + body(notice, office), wrapmode=WrapMode.CHAR,
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 7, "　　" + body(notice, office), wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(2)
     pdf.set_font("cjk", "", 9.5)
     heading = FontFace(emphasis=None, fill_color=(225, 225, 225))
-    with pdf.table(col_widths=(10, 38, 72, 50), wrapmode=WrapMode.CHAR, headings_style=heading,
-                   line_height=5, padding=1.2, text_align=("C", "L", "L", "L")) as t:
+    with pdf.table(
+        col_widths=(10, 38, 72, 50),
+        wrapmode=WrapMode.CHAR,
+        headings_style=heading,
+        line_height=5,
+        padding=1.2,
+        text_align=("C", "L", "L", "L"),
+    ) as t:
         cells = t.row()
         for text in COLUMNS:
             cells.cell(text)
@@ -136,9 +151,15 @@ def notice_pdf(notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | N
                 cells.cell(text)
     pdf.ln(3)
     pdf.set_font("cjk", "", 11)
-    pdf.multi_cell(0, 7, f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
-                   "将在年度考核中按考核方案扣分，并在全省年报质量通报中列明。",
-                   wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        7,
+        f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
+        "将在年度考核中按考核方案扣分，并在全省年报质量通报中列明。",
+        wrapmode=WrapMode.CHAR,
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     if contact(office):
         pdf.multi_cell(0, 7, contact(office), wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)

@@ -47,7 +47,8 @@ def load_office(path: Path | None = None) -> OfficeSettings:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise OfficeSettingsError(
             f"{path.name}: 办公室设置文件无法读取（{type(exc).__name__}）。"
-            "请用 UTF-8 保存并检查 TOML 语法。") from None
+            "请用 UTF-8 保存并检查 TOML 语法。"
+        ) from None
     office, sig = raw.get("office", {}), raw.get("signatures", {})
     notes, notices = raw.get("notes", {}), raw.get("notices", {})
     try:
@@ -57,7 +58,9 @@ def load_office(path: Path | None = None) -> OfficeSettings:
             short_name=str(office.get("short_name", "")),
             address=str(office.get("address", "")),
             phone=str(office.get("phone", "")),
-            signature_labels=tuple(str(x) for x in sig.get("labels", OfficeSettings.signature_labels)),
+            signature_labels=tuple(
+                str(x) for x in sig.get("labels", OfficeSettings.signature_labels)
+            ),
             signature_names=tuple(str(x) for x in sig.get("names", ())),
             method_notes=tuple(str(x) for x in notes.get("method", ())),
             notice_deadline_days=int(notices.get("deadline_days", 30)),
@@ -65,4 +68,6 @@ def load_office(path: Path | None = None) -> OfficeSettings:
             source=path,
         )
     except (TypeError, ValueError) as exc:
-        raise OfficeSettingsError(f"{path.name}: 办公室设置的取值不对（{exc}）。请按文件中的注释填写。") from None
+        raise OfficeSettingsError(
+            f"{path.name}: 办公室设置的取值不对（{exc}）。请按文件中的注释填写。"
+        ) from None

@@ -23,8 +23,10 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
 
     fonts = fonts or cjk_fonts()
     table = export.summary
-    sections = [(title, [[display(v, c.kind) for v, c in zip(row, table.columns)] for row in rows])
-                for title, rows in table.sections()]
+    sections = [
+        (title, [[display(v, c.kind) for v, c in zip(row, table.columns)] for row in rows])
+        for title, rows in table.sections()
+    ]
     texts = [r for _, rows in sections for r in rows]
     footer_left = f"{export.title}  ·  {export.office.name}  ·  {export.issued_text}"
 
@@ -59,17 +61,30 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
     aligns = tuple("L" if c.kind == TEXT else "R" for c in table.columns)
     heading = FontFace(emphasis="BOLD", fill_color=(220, 230, 241), size_pt=size)
     nheads = table.header_rows
-    with pdf.table(col_widths=widths, width=min(sum(widths), pdf.epw), text_align=aligns,
-                   wrapmode=WrapMode.CHAR, headings_style=heading, line_height=size * 0.45,
-                   num_heading_rows=nheads, repeat_headings=1, padding=(0.8, PDF_PAD),
-                   cell_fill_color=(246, 246, 246), cell_fill_mode="ROWS") as t:
+    with pdf.table(
+        col_widths=widths,
+        width=min(sum(widths), pdf.epw),
+        text_align=aligns,
+        wrapmode=WrapMode.CHAR,
+        headings_style=heading,
+        line_height=size * 0.45,
+        num_heading_rows=nheads,
+        repeat_headings=1,
+        padding=(0.8, PDF_PAD),
+        cell_fill_color=(246, 246, 246),
+        cell_fill_mode="ROWS",
+    ) as t:
         _pdf_headings(t, table)
         if not texts:
             sections = [(None, [["（无）"] + [""] * (len(table.columns) - 1)])]
         for title, rows in sections:
             if title is not None:  # the peer group's heading; its ranks start at 1 below it
-                t.row().cell(title, colspan=len(table.columns), align="L",
-                             style=FontFace(emphasis="BOLD", fill_color=(238, 243, 248), size_pt=size))
+                t.row().cell(
+                    title,
+                    colspan=len(table.columns),
+                    align="L",
+                    style=FontFace(emphasis="BOLD", fill_color=(238, 243, 248), size_pt=size),
+                )
             for row in rows:
                 cells = t.row()
                 for text in row:
@@ -121,7 +136,7 @@ def _natural_widths(pdf, table: Table, texts: list[list[str]], size: float) -> l
     for group, first, last in table.groups():  # a group header may wrap onto two lines
         if group:
             need = pdf.get_string_width(group) * 1.1 / 2 + pad
-            have = sum(widths[first:last + 1])
+            have = sum(widths[first : last + 1])
             if have < need:
                 for c in range(first, last + 1):
                     widths[c] += (need - have) / (last - first + 1)
@@ -140,7 +155,9 @@ def _fit_columns(pdf, table: Table, texts: list[list[str]]) -> tuple[float, list
         if over <= 0:
             return size, widths
         floor = pdf.get_string_width("国") * 1.1 * PDF_TEXT_MIN + 2 * PDF_PAD + 0.6
-        room = [max(w - floor, 0.0) if c.kind == TEXT else 0.0 for w, c in zip(widths, table.columns)]
+        room = [
+            max(w - floor, 0.0) if c.kind == TEXT else 0.0 for w, c in zip(widths, table.columns)
+        ]
         if sum(room) >= over:
             return size, [w - over * r / sum(room) for w, r in zip(widths, room)]
     return None

@@ -53,7 +53,9 @@ def assessment_docx(export: AssessmentExport) -> bytes:
         para("", space=4)
     for text in export.footer_lines:
         right = text in (export.office.name, export.issued_text)
-        para(text, size=10, bold=text == "说明：", align=WD_ALIGN_PARAGRAPH.RIGHT if right else None)
+        para(
+            text, size=10, bold=text == "说明：", align=WD_ALIGN_PARAGRAPH.RIGHT if right else None
+        )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

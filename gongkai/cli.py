@@ -20,8 +20,21 @@ import click
 
 from etl import __version__
 from gongkai import failures
-from gongkai.commands import (accuracy, build, bulletin, collect, demo, export, ledger, load, notices,
-                              parse, score, serve, versions)
+from gongkai.commands import (
+    accuracy,
+    build,
+    bulletin,
+    collect,
+    demo,
+    export,
+    ledger,
+    load,
+    notices,
+    parse,
+    score,
+    serve,
+    versions,
+)
 
 LOGS_KEPT = 30  # older traceback logs are deleted
 
@@ -36,8 +49,12 @@ class Failure(click.ClickException):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gongkai")
-@click.option("--debug", is_flag=True, envvar="GONGKAI_DEBUG",
-              help="Print the full traceback of a failure (it is always saved to a log file).")
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="GONGKAI_DEBUG",
+    help="Print the full traceback of a failure (it is always saved to a log file).",
+)
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """gongkai (公开): disclosure annual reports -> DuckDB -> assessment and dashboard."""
@@ -80,9 +97,11 @@ def log_dir() -> Path:
 def save_traceback(exc: BaseException) -> str:
     """Write the traceback to a new log file; returns its path (or why it could not be saved)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    body = (f"gongkai {__version__}, Python {sys.version.split()[0]}\n"
-            f"command: {' '.join(sys.argv)}\ncwd: {os.getcwd()}\n\n"
-            + "".join(traceback.format_exception(exc)))
+    body = (
+        f"gongkai {__version__}, Python {sys.version.split()[0]}\n"
+        f"command: {' '.join(sys.argv)}\ncwd: {os.getcwd()}\n\n"
+        + "".join(traceback.format_exception(exc))
+    )
     problem = None
     for folder in (log_dir(), Path(tempfile.gettempdir())):
         path = folder / f"gongkai-{stamp}-{os.getpid()}.log"
@@ -104,6 +123,19 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-for _module in (collect, parse, load, versions, build, serve, score, export, demo, accuracy,
-                notices, bulletin, ledger):
+for _module in (
+    collect,
+    parse,
+    load,
+    versions,
+    build,
+    serve,
+    score,
+    export,
+    demo,
+    accuracy,
+    notices,
+    bulletin,
+    ledger,
+):
     cli.add_command(_guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1])))

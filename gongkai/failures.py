@@ -32,9 +32,11 @@ class NotADatabase(click.ClickException):
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        super().__init__(f"{self.path}: not a DuckDB database file (gongkai's database is the "
-                         "file `gongkai build`/`gongkai load` writes). Pass --db with that file, "
-                         "or a new file name to start a new database")
+        super().__init__(
+            f"{self.path}: not a DuckDB database file (gongkai's database is the "
+            "file `gongkai build`/`gongkai load` writes). Pass --db with that file, "
+            "or a new file name to start a new database"
+        )
 
 
 def check_database(path: str | Path) -> None:
@@ -56,9 +58,12 @@ def explain(exc: BaseException, params: dict | None = None) -> tuple[str, int]:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or any(s in low for s in DISK_FULL):
         where = _file_of(exc, text, params)
         folder = Path(where).parent if where else Path.cwd()
-        return (f"{where or folder}: the disk is full (no space left on device). Free some space "
-                f"on the disk holding {folder} (see `df -h {folder}`) and run the command again; "
-                "a database is only replaced when a load finishes", ENVIRONMENT)
+        return (
+            f"{where or folder}: the disk is full (no space left on device). Free some space "
+            f"on the disk holding {folder} (see `df -h {folder}`) and run the command again; "
+            "a database is only replaced when a load finishes",
+            ENVIRONMENT,
+        )
     if "not a valid duckdb database file" in low:
         where = _file_of(exc, text, params)
         return NotADatabase(where or "?").message, BAD_INPUT
@@ -66,40 +71,70 @@ def explain(exc: BaseException, params: dict | None = None) -> tuple[str, int]:
         where = _file_of(exc, text, params)
         holder = re.search(r"held in (.+?) \(PID (\d+)\)", text)
         by = f" ({holder.group(1)}, PID {holder.group(2)})" if holder else ""
-        return (f"{where}: another program has this database open{by}. Close it or wait for it "
-                "to finish, then run the command again", ENVIRONMENT)
+        return (
+            f"{where}: another program has this database open{by}. Close it or wait for it "
+            "to finish, then run the command again",
+            ENVIRONMENT,
+        )
     if _is_font_error(exc):
         return text, ENVIRONMENT
     if isinstance(exc, FileNotFoundError) and _from_subprocess(exc):
         tool = Path(str(exc.filename or "?")).name
         package = _package_providing(tool)
-        how = (f"sudo apt-get install -y {package}" if package
-               else "install the package that provides it")
-        return (f"{tool}: this system program is needed and is not installed. Install it with: "
-                f"{how} (or run scripts/setup as root)", ENVIRONMENT)
+        how = (
+            f"sudo apt-get install -y {package}"
+            if package
+            else "install the package that provides it"
+        )
+        return (
+            f"{tool}: this system program is needed and is not installed. Install it with: "
+            f"{how} (or run scripts/setup as root)",
+            ENVIRONMENT,
+        )
     if isinstance(exc, MemoryError):
-        return ("out of memory. Close other programs, or give fewer files to one command, and "
-                "run it again", ENVIRONMENT)
+        return (
+            "out of memory. Close other programs, or give fewer files to one command, and "
+            "run it again",
+            ENVIRONMENT,
+        )
     if isinstance(exc, PermissionError):
         where = _file_of(exc, text, params) or "a file"
-        return (f"{where}: permission denied. Check the owner and permissions (`ls -l {where}`), "
-                "or choose a path you can write", ENVIRONMENT)
+        return (
+            f"{where}: permission denied. Check the owner and permissions (`ls -l {where}`), "
+            "or choose a path you can write",
+            ENVIRONMENT,
+        )
     if isinstance(exc, OSError) and exc.errno == errno.EROFS:
         where = _file_of(exc, text, params) or "a file"
-        return (f"{where}: the disk is read-only here. Choose a path on a writable disk (e.g. "
-                "--db in your home folder)", ENVIRONMENT)
+        return (
+            f"{where}: the disk is read-only here. Choose a path on a writable disk (e.g. "
+            "--db in your home folder)",
+            ENVIRONMENT,
+        )
     if isinstance(exc, OSError) and exc.filename:
-        return (f"{_file_of(exc, text, params)}: {exc.strerror or text}. Check the path and run "
-                "the command again", ENVIRONMENT)
+        return (
+            f"{_file_of(exc, text, params)}: {exc.strerror or text}. Check the path and run "
+            "the command again",
+            ENVIRONMENT,
+        )
     if isinstance(exc, RecursionError):
-        return ("an input is nested too deeply to read (more than a thousand levels). Check the "
-                "files given to this command", BAD_INPUT)
+        return (
+            "an input is nested too deeply to read (more than a thousand levels). Check the "
+            "files given to this command",
+            BAD_INPUT,
+        )
     if isinstance(exc, UnicodeDecodeError):
-        return (f"a file given is not UTF-8 text ({exc.encoding}: {exc.reason}). Save it as UTF-8 "
-                "and run the command again", BAD_INPUT)
+        return (
+            f"a file given is not UTF-8 text ({exc.encoding}: {exc.reason}). Save it as UTF-8 "
+            "and run the command again",
+            BAD_INPUT,
+        )
     summary = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return (f"unexpected internal error ({summary[:300]}). This is a bug in gongkai: please report "
-            "it with the log file named here", BUG)
+    return (
+        f"unexpected internal error ({summary[:300]}). This is a bug in gongkai: please report "
+        "it with the log file named here",
+        BUG,
+    )
 
 
 def _file_of(exc: BaseException, text: str, params: dict) -> str | None:

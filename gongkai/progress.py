@@ -24,10 +24,16 @@ class LoadProgress:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=" files", desc="loading", file=self.stream,
-                            leave=False, dynamic_ncols=True, mininterval=0.2,
-                            bar_format="{desc} {n_fmt}/{total_fmt} {bar} {rate_fmt} "
-                                       "ETA {remaining}{postfix}")
+            self.bar = tqdm(
+                total=total,
+                unit=" files",
+                desc="loading",
+                file=self.stream,
+                leave=False,
+                dynamic_ncols=True,
+                mininterval=0.2,
+                bar_format="{desc} {n_fmt}/{total_fmt} {bar} {rate_fmt} ETA {remaining}{postfix}",
+            )
         if failed != self._failed:
             self._failed = failed
             self.bar.set_postfix_str(f"failed {failed}", refresh=False)

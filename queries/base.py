@@ -12,30 +12,43 @@ from assess.metrics import METRICS, source_keys
 from etl.continuity import series_key_map
 from etl.fields import FIELDS
 
-
 # One row per current report with the figures every page uses, unified across templates.
 # Columns that exist in both the legacy 统计表 and the std tables come from etl.continuity (the
 # one declaration of which legacy keys mean which std keys); std-only columns follow. Subtotal
 # sums use LIKE over canonical keys: a report stores either the rows or the printed subtotal.
 _CONTINUOUS = {  # dashboard column -> etl.continuity series
-    "requests": "requests", "processed": "processed", "granted": "granted", "partial": "partial",
-    "denied": "denied", "review_total": "review_total", "review_upheld": "review_upheld",
-    "review_corrected": "review_corrected", "review_other": "review_other",
-    "review_pending": "review_pending", "suit_total": "suit_total", "suit_upheld": "suit_upheld",
-    "suit_corrected": "suit_corrected", "suit_other": "suit_other", "suit_pending": "suit_pending",
+    "requests": "requests",
+    "processed": "processed",
+    "granted": "granted",
+    "partial": "partial",
+    "denied": "denied",
+    "review_total": "review_total",
+    "review_upheld": "review_upheld",
+    "review_corrected": "review_corrected",
+    "review_other": "review_other",
+    "review_pending": "review_pending",
+    "suit_total": "suit_total",
+    "suit_upheld": "suit_upheld",
+    "suit_corrected": "suit_corrected",
+    "suit_other": "suit_other",
+    "suit_pending": "suit_pending",
 }
 
 
 # Query-layer column -> the assess.metrics metric it shows (the metric is the definition).
 RATE_METRICS = {
-    "completion_rate": "completion_rate", "on_time_rate": "on_time_rate",
-    "disclosure_rate": "disclosure_rate", "review_correction_rate": "review_correction_rate",
-    "suit_correction_rate": "suit_correction_rate", "corrected_total": "corrected_count",
+    "completion_rate": "completion_rate",
+    "on_time_rate": "on_time_rate",
+    "disclosure_rate": "disclosure_rate",
+    "review_correction_rate": "review_correction_rate",
+    "suit_correction_rate": "suit_correction_rate",
+    "corrected_total": "corrected_count",
 }
 
 _RATE_KEYS = tuple(source_keys(tuple(RATE_METRICS.values())))  # declared keys of etl.fields
-assert not {s for m in RATE_METRICS.values() for s in METRICS[m].sources} - set(_RATE_KEYS), \
+assert not {s for m in RATE_METRICS.values() for s in METRICS[m].sources} - set(_RATE_KEYS), (
     "a rate shown by the query layer reads a report column; add it to fig"
+)
 
 QUALITY_LABELS = {"same": "一致", "close": "基本一致", "loose": "仅可粗略比较", "none": "无对应"}
 
@@ -46,8 +59,10 @@ def continuity_caveats(profile: pl.DataFrame) -> pl.DataFrame:
     templates = set(profile["template"].to_list()) if "template" in profile.columns else set()
     if "legacy" not in templates or not templates - {"legacy"}:
         return pl.DataFrame(schema={"指标": pl.String, "口径": pl.String, "说明": pl.String})
-    rows = [(m.label, QUALITY_LABELS[m.quality], m.caveat)
-            for m in (series_key_map()[s] for s in dict.fromkeys(_CONTINUOUS.values()))]
+    rows = [
+        (m.label, QUALITY_LABELS[m.quality], m.caveat)
+        for m in (series_key_map()[s] for s in dict.fromkeys(_CONTINUOUS.values()))
+    ]
     return pl.DataFrame(rows, schema=["指标", "口径", "说明"], orient="row")
 
 
@@ -61,16 +76,21 @@ def _key_list(keys: tuple[str, ...]) -> str:
 
 def _continuous_column(column: str) -> str:
     m = series_key_map()[_CONTINUOUS[column]]
-    return (f"coalesce(sum(v.value) FILTER (v.key IN ({_key_list(m.std)})),\n"
-            f"                    sum(v.value) FILTER (v.key IN ({_key_list(m.legacy)}))) AS {column}")
+    return (
+        f"coalesce(sum(v.value) FILTER (v.key IN ({_key_list(m.std)})),\n"
+        f"                    sum(v.value) FILTER (v.key IN ({_key_list(m.legacy)}))) AS {column}"
+    )
 
 
-FIGURES_CTE = """
+FIGURES_CTE = (
+    """
 fig AS (
     SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
            r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
            r.source_path, r.text_fingerprint,
-           """ + ",\n           ".join(_continuous_column(c) for c in _CONTINUOUS) + """,
+           """
+    + ",\n           ".join(_continuous_column(c) for c in _CONTINUOUS)
+    + """,
            max(v.value) FILTER (v.key = 't3.carried_in.total') AS carried_in,
            max(v.value) FILTER (v.key = 't3.carried_out.total') AS carried_out,
            coalesce(sum(v.value) FILTER (v.key LIKE 't3.unable.%total'),
@@ -81,7 +101,9 @@ fig AS (
            max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
            max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
            max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public,
-           """ + ",\n           ".join(f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in _RATE_KEYS) + """
+           """
+    + ",\n           ".join(f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in _RATE_KEYS)
+    + """
     FROM current_reports r LEFT JOIN report_values v USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)
@@ -91,15 +113,23 @@ fig AS (
 rates AS (
     -- The rates are assess.metrics' own expressions (one definition: percent, NULL = N/A, never 0)
     -- over the keys they read, pivoted in `fig`; those key columns are dropped again here.
-    SELECT * EXCLUDE (""" + ", ".join(f'"{k}"' for k in _RATE_KEYS) + """),
-           """ + ",\n           ".join(f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}"
-                                      for column, m in RATE_METRICS.items()) + """
+    SELECT * EXCLUDE ("""
+    + ", ".join(f'"{k}"' for k in _RATE_KEYS)
+    + """),
+           """
+    + ",\n           ".join(
+        f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}" for column, m in RATE_METRICS.items()
+    )
+    + """
     FROM fig
 )
 """
+)
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+def _run(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> pl.DataFrame:
     return con.sql(sql, params=params or {}).pl()
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-
 import polars as pl
 
 from queries import labels
 from queries.base import FIGURES_CTE, _run, _scope
 
-
 FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rates ORDER BY year DESC, agency_name"
 
 
-def figures(con, *, year: int | None = None, agency_id: str | None = None,
-            peer_group: str | None = None) -> pl.DataFrame:
+def figures(
+    con, *, year: int | None = None, agency_id: str | None = None, peer_group: str | None = None
+) -> pl.DataFrame:
     """One row per current report: unified request/outcome/review figures and rates
     (days_late 0 for a report published on time or early)."""
     df = _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
@@ -92,16 +91,22 @@ def province_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:
     home = home_agencies(con)
     if home is not None:
         fig = fig.filter(pl.col("agency_id").is_in(sorted(home)))
-    return (fig.group_by("year")
-            .agg(pl.len().alias("reports"), pl.col("completion_rate").median(),
-                 pl.col("disclosure_rate").median(),
-                 (100.0 * (pl.col("days_late").fill_null(0) > 0).mean()).alias("late_share"))
-            .sort("year"))
+    return (
+        fig.group_by("year")
+        .agg(
+            pl.len().alias("reports"),
+            pl.col("completion_rate").median(),
+            pl.col("disclosure_rate").median(),
+            (100.0 * (pl.col("days_late").fill_null(0) > 0).mean()).alias("late_share"),
+        )
+        .sort("year")
+    )
 
 
 def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
     """Figures of several agencies across all years (agency, then year)."""
     if not agency_ids:
         return figures(con).head(0)
-    return (pl.concat([figures(con, agency_id=a) for a in agency_ids], how="vertical_relaxed")
-            .sort("agency_name", "year"))
+    return pl.concat([figures(con, agency_id=a) for a in agency_ids], how="vertical_relaxed").sort(
+        "agency_name", "year"
+    )

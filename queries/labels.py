@@ -6,9 +6,8 @@ looked up here by key; an unknown key raises KeyError instead of reaching SQL.
 
 from __future__ import annotations
 
-from etl.rules import RULES
-
 from etl.fields import FIELDS
+from etl.rules import RULES
 
 # Column names the query layer returns -> Chinese headers shown on pages and in exports.
 COLUMNS: dict[str, str] = {
@@ -137,7 +136,11 @@ METRIC_HELP: dict[str, str] = {
     "copied": "与上年报告文本指纹相同，疑似照搬上年内容。",
 }
 
-FLAG_LABELS = {"red": "● 红", "amber": "● 黄", "": "○ 正常"}  # no emoji: servers often lack an emoji font
+FLAG_LABELS = {
+    "red": "● 红",
+    "amber": "● 黄",
+    "": "○ 正常",
+}  # no emoji: servers often lack an emoji font
 
 KIND_LABELS = {"government": "政府", "department": "部门"}
 
@@ -147,13 +150,23 @@ TEMPLATE_LABELS = {"std2021": "2021版", "std2019": "2019版", "legacy": "旧版
 
 SOURCE_LABELS = {"table": "表格", "prose": "正文"}
 
-SCORE_KINDS = {"linear": "线性计分", "rank": "同组排名", "deduction": "按事件扣分", "bonus": "加分",
-               "veto": "否决"}
+SCORE_KINDS = {
+    "linear": "线性计分",
+    "rank": "同组排名",
+    "deduction": "按事件扣分",
+    "bonus": "加分",
+    "veto": "否决",
+}
 
 # Coded values of a column -> Chinese, applied wherever a frame is shown or exported.
 VALUE_LABELS: dict[str, dict[str, str]] = {
-    "template": TEMPLATE_LABELS, "kind": KIND_LABELS, "severity": SEVERITY, "source": SOURCE_LABELS,
-    "score_kind": SCORE_KINDS, "flag": FLAG_LABELS, "base_flag": FLAG_LABELS,
+    "template": TEMPLATE_LABELS,
+    "kind": KIND_LABELS,
+    "severity": SEVERITY,
+    "source": SOURCE_LABELS,
+    "score_kind": SCORE_KINDS,
+    "flag": FLAG_LABELS,
+    "base_flag": FLAG_LABELS,
 }
 
 
@@ -179,6 +192,7 @@ def source_text(source: str | None) -> str:
         return f"本年度年报：{name}"
     return source
 
+
 # Rule ids -> Chinese explanation; unknown rules show their id.
 # Finding rules: declared once in etl.rules; the dashboard adds the rules it derives itself.
 RULE_LABELS: dict[str, str] = {
@@ -192,9 +206,22 @@ RULE_LABELS: dict[str, str] = {
 FIGURES: dict[str, str] = {
     k: k
     for k in (
-        "requests", "processed", "granted", "partial", "denied", "unable", "rejected",
-        "completion_rate", "on_time_rate", "disclosure_rate", "review_total", "review_corrected",
-        "suit_total", "suit_corrected", "review_correction_rate", "suit_correction_rate",
+        "requests",
+        "processed",
+        "granted",
+        "partial",
+        "denied",
+        "unable",
+        "rejected",
+        "completion_rate",
+        "on_time_rate",
+        "disclosure_rate",
+        "review_total",
+        "review_corrected",
+        "suit_total",
+        "suit_corrected",
+        "review_correction_rate",
+        "suit_correction_rate",
         "days_late",
     )
 }
@@ -225,7 +252,9 @@ def metric_help(name: str) -> str:
     m = METRICS.get(alias.get(name, name))
     if m is not None:
         unit = f"（单位：{m.unit}）" if m.unit else ""
-        return f"{m.name}：{plain(m.formula)}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
+        return (
+            f"{m.name}：{plain(m.formula)}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
+        )
     return METRIC_HELP.get(name, col(name))
 
 

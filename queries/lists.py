@@ -6,7 +6,6 @@ import polars as pl
 
 from queries.base import _run
 
-
 YEARS_SQL = "SELECT DISTINCT year FROM current_reports ORDER BY year DESC"
 PEER_GROUPS_SQL = (
     "SELECT DISTINCT peer_group FROM agencies WHERE peer_group IS NOT NULL ORDER BY peer_group"
@@ -64,8 +63,11 @@ def home_agencies(con, *, province: str | None = None) -> set[str] | None:
     rows = _run(con, HOME_SQL).rows()
     if not rows:
         return None
-    up = {name.removesuffix("人民政府"): parent for _, name, kind, parent in rows
-          if kind == "government" and parent and name.endswith("人民政府")}
+    up = {
+        name.removesuffix("人民政府"): parent
+        for _, name, kind, parent in rows
+        if kind == "government" and parent and name.endswith("人民政府")
+    }
 
     def root(region: str | None) -> str | None:
         seen = set()

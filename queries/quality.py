@@ -6,10 +6,9 @@ import json
 
 import polars as pl
 
-from queries import labels
 from etl.errors import ERROR_CODES
+from queries import labels
 from queries.base import _run, _scope
-
 
 FINDINGS_SQL = """
 SELECT f.report_id, r.agency_id, a.name AS agency_name, a.peer_group, r.year, f.rule,
@@ -46,8 +45,9 @@ GROUP BY ALL ORDER BY errors DESC, findings DESC, agency_name
 """
 
 
-def findings(con, *, year: int | None = None, agency_id: str | None = None,
-             peer_group: str | None = None) -> pl.DataFrame:
+def findings(
+    con, *, year: int | None = None, agency_id: str | None = None, peer_group: str | None = None
+) -> pl.DataFrame:
     """Every data-quality finding of current reports with cells, expected, actual, difference."""
     df = _run(con, FINDINGS_SQL, _scope(year, agency_id, peer_group))
     return df.with_columns(
@@ -56,8 +56,9 @@ def findings(con, *, year: int | None = None, agency_id: str | None = None,
     )
 
 
-def findings_summary(con, *, year: int | None = None, agency_id: str | None = None,
-                     peer_group: str | None = None) -> pl.DataFrame:
+def findings_summary(
+    con, *, year: int | None = None, agency_id: str | None = None, peer_group: str | None = None
+) -> pl.DataFrame:
     """Findings counted by rule and severity."""
     df = _run(con, FINDINGS_SUMMARY_SQL, _scope(year, agency_id, peer_group))
     return df.with_columns(
@@ -65,7 +66,9 @@ def findings_summary(con, *, year: int | None = None, agency_id: str | None = No
     )
 
 
-def findings_by_agency(con, *, year: int | None = None, peer_group: str | None = None) -> pl.DataFrame:
+def findings_by_agency(
+    con, *, year: int | None = None, peer_group: str | None = None
+) -> pl.DataFrame:
     return _run(con, FINDINGS_BY_AGENCY_SQL, _scope(year, None, peer_group))
 
 
@@ -91,8 +94,11 @@ ORDER BY e.run_id DESC NULLS LAST, e.path
 def load_errors(con, *, latest_only: bool = False) -> pl.DataFrame:
     """Files the loader could not use, with the reason in Chinese, the problem and what to do."""
     out = _run(con, LOAD_ERRORS_SQL, {"latest_only": latest_only})
-    return out.with_columns(pl.col("code").replace_strict(ERROR_CODES, default=pl.col("code"),
-                                                          return_dtype=pl.String).alias("reason"))
+    return out.with_columns(
+        pl.col("code")
+        .replace_strict(ERROR_CODES, default=pl.col("code"), return_dtype=pl.String)
+        .alias("reason")
+    )
 
 
 MISSING_SQL = """
@@ -166,8 +172,11 @@ def quality_check_summary(con, *, year: int, peer_group: str | None = None) -> p
     severity, findings, agencies."""
     from etl.rules import QUALITY_CATEGORIES, rule_category
 
-    df = _run(con, QUALITY_BY_CATEGORY_SQL, {"year": year, "peer_group": peer_group,
-                                             "rules": list(QUALITY_CATEGORIES)})
+    df = _run(
+        con,
+        QUALITY_BY_CATEGORY_SQL,
+        {"year": year, "peer_group": peer_group, "rules": list(QUALITY_CATEGORIES)},
+    )
     return df.with_columns(
         pl.col("rule").map_elements(rule_category, return_dtype=pl.String).alias("category"),
         pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
@@ -188,13 +197,17 @@ ORDER BY s.share DESC, r.agency_name
 """
 
 
-def repeated_reports(con, *, year: int, min_share: float = 50.0,
-                     peer_group: str | None = None) -> pl.DataFrame:
+def repeated_reports(
+    con, *, year: int, min_share: float = 50.0, peer_group: str | None = None
+) -> pl.DataFrame:
     """Pairs of reports whose prose repeats (share = % of the first report's own prose found in
     the other), with the repeated passages as a list of {this, other, score}."""
     df = _run(con, REPEATED_SQL, {"year": year, "min_share": min_share, "peer_group": peer_group})
-    return df.with_columns(pl.col("passages").map_elements(
-        lambda p: json.dumps(json.loads(p or "[]"), ensure_ascii=False), return_dtype=pl.String))
+    return df.with_columns(
+        pl.col("passages").map_elements(
+            lambda p: json.dumps(json.loads(p or "[]"), ensure_ascii=False), return_dtype=pl.String
+        )
+    )
 
 
 def passages(row_passages: str | None) -> list[dict]:
@@ -223,15 +236,23 @@ def publication_dates(con, *, year: int, peer_group: str | None = None) -> pl.Da
     from etl.deadlines import deadline_for
 
     df = _run(con, PUBLICATION_SQL, {"year": year, "peer_group": peer_group})
-    df = df.with_columns(pl.col("kind").map_elements(
-        lambda k: deadline_for(k, year), return_dtype=pl.Date).alias("legal_deadline"))
+    df = df.with_columns(
+        pl.col("kind")
+        .map_elements(lambda k: deadline_for(k, year), return_dtype=pl.Date)
+        .alias("legal_deadline")
+    )
     return df.with_columns(
         pl.coalesce("deadline", "legal_deadline").alias("deadline"),
-        pl.when(pl.col("report_id").is_null()).then(pl.lit("未发布"))
-        .when(pl.col("days_late").is_null()).then(pl.lit("日期不明"))
-        .when(pl.col("days_late") > 0).then(pl.lit("逾期"))
-        .when(pl.col("days_late") > -LAST_DAYS).then(pl.lit(f"期限前{LAST_DAYS}天内"))
-        .otherwise(pl.lit("按时")).alias("status"),
+        pl.when(pl.col("report_id").is_null())
+        .then(pl.lit("未发布"))
+        .when(pl.col("days_late").is_null())
+        .then(pl.lit("日期不明"))
+        .when(pl.col("days_late") > 0)
+        .then(pl.lit("逾期"))
+        .when(pl.col("days_late") > -LAST_DAYS)
+        .then(pl.lit(f"期限前{LAST_DAYS}天内"))
+        .otherwise(pl.lit("按时"))
+        .alias("status"),
     ).drop("legal_deadline")
 
 
@@ -253,7 +274,8 @@ def timeliness_by_kind(con, *, year: int, peer_group: str | None = None) -> pl.D
         (-pl.col("days_late")).median().alias("median_days_before"),
     )
     return out.with_columns(
-        pl.when(pl.col("dated") > 0).then(100.0 * pl.col("last_days") / pl.col("dated"))
+        pl.when(pl.col("dated") > 0)
+        .then(100.0 * pl.col("last_days") / pl.col("dated"))
         .alias("last_days_share"),
     ).sort("kind")
 
@@ -262,4 +284,5 @@ def unpublished_reports(con, *, year: int, peer_group: str | None = None) -> pl.
     """Agencies still without a report for `year`, with their kind and the deadline they missed."""
     df = publication_dates(con, year=year, peer_group=peer_group)
     return df.filter(pl.col("status") == "未发布").select(
-        "agency_id", "agency_name", "kind", "level", "peer_group", "deadline")
+        "agency_id", "agency_name", "kind", "level", "peer_group", "deadline"
+    )

@@ -9,7 +9,6 @@ import polars as pl
 from queries.base import FIGURES_CTE, _run, _scope
 from queries.lists import home_agencies
 
-
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
 # shows the same thing.
 RANK_CONTEXT_SQL = f"""
@@ -29,9 +28,26 @@ FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN prev USING (agency_id)
 """
 
 RANK_COLUMNS = (
-    "rank", "agency_id", "agency_name", "peer_group", "score", "prev_rank", "rank_change", "flag",
-    "flags", "completion_rate", "on_time_rate", "disclosure_rate", "review_corrected",
-    "suit_corrected", "days_late", "errors", "warnings", "copied", "missing", "report_id",
+    "rank",
+    "agency_id",
+    "agency_name",
+    "peer_group",
+    "score",
+    "prev_rank",
+    "rank_change",
+    "flag",
+    "flags",
+    "completion_rate",
+    "on_time_rate",
+    "disclosure_rate",
+    "review_corrected",
+    "suit_corrected",
+    "days_late",
+    "errors",
+    "warnings",
+    "copied",
+    "missing",
+    "report_id",
 )
 
 
@@ -47,9 +63,17 @@ def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None 
     return assess_score.assess_year(con, year, _scheme_with_weights(_load_scheme(scheme), weights))
 
 
-def ranking(con, *, year: int, scheme, peer_group: str | None = None,
-            weights: dict[str, float] | None = None, assessment=None, prev_assessment=None,
-            province: str | None = None) -> pl.DataFrame:
+def ranking(
+    con,
+    *,
+    year: int,
+    scheme,
+    peer_group: str | None = None,
+    weights: dict[str, float] | None = None,
+    assessment=None,
+    prev_assessment=None,
+    province: str | None = None,
+) -> pl.DataFrame:
     """Agencies of `year` of the office's province ranked within their peer group under `scheme`.
 
     `scheme` is a path or an assess.scheme.Scheme; `weights` ({indicator id: weight}) overrides
@@ -68,16 +92,23 @@ def ranking(con, *, year: int, scheme, peer_group: str | None = None,
     home = home_agencies(con, province=province)
     run = assessment or year_assessment(con, year=year, scheme=scheme, weights=weights)
     scored = _rerank(_home(run.scores, home))
-    prev_run = prev_assessment or year_assessment(con, year=year - 1, scheme=scheme, weights=weights)
+    prev_run = prev_assessment or year_assessment(
+        con, year=year - 1, scheme=scheme, weights=weights
+    )
     # as assess does: last year counts only in peer groups where someone reported that year
     prev_scores = _home(prev_run.scores, home).filter((~pl.col("missing")).any().over("peer_group"))
     prev = _rerank(prev_scores).select(
-        "agency_id", pl.col("rank").alias("_prev"), pl.col("total").alias("_prev_total"))
-    scored = (scored.join(prev, on="agency_id", how="left")
-              .with_columns(pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
-                            pl.col("_prev_total").alias("prev_total"))
-              .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
-              .drop("_prev", "_prev_total"))
+        "agency_id", pl.col("rank").alias("_prev"), pl.col("total").alias("_prev_total")
+    )
+    scored = (
+        scored.join(prev, on="agency_id", how="left")
+        .with_columns(
+            pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
+            pl.col("_prev_total").alias("prev_total"),
+        )
+        .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+        .drop("_prev", "_prev_total")
+    )
     if peer_group is not None:
         scored = scored.filter(pl.col("peer_group") == peer_group)
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
@@ -86,7 +117,8 @@ def ranking(con, *, year: int, scheme, peer_group: str | None = None,
     df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path))
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
-        "peer_group", "rank", "agency_name", nulls_last=True)
+        "peer_group", "rank", "agency_name", nulls_last=True
+    )
 
 
 def _home(scores: pl.DataFrame, home: set[str] | None) -> pl.DataFrame:
@@ -106,15 +138,28 @@ def _rerank(scored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def score_detail(con, *, year: int, scheme, agency_id: str,
-                 assessment=None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def score_detail(
+    con, *, year: int, scheme, agency_id: str, assessment=None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(points per indicator, deductions with reasons) of one agency in `year` under `scheme`."""
     run = assessment or year_assessment(con, year=year, scheme=scheme)
     mine = run.indicators.filter(pl.col("agency_id") == agency_id)
     breakdown = mine.select(
-        pl.col("indicator_name").alias("indicator"), pl.col("kind").alias("score_kind"), "weight", "value", "unit",
-        pl.col("points").fill_null(0.0).alias("points"), "lost", "small_sample", "reason")
-    deductions = run.deductions.filter(pl.col("agency_id") == agency_id).drop("agency_id", "indicator").rename({"points": "lost"})
+        pl.col("indicator_name").alias("indicator"),
+        pl.col("kind").alias("score_kind"),
+        "weight",
+        "value",
+        "unit",
+        pl.col("points").fill_null(0.0).alias("points"),
+        "lost",
+        "small_sample",
+        "reason",
+    )
+    deductions = (
+        run.deductions.filter(pl.col("agency_id") == agency_id)
+        .drop("agency_id", "indicator")
+        .rename({"points": "lost"})
+    )
     return breakdown, deductions
 
 
@@ -158,7 +203,9 @@ def _scheme_with_weights(scheme, weights: dict[str, float] | None):
 
 def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:
     """The what-if ranking `alt` with the saved scheme's score and rank alongside."""
-    ref = base.select("agency_id", pl.col("score").alias("base_score"), pl.col("rank").alias("base_rank"))
+    ref = base.select(
+        "agency_id", pl.col("score").alias("base_score"), pl.col("rank").alias("base_rank")
+    )
     return alt.join(ref, on="agency_id", how="left").with_columns(
         (pl.col("base_rank") - pl.col("rank")).alias("whatif_change")
     )

@@ -7,7 +7,6 @@ import polars as pl
 from queries import labels
 from queries.base import FIGURES_CTE, _run, _scope
 
-
 REVIEW_BY_AGENCY_SQL = f"""
 WITH {FIGURES_CTE}
 SELECT agency_id, agency_name, peer_group, year, report_id,
@@ -36,8 +35,9 @@ FROM rates GROUP BY year ORDER BY year
 """
 
 
-def review_litigation(con, *, year: int, peer_group: str | None = None,
-                      sort: str = "corrected_total") -> pl.DataFrame:
+def review_litigation(
+    con, *, year: int, peer_group: str | None = None, sort: str = "corrected_total"
+) -> pl.DataFrame:
     """Agencies with any review or lawsuit in `year`, most corrected first (sort from labels.SORTS)."""
     order = labels.SORTS[sort]
     return _run(con, REVIEW_BY_AGENCY_SQL.format(order=order), _scope(year, None, peer_group))

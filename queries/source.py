@@ -54,6 +54,8 @@ def context(path: Path, offset: int | None, around: int = 3) -> list[tuple[str, 
     for i in range(lo, hi):
         b = blocks[i]
         cells = [c.strip() for c in (b.raw or b.cells)]
-        text = " | ".join(c for c in cells if c) if b.is_table_row else " ".join(c for c in cells if c)
+        text = (
+            " | ".join(c for c in cells if c) if b.is_table_row else " ".join(c for c in cells if c)
+        )
         out.append((text or "（空行）", i == at))
     return out

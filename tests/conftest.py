@@ -11,7 +11,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-
 def _shared_root() -> Path:
     """../shared when present (the hand-checked originals), else the copies the repo carries."""
     if os.environ.get("GONGKAI_SHARED"):
@@ -24,7 +23,11 @@ def _shared_root() -> Path:
 SHARED = _shared_root()
 SEEDS = SHARED / "seeds"
 REAL = SHARED / "real-reports"
-SPEC = SHARED / "spec" / "report-fields.md" if (SHARED / "spec").is_dir() else ROOT / "docs" / "spec" / "report-fields.md"
+SPEC = (
+    SHARED / "spec" / "report-fields.md"
+    if (SHARED / "spec").is_dir()
+    else ROOT / "docs" / "spec" / "report-fields.md"
+)
 
 
 def pytest_report_header(config):
@@ -32,7 +35,7 @@ def pytest_report_header(config):
     import polars
     import streamlit
 
-    return f"duckdb {duckdb.__version__}, polars {polars.__version__}, streamlit {streamlit.__version__}, shared={SHARED}"
+    return f"duckdb {duckdb.__version__}, polars {polars.__version__}, streamlit {streamlit.__version__}, shared={SHARED}"  # noqa: E501
 
 
 def load_truth(path: Path) -> dict:
@@ -52,5 +55,7 @@ def truth_for(name: str) -> tuple[Path, dict]:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.exists():
-        raise RuntimeError(f"{SHARED} not found: the tests read ../shared (set GONGKAI_SHARED to override)")
+        raise RuntimeError(
+            f"{SHARED} not found: the tests read ../shared (set GONGKAI_SHARED to override)"
+        )
     return SHARED

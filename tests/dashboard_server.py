@@ -13,8 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -35,10 +41,26 @@ def running_dashboard(db: Path, log_path: Path, timeout: float = 60):
     port = free_port()
     log = open(log_path, "w+")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "GONGKAI_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "GONGKAI_DB": str(db)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -50,7 +72,9 @@ def running_dashboard(db: Path, log_path: Path, timeout: float = 60):
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not answer in {timeout:.0f} s:\n{read_log(log)}") from None
+                    raise RuntimeError(
+                        f"streamlit did not answer in {timeout:.0f} s:\n{read_log(log)}"
+                    ) from None
                 time.sleep(0.3)
         yield url, log
     finally:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from etl.rules import rule_label
 from workflow.findings import list_findings
 from workflow.problems import category
-from workflow.states import DISMISSED, RECTIFIED, VERIFIED, PENDING
+from workflow.states import DISMISSED, PENDING, RECTIFIED, VERIFIED
 
 _AGENCIES_SQL = """
 SELECT a.agency_id, a.name, coalesce(a.peer_group, '未分组') AS peer_group,
@@ -75,9 +75,13 @@ class Bulletin:
 def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
     """Everything the bulletin prints for `year`; `scheme` (path or Scheme) ranks exemplary agencies."""
     lines = {r[0]: AgencyLine(*r) for r in report_con.execute(_AGENCIES_SQL, [year]).fetchall()}
-    found = [f for f in list_findings(store_con, year=year)  # a note (severity info) is no problem
-             if f["state"] != DISMISSED and f.get("severity") != "info"
-             and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))]
+    found = [
+        f
+        for f in list_findings(store_con, year=year)  # a note (severity info) is no problem
+        if f["state"] != DISMISSED
+        and f.get("severity") != "info"
+        and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))
+    ]
     per_cat: dict[str, list] = {}
     per_rule: dict[str, set] = {}
     rule_count: Counter = Counter()
@@ -90,16 +94,30 @@ def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
         if line is not None:
             line.problems += not done
             line.rectified += done
-    categories = sorted(((c, len(v), len({a for a, _ in v}), sum(d for _, d in v))
-                         for c, v in per_cat.items()), key=lambda t: (-t[1], t[0]))
-    common = sorted(((rule_label(r), len(a), rule_count[r]) for r, a in per_rule.items()),
-                    key=lambda t: (-t[1], -t[2], t[0]))[:10]
+    categories = sorted(
+        ((c, len(v), len({a for a, _ in v}), sum(d for _, d in v)) for c, v in per_cat.items()),
+        key=lambda t: (-t[1], t[0]),
+    )
+    common = sorted(
+        ((rule_label(r), len(a), rule_count[r]) for r, a in per_rule.items()),
+        key=lambda t: (-t[1], -t[2], t[0]),
+    )[:10]
     scheme_name = _score(report_con, year, scheme, lines)
-    clean = [a for a in lines.values()
-             if a.published and not a.late and a.problems == 0 and a.rectified == 0]
+    clean = [
+        a
+        for a in lines.values()
+        if a.published and not a.late and a.problems == 0 and a.rectified == 0
+    ]
     clean.sort(key=lambda a: (-(a.score if a.score is not None else -1), a.agency_id))
-    return Bulletin(year, list(lines.values()), categories, common, clean[:EXEMPLARY_MAX],
-                    sum(f["state"] == PENDING for f in found), scheme_name)
+    return Bulletin(
+        year,
+        list(lines.values()),
+        categories,
+        common,
+        clean[:EXEMPLARY_MAX],
+        sum(f["state"] == PENDING for f in found),
+        scheme_name,
+    )
 
 
 def _score(report_con, year: int, scheme, lines: dict[str, AgencyLine]) -> str:

@@ -18,25 +18,42 @@ from workflow.states import WorkflowError
 from workflow.store import now, writing
 
 APPLIED, FLAGGED, UNDONE = "applied", "flagged", "undone"
-STATUS_LABELS = {APPLIED: "已采用", FLAGGED: "待复核（新版本所印数值不同，暂不采用）", UNDONE: "已撤销"}
+STATUS_LABELS = {
+    APPLIED: "已采用",
+    FLAGGED: "待复核（新版本所印数值不同，暂不采用）",
+    UNDONE: "已撤销",
+}
 
 
 def current_cell(report_con, agency_id: str, year: int, key: str) -> dict | None:
     """The current report's parsed cell: {sha, value, raw, blank} (value None: not printed);
     None when there is no current report for the agency and year."""
-    reps = report_con.execute("SELECT report_id, sha256 FROM current_reports WHERE agency_id = ? "
-                              "AND year = ?", [agency_id, int(year)]).fetchall()
+    reps = report_con.execute(
+        "SELECT report_id, sha256 FROM current_reports WHERE agency_id = ? AND year = ?",
+        [agency_id, int(year)],
+    ).fetchall()
     if not reps:
         return None
     rep = reps[0]
-    cells = report_con.execute("SELECT value, raw, blank FROM report_values WHERE report_id = ? "
-                               "AND key = ?", [rep[0], key]).fetchall()
+    cells = report_con.execute(
+        "SELECT value, raw, blank FROM report_values WHERE report_id = ? AND key = ?", [rep[0], key]
+    ).fetchall()
     value, raw, blank = cells[0] if cells else (None, None, None)
     return {"sha": rep[1], "value": value, "raw": raw, "blank": blank}
 
 
-def add_correction(con: sqlite3.Connection, report_con, *, agency_id: str, year: int, key: str,
-                   value: float, reason: str, evidence: str, actor: str) -> int:
+def add_correction(
+    con: sqlite3.Connection,
+    report_con,
+    *,
+    agency_id: str,
+    year: int,
+    key: str,
+    value: float,
+    reason: str,
+    evidence: str,
+    actor: str,
+) -> int:
     """Record a correction over the current report's parsed value; returns its id."""
     if not actor:
         raise WorkflowError("未登录，不能录入修正")
@@ -54,10 +71,15 @@ def add_correction(con: sqlite3.Connection, report_con, *, agency_id: str, year:
     if cell is None:
         raise WorkflowError(f"{agency_id} 没有 {year} 年度的年报，无法修正")
     if cell["value"] is not None and cell["value"] == value:
-        raise WorkflowError(f"年报所印「{key_label(key)}」已是 {printed(value, None, None)}，无需修正")
+        raise WorkflowError(
+            f"年报所印「{key_label(key)}」已是 {printed(value, None, None)}，无需修正"
+        )
     with writing(con):
-        live = con.execute("SELECT id FROM corrections WHERE agency_id = ? AND year = ? AND key = ? "
-                           "AND status != ?", [agency_id, int(year), key, UNDONE]).fetchone()
+        live = con.execute(
+            "SELECT id FROM corrections WHERE agency_id = ? AND year = ? AND key = ? "
+            "AND status != ?",
+            [agency_id, int(year), key, UNDONE],
+        ).fetchone()
         if live:
             raise WorkflowError(f"「{key_label(key)}」已有一条修正（编号 {live[0]}），请先撤销")
         stamp = now()
@@ -65,9 +87,22 @@ def add_correction(con: sqlite3.Connection, report_con, *, agency_id: str, year:
             "INSERT INTO corrections (agency_id, year, key, value, printed, printed_raw, report_sha, "
             "reason, evidence, status, created_by, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [agency_id, int(year), key, value, cell["value"],
-             printed(cell["value"], cell["raw"], cell["blank"]), cell["sha"], reason.strip(),
-             evidence.strip(), APPLIED, actor, stamp, stamp]).fetchone()[0]
+            [
+                agency_id,
+                int(year),
+                key,
+                value,
+                cell["value"],
+                printed(cell["value"], cell["raw"], cell["blank"]),
+                cell["sha"],
+                reason.strip(),
+                evidence.strip(),
+                APPLIED,
+                actor,
+                stamp,
+                stamp,
+            ],
+        ).fetchone()[0]
         _event(con, cid, actor, "录入", reason.strip())
     return cid
 
@@ -77,17 +112,28 @@ def undo_correction(con: sqlite3.Connection, cid: int, *, actor: str, reason: st
     _set_status(con, cid, UNDONE, actor, reason, "撤销", (APPLIED, FLAGGED))
 
 
-def keep_correction(con: sqlite3.Connection, report_con, cid: int, *, actor: str, reason: str) -> None:
+def keep_correction(
+    con: sqlite3.Connection, report_con, cid: int, *, actor: str, reason: str
+) -> None:
     """A flagged correction still holds for the new version: re-base it on the new printed value."""
     row = _row(con, cid)
     cell = current_cell(report_con, row["agency_id"], row["year"], row["key"])
     if cell is None:
         raise WorkflowError("该年度年报已不在数据库中，无法复核")
     with writing(con):
-        con.execute("UPDATE corrections SET printed = ?, printed_raw = ?, report_sha = ?, "
-                    "new_printed = NULL, status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                    [cell["value"], printed(cell["value"], cell["raw"], cell["blank"]), cell["sha"],
-                     APPLIED, now(), cid, FLAGGED])
+        con.execute(
+            "UPDATE corrections SET printed = ?, printed_raw = ?, report_sha = ?, "
+            "new_printed = NULL, status = ?, updated_at = ? WHERE id = ? AND status = ?",
+            [
+                cell["value"],
+                printed(cell["value"], cell["raw"], cell["blank"]),
+                cell["sha"],
+                APPLIED,
+                now(),
+                cid,
+                FLAGGED,
+            ],
+        )
         _event(con, cid, actor, "复核后继续采用", _required(reason))
 
 
@@ -112,18 +158,28 @@ def _set_status(con, cid: int, status: str, actor: str, reason: str, action: str
         row = _row(con, cid)
         if row["status"] not in allowed:
             raise WorkflowError(f"这条修正现为“{STATUS_LABELS[row['status']]}”，不能{action}")
-        con.execute("UPDATE corrections SET status = ?, updated_at = ? WHERE id = ?",
-                    [status, now(), int(cid)])
+        con.execute(
+            "UPDATE corrections SET status = ?, updated_at = ? WHERE id = ?",
+            [status, now(), int(cid)],
+        )
         _event(con, cid, actor, action, reason)
 
 
 def _event(con, cid: int, actor: str, action: str, reason: str) -> None:
-    con.execute("INSERT INTO correction_events (correction_id, at, actor, action, reason) "
-                "VALUES (?, ?, ?, ?, ?)", [int(cid), now(), actor, action, reason])
+    con.execute(
+        "INSERT INTO correction_events (correction_id, at, actor, action, reason) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [int(cid), now(), actor, action, reason],
+    )
 
 
-def list_corrections(con: sqlite3.Connection, *, year: int | None = None,
-                     agency_id: str | None = None, live_only: bool = False) -> list[dict]:
+def list_corrections(
+    con: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    agency_id: str | None = None,
+    live_only: bool = False,
+) -> list[dict]:
     sql, args = "SELECT * FROM corrections WHERE 1 = 1", []
     if year is not None:
         sql, args = sql + " AND year = ?", args + [int(year)]
@@ -132,12 +188,17 @@ def list_corrections(con: sqlite3.Connection, *, year: int | None = None,
     if live_only:
         sql, args = sql + " AND status != ?", args + [UNDONE]
     rows = con.execute(sql + " ORDER BY id", args).fetchall()
-    return [dict(r, label=key_label(r["key"]), status_label=STATUS_LABELS[r["status"]]) for r in rows]
+    return [
+        dict(r, label=key_label(r["key"]), status_label=STATUS_LABELS[r["status"]]) for r in rows
+    ]
 
 
 def correction_history(con: sqlite3.Connection, cid: int) -> list[dict]:
-    rows = con.execute("SELECT at, actor, action, reason FROM correction_events "
-                       "WHERE correction_id = ? ORDER BY id", [int(cid)]).fetchall()
+    rows = con.execute(
+        "SELECT at, actor, action, reason FROM correction_events "
+        "WHERE correction_id = ? ORDER BY id",
+        [int(cid)],
+    ).fetchall()
     return [dict(r) for r in rows]
 
 
@@ -149,9 +210,16 @@ def recheck_corrections(con: sqlite3.Connection, report_con, actor: str) -> int:
         if cell is None or cell["value"] == row["printed"]:
             continue
         shown = printed(cell["value"], cell["raw"], cell["blank"])
-        con.execute("UPDATE corrections SET status = ?, new_printed = ?, updated_at = ? WHERE id = ?",
-                    [FLAGGED, cell["value"], now(), row["id"]])
-        _event(con, row["id"], actor, "标记待复核",
-               f"新版本年报印为 {shown}（修正时为 {row['printed_raw']}），修正暂不采用")
+        con.execute(
+            "UPDATE corrections SET status = ?, new_printed = ?, updated_at = ? WHERE id = ?",
+            [FLAGGED, cell["value"], now(), row["id"]],
+        )
+        _event(
+            con,
+            row["id"],
+            actor,
+            "标记待复核",
+            f"新版本年报印为 {shown}（修正时为 {row['printed_raw']}），修正暂不采用",
+        )
         flagged += 1
     return flagged

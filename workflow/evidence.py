@@ -7,7 +7,12 @@ import json
 from etl.fields import FIELDS
 from etl.normalize import as_number
 
-_PLACES = (("page", "第 {} 页"), ("table", "第 {} 个表格"), ("row", "第 {} 行"), ("col", "第 {} 列"))
+_PLACES = (
+    ("page", "第 {} 页"),
+    ("table", "第 {} 个表格"),
+    ("row", "第 {} 行"),
+    ("col", "第 {} 列"),
+)
 
 
 def key_label(key: str) -> str:
@@ -25,8 +30,11 @@ def where(location: str | None, *, column: bool = True) -> str:
         return ""
     if not isinstance(loc, dict):
         return ""
-    parts = "".join(text.format(loc[k]) for k, text in _PLACES
-                    if loc.get(k) is not None and (column or k != "col"))
+    parts = "".join(
+        text.format(loc[k])
+        for k, text in _PLACES
+        if loc.get(k) is not None and (column or k != "col")
+    )
     line = f"原文第 {loc['line']} 行" if loc.get("line") is not None else ""
     return "，".join(p for p in (parts, line) if p)
 
@@ -53,8 +61,16 @@ def cell_evidence(cells, values: dict[str, tuple]) -> list[dict]:
     out = []
     for key in cells:
         value, raw, blank, loc = values.get(key, (None, None, None, None))
-        out.append({"key": key, "label": key_label(key), "printed": printed(value, raw, blank),
-                    "where": where(loc), "row_where": where(loc, column=False), "line": _line(loc)})
+        out.append(
+            {
+                "key": key,
+                "label": key_label(key),
+                "printed": printed(value, raw, blank),
+                "where": where(loc),
+                "row_where": where(loc, column=False),
+                "line": _line(loc),
+            }
+        )
     return out
 
 
@@ -70,12 +86,23 @@ def evidence_lines(items: list[dict]) -> list[str]:
     rows = {row for _, row, _ in split}
     if len(cells) > 2 and len(columns) == 1 and len(rows) == len(cells):
         lines = sorted(i["line"] for i in cells if i.get("line") is not None)
-        span = (f"（原文第 {lines[0]}–{lines[-1]} 行）" if len(set(lines)) > 1 else
-                f"（原文第 {lines[0]} 行）") if lines else ""
+        span = (
+            (
+                f"（原文第 {lines[0]}–{lines[-1]} 行）"
+                if len(set(lines)) > 1
+                else f"（原文第 {lines[0]} 行）"
+            )
+            if lines
+            else ""
+        )
         values = "、".join(f"{row} {i['printed']}" for i, row, _ in split)
         return out + [f"「{columns.pop() or '数值'}」列：{values}{span}"]
     grouped: dict[tuple[str, str], list[str]] = {}
     for item, row, col in split:
-        grouped.setdefault((row, item.get("row_where", "")), []).append(f"{col or '数值'} {item['printed']}")
-    return out + [f"「{row}」{'、'.join(vals)}" + (f"（{place}）" if place else "")
-                  for (row, place), vals in grouped.items()]
+        grouped.setdefault((row, item.get("row_where", "")), []).append(
+            f"{col or '数值'} {item['printed']}"
+        )
+    return out + [
+        f"「{row}」{'、'.join(vals)}" + (f"（{place}）" if place else "")
+        for (row, place), vals in grouped.items()
+    ]

@@ -15,8 +15,16 @@ def finding_key(agency_id: str, year: int, rule: str, cells) -> str:
     return f"{agency_id}|{int(year)}|{rule}|{','.join(sorted(cells))}"
 
 
-def move(con: sqlite3.Connection, fkey: str, target: str, actor: str, reason: str, *,
-         expected: str | None = None, deadline: str | None = None) -> str:
+def move(
+    con: sqlite3.Connection,
+    fkey: str,
+    target: str,
+    actor: str,
+    reason: str,
+    *,
+    expected: str | None = None,
+    deadline: str | None = None,
+) -> str:
     """Move one finding to `target`; returns the state it left.
 
     `expected`: the state the user saw; if someone else moved the finding meanwhile the move is
@@ -34,17 +42,23 @@ def move(con: sqlite3.Connection, fkey: str, target: str, actor: str, reason: st
         if expected is not None and current != expected:
             raise WorkflowError(f"这条问题已被他人改为“{current}”，请刷新后再操作")
         check_move(current, target)
-        con.execute("UPDATE findings SET state = ?, needs_review = 0, updated_at = ?, "
-                    "deadline = coalesce(?, deadline) WHERE fkey = ?",
-                    [target, now(), deadline, fkey])
+        con.execute(
+            "UPDATE findings SET state = ?, needs_review = 0, updated_at = ?, "
+            "deadline = coalesce(?, deadline) WHERE fkey = ?",
+            [target, now(), deadline, fkey],
+        )
         record(con, fkey, actor, current, target, reason.strip())
     return current
 
 
-def record(con: sqlite3.Connection, fkey: str, actor: str, source: str | None, target: str,
-           reason: str) -> None:
-    con.execute("INSERT INTO finding_events (fkey, at, actor, from_state, to_state, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [fkey, now(), actor, source, target, reason])
+def record(
+    con: sqlite3.Connection, fkey: str, actor: str, source: str | None, target: str, reason: str
+) -> None:
+    con.execute(
+        "INSERT INTO finding_events (fkey, at, actor, from_state, to_state, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [fkey, now(), actor, source, target, reason],
+    )
 
 
 def _where(year, agency_id, states, agency_ids=None) -> tuple[str, list]:
@@ -64,12 +78,19 @@ def _where(year, agency_id, states, agency_ids=None) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(sql)) if sql else "", args
 
 
-def list_findings(con: sqlite3.Connection, *, year: int | None = None, agency_id: str | None = None,
-                  states=None, agency_ids=None) -> list[dict]:
+def list_findings(
+    con: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    agency_id: str | None = None,
+    states=None,
+    agency_ids=None,
+) -> list[dict]:
     """Findings with their state, newest problems first within an agency; evidence decoded."""
     where, args = _where(year, agency_id, states, agency_ids)
-    rows = con.execute(f"SELECT * FROM findings{where} ORDER BY year DESC, agency_id, rule, cells",
-                       args).fetchall()
+    rows = con.execute(
+        f"SELECT * FROM findings{where} ORDER BY year DESC, agency_id, rule, cells", args
+    ).fetchall()
     out = []
     for r in rows:
         d = dict(r)
@@ -83,8 +104,11 @@ def list_findings(con: sqlite3.Connection, *, year: int | None = None, agency_id
 
 def confirmed_problems(con: sqlite3.Connection, year: int, agency_ids=None) -> list[dict]:
     """Problems the office stands behind (已确认 / 已通知) that the latest load still raises."""
-    return [f for f in list_findings(con, year=year, states=CONFIRMED_STATES, agency_ids=agency_ids)
-            if f["present"]]
+    return [
+        f
+        for f in list_findings(con, year=year, states=CONFIRMED_STATES, agency_ids=agency_ids)
+        if f["present"]
+    ]
 
 
 def open_count(con: sqlite3.Connection, year: int | None = None) -> int:
@@ -94,8 +118,11 @@ def open_count(con: sqlite3.Connection, year: int | None = None) -> int:
 
 def history(con: sqlite3.Connection, fkey: str) -> list[dict]:
     """Every change of one finding, oldest first: at, actor, from_state, to_state, reason."""
-    rows = con.execute("SELECT at, actor, from_state, to_state, reason FROM finding_events "
-                       "WHERE fkey = ? ORDER BY id", [fkey]).fetchall()
+    rows = con.execute(
+        "SELECT at, actor, from_state, to_state, reason FROM finding_events "
+        "WHERE fkey = ? ORDER BY id",
+        [fkey],
+    ).fetchall()
     return [dict(r) for r in rows]
 
 

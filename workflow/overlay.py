@@ -35,30 +35,54 @@ def overlay_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     fixes, dismissed = [], []
     if path.exists():
         with opened(path) as con:
-            fixes = con.execute("SELECT agency_id, year, key, value, printed FROM corrections "
-                                "WHERE status = ?", [APPLIED]).fetchall()
-            dismissed = con.execute("SELECT agency_id, year, rule, cells_raw FROM findings "
-                                    "WHERE state = ? AND cells_raw IS NOT NULL", [DISMISSED]).fetchall()
-    return (_table(fixes, {"agency_id": pa.string(), "year": pa.int32(), "key": pa.string(),
-                           "value": pa.float64(), "printed": pa.float64()}),
-            _table(dismissed, {"agency_id": pa.string(), "year": pa.int32(), "rule": pa.string(),
-                               "cells": pa.string()}))
+            fixes = con.execute(
+                "SELECT agency_id, year, key, value, printed FROM corrections WHERE status = ?",
+                [APPLIED],
+            ).fetchall()
+            dismissed = con.execute(
+                "SELECT agency_id, year, rule, cells_raw FROM findings "
+                "WHERE state = ? AND cells_raw IS NOT NULL",
+                [DISMISSED],
+            ).fetchall()
+    return (
+        _table(
+            fixes,
+            {
+                "agency_id": pa.string(),
+                "year": pa.int32(),
+                "key": pa.string(),
+                "value": pa.float64(),
+                "printed": pa.float64(),
+            },
+        ),
+        _table(
+            dismissed,
+            {
+                "agency_id": pa.string(),
+                "year": pa.int32(),
+                "rule": pa.string(),
+                "cells": pa.string(),
+            },
+        ),
+    )
 
 
 def attach_corrections(con, db_path: str | Path) -> int:
     """Attach (or refresh) the corrections and dismissals of `db_path`'s workflow store; returns
     how many corrections are in force."""
     fixes, dismissed = overlay_tables(store_path(db_path))
-    attached = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?",
-                           [SCHEMA_NAME]).fetchall()[0][0]
+    attached = con.execute(
+        "SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [SCHEMA_NAME]
+    ).fetchall()[0][0]
     if not attached:
         con.execute(f"ATTACH ':memory:' AS {SCHEMA_NAME} (READ_WRITE)")
     # dismissed_findings first: assess switches to the overlay when value_corrections exists
     for name, table in (("dismissed_findings", dismissed), ("value_corrections", fixes)):
         con.register("_gongkai_overlay_in", table)
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {SCHEMA_NAME}.{name} AS "
-                        "SELECT * FROM _gongkai_overlay_in")
+            con.execute(
+                f"CREATE OR REPLACE TABLE {SCHEMA_NAME}.{name} AS SELECT * FROM _gongkai_overlay_in"
+            )
         finally:
             con.unregister("_gongkai_overlay_in")
     return fixes.num_rows

@@ -57,15 +57,22 @@ def load_roles(path: Path | None = None) -> Roles:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RolesError(f"{path.name}: 角色文件无法读取（{type(exc).__name__}）。"
-                         "请用 UTF-8 保存并检查 TOML 语法。") from None
+        raise RolesError(
+            f"{path.name}: 角色文件无法读取（{type(exc).__name__}）。"
+            "请用 UTF-8 保存并检查 TOML 语法。"
+        ) from None
     signin, users = raw.get("signin", {}), raw.get("users", {})
     bad = sorted(f"{u} = {r}" for u, r in users.items() if r not in ROLE_LABELS)
     default = signin.get("default_role", LEADER)
     if default not in ROLE_LABELS or bad:
-        raise RolesError(f"{path.name}: 角色只能是 leader、analyst 或 admin（有误：{'；'.join(bad) or default}）")
-    return Roles(str(signin.get("header", Roles.header)), default,
-                 {str(u).strip().lower(): r for u, r in users.items()})
+        raise RolesError(
+            f"{path.name}: 角色只能是 leader、analyst 或 admin（有误：{'；'.join(bad) or default}）"
+        )
+    return Roles(
+        str(signin.get("header", Roles.header)),
+        default,
+        {str(u).strip().lower(): r for u, r in users.items()},
+    )
 
 
 def resolve_actor(headers, oidc_user: dict | None = None, roles: Roles | None = None) -> Actor:

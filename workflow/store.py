@@ -120,8 +120,9 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """A connection in WAL mode with the schema; autocommit, writes go through `writing`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                          check_same_thread=False)
+    con = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
     con.row_factory = sqlite3.Row
     try:
         con.execute("PRAGMA journal_mode=WAL")
@@ -129,8 +130,10 @@ def connect(path: str | Path) -> sqlite3.Connection:
         con.executescript(DDL)
     except sqlite3.DatabaseError as exc:
         con.close()
-        raise StoreError(f"{path.name}: 整改跟踪记录文件无法使用（{exc}）。请从备份恢复该文件；"
-                         "若没有备份，把它移走后重新运行 gongkai load 会重新开始记录（原有记录不再显示）") from None
+        raise StoreError(
+            f"{path.name}: 整改跟踪记录文件无法使用（{exc}）。请从备份恢复该文件；"
+            "若没有备份，把它移走后重新运行 gongkai load 会重新开始记录（原有记录不再显示）"
+        ) from None
     return con
 
 
@@ -149,8 +152,10 @@ def writing(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     con.execute("BEGIN IMMEDIATE")
     try:
         yield con
-        con.execute("INSERT INTO meta VALUES ('revision', '1') ON CONFLICT (name) "
-                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        con.execute(
+            "INSERT INTO meta VALUES ('revision', '1') ON CONFLICT (name) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
     except BaseException:
         con.execute("ROLLBACK")
         raise

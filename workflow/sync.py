@@ -22,7 +22,7 @@ import duckdb
 from workflow.corrections import recheck_corrections
 from workflow.evidence import cell_evidence
 from workflow.findings import finding_key, record
-from workflow.states import OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED, CONFIRMED
+from workflow.states import CONFIRMED, OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED
 from workflow.store import StoreError, now, opened, store_path, writing
 
 _FINDINGS_SQL = """
@@ -68,11 +68,20 @@ class SyncSummary:
 
     def line(self) -> str:
         """One line for the load summary; the counts that are zero after the first two are left out."""
-        parts = [f"整改跟踪：新发现 {self.new} 条", f"仍未整改 {self.still_open} 条"
-                 + (f"（其中新版本仍有 {self.repeated} 条）" if self.repeated else "")]
-        parts += [f"{label} {n} 条" for label, n in (
-            ("新版本已整改待复核", self.rectified), ("重新出现", self.reopened),
-            ("修正待复核", self.corrections_flagged)) if n]
+        parts = [
+            f"整改跟踪：新发现 {self.new} 条",
+            f"仍未整改 {self.still_open} 条"
+            + (f"（其中新版本仍有 {self.repeated} 条）" if self.repeated else ""),
+        ]
+        parts += [
+            f"{label} {n} 条"
+            for label, n in (
+                ("新版本已整改待复核", self.rectified),
+                ("重新出现", self.reopened),
+                ("修正待复核", self.corrections_flagged),
+            )
+            if n
+        ]
         return "，".join(parts)
 
 
@@ -87,17 +96,30 @@ def _current(report_con) -> tuple[dict, dict]:
         rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message = row
         keys = json.loads(cells_json or "[]")
         message = plain(message)
-        evidence = (_evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells)
-                    or [{"key": "", "printed": message}])
+        evidence = _evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells) or [
+            {"key": "", "printed": message}
+        ]
         fkey = finding_key(agency, year, rule, keys)
-        found[fkey] = {"agency_id": agency, "agency_name": name, "peer_group": peer,
-                       "region": region, "year": year, "rule": rule,
-                       "cells": json.dumps(sorted(keys), ensure_ascii=False), "cells_raw": cells_json,
-                       "severity": severity,
-                       "message": message, "evidence": json.dumps(evidence, ensure_ascii=False),
-                       "report_sha": sha}
-    shas = {(a, y): s for a, y, s in
-            report_con.execute("SELECT agency_id, year, sha256 FROM current_reports").fetchall()}
+        found[fkey] = {
+            "agency_id": agency,
+            "agency_name": name,
+            "peer_group": peer,
+            "region": region,
+            "year": year,
+            "rule": rule,
+            "cells": json.dumps(sorted(keys), ensure_ascii=False),
+            "cells_raw": cells_json,
+            "severity": severity,
+            "message": message,
+            "evidence": json.dumps(evidence, ensure_ascii=False),
+            "report_sha": sha,
+        }
+    shas = {
+        (a, y): s
+        for a, y, s in report_con.execute(
+            "SELECT agency_id, year, sha256 FROM current_reports"
+        ).fetchall()
+    }
     return found, shas
 
 
@@ -107,8 +129,12 @@ def sync_store(store_con, report_con) -> SyncSummary:
     out = SyncSummary()
     stamp = now()
     with writing(store_con):
-        known = {r["fkey"]: r for r in store_con.execute(
-            "SELECT fkey, agency_id, year, state, present, report_sha FROM findings").fetchall()}
+        known = {
+            r["fkey"]: r
+            for r in store_con.execute(
+                "SELECT fkey, agency_id, year, state, present, report_sha FROM findings"
+            ).fetchall()
+        }
         for fkey, f in found.items():
             old = known.get(fkey)
             if old is None:
@@ -116,9 +142,25 @@ def sync_store(store_con, report_con) -> SyncSummary:
                     "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
                     "rule, cells, cells_raw, severity, message, evidence, state, present, report_sha, "
                     "first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                    [fkey, f["agency_id"], f["agency_name"], f["peer_group"], f["region"], f["year"],
-                     f["rule"], f["cells"], f["cells_raw"], f["severity"], f["message"], f["evidence"],
-                     PENDING, f["report_sha"], stamp, stamp])
+                    [
+                        fkey,
+                        f["agency_id"],
+                        f["agency_name"],
+                        f["peer_group"],
+                        f["region"],
+                        f["year"],
+                        f["rule"],
+                        f["cells"],
+                        f["cells_raw"],
+                        f["severity"],
+                        f["message"],
+                        f["evidence"],
+                        PENDING,
+                        f["report_sha"],
+                        stamp,
+                        stamp,
+                    ],
+                )
                 record(store_con, fkey, SYSTEM, None, PENDING, "加载年报时检出")
                 out.new += 1
                 continue
@@ -126,7 +168,9 @@ def sync_store(store_con, report_con) -> SyncSummary:
             state = old["state"]
             if new_version and state in (RECTIFIED, VERIFIED):
                 state = CONFIRMED
-                record(store_con, fkey, SYSTEM, old["state"], CONFIRMED, "新版本年报中再次出现该问题")
+                record(
+                    store_con, fkey, SYSTEM, old["state"], CONFIRMED, "新版本年报中再次出现该问题"
+                )
                 out.reopened += 1
             elif state in OPEN_STATES:
                 out.still_open += 1
@@ -137,23 +181,47 @@ def sync_store(store_con, report_con) -> SyncSummary:
                 "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
                 "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
                 "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?",
-                [f["agency_name"], f["peer_group"], f["region"], f["cells_raw"], f["severity"], f["message"],
-                 f["evidence"], state, f["report_sha"], new_version, int(new_version), new_version,
-                 new_version, stamp, fkey])
+                [
+                    f["agency_name"],
+                    f["peer_group"],
+                    f["region"],
+                    f["cells_raw"],
+                    f["severity"],
+                    f["message"],
+                    f["evidence"],
+                    state,
+                    f["report_sha"],
+                    new_version,
+                    int(new_version),
+                    new_version,
+                    new_version,
+                    stamp,
+                    fkey,
+                ],
+            )
         for fkey, old in known.items():
             if fkey in found or not old["present"]:
                 continue
             sha = shas.get((old["agency_id"], old["year"]))
             if sha is not None and sha != old["report_sha"] and old["state"] in OPEN_STATES:
-                store_con.execute("UPDATE findings SET present = 0, state = ?, needs_review = 1, "
-                                  "report_sha = ?, updated_at = ? WHERE fkey = ?",
-                                  [RECTIFIED, sha, stamp, fkey])
-                record(store_con, fkey, SYSTEM, old["state"], RECTIFIED,
-                       "新版本年报中不再出现该问题（待复核）")
+                store_con.execute(
+                    "UPDATE findings SET present = 0, state = ?, needs_review = 1, "
+                    "report_sha = ?, updated_at = ? WHERE fkey = ?",
+                    [RECTIFIED, sha, stamp, fkey],
+                )
+                record(
+                    store_con,
+                    fkey,
+                    SYSTEM,
+                    old["state"],
+                    RECTIFIED,
+                    "新版本年报中不再出现该问题（待复核）",
+                )
                 out.rectified += 1
             else:
-                store_con.execute("UPDATE findings SET present = 0, updated_at = ? WHERE fkey = ?",
-                                  [stamp, fkey])
+                store_con.execute(
+                    "UPDATE findings SET present = 0, updated_at = ? WHERE fkey = ?", [stamp, fkey]
+                )
         out.corrections_flagged = recheck_corrections(store_con, report_con, SYSTEM)
     return out
 
@@ -181,6 +249,8 @@ def recheck(db_path: str | Path) -> str:
     except StoreError as exc:
         return f"整改跟踪未更新：{exc}。年报已载入"
     except (sqlite3.Error, duckdb.Error, OSError) as exc:
-        return (f"整改跟踪未更新（{store_path(db_path).name}：{exc}）。年报已载入；"
-                "请稍后再运行一次 gongkai load（文件未变时很快），以完成复查")
+        return (
+            f"整改跟踪未更新（{store_path(db_path).name}：{exc}）。年报已载入；"
+            "请稍后再运行一次 gongkai load（文件未变时很快），以完成复查"
+        )
     return "" if summary is None else summary.line()

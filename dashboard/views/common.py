@@ -8,19 +8,45 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+import queries
 from dashboard import charts, data, nav, urlstate
 from queries import labels
 
-import queries
-
-RATE_COLUMNS = ("completion_rate", "on_time_rate", "disclosure_rate", "review_correction_rate",
-                "suit_correction_rate", "carryover_rate", "late_share")
-POINT_COLUMNS = ("score", "points", "lost", "weight", "base_score", "contribution", "total", "prev_total")
-FLAG_STYLE = {"● 红": "color:#b71c1c;background-color:#fdecea;font-weight:600",
-              "● 黄": "color:#8a5a00;background-color:#fff4d6;font-weight:600"}
-WIDE = {"agency_name": "medium", "flags": "medium", "message": "large", "rule_label": "medium",
-        "cells": "medium", "reason": "large", "path": "medium", "problem": "large", "hint": "large",
-        "evidence": "medium"}
+RATE_COLUMNS = (
+    "completion_rate",
+    "on_time_rate",
+    "disclosure_rate",
+    "review_correction_rate",
+    "suit_correction_rate",
+    "carryover_rate",
+    "late_share",
+)
+POINT_COLUMNS = (
+    "score",
+    "points",
+    "lost",
+    "weight",
+    "base_score",
+    "contribution",
+    "total",
+    "prev_total",
+)
+FLAG_STYLE = {
+    "● 红": "color:#b71c1c;background-color:#fdecea;font-weight:600",
+    "● 黄": "color:#8a5a00;background-color:#fff4d6;font-weight:600",
+}
+WIDE = {
+    "agency_name": "medium",
+    "flags": "medium",
+    "message": "large",
+    "rule_label": "medium",
+    "cells": "medium",
+    "reason": "large",
+    "path": "medium",
+    "problem": "large",
+    "hint": "large",
+    "evidence": "medium",
+}
 
 
 def displayable(df: pl.DataFrame) -> pl.DataFrame:
@@ -55,8 +81,14 @@ def _number_format(df: pl.DataFrame, c: str) -> str:
     return "%.2f"
 
 
-def table(df: pl.DataFrame, *, key: str | None = None, max_rows: int = 40, highlight: str | None = None,
-          **kwargs):
+def table(
+    df: pl.DataFrame,
+    *,
+    key: str | None = None,
+    max_rows: int = 40,
+    highlight: str | None = None,
+    **kwargs,
+):
     """A read-only dataframe: Chinese headers and values, rates as percent, counts as integers,
     help from the metric list, as tall as its rows (scrolling only past `max_rows`); rows whose
     `highlight` column is non-zero get a yellow background, red/amber flags their colours."""
@@ -66,15 +98,17 @@ def table(df: pl.DataFrame, *, key: str | None = None, max_rows: int = 40, highl
         name = labels.col(c)
         width = WIDE.get(c)
         if df.schema[c].is_numeric():
-            config[name] = st.column_config.NumberColumn(name, format=_number_format(df, c),
-                                                         help=labels.metric_help(c), width=width)
+            config[name] = st.column_config.NumberColumn(
+                name, format=_number_format(df, c), help=labels.metric_help(c), width=width
+            )
         elif df.schema[c] == pl.Date:
             config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
         elif df.schema[c] == pl.Boolean:
             config[name] = st.column_config.CheckboxColumn(name, width=width)
         else:
-            config[name] = st.column_config.TextColumn(name, help=labels.metric_help(c) if c in labels.METRIC_HELP
-                                                       else None, width=width)
+            config[name] = st.column_config.TextColumn(
+                name, help=labels.metric_help(c) if c in labels.METRIC_HELP else None, width=width
+            )
     shown = labels.rename(df)
     height = "content" if df.height <= max_rows else 35 * (max_rows + 1) + 3
     body = shown
@@ -82,13 +116,24 @@ def table(df: pl.DataFrame, *, key: str | None = None, max_rows: int = 40, highl
         style = shown.to_pandas().style
         if highlight:
             mark = labels.col(highlight)
-            style = style.apply(lambda r: ["background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else ""
-                                           for _ in r], axis=1)
+            style = style.apply(
+                lambda r: [
+                    "background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else "" for _ in r
+                ],
+                axis=1,
+            )
         if "flag" in df.columns:
             style = style.map(lambda v: FLAG_STYLE.get(v, ""), subset=[labels.col("flag")])
         body = style
-    return st.dataframe(body, hide_index=True, column_config=config, key=key, placeholder="—",
-                        height=height, **kwargs)
+    return st.dataframe(
+        body,
+        hide_index=True,
+        column_config=config,
+        key=key,
+        placeholder="—",
+        height=height,
+        **kwargs,
+    )
 
 
 def fmt(x, unit: str = "%") -> str:
@@ -99,8 +144,12 @@ def fmt(x, unit: str = "%") -> str:
     return f"{x:,.0f}" if float(x).is_integer() or unit in ("件", "天", "条") else f"{x:,.2f}"
 
 
-HEADLINE = (("requests", "件", "off"), ("completion_rate", "%", "normal"),
-            ("disclosure_rate", "%", "normal"), ("review_correction_rate", "%", "inverse"))
+HEADLINE = (
+    ("requests", "件", "off"),
+    ("completion_rate", "%", "normal"),
+    ("disclosure_rate", "%", "normal"),
+    ("review_correction_rate", "%", "inverse"),
+)
 
 
 def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: int) -> None:
@@ -122,21 +171,50 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
         value, ref = row.get(name), med.get(name)
         diff = None if value is None or ref is None else value - ref
         same = diff is not None and abs(diff) < 0.05
-        text = None if diff is None else ("与中位数持平" if same else
-                                          f"{diff:+.1f}{'个百分点' if unit == '%' else ' ' + unit}")
-        c.metric(labels.col(name), fmt(value, unit), text, delta_color="off" if same else colour,
-                 help=labels.metric_help(name), border=True)
+        text = (
+            None
+            if diff is None
+            else (
+                "与中位数持平"
+                if same
+                else f"{diff:+.1f}{'个百分点' if unit == '%' else ' ' + unit}"
+            )
+        )
+        c.metric(
+            labels.col(name),
+            fmt(value, unit),
+            text,
+            delta_color="off" if same else colour,
+            help=labels.metric_help(name),
+            border=True,
+        )
     late = row.get("days_late")
     if late is not None and late > 0:
-        st.error(f"年报逾期 {late} 天发布（发布日期 {row['published']}，法定期限 {row['deadline']}）。", icon="⏰")
+        st.error(
+            f"年报逾期 {late} 天发布（发布日期 {row['published']}，法定期限 {row['deadline']}）。",
+            icon="⏰",
+        )
 
 
 def findings_table(df: pl.DataFrame, *, key: str | None = None) -> None:
     if df.is_empty():
         st.success("没有数据质量问题。")
         return
-    table(df.select("year", "agency_name", "severity", "rule_label", "expected", "actual",
-                    "difference", "source_path", "cells", "message"), key=key)
+    table(
+        df.select(
+            "year",
+            "agency_name",
+            "severity",
+            "rule_label",
+            "expected",
+            "actual",
+            "difference",
+            "source_path",
+            "cells",
+            "message",
+        ),
+        key=key,
+    )
 
 
 def location_text(loc: dict) -> str:
@@ -145,7 +223,10 @@ def location_text(loc: dict) -> str:
     if loc.get("page"):
         parts.append(f"第 {loc['page']} 页")
     if loc.get("table") is not None:
-        parts.append(f"第 {loc['table'] + 1} 张表" + (f"第 {loc['row'] + 1} 行" if loc.get("row") is not None else ""))
+        parts.append(
+            f"第 {loc['table'] + 1} 张表"
+            + (f"第 {loc['row'] + 1} 行" if loc.get("row") is not None else "")
+        )
     elif loc.get("line") is not None:
         parts.append(f"第 {loc['line'] + 1} 行")
     return "，".join(parts) or "—"
@@ -164,11 +245,17 @@ def source_view(v: int, report_id: int, key: str) -> None:
     name = Path(row["source_path"] or "").name
     c1, c2 = st.columns([1, 2])
     value = row["value"]
-    as_read = "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")  # 1.5889 stays 1.5889
-    c1.metric(labels.key_label(key), row["raw"] if row["source"] == "table" and row["raw"] else as_read)
-    c2.markdown(f"**文件**：{html.escape(name)}　**位置**：{location_text(loc)}　"
-                f"**来源**：{labels.SOURCE_LABELS.get(row['source'], '—')}"
-                f"　**模板**：{labels.TEMPLATE_LABELS.get(row['template'], '—')}")
+    as_read = (
+        "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
+    )  # 1.5889 stays 1.5889
+    c1.metric(
+        labels.key_label(key), row["raw"] if row["source"] == "table" and row["raw"] else as_read
+    )
+    c2.markdown(
+        f"**文件**：{html.escape(name)}　**位置**：{location_text(loc)}　"
+        f"**来源**：{labels.SOURCE_LABELS.get(row['source'], '—')}"
+        f"　**模板**：{labels.TEMPLATE_LABELS.get(row['template'], '—')}"
+    )
     if row["blank"]:
         c2.caption("原文为空白或“/”“—”“无”，按规定计为 0。")
     st.caption("年报原文（按原样显示）")
@@ -176,13 +263,23 @@ def source_view(v: int, report_id: int, key: str) -> None:
     lines = queries.context(file, loc.get("offset")) if file else []
     if lines:
         body = "".join(
-            f"<div style='padding:2px 8px;{'background:#fff4d6;font-weight:600;border-left:4px solid #e6a700' if hit else 'color:#444'}'>"
-            f"{html.escape(text)}</div>" for text, hit in lines)
+            f"<div style='padding:2px 8px;{'background:#fff4d6;font-weight:600;border-left:4px solid #e6a700' if hit else 'color:#444'}'>"  # noqa: E501
+            f"{html.escape(text)}</div>"
+            for text, hit in lines
+        )
         st.caption("在年报中的位置（上下各三行，黄色为该数值所在行）")
-        st.html(f"<div style='font-size:14px;line-height:1.7;border:1px solid #ddd;border-radius:6px'>{body}</div>")
+        st.html(
+            f"<div style='font-size:14px;line-height:1.7;border:1px solid #ddd;border-radius:6px'>{body}</div>"
+        )
     if file is not None:
-        st.download_button("下载年报原件", file.read_bytes(), file_name=name, key="orig_file",
-                           on_click="ignore", icon=":material/description:")
+        st.download_button(
+            "下载年报原件",
+            file.read_bytes(),
+            file_name=name,
+            key="orig_file",
+            on_click="ignore",
+            icon=":material/description:",
+        )
     else:
         st.caption("年报原件不在本机（只保存了数值和位置）。")
 
@@ -191,16 +288,33 @@ def source_picker(v: int, profile: pl.DataFrame) -> None:
     """Pick a year and a number of that report; show where it is printed (URL: ?src_year, ?src_key)."""
     years = profile["year"].to_list()[::-1]
     c1, c2 = st.columns([1, 3])
-    y = urlstate.select(c1, "年度", years, key="src_year", param="src_year", parse=int,
-                        format_func=lambda y: f"{y} 年度", placeholder="请选择年度", what="原文年度")
+    y = urlstate.select(
+        c1,
+        "年度",
+        years,
+        key="src_year",
+        param="src_year",
+        parse=int,
+        format_func=lambda y: f"{y} 年度",
+        placeholder="请选择年度",
+        what="原文年度",
+    )
     report_id = profile.filter(pl.col("year") == y)["report_id"][0]
     keys = data.report_keys(v, report_id)
     if keys.is_empty():
         st.info("该报告没有数值。")
         return
     options = dict(zip(keys["key"], keys["label"]))
-    key = urlstate.select(c2, "数值", list(options), key="src_key", param="src_key",
-                          format_func=lambda k: options[k], placeholder="请选择要查看原文的数值", what="数值")
+    key = urlstate.select(
+        c2,
+        "数值",
+        list(options),
+        key="src_key",
+        param="src_key",
+        format_func=lambda k: options[k],
+        placeholder="请选择要查看原文的数值",
+        what="数值",
+    )
     source_view(v, report_id, key)
 
 
@@ -221,7 +335,11 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
     if deductions.is_empty():
         st.caption("没有扣分。")
     else:
-        table(deductions.rename({"source": "deduction_source"}) if "source" in deductions.columns else deductions)
+        table(
+            deductions.rename({"source": "deduction_source"})
+            if "source" in deductions.columns
+            else deductions
+        )
 
 
 def continuity_note(profile: pl.DataFrame) -> None:
@@ -244,9 +362,17 @@ def scheme_picker():
         stem = next(iter(schemes))
         st.query_params["scheme"] = stem
         return names.get(stem, stem), schemes[stem]
-    stem = urlstate.select(st, "考核方案", list(schemes), key="scheme", param="scheme", what="考核方案",
-                           format_func=lambda s: names.get(s, s), placeholder="请选择考核方案",
-                           help="方案文件位于 data/schemes/，在这里只读取；“另存为方案”会新建文件。")
+    stem = urlstate.select(
+        st,
+        "考核方案",
+        list(schemes),
+        key="scheme",
+        param="scheme",
+        what="考核方案",
+        format_func=lambda s: names.get(s, s),
+        placeholder="请选择考核方案",
+        help="方案文件位于 data/schemes/，在这里只读取；“另存为方案”会新建文件。",
+    )
     return names.get(stem, stem), schemes[stem]
 
 
@@ -270,16 +396,31 @@ def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
         goto = dict(targets[rows[0]])
         page = goto.pop("page")
         label = goto.pop("label", None) or f"打开{nav.BY_URL[page].title}"
-        st.page_link(nav.page(page), label=label, icon=":material/arrow_forward:",
-                     query_params={k: str(v) for k, v in goto.items()})
+        st.page_link(
+            nav.page(page),
+            label=label,
+            icon=":material/arrow_forward:",
+            query_params={k: str(v) for k, v in goto.items()},
+        )
     return event
 
 
-TWO_YEAR_FIGURES = ("requests", "processed", "completion_rate", "disclosure_rate", "review_total",
-                    "review_corrected", "suit_total", "suit_corrected", "days_late")
+TWO_YEAR_FIGURES = (
+    "requests",
+    "processed",
+    "completion_rate",
+    "disclosure_rate",
+    "review_total",
+    "review_corrected",
+    "suit_total",
+    "suit_corrected",
+    "days_late",
+)
 
 
-def two_years(v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int) -> pl.DataFrame:
+def two_years(
+    v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int
+) -> pl.DataFrame:
     """Rank, score, each indicator's points and the key figures of two years, side by side."""
     rows: list[tuple[str, float | None, float | None]] = []
     scores = {}
@@ -297,14 +438,23 @@ def two_years(v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int,
         for ind in scheme.indicators:
             if ind.weighted:
                 col = f"{ind.id}.points"
-                rows.append((f"{ind.name}（得分/{ind.weight:g}）", scores[y1].get(col), scores[y2].get(col)))
+                rows.append(
+                    (f"{ind.name}（得分/{ind.weight:g}）", scores[y1].get(col), scores[y2].get(col))
+                )
     except data.AssessUnavailable:
         pass
-    fig = {y: (profile.filter(pl.col("year") == y).row(0, named=True) if y in profile["year"].to_list() else {})
-           for y in (y1, y2)}
+    fig = {
+        y: (
+            profile.filter(pl.col("year") == y).row(0, named=True)
+            if y in profile["year"].to_list()
+            else {}
+        )
+        for y in (y1, y2)
+    }
     for c in TWO_YEAR_FIGURES:
         unit = "（%）" if c in RATE_COLUMNS else ""
         rows.append((labels.col(c) + unit, fig[y1].get(c), fig[y2].get(c)))
+
     def show(x) -> str:
         return "—" if x is None else f"{round(float(x), 2):g}"
 
@@ -312,12 +462,14 @@ def two_years(v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int,
         return "" if a is None or b is None else f"{round(float(b) - float(a), 2):+g}"
 
     t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
-    return pl.DataFrame({
-        "项目": [r[0] for r in rows] + ["模板"],
-        f"{y1} 年度": [show(r[1]) for r in rows] + [t[0]],
-        f"{y2} 年度": [show(r[2]) for r in rows] + [t[1]],
-        f"变化（{y2} 比 {y1}）": [change(r[1], r[2]) for r in rows] + [""],
-    })
+    return pl.DataFrame(
+        {
+            "项目": [r[0] for r in rows] + ["模板"],
+            f"{y1} 年度": [show(r[1]) for r in rows] + [t[0]],
+            f"{y2} 年度": [show(r[2]) for r in rows] + [t[1]],
+            f"变化（{y2} 比 {y1}）": [change(r[1], r[2]) for r in rows] + [""],
+        }
+    )
 
 
 def cell_text(column: str, value) -> str:
@@ -335,7 +487,10 @@ def cell_text(column: str, value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # plotly's toolbar speaks English only
+PLOTLY_CONFIG = {
+    "displayModeBar": False,
+    "displaylogo": False,
+}  # plotly's toolbar speaks English only
 
 
 def chart(fig, *, key: str, **kwargs):

@@ -30,14 +30,22 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     if bad:
         st.warning(f"链接中的单位编码“{'、'.join(bad)}”不在本单位的对标组中，已略去。", icon="⚠️")
     if raw or current not in st.session_state.get("compare_pick", []):
-        st.session_state["compare_pick"] = [a for a in raw if a in names] or ([current] + [a for a in ids if a != current])[:2]
+        st.session_state["compare_pick"] = [a for a in raw if a in names] or (
+            [current] + [a for a in ids if a != current]
+        )[:2]
 
     def _sync() -> None:
         st.query_params["agencies"] = ",".join(st.session_state["compare_pick"])
 
-
-    picked = st.multiselect("与同组的哪些单位对比（两家或以上）", ids, key="compare_pick", format_func=lambda a: names[a],
-                            placeholder="请选择要对比的单位", on_change=_sync, max_selections=8)
+    picked = st.multiselect(
+        "与同组的哪些单位对比（两家或以上）",
+        ids,
+        key="compare_pick",
+        format_func=lambda a: names[a],
+        placeholder="请选择要对比的单位",
+        on_change=_sync,
+        max_selections=8,
+    )
     _sync()
     if len(picked) < 2:
         st.info("请至少选择两家单位。")
@@ -48,8 +56,19 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     except data.AssessUnavailable as exc:
         st.error(f"无法计算排名：{exc}")
         return
-    rows = ["rank", "peer_group", "score", "contribution", "flags", "requests", "completion_rate",
-            "disclosure_rate", "review_corrected", "suit_corrected", "days_late"]
+    rows = [
+        "rank",
+        "peer_group",
+        "score",
+        "contribution",
+        "flags",
+        "requests",
+        "completion_rate",
+        "disclosure_rate",
+        "review_corrected",
+        "suit_corrected",
+        "days_late",
+    ]
     side = {"项目": [labels.col(c) for c in rows]}
     by_id = {r["agency_id"]: r for r in ranked.to_dicts()}
     for a in picked:
@@ -58,15 +77,29 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     common.table(pl.DataFrame(side))
 
     FIG = ["completion_rate", "disclosure_rate", "requests", "review_corrected", "days_late"]
-    figure = urlstate.select(st, "逐年比较的指标", FIG, key="compare_figure", param="figure", what="指标",
-                             format_func=labels.col, placeholder="请选择指标")
+    figure = urlstate.select(
+        st,
+        "逐年比较的指标",
+        FIG,
+        key="compare_figure",
+        param="figure",
+        what="指标",
+        format_func=labels.col,
+        placeholder="请选择指标",
+    )
     series = data.compare_agencies(v, tuple(picked))
     fig = go.Figure()
-    fig.update_layout(template=charts.TEMPLATE, title=f"{labels.col(figure)}（逐年）", xaxis_title="年度",
-                      yaxis_ticksuffix="%" if figure in common.RATE_COLUMNS else "")
+    fig.update_layout(
+        template=charts.TEMPLATE,
+        title=f"{labels.col(figure)}（逐年）",
+        xaxis_title="年度",
+        yaxis_ticksuffix="%" if figure in common.RATE_COLUMNS else "",
+    )
     for a in picked:
         part = series.filter(pl.col("agency_id") == a)
-        fig.add_scatter(x=part["year"].to_list(), y=part[figure].to_list(), name=names[a], mode="lines+markers")
+        fig.add_scatter(
+            x=part["year"].to_list(), y=part[figure].to_list(), name=names[a], mode="lines+markers"
+        )
     if figure not in common.RATE_COLUMNS:
         charts.count_axis(fig, series[figure].to_list())
     charts.year_axis(fig, series["year"].to_list())

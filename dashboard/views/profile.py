@@ -21,10 +21,19 @@ ids = sorted(names, key=lambda a: home is not None and a not in home)
 wanted = st.query_params.get("agency")
 if wanted is not None and wanted not in names:
     # Never another agency's data under a mistyped link: say so and wait for a choice.
-    st.error(f"链接中的单位编码“{wanted}”不在单位名录中，无法显示。请在下面选择单位，"
-             "或回到“排名总览”点击单位。", icon="⚠️")
-    pick = st.selectbox("单位", ids, index=None, format_func=lambda a: names[a], key="agency_fix",
-                        placeholder="请选择或输入单位名称")
+    st.error(
+        f"链接中的单位编码“{wanted}”不在单位名录中，无法显示。请在下面选择单位，"
+        "或回到“排名总览”点击单位。",
+        icon="⚠️",
+    )
+    pick = st.selectbox(
+        "单位",
+        ids,
+        index=None,
+        format_func=lambda a: names[a],
+        key="agency_fix",
+        placeholder="请选择或输入单位名称",
+    )
     if pick is None:
         st.stop()
     st.session_state["agency_pick"] = pick
@@ -39,27 +48,53 @@ if "agency_pick" not in st.session_state and wanted not in names:
     except (data.AssessUnavailable, StopIteration):
         first = []
     st.session_state["agency_pick"] = first[0] if first and first[0] in names else ids[0]
-agency_id = urlstate.select(st, "单位", ids, key="agency_pick", param="agency", what="单位",
-                            format_func=lambda a: names[a], placeholder="请选择或输入单位名称")
+agency_id = urlstate.select(
+    st,
+    "单位",
+    ids,
+    key="agency_pick",
+    param="agency",
+    what="单位",
+    format_func=lambda a: names[a],
+    placeholder="请选择或输入单位名称",
+)
 info = agencies.filter(pl.col("agency_id") == agency_id).row(0, named=True)
 kind = labels.KIND_LABELS.get(info["kind"], info["kind"] or "—")
 st.text(f"层级：{info['level'] or '—'}　类型：{kind}　对标组：{info['peer_group'] or '未分组'}")
 
 profile = data.agency_profile(v, agency_id)
 if profile.is_empty():
-    st.warning("该单位没有已加载的年报。")  # the name may come from a document: never through markdown
+    st.warning(
+        "该单位没有已加载的年报。"
+    )  # the name may come from a document: never through markdown
     st.stop()
 median = data.peer_median(v, info["peer_group"]) if info["peer_group"] else None
 common.headline_metrics(profile, median, year)
 
 TABS = ["办理情况", "对比", "复议诉讼", "评分", "问题", "原文"]
-section = urlstate.segmented(st, "查看", TABS, key="profile_section", param="tab", default="办理情况")
+section = urlstate.segmented(
+    st, "查看", TABS, key="profile_section", param="tab", default="办理情况"
+)
 if section == "办理情况":
     common.chart(charts.outcomes_by_year(profile), key="outcomes")
     common.chart(charts.rate_trends(profile, median), key="rates")
     newest = profile.sort("year", descending=True)
-    common.table(newest.select("year", "template", "published", "deadline", "days_late", "requests", "carried_in",
-                               "processed", "carried_out", "completion_rate", "on_time_rate", "disclosure_rate"))
+    common.table(
+        newest.select(
+            "year",
+            "template",
+            "published",
+            "deadline",
+            "days_late",
+            "requests",
+            "carried_in",
+            "processed",
+            "carried_out",
+            "completion_rate",
+            "on_time_rate",
+            "disclosure_rate",
+        )
+    )
     st.markdown("**办理结果（件）**")
     common.table(newest.select("year", *charts.OUTCOMES, "review_total", "suit_total"))
     common.continuity_note(profile)
@@ -71,28 +106,53 @@ if section == "办理情况":
         wide = t2.pivot(on="year", index=["key", "label"], values="value", sort_columns=True)
         wide = wide.rename({c: f"{c} 年" for c in wide.columns if c not in ("key", "label")})
         common.table(wide.drop("key").rename({"label": "项目"}))
-        st.caption("2019版与2021版表二口径不同，除“处理决定数量”外不宜跨年比较；“/”表示不适用，显示为空。")
+        st.caption(
+            "2019版与2021版表二口径不同，除“处理决定数量”外不宜跨年比较；“/”表示不适用，显示为空。"
+        )
 elif section == "对比":
     st.markdown("**两年对比**")
     years = profile["year"].to_list()[::-1]
     c1, c2 = st.columns(2)
-    y1 = urlstate.select(c1, "年度一", years, key="cmp_a", param="a", parse=int, what="对比年度",
-                         default=year if year in years else years[0], format_func=lambda y: f"{y} 年度")
-    y2 = urlstate.select(c2, "年度二", years, key="cmp_b", param="b", parse=int, what="对比年度",
-                         default=years[1] if len(years) > 1 else years[0], format_func=lambda y: f"{y} 年度")
+    y1 = urlstate.select(
+        c1,
+        "年度一",
+        years,
+        key="cmp_a",
+        param="a",
+        parse=int,
+        what="对比年度",
+        default=year if year in years else years[0],
+        format_func=lambda y: f"{y} 年度",
+    )
+    y2 = urlstate.select(
+        c2,
+        "年度二",
+        years,
+        key="cmp_b",
+        param="b",
+        parse=int,
+        what="对比年度",
+        default=years[1] if len(years) > 1 else years[0],
+        format_func=lambda y: f"{y} 年度",
+    )
     _, path = common.scheme_picker()
     side = common.two_years(v, profile, agency_id, path, y1, y2)
     common.table(side)
     templates = dict(zip(profile["year"], profile["template"]))
     if (templates.get(y1) == "legacy") != (templates.get(y2) == "legacy"):
-        st.warning("两个年度跨越 2019 年模板变化（旧版统计表与新版表三/表四），部分指标口径不同，见下方说明。")
+        st.warning(
+            "两个年度跨越 2019 年模板变化（旧版统计表与新版表三/表四），部分指标口径不同，见下方说明。"
+        )
         common.continuity_note(profile.filter(pl.col("year").is_in([y1, y2])))
     st.markdown(f"**与同组单位对比（{year} 年度）**")
     compare.panel(v, year, info["peer_group"], agency_id, path)
 elif section == "复议诉讼":
     common.chart(charts.review_outcomes(profile), key="review")
-    common.table(profile.select("year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))])
-                 .sort("year", descending=True))
+    common.table(
+        profile.select(
+            "year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))]
+        ).sort("year", descending=True)
+    )
     common.continuity_note(profile)
 elif section == "评分":
     common.score_breakdown(v, year, agency_id)

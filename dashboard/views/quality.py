@@ -16,20 +16,38 @@ missing = data.missing_reports(v, year, peer)
 copied = data.copied_reports(v, year, peer)
 
 c = st.columns(5)
-c[0].metric("数据问题", findings.height, help="年报内勾稽关系不符、名称匹配等问题条数。", border=True)
+c[0].metric(
+    "数据问题", findings.height, help="年报内勾稽关系不符、名称匹配等问题条数。", border=True
+)
 c[1].metric("无法加载的文件", errors.height, help="加载时无法使用的文件（所有批次）。", border=True)
 c[2].metric("逾期发布", late.height, help=labels.metric_help("days_late"), border=True)
 c[3].metric("未发布", missing.height, help=labels.metric_help("missing"), border=True)
 c[4].metric("疑似照搬上年", copied.height, help=labels.metric_help("copied"), border=True)
 
-VIEWS = ["问题明细", "年报质量检查", "重复段落", "发布及时性", "按单位", "加载错误", "逾期与未发布",
-         "照搬上年"]
+VIEWS = [
+    "问题明细",
+    "年报质量检查",
+    "重复段落",
+    "发布及时性",
+    "按单位",
+    "加载错误",
+    "逾期与未发布",
+    "照搬上年",
+]
 view = urlstate.segmented(st, "查看", VIEWS, key="quality_view", param="view", default="问题明细")
 
 
 def _to_profile(df, tab: str) -> list[dict]:
-    return [{"page": "profile", "agency": a, "year": year, "tab": tab, "label": f"打开“{n}”的单位画像·{tab}"}
-            for a, n in zip(df["agency_id"].to_list(), df["agency_name"].to_list())]
+    return [
+        {
+            "page": "profile",
+            "agency": a,
+            "year": year,
+            "tab": tab,
+            "label": f"打开“{n}”的单位画像·{tab}",
+        }
+        for a, n in zip(df["agency_id"].to_list(), df["agency_name"].to_list())
+    ]
 
 
 if view == "问题明细":
@@ -38,8 +56,17 @@ if view == "问题明细":
     if findings.is_empty():
         st.success("没有数据质量问题。")
     else:
-        shown = findings.select("agency_name", "severity", "rule_label", "expected", "actual", "difference",
-                                "source_path", "cells", "message")
+        shown = findings.select(
+            "agency_name",
+            "severity",
+            "rule_label",
+            "expected",
+            "actual",
+            "difference",
+            "source_path",
+            "cells",
+            "message",
+        )
         common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
         st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
 elif view == "年报质量检查":
@@ -64,15 +91,24 @@ elif view == "逾期与未发布":
     if late.is_empty():
         st.success("没有逾期发布的年报。")
     else:
-        common.drill_table(late.drop("agency_id", "year"), key="late_table", targets=_to_profile(late, "办理情况"))
+        common.drill_table(
+            late.drop("agency_id", "year"), key="late_table", targets=_to_profile(late, "办理情况")
+        )
     st.markdown(f"**未发布年报（{missing.height}）**")
     if missing.is_empty():
         st.success("所有登记单位均已发布。")
     else:
-        common.table(missing.select("agency_name", "level", "kind", "peer_group", "parent_region", "last_year_reported"))
+        common.table(
+            missing.select(
+                "agency_name", "level", "kind", "peer_group", "parent_region", "last_year_reported"
+            )
+        )
 elif view == "照搬上年":
     if copied.is_empty():
         st.success("没有发现与上年雷同的年报。")
     else:
-        common.drill_table(copied.select("agency_name", "peer_group", "year", "source_path"), key="copied_table",
-                           targets=_to_profile(copied, "原文"))
+        common.drill_table(
+            copied.select("agency_name", "peer_group", "year", "source_path"),
+            key="copied_table",
+            targets=_to_profile(copied, "原文"),
+        )

@@ -7,11 +7,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+import queries
 from dashboard import charts, data
 from dashboard.views import common
 from etl.rules import QUALITY_CATEGORIES
 from etl.validate.quality_settings import quality_settings
-import queries
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 RELATION = {"previous_year": "本单位上年", "same_year": "其他单位同年"}
@@ -22,17 +22,25 @@ def quality_check(v: int, year: int, peer: str | None, findings: pl.DataFrame) -
     """Findings of the quality check by category, then the findings themselves."""
     summary = data.quality_check_summary(v, year, peer)
     if summary.is_empty():
-        st.success("年报质量检查没有发现问题（章节、格式、正文与表格、表二衔接、雷同、改动、台账）。")
+        st.success(
+            "年报质量检查没有发现问题（章节、格式、正文与表格、表二衔接、雷同、改动、台账）。"
+        )
         return
     by_cat = summary.group_by("category").agg(pl.col("findings").sum(), pl.col("agencies").sum())
     cols = st.columns(min(4, by_cat.height))
     for i, row in enumerate(by_cat.sort("findings", descending=True).iter_rows(named=True)):
         cols[i % len(cols)].metric(row["category"], f"{row['findings']} 条", border=True)
     shown = summary.with_columns(pl.col("severity").replace_strict(SEVERITY, default="提示"))
-    st.dataframe(shown.select(
-        pl.col("category").alias("类别"), pl.col("rule_label").alias("问题"),
-        pl.col("severity").alias("严重程度"), pl.col("findings").alias("条数"),
-        pl.col("agencies").alias("单位数")), hide_index=True)
+    st.dataframe(
+        shown.select(
+            pl.col("category").alias("类别"),
+            pl.col("rule_label").alias("问题"),
+            pl.col("severity").alias("严重程度"),
+            pl.col("findings").alias("条数"),
+            pl.col("agencies").alias("单位数"),
+        ),
+        hide_index=True,
+    )
     rules = list(QUALITY_CATEGORIES)
     common.findings_table(findings.filter(pl.col("rule").is_in(rules)))
 
@@ -43,16 +51,28 @@ def repeated(v: int, year: int, peer: str | None) -> None:
     threshold = st.slider("重复率不低于（%）", 20, 100, start, step=5, key="repeat_min")
     pairs = data.repeated_reports(v, year, float(threshold), peer)
     if pairs.is_empty():
-        st.success(f"没有正文重复率达到 {threshold}% 的年报。重复率按去掉模板句、标题和多个单位共用的套话后的正文计算。")
+        st.success(
+            f"没有正文重复率达到 {threshold}% 的年报。重复率按去掉模板句、标题和多个单位共用的套话后的正文计算。"
+        )
         return
     shown = pairs.with_columns(pl.col("relation").replace_strict(RELATION, default="其他"))
-    st.dataframe(shown.select(
-        pl.col("agency_name").alias("单位"), pl.col("relation").alias("比较对象"),
-        pl.col("other_agency_name").alias("对方单位"), pl.col("other_year").alias("对方年度"),
-        pl.col("share").alias("重复率（%）")), hide_index=True)
-    names = [f"{r['agency_name']} ↔ {r['other_agency_name']} {r['other_year']} 年（{r['share']:g}%）"
-             for r in pairs.iter_rows(named=True)]
-    pick = st.selectbox("查看重复段落", range(len(names)), format_func=lambda i: names[i], key="repeat_pick")
+    st.dataframe(
+        shown.select(
+            pl.col("agency_name").alias("单位"),
+            pl.col("relation").alias("比较对象"),
+            pl.col("other_agency_name").alias("对方单位"),
+            pl.col("other_year").alias("对方年度"),
+            pl.col("share").alias("重复率（%）"),
+        ),
+        hide_index=True,
+    )
+    names = [
+        f"{r['agency_name']} ↔ {r['other_agency_name']} {r['other_year']} 年（{r['share']:g}%）"
+        for r in pairs.iter_rows(named=True)
+    ]
+    pick = st.selectbox(
+        "查看重复段落", range(len(names)), format_func=lambda i: names[i], key="repeat_pick"
+    )
     row = pairs.row(pick, named=True)
     left, right = st.columns(2)
     left.markdown(f"**{row['agency_name']} {row['year']} 年报**")
@@ -74,22 +94,41 @@ def timeliness(v: int, year: int, peer: str | None) -> None:
         st.info("名录中没有单位。")
         return
     shown = by_kind.with_columns(pl.col("kind").replace_strict(KIND, default="未分类"))
-    st.dataframe(shown.select(
-        pl.col("kind").alias("单位类型"), pl.col("deadline").alias("法定期限"),
-        pl.col("agencies").alias("应发布"), pl.col("published_reports").alias("已发布"),
-        pl.col("on_time").alias("按时"), pl.col("last_days").alias(f"期限前{queries.LAST_DAYS}天内发布"),
-        pl.col("last_days_share").round(1).alias(f"期限前{queries.LAST_DAYS}天内占比（%）"),
-        pl.col("late").alias("逾期"), pl.col("date_unknown").alias("发布日期不明"),
-        pl.col("unpublished").alias("未发布"), pl.col("median_days_before").alias("提前天数中位数")),
-        hide_index=True)
+    st.dataframe(
+        shown.select(
+            pl.col("kind").alias("单位类型"),
+            pl.col("deadline").alias("法定期限"),
+            pl.col("agencies").alias("应发布"),
+            pl.col("published_reports").alias("已发布"),
+            pl.col("on_time").alias("按时"),
+            pl.col("last_days").alias(f"期限前{queries.LAST_DAYS}天内发布"),
+            pl.col("last_days_share").round(1).alias(f"期限前{queries.LAST_DAYS}天内占比（%）"),
+            pl.col("late").alias("逾期"),
+            pl.col("date_unknown").alias("发布日期不明"),
+            pl.col("unpublished").alias("未发布"),
+            pl.col("median_days_before").alias("提前天数中位数"),
+        ),
+        hide_index=True,
+    )
     dated = dates.filter(pl.col("days_late").is_not_null())
     if dated.height:
         fig = go.Figure()
         for kind in dated["kind"].unique(maintain_order=True).to_list():
-            part = dated.filter(pl.col("kind") == kind) if kind is not None else dated.filter(pl.col("kind").is_null())
-            fig.add_histogram(x=part["days_late"].to_list(), name=KIND.get(kind, "未分类"), xbins=dict(size=5))
-        fig.update_layout(template=charts.TEMPLATE, barmode="overlay", title="发布日期相对法定期限（天，负数为提前）",
-                          xaxis_title="发布日 − 法定期限（天）", yaxis_title="年报数")
+            part = (
+                dated.filter(pl.col("kind") == kind)
+                if kind is not None
+                else dated.filter(pl.col("kind").is_null())
+            )
+            fig.add_histogram(
+                x=part["days_late"].to_list(), name=KIND.get(kind, "未分类"), xbins=dict(size=5)
+            )
+        fig.update_layout(
+            template=charts.TEMPLATE,
+            barmode="overlay",
+            title="发布日期相对法定期限（天，负数为提前）",
+            xaxis_title="发布日 − 法定期限（天）",
+            yaxis_title="年报数",
+        )
         fig.update_traces(opacity=0.7)
         fig.add_vline(x=0, line_dash="dash", annotation_text="法定期限")
         st.plotly_chart(fig, key="timeliness_hist")

@@ -22,16 +22,33 @@ share = loaded.performance_share
 missing = data.missing_reports(v, year, peer)
 rules = common.flags_help(path)
 
-st.caption(f"考核方案：{scheme_name}。政务公开占绩效考核 {share * 100:g}%：绩效折算分 = 总分 × {share:g}。"
-           f"{'各对标组分别排名。' if peer is None else f'对标组：{peer}。'}")
+st.caption(
+    f"考核方案：{scheme_name}。政务公开占绩效考核 {share * 100:g}%：绩效折算分 = 总分 × {share:g}。"
+    f"{'各对标组分别排名。' if peer is None else f'对标组：{peer}。'}"
+)
 c = st.columns(5)
 scored = ranked.filter(~pl.col("missing").fill_null(False)) if ranked.height else ranked
-c[0].metric("参评单位", ranked.height, border=True, help="本省登记在册的单位（含未发布年报的单位）。")
-c[1].metric("得分中位数", "—" if scored.is_empty() else f"{scored['score'].median():.2f}",
-            help=labels.metric_help("score"), border=True)
-c[2].metric("绩效折算分中位数", "—" if scored.is_empty() else f"{scored['contribution'].median():.2f}",
-            help=labels.metric_help("contribution"), border=True)
-c[3].metric("红色预警", int((ranked["flag"] == "red").sum()) if ranked.height else 0, help=rules, border=True)
+c[0].metric(
+    "参评单位", ranked.height, border=True, help="本省登记在册的单位（含未发布年报的单位）。"
+)
+c[1].metric(
+    "得分中位数",
+    "—" if scored.is_empty() else f"{scored['score'].median():.2f}",
+    help=labels.metric_help("score"),
+    border=True,
+)
+c[2].metric(
+    "绩效折算分中位数",
+    "—" if scored.is_empty() else f"{scored['contribution'].median():.2f}",
+    help=labels.metric_help("contribution"),
+    border=True,
+)
+c[3].metric(
+    "红色预警",
+    int((ranked["flag"] == "red").sum()) if ranked.height else 0,
+    help=rules,
+    border=True,
+)
 c[4].metric("未发布年报", missing.height, help=labels.metric_help("missing"), border=True)
 
 VIEWS = ["排名", "风险清单", "升降与趋势", "假设分析"]
@@ -40,27 +57,50 @@ view = urlstate.segmented(st, "查看", VIEWS, key="ranking_view", param="view",
 
 def _profile(row: dict, tab: str | None = None) -> dict:
     where = f"·{tab}" if tab else ""
-    out = {"page": "profile", "agency": row["agency_id"], "year": year,
-           "label": f"打开“{row['agency_name']}”的单位画像{where}"}
+    out = {
+        "page": "profile",
+        "agency": row["agency_id"],
+        "year": year,
+        "label": f"打开“{row['agency_name']}”的单位画像{where}",
+    }
     return out | ({"tab": tab} if tab else {})
 
 
 if ranked.is_empty():
     st.info(f"{year} 年度没有可排名的单位。")
 elif view == "排名":
-    cols = ["rank", "agency_name", "peer_group", "score", "contribution", "prev_rank", "rank_change",
-            "flag", "flags", "completion_rate", "days_late"]
-    common.drill_table(ranked.select(cols), key="ranking_table",
-                       targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()])
+    cols = [
+        "rank",
+        "agency_name",
+        "peer_group",
+        "score",
+        "contribution",
+        "prev_rank",
+        "rank_change",
+        "flag",
+        "flags",
+        "completion_rate",
+        "days_late",
+    ]
+    common.drill_table(
+        ranked.select(cols),
+        key="ranking_table",
+        targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()],
+    )
     st.caption(f"点击一行左侧的方框，再点下方链接查看该单位画像。预警规则：{rules}")
     common.chart(charts.score_distribution(scored), key="distribution")
 elif view == "风险清单":
-    risks = ranked.filter(pl.col("flag") != "").with_columns(
-        pl.col("flag").replace_strict({"red": 0, "amber": 1}, default=2).alias("_order")
-    ).sort("_order", "peer_group", "rank")
+    risks = (
+        ranked.filter(pl.col("flag") != "")
+        .with_columns(
+            pl.col("flag").replace_strict({"red": 0, "amber": 1}, default=2).alias("_order")
+        )
+        .sort("_order", "peer_group", "rank")
+    )
     if risks.is_empty():
         st.success("没有需要关注的单位。")
     else:
+
         def evidence(r: dict) -> tuple[str, dict]:
             if r["missing"]:
                 return "单位画像（未发布年报）", _profile(r)
@@ -71,15 +111,22 @@ elif view == "风险清单":
             if (r["errors"] or 0) > 0:
                 return "单位画像·问题（数据错误）", _profile(r, "问题")
             if r["copied"]:
-                return "数据质量·照搬上年", {"page": "quality", "year": year, "view": "照搬上年",
-                                             "label": "打开数据质量·照搬上年"}
+                return "数据质量·照搬上年", {
+                    "page": "quality",
+                    "year": year,
+                    "view": "照搬上年",
+                    "label": "打开数据质量·照搬上年",
+                }
             return "单位画像·办理情况", _profile(r, "办理情况")
 
         found = [evidence(r) for r in risks.to_dicts()]
-        shown = risks.select("flag", "agency_name", "peer_group", "rank", "score", "flags").with_columns(
-            pl.Series("evidence", [f for f, _ in found]))
+        shown = risks.select(
+            "flag", "agency_name", "peer_group", "rank", "score", "flags"
+        ).with_columns(pl.Series("evidence", [f for f, _ in found]))
         common.drill_table(shown, key="risk_table", targets=[t for _, t in found])
-        st.caption(f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}")
+        st.caption(
+            f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}"
+        )
 elif view == "升降与趋势":
     moved = ranked.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
     if moved.is_empty():
@@ -87,22 +134,46 @@ elif view == "升降与趋势":
     else:
         ups = moved.sort("rank_change", descending=True).head(5)
         downs = moved.sort("rank_change").head(5)
-        both = pl.concat([ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))])
-        picked = common.chart(charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points")
+        both = pl.concat(
+            [ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))]
+        )
+        picked = common.chart(
+            charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points"
+        )
         points = picked.selection.points if picked is not None else []
         by_name = dict(zip(both["agency_name"], both["agency_id"]))
         if points and points[0].get("y") in by_name:  # a bar clicked: its agency's page
             name = points[0]["y"]
-            st.page_link(nav.page("profile"), label=f"打开“{name}”的单位画像", icon=":material/arrow_forward:",
-                         query_params={"agency": by_name[name], "year": str(year)})
-        cols = ["agency_name", "peer_group", "prev_rank", "rank", "rank_change", "score", "prev_total", "flags"]
-        common.drill_table(both.select(cols), key="moves_table",
-                           targets=[_profile(r) for r in both.select("agency_id", "agency_name").to_dicts()])
-        st.caption("名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。")
+            st.page_link(
+                nav.page("profile"),
+                label=f"打开“{name}”的单位画像",
+                icon=":material/arrow_forward:",
+                query_params={"agency": by_name[name], "year": str(year)},
+            )
+        cols = [
+            "agency_name",
+            "peer_group",
+            "prev_rank",
+            "rank",
+            "rank_change",
+            "score",
+            "prev_total",
+            "flags",
+        ]
+        common.drill_table(
+            both.select(cols),
+            key="moves_table",
+            targets=[_profile(r) for r in both.select("agency_id", "agency_name").to_dicts()],
+        )
+        st.caption(
+            "名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。"
+        )
     trend = data.province_trend(v, peer)
     common.chart(charts.province_trends(trend), key="province_trend")
     common.table(trend.sort("year", descending=True))
-    st.caption("本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。")
+    st.caption(
+        "本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。"
+    )
 elif view == "假设分析":
     whatif.panel(v, year, peer, loaded, path, ranked)
 

@@ -46,13 +46,18 @@ if not actor.name and _oidc_configured():
 elif actor.via == "OIDC 登录":
     st.button("退出登录", on_click=st.logout)
 if not actor.can("move"):
-    st.info("只读：通过单位登录入口登录、且被设为分析人员或管理员时，才能确认问题、标记误报和录入修正。",
-            icon="🔒")
+    st.info(
+        "只读：通过单位登录入口登录、且被设为分析人员或管理员时，才能确认问题、标记误报和录入修正。",
+        icon="🔒",
+    )
 
 try:
     with opened(store_path(data.db_path())) as store:
-        items = [f for f in findings.list_findings(store, year=year)
-                 if peer is None or (f["peer_group"] or "未分组") == peer]
+        items = [
+            f
+            for f in findings.list_findings(store, year=year)
+            if peer is None or (f["peer_group"] or "未分组") == peer
+        ]
         fixes = corrections.list_corrections(store, year=year)
 except StoreError as exc:
     st.error(str(exc))
@@ -67,14 +72,30 @@ def _overdue(f: dict) -> bool:
 c = st.columns(5)
 counts = {s: sum(f["state"] == s for f in items) for s in STATES}
 c[0].metric("待核实", counts["待核实"], border=True, help="加载时检出、尚未核实的问题。")
-c[1].metric("已确认 / 已通知", counts["已确认"] + counts["已通知"], border=True,
-            help="已核实属实的问题；发出整改通知后为“已通知”。")
-c[2].metric("逾期未整改", sum(_overdue(f) for f in items), border=True,
-            help="已通知且已过整改期限、新版本年报仍未整改的问题。")
-c[3].metric("已整改待复核", sum(f["state"] == RECTIFIED and bool(f["needs_review"]) for f in items),
-            border=True, help="重新加载的新版本年报中不再出现，等待分析人员复核。")
-c[4].metric("分析人员修正", sum(x["status"] != corrections.UNDONE for x in fixes), border=True,
-            help="误读数值的人工修正；评分、排名和导出使用修正值。")
+c[1].metric(
+    "已确认 / 已通知",
+    counts["已确认"] + counts["已通知"],
+    border=True,
+    help="已核实属实的问题；发出整改通知后为“已通知”。",
+)
+c[2].metric(
+    "逾期未整改",
+    sum(_overdue(f) for f in items),
+    border=True,
+    help="已通知且已过整改期限、新版本年报仍未整改的问题。",
+)
+c[3].metric(
+    "已整改待复核",
+    sum(f["state"] == RECTIFIED and bool(f["needs_review"]) for f in items),
+    border=True,
+    help="重新加载的新版本年报中不再出现，等待分析人员复核。",
+)
+c[4].metric(
+    "分析人员修正",
+    sum(x["status"] != corrections.UNDONE for x in fixes),
+    border=True,
+    help="误读数值的人工修正；评分、排名和导出使用修正值。",
+)
 
 tab_items, tab_fix = st.tabs(["问题清单", "数值修正"])
 
@@ -83,29 +104,40 @@ with tab_items:
         st.success(f"{year} 年度没有需要跟踪的问题。")
     else:
         f1, f2, f3 = st.columns([2, 2, 1])
-        shown_states = f1.multiselect("状态", STATES, default=list(OPEN_STATES) + [RECTIFIED],
-                                      key="rect_states")
+        shown_states = f1.multiselect(
+            "状态", STATES, default=list(OPEN_STATES) + [RECTIFIED], key="rect_states"
+        )
         names = sorted({f["agency_name"] or f["agency_id"] for f in items})
         who = f2.selectbox("单位", ["全部单位", *names], key="rect_agency")
         only_late = f3.toggle("只看逾期", key="rect_overdue")
-        chosen = [f for f in items if f["state"] in shown_states
-                  and (who == "全部单位" or (f["agency_name"] or f["agency_id"]) == who)
-                  and (not only_late or _overdue(f))]
-        frame = pl.DataFrame({
-            "agency_name": [f["agency_name"] for f in chosen],
-            "rule_label": [f["rule_label"] for f in chosen],
-            "状态": [f["state"] + ("（待复核）" if f["needs_review"] else "") for f in chosen],
-            "新版本仍存在": ["是" if f["repeated"] else "" for f in chosen],
-            "整改期限": [f["deadline"] or "" for f in chosen],
-            "逾期": ["逾期" if _overdue(f) else "" for f in chosen],
-            "证据（报告所印）": ["；".join(evidence_lines(f["evidence"])) for f in chosen],
-            "首次发现": [f["first_seen"][:10] for f in chosen],
-        }, schema_overrides={"agency_name": pl.String, "rule_label": pl.String})
+        chosen = [
+            f
+            for f in items
+            if f["state"] in shown_states
+            and (who == "全部单位" or (f["agency_name"] or f["agency_id"]) == who)
+            and (not only_late or _overdue(f))
+        ]
+        frame = pl.DataFrame(
+            {
+                "agency_name": [f["agency_name"] for f in chosen],
+                "rule_label": [f["rule_label"] for f in chosen],
+                "状态": [f["state"] + ("（待复核）" if f["needs_review"] else "") for f in chosen],
+                "新版本仍存在": ["是" if f["repeated"] else "" for f in chosen],
+                "整改期限": [f["deadline"] or "" for f in chosen],
+                "逾期": ["逾期" if _overdue(f) else "" for f in chosen],
+                "证据（报告所印）": ["；".join(evidence_lines(f["evidence"])) for f in chosen],
+                "首次发现": [f["first_seen"][:10] for f in chosen],
+            },
+            schema_overrides={"agency_name": pl.String, "rule_label": pl.String},
+        )
         common.table(frame)
         if chosen:
-            labels = {f["fkey"]: f"{f['agency_name']} · {f['rule_label']} · {f['state']}" for f in chosen}
-            fkey = st.selectbox("查看或处理一条问题", list(labels), format_func=labels.get,
-                                key="rect_item")
+            labels = {
+                f["fkey"]: f"{f['agency_name']} · {f['rule_label']} · {f['state']}" for f in chosen
+            }
+            fkey = st.selectbox(
+                "查看或处理一条问题", list(labels), format_func=labels.get, key="rect_item"
+            )
             item = next(f for f in chosen if f["fkey"] == fkey)
             st.markdown("**报告所印**")
             for line in evidence_lines(item["evidence"]):
@@ -114,10 +146,17 @@ with tab_items:
             with opened(store_path(data.db_path())) as store:
                 log = findings.history(store, fkey)
             st.markdown("**处理记录**")
-            common.table(pl.DataFrame({
-                "时间": [e["at"].replace("T", " ") for e in log], "操作人": [e["actor"] for e in log],
-                "原状态": [e["from_state"] or "—" for e in log], "新状态": [e["to_state"] for e in log],
-                "原因": [e["reason"] for e in log]}))
+            common.table(
+                pl.DataFrame(
+                    {
+                        "时间": [e["at"].replace("T", " ") for e in log],
+                        "操作人": [e["actor"] for e in log],
+                        "原状态": [e["from_state"] or "—" for e in log],
+                        "新状态": [e["to_state"] for e in log],
+                        "原因": [e["reason"] for e in log],
+                    }
+                )
+            )
             if actor.can("move") and item["moves"]:
                 with st.form("rect_move", clear_on_submit=True):
                     target = st.radio("改为", item["moves"], horizontal=True)
@@ -125,8 +164,9 @@ with tab_items:
                     if st.form_submit_button("保存"):
                         try:
                             with opened(store_path(data.db_path())) as store:
-                                findings.move(store, fkey, target, actor.name, reason,
-                                              expected=item["state"])
+                                findings.move(
+                                    store, fkey, target, actor.name, reason, expected=item["state"]
+                                )
                         except WorkflowError as exc:
                             st.error(str(exc))
                         else:
@@ -135,13 +175,21 @@ with tab_items:
 
 with tab_fix:
     if fixes:
-        common.table(pl.DataFrame({
-            "编号": [x["id"] for x in fixes], "单位编码": [x["agency_id"] for x in fixes],
-            "字段名称": [x["label"] for x in fixes],
-            "报告所印": [x["printed_raw"] for x in fixes],
-            "修正值": [f"{x['value']:g}（修正）" for x in fixes],
-            "状态": [x["status_label"] for x in fixes], "原因": [x["reason"] for x in fixes],
-            "依据": [x["evidence"] for x in fixes], "录入人": [x["created_by"] for x in fixes]}))
+        common.table(
+            pl.DataFrame(
+                {
+                    "编号": [x["id"] for x in fixes],
+                    "单位编码": [x["agency_id"] for x in fixes],
+                    "字段名称": [x["label"] for x in fixes],
+                    "报告所印": [x["printed_raw"] for x in fixes],
+                    "修正值": [f"{x['value']:g}（修正）" for x in fixes],
+                    "状态": [x["status_label"] for x in fixes],
+                    "原因": [x["reason"] for x in fixes],
+                    "依据": [x["evidence"] for x in fixes],
+                    "录入人": [x["created_by"] for x in fixes],
+                }
+            )
+        )
     else:
         st.caption("还没有数值修正。")
     if actor.can("correct"):
@@ -149,19 +197,31 @@ with tab_fix:
         if live:
             with st.form("rect_undo", clear_on_submit=True):
                 st.markdown("**撤销或复核一条修正**")
-                pick = st.selectbox("修正", [x["id"] for x in live], format_func=lambda i: next(
-                    f"{i} · {x['agency_id']} · {x['label']} · {x['status_label']}" for x in live if x["id"] == i))
-                action = st.radio("操作", ["撤销（恢复报告所印数值）", "复核后继续采用"], horizontal=True)
+                pick = st.selectbox(
+                    "修正",
+                    [x["id"] for x in live],
+                    format_func=lambda i: next(
+                        f"{i} · {x['agency_id']} · {x['label']} · {x['status_label']}"
+                        for x in live
+                        if x["id"] == i
+                    ),
+                )
+                action = st.radio(
+                    "操作", ["撤销（恢复报告所印数值）", "复核后继续采用"], horizontal=True
+                )
                 reason = st.text_input("原因（必填）", key="undo_reason")
                 if st.form_submit_button("确定"):
                     cur = data.cursor()
                     try:
                         with opened(store_path(data.db_path())) as store:
                             if action.startswith("撤销"):
-                                corrections.undo_correction(store, pick, actor=actor.name, reason=reason)
+                                corrections.undo_correction(
+                                    store, pick, actor=actor.name, reason=reason
+                                )
                             else:
-                                corrections.keep_correction(store, cur, pick, actor=actor.name,
-                                                            reason=reason)
+                                corrections.keep_correction(
+                                    store, cur, pick, actor=actor.name, reason=reason
+                                )
                     except WorkflowError as exc:
                         st.error(str(exc))
                     else:
@@ -171,7 +231,9 @@ with tab_fix:
         agencies = data.agencies(v)
         ids = dict(zip(agencies["agency_id"], agencies["name"]))
         st.markdown("**录入修正**（报告数值被误读时使用；评分、排名和导出将使用修正值）")
-        aid = st.selectbox("单位", list(ids), format_func=lambda a: f"{ids[a]}（{a}）", key="fix_agency")
+        aid = st.selectbox(
+            "单位", list(ids), format_func=lambda a: f"{ids[a]}（{a}）", key="fix_agency"
+        )
         values = data.agency_values(v, aid).filter(pl.col("year") == year)
         if values.is_empty():
             st.caption(f"该单位没有 {year} 年度年报。")
@@ -179,8 +241,11 @@ with tab_fix:
             keys = dict(zip(values["key"], values["label"]))
             printed = dict(zip(values["key"], values["raw"]))
             with st.form("rect_fix", clear_on_submit=True):
-                key = st.selectbox("字段", list(keys), format_func=lambda k: f"{keys[k]}（报告所印："
-                                   f"{printed[k] or '空白'}）")
+                key = st.selectbox(
+                    "字段",
+                    list(keys),
+                    format_func=lambda k: f"{keys[k]}（报告所印：{printed[k] or '空白'}）",
+                )
                 value = st.number_input("正确数值", min_value=0.0, step=1.0)
                 reason = st.text_input("修正原因（必填）")
                 evidence = st.text_input("依据（必填，如原文页码、表格行列）")
@@ -188,9 +253,17 @@ with tab_fix:
                     cur = data.cursor()
                     try:
                         with opened(store_path(data.db_path())) as store:
-                            corrections.add_correction(store, cur, agency_id=aid, year=year, key=key,
-                                                       value=value, reason=reason, evidence=evidence,
-                                                       actor=actor.name)
+                            corrections.add_correction(
+                                store,
+                                cur,
+                                agency_id=aid,
+                                year=year,
+                                key=key,
+                                value=value,
+                                reason=reason,
+                                evidence=evidence,
+                                actor=actor.name,
+                            )
                     except WorkflowError as exc:
                         st.error(str(exc))
                     else:

@@ -26,7 +26,9 @@ def _url_weights(known: dict[str, float]) -> dict[str, float]:
 
 
 def _write_url(base: dict[str, float]) -> None:
-    changed = {k: st.session_state[f"w_{k}"] for k in base if st.session_state.get(f"w_{k}") != base[k]}
+    changed = {
+        k: st.session_state[f"w_{k}"] for k in base if st.session_state.get(f"w_{k}") != base[k]
+    }
     if changed:
         st.query_params["w"] = ",".join(f"{k}:{w:g}" for k, w in changed.items())
     else:
@@ -42,7 +44,9 @@ def _to_100(base: dict[str, float]) -> None:
     else:
         exact = {k: 100 * w / total for k, w in now.items()}
         scaled = {k: float(int(x)) for k, x in exact.items()}
-        for k in sorted(exact, key=lambda k: exact[k] - scaled[k], reverse=True)[: int(100 - sum(scaled.values()))]:
+        for k in sorted(exact, key=lambda k: exact[k] - scaled[k], reverse=True)[
+            : int(100 - sum(scaled.values()))
+        ]:
             scaled[k] += 1
     for k, w in scaled.items():
         st.session_state[f"w_{k}"] = w
@@ -65,17 +69,40 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
     st.caption("调整各指标权重，即时重新排名；只影响本页，不修改方案文件。权重合计须为 100。")
     cols = st.columns(4)
     for n, ind in enumerate(weighted):
-        cols[n % 4].slider(ind.name, 0.0, 100.0, step=1.0, key=f"w_{ind.id}", on_change=_write_url, args=(base,),
-                           help=f"方案中为 {ind.weight:g} 分。{labels.metric_help(ind.metric or ind.id)}")
+        cols[n % 4].slider(
+            ind.name,
+            0.0,
+            100.0,
+            step=1.0,
+            key=f"w_{ind.id}",
+            on_change=_write_url,
+            args=(base,),
+            help=f"方案中为 {ind.weight:g} 分。{labels.metric_help(ind.metric or ind.id)}",
+        )
     chosen = {k: float(st.session_state[f"w_{k}"]) for k in base}
     total = sum(chosen.values())
     a, b, c = st.columns([2, 1, 1])
-    a.metric("权重合计", f"{total:g} 分", None if total == 100 else f"{total - 100:+g} 分", delta_color="off",
-             border=True)
-    b.button("按比例调整为 100", on_click=_to_100, args=(base,), disabled=total == 100, key="whatif_to_100")
-    c.button("恢复方案权重", on_click=_reset, args=(base,), disabled=chosen == base, key="whatif_reset")
+    a.metric(
+        "权重合计",
+        f"{total:g} 分",
+        None if total == 100 else f"{total - 100:+g} 分",
+        delta_color="off",
+        border=True,
+    )
+    b.button(
+        "按比例调整为 100",
+        on_click=_to_100,
+        args=(base,),
+        disabled=total == 100,
+        key="whatif_to_100",
+    )
+    c.button(
+        "恢复方案权重", on_click=_reset, args=(base,), disabled=chosen == base, key="whatif_reset"
+    )
     if total != 100:
-        st.warning(f"权重合计为 {total:g} 分，须为 100 分才能计算；请调整，或点“按比例调整为 100”。")
+        st.warning(
+            f"权重合计为 {total:g} 分，须为 100 分才能计算；请调整，或点“按比例调整为 100”。"
+        )
         return
     if chosen == base:
         st.info("当前权重与方案相同。拖动滑块查看排名如何变化。")
@@ -87,10 +114,13 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
         st.error(f"无法按这组权重计算：{exc}")
         return
     cmp = queries.compare_rankings(base_rank, alt).with_columns(
-        pl.format("{} → {}", pl.col("base_rank"), pl.col("rank")).alias("moved"))
+        pl.format("{} → {}", pl.col("base_rank"), pl.col("rank")).alias("moved")
+    )
     moved = cmp.filter(pl.col("whatif_change").fill_null(0) != 0)
     st.markdown(f"**名次变动的单位：{moved.height} 家**（黄色底为名次有变动）")
-    shown = cmp.select("peer_group", "agency_name", "moved", "whatif_change", "base_score", "score", "flag")
+    shown = cmp.select(
+        "peer_group", "agency_name", "moved", "whatif_change", "base_score", "score", "flag"
+    )
     common.table(shown, key="whatif_table", highlight="whatif_change")
     _save(path, scheme, chosen)
     _export(v, year, peer, path, weights)
@@ -99,7 +129,9 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
 def _save(path: str, scheme, chosen: dict[str, float]) -> None:
     with st.form("save_scheme", border=True):
         st.markdown("**另存为新方案**（写入 data/schemes/，保存后可在“考核方案”中选用）")
-        name = st.text_input("新方案名称", placeholder=f"例如：{scheme.name}（调整权重）", key="new_scheme_name")
+        name = st.text_input(
+            "新方案名称", placeholder=f"例如：{scheme.name}（调整权重）", key="new_scheme_name"
+        )
         if st.form_submit_button("另存为方案"):
             try:
                 saved = scheme_file.save_variant(path, data.SCHEMES_DIR, name, chosen)
@@ -107,7 +139,9 @@ def _save(path: str, scheme, chosen: dict[str, float]) -> None:
                 st.error(str(exc))
             else:
                 data.scheme_names.clear()
-                st.success(f"已保存为新方案“{name.strip()}”（文件 {saved.name}），可在上方“考核方案”中选用。")
+                st.success(
+                    f"已保存为新方案“{name.strip()}”（文件 {saved.name}），可在上方“考核方案”中选用。"
+                )
 
 
 def _export(v: int, year: int, peer: str | None, path: str, weights: tuple) -> None:
@@ -116,6 +150,12 @@ def _export(v: int, year: int, peer: str | None, path: str, weights: tuple) -> N
     except data.AssessUnavailable as exc:
         st.error(f"无法导出：{exc}")
         return
-    st.download_button("下载调整后的考核表（Excel）", builders["xlsx"], key="whatif_xlsx", on_click="ignore",
-                       file_name=f"政务公开年报考核_{year}年度_假设分析.xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(
+        "下载调整后的考核表（Excel）",
+        builders["xlsx"],
+        key="whatif_xlsx",
+        on_click="ignore",
+        file_name=f"政务公开年报考核_{year}年度_假设分析.xlsx",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -51,8 +51,15 @@ class _Article:
 
 
 class SiteWalk:
-    def __init__(self, site: Site, client: Client, store: Store, rows: dict[str, Row],
-                 year: int | None = None, progress: Progress | None = None):
+    def __init__(
+        self,
+        site: Site,
+        client: Client,
+        store: Store,
+        rows: dict[str, Row],
+        year: int | None = None,
+        progress: Progress | None = None,
+    ):
         self.site, self.client, self.store, self.rows = site, client, store, rows
         self.year = year
         self.progress = progress or (lambda what, url: None)
@@ -68,17 +75,26 @@ class SiteWalk:
         self._conflicts(articles)
         if not articles:
             scope = f"{self.year} 年度" if self.year else "任何年度"
-            self._finding(Finding(
-                "portal.no_report", (), None, None,
-                f"{self.site.label} 的网站（{self.site.url}）上没有找到{scope}的政府信息公开工作年度报告。"
-                f"请核实该单位是否已发布，或在站点清单中改填其年报栏目的网址", "warning"),
-                str(self.year or ""))
+            self._finding(
+                Finding(
+                    "portal.no_report",
+                    (),
+                    None,
+                    None,
+                    f"{self.site.label} 的网站（{self.site.url}）上没有找到{scope}的政府信息公开工作年度报告。"
+                    f"请核实该单位是否已发布，或在站点清单中改填其年报栏目的网址",
+                    "warning",
+                ),
+                str(self.year or ""),
+            )
         return self.result
 
     # --- list pages ----------------------------------------------------------------------------
 
     def _articles(self) -> list[_Article]:
-        queue: list[tuple[str, str, int]] = [(self.site.url, self.site.url, 0)]  # url, column, depth
+        queue: list[tuple[str, str, int]] = [
+            (self.site.url, self.site.url, 0)
+        ]  # url, column, depth
         seen: set[str] = set()
         found: dict[str, _Article] = {}
         while queue and len(seen) < MAX_LIST_PAGES:
@@ -89,34 +105,45 @@ class SiteWalk:
             page = self._list_page(url, first=depth == 0 and url == self.site.url)
             if page is None:
                 continue
-            for lk, tentative in [(lk, False) for lk in pages.report_links(page)] + \
-                    [(lk, True) for lk in pages.maybe_report_links(page)]:
+            for lk, tentative in [(lk, False) for lk in pages.report_links(page)] + [
+                (lk, True) for lk in pages.maybe_report_links(page)
+            ]:
                 year = pages.report_year(lk.text)
                 if (self.year is None or year == self.year) and lk.url not in found:
                     found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date, tentative)
             queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
             if depth == 0:
-                queue += [(u, u, 1) for u in [lk.url for lk in pages.column_links(page)]
-                          + pages.frames(page) if u not in seen and u not in found]
+                queue += [
+                    (u, u, 1)
+                    for u in [lk.url for lk in pages.column_links(page)] + pages.frames(page)
+                    if u not in seen and u not in found
+                ]
         return list(found.values())
 
     def _list_page(self, url: str, first: bool):
         self.progress("list", url)
         entry, cached = self.store.cached_list(url)
-        got = self.client.get(url, entry.get("etag") if cached else None,
-                              entry.get("last_modified") if cached else None, LIST_BYTES)
+        got = self.client.get(
+            url,
+            entry.get("etag") if cached else None,
+            entry.get("last_modified") if cached else None,
+            LIST_BYTES,
+        )
         if got.not_modified and cached is not None:
             return pages.read_page(url, cached, entry.get("content_type", ""))
         if not got.ok:
             if first:
                 self.result.reached = False
-                self.result.problems.append(f"{self.site.label}：无法打开年报栏目 {url}：{got.error}")
+                self.result.problems.append(
+                    f"{self.site.label}：无法打开年报栏目 {url}：{got.error}"
+                )
             else:
                 self.result.problems.append(f"{self.site.label}：列表页 {url} 打不开：{got.error}")
             return None
         ctype = got.headers.get("content-type", "")
-        self.store.cache_list(url, got.data, got.headers.get("etag", ""),
-                              got.headers.get("last-modified", ""), ctype)
+        self.store.cache_list(
+            url, got.data, got.headers.get("etag", ""), got.headers.get("last-modified", ""), ctype
+        )
         return pages.read_page(got.final_url, got.data, ctype)
 
     # --- articles and attachments --------------------------------------------------------------
@@ -162,17 +189,33 @@ class SiteWalk:
         old = self.rows.get(url)
         have = self.store.read(old.file) if old and old.file else None
         rejected = self.store.rejected.get(url) if accept and have is None else None
-        known = {"etag": old.etag, "last_modified": old.last_modified} if have is not None \
+        known = (
+            {"etag": old.etag, "last_modified": old.last_modified}
+            if have is not None
             else rejected or {}
+        )
         got = self.client.get(url, known.get("etag"), known.get("last_modified"))
         if rejected is not None and got.not_modified:
             return None, None  # turned down before and not changed since
         now = datetime.now().isoformat(timespec="seconds")
-        row = Row(self.site.agency, art.year, title, url, old.published if old else "", now,
-                  str(got.status or ""), old.sha256 if old else "", old.file if old else "", role,
-                  art.url, old.etag if old else "", old.last_modified if old else "",
-                  old.previous_sha256 if old else "", "",
-                  self.site.name if self.site.known and self.site.name else "")
+        row = Row(
+            self.site.agency,
+            art.year,
+            title,
+            url,
+            old.published if old else "",
+            now,
+            str(got.status or ""),
+            old.sha256 if old else "",
+            old.file if old else "",
+            role,
+            art.url,
+            old.etag if old else "",
+            old.last_modified if old else "",
+            old.previous_sha256 if old else "",
+            "",
+            self.site.name if self.site.known and self.site.name else "",
+        )
         self.rows[url] = row
         if row.file:
             self.store.claim(row.file, url)
@@ -195,18 +238,30 @@ class SiteWalk:
         ctype = got.headers.get("content-type", "")
         if accept is not None and not accept(got.data, ctype):
             del self.rows[url]
-            self.store.rejected[url] = {"etag": got.headers.get("etag", ""),
-                                        "last_modified": got.headers.get("last-modified", "")}
+            self.store.rejected[url] = {
+                "etag": got.headers.get("etag", ""),
+                "last_modified": got.headers.get("last-modified", ""),
+            }
             return None, None
         sha = hashlib.sha256(got.data).hexdigest()
-        row.etag, row.last_modified = got.headers.get("etag", ""), got.headers.get("last-modified", "")
+        row.etag, row.last_modified = (
+            got.headers.get("etag", ""),
+            got.headers.get("last-modified", ""),
+        )
         row.error = ""
-        if have is not None and (sha == row.sha256 or (
-                role == ROLE_PAGE and pages.same_text(url, have, got.data))):
+        if have is not None and (
+            sha == row.sha256 or (role == ROLE_PAGE and pages.same_text(url, have, got.data))
+        ):
             self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
             return row, have
-        rel = row.file or self.store.place(self.site.label, art.year, url, hint,
-                                           role == ROLE_PAGE and pages.is_html(got.data, ctype), ctype)
+        rel = row.file or self.store.place(
+            self.site.label,
+            art.year,
+            url,
+            hint,
+            role == ROLE_PAGE and pages.is_html(got.data, ctype),
+            ctype,
+        )
         self.store.save(rel, got.data, replaces=row.file if have is not None else "")
         if have is not None:
             row.previous_sha256, self.result.changed = row.sha256, self.result.changed + 1
@@ -218,14 +273,33 @@ class SiteWalk:
     def _broken(self, art: _Article, url: str, row: Row) -> None:
         what = "报告页面" if row.role == ROLE_PAGE else "附件"
         self.result.problems.append(f"{self.site.label}：{what} {url} 下载失败：{row.error}")
-        self._finding(Finding(
-            "portal.broken_link", (), None, None,
-            f"{self.site.label}网站上《{art.title}》的{what}无法下载（{url}：{row.error}）。"
-            f"请通知该单位修复链接", "warning"), art.year, url, [art.url])
+        self._finding(
+            Finding(
+                "portal.broken_link",
+                (),
+                None,
+                None,
+                f"{self.site.label}网站上《{art.title}》的{what}无法下载（{url}：{row.error}）。"
+                f"请通知该单位修复链接",
+                "warning",
+            ),
+            art.year,
+            url,
+            [art.url],
+        )
 
     def _finding(self, f: Finding, year: str, url: str = "", articles: list[str] = ()) -> None:
-        self.result.findings.append(PortalFinding(self.site.agency, year, f.rule, f.severity,
-                                                  f.message, url or self.site.url, "|".join(articles)))
+        self.result.findings.append(
+            PortalFinding(
+                self.site.agency,
+                year,
+                f.rule,
+                f.severity,
+                f.message,
+                url or self.site.url,
+                "|".join(articles),
+            )
+        )
 
     # --- the same report on two URLs -----------------------------------------------------------
 
@@ -239,10 +313,20 @@ class SiteWalk:
             contents = {a.url: self._content(a) for a in same}
             if len({c for c in contents.values() if c}) > 1:
                 urls = "、".join(contents)
-                self._finding(Finding(
-                    "portal.conflicting_versions", (), None, None,
-                    f"{self.site.label}网站上的《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
-                    f"请核实哪一份是正式版本", "warning"), year, same[0].url, list(contents))
+                self._finding(
+                    Finding(
+                        "portal.conflicting_versions",
+                        (),
+                        None,
+                        None,
+                        f"{self.site.label}网站上的《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
+                        f"请核实哪一份是正式版本",
+                        "warning",
+                    ),
+                    year,
+                    same[0].url,
+                    list(contents),
+                )
 
     def _content(self, art: _Article) -> str | None:
         """What the report says: its figures when one of its files parses, else its bytes."""

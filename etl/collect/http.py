@@ -86,8 +86,13 @@ class Client:
 
     # --- public ----------------------------------------------------------------------------
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
-            max_bytes: int | None = None) -> Fetched:
+    def get(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+    ) -> Fetched:
         """GET `url` (conditionally when a validator is given), following redirects itself."""
         headers = {}
         if etag:
@@ -104,11 +109,17 @@ class Client:
                 got.url = url
                 return got
             if not got.headers.get("location", "").strip():
-                return Fetched(url, current, got.status, error=f"HTTP {got.status} 重定向没有给出目标地址")
+                return Fetched(
+                    url, current, got.status, error=f"HTTP {got.status} 重定向没有给出目标地址"
+                )
             target = urllib.parse.urljoin(current, got.headers["location"].strip())
             if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
-                return Fetched(url, current, got.status,
-                               error=f"重定向到了 http(s) 以外的地址（{target[:80]}），未跟随")
+                return Fetched(
+                    url,
+                    current,
+                    got.status,
+                    error=f"重定向到了 http(s) 以外的地址（{target[:80]}），未跟随",
+                )
             current = target
         return Fetched(url, current, error=f"重定向超过 {MAX_REDIRECTS} 次，未跟随")
 
@@ -149,8 +160,11 @@ class Client:
             elif got.status == 200:
                 text = got.data.decode("utf-8", errors="replace")
                 rp.parse(text.splitlines())
-                self.robots_cache[key] = {"etag": got.headers.get("etag", ""), "text": text,
-                                          "last_modified": got.headers.get("last-modified", "")}
+                self.robots_cache[key] = {
+                    "etag": got.headers.get("etag", ""),
+                    "text": text,
+                    "last_modified": got.headers.get("last-modified", ""),
+                }
             else:  # no robots.txt (404), or it did not answer: nothing is forbidden
                 rp = None
             self._robots[key] = rp
@@ -174,8 +188,9 @@ class Client:
         if start > now:
             time.sleep(start - now)
 
-    def _with_retries(self, url: str, headers: dict, max_bytes: int,
-                      retries: int | None = None) -> Fetched:
+    def _with_retries(
+        self, url: str, headers: dict, max_bytes: int, retries: int | None = None
+    ) -> Fetched:
         retries = self.policy.retries if retries is None else retries
         host = urllib.parse.urlsplit(url).netloc
         for attempt in range(retries + 1):
@@ -184,7 +199,7 @@ class Client:
             transient = got.status is None or got.status in RETRY_STATUSES
             if not transient or got.error == "too_big" or attempt == retries:
                 break
-            wait = self.policy.backoff * (2 ** attempt)
+            wait = self.policy.backoff * (2**attempt)
             retry_after = got.headers.get("retry-after", "")
             if retry_after.isdigit():
                 wait = max(wait, min(float(retry_after), 60.0))
@@ -199,10 +214,19 @@ class Client:
         deadline = time.monotonic() + self.policy.deadline
         limit = self.policy.deadline
         try:
-            with self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                  timeout=(min(limit, CONNECT_TIMEOUT), limit)) as resp:
-                got = Fetched(url, url, resp.status_code,
-                              headers={k.lower(): v for k, v in resp.headers.items()})
+            with self.session.get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(min(limit, CONNECT_TIMEOUT), limit),
+            ) as resp:
+                got = Fetched(
+                    url,
+                    url,
+                    resp.status_code,
+                    headers={k.lower(): v for k, v in resp.headers.items()},
+                )
                 if 200 <= resp.status_code < 300:
                     got.data = _read_body(resp, deadline, max_bytes)
                 elif resp.status_code != 304 and not 300 <= resp.status_code < 400:
@@ -262,5 +286,5 @@ def _reason(exc: BaseException) -> str:
     for marker in ("Errno", "Connection refused", "Name or service", "reset"):
         at = text.find(marker)
         if at >= 0:
-            return text[at:at + 60].rstrip("')>,")
+            return text[at : at + 60].rstrip("')>,")
     return text[:80] or type(exc).__name__

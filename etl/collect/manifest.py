@@ -74,8 +74,10 @@ def read_findings(folder: Path) -> list[PortalFinding]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [PortalFinding(**{c: (r.get(c) or "") for c in FINDING_COLUMNS})
-                for r in csv.DictReader(fh)]
+        return [
+            PortalFinding(**{c: (r.get(c) or "") for c in FINDING_COLUMNS})
+            for r in csv.DictReader(fh)
+        ]
 
 
 def write_findings(folder: Path, found: list[PortalFinding]) -> None:
@@ -99,7 +101,7 @@ def is_collected(folder: str | Path) -> bool:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError):
         return False
-    return tuple(header[:len(COLUMNS)]) == COLUMNS
+    return tuple(header[: len(COLUMNS)]) == COLUMNS
 
 
 def collected_folders(entries) -> list[Path]:
@@ -158,8 +160,12 @@ def portal_sources(folder: str | Path) -> tuple[dict[Path, PortalSource], set[Pa
     images: set[Path] = set()
     for root in collected_folders([folder]):
         rows = read_rows(root)
-        with_docs = {r.article for r in rows if r.role == ROLE_ATTACHMENT  # saved or broken
-                     and not _is_image(r)}
+        with_docs = {
+            r.article
+            for r in rows
+            if r.role == ROLE_ATTACHMENT  # saved or broken
+            and not _is_image(r)
+        }
         for r in rows:
             if not r.file:
                 continue
@@ -224,6 +230,13 @@ def collected_findings(entries) -> list[tuple[Path, list[tuple[object, set[str]]
     """For each collected folder: [(Finding, sha256s of the files of its articles)]."""
     from etl.report import Finding
 
-    return [(root, [(Finding(f.rule, (), None, None, f.message, f.severity or "warning"), shas)
-                    for f, shas in portal_findings(root)])
-            for root in collected_folders(entries)]
+    return [
+        (
+            root,
+            [
+                (Finding(f.rule, (), None, None, f.message, f.severity or "warning"), shas)
+                for f, shas in portal_findings(root)
+            ],
+        )
+        for root in collected_folders(entries)
+    ]

@@ -19,21 +19,35 @@ from etl.extract.encoding import decode_bytes
 from etl.normalize import chinese_to_int
 
 # a report title: 信息公开 + 年度报告/年报 (+ a year, checked apart); not a notice about reports
-REPORT_WORDS = re.compile(r"信息公开.{0,8}(年度报告|年报|年度工作报告|工作报告)|(年度报告|年报).{0,4}信息公开")
-NOT_REPORT = re.compile(r"解读|图解|读懂|一图|通知|关于.{0,30}(报送|编制|发布|做好)|考核|评估|目录|指南|专栏")
+REPORT_WORDS = re.compile(
+    r"信息公开.{0,8}(年度报告|年报|年度工作报告|工作报告)|(年度报告|年报).{0,4}信息公开"
+)
+NOT_REPORT = re.compile(
+    r"解读|图解|读懂|一图|通知|关于.{0,30}(报送|编制|发布|做好)|考核|评估|目录|指南|专栏"
+)
 COLUMN_WORDS = re.compile(r"年报|年度报告")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 # the portal's own publication labels first; 成文日期 is the document's date, never taken here
-DATE_LABELS = (re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|上网时间|发文日期)\s*[:：]?\s*"),
-               re.compile(r"(?<!成文)(?:日期|时间)\s*[:：]\s*"))
-META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "published_time",
-              "article:published_time", "dc.date")
+DATE_LABELS = (
+    re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|上网时间|发文日期)\s*[:：]?\s*"),
+    re.compile(r"(?<!成文)(?:日期|时间)\s*[:：]\s*"),
+)
+META_DATES = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "published_time",
+    "article:published_time",
+    "dc.date",
+)
 YEAR_TAB = re.compile(r"(?:19|20)\d{2}\s*(?:年度?)?")  # a column split into one tab per year
 NEXT_WORDS = {"下一页", "下页", "后页", "尾页", "末页", "下一頁", ">", ">>", "»", "›"}
-PAGE_SCRIPT = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
-                         r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+PAGE_SCRIPT = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+    r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
 DOC_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp")
 TRUNCATED = re.compile(r"(\.\.\.|…+|\.{2,}|。。)\s*$")
@@ -72,7 +86,9 @@ def is_html(data: bytes, content_type: str = "") -> bool:
     head = data[:2048].lstrip().lower()
     if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89png", b"\xff\xd8")):
         return False
-    return "html" in content_type.lower() or any(m in head for m in (b"<html", b"<!doctype", b"<body", b"<head"))
+    return "html" in content_type.lower() or any(
+        m in head for m in (b"<html", b"<!doctype", b"<body", b"<head")
+    )
 
 
 def _charset(content_type: str) -> str | None:
@@ -81,7 +97,9 @@ def _charset(content_type: str) -> str | None:
 
 
 def _meta_charset(head: bytes) -> str | None:
-    m = re.search(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.IGNORECASE)
+    m = re.search(
+        rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.IGNORECASE
+    )
     return m.group(1).decode("ascii", "ignore") if m else None
 
 
@@ -134,15 +152,27 @@ def report_links(page: Page) -> list[Link]:
 def maybe_report_links(page: Page) -> list[Link]:
     """Links whose text a list cut short ("…2023年政府信息公开工作年..."): opened, and kept
     only when the article's own title names a report."""
-    return [lk for lk in links(page) if TRUNCATED.search(lk.text) and report_year(lk.text)
-            and re.search("政府|信息|公开|年度|年报", lk.text) and not is_report_title(lk.text)
-            and not NOT_REPORT.search(lk.text)]
+    return [
+        lk
+        for lk in links(page)
+        if TRUNCATED.search(lk.text)
+        and report_year(lk.text)
+        and re.search("政府|信息|公开|年度|年报", lk.text)
+        and not is_report_title(lk.text)
+        and not NOT_REPORT.search(lk.text)
+    ]
 
 
 def column_links(page: Page) -> list[Link]:
     """Links to a 年报 column (名称 has 年报/年度报告 but no year): from a 政府信息公开 page."""
-    return [lk for lk in links(page) if COLUMN_WORDS.search(lk.text) and report_year(lk.text) is None
-            and len(lk.text) <= 20 and not NOT_REPORT.search(lk.text.replace("专栏", ""))]
+    return [
+        lk
+        for lk in links(page)
+        if COLUMN_WORDS.search(lk.text)
+        and report_year(lk.text) is None
+        and len(lk.text) <= 20
+        and not NOT_REPORT.search(lk.text.replace("专栏", ""))
+    ]
 
 
 def page_links(page: Page, column: str) -> list[str]:
@@ -181,8 +211,11 @@ def attachments(page: Page) -> list[Link]:
     base = _base(page)
     out: dict[str, Link] = {}
     for lk in links(page):
-        if _suffix(lk.url) in DOC_SUFFIXES + IMAGE_SUFFIXES or _suffix(lk.text) in DOC_SUFFIXES \
-                or DOC_IN_QUERY.search(urllib.parse.urlsplit(lk.url).query):
+        if (
+            _suffix(lk.url) in DOC_SUFFIXES + IMAGE_SUFFIXES
+            or _suffix(lk.text) in DOC_SUFFIXES
+            or DOC_IN_QUERY.search(urllib.parse.urlsplit(lk.url).query)
+        ):
             out.setdefault(lk.url, lk)
     for img in page.soup.find_all("img", src=True):
         url = absolute(base, img["src"])
@@ -203,7 +236,7 @@ def published(page: Page) -> str | None:
     text = _squash(body.get_text(" "))
     for labels in DATE_LABELS:
         for m in labels.finditer(text):
-            after = text[m.end():m.end() + 24]
+            after = text[m.end() : m.end() + 24]
             d = parse_date(after)
             if d and after.find(d[:4]) <= 2:
                 return d

@@ -1,6 +1,5 @@
 """One collection run over the sites of sites.csv (see etl/collect/__init__.py)."""
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,8 +28,14 @@ class CollectSummary:
         return [s for s in self.sites if not s.reached]
 
 
-def collect(sites: list[Site], out: str | Path, year: int | None = None,
-            policy: Policy | None = None, progress_for=None, done=None) -> CollectSummary:
+def collect(
+    sites: list[Site],
+    out: str | Path,
+    year: int | None = None,
+    policy: Policy | None = None,
+    progress_for=None,
+    done=None,
+) -> CollectSummary:
     """Collect every site into `out`. `progress_for(site)` may return a Progress callback
     (and is told the site is over by a call with None); `done(result)` hears of each site."""
     store = Store(out)
@@ -49,16 +54,26 @@ def collect(sites: list[Site], out: str | Path, year: int | None = None,
             except OSError:  # the output folder (disk full, removed): no later site fares better
                 raise
             except Exception as exc:  # noqa: BLE001 -- one site's surprise must not end the run
-                result = SiteResult(site, reached=False, problems=[(
-                    f"{site.label}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"
-                    "其余站点照常采集；请把这一行报告给维护人员")])
+                result = SiteResult(
+                    site,
+                    reached=False,
+                    problems=[
+                        (
+                            f"{site.label}：采集时出现意外错误（{type(exc).__name__}: {exc}）。"
+                            "其余站点照常采集；请把这一行报告给维护人员"
+                        )
+                    ],
+                )
             finally:
                 if progress_for:
                     progress_for(None)
             summary.sites.append(result)
             if result.reached:  # its findings replace what an earlier run said of the same scope
-                kept = [f for f in kept if not (f.agency == site.agency
-                                                and (year is None or f.year == str(year)))]
+                kept = [
+                    f
+                    for f in kept
+                    if not (f.agency == site.agency and (year is None or f.year == str(year)))
+                ]
             kept += result.findings
             write_findings(store.out, kept)
             _save(store, rows)

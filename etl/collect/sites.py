@@ -36,8 +36,9 @@ def name_sites(sites: list[Site], registry) -> list[Site]:
         if agency is None:
             code = registry.by_name.get(normalize_name(site.agency))
             agency = registry.get(code) if code else None
-        out.append(replace(site, name=agency.name if agency else site.agency,
-                           known=agency is not None))
+        out.append(
+            replace(site, name=agency.name if agency else site.agency, known=agency is not None)
+        )
     return out
 
 
@@ -61,7 +62,9 @@ def read_sites(path: str | Path) -> list[Site]:
         raise CollectError(f"{p}：文件是空的。第一行应为表头 agency,url，之后每行一个站点")
     header = [h.strip().lower() for h in rows[0]]
     if "agency" not in header or "url" not in header:
-        raise CollectError(f"{p}：第一行必须是表头，含 agency 和 url 两列（现在是：{','.join(rows[0])[:60]}）")
+        raise CollectError(
+            f"{p}：第一行必须是表头，含 agency 和 url 两列（现在是：{','.join(rows[0])[:60]}）"
+        )
     ia, iu = header.index("agency"), header.index("url")
     sites, problems = [], []
     for n, row in enumerate(rows[1:], start=2):

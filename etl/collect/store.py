@@ -21,17 +21,27 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _QUERY_NAME = re.compile(r"=([^&=]*\.(?:pdf|docx?|wps|xlsx?|et|ofd))(?:&|$)", re.IGNORECASE)
 SCRIPTS = (".jsp", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx")
 PAGE_SUFFIXES = (".htm", ".html", ".shtml", ".jhtml", ".xhtml")
-TYPES = {"application/pdf": ".pdf", "application/msword": ".doc",
-         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-         "application/vnd.ms-excel": ".xls",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-         "application/vnd.ms-works": ".wps", "application/ofd": ".ofd", "image/jpeg": ".jpg",
-         "image/png": ".png", "image/gif": ".gif", "text/html": ".html", "text/plain": ".txt"}
+TYPES = {
+    "application/pdf": ".pdf",
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-works": ".wps",
+    "application/ofd": ".ofd",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "text/html": ".html",
+    "text/plain": ".txt",
+}
 
 
 def _ext(name: str) -> str:
     suffix = PurePosixPath((name or "").strip()).suffix.lower()
     return suffix if 1 < len(suffix) <= 6 and suffix[1:].isalnum() else ""
+
+
 STATE = ".state.json"
 
 
@@ -49,12 +59,16 @@ class Store:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
-            raise CollectError(f"{self.out}：无法写入输出文件夹（{exc.strerror}）。请换一个文件夹") from None
+            raise CollectError(
+                f"{self.out}：无法写入输出文件夹（{exc.strerror}）。请换一个文件夹"
+            ) from None
         self.stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.taken: dict[str, str] = {}  # relative file -> url
         state = self.out / STATE
         try:
-            self.state: dict = json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
+            self.state: dict = (
+                json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
+            )
         except (OSError, ValueError):
             self.state = {}  # a damaged cache only costs a full re-fetch of the list pages
         self.lists: dict = self.state.setdefault("lists", {})  # list page url -> validators, file
@@ -64,8 +78,9 @@ class Store:
     def claim(self, rel: str, url: str) -> None:
         self.taken[rel] = url
 
-    def place(self, agency: str, year: str, url: str, hint: str = "", page: bool = False,
-              ctype: str = "") -> str:
+    def place(
+        self, agency: str, year: str, url: str, hint: str = "", page: bool = False, ctype: str = ""
+    ) -> str:
         """A relative path for `url`'s file, unique to this URL, with the suffix of what it is."""
         parts = urllib.parse.urlsplit(url)
         name = file_name(url)
@@ -74,7 +89,7 @@ class Store:
             name = PurePosixPath(named.group(1)).name
         elif (not _ext(name) or _ext(name) in SCRIPTS) and _ext(hint) not in ("", *SCRIPTS):
             name = PurePosixPath(hint.strip()).name  # the link text carries the real name
-        stem, ext = (name[:-len(_ext(name))], _ext(name)) if _ext(name) else (name or "index", "")
+        stem, ext = (name[: -len(_ext(name))], _ext(name)) if _ext(name) else (name or "index", "")
         if page and ext not in PAGE_SUFFIXES:
             stem, ext = (stem + ext.replace(".", "_")), ".html"
         if not ext or ext in SCRIPTS:
@@ -86,7 +101,9 @@ class Store:
         ext = "." + safe_name(ext[1:], 7)
         rel = f"{folder}/{safe_name(stem, 90)}{ext}"
         if self.taken.get(rel, url) != url:
-            rel = f"{folder}/{safe_name(stem, 80)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}{ext}"
+            rel = (
+                f"{folder}/{safe_name(stem, 80)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}{ext}"
+            )
         self.taken[rel] = url
         return rel
 
@@ -125,8 +142,12 @@ class Store:
         name = hashlib.sha1(url.encode()).hexdigest()[:16] + ".html"
         (self.out / ".pages").mkdir(exist_ok=True)
         (self.out / ".pages" / name).write_bytes(data)
-        self.lists[url] = {"file": name, "etag": etag, "last_modified": last_modified,
-                           "content_type": ctype}
+        self.lists[url] = {
+            "file": name,
+            "etag": etag,
+            "last_modified": last_modified,
+            "content_type": ctype,
+        }
 
     def flush_state(self) -> None:
         tmp = self.out / (STATE + ".tmp")

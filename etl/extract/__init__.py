@@ -33,19 +33,28 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise ReportError(origin, f"cannot read the file ({exc.strerror})",
-                          "check the path and the file permissions", "unreadable") from None
+        raise ReportError(
+            origin,
+            f"cannot read the file ({exc.strerror})",
+            "check the path and the file permissions",
+            "unreadable",
+        ) from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
-            raise ReportError(origin, f"is not a regular file (it is {_kind(before.st_mode)})",
-                              "load the report file itself, not a pipe, device or special file",
-                              "not_regular")
+            raise ReportError(
+                origin,
+                f"is not a regular file (it is {_kind(before.st_mode)})",
+                "load the report file itself, not a pipe, device or special file",
+                "not_regular",
+            )
         if before.st_size > max_bytes:
-            raise ReportError(origin, f"the file is too large ({_mb(before.st_size)}, over the "
-                                      f"{_mb(max_bytes)} limit)",
-                              "no annual report is this large; check that this is the right file",
-                              "too_large")
+            raise ReportError(
+                origin,
+                f"the file is too large ({_mb(before.st_size)}, over the {_mb(max_bytes)} limit)",
+                "no annual report is this large; check that this is the right file",
+                "too_large",
+            )
         data = _read_all(fd, before.st_size)
         after = os.fstat(fd)
         if len(data) == before.st_size and time.time_ns() - after.st_mtime_ns < RECENT_NS:
@@ -55,19 +64,31 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
             if _read_all(fd, before.st_size) != data:
                 after = None
     except OSError as exc:
-        raise ReportError(origin, f"cannot read the file ({exc.strerror})",
-                          "check the path and the file permissions", "unreadable") from None
+        raise ReportError(
+            origin,
+            f"cannot read the file ({exc.strerror})",
+            "check the path and the file permissions",
+            "unreadable",
+        ) from None
     finally:
         os.close(fd)
     try:
         now = os.stat(path)
     except OSError:
         now = None
-    if (len(data) != before.st_size or after is None or _identity(after) != _identity(before)
-            or now is None or _identity(now) != _identity(before)):
-        raise ReportError(origin, "the file changed while it was being read",
-                          "wait until the file is completely written (downloaded, copied), then "
-                          "load it again", "changed")
+    if (
+        len(data) != before.st_size
+        or after is None
+        or _identity(after) != _identity(before)
+        or now is None
+        or _identity(now) != _identity(before)
+    ):
+        raise ReportError(
+            origin,
+            "the file changed while it was being read",
+            "wait until the file is completely written (downloaded, copied), then load it again",
+            "changed",
+        )
     return data
 
 
@@ -88,9 +109,13 @@ def _identity(st: os.stat_result) -> tuple:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISDIR, "a folder")):
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
         if test(mode):
             return name
     return "a special file"
@@ -116,12 +141,18 @@ def sniff_format(data: bytes, name: str = "") -> str:
         return "zip-other"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"  # legacy .doc/.wps/.xls/.et
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) \
-            and not name.lower().endswith((".htm", ".html", ".txt", ".md")):
+    if head.startswith(
+        (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+    ) and not name.lower().endswith((".htm", ".html", ".txt", ".md")):
         return "image"  # a scanned page: PNG, JPEG, TIFF (not a page saved under a web/text name)
     lowered = head.lower()
-    if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in data[:200000].lower() \
-            or b"<body" in lowered or b"<meta" in lowered:
+    if (
+        b"<html" in lowered
+        or b"<!doctype html" in lowered
+        or b"<table" in data[:200000].lower()
+        or b"<body" in lowered
+        or b"<meta" in lowered
+    ):
         return "html"
     if name.lower().endswith((".htm", ".html")) and b"<" in head:
         return "html"
@@ -139,31 +170,50 @@ def extract_document(path: str | Path, data: bytes | None = None) -> RawDocument
     fmt = sniff_format(data, path)
     suffix = Path(path).suffix.lower()
     if suffix in (".docx", ".xlsx") and fmt not in ("docx", "xlsx", "zip-broken", "zip-other"):
-        raise ReportError(path, f"is named {suffix} but is not a Word/Excel file (not a zip archive)",
-                          "download it again or save it anew from Word/Excel", "bad_zip")
+        raise ReportError(
+            path,
+            f"is named {suffix} but is not a Word/Excel file (not a zip archive)",
+            "download it again or save it anew from Word/Excel",
+            "bad_zip",
+        )
     if fmt == "pdf":
         from etl.extract.pdf import extract_pdf
+
         return extract_pdf(path, data, sha)
     if fmt == "docx":
         from etl.extract.docx import extract_docx
+
         return extract_docx(path, data, sha)
     if fmt == "xlsx":
         from etl.extract.xlsx import extract_xlsx
+
         return extract_xlsx(path, data, sha)
     if fmt == "html":
         from etl.extract.html import extract_html
+
         return extract_html(path, data, sha)
     if fmt == "zip-broken":
-        raise ReportError(path, "looks like a DOCX/XLSX (zip) but the archive is damaged",
-                          "download the file again or save it anew from Word/Excel", "bad_zip")
+        raise ReportError(
+            path,
+            "looks like a DOCX/XLSX (zip) but the archive is damaged",
+            "download the file again or save it anew from Word/Excel",
+            "bad_zip",
+        )
     if fmt == "zip-other":
-        raise ReportError(path, "is a zip archive that is neither DOCX nor XLSX",
-                          "unpack it and load the report files inside", "bad_zip")
+        raise ReportError(
+            path,
+            "is a zip archive that is neither DOCX nor XLSX",
+            "unpack it and load the report files inside",
+            "bad_zip",
+        )
     if fmt == "ole":
         from etl.extract.office import extract_old_office
+
         return extract_old_office(path, data, sha)
     if fmt == "image":
         from etl.extract.ocr import extract_image
+
         return extract_image(path, data, sha)
     from etl.extract.text import extract_text
+
     return extract_text(path, data, sha)

@@ -6,8 +6,13 @@ from etl.document import Block, Location, RawDocument
 from etl.normalize import looks_traditional, normalize_text
 
 
-def build_document(path: str, sha256: str, fmt: str,
-                   rows: list[tuple[list[str], Location, bool]], meta: dict | None = None) -> RawDocument:
+def build_document(
+    path: str,
+    sha256: str,
+    fmt: str,
+    rows: list[tuple[list[str], Location, bool]],
+    meta: dict | None = None,
+) -> RawDocument:
     """`rows` holds (raw cell texts, location, is_table_row) in reading order."""
     sample = "\n".join(" ".join(cells) for cells, _, _ in rows[:400])
     traditional = looks_traditional(sample)

@@ -19,11 +19,27 @@ from etl.extract.build import build_document
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 P, TBL, TR, TC = W + "p", W + "tbl", W + "tr", W + "tc"
-WRAPPERS = frozenset({W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag",
-                      W + "ins", W + "moveTo"})
-SKIP = frozenset({W + "del", W + "moveFrom", W + "txbxContent", MC + "Fallback", W + "pPr",
-                  W + "rPr", W + "sdtPr", W + "tcPr", W + "trPr", W + "tblPr", W + "tblGrid",
-                  W + "instrText", W + "delText", W + "footnoteReference"})
+WRAPPERS = frozenset(
+    {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"}
+)
+SKIP = frozenset(
+    {
+        W + "del",
+        W + "moveFrom",
+        W + "txbxContent",
+        MC + "Fallback",
+        W + "pPr",
+        W + "rPr",
+        W + "sdtPr",
+        W + "tcPr",
+        W + "trPr",
+        W + "tblPr",
+        W + "tblGrid",
+        W + "instrText",
+        W + "delText",
+        W + "footnoteReference",
+    }
+)
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, checked once the content passes RATIO_FLOOR
@@ -36,17 +52,24 @@ def check_zip(path: str, data: bytes, kind: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReportError(path, f"is not a valid {kind} file: the zip archive is damaged or it is "
-                                f"not a zip at all ({exc})",
-                          f"download it again or re-save it from the office program as .{kind}",
-                          "bad_zip")
+        raise ReportError(
+            path,
+            f"is not a valid {kind} file: the zip archive is damaged or it is "
+            f"not a zip at all ({exc})",
+            f"download it again or re-save it from the office program as .{kind}",
+            "bad_zip",
+        )
     total = sum(i.file_size for i in infos)
     packed = max(sum(i.compress_size for i in infos), 1)
     if total > MAX_UNCOMPRESSED or (total > RATIO_FLOOR and total / packed > MAX_RATIO):
-        raise ReportError(path, f"unpacks to {total // 1_048_576} MB from {len(data) // 1024} KB "
-                                f"(ratio {total // packed}:1), which looks like a zip bomb",
-                          "no annual report is this large; do not open this file, get the report "
-                          "from the publisher again", "zip_bomb")
+        raise ReportError(
+            path,
+            f"unpacks to {total // 1_048_576} MB from {len(data) // 1024} KB "
+            f"(ratio {total // packed}:1), which looks like a zip bomb",
+            "no annual report is this large; do not open this file, get the report "
+            "from the publisher again",
+            "zip_bomb",
+        )
     return archive
 
 
@@ -56,25 +79,38 @@ def extract_docx(path: str, data: bytes, sha256: str) -> RawDocument:
 
     archive = check_zip(path, data, "docx")
     if not any(n.startswith("word/") for n in archive.namelist()):
-        raise ReportError(path, "is a zip archive without a Word document inside",
-                          "check that this is the .docx report", "bad_zip")
+        raise ReportError(
+            path,
+            "is a zip archive without a Word document inside",
+            "check that this is the .docx report",
+            "bad_zip",
+        )
     try:
         document = docx.Document(BytesIO(data))
         body = document.element.body
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise ReportError(path, f"the Word file could not be opened ({type(exc).__name__}: {exc})",
-                          "open it in Word or WPS and save it again as .docx", "bad_docx")
+        raise ReportError(
+            path,
+            f"the Word file could not be opened ({type(exc).__name__}: {exc})",
+            "open it in Word or WPS and save it again as .docx",
+            "bad_docx",
+        )
     except Exception as exc:  # python-docx/lxml raise many types on malformed XML
-        raise ReportError(path, f"the Word file is malformed ({type(exc).__name__}: {exc})",
-                          "open it in Word or WPS and save it again as .docx (or load the PDF)",
-                          "bad_docx")
+        raise ReportError(
+            path,
+            f"the Word file is malformed ({type(exc).__name__}: {exc})",
+            "open it in Word or WPS and save it again as .docx (or load the PDF)",
+            "bad_docx",
+        )
     reader = _Reader()
     reader.blocks(body)
     if not reader.rows:
-        raise ReportError(path, "the Word document has no text",
-                          "the report may be pasted as images; load the PDF/HTML version or "
-                          "run OCR",
-                          "no_text")
+        raise ReportError(
+            path,
+            "the Word document has no text",
+            "the report may be pasted as images; load the PDF/HTML version or run OCR",
+            "no_text",
+        )
     return build_document(path, sha256, "docx", reader.rows, _meta(document))
 
 
@@ -151,8 +187,9 @@ def _continues_vmerge(tc) -> bool:
 def _cell_lines(tc) -> list[str]:
     lines: list[str] = []
     for p in tc.iter(P):
-        if not any(a.tag in (W + "txbxContent", MC + "Fallback") for a in p.iterancestors()
-                   if a is not tc):
+        if not any(
+            a.tag in (W + "txbxContent", MC + "Fallback") for a in p.iterancestors() if a is not tc
+        ):
             lines.extend(_paragraph_lines(p))
     return lines
 

@@ -43,8 +43,12 @@ def decode_bytes(path: str, data: bytes, declared: str | None = None) -> tuple[s
         text = data.decode(enc, errors="replace")
         if _mostly_text(text):
             return text, enc
-    raise ReportError(path, "cannot tell the text encoding (not UTF-8, GBK/GB18030 or a detectable one)",
-                      "open it in a browser or editor and save it as UTF-8", "encoding")
+    raise ReportError(
+        path,
+        "cannot tell the text encoding (not UTF-8, GBK/GB18030 or a detectable one)",
+        "open it in a browser or editor and save it as UTF-8",
+        "encoding",
+    )
 
 
 def _as_big5(data: bytes) -> tuple[str, str] | None:

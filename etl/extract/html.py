@@ -26,19 +26,89 @@ _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")  # source-line 
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-                  "canvas", "select", "option", "button", "input", "textarea", "nav", "map",
-                  "audio", "video", "head", "frameset", "math"})
-BLOCK = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5",
-                   "h6", "section", "article", "aside", "header", "footer", "main", "blockquote",
-                   "pre", "address", "center", "form", "fieldset", "legend", "figure",
-                   "figcaption", "hr", "body", "html", "caption", "tr", "td", "th", "table",
-                   "thead", "tbody", "tfoot", "details", "summary", "menu"})
+DROP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "nav",
+        "map",
+        "audio",
+        "video",
+        "head",
+        "frameset",
+        "math",
+    }
+)
+BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "main",
+        "blockquote",
+        "pre",
+        "address",
+        "center",
+        "form",
+        "fieldset",
+        "legend",
+        "figure",
+        "figcaption",
+        "hr",
+        "body",
+        "html",
+        "caption",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "details",
+        "summary",
+        "menu",
+    }
+)
 ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 # <meta name=...> values portals fill in (Chinese government CMSs: PubDate, ContentSource ...)
-META_NAMES = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
-              "firstpublishedtime": "published", "contentsource": "publisher",
-              "sitename": "site", "columnname": "column"}
+META_NAMES = {
+    "articletitle": "title",
+    "pubdate": "published",
+    "publishdate": "published",
+    "firstpublishedtime": "published",
+    "contentsource": "publisher",
+    "sitename": "site",
+    "columnname": "column",
+}
 MAX_TABLE_DEPTH = 100  # pages nesting tables deeper are read by html_flat (no tree, no depth limit)
 _TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 _CHUNK = 1 << 20
@@ -47,9 +117,12 @@ LONG_CELL = 200  # a multi-line cell longer than this is page layout, not a tabl
 
 def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
     if looks_binary(data):
-        raise ReportError(path, "is not an HTML page (binary content)",
-                          "check that the file is the report page and not an image or archive",
-                          "binary")
+        raise ReportError(
+            path,
+            "is not an HTML page (binary content)",
+            "check that the file is the report page and not an image or archive",
+            "binary",
+        )
     match = _CHARSET.search(data[:8192])
     declared = match.group(1).decode("ascii", "ignore") if match else None
     text, encoding = decode_bytes(path, data, declared)
@@ -70,9 +143,13 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
         rows = walker.rows
         del root, body  # the tree can be hundreds of MB for a huge page
     if not rows:
-        raise ReportError(path, "the HTML page has no text",
-                          "the page may be a frame or load its content by script; save the report "
-                          "page itself (or its PDF/Word attachment) and load that", "no_text")
+        raise ReportError(
+            path,
+            "the HTML page has no text",
+            "the page may be a frame or load its content by script; save the report "
+            "page itself (or its PDF/Word attachment) and load that",
+            "no_text",
+        )
     return build_document(path, sha256, "html", rows, meta)
 
 
@@ -88,17 +165,22 @@ def _parse(path: str, text: str):
     """Parse in chunks, dropping attributes as elements open: a Word-exported page is mostly
     style attributes and inline images, and keeping them would cost ~10x the file size."""
     text = _XML_DECL.sub("", text[:1000], count=1) + text[1000:]
-    parser = etree.HTMLPullParser(events=("start",), huge_tree=True, remove_comments=True,
-                                  remove_pis=True, no_network=True)
+    parser = etree.HTMLPullParser(
+        events=("start",), huge_tree=True, remove_comments=True, remove_pis=True, no_network=True
+    )
     try:
         for start in range(0, len(text), _CHUNK):
-            parser.feed(text[start:start + _CHUNK])
+            parser.feed(text[start : start + _CHUNK])
             _strip(parser.read_events())
         root = parser.close()
         _strip(parser.read_events())
     except (etree.LxmlError, ValueError) as exc:
-        raise ReportError(path, f"the HTML could not be parsed ({exc})",
-                          "open it in a browser and save the page again", "bad_html")
+        raise ReportError(
+            path,
+            f"the HTML could not be parsed ({exc})",
+            "open it in a browser and save the page again",
+            "bad_html",
+        )
     if root is None:
         raise ReportError(path, "the HTML page is empty", "download the report again", "no_text")
     return root
@@ -224,8 +306,13 @@ class _Walker:
                 if index is None:
                     index = self.tables
                     self.tables += 1
-                self.rows.append(([_cell_text(c) for c in cells],
-                                  Location(table=index, row=row_no, line=len(self.rows)), True))
+                self.rows.append(
+                    (
+                        [_cell_text(c) for c in cells],
+                        Location(table=index, row=row_no, line=len(self.rows)),
+                        True,
+                    )
+                )
                 row_no += 1
 
 

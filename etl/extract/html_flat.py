@@ -17,8 +17,24 @@ from html.parser import HTMLParser
 
 from etl.document import Location
 
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                  "param", "source", "track", "wbr"})
+VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -85,8 +101,9 @@ class FlatReader(HTMLParser):
         if t.row is not None and not t.layout and t.row:
             if t.index is None:
                 t.index, self.s.count = self.s.count, self.s.count + 1
-            self.s.rows.append((t.row, Location(table=t.index, row=t.row_no, line=len(self.s.rows)),
-                                True))
+            self.s.rows.append(
+                (t.row, Location(table=t.index, row=t.row_no, line=len(self.s.rows)), True)
+            )
             t.row_no += 1
         t.row, t.layout = None, False
 

@@ -78,9 +78,12 @@ def tesseract_missing() -> str | None:
 def require_tesseract(path: str, what: str) -> None:
     missing = tesseract_missing()
     if missing:
-        raise ReportError(path, f"{what} needs text recognition (OCR) and {missing}",
-                          f"install it ({INSTALL_HINT}) or load the HTML version of the report",
-                          "needs_ocr")
+        raise ReportError(
+            path,
+            f"{what} needs text recognition (OCR) and {missing}",
+            f"install it ({INSTALL_HINT}) or load the HTML version of the report",
+            "needs_ocr",
+        )
 
 
 def render_pages(pdf, indexes) -> list:
@@ -114,9 +117,12 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float]]:
         try:
             page_rows = read_page(grey, _tesseract)
         except subprocess.TimeoutExpired:
-            raise ReportError(path, f"text recognition of page {number} took over "
-                                    f"{TIMEOUT_SECONDS} s", "load the HTML version of the report",
-                              "needs_ocr")
+            raise ReportError(
+                path,
+                f"text recognition of page {number} took over {TIMEOUT_SECONDS} s",
+                "load the HTML version of the report",
+                "needs_ocr",
+            )
         for line, (cells, confs, is_row) in enumerate(page_rows):
             rows.append((cells, Location(page=number, line=line), is_row))
             for col, conf in confs.items():
@@ -134,8 +140,12 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
         image = Image.open(io.BytesIO(data))
         frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ReportError(path, f"the image is damaged or not a picture ({exc})",
-                          "download it again or scan the page anew", "bad_image")
+        raise ReportError(
+            path,
+            f"the image is damaged or not a picture ({exc})",
+            "download it again or scan the page anew",
+            "bad_image",
+        )
     pages = []
     for frame in frames:
         if frame.width > 2 * 1240 or frame.width < 1000:  # bring an A4 page near 150 dpi
@@ -148,11 +158,19 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
 def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
     rows, confidence = ocr_rows(path, enumerate(pages, start=1))
     if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
-        raise ReportError(path, "the pages are images and text recognition (OCR) found no text "
-                                "in them", "check that the scan is legible, or load the HTML "
-                                "version of the report", "no_text")
-    return build_document(path, sha256, fmt, rows, {"ocr": True, "ocr_confidence": confidence,
-                                                    "ocr_pages": list(range(1, len(pages) + 1))})
+        raise ReportError(
+            path,
+            "the pages are images and text recognition (OCR) found no text in them",
+            "check that the scan is legible, or load the HTML version of the report",
+            "no_text",
+        )
+    return build_document(
+        path,
+        sha256,
+        fmt,
+        rows,
+        {"ocr": True, "ocr_confidence": confidence, "ocr_pages": list(range(1, len(pages) + 1))},
+    )
 
 
 def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list[Word]:
@@ -165,16 +183,29 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
     if whitelist:
         command += ["-c", f"tessedit_char_whitelist={whitelist}"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: parse workers run in parallel
-    done = subprocess.run(command + ["tsv"], input=buf.getvalue(), capture_output=True,
-                          timeout=TIMEOUT_SECONDS, env=env)
+    done = subprocess.run(
+        command + ["tsv"],
+        input=buf.getvalue(),
+        capture_output=True,
+        timeout=TIMEOUT_SECONDS,
+        env=env,
+    )
     words = []
     for line in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
         parts = line.split("\t")
         if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
             continue
         left, top, width, height = (int(p) for p in parts[6:10])
-        words.append(Word(parts[11].strip().translate(_CONFUSED), left, top, left + width,
-                          top + height, float(parts[10])))
+        words.append(
+            Word(
+                parts[11].strip().translate(_CONFUSED),
+                left,
+                top,
+                left + width,
+                top + height,
+                float(parts[10]),
+            )
+        )
     return words
 
 
@@ -202,11 +233,16 @@ def mark_ocr_values(report: ParsedReport) -> None:
     for cells in unsure.values():
         lowest = min(conf for _, conf, _ in cells)
         read = "".join(f"「{raw}」" for _, _, raw in cells)
-        report.findings.append(Finding(
-            "ocr.low_confidence", tuple(key for key, _, _ in cells), None,
-            report.values[cells[0][0]].value if len(cells) == 1 else None,
-            f"扫描件文字识别把握不大（最低可信度 {lowest:.0f}%）：读作{read}，请对照原件核对",
-            "warning"))
+        report.findings.append(
+            Finding(
+                "ocr.low_confidence",
+                tuple(key for key, _, _ in cells),
+                None,
+                report.values[cells[0][0]].value if len(cells) == 1 else None,
+                f"扫描件文字识别把握不大（最低可信度 {lowest:.0f}%）：读作{read}，请对照原件核对",
+                "warning",
+            )
+        )
 
 
 def is_cjk_word(word: Word) -> bool:

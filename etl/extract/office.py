@@ -41,17 +41,22 @@ def ole_kind(data: bytes) -> str | None:
 def extract_old_office(path: str, data: bytes, sha256: str) -> RawDocument:
     kind = ole_kind(data)
     if kind is None:
-        raise ReportError(path, "is an old binary office file (.doc/.xls) holding neither a Word "
-                                "document nor a workbook; it is damaged or not a report",
-                          "open it in Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF",
-                          "old_office")
+        raise ReportError(
+            path,
+            "is an old binary office file (.doc/.xls) holding neither a Word "
+            "document nor a workbook; it is damaged or not a report",
+            "open it in Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF",
+            "old_office",
+        )
     target = "docx" if kind == "writer" else "xlsx"
     converted = convert(path, data, target)
     if target == "docx":
         from etl.extract.docx import extract_docx
+
         doc = extract_docx(path, converted, sha256)
     else:
         from etl.extract.xlsx import extract_xlsx
+
         doc = extract_xlsx(path, converted, sha256)
     source = Path(path).suffix.lower().lstrip(".") or ("doc" if kind == "writer" else "xls")
     return dataclasses.replace(doc, meta={**doc.meta, "converted_from": source})
@@ -61,31 +66,51 @@ def convert(path: str, data: bytes, target: str) -> bytes:
     """The file's bytes converted by LibreOffice headless to `target` ("docx" or "xlsx")."""
     soffice = soffice_path()
     if soffice is None:
-        raise ReportError(path, "is an old binary Word/WPS/Excel file (.doc/.wps/.xls/.et) and "
-                                "LibreOffice, which converts it, is not installed",
-                          f"install it ({INSTALL_HINT}) or save the file as .docx/.xlsx",
-                          "needs_converter")
+        raise ReportError(
+            path,
+            "is an old binary Word/WPS/Excel file (.doc/.wps/.xls/.et) and "
+            "LibreOffice, which converts it, is not installed",
+            f"install it ({INSTALL_HINT}) or save the file as .docx/.xlsx",
+            "needs_converter",
+        )
     source_suffix = ".doc" if target == "docx" else ".xls"
     with tempfile.TemporaryDirectory(prefix="gongkai-convert-") as tmp:
         work = Path(tmp)
         source = work / f"report{source_suffix}"
         source.write_bytes(data)
         out_dir = work / "out"
-        command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                   "--norestore", "--nologo", "--convert-to", target, "--outdir", str(out_dir),
-                   str(source)]
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS,
-                                  stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                command, capture_output=True, timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL
+            )
         except subprocess.TimeoutExpired:
-            raise ReportError(path, f"LibreOffice did not finish converting it within "
-                                    f"{TIMEOUT_SECONDS} s", "open it in Word/WPS and save it as "
-                                    ".docx/.xlsx, or load the PDF version", "convert_failed")
+            raise ReportError(
+                path,
+                f"LibreOffice did not finish converting it within {TIMEOUT_SECONDS} s",
+                "open it in Word/WPS and save it as .docx/.xlsx, or load the PDF version",
+                "convert_failed",
+            )
         result = out_dir / f"report.{target}"
         if not result.exists():
             detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise ReportError(path, "LibreOffice could not convert it (the file may be damaged"
-                                    + (f": {detail[-1][:120]}" if detail else "") + ")",
-                              "open it in Word/WPS and save it as .docx/.xlsx, or load the PDF "
-                              "version", "convert_failed")
+            raise ReportError(
+                path,
+                "LibreOffice could not convert it (the file may be damaged"
+                + (f": {detail[-1][:120]}" if detail else "")
+                + ")",
+                "open it in Word/WPS and save it as .docx/.xlsx, or load the PDF version",
+                "convert_failed",
+            )
         return result.read_bytes()

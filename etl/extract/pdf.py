@@ -52,10 +52,13 @@ class _Columns:
         for i, (_, label) in enumerate(T3_COLUMNS):
             if i in self.centres:
                 continue
-            whole = _HEADING_PATTERNS[i].search(line)  # 社会公益组织法律服务机构 glued, 总 计 spaced
+            whole = _HEADING_PATTERNS[i].search(
+                line
+            )  # 社会公益组织法律服务机构 glued, 总 计 spaced
             if whole:
-                self.centres[i] = _centre(textpage, line_start + whole.start(),
-                                          line_start + whole.end())
+                self.centres[i] = _centre(
+                    textpage, line_start + whole.start(), line_start + whole.end()
+                )
                 continue
             part = next((t for t in tokens if len(t[0]) >= 2 and label.startswith(t[0])), None)
             if part:  # the first line of a heading wrapped in its cell (商业 / 企业)
@@ -126,10 +129,13 @@ def _page_rows(textpage, index: int, columns: _Columns, rows: list) -> int:
                     columns.done = True
                 else:
                     values = _trailing_values(_tokens(raw_line, line_start))
-                    cells = columns.place(textpage, values) \
-                        if 3 <= len(values) < len(T3_COLUMNS) else None
+                    cells = (
+                        columns.place(textpage, values)
+                        if 3 <= len(values) < len(T3_COLUMNS)
+                        else None
+                    )
                     if cells is not None:
-                        label = raw_line[:values[0][1] - line_start].strip()
+                        label = raw_line[: values[0][1] - line_start].strip()
                         rows.append(([label, *cells], location, True))
                         continue
             elif columns.collecting or T3_COLUMNS[0][1] in line:
@@ -146,10 +152,18 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     except pdfium.PdfiumError as exc:
         msg = str(exc).lower()
         if "password" in msg:
-            raise ReportError(path, "the PDF is encrypted (password protected)",
-                              "ask the publisher for an unprotected copy or load the HTML page", "encrypted")
-        raise ReportError(path, f"the PDF is damaged or truncated ({exc})",
-                          "download it again; if it still fails, load the HTML version", "bad_pdf")
+            raise ReportError(
+                path,
+                "the PDF is encrypted (password protected)",
+                "ask the publisher for an unprotected copy or load the HTML page",
+                "encrypted",
+            )
+        raise ReportError(
+            path,
+            f"the PDF is damaged or truncated ({exc})",
+            "download it again; if it still fails, load the HTML version",
+            "bad_pdf",
+        )
     rows: list[tuple[list[str], Location, bool]] = []
     chars = 0
     columns = _Columns()
@@ -167,12 +181,17 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
             page.close()
         if chars < 20:  # no text layer: the pages are images
             from etl.extract.ocr import ocr_pdf
+
             return ocr_pdf(path, sha256, pdf)
         if imaged:
             rows, meta = _ocr_imaged_pages(path, pdf, imaged, rows)
     except pdfium.PdfiumError as exc:
-        raise ReportError(path, f"the PDF could not be read past page {len(rows) and rows[-1][1].page} ({exc})",
-                          "download it again or load the HTML version", "bad_pdf")
+        raise ReportError(
+            path,
+            f"the PDF could not be read past page {len(rows) and rows[-1][1].page} ({exc})",
+            "download it again or load the HTML version",
+            "bad_pdf",
+        )
     finally:
         pdf.close()
     return build_document(path, sha256, "pdf", rows, meta)

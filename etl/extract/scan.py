@@ -90,15 +90,19 @@ def join_words(words: list[Word]) -> str:
     return out
 
 
-def _row_cells(line: list[Word], v_mask, yc: int) -> tuple[list[tuple[int, int]], list[bool]] | None:
+def _row_cells(
+    line: list[Word], v_mask, yc: int
+) -> tuple[list[tuple[int, int]], list[bool]] | None:
     """The cells the vertical rulings cut the line into, and which of them hold label text."""
-    band = v_mask[max(yc - 2, 0):yc + 3].any(axis=0)
+    band = v_mask[max(yc - 2, 0) : yc + 3].any(axis=0)
     xs = _centres(band)
     if len(xs) < 2:
         return None
     cells = list(zip(xs, xs[1:]))
-    return cells, [any(_inside(w, x0, x1) and is_cjk_word(w) and w.conf >= LABEL_CONF for w in line)
-                   for x0, x1 in cells]
+    return cells, [
+        any(_inside(w, x0, x1) and is_cjk_word(w) and w.conf >= LABEL_CONF for w in line)
+        for x0, x1 in cells
+    ]
 
 
 def _cell_box(h_mask, line: list[Word], x0: int, x1: int, yc: int) -> tuple[int, int, int, int]:
@@ -137,7 +141,9 @@ def _inside(word: Word, x0: int, x1: int) -> bool:
     return overlap > 0.5 * max(word.x1 - word.x0, 1)
 
 
-def _read_cells(clean: np.ndarray, rows_of_boxes, tesseract) -> list[list[tuple[str, float | None]]]:
+def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
+    clean: np.ndarray, rows_of_boxes, tesseract
+) -> list[list[tuple[str, float | None]]]:
     """Each cell's text and confidence: no ink is blank; the rest are read in one strip, a
     ruled row per strip line with wide gaps between cells (so no two cells run together and a
     lone narrow digit such as 1 is still seen as a word)."""
@@ -148,16 +154,19 @@ def _read_cells(clean: np.ndarray, rows_of_boxes, tesseract) -> list[list[tuple[
     for r, boxes in enumerate(rows_of_boxes):
         line = []
         for c, (x0, y0, x1, y1) in enumerate(boxes):
-            crop = clean[y0 + 3:y1 - 2, x0 + 3:x1 - 2]
+            crop = clean[y0 + 3 : y1 - 2, x0 + 3 : x1 - 2]
             ink = crop < INK
             if crop.size == 0 or ink.sum() < 6:
                 continue
             ys, xs = np.nonzero(ink)
-            crop = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+            crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
             if crop.shape[0] < 32:  # small print reads better enlarged
                 factor = 32 / crop.shape[0]
-                crop = np.asarray(Image.fromarray(crop).resize(
-                    (max(1, round(crop.shape[1] * factor)), 32), Image.LANCZOS))
+                crop = np.asarray(
+                    Image.fromarray(crop).resize(
+                        (max(1, round(crop.shape[1] * factor)), 32), Image.LANCZOS
+                    )
+                )
             line.append((r, c, crop))
         if line:
             lines.append(line)
@@ -172,7 +181,7 @@ def _read_cells(clean: np.ndarray, rows_of_boxes, tesseract) -> list[list[tuple[
         x = gap
         placed = []
         for r, c, crop in line:
-            strip[n * slot + 20:n * slot + 20 + crop.shape[0], x:x + crop.shape[1]] = crop
+            strip[n * slot + 20 : n * slot + 20 + crop.shape[0], x : x + crop.shape[1]] = crop
             placed.append((r, c, x, x + crop.shape[1]))
             x += crop.shape[1] + gap
         spans.append(placed)
@@ -215,11 +224,14 @@ def _read_alone(crop: np.ndarray, tesseract) -> list[Word]:
     from PIL import Image
 
     factor = 48 / crop.shape[0]
-    crop = np.asarray(Image.fromarray(crop).resize((max(1, round(crop.shape[1] * factor)), 48),
-                                                   Image.LANCZOS))
+    crop = np.asarray(
+        Image.fromarray(crop).resize((max(1, round(crop.shape[1] * factor)), 48), Image.LANCZOS)
+    )
     alone = np.full((crop.shape[0] + 40, crop.shape[1] + 40), 255, np.uint8)
-    alone[20:20 + crop.shape[0], 20:20 + crop.shape[1]] = crop
-    return tesseract(alone, "eng", 8, "0123456789.,/-") or tesseract(alone, "eng", 13, "0123456789.,/-")
+    alone[20 : 20 + crop.shape[0], 20 : 20 + crop.shape[1]] = crop
+    return tesseract(alone, "eng", 8, "0123456789.,/-") or tesseract(
+        alone, "eng", 13, "0123456789.,/-"
+    )
 
 
 def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]:
@@ -245,9 +257,15 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
             boxes = [_cell_box(h_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
             # a heading row: most cells hold words (on this text line or another); one sure
             # character alone may be a misread digit
-            worded = sum(sum(len(_CJK.findall(w.text)) for w in labels if w.conf >= LABEL_CONF
-                             and b[0] <= w.cx < b[2] and b[1] <= w.cy < b[3]) >= 2
-                         for b in boxes)
+            worded = sum(
+                sum(
+                    len(_CJK.findall(w.text))
+                    for w in labels
+                    if w.conf >= LABEL_CONF and b[0] <= w.cx < b[2] and b[1] <= w.cy < b[3]
+                )
+                >= 2
+                for b in boxes
+            )
             if boxes and worded * 2 < len(boxes):
                 cells = boxes
         plans.append(cells)
@@ -275,10 +293,14 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
         confs = {}
         for col, (box, (text, conf)) in enumerate(zip(cells, read[n]), start=len(row)):
             if text == "?":  # unreadable alone: the page reading of the cell, else a blank to check
-                inside = [w for w in words if box[0] <= w.cx < box[2] and box[1] <= w.cy < box[3]
-                          and is_digitish(w.text)]
-                text, conf = ("".join(w.text for w in inside), _min_conf(inside)) if inside \
-                    else ("", 0.0)
+                inside = [
+                    w
+                    for w in words
+                    if box[0] <= w.cx < box[2] and box[1] <= w.cy < box[3] and is_digitish(w.text)
+                ]
+                text, conf = (
+                    ("".join(w.text for w in inside), _min_conf(inside)) if inside else ("", 0.0)
+                )
             row.append(text)
             if conf is not None:
                 confs[col] = conf
@@ -304,17 +326,23 @@ def _reread_labels(clean, h_mask, lines, found, plans, owners, centres, tesserac
             if not lone and not any(w.conf < REREAD_CONF for w in inside):
                 continue
             bx0, by0, bx1, by1 = _cell_box(h_mask, lines[n], x0, x1, centres[n])
-            crop = clean[by0 + 3:by1 - 2, bx0 + 3:bx1 - 2]
+            crop = clean[by0 + 3 : by1 - 2, bx0 + 3 : bx1 - 2]
             ys, xs = np.nonzero(crop < INK)
             if ys.size and ys.max() - ys.min() < 2.5 * height:  # one line of text, not a span
-                jobs.append((n, x0, x1, _enlarge(crop[ys.min():ys.max() + 1,
-                                                      xs.min():xs.max() + 1], 48)))
+                jobs.append(
+                    (
+                        n,
+                        x0,
+                        x1,
+                        _enlarge(crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], 48),
+                    )
+                )
     if not jobs:
         return
     slot = max(c.shape[0] for *_, c in jobs) + 30
     strip = np.full((slot * len(jobs), max(c.shape[1] for *_, c in jobs) + 40), 255, np.uint8)
     for i, (*_, crop) in enumerate(jobs):
-        strip[i * slot + 15:i * slot + 15 + crop.shape[0], 20:20 + crop.shape[1]] = crop
+        strip[i * slot + 15 : i * slot + 15 + crop.shape[0], 20 : 20 + crop.shape[1]] = crop
     read: dict[int, list[Word]] = {}
     for word in tesseract(strip, "chi_sim", 6):
         read.setdefault(int(word.cy // slot), []).append(word)

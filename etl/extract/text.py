@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from etl.document import Location, RawDocument
+from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes, looks_binary
-from etl.errors import ReportError
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -15,7 +15,9 @@ _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
     text, encoding = decode_bytes(path, data)
     if looks_binary(data) or "\ufffd" * 4 in text[:4000]:
-        raise ReportError(path, "is not text (binary content)", "check that the file is a report", "binary")
+        raise ReportError(
+            path, "is not text (binary content)", "check that the file is a report", "binary"
+        )
     rows: list[tuple[list[str], Location, bool]] = []
     table = -1
     row_in_table = 0
@@ -47,5 +49,3 @@ def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
         rows.append(([stripped], Location(line=n), False))
     fmt = "markdown" if path.lower().endswith((".md", ".markdown")) else "text"
     return build_document(path, sha256, fmt, rows, {"encoding": encoding})
-
-

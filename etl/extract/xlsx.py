@@ -35,14 +35,22 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
     archive = check_zip(path, data, "xlsx")
     names = archive.namelist()
     if not any(n.startswith("xl/") for n in names):
-        raise ReportError(path, "is a zip archive without an Excel workbook inside",
-                          "check that this is the .xlsx report", "bad_zip")
+        raise ReportError(
+            path,
+            "is a zip archive without an Excel workbook inside",
+            "check that this is the .xlsx report",
+            "bad_zip",
+        )
     sheets_xml = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
     sheet_bytes = sum(i.file_size for i in sheets_xml)
     if sheet_bytes > MAX_SHEET_XML:
-        raise ReportError(path, f"the worksheets hold {sheet_bytes // 1_048_576} MB of cell data, "
-                                "far more than any report's tables", "check that this is the "
-                                "report's statistics workbook; save only those sheets", "too_large")
+        raise ReportError(
+            path,
+            f"the worksheets hold {sheet_bytes // 1_048_576} MB of cell data, "
+            "far more than any report's tables",
+            "check that this is the report's statistics workbook; save only those sheets",
+            "too_large",
+        )
     formulas = any(_has_uncached_formula(archive.read(i)) for i in sheets_xml)
     try:
         with warnings.catch_warnings():
@@ -57,14 +65,22 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
     except ReportError:
         raise
     except Exception as exc:  # openpyxl/lxml/zipfile raise many types on malformed workbooks
-        raise ReportError(path, f"the Excel file could not be read ({type(exc).__name__}: {exc})",
-                          "open it in Excel or WPS and save it again as .xlsx", "bad_xlsx")
+        raise ReportError(
+            path,
+            f"the Excel file could not be read ({type(exc).__name__}: {exc})",
+            "open it in Excel or WPS and save it again as .xlsx",
+            "bad_xlsx",
+        )
     rows: list[tuple[list[str], Location, bool]] = []
     for index, filled in enumerate(sheets):
         rows.extend(_sheet_rows(filled, index))
     if not rows:
-        raise ReportError(path, "the Excel workbook has no filled cells",
-                          "check that this is the report's statistics table", "no_text")
+        raise ReportError(
+            path,
+            "the Excel workbook has no filled cells",
+            "check that this is the report's statistics table",
+            "no_text",
+        )
     return build_document(path, sha256, "xlsx", rows, {"sheets": titles})
 
 
@@ -84,8 +100,9 @@ def _read_sheets(data: bytes, data_only: bool) -> tuple[list[dict[int, dict[int,
         out = []
         for sheet in book.worksheets:
             filled: dict[int, dict[int, str]] = {}
-            for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, min_col=1,
-                                                    max_col=MAX_COLS)):
+            for r, row in enumerate(
+                sheet.iter_rows(min_row=1, max_row=MAX_ROWS, min_col=1, max_col=MAX_COLS)
+            ):
                 for c, cell in enumerate(row):
                     value = getattr(cell, "value", None)
                     if value is None:
@@ -99,13 +116,17 @@ def _read_sheets(data: bytes, data_only: bool) -> tuple[list[dict[int, dict[int,
         book.close()
 
 
-def _sheet_rows(filled: dict[int, dict[int, str]], index: int) -> list[tuple[list[str], Location, bool]]:
+def _sheet_rows(
+    filled: dict[int, dict[int, str]], index: int
+) -> list[tuple[list[str], Location, bool]]:
     if not filled:
         return []
     first = min(min(cols) for cols in filled.values())
     last = max(max(cols) for cols in filled.values())
-    return [([cols.get(c, "") for c in range(first, last + 1)], Location(table=index, row=r), True)
-            for r, cols in sorted(filled.items())]
+    return [
+        ([cols.get(c, "") for c in range(first, last + 1)], Location(table=index, row=r), True)
+        for r, cols in sorted(filled.items())
+    ]
 
 
 def format_value(value, number_format: str = "") -> str:

@@ -34,6 +34,7 @@ def parse_document(doc: RawDocument) -> ParsedReport:
     report.prose = tuple(b.text for b in doc.blocks if not b.is_table_row)
     if report.template in ("std2021", "std2019"):
         from etl.parse.std import parse_std
+
         parse_std(doc, report)
     elif report.template == "legacy":
         try:
@@ -44,9 +45,11 @@ def parse_document(doc: RawDocument) -> ParsedReport:
             parse_legacy(doc, report)
     if doc.meta.get("ocr"):
         from etl.extract.ocr import mark_ocr_values
+
         mark_ocr_values(report)
     report.findings.extend(validate_report(report))
     if report.template != "not_a_report":
         from etl.validate.copy_detect import profile
+
         report.copy_profile = profile(report.prose)  # here, in the parse workers, not the loader
     return report

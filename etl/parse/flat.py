@@ -21,7 +21,8 @@ T4_HEADING = re.compile(r"政府信息公开行政.{0,2}复议.{0,3}行政诉讼
 TABLE_STARTS = re.compile(
     r"主动公开政府信息情况(?=.{0,120}?(?:第二十条|信息内容|本年制发|本年新制作))"
     r"|收到和处理政府信息公开申请(?:情况)?(?=.{0,400}?本年新收)"
-    r"|(?:" + T4_HEADING.pattern + r")(?=.{0,200}?(?:结果维持|尚未审结))")
+    r"|(?:" + T4_HEADING.pattern + r")(?=.{0,200}?(?:结果维持|尚未审结))"
+)
 TABLE_ENDS = re.compile(r"存在的主要问题|其他需要报告的事项|主要问题及改进")
 _HEADINGS = re.compile(TABLE_STARTS.pattern + "|" + T4_HEADING.pattern)
 _NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（](?:[一二三四五六七八九十]+|\d{1,2})[)）]")
@@ -33,12 +34,16 @@ _ITEM_MARK = re.compile(r"[.．、](?=[^\d\s])")
 
 def unflatten(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """The blocks with every long block that holds the tables cut into rows; others as they are."""
-    if not any(not b.is_table_row and len(b.text) > LONG_BLOCK and _HEADINGS.search(b.text) for b in blocks):
+    if not any(
+        not b.is_table_row and len(b.text) > LONG_BLOCK and _HEADINGS.search(b.text) for b in blocks
+    ):
         return blocks
     out: list[Block] = []
     for block in blocks:
         text = block.text
-        start = TABLE_STARTS.search(text) if len(text) > LONG_BLOCK and not block.is_table_row else None
+        start = (
+            TABLE_STARTS.search(text) if len(text) > LONG_BLOCK and not block.is_table_row else None
+        )
         if start is None:
             out.append(block)
             continue
@@ -52,8 +57,13 @@ def unflatten(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             if not piece:
                 continue
             lead = len(text[a:b]) - len(text[a:b].lstrip())
-            loc = Location(block.loc.page, block.loc.table, block.loc.row, block.loc.line,
-                           (block.loc.offset or 0) + a + lead)
+            loc = Location(
+                block.loc.page,
+                block.loc.table,
+                block.loc.row,
+                block.loc.line,
+                (block.loc.offset or 0) + a + lead,
+            )
             out.append(Block((_spaced(piece),), (_spaced(raw[a:b].strip()),), loc))
     return tuple(out)
 
@@ -64,7 +74,7 @@ def _spaced(piece: str) -> str:
     if not m:
         return piece
     run = re.sub(r"(?<=\d)(?=[+-])", " ", m.group())
-    label = piece[:m.start()]
+    label = piece[: m.start()]
     return label + (" " if label and not label[-1].isspace() else "") + run
 
 
@@ -76,7 +86,11 @@ def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _NUMBERING.finditer(text, start, end):
         cuts.add(m.start())
     for m in _RUN.finditer(text, start, end):
-        if text[m.start() - 1:m.start()] in "(（" and text[m.end():m.end() + 1] in ")）" and m.end() - m.start() <= 2:
+        if (
+            text[m.start() - 1 : m.start()] in "(（"
+            and text[m.end() : m.end() + 1] in ")）"
+            and m.end() - m.start() <= 2
+        ):
             continue  # "（2）属于…": a row number, not a figure
         run_end = m.end()
         if _ITEM_MARK.match(text, run_end):  # the run's last digit numbers the next row

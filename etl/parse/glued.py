@@ -41,7 +41,9 @@ class Outcome:
     undecided: dict[str, tuple[str, ...]] = field(default_factory=dict)  # row -> cells left out
     candidates: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # row -> its splits
     unsplittable: list[str] = field(default_factory=list)  # rows with no valid split at all
-    capped: list[str] = field(default_factory=list)  # rows (or "*" for the joint search) over budget
+    capped: list[str] = field(
+        default_factory=list
+    )  # rows (or "*" for the joint search) over budget
     relaxed: bool = False  # no combination met every identity: each run decided on its own
     set_aside: list[str] = field(default_factory=list)  # rows whose relations were dropped to fit
 
@@ -52,8 +54,11 @@ def _splittable(token: str) -> bool:
 
 def _is_total(rel: Rel, cell: str) -> bool:
     """`cell` is the total of an equality: the sum of the relation's other cells."""
-    return rel.op == "==" and any(c == cell and k == 1 for c, k in rel.terms) \
+    return (
+        rel.op == "=="
+        and any(c == cell and k == 1 for c, k in rel.terms)
         and all(k == -1 for c, k in rel.terms if c != cell)
+    )
 
 
 def split_run(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[str, ...]]:
@@ -77,7 +82,7 @@ def split_run(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple
     return _split(run, local, fixed)
 
 
-def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[str, ...]]:
+def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[str, ...]]:  # noqa: C901 (a bounded search; its pruning rules read best together)
     tokens = run.tokens
     n = len(run.cells)
     # most and fewest pieces the tokens from index t on can still give
@@ -85,7 +90,9 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
     fewest = [0] * (len(tokens) + 1)
     for t in range(len(tokens) - 1, -1, -1):
         most[t] = most[t + 1] + (len(tokens[t]) if _splittable(tokens[t]) else 1)
-        fewest[t] = fewest[t + 1] + (-(-len(tokens[t]) // MAX_PIECE) if _splittable(tokens[t]) else 1)
+        fewest[t] = fewest[t + 1] + (
+            -(-len(tokens[t]) // MAX_PIECE) if _splittable(tokens[t]) else 1
+        )
     by_cell: dict[str, list[Rel]] = {}
     for rel in local:
         for c, _ in rel.terms:
@@ -124,7 +131,7 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
         else:
             options = range(1, min(MAX_PIECE, left_here) + 1)
         for length in options:
-            piece = token[pos:pos + length]
+            piece = token[pos : pos + length]
             if length > 1 and piece[0] == "0":
                 break
             ends_token = length == left_here
@@ -148,8 +155,13 @@ def _split(run: Run, local: list[Rel], fixed: dict[str, float]) -> list[tuple[st
     return out
 
 
-def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
-          evidence: dict[str, float] | None = None, row_of=None) -> Outcome:
+def solve(
+    runs: list[Run],
+    relations: list[Rel],
+    fixed: dict[str, float],
+    evidence: dict[str, float] | None = None,
+    row_of=None,
+) -> Outcome:
     """Decide the cells of `runs` from the relations (see the module docstring).
 
     Reports do break identities. When no combination meets them all and `row_of` (cell ->
@@ -159,8 +171,11 @@ def solve(runs: list[Run], relations: list[Rel], fixed: dict[str, float],
     result = Outcome()
     in_run = {c for r in runs for c in r.cells}
     present = in_run | set(fixed)
-    relations = [rel for rel in relations if all(c in present for c, _ in rel.terms)
-                 and any(c in in_run for c, _ in rel.terms)]
+    relations = [
+        rel
+        for rel in relations
+        if all(c in present for c, _ in rel.terms) and any(c in in_run for c, _ in rel.terms)
+    ]
     cands: list[list[tuple[str, ...]]] = []
     for run in runs:
         cells = set(run.cells)

@@ -12,7 +12,11 @@ def setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, resu
     combinations found, keep those that break the fewest of the dropped relations (one
     misprinted cell breaks few; a wrong split breaks many); their union decides."""
     run_cells = [set(r.cells) for r in runs]
-    cross = [rel for rel in relations if not any(all(c in cells for c, _ in rel.terms) for cells in run_cells)]
+    cross = [
+        rel
+        for rel in relations
+        if not any(all(c in cells for c, _ in rel.terms) for cells in run_cells)
+    ]
     rows = sorted({row_of(c) for rel in cross for c, _ in rel.terms})
     best: int | None = None
     union: dict[int, set] | None = None
@@ -20,8 +24,15 @@ def setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, resu
         dropped = [rel for rel in cross if any(row_of(c) == row for c, _ in rel.terms)]
         ids = {id(rel) for rel in dropped}
         kept = [rel for rel in relations if id(rel) not in ids]
-        found = joint(runs, cands, live, kept, fixed, budget,
-                       lambda known, dropped=dropped: sum(not check(r, known, True) for r in dropped))
+        found = joint(
+            runs,
+            cands,
+            live,
+            kept,
+            fixed,
+            budget,
+            lambda known, dropped=dropped: sum(not check(r, known, True) for r in dropped),
+        )
         if budget[0] <= 0:
             return None
         if found is None:
@@ -35,7 +46,7 @@ def setting_rows_aside(runs, cands, live, relations, fixed, budget, row_of, resu
     return union
 
 
-def joint(runs, cands, live, relations, fixed, budget: list[int], penalty=None):
+def joint(runs, cands, live, relations, fixed, budget: list[int], penalty=None):  # noqa: C901 (a bounded search; its pruning rules read best together)
     """Every combination of the live runs' splits meeting all relations, as the set of splits
     seen per run; None when there is none or the search ran out of the shared budget (left
     at 0). With `penalty`, only the combinations of least penalty, returned as (penalty, seen)."""

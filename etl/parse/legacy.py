@@ -121,7 +121,8 @@ _COMPILED = tuple((target, re.compile(rx)) for target, rx in SYNONYMS)
 _TABLE_MARKER = re.compile(r"统计表|统计指标|指标名称|计量单位")
 # Between a label and its number: a parenthetical note, separators, a unit (maybe bracketed).
 _AFTER_LABEL = re.compile(
-    r"(?:[(\[][^()\[\]|\n]{0,60}[)\]])?[|\n:]*(?:[(]?(?P<unit>" + UNIT_PATTERN + r")[)]?)?[|\n]*")
+    r"(?:[(\[][^()\[\]|\n]{0,60}[)\]])?[|\n:]*(?:[(]?(?P<unit>" + UNIT_PATTERN + r")[)]?)?[|\n]*"
+)
 _RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _BLANK = re.compile(f"(?:{BLANK_PATTERN})(?=[|\\n]|$)")
 _ITEM_BEFORE = re.compile(r"(\d{1,2})[、.．]$")
@@ -134,7 +135,9 @@ _NON_SPACE = re.compile(r"\S+")
 @dataclass
 class _Stream:
     text: str
-    owner: list[tuple[int, int]]  # per stream char: (block index, char index in the block's doc line)
+    owner: list[
+        tuple[int, int]
+    ]  # per stream char: (block index, char index in the block's doc line)
     block_starts: list[int]
 
 
@@ -178,7 +181,9 @@ class _Match:
 
 
 def _label_matches(text: str) -> list[_Match]:
-    found = [_Match(m.start(), m.end(), target) for target, rx in _COMPILED for m in rx.finditer(text)]
+    found = [
+        _Match(m.start(), m.end(), target) for target, rx in _COMPILED for m in rx.finditer(text)
+    ]
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[_Match] = []
     last_end = -1
@@ -204,7 +209,7 @@ def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> s
     """'2949819162、' -> '294981916': the next row's item number glued to the run."""
     if follows not in "、.．" or len(run) < 2:
         return run
-    before = _ITEM_BEFORE.search(text[max(0, label_start - 8):label_start].rstrip(":"))
+    before = _ITEM_BEFORE.search(text[max(0, label_start - 8) : label_start].rstrip(":"))
     if before:
         nxt = str(int(before.group(1)) + 1)
         if run.endswith(nxt) and len(run) > len(nxt):
@@ -212,7 +217,9 @@ def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> s
     return run[:-1]
 
 
-def _read_value(text: str, m: _Match, two_columns: bool, glued_to_label=lambda pos: False) -> _Reading | None:
+def _read_value(
+    text: str, m: _Match, two_columns: bool, glued_to_label=lambda pos: False
+) -> _Reading | None:
     pos = m.end
     after = _AFTER_LABEL.match(text, pos)
     unit = after.group("unit") if after else None
@@ -226,8 +233,12 @@ def _read_value(text: str, m: _Match, two_columns: bool, glued_to_label=lambda p
     run = run_m.group(0)
     end = run_m.end()
     follows = text[end] if end < len(text) else "\n"
-    line_end_glued = follows == "\n" and two_columns and run.isdigit() and len(run) > 1 and glued_to_label(pos)
-    if follows in "|\n" and not line_end_glued:  # the table's last row at the end of a flattened line is glued too
+    line_end_glued = (
+        follows == "\n" and two_columns and run.isdigit() and len(run) > 1 and glued_to_label(pos)
+    )
+    if (
+        follows in "|\n" and not line_end_glued
+    ):  # the table's last row at the end of a flattened line is glued too
         cell = parse_cell(run)
         if cell.value is None:
             return None
@@ -249,11 +260,13 @@ def _has_table_marker_after(text: str) -> int | None:
     return marks[-1] if marks else None
 
 
-def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, Value], list[Finding]]:
+def _table_values(  # noqa: C901 (one case per document layout; see docstring)
+    doc: RawDocument, prose: dict[str, Value]
+) -> tuple[dict[str, Value], list[Finding]]:
     stream = _build_stream(doc)
     text = stream.text
     region = _has_table_marker_after(text)
-    two_columns = bool(region is not None and re.search(r"累计", text[region:region + 200]))
+    two_columns = bool(region is not None and re.search(r"累计", text[region : region + 200]))
     values: dict[str, Value] = {}
     findings: list[Finding] = []
     section: str | None = None
@@ -309,7 +322,7 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
             continue
         unit = reading.unit
         if target in MONEY_NAMES:
-            label = text[m.start:reading.start]
+            label = text[m.start : reading.start]
             if unit is None:
                 unit = "元" if re.search(r"[(（]元[)）]", label) else "万元"
             value = yuan_to_wan(value, unit)
@@ -320,10 +333,16 @@ def _table_values(doc: RawDocument, prose: dict[str, Value]) -> tuple[dict[str, 
         if block.loc.offset is not None:
             loc["offset"] = block.loc.offset + nci
         raw_label = _line_of(doc.blocks[bi])
-        raw = text[m.start:reading.end] if bi == nbi else f"{raw_label} … {text[reading.start:reading.end]}"
+        raw = (
+            text[m.start : reading.end]
+            if bi == nbi
+            else f"{raw_label} … {text[reading.start : reading.end]}"
+        )
         if reading.run:
-            raw = text[m.start:reading.end]
-        values[key] = Value(key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table")
+            raw = text[m.start : reading.end]
+        values[key] = Value(
+            key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table"
+        )
     return values, findings
 
 
@@ -340,14 +359,18 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[
     from etl.parse.relations import at_most, total_is_sum
     from etl.parse.std_glued import outcome_findings
 
-    runs = [Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells]
+    runs = [
+        Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells
+    ]
     if not runs:
         return {}
     fixed = {key + THIS: r.value for key, _, _, r in read if not r.two_cells}
     relations = [at_most(r.cells[0], r.cells[1]) for r in runs]
     present = {key for key, _, _, _ in read}
-    totals = [(_k(t), [_k(p) for p in parts + tuple(o for o in opt if _k(o) in present)])
-              for _, t, parts, opt in IDENTITIES] + [(_k("proactive_total"), [_k(c) for c in _CHANNELS])]
+    totals = [
+        (_k(t), [_k(p) for p in parts + tuple(o for o in opt if _k(o) in present)])
+        for _, t, parts, opt in IDENTITIES
+    ] + [(_k("proactive_total"), [_k(c) for c in _CHANNELS])]
     for total, parts in totals:
         for col in (THIS, CUMULATIVE):
             relations.append(total_is_sum(total + col, [p + col for p in parts]))
@@ -386,6 +409,7 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
 
 # ---- identities ------------------------------------------------------------------------------
 
+
 def _k(name: str) -> str:
     return legacy_key(name)
 
@@ -393,15 +417,47 @@ def _k(name: str) -> str:
 # rule name -> (total, parts, optional parts counted when present)
 IDENTITIES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("completed_sum", "completed", ("completed_on_time", "completed_late"), ()),
-    ("requests_channels", "requests", ("requests_in_person", "requests_fax", "requests_online", "requests_letter"), ()),
-    ("review_sum", "review_total", ("review_upheld", "review_corrected", "review_other"), ("review_pending",)),
+    (
+        "requests_channels",
+        "requests",
+        ("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
+        (),
+    ),
+    (
+        "review_sum",
+        "review_total",
+        ("review_upheld", "review_corrected", "review_other"),
+        ("review_pending",),
+    ),
     ("suit_sum", "suit_total", ("suit_upheld", "suit_corrected", "suit_other"), ("suit_pending",)),
-    ("answers_sum", "answers", ("answer_already_public", "answer_granted", "answer_partial", "answer_denied",
-                                "answer_not_this_agency", "answer_not_exist", "answer_needs_change",
-                                "answer_other_channel"), ()),
-    ("denied_sum", "answer_denied", ("answer_denied.state_secret", "answer_denied.commercial_secret",
-                                     "answer_denied.privacy", "answer_denied.security_stability",
-                                     "answer_denied.not_gov_info", "answer_denied.other_law"), ()),
+    (
+        "answers_sum",
+        "answers",
+        (
+            "answer_already_public",
+            "answer_granted",
+            "answer_partial",
+            "answer_denied",
+            "answer_not_this_agency",
+            "answer_not_exist",
+            "answer_needs_change",
+            "answer_other_channel",
+        ),
+        (),
+    ),
+    (
+        "denied_sum",
+        "answer_denied",
+        (
+            "answer_denied.state_secret",
+            "answer_denied.commercial_secret",
+            "answer_denied.privacy",
+            "answer_denied.security_stability",
+            "answer_denied.not_gov_info",
+            "answer_denied.other_law",
+        ),
+        (),
+    ),
     ("staff_sum", "staff", ("staff_fulltime", "staff_parttime"), ()),
 )
 
@@ -420,8 +476,14 @@ def validate_legacy(report: ParsedReport) -> list[Finding]:
         actual = vals[tk].value
         if abs(expected - actual) > 1e-6:
             diff = actual - expected
-            out.append(Finding(
-                f"legacy.{rule}", (tk, *pks), expected, actual,
-                f"统计表「{FIELDS[tk].label}」印为 {actual:g}，但分项"
-                f"（{'、'.join(FIELDS[p].label for p in pks)}）之和为 {expected:g}（差 {diff:+g}）"))
+            out.append(
+                Finding(
+                    f"legacy.{rule}",
+                    (tk, *pks),
+                    expected,
+                    actual,
+                    f"统计表「{FIELDS[tk].label}」印为 {actual:g}，但分项"
+                    f"（{'、'.join(FIELDS[p].label for p in pks)}）之和为 {expected:g}（差 {diff:+g}）",
+                )
+            )
     return out

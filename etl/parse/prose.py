@@ -40,36 +40,76 @@ _HEADING = re.compile(r"^\(?[一二三四五六七八九十]+[)、]")
 
 # ---- requests
 _REQ_COUNT = (
-    re.compile(r"(?:收到|受理|接到|接收|接受|登记)(?:了)?" + GAP + r"{0,25}?(?:政府)?信息公开(?:的)?申请"
-               r"(?:件|共|共计|总数|数量|合计)?(?:为|是|达|有)?(?:共|共计)?" + N + r"(?:件|起|宗|个|份|次|例)"
-               r"(?!" + GAP + r"{0,4}(?:行政复议|行政诉讼))"),
-    re.compile(r"(?:收到|受理|接到|接收)" + GAP + r"{0,10}?依申请公开(?:的)?(?:政府信息)?(?:申请|事项|件)?"
-               r"(?:共|共计|总数|数量|合计)?(?:为|是|达)?" + N + U),
-    re.compile(r"(?:收到|受理|接到|接收)(?:了)?(?:各类)?" + N + U + r"(?:的)?" + GAP
-               + r"{0,8}?(?:政府信息公开申请|信息公开申请|依申请公开(?:申请|事项)?)"),
-    re.compile(r"(?:依申请公开|信息公开)申请(?:总数|数量|件数)?(?:共|共计|合计)?(?:为|是|达)?" + N + U
-               + r"(?!" + GAP + r"{0,4}(?:行政复议|行政诉讼))"),
+    re.compile(
+        r"(?:收到|受理|接到|接收|接受|登记)(?:了)?" + GAP + r"{0,25}?(?:政府)?信息公开(?:的)?申请"
+        r"(?:件|共|共计|总数|数量|合计)?(?:为|是|达|有)?(?:共|共计)?"
+        + N
+        + r"(?:件|起|宗|个|份|次|例)"
+        r"(?!" + GAP + r"{0,4}(?:行政复议|行政诉讼))"
+    ),
+    re.compile(
+        r"(?:收到|受理|接到|接收)" + GAP + r"{0,10}?依申请公开(?:的)?(?:政府信息)?(?:申请|事项|件)?"
+        r"(?:共|共计|总数|数量|合计)?(?:为|是|达)?" + N + U
+    ),
+    re.compile(
+        r"(?:收到|受理|接到|接收)(?:了)?(?:各类)?"
+        + N
+        + U
+        + r"(?:的)?"
+        + GAP
+        + r"{0,8}?(?:政府信息公开申请|信息公开申请|依申请公开(?:申请|事项)?)"
+    ),
+    re.compile(
+        r"(?:依申请公开|信息公开)申请(?:总数|数量|件数)?(?:共|共计|合计)?(?:为|是|达)?"
+        + N
+        + U
+        + r"(?!"
+        + GAP
+        + r"{0,4}(?:行政复议|行政诉讼))"
+    ),
 )
 _REQ_ZERO = (
-    re.compile(r"无(?:任何)?依申请公开(?:的)?(?:政府信息)?(?:件|事项|申请|案件|情况)(?!收费|的收费|信息收费)"),
-    re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|发生|出现)(?:过)?(?:任何)?" + GAP
-               + r"{0,15}?(?:政府)?信息公开(?:的)?申请(?!行政复议|提起|而)"),
-    re.compile(r"(?:未|没有)(?:收到|受理|接到)(?:过)?(?:任何)?" + GAP + r"{0,15}?依申请公开(?:的)?(?:政府信息)?"
-               r"(?:申请|事项|件)(?!行政复议|提起)"),
-    re.compile(r"依申请公开(?:的)?(?:政府信息)?(?:申请|件|事项)?(?:数量|件数|数)?(?:为|是)(?:0|零)(?:件)?"),
+    re.compile(
+        r"无(?:任何)?依申请公开(?:的)?(?:政府信息)?(?:件|事项|申请|案件|情况)(?!收费|的收费|信息收费)"
+    ),
+    re.compile(
+        r"(?:未|没有|无)(?:收到|受理|接到|接收|发生|出现)(?:过)?(?:任何)?"
+        + GAP
+        + r"{0,15}?(?:政府)?信息公开(?:的)?申请(?!行政复议|提起|而)"
+    ),
+    re.compile(
+        r"(?:未|没有)(?:收到|受理|接到)(?:过)?(?:任何)?"
+        + GAP
+        + r"{0,15}?依申请公开(?:的)?(?:政府信息)?"
+        r"(?:申请|事项|件)(?!行政复议|提起)"
+    ),
+    re.compile(
+        r"依申请公开(?:的)?(?:政府信息)?(?:申请|件|事项)?(?:数量|件数|数)?(?:为|是)(?:0|零)(?:件)?"
+    ),
 )
 _CHANNELS = (
-    ("requests_online", re.compile(r"(?:网上|网络|互联网|在线|电子邮件|邮件)(?:申请|提交|方式)?(?:的)?" + N + U)),
+    (
+        "requests_online",
+        re.compile(r"(?:网上|网络|互联网|在线|电子邮件|邮件)(?:申请|提交|方式)?(?:的)?" + N + U),
+    ),
     ("requests_in_person", re.compile(r"当面(?:申请|提交|提出|方式)?(?:的)?" + N + U)),
     ("requests_letter", re.compile(r"信函(?![、和及或]传真)(?:申请|方式)?(?:的)?" + N + U)),
-    ("requests_fax", re.compile(r"(?<!信函、)(?<!信函和)(?<!信函及)传真(?:申请|方式)?(?:的)?" + N + U)),
+    (
+        "requests_fax",
+        re.compile(r"(?<!信函、)(?<!信函和)(?<!信函及)传真(?:申请|方式)?(?:的)?" + N + U),
+    ),
 )
 
 # ---- completion
 ONTIME = r"(?:按时|按期|如期|在(?:法定|规定)(?:的)?(?:期限|时限|时间|工作日)内|在\d+个工作日内)"
-_ALL_ONTIME = re.compile(r"(?:均|全部|都|皆|全)(?:已)?(?:依法)?" + ONTIME
-                         + r"(?:予以|作出|进行|给予)?(?:办结|答复|回复|办理|处理|完成)")
-_ALL_DONE = re.compile(r"(?:均|全部|都|皆)(?:已)?(?:依法)?(?:予以)?(?:办结|答复完毕|办理完毕|处理完毕)")
+_ALL_ONTIME = re.compile(
+    r"(?:均|全部|都|皆|全)(?:已)?(?:依法)?"
+    + ONTIME
+    + r"(?:予以|作出|进行|给予)?(?:办结|答复|回复|办理|处理|完成)"
+)
+_ALL_DONE = re.compile(
+    r"(?:均|全部|都|皆)(?:已)?(?:依法)?(?:予以)?(?:办结|答复完毕|办理完毕|处理完毕)"
+)
 _RATE_ONTIME = re.compile(r"按(?:时|期)(?:办结|答复)率(?:为|达到?|是)?100(?:\.0+)?%")
 _RATE_DONE = re.compile(r"办结率(?:为|达到?|是)?100(?:\.0+)?%")
 _DONE_N = re.compile(r"(?<!按时)(?<!按期)(?<!延期)(?:已)?办结(?:了)?" + N + U)
@@ -80,19 +120,37 @@ _LATE_N = re.compile(r"延期(?:办结|答复)(?:了)?" + N + U)
 _ANSWERS = (
     ("answer_partial", re.compile(r"(?:同意)?部分公开(?:的|答复)?(?:了)?" + N + U)),
     ("answer_denied", re.compile(r"(?:不予|不同意)公开(?:的|答复)?(?:了)?" + N + U)),
-    ("answer_granted", re.compile(r"(?<!部分)(?<!不予)(?<!不同意)(?<!主动)(?:同意|予以|全部)公开(?:的|答复)?(?:了)?"
-                                  + N + U)),
+    (
+        "answer_granted",
+        re.compile(
+            r"(?<!部分)(?<!不予)(?<!不同意)(?<!主动)(?:同意|予以|全部)公开(?:的|答复)?(?:了)?"
+            + N
+            + U
+        ),
+    ),
     ("answer_not_exist", re.compile(r"(?:申请的)?信息不存在(?:的)?" + N + U)),
-    ("answer_not_this_agency", re.compile(r"(?:不属于本(?:行政)?机关|非本机关)(?:公开|职责|掌握)?(?:范围)?(?:的)?"
-                                          + N + U)),
+    (
+        "answer_not_this_agency",
+        re.compile(
+            r"(?:不属于本(?:行政)?机关|非本机关)(?:公开|职责|掌握)?(?:范围)?(?:的)?" + N + U
+        ),
+    ),
 )
 
 # ---- reviews and suits
 NEG = r"(?:无(?!法|需|论|疑)|未发生|没有|未收到|未出现|未有|不存在|未曾发生)"
 _BOTH_ZERO = (
-    re.compile(NEG + GAP + r"{0,25}?行政复议(?:案件|申请)?(?:和|或|及|以及|与|、|或者)(?:提起)?(?:的)?行政诉讼"),
-    re.compile(NEG + GAP + r"{0,25}?行政诉讼(?:案件)?(?:和|或|及|以及|与|、|或者)(?:申请)?(?:的)?行政复议"),
-    re.compile(r"行政复议(?:和|或|及|、|与)(?:提起)?行政诉讼(?:案件|的情况|情况)?(?:均|都|数量?均?)?(?:为|是)?(?:0|零|无)"),
+    re.compile(
+        NEG
+        + GAP
+        + r"{0,25}?行政复议(?:案件|申请)?(?:和|或|及|以及|与|、|或者)(?:提起)?(?:的)?行政诉讼"
+    ),
+    re.compile(
+        NEG + GAP + r"{0,25}?行政诉讼(?:案件)?(?:和|或|及|以及|与|、|或者)(?:申请)?(?:的)?行政复议"
+    ),
+    re.compile(
+        r"行政复议(?:和|或|及|、|与)(?:提起)?行政诉讼(?:案件|的情况|情况)?(?:均|都|数量?均?)?(?:为|是)?(?:0|零|无)"
+    ),
 )
 _ONE_ZERO = {
     "review": re.compile(NEG + GAP + r"{0,25}?行政复议"),
@@ -103,30 +161,49 @@ _COUNT = {
     "suit": re.compile(r"行政诉讼(?:案件)?(?:共|共计|合计)?(?:为|有|达)?" + N + U),
 }
 _OUTCOMES = (
-    ("pending", r"(?:尚)?未审结|(?:正在|尚在|仍在)审理(?:中)?|审理中|未结案|尚未(?:判决|裁决|作出)"),
-    ("upheld", r"(?:我方|我局|我委|我办|我厅|我市|我区|我县|本机关|被告|被申请人)?胜诉"
-               r"|维持(?:了)?(?:原)?(?:具体行政行为|行政行为|决定|答复|复议决定|判决)?"
-               r"|驳回(?:了)?(?:原告|申请人|其)?(?:的)?(?:诉讼请求|起诉|复议申请|申请|诉讼)?"),
-    ("corrected", r"(?:被)?依法纠错|纠错|(?:我方|我局|被告)?败诉|撤销(?:了)?(?:原)?(?:答复|决定|具体行政行为)?"
-                  r"|确认违法|责令(?:重新|限期)?(?:答复|履行)"),
+    (
+        "pending",
+        r"(?:尚)?未审结|(?:正在|尚在|仍在)审理(?:中)?|审理中|未结案|尚未(?:判决|裁决|作出)",
+    ),
+    (
+        "upheld",
+        r"(?:我方|我局|我委|我办|我厅|我市|我区|我县|本机关|被告|被申请人)?胜诉"
+        r"|维持(?:了)?(?:原)?(?:具体行政行为|行政行为|决定|答复|复议决定|判决)?"
+        r"|驳回(?:了)?(?:原告|申请人|其)?(?:的)?(?:诉讼请求|起诉|复议申请|申请|诉讼)?",
+    ),
+    (
+        "corrected",
+        r"(?:被)?依法纠错|纠错|(?:我方|我局|被告)?败诉|撤销(?:了)?(?:原)?(?:答复|决定|具体行政行为)?"
+        r"|确认违法|责令(?:重新|限期)?(?:答复|履行)",
+    ),
     ("other", r"撤诉|终止(?:审理|复议)?|其他情形"),
 )
 _OUTCOME_RX = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _OUTCOMES))
 
 # ---- fees
 _FEE_ZERO = (
-    re.compile(r"(?:未|没有|不|无)(?:对" + GAP + r"{0,15}?)?(?:收取|收)(?:任何)?(?:的)?"
-               r"(?:费用|信息公开费|检索费|复制费|成本费|邮寄费|费)"),
-    re.compile(r"(?:无|没有|未发生|未有)(?:任何)?(?:收费|收取费用)(?:和|及|或|与)?(?:减免)?(?:情况|行为)?"),
-    re.compile(r"(?:无|没有|未发生|未有)" + GAP + r"{0,12}?收费(?:和|及|或|与)?(?:减免)?(?:情况|行为)"),
+    re.compile(
+        r"(?:未|没有|不|无)(?:对" + GAP + r"{0,15}?)?(?:收取|收)(?:任何)?(?:的)?"
+        r"(?:费用|信息公开费|检索费|复制费|成本费|邮寄费|费)"
+    ),
+    re.compile(
+        r"(?:无|没有|未发生|未有)(?:任何)?(?:收费|收取费用)(?:和|及|或|与)?(?:减免)?(?:情况|行为)?"
+    ),
+    re.compile(
+        r"(?:无|没有|未发生|未有)" + GAP + r"{0,12}?收费(?:和|及|或|与)?(?:减免)?(?:情况|行为)"
+    ),
     re.compile(r"(?:收取|收)(?:的)?费(?:用)?(?:金额|总额)?(?:为|是)(?:0|零)(?:元|万元)?"),
 )
-_FEE_AMOUNT = re.compile(r"收取(?:了)?(?:各类)?(?:[^。;；,，\d]{0,12}?费用?)(?:共|共计|合计)?(?:为)?"
-                         r"(\d+(?:\.\d+)?)(万元|元)")
+_FEE_AMOUNT = re.compile(
+    r"收取(?:了)?(?:各类)?(?:[^。;；,，\d]{0,12}?费用?)(?:共|共计|合计)?(?:为)?"
+    r"(\d+(?:\.\d+)?)(万元|元)"
+)
 
 # ---- proactive
-_PROACTIVE = re.compile(r"主动公开(?:了)?(?:各类|各项)?(?:政府)?信息(?:共|共计|总数|总计|合计|数量)?(?:为|达|有)?"
-                        r"(?:共|共计)?(\d[\d,]*)(?:条|件)")
+_PROACTIVE = re.compile(
+    r"主动公开(?:了)?(?:各类|各项)?(?:政府)?信息(?:共|共计|总数|总计|合计|数量)?(?:为|达|有)?"
+    r"(?:共|共计)?(\d[\d,]*)(?:条|件)"
+)
 
 _INFO_CONTEXT = re.compile(r"信息公开|依申请|政务公开|政府信息")
 
@@ -165,7 +242,7 @@ def _sentences(doc: RawDocument) -> list[_Sentence]:
             loc = block.loc.as_dict()
             if block.loc.offset is not None:
                 loc["offset"] = block.loc.offset + m.start()
-            raw = raw_text[m.start():m.end()] if same_length else s
+            raw = raw_text[m.start() : m.end()] if same_length else s
             # headings inside long crawler runs ("四、行政复议…情况") count as headings too
             inner = re.search(r"[一二三四五六七八九十]+、[^。]{0,40}?情况", s)
             if inner and len(text) > 40:
@@ -239,14 +316,19 @@ def _review_suit(sent: _Sentence, col: _Collector) -> None:
             col.add("suit_total", 0, sent)
             return
     # each group's statement runs from its mention to the next group's mention
-    marks = sorted((m.start(), g) for g, word in (("review", "行政复议"), ("suit", "行政诉讼"))
-                   for m in re.finditer(word, s))
+    marks = sorted(
+        (m.start(), g)
+        for g, word in (("review", "行政复议"), ("suit", "行政诉讼"))
+        for m in re.finditer(word, s)
+    )
     for i, (start, group) in enumerate(marks):
         end = marks[i + 1][0] if i + 1 < len(marks) else len(s)
         if i + 1 < len(marks) and marks[i + 1][1] == group:
             continue  # the same group mentioned again: read from the later mention
         # include the clause head before the mention ("无由依申请公开引发的行政复议")
-        head_start = max([s.rfind(c, 0, start) for c in "。;；,，"] + [marks[i - 1][0] if i else -1]) + 1
+        head_start = (
+            max([s.rfind(c, 0, start) for c in "。;；,，"] + [marks[i - 1][0] if i else -1]) + 1
+        )
         part = s[head_start:end]
         cm = _COUNT[group].search(part)
         if cm:
@@ -254,8 +336,8 @@ def _review_suit(sent: _Sentence, col: _Collector) -> None:
             if total is None:
                 continue
             col.add(f"{group}_total", total, sent)
-            _outcomes(group, part[cm.end():], total, sent, col)
-        elif _ONE_ZERO[group].search(s[head_start:start + 4]):
+            _outcomes(group, part[cm.end() :], total, sent, col)
+        elif _ONE_ZERO[group].search(s[head_start : start + 4]):
             col.add(f"{group}_total", 0, sent)
 
 
@@ -263,8 +345,8 @@ def _outcomes(group: str, tail: str, total: int, sent: _Sentence, col: _Collecto
     found = []
     for m in _OUTCOME_RX.finditer(tail):
         name = m.lastgroup
-        after = re.match(r"(?:的)?(?:案件|诉讼|复议)?(?:共|为)?" + N + U, tail[m.end():])
-        before = re.search(N + U + r"(?:为|被|已)?$", tail[max(0, m.start() - 8):m.start()])
+        after = re.match(r"(?:的)?(?:案件|诉讼|复议)?(?:共|为)?" + N + U, tail[m.end() :])
+        before = re.search(N + U + r"(?:为|被|已)?$", tail[max(0, m.start() - 8) : m.start()])
         n = _num(after.group(1)) if after else (_num(before.group(1)) if before else None)
         found.append((name, n))
     if not found:

@@ -11,6 +11,7 @@ from etl.normalize import parse_cell
 @dataclass(frozen=True)
 class Rel:
     """sum(coef * cell) == 0 (op "==") or <= 0 (op "<="), all cells non-negative."""
+
     terms: tuple[tuple[str, int], ...]
     op: str = "=="
 

@@ -13,7 +13,9 @@ from functools import lru_cache
 from etl.document import Block
 from etl.normalize import CellValue, parse_cell, squash
 
-_NUMBERING = re.compile(r"[一二三四五六七八九十]+、|[(（](?:[一二三四五六七八九十]+|\d{1,2})[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)")
+_NUMBERING = re.compile(
+    r"[一二三四五六七八九十]+、|[(（](?:[一二三四五六七八九十]+|\d{1,2})[)）]|(?<![\d.])\d{1,2}[.．、](?!\d)"
+)
 _PUNCT = re.compile(r"[\s“”\"'‘’,，。;；:：、()（）\[\]【】#*|-]")
 
 
@@ -22,7 +24,6 @@ class Token:
     cell: CellValue
     raw: str
     col: int | None  # index of the cell in a table row; None for text tokens
-
 
 
 def clean_label(text: str) -> str:
@@ -69,14 +70,14 @@ def _split_block(block: Block) -> tuple[str, list[Token]]:
     return squash("".join(tokens)), values
 
 
-
-def find_block(blocks: tuple[Block, ...], phrases: tuple[str, ...], start: int = 0, max_len: int = 60) -> int | None:
+def find_block(
+    blocks: tuple[Block, ...], phrases: tuple[str, ...], start: int = 0, max_len: int = 60
+) -> int | None:
     for i in range(start, len(blocks)):
         sq = squash(blocks[i].text)
         if len(sq) <= max_len and any(p in sq for p in phrases):
             return i
     return None
-
 
 
 def merge_number_lines(blocks, width: int) -> list[Block]:
@@ -88,10 +89,15 @@ def merge_number_lines(blocks, width: int) -> list[Block]:
     def flush():
         if len(run) >= width:
             for i in range(0, len(run) - len(run) % width, width):
-                chunk = run[i:i + width]
-                out.append(Block((" ".join(b.text for b in chunk),), (" ".join(" ".join(b.raw) for b in chunk),),
-                                 chunk[0].loc))
-            out.extend(run[len(run) - len(run) % width:])
+                chunk = run[i : i + width]
+                out.append(
+                    Block(
+                        (" ".join(b.text for b in chunk),),
+                        (" ".join(" ".join(b.raw) for b in chunk),),
+                        chunk[0].loc,
+                    )
+                )
+            out.extend(run[len(run) - len(run) % width :])
         else:
             out.extend(run)
         run.clear()
@@ -107,7 +113,6 @@ def merge_number_lines(blocks, width: int) -> list[Block]:
     return out
 
 
-
 def value_tokens(block: Block) -> tuple[Token, ...]:
     """Every value-like cell of a row, leading blanks included (表四 rows carry no label)."""
     if not block.is_table_row:
@@ -118,4 +123,3 @@ def value_tokens(block: Block) -> tuple[Token, ...]:
         if cv.numeric or cv.blank or cv.malformed:
             out.append(Token(cv, raw, i))
     return tuple(out)
-

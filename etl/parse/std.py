@@ -54,16 +54,34 @@ def parse_std(doc: RawDocument, report: ParsedReport) -> None:
     blocks = unflatten(doc.blocks)
     i3, i_new = locate_t3(blocks)
     if i3 is None:
-        report.findings.append(Finding("t3.missing", (), None, None,
-                                       "未找到表三（收到和处理政府信息公开申请情况）", "error"))
+        report.findings.append(
+            Finding(
+                "t3.missing",
+                (),
+                None,
+                None,
+                "未找到表三（收到和处理政府信息公开申请情况）",
+                "error",
+            )
+        )
         i4 = next((i for i, b in enumerate(blocks) if is_t4_heading(b)), None)
     else:
         i4 = next((i for i in range(i_new + 1, len(blocks)) if is_t4_heading(blocks[i])), None)
-        parse_t3(blocks[i3:i4 if i4 is not None else len(blocks)], report)
+        parse_t3(blocks[i3 : i4 if i4 is not None else len(blocks)], report)
     if i4 is None:
-        report.findings.append(Finding("t4.missing", (), None, None,
-                                       "未找到表四（政府信息公开行政复议、行政诉讼情况）", "error"))
+        report.findings.append(
+            Finding(
+                "t4.missing",
+                (),
+                None,
+                None,
+                "未找到表四（政府信息公开行政复议、行政诉讼情况）",
+                "error",
+            )
+        )
     else:
         end = find_block(blocks, AFTER_T4, i4 + 1, max_len=80)
-        parse_t4(blocks[i4:end if end is not None else min(len(blocks), i4 + T4_MAX_BLOCKS)], report)
+        parse_t4(
+            blocks[i4 : end if end is not None else min(len(blocks), i4 + T4_MAX_BLOCKS)], report
+        )
     parse_t2(blocks[: i3 if i3 is not None else len(blocks)], report)

@@ -20,7 +20,11 @@ def is_glued(tokens, width: int) -> bool:
     """Fewer printed numbers than cells, all plain digit strings with digits enough for every
     cell: cells glued together. (One number of 7+ digits in a 表三 row is never a count.)"""
     raws = [t.raw.strip() for t in tokens]
-    if not raws or len(raws) >= width - (1 if width == T3_WIDTH else 0) or not all(r.isdigit() for r in raws):
+    if (
+        not raws
+        or len(raws) >= width - (1 if width == T3_WIDTH else 0)
+        or not all(r.isdigit() for r in raws)
+    ):
         return False
     digits = sum(len(r) for r in raws)
     if len(raws) == 1 and width == T3_WIDTH:
@@ -39,8 +43,12 @@ def t3_relations(seq: list[str]) -> list[Rel]:
     outcomes = [r for r in seq if r not in _FLOW_ROWS]
     for c in cols:
         rels.append(total_is_sum(t3_key("processed", c), [t3_key(r, c) for r in outcomes]))
-        rels.append(balance([t3_key("new", c), t3_key("carried_in", c)],
-                            [t3_key("processed", c), t3_key("carried_out", c)]))
+        rels.append(
+            balance(
+                [t3_key("new", c), t3_key("carried_in", c)],
+                [t3_key("processed", c), t3_key("carried_out", c)],
+            )
+        )
     return rels
 
 
@@ -50,8 +58,10 @@ def t4_cells() -> list[str]:
 
 def t4_relations() -> list[Rel]:
     """Identity 4: each group's 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    return [total_is_sum(t4_key(g, "total"), [t4_key(g, o) for o, _ in T4_OUTCOMES if o != "total"])
-            for g, _ in T4_GROUPS]
+    return [
+        total_is_sum(t4_key(g, "total"), [t4_key(g, o) for o, _ in T4_OUTCOMES if o != "total"])
+        for g, _ in T4_GROUPS
+    ]
 
 
 def outcome_findings(outcome: Outcome, runs: list[Run], table: str, label_of) -> list[Finding]:
@@ -62,26 +72,69 @@ def outcome_findings(outcome: Outcome, runs: list[Run], table: str, label_of) ->
         run = by_row[row]
         shown = " 或 ".join("|".join(s) for s in outcome.candidates[row][:3])
         more = f" 等 {len(outcome.candidates[row])} 种" if len(outcome.candidates[row]) > 3 else ""
-        out.append(Finding("glued.ambiguous", cells, None, None,
-                           f"{table}「{label_of(row)}」的数字“{' '.join(run.tokens)}”连在一起，"
-                           f"满足表中勾稽关系的拆法不止一种（{shown}{more}），无法确定的 {len(cells)} 个数未入库",
-                           "warning"))
+        out.append(
+            Finding(
+                "glued.ambiguous",
+                cells,
+                None,
+                None,
+                f"{table}「{label_of(row)}」的数字“{' '.join(run.tokens)}”连在一起，"
+                f"满足表中勾稽关系的拆法不止一种（{shown}{more}），无法确定的 {len(cells)} 个数未入库",
+                "warning",
+            )
+        )
     for row in outcome.unsplittable:
         run = by_row[row]
-        out.append(Finding("glued.unsplit", run.cells, None, None,
-                           f"{table}「{label_of(row)}」的数字“{' '.join(run.tokens)}”连在一起，"
-                           f"无法拆成 {len(run.cells)} 个符合合计的数，该行未入库", "warning"))
+        out.append(
+            Finding(
+                "glued.unsplit",
+                run.cells,
+                None,
+                None,
+                f"{table}「{label_of(row)}」的数字“{' '.join(run.tokens)}”连在一起，"
+                f"无法拆成 {len(run.cells)} 个符合合计的数，该行未入库",
+                "warning",
+            )
+        )
     for row in outcome.capped:
-        what = "整张表的拆分组合" if row == "*" else f"「{label_of(row)}」的数字“{' '.join(by_row[row].tokens)}”"
-        out.append(Finding("glued.capped", (), None, None,
-                           f"{table}{what}可能的拆法过多，超出计算上限；只采用能单独确定的数", "warning"))
+        what = (
+            "整张表的拆分组合"
+            if row == "*"
+            else f"「{label_of(row)}」的数字“{' '.join(by_row[row].tokens)}”"
+        )
+        out.append(
+            Finding(
+                "glued.capped",
+                (),
+                None,
+                None,
+                f"{table}{what}可能的拆法过多，超出计算上限；只采用能单独确定的数",
+                "warning",
+            )
+        )
     if outcome.set_aside:
         rows = "」「".join(label_of(r) for r in outcome.set_aside)
-        out.append(Finding("glued.set_aside", (), None, None,
-                           f"{table}的数字连在一起，且没有一种拆法能满足全部勾稽关系（问题可能在「{rows}」）；"
-                           f"只采用违反勾稽关系最少的各种拆法都一致的数，请核对原文", "warning"))
+        out.append(
+            Finding(
+                "glued.set_aside",
+                (),
+                None,
+                None,
+                f"{table}的数字连在一起，且没有一种拆法能满足全部勾稽关系（问题可能在「{rows}」）；"
+                f"只采用违反勾稽关系最少的各种拆法都一致的数，请核对原文",
+                "warning",
+            )
+        )
     if outcome.relaxed and "*" not in outcome.capped:
-        out.append(Finding("glued.relaxed", (), None, None,
-                           f"{table}的数字连在一起，且没有一种拆法能同时满足表中全部勾稽关系；"
-                           f"各行只按本行合计拆分，请核对原文", "warning"))
+        out.append(
+            Finding(
+                "glued.relaxed",
+                (),
+                None,
+                None,
+                f"{table}的数字连在一起，且没有一种拆法能同时满足表中全部勾稽关系；"
+                f"各行只按本行合计拆分，请核对原文",
+                "warning",
+            )
+        )
     return out

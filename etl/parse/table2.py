@@ -25,8 +25,13 @@ T2_ITEM_LABELS = {
     "procurement": ("政府集中采购",),
 }
 # the last two characters of every item name, and the unit line: a block without any is skipped
-_T2_HINT = re.compile("|".join(sorted({n[-2:] for names in T2_ITEM_LABELS.values() for n in names}
-                                      | {"单位", "金额", "元"})))
+_T2_HINT = re.compile(
+    "|".join(
+        sorted(
+            {n[-2:] for names in T2_ITEM_LABELS.values() for n in names} | {"单位", "金额", "元"}
+        )
+    )
+)
 
 
 # a flattened page glues the column headings to the first item: "…现行有效件数规章"
@@ -34,7 +39,10 @@ _FLAT_HEADER = re.compile(r"信息内容|件数|数量|金额")
 # what a report's prose says of its 表二 figures, in a sentence naming the item: a glued run's
 # split must agree when one split does
 _PROSE_T2 = (
-    ("issued", re.compile(r"(?:制发|印发|出台|制定)(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
+    (
+        "issued",
+        re.compile(r"(?:制发|印发|出台|制定)(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件"),
+    ),
     ("repealed", re.compile(r"废止(?:了|的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
     ("in_force", re.compile(r"现行有效(?:的)?(?:行政)?(?:规范性文件|规章)?(\d+)件")),
 )
@@ -49,7 +57,9 @@ def _item_after_header(cleaned: str) -> str | None:
     """The item a flattened header row ends with (longest name first)."""
     if not _FLAT_HEADER.search(cleaned):
         return None
-    names = sorted(((n, it) for it, ns in T2_ITEM_LABELS.items() for n in ns), key=lambda x: -len(x[0]))
+    names = sorted(
+        ((n, it) for it, ns in T2_ITEM_LABELS.items() for n in ns), key=lambda x: -len(x[0])
+    )
     return next((it for n, it in names if cleaned.endswith(n)), None)
 
 
@@ -67,7 +77,7 @@ def _prose_evidence(blocks) -> dict[str, float]:
     return {k: float(next(iter(v))) for k, v in found.items() if len(v) == 1}
 
 
-def parse_t2(blocks, report: ParsedReport) -> None:
+def parse_t2(blocks, report: ParsedReport) -> None:  # noqa: C901 (one case per document layout; see docstring)
     layout = T2_LAYOUT[report.template]
     unit_hint = "万元"
     evidence: dict[str, float] | None = None
@@ -91,12 +101,23 @@ def parse_t2(blocks, report: ParsedReport) -> None:
             evidence = _prose_evidence(blocks) if evidence is None else evidence
             _add_glued(item, measures, values, block, evidence, unit_hint, report)
             continue
-        while len(values) > len(measures) and not values[-1].cell.numeric and not values[-1].raw.strip():
+        while (
+            len(values) > len(measures)
+            and not values[-1].cell.numeric
+            and not values[-1].raw.strip()
+        ):
             values.pop()  # empty cells padding a spreadsheet row to the sheet's width
         if len(values) != len(measures):
-            report.findings.append(Finding("t2.row_width", (), len(measures), len(values),
-                                           f"表二「{T2_ITEM_NAMES[item]}」有 {len(values)} 个数（应为 {len(measures)} 个）",
-                                           "warning"))
+            report.findings.append(
+                Finding(
+                    "t2.row_width",
+                    (),
+                    len(measures),
+                    len(values),
+                    f"表二「{T2_ITEM_NAMES[item]}」有 {len(values)} 个数（应为 {len(measures)} 个）",
+                    "warning",
+                )
+            )
             if len(values) < len(measures):
                 continue
             values = values[: len(measures)]
@@ -117,8 +138,15 @@ def parse_t2(blocks, report: ParsedReport) -> None:
         report.findings.append(Finding("t2.missing", (), None, None, "未找到表二", "info"))
 
 
-def _add_glued(item: str, measures, values, block, evidence: dict[str, float], unit_hint: str,
-               report: ParsedReport) -> None:
+def _add_glued(
+    item: str,
+    measures,
+    values,
+    block,
+    evidence: dict[str, float],
+    unit_hint: str,
+    report: ParsedReport,
+) -> None:
     """A 表二 row printed as one digit run: 表二 has no identities, so only a run with one split,
     or a split the report's prose confirms, decides a cell (etl.parse.glued)."""
     run = run_of(item, values, [t2_key(item, m) for m in measures])

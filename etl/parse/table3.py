@@ -72,7 +72,6 @@ class DataRow:
     glued: bool = False  # cells printed with no separator: split by the table's identities
 
 
-
 @lru_cache(maxsize=8192)
 def t3_label_key(label: str) -> str | None:
     cleaned = clean_label(label)
@@ -82,8 +81,12 @@ def t3_label_key(label: str) -> str | None:
     # sub-row label: what is left after removing it decides.
     rest = cleaned.replace("本年度办理结果", "")
     heading = None
-    for group, phrase in (("other", "其他处理"), ("denied", "不予公开"), ("unable", "无法提供"),
-                          ("rejected", "不予处理")):
+    for group, phrase in (
+        ("other", "其他处理"),
+        ("denied", "不予公开"),
+        ("unable", "无法提供"),
+        ("rejected", "不予处理"),
+    ):
         if phrase in rest:
             heading = group
             rest = rest.replace(phrase, "")
@@ -98,7 +101,6 @@ def t3_label_key(label: str) -> str | None:
     return None
 
 
-
 def _data_rows(blocks) -> list[DataRow]:
     rows: list[DataRow] = []
     for block in blocks:
@@ -110,7 +112,12 @@ def _data_rows(blocks) -> list[DataRow]:
         # no label and prints blank markers ("/", "—", "无"); a heading padded with empty
         # spreadsheet cells is neither.
         marked = sum(1 for t in values if t.raw.strip())
-        if numeric >= 3 or (key and numeric >= 1) or (key and len(values) >= 6) or (not label and marked >= 6):
+        if (
+            numeric >= 3
+            or (key and numeric >= 1)
+            or (key and len(values) >= 6)
+            or (not label and marked >= 6)
+        ):
             rows.append(DataRow(block, label, key, values, glued))
     return rows
 
@@ -202,11 +209,12 @@ def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, 
     return score[n][m], pairs[::-1]
 
 
-
 def parse_t3(blocks, report: ParsedReport) -> None:
     rows = _data_rows(merge_number_lines(blocks, 7))
     if not rows:
-        report.findings.append(Finding("t3.empty", (), None, None, "找到表三标题，但其下没有数字行", "error"))
+        report.findings.append(
+            Finding("t3.empty", (), None, None, "找到表三标题，但其下没有数字行", "error")
+        )
         return
     best = None
     keys = {r.key for r in rows if r.key}
@@ -218,17 +226,38 @@ def parse_t3(blocks, report: ParsedReport) -> None:
     matched_rows = {i for i, _ in pairs}
     for i, row in enumerate(rows):
         if i not in matched_rows:
-            report.findings.append(Finding("t3.unplaced_row", (), None, None,
-                                           f"表三中的一行「{row.label or row.block.text[:40]}」无法对应到模板行，未采用", "warning"))
+            report.findings.append(
+                Finding(
+                    "t3.unplaced_row",
+                    (),
+                    None,
+                    None,
+                    f"表三中的一行「{row.label or row.block.text[:40]}」无法对应到模板行，未采用",
+                    "warning",
+                )
+            )
     placed = {seq[j] for _, j in pairs}
     for j, key in enumerate(seq):
         if key not in placed:
-            report.findings.append(Finding("t3.missing_row", (t3_key(key, "total"),), None, None,
-                                           f"表三缺少「{ROW_LABELS.get(key, key)}」一行", "warning"))
+            report.findings.append(
+                Finding(
+                    "t3.missing_row",
+                    (t3_key(key, "total"),),
+                    None,
+                    None,
+                    f"表三缺少「{ROW_LABELS.get(key, key)}」一行",
+                    "warning",
+                )
+            )
     staged: dict[str, Value] = {}
     if any(rows[i].glued for i, _ in pairs):
-        for i, _ in pairs:  # beside glued rows, a lone number is a glued row whose blank cells vanished
-            rows[i].glued = rows[i].glued or (len(rows[i].values) == 1 and rows[i].values[0].raw.strip().isdigit())
+        for (
+            i,
+            _,
+        ) in pairs:  # beside glued rows, a lone number is a glued row whose blank cells vanished
+            rows[i].glued = rows[i].glued or (
+                len(rows[i].values) == 1 and rows[i].values[0].raw.strip().isdigit()
+            )
     glued = [(rows[i], seq[j]) for i, j in pairs if rows[i].glued]
     for i, j in pairs:
         if not rows[i].glued:
@@ -251,20 +280,38 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
         targets = cols
     elif len(values) == 6:
         targets = cols[:6]  # a blank total lost in extraction
-        report.findings.append(Finding("t3.short_row", (t3_key(key, "total"),), 7, 6,
-                                       f"表三「{ROW_LABELS.get(key, key)}」只有 6 个数，总计列视为未填", "info"))
+        report.findings.append(
+            Finding(
+                "t3.short_row",
+                (t3_key(key, "total"),),
+                7,
+                6,
+                f"表三「{ROW_LABELS.get(key, key)}」只有 6 个数，总计列视为未填",
+                "info",
+            )
+        )
     elif len(values) == 1:
         targets = ["total"]
     else:
-        report.findings.append(Finding("t3.row_width", (t3_key(key, "total"),), 7, len(values),
-                                       f"表三「{ROW_LABELS.get(key, key)}」有 {len(values)} 个数（应为 7 个），该行未采用", "warning"))
+        report.findings.append(
+            Finding(
+                "t3.row_width",
+                (t3_key(key, "total"),),
+                7,
+                len(values),
+                f"表三「{ROW_LABELS.get(key, key)}」有 {len(values)} 个数（应为 7 个），该行未采用",
+                "warning",
+            )
+        )
         return
     for col, tok in zip(targets, values):
         k = t3_key(key, col)
         loc = dict(row.block.loc.as_dict())
         if tok.col is not None:
             loc["col"] = tok.col
-        why = as_printed(tok.cell.malformed, tok.raw) or (tok.cell.numeric and count_malformed(tok.raw, tok.cell.value))
+        why = as_printed(tok.cell.malformed, tok.raw) or (
+            tok.cell.numeric and count_malformed(tok.raw, tok.cell.value)
+        )
         if why:  # kept as printed in the finding; no value (never a guess)
             report.findings.append(Finding("number.malformed", (k,), None, None, why, "warning"))
             continue
@@ -272,17 +319,26 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
         staged[k] = Value(k, value, tok.raw, loc, blank=not tok.cell.numeric)
 
 
-def _assign_glued(glued: list[tuple[DataRow, str]], seq: list[str], staged: dict[str, Value],
-                  report: ParsedReport) -> None:
+def _assign_glued(
+    glued: list[tuple[DataRow, str]], seq: list[str], staged: dict[str, Value], report: ParsedReport
+) -> None:
     """Rows printed as digit runs, split together by identities 1–3 (etl.parse.glued)."""
     runs = [run_of(key, row.values, [t3_key(key, c) for c, _ in T3_COLUMNS]) for row, key in glued]
-    outcome = solve(runs, t3_relations(seq), {k: v.value for k, v in staged.items()},
-                    row_of=lambda cell: cell.split(".", 1)[1].rsplit(".", 1)[0])
+    outcome = solve(
+        runs,
+        t3_relations(seq),
+        {k: v.value for k, v in staged.items()},
+        row_of=lambda cell: cell.split(".", 1)[1].rsplit(".", 1)[0],
+    )
     for (row, _), run in zip(glued, runs):
         for cell in run.cells:
             if cell in outcome.pieces:
-                staged[cell] = Value(cell, piece_value(outcome.pieces[cell]), " ".join(run.tokens),
-                                     dict(row.block.loc.as_dict()))
+                staged[cell] = Value(
+                    cell,
+                    piece_value(outcome.pieces[cell]),
+                    " ".join(run.tokens),
+                    dict(row.block.loc.as_dict()),
+                )
     report.findings.extend(outcome_findings(outcome, runs, "表三", lambda r: ROW_LABELS.get(r, r)))
 
 
@@ -292,4 +348,3 @@ def _drop_blank_party_columns(staged: dict[str, Value]) -> None:
     if party and all(v.blank for v in party):
         for v in party:
             del staged[v.key]
-

@@ -11,14 +11,18 @@ from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, 
 from etl.parse.std_glued import T4_WIDTH, is_glued, outcome_findings, run_of, t4_cells, t4_relations
 from etl.report import Finding, ParsedReport, Value
 
-T4_GROUP_LABELS = (("suit_after_review", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")),
-                   ("review", ("行政复议",)))
+T4_GROUP_LABELS = (
+    ("suit_after_review", ("复议后起诉",)),
+    ("suit_direct", ("未经复议", "直接起诉")),
+    ("review", ("行政复议",)),
+)
 
 
 def is_t4_heading(block: Block) -> bool:
     sq = squash(block.text)
-    return len(sq) <= 60 and "复议" in sq and "行政诉讼" in sq  # 复议 also when misprinted (行政法复议)
-
+    return (
+        len(sq) <= 60 and "复议" in sq and "行政诉讼" in sq
+    )  # 复议 also when misprinted (行政法复议)
 
 
 def parse_t4(blocks, report: ParsedReport) -> None:
@@ -28,7 +32,9 @@ def parse_t4(blocks, report: ParsedReport) -> None:
         label, _ = split_block(block)
         values = value_tokens(block)
         cleaned = clean_label(label)
-        row_group = next((g for g, phrases in T4_GROUP_LABELS if any(p in cleaned for p in phrases)), None)
+        row_group = next(
+            (g for g, phrases in T4_GROUP_LABELS if any(p in cleaned for p in phrases)), None
+        )
         if row_group and not values:
             group_hint = row_group
             continue
@@ -45,33 +51,67 @@ def parse_t4(blocks, report: ParsedReport) -> None:
     flat = [(t, b) for values, b, _ in rows for t in values]
     if len(flat) >= 15:
         if len(flat) > 15:
-            report.findings.append(Finding("t4.extra_numbers", (), 15, len(flat),
-                                           f"表四区域有 {len(flat)} 个数，取前 15 个", "warning"))
+            report.findings.append(
+                Finding(
+                    "t4.extra_numbers",
+                    (),
+                    15,
+                    len(flat),
+                    f"表四区域有 {len(flat)} 个数，取前 15 个",
+                    "warning",
+                )
+            )
         for gi, group in enumerate(order):
-            placed[group] = flat[gi * 5:(gi + 1) * 5]
+            placed[group] = flat[gi * 5 : (gi + 1) * 5]
     elif all(len(v) == 5 and g for v, _, g in rows) and len({g for _, _, g in rows}) == len(rows):
         placed = {g: [(t, b) for t in v] for v, b, g in rows}  # separate tables, one per group
     if not placed:
-        report.findings.append(Finding("t4.incomplete", (), 15, len(flat),
-                                       f"表四只读到 {len(flat)} 个数（应为 15 个），表四未入库", "warning"))
+        report.findings.append(
+            Finding(
+                "t4.incomplete",
+                (),
+                15,
+                len(flat),
+                f"表四只读到 {len(flat)} 个数（应为 15 个），表四未入库",
+                "warning",
+            )
+        )
         return
     for group in order:
         if group not in placed:
-            report.findings.append(Finding("t4.missing_group", (t4_key(group, "total"),), None, None,
-                                           f"表四缺少「{dict(T4_GROUPS)[group]}」", "warning"))
+            report.findings.append(
+                Finding(
+                    "t4.missing_group",
+                    (t4_key(group, "total"),),
+                    None,
+                    None,
+                    f"表四缺少「{dict(T4_GROUPS)[group]}」",
+                    "warning",
+                )
+            )
             continue
         for (outcome, _), (tok, block) in zip(T4_OUTCOMES, placed[group]):
             k = t4_key(group, outcome)
             loc = dict(block.loc.as_dict())
             if tok.col is not None:
                 loc["col"] = tok.col
-            why = as_printed(tok.cell.malformed, tok.raw) or (tok.cell.numeric and count_malformed(tok.raw, tok.cell.value))
+            why = as_printed(tok.cell.malformed, tok.raw) or (
+                tok.cell.numeric and count_malformed(tok.raw, tok.cell.value)
+            )
             if why:  # kept as printed in the finding; no value (never a guess)
-                report.findings.append(Finding("number.malformed", (k,), None, None, why, "warning"))
+                report.findings.append(
+                    Finding("number.malformed", (k,), None, None, why, "warning")
+                )
                 continue
-            report.add(Value(k, tok.cell.value if tok.cell.numeric else 0.0, tok.raw, loc,
-                             blank=not tok.cell.numeric))
-
+            report.add(
+                Value(
+                    k,
+                    tok.cell.value if tok.cell.numeric else 0.0,
+                    tok.raw,
+                    loc,
+                    blank=not tok.cell.numeric,
+                )
+            )
 
 
 def _parse_glued_t4(tokens, block: Block, report: ParsedReport) -> None:
@@ -80,6 +120,12 @@ def _parse_glued_t4(tokens, block: Block, report: ParsedReport) -> None:
     outcome = solve([run], t4_relations(), {})
     for cell in run.cells:
         if cell in outcome.pieces:
-            report.add(Value(cell, piece_value(outcome.pieces[cell]), " ".join(run.tokens),
-                             dict(block.loc.as_dict())))
+            report.add(
+                Value(
+                    cell,
+                    piece_value(outcome.pieces[cell]),
+                    " ".join(run.tokens),
+                    dict(block.loc.as_dict()),
+                )
+            )
     report.findings.extend(outcome_findings(outcome, [run], "表四", lambda _: "行政复议、行政诉讼"))

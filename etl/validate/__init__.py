@@ -6,7 +6,15 @@ the report prints. Identities are checked only when every cell involved is prese
 
 from __future__ import annotations
 
-from etl.fields import STD_TEMPLATES, T3_COLUMNS, T3_ROWS, T3_PARTY_COLUMNS, T4_GROUPS, t3_key, t4_key
+from etl.fields import (
+    STD_TEMPLATES,
+    T3_COLUMNS,
+    T3_PARTY_COLUMNS,
+    T3_ROWS,
+    T4_GROUPS,
+    t3_key,
+    t4_key,
+)
 from etl.normalize import as_number
 from etl.parse.table3 import GROUP_ROWS
 from etl.report import Finding, ParsedReport
@@ -26,8 +34,12 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
     from etl.validate.text_table import text_table_findings
 
-    return (template_findings(report) + section_findings(report) + blank_table_findings(report)
-            + text_table_findings(report))
+    return (
+        template_findings(report)
+        + section_findings(report)
+        + blank_table_findings(report)
+        + text_table_findings(report)
+    )
 
 
 def _identities(report: ParsedReport) -> list[Finding]:
@@ -61,7 +73,9 @@ def _part(report: ParsedReport, part: str, col: str) -> tuple[float | None, list
     return _get(report, k), [k]
 
 
-def _sum_check(report: ParsedReport, rule: str, parts: list[str], total: str, what: str) -> Finding | None:
+def _sum_check(
+    report: ParsedReport, rule: str, parts: list[str], total: str, what: str
+) -> Finding | None:
     """total = sum(parts), checked only when every cell is printed."""
     if total not in report.values or not all(p in report.values for p in parts):
         return None
@@ -73,18 +87,32 @@ def _sum_check(report: ParsedReport, rule: str, parts: list[str], total: str, wh
 
 def _finding(rule, cells, expected, actual, what) -> Finding:
     diff = as_number(actual - expected)
-    return Finding(rule, tuple(cells), expected, actual,
-                   f"{what}：应为 {as_number(expected)}，报告印为 {as_number(actual)}（差 {diff:+}）")
+    return Finding(
+        rule,
+        tuple(cells),
+        expected,
+        actual,
+        f"{what}：应为 {as_number(expected)}，报告印为 {as_number(actual)}（差 {diff:+}）",
+    )
 
 
 def validate_std(report: ParsedReport) -> list[Finding]:
     out: list[Finding] = []
     cols = [c for c, _ in T3_COLUMNS]
-    rows_seen = sorted({k.split(".", 1)[1].rsplit(".", 1)[0] for k in report.values if k.startswith("t3.")})
+    rows_seen = sorted(
+        {k.split(".", 1)[1].rsplit(".", 1)[0] for k in report.values if k.startswith("t3.")}
+    )
     # 1. each row: total = sum of the six applicant columns
     for row in rows_seen:
-        out.append(_sum_check(report, "t3.row_total", [t3_key(row, c) for c in T3_PARTY_COLUMNS],
-                              t3_key(row, "total"), f"表三「{ROW_LABELS.get(row, row)}」：总计 ≠ 各类申请人之和"))
+        out.append(
+            _sum_check(
+                report,
+                "t3.row_total",
+                [t3_key(row, c) for c in T3_PARTY_COLUMNS],
+                t3_key(row, "total"),
+                f"表三「{ROW_LABELS.get(row, row)}」：总计 ≠ 各类申请人之和",
+            )
+        )
     for col in cols:
         # 2. processed = sum of outcomes
         processed = _get(report, t3_key("processed", col))
@@ -98,17 +126,38 @@ def validate_std(report: ParsedReport) -> list[Finding]:
                 total += v
                 cells += keys
             if complete and abs(total - processed) > 1e-6:
-                out.append(_finding("t3.processed_sum", cells + [t3_key("processed", col)], total, processed,
-                                    f"表三「{COL_LABELS[col]}」列：（七）总计 ≠ 各办理结果之和"))
+                out.append(
+                    _finding(
+                        "t3.processed_sum",
+                        cells + [t3_key("processed", col)],
+                        total,
+                        processed,
+                        f"表三「{COL_LABELS[col]}」列：（七）总计 ≠ 各办理结果之和",
+                    )
+                )
         # 3. new + carried_in = processed + carried_out
         keys = [t3_key(r, col) for r in ("new", "carried_in", "processed", "carried_out")]
         if all(k in report.values for k in keys):
             new, cin, proc, cout = (report.values[k].value for k in keys)
             if abs((new + cin) - (proc + cout)) > 1e-6:
-                out.append(_finding("t3.balance", keys, new + cin, proc + cout,
-                                    f"表三「{COL_LABELS[col]}」列：本年新收 + 上年结转 ≠ 办理总计 + 结转下年度"))
+                out.append(
+                    _finding(
+                        "t3.balance",
+                        keys,
+                        new + cin,
+                        proc + cout,
+                        f"表三「{COL_LABELS[col]}」列：本年新收 + 上年结转 ≠ 办理总计 + 结转下年度",
+                    )
+                )
     # 4. 表四 totals
     for group, _ in T4_GROUPS:
-        out.append(_sum_check(report, "t4.total", [t4_key(group, o) for o in ("upheld", "corrected", "other", "pending")],
-                              t4_key(group, "total"), f"表四「{GROUP_LABELS[group]}」：总计 ≠ 维持 + 纠正 + 其他 + 尚未审结"))
+        out.append(
+            _sum_check(
+                report,
+                "t4.total",
+                [t4_key(group, o) for o in ("upheld", "corrected", "other", "pending")],
+                t4_key(group, "total"),
+                f"表四「{GROUP_LABELS[group]}」：总计 ≠ 维持 + 纠正 + 其他 + 尚未审结",
+            )
+        )
     return [f for f in out if f is not None]

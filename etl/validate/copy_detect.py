@@ -36,7 +36,9 @@ _TABLE_LINE = re.compile(r"\t|^[^。，,；;]*\d\s*$|(?:\s+[\d/—–-]+){3,}\s*
 _MASK = np.uint64((1 << 61) - 1)
 _BASE = np.uint64(1_000_003)
 SEED = 1
-SCHEME = "affine32"  # datasketch 2: 32-bit permutations, 7x faster than 64-bit (bench/copy_detect.py)
+SCHEME = (
+    "affine32"  # datasketch 2: 32-bit permutations, 7x faster than 64-bit (bench/copy_detect.py)
+)
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
@@ -53,7 +55,9 @@ class Prose:
 @lru_cache(maxsize=1)
 def _template_pattern() -> re.Pattern:
     settings = quality_settings()
-    labels = [label for _, label, _ in T3_ROWS] + list(T3_SUBTOTALS.values()) + list(T2_ITEMS.values())
+    labels = (
+        [label for _, label, _ in T3_ROWS] + list(T3_SUBTOTALS.values()) + list(T2_ITEMS.values())
+    )
     labels += [label for _, label, _ in LEGACY_ITEMS] + [f.label for f in FIELDS.values()]
     labels += [s["name"] for s in settings["sections"]] + settings["copy"]["template_sentences"]
     phrases = {_NOT_HAN.sub("", p) for p in labels}
@@ -66,8 +70,12 @@ def _template_pattern() -> re.Pattern:
 def own_prose(lines, settings: dict | None = None) -> Prose:
     cfg = (settings or quality_settings())["copy"]
     # titles, headings and table labels carry no clause punctuation; a flattened body is long
-    kept = [ln.strip() for ln in lines if not _TABLE_LINE.search(ln)
-            and (_PUNCT.search(ln) or len(ln.strip()) > cfg["unpunctuated_chars"])]
+    kept = [
+        ln.strip()
+        for ln in lines
+        if not _TABLE_LINE.search(ln)
+        and (_PUNCT.search(ln) or len(ln.strip()) > cfg["unpunctuated_chars"])
+    ]
     text = "".join(kept)  # PDF lines break mid-sentence: join, then split on sentence ends
     sentences, normalised = [], []
     template = _template_pattern()
@@ -84,8 +92,11 @@ def profile(lines, settings: dict | None = None) -> tuple[str, bytes, bytes]:
     line), the MinHash of its shingles and its sentence keys. Computed at parse time."""
     cfg = (settings or quality_settings())["copy"]
     own = own_prose(lines, settings)
-    return ("\n".join(own.normalised), signature(shingles(own, cfg["shingle_chars"]), cfg["num_perm"]),
-            sentence_keys(own).tobytes())
+    return (
+        "\n".join(own.normalised),
+        signature(shingles(own, cfg["shingle_chars"]), cfg["num_perm"]),
+        sentence_keys(own).tobytes(),
+    )
 
 
 def from_own(own: str) -> Prose:
@@ -96,8 +107,13 @@ def from_own(own: str) -> Prose:
 
 def sentence_keys(prose: Prose) -> np.ndarray:
     """A stable 64-bit key per normalised sentence (to find sentences many agencies print)."""
-    return np.array([int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
-                     for s in prose.normalised], dtype=np.uint64)
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+            for s in prose.normalised
+        ],
+        dtype=np.uint64,
+    )
 
 
 def without(prose: Prose, common: set[int]) -> Prose:
@@ -116,7 +132,7 @@ def sentence_shingles(sentence: str, k: int) -> np.ndarray:
     h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):  # wrapping multiplication is the hash
         for i in range(k):
-            h = h * _BASE + codes[i: len(codes) - k + 1 + i]
+            h = h * _BASE + codes[i : len(codes) - k + 1 + i]
     return h & _MASK
 
 
@@ -133,9 +149,9 @@ def shingles(prose: Prose, k: int) -> np.ndarray:
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for i in range(k):
-            h = h * _BASE + codes[i: n + i]
+            h = h * _BASE + codes[i : n + i]
     breaks = np.concatenate(([0], np.cumsum(codes == 0)))  # separators before each position
-    whole = breaks[k:n + k] - breaks[:n] == 0
+    whole = breaks[k : n + k] - breaks[:n] == 0
     return np.unique(h[whole] & _MASK)
 
 
@@ -145,8 +161,13 @@ def _permutations(num_perm: int):
 
 
 def signature(hashes: np.ndarray, num_perm: int) -> bytes:
-    m = MinHash(num_perm=num_perm, seed=SEED, hashfunc=int, permutations=_permutations(num_perm),
-                scheme=SCHEME)
+    m = MinHash(
+        num_perm=num_perm,
+        seed=SEED,
+        hashfunc=int,
+        permutations=_permutations(num_perm),
+        scheme=SCHEME,
+    )
     if len(hashes):
         m.update_batch(((hashes ^ (hashes >> np.uint64(32))) & _LOW32).tolist())
     return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()

@@ -24,8 +24,12 @@ from etl.validate.copy_detect import own_prose
 from etl.validate.quality_settings import quality_settings
 from etl.validate.similarity import compute_signatures, copied_findings, update_similarity
 
-CROSS_RULES = ("t2.stock_flow", "report.copied", "report.changed_after_publication",
-               "t4.ledger_mismatch")
+CROSS_RULES = (
+    "t2.stock_flow",
+    "report.copied",
+    "report.changed_after_publication",
+    "t4.ledger_mismatch",
+)
 STOCK_ITEMS = ("rules", "normative")
 
 
@@ -34,15 +38,23 @@ def store_texts(con, report_ids: list[int], reports: list[ParsedReport]) -> None
     if not report_ids:
         return
     profiles = [r.copy_profile or (None, None, None) for r in reports]
-    con.register("_texts", pa.table({
-        "report_id": pa.array(report_ids, pa.int64()),
-        "prose": pa.array(["\n".join(r.prose) for r in reports], pa.string()),
-        "own": pa.array([p[0] for p in profiles], pa.string()),
-        "minhash": pa.array([p[1] for p in profiles], pa.binary()),
-        "sentences": pa.array([p[2] for p in profiles], pa.binary())}))
+    con.register(
+        "_texts",
+        pa.table(
+            {
+                "report_id": pa.array(report_ids, pa.int64()),
+                "prose": pa.array(["\n".join(r.prose) for r in reports], pa.string()),
+                "own": pa.array([p[0] for p in profiles], pa.string()),
+                "minhash": pa.array([p[1] for p in profiles], pa.binary()),
+                "sentences": pa.array([p[2] for p in profiles], pa.binary()),
+            }
+        ),
+    )
     try:  # a report parsed without a profile (NULL minhash) gets one in compute_signatures
-        con.execute("INSERT OR REPLACE INTO report_texts (report_id, prose, own, minhash, sentences, compared) "
-                    "SELECT report_id, prose, own, minhash, sentences, false FROM _texts")
+        con.execute(
+            "INSERT OR REPLACE INTO report_texts (report_id, prose, own, minhash, sentences, compared) "
+            "SELECT report_id, prose, own, minhash, sentences, false FROM _texts"
+        )
     finally:
         con.unregister("_texts")
 
@@ -54,9 +66,15 @@ def run_cross_report_checks(con) -> dict[str, int]:
     try:
         compute_signatures(con, settings["copy"])
         update_similarity(con, settings["copy"])
-        found = (stock_flow_findings(con) + copied_findings(con, settings["copy"])
-                 + changed_findings(con) + ledger_findings(con, settings["ledger"]))
-        con.execute("DELETE FROM findings WHERE rule IN (SELECT unnest(?::TEXT[]))", [list(CROSS_RULES)])
+        found = (
+            stock_flow_findings(con)
+            + copied_findings(con, settings["copy"])
+            + changed_findings(con)
+            + ledger_findings(con, settings["ledger"])
+        )
+        con.execute(
+            "DELETE FROM findings WHERE rule IN (SELECT unnest(?::TEXT[]))", [list(CROSS_RULES)]
+        )
         _insert(con, found)
     except BaseException:
         con.rollback()
@@ -71,12 +89,15 @@ def run_cross_report_checks(con) -> dict[str, int]:
 def _insert(con, found: list[tuple[int, Finding]]) -> None:
     if not found:
         return
-    cols = {"report_id": pa.array([r for r, _ in found], pa.int64()),
-            "rule": [f.rule for _, f in found], "severity": [f.severity for _, f in found],
-            "cells": [json.dumps(list(f.cells), ensure_ascii=False) for _, f in found],
-            "expected": pa.array([_float(f.expected) for _, f in found], pa.float64()),
-            "actual": pa.array([_float(f.actual) for _, f in found], pa.float64()),
-            "message": [f.message for _, f in found]}
+    cols = {
+        "report_id": pa.array([r for r, _ in found], pa.int64()),
+        "rule": [f.rule for _, f in found],
+        "severity": [f.severity for _, f in found],
+        "cells": [json.dumps(list(f.cells), ensure_ascii=False) for _, f in found],
+        "expected": pa.array([_float(f.expected) for _, f in found], pa.float64()),
+        "actual": pa.array([_float(f.actual) for _, f in found], pa.float64()),
+        "message": [f.message for _, f in found],
+    }
     con.register("_cross", pa.table(cols))
     try:
         con.execute("INSERT INTO findings SELECT * FROM _cross")
@@ -107,15 +128,26 @@ ORDER BY cur.report_id, it.item
 def stock_flow_findings(con) -> list[tuple[int, Finding]]:
     out = []
     for rid, year, item, prev, issued, repealed, now, prev_path in con.execute(
-            STOCK_SQL, [list(STOCK_ITEMS)]).fetchall():
+        STOCK_SQL, [list(STOCK_ITEMS)]
+    ).fetchall():
         expected = prev + issued - repealed
         keys = tuple(f"t2.{item}.{m}" for m in ("in_force", "issued", "repealed"))
-        out.append((rid, Finding(
-            "t2.stock_flow", keys, expected, now,
-            f"表二「{T2_ITEMS[item]}」：{year - 1} 年现行有效 {as_number(prev)} + 本年制发 "
-            f"{as_number(issued)} − 本年废止 {as_number(repealed)} = {as_number(expected)}，"
-            f"但本年现行有效印为 {as_number(now)}（差 {as_number(now - expected):+}；"
-            f"{year - 1} 年报：{file_name(prev_path)}）", "warning")))
+        out.append(
+            (
+                rid,
+                Finding(
+                    "t2.stock_flow",
+                    keys,
+                    expected,
+                    now,
+                    f"表二「{T2_ITEMS[item]}」：{year - 1} 年现行有效 {as_number(prev)} + 本年制发 "
+                    f"{as_number(issued)} − 本年废止 {as_number(repealed)} = {as_number(expected)}，"
+                    f"但本年现行有效印为 {as_number(now)}（差 {as_number(now - expected):+}；"
+                    f"{year - 1} 年报：{file_name(prev_path)}）",
+                    "warning",
+                ),
+            )
+        )
     return out
 
 
@@ -139,16 +171,25 @@ def changed_findings(con) -> list[tuple[int, Finding]]:
         return []
     ids = sorted({p[0] for p in pairs} | {p[2] for p in pairs})
     values: dict[int, dict] = defaultdict(dict)
-    for rid, key, value in con.execute("SELECT report_id, key, value FROM report_values WHERE report_id IN "
-                                       "(SELECT unnest(?::BIGINT[]))", [ids]).fetchall():
+    for rid, key, value in con.execute(
+        "SELECT report_id, key, value FROM report_values WHERE report_id IN "
+        "(SELECT unnest(?::BIGINT[]))",
+        [ids],
+    ).fetchall():
         values[rid][key] = value
-    prose = dict(con.execute("SELECT report_id, prose FROM report_texts WHERE report_id IN "
-                             "(SELECT unnest(?::BIGINT[]))", [ids]).fetchall())
+    prose = dict(
+        con.execute(
+            "SELECT report_id, prose FROM report_texts WHERE report_id IN "
+            "(SELECT unnest(?::BIGINT[]))",
+            [ids],
+        ).fetchall()
+    )
     out = []
     for cur, v_cur, oth, v_oth, pub_oth, pub_cur, path_oth, path_cur in pairs:
         # older -> newer, whichever of the two is current
         (prev, v_prev, pub_prev, path_prev), (new_id, v_new, pub_new, path_new) = sorted(
-            [(oth, v_oth, pub_oth, path_oth), (cur, v_cur, pub_cur, path_cur)], key=lambda t: t[1])
+            [(oth, v_oth, pub_oth, path_oth), (cur, v_cur, pub_cur, path_cur)], key=lambda t: t[1]
+        )
         a, b = values.get(prev, {}), values.get(new_id, {})
         changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         old = own_prose(prose.get(prev, "").split("\n")).sentences
@@ -156,16 +197,32 @@ def changed_findings(con) -> list[tuple[int, Finding]]:
         added, removed = _sentence_diff(old, new)
         if not changed and not added and not removed:
             continue  # new bytes, same content (a re-saved file)
-        parts = [f"{FIELDS[k].label if k in FIELDS else k}：{_v(a.get(k))} → {_v(b.get(k))}" for k in changed[:5]]
+        parts = [
+            f"{FIELDS[k].label if k in FIELDS else k}：{_v(a.get(k))} → {_v(b.get(k))}"
+            for k in changed[:5]
+        ]
         text = f"正文增加 {len(added)} 句、删去 {len(removed)} 句" + (
-            f"（如新增「{added[0][:40]}」）" if added else (f"（如删去「{removed[0][:40]}」）" if removed else ""))
+            f"（如新增「{added[0][:40]}」）"
+            if added
+            else (f"（如删去「{removed[0][:40]}」）" if removed else "")
+        )
         when = f"（第 {v_prev} 版发布 {pub_prev or '日期不明'}，第 {v_new} 版发布 {pub_new or '日期不明'}）"
         adopted = "" if new_id == cur else f"；第 {v_new} 版未采用，现行为第 {v_cur} 版"
-        out.append((cur, Finding(
-            "report.changed_after_publication", tuple(changed[:20]), None, float(len(changed)),
-            f"同一年报出现内容不同的第 {v_new} 版{when}：{len(changed)} 个数字改变"
-            + (f"（{'；'.join(parts)}{'等' if len(changed) > 5 else ''}）" if parts else "")
-            + f"；{text}。旧版：{file_name(path_prev)}；新版：{file_name(path_new)}{adopted}", "warning")))
+        out.append(
+            (
+                cur,
+                Finding(
+                    "report.changed_after_publication",
+                    tuple(changed[:20]),
+                    None,
+                    float(len(changed)),
+                    f"同一年报出现内容不同的第 {v_new} 版{when}：{len(changed)} 个数字改变"
+                    + (f"（{'；'.join(parts)}{'等' if len(changed) > 5 else ''}）" if parts else "")
+                    + f"；{text}。旧版：{file_name(path_prev)}；新版：{file_name(path_new)}{adopted}",
+                    "warning",
+                ),
+            )
+        )
     return out
 
 
@@ -201,10 +258,22 @@ _GROUPS, _OUTCOMES = dict(T4_GROUPS), dict(T4_OUTCOMES)
 
 def ledger_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
     out = []
-    for rid, grp, outcome, count, printed, path in con.execute(LEDGER_SQL, [float(cfg["tolerance"])]).fetchall():
+    for rid, grp, outcome, count, printed, path in con.execute(
+        LEDGER_SQL, [float(cfg["tolerance"])]
+    ).fetchall():
         shown = "未印" if printed is None else f"印为 {as_number(printed)}"
-        out.append((rid, Finding(
-            "t4.ledger_mismatch", (f"t4.{grp}.{outcome}",), count, printed,
-            f"表四「{_GROUPS[grp]}·{_OUTCOMES[outcome]}」{shown}，法制部门台账记为 {as_number(count)}"
-            f"（台账：{file_name(path)}）", "warning")))
+        out.append(
+            (
+                rid,
+                Finding(
+                    "t4.ledger_mismatch",
+                    (f"t4.{grp}.{outcome}",),
+                    count,
+                    printed,
+                    f"表四「{_GROUPS[grp]}·{_OUTCOMES[outcome]}」{shown}，法制部门台账记为 {as_number(count)}"
+                    f"（台账：{file_name(path)}）",
+                    "warning",
+                ),
+            )
+        )
     return out

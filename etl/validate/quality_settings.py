@@ -27,12 +27,19 @@ def _read(path: str) -> dict:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise ReportError(path, f"cannot read the quality-check settings ({exc.strerror})",
-                          "restore data/quality.toml or set GONGKAI_QUALITY to a readable file",
-                          "unreadable") from None
+        raise ReportError(
+            path,
+            f"cannot read the quality-check settings ({exc.strerror})",
+            "restore data/quality.toml or set GONGKAI_QUALITY to a readable file",
+            "unreadable",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ReportError(path, f"the quality-check settings are not valid TOML ({exc})",
-                          "fix the line named above in data/quality.toml", "unreadable") from None
+        raise ReportError(
+            path,
+            f"the quality-check settings are not valid TOML ({exc})",
+            "fix the line named above in data/quality.toml",
+            "unreadable",
+        ) from None
 
 
 def quality_settings() -> dict:

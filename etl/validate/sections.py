@@ -67,7 +67,7 @@ def find_sections(text: str, settings: dict | None = None) -> list[Section]:
 
 def _heading(text: str, marker: re.Pattern, keywords: list[str], after: int) -> int | None:
     for m in marker.finditer(text, after):
-        window = text[m.end(): m.end() + KEYWORD_REACH]
+        window = text[m.end() : m.end() + KEYWORD_REACH]
         window = re.split(r"[。；;\n]", window, maxsplit=1)[0]
         if any(k in window for k in keywords):
             return m.start()
@@ -82,7 +82,7 @@ def _body(section: Section, agency: str | None) -> str:
     digits and punctuation."""
     text = section.text
     first_break = re.search(r"[\n]|(?<=情况)|(?<=事项)", text)
-    body = _DATE.sub("", text[first_break.end():] if first_break else "")
+    body = _DATE.sub("", text[first_break.end() :] if first_break else "")
     if agency:
         body = body.replace(agency, "")
     return _NOT_WORDS.sub("", body)
@@ -99,34 +99,68 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
     out: list[Finding] = []
     for sec in sections:
         if not sec.found:
-            out.append(Finding("section.missing", (), None, None,
-                               f"未找到第{sec.number}部分“{sec.name}”的标题（按关键词"
-                               f"{'、'.join(specs[sec.number]['keywords'])}查找）", "warning"))
+            out.append(
+                Finding(
+                    "section.missing",
+                    (),
+                    None,
+                    None,
+                    f"未找到第{sec.number}部分“{sec.name}”的标题（按关键词"
+                    f"{'、'.join(specs[sec.number]['keywords'])}查找）",
+                    "warning",
+                )
+            )
             continue
         spec = specs[sec.number]
         body = _body(sec, report.agency)
         minimum = spec.get("min_chars")
         if minimum is not None and (len(body) < minimum or body in boiler):
-            out.append(Finding("section.thin", (), float(minimum), float(len(body)),
-                               f"第{sec.number}部分“{sec.name}”只有 {len(body)} 字"
-                               f"（至少 {minimum} 字，且不能只是“无”等套话）：「{_quote(sec.text)}」",
-                               "warning"))
+            out.append(
+                Finding(
+                    "section.thin",
+                    (),
+                    float(minimum),
+                    float(len(body)),
+                    f"第{sec.number}部分“{sec.name}”只有 {len(body)} 字"
+                    f"（至少 {minimum} 字，且不能只是“无”等套话）：「{_quote(sec.text)}」",
+                    "warning",
+                )
+            )
     by_number = {s.number: s for s in sections}
     six = by_number.get("六")
     if report.template == STD2021 and six is not None and six.found:
         fee = settings["fee"]["keywords"]
         if not any(k in six.text for k in fee):
-            out.append(Finding("section.thin", (), None, None,
-                               f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{_quote(six.text)}」",
-                               "warning"))
+            out.append(
+                Finding(
+                    "section.thin",
+                    (),
+                    None,
+                    None,
+                    f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{_quote(six.text)}」",
+                    "warning",
+                )
+            )
     gov = settings["government_overview"]
     one = by_number.get("一")
-    if one is not None and one.found and any(m in (report.agency or "") for m in gov["agency_markers"]):
+    if (
+        one is not None
+        and one.found
+        and any(m in (report.agency or "") for m in gov["agency_markers"])
+    ):
         hits = [k for k in gov["keywords"] if k in one.text]
         if len(hits) < gov["min_hits"]:
-            out.append(Finding("section.thin", (), float(gov["min_hits"]), float(len(hits)),
-                               "人民政府年报第一部分“总体情况”未写工作考核、社会评议和责任追究情况"
-                               "（条例第五十条第四项）", "warning"))
+            out.append(
+                Finding(
+                    "section.thin",
+                    (),
+                    float(gov["min_hits"]),
+                    float(len(hits)),
+                    "人民政府年报第一部分“总体情况”未写工作考核、社会评议和责任追究情况"
+                    "（条例第五十条第四项）",
+                    "warning",
+                )
+            )
     return out
 
 
@@ -141,20 +175,39 @@ def template_findings(report: ParsedReport) -> list[Finding]:
     if year is None or template not in (*STD_TEMPLATES, "legacy"):
         return []
     if year >= 2021 and template != STD2021:
-        return [Finding("template.nonstandard", (), None, None,
-                        f"{year} 年度报告应使用 2021 年版国家格式（国办公开办函〔2021〕30号），"
-                        f"本报告为{_TEMPLATE_NAMES.get(template, template)}", "warning")]
+        return [
+            Finding(
+                "template.nonstandard",
+                (),
+                None,
+                None,
+                f"{year} 年度报告应使用 2021 年版国家格式（国办公开办函〔2021〕30号），"
+                f"本报告为{_TEMPLATE_NAMES.get(template, template)}",
+                "warning",
+            )
+        ]
     if 2019 <= year <= 2020 and template not in STD_TEMPLATES:
-        return [Finding("template.nonstandard", (), None, None,
-                        f"{year} 年度报告应使用国家规定格式（2019 年版或 2021 年版），"
-                        f"本报告为{_TEMPLATE_NAMES.get(template, template)}", "warning")]
+        return [
+            Finding(
+                "template.nonstandard",
+                (),
+                None,
+                None,
+                f"{year} 年度报告应使用国家规定格式（2019 年版或 2021 年版），"
+                f"本报告为{_TEMPLATE_NAMES.get(template, template)}",
+                "warning",
+            )
+        ]
     return []
 
 
 _TEMPLATE_NAMES = {"std2019": "2019 年版格式", "legacy": "2019 年以前的旧版格式"}
 # The tables each national format requires, by the key prefix of their cells.
-_TABLES = {"t2.": "表二（主动公开政府信息情况）", "t3.": "表三（收到和处理政府信息公开申请情况）",
-           "t4.": "表四（行政复议、行政诉讼情况）"}
+_TABLES = {
+    "t2.": "表二（主动公开政府信息情况）",
+    "t3.": "表三（收到和处理政府信息公开申请情况）",
+    "t4.": "表四（行政复议、行政诉讼情况）",
+}
 
 
 def blank_table_findings(report: ParsedReport) -> list[Finding]:
@@ -163,8 +216,18 @@ def blank_table_findings(report: ParsedReport) -> list[Finding]:
         return []
     out = []
     for prefix, name in _TABLES.items():
-        cells = [v for k, v in report.values.items() if k.startswith(prefix) and v.source == "table"]
+        cells = [
+            v for k, v in report.values.items() if k.startswith(prefix) and v.source == "table"
+        ]
         if len(cells) >= 3 and all(v.blank for v in cells):
-            out.append(Finding("table.all_blank", tuple(sorted(v.key for v in cells))[:10], None, None,
-                               f"{name}共 {len(cells)} 格全部空白或为“/”：应填 0 或实际数字", "error"))
+            out.append(
+                Finding(
+                    "table.all_blank",
+                    tuple(sorted(v.key for v in cells))[:10],
+                    None,
+                    None,
+                    f"{name}共 {len(cells)} 格全部空白或为“/”：应填 0 或实际数字",
+                    "error",
+                )
+            )
     return out

@@ -19,8 +19,17 @@ import pyarrow as pa
 from datasketch import MinHashLSH
 
 from etl.report import Finding
-from etl.validate.copy_detect import (Prose, containment, from_own, lean, own_prose, profile,
-                                      repeated_passages, shingles, without)
+from etl.validate.copy_detect import (
+    Prose,
+    containment,
+    from_own,
+    lean,
+    own_prose,
+    profile,
+    repeated_passages,
+    shingles,
+    without,
+)
 from etl.validate.quality_settings import quality_settings
 
 STORE_FLOOR = 20.0  # same-year pairs below this share are not kept (the previous year always is)
@@ -44,12 +53,22 @@ def compute_signatures(con, cfg: dict) -> int:
         owns.append(own)
         sigs.append(sig)
         keys.append(key)
-    con.register("_sigs", pa.table({"report_id": pa.array(ids, pa.int64()), "own": pa.array(owns, pa.string()),
-                                    "minhash": pa.array(sigs, pa.binary()),
-                                    "sentences": pa.array(keys, pa.binary())}))
+    con.register(
+        "_sigs",
+        pa.table(
+            {
+                "report_id": pa.array(ids, pa.int64()),
+                "own": pa.array(owns, pa.string()),
+                "minhash": pa.array(sigs, pa.binary()),
+                "sentences": pa.array(keys, pa.binary()),
+            }
+        ),
+    )
     try:
-        con.execute("UPDATE report_texts SET own = s.own, minhash = s.minhash, sentences = s.sentences "
-                    "FROM _sigs s WHERE report_texts.report_id = s.report_id")
+        con.execute(
+            "UPDATE report_texts SET own = s.own, minhash = s.minhash, sentences = s.sentences "
+            "FROM _sigs s WHERE report_texts.report_id = s.report_id"
+        )
     finally:
         con.unregister("_sigs")
     return len(rows)
@@ -59,8 +78,10 @@ def common_sentences(con, min_agencies: int) -> set[int]:
     """Sentences that `min_agencies` or more agencies print in one year: a template, not a copy.
     An agency has one current report a year, so counting reports counts agencies."""
     per_year: dict[int, list] = defaultdict(list)
-    for year, blob in con.execute("SELECT r.year, t.sentences FROM current_reports r JOIN report_texts t "
-                                  "USING (report_id) WHERE t.sentences IS NOT NULL").fetchall():
+    for year, blob in con.execute(
+        "SELECT r.year, t.sentences FROM current_reports r JOIN report_texts t "
+        "USING (report_id) WHERE t.sentences IS NOT NULL"
+    ).fetchall():
         per_year[year].append(np.unique(np.frombuffer(blob, dtype=np.uint64)))
     common: set[int] = set()
     for arrays in per_year.values():
@@ -86,8 +107,10 @@ class _Texts:
         read = [i for i in todo if i not in self.cache]
         if read:
             for report_id, own in self.con.execute(
-                    "SELECT report_id, own FROM report_texts WHERE report_id IN "
-                    "(SELECT unnest(?::BIGINT[]))", [read]).fetchall():
+                "SELECT report_id, own FROM report_texts WHERE report_id IN "
+                "(SELECT unnest(?::BIGINT[]))",
+                [read],
+            ).fetchall():
                 self.cache[report_id] = from_own(own or "")
         for report_id in todo:
             if report_id in self.cache:
@@ -101,14 +124,21 @@ class _Texts:
     def printed(self, report_id: int) -> Prose:
         """The own prose with its sentences as printed (for showing passages; read on demand)."""
         if report_id not in self.shown:
-            text = self.con.execute("SELECT prose FROM report_texts WHERE report_id = ?", [report_id]).fetchall()
-            self.shown[report_id] = without(own_prose((text[0][0] if text else "").split("\n")), self.common)
+            text = self.con.execute(
+                "SELECT prose FROM report_texts WHERE report_id = ?", [report_id]
+            ).fetchall()
+            self.shown[report_id] = without(
+                own_prose((text[0][0] if text else "").split("\n")), self.common
+            )
         return self.shown[report_id]
 
     def pair(self, a: int, b: int, relation: str) -> tuple:
         share = containment(self.sets[a], self.sets[b])
-        passages = repeated_passages(self.printed(a), self.printed(b), self.k, self.cfg["max_passages"]) \
-            if share >= STORE_FLOOR else []
+        passages = (
+            repeated_passages(self.printed(a), self.printed(b), self.k, self.cfg["max_passages"])
+            if share >= STORE_FLOOR
+            else []
+        )
         return (a, b, relation, round(share, 1), json.dumps(passages, ensure_ascii=False))
 
 
@@ -125,8 +155,11 @@ def update_similarity(con, cfg: dict) -> int:
         WHERE NOT EXISTS (SELECT 1 FROM report_similarity s
                           WHERE s.report_id = r.report_id AND s.other_report_id = p.report_id)""").fetchall()
     texts.load([i for pair in pairs for i in pair])
-    rows += [texts.pair(a, b, "previous_year") for a, b in pairs
-             if texts.comparable(a) and texts.comparable(b)]
+    rows += [
+        texts.pair(a, b, "previous_year")
+        for a, b in pairs
+        if texts.comparable(a) and texts.comparable(b)
+    ]
     # 2. reports not yet compared against the other agencies' reports of their year
     current = con.execute("""
         SELECT r.report_id, r.agency_id, r.year, t.minhash, t.compared FROM current_reports r
@@ -162,8 +195,13 @@ def update_similarity(con, cfg: dict) -> int:
                 if row[3] >= STORE_FLOOR:
                     rows.append(row)
     if rows:
-        con.register("_sim", pa.table(list(zip(*rows)), names=["report_id", "other_report_id", "relation",
-                                                                "share", "passages"]))
+        con.register(
+            "_sim",
+            pa.table(
+                list(zip(*rows)),
+                names=["report_id", "other_report_id", "relation", "share", "passages"],
+            ),
+        )
         try:
             con.execute("INSERT OR REPLACE INTO report_similarity SELECT * FROM _sim")
         finally:
@@ -171,8 +209,10 @@ def update_similarity(con, cfg: dict) -> int:
     if newly:  # a join with a registered table: `IN (SELECT unnest(?))` of 8,000 ids took 20 s
         con.register("_newly", pa.table({"report_id": pa.array(newly, pa.int64())}))
         try:
-            con.execute("UPDATE report_texts SET compared = true FROM _newly n "
-                        "WHERE report_texts.report_id = n.report_id")
+            con.execute(
+                "UPDATE report_texts SET compared = true FROM _newly n "
+                "WHERE report_texts.report_id = n.report_id"
+            )
         finally:
             con.unregister("_newly")
     return len(rows)
@@ -192,14 +232,26 @@ ORDER BY s.report_id, s.relation
 def copied_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
     threshold = float(cfg["share_threshold"])
     out = []
-    for report_id, relation, share, passages, year, name, path in con.execute(COPIED_SQL, [threshold]).fetchall():
+    for report_id, relation, share, passages, year, name, path in con.execute(
+        COPIED_SQL, [threshold]
+    ).fetchall():
         whom = f"本单位 {year} 年报" if relation == "previous_year" else f"{name} {year} 年报"
         sample = json.loads(passages or "[]")[:2]
         quoted = "；".join(f"「{p['this'][:40]}」≈「{p['other'][:40]}」" for p in sample)
-        out.append((report_id, Finding(
-            "report.copied", (), threshold, share,
-            f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{PurePath(path).name}）"
-            + (f"，如 {quoted}" if quoted else ""), "warning")))
+        out.append(
+            (
+                report_id,
+                Finding(
+                    "report.copied",
+                    (),
+                    threshold,
+                    share,
+                    f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{PurePath(path).name}）"  # noqa: E501
+                    + (f"，如 {quoted}" if quoted else ""),
+                    "warning",
+                ),
+            )
+        )
     return out
 
 

@@ -25,7 +25,9 @@ _CLAUSES = re.compile(r"[^，,：:。；;]+")
 _COUNT = re.compile(r"(\d[\d,]*)\s*件")
 _OUTCOME_TERM = r"(?:予以公开|同意公开|部分公开|不予公开|不同意公开|无法提供|不予处理|其他处理)"
 # outcome terms joined directly ("予以公开及部分公开"), at the end of the label
-_JOINED = re.compile(_OUTCOME_TERM + r"(?:[及和与、]" + _OUTCOME_TERM + r")+(?:答复|的|共|合计|为|有|\s)*$")
+_JOINED = re.compile(
+    _OUTCOME_TERM + r"(?:[及和与、]" + _OUTCOME_TERM + r")+(?:答复|的|共|合计|为|有|\s)*$"
+)
 MAX_LABEL = 40  # "全年共受理政府信息公开申请" is 13 characters; a longer run is a table's labels
 
 # (label pattern, what): the more specific first; an outcome beats 办理/办结 in one label.
@@ -44,10 +46,20 @@ _TERMS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"办结|办理完成|共办理|已办理|答复(?:办结)?$"), "processed"),
 )
 _OUTCOMES = ("granted", "partial", "denied", "unable", "rejected", "other")
-_LABELS = {"carried_in": "上年结转", "carried_out": "结转下年度", "granted": "予以公开", "partial": "部分公开",
-           "denied": "不予公开", "unable": "无法提供", "rejected": "不予处理", "other": "其他处理",
-           "review": "行政复议总计", "suits": "行政诉讼总计", "requests": "收到申请",
-           "processed": "办理结果总计"}
+_LABELS = {
+    "carried_in": "上年结转",
+    "carried_out": "结转下年度",
+    "granted": "予以公开",
+    "partial": "部分公开",
+    "denied": "不予公开",
+    "unable": "无法提供",
+    "rejected": "不予处理",
+    "other": "其他处理",
+    "review": "行政复议总计",
+    "suits": "行政诉讼总计",
+    "requests": "收到申请",
+    "processed": "办理结果总计",
+}
 _TABLE_TEXT = re.compile(r"第二十条第|勾稽关系|本年新收政府信息公开申请数量")
 _ABOUT_CASES = re.compile(r"复议|诉讼|案件|信访|建议|提案")
 _SUBJECTS = re.compile(r"自然人|法人|企业|其中.{0,6}(?:局|委|办|镇|街道|乡)")
@@ -70,8 +82,11 @@ def _row_total(report: ParsedReport, row: str) -> tuple[float, list[str]] | None
     key = t3_key(row, "total")
     if _printed(report, key):
         return report.values[key].value, [key]
-    keys = [t3_key(r, "total") for r, _, tpl in T3_ROWS if r.startswith(row + ".")
-            and report.template in tpl]
+    keys = [
+        t3_key(r, "total")
+        for r, _, tpl in T3_ROWS
+        if r.startswith(row + ".") and report.template in tpl
+    ]
     if keys and all(_printed(report, k) for k in keys):
         return sum(report.values[k].value for k in keys), keys
     return None
@@ -105,12 +120,13 @@ def claims(text: str) -> list[Claim]:
         for clause in _CLAUSES.findall(sentence):
             prev = 0
             for m in _COUNT.finditer(clause):
-                label, prev = clause[prev:m.start()], m.end()
+                label, prev = clause[prev : m.start()], m.end()
                 if _SUBJECTS.search(label) or "%" in label or len(label) > MAX_LABEL:
                     continue  # a table printed as running text has long label runs, not prose
                 what = _what(label)
                 if what in (("requests",), ("processed",)) and _ABOUT_CASES.search(
-                        sentence[:sentence.find(clause)] + label):
+                    sentence[: sentence.find(clause)] + label
+                ):
                     continue  # "复议、诉讼案件的应诉工作，共办理相关案件74件": not requests
                 if what:
                     out.append(Claim(what, float(m.group(1).replace(",", "")), sentence.strip()))
@@ -174,13 +190,29 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
         table = f"表格“{label}”为 {as_number(value)}"
         if scope is not None:
             what = "本机关" if scope == "local" else "全辖区"
-            out.append(Finding("text_table.scope_note", tuple(keys), value, claim.value,
-                               f"正文所述为{what}口径：「{_quote(claim.sentence)}」写 {as_number(claim.value)} 件；"
-                               f"{table}（口径不同，不作为错误）", "info"))
+            out.append(
+                Finding(
+                    "text_table.scope_note",
+                    tuple(keys),
+                    value,
+                    claim.value,
+                    f"正文所述为{what}口径：「{_quote(claim.sentence)}」写 {as_number(claim.value)} 件；"
+                    f"{table}（口径不同，不作为错误）",
+                    "info",
+                )
+            )
         else:
-            out.append(Finding("text_table.mismatch", tuple(keys), value, claim.value,
-                               f"正文：「{_quote(claim.sentence)}」写 {as_number(claim.value)} 件；"
-                               f"{table}（差 {as_number(claim.value - value):+}）", "warning"))
+            out.append(
+                Finding(
+                    "text_table.mismatch",
+                    tuple(keys),
+                    value,
+                    claim.value,
+                    f"正文：「{_quote(claim.sentence)}」写 {as_number(claim.value)} 件；"
+                    f"{table}（差 {as_number(claim.value - value):+}）",
+                    "warning",
+                )
+            )
     return out
 
 

@@ -27,7 +27,9 @@ def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
     scores = run(paths)
     right = checked = id_right = id_checked = 0
     for s in scores:
-        ids = " ".join(f"{k}={'ok' if ok else f'{g!r}≠{e!r}'}" for k, (e, g, ok) in s.identity.items())
+        ids = " ".join(
+            f"{k}={'ok' if ok else f'{g!r}≠{e!r}'}" for k, (e, g, ok) in s.identity.items()
+        )
         click.echo(f"{s.file:40s} {s.right:4d}/{s.checked:<4d} {ids} {s.error}")
         if verbose:
             for key, e, g in s.wrong:
@@ -37,5 +39,7 @@ def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
         id_right += sum(ok for _, _, ok in s.identity.values())
         id_checked += len(s.identity)
     pct = 100 * right / checked if checked else 0.0
-    click.echo(f"overall values: {right}/{checked} ({pct:.1f}%)  identity fields: {id_right}/{id_checked}")
+    click.echo(
+        f"overall values: {right}/{checked} ({pct:.1f}%)  identity fields: {id_right}/{id_checked}"
+    )
     sys.exit(0 if all_right(scores) else 1)

@@ -7,24 +7,34 @@ from pathlib import Path
 
 import click
 
-from gongkai.commands.load import run_and_report
 from etl.settings import Settings
+from gongkai.commands.load import run_and_report
 
 
 @click.command("build")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
-              help="Folder of source documents (default: data/ or $GONGKAI_DATA).")
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
-@click.option("--registry", type=click.Path(exists=True, dir_okay=False),
-              help="Agency registry CSV (default: data/registry.csv).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of source documents (default: data/ or $GONGKAI_DATA).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Agency registry CSV (default: data/registry.csv).",
+)
 def build(data_dir: str | None, db: str | None, registry: str | None) -> None:
     """Build the database from every report under the data folder.
 
     If data/demo/ is missing or empty and the demo generator is installed, the demo province's
     documents are generated first. Agencies come from the registry plus any other registry.csv
-    under the data folder (the demo writes its province's agencies to data/demo/registry.csv). Unchanged files are skipped, so a rebuild is quick. Exit
-    code 1 when any file failed.
+    under the data folder (the demo writes its province's agencies to data/demo/registry.csv).
+    Unchanged files are skipped, so a rebuild is quick. Exit code 1 when any file failed.
 
     Example:
 

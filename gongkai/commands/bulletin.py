@@ -9,15 +9,32 @@ import click
 
 @click.command("bulletin")
 @click.option("--year", required=True, type=int, help="Report year of the bulletin.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The .docx file to write.")
-@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
-@click.option("--scheme", "scheme_path", type=click.Path(exists=True, dir_okay=False),
-              help="Scheme TOML used to rank exemplary agencies (default: data/schemes/default.toml).")
-@click.option("--office", "office_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Office settings TOML (default: data/office.toml).")
-def bulletin(year: int, out: Path, db: str | None, scheme_path: str | None,
-             office_file: Path | None) -> None:
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .docx file to write.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
+@click.option(
+    "--scheme",
+    "scheme_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Scheme TOML used to rank exemplary agencies (default: data/schemes/default.toml).",
+)
+@click.option(
+    "--office",
+    "office_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Office settings TOML (default: data/office.toml).",
+)
+def bulletin(
+    year: int, out: Path, db: str | None, scheme_path: str | None, office_file: Path | None
+) -> None:
     """Draft the bulletin: problems by category, late and unpublished agencies, the most common
     problems, exemplary agencies, a table per region and per peer group. Problems dismissed as
     误报 on the 整改跟踪 page are left out; analyst corrections count in the scores.
@@ -41,8 +58,9 @@ def bulletin(year: int, out: Path, db: str | None, scheme_path: str | None,
         raise click.BadParameter(f"{out}: give a .docx file name", param_hint="--out")
     settings = Settings.from_env(db_path=db, scheme_path=scheme_path)
     if not settings.db_path.is_file():
-        raise click.ClickException(f"{settings.db_path}: no database. Build it first with "
-                                   "`gongkai build`, or pass --db.")
+        raise click.ClickException(
+            f"{settings.db_path}: no database. Build it first with `gongkai build`, or pass --db."
+        )
     try:
         office = load_office(office_file)
     except OfficeSettingsError as exc:
@@ -62,11 +80,15 @@ def bulletin(year: int, out: Path, db: str | None, scheme_path: str | None,
     finally:
         con.close()
     if not data.published:
-        click.echo(f"warning: no report of {year} is loaded; the bulletin lists only unpublished agencies",
-                   err=True)
+        click.echo(
+            f"warning: no report of {year} is loaded; the bulletin lists only unpublished agencies",
+            err=True,
+        )
     payload = bulletin_docx(data, office)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(payload)
-    click.echo(f"wrote {out} ({len(payload):,} bytes): {len(data.agencies)} agencies, "
-               f"{len(data.published)} published, {len(data.late)} late, "
-               f"{len(data.unpublished)} unpublished")
+    click.echo(
+        f"wrote {out} ({len(payload):,} bytes): {len(data.agencies)} agencies, "
+        f"{len(data.published)} published, {len(data.late)} late, "
+        f"{len(data.unpublished)} unpublished"
+    )

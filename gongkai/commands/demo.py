@@ -18,11 +18,22 @@ def _years(text: str) -> tuple[int, int]:
 
 
 @click.command("demo")
-@click.option("--out", default="data/demo", show_default=True, type=click.Path(file_okay=False),
-              help="folder to write the corpus, manifest.json and registry.csv into")
+@click.option(
+    "--out",
+    default="data/demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="folder to write the corpus, manifest.json and registry.csv into",
+)
 @click.option("--seed", default=2026, show_default=True, type=int, help="same seed, same bytes")
-@click.option("--agencies", "n_agencies", default=150, show_default=True, type=click.IntRange(1, 155),
-              help="number of fictional agencies (kinds interleaved)")
+@click.option(
+    "--agencies",
+    "n_agencies",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 155),
+    help="number of fictional agencies (kinds interleaved)",
+)
 @click.option("--years", "years", default="2014-2025", show_default=True, help="year or range")
 def demo(out: str, seed: int, n_agencies: int, years: str) -> None:
     """Generate the demo province's reports (HTML, text, Markdown, DOCX, PDF, XLSX) and manifest.
@@ -43,5 +54,7 @@ def demo(out: str, seed: int, n_agencies: int, years: str) -> None:
     fmts: dict[str, int] = {}
     for f in m["files"]:
         fmts[f["format"]] = fmts.get(f["format"], 0) + 1
-    click.echo(f"{len(m['files'])} reports ({', '.join(f'{k} {v}' for k, v in sorted(fmts.items()))}), "
-               f"{len(m['missing'])} missing, in {m['_seconds']:.1f}s -> {out}/manifest.json")
+    click.echo(
+        f"{len(m['files'])} reports ({', '.join(f'{k} {v}' for k, v in sorted(fmts.items()))}), "
+        f"{len(m['missing'])} missing, in {m['_seconds']:.1f}s -> {out}/manifest.json"
+    )

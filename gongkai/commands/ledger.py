@@ -15,7 +15,11 @@ from etl.settings import Settings
 
 @click.command("ledger")
 @click.argument("csv_path", type=click.Path(dir_okay=False))
-@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
 def ledger(csv_path: str, db: str | None) -> None:
     """Import the legal office's review/lawsuit ledger CSV and check 表四 against it.
 
@@ -37,8 +41,12 @@ def ledger(csv_path: str, db: str | None) -> None:
 
     con = duckdb.connect(str(settings.db_path), read_only=True)
     try:
-        n = con.execute("SELECT count(*) FROM findings WHERE rule = 't4.ledger_mismatch'").fetchall()[0][0]
+        n = con.execute(
+            "SELECT count(*) FROM findings WHERE rule = 't4.ledger_mismatch'"
+        ).fetchall()[0][0]
     finally:
         con.close()
-    click.echo(f"{settings.db_path}: imported {rows} ledger row(s) from {csv_path}; "
-               f"{n} 表四 cell(s) disagree with the ledger (finding t4.ledger_mismatch)")
+    click.echo(
+        f"{settings.db_path}: imported {rows} ledger row(s) from {csv_path}; "
+        f"{n} 表四 cell(s) disagree with the ledger (finding t4.ledger_mismatch)"
+    )

@@ -12,13 +12,25 @@ from etl.settings import Settings
 
 @click.command("load")
 @click.argument("paths", nargs=-1)
-@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False),
-              help="A .txt/.csv listing one path or URL per line.")
-@click.option("--registry", type=click.Path(exists=True, dir_okay=False), multiple=True,
-              help="Agency registry CSV (default: data/registry.csv); repeat to add more agencies.")
-def load(paths: tuple[str, ...], db: str | None, manifest: str | None,
-         registry: tuple[str, ...]) -> None:
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A .txt/.csv listing one path or URL per line.",
+)
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    multiple=True,
+    help="Agency registry CSV (default: data/registry.csv); repeat to add more agencies.",
+)
+def load(
+    paths: tuple[str, ...], db: str | None, manifest: str | None, registry: tuple[str, ...]
+) -> None:
     """Load report files (any format), folders (recursively), a manifest and http(s) URLs.
 
     Files already loaded (same bytes, same parser version) are skipped. A file that cannot be
@@ -35,8 +47,9 @@ def load(paths: tuple[str, ...], db: str | None, manifest: str | None,
     sys.exit(run_and_report(paths, settings, manifest, registry[1:]))
 
 
-def run_and_report(paths, settings: Settings, manifest: str | None = None,
-                   more_registries=()) -> int:
+def run_and_report(
+    paths, settings: Settings, manifest: str | None = None, more_registries=()
+) -> int:
     """Run the load (a progress bar on a terminal) and print the summary; returns the exit code."""
     from etl.pipeline import run_load
     from gongkai.failures import check_database
@@ -45,8 +58,14 @@ def run_and_report(paths, settings: Settings, manifest: str | None = None,
     check_database(settings.db_path)  # before the loader copies it aside
     progress = LoadProgress()
     try:
-        summary = run_load(paths, settings.db_path, settings.registry_path, manifest,
-                           more_registries, progress=progress)
+        summary = run_load(
+            paths,
+            settings.db_path,
+            settings.registry_path,
+            manifest,
+            more_registries,
+            progress=progress,
+        )
     except ReportError as exc:  # the registry, the manifest or the database itself is unusable
         raise click.ClickException(exc.message) from None
     finally:
@@ -59,14 +78,18 @@ def run_and_report(paths, settings: Settings, manifest: str | None = None,
 
 
 def echo_summary(summary, db_path) -> None:
-    click.echo(f"{db_path}: loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, "
-               f"not a report {len(summary.not_reports)}, failed {len(summary.failed)}")
+    click.echo(
+        f"{db_path}: loaded {len(summary.loaded)}, unchanged {len(summary.unchanged)}, "
+        f"not a report {len(summary.not_reports)}, failed {len(summary.failed)}"
+    )
     for path, reason in summary.not_reports:
         click.echo(f"  not a report: {path}: {reason}")
     for path, note in summary.notes:
         click.echo(f"  note: {path}: {note}")
     if summary.carry_over_findings:
-        click.echo(f"  {summary.carry_over_findings} report(s) disagree with last year's "
-                   "carried-over requests (finding crossyear.carry_over)")
+        click.echo(
+            f"  {summary.carry_over_findings} report(s) disagree with last year's "
+            "carried-over requests (finding crossyear.carry_over)"
+        )
     for _path, message in summary.failed:
         click.echo(f"  failed: {message}", err=True)

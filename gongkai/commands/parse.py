@@ -12,7 +12,9 @@ from etl.errors import ReportError
 
 @click.command("parse")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the full JSON object (default: a summary).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the full JSON object (default: a summary)."
+)
 def parse(file: str, as_json: bool) -> None:
     """Parse one report file and print agency, year, template, values, findings and provenance.
 
@@ -30,14 +32,19 @@ def parse(file: str, as_json: bool) -> None:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 — a parser bug must still be one line, not a trace
-        click.echo(f"error: {file}: unexpected failure while parsing ({type(exc).__name__}: {exc}). "
-                   "Please report this file.", err=True)
+        click.echo(
+            f"error: {file}: unexpected failure while parsing ({type(exc).__name__}: {exc}). "
+            "Please report this file.",
+            err=True,
+        )
         sys.exit(2)
     data = report.to_json()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{file}: {data['template']}  agency={data['agency']}  year={data['year']}  "
-               f"published={data['published']}  values={len(data['values'])}  findings={len(data['findings'])}")
+    click.echo(
+        f"{file}: {data['template']}  agency={data['agency']}  year={data['year']}  "
+        f"published={data['published']}  values={len(data['values'])}  findings={len(data['findings'])}"
+    )
     for f in data["findings"]:
         click.echo(f"  [{f['severity']}] {f['rule']}: {f['message']}")

@@ -33,21 +33,39 @@ def render_ranking(scores) -> str:
     for r in scores.iter_rows(named=True):
         rank = f"{r['rank']}{'=' if r['tied'] else ''}"
         name = r["agency_name"] + ("（未发布）" if r["missing"] else "")
-        rows.append([rank, name, r["peer_group"], f"{r['total']:.2f}", f"{r['contribution']:.2f}",
-                     _change(r["rank_change"])])
+        rows.append(
+            [
+                rank,
+                name,
+                r["peer_group"],
+                f"{r['total']:.2f}",
+                f"{r['contribution']:.2f}",
+                _change(r["rank_change"]),
+            ]
+        )
     widths = [max(_width(x) for x in col) for col in zip(header, *rows)]
     right = [True, False, False, True, True, True]
-    lines = ["  ".join(_pad(c, w, ra) for c, w, ra in zip(line, widths, right)) for line in [header, *rows]]
+    lines = [
+        "  ".join(_pad(c, w, ra) for c, w, ra in zip(line, widths, right))
+        for line in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 @click.command("score")
 @click.option("--year", required=True, type=int, help="Report year to assess.")
-@click.option("--scheme", "scheme_path", type=click.Path(exists=True, dir_okay=False),
-              help="Scheme TOML (default: data/schemes/default.toml or $GONGKAI_SCHEME).")
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+@click.option(
+    "--scheme",
+    "scheme_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Scheme TOML (default: data/schemes/default.toml or $GONGKAI_SCHEME).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
 @click.option("--peer-group", help="Only this peer group (同组), e.g. 县级政府.")
 def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | None) -> None:
     """Score every agency for YEAR and print the ranking within each peer group.
@@ -70,8 +88,9 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
     except (SchemeError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     if not settings.db_path.exists():
-        raise click.ClickException(f"{settings.db_path}: no database here. Run `gongkai build` first "
-                                   "(or pass --db)")
+        raise click.ClickException(
+            f"{settings.db_path}: no database here. Run `gongkai build` first (or pass --db)"
+        )
     check_database(settings.db_path)
     from workflow.overlay import attach_corrections
 
@@ -80,8 +99,10 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
         # the ranking the dashboard and the exports show: the office's province, its peer groups
         scores = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
     if scores.is_empty():
-        raise click.ClickException(f"no agencies to score for {year}"
-                                   + (f" in peer group {peer_group}" if peer_group else "")
-                                   + ". Check --year and --peer-group")
+        raise click.ClickException(
+            f"no agencies to score for {year}"
+            + (f" in peer group {peer_group}" if peer_group else "")
+            + ". Check --year and --peer-group"
+        )
     click.echo(f"{scheme.name} · {year} 年度 · 绩效占比 {scheme.performance_share:.0%}")
     click.echo(render_ranking(scores))

@@ -29,11 +29,18 @@ class _Stop(Exception):
 
 
 @click.command("serve")
-@click.option("--db", type=click.Path(dir_okay=False),
-              help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
 @click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--address", default="127.0.0.1", show_default=True,
-              help="Interface to listen on; 0.0.0.0 exposes the dashboard to the network.")
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; 0.0.0.0 exposes the dashboard to the network.",
+)
 def serve(db: str | None, port: int, address: str) -> None:
     """Open the dashboard (Streamlit) on the database, read-only.
 
@@ -44,20 +51,32 @@ def serve(db: str | None, port: int, address: str) -> None:
     settings = Settings.from_env(db_path=db)
     db_path = settings.db_path.resolve()
     if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no database here. Run `gongkai build` first "
-                                   "(or pass --db)")
+        raise click.ClickException(
+            f"{db_path}: no database here. Run `gongkai build` first (or pass --db)"
+        )
     check_database(db_path)
     _check_port_free(address, port)
     env = dict(os.environ, GONGKAI_DB=str(db_path))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-           "--server.address", address, "--server.port", str(port),
-           "--server.headless", "true"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard" / "app.py"),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
     click.echo(f"dashboard on http://{address}:{port}/ (database {db_path}); Ctrl+C stops it")
     sys.exit(run_until_stopped(cmd, env=env, cwd=ROOT))
 
 
 def run_until_stopped(cmd: list[str], **popen) -> int:
     """Run `cmd` in its own process group; on a stop signal, stop the group and wait for it."""
+
     def stop(signum, _frame):
         raise _Stop(signum)
 
@@ -112,4 +131,5 @@ def _check_port_free(address: str, port: int) -> None:
             raise click.ClickException(
                 f"{address}:{port}: cannot listen there ({exc.strerror}); another program (an "
                 f"earlier `gongkai serve`?) may be using the port. Stop it, or pass --port "
-                f"{port + 1 if port < 65535 else 8501}") from None
+                f"{port + 1 if port < 65535 else 8501}"
+            ) from None

@@ -30,12 +30,22 @@ WHERE agency_id = ? AND year = ? ORDER BY chosen_at
 @click.command("versions")
 @click.argument("agency_id")
 @click.argument("year", type=int)
-@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+)
 @click.option("--use", "use", type=int, help="Make this version the current one (needs --reason).")
 @click.option("--reason", help="Why (recorded with the choice), e.g. 发布单位确认第二版为正式版本.")
 @click.option("--by", "chosen_by", help="Who chose (recorded with the choice).")
-def versions(agency_id: str, year: int, db: str | None, use: int | None, reason: str | None,
-             chosen_by: str | None) -> None:
+def versions(
+    agency_id: str,
+    year: int,
+    db: str | None,
+    use: int | None,
+    reason: str | None,
+    chosen_by: str | None,
+) -> None:
     """List the versions of AGENCY_ID's YEAR report, or choose the current one with --use.
 
     Example:
@@ -50,10 +60,14 @@ def versions(agency_id: str, year: int, db: str | None, use: int | None, reason:
             previous = choose_version(db_path, agency_id, year, use, reason or "", chosen_by)
         except ReportError as exc:
             raise click.ClickException(exc.message) from None
-        click.echo(f"{agency_id} {year}: version {use} is current now (was {previous}); "
-                   "the choice and its reason are recorded")
+        click.echo(
+            f"{agency_id} {year}: version {use} is current now (was {previous}); "
+            "the choice and its reason are recorded"
+        )
     if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no database here. Run `gongkai load` first (or pass --db)")
+        raise click.ClickException(
+            f"{db_path}: no database here. Run `gongkai load` first (or pass --db)"
+        )
     with duckdb.connect(str(db_path), read_only=True) as con:
         rows = con.execute(LIST_SQL, [agency_id, year]).fetchall()
         choices = con.execute(CHOICES_SQL, [agency_id, year]).fetchall()
@@ -64,4 +78,6 @@ def versions(agency_id: str, year: int, db: str | None, use: int | None, reason:
         mark = "是" if current else ("否（不如当前版本完整）" if worse else "否")
         click.echo(f"{version:>4}  {mark}  {template:<8}  {n_values:>4}  {source}")
     for version, previous, why, who, when in choices:
-        click.echo(f"  {when:%Y-%m-%d %H:%M} {who or '分析人员'}：改用第 {version} 版（原第 {previous} 版）——{why}")
+        click.echo(
+            f"  {when:%Y-%m-%d %H:%M} {who or '分析人员'}：改用第 {version} 版（原第 {previous} 版）——{why}"
+        )

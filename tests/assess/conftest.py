@@ -30,8 +30,14 @@ AGENCIES = [  # agency_id, name, peer_group, confirmed
 
 
 def t3(new=None, carried_in=None, processed=None, carried_out=None, granted=None, partial=None):
-    d = {"new": new, "carried_in": carried_in, "processed": processed, "carried_out": carried_out,
-         "granted": granted, "partial": partial}
+    d = {
+        "new": new,
+        "carried_in": carried_in,
+        "processed": processed,
+        "carried_out": carried_out,
+        "granted": granted,
+        "partial": partial,
+    }
     return {t3_key(k, "total"): v for k, v in d.items() if v is not None}
 
 
@@ -51,22 +57,72 @@ def lg(**kw):
 
 # (agency, year, template, days_late, fingerprint, values, finding rules)
 REPORTS = [
-    ("A", 2024, "std2021", -5, "fp-a",
-     {**t3(new=90, carried_in=10, processed=95, carried_out=5, granted=60, partial=10),
-      **t4(review=(2, 1, 0, 0), direct=(0, 2, 0, 1))},
-     ["t3.row_total", "crossyear.carry", "agency.fuzzy_match"]),
-    ("B", 2024, "std2021", 15, "fp-b2",
-     {**t3(new=40, carried_in=0, processed=40, carried_out=0, granted=20, partial=0), **t4()}, []),
-    ("C", 2024, "legacy", None, None,
-     lg(requests=3, completed=3, completed_on_time=2, answers=3, answer_granted=3), []),
-    ("D", 2024, "std2019", 70, None,
-     {**t3(new=0, carried_in=0, processed=0, carried_out=0, granted=0, partial=0), **t4()}, []),
-    ("F", 2024, "std2021", 0, None,
-     {**t3(new=10, carried_in=0, processed=10, carried_out=0, granted=5, partial=0), **t4()}, []),
-    ("G", 2024, "std2021", 0, None,
-     {**t3(new=10, carried_in=0, processed=10, carried_out=0, granted=5, partial=0), **t4()}, []),
-    ("H", 2024, "std2021", 0, None,
-     {**t3(new=10, carried_in=0, processed=5, carried_out=5, granted=0, partial=0), **t4()}, []),
+    (
+        "A",
+        2024,
+        "std2021",
+        -5,
+        "fp-a",
+        {
+            **t3(new=90, carried_in=10, processed=95, carried_out=5, granted=60, partial=10),
+            **t4(review=(2, 1, 0, 0), direct=(0, 2, 0, 1)),
+        },
+        ["t3.row_total", "crossyear.carry", "agency.fuzzy_match"],
+    ),
+    (
+        "B",
+        2024,
+        "std2021",
+        15,
+        "fp-b2",
+        {**t3(new=40, carried_in=0, processed=40, carried_out=0, granted=20, partial=0), **t4()},
+        [],
+    ),
+    (
+        "C",
+        2024,
+        "legacy",
+        None,
+        None,
+        lg(requests=3, completed=3, completed_on_time=2, answers=3, answer_granted=3),
+        [],
+    ),
+    (
+        "D",
+        2024,
+        "std2019",
+        70,
+        None,
+        {**t3(new=0, carried_in=0, processed=0, carried_out=0, granted=0, partial=0), **t4()},
+        [],
+    ),
+    (
+        "F",
+        2024,
+        "std2021",
+        0,
+        None,
+        {**t3(new=10, carried_in=0, processed=10, carried_out=0, granted=5, partial=0), **t4()},
+        [],
+    ),
+    (
+        "G",
+        2024,
+        "std2021",
+        0,
+        None,
+        {**t3(new=10, carried_in=0, processed=10, carried_out=0, granted=5, partial=0), **t4()},
+        [],
+    ),
+    (
+        "H",
+        2024,
+        "std2021",
+        0,
+        None,
+        {**t3(new=10, carried_in=0, processed=5, carried_out=5, granted=0, partial=0), **t4()},
+        [],
+    ),
     ("A", 2023, "std2021", 0, "fp-a", t3(new=10, carried_in=0, processed=5), []),
     ("B", 2023, "std2021", 0, "fp-b1", t3(new=10, carried_in=0, processed=10), []),
 ]
@@ -160,20 +216,29 @@ cap = 50
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     ensure_schema(con)
-    con.executemany("INSERT INTO agencies (agency_id, name, level, kind, peer_group, confirmed) "
-                    "VALUES (?, ?, '市', 'department', ?, ?)", AGENCIES)
+    con.executemany(
+        "INSERT INTO agencies (agency_id, name, level, kind, peer_group, confirmed) "
+        "VALUES (?, ?, '市', 'department', ?, ?)",
+        AGENCIES,
+    )
     for agency, year, template, late, fp, values, rules in REPORTS:
         rid = next(_ids)
         con.execute(
             "INSERT INTO reports (report_id, agency_id, year, version, is_current, template, days_late, "
             "source_path, sha256, format, parser_version, loaded_at, text_fingerprint) "
             "VALUES (?, ?, ?, 1, true, ?, ?, 'x.txt', ?, 'text', 't', now(), ?)",
-            [rid, agency, year, template, late, f"sha-{rid}", fp])
-        con.executemany("INSERT INTO report_values (report_id, key, value, source) VALUES (?, ?, ?, 'table')",
-                        [(rid, k, v) for k, v in values.items()])
+            [rid, agency, year, template, late, f"sha-{rid}", fp],
+        )
+        con.executemany(
+            "INSERT INTO report_values (report_id, key, value, source) VALUES (?, ?, ?, 'table')",
+            [(rid, k, v) for k, v in values.items()],
+        )
         for rule in rules:
-            con.execute("INSERT INTO findings (report_id, rule, severity, message) "
-                        "VALUES (?, ?, 'warning', 'x')", [rid, rule])
+            con.execute(
+                "INSERT INTO findings (report_id, rule, severity, message) "
+                "VALUES (?, ?, 'warning', 'x')",
+                [rid, rule],
+            )
 
 
 @pytest.fixture

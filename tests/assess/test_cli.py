@@ -18,7 +18,9 @@ def _db(tmp_path):
 
 def test_score_prints_the_ranking(tmp_path, scheme_path):
     db = _db(tmp_path)
-    result = CliRunner().invoke(cli, ["score", "--year", "2024", "--db", str(db), "--scheme", str(scheme_path)])
+    result = CliRunner().invoke(
+        cli, ["score", "--year", "2024", "--db", str(db), "--scheme", str(scheme_path)]
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "测试方案 · 2024 年度 · 绩效占比 5%"
@@ -30,13 +32,39 @@ def test_score_prints_the_ranking(tmp_path, scheme_path):
 
 def test_score_peer_group_and_errors(tmp_path, scheme_path):
     db = _db(tmp_path)
-    run = CliRunner().invoke(cli, ["score", "--year", "2024", "--db", str(db), "--scheme",
-                                   str(scheme_path), "--peer-group", "G2"])
+    run = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            "--year",
+            "2024",
+            "--db",
+            str(db),
+            "--scheme",
+            str(scheme_path),
+            "--peer-group",
+            "G2",
+        ],
+    )
     assert run.exit_code == 0 and "甲局" not in run.output and "辛县" in run.output
     bad = scheme_path.with_name("bad.toml")
-    bad.write_text(scheme_path.read_text(encoding="utf-8").replace("0.05", "0.03"), encoding="utf-8")
-    run = CliRunner().invoke(cli, ["score", "--year", "2024", "--db", str(db), "--scheme", str(bad)])
+    bad.write_text(
+        scheme_path.read_text(encoding="utf-8").replace("0.05", "0.03"), encoding="utf-8"
+    )
+    run = CliRunner().invoke(
+        cli, ["score", "--year", "2024", "--db", str(db), "--scheme", str(bad)]
+    )
     assert run.exit_code == 1 and f"{bad}:2:" in run.output and "国办发〔2016〕80号" in run.output
-    run = CliRunner().invoke(cli, ["score", "--year", "2024", "--db", str(tmp_path / "no.duckdb"),
-                                   "--scheme", str(scheme_path)])
+    run = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            "--year",
+            "2024",
+            "--db",
+            str(tmp_path / "no.duckdb"),
+            "--scheme",
+            str(scheme_path),
+        ],
+    )
     assert run.exit_code == 1 and "no database here" in run.output

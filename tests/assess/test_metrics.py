@@ -72,7 +72,11 @@ def test_legacy_rates_and_small_sample(con):
     assert _v(df, "C", "completion_rate")["small_sample"]
     assert not _v(df, "A", "completion_rate")["small_sample"]  # 100 cases
     assert not _v(df, "C", "days_late")["small_sample"]  # not a rate
-    assert not metric_values(con, 2024, min_cases=3).filter(pl.col("agency_id") == "C")["small_sample"].any()
+    assert (
+        not metric_values(con, 2024, min_cases=3)
+        .filter(pl.col("agency_id") == "C")["small_sample"]
+        .any()
+    )
 
 
 def test_metric_values_peer_group_filter(con):
@@ -87,13 +91,21 @@ def test_wide_form_used_by_the_scorer_equals_the_long_form(con):
     from assess.metrics import metric_long_sql, metric_wide_sql
 
     ids = sorted(METRICS)
-    long = con.sql(f"SELECT report_id, metric, value, cases FROM ({metric_long_sql('(2024, 2023)', ids)})").pl()
+    long = con.sql(
+        f"SELECT report_id, metric, value, cases FROM ({metric_long_sql('(2024, 2023)', ids)})"
+    ).pl()
     wide = con.sql(metric_wide_sql("(2024, 2023)", ids)).pl()
-    unpivoted = pl.concat([
-        wide.select("report_id", pl.lit(m).alias("metric"), pl.col(f"value:{m}").alias("value"),
-                    pl.col(f"cases:{m}").alias("cases"))
-        for m in ids
-    ])
+    unpivoted = pl.concat(
+        [
+            wide.select(
+                "report_id",
+                pl.lit(m).alias("metric"),
+                pl.col(f"value:{m}").alias("value"),
+                pl.col(f"cases:{m}").alias("cases"),
+            )
+            for m in ids
+        ]
+    )
     key = ["report_id", "metric"]
     assert wide.height == 9 and long.height == 9 * len(ids)
     assert unpivoted.sort(key).equals(long.sort(key))

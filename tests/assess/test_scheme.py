@@ -112,7 +112,10 @@ def test_toml_syntax_error_names_line(scheme_path):
 
 def test_manual_inputs_errors_name_the_csv_and_line(scheme_path):
     csv = scheme_path.with_name("manual.csv")
-    csv.write_text("agency_id,year,indicator,value\nA,2024,inspection,80\nA,2024,openness,1\n", encoding="utf-8")
+    csv.write_text(
+        "agency_id,year,indicator,value\nA,2024,inspection,80\nA,2024,openness,1\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SchemeError) as e:
         load_scheme(scheme_path)
     assert str(e.value).startswith(f"{csv}:3: indicator 'openness' is not a manual indicator")
@@ -125,5 +128,11 @@ def test_manual_inputs_errors_name_the_csv_and_line(scheme_path):
 
 def test_key_lines_maps_each_indicator_table():
     text = 'a = 1\n[[indicators]]\nid = "x"\n\n[[indicators]]\nid = "y"\nkind = "z"\n'
-    assert key_lines(text) == {(None, "a"): 1, (0, "[[indicators]]"): 2, (0, "id"): 3,
-                               (1, "[[indicators]]"): 5, (1, "id"): 6, (1, "kind"): 7}
+    assert key_lines(text) == {
+        (None, "a"): 1,
+        (0, "[[indicators]]"): 2,
+        (0, "id"): 3,
+        (1, "[[indicators]]"): 5,
+        (1, "id"): 6,
+        (1, "kind"): 7,
+    }

@@ -57,7 +57,12 @@ def test_totals_ranks_ties_and_rank_change_by_hand(con, scheme_path):
     for agency, (total, rank, tied, change, missing) in EXPECTED.items():
         r = _row(scores, agency)
         assert (r["total"], r["rank"], r["tied"], r["rank_change"], r["missing"]) == (
-            total, rank, tied, change, missing), agency
+            total,
+            rank,
+            tied,
+            change,
+            missing,
+        ), agency
     # contribution = total × performance_share (0.05)
     assert _row(scores, "A")["contribution"] == pytest.approx(4.05)
     # ordered best first within each peer group
@@ -68,8 +73,13 @@ def test_indicator_points_by_hand(con, scheme_path):
     scores = score_year(con, 2024, scheme_path)
     a, b, d = _row(scores, "A"), _row(scores, "B"), _row(scores, "D")
     assert a["completion.value"] == pytest.approx(95.0)
-    assert (a["completion.points"], a["disclosure.points"], a["corrected.points"],
-            a["timeliness.points"], a["inspection.points"]) == pytest.approx((36, 15, 10, 10, 8))
+    assert (
+        a["completion.points"],
+        a["disclosure.points"],
+        a["corrected.points"],
+        a["timeliness.points"],
+        a["inspection.points"],
+    ) == pytest.approx((36, 15, 10, 10, 8))
     assert b["disclosure.points"] == 0 and b["timeliness.points"] == 0
     assert b["inspection.points"] is None and b["weight_present"] == 90  # reweighted
     assert d["completion.value"] is None and d["completion.points"] is None
@@ -87,7 +97,9 @@ def test_small_sample_missing_policy_drops_the_rate(con, scheme_path, tmp_path):
     # small_sample = "missing" on completion: C's 3-case rate is treated as missing ->
     # reweight: disclosure 20 + inspection 5 = 25 of weight 60 -> 41.67.
     text = scheme_path.read_text(encoding="utf-8").replace(
-        'weight = 40\nmissing = "reweight"', 'weight = 40\nmissing = "reweight"\nsmall_sample = "missing"')
+        'weight = 40\nmissing = "reweight"',
+        'weight = 40\nmissing = "reweight"\nsmall_sample = "missing"',
+    )
     (tmp_path / "s2.toml").write_text(text, encoding="utf-8")
     c = _row(score_year(con, 2024, tmp_path / "s2.toml"), "C")
     assert c["total"] == 41.67 and c["completion.points"] is None and c["completion.small_sample"]
@@ -98,7 +110,12 @@ def test_deductions_have_reasons_and_add_up(con, scheme_path):
     assert ded.columns == ["agency_id", "indicator", "indicator_name", "points", "reason", "source"]
     a = {r["indicator"]: r for r in ded.filter(pl.col("agency_id") == "A").iter_rows(named=True)}
     assert {k: v["points"] for k, v in a.items()} == {
-        "completion": 4, "disclosure": 5, "corrected": 10, "inspection": 2, "innovation": -2}
+        "completion": 4,
+        "disclosure": 5,
+        "corrected": 10,
+        "inspection": 2,
+        "innovation": -2,
+    }
     # no reweighting for A: 100 − Σ points = total
     assert 100 - sum(v["points"] for v in a.values()) == 81
     assert a["corrected"]["reason"] == "纠错败诉 3件：3 次 × 4 分，封顶 10 分"
@@ -112,7 +129,9 @@ def test_deductions_have_reasons_and_add_up(con, scheme_path):
     assert "同组中位数" in d["disclosure"]["reason"]
     e = {r["indicator"]: r for r in ded.filter(pl.col("agency_id") == "E").iter_rows(named=True)}
     assert e["no_report"]["points"] == 30 and e["no_report"]["source"] == "registry"
-    assert e["corrected"]["reason"] == "纠错败诉：无数据，按零分计" and e["corrected"]["points"] == 20
+    assert (
+        e["corrected"]["reason"] == "纠错败诉：无数据，按零分计" and e["corrected"]["points"] == 20
+    )
 
 
 def test_peer_group_filter_scores_only_that_group(con, scheme_path):
@@ -139,7 +158,9 @@ def test_changing_weights_in_the_file_changes_the_ranking_as_predicted(con, sche
 
 def test_missing_report_without_veto_uses_the_policies(con, scheme_path, tmp_path):
     # Without the no_report veto, E keeps its policy score: 15 of 50 -> 30.
-    text = scheme_path.read_text(encoding="utf-8").replace('when = "no_report"\ncap = 0', 'when = "no_report"\ncap = 100')
+    text = scheme_path.read_text(encoding="utf-8").replace(
+        'when = "no_report"\ncap = 0', 'when = "no_report"\ncap = 100'
+    )
     p = tmp_path / "noveto.toml"
     p.write_text(text, encoding="utf-8")
     assert _row(score_year(con, 2024, p), "E")["total"] == 30.0
@@ -154,7 +175,9 @@ def test_assess_year_views_agree(con, scheme_path):
 
 
 def test_unconfirmed_agency_without_report_is_not_listed(con, scheme_path):
-    con.execute("INSERT INTO agencies (agency_id, name, peer_group, confirmed) VALUES ('U-1', '某某', 'G1', false)")
+    con.execute(
+        "INSERT INTO agencies (agency_id, name, peer_group, confirmed) VALUES ('U-1', '某某', 'G1', false)"
+    )
     assert "U-1" not in score_year(con, 2024, scheme_path)["agency_id"].to_list()
 
 

@@ -57,45 +57,61 @@ class Article:
 def trs_article(a: Article) -> str:
     links = "".join(f'<p><a href="{href}">{html.escape(t)}</a></p>' for t, href in a.attachments)
     imgs = "".join(f'<p><img src="{src}"></p>' for src in a.images)
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(a.title)}</title>'
-            f'<meta name="PubDate" content="{a.date} 09:30"></head><body>'
-            '<div class="top"><img src="/images/logo.png"><a href="/">首页</a></div>'
-            '<div class="crumb">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>'
-            f'<div class="article"><h1>{html.escape(a.title)}</h1>'
-            f'<div class="info">发布时间：{a.date} 09:30　来源：办公室</div>'
-            f'<div class="TRS_Editor">{a.body}{links}{imgs}</div></div>'
-            '<div class="foot">主办单位 版权所有</div></body></html>')
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(a.title)}</title>'
+        f'<meta name="PubDate" content="{a.date} 09:30"></head><body>'
+        '<div class="top"><img src="/images/logo.png"><a href="/">首页</a></div>'
+        '<div class="crumb">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>'
+        f'<div class="article"><h1>{html.escape(a.title)}</h1>'
+        f'<div class="info">发布时间：{a.date} 09:30　来源：办公室</div>'
+        f'<div class="TRS_Editor">{a.body}{links}{imgs}</div></div>'
+        '<div class="foot">主办单位 版权所有</div></body></html>'
+    )
 
 
 def trs_list(items: list[tuple[str, str, str]], page: int, pages: int) -> str:
     """items: (href, title, date). Pages are index.html, index_1.html, ..."""
-    lis = "".join(f'<li><a href="{h}" title="{html.escape(t)}">{html.escape(t)}</a>'
-                  f'<span>{d}</span></li>' for h, t, d in items)
+    lis = "".join(
+        f'<li><a href="{h}" title="{html.escape(t)}">{html.escape(t)}</a><span>{d}</span></li>'
+        for h, t, d in items
+    )
     nxt = f'<a href="index_{page + 1}.html">下一页</a>' if page + 1 < pages else ""
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>'
-            f'<body><div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
-            f'<ul class="list">{lis}</ul><div class="page">'
-            f'<script>createPageHTML({pages}, {page}, "index", "html");</script>{nxt}</div></body></html>')
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>'
+        f'<body><div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
+        f'<ul class="list">{lis}</ul><div class="page">'
+        f'<script>createPageHTML({pages}, {page}, "index", "html");</script>{nxt}</div></body></html>'
+    )
 
 
 def old_article(a: Article) -> str:
     y, m, d = a.date.split("-")
-    links = "".join(f'<p>附件：<a href="{href}">{html.escape(t)}</a></p>' for t, href in a.attachments)
-    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
-            f'<title>{html.escape(a.title)}</title></head><body><table width="100%"><tr><td>'
-            f'<div align="center"><b>{html.escape(a.title)}</b></div>'
-            f'<div>发布日期：{y}年{m}月{d}日　浏览次数：<span>12</span></div>'
-            f'<div id="zoom">{a.body}{links}</div></td></tr></table></body></html>')
+    links = "".join(
+        f'<p>附件：<a href="{href}">{html.escape(t)}</a></p>' for t, href in a.attachments
+    )
+    return (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+        f'<title>{html.escape(a.title)}</title></head><body><table width="100%"><tr><td>'
+        f'<div align="center"><b>{html.escape(a.title)}</b></div>'
+        f"<div>发布日期：{y}年{m}月{d}日　浏览次数：<span>12</span></div>"
+        f'<div id="zoom">{a.body}{links}</div></td></tr></table></body></html>'
+    )
 
 
 def old_list(items: list[tuple[str, str, str]], page: int, pages: int) -> str:
-    rows = "".join(f'<tr><td><a href="{h}" target="_blank">{html.escape(t)}</a></td>'
-                   f'<td>[{d}]</td></tr>' for h, t, d in items)
-    nums = "".join(f'<a href="list.htm?page={n}">{n}</a> ' if n != page else f"<b>{n}</b> "
-                   for n in range(1, pages + 1))
-    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
-            f'<title>年报专栏</title></head><body><table>{rows}</table>'
-            f'<div>共{pages}页 {nums}</div></body></html>')
+    rows = "".join(
+        f'<tr><td><a href="{h}" target="_blank">{html.escape(t)}</a></td><td>[{d}]</td></tr>'
+        for h, t, d in items
+    )
+    nums = "".join(
+        f'<a href="list.htm?page={n}">{n}</a> ' if n != page else f"<b>{n}</b> "
+        for n in range(1, pages + 1)
+    )
+    return (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+        f"<title>年报专栏</title></head><body><table>{rows}</table>"
+        f"<div>共{pages}页 {nums}</div></body></html>"
+    )
 
 
 class Portal:
@@ -114,8 +130,14 @@ class Portal:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def put(self, path: str, data: bytes | str, ctype: str = "text/html; charset=utf-8",
-            status: int = 200, encoding: str = "utf-8") -> None:
+    def put(
+        self,
+        path: str,
+        data: bytes | str,
+        ctype: str = "text/html; charset=utf-8",
+        status: int = 200,
+        encoding: str = "utf-8",
+    ) -> None:
         if isinstance(data, str):
             data = data.encode(encoding, errors="xmlcharrefreplace")
         self.files[path] = (status, ctype, data)
@@ -171,7 +193,7 @@ class Portal:
                 try:
                     if path in portal.trickle:
                         for i in range(0, len(data), 64):
-                            self.wfile.write(data[i:i + 64])
+                            self.wfile.write(data[i : i + 64])
                             self.wfile.flush()
                             time.sleep(portal.trickle[path])
                     else:

@@ -58,24 +58,30 @@ def test_redirects_stay_within_http_and_size_is_capped():
     assert ok.ok and ok.final_url.endswith("/big.pdf") and len(ok.data) == 5005
 
 
-@pytest.mark.parametrize(("title", "year"), [
-    ("沭阳县人民政府2025年政府信息公开工作年度报告", 2025),
-    ("上海市科学技术委员会2024年度政府信息公开工作年度报告", 2024),
-    ("XX县交通运输局二〇二三年政府信息公开年报", 2023),
-    ("2022年度XX市政府信息公开工作年度报告（更正版）", 2022),
-    ("XX市人民政府办公室政府信息公开年度工作报告（2021年）", 2021),
-])
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("沭阳县人民政府2025年政府信息公开工作年度报告", 2025),
+        ("上海市科学技术委员会2024年度政府信息公开工作年度报告", 2024),
+        ("XX县交通运输局二〇二三年政府信息公开年报", 2023),
+        ("2022年度XX市政府信息公开工作年度报告（更正版）", 2022),
+        ("XX市人民政府办公室政府信息公开年度工作报告（2021年）", 2021),
+    ],
+)
 def test_report_titles(title, year):
     assert pages.is_report_title(title) and pages.report_year(title) == year
 
 
-@pytest.mark.parametrize("title", [
-    "关于做好2024年度政府信息公开工作年度报告编制发布工作的通知",
-    "图解：XX区2024年政府信息公开工作年度报告",
-    "政府信息公开年报",  # the column, no year
-    "XX县2024年国民经济和社会发展统计公报",
-    "XX县2024年政府工作报告",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于做好2024年度政府信息公开工作年度报告编制发布工作的通知",
+        "图解：XX区2024年政府信息公开工作年度报告",
+        "政府信息公开年报",  # the column, no year
+        "XX县2024年国民经济和社会发展统计公报",
+        "XX县2024年政府工作报告",
+    ],
+)
 def test_not_report_titles(title):
     assert not pages.is_report_title(title)
 
@@ -85,14 +91,31 @@ def test_a_report_on_two_urls_with_different_figures_is_a_conflict(tmp_path):
     title = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
     with Portal() as p:
         p.put("/nb/a.html", trs_article(Article(title, "2025-01-24", md_to_html(md))))
-        p.put("/nb/b.html", trs_article(Article(title + "（更新）", "2025-01-26", md_to_html(bump_first_figure(md)))))
+        p.put(
+            "/nb/b.html",
+            trs_article(
+                Article(title + "（更新）", "2025-01-26", md_to_html(bump_first_figure(md)))
+            ),
+        )
         p.put("/nb/c.html", trs_article(Article(title, "2025-01-24", md_to_html(md))))  # a mirror
-        p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24"), ("c.html", title, "2025-01-24"),
-                                           ("b.html", title + "（更新）", "2025-01-26")], 0, 1))
+        p.put(
+            "/nb/index.html",
+            trs_list(
+                [
+                    ("a.html", title, "2025-01-24"),
+                    ("c.html", title, "2025-01-24"),
+                    ("b.html", title + "（更新）", "2025-01-26"),
+                ],
+                0,
+                1,
+            ),
+        )
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
         summary = collect(read_sites(sites), tmp_path / "out", policy=fast())
-    conflicts = [f for f in read_findings(tmp_path / "out") if f.rule == "portal.conflicting_versions"]
+    conflicts = [
+        f for f in read_findings(tmp_path / "out") if f.rule == "portal.conflicting_versions"
+    ]
     assert summary.sites[0].reports == 3 and len(conflicts) == 1
     assert set(conflicts[0].articles.split("|")) == {f"{p.base}/nb/{n}.html" for n in "abc"}
 
@@ -112,13 +135,16 @@ def test_year_option_and_no_report_for_that_year(tmp_path):
     assert [(f.rule, f.year) for f in found] == [("portal.no_report", "2023")]  # 2024 was found
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    (None, "文件不存在"),
-    ("name,link\n沭阳县,http://x\n", "表头"),
-    ("agency,url\n沭阳县,ftp://x/y\n", "第 2 行的网址不是 http(s)"),
-    ("agency,url\n", "没有站点"),
-    (b"agency,url\n\xff\xfe\x00bad,http://x/\n", "无法识别文字编码"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "文件不存在"),
+        ("name,link\n沭阳县,http://x\n", "表头"),
+        ("agency,url\n沭阳县,ftp://x/y\n", "第 2 行的网址不是 http(s)"),
+        ("agency,url\n", "没有站点"),
+        (b"agency,url\n\xff\xfe\x00bad,http://x/\n", "无法识别文字编码"),
+    ],
+)
 def test_bad_sites_csv_is_one_clear_line(tmp_path, content, says):
     sites = tmp_path / "sites.csv"
     if isinstance(content, bytes):
@@ -126,7 +152,9 @@ def test_bad_sites_csv_is_one_clear_line(tmp_path, content, says):
     elif content is not None:
         sites.write_text(content, encoding="utf-8")
     res = CliRunner().invoke(cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o")])
-    assert res.exit_code == 2 and "Traceback" not in res.output  # 2: bad input (gongkai/failures.py)
+    assert (
+        res.exit_code == 2 and "Traceback" not in res.output
+    )  # 2: bad input (gongkai/failures.py)
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and says in lines[0] and str(sites) in lines[0]
 
@@ -138,9 +166,22 @@ def test_framed_list_moved_article_and_download_script_attachment(tmp_path):
         p.put("/col/index.html", '<html><body><iframe src="/col/list.html"></iframe></body></html>')
         p.put("/col/list.html", trs_list([("/old/a.html", title, "2025-01-20")], 0, 1))
         p.put("/old/a.html", "/art/2025/1/20/a.html", status=301)
-        p.put("/art/2025/1/20/a.html", trs_article(Article(
-            title, "2025-01-20", "<p>详见附件</p>",
-            [("点击下载", "../../../../module/download/downfile.jsp?classid=0&filename=2501.pdf")])))
+        p.put(
+            "/art/2025/1/20/a.html",
+            trs_article(
+                Article(
+                    title,
+                    "2025-01-20",
+                    "<p>详见附件</p>",
+                    [
+                        (
+                            "点击下载",
+                            "../../../../module/download/downfile.jsp?classid=0&filename=2501.pdf",
+                        )
+                    ],
+                )
+            ),
+        )
         p.put("/module/download/downfile.jsp?classid=0&filename=2501.pdf", pdf, "application/pdf")
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n320813-GOV,{p.base}/col/index.html\n", encoding="utf-8")
@@ -160,14 +201,19 @@ def test_a_new_script_token_is_no_new_version_but_a_new_sentence_is(tmp_path):
 
     def page(token: str, body: str) -> str:
         return trs_article(Article(title, "2025-01-24", body)).replace(
-            "</head>", f'<script>var csrf="{token}";</script></head>')
+            "</head>", f'<script>var csrf="{token}";</script></head>'
+        )
 
     with Portal() as p:
         p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24")], 0, 1))
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
         runs = []
-        for token, text in (("t1", md), ("t2", md), ("t3", md + "\n\n（2025年2月更正表三一处笔误）")):
+        for token, text in (
+            ("t1", md),
+            ("t2", md),
+            ("t3", md + "\n\n（2025年2月更正表三一处笔误）"),
+        ):
             p.put("/nb/a.html", page(token, md_to_html(text)))
             runs.append(collect(read_sites(sites), tmp_path / "out", policy=fast()).sites[0])
     assert [(r.new, r.changed, r.unchanged) for r in runs] == [(1, 0, 0), (0, 0, 1), (0, 1, 0)]
@@ -180,19 +226,25 @@ def test_a_new_script_token_is_no_new_version_but_a_new_sentence_is(tmp_path):
 
 
 def test_pages_of_a_list_stay_in_the_column():
-    html = ('<html><body><a href="/">首页</a><a href="index_1.html">下一页</a><a href="index_5.html">尾页</a>'
-            '<a href="?page=3">3</a><a href="2023/index.html">2023年</a><a href="/news/index_1.html">2</a>'
-            '<a href="/zwgk/index.html">1</a><script>createPageHTML(3, 0, "index", "html");</script>'
-            '</body></html>').encode("gbk")
+    html = (
+        '<html><body><a href="/">首页</a><a href="index_1.html">下一页</a><a href="index_5.html">尾页</a>'
+        '<a href="?page=3">3</a><a href="2023/index.html">2023年</a><a href="/news/index_1.html">2</a>'
+        '<a href="/zwgk/index.html">1</a><script>createPageHTML(3, 0, "index", "html");</script>'
+        "</body></html>"
+    ).encode("gbk")
     page = pages.read_page("http://h/xxgk/nb/index.html", html)
     got = pages.page_links(page, "http://h/xxgk/nb/index.html")
-    assert got == ["http://h/xxgk/nb/index_1.html", "http://h/xxgk/nb/index_5.html",
-                   "http://h/xxgk/nb/index.html?page=3", "http://h/xxgk/nb/2023/index.html",
-                   "http://h/xxgk/nb/index_2.html"]
+    assert got == [
+        "http://h/xxgk/nb/index_1.html",
+        "http://h/xxgk/nb/index_5.html",
+        "http://h/xxgk/nb/index.html?page=3",
+        "http://h/xxgk/nb/2023/index.html",
+        "http://h/xxgk/nb/index_2.html",
+    ]
 
 
 def test_gbk_page_with_no_declared_charset_is_read():
-    text = "<html><body><p>发布时间：2024-03-08</p><h1>平潭综合实验区2023年度政府信息公开工作年度报告</h1></body></html>"
+    text = "<html><body><p>发布时间：2024-03-08</p><h1>平潭综合实验区2023年度政府信息公开工作年度报告</h1></body></html>"  # noqa: E501
     page = pages.read_page("http://h/a.htm", text.encode("gbk"))
     assert pages.title(page) == "平潭综合实验区2023年度政府信息公开工作年度报告"
     assert pages.published(page) == "2024-03-08"
@@ -221,10 +273,14 @@ def test_a_report_naming_no_agency_is_the_sites_agency_when_loaded(tmp_path):
     run_load([tmp_path / "out"], tmp_path / "g.duckdb", workers=1)
     con = duckdb.connect(str(tmp_path / "g.duckdb"), read_only=True)
     try:
-        got = con.execute("SELECT agency_id, year, published, days_late FROM current_reports").fetchall()
+        got = con.execute(
+            "SELECT agency_id, year, published, days_late FROM current_reports"
+        ).fetchall()
     finally:
         con.close()
-    assert got == [("310000-KW", 2024, date(2025, 1, 24), (date(2025, 1, 24) - date(2025, 1, 31)).days)]
+    assert got == [
+        ("310000-KW", 2024, date(2025, 1, 24), (date(2025, 1, 24) - date(2025, 1, 31)).days)
+    ]
 
 
 def test_an_interrupted_run_keeps_what_it_saved(tmp_path):
@@ -234,7 +290,10 @@ def test_an_interrupted_run_keeps_what_it_saved(tmp_path):
     with Portal() as p:
         for i, t in enumerate(titles):
             p.put(f"/nb/{i}.html", trs_article(Article(t, "2025-01-24", "<p>正文</p>")))
-        p.put("/nb/index.html", trs_list([(f"{i}.html", t, "2025-01-24") for i, t in enumerate(titles)], 0, 1))
+        p.put(
+            "/nb/index.html",
+            trs_list([(f"{i}.html", t, "2025-01-24") for i, t in enumerate(titles)], 0, 1),
+        )
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
 
@@ -242,6 +301,7 @@ def test_an_interrupted_run_keeps_what_it_saved(tmp_path):
             def tick(what, url):
                 if url.endswith("/1.html"):
                     raise KeyboardInterrupt  # Ctrl+C while the second report is fetched
+
             return tick if site else None
 
         with pytest.raises(KeyboardInterrupt):
@@ -289,8 +349,9 @@ def test_a_full_disk_is_one_line_and_exit_3(tmp_path, monkeypatch):
         p.put("/nb/index.html", trs_list([("a.html", title, "2025-01-24")], 0, 1))
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
-        res = CliRunner().invoke(cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"),
-                                       "--interval", "0"])
+        res = CliRunner().invoke(
+            cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"), "--interval", "0"]
+        )
     assert res.exit_code == 3 and "Traceback" not in res.output
     [line] = [ln for ln in res.output.splitlines() if "No space" in ln]
     assert "a.html" in line and "再次运行" in line

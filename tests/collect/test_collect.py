@@ -84,27 +84,39 @@ def test_load_takes_the_portal_date_as_publication_date(world):
     assert "Traceback" not in out
     con = duckdb.connect(str(world.db), read_only=True)
     try:
-        got = {r[0]: r[1:] for r in con.execute(
-            "SELECT source_path, published, signed, deadline, days_late, kind, year, template "
-            "FROM current_reports").fetchall()}
+        got = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "SELECT source_path, published, signed, deadline, days_late, kind, year, template "
+                "FROM current_reports"
+            ).fetchall()
+        }
         sources = dict(con.execute("SELECT path, outcome FROM load_sources").fetchall())
-        portal = con.execute("SELECT report_id, rule, message FROM findings "
-                             "WHERE rule LIKE 'portal.%' ORDER BY rule").fetchall()
+        portal = con.execute(
+            "SELECT report_id, rule, message FROM findings WHERE rule LIKE 'portal.%' ORDER BY rule"
+        ).fetchall()
     finally:
         con.close()
     rows = rows_by_title(world)
     checked = 0
     for exp in world.expected:
         page = rows[exp.title]
-        files = [r.file for r in read_rows(world.out) if r.article == page.url and r.file
-                 and not r.file.endswith(".png")]
+        files = [
+            r.file
+            for r in read_rows(world.out)
+            if r.article == page.url and r.file and not r.file.endswith(".png")
+        ]
         hit = [got[p] for p in got if any(p.endswith(f) for f in files)]
         if not hit:
             continue  # a report the parser cannot read yet (loaded as failed, not guessed)
         published, _, deadline, days_late, kind, year, _ = hit[0]
         assert published == date.fromisoformat(exp.date), exp.title
         # spec §Deadlines: a department by 31 January, a government by 31 March of the next year
-        want = date(year + 1, 1, 31) if kind == "department" and year >= 2019 else date(year + 1, 3, 31)
+        want = (
+            date(year + 1, 1, 31)
+            if kind == "department" and year >= 2019
+            else date(year + 1, 3, 31)
+        )
         assert deadline == want and days_late == (published - want).days
         checked += 1
     assert checked >= 4
@@ -135,8 +147,10 @@ def test_a_changed_report_is_fetched_again_and_becomes_a_new_version(world):
     assert "有变化 1" in out
     con = duckdb.connect(str(world.db), read_only=True)
     try:
-        versions = con.execute("SELECT version, is_current, sha256, published FROM reports "
-                               "WHERE year = 2025 ORDER BY version").fetchall()
+        versions = con.execute(
+            "SELECT version, is_current, sha256, published FROM reports "
+            "WHERE year = 2025 ORDER BY version"
+        ).fetchall()
     finally:
         con.close()
     assert [(v[0], v[1]) for v in versions] == [(1, False), (2, True)]
@@ -184,8 +198,13 @@ def test_agencies_missing_from_the_registry_are_mentioned_once_each(world):
     import re
 
     _, out, _, _ = world.runs["first"]
-    warned = [re.search("单位“(.+?)”", ln).group(1) for ln in out.splitlines() if ln.startswith("注意：")]
-    assert sorted(warned) == ["宿迁市", "宿迁市交通运输局"]  # 321322-GOV, 350128-GOV, 沭阳县人民政府 are known
+    warned = [
+        re.search("单位“(.+?)”", ln).group(1) for ln in out.splitlines() if ln.startswith("注意：")
+    ]
+    assert sorted(warned) == [
+        "宿迁市",
+        "宿迁市交通运输局",
+    ]  # 321322-GOV, 350128-GOV, 沭阳县人民政府 are known
 
 
 def test_the_collector_manifest_given_to_load_means_its_folder(world):

@@ -17,10 +17,12 @@ TITLE = "上海市科学技术委员会2024年度政府信息公开工作年度�
 
 
 def article(title: str, written: str, published: str, body: str) -> str:
-    return (f'<html><head><meta charset="gb2312"><title>{title}</title></head><body>'
-            f'<table class="info"><tr><td>索引号：000014349/2025-00012</td><td>成文日期：{written}</td></tr>'
-            f'<tr><td>发布机构：市科委</td><td>发布日期：{published}</td></tr></table>'
-            f'<div class="title">{title}</div><div class="content">{body}</div></body></html>')
+    return (
+        f'<html><head><meta charset="gb2312"><title>{title}</title></head><body>'
+        f'<table class="info"><tr><td>索引号：000014349/2025-00012</td><td>成文日期：{written}</td></tr>'
+        f"<tr><td>发布机构：市科委</td><td>发布日期：{published}</td></tr></table>"
+        f'<div class="title">{title}</div><div class="content">{body}</div></body></html>'
+    )
 
 
 def serve(folder, log):
@@ -28,7 +30,9 @@ def serve(folder, log):
         def log_request(self, code="-", size="-"):
             log.append((self.path, int(code) if str(code).isdigit() else code))
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
+    )
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
@@ -37,17 +41,32 @@ def serve(folder, log):
 def test_static_portal_truncated_titles_and_last_modified_resume(tmp_path):
     site = tmp_path / "www" / "xxgk" / "nb"
     site.mkdir(parents=True)
-    (site / "t1.html").write_bytes(article(TITLE, "2025-01-10", "2025-01-22",
-                                           body_of(REAL / "shanghai_kewei_2024.md")).encode("gbk", "xmlcharrefreplace"))
-    (site / "t2.html").write_bytes(article("上海市科学技术委员会2024年度政府信息公开工作要点", "2024-03-01",
-                                           "2024-03-05", "<p>要点</p>").encode("gbk"))
+    (site / "t1.html").write_bytes(
+        article(TITLE, "2025-01-10", "2025-01-22", body_of(REAL / "shanghai_kewei_2024.md")).encode(
+            "gbk", "xmlcharrefreplace"
+        )
+    )
+    (site / "t2.html").write_bytes(
+        article(
+            "上海市科学技术委员会2024年度政府信息公开工作要点",
+            "2024-03-01",
+            "2024-03-05",
+            "<p>要点</p>",
+        ).encode("gbk")
+    )
     short = lambda t: t[:18] + "..."
     (site / "index.html").write_bytes(
-        (f'<html><head><meta charset="gbk"></head><body><ul><li><a href="t2.html">{short("上海市科学技术委员会2024年度政府信息公开工作要点")}</a>'
-         f'<span>2024-03-05</span></li></ul><a href="index_1.html">下一页</a></body></html>').encode("gbk"))
+        (
+            f'<html><head><meta charset="gbk"></head><body><ul><li><a href="t2.html">{short("上海市科学技术委员会2024年度政府信息公开工作要点")}</a>'  # noqa: E501
+            f'<span>2024-03-05</span></li></ul><a href="index_1.html">下一页</a></body></html>'
+        ).encode("gbk")
+    )
     (site / "index_1.html").write_bytes(
-        (f'<html><head><meta charset="gbk"></head><body><ul><li><a href="t1.html">{short(TITLE)}</a>'
-         '<span>2025-01-22</span></li></ul></body></html>').encode("gbk"))
+        (
+            f'<html><head><meta charset="gbk"></head><body><ul><li><a href="t1.html">{short(TITLE)}</a>'
+            "<span>2025-01-22</span></li></ul></body></html>"
+        ).encode("gbk")
+    )
     log: list = []
     server = serve(tmp_path / "www", log)
     try:
@@ -62,7 +81,9 @@ def test_static_portal_truncated_titles_and_last_modified_resume(tmp_path):
         server.shutdown()
         server.server_close()
     rows = read_rows(tmp_path / "out")
-    assert [(r.title, r.published, r.url.rsplit("/", 1)[1]) for r in rows] == [(TITLE, "2025-01-22", "t1.html")]
+    assert [(r.title, r.published, r.url.rsplit("/", 1)[1]) for r in rows] == [
+        (TITLE, "2025-01-22", "t1.html")
+    ]
     assert first.reports == 1 and first.new == 1
     assert second.new == 0 and second.changed == 0 and second.unchanged == 1
     again = log[n_first:]

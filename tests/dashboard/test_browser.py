@@ -20,13 +20,18 @@ from tests.dashboard_server import CHROMIUM_ARGS, running_dashboard
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
-INTERNAL = re.compile(r"\bt\d\.[a-z_]+\.[a-z_]+|\bstd20(?:19|21)\b|\blegacy\b|\b(?:linear|deduction|veto|bonus|rank)\b"
-                      r"|report \d+ · metric|DeltaGenerator|\bobject at 0x|(?<![\w.])(?:None|nan|NaN|null|<NA>)(?![\w.])"
-                      r"|/(?:tmp|home|work|root|usr)/", re.A)
+INTERNAL = re.compile(
+    r"\bt\d\.[a-z_]+\.[a-z_]+|\bstd20(?:19|21)\b|\blegacy\b|\b(?:linear|deduction|veto|bonus|rank)\b"
+    r"|report \d+ · metric|DeltaGenerator|\bobject at 0x|(?<![\w.])(?:None|nan|NaN|null|<NA>)(?![\w.])"
+    r"|/(?:tmp|home|work|root|usr)/",
+    re.A,
+)
 # ASCII words a Chinese page may show: formats and the files the office edits (named as files).
 ALLOWED = {"Excel", "Word", "PDF", "CSV", "UTF", "BOM", "TOML"}
 WORD = re.compile(r"[A-Za-z]{3,}")
-FILE_TOKEN = re.compile(r"[\w./-]*[./][\w./-]*", re.A)  # file names and paths: data/office.toml, x.duckdb
+FILE_TOKEN = re.compile(
+    r"[\w./-]*[./][\w./-]*", re.A
+)  # file names and paths: data/office.toml, x.duckdb
 
 # The table's top edge 150 px below the viewport's top, clear of Streamlit's fixed header.
 SCROLL_BELOW_HEADER = """c => {
@@ -81,8 +86,10 @@ def _settle(page, quiet: float = 0.4) -> None:
     """Until Streamlit has shown no running indicator for `quiet` seconds (at most 20 s)."""
     end, calm = time.monotonic() + 20, None
     while time.monotonic() < end:
-        busy = page.evaluate("() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-                             " || !!document.querySelector('[data-stale=\"true\"]')")
+        busy = page.evaluate(
+            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " || !!document.querySelector('[data-stale=\"true\"]')"
+        )
         if busy:
             calm = None
         elif calm is None:
@@ -97,7 +104,9 @@ def _problems(page, where: str) -> list[str]:
     found = [f"{where}: exception box: {e[:200]}" for e in state["exc"]]
     text = state["text"]
     for m in INTERNAL.finditer(text):
-        found.append(f"{where}: internal id {m.group(0)!r} in …{text[max(0, m.start() - 30):m.end() + 30]}…")
+        found.append(
+            f"{where}: internal id {m.group(0)!r} in …{text[max(0, m.start() - 30) : m.end() + 30]}…"
+        )
     for word in WORD.findall(FILE_TOKEN.sub(" ", text)):
         if word not in ALLOWED:
             found.append(f"{where}: English word {word!r}")
@@ -122,7 +131,9 @@ def _click_first_rows(page, where: str, found: list[str]) -> None:
             continue
         cells = grid.locator('tbody [role="gridcell"]')
         first = cells.first.get_attribute("id") if cells.count() else None
-        if not first or not re.match(r"glide-cell-[1-9]", first):  # no selection column: not clickable
+        if not first or not re.match(
+            r"glide-cell-[1-9]", first
+        ):  # no selection column: not clickable
             continue
         canvas = grid.locator("canvas").first
         canvas.evaluate(SCROLL_BELOW_HEADER)
@@ -212,7 +223,9 @@ def test_bad_links_are_said_in_chinese(server, browser, con):
         assert "没有名为" not in page.locator('[data-testid="stMain"]').inner_text()
         _open(page, f"{url}/?year=abc")
         page.get_by_text("链接中的年度“abc”").wait_for(timeout=20_000)
-        assert f"year={queries.default_year(con)}" in page.url  # the year in the URL, even the default
+        assert (
+            f"year={queries.default_year(con)}" in page.url
+        )  # the year in the URL, even the default
         _open(page, f"{url}/profile?agency=NO-SUCH-AGENCY")
         page.get_by_text("“NO-SUCH-AGENCY”不在单位名录中").wait_for(timeout=20_000)
         assert page.locator('[data-testid="stMetric"]').count() == 0  # no other agency's figures
@@ -229,9 +242,16 @@ def test_shared_link_reopens_the_same_agency_year_and_tab(server, browser, con):
     page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     try:
         _open(page, f"{url}/profile?agency={agency}&year={year}&tab=复议诉讼")
-        assert name in page.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input').first.input_value()
+        assert (
+            name
+            in page.locator(
+                '[data-testid="stMain"] [data-testid="stSelectbox"] input'
+            ).first.input_value()
+        )
         assert f"agency={agency}" in page.url and f"year={year}" in page.url
-        pressed = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] button[aria-checked="true"]')
+        pressed = page.locator(
+            '[data-testid="stMain"] [data-testid="stButtonGroup"] button[aria-checked="true"]'
+        )
         assert pressed.first.inner_text() == "复议诉讼"
     finally:
         page.close()
@@ -252,8 +272,12 @@ def test_one_click_downloads_in_chromium(server, browser, con, tmp_path):
     try:
         _open(page, f"{url}/export?year={year}")
         files = {}
-        for label, suffix in (("下载 Excel 工作簿", ".xlsx"), ("下载 CSV", ".csv"), ("下载 PDF 通报", ".pdf"),
-                              ("下载 Word 文档", ".docx")):
+        for label, suffix in (
+            ("下载 Excel 工作簿", ".xlsx"),
+            ("下载 CSV", ".csv"),
+            ("下载 PDF 通报", ".pdf"),
+            ("下载 Word 文档", ".docx"),
+        ):
             with page.expect_download(timeout=120_000) as download:
                 page.get_by_text(label).first.click()
             assert download.value.suggested_filename.endswith(suffix)
@@ -265,5 +289,7 @@ def test_one_click_downloads_in_chromium(server, browser, con, tmp_path):
     assert files[".pdf"].read_bytes().startswith(b"%PDF")
     assert files[".docx"].read_bytes().startswith(b"PK")
     sheet = openpyxl.load_workbook(files[".xlsx"], read_only=True)["汇总"]
-    names = [row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], (int, float))]
+    names = [
+        row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], (int, float))
+    ]
     assert names == expected["agency_name"].to_list()

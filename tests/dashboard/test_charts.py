@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import charts
-
 import queries
+from dashboard import charts
 
 
 def test_outcomes_chart_has_one_bar_per_outcome_and_a_requests_line(con):

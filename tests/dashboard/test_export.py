@@ -19,11 +19,11 @@ import pypdfium2
 import pytest
 from click.testing import CliRunner
 
+import exports as export
+import queries
 from assess import score
 from assess.scheme import load_scheme
-import exports as export
 from exports import data as export_data
-import queries
 from gongkai.cli import cli
 from tests.conftest import ROOT
 
@@ -35,7 +35,9 @@ FIRST_DATA_ROW = 5  # 1 title, 2 subtitle, 3-4 grouped headers (1-based, as open
 def year(demo_db) -> int:
     """The year with the most reports (the demo corpus ends before the newest real report)."""
     with duckdb.connect(str(demo_db), read_only=True) as c:
-        return c.sql("SELECT year FROM current_reports GROUP BY year ORDER BY count(*) DESC, year DESC LIMIT 1").fetchall()[0][0]
+        return c.sql(
+            "SELECT year FROM current_reports GROUP BY year ORDER BY count(*) DESC, year DESC LIMIT 1"
+        ).fetchall()[0][0]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,11 @@ def pdf_bytes(data) -> bytes:
 
 def _data_rows(ws) -> list[tuple]:
     """The 汇总 rows of units: a rank in the first column (not section headings or the notes)."""
-    return [r for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) if isinstance(r[0], (int, float))]
+    return [
+        r
+        for r in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
+        if isinstance(r[0], (int, float))
+    ]
 
 
 def _same(a, b) -> bool:
@@ -88,7 +94,10 @@ class TestWorkbook:
         ws = workbook["汇总"]
         top = [c.value for c in ws[3]]
         sub = [c.value for c in ws[4]]
-        assert top[:2] == ["排名", "单位"]  # all peer groups: the group is a section heading, not a column
+        assert top[:2] == [
+            "排名",
+            "单位",
+        ]  # all peer groups: the group is a section heading, not a column
         assert {"总分", "名次变化", "预警", "预警说明"} <= set(top)
         assert any(h and h.startswith("绩效折算分") for h in top)
         assert top[2] == "办结率" and sub[2:4] == ["数值", "得分/15"]
@@ -107,7 +116,11 @@ class TestWorkbook:
                 b = row_exp[key]
                 if row_exp["missing"] and key.endswith((".value", ".points")):
                     b = None  # no report: no indicator figures beside 总分
-                elif key.endswith(".value") and key.startswith(("timeliness", "very_late")) and b is not None:
+                elif (
+                    key.endswith(".value")
+                    and key.startswith(("timeliness", "very_late"))
+                    and b is not None
+                ):
                     b = max(b, 0)  # early is not "−55 days late"
                 assert _same(row_got[i], b), f"{key}: workbook {row_got[i]!r} != query layer {b!r}"
 
@@ -128,18 +141,24 @@ class TestWorkbook:
         assert first_ranks == [1] * len(sizes)  # ranks start again under every heading
 
     def test_office_date_notes_and_signatures_under_the_table(self, workbook, data):
-        texts = [r[0] for r in workbook["汇总"].iter_rows(values_only=True) if isinstance(r[0], str)]
+        texts = [
+            r[0] for r in workbook["汇总"].iter_rows(values_only=True) if isinstance(r[0], str)
+        ]
         office = export.load_office()
         assert office.name in texts
-        assert data.issued_text in texts and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", data.issued_text)
+        assert data.issued_text in texts and re.fullmatch(
+            r"\d{4}年\d{1,2}月\d{1,2}日", data.issued_text
+        )
         assert "说明：" in texts and any(t.startswith("1. ") for t in texts)
         sign = next(t for t in texts if t.startswith("制表人"))
         assert "审核人" in sign and "负责人" in sign
         assert any("4%" in t for t in texts[:2])  # the share in the title rows
 
     def test_no_internal_ids_or_paths_in_any_sheet(self, workbook):
-        bad = re.compile(r"\bt\d\.[a-z_]+|\bstd20(19|21)\b|\blegacy\b|\b(linear|deduction|veto|bonus)\b|"
-                         r"report \d+ · metric|/(tmp|home|work|root|usr)/")
+        bad = re.compile(
+            r"\bt\d\.[a-z_]+|\bstd20(19|21)\b|\blegacy\b|\b(linear|deduction|veto|bonus)\b|"
+            r"report \d+ · metric|/(tmp|home|work|root|usr)/"
+        )
         for ws in workbook.worksheets[:4]:
             for row in ws.iter_rows(values_only=True):
                 for v in row:
@@ -176,7 +195,12 @@ class TestWorkbook:
 
     def test_number_formats(self, workbook, data):
         ws = workbook["汇总"]
-        formats = {export.PERCENT: '0.0"%"', export.POINTS: "0.00", export.INT: "#,##0", export.DELTA: "+0;-0;0"}
+        formats = {
+            export.PERCENT: '0.0"%"',
+            export.POINTS: "0.00",
+            export.INT: "#,##0",
+            export.DELTA: "+0;-0;0",
+        }
         first = FIRST_DATA_ROW + 1  # under the first peer group's heading
         assert ws.cell(first, 1).value == 1
         for i, column in enumerate(data.summary.columns, start=1):
@@ -186,13 +210,25 @@ class TestWorkbook:
 
     def test_deductions_sheet_lists_every_deduction(self, workbook, demo_db, year, ranking):
         with duckdb.connect(str(demo_db), read_only=True) as c:
-            expected = score.deductions(c, year, SCHEME).filter(pl.col("agency_id").is_in(ranking["agency_id"].to_list()))
+            expected = score.deductions(c, year, SCHEME).filter(
+                pl.col("agency_id").is_in(ranking["agency_id"].to_list())
+            )
         ws = workbook["扣分明细"]
-        assert [c.value for c in ws[3]] == ["对标组", "排名", "单位", "指标", "扣分（负数为加分）", "原因", "数据来源"]
+        assert [c.value for c in ws[3]] == [
+            "对标组",
+            "排名",
+            "单位",
+            "指标",
+            "扣分（负数为加分）",
+            "原因",
+            "数据来源",
+        ]
         rows = list(ws.iter_rows(min_row=4, values_only=True))
         assert len(rows) == expected.height
         assert sorted((r[3], round(r[4], 6), r[5]) for r in rows) == sorted(
-            (n, round(p, 6), why) for n, p, why in expected.select("indicator_name", "points", "reason").rows())
+            (n, round(p, 6), why)
+            for n, p, why in expected.select("indicator_name", "points", "reason").rows()
+        )
 
     def test_quality_sheet_has_the_years_findings(self, workbook, demo_db, year):
         with duckdb.connect(str(demo_db), read_only=True) as c:
@@ -200,7 +236,9 @@ class TestWorkbook:
         rows = list(workbook["数据质量"].iter_rows(min_row=4, values_only=True))
         if expected.height:
             assert len(rows) == expected.height
-            assert sorted(r[0] or "" for r in rows) == sorted(expected["agency_name"].fill_null("").to_list())
+            assert sorted(r[0] or "" for r in rows) == sorted(
+                expected["agency_name"].fill_null("").to_list()
+            )
         else:
             assert rows[0][0] == "（无）"
 
@@ -239,8 +277,11 @@ def test_sheet_names_are_legal_and_unique():
 def test_database_file_is_found_without_being_passed(demo_db, year):
     """The dashboard's download page calls gather(cursor, …) without db_path."""
     with duckdb.connect(str(demo_db), read_only=True) as c:
-        about = dict(export_data.about_lines(c.cursor(), load_scheme(SCHEME), year=year,
-                                             peer_group=None, db_path=None))
+        about = dict(
+            export_data.about_lines(
+                c.cursor(), load_scheme(SCHEME), year=year, peer_group=None, db_path=None
+            )
+        )
     assert about["数据库"].startswith(Path(demo_db).name)  # the file's name, never a server path
 
 
@@ -265,8 +306,12 @@ class TestCsv:
             if exp["completion_rate"] is not None and not exp["missing"]:
                 assert row["办结率·数值"] == f"{exp['completion_rate']:.1f}"
             assert row["排名"] == str(exp["rank"])
-        assert not any("e-" in (v or "") or len((v or "").split(".")[-1]) > 2
-                       for col in df.columns if col not in ("单位", "对标组", "预警", "预警说明") for v in df[col])
+        assert not any(
+            "e-" in (v or "") or len((v or "").split(".")[-1]) > 2
+            for col in df.columns
+            if col not in ("单位", "对标组", "预警", "预警说明")
+            for v in df[col]
+        )
 
 
 def _pages_text(pdf: bytes) -> list[str]:
@@ -283,7 +328,10 @@ def _in_cell(name: str, text: str) -> bool:
     if name in flat:
         return True
     gap = ".{0,300}?"
-    return re.search(re.escape(name[:4]) + "".join(gap + re.escape(ch) for ch in name[4:]), flat) is not None
+    return (
+        re.search(re.escape(name[:4]) + "".join(gap + re.escape(ch) for ch in name[4:]), flat)
+        is not None
+    )
 
 
 class TestPdf:
@@ -309,16 +357,21 @@ class TestPdf:
 
     def test_header_repeats_on_every_page(self, data):
         many = pl.concat([data.summary.frame] * 12)
-        big = export.AssessmentExport(**{**data.__dict__, "summary": export.Table(many, data.summary.columns)})
+        big = export.AssessmentExport(
+            **{**data.__dict__, "summary": export.Table(many, data.summary.columns)}
+        )
         pages = _pages_text(export.summary_pdf(big))
         assert len(pages) > 1
         for text in pages:
             assert "排名" in text and "总分" in text and "办结率" in text
 
     def test_too_many_columns_still_fit(self, data):
-        frame = pl.DataFrame({f"c{i}": [1.2345, 22.5] for i in range(60)} | {"name": ["甲单位", "乙单位"]})
+        frame = pl.DataFrame(
+            {f"c{i}": [1.2345, 22.5] for i in range(60)} | {"name": ["甲单位", "乙单位"]}
+        )
         columns = (export.Column("name", "单位"),) + tuple(
-            export.Column(f"c{i}", "得分", export.POINTS, group=f"指标{i}") for i in range(60))
+            export.Column(f"c{i}", "得分", export.POINTS, group=f"指标{i}") for i in range(60)
+        )
         wide = export.AssessmentExport(**{**data.__dict__, "summary": export.Table(frame, columns)})
         doc = pypdfium2.PdfDocument(export.summary_pdf(wide))
         assert len(doc) >= 1
@@ -338,21 +391,49 @@ class TestPdf:
 
 class TestCommand:
     def test_folder_gets_all_four(self, demo_db, year, tmp_path):
-        result = CliRunner().invoke(cli, ["export", "--year", str(year), "--scheme", str(SCHEME),
-                                          "--db", str(demo_db), "--out", str(tmp_path)])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "export",
+                "--year",
+                str(year),
+                "--scheme",
+                str(SCHEME),
+                "--db",
+                str(demo_db),
+                "--out",
+                str(tmp_path),
+            ],
+        )
         assert result.exit_code == 0, result.output
         names = sorted(p.name for p in tmp_path.iterdir())
         assert names == sorted(f"考核汇总_{year}{s}" for s in (".csv", ".docx", ".pdf", ".xlsx"))
         import docx
 
-        text = "\n".join(p.text for p in docx.Document(tmp_path / f"考核汇总_{year}.docx").paragraphs)
+        text = "\n".join(
+            p.text for p in docx.Document(tmp_path / f"考核汇总_{year}.docx").paragraphs
+        )
         assert f"{year}" in text and "制表人" in text
 
     def test_one_file_by_suffix_and_peer_group(self, demo_db, year, tmp_path, ranking):
         group = ranking["peer_group"].drop_nulls()[0]
         out = tmp_path / "汇总.xlsx"
-        result = CliRunner().invoke(cli, ["export", "--year", str(year), "--scheme", str(SCHEME),
-                                          "--db", str(demo_db), "--peer-group", group, "--out", str(out)])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "export",
+                "--year",
+                str(year),
+                "--scheme",
+                str(SCHEME),
+                "--db",
+                str(demo_db),
+                "--peer-group",
+                group,
+                "--out",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
         ws = openpyxl.load_workbook(out)["汇总"]
@@ -360,14 +441,38 @@ class TestCommand:
         assert {r[2] for r in _data_rows(ws)} == {group}
 
     def test_unknown_suffix_is_refused(self, demo_db, year, tmp_path):
-        result = CliRunner().invoke(cli, ["export", "--year", str(year), "--db", str(demo_db),
-                                          "--scheme", str(SCHEME), "--out", str(tmp_path / "x.odt")])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "export",
+                "--year",
+                str(year),
+                "--db",
+                str(demo_db),
+                "--scheme",
+                str(SCHEME),
+                "--out",
+                str(tmp_path / "x.odt"),
+            ],
+        )
         assert result.exit_code != 0
         assert ".xlsx, .csv, .pdf or .docx" in result.output
 
     def test_missing_database_says_what_to_do(self, tmp_path):
-        result = CliRunner().invoke(cli, ["export", "--year", "2024", "--db", str(tmp_path / "no.duckdb"),
-                                          "--scheme", str(SCHEME), "--out", str(tmp_path)])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "export",
+                "--year",
+                "2024",
+                "--db",
+                str(tmp_path / "no.duckdb"),
+                "--scheme",
+                str(SCHEME),
+                "--out",
+                str(tmp_path),
+            ],
+        )
         assert result.exit_code != 0
         assert "gongkai build" in result.output
 

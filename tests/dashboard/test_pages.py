@@ -11,9 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import nav
-
 import queries
+from dashboard import nav
 from queries import labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +117,6 @@ class TestRanking:
         assert all(" → " in m for m in moved["名次变动"])
         assert "w" in app.query_params  # the variant's weights are in the URL
 
-
     def test_a_year_not_in_the_database_is_said_and_replaced(self, demo_db, monkeypatch, con):
         at = _start(demo_db, monkeypatch, year="abc")
         _clean(at)
@@ -133,7 +131,8 @@ class TestProfile:
         at = _start(demo_db, monkeypatch, nav.page("profile"), agency="SF9999-TYPO")
         assert not at.exception
         assert [e.value for e in at.error] == [
-            "链接中的单位编码“SF9999-TYPO”不在单位名录中，无法显示。请在下面选择单位，或回到“排名总览”点击单位。"]
+            "链接中的单位编码“SF9999-TYPO”不在单位名录中，无法显示。请在下面选择单位，或回到“排名总览”点击单位。"
+        ]
         assert not at.metric and not at.get("plotly_chart") and not at.dataframe
         assert at.selectbox(key="agency_fix").value is None
 
@@ -163,7 +162,9 @@ class TestProfile:
         _clean(at)
         year = at.selectbox(key="src_year").value
         key = at.selectbox(key="src_key").value
-        report_id = queries.agency_profile(con, agency_id=agency).filter(pl.col("year") == year)["report_id"][0]
+        report_id = queries.agency_profile(con, agency_id=agency).filter(pl.col("year") == year)[
+            "report_id"
+        ][0]
         src = queries.value_source(con, report_id=report_id, key=key).row(0, named=True)
         shown = next(h.proto.body for h in at.get("html") if "line-height" in h.proto.body)
         assert "background:#fff4d6" in shown  # the number's line, highlighted among its neighbours
@@ -171,7 +172,9 @@ class TestProfile:
         assert Path(src["source_path"]).name in at.markdown[-1].value
         assert "/" not in at.markdown[-1].value.split("**文件**：")[1].split("　")[0]
         assert at.get("download_button")[0].proto.label == "下载年报原件"
-        assert not at.markdown or all(src["raw"] not in m.value for m in at.markdown if len(src["raw"] or "") > 3)
+        assert not at.markdown or all(
+            src["raw"] not in m.value for m in at.markdown if len(src["raw"] or "") > 3
+        )
 
     @pytest.mark.parametrize("section", ["对比", "复议诉讼", "评分", "问题"])
     def test_every_section_renders(self, demo_db, monkeypatch, con, section):
@@ -187,7 +190,11 @@ class TestReviewAndQuality:
         at = app.switch_page(nav.page("review")).run()
         _clean(at)
         trend = queries.review_litigation_trend(con).filter(pl.col("year") == year)
-        expected = "—" if trend.is_empty() or trend["review_total"][0] is None else f"{trend['review_total'][0]:,.0f}"
+        expected = (
+            "—"
+            if trend.is_empty() or trend["review_total"][0] is None
+            else f"{trend['review_total'][0]:,.0f}"
+        )
         assert _metric(at, "行政复议") == expected
 
     def test_quality_counts_match(self, app, con):

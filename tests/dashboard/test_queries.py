@@ -12,11 +12,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import queries
 from queries import labels
 
-import queries
-
 SCHEME = Path(__file__).resolve().parents[2] / "data" / "schemes" / "default.toml"
+
 
 # Every query with arguments that exercise its filters, and what it must return: on the demo
 # database the expected value is counted straight from the tables (an independent, simpler
@@ -30,51 +30,158 @@ def _home(con) -> set[str]:
 
 
 CALLS = [
-    (queries.years, {}, lambda c: [r[0] for r in c.sql(
-        "SELECT DISTINCT year FROM reports WHERE is_current ORDER BY year DESC").fetchall()]),
-    (queries.default_year, {}, lambda c: c.sql(
-        "SELECT year FROM current_reports GROUP BY year HAVING count(*) >= 0.5 * (SELECT max(n) FROM "
-        "(SELECT count(*) n FROM current_reports GROUP BY year)) ORDER BY year DESC LIMIT 1").fetchall()[0][0]),
-    (queries.peer_groups, {}, lambda c: [r[0] for r in c.sql(
-        "SELECT DISTINCT peer_group FROM agencies WHERE peer_group IS NOT NULL ORDER BY 1").fetchall()]),
+    (
+        queries.years,
+        {},
+        lambda c: [
+            r[0]
+            for r in c.sql(
+                "SELECT DISTINCT year FROM reports WHERE is_current ORDER BY year DESC"
+            ).fetchall()
+        ],
+    ),
+    (
+        queries.default_year,
+        {},
+        lambda c: c.sql(
+            "SELECT year FROM current_reports GROUP BY year HAVING count(*) >= 0.5 * (SELECT max(n) FROM "
+            "(SELECT count(*) n FROM current_reports GROUP BY year)) ORDER BY year DESC LIMIT 1"
+        ).fetchall()[0][0],
+    ),
+    (
+        queries.peer_groups,
+        {},
+        lambda c: [
+            r[0]
+            for r in c.sql(
+                "SELECT DISTINCT peer_group FROM agencies WHERE peer_group IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        ],
+    ),
     (queries.agencies, {}, lambda c: _count(c, "SELECT count(*) FROM agencies")),
-    (queries.agencies, {"peer_group": "县级政府"},
-     lambda c: _count(c, "SELECT count(*) FROM agencies WHERE peer_group = '县级政府'")),
-    (queries.figures, {"year": 2024}, lambda c: _count(c, "SELECT count(*) FROM current_reports WHERE year = 2024")),
+    (
+        queries.agencies,
+        {"peer_group": "县级政府"},
+        lambda c: _count(c, "SELECT count(*) FROM agencies WHERE peer_group = '县级政府'"),
+    ),
+    (
+        queries.figures,
+        {"year": 2024},
+        lambda c: _count(c, "SELECT count(*) FROM current_reports WHERE year = 2024"),
+    ),
     (queries.figures, {"agency_id": "x", "peer_group": "p"}, lambda c: 0),
     (queries.agency_profile, {"agency_id": "x"}, lambda c: 0),
     (queries.agency_values, {"agency_id": "x", "prefix": "t2."}, lambda c: 0),
-    (queries.peer_median, {"peer_group": "县级政府"}, lambda c: _count(
-        c, "SELECT count(DISTINCT year) FROM current_reports WHERE peer_group = '县级政府'")),
-    (queries.report_keys, {"report_id": 1}, lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1")),
-    (queries.value_source, {"report_id": 1, "key": "t3.new.total"},
-     lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1 AND key = 't3.new.total'")),
+    (
+        queries.peer_median,
+        {"peer_group": "县级政府"},
+        lambda c: _count(
+            c, "SELECT count(DISTINCT year) FROM current_reports WHERE peer_group = '县级政府'"
+        ),
+    ),
+    (
+        queries.report_keys,
+        {"report_id": 1},
+        lambda c: _count(c, "SELECT count(*) FROM report_values WHERE report_id = 1"),
+    ),
+    (
+        queries.value_source,
+        {"report_id": 1, "key": "t3.new.total"},
+        lambda c: _count(
+            c, "SELECT count(*) FROM report_values WHERE report_id = 1 AND key = 't3.new.total'"
+        ),
+    ),
     (queries.review_litigation, {"year": 2024}, None),
     (queries.review_litigation, {"year": 2024, "peer_group": "p", "sort": "pending"}, lambda c: 0),
-    (queries.review_litigation_trend, {}, lambda c: _count(c, "SELECT count(DISTINCT year) FROM current_reports")),
+    (
+        queries.review_litigation_trend,
+        {},
+        lambda c: _count(c, "SELECT count(DISTINCT year) FROM current_reports"),
+    ),
     (queries.findings, {"year": 2024, "agency_id": "x", "peer_group": "p"}, lambda c: 0),
-    (queries.findings_summary, {"year": 2024}, lambda c: _count(
-        c, "SELECT count(*) FROM (SELECT DISTINCT f.rule, f.severity FROM findings f "
-           "JOIN current_reports r USING (report_id) WHERE r.year = 2024)")),
-    (queries.findings_by_agency, {"year": 2024}, lambda c: _count(
-        c, "SELECT count(DISTINCT r.agency_id) FROM findings f JOIN current_reports r USING (report_id) "
-           "WHERE r.year = 2024")),
+    (
+        queries.findings_summary,
+        {"year": 2024},
+        lambda c: _count(
+            c,
+            "SELECT count(*) FROM (SELECT DISTINCT f.rule, f.severity FROM findings f "
+            "JOIN current_reports r USING (report_id) WHERE r.year = 2024)",
+        ),
+    ),
+    (
+        queries.findings_by_agency,
+        {"year": 2024},
+        lambda c: _count(
+            c,
+            "SELECT count(DISTINCT r.agency_id) FROM findings f JOIN current_reports r USING (report_id) "
+            "WHERE r.year = 2024",
+        ),
+    ),
     (queries.load_errors, {}, lambda c: _count(c, "SELECT count(*) FROM load_errors")),
-    (queries.load_errors, {"latest_only": True}, lambda c: _count(
-        c, "SELECT count(*) FROM load_errors WHERE run_id = (SELECT max(run_id) FROM load_runs)")),
-    (queries.missing_reports, {"year": 2024}, lambda c: len([a for (a,) in c.sql(
-        "SELECT agency_id FROM agencies a WHERE confirmed AND NOT EXISTS (SELECT 1 FROM current_reports r "
-        "WHERE r.agency_id = a.agency_id AND r.year = 2024)").fetchall() if a in _home(c)])),
-    (queries.late_reports, {"year": 2024}, lambda c: len([a for (a,) in c.sql(
-        "SELECT agency_id FROM current_reports WHERE year = 2024 AND days_late > 0").fetchall() if a in _home(c)])),
-    (queries.copied_reports, {"year": 2024}, lambda c: len(_home(c) & {a for (a,) in c.sql(
-        "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
-        "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint UNION "
-        "SELECT r.agency_id FROM findings f JOIN current_reports r USING (report_id) "
-        "WHERE r.year = 2024 AND f.rule LIKE '%copied%'").fetchall()})),
-    (queries.ranking, {"year": 2024, "scheme": SCHEME}, lambda c: len(_home(c) & {a for (a,) in c.sql(
-        "SELECT agency_id FROM current_reports WHERE year = 2024 UNION "
-        "SELECT agency_id FROM agencies WHERE confirmed").fetchall()})),
+    (
+        queries.load_errors,
+        {"latest_only": True},
+        lambda c: _count(
+            c, "SELECT count(*) FROM load_errors WHERE run_id = (SELECT max(run_id) FROM load_runs)"
+        ),
+    ),
+    (
+        queries.missing_reports,
+        {"year": 2024},
+        lambda c: len(
+            [
+                a
+                for (a,) in c.sql(
+                    "SELECT agency_id FROM agencies a WHERE confirmed AND NOT EXISTS (SELECT 1 FROM current_reports r "
+                    "WHERE r.agency_id = a.agency_id AND r.year = 2024)"
+                ).fetchall()
+                if a in _home(c)
+            ]
+        ),
+    ),
+    (
+        queries.late_reports,
+        {"year": 2024},
+        lambda c: len(
+            [
+                a
+                for (a,) in c.sql(
+                    "SELECT agency_id FROM current_reports WHERE year = 2024 AND days_late > 0"
+                ).fetchall()
+                if a in _home(c)
+            ]
+        ),
+    ),
+    (
+        queries.copied_reports,
+        {"year": 2024},
+        lambda c: len(
+            _home(c)
+            & {
+                a
+                for (a,) in c.sql(
+                    "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
+                    "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint UNION "
+                    "SELECT r.agency_id FROM findings f JOIN current_reports r USING (report_id) "
+                    "WHERE r.year = 2024 AND f.rule LIKE '%copied%'"
+                ).fetchall()
+            }
+        ),
+    ),
+    (
+        queries.ranking,
+        {"year": 2024, "scheme": SCHEME},
+        lambda c: len(
+            _home(c)
+            & {
+                a
+                for (a,) in c.sql(
+                    "SELECT agency_id FROM current_reports WHERE year = 2024 UNION "
+                    "SELECT agency_id FROM agencies WHERE confirmed"
+                ).fetchall()
+            }
+        ),
+    ),
 ]
 IDS = [f"{fn.__name__}-{n}" for n, (fn, _, _) in enumerate(CALLS)]
 
@@ -100,9 +207,13 @@ def test_every_query_returns_what_the_tables_hold(con, fn, kwargs, expected):
 
 def test_copied_reports_are_those_with_last_years_fingerprint(con):
     got = set(queries.copied_reports(con, year=2024)["agency_id"])
-    same = {a for (a,) in con.sql(
-        "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
-        "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint").fetchall()}
+    same = {
+        a
+        for (a,) in con.sql(
+            "SELECT r.agency_id FROM current_reports r JOIN current_reports p ON p.agency_id = r.agency_id "
+            "AND p.year = 2023 WHERE r.year = 2024 AND r.text_fingerprint = p.text_fingerprint"
+        ).fetchall()
+    }
     assert got >= same & queries.home_agencies(con)
     assert got <= queries.home_agencies(con)
 
@@ -111,7 +222,11 @@ def test_home_agencies_are_the_registrys_own_province(con):
     home = queries.home_agencies(con)
     regions = dict(con.sql("SELECT agency_id, parent_region FROM agencies").fetchall())
     assert "SF000" in home  # the fictional province's own government
-    assert not home & {"310000-KW", "321322-GOV", "320813-GOV"}  # Shanghai, Jiangsu: reference reports
+    assert not home & {
+        "310000-KW",
+        "321322-GOV",
+        "320813-GOV",
+    }  # Shanghai, Jiangsu: reference reports
     assert all(regions[a] for a in home)
 
 
@@ -120,9 +235,13 @@ class TestFigures:
         """The dashboard's rates are the assessment's rates (same definition, same numbers)."""
         from assess.metrics import metric_values
 
-        ids = {"completion_rate": "completion_rate", "on_time_rate": "on_time_rate",
-               "disclosure_rate": "disclosure_rate", "review_correction_rate": "review_correction_rate",
-               "suit_correction_rate": "suit_correction_rate"}
+        ids = {
+            "completion_rate": "completion_rate",
+            "on_time_rate": "on_time_rate",
+            "disclosure_rate": "disclosure_rate",
+            "review_correction_rate": "review_correction_rate",
+            "suit_correction_rate": "suit_correction_rate",
+        }
         for year in queries.years(con):
             fig = queries.figures(con, year=year)
             ref = metric_values(con, year).filter(pl.col("metric").is_in(list(ids.values())))
@@ -134,7 +253,9 @@ class TestFigures:
                     assert mine == pytest.approx(row["value"]), (year, row)
 
     def test_requests_is_the_printed_value(self, con):
-        printed = con.sql("SELECT report_id, value FROM current_values WHERE key = 't3.new.total'").pl()
+        printed = con.sql(
+            "SELECT report_id, value FROM current_values WHERE key = 't3.new.total'"
+        ).pl()
         assert printed.height > 0
         fig = queries.figures(con)
         for report_id, value in printed.iter_rows():
@@ -148,7 +269,9 @@ class TestFigures:
     def test_peer_median_is_the_median_of_the_group(self, con):
         fig = queries.figures(con).filter(pl.col("peer_group").is_not_null())
         group, year = fig["peer_group"][0], fig["year"][0]
-        expected = fig.filter((pl.col("peer_group") == group) & (pl.col("year") == year))["completion_rate"].median()
+        expected = fig.filter((pl.col("peer_group") == group) & (pl.col("year") == year))[
+            "completion_rate"
+        ].median()
         med = queries.peer_median(con, peer_group=group, year=year)
         assert med["completion_rate"][0] == pytest.approx(expected)
 
@@ -159,12 +282,18 @@ class TestRanking:
 
         year = queries.default_year(con)
         ranked = queries.ranking(con, year=year, scheme=SCHEME)
-        ref = score_year(con, year, SCHEME).filter(pl.col("agency_id").is_in(sorted(queries.home_agencies(con))))
+        ref = score_year(con, year, SCHEME).filter(
+            pl.col("agency_id").is_in(sorted(queries.home_agencies(con)))
+        )
         assert ranked.height == ref.height > 0
         joined = ranked.join(ref.select("agency_id", "total"), on="agency_id", suffix="_ref")
         assert (joined["score"] == joined["total_ref"]).all()
-        for row in ranked.iter_rows(named=True):  # 1 + the number of same-group units scoring higher
-            better = ranked.filter((pl.col("peer_group") == row["peer_group"]) & (pl.col("score") > row["score"]))
+        for row in ranked.iter_rows(
+            named=True
+        ):  # 1 + the number of same-group units scoring higher
+            better = ranked.filter(
+                (pl.col("peer_group") == row["peer_group"]) & (pl.col("score") > row["score"])
+            )
             assert row["rank"] == better.height + 1
 
     def test_flags_follow_the_schemes_rules(self, con):
@@ -172,8 +301,11 @@ class TestRanking:
         ranked = queries.ranking(con, year=year, scheme=SCHEME)
         late = ranked.filter(pl.col("days_late") > 30)
         assert late.height and (late["flag"] == "red").all()
-        one = ranked.filter((pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) == 1)
-                            & ~pl.col("missing") & (pl.col("days_late").fill_null(0) <= 30))
+        one = ranked.filter(
+            (pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0) == 1)
+            & ~pl.col("missing")
+            & (pl.col("days_late").fill_null(0) <= 30)
+        )
         assert one.height and (one["flag"] != "red").all()  # one corrected case is amber, not red
         assert (ranked["days_late"].drop_nulls() >= 0).all()
 
@@ -222,8 +354,10 @@ class TestSafety:
 
 class TestSources:
     def test_value_source_shows_the_printed_text_and_file(self, con):
-        row = con.sql("SELECT report_id, key, raw FROM current_values WHERE raw IS NOT NULL "
-                      "AND key = 't3.new.total' LIMIT 1").fetchall()[0]
+        row = con.sql(
+            "SELECT report_id, key, raw FROM current_values WHERE raw IS NOT NULL "
+            "AND key = 't3.new.total' LIMIT 1"
+        ).fetchall()[0]
         src = queries.value_source(con, report_id=row[0], key=row[1])
         assert src.height == 1
         assert src["raw"][0] == row[2]
@@ -231,7 +365,9 @@ class TestSources:
         assert labels.key_label(row[1]) != row[1]
 
     def test_findings_difference_is_actual_minus_expected(self, con):
-        f = queries.findings(con).filter(pl.col("expected").is_not_null() & pl.col("actual").is_not_null())
+        f = queries.findings(con).filter(
+            pl.col("expected").is_not_null() & pl.col("actual").is_not_null()
+        )
         assert f.height > 0
         assert (f["difference"] == f["actual"] - f["expected"]).all()
         assert f["rule_label"].null_count() == 0
@@ -245,8 +381,8 @@ class TestSources:
 
 
 def test_continuity_caveats_only_when_a_profile_spans_the_template_change():
-    from queries import continuity_caveats
     from etl.continuity import series_key_map
+    from queries import continuity_caveats
 
     both = pl.DataFrame({"template": ["legacy", "std2021"]})
     caveats = continuity_caveats(both)
@@ -260,21 +396,43 @@ def test_flag_rules_come_from_the_scheme_file_and_bad_ones_are_named(tmp_path):
     from assess import flags
 
     rules = flags.rules_from_toml(SCHEME)
-    assert [(r.level, r.measure) for r in rules][:3] == [("red", "missing"), ("red", "days_late"), ("red", "corrected")]
+    assert [(r.level, r.measure) for r in rules][:3] == [
+        ("red", "missing"),
+        ("red", "days_late"),
+        ("red", "corrected"),
+    ]
     assert "逾期发布天数超过 30 天" in flags.describe(rules)
     bad = tmp_path / "bad.toml"
-    bad.write_text(SCHEME.read_text(encoding="utf-8") + '\n[[flags]]\nlevel = "purple"\nmeasure = "days_late"\n'
-                   'threshold = 1\n', encoding="utf-8")
-    line = bad.read_text(encoding="utf-8").splitlines().index("level = \"purple\"")  # 0-based: the [[flags]] line
+    bad.write_text(
+        SCHEME.read_text(encoding="utf-8")
+        + '\n[[flags]]\nlevel = "purple"\nmeasure = "days_late"\n'
+        "threshold = 1\n",
+        encoding="utf-8",
+    )
+    line = (
+        bad.read_text(encoding="utf-8").splitlines().index('level = "purple"')
+    )  # 0-based: the [[flags]] line
     with pytest.raises(flags.FlagRuleError, match=rf"bad.toml:{line}: level = 'purple' 不对"):
         flags.rules_from_toml(bad)
-    frame = pl.DataFrame({"missing": [False, False, True], "days_late": [40, 3, None],
-                          "review_corrected": [0, 1, None], "suit_corrected": [0, 0, None],
-                          "errors": [0, 0, None], "warnings": [0, 0, None], "copied": [False, False, None],
-                          "completion_rate": [99.0, 90.0, None]})
+    frame = pl.DataFrame(
+        {
+            "missing": [False, False, True],
+            "days_late": [40, 3, None],
+            "review_corrected": [0, 1, None],
+            "suit_corrected": [0, 0, None],
+            "errors": [0, 0, None],
+            "warnings": [0, 0, None],
+            "copied": [False, False, None],
+            "completion_rate": [99.0, 90.0, None],
+        }
+    )
     flagged = flags.apply_flags(frame, rules)
     assert flagged["flag"].to_list() == ["red", "amber", "red"]
-    assert flagged["flags"].to_list() == ["逾期发布天数超过 30 天", "逾期发布、复议诉讼被纠错", "未发布年报"]
+    assert flagged["flags"].to_list() == [
+        "逾期发布天数超过 30 天",
+        "逾期发布、复议诉讼被纠错",
+        "未发布年报",
+    ]
 
 
 def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
@@ -293,7 +451,9 @@ def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
     assert new.name == "办结优先方案" and new.indicator("completion").weight == 25
     assert new.indicator("corrected").cap == 10  # a deduction's cap follows its weight
     assert len(new.manual) == len(base.manual)  # the same manual inputs file
-    assert (tmp_path / "default.toml").read_text(encoding="utf-8") == SCHEME.read_text(encoding="utf-8")
+    assert (tmp_path / "default.toml").read_text(encoding="utf-8") == SCHEME.read_text(
+        encoding="utf-8"
+    )
     with pytest.raises(SaveError, match="已有名为“办结优先方案”的方案"):
         save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
     with pytest.raises(SaveError, match="须为 100"):

@@ -23,8 +23,11 @@ KW = dict(seed=7, n_agencies=12, years=(2017, 2021), formats=FORMATS)
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +73,15 @@ def test_manifest_values_satisfy_identities_unless_planted(corpus):
                 continue
             if prev["quirks"]:
                 continue
-            assert f["values"]["t3.carried_in.total"] == prev["values"]["t3.carried_out.total"], f["file"]
+            assert f["values"]["t3.carried_in.total"] == prev["values"]["t3.carried_out.total"], f[
+                "file"
+            ]
 
 
 def test_demo_registry_is_the_generators(corpus):
-    assert (ROOT / "data" / "demo_registry.csv").read_text(encoding="utf-8") == registry_csv(ALL_AGENCIES)
+    assert (ROOT / "data" / "demo_registry.csv").read_text(encoding="utf-8") == registry_csv(
+        ALL_AGENCIES
+    )
     out, manifest = corpus
     names = (out / "registry.csv").read_text(encoding="utf-8")
     assert all(f["agency"] in names for f in manifest["files"])
@@ -88,9 +95,12 @@ def test_every_file_parses_back_to_its_manifest(corpus):
     problems, checked = [], 0
     for f in manifest["files"]:
         r = parse_file(out / f["file"])
-        for what, exp, got in (("agency", f["agency_printed"], r.agency), ("year", f["year"], r.year),
-                               ("template", f["template"], r.template),
-                               ("published", f["published"], r.published)):
+        for what, exp, got in (
+            ("agency", f["agency_printed"], r.agency),
+            ("year", f["year"], r.year),
+            ("template", f["template"], r.template),
+            ("published", f["published"], r.published),
+        ):
             checked += 1
             if exp != got:
                 problems.append((f["file"], f["format"], what, exp, got))
@@ -98,11 +108,15 @@ def test_every_file_parses_back_to_its_manifest(corpus):
             checked += 1
             got = r.values.get(key)
             if got is None or abs(got.value - exp) > 1e-9:
-                problems.append((f["file"], f["format"], key, exp, None if got is None else got.value))
+                problems.append(
+                    (f["file"], f["format"], key, exp, None if got is None else got.value)
+                )
         if not f["prose_only"]:
             for key in sorted(set(r.values) - set(f["values"])):
                 problems.append((f["file"], f["format"], key, "(absent)", r.values[key].value))
-    assert not problems, f"{len(problems)} of {checked} checks differ:\n" + "\n".join(map(str, problems[:40]))
+    assert not problems, f"{len(problems)} of {checked} checks differ:\n" + "\n".join(
+        map(str, problems[:40])
+    )
 
 
 def test_findings_are_the_planted_ones_only(corpus):
@@ -111,17 +125,30 @@ def test_findings_are_the_planted_ones_only(corpus):
     from etl.parse import parse_file
 
     out, manifest = corpus
-    structural = ("t3.unplaced_row", "t3.missing_row", "t3.row_width", "t2.row_width", "t4.", "t3.missing",
-                  "t3.empty", "number.malformed")
+    structural = (
+        "t3.unplaced_row",
+        "t3.missing_row",
+        "t3.row_width",
+        "t2.row_width",
+        "t4.",
+        "t3.missing",
+        "t3.empty",
+        "number.malformed",
+    )
     noisy, missed, spurious = [], [], []
     for f in manifest["files"]:
         report = parse_file(out / f["file"])
         rules = [x.rule for x in report.findings]
         noisy += [(f["file"], r) for r in rules if r.startswith(structural) and r != "t4.total"]
         planted = any(q.get("type") == "total_mismatch" for q in f["quirks"])
-        identity = [r for r in rules if r.startswith(("t3.row_total", "t3.processed_sum", "t3.balance",
-                                                       "t4.total", "legacy."))
-                    and r != "legacy.ambiguous_split"]
+        identity = [
+            r
+            for r in rules
+            if r.startswith(
+                ("t3.row_total", "t3.processed_sum", "t3.balance", "t4.total", "legacy.")
+            )
+            and r != "legacy.ambiguous_split"
+        ]
         if planted and not identity:
             missed.append(f["file"])
         if identity and not planted:

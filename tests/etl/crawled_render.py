@@ -41,8 +41,10 @@ T3_LINES = (
     ("processed", "（七）总计"),
     ("carried_out", "四、结转下年度继续办理"),
 )
-T4_HEADER = ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
-             "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计")
+T4_HEADER = (
+    "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+    "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+)
 
 
 def _num(v: float) -> str:
@@ -54,28 +56,43 @@ def _cells(values: dict, keys) -> str:
 
 
 # std2019's 表二 (signed 本年增/减, 采购 with a decimal amount), printed as crawlers glue it
-T2_STD2019 = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章000"
-              "规范性文件6632第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可120+35176"
-              "其他对外管理服务事项10-240行政处罚300-56939行政强制20021第二十条第（六）项信息内容上一年项目数量"
-              "本年增/减行政事业性收费12-1第二十条第（八）项信息内容采购项目数量采购总金额政府集中采购151234.5")
+T2_STD2019 = (
+    "二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章000"
+    "规范性文件6632第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可120+35176"
+    "其他对外管理服务事项10-240行政处罚300-56939行政强制20021第二十条第（六）项信息内容上一年项目数量"
+    "本年增/减行政事业性收费12-1第二十条第（八）项信息内容采购项目数量采购总金额政府集中采购151234.5"
+)
 
 
-def render_crawled(values: dict, agency: str, year: int, *, t4_spaced: bool = False,
-                   t2_std2019: bool = False, prose: str = "") -> str:
+def render_crawled(
+    values: dict,
+    agency: str,
+    year: int,
+    *,
+    t4_spaced: bool = False,
+    t2_std2019: bool = False,
+    prose: str = "",
+) -> str:
     """One-line crawler text of a std report holding `values` (canonical keys); with
     t2_std2019, 表二 is T2_STD2019 instead of one built from the values."""
     cols = [c for c, _ in T3_COLUMNS]
-    body = [f"本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据的统计期限自{year}年1月1日起至"
-            f"{year}年12月31日止。 一、总体情况 {year}年，{agency}持续推进政务公开。{prose}",
-            "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数",
-            "规章" + _cells(values, [f"t2.rules.{m}" for m in ("issued", "repealed", "in_force")]),
-            "行政规范性文件" + _cells(values, [f"t2.normative.{m}" for m in ("issued", "repealed", "in_force")]),
-            "第二十条第（五）项信息内容本年处理决定数量行政许可" + _cells(values, ["t2.licensing.decisions"]),
-            "第二十条第（六）项信息内容本年处理决定数量行政处罚" + _cells(values, ["t2.penalty.decisions"]),
-            "行政强制" + _cells(values, ["t2.coercion.decisions"]),
-            "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费" + _cells(values, ["t2.fees.amount_wan"]),
-            "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-            "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]
+    body = [
+        f"本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据的统计期限自{year}年1月1日起至"
+        f"{year}年12月31日止。 一、总体情况 {year}年，{agency}持续推进政务公开。{prose}",
+        "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数",
+        "规章" + _cells(values, [f"t2.rules.{m}" for m in ("issued", "repealed", "in_force")]),
+        "行政规范性文件"
+        + _cells(values, [f"t2.normative.{m}" for m in ("issued", "repealed", "in_force")]),
+        "第二十条第（五）项信息内容本年处理决定数量行政许可"
+        + _cells(values, ["t2.licensing.decisions"]),
+        "第二十条第（六）项信息内容本年处理决定数量行政处罚"
+        + _cells(values, ["t2.penalty.decisions"]),
+        "行政强制" + _cells(values, ["t2.coercion.decisions"]),
+        "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费"
+        + _cells(values, ["t2.fees.amount_wan"]),
+        "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+        "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他",
+    ]
     if t2_std2019:
         body[1:8] = [T2_STD2019]
     single_other = t3_key("other", "total") in values
@@ -87,11 +104,21 @@ def render_crawled(values: dict, agency: str, year: int, *, t4_spaced: bool = Fa
         body.append(label + (_cells(values, [t3_key(row, c) for c in cols]) if row else ""))
     t4 = [_num(values[t4_key(g, o)]) for g, _ in T4_GROUPS for o, _ in T4_OUTCOMES]
     if t4_spaced:  # another crawler keeps the cells apart, after a header with a misprint
-        body.append("四、政府信息公开行政复议、行政诉讼情况" + T4_HEADER.replace("行政复议", "行政法复议", 1)
-                    + " " + " ".join(t4))
+        body.append(
+            "四、政府信息公开行政复议、行政诉讼情况"
+            + T4_HEADER.replace("行政复议", "行政法复议", 1)
+            + " "
+            + " ".join(t4)
+        )
     else:
         body.append("四、政府信息公开行政复议、行政诉讼情况" + T4_HEADER + "".join(t4))
     body.append("五、存在的主要问题及改进情况一是解读形式还不够丰富。六、其他需要报告的事项无。")
-    header = [f"标题: {agency}{year}年度政府信息公开工作年度报告", f"发布时间: {year + 1}-01-20 10:00",
-              "文号: ", f"发布机构: {agency}", "栏目: 政府信息公开年报", "==================== 正文 ===================="]
+    header = [
+        f"标题: {agency}{year}年度政府信息公开工作年度报告",
+        f"发布时间: {year + 1}-01-20 10:00",
+        "文号: ",
+        f"发布机构: {agency}",
+        "栏目: 政府信息公开年报",
+        "==================== 正文 ====================",
+    ]
     return "\n".join(header) + "\n" + "".join(body)

@@ -29,7 +29,9 @@ def test_accuracy_command_prints_per_file_and_overall():
     lines = result.output.strip().splitlines()
     assert any(ln.startswith("hongze_2024.pdf") and "186/186" in ln for ln in lines)
     assert any(ln.startswith("pingtan_2023.txt") and "198/198" in ln for ln in lines)
-    checked = sum(len(load_truth(p)["values"]) for folder in FOLDERS for p in folder.glob("*.truth.json"))
+    checked = sum(
+        len(load_truth(p)["values"]) for folder in FOLDERS for p in folder.glob("*.truth.json")
+    )
     assert lines[-1].startswith(f"overall values: {checked}/{checked} (100.0%)")
 
 
@@ -37,11 +39,15 @@ def _copy_with_truth(tmp_path, name: str, change) -> None:
     truth = load_truth(CRAWLED / f"{name}.truth.json")
     change(truth)
     (tmp_path / name).write_bytes((CRAWLED / name).read_bytes())
-    (tmp_path / f"{name}.truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / f"{name}.truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def test_accuracy_exits_1_when_a_field_is_wrong(tmp_path):
-    _copy_with_truth(tmp_path, "pingtan_2023.txt", lambda t: t["values"].update({"t3.new.total": 82}))
+    _copy_with_truth(
+        tmp_path, "pingtan_2023.txt", lambda t: t["values"].update({"t3.new.total": 82})
+    )
     result = CliRunner().invoke(cli, ["accuracy", "-v", str(tmp_path)])
     assert result.exit_code == 1
     assert "t3.new.total: expected 82, got 81" in result.output

@@ -15,15 +15,18 @@ from etl.parse import parse_file
 from tests.conftest import SEEDS
 
 
-@pytest.mark.parametrize("kind, year, expected", [
-    ("department", 2019, date(2020, 1, 31)),
-    ("department", 2024, date(2025, 1, 31)),
-    ("government", 2019, date(2020, 3, 31)),
-    ("government", 2025, date(2026, 3, 31)),
-    ("department", 2018, date(2019, 3, 31)),  # before the 2019 条例: 31 March for all
-    ("government", 2016, date(2017, 3, 31)),
-    (None, 2024, date(2025, 3, 31)),  # unknown kind: never late on a guess
-])
+@pytest.mark.parametrize(
+    "kind, year, expected",
+    [
+        ("department", 2019, date(2020, 1, 31)),
+        ("department", 2024, date(2025, 1, 31)),
+        ("government", 2019, date(2020, 3, 31)),
+        ("government", 2025, date(2026, 3, 31)),
+        ("department", 2018, date(2019, 3, 31)),  # before the 2019 条例: 31 March for all
+        ("government", 2016, date(2017, 3, 31)),
+        (None, 2024, date(2025, 3, 31)),  # unknown kind: never late on a guess
+    ],
+)
 def test_deadline_for(kind, year, expected):
     assert deadline_for(kind, year) == expected
 

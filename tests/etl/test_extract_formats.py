@@ -33,6 +33,7 @@ GRANTED = ["290", "1", "0", "0", "3", "0", "294"]
 
 # ---------------------------------------------------------------- source rows from shared/
 
+
 def _shuyang():
     """(表三 rows as (label, 7 numbers), 表四 rows as 5 numbers each) as printed in the report."""
     doc = extract_text(str(SHUYANG), SHUYANG.read_bytes(), "x")
@@ -50,7 +51,7 @@ def _shuyang():
 def _legacy():
     """Seed 004's 统计表 (one cell per line, '|||' = a section row) as [label] or [label, unit, value]."""
     lines = SEED_004.read_text(encoding="utf-8").splitlines()
-    lines = lines[next(i for i, s in enumerate(lines) if s.startswith("统计指标")) + 4:]
+    lines = lines[next(i for i, s in enumerate(lines) if s.startswith("统计指标")) + 4 :]
     rows, i = [], 0
     while i < len(lines):
         label = lines[i].rstrip(" |").strip()
@@ -67,12 +68,20 @@ def _legacy():
 T3, T4 = _shuyang()
 LEGACY = _legacy()
 # 表三 row layout of std2021: row index -> (group label spanning rows, group size)
-T3_GROUPS = {2: ("三、本年度办理结果", 22), 4: ("（三）不予公开", 8), 12: ("（四）无法提供", 3),
-             15: ("（五）不予处理", 5), 20: ("（六）其他处理", 3)}
+T3_GROUPS = {
+    2: ("三、本年度办理结果", 22),
+    4: ("（三）不予公开", 8),
+    12: ("（四）无法提供", 3),
+    15: ("（五）不予处理", 5),
+    20: ("（六）其他处理", 3),
+}
 T3_TOP = {0, 1, 24}  # label spans all three label columns
 T3_SUB = {2, 3, 23}  # label spans the two inner label columns
-SUB_LABELS = {2: "（一）予以公开", 3: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-              23: "（七）总计"}
+SUB_LABELS = {
+    2: "（一）予以公开",
+    3: "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    23: "（七）总计",
+}
 COMPANIES = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 
@@ -108,10 +117,16 @@ def row_with(doc, text):
 # A table is a list of rows; a row is a list of cells (text, rowspan, colspan), written the
 # way the cell appears in the printed table (a spanned cell only in its first row/column).
 
+
 def spec_t3(digits=str):
-    rows = [[("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3), ("申请人情况", 1, 7)],
-            [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
-            [(c, 1, 1) for c in COMPANIES]]
+    rows = [
+        [
+            ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3),
+            ("申请人情况", 1, 7),
+        ],
+        [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
+        [(c, 1, 1) for c in COMPANIES],
+    ]
     for i, (label, nums) in enumerate(T3):
         cells = []
         if i in T3_TOP:
@@ -125,15 +140,22 @@ def spec_t3(digits=str):
 
 
 def spec_t4(digits=str):
-    return [[("行政复议", 2, 5), ("行政诉讼", 1, 10)],
-            [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
-            [(c, 1, 1) for c in OUTCOMES * 3],
-            [(digits(n) if k == 0 else n, 1, 1) for k, n in enumerate(expected_t4()[0])]]
+    return [
+        [("行政复议", 2, 5), ("行政诉讼", 1, 10)],
+        [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        [(c, 1, 1) for c in OUTCOMES * 3],
+        [(digits(n) if k == 0 else n, 1, 1) for k, n in enumerate(expected_t4()[0])],
+    ]
 
 
 def spec_legacy():
-    rows = [[("政府信息公开情况统计表（2017年度）", 1, 3)], [(c, 1, 1) for c in ("统计指标", "单位", "统计数")]]
-    return rows + [[(row[0], 1, 3)] if len(row) == 1 else [(c, 1, 1) for c in row] for row in LEGACY]
+    rows = [
+        [("政府信息公开情况统计表（2017年度）", 1, 3)],
+        [(c, 1, 1) for c in ("统计指标", "单位", "统计数")],
+    ]
+    return rows + [
+        [(row[0], 1, 3)] if len(row) == 1 else [(c, 1, 1) for c in row] for row in LEGACY
+    ]
 
 
 def placed(spec):
@@ -154,6 +176,7 @@ def html_table(spec):
     def td(text, rs, cs):
         attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
         return f"<td{attrs}><p style='text-align:center'><span>{html.escape(text)}</span></p></td>"
+
     rows = ["<tr>" + "".join(td(*cell) for cell in row) + "</tr>" for row in spec]
     return "<table border='1' cellspacing='0'>\n" + "\n".join(rows) + "\n</table>"
 
@@ -171,7 +194,11 @@ def html_legacy():
 
 
 def html_page(body, charset="utf-8"):
-    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if charset else ""
+    meta = (
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        if charset
+        else ""
+    )
     return f"""<!DOCTYPE html><html><head>{meta}
 <title>沭阳县人民政府2025年政府信息公开工作年度报告</title>
 <meta name="PubDate" content="2025-01-20 09:30"><meta name="ContentSource" content="沭阳县人民政府办公室">
@@ -220,7 +247,9 @@ def test_html_prose_meta_and_order(tmp_path):
     assert "一是政策解读多样性需进一步加强。" in prose
     kinds = [(b.is_table_row, b.loc.table) for b in doc.blocks]
     t3_heading = next(i for i, b in enumerate(doc.blocks) if b.text.startswith("三、收到"))
-    t4_heading = next(i for i, b in enumerate(doc.blocks) if b.text.startswith("四、政府信息公开行政复议"))
+    t4_heading = next(
+        i for i, b in enumerate(doc.blocks) if b.text.startswith("四、政府信息公开行政复议")
+    )
     assert kinds[t3_heading + 1] == (True, 0) and kinds[t4_heading - 1] == (True, 0)
     assert kinds[t4_heading + 1] == (True, 1)
 
@@ -251,10 +280,12 @@ def test_html_fullwidth_digits(tmp_path):
 def test_html_layout_tables_are_flattened(tmp_path):
     """Old portals wrap the whole article in layout tables; the data tables inside still count."""
     inner = html_page(html_t3())
-    body = inner[inner.index("<body>") + 6:inner.index("</body>")]
-    page = ("<html><head><meta charset='utf-8'></head><body><table width='100%'><tr><td>"
-            "<table><tr><td>站点导航</td></tr></table></td></tr><tr><td>"
-            f"{body}</td></tr></table></body></html>")
+    body = inner[inner.index("<body>") + 6 : inner.index("</body>")]
+    page = (
+        "<html><head><meta charset='utf-8'></head><body><table width='100%'><tr><td>"
+        "<table><tr><td>站点导航</td></tr></table></td></tr><tr><td>"
+        f"{body}</td></tr></table></body></html>"
+    )
     doc = extract_document(write(tmp_path, "layout.html", page.encode("utf-8")))
     assert numeric_rows(doc) == expected_t3() + expected_t4()
     prose = [b.raw[0] for b in doc.blocks if not b.is_table_row]
@@ -263,8 +294,10 @@ def test_html_layout_tables_are_flattened(tmp_path):
 
 
 def test_html_large_page_is_quick(tmp_path):
-    para = ("<p class=MsoNormal style='text-indent:32pt;line-height:28pt'><span style='font-family:"
-            "仿宋_GB2312'>我县认真贯彻落实《中华人民共和国政府信息公开条例》，持续推进政务公开。</span></p>\n")
+    para = (
+        "<p class=MsoNormal style='text-indent:32pt;line-height:28pt'><span style='font-family:"
+        "仿宋_GB2312'>我县认真贯彻落实《中华人民共和国政府信息公开条例》，持续推进政务公开。</span></p>\n"
+    )
     chunk = para * 40 + html_t3()
     page = html_page(chunk * max(1, 5_000_000 // len(chunk.encode())))
     doc = extract_document(write(tmp_path, "big.html", page.encode("utf-8")))
@@ -295,6 +328,7 @@ def test_empty_file_is_refused(tmp_path):
 
 # ---------------------------------------------------------------- DOCX
 
+
 def word_table(spec):
     """The table as Word writes it: gridSpan for colspan, vMerge restart/continue for rowspan."""
     from docx.oxml import parse_xml
@@ -304,14 +338,29 @@ def word_table(spec):
     grid: dict[int, list] = {r: [] for r in range(len(spec))}
     for r, c, text, rs, cs in cells:
         for i in range(rs):
-            grid[r + i].append((c, text if i == 0 else "", cs, None if rs == 1 else ("restart" if i == 0 else "continue")))
-    xml = [f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="TableGrid"/></w:tblPr><w:tblGrid>'
-           + "<w:gridCol/>" * ncols + "</w:tblGrid>"]
+            grid[r + i].append(
+                (
+                    c,
+                    text if i == 0 else "",
+                    cs,
+                    None if rs == 1 else ("restart" if i == 0 else "continue"),
+                )
+            )
+    xml = [
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="TableGrid"/></w:tblPr><w:tblGrid>'
+        + "<w:gridCol/>" * ncols
+        + "</w:tblGrid>"
+    ]
     for r in range(len(spec)):
         xml.append("<w:tr>")
         for _, text, cs, vmerge in sorted(grid[r]):
-            pr = (f'<w:gridSpan w:val="{cs}"/>' if cs > 1 else "") + \
-                 ('<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>" if vmerge else "")
+            pr = (f'<w:gridSpan w:val="{cs}"/>' if cs > 1 else "") + (
+                '<w:vMerge w:val="restart"/>'
+                if vmerge == "restart"
+                else "<w:vMerge/>"
+                if vmerge
+                else ""
+            )
             run = f"<w:r><w:t>{html.escape(text)}</w:t></w:r>" if text else ""
             xml.append(f"<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{run}</w:p></w:tc>")
         xml.append("</w:tr>")
@@ -344,8 +393,6 @@ def docx_bytes():
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
-
-
 
 
 def test_docx_rows_exactly_as_printed(tmp_path):
@@ -389,13 +436,22 @@ def test_docx_links_revisions_and_content_controls(tmp_path):
         "</w:t><w:br/><w:t>发布时间：2025-01-20</w:t></w:r></w:p>",
         "<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p></w:sdtContent></w:sdt>",
     ):
-        body.insert(len(body) - 1, parse_xml(xml.replace("<w:p>", f'<w:p xmlns:w="{W_NS}">', 1)
-                                             if xml.startswith("<w:p>") else
-                                             xml.replace("<w:sdt>", f'<w:sdt xmlns:w="{W_NS}">', 1)))
+        body.insert(
+            len(body) - 1,
+            parse_xml(
+                xml.replace("<w:p>", f'<w:p xmlns:w="{W_NS}">', 1)
+                if xml.startswith("<w:p>")
+                else xml.replace("<w:sdt>", f'<w:sdt xmlns:w="{W_NS}">', 1)
+            ),
+        )
     buf = io.BytesIO()
     d.save(buf)
     doc = extract_docx(str(tmp_path / "r.docx"), buf.getvalue(), "x")
-    assert [b.raw[0] for b in doc.blocks] == ["发布机构：沭阳县人民政府", "发布时间：2025-01-20", "一、总体情况"]
+    assert [b.raw[0] for b in doc.blocks] == [
+        "发布机构：沭阳县人民政府",
+        "发布时间：2025-01-20",
+        "一、总体情况",
+    ]
 
 
 def test_docx_not_a_zip(tmp_path):
@@ -435,12 +491,17 @@ def test_docx_garbage_inside(tmp_path):
 
 # ---------------------------------------------------------------- XLSX
 
+
 def sheet_table(ws, spec, top=1, left=1):
     for r, c, text, rs, cs in placed(spec):
         ws.cell(top + r, left + c, int(text) if text.isascii() and text.isdigit() else text)
         if rs > 1 or cs > 1:
-            ws.merge_cells(start_row=top + r, start_column=left + c,
-                           end_row=top + r + rs - 1, end_column=left + c + cs - 1)
+            ws.merge_cells(
+                start_row=top + r,
+                start_column=left + c,
+                end_row=top + r + rs - 1,
+                end_column=left + c + cs - 1,
+            )
 
 
 @functools.lru_cache(maxsize=1)
@@ -466,8 +527,6 @@ def xlsx_bytes():
     return buf.getvalue()
 
 
-
-
 def test_xlsx_rows_exactly_as_printed(tmp_path):
     doc = extract_document(write(tmp_path, "report.xlsx", xlsx_bytes()))
     assert doc.format == "xlsx" and doc.meta["sheets"] == ["表三", "表四", "统计表"]
@@ -475,21 +534,38 @@ def test_xlsx_rows_exactly_as_printed(tmp_path):
     assert numeric_rows(doc, table=1) == expected_t4()
     assert numeric_rows(doc, table=2) == expected_legacy()
     granted = row_with(doc, "予以公开")
-    assert granted.cells == ("三、本年度办理结果", "(一)予以公开", "", *GRANTED)  # "294", not "294.0"
+    assert granted.cells == (
+        "三、本年度办理结果",
+        "(一)予以公开",
+        "",
+        *GRANTED,
+    )  # "294", not "294.0"
     assert granted.loc.table == 0 and granted.loc.row == 6  # Excel row 7
     partial = row_with(doc, "部分公开")
     assert partial.cells[0] == "" and partial.cells[2] == ""  # merged-away cells are empty
     header = [b.cells for b in doc.blocks if b.is_table_row and b.loc.table == 0][:4]
     assert header[0] == ("三、收到和处理政府信息公开申请情况",) + ("",) * 9
-    assert header[1][:4] == ("(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "", "", "申请人情况")
+    assert header[1][:4] == (
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)",
+        "",
+        "",
+        "申请人情况",
+    )
     fee = row_with(doc, "收费金额")
     assert fee.cells[:3] == ("收费金额(万元)", "4068.208", "25%")
     assert row_with(doc, "行政复议").cells[0] == "行政复议"  # leading empty column A is trimmed
 
 
 def test_format_value():
-    assert [format_value(v) for v in (None, 3, 3.0, -2.0, 0.1 + 0.2, 1234567.5, True)] == \
-        ["", "3", "3", "-2", "0.3", "1234567.5", "TRUE"]
+    assert [format_value(v) for v in (None, 3, 3.0, -2.0, 0.1 + 0.2, 1234567.5, True)] == [
+        "",
+        "3",
+        "3",
+        "-2",
+        "0.3",
+        "1234567.5",
+        "TRUE",
+    ]
     assert format_value(0.075, "0.0%") == "7.5%"
 
 
@@ -501,13 +577,16 @@ def test_xlsx_bad_inputs(tmp_path):
     with pytest.raises(ReportError) as err:
         extract_document(write(tmp_path, "junk.xlsx", junk))
     assert err.value.code == "bad_xlsx" and "junk.xlsx" in str(err.value)
-    bomb = _zip({"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": b"0" * (24 * 1024 * 1024)})
+    bomb = _zip(
+        {"[Content_Types].xml": "<Types/>", "xl/worksheets/sheet1.xml": b"0" * (24 * 1024 * 1024)}
+    )
     with pytest.raises(ReportError) as err:
         extract_document(write(tmp_path, "bomb.xlsx", bomb))
     assert err.value.code == "zip_bomb"
 
 
 # ---------------------------------------------------------------- end to end: parse_file per format
+
 
 def _shuyang_truth():
     import json

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 
-from etl.fields import (FIELDS, LEGACY_ITEMS, T2_ITEMS, T2_MEASURES, T3_COLUMNS, T3_ROWS, T3_SUBTOTALS,
-                        T4_GROUPS, T4_OUTCOMES)
+from etl.fields import (
+    FIELDS,
+    LEGACY_ITEMS,
+    T2_ITEMS,
+    T2_MEASURES,
+    T3_COLUMNS,
+    T3_ROWS,
+    T3_SUBTOTALS,
+    T4_GROUPS,
+    T4_OUTCOMES,
+)
 from tests.conftest import SPEC as SPEC_PATH
 
 SPEC = SPEC_PATH.read_text(encoding="utf-8")
@@ -14,7 +23,7 @@ SPEC = SPEC_PATH.read_text(encoding="utf-8")
 def _section(title: str) -> str:
     start = SPEC.index(title)
     end = SPEC.find("\n## ", start + 1)
-    return SPEC[start:end if end > 0 else None]
+    return SPEC[start : end if end > 0 else None]
 
 
 def test_t3_rows_match_spec_table():
@@ -25,7 +34,9 @@ def test_t3_rows_match_spec_table():
 def test_t3_columns_and_subtotals_match_spec():
     cols = re.findall(r"`([a-z_]+)` [\u4e00-\u9fff]", _section("## 表三").split("Rows")[0])
     assert cols == [c for c, _ in T3_COLUMNS]
-    subtotal_line = next(ln for ln in _section("## 表三").splitlines() if ln.startswith("Subtotals"))
+    subtotal_line = next(
+        ln for ln in _section("## 表三").splitlines() if ln.startswith("Subtotals")
+    )
     assert re.findall(r"`([a-z]+)`", subtotal_line) == list(T3_SUBTOTALS)
 
 
@@ -59,7 +70,9 @@ def test_legacy_names_match_spec():
 
 def _spec_labels(section: str) -> dict[str, str]:
     """`key` 中文 pairs as the spec prints them in running text (first Chinese run after a key)."""
-    return dict(re.findall(r"`([a-z_]+)`\s+\(?([\u4e00-\u9fff][\u4e00-\u9fff()（）/]*)", _section(section)))
+    return dict(
+        re.findall(r"`([a-z_]+)`\s+\(?([\u4e00-\u9fff][\u4e00-\u9fff()（）/]*)", _section(section))
+    )
 
 
 def test_table_labels_are_the_spec_labels_of_their_row_and_column():

@@ -29,19 +29,30 @@ def _sha(path) -> str:
 
 def test_killed_load_leaves_the_database_as_it_was_and_a_later_load_works(tmp_path):
     db = tmp_path / "g.duckdb"
-    run_load([REAL / "hongze_2024.pdf", write(tmp_path, "first.txt",
-                                              small_report("示例县人民政府", 2022, 1, 4))], db)
+    run_load(
+        [
+            REAL / "hongze_2024.pdf",
+            write(tmp_path, "first.txt", small_report("示例县人民政府", 2022, 1, 4)),
+        ],
+        db,
+    )
     before_bytes, before_rows = _sha(db), snapshot(db)
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     original = (REAL / "shuyang_2025.md").read_text(encoding="utf-8")
     for i in range(COPIES):
-        (corpus / f"copy_{i:03d}.md").write_text(original + f"\n<!-- copy {i} -->\n", encoding="utf-8")
+        (corpus / f"copy_{i:03d}.md").write_text(
+            original + f"\n<!-- copy {i} -->\n", encoding="utf-8"
+        )
 
     building = tmp_path / "g.duckdb.building"
-    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "load", str(corpus), "--db", str(db)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "load", str(corpus), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while not building.exists() and time.monotonic() < deadline and proc.poll() is None:

@@ -21,37 +21,58 @@ from click.testing import CliRunner
 
 import etl.parse
 from etl import load
-from gongkai.cli import cli
 from etl.fields import T3_ROWS
 from etl.parse import parse_file
 from etl.pipeline import run_load
 from etl.registry import Agency
 from etl.report import Finding, ParsedReport, Value
+from gongkai.cli import cli
 from tests.conftest import REAL, SEEDS, load_truth
 
 TABLES = ("agencies", "reports", "report_values", "findings", "load_sources")
 EXPECTED_AGENCY = {  # file -> registry code (data/registry.csv)
-    "000_f86b4e0c857e9ae7.txt": "130100-JTJ", "001_2d97050b8c74e947.txt": "130283-GOV",
-    "003_c5927ea855a2fd8c.txt": "450200-JTJ", "004_a0ca8ba4d3202da2.txt": "430000-JTT",
-    "hongze_2024.pdf": "320813-GOV", "pingtan_2015.txt": "350128-GOV",
-    "shanghai_kewei_2024.md": "310000-KW", "shuyang_2025.md": "321322-GOV",
+    "000_f86b4e0c857e9ae7.txt": "130100-JTJ",
+    "001_2d97050b8c74e947.txt": "130283-GOV",
+    "003_c5927ea855a2fd8c.txt": "450200-JTJ",
+    "004_a0ca8ba4d3202da2.txt": "430000-JTT",
+    "hongze_2024.pdf": "320813-GOV",
+    "pingtan_2015.txt": "350128-GOV",
+    "shanghai_kewei_2024.md": "310000-KW",
+    "shuyang_2025.md": "321322-GOV",
 }
 
 
 def small_report(agency: str, year: int, carried_in: int, carried_out: int, new: int = 10) -> str:
     """A minimal std2021 report as plain text: 表三 with consistent rows, 表四 all zero."""
     processed = new + carried_in - carried_out
-    totals = {"new": new, "carried_in": carried_in, "granted": processed, "processed": processed,
-              "carried_out": carried_out}
-    lines = [f"{agency}{year}年政府信息公开工作年度报告", "一、总体情况", f"{year}年，本机关持续推进政务公开。",
-             "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-             "申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计"]
+    totals = {
+        "new": new,
+        "carried_in": carried_in,
+        "granted": processed,
+        "processed": processed,
+        "carried_out": carried_out,
+    }
+    lines = [
+        f"{agency}{year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        f"{year}年，本机关持续推进政务公开。",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计",
+    ]
     for row, label, _ in T3_ROWS:
         t = totals.get(row, 0)
         lines.append(f"{label.split(' ')[-1]} {t} 0 0 0 0 0 {t}")
-    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼",
-              "结果维持 结果纠正 其他结果 尚未审结 总计", " ".join(["0"] * 15),
-              "五、存在的主要问题及改进情况", "一是解读形式单一。", agency, f"{year + 1}年1月20日"]
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计",
+        " ".join(["0"] * 15),
+        "五、存在的主要问题及改进情况",
+        "一是解读形式单一。",
+        agency,
+        f"{year + 1}年1月20日",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -88,39 +109,56 @@ class TestRealFiles:
     def test_years_and_templates_match_the_truth_files(self, shared_db):
         db, _ = shared_db
         for path, year, template in query(db, "SELECT source_path, year, template FROM reports"):
-            truth = load_truth(Path(path + ".truth.json") if Path(path + ".truth.json").exists()
-                               else Path(path).with_suffix(".truth.json"))
+            truth = load_truth(
+                Path(path + ".truth.json")
+                if Path(path + ".truth.json").exists()
+                else Path(path).with_suffix(".truth.json")
+            )
             assert (year, template) == (truth["year"], truth["template"]), path
 
     def test_stored_values_are_exactly_what_the_parser_read(self, shared_db):
         db, _ = shared_db
         path = REAL / "hongze_2024.pdf"
         parsed = parse_file(path)
-        rows = query(db, "SELECT key, value, raw, blank, source, location FROM current_values "
-                         "WHERE agency_id = '320813-GOV'")
-        assert {k: (v, raw, blank, src, json.loads(loc)) for k, v, raw, blank, src, loc in rows} == {
-            k: (v.value, v.raw, v.blank, v.source, v.loc) for k, v in parsed.values.items()}
+        rows = query(
+            db,
+            "SELECT key, value, raw, blank, source, location FROM current_values "
+            "WHERE agency_id = '320813-GOV'",
+        )
+        assert {
+            k: (v, raw, blank, src, json.loads(loc)) for k, v, raw, blank, src, loc in rows
+        } == {k: (v.value, v.raw, v.blank, v.source, v.loc) for k, v in parsed.values.items()}
 
     def test_not_a_report_is_recorded_with_its_reason_and_no_values(self, shared_db):
         db, summary = shared_db
         [(path, reason)] = summary.not_reports
         assert Path(path).name.startswith("002_") and "实施细则" in reason
         assert query(db, "SELECT outcome, report_id FROM load_sources WHERE path = ?", [path]) == [
-            ("not_a_report", None)]
+            ("not_a_report", None)
+        ]
         assert query(db, "SELECT count(*) FROM reports WHERE agency_id = '350500-JTJ'") == [(0,)]
 
     def test_resolution_and_timing_findings_are_stored(self, shared_db):
         db, _ = shared_db
-        rules = query(db, "SELECT r.agency_id, f.rule, f.cells FROM findings f "
-                          "JOIN reports r USING (report_id) WHERE f.rule LIKE 'agency.%' "
-                          "OR f.rule LIKE 'published.%' ORDER BY ALL")
-        assert rules == [("321322-GOV", "agency.fuzzy_match", "[]"),
-                         ("450200-JTJ", "published.before_year_end", "[]")]
+        rules = query(
+            db,
+            "SELECT r.agency_id, f.rule, f.cells FROM findings f "
+            "JOIN reports r USING (report_id) WHERE f.rule LIKE 'agency.%' "
+            "OR f.rule LIKE 'published.%' ORDER BY ALL",
+        )
+        assert rules == [
+            ("321322-GOV", "agency.fuzzy_match", "[]"),
+            ("450200-JTJ", "published.before_year_end", "[]"),
+        ]
 
     def test_deadline_and_days_late_are_on_the_report_row(self, shared_db):
         db, _ = shared_db
-        rows = dict(((a, y), (str(p), str(d), late)) for a, y, p, d, late in query(
-            db, "SELECT agency_id, year, published, deadline, days_late FROM reports"))
+        rows = dict(
+            ((a, y), (str(p), str(d), late))
+            for a, y, p, d, late in query(
+                db, "SELECT agency_id, year, published, deadline, days_late FROM reports"
+            )
+        )
         assert rows[("430000-JTT", 2017)] == ("2018-03-26", "2018-03-31", -5)
         assert rows[("310000-KW", 2024)][1] == "2025-01-31"  # a department since 2019
         assert rows[("320813-GOV", 2024)][1] == "2025-03-31"  # a government
@@ -144,8 +182,11 @@ def test_changed_file_makes_version_2_and_keeps_version_1(tmp_path):
     report.write_text(small_report("示例县人民政府", 2023, 2, 4), encoding="utf-8")
     summary = run_load([report], db)
     assert summary.loaded == [str(report)]
-    rows = query(db, "SELECT r.version, r.is_current, v.value FROM reports r JOIN report_values v "
-                     "USING (report_id) WHERE v.key = 't3.carried_out.total' ORDER BY version")
+    rows = query(
+        db,
+        "SELECT r.version, r.is_current, v.value FROM reports r JOIN report_values v "
+        "USING (report_id) WHERE v.key = 't3.carried_out.total' ORDER BY version",
+    )
     assert rows == [(1, False, 5.0), (2, True, 4.0)]
     assert query(db, "SELECT count(*) FROM current_reports") == [(1,)]
 
@@ -157,7 +198,8 @@ def test_new_parser_version_rewrites_the_same_version_in_place(tmp_path):
     summary = run_load([REAL / "shuyang_2025.md"], db, parser_version="test-next")
     assert len(summary.loaded) == 1
     assert query(db, "SELECT report_id, version, is_current, parser_version FROM reports") == [
-        (1, 1, True, "test-next")]
+        (1, 1, True, "test-next")
+    ]
     assert snapshot(db)["report_values"] == before["report_values"]
 
 
@@ -177,8 +219,11 @@ def test_two_files_claiming_one_report_make_a_version_with_a_finding(tmp_path):
     a = write(tmp_path, "a.txt", small_report("示例县人民政府", 2023, 2, 5))
     b = write(tmp_path, "b.txt", small_report("示例县人民政府", 2023, 2, 6))
     run_load([a, b], db)
-    rows = query(db, "SELECT r.version, r.is_current, f.message FROM reports r LEFT JOIN findings f "
-                     "ON f.report_id = r.report_id AND f.rule = 'report.duplicate_claim' ORDER BY 1")
+    rows = query(
+        db,
+        "SELECT r.version, r.is_current, f.message FROM reports r LEFT JOIN findings f "
+        "ON f.report_id = r.report_id AND f.rule = 'report.duplicate_claim' ORDER BY 1",
+    )
     assert [(v, c) for v, c, _ in rows] == [(1, False), (2, True)]
     assert rows[0][2] is None and str(a) in rows[1][2] and str(b) in rows[1][2]
 
@@ -195,25 +240,46 @@ class TestBadFiles:
         assert summary.loaded == [str(good)]
         assert summary.failed == [
             (str(empty), f"{empty}: the file is empty. download the report again"),
-            (str(old), f"{old}: is an old binary office file (.doc/.xls) holding neither a Word "
-                       "document nor a workbook; it is damaged or not a report. open it in "
-                       "Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF"),
-            (str(missing), f"{missing}: no such file or folder. check the path (and quote names "
-                           "with spaces)")]
+            (
+                str(old),
+                f"{old}: is an old binary office file (.doc/.xls) holding neither a Word "
+                "document nor a workbook; it is damaged or not a report. open it in "
+                "Word/WPS/Excel and save it as .docx/.xlsx, or load the PDF",
+            ),
+            (
+                str(missing),
+                f"{missing}: no such file or folder. check the path (and quote names with spaces)",
+            ),
+        ]
         assert query(db, "SELECT path, code FROM load_errors ORDER BY path") == sorted(
-            [(str(empty), "empty"), (str(missing), "not_found"), (str(old), "old_office")])
+            [(str(empty), "empty"), (str(missing), "not_found"), (str(old), "old_office")]
+        )
 
-    @pytest.mark.parametrize("change, message", [
-        ({"agency": None}, "the report does not say which agency published it. the title or the "
-                           "signature should name the agency; load the copy published on the "
-                           "agency's website"),
-        ({"year": None}, "the report does not say which year it covers. the title should name the "
-                         "year (e.g. 2023年度); check that this is an annual report"),
-        ({"values": {}}, "no figures were found in 表二/表三/表四. the tables may be images or "
-                         "split beyond recognition; load another copy of the report (a PDF with a "
-                         "text layer, the HTML page or DOCX)"),
-    ])
-    def test_unusable_parse_is_a_failure_with_a_message(self, tmp_path, monkeypatch, change, message):
+    @pytest.mark.parametrize(
+        "change, message",
+        [
+            (
+                {"agency": None},
+                "the report does not say which agency published it. the title or the "
+                "signature should name the agency; load the copy published on the "
+                "agency's website",
+            ),
+            (
+                {"year": None},
+                "the report does not say which year it covers. the title should name the "
+                "year (e.g. 2023年度); check that this is an annual report",
+            ),
+            (
+                {"values": {}},
+                "no figures were found in 表二/表三/表四. the tables may be images or "
+                "split beyond recognition; load another copy of the report (a PDF with a "
+                "text layer, the HTML page or DOCX)",
+            ),
+        ],
+    )
+    def test_unusable_parse_is_a_failure_with_a_message(
+        self, tmp_path, monkeypatch, change, message
+    ):
         db = tmp_path / "g.duckdb"
         path = write(tmp_path, "r.txt", small_report("示例县人民政府", 2023, 2, 5))
         real = etl.parse.parse_file
@@ -243,9 +309,14 @@ class TestBadFiles:
         monkeypatch.setattr(etl.parse, "parse_file", parse)
         summary = run_load([boom, good], db)
         assert summary.loaded == [str(good)]
-        assert summary.failed == [(str(boom), f"{boom}: unexpected error while loading the file "
-                                   "(KeyError: 't3.nope'). this is a bug in gongkai; please "
-                                   "report it together with the file")]
+        assert summary.failed == [
+            (
+                str(boom),
+                f"{boom}: unexpected error while loading the file "
+                "(KeyError: 't3.nope'). this is a bug in gongkai; please "
+                "report it together with the file",
+            )
+        ]
         assert query(db, "SELECT code FROM load_errors") == [("internal",)]
 
     def test_failing_file_leaves_previous_load_intact(self, tmp_path, monkeypatch):
@@ -314,6 +385,7 @@ class TestLoadReport:
     def test_a_second_writer_is_refused(self, tmp_path):
         db = tmp_path / "g.duckdb"
         from etl.errors import ReportError
+
         with load.building_database(db):
             with pytest.raises(ReportError, match="another load is writing"):
                 with load.building_database(db):
@@ -327,15 +399,20 @@ class TestCrossYear:
         y23 = write(tmp_path, "y23.txt", small_report("示例县人民政府", 2023, 3, 0))
         summary = run_load([y22, y23], db)
         assert summary.carry_over_findings == 1
-        rows = query(db, "SELECT r.year, f.expected, f.actual, f.cells, f.message FROM findings f "
-                         "JOIN reports r USING (report_id) WHERE f.rule = 'crossyear.carry_over'")
+        rows = query(
+            db,
+            "SELECT r.year, f.expected, f.actual, f.cells, f.message FROM findings f "
+            "JOIN reports r USING (report_id) WHERE f.rule = 'crossyear.carry_over'",
+        )
         assert len(rows) == 1
         year, expected, actual, cells, message = rows[0]
         assert (year, expected, actual) == (2023, 4.0, 3.0)
         assert json.loads(cells) == ["t3.carried_in.total", "t3.carried_out.total"]
         assert "差 -1" in message and str(y22) in message
         run_load([y22, y23], db)  # a re-run does not duplicate it
-        assert query(db, "SELECT count(*) FROM findings WHERE rule = 'crossyear.carry_over'") == [(1,)]
+        assert query(db, "SELECT count(*) FROM findings WHERE rule = 'crossyear.carry_over'") == [
+            (1,)
+        ]
 
     def test_corrected_report_clears_the_finding(self, tmp_path):
         db = tmp_path / "g.duckdb"
@@ -344,7 +421,9 @@ class TestCrossYear:
         run_load([y22, y23], db)
         y23.write_text(small_report("示例县人民政府", 2023, 4, 0), encoding="utf-8")
         assert run_load([y23], db).carry_over_findings == 0
-        assert query(db, "SELECT count(*) FROM findings WHERE rule = 'crossyear.carry_over'") == [(0,)]
+        assert query(db, "SELECT count(*) FROM findings WHERE rule = 'crossyear.carry_over'") == [
+            (0,)
+        ]
 
     def test_agreeing_years_have_no_finding(self, tmp_path):
         db = tmp_path / "g.duckdb"
@@ -356,11 +435,25 @@ class TestCrossYear:
 class TestDiscover:
     def test_folders_skip_hidden_and_side_files(self, tmp_path):
         from etl.discover import discover_sources
-        for name in ("a.txt", "b/c.pdf", ".hidden.txt", "x.truth.json", "m.json", "r.csv",
-                     "s.toml", "g.duckdb", "g.duckdb.building", "README.md", ".git/config"):
+
+        for name in (
+            "a.txt",
+            "b/c.pdf",
+            ".hidden.txt",
+            "x.truth.json",
+            "m.json",
+            "r.csv",
+            "s.toml",
+            "g.duckdb",
+            "g.duckdb.building",
+            "README.md",
+            ".git/config",
+        ):
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / name).write_text("x")
-        got = [Path(s.origin).relative_to(tmp_path).as_posix() for s in discover_sources([tmp_path])]
+        got = [
+            Path(s.origin).relative_to(tmp_path).as_posix() for s in discover_sources([tmp_path])
+        ]
         assert got == ["a.txt", "b/c.pdf"]
         explicit = discover_sources([tmp_path / "m.json"])  # named explicitly: taken
         assert [s.path for s in explicit] == [tmp_path / "m.json"]
@@ -371,9 +464,14 @@ class TestDiscover:
         db = tmp_path / "g.duckdb"
         summary = run_load([], db, manifest=manifest)
         assert summary.loaded == [str(report)]
-        assert summary.failed == [(str(tmp_path / "missing.txt"), f"{tmp_path / 'missing.txt'}: "
-                                   "no such file or folder. check the path (and quote names with "
-                                   "spaces)")]
+        assert summary.failed == [
+            (
+                str(tmp_path / "missing.txt"),
+                f"{tmp_path / 'missing.txt'}: "
+                "no such file or folder. check the path (and quote names with "
+                "spaces)",
+            )
+        ]
 
     def test_urls_are_downloaded_with_a_size_cap(self, tmp_path):
         import functools
@@ -395,12 +493,18 @@ class TestDiscover:
             db = tmp_path / "g.duckdb"
             summary = run_load([f"{base}/r.txt", f"{base}/nope.txt"], db)
             assert summary.loaded == [f"{base}/r.txt"]
-            assert summary.failed == [(f"{base}/nope.txt", f"{base}/nope.txt: download failed: "
-                                       "HTTP 404 File not found. check that the URL opens in a "
-                                       "browser")]
+            assert summary.failed == [
+                (
+                    f"{base}/nope.txt",
+                    f"{base}/nope.txt: download failed: "
+                    "HTTP 404 File not found. check that the URL opens in a "
+                    "browser",
+                )
+            ]
             assert query(db, "SELECT source_path FROM reports") == [(f"{base}/r.txt",)]
-            [big] = discover_sources([f"{base}/big.pdf"], download_dir=tmp_path / "dl",
-                                     max_bytes=1000)
+            [big] = discover_sources(
+                [f"{base}/big.pdf"], download_dir=tmp_path / "dl", max_bytes=1000
+            )
             assert big.path is None and big.error.code == "too_large"
         finally:
             server.shutdown()
@@ -435,7 +539,10 @@ class TestCommands:
 
 def test_settings_from_env():
     from etl.settings import Settings
+
     s = Settings.from_env({"GONGKAI_DB": "/x/g.duckdb", "GONGKAI_DATA": "/d"}, db_path=None)
     assert (s.db_path, s.data_dir) == (Path("/x/g.duckdb"), Path("/d"))
-    assert Settings.from_env({"GONGKAI_DB": "/x/g.duckdb"}, db_path="o.duckdb").db_path == Path("o.duckdb")
+    assert Settings.from_env({"GONGKAI_DB": "/x/g.duckdb"}, db_path="o.duckdb").db_path == Path(
+        "o.duckdb"
+    )
     assert Settings.from_env({}).registry_path.name == "registry.csv"

@@ -23,9 +23,14 @@ AGENCIES = ("示例县人民政府", "示例市人民政府", "示例县教育�
 def corpus(folder, n: int, year: int = 2023) -> list:
     """n distinct reports (agency x year), each consistent with itself."""
     folder.mkdir(exist_ok=True)
-    return [write(folder, f"r{i:03d}.txt", small_report(AGENCIES[i % 4], year - i // 4, i % 3, i % 5,
-                                                        new=10 + i))
-            for i in range(n)]
+    return [
+        write(
+            folder,
+            f"r{i:03d}.txt",
+            small_report(AGENCIES[i % 4], year - i // 4, i % 3, i % 5, new=10 + i),
+        )
+        for i in range(n)
+    ]
 
 
 def unstorable(monkeypatch, names: set[str]) -> None:
@@ -44,12 +49,14 @@ def unstorable(monkeypatch, names: set[str]) -> None:
 
 def rows(db) -> dict:
     """Every table without the load timestamps (which differ between two loads)."""
-    return {"reports": query(db, "SELECT * EXCLUDE (loaded_at) FROM reports ORDER BY ALL"),
-            "report_values": query(db, "SELECT * FROM report_values ORDER BY ALL"),
-            "findings": query(db, "SELECT * FROM findings ORDER BY ALL"),
-            "load_sources": query(db, "SELECT * FROM load_sources ORDER BY ALL"),
-            "agencies": query(db, "SELECT * FROM agencies ORDER BY ALL"),
-            "load_errors": query(db, 'SELECT * EXCLUDE ("at") FROM load_errors ORDER BY ALL')}
+    return {
+        "reports": query(db, "SELECT * EXCLUDE (loaded_at) FROM reports ORDER BY ALL"),
+        "report_values": query(db, "SELECT * FROM report_values ORDER BY ALL"),
+        "findings": query(db, "SELECT * FROM findings ORDER BY ALL"),
+        "load_sources": query(db, "SELECT * FROM load_sources ORDER BY ALL"),
+        "agencies": query(db, "SELECT * FROM agencies ORDER BY ALL"),
+        "load_errors": query(db, 'SELECT * EXCLUDE ("at") FROM load_errors ORDER BY ALL'),
+    }
 
 
 def test_a_report_that_cannot_be_stored_fails_alone_and_earlier_rows_stay(tmp_path, monkeypatch):
@@ -63,7 +70,9 @@ def test_a_report_that_cannot_be_stored_fails_alone_and_earlier_rows_stay(tmp_pa
     unstorable(monkeypatch, {"first.txt"})
     calls = []
     real_batch = load.load_batch
-    monkeypatch.setattr(load, "load_batch", lambda *a, **k: calls.append(len(a[1])) or real_batch(*a, **k))
+    monkeypatch.setattr(
+        load, "load_batch", lambda *a, **k: calls.append(len(a[1])) or real_batch(*a, **k)
+    )
 
     summary = run_load([good1, bad, good2], db)
 
@@ -76,7 +85,10 @@ def test_a_report_that_cannot_be_stored_fails_alone_and_earlier_rows_stay(tmp_pa
     for t in TABLES:  # nothing already loaded was touched: version 1 is still the current one
         assert set(before[t]) <= set(after[t]), t
     assert query(db, "SELECT source_path, version, is_current FROM reports ORDER BY report_id") == [
-        (str(first), 1, True), (str(good1), 1, True), (str(good2), 1, True)]
+        (str(first), 1, True),
+        (str(good1), 1, True),
+        (str(good2), 1, True),
+    ]
     assert query(db, "SELECT loaded, failed FROM load_runs ORDER BY run_id") == [(1, 0), (2, 1)]
     again = run_load([good1, good2], db)  # the replayed reports were recorded as seen
     assert (again.loaded, len(again.unchanged)) == ([], 2)
@@ -101,10 +113,12 @@ def test_batched_parallel_load_writes_what_per_report_transactions_write(tmp_pat
     assert len(batched.loaded) == 49 and len(batched.failed) == 1
     assert rows(tmp_path / "batched.duckdb") == rows(tmp_path / "single.duckdb")
     # dup.txt claims r000's (agency, year): version 2 within the same batch, with a finding
-    assert query(tmp_path / "batched.duckdb", "SELECT version, is_current, source_path FROM reports "
-                 "WHERE agency_id = (SELECT agency_id FROM reports WHERE source_path LIKE '%dup.txt') "
-                 "AND year = 2023 ORDER BY version") == [
-        (1, False, str(files[0])), (2, True, str(files[-1]))]
+    assert query(
+        tmp_path / "batched.duckdb",
+        "SELECT version, is_current, source_path FROM reports "
+        "WHERE agency_id = (SELECT agency_id FROM reports WHERE source_path LIKE '%dup.txt') "
+        "AND year = 2023 ORDER BY version",
+    ) == [(1, False, str(files[0])), (2, True, str(files[-1]))]
 
 
 def test_parallel_parse_records_bad_files_and_bugs_per_file(tmp_path, monkeypatch):
@@ -122,12 +136,20 @@ def test_parallel_parse_records_bad_files_and_bugs_per_file(tmp_path, monkeypatc
     summary = run_load(files + [empty], tmp_path / "g.duckdb", workers=2)
     assert summary.loaded == [str(f) for f in files if not str(f).endswith("r007.txt")]
     assert summary.failed == [
-        (str(files[7]), (f"{files[7]}: unexpected error while loading the file (KeyError: "
-                         "'t3.nope'). this is a bug in gongkai; please report it together with "
-                         "the file")),
-        (str(empty), f"{empty}: the file is empty. download the report again")]
+        (
+            str(files[7]),
+            (
+                f"{files[7]}: unexpected error while loading the file (KeyError: "
+                "'t3.nope'). this is a bug in gongkai; please report it together with "
+                "the file"
+            ),
+        ),
+        (str(empty), f"{empty}: the file is empty. download the report again"),
+    ]
     assert query(tmp_path / "g.duckdb", "SELECT code FROM load_errors ORDER BY code") == [
-        ("empty",), ("internal",)]
+        ("empty",),
+        ("internal",),
+    ]
     monkeypatch.undo()
     again = run_load(files + [empty], tmp_path / "g.duckdb", workers=2)  # idempotent
     assert (len(again.loaded), len(again.unchanged), len(again.failed)) == (1, 39, 1)
@@ -141,7 +163,9 @@ def test_load_batch_is_all_or_nothing(tmp_path):
     def staged(sha, value):
         r = ParsedReport(f"{sha}.txt", sha, "text", "std2021", "示例县人民政府", 2023, "2024-01-10")
         r.add(Value("t3.new.total", value, str(value), {"line": 3}))
-        return load.StagedReport(r, Agency("X-1", "示例县人民政府", kind="government", confirmed=False))
+        return load.StagedReport(
+            r, Agency("X-1", "示例县人民政府", kind="government", confirmed=False)
+        )
 
     db = tmp_path / "g.duckdb"
     with load.building_database(db) as con:
@@ -153,11 +177,19 @@ def test_load_batch_is_all_or_nothing(tmp_path):
         got = load.load_batch(con, [staged("s6", 2.0), staged("s7", 3.0), staged("s1", 1.0)])
         # the bytes of version 1 again (a re-parse): rewritten in place, never a copy made current
         assert [(g.version, g.replaced, g.current) for g in got] == [
-            (2, False, True), (3, False, True), (1, True, False)]
-        assert con.execute("SELECT sha256, version, is_current FROM reports ORDER BY version").fetchall() == [
-            ("s1", 1, False), ("s6", 2, False), ("s7", 3, True)]
+            (2, False, True),
+            (3, False, True),
+            (1, True, False),
+        ]
+        assert con.execute(
+            "SELECT sha256, version, is_current FROM reports ORDER BY version"
+        ).fetchall() == [("s1", 1, False), ("s6", 2, False), ("s7", 3, True)]
         assert con.execute("SELECT count(*) FROM load_sources").fetchall() == [(3,)]
-        [again] = load.load_batch(con, [staged("s7", 5.0)])  # same bytes, current: rewritten in place
+        [again] = load.load_batch(
+            con, [staged("s7", 5.0)]
+        )  # same bytes, current: rewritten in place
         assert (again.version, again.replaced) == (3, True)
-        assert con.execute("SELECT v.value FROM report_values v JOIN reports r USING (report_id) "
-                           "WHERE r.is_current").fetchall() == [(5.0,)]
+        assert con.execute(
+            "SELECT v.value FROM report_values v JOIN reports r USING (report_id) "
+            "WHERE r.is_current"
+        ).fetchall() == [(5.0,)]

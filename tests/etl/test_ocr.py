@@ -79,8 +79,16 @@ def test_an_image_file_is_read(tmp_path):
 
 
 def test_a_low_confidence_value_gets_a_finding():
-    report = ParsedReport("scan.pdf", "x", "pdf", "std2021", meta={"ocr_confidence": {
-        "4:7:1": LOW_CONFIDENCE - 30.0, "4:7:2": 96.0, "4:3:": 91.0}, "ocr_pages": [4]})
+    report = ParsedReport(
+        "scan.pdf",
+        "x",
+        "pdf",
+        "std2021",
+        meta={
+            "ocr_confidence": {"4:7:1": LOW_CONFIDENCE - 30.0, "4:7:2": 96.0, "4:3:": 91.0},
+            "ocr_pages": [4],
+        },
+    )
     report.add(Value("t4.review.upheld", 7, "7", {"page": 4, "line": 7, "col": 1}))
     report.add(Value("t4.review.corrected", 1, "1", {"page": 4, "line": 7, "col": 2}))
     report.add(Value("t2.rules.issued", 3, "3", {"page": 4, "line": 3}, source="prose"))

@@ -16,8 +16,13 @@ import pytest
 from etl.errors import ReportError
 from etl.extract import extract_document, sniff_format
 from etl.extract.office import INSTALL_HINT, ole_kind, soffice_path
-from tests.etl.test_extract_formats import (docx_bytes, expected_t3, expected_t4, numeric_rows,
-                                            xlsx_bytes)
+from tests.etl.test_extract_formats import (
+    docx_bytes,
+    expected_t3,
+    expected_t4,
+    numeric_rows,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -37,9 +42,21 @@ def _to_binary(soffice: str, folder: Path, name: str, data: bytes, target: str) 
     source = folder / name
     source.write_bytes(data)
     out = folder / "out"
-    subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-                    "--headless", "--convert-to", target, "--outdir", str(out), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return out / f"{source.stem}.{target.split(':')[0]}"
 
 

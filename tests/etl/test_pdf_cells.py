@@ -24,8 +24,10 @@ TRUTH = load_truth(REAL / "hongze_2024.pdf.truth.json")["values"]
 def _rows():
     rows = [(key, label) for key, label, _ in T3_ROWS if t3_key(key, "total") in TRUTH]
     if t3_key("other", "total") in TRUTH:  # printed as one （六）其他处理 row
-        rows.insert(next(i for i, (k, _) in enumerate(rows) if k == "processed"),
-                    ("other", "三(六)其他处理"))
+        rows.insert(
+            next(i for i, (k, _) in enumerate(rows) if k == "processed"),
+            ("other", "三(六)其他处理"),
+        )
     return rows
 
 
@@ -66,8 +68,9 @@ def _parse(path):
     return doc, report
 
 
-@pytest.mark.parametrize("blank", [("granted", "commercial"), ("new", "natural"),
-                                   ("unable.not_held", "other_org")])
+@pytest.mark.parametrize(
+    "blank", [("granted", "commercial"), ("new", "natural"), ("unable.not_held", "other_org")]
+)
 def test_a_blank_party_cell_stays_in_its_column(tmp_path, blank):
     path = tmp_path / "t3.pdf"
     path.write_bytes(t3_pdf({blank}))
@@ -82,8 +85,9 @@ def test_a_blank_party_cell_stays_in_its_column(tmp_path, blank):
             assert report.values[t3_key(row, c)].value == TRUTH[t3_key(row, c)], c
     assert not [f for f in report.findings if f.rule in ("t3.short_row", "t3.row_width")]
     if TRUTH[t3_key(row, col)] == 0:  # what was printed blank was a zero: every figure is right
-        assert {k: v.value for k, v in report.values.items()} == \
-            {k: v for k, v in TRUTH.items() if k.startswith("t3.")}
+        assert {k: v.value for k, v in report.values.items()} == {
+            k: v for k, v in TRUTH.items() if k.startswith("t3.")
+        }
 
 
 def test_full_rows_stay_lines_and_the_real_pdf_reads_exactly():

@@ -21,8 +21,12 @@ from tests.conftest import REAL, SEEDS
 FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
 
 
-@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", "件", "条", "万元"]),
-       st.booleans(), st.booleans())
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.sampled_from(["", "件", "条", "万元"]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_printed_integers_read_back(n, unit, fullwidth, separators):
     text = f"{n:,}" if separators else str(n)
     if fullwidth:
@@ -72,7 +76,9 @@ def test_malformed_numbers_are_flagged_not_guessed():
         assert cell.malformed and cell.value is None, text
 
 
-REAL_FILES = sorted(p for p in list(REAL.glob("*")) + list(SEEDS.glob("*.txt")) if not p.name.endswith(".json"))
+REAL_FILES = sorted(
+    p for p in list(REAL.glob("*")) + list(SEEDS.glob("*.txt")) if not p.name.endswith(".json")
+)
 
 
 def _mutate(data: bytes, rng: random.Random) -> bytes:
@@ -89,12 +95,19 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
         rng.shuffle(lines)
         return b"\n".join(lines[: rng.randint(1, len(lines))])
     cut = rng.randrange(len(data))  # duplicate a chunk
-    return data[:cut] + data[cut: cut + rng.randint(1, 5000)] * 3 + data[cut:]
+    return data[:cut] + data[cut : cut + rng.randint(1, 5000)] * 3 + data[cut:]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.integers(min_value=0, max_value=len(REAL_FILES) - 1), st.integers(min_value=0, max_value=2**32))
-def test_mutated_real_reports_give_findings_or_errors_never_exceptions(tmp_path_factory, index, seed):
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(min_value=0, max_value=len(REAL_FILES) - 1),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_mutated_real_reports_give_findings_or_errors_never_exceptions(
+    tmp_path_factory, index, seed
+):
     src = REAL_FILES[index]
     data = _mutate(src.read_bytes(), random.Random(seed))
     path = tmp_path_factory.mktemp("fuzz") / src.name

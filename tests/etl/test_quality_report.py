@@ -16,8 +16,14 @@ from etl.parse import parse_file
 from etl.validate.text_table import text_table_findings
 from tests.conftest import REAL, SHARED
 
-QUALITY_RULES = ("section.missing", "section.thin", "template.nonstandard", "table.all_blank",
-                 "text_table.mismatch", "text_table.scope_note")
+QUALITY_RULES = (
+    "section.missing",
+    "section.thin",
+    "template.nonstandard",
+    "table.all_blank",
+    "text_table.mismatch",
+    "text_table.scope_note",
+)
 SHUYANG = REAL / "shuyang_2025.md"
 CRAWLED = SHARED / "crawled" / "pingtan_2023.txt"
 
@@ -39,8 +45,10 @@ def section(text: str, heading: str, next_heading: str) -> tuple[int, int]:
     return start, text.index(next_heading, start)
 
 
-@pytest.mark.parametrize("path", [REAL / "shuyang_2025.md", REAL / "shanghai_kewei_2024.md",
-                                  REAL / "pingtan_2015.txt", CRAWLED])
+@pytest.mark.parametrize(
+    "path",
+    [REAL / "shuyang_2025.md", REAL / "shanghai_kewei_2024.md", REAL / "pingtan_2015.txt", CRAWLED],
+)
 def test_consistent_real_reports_raise_no_quality_finding(path):
     assert quality(parse_file(path)) == []
 
@@ -58,7 +66,8 @@ def test_hongze_same_sentence_about_the_whole_district_is_a_mismatch():
     prose = tuple(line.replace("区政府办代表区政府受理", "全区共受理") for line in report.prose)
     found = text_table_findings(dataclasses.replace(report, prose=prose))
     assert [(f.rule, f.cells, f.expected, f.actual) for f in found] == [
-        ("text_table.mismatch", ("t3.new.total",), 95, 17)]
+        ("text_table.mismatch", ("t3.new.total",), 95, 17)
+    ]
 
 
 def test_a_changed_prose_figure_is_a_mismatch_with_both_passages():
@@ -73,12 +82,19 @@ def test_a_changed_prose_figure_is_a_mismatch_with_both_passages():
 def test_prose_sum_of_outcomes_is_compared_as_a_sum():
     # 予以公开 294 + 部分公开 101 = 395: "予以公开及部分公开395件" agrees, 396 does not
     def with_sentence(n: int):
-        return parse_text("shuyang_2025.md", shuyang().replace(
-            "结转下一年 31 件。", f"结转下一年 31 件，其中予以公开及部分公开 {n} 件。"))
+        return parse_text(
+            "shuyang_2025.md",
+            shuyang().replace(
+                "结转下一年 31 件。", f"结转下一年 31 件，其中予以公开及部分公开 {n} 件。"
+            ),
+        )
 
     assert quality(with_sentence(395)) == []
-    found = [(f.rule, f.cells, f.expected, f.actual) for f in with_sentence(396).findings
-             if f.rule in QUALITY_RULES]
+    found = [
+        (f.rule, f.cells, f.expected, f.actual)
+        for f in with_sentence(396).findings
+        if f.rule in QUALITY_RULES
+    ]
     assert found == [("text_table.mismatch", ("t3.granted.total", "t3.partial.total"), 395, 396)]
 
 
@@ -93,7 +109,7 @@ def test_deleted_section_five_is_missing():
 def test_section_five_with_only_a_heading_and_boilerplate_is_thin():
     text = shuyang()
     start, end = section(text, "## 五、", "六、其他需要报告的事项")
-    heading = text[start:text.index("\n", start)]
+    heading = text[start : text.index("\n", start)]
     report = parse_text("shuyang_2025.md", text[:start] + heading + "\n\n无。\n\n" + text[end:])
     assert quality(report) == [("section.thin", "warning")]
     f = next(f for f in report.findings if f.rule == "section.thin")
@@ -105,11 +121,15 @@ def test_std2021_section_six_without_the_fee_is_thin_twice():
     text = shuyang()
     start = text.index("六、其他需要报告的事项")
     end = text.index("沐阳县人民政府", start)
-    report = parse_text("shuyang_2025.md", text[:start] + "六、其他需要报告的事项\n\n本年度无其他需要报告的事项。\n\n"
-                        + text[end:])
+    report = parse_text(
+        "shuyang_2025.md",
+        text[:start] + "六、其他需要报告的事项\n\n本年度无其他需要报告的事项。\n\n" + text[end:],
+    )
     messages = [f.message for f in report.findings if f.rule == "section.thin"]
     assert quality(report) == [("section.thin", "warning")] * 2
-    assert any("信息处理费" in m for m in messages) and any("第六部分" in m and "字" in m for m in messages)
+    assert any("信息处理费" in m for m in messages) and any(
+        "第六部分" in m and "字" in m for m in messages
+    )
 
 
 def test_government_overview_without_assessment_or_accountability_is_thin():
@@ -133,7 +153,9 @@ def test_a_2020_report_in_the_old_format_is_nonstandard():
 def test_table_four_printed_all_slashes_is_all_blank():
     text = shuyang()
     start, end = section(text, "## 四、", "## 五、")
-    blanked = re.sub(r"\| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|", "| / | / | / | / | / |", text[start:end])
+    blanked = re.sub(
+        r"\| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|", "| / | / | / | / | / |", text[start:end]
+    )
     report = parse_text("shuyang_2025.md", text[:start] + blanked + text[end:])
     assert quality(report) == [("table.all_blank", "error")]
     f = next(f for f in report.findings if f.rule == "table.all_blank")

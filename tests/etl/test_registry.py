@@ -33,8 +33,10 @@ def test_every_shared_agency_resolves_to_one_registry_entry(truth_path):
 def test_the_name_each_file_yields_resolves_to_its_truth_agency(truth_path):
     truth = load_truth(truth_path)
     report = parse_file(truth_path.with_name(truth["file"]))
-    assert resolve_agency(report.agency, REGISTRY).agency_id == \
-        resolve_agency(truth["agency"], REGISTRY).agency_id
+    assert (
+        resolve_agency(report.agency, REGISTRY).agency_id
+        == resolve_agency(truth["agency"], REGISTRY).agency_id
+    )
 
 
 def test_ocr_typo_resolves_fuzzily_with_a_finding_and_no_new_agency(tmp_path):
@@ -46,10 +48,12 @@ def test_ocr_typo_resolves_fuzzily_with_a_finding_and_no_new_agency(tmp_path):
     db = tmp_path / "g.duckdb"
     run_load([REAL / "shuyang_2025.md"], db)
     import duckdb
+
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM agencies WHERE NOT confirmed").fetchone() == (0,)
         assert con.execute("SELECT agency_id, agency_printed FROM reports").fetchall() == [
-            ("321322-GOV", "沐阳县人民政府")]
+            ("321322-GOV", "沐阳县人民政府")
+        ]
 
 
 def test_unknown_name_becomes_an_unconfirmed_agency_with_a_finding(tmp_path):
@@ -60,40 +64,52 @@ def test_unknown_name_becomes_an_unconfirmed_agency_with_a_finding(tmp_path):
     assert resolve_agency(" 示例市交通运输局 ", REGISTRY).agency_id == r.agency_id  # stable
 
 
-@pytest.mark.parametrize("name", [
-    "泗阳县人民政府",  # a real neighbour of 沭阳: one character off, but the same kind; still fuzzy
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "泗阳县人民政府",  # a real neighbour of 沭阳: one character off, but the same kind; still fuzzy
+    ],
+)
 def test_fuzzy_match_always_says_so(name):
     r = resolve_agency(name, REGISTRY)
     assert r.method in ("fuzzy", "unknown") and r.finding is not None
 
 
-@pytest.mark.parametrize("name", [
-    "石家庄市交通运输厅",  # different ending: another agency, never merged
-    "沭阳县",  # too short for fuzzy matching (but a government's bare name: alias)
-    "柳州市交通局",  # two characters off
-    "阳县人民政府",  # a dropped character: as likely another place (泗县 / 泗洪县)
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "石家庄市交通运输厅",  # different ending: another agency, never merged
+        "沭阳县",  # too short for fuzzy matching (but a government's bare name: alias)
+        "柳州市交通局",  # two characters off
+        "阳县人民政府",  # a dropped character: as likely another place (泗县 / 泗洪县)
+    ],
+)
 def test_names_that_must_not_be_fuzzy_matched(name):
     assert resolve_agency(name, REGISTRY).method != "fuzzy"
 
 
 def test_ambiguous_fuzzy_match_is_unknown(tmp_path):
     reg = tmp_path / "r.csv"
-    reg.write_text("code,name,aliases,level,kind,parent_region,peer_group\n"
-                   "A,沭阳县人民政府,,县,government,宿迁市,县级政府\n"
-                   "B,泗阳县人民政府,,县,government,宿迁市,县级政府\n", encoding="utf-8")
+    reg.write_text(
+        "code,name,aliases,level,kind,parent_region,peer_group\n"
+        "A,沭阳县人民政府,,县,government,宿迁市,县级政府\n"
+        "B,泗阳县人民政府,,县,government,宿迁市,县级政府\n",
+        encoding="utf-8",
+    )
     assert resolve_agency("沐阳县人民政府", load_registry(reg)).method == "unknown"
 
 
-@pytest.mark.parametrize("printed, code", [
-    ("沭陽縣人民政府", "321322-GOV"),  # Traditional characters
-    ("上海市科委", "310000-KW"),  # alias
-    ("平潭综合实验区（管委会办公室编，全区汇总）", "350128-GOV"),  # bracketed remark
-    ("平潭综合实验区人民政府", "350128-GOV"),  # a government under another ending
-    ("洪泽区人民政府", "320813-GOV"),
-    ("湖南省 交通运输厅", "430000-JTT"),  # stray space
-])
+@pytest.mark.parametrize(
+    "printed, code",
+    [
+        ("沭陽縣人民政府", "321322-GOV"),  # Traditional characters
+        ("上海市科委", "310000-KW"),  # alias
+        ("平潭综合实验区（管委会办公室编，全区汇总）", "350128-GOV"),  # bracketed remark
+        ("平潭综合实验区人民政府", "350128-GOV"),  # a government under another ending
+        ("洪泽区人民政府", "320813-GOV"),
+        ("湖南省 交通运输厅", "430000-JTT"),  # stray space
+    ],
+)
 def test_normalised_names_resolve_without_fuzz(printed, code):
     r = resolve_agency(printed, REGISTRY)
     assert (r.agency_id, r.finding) == (code, None)
@@ -116,24 +132,32 @@ def test_registry_file_is_checked(tmp_path):
     bad.write_text("code,name\nA,甲\n", encoding="utf-8")
     with pytest.raises(ReportError, match="lacks the column"):
         load_registry(bad)
-    bad.write_text("code,name,aliases,level,kind,parent_region,peer_group\n"
-                   "A,甲县人民政府,,县,government,,\nA,乙县人民政府,,县,government,,\n", encoding="utf-8")
+    bad.write_text(
+        "code,name,aliases,level,kind,parent_region,peer_group\n"
+        "A,甲县人民政府,,县,government,,\nA,乙县人民政府,,县,government,,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ReportError) as exc:
         load_registry(bad)
     assert exc.value.message == f"{bad}:3: code A appears twice. codes must be unique"
-    bad.write_text("code,name,aliases,level,kind,parent_region,peer_group\n"
-                   "A,甲镇人民政府,,镇,government,,\n", encoding="utf-8")
+    bad.write_text(
+        "code,name,aliases,level,kind,parent_region,peer_group\nA,甲镇人民政府,,镇,government,,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ReportError, match="level '镇' is not one of 省/市/县"):
         load_registry(bad)
 
 
 def test_registry_rows_reach_the_agencies_table(tmp_path):
     import duckdb
+
     db = tmp_path / "g.duckdb"
     run_load([], db)
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("SELECT agency_id, name, level, kind, peer_group, confirmed "
-                           "FROM agencies ORDER BY agency_id").fetchall()
+        rows = con.execute(
+            "SELECT agency_id, name, level, kind, peer_group, confirmed "
+            "FROM agencies ORDER BY agency_id"
+        ).fetchall()
     assert len(rows) == len(REGISTRY.agencies)
     assert ("321322-GOV", "沭阳县人民政府", "县", "government", "县级政府", True) in rows
     assert Path(Settings().registry_path).name == "registry.csv"
@@ -141,9 +165,12 @@ def test_registry_rows_reach_the_agencies_table(tmp_path):
 
 def test_ambiguous_unknown_names_its_candidates(tmp_path):
     reg = tmp_path / "r.csv"
-    reg.write_text("code,name,aliases,level,kind,parent_region,peer_group\n"
-                   "A,澜桥县人民政府,,县,government,澜汀市,县级政府\n"
-                   "B,栎桥县人民政府,,县,government,雁澄市,县级政府\n", encoding="utf-8")
+    reg.write_text(
+        "code,name,aliases,level,kind,parent_region,peer_group\n"
+        "A,澜桥县人民政府,,县,government,澜汀市,县级政府\n"
+        "B,栎桥县人民政府,,县,government,雁澄市,县级政府\n",
+        encoding="utf-8",
+    )
     r = resolve_agency("谰桥县人民政府", load_registry(reg))
     assert r.method == "unknown"
     assert "它与“澜桥县人民政府”、“栎桥县人民政府”都只差一个字" in r.finding.message

@@ -13,7 +13,12 @@ from tests.conftest import ROOT
 def emitted_rules() -> set[str]:
     found = set()
     for path in (ROOT / "etl").rglob("*.py"):
-        found |= set(re.findall(r'(?:Finding|_finding|_sum_check)\((?:report,\s*)?\s*"([a-z0-9_.]+)"', path.read_text(encoding="utf-8")))
+        found |= set(
+            re.findall(
+                r'(?:Finding|_finding|_sum_check)\((?:report,\s*)?\s*"([a-z0-9_.]+)"',
+                path.read_text(encoding="utf-8"),
+            )
+        )
     found |= {f"legacy.{rule}" for rule, *_ in IDENTITIES}
     found.add(CARRY_OVER_RULE)
     return found
@@ -36,7 +41,9 @@ def test_every_load_error_code_has_a_chinese_reason():
     raised = set()
     for path in (ROOT / "etl").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        raised |= set(re.findall(r'ReportError\([^()]*(?:\([^()]*\)[^()]*)*?"([a-z_]+)"\)', text, flags=re.S))
+        raised |= set(
+            re.findall(r'ReportError\([^()]*(?:\([^()]*\)[^()]*)*?"([a-z_]+)"\)', text, flags=re.S)
+        )
         raised |= set(re.findall(r'code: str = "([a-z_]+)"', text))
         raised |= set(re.findall(r'code="([a-z_]+)"', text))
     assert len(raised) > 15

@@ -17,9 +17,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from gongkai.cli import cli
 from etl.fields import T3_COLUMNS, T3_ROWS, T4_GROUPS, T4_OUTCOMES, t3_key, t4_key
 from etl.parse import parse_file
+from gongkai.cli import cli
 from tests.conftest import truth_for
 
 STD_FILES = ["hongze_2024.pdf", "shanghai_kewei_2024.md", "shuyang_2025.md"]
@@ -66,6 +66,7 @@ def test_provenance_points_at_the_printed_cell():
 
 # ---- generated layouts ----------------------------------------------------------------------
 
+
 def _shuyang_values() -> dict[str, float]:
     return truth_for("shuyang_2025.md")[1]["values"]
 
@@ -75,32 +76,72 @@ def _row_numbers(values, row, cols=None, fmt=str):
     return [fmt(int(values[t3_key(row, c)])) if t3_key(row, c) in values else "" for c in cols]
 
 
-def render_text_report(values, *, template="std2021", detach_every=3, fmt=str, agency="示例县人民政府",
-                       year=2025, other_single=False) -> str:
+def render_text_report(
+    values,
+    *,
+    template="std2021",
+    detach_every=3,
+    fmt=str,
+    agency="示例县人民政府",
+    year=2025,
+    other_single=False,
+) -> str:
     """A report as a PDF text layer prints it: label lines, numbers on lines of their own."""
-    out = [f"{agency}", f"{year}年政府信息公开工作年度报告", "一、总体情况", f"{year}年，我县持续推进政务公开。",
-           "二、主动公开政府信息情况", "第二十条第（一）项"]
+    out = [
+        f"{agency}",
+        f"{year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        f"{year}年，我县持续推进政务公开。",
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项",
+    ]
     if template == "std2021":
-        out += ["信息内容 本年制发件数 本年废止件数 现行有效件数", "规章 0 0 0", "行政规范性文件 6 1 32",
-                "第二十条第（五）项", "信息内容 本年处理决定数量", "行政许可 517645",
-                "信息内容 本年收费金额（单位：万元）", "行政事业性收费 4068.208"]
+        out += [
+            "信息内容 本年制发件数 本年废止件数 现行有效件数",
+            "规章 0 0 0",
+            "行政规范性文件 6 1 32",
+            "第二十条第（五）项",
+            "信息内容 本年处理决定数量",
+            "行政许可 517645",
+            "信息内容 本年收费金额（单位：万元）",
+            "行政事业性收费 4068.208",
+        ]
     else:
-        out += ["信息内容 本年新制作数量 本年新公开数量 对外公开总数量", "规章 0 0 0", "规范性文件 6 6 32",
-                "第二十条第（五）项", "信息内容 上一年项目数量 本年增/减 处理决定数量", "行政许可 120 +3 5176",
-                "其他对外管理服务事项 10 --2 40", "行政处罚 300 -5 6939", "行政强制 20 0 21",
-                "信息内容 上一年项目数量 本年增/减", "行政事业性收费 12 -1",
-                "信息内容 采购项目数量 采购总金额", "政府集中采购 15 1234.5"]
+        out += [
+            "信息内容 本年新制作数量 本年新公开数量 对外公开总数量",
+            "规章 0 0 0",
+            "规范性文件 6 6 32",
+            "第二十条第（五）项",
+            "信息内容 上一年项目数量 本年增/减 处理决定数量",
+            "行政许可 120 +3 5176",
+            "其他对外管理服务事项 10 --2 40",
+            "行政处罚 300 -5 6939",
+            "行政强制 20 0 21",
+            "信息内容 上一年项目数量 本年增/减",
+            "行政事业性收费 12 -1",
+            "信息内容 采购项目数量 采购总金额",
+            "政府集中采购 15 1234.5",
+        ]
     out += ["三、收到和处理政府信息公开申请情况", "申请人情况 自然人 法人或其他组织 总计"]
     labels = dict((r, lab) for r, lab, _ in T3_ROWS)
     rows = [r for r, _, _ in T3_ROWS]
     if other_single:
         i = rows.index("other.no_correction")
-        rows[i:i + 3] = ["other"]
+        rows[i : i + 3] = ["other"]
         labels["other"] = "（六）其他处理"
     for n, row in enumerate(rows):
         if row == "other":
-            nums = [fmt(int(sum(values[t3_key(r, c)] for r in ("other.no_correction", "other.no_fee", "other.other"))))
-                    for c, _ in T3_COLUMNS]
+            nums = [
+                fmt(
+                    int(
+                        sum(
+                            values[t3_key(r, c)]
+                            for r in ("other.no_correction", "other.no_fee", "other.other")
+                        )
+                    )
+                )
+                for c, _ in T3_COLUMNS
+            ]
         else:
             nums = _row_numbers(values, row, fmt=fmt)
         line = " ".join(x if x != "" else "/" for x in nums)
@@ -111,9 +152,16 @@ def render_text_report(values, *, template="std2021", detach_every=3, fmt=str, a
             out.append(f"{label} {line}")
         if n == 12:
             out.append("- 3 -")  # page footer inside the table
-    out += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "结果维持 结果纠正 其他结果 尚未审结 总计",
-            " ".join(fmt(int(values[t4_key(g, o)])) for g, _ in T4_GROUPS for o, _ in T4_OUTCOMES),
-            "五、存在的主要问题及改进情况", "一是解读形式单一。", agency, f"{year + 1}年1月20日"]
+    out += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计",
+        " ".join(fmt(int(values[t4_key(g, o)])) for g, _ in T4_GROUPS for o, _ in T4_OUTCOMES),
+        "五、存在的主要问题及改进情况",
+        "一是解读形式单一。",
+        agency,
+        f"{year + 1}年1月20日",
+    ]
     return "\n".join(out)
 
 
@@ -126,7 +174,9 @@ def _write(tmp_path, text, name="report.txt", encoding="utf-8"):
 def test_pdf_like_text_with_detached_labels_round_trips(tmp_path):
     values = _shuyang_values()
     report = parse_file(_write(tmp_path, render_text_report(values)))
-    assert report.template == "std2021" and report.year == 2025 and report.agency == "示例县人民政府"
+    assert (
+        report.template == "std2021" and report.year == 2025 and report.agency == "示例县人民政府"
+    )
     for key, expected in values.items():
         if key.startswith(("t3.", "t4.")):
             assert report.values[key].value == expected, key
@@ -144,8 +194,11 @@ def test_gbk_text_with_fullwidth_digits(tmp_path):
 
 def test_std2019_layout_is_detected_and_mapped(tmp_path):
     values = _shuyang_values()
-    report = parse_file(_write(tmp_path, render_text_report(values, template="std2019", other_single=True,
-                                                            year=2020)))
+    report = parse_file(
+        _write(
+            tmp_path, render_text_report(values, template="std2019", other_single=True, year=2020)
+        )
+    )
     assert report.template == "std2019"
     assert report.values["t3.other.total"].value == 9 + 7 + 143
     assert "t3.other.other.total" not in report.values
@@ -159,7 +212,11 @@ def test_std2019_layout_is_detected_and_mapped(tmp_path):
 
 
 def test_totals_only_report_leaves_party_columns_absent(tmp_path):
-    values = {k: v for k, v in _shuyang_values().items() if k.endswith(".total") or k.startswith(("t2", "t4"))}
+    values = {
+        k: v
+        for k, v in _shuyang_values().items()
+        if k.endswith(".total") or k.startswith(("t2", "t4"))
+    }
     report = parse_file(_write(tmp_path, render_text_report(values, detach_every=0)))
     t3 = {k for k in report.values if k.startswith("t3.")}
     assert t3 and all(k.endswith(".total") for k in t3)
@@ -171,7 +228,9 @@ def test_broken_total_is_kept_as_printed_with_a_finding(tmp_path):
     values["t3.processed.total"] = 720  # printed two too many
     report = parse_file(_write(tmp_path, render_text_report(values)))
     assert report.values["t3.processed.total"].value == 720
-    by_rule = {f.rule: f for f in report.findings if f.cells and f.cells[-1] == "t3.processed.total"}
+    by_rule = {
+        f.rule: f for f in report.findings if f.cells and f.cells[-1] == "t3.processed.total"
+    }
     assert by_rule["t3.row_total"].expected == 718 and by_rule["t3.row_total"].actual == 720
     assert by_rule["t3.processed_sum"].expected == 718
     assert "t3.processed.total" in by_rule["t3.processed_sum"].cells
@@ -187,22 +246,28 @@ def test_slash_cells_are_zero_and_marked_blank(tmp_path):
 
 # ---- the CLI --------------------------------------------------------------------------------
 
+
 def test_parse_json_has_the_contract_keys():
     path, truth = truth_for("hongze_2024.pdf")
     result = CliRunner().invoke(cli, ["parse", str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert {"agency", "year", "template", "published", "values", "findings", "provenance"} <= set(data)
+    assert {"agency", "year", "template", "published", "values", "findings", "provenance"} <= set(
+        data
+    )
     assert data["values"]["t3.new.total"] == truth["values"]["t3.new.total"]
     assert data["provenance"]["t3.new.total"]["raw"] == "95"
     assert data["provenance"]["t3.new.total"]["page"] == 3
 
 
-@pytest.mark.parametrize("content,needle", [
-    (b"", "empty"),
-    (b"\x00\x01\x02\x03" * 500, "binary"),
-    (b"%PDF-1.7\n1 0 obj\n<<", "PDF"),
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03" * 500, "binary"),
+        (b"%PDF-1.7\n1 0 obj\n<<", "PDF"),
+    ],
+)
 def test_parse_bad_file_exits_2_with_one_line(tmp_path, content, needle):
     p = tmp_path / "bad.pdf"
     p.write_bytes(content)
@@ -213,18 +278,24 @@ def test_parse_bad_file_exits_2_with_one_line(tmp_path, content, needle):
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("label,key", [
-    ("（六）其他处理 3.其他", "other.other"),  # group heading glued to the sub-row (rowspan / PDF)
-    ("（六）其他处理", "other"),
-    ("（三）不予公开 1.属于国家秘密", "denied.state_secret"),
-    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partial"),
-    ("三、本年度办理结果 （一）予以公开", "granted"),
-    ("2.其他法律行政止公开", "denied.law_forbidden"),  # hongze's text layer drops 法规禁
-    ("（五）不予处理 4.无正当理由大量反复 申请", "rejected.excessive"),
-    ("（四）无法提供", "unable"),
-    ("四、结转下年度继续办理", "carried_out"),
-    ("信息内容", None),
-])
+@pytest.mark.parametrize(
+    "label,key",
+    [
+        (
+            "（六）其他处理 3.其他",
+            "other.other",
+        ),  # group heading glued to the sub-row (rowspan / PDF)
+        ("（六）其他处理", "other"),
+        ("（三）不予公开 1.属于国家秘密", "denied.state_secret"),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partial"),
+        ("三、本年度办理结果 （一）予以公开", "granted"),
+        ("2.其他法律行政止公开", "denied.law_forbidden"),  # hongze's text layer drops 法规禁
+        ("（五）不予处理 4.无正当理由大量反复 申请", "rejected.excessive"),
+        ("（四）无法提供", "unable"),
+        ("四、结转下年度继续办理", "carried_out"),
+        ("信息内容", None),
+    ],
+)
 def test_t3_row_labels(label, key):
     from etl.parse.table3 import t3_label_key
 
@@ -253,10 +324,14 @@ def test_one_cell_per_line_text_layer(tmp_path):
 def test_t2_labels_with_units_and_year_from_the_statistics_period(tmp_path):
     """Some reports print units in the 表二 labels and name the year only in the 统计周期 line."""
     values = _shuyang_values()
-    text = render_text_report(values, detach_every=0).replace("行政规范性文件 6 1 32", "行政规范性文件（件） 6 1 32")
+    text = render_text_report(values, detach_every=0).replace(
+        "行政规范性文件 6 1 32", "行政规范性文件（件） 6 1 32"
+    )
     text = text.replace("行政事业性收费 4068.208", "行政事业性收费（万元） 4068.208")
     text = text.replace("2025年政府信息公开工作年度报告", "政府信息公开工作年度报告")
-    text = text.replace("一、总体情况", "本报告所列数据的统计周期为 2025 年 1 月 1 日至 12 月 31 日。\n一、总体情况")
+    text = text.replace(
+        "一、总体情况", "本报告所列数据的统计周期为 2025 年 1 月 1 日至 12 月 31 日。\n一、总体情况"
+    )
     report = parse_file(_write(tmp_path, text))
     assert report.year == 2025
     assert report.values["t2.normative.in_force"].value == 32
@@ -264,6 +339,7 @@ def test_t2_labels_with_units_and_year_from_the_statistics_period(tmp_path):
 
 
 # ---- agency names as printed ----------------------------------------------------------------
+
 
 def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
     """A bare place in the title stays bare (平潭综合实验区 is a 管委会, not a 人民政府); the registry,
@@ -279,14 +355,19 @@ def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
     assert report.agency in path.read_text(encoding="utf-8")
     assert resolve_agency(report.agency, registry).agency.name == "平潭综合实验区管理委员会"
     text = render_text_report(_shuyang_values(), agency="")
-    text = text.replace("2025年政府信息公开工作年度报告", "标题: 沭阳县2025年度政府信息公开工作年度报告\n"
-                        "发布机构: 沭阳县人民政府办公室", 1)
+    text = text.replace(
+        "2025年政府信息公开工作年度报告",
+        "标题: 沭阳县2025年度政府信息公开工作年度报告\n发布机构: 沭阳县人民政府办公室",
+        1,
+    )
     report = parse_file(_write(tmp_path, text))
     assert report.agency == "沭阳县"
     resolved = resolve_agency(report.agency, registry)
     assert resolved.agency.name == "沭阳县人民政府" and resolved.agency.kind == "government"
     text = text.replace("发布机构: 沭阳县人民政府办公室", "发布机构: 沭阳县交通运输局")
-    assert parse_file(_write(tmp_path, text)).agency == "沭阳县交通运输局"  # another body: as printed
+    assert (
+        parse_file(_write(tmp_path, text)).agency == "沭阳县交通运输局"
+    )  # another body: as printed
 
 
 def test_unknown_bare_place_is_taken_for_its_government():

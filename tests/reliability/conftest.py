@@ -37,11 +37,17 @@ HUGE_MB = 50
 
 # ------------------------------------------------------------------ running the real CLI
 
+
 def gongkai(*args, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """`gongkai ARGS` as a user runs it (python -m gongkai), from the project root."""
-    return subprocess.run([sys.executable, "-m", "gongkai", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout,
-                          env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ, **(env or {})),
+    )
 
 
 def query(db: Path, sql: str, params=None) -> list[tuple]:
@@ -51,6 +57,7 @@ def query(db: Path, sql: str, params=None) -> list[tuple]:
 
 # ------------------------------------------------------------------ document builders
 
+
 def shuyang_text(year: int) -> str:
     """The real shuyang_2025.md with its report year moved to `year` (publication year+1)."""
     text = SHUYANG.read_text(encoding="utf-8")
@@ -59,9 +66,12 @@ def shuyang_text(year: int) -> str:
 
 def md_to_html(text: str, charset: str = "utf-8", prefix: str = "") -> str:
     """Markdown report -> a portal-style HTML page: pipe tables as <table>, lines as <p>."""
-    parts = ['<!DOCTYPE html><html><head>',
-             f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
-             "<title>政府信息公开工作年度报告</title></head><body>", prefix]
+    parts = [
+        "<!DOCTYPE html><html><head>",
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
+        "<title>政府信息公开工作年度报告</title></head><body>",
+        prefix,
+    ]
     in_table = False
     for line in text.splitlines():
         s = line.strip()
@@ -123,9 +133,11 @@ def zip_bomb() -> bytes:
 def malformed_numbers_report(year: int) -> str:
     """shuyang with three 表三 cells printed as "1,2,3", "约20" and "二十余"."""
     text = shuyang_text(year)
-    swaps = [("| 本年新收政府信息公开申请数量 | 705 |", "| 本年新收政府信息公开申请数量 | 1,2,3 |"),
-             ("| 1. 本机关不掌握相关政府信息 | 111 |", "| 1. 本机关不掌握相关政府信息 | 约20 |"),
-             ("| 2. 重复申请 | 6 |", "| 2. 重复申请 | 二十余 |")]
+    swaps = [
+        ("| 本年新收政府信息公开申请数量 | 705 |", "| 本年新收政府信息公开申请数量 | 1,2,3 |"),
+        ("| 1. 本机关不掌握相关政府信息 | 111 |", "| 1. 本机关不掌握相关政府信息 | 约20 |"),
+        ("| 2. 重复申请 | 6 |", "| 2. 重复申请 | 二十余 |"),
+    ]
     for old, new in swaps:
         assert old in text, old
         text = text.replace(old, new)
@@ -143,15 +155,20 @@ def huge_html(year: int, mb: int = HUGE_MB) -> bytes:
     """A ~`mb` MB page as Word/portal exports make them: an inline base64 image (most of the
     bytes), a few MB of hidden navigation markup, then the report itself."""
     rng = random.Random(7)
-    nav = ('<div class="nav" style="font-family:宋体;color:#333"><span style="mso-spacerun:yes">'
-           '&nbsp;</span><a href="/col/index.html" title="栏目">政务公开</a></div>\n')
+    nav = (
+        '<div class="nav" style="font-family:宋体;color:#333"><span style="mso-spacerun:yes">'
+        '&nbsp;</span><a href="/col/index.html" title="栏目">政务公开</a></div>\n'
+    )
     markup = '<div style="display:none">' + nav * ((6 << 20) // len(nav.encode())) + "</div>"
     body = md_to_html(shuyang_text(year)).encode("utf-8")
     image_bytes = (mb << 20) - len(markup.encode()) - len(body) - 100
     import base64
 
-    image = ('<p><img src="data:image/png;base64,'
-             + base64.b64encode(rng.randbytes(image_bytes * 3 // 4)).decode() + '"></p>')
+    image = (
+        '<p><img src="data:image/png;base64,'
+        + base64.b64encode(rng.randbytes(image_bytes * 3 // 4)).decode()
+        + '"></p>'
+    )
     return md_to_html(shuyang_text(year), prefix=markup + image).encode("utf-8")
 
 
@@ -182,12 +199,15 @@ def corpus_files() -> dict[str, bytes]:
         "dup_a.txt": small_report("示例县人民政府", 2019, 0, 0).encode("utf-8"),
         "dup_b.txt": small_report("示例县人民政府", 2019, 0, 0).encode("utf-8"),
         "claim_a.txt": claim.encode("utf-8"),
-        "claim_b.txt": claim.replace("一是解读形式单一。", "一是解读形式单一，二是更新不及时。").encode("utf-8"),
+        "claim_b.txt": claim.replace(
+            "一是解读形式单一。", "一是解读形式单一，二是更新不及时。"
+        ).encode("utf-8"),
         "malformed_numbers.md": malformed_numbers_report(2021).encode("utf-8"),
     }
 
 
 # ------------------------------------------------------------------ fixtures
+
 
 @pytest.fixture(scope="session")
 def baseline_db(tmp_path_factory) -> Path:

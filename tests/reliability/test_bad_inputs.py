@@ -20,44 +20,85 @@ from pathlib import Path
 
 import pytest
 
+from etl.extract.ocr import tesseract_missing
 from etl.parse import parse_file
 from tests.conftest import REAL, ROOT
-from etl.extract.ocr import tesseract_missing
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import (GOOD, HUGE_MB, copy_db, corpus_files, gongkai, huge_html,
-                                        query)
+from tests.reliability.conftest import (
+    GOOD,
+    HUGE_MB,
+    copy_db,
+    corpus_files,
+    gongkai,
+    huge_html,
+    query,
+)
 
 # name -> (code, problem, hint): what `gongkai load` prints and stores for an unusable file.
 # A problem given as re.Pattern holds a number/library text that may vary.
 FAILED = {
     "empty.txt": ("empty", "the file is empty", "download the report again"),
-    "junk.html": ("binary", "is not an HTML page (binary content)",
-                  "check that the file is the report page and not an image or archive"),
-    "truncated.pdf": ("bad_pdf", re.compile(r"the PDF is damaged or truncated \(.+\)"),
-                      "download it again; if it still fails, load the HTML version"),
-    "encrypted.pdf": ("encrypted", "the PDF is encrypted (password protected)",
-                      "ask the publisher for an unprotected copy or load the HTML page"),
+    "junk.html": (
+        "binary",
+        "is not an HTML page (binary content)",
+        "check that the file is the report page and not an image or archive",
+    ),
+    "truncated.pdf": (
+        "bad_pdf",
+        re.compile(r"the PDF is damaged or truncated \(.+\)"),
+        "download it again; if it still fails, load the HTML version",
+    ),
+    "encrypted.pdf": (
+        "encrypted",
+        "the PDF is encrypted (password protected)",
+        "ask the publisher for an unprotected copy or load the HTML page",
+    ),
     # a blank scanned page: read by OCR when Tesseract is installed, which finds no text in it
-    "scanned.pdf": ("no_text", "the pages are images and text recognition (OCR) found no text in "
-                               "them", "check that the scan is legible, or load the HTML version "
-                                       "of the report") if tesseract_missing() is None else
-                   ("needs_ocr", f"the PDF has no text layer (it looks scanned); it needs text "
-                                 f"recognition (OCR) and {tesseract_missing()}",
-                    "install it (apt-get install tesseract-ocr tesseract-ocr-chi-sim) or load the "
-                    "HTML version of the report"),
-    "bomb.docx": ("zip_bomb", re.compile(r"unpacks to 20 MB from 2\d KB \(ratio \d{3,}:1\), "
-                                         r"which looks like a zip bomb"),
-                  "no annual report is this large; do not open this file, get the report from "
-                  "the publisher again"),
-    "not_a_zip.docx": ("bad_zip", "is named .docx but is not a Word/Excel file (not a zip archive)",
-                       "download it again or save it anew from Word/Excel"),
-    "damaged_zip.docx": ("bad_zip", "looks like a DOCX/XLSX (zip) but the archive is damaged",
-                         "download the file again or save it anew from Word/Excel"),
+    "scanned.pdf": (
+        "no_text",
+        "the pages are images and text recognition (OCR) found no text in them",
+        "check that the scan is legible, or load the HTML version of the report",
+    )
+    if tesseract_missing() is None
+    else (
+        "needs_ocr",
+        f"the PDF has no text layer (it looks scanned); it needs text "
+        f"recognition (OCR) and {tesseract_missing()}",
+        "install it (apt-get install tesseract-ocr tesseract-ocr-chi-sim) or load the "
+        "HTML version of the report",
+    ),
+    "bomb.docx": (
+        "zip_bomb",
+        re.compile(
+            r"unpacks to 20 MB from 2\d KB \(ratio \d{3,}:1\), "
+            r"which looks like a zip bomb"
+        ),
+        "no annual report is this large; do not open this file, get the report from "
+        "the publisher again",
+    ),
+    "not_a_zip.docx": (
+        "bad_zip",
+        "is named .docx but is not a Word/Excel file (not a zip archive)",
+        "download it again or save it anew from Word/Excel",
+    ),
+    "damaged_zip.docx": (
+        "bad_zip",
+        "looks like a DOCX/XLSX (zip) but the archive is damaged",
+        "download the file again or save it anew from Word/Excel",
+    ),
 }
 # odd but usable: loaded (as a new report) -> year it claims
-LOADED = {"gbk_declares_utf8.html": 2022, "big5_report.txt": 2018, "utf16_report.txt": 2017,
-          "no_table4.md": 2023, "dup_a.txt": 2019, "claim_a.txt": 2020, "claim_b.txt": 2020,
-          "malformed_numbers.md": 2021, "huge.html": 2016}
+LOADED = {
+    "gbk_declares_utf8.html": 2022,
+    "big5_report.txt": 2018,
+    "utf16_report.txt": 2017,
+    "no_table4.md": 2023,
+    "dup_a.txt": 2019,
+    "claim_a.txt": 2020,
+    "claim_b.txt": 2020,
+    "malformed_numbers.md": 2021,
+    "huge.html": 2016,
+}
 UNCHANGED = ("dup_b.txt", *GOOD)
 
 
@@ -73,18 +114,26 @@ class Run:
         return str(self.corpus / name)
 
     def report(self, name: str) -> tuple:
-        rows = query(self.db, "SELECT report_id, agency_id, year, version, is_current, template "
-                              "FROM reports WHERE source_path = ?", [self.path(name)])
+        rows = query(
+            self.db,
+            "SELECT report_id, agency_id, year, version, is_current, template "
+            "FROM reports WHERE source_path = ?",
+            [self.path(name)],
+        )
         assert len(rows) == 1, (name, rows)
         return rows[0]
 
     def values(self, report_id: int) -> dict[str, float]:
-        return dict(query(self.db, "SELECT key, value FROM report_values WHERE report_id = ?",
-                          [report_id]))
+        return dict(
+            query(self.db, "SELECT key, value FROM report_values WHERE report_id = ?", [report_id])
+        )
 
     def findings(self, report_id: int) -> list[tuple]:
-        return query(self.db, "SELECT rule, cells, message FROM findings WHERE report_id = ? "
-                              "ORDER BY ALL", [report_id])
+        return query(
+            self.db,
+            "SELECT rule, cells, message FROM findings WHERE report_id = ? ORDER BY ALL",
+            [report_id],
+        )
 
 
 def baseline_snapshot(db: Path) -> dict:
@@ -93,8 +142,9 @@ def baseline_snapshot(db: Path) -> dict:
         "reports": query(db, "SELECT * EXCLUDE (is_current) FROM reports ORDER BY report_id"),
         "current": query(db, "SELECT report_id FROM reports WHERE is_current ORDER BY ALL"),
         "values": query(db, "SELECT * FROM report_values ORDER BY ALL"),
-        "findings": query(db, "SELECT * FROM findings WHERE rule <> 'crossyear.carry_over' "
-                              "ORDER BY ALL"),
+        "findings": query(
+            db, "SELECT * FROM findings WHERE rule <> 'crossyear.carry_over' ORDER BY ALL"
+        ),
         "sources": query(db, "SELECT * FROM load_sources ORDER BY ALL"),
     }
 
@@ -117,24 +167,38 @@ def run(baseline_db, tmp_path_factory) -> Run:
 
 
 def _problem_matches(expected, problem: str) -> bool:
-    return bool(expected.fullmatch(problem)) if isinstance(expected, re.Pattern) else problem == expected
+    return (
+        bool(expected.fullmatch(problem))
+        if isinstance(expected, re.Pattern)
+        else problem == expected
+    )
 
 
 # ------------------------------------------------------------------ the batch as a whole
+
 
 def test_the_batch_completes_with_exit_1_and_the_summary_lines(run):
     r = run.result
     assert "Traceback" not in r.stdout + r.stderr
     assert r.returncode == 1, r.stderr  # 1: some files failed; the others are loaded anyway
     lines = r.stdout.splitlines()
-    assert lines[0] == (f"{run.db}: loaded {len(LOADED)}, unchanged {len(UNCHANGED)}, "
-                        f"not a report 0, failed {len(FAILED)}")
+    assert lines[0] == (
+        f"{run.db}: loaded {len(LOADED)}, unchanged {len(UNCHANGED)}, "
+        f"not a report 0, failed {len(FAILED)}"
+    )
     failed = [s for s in r.stderr.splitlines() if s.startswith("  failed: ")]
     assert len(failed) == len(FAILED) and r.stderr.count("\n") == len(FAILED)
     [(loaded, unchanged, failed_n, finished)] = query(
-        run.db, "SELECT loaded, unchanged, failed, finished_at IS NOT NULL FROM load_runs "
-                "ORDER BY run_id DESC LIMIT 1")
-    assert (loaded, unchanged, failed_n, finished) == (len(LOADED), len(UNCHANGED), len(FAILED), True)
+        run.db,
+        "SELECT loaded, unchanged, failed, finished_at IS NOT NULL FROM load_runs "
+        "ORDER BY run_id DESC LIMIT 1",
+    )
+    assert (loaded, unchanged, failed_n, finished) == (
+        len(LOADED),
+        len(UNCHANGED),
+        len(FAILED),
+        True,
+    )
     assert run.seconds < 60
 
 
@@ -142,7 +206,9 @@ def test_rows_of_the_earlier_load_are_unchanged(run):
     after = baseline_snapshot(run.db)
     ids = {row[0] for row in run.before["reports"]}
     assert [r for r in after["reports"] if r[0] in ids] == run.before["reports"]
-    assert set(run.before["current"]) <= set(after["current"])  # nothing in the corpus replaced them
+    assert set(run.before["current"]) <= set(
+        after["current"]
+    )  # nothing in the corpus replaced them
     assert [v for v in after["values"] if v[0] in ids] == run.before["values"]
     assert [f for f in after["findings"] if f[0] in ids] == run.before["findings"]
     assert set(run.before["sources"]) <= set(after["sources"])
@@ -150,19 +216,26 @@ def test_rows_of_the_earlier_load_are_unchanged(run):
 
 @pytest.mark.parametrize("name", UNCHANGED)
 def test_files_seen_before_are_unchanged_and_named_in_a_note(run, name):
-    assert query(run.db, "SELECT count(*) FROM reports WHERE source_path = ?", [run.path(name)]) == [(0,)]
+    assert query(
+        run.db, "SELECT count(*) FROM reports WHERE source_path = ?", [run.path(name)]
+    ) == [(0,)]
     first = run.path("dup_a.txt") if name == "dup_b.txt" else str(REAL / name)
-    assert f"  note: {run.path(name)}: same bytes as {first}; loaded once" in run.result.stdout.splitlines()
+    assert (
+        f"  note: {run.path(name)}: same bytes as {first}; loaded once"
+        in run.result.stdout.splitlines()
+    )
 
 
 # ------------------------------------------------------------------ each unusable file
+
 
 @pytest.mark.parametrize("name", FAILED)
 def test_each_bad_file_fails_with_its_own_code_and_message(run, name):
     code, problem, hint = FAILED[name]
     path = run.path(name)
     [(got_code, got_problem, got_hint)] = query(
-        run.db, "SELECT code, problem, hint FROM load_errors WHERE path = ?", [path])
+        run.db, "SELECT code, problem, hint FROM load_errors WHERE path = ?", [path]
+    )
     assert got_code == code
     assert _problem_matches(problem, got_problem), got_problem
     assert got_hint == hint
@@ -176,9 +249,16 @@ def parsed(run) -> dict[str, tuple[int, str, str, float, int]]:
     name -> (exit code, stdout, stderr, seconds, peak RSS in KB)."""
     procs = {}
     for name in (*FAILED, *LOADED):
-        procs[name] = (subprocess.Popen([sys.executable, "-m", "gongkai", "parse", run.path(name)],
-                                        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True), time.monotonic())
+        procs[name] = (
+            subprocess.Popen(
+                [sys.executable, "-m", "gongkai", "parse", run.path(name)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+            time.monotonic(),
+        )
     out = {}
     for name, (proc, started) in procs.items():
         stdout, stderr = proc.communicate(timeout=120)
@@ -195,7 +275,7 @@ def test_parse_of_a_bad_file_exits_2_with_one_line(run, parsed, name):
     _, problem, hint = FAILED[name]
     prefix = f"error: {run.path(name)}: "
     assert line.startswith(prefix) and line.endswith(f". {hint}")
-    assert _problem_matches(problem, line[len(prefix):-len(f". {hint}")])
+    assert _problem_matches(problem, line[len(prefix) : -len(f". {hint}")])
 
 
 @pytest.mark.parametrize("name", LOADED)
@@ -207,23 +287,36 @@ def test_parse_of_an_odd_but_usable_file_succeeds(parsed, name):
 
 # ------------------------------------------------------------------ odd but usable files
 
+
 def _shuyang_values(run) -> dict[str, float]:
-    [(rid,)] = query(run.db, "SELECT report_id FROM reports WHERE source_path = ?",
-                     [str(REAL / "shuyang_2025.md")])
+    [(rid,)] = query(
+        run.db,
+        "SELECT report_id FROM reports WHERE source_path = ?",
+        [str(REAL / "shuyang_2025.md")],
+    )
     return run.values(rid)
 
 
 @pytest.mark.parametrize("name", ["gbk_declares_utf8.html", "huge.html"])
 def test_html_copies_of_a_real_report_give_its_figures(run, name):
     rid, agency, year, version, current, template = run.report(name)
-    assert (agency, year, version, current, template) == ("321322-GOV", LOADED[name], 1, True, "std2021")
+    assert (agency, year, version, current, template) == (
+        "321322-GOV",
+        LOADED[name],
+        1,
+        True,
+        "std2021",
+    )
     assert run.values(rid) == _shuyang_values(run)  # GBK under a utf-8 meta is still read right
 
 
-@pytest.mark.parametrize("name, text", [
-    ("big5_report.txt", small_report("示例县人民政府", 2018, 2, 1)),
-    ("utf16_report.txt", small_report("示例县人民政府", 2017, 0, 3)),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("big5_report.txt", small_report("示例县人民政府", 2018, 2, 1)),
+        ("utf16_report.txt", small_report("示例县人民政府", 2017, 0, 3)),
+    ],
+)
 def test_big5_and_utf16_text_read_like_the_utf8_original(run, tmp_path, name, text):
     rid, _, year, _, _, template = run.report(name)
     original = tmp_path / "original.txt"
@@ -234,45 +327,63 @@ def test_big5_and_utf16_text_read_like_the_utf8_original(run, tmp_path, name, te
 
 
 def test_a_std_report_without_table_4_is_loaded_with_a_finding(run):
-    rid, *_ , template = run.report("no_table4.md")
+    rid, *_, template = run.report("no_table4.md")
     assert template == "std2021"
     values = run.values(rid)
     assert not any(k.startswith("t4.") for k in values)
     assert {k: v for k, v in _shuyang_values(run).items() if not k.startswith("t4.")} == values
     [(rule, cells, message)] = [f for f in run.findings(rid) if f[0].startswith("t4.")]
     assert rule == "t4.missing" and json.loads(cells) == [] and "表四" in message
-    assert query(run.db, "SELECT severity FROM findings WHERE report_id = ? AND rule = 't4.missing'",
-                 [rid]) == [("error",)]
+    assert query(
+        run.db, "SELECT severity FROM findings WHERE report_id = ? AND rule = 't4.missing'", [rid]
+    ) == [("error",)]
 
 
 def test_the_second_of_two_identical_files_is_unchanged(run):
     rid, _, year, version, current, _ = run.report("dup_a.txt")
     assert (year, version, current) == (2019, 1, True)
     assert query(run.db, "SELECT outcome, path FROM load_sources WHERE report_id = ?", [rid]) == [
-        ("loaded", run.path("dup_a.txt"))]
+        ("loaded", run.path("dup_a.txt"))
+    ]
 
 
 def test_two_files_claiming_one_agency_and_year_make_a_new_version_with_a_finding(run):
     a_id, agency, _, a_version, a_current, _ = run.report("claim_a.txt")
     b_id, b_agency, _, b_version, b_current, _ = run.report("claim_b.txt")
-    assert agency == b_agency and (a_version, a_current, b_version, b_current) == (1, False, 2, True)
+    assert agency == b_agency and (a_version, a_current, b_version, b_current) == (
+        1,
+        False,
+        2,
+        True,
+    )
     claim = [f for f in run.findings(b_id) if f[0] == "report.duplicate_claim"]
-    assert claim == [("report.duplicate_claim", "[]",
-                      f"同一次载入中有两个不同文件都是示例县人民政府 2020 年度报告：{run.path('claim_a.txt')} 和 "
-                      f"{run.path('claim_b.txt')}；后者作为新版本载入。请核实哪一份是正式发布的")]
+    assert claim == [
+        (
+            "report.duplicate_claim",
+            "[]",
+            f"同一次载入中有两个不同文件都是示例县人民政府 2020 年度报告：{run.path('claim_a.txt')} 和 "
+            f"{run.path('claim_b.txt')}；后者作为新版本载入。请核实哪一份是正式发布的",
+        )
+    ]
     assert not [f for f in run.findings(a_id) if f[0] == "report.duplicate_claim"]
-    assert (f"  note: {run.path('claim_b.txt')}: also claims 示例县人民政府 2020, like "
-            f"{run.path('claim_a.txt')}; loaded as a new version") in run.result.stdout.splitlines()
+    assert (
+        f"  note: {run.path('claim_b.txt')}: also claims 示例县人民政府 2020, like "
+        f"{run.path('claim_a.txt')}; loaded as a new version"
+    ) in run.result.stdout.splitlines()
 
 
 def test_malformed_numbers_are_findings_that_name_the_cell(run):
     rid, *_ = run.report("malformed_numbers.md")
-    malformed = [(json.loads(c), m) for rule, c, m in run.findings(rid) if rule == "number.malformed"]
-    assert sorted(malformed) == sorted([
-        (["t3.new.natural"], "'1,2,3' has separators in the wrong places"),
-        (["t3.unable.not_held.natural"], "'约20' is an approximate figure"),
-        (["t3.rejected.duplicate.natural"], "'二十余' is an approximate figure"),
-    ])
+    malformed = [
+        (json.loads(c), m) for rule, c, m in run.findings(rid) if rule == "number.malformed"
+    ]
+    assert sorted(malformed) == sorted(
+        [
+            (["t3.new.natural"], "'1,2,3' has separators in the wrong places"),
+            (["t3.unable.not_held.natural"], "'约20' is an approximate figure"),
+            (["t3.rejected.duplicate.natural"], "'二十余' is an approximate figure"),
+        ]
+    )
     values = run.values(rid)
     for key in ("t3.new.natural", "t3.unable.not_held.natural", "t3.rejected.duplicate.natural"):
         assert key not in values  # never guessed
@@ -281,12 +392,17 @@ def test_malformed_numbers_are_findings_that_name_the_cell(run):
 
 # ------------------------------------------------------------------ the 50 MB page
 
+
 def test_a_50_mb_html_page_parses_in_bounded_time_and_memory(run):
     path = run.corpus / "huge.html"
     assert path.stat().st_size >= (HUGE_MB - 1) << 20
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "parse", str(path)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "parse", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)

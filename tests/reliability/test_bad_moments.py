@@ -28,6 +28,7 @@ from tests.reliability.conftest import copy_db, gongkai, query, shuyang_text
 
 # ------------------------------------------------------------------ a file rewritten during the read
 
+
 def test_a_file_rewritten_while_it_is_read_is_refused_never_read_half_written(tmp_path):
     size = 48 << 20  # under the 60 MB limit; reading it spans several clock ticks
     versions = [os.urandom(size), os.urandom(size)]
@@ -42,7 +43,7 @@ def test_a_file_rewritten_while_it_is_read_is_refused_never_read_half_written(tm
                 n += 1
                 data = versions[n % 2]
                 for at in range(0, size, 1 << 20):
-                    os.pwrite(fh.fileno(), data[at:at + (1 << 20)], at)
+                    os.pwrite(fh.fileno(), data[at : at + (1 << 20)], at)
 
     writer = threading.Thread(target=rewrite)
     writer.start()
@@ -65,10 +66,12 @@ def test_a_file_rewritten_while_it_is_read_is_refused_never_read_half_written(tm
     err = refused[0]
     assert err.code == "changed" and err.message == (
         "report.pdf: the file changed while it was being read. wait until the file is completely "
-        "written (downloaded, copied), then load it again")
+        "written (downloaded, copied), then load it again"
+    )
 
 
 # ------------------------------------------------------------------ a server that drips bytes
+
 
 class _Drip(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 -- the http.server API
@@ -108,11 +111,13 @@ def test_a_dripping_server_is_given_up_on_at_the_overall_deadline(tmp_path, what
     assert source.path is None and source.error.code == "download_failed"
     assert source.error.message == (
         f"{url}: the download did not finish within 1.5 s (the server sends too slowly). try again "
-        "later, or download the file in a browser and load it from disk")
+        "later, or download the file in a browser and load it from disk"
+    )
     assert took < 4  # each byte came within the socket timeout; the deadline still held
 
 
 # ------------------------------------------------------------------ --db through a symlink
+
 
 def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, tmp_path):
     real = copy_db(baseline_db, tmp_path / "real")
@@ -126,20 +131,27 @@ def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, t
     assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
     assert blocked.stderr.strip().endswith(
         f"{real}: another load is writing this database right now. wait for it to finish, then "
-        "run the load again"), blocked.stderr
+        "run the load again"
+    ), blocked.stderr
     result = gongkai("load", report, "--db", link)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and link.resolve() == real.resolve()
-    assert query(real, "SELECT count(*) FROM reports WHERE source_path = ?", [str(report)]) == [(1,)]
+    assert query(real, "SELECT count(*) FROM reports WHERE source_path = ?", [str(report)]) == [
+        (1,)
+    ]
     assert sorted(p.name for p in real.parent.iterdir()) == ["g.duckdb", "g.duckdb.building.lock"]
 
 
 # ------------------------------------------------------------------ scheme values TOML allows
 
-@pytest.mark.parametrize("old,new,message", [
-    ("weight = 15", "weight = nan", "`weight` = nan is not a finite number"),
-    ("full = 95", "full = inf", "`full` = inf is not a finite number"),
-])
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ("weight = 15", "weight = nan", "`weight` = nan is not a finite number"),
+        ("full = 95", "full = inf", "`full` = inf is not a finite number"),
+    ],
+)
 def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old, new, message):
     text = (ROOT / "data" / "schemes" / "default.toml").read_text(encoding="utf-8")
     assert old in text
@@ -154,6 +166,7 @@ def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old
 
 # ------------------------------------------------------------------ Excel
 
+
 def _shuyang_workbook(year: int, formula_cell: str | None = None, sparse: bool = False) -> bytes:
     """shuyang as a workbook: every Markdown line a row, pipe tables cell by cell."""
     import openpyxl
@@ -164,7 +177,9 @@ def _shuyang_workbook(year: int, formula_cell: str | None = None, sparse: bool =
         s = line.strip()
         if re.fullmatch(r"[|\-: ]+", s or "x"):
             continue
-        cells = [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else [s.lstrip("# ")]
+        cells = (
+            [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else [s.lstrip("# ")]
+        )
         ws.append([int(c) if c.isdigit() else c for c in cells])
         if formula_cell and cells[0] == formula_cell:
             ws.cell(ws.max_row, 2, f"=C{ws.max_row}+D{ws.max_row}")  # no stored result
@@ -179,13 +194,22 @@ def _sparse(xlsx: bytes) -> bytes:
     import zipfile
 
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
-                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
-                                    b'<mergeCell ref="A400:Z150000"/></mergeCells>', 1)
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data
+                )
+                data = data.replace(
+                    b"</sheetData>",
+                    b'</sheetData><mergeCells count="1">'
+                    b'<mergeCell ref="A400:Z150000"/></mergeCells>',
+                    1,
+                )
                 assert b"A400:Z150000" in data and b"XFD1048576" in data
             dst.writestr(info, data)
     return out.getvalue()
@@ -200,8 +224,9 @@ def test_a_formula_without_a_stored_result_is_a_finding_not_a_zero(tmp_path):
     assert finding.cells == (key,) and finding.message.startswith("'=C")
     assert "is a formula whose result the file does not store" in finding.message
     assert got.values[t3_key("granted", "commercial")].value == 1  # the row did not shift
-    assert {k: v.value for k, v in got.values.items() if k != key} == \
-        {k: v.value for k, v in plain.values.items() if k != key}
+    assert {k: v.value for k, v in got.values.items() if k != key} == {
+        k: v.value for k, v in plain.values.items() if k != key
+    }
 
 
 def test_a_sparse_workbook_is_read_in_bounded_time(tmp_path):
@@ -211,7 +236,9 @@ def test_a_sparse_workbook_is_read_in_bounded_time(tmp_path):
     got = etl.parse.parse_file("sparse.xlsx", data)
     took = time.monotonic() - started
     plain = etl.parse.parse_file("plain.xlsx", _shuyang_workbook(2012))
-    assert {k: v.value for k, v in got.values.items()} == {k: v.value for k, v in plain.values.items()}
+    assert {k: v.value for k, v in got.values.items()} == {
+        k: v.value for k, v in plain.values.items()
+    }
     assert took < 20, took  # a hang guard, not a benchmark: it takes well under a second
 
 
@@ -227,5 +254,7 @@ def test_an_unreadable_workbook_is_refused_on_one_line(tmp_path):
     result = gongkai("parse", path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: the Excel file could not be read ("), lines
+    assert len(lines) == 1 and lines[0].startswith(
+        f"error: {path}: the Excel file could not be read ("
+    ), lines
     assert lines[0].endswith("open it in Excel or WPS and save it again as .xlsx")

@@ -24,11 +24,19 @@ import pytest
 
 import queries
 from tests.conftest import ROOT
+from tests.dashboard_server import CHROMIUM_ARGS, running_dashboard
+from tests.dashboard_server import read_log as _read
 from tests.etl.test_load import small_report
-from tests.dashboard_server import CHROMIUM_ARGS, read_log as _read, running_dashboard
 from tests.reliability.conftest import copy_db
 
-AGENCIES = ["甲县人民政府", "乙县人民政府", "丙县人民政府", "丁县人民政府", "戊县人民政府", "己县人民政府"]
+AGENCIES = [
+    "甲县人民政府",
+    "乙县人民政府",
+    "丙县人民政府",
+    "丁县人民政府",
+    "戊县人民政府",
+    "己县人民政府",
+]
 YEARS = range(2009, 2025)
 
 
@@ -70,8 +78,9 @@ class _Browser:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
-        self.browser = self._pw.chromium.launch(executable_path=_chromium(), headless=True,
-                                                args=CHROMIUM_ARGS)
+        self.browser = self._pw.chromium.launch(
+            executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+        )
         self.page = self.browser.new_page()
 
     def check(self, url: str) -> str:
@@ -94,15 +103,21 @@ def test_readers_keep_answering_during_a_load_and_then_see_the_new_data(server, 
     corpus.mkdir()
     for agency in AGENCIES:
         for year in YEARS:
-            (corpus / f"{agency}_{year}.txt").write_text(small_report(agency, year, 0, 0),
-                                                          encoding="utf-8")
+            (corpus / f"{agency}_{year}.txt").write_text(
+                small_report(agency, year, 0, 0), encoding="utf-8"
+            )
     browser = _Browser() if _chromium() else None
     texts = []
     try:
         if browser:
             texts.append(browser.check(url))
-        load = subprocess.Popen([sys.executable, "-m", "gongkai", "load", str(corpus), "--db", str(db)],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        load = subprocess.Popen(
+            [sys.executable, "-m", "gongkai", "load", str(corpus), "--db", str(db)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         counts = {"reads": 0, "pages": 0}
         errors: list[str] = []
 
@@ -136,8 +151,9 @@ def test_readers_keep_answering_during_a_load_and_then_see_the_new_data(server, 
         after, years_after = _read_through_queries(db)  # a new read sees the new data
         assert after == before + len(AGENCIES) * len(YEARS)
         assert set(YEARS) <= set(years_after) and set(years_before) <= set(years_after)
-        assert out.splitlines()[0].endswith(f"loaded {len(AGENCIES) * len(YEARS)}, unchanged 0, "
-                                            "not a report 0, failed 0")
+        assert out.splitlines()[0].endswith(
+            f"loaded {len(AGENCIES) * len(YEARS)}, unchanged 0, not a report 0, failed 0"
+        )
         if browser:  # the server reopens the swapped-in file and renders from it
             texts.append(browser.check(url))
     finally:

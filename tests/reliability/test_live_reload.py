@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from tests.etl.test_load import small_report
 from tests.dashboard_server import running_dashboard
+from tests.etl.test_load import small_report
 from tests.reliability.conftest import copy_db, gongkai, query
 from tests.reliability.test_concurrency import _Browser, _chromium
 
@@ -24,7 +24,9 @@ def _view(browser: _Browser, url: str) -> str:
     """A new page view, read once the page has rendered its last section."""
     browser.check(url)
     browser.page.wait_for_selector("text=未发布 2024 年度年报的单位", timeout=60000)
-    browser.page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60000)
+    browser.page.wait_for_selector(
+        '[data-testid="stStatusWidget"]', state="detached", timeout=60000
+    )
     return browser.page.inner_text("body")
 
 
@@ -48,8 +50,11 @@ def test_a_running_server_shows_a_new_load_on_the_next_page_view(baseline_db, tm
             _view(browser, page)  # twice: the server's connection and caches are warm
             result = gongkai("load", new, "--db", db)
             assert result.returncode == 0, result.stderr
-            assert query(db, "SELECT count(*) FROM current_reports WHERE agency_id = '130283-GOV' "
-                             "AND year = 2024") == [(1,)]
+            assert query(
+                db,
+                "SELECT count(*) FROM current_reports WHERE agency_id = '130283-GOV' "
+                "AND year = 2024",
+            ) == [(1,)]
             after = _view(browser, page)
         finally:
             browser.close()

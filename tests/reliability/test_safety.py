@@ -22,24 +22,44 @@ import pytest
 from tests.conftest import ROOT, SEEDS
 
 SCANNED = ("gongkai", "etl", "assess", "queries", "exports", "dashboard", "workflow")
-SQL_WORDS = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|FROM|WHERE|JOIN|"
-                       r"ORDER BY|GROUP BY|VALUES|ATTACH|COPY|PRAGMA|CHECKPOINT)\b")
+SQL_WORDS = re.compile(
+    r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|FROM|WHERE|JOIN|"
+    r"ORDER BY|GROUP BY|VALUES|ATTACH|COPY|PRAGMA|CHECKPOINT)\b"
+)
 
 # (file, interpolated expression as ast.unparse writes it) -> why it is safe
 ALLOWED = {
-    ("assess/metrics.py", "cols"): "max(...) FILTER (WHERE key = '<k>') per k in source_keys(): keys of etl.fields.FIELDS",
+    (
+        "assess/metrics.py",
+        "cols",
+    ): "max(...) FILTER (WHERE key = '<k>') per k in source_keys(): keys of etl.fields.FIELDS",
     ("assess/metrics.py", "key_list"): "the same FIELDS keys, quoted",
-    ("assess/metrics.py", "rules"): "starts_with(rule, '<p>') for the constant IDENTITY_RULE_PREFIXES",
-    ("assess/metrics.py", "_sql_list(QUALITY_RULES)"): "the constant rule ids QUALITY_RULES, quoted",
+    (
+        "assess/metrics.py",
+        "rules",
+    ): "starts_with(rule, '<p>') for the constant IDENTITY_RULE_PREFIXES",
+    (
+        "assess/metrics.py",
+        "_sql_list(QUALITY_RULES)",
+    ): "the constant rule ids QUALITY_RULES, quoted",
     ("assess/metrics.py", "_sql_list(LEDGER_RULES)"): "the constant rule ids LEDGER_RULES, quoted",
     ("assess/metrics.py", "years"): "a constant SQL list of parameters, e.g. '($year)'",
     ("assess/metrics.py", "k"): "a key of etl.fields.FIELDS (source_keys filters on it)",
-    ("assess/metrics.py", "i"): "a metric id; METRICS[i] is looked up first, so only ids of the code",
+    (
+        "assess/metrics.py",
+        "i",
+    ): "a metric id; METRICS[i] is looked up first, so only ids of the code",
     ("assess/metrics.py", "METRICS[i].value_sql"): "SQL written in assess/metrics.py",
     ("assess/metrics.py", "METRICS[i].cases_sql or 'NULL'"): "SQL written in assess/metrics.py",
     ("assess/metrics.py", "wide_sql(years, ids, values)"): "built above from constants only",
-    ("assess/metrics.py", "metric_long_sql('($year)', values=values_relation(con))"): "constants only",
-    ("assess/metrics.py", "values"): "'current_values' or the constant CORRECTED_VALUES (values_relation)",
+    (
+        "assess/metrics.py",
+        "metric_long_sql('($year)', values=values_relation(con))",
+    ): "constants only",
+    (
+        "assess/metrics.py",
+        "values",
+    ): "'current_values' or the constant CORRECTED_VALUES (values_relation)",
     ("assess/metrics.py", "CORRECTED_VALUES"): "a module constant (SQL text of the code)",
     ("assess/metrics.py", "findings"): "'findings' or the constant KEPT_FINDINGS",
     ("queries/base.py", "METRICS[m].value_sql"): "SQL written in assess/metrics.py",
@@ -59,17 +79,22 @@ ALLOWED = {
     ("assess/score_sql.py", "_metric_pick(metric_ids, 'cases')"): "ids checked by metric_wide_sql",
     ("assess/score_sql.py", "_texts()"): "constants",
     ("assess/score_sql.py", "_reason()"): "constants",
-    ("assess/score_sql.py", "_n('cap')"): "literal column", ("assess/score_sql.py", "_n('thr')"): "literal column",
+    ("assess/score_sql.py", "_n('cap')"): "literal column",
+    ("assess/score_sql.py", "_n('thr')"): "literal column",
     ("assess/score_sql.py", "_n('points_each')"): "literal column",
     ("assess/score_sql.py", "_n('weight')"): "literal column",
     ("assess/score_sql.py", "_n('full_at')"): "literal column",
     ("assess/score_sql.py", "_n('zero_at')"): "literal column",
-    ("assess/score_sql.py", "_n('above')"): "literal column", ("assess/score_sql.py", "_n('per')"): "literal column",
+    ("assess/score_sql.py", "_n('above')"): "literal column",
+    ("assess/score_sql.py", "_n('per')"): "literal column",
     ("queries/figures.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
     ("queries/review.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
     ("queries/ranking.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
     ("queries/quality.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
-    ("queries/review.py", "order=order"): "labels.SORTS[sort]: a value of a constant dict (KeyError otherwise)",
+    (
+        "queries/review.py",
+        "order=order",
+    ): "labels.SORTS[sort]: a value of a constant dict (KeyError otherwise)",
     ("etl/load.py", "', '.join((f'{c} = ?' for c in REPORT_COLUMNS))"): "constant column names",
     ("etl/load.py", "', '.join((f'{c} = f.{c}' for c in REPORT_COLUMNS))"): "constant column names",
     ("etl/load.py", "', '.join(REPORT_COLUMNS)"): "constant column names",
@@ -93,15 +118,26 @@ def _sql_interpolations() -> list[tuple[str, int, str, str]]:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
                 if isinstance(node, ast.JoinedStr):
                     literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-                    exprs = [ast.unparse(v.value) for v in node.values
-                             if isinstance(v, ast.FormattedValue)]
-                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                      and node.func.attr == "format"):
+                    exprs = [
+                        ast.unparse(v.value)
+                        for v in node.values
+                        if isinstance(v, ast.FormattedValue)
+                    ]
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "format"
+                ):
                     literal = _string_of(node.func.value, path)
                     exprs = [ast.unparse(a) for a in node.args] + [
-                        f"{k.arg}={ast.unparse(k.value)}" for k in node.keywords]
-                elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
-                      and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+                        f"{k.arg}={ast.unparse(k.value)}" for k in node.keywords
+                    ]
+                elif (
+                    isinstance(node, ast.BinOp)
+                    and isinstance(node.op, ast.Mod)
+                    and isinstance(node.left, ast.Constant)
+                    and isinstance(node.left.value, str)
+                ):
                     literal, exprs = node.left.value, [ast.unparse(node.right)]
                 else:
                     continue
@@ -116,7 +152,9 @@ def _string_of(node, path: Path) -> str:
         return node.value
     if isinstance(node, ast.Name):  # e.g. REVIEW_BY_AGENCY_SQL.format(...)
         for stmt in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(stmt, ast.Assign) and any(getattr(t, "id", None) == node.id for t in stmt.targets):
+            if isinstance(stmt, ast.Assign) and any(
+                getattr(t, "id", None) == node.id for t in stmt.targets
+            ):
                 v = stmt.value
                 if isinstance(v, ast.Constant):
                     return str(v.value)
@@ -129,11 +167,13 @@ def _string_of(node, path: Path) -> str:
 def test_sql_is_never_formatted_from_anything_but_allow_listed_constants():
     found = _sql_interpolations()
     assert len(found) > 10  # the scan sees the SQL builders that exist
-    unknown = sorted({f"{f}:{line}: {{{expr}}}" for f, line, expr, _ in found
-                      if (f, expr) not in ALLOWED})
-    assert not unknown, ("SQL built with formatted values not on the allow-list (use bound "
-                         "parameters, or check the value is a constant and add it):\n"
-                         + "\n".join(unknown))
+    unknown = sorted(
+        {f"{f}:{line}: {{{expr}}}" for f, line, expr, _ in found if (f, expr) not in ALLOWED}
+    )
+    assert not unknown, (
+        "SQL built with formatted values not on the allow-list (use bound "
+        "parameters, or check the value is a constant and add it):\n" + "\n".join(unknown)
+    )
 
 
 def test_execute_and_sql_calls_take_literals_constants_or_allow_listed_builders():
@@ -143,15 +183,23 @@ def test_execute_and_sql_calls_take_literals_constants_or_allow_listed_builders(
         for path in sorted((ROOT / folder).rglob("*.py")):
             rel = path.relative_to(ROOT).as_posix()
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in ("execute", "sql", "executemany") and node.args):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("execute", "sql", "executemany")
+                    and node.args
+                ):
                     arg = node.args[0]
                     if isinstance(arg, ast.BinOp) and not isinstance(arg.op, ast.Add):
                         bad.append(f"{rel}:{node.lineno}: {ast.unparse(arg)[:80]}")
                     if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
                         parts = [arg.left, arg.right]
-                        if not all(isinstance(p, (ast.Constant, ast.JoinedStr, ast.Name, ast.Call,
-                                                  ast.BinOp)) for p in parts):
+                        if not all(
+                            isinstance(
+                                p, (ast.Constant, ast.JoinedStr, ast.Name, ast.Call, ast.BinOp)
+                            )
+                            for p in parts
+                        ):
                             bad.append(f"{rel}:{node.lineno}: {ast.unparse(arg)[:80]}")
     assert not bad, bad
 
@@ -188,16 +236,17 @@ def injected_db(tmp_path_factory) -> tuple:
 
 
 def test_source_text_with_tags_is_shown_as_text_on_the_agency_page(injected_db, monkeypatch):
+    import duckdb
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     import queries
-    import duckdb
 
     db, _ = injected_db
     with duckdb.connect(str(db), read_only=True) as con:
-        [(report_id,)] = con.execute("SELECT report_id FROM current_reports "
-                                     "WHERE agency_id = '130283-GOV' AND year = 2016").fetchall()
+        [(report_id,)] = con.execute(
+            "SELECT report_id FROM current_reports WHERE agency_id = '130283-GOV' AND year = 2016"
+        ).fetchall()
         raw = queries.value_source(con, report_id=report_id, key="legacy.requests")["raw"][0]
     assert INJECT in raw  # stored exactly as printed
 
@@ -216,8 +265,18 @@ def test_source_text_with_tags_is_shown_as_text_on_the_agency_page(injected_db, 
     codes = [c.value for c in at.code]
     assert any(INJECT in c for c in codes), codes  # the sentence, verbatim, in a code block
     assert all(c.language in (None, "", "plaintext") for c in at.code if INJECT in c.value)
-    for kind in ("markdown", "caption", "text", "info", "warning", "error", "success",
-                 "title", "header", "subheader"):
+    for kind in (
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "header",
+        "subheader",
+    ):
         for el in at.get(kind):
             value = getattr(el, "value", "") or ""
             assert "<script" not in value and "<b>" not in value, (kind, value)
@@ -227,6 +286,7 @@ def test_source_text_with_tags_is_shown_as_text_on_the_agency_page(injected_db, 
 
 # ------------------------------------------------------------------ localhost by default
 
+
 def test_streamlit_config_binds_localhost():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["address"] == "127.0.0.1"
@@ -235,17 +295,18 @@ def test_streamlit_config_binds_localhost():
 
 
 def test_gongkai_serve_binds_localhost_by_default(monkeypatch, tmp_path):
+    import duckdb
     from click.testing import CliRunner
 
     from gongkai.cli import cli
     from gongkai.commands import serve as serve_cmd
 
-    import duckdb
-
     db = tmp_path / "g.duckdb"
     duckdb.connect(str(db)).close()
     calls, probed = [], []
-    monkeypatch.setattr(serve_cmd, "run_until_stopped", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
+    monkeypatch.setattr(
+        serve_cmd, "run_until_stopped", lambda cmd, **kw: calls.append((cmd, kw)) or 0
+    )
     monkeypatch.setattr(serve_cmd, "_check_port_free", lambda *a: probed.append(a))
     result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
     assert result.exit_code == 0, result.output

@@ -58,15 +58,21 @@ def test_serve_stops_streamlit_and_frees_the_port(tmp_path, sig):
     db = tmp_path / "g.duckdb"
     duckdb.connect(str(db)).close()
     port = _free_port()
-    serve = subprocess.Popen([sys.executable, "-m", "gongkai", "serve", "--db", str(db),
-                              "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     streamlit: list[int] = []
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
                     assert r.read() == b"ok"
                 break
             except OSError:

@@ -20,8 +20,11 @@ from workflow.states import CONFIRMED, DISMISSED, PENDING, WorkflowError
 from workflow.store import opened, store_path
 
 AGENCY = "310000-KW"
-KEYS = [f"t3.{row}.{col}" for row in ("new", "carried_in", "granted", "processed")
-        for col in ("natural", "commercial", "research", "social", "legal", "other_org")]
+KEYS = [
+    f"t3.{row}.{col}"
+    for row in ("new", "carried_in", "granted", "processed")
+    for col in ("natural", "commercial", "research", "social", "legal", "other_org")
+]
 
 
 def main(db: str, me: int, go: Path) -> None:
@@ -35,9 +38,17 @@ def main(db: str, me: int, go: Path) -> None:
             time.sleep(0.005)
         for i, key in enumerate(KEYS):
             if i % 2 == me:
-                corrections.add_correction(con, rcon, agency_id=AGENCY, year=2024, key=key,
-                                           value=99, reason=f"进程 {me}", evidence="测试",
-                                           actor=f"user{me}")
+                corrections.add_correction(
+                    con,
+                    rcon,
+                    agency_id=AGENCY,
+                    year=2024,
+                    key=key,
+                    value=99,
+                    reason=f"进程 {me}",
+                    evidence="测试",
+                    actor=f"user{me}",
+                )
             if i < len(fkeys):
                 fkey = fkeys[i if me == 0 else len(fkeys) - 1 - i]
                 try:

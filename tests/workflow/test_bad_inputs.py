@@ -19,7 +19,10 @@ def test_a_damaged_store_is_named_and_the_load_still_succeeds(loaded):
     result = _run("load", folder, "--db", db, "--registry", REGISTRY)
     assert result.exit_code == 0
     assert "整改跟踪未更新" in result.output and "gongkai.workflow.sqlite" in result.output
-    for command in (["notices", "--out", db.parent / "n"], ["bulletin", "--out", db.parent / "b.docx"]):
+    for command in (
+        ["notices", "--out", db.parent / "n"],
+        ["bulletin", "--out", db.parent / "b.docx"],
+    ):
         result = _run(*command, "--year", 2024, "--db", db)
         assert result.exit_code == 1 and "整改跟踪记录文件无法使用" in result.output
         assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
@@ -29,8 +32,17 @@ def test_missing_database_wrong_dates_and_names(tmp_path):
     missing = tmp_path / "none.duckdb"
     result = _run("notices", "--year", 2024, "--db", missing, "--out", tmp_path / "n")
     assert result.exit_code == 1 and "no database" in result.output
-    result = _run("notices", "--year", 2024, "--db", missing, "--out", tmp_path / "n",
-                  "--deadline", "2025/6/30")
+    result = _run(
+        "notices",
+        "--year",
+        2024,
+        "--db",
+        missing,
+        "--out",
+        tmp_path / "n",
+        "--deadline",
+        "2025/6/30",
+    )
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
     result = _run("bulletin", "--year", 2024, "--db", missing, "--out", tmp_path / "b.pdf")
     assert result.exit_code == 2 and ".docx" in result.output

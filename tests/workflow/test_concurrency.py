@@ -20,9 +20,22 @@ def test_two_processes_update_at_once(all_real, tmp_path):
     assert len(fkeys) >= 4
     start_rev = revision(store_path(all_real))
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.workflow.concurrent_worker", str(all_real),
-                               str(me), str(go)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-             for me in (0, 1)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.workflow.concurrent_worker",
+                str(all_real),
+                str(me),
+                str(go),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for me in (0, 1)
+    ]
     go.touch()
     outcome = {}
     for me, p in enumerate(procs):

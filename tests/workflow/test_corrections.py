@@ -30,9 +30,17 @@ def _score(db) -> dict:
 
 def _correct(db, key, value, **kw) -> int:
     with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
-        return corrections.add_correction(con, rcon, agency_id=AGENCY, year=2024, key=key,
-                                          value=value, reason=kw.get("reason", "原件第 3 页表三为 9"),
-                                          evidence="原件扫描件第 3 页", actor="analyst@example.gov.cn")
+        return corrections.add_correction(
+            con,
+            rcon,
+            agency_id=AGENCY,
+            year=2024,
+            key=key,
+            value=value,
+            reason=kw.get("reason", "原件第 3 页表三为 9"),
+            evidence="原件扫描件第 3 页",
+            actor="analyst@example.gov.cn",
+        )
 
 
 def _carryover_points(rate: float) -> float:
@@ -55,8 +63,9 @@ def test_a_correction_changes_the_score_exactly_and_survives_a_full_rebuild(load
     lost = CARRYOVER.weight - _carryover_points(rate)
     assert after["carryover.points"] == pytest.approx(CARRYOVER.weight - lost)
     assert after["weight_present"] == before["weight_present"]
-    assert after["total"] == pytest.approx(before["total"] - 100.0 * lost / before["weight_present"],
-                                           abs=0.006)  # totals are rounded to 2 decimals
+    assert after["total"] == pytest.approx(
+        before["total"] - 100.0 * lost / before["weight_present"], abs=0.006
+    )  # totals are rounded to 2 decimals
 
     # full rebuild: the report database is deleted and built again from the files
     for f in db.parent.glob(db.name + "*"):
@@ -81,9 +90,13 @@ def test_a_correction_is_flagged_not_applied_when_a_new_version_prints_another_v
     cid = _correct(db, "t3.carried_out.total", 9)
     assert _score(db)["carryover.value"] == pytest.approx(25.0)
     # the agency republishes and now prints 1 in that cell
-    write_version(folder, original_text().replace(
-        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
-        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"))
+    write_version(
+        folder,
+        original_text().replace(
+            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
+            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        ),
+    )
     assert "修正待复核 1 条" in load(folder, db)
     with opened(store_path(db)) as con:
         (fix,) = corrections.list_corrections(con, live_only=True)
@@ -94,8 +107,9 @@ def test_a_correction_is_flagged_not_applied_when_a_new_version_prints_another_v
     assert flagged["carryover.points"] == pytest.approx(base["carryover.points"])
     # the analyst checks the new version and keeps the correction: it applies again
     with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
-        corrections.keep_correction(con, rcon, cid, actor="analyst@example.gov.cn",
-                                    reason="新版本仍印错，原件为 9")
+        corrections.keep_correction(
+            con, rcon, cid, actor="analyst@example.gov.cn", reason="新版本仍印错，原件为 9"
+        )
     assert _score(db)["carryover.value"] == pytest.approx(25.0)
 
 
@@ -105,9 +119,13 @@ def test_even_before_the_recheck_a_changed_cell_is_not_overridden(loaded, tmp_pa
     _correct(db, "t3.carried_out.total", 9)
     from etl.pipeline import run_load  # the loader alone, without the command's re-check
 
-    write_version(folder, original_text().replace(
-        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
-        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 3 |"))
+    write_version(
+        folder,
+        original_text().replace(
+            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
+            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 3 |",
+        ),
+    )
     run_load([folder], db, registry_path=ROOT / "data" / "registry.csv")
     assert _score(db)["carryover.value"] == pytest.approx(100.0 * 3 / 36)
 
@@ -171,9 +189,11 @@ def test_a_score_built_on_a_corrected_value_says_so(loaded):
     with duckdb.connect(str(db), read_only=True) as con:
         attach_corrections(con, db)
         why = deductions(con, 2024, SCHEME).filter(
-            (pl.col("agency_id") == AGENCY) & (pl.col("indicator") == "carryover"))
+            (pl.col("agency_id") == AGENCY) & (pl.col("indicator") == "carryover")
+        )
         untouched = deductions(con, 2024, SCHEME).filter(
-            (pl.col("agency_id") == AGENCY) & (pl.col("indicator") != "carryover"))
+            (pl.col("agency_id") == AGENCY) & (pl.col("indicator") != "carryover")
+        )
     assert why["reason"][0].endswith(CORRECTED_NOTE) and "25" in why["reason"][0]
     assert not any(r.endswith(CORRECTED_NOTE) for r in untouched["reason"])
 
@@ -183,15 +203,18 @@ def test_findings_dismissed_as_false_alarms_stop_costing_consistency_points(load
     consistency = next(i for i in SCHEME.indicators if i.id == "consistency")
     before = _score(db)
     assert before["consistency.value"] == 2  # t3.balance and t3.row_total
-    assert before["consistency.points"] == pytest.approx(consistency.weight - 2 * consistency.points)
+    assert before["consistency.points"] == pytest.approx(
+        consistency.weight - 2 * consistency.points
+    )
     with opened(store_path(db)) as con:
         rules = {f["rule"]: f["fkey"] for f in list_findings(con)}
         move(con, rules["t3.row_total"], DISMISSED, "a", "原表总计列为合并单元格，非报告错误")
     after = _score(db)
     assert after["consistency.value"] == 1
     gained = consistency.points
-    assert after["total"] == pytest.approx(before["total"] + 100.0 * gained / before["weight_present"],
-                                           abs=0.006)
+    assert after["total"] == pytest.approx(
+        before["total"] + 100.0 * gained / before["weight_present"], abs=0.006
+    )
     # kept across a full rebuild; undoing the dismissal counts the finding again
     for f in db.parent.glob(db.name + "*"):
         f.unlink()

@@ -9,8 +9,7 @@ from docx import Document
 
 from etl.rules import RULES
 from exports.office import load_office
-from tests.workflow.conftest import (AGENCY, fixed_text, gongkai, load, reworded_text,
-                                     write_version)
+from tests.workflow.conftest import AGENCY, fixed_text, gongkai, load, reworded_text, write_version
 from workflow.findings import history, list_findings, move
 from workflow.states import CONFIRMED, NOTIFIED, PENDING, RECTIFIED, SYSTEM, VERIFIED
 from workflow.store import opened, store_path
@@ -28,8 +27,11 @@ def _mine(db, rules=RULES_RAISED):
     """The agency's findings of `rules` (a republished version also raises, rightly,
     report.changed_after_publication: asserted where it appears)."""
     with opened(store_path(db)) as con:
-        return {f["rule"]: f for f in list_findings(con, agency_id=AGENCY, year=2024)
-                if rules is None or f["rule"] in rules}
+        return {
+            f["rule"]: f
+            for f in list_findings(con, agency_id=AGENCY, year=2024)
+            if rules is None or f["rule"] in rules
+        }
 
 
 def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
@@ -42,8 +44,14 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
 
     with opened(store_path(db)) as con:
         for f in found.values():
-            move(con, f["fkey"], CONFIRMED, "analyst@example.gov.cn", "核对原文属实",
-                 expected=PENDING)
+            move(
+                con,
+                f["fkey"],
+                CONFIRMED,
+                "analyst@example.gov.cn",
+                "核对原文属实",
+                expected=PENDING,
+            )
 
     out = tmp_path / "notices"
     printed = gongkai("notices", "--year", 2024, "--db", db, "--out", out, "--by", "张三")
@@ -75,12 +83,21 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
         assert log[-1]["actor"] == SYSTEM and "不再出现" in log[-1]["reason"]
         assert log[1]["actor"] == "analyst@example.gov.cn" and log[2]["actor"] == "张三"
         for f in found.values():
-            move(con, f["fkey"], VERIFIED, "analyst@example.gov.cn", "已核对新版本", expected=RECTIFIED)
+            move(
+                con,
+                f["fkey"],
+                VERIFIED,
+                "analyst@example.gov.cn",
+                "已核对新版本",
+                expected=RECTIFIED,
+            )
     found = _mine(db)
     assert {f["state"] for f in found.values()} == {VERIFIED}
     assert not any(f["needs_review"] for f in found.values())
     # loading the same corrected file again changes nothing
-    assert "新发现 0 条" in load(folder, db) and {f["state"] for f in _mine(db).values()} == {VERIFIED}
+    assert "新发现 0 条" in load(folder, db) and {f["state"] for f in _mine(db).values()} == {
+        VERIFIED
+    }
 
 
 def test_a_new_version_that_still_has_the_problem_stays_open_and_repeated(loaded):
@@ -106,9 +123,11 @@ def test_moves_are_checked_and_recorded(loaded):
     _, db = loaded
     f = _mine(db)["t3.balance"]
     with opened(store_path(db)) as con:
-        for bad, why in ((lambda: move(con, f["fkey"], VERIFIED, "a", "跳过")), "不能改为"), \
-                        ((lambda: move(con, f["fkey"], CONFIRMED, "a", " ")), "请填写原因"), \
-                        ((lambda: move(con, f["fkey"], CONFIRMED, "", "属实")), "未登录"):
+        for bad, why in (
+            ((lambda: move(con, f["fkey"], VERIFIED, "a", "跳过")), "不能改为"),
+            ((lambda: move(con, f["fkey"], CONFIRMED, "a", " ")), "请填写原因"),
+            ((lambda: move(con, f["fkey"], CONFIRMED, "", "属实")), "未登录"),
+        ):
             try:
                 bad()
             except ValueError as exc:
@@ -126,8 +145,11 @@ def test_a_cross_year_finding_cites_last_years_report_without_server_paths(tmp_p
 
     folder = tmp_path / "years"
     write_version(folder / "2024", fixed_text())
-    last_year = original_text().replace("2024", "2023").replace(
-        BLANK_ROW, "| 四、结转下年度继续办理 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |")
+    last_year = (
+        original_text()
+        .replace("2024", "2023")
+        .replace(BLANK_ROW, "| 四、结转下年度继续办理 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |")
+    )
     write_version(folder / "2023", last_year)
     db = tmp_path / "years.duckdb"
     load(folder, db)

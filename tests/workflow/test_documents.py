@@ -13,7 +13,9 @@ from workflow.findings import list_findings, move
 from workflow.states import CONFIRMED, DISMISSED
 from workflow.store import opened, store_path
 
-LATE_SEED = "004_a0ca8ba4d3202da2.txt"  # 湖南省交通运输厅 2017, published 2018-03-26 (deadline 03-31)
+LATE_SEED = (
+    "004_a0ca8ba4d3202da2.txt"  # 湖南省交通运输厅 2017, published 2018-03-26 (deadline 03-31)
+)
 
 
 def _text(path) -> str:
@@ -46,10 +48,15 @@ def _province(tmp_path):
     shutil.copytree(REAL, folder / "real")
     shutil.copytree(SEEDS, folder / "seeds")
     seed = folder / "seeds" / LATE_SEED
-    seed.write_text(seed.read_text(encoding="utf-8").replace("2018-03-26", "2018-04-20"),
-                    encoding="utf-8")
-    write_version(folder / "hunan", original_text().replace(
-        "2024 年上海市科委政府信息公开工作", "2024 年湖南省交通运输厅政府信息公开工作", 1))
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("2018-03-26", "2018-04-20"), encoding="utf-8"
+    )
+    write_version(
+        folder / "hunan",
+        original_text().replace(
+            "2024 年上海市科委政府信息公开工作", "2024 年湖南省交通运输厅政府信息公开工作", 1
+        ),
+    )
     db = tmp_path / "province.duckdb"
     load(folder, db)
     return db
@@ -63,10 +70,23 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         for f in mine:
             move(con, f["fkey"], CONFIRMED, "analyst", "属实")
     out = tmp_path / "notices"
-    assert "no confirmed problems" in gongkai("notices", "--year", 2024, "--peer-group", "县级政府",
-                                              "--db", db, "--out", out)
-    printed = gongkai("notices", "--year", 2024, "--peer-group", "省级部门", "--db", db,
-                      "--out", out, "--deadline", "2025-06-30", "--draft")
+    assert "no confirmed problems" in gongkai(
+        "notices", "--year", 2024, "--peer-group", "县级政府", "--db", db, "--out", out
+    )
+    printed = gongkai(
+        "notices",
+        "--year",
+        2024,
+        "--peer-group",
+        "省级部门",
+        "--db",
+        db,
+        "--out",
+        out,
+        "--deadline",
+        "2025-06-30",
+        "--draft",
+    )
     assert "wrote 2 notice(s) with 4 problem(s)" in printed and "已通知" not in printed
     files = sorted(out.glob("*.docx"))
     assert [f.name.split("_")[2] for f in files] == ["上海市科学技术委员会", "湖南省交通运输厅"]
@@ -78,15 +98,22 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         assert "「总计」列：一、本年新收政府信息公开申请数量 34" in text and "三(七)总计 35" in text
         assert "总计 （空白）（第 6 个表格第 3 行，原文第 177 行）" in text
     with opened(store_path(db)) as con:  # --draft records nothing
-        assert {f["state"] for f in list_findings(con, year=2024) if f["rule"].startswith("t3.")} == {CONFIRMED}
+        assert {
+            f["state"] for f in list_findings(con, year=2024) if f["rule"].startswith("t3.")
+        } == {CONFIRMED}
 
 
 def test_bulletin_counts_lists_and_tables(tmp_path):
     db = _province(tmp_path)
     with opened(store_path(db)) as con:
         kewei = [f for f in list_findings(con, year=2024, agency_id="310000-KW")]
-        move(con, next(f["fkey"] for f in kewei if f["rule"] == "t3.row_total"), DISMISSED, "a",
-             "模板合并单元格，非报告错误")
+        move(
+            con,
+            next(f["fkey"] for f in kewei if f["rule"] == "t3.row_total"),
+            DISMISSED,
+            "a",
+            "模板合并单元格，非报告错误",
+        )
     out = tmp_path / "通报.docx"
     printed = gongkai("bulletin", "--year", 2024, "--db", db, "--out", out)
     assert "9 agencies, 3 published, 0 late, 6 unpublished" in printed
@@ -95,24 +122,44 @@ def test_bulletin_counts_lists_and_tables(tmp_path):
     # by category: kewei 1 (the other dismissed as 误报) + hunan 2: three problems, two agencies;
     # hunan's 2024 report is kewei's text under another name, so each also raises report.copied
     # (hongze's 本机关 sentence is a scope note, severity info: no problem)
-    assert sections["一、问题分类统计"] == [["表内数据勾稽不符", "3", "2", "0"], ["内容雷同", "2", "2", "0"]]
-    assert sections["二、最常见的问题"] == [[RULES["report.copied"], "2", "2"],
-                                       [RULES["t3.balance"], "2", "2"],
-                                       [RULES["t3.row_total"], "1", "1"]]
+    assert sections["一、问题分类统计"] == [
+        ["表内数据勾稽不符", "3", "2", "0"],
+        ["内容雷同", "2", "2", "0"],
+    ]
+    assert sections["二、最常见的问题"] == [
+        [RULES["report.copied"], "2", "2"],
+        [RULES["t3.balance"], "2", "2"],
+        [RULES["t3.row_total"], "1", "1"],
+    ]
     assert "检查发现问题5个，涉及2家单位" in text
     assert sections["三、逾期发布的单位"] == []
     unpublished = {r[0] for r in sections["四、未发布年度报告的单位"]}
-    assert unpublished == {"石家庄市交通运输局", "柳州市交通运输局", "泉州市交通运输局", "沭阳县人民政府",
-                           "迁安市人民政府", "平潭综合实验区管理委员会"}
+    assert unpublished == {
+        "石家庄市交通运输局",
+        "柳州市交通运输局",
+        "泉州市交通运输局",
+        "沭阳县人民政府",
+        "迁安市人民政府",
+        "平潭综合实验区管理委员会",
+    }
     assert [r[0] for r in sections["五、年报质量较好的单位"]] == ["淮安市洪泽区人民政府"]
     regions = {r[0]: r[1:] for r in sections["六、各地区情况"]}
-    assert regions["上海市"] == ["1", "1", "0", "2", "0"] and regions["湖南省"] == ["1", "1", "0", "3", "0"]
+    assert regions["上海市"] == ["1", "1", "0", "2", "0"] and regions["湖南省"] == [
+        "1",
+        "1",
+        "0",
+        "3",
+        "0",
+    ]
     provincial = {r[0]: r[1:4] for r in sections["省级部门"]}
-    assert provincial == {"上海市科学技术委员会": ["已发布（发布日期不明）", "2", "0"],
-                          "湖南省交通运输厅": ["已发布（发布日期不明）", "3", "0"]}
+    assert provincial == {
+        "上海市科学技术委员会": ["已发布（发布日期不明）", "2", "0"],
+        "湖南省交通运输厅": ["已发布（发布日期不明）", "3", "0"],
+    }
     assert {"县级政府", "市级部门", "市级政府", "省级部门"} <= set(sections)
 
     late = gongkai("bulletin", "--year", 2017, "--db", db, "--out", tmp_path / "2017.docx")
     assert "1 late" in late
     assert _sections(tmp_path / "2017.docx")["三、逾期发布的单位"] == [
-        ["湖南省交通运输厅", "省级部门", "2018年3月31日", "2018年4月20日", "20"]]
+        ["湖南省交通运输厅", "省级部门", "2018年3月31日", "2018年4月20日", "20"]
+    ]

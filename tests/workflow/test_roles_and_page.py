@@ -25,8 +25,11 @@ def _roles(tmp_path, text: str) -> roles.Roles:
 
 
 def test_actor_from_header_oidc_or_nobody(tmp_path):
-    r = _roles(tmp_path, '[signin]\nheader = "X-Remote-User"\ndefault_role = "leader"\n'
-                         '[users]\n"Li.Si@example.gov.cn" = "analyst"\n"boss" = "admin"\n')
+    r = _roles(
+        tmp_path,
+        '[signin]\nheader = "X-Remote-User"\ndefault_role = "leader"\n'
+        '[users]\n"Li.Si@example.gov.cn" = "analyst"\n"boss" = "admin"\n',
+    )
     analyst = roles.resolve_actor({"X-Remote-User": "li.si@example.gov.cn"}, None, r)
     assert (analyst.role, analyst.via) == ("analyst", "登录代理")
     assert analyst.can("correct") and analyst.can("move") and not analyst.can("settings")
@@ -101,7 +104,11 @@ def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
     with opened(store_path(db)) as con:
         (fix,) = corrections.list_corrections(con)
     assert (fix["key"], fix["value"], fix["printed_raw"], fix["created_by"]) == (
-        "t3.carried_out.total", 1.0, "（空白）", "analyst@example.gov.cn")
+        "t3.carried_out.total",
+        1.0,
+        "（空白）",
+        "analyst@example.gov.cn",
+    )
     shown = at.dataframe[-1].value
     assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["（空白）"]
 
@@ -114,7 +121,9 @@ def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_
     with opened(store_path(db)) as con:
         for f in list_findings(con):
             move(con, f["fkey"], CONFIRMED, "analyst", "属实")
-    gongkai("notices", "--year", 2024, "--db", db, "--out", tmp_path / "n", "--deadline", "2025-01-15")
+    gongkai(
+        "notices", "--year", 2024, "--db", db, "--out", tmp_path / "n", "--deadline", "2025-01-15"
+    )
     at = _page(db, monkeypatch, None)
     assert {m.label: m.value for m in at.metric}["逾期未整改"] == "2"
     at.toggle(key="rect_overdue").set_value(True).run()
@@ -128,9 +137,13 @@ def test_with_oidc_configured_a_signed_out_user_gets_a_login_button(loaded, monk
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-                          "cookie_secret": "x" * 32, "client_id": "gongkai",
-                          "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "gongkai",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:1/.well-known",
+    }
     at.query_params["year"] = "2024"
     at = at.run().switch_page(PAGE).run()
     assert not at.exception
