@@ -104,6 +104,7 @@ def pages(con, year: int, agency: str, group: str) -> dict:
     """
     cur = con.cursor
     run = queries.year_assessment(cur(), year=year, scheme=SCHEME)
+    prev = queries.year_assessment(cur(), year=year - 1, scheme=SCHEME)
     return {
         "sidebar (years, peer groups, agencies)": lambda: (
             queries.years(cur()),
@@ -114,15 +115,17 @@ def pages(con, year: int, agency: str, group: str) -> dict:
             queries.ranking(cur(), year=year, scheme=SCHEME),
             queries.missing_reports(cur(), year=year),
         ),
-        "排名总览 another peer group (cached run)": lambda: queries.ranking(
-            cur(), year=year, scheme=SCHEME, peer_group=group, assessment=run
+        "排名总览 another peer group (this and last year's runs cached)": lambda: queries.ranking(
+            cur(), year=year, scheme=SCHEME, peer_group=group, assessment=run, prev_assessment=prev
         ),
-        "单位画像 agency click (profile, peer median, 表二, findings, score breakdown)": lambda: (
+        "单位画像 agency click (profile, 表二, findings, score breakdown of the cached run)": lambda: (
             queries.agency_profile(cur(), agency_id=agency),
-            queries.peer_median(cur(), peer_group=group),
             queries.agency_values(cur(), agency_id=agency, prefix="t2."),
             queries.findings(cur(), agency_id=agency),
             queries.score_detail(cur(), year=year, scheme=SCHEME, agency_id=agency, assessment=run),
+        ),
+        "单位画像 peer-group median (once per peer group, then cached)": lambda: (
+            queries.peer_median(cur(), peer_group=group)
         ),
         "单位画像 原文 (keys + value_source)": lambda: (
             queries.report_keys(cur(), report_id=1),
