@@ -15,7 +15,7 @@ def emitted_rules() -> set[str]:
     for path in (ROOT / "etl").rglob("*.py"):
         found |= set(
             re.findall(
-                r'(?:Finding|_finding|_sum_check)\((?:report,\s*)?\s*"([a-z0-9_.]+)"',
+                r'(?:Finding|_finding|_sum_check)\(\s*(?:report,\s*)?\s*"([a-z0-9_.]+)"',
                 path.read_text(encoding="utf-8"),
             )
         )
@@ -42,7 +42,9 @@ def test_every_load_error_code_has_a_chinese_reason():
     for path in (ROOT / "etl").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         raised |= set(
-            re.findall(r'ReportError\([^()]*(?:\([^()]*\)[^()]*)*?"([a-z_]+)"\)', text, flags=re.S)
+            re.findall(
+                r'ReportError\([^()]*(?:\([^()]*\)[^()]*)*?"([a-z_]+)",?\s*\)', text, flags=re.S
+            )
         )
         raised |= set(re.findall(r'code: str = "([a-z_]+)"', text))
         raised |= set(re.findall(r'code="([a-z_]+)"', text))
