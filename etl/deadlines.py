@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from etl.report import Finding
-
 NEW_RULES_FROM = 2019  # first report year under the 2019 条例
 
 
@@ -36,26 +34,3 @@ def as_date(value: date | str | None) -> date | None:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         return None
-
-
-def timing_findings(
-    year: int, published: date | str | None, signed: date | str | None = None
-) -> list[Finding]:
-    """A report dated before the year it covers has ended ('published.before_year_end')."""
-    out = []
-    for label, value in (("published", published), ("signed", signed)):
-        day = as_date(value)
-        if day is not None and day <= date(year, 12, 31):
-            out.append(
-                Finding(
-                    "published.before_year_end",
-                    (),
-                    None,
-                    None,
-                    f"{year} 年度报告的{'发布' if label == 'published' else '落款'}日期为 {day.isoformat()}，"
-                    f"早于该年度结束：全年数据不可能完整",
-                    "warning",
-                )
-            )
-            break
-    return out

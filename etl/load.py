@@ -42,6 +42,7 @@ from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
 from etl.validate.cross_report import run_cross_report_checks, store_texts
+from etl.validate.cross_year import CARRY_OVER_RULE, CARRY_OVER_SQL, carry_over_finding
 from etl.versions import (
     NOT_COMPLETENESS,
     Completeness,
@@ -52,7 +53,6 @@ from etl.versions import (
 )
 
 BUILDING = ".building"
-CARRY_OVER_RULE = "crossyear.carry_over"
 
 
 @dataclass(frozen=True)
@@ -720,17 +720,6 @@ def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
             con.execute("INSERT INTO findings SELECT * FROM _portal")
 
 
-CARRY_OVER_SQL = """
-SELECT cur.report_id, cur.year, ci.value, co.value, prev.source_path
-FROM reports cur
-JOIN reports prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1 AND prev.is_current
-JOIN report_values ci ON ci.report_id = cur.report_id AND ci.key = 't3.carried_in.total'
-JOIN report_values co ON co.report_id = prev.report_id AND co.key = 't3.carried_out.total'
-WHERE cur.is_current AND ci.value <> co.value
-ORDER BY cur.report_id
-"""
-
-
 def check_carry_over(con) -> int:
     """Identity 5 across years, recomputed from scratch over current versions; returns the count.
 
@@ -746,17 +735,7 @@ def check_carry_over(con) -> int:
                 cols,
                 _finding_columns(
                     report_id,
-                    [
-                        Finding(
-                            CARRY_OVER_RULE,
-                            ("t3.carried_in.total", "t3.carried_out.total"),
-                            carried_out,
-                            carried_in,
-                            f"{year} 年报的“上年结转”为 {_n(carried_in)}，但 {year - 1} 年报的“结转下年度”为 "
-                            f"{_n(carried_out)}（差 {_n(carried_in - carried_out)}；{year - 1} 年报：{prev_path}）",
-                            "warning",
-                        )
-                    ],
+                    [carry_over_finding(year, carried_in, carried_out, prev_path)],
                 ),
             ):
                 col.extend(part)
@@ -764,7 +743,3 @@ def check_carry_over(con) -> int:
             with _frames(con, _carry=_table(cols, FINDING_TYPES)):
                 con.execute("INSERT INTO findings SELECT * FROM _carry")
     return len(rows)
-
-
-def _n(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)

@@ -29,9 +29,9 @@ from itertools import islice
 from pathlib import Path
 
 import etl.parse
-from etl import clock, load
+from etl import load
 from etl.collect.manifest import apply_portal, collected_findings
-from etl.deadlines import days_late, deadline_for, timing_findings
+from etl.deadlines import days_late, deadline_for
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
 from etl.extract import read_file
@@ -40,6 +40,7 @@ from etl.normalize import strip_invisible
 from etl.registry import guess_kind, load_registry, resolve_agency
 from etl.report import Finding, ParsedReport
 from etl.settings import Settings
+from etl.validate.timing import timing_findings, year_findings
 
 BATCH_REPORTS = 256  # reports per write transaction
 CHUNK = 8  # files per task sent to a parse worker
@@ -416,7 +417,7 @@ def _store(
     extra: list[Finding] = [resolution.finding] if resolution.finding else []
     signed = report.meta.get("signed")
     extra += timing_findings(report.year, report.published, signed)
-    extra += _year_findings(report.year)
+    extra += year_findings(report.year)
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
@@ -463,31 +464,6 @@ def _store(
     run.remember(run.seen, report.sha256, ("loaded", source.origin))
     run.remember(run.claims, claim, source.origin)
     run.summary.loaded.append(source.origin)
-
-
-FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01
-
-
-def _year_findings(year: int) -> list[Finding]:
-    """A year no annual report can cover yet (a typo such as 2099, or before the 条例)."""
-    this_year = clock.today().year
-    if FIRST_REPORT_YEAR <= year <= this_year:
-        return []
-    why = (
-        f"晚于今年（{this_year} 年），这一年度的报告还不可能发布"
-        if year > this_year
-        else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年"
-    )
-    return [
-        Finding(
-            "report.implausible_year",
-            (),
-            None,
-            year,
-            f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度",
-            "error",
-        )
-    ]
 
 
 def _note_version(run: _Run, origin: str, done: load.LoadedReport) -> None:

@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 
 from etl import clock
-from etl.pipeline import _year_findings
+from etl.validate.timing import year_findings
 
 
 def test_a_report_year_is_judged_against_the_declared_today(monkeypatch):
     monkeypatch.setenv("GONGKAI_TODAY", "2026-12-02")
     assert clock.today() == date(2026, 12, 2)
-    assert _year_findings(2026) == []
+    assert year_findings(2026) == []
     monkeypatch.setenv("GONGKAI_TODAY", "2025-06-30")
-    [finding] = _year_findings(2026)
+    [finding] = year_findings(2026)
     assert finding.rule == "report.implausible_year" and finding.actual == 2026
     assert "2025" in finding.message
 

@@ -10,8 +10,9 @@ from datetime import date
 
 import pytest
 
-from etl.deadlines import as_date, days_late, deadline_for, timing_findings
+from etl.deadlines import as_date, days_late, deadline_for
 from etl.parse import parse_file
+from etl.validate.timing import timing_findings
 from tests.conftest import SEEDS
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from etl.load import CARRY_OVER_RULE
 from etl.parse.legacy import IDENTITIES
 from etl.rules import RULES
+from etl.validate.cross_year import CARRY_OVER_RULE
 from tests.conftest import ROOT
 
 

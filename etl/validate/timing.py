@@ -1,0 +1,61 @@
+"""Timing findings of one report: dated before its year ended; a year no report can cover yet.
+
+The deadline itself and the days late are facts, not findings (etl/deadlines.py); the late
+ranking is the assessment's (assess/metrics.py `days_late`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from etl import clock
+from etl.deadlines import as_date
+from etl.report import Finding
+
+
+def timing_findings(
+    year: int, published: date | str | None, signed: date | str | None = None
+) -> list[Finding]:
+    """A report dated before the year it covers has ended ('published.before_year_end')."""
+    out = []
+    for label, value in (("published", published), ("signed", signed)):
+        day = as_date(value)
+        if day is not None and day <= date(year, 12, 31):
+            out.append(
+                Finding(
+                    "published.before_year_end",
+                    (),
+                    None,
+                    None,
+                    f"{year} 年度报告的{'发布' if label == 'published' else '落款'}日期为 {day.isoformat()}，"
+                    f"早于该年度结束：全年数据不可能完整",
+                    "warning",
+                )
+            )
+            break
+    return out
+
+
+FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01
+
+
+def year_findings(year: int) -> list[Finding]:
+    """A year no annual report can cover yet (a typo such as 2099, or before the 条例)."""
+    this_year = clock.today().year
+    if FIRST_REPORT_YEAR <= year <= this_year:
+        return []
+    why = (
+        f"晚于今年（{this_year} 年），这一年度的报告还不可能发布"
+        if year > this_year
+        else f"早于《政府信息公开条例》施行的 {FIRST_REPORT_YEAR} 年"
+    )
+    return [
+        Finding(
+            "report.implausible_year",
+            (),
+            None,
+            year,
+            f"报告自称是 {year} 年度报告，{why}；请核对报告标题中的年度",
+            "error",
+        )
+    ]
