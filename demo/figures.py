@@ -12,6 +12,7 @@ import math
 import random
 
 from etl.fields import (
+    LEGACY_ANSWER_PARTS,
     LEGACY_ITEMS,
     STD2019,
     STD2021,
@@ -293,16 +294,7 @@ class AgencyModel:
         put("completed_late", late)
         put("answers", n)
         ans = multinomial(rng, n, [0.15, 0.35, 0.08, 0.05, 0.15, 0.14, 0.05, 0.03])
-        names = (
-            "answer_already_public",
-            "answer_granted",
-            "answer_partial",
-            "answer_denied",
-            "answer_not_this_agency",
-            "answer_not_exist",
-            "answer_needs_change",
-            "answer_other_channel",
-        )
+        names = LEGACY_ANSWER_PARTS
         for name, k in zip(names, ans):
             put(name, k)
         for name, k in zip(

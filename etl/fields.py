@@ -198,6 +198,18 @@ LEGACY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("trainees", "接受培训人员数", "人次"),
 )
 
+# The 统计表's 答复 outcomes that add up to 答复数 (legacy.answers), in the table's order.
+LEGACY_ANSWER_PARTS = (
+    "answer_already_public",
+    "answer_granted",
+    "answer_partial",
+    "answer_denied",
+    "answer_not_this_agency",
+    "answer_not_exist",
+    "answer_needs_change",
+    "answer_other_channel",
+)
+
 
 def t3_key(row: str, col: str) -> str:
     return f"t3.{row}.{col}"

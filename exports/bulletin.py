@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from exports.letterhead import letterhead_document
 from exports.office import OfficeSettings
 
 _NUMERALS = "一二三四五六七八九十"
@@ -34,25 +35,13 @@ def _table(doc, headers, rows) -> None:
 
 
 def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Pt
 
     issued = issued or date.today()
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    normal.font.size = Pt(12)
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(office.letterhead or office.name)
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(22), RGBColor(0xC0, 0, 0)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(f"关于{b.year}年度政府信息公开工作年度报告质量检查情况的通报")
-    run.bold, run.font.size = True, Pt(16)
+    doc = letterhead_document(
+        office, f"关于{b.year}年度政府信息公开工作年度报告质量检查情况的通报", letterhead_pt=22
+    )
 
     total, published = len(b.agencies), len(b.published)
     problems = sum(a.problems + a.rectified for a in b.agencies)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from exports.letterhead import RED, letterhead_document
 from exports.office import OfficeSettings
 from exports.pdf import FontFile, cjk_fonts
 
-RED = (0xC0, 0x00, 0x00)
 COLUMNS = ("序号", "问题", "证据（报告所印）", "整改要求")
 
 
@@ -52,27 +52,10 @@ def contact(office: OfficeSettings) -> str:
 
 
 def notice_docx(notice, office: OfficeSettings) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Pt
 
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    normal.font.size = Pt(12)
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(office.letterhead or office.name)
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(24), RGBColor(*RED)
-    rule = doc.add_paragraph("━" * 24)
-    rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    rule.runs[0].font.color.rgb = RGBColor(*RED)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title(notice))
-    run.bold, run.font.size = True, Pt(16)
+    doc = letterhead_document(office, title(notice))
     doc.add_paragraph(f"{notice.agency_name}：")
     doc.add_paragraph(body(notice, office)).paragraph_format.first_line_indent = Pt(24)
     table = doc.add_table(rows=1, cols=len(COLUMNS))

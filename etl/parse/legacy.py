@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from etl.document import RawDocument
-from etl.fields import FIELDS, LEGACY_ITEMS, legacy_key
+from etl.fields import FIELDS, LEGACY_ANSWER_PARTS, LEGACY_ITEMS, legacy_key
 from etl.normalize import BLANK_PATTERN, UNIT_PATTERN, parse_cell, yuan_to_wan
 from etl.report import Finding, ParsedReport, Value
 
@@ -433,16 +433,7 @@ IDENTITIES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "answers_sum",
         "answers",
-        (
-            "answer_already_public",
-            "answer_granted",
-            "answer_partial",
-            "answer_denied",
-            "answer_not_this_agency",
-            "answer_not_exist",
-            "answer_needs_change",
-            "answer_other_channel",
-        ),
+        LEGACY_ANSWER_PARTS,
         (),
     ),
     (
