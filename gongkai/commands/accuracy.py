@@ -42,4 +42,10 @@ def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
     click.echo(
         f"overall values: {right}/{checked} ({pct:.1f}%)  identity fields: {id_right}/{id_checked}"
     )
+    if not scores:
+        raise click.ClickException(
+            "no *.truth.json files found under "
+            + ", ".join(str(p) for p in paths)
+            + ": name the folders that hold them, e.g. gongkai accuracy ../shared/seeds"
+        )
     sys.exit(0 if all_right(scores) else 1)
