@@ -196,25 +196,25 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
         )
 
 
+# The columns of a findings table, in the order people read them (file before the long texts).
+FINDING_COLUMNS = (
+    "agency_name",
+    "severity",
+    "rule_label",
+    "expected",
+    "actual",
+    "difference",
+    "source_path",
+    "cells",
+    "message",
+)
+
+
 def findings_table(df: pl.DataFrame, *, key: str | None = None) -> None:
     if df.is_empty():
         st.success("没有数据质量问题。")
         return
-    table(
-        df.select(
-            "year",
-            "agency_name",
-            "severity",
-            "rule_label",
-            "expected",
-            "actual",
-            "difference",
-            "source_path",
-            "cells",
-            "message",
-        ),
-        key=key,
-    )
+    table(df.select("year", *FINDING_COLUMNS), key=key)
 
 
 def location_text(loc: dict) -> str:

@@ -56,17 +56,7 @@ if view == "问题明细":
     if findings.is_empty():
         st.success("没有数据质量问题。")
     else:
-        shown = findings.select(
-            "agency_name",
-            "severity",
-            "rule_label",
-            "expected",
-            "actual",
-            "difference",
-            "source_path",
-            "cells",
-            "message",
-        )
+        shown = findings.select(common.FINDING_COLUMNS)
         common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
         st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
 elif view == "年报质量检查":
