@@ -19,22 +19,15 @@ import duckdb
 import polars as pl
 
 from etl.fields import FIELDS, LEGACY, STD_TEMPLATES, T3_ROWS, T4_GROUPS, legacy_key, t3_key, t4_key
+from etl.rules import IDENTITY, LEDGER, QUALITY, rules_costing
 
 HIGHER, LOWER, NEUTRAL = "higher", "lower", "none"
 ALL_TEMPLATES = (*STD_TEMPLATES, LEGACY)
-# Finding rules counted by 数据一致性: the spec identities and the cross-year carry-over check.
-IDENTITY_RULE_PREFIXES = ("t3.", "t4.", "legacy.", "crossyear.")
-# The annual quality check (年报质量检查, etl/validate/): counted by 年报质量问题, never by 数据一致性.
-QUALITY_RULES = (
-    "section.missing",
-    "section.thin",
-    "template.nonstandard",
-    "table.all_blank",
-    "text_table.mismatch",
-    "t2.stock_flow",
-    "report.changed_after_publication",
-)
-LEDGER_RULES = ("t4.ledger_mismatch",)
+# Which findings each findings indicator counts: the rule catalogue says (etl.rules), and only
+# findings that blame the report (responsibility = 'report'; reading difficulties never cost).
+IDENTITY_RULES = rules_costing(IDENTITY)  # 数据一致性: the spec identities, the carry-over
+QUALITY_RULES = rules_costing(QUALITY)  # 年报质量问题: the annual quality check
+LEDGER_RULES = rules_costing(LEDGER)  # 复议诉讼与台账不符
 # Report columns (not report_values keys) a metric may read; named like sources.
 REPORT_COLUMNS = {
     "days_late": "reports.days_late",
@@ -291,7 +284,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric(
         "identity_findings",
         "数据一致性",
-        "年报中表内/跨年勾稽不符的条数（规则 t3./t4./legacy./crossyear.）",
+        "年报表内、跨年数据勾稽不符的条数（只计报告本身的问题，系统读取困难不计）",
         "条",
         LOWER,
         ALL_TEMPLATES,
@@ -320,8 +313,8 @@ _METRICS: tuple[Metric, ...] = (
     Metric(
         "quality_findings",
         "年报质量问题",
-        "年报质量检查发现的问题条数：缺章节、内容空泛、格式不规范、整表空白、正文与表格不符、"
-        "表二存量不衔接、发布后改动",
+        "年报质量检查发现的报告问题条数：缺章节、内容空泛、总体情况不完整、格式不规范、整表空白、"
+        "正文与表格或正文前后不符、文字差错、表二存量不衔接、发布后改动（系统读取困难不计）",
         "条",
         LOWER,
         ALL_TEMPLATES,
@@ -402,8 +395,6 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
     cols = ",\n        ".join(f"max(value) FILTER (WHERE key = '{k}') AS \"{k}\"" for k in keys)
     key_list = ", ".join(f"'{k}'" for k in keys)
     findings = "findings" if values == "current_values" else KEPT_FINDINGS  # the overlay's 误报
-    rules = " OR ".join(f"starts_with(rule, '{p}')" for p in IDENTITY_RULE_PREFIXES)
-    rules = f"({rules}) AND rule NOT IN {_sql_list(LEDGER_RULES)}"
     return f"""
     SELECT r.report_id, r.agency_id, r.year, r.template, r.days_late, r.text_fingerprint,
            p.text_fingerprint AS prev_fingerprint, coalesce(f.n, 0) AS identity_findings,
@@ -414,10 +405,10 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
         SELECT report_id, {cols}
         FROM {values} WHERE year IN {years} AND key IN ({key_list})
         GROUP BY report_id) v ON v.report_id = r.report_id
-    LEFT JOIN (SELECT report_id, count(*) FILTER ({rules}) AS n,
+    LEFT JOIN (SELECT report_id, count(*) FILTER (rule IN {_sql_list(IDENTITY_RULES)}) AS n,
                       count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality,
                       count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger
-               FROM {findings} GROUP BY report_id) f
+               FROM {findings} WHERE responsibility = 'report' GROUP BY report_id) f
         ON f.report_id = r.report_id
     LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
     LEFT JOIN report_similarity sim ON sim.report_id = r.report_id AND sim.other_report_id = p.report_id

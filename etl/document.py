@@ -44,3 +44,30 @@ class RawDocument:
     meta: dict = field(
         default_factory=dict
     )  # e.g. {"title": ..., "encoding": ..., "traditional": bool}
+
+
+def place_text(loc: dict | None, *, column: bool = True) -> str:
+    """Where a value or finding sits, for people, 1-based: 「第 2 页，第 3 张表第 5 行第 2 列，
+    原文第 30 行」. Locations are stored as the extractors count (page 1-based, table, row,
+    column and line 0-based); this is the one place that turns them into words, for the pages,
+    the notices and the sheets alike."""
+    if not isinstance(loc, dict):
+        return ""
+
+    def n(key: str) -> int | None:
+        v = loc.get(key)
+        return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
+
+    parts = []
+    if n("page"):
+        parts.append(f"第 {n('page')} 页")
+    if n("table") is not None:
+        cell = f"第 {n('table') + 1} 张表"
+        if n("row") is not None:
+            cell += f"第 {n('row') + 1} 行"
+        if column and n("col") is not None:
+            cell += f"第 {n('col') + 1} 列"
+        parts.append(cell)
+    if n("line") is not None:
+        parts.append(f"原文第 {n('line') + 1} 行")
+    return "，".join(parts)

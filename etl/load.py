@@ -38,6 +38,7 @@ import pyarrow as pa
 import etl
 from etl.deadlines import as_date
 from etl.errors import ReportError
+from etl.finding_rows import FindingRows
 from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport
 from etl.schema import ensure_schema
@@ -330,18 +331,6 @@ def _value_columns(
     ]
 
 
-def _finding_columns(report_id: int | None, findings: list[Finding]) -> list[list]:
-    return [
-        [report_id] * len(findings),
-        [f.rule for f in findings],
-        [f.severity for f in findings],
-        [json.dumps(list(f.cells), ensure_ascii=False) for f in findings],
-        [_float(f.expected) for f in findings],
-        [_float(f.actual) for f in findings],
-        [f.message for f in findings],
-    ]
-
-
 VALUE_TYPES = (
     pa.int64(),
     pa.string(),
@@ -349,15 +338,6 @@ VALUE_TYPES = (
     pa.string(),
     pa.bool_(),
     pa.string(),
-    pa.string(),
-)
-FINDING_TYPES = (
-    pa.int64(),
-    pa.string(),
-    pa.string(),
-    pa.string(),
-    pa.float64(),
-    pa.float64(),
     pa.string(),
 )
 
@@ -401,7 +381,7 @@ def load_batch(  # noqa: C901 (one transaction's steps in order: version policy,
         replaced: list[list] = []  # [report_id, *row]
         demoted: list[int] = []  # existing report_ids that stop being current
         value_cols: list[list] = [[] for _ in VALUE_TYPES]
-        finding_cols: list[list] = [[] for _ in FINDING_TYPES]
+        finding_rows = FindingRows()
         source_rows: list[tuple] = []
         for s in reports:
             key = (s.agency.code, s.report.year)
@@ -425,14 +405,10 @@ def load_batch(  # noqa: C901 (one transaction's steps in order: version policy,
                 report_id = next(placeholders)
                 if why:  # stored for audit and for an analyst to choose; the current one stays
                     findings.append(worse_finding(s.report.year, version, current[1], why))
-                    for col, part in zip(
-                        finding_cols,
-                        _finding_columns(
-                            current[0],
-                            [not_adopted_finding(version, s.source_path or s.report.path, why)],
-                        ),
-                    ):
-                        col.extend(part)
+                    finding_rows.add(
+                        current[0],
+                        [not_adopted_finding(version, s.source_path or s.report.path, why)],
+                    )
                     done = LoadedReport(report_id, version, False, False, why, current[1])
                 else:
                     for v in have:
@@ -453,8 +429,7 @@ def load_batch(  # noqa: C901 (one transaction's steps in order: version policy,
                 ] + row
             for col, part in zip(value_cols, _value_columns(report_id, s.report, s.locations)):
                 col.extend(part)
-            for col, part in zip(finding_cols, _finding_columns(report_id, findings)):
-                col.extend(part)
+            finding_rows.add(report_id, findings)
             source_rows.append(
                 (
                     s.report.sha256,
@@ -472,7 +447,7 @@ def load_batch(  # noqa: C901 (one transaction's steps in order: version policy,
 
         inserted = {ids[k]: r[:4] + [ids[k]] + r[5:] for k, r in inserted.items()}
         value_cols[0] = [real(i) for i in value_cols[0]]
-        finding_cols[0] = [real(i) for i in finding_cols[0]]
+        finding_rows.remap(real)
         source_rows = [r[:3] + (real(r[3]),) + r[4:] for r in source_rows]
         out = [replace(o, report_id=real(o.report_id)) for o in out]
         source_rows += [
@@ -507,7 +482,6 @@ def load_batch(  # noqa: C901 (one transaction's steps in order: version policy,
         columns = ("agency_id", "year", "version", "is_current", "report_id") + REPORT_COLUMNS
         frames = {
             "_values": _table(value_cols, VALUE_TYPES),
-            "_findings": _table(finding_cols, FINDING_TYPES),
             "_sources": _table(list(zip(*source_rows)) or [[]] * 5, SOURCE_TYPES),
         }
         if inserted:
@@ -536,7 +510,7 @@ def load_batch(  # noqa: C901 (one transaction's steps in order: version policy,
                     f"SELECT {', '.join(columns)} FROM _reports"
                 )
             con.execute("INSERT INTO report_values SELECT * FROM _values")
-            con.execute("INSERT INTO findings SELECT * FROM _findings")
+            finding_rows.insert(con)
             con.execute("INSERT OR REPLACE INTO load_sources SELECT * FROM _sources")
             if errors:
                 con.execute("INSERT INTO load_errors SELECT * FROM _errors")
@@ -698,14 +672,14 @@ def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
     again replaces it, so loading a collected folder twice never doubles them."""
     if not found:
         return
-    cols: list[list] = [[] for _ in FINDING_TYPES]
+    rows = FindingRows()
     with transaction(con):
         for finding, shas in found:
             con.execute(
                 "DELETE FROM findings WHERE rule = ? AND message = ?",
                 [finding.rule, finding.message],
             )
-            rows = (
+            current = (
                 con.execute(
                     "SELECT min(report_id) FROM reports WHERE is_current AND sha256 IN "
                     "(SELECT unnest(?::TEXT[]))",
@@ -714,10 +688,8 @@ def record_portal_findings(con, found: list[tuple[Finding, set[str]]]) -> None:
                 if shas
                 else []
             )
-            for col, part in zip(cols, _finding_columns(rows[0][0] if rows else None, [finding])):
-                col.extend(part)
-        with _frames(con, _portal=_table(cols, FINDING_TYPES)):
-            con.execute("INSERT INTO findings SELECT * FROM _portal")
+            rows.add(current[0][0] if current else None, [finding])
+        rows.insert(con)
 
 
 def check_carry_over(con) -> int:
@@ -729,17 +701,8 @@ def check_carry_over(con) -> int:
     with transaction(con):
         con.execute("DELETE FROM findings WHERE rule = ?", [CARRY_OVER_RULE])
         rows = con.execute(CARRY_OVER_SQL).fetchall()
-        cols: list[list] = [[] for _ in FINDING_TYPES]
+        found = FindingRows()
         for report_id, year, carried_in, carried_out, prev_path in rows:
-            for col, part in zip(
-                cols,
-                _finding_columns(
-                    report_id,
-                    [carry_over_finding(year, carried_in, carried_out, prev_path)],
-                ),
-            ):
-                col.extend(part)
-        if rows:
-            with _frames(con, _carry=_table(cols, FINDING_TYPES)):
-                con.execute("INSERT INTO findings SELECT * FROM _carry")
+            found.add(report_id, [carry_over_finding(year, carried_in, carried_out, prev_path)])
+        found.insert(con)
     return len(rows)

@@ -418,6 +418,7 @@ def _store(
     signed = report.meta.get("signed")
     extra += timing_findings(report.year, report.published, signed)
     extra += year_findings(report.year)
+    deadline = deadline_for(agency.kind or guess_kind(agency.name), report.year)
     claim = (agency.code, report.year)
     if claim in run.claims:
         first = run.claims[claim]
@@ -432,7 +433,6 @@ def _store(
                 f"also claims {agency.name} {report.year}, like {first}; loaded as a new version",
             )
         )
-    deadline = deadline_for(agency.kind or guess_kind(agency.name), report.year)
     staged = load.StagedReport(
         report,
         agency,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from etl.normalize import as_number
+from etl.rules import CATEGORIES, READER, REPORT, rule
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,35 @@ class Value:
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding, built from its rule in the catalogue (etl.rules): `category`, `place`,
+    `severity` and `responsibility` default to the rule's. A producer may name a more precise
+    place (S5, T4 …) or, where the reader was unsure of what it read, pass
+    ``responsibility="reader"``: the finding then goes to the analyst as 需人工核对 and never
+    counts against the agency."""
+
     rule: str  # e.g. "t3.row_total", "t3.processed_sum", "agency.fuzzy_match"
     cells: tuple[str, ...]
     expected: float | None
     actual: float | None
     message: str
-    severity: str = "warning"  # "info" | "warning" | "error"
+    severity: str | None = None  # "info" | "warning" | "error"; None: the rule's
+    place: str | None = None
+    responsibility: str | None = None
+    category: str | None = None
+
+    def __post_init__(self) -> None:
+        declared = rule(self.rule)
+        set_ = object.__setattr__
+        if self.responsibility == READER and declared.responsibility != READER:
+            set_(self, "category", "reader")
+        set_(self, "category", self.category or declared.category)
+        set_(self, "responsibility", CATEGORIES[self.category].responsibility)
+        set_(self, "place", self.place or declared.place)
+        set_(self, "severity", self.severity or declared.default_severity)
+
+    @property
+    def blames_report(self) -> bool:
+        return self.responsibility == REPORT
 
     def as_dict(self) -> dict:
         d = asdict(self)

@@ -1,93 +1,249 @@
-"""Every data-quality finding rule the ETL can raise, with the Chinese label officials see.
+"""The rule catalogue: every finding gongkai can raise, declared once as data.
 
-Declared once: the dashboard, the exports and the tests read this table; a test checks that
-every rule the code emits is here.
+Each rule has its Chinese label, the inspector's category (``shared/inspection/README.md``, or
+``reader`` / ``registry`` / ``portal`` for what is not the report's fault), the place it sits in a
+report, a default severity, what the agency (or, for a reading difficulty, the analyst) must do,
+and the assessment indicator it may cost. Findings are built from it (``etl.report.Finding``), the
+loader stores category, place and responsibility beside each one, and the scores, flags, notices
+and the bulletin count only ``responsibility = "report"``. A test checks that every rule the code
+emits is declared here and that nothing stale is.
 """
 
 from __future__ import annotations
 
-RULES: dict[str, str] = {
-    # spec identities (std2019/std2021)
-    "t3.row_total": "表三：各类申请人之和 ≠ 总计列",
-    "t3.processed_sum": "表三：各办理结果之和 ≠（七）总计",
-    "t3.balance": "表三：新收 + 上年结转 ≠ 办理总计 + 结转下年度",
-    "t4.total": "表四：维持 + 纠正 + 其他 + 尚未审结 ≠ 总计",
-    "crossyear.carry_over": "跨年：本年“上年结转” ≠ 上年“结转下年度”",
-    # legacy 统计表 identities
-    "legacy.completed_sum": "统计表：按时 + 延期 ≠ 办结数",
-    "legacy.requests_channels": "统计表：各渠道申请之和 ≠ 收到申请数",
-    "legacy.review_sum": "统计表：复议分项之和 ≠ 复议数量",
-    "legacy.suit_sum": "统计表：诉讼分项之和 ≠ 诉讼数量",
-    "legacy.answers_sum": "统计表：各类答复之和 ≠ 答复数",
-    "legacy.denied_sum": "统计表：不同意公开各理由之和 ≠ 不同意公开数",
-    "legacy.staff_sum": "统计表：专职 + 兼职 ≠ 工作人员数",
-    # reading the tables
-    "t3.missing": "未找到表三",
-    "t3.empty": "表三没有数字行",
-    "t3.missing_row": "表三缺少某一行",
-    "t3.unplaced_row": "表三有无法对应的行",
-    "t3.short_row": "表三某行少一个数（总计列视为未填）",
-    "t3.row_width": "表三某行数字个数不对",
-    "t4.missing": "未找到表四",
-    "t4.incomplete": "表四数字不全",
-    "t4.extra_numbers": "表四区域数字过多",
-    "t4.missing_group": "表四缺少一组",
-    "t2.missing": "未找到表二",
-    "t2.row_width": "表二某行数字个数不对",
-    "glued.ambiguous": "数字连在一起，拆分有歧义（未入库）",
-    "glued.unsplit": "数字连在一起，无法拆成符合合计的数",
-    "glued.capped": "数字连在一起，可能的拆法过多",
-    "glued.relaxed": "数字连在一起，且拆分无法满足全部勾稽关系",
-    "glued.set_aside": "数字连在一起，表中一行与勾稽关系不符，按其余关系拆分",
-    "number.malformed": "数字无法识别（约数或格式错误）",
-    "ocr.low_confidence": "扫描件文字识别把握不大，请对照原件核对",
-    # the report as a whole
-    "document.not_a_report": "不是年度报告",
-    "agency.fuzzy_match": "单位名称为模糊匹配",
-    "agency.unknown": "单位不在名录中",
-    "published.before_year_end": "年报在年度结束前发布",
-    "report.duplicate_claim": "同一单位同一年度有两份不同文件",
-    "report.implausible_year": "报告年度不可能（晚于今年或早于 2008 年）",
-    "report.worse_version": "新版本不如当前版本完整，未采用（保留原版本）",
-    # seen only by the collector (etl/collect), recorded by `gongkai load` of a collected folder
-    "portal.no_report": "门户网站上未找到年报",
-    "portal.conflicting_versions": "同一年报在不同网址发布的内容不同",
-    "portal.broken_link": "年报页面或附件无法下载",
-    # the annual quality check (年报质量检查): content, template, prose against tables
-    "section.missing": "缺少国家格式规定的章节",
-    "section.thin": "章节内容空泛或缺少规定内容",
-    "template.nonstandard": "未按国家规定格式编制",
-    "text_table.mismatch": "正文数字与表格不一致",
-    "text_table.scope_note": "正文与表格统计口径不同（本机关与全辖区）",
-    "table.all_blank": "规定表格整表空白或全为“/”",
-    # across reports, computed in the database step (etl/validate/cross_report.py)
-    "t2.stock_flow": "表二：现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止",
-    "report.copied": "正文与其他年报高度重复",
-    "report.changed_after_publication": "发布后又出现内容不同的新版本",
-    "t4.ledger_mismatch": "表四与法制部门复议诉讼台账不一致",
+from dataclasses import dataclass
+
+# Who a finding blames. Only "report" findings count against an agency.
+REPORT, READER, REGISTRY, PORTAL = "report", "reader", "registry", "portal"
+RESPONSIBILITIES = (REPORT, READER, REGISTRY, PORTAL)
+
+# Indicators (assess.metrics ids of the columns they count) a rule may cost.
+IDENTITY, QUALITY, LEDGER, TIMING, COPYING = (
+    "identity_findings",
+    "quality_findings",
+    "ledger_findings",
+    "days_late",
+    "repeat_share_prev",
+)
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str  # as an inspection notice names the problem type
+    responsibility: str
+    severity: str  # the inspector's default
+
+
+CATEGORIES: dict[str, Category] = {
+    c.id: c
+    for c in (
+        Category("table_identity", "表内数据勾稽不符", REPORT, "error"),
+        Category("table_blank", "表格填报不全", REPORT, "error"),
+        Category("review_suit_inconsistent", "复议诉讼数据前后矛盾", REPORT, "error"),
+        Category("text_table_mismatch", "正文与表格数据不一致", REPORT, "error"),
+        Category("prose_figures_inconsistent", "正文数据前后矛盾", REPORT, "warning"),
+        Category("crossyear_inconsistent", "跨年数据不衔接", REPORT, "warning"),
+        Category("late_publication", "未按时发布", REPORT, "error"),
+        Category("missing_section", "内容缺项", REPORT, "error"),
+        Category("overview_incomplete", "总体情况不完整", REPORT, "warning"),
+        Category("nonstandard_structure", "格式不规范", REPORT, "warning"),
+        Category("copied", "内容雷同", REPORT, "error"),
+        Category("perfunctory", "内容空泛", REPORT, "warning"),
+        Category("typo_wording", "文字差错", REPORT, "warning"),
+        Category("core_data_missing", "核心数据未公开", REPORT, "warning"),
+        Category("scope_error", "统计口径错误", REPORT, "error"),
+        Category("changed_after_publication", "发布后改动", REPORT, "warning"),
+        Category("reader", "需人工核对（系统读取困难）", READER, "warning"),
+        Category("registry", "单位名录待核实", REGISTRY, "warning"),
+        Category("portal", "门户网站发布问题", PORTAL, "warning"),
+    )
+}
+
+# Places (shared/inspection/README.md): 表二/三/四, legacy 统计表 rows, std sections 一…六,
+# legacy report parts, the preamble, the document as a whole.
+PLACE_LABELS: dict[str, str] = {
+    "T2": "表二（主动公开）",
+    "T3": "表三（收到和处理申请）",
+    "T4": "表四（行政复议、行政诉讼）",
+    "LEG.proactive": "统计表·主动公开",
+    "LEG.requests": "统计表·依申请公开",
+    "LEG.answers": "统计表·答复情况",
+    "LEG.review": "统计表·复议诉讼",
+    "LEG.fees": "统计表·收费及减免",
+    "LEG.staff": "统计表·工作人员",
+    "S1": "一、总体情况",
+    "S2": "二、主动公开政府信息情况",
+    "S3": "三、收到和处理政府信息公开申请情况",
+    "S4": "四、行政复议、行政诉讼情况",
+    "S5": "五、存在的主要问题及改进情况",
+    "S6": "六、其他需要报告的事项",
+    "S.fees": "收费及减免情况",
+    "S.review": "复议诉讼情况",
+    "S.problems": "存在的问题及改进措施",
+    "S.other": "其他需要报告的事项",
+    "PRE": "报告开头",
+    "DOC": "全文",
+    "DOC:copy:own": "全文（与本单位上年报告）",
+    "DOC:copy:other": "全文（与其他单位报告）",
 }
 
 
-def rule_label(rule: str) -> str:
-    return RULES.get(rule, rule)
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label: str
+    category: str
+    place: str
+    remedy: str  # what the agency must do; for reader/registry/portal rules, what the analyst does
+    indicator: str | None = None  # the assessment column it may cost (report findings only)
+    severity: str | None = None  # None: the category's default
+
+    @property
+    def responsibility(self) -> str:
+        return CATEGORIES[self.category].responsibility
+
+    @property
+    def default_severity(self) -> str:
+        return self.severity or CATEGORIES[self.category].severity
 
 
-# The categories of the annual quality check (年报质量检查), as supervising offices name them
-# (国办公开办函〔2021〕30号: 不按时发布、发布内容不准确不全面或者内容雷同): the 数据质量 page groups
-# findings by these. A rule not listed here is a reading or identity problem (数据不一致).
-QUALITY_CATEGORIES: dict[str, str] = {
-    "section.missing": "内容不全面",
-    "section.thin": "内容不全面",
-    "table.all_blank": "内容不全面",
-    "template.nonstandard": "格式不规范",
-    "text_table.mismatch": "数据不准确",
-    "t2.stock_flow": "数据不准确",
-    "t4.ledger_mismatch": "与法制部门台账不符",
-    "report.copied": "内容雷同",
-    "report.changed_after_publication": "发布后改动",
-    "text_table.scope_note": "统计口径说明",
-}
+_FIX_T3 = "核对表三相关各格，更正后重新发布年度报告"
+_FIX_T4 = "核对表四行政复议、行政诉讼各项与总计，更正后重新发布年度报告"
+_FIX_LEG = "核对统计表各分项与合计，更正后重新发布年度报告"
+_CHECK_READ = "请对照原件核对该处数字，必要时在“数据修正”中录入正确值"
+_CHECK_AGENCY = "请在单位名录中核实该报告所属单位"
+
+# fmt: off
+_DECLARED = (
+    # ── the spec's identities as printed (std2019/std2021) ──
+    Rule("t3.row_total", "表三：各类申请人之和 ≠ 总计列", "table_identity", "T3",
+         "核对表三该行各类申请人的数字与总计，更正后重新发布年度报告", IDENTITY),
+    Rule("t3.processed_sum", "表三：各办理结果之和 ≠（七）总计", "table_identity", "T3",
+         "核对表三各办理结果与“（七）总计”，更正后重新发布年度报告", IDENTITY),
+    Rule("t3.balance", "表三：新收 + 上年结转 ≠ 办理总计 + 结转下年度", "table_identity", "T3",
+         "核对本年新收、上年结转、办理总计、结转下年度四项，使“新收＋上年结转＝办结＋结转”成立，更正后重新发布",
+         IDENTITY),
+    Rule("t4.total", "表四：维持 + 纠正 + 其他 + 尚未审结 ≠ 总计", "review_suit_inconsistent", "T4",
+         _FIX_T4, IDENTITY),
+    Rule("crossyear.carry_over", "跨年：本年“上年结转” ≠ 上年“结转下年度”", "crossyear_inconsistent",
+         "T3", "核对本年“上年结转”与上年年报“结转下年度”，不一致的应在报告中说明原因", IDENTITY),
+    # ── the legacy 统计表's identities ──
+    Rule("legacy.completed_sum", "统计表：按时 + 延期 ≠ 办结数", "table_identity", "LEG.requests",
+         _FIX_LEG, IDENTITY),
+    Rule("legacy.requests_channels", "统计表：各渠道申请之和 ≠ 收到申请数", "table_identity",
+         "LEG.requests", _FIX_LEG, IDENTITY),
+    Rule("legacy.review_sum", "统计表：复议分项之和 ≠ 复议数量", "review_suit_inconsistent",
+         "LEG.review", _FIX_LEG, IDENTITY),
+    Rule("legacy.suit_sum", "统计表：诉讼分项之和 ≠ 诉讼数量", "review_suit_inconsistent",
+         "LEG.review", _FIX_LEG, IDENTITY),
+    Rule("legacy.answers_sum", "统计表：各类答复之和 ≠ 答复数", "table_identity", "LEG.answers",
+         _FIX_LEG, IDENTITY),
+    Rule("legacy.denied_sum", "统计表：不同意公开各理由之和 ≠ 不同意公开数", "table_identity",
+         "LEG.answers", _FIX_LEG, IDENTITY),
+    Rule("legacy.staff_sum", "统计表：专职 + 兼职 ≠ 工作人员数", "table_identity", "LEG.staff",
+         _FIX_LEG, IDENTITY),
+    # ── what gongkai could not read (never the agency's fault: 需人工核对) ──
+    Rule("t3.missing", "未能读出表三", "reader", "T3", _CHECK_READ),
+    Rule("t3.empty", "表三标题下未读出数字行", "reader", "T3", _CHECK_READ),
+    Rule("t3.missing_row", "表三有一行未读出", "reader", "T3", _CHECK_READ),
+    Rule("t3.unplaced_row", "表三有无法对应的行", "reader", "T3", _CHECK_READ),
+    Rule("t3.short_row", "表三某行少读出一个数（总计列未入库）", "reader", "T3", _CHECK_READ),
+    Rule("t3.row_width", "表三某行读出的数字个数不对", "reader", "T3", _CHECK_READ),
+    Rule("t4.missing", "未能读出表四", "reader", "T4", _CHECK_READ),
+    Rule("t4.incomplete", "表四数字未读全", "reader", "T4", _CHECK_READ),
+    Rule("t4.extra_numbers", "表四区域读出的数字过多", "reader", "T4", _CHECK_READ),
+    Rule("t4.missing_group", "表四有一组未读出", "reader", "T4", _CHECK_READ),
+    Rule("t2.missing", "未能读出表二", "reader", "T2", _CHECK_READ),
+    Rule("t2.row_width", "表二某行读出的数字个数不对", "reader", "T2", _CHECK_READ),
+    Rule("glued.ambiguous", "数字连在一起，拆分有歧义（未入库）", "reader", "T3", _CHECK_READ),
+    Rule("glued.unsplit", "数字连在一起，无法拆成符合合计的数", "reader", "T3", _CHECK_READ),
+    Rule("glued.capped", "数字连在一起，可能的拆法过多", "reader", "T3", _CHECK_READ),
+    Rule("glued.relaxed", "数字连在一起，且拆分无法满足全部勾稽关系", "reader", "T3", _CHECK_READ),
+    Rule("glued.set_aside", "数字连在一起，表中一行与勾稽关系不符，按其余关系拆分", "reader", "T3",
+         _CHECK_READ),
+    Rule("number.malformed", "数字无法识别（约数或格式错误，未入库）", "reader", "DOC", _CHECK_READ),
+    Rule("ocr.low_confidence", "扫描件文字识别把握不大", "reader", "DOC", _CHECK_READ),
+    Rule("document.not_a_report", "不是年度报告", "reader", "DOC", "请核实该文件是否为年度报告"),
+    Rule("published.before_year_end", "发布日期早于年度结束（可能读错日期）", "reader", "DOC",
+         "请对照原件核实发布日期"),
+    Rule("report.implausible_year", "报告年度不可能（晚于今年或早于 2008 年）", "reader", "DOC",
+         "请对照原件核实报告年度"),
+    Rule("report.worse_version", "新版本不如当前版本完整，未采用（保留原版本）", "reader", "DOC",
+         "请比较两个版本，在“版本”中选定当前版本"),
+    # ── matching the printed agency to the roster ──
+    Rule("agency.fuzzy_match", "单位名称近似匹配，待核实", "registry", "PRE", _CHECK_AGENCY),
+    Rule("agency.unknown", "单位不在名录中", "registry", "PRE", _CHECK_AGENCY),
+    Rule("report.duplicate_claim", "同一单位同一年度有两份不同文件", "registry", "DOC",
+         "请核实哪一份是该单位本年度的年报"),
+    # ── seen by the collector (etl/collect) ──
+    Rule("portal.no_report", "门户网站上未找到年报", "portal", "DOC", "请核实该单位是否已发布年报"),
+    Rule("portal.conflicting_versions", "同一年报在不同网址发布的内容不同", "portal", "DOC",
+         "请核实哪一个网址的版本为正式发布版本"),
+    Rule("portal.broken_link", "年报页面或附件无法下载", "portal", "DOC", "请稍后重新采集或人工下载"),
+    # ── timeliness ──
+    Rule("published.late", "未在法定期限内发布年度报告", "late_publication", "DOC",
+         "年度报告应在法定期限内发布（部门 1 月 31 日前、政府 3 月 31 日前；2019 年前为 3 月 31 日前）",
+         TIMING),
+    # ── the annual quality check: content, structure, prose against tables ──
+    Rule("section.missing", "缺少国家格式规定的章节", "missing_section", "DOC",
+         "按国家规定格式补全缺少的章节，重新发布", QUALITY),
+    Rule("section.fee_missing", "未说明信息处理费收取情况", "missing_section", "S6",
+         "在“其他需要报告的事项”中写明依据《政府信息公开信息处理费管理办法》收取信息处理费的情况", QUALITY),
+    Rule("section.thin", "章节内容空泛", "perfunctory", "DOC",
+         "该章节应结合本单位实际写明具体情况和措施，不得以一句套话代替", QUALITY),
+    Rule("overview.incomplete", "总体情况缺少规定内容", "overview_incomplete", "S1",
+         "总体情况应分别写明主动公开、依申请公开、政府信息管理、平台建设、监督保障等情况", QUALITY),
+    Rule("template.nonstandard", "未按国家规定格式编制", "nonstandard_structure", "DOC",
+         "按国办公开办函〔2021〕30号规定的格式重新编制年度报告", QUALITY),
+    Rule("text_table.mismatch", "正文数字与表格不一致", "text_table_mismatch", "T3",
+         "核对正文所述数字与表格，更正不一致之处后重新发布", QUALITY),
+    Rule("text_table.scope_note", "正文与表格统计口径不同且未说明", "text_table_mismatch", "T3",
+         "在正文中写明所述数字的统计范围（本机关或全辖区），与表格口径一致或加以说明", QUALITY,
+         "warning"),
+    Rule("table.all_blank", "规定表格整表空白或全为“/”", "table_blank", "T3",
+         "规定表格不得整表空白，无数据的格填 0，重新发布", QUALITY),
+    # ── across reports (etl/validate/cross_report.py) ──
+    Rule("t2.stock_flow", "表二：现行有效件数 ≠ 上年现行有效 + 本年制发 − 本年废止",
+         "crossyear_inconsistent", "T2",
+         "核对表二现行有效件数与上年现行有效、本年制发、本年废止，更正或在报告中说明原因", QUALITY),
+    Rule("report.copied", "正文与其他年报高度重复", "copied", "DOC:copy:own",
+         "年度报告应如实反映本单位本年度工作，请重写与上年或其他单位雷同的部分后重新发布", COPYING),
+    Rule("report.changed_after_publication", "发布后又出现内容不同的新版本",
+         "changed_after_publication", "DOC",
+         "年度报告发布后如需更正，应同时发布更正说明，写明修改的内容和原因", QUALITY),
+    Rule("t4.ledger_mismatch", "表四与法制部门复议诉讼台账不一致", "review_suit_inconsistent", "T4",
+         "与法制部门核对行政复议、行政诉讼件数，更正表四后重新发布", LEDGER),
+)
+# fmt: on
+
+RULES: dict[str, Rule] = {r.id: r for r in _DECLARED}
+UNKNOWN = Rule("?", "其他问题", "reader", "DOC", "请核实")
 
 
-def rule_category(rule: str) -> str:
-    return QUALITY_CATEGORIES.get(rule, "数据不一致")
+def rule(rule_id: str) -> Rule:
+    """The declared rule (an undeclared id, e.g. from an older database, reads as a reader note)."""
+    return RULES.get(rule_id, UNKNOWN)
+
+
+def rule_label(rule_id: str) -> str:
+    r = RULES.get(rule_id)
+    return r.label if r else rule_id
+
+
+def category_label(category: str) -> str:
+    c = CATEGORIES.get(category)
+    return c.label if c else category
+
+
+def place_label(place: str | None) -> str:
+    return PLACE_LABELS.get(place or "", place or "")
+
+
+def rules_costing(indicator: str) -> tuple[str, ...]:
+    """Rule ids whose report findings count in `indicator` (declared data, safe in SQL lists)."""
+    return tuple(r.id for r in _DECLARED if r.indicator == indicator)
+
+
+def report_categories() -> tuple[str, ...]:
+    return tuple(c.id for c in CATEGORIES.values() if c.responsibility == REPORT)

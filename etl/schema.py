@@ -68,7 +68,10 @@ DDL: tuple[str, ...] = (
         cells TEXT,                          -- JSON list of keys
         expected DOUBLE,
         actual DOUBLE,
-        message TEXT NOT NULL
+        message TEXT NOT NULL,
+        category TEXT,                       -- etl.rules: the inspector's category, or reader/registry/portal
+        place TEXT,                          -- T3, S5, LEG.requests, DOC …
+        responsibility TEXT                  -- report | reader | registry | portal
     )""",
     "CREATE SEQUENCE IF NOT EXISTS run_id_seq START 1",
     """CREATE TABLE IF NOT EXISTS load_runs (
@@ -149,4 +152,54 @@ DDL: tuple[str, ...] = (
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for statement in DDL:
         con.execute(statement)
+    _catalogue_columns(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def _catalogue_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A database written before the rule catalogue: its findings get category, place and
+    responsibility from the rule (declared data, registered as a table, never text in SQL)."""
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'findings' "
+            "AND database_name = current_database()"
+        ).fetchall()
+    }
+    missing = [c for c in ("category", "place", "responsibility") if c not in have]
+    for column in missing:
+        con.execute(f"ALTER TABLE findings ADD COLUMN {column} TEXT")  # names from the tuple above
+    if (
+        not missing
+        and not con.execute(
+            "SELECT 1 FROM findings WHERE responsibility IS NULL LIMIT 1"
+        ).fetchall()
+    ):
+        return
+    import pyarrow as pa
+
+    from etl.rules import CATEGORIES, rule
+
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT rule FROM findings WHERE responsibility IS NULL"
+        ).fetchall()
+    ]
+    declared = pa.table(
+        {
+            "rule": ids,
+            "category": [rule(i).category for i in ids],
+            "place": [rule(i).place for i in ids],
+            "responsibility": [CATEGORIES[rule(i).category].responsibility for i in ids],
+        }
+    )
+    con.register("_catalogue", declared)
+    try:
+        con.execute(
+            "UPDATE findings SET category = c.category, place = c.place, "
+            "responsibility = c.responsibility FROM _catalogue c "
+            "WHERE findings.rule = c.rule AND findings.responsibility IS NULL"
+        )
+    finally:
+        con.unregister("_catalogue")

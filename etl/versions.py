@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from etl.report import Finding, ParsedReport
-from etl.rules import RULES
+from etl.rules import rule_label
 
 WORSE_VERSION = "report.worse_version"
 # findings that do not describe the document itself (recomputed across years, or this policy's own)
@@ -74,7 +74,7 @@ class Shortfall:
         if self.values:
             parts.append(f"只读出 {self.values[0]} 个数值，当前版本有 {self.values[1]} 个")
         if self.new_errors:
-            parts.append("新增错误：" + "；".join(RULES.get(r, r) for r in self.new_errors))
+            parts.append("新增错误：" + "；".join(rule_label(r) for r in self.new_errors))
         return "；".join(parts)
 
     def english(self) -> str:

@@ -65,6 +65,9 @@ COLUMNS: dict[str, str] = {
     "warnings": "警告",
     "rule": "规则",
     "rule_label": "规则说明",
+    "responsibility_label": "归属",
+    "category_label": "问题类别",
+    "place_label": "位置",
     "severity": "级别",
     "cells": "涉及单元格",
     "expected": "应为",
@@ -196,10 +199,18 @@ def source_text(source: str | None) -> str:
 # Rule ids -> Chinese explanation; unknown rules show their id.
 # Finding rules: declared once in etl.rules; the dashboard adds the rules it derives itself.
 RULE_LABELS: dict[str, str] = {
-    **RULES,
+    **{rule_id: r.label for rule_id, r in RULES.items()},
     "report.late": "年报逾期发布",
     "report.copied": "年报疑似照搬上年",
     "report.missing": "年报未发布",
+}
+
+# Who a finding blames (etl.rules responsibilities), as the pages say it.
+RESPONSIBILITY: dict[str, str] = {
+    "report": "报告问题",
+    "reader": "需人工核对",
+    "registry": "名录待核实",
+    "portal": "网站发布问题",
 }
 
 # Figures a user may pick for trend/peer comparison -> column name in the figures CTE.

@@ -7,13 +7,14 @@ import json
 import polars as pl
 
 from etl.errors import ERROR_CODES
+from etl.rules import category_label, place_label
 from queries import labels
 from queries.base import _run, _scope
 
 FINDINGS_SQL = """
 SELECT f.report_id, r.agency_id, a.name AS agency_name, a.peer_group, r.year, f.rule,
        f.severity, f.cells, f.expected, f.actual, f.actual - f.expected AS difference,
-       f.message, r.source_path
+       f.message, r.source_path, f.category, f.place, f.responsibility
 FROM findings f
 LEFT JOIN reports r USING (report_id)
 LEFT JOIN agencies a USING (agency_id)
@@ -53,6 +54,13 @@ def findings(
     return df.with_columns(
         pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
         pl.col("cells").map_elements(_cells_label, return_dtype=pl.String),
+        pl.col("category")
+        .map_elements(category_label, return_dtype=pl.String)
+        .alias("category_label"),
+        pl.col("place").map_elements(place_label, return_dtype=pl.String).alias("place_label"),
+        pl.col("responsibility")
+        .replace_strict(labels.RESPONSIBILITY, default="需人工核对")
+        .alias("responsibility_label"),
     )
 
 
@@ -159,26 +167,21 @@ def copied_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataF
 # --- the annual quality check (年报质量检查): categories, repeated passages, timeliness ---------
 
 QUALITY_BY_CATEGORY_SQL = """
-SELECT f.rule, f.severity, count(*) AS findings, count(DISTINCT r.agency_id) AS agencies
+SELECT f.category, f.rule, f.severity, count(*) AS findings, count(DISTINCT r.agency_id) AS agencies
 FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
 WHERE r.is_current AND r.year = $year AND ($peer_group IS NULL OR a.peer_group = $peer_group)
-  AND f.rule IN (SELECT unnest($rules::TEXT[]))
+  AND f.responsibility = 'report'
 GROUP BY ALL ORDER BY findings DESC, f.rule
 """
 
 
 def quality_check_summary(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    """Findings of the annual quality check by category and rule: category, rule, rule_label,
-    severity, findings, agencies."""
-    from etl.rules import QUALITY_CATEGORIES, rule_category
-
-    df = _run(
-        con,
-        QUALITY_BY_CATEGORY_SQL,
-        {"year": year, "peer_group": peer_group, "rules": list(QUALITY_CATEGORIES)},
-    )
+    """The annual quality check: every finding that blames a report (the rule catalogue's
+    responsibility = report), by the inspector's category and rule: category, rule,
+    rule_label, severity, findings, agencies. Reading difficulties are not in it."""
+    df = _run(con, QUALITY_BY_CATEGORY_SQL, {"year": year, "peer_group": peer_group})
     return df.with_columns(
-        pl.col("rule").map_elements(rule_category, return_dtype=pl.String).alias("category"),
+        pl.col("category").map_elements(category_label, return_dtype=pl.String),
         pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
     ).select("category", "rule", "rule_label", "severity", "findings", "agencies")
 

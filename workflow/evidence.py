@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import json
 
+from etl.document import place_text
 from etl.fields import FIELDS
 from etl.normalize import as_number
-
-_PLACES = (
-    ("page", "第 {} 页"),
-    ("table", "第 {} 个表格"),
-    ("row", "第 {} 行"),
-    ("col", "第 {} 列"),
-)
 
 
 def key_label(key: str) -> str:
@@ -21,30 +15,23 @@ def key_label(key: str) -> str:
 
 
 def where(location: str | None, *, column: bool = True) -> str:
-    """'第 6 个表格第 3 行第 7 列，原文第 177 行' from the stored location JSON ('' if none)."""
+    """'第 6 张表第 3 行第 7 列，原文第 177 行' from the stored location JSON ('' if none)."""
     if not location:
         return ""
     try:
         loc = json.loads(location)
     except (TypeError, ValueError):
         return ""
-    if not isinstance(loc, dict):
-        return ""
-    parts = "".join(
-        text.format(loc[k])
-        for k, text in _PLACES
-        if loc.get(k) is not None and (column or k != "col")
-    )
-    line = f"原文第 {loc['line']} 行" if loc.get("line") is not None else ""
-    return "，".join(p for p in (parts, line) if p)
+    return place_text(loc, column=column)
 
 
 def _line(location: str | None) -> int | None:
+    """The 1-based line of the extracted text (as place_text prints it)."""
     try:
         line = json.loads(location).get("line") if location else None
     except (TypeError, ValueError, AttributeError):
         return None
-    return line if isinstance(line, int) else None
+    return line + 1 if isinstance(line, int) and not isinstance(line, bool) else None
 
 
 def printed(value: float | None, raw: str | None, blank: bool | None) -> str:

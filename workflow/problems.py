@@ -1,7 +1,7 @@
 """What a rectification notice lists: confirmed problems per agency, with evidence, remedy and
 deadline; and the record that a notice went out (已确认 → 已通知).
 
-Problem categories and remedies are declared here once, by rule (etl/rules.py has the labels).
+Categories and remedies come from the rule catalogue (etl/rules.py).
 """
 
 from __future__ import annotations
@@ -10,89 +10,21 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from etl.rules import rule_label
+from etl.rules import category_label, rule, rule_label
 from workflow.evidence import evidence_lines
 from workflow.findings import confirmed_problems, record
 from workflow.states import CONFIRMED, NOTIFIED
 from workflow.store import now, writing
 
-# rule prefix -> (category, what the agency should do); the longest matching prefix wins.
-_BY_PREFIX: dict[str, tuple[str, str]] = {
-    "t3.row_total": (
-        "表内数据勾稽不符",
-        "核对表三该行各类申请人的数字与总计，更正后重新发布年度报告",
-    ),
-    "t3.processed_sum": (
-        "表内数据勾稽不符",
-        "核对表三各办理结果与“（七）总计”，更正后重新发布年度报告",
-    ),
-    "t3.balance": (
-        "表内数据勾稽不符",
-        "核对本年新收、上年结转、办理总计、结转下年度四项数字，使“新收＋上年结转＝办结＋结转”成立，更正后重新发布",
-    ),
-    "t4.total": (
-        "表内数据勾稽不符",
-        "核对表四行政复议、行政诉讼各项与总计，更正后重新发布年度报告",
-    ),
-    "legacy.": ("表内数据勾稽不符", "核对统计表各分项与合计，更正后重新发布年度报告"),
-    "crossyear.": (
-        "跨年数据不衔接",
-        "核对本年“上年结转”与上年年报“结转下年度”，不一致的应在报告中说明原因",
-    ),
-    "t3.": (
-        "表格缺失或不全",
-        "按国办公开办函〔2021〕30号格式补全表三，逐格填写（无数据填 0），重新发布",
-    ),
-    "t4.": ("表格缺失或不全", "按规定格式补全表四复议、诉讼数据（无数据填 0），重新发布"),
-    "t2.": ("表格缺失或不全", "按规定格式补全表二主动公开数据，重新发布"),
-    "number.": ("数字填写不规范", "将约数、文字或格式不规范的数字改为确切的阿拉伯数字"),
-    "published.": ("发布时间问题", "年度报告应在年度结束后、法定期限内发布，请核实发布日期"),
-    "agency.": ("单位名称不规范", "年度报告应使用单位规范全称，请更正后重新发布"),
-    "report.": ("重复发布", "同一年度只应保留一份年度报告，请撤下多余或错误的版本"),
-    # the annual quality check (etl/validate/; categories as etl.rules.QUALITY_CATEGORIES)
-    "report.copied": (
-        "内容雷同",
-        "年度报告应如实反映本单位本年度工作，请重写与上年或其他单位雷同的部分后重新发布",
-    ),
-    "report.changed_after_publication": (
-        "发布后改动",
-        "年度报告发布后如需更正，应同时发布更正说明，写明修改的内容和原因",
-    ),
-    "section.": (
-        "内容不全面",
-        "按国家格式补全缺少或空泛的章节（存在的主要问题及改进情况、其他需要报告的事项等），重新发布",
-    ),
-    "template.": ("格式不规范", "按国办公开办函〔2021〕30号规定的格式重新编制年度报告"),
-    "table.": ("表格缺失或不全", "规定表格不得整表空白，无数据的格填 0，重新发布"),
-    "text_table.mismatch": ("数据不准确", "核对正文所述数字与表格，更正不一致之处后重新发布"),
-    "text_table.scope_note": (
-        "统计口径说明",
-        "在正文中写明所述数字的统计范围（本机关或全辖区），与表格口径区分",
-    ),
-    "t2.stock_flow": (
-        "跨年数据不衔接",
-        "核对表二现行有效件数与上年现行有效、本年制发、本年废止，更正或在报告中说明原因",
-    ),
-    "t4.ledger_mismatch": (
-        "与法制部门台账不符",
-        "与法制部门核对行政复议、行政诉讼件数，更正表四后重新发布",
-    ),
-    "document.": ("不是年度报告", "请在政府信息公开专栏发布本单位年度报告"),
-}
-OTHER = ("其他问题", "请核实并更正后重新发布年度报告")
+
+def category(rule_id: str) -> str:
+    """The problem type as the inspection notice names it (the rule catalogue's category)."""
+    return category_label(rule(rule_id).category)
 
 
-def _entry(rule: str) -> tuple[str, str]:
-    hits = [p for p in _BY_PREFIX if rule.startswith(p)]
-    return _BY_PREFIX[max(hits, key=len)] if hits else OTHER
-
-
-def category(rule: str) -> str:
-    return _entry(rule)[0]
-
-
-def remedy(rule: str) -> str:
-    return _entry(rule)[1]
+def remedy(rule_id: str) -> str:
+    """What the agency must do (the rule catalogue's remedy)."""
+    return rule(rule_id).remedy
 
 
 @dataclass(frozen=True)

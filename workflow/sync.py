@@ -28,7 +28,8 @@ from workflow.store import StoreError, now, opened, store_path, writing
 _FINDINGS_SQL = """
 SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r.year, r.sha256,
        f.rule, f.severity, f.cells, f.message
-FROM findings f JOIN current_reports r USING (report_id)"""
+FROM findings f JOIN current_reports r USING (report_id)
+WHERE f.responsibility = 'report'"""
 _CELLS_SQL = """
 SELECT v.report_id, v.key, v.value, v.raw, v.blank, v.location
 FROM report_values v WHERE v.report_id IN (SELECT report_id FROM findings)

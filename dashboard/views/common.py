@@ -10,6 +10,7 @@ import streamlit as st
 
 import queries
 from dashboard import charts, data, nav, urlstate
+from etl.document import place_text
 from queries import labels
 
 RATE_COLUMNS = (
@@ -199,6 +200,9 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
 # The columns of a findings table, in the order people read them (file before the long texts).
 FINDING_COLUMNS = (
     "agency_name",
+    "responsibility_label",
+    "category_label",
+    "place_label",
     "severity",
     "rule_label",
     "expected",
@@ -218,18 +222,8 @@ def findings_table(df: pl.DataFrame, *, key: str | None = None) -> None:
 
 
 def location_text(loc: dict) -> str:
-    """A value's place in the file for people: 第 2 页、第 3 张表第 5 行、第 12 行 (1-based)."""
-    parts = []
-    if loc.get("page"):
-        parts.append(f"第 {loc['page']} 页")
-    if loc.get("table") is not None:
-        parts.append(
-            f"第 {loc['table'] + 1} 张表"
-            + (f"第 {loc['row'] + 1} 行" if loc.get("row") is not None else "")
-        )
-    elif loc.get("line") is not None:
-        parts.append(f"第 {loc['line'] + 1} 行")
-    return "，".join(parts) or "—"
+    """A value's place in the file for people (the one renderer, etl.document.place_text)."""
+    return place_text(loc) or "—"
 
 
 def source_view(v: int, report_id: int, key: str) -> None:

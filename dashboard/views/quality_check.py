@@ -10,7 +10,6 @@ import streamlit as st
 import queries
 from dashboard import charts, data
 from dashboard.views import common
-from etl.rules import QUALITY_CATEGORIES
 from etl.validate.quality_settings import quality_settings
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -41,8 +40,7 @@ def quality_check(v: int, year: int, peer: str | None, findings: pl.DataFrame) -
         ),
         hide_index=True,
     )
-    rules = list(QUALITY_CATEGORIES)
-    common.findings_table(findings.filter(pl.col("rule").is_in(rules)))
+    common.findings_table(findings.filter(pl.col("responsibility") == "report"))
 
 
 def repeated(v: int, year: int, peer: str | None) -> None:

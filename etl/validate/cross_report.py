@@ -11,24 +11,26 @@ corrected report clears its finding. Only the loader calls this, on its own conn
 from __future__ import annotations
 
 import difflib
-import json
 from collections import defaultdict
 from pathlib import PurePath
 
 import pyarrow as pa
 
 from etl.fields import FIELDS, T2_ITEMS, T4_GROUPS, T4_OUTCOMES
+from etl.finding_rows import insert_findings
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
 from etl.validate.copy_detect import own_prose
 from etl.validate.quality_settings import quality_settings
 from etl.validate.similarity import compute_signatures, copied_findings, update_similarity
+from etl.validate.timing import late_findings
 
 CROSS_RULES = (
     "t2.stock_flow",
     "report.copied",
     "report.changed_after_publication",
     "t4.ledger_mismatch",
+    "published.late",
 )
 STOCK_ITEMS = ("rules", "normative")
 
@@ -71,11 +73,12 @@ def run_cross_report_checks(con) -> dict[str, int]:
             + copied_findings(con, settings["copy"])
             + changed_findings(con)
             + ledger_findings(con, settings["ledger"])
+            + late_publication_findings(con)
         )
         con.execute(
             "DELETE FROM findings WHERE rule IN (SELECT unnest(?::TEXT[]))", [list(CROSS_RULES)]
         )
-        _insert(con, found)
+        insert_findings(con, found)
     except BaseException:
         con.rollback()
         raise
@@ -86,27 +89,19 @@ def run_cross_report_checks(con) -> dict[str, int]:
     return counts
 
 
-def _insert(con, found: list[tuple[int, Finding]]) -> None:
-    if not found:
-        return
-    cols = {
-        "report_id": pa.array([r for r, _ in found], pa.int64()),
-        "rule": [f.rule for _, f in found],
-        "severity": [f.severity for _, f in found],
-        "cells": [json.dumps(list(f.cells), ensure_ascii=False) for _, f in found],
-        "expected": pa.array([_float(f.expected) for _, f in found], pa.float64()),
-        "actual": pa.array([_float(f.actual) for _, f in found], pa.float64()),
-        "message": [f.message for _, f in found],
-    }
-    con.register("_cross", pa.table(cols))
-    try:
-        con.execute("INSERT INTO findings SELECT * FROM _cross")
-    finally:
-        con.unregister("_cross")
+LATE_SQL = """
+SELECT report_id, year, coalesce(published, signed), deadline FROM reports
+WHERE is_current AND deadline IS NOT NULL AND coalesce(published, signed) > deadline"""
 
 
-def _float(x):
-    return None if x is None else float(x)
+def late_publication_findings(con) -> list[tuple[int, Finding]]:
+    """published.late on every current report, from the dates as they stand after the load
+    (a portal's 发布时间 may have replaced the printed date)."""
+    return [
+        (report_id, f)
+        for report_id, year, day, deadline in con.execute(LATE_SQL).fetchall()
+        for f in late_findings(year, day, deadline)
+    ]
 
 
 STOCK_SQL = """

@@ -88,6 +88,9 @@ def _body(section: Section, agency: str | None) -> str:
     return _NOT_WORDS.sub("", body)
 
 
+SECTION_PLACES = {n: f"S{i}" for i, n in enumerate("一二三四五六", 1)}
+
+
 def section_findings(report: ParsedReport, settings: dict | None = None) -> list[Finding]:
     """section.missing / section.thin for std2019 and std2021 reports (legacy has no six parts)."""
     if report.template not in STD_TEMPLATES or not report.prose:
@@ -107,7 +110,7 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                     None,
                     f"未找到第{sec.number}部分“{sec.name}”的标题（按关键词"
                     f"{'、'.join(specs[sec.number]['keywords'])}查找）",
-                    "warning",
+                    place=SECTION_PLACES.get(sec.number),
                 )
             )
             continue
@@ -123,7 +126,7 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                     float(len(body)),
                     f"第{sec.number}部分“{sec.name}”只有 {len(body)} 字"
                     f"（至少 {minimum} 字，且不能只是“无”等套话）：「{_quote(sec.text)}」",
-                    "warning",
+                    place=SECTION_PLACES.get(sec.number),
                 )
             )
     by_number = {s.number: s for s in sections}
@@ -133,12 +136,11 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
         if not any(k in six.text for k in fee):
             out.append(
                 Finding(
-                    "section.thin",
+                    "section.fee_missing",
                     (),
                     None,
                     None,
                     f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{_quote(six.text)}」",
-                    "warning",
                 )
             )
     gov = settings["government_overview"]
@@ -152,13 +154,12 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
         if len(hits) < gov["min_hits"]:
             out.append(
                 Finding(
-                    "section.thin",
+                    "overview.incomplete",
                     (),
                     float(gov["min_hits"]),
                     float(len(hits)),
                     "人民政府年报第一部分“总体情况”未写工作考核、社会评议和责任追究情况"
                     "（条例第五十条第四项）",
-                    "warning",
                 )
             )
     return out

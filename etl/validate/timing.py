@@ -36,6 +36,25 @@ def timing_findings(
     return out
 
 
+def late_findings(
+    year: int, published: date | str | None, deadline: date | str | None
+) -> list[Finding]:
+    """Published after the legal deadline (etl/deadlines.py): the inspector's 未按时发布."""
+    day, due = as_date(published), as_date(deadline)
+    if day is None or due is None or day <= due:
+        return []
+    return [
+        Finding(
+            "published.late",
+            (),
+            None,
+            float((day - due).days),
+            f"{year} 年度报告发布于 {day.isoformat()}，法定期限为 {due.isoformat()}，"
+            f"逾期 {(day - due).days} 天",
+        )
+    ]
+
+
 FIRST_REPORT_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01
 
 
