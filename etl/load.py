@@ -575,7 +575,7 @@ SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, r.is_current,
        (SELECT count(*) FROM report_values v WHERE v.report_id = r.report_id),
        (SELECT string_agg(DISTINCT f.rule, '|') FROM findings f
          WHERE f.report_id = r.report_id AND f.severity = 'error'
-           AND f.rule NOT IN (SELECT rule FROM _skip))
+           AND f.responsibility <> 'report' AND f.rule NOT IN (SELECT rule FROM _skip))
 FROM reports r JOIN _pairs p USING (agency_id, year)
 ORDER BY r.agency_id, r.year, r.version DESC
 """

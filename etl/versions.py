@@ -6,7 +6,8 @@ must not replace the good one silently. So a new version becomes current only wh
 with the current version, it
 - finds every table the current one found (表二/表三/表四, or the legacy 统计表),
 - reads at least as many values, and
-- raises no error finding (severity "error") the current one did not have.
+- raises no error finding of reading (severity "error", not a problem of the report itself)
+  the current one did not have.
 Otherwise it is stored (for audit and for an analyst to choose), not current, and carries the
 finding `report.worse_version`; the current version gets an info finding of the same rule
 (pages list the findings of current versions). An analyst's choice (load.choose_version) is recorded with its
@@ -33,7 +34,9 @@ TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "统计
 class Completeness:
     tables: frozenset[str]  # key prefixes with at least one value: t2, t3, t4, legacy
     values: int
-    errors: frozenset[str]  # rules of error findings
+    # rules of error findings about the copy (reading errors): what the report itself gets
+    # wrong is the agency's to answer for, never a reason to keep an older version current
+    errors: frozenset[str]
 
     @classmethod
     def of(cls, report: ParsedReport, extra: Iterable[Finding] = ()) -> Completeness:
@@ -42,7 +45,9 @@ class Completeness:
             frozenset(k.split(".", 1)[0] for k in report.values),
             len(report.values),
             frozenset(
-                f.rule for f in findings if f.severity == "error" and f.rule not in NOT_COMPLETENESS
+                f.rule
+                for f in findings
+                if f.severity == "error" and not f.blames_report and f.rule not in NOT_COMPLETENESS
             ),
         )
 

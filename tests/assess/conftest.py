@@ -13,6 +13,8 @@ import duckdb
 import pytest
 
 from etl.fields import legacy_key, t3_key, t4_key
+from etl.finding_rows import insert_findings
+from etl.report import Finding
 from etl.schema import ensure_schema
 
 _ids = itertools.count(1)
@@ -67,7 +69,7 @@ REPORTS = [
             **t3(new=90, carried_in=10, processed=95, carried_out=5, granted=60, partial=10),
             **t4(review=(2, 1, 0, 0), direct=(0, 2, 0, 1)),
         },
-        ["t3.row_total", "crossyear.carry", "agency.fuzzy_match"],
+        ["t3.row_total", "crossyear.carry_over", "agency.fuzzy_match", "t4.missing"],
     ),
     (
         "B",
@@ -233,12 +235,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT INTO report_values (report_id, key, value, source) VALUES (?, ?, ?, 'table')",
             [(rid, k, v) for k, v in values.items()],
         )
-        for rule in rules:
-            con.execute(
-                "INSERT INTO findings (report_id, rule, severity, message) "
-                "VALUES (?, ?, 'warning', 'x')",
-                [rid, rule],
-            )
+        insert_findings(con, [(rid, Finding(rule, (), None, None, "x")) for rule in rules])
 
 
 @pytest.fixture

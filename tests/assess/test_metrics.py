@@ -43,7 +43,8 @@ def test_std_rates_by_hand(con):
     assert _v(df, "A", "dispute_rate")["value"] == pytest.approx(600 / 90)
     assert _v(df, "A", "requests")["value"] == 90
     assert _v(df, "A", "days_late")["value"] == -5
-    # findings t3.row_total and crossyear.carry count; agency.fuzzy_match does not.
+    # t3.row_total and crossyear.carry_over count; agency.fuzzy_match (registry) and t4.missing
+    # (gongkai could not read 表四) do not: they blame no report.
     assert _v(df, "A", "identity_findings")["value"] == 2
     # same fingerprint as 2023 -> copied; B's differs.
     assert _v(df, "A", "copied_report")["value"] == 1

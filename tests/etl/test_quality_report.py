@@ -19,6 +19,8 @@ from tests.conftest import REAL, SHARED
 QUALITY_RULES = (
     "section.missing",
     "section.thin",
+    "section.fee_missing",
+    "overview.incomplete",
     "template.nonstandard",
     "table.all_blank",
     "text_table.mismatch",
@@ -102,7 +104,7 @@ def test_deleted_section_five_is_missing():
     text = shuyang()
     start, end = section(text, "## 五、", "六、其他需要报告的事项")
     report = parse_text("shuyang_2025.md", text[:start] + text[end:])
-    assert quality(report) == [("section.missing", "warning")]
+    assert quality(report) == [("section.missing", "error")]
     assert "第五部分" in next(f.message for f in report.findings if f.rule == "section.missing")
 
 
@@ -116,7 +118,7 @@ def test_section_five_with_only_a_heading_and_boilerplate_is_thin():
     assert (f.expected, f.actual) == (40, 1) and "第五部分" in f.message
 
 
-def test_std2021_section_six_without_the_fee_is_thin_twice():
+def test_std2021_section_six_without_the_fee_is_thin_and_misses_the_fee():
     # "本年度无其他需要报告的事项。" is boilerplate and says nothing about 信息处理费
     text = shuyang()
     start = text.index("六、其他需要报告的事项")
@@ -125,11 +127,10 @@ def test_std2021_section_six_without_the_fee_is_thin_twice():
         "shuyang_2025.md",
         text[:start] + "六、其他需要报告的事项\n\n本年度无其他需要报告的事项。\n\n" + text[end:],
     )
-    messages = [f.message for f in report.findings if f.rule == "section.thin"]
-    assert quality(report) == [("section.thin", "warning")] * 2
-    assert any("信息处理费" in m for m in messages) and any(
-        "第六部分" in m and "字" in m for m in messages
-    )
+    messages = {f.rule: f.message for f in report.findings if f.rule in QUALITY_RULES}
+    assert quality(report) == [("section.fee_missing", "error"), ("section.thin", "warning")]
+    assert "信息处理费" in messages["section.fee_missing"]
+    assert "第六部分" in messages["section.thin"] and "字" in messages["section.thin"]
 
 
 def test_government_overview_without_assessment_or_accountability_is_thin():
@@ -139,8 +140,9 @@ def test_government_overview_without_assessment_or_accountability_is_thin():
     for word in ("考核", "评议", "责任追究", "问责", "监督检查", "监督保障"):
         one = one.replace(word, "工作")
     report = parse_text("shuyang_2025.md", text[:start] + one + text[end:])
-    assert quality(report) == [("section.thin", "warning")]
-    assert "第五十条第四项" in next(f.message for f in report.findings if f.rule == "section.thin")
+    assert quality(report) == [("overview.incomplete", "warning")]
+    f = next(f for f in report.findings if f.rule == "overview.incomplete")
+    assert "第五十条第四项" in f.message and (f.category, f.place) == ("overview_incomplete", "S1")
 
 
 def test_a_2020_report_in_the_old_format_is_nonstandard():

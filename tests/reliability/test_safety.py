@@ -36,8 +36,8 @@ ALLOWED = {
     ("assess/metrics.py", "key_list"): "the same FIELDS keys, quoted",
     (
         "assess/metrics.py",
-        "rules",
-    ): "starts_with(rule, '<p>') for the constant IDENTITY_RULE_PREFIXES",
+        "_sql_list(IDENTITY_RULES)",
+    ): "the constant rule ids IDENTITY_RULES (etl.rules catalogue), quoted",
     (
         "assess/metrics.py",
         "_sql_list(QUALITY_RULES)",

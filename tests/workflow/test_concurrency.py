@@ -17,7 +17,7 @@ from workflow.store import opened, revision, store_path
 def test_two_processes_update_at_once(all_real, tmp_path):
     with opened(store_path(all_real)) as con:
         fkeys = [f["fkey"] for f in list_findings(con)]
-    assert len(fkeys) >= 4
+    assert len(fkeys) >= 3  # both processes contest the middle one
     start_rev = revision(store_path(all_real))
     go = tmp_path / "go"
     procs = [

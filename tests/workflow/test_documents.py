@@ -94,9 +94,9 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         text = _text(f)
         name = f.name.split("_")[2]
         assert f"{name}：" in text and "2025年6月30日前" in text
-        assert RULES["t3.balance"] in text and RULES["t3.row_total"] in text
+        assert RULES["t3.balance"].label in text and RULES["t3.row_total"].label in text
         assert "「总计」列：一、本年新收政府信息公开申请数量 34" in text and "三(七)总计 35" in text
-        assert "总计 （空白）（第 6 个表格第 3 行，原文第 177 行）" in text
+        assert "总计 （空白）（第 7 张表第 4 行，原文第 178 行）" in text
     with opened(store_path(db)) as con:  # --draft records nothing
         assert {
             f["state"] for f in list_findings(con, year=2024) if f["rule"].startswith("t3.")
@@ -127,9 +127,9 @@ def test_bulletin_counts_lists_and_tables(tmp_path):
         ["内容雷同", "2", "2", "0"],
     ]
     assert sections["二、最常见的问题"] == [
-        [RULES["report.copied"], "2", "2"],
-        [RULES["t3.balance"], "2", "2"],
-        [RULES["t3.row_total"], "1", "1"],
+        [RULES["report.copied"].label, "2", "2"],
+        [RULES["t3.balance"].label, "2", "2"],
+        [RULES["t3.row_total"].label, "1", "1"],
     ]
     assert "检查发现问题5个，涉及2家单位" in text
     assert sections["三、逾期发布的单位"] == []
