@@ -42,7 +42,7 @@ MEASURES: dict[str, Measure] = {
     ),
     "errors": Measure("数据错误条数", "条", pl.col("errors")),
     "warnings": Measure("数据警告条数", "条", pl.col("warnings")),
-    "copied": Measure("与上年年报雷同", "", pl.col("copied").fill_null(False).cast(pl.Int8)),
+    "copied": Measure("年报雷同", "", pl.col("copied").fill_null(False).cast(pl.Int8)),
     "completion_rate": Measure("办结率", "%", pl.col("completion_rate")),
 }
 
@@ -80,7 +80,7 @@ DEFAULT_RULES: tuple[FlagRule, ...] = (
     FlagRule("amber", "days_late", ">", 0, "逾期发布"),
     FlagRule("amber", "corrected", ">=", 1, "复议诉讼被纠错"),
     FlagRule("amber", "errors", ">=", 1, "数据存在错误"),
-    FlagRule("amber", "copied", "==", 1, "与上年年报雷同"),
+    FlagRule("amber", "copied", "==", 1, "年报雷同"),
     FlagRule("amber", "completion_rate", "<", 85),
 )
 

@@ -36,6 +36,7 @@ REPORT_COLUMNS = {
     "prev_fingerprint": "reports.text_fingerprint(上年)",
     "quality_findings": "findings.rule(年报质量检查)",
     "ledger_findings": "findings.rule(t4.ledger_mismatch)",
+    "copied_findings": "findings.rule(report.copied)",
     "repeat_share_prev": "report_similarity.share(上年)",
 }
 
@@ -293,12 +294,12 @@ _METRICS: tuple[Metric, ...] = (
     Metric(
         "copied_report",
         "与上年年报雷同",
-        "正文指纹与上年年报相同为 1，不同为 0，任一年缺失为 N/A",
+        "年报质量检查认定正文与本单位上年或其他单位年报雷同（重复率超过质量检查设定的比例）为 1，"
+        "否则为 0；没有可比的上年年报且未认定雷同为 N/A",
         "",
         LOWER,
         ALL_TEMPLATES,
-        "(CASE WHEN text_fingerprint IS NULL OR prev_fingerprint IS NULL THEN NULL "
-        "WHEN text_fingerprint = prev_fingerprint THEN 1 ELSE 0 END)",
+        "(CASE WHEN copied_findings > 0 THEN 1 WHEN repeat_share_prev IS NULL THEN NULL ELSE 0 END)",
     ),
     Metric(
         "repeat_share_prev",
@@ -399,6 +400,7 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
     SELECT r.report_id, r.agency_id, r.year, r.template, r.days_late, r.text_fingerprint,
            p.text_fingerprint AS prev_fingerprint, coalesce(f.n, 0) AS identity_findings,
            coalesce(f.quality, 0) AS quality_findings, coalesce(f.ledger, 0) AS ledger_findings,
+           coalesce(f.copied, 0) AS copied_findings,
            sim.share AS repeat_share_prev, v.* EXCLUDE (report_id)
     FROM current_reports r
     LEFT JOIN (
@@ -407,7 +409,8 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
         GROUP BY report_id) v ON v.report_id = r.report_id
     LEFT JOIN (SELECT report_id, count(*) FILTER (rule IN {_sql_list(IDENTITY_RULES)}) AS n,
                       count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality,
-                      count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger
+                      count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger,
+                      count(*) FILTER (rule = 'report.copied') AS copied
                FROM {findings} WHERE responsibility = 'report' GROUP BY report_id) f
         ON f.report_id = r.report_id
     LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1

@@ -117,7 +117,7 @@ COLUMNS: dict[str, str] = {
     "indicator_name": "指标",
     "score_kind": "计分方式",
     "deduction_source": "数据来源",
-    "copied": "与上年雷同",
+    "copied": "年报雷同",
     "base_flag": "原方案预警",
     "moved": "名次变动",
     "evidence": "依据",
@@ -136,7 +136,7 @@ METRIC_HELP: dict[str, str] = {
     "flag": "红色须督促整改，黄色需关注；具体规则见考核方案的预警规则（排名总览页“预警规则”）。",
     "contribution": "绩效折算分 = 总分 × 政务公开在绩效考核中的权重（考核方案的 performance_share，不低于 4%）。",
     "missing": "登记在册但该年度没有已加载年报的单位。",
-    "copied": "与上年报告文本指纹相同，疑似照搬上年内容。",
+    "copied": "年报质量检查认定正文与本单位上年或其他单位年报雷同（重复率超过规定比例）。",
 }
 
 FLAG_LABELS = {
@@ -201,7 +201,6 @@ def source_text(source: str | None) -> str:
 RULE_LABELS: dict[str, str] = {
     **{rule_id: r.label for rule_id, r in RULES.items()},
     "report.late": "年报逾期发布",
-    "report.copied": "年报疑似照搬上年",
     "report.missing": "年报未发布",
 }
 

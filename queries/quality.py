@@ -125,19 +125,13 @@ FROM current_reports
 WHERE year = $year AND days_late > 0 AND ($peer_group IS NULL OR peer_group = $peer_group)
 ORDER BY days_late DESC, agency_name
 """
-# Same text fingerprint as the agency's report of the previous year: likely copied.
+# Copied: one definition, the quality check's report.copied finding (etl/validate/similarity.py:
+# the share of the report's own prose found in its previous report or another agency's is above
+# [copy].share_threshold). The ranking flag and the 与上年年报雷同 indicator read the same finding.
 COPIED_SQL = """
-SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id,
-       p.report_id AS previous_report_id, r.source_path
-FROM current_reports r
-JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
-WHERE r.year = $year AND r.text_fingerprint IS NOT NULL
-  AND r.text_fingerprint = p.text_fingerprint
-  AND ($peer_group IS NULL OR r.peer_group = $peer_group)
-UNION
-SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, NULL, r.source_path
+SELECT DISTINCT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, r.source_path
 FROM findings f JOIN current_reports r USING (report_id)
-WHERE r.year = $year AND f.rule LIKE '%copied%'
+WHERE r.year = $year AND f.rule = 'report.copied' AND f.responsibility = 'report'
   AND ($peer_group IS NULL OR r.peer_group = $peer_group)
 ORDER BY agency_name
 """

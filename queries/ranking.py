@@ -15,16 +15,16 @@ RANK_CONTEXT_SQL = f"""
 WITH {FIGURES_CTE},
 f AS (
     SELECT f.report_id, count(*) FILTER (f.severity = 'error') AS errors,
-           count(*) FILTER (f.severity = 'warning') AS warnings
-    FROM findings f GROUP BY f.report_id
-),
-prev AS (SELECT agency_id, text_fingerprint FROM current_reports WHERE year = $year - 1)
+           count(*) FILTER (f.severity = 'warning') AS warnings,
+           count(*) FILTER (f.rule = 'report.copied') > 0 AS copied
+    FROM findings f WHERE f.responsibility = 'report' GROUP BY f.report_id
+)
 SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
        r.completion_rate, r.on_time_rate, r.disclosure_rate, r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,
        coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
-       coalesce(r.text_fingerprint = prev.text_fingerprint, false) AS copied
-FROM rates r LEFT JOIN f USING (report_id) LEFT JOIN prev USING (agency_id)
+       coalesce(f.copied, false) AS copied
+FROM rates r LEFT JOIN f USING (report_id)
 """
 
 RANK_COLUMNS = (
