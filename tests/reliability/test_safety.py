@@ -29,6 +29,8 @@ SQL_WORDS = re.compile(
 
 # (file, interpolated expression as ast.unparse writes it) -> why it is safe
 ALLOWED = {
+    ("etl/finding_rows.py", "names"): "the constant column names of the findings table (COLUMNS)",
+    ("etl/schema.py", "column"): "one of the constant names category/place/responsibility",
     (
         "assess/metrics.py",
         "cols",
