@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.errors import ReportError
-from etl.report import Finding
+from etl.report import Finding, ParsedReport
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDS_TWO_REPORTS = frozenset({"copied", "crossyear_inconsistent", "changed_after_publication"})
@@ -127,15 +127,19 @@ def report_path(problems_path: Path, file: str) -> Path | None:
 
 
 def product_findings(path: Path) -> list[Finding]:
+    from etl.parse import parse_file
+
+    return report_findings(parse_file(path))
+
+
+def report_findings(report: ParsedReport) -> list[Finding]:
     """What gongkai says about one report on its own: the parse's findings and the loader's
     one-report findings (timing, impossible year, late for the deadline of the agency's kind)."""
     from etl.accuracy import _registry
     from etl.deadlines import deadline_for
-    from etl.parse import parse_file
     from etl.registry import guess_kind, resolve_agency
     from etl.validate.timing import late_findings, timing_findings, year_findings
 
-    report = parse_file(path)
     out = list(report.findings)
     if report.year is None or report.template == "not_a_report":
         return out
