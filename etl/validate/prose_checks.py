@@ -206,7 +206,8 @@ def _breakdown(text: str, figs: list[Figure], i: int) -> list[Figure]:
         between = text[(parts[-1].end if parts else total.end) : fig.start]
         if parts and re.search(r"共|合计|总计|累计|另|此外|同时|结转", fig.label):
             break
-        if fig.unit != total.unit or re.search(r"。", between):
+        if fig.unit != total.unit or (parts and "其中" in between):
+            break  # another unit, or a breakdown of the part before (nested 「其中」)
             break
         if fig.what and fig.what[0] in _TOTALS:
             break  # a new total

@@ -28,7 +28,7 @@ from etl.report import ParsedReport
 from etl.validate.sections import TOP
 
 UNIT = r"(?:件|条|个|次|宗|起|项|份)"
-_MENTION = re.compile(r"(\d[\d,]*)" + UNIT + r"(?![\d%％])")
+_MENTION = re.compile(r"(\d[\d,]*)(" + UNIT + r")(?![\d%％])")
 _SENTENCES = re.compile(r"[^。！？!?]+[。！？!?]?")
 _CLAUSE_BREAK = "，,；;：:、（）()"
 # the tables themselves printed as text (PDF lines), not prose
@@ -142,7 +142,10 @@ def figures(sentence: Sentence) -> list[Figure]:
         value = float(m.group(1).replace(",", ""))
         words = label
         counted = [f for f in out if f.what]
-        if counted and not _ANY_NOUN.search(label) and _counts_requests(counted[-1]):
+        inherit = counted and _counts_requests(counted[-1]) and counted[-1].unit == m.group(2)
+        if _OF_ANOTHER.search(label):
+            inherit = False  # "涉及 3 个部门"
+        if inherit and not _ANY_NOUN.search(label):
             words = label + "申请"  # "受理申请749件……；共办理718件": the noun is understood
         what = _what(words, s[m.end() : m.end() + 16], s[: m.start()], in_parts)
         if what == ("handled",) and any(f.what == ("requests",) for f in out):

@@ -54,6 +54,7 @@ LABELS = {
     "processed": "办理结果总计",
 }
 _T4 = ("review", "suits")
+_DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
 
 
 def _printed(report: ParsedReport, key: str) -> Value | None:
@@ -133,7 +134,7 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
     tolerance = float(settings["tolerance"])
     government = is_government(report, settings)
     sents = sentences(report)
-    stated = [f for s in sents for f in figures(s) if f.what]
+    stated = [f for s in sents for f in figures(s) if f.what and _about_disclosure(f)]
     explained = scope_explained(sents) or _wide_figure_agrees(report, stated, government, settings)
     out: list[Finding] = []
     seen: set[tuple] = set()
@@ -154,6 +155,14 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
         reader = "reader" if unsure(report, [k for _, ks in candidates for k in ks]) else None
         out.append(_mismatch(fig, value, keys, scope, reader))
     return out
+
+
+def _about_disclosure(fig: Figure) -> bool:
+    """Request and case counts are the tables' only when the sentence is about 政府信息公开 (a
+    司法局 counts all its 行政复议; 受理申请 may be 行政许可) or sits in section 三 / 四."""
+    if fig.what[0] not in ("requests", "handled", "processed", "review", "suits"):
+        return True  # outcome terms and carry-overs name a 表三 row by themselves
+    return bool(_DISCLOSURE.search(fig.sentence.text)) or fig.sentence.place in ("S3", "S4")
 
 
 def _candidates(report: ParsedReport, what: tuple[str, ...]) -> list[tuple[float, list[str]]]:
