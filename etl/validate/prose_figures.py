@@ -218,11 +218,20 @@ def is_government(report: ParsedReport, settings: dict) -> bool:
     return any(m in (report.agency or "") for m in settings["government_markers"])
 
 
-def scope_of(text: str, government: bool, settings: dict) -> str | None:
-    """'local' / 'wide' when the text's scope differs from what the report's table covers."""
-    if government and any(m in text for m in settings["local_scope"]):
+def scope_of(text: str, government: bool, settings: dict, upto: int | None = None) -> str | None:
+    """'local' / 'wide' when the text's scope differs from what the report's table covers. The
+    scope word nearest before `upto` (a figure's end) wins: in 「区政府办公室牵头，全区共受理
+    95 件」 the figure is the region's."""
+    head = text if upto is None else text[:upto]
+    marks = [(head.rfind(m), "local") for m in settings["local_scope"]]
+    marks += [(head.rfind(m), "wide") for m in settings["wide_scope"]]
+    found = max((p, kind) for p, kind in marks if p >= 0) if any(p >= 0 for p, _ in marks) else None
+    if found is None and upto is not None:
+        return scope_of(text, government, settings)  # the scope stated after the figure
+    kind = found[1] if found else None
+    if government and kind == "local":
         return "local"
-    if not government and any(m in text for m in settings["wide_scope"]):
+    if not government and kind == "wide":
         return "wide"
     return None
 

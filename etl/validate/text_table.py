@@ -149,7 +149,7 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
         if not candidates or any(abs(v - fig.value) <= tolerance for v, _ in candidates):
             continue
         value, keys = candidates[0]
-        scope = scope_of(fig.sentence.text, government, settings)
+        scope = scope_of(fig.sentence.text, government, settings, fig.end)
         if scope == "wide" or (scope == "local" and (explained or fig.what[0] in _T4)):
             continue  # another quantity than the table's, or a switch the report explains
         reader = "reader" if unsure(report, [k for _, ks in candidates for k in ks]) else None
@@ -180,10 +180,13 @@ def _wide_figure_agrees(
     """A region-wide request figure in the prose that agrees with 表三 explains an office figure
     beside it (「全区共受理 95 件……区政府办受理 17 件」)."""
     for fig in stated:
-        if fig.what[0] in _T4 or scope_of(fig.sentence.text, government, settings) == "local":
+        if (
+            fig.what[0] in _T4
+            or scope_of(fig.sentence.text, government, settings, fig.end) == "local"
+        ):
             continue
         if any(abs(v - fig.value) < 1e-9 for v, _ in _candidates(report, fig.what)):
-            if any(m in fig.sentence.text for m in settings["wide_scope"]):
+            if any(m in fig.sentence.text[: fig.end] for m in settings["wide_scope"]):
                 return True
     return False
 
