@@ -199,8 +199,7 @@ _DECLARED = (
     Rule("text_table.mismatch", "正文数字与表格不一致", "text_table_mismatch", "T3",
          "核对正文所述数字与表格，更正不一致之处后重新发布", QUALITY),
     Rule("text_table.scope_note", "正文与表格统计口径不同且未说明", "text_table_mismatch", "T3",
-         "在正文中写明所述数字的统计范围（本机关或全辖区），与表格口径一致或加以说明", QUALITY,
-         "warning"),
+         "在正文中写明所述数字的统计范围（本机关或全辖区），与表格口径一致或加以说明", QUALITY),
     Rule("table.all_blank", "规定表格整表空白或全为“/”", "table_blank", "T3",
          "规定表格不得整表空白，无数据的格填 0，重新发布", QUALITY),
     # ── across reports (etl/validate/cross_report.py) ──
@@ -214,6 +213,22 @@ _DECLARED = (
          "年度报告发布后如需更正，应同时发布更正说明，写明修改的内容和原因", QUALITY),
     Rule("t4.ledger_mismatch", "表四与法制部门复议诉讼台账不一致", "review_suit_inconsistent", "T4",
          "与法制部门核对行政复议、行政诉讼件数，更正表四后重新发布", LEDGER),
+    # ── prose against tables and prose against itself (etl/validate/text_table.py,
+    #    prose_checks.py): review/suit counts and outcomes, blank totals, completion, breakdowns ──
+    Rule("text_table.review_suit", "正文复议诉讼件数与表四不一致", "review_suit_inconsistent", "T4",
+         "核对正文所述行政复议、行政诉讼件数与表四总计，更正不一致之处后重新发布", QUALITY),
+    Rule("text_table.blank_total", "正文有数字而表三对应总计栏空白", "table_blank", "T3",
+         "表三总计栏不得空白，按正文所述核实后填写总计，重新发布", QUALITY),
+    Rule("prose.outcome_vs_t4", "正文称复议诉讼均获维持（未被纠错），表四却有纠正或其他结果",
+         "review_suit_inconsistent", "T4",
+         "核对正文对复议诉讼结果的表述与表四各项，更正不一致之处后重新发布", QUALITY),
+    Rule("prose.completion_vs_carry_over", "正文称申请均已办结，但有申请结转下年度",
+         "prose_figures_inconsistent", "S1",
+         "有结转下年度继续办理的申请时，不应表述为“均已办结”，请如实表述后重新发布", QUALITY),
+    Rule("prose.parts_sum", "正文分项之和与所述总数不符", "prose_figures_inconsistent", "S1",
+         "核对正文所述总数及各分项，使分项之和与总数一致后重新发布", QUALITY),
+    Rule("prose.percentage", "正文百分比与所述件数不符", "prose_figures_inconsistent", "S1",
+         "按所述件数重新计算正文中的百分比，更正后重新发布", QUALITY),
 )
 # fmt: on
 

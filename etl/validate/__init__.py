@@ -31,6 +31,7 @@ def validate_report(report: ParsedReport) -> list[Finding]:
 
 def quality_findings(report: ParsedReport) -> list[Finding]:
     """The annual quality check's in-report rules (sections, template, prose vs tables)."""
+    from etl.validate.prose_checks import prose_check_findings
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
     from etl.validate.text_table import text_table_findings
 
@@ -39,6 +40,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + section_findings(report)
         + blank_table_findings(report)
         + text_table_findings(report)
+        + prose_check_findings(report)
     )
 
 

@@ -1,52 +1,44 @@
-"""Figures stated in the prose against the tables (std2019/std2021): text_table.mismatch.
+"""Figures stated in the prose against the tables (std2019/std2021).
 
-A claim is a number followed by 件 inside one clause, labelled by the words before it since the
-previous number ("收到政府信息公开申请 34 件", "予以公开及部分公开42件", "行政复议案件2件、行政诉讼
-案件7件"). Only labels that name one 表三/表四 figure unambiguously are read; counts of anything
-else (信息4511条, 对3件文件征求意见, 其中民政局1件) are never compared.
+The prose's figures are read by structure (etl/validate/prose_figures.py). Each that names one
+表三 or 表四 figure is compared with the table:
 
-Scope-aware: a sentence about the office itself (本机关, 区政府办) in a 人民政府 report whose table
-covers the whole region, or about the whole region (全县, 各部门) in a department's report, is a
-difference of scope: text_table.scope_note (info), not an error. Both passages are quoted.
+* text_table.mismatch (text_table_mismatch, T3): a request, outcome or carry-over figure differs
+  from 表三. A request count may be the new requests or new + carried-in (an accepted
+  convention); "办理申请 N 件" may also be the completed total.
+* text_table.scope_note (text_table_mismatch, T3): the figure differs and the sentence is about
+  the office itself (本机关, 区政府办) in a government's report whose 表三 covers the region, and
+  the report never says so (no 「表中数据为全区汇总」, no region-wide figure that agrees with the
+  table). An explained switch is nothing. In a department's report, a sentence about the whole
+  region (全县, 各部门) is another quantity than its table: nothing.
+* text_table.review_suit (review_suit_inconsistent, T4): a 行政复议 / 行政诉讼 count differs from
+  表四's totals.
+* text_table.blank_total (table_blank, T3): the prose states a figure whose 表三 row is printed
+  blank: the blank cells are the problem (the inspector's table_blank), not the prose. A blank
+  总计 beside filled applicant cells may be a displaced cell: the reader's (需人工核对).
+
+A table value the comparison needs that the reader was unsure of (OCR, a glued digit run, a row
+with a reader finding) makes the finding the reader's (需人工核对), never the report's.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from etl.fields import STD_TEMPLATES, T3_ROWS, t3_key, t4_key
 from etl.normalize import as_number
-from etl.report import Finding, ParsedReport
+from etl.report import Finding, ParsedReport, Value
+from etl.validate.prose_figures import (
+    Figure,
+    figures,
+    is_government,
+    scope_explained,
+    scope_of,
+    sentences,
+)
 from etl.validate.quality_settings import quality_settings
 
-_SENTENCES = re.compile(r"[^。；;!！?？]+[。；;!！?？]?")
-_CLAUSES = re.compile(r"[^，,：:。；;]+")
-_COUNT = re.compile(r"(\d[\d,]*)\s*件")
-_OUTCOME_TERM = r"(?:予以公开|同意公开|部分公开|不予公开|不同意公开|无法提供|不予处理|其他处理)"
-# outcome terms joined directly ("予以公开及部分公开"), at the end of the label
-_JOINED = re.compile(
-    _OUTCOME_TERM + r"(?:[及和与、]" + _OUTCOME_TERM + r")+(?:答复|的|共|合计|为|有|\s)*$"
-)
-MAX_LABEL = 40  # "全年共受理政府信息公开申请" is 13 characters; a longer run is a table's labels
-
-# (label pattern, what): the more specific first; an outcome beats 办理/办结 in one label.
-_TERMS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"上年结转"), "carried_in"),
-    (re.compile(r"结转下一?年度?|转下一?年度|结转至下一?年"), "carried_out"),
-    (re.compile(r"部分公开"), "partial"),
-    (re.compile(r"不予公开|不同意公开"), "denied"),
-    (re.compile(r"(?<!不)(?<!部分)(?:予以公开|同意公开)"), "granted"),
-    (re.compile(r"无法提供"), "unable"),
-    (re.compile(r"不予处理"), "rejected"),
-    (re.compile(r"其他处理"), "other"),
-    (re.compile(r"行政复议"), "review"),
-    (re.compile(r"行政诉讼"), "suits"),
-    (re.compile(r"(?:收到|受理|接收|接到|新收|收悉).*申请|申请.*(?:收到|受理)"), "requests"),
-    (re.compile(r"办结|办理完成|共办理|已办理|答复(?:办结)?$"), "processed"),
-)
-_OUTCOMES = ("granted", "partial", "denied", "unable", "rejected", "other")
-_LABELS = {
+LABELS = {
     "carried_in": "上年结转",
     "carried_out": "结转下年度",
     "granted": "予以公开",
@@ -57,44 +49,37 @@ _LABELS = {
     "other": "其他处理",
     "review": "行政复议总计",
     "suits": "行政诉讼总计",
-    "requests": "收到申请",
+    "requests": "本年新收",
+    "handled": "本年新收",
     "processed": "办理结果总计",
 }
-_TABLE_TEXT = re.compile(r"第二十条第|勾稽关系|本年新收政府信息公开申请数量")
-_ABOUT_CASES = re.compile(r"复议|诉讼|案件|信访|建议|提案")
-_SUBJECTS = re.compile(r"自然人|法人|企业|其中.{0,6}(?:局|委|办|镇|街道|乡)")
+_T4 = ("review", "suits")
+_DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
 
 
-@dataclass(frozen=True)
-class Claim:
-    what: tuple[str, ...]  # table figures summed ("granted", "partial") for 予以公开及部分公开
-    value: float
-    sentence: str
-
-
-def _printed(report: ParsedReport, key: str) -> bool:
-    """A figure the table states: a cell printed blank is no statement to compare with."""
+def _printed(report: ParsedReport, key: str) -> Value | None:
     v = report.values.get(key)
-    return v is not None and not v.blank
+    return v if v is not None and not v.blank else None
 
 
-def _row_total(report: ParsedReport, row: str) -> tuple[float, list[str]] | None:
+def row_total(report: ParsedReport, row: str) -> tuple[float, list[str]] | None:
+    """表三 row total as printed, or the sum of its sub-rows' totals."""
     key = t3_key(row, "total")
-    if _printed(report, key):
-        return report.values[key].value, [key]
+    if v := _printed(report, key):
+        return v.value, [key]
     keys = [
         t3_key(r, "total")
         for r, _, tpl in T3_ROWS
         if r.startswith(row + ".") and report.template in tpl
     ]
-    if keys and all(_printed(report, k) for k in keys):
+    if key not in report.values and keys and all(_printed(report, k) for k in keys):
         return sum(report.values[k].value for k in keys), keys
     return None
 
 
 def table_candidates(report: ParsedReport, what: str) -> list[tuple[float, list[str]]]:
-    """What the table says for `what`; a request count may be 新收 or 新收 + 上年结转."""
-    if what in ("review",):
+    """What the tables say for `what`, every reading the prose may mean."""
+    if what == "review":
         key = t4_key("review", "total")
         return [(report.values[key].value, [key])] if _printed(report, key) else []
     if what == "suits":
@@ -102,65 +87,43 @@ def table_candidates(report: ParsedReport, what: str) -> list[tuple[float, list[
         if all(_printed(report, k) for k in keys):
             return [(sum(report.values[k].value for k in keys), keys)]
         return []
-    if what == "requests":
-        new, cin = _row_total(report, "new"), _row_total(report, "carried_in")
+    if what in ("requests", "handled"):
+        new, cin = row_total(report, "new"), row_total(report, "carried_in")
         out = [new] if new else []
         if new and cin:
             out.append((new[0] + cin[0], new[1] + cin[1]))
+        if what == "handled" and (done := row_total(report, "processed")):
+            out.append(done)
         return out
-    got = _row_total(report, what)
+    got = row_total(report, what)
     return [got] if got else []
 
 
-def claims(text: str) -> list[Claim]:
-    out = []
-    for sentence in _SENTENCES.findall(text.replace("\n", "")):
-        if _TABLE_TEXT.search(sentence):
-            continue  # the tables themselves, printed as text
-        for clause in _CLAUSES.findall(sentence):
-            prev = 0
-            for m in _COUNT.finditer(clause):
-                label, prev = clause[prev : m.start()], m.end()
-                if _SUBJECTS.search(label) or "%" in label or len(label) > MAX_LABEL:
-                    continue  # a table printed as running text has long label runs, not prose
-                what = _what(label)
-                if what in (("requests",), ("processed",)) and _ABOUT_CASES.search(
-                    sentence[: sentence.find(clause)] + label
-                ):
-                    continue  # "复议、诉讼案件的应诉工作，共办理相关案件74件": not requests
-                if what:
-                    out.append(Claim(what, float(m.group(1).replace(",", "")), sentence.strip()))
-    return out
+def unsure(report: ParsedReport, keys: list[str] | tuple[str, ...]) -> bool:
+    """The reader was unsure of one of these cells: OCR, a glued digit run (the raw is not the
+    number), or a row a reader finding names."""
+    rows = {k.rsplit(".", 1)[0] for k in keys}
+    for k in keys:
+        v = report.values.get(k)
+        if v is None:
+            continue
+        if v.source != "table":
+            return True
+        digits = re.sub(r"\D", "", v.raw)
+        if not v.blank and digits != str(int(v.value)):
+            return True
+    return any(
+        not f.blames_report and any(c.rsplit(".", 1)[0] in rows for c in f.cells)
+        for f in report.findings
+    )
 
 
-def _what(label: str) -> tuple[str, ...] | None:
-    hits = []
-    for pattern, what in _TERMS:
-        for m in pattern.finditer(label):
-            hits.append((m.start(), what))
-    if not hits:
-        return None
-    kinds = {w for _, w in hits}
-    outcomes = [w for _, w in sorted(hits) if w in _OUTCOMES]
-    if len(set(outcomes)) > 1:  # "予以公开及部分公开42件": the sum, if the terms are joined
-        return tuple(dict.fromkeys(outcomes)) if _JOINED.search(label) else None
-    if outcomes:
-        return (outcomes[0],)
-    for what in ("carried_in", "carried_out", "review", "suits", "requests", "processed"):
-        if what in kinds:
-            if what in ("review", "suits") and {"review", "suits"} <= kinds:
-                return None  # "行政复议和行政诉讼共3件": not one table figure
-            return (what,)
-    return None
-
-
-def _scope(sentence: str, report: ParsedReport, settings: dict) -> str | None:
-    """'local' / 'wide' when the sentence's scope differs from what the table covers."""
-    is_government = any(m in (report.agency or "") for m in settings["government_markers"])
-    if is_government and any(m in sentence for m in settings["local_scope"]):
-        return "local"
-    if not is_government and any(m in sentence for m in settings["wide_scope"]):
-        return "wide"
+def _blank_total(report: ParsedReport, what: tuple[str, ...]) -> str | None:
+    for w in what:
+        row = {"requests": "new", "handled": "new"}.get(w, w)
+        key = t3_key(row, "total")
+        if w not in _T4 and (v := report.values.get(key)) is not None and v.blank:
+            return key
     return None
 
 
@@ -169,53 +132,111 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
         return []
     settings = (settings or quality_settings())["text_table"]
     tolerance = float(settings["tolerance"])
+    government = is_government(report, settings)
+    sents = sentences(report)
+    stated = [f for s in sents for f in figures(s) if f.what and _about_disclosure(f)]
+    explained = scope_explained(sents) or _wide_figure_agrees(report, stated, government, settings)
     out: list[Finding] = []
     seen: set[tuple] = set()
-    for claim in claims("\n".join(report.prose)):
-        parts = [table_candidates(report, w) for w in claim.what]
-        if not all(parts):
-            continue  # the table does not print this figure: nothing to compare
-        if len(parts) == 1:
-            candidates = parts[0]
-        else:  # a sum of outcomes: one reading each
-            candidates = [(sum(p[0][0] for p in parts), [k for p in parts for k in p[0][1]])]
-        if any(abs(v - claim.value) <= tolerance for v, _ in candidates):
+    for fig in stated:
+        if (fig.what, fig.value) in seen:
+            continue
+        seen.add((fig.what, fig.value))
+        if blank := _blank_total(report, fig.what):
+            out.append(_blank_finding(report, fig, blank))
+            continue
+        candidates = _candidates(report, fig.what)
+        if not candidates or any(abs(v - fig.value) <= tolerance for v, _ in candidates):
             continue
         value, keys = candidates[0]
-        if (claim.what, claim.value) in seen:
-            continue
-        seen.add((claim.what, claim.value))
-        label = "+".join(_LABELS[w] for w in claim.what)
-        scope = _scope(claim.sentence, report, settings)
-        table = f"表格“{label}”为 {as_number(value)}"
-        if scope is not None:
-            what = "本机关" if scope == "local" else "全辖区"
-            out.append(
-                Finding(
-                    "text_table.scope_note",
-                    tuple(keys),
-                    value,
-                    claim.value,
-                    f"正文所述为{what}口径：「{_quote(claim.sentence)}」写 {as_number(claim.value)} 件；"
-                    f"{table}（口径不同，不作为错误）",
-                    "info",
-                )
-            )
-        else:
-            out.append(
-                Finding(
-                    "text_table.mismatch",
-                    tuple(keys),
-                    value,
-                    claim.value,
-                    f"正文：「{_quote(claim.sentence)}」写 {as_number(claim.value)} 件；"
-                    f"{table}（差 {as_number(claim.value - value):+}）",
-                    "warning",
-                )
-            )
+        scope = scope_of(fig.sentence.text, government, settings, fig.end)
+        if scope == "wide" or (scope == "local" and (explained or fig.what[0] in _T4)):
+            continue  # another quantity than the table's, or a switch the report explains
+        reader = "reader" if unsure(report, [k for _, ks in candidates for k in ks]) else None
+        out.append(_mismatch(fig, value, keys, scope, reader))
     return out
 
 
-def _quote(text: str, limit: int = 90) -> str:
+def _about_disclosure(fig: Figure) -> bool:
+    """Request and case counts are the tables' only when the sentence is about 政府信息公开 (a
+    司法局 counts all its 行政复议; 受理申请 may be 行政许可) or sits in section 三 / 四."""
+    if fig.what[0] not in ("requests", "handled", "processed", "review", "suits"):
+        return True  # outcome terms and carry-overs name a 表三 row by themselves
+    return bool(_DISCLOSURE.search(fig.sentence.text)) or fig.sentence.place in ("S3", "S4")
+
+
+def _candidates(report: ParsedReport, what: tuple[str, ...]) -> list[tuple[float, list[str]]]:
+    parts = [table_candidates(report, w) for w in what]
+    if not all(parts):
+        return []  # the table does not print this figure: nothing to compare
+    if len(parts) == 1:
+        return parts[0]
+    return [(sum(p[0][0] for p in parts), [k for p in parts for k in p[0][1]])]
+
+
+def _wide_figure_agrees(
+    report: ParsedReport, stated: list[Figure], government: bool, settings: dict
+) -> bool:
+    """A region-wide request figure in the prose that agrees with 表三 explains an office figure
+    beside it (「全区共受理 95 件……区政府办受理 17 件」)."""
+    for fig in stated:
+        if (
+            fig.what[0] in _T4
+            or scope_of(fig.sentence.text, government, settings, fig.end) == "local"
+        ):
+            continue
+        if any(abs(v - fig.value) < 1e-9 for v, _ in _candidates(report, fig.what)):
+            if any(m in fig.sentence.text[: fig.end] for m in settings["wide_scope"]):
+                return True
+    return False
+
+
+def _mismatch(fig: Figure, value: float, keys: list[str], scope, reader) -> Finding:
+    label = "+".join(LABELS[w] for w in fig.what)
+    table = ("表四" if fig.what[0] in _T4 else "表三") + f"“{label}”为 {as_number(value)}"
+    said = f"正文：「{quote(fig.sentence.text)}」写 {as_number(fig.value)} 件"
+    cells = (tuple(keys), value, fig.value)
+    if fig.what[0] in _T4:
+        return Finding("text_table.review_suit", *cells, f"{said}；{table}", responsibility=reader)
+    if scope == "local":
+        return Finding(
+            "text_table.scope_note",
+            *cells,
+            f"{said}（本机关口径）；{table}（全辖区口径），报告未说明两者统计范围不同",
+            responsibility=reader,
+        )
+    return Finding(
+        "text_table.mismatch",
+        *cells,
+        f"{said}；{table}（差 {as_number(fig.value - value):+}）",
+        responsibility=reader,
+    )
+
+
+def _blank_finding(report: ParsedReport, fig: Figure, key: str) -> Finding:
+    lost = _total_maybe_lost(report, key)
+    row = key.split(".")[1]
+    label = next(lab for r, lab, _ in T3_ROWS if r == row)
+    return Finding(
+        "text_table.blank_total",
+        (key,),
+        fig.value,
+        None,
+        f"正文：「{quote(fig.sentence.text)}」写 {as_number(fig.value)} 件；"
+        f"表三“{label}”的总计栏空白（印为「{report.values[key].raw}」）",
+        severity="warning" if lost else None,
+        responsibility="reader" if lost else None,
+    )
+
+
+def _total_maybe_lost(report: ParsedReport, key: str) -> bool:
+    """A blank 总计 beside filled applicant cells may be a cell the conversion displaced (a PDF
+    turned into Markdown): only a row printed blank throughout blames the report."""
+    row = key.rsplit(".", 1)[0] + "."
+    filled = [v for k, v in report.values.items() if k.startswith(row) and not v.blank]
+    return bool(filled) or unsure(report, [key])
+
+
+def quote(text: str, limit: int = 90) -> str:
     text = re.sub(r"\s+", "", text)
     return text if len(text) <= limit else text[:limit] + "…"

@@ -55,12 +55,29 @@ def test_consistent_real_reports_raise_no_quality_finding(path):
     assert quality(parse_file(path)) == []
 
 
-def test_hongze_prose_about_the_office_is_a_scope_note_not_a_mismatch():
+def test_hongze_unexplained_switch_to_the_office_scope_is_a_text_table_mismatch():
+    # the inspector's P1: prose about 区政府办 (17) against a 表三 for the district (95), and the
+    # report never says the table covers the whole district
     report = parse_file(REAL / "hongze_2024.pdf")
-    assert quality(report) == [("text_table.scope_note", "info")]
+    assert quality(report) == [("text_table.scope_note", "error")]
     note = next(f for f in report.findings if f.rule == "text_table.scope_note")
+    assert (note.category, note.place, note.responsibility) == (
+        "text_table_mismatch",
+        "T3",
+        "report",
+    )
     assert (note.cells, note.expected, note.actual) == (("t3.new.total",), 95, 17)
     assert "区政府办代表区政府受理政府信息公开申请17件" in note.message and "95" in note.message
+
+
+@pytest.mark.parametrize(
+    "explanation",
+    ["本报告附表中数据为全区汇总数据。", "全区共受理政府信息公开申请95件。"],
+)
+def test_hongze_explained_scope_switch_is_nothing(explanation):
+    report = parse_file(REAL / "hongze_2024.pdf")
+    prose = (*report.prose[:20], explanation, *report.prose[20:])
+    assert text_table_findings(dataclasses.replace(report, prose=prose)) == []
 
 
 def test_hongze_same_sentence_about_the_whole_district_is_a_mismatch():
@@ -75,8 +92,9 @@ def test_hongze_same_sentence_about_the_whole_district_is_a_mismatch():
 def test_a_changed_prose_figure_is_a_mismatch_with_both_passages():
     text = shuyang().replace("共办理 718 件", "共办理 700 件")
     report = parse_text("shuyang_2025.md", text)
-    assert quality(report) == [("text_table.mismatch", "warning")]
+    assert quality(report) == [("text_table.mismatch", "error")]
     f = next(f for f in report.findings if f.rule == "text_table.mismatch")
+    assert (f.category, f.place) == ("text_table_mismatch", "T3")
     assert (f.cells, f.expected, f.actual) == (("t3.processed.total",), 718, 700)
     assert "共办理700件" in f.message and "718" in f.message
 

@@ -13,7 +13,7 @@ from tests.workflow.conftest import AGENCY, load, original_text, write_version
 from workflow import corrections
 from workflow.findings import list_findings, move
 from workflow.overlay import attach_corrections
-from workflow.states import CONFIRMED, DISMISSED, WorkflowError
+from workflow.states import CONFIRMED, DISMISSED, PENDING, WorkflowError
 from workflow.store import opened, store_path
 
 SCHEME = load_scheme(ROOT / "data" / "schemes" / "default.toml")
@@ -121,10 +121,12 @@ def test_even_before_the_recheck_a_changed_cell_is_not_overridden(loaded, tmp_pa
 
     write_version(
         folder,
-        original_text().replace(
+        original_text()
+        .replace(
             "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
             "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 3 |",
-        ),
+        )
+        .replace("年度办理答复的有 1 件", "年度办理答复的有 3 件"),  # the prose agrees with it
     )
     run_load([folder], db, registry_path=ROOT / "data" / "registry.csv")
     assert _score(db)["carryover.value"] == pytest.approx(100.0 * 3 / 36)
@@ -142,7 +144,11 @@ def test_reload_keeps_states_and_corrections(loaded):
     assert "新发现 0 条" in load(folder, db)
     with opened(store_path(db)) as con:
         states = {f["rule"]: f["state"] for f in list_findings(con)}
-        assert states == {"t3.balance": CONFIRMED, "t3.row_total": DISMISSED}
+        assert states == {
+            "t3.balance": CONFIRMED,
+            "t3.row_total": DISMISSED,
+            "prose.completion_vs_carry_over": PENDING,
+        }
         (fix,) = corrections.list_corrections(con, live_only=True)
         assert fix["status"] == corrections.APPLIED
     assert _score(db)["completion.value"] == pytest.approx(100.0)

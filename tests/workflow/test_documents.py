@@ -121,17 +121,22 @@ def test_bulletin_counts_lists_and_tables(tmp_path):
     sections = _sections(out)
     # by category: kewei 1 (the other dismissed as 误报) + hunan 2: three problems, two agencies;
     # hunan's 2024 report is kewei's text under another name, so each also raises report.copied
-    # (hongze's 本机关 sentence is a scope note, severity info: no problem)
+    # and 「所有申请均已按要求办理完成」 beside 「转下一年度…1件」 (prose_figures_inconsistent);
+    # hongze's 区政府办 sentence against a district-wide 表三, never explained: text_table_mismatch
     assert sections["一、问题分类统计"] == [
         ["表内数据勾稽不符", "3", "2", "0"],
         ["内容雷同", "2", "2", "0"],
+        ["正文数据前后矛盾", "2", "2", "0"],
+        ["正文与表格数据不一致", "1", "1", "0"],
     ]
     assert sections["二、最常见的问题"] == [
         [RULES["report.copied"].label, "2", "2"],
+        [RULES["prose.completion_vs_carry_over"].label, "2", "2"],
         [RULES["t3.balance"].label, "2", "2"],
+        [RULES["text_table.scope_note"].label, "1", "1"],
         [RULES["t3.row_total"].label, "1", "1"],
     ]
-    assert "检查发现问题5个，涉及2家单位" in text
+    assert "检查发现问题8个，涉及3家单位" in text
     assert sections["三、逾期发布的单位"] == []
     unpublished = {r[0] for r in sections["四、未发布年度报告的单位"]}
     assert unpublished == {
@@ -142,19 +147,21 @@ def test_bulletin_counts_lists_and_tables(tmp_path):
         "迁安市人民政府",
         "平潭综合实验区管理委员会",
     }
-    assert [r[0] for r in sections["五、年报质量较好的单位"]] == ["淮安市洪泽区人民政府"]
+    # hongze has its unexplained scope switch (the inspector's P1): no agency is problem-free
+    assert [r[0] for r in sections["五、年报质量较好的单位"]] == []
     regions = {r[0]: r[1:] for r in sections["六、各地区情况"]}
-    assert regions["上海市"] == ["1", "1", "0", "2", "0"] and regions["湖南省"] == [
+    # each with its 「均已办理完成」 beside a carry-over
+    assert regions["上海市"] == ["1", "1", "0", "3", "0"] and regions["湖南省"] == [
         "1",
         "1",
         "0",
-        "3",
+        "4",
         "0",
     ]
     provincial = {r[0]: r[1:4] for r in sections["省级部门"]}
     assert provincial == {
-        "上海市科学技术委员会": ["已发布（发布日期不明）", "2", "0"],
-        "湖南省交通运输厅": ["已发布（发布日期不明）", "3", "0"],
+        "上海市科学技术委员会": ["已发布（发布日期不明）", "3", "0"],
+        "湖南省交通运输厅": ["已发布（发布日期不明）", "4", "0"],
     }
     assert {"县级政府", "市级部门", "市级政府", "省级部门"} <= set(sections)
 

@@ -67,7 +67,8 @@ def test_page_is_read_only_without_sign_in(loaded, monkeypatch):
     assert not at.exception and at.title[0].value == "2024 年度整改跟踪"
     assert any("只读" in i.value for i in at.info)
     assert not at.get("form")
-    assert {m.label: m.value for m in at.metric}["待核实"] == "2"
+    # shanghai: t3.row_total, t3.balance and 「均已办理完成」 beside a carry-over (the inspector's P2)
+    assert {m.label: m.value for m in at.metric}["待核实"] == "3"
 
 
 def test_an_analyst_confirms_a_finding_on_the_page(loaded, monkeypatch):
@@ -83,7 +84,7 @@ def test_an_analyst_confirms_a_finding_on_the_page(loaded, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     with opened(store_path(db)) as con:
         states = {f["fkey"]: f["state"] for f in list_findings(con)}
-    assert states[item] == CONFIRMED and list(states.values()).count(PENDING) == 1
+    assert states[item] == CONFIRMED and list(states.values()).count(PENDING) == 2
     assert {m.label: m.value for m in at.metric}["已确认 / 已通知"] == "1"
 
 
@@ -125,10 +126,12 @@ def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_
         "notices", "--year", 2024, "--db", db, "--out", tmp_path / "n", "--deadline", "2025-01-15"
     )
     at = _page(db, monkeypatch, None)
-    assert {m.label: m.value for m in at.metric}["逾期未整改"] == "2"
+    assert {m.label: m.value for m in at.metric}["逾期未整改"] == "3"
     at.toggle(key="rect_overdue").set_value(True).run()
     listed = at.dataframe[0].value
-    assert list(listed["逾期"]) == ["逾期", "逾期"] and set(listed["整改期限"]) == {"2025-01-15"}
+    assert list(listed["逾期"]) == ["逾期", "逾期", "逾期"] and set(listed["整改期限"]) == {
+        "2025-01-15"
+    }
 
 
 def test_with_oidc_configured_a_signed_out_user_gets_a_login_button(loaded, monkeypatch):
