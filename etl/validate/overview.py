@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from etl.agency_names import GOVERNMENT_NAME
+from etl.agency_names import GOVERNMENT_NAME, PLACE_ONLY
 from etl.fields import STD_TEMPLATES
 from etl.report import Finding, ParsedReport
 from etl.validate.quality_settings import quality_settings
@@ -25,7 +25,9 @@ _NOT_WORDS = re.compile(r"[\s\d\W_]+")
 def is_government(report: ParsedReport) -> bool:
     name = (report.agency or "").strip()
     kind = str(report.meta.get("kind") or "")
-    return bool(GOVERNMENT_NAME.search(name)) or "政府" in kind or "government" in kind
+    # a report that names its agency by the bare place (平潭综合实验区, 沭阳县) is the government's
+    government = GOVERNMENT_NAME.search(name) or PLACE_ONLY.match(name)
+    return bool(government) or "政府" in kind or "government" in kind
 
 
 def overview_findings(report: ParsedReport, settings: dict | None = None) -> list[Finding]:

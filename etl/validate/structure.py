@@ -24,6 +24,7 @@ _NOT_WORDS = re.compile(r"[\s\d\W_]+")
 # A renumbering touches several sections; one odd number can be a slip or a misread numeral.
 MIN_MISNUMBERED = 2
 TITLE_CHARS = 20  # how much of a heading the message quotes
+_ORDER = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -67,22 +68,32 @@ def renumbered_findings(report: ParsedReport, settings: dict | None = None) -> l
             printed.setdefault(h.section, set()).add(h.printed)
     wrong = sorted(
         (n for n, numerals in printed.items() if n not in numerals),
-        key=lambda n: "一二三四五六".index(n),
+        key=_ORDER.index,
     )
-    if len(wrong) < MIN_MISNUMBERED:
-        return []
-    wrong_titles = [h.title for h in headings if h.section in wrong]
     promoted = _promoted(headings, text, settings)
-    message = (
-        "章节编号与国家规定格式（一、总体情况 … 六、其他需要报告的事项）不一致："
-        + "、".join(f"「{t}」" for t in wrong_titles)
-        + f"的编号应依次为第{'、'.join(wrong)}部分"
+    # a promoted sub-topic whose number a statutory section then prints again (二、依申请公开情况
+    # … 二、主动公开政府信息情况): the numbering collides even if every statutory number is right
+    collides = any(
+        _ORDER.find(h.printed) >= _ORDER.find(s.printed) >= 0
+        for h in promoted
+        for s in headings
+        if s.section and s.start > h.start
     )
+    if len(wrong) < MIN_MISNUMBERED and not (promoted and collides):
+        return []
+    message = "章节编号与国家规定格式（一、总体情况 … 六、其他需要报告的事项）不一致"
+    if wrong:
+        wrong_titles = [h.title for h in headings if h.section in wrong]
+        message += (
+            "："
+            + "、".join(f"「{t}」" for t in wrong_titles)
+            + f"的编号应依次为第{'、'.join(wrong)}部分"
+        )
     if promoted:
         message += (
             "；“总体情况”的分项被编成了一级标题："
             + "".join(f"「{h.title}」" for h in promoted)
-            + "，其后法定章节又从“一、”重新编号"
+            + "，与其后法定章节的编号重复"
         )
     return [Finding("structure.renumbered", (), None, None, message, place="DOC")]
 

@@ -74,7 +74,7 @@ def _empty_subheadings(section) -> list[Finding]:
     out = []
     for line, following in zip(lines, lines[1:]):
         here, there = _SUB_LINE.match(line), _SUB_LINE.match(following)
-        if here is None or there is None or re.search(r"[。；;，,]", line):
+        if here is None or there is None or re.search(r"[。；;，,]", line.rstrip("。.")):
             continue
         # the next sub-heading in sequence right after this one: nothing written under it
         if _NUMERALS.index(there.group(1)) == _NUMERALS.index(here.group(1)) + 1:

@@ -89,14 +89,17 @@ def _doubled_words(prose: tuple[str, ...]) -> list[Finding]:
         pos = 0
         for a, b in zip(tokens, tokens[1:]):
             pos += len(a)
+            # 资金资金, and 办公厅办公厅 where the segmenter glued the first to 国务院办公厅
             if (
-                a == b
-                and _HAN_WORD.match(a)
-                and not _COUNTING.match(a)
-                and a not in table_words
+                a.endswith(b)
+                and _HAN_WORD.match(b)
+                and not _COUNTING.match(b)
+                and b not in table_words
             ):
-                start = max(0, pos - len(a) - 10)
-                hits.append(f"「{sentence[start : pos + len(b) + 10].strip()}」中“{a}{b}”")
+                start = max(0, pos - len(b) - 12)
+                while start > 0 and sentence[start - 1 : start + 1].strip().isdigit():
+                    start -= 1  # quote a figure whole, not its last digits
+                hits.append(f"「{sentence[start : pos + len(b) + 10].strip()}」中“{b}{b}”")
     if not hits:
         return []
     return [
@@ -127,8 +130,8 @@ def _squash(text: str) -> str:
 # A table row printed on one line: its label (after an optional 1. / （三） numbering) and at
 # least three figures (separate, or glued as a crawler prints them).
 _ROW = re.compile(
-    r"(?:^|[\s|｜])(?:\d{1,2}\s*[.．、]|[(（][一二三四五六七][)）])?\s*"
-    r"([\u4e00-\u9fff“”\"‘’'、]{4,40})\s*[|｜]?\s*(?:\d+\s*[|｜]?\s*){3,}"
+    r"(?:^|[\s|｜\d])(?:\d{1,2}\s*[.．、]|[(（][一二三四五六七][)）])?\s*"
+    r"([\u4e00-\u9fff“”\"‘’'、]{4,40})\s*[|｜]?\s*(?:(?:\d+\s*[|｜]?\s*){3,}|\d{3,})"
 )
 
 
@@ -234,7 +237,7 @@ def _year_mismatch(report: ParsedReport) -> list[Finding]:
 # printed without its year.
 _BLANK = re.compile(
     r"(?:[XxＸｘ×]{2,}|_{2,}|＿{2,}|□+|○{2,})\s*(?:年|月|日|件|元|条|个|次|万元)"
-    r"|统计(?:期限|期间|周期)[^。\d]{0,4}自\s*年"
+    r"|统计(?:期限|期间|周期)[^。\d]{0,4}[自从]\s*年"
     r"|信息处理费\s*元"
 )
 

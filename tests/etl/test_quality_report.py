@@ -19,6 +19,8 @@ from tests.conftest import REAL, SHARED
 QUALITY_RULES = (
     "section.missing",
     "section.thin",
+    "section.fee_missing",
+    "overview.incomplete",
     "template.nonstandard",
     "table.all_blank",
     "text_table.mismatch",
@@ -102,8 +104,9 @@ def test_deleted_section_five_is_missing():
     text = shuyang()
     start, end = section(text, "## 五、", "六、其他需要报告的事项")
     report = parse_text("shuyang_2025.md", text[:start] + text[end:])
-    assert quality(report) == [("section.missing", "warning")]
-    assert "第五部分" in next(f.message for f in report.findings if f.rule == "section.missing")
+    assert quality(report) == [("section.missing", "error")]
+    missing = next(f for f in report.findings if f.rule == "section.missing")
+    assert "第五部分" in missing.message and missing.place == "S5" and missing.blames_report
 
 
 def test_section_five_with_only_a_heading_and_boilerplate_is_thin():
@@ -116,8 +119,8 @@ def test_section_five_with_only_a_heading_and_boilerplate_is_thin():
     assert (f.expected, f.actual) == (40, 1) and "第五部分" in f.message
 
 
-def test_std2021_section_six_without_the_fee_is_thin_twice():
-    # "本年度无其他需要报告的事项。" is boilerplate and says nothing about 信息处理费
+def test_std2021_section_six_without_the_fee_is_missing_the_fee_statement():
+    # "本年度无其他需要报告的事项。" says nothing about 信息处理费, which std2021 六 must state
     text = shuyang()
     start = text.index("六、其他需要报告的事项")
     end = text.index("沐阳县人民政府", start)
@@ -125,22 +128,23 @@ def test_std2021_section_six_without_the_fee_is_thin_twice():
         "shuyang_2025.md",
         text[:start] + "六、其他需要报告的事项\n\n本年度无其他需要报告的事项。\n\n" + text[end:],
     )
-    messages = [f.message for f in report.findings if f.rule == "section.thin"]
-    assert quality(report) == [("section.thin", "warning")] * 2
-    assert any("信息处理费" in m for m in messages) and any(
-        "第六部分" in m and "字" in m for m in messages
-    )
+    assert quality(report) == [("section.fee_missing", "error")]
+    fee = next(f for f in report.findings if f.rule == "section.fee_missing")
+    assert (fee.category, fee.place) == ("missing_section", "S6")
+    assert "信息处理费" in fee.message and "本年度无其他需要报告的事项" in fee.message
 
 
-def test_government_overview_without_assessment_or_accountability_is_thin():
+def test_government_overview_without_assessment_or_accountability_is_incomplete():
     text = shuyang()
     start, end = section(text, "## 一、", "## 二、")
     one = text[start:end]
     for word in ("考核", "评议", "责任追究", "问责", "监督检查", "监督保障"):
         one = one.replace(word, "工作")
     report = parse_text("shuyang_2025.md", text[:start] + one + text[end:])
-    assert quality(report) == [("section.thin", "warning")]
-    assert "第五十条第四项" in next(f.message for f in report.findings if f.rule == "section.thin")
+    assert quality(report) == [("overview.incomplete", "warning")]
+    f = next(f for f in report.findings if f.rule == "overview.incomplete")
+    assert (f.category, f.place) == ("overview_incomplete", "S1")
+    assert "第五十条第四项" in f.message
 
 
 def test_a_2020_report_in_the_old_format_is_nonstandard():

@@ -28,7 +28,7 @@ def test_every_emitted_rule_is_declared_with_a_chinese_label():
     emitted = emitted_rules()
     assert len(emitted) > 20
     assert sorted(emitted - set(RULES)) == []
-    assert all(re.search(r"[\u4e00-\u9fff]", RULES[r]) for r in emitted)
+    assert all(re.search(r"[\u4e00-\u9fff]", RULES[r].label) for r in emitted)
 
 
 def test_no_stale_rule_is_declared():
