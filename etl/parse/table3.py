@@ -249,6 +249,11 @@ def parse_t3(blocks, report: ParsedReport) -> None:
                     "warning",
                 )
             )
+    for i, j in pairs:
+        # The 2019 layout's single （六）其他处理 row, when its own printed label says so (not an
+        # alignment guess): etl.validate.structure flags it in a 2021-era report.
+        if seq[j] == "other" and rows[i].key == "other":
+            report.meta["t3_single_other_row"] = rows[i].block.text[:60]
     staged: dict[str, Value] = {}
     if any(rows[i].glued for i, _ in pairs):
         for (

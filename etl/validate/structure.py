@@ -107,16 +107,14 @@ def _promoted(headings: list[TopHeading], text: str, settings: dict) -> list[Top
     return [h for h in headings if one.start < h.start < two.start and h.section is None]
 
 
-# The 2019 layout's single （六）其他处理 row: its label followed by the row's figures, not by the
-# 2021 sub-rows' labels (1.申请人无正当理由逾期不补正 …).
-_SINGLE_OTHER_ROW = re.compile(r"[（(]\s*六\s*[)）]\s*其\s*他\s*处\s*理\s*[|｜]?\s*\d")
 _OTHER_SUB_ROWS = ("other.no_correction", "other.no_fee", "other.other")
 
 
 def table3_layout_findings(report: ParsedReport) -> list[Finding]:
     """t3.layout_2019: a 2021+ report in the 2021 format (its 表二 says so) whose 表三 prints the
     2019 single （六）其他处理 row. Both the parser's alignment (the group read as one row) and the
-    printed row (label then figures) must say so: an alignment guess alone blames no one."""
+    row's printed label (etl.parse.table3 records it) must say so: an alignment guess alone blames
+    no one."""
     if report.template != STD2021 or report.year is None or report.year < 2021:
         return []
     values = report.values
@@ -124,8 +122,8 @@ def table3_layout_findings(report: ParsedReport) -> list[Finding]:
     split = any(k.startswith(f"t3.{r}.") for k in values for r in _OTHER_SUB_ROWS)
     if not single or split:
         return []
-    row = next((line for line in report.prose if _SINGLE_OTHER_ROW.search(line)), None)
-    if row is None:
+    row = report.meta.get("t3_single_other_row")
+    if not row:
         return []
     return [
         Finding(

@@ -163,9 +163,20 @@ def test_a_section_absent_with_its_content_is_missing():
     assert mine(report) == [("section.missing", "missing_section", "S5", "report")]
 
 
-def test_a_2024_table_three_with_the_split_other_rows_is_standard():
+def test_a_2021_era_table_three_printing_the_single_other_row_is_found():
+    text = crawled()
+    start = text.index("（六）其他处理1.申请人")
+    end = text.index("（七）总计", start)
+    report = parse_text("pingtan_2023.txt", text[:start] + "（六）其他处理2000002" + text[end:])
+    assert report.values["t3.other.total"].value == 2
+    assert mine(report) == [("t3.layout_2019", "nonstandard_structure", "T3", "report")]
+    assert "(六)其他处理 2000002" in message(report, "t3.layout_2019")
+
+
+def test_a_2021_era_table_three_with_the_split_other_rows_is_standard():
     report = parsed(CRAWLED)
     assert report.year == 2023 and "t3.other.other.total" in report.values
+    assert "t3_single_other_row" not in report.meta
     assert not any(f.rule == "t3.layout_2019" for f in report.findings)
 
 
