@@ -235,6 +235,8 @@ _DECLARED = (
          "总体情况应用具体数据说明本年度主动公开、依申请公开等工作情况", QUALITY),
     Rule("section.one_sentence", "存在的主要问题及改进情况只有一句话", "perfunctory", "S5",
          "分别写明本单位存在的具体问题和有针对性的改进措施，不得以一句套话代替", QUALITY),
+    Rule("section.fee_amount_missing", "未写明信息处理费收取金额", "core_data_missing", "S6",
+         "写明本年度收取信息处理费的金额（未收取的写明未收取）", QUALITY),
     Rule("section.empty_subheading", "小标题下没有内容", "perfunctory", "DOC",
          "在该小标题下写明具体情况，或删去空的小标题", QUALITY),
 )

@@ -156,6 +156,17 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                     f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{quote(six.text)}」",
                 )
             )
+        elif not re.search(settings["fee"]["stated"], six.text):
+            out.append(
+                Finding(
+                    "section.fee_amount_missing",
+                    (),
+                    None,
+                    None,
+                    "第六部分提到信息处理费，但没有写明收取的金额或未收取："
+                    f"「{quote(six.text)}」",
+                )
+            )
     return out
 
 

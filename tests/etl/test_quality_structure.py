@@ -32,6 +32,7 @@ MINE = (
     "section.missing",
     "section.thin",
     "section.fee_missing",
+    "section.fee_amount_missing",
 )
 SHUYANG = REAL / "shuyang_2025.md"
 CRAWLED = SHARED / "crawled" / "pingtan_2023.txt"
@@ -286,3 +287,12 @@ def test_std2019_section_six_saying_none_is_acceptable_std2021_must_state_the_fe
     as_2019 = dataclasses.replace(report, template="std2019", year=2020)
     assert section_findings(as_2019) == []
     assert [f.rule for f in section_findings(report)] == ["section.fee_missing"]
+
+
+def test_section_six_naming_the_fee_rules_without_an_amount_misses_the_core_figure():
+    text = shuyang()
+    start = text.index("六、其他需要报告的事项")
+    end = text.index("沐阳县人民政府", start)
+    six = "六、其他需要报告的事项\n\n我县认真落实《政府信息公开信息处理费管理办法》要求。\n\n"
+    report = parse_text("shuyang_2025.md", text[:start] + six + text[end:])
+    assert mine(report) == [("section.fee_amount_missing", "core_data_missing", "S6", "report")]
