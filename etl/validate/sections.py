@@ -163,8 +163,7 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                     (),
                     None,
                     None,
-                    "第六部分提到信息处理费，但没有写明收取的金额或未收取："
-                    f"「{quote(six.text)}」",
+                    f"第六部分提到信息处理费，但没有写明收取的金额或未收取：「{quote(six.text)}」",
                 )
             )
     return out

@@ -199,8 +199,7 @@ def _misnamed(report: ParsedReport) -> list[Finding]:
                     (),
                     None,
                     None,
-                    f"报告自称「{m.group(0)}」（「…{quoted}…」），"
-                    "应为“政府信息公开工作年度报告”",
+                    f"报告自称「{m.group(0)}」（「…{quoted}…」），应为“政府信息公开工作年度报告”",
                 )
             ]
     return []

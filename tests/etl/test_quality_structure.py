@@ -49,9 +49,7 @@ def parse_text(name: str, text: str):
 
 def mine(report) -> list[tuple[str, str, str, str]]:
     return sorted(
-        (f.rule, f.category, f.place, f.responsibility)
-        for f in report.findings
-        if f.rule in MINE
+        (f.rule, f.category, f.place, f.responsibility) for f in report.findings if f.rule in MINE
     )
 
 
@@ -79,7 +77,11 @@ def test_shanghai_promoted_sub_topics_and_typos_are_found():
     ]
     structure = next(f for f in report.findings if f.rule == "structure.renumbered")
     assert structure.severity == "error"
-    for heading in ("「二、工作机制保障」", "「一、主动公开政府信息情况」", "「五、其他需要报告的事项」"):
+    for heading in (
+        "「二、工作机制保障」",
+        "「一、主动公开政府信息情况」",
+        "「五、其他需要报告的事项」",
+    ):
         assert heading in structure.message
     assert "资金资金" in message(report, "wording.doubled_word")
     assert "2024年度政务公开工作报告" in message(report, "wording.report_misnamed")
@@ -212,7 +214,9 @@ def test_a_row_label_cut_in_its_middle_is_misprinted_but_not_one_cut_at_its_end(
 
 
 def test_a_title_naming_another_report_and_a_title_with_the_wrong_year():
-    misnamed = shuyang().replace("2025 年 政府信息公开工作年度报告", "2025 年 政务公开工作年度报告", 1)
+    misnamed = shuyang().replace(
+        "2025 年 政府信息公开工作年度报告", "2025 年 政务公开工作年度报告", 1
+    )
     report = parse_text("shuyang_2025.md", misnamed)
     assert mine(report) == [("wording.report_misnamed", "typo_wording", "DOC", "report")]
     wrong_year = shuyang().replace("# 沐阳县人民政府 2025 年", "# 沐阳县人民政府 2024 年", 1)
@@ -283,7 +287,9 @@ def test_std2019_section_six_saying_none_is_acceptable_std2021_must_state_the_fe
     text = shuyang()
     start = text.index("六、其他需要报告的事项")
     end = text.index("沐阳县人民政府", start)
-    report = parse_text("shuyang_2025.md", text[:start] + "六、其他需要报告的事项\n\n无。\n\n" + text[end:])
+    report = parse_text(
+        "shuyang_2025.md", text[:start] + "六、其他需要报告的事项\n\n无。\n\n" + text[end:]
+    )
     as_2019 = dataclasses.replace(report, template="std2019", year=2020)
     assert section_findings(as_2019) == []
     assert [f.rule for f in section_findings(report)] == ["section.fee_missing"]
