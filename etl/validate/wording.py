@@ -79,12 +79,20 @@ def _clauses(prose: tuple[str, ...]):
                 yield sentence
 
 
+# Two to six characters printed twice in a row: the candidates; the segmenter then decides
+# whether the repeat is a word (资金资金) or spans two words by chance. Most reports have no
+# candidate at all, and then jieba's dictionary is never loaded.
+_REPEAT = re.compile(r"([\u4e00-\u9fff]{2,6})\1")
+
+
 def _doubled_words(prose: tuple[str, ...]) -> list[Finding]:
-    jieba, table_words = _jieba(), _table_words()
     hits: list[str] = []
     for sentence in _clauses(prose):
+        if not _REPEAT.search(sentence):
+            continue
         if not re.search(r"[，,、]", sentence) and len(sentence) < 20:
             continue  # too short to be a clause of running prose
+        jieba, table_words = _jieba(), _table_words()
         tokens = list(jieba.cut(sentence))
         pos = 0
         for a, b in zip(tokens, tokens[1:]):
@@ -128,10 +136,11 @@ def _squash(text: str) -> str:
 
 
 # A table row printed on one line: its label (after an optional 1. / （三） numbering) and at
-# least three figures (separate, or glued as a crawler prints them).
+# least three figures (separate, or glued as a crawler prints them). Each figure is an atomic
+# group: a long digit run is never re-split (no catastrophic backtracking on huge pages).
 _ROW = re.compile(
     r"(?:^|[\s|｜\d])(?:\d{1,2}\s*[.．、]|[(（][一二三四五六七][)）])?\s*"
-    r"([\u4e00-\u9fff“”\"‘’'、]{4,40})\s*[|｜]?\s*(?:(?:\d+\s*[|｜]?\s*){3,}|\d{3,})"
+    r"([\u4e00-\u9fff“”\"‘’'、]{4,40})\s*[|｜]?\s*(?:(?>\d+\s*[|｜]?\s*){3}|\d{3})"
 )
 
 
@@ -162,15 +171,28 @@ def _misprinted_labels(prose: tuple[str, ...]) -> list[Finding]:
 
 
 def _inner_cut(printed: str, template: str) -> bool:
-    """printed = template with words dropped from its middle (both ends kept, ≥ 2 characters
-    each): a wrapped label loses an end, never its middle."""
+    """printed = template with characters dropped from its middle (both ends kept, ≥ 2
+    characters each: a wrapped label loses an end, never its middle), and the cut breaks a word
+    of the template (行政法规禁止 → 行政止): dropping whole words (本年新收申请数量) may be a
+    deliberate abbreviation, a broken word is a slip."""
     cut = len(template) - len(printed)
     if cut < 1 or cut > len(template) // 2:
         return False
     for i in range(2, len(printed) - 1):
         if template[:i] == printed[:i] and template[i + cut :] == printed[i:]:
-            return True
+            bounds = _word_bounds(template)  # the segmenter only for a real candidate
+            if i not in bounds or i + cut not in bounds:
+                return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _word_bounds(text: str) -> frozenset[int]:
+    bounds, pos = {0}, 0
+    for word in _jieba().cut(text):
+        pos += len(word)
+        bounds.add(pos)
+    return frozenset(bounds)
 
 
 def _joined(prose: tuple[str, ...]) -> str:
@@ -190,7 +212,7 @@ def _misnamed(report: ParsedReport) -> list[Finding]:
             "政务公开" in name
             and "政府信息公开" not in name
             and str(report.year) == m.group(1)
-            and not text[max(0, m.start() - 1) : m.start()] == "《"  # another document's title
+            and not _about_another_document(text, m)
         ):
             quoted = text[max(0, m.start() - 8) : m.end() + 2]
             return [
@@ -203,6 +225,13 @@ def _misnamed(report: ParsedReport) -> list[Finding]:
                 )
             ]
     return []
+
+
+def _about_another_document(text: str, m: re.Match) -> bool:
+    """《…报告》, 关于做好…报告 (the notice that asks for the report) or …报告的通知 name another
+    document, not this report."""
+    before, after = text[max(0, m.start() - 12) : m.start()], text[m.end() : m.end() + 6]
+    return before.endswith("《") or "关于" in before or bool(re.match(r"的?(通知|编制工作)", after))
 
 
 _TITLE_YEAR = re.compile(r"(\d{4})\s*年度?")
@@ -233,9 +262,9 @@ def _year_mismatch(report: ParsedReport) -> list[Finding]:
 
 
 # A placeholder left where the template asks for a figure or a year, or the statistics period
-# printed without its year.
+# printed without its year. Not □ or ○: a PDF's missing glyphs extract as boxes.
 _BLANK = re.compile(
-    r"(?:[XxＸｘ×]{2,}|_{2,}|＿{2,}|□+|○{2,})\s*(?:年|月|日|件|元|条|个|次|万元)"
+    r"(?:[XxＸｘ×]{2,}|_{2,}|＿{2,})\s*(?:年|月|日|件|元|条|个|次|万元)"
     r"|统计(?:期限|期间|周期)[^。\d]{0,4}[自从]\s*年"
     r"|信息处理费\s*元"
 )

@@ -213,6 +213,13 @@ def test_a_row_label_cut_in_its_middle_is_misprinted_but_not_one_cut_at_its_end(
     assert mine(parse_text("pingtan_2023.txt", wrapped)) == []
 
 
+def test_a_row_label_shortened_by_whole_words_is_not_a_misprint():
+    # dropping the word 四类 may be a deliberate abbreviation; dropping 法规禁 breaks words
+    shortened = crawled().replace("属于四类过程性信息", "属于过程性信息", 1)
+    assert "6.属于过程性信息1000001" in shortened
+    assert mine(parse_text("pingtan_2023.txt", shortened)) == []
+
+
 def test_a_title_naming_another_report_and_a_title_with_the_wrong_year():
     misnamed = shuyang().replace(
         "2025 年 政府信息公开工作年度报告", "2025 年 政务公开工作年度报告", 1
@@ -223,6 +230,13 @@ def test_a_title_naming_another_report_and_a_title_with_the_wrong_year():
     report = parse_text("shuyang_2025.md", wrong_year)
     assert [f[0] for f in mine(report)] == ["wording.year_mismatch"]
     assert "2024" in message(report, "wording.year_mismatch")
+
+
+def test_the_notice_that_asks_for_the_report_is_not_the_report_naming_itself():
+    notice = "根据市政务公开办关于做好2025年度政务公开工作年度报告编制工作的通知，编制本报告。"
+    text = shuyang().replace("规定，编制本报告。", "规定，" + notice, 1)
+    assert notice in text
+    assert mine(parse_text("shuyang_2025.md", text)) == []
 
 
 def test_a_blank_left_in_a_template_sentence_is_found():
