@@ -229,6 +229,31 @@ _DECLARED = (
          "核对正文所述总数及各分项，使分项之和与总数一致后重新发布", QUALITY),
     Rule("prose.percentage", "正文百分比与所述件数不符", "prose_figures_inconsistent", "S1",
          "按所述件数重新计算正文中的百分比，更正后重新发布", QUALITY),
+    # ── structure, wording, overview and substance of std2019/std2021 reports
+    #    (etl/validate/structure.py, wording.py, overview.py, substance.py) ──
+    Rule("structure.renumbered", "章节编号与国家规定格式不一致", "nonstandard_structure", "DOC",
+         "按国家规定格式使用“一、总体情况”至“六、其他需要报告的事项”六个一级标题，"
+         "总体情况的分项作为其下的二级标题，重新发布", QUALITY, "error"),
+    Rule("t3.layout_2019", "表三仍使用 2019 年版“（六）其他处理”单行", "nonstandard_structure", "T3",
+         "按 2021 年版格式将表三“（六）其他处理”分为三行填报，重新发布", QUALITY, "warning"),
+    Rule("wording.doubled_word", "正文有重复的词语", "typo_wording", "DOC",
+         "删去重复的词语，校对全文后重新发布", QUALITY),
+    Rule("wording.report_misnamed", "报告名称与规定名称不符", "typo_wording", "DOC",
+         "报告应称“政府信息公开工作年度报告”，更正后重新发布", QUALITY),
+    Rule("wording.year_mismatch", "标题年度与统计期限不一致", "typo_wording", "DOC",
+         "核对标题中的年度与“统计期限”，更正后重新发布", QUALITY),
+    Rule("wording.template_blank", "模板语句中留有空白或占位符", "typo_wording", "DOC",
+         "补全模板语句中留空的内容（年份、件数、金额等），更正后重新发布", QUALITY),
+    Rule("wording.label_misprinted", "表格项目名称印错", "typo_wording", "DOC",
+         "表格项目名称应与国家规定格式一字不差，更正后重新发布", QUALITY),
+    Rule("overview.no_figures", "总体情况没有任何数据", "overview_incomplete", "S1",
+         "总体情况应用具体数据说明本年度主动公开、依申请公开等工作情况", QUALITY),
+    Rule("section.one_sentence", "存在的主要问题及改进情况只有一句话", "perfunctory", "S5",
+         "分别写明本单位存在的具体问题和有针对性的改进措施，不得以一句套话代替", QUALITY),
+    Rule("section.fee_amount_missing", "未写明信息处理费收取金额", "core_data_missing", "S6",
+         "写明本年度收取信息处理费的金额（未收取的写明未收取）", QUALITY),
+    Rule("section.empty_subheading", "小标题下没有内容", "perfunctory", "DOC",
+         "在该小标题下写明具体情况，或删去空的小标题", QUALITY),
 )
 # fmt: on
 

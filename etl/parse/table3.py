@@ -249,6 +249,7 @@ def parse_t3(blocks, report: ParsedReport) -> None:
                     "warning",
                 )
             )
+    _record_single_other_row(rows, pairs, seq, report)
     staged: dict[str, Value] = {}
     if any(rows[i].glued for i, _ in pairs):
         for (
@@ -267,6 +268,14 @@ def parse_t3(blocks, report: ParsedReport) -> None:
     _drop_blank_party_columns(staged)
     for v in staged.values():
         report.add(v)
+
+
+def _record_single_other_row(rows: list[DataRow], pairs, seq: list[str], report) -> None:
+    """The 2019 layout's single （六）其他处理 row, when its own printed label says so (not an
+    alignment guess): etl.validate.structure flags it in a 2021-era report."""
+    for i, j in pairs:
+        if seq[j] == "other" and rows[i].key == "other":
+            report.meta["t3_single_other_row"] = rows[i].block.text[:60]
 
 
 def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: ParsedReport) -> None:

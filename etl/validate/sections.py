@@ -22,6 +22,7 @@ _BEFORE = r"(?:^|(?<=[\s\d。；;:：!！?？#]))"
 TOP = re.compile(_BEFORE + r"[" + _NUM + r"]{1,2}\s*[、.．]\s*")
 SUB = re.compile(_BEFORE + r"[（(]\s*[" + _NUM + r"]{1,2}\s*[)）]\s*")
 KEYWORD_REACH = 16  # a heading's keyword sits within this many characters of its marker
+NAME_REACH = 26  # the template's heading words may follow a prefix (五、政府信息公开工作存在的…)
 _NOT_WORDS = re.compile(r"[\s\d\W_]+")
 
 
@@ -48,9 +49,20 @@ def find_sections(text: str, settings: dict | None = None) -> list[Section]:
     first = None
     for i, spec in enumerate(specs):
         after = 0 if i == 0 or first is None else first + 1  # the opening paragraph lists them all
-        pos = _heading(text, TOP, spec["keywords"], after)
-        if pos is None:
-            pos = _heading(text, SUB, spec["keywords"], after)
+        # The template's own heading words first, whatever number is printed before them: a
+        # promoted sub-topic of 总体情况 (三、主动公开工作情况) is not the statutory 二 when
+        # 一、主动公开政府信息情况 follows. Then the looser keywords.
+        pos = None
+        names = spec.get("names", [])
+        for marker, words, reach in (
+            (TOP, names, NAME_REACH),
+            (SUB, names, NAME_REACH),
+            (TOP, spec["keywords"], KEYWORD_REACH),
+            (SUB, spec["keywords"], KEYWORD_REACH),
+        ):
+            pos = _heading(text, marker, words, after, reach)
+            if pos is not None:
+                break
         if i == 0:
             first = pos
         starts.append(pos)
@@ -65,11 +77,21 @@ def find_sections(text: str, settings: dict | None = None) -> list[Section]:
     return out
 
 
-def _heading(text: str, marker: re.Pattern, keywords: list[str], after: int) -> int | None:
+def heading_window(text: str, end_of_marker: int, reach: int = KEYWORD_REACH) -> str:
+    """The words a heading marker introduces, up to the sentence end, squashed (no spaces,
+    no punctuation), so 行政复议、行政诉讼 and 行政复议 行政诉讼 read alike."""
+    window = text[end_of_marker : end_of_marker + reach + 8]
+    window = re.split(r"[。；;\n]", window, maxsplit=1)[0]
+    return _NOT_WORDS.sub("", window)[:reach]
+
+
+def _heading(
+    text: str, marker: re.Pattern, keywords: list[str], after: int, reach: int = KEYWORD_REACH
+) -> int | None:
+    words = [_NOT_WORDS.sub("", k) for k in keywords]
     for m in marker.finditer(text, after):
-        window = text[m.end() : m.end() + KEYWORD_REACH]
-        window = re.split(r"[。；;\n]", window, maxsplit=1)[0]
-        if any(k in window for k in keywords):
+        window = heading_window(text, m.end(), reach)
+        if any(k in window for k in words):
             return m.start()
     return None
 
@@ -92,27 +114,19 @@ SECTION_PLACES = {n: f"S{i}" for i, n in enumerate("一二三四五六", 1)}
 
 
 def section_findings(report: ParsedReport, settings: dict | None = None) -> list[Finding]:
-    """section.missing / section.thin for std2019 and std2021 reports (legacy has no six parts)."""
+    """section.missing / section.thin / section.fee_missing for std2019 and std2021 reports
+    (legacy has no six parts). The overview's parts are etl.validate.overview's."""
     if report.template not in STD_TEMPLATES or not report.prose:
         return []
     settings = settings or quality_settings()
-    sections = find_sections(prose_text(report), settings)
+    text = prose_text(report)
+    sections = find_sections(text, settings)
     specs = {s["number"]: s for s in settings["sections"]}
     boiler = {_NOT_WORDS.sub("", p) for p in settings["boilerplate"]["phrases"]}
     out: list[Finding] = []
     for sec in sections:
         if not sec.found:
-            out.append(
-                Finding(
-                    "section.missing",
-                    (),
-                    None,
-                    None,
-                    f"未找到第{sec.number}部分“{sec.name}”的标题（按关键词"
-                    f"{'、'.join(specs[sec.number]['keywords'])}查找）",
-                    place=SECTION_PLACES.get(sec.number),
-                )
-            )
+            out.append(_missing(report, sec, specs[sec.number], text, settings))
             continue
         spec = specs[sec.number]
         body = _body(sec, report.agency)
@@ -125,12 +139,11 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                     float(minimum),
                     float(len(body)),
                     f"第{sec.number}部分“{sec.name}”只有 {len(body)} 字"
-                    f"（至少 {minimum} 字，且不能只是“无”等套话）：「{_quote(sec.text)}」",
+                    f"（至少 {minimum} 字，且不能只是“无”等套话）：「{quote(sec.text)}」",
                     place=SECTION_PLACES.get(sec.number),
                 )
             )
-    by_number = {s.number: s for s in sections}
-    six = by_number.get("六")
+    six = next((s for s in sections if s.number == "六"), None)
     if report.template == STD2021 and six is not None and six.found:
         fee = settings["fee"]["keywords"]
         if not any(k in six.text for k in fee):
@@ -140,32 +153,64 @@ def section_findings(report: ParsedReport, settings: dict | None = None) -> list
                     (),
                     None,
                     None,
-                    f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{_quote(six.text)}」",
+                    f"第六部分“其他需要报告的事项”没有写明信息处理费收取情况：「{quote(six.text)}」",
                 )
             )
-    gov = settings["government_overview"]
-    one = by_number.get("一")
-    if (
-        one is not None
-        and one.found
-        and any(m in (report.agency or "") for m in gov["agency_markers"])
-    ):
-        hits = [k for k in gov["keywords"] if k in one.text]
-        if len(hits) < gov["min_hits"]:
+        elif not re.search(settings["fee"]["stated"], six.text):
             out.append(
                 Finding(
-                    "overview.incomplete",
+                    "section.fee_amount_missing",
                     (),
-                    float(gov["min_hits"]),
-                    float(len(hits)),
-                    "人民政府年报第一部分“总体情况”未写工作考核、社会评议和责任追究情况"
-                    "（条例第五十条第四项）",
+                    None,
+                    None,
+                    f"第六部分提到信息处理费，但没有写明收取的金额或未收取：「{quote(six.text)}」",
                 )
             )
     return out
 
 
-def _quote(text: str, limit: int = 80) -> str:
+# A section's table, read by the parser, shows the section is there even when its heading is not.
+_SECTION_TABLES = {"二": "t2.", "三": "t3.", "四": "t4."}
+
+
+def _missing(report: ParsedReport, sec: Section, spec: dict, text: str, settings: dict) -> Finding:
+    """section.missing; a reader finding when the section's content is there without a heading
+    that gongkai could find (a conversion that dropped or mangled the heading line)."""
+    keywords = "、".join(spec["keywords"])
+    prefix = _SECTION_TABLES.get(sec.number)
+    table = prefix is not None and any(
+        k.startswith(prefix) and v.source == "table" for k, v in report.values.items()
+    )
+    words = spec["keywords"] + (settings["fee"]["keywords"] if sec.number == "六" else [])
+    hit = next((m for k in words if (m := re.search(re.escape(k), text))), None)
+    place = SECTION_PLACES.get(sec.number)
+    if table or hit is not None:
+        evidence = (
+            "报告中有该部分的表格"
+            if table
+            else f"正文中有该部分的内容「{quote(text[max(0, hit.start() - 10) : hit.end() + 30])}」"
+        )
+        return Finding(
+            "section.missing",
+            (),
+            None,
+            None,
+            f"未找到第{sec.number}部分“{sec.name}”的标题，但{evidence}："
+            "可能是文本转换丢失或打乱了标题，请对照原件核对",
+            place=place,
+            responsibility="reader",
+        )
+    return Finding(
+        "section.missing",
+        (),
+        None,
+        None,
+        f"未找到第{sec.number}部分“{sec.name}”（按关键词{keywords}查找标题，正文中也没有相关内容）",
+        place=place,
+    )
+
+
+def quote(text: str, limit: int = 80) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= limit else text[:limit] + "…"
 
