@@ -19,9 +19,9 @@
 
 Resolution never merges silently: exact name, then alias, then a careful fuzzy match (one
 character replaced, same length, same ending, a single candidate agency, the same place and
-level) that always carries a finding; anything else becomes an unconfirmed agency 'U-<hash>' with its own finding. To teach the loader that a
-printed name is a known agency, add it to `aliases`; to stop a fuzzy match, add the other
-agency as its own line.
+level) that always carries a finding; anything else becomes an unconfirmed agency 'U-<hash>'
+with its own finding. To teach the loader that a printed name is a known agency, add it to
+`aliases`; to stop a fuzzy match, add the other agency as its own line.
 """
 
 from __future__ import annotations
