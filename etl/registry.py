@@ -38,8 +38,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from etl.agency_names import GOVERNMENT_NAME, GOVERNMENT_SUFFIX, GOVERNMENT_SUFFIXES, PLACE_ONLY
+from etl.agency_places import other_place
 from etl.errors import ReportError
-from etl.glyphs import look_alike
 from etl.normalize import to_simplified
 from etl.report import Finding
 
@@ -48,8 +48,6 @@ LEVELS = ("省", "市", "县")
 KINDS = ("government", "department")
 MIN_FUZZY_LENGTH = 5  # shorter names differ by one character too easily
 MIN_SHARED_ENDING = 3  # e.g. 人民政府, 交通运输局: the kind of agency must agree
-# The words that close a place name in an agency's name: the level of its government.
-REGION_MARKERS = re.compile(r"自治区|自治州|自治县|省|市|县|区|旗|盟")
 
 
 _BRACKETED = re.compile(r"[(\[【〔<《][^)\]】〕>》]*[)\]】〕>》]")
@@ -231,7 +229,7 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
         method = "alias" if registry.is_alias.get(key) else "exact"
         return Resolution(code, method, 100.0, None, registry.get(code))
     hits = _fuzzy_hits(key, registry)
-    elsewhere = {c: h for c, h in hits.items() if _other_place(key, h[0], registry.get(c))}
+    elsewhere = {c: h for c, h in hits.items() if other_place(key, h[0], _level(registry, c))}
     hits = {c: h for c, h in hits.items() if c not in elsewhere}
     if len(hits) == 1:  # a single agency one character away; several: never guess
         code, (candidate, score) = next(iter(hits.items()))
@@ -251,7 +249,7 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
     close = f"它与{names}都只差一个字，因此未自动匹配。" if hits else ""
     for code, (candidate, _) in elsewhere.items():
         close += (
-            f"它与名录中的“{candidate}”只差一个字，但{_other_place(key, candidate, registry.get(code))}，"
+            f"它与名录中的“{candidate}”只差一个字，但{other_place(key, candidate, _level(registry, code))}，"
             "不是同一单位，未自动匹配。"
         )
     finding = Finding(
@@ -282,68 +280,6 @@ def _fuzzy_hits(key: str, registry: Registry) -> dict[str, tuple[str, float]]:
     return hits
 
 
-def _other_place(printed: str, candidate: str, agency: Agency | None) -> str:
-    """Why a one-character match names another place or level ('' when it does not).
-
-    The character that differs decides: inside the ending (人民政俯) it is a misread of the same
-    agency; inside a place name (淮安市 / 迁安市) it is another place unless the two characters
-    look nearly the same (沐阳 / 沭阳, an OCR misread); a region word itself (县 / 区 / 市)
-    changes the level. The printed level (省/市/县) must also be the registry's."""
-    i = next(n for n, (a, b) in enumerate(zip(printed, candidate)) if a != b)
-    if _in_marker(printed, i) or _in_marker(candidate, i):
-        return f"行政区划层级不同（“{printed[i]}”与“{candidate[i]}”）"
-    in_place = any(
-        m.start() > i for m in REGION_MARKERS.finditer(candidate[: _ending_start(candidate)])
-    )
-    if in_place and not look_alike(printed[i], candidate[i]):
-        return f"地名不同（“{_place_at(printed, i)}”与“{_place_at(candidate, i)}”）"
-    level = printed_level(printed)
-    if level and agency is not None and agency.level and level != agency.level:
-        return f"行政级别不同（报告为{level}级，名录中为{agency.level}级）"
-    return ""
-
-
-def _in_marker(name: str, i: int) -> bool:
-    return any(m.start() <= i < m.end() for m in REGION_MARKERS.finditer(name))
-
-
-def _ending_start(name: str) -> int:
-    """Where the agency words after the last place begin (the whole name if none found)."""
-    last = None
-    for m in REGION_MARKERS.finditer(name):
-        last = m
-    return last.end() if last else 0
-
-
-def _place_at(name: str, i: int) -> str:
-    """The place name (up to and including its region word) that holds position i."""
-    start = 0
-    for m in REGION_MARKERS.finditer(name):
-        if m.start() > i:
-            return name[start : m.end()]
-        start = m.end()
-    return name
-
-
-def printed_level(name: str) -> str | None:
-    """省, 市 or 县 as the printed name shows it; None where it cannot tell (a bare 上海市 or
-    迁安市 may be a province-level, prefecture-level or county-level city)."""
-    head = name[: _ending_start(name)]
-    markers = [m.group() for m in REGION_MARKERS.finditer(head)]
-    if not markers:
-        return None
-    last = markers[-1]
-    if last in ("县", "区", "旗", "自治县"):
-        return "县"
-    if last in ("省", "自治区"):
-        return "省"
-    if last == "市" and len(markers) >= 2 and markers[-2] in ("市", "州", "盟", "自治州"):
-        return "县"  # a county-level city printed under its prefecture (唐山市迁安市)
-    if last in ("州", "盟", "自治州"):
-        return "市"
-    return None
-
-
 def _shared_ending(a: str, b: str) -> int:
     n = 0
     while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
@@ -362,3 +298,8 @@ def guess_kind(name: str) -> str:
     titled "沭阳县2024年度…" is the county's own), else department."""
     name = name or ""
     return "government" if GOVERNMENT_NAME.search(name) or PLACE_ONLY.match(name) else "department"
+
+
+def _level(registry: Registry, code: str) -> str | None:
+    agency = registry.get(code)
+    return agency.level if agency else None

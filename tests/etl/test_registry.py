@@ -205,7 +205,7 @@ def test_a_place_misread_as_a_look_alike_character_is_still_the_same_agency():
 
 
 def test_printed_level():
-    from etl.registry import printed_level
+    from etl.agency_places import printed_level
 
     assert printed_level("淮安市洪泽区人民政府") == "县"
     assert printed_level("湖南省交通运输厅") == "省"
