@@ -18,10 +18,10 @@
 - peer_group: the group an agency is ranked in, e.g. 省级部门, 市级部门, 市级政府, 县级政府.
 
 Resolution never merges silently: exact name, then alias, then a careful fuzzy match (one
-character replaced, same length, same ending, a single candidate agency) that always carries a finding; anything
-else becomes an unconfirmed agency 'U-<hash>' with its own finding. To teach the loader that a
-printed name is a known agency, add it to `aliases`; to stop a fuzzy match, add the other
-agency as its own line.
+character replaced, same length, same ending, a single candidate agency, the same place and
+level) that always carries a finding; anything else becomes an unconfirmed agency 'U-<hash>'
+with its own finding. To teach the loader that a printed name is a known agency, add it to
+`aliases`; to stop a fuzzy match, add the other agency as its own line.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from etl.agency_names import GOVERNMENT_NAME, GOVERNMENT_SUFFIX, GOVERNMENT_SUFFIXES, PLACE_ONLY
+from etl.agency_places import other_place
 from etl.errors import ReportError
 from etl.normalize import to_simplified
 from etl.report import Finding
@@ -228,6 +229,8 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
         method = "alias" if registry.is_alias.get(key) else "exact"
         return Resolution(code, method, 100.0, None, registry.get(code))
     hits = _fuzzy_hits(key, registry)
+    elsewhere = {c: h for c, h in hits.items() if other_place(key, h[0], _level(registry, c))}
+    hits = {c: h for c, h in hits.items() if c not in elsewhere}
     if len(hits) == 1:  # a single agency one character away; several: never guess
         code, (candidate, score) = next(iter(hits.items()))
         agency = registry.get(code)
@@ -244,6 +247,11 @@ def resolve_agency(name: str, registry: Registry) -> Resolution:
     agency = unknown_agency(key or name)
     names = "、".join(f"“{c}”" for c, _ in hits.values())
     close = f"它与{names}都只差一个字，因此未自动匹配。" if hits else ""
+    for code, (candidate, _) in elsewhere.items():
+        close += (
+            f"它与名录中的“{candidate}”只差一个字，但{other_place(key, candidate, _level(registry, code))}，"
+            "不是同一单位，未自动匹配。"
+        )
     finding = Finding(
         "agency.unknown",
         (),
@@ -290,3 +298,8 @@ def guess_kind(name: str) -> str:
     titled "沭阳县2024年度…" is the county's own), else department."""
     name = name or ""
     return "government" if GOVERNMENT_NAME.search(name) or PLACE_ONLY.match(name) else "department"
+
+
+def _level(registry: Registry, code: str) -> str | None:
+    agency = registry.get(code)
+    return agency.level if agency else None

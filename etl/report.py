@@ -79,9 +79,18 @@ class ParsedReport:
     meta: dict = field(default_factory=dict)  # signed date, title, encoding, kind hints, ...
     prose: tuple[str, ...] = ()  # the prose lines (not table rows), for the quality checks
     copy_profile: tuple = ()  # (own prose, MinHash, sentence keys): etl.validate.copy_detect.profile
+    # What the reader was unsure of (etl.validate.reading_doubts): cell key -> why, in Chinese
+    # (a split glued run, a row placed by order in a table a conversion broke up, ...), and
+    # numbers printed near a table that no row took: (table place, value, where printed).
+    doubts: dict[str, str] = field(default_factory=dict)
+    loose_numbers: list[tuple[str, float, str]] = field(default_factory=list)
 
     def add(self, v: Value) -> None:
         self.values[v.key] = v
+
+    def doubt(self, key: str, why: str) -> None:
+        """Note that the cell `key` was read with doubt (the first reason stays)."""
+        self.doubts.setdefault(key, why)
 
     def to_json(self) -> dict:
         return {

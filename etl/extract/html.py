@@ -17,6 +17,7 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes, looks_binary
+from etl.extract.main_text import MAIN_TEXT_KEY, main_content
 from etl.normalize import strip_invisible
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -129,6 +130,9 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
     root = _parse(path, text)
     meta = _meta(root)
     meta["encoding"] = encoding
+    main = main_content(text)  # the report without the portal around it (for the prose only)
+    if main:
+        meta[MAIN_TEXT_KEY] = main
     if _table_depth(text) > MAX_TABLE_DEPTH:  # the tree lost the depths; read the events
         del root
         from etl.extract.html_flat import flat_rows

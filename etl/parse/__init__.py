@@ -8,6 +8,7 @@ from pathlib import Path
 
 from etl.document import RawDocument
 from etl.extract import extract_document
+from etl.extract.main_text import MAIN_TEXT_KEY, report_prose
 from etl.report import ParsedReport
 
 _NOT_WORDS = re.compile(r"[\s\d〇零一二三四五六七八九十.,:：，。、%()（）-]+")
@@ -31,7 +32,8 @@ def parse_document(doc: RawDocument) -> ParsedReport:
 
     report = detect_report(doc)
     report.meta["text_fingerprint"] = text_fingerprint(doc)
-    report.prose = tuple(b.text for b in doc.blocks if not b.is_table_row)
+    # the report's own prose: no portal menus, breadcrumbs, header tables or footers
+    report.prose = report_prose(doc, report.meta.pop(MAIN_TEXT_KEY, None))
     if report.template in ("std2021", "std2019"):
         from etl.parse.std import parse_std
 

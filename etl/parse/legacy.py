@@ -262,13 +262,14 @@ def _has_table_marker_after(text: str) -> int | None:
 
 def _table_values(  # noqa: C901 (one case per document layout; see docstring)
     doc: RawDocument, prose: dict[str, Value]
-) -> tuple[dict[str, Value], list[Finding]]:
+) -> tuple[dict[str, Value], list[Finding], dict[str, str]]:
     stream = _build_stream(doc)
     text = stream.text
     region = _has_table_marker_after(text)
     two_columns = bool(region is not None and re.search(r"累计", text[region : region + 200]))
     values: dict[str, Value] = {}
     findings: list[Finding] = []
+    doubts: dict[str, str] = {}  # key -> why its reading is unsure (etl.validate.reading_doubts)
     section: str | None = None
     read: list[tuple[str, str, _Match, _Reading]] = []  # (key, target, label match, reading)
 
@@ -340,10 +341,27 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
         )
         if reading.run:
             raw = text[m.start : reading.end]
+            doubts[key] = (
+                f"统计表「{FIELDS[key].label}」的数字与其他数字连在一起印刷（“{reading.run}”），是拆开读的"
+            )
+        elif bi != nbi and not block.is_table_row and _text_between(doc, bi, nbi):
+            doubts[key] = (
+                f"统计表「{FIELDS[key].label}」的数字不在其行名所在的行，是按位置对应的"
+                f"（“{raw_label[:20]} … {text[reading.start : reading.end]}”）"
+            )
         values[key] = Value(
             key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table"
         )
-    return values, findings
+    return values, findings, doubts
+
+
+_FILLER = re.compile(r"[|\s:：]|条|件|个|人|次|项|万元|元")
+
+
+def _text_between(doc: RawDocument, first: int, last: int) -> bool:
+    """Something other than separators and units printed between a label and its number: the
+    number was paired with the label by position across other text."""
+    return any(_FILLER.sub("", doc.blocks[i].text) for i in range(first + 1, last))
 
 
 # parts of a total beyond the identities' parts: the channels of 主动公开
@@ -395,11 +413,13 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
     from etl.parse.prose import prose_values
 
     prose = prose_values(doc)
-    table, findings = _table_values(doc, prose)
+    table, findings, doubts = _table_values(doc, prose)
     if len(table) < MIN_TABLE_ROWS:
-        table, findings = {}, []
+        table, findings, doubts = {}, [], {}
     for v in table.values():
         report.add(v)
+        if v.key in doubts:
+            report.doubt(v.key, doubts[v.key])
     for key, v in prose.items():
         if key not in report.values:
             report.add(v)

@@ -158,3 +158,8 @@ def _add_glued(
                 value, loc["unit"] = yuan_to_wan(value, unit_hint), unit_hint
             report.add(Value(cell, value, " ".join(run.tokens), loc))
     report.findings.extend(outcome_findings(outcome, [run], "表二", lambda r: T2_ITEM_NAMES[r]))
+    for cell in run.cells:
+        report.doubt(
+            cell,
+            f"表二「{T2_ITEM_NAMES[item]}」的数字连在一起印刷（“{' '.join(run.tokens)}”），是拆开读的",
+        )

@@ -9,11 +9,12 @@ to place a row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
-from etl.document import Block
+from etl.document import Block, place_text
 from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
 from etl.normalize import as_printed, count_malformed
 from etl.parse.glued import solve
@@ -210,7 +211,9 @@ def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, 
 
 
 def parse_t3(blocks, report: ParsedReport) -> None:
-    rows = _data_rows(merge_number_lines(blocks, 7))
+    merged = merge_number_lines(blocks, 7)
+    rows = _data_rows(merged)
+    _note_loose_numbers(merged, rows, report)
     if not rows:
         report.findings.append(
             Finding("t3.empty", (), None, None, "找到表三标题，但其下没有数字行", "error")
@@ -265,6 +268,7 @@ def parse_t3(blocks, report: ParsedReport) -> None:
             _assign_t3_row(rows[i], seq[j], staged, report)
     if glued:
         _assign_glued(glued, seq, staged, report)
+    _note_rows_placed_by_order(rows, pairs, seq, report)
     _drop_blank_party_columns(staged)
     for v in staged.values():
         report.add(v)
@@ -349,6 +353,43 @@ def _assign_glued(
                     dict(row.block.loc.as_dict()),
                 )
     report.findings.extend(outcome_findings(outcome, runs, "表三", lambda r: ROW_LABELS.get(r, r)))
+    for (_, key), run in zip(glued, runs):
+        for cell in run.cells:
+            report.doubt(
+                cell,
+                f"表三「{ROW_LABELS.get(key, key)}」的数字连在一起印刷（“{' '.join(run.tokens)}”），"
+                "是按勾稽关系拆开的",
+            )
+
+
+# A table broken into this many Markdown/HTML fragments was re-flowed by a PDF conversion: its
+# rows without a label of their own are placed by order only.
+REFLOWED_FRAGMENTS = 3
+_BARE_NUMBER = re.compile(r"^\d{1,6}$")
+
+
+def _note_loose_numbers(blocks, rows: list[DataRow], report: ParsedReport) -> None:
+    """A bare number between 表三's rows that no row took: a cell a conversion displaced
+    (shanghai_kewei's 结转下年度 总计 printed on a line of its own)."""
+    taken = {id(r.block) for r in rows}
+    for block in blocks:
+        text = block.text.strip()
+        if id(block) not in taken and _BARE_NUMBER.match(text):
+            report.loose_numbers.append(("T3", float(text), place_text(block.loc.as_dict())))
+
+
+def _note_rows_placed_by_order(rows, pairs, seq, report: ParsedReport) -> None:
+    fragments = {r.block.loc.table for r in rows if r.block.is_table_row}
+    if len(fragments) < REFLOWED_FRAGMENTS:
+        return
+    for i, j in pairs:
+        if rows[i].key is None:
+            label = ROW_LABELS.get(seq[j], seq[j])
+            for col, _ in T3_COLUMNS:
+                report.doubt(
+                    t3_key(seq[j], col),
+                    f"表三在文档转换中被拆散，一行没有行名的数字按顺序对应为「{label}」",
+                )
 
 
 def _drop_blank_party_columns(staged: dict[str, Value]) -> None:

@@ -26,7 +26,10 @@ OUTCOME_PARTS = ("granted", "partial", "denied", "unable", "rejected", "other")
 
 
 def validate_report(report: ParsedReport) -> list[Finding]:
-    return _identities(report) + quality_findings(report)
+    """The report's findings; those over cells read with doubt are the reader's, not the report's."""
+    from etl.validate.reading_doubts import with_reading_doubts
+
+    return with_reading_doubts(report, _identities(report) + quality_findings(report))
 
 
 def quality_findings(report: ParsedReport) -> list[Finding]:

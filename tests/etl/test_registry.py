@@ -92,11 +92,12 @@ def test_ambiguous_fuzzy_match_is_unknown(tmp_path):
     reg = tmp_path / "r.csv"
     reg.write_text(
         "code,name,aliases,level,kind,parent_region,peer_group\n"
-        "A,沭阳县人民政府,,县,government,宿迁市,县级政府\n"
-        "B,泗阳县人民政府,,县,government,宿迁市,县级政府\n",
+        "A,未阳县人民政府,,县,government,示例市,县级政府\n"
+        "B,朱阳县人民政府,,县,government,示例市,县级政府\n",
         encoding="utf-8",
     )
-    assert resolve_agency("沐阳县人民政府", load_registry(reg)).method == "unknown"
+    # 末 looks like both 未 and 朱: two candidates in the same shape, never a guess
+    assert resolve_agency("末阳县人民政府", load_registry(reg)).method == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -167,10 +168,58 @@ def test_ambiguous_unknown_names_its_candidates(tmp_path):
     reg = tmp_path / "r.csv"
     reg.write_text(
         "code,name,aliases,level,kind,parent_region,peer_group\n"
-        "A,澜桥县人民政府,,县,government,澜汀市,县级政府\n"
-        "B,栎桥县人民政府,,县,government,雁澄市,县级政府\n",
+        "A,未桥县人民政府,,县,government,澜汀市,县级政府\n"
+        "B,朱桥县人民政府,,县,government,雁澄市,县级政府\n"
+        "C,栎桥县人民政府,,县,government,雁澄市,县级政府\n",
         encoding="utf-8",
     )
-    r = resolve_agency("谰桥县人民政府", load_registry(reg))
+    r = resolve_agency("末桥县人民政府", load_registry(reg))
     assert r.method == "unknown"
-    assert "它与“澜桥县人民政府”、“栎桥县人民政府”都只差一个字" in r.finding.message
+    assert "它与“未桥县人民政府”、“朱桥县人民政府”都只差一个字" in r.finding.message
+    assert "“栎桥县人民政府”只差一个字，但地名不同" in r.finding.message
+
+
+@pytest.mark.parametrize(
+    "printed, other",
+    [
+        ("淮安市人民政府", "迁安市人民政府"),  # a city in another province, one character off
+        ("泗阳县人民政府", "沭阳县人民政府"),  # a neighbouring county: another place
+        ("淮安市洪泽县人民政府", "淮安市洪泽区人民政府"),  # 县 for 区: another level
+        ("洪泽县人民政府", "洪泽区人民政府"),
+    ],
+)
+def test_a_one_character_match_in_another_place_or_level_stays_unconfirmed(printed, other):
+    r = resolve_agency(printed, REGISTRY)
+    assert r.method == "unknown" and r.agency_id.startswith("U-") and not r.agency.confirmed
+    assert r.finding.rule == "agency.unknown" and r.finding.responsibility == "registry"
+    assert printed in r.finding.message and other in r.finding.message
+    assert "不是同一单位" in r.finding.message
+
+
+def test_a_place_misread_as_a_look_alike_character_is_still_the_same_agency():
+    # shuyang_2025.md: OCR reads 沭 as 沐 throughout; the two glyphs differ by one stroke
+    assert resolve_agency("沐阳县人民政府", REGISTRY).agency_id == "321322-GOV"
+    assert resolve_agency("上海市科学技术委员佘", REGISTRY).method == "unknown"  # ending differs
+    r = resolve_agency("上海市科学技木委员会", REGISTRY)  # 术 → 木 inside the agency words
+    assert (r.agency_id, r.method) == ("310000-KW", "fuzzy")
+
+
+def test_printed_level():
+    from etl.agency_places import printed_level
+
+    assert printed_level("淮安市洪泽区人民政府") == "县"
+    assert printed_level("湖南省交通运输厅") == "省"
+    assert printed_level("唐山市迁安市人民政府") == "县"
+    assert printed_level("迁安市人民政府") is None  # a bare 市 may be any level
+    assert printed_level("上海市科学技术委员会") is None
+
+
+def test_huaian_report_is_not_loaded_as_qianan(tmp_path):
+    """A real report's text with its agency changed to 淮安市人民政府 loads as unconfirmed."""
+    text = (SEEDS / "001_2d97050b8c74e947.txt").read_text(encoding="utf-8")
+    assert "迁安市人民政府" in text
+    doc = tmp_path / "huaian.txt"
+    doc.write_text(text.replace("迁安市", "淮安市").replace("迁安", "淮安"), encoding="utf-8")
+    report = parse_file(doc)
+    assert report.agency and "淮安" in report.agency
+    assert resolve_agency(report.agency, REGISTRY).agency_id != "130283-GOV"
