@@ -144,8 +144,8 @@ def _completion(report: ParsedReport, sents: list[Sentence], i: int, same_scope:
     for later in sents[i : i + 3]:
         for fig in figures(later):
             if fig.what == ("carried_out",) and fig.value > 0:
-                cell = ("t3.carried_out.total",) if "t3.carried_out.total" in report.values else ()
-                return [_done_finding(sent, fig.value, f"「{quote(later.text)}」", cell)]
+                # the prose contradicts itself: no table cell (and no doubt about reading one)
+                return [_done_finding(sent, fig.value, f"「{quote(later.text)}」", ())]
     out = row_total(report, "carried_out") if same_scope else None
     if out and out[0] > 0:
         reader = "reader" if unsure(report, out[1]) else None
