@@ -162,12 +162,17 @@ def _misprinted_labels(prose: tuple[str, ...]) -> list[Finding]:
                             (),
                             None,
                             None,
-                            f"表格项目名称「{m.group(0).strip()[:40]}」与国家规定格式不符，"
+                            f"表格项目名称「{_row_text(line, m)}」与国家规定格式不符，"
                             f"应为「{words}」",
                         )
                     )
                     break
     return out
+
+
+def _row_text(line: str, m: re.Match) -> str:
+    """The printed row: the whole line when it is one row, else the match (a crawler's line)."""
+    return line.strip() if len(line) <= 60 else m.group(0).strip()[:40]
 
 
 def _inner_cut(printed: str, template: str) -> bool:
