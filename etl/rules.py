@@ -214,6 +214,11 @@ _DECLARED = (
          "年度报告发布后如需更正，应同时发布更正说明，写明修改的内容和原因", QUALITY),
     Rule("t4.ledger_mismatch", "表四与法制部门复议诉讼台账不一致", "review_suit_inconsistent", "T4",
          "与法制部门核对行政复议、行政诉讼件数，更正表四后重新发布", LEDGER),
+    # ── the legacy 统计表 era (2008–2018): channels, the 条例 2008 第三十二条 parts, prose against
+    #    the 统计表, the 累计 chain (identities declared in etl/identities.py) ──
+    Rule("legacy.proactive_channels", "统计表：公开渠道与主动公开总数不符", "table_identity",
+         "LEG.proactive", "核对统计表主动公开政府信息数及其下列各公开渠道的数字，更正后重新发布年度报告",
+         IDENTITY),
 )
 # fmt: on
 

@@ -1,4 +1,4 @@
-"""The legacy 政府信息公开情况统计表 (reports on 2008–2018) and its identities.
+"""The legacy 政府信息公开情况统计表 (reports on 2008–2018); its identities are etl.identities.
 
 The table reaches us in four shapes, all read by one scanner:
 
@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from etl.document import RawDocument
-from etl.fields import FIELDS, LEGACY_ANSWER_PARTS, LEGACY_ITEMS, legacy_key
+from etl.fields import FIELDS, LEGACY_ITEMS, legacy_key
 from etl.normalize import BLANK_PATTERN, UNIT_PATTERN, parse_cell, yuan_to_wan
 from etl.report import Finding, ParsedReport, Value
 
@@ -346,17 +346,23 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
     return values, findings
 
 
-# parts of a total beyond the identities' parts: the channels of 主动公开
-_CHANNELS = ("by_gazette", "by_website", "by_weibo", "by_wechat", "by_other")
 THIS, CUMULATIVE = "#本年", "#累计"
+
+
+def _column(rel, col: str):
+    """The relation over one column's cells (this year's or the cumulative)."""
+    from etl.identities import Rel
+
+    return Rel(tuple((cell + col, coef) for cell, coef in rel.terms), rel.op)
 
 
 def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[str, float | None]:
     """This year's figure of each glued (this year, cumulative) run, decided by the table's own
-    relations in both columns (etl.parse.glued): this year ≤ cumulative, each identity, each
-    part ≤ its total; a figure the prose states narrows a run's splits. None = undecided."""
+    identities (etl.identities) in both columns (etl.parse.glued): this year ≤ cumulative, each
+    identity, each part ≤ its total; a figure the prose states narrows a run's splits.
+    None = undecided."""
+    from etl.identities import LEGACY_IDENTITIES, at_most
     from etl.parse.glued import Run, solve
-    from etl.parse.relations import at_most, total_is_sum
     from etl.parse.std_glued import outcome_findings
 
     runs = [
@@ -367,13 +373,12 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[
     fixed = {key + THIS: r.value for key, _, _, r in read if not r.two_cells}
     relations = [at_most(r.cells[0], r.cells[1]) for r in runs]
     present = {key for key, _, _, _ in read}
-    totals = [
-        (_k(t), [_k(p) for p in parts + tuple(o for o in opt if _k(o) in present)])
-        for _, t, parts, opt in IDENTITIES
-    ] + [(_k("proactive_total"), [_k(c) for c in _CHANNELS])]
-    for total, parts in totals:
+    for identity in LEGACY_IDENTITIES:
+        rel = identity.relation(present)
+        total = rel.terms[0][0]
+        parts = [cell for cell, coef in rel.terms if coef < 0]
         for col in (THIS, CUMULATIVE):
-            relations.append(total_is_sum(total + col, [p + col for p in parts]))
+            relations.append(_column(rel, col))
             relations += [at_most(p + col, total + col) for p in parts]
     evidence = {k + THIS: v.value for k, v in prose.items()}
     outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
@@ -405,76 +410,3 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
             report.add(v)
     report.findings.extend(findings)
     report.meta.setdefault("legacy_table_rows", len(table))
-
-
-# ---- identities ------------------------------------------------------------------------------
-
-
-def _k(name: str) -> str:
-    return legacy_key(name)
-
-
-# rule name -> (total, parts, optional parts counted when present)
-IDENTITIES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("completed_sum", "completed", ("completed_on_time", "completed_late"), ()),
-    (
-        "requests_channels",
-        "requests",
-        ("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
-        (),
-    ),
-    (
-        "review_sum",
-        "review_total",
-        ("review_upheld", "review_corrected", "review_other"),
-        ("review_pending",),
-    ),
-    ("suit_sum", "suit_total", ("suit_upheld", "suit_corrected", "suit_other"), ("suit_pending",)),
-    (
-        "answers_sum",
-        "answers",
-        LEGACY_ANSWER_PARTS,
-        (),
-    ),
-    (
-        "denied_sum",
-        "answer_denied",
-        (
-            "answer_denied.state_secret",
-            "answer_denied.commercial_secret",
-            "answer_denied.privacy",
-            "answer_denied.security_stability",
-            "answer_denied.not_gov_info",
-            "answer_denied.other_law",
-        ),
-        (),
-    ),
-    ("staff_sum", "staff", ("staff_fulltime", "staff_parttime"), ()),
-)
-
-
-def validate_legacy(report: ParsedReport) -> list[Finding]:
-    """The legacy identities (spec) as findings; checked only when the total and all parts are present."""
-    vals = report.values
-    out: list[Finding] = []
-    for rule, total, parts, optional in IDENTITIES:
-        tk = _k(total)
-        pks = [_k(p) for p in parts]
-        if tk not in vals or any(p not in vals for p in pks):
-            continue
-        pks += [_k(p) for p in optional if _k(p) in vals]
-        expected = sum(vals[p].value for p in pks)
-        actual = vals[tk].value
-        if abs(expected - actual) > 1e-6:
-            diff = actual - expected
-            out.append(
-                Finding(
-                    f"legacy.{rule}",
-                    (tk, *pks),
-                    expected,
-                    actual,
-                    f"统计表「{FIELDS[tk].label}」印为 {actual:g}，但分项"
-                    f"（{'、'.join(FIELDS[p].label for p in pks)}）之和为 {expected:g}（差 {diff:+g}）",
-                )
-            )
-    return out
