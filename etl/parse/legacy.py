@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from etl.document import RawDocument
 from etl.fields import FIELDS, LEGACY_ITEMS, legacy_key
@@ -126,6 +126,7 @@ _AFTER_LABEL = re.compile(
 _RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _BLANK = re.compile(f"(?:{BLANK_PATTERN})(?=[|\\n]|$)")
 _ITEM_BEFORE = re.compile(r"(\d{1,2})[、.．]$")
+_CUMULATIVE_CELL = re.compile(r"(\d+)(?=[|\n]|$)")
 _SHORT_BLOCK = 80  # a prose-looking block longer than this is only read after a table marker
 
 
@@ -203,6 +204,7 @@ class _Reading:
     end: int
     run: str = ""  # the glued digit run, when the row was flattened
     two_cells: bool = False  # the run holds this year's figure and the cumulative one
+    cumulative: float | None = None  # the 累计 figure printed in its own cell
 
 
 def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> str:
@@ -242,7 +244,11 @@ def _read_value(
         cell = parse_cell(run)
         if cell.value is None:
             return None
-        return _Reading(cell.value, unit, False, pos, end)
+        cumulative = None
+        if two_columns and follows == "|":  # "2949|81916": the next cell is the cumulative
+            nxt = _CUMULATIVE_CELL.match(text, end + 1)
+            cumulative = float(nxt.group(1)) if nxt else None
+        return _Reading(cell.value, unit, False, pos, end, cumulative=cumulative)
     # glued to the following text: a flattened table
     if not run.isdigit():
         cell = parse_cell(run)
@@ -261,8 +267,13 @@ def _has_table_marker_after(text: str) -> int | None:
 
 
 def _table_values(  # noqa: C901 (one case per document layout; see docstring)
-    doc: RawDocument, prose: dict[str, Value]
+    doc: RawDocument, prose: dict[str, Value], meta: dict | None = None
 ) -> tuple[dict[str, Value], list[Finding]]:
+    """The 统计表's values; into `meta`: the 累计 figures, the cells the reader is unsure of,
+    and whether the channels are printed as the breakdown of 主动公开 (etl.parse.legacy_layout)."""
+    from etl.parse.legacy_layout import channels_are_breakdown
+
+    meta = {} if meta is None else meta
     stream = _build_stream(doc)
     text = stream.text
     region = _has_table_marker_after(text)
@@ -314,7 +325,14 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
             continue
         read.append((key, target, m, reading))
         values[key] = None  # placeholder: first label wins
-    decided = _split_runs(read, prose, findings) if two_columns else {}
+    split = _split_runs(read, prose, findings) if two_columns else _Split()
+    decided = split.this_year
+    cumulative = {key: r.cumulative for key, _, _, r in read if r.cumulative is not None}
+    cumulative.update(split.cumulative)
+    if split.unsure:
+        meta["reader_unsure"] = sorted(split.unsure)
+    if channels_are_breakdown(text, [(key, m.start, r.end) for key, _, m, r in read]):
+        meta["legacy_breakdowns"] = ["legacy.proactive_channels"]
     for key, target, m, reading in read:
         value = decided.get(key, reading.value)
         if value is None:
@@ -332,6 +350,10 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
         loc = block.loc.as_dict()
         if block.loc.offset is not None:
             loc["offset"] = block.loc.offset + nci
+        if key in cumulative and not reading.blank and target not in MONEY_NAMES:
+            loc["cumulative"] = cumulative[key]  # the row's 累计 figure, for the year chain
+            if key in split.unsure:
+                loc["unsure"] = True  # split without meeting every identity
         raw_label = _line_of(doc.blocks[bi])
         raw = (
             text[m.start : reading.end]
@@ -356,12 +378,20 @@ def _column(rel, col: str):
     return Rel(tuple((cell + col, coef) for cell, coef in rel.terms), rel.op)
 
 
-def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[str, float | None]:
+@dataclass
+class _Split:
+    this_year: dict[str, float | None] = field(default_factory=dict)  # None: undecided
+    cumulative: dict[str, float] = field(default_factory=dict)
+    unsure: set[str] = field(default_factory=set)  # split without meeting every identity
+
+
+def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> _Split:
     """This year's figure of each glued (this year, cumulative) run, decided by the table's own
     identities (etl.identities) in both columns (etl.parse.glued): this year ≤ cumulative, each
     identity, each part ≤ its total; a figure the prose states narrows a run's splits.
-    None = undecided."""
-    from etl.identities import LEGACY_IDENTITIES, at_most
+    A run read as printed (no valid split) or split without meeting every identity is `unsure`:
+    an identity finding on it is the reader's, not the agency's."""
+    from etl.identities import LEGACY_IDENTITIES, at_most, legacy_place
     from etl.parse.glued import Run, solve
     from etl.parse.std_glued import outcome_findings
 
@@ -369,7 +399,7 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[
         Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells
     ]
     if not runs:
-        return {}
+        return _Split()
     fixed = {key + THIS: r.value for key, _, _, r in read if not r.two_cells}
     relations = [at_most(r.cells[0], r.cells[1]) for r in runs]
     present = {key for key, _, _, _ in read}
@@ -382,13 +412,24 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[
             relations += [at_most(p + col, total + col) for p in parts]
     evidence = {k + THIS: v.value for k, v in prose.items()}
     outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
-    findings.extend(outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label))
-    out: dict[str, float | None] = {}
+    rows = outcome.set_aside or list(outcome.undecided) or [r.row for r in runs]
+    findings.extend(  # at the 统计表 block of the rows concerned, not 表三's place
+        replace(f, place=legacy_place(f.cells[0].split("#")[0] if f.cells else rows[0]))
+        for f in outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label)
+    )
+    out = _Split()
+    doubtful = outcome.relaxed or bool(outcome.set_aside) or bool(outcome.capped)
     for run in runs:
         if run.row in outcome.unsplittable:
+            out.unsure.add(run.row)
             continue  # one figure only (the cumulative cell left blank): read as printed
         piece = outcome.pieces.get(run.cells[0])
-        out[run.row] = float(piece) if piece is not None else None
+        out.this_year[run.row] = float(piece) if piece is not None else None
+        total = outcome.pieces.get(run.cells[1])
+        if piece is not None and total is not None:
+            out.cumulative[run.row] = float(total)
+        if doubtful:
+            out.unsure.add(run.row)
     return out
 
 
@@ -400,9 +441,16 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
     from etl.parse.prose import prose_values
 
     prose = prose_values(doc)
-    table, findings = _table_values(doc, prose)
+    meta: dict = {}
+    table, findings = _table_values(doc, prose, meta)
     if len(table) < MIN_TABLE_ROWS:
-        table, findings = {}, []
+        table, findings, meta = {}, [], {}
+    report.meta.update(meta)
+    stated = {k: v for k, v in prose.items() if k in table and v.source == "prose"}
+    if stated:  # what the prose states beside the table's figure: compared in etl.validate
+        report.meta["legacy_prose"] = {
+            k: {"value": v.value, "raw": v.raw} for k, v in stated.items()
+        }
     for v in table.values():
         report.add(v)
     for key, v in prose.items():

@@ -19,6 +19,7 @@ def validate_report(report: ParsedReport) -> list[Finding]:
 
 def quality_findings(report: ParsedReport) -> list[Finding]:
     """The annual quality check's in-report rules (sections, template, prose vs tables)."""
+    from etl.validate.legacy_report import legacy_report_findings
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
     from etl.validate.text_table import text_table_findings
 
@@ -27,6 +28,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + section_findings(report)
         + blank_table_findings(report)
         + text_table_findings(report)
+        + legacy_report_findings(report)
     )
 
 
