@@ -82,17 +82,22 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
 
 
 # prose figures compared with the table: key -> (rule, place)
-_COMPARED = {
+PROSE_COMPARED = {
     "legacy.proactive_total": ("legacy.text_table", "LEG.proactive"),
     "legacy.requests": ("legacy.text_table", "LEG.requests"),
-    "legacy.completed": ("legacy.text_table", "LEG.requests"),
     "legacy.answers": ("legacy.text_table", "LEG.answers"),
     "legacy.answer_granted": ("legacy.text_table", "LEG.answers"),
     "legacy.answer_partial": ("legacy.text_table", "LEG.answers"),
     "legacy.answer_denied": ("legacy.text_table", "LEG.answers"),
     "legacy.review_total": ("legacy.review_prose", "LEG.review"),
     "legacy.suit_total": ("legacy.review_prose", "LEG.review"),
+    "legacy.review_upheld": ("legacy.review_prose", "LEG.review"),
+    "legacy.review_pending": ("legacy.review_prose", "LEG.review"),
+    "legacy.suit_upheld": ("legacy.review_prose", "LEG.review"),
+    "legacy.suit_pending": ("legacy.review_prose", "LEG.review"),
 }
+# (办结 and 按时办结 are not compared: the prose parser derives them from 「均按时办结」, which
+# says nothing of a request still open at the year's end)
 # a sentence about something else than the table's 本年 figure for the whole report
 _OTHER_SCOPE = re.compile(
     r"截至|截止|累计|历年|以来|网站|公报|微博|微信|其中|各乡镇|各部门|各单位|区直|县直|市直|"
@@ -106,12 +111,12 @@ def prose_findings(report: ParsedReport) -> list[Finding]:
     out: list[Finding] = []
     for key, claim in sorted(stated.items()):
         v = report.values.get(key)
-        if key not in _COMPARED or v is None or v.source != "table" or v.blank:
+        if key not in PROSE_COMPARED or v is None or v.source != "table" or v.blank:
             continue
         said, sentence = float(claim["value"]), claim["raw"]
         if abs(said - v.value) <= 1e-6 or _OTHER_SCOPE.search(sentence):
             continue
-        rule, place = _COMPARED[key]
+        rule, place = PROSE_COMPARED[key]
         doubtful = key in unsure
         out.append(
             Finding(

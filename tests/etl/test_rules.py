@@ -7,6 +7,8 @@ import re
 from etl.identities import LEGACY_IDENTITIES
 from etl.rules import RULES
 from etl.validate.cross_year import CARRY_OVER_RULE
+from etl.validate.legacy_chain import CHAIN_RULE
+from etl.validate.legacy_report import PROSE_COMPARED
 from tests.conftest import ROOT
 
 
@@ -26,6 +28,8 @@ def emitted_rules() -> set[str]:
         )
     )
     found.add(CARRY_OVER_RULE)
+    found.add(CHAIN_RULE)
+    found |= {rule for rule, _ in PROSE_COMPARED.values()}
     return found
 
 
