@@ -42,6 +42,14 @@ def t4_cells() -> list[str]:
     return [t4_key(g, o) for g, _ in T4_GROUPS for o, _ in T4_OUTCOMES]
 
 
+def mark_unsure(report, outcome: Outcome, runs: list[Run]) -> None:
+    """Cells split without meeting every identity: an identity finding on them is the
+    reader's (etl.validate.identity_findings reads meta["reader_unsure"])."""
+    if outcome.relaxed or outcome.set_aside or outcome.capped:
+        cells = {c for r in runs for c in r.cells}
+        report.meta["reader_unsure"] = sorted(set(report.meta.get("reader_unsure", ())) | cells)
+
+
 def outcome_findings(outcome: Outcome, runs: list[Run], table: str, label_of) -> list[Finding]:
     """What the reader could not decide, named by table and row, with the printed run."""
     out: list[Finding] = []

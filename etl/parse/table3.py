@@ -19,7 +19,14 @@ from etl.normalize import as_printed, count_malformed
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
-from etl.parse.std_glued import T3_WIDTH, is_glued, outcome_findings, run_of, t3_relations
+from etl.parse.std_glued import (
+    T3_WIDTH,
+    is_glued,
+    mark_unsure,
+    outcome_findings,
+    run_of,
+    t3_relations,
+)
 from etl.report import Finding, ParsedReport, Value
 
 # (row key, phrases) checked in this order; the first phrase found in a label decides.
@@ -340,6 +347,7 @@ def _assign_glued(
                     dict(row.block.loc.as_dict()),
                 )
     report.findings.extend(outcome_findings(outcome, runs, "表三", lambda r: ROW_LABELS.get(r, r)))
+    mark_unsure(report, outcome, runs)
 
 
 def _drop_blank_party_columns(staged: dict[str, Value]) -> None:

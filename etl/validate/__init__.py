@@ -40,11 +40,14 @@ def _identities(report: ParsedReport) -> list[Finding]:
     return []
 
 
-def identity_findings(report: ParsedReport, identities) -> list[Finding]:
+def identity_findings(report: ParsedReport, identities, table_only: bool = False) -> list[Finding]:
     """The identities (etl.identities) judged on the printed figures. Where the reader was
     unsure of a cell (a glued run split without meeting every identity, a row it flagged) the
-    finding goes to the analyst (responsibility reader), never against the agency."""
-    printed = {k: v.value for k, v in report.values.items()}
+    finding goes to the analyst (responsibility reader), never against the agency.
+    `table_only`: figures the prose states (filling rows the table lacks) take no part."""
+    printed = {
+        k: v.value for k, v in report.values.items() if not table_only or v.source == "table"
+    }
     unsure = set(report.meta.get("reader_unsure", ()))
     out: list[Finding] = []
     for identity in identities:
@@ -83,4 +86,4 @@ def validate_legacy(report: ParsedReport) -> list[Finding]:
     as the total's breakdown (the parser records it in meta["legacy_breakdowns"])."""
     breakdowns = set(report.meta.get("legacy_breakdowns", ()))
     identities = [i for i in LEGACY_IDENTITIES if not i.breakdown or i.rule in breakdowns]
-    return identity_findings(report, identities)
+    return identity_findings(report, identities, table_only=True)
