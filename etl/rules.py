@@ -254,6 +254,21 @@ _DECLARED = (
          "写明本年度收取信息处理费的金额（未收取的写明未收取）", QUALITY),
     Rule("section.empty_subheading", "小标题下没有内容", "perfunctory", "DOC",
          "在该小标题下写明具体情况，或删去空的小标题", QUALITY),
+    # ── the legacy 统计表 era (2008–2018): channels, the 条例 2008 第三十二条 parts, prose against
+    #    the 统计表, the 累计 chain (identities declared in etl/identities.py) ──
+    Rule("legacy.proactive_channels", "统计表：公开渠道与主动公开总数不符", "table_identity",
+         "LEG.proactive", "核对统计表主动公开政府信息数及其下列各公开渠道的数字，更正后重新发布年度报告",
+         IDENTITY),
+    Rule("legacy.part_missing", "年报缺少条例规定的内容", "missing_section", "S.other",
+         "按《政府信息公开条例》（2008 年）第三十二条补写该部分内容（如本年度无此类情况，也应写明“无”），"
+         "重新发布年度报告", QUALITY),
+    Rule("legacy.text_table", "正文数字与统计表不一致", "text_table_mismatch", "LEG.requests",
+         "核对正文所述数字与统计表本年数，更正不一致之处后重新发布年度报告", QUALITY),
+    Rule("legacy.review_prose", "正文所述复议诉讼件数与统计表不一致", "review_suit_inconsistent",
+         "LEG.review", "核对正文与统计表中的行政复议、行政诉讼件数，更正后重新发布年度报告", QUALITY),
+    Rule("legacy.cumulative_chain", "跨年：本年“累计”≠ 上年“累计”＋本年数", "crossyear_inconsistent",
+         "LEG.proactive", "核对统计表“历年累计”数与上年年报的累计数及本年数，更正或在报告中说明原因",
+         QUALITY),
 )
 # fmt: on
 

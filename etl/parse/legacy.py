@@ -1,4 +1,4 @@
-"""The legacy 政府信息公开情况统计表 (reports on 2008–2018) and its identities.
+"""The legacy 政府信息公开情况统计表 (reports on 2008–2018); its identities are etl.identities.
 
 The table reaches us in four shapes, all read by one scanner:
 
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from etl.document import RawDocument
-from etl.fields import FIELDS, LEGACY_ANSWER_PARTS, LEGACY_ITEMS, legacy_key
+from etl.fields import FIELDS, LEGACY_ITEMS, legacy_key
 from etl.normalize import BLANK_PATTERN, UNIT_PATTERN, parse_cell, yuan_to_wan
 from etl.report import Finding, ParsedReport, Value
 
@@ -126,6 +126,7 @@ _AFTER_LABEL = re.compile(
 _RUN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _BLANK = re.compile(f"(?:{BLANK_PATTERN})(?=[|\\n]|$)")
 _ITEM_BEFORE = re.compile(r"(\d{1,2})[、.．]$")
+_CUMULATIVE_CELL = re.compile(r"(\d+)(?=[|\n]|$)")
 _SHORT_BLOCK = 80  # a prose-looking block longer than this is only read after a table marker
 
 
@@ -203,6 +204,7 @@ class _Reading:
     end: int
     run: str = ""  # the glued digit run, when the row was flattened
     two_cells: bool = False  # the run holds this year's figure and the cumulative one
+    cumulative: float | None = None  # the 累计 figure printed in its own cell
 
 
 def _strip_item_number(run: str, label_start: int, text: str, follows: str) -> str:
@@ -242,7 +244,11 @@ def _read_value(
         cell = parse_cell(run)
         if cell.value is None:
             return None
-        return _Reading(cell.value, unit, False, pos, end)
+        cumulative = None
+        if two_columns and follows == "|":  # "2949|81916": the next cell is the cumulative
+            nxt = _CUMULATIVE_CELL.match(text, end + 1)
+            cumulative = float(nxt.group(1)) if nxt else None
+        return _Reading(cell.value, unit, False, pos, end, cumulative=cumulative)
     # glued to the following text: a flattened table
     if not run.isdigit():
         cell = parse_cell(run)
@@ -261,8 +267,14 @@ def _has_table_marker_after(text: str) -> int | None:
 
 
 def _table_values(  # noqa: C901 (one case per document layout; see docstring)
-    doc: RawDocument, prose: dict[str, Value]
+    doc: RawDocument, prose: dict[str, Value], meta: dict | None = None
 ) -> tuple[dict[str, Value], list[Finding], dict[str, str]]:
+    """The 统计表's values, the reader's findings and the cells it is unsure of (key -> why);
+    into `meta`: the 累计 figures, the cells the reader is unsure of, and whether the channels
+    are printed as the breakdown of 主动公开 (etl.parse.legacy_layout)."""
+    from etl.parse.legacy_layout import channels_are_breakdown
+
+    meta = {} if meta is None else meta
     stream = _build_stream(doc)
     text = stream.text
     region = _has_table_marker_after(text)
@@ -315,7 +327,14 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
             continue
         read.append((key, target, m, reading))
         values[key] = None  # placeholder: first label wins
-    decided = _split_runs(read, prose, findings) if two_columns else {}
+    split = _split_runs(read, prose, findings) if two_columns else _Split()
+    decided = split.this_year
+    cumulative = {key: r.cumulative for key, _, _, r in read if r.cumulative is not None}
+    cumulative.update(split.cumulative)
+    if split.unsure:
+        meta["reader_unsure"] = sorted(split.unsure)
+    if channels_are_breakdown(text, [(key, m.start, r.end) for key, _, m, r in read]):
+        meta["legacy_breakdowns"] = ["legacy.proactive_channels"]
     for key, target, m, reading in read:
         value = decided.get(key, reading.value)
         if value is None:
@@ -333,6 +352,10 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
         loc = block.loc.as_dict()
         if block.loc.offset is not None:
             loc["offset"] = block.loc.offset + nci
+        if key in cumulative and not reading.blank and target not in MONEY_NAMES:
+            loc["cumulative"] = cumulative[key]  # the row's 累计 figure, for the year chain
+            if key in split.unsure:
+                loc["unsure"] = True  # split without meeting every identity
         raw_label = _line_of(doc.blocks[bi])
         raw = (
             text[m.start : reading.end]
@@ -364,44 +387,68 @@ def _text_between(doc: RawDocument, first: int, last: int) -> bool:
     return any(_FILLER.sub("", doc.blocks[i].text) for i in range(first + 1, last))
 
 
-# parts of a total beyond the identities' parts: the channels of 主动公开
-_CHANNELS = ("by_gazette", "by_website", "by_weibo", "by_wechat", "by_other")
 THIS, CUMULATIVE = "#本年", "#累计"
 
 
-def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> dict[str, float | None]:
+def _column(rel, col: str):
+    """The relation over one column's cells (this year's or the cumulative)."""
+    from etl.identities import Rel
+
+    return Rel(tuple((cell + col, coef) for cell, coef in rel.terms), rel.op)
+
+
+@dataclass
+class _Split:
+    this_year: dict[str, float | None] = field(default_factory=dict)  # None: undecided
+    cumulative: dict[str, float] = field(default_factory=dict)
+    unsure: set[str] = field(default_factory=set)  # split without meeting every identity
+
+
+def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> _Split:
     """This year's figure of each glued (this year, cumulative) run, decided by the table's own
-    relations in both columns (etl.parse.glued): this year ≤ cumulative, each identity, each
-    part ≤ its total; a figure the prose states narrows a run's splits. None = undecided."""
+    identities (etl.identities) in both columns (etl.parse.glued): this year ≤ cumulative, each
+    identity, each part ≤ its total; a figure the prose states narrows a run's splits.
+    A run read as printed (no valid split) or split without meeting every identity is `unsure`:
+    an identity finding on it is the reader's, not the agency's."""
+    from etl.identities import LEGACY_IDENTITIES, at_most, legacy_place
     from etl.parse.glued import Run, solve
-    from etl.parse.relations import at_most, total_is_sum
     from etl.parse.std_glued import outcome_findings
 
     runs = [
         Run(key, (r.run,), (key + THIS, key + CUMULATIVE)) for key, _, _, r in read if r.two_cells
     ]
     if not runs:
-        return {}
+        return _Split()
     fixed = {key + THIS: r.value for key, _, _, r in read if not r.two_cells}
     relations = [at_most(r.cells[0], r.cells[1]) for r in runs]
     present = {key for key, _, _, _ in read}
-    totals = [
-        (_k(t), [_k(p) for p in parts + tuple(o for o in opt if _k(o) in present)])
-        for _, t, parts, opt in IDENTITIES
-    ] + [(_k("proactive_total"), [_k(c) for c in _CHANNELS])]
-    for total, parts in totals:
+    for identity in LEGACY_IDENTITIES:
+        rel = identity.relation(present)
+        total = rel.terms[0][0]
+        parts = [cell for cell, coef in rel.terms if coef < 0]
         for col in (THIS, CUMULATIVE):
-            relations.append(total_is_sum(total + col, [p + col for p in parts]))
+            relations.append(_column(rel, col))
             relations += [at_most(p + col, total + col) for p in parts]
     evidence = {k + THIS: v.value for k, v in prose.items()}
     outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
-    findings.extend(outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label))
-    out: dict[str, float | None] = {}
+    rows = outcome.set_aside or list(outcome.undecided) or [r.row for r in runs]
+    findings.extend(  # at the 统计表 block of the rows concerned, not 表三's place
+        replace(f, place=legacy_place(f.cells[0].split("#")[0] if f.cells else rows[0]))
+        for f in outcome_findings(outcome, runs, "统计表", lambda k: FIELDS[k].label)
+    )
+    out = _Split()
+    doubtful = outcome.relaxed or bool(outcome.set_aside) or bool(outcome.capped)
     for run in runs:
         if run.row in outcome.unsplittable:
+            out.unsure.add(run.row)
             continue  # one figure only (the cumulative cell left blank): read as printed
         piece = outcome.pieces.get(run.cells[0])
-        out[run.row] = float(piece) if piece is not None else None
+        out.this_year[run.row] = float(piece) if piece is not None else None
+        total = outcome.pieces.get(run.cells[1])
+        if piece is not None and total is not None:
+            out.cumulative[run.row] = float(total)
+        if doubtful:
+            out.unsure.add(run.row)
     return out
 
 
@@ -413,9 +460,16 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
     from etl.parse.prose import prose_values
 
     prose = prose_values(doc)
-    table, findings, doubts = _table_values(doc, prose)
+    meta: dict = {}
+    table, findings, doubts = _table_values(doc, prose, meta)
     if len(table) < MIN_TABLE_ROWS:
-        table, findings, doubts = {}, [], {}
+        table, findings, doubts, meta = {}, [], {}, {}
+    report.meta.update(meta)
+    stated = {k: v for k, v in prose.items() if k in table and v.source == "prose"}
+    if stated:  # what the prose states beside the table's figure: compared in etl.validate
+        report.meta["legacy_prose"] = {
+            k: {"value": v.value, "raw": v.raw} for k, v in stated.items()
+        }
     for v in table.values():
         report.add(v)
         if v.key in doubts:
@@ -425,76 +479,3 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
             report.add(v)
     report.findings.extend(findings)
     report.meta.setdefault("legacy_table_rows", len(table))
-
-
-# ---- identities ------------------------------------------------------------------------------
-
-
-def _k(name: str) -> str:
-    return legacy_key(name)
-
-
-# rule name -> (total, parts, optional parts counted when present)
-IDENTITIES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("completed_sum", "completed", ("completed_on_time", "completed_late"), ()),
-    (
-        "requests_channels",
-        "requests",
-        ("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
-        (),
-    ),
-    (
-        "review_sum",
-        "review_total",
-        ("review_upheld", "review_corrected", "review_other"),
-        ("review_pending",),
-    ),
-    ("suit_sum", "suit_total", ("suit_upheld", "suit_corrected", "suit_other"), ("suit_pending",)),
-    (
-        "answers_sum",
-        "answers",
-        LEGACY_ANSWER_PARTS,
-        (),
-    ),
-    (
-        "denied_sum",
-        "answer_denied",
-        (
-            "answer_denied.state_secret",
-            "answer_denied.commercial_secret",
-            "answer_denied.privacy",
-            "answer_denied.security_stability",
-            "answer_denied.not_gov_info",
-            "answer_denied.other_law",
-        ),
-        (),
-    ),
-    ("staff_sum", "staff", ("staff_fulltime", "staff_parttime"), ()),
-)
-
-
-def validate_legacy(report: ParsedReport) -> list[Finding]:
-    """The legacy identities (spec) as findings; checked only when the total and all parts are present."""
-    vals = report.values
-    out: list[Finding] = []
-    for rule, total, parts, optional in IDENTITIES:
-        tk = _k(total)
-        pks = [_k(p) for p in parts]
-        if tk not in vals or any(p not in vals for p in pks):
-            continue
-        pks += [_k(p) for p in optional if _k(p) in vals]
-        expected = sum(vals[p].value for p in pks)
-        actual = vals[tk].value
-        if abs(expected - actual) > 1e-6:
-            diff = actual - expected
-            out.append(
-                Finding(
-                    f"legacy.{rule}",
-                    (tk, *pks),
-                    expected,
-                    actual,
-                    f"统计表「{FIELDS[tk].label}」印为 {actual:g}，但分项"
-                    f"（{'、'.join(FIELDS[p].label for p in pks)}）之和为 {expected:g}（差 {diff:+g}）",
-                )
-            )
-    return out

@@ -1,31 +1,12 @@
-"""Linear relations over cell keys (a table's identities) and the checks the glued-run
-searches (etl.parse.glued) make with them."""
+"""The checks the glued-run searches (etl.parse.glued) make with the tables' identities, as
+linear relations over cell keys (declared once in etl.identities)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from etl.identities import Rel, at_most, balance, total_is_sum
 from etl.normalize import parse_cell
 
-
-@dataclass(frozen=True)
-class Rel:
-    """sum(coef * cell) == 0 (op "==") or <= 0 (op "<="), all cells non-negative."""
-
-    terms: tuple[tuple[str, int], ...]
-    op: str = "=="
-
-
-def total_is_sum(total: str, parts) -> Rel:
-    return Rel(((total, 1),) + tuple((p, -1) for p in parts))
-
-
-def at_most(small: str, big: str) -> Rel:
-    return Rel(((small, 1), (big, -1)), "<=")
-
-
-def balance(plus, minus) -> Rel:
-    return Rel(tuple((c, 1) for c in plus) + tuple((c, -1) for c in minus))
+__all__ = ["Rel", "at_most", "balance", "total_is_sum", "SearchBudget", "check", "forced_value"]
 
 
 class SearchBudget(Exception):

@@ -1,19 +1,21 @@
 """The national templates' tables read from glued digit runs: which rows are glued, the
-identities that decide their splits (spec identities 1–4), and the findings when they do not.
+identities that decide their splits (spec identities 1–4, declared in etl.identities), and
+the findings when they do not.
 
 The splitting itself is etl.parse.glued, shared with the legacy 统计表.
 """
 
 from __future__ import annotations
 
-from etl.fields import T3_COLUMNS, T3_PARTY_COLUMNS, T4_GROUPS, T4_OUTCOMES, t3_key, t4_key
+from etl.fields import T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, t4_key
+from etl.identities import t3_relations, t4_relations
 from etl.parse.glued import Outcome, Run
-from etl.parse.relations import Rel, balance, total_is_sum
 from etl.report import Finding
+
+__all__ = ["t3_relations", "t4_relations"]  # the identities (etl.identities) the splits use
 
 T3_WIDTH = len(T3_COLUMNS)
 T4_WIDTH = len(T4_GROUPS) * len(T4_OUTCOMES)
-_FLOW_ROWS = ("new", "carried_in", "processed", "carried_out")
 
 
 def is_glued(tokens, width: int) -> bool:
@@ -36,32 +38,16 @@ def run_of(row: str, tokens, cells) -> Run:
     return Run(row, tuple(t.raw.strip() for t in tokens), tuple(cells))
 
 
-def t3_relations(seq: list[str]) -> list[Rel]:
-    """Identities 1–3 over the rows of the template sequence the table was aligned to."""
-    cols = [c for c, _ in T3_COLUMNS]
-    rels = [total_is_sum(t3_key(r, "total"), [t3_key(r, c) for c in T3_PARTY_COLUMNS]) for r in seq]
-    outcomes = [r for r in seq if r not in _FLOW_ROWS]
-    for c in cols:
-        rels.append(total_is_sum(t3_key("processed", c), [t3_key(r, c) for r in outcomes]))
-        rels.append(
-            balance(
-                [t3_key("new", c), t3_key("carried_in", c)],
-                [t3_key("processed", c), t3_key("carried_out", c)],
-            )
-        )
-    return rels
-
-
 def t4_cells() -> list[str]:
     return [t4_key(g, o) for g, _ in T4_GROUPS for o, _ in T4_OUTCOMES]
 
 
-def t4_relations() -> list[Rel]:
-    """Identity 4: each group's 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    return [
-        total_is_sum(t4_key(g, "total"), [t4_key(g, o) for o, _ in T4_OUTCOMES if o != "total"])
-        for g, _ in T4_GROUPS
-    ]
+def mark_unsure(report, outcome: Outcome, runs: list[Run]) -> None:
+    """Cells split without meeting every identity: an identity finding on them is the
+    reader's (etl.validate.identity_findings reads meta["reader_unsure"])."""
+    if outcome.relaxed or outcome.set_aside or outcome.capped:
+        cells = {c for r in runs for c in r.cells}
+        report.meta["reader_unsure"] = sorted(set(report.meta.get("reader_unsure", ())) | cells)
 
 
 def outcome_findings(outcome: Outcome, runs: list[Run], table: str, label_of) -> list[Finding]:

@@ -20,7 +20,14 @@ from etl.normalize import as_printed, count_malformed
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
-from etl.parse.std_glued import T3_WIDTH, is_glued, outcome_findings, run_of, t3_relations
+from etl.parse.std_glued import (
+    T3_WIDTH,
+    is_glued,
+    mark_unsure,
+    outcome_findings,
+    run_of,
+    t3_relations,
+)
 from etl.report import Finding, ParsedReport, Value
 
 # (row key, phrases) checked in this order; the first phrase found in a label decides.
@@ -390,6 +397,7 @@ def _note_rows_placed_by_order(rows, pairs, seq, report: ParsedReport) -> None:
                     t3_key(seq[j], col),
                     f"表三在文档转换中被拆散，一行没有行名的数字按顺序对应为「{label}」",
                 )
+    mark_unsure(report, outcome, runs)
 
 
 def _drop_blank_party_columns(staged: dict[str, Value]) -> None:

@@ -8,7 +8,15 @@ from etl.normalize import as_printed, count_malformed, squash
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, value_tokens
-from etl.parse.std_glued import T4_WIDTH, is_glued, outcome_findings, run_of, t4_cells, t4_relations
+from etl.parse.std_glued import (
+    T4_WIDTH,
+    is_glued,
+    mark_unsure,
+    outcome_findings,
+    run_of,
+    t4_cells,
+    t4_relations,
+)
 from etl.report import Finding, ParsedReport, Value
 
 T4_GROUP_LABELS = (
@@ -129,3 +137,4 @@ def _parse_glued_t4(tokens, block: Block, report: ParsedReport) -> None:
                 )
             )
     report.findings.extend(outcome_findings(outcome, [run], "表四", lambda _: "行政复议、行政诉讼"))
+    mark_unsure(report, outcome, [run])

@@ -21,6 +21,7 @@ from etl.finding_rows import insert_findings
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
 from etl.validate.copy_detect import own_prose
+from etl.validate.legacy_chain import chain_findings
 from etl.validate.quality_settings import quality_settings
 from etl.validate.similarity import compute_signatures, copied_findings, update_similarity
 from etl.validate.timing import late_findings
@@ -31,6 +32,7 @@ CROSS_RULES = (
     "report.changed_after_publication",
     "t4.ledger_mismatch",
     "published.late",
+    "legacy.cumulative_chain",
 )
 STOCK_ITEMS = ("rules", "normative")
 
@@ -74,6 +76,7 @@ def run_cross_report_checks(con) -> dict[str, int]:
             + changed_findings(con)
             + ledger_findings(con, settings["ledger"])
             + late_publication_findings(con)
+            + chain_findings(con)
         )
         con.execute(
             "DELETE FROM findings WHERE rule IN (SELECT unnest(?::TEXT[]))", [list(CROSS_RULES)]

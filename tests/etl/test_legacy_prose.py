@@ -10,9 +10,10 @@ import pytest
 from etl.continuity import check_declared, series_key_map, series_value
 from etl.extract import extract_document
 from etl.fields import FIELDS, legacy_key
-from etl.parse.legacy import parse_legacy, validate_legacy
+from etl.parse.legacy import parse_legacy
 from etl.parse.prose import prose_values
 from etl.report import ParsedReport
+from etl.validate import validate_legacy
 from tests.conftest import truth_for
 
 LEGACY_FILES = ["000_", "001_", "003_", "004_", "pingtan_2015.txt"]

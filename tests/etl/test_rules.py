@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from etl.parse.legacy import IDENTITIES
+from etl.identities import LEGACY_IDENTITIES
 from etl.rules import RULES
 from etl.validate.cross_year import CARRY_OVER_RULE
+from etl.validate.legacy_chain import CHAIN_RULE
+from etl.validate.legacy_report import PROSE_COMPARED
 from tests.conftest import ROOT
 
 
@@ -19,8 +21,15 @@ def emitted_rules() -> set[str]:
                 path.read_text(encoding="utf-8"),
             )
         )
-    found |= {f"legacy.{rule}" for rule, *_ in IDENTITIES}
+    found |= {i.rule for i in LEGACY_IDENTITIES}
+    found |= set(
+        re.findall(
+            r'Identity\((?:\s*#[^\n]*)?\s*"([a-z0-9_.]+)"', (ROOT / "etl/identities.py").read_text()
+        )
+    )
     found.add(CARRY_OVER_RULE)
+    found.add(CHAIN_RULE)
+    found |= {rule for rule, _ in PROSE_COMPARED.values()}
     return found
 
 

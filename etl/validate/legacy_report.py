@@ -1,0 +1,145 @@
+"""The legacy era's (2008–2018) report checks beside its 统计表 identities.
+
+* legacy.part_missing: a part the 2008 条例 第三十二条 requires (收费及减免, 复议诉讼, 问题及改进,
+  其他需要报告的事项) that no sentence of the prose names: found by the words the report prints,
+  a heading or a paragraph, never by a 统计表 row (data/quality.toml [legacy_parts]).
+* legacy.text_table / legacy.review_prose: a figure the prose states (etl.parse.prose, kept by
+  the parser in meta["legacy_prose"]) that differs from the 统计表's 本年 figure. Sentences
+  about a cumulative (截至, 累计), one channel (网站) or another scope (其中, 各乡镇) are not
+  the table's figure and are never compared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.fields import FIELDS, LEGACY
+from etl.normalize import as_number, looks_traditional, to_simplified
+from etl.report import Finding, ParsedReport
+from etl.rules import READER
+from etl.validate.quality_settings import quality_settings
+
+# Where the 统计表 starts in the prose (crawler text carries it in the body): the last marker
+# followed by the table's column headings. Everything after it is the table, not a part.
+_TABLE_START = re.compile(r"统计表.{0,120}?(?:指标|计量单位|统计数|填报单位)", re.S)
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+
+
+def prose_without_table(report: ParsedReport) -> str:
+    text = "\n".join(report.prose)
+    starts = [m.start() for m in _TABLE_START.finditer(text)]
+    if starts:
+        text = text[: starts[-1]]
+    return to_simplified(text) if looks_traditional(text) else text
+
+
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|\d{1,2}\s*[、．])"
+)
+HEADING_REACH = 24  # a heading's words sit this close to its number
+
+
+def _names(sentence: str, part: dict) -> bool:
+    for phrase in part.get("ignore", ()):
+        sentence = sentence.replace(phrase, "")
+    if any(w in sentence for w in part["words"]):
+        return True
+    heading = _HEADING.match(sentence)
+    if not heading:
+        return False
+    head = sentence[heading.end() : heading.end() + HEADING_REACH]
+    return any(w in head for w in part.get("heading_words", ()))
+
+
+def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Finding]:
+    cfg = (settings or quality_settings()).get("legacy_parts")
+    if not cfg or report.template != LEGACY or (report.year or 0) > cfg["until_year"]:
+        return []
+    text = prose_without_table(report)
+    if len(re.sub(r"\s", "", text)) < cfg["min_prose_chars"]:
+        return []
+    parts = cfg["part"]
+    found = {p["place"]: False for p in parts}
+    for sentence in _SENTENCE.findall(text):
+        named = [p["place"] for p in parts if _names(sentence, p)]
+        if len(named) >= 3:
+            continue  # "本报告由概述、…、收费及减免情况、…组成": the list of parts, not a part
+        for place in named:
+            found[place] = True
+    return [
+        Finding(
+            "legacy.part_missing",
+            (),
+            None,
+            None,
+            f"年度报告正文未写“{p['name']}”（2008 年《政府信息公开条例》第三十二条规定的内容；"
+            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，统计表中的一行不能代替）",
+            place=p["place"],
+        )
+        for p in parts
+        if not found[p["place"]] and p.get("required", True)
+    ]
+
+
+# prose figures compared with the table: key -> (rule, place)
+PROSE_COMPARED = {
+    "legacy.proactive_total": ("legacy.text_table", "LEG.proactive"),
+    "legacy.requests": ("legacy.text_table", "LEG.requests"),
+    "legacy.answers": ("legacy.text_table", "LEG.answers"),
+    "legacy.answer_granted": ("legacy.text_table", "LEG.answers"),
+    "legacy.answer_partial": ("legacy.text_table", "LEG.answers"),
+    "legacy.answer_denied": ("legacy.text_table", "LEG.answers"),
+    "legacy.review_total": ("legacy.review_prose", "LEG.review"),
+    "legacy.suit_total": ("legacy.review_prose", "LEG.review"),
+    "legacy.review_upheld": ("legacy.review_prose", "LEG.review"),
+    "legacy.review_pending": ("legacy.review_prose", "LEG.review"),
+    "legacy.suit_upheld": ("legacy.review_prose", "LEG.review"),
+    "legacy.suit_pending": ("legacy.review_prose", "LEG.review"),
+}
+# (办结 and 按时办结 are not compared: the prose parser derives them from 「均按时办结」, which
+# says nothing of a request still open at the year's end)
+# a sentence about something else than the table's 本年 figure for the whole report
+_OTHER_SCOPE = re.compile(
+    r"截至|截止|累计|历年|以来|网站|公报|微博|微信|其中|各乡镇|各部门|各单位|区直|县直|市直|"
+    r"本机关|本级|全年共有|占"
+)
+
+
+def prose_findings(report: ParsedReport) -> list[Finding]:
+    stated = report.meta.get("legacy_prose") or {}
+    unsure = set(report.meta.get("reader_unsure", ()))
+    out: list[Finding] = []
+    for key, claim in sorted(stated.items()):
+        v = report.values.get(key)
+        if key not in PROSE_COMPARED or v is None or v.source != "table" or v.blank:
+            continue
+        said, sentence = float(claim["value"]), claim["raw"]
+        if abs(said - v.value) <= 1e-6 or _OTHER_SCOPE.search(sentence):
+            continue
+        rule, place = PROSE_COMPARED[key]
+        doubtful = key in unsure
+        out.append(
+            Finding(
+                rule,
+                (key,),
+                v.value,
+                said,
+                f"正文：「{_quote(sentence)}」为 {as_number(said)}；统计表「{FIELDS[key].label}」"
+                f"本年为 {as_number(v.value)}（差 {as_number(said - v.value):+}）"
+                + ("（统计表该行数字为系统拆分连写数字所得，请核对原文）" if doubtful else ""),
+                place=place,
+                responsibility=READER if doubtful else None,
+            )
+        )
+    return out
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    text = re.sub(r"\s+", "", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def legacy_report_findings(report: ParsedReport) -> list[Finding]:
+    if report.template != LEGACY or not report.prose:
+        return []
+    return part_findings(report) + prose_findings(report)
