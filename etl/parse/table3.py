@@ -360,6 +360,7 @@ def _assign_glued(
                     dict(row.block.loc.as_dict()),
                 )
     report.findings.extend(outcome_findings(outcome, runs, "表三", lambda r: ROW_LABELS.get(r, r)))
+    mark_unsure(report, outcome, runs)
     for (_, key), run in zip(glued, runs):
         for cell in run.cells:
             report.doubt(
@@ -397,7 +398,6 @@ def _note_rows_placed_by_order(rows, pairs, seq, report: ParsedReport) -> None:
                     t3_key(seq[j], col),
                     f"表三在文档转换中被拆散，一行没有行名的数字按顺序对应为「{label}」",
                 )
-    mark_unsure(report, outcome, runs)
 
 
 def _drop_blank_party_columns(staged: dict[str, Value]) -> None:
