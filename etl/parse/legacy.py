@@ -364,6 +364,7 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
         )
         if reading.run:
             raw = text[m.start : reading.end]
+        if reading.run and _splits_of_two(reading.run) > 1:  # "00" can only be 0 | 0
             doubts[key] = (
                 f"统计表「{FIELDS[key].label}」的数字与其他数字连在一起印刷（“{reading.run}”），是拆开读的"
             )
@@ -376,6 +377,17 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
             key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table"
         )
     return values, findings, doubts
+
+
+def _splits_of_two(run: str) -> int:
+    """How many ways a glued (本年, 累计) pair can be read as two counts, 本年 ≤ 累计: a run
+    with one reading only is no doubt of the reader's."""
+    ok = 0
+    for i in range(1, len(run)):
+        a, b = run[:i], run[i:]
+        if all(p == "0" or (p.isdigit() and p[0] != "0") for p in (a, b)) and int(a) <= int(b):
+            ok += 1
+    return ok
 
 
 _FILLER = re.compile(r"[|\s:：]|条|件|个|人|次|项|万元|元")

@@ -80,7 +80,11 @@ def identity_findings(report: ParsedReport, identities, table_only: bool = False
                 b.expected,
                 b.actual,
                 message(b, printed)
-                + ("（该处数字为系统拆分连写数字所得，请核对原文）" if doubtful else ""),
+                + (
+                    "（该处数字印刷时连在一起，是系统按勾稽关系拆开的，请核对原文）"
+                    if doubtful
+                    else ""
+                ),
                 place=identity.place,
                 responsibility=READER if doubtful else None,
             )

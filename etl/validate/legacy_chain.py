@@ -61,7 +61,11 @@ def chain_findings(con) -> list[tuple[int, Finding]]:
                     f"{as_number(value)} = {as_number(expected)}，但本年报历年累计印为 "
                     f"{as_number(cum)}（差 {as_number(cum - expected):+}；{year - 1} 年报："
                     f"{file_name(prev_path)}）"
-                    + ("（该处数字为系统拆分连写数字所得，请核对原文）" if unsure else ""),
+                    + (
+                        "（该处数字印刷时连在一起，是系统按勾稽关系拆开的，请核对原文）"
+                        if unsure
+                        else ""
+                    ),
                     place=legacy_place(key),
                     responsibility=READER if unsure else None,
                 ),

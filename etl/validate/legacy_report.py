@@ -2,7 +2,8 @@
 
 * legacy.part_missing: a part the 2008 条例 第三十二条 requires (收费及减免, 复议诉讼, 问题及改进,
   其他需要报告的事项) that no sentence of the prose names: found by the words the report prints,
-  a heading or a paragraph, never by a 统计表 row (data/quality.toml [legacy_parts]).
+  a heading or a paragraph (data/quality.toml [legacy_parts]), or by the 统计表's own figures for
+  it (a fee row, 复议/诉讼 rows: the table is part of the report).
 * legacy.text_table / legacy.review_prose: a figure the prose states (etl.parse.prose, kept by
   the parser in meta["legacy_prose"]) that differs from the 统计表's 本年 figure. Sentences
   about a cumulative (截至, 累计), one channel (网站) or another scope (其中, 各乡镇) are not
@@ -51,6 +52,13 @@ def _names(sentence: str, part: dict) -> bool:
     return any(w in head for w in part.get("heading_words", ()))
 
 
+# Parts the 统计表 states with figures of its own: 收费 (依申请公开信息收取的费用) and 复议/诉讼.
+STATED_IN_TABLE = {
+    "S.fees": ("legacy.fees_wan",),
+    "S.review": ("legacy.review_total", "legacy.suit_total"),
+}
+
+
 def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Finding]:
     cfg = (settings or quality_settings()).get("legacy_parts")
     if not cfg or report.template != LEGACY or (report.year or 0) > cfg["until_year"]:
@@ -60,6 +68,12 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
         return []
     parts = cfg["part"]
     found = {p["place"]: False for p in parts}
+    for place, keys in STATED_IN_TABLE.items():  # the 统计表 is part of the report (its 附件):
+        if any(  # a figure it prints for the part states it (the inspector's reading)
+            k in report.values and report.values[k].source == "table" and not report.values[k].blank
+            for k in keys
+        ):
+            found[place] = True
     for sentence in _SENTENCE.findall(text):
         named = [p["place"] for p in parts if _names(sentence, p)]
         if len(named) >= 3:
@@ -73,7 +87,7 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
             None,
             None,
             f"年度报告正文未写“{p['name']}”（2008 年《政府信息公开条例》第三十二条规定的内容；"
-            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，统计表中的一行不能代替）",
+            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，统计表也没有这一项的数字）",
             place=p["place"],
         )
         for p in parts
@@ -126,7 +140,9 @@ def prose_findings(report: ParsedReport) -> list[Finding]:
                 said,
                 f"正文：「{_quote(sentence)}」为 {as_number(said)}；统计表「{FIELDS[key].label}」"
                 f"本年为 {as_number(v.value)}（差 {as_number(said - v.value):+}）"
-                + ("（统计表该行数字为系统拆分连写数字所得，请核对原文）" if doubtful else ""),
+                + (
+                    "（统计表该行数字印刷时连在一起，是系统拆开的，请核对原文）" if doubtful else ""
+                ),
                 place=place,
                 responsibility=READER if doubtful else None,
             )
