@@ -4,6 +4,8 @@ A4 landscape print setup. Frames in, bytes out."""
 from __future__ import annotations
 
 import io
+import math
+import re
 from datetime import date, datetime
 
 import polars as pl
@@ -208,8 +210,12 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
             for c in range(first, last + 1):
                 ws.write_string(first_row + 1, c, table.columns[c].header, header_style)
     ws.set_row(first_row, 30)
-    for c, column in enumerate(table.columns):
-        ws.set_column(c, c, column.width or _width(column, table.frame, two))
+    widths = fit_widths(
+        [column.width or _width(column, table.frame, two) for column in table.columns],
+        [column.kind == TEXT for column in table.columns],
+    )
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
     data_row = first_row + table.header_rows
     r = data_row
     for title, rows in table.sections():
@@ -222,11 +228,50 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
         for values in rows:
             for c, (column, value) in enumerate(zip(table.columns, values)):
                 _write_cell(ws, r, c, value, styles[column.kind])
+            lines = max(
+                (
+                    wrapped_lines(display(v, col.kind), w)
+                    for v, col, w in zip(values, table.columns, widths)
+                ),
+                default=1,
+            )
+            if lines > 1:  # spreadsheet programs do not grow a row for wrapped text on their own
+                ws.set_row(r, LINE_HEIGHT * lines)
             r += 1
     if r == data_row:
         ws.write_string(data_row, 0, "（无）", styles[TEXT])
         return data_row
     return r - 1
+
+
+PAGE_WIDTH = 170  # character units that print one A4 landscape page wide at about 90%
+TEXT_MIN = 14  # a text column keeps this width when the sheet is made to fit the page
+LINE_HEIGHT = 14  # points per wrapped line at the sheet's 10 pt font
+
+
+def fit_widths(widths: list[float], text: list[bool], page: float = PAGE_WIDTH) -> list[float]:
+    """Column widths with the widest text columns capped (their text wraps) so the sheet prints
+    one page wide at a readable size; figure columns are never narrowed."""
+    if sum(widths) <= page or not any(text):
+        return list(widths)
+    fixed = sum(w for w, t in zip(widths, text) if not t)
+    room = max(page - fixed, TEXT_MIN * sum(text))
+    low, high = float(TEXT_MIN), max(widths)
+    for _ in range(40):
+        cap = (low + high) / 2
+        used = sum(min(w, max(cap, TEXT_MIN)) for w, t in zip(widths, text) if t)
+        low, high = (cap, high) if used <= room else (low, cap)
+    return [min(w, max(low, TEXT_MIN)) if t else w for w, t in zip(widths, text)]
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a wrapping cell `width` character units wide."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
+
+
+# A server path in a cell (a loader message naming another year's file): only its file name.
+_PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s\\/，。；：（）()]+[\\/])+([^\s\\/，。；：（）()]+)")
 
 
 def _write_cell(ws, r: int, c: int, value: object, style) -> None:
@@ -239,7 +284,7 @@ def _write_cell(ws, r: int, c: int, value: object, style) -> None:
     elif isinstance(value, (date, datetime)):
         ws.write_datetime(r, c, value, style)
     else:
-        ws.write_string(r, c, str(value), style)
+        ws.write_string(r, c, _PATH.sub(r"\1", str(value)), style)
 
 
 def text_width(text: str) -> int:

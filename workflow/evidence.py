@@ -65,7 +65,7 @@ def place_span(items: list[dict]) -> str:
     if len(tables) == 1:
         rows = [r + 1 for r in ints("row")]
         parts.append(f"第 {tables.pop() + 1} 张表" + (f"第 {_span(rows)} 行" if rows else ""))
-    if ints("line"):
+    if ints("line") and len(set(ints("page"))) < 2:  # a PDF counts lines page by page
         parts.append(f"原文第 {_span([n + 1 for n in ints('line')])} 行")
     return "，".join(parts)
 

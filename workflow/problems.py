@@ -77,8 +77,10 @@ class Notice:
 
     @property
     def file_stem(self) -> str:
+        """「整改通知_2024_某某市教育局」: what a clerk files and sends (the registry code means
+        nothing to the agency; the CLI adds it only when two agencies share a name)."""
         name = "".join("_" if ch in '\\/:*?"<>| ' else ch for ch in self.agency_name)
-        return f"整改通知_{self.year}_{name}_{self.agency_id}"
+        return f"整改通知_{self.year}_{name}"
 
 
 def notice_batch(
