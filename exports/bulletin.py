@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from exports.docx_layout import fixed_table
 from exports.letterhead import letterhead_document
 from exports.office import OfficeSettings
 
@@ -23,15 +24,24 @@ def _pct(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:.1f}%" if whole else "—"
 
 
+TABLE_PT = 10.5  # 五号: tables under 三号 body text
+
+
+def _figure(value) -> bool:
+    """A count, a score or 「—」: right-aligned in a table."""
+    if isinstance(value, (int, float)) or value == "—":
+        return True
+    return isinstance(value, str) and value.replace(".", "", 1).isdigit()
+
+
 def _table(doc, headers, rows) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row):
-            cell.text = "—" if value is None else str(value)
+    """A table fitted to the page, header repeated on every page, figures right-aligned."""
+    from docx.shared import Pt
+
+    rows = [["—" if v is None else v for v in row] for row in rows]
+    numeric = {c for c in range(len(headers)) if rows and all(_figure(r[c]) for r in rows)}
+    fixed_table(doc, headers, rows, width_mm=doc.text_width_mm, font_pt=TABLE_PT, numeric=numeric)
+    doc.add_paragraph().paragraph_format.space_after = Pt(6)
 
 
 def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> bytes:
@@ -47,14 +57,19 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
     problems = sum(a.problems + a.rectified for a in b.agencies)
     with_problems = sum(1 for a in b.agencies if a.problems + a.rectified)
     rectified = sum(a.rectified for a in b.agencies)
+    unchecked = f"（其中{b.pending}个尚待核实）" if b.pending else ""
     doc.add_paragraph(
         f"按照政府信息公开工作年度报告监督检查安排，{office.short_name or office.name}对{total}家单位"
         f"{b.year}年度政府信息公开工作年度报告进行了检查。{published}家单位已发布年度报告"
         f"（发布率 {_pct(published, total)}），{len(b.unpublished)}家未发布，{len(b.late)}家逾期发布；"
-        f"检查发现问题{problems}个，涉及{with_problems}家单位，已整改{rectified}个。现将有关情况通报如下。"
-    ).paragraph_format.first_line_indent = Pt(24)
-    if b.pending:
-        doc.add_paragraph(f"（另有 {b.pending} 个问题尚待核实，正式印发前请核实后更新本稿。）")
+        f"检查发现问题{problems}个{unchecked}，涉及{with_problems}家单位，已整改{rectified}个。"
+        "现将有关情况通报如下。"
+    ).paragraph_format.first_line_indent = Pt(32)
+    if b.pending:  # a note to the office drafting the bulletin, not to the agencies
+        doc.add_paragraph(
+            f"（起草说明：上述{problems}个问题中有{b.pending}个尚未核实，"
+            "正式印发前请核实并更新本稿，印发时删去本说明。）"
+        ).paragraph_format.first_line_indent = Pt(32)
 
     sections = [
         ("问题分类统计", ("问题类别", "问题数", "涉及单位", "已整改"), b.categories),
@@ -100,7 +115,7 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
         if rows:
             _table(doc, headers, rows)
         else:
-            doc.add_paragraph("无。")
+            doc.add_paragraph("无。").paragraph_format.first_line_indent = Pt(32)
     doc.add_heading(f"{_NUMERALS[len(sections)]}、各对标组明细", level=2)
     for group, rows in b.groups("peer_group").items():
         doc.add_heading(group, level=3)
@@ -122,7 +137,7 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
     doc.add_paragraph(
         "请存在问题的单位对照整改通知逐项整改，更正后重新发布年度报告；未发布年度报告的"
         "单位应立即发布。整改情况将纳入年度政务公开工作考核。"
-    )
+    ).paragraph_format.first_line_indent = Pt(32)
     if b.scheme_name:
         doc.add_paragraph(f"注：得分按“{b.scheme_name}”计算；问题数不含经核实为误报的问题。")
     for text in (office.name, _day(issued)):

@@ -21,6 +21,7 @@ from exports.model import (
     Table,
     display,
 )
+from exports.sheet_fit import LINE_HEIGHT, PATH, fit_widths, text_width, wrapped_lines
 
 
 def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -> bytes:
@@ -208,8 +209,12 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
             for c in range(first, last + 1):
                 ws.write_string(first_row + 1, c, table.columns[c].header, header_style)
     ws.set_row(first_row, 30)
-    for c, column in enumerate(table.columns):
-        ws.set_column(c, c, column.width or _width(column, table.frame, two))
+    widths = fit_widths(
+        [column.width or _width(column, table.frame, two) for column in table.columns],
+        [column.kind == TEXT for column in table.columns],
+    )
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
     data_row = first_row + table.header_rows
     r = data_row
     for title, rows in table.sections():
@@ -222,6 +227,15 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
         for values in rows:
             for c, (column, value) in enumerate(zip(table.columns, values)):
                 _write_cell(ws, r, c, value, styles[column.kind])
+            lines = max(
+                (
+                    wrapped_lines(display(v, col.kind), w)
+                    for v, col, w in zip(values, table.columns, widths)
+                ),
+                default=1,
+            )
+            if lines > 1:  # spreadsheet programs do not grow a row for wrapped text on their own
+                ws.set_row(r, LINE_HEIGHT * lines)
             r += 1
     if r == data_row:
         ws.write_string(data_row, 0, "（无）", styles[TEXT])
@@ -239,12 +253,7 @@ def _write_cell(ws, r: int, c: int, value: object, style) -> None:
     elif isinstance(value, (date, datetime)):
         ws.write_datetime(r, c, value, style)
     else:
-        ws.write_string(r, c, str(value), style)
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel character units: CJK and full-width characters count two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+        ws.write_string(r, c, PATH.sub(r"\1", str(value)), style)
 
 
 def _width(column: Column, frame: pl.DataFrame, grouped: bool = False) -> float:

@@ -1,5 +1,10 @@
 """整改通知: one agency's confirmed problems as DOCX (python-docx) and PDF (fpdf2), on the
 office's letterhead (data/office.toml). Pure builders: a workflow.problems.Notice in, bytes out.
+
+Written for the agency that receives it: each problem under the name the inspection notice gives
+its type (the rule catalogue's category and label), where it is in the report (1-based), what
+the report prints, what to do (the catalogue's remedy); then the deadline. No file names, codes
+or paths: workflow.problems made the texts fit for the agency.
 """
 
 from __future__ import annotations
@@ -7,11 +12,20 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from exports.docx_layout import HEADING_FONT, set_font
 from exports.letterhead import RED, letterhead_document
 from exports.office import OfficeSettings
 from exports.pdf import FontFile, cjk_fonts
 
-COLUMNS = ("序号", "问题", "证据（报告所印）", "整改要求")
+_DIGITS = "零一二三四五六七八九"
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 35 → 三十五 (the 公文 numbering of first-level items)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
 
 
 def _day(d: date) -> str:
@@ -31,15 +45,40 @@ def body(notice, office: OfficeSettings) -> str:
     )
 
 
-def rows(notice) -> list[tuple[str, str, str, str]]:
-    out = []
-    for n, item in enumerate(notice.items, 1):
-        problem = item.rule_label + ("（新版本年报仍存在）" if item.repeated else "")
-        lines = [item.message] if item.message else []
-        lines += [e for e in item.evidence if e != item.message]
-        evidence = "\n".join(lines)
-        out.append((str(n), problem, evidence, item.remedy))
+def closing(notice) -> str:
+    return (
+        f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
+        "将在年度考核中按考核方案扣分，并在年报质量通报中列明。"
+    )
+
+
+def heading(n: int, item) -> str:
+    """「一、表内数据勾稽不符（表三：各类申请人之和 ≠ 总计列）」."""
+    again = "，新版本年报仍存在" if item.repeated else ""
+    return f"{numeral(n)}、{item.category}（{item.rule_label}{again}）"
+
+
+def details(item) -> list[tuple[str, str]]:
+    """(label, text) lines under a problem's heading: place, printed cells, explanation, remedy."""
+    out = [("所在位置", item.place)] if item.place else []
+    out += [("报告所印", line) for line in item.evidence]
+    if item.message:
+        out.append(("问题说明", item.message))
+    out.append(("整改要求", item.remedy))
     return out
+
+
+def rows(notice) -> list[tuple[str, str, str, str]]:
+    """(序号, 问题, 证据, 整改要求) per problem, for a listing in one table (dashboard, tests)."""
+    return [
+        (
+            str(n),
+            heading(n, item).split("、", 1)[1],
+            "\n".join(text for label, text in details(item) if label != "整改要求"),
+            item.remedy,
+        )
+        for n, item in enumerate(notice.items, 1)
+    ]
 
 
 def contact(office: OfficeSettings) -> str:
@@ -57,24 +96,35 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
 
     doc = letterhead_document(office, title(notice))
     doc.add_paragraph(f"{notice.agency_name}：")
-    doc.add_paragraph(body(notice, office)).paragraph_format.first_line_indent = Pt(24)
-    table = doc.add_table(rows=1, cols=len(COLUMNS))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, COLUMNS):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows(notice):
-        for cell, text in zip(table.add_row().cells, row):
-            cell.text = text
-    doc.add_paragraph(
-        f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
-        "将在年度考核中按考核方案扣分，并在全省年报质量通报中列明。"
-    )
+
+    def para(text: str, *, indent: bool = True, size: float | None = None):
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        if size:
+            run.font.size = Pt(size)
+            p.paragraph_format.line_spacing = Pt(size * 1.6)
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(2 * (size or 16))
+        return p, run
+
+    para(body(notice, office))
+    for n, item in enumerate(notice.items, 1):
+        p, run = para(heading(n, item))
+        set_font(run._r, HEADING_FONT)
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.space_before = Pt(6)
+        for label, text in details(item):
+            p, run = para(f"{label}：", size=14)
+            run.bold = True
+            p.add_run(text).font.size = Pt(14)
+    para(closing(notice))
     if contact(office):
-        doc.add_paragraph(contact(office))
-    for text in (office.name, _day(notice.issued)):
-        p = doc.add_paragraph(text)
+        para(contact(office))
+    for n, text in enumerate((office.name, _day(notice.issued))):
+        p, _ = para(text, indent=False)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if n == 0:
+            p.paragraph_format.space_before = Pt(28)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -83,69 +133,66 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
 def notice_pdf(
     notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | None = None
 ) -> bytes:
-    from fpdf import FPDF, FontFace
+    from fpdf import FPDF
     from fpdf.enums import WrapMode
 
     # One face only: embedding a CJK face costs about a second per PDF, and a batch writes one
     # PDF per agency; headings stand out by size and colour instead of weight.
     regular = (fonts or cjk_fonts())[""]
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+
+    class NoticePDF(FPDF):
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("cjk", "", 10)
+            self.set_text_color(0)
+            self.cell(0, 5, f"第 {self.page_no()} 页 共 {{nb}} 页", align="C")
+
+    pdf = NoticePDF(orientation="P", unit="mm", format="A4")
     pdf.add_font("cjk", "", str(regular.path), collection_font_number=regular.index)
-    pdf.set_margins(20, 18, 20)
-    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_margins(28, 30, 26)
+    pdf.set_auto_page_break(True, margin=25)
     pdf.set_title(title(notice))
     pdf.set_creator("gongkai")
     pdf.add_page()
-    pdf.set_font("cjk", "", 24)
+    pdf.set_font("cjk", "", 26)
     pdf.set_text_color(*RED)
-    pdf.cell(0, 12, office.letterhead or office.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, office.letterhead or office.name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(*RED)
     pdf.set_line_width(0.8)
-    pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
+    pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.w - pdf.r_margin, pdf.get_y() + 2)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.2)
-    pdf.ln(6)
+    pdf.ln(9)
     pdf.set_text_color(0)
-    pdf.set_font("cjk", "", 16)
-    pdf.multi_cell(0, 8, title(notice), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", "", 20)
+    pdf.multi_cell(0, 10, title(notice), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    def para(text: str, size: float = 14, *, indent: bool = True, color=(0, 0, 0)) -> None:
+        pdf.set_font("cjk", "", size)
+        pdf.set_text_color(*color)
+        pdf.multi_cell(
+            0,
+            size * 0.55,
+            ("　　" if indent else "") + text,
+            wrapmode=WrapMode.CHAR,
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+
+    para(f"{notice.agency_name}：", indent=False)
+    para(body(notice, office))
+    for n, item in enumerate(notice.items, 1):
+        pdf.ln(2)
+        para(heading(n, item), color=(0x20, 0x20, 0x20))
+        for label, text in details(item):
+            para(f"{label}：{text}", 12)
     pdf.ln(2)
-    pdf.set_font("cjk", "", 11)
-    pdf.cell(0, 7, f"{notice.agency_name}：", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(
-        0, 7, "　　" + body(notice, office), wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.ln(2)
-    pdf.set_font("cjk", "", 9.5)
-    heading = FontFace(emphasis=None, fill_color=(225, 225, 225))
-    with pdf.table(
-        col_widths=(10, 38, 72, 50),
-        wrapmode=WrapMode.CHAR,
-        headings_style=heading,
-        line_height=5,
-        padding=1.2,
-        text_align=("C", "L", "L", "L"),
-    ) as t:
-        cells = t.row()
-        for text in COLUMNS:
-            cells.cell(text)
-        for row in rows(notice):
-            cells = t.row()
-            for text in row:
-                cells.cell(text)
-    pdf.ln(3)
-    pdf.set_font("cjk", "", 11)
-    pdf.multi_cell(
-        0,
-        7,
-        f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
-        "将在年度考核中按考核方案扣分，并在全省年报质量通报中列明。",
-        wrapmode=WrapMode.CHAR,
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    para(closing(notice))
     if contact(office):
-        pdf.multi_cell(0, 7, contact(office), wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+        para(contact(office))
+    pdf.ln(8)
+    pdf.set_font("cjk", "", 14)
     for text in (office.name, _day(notice.issued)):
-        pdf.cell(0, 7, text, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, text, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

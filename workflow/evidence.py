@@ -25,13 +25,49 @@ def where(location: str | None, *, column: bool = True) -> str:
     return place_text(loc, column=column)
 
 
+def _loc(location: str | None) -> dict:
+    """The stored location JSON as a dict ({} if none or unreadable)."""
+    try:
+        loc = json.loads(location) if location else {}
+    except (TypeError, ValueError):
+        return {}
+    return loc if isinstance(loc, dict) else {}
+
+
 def _line(location: str | None) -> int | None:
     """The 1-based line of the extracted text (as place_text prints it)."""
-    try:
-        line = json.loads(location).get("line") if location else None
-    except (TypeError, ValueError, AttributeError):
-        return None
+    line = _loc(location).get("line")
     return line + 1 if isinstance(line, int) and not isinstance(line, bool) else None
+
+
+def _span(values: list[int]) -> str:
+    low, high = min(values), max(values)
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
+def place_span(items: list[dict]) -> str:
+    """Where a finding's cells sit, 1-based: one cell's place as place_text prints it; several
+    cells as ranges 「第 3 张表第 2–22 行，原文第 34–58 行」 (the stored locations count from 0)."""
+    locs = [i["loc"] for i in items if i.get("loc")]
+    if not locs:
+        wheres = list(dict.fromkeys(i.get("row_where") for i in items if i.get("row_where")))
+        return wheres[0] if len(wheres) == 1 else ""
+    if len(locs) == 1 or all(loc == locs[0] for loc in locs):
+        return place_text(locs[0], column=False)
+
+    def ints(key: str) -> list[int]:
+        return [v for v in (loc.get(key) for loc in locs) if isinstance(v, int) and v >= 0]
+
+    parts = []
+    if ints("page"):
+        parts.append(f"第 {_span(ints('page'))} 页")
+    tables = set(ints("table"))
+    if len(tables) == 1:
+        rows = [r + 1 for r in ints("row")]
+        parts.append(f"第 {tables.pop() + 1} 张表" + (f"第 {_span(rows)} 行" if rows else ""))
+    if ints("line") and len(set(ints("page"))) < 2:  # a PDF counts lines page by page
+        parts.append(f"原文第 {_span([n + 1 for n in ints('line')])} 行")
+    return "，".join(parts)
 
 
 def printed(value: float | None, raw: str | None, blank: bool | None) -> str:
@@ -56,40 +92,71 @@ def cell_evidence(cells, values: dict[str, tuple]) -> list[dict]:
                 "where": where(loc),
                 "row_where": where(loc, column=False),
                 "line": _line(loc),
+                "loc": _loc(loc),
             }
         )
     return out
 
 
-def evidence_lines(items: list[dict]) -> list[str]:
+PREVIOUS_YEAR = "上年年报 "  # label prefix of a cell read from last year's report (cross-year)
+
+
+def _field_text(item: dict) -> str:
+    """A single-value field (legacy 统计表) as printed: the printed line when it already names
+    the field (「(二)申请办结数 … 4」, table cells joined by | shown as spaces), else 「label」value."""
+    shown = item["printed"].replace("|", "　")
+    label = item["label"].removeprefix(PREVIOUS_YEAR)
+    if label and label in shown.replace(" ", ""):
+        return f"「{shown}」"
+    return f"「{item['label']}」{shown}"
+
+
+def _span_note(items: list[dict]) -> str:
+    lines = sorted(i["line"] for i in items if i.get("line") is not None)
+    if not lines:
+        return ""
+    return f"（原文第 {_span(lines)} 行）"
+
+
+def evidence_lines(items: list[dict], *, places: bool = True) -> list[str]:
     """Evidence as a notice prints it. Cells of one column (a column sum):
     「总计」列：予以公开 47、部分公开 7、…（原文第 101–177 行); otherwise the cells of one printed
-    row on one line: 「四、结转下年度继续办理」自然人 1、…、总计（空白）（第 6 个表格第 3 行，原文第 177 行);
-    a finding without cells is its sentence as the loader wrote it."""
+    row on one line: 「四、结转下年度继续办理」自然人 1、…、总计（空白）（第 6 张表第 3 行，原文第 177 行);
+    single-value fields (legacy 统计表) as their printed lines; a finding without cells is its
+    sentence as the loader wrote it. `places=False` leaves out where this report's cells sit (a
+    notice says it once per problem); cells of last year's report keep theirs."""
     cells = [i for i in items if i.get("key")]
     out = [i.get("printed", "") for i in items if not i.get("key")]
-    split = [(i, *i["label"].partition("·")[::2]) for i in cells]
+
+    def note(text: str, item: dict) -> str:
+        keep = places or item["label"].startswith(PREVIOUS_YEAR)
+        return f"（{text}）" if text and keep else ""
+
+    fields = [i for i in cells if "·" not in i["label"]]
+    if fields:
+        out.append(
+            "；".join(_field_text(i) for i in fields) + (_span_note(fields) if places else "")
+        )
+    split = [(i, *i["label"].partition("·")[::2]) for i in cells if "·" in i["label"]]
     columns = {col for _, _, col in split}
     rows = {row for _, row, _ in split}
-    if len(cells) > 2 and len(columns) == 1 and len(rows) == len(cells):
-        lines = sorted(i["line"] for i in cells if i.get("line") is not None)
-        span = (
-            (
-                f"（原文第 {lines[0]}–{lines[-1]} 行）"
-                if len(set(lines)) > 1
-                else f"（原文第 {lines[0]} 行）"
-            )
-            if lines
-            else ""
-        )
+    if len(split) > 2 and len(columns) == 1 and len(rows) == len(split):
         values = "、".join(f"{row} {i['printed']}" for i, row, _ in split)
-        return out + [f"「{columns.pop() or '数值'}」列：{values}{span}"]
-    grouped: dict[tuple[str, str], list[str]] = {}
+        span = _span_note([i for i, _, _ in split]) if places else ""
+        return out + [f"「{columns.pop()}」列：{values}{span}"]
+    grouped: dict[tuple[str, str], list[tuple[dict, str]]] = {}
     for item, row, col in split:
         grouped.setdefault((row, item.get("row_where", "")), []).append(
-            f"{col or '数值'} {item['printed']}"
+            (item, f"{col} {item['printed']}")
         )
     return out + [
-        f"「{row}」{'、'.join(vals)}" + (f"（{place}）" if place else "")
+        _quoted_row(row) + "、".join(v for _, v in vals) + note(place, vals[0][0])
         for (row, place), vals in grouped.items()
     ]
+
+
+def _quoted_row(row: str) -> str:
+    """「四、结转下年度继续办理」, and 上年年报「四、结转下年度继续办理」 for last year's cell."""
+    if row.startswith(PREVIOUS_YEAR):
+        return f"{PREVIOUS_YEAR.strip()}「{row.removeprefix(PREVIOUS_YEAR)}」"
+    return f"「{row}」"

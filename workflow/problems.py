@@ -1,17 +1,21 @@
 """What a rectification notice lists: confirmed problems per agency, with evidence, remedy and
 deadline; and the record that a notice went out (已确认 → 已通知).
 
-Categories and remedies come from the rule catalogue (etl/rules.py).
+Categories, labels, places and remedies come from the rule catalogue (etl/rules.py). A notice
+goes to the agency, not to an analyst: it names the problem, quotes what the report prints, says
+where (1-based), what to do and by when, and carries no file names, paths or registry codes.
+Only findings that blame the report (responsibility = report) ever reach a notice.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from etl.rules import category_label, rule, rule_label
-from workflow.evidence import evidence_lines
+from etl.rules import REPORT, category_label, place_label, rule, rule_label
+from workflow.evidence import PREVIOUS_YEAR, evidence_lines, place_span
 from workflow.findings import confirmed_problems, record
 from workflow.states import CONFIRMED, NOTIFIED
 from workflow.store import now, writing
@@ -27,16 +31,38 @@ def remedy(rule_id: str) -> str:
     return rule(rule_id).remedy
 
 
+# A file name in a loader message (「；2021 年报：SF421_2021.html」, 「（台账：复议台账.xlsx）」):
+# the agency knows its own report; the server's file names mean nothing to it.
+_FILE = (
+    r"[^\s，。；;：:（）()「」、]+\.(?:txt|md|markdown|html?|pdf|docx?|xlsx?|csv|wps|ofd|json)\b"
+)
+_LABELLED_FILE = re.compile(rf"(?:[；;，,]\s*)?[^；;，,。（()）：:]{{0,12}}[：:]\s*{_FILE}", re.I)
+_BARE_FILE = re.compile(_FILE, re.I)
+_CODE = re.compile(r"\b[A-Za-z]{2,}\d[\w-]*")  # registry codes such as SF421
+_EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]")
+_PATH = re.compile(
+    r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s\\/，。；：（）]+[\\/])+[^\s\\/，。；：（）]*"
+)
+
+
+def for_agency(text: str) -> str:
+    """A loader message or evidence line as an agency may read it: no file names, paths or codes."""
+    text = _LABELLED_FILE.sub("", text or "")
+    text = _CODE.sub("", _BARE_FILE.sub("", _PATH.sub("", text)))
+    return re.sub(r"[ \t]{2,}", " ", _EMPTY_BRACKETS.sub("", text)).strip()
+
+
 @dataclass(frozen=True)
 class NoticeItem:
     fkey: str
     rule: str
     rule_label: str
     category: str
-    message: str
-    evidence: tuple[str, ...]
+    message: str  # what is wrong, in the loader's words (made fit for the agency)
+    evidence: tuple[str, ...]  # the cells as printed (without places: `place` says where)
     remedy: str
     repeated: bool
+    place: str = ""  # 「表三（收到和处理申请）第 3 张表第 5 行，原文第 30 行」
 
 
 @dataclass(frozen=True)
@@ -51,8 +77,10 @@ class Notice:
 
     @property
     def file_stem(self) -> str:
+        """「整改通知_2024_某某市教育局」: what a clerk files and sends (the registry code means
+        nothing to the agency; the CLI adds it only when two agencies share a name)."""
         name = "".join("_" if ch in '\\/:*?"<>| ' else ch for ch in self.agency_name)
-        return f"整改通知_{self.year}_{name}_{self.agency_id}"
+        return f"整改通知_{self.year}_{name}"
 
 
 def notice_batch(
@@ -70,6 +98,8 @@ def notice_batch(
     deadline = deadline or issued + timedelta(days=deadline_days)
     by_agency: dict[str, list[dict]] = {}
     for f in confirmed_problems(con, year):
+        if rule(f["rule"]).responsibility != REPORT:  # reader/registry/portal: never the agency's
+            continue
         if peer_group is not None and (f["peer_group"] or "未分组") != peer_group:
             continue
         if agency_id is not None and f["agency_id"] != agency_id:
@@ -77,19 +107,7 @@ def notice_batch(
         by_agency.setdefault(f["agency_id"], []).append(f)
     out = []
     for aid, found in sorted(by_agency.items()):
-        items = tuple(
-            NoticeItem(
-                f["fkey"],
-                f["rule"],
-                rule_label(f["rule"]),
-                category(f["rule"]),
-                f["message"] or "",
-                tuple(evidence_lines(f["evidence"])),
-                remedy(f["rule"]),
-                bool(f["repeated"]),
-            )
-            for f in found
-        )
+        items = tuple(notice_item(f) for f in found)
         first = found[0]
         out.append(
             Notice(
@@ -103,6 +121,33 @@ def notice_batch(
             )
         )
     return out
+
+
+def notice_item(f: dict) -> NoticeItem:
+    """One confirmed finding (a workflow.findings row) as a notice lists it."""
+    cells = [e for e in f["evidence"] if e.get("key")]
+    message = for_agency(f["message"] or "")
+    lines = [for_agency(line) for line in evidence_lines(f["evidence"], places=False)]
+    evidence = tuple(line for line in lines if line and (cells or line != message))
+    own = [e for e in cells if not e.get("label", "").startswith(PREVIOUS_YEAR)]
+    place = f.get("place") or rule(f["rule"]).place
+    where = place_span(own)
+    label = place_label(place)
+    if place == "DOC" and not where:
+        label = ""  # the report as a whole (a date, the format): nothing to point at
+    elif where and label and not label.endswith("）"):
+        label += "，"  # 「统计表·依申请公开，第 2 张表…」 but 「表三（收到和处理申请）第 3 张表…」
+    return NoticeItem(
+        f["fkey"],
+        f["rule"],
+        rule_label(f["rule"]),
+        category(f["rule"]),
+        message,
+        evidence,
+        remedy(f["rule"]),
+        bool(f["repeated"]),
+        label + where,
+    )
 
 
 def mark_notified(con: sqlite3.Connection, notice: Notice, actor: str, files: list[str]) -> int:

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS findings (
     cells TEXT NOT NULL,              -- JSON list of keys, sorted
     cells_raw TEXT,                   -- the cells as the report database stores them (for 误报 in scores)
     severity TEXT,
+    place TEXT,                       -- where in the report (etl.rules place code: T3, S5, DOC…)
     message TEXT,
     evidence TEXT,                    -- JSON list of {label, printed, where}
     state TEXT NOT NULL,
@@ -128,6 +129,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         con.executescript(DDL)
+        _add_missing_columns(con)
     except sqlite3.DatabaseError as exc:
         con.close()
         raise StoreError(
@@ -135,6 +137,13 @@ def connect(path: str | Path) -> sqlite3.Connection:
             "若没有备份，把它移走后重新运行 gongkai load 会重新开始记录（原有记录不再显示）"
         ) from None
     return con
+
+
+def _add_missing_columns(con: sqlite3.Connection) -> None:
+    """Columns added after a store was first written (CREATE TABLE IF NOT EXISTS keeps old ones)."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(findings)")}
+    if "place" not in have:
+        con.execute("ALTER TABLE findings ADD COLUMN place TEXT")
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from workflow.store import StoreError, now, opened, store_path, writing
 
 _FINDINGS_SQL = """
 SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r.year, r.sha256,
-       f.rule, f.severity, f.cells, f.message
+       f.rule, f.severity, f.cells, f.message, f.place
 FROM findings f JOIN current_reports r USING (report_id)
 WHERE f.responsibility = 'report'"""
 _CELLS_SQL = """
@@ -94,7 +94,7 @@ def _current(report_con) -> tuple[dict, dict]:
     report_of = {(a, y): r for a, y, r in report_con.execute(_PREVIOUS_SQL).fetchall()}
     found = {}
     for row in report_con.execute(_FINDINGS_SQL).fetchall():
-        rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message = row
+        rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message, place = row
         keys = json.loads(cells_json or "[]")
         message = plain(message)
         evidence = _evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells) or [
@@ -111,6 +111,7 @@ def _current(report_con) -> tuple[dict, dict]:
             "cells": json.dumps(sorted(keys), ensure_ascii=False),
             "cells_raw": cells_json,
             "severity": severity,
+            "place": place,
             "message": message,
             "evidence": json.dumps(evidence, ensure_ascii=False),
             "report_sha": sha,
@@ -141,8 +142,9 @@ def sync_store(store_con, report_con) -> SyncSummary:
             if old is None:
                 store_con.execute(
                     "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
-                    "rule, cells, cells_raw, severity, message, evidence, state, present, report_sha, "
-                    "first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                    "rule, cells, cells_raw, severity, place, message, evidence, state, present, "
+                    "report_sha, first_seen, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                     [
                         fkey,
                         f["agency_id"],
@@ -154,6 +156,7 @@ def sync_store(store_con, report_con) -> SyncSummary:
                         f["cells"],
                         f["cells_raw"],
                         f["severity"],
+                        f["place"],
                         f["message"],
                         f["evidence"],
                         PENDING,
@@ -178,7 +181,7 @@ def sync_store(store_con, report_con) -> SyncSummary:
                 out.repeated += int(new_version)
             store_con.execute(
                 "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
-                "message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
+                "place = ?, message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
                 "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
                 "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
                 "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?",
@@ -188,6 +191,7 @@ def sync_store(store_con, report_con) -> SyncSummary:
                     f["region"],
                     f["cells_raw"],
                     f["severity"],
+                    f["place"],
                     f["message"],
                     f["evidence"],
                     state,

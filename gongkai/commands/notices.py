@@ -132,12 +132,16 @@ def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who: 
             deadline=deadline,
             deadline_days=office.notice_deadline_days,
         )
+        stems = [n.file_stem for n in batch]
         for notice in batch:
-            files = [out / f"{notice.file_stem}.docx"]
+            stem = notice.file_stem
+            if stems.count(stem) > 1:  # two agencies of one name: the code tells the files apart
+                stem += f"_{notice.agency_id}"
+            files = [out / f"{stem}.docx"]
             files[0].write_bytes(notice_docx(notice, office))
             if pdf_problem is None:
                 try:
-                    files.append(out / f"{notice.file_stem}.pdf")
+                    files.append(out / f"{stem}.pdf")
                     files[-1].write_bytes(notice_pdf(notice, office))
                 except MissingFontError as exc:
                     files.pop()

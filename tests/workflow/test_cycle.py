@@ -40,7 +40,9 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
     assert set(found) == RULES_RAISED
     assert all(f["state"] == PENDING and f["present"] for f in found.values())
     blank = next(e for e in found["t3.row_total"]["evidence"] if e["key"] == "t3.carried_out.total")
-    assert blank["printed"] == "（空白）" and "原文第 178 行" in blank["where"]
+    assert (
+        blank["printed"] == "（空白）" and "原文第 178 行" in blank["where"]
+    )  # 1-based: line 178 of the file
 
     with opened(store_path(db)) as con:
         for f in found.values():
@@ -60,7 +62,7 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
     text = _docx_text(docx_file)
     assert "上海市科学技术委员会" in text
     for rule in RULES_RAISED:
-        assert RULES[rule].label in text
+        assert RULES[rule].label in text and RULES[rule].remedy in text
     assert "「四、结转下年度继续办理」自然人 1、商业企业 0" in text and "总计 （空白）" in text
     assert load_office().letterhead in text
     deadline = date.today() + timedelta(days=load_office().notice_deadline_days)

@@ -91,14 +91,20 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
     )
     assert "wrote 2 notice(s) with 4 problem(s)" in printed and "已通知" not in printed
     files = sorted(out.glob("*.docx"))
-    assert [f.name.split("_")[2] for f in files] == ["上海市科学技术委员会", "湖南省交通运输厅"]
+    assert [f.stem for f in files] == [
+        "整改通知_2024_上海市科学技术委员会",
+        "整改通知_2024_湖南省交通运输厅",
+    ]
     for f in files:
         text = _text(f)
-        name = f.name.split("_")[2]
+        name = f.stem.split("_")[2]
         assert f"{name}：" in text and "2025年6月30日前" in text
         assert RULES["t3.balance"].label in text and RULES["t3.row_total"].label in text
+        assert "表内数据勾稽不符" in text and RULES["t3.row_total"].remedy in text
         assert "「总计」列：一、本年新收政府信息公开申请数量 34" in text and "三(七)总计 35" in text
-        assert "总计 （空白）（第 7 张表第 4 行，原文第 178 行）" in text
+        # the blank 结转下年度·总计 sits on line 178 of the file (1-based), row 4 of table 7
+        assert "所在位置：表三（收到和处理申请）第 7 张表第 4 行，原文第 178 行" in text
+        assert "「四、结转下年度继续办理」自然人 1、" in text and "总计 （空白）" in text
     with opened(store_path(db)) as con:  # --draft records nothing
         assert {
             f["state"] for f in list_findings(con, year=2024) if f["rule"] in IDENTITY_RULES
@@ -143,7 +149,8 @@ def test_bulletin_counts_lists_and_tables(tmp_path):
         [RULES["t3.row_total"].label, "1", "1"],
         [RULES["wording.label_misprinted"].label, "1", "1"],
     ]
-    assert "检查发现问题10个，涉及3家单位" in text
+    # nothing confirmed yet: the problems are all still 待核实, said as part of the whole
+    assert "检查发现问题10个（其中10个尚待核实），涉及3家单位" in text and "另有" not in text
     assert sections["三、逾期发布的单位"] == []
     unpublished = {r[0] for r in sections["四、未发布年度报告的单位"]}
     assert unpublished == {
