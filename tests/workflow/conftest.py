@@ -60,11 +60,9 @@ def original_text() -> str:
         text = text.replace(slip, right, 1)
     # kewei as it prints its blank 总计, without the conversion's displaced '1' (a reading
     # difficulty): the line is left empty so every other line keeps its number
-    lines = text.split("
-")
+    lines = text.split("\n")
     assert sum(line.strip() == "1" for line in lines) == 1, "the stray '1' moved; update"
-    return "
-".join("" if line.strip() == "1" else line for line in lines)
+    return "\n".join("" if line.strip() == "1" else line for line in lines)
 
 
 def write_version(folder: Path, text: str) -> Path:
