@@ -108,6 +108,9 @@ fig AS (
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)
       AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+      -- the office's province only (etl.scope), unless one agency is asked for by its id
+      AND ($agency_id IS NOT NULL OR $home::VARCHAR[] IS NULL
+           OR list_contains($home::VARCHAR[], r.agency_id))
     GROUP BY ALL
 ),
 rates AS (
@@ -130,7 +133,13 @@ rates AS (
 def _run(
     con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
 ) -> pl.DataFrame:
-    return con.sql(sql, params=params or {}).pl()
+    """Run `sql` with bound `params`; a statement using $home gets the office's agencies."""
+    params = dict(params or {})
+    if "$home" in sql and "home" not in params:
+        from etl.scope import home_list
+
+        params["home"] = home_list(con)
+    return con.sql(sql, params=params).pl()
 
 
 def _scope(year=None, agency_id=None, peer_group=None) -> dict[str, Any]:
