@@ -2,9 +2,10 @@
 
 All arithmetic happens in DuckDB (assess.score_sql); polars only reshapes the long result.
 The connection may be read-only: nothing is written. Only the office's province is scored
-(etl.scope): reference agencies of other provinces never enter a rank pool, a peer median or
-the manual inputs. Agencies of the registry (confirmed = true) that have no report for the year are included with missing = true and scored
-by the scheme's veto / missing-data rules, so a silent agency cannot rank above one that reported.
+(etl.scope): reference agencies of other provinces never enter a rank pool, a peer median or the
+manual inputs. Agencies of the registry (confirmed = true) with no report for the year are
+included with missing = true and scored by the scheme's veto / missing-data rules, so a silent
+agency cannot rank above one that reported.
 """
 
 from __future__ import annotations
