@@ -232,7 +232,9 @@ def test_two_year_comparison_is_newer_minus_older(demo_db, monkeypatch, con):
     )
     fell = both.row(0, named=True)
     assert fell["d"] < 0, "the demo has an agency whose score fell"
-    at = _start(demo_db, monkeypatch, nav.page("profile"), agency=fell["agency_id"], a="2024", b="2023")
+    at = _start(
+        demo_db, monkeypatch, nav.page("profile"), agency=fell["agency_id"], a="2024", b="2023"
+    )
     at.segmented_control(key="profile_section").set_value("对比").run()
     _clean(at)
     side = next(d.value for d in at.dataframe if "项目" in d.value.columns)
