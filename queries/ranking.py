@@ -20,7 +20,8 @@ f AS (
 ),
 prev AS (SELECT agency_id, text_fingerprint FROM current_reports WHERE year = $year - 1)
 SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
-       r.completion_rate, r.on_time_rate, r.disclosure_rate, r.review_corrected, r.suit_corrected,
+       r.completion_rate, r.completion_rate_cases, r.on_time_rate, r.disclosure_rate,
+       r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,
        coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
        coalesce(r.text_fingerprint = prev.text_fingerprint, false) AS copied
@@ -114,7 +115,8 @@ def ranking(
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
     df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
     path = scheme if isinstance(scheme, (str, Path)) else scheme.path
-    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path))
+    min_cases = _load_scheme(scheme).min_cases
+    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path), min_cases=min_cases)
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
         "peer_group", "rank", "agency_name", nulls_last=True

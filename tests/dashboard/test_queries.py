@@ -458,3 +458,27 @@ def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
         save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
     with pytest.raises(SaveError, match="须为 100"):
         save_variant(tmp_path / "default.toml", tmp_path, "另一个", weights | {"completion": 30.0})
+
+
+def test_rate_flags_follow_the_schemes_small_sample_rule(con):
+    """The amber 「办结率低于 85%」 is raised only over at least the scheme's min_cases requests,
+    exactly where the score does not treat the rate as a small sample."""
+    from assess import load_scheme
+
+    scheme = load_scheme(SCHEME)
+    ranked = pl.concat(
+        [
+            queries.ranking(con, year=y, scheme=SCHEME).select(
+                "completion_rate", "completion_rate_cases", "flags", "completion.small_sample"
+            )
+            for y in queries.years(con)
+            if y >= 2020
+        ]
+    )
+    low = ranked.filter(pl.col("completion_rate") < 85)
+    small = low.filter(pl.col("completion_rate_cases") < scheme.min_cases)
+    big = low.filter(pl.col("completion_rate_cases") >= scheme.min_cases)
+    assert small.height and big.height, "the demo has low rates over few and over many requests"
+    assert not small["flags"].str.contains("办结率").any()
+    assert big["flags"].str.contains("办结率低于 85%").all()
+    assert small["completion.small_sample"].all() and not big["completion.small_sample"].any()
