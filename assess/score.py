@@ -165,8 +165,29 @@ def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
             per.append(pl.col("points").filter(this).first().alias(f"{ind.id}.points"))
             per.append(pl.col("small_sample").filter(this).first().alias(f"{ind.id}.small_sample"))
     totals = long.select(TOTAL_COLUMNS).unique("agency_id", keep="first", maintain_order=True)
-    values = long.group_by("agency_id", maintain_order=True).agg(per)
-    return totals.join(values, on="agency_id", how="left", maintain_order="left")
+    values = long.group_by("agency_id", maintain_order=True).agg(per + _steps())
+    wide = totals.join(values, on="agency_id", how="left", maintain_order="left")
+    return wide.with_columns(
+        pl.when(pl.col("weight_present") > 0)
+        .then(100.0 / pl.col("weight_present"))
+        .alias("scale")  # 100 / weight with data: ×100/70 when 30 points of weight are N/A
+    ).with_columns(
+        (pl.col("raw_points") * pl.col("scale")).fill_null(0.0).alias("scaled_points"),
+    )
+
+
+STEP_COLUMNS = ["raw_points", "bonus_points", "vetoes", "scale", "scaled_points"]
+
+
+def _steps() -> list[pl.Expr]:
+    """How the points add up to 总分: Σ raw points of the weighted indicators with data, the
+    bonus, and the vetoes that fired (their reasons, e.g. 否决：未发布年报，总分上限 0 分)."""
+    weighted = pl.col("kind").is_in(["linear", "rank", "deduction"])
+    return [
+        pl.col("points").filter(weighted).sum().alias("raw_points"),
+        pl.col("bonus").filter(pl.col("kind") == "bonus").sum().alias("bonus_points"),
+        pl.col("reason").filter(pl.col("vetoed").fill_null(False)).str.join("；").alias("vetoes"),
+    ]
 
 
 def _deductions(long: pl.DataFrame) -> pl.DataFrame:

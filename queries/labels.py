@@ -88,6 +88,8 @@ COLUMNS: dict[str, str] = {
     "metric": "指标",
     "indicator": "指标",
     "points": "得分",
+    "item": "项目",
+    "note": "说明",
     "weight": "权重",
     "median": "对标组中位数",
     "agency_value": "本单位",

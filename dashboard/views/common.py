@@ -331,6 +331,8 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
         return
     chart(charts.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
+    st.markdown("**总分计算**（各指标原始得分 → 折算 → 加分、否决 → 总分）")
+    table(data.score_steps(v, year, path, agency_id))
     st.markdown("**扣分明细**")
     if deductions.is_empty():
         st.caption("没有扣分。")
