@@ -531,7 +531,7 @@ def test_score_steps_show_the_scaling_and_only_fired_vetoes(demo_db, year, ranki
     vetoes = {i.name for i in scheme.indicators if i.kind == "veto"}
     with duckdb.connect(str(demo_db), read_only=True) as c:
         run = queries.year_assessment(c, year=year, scheme=SCHEME)
-        seen_scaled = seen_veto = False
+        seen_scaled = False
         for r in ranking.iter_rows(named=True):
             steps = queries.score_steps(
                 c, year=year, scheme=SCHEME, agency_id=r["agency_id"], assessment=run
@@ -549,5 +549,4 @@ def test_score_steps_show_the_scaling_and_only_fired_vetoes(demo_db, year, ranki
             shown = set(breakdown["indicator"]) & vetoes
             assert bool(shown) == bool(r["vetoes"])
             seen_scaled |= has_scale
-            seen_veto |= bool(r["vetoes"])
-    assert seen_scaled and seen_veto
+    assert seen_scaled  # (a veto fires in some demo years only; each row is checked above)
