@@ -160,9 +160,7 @@ def render(items: list[dict], actor, overdue) -> None:
         rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
         _bulk([chosen[i] for i in rows if i < len(chosen)], actor)
     if chosen:
-        labels = {
-            f["fkey"]: f"{f['agency_name']} · {f['rule_label']} · {f['state']}" for f in chosen
-        }
+        labels = {f["fkey"]: f"{f['agency_name']} · {f['rule_label']}" for f in chosen}
         fkey = st.selectbox(
             "查看或处理一条问题", list(labels), format_func=labels.get, key="rect_item"
         )
