@@ -374,6 +374,7 @@ YEAR_REPORTS_SQL = """
 SELECT count(*) AS reports, string_agg(DISTINCT parser_version, '、' ORDER BY parser_version) AS versions,
        max(loaded_at) AS last_loaded
 FROM current_reports WHERE year = $year AND ($peer IS NULL OR peer_group = $peer)
+  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], agency_id))
 """
 
 
@@ -381,10 +382,14 @@ def about_lines(
     con, scheme, *, year: int, peer_group: str | None, db_path: str | Path | None
 ) -> tuple[tuple[str, str], ...]:
     """方案说明 header lines: the scheme's settings and when/from which data it was computed."""
+    from etl.scope import home_list
+
     share = scheme.performance_share
+    home = home_list(con)  # the office's province: reference agencies' reports and inputs aside
     manual = "无"
     if scheme.manual_path:
-        manual = f"{Path(scheme.manual_path).name}（{year} 年 {sum(1 for r in scheme.manual if r[1] == year)} 条）"
+        used = sum(1 for r in scheme.manual if r[1] == year and (home is None or r[0] in home))
+        manual = f"{Path(scheme.manual_path).name}（{year} 年本省单位 {used} 条）"
     lines = [
         ("方案名称", scheme.name),
         ("方案文件", Path(scheme.path).name),
@@ -427,7 +432,7 @@ def about_lines(
             )
         )
     reports, versions, last = con.sql(
-        YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group}
+        YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group, "home": home}
     ).fetchall()[0]
     lines.append(
         (
