@@ -101,7 +101,7 @@ class TestWorkbook:
         assert {"总分", "名次变化", "预警", "预警说明"} <= set(top)
         assert any(h and h.startswith("绩效折算分") for h in top)
         assert top[2] == "办结率" and sub[2:4] == ["数值", "得分/15"]
-        assert "按时办结率" not in top  # no unit has a value this year: no empty column
+        assert "按时办结率" in top  # no unit has a value this year, the column stays: whole scheme
         for i, column in enumerate(data.summary.columns):
             assert (sub[i] if column.group else top[i]) == column.header
 
