@@ -271,10 +271,14 @@ AGENCY_COLUMNS = (
 
 
 def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> Table:
-    """One agency's points per indicator, as the dashboard's drill-down shows them."""
+    """One agency's points per indicator, as the dashboard's drill-down shows them, then the
+    lines that take them to 总分 (Σ raw points, ×100/W scaling, bonus, fired vetoes)."""
     breakdown, _ = queries.score_detail(
         con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
     )
+    steps = queries.score_steps(
+        con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
+    ).select(pl.col("item").alias("indicator"), "points", pl.col("note").alias("reason"))
     frame = breakdown.with_columns(
         pl.col("score_kind")
         .replace_strict(KIND_LABELS, default=pl.col("score_kind"))
@@ -284,6 +288,8 @@ def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> 
         .otherwise(pl.lit(""))
         .alias("small_sample"),
     )
+    if not frame.is_empty():
+        frame = pl.concat([frame, steps], how="diagonal_relaxed")
     return Table(frame, AGENCY_COLUMNS)
 
 
