@@ -260,10 +260,14 @@ class TestWorkbook:
         agency_id, name = ranking.select("agency_id", "agency_name").row(0)
         with duckdb.connect(str(demo_db), read_only=True) as c:
             breakdown, _ = queries.score_detail(c, year=year, scheme=SCHEME, agency_id=agency_id)
+            steps = queries.score_steps(c, year=year, scheme=SCHEME, agency_id=agency_id)
         ws = workbook[export.sheet_name(name, set())]
         rows = list(ws.iter_rows(min_row=4, values_only=True))
-        assert [r[0] for r in rows] == breakdown["indicator"].to_list()
-        assert all(_same(r[5], p) for r, p in zip(rows, breakdown["points"].to_list()))
+        # the indicators, then the lines that take their points to 总分
+        assert [r[0] for r in rows] == breakdown["indicator"].to_list() + steps["item"].to_list()
+        points = breakdown["points"].to_list() + steps["points"].to_list()
+        assert all(_same(r[5], p) for r, p in zip(rows, points))
+        assert rows[-1][0] == "总分" and _same(rows[-1][5], ranking.row(0, named=True)["score"])
 
 
 def test_sheet_names_are_legal_and_unique():
