@@ -89,6 +89,12 @@ COLUMNS: dict[str, str] = {
     "indicator": "指标",
     "points": "得分",
     "item": "项目",
+    # a rate's denominator (cases), for the scheme's small-sample rule
+    "completion_rate_cases": "办结率计算件数",
+    "on_time_rate_cases": "按时办结率计算件数",
+    "disclosure_rate_cases": "公开率计算件数",
+    "review_correction_rate_cases": "复议纠错率计算件数",
+    "suit_correction_rate_cases": "诉讼纠错率计算件数",
     "note": "说明",
     "weight": "权重",
     "median": "对标组中位数",
