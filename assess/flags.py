@@ -30,6 +30,7 @@ class Measure:
     name: str  # Chinese, as the help text says it
     unit: str
     expr: pl.Expr  # over the ranking frame (queries.ranking's columns); null = not applicable
+    cases: str | None = None  # a rate's denominator column: below the scheme's min_cases, no flag
 
 
 MEASURES: dict[str, Measure] = {
@@ -43,7 +44,9 @@ MEASURES: dict[str, Measure] = {
     "errors": Measure("数据错误条数", "条", pl.col("errors")),
     "warnings": Measure("数据警告条数", "条", pl.col("warnings")),
     "copied": Measure("年报雷同", "", pl.col("copied").fill_null(False).cast(pl.Int8)),
-    "completion_rate": Measure("办结率", "%", pl.col("completion_rate")),
+    "completion_rate": Measure(
+        "办结率", "%", pl.col("completion_rate"), cases="completion_rate_cases"
+    ),
 }
 
 
@@ -69,8 +72,14 @@ class FlagRule:
             return m.name
         return f"{m.name}{OP_WORDS[self.op]} {self.threshold:g}{' ' if m.unit != '%' else ''}{m.unit}".rstrip()
 
-    def expr(self) -> pl.Expr:
-        return OPS[self.op](MEASURES[self.measure].expr, self.threshold).fill_null(False)
+    def expr(self, min_cases: float | None = None, columns=()) -> pl.Expr:
+        """Met or not; a rate over fewer than `min_cases` cases (the scheme's small-sample rule,
+        as the score applies it) meets no rule."""
+        m = MEASURES[self.measure]
+        met = OPS[self.op](m.expr, self.threshold)
+        if min_cases and m.cases and m.cases in columns:
+            met = met & (pl.col(m.cases) >= min_cases)
+        return met.fill_null(False)
 
 
 DEFAULT_RULES: tuple[FlagRule, ...] = (
@@ -130,20 +139,26 @@ def rules_from_toml(path: str | Path) -> tuple[FlagRule, ...]:
     return tuple(rules)
 
 
-def apply_flags(df: pl.DataFrame, rules: tuple[FlagRule, ...] = DEFAULT_RULES) -> pl.DataFrame:
-    """`flag` ("red" / "amber" / "") and `flags` (the reasons met, red first, joined with 、)."""
+def apply_flags(
+    df: pl.DataFrame, rules: tuple[FlagRule, ...] = DEFAULT_RULES, *, min_cases: float | None = None
+) -> pl.DataFrame:
+    """`flag` ("red" / "amber" / "") and `flags` (the reasons met, red first, joined with 、).
+
+    `min_cases`: the scheme's small-sample rule; a rate over fewer cases raises no flag."""
     ordered = sorted(rules, key=lambda r: LEVELS.index(r.level))
-    red = pl.any_horizontal([r.expr() for r in ordered if r.level == "red"] or [pl.lit(False)])
-    amber = pl.any_horizontal([r.expr() for r in ordered if r.level == "amber"] or [pl.lit(False)])
+
+    def met(r: FlagRule) -> pl.Expr:
+        return r.expr(min_cases, df.columns)
+
+    red = pl.any_horizontal([met(r) for r in ordered if r.level == "red"] or [pl.lit(False)])
+    amber = pl.any_horizontal([met(r) for r in ordered if r.level == "amber"] or [pl.lit(False)])
     texts = []
     for measure in dict.fromkeys(
         r.measure for r in ordered
     ):  # one reason per measure: the worst met
         chain = None
         for r in (r for r in ordered if r.measure == measure):
-            chain = (pl.when(r.expr()) if chain is None else chain.when(r.expr())).then(
-                pl.lit(r.text)
-            )
+            chain = (pl.when(met(r)) if chain is None else chain.when(met(r))).then(pl.lit(r.text))
         texts.append(chain.otherwise(pl.lit(None, pl.String)))
     reasons = pl.concat_list(texts).list.drop_nulls().list.join("、") if texts else pl.lit("")
     return df.with_columns(

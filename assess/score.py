@@ -1,9 +1,11 @@
 """Score one year under a scheme: totals, ranks within peer groups, deductions with reasons.
 
 All arithmetic happens in DuckDB (assess.score_sql); polars only reshapes the long result.
-The connection may be read-only: nothing is written. Agencies of the registry (agencies with
-confirmed = true) that have no report for the year are included with missing = true and scored
-by the scheme's veto / missing-data rules, so a silent agency cannot rank above one that reported.
+The connection may be read-only: nothing is written. Only the office's province is scored
+(etl.scope): reference agencies of other provinces never enter a rank pool, a peer median or the
+manual inputs. Agencies of the registry (confirmed = true) with no report for the year are
+included with missing = true and scored by the scheme's veto / missing-data rules, so a silent
+agency cannot rank above one that reported.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import polars as pl
 from assess.metrics import HIGHER, LOWER, METRICS, corrected_cells, values_relation
 from assess.scheme import Scheme, load_scheme
 from assess.score_sql import scoring_sql
+from etl.scope import home_list
 
 TOTAL_COLUMNS = [
     "year",
@@ -52,12 +55,13 @@ def _scheme(scheme: Scheme | str | Path) -> Scheme:
     return scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
 
 
-def _params(year: int, scheme: Scheme, peer_group: str | None) -> dict:
+def _params(year: int, scheme: Scheme, peer_group: str | None, home: list[str] | None) -> dict:
     inds = scheme.indicators
     sign = {HIGHER: 1.0, LOWER: -1.0}
     p: dict = {
         "year": year,
         "peer": peer_group,
+        "home": home,
         "min_cases": scheme.min_cases,
         "share": scheme.performance_share,
         "manual_name": Path(scheme.manual_path).name if scheme.manual_path else "(none)",
@@ -93,11 +97,17 @@ def indicator_scores(
     year: int,
     scheme: Scheme | str | Path,
     peer_group: str | None = None,
+    province: str | None = None,
 ) -> pl.DataFrame:
-    """Long form: one row per (agency, indicator) with value, small_sample, points, reason."""
+    """Long form: one row per (agency, indicator) with value, small_sample, points, reason.
+
+    Only agencies of the office's province (etl.scope; `province` overrides the office file's)
+    are scored, so rank pools, peer medians and manual inputs never involve reference agencies.
+    """
     s = _scheme(scheme)
+    home = home_list(con, province)
     long = con.sql(
-        scoring_sql(s.metric_ids, values_relation(con)), params=_params(year, s, peer_group)
+        scoring_sql(s.metric_ids, values_relation(con)), params=_params(year, s, peer_group, home)
     ).pl()
     return _mark_corrected(long, corrected_cells(con), s)
 
@@ -136,10 +146,11 @@ def assess_year(
     year: int,
     scheme: Scheme | str | Path,
     peer_group: str | None = None,
+    province: str | None = None,
 ) -> Assessment:
-    """Run the scoring once and return the three views of it."""
+    """Run the scoring once (the office's province only) and return the three views of it."""
     s = _scheme(scheme)
-    long = indicator_scores(con, year, s, peer_group)
+    long = indicator_scores(con, year, s, peer_group, province)
     return Assessment(_wide(long, s), long, _deductions(long))
 
 
@@ -154,8 +165,29 @@ def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
             per.append(pl.col("points").filter(this).first().alias(f"{ind.id}.points"))
             per.append(pl.col("small_sample").filter(this).first().alias(f"{ind.id}.small_sample"))
     totals = long.select(TOTAL_COLUMNS).unique("agency_id", keep="first", maintain_order=True)
-    values = long.group_by("agency_id", maintain_order=True).agg(per)
-    return totals.join(values, on="agency_id", how="left", maintain_order="left")
+    values = long.group_by("agency_id", maintain_order=True).agg(per + _steps())
+    wide = totals.join(values, on="agency_id", how="left", maintain_order="left")
+    return wide.with_columns(
+        pl.when(pl.col("weight_present") > 0)
+        .then(100.0 / pl.col("weight_present"))
+        .alias("scale")  # 100 / weight with data: ×100/70 when 30 points of weight are N/A
+    ).with_columns(
+        (pl.col("raw_points") * pl.col("scale")).fill_null(0.0).alias("scaled_points"),
+    )
+
+
+STEP_COLUMNS = ["raw_points", "bonus_points", "vetoes", "scale", "scaled_points"]
+
+
+def _steps() -> list[pl.Expr]:
+    """How the points add up to 总分: Σ raw points of the weighted indicators with data, the
+    bonus, and the vetoes that fired (their reasons, e.g. 否决：未发布年报，总分上限 0 分)."""
+    weighted = pl.col("kind").is_in(["linear", "rank", "deduction"])
+    return [
+        pl.col("points").filter(weighted).sum().alias("raw_points"),
+        pl.col("bonus").filter(pl.col("kind") == "bonus").sum().alias("bonus_points"),
+        pl.col("reason").filter(pl.col("vetoed").fill_null(False)).str.join("；").alias("vetoes"),
+    ]
 
 
 def _deductions(long: pl.DataFrame) -> pl.DataFrame:
@@ -175,8 +207,9 @@ def score_year(
     year: int,
     scheme: Scheme | str | Path,
     peer_group: str | None = None,
+    province: str | None = None,
 ) -> pl.DataFrame:
-    """Scores of every agency of `year` (optionally one peer group), best first per group.
+    """Scores of every agency of `year` of the office's province (optionally one peer group).
 
     Columns: TOTAL_COLUMNS (total 0-100; contribution = total × performance_share; rank within
     the peer group, ties share the lowest rank and are flagged `tied`; rank_change = last
@@ -184,7 +217,7 @@ def score_year(
     missing = no report this year; weight_present = weight not dropped for missing data), then
     per indicator `<id>.value` (N/A = null), `<id>.points`, `<id>.small_sample`.
     """
-    return assess_year(con, year, scheme, peer_group).scores
+    return assess_year(con, year, scheme, peer_group, province).scores
 
 
 def deductions(
@@ -192,6 +225,7 @@ def deductions(
     year: int,
     scheme: Scheme | str | Path,
     peer_group: str | None = None,
+    province: str | None = None,
 ) -> pl.DataFrame:
     """Why each agency lost (or gained) points: agency_id, indicator, indicator_name, points, reason, source.
 
@@ -199,4 +233,4 @@ def deductions(
     the cap took off). A dropped (reweighted) indicator appears with points 0. Without
     reweighting, 100 − Σ points = total (before clipping to 0..100).
     """
-    return assess_year(con, year, scheme, peer_group).deductions
+    return assess_year(con, year, scheme, peer_group, province).deductions

@@ -102,7 +102,9 @@ def _metric_pick(metric_ids: list[str], what: str) -> str:
 
 
 def scoring_sql(metric_ids: list[str], values: str = "current_values") -> str:
-    """The statement; parameters: year, peer, min_cases, share, manual_name, i* and m* lists.
+    """The statement; parameters: year, peer, home, min_cases, share, manual_name, i*/m* lists.
+
+    `home`: the agency ids of the office's province (etl.scope); NULL = every agency.
 
     Speed (5,000 agencies × 13 indicators × 2 years): the metric inputs are pivoted once, only
     for the keys the scheme's metrics read and only for the two years, into one row per report
@@ -133,6 +135,7 @@ scope0 AS (
   FROM (SELECT unnest([$year, $year - 1]) AS year) y CROSS JOIN agencies a
   LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = y.year
   WHERE (a.confirmed OR r.report_id IS NOT NULL)
+    AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], a.agency_id))
     AND ($peer IS NULL OR coalesce(a.peer_group, '未分组') = $peer)),
 scope AS MATERIALIZED (
   SELECT * FROM scope0

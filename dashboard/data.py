@@ -230,6 +230,14 @@ def score_detail(
     )
 
 
+def score_steps(v: int, year: int, scheme: str, agency_id: str) -> pl.DataFrame:
+    """How the agency's points add up to 总分 (a filter of the cached assessment)."""
+    run = assessment(v, year, scheme)
+    return _assess(
+        queries.score_steps, year=year, scheme=scheme, agency_id=agency_id, assessment=run
+    )
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
     return _q(queries.figures, year=year, peer_group=peer_group)

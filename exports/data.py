@@ -115,26 +115,29 @@ def value_kind(indicator) -> str:
 
 
 def summary_columns(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> tuple[Column, ...]:
-    """排名, 单位, (对标组), each indicator's value and points, 总分, 绩效折算分, 名次变化, 预警.
-
-    Indicators no unit has a value or points for this year are left out (an empty column says
-    nothing); with `sections` the peer group is the section heading, not a column."""
+    """排名, 单位, (对标组), every indicator's value and points (an indicator no unit has data for
+    stays, its cells empty: the sheet shows the whole scheme), then how they add up — 原始得分合计,
+    有数据权重, 折算后得分 (×100/有数据权重), 加分, 否决 — and 总分, 绩效折算分, 名次变化, 预警. With
+    `sections` the peer group is the section heading, not a column."""
     share = f"{scheme.performance_share * 100:g}%"
     cols = [Column("rank", "排名", INT), Column("agency_name", "单位", TEXT)]
     if not sections:
         cols.append(Column("peer_group", "对标组", TEXT))
     for ind in scheme.indicators:
         if ind.kind == "veto":
-            continue  # a cap on the total, not a column: its effect is in 总分 and 扣分明细
-        present = [
-            c
-            for c in (f"{ind.id}.value", f"{ind.id}.points")
-            if c in ranking.columns and ranking.get_column(c).drop_nulls().len()
-        ]
-        if f"{ind.id}.value" in present:
+            continue  # a cap on the total, not a column: the vetoes that fired are in 否决
+        if f"{ind.id}.value" in ranking.columns:
             cols.append(Column(f"{ind.id}.value", "数值", value_kind(ind), group=ind.name))
-        if f"{ind.id}.points" in present:
+        if f"{ind.id}.points" in ranking.columns:
             cols.append(Column(f"{ind.id}.points", f"得分/{ind.weight:g}", POINTS, group=ind.name))
+    steps = [
+        Column("raw_points", "原始得分合计", POINTS, group="总分计算"),
+        Column("weight_present", "有数据权重", NUMBER, group="总分计算"),
+        Column("scaled_points", "折算后得分", POINTS, group="总分计算"),
+        Column("bonus_points", "加分", POINTS, group="总分计算"),
+        Column("vetoes", "否决", TEXT, group="总分计算"),
+    ]
+    cols += [c for c in steps if c.key in ranking.columns]
     cols += [
         Column("score", "总分", POINTS),
         Column("contribution", f"绩效折算分（占{share}）", POINTS),
@@ -151,7 +154,7 @@ def summary_table(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> T
     """The 汇总 rows; a unit without a report shows no indicator values or points beside its 总分."""
     per_indicator = [
         c for c in ranking.columns if c.endswith((".value", ".points", ".small_sample"))
-    ]
+    ] + [c for c in ("raw_points", "scaled_points") if c in ranking.columns]
     late = [
         f"{i.id}.value"
         for i in scheme.indicators
@@ -268,10 +271,14 @@ AGENCY_COLUMNS = (
 
 
 def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> Table:
-    """One agency's points per indicator, as the dashboard's drill-down shows them."""
+    """One agency's points per indicator, as the dashboard's drill-down shows them, then the
+    lines that take them to 总分 (Σ raw points, ×100/W scaling, bonus, fired vetoes)."""
     breakdown, _ = queries.score_detail(
         con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
     )
+    steps = queries.score_steps(
+        con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
+    ).select(pl.col("item").alias("indicator"), "points", pl.col("note").alias("reason"))
     frame = breakdown.with_columns(
         pl.col("score_kind")
         .replace_strict(KIND_LABELS, default=pl.col("score_kind"))
@@ -281,6 +288,8 @@ def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> 
         .otherwise(pl.lit(""))
         .alias("small_sample"),
     )
+    if not frame.is_empty():
+        frame = pl.concat([frame, steps], how="diagonal_relaxed")
     return Table(frame, AGENCY_COLUMNS)
 
 
@@ -371,6 +380,7 @@ YEAR_REPORTS_SQL = """
 SELECT count(*) AS reports, string_agg(DISTINCT parser_version, '、' ORDER BY parser_version) AS versions,
        max(loaded_at) AS last_loaded
 FROM current_reports WHERE year = $year AND ($peer IS NULL OR peer_group = $peer)
+  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], agency_id))
 """
 
 
@@ -378,10 +388,14 @@ def about_lines(
     con, scheme, *, year: int, peer_group: str | None, db_path: str | Path | None
 ) -> tuple[tuple[str, str], ...]:
     """方案说明 header lines: the scheme's settings and when/from which data it was computed."""
+    from etl.scope import home_list
+
     share = scheme.performance_share
+    home = home_list(con)  # the office's province: reference agencies' reports and inputs aside
     manual = "无"
     if scheme.manual_path:
-        manual = f"{Path(scheme.manual_path).name}（{year} 年 {sum(1 for r in scheme.manual if r[1] == year)} 条）"
+        used = sum(1 for r in scheme.manual if r[1] == year and (home is None or r[0] in home))
+        manual = f"{Path(scheme.manual_path).name}（{year} 年本省单位 {used} 条）"
     lines = [
         ("方案名称", scheme.name),
         ("方案文件", Path(scheme.path).name),
@@ -424,7 +438,7 @@ def about_lines(
             )
         )
     reports, versions, last = con.sql(
-        YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group}
+        YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group, "home": home}
     ).fetchall()[0]
     lines.append(
         (

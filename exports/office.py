@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_OFFICE_FILE = Path(__file__).resolve().parents[1] / "data" / "office.toml"
+from etl.scope import DEFAULT_OFFICE_FILE, office_file  # noqa: F401 (re-exported)
 
 
 class OfficeSettingsError(ValueError):
@@ -24,6 +24,7 @@ class OfficeSettings:
     short_name: str = ""
     address: str = ""
     phone: str = ""
+    province: str | None = None  # the office's province: the scope of every official figure
     signature_labels: tuple[str, ...] = ("制表人", "审核人", "负责人")
     signature_names: tuple[str, ...] = ("", "", "")
     method_notes: tuple[str, ...] = ()
@@ -39,7 +40,7 @@ class OfficeSettings:
 
 def load_office(path: Path | None = None) -> OfficeSettings:
     """Read the office file; absent file -> neutral defaults, unreadable file -> one-line error."""
-    path = Path(path) if path else DEFAULT_OFFICE_FILE
+    path = Path(path) if path else office_file()
     if not path.exists():
         return OfficeSettings()
     try:
@@ -58,6 +59,7 @@ def load_office(path: Path | None = None) -> OfficeSettings:
             short_name=str(office.get("short_name", "")),
             address=str(office.get("address", "")),
             phone=str(office.get("phone", "")),
+            province=str(office["province"]).strip() or None if office.get("province") else None,
             signature_labels=tuple(
                 str(x) for x in sig.get("labels", OfficeSettings.signature_labels)
             ),

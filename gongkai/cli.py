@@ -27,6 +27,7 @@ from gongkai.commands import (
     collect,
     demo,
     export,
+    findings,
     ledger,
     load,
     notices,
@@ -137,5 +138,9 @@ for _module in (
     notices,
     bulletin,
     ledger,
+    findings,
 ):
-    cli.add_command(_guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1])))
+    _command = _guarded(getattr(_module, _module.__name__.rsplit(".", 1)[1]))
+    for _sub in getattr(_command, "commands", {}).values():  # a group: guard each subcommand
+        _guarded(_sub)
+    cli.add_command(_command)

@@ -104,10 +104,13 @@ fig AS (
            """
     + ",\n           ".join(f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in _RATE_KEYS)
     + """
-    FROM current_reports r LEFT JOIN report_values v USING (report_id)
+    FROM current_reports r LEFT JOIN __VALUES__ v USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)
       AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+      -- the office's province only (etl.scope), unless one agency is asked for by its id
+      AND ($agency_id IS NOT NULL OR $home::VARCHAR[] IS NULL
+           OR list_contains($home::VARCHAR[], r.agency_id))
     GROUP BY ALL
 ),
 rates AS (
@@ -120,6 +123,12 @@ rates AS (
     + ",\n           ".join(
         f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}" for column, m in RATE_METRICS.items()
     )
+    + ",\n           "
+    + ",\n           ".join(  # the rate's cases, for the scheme's small-sample rule (min_cases)
+        f"CAST({METRICS[m].cases_sql} AS DOUBLE) AS {column}_cases"
+        for column, m in RATE_METRICS.items()
+        if METRICS[m].cases_sql and METRICS[m].unit == "%"
+    )
     + """
     FROM fig
 )
@@ -130,7 +139,19 @@ rates AS (
 def _run(
     con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
 ) -> pl.DataFrame:
-    return con.sql(sql, params=params or {}).pl()
+    """Run `sql` with bound `params`; a statement using $home gets the office's agencies, and
+    the figures read the values with the analysts' corrections when they are attached
+    (assess.metrics.values_relation), so every rate and flag agrees with the score."""
+    params = dict(params or {})
+    if "__VALUES__" in sql:
+        from assess.metrics import values_relation
+
+        sql = sql.replace("__VALUES__", values_relation(con))
+    if "$home" in sql and "home" not in params:
+        from etl.scope import home_list
+
+        params["home"] = home_list(con)
+    return con.sql(sql, params=params).pl()
 
 
 def _scope(year=None, agency_id=None, peer_group=None) -> dict[str, Any]:

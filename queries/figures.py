@@ -110,3 +110,40 @@ def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
     return pl.concat([figures(con, agency_id=a) for a in agency_ids], how="vertical_relaxed").sort(
         "agency_name", "year"
     )
+
+
+def two_year_table(rows, y1: int, y2: int, templates=("—", "—")) -> pl.DataFrame:
+    """Two years of one agency side by side, the older year first, and their change.
+
+    `rows`: (item, value in y1, value in y2). The change is always newer − older, whichever year
+    was picked first, and the header says so (a fall from 86.81 to 60 is −26.81). For 排名 a
+    negative change is a move up.
+    """
+    if y1 > y2:
+        y1, y2 = y2, y1
+        rows = [(r[0], r[2], r[1]) for r in rows]
+        templates = tuple(reversed(templates))
+
+    def show(x) -> str:
+        return "—" if x is None else f"{round(float(x), 2):g}"
+
+    def change(a, b) -> str:
+        if a is None or b is None:
+            return ""
+        d = round(float(b) - float(a), 2)
+        return "0" if d == 0 else f"{d:+g}"
+
+    return pl.DataFrame(
+        {
+            "项目": [r[0] for r in rows] + ["模板"],
+            f"{y1} 年度": [show(r[1]) for r in rows] + [templates[0]],
+            f"{y2} 年度": [show(r[2]) for r in rows] + [templates[1]],
+            f"变化（{y2} 年度减 {y1} 年度）": [change(r[1], r[2]) for r in rows] + [""],
+        },
+        schema={
+            "项目": pl.String,
+            f"{y1} 年度": pl.String,
+            f"{y2} 年度": pl.String,
+            f"变化（{y2} 年度减 {y1} 年度）": pl.String,
+        },
+    )

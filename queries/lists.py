@@ -47,44 +47,8 @@ def agencies(con, *, peer_group: str | None = None) -> pl.DataFrame:
     return _run(con, AGENCIES_SQL, {"peer_group": peer_group})
 
 
-HOME_SQL = "SELECT agency_id, name, kind, parent_region FROM agencies"
+def home_agencies(con, *, province: str | None = None) -> frozenset[str] | None:
+    """Agency ids of the office's own province (etl.scope); None = no province known."""
+    from etl.scope import home_agencies as _home
 
-
-def home_agencies(con, *, province: str | None = None) -> set[str] | None:
-    """Agency ids of the office's own province, from the registry's regions; None = no registry.
-
-    The registry may list agencies of other provinces (reference reports, a neighbour's figures);
-    a ranking or a missing-report list of this office is only of its own. Each government's
-    region (its name without 人民政府) hangs under its parent_region, so every agency's region
-    chain ends at a root; `province` defaults to the root that holds most of the registry (more
-    than half of its agencies). A registry with no such root (reference agencies of several
-    provinces only) has no home province: None, nothing is filtered.
-    """
-    rows = _run(con, HOME_SQL).rows()
-    if not rows:
-        return None
-    up = {
-        name.removesuffix("人民政府"): parent
-        for _, name, kind, parent in rows
-        if kind == "government" and parent and name.endswith("人民政府")
-    }
-
-    def root(region: str | None) -> str | None:
-        seen = set()
-        while region in up and up[region] != region and region not in seen:
-            seen.add(region)
-            region = up[region]
-        return region
-
-    roots = {agency_id: root(parent) for agency_id, _, _, parent in rows}
-    if province is None:
-        counts: dict[str, int] = {}
-        for r in roots.values():
-            if r:
-                counts[r] = counts.get(r, 0) + 1
-        if not counts:
-            return None
-        province = max(counts, key=lambda r: (counts[r], r))
-        if 2 * counts[province] <= len(rows):
-            return None
-    return {a for a, r in roots.items() if r == province}
+    return _home(con, province)

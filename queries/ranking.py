@@ -20,7 +20,8 @@ f AS (
     FROM findings f WHERE f.responsibility = 'report' GROUP BY f.report_id
 )
 SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
-       r.completion_rate, r.on_time_rate, r.disclosure_rate, r.review_corrected, r.suit_corrected,
+       r.completion_rate, r.completion_rate_cases, r.on_time_rate, r.disclosure_rate,
+       r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,
        coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
        coalesce(f.copied, false) AS copied
@@ -114,7 +115,8 @@ def ranking(
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
     df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
     path = scheme if isinstance(scheme, (str, Path)) else scheme.path
-    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path))
+    min_cases = _load_scheme(scheme).min_cases
+    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path), min_cases=min_cases)
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
         "peer_group", "rank", "agency_name", nulls_last=True
@@ -144,6 +146,8 @@ def score_detail(
     """(points per indicator, deductions with reasons) of one agency in `year` under `scheme`."""
     run = assessment or year_assessment(con, year=year, scheme=scheme)
     mine = run.indicators.filter(pl.col("agency_id") == agency_id)
+    # a veto that did not fire changed nothing: it is not a line of the score
+    mine = mine.filter((pl.col("kind") != "veto") | pl.col("vetoed").fill_null(False))
     breakdown = mine.select(
         pl.col("indicator_name").alias("indicator"),
         pl.col("kind").alias("score_kind"),
@@ -209,3 +213,39 @@ def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:
     return alt.join(ref, on="agency_id", how="left").with_columns(
         (pl.col("base_rank") - pl.col("rank")).alias("whatif_change")
     )
+
+
+def score_steps(con, *, year: int, scheme, agency_id: str, assessment=None) -> pl.DataFrame:
+    """How one agency's points add up to 总分 (item, points, note), each line from the same
+    scoring run: Σ raw points of the indicators with data, the scaling ×100/W when W < 100 points
+    of weight have data (N/A indicators), the bonus, the 100 cap, each veto that fired, 总分."""
+    run = assessment or year_assessment(con, year=year, scheme=scheme)
+    found = run.scores.filter(pl.col("agency_id") == agency_id)
+    rows: list[tuple[str, float | None, str]] = []
+    if found.is_empty():
+        return pl.DataFrame(rows, schema=_STEP_SCHEMA, orient="row")
+    r = found.row(0, named=True)
+    w = r["weight_present"] or 0.0
+    rows.append(("各指标原始得分合计", r["raw_points"], f"有数据的指标权重合计 {w:g} 分"))
+    if 0 < w < 100:
+        rows.append(
+            (
+                f"折算 × 100/{w:g}",
+                r["scaled_points"],
+                f"无数据（N/A）指标的 {100 - w:g} 分权重按比例分给其余指标",
+            )
+        )
+    bonus = r["bonus_points"] or 0.0
+    if bonus:
+        rows.append(("加分", bonus, "加分项合计"))
+    before = min(100.0, max(0.0, (r["scaled_points"] or 0.0) + bonus))
+    if (r["scaled_points"] or 0.0) + bonus > 100:
+        rows.append(("封顶", 100.0, "总分不超过 100 分"))
+    for reason in [x for x in (r["vetoes"] or "").split("；") if x]:
+        rows.append(("否决", None, reason))
+    note = "" if r["vetoes"] or abs(round(before, 2) - r["total"]) < 0.006 else "（四舍五入）"
+    rows.append(("总分", r["total"], note))
+    return pl.DataFrame(rows, schema=_STEP_SCHEMA, orient="row")
+
+
+_STEP_SCHEMA = {"item": pl.String, "points": pl.Float64, "note": pl.String}

@@ -59,3 +59,18 @@ def shared_dir() -> Path:
             f"{SHARED} not found: the tests read ../shared (set GONGKAI_SHARED to override)"
         )
     return SHARED
+
+
+@pytest.fixture
+def office_without_province(tmp_path_factory, monkeypatch) -> Path:
+    """data/office.toml without `[office] province` (named by $GONGKAI_OFFICE): an office whose
+    scope is inferred from the registry. For tests that treat the registry's reference agencies
+    of several provinces (沭阳, 迁安, …) as the agencies under supervision (etl.scope: with no
+    province holding most of the registry, nothing is filtered)."""
+    text = (ROOT / "data" / "office.toml").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("province =")]
+    assert len(lines) < len(text.splitlines()), "data/office.toml declares the province"
+    path = tmp_path_factory.mktemp("office") / "office.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_OFFICE", str(path))
+    return path

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from etl.rules import rule_label
+from etl.scope import home_list
 from workflow.findings import list_findings
 from workflow.problems import category
 from workflow.states import DISMISSED, PENDING, RECTIFIED, VERIFIED
@@ -18,7 +19,8 @@ SELECT a.agency_id, a.name, coalesce(a.peer_group, '未分组') AS peer_group,
        coalesce(a.parent_region, '未填地区') AS region, r.report_id IS NOT NULL AS published,
        r.published AS published_on, r.deadline, r.days_late
 FROM agencies a LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = ?
-WHERE a.confirmed OR r.report_id IS NOT NULL
+WHERE (a.confirmed OR r.report_id IS NOT NULL)
+  AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], a.agency_id))
 ORDER BY peer_group, a.agency_id"""
 EXEMPLARY_MAX = 10
 
@@ -72,13 +74,19 @@ class Bulletin:
         return dict(sorted(out.items()))
 
 
-def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
-    """Everything the bulletin prints for `year`; `scheme` (path or Scheme) ranks exemplary agencies."""
-    lines = {r[0]: AgencyLine(*r) for r in report_con.execute(_AGENCIES_SQL, [year]).fetchall()}
+def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) -> Bulletin:
+    """Everything the bulletin prints for `year`; `scheme` (path or Scheme) ranks exemplary agencies.
+
+    Only agencies of the office's province (etl.scope; `province` overrides the office file's):
+    reference agencies of other provinces are neither counted nor listed."""
+    home = home_list(report_con, province)
+    rows = report_con.execute(_AGENCIES_SQL, [year, home, home]).fetchall()
+    lines = {r[0]: AgencyLine(*r) for r in rows}
     found = [
         f
         for f in list_findings(store_con, year=year)  # a note (severity info) is no problem
-        if f["state"] != DISMISSED
+        if (home is None or f["agency_id"] in lines)
+        and f["state"] != DISMISSED
         and f.get("severity") != "info"
         and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))
     ]
@@ -102,7 +110,7 @@ def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
         ((rule_label(r), len(a), rule_count[r]) for r, a in per_rule.items()),
         key=lambda t: (-t[1], -t[2], t[0]),
     )[:10]
-    scheme_name = _score(report_con, year, scheme, lines)
+    scheme_name = _score(report_con, year, scheme, lines, province)
     clean = [
         a
         for a in lines.values()
@@ -120,14 +128,14 @@ def bulletin_data(report_con, store_con, year: int, scheme=None) -> Bulletin:
     )
 
 
-def _score(report_con, year: int, scheme, lines: dict[str, AgencyLine]) -> str:
+def _score(report_con, year: int, scheme, lines: dict[str, AgencyLine], province=None) -> str:
     """Fill in each agency's score under `scheme` (analyst corrections applied when attached)."""
     if scheme is None:
         return ""
     from assess import load_scheme, score_year
 
     s = scheme if hasattr(scheme, "indicators") else load_scheme(scheme)
-    for row in score_year(report_con, year, s).iter_rows(named=True):
+    for row in score_year(report_con, year, s, province=province).iter_rows(named=True):
         if row["agency_id"] in lines and not row["missing"]:
             lines[row["agency_id"]].score = row["total"]
     return s.name

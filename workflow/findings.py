@@ -6,8 +6,18 @@ import json
 import sqlite3
 
 from etl.rules import rule_label
-from workflow.states import CONFIRMED_STATES, OPEN_STATES, TRANSITIONS, WorkflowError, check_move
+from workflow.states import (
+    CONFIRMED,
+    CONFIRMED_STATES,
+    DISMISSED,
+    OPEN_STATES,
+    TRANSITIONS,
+    WorkflowError,
+    check_move,
+)
 from workflow.store import now, writing
+
+DEFAULT_REASONS = {CONFIRMED: "核实属实"}
 
 
 def finding_key(agency_id: str, year: int, rule: str, cells) -> str:
@@ -28,27 +38,62 @@ def move(
     """Move one finding to `target`; returns the state it left.
 
     `expected`: the state the user saw; if someone else moved the finding meanwhile the move is
-    refused instead of overwriting their decision. The reason is required (it is the record).
+    refused instead of overwriting their decision. Dismissing (误报) needs a reason: it takes the
+    problem out of scores, notices and the bulletin. Any other move without one is recorded with
+    a default (e.g. 核实属实 for 已确认).
     """
+    text = checked_reason(actor, target, reason)
+    with writing(con):
+        current = _move_one(con, fkey, target, actor, text, expected, deadline)
+    return current
+
+
+def checked_reason(actor: str, target: str, reason: str | None) -> str:
+    """The reason to record, or WorkflowError (not signed in; 误报 without a reason)."""
     if not actor:
         raise WorkflowError("未登录，不能更改状态")
-    if not reason or not reason.strip():
-        raise WorkflowError("请填写原因（将记入处理记录）")
-    with writing(con):
-        row = con.execute("SELECT state FROM findings WHERE fkey = ?", [fkey]).fetchone()
-        if row is None:
-            raise WorkflowError(f"没有这条问题：{fkey}")
-        current = row["state"]
-        if expected is not None and current != expected:
-            raise WorkflowError(f"这条问题已被他人改为“{current}”，请刷新后再操作")
-        check_move(current, target)
-        con.execute(
-            "UPDATE findings SET state = ?, needs_review = 0, updated_at = ?, "
-            "deadline = coalesce(?, deadline) WHERE fkey = ?",
-            [target, now(), deadline, fkey],
-        )
-        record(con, fkey, actor, current, target, reason.strip())
+    text = (reason or "").strip()
+    if not text and target == DISMISSED:
+        raise WorkflowError("标记误报须填写原因（将记入处理记录）")
+    return text or DEFAULT_REASONS.get(target, "未填写原因")
+
+
+def _move_one(con, fkey, target, actor, reason, expected=None, deadline=None) -> str:
+    row = con.execute("SELECT state FROM findings WHERE fkey = ?", [fkey]).fetchone()
+    if row is None:
+        raise WorkflowError(f"没有这条问题：{fkey}")
+    current = row["state"]
+    if expected is not None and current != expected:
+        raise WorkflowError(f"这条问题已被他人改为“{current}”，请刷新后再操作")
+    check_move(current, target)
+    con.execute(
+        "UPDATE findings SET state = ?, needs_review = 0, updated_at = ?, "
+        "deadline = coalesce(?, deadline) WHERE fkey = ?",
+        [target, now(), deadline, fkey],
+    )
+    record(con, fkey, actor, current, target, reason)
     return current
+
+
+def move_many(
+    con: sqlite3.Connection, fkeys, target: str, actor: str, reason: str | None, *, expected=None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Move several findings to `target` in one transaction, each recorded as a single move is.
+
+    `expected`: {fkey: state the user saw}. A finding that cannot make the move (another state,
+    moved meanwhile) is skipped, not an error: returns (moved fkeys, [(fkey, why skipped)]).
+    """
+    text = checked_reason(actor, target, reason)
+    moved, skipped = [], []
+    with writing(con):
+        for fkey in dict.fromkeys(fkeys):
+            try:
+                _move_one(con, fkey, target, actor, text, (expected or {}).get(fkey))
+            except WorkflowError as exc:
+                skipped.append((fkey, str(exc)))
+            else:
+                moved.append(fkey)
+    return moved, skipped
 
 
 def record(

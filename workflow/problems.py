@@ -92,12 +92,15 @@ def notice_batch(
     issued: date | None = None,
     deadline: date | None = None,
     deadline_days: int = 30,
+    agency_ids=None,
 ) -> list[Notice]:
-    """One notice per agency with confirmed problems in `year` (optionally one group/agency)."""
+    """One notice per agency with confirmed problems in `year` (optionally one group/agency).
+
+    `agency_ids`: the office's own agencies (etl.scope.home_list); None = every agency."""
     issued = issued or date.today()
     deadline = deadline or issued + timedelta(days=deadline_days)
     by_agency: dict[str, list[dict]] = {}
-    for f in confirmed_problems(con, year):
+    for f in confirmed_problems(con, year, agency_ids):
         if rule(f["rule"]).responsibility != REPORT:  # reader/registry/portal: never the agency's
             continue
         if peer_group is not None and (f["peer_group"] or "未分组") != peer_group:

@@ -325,6 +325,8 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
         return
     chart(charts.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
+    st.markdown("**总分计算**（各指标原始得分 → 折算 → 加分、否决 → 总分）")
+    table(data.score_steps(v, year, path, agency_id))
     st.markdown("**扣分明细**")
     if deductions.is_empty():
         st.caption("没有扣分。")
@@ -424,7 +426,9 @@ def two_years(
         except data.AssessUnavailable:
             r = pl.DataFrame()
         scores[y] = r.row(0, named=True) if r.height else {}
-    rows.append(("排名（对标组内）", scores[y1].get("rank"), scores[y2].get("rank")))
+    rows.append(
+        ("排名（对标组内，名次数减少为上升）", scores[y1].get("rank"), scores[y2].get("rank"))
+    )
     rows.append(("总分", scores[y1].get("score"), scores[y2].get("score")))
     rows.append(("绩效折算分", scores[y1].get("contribution"), scores[y2].get("contribution")))
     try:
@@ -449,21 +453,8 @@ def two_years(
         unit = "（%）" if c in RATE_COLUMNS else ""
         rows.append((labels.col(c) + unit, fig[y1].get(c), fig[y2].get(c)))
 
-    def show(x) -> str:
-        return "—" if x is None else f"{round(float(x), 2):g}"
-
-    def change(a, b) -> str:
-        return "" if a is None or b is None else f"{round(float(b) - float(a), 2):+g}"
-
     t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
-    return pl.DataFrame(
-        {
-            "项目": [r[0] for r in rows] + ["模板"],
-            f"{y1} 年度": [show(r[1]) for r in rows] + [t[0]],
-            f"{y2} 年度": [show(r[2]) for r in rows] + [t[1]],
-            f"变化（{y2} 比 {y1}）": [change(r[1], r[2]) for r in rows] + [""],
-        }
-    )
+    return queries.two_year_table(rows, y1, y2, t)
 
 
 def cell_text(column: str, value) -> str:

@@ -61,6 +61,11 @@ agency_id = urlstate.select(
 info = agencies.filter(pl.col("agency_id") == agency_id).row(0, named=True)
 kind = labels.KIND_LABELS.get(info["kind"], info["kind"] or "—")
 st.text(f"层级：{info['level'] or '—'}　类型：{kind}　对标组：{info['peer_group'] or '未分组'}")
+if home is not None and agency_id not in home:
+    st.info(
+        "参照单位：不属于本办所在省份（或尚未确认），仅供查看，不计入排名、统计、通报和整改通知。",
+        icon="ℹ️",
+    )
 
 profile = data.agency_profile(v, agency_id)
 if profile.is_empty():

@@ -10,10 +10,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
-from dashboard.views import common
+from dashboard.views import common, rect_items
 from workflow import corrections, findings, roles
-from workflow.evidence import evidence_lines
-from workflow.states import NOTIFIED, OPEN_STATES, RECTIFIED, STATES, WorkflowError
+from workflow.states import NOTIFIED, RECTIFIED, STATES, WorkflowError
 from workflow.store import StoreError, opened, store_path
 
 v, year, peer = data.selection()
@@ -53,10 +52,12 @@ if not actor.can("move"):
 
 try:
     with opened(store_path(data.db_path())) as store:
+        home = data.home_agencies(v)  # the office's own agencies only (etl.scope)
         items = [
             f
             for f in findings.list_findings(store, year=year)
-            if peer is None or (f["peer_group"] or "未分组") == peer
+            if (peer is None or (f["peer_group"] or "未分组") == peer)
+            and (home is None or f["agency_id"] in home)
         ]
         fixes = corrections.list_corrections(store, year=year)
 except StoreError as exc:
@@ -103,75 +104,7 @@ with tab_items:
     if not items:
         st.success(f"{year} 年度没有需要跟踪的问题。")
     else:
-        f1, f2, f3 = st.columns([2, 2, 1])
-        shown_states = f1.multiselect(
-            "状态", STATES, default=list(OPEN_STATES) + [RECTIFIED], key="rect_states"
-        )
-        names = sorted({f["agency_name"] or f["agency_id"] for f in items})
-        who = f2.selectbox("单位", ["全部单位", *names], key="rect_agency")
-        only_late = f3.toggle("只看逾期", key="rect_overdue")
-        chosen = [
-            f
-            for f in items
-            if f["state"] in shown_states
-            and (who == "全部单位" or (f["agency_name"] or f["agency_id"]) == who)
-            and (not only_late or _overdue(f))
-        ]
-        frame = pl.DataFrame(
-            {
-                "agency_name": [f["agency_name"] for f in chosen],
-                "rule_label": [f["rule_label"] for f in chosen],
-                "状态": [f["state"] + ("（待复核）" if f["needs_review"] else "") for f in chosen],
-                "新版本仍存在": ["是" if f["repeated"] else "" for f in chosen],
-                "整改期限": [f["deadline"] or "" for f in chosen],
-                "逾期": ["逾期" if _overdue(f) else "" for f in chosen],
-                "证据（报告所印）": ["；".join(evidence_lines(f["evidence"])) for f in chosen],
-                "首次发现": [f["first_seen"][:10] for f in chosen],
-            },
-            schema_overrides={"agency_name": pl.String, "rule_label": pl.String},
-        )
-        common.table(frame)
-        if chosen:
-            labels = {
-                f["fkey"]: f"{f['agency_name']} · {f['rule_label']} · {f['state']}" for f in chosen
-            }
-            fkey = st.selectbox(
-                "查看或处理一条问题", list(labels), format_func=labels.get, key="rect_item"
-            )
-            item = next(f for f in chosen if f["fkey"] == fkey)
-            st.markdown("**报告所印**")
-            for line in evidence_lines(item["evidence"]):
-                st.text(line)
-            st.caption(item["message"] or "")
-            with opened(store_path(data.db_path())) as store:
-                log = findings.history(store, fkey)
-            st.markdown("**处理记录**")
-            common.table(
-                pl.DataFrame(
-                    {
-                        "时间": [e["at"].replace("T", " ") for e in log],
-                        "操作人": [e["actor"] for e in log],
-                        "原状态": [e["from_state"] or "—" for e in log],
-                        "新状态": [e["to_state"] for e in log],
-                        "原因": [e["reason"] for e in log],
-                    }
-                )
-            )
-            if actor.can("move") and item["moves"]:
-                with st.form("rect_move", clear_on_submit=True):
-                    target = st.radio("改为", item["moves"], horizontal=True)
-                    reason = st.text_input("原因（必填，记入处理记录）")
-                    if st.form_submit_button("保存"):
-                        try:
-                            with opened(store_path(data.db_path())) as store:
-                                findings.move(
-                                    store, fkey, target, actor.name, reason, expected=item["state"]
-                                )
-                        except WorkflowError as exc:
-                            st.error(str(exc))
-                        else:
-                            st.toast(f"已改为“{target}”")
-                            st.rerun()
+        rect_items.render(items, actor, _overdue)
 
 with tab_fix:
     if fixes:

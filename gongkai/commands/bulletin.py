@@ -74,7 +74,7 @@ def bulletin(
         attach_corrections(con, settings.db_path)
         with opened(store_path(settings.db_path)) as store:
             scheme = settings.scheme_path if settings.scheme_path.is_file() else None
-            data = bulletin_data(con, store, year, scheme)
+            data = bulletin_data(con, store, year, scheme, office.province)
     except (SchemeError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:

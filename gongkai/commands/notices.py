@@ -93,9 +93,10 @@ def notices(
         )
     who = actor or f"命令行：{getpass.getuser()}"
     out.mkdir(parents=True, exist_ok=True)
+    home = _home(settings.db_path, office.province)
     try:
         batch, moved, pdf_problem = _write(
-            path, year, peer_group, agency_id, out, deadline, office, who, draft
+            path, year, peer_group, agency_id, out, deadline, office, who, draft, home
         )
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
@@ -115,7 +116,22 @@ def notices(
         click.echo(f"warning: PDF not written: {pdf_problem}", err=True)
 
 
-def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who: str, draft: bool):
+def _home(db_path: Path, province: str | None) -> list[str] | None:
+    """The office's own agencies (etl.scope): reference agencies get no notice."""
+    import duckdb
+
+    from etl.scope import home_list
+    from gongkai.failures import check_database
+
+    check_database(db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return home_list(con, province)
+    finally:
+        con.close()
+
+
+def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, draft, home):
     """Write the DOCX and PDF of each notice; unless a draft, record it. (batch, moved, PDF problem)"""
     from exports.notices import notice_docx, notice_pdf
     from exports.pdf import MissingFontError
@@ -131,6 +147,7 @@ def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who: 
             agency_id=agency_id,
             deadline=deadline,
             deadline_days=office.notice_deadline_days,
+            agency_ids=home,
         )
         stems = [n.file_stem for n in batch]
         for notice in batch:

@@ -98,7 +98,17 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
         attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
         # the ranking the dashboard and the exports show: the office's province, its peer groups
         scores = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
+        home = queries.home_agencies(con)
     if scores.is_empty():
+        from etl.scope import office_province
+
+        province = office_province()
+        if home is not None and not home and province:
+            raise click.ClickException(
+                f"no agencies of {province} (the office's province, data/office.toml) in this "
+                "database; agencies of other provinces are reference only. Load the province's "
+                "registry with --registry, or set [office] province"
+            )
         raise click.ClickException(
             f"no agencies to score for {year}"
             + (f" in peer group {peer_group}" if peer_group else "")

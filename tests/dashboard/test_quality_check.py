@@ -12,6 +12,9 @@ from etl.pipeline import run_load
 from tests.dashboard.test_pages import APP
 from tests.etl.test_quality_cross import SHUYANG, previous_year
 
+# 沭阳 is a reference agency of data/registry.csv: these pages play an office without a province
+pytestmark = pytest.mark.usefixtures("office_without_province")
+
 
 @pytest.fixture(scope="module")
 def copied_db(tmp_path_factory):

@@ -29,6 +29,14 @@ def _home(con) -> set[str]:
     return queries.home_agencies(con)
 
 
+def _home_count(con, sql: str) -> int:
+    """_count over the office's own agencies: `sql` filters with `list_contains($home, …)`."""
+    return _count(con, sql, home=sorted(_home(con)))
+
+
+HOME = "list_contains($home, agency_id)"
+
+
 CALLS = [
     (
         queries.years,
@@ -67,7 +75,9 @@ CALLS = [
     (
         queries.figures,
         {"year": 2024},
-        lambda c: _count(c, "SELECT count(*) FROM current_reports WHERE year = 2024"),
+        lambda c: _home_count(
+            c, f"SELECT count(*) FROM current_reports WHERE year = 2024 AND {HOME}"
+        ),
     ),
     (queries.figures, {"agency_id": "x", "peer_group": "p"}, lambda c: 0),
     (queries.agency_profile, {"agency_id": "x"}, lambda c: 0),
@@ -75,8 +85,9 @@ CALLS = [
     (
         queries.peer_median,
         {"peer_group": "县级政府"},
-        lambda c: _count(
-            c, "SELECT count(DISTINCT year) FROM current_reports WHERE peer_group = '县级政府'"
+        lambda c: _home_count(
+            c,
+            f"SELECT count(DISTINCT year) FROM current_reports WHERE peer_group = '县级政府' AND {HOME}",
         ),
     ),
     (
@@ -96,25 +107,25 @@ CALLS = [
     (
         queries.review_litigation_trend,
         {},
-        lambda c: _count(c, "SELECT count(DISTINCT year) FROM current_reports"),
+        lambda c: _home_count(c, f"SELECT count(DISTINCT year) FROM current_reports WHERE {HOME}"),
     ),
     (queries.findings, {"year": 2024, "agency_id": "x", "peer_group": "p"}, lambda c: 0),
     (
         queries.findings_summary,
         {"year": 2024},
-        lambda c: _count(
+        lambda c: _home_count(
             c,
             "SELECT count(*) FROM (SELECT DISTINCT f.rule, f.severity FROM findings f "
-            "JOIN current_reports r USING (report_id) WHERE r.year = 2024)",
+            f"JOIN current_reports r USING (report_id) WHERE r.year = 2024 AND {HOME})",
         ),
     ),
     (
         queries.findings_by_agency,
         {"year": 2024},
-        lambda c: _count(
+        lambda c: _home_count(
             c,
             "SELECT count(DISTINCT r.agency_id) FROM findings f JOIN current_reports r USING (report_id) "
-            "WHERE r.year = 2024",
+            f"WHERE r.year = 2024 AND {HOME}",
         ),
     ),
     (queries.load_errors, {}, lambda c: _count(c, "SELECT count(*) FROM load_errors")),
@@ -244,7 +255,10 @@ class TestFigures:
         }
         for year in queries.years(con):
             fig = queries.figures(con, year=year)
-            ref = metric_values(con, year).filter(pl.col("metric").is_in(list(ids.values())))
+            ref = metric_values(con, year).filter(
+                pl.col("metric").is_in(list(ids.values())),
+                pl.col("report_id").is_in(fig["report_id"].implode()),
+            )
             for row in ref.iter_rows(named=True):
                 mine = fig.filter(pl.col("report_id") == row["report_id"])[row["metric"]][0]
                 if row["value"] is None:
@@ -254,7 +268,8 @@ class TestFigures:
 
     def test_requests_is_the_printed_value(self, con):
         printed = con.sql(
-            "SELECT report_id, value FROM current_values WHERE key = 't3.new.total'"
+            f"SELECT report_id, value FROM current_values WHERE key = 't3.new.total' AND {HOME}",
+            params={"home": sorted(_home(con))},
         ).pl()
         assert printed.height > 0
         fig = queries.figures(con)
@@ -458,3 +473,45 @@ def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
         save_variant(tmp_path / "default.toml", tmp_path, "办结优先方案", weights)
     with pytest.raises(SaveError, match="须为 100"):
         save_variant(tmp_path / "default.toml", tmp_path, "另一个", weights | {"completion": 30.0})
+
+
+def test_rate_flags_follow_the_schemes_small_sample_rule(con):
+    """The amber 「办结率低于 85%」 is raised only over at least the scheme's min_cases requests,
+    exactly where the score does not treat the rate as a small sample."""
+    from assess import load_scheme
+
+    scheme = load_scheme(SCHEME)
+    ranked = pl.concat(
+        [
+            queries.ranking(con, year=y, scheme=SCHEME).select(
+                "completion_rate", "completion_rate_cases", "flags", "completion.small_sample"
+            )
+            for y in queries.years(con)
+            if y >= 2020
+        ]
+    )
+    low = ranked.filter(pl.col("completion_rate") < 85)
+    small = low.filter(pl.col("completion_rate_cases") < scheme.min_cases)
+    big = low.filter(pl.col("completion_rate_cases") >= scheme.min_cases)
+    assert small.height and big.height, "the demo has low rates over few and over many requests"
+    assert not small["flags"].str.contains("办结率").any()
+    assert big["flags"].str.contains("办结率低于 85%").all()
+    assert small["completion.small_sample"].all() and not big["completion.small_sample"].any()
+
+
+def test_reference_agencies_are_viewable_but_never_counted(con):
+    """Reports of agencies of other provinces (registry reference rows) are left out of every
+    year-wide figure and count, and still shown when the agency itself is asked for."""
+    home = _home(con)
+    foreign = {
+        a
+        for (a,) in con.sql("SELECT DISTINCT agency_id FROM current_reports").fetchall()
+        if a not in home
+    }
+    assert foreign, "the test database holds reference reports (shared/real-reports)"
+    assert not foreign & set(queries.figures(con)["agency_id"])
+    for year in queries.years(con):
+        assert not foreign & set(queries.review_litigation(con, year=year)["agency_id"])
+        assert not foreign & set(queries.findings_by_agency(con, year=year)["agency_id"])
+    some = sorted(foreign)[0]
+    assert queries.agency_profile(con, agency_id=some).height > 0

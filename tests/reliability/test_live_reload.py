@@ -37,7 +37,9 @@ def _metric(text: str, label: str) -> int:
 
 
 @pytest.mark.skipif(_chromium() is None, reason="needs Chromium")
-def test_a_running_server_shows_a_new_load_on_the_next_page_view(baseline_db, tmp_path):
+def test_a_running_server_shows_a_new_load_on_the_next_page_view(
+    baseline_db, tmp_path, office_without_province
+):
     db = copy_db(baseline_db, tmp_path / "db")
     new = tmp_path / "in" / "qianan_2024.txt"
     new.parent.mkdir()

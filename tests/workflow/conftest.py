@@ -113,3 +113,28 @@ def all_real(tmp_path) -> Path:
     db = tmp_path / "all.duckdb"
     load(folder, db)
     return db
+
+
+SHANGHAI = "上海市"
+
+
+def office_of(folder: Path, province: str | None) -> Path:
+    """data/office.toml with another `[office] province` (None: no province declared, so the
+    scope is inferred from the registry): the office these tests play."""
+    text = (ROOT / "data" / "office.toml").read_text(encoding="utf-8")
+    lines = [
+        (f'province = "{province}"' if province else "") if line.startswith("province =") else line
+        for line in text.splitlines()
+    ]
+    assert any(line.startswith("province =") for line in text.splitlines())
+    path = folder / "office.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _shanghai_office(tmp_path_factory, monkeypatch):
+    """The workflow tests track the real Shanghai report as the office's own agency: they play
+    the 上海市 office (etl.scope), for which 310000-KW is home and the rest reference."""
+    folder = tmp_path_factory.mktemp("office")
+    monkeypatch.setenv("GONGKAI_OFFICE", str(office_of(folder, SHANGHAI)))

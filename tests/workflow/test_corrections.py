@@ -229,3 +229,33 @@ def test_findings_dismissed_as_false_alarms_stop_costing_consistency_points(load
     with opened(store_path(db)) as con:
         move(con, rules["t3.row_total"], "待核实", "a", "撤销误报")
     assert _score(db)["total"] == before["total"]
+
+
+def test_a_correction_reaches_the_rate_and_flag_beside_the_score(loaded):
+    """kewei prints 办结 35 of 36 received (97.2%, no flag). Corrected to 30, every figure moves
+    together: the score's 办结率, the ranking's 办结率 column, the per-report figures, and the
+    amber 「办结率低于 85%」 flag (36 requests: not a small sample)."""
+    import queries
+
+    _, db = loaded
+    path = ROOT / "data" / "schemes" / "default.toml"
+
+    def shown():
+        with duckdb.connect(str(db), read_only=True) as con:
+            attach_corrections(con, db)
+            ranked = queries.ranking(con, year=2024, scheme=path)
+            fig = queries.figures(con, year=2024, agency_id=AGENCY)
+        return ranked.filter(pl.col("agency_id") == AGENCY).row(0, named=True), fig.row(
+            0, named=True
+        )
+
+    row, fig = shown()
+    assert row["completion_rate"] == pytest.approx(100.0 * 35 / 36) == fig["completion_rate"]
+    assert "办结率" not in row["flags"]
+    _correct(db, "t3.processed.total", 30)
+    row, fig = shown()
+    rate = 100.0 * 30 / 36
+    assert row["completion_rate"] == pytest.approx(rate)
+    assert fig["completion_rate"] == pytest.approx(rate)
+    assert _score(db)["completion.value"] == pytest.approx(rate)
+    assert "办结率低于 85%" in row["flags"] and row["flag"] == "amber"

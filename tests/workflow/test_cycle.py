@@ -127,7 +127,7 @@ def test_moves_are_checked_and_recorded(loaded):
     with opened(store_path(db)) as con:
         for bad, why in (
             ((lambda: move(con, f["fkey"], VERIFIED, "a", "跳过")), "不能改为"),
-            ((lambda: move(con, f["fkey"], CONFIRMED, "a", " ")), "请填写原因"),
+            ((lambda: move(con, f["fkey"], "误报", "a", " ")), "标记误报须填写原因"),
             ((lambda: move(con, f["fkey"], CONFIRMED, "", "属实")), "未登录"),
         ):
             try:

@@ -8,7 +8,7 @@ from docx import Document
 
 from etl.rules import RULES
 from tests.conftest import REAL, SEEDS
-from tests.workflow.conftest import gongkai, load, original_text, write_version
+from tests.workflow.conftest import gongkai, load, office_of, original_text, write_version
 from workflow.findings import list_findings, move
 from workflow.states import CONFIRMED, DISMISSED
 from workflow.store import opened, store_path
@@ -43,9 +43,15 @@ def _sections(path) -> dict[str, list[list[str]]]:
     return out
 
 
-def _province(tmp_path):
+def _province(tmp_path, monkeypatch=None, province=None):
     """Real reports and seeds, plus two mutations: the seed of 湖南省交通运输厅 published 20 days
-    after its deadline, and its 2024 report printed like the kewei one (same 表三 gap)."""
+    after its deadline, and its 2024 report printed like the kewei one (same 表三 gap).
+
+    The registry's agencies belong to several provinces and none holds most of them, so an
+    office that declares no province (`province` None) counts them all; one that declares
+    上海市 counts only 310000-KW (etl.scope)."""
+    if monkeypatch is not None:
+        monkeypatch.setenv("GONGKAI_OFFICE", str(office_of(tmp_path, province)))
     folder = tmp_path / "province"
     shutil.copytree(REAL, folder / "real")
     shutil.copytree(SEEDS, folder / "seeds")
@@ -64,8 +70,8 @@ def _province(tmp_path):
     return db
 
 
-def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_path):
-    db = _province(tmp_path)
+def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_path, monkeypatch):
+    db = _province(tmp_path, monkeypatch)
     with opened(store_path(db)) as con:
         mine = [f for f in list_findings(con, year=2024) if f["rule"] in IDENTITY_RULES]
         assert {f["agency_id"] for f in mine} == {"310000-KW", "430000-JTT"}
@@ -111,8 +117,8 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         } == {CONFIRMED}
 
 
-def test_bulletin_counts_lists_and_tables(tmp_path):
-    db = _province(tmp_path)
+def test_bulletin_counts_lists_and_tables(tmp_path, monkeypatch):
+    db = _province(tmp_path, monkeypatch)
     with opened(store_path(db)) as con:
         kewei = [f for f in list_findings(con, year=2024, agency_id="310000-KW")]
         move(
@@ -182,3 +188,27 @@ def test_bulletin_counts_lists_and_tables(tmp_path):
     assert _sections(tmp_path / "2017.docx")["三、逾期发布的单位"] == [
         ["湖南省交通运输厅", "省级部门", "2018年3月31日", "2018年4月20日", "20"]
     ]
+
+
+def test_an_office_counts_only_its_province_in_notices_and_the_bulletin(tmp_path, monkeypatch):
+    """The 上海市 office: 湖南省交通运输厅 raises the same confirmed problems, but it is a reference
+    agency of another province, so it gets no notice and the bulletin neither counts nor lists
+    it (nor any of the registry's other reference agencies as 未发布)."""
+    db = _province(tmp_path, monkeypatch, "上海市")
+    with opened(store_path(db)) as con:
+        mine = [f for f in list_findings(con, year=2024) if f["rule"].startswith("t3.")]
+        assert {f["agency_id"] for f in mine} == {"310000-KW", "430000-JTT"}
+        for f in mine:
+            move(con, f["fkey"], CONFIRMED, "analyst", "属实")
+    out = tmp_path / "notices"
+    printed = gongkai("notices", "--year", 2024, "--db", db, "--out", out, "--draft")
+    assert "wrote 1 notice(s) with 2 problem(s)" in printed
+    assert [f.name.split("_")[2] for f in out.glob("*.docx")] == ["上海市科学技术委员会"]
+    bulletin = tmp_path / "通报.docx"
+    printed = gongkai("bulletin", "--year", 2024, "--db", db, "--out", bulletin)
+    assert "1 agencies, 1 published, 0 late, 0 unpublished" in printed
+    sections = _sections(bulletin)
+    assert sections["四、未发布年度报告的单位"] == []
+    assert list(sections["省级部门"][0][:1]) == ["上海市科学技术委员会"]
+    assert len(sections["省级部门"]) == 1
+    assert "湖南省交通运输厅" not in _text(bulletin)

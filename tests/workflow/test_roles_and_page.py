@@ -151,3 +151,61 @@ def test_with_oidc_configured_a_signed_out_user_gets_a_login_button(loaded, monk
     at = at.run().switch_page(PAGE).run()
     assert not at.exception
     assert [b.label for b in at.button] == ["登录"]
+
+
+def _analyst_page(db, monkeypatch) -> AppTest:
+    analyst = roles.Actor("analyst@example.gov.cn", roles.ANALYST, "登录代理")
+    return _page(db, monkeypatch, analyst)
+
+
+def test_a_dismissal_without_reason_is_refused_and_keeps_the_choice(loaded, monkeypatch):
+    """误报 with an empty reason: refused at the form (not at the page's foot), the radio still
+    says 误报, and pressing 保存 again does not confirm it; with a reason it is dismissed."""
+    _, db = loaded
+    at = _analyst_page(db, monkeypatch)
+    item = at.selectbox(key="rect_item").value
+    target = next(r for r in at.radio if r.label == "改为")
+    assert target.value is None  # nothing pre-chosen: no accidental confirmation
+    target.set_value("误报")
+    save = next(b for b in at.button if b.label == "保存")
+    save.click()
+    at.run()
+    assert [e.value for e in at.error] == ["标记误报须填写原因（将记入处理记录）"]
+    assert next(r for r in at.radio if r.label == "改为").value == "误报"
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    with opened(store_path(db)) as con:
+        assert {f["fkey"]: f["state"] for f in list_findings(con)}[item] == PENDING
+    next(t for t in at.text_input if t.label == "原因（标记误报时必填；确认可不填）").input(
+        "模板合并单元格，非报告错误"
+    )
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    with opened(store_path(db)) as con:
+        assert {f["fkey"]: f["state"] for f in list_findings(con)}[item] == "误报"
+
+
+def test_bulk_triage_of_selected_rows(loaded, monkeypatch):
+    """Both findings selected in the table: 标记误报 without a reason is refused right at the
+    buttons and moves nothing; 确认所选 confirms both, recorded with the user."""
+    _, db = loaded
+    at = _analyst_page(db, monkeypatch)
+    at.session_state["rect_table_0"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.run()
+    assert any("已选 2 条" in m.value for m in at.markdown)
+    at.button(key="bulk_dismiss").click()
+    at.run()
+    assert [e.value for e in at.error] == ["标记误报须填写原因（将记入处理记录）"]
+    with opened(store_path(db)) as con:
+        assert {f["state"] for f in list_findings(con)} == {PENDING}
+    at.button(key="bulk_confirm").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    with opened(store_path(db)) as con:
+        found = list_findings(con)
+        assert {f["state"] for f in found} == {CONFIRMED}
+        from workflow.findings import history
+
+        assert {history(con, f["fkey"])[-1]["actor"] for f in found} == {"analyst@example.gov.cn"}
+    assert any("已将 2 条改为“已确认”" in s.value for s in at.success)

@@ -1,0 +1,151 @@
+"""`gongkai findings list|confirm|dismiss`: triage the year's findings in bulk (整改跟踪).
+
+Each confirm or dismiss is recorded in the workflow store's history as a single move on the
+整改跟踪 page is, with the user; only the office's own agencies are listed or moved (etl.scope).
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import click
+
+from etl.settings import Settings
+
+
+def _filters(command):
+    """The options every subcommand shares: database, year and the three filters."""
+    for option in reversed(
+        [
+            click.option(
+                "--db",
+                type=click.Path(dir_okay=False),
+                help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
+            ),
+            click.option("--year", required=True, type=int, help="Report year of the findings."),
+            click.option("--rule", help="Only this rule (its id, e.g. t3.balance, or its label)."),
+            click.option("--agency", help="Only this agency (registry code or standard name)."),
+            click.option("--peer-group", help="Only agencies of this peer group, e.g. 县级政府."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@click.group("findings")
+def findings() -> None:
+    """List, confirm or dismiss the year's findings in bulk (整改跟踪).
+
+    Example:
+
+        gongkai findings list --year 2024 --rule t3.balance
+        gongkai findings confirm --year 2024 --rule t3.balance --peer-group 县级政府
+        gongkai findings dismiss --year 2024 --agency 云岫市教育局 --reason "模板合并单元格"
+    """
+
+
+def _store(db: str | None) -> tuple[Path, list[str] | None]:
+    """(workflow store path, the office's own agency ids) for the database."""
+    import duckdb
+
+    from etl.scope import home_list
+    from gongkai.failures import check_database
+    from workflow.store import store_path
+
+    settings = Settings.from_env(db_path=db)
+    if not settings.db_path.is_file():
+        raise click.ClickException(
+            f"{settings.db_path}: no database. Build it first with `gongkai build`, or pass --db."
+        )
+    path = store_path(settings.db_path)
+    if not path.exists():
+        raise click.ClickException(
+            f"{path.name}: 还没有整改跟踪记录。请先加载年报（gongkai load / gongkai build）。"
+        )
+    check_database(settings.db_path)
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    try:
+        return path, home_list(con)
+    finally:
+        con.close()
+
+
+def _pick(db, year, rule, agency, peer_group):
+    from workflow.store import opened
+    from workflow.triage import pick
+
+    path, home = _store(db)
+    with opened(path) as con:
+        found = pick(con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home)
+    return path, found
+
+
+@findings.command("list")
+@_filters
+def list_(db, year, rule, agency, peer_group) -> None:
+    """Print the matching findings: state, agency, rule and key (one line each).
+
+    Example:
+
+        gongkai findings list --year 2024 --peer-group 县级政府
+    """
+    _, found = _pick(db, year, rule, agency, peer_group)
+    for f in found:
+        click.echo(
+            f"{f['state']}\t{f['agency_id']}\t{f['agency_name'] or ''}\t{f['rule_label']}\t{f['fkey']}"
+        )
+    click.echo(f"共 {len(found)} 条问题", err=True)
+
+
+def _move(target: str, db, year, rule, agency, peer_group, reason, actor) -> None:
+    from workflow.states import WorkflowError
+    from workflow.store import opened
+    from workflow.triage import apply
+
+    who = actor or f"命令行：{getpass.getuser()}"
+    path, found = _pick(db, year, rule, agency, peer_group)
+    try:
+        with opened(path) as con:
+            moved, skipped = apply(con, found, target, who, reason)
+    except WorkflowError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已改为“{target}”：{len(moved)} 条；未改动：{len(skipped)} 条（操作人 {who}）")
+
+
+_REASON = click.option("--reason", help="Why (recorded in the history; required to dismiss).")
+_BY = click.option("--by", "actor", help="Who acts (recorded; default: your login).")
+
+
+@findings.command("confirm")
+@_filters
+@_REASON
+@_BY
+def confirm(db, year, rule, agency, peer_group, reason, actor) -> None:
+    """Confirm (已确认) every matching finding still 待核实; `gongkai notices` then lists them.
+
+    Example:
+
+        gongkai findings confirm --year 2024 --rule t3.balance
+    """
+    from workflow.states import CONFIRMED
+
+    _move(CONFIRMED, db, year, rule, agency, peer_group, reason, actor)
+
+
+@findings.command("dismiss")
+@_filters
+@_REASON
+@_BY
+def dismiss(db, year, rule, agency, peer_group, reason, actor) -> None:
+    """Dismiss as 误报 every matching finding 待核实 or 已确认; --reason is required.
+
+    Example:
+
+        gongkai findings dismiss --year 2024 --rule t3.balance --reason "模板合并单元格"
+    """
+    from workflow.states import DISMISSED
+
+    if not (reason or "").strip():
+        raise click.ClickException('标记误报须填写原因：请加 --reason "原因"（将记入处理记录）。')
+    _move(DISMISSED, db, year, rule, agency, peer_group, reason, actor)
