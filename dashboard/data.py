@@ -219,6 +219,23 @@ def _ranking(
     )
 
 
+def leader(v: int, year: int, scheme: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(summary per peer group, cause of each agency's move, where each figure comes from) of
+    `year`'s ranking, all peer groups: queries.leader over the cached runs."""
+    return _leader(v, year, scheme, scheme_hash(scheme))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _leader(v: int, year: int, scheme: str, content_hash: str):
+    run = _assessment(v, year, scheme, content_hash)
+    prev = _assessment(v, year - 1, scheme, content_hash)
+    ranked = _ranking(v, year, scheme, content_hash, None, ())
+    causes = queries.move_causes(ranked, run, prev)
+    loaded = _scheme(scheme, content_hash)
+    focus = _q(queries.focus_cells, ranked=ranked, assessment=run, scheme=loaded, causes=causes)
+    return queries.peer_summary(ranked, causes), causes, focus
+
+
 def score_detail(
     v: int, year: int, scheme: str, agency_id: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, nav, urlstate
-from dashboard.views import common, whatif
+from dashboard.views import common, ranking_grid, whatif
 from queries import labels
 
 v, year, peer = data.selection()
@@ -69,25 +69,21 @@ def _profile(row: dict, tab: str | None = None) -> dict:
 if ranked.is_empty():
     st.info(f"{year} 年度没有可排名的单位。")
 elif view == "排名":
-    cols = [
-        "rank",
-        "agency_name",
-        "peer_group",
-        "score",
-        "contribution",
-        "prev_rank",
-        "rank_change",
-        "flag",
-        "flags",
-        "completion_rate",
-        "days_late",
-    ]
-    common.drill_table(
-        ranked.select(cols),
-        key="ranking_table",
-        targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()],
+    groups, causes, focus = data.leader(v, year, path)
+    shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
+    if peer is not None:
+        groups = groups.filter(pl.col("peer_group") == peer)
+    st.markdown("**各对标组概况**（点击单位名称打开其单位画像，并标出分数所依据的原文单元格）")
+    for row in groups.iter_rows(named=True):
+        ranking_grid.summary(row, focus, year)
+    for n, row in enumerate(groups.iter_rows(named=True)):
+        st.subheader(f"{ranking_grid.plain(row['peer_group'])}（{row['units']} 个单位）")
+        mine = shown.filter(pl.col("peer_group") == row["peer_group"])
+        ranking_grid.grid(mine, focus, year, key=f"grid_{n}")
+    st.caption(
+        "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
+        f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
     )
-    st.caption(f"点击一行左侧的方框，再点下方链接查看该单位画像。预警规则：{rules}")
     common.chart(charts.score_distribution(scored), key="distribution")
 elif view == "风险清单":
     risks = (
