@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -66,16 +67,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db: Path, log_dir: Path):
-    """`gongkai serve` on a free port; yields its URL once /_stcore/health answers."""
+def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
+    """`gongkai serve` on a free port; yields its URL once /_stcore/health answers. `fresh`:
+    without the scoring runs an earlier server kept on disk (dashboard.memo)."""
+    if fresh:
+        shutil.rmtree(db.parent / f".{db.stem}.cache", ignore_errors=True)
     port = free_port()
     log = open(log_dir / f"serve-{port}.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port)],
-        cwd=ROOT,
+        cwd=tree,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(tree)},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -216,6 +220,19 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "gongkai.duckdb")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pages", default=",".join(p.url_path for p in nav.PAGES))
+    ap.add_argument(
+        "--no-disk-cache",
+        action="store_true",
+        help="remove the scoring runs kept on disk before each server start (a first start "
+        "after a load: everything scored again)",
+    )
+    ap.add_argument(
+        "--tree",
+        type=Path,
+        default=ROOT,
+        help="serve this checkout of gongkai instead (e.g. `git archive` of an older commit), "
+        "so before and after are measured in the same conditions",
+    )
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -227,9 +244,9 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for run in range(args.runs):
             for spec in wanted:
-                with server(args.db, Path(tmp)) as base:
+                with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
                     cold[spec.title].append(cold_view(browser, base, spec))
-            with server(args.db, Path(tmp)) as base:
+            with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
                 cold_view(browser, base, nav.PAGES[0])  # warm the server as a first visitor
                 ctx = browser.new_context(viewport={"width": 1440, "height": 900})
                 ctx.add_init_script(RECORDER)
@@ -245,7 +262,8 @@ def main() -> None:
                 pdf.append(pdf_download(browser, base))
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
         browser.close()
-    print(f"median of {args.runs} runs, seconds (database {args.db.name})\n")
+    cache = "no scoring runs on disk" if args.no_disk_cache else "scoring runs on disk kept"
+    print(f"median of {args.runs} runs, seconds (database {args.db.name}; {cache})\n")
     print("cold first view (fresh server)")
     for name, ts in cold.items():
         print(f"  {statistics.median(ts):6.2f}  {name}   ({', '.join(f'{t:.2f}' for t in ts)})")
