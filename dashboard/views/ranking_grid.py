@@ -33,13 +33,13 @@ GRID = (
 # Fits a 1440 px screen with the sidebar open (no horizontal scrolling); pixels per column.
 WIDTHS = {
     "rank": 48,
-    "agency_name": 170,
+    "agency_name": 162,
     "score": 62,
     "contribution": 72,
     "prev_rank": 60,
     "rank_change": 60,
     "cause": 150,
-    "flag": 48,
+    "flag": 56,
     "flags": 110,
     "completion_rate": 62,
     "disclosure_rate": 62,
