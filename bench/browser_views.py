@@ -234,6 +234,7 @@ def main() -> None:
         "so before and after are measured in the same conditions",
     )
     args = ap.parse_args()
+    args.db = args.db.resolve()  # the server runs in --tree
     from playwright.sync_api import sync_playwright
 
     wanted = [nav.BY_URL[p] for p in args.pages.split(",")]

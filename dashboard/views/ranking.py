@@ -66,11 +66,12 @@ def _profile(row: dict, tab: str | None = None) -> dict:
     return out | ({"tab": tab} if tab else {})
 
 
+if not ranked.is_empty() and view in ("排名", "升降与趋势"):
+    groups, causes, focus = data.leader(v, year, path)
+    shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
 if ranked.is_empty():
     st.info(f"{year} 年度没有可排名的单位。")
 elif view == "排名":
-    groups, causes, focus = data.leader(v, year, path)
-    shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
     if peer is not None:
         groups = groups.filter(pl.col("peer_group") == peer)
     st.markdown("**各对标组概况**（点击单位名称打开其单位画像，并标出分数所依据的原文单元格）")
@@ -124,7 +125,7 @@ elif view == "风险清单":
             f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}"
         )
 elif view == "升降与趋势":
-    moved = ranked.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
+    moved = shown.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
     if moved.is_empty():
         st.info("没有可与上年比较的名次（上年没有排名）。")
     else:
@@ -152,6 +153,7 @@ elif view == "升降与趋势":
             "prev_rank",
             "rank",
             "rank_change",
+            "cause",
             "score",
             "prev_total",
             "flags",
