@@ -108,8 +108,10 @@ def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
             _agency(box, row, who, focus, "rank_change", year)
 
 
+@st.fragment
 def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None:
-    """The group's ranking; a clicked cell offers its figure's link (and the score breakdown)."""
+    """The group's ranking; a clicked cell offers its figure's link (and the score breakdown).
+    A fragment: a click reruns this grid only, not the page's other five."""
     shown = ranked.select([c for c in GRID if c in ranked.columns])
     event = common.table(
         shown, key=key, on_select="rerun", selection_mode="single-cell", widths=WIDTHS
