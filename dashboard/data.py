@@ -26,6 +26,7 @@ import polars as pl
 import streamlit as st
 
 import queries
+from dashboard import runs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES_DIR = ROOT / "data" / "schemes"
@@ -44,8 +45,7 @@ class NoDatabase(Exception):
     """The database file does not exist yet."""
 
 
-class AssessUnavailable(Exception):
-    """The chosen scheme file cannot be used (assess.scheme.SchemeError names file, line, fix)."""
+AssessUnavailable = runs.AssessUnavailable
 
 
 def db_path() -> Path:
@@ -78,11 +78,17 @@ def workflow_revision(path: Path) -> int:
     return revision(store_path(path))
 
 
-USE = "USE gongkai"  # the report database is attached as "gongkai"
+USE = runs.USE
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _open(path: str, version: int) -> duckdb.DuckDBPyConnection:
+    return connect(path)
+
+
+def connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory instance with the report database attached read-only and the analysts'
+    corrections over it (not cached: _open caches it for the pages)."""
     con = duckdb.connect(":memory:")  # a new instance, never DuckDB's cached one for `path`
     con.execute("ATTACH ? AS gongkai (READ_ONLY)", [path])
     con.execute(USE)
@@ -92,10 +98,7 @@ def _open(path: str, version: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    cur = con.cursor()  # a cursor starts in the in-memory database: select the report database
-    cur.execute(USE)
-    return cur
+_cursor = runs.cursor_of  # a cursor on the report database
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -166,21 +169,13 @@ def _scheme(path: str, content_hash: str):
         raise AssessUnavailable(str(exc)) from exc
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def _assessment(
     v: int, year: int, scheme: str, content_hash: str, weights: tuple[tuple[str, float], ...] = ()
 ):
-    """One scoring run per (database version, year, scheme content, what-if weights).
-
-    A resource, not data: the frames are shared read-only by every page, drill-down and export
-    of that run instead of being copied per call, and nothing mutates a polars frame in place.
-    """
-    return _assess(
-        queries.year_assessment,
-        year=year,
-        scheme=_scheme(scheme, content_hash),
-        weights=dict(weights) or None,
-    )
+    """One scoring run per (database version, year, scheme content, what-if weights), shared by
+    every page, drill-down and export of that run (dashboard.runs / dashboard.memo: in memory
+    for the process, on disk across restarts; never mutated)."""
+    return runs.scored(_open(str(db_path()), v), db_path(), v, year, scheme, content_hash, weights)
 
 
 def assessment(v: int, year: int, scheme: str, weights: tuple[tuple[str, float], ...] = ()):
@@ -195,28 +190,41 @@ def ranking(
     weights: tuple[tuple[str, float], ...] = (),
 ) -> pl.DataFrame:
     """Scored and ranked agencies; `weights` (sorted pairs) is a what-if override."""
-    return _ranking(v, year, scheme, scheme_hash(scheme), peer_group, weights)
+    con = _open(str(db_path()), v)
+    return runs.ranked(con, db_path(), v, year, scheme, scheme_hash(scheme), peer_group, weights)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _ranking(
-    v: int,
-    year: int,
-    scheme: str,
-    content_hash: str,
-    peer_group: str | None,
-    weights: tuple[tuple[str, float], ...],
-) -> pl.DataFrame:
-    run = _assessment(v, year, scheme, content_hash, weights)
-    prev = _assessment(v, year - 1, scheme, content_hash, weights)  # last year's ranks, same scheme
-    return _assess(
-        queries.ranking,
-        year=year,
-        scheme=scheme,
-        peer_group=peer_group,
-        assessment=run,
-        prev_assessment=prev,
-    )
+def leader(v: int, year: int, scheme: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(summary per peer group, cause of each agency's move, where each figure comes from) of
+    `year`'s ranking, all peer groups: queries.leader over the shared runs."""
+    con = _open(str(db_path()), v)
+    return runs.leader_frames(con, db_path(), v, year, scheme, scheme_hash(scheme))
+
+
+def warm() -> None:
+    """At server start, before any visitor (dashboard/server.py runs it on a thread): import what
+    the pages import and score the default year and the year before under the default scheme,
+    with its ranking and summary, so the first view only reads them (from disk when a server
+    scored them before). Never raises: a failure is left to the first page to say."""
+    try:
+        import plotly.graph_objects as go
+
+        from dashboard import charts  # noqa: F401  (plotly's templates and validators)
+
+        go.Figure(go.Bar(x=[1], y=[1])).to_dict()
+        path = db_path()
+        v = db_version()
+        con = connect(str(path))
+        cur = runs.cursor_of(con)
+        year = queries.default_year(cur)
+        cur.close()
+        found = schemes()
+        if year is None or not found:
+            return
+        scheme = next(iter(found.values()))
+        runs.leader_frames(con, path, v, year, scheme, scheme_hash(scheme))
+    except Exception:  # noqa: BLE001 - the page says what is wrong, in Chinese
+        return
 
 
 def score_detail(
@@ -319,63 +327,19 @@ def file_mtime(path: str) -> int:
     return Path(path).stat().st_mtime_ns
 
 
-EXPORT_BUILDERS = {
-    "xlsx": "assessment_workbook",
-    "csv": "summary_csv",
-    "pdf": "summary_pdf",
-    "docx": "assessment_docx",
-}
-
-
 def export_builders(
     v: int,
     year: int,
     scheme: str,
-    peer_group: str | None,
+    peer_group: str | None = None,
     weights: tuple[tuple[str, float], ...] = (),
 ) -> dict:
-    """{format: zero-argument callable -> bytes} for st.download_button's deferred `data`.
-
-    The callables run on another thread when the user clicks, outside any script run, so they
-    hold the connection themselves (a fresh cursor each), touch no streamlit API, and reuse the
-    year's assessment taken here (the cached one the pages show), never scoring again.
-    """
-    import dataclasses
-
-    import exports
-    from exports import data as export_data
-    from queries.ranking import _scheme_with_weights
-
-    run = assessment(v, year, scheme, weights)
-    prev = assessment(v, year - 1, scheme, weights)
+    """{format: zero-argument callable -> bytes} for st.download_button: nothing is scored or
+    built until a click (dashboard.runs.export_builders)."""
     con = _open(str(db_path()), v)
-    loaded = _scheme(scheme, scheme_hash(scheme))
-    if weights:  # the what-if variant, under its own name
-        loaded = dataclasses.replace(
-            _scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）"
-        )
-    gathered: dict = {}  # one gather for every format of this selection (each click builds one file)
-
-    def frames():
-        if "export" not in gathered:
-            cur = _cursor(con)
-            try:
-                gathered["export"] = export_data.gather(
-                    cur,
-                    year=year,
-                    scheme=loaded,
-                    peer_group=peer_group,
-                    assessment=run,
-                    prev_assessment=prev,
-                )
-            finally:
-                cur.close()
-        return gathered["export"]
-
-    def make(build):
-        return lambda: build(frames())
-
-    return {fmt: make(getattr(exports, name)) for fmt, name in EXPORT_BUILDERS.items()}
+    return runs.export_builders(
+        con, db_path(), v, year, scheme, scheme_hash(scheme), peer_group, weights
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

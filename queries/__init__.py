@@ -8,6 +8,7 @@ queries/labels.py (an unknown key raises). Every function works on an empty
 
 from queries.base import *  # noqa: F401,F403
 from queries.figures import *  # noqa: F401,F403
+from queries.leader import *  # noqa: F401,F403
 from queries.lists import *  # noqa: F401,F403
 from queries.quality import *  # noqa: F401,F403
 from queries.ranking import *  # noqa: F401,F403

@@ -29,6 +29,8 @@ COLUMNS: dict[str, str] = {
     "rank": "排名",
     "prev_rank": "上年排名",
     "rank_change": "名次变化",
+    "cause": "升降原因",
+    "score_change": "得分变化",
     "flag": "预警",
     "flags": "预警说明",
     "requests": "新收申请",

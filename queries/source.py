@@ -59,3 +59,34 @@ def context(path: Path, offset: int | None, around: int = 3) -> list[tuple[str, 
         )
         out.append((text or "（空行）", i == at))
     return out
+
+
+def marked_context(
+    path: Path, loc: dict, around: int = 3
+) -> list[tuple[list[tuple[str, bool]], bool]]:
+    """The block of a value's location `loc` and `around` blocks each side, cell by cell:
+    [(cells as (text, is the value's own cell), is the value's line)]. The value's cell is the
+    location's `col` on its line (table rows); a line without a column has no cell marked.
+    Empty cells are left out; empty when the file cannot be read or has no block there."""
+    from etl.errors import ReportError
+    from etl.extract import extract_document
+
+    offset, col = loc.get("offset"), loc.get("col")
+    if offset is None:
+        return []
+    try:
+        blocks = extract_document(path).blocks
+    except (ReportError, OSError, ValueError):
+        return []
+    at = None
+    for i, b in enumerate(blocks):
+        if b.loc.offset is not None and b.loc.offset <= offset:
+            at = i
+    if at is None:
+        return []
+    out = []
+    for i in range(max(0, at - around), min(len(blocks), at + around + 1)):
+        cells = [c.strip() for c in (blocks[i].raw or blocks[i].cells)]
+        shown = [(c, i == at and n == col) for n, c in enumerate(cells) if c]
+        out.append((shown or [("（空行）", False)], i == at))
+    return out

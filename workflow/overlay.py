@@ -14,13 +14,14 @@ Call it again after a change: the table is replaced in one statement.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pyarrow as pa
 
 from workflow.corrections import APPLIED
 from workflow.states import DISMISSED
-from workflow.store import opened, store_path
+from workflow.store import BUSY_TIMEOUT_S, opened, store_path
 
 SCHEMA_NAME = "gongkai_workflow"
 
@@ -30,20 +31,36 @@ def _table(rows, columns: dict) -> pa.Table:
     return pa.table({name: pa.array(col, kind) for (name, kind), col in zip(columns.items(), cols)})
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def _read(con: sqlite3.Connection, close: bool = True) -> tuple[list, list]:
+    try:
+        fixes = con.execute(
+            "SELECT agency_id, year, key, value, printed FROM corrections WHERE status = ?",
+            [APPLIED],
+        ).fetchall()
+        dismissed = con.execute(
+            "SELECT agency_id, year, rule, cells_raw FROM findings "
+            "WHERE state = ? AND cells_raw IS NOT NULL",
+            [DISMISSED],
+        ).fetchall()
+    finally:
+        if close:
+            con.close()
+    return [tuple(r) for r in fixes], [tuple(r) for r in dismissed]
+
+
 def overlay_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     """(corrections in force, findings dismissed as 误报) of a workflow store."""
     fixes, dismissed = [], []
     if path.exists():
-        with opened(path) as con:
-            fixes = con.execute(
-                "SELECT agency_id, year, key, value, printed FROM corrections WHERE status = ?",
-                [APPLIED],
-            ).fetchall()
-            dismissed = con.execute(
-                "SELECT agency_id, year, rule, cells_raw FROM findings "
-                "WHERE state = ? AND cells_raw IS NOT NULL",
-                [DISMISSED],
-            ).fetchall()
+        try:  # read-only first: no schema write (and its sync to disk) on every dashboard open
+            fixes, dismissed = _read(_read_only(path))
+        except sqlite3.Error:  # an older store without a table yet: open it as the writer does
+            with opened(path) as con:
+                fixes, dismissed = _read(con, close=False)
     return (
         _table(
             fixes,

@@ -88,16 +88,18 @@ def table(
     key: str | None = None,
     max_rows: int = 40,
     highlight: str | None = None,
+    widths: dict | None = None,
     **kwargs,
 ):
     """A read-only dataframe: Chinese headers and values, rates as percent, counts as integers,
     help from the metric list, as tall as its rows (scrolling only past `max_rows`); rows whose
-    `highlight` column is non-zero get a yellow background, red/amber flags their colours."""
+    `highlight` column is non-zero get a yellow background, red/amber flags their colours.
+    `widths` ({column: "small" | "medium" | "large" | pixels}) overrides the default widths."""
     df = displayable(df)
     config = {}
     for c in df.columns:
         name = labels.col(c)
-        width = WIDE.get(c)
+        width = (widths or {}).get(c, WIDE.get(c))
         if df.schema[c].is_numeric():
             config[name] = st.column_config.NumberColumn(
                 name, format=_number_format(df, c), help=labels.metric_help(c), width=width
@@ -254,17 +256,14 @@ def source_view(v: int, report_id: int, key: str) -> None:
         c2.caption("原文为空白或“/”“—”“无”，按规定计为 0。")
     st.caption("年报原文（按原样显示）")
     st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
-    lines = queries.context(file, loc.get("offset")) if file else []
+    lines = queries.marked_context(file, loc) if file else []
     if lines:
-        body = "".join(
-            f"<div style='padding:2px 8px;{'background:#fff4d6;font-weight:600;border-left:4px solid #e6a700' if hit else 'color:#444'}'>"  # noqa: E501
-            f"{html.escape(text)}</div>"
-            for text, hit in lines
+        st.caption(
+            "在年报中的位置（上下各三行；黄色为该数值所在行，红框为该数值所在的单元格）"
+            if loc.get("col") is not None
+            else "在年报中的位置（上下各三行，黄色为该数值所在行）"
         )
-        st.caption("在年报中的位置（上下各三行，黄色为该数值所在行）")
-        st.html(
-            f"<div style='font-size:14px;line-height:1.7;border:1px solid #ddd;border-radius:6px'>{body}</div>"
-        )
+        st.html(_context_html(lines))
     if file is not None:
         st.download_button(
             "下载年报原件",
@@ -276,6 +275,28 @@ def source_view(v: int, report_id: int, key: str) -> None:
         )
     else:
         st.caption("年报原件不在本机（只保存了数值和位置）。")
+
+
+LINE_STYLE = ("color:#444", "background:#fff4d6;font-weight:600;border-left:4px solid #e6a700")
+CELL_STYLE = "outline:3px solid #c62828;outline-offset:1px;background:#ffe0e0;padding:0 4px"
+
+
+def _context_html(lines: list[tuple[list[tuple[str, bool]], bool]]) -> str:
+    """The printed lines around a value, escaped; its line yellow, its own cell boxed in red."""
+    rows = []
+    for cells, hit in lines:
+        parts = [
+            f"<span style='{CELL_STYLE}' title='该数值所在单元格'>{html.escape(t)}</span>"
+            if mark
+            else html.escape(t)
+            for t, mark in cells
+        ]
+        rows.append(f"<div style='padding:2px 8px;{LINE_STYLE[hit]}'>{' | '.join(parts)}</div>")
+    return (
+        "<div style='font-size:14px;line-height:1.9;border:1px solid #ddd;border-radius:6px'>"
+        + "".join(rows)
+        + "</div>"
+    )
 
 
 def source_picker(v: int, profile: pl.DataFrame) -> None:

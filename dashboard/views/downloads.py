@@ -13,6 +13,7 @@ st.caption(
     "制表人/审核人/负责人签字栏（取自 data/office.toml）。文件在点击时生成。"
 )
 try:
+    data.scheme(path)  # a scheme that cannot be read is said now; nothing is scored until a click
     builders = data.export_builders(v, year, path, peer)
 except data.AssessUnavailable as exc:
     st.error(f"所选考核方案无法使用：{exc}")

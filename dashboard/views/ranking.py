@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, nav, urlstate
-from dashboard.views import common, whatif
+from dashboard.views import common, ranking_grid, whatif
 from queries import labels
 
 v, year, peer = data.selection()
@@ -66,28 +66,25 @@ def _profile(row: dict, tab: str | None = None) -> dict:
     return out | ({"tab": tab} if tab else {})
 
 
+if not ranked.is_empty() and view in ("排名", "升降与趋势"):
+    groups, causes, focus = data.leader(v, year, path)
+    shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
 if ranked.is_empty():
     st.info(f"{year} 年度没有可排名的单位。")
 elif view == "排名":
-    cols = [
-        "rank",
-        "agency_name",
-        "peer_group",
-        "score",
-        "contribution",
-        "prev_rank",
-        "rank_change",
-        "flag",
-        "flags",
-        "completion_rate",
-        "days_late",
-    ]
-    common.drill_table(
-        ranked.select(cols),
-        key="ranking_table",
-        targets=[_profile(r) for r in ranked.select("agency_id", "agency_name").to_dicts()],
+    if peer is not None:
+        groups = groups.filter(pl.col("peer_group") == peer)
+    st.markdown("**各对标组概况**（点击单位名称打开其单位画像，并标出分数所依据的原文单元格）")
+    for row in groups.iter_rows(named=True):
+        ranking_grid.summary(row, focus, year)
+    for n, row in enumerate(groups.iter_rows(named=True)):
+        st.subheader(f"{ranking_grid.plain(row['peer_group'])}（{row['units']} 个单位）")
+        mine = shown.filter(pl.col("peer_group") == row["peer_group"])
+        ranking_grid.grid(mine, focus, year, key=f"grid_{n}")
+    st.caption(
+        "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
+        f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
     )
-    st.caption(f"点击一行左侧的方框，再点下方链接查看该单位画像。预警规则：{rules}")
     common.chart(charts.score_distribution(scored), key="distribution")
 elif view == "风险清单":
     risks = (
@@ -128,7 +125,7 @@ elif view == "风险清单":
             f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}"
         )
 elif view == "升降与趋势":
-    moved = ranked.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
+    moved = shown.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
     if moved.is_empty():
         st.info("没有可与上年比较的名次（上年没有排名）。")
     else:
@@ -156,6 +153,7 @@ elif view == "升降与趋势":
             "prev_rank",
             "rank",
             "rank_change",
+            "cause",
             "score",
             "prev_total",
             "flags",

@@ -57,10 +57,10 @@ def serve(db: str | None, port: int, address: str) -> None:
     check_database(db_path)
     _check_port_free(address, port)
     env = dict(os.environ, GONGKAI_DB=str(db_path))
-    cmd = [
+    cmd = [  # Streamlit with a warm-up thread (dashboard/server.py)
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.server",
         "run",
         str(ROOT / "dashboard" / "app.py"),
         "--server.address",

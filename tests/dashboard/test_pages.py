@@ -77,12 +77,19 @@ class TestRanking:
     def test_first_row_and_counts_match_the_query_layer(self, app, con):
         year = queries.default_year(con)
         ranked = queries.ranking(con, year=year, scheme=SCHEME)
-        table = app.dataframe[0].value
-        table = getattr(table, "data", table)  # a Styler (flag colours) wraps the frame
-        assert table.iloc[0]["单位"] == ranked["agency_name"][0]
-        assert table.iloc[0]["得分"] == pytest.approx(ranked["score"][0])
-        assert table.iloc[0]["绩效折算分"] == pytest.approx(ranked["contribution"][0])
-        assert len(table) == ranked.height
+        groups = ranked["peer_group"].unique(maintain_order=True).to_list()
+        assert [s.value for s in app.subheader][: len(groups)] == [
+            f"{g}（{(ranked['peer_group'] == g).sum()} 个单位）" for g in groups
+        ]
+        rows = 0
+        for grid, group in zip(app.dataframe, groups):  # one grid per peer group, in order
+            table = getattr(grid.value, "data", grid.value)  # a Styler (flag colours) wraps it
+            mine = ranked.filter(pl.col("peer_group") == group)
+            assert table.iloc[0]["单位"] == mine["agency_name"][0]
+            assert table.iloc[0]["得分"] == pytest.approx(mine["score"][0])
+            assert table.iloc[0]["绩效折算分"] == pytest.approx(mine["contribution"][0])
+            rows += len(table)
+        assert rows == ranked.height
         assert _metric(app, "参评单位") == str(ranked.height)
         assert _metric(app, "红色预警") == str((ranked["flag"] == "red").sum())
         missing = queries.missing_reports(con, year=year)

@@ -1,0 +1,278 @@
+"""What a person waits for in a real browser: cold first view and in-app steps, per page.
+
+Starts `gongkai serve` on a free port on 127.0.0.1 (the database of --db, default
+data/gongkai.duckdb), drives headless Chromium through Playwright and prints medians:
+
+- cold first view: a fresh server per run (nothing imported, nothing scored, nothing cached),
+  the page's URL opened as soon as the server answers its health check; the time from the
+  navigation's start to the end of the last script run (Streamlit's `data-test-script-state`
+  on the app root back to "notRunning" with the page title shown and no new run for a while);
+- steps: in one warm session, every tab of the page, a row picked in its first selectable
+  table, the sidebar's peer group changed, another page opened from the sidebar; each timed from
+  the click to the end of the run it caused;
+- 导出: the PDF of the whole province, from the click to the file saved.
+
+Not a test: it prints figures (bench/RESULTS.md keeps them).
+
+    .venv/bin/python bench/browser_views.py [--db data/gongkai.duckdb] [--runs 3] [--pages ranking,profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard import nav  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Records every change of the app root's script state with its time since navigation start.
+RECORDER = """
+window.__gk = [];
+setInterval(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const s = app ? app.getAttribute('data-test-script-state') : 'none';
+  const log = window.__gk;
+  if (!log.length || log[log.length - 1][1] !== s) log.push([performance.now(), s]);
+}, 5);
+"""
+# The table's top edge 150 px below the viewport's top, clear of Streamlit's fixed header.
+SCROLL_BELOW_HEADER = """c => {
+  c.scrollIntoView({block: 'start'});
+  let a = c.parentElement;
+  while (a && !(a.scrollHeight > a.clientHeight && /(auto|scroll)/.test(getComputedStyle(a).overflowY)))
+    a = a.parentElement;
+  (a || document.scrollingElement).scrollTop -= 150;
+}"""
+QUIET = 0.8  # seconds without a new run before a view counts as done
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
+    """`gongkai serve` on a free port; yields its URL once /_stcore/health answers. `fresh`:
+    without the scoring runs an earlier server kept on disk (dashboard.memo)."""
+    if fresh:
+        shutil.rmtree(db.parent / f".{db.stem}.cache", ignore_errors=True)
+    port = free_port()
+    log = open(log_dir / f"serve-{port}.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port)],
+        cwd=tree,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(tree)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"gongkai serve exited:\n{log.read()[-3000:]}")
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gongkai serve did not answer in 60 s") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()  # gongkai serve stops its Streamlit process group
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def settled(page, since_ms: float, timeout: float = 60.0) -> float:
+    """ms (page clock) at which the runs started after `since_ms` ended, once quiet for QUIET s."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        log, now, h1 = page.evaluate(
+            "() => [window.__gk, performance.now(),"
+            " !!document.querySelector('[data-testid=\"stMain\"] h1')]"
+        )
+        after = [(t, s) for t, s in log if t >= since_ms]
+        state = log[-1][1] if log else "none"
+        if state == "notRunning" and h1:
+            done = max([t for t, s in after if s == "notRunning"], default=since_ms)
+            if now - done >= QUIET * 1000:
+                return done
+        time.sleep(0.05)
+    raise TimeoutError("the page did not settle")
+
+
+def url_of(base: str, spec: nav.PageSpec, query: str = "") -> str:
+    path = "" if spec is nav.PAGES[0] else spec.url_path
+    return f"{base}/{path}{'?' + query if query else ''}"
+
+
+def cold_view(browser, base: str, spec: nav.PageSpec) -> float:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    ctx.add_init_script(RECORDER)
+    page = ctx.new_page()
+    try:
+        page.goto(url_of(base, spec), wait_until="commit")
+        return settled(page, 0.0) / 1000
+    finally:
+        ctx.close()
+
+
+def step(page, action) -> float | None:
+    """Seconds from the action to the end of the run it caused; None when it caused no run."""
+    t0 = page.evaluate("() => performance.now()")
+    action()
+    end = time.monotonic() + 3
+    while time.monotonic() < end:
+        log = page.evaluate("() => window.__gk")
+        if any(t >= t0 and s == "running" for t, s in log):
+            return (settled(page, t0) - t0) / 1000
+        time.sleep(0.02)
+    return None
+
+
+def reload(page) -> float:
+    page.reload(wait_until="commit")
+    return settled(page, 0.0) / 1000
+
+
+def page_steps(page, base: str, spec: nav.PageSpec) -> dict[str, float | None]:
+    """Warm steps on one page: tabs, the first selectable table's first row."""
+    out: dict[str, float] = {}
+    page.goto(url_of(base, spec), wait_until="commit")
+    settled(page, 0.0)
+    out["reopen (warm)"] = reload(page)
+    tabs = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first
+    names = tabs.locator("button").all_inner_texts() if tabs.count() else []
+    for n, name in enumerate(names[1:], 1):
+        out[f"tab {name}"] = step(page, lambda n=n: tabs.locator("button").nth(n).click())
+    if names:
+        out[f"tab {names[0]}"] = step(page, lambda: tabs.locator("button").nth(0).click())
+    grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"] canvas').first
+    if grid.count():
+        grid.evaluate(SCROLL_BELOW_HEADER)
+        time.sleep(0.2)
+        box = grid.bounding_box()
+        if box:
+            out["pick a row"] = step(page, lambda: page.mouse.click(box["x"] + 15, box["y"] + 52))
+    return out
+
+
+def sidebar_steps(page, base: str) -> dict[str, float | None]:
+    out = {}
+    page.goto(url_of(base, nav.PAGES[0]), wait_until="commit")
+    settled(page, 0.0)
+    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+    if boxes.count() > 1:
+
+        def pick():
+            boxes.nth(1).click()
+            page.locator('[role="listbox"] [role="option"]').nth(1).click()
+
+        out["sidebar: another peer group"] = step(page, pick)
+    for spec in nav.PAGES[1:]:
+        link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{spec.url_path}"]').first
+        out[f"sidebar: open {spec.title}"] = step(page, link.click)
+    return out
+
+
+def pdf_download(browser, base: str) -> float:
+    ctx = browser.new_context(accept_downloads=True, viewport={"width": 1440, "height": 900})
+    ctx.add_init_script(RECORDER)
+    page = ctx.new_page()
+    try:
+        page.goto(url_of(base, nav.BY_URL["export"]), wait_until="commit")
+        settled(page, 0.0)
+        t = time.perf_counter()
+        with page.expect_download(timeout=120_000) as dl:
+            page.get_by_text("下载 PDF 通报").first.click()
+        with tempfile.TemporaryDirectory() as tmp:
+            dl.value.save_as(Path(tmp) / "x.pdf")
+        return time.perf_counter() - t
+    finally:
+        ctx.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, default=ROOT / "data" / "gongkai.duckdb")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pages", default=",".join(p.url_path for p in nav.PAGES))
+    ap.add_argument(
+        "--no-disk-cache",
+        action="store_true",
+        help="remove the scoring runs kept on disk before each server start (a first start "
+        "after a load: everything scored again)",
+    )
+    ap.add_argument(
+        "--tree",
+        type=Path,
+        default=ROOT,
+        help="serve this checkout of gongkai instead (e.g. `git archive` of an older commit), "
+        "so before and after are measured in the same conditions",
+    )
+    args = ap.parse_args()
+    args.db = args.db.resolve()  # the server runs in --tree
+    from playwright.sync_api import sync_playwright
+
+    wanted = [nav.BY_URL[p] for p in args.pages.split(",")]
+    cold: dict[str, list[float]] = {p.title: [] for p in wanted}
+    steps: dict[str, list[float]] = {}
+    pdf: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for run in range(args.runs):
+            for spec in wanted:
+                with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
+                    cold[spec.title].append(cold_view(browser, base, spec))
+            with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
+                cold_view(browser, base, nav.PAGES[0])  # warm the server as a first visitor
+                ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+                ctx.add_init_script(RECORDER)
+                page = ctx.new_page()
+                for spec in wanted:
+                    for name, t in page_steps(page, base, spec).items():
+                        if t is not None:
+                            steps.setdefault(f"{spec.title} · {name}", []).append(t)
+                for name, t in sidebar_steps(page, base).items():
+                    if t is not None:
+                        steps.setdefault(name, []).append(t)
+                ctx.close()
+                pdf.append(pdf_download(browser, base))
+            print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
+        browser.close()
+    cache = "no scoring runs on disk" if args.no_disk_cache else "scoring runs on disk kept"
+    print(f"median of {args.runs} runs, seconds (database {args.db.name}; {cache})\n")
+    print("cold first view (fresh server)")
+    for name, ts in cold.items():
+        print(f"  {statistics.median(ts):6.2f}  {name}   ({', '.join(f'{t:.2f}' for t in ts)})")
+    print("\nwarm steps")
+    for name, ts in steps.items():
+        print(f"  {statistics.median(ts):6.2f}  {name}")
+    print(f"\n  {statistics.median(pdf):6.2f}  导出 · PDF of the whole province (click to file)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""The expensive shared results of the dashboard, computed through a given connection and kept
+in dashboard.memo (process-wide, the scoring runs on disk too): a year's scoring run, the
+ranking built on it, the 排名总览 summary, and the export files.
+
+No streamlit here: these run in page scripts (through dashboard.data), in st.download_button's
+deferred callables on another thread, and in the warm-up at server start, and all three share
+one result per key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+import queries
+from dashboard import memo
+
+USE = "USE gongkai"  # the report database is attached as "gongkai"
+EXPORT_BUILDERS = {
+    "xlsx": "assessment_workbook",
+    "csv": "summary_csv",
+    "pdf": "summary_pdf",
+    "docx": "assessment_docx",
+}
+
+
+class AssessUnavailable(Exception):
+    """The chosen scheme file cannot be used (assess.scheme.SchemeError names file, line, fix)."""
+
+
+def cursor_of(con):
+    cur = con.cursor()  # a cursor starts in the in-memory database: select the report database
+    cur.execute(USE)
+    return cur
+
+
+def _scheme(path: str, content_hash: str):
+    def load():
+        from assess.scheme import load_scheme
+
+        try:
+            return load_scheme(path)
+        except ValueError as exc:
+            raise AssessUnavailable(str(exc)) from exc
+
+    return memo.once(f"scheme-{content_hash}", load)
+
+
+def _through(con, fn, **params):
+    cur = cursor_of(con)
+    try:
+        return fn(cur, **params)
+    except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
+        raise AssessUnavailable(str(exc)) from exc
+    finally:
+        cur.close()
+
+
+def scored(con, db: Path, v: int, year: int, scheme: str, content_hash: str, weights=()):
+    """The scoring run of `year` (what-if `weights`: sorted pairs), once per database version,
+    year, scheme content and weights; on disk unless it is a what-if."""
+
+    def compute():
+        loaded = _scheme(scheme, content_hash)
+        return _through(
+            con, queries.year_assessment, year=year, scheme=loaded, weights=dict(weights) or None
+        )
+
+    key = memo.key_of(v, year, content_hash, weights)
+    return memo.assessment(db, key, compute, disk=not weights)
+
+
+def ranked(con, db: Path, v, year, scheme, content_hash, peer_group=None, weights=()):
+    """queries.ranking of `year` (one peer group or all) over the shared runs of both years."""
+
+    def compute() -> pl.DataFrame:
+        run = scored(con, db, v, year, scheme, content_hash, weights)
+        prev = scored(con, db, v, year - 1, scheme, content_hash, weights)
+        return _through(
+            con,
+            queries.ranking,
+            year=year,
+            scheme=scheme,
+            peer_group=peer_group,
+            assessment=run,
+            prev_assessment=prev,
+        )
+
+    return memo.once(f"rank-{memo.key_of(v, year, content_hash, peer_group, weights)}", compute)
+
+
+def leader_frames(con, db: Path, v, year, scheme, content_hash):
+    """(summary per peer group, causes of moves, where each figure comes from): queries.leader."""
+
+    def compute():
+        run = scored(con, db, v, year, scheme, content_hash)
+        prev = scored(con, db, v, year - 1, scheme, content_hash)
+        ranking = ranked(con, db, v, year, scheme, content_hash)
+        causes = queries.move_causes(ranking, run, prev)
+        loaded = _scheme(scheme, content_hash)
+        focus = _through(
+            con,
+            queries.focus_cells,
+            ranked=ranking,
+            assessment=run,
+            scheme=loaded,
+            causes=causes,
+        )
+        return queries.peer_summary(ranking, causes), causes, focus
+
+    return memo.once(f"leader-{memo.key_of(v, year, content_hash)}", compute)
+
+
+def export_builders(con, db: Path, v, year, scheme, content_hash, peer_group=None, weights=()):
+    """{format: zero-argument callable -> bytes}. Nothing is scored or built until one is
+    called (a click); the frames and each file are then kept, so a second click on the same
+    selection, by anyone, is served at once."""
+    selection = (v, year, content_hash, peer_group, weights)
+
+    def gather():
+        import dataclasses
+
+        from exports import data as export_data
+        from queries.ranking import _scheme_with_weights
+
+        run = scored(con, db, v, year, scheme, content_hash, weights)
+        prev = scored(con, db, v, year - 1, scheme, content_hash, weights)
+        loaded = _scheme(scheme, content_hash)
+        if weights:  # the what-if variant, under its own name
+            loaded = dataclasses.replace(
+                _scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）"
+            )
+        return _through(
+            con,
+            export_data.gather,
+            year=year,
+            scheme=loaded,
+            peer_group=peer_group,
+            assessment=run,
+            prev_assessment=prev,
+        )
+
+    def make(fmt: str, name: str):
+        def build() -> bytes:
+            import exports
+
+            def file() -> bytes:
+                frames = memo.once(f"export-{memo.key_of(*selection)}", gather)
+                return getattr(exports, name)(frames)
+
+            return memo.once(f"file-{fmt}-{memo.key_of(*selection)}", file)
+
+        return build
+
+    return {fmt: make(fmt, name) for fmt, name in EXPORT_BUILDERS.items()}

@@ -1,0 +1,138 @@
+"""排名总览's 排名 view: per peer group a summary (best, worst, median, flags, the biggest riser
+and faller with the cause) and the group's grid; every figure links to the agency's profile,
+opened on the printed cell behind it (marked there) or on the tab that shows it.
+
+Rendering only: what is shown comes from queries.leader through dashboard.data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import streamlit as st
+
+from dashboard import nav
+from dashboard.views import common
+from queries import labels
+
+GRID = (
+    "rank",
+    "agency_name",
+    "score",
+    "contribution",
+    "prev_rank",
+    "rank_change",
+    "cause",
+    "flag",
+    "flags",
+    "completion_rate",
+    "disclosure_rate",
+    "days_late",
+)
+# Fits a 1440 px screen with the sidebar open (no horizontal scrolling); pixels per column.
+WIDTHS = {
+    "rank": 48,
+    "agency_name": 162,
+    "score": 62,
+    "contribution": 72,
+    "prev_rank": 60,
+    "rank_change": 60,
+    "cause": 150,
+    "flag": 56,
+    "flags": 110,
+    "completion_rate": 62,
+    "disclosure_rate": 62,
+    "days_late": 60,
+}  # 964 px: the main column is 978 px wide at 1440 px with the sidebar open
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text) -> str:
+    """Text from the database for a Markdown label, shown as printed (never as Markdown)."""
+    return _MD.sub(r"\\\1", str(text))
+
+
+def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: int) -> dict:
+    """The profile link of one figure of one agency: its printed cell (原文, marked) or its tab."""
+    hit = focus.filter((pl.col("agency_id") == agency_id) & (pl.col("figure") == figure))
+    row = hit.row(0, named=True) if hit.height else {"tab": "办理情况", "key": None}
+    params = {"agency": agency_id, "year": str(year), "tab": row["tab"]}
+    if row["key"]:
+        params |= {"src_year": str(year), "src_key": row["key"]}
+        where = f"原文，标出“{labels.key_label(row['key'])}”单元格"
+    else:
+        where = row["tab"]
+    why = f"（{row['indicator']}）" if row.get("indicator") else ""
+    return {"label": f"{plain(name)}：单位画像·{where}{why}", "params": params}
+
+
+def link(box, goto: dict, icon: str = ":material/arrow_forward:") -> None:
+    box.page_link(nav.page("profile"), label=goto["label"], icon=icon, query_params=goto["params"])
+
+
+def _agency(box, row: dict, who: str, focus: pl.DataFrame, figure: str, year: int) -> None:
+    goto = target(focus, row[f"{who}_agency_id"], row[f"{who}_agency_name"], figure, year)
+    goto["label"] = plain(row[f"{who}_agency_name"])
+    link(box, goto)
+
+
+def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
+    """One peer group's figures in a bordered box; every agency named is a link to its profile
+    opened on the printed cell behind the figure."""
+    with st.container(border=True):
+        c = st.columns([2.4, 3, 3, 1.2, 1.6])
+        c[0].markdown(f"**{plain(row['peer_group'])}**")
+        c[0].caption(f"{row['units']} 个单位，{row['scored']} 个发布年报")
+        for box, who, what in ((c[1], "best", "最高分"), (c[2], "worst", "最低分")):
+            if row[f"{who}_agency_id"] is None:
+                continue
+            box.caption(f"{what} {common.cell_text('score', row[f'{who}_score'])}")
+            _agency(box, row, who, focus, "score", year)
+        c[3].caption("中位数")
+        c[3].markdown(common.cell_text("score", row["median"]))
+        c[4].caption("预警（红/黄）")
+        c[4].markdown(f":red[**{row['red']}**] / :orange[**{row['amber']}**]")
+        moves = st.columns(2)
+        for box, who, what in (
+            (moves[0], "riser", "名次升幅最大"),
+            (moves[1], "faller", "名次降幅最大"),
+        ):
+            if row[f"{who}_agency_id"] is None:
+                box.caption(f"{what}：无")
+                continue
+            box.caption(
+                f"{what}：{row[f'{who}_rank_change']:+d} 名，得分 "
+                f"{row[f'{who}_score_change']:+.2f}，原因：{plain(row[f'{who}_cause'])}"
+            )
+            _agency(box, row, who, focus, "rank_change", year)
+
+
+@st.fragment
+def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None:
+    """The group's ranking; a clicked cell offers its figure's link (and the score breakdown).
+    A fragment: a click reruns this grid only, not the page's other five."""
+    shown = ranked.select([c for c in GRID if c in ranked.columns])
+    event = common.table(
+        shown, key=key, on_select="rerun", selection_mode="single-cell", widths=WIDTHS
+    )
+    cells = getattr(event.selection, "cells", []) if event is not None else []
+    if not cells:
+        return
+    row, header = cells[0]
+    if row >= ranked.height:
+        return
+    by_header = {labels.col(c): c for c in shown.columns}
+    column = by_header.get(header, "agency_name")
+    r = ranked.row(row, named=True)
+    figure = column if column in set(focus["figure"].to_list()) else "agency"
+    if figure == "agency":
+        goto = {
+            "label": f"{plain(r['agency_name'])}：单位画像",
+            "params": {"agency": r["agency_id"], "year": str(year)},
+        }
+    else:
+        goto = target(focus, r["agency_id"], r["agency_name"], figure, year)
+    link(st, goto)
+    params = {"agency": r["agency_id"], "year": str(year), "tab": "评分"}
+    link(st, {"label": f"{plain(r['agency_name'])}：单位画像·评分明细", "params": params})

@@ -1,0 +1,297 @@
+"""The leader's first page (排名总览): per peer group a summary (best, worst, median, flags, the
+biggest riser and faller with the cause of the move), and for every figure of the ranking the
+place it comes from (the printed cell, or the profile tab that shows it).
+
+Pure polars over frames the dashboard already holds (queries.ranking and the two years'
+assess.score.Assessment runs), plus one SQL lookup of which cells a report printed.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from etl.fields import FIELDS
+
+# The printed cell that stands for a metric, best first (the first one the report has is used):
+# the numerator a person checks first. Metrics without a cell (dates, findings) open a tab.
+FOCUS_KEYS = {
+    "completion_rate": ("t3.processed.total", "legacy.completed"),
+    "on_time_rate": ("legacy.completed_on_time",),
+    "disclosure_rate": ("t3.granted.total", "legacy.answer_granted"),
+    "carryover_rate": ("t3.carried_out.total", "t3.carried_in.total"),
+    "corrected_count": (
+        "t4.review.corrected",
+        "t4.suit_direct.corrected",
+        "t4.suit_after_review.corrected",
+        "legacy.review_corrected",
+        "legacy.suit_corrected",
+    ),
+}
+assert all(k in FIELDS for keys in FOCUS_KEYS.values() for k in keys), "FOCUS_KEYS: undeclared"
+# A metric read from no cell: the profile tab where it is shown.
+FOCUS_TABS = {"days_late": "办理情况", "identity_findings": "问题", "repeat_share_prev": "问题"}
+# Grid column -> the metric whose cell it shows.
+COLUMN_METRICS = {
+    "completion_rate": "completion_rate",
+    "on_time_rate": "on_time_rate",
+    "disclosure_rate": "disclosure_rate",
+    "review_corrected": "corrected_count",
+    "suit_corrected": "corrected_count",
+    "days_late": "days_late",
+    "errors": "identity_findings",
+}
+STEADY = 0.05  # points: an indicator that moved less did not move
+
+
+def vetoes(assessment) -> pl.DataFrame:
+    """agency_id, veto (the veto indicator's name) of every agency a veto capped in that run."""
+    ind = assessment.indicators
+    if ind.is_empty():
+        return pl.DataFrame(schema={"agency_id": pl.String, "veto": pl.String})
+    hit = ind.filter((pl.col("kind") == "veto") & pl.col("vetoed").fill_null(False))
+    return hit.group_by("agency_id", maintain_order=True).agg(
+        pl.col("indicator_name").first().alias("veto")
+    )
+
+
+def _points_long(scores: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    cols = [f"{i}.points" for i in names if f"{i}.points" in scores.columns]
+    if not cols or scores.is_empty():
+        return pl.DataFrame(
+            schema={"agency_id": pl.String, "indicator": pl.String, "points": pl.Float64}
+        )
+    return (
+        scores.select("agency_id", *cols)
+        .unpivot(index="agency_id", variable_name="indicator", value_name="points")
+        .with_columns(pl.col("indicator").str.strip_suffix(".points"))
+    )
+
+
+def _indicator_moves(ranked: pl.DataFrame, now, prev) -> pl.DataFrame:
+    """agency_id, indicator, delta (points this year − last year) of every weighted indicator."""
+    ind = now.indicators
+    names = dict(zip(ind["indicator"], ind["indicator_name"])) if ind.height else {}
+    a = _points_long(ranked, names)
+    b = _points_long(prev.scores, names).rename({"points": "prev_points"})
+    return (
+        a.join(b, on=["agency_id", "indicator"], how="inner")
+        .with_columns(
+            (pl.col("points").fill_null(0.0) - pl.col("prev_points").fill_null(0.0)).alias("delta"),
+            pl.col("indicator").replace_strict(names, default=None).alias("indicator_name"),
+        )
+        .select("agency_id", "indicator", "indicator_name", "delta")
+    )
+
+
+def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFrame:
+    """Why each agency's score moved from last year: agency_id, score_change, cause (Chinese),
+    cause_indicator (the indicator id whose points moved most in the direction of the move, or
+    null when the move came from a report not published or a veto).
+
+    Order of causes: 上年无评分 / 上年未发布年报 / 上年一票否决（…）/ 本年未发布年报 /
+    本年一票否决（…）; a rank that moved against the score (「总分 +0.4 分，名次随同组单位变化」);
+    else the weighted indicator whose points changed most the same way as the total
+    (「办结率 +6.0 分」), else 「各项得分基本未变」.
+    """
+    prev = prev_assessment.scores.select(
+        "agency_id", pl.col("missing").alias("prev_missing"), pl.col("total").alias("_prev_total")
+    )
+    base = (
+        ranked.select("agency_id", "missing", "total", "rank_change")
+        .join(prev, on="agency_id", how="left")
+        .join(vetoes(prev_assessment).rename({"veto": "prev_veto"}), on="agency_id", how="left")
+        .join(vetoes(assessment), on="agency_id", how="left")
+        .with_columns((pl.col("total") - pl.col("_prev_total")).alias("score_change"))
+    )
+    moves = _indicator_moves(ranked, assessment, prev_assessment)
+    up = base.select("agency_id", "score_change").join(moves, on="agency_id")
+    signed = pl.when(pl.col("score_change") < 0).then(-pl.col("delta")).otherwise(pl.col("delta"))
+    top = (
+        up.with_columns(signed.alias("_towards"))
+        .sort("_towards", "indicator", descending=[True, False])
+        .group_by("agency_id", maintain_order=True)
+        .first()
+        .select("agency_id", "indicator", "indicator_name", "delta")
+    )
+    out = base.join(top, on="agency_id", how="left")
+    moved = pl.col("delta").abs() >= STEADY
+    # the rank moved one way while the score moved the other (or not at all): others moved
+    against = pl.col("rank_change").fill_null(0) * pl.col("score_change").fill_null(0) <= 0
+    against = against & (pl.col("rank_change").fill_null(0) != 0)
+    cause = (
+        pl.when(pl.col("_prev_total").is_null())
+        .then(pl.lit("上年无评分"))
+        .when(pl.col("prev_missing").fill_null(False))
+        .then(pl.lit("上年未发布年报"))
+        .when(pl.col("prev_veto").is_not_null())
+        .then(pl.format("上年一票否决（{}）", pl.col("prev_veto")))
+        .when(pl.col("missing").fill_null(False))
+        .then(pl.lit("本年未发布年报"))
+        .when(pl.col("veto").is_not_null())
+        .then(pl.format("本年一票否决（{}）", pl.col("veto")))
+        .when(against)
+        .then(pl.format("总分 {} 分，名次随同组单位变化", signed_text("score_change")))
+        .when(moved)
+        .then(
+            pl.format(
+                "{} {} 分",
+                pl.col("indicator_name"),
+                signed_text("delta"),
+            )
+        )
+        .otherwise(pl.lit("各项得分基本未变"))
+    )
+    by_indicator = (
+        pl.col("_prev_total").is_not_null()
+        & ~pl.col("prev_missing").fill_null(False)
+        & pl.col("prev_veto").is_null()
+        & ~pl.col("missing").fill_null(False)
+        & pl.col("veto").is_null()
+        & ~against
+        & moved
+    )
+    return out.select(
+        "agency_id",
+        "score_change",
+        cause.alias("cause"),
+        pl.when(by_indicator).then(pl.col("indicator")).alias("cause_indicator"),
+    )
+
+
+def signed_text(column: str) -> pl.Expr:
+    """A number as +1.5 / -0.4 (one decimal, sign always shown)."""
+    return pl.col(column).map_elements(lambda d: f"{d:+.1f}", return_dtype=pl.String)
+
+
+def _pick(group: pl.DataFrame, sort: list[str], descending: list[bool]) -> dict:
+    return group.sort(sort, descending=descending, nulls_last=True).row(0, named=True)
+
+
+def peer_summary(ranked: pl.DataFrame, causes: pl.DataFrame) -> pl.DataFrame:
+    """One row per peer group (in ranked's order): units, scored (reported), best_* / worst_*
+    (agency_id, agency_name, score; ties by name), median, red, amber, riser_* and faller_*
+    (agency_id, agency_name, rank_change, score_change, cause: the biggest rise / fall in rank,
+    then in score; null when nobody moved that way)."""
+    df = ranked.join(causes, on="agency_id", how="left")
+    rows = []
+    for group in df["peer_group"].unique(maintain_order=True).to_list():
+        g = df.filter(pl.col("peer_group") == group)
+        scored = g.filter(~pl.col("missing").fill_null(False))
+        row: dict = {
+            "peer_group": group,
+            "units": g.height,
+            "scored": scored.height,
+            "median": scored["score"].median() if scored.height else None,
+            "red": int((g["flag"] == "red").sum()),
+            "amber": int((g["flag"] == "amber").sum()),
+        }
+        for name, desc in (("best", True), ("worst", False)):
+            hit = _pick(g, ["score", "agency_name"], [desc, False]) if g.height else {}
+            for c in ("agency_id", "agency_name", "score"):
+                row[f"{name}_{c}"] = hit.get(c)
+        moved = g.filter(pl.col("rank_change").is_not_null())
+        for name, sign in (("riser", 1), ("faller", -1)):
+            way = moved.filter(pl.col("rank_change") * sign > 0)
+            hit = (
+                _pick(
+                    way.with_columns(
+                        (pl.col("rank_change") * sign).alias("_r"),
+                        (pl.col("score_change").fill_null(0) * sign).alias("_s"),
+                    ),
+                    ["_r", "_s", "agency_name"],
+                    [True, True, False],
+                )
+                if way.height
+                else {}
+            )
+            for c in ("agency_id", "agency_name", "rank_change", "score_change", "cause"):
+                row[f"{name}_{c}"] = hit.get(c)
+        rows.append(row)
+    return pl.DataFrame(rows, schema=SUMMARY_SCHEMA, orient="row")
+
+
+_WHO = (("agency_id", pl.String), ("agency_name", pl.String))
+_MOVE = (("rank_change", pl.Int64), ("score_change", pl.Float64), ("cause", pl.String))
+SUMMARY_SCHEMA = {
+    "peer_group": pl.String,
+    "units": pl.Int64,
+    "scored": pl.Int64,
+    "median": pl.Float64,
+    "red": pl.Int64,
+    "amber": pl.Int64,
+    **{f"{n}_{c}": t for n in ("best", "worst") for c, t in (*_WHO, ("score", pl.Float64))},
+    **{f"{n}_{c}": t for n in ("riser", "faller") for c, t in (*_WHO, *_MOVE)},
+}
+
+PRINTED_SQL = """
+SELECT report_id, key FROM report_values
+WHERE list_contains($ids, report_id) AND list_contains($keys, key)
+"""
+FOCUS_SCHEMA = {
+    "agency_id": pl.String,
+    "figure": pl.String,
+    "indicator": pl.String,
+    "tab": pl.String,
+    "key": pl.String,
+}
+
+
+def _biggest_loss(assessment) -> dict[str, str]:
+    """agency_id -> the weighted indicator that cost it most points this year."""
+    ind = assessment.indicators
+    if ind.is_empty():
+        return {}
+    lost = (
+        ind.filter(
+            pl.col("kind").is_in(["linear", "rank", "deduction"]) & (pl.col("lost") >= STEADY)
+        )
+        .sort("lost", "indicator", descending=[True, False])
+        .group_by("agency_id", maintain_order=True)
+        .first()
+    )
+    return dict(zip(lost["agency_id"], lost["indicator"]))
+
+
+def focus_cells(con, ranked: pl.DataFrame, assessment, scheme, causes: pl.DataFrame):
+    """Where each figure of the ranking comes from, one row per (agency, figure):
+    agency_id, figure (a ranking column: score, rank_change, completion_rate, …), indicator (the
+    scheme's indicator name behind it, or null), tab (the 单位画像 tab to open) and key (the
+    printed cell to mark in 原文, or null when the figure has no one cell).
+
+    score: the indicator that cost the agency most points; rank_change: the indicator that moved
+    most (move_causes), or the two years side by side (对比) when the move came from an
+    unpublished or vetoed year; rates and counts: their FOCUS_KEYS cell the report printed.
+    """
+    inds = {i.id: i for i in scheme.indicators}
+    loss = _biggest_loss(assessment)
+    cause = dict(zip(causes["agency_id"], causes["cause_indicator"]))
+    reports = ranked.filter(pl.col("report_id").is_not_null())
+    keys = sorted({k for ks in FOCUS_KEYS.values() for k in ks})
+    printed = con.sql(
+        PRINTED_SQL, params={"ids": [int(r) for r in reports["report_id"]], "keys": keys}
+    ).fetchall()
+    has: dict[int, set[str]] = {}
+    for rid, key in printed:
+        has.setdefault(rid, set()).add(key)
+    rows = []
+    for agency, rid in ranked.select("agency_id", "report_id").iter_rows():
+        for figure, ind_id, fallback in (
+            ("score", loss.get(agency), "评分"),
+            ("rank_change", cause.get(agency), "对比"),
+        ):
+            ind = inds.get(ind_id) if ind_id else None
+            tab, key = _place(ind.metric if ind else None, has.get(rid), fallback)
+            rows.append((agency, figure, ind.name if ind else None, tab, key))
+        for figure, metric in COLUMN_METRICS.items():
+            rows.append((agency, figure, None, *_place(metric, has.get(rid), "办理情况")))
+    return pl.DataFrame(rows, schema=FOCUS_SCHEMA, orient="row")
+
+
+def _place(metric: str | None, printed: set[str] | None, fallback: str) -> tuple[str, str | None]:
+    """(tab, key) for a metric in a report that printed `printed` (None: no report)."""
+    if printed is None:
+        return "办理情况", None
+    for key in FOCUS_KEYS.get(metric or "", ()):
+        if key in printed:
+            return "原文", key
+    return FOCUS_TABS.get(metric or "", fallback), None
