@@ -187,13 +187,14 @@ def test_a_dismissal_without_reason_is_refused_and_keeps_the_choice(loaded, monk
 
 
 def test_bulk_triage_of_selected_rows(loaded, monkeypatch):
-    """Both findings selected in the table: 标记误报 without a reason is refused right at the
-    buttons and moves nothing; 确认所选 confirms both, recorded with the user."""
+    """Every finding selected in the table (kewei's two 表三 identities and its 「均已办理完成」
+    beside a carry-over): 标记误报 without a reason is refused right at the buttons and moves
+    nothing; 确认所选 confirms them all, recorded with the user."""
     _, db = loaded
     at = _analyst_page(db, monkeypatch)
-    at.session_state["rect_table_0"] = {"selection": {"rows": [0, 1], "columns": []}}
+    at.session_state["rect_table_0"] = {"selection": {"rows": [0, 1, 2], "columns": []}}
     at.run()
-    assert any("已选 2 条" in m.value for m in at.markdown)
+    assert any("已选 3 条" in m.value for m in at.markdown)
     at.button(key="bulk_dismiss").click()
     at.run()
     assert [e.value for e in at.error] == ["标记误报须填写原因（将记入处理记录）"]
@@ -208,4 +209,4 @@ def test_bulk_triage_of_selected_rows(loaded, monkeypatch):
         from workflow.findings import history
 
         assert {history(con, f["fkey"])[-1]["actor"] for f in found} == {"analyst@example.gov.cn"}
-    assert any("已将 2 条改为“已确认”" in s.value for s in at.success)
+    assert any("已将 3 条改为“已确认”" in s.value for s in at.success)
