@@ -295,11 +295,11 @@ _METRICS: tuple[Metric, ...] = (
         "copied_report",
         "与上年年报雷同",
         "年报质量检查认定正文与本单位上年或其他单位年报雷同（重复率超过质量检查设定的比例）为 1，"
-        "否则为 0；没有可比的上年年报且未认定雷同为 N/A",
+        "否则为 0；没有上年年报且未认定雷同为 N/A",
         "",
         LOWER,
         ALL_TEMPLATES,
-        "(CASE WHEN copied_findings > 0 THEN 1 WHEN repeat_share_prev IS NULL THEN NULL ELSE 0 END)",
+        "(CASE WHEN copied_findings > 0 THEN 1 WHEN prev_fingerprint IS NULL THEN NULL ELSE 0 END)",
     ),
     Metric(
         "repeat_share_prev",

@@ -130,11 +130,26 @@ def reading_doubt(report: ParsedReport, f: Finding) -> str | None:
     return None
 
 
+# Findings that judge the figures read: a doubt about reading a cell is a doubt about them. A
+# finding on how a row or label is printed (layout, wording) does not rest on the figures.
+FIGURE_CATEGORIES = frozenset(
+    {
+        "table_identity",
+        "table_blank",
+        "review_suit_inconsistent",
+        "text_table_mismatch",
+        "prose_figures_inconsistent",
+        "crossyear_inconsistent",
+    }
+)
+
+
 def with_reading_doubts(report: ParsedReport, findings: list[Finding]) -> list[Finding]:
     """Report findings over doubtful cells become reader findings naming the doubt."""
     out = []
     for f in findings:
-        why = reading_doubt(report, f) if f.blames_report and f.cells else None
+        judged = f.blames_report and f.cells and f.category in FIGURE_CATEGORIES
+        why = reading_doubt(report, f) if judged else None
         if why:
             f = dataclasses.replace(
                 f,

@@ -181,7 +181,9 @@ def _missing(report: ParsedReport, sec: Section, spec: dict, text: str, settings
     table = prefix is not None and any(
         k.startswith(prefix) and v.source == "table" for k, v in report.values.items()
     )
-    words = spec["keywords"] + (settings["fee"]["keywords"] if sec.number == "六" else [])
+    # 六's own content is the 信息处理费 statement: 「处理费」, not any 收费 (「行政事业性收费目录」
+    # is 二's business)
+    words = spec["keywords"] + (["处理费"] if sec.number == "六" else [])
     hit = next((m for k in words if (m := re.search(re.escape(k), text))), None)
     place = SECTION_PLACES.get(sec.number)
     if table or hit is not None:

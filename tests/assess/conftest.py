@@ -69,7 +69,13 @@ REPORTS = [
             **t3(new=90, carried_in=10, processed=95, carried_out=5, granted=60, partial=10),
             **t4(review=(2, 1, 0, 0), direct=(0, 2, 0, 1)),
         },
-        ["t3.row_total", "crossyear.carry_over", "agency.fuzzy_match", "t4.missing"],
+        [
+            "t3.row_total",
+            "crossyear.carry_over",
+            "agency.fuzzy_match",
+            "t4.missing",
+            "report.copied",
+        ],
     ),
     (
         "B",

@@ -46,7 +46,8 @@ def test_std_rates_by_hand(con):
     # t3.row_total and crossyear.carry_over count; agency.fuzzy_match (registry) and t4.missing
     # (gongkai could not read 表四) do not: they blame no report.
     assert _v(df, "A", "identity_findings")["value"] == 2
-    # same fingerprint as 2023 -> copied; B's differs.
+    # the quality check found A's report copied (report.copied); B has a 2023 report and no such
+    # finding; F has no 2023 report to compare with.
     assert _v(df, "A", "copied_report")["value"] == 1
     assert _v(df, "B", "copied_report")["value"] == 0
     assert _v(df, "F", "copied_report")["value"] is None

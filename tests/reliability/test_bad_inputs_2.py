@@ -272,7 +272,8 @@ def test_a_worse_copy_is_stored_flagged_and_never_current(worse, name, agency_ye
         line for line in w.out.splitlines() if line.startswith(f"  note: {w.folder / name}: ")
     )
     assert re.search(
-        r"less complete than version 1 \(.*\d+ values read, the current version has \d+\); "
+        r"less complete than version 1 \(.*\d+ values read, the current version has \d+"
+        r"(; new error findings: [^)]*)?\); "
         r"stored as version 2, not current",
         note,
     ), note
