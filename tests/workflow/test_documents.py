@@ -44,7 +44,8 @@ def _sections(path) -> dict[str, list[list[str]]]:
 
 
 def _province(tmp_path, monkeypatch=None, province=None):
-    """Real reports (kewei as the workflow fixture prints it) and seeds, plus two mutations: the seed of 湖南省交通运输厅 published 20 days
+    """Real reports (kewei as the workflow fixture prints it) and seeds, plus two mutations: the
+    seed of 湖南省交通运输厅 published 20 days
     after its deadline, and its 2024 report printed like the kewei one (same 表三 gap).
 
     The registry's agencies belong to several provinces and none holds most of them, so an

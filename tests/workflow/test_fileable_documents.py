@@ -187,7 +187,7 @@ def test_docx_on_a4_with_fonts_page_numbers_and_repeated_headers(province, notic
     grid = re.search(r"<w:tblGrid>(.*?)</w:tblGrid>", _xml(sheet, "word/document.xml")).group(1)
     widths = [int(w) for w in re.findall(r'w:w="(\d+)"', grid)]
     assert len(widths) > 10 and len(set(widths)) > 3, "columns sized to content, not equal"
-    assert max(widths) >= 2 * min(widths)
+    assert max(widths) >= 1.5 * min(widths)  # the unit names' column against a points column
 
 
 def test_bulletin_counts_pending_problems_among_the_problems(province, tmp_path):
