@@ -13,6 +13,7 @@ import random
 
 from etl.fields import (
     LEGACY_ANSWER_PARTS,
+    LEGACY_DENIED_REASONS,
     LEGACY_ITEMS,
     STD2019,
     STD2021,
@@ -298,14 +299,7 @@ class AgencyModel:
         for name, k in zip(names, ans):
             put(name, k)
         for name, k in zip(
-            (
-                "answer_denied.state_secret",
-                "answer_denied.commercial_secret",
-                "answer_denied.privacy",
-                "answer_denied.security_stability",
-                "answer_denied.not_gov_info",
-                "answer_denied.other_law",
-            ),
+            LEGACY_DENIED_REASONS,
             multinomial(rng, ans[3], [0.1, 0.15, 0.3, 0.1, 0.2, 0.15]),
         ):
             put(name, k)

@@ -198,6 +198,11 @@ LEGACY_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("trainees", "接受培训人员数", "人次"),
 )
 
+# The 统计表's reasons for 不同意公开 that add up to it (legacy.denied_sum), in the table's order.
+LEGACY_DENIED_REASONS = tuple(
+    name for name, _, _ in LEGACY_ITEMS if name.startswith("answer_denied.")
+)
+
 # The 统计表's 答复 outcomes that add up to 答复数 (legacy.answers), in the table's order.
 LEGACY_ANSWER_PARTS = (
     "answer_already_public",

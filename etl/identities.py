@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from etl.fields import (
     FIELDS,
     LEGACY_ANSWER_PARTS,
+    LEGACY_DENIED_REASONS,
     T3_COLUMNS,
     T3_PARTY_COLUMNS,
     T3_ROWS,
@@ -239,14 +240,7 @@ def t4_relations() -> list[Rel]:
 # ---- the legacy 统计表 ------------------------------------------------------------------------
 
 PROACTIVE_CHANNELS = ("by_gazette", "by_website", "by_weibo", "by_wechat", "by_other")
-_DENIED_REASONS = (
-    "answer_denied.state_secret",
-    "answer_denied.commercial_secret",
-    "answer_denied.privacy",
-    "answer_denied.security_stability",
-    "answer_denied.not_gov_info",
-    "answer_denied.other_law",
-)
+_DENIED_REASONS = LEGACY_DENIED_REASONS
 
 
 def legacy_place(key: str) -> str:
