@@ -7,6 +7,8 @@ The splitting itself is etl.parse.glued, shared with the legacy 统计表.
 
 from __future__ import annotations
 
+import dataclasses
+
 from etl.fields import T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, t4_key
 from etl.identities import t3_relations, t4_relations
 from etl.parse.glued import Outcome, Run
@@ -123,4 +125,8 @@ def outcome_findings(outcome: Outcome, runs: list[Run], table: str, label_of) ->
                 "warning",
             )
         )
-    return out
+    place = TABLE_PLACES.get(table)  # the reader's difficulty sits in the table it read
+    return [dataclasses.replace(f, place=place) for f in out] if place else out
+
+
+TABLE_PLACES = {"表二": "T2", "表三": "T3", "表四": "T4"}
