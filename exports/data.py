@@ -17,6 +17,7 @@ import queries
 from exports.model import DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column, Table
 from exports.office import OfficeSettings, load_office
 from queries import labels
+from workflow.problems import for_agency
 
 KIND_LABELS = labels.SCORE_KINDS
 POLICY_LABELS = {
@@ -223,7 +224,7 @@ QUALITY_COLUMNS = (
     Column("actual", "实为", INT),
     Column("difference", "差额", INT),
     Column("message", "说明", TEXT),
-    Column("source_path", "源文件", TEXT),
+    Column("responsibility_label", "归属", TEXT),  # 报告问题 / 需人工核对 / 名录待核实 …
 )
 
 
@@ -239,8 +240,8 @@ def quality_table(con, *, year: int, peer_group: str | None) -> Table:
             pl.col("severity").replace_strict(rank, default=2).alias("_sev"),
         )
         .sort("agency_name", "_sev", "rule", nulls_last=True, maintain_order=True)
-        .with_columns(
-            pl.col("source_path").map_elements(lambda p: Path(p).name, return_dtype=pl.String)
+        .with_columns(  # a sheet the office files: no file names, paths or registry codes
+            pl.col("message").map_elements(for_agency, return_dtype=pl.String)
         )
     )
     numbers = [c for c in ("expected", "actual", "difference") if frame.schema[c].is_numeric()]

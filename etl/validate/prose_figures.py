@@ -32,7 +32,12 @@ _MENTION = re.compile(r"(\d[\d,]*)(" + UNIT + r")(?![\d%％])")
 _SENTENCES = re.compile(r"[^。！？!?]+[。！？!?]?")
 _CLAUSE_BREAK = "，,；;：:、（）()"
 # the tables themselves printed as text (PDF lines), not prose
-_TABLE_TEXT = re.compile(r"第二十条第|勾稽关系|本年新收政府信息公开申请数量|结转下年度继续办理")
+# A "sentence" that is a table flattened into the text (its labels, or a run of glued cells) is
+# no statement of the prose's
+_TABLE_TEXT = re.compile(
+    r"第二十条第|勾稽关系|本年新收政府信息公开申请数量|结转下年度继续办理|结果维持结果纠正"
+    r"|尚未审结总计|[\d/／]{8,}"
+)
 MAX_LABEL = 40  # "全年共受理政府信息公开申请" is 13 characters; a longer run is a table's labels
 
 _OUTCOME_TERM = r"(?:予以公开|同意公开|部分公开|不予公开|不同意公开|无法提供|不予处理|其他处理)"
