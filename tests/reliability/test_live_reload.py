@@ -31,7 +31,8 @@ def _view(browser: _Browser, url: str) -> str:
 
 
 def _metric(text: str, label: str) -> int:
-    m = re.search(rf"{label}\s*\n\s*(\d+)", text)
+    # the value follows its label, perhaps after a help icon's ligature word ("help")
+    m = re.search(rf"{label}\s*\n(?:[^\n\d]*\n){{0,2}}\s*(\d+)", text)
     assert m, text[:2000]
     return int(m.group(1))
 
