@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from etl.settings import Settings
+from gongkai.commands.workflow_db import office_agencies, require_store
 
 
 def _filters(command):
@@ -47,28 +48,9 @@ def findings() -> None:
 
 def _store(db: str | None) -> tuple[Path, list[str] | None]:
     """(workflow store path, the office's own agency ids) for the database."""
-    import duckdb
-
-    from etl.scope import home_list
-    from gongkai.failures import check_database
-    from workflow.store import store_path
-
-    settings = Settings.from_env(db_path=db)
-    if not settings.db_path.is_file():
-        raise click.ClickException(
-            f"{settings.db_path}: no database. Build it first with `gongkai build`, or pass --db."
-        )
-    path = store_path(settings.db_path)
-    if not path.exists():
-        raise click.ClickException(
-            f"{path.name}: 还没有整改跟踪记录。请先加载年报（gongkai load / gongkai build）。"
-        )
-    check_database(settings.db_path)
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        return path, home_list(con)
-    finally:
-        con.close()
+    db_path = Settings.from_env(db_path=db).db_path
+    path = require_store(db_path)
+    return path, office_agencies(db_path)
 
 
 def _pick(db, year, rule, agency, peer_group):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from gongkai.commands.workflow_db import office_agencies, require_store
+
 
 def _date(ctx, param, value: str | None) -> date | None:
     if value is None:
@@ -74,26 +76,17 @@ def notices(
     """
     from etl.settings import Settings
     from exports.office import OfficeSettingsError, load_office
-    from workflow.store import StoreError, store_path
+    from workflow.store import StoreError
 
     settings = Settings.from_env(db_path=db)
     try:
         office = load_office(office_file)
     except OfficeSettingsError as exc:
         raise click.ClickException(str(exc)) from None
-    if not settings.db_path.is_file():
-        raise click.ClickException(
-            f"{settings.db_path}: no database. Build it first with `gongkai build`, or pass --db."
-        )
-    path = store_path(settings.db_path)
-    if not path.exists():
-        raise click.ClickException(
-            f"{path.name}: no 整改跟踪 records yet. Load reports first "
-            "(gongkai load / gongkai build), then confirm problems on the 整改跟踪 page"
-        )
+    path = require_store(settings.db_path)
     who = actor or f"命令行：{getpass.getuser()}"
     out.mkdir(parents=True, exist_ok=True)
-    home = _home(settings.db_path, office.province)
+    home = office_agencies(settings.db_path, office.province)
     try:
         batch, moved, pdf_problem = _write(
             path, year, peer_group, agency_id, out, deadline, office, who, draft, home
@@ -114,21 +107,6 @@ def notices(
     )
     if pdf_problem:
         click.echo(f"warning: PDF not written: {pdf_problem}", err=True)
-
-
-def _home(db_path: Path, province: str | None) -> list[str] | None:
-    """The office's own agencies (etl.scope): reference agencies get no notice."""
-    import duckdb
-
-    from etl.scope import home_list
-    from gongkai.failures import check_database
-
-    check_database(db_path)
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return home_list(con, province)
-    finally:
-        con.close()
 
 
 def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, draft, home):

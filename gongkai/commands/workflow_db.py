@@ -1,0 +1,39 @@
+"""What the 整改跟踪 commands (findings, notices) need before they start: the report database
+with its workflow store, and the office's own agencies (etl.scope)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def require_store(db_path: Path) -> Path:
+    """The workflow store beside `db_path`; one line and exit 1 when either is missing."""
+    from workflow.store import store_path
+
+    if not db_path.is_file():
+        raise click.ClickException(
+            f"{db_path}: no database. Build it first with `gongkai build`, or pass --db."
+        )
+    path = store_path(db_path)
+    if not path.exists():
+        raise click.ClickException(
+            f"{path.name}: 还没有整改跟踪记录。请先加载年报（gongkai load / gongkai build）。"
+        )
+    return path
+
+
+def office_agencies(db_path: Path, province: str | None = None) -> list[str] | None:
+    """The office's own agency ids (None: no filter); reference agencies are not among them."""
+    import duckdb
+
+    from etl.scope import home_list
+    from gongkai.failures import check_database
+
+    check_database(db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return home_list(con, province)
+    finally:
+        con.close()
