@@ -27,31 +27,39 @@ def resolve(source_path: str | None, root: Path) -> Path | None:
     return None
 
 
+def _blocks_around(path: Path, offset: int | None, around: int):
+    """(blocks, index of the block at `offset`, the indices `around` it on each side), or None
+    when the file cannot be read or has no block there."""
+    from etl.errors import ReportError
+    from etl.extract import extract_document
+
+    if offset is None:
+        return None
+    try:
+        blocks = extract_document(path).blocks
+    except (ReportError, OSError, ValueError):
+        return None
+    at = None
+    for i, b in enumerate(blocks):
+        if b.loc.offset is not None and b.loc.offset <= offset:
+            at = i
+    if at is None:
+        return None
+    return blocks, at, range(max(0, at - around), min(len(blocks), at + around + 1))
+
+
 def context(path: Path, offset: int | None, around: int = 3) -> list[tuple[str, bool]]:
     """(printed line, is the number's line) for the block at `offset` and `around` on each side.
 
     Table rows are shown cell by cell with " | " between cells. Empty when the file cannot be
     read or has no block there.
     """
-    from etl.errors import ReportError
-    from etl.extract import extract_document
-
-    if offset is None:
+    found = _blocks_around(path, offset, around)
+    if found is None:
         return []
-    try:
-        doc = extract_document(path)
-    except (ReportError, OSError, ValueError):
-        return []
-    blocks = doc.blocks
-    at = None
-    for i, b in enumerate(blocks):
-        if b.loc.offset is not None and b.loc.offset <= offset:
-            at = i
-    if at is None:
-        return []
-    lo, hi = max(0, at - around), min(len(blocks), at + around + 1)
+    blocks, at, shown = found
     out = []
-    for i in range(lo, hi):
+    for i in shown:
         b = blocks[i]
         cells = [c.strip() for c in (b.raw or b.cells)]
         text = (
@@ -68,25 +76,14 @@ def marked_context(
     [(cells as (text, is the value's own cell), is the value's line)]. The value's cell is the
     location's `col` on its line (table rows); a line without a column has no cell marked.
     Empty cells are left out; empty when the file cannot be read or has no block there."""
-    from etl.errors import ReportError
-    from etl.extract import extract_document
-
-    offset, col = loc.get("offset"), loc.get("col")
-    if offset is None:
+    found = _blocks_around(path, loc.get("offset"), around)
+    if found is None:
         return []
-    try:
-        blocks = extract_document(path).blocks
-    except (ReportError, OSError, ValueError):
-        return []
-    at = None
-    for i, b in enumerate(blocks):
-        if b.loc.offset is not None and b.loc.offset <= offset:
-            at = i
-    if at is None:
-        return []
+    blocks, at, shown = found
+    col = loc.get("col")
     out = []
-    for i in range(max(0, at - around), min(len(blocks), at + around + 1)):
+    for i in shown:
         cells = [c.strip() for c in (blocks[i].raw or blocks[i].cells)]
-        shown = [(c, i == at and n == col) for n, c in enumerate(cells) if c]
-        out.append((shown or [("（空行）", False)], i == at))
+        marked = [(c, i == at and n == col) for n, c in enumerate(cells) if c]
+        out.append((marked or [("（空行）", False)], i == at))
     return out
