@@ -68,7 +68,7 @@ def main() -> None:
             + "".join(f"第{s}单位,{p.base}/s{s}/nb/index.html\n" for s in range(args.sites)),
             encoding="utf-8",
         )
-        policy = Policy(interval=0, retries=0, deadline=30)
+        policy = Policy(interval=0, retries=0, deadline=30, allow=("127.0.0.1",))
         out = Path(tmp) / "collected"
         for label in ("first collection", "re-run"):
             before, t0 = len(p.requests), time.perf_counter()

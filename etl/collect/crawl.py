@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from etl.collect import pages
-from etl.collect.http import ROBOTS_SAYS_NO, Client
+from etl.collect.http import Client
 from etl.collect.manifest import ROLE_ATTACHMENT, ROLE_PAGE, PortalFinding, Row
+from etl.collect.safe_files import PlantedLink
 from etl.collect.sites import Site
 from etl.collect.store import Store
 from etl.report import Finding
 
 MAX_LIST_PAGES = 100  # per site: a column of annual reports never needs more
+MAX_ARTICLES = 1000  # per site: a county column holding every office's reports for ten years
 LIST_BYTES = 8 * 1024 * 1024
 
 Progress = Callable[[str, str], None]  # (what: list|article|file, url)
@@ -65,6 +67,9 @@ class SiteWalk:
         self.progress = progress or (lambda what, url: None)
         self.result = SiteResult(site)
         self._final: dict[str, str] = {}  # url -> where its redirects ended
+        # not asked by choice (robots.txt, address filter) or not written (a planted link):
+        # nothing the portal did wrong
+        self._refused: set[str] = set()
 
     def run(self) -> SiteResult:
         articles = self._articles()
@@ -105,11 +110,18 @@ class SiteWalk:
             page = self._list_page(url, first=depth == 0 and url == self.site.url)
             if page is None:
                 continue
+            self._say_if_capped(page)
             for lk, tentative in [(lk, False) for lk in pages.report_links(page)] + [
                 (lk, True) for lk in pages.maybe_report_links(page)
             ]:
                 year = pages.report_year(lk.text)
                 if (self.year is None or year == self.year) and lk.url not in found:
+                    if len(found) == MAX_ARTICLES:
+                        self.result.problems.append(
+                            f"{self.site.label}：年报栏目中的年报链接超过 {MAX_ARTICLES} 篇，"
+                            "只采集了前这些篇。请确认站点清单中的网址是年报栏目"
+                        )
+                        return list(found.values())
                     found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date, tentative)
             queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
             if depth == 0:
@@ -141,10 +153,25 @@ class SiteWalk:
                 self.result.problems.append(f"{self.site.label}：列表页 {url} 打不开：{got.error}")
             return None
         ctype = got.headers.get("content-type", "")
-        self.store.cache_list(
-            url, got.data, got.headers.get("etag", ""), got.headers.get("last-modified", ""), ctype
-        )
+        try:
+            self.store.cache_list(
+                url,
+                got.data,
+                got.headers.get("etag", ""),
+                got.headers.get("last-modified", ""),
+                ctype,
+            )
+        except PlantedLink as exc:  # the page is still read; only the cache is not kept
+            self.result.problems.append(f"{self.site.label}：{exc}")
         return pages.read_page(got.final_url, got.data, ctype)
+
+    def _say_if_capped(self, page) -> None:
+        pages.links(page)
+        if page.links_found > pages.MAX_LINKS:
+            self.result.problems.append(
+                f"{self.site.label}：页面 {page.url} 有 {page.links_found} 个链接，"
+                f"超过 {pages.MAX_LINKS} 个上限，只读取了前 {pages.MAX_LINKS} 个"
+            )
 
     # --- articles and attachments --------------------------------------------------------------
 
@@ -165,7 +192,7 @@ class SiteWalk:
             return False
         art.files.append(row)
         if data is None:
-            if row.error != ROBOTS_SAYS_NO:
+            if art.url not in self._refused:
                 self._broken(art, art.url, row)
             return True
         if not pages.is_html(data):  # a PDF/Word file listed directly: the list's date is its date
@@ -174,12 +201,13 @@ class SiteWalk:
         page = page or pages.read_page(self._final.get(art.url, art.url), data)
         art.title = row.title = pages.title(page) or art.title
         row.published = pages.published(page) or art.list_date or row.published
+        self._say_if_capped(page)
         for lk in pages.attachments(page):
             self.progress("file", lk.url)
             att, body = self._file(art, lk.url, ROLE_ATTACHMENT, lk.text or art.title, lk.text)
             att.published = row.published
             art.files.append(att)
-            if body is None and att.error != ROBOTS_SAYS_NO:
+            if body is None and lk.url not in self._refused:
                 self._broken(art, lk.url, att)
         return True
 
@@ -225,6 +253,7 @@ class SiteWalk:
             return row, have
         if got.refused:
             row.error = got.error or ""
+            self._refused.add(url)
             self.result.skipped += 1
             self.result.problems.append(f"{self.site.label}：{url}：{got.error}")
             return row, None
@@ -262,7 +291,14 @@ class SiteWalk:
             role == ROLE_PAGE and pages.is_html(got.data, ctype),
             ctype,
         )
-        self.store.save(rel, got.data, replaces=row.file if have is not None else "")
+        try:
+            self.store.save(rel, got.data, replaces=row.file if have is not None else "")
+        except PlantedLink as exc:  # a link planted in the output folder: not written through
+            row.error = "输出文件夹中的同名位置是符号链接，没有写入"
+            self._refused.add(url)  # the portal is not at fault: no broken-link finding
+            self.result.failed += 1
+            self.result.problems.append(f"{self.site.label}：{exc}")
+            return row, None
         if have is not None:
             row.previous_sha256, self.result.changed = row.sha256, self.result.changed + 1
         else:

@@ -1,5 +1,7 @@
 """A polite HTTP client for the collector: requests with an overall deadline per request,
-retries with back-off, a per-host rate limit, robots.txt, redirects within http(s), size caps.
+retries with back-off, a per-host rate limit, robots.txt (etl/collect/robots.py), redirects
+followed here hop by hop within http(s), public addresses only (etl/collect/addresses.py: each
+hop's host resolved and checked, the socket opened to the checked address), size caps.
 
 Deadline, counted from the start of each try: connecting is capped at min(deadline, 10 s) and
 the wait for the headers at the deadline; the body is then read in small pieces with the socket
@@ -13,11 +15,14 @@ from __future__ import annotations
 import threading
 import time
 import urllib.parse
-import urllib.robotparser
 from dataclasses import dataclass, field
 
 import requests
 import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from etl.collect.addresses import AddressGuard, AddressRefused, pool_classes
+from etl.collect.robots import ROBOTS_CAP, Robots, robots_from
 
 USER_AGENT = "gongkai-collect/0.1 (+government information disclosure annual reports)"
 MAX_REDIRECTS = 5
@@ -37,6 +42,9 @@ class Policy:
     max_bytes: int = 60 * 1024 * 1024
     user_agent: str = USER_AGENT
     host_failures: int = 3  # requests failing in a row before a host is given up for the run
+    # hosts (names) or networks (10.1.2.0/24, 127.0.0.1) the office collects from although
+    # they are not public addresses; everything else non-public is refused
+    allow: tuple[str, ...] = ()
 
 
 @dataclass
@@ -47,7 +55,8 @@ class Fetched:
     data: bytes = b""
     headers: dict = field(default_factory=dict)
     error: str | None = None  # Chinese, one line; None when the body is usable (200 or 304)
-    refused: bool = False  # not asked at all: robots.txt forbids it
+    refused: bool = False  # not asked at all: robots.txt or the address filter forbids it
+    too_big: bool = False
 
     @property
     def not_modified(self) -> bool:
@@ -76,8 +85,12 @@ class Client:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
         self.session.trust_env = False  # no proxy or netrc surprises from the environment
+        self.guard = AddressGuard(self.policy.allow)
+        adapter = _CheckedAdapter(pool_classes(self.guard))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self._last: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, Robots] = {}
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -99,12 +112,16 @@ class Client:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        return self._follow(url, headers, max_bytes or self.policy.max_bytes)
+
+    def _follow(self, url: str, headers: dict, max_bytes: int, robots: bool = True) -> Fetched:
+        """Each hop checked (scheme, address, robots.txt) before it is asked."""
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            problem = self._refuse(current)
+            problem, refused = self._refuse(current, robots)
             if problem:
-                return Fetched(url, current, error=problem, refused=problem == ROBOTS_SAYS_NO)
-            got = self._with_retries(current, headers, max_bytes or self.policy.max_bytes)
+                return Fetched(url, current, error=problem, refused=refused)
+            got = self._with_retries(current, headers, max_bytes, retries=None)
             if got.status is None or not (300 <= got.status < 400) or got.status == 304:
                 got.url = url
                 return got
@@ -121,53 +138,63 @@ class Client:
                     error=f"重定向到了 http(s) 以外的地址（{target[:80]}），未跟随",
                 )
             current = target
-        return Fetched(url, current, error=f"重定向超过 {MAX_REDIRECTS} 次，未跟随")
+        return Fetched(url, current, got.status, error=f"重定向超过 {MAX_REDIRECTS} 次，未跟随")
 
     def allowed(self, url: str) -> bool:
         """robots.txt of the url's host allows our user agent (no robots.txt: allowed)."""
-        rp = self._robots_for(url)
-        return rp is None or rp.can_fetch(self.policy.user_agent, url)
+        return self._robots_for(url).allows(self.policy.user_agent, url)
 
     # --- internals -------------------------------------------------------------------------
 
-    def _refuse(self, url: str) -> str | None:
-        parts = urllib.parse.urlsplit(url)
+    def _refuse(self, url: str, robots: bool = True) -> tuple[str | None, bool]:
+        """(why `url` is not asked, whether by choice — robots.txt, the address filter — rather
+        than failure), or (None, False)."""
+        try:
+            parts = urllib.parse.urlsplit(url)
+            parts.port  # noqa: B018 -- raises ValueError for a port that is no number
+        except ValueError:
+            return f"网址无效：{url[:80]}", False
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            return f"不是 http(s) 网址：{url[:80]}"
+            return f"不是 http(s) 网址：{url[:80]}", False
+        refused = self.guard.refusal(url)
+        if refused:
+            return refused, True
         if self._failures.get(parts.netloc, 0) >= self.policy.host_failures:
-            return f"{parts.netloc} 连续 {self.policy.host_failures} 次请求失败，本次不再访问该站点"
-        if not self.allowed(url):
-            return ROBOTS_SAYS_NO
-        return None
+            return (
+                f"{parts.netloc} 连续 {self.policy.host_failures} 次请求失败，本次不再访问该站点",
+                False,
+            )
+        if robots and not self.allowed(url):
+            return self._robots_for(url).refusal or ROBOTS_SAYS_NO, True
+        return None, False
 
-    def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | None:
+    def _robots_for(self, url: str) -> Robots:
         parts = urllib.parse.urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in self._robots:
-            self._robots[key] = None  # while fetching robots.txt itself
+            self._robots[key] = Robots(None)  # while fetching robots.txt itself
             cached = self.robots_cache.get(key) or {}
             validators = {}
             if cached.get("etag"):
                 validators["If-None-Match"] = cached["etag"]
             if cached.get("last_modified"):
                 validators["If-Modified-Since"] = cached["last_modified"]
-            got = self._with_retries(key + "/robots.txt", validators, 512 * 1024, retries=0)
-            rp = urllib.robotparser.RobotFileParser(key + "/robots.txt")
-            if got.status == 304 and "text" in cached:
-                rp.parse(cached["text"].splitlines())
-            elif got.status in (401, 403):
-                rp.disallow_all = True
-            elif got.status == 200:
-                text = got.data.decode("utf-8", errors="replace")
-                rp.parse(text.splitlines())
+            got = self._follow(key + "/robots.txt", validators, ROBOTS_CAP, robots=False)
+            robots = robots_from(
+                key + "/robots.txt",
+                got.status,
+                got.data,
+                got.error,
+                got.too_big,
+                cached.get("text") if validators else None,
+            )
+            if robots.text is not None and got.status != 304:
                 self.robots_cache[key] = {
                     "etag": got.headers.get("etag", ""),
-                    "text": text,
+                    "text": robots.text,
                     "last_modified": got.headers.get("last-modified", ""),
                 }
-            else:  # no robots.txt (404), or it did not answer: nothing is forbidden
-                rp = None
-            self._robots[key] = rp
+            self._robots[key] = robots
         return self._robots[key]
 
     def _crawl_delay(self, url: str) -> float:
@@ -197,15 +224,17 @@ class Client:
             self._wait_turn(url)
             got = self._once(url, headers, max_bytes)
             transient = got.status is None or got.status in RETRY_STATUSES
-            if not transient or got.error == "too_big" or attempt == retries:
+            if not transient or got.too_big or got.refused or attempt == retries:
                 break
             wait = self.policy.backoff * (2**attempt)
             retry_after = got.headers.get("retry-after", "")
             if retry_after.isdigit():
                 wait = max(wait, min(float(retry_after), 60.0))
             time.sleep(wait)
-        if got.error == "too_big":
+        if got.too_big:
             got.error = f"文件超过 {_size(max_bytes)} 上限，未保存"
+        if got.refused:
+            return got
         failed = got.status is None or got.status >= 500
         self._failures[host] = self._failures.get(host, 0) + 1 if failed else 0
         return got
@@ -235,13 +264,27 @@ class Client:
         except _TooSlow:
             return Fetched(url, url, error=f"{self.policy.deadline:g} 秒内没有下载完（站点过慢）")
         except _TooBig:
-            return Fetched(url, url, 200, error="too_big")
+            return Fetched(url, url, 200, error="too_big", too_big=True)
+        except AddressRefused as exc:  # the name now resolves elsewhere than when checked
+            return Fetched(url, url, error=str(exc), refused=True)
         except requests.Timeout:
             return Fetched(url, url, error=f"{self.policy.deadline:g} 秒内没有响应（站点过慢）")
         except requests.ConnectionError as exc:
             return Fetched(url, url, error=f"无法连接（{_reason(exc)}）")
         except (requests.RequestException, OSError, ValueError) as exc:
             return Fetched(url, url, error=f"请求失败（{_reason(exc)}）")
+
+
+class _CheckedAdapter(HTTPAdapter):
+    """requests' adapter whose pools open sockets only to addresses the guard checked."""
+
+    def __init__(self, pools: dict[str, type]):
+        self._pools = pools
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
 
 
 def _read_body(resp: requests.Response, deadline: float, max_bytes: int) -> bytes:

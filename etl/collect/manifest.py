@@ -9,6 +9,7 @@ the findings to record.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import urllib.parse
 from dataclasses import asdict, dataclass, fields
@@ -85,12 +86,14 @@ def write_findings(folder: Path, found: list[PortalFinding]) -> None:
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
-    tmp = path.with_name(path.name + ".tmp")  # written aside and swapped: never half a manifest
-    with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
+    """Written aside and swapped (never half a manifest), never through a planted link."""
+    from etl.collect.safe_files import write_atomically
+
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomically(path.parent, path.name, text.getvalue().encode("utf-8-sig"))
 
 
 def is_collected(folder: str | Path) -> bool:

@@ -9,15 +9,23 @@ import hashlib
 import json
 import os
 import re
-import shutil
+import unicodedata
 import urllib.parse
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from etl.collect.names import MAX_NAME_BYTES, portable_name
 from etl.collect.pages import file_name
+from etl.collect.safe_files import (
+    PlantedLink,
+    checked_folder,
+    is_regular_file,
+    read_no_follow,
+    refuse_link,
+    write_atomically,
+)
 from etl.collect.sites import CollectError
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _QUERY_NAME = re.compile(r"=([^&=]*\.(?:pdf|docx?|wps|xlsx?|et|ofd))(?:&|$)", re.IGNORECASE)
 SCRIPTS = (".jsp", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx")
 PAGE_SUFFIXES = (".htm", ".html", ".shtml", ".jhtml", ".xhtml")
@@ -43,11 +51,10 @@ def _ext(name: str) -> str:
 
 
 STATE = ".state.json"
-
-
-def safe_name(text: str, limit: int = 80) -> str:
-    name = _UNSAFE.sub("_", text).strip(" ._") or "_"
-    return name[:limit]
+# names of our own inside the output folder: a link planted at one stops the run before any
+# request (the manifest is the run's record; writing it through a link would be the worst case)
+OWN_NAMES = ("manifest.csv", "findings.csv", STATE, ".pages", ".superseded")
+FOLDER_BYTES = 120  # agency and year folders: room left for the file name under PATH_MAX/260
 
 
 class Store:
@@ -55,40 +62,42 @@ class Store:
         self.out = Path(out)
         try:
             self.out.mkdir(parents=True, exist_ok=True)
-            probe = self.out / ".write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
+            for name in OWN_NAMES:
+                refuse_link(self.out / name)
+            write_atomically(self.out, ".write-test", b"")
+            (self.out / ".write-test").unlink()
         except OSError as exc:
             raise CollectError(
                 f"{self.out}：无法写入输出文件夹（{exc.strerror}）。请换一个文件夹"
             ) from None
         self.stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        self.taken: dict[str, str] = {}  # relative file -> url
-        state = self.out / STATE
+        self.taken: dict[str, str] = {}  # relative file, case-folded -> url
+        state = read_no_follow(self.out / STATE)
         try:
-            self.state: dict = (
-                json.loads(state.read_text(encoding="utf-8")) if state.is_file() else {}
-            )
-        except (OSError, ValueError):
+            self.state: dict = json.loads(state.decode("utf-8")) if state else {}
+            if not isinstance(self.state, dict):
+                self.state = {}
+        except ValueError:
             self.state = {}  # a damaged cache only costs a full re-fetch of the list pages
         self.lists: dict = self.state.setdefault("lists", {})  # list page url -> validators, file
         self.robots: dict = self.state.setdefault("robots", {})  # site -> robots.txt, validators
         self.rejected: dict = self.state.setdefault("not_reports", {})  # url -> validators
 
     def claim(self, rel: str, url: str) -> None:
-        self.taken[rel] = url
+        self.taken[_key(rel)] = url
 
     def place(
         self, agency: str, year: str, url: str, hint: str = "", page: bool = False, ctype: str = ""
     ) -> str:
-        """A relative path for `url`'s file, unique to this URL, with the suffix of what it is."""
+        """A relative path for `url`'s file, unique to this URL (also where case or Unicode form
+        are not told apart), with the suffix of what it is; every part a portable name."""
         parts = urllib.parse.urlsplit(url)
         name = file_name(url)
         named = _QUERY_NAME.search(urllib.parse.unquote(parts.query))
         if named:  # downfile.jsp?filename=2501.pdf
             name = PurePosixPath(named.group(1)).name
         elif (not _ext(name) or _ext(name) in SCRIPTS) and _ext(hint) not in ("", *SCRIPTS):
-            name = PurePosixPath(hint.strip()).name  # the link text carries the real name
+            name = PurePosixPath(hint.strip().replace("\\", "/")).name  # the link text names it
         stem, ext = (name[: -len(_ext(name))], _ext(name)) if _ext(name) else (name or "index", "")
         if page and ext not in PAGE_SUFFIXES:
             stem, ext = (stem + ext.replace(".", "_")), ".html"
@@ -97,33 +106,41 @@ class Store:
             ext = ".bin" if ext in SCRIPTS else ext
         if parts.query and not named:
             stem += "-" + hashlib.sha1(parts.query.encode()).hexdigest()[:6]
-        folder = f"{safe_name(agency, 60)}/{safe_name(year or '未知年度', 12)}"
-        ext = "." + safe_name(ext[1:], 7)
-        rel = f"{folder}/{safe_name(stem, 90)}{ext}"
-        if self.taken.get(rel, url) != url:
-            rel = (
-                f"{folder}/{safe_name(stem, 80)}-{hashlib.sha1(url.encode()).hexdigest()[:6]}{ext}"
-            )
-        self.taken[rel] = url
+        folder = (
+            f"{portable_name(agency, FOLDER_BYTES)}/{portable_name(year or '未知年度', 16)}"
+        )
+        ext = "." + portable_name(ext[1:], 7)
+        rel = f"{folder}/{portable_name(stem, MAX_NAME_BYTES, ext)}"
+        if self.taken.get(_key(rel), url) != url:
+            tag = "-" + hashlib.sha1(url.encode()).hexdigest()[:6]
+            rel = f"{folder}/{portable_name(stem, MAX_NAME_BYTES - len(tag), tag + ext)}"
+        self.taken[_key(rel)] = url
         return rel
 
     def save(self, rel: str, data: bytes, replaces: str = "") -> None:
-        """Write bytes at `rel`; the earlier bytes (file `replaces`) go to .superseded/ first."""
-        target = self.out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = self.out / replaces if replaces else target
-        if old.is_file():
-            keep = self.out / ".superseded" / self.stamp / (replaces or rel)
-            keep.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(old), keep)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        """Write bytes at `rel`; the earlier bytes (file `replaces`) go to .superseded/ first.
+        PlantedLink when a folder or the file on the way is a symbolic link."""
+        *folders, name = rel.split("/")
+        folder = checked_folder(self.out, folders, create=True)
+        refuse_link(folder / name)
+        old_rel = replaces or rel
+        *old_folders, old_name = old_rel.split("/")
+        try:
+            old_folder = checked_folder(self.out, old_folders, create=False)
+        except FileNotFoundError:
+            old_folder = None
+        if old_folder is not None and is_regular_file(old_folder / old_name):
+            *keep_folders, keep_name = f".superseded/{self.stamp}/{old_rel}".split("/")
+            keep = checked_folder(self.out, keep_folders, create=True)
+            refuse_link(keep / keep_name)
+            os.replace(old_folder / old_name, keep / keep_name)
+        write_atomically(folder, name, data)
 
     def read(self, rel: str) -> bytes | None:
+        *folders, name = rel.split("/")
         try:
-            return (self.out / rel).read_bytes()
-        except OSError:
+            return read_no_follow(checked_folder(self.out, folders, create=False) / name)
+        except (OSError, PlantedLink):
             return None
 
     # --- list pages: cached so an unchanged list (304) still yields its links ----------------
@@ -132,16 +149,14 @@ class Store:
         entry = self.lists.get(url) or {}
         data = None
         if entry.get("file"):
-            try:
-                data = (self.out / ".pages" / entry["file"]).read_bytes()
-            except OSError:
+            data = self.read(f".pages/{entry['file']}")
+            if data is None:
                 entry = {}
         return entry, data
 
     def cache_list(self, url: str, data: bytes, etag: str, last_modified: str, ctype: str) -> None:
         name = hashlib.sha1(url.encode()).hexdigest()[:16] + ".html"
-        (self.out / ".pages").mkdir(exist_ok=True)
-        (self.out / ".pages" / name).write_bytes(data)
+        write_atomically(checked_folder(self.out, [".pages"], create=True), name, data)
         self.lists[url] = {
             "file": name,
             "etag": etag,
@@ -150,6 +165,10 @@ class Store:
         }
 
     def flush_state(self) -> None:
-        tmp = self.out / (STATE + ".tmp")
-        tmp.write_text(json.dumps(self.state, ensure_ascii=False, indent=0), encoding="utf-8")
-        os.replace(tmp, self.out / STATE)
+        data = json.dumps(self.state, ensure_ascii=False, indent=0).encode("utf-8")
+        write_atomically(self.out, STATE, data)
+
+
+def _key(rel: str) -> str:
+    """Two names Windows or macOS would take for one (case, Unicode form) are one name."""
+    return unicodedata.normalize("NFC", rel).casefold()

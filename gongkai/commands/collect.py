@@ -45,6 +45,15 @@ from gongkai.failures import BAD_INPUT, ENVIRONMENT, INTERRUPTED
     show_default=True,
     help="网络错误、超时、429/5xx 时重试次数（间隔逐次加倍）。",
 )
+@click.option(
+    "--allow-address",
+    "allow",
+    multiple=True,
+    envvar="GONGKAI_COLLECT_ALLOW",
+    metavar="主机或网段",
+    help="允许采集的内网主机名、地址或网段（如 10.1.2.0/24），可多次给出。"
+    "默认只访问公网地址：本机、内网、链路本地等地址一律不访问。",
+)
 @click.option("--quiet", is_flag=True, help="不显示进度条（输出不是终端时本来就不显示）。")
 def collect(
     sites_csv: str,
@@ -53,6 +62,7 @@ def collect(
     deadline: float,
     interval: float,
     retries: int,
+    allow: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """从各单位门户网站采集政府信息公开工作年度报告（网页和附件），并写入清单 manifest.csv。
@@ -68,9 +78,16 @@ def collect(
     from etl.collect.run import collect as run_collect
 
     try:
-        sites = _named(read_sites(sites_csv))
+        problems: list[str] = []
+        sites = _named(read_sites(sites_csv, problems))
+        for line in problems:  # rows that cannot be used: one line each, the others go on
+            click.echo(line, err=True)
         policy = Policy(
-            deadline=deadline, retries=retries, interval=interval, backoff=min(1.0, deadline / 4)
+            deadline=deadline,
+            retries=retries,
+            interval=interval,
+            backoff=min(1.0, deadline / 4),
+            allow=allow,
         )
         bars = (
             None if quiet or not sys.stderr.isatty() else _bars()
@@ -97,7 +114,7 @@ def collect(
             "发现：" + "；".join(f"{rule_label(r)} {n} 条" for r, n in sorted(counts.items()))
         )
     click.echo(f"清单：{summary.out / 'manifest.csv'}。下一步：gongkai load {summary.out}")
-    bad = summary.failed_sites or any(s.failed for s in summary.sites)
+    bad = summary.failed_sites or any(s.failed for s in summary.sites) or problems
     sys.exit(1 if bad else 0)
 
 

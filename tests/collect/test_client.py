@@ -18,7 +18,8 @@ from tests.collect.portal import Article, Portal, md_to_html, trs_article, trs_l
 
 
 def fast(**kw) -> Policy:
-    return Policy(**{"deadline": 2.0, "retries": 0, "backoff": 0.05, "interval": 0.0, **kw})
+    policy = {"deadline": 2.0, "retries": 0, "backoff": 0.05, "interval": 0.0}
+    return Policy(**{**policy, "allow": ("127.0.0.1",), **kw})  # the local portal, listed
 
 
 def test_requests_to_one_host_are_spaced_by_the_rate_limit():
@@ -140,7 +141,7 @@ def test_year_option_and_no_report_for_that_year(tmp_path):
     [
         (None, "文件不存在"),
         ("name,link\n沭阳县,http://x\n", "表头"),
-        ("agency,url\n沭阳县,ftp://x/y\n", "第 2 行的网址不是 http(s)"),
+        ("agency,url\n沭阳县,ftp://x/y\n", "sites.csv:2: 网址不是 http(s)"),
         ("agency,url\n", "没有站点"),
         (b"agency,url\n\xff\xfe\x00bad,http://x/\n", "无法识别文字编码"),
     ],
@@ -350,7 +351,9 @@ def test_a_full_disk_is_one_line_and_exit_3(tmp_path, monkeypatch):
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n310000-KW,{p.base}/nb/index.html\n", encoding="utf-8")
         res = CliRunner().invoke(
-            cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"), "--interval", "0"]
+            cli,
+            ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"), "--interval", "0"]
+            + ["--allow-address", "127.0.0.1"],
         )
     assert res.exit_code == 3 and "Traceback" not in res.output
     [line] = [ln for ln in res.output.splitlines() if "No space" in ln]

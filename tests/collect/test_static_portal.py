@@ -73,7 +73,7 @@ def test_static_portal_truncated_titles_and_last_modified_resume(tmp_path):
         base = f"http://127.0.0.1:{server.server_address[1]}"
         sites = tmp_path / "sites.csv"
         sites.write_text(f"agency,url\n310000-KW,{base}/xxgk/nb/index.html\n", encoding="utf-8")
-        policy = Policy(deadline=3, retries=0, interval=0)
+        policy = Policy(deadline=3, retries=0, interval=0, allow=("127.0.0.1",))
         first = collect(read_sites(sites), tmp_path / "out", policy=policy).sites[0]
         n_first = len(log)
         second = collect(read_sites(sites), tmp_path / "out", policy=policy).sites[0]
