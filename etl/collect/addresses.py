@@ -126,7 +126,9 @@ class AddressGuard:
             for text in found:
                 ip = ipaddress.ip_address(text.split("%", 1)[0])
                 kind = forbidden_kind(ip)
-                if kind and not any(ip in net for net in self.networks if net.version == ip.version):
+                if kind and not any(
+                    ip in net for net in self.networks if net.version == ip.version
+                ):
                     raise AddressRefused(
                         f"{host} 指向{kind}（{ip}），为安全起见没有访问。"
                         "如确需采集，请用 --allow-address 列出该主机或网段"

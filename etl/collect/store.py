@@ -106,9 +106,7 @@ class Store:
             ext = ".bin" if ext in SCRIPTS else ext
         if parts.query and not named:
             stem += "-" + hashlib.sha1(parts.query.encode()).hexdigest()[:6]
-        folder = (
-            f"{portable_name(agency, FOLDER_BYTES)}/{portable_name(year or '未知年度', 16)}"
-        )
+        folder = f"{portable_name(agency, FOLDER_BYTES)}/{portable_name(year or '未知年度', 16)}"
         ext = "." + portable_name(ext[1:], 7)
         rel = f"{folder}/{portable_name(stem, MAX_NAME_BYTES, ext)}"
         if self.taken.get(_key(rel), url) != url:
