@@ -149,7 +149,7 @@ def _named(sites):
 def _tell(s) -> None:
     """One line per site as soon as it is done, then its problems, one line each."""
     state = "无法访问" if not s.reached else f"年报 {s.reports} 篇"
-    skipped = f"，robots.txt 不允许 {s.skipped}" if s.skipped else ""
+    skipped = f"，未访问 {s.skipped}（robots.txt 或地址不允许，见下）" if s.skipped else ""
     who = s.site.label if s.site.label == s.site.agency else f"{s.site.label}（{s.site.agency}）"
     click.echo(
         f"{who}：{state}，新下载 {s.new}，有变化 {s.changed}，"
