@@ -3,24 +3,25 @@ attachments, and the portal's 发布时间 — for the list and article layouts 
 
 Nothing here touches the network. Every link is made absolute against the page's own URL
 (or its <base href>), fragments dropped; only http(s) links are kept.
-
-Pages are parsed with lxml directly, as etl/extract/html.py does: BeautifulSoup took 5 s for a
-list page of 20,000 links where lxml takes a tenth of a second, and a hostile page is as big as
-the list-page cap (8 MB) allows. Every walk over a page is linear in its size.
+Pages are read by etl/collect/html_page.py (lxml); every walk over a page here is linear in
+its size, and at most MAX_LINKS links of a page are read.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-import lxml.html
-from lxml import etree
-
-from etl.errors import ReportError
-from etl.extract.encoding import decode_bytes
+from etl.collect.html_page import (  # noqa: F401 -- read_page, is_html: pages' own words too
+    Link,
+    Page,
+    body_of,
+    elements,
+    is_html,
+    read_page,
+    text_of,
+)
 from etl.normalize import chinese_to_int
 
 # a report title: 信息公开 + 年度报告/年报 (+ a year, checked apart); not a notice about reports
@@ -65,80 +66,6 @@ MAX_LINKS = 5000
 MAX_LINK_TEXT = 300  # characters of a link's text: a title is far shorter
 
 
-@dataclass
-class Link:
-    url: str
-    text: str
-    date: str | None = None  # a date printed beside the link in a list
-
-
-@dataclass
-class Page:
-    url: str
-    text: str  # decoded HTML
-    root: lxml.html.HtmlElement = field(repr=False)
-    links: list[Link] | None = field(default=None, repr=False)  # made once, by links()
-    links_found: int = 0  # <a href> on the page; more than MAX_LINKS: only the first are read
-
-
-def read_page(url: str, data: bytes, content_type: str = "") -> Page:
-    """Decode (header charset, <meta> charset, else detection; GBK family as GB18030) and parse."""
-    declared = _charset(content_type) or _meta_charset(data[:8192])
-    try:
-        text, _ = decode_bytes(url, data, declared)
-    except ReportError:
-        text = data.decode("gb18030", errors="replace")
-    markup = _XML_DECL.sub("", text).replace("\x00", "")  # lxml refuses str with a declaration
-    try:
-        root = lxml.html.document_fromstring(markup) if markup.strip() else _empty()
-    except (etree.ParserError, ValueError):
-        root = _empty()
-    return Page(url, text, root)
-
-
-def _empty() -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring("<html><body></body></html>")
-
-
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-# what a reader sees of an element: its text, not its scripts, styles or comments
-_VISIBLE_TEXT = etree.XPath(
-    "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::template)]",
-    smart_strings=False,
-)
-
-
-def text_of(el) -> str:
-    return " ".join(_VISIBLE_TEXT(el))
-
-
-def _elements(page: Page, *tags: str):
-    """Elements of these tags in document order (comments and processing instructions skipped)."""
-    return (el for el in page.root.iter(*tags) if isinstance(el.tag, str))
-
-
-def is_html(data: bytes, content_type: str = "") -> bool:
-    """A web page, not a document a list links to directly (a PDF, Word file, image)."""
-    head = data[:2048].lstrip().lower()
-    if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89png", b"\xff\xd8")):
-        return False
-    return "html" in content_type.lower() or any(
-        m in head for m in (b"<html", b"<!doctype", b"<body", b"<head")
-    )
-
-
-def _charset(content_type: str) -> str | None:
-    m = re.search(r"charset\s*=\s*[\"']?([\w-]+)", content_type or "", re.IGNORECASE)
-    return m.group(1) if m else None
-
-
-def _meta_charset(head: bytes) -> str | None:
-    m = re.search(
-        rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", head, re.IGNORECASE
-    )
-    return m.group(1).decode("ascii", "ignore") if m else None
-
-
 def report_year(title: str) -> int | None:
     """The year a report title names: 2023年 / 2023年度 / 二〇二三年."""
     m = YEAR.search(title)
@@ -167,7 +94,7 @@ def _links(page: Page) -> list[Link]:
     """Linear in the page: each container's count of links is counted once (a list of 10,000
     links in one <ul> used to be counted again for every link in it)."""
     base = _base(page)
-    anchors = [a for a in _elements(page, "a") if a.get("href") is not None]
+    anchors = [a for a in elements(page, "a") if a.get("href") is not None]
     page.links_found = len(anchors)
     out, seen = [], set()
     counts: dict = {}  # container element -> its number of links (1 or 2: "several")
@@ -237,7 +164,7 @@ def page_links(page: Page, column: str) -> list[str]:
 def frames(page: Page) -> list[str]:
     """<iframe>/<frame> sources on the same host: columns that load their list in a frame."""
     base, host = _base(page), urllib.parse.urlsplit(page.url).netloc
-    found = [absolute(base, f.get("src")) for f in _elements(page, "iframe", "frame")]
+    found = [absolute(base, f.get("src")) for f in elements(page, "iframe", "frame")]
     return [u for u in found if u and urllib.parse.urlsplit(u).netloc == host]
 
 
@@ -259,7 +186,7 @@ def attachments(page: Page) -> list[Link]:
             or DOC_IN_QUERY.search(urllib.parse.urlsplit(lk.url).query)
         ):
             out.setdefault(lk.url, lk)
-    for img in _elements(page, "img"):
+    for img in elements(page, "img"):
         url = absolute(base, img.get("src") or "")
         if url and _suffix(url) in IMAGE_SUFFIXES and same_folder(url, page.url):
             out.setdefault(url, Link(url, _squash(img.get("alt") or "")))
@@ -268,13 +195,13 @@ def attachments(page: Page) -> list[Link]:
 
 def published(page: Page) -> str | None:
     """The portal's 发布时间 on an article page: a <meta> the CMS fills, else a labelled date."""
-    for meta in _elements(page, "meta"):
+    for meta in elements(page, "meta"):
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
         if name in META_DATES:
             d = parse_date(meta.get("content") or "")
             if d:
                 return d
-    text = _squash(text_of(_body(page)))
+    text = _squash(text_of(body_of(page)))
     for labels in DATE_LABELS:
         for m in labels.finditer(text):
             after = text[m.end() : m.end() + 24]
@@ -290,12 +217,12 @@ def title(page: Page) -> str:
 
     def candidates():
         for tag in ("h1", "h2", "h3", "title"):
-            for el in _elements(page, tag):
+            for el in elements(page, tag):
                 yield text_of(el)
-        for m in _elements(page, "meta"):
+        for m in elements(page, "meta"):
             if (m.get("name") or "").strip().lower() == "articletitle":
                 yield m.get("content") or ""
-        for el in _elements(page):
+        for el in elements(page):
             if "title" in (el.get("class") or "").lower():
                 yield text_of(el)
 
@@ -307,7 +234,7 @@ def title(page: Page) -> str:
 
 def content_text(page: Page) -> str:
     """The text a reader sees (scripts, styles and comments left out)."""
-    root = _body(page)
+    root = body_of(page)
     for tag in list(root.iter("script", "style", "noscript", "template")):
         tag.drop_tree()  # keeps the text after it (drop_tree moves the tail to the parent)
     return _squash(text_of(root))
@@ -351,18 +278,13 @@ def _suffix(name: str) -> str:
 
 
 def _base(page: Page) -> str:
-    for tag in _elements(page, "base"):
+    for tag in elements(page, "base"):
         if tag.get("href") is not None:
             try:
                 return urllib.parse.urljoin(page.url, tag.get("href"))
             except ValueError:
                 return page.url
     return page.url
-
-
-def _body(page: Page):
-    body = page.root.find("body")
-    return body if body is not None else page.root
 
 
 def _date_beside(a, counts: dict) -> str | None:
