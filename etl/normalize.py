@@ -32,7 +32,20 @@ INVISIBLE_CHARS = (
     "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
     "\u3164\ufeff\uffa0"
 )
-_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+# Of those, the bidirectional controls can change what a reader sees of a number: an override
+# before "1234" shows "4321", a mark between digits can move them. Next to a digit they are
+# kept (so parse_cell calls the number malformed); everywhere else they are stripped like the rest.
+BIDI_REORDER = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_MARKS = "\u061c\u200e\u200f"
+_INVISIBLE = re.compile(
+    f"(?<=\\d)[{BIDI_MARKS}{BIDI_REORDER}]+(?=\\d)"  # any bidi control between two digits
+    f"|(?<=\\d)[{BIDI_REORDER}]+|[{BIDI_REORDER}]+(?=\\d)"  # an override touching a digit
+    f"|([{INVISIBLE_CHARS}])"
+)
+# Control characters that are not white space (NUL, BEL, ESC, DEL, C1 controls but NEL ...):
+# inside a number they make it malformed, never another number.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffd]")
+_UNSEEN = re.compile(f"{_CONTROL.pattern[:-1]}{BIDI_MARKS}{BIDI_REORDER}]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-−]?\d+(?:\.\d+)?$")
@@ -95,8 +108,9 @@ def looks_traditional(text: str, sample: int = 4000) -> bool:
 
 
 def strip_invisible(text: str) -> str:
-    """Remove INVISIBLE_CHARS (a soft hyphen inside an agency name must not make a new agency)."""
-    return _INVISIBLE.sub("", text)
+    """Remove INVISIBLE_CHARS (a soft hyphen inside an agency name must not make a new agency),
+    except bidirectional controls touching a digit (see BIDI_REORDER)."""
+    return _INVISIBLE.sub(lambda m: "" if m.group(1) else m.group(), text)
 
 
 def normalize_text(text: str, traditional: bool = False) -> str:
@@ -115,9 +129,11 @@ def squash(text: str) -> str:
 
 
 def _shown(text: str, limit: int = 40) -> str:
-    """The cell as printed, cut for a message (a 400-digit cell is named, not pasted)."""
+    """The cell as printed, cut for a message (a 400-digit cell is named, not pasted); control
+    and bidirectional characters are named (<U+0000>), never pasted into a message."""
     text = (text or "").strip()
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+    text = text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+    return _UNSEEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def as_printed(why: str, raw: str) -> str:
@@ -135,6 +151,22 @@ def count_malformed(text: str, value: float) -> str:
     if float(value).is_integer():
         return ""
     return f"'{_shown(text)}' is a fraction, but this cell is a count (a whole number)"
+
+
+# The text etl.extract.xlsx keeps for a formula cell whose result the workbook does not store
+_UNCACHED_FORMULA = re.compile(r"^(=.*) \[(.+)!([A-Z]{1,3}\d{1,7})\]$", re.S)
+
+
+def uncached_formula_text(formula: str, sheet: str, address: str) -> str:
+    """The kept text, e.g. "=C5+D5 [Sheet1!C7]": parse_cell reads it as a formula (malformed),
+    never as 0."""
+    return f"{formula} [{sheet}!{address}]"
+
+
+def uncached_formula(raw: str) -> tuple[str, str, str] | None:
+    """(formula, sheet, cell address) of a cell kept by uncached_formula_text, else None."""
+    m = _UNCACHED_FORMULA.match((raw or "").strip())
+    return (m.group(1), m.group(2), m.group(3)) if m else None
 
 
 @dataclass(frozen=True)
@@ -160,6 +192,15 @@ def parse_cell(text: str) -> CellValue:
     s = squash(unicodedata.normalize("NFKC", text or ""))
     if s in BLANK_MARKERS:
         return CellValue(None, blank=True)
+    unseen = _UNSEEN.search(s)
+    if unseen:  # a number with a control character inside: never read as another number
+        bare = parse_cell(_UNSEEN.sub("", s))
+        if bare.numeric or bare.malformed:
+            return CellValue(
+                None,
+                malformed=f"'{_shown(text)}' has an invisible control character "
+                f"(U+{ord(unseen.group()):04X}) among its digits, so what it shows is not certain",
+            )
     s = s.replace("，", ",")
     unit = _UNIT_SUFFIX.search(s)
     s = _UNIT_SUFFIX.sub("", s)
@@ -168,7 +209,7 @@ def parse_cell(text: str) -> CellValue:
         s, sign = s[2:], -1  # "--253" is how some reports print a decrease
     if s.startswith("+"):
         s = s[1:]
-    if _FORMULA.match(s):
+    if _FORMULA.match(s) or uncached_formula(text):
         return CellValue(
             None,
             malformed=f"'{_shown(text)}' is a formula whose result the file "
