@@ -181,26 +181,51 @@ def as_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _unseen_in_number(s: str, text: str) -> CellValue | None:
+    """A number with a control or bidirectional character among its digits (NUL from a broken
+    conversion, an override that shows "290" as "092"): malformed, never another number.
+    Zero-width spaces and joiners were stripped before (strip_invisible): they show nothing and
+    move nothing, so the number reads as it shows."""
+    unseen = _UNSEEN.search(s)
+    if unseen is None:
+        return None
+    bare = parse_cell(_UNSEEN.sub("", s))
+    if not (bare.numeric or bare.malformed):
+        return None  # text (a label), not a number
+    return CellValue(
+        None,
+        malformed=f"'{_shown(text)}' has an invisible control character "
+        f"(U+{ord(unseen.group()):04X}) among its digits, so what it shows is not certain",
+    )
+
+
+def _formula(s: str, text: str) -> CellValue | None:
+    """An Excel formula kept as text (its result not stored in the file): no value, never 0."""
+    if not (_FORMULA.match(s) or uncached_formula(text)):
+        return None
+    return CellValue(
+        None,
+        malformed=f"'{_shown(text)}' is a formula whose result the file "
+        "does not store (open it in Excel/WPS and save it again)",
+    )
+
+
 @lru_cache(maxsize=65536)
 def parse_cell(text: str) -> CellValue:
     """Read one table cell. Accepts '1,234', '１２', '+3', '--253', '0.5', '12件'; blanks -> blank.
 
     Not a plain count, so malformed (kept as printed, never a value): exponent form ('1e309'),
     inf/nan, more than MAX_DIGITS digits (a 400-digit or 20-full-width-digit cell), a fraction
-    with a count unit ('12.5件'). A malformed cell still counts as a cell, so its row never shifts.
+    with a count unit ('12.5件'), a control or bidirectional character among the digits, an
+    Excel formula without its result. A malformed cell still counts as a cell, so its row never
+    shifts.
     """
     s = squash(unicodedata.normalize("NFKC", text or ""))
     if s in BLANK_MARKERS:
         return CellValue(None, blank=True)
-    unseen = _UNSEEN.search(s)
-    if unseen:  # a number with a control character inside: never read as another number
-        bare = parse_cell(_UNSEEN.sub("", s))
-        if bare.numeric or bare.malformed:
-            return CellValue(
-                None,
-                malformed=f"'{_shown(text)}' has an invisible control character "
-                f"(U+{ord(unseen.group()):04X}) among its digits, so what it shows is not certain",
-            )
+    unreadable = _unseen_in_number(s, text) or _formula(s, text)
+    if unreadable is not None:
+        return unreadable
     s = s.replace("，", ",")
     unit = _UNIT_SUFFIX.search(s)
     s = _UNIT_SUFFIX.sub("", s)
@@ -209,12 +234,6 @@ def parse_cell(text: str) -> CellValue:
         s, sign = s[2:], -1  # "--253" is how some reports print a decrease
     if s.startswith("+"):
         s = s[1:]
-    if _FORMULA.match(s) or uncached_formula(text):
-        return CellValue(
-            None,
-            malformed=f"'{_shown(text)}' is a formula whose result the file "
-            "does not store (open it in Excel/WPS and save it again)",
-        )
     if _EXPONENT.match(s):
         return CellValue(
             None, malformed=f"'{_shown(text)}' is written in exponent form, not as a count"

@@ -28,8 +28,9 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
     `max_bytes` before anything is read (a sparse 1 GB file is never read); refused when its
     size, mtime or inode change during the read, the bytes read differ from the size the handle
     reported, or (for a file modified in the last SETTLE_NS) it changes while the reader waits
-    for it to settle, or a second read of the handle gives other bytes: the file is being written. What is returned is what gets hashed and parsed,
-    so the stored hash is the hash of the bytes the values came from.
+    for it to settle or a second read of the handle gives other bytes: the file is being
+    written. What is returned is what gets hashed and parsed, so the stored hash is the hash
+    of the bytes the values came from.
     """
     origin = str(path) if origin is None else origin
     try:
