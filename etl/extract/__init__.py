@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -36,12 +37,7 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise ReportError(
-            origin,
-            f"cannot read the file ({exc.strerror})",
-            "check the path and the file permissions",
-            "unreadable",
-        ) from None
+        raise _open_error(path, origin, exc) from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
@@ -99,6 +95,30 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
             "changed",
         )
     return data
+
+
+def _open_error(path: str | Path, origin: str, exc: OSError) -> ReportError:
+    """Why the file cannot be opened, naming a link that loops or points nowhere."""
+    if exc.errno == errno.ELOOP:
+        return ReportError(
+            origin,
+            "is a symbolic link that loops (it leads back to itself)",
+            "remove the link or point it at the report file; the other files were loaded",
+            "bad_link",
+        )
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return ReportError(
+            origin,
+            "is a symbolic link to a file that does not exist",
+            "remove the link or point it at the report file; the other files were loaded",
+            "bad_link",
+        )
+    return ReportError(
+        origin,
+        f"cannot read the file ({exc.strerror})",
+        "check the path and the file permissions",
+        "unreadable",
+    )
 
 
 def _read_all(fd: int, size: int) -> bytes:
