@@ -42,6 +42,8 @@ STD2019_MARKERS = (
     "采购项目数量",
     "采购总金额",
 )
+STD2021_T2_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数")
+STD2019_T2_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
 LEGACY_TABLE_MARKERS = (
     "收到申请数",
     "申请办结数",
@@ -137,6 +139,12 @@ def detect_template(full: str, title: str = "", head: str = "") -> str:
             return STD2021 if s21 > s19 else STD2019
         year = _year(title, full)
         return STD2019 if year in (2019, 2020) else STD2021
+    # 表二's own column labels: a std report cut off before 表三 (a truncated download) is still
+    # a std report, never a legacy one (the legacy 统计表 has none of them)
+    s21 = sum(m in full for m in STD2021_T2_MARKERS)
+    s19 = sum(m in full for m in STD2019_T2_MARKERS)
+    if max(s21, s19) >= 2:
+        return STD2021 if s21 >= s19 else STD2019
     if sum(m in full for m in LEGACY_TABLE_MARKERS) >= 2:
         return LEGACY
     title_sq = squash(title)

@@ -105,14 +105,15 @@ def _expand(entry: str, download_dir, max_bytes: int) -> list[SourceFile]:
     p = Path(entry)
     if p.is_dir():
         portal, images = portal_sources(p)  # files `gongkai collect` saved, if any
+        files, unreadable = _walk(p)
         return [
-            SourceFile(display_name(f), f, portal=portal.get(f.resolve()))
-            for f in _walk(p)
-            if not images or f.resolve() not in images
-        ]
+            SourceFile(display_name(f), f, portal=portal.get(_resolved(f)))
+            for f in files
+            if not images or _resolved(f) not in images
+        ] + unreadable
     if os.path.lexists(p):  # pipes, devices and dangling links are refused when read
         return [
-            SourceFile(display_name(entry), p, portal=portal_of_file(p) if p.is_file() else None)
+            SourceFile(display_name(entry), p, portal=portal_of_file(p) if _is_file(p) else None)
         ]
     return [
         SourceFile(
@@ -128,14 +129,50 @@ def _expand(entry: str, download_dir, max_bytes: int) -> list[SourceFile]:
     ]
 
 
-def _walk(folder: Path) -> list[Path]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+def _walk(folder: Path) -> tuple[list[Path], list[SourceFile]]:
+    """The files under `folder`, and a failed source for each sub-folder that cannot be listed
+    (no read permission): said on one line, the rest of the folder still loads. Links to
+    folders are not followed (a link back to a parent would loop); links to files are listed
+    and read like files, a dangling or looping link being refused when read."""
+    found: list[Path] = []
+    unreadable: list[SourceFile] = []
+
+    def cannot_list(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else folder
+        unreadable.append(
+            SourceFile(
+                display_name(where),
+                None,
+                error=ReportError(
+                    display_name(where),
+                    f"cannot list this folder ({exc.strerror or exc})",
+                    "check the folder's permissions; the other files were loaded",
+                    "unreadable",
+                ),
+            )
+        )
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=cannot_list):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
         for name in sorted(filenames):
             if not _skipped(name):
                 found.append(Path(dirpath) / name)
-    return found
+    return found, unreadable
+
+
+def _resolved(path: Path) -> Path | None:
+    """The real path, or None for a link that loops (ELOOP, or RuntimeError before 3.13)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a link that loops
+        return False
 
 
 def _skipped(name: str) -> bool:

@@ -81,6 +81,7 @@ ERROR_CODES: dict[str, str] = {
     "not_regular": "不是普通文件（管道、设备或特殊文件）",
     "changed": "读取期间文件被改写",
     "unreadable": "文件无法读取",
+    "bad_link": "符号链接无效（循环或指向不存在的文件）",
     "not_found": "文件或文件夹不存在",
     "download_failed": "下载失败",
     "bad_manifest": "清单文件有误",

@@ -32,7 +32,20 @@ INVISIBLE_CHARS = (
     "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
     "\u3164\ufeff\uffa0"
 )
-_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+# Of those, the bidirectional controls can change what a reader sees of a number: an override
+# before "1234" shows "4321", a mark between digits can move them. Next to a digit they are
+# kept (so parse_cell calls the number malformed); everywhere else they are stripped like the rest.
+BIDI_REORDER = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+BIDI_MARKS = "\u061c\u200e\u200f"
+_INVISIBLE = re.compile(
+    f"(?<=\\d)[{BIDI_MARKS}{BIDI_REORDER}]+(?=\\d)"  # any bidi control between two digits
+    f"|(?<=\\d)[{BIDI_REORDER}]+|[{BIDI_REORDER}]+(?=\\d)"  # an override touching a digit
+    f"|([{INVISIBLE_CHARS}])"
+)
+# Control characters that are not white space (NUL, BEL, ESC, DEL, C1 controls but NEL ...):
+# inside a number they make it malformed, never another number.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffd]")
+_UNSEEN = re.compile(f"{_CONTROL.pattern[:-1]}{BIDI_MARKS}{BIDI_REORDER}]")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^[+\-−]?\d+(?:\.\d+)?$")
@@ -95,8 +108,9 @@ def looks_traditional(text: str, sample: int = 4000) -> bool:
 
 
 def strip_invisible(text: str) -> str:
-    """Remove INVISIBLE_CHARS (a soft hyphen inside an agency name must not make a new agency)."""
-    return _INVISIBLE.sub("", text)
+    """Remove INVISIBLE_CHARS (a soft hyphen inside an agency name must not make a new agency),
+    except bidirectional controls touching a digit (see BIDI_REORDER)."""
+    return _INVISIBLE.sub(lambda m: "" if m.group(1) else m.group(), text)
 
 
 def normalize_text(text: str, traditional: bool = False) -> str:
@@ -115,9 +129,11 @@ def squash(text: str) -> str:
 
 
 def _shown(text: str, limit: int = 40) -> str:
-    """The cell as printed, cut for a message (a 400-digit cell is named, not pasted)."""
+    """The cell as printed, cut for a message (a 400-digit cell is named, not pasted); control
+    and bidirectional characters are named (<U+0000>), never pasted into a message."""
     text = (text or "").strip()
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+    text = text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+    return _UNSEEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def as_printed(why: str, raw: str) -> str:
@@ -137,6 +153,22 @@ def count_malformed(text: str, value: float) -> str:
     return f"'{_shown(text)}' is a fraction, but this cell is a count (a whole number)"
 
 
+# The text etl.extract.xlsx keeps for a formula cell whose result the workbook does not store
+_UNCACHED_FORMULA = re.compile(r"^(=.*) \[(.+)!([A-Z]{1,3}\d{1,7})\]$", re.S)
+
+
+def uncached_formula_text(formula: str, sheet: str, address: str) -> str:
+    """The kept text, e.g. "=C5+D5 [Sheet1!C7]": parse_cell reads it as a formula (malformed),
+    never as 0."""
+    return f"{formula} [{sheet}!{address}]"
+
+
+def uncached_formula(raw: str) -> tuple[str, str, str] | None:
+    """(formula, sheet, cell address) of a cell kept by uncached_formula_text, else None."""
+    m = _UNCACHED_FORMULA.match((raw or "").strip())
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
 @dataclass(frozen=True)
 class CellValue:
     value: float | None  # None: no number (blank marker or text)
@@ -149,17 +181,51 @@ def as_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _unseen_in_number(s: str, text: str) -> CellValue | None:
+    """A number with a control or bidirectional character among its digits (NUL from a broken
+    conversion, an override that shows "290" as "092"): malformed, never another number.
+    Zero-width spaces and joiners were stripped before (strip_invisible): they show nothing and
+    move nothing, so the number reads as it shows."""
+    unseen = _UNSEEN.search(s)
+    if unseen is None:
+        return None
+    bare = parse_cell(_UNSEEN.sub("", s))
+    if not (bare.numeric or bare.malformed):
+        return None  # text (a label), not a number
+    return CellValue(
+        None,
+        malformed=f"'{_shown(text)}' has an invisible control character "
+        f"(U+{ord(unseen.group()):04X}) among its digits, so what it shows is not certain",
+    )
+
+
+def _formula(s: str, text: str) -> CellValue | None:
+    """An Excel formula kept as text (its result not stored in the file): no value, never 0."""
+    if not (_FORMULA.match(s) or uncached_formula(text)):
+        return None
+    return CellValue(
+        None,
+        malformed=f"'{_shown(text)}' is a formula whose result the file "
+        "does not store (open it in Excel/WPS and save it again)",
+    )
+
+
 @lru_cache(maxsize=65536)
 def parse_cell(text: str) -> CellValue:
     """Read one table cell. Accepts '1,234', '１２', '+3', '--253', '0.5', '12件'; blanks -> blank.
 
     Not a plain count, so malformed (kept as printed, never a value): exponent form ('1e309'),
     inf/nan, more than MAX_DIGITS digits (a 400-digit or 20-full-width-digit cell), a fraction
-    with a count unit ('12.5件'). A malformed cell still counts as a cell, so its row never shifts.
+    with a count unit ('12.5件'), a control or bidirectional character among the digits, an
+    Excel formula without its result. A malformed cell still counts as a cell, so its row never
+    shifts.
     """
     s = squash(unicodedata.normalize("NFKC", text or ""))
     if s in BLANK_MARKERS:
         return CellValue(None, blank=True)
+    unreadable = _unseen_in_number(s, text) or _formula(s, text)
+    if unreadable is not None:
+        return unreadable
     s = s.replace("，", ",")
     unit = _UNIT_SUFFIX.search(s)
     s = _UNIT_SUFFIX.sub("", s)
@@ -168,12 +234,6 @@ def parse_cell(text: str) -> CellValue:
         s, sign = s[2:], -1  # "--253" is how some reports print a decrease
     if s.startswith("+"):
         s = s[1:]
-    if _FORMULA.match(s):
-        return CellValue(
-            None,
-            malformed=f"'{_shown(text)}' is a formula whose result the file "
-            "does not store (open it in Excel/WPS and save it again)",
-        )
     if _EXPONENT.match(s):
         return CellValue(
             None, malformed=f"'{_shown(text)}' is written in exponent form, not as a count"

@@ -269,6 +269,12 @@ _DECLARED = (
     Rule("legacy.cumulative_chain", "跨年：本年“累计”≠ 上年“累计”＋本年数", "crossyear_inconsistent",
          "LEG.proactive", "核对统计表“历年累计”数与上年年报的累计数及本年数，更正或在报告中说明原因",
          QUALITY),
+    # ── issue 23: what a reader sees is what is scored (cells a file does not hold, files cut
+    #    short); never the agency's fault ──
+    Rule("xlsx.formula_uncached", "Excel 公式没有保存计算结果（该格未入库）", "reader", "DOC",
+         "用 Excel 或 WPS 打开该文件并重新保存（保存时会算出公式结果），再重新载入；或对照原件在“数据修正”中录入"),
+    Rule("report.truncated", "文件在统计表中途中断（可能下载不完整）", "reader", "DOC",
+         "请重新下载或向发布单位索取完整文件后重新载入；核实前不要据此扣分"),
 )
 # fmt: on
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -15,7 +16,9 @@ from etl.errors import ReportError
 
 MAX_BYTES = 60 * 1024 * 1024  # larger files are refused before reading: no report is this big
 _READ_CHUNK = 1 << 20
-RECENT_NS = 2_000_000_000  # a file modified less than 2 s ago is read twice and compared
+# A file modified less than this long ago is read only once it has been left alone this long
+# (and read again to compare): a file still being written is refused, not stored in part.
+SETTLE_NS = 2_000_000_000
 
 
 def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_BYTES) -> bytes:
@@ -25,20 +28,16 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
     (a FIFO, a device such as /dev/zero behind a symlink, a socket); refused when larger than
     `max_bytes` before anything is read (a sparse 1 GB file is never read); refused when its
     size, mtime or inode change during the read, the bytes read differ from the size the handle
-    reported, or (for a file modified in the last RECENT_NS) a second read of the handle gives
-    other bytes: the file is being rewritten. What is returned is what gets hashed and parsed,
-    so the stored hash is the hash of the bytes the values came from.
+    reported, or (for a file modified in the last SETTLE_NS) it changes while the reader waits
+    for it to settle or a second read of the handle gives other bytes: the file is being
+    written. What is returned is what gets hashed and parsed, so the stored hash is the hash
+    of the bytes the values came from.
     """
     origin = str(path) if origin is None else origin
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise ReportError(
-            origin,
-            f"cannot read the file ({exc.strerror})",
-            "check the path and the file permissions",
-            "unreadable",
-        ) from None
+        raise _open_error(path, origin, exc) from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
@@ -57,11 +56,17 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
             )
         data = _read_all(fd, before.st_size)
         after = os.fstat(fd)
-        if len(data) == before.st_size and time.time_ns() - after.st_mtime_ns < RECENT_NS:
-            # written moments ago: mtime moves in clock ticks (4-10 ms), so a rewrite inside
-            # one tick leaves it unchanged. The same handle is read again; a writer still at
-            # work gives other bytes. The bytes returned (hashed, parsed) are the first read.
-            if _read_all(fd, before.st_size) != data:
+        age = time.time_ns() - after.st_mtime_ns
+        if len(data) == before.st_size and age < SETTLE_NS:
+            # written moments ago: a writer may still be at work (a download, a copy, a program
+            # appending a line every half second), and what was read is only a part. Wait until
+            # the file has been left alone for SETTLE_NS, then look again through the same
+            # handle: another size or mtime, or other bytes (mtime moves in clock ticks, so a
+            # rewrite inside one tick keeps it), is a file still being written. The bytes
+            # returned (hashed, parsed) are the first read.
+            time.sleep(min(SETTLE_NS, SETTLE_NS - age) / 1e9)
+            again = os.fstat(fd)
+            if _identity(again) != _identity(after) or _read_all(fd, before.st_size) != data:
                 after = None
     except OSError as exc:
         raise ReportError(
@@ -90,6 +95,30 @@ def read_file(path: str | Path, origin: str | None = None, max_bytes: int = MAX_
             "changed",
         )
     return data
+
+
+def _open_error(path: str | Path, origin: str, exc: OSError) -> ReportError:
+    """Why the file cannot be opened, naming a link that loops or points nowhere."""
+    if exc.errno == errno.ELOOP:
+        return ReportError(
+            origin,
+            "is a symbolic link that loops (it leads back to itself)",
+            "remove the link or point it at the report file; the other files were loaded",
+            "bad_link",
+        )
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return ReportError(
+            origin,
+            "is a symbolic link to a file that does not exist",
+            "remove the link or point it at the report file; the other files were loaded",
+            "bad_link",
+        )
+    return ReportError(
+        origin,
+        f"cannot read the file ({exc.strerror})",
+        "check the path and the file permissions",
+        "unreadable",
+    )
 
 
 def _read_all(fd: int, size: int) -> bytes:

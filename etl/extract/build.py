@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from etl.document import Block, Location, RawDocument
 from etl.normalize import looks_traditional, normalize_text
+
+# Line breaks other than "\n" (\v, \f, \r, file/group/record separators, NEL, U+2028/2029) are
+# white space inside a block; inside a table cell "\n" is too: a cell is one line of its row.
+_BREAKS_IN_LINE = re.compile("[\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029]")
+_BREAKS_IN_CELL = re.compile("[\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def build_document(
@@ -20,7 +27,8 @@ def build_document(
     parts: list[str] = []
     offset = 0
     for raw_cells, loc, is_row in rows:
-        raw = tuple(c if c is not None else "" for c in raw_cells)
+        breaks = _BREAKS_IN_CELL if is_row else _BREAKS_IN_LINE
+        raw = tuple(breaks.sub(" ", c) if c else "" for c in raw_cells)
         cells = tuple(normalize_text(c, traditional).strip() for c in raw)
         if not is_row and not any(cells):
             continue

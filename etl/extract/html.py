@@ -17,6 +17,7 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes, looks_binary
+from etl.extract.html_hidden import MARK, page_style, strip_attributes
 from etl.extract.main_text import MAIN_TEXT_KEY, main_content
 from etl.normalize import strip_invisible
 
@@ -25,7 +26,6 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")  # source-line wrap inside CJK text
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 DROP = frozenset(
     {
@@ -127,7 +127,8 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
     match = _CHARSET.search(data[:8192])
     declared = match.group(1).decode("ascii", "ignore") if match else None
     text, encoding = decode_bytes(path, data, declared)
-    root = _parse(path, text)
+    style = page_style(text)  # what the page's own <style> blocks hide (html_hidden)
+    root = _parse(path, text, keep_selectors=bool(style))
     meta = _meta(root)
     meta["encoding"] = encoding
     main = main_content(text)  # the report without the portal around it (for the prose only)
@@ -137,9 +138,11 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
         del root
         from etl.extract.html_flat import flat_rows
 
-        rows = flat_rows(text, _clean, _WRAP, DROP, BLOCK)
+        rows = flat_rows(text, _clean, _WRAP, DROP, BLOCK, style)
     else:
         del text
+        if style:
+            style.mark_tree(root)
         walker = _Walker()
         body = root.find("body")
         walker.walk(body if body is not None else root, 0)
@@ -165,9 +168,11 @@ def _table_depth(text: str) -> int:
     return deepest
 
 
-def _parse(path: str, text: str):
+def _parse(path: str, text: str, keep_selectors: bool = False):
     """Parse in chunks, dropping attributes as elements open: a Word-exported page is mostly
-    style attributes and inline images, and keeping them would cost ~10x the file size."""
+    style attributes and inline images, and keeping them would cost ~10x the file size. What
+    decides whether an element is hidden is kept (class and id only where the page has style
+    rules that hide)."""
     text = _XML_DECL.sub("", text[:1000], count=1) + text[1000:]
     parser = etree.HTMLPullParser(
         events=("start",), huge_tree=True, remove_comments=True, remove_pis=True, no_network=True
@@ -175,9 +180,9 @@ def _parse(path: str, text: str):
     try:
         for start in range(0, len(text), _CHUNK):
             parser.feed(text[start : start + _CHUNK])
-            _strip(parser.read_events())
+            _strip(parser.read_events(), keep_selectors)
         root = parser.close()
-        _strip(parser.read_events())
+        _strip(parser.read_events(), keep_selectors)
     except (etree.LxmlError, ValueError) as exc:
         raise ReportError(
             path,
@@ -190,15 +195,10 @@ def _parse(path: str, text: str):
     return root
 
 
-def _strip(events) -> None:
+def _strip(events, keep_selectors: bool) -> None:
     for _, el in events:
-        attrib = el.attrib
-        if not attrib or el.tag == "meta":
-            continue
-        hidden = _hidden(el)
-        attrib.clear()
-        if hidden:
-            attrib["style"] = "display:none"
+        if el.attrib and el.tag != "meta":
+            strip_attributes(el, keep_selectors)
 
 
 def _meta(root) -> dict:
@@ -227,8 +227,7 @@ def _tag(el) -> str:
 
 
 def _hidden(el) -> bool:
-    style = el.get("style")
-    return bool(style) and _HIDDEN.search(style) is not None
+    return el.get(MARK) is not None  # set by html_hidden while the tree was built
 
 
 class _Walker:

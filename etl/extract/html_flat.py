@@ -11,11 +11,11 @@ text outside tables is prose split at block elements.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from etl.document import Location
+from etl.extract.html_hidden import PageStyle
 
 VOID = frozenset(
     {
@@ -35,7 +35,6 @@ VOID = frozenset(
         "wbr",
     }
 )
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 @dataclass
@@ -56,9 +55,12 @@ class _State:
 
 
 class FlatReader(HTMLParser):
-    def __init__(self, clean, wrap, drop: frozenset[str], block: frozenset[str]) -> None:
+    def __init__(
+        self, clean, wrap, drop: frozenset[str], block: frozenset[str], style: PageStyle
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.clean, self.wrap, self.drop, self.block = clean, wrap, drop, block
+        self.style = style
         self.s = _State()
         self.skip_tag: str | None = None
         self.skip_depth = 0
@@ -125,8 +127,7 @@ class FlatReader(HTMLParser):
             if tag == self.skip_tag:
                 self.skip_depth += 1
             return
-        style = next((v for k, v in attrs if k == "style" and v), "")
-        if tag not in VOID and (tag in self.drop or _HIDDEN.search(style)):
+        if tag not in VOID and (tag in self.drop or (attrs and self.style.hides_flat(tag, attrs))):
             self.skip_tag, self.skip_depth = tag, 1
             return
         t = self._top()
@@ -194,8 +195,8 @@ class FlatReader(HTMLParser):
         return self.s.rows
 
 
-def flat_rows(text: str, clean, wrap, drop, block) -> list:
-    reader = FlatReader(clean, wrap, drop, block)
+def flat_rows(text: str, clean, wrap, drop, block, style: PageStyle | None = None) -> list:
+    reader = FlatReader(clean, wrap, drop, block, style or PageStyle())
     reader.feed(text)
     reader.close()
     return reader.result()

@@ -10,6 +10,18 @@ from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes, looks_binary
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# What ends a line of a text file. str.splitlines() also breaks at \v, \f, \x1c-\x1e, \x85,
+# U+2028, U+2029 and a lone \r: inside a table cell those would cut a row in two and move its
+# figures into another row. They are white space within the line (build_document turns them
+# into spaces); a lone \r ends lines only in a file that has no \n at all (classic Mac text).
+_LINE_END = re.compile(r"\r?\n")
+
+
+def text_lines(text: str) -> list[str]:
+    """The file's lines, split only where a line really ends (see _LINE_END)."""
+    if "\n" not in text and "\r" in text:
+        return text.split("\r")
+    return _LINE_END.split(text)
 
 
 def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
@@ -22,7 +34,7 @@ def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
     table = -1
     row_in_table = 0
     in_table = False
-    for n, line in enumerate(text.splitlines()):
+    for n, line in enumerate(text_lines(text)):
         stripped = line.strip()
         if stripped.startswith("|") and stripped.count("|") >= 2:
             if _SEPARATOR.match(stripped):

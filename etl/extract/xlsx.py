@@ -23,6 +23,7 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.docx import check_zip
+from etl.normalize import uncached_formula_text
 
 MAX_ROWS = 5000  # a report's statistics tables fill a few hundred rows at most
 MAX_COLS = 100
@@ -57,11 +58,9 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
             warnings.simplefilter("ignore")
             sheets, titles = _read_sheets(data, data_only=True)
             if formulas:  # the formula text of cells whose result is not stored
-                for filled, shown in zip(sheets, _read_sheets(data, data_only=False)[0]):
-                    for r, cols in shown.items():
-                        for c, text in cols.items():
-                            if text.startswith("=") and c not in filled.get(r, {}):
-                                filled.setdefault(r, {})[c] = text
+                shown_sheets = _read_sheets(data, data_only=False)[0]
+                for filled, shown, title in zip(sheets, shown_sheets, titles):
+                    _keep_uncached(filled, shown, title)
     except ReportError:
         raise
     except Exception as exc:  # openpyxl/lxml/zipfile raise many types on malformed workbooks
@@ -82,6 +81,19 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
             "no_text",
         )
     return build_document(path, sha256, "xlsx", rows, {"sheets": titles})
+
+
+def _keep_uncached(filled: dict, shown: dict, title: str) -> None:
+    """Cells holding a formula but no stored result keep the formula and their address
+    ("=C5+D5 [Sheet1!C7]"): read as no value, with an xlsx.formula_uncached finding naming the
+    cell (etl.parse.cell_findings), never as a blank that would count as 0."""
+    from openpyxl.utils import get_column_letter
+
+    for r, cols in shown.items():
+        for c, text in cols.items():
+            if text.startswith("=") and c not in filled.get(r, {}):
+                address = f"{get_column_letter(c + 1)}{r + 1}"
+                filled.setdefault(r, {})[c] = uncached_formula_text(text, title, address)
 
 
 def _has_uncached_formula(xml: bytes) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from etl.document import RawDocument
 from etl.extract import extract_document
 from etl.extract.main_text import MAIN_TEXT_KEY, report_prose
+from etl.normalize import squash
 from etl.report import ParsedReport
 
 _NOT_WORDS = re.compile(r"[\s\d〇零一二三四五六七八九十.,:：，。、%()（）-]+")
@@ -26,9 +27,18 @@ def text_fingerprint(doc: RawDocument) -> str:
     return hashlib.sha256(_NOT_WORDS.sub("", prose).encode("utf-8")).hexdigest()[:24]
 
 
+def _text_after_last_table(doc: RawDocument) -> int | None:
+    """Characters of text after the document's last table row (None: it has no table rows)."""
+    last = max((i for i, b in enumerate(doc.blocks) if b.is_table_row), default=None)
+    if last is None:
+        return None
+    return sum(len(squash(b.text)) for b in doc.blocks[last + 1 :])
+
+
 def parse_document(doc: RawDocument) -> ParsedReport:
     from etl.detect import detect_report
     from etl.validate import validate_report
+    from etl.validate.truncation import TAIL_KEY
 
     report = detect_report(doc)
     report.meta["text_fingerprint"] = text_fingerprint(doc)
@@ -49,7 +59,9 @@ def parse_document(doc: RawDocument) -> ParsedReport:
         from etl.extract.ocr import mark_ocr_values
 
         mark_ocr_values(report)
+    report.meta[TAIL_KEY] = _text_after_last_table(doc)
     report.findings.extend(validate_report(report))
+    report.meta.pop(TAIL_KEY, None)
     if report.template != "not_a_report":
         from etl.validate.copy_detect import profile
 

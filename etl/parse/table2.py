@@ -7,6 +7,7 @@ import re
 from etl.fields import STD2019, T2_LAYOUT, t2_key
 from etl.fields import T2_ITEMS as T2_ITEM_NAMES
 from etl.normalize import UNIT_PATTERN, squash, yuan_to_wan
+from etl.parse.cell_findings import malformed_finding
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import clean_label, split_block
@@ -124,6 +125,9 @@ def parse_t2(blocks, report: ParsedReport) -> None:  # noqa: C901 (one case per 
         for measure, tok in zip(measures, values):
             k = t2_key(item, measure)
             if not tok.cell.numeric:
+                finding = malformed_finding(k, tok) if tok.cell.malformed else None
+                if finding is not None:  # a figure that cannot be read: said so, never a value
+                    report.findings.append(finding)
                 continue  # "/" or blank in 表二 means not applicable: NULL, never 0
             value = tok.cell.value
             if measure == "amount_wan":

@@ -16,7 +16,7 @@ from itertools import product
 
 from etl.document import Block, place_text
 from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
-from etl.normalize import as_printed, count_malformed
+from etl.parse.cell_findings import malformed_finding
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
@@ -329,11 +329,9 @@ def _assign_t3_row(row: DataRow, key: str, staged: dict[str, Value], report: Par
         loc = dict(row.block.loc.as_dict())
         if tok.col is not None:
             loc["col"] = tok.col
-        why = as_printed(tok.cell.malformed, tok.raw) or (
-            tok.cell.numeric and count_malformed(tok.raw, tok.cell.value)
-        )
-        if why:  # kept as printed in the finding; no value (never a guess)
-            report.findings.append(Finding("number.malformed", (k,), None, None, why, "warning"))
+        finding = malformed_finding(k, tok)
+        if finding is not None:  # no value (never a guess)
+            report.findings.append(finding)
             continue
         value = tok.cell.value if tok.cell.numeric else 0.0
         staged[k] = Value(k, value, tok.raw, loc, blank=not tok.cell.numeric)

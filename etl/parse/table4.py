@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from etl.document import Block
 from etl.fields import T4_GROUPS, T4_OUTCOMES, t4_key
-from etl.normalize import as_printed, count_malformed, squash
+from etl.normalize import squash
+from etl.parse.cell_findings import malformed_finding
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
 from etl.parse.rows import Token, clean_label, merge_number_lines, split_block, value_tokens
@@ -103,13 +104,9 @@ def parse_t4(blocks, report: ParsedReport) -> None:
             loc = dict(block.loc.as_dict())
             if tok.col is not None:
                 loc["col"] = tok.col
-            why = as_printed(tok.cell.malformed, tok.raw) or (
-                tok.cell.numeric and count_malformed(tok.raw, tok.cell.value)
-            )
-            if why:  # kept as printed in the finding; no value (never a guess)
-                report.findings.append(
-                    Finding("number.malformed", (k,), None, None, why, "warning")
-                )
+            finding = malformed_finding(k, tok)
+            if finding is not None:  # no value (never a guess)
+                report.findings.append(finding)
                 continue
             report.add(
                 Value(

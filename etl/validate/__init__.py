@@ -16,8 +16,10 @@ from etl.rules import READER
 def validate_report(report: ParsedReport) -> list[Finding]:
     """The report's findings; those over cells read with doubt are the reader's, not the report's."""
     from etl.validate.reading_doubts import with_reading_doubts
+    from etl.validate.truncation import with_truncation
 
-    return with_reading_doubts(report, _identities(report) + quality_findings(report))
+    findings = with_reading_doubts(report, _identities(report) + quality_findings(report))
+    return with_truncation(report, findings)
 
 
 def quality_findings(report: ParsedReport) -> list[Finding]:

@@ -220,9 +220,14 @@ def test_a_formula_without_a_stored_result_is_a_finding_not_a_zero(tmp_path):
     got = etl.parse.parse_file("formula.xlsx", _shuyang_workbook(2013, "予以公开"))
     key = t3_key("granted", "natural")
     assert plain.values[key].value == 290 and key not in got.values
-    [finding] = [f for f in got.findings if f.rule == "number.malformed"]
-    assert finding.cells == (key,) and finding.message.startswith("'=C")
-    assert "is a formula whose result the file does not store" in finding.message
+    [finding] = [f for f in got.findings if f.rule == "xlsx.formula_uncached"]
+    assert finding.cells == (key,) and finding.responsibility == "reader"
+    assert re.fullmatch(
+        r"Excel 工作表「Sheet」的 B(\d+) 单元格是公式 =C\1\+D\1，文件没有保存它的计算结果，"
+        r"该格未入库（不按 0 计）",
+        finding.message,
+    ), finding.message
+    assert not [f for f in got.findings if f.rule == "number.malformed"]
     assert got.values[t3_key("granted", "commercial")].value == 1  # the row did not shift
     assert {k: v.value for k, v in got.values.items() if k != key} == {
         k: v.value for k, v in plain.values.items() if k != key
