@@ -24,6 +24,7 @@ ROLES_TEXT = (
     '[signin]\nheader = "X-Forwarded-User"\ndefault_role = "leader"\n'
     '[users]\n"kelvin.wu@example.gov.cn" = "admin"\n"li.si@example.gov.cn" = "analyst"\n'
 )
+REAL_RESOLVE = roles.resolve_actor  # before any test replaces it
 ONE_LINE = re.compile(r"^roles\.toml:(\d+): [^\n]+。$")
 
 
@@ -157,3 +158,52 @@ def test_serve_refuses_a_bad_roles_file_or_a_short_secret_with_exit_2(tmp_path, 
     monkeypatch.setenv(roles.SECRET_ENV, "short")
     result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--port", "1"])
     assert result.exit_code == 2 and "shorter than 16 characters" in result.output
+
+
+def _page(db, monkeypatch, headers: dict | None = None):
+    """整改跟踪 with these request headers (AppTest sends none; the real resolve_actor reads them)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    if headers is not None:
+        monkeypatch.setattr(
+            roles, "resolve_actor", lambda _h, oidc=None: REAL_RESOLVE(headers, oidc)
+        )
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["year"] = "2024"
+    return at.run().switch_page("views/rectification.py").run()
+
+
+def test_the_page_says_an_unverified_sign_in_and_stays_read_only(loaded, monkeypatch, tmp_path):
+    _, db = loaded
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLES_TEXT, encoding="utf-8")
+    monkeypatch.setenv(roles.ROLES_ENV, str(path))
+    monkeypatch.setenv(roles.SECRET_ENV, SECRET)
+    user = "li.si@example.gov.cn"
+    at = _page(db, monkeypatch, _headers(user, "guessed-secret-of-someone"))
+    assert not at.exception
+    assert [w.value for w in at.warning] == [roles.UNVERIFIED]
+    assert at.text[0].value == "当前用户：未登录（只读）" and not at.get("form")
+    at = _page(db, monkeypatch, _headers(user, SECRET))
+    assert not at.warning and at.text[0].value == f"当前用户：{user} · 分析人员（登录代理）"
+    assert at.get("form")  # the analyst's move form
+
+
+def test_the_page_shows_a_bad_roles_file_as_one_line(loaded, monkeypatch, tmp_path):
+    _, db = loaded
+    path = tmp_path / "roles.toml"
+    path.write_text('[users]\n"a" = "analyst"\n"b" = 3\n', encoding="utf-8")
+    monkeypatch.setenv(roles.ROLES_ENV, str(path))
+    monkeypatch.setenv(roles.SECRET_ENV, SECRET)
+    at = _page(db, monkeypatch, _headers("a", SECRET))
+    assert not at.exception
+    (error,) = at.error
+    shown = re.sub(r"\\(.)", r"\1", error.value).replace("\u2060", "")  # as the reader sees it
+    assert shown.startswith("roles.toml:3: 用户“b”的角色应是带英文双引号的文字"), shown
+    assert at.text[0].value == "当前用户：未登录（只读）" and not at.get("form")
