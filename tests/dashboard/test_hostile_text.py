@@ -265,3 +265,46 @@ def test_an_unknown_page_name_is_said_escaped(app):
     at.run()
     _assert_safe(at)
     assert any("没有名为" in w.value and ESCAPED in w.value for w in at.warning)
+
+
+@pytest.mark.browser
+def test_no_live_link_or_image_from_foreign_text_in_chromium(hostile_db, monkeypatch, tmp_path):
+    """The real server in headless Chromium: on 整改跟踪 (the finding quoting the report), on
+    排名总览 (agency and peer group in headings and links) and under hostile URL parameters, no
+    <a> or <img> points at evil.example and no <img src=x> exists; the text reads as written."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.dashboard.conftest import chromium_path
+    from tests.dashboard_server import CHROMIUM_ARGS, running_dashboard
+
+    monkeypatch.setenv("GONGKAI_OFFICE", str(office_of(tmp_path, SHANGHAI)))
+    evil = quote(HOSTILE, safe="")
+    visits = (  # (path, text that shows the page has drawn what it should)
+        ("/rectification?year=2024", "**粗体**$x$:red[x]均已按要求办理完成"),
+        ("/ranking?year=2024", f"上海市科学技术委员会{HOSTILE}"),
+        (f"/ranking?year={evil}", "链接中的年度"),
+        (f"/profile?year=2024&agency={evil}", "不在单位名录中"),
+    )
+    with running_dashboard(hostile_db, tmp_path / "streamlit.log") as (url, _):
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+            for path, expected in visits:
+                page.goto(url + path, wait_until="domcontentloaded")
+                page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+                page.wait_for_function(
+                    "t => document.body.innerText.replaceAll('\\u2060', '').includes(t)",
+                    arg=expected,
+                    timeout=60_000,
+                )
+                live = page.eval_on_selector_all(
+                    "a[href*='evil.example'], img[src*='evil.example'], img[src='x'], "
+                    "[onerror], strong:text-is('粗体')",
+                    "els => els.map(e => e.outerHTML)",
+                )
+                assert not live, (path, live)
+            browser.close()
