@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 
 from dashboard import data, nav, urlstate  # noqa: E402
+from dashboard.safe_text import echo, md  # noqa: E402
 
 st.set_page_config(page_title="政府信息公开年报监督", page_icon="📊", layout="wide")
 # Streamlit's table toolbar (search / download / full screen) has English tooltips only; the
@@ -43,7 +44,7 @@ try:
 except data.NoDatabase as missing:
     st.title("政府信息公开年报监督")
     st.info(
-        f"还没有数据库：{Path(str(missing)).name}。请先在项目目录运行 `gongkai build` 生成数据库，"
+        f"还没有数据库：{md(Path(str(missing)).name)}。请先在项目目录运行 `gongkai build` 生成数据库，"
         "或设置环境变量 GONGKAI_DB 指向已有的数据库文件，然后刷新本页。",
         icon="ℹ️",
     )
@@ -84,11 +85,11 @@ def sidebar(v: int) -> None:
             warn_now=False,
             help="同类单位（如同级政府、同类部门）之间比较；“全部”表示各组分别排名。",
         )
-        st.caption(f"数据库：{data.db_path().name}")
+        st.caption(f"数据库：{md(data.db_path().name)}")
     for what, raw in urlstate.bad_params():
         st.warning(
-            f"链接中的{what}“{raw}”在数据库中没有，已改为显示 {st.session_state.get('year')} 年度、"
-            f"{st.session_state.get('peer')}。",
+            f"链接中的{what}“{echo(raw)}”在数据库中没有，已改为显示 "
+            f"{st.session_state.get('year')} 年度、{md(st.session_state.get('peer'))}。",
             icon="⚠️",
         )
 

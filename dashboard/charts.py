@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.safe_text import plot
 from queries.labels import col
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -215,7 +216,7 @@ def rank_moves(moves: pl.DataFrame) -> go.Figure:
         height=max(260, 28 * moves.height + 90),
     )
     fig.add_bar(
-        y=moves["agency_name"].to_list(),
+        y=[plot(n) for n in moves["agency_name"].to_list()],  # Plotly reads <a href> in ticks
         x=moves["rank_change"].to_list(),
         orientation="h",
         marker_color=[

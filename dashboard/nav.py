@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard.safe_text import echo
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -74,5 +76,6 @@ def say_unknown_page() -> None:
     if name and name != PAGES[0].url_path:
         titles = "、".join(p.title for p in PAGES)
         st.warning(
-            f"没有名为“{name}”的页面，已打开“{PAGES[0].title}”。可用的页面：{titles}。", icon="⚠️"
+            f"没有名为“{echo(name)}”的页面，已打开“{PAGES[0].title}”。可用的页面：{titles}。",
+            icon="⚠️",
         )

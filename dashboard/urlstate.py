@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from dashboard.safe_text import echo, md
+
 _BAD = "_url_bad"
 
 
@@ -47,7 +49,8 @@ def adopt(
             return
         if warn_now:
             st.warning(
-                f"链接中的{what or '参数'}“{raw}”无效，已改为显示“{label(default)}”。", icon="⚠️"
+                f"链接中的{what or '参数'}“{echo(raw)}”无效，已改为显示“{md(label(default))}”。",
+                icon="⚠️",
             )
         else:
             st.session_state.setdefault(_BAD, []).append((what or param, raw))

@@ -10,6 +10,7 @@ import streamlit as st
 
 import queries
 from dashboard import charts, data, nav, urlstate
+from dashboard.safe_text import md
 from etl.document import place_text
 from queries import labels
 
@@ -244,11 +245,10 @@ def source_view(v: int, report_id: int, key: str) -> None:
     as_read = (
         "—" if value is None else f"{value:,.4f}".rstrip("0").rstrip(".")
     )  # 1.5889 stays 1.5889
-    c1.metric(
-        labels.key_label(key), row["raw"] if row["source"] == "table" and row["raw"] else as_read
-    )
+    printed = row["raw"] if row["source"] == "table" and row["raw"] else as_read
+    c1.metric(labels.key_label(key), md(printed))  # a metric's value renders Markdown
     c2.markdown(
-        f"**文件**：{html.escape(name)}　**位置**：{location_text(loc)}　"
+        f"**文件**：{md(name)}　**位置**：{md(location_text(loc))}　"
         f"**来源**：{labels.SOURCE_LABELS.get(row['source'], '—')}"
         f"　**模板**：{labels.TEMPLATE_LABELS.get(row['template'], '—')}"
     )
@@ -339,7 +339,7 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
     try:
         breakdown, deductions = data.score_detail(v, year, path, agency_id)
     except data.AssessUnavailable as exc:
-        st.error(f"无法计算评分：{exc}")
+        st.error(f"无法计算评分：{md(exc)}")
         return
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
@@ -398,7 +398,7 @@ def flags_help(path: str) -> str:
     try:
         return data.flag_rules_text(path, data.file_mtime(path))
     except data.AssessUnavailable as exc:
-        return str(exc)
+        return md(exc)
 
 
 def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
@@ -406,13 +406,14 @@ def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
     "label": link text, **query params}; the link opens that page with those parameters.
 
     A link rather than a jump on click: the user sees which row was taken, and plain URL
-    parameters (no widget-bound ones) go to the other page."""
+    parameters (no widget-bound ones) go to the other page. The link text names an agency,
+    so it is escaped here (a page link's label renders Markdown)."""
     event = table(df, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(targets):
         goto = dict(targets[rows[0]])
         page = goto.pop("page")
-        label = goto.pop("label", None) or f"打开{nav.BY_URL[page].title}"
+        label = md(goto.pop("label", None) or f"打开{nav.BY_URL[page].title}")
         st.page_link(
             nav.page(page),
             label=label,

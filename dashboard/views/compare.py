@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, urlstate
+from dashboard.safe_text import echo, md, plot
 from dashboard.views import common
 from queries import labels
 
@@ -28,7 +29,8 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     raw = [a for a in (st.query_params.get("agencies") or "").split(",") if a]
     bad = [a for a in raw if a not in names]
     if bad:
-        st.warning(f"链接中的单位编码“{'、'.join(bad)}”不在本单位的对标组中，已略去。", icon="⚠️")
+        quoted = "、".join(echo(a) for a in bad[:5]) + ("等" if len(bad) > 5 else "")
+        st.warning(f"链接中的单位编码“{quoted}”不在本单位的对标组中，已略去。", icon="⚠️")
     if raw or current not in st.session_state.get("compare_pick", []):
         st.session_state["compare_pick"] = [a for a in raw if a in names] or (
             [current] + [a for a in ids if a != current]
@@ -54,7 +56,7 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     try:
         ranked = data.ranking(v, year, path, None, ()).filter(pl.col("agency_id").is_in(picked))
     except data.AssessUnavailable as exc:
-        st.error(f"无法计算排名：{exc}")
+        st.error(f"无法计算排名：{md(exc)}")
         return
     rows = [
         "rank",
@@ -98,7 +100,10 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     for a in picked:
         part = series.filter(pl.col("agency_id") == a)
         fig.add_scatter(
-            x=part["year"].to_list(), y=part[figure].to_list(), name=names[a], mode="lines+markers"
+            x=part["year"].to_list(),
+            y=part[figure].to_list(),
+            name=plot(names[a]),  # a legend entry reads Plotly's HTML subset
+            mode="lines+markers",
         )
     if figure not in common.RATE_COLUMNS:
         charts.count_axis(fig, series[figure].to_list())

@@ -3,20 +3,21 @@
 import streamlit as st
 
 from dashboard import data
+from dashboard.safe_text import md
 from dashboard.views import common
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度考核结果导出")
 name, path = common.scheme_picker()
 st.caption(
-    f"考核方案：{name}。导出内容与“排名总览”页相同：同一年度、方案和对标组；含落款单位、日期、方法说明和"
+    f"考核方案：{md(name)}。导出内容与“排名总览”页相同：同一年度、方案和对标组；含落款单位、日期、方法说明和"
     "制表人/审核人/负责人签字栏（取自 data/office.toml）。文件在点击时生成。"
 )
 try:
     data.scheme(path)  # a scheme that cannot be read is said now; nothing is scored until a click
     builders = data.export_builders(v, year, path, peer)
 except data.AssessUnavailable as exc:
-    st.error(f"所选考核方案无法使用：{exc}")
+    st.error(f"所选考核方案无法使用：{md(exc)}")
     st.stop()
 
 stem = f"政务公开年报考核_{year}年度" + (f"_{peer}" if peer else "")

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, urlstate
+from dashboard.safe_text import echo
 from dashboard.views import common, compare
 from queries import labels
 
@@ -22,7 +23,7 @@ wanted = st.query_params.get("agency")
 if wanted is not None and wanted not in names:
     # Never another agency's data under a mistyped link: say so and wait for a choice.
     st.error(
-        f"链接中的单位编码“{wanted}”不在单位名录中，无法显示。请在下面选择单位，"
+        f"链接中的单位编码“{echo(wanted)}”不在单位名录中，无法显示。请在下面选择单位，"
         "或回到“排名总览”点击单位。",
         icon="⚠️",
     )

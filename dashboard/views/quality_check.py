@@ -9,6 +9,7 @@ import streamlit as st
 
 import queries
 from dashboard import charts, data
+from dashboard.safe_text import md, md_quote
 from dashboard.views import common
 from etl.validate.quality_settings import quality_settings
 
@@ -28,7 +29,7 @@ def quality_check(v: int, year: int, peer: str | None, findings: pl.DataFrame) -
     by_cat = summary.group_by("category").agg(pl.col("findings").sum(), pl.col("agencies").sum())
     cols = st.columns(min(4, by_cat.height))
     for i, row in enumerate(by_cat.sort("findings", descending=True).iter_rows(named=True)):
-        cols[i % len(cols)].metric(row["category"], f"{row['findings']} 条", border=True)
+        cols[i % len(cols)].metric(md(row["category"]), f"{row['findings']} 条", border=True)
     shown = summary.with_columns(pl.col("severity").replace_strict(SEVERITY, default="提示"))
     st.dataframe(
         shown.select(
@@ -73,15 +74,15 @@ def repeated(v: int, year: int, peer: str | None) -> None:
     )
     row = pairs.row(pick, named=True)
     left, right = st.columns(2)
-    left.markdown(f"**{row['agency_name']} {row['year']} 年报**")
-    right.markdown(f"**{row['other_agency_name']} {row['other_year']} 年报**")
+    left.markdown(f"**{md(row['agency_name'])} {row['year']} 年报**")
+    right.markdown(f"**{md(row['other_agency_name'])} {row['other_year']} 年报**")
     passages = queries.passages(row["passages"])
     if not passages:
         st.info("这一对年报的重复分散在短句中，没有整段重复。")
     for p in passages:
         a, b = st.columns(2)
-        a.markdown(f"> {p['this']}")
-        b.markdown(f"> {p['other']}")
+        a.markdown(md_quote(p["this"]))  # the reports' own prose: shown as printed
+        b.markdown(md_quote(p["other"]))
 
 
 def timeliness(v: int, year: int, peer: str | None) -> None:

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, nav, urlstate
+from dashboard.safe_text import md, plot
 from dashboard.views import common, ranking_grid, whatif
 from queries import labels
 
@@ -16,15 +17,15 @@ try:
     loaded = data.scheme(path, data.file_mtime(path))
     ranked = data.ranking(v, year, path, peer, ())
 except data.AssessUnavailable as exc:
-    st.error(f"无法计算排名：{exc}")
+    st.error(f"无法计算排名：{md(exc)}")
     st.stop()
 share = loaded.performance_share
 missing = data.missing_reports(v, year, peer)
 rules = common.flags_help(path)
 
 st.caption(
-    f"考核方案：{scheme_name}。政务公开占绩效考核 {share * 100:g}%：绩效折算分 = 总分 × {share:g}。"
-    f"{'各对标组分别排名。' if peer is None else f'对标组：{peer}。'}"
+    f"考核方案：{md(scheme_name)}。政务公开占绩效考核 {share * 100:g}%：绩效折算分 = 总分 × {share:g}。"
+    f"{'各对标组分别排名。' if peer is None else f'对标组：{md(peer)}。'}"
 )
 c = st.columns(5)
 scored = ranked.filter(~pl.col("missing").fill_null(False)) if ranked.height else ranked
@@ -78,7 +79,7 @@ elif view == "排名":
     for row in groups.iter_rows(named=True):
         ranking_grid.summary(row, focus, year)
     for n, row in enumerate(groups.iter_rows(named=True)):
-        st.subheader(f"{ranking_grid.plain(row['peer_group'])}（{row['units']} 个单位）")
+        st.subheader(f"{md(row['peer_group'])}（{row['units']} 个单位）")
         mine = shown.filter(pl.col("peer_group") == row["peer_group"])
         ranking_grid.grid(mine, focus, year, key=f"grid_{n}")
     st.caption(
@@ -138,12 +139,14 @@ elif view == "升降与趋势":
             charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points"
         )
         points = picked.selection.points if picked is not None else []
-        by_name = dict(zip(both["agency_name"], both["agency_id"]))
+        # the chart's ticks are the names as Plotly shows them (charts.rank_moves: escaped)
+        by_name = {plot(n): a for n, a in zip(both["agency_name"], both["agency_id"])}
+        shown_name = dict(zip(by_name, both["agency_name"]))
         if points and points[0].get("y") in by_name:  # a bar clicked: its agency's page
             name = points[0]["y"]
             st.page_link(
                 nav.page("profile"),
-                label=f"打开“{name}”的单位画像",
+                label=f"打开“{md(shown_name[name])}”的单位画像",
                 icon=":material/arrow_forward:",
                 query_params={"agency": by_name[name], "year": str(year)},
             )

@@ -7,12 +7,11 @@ Rendering only: what is shown comes from queries.leader through dashboard.data.
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 import streamlit as st
 
 from dashboard import nav
+from dashboard.safe_text import md
 from dashboard.views import common
 from queries import labels
 
@@ -45,12 +44,6 @@ WIDTHS = {
     "disclosure_rate": 62,
     "days_late": 60,
 }  # 964 px: the main column is 978 px wide at 1440 px with the sidebar open
-_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text) -> str:
-    """Text from the database for a Markdown label, shown as printed (never as Markdown)."""
-    return _MD.sub(r"\\\1", str(text))
 
 
 def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: int) -> dict:
@@ -63,8 +56,8 @@ def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: in
         where = f"原文，标出“{labels.key_label(row['key'])}”单元格"
     else:
         where = row["tab"]
-    why = f"（{row['indicator']}）" if row.get("indicator") else ""
-    return {"label": f"{plain(name)}：单位画像·{where}{why}", "params": params}
+    why = f"（{md(row['indicator'])}）" if row.get("indicator") else ""
+    return {"label": f"{md(name)}：单位画像·{where}{why}", "params": params}
 
 
 def link(box, goto: dict, icon: str = ":material/arrow_forward:") -> None:
@@ -73,7 +66,7 @@ def link(box, goto: dict, icon: str = ":material/arrow_forward:") -> None:
 
 def _agency(box, row: dict, who: str, focus: pl.DataFrame, figure: str, year: int) -> None:
     goto = target(focus, row[f"{who}_agency_id"], row[f"{who}_agency_name"], figure, year)
-    goto["label"] = plain(row[f"{who}_agency_name"])
+    goto["label"] = md(row[f"{who}_agency_name"])
     link(box, goto)
 
 
@@ -82,7 +75,7 @@ def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
     opened on the printed cell behind the figure."""
     with st.container(border=True):
         c = st.columns([2.4, 3, 3, 1.2, 1.6])
-        c[0].markdown(f"**{plain(row['peer_group'])}**")
+        c[0].markdown(f"**{md(row['peer_group'])}**")
         c[0].caption(f"{row['units']} 个单位，{row['scored']} 个发布年报")
         for box, who, what in ((c[1], "best", "最高分"), (c[2], "worst", "最低分")):
             if row[f"{who}_agency_id"] is None:
@@ -103,7 +96,7 @@ def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
                 continue
             box.caption(
                 f"{what}：{row[f'{who}_rank_change']:+d} 名，得分 "
-                f"{row[f'{who}_score_change']:+.2f}，原因：{plain(row[f'{who}_cause'])}"
+                f"{row[f'{who}_score_change']:+.2f}，原因：{md(row[f'{who}_cause'])}"
             )
             _agency(box, row, who, focus, "rank_change", year)
 
@@ -128,11 +121,11 @@ def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None
     figure = column if column in set(focus["figure"].to_list()) else "agency"
     if figure == "agency":
         goto = {
-            "label": f"{plain(r['agency_name'])}：单位画像",
+            "label": f"{md(r['agency_name'])}：单位画像",
             "params": {"agency": r["agency_id"], "year": str(year)},
         }
     else:
         goto = target(focus, r["agency_id"], r["agency_name"], figure, year)
     link(st, goto)
     params = {"agency": r["agency_id"], "year": str(year), "tab": "评分"}
-    link(st, {"label": f"{plain(r['agency_name'])}：单位画像·评分明细", "params": params})
+    link(st, {"label": f"{md(r['agency_name'])}：单位画像·评分明细", "params": params})

@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
+from dashboard.safe_text import md
 from dashboard.views import common
 from workflow import findings, triage
 from workflow.evidence import evidence_lines
@@ -83,14 +84,14 @@ def _bulk(selected: list[dict], actor) -> None:
         dismiss = b2.button("标记误报", disabled=not selected, key="bulk_dismiss")
         done = st.session_state.pop("rect_done", None)
         if done:
-            st.success(done)
+            st.success(md(done))  # it quotes a workflow message about the rows
         if confirm or dismiss:
             target = CONFIRMED if confirm else DISMISSED
             try:
                 with opened(store_path(data.db_path())) as store:
                     moved, skipped = triage.apply(store, selected, target, actor.name, reason)
             except WorkflowError as exc:
-                st.error(str(exc))  # the selection and the reason stay as they were
+                st.error(md(exc))  # the selection and the reason stay as they were
                 return
             note = f"已将 {len(moved)} 条改为“{target}”"
             if skipped:
@@ -105,7 +106,7 @@ def _one(item: dict, actor) -> None:
     st.markdown("**报告所印**")
     for line in evidence_lines(item["evidence"]):
         st.text(line)
-    st.caption(item["message"] or "")
+    st.caption(md(item["message"]))  # a finding message quotes the report: never Markdown
     with opened(store_path(data.db_path())) as store:
         log = findings.history(store, item["fkey"])
     st.markdown("**处理记录**")
@@ -138,7 +139,7 @@ def _one(item: dict, actor) -> None:
                         store, item["fkey"], target, actor.name, reason, expected=item["state"]
                     )
             except WorkflowError as exc:
-                slot.error(str(exc))  # what was chosen stays chosen
+                slot.error(md(exc))  # what was chosen stays chosen
             else:
                 st.toast(f"已改为“{target}”")
                 st.rerun()

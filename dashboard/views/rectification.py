@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
+from dashboard.safe_text import md
 from dashboard.views import common, rect_items
 from workflow import corrections, findings, roles
 from workflow.states import NOTIFIED, RECTIFIED, STATES, WorkflowError
@@ -25,10 +26,13 @@ def _actor() -> roles.Actor:
     except Exception:  # login not configured in this Streamlit: only the proxy header counts
         oidc = None
     try:
-        return roles.resolve_actor(st.context.headers, oidc)
-    except roles.RolesError as exc:
-        st.error(str(exc))
+        actor = roles.resolve_actor(st.context.headers, oidc)
+    except roles.RolesError as exc:  # one line naming the line of roles.toml to fix
+        st.error(md(exc), icon="⚠️")
         return roles.Actor("", None, "未登录")
+    if actor.problem:  # a sign-in was offered but could not be verified: said, not taken
+        st.warning(actor.problem, icon="🔒")
+    return actor
 
 
 def _oidc_configured() -> bool:
@@ -61,7 +65,7 @@ try:
         ]
         fixes = corrections.list_corrections(store, year=year)
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 today = date.today().isoformat()
 
@@ -156,7 +160,7 @@ with tab_fix:
                                     store, cur, pick, actor=actor.name, reason=reason
                                 )
                     except WorkflowError as exc:
-                        st.error(str(exc))
+                        st.error(md(exc))
                     else:
                         st.rerun()
                     finally:
@@ -198,7 +202,7 @@ with tab_fix:
                                 actor=actor.name,
                             )
                     except WorkflowError as exc:
-                        st.error(str(exc))
+                        st.error(md(exc))
                     else:
                         st.rerun()
                     finally:

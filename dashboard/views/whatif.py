@@ -8,6 +8,7 @@ import streamlit as st
 
 import queries
 from dashboard import data, scheme_file
+from dashboard.safe_text import md
 from dashboard.views import common
 from queries import labels
 
@@ -70,7 +71,7 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
     cols = st.columns(4)
     for n, ind in enumerate(weighted):
         cols[n % 4].slider(
-            ind.name,
+            md(ind.name),
             0.0,
             100.0,
             step=1.0,
@@ -111,7 +112,7 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
     try:
         alt = data.ranking(v, year, path, peer, weights)
     except (data.AssessUnavailable, KeyError, ValueError) as exc:
-        st.error(f"无法按这组权重计算：{exc}")
+        st.error(f"无法按这组权重计算：{md(exc)}")
         return
     cmp = queries.compare_rankings(base_rank, alt).with_columns(
         pl.format("{} → {}", pl.col("base_rank"), pl.col("rank")).alias("moved")
@@ -136,11 +137,12 @@ def _save(path: str, scheme, chosen: dict[str, float]) -> None:
             try:
                 saved = scheme_file.save_variant(path, data.SCHEMES_DIR, name, chosen)
             except scheme_file.SaveError as exc:
-                st.error(str(exc))
+                st.error(md(exc))  # it may quote the name typed
             else:
                 data.scheme_names.clear()
                 st.success(
-                    f"已保存为新方案“{name.strip()}”（文件 {saved.name}），可在上方“考核方案”中选用。"
+                    f"已保存为新方案“{md(name.strip())}”（文件 {md(saved.name)}），"
+                    "可在上方“考核方案”中选用。"
                 )
 
 
@@ -148,7 +150,7 @@ def _export(v: int, year: int, peer: str | None, path: str, weights: tuple) -> N
     try:
         builders = data.export_builders(v, year, path, peer, weights)
     except data.AssessUnavailable as exc:
-        st.error(f"无法导出：{exc}")
+        st.error(f"无法导出：{md(exc)}")
         return
     st.download_button(
         "下载调整后的考核表（Excel）",

@@ -17,7 +17,7 @@ import sys
 import click
 
 from etl.settings import ROOT, Settings
-from gongkai.failures import check_database
+from gongkai.failures import BAD_INPUT, check_database
 
 STOP_GRACE = 10.0  # seconds Streamlit gets to exit after SIGTERM
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -55,6 +55,7 @@ def serve(db: str | None, port: int, address: str) -> None:
             f"{db_path}: no database here. Run `gongkai build` first (or pass --db)"
         )
     check_database(db_path)
+    _check_sign_in()
     _check_port_free(address, port)
     env = dict(os.environ, GONGKAI_DB=str(db_path))
     cmd = [  # Streamlit with a warm-up thread (dashboard/server.py)
@@ -119,6 +120,32 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def _bad_input(message: str) -> click.ClickException:
+    exc = click.ClickException(message)
+    exc.exit_code = BAD_INPUT
+    return exc
+
+
+def _check_sign_in() -> None:
+    """Refuse to start on a roles file the page could not use, or a proxy secret too short to
+    trust, with the line to fix (the page would only say it to the first user)."""
+    from workflow import roles
+
+    path = roles.roles_file()
+    try:
+        roles.load_roles(path)
+    except roles.RolesError as exc:  # "roles.toml:LINE: …": the full path, for the terminal
+        raise _bad_input(f"{path.parent / str(exc)}") from None
+    secret = os.environ.get(roles.SECRET_ENV)
+    if secret and roles.proxy_secret() is None:
+        raise _bad_input(
+            f"{roles.SECRET_ENV}: the sign-in proxy's shared secret is shorter than "
+            f"{roles.MIN_SECRET} characters. Set a long random one, e.g. "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`, in both the "
+            "proxy and this environment (README: Running behind the office's sign-in)"
+        )
 
 
 def _check_port_free(address: str, port: int) -> None:

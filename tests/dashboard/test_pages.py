@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries
 from dashboard import nav
+from dashboard.safe_text import md
 from queries import labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,7 +139,8 @@ class TestProfile:
         at = _start(demo_db, monkeypatch, nav.page("profile"), agency="SF9999-TYPO")
         assert not at.exception
         assert [e.value for e in at.error] == [
-            "链接中的单位编码“SF9999-TYPO”不在单位名录中，无法显示。请在下面选择单位，或回到“排名总览”点击单位。"
+            f"链接中的单位编码“{md('SF9999-TYPO')}”不在单位名录中，无法显示。"
+            "请在下面选择单位，或回到“排名总览”点击单位。"  # the code as typed, never as Markdown
         ]
         assert not at.metric and not at.get("plotly_chart") and not at.dataframe
         assert at.selectbox(key="agency_fix").value is None
@@ -175,8 +177,10 @@ class TestProfile:
         src = queries.value_source(con, report_id=report_id, key=key).row(0, named=True)
         shown = next(h.proto.body for h in at.get("html") if "line-height" in h.proto.body)
         assert "background:#fff4d6" in shown  # the number's line, highlighted among its neighbours
-        assert html.escape(src["raw"]) in shown or src["raw"] in _metric(at, labels.key_label(key))
-        assert Path(src["source_path"]).name in at.markdown[-1].value
+        assert html.escape(src["raw"]) in shown or md(src["raw"]) in _metric(
+            at, labels.key_label(key)
+        )
+        assert md(Path(src["source_path"]).name) in at.markdown[-1].value  # escaped
         assert "/" not in at.markdown[-1].value.split("**文件**：")[1].split("　")[0]
         assert at.get("download_button")[0].proto.label == "下载年报原件"
         assert not at.markdown or all(

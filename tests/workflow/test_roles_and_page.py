@@ -30,11 +30,16 @@ def test_actor_from_header_oidc_or_nobody(tmp_path):
         '[signin]\nheader = "X-Remote-User"\ndefault_role = "leader"\n'
         '[users]\n"Li.Si@example.gov.cn" = "analyst"\n"boss" = "admin"\n',
     )
-    analyst = roles.resolve_actor({"X-Remote-User": "li.si@example.gov.cn"}, None, r)
+    secret = "a-shared-secret-of-the-proxy"
+
+    def proxy(user: str) -> dict:  # the sign-in proxy proves itself with the shared secret
+        return {"X-Remote-User": user, "X-Gongkai-Proxy-Secret": secret}
+
+    analyst = roles.resolve_actor(proxy("li.si@example.gov.cn"), None, r, secret)
     assert (analyst.role, analyst.via) == ("analyst", "登录代理")
     assert analyst.can("correct") and analyst.can("move") and not analyst.can("settings")
-    assert roles.resolve_actor({"X-Remote-User": "boss"}, None, r).can("settings")
-    stranger = roles.resolve_actor({"X-Remote-User": "someone"}, None, r)
+    assert roles.resolve_actor(proxy("boss"), None, r, secret).can("settings")
+    stranger = roles.resolve_actor(proxy("someone"), None, r, secret)
     assert stranger.role == "leader" and stranger.can("view") and not stranger.can("move")
     oidc = roles.resolve_actor({}, {"is_logged_in": True, "email": "boss"}, r)
     assert (oidc.role, oidc.via) == ("admin", "OIDC 登录")
