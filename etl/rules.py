@@ -269,6 +269,11 @@ _DECLARED = (
     Rule("legacy.cumulative_chain", "跨年：本年“累计”≠ 上年“累计”＋本年数", "crossyear_inconsistent",
          "LEG.proactive", "核对统计表“历年累计”数与上年年报的累计数及本年数，更正或在报告中说明原因",
          QUALITY),
+    # ── scanned tables read by two OCR engines, cells decided by the identities (issue #24) ──
+    Rule("ocr.unsettled", "扫描件两种识别结果不一致，勾稽关系无法判定（未入库）", "reader", "DOC",
+         _CHECK_READ),
+    Rule("ocr.contradicted", "扫描件识别结果与表内勾稽关系矛盾（未入库）", "reader", "DOC",
+         _CHECK_READ),
 )
 # fmt: on
 
