@@ -110,6 +110,7 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[st
     """Rows (cells, Location, is table row) of (page number, grey image) pages, the
     confidence of each block/cell keyed "page:line:column", and each value cell's readings by
     both engines under the same key."""
+    from etl.extract.deskew import straighten
     from etl.extract.scan import read_page
 
     rows: list[tuple[list[str], Location, bool]] = []
@@ -117,7 +118,7 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[st
     readings: dict[str, dict] = {}
     for number, grey in numbered_pages:
         try:
-            page_rows = read_page(grey, _tesseract)
+            page_rows = read_page(straighten(grey), _tesseract)
         except subprocess.TimeoutExpired:
             raise ReportError(
                 path,

@@ -34,8 +34,9 @@ def _recogniser():
     from rapidocr_onnxruntime.utils import read_yaml, update_model_path
 
     config = update_model_path(read_yaml(DEFAULT_CFG_PATH))["Rec"]
-    # one thread: the parse pool already runs one worker per core
-    config.update(intra_op_num_threads=1, inter_op_num_threads=1)
+    # one thread: the parse pool already runs one worker per core. A cell is a short line: a
+    # batch padded to 160 px rather than the model's 320 reads the same, over twice as fast
+    config.update(intra_op_num_threads=1, inter_op_num_threads=1, rec_img_shape=[3, 48, 160])
     return TextRecognizer(config)
 
 

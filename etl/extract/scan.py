@@ -196,7 +196,8 @@ def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
                 found.setdefault((r, c), []).append(word)
                 break
     crops = {(r, c): crop for line in lines for r, c, crop in line}
-    second = dict(zip(crops, read_crops(list(crops.values()))))
+    # a crop with ink the second engine reads as nothing is no reading ("?"), not a blank
+    second = {k: (t or "?", c) for k, (t, c) in zip(crops, read_crops(list(crops.values())))}
     retries = 0
     for placed in spans:
         for r, c, _, _ in placed:
@@ -307,7 +308,9 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
                 text, conf = (
                     ("".join(w.text for w in inside), _min_conf(inside)) if inside else ("", 0.0)
                 )
-            readings[col] = {"tesseract": (text, conf), "rapid": other}
+            # ink Tesseract read as nothing is no reading ("?"), not a blank cell's 0
+            readings[col] = {"tesseract": (text if text or conf is None else "?", conf)}
+            readings[col]["rapid"] = other
             row.append(cell_text(text, other[0]))
             if conf is not None:
                 confs[col] = conf

@@ -266,7 +266,7 @@ def _left_out(rule: str, keys: list[str], cells: dict[str, Cell]) -> Finding:
     for key in keys:
         read = cells[key].readings
         label = FIELDS[key].label if key in FIELDS else key
-        texts = [read.get(e) or "（空）" for e in ENGINE_NAMES]
+        texts = [_shown(read.get(e)) for e in ENGINE_NAMES]
         shown = f"「{texts[0]}」" if len(set(texts)) == 1 else "、".join(f"「{t}」" for t in texts)
         parts.append(f"{label} 读作{shown}")
     why = (
@@ -275,13 +275,19 @@ def _left_out(rule: str, keys: list[str], cells: dict[str, Cell]) -> Finding:
         else "两种识别结果一致，但与表内勾稽关系矛盾（可能是识别错误，也可能是原件印错）"
     )
     one = cells[keys[0]].options
-    return Finding(
-        rule,
-        tuple(keys),
-        None,
-        one[0] if len(keys) == 1 and len(one) == 1 else None,
-        f"扫描件：{'；'.join(parts)}。{why}，未入库，请对照原件核对",
-        place=legacy_place(keys[0])
+    place = (
+        legacy_place(keys[0])
         if keys[0].startswith("legacy.")
-        else _TABLE_PLACE.get(keys[0].split(".")[0]),
+        else _TABLE_PLACE.get(keys[0].split(".")[0])
     )
+    actual = one[0] if len(keys) == 1 and len(one) == 1 else None
+    message = f"扫描件：{'；'.join(parts)}。{why}，未入库，请对照原件核对"
+    if rule == "ocr.unsettled":
+        return Finding("ocr.unsettled", tuple(keys), None, actual, message, place=place)
+    return Finding("ocr.contradicted", tuple(keys), None, actual, message, place=place)
+
+
+def _shown(text: str | None) -> str:
+    if text is None or text == "?":
+        return "未读出"
+    return text or "空白"

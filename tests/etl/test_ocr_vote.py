@@ -66,8 +66,8 @@ def test_dropped_digits_and_missed_zeros_are_settled_by_the_identities():
         "t3.granted.total": ("5", "50"),
         "t3.unable.not_held.natural": ("0", "31"),  # a zero invented where the cell is 31
         "t3.processed.total": ("95", "96"),  # the second engine wrong this time
-        "t3.carried_in.total": ("0", ""),  # a lone 0 the second engine does not see
-        "t3.denied.security_stability.natural": ("1", ""),
+        "t3.carried_in.total": ("0", "?"),  # a lone 0 the second engine does not see (no reading)
+        "t3.denied.security_stability.natural": ("1", "?"),
         "t4.suit_after_review.total": ("8", "3"),
     }
     report = scanned(misread)
@@ -115,12 +115,14 @@ def test_an_agreed_reading_an_identity_contradicts_is_left_out_not_blamed_on_the
 
 def test_a_cell_in_no_identity_needs_both_engines():
     t2 = sorted(k for k in TRUTH if k.startswith("t2."))[:3]
-    misread = {t2[0]: ("3", "8"), t2[1]: (str(int(TRUTH[t2[1]])), "")}
+    misread = {t2[0]: ("3", "8"), t2[1]: (str(int(TRUTH[t2[1]])), "?")}
     report = scanned(misread)
     settle_scanned_cells(report)
     assert set(TRUTH) - set(report.values) == {t2[0], t2[1]}
     assert report.values[t2[2]].value == TRUTH[t2[2]]
     assert {f.rule for f in ocr_findings(report)} == {"ocr.unsettled"}
+    assert any("「8」" in f.message for f in ocr_findings(report))
+    assert any("未读出" in f.message for f in ocr_findings(report))
     assert all(f.responsibility == "reader" for f in ocr_findings(report))
 
 
