@@ -1,14 +1,21 @@
-"""OCR accuracy and speed on image-only copies of the real report PDFs. Prints figures; not a test.
+"""OCR accuracy and speed on image-only copies of real reports. Prints figures; not a test.
 
-Every PDF in ../shared/real-reports (or data/reports/real-reports) with a truth file is rendered at 150 dpi in grey and
-rebuilt as a PDF of page images with no text layer (what a scanner or a "print to image"
-produces). The copy goes through the ordinary parser (parse_file), and each checked field is
-compared with the hand-checked truth: right, wrong (and whether a finding names it: an OCR
-low-confidence finding or any identity finding listing the cell), or missing. With --demo N,
-N PDFs of the generated demo province (legacy 统计表 and std tables, another layout and font)
-are checked the same way against their own text-layer reading. Run:
+Sources, each made image-only here (pages rendered in grey and rebuilt as a PDF of images with
+no text layer, what a scanner or a "print to image" produces):
 
-    .venv/bin/python bench/ocr.py [--dpi 150] [--keep DIR] [--demo 8]
+- every PDF in ../shared/real-reports with a truth file, checked against the hand-checked truth;
+- with --rebuilt, the real figures of the other real reports (Markdown, crawled text: their
+  text-layer reading) printed again as ruled Word tables and turned into a PDF by LibreOffice,
+  checked against the figures printed;
+- with --demo N, N PDFs of the generated demo province, checked against their text layer.
+
+Each copy can be degraded as real scans are (--variant, repeatable): dpi200, dpi300, skew
+(1.5°), jpeg (quality 35), stamp (a seal ring over the table), photo (a slight perspective).
+Per file: fields right, wrong values stored (the one thing that must never happen; whether a
+finding names them), values left out (with or without a finding), and seconds per page per
+core for each engine and together. Run:
+
+    .venv/bin/python bench/ocr.py [--variant skew] [--rebuilt] [--demo 4] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import argparse
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,22 +37,54 @@ from etl.parse import parse_file  # noqa: E402
 
 # ../shared when the project sits next to it, else the copies the repo carries (as tests do)
 _SHARED = Path(os.environ.get("GONGKAI_SHARED") or ROOT.parent / "shared")
-REAL = (
-    _SHARED if (_SHARED / "real-reports").is_dir() else ROOT / "data" / "reports"
-) / "real-reports"
+SHARED = _SHARED if (_SHARED / "real-reports").is_dir() else ROOT / "data" / "reports"
+REAL = SHARED / "real-reports"
+VARIANTS = ("plain", "dpi200", "dpi300", "skew", "jpeg", "stamp", "photo")
 
 
-def image_only_copy(pdf_path: Path, dpi: int = 150, pages: list[int] | None = None) -> bytes:
-    """The PDF's pages rendered to grey images and rebuilt as a PDF without any text layer."""
+def degrade(image, variant: str, page: int = 0):
+    """A grey page image as a scanner or a phone would have made it."""
+    from PIL import Image, ImageDraw
+
+    if variant == "skew":
+        angle = 1.5 if page % 2 == 0 else -1.2
+        return image.rotate(angle, Image.BICUBIC, expand=False, fillcolor=255)
+    if variant == "jpeg":
+        buf = io.BytesIO()
+        image.save(buf, "JPEG", quality=35)
+        return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+    if variant == "stamp":  # a seal ring and a star in mid grey over the right half of the page
+        out = image.copy()
+        w, h = out.size
+        draw = ImageDraw.Draw(out)
+        cx, cy, r = int(w * 0.68), int(h * 0.45), int(w * 0.11)
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=150, width=max(3, w // 300))
+        draw.regular_polygon((cx, cy, r // 3), 5, fill=170)
+        return out
+    if variant == "photo":  # the top of the page a little narrower than the bottom
+        w, h = image.size
+        d = w * 0.02
+        quad = (-d, 0, 0, h, w, h, w + d, 0)  # source corners: upper left, lower left, …
+        return image.transform((w, h), Image.QUAD, quad, Image.BICUBIC, fillcolor=255)
+    return image
+
+
+def image_only_copy(
+    pdf_path: Path | bytes, dpi: int = 150, pages: list[int] | None = None, variant: str = "plain"
+) -> bytes:
+    """The PDF's pages rendered to grey images (degraded as `variant`) and rebuilt as a PDF
+    without any text layer."""
     import pypdfium2 as pdfium
     from PIL import Image
 
-    pdf = pdfium.PdfDocument(str(pdf_path))
+    if variant.startswith("dpi"):
+        dpi = int(variant[3:])
+    pdf = pdfium.PdfDocument(pdf_path if isinstance(pdf_path, bytes) else str(pdf_path))
     images: list[Image.Image] = []
-    for index in pages if pages is not None else range(len(pdf)):
+    for n, index in enumerate(pages if pages is not None else range(len(pdf))):
         page = pdf[index]
         bitmap = page.render(scale=dpi / 72, grayscale=True)
-        images.append(bitmap.to_pil().convert("L").copy())
+        images.append(degrade(bitmap.to_pil().convert("L").copy(), variant, n))
         bitmap.close()
         page.close()
     pdf.close()
@@ -53,112 +93,195 @@ def image_only_copy(pdf_path: Path, dpi: int = 150, pages: list[int] | None = No
     return out.getvalue()
 
 
-def flagged_keys(report) -> set[str]:
-    return {cell for f in report.findings for cell in f.cells}
+def rebuilt_pdf(values: dict[str, float], template: str, folder: Path, name: str) -> Path | None:
+    """A real report's figures printed again as ruled Word tables (表二, 表三, 表四), converted
+    to PDF by LibreOffice: another layout and typeface than the one real PDF."""
+    import random
+
+    from demo.layout import Block, Printer, Style, t2_table, t3_table, t4_table
+    from demo.office import write_docx
+
+    class Printed(dict):
+        def __missing__(self, key):  # a cell the source does not print: "/" in the table
+            return None
+
+    values = Printed(values)
+    printer = Printer(Style(), random.Random(0), False)
+    collapse = any(k.startswith("t3.other.") and k.count(".") == 2 for k in values)
+    blocks = [
+        Block("title", "政府信息公开工作年度报告"),
+        Block("h", "二、主动公开政府信息情况"),
+        Block("table", table=t2_table(values, template, printer, set())),
+        Block("h", "三、收到和处理政府信息公开申请情况"),
+        Block("table", table=t3_table(values, template, printer, collapse)),
+        Block("h", "四、政府信息公开行政复议、行政诉讼情况"),
+        Block("table", table=t4_table(values, printer)),
+    ]
+    docx = folder / f"{name}.docx"
+    docx.write_bytes(write_docx(blocks, "2025-01-20"))
+    done = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = folder / f"{name}.pdf"
+    return pdf if done.returncode == 0 and pdf.exists() else None
+
+
+class EngineClock:
+    """Seconds spent in each OCR engine (wraps the two entry points while it is open)."""
+
+    def __init__(self):
+        self.seconds = {"tesseract": 0.0, "rapid": 0.0}
+
+    def __enter__(self):
+        import etl.extract.ocr as ocr
+        import etl.extract.scan as scan
+
+        self._saved = (ocr._tesseract, scan.read_crops)
+        ocr._tesseract = self._timed("tesseract", ocr._tesseract)
+        scan.read_crops = self._timed("rapid", scan.read_crops)
+        return self
+
+    def __exit__(self, *exc):
+        import etl.extract.ocr as ocr
+        import etl.extract.scan as scan
+
+        ocr._tesseract, scan.read_crops = self._saved
+
+    def _timed(self, engine, fn):
+        def call(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:  # Tesseract runs as a child process: count its CPU time too
+                self.seconds[engine] += time.process_time() - started
+
+        return call
+
+
+def _child_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def check_copy(copy: Path, expected: dict[str, float], label: str, totals: dict) -> None:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(copy))
+    n_pages = len(doc)
+    assert not any(doc[i].get_textpage().count_chars() for i in range(n_pages))
+    doc.close()
+    child0, cpu0 = _child_cpu(), time.process_time()
+    with EngineClock() as clock:
+        report = parse_file(copy)
+    tesseract_cpu = _child_cpu() - child0
+    cpu = time.process_time() - cpu0 + tesseract_cpu
+    flagged = {cell for f in report.findings for cell in f.cells}
+    right = wrong = missing = missing_silent = 0
+    lines = []
+    for key, want in expected.items():
+        got = report.values.get(key)
+        if got is not None and got.value == want:
+            right += 1
+        elif got is not None:
+            wrong += 1
+            lines.append(
+                f"    WRONG {key}: {want} stored as {got.raw!r}"
+                f"{'' if key in flagged else ' (no finding)'}"
+            )
+        else:
+            missing += 1
+            missing_silent += key not in flagged
+            lines.append(f"    left out {key} ({want}){'' if key in flagged else ' (no finding)'}")
+    rapid = clock.seconds["rapid"]
+    print(
+        f"{label}: {n_pages} pages, {right}/{len(expected)} right, {wrong} wrong stored, "
+        f"{missing} left out ({missing_silent} without a finding); s/page/core: "
+        f"tesseract {tesseract_cpu / n_pages:.1f}, rapid {rapid / n_pages:.1f}, "
+        f"all {cpu / n_pages:.1f}"
+    )
+    print("\n".join(lines[:25]))
+    for k, v in (
+        ("checked", len(expected)),
+        ("right", right),
+        ("wrong", wrong),
+        ("missing", missing),
+        ("silent", missing_silent),
+        ("pages", n_pages),
+        ("tesseract", tesseract_cpu),
+        ("rapid", rapid),
+        ("cpu", cpu),
+    ):
+        totals[k] = totals.get(k, 0) + v
+
+
+def _table_values(report) -> dict[str, float]:
+    return {k: v.value for k, v in report.values.items() if k.startswith(("t2.", "t3.", "t4."))}
+
+
+def _rebuilt(source: Path, folder: Path) -> tuple[str, Path, dict] | None:
+    """(label, PDF, expected): the figures printed that the PDF's text layer reads back."""
+    report = parse_file(source)
+    if report.template not in ("std2021", "std2019"):
+        return None
+    printed = _table_values(report)
+    pdf = rebuilt_pdf(printed, report.template, folder, source.stem)
+    if pdf is None:
+        return None
+    layer = _table_values(parse_file(pdf))
+    return f"{source.name} rebuilt", pdf, {k: v for k, v in printed.items() if layer.get(k) == v}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dpi", type=int, default=150)
+    ap.add_argument("--variant", action="append", choices=VARIANTS)
     ap.add_argument("--keep", help="folder to keep the image-only copies in")
+    ap.add_argument("--rebuilt", action="store_true", help="also the other real reports, rebuilt")
     ap.add_argument("--demo", type=int, default=0, help="also check this many demo PDFs")
-    args = ap.parse_args()
-    truths = sorted(
-        p
-        for p in REAL.glob("*.truth.json")
-        if json.loads(p.read_text(encoding="utf-8"))["file"].endswith(".pdf")
+    ap.add_argument(
+        "--tesseract-only", action="store_true", help="as before issue #24: one engine, no vote"
     )
-    right = checked = wrong_flagged = pages = 0
-    wrong: list[str] = []
-    seconds = 0.0
+    args = ap.parse_args()
+    if args.tesseract_only:
+        import etl.extract.scan as scan
+        import etl.parse.ocr_vote as vote
+
+        scan.read_crops = lambda crops: [("", 0.0)] * len(crops)
+        vote.settle_scanned_cells = lambda report: report.meta.pop("ocr_readings", None)
+    sources: list[tuple[str, Path, dict]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        for truth_path in truths:
+        for truth_path in sorted(REAL.glob("*.truth.json")):
             truth = json.loads(truth_path.read_text(encoding="utf-8"))
             source = REAL / truth["file"]
-            copy = folder / f"{source.stem}.image-only.pdf"
-            copy.write_bytes(image_only_copy(source, args.dpi))
-            import pypdfium2 as pdfium
+            if source.suffix == ".pdf":
+                sources.append((source.name, source, truth["values"]))
+            elif args.rebuilt:
+                sources.append(_rebuilt(source, folder))
+        if args.rebuilt:
+            sources += [_rebuilt(s, folder) for s in sorted((SHARED / "crawled").glob("*.txt"))]
+        sources = [s for s in sources if s is not None]
+        if args.demo:
+            from demo.generate import generate
 
-            doc = pdfium.PdfDocument(str(copy))
-            n_pages = len(doc)
-            assert not any(doc[i].get_textpage().count_chars() for i in range(n_pages))
-            doc.close()
-            started = time.perf_counter()
-            report = parse_file(copy)
-            seconds += time.perf_counter() - started
-            pages += n_pages
-            flagged = flagged_keys(report)
-            sources = {v.source for v in report.values.values()}
-            file_right = 0
-            for key, expected in truth["values"].items():
-                checked += 1
-                got = report.values.get(key)
-                if got is not None and got.value == expected:
-                    right += 1
-                    file_right += 1
-                    continue
-                is_flagged = key in flagged
-                wrong_flagged += is_flagged
-                wrong.append(
-                    f"  {source.name} {key}: expected {expected}, read "
-                    f"{'nothing' if got is None else repr(got.raw)}"
-                    f"{'' if is_flagged else '  (NOT FLAGGED)'}"
-                )
-            print(
-                f"{source.name}: {n_pages} pages, {file_right}/{len(truth['values'])} fields "
-                f"right, value sources {sorted(sources)}, "
-                f"{sum(f.rule == 'ocr.low_confidence' for f in report.findings)} low-confidence "
-                f"findings"
-            )
-    if args.demo:
-        _demo(args.demo, args.dpi)
+            generate(folder / "demo")
+            for pdf in sorted((folder / "demo").rglob("*.pdf"))[: args.demo]:
+                sources.append((f"demo {pdf.name}", pdf, _table_values(parse_file(pdf))))
+        totals: dict = {}
+        for variant in args.variant or ["plain"]:
+            for label, source, expected in sources:
+                copy = folder / f"{Path(label).stem}.{variant}.image-only.pdf"
+                copy.write_bytes(image_only_copy(source, variant=variant))
+                check_copy(copy, expected, f"{label} [{variant}]", totals)
+    t = totals
     print(
-        "\n".join(wrong[:60]) + (f"\n  ... and {len(wrong) - 60} more" if len(wrong) > 60 else "")
-    )
-    print(
-        f"fields right: {right}/{checked} ({100 * right / max(checked, 1):.1f}%); "
-        f"wrong fields flagged: {wrong_flagged}/{checked - right}; "
-        f"{seconds / max(pages, 1):.1f} s per page ({pages} pages, {args.dpi} dpi grey)"
-    )
-
-
-def _demo(count: int, dpi: int) -> None:
-    from demo.generate import generate
-
-    right = checked = unflagged = pages = 0
-    seconds = 0.0
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp) / "demo")
-        for source in sorted((Path(tmp) / "demo").rglob("*.pdf"))[:count]:
-            reference = parse_file(source)
-            copy = Path(tmp) / f"{source.stem}.image-only.pdf"
-            copy.write_bytes(image_only_copy(source, dpi))
-            started = time.perf_counter()
-            report = parse_file(copy)
-            seconds += time.perf_counter() - started
-            import pypdfium2 as pdfium
-
-            pages += len(pdfium.PdfDocument(str(copy)))
-            flagged = flagged_keys(report)
-            misses = [
-                k
-                for k, v in reference.values.items()
-                if k not in report.values or report.values[k].value != v.value
-            ]
-            checked += len(reference.values)
-            right += len(reference.values) - len(misses)
-            unflagged += sum(k not in flagged for k in misses)
-            print(
-                f"demo {source.name} ({reference.template}): "
-                f"{len(reference.values) - len(misses)}/{len(reference.values)} as the text "
-                f"layer reads; not matching: {', '.join(misses) or '-'}"
-            )
-    print(
-        f"demo PDFs: {right}/{checked} fields as the text layer reads "
-        f"({100 * right / max(checked, 1):.1f}%), {unflagged} of the others without a finding; "
-        f"{seconds / max(pages, 1):.1f} s per page"
+        f"ALL: {t['right']}/{t['checked']} right ({100 * t['right'] / max(t['checked'], 1):.1f}%), "
+        f"{t['wrong']} wrong stored, {t['missing']} left out ({t['silent']} without a finding); "
+        f"s/page/core: tesseract {t['tesseract'] / t['pages']:.1f}, "
+        f"rapid {t['rapid'] / t['pages']:.1f}, together {t['cpu'] / t['pages']:.1f} "
+        f"({t['pages']} pages)"
     )
 
 

@@ -275,6 +275,12 @@ _DECLARED = (
          "用 Excel 或 WPS 打开该文件并重新保存（保存时会算出公式结果），再重新载入；或对照原件在“数据修正”中录入"),
     Rule("report.truncated", "文件在统计表中途中断（可能下载不完整）", "reader", "DOC",
          "请重新下载或向发布单位索取完整文件后重新载入；核实前不要据此扣分"),
+
+    # ── scanned tables read by two OCR engines, cells decided by the identities (issue #24) ──
+    Rule("ocr.unsettled", "扫描件两种识别结果不一致，勾稽关系无法判定（未入库）", "reader", "DOC",
+         _CHECK_READ),
+    Rule("ocr.contradicted", "扫描件识别结果与表内勾稽关系矛盾（未入库）", "reader", "DOC",
+         _CHECK_READ),
 )
 # fmt: on
 

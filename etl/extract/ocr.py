@@ -106,16 +106,19 @@ def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
     return _ocr_pages(path, sha256, "pdf", render_pages(pdf, range(len(pdf))))
 
 
-def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float]]:
-    """Rows (cells, Location, is table row) of (page number, grey image) pages, and the
-    confidence of each block/cell keyed "page:line:column"."""
+def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[str, dict]]:
+    """Rows (cells, Location, is table row) of (page number, grey image) pages, the
+    confidence of each block/cell keyed "page:line:column", and each value cell's readings by
+    both engines under the same key."""
+    from etl.extract.deskew import straighten
     from etl.extract.scan import read_page
 
     rows: list[tuple[list[str], Location, bool]] = []
     confidence: dict[str, float] = {}
+    readings: dict[str, dict] = {}
     for number, grey in numbered_pages:
         try:
-            page_rows = read_page(grey, _tesseract)
+            page_rows = read_page(straighten(grey), _tesseract)
         except subprocess.TimeoutExpired:
             raise ReportError(
                 path,
@@ -123,11 +126,13 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float]]:
                 "load the HTML version of the report",
                 "needs_ocr",
             )
-        for line, (cells, confs, is_row) in enumerate(page_rows):
+        for line, (cells, confs, is_row, cell_readings) in enumerate(page_rows):
             rows.append((cells, Location(page=number, line=line), is_row))
             for col, conf in confs.items():
                 confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
-    return rows, confidence
+            for col, read in cell_readings.items():
+                readings[f"{number}:{line}:{col}"] = read
+    return rows, confidence, readings
 
 
 def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
@@ -156,7 +161,7 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
 
 
 def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
-    rows, confidence = ocr_rows(path, enumerate(pages, start=1))
+    rows, confidence, readings = ocr_rows(path, enumerate(pages, start=1))
     if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
         raise ReportError(
             path,
@@ -169,7 +174,12 @@ def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
         sha256,
         fmt,
         rows,
-        {"ocr": True, "ocr_confidence": confidence, "ocr_pages": list(range(1, len(pages) + 1))},
+        {
+            "ocr": True,
+            "ocr_confidence": confidence,
+            "ocr_readings": readings,
+            "ocr_pages": list(range(1, len(pages) + 1)),
+        },
     )
 
 

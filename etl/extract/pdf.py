@@ -205,8 +205,9 @@ def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[li
     if tesseract_missing():
         return rows, {"pages_without_text": [i + 1 for i in imaged]}
     numbers = [i + 1 for i in imaged]
-    scanned, confidence = ocr_rows(path, zip(numbers, render_pages(pdf, imaged)))
+    scanned, confidence, readings = ocr_rows(path, zip(numbers, render_pages(pdf, imaged)))
     if not scanned:
         return rows, {}
     merged = sorted(rows + scanned, key=lambda r: r[1].page)  # stable: lines keep their order
-    return merged, {"ocr": True, "ocr_confidence": confidence, "ocr_pages": numbers}
+    meta = {"ocr": True, "ocr_confidence": confidence, "ocr_readings": readings}
+    return merged, meta | {"ocr_pages": numbers}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from etl.extract.ocr import _CJK, Word, is_cjk_word, is_digitish
+from etl.extract.rapid import read_crops
+from etl.normalize import parse_cell
 
 DARK = 200  # grey level below which a pixel is ink (ruling lines are often light grey)
 MAX_RETRIES = 40  # cells per page read again on their own when the strip missed them
@@ -143,13 +145,14 @@ def _inside(word: Word, x0: int, x1: int) -> bool:
 
 def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
     clean: np.ndarray, rows_of_boxes, tesseract
-) -> list[list[tuple[str, float | None]]]:
-    """Each cell's text and confidence: no ink is blank; the rest are read in one strip, a
-    ruled row per strip line with wide gaps between cells (so no two cells run together and a
-    lone narrow digit such as 1 is still seen as a word)."""
+) -> list[list[tuple[str, float | None, tuple[str, float | None]]]]:
+    """Each cell's Tesseract text and confidence, and the second engine's: no ink is blank; the
+    rest are read by Tesseract in one strip, a ruled row per strip line with wide gaps between
+    cells (so no two cells run together and a lone narrow digit such as 1 is still seen as a
+    word), and by the second engine crop by crop (etl.extract.rapid)."""
     from PIL import Image
 
-    results = [[("", None)] * len(boxes) for boxes in rows_of_boxes]
+    results = [[("", None, ("", None))] * len(boxes) for boxes in rows_of_boxes]
     lines = []  # per strip line: [(row, cell, crop)]
     for r, boxes in enumerate(rows_of_boxes):
         line = []
@@ -193,6 +196,8 @@ def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
                 found.setdefault((r, c), []).append(word)
                 break
     crops = {(r, c): crop for line in lines for r, c, crop in line}
+    # a crop with ink the second engine reads as nothing is no reading ("?"), not a blank
+    second = {k: (t or "?", c) for k, (t, c) in zip(crops, read_crops(list(crops.values())))}
     retries = 0
     for placed in spans:
         for r, c, _, _ in placed:
@@ -201,9 +206,10 @@ def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
                 retries += 1
                 words = _read_alone(crops[(r, c)], tesseract)
             if words:
-                results[r][c] = ("".join(w.text for w in words), min(w.conf for w in words))
+                text, conf = "".join(w.text for w in words), min(w.conf for w in words)
             else:
-                results[r][c] = ("?", 0.0)  # ink that reads as nothing
+                text, conf = "?", 0.0  # ink that reads as nothing
+            results[r][c] = (text, conf, second[(r, c)])
     return results
 
 
@@ -234,8 +240,9 @@ def _read_alone(crop: np.ndarray, tesseract) -> list[Word]:
     )
 
 
-def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]:
-    """Rows of the page in reading order: (cells, {column or None: confidence}, is table row)."""
+def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, dict]]:
+    """Rows of the page in reading order: (cells, {column or None: confidence}, is table row,
+    {column: {engine: (text, confidence)}})."""
     if (grey < INK).mean() < 0.0005:
         return []  # an empty page
     h_mask, v_mask = rulings(grey)
@@ -282,16 +289,16 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
     for n, line in enumerate(lines):
         cells = plans[n]
         if not cells:
-            rows.append(([join_words(line)], {None: _min_conf(line)}, False))
+            rows.append(([join_words(line)], {None: _min_conf(line)}, False, {}))
             continue
         label = [w for w in line if w.cx < cells[0][0]]
         if n not in owners:
             if label:
-                rows.append(([join_words(label)], {None: _min_conf(label)}, False))
+                rows.append(([join_words(label)], {None: _min_conf(label)}, False, {}))
             continue
         row = [join_words(label)] if label else []  # 表四 rows carry no label cell
-        confs = {}
-        for col, (box, (text, conf)) in enumerate(zip(cells, read[n]), start=len(row)):
+        confs, readings = {}, {}
+        for col, (box, (text, conf, other)) in enumerate(zip(cells, read[n]), start=len(row)):
             if text == "?":  # unreadable alone: the page reading of the cell, else a blank to check
                 inside = [
                     w
@@ -301,12 +308,23 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool]]
                 text, conf = (
                     ("".join(w.text for w in inside), _min_conf(inside)) if inside else ("", 0.0)
                 )
-            row.append(text)
+            # ink Tesseract read as nothing is no reading ("?"), not a blank cell's 0
+            readings[col] = {"tesseract": (text if text or conf is None else "?", conf)}
+            readings[col]["rapid"] = other
+            row.append(cell_text(text, other[0]))
             if conf is not None:
                 confs[col] = conf
         if any(row):
-            rows.append((row, confs, True))
+            rows.append((row, confs, True, readings))
     return rows
+
+
+def cell_text(first: str, second: str) -> str:
+    """What the parser is given for a cell: Tesseract's reading, or the second engine's when
+    only that one is a number (the two are weighed later, etl.parse.ocr_vote)."""
+    if parse_cell(first).numeric or not parse_cell(second).numeric:
+        return first
+    return second
 
 
 def _reread_labels(clean, h_mask, lines, found, plans, owners, centres, tesseract) -> None:
