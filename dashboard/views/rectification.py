@@ -155,7 +155,7 @@ with tab_fix:
                                 corrections.keep_correction(
                                     store, cur, pick, actor=actor.name, reason=reason
                                 )
-                    except WorkflowError as exc:
+                    except (WorkflowError, StoreError) as exc:  # read-only store
                         st.error(str(exc))
                     else:
                         st.rerun()
@@ -197,7 +197,7 @@ with tab_fix:
                                 evidence=evidence,
                                 actor=actor.name,
                             )
-                    except WorkflowError as exc:
+                    except (WorkflowError, StoreError) as exc:  # read-only store
                         st.error(str(exc))
                     else:
                         st.rerun()
