@@ -132,7 +132,7 @@ def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, 
     """Each agency's notice written (DOCX, PDF) and recorded on its own: one that cannot be
     written is named on stderr and the batch goes on."""
     from workflow.problems import issue_notice, notice_batch
-    from workflow.store import opened
+    from workflow.store import StoreError, opened
 
     run = _Run()
     with opened(path) as con:
