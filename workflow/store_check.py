@@ -50,8 +50,8 @@ def what_is_wrong(path: Path, ddl: str) -> str | None:
         if "locked" in str(exc) or "busy" in str(exc):
             return None  # another process is writing: not damage; the connection will wait
         return str(exc)
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
+    except sqlite3.DatabaseError as exc:  # "database disk image is malformed", "not a database"
+        return f"文件内容不完整或已损坏：{exc}"
     finally:
         con.close()
     return None
