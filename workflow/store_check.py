@@ -39,7 +39,7 @@ def what_is_wrong(path: Path, ddl: str) -> str | None:
         if missing:
             return f"缺少表 {'、'.join(missing)}"
         for table, columns in expected_columns(ddl).items():
-            got = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+            got = {r[0] for r in con.execute("SELECT name FROM pragma_table_info(?)", [table])}
             lost = [c for c in columns if c not in got and (table, c) not in LATER_COLUMNS]
             if lost:
                 return f"表 {table} 缺少列 {'、'.join(lost)}"
@@ -75,6 +75,9 @@ def expected_columns(ddl: str) -> dict[str, list[str]]:
         mem = sqlite3.connect(":memory:")
         mem.executescript(ddl)
         tables = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        _EXPECTED[ddl] = {t: [r[1] for r in mem.execute(f"PRAGMA table_info({t})")] for t in tables}
+        _EXPECTED[ddl] = {
+            t: [r[0] for r in mem.execute("SELECT name FROM pragma_table_info(?)", [t])]
+            for t in tables
+        }
         mem.close()
     return _EXPECTED[ddl]

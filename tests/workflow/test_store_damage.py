@@ -141,7 +141,9 @@ def test_the_rectification_page_says_so_in_one_sentence(loaded, monkeypatch):
     at = at.run().switch_page("views/rectification.py").run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and "整改跟踪记录文件无法使用" in errors[0] and "从备份恢复" in errors[0]
+    assert (
+        len(errors) == 1 and "整改跟踪记录文件无法使用" in errors[0] and "从备份恢复" in errors[0]
+    )
     assert "\n" not in errors[0] and not at.metric  # one sentence, and nothing half-shown
     # the scores leave the analysts' corrections out until it is restored, and every page says so
     assert any("评分未计入" in w.value for w in at.warning)
