@@ -86,6 +86,9 @@ def sidebar(v: int) -> None:
             help="同类单位（如同级政府、同类部门）之间比较；“全部”表示各组分别排名。",
         )
         st.caption(f"数据库：{md(data.db_path().name)}")
+    problem = data.store_problem()
+    if problem:
+        st.warning(f"{md(problem)}。在恢复之前，评分未计入分析人员的修正和误报。", icon="⚠️")
     for what, raw in urlstate.bad_params():
         st.warning(
             f"链接中的{what}“{echo(raw)}”在数据库中没有，已改为显示 "

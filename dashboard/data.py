@@ -93,9 +93,22 @@ def connect(path: str) -> duckdb.DuckDBPyConnection:
     con.execute("ATTACH ? AS gongkai (READ_ONLY)", [path])
     con.execute(USE)
     from workflow.overlay import attach_corrections
+    from workflow.store import StoreError
 
-    attach_corrections(con, path)  # analysts' corrections over parsed values, in every score
+    try:
+        attach_corrections(con, path)  # analysts' corrections over parsed values, in every score
+        STORE_PROBLEM.pop(path, None)
+    except StoreError as exc:  # damaged: pages still show the reports; every page says so
+        STORE_PROBLEM[path] = str(exc)
     return con
+
+
+STORE_PROBLEM: dict[str, str] = {}  # database path -> why its workflow store cannot be read
+
+
+def store_problem() -> str | None:
+    """Why the analysts' corrections are not in the scores now (a damaged workflow store)."""
+    return STORE_PROBLEM.get(str(db_path()))
 
 
 _cursor = runs.cursor_of  # a cursor on the report database

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
+from etl.safe_text import csv_cell, xml_text
 from exports.excel import assessment_workbook, sheet_name, text_width  # noqa: F401
 from exports.model import *  # noqa: F401,F403 — the model is part of this entry point
 from exports.model import TEXT, AssessmentExport, Column, display
@@ -35,18 +36,19 @@ def summary_csv(export: AssessmentExport) -> bytes:
         columns.insert(2, Column(table.section, "对标组", TEXT))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.full_header for c in columns])
+    writer.writerow([csv_cell(c.full_header) for c in columns])
     for row in table.frame.select([c.key for c in columns]).rows():
-        writer.writerow([csv_value(v, c.kind) for v, c in zip(row, columns)])
+        writer.writerow([csv_cell(csv_value(v, c.kind)) for v, c in zip(row, columns)])
     return buf.getvalue().encode("utf-8-sig")
 
 
 def csv_value(value: object, kind: str) -> object:
-    """One CSV cell: as displayed, minus the % sign and thousands separators."""
+    """One CSV cell: as displayed, minus the % sign and thousands separators; text as it is
+    (the caller quotes formula-like text, etl.safe_text.csv_cell)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float)):
         return display(value, kind).replace("%", "").replace(",", "")
-    return value
+    return xml_text(value) if isinstance(value, str) else value

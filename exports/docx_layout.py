@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from etl.safe_text import xml_text
+
 BODY_FONT = "仿宋_GB2312"  # GB/T 9704 body text
 HEADING_FONT = "黑体"  # first-level headings
 TITLE_FONT = "方正小标宋简体"  # the document title
@@ -213,7 +215,7 @@ def fixed_table(
         for c, (cell, text) in enumerate(zip(row.cells, values)):
             cell.width = Mm(widths[c])
             p = cell.paragraphs[0]
-            lines = str(text).split("\n")
+            lines = xml_text(text).split("\n")
             for i, line in enumerate(lines):
                 run = p.add_run(line)
                 if i < len(lines) - 1:

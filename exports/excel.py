@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from etl.safe_text import formula_like, one_line, xml_text
 from exports.model import (
     DEDUCTIONS_SHEET,
     HEADER_ROW,
@@ -23,14 +24,27 @@ from exports.model import (
 )
 from exports.sheet_fit import LINE_HEIGHT, PATH, fit_widths, text_width, wrapped_lines
 
+# Text is only ever written as text: no string becomes a formula or a hyperlink by its first
+# characters (agency names, peer groups and report cells come from outside; etl.safe_text).
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "nan_inf_to_errors": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
+SHEET_NAME_UNITS = 31  # Excel's limit, in UTF-16 code units
+QUOTED = "quoted"
+
 
 def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -> bytes:
     """The assessment workbook: 汇总, 扣分明细, 数据质量, 方案说明 (+ one sheet per agency)."""
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True})
-    wb.set_properties({"title": export.title, "subject": export.subtitle, "author": "gongkai"})
+    wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    wb.set_properties(
+        {"title": one_line(export.title), "subject": one_line(export.subtitle), "author": "gongkai"}
+    )
     styles = _styles(wb)
     year = f"{export.year}年度"
     ws, end = _table_sheet(
@@ -82,35 +96,74 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
 
 
 def sheet_name(name: str, used: set[str]) -> str:
-    """A legal, unique Excel sheet name (≤31 characters, none of []:*?/\\)."""
-    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "单位"
-    candidate, n = clean[:31], 2
-    while candidate in used:
+    """A legal, unique Excel sheet name: at most 31 UTF-16 units (Excel counts a character
+    outside the BMP, such as a rare 𠀀 in a name, as two), none of []:*?/\\ or control
+    characters, no apostrophe at either end, not the reserved 「History」, unique ignoring case."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in one_line(name)).strip()
+    clean = clean.strip("'").strip() or "单位"
+    if clean.lower() == "history":
+        clean += "_"
+    taken = {u.lower() for u in used}
+    candidate, n = _fit(clean, SHEET_NAME_UNITS), 2
+    while candidate.lower() in taken:
         suffix = f"({n})"
-        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = _fit(clean, SHEET_NAME_UNITS - len(suffix)) + suffix, n + 1
     return candidate
 
 
+def _fit(text: str, units: int) -> str:
+    """The longest start of `text` of at most `units` UTF-16 units, no apostrophe at its end."""
+    out, n = [], 0
+    for ch in text:
+        n += 2 if ord(ch) > 0xFFFF else 1
+        if n > units:
+            break
+        out.append(ch)
+    return "".join(out).rstrip("'").rstrip() or "单位"
+
+
 def _styles(wb) -> dict:
+    """Formats by name, and under QUOTED the same formats with Excel's quote prefix (the cell
+    stays text when someone edits it), for text that would otherwise read as a formula."""
     base = {"font_name": "Microsoft YaHei", "font_size": 10, "valign": "vcenter"}
     cell = {**base, "border": 1, "border_color": "#999999"}
-    styles = {
-        "title": wb.add_format({**base, "bold": True, "font_size": 14, "align": "center"}),
-        "subtitle": wb.add_format({**base, "font_color": "#444444", "align": "center"}),
-        "header": wb.add_format(
-            {**cell, "bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "align": "center"}
-        ),
-        "label": wb.add_format({**cell, "bold": True, "bg_color": "#F2F2F2"}),
-        "value": wb.add_format({**cell, "text_wrap": True}),
-        TEXT: wb.add_format({**cell, "text_wrap": True}),
-        "section": wb.add_format({**cell, "bold": True, "bg_color": "#EEF3F8"}),
-        "note": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
-        "note_bold": wb.add_format({**base, "bold": True}),
-        "sign_right": wb.add_format({**base, "align": "right"}),
+    props = {
+        "title": {**base, "bold": True, "font_size": 14, "align": "center"},
+        "subtitle": {**base, "font_color": "#444444", "align": "center"},
+        "header": {
+            **cell,
+            "bold": True,
+            "bg_color": "#DCE6F1",
+            "text_wrap": True,
+            "align": "center",
+        },
+        "label": {**cell, "bold": True, "bg_color": "#F2F2F2"},
+        "value": {**cell, "text_wrap": True},
+        TEXT: {**cell, "text_wrap": True},
+        "section": {**cell, "bold": True, "bg_color": "#EEF3F8"},
+        "note": {**base, "text_wrap": True, "valign": "top"},
+        "note_bold": {**base, "bold": True},
+        "sign_right": {**base, "align": "right"},
     }
     for kind, num_format in XLSX_FORMATS.items():
-        styles[kind] = wb.add_format({**cell, "num_format": num_format})
+        props[kind] = {**cell, "num_format": num_format}
+    styles: dict = {name: wb.add_format(p) for name, p in props.items()}
+    styles[QUOTED] = {
+        id(styles[name]): wb.add_format({**p, "quote_prefix": True}) for name, p in props.items()
+    }
     return styles
+
+
+def write_text(ws, styles: dict, r: int, c: int, text: object, style, *, to=None) -> None:
+    """Text written as a string cell, merged over r..to[0], c..to[1] when `to` is given: never
+    a formula or a link, whatever it starts with (xlsxwriter's merge_range and write() would
+    make one of 「=HYPERLINK(…)」 or 「http://…」)."""
+    text = xml_text(text)
+    if formula_like(text):
+        style = styles[QUOTED].get(id(style), style)
+    if to is not None and (to[0], to[1]) != (r, c):
+        ws.merge_range(r, c, to[0], to[1], "", style)
+    ws.write_string(r, c, text, style)
 
 
 def _print_setup(ws, title: str, repeat: tuple[int, int], office: str = "") -> None:
@@ -128,7 +181,7 @@ def hf_text(text: str, size: int | None = None) -> str:
     """Text for an Excel page header/footer section: '&' doubled (Excel reads &x as a code), and
     after a font size code a font code, so a leading digit ("2025年度…") is not read as part of
     the size (&82025 would be size 82025 and lose the year)."""
-    escaped = text.replace("&", "&&")
+    escaped = one_line(text).replace("&", "&&")
     return (f'&{size}&"-,Regular"' if size else "") + escaped
 
 
@@ -146,10 +199,7 @@ def header_footer(
 def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None:
     ws.set_row(0, 24)
     for row, text, style in ((0, title, "title"), (1, subtitle, "subtitle")):
-        if ncols > 1:
-            ws.merge_range(row, 0, row, ncols - 1, text, styles[style])
-        else:
-            ws.write_string(row, 0, text, styles[style])
+        write_text(ws, styles, row, 0, text, styles[style], to=(row, ncols - 1))
 
 
 def _table_sheet(
@@ -183,7 +233,7 @@ def _footer_rows(ws, styles, export: AssessmentExport, row: int, ncols: int) -> 
         if text:
             right = text in (export.office.name, export.issued_text)
             style = styles["sign_right" if right else ("note_bold" if text == "说明：" else "note")]
-            ws.merge_range(row, 0, row, last, text, style)
+            write_text(ws, styles, row, 0, text, style, to=(row, last))
             if not right and text != "说明：" and text != export.signature_line:
                 ws.set_row(row, 15 * max(1, -(-text_width(text) // max(12 * ncols, 60))))
         row += 1
@@ -197,17 +247,13 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
         if group is None:
             for c in range(first, last + 1):
                 header = table.columns[c].header
-                if two:
-                    ws.merge_range(first_row, c, first_row + 1, c, header, header_style)
-                else:
-                    ws.write_string(first_row, c, header, header_style)
+                to = (first_row + 1, c) if two else None
+                write_text(ws, styles, first_row, c, header, header_style, to=to)
         else:
-            if last > first:
-                ws.merge_range(first_row, first, first_row, last, group, header_style)
-            else:
-                ws.write_string(first_row, first, group, header_style)
+            write_text(ws, styles, first_row, first, group, header_style, to=(first_row, last))
             for c in range(first, last + 1):
-                ws.write_string(first_row + 1, c, table.columns[c].header, header_style)
+                header = table.columns[c].header
+                write_text(ws, styles, first_row + 1, c, header, header_style)
     ws.set_row(first_row, 30)
     widths = fit_widths(
         [column.width or _width(column, table.frame, two) for column in table.columns],
@@ -219,14 +265,12 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
     r = data_row
     for title, rows in table.sections():
         if title is not None:  # a peer group's heading row; its ranks start at 1 below it
-            if len(table.columns) > 1:
-                ws.merge_range(r, 0, r, len(table.columns) - 1, title, styles["section"])
-            else:
-                ws.write_string(r, 0, title, styles["section"])
+            last = max(len(table.columns) - 1, 0)
+            write_text(ws, styles, r, 0, title, styles["section"], to=(r, last))
             r += 1
         for values in rows:
             for c, (column, value) in enumerate(zip(table.columns, values)):
-                _write_cell(ws, r, c, value, styles[column.kind])
+                _write_cell(ws, styles, r, c, value, styles[column.kind])
             lines = max(
                 (
                     wrapped_lines(display(v, col.kind), w)
@@ -238,12 +282,12 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
                 ws.set_row(r, LINE_HEIGHT * lines)
             r += 1
     if r == data_row:
-        ws.write_string(data_row, 0, "（无）", styles[TEXT])
+        write_text(ws, styles, data_row, 0, "（无）", styles[TEXT])
         return data_row
     return r - 1
 
 
-def _write_cell(ws, r: int, c: int, value: object, style) -> None:
+def _write_cell(ws, styles: dict, r: int, c: int, value: object, style) -> None:
     if value is None or (isinstance(value, float) and value != value):
         ws.write_blank(r, c, None, style)
     elif isinstance(value, bool):
@@ -253,7 +297,7 @@ def _write_cell(ws, r: int, c: int, value: object, style) -> None:
     elif isinstance(value, (date, datetime)):
         ws.write_datetime(r, c, value, style)
     else:
-        ws.write_string(r, c, PATH.sub(r"\1", str(value)), style)
+        write_text(ws, styles, r, c, PATH.sub(r"\1", str(value)), style)
 
 
 def _width(column: Column, frame: pl.DataFrame, grouped: bool = False) -> float:
@@ -276,11 +320,8 @@ def _scheme_sheet(wb, styles: dict, export: AssessmentExport) -> None:
     _title_rows(ws, styles, title, f"{export.year}年度", ncols)
     row = HEADER_ROW
     for label, value in export.about:
-        ws.write_string(row, 0, label, styles["label"])
-        if ncols > 2:
-            ws.merge_range(row, 1, row, ncols - 1, str(value), styles["value"])
-        else:
-            ws.write_string(row, 1, str(value), styles["value"])
+        write_text(ws, styles, row, 0, label, styles["label"])
+        write_text(ws, styles, row, 1, value, styles["value"], to=(row, max(ncols - 1, 1)))
         row += 1
     header_row = row + 1 if export.about else row
     _write_table(ws, styles, export.scheme, header_row)

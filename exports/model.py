@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from etl.safe_text import xml_text
 from exports.office import OfficeSettings
 
 TEXT, INT, DELTA, PERCENT, POINTS, NUMBER, DATE = (
@@ -201,4 +202,4 @@ def display(value: object, kind: str) -> str:
         )
     if isinstance(value, bool):
         return "是" if value else "否"
-    return str(value)
+    return xml_text(value)  # a control character (in a registry name) is no legal document text

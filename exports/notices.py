@@ -4,7 +4,8 @@ office's letterhead (data/office.toml). Pure builders: a workflow.problems.Notic
 Written for the agency that receives it: each problem under the name the inspection notice gives
 its type (the rule catalogue's category and label), where it is in the report (1-based), what
 the report prints, what to do (the catalogue's remedy); then the deadline. No file names, codes
-or paths: workflow.problems made the texts fit for the agency.
+or paths: workflow.problems made the texts fit for the agency. Every text passes xml_text here
+too: a control character would make python-docx refuse the whole document.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from etl.safe_text import xml_text
 from exports.docx_layout import HEADING_FONT, set_font
 from exports.letterhead import RED, letterhead_document
 from exports.office import OfficeSettings
@@ -95,11 +97,11 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
     from docx.shared import Pt
 
     doc = letterhead_document(office, title(notice))
-    doc.add_paragraph(f"{notice.agency_name}：")
+    doc.add_paragraph(xml_text(f"{notice.agency_name}："))
 
     def para(text: str, *, indent: bool = True, size: float | None = None):
         p = doc.add_paragraph()
-        run = p.add_run(text)
+        run = p.add_run(xml_text(text))
         if size:
             run.font.size = Pt(size)
             p.paragraph_format.line_spacing = Pt(size * 1.6)
@@ -116,7 +118,7 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
         for label, text in details(item):
             p, run = para(f"{label}：", size=14)
             run.bold = True
-            p.add_run(text).font.size = Pt(14)
+            p.add_run(xml_text(text)).font.size = Pt(14)
     para(closing(notice))
     if contact(office):
         para(contact(office))
@@ -174,7 +176,7 @@ def notice_pdf(
         pdf.multi_cell(
             0,
             size * 0.55,
-            ("　　" if indent else "") + text,
+            ("　　" if indent else "") + xml_text(text),
             wrapmode=WrapMode.CHAR,
             new_x="LMARGIN",
             new_y="NEXT",

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.safe_text import xml_text
 from etl.scope import DEFAULT_OFFICE_FILE, office_file  # noqa: F401 (re-exported)
 
 
@@ -54,22 +55,27 @@ def load_office(path: Path | None = None) -> OfficeSettings:
     notes, notices = raw.get("notes", {}), raw.get("notices", {})
     try:
         return OfficeSettings(
-            name=str(office.get("name", OfficeSettings.name)),
-            letterhead=str(office.get("letterhead", "")),
-            short_name=str(office.get("short_name", "")),
-            address=str(office.get("address", "")),
-            phone=str(office.get("phone", "")),
+            name=_text(office.get("name", OfficeSettings.name)),
+            letterhead=_text(office.get("letterhead", "")),
+            short_name=_text(office.get("short_name", "")),
+            address=_text(office.get("address", "")),
+            phone=_text(office.get("phone", "")),
             province=str(office["province"]).strip() or None if office.get("province") else None,
             signature_labels=tuple(
-                str(x) for x in sig.get("labels", OfficeSettings.signature_labels)
+                _text(x) for x in sig.get("labels", OfficeSettings.signature_labels)
             ),
-            signature_names=tuple(str(x) for x in sig.get("names", ())),
-            method_notes=tuple(str(x) for x in notes.get("method", ())),
+            signature_names=tuple(_text(x) for x in sig.get("names", ())),
+            method_notes=tuple(_text(x) for x in notes.get("method", ())),
             notice_deadline_days=int(notices.get("deadline_days", 30)),
-            notice_contact=str(notices.get("contact", "")),
+            notice_contact=_text(notices.get("contact", "")),
             source=path,
         )
     except (TypeError, ValueError) as exc:
         raise OfficeSettingsError(
             f"{path.name}: 办公室设置的取值不对（{exc}）。请按文件中的注释填写。"
         ) from None
+
+
+def _text(value: object) -> str:
+    """A setting as text a document can hold (TOML's \\u0001 escapes allow control characters)."""
+    return xml_text(str(value))

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from etl.rules import rule_label
+from etl.safe_text import xml_text
 from etl.scope import home_list
 from workflow.findings import list_findings
 from workflow.problems import category
@@ -81,7 +82,8 @@ def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) 
     reference agencies of other provinces are neither counted nor listed."""
     home = home_list(report_con, province)
     rows = report_con.execute(_AGENCIES_SQL, [year, home, home]).fetchall()
-    lines = {r[0]: AgencyLine(*r) for r in rows}
+    # names and groups as text a document can hold (a control character in a registry name)
+    lines = {r[0]: AgencyLine(r[0], *(xml_text(v) for v in r[1:4]), *r[4:]) for r in rows}
     found = [
         f
         for f in list_findings(store_con, year=year)  # a note (severity info) is no problem

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from etl.rules import REPORT, category_label, place_label, rule, rule_label
+from etl.safe_text import FILE_NAME_BYTES, file_stem, xml_text
 from workflow.evidence import PREVIOUS_YEAR, evidence_lines, place_span
 from workflow.findings import confirmed_problems, record
-from workflow.states import CONFIRMED, NOTIFIED
+from workflow.states import CONFIRMED, CONFIRMED_STATES, NOTIFIED
 from workflow.store import now, writing
 
 
@@ -46,8 +48,9 @@ _PATH = re.compile(
 
 
 def for_agency(text: str) -> str:
-    """A loader message or evidence line as an agency may read it: no file names, paths or codes."""
-    text = _LABELLED_FILE.sub("", text or "")
+    """A loader message or evidence line as an agency may read it: no file names, paths or codes,
+    and no control characters (a document cannot hold them; a report's cell may carry one)."""
+    text = _LABELLED_FILE.sub("", xml_text(text))
     text = _CODE.sub("", _BARE_FILE.sub("", _PATH.sub("", text)))
     return re.sub(r"[ \t]{2,}", " ", _EMPTY_BRACKETS.sub("", text)).strip()
 
@@ -78,9 +81,9 @@ class Notice:
     @property
     def file_stem(self) -> str:
         """「整改通知_2024_某某市教育局」: what a clerk files and sends (the registry code means
-        nothing to the agency; the CLI adds it only when two agencies share a name)."""
-        name = "".join("_" if ch in '\\/:*?"<>| ' else ch for ch in self.agency_name)
-        return f"整改通知_{self.year}_{name}"
+        nothing to the agency; the CLI adds it only when two agencies share a name). At most
+        FILE_NAME_BYTES of UTF-8, so that a very long name still makes a file."""
+        return file_stem(f"整改通知_{self.year}_{self.agency_name}", FILE_NAME_BYTES)
 
 
 def notice_batch(
@@ -115,8 +118,8 @@ def notice_batch(
         out.append(
             Notice(
                 aid,
-                first["agency_name"] or aid,
-                first["peer_group"] or "未分组",
+                xml_text(first["agency_name"] or aid),
+                xml_text(first["peer_group"] or "未分组"),
                 year,
                 issued,
                 deadline,
@@ -153,32 +156,75 @@ def notice_item(f: dict) -> NoticeItem:
     )
 
 
+def still_confirmed(con: sqlite3.Connection, notice: Notice) -> Notice:
+    """The notice with only the problems the store holds as confirmed now: one dismissed as 误报
+    (or fixed by a reload) since the batch was built is not sent."""
+    keep = []
+    for item in notice.items:
+        row = con.execute("SELECT state, present FROM findings WHERE fkey = ?", [item.fkey])
+        found = row.fetchone()
+        if found is not None and found["state"] in CONFIRMED_STATES and found["present"]:
+            keep.append(item)
+    return replace(notice, items=tuple(keep))
+
+
+def issue_notice(
+    con: sqlite3.Connection,
+    notice: Notice,
+    write: Callable[[Notice], list[str]],
+    actor: str,
+    *,
+    record: bool = True,
+) -> tuple[Notice, int]:
+    """Write one agency's notice as the store has it now, and (with `record`) record it.
+
+    Under the store's write lock: the problems are read again (`still_confirmed`), `write` makes
+    the files of what is left and returns their names, the problems move to 已通知. Nobody can
+    dismiss a problem between the reading and the recording, and a failure of `write` records
+    nothing. Returns (the notice as written, how many moved); nothing is written when no
+    problem is left."""
+    if not record:
+        current = still_confirmed(con, notice)
+        if current.items:
+            write(current)
+        return current, 0
+    with writing(con):
+        current = still_confirmed(con, notice)
+        if not current.items:
+            return current, 0
+        return current, _record(con, current, actor, write(current))
+
+
 def mark_notified(con: sqlite3.Connection, notice: Notice, actor: str, files: list[str]) -> int:
     """Record the notice and move its 已确认 items to 已通知 (deadline set); returns how many moved."""
-    moved = 0
     with writing(con):
-        for item in notice.items:
-            row = con.execute("SELECT state FROM findings WHERE fkey = ?", [item.fkey]).fetchone()
-            if row is None or row["state"] not in (CONFIRMED, NOTIFIED):
-                continue
-            con.execute(
-                "UPDATE findings SET state = ?, deadline = ?, updated_at = ? WHERE fkey = ?",
-                [NOTIFIED, notice.deadline.isoformat(), now(), item.fkey],
-            )
-            why = f"已发整改通知，整改期限 {notice.deadline.isoformat()}"
-            record(con, item.fkey, actor, row["state"], NOTIFIED, why)
-            moved += row["state"] == CONFIRMED
+        return _record(con, notice, actor, files)
+
+
+def _record(con: sqlite3.Connection, notice: Notice, actor: str, files: list[str]) -> int:
+    moved = 0
+    for item in notice.items:
+        row = con.execute("SELECT state FROM findings WHERE fkey = ?", [item.fkey]).fetchone()
+        if row is None or row["state"] not in (CONFIRMED, NOTIFIED):
+            continue
         con.execute(
-            "INSERT INTO notices (agency_id, year, issued_at, issued_by, deadline, items, files) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                notice.agency_id,
-                notice.year,
-                now(),
-                actor,
-                notice.deadline.isoformat(),
-                len(notice.items),
-                "；".join(files),
-            ],
+            "UPDATE findings SET state = ?, deadline = ?, updated_at = ? WHERE fkey = ?",
+            [NOTIFIED, notice.deadline.isoformat(), now(), item.fkey],
         )
+        why = f"已发整改通知，整改期限 {notice.deadline.isoformat()}"
+        record(con, item.fkey, actor, row["state"], NOTIFIED, why)
+        moved += row["state"] == CONFIRMED
+    con.execute(
+        "INSERT INTO notices (agency_id, year, issued_at, issued_by, deadline, items, files) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            notice.agency_id,
+            notice.year,
+            now(),
+            actor,
+            notice.deadline.isoformat(),
+            len(notice.items),
+            "；".join(files),
+        ],
+    )
     return moved

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from workflow.store_check import damaged_message, what_is_wrong
+
 BUSY_TIMEOUT_S = 30.0
 
 DDL = """
@@ -117,26 +119,115 @@ class StoreError(ValueError):
     """The workflow store file cannot be used; the message names the file and what to do."""
 
 
+class StoreReadOnly(StoreError):
+    """A write to a store this process may only read (the file or its folder is read-only)."""
+
+
+class StoreConnection(sqlite3.Connection):
+    """A store connection that knows whether it may write (`writing` refuses in one line)."""
+
+    read_only = False
+    path: Path
+
+
+_checked: dict[tuple, str | None] = {}  # (path, size, mtime) -> what is wrong: check once
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
-    """A connection in WAL mode with the schema; autocommit, writes go through `writing`."""
+    """A connection in WAL mode with the schema; autocommit, writes go through `writing`.
+
+    A store that exists is checked before use (is it SQLite, are gongkai's tables and columns
+    there, is it whole): a damaged one is refused in one line (StoreError) and never created
+    again over, repaired or deleted here. One the process may not write is opened read-only:
+    reading works, `writing` refuses (StoreReadOnly)."""
     path = Path(path)
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        _refuse_if_damaged(path)
+    if not is_writable(path):
+        if not existed:
+            raise StoreReadOnly(read_only_message(path, "建立整改跟踪记录"))
+        return _read_only(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        str(path),
+        timeout=BUSY_TIMEOUT_S,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=StoreConnection,
     )
+    con.path = path
     con.row_factory = sqlite3.Row
     try:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
-        con.executescript(DDL)
+        con.executescript(DDL)  # a store that exists has all its tables (checked above)
         _add_missing_columns(con)
     except sqlite3.DatabaseError as exc:
         con.close()
-        raise StoreError(
-            f"{path.name}: 整改跟踪记录文件无法使用（{exc}）。请从备份恢复该文件；"
-            "若没有备份，把它移走后重新运行 gongkai load 会重新开始记录（原有记录不再显示）"
-        ) from None
+        raise StoreError(damaged_message(path, str(exc))) from None
     return con
+
+
+def is_writable(path: Path) -> bool:
+    """May this process write the store (and the -wal/-shm files SQLite keeps beside it)? A file
+    or folder with no write permission bit counts as read-only even for root: whoever made it
+    so wants it kept as it is."""
+    path = Path(path)
+    folder = path.parent if path.parent.exists() else _existing_parent(path)
+    if not _may_write(folder):
+        return False
+    return not path.exists() or _may_write(path)
+
+
+def _may_write(path: Path) -> bool:
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _existing_parent(path: Path) -> Path:
+    for parent in path.parents:
+        if parent.exists():
+            return parent
+    return Path(".")
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The store opened for reading only; `immutable` when SQLite cannot keep its WAL index."""
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        con = sqlite3.connect(
+            f"{path.resolve().as_uri()}?{query}",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=StoreConnection,
+        )
+        con.read_only, con.path, con.row_factory = True, path, sqlite3.Row
+        try:
+            con.execute("SELECT count(*) FROM findings").fetchone()
+        except sqlite3.OperationalError:
+            con.close()
+            continue
+        return con
+    raise StoreReadOnly(read_only_message(path, "读取整改跟踪记录"))
+
+
+def read_only_message(path: Path, what: str) -> str:
+    return (
+        f"{path.name}：整改跟踪记录文件（或其所在文件夹）是只读的，无法{what}。"
+        "查看不受影响；要修改时请让它可写后重试"
+    )
+
+
+def _refuse_if_damaged(path: Path) -> None:
+    """StoreError when an existing store is not SQLite, lacks gongkai's tables or columns, or
+    fails SQLite's quick check (a truncated copy); checked once per file version."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if key not in _checked:
+        _checked[key] = what_is_wrong(path, DDL)
+    if _checked[key]:
+        raise StoreError(damaged_message(path, _checked[key]))
 
 
 def _add_missing_columns(con: sqlite3.Connection) -> None:
@@ -158,6 +249,8 @@ def opened(path: str | Path) -> Iterator[sqlite3.Connection]:
 @contextmanager
 def writing(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction holding the write lock from its first read; bumps the revision."""
+    if getattr(con, "read_only", False):
+        raise StoreReadOnly(read_only_message(con.path, "保存修改"))
     con.execute("BEGIN IMMEDIATE")
     try:
         yield con
@@ -180,6 +273,8 @@ def revision(path: str | Path) -> int:
     try:  # read-only and without the DDL: pages call this on every rerun
         row = con.execute("SELECT value FROM meta WHERE name = 'revision'").fetchone()
     except sqlite3.OperationalError:  # created but no write yet
+        return 0
+    except sqlite3.DatabaseError:  # damaged: the page that opens it says so (connect)
         return 0
     finally:
         con.close()

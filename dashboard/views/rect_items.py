@@ -16,7 +16,7 @@ from dashboard.views import common
 from workflow import findings, triage
 from workflow.evidence import evidence_lines
 from workflow.states import CONFIRMED, DISMISSED, OPEN_STATES, RECTIFIED, STATES, WorkflowError
-from workflow.store import opened, store_path
+from workflow.store import StoreError, opened, store_path
 
 ALL_RULES, ALL_AGENCIES = "全部问题类型", "全部单位"
 
@@ -90,7 +90,7 @@ def _bulk(selected: list[dict], actor) -> None:
             try:
                 with opened(store_path(data.db_path())) as store:
                     moved, skipped = triage.apply(store, selected, target, actor.name, reason)
-            except WorkflowError as exc:
+            except (WorkflowError, StoreError) as exc:  # StoreReadOnly: says so, nothing lost
                 st.error(md(exc))  # the selection and the reason stay as they were
                 return
             note = f"已将 {len(moved)} 条改为“{target}”"
@@ -138,7 +138,7 @@ def _one(item: dict, actor) -> None:
                     findings.move(
                         store, item["fkey"], target, actor.name, reason, expected=item["state"]
                     )
-            except WorkflowError as exc:
+            except (WorkflowError, StoreError) as exc:  # StoreReadOnly: says so, nothing lost
                 slot.error(md(exc))  # what was chosen stays chosen
             else:
                 st.toast(f"已改为“{target}”")

@@ -159,7 +159,7 @@ with tab_fix:
                                 corrections.keep_correction(
                                     store, cur, pick, actor=actor.name, reason=reason
                                 )
-                    except WorkflowError as exc:
+                    except (WorkflowError, StoreError) as exc:  # read-only store
                         st.error(md(exc))
                     else:
                         st.rerun()
@@ -201,7 +201,7 @@ with tab_fix:
                                 evidence=evidence,
                                 actor=actor.name,
                             )
-                    except WorkflowError as exc:
+                    except (WorkflowError, StoreError) as exc:  # read-only store
                         st.error(md(exc))
                     else:
                         st.rerun()

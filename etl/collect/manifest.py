@@ -1,5 +1,6 @@
 """The collected folder's record: `manifest.csv` (one row per file found, saved or not) and
-`findings.csv` (what only the collector can see), both UTF-8 with BOM so Excel opens them.
+`findings.csv` (what only the collector can see), both UTF-8 with BOM so Excel opens them, and
+formula-like text (a portal title or sites.csv name starting with `=`) quoted (etl.safe_text).
 
 This module is also how `gongkai load` reads a collected folder: `portal_info(folder)` tells,
 for each saved file, the portal's 发布时间 and where it came from; `portal_findings(folder)`
@@ -15,6 +16,8 @@ import urllib.parse
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+
+from etl.safe_text import csv_cell, csv_cell_read
 
 MANIFEST = "manifest.csv"
 FINDINGS = "findings.csv"
@@ -63,7 +66,7 @@ def read_rows(folder: Path) -> list[Row]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [Row(**{c: (r.get(c) or "") for c in COLUMNS}) for r in csv.DictReader(fh)]
+        return [Row(**_read(r, COLUMNS)) for r in csv.DictReader(fh)]
 
 
 def write_rows(folder: Path, rows: list[Row]) -> None:
@@ -75,10 +78,7 @@ def read_findings(folder: Path) -> list[PortalFinding]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            PortalFinding(**{c: (r.get(c) or "") for c in FINDING_COLUMNS})
-            for r in csv.DictReader(fh)
-        ]
+        return [PortalFinding(**_read(r, FINDING_COLUMNS)) for r in csv.DictReader(fh)]
 
 
 def write_findings(folder: Path, found: list[PortalFinding]) -> None:
@@ -92,8 +92,13 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
     text = io.StringIO(newline="")
     writer = csv.DictWriter(text, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     write_atomically(path.parent, path.name, text.getvalue().encode("utf-8-sig"))
+
+
+def _read(row: dict, columns: tuple[str, ...]) -> dict[str, str]:
+    """One CSV row as written: the quote `csv_cell` put before formula-like text taken off."""
+    return {c: csv_cell_read(row.get(c) or "") for c in columns}
 
 
 def is_collected(folder: str | Path) -> bool:

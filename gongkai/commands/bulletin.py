@@ -51,7 +51,7 @@ def bulletin(
     from exports.office import OfficeSettingsError, load_office
     from workflow.bulletin_data import bulletin_data
     from workflow.overlay import attach_corrections
-    from workflow.store import StoreError, opened, store_path
+    from workflow.store import StoreError, is_writable, opened, store_path
     from workflow.sync import sync_after_load
 
     if out.suffix.lower() != ".docx":
@@ -70,7 +70,14 @@ def bulletin(
     check_database(settings.db_path)
     con = duckdb.connect(str(settings.db_path), read_only=True)
     try:
-        sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
+        if is_writable(store_path(settings.db_path)):
+            sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
+        else:
+            click.echo(
+                f"warning: {store_path(settings.db_path).name} 是只读的：整改跟踪未按本数据库"
+                "复查，通报按其中现有记录",
+                err=True,
+            )
         attach_corrections(con, settings.db_path)
         with opened(store_path(settings.db_path)) as store:
             scheme = settings.scheme_path if settings.scheme_path.is_file() else None

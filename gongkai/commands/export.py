@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from etl.safe_text import file_stem
+
 SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
 
 
@@ -117,6 +119,5 @@ def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
         raise click.BadParameter(
             f"{out}: use a .xlsx, .csv, .pdf or .docx file name, or a folder.", param_hint="--out"
         )
-    group = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in peer_group or "")
-    stem = f"考核汇总_{year}" + (f"_{group}" if group else "")
+    stem = file_stem(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
     return [out / f"{stem}{suffix}" for suffix in SUFFIXES]

@@ -54,12 +54,17 @@ def _store(db: str | None) -> tuple[Path, list[str] | None]:
 
 
 def _pick(db, year, rule, agency, peer_group):
-    from workflow.store import opened
+    from workflow.store import StoreError, opened
     from workflow.triage import pick
 
     path, home = _store(db)
-    with opened(path) as con:
-        found = pick(con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home)
+    try:
+        with opened(path) as con:
+            found = pick(
+                con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home
+            )
+    except StoreError as exc:  # damaged (restore it), or read-only and not there yet
+        raise click.ClickException(str(exc)) from None
     return path, found
 
 
@@ -82,7 +87,7 @@ def list_(db, year, rule, agency, peer_group) -> None:
 
 def _move(target: str, db, year, rule, agency, peer_group, reason, actor) -> None:
     from workflow.states import WorkflowError
-    from workflow.store import opened
+    from workflow.store import StoreError, opened
     from workflow.triage import apply
 
     who = actor or f"命令行：{getpass.getuser()}"
@@ -90,7 +95,7 @@ def _move(target: str, db, year, rule, agency, peer_group, reason, actor) -> Non
     try:
         with opened(path) as con:
             moved, skipped = apply(con, found, target, who, reason)
-    except WorkflowError as exc:
+    except (WorkflowError, StoreError) as exc:  # StoreReadOnly: nothing moved, says why
         raise click.ClickException(str(exc)) from None
     click.echo(f"已改为“{target}”：{len(moved)} 条；未改动：{len(skipped)} 条（操作人 {who}）")
 

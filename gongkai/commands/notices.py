@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import click
 
-from gongkai.commands.workflow_db import office_agencies, require_store
+from gongkai.commands.workflow_db import office_agencies, require_store, require_writable
 
 
 def _date(ctx, param, value: str | None) -> date | None:
@@ -84,39 +89,52 @@ def notices(
     except OfficeSettingsError as exc:
         raise click.ClickException(str(exc)) from None
     path = require_store(settings.db_path)
+    if not draft:
+        require_writable(path, "记录已发通知", "加 --draft 只写通知文件、不记录")
     who = actor or f"命令行：{getpass.getuser()}"
     out.mkdir(parents=True, exist_ok=True)
     home = office_agencies(settings.db_path, office.province)
     try:
-        batch, moved, pdf_problem = _write(
-            path, year, peer_group, agency_id, out, deadline, office, who, draft, home
-        )
+        run = _write(path, year, peer_group, agency_id, out, deadline, office, who, draft, home)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    if not batch:
+    if not run.written and not run.refused:
         click.echo(
             f"no confirmed problems for {year}"
             + (f" in peer group {peer_group}" if peer_group else "")
             + ": confirm findings (已确认) on the 整改跟踪 page first; nothing written"
         )
         return
-    items = sum(len(n.items) for n in batch)
+    items = sum(len(n.items) for n in run.written)
     click.echo(
-        f"wrote {len(batch)} notice(s) with {items} problem(s) to {out}"
-        + ("" if draft else f"; {moved} problem(s) moved to 已通知")
+        f"wrote {len(run.written)} notice(s) with {items} problem(s) to {out}"
+        + ("" if draft else f"; {run.moved} problem(s) moved to 已通知")
     )
-    if pdf_problem:
-        click.echo(f"warning: PDF not written: {pdf_problem}", err=True)
+    if run.pdf_problem:
+        click.echo(f"warning: PDF not written: {run.pdf_problem}", err=True)
+    if run.refused:
+        click.echo(
+            f"{len(run.refused)} notice(s) not written (see the lines above); the others were",
+            err=True,
+        )
+        click.get_current_context().exit(1)
+
+
+@dataclass
+class _Run:
+    written: list = field(default_factory=list)  # the notices as written (problems re-read)
+    refused: list[str] = field(default_factory=list)  # agencies whose notice failed
+    moved: int = 0
+    pdf_problem: str | None = None
 
 
 def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, draft, home):
-    """Write the DOCX and PDF of each notice; unless a draft, record it. (batch, moved, PDF problem)"""
-    from exports.notices import notice_docx, notice_pdf
-    from exports.pdf import MissingFontError
-    from workflow.problems import mark_notified, notice_batch
-    from workflow.store import opened
+    """Each agency's notice written (DOCX, PDF) and recorded on its own: one that cannot be
+    written is named on stderr and the batch goes on."""
+    from workflow.problems import issue_notice, notice_batch
+    from workflow.store import StoreError, opened
 
-    moved, pdf_problem = 0, None
+    run = _Run()
     with opened(path) as con:
         batch = notice_batch(
             con,
@@ -127,20 +145,79 @@ def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, 
             deadline_days=office.notice_deadline_days,
             agency_ids=home,
         )
-        stems = [n.file_stem for n in batch]
+        stems = _unique_stems(batch)
         for notice in batch:
-            stem = notice.file_stem
-            if stems.count(stem) > 1:  # two agencies of one name: the code tells the files apart
-                stem += f"_{notice.agency_id}"
-            files = [out / f"{stem}.docx"]
-            files[0].write_bytes(notice_docx(notice, office))
-            if pdf_problem is None:
-                try:
-                    files.append(out / f"{stem}.pdf")
-                    files[-1].write_bytes(notice_pdf(notice, office))
-                except MissingFontError as exc:
-                    files.pop()
-                    pdf_problem = str(exc)
-            if not draft:
-                moved += mark_notified(con, notice, who, [f.name for f in files])
-    return batch, moved, pdf_problem
+            try:
+                files = partial(
+                    _files, office=office, out=out, stem=stems[notice.agency_id], run=run
+                )
+                written, moved = issue_notice(con, notice, files, who, record=not draft)
+            except (sqlite3.Error, StoreError):
+                raise  # the store, not this agency: the batch cannot go on
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+                    raise  # the disk, not this agency
+                _refuse(run, notice, exc)
+                continue
+            except Exception as exc:  # noqa: BLE001 -- one agency's notice never stops the others
+                _refuse(run, notice, exc)
+                continue
+            if written.items:
+                run.written.append(written)
+                run.moved += moved
+    return run
+
+
+def _files(notice, office, out: Path, stem: str, run: _Run) -> list[str]:
+    """Write one notice's DOCX and PDF (the PDF left out, once, when no CJK font is installed);
+    the names written. A failure removes what this notice wrote."""
+    from exports.notices import notice_docx, notice_pdf
+    from exports.pdf import MissingFontError
+
+    payloads = [(out / f"{stem}.docx", notice_docx(notice, office))]
+    if run.pdf_problem is None:
+        try:
+            payloads.append((out / f"{stem}.pdf", notice_pdf(notice, office)))
+        except MissingFontError as exc:
+            run.pdf_problem = str(exc)
+    done: list[Path] = []
+    try:
+        for target, payload in payloads:
+            target.write_bytes(payload)
+            done.append(target)
+    except BaseException:
+        for target in done:
+            target.unlink(missing_ok=True)
+        raise
+    return [p.name for p in done]
+
+
+def _unique_stems(batch) -> dict[str, str]:
+    """agency id -> file stem: the name, and the code too when two agencies' (capped) names
+    meet, ignoring case as Windows and macOS file systems do; always within FILE_NAME_BYTES."""
+    from etl.safe_text import FILE_NAME_BYTES, cut_bytes, file_stem
+
+    counts = Counter(n.file_stem.casefold() for n in batch)
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for notice in batch:
+        stem = notice.file_stem
+        if counts[stem.casefold()] > 1:
+            code = "_" + file_stem(notice.agency_id, 40)
+            stem = cut_bytes(stem, FILE_NAME_BYTES - len(code.encode())) + code
+        base, n = stem, 2
+        while stem.casefold() in taken:  # a name that is another's name and code
+            suffix = f"_{n}"
+            stem, n = cut_bytes(base, FILE_NAME_BYTES - len(suffix)) + suffix, n + 1
+        taken.add(stem.casefold())
+        out[notice.agency_id] = stem
+    return out
+
+
+def _refuse(run: _Run, notice, exc: BaseException) -> None:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    click.echo(
+        f"{notice.agency_name}（{notice.agency_id}）：整改通知未写出，也未记录为已通知（{reason}）",
+        err=True,
+    )
+    run.refused.append(notice.agency_id)

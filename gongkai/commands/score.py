@@ -93,9 +93,13 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
         )
     check_database(settings.db_path)
     from workflow.overlay import attach_corrections
+    from workflow.store import StoreError
 
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
+        try:
+            attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
+        except StoreError as exc:  # a damaged store: scores without its corrections would lie
+            raise click.ClickException(str(exc)) from None
         # the ranking the dashboard and the exports show: the office's province, its peer groups
         scores = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
         home = queries.home_agencies(con)

@@ -24,6 +24,17 @@ def require_store(db_path: Path) -> Path:
     return path
 
 
+def require_writable(path: Path, what: str, instead: str) -> None:
+    """One line and exit 1 when the store at `path` may only be read (before anything is written)."""
+    from workflow.store import is_writable
+
+    if not is_writable(path):
+        raise click.ClickException(
+            f"{path.name}：整改跟踪记录文件（或其所在文件夹）是只读的，无法{what}。"
+            f"请让它可写后重试，或{instead}"
+        )
+
+
 def office_agencies(db_path: Path, province: str | None = None) -> list[str] | None:
     """The office's own agency ids (None: no filter); reference agencies are not among them."""
     import duckdb
