@@ -269,6 +269,26 @@ _DECLARED = (
     Rule("legacy.cumulative_chain", "跨年：本年“累计”≠ 上年“累计”＋本年数", "crossyear_inconsistent",
          "LEG.proactive", "核对统计表“历年累计”数与上年年报的累计数及本年数，更正或在报告中说明原因",
          QUALITY),
+    # ── h21r · issue #21, the quality check an inspector would sign: dates that cut the year
+    #    short, numbering and wording slips (all templates), a 工作总结 published instead of the
+    #    report, a legacy core figure printed as 「无」 (etl/validate/timing.py, numbering.py,
+    #    slips.py, document_kind.py, legacy_core.py) ──
+    Rule("report.dated_before_year_end", "报告落款和发布日期均早于年度结束，未覆盖全年",
+         "scope_error", "DOC",
+         "年度报告应在年度结束后按全年（1 月 1 日至 12 月 31 日）数据编制，请按全年数据重新编制并发布",
+         QUALITY, "warning"),
+    Rule("wording.numbering_slip", "序号错漏或重复", "typo_wording", "DOC",
+         "核对正文中的序号（一是、二是……；一、二、三……；（一）（二）……），更正错漏后重新发布", QUALITY),
+    Rule("wording.conjunction_pair", "连词重叠（如“及和”）", "typo_wording", "DOC",
+         "删去多余的连词，校对全文后重新发布", QUALITY),
+    Rule("wording.stray_comma", "介词与宾语之间多了顿号", "typo_wording", "DOC",
+         "删去多余的顿号，校对全文后重新发布", QUALITY),
+    Rule("wording.not_annual_report", "发布的是工作总结或要点，不是政府信息公开工作年度报告",
+         "nonstandard_structure", "DOC",
+         "按《政府信息公开条例》规定的内容和格式编制“政府信息公开工作年度报告”并重新发布", QUALITY),
+    Rule("legacy.core_figure_none", "核心数据写“无”，未公开具体数字", "core_data_missing",
+         "LEG.proactive", "写明本年度主动公开政府信息的条数（及各公开渠道的数字），更正后重新发布年度报告",
+         QUALITY),
 )
 # fmt: on
 

@@ -23,6 +23,8 @@ def validate_report(report: ParsedReport) -> list[Finding]:
 def quality_findings(report: ParsedReport) -> list[Finding]:
     """The annual quality check's in-report rules (sections, template, prose vs tables)."""
     from etl.validate.legacy_report import legacy_report_findings
+    from etl.validate.numbering import numbering_findings
+    from etl.validate.slips import slip_findings
     from etl.validate.overview import overview_findings
     from etl.validate.prose_checks import prose_check_findings
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
@@ -43,6 +45,8 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + prose_check_findings(report)
         + wording_findings(report)
         + legacy_report_findings(report)
+        + numbering_findings(report)
+        + slip_findings(report)
     )
 
 

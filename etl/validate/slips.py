@@ -1,0 +1,85 @@
+"""Small printed slips in running prose, for every template (category typo_wording, place DOC):
+two coordinating conjunctions side by side (「传真及和打印机」) and a 顿号 between a preposition
+and its object (「通过、网站、新闻、报纸等各种形式」).
+
+Judged on jieba's segmentation (a maintained dictionary), token by token: 「和及时」「与和谐」 are a
+conjunction before a word, never a pair. A conversion does not insert a conjunction or a 顿号, so
+these are the report's; on a report read by OCR they go to the analyst (reader).
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.report import Finding, ParsedReport
+
+_CONJUNCTIONS = frozenset({"和", "及", "与", "以及", "或", "或者"})
+# Prepositions of means whose object is the list: 「通过网站、报纸等形式」. Printed 「通过、网站」
+# the 顿号 cuts the preposition from its object. Not after a 顿号 itself (「审议、通过、发布」 lists
+# verbs) and only where the list ends in 等…形式/方式/渠道, so 通过 is the preposition.
+_STRAY_COMMA = re.compile(
+    r"(?<![、，,])(通过|利用|借助|依托|运用)、([^。；;，,]{1,40}?等[^。；;，,]{0,8}?"
+    r"(?:形式|方式|渠道|途径|平台|载体|媒体|手段))"
+)
+_CONJUNCTION_CANDIDATE = re.compile(r"(?:和|及|与|或)(?:和|及|与|以及|或)")
+
+
+def slip_findings(report: ParsedReport) -> list[Finding]:
+    if report.template == "not_a_report" or not report.prose:
+        return []
+    found = _conjunction_pairs(report.prose) + _stray_commas(report.prose)
+    if any(v.source == "ocr" for v in report.values.values()):
+        found = [
+            Finding(f.rule, f.cells, f.expected, f.actual, f.message, responsibility="reader")
+            for f in found
+        ]
+    return found
+
+
+def _conjunction_pairs(prose: tuple[str, ...]) -> list[Finding]:
+    from etl.validate.wording import _jieba
+
+    hits = []
+    for line in prose:
+        if not _CONJUNCTION_CANDIDATE.search(line):
+            continue  # most reports: jieba is never asked
+        for sentence in re.split(r"[。；;！!？?]", line):
+            if not _CONJUNCTION_CANDIDATE.search(sentence):
+                continue
+            tokens = list(_jieba().cut(sentence))
+            pos = 0
+            for a, b in zip(tokens, tokens[1:]):
+                pos += len(a)
+                if a in _CONJUNCTIONS and b in _CONJUNCTIONS:
+                    start = max(0, pos - len(a) - 10)
+                    hits.append(f"「{sentence[start : pos + len(b) + 6].strip()}」中“{a}{b}”")
+    if not hits:
+        return []
+    return [
+        Finding(
+            "wording.conjunction_pair",
+            (),
+            None,
+            None,
+            f"正文中连词重叠：{'；'.join(hits[:3])}",
+        )
+    ]
+
+
+def _stray_commas(prose: tuple[str, ...]) -> list[Finding]:
+    hits = []
+    for line in prose:
+        for m in _STRAY_COMMA.finditer(line):
+            start = max(0, m.start() - 6)
+            hits.append(f"「{line[start : m.end()]}」中“{m.group(1)}、”")
+    if not hits:
+        return []
+    return [
+        Finding(
+            "wording.stray_comma",
+            (),
+            None,
+            None,
+            f"介词与其宾语之间多了顿号：{'；'.join(hits[:3])}",
+        )
+    ]
