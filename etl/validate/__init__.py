@@ -22,7 +22,9 @@ def validate_report(report: ParsedReport) -> list[Finding]:
 
 def quality_findings(report: ParsedReport) -> list[Finding]:
     """The annual quality check's in-report rules (sections, template, prose vs tables)."""
+    from etl.validate.document_kind import document_kind_findings
     from etl.validate.legacy_report import legacy_report_findings
+    from etl.validate.legacy_core import legacy_core_findings
     from etl.validate.numbering import numbering_findings
     from etl.validate.slips import slip_findings
     from etl.validate.overview import overview_findings
@@ -47,6 +49,8 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + legacy_report_findings(report)
         + numbering_findings(report)
         + slip_findings(report)
+        + document_kind_findings(report)
+        + legacy_core_findings(report)
     )
 
 

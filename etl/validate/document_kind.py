@@ -1,0 +1,51 @@
+"""A 工作总结 / 工作要点 published in place of the annual report (category nonstandard_structure,
+place DOC): the document names itself something else and never calls itself the report.
+
+The reader took the file for a report (its contents are the year's disclosure work), so the
+agency did publish something for the year; what it published is not a 政府信息公开工作年度报告
+organised by the 条例's contents. Judged on the document's own name only (its title, or its
+first short line when the page gave no title), never on its headings' wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.report import Finding, ParsedReport
+
+# What the document calls itself: the kind word at the end of its name.
+_OTHER_KIND = re.compile(r"(工作总结|总结|工作要点|工作计划|实施方案|工作安排|自查报告|情况汇报)$")
+# Words by which a document names itself the annual report (or includes it: 「…总结暨…年度报告」).
+_REPORT_NAME = re.compile(r"年度报告|年报|公开工作报告|信息公开.{0,6}报告")
+
+
+def document_kind_findings(report: ParsedReport) -> list[Finding]:
+    if report.template == "not_a_report" or not report.prose:
+        return []
+    name = _own_name(report)
+    if not name:
+        return []
+    kind = _OTHER_KIND.search(name)
+    if kind is None or _REPORT_NAME.search(name):
+        return []
+    if any(_REPORT_NAME.search(line) for line in report.prose[:40]):
+        return []  # it calls itself the report further on: only its title is worded otherwise
+    return [
+        Finding(
+            "wording.not_annual_report",
+            (),
+            None,
+            None,
+            f"发布的文件名为「{name}」（{kind.group(1)}），全文未称“政府信息公开工作年度报告”："
+            f"应发布按《政府信息公开条例》规定内容编制的年度报告",
+        )
+    ]
+
+
+def _own_name(report: ParsedReport) -> str:
+    """The document's title: the one the page or the file gave, else its first short line."""
+    title = re.sub(r"\s+", "", report.meta.get("title") or "")
+    if title:
+        return title
+    first = re.sub(r"\s+", "", report.prose[0])
+    return first if len(first) <= 40 and not re.search(r"[，,。；;：:]", first) else ""
