@@ -32,6 +32,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
     from etl.validate.structure import renumbered_findings, table3_layout_findings
     from etl.validate.substance import substance_findings
+    from etl.validate.t2_prose import t2_prose_findings
     from etl.validate.text_table import text_table_findings
     from etl.validate.wording import wording_findings
 
@@ -51,6 +52,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + slip_findings(report)
         + document_kind_findings(report)
         + legacy_core_findings(report)
+        + t2_prose_findings(report)
     )
 
 
