@@ -19,9 +19,36 @@ _OTHER_KIND = re.compile(r"(工作总结|总结|工作要点|工作计划|实施
 _REPORT_NAME = re.compile(r"年度报告|年报|公开工作报告|信息公开.{0,6}报告")
 
 
+# A title that is the report's name and its year only: no agency before or after it.
+_BARE_TITLE = re.compile(
+    r"(?:\d{4}年度?)?(?:政府信息公开|政务公开)?(?:工作)?(?:年度)?报告(?:\d{4}年度?)?"
+)
+
+
 def document_kind_findings(report: ParsedReport) -> list[Finding]:
     if report.template == "not_a_report" or not report.prose:
         return []
+    return _other_kind(report) + _title_without_agency(report)
+
+
+def _title_without_agency(report: ParsedReport) -> list[Finding]:
+    """「2025年政府信息公开工作年度报告」: the title the reader found (an agency line right above
+    it is joined to it by etl.detect) names no agency at all."""
+    title = re.sub(r"\s+", "", report.meta.get("title") or "")
+    if not title or not re.search(r"\d{4}", title) or not _BARE_TITLE.fullmatch(title):
+        return []
+    return [
+        Finding(
+            "wording.title_without_agency",
+            (),
+            None,
+            None,
+            f"报告标题「{title}」未写明发布机关名称",
+        )
+    ]
+
+
+def _other_kind(report: ParsedReport) -> list[Finding]:
     name = _own_name(report)
     if not name:
         return []

@@ -27,7 +27,11 @@ _CONJUNCTION_CANDIDATE = re.compile(r"(?:和|及|与|或)(?:和|及|与|以及|�
 def slip_findings(report: ParsedReport) -> list[Finding]:
     if report.template == "not_a_report" or not report.prose:
         return []
-    found = _conjunction_pairs(report.prose) + _stray_commas(report.prose)
+    found = (
+        _conjunction_pairs(report.prose)
+        + _stray_commas(report.prose)
+        + _misnamed_regulations(report.prose)
+    )
     if any(v.source == "ocr" for v in report.values.values()):
         found = [
             Finding(f.rule, f.cells, f.expected, f.actual, f.message, responsibility="reader")
@@ -81,5 +85,43 @@ def _stray_commas(prose: tuple[str, ...]) -> list[Finding]:
             None,
             None,
             f"介词与其宾语之间多了顿号：{'；'.join(hits[:3])}",
+        )
+    ]
+
+
+# The regulation every report cites, in its two accepted forms. A title a character or two away
+# from one of them (信息公开 ↔ 公开信息, 条列, a dropped 政府) is the regulation misnamed; a title
+# further away, or longer by more than two characters, is another document
+# (《上海市政府信息公开规定》, 《湖南省政府信息公开条例》 if a province had one).
+_REGULATION = ("中华人民共和国政府信息公开条例", "政府信息公开条例")
+_BOOK_TITLE = re.compile(r"《([^《》\n]{4,40})》")
+_CLOSE = 0.85
+
+
+def _misnamed_regulations(prose: tuple[str, ...]) -> list[Finding]:
+    from difflib import SequenceMatcher
+
+    hits: list[str] = []
+    for line in prose:
+        for m in _BOOK_TITLE.finditer(line):
+            title = re.sub(r"[\s　]+|[（(][^（()）]*[)）]$", "", m.group(1))
+            if "\ufffd" in title or title in _REGULATION or f"《{title}》" in hits:
+                continue  # a crawler's broken character is the reader's
+            if any(r in title for r in _REGULATION):
+                continue  # 《…条例释义》《…条例实施办法》: another document about it
+            if any(
+                abs(len(title) - len(r)) <= 2 and SequenceMatcher(None, title, r).ratio() >= _CLOSE
+                for r in _REGULATION
+            ):
+                hits.append(f"《{title}》")
+    if not hits:
+        return []
+    return [
+        Finding(
+            "wording.regulation_misnamed",
+            (),
+            None,
+            None,
+            f"法规名称写错：{'、'.join(hits[:3])}，应为《中华人民共和国政府信息公开条例》",
         )
     ]
