@@ -22,7 +22,9 @@ def timing_findings(
     read and both fall inside the year, two independent dates agree: the report itself covers a
     period that had not ended, the inspector's 统计口径错误 ('report.dated_before_year_end')."""
     end = date(year, 12, 31)
-    days = {label: as_date(value) for label, value in (("published", published), ("signed", signed))}
+    days = {
+        label: as_date(value) for label, value in (("published", published), ("signed", signed))
+    }
     early = {label: day for label, day in days.items() if day is not None and day <= end}
     if not early:
         return []
