@@ -26,7 +26,7 @@ def numbering_findings(report: ParsedReport) -> list[Finding]:
     if report.template == "not_a_report" or not report.prose:
         return []
     text = re.sub(r"[ \t\u3000]+", "", "\n".join(report.prose))
-    slips = list(_slips(text))
+    slips = _section_slips(report) + list(_slips(text))
     if not slips:
         return []
     responsibility = "reader" if any(v.source == "ocr" for v in report.values.values()) else None
@@ -41,6 +41,28 @@ def numbering_findings(report: ParsedReport) -> list[Finding]:
             responsibility=responsibility,
         )
     ]
+
+
+def _section_slips(report: ParsedReport) -> list[str]:
+    """One statutory section of a std report printed under another section's number (「一、总体
+    情况」「三、主动公开政府信息情况」「三、收到和处理…」): a slip. Two or more are the report's
+    own numbering, structure.renumbered's (nonstandard_structure), not repeated here."""
+    from etl.fields import STD_TEMPLATES
+    from etl.validate.sections import prose_text
+    from etl.validate.structure import renumbered_findings, top_headings
+
+    if report.template not in STD_TEMPLATES:
+        return []
+    printed: dict[str, set[str]] = {}
+    titles: dict[str, str] = {}
+    for h in top_headings(prose_text(report)):
+        if h.section and h.printed:
+            printed.setdefault(h.section, set()).add(h.printed)
+            titles.setdefault(h.section, h.title)
+    wrong = [n for n, numerals in printed.items() if n not in numerals]
+    if len(wrong) != 1 or renumbered_findings(report):
+        return []
+    return [f"「{titles[wrong[0]]}」应为第{wrong[0]}部分"]
 
 
 def _markers(text: str):
