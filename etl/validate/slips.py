@@ -18,7 +18,7 @@ _CONJUNCTIONS = frozenset({"和", "及", "与", "以及", "或", "或者"})
 # the 顿号 cuts the preposition from its object. Not after a 顿号 itself (「审议、通过、发布」 lists
 # verbs) and only where the list ends in 等…形式/方式/渠道, so 通过 is the preposition.
 _STRAY_COMMA = re.compile(
-    r"(?<![、，,])(通过|利用|借助|依托|运用)、([^。；;，,]{1,40}?等[^。；;，,]{0,8}?"
+    r"(?<!、)(通过|利用|借助|依托|运用)、([^。；;，,]{1,40}?等[^。；;，,]{0,8}?"
     r"(?:形式|方式|渠道|途径|平台|载体|媒体|手段))"
 )
 _CONJUNCTION_CANDIDATE = re.compile(r"(?:和|及|与|或)(?:和|及|与|以及|或)")
