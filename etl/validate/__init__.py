@@ -28,6 +28,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
     from etl.validate.numbering import numbering_findings
     from etl.validate.overview import overview_findings
     from etl.validate.prose_checks import prose_check_findings
+    from etl.validate.prose_t4 import prose_t4_findings
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
     from etl.validate.slips import slip_findings
     from etl.validate.structure import renumbered_findings, table3_layout_findings
@@ -53,6 +54,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + document_kind_findings(report)
         + legacy_core_findings(report)
         + t2_prose_findings(report)
+        + prose_t4_findings(report)
     )
 
 

@@ -103,7 +103,11 @@ def test_proactive_disclosure_answered_none_is_core_data_missing_unless_a_count_
         "LEG.proactive",
         True,
     )
-    counted = _replace(text, "主动公开政府信息的情况\n\n无。", "主动公开政府信息的情况\n\n全年主动公开政府信息120条。")
+    counted = _replace(
+        text,
+        "主动公开政府信息的情况\n\n无。",
+        "主动公开政府信息的情况\n\n全年主动公开政府信息120条。",
+    )
     assert _rule(LIUZHOU, counted, "legacy.core_figure_none") == []
 
 
@@ -120,3 +124,21 @@ def test_nested_enumerations_are_no_slip():
     # pingtan 2015 nests 「一是推进…公开。一是…二是…二是推进…」 (inner list, then the outer
     # list's next item) throughout: an inspector reads no slip there
     assert _rule(PT2015, _text(PT2015), "wording.numbering_slip") == []
+
+
+def test_a_prose_count_of_review_and_suit_cases_together_against_table_four():
+    text = _text(SHUYANG)  # 「全县共办理相关案件 74 件」 = 表四 61 + 3 + 10
+    assert _rule(SHUYANG, text, "text_table.review_suit") == []
+    [finding] = _rule(
+        SHUYANG, _replace(text, "相关案件 74 件", "相关案件 80 件"), "text_table.review_suit"
+    )
+    assert (finding.category, finding.place, finding.blames_report) == (
+        "review_suit_inconsistent",
+        "T4",
+        True,
+    )
+    # a 复议后起诉 case counted once with its 复议 (61 + 3) is an accepted count
+    once = _replace(text, "相关案件 74 件", "相关案件 64 件")
+    assert _rule(SHUYANG, once, "text_table.review_suit") == []
+    # separate counts 「行政复议案件2件、行政诉讼案件7件」 are no combined total
+    assert _rule(PT2023, _text(PT2023), "text_table.review_suit") == []
