@@ -37,6 +37,8 @@ def _title_without_agency(report: ParsedReport) -> list[Finding]:
     title = re.sub(r"\s+", "", report.meta.get("title") or "")
     if not title or not re.search(r"\d{4}", title) or not _BARE_TITLE.fullmatch(title):
         return []
+    if _agency_line_above(report.prose, title):
+        return []
     return [
         Finding(
             "wording.title_without_agency",
@@ -46,6 +48,20 @@ def _title_without_agency(report: ParsedReport) -> list[Finding]:
             f"报告标题「{title}」未写明发布机关名称",
         )
     ]
+
+
+_AGENCY_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|管委会|委员会|局|厅|委|办公室|办|中心|院)$"
+)
+
+
+def _agency_line_above(prose: tuple[str, ...], title: str) -> bool:
+    """The agency printed on its own line(s) right above the title (a PDF's two-line title)."""
+    lines = [re.sub(r"[\s#]+", "", line) for line in prose[:12]]
+    for i, line in enumerate(lines):
+        if line and (line in title or title in line):
+            return any(_AGENCY_LINE.match(above) for above in lines[max(0, i - 3) : i])
+    return False
 
 
 def _other_kind(report: ParsedReport) -> list[Finding]:

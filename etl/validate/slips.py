@@ -14,6 +14,7 @@ import re
 from etl.report import Finding, ParsedReport
 
 _CONJUNCTIONS = frozenset({"和", "及", "与", "以及", "或", "或者"})
+# 与 second is no pair: it is also the preposition 「以及与群众的互动」「和与会人员」.
 # Prepositions of means whose object is the list: 「通过网站、报纸等形式」. Printed 「通过、网站」
 # the 顿号 cuts the preposition from its object. Not after a 顿号 itself (「审议、通过、发布」 lists
 # verbs) and only where the list ends in 等…形式/方式/渠道, so 通过 is the preposition.
@@ -54,7 +55,7 @@ def _conjunction_pairs(prose: tuple[str, ...]) -> list[Finding]:
             pos = 0
             for a, b in zip(tokens, tokens[1:]):
                 pos += len(a)
-                if a in _CONJUNCTIONS and b in _CONJUNCTIONS:
+                if a in _CONJUNCTIONS and b in _CONJUNCTIONS and b != "与":
                     start = max(0, pos - len(a) - 10)
                     hits.append(f"「{sentence[start : pos + len(b) + 6].strip()}」中“{a}{b}”")
     if not hits:

@@ -42,13 +42,20 @@ def t2_prose_findings(report: ParsedReport) -> list[Finding]:
             for m in pattern.finditer(line):
                 row = "rules" if m.group("doc") == "规章" else "normative"
                 key = f"t2.{row}.{column}"
-                if key in seen:
+                if key in seen or _about_another_year(line, m, report.year):
                     continue
                 finding = _compare(report, key, int(m.group("n")), _quote(line, m))
                 if finding is not None:
                     seen.add(key)
                     out.append(finding)
     return out
+
+
+def _about_another_year(line: str, m: re.Match, year: int | None) -> bool:
+    """「截至2022年底，现行有效…」: another year's figure, not this table's."""
+    head = line[max(0, m.start() - 30) : m.start()]
+    clause = re.split(r"[。；;]", head)[-1]
+    return any(int(y) != year for y in re.findall(r"(\d{4})\s*年", clause))
 
 
 def _quote(line: str, m: re.Match) -> str:

@@ -142,3 +142,13 @@ def test_a_prose_count_of_review_and_suit_cases_together_against_table_four():
     assert _rule(SHUYANG, once, "text_table.review_suit") == []
     # separate counts 「行政复议案件2件、行政诉讼案件7件」 are no combined total
     assert _rule(PT2023, _text(PT2023), "text_table.review_suit") == []
+
+
+def test_an_agency_line_above_a_bare_title_names_the_agency():
+    text = _text(SHUYANG)
+    split = _replace(
+        text,
+        "# 沐阳县人民政府 2025 年 政府信息公开",
+        "沐阳县人民政府\n\n# 2025 年 政府信息公开",
+    )
+    assert _rule(SHUYANG, split, "wording.title_without_agency") == []
