@@ -1,5 +1,5 @@
-"""A legacy (2008–2018) report whose part on proactive disclosure answers 「无」 (category
-core_data_missing, place LEG.proactive).
+"""A legacy (2008–2018) report whose part on proactive disclosure answers 「无」, in its prose or
+in its 统计表 (category core_data_missing, place LEG.proactive).
 
 The 2008 条例 第三十二条 asks for the 主动公开 情况, and the template of the era has a sub-heading
 for it (「通过政府公报、政府网站…等途径主动公开政府信息的情况」). An agency with a portal that it
@@ -26,7 +26,13 @@ _PROACTIVE_FIGURES = ("legacy.proactive_total", "legacy.by_website", "legacy.by_
 
 
 def legacy_core_findings(report: ParsedReport) -> list[Finding]:
-    if report.template != LEGACY or any(k in report.values for k in _PROACTIVE_FIGURES):
+    if report.template != LEGACY:
+        return []
+    total = report.values.get("legacy.proactive_total")
+    website = report.values.get("legacy.by_website")
+    if total is not None and total.blank and (website is None or website.blank):
+        return [_table_none(total)]
+    if any(k in report.values for k in _PROACTIVE_FIGURES):
         return []
     lines = [line for line in report.prose if line.strip()]
     for heading, body in zip(lines, lines[1:]):
@@ -41,3 +47,16 @@ def legacy_core_findings(report: ParsedReport) -> list[Finding]:
                 )
             ]
     return []
+
+
+def _table_none(total) -> Finding:
+    """The 统计表 prints 主动公开政府信息数 as 「无」 or blank, and the website channel too: the
+    figure the table exists to give is not given (a 公报 of 0 is normal and says nothing)."""
+    printed = total.raw.rsplit("…", 1)[-1].strip() or "空白"
+    return Finding(
+        "legacy.core_figure_none",
+        ("legacy.proactive_total",),
+        None,
+        None,
+        f"统计表“主动公开政府信息数”印为「{printed}」，政府网站公开数也未填写，未公开本年度主动公开政府信息的数量",
+    )

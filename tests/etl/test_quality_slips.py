@@ -152,3 +152,20 @@ def test_an_agency_line_above_a_bare_title_names_the_agency():
         "沐阳县人民政府\n\n# 2025 年 政府信息公开",
     )
     assert _rule(SHUYANG, split, "wording.title_without_agency") == []
+
+
+def test_a_statistics_table_printing_none_for_proactive_disclosure_is_core_data_missing():
+    text = _text(HUNAN)
+    assert _rule(HUNAN, text, "legacy.core_figure_none") == []
+    total = ("(一)主动公开政府信息数 |\n|\n3528 |", "(一)主动公开政府信息数 |\n|\n无 |")
+    website = ("政府网站公开政府信息数 |\n条 |\n3528 |", "政府网站公开政府信息数 |\n条 |\n无 |")
+    none = _replace(_replace(text, *total), *website)
+    [finding] = _rule(HUNAN, none, "legacy.core_figure_none")
+    assert (finding.category, finding.place, finding.blames_report) == (
+        "core_data_missing",
+        "LEG.proactive",
+        True,
+    )
+    assert "「无」" in finding.message
+    # the website channel still gives the count: the blank total is no missing core figure
+    assert _rule(HUNAN, _replace(text, *total), "legacy.core_figure_none") == []
