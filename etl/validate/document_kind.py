@@ -28,7 +28,37 @@ _BARE_TITLE = re.compile(
 def document_kind_findings(report: ParsedReport) -> list[Finding]:
     if report.template == "not_a_report" or not report.prose:
         return []
-    return _other_kind(report) + _title_without_agency(report)
+    return _other_kind(report) + _title_without_agency(report) + _preamble_year(report)
+
+
+# The preamble presenting this report: 「现将…2025年政府信息公开年度报告向社会公布」.
+_PRESENTS = re.compile(r"现将|现予|特此|向社会公布|予以公布|予以公开|正式发布")
+_SELF_YEAR = re.compile(r"(\d{4})\s*年度?[\u4e00-\u9fff]{0,24}?(?:年度报告|工作报告)")
+
+
+def _preamble_year(report: ParsedReport) -> list[Finding]:
+    """The sentence that presents the report names another year than the title's: a year left
+    from last year's text (the title and the report's year agree, so that year is the printed
+    slip, not a misreading)."""
+    title = report.meta.get("title") or ""
+    if report.year is None or not re.search(rf"{report.year}\s*年", title):
+        return []
+    for line in report.prose[:8]:
+        for sentence in re.split(r"[。；;！!]", line):
+            if not _PRESENTS.search(sentence) or "《" in sentence:
+                continue
+            m = _SELF_YEAR.search(sentence)
+            if m and int(m.group(1)) != report.year:
+                return [
+                    Finding(
+                        "wording.year_mismatch",
+                        (),
+                        float(report.year),
+                        float(m.group(1)),
+                        f"标题为 {report.year} 年度，正文却写「{sentence.strip()[:60]}」",
+                    )
+                ]
+    return []
 
 
 def _title_without_agency(report: ParsedReport) -> list[Finding]:

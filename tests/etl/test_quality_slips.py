@@ -54,6 +54,8 @@ PLANTED = [
      "wording.stray_comma", "typo_wording"),
     ("regulation_misnamed", SHUYANG, "依据《中华人民共和国政府信息公开条例》",
      "依据《中华人民共和国政府公开信息条例》", "wording.regulation_misnamed", "typo_wording"),
+    ("preamble_year", SHUYANG, "现将沐阳县人民政府2025年", "现将沐阳县人民政府2024年",
+     "wording.year_mismatch", "typo_wording"),
     ("prose_t2_in_force", KEWEI, "括：行政规范性文件 13 件；",
      "括：行政规范性文件 13 件；现行有效行政规范性文件 50 件；",
      "text_table.t2_mismatch", "text_table_mismatch"),
