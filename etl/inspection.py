@@ -144,7 +144,8 @@ def report_findings(report: ParsedReport) -> list[Finding]:
     if report.year is None or report.template == "not_a_report":
         return out
     signed = report.meta.get("signed")
-    out += timing_findings(report.year, report.published, signed) + year_findings(report.year)
+    out += timing_findings(report.year, report.published, signed, report.meta.get("title"))
+    out += year_findings(report.year)
     if report.agency:
         agency = resolve_agency(report.agency, _registry()).agency
         kind = agency.kind or guess_kind(agency.name)

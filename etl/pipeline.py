@@ -416,7 +416,7 @@ def _store(
     agency = resolution.agency
     extra: list[Finding] = [resolution.finding] if resolution.finding else []
     signed = report.meta.get("signed")
-    extra += timing_findings(report.year, report.published, signed)
+    extra += timing_findings(report.year, report.published, signed, report.meta.get("title"))
     extra += year_findings(report.year)
     deadline = deadline_for(agency.kind or guess_kind(agency.name), report.year)
     claim = (agency.code, report.year)

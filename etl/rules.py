@@ -281,6 +281,35 @@ _DECLARED = (
          _CHECK_READ),
     Rule("ocr.contradicted", "扫描件识别结果与表内勾稽关系矛盾（未入库）", "reader", "DOC",
          _CHECK_READ),
+
+    # ── h21r · issue #21, the quality check an inspector would sign: dates that cut the year
+    #    short, numbering and wording slips (all templates), a 工作总结 published instead of the
+    #    report, a legacy core figure printed as 「无」 (etl/validate/timing.py, numbering.py,
+    #    slips.py, document_kind.py, legacy_core.py) ──
+    Rule("report.dated_before_year_end", "报告落款和发布日期均早于年度结束，未覆盖全年",
+         "scope_error", "DOC",
+         "年度报告应在年度结束后按全年（1 月 1 日至 12 月 31 日）数据编制，请按全年数据重新编制并发布",
+         QUALITY, "warning"),
+    Rule("wording.numbering_slip", "序号错漏或重复", "typo_wording", "DOC",
+         "核对正文中的序号（一是、二是……；一、二、三……；（一）（二）……），更正错漏后重新发布", QUALITY),
+    Rule("wording.conjunction_pair", "连词重叠（如“及和”）", "typo_wording", "DOC",
+         "删去多余的连词，校对全文后重新发布", QUALITY),
+    Rule("wording.stray_comma", "介词与宾语之间多了顿号", "typo_wording", "DOC",
+         "删去多余的顿号，校对全文后重新发布", QUALITY),
+    Rule("wording.not_annual_report", "发布的是工作总结或要点，不是政府信息公开工作年度报告",
+         "nonstandard_structure", "DOC",
+         "按《政府信息公开条例》规定的内容和格式编制“政府信息公开工作年度报告”并重新发布", QUALITY),
+    Rule("wording.title_without_agency", "报告标题未写明机关名称", "typo_wording", "PRE",
+         "标题应为“××（机关名称）××年政府信息公开工作年度报告”，补全后重新发布", QUALITY),
+    Rule("wording.regulation_misnamed", "法规名称写错", "typo_wording", "DOC",
+         "法规名称应与正式名称一字不差（如《中华人民共和国政府信息公开条例》），更正后重新发布",
+         QUALITY),
+    Rule("text_table.t2_mismatch", "正文所述规章、规范性文件件数与表二不一致", "text_table_mismatch",
+         "T2", "核对正文所述规章、行政规范性文件的制发、废止、现行有效件数与表二，更正不一致之处后重新发布",
+         QUALITY),
+    Rule("legacy.core_figure_none", "核心数据写“无”，未公开具体数字", "core_data_missing",
+         "LEG.proactive", "写明本年度主动公开政府信息的条数（及各公开渠道的数字），更正后重新发布年度报告",
+         QUALITY),
 )
 # fmt: on
 

@@ -24,12 +24,18 @@ def validate_report(report: ParsedReport) -> list[Finding]:
 
 def quality_findings(report: ParsedReport) -> list[Finding]:
     """The annual quality check's in-report rules (sections, template, prose vs tables)."""
+    from etl.validate.document_kind import document_kind_findings
+    from etl.validate.legacy_core import legacy_core_findings
     from etl.validate.legacy_report import legacy_report_findings
+    from etl.validate.numbering import numbering_findings
     from etl.validate.overview import overview_findings
     from etl.validate.prose_checks import prose_check_findings
+    from etl.validate.prose_t4 import prose_t4_findings
     from etl.validate.sections import blank_table_findings, section_findings, template_findings
+    from etl.validate.slips import slip_findings
     from etl.validate.structure import renumbered_findings, table3_layout_findings
     from etl.validate.substance import substance_findings
+    from etl.validate.t2_prose import t2_prose_findings
     from etl.validate.text_table import text_table_findings
     from etl.validate.wording import wording_findings
 
@@ -45,6 +51,12 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + prose_check_findings(report)
         + wording_findings(report)
         + legacy_report_findings(report)
+        + numbering_findings(report)
+        + slip_findings(report)
+        + document_kind_findings(report)
+        + legacy_core_findings(report)
+        + t2_prose_findings(report)
+        + prose_t4_findings(report)
     )
 
 

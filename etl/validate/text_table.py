@@ -110,12 +110,23 @@ def unsure(report: ParsedReport, keys: list[str] | tuple[str, ...]) -> bool:
         if v.source != "table":
             return True
         digits = re.sub(r"\D", "", v.raw)
-        if not v.blank and digits != str(int(v.value)):
+        if not v.blank and digits != str(int(v.value)) and not _one_digit_each(report, v, digits):
             return True
     return any(
         not f.blames_report and any(c.rsplit(".", 1)[0] in rows for c in f.cells)
         for f in report.findings
     )
+
+
+def _one_digit_each(report: ParsedReport, v: Value, digits: str) -> bool:
+    """A glued run with as many digits as the cells read from it splits one way only: one digit
+    per cell (「110024001510102」, a crawler's 表四 of fifteen cells)."""
+    cells = [
+        w
+        for w in report.values.values()
+        if w.raw == v.raw and w.loc.get("offset") == v.loc.get("offset")
+    ]
+    return len(cells) == len(digits)
 
 
 def _blank_total(report: ParsedReport, what: tuple[str, ...]) -> str | None:
@@ -194,7 +205,7 @@ def _wide_figure_agrees(
 def _mismatch(fig: Figure, value: float, keys: list[str], scope, reader) -> Finding:
     label = "+".join(LABELS[w] for w in fig.what)
     table = ("表四" if fig.what[0] in _T4 else "表三") + f"“{label}”为 {as_number(value)}"
-    said = f"正文：「{quote(fig.sentence.text)}」写 {as_number(fig.value)} 件"
+    said = f"正文：「{quote_at(fig.sentence.text, fig.end)}」写 {as_number(fig.value)} 件"
     cells = (tuple(keys), value, fig.value)
     if fig.what[0] in _T4:
         return Finding("text_table.review_suit", *cells, f"{said}；{table}", responsibility=reader)
@@ -235,6 +246,14 @@ def _total_maybe_lost(report: ParsedReport, key: str) -> bool:
     row = key.rsplit(".", 1)[0] + "."
     filled = [v for k, v in report.values.items() if k.startswith(row) and not v.blank]
     return bool(filled) or unsure(report, [key])
+
+
+def quote_at(text: str, end: int, limit: int = 90) -> str:
+    """The sentence up to the figure, its end kept when the sentence is long (the figure is
+    what the reader must find)."""
+    if len(re.sub(r"\s+", "", text)) <= limit:
+        return quote(text, limit)
+    return "…" + quote(text[max(0, end - limit + 10) : end + 10], limit)
 
 
 def quote(text: str, limit: int = 90) -> str:

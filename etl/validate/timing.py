@@ -6,6 +6,7 @@ ranking is the assessment's (assess/metrics.py `days_late`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from etl import clock
@@ -14,26 +15,48 @@ from etl.report import Finding
 
 
 def timing_findings(
-    year: int, published: date | str | None, signed: date | str | None = None
+    year: int,
+    published: date | str | None,
+    signed: date | str | None = None,
+    title: str | None = None,
 ) -> list[Finding]:
-    """A report dated before the year it covers has ended ('published.before_year_end')."""
-    out = []
-    for label, value in (("published", published), ("signed", signed)):
-        day = as_date(value)
-        if day is not None and day <= date(year, 12, 31):
-            out.append(
-                Finding(
-                    "published.before_year_end",
-                    (),
-                    None,
-                    None,
-                    f"{year} 年度报告的{'发布' if label == 'published' else '落款'}日期为 {day.isoformat()}，"
-                    f"早于该年度结束：全年数据不可能完整",
-                    "warning",
-                )
+    """A report dated before the year it covers has ended. One such date may be a misreading
+    (a portal's page date, a signature read wrong): the analyst checks it
+    ('published.before_year_end', reader). When the signature and the publication date are both
+    read and both fall inside the year, two independent dates agree: the report itself covers a
+    period that had not ended, the inspector's 统计口径错误 ('report.dated_before_year_end') — when
+    the report's title names that year (a year read from elsewhere may be the misreading)."""
+    end = date(year, 12, 31)
+    days = {
+        label: as_date(value) for label, value in (("published", published), ("signed", signed))
+    }
+    early = {label: day for label, day in days.items() if day is not None and day <= end}
+    if not early:
+        return []
+    if len(early) == 2 and re.search(rf"{year}\s*年", title or ""):
+        return [
+            Finding(
+                "report.dated_before_year_end",
+                (),
+                None,
+                None,
+                f"{year} 年度报告落款日期为 {early['signed'].isoformat()}、发布日期为 "
+                f"{early['published'].isoformat()}，均早于该年度结束：报告未覆盖全年"
+                f"（统计期限应为 {year} 年 1 月 1 日至 12 月 31 日）",
             )
-            break
-    return out
+        ]
+    label, day = next(iter(early.items()))
+    return [
+        Finding(
+            "published.before_year_end",
+            (),
+            None,
+            None,
+            f"{year} 年度报告的{'发布' if label == 'published' else '落款'}日期为 {day.isoformat()}，"
+            f"早于该年度结束：全年数据不可能完整",
+            "warning",
+        )
+    ]
 
 
 def late_findings(

@@ -54,15 +54,16 @@ def _read_by_ocr(report: ParsedReport) -> bool:
 
 
 def wording_findings(report: ParsedReport) -> list[Finding]:
-    if report.template not in STD_TEMPLATES or not report.prose:
+    if report.template == "not_a_report" or not report.prose:
         return []
-    found = (
-        _doubled_words(report.prose)
-        + _misprinted_labels(report.prose)
-        + _misnamed(report)
-        + _year_mismatch(report)
-        + _template_blanks(report.prose)
-    )
+    found = _doubled_words(report.prose)  # a doubled word is a slip in any template
+    if report.template in STD_TEMPLATES:
+        found += (
+            _misprinted_labels(report.prose)
+            + _misnamed(report)
+            + _year_mismatch(report)
+            + _template_blanks(report.prose)
+        )
     if _read_by_ocr(report):  # a scan's text is the OCR's reading: the analyst checks it
         found = [
             Finding(f.rule, f.cells, f.expected, f.actual, f.message, responsibility="reader")

@@ -44,9 +44,21 @@ def test_days_late():
 def test_seed_003_published_before_its_year_ended():
     report = parse_file(next(SEEDS.glob("003_*.txt")))
     assert (report.year, report.published) == (2018, "2018-12-24")
-    [finding] = timing_findings(report.year, report.published, report.meta.get("signed"))
-    assert finding.rule == "published.before_year_end"
-    assert "2018-12-24" in finding.message
+    title = report.meta.get("title")
+    [finding] = timing_findings(report.year, report.published, report.meta.get("signed"), title)
+    # signed 2018-12-19 and published 2018-12-24: two dates agree, the report is the one blamed
+    assert (finding.rule, finding.category, finding.blames_report) == (
+        "report.dated_before_year_end",
+        "scope_error",
+        True,
+    )
+    assert "2018-12-19" in finding.message and "2018-12-24" in finding.message
+    # one date alone may be a misreading: the analyst's
+    [alone] = timing_findings(report.year, report.published, None, title)
+    assert (alone.rule, alone.blames_report) == ("published.before_year_end", False)
+    # a title that does not name the year: the year itself may be misread, the analyst's
+    [untitled] = timing_findings(report.year, report.published, report.meta.get("signed"), "")
+    assert (untitled.rule, untitled.blames_report) == ("published.before_year_end", False)
 
 
 def test_signed_date_alone_can_reveal_an_early_report():

@@ -113,7 +113,13 @@ def test_hongze_2019_other_row_and_misprinted_label_are_found():
     ids=lambda p: p.name,
 )
 def test_reports_without_such_problems_raise_none(path):
-    assert mine(parsed(path)) == []
+    found = mine(parsed(path))
+    if path.name.startswith("000_"):
+        # 「道路運輸運輸管理」: the doubled word the inspector wrote up (doubled words are judged on
+        # every template since issue #21)
+        assert found == [("wording.doubled_word", "typo_wording", "DOC", "report")]
+        return
+    assert found == []
 
 
 # ── structure ──
