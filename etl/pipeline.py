@@ -8,7 +8,7 @@ swapped in at the end (etl/load.py), so a killed run leaves the previous databas
 Speed: files are parsed in a pool of worker processes (one per core, forked before the database
 is opened; `GONGKAI_WORKERS=1` parses in-process) and handled strictly in input order. A file
 past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
-worker stuck past it in library code is stopped, and only its file is refused (see _watchdog). Outcomes
+worker stuck past it in library code is stopped, and only its file is refused (etl/stuck_workers.py). Outcomes
 are written in batches, one transaction per batch (load.load_batch). If a batch fails to write,
 it is rolled back, the run's state is put back as it was before the batch, and the batch is
 replayed one report per transaction, exactly as a serial load would do it: a report that
@@ -20,10 +20,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
 import signal
 import tempfile
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,14 +31,13 @@ from itertools import islice
 from pathlib import Path
 
 import etl.parse
-from etl import load
+from etl import load, stuck_workers
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for
 from etl.discover import SourceFile, discover_sources
 from etl.errors import ReportError
 from etl.extract import read_file
 from etl.fields import NOT_A_REPORT, STD_TEMPLATES
-from etl.limits import LIMITS
 from etl.normalize import strip_invisible
 from etl.registry import guess_kind, load_registry, resolve_agency
 from etl.report import Finding, ParsedReport
@@ -50,9 +47,7 @@ from etl.validate.timing import timing_findings, year_findings
 BATCH_REPORTS = 256  # reports per write transaction
 CHUNK = 8  # files per task sent to a parse worker
 MIN_PARALLEL = 32  # fewer files than this are parsed in-process
-HARD_STOP_AFTER = 10.0  # seconds past the time limit after which a stuck worker is stopped
 _MISSING = object()
-_stuck_dir: str | None = None  # where a stopped worker names its file (set before forking)
 
 
 @dataclass
@@ -170,7 +165,7 @@ def run_load(
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-            _forget_stuck()
+            stuck_workers.forget()
     return summary
 
 
@@ -196,8 +191,7 @@ def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
     except ValueError:
         ctx = None
-    global _stuck_dir
-    _stuck_dir = tempfile.mkdtemp(prefix="gongkai-stuck-")  # inherited by the forked workers
+    stuck_workers.prepare()  # before forking: the workers inherit it
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
     try:
         pool.submit(int).result()  # start the workers now, while no database is open
@@ -236,62 +230,12 @@ def _internal(origin: str, exc: BaseException) -> ReportError:
     )
 
 
-def _watchdog(origin: str) -> threading.Timer:
-    """Worker side: the alarm of etl.limits.time_limit cannot interrupt library code (a C
-    call that never returns). HARD_STOP_AFTER seconds past the limit, the worker names its
-    file in _stuck_dir and exits; the main process refuses that file as too_slow."""
-
-    def stop() -> None:
-        try:
-            Path(_stuck_dir, str(os.getpid())).write_text(origin, encoding="utf-8")
-        finally:
-            os._exit(75)
-
-    timer = threading.Timer(LIMITS.seconds + HARD_STOP_AFTER, stop)
-    timer.daemon = True
-    timer.start()
-    return timer
-
-
-def _stuck_files() -> set[str]:
-    """Files that stopped a worker (named by _watchdog); each is read once."""
-    if _stuck_dir is None:
-        return set()
-    found = set()
-    for note in Path(_stuck_dir).iterdir():
-        found.add(note.read_text(encoding="utf-8"))
-        note.unlink()
-    return found
-
-
-def _forget_stuck() -> None:
-    global _stuck_dir
-    if _stuck_dir is not None:
-        shutil.rmtree(_stuck_dir, ignore_errors=True)
-        _stuck_dir = None
-
-
-def _too_slow(origin: str) -> ReportError:
-    return ReportError(
-        origin,
-        f"reading it took longer than the limit of {LIMITS.seconds:.0f} s per file "
-        "(the reader was stopped)",
-        "no annual report takes this long to read; check that this is the right file, "
-        "or load another copy of the report (PDF with a text layer, HTML or DOCX)",
-        "too_slow",
-    )
-
-
 def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
     """Worker side. ReportError does not pickle (its args are the message), so it travels as fields."""
     out = []
     for origin, data in jobs:
-        timer = _watchdog(origin) if _stuck_dir is not None else None
-        try:
+        with stuck_workers.watched(origin):
             result = _parse(origin, data)
-        finally:
-            if timer is not None:
-                timer.cancel()
         if isinstance(result, ReportError):
             out.append(("error", result.path, result.problem, result.hint, result.code))
         else:
@@ -348,12 +292,12 @@ def _parsed(
                 results = future.result()
             except BrokenProcessPool:  # a worker died (killed, out of memory): parse here instead
                 results = ()  # ... except a file that stopped a worker by its time limit
-                stuck |= _stuck_files()
+                stuck |= stuck_workers.stopped_files()
         fill()
         results = iter(results)
         for item in items:
             if item.outcome is None and item.data is not None and item.source.origin in stuck:
-                item.outcome, item.data = _too_slow(item.source.origin), None
+                item.outcome, item.data = stuck_workers.too_slow(item.source.origin), None
             elif item.outcome is None and item.data is not None:
                 got = next(results, None)
                 if got is not None and got[0] == "ok":

@@ -15,9 +15,12 @@ original file's hash and records what it was converted from.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -81,6 +84,26 @@ def no_network_prefix() -> tuple[str, ...] | None:
         if done.returncode == 0:
             return prefix
     return None
+
+
+def _run_in_own_group(command: list[str], timeout: float) -> tuple[bytes, bytes]:
+    """Run soffice in a process group of its own; on a timeout or the file's time limit the
+    whole group is killed (soffice's launcher starts soffice.bin, which killing the launcher
+    alone would leave running)."""
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as proc:
+        try:
+            return proc.communicate(timeout=timeout)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
 
 
 def soffice_path() -> str | None:
@@ -165,9 +188,7 @@ def convert(path: str, data: bytes, target: str) -> bytes:
             str(source),
         ]
         try:
-            done = subprocess.run(
-                command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL
-            )
+            stdout, stderr = _run_in_own_group(command, timeout)
         except subprocess.TimeoutExpired:
             raise ReportError(
                 path,
@@ -177,7 +198,7 @@ def convert(path: str, data: bytes, target: str) -> bytes:
             )
         result = out_dir / f"report.{target}"
         if not result.exists():
-            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
             raise ReportError(
                 path,
                 "LibreOffice could not convert it (the file may be damaged"

@@ -28,7 +28,7 @@ from bench.hostile_files import (
     text_with_lines,
     xlsx_shared_strings,
 )
-from etl import pipeline
+from etl import pipeline, stuck_workers
 from etl.errors import ERROR_CODES, ReportError
 from etl.limits import LIMITS
 from etl.parse import parse_file
@@ -153,8 +153,8 @@ def test_a_worker_stuck_in_library_code_is_stopped_and_the_batch_goes_on(
 ):
     """A parse that ignores the alarm (SIGALRM blocked, as inside a C call that never returns)
     is stopped by the worker's watchdog; only its file is refused, the others load."""
-    monkeypatch.setattr(pipeline, "LIMITS", dataclasses.replace(LIMITS, seconds=3.0))
-    monkeypatch.setattr(pipeline, "HARD_STOP_AFTER", 1.0)  # the watchdog stops it after 4 s
+    monkeypatch.setattr(stuck_workers, "LIMITS", dataclasses.replace(LIMITS, seconds=3.0))
+    monkeypatch.setattr(stuck_workers, "HARD_STOP_AFTER", 1.0)  # the watchdog stops it after 4 s
     monkeypatch.setattr(pipeline, "MIN_PARALLEL", 2)
     real_parse = etl.parse.parse_file
 
@@ -281,3 +281,16 @@ def _linking_docx(url: str) -> bytes:
         z.writestr("word/document.xml", document)
         z.writestr("word/_rels/document.xml.rels", rels)
     return buf.getvalue()
+
+
+def test_every_limit_code_has_a_chinese_reason():
+    import re
+
+    from tests.conftest import ROOT
+
+    codes = set()
+    for path in (ROOT / "etl").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'(?:refuse|check_count)\(\s*\w+,\s*"([a-z_]+)"', text))
+    assert {"too_many_pages", "page_too_large", "too_many_frames", "inflates_too_far"} <= codes
+    assert sorted((codes | {"too_slow"}) - set(ERROR_CODES)) == []
