@@ -50,9 +50,13 @@ class Limits:
     lines: int = 200_000
     # Characters of text: a report has 10-60 thousand.
     characters: int = 20_000_000
-    # Wall time to read one file. A text report takes well under a second, a PDF one to two, a
-    # scanned page a few seconds of OCR.
+    # Wall time to read one file. A text report takes well under a second, a PDF with a text
+    # layer one to two.
     seconds: float = 60.0
+    # More wall time per page read by OCR: a scanned page took 7 s (hongze_2024.pdf as images,
+    # 5 pages in 35 s on a busy 2-core machine). A hostile scan is held to
+    # seconds + scanned_pages x this (at most 60 + 60 x 15 s), one page in memory at a time.
+    ocr_seconds_per_page: float = 15.0
 
 
 LIMITS = Limits()
@@ -73,7 +77,9 @@ def check_count(path: str, code: str, what: str, count: int, limit: int) -> None
 
 # --- wall time ------------------------------------------------------------------------------
 
-_state = threading.local()
+# thread id -> (deadline on time.monotonic(), the alarm is armed for it); a dict rather than a
+# threading.local so that a worker's watchdog thread can read its main thread's deadline
+_deadlines: dict[int, tuple[float, bool]] = {}
 
 
 class _TooSlow(BaseException):
@@ -91,15 +97,13 @@ def time_limit(path: str, seconds: float | None = None):
 
     In the main thread of a process (the parse workers, the CLI) a SIGALRM interrupts any
     Python code, and a subprocess being waited for is killed. Elsewhere (a thread) the readers'
-    loops call check_time(). Nested uses keep the outer (earlier) deadline.
+    loops call check_time(). Nested uses keep the outer deadline.
     """
     seconds = LIMITS.seconds if seconds is None else seconds
-    outer = getattr(_state, "deadline", None)
-    deadline = time.monotonic() + seconds
-    if outer is not None and outer <= deadline:
+    me = threading.get_ident()
+    if me in _deadlines:
         yield
         return
-    _state.deadline, _state.path = deadline, path
     use_alarm = threading.current_thread() is threading.main_thread()
     previous = None
     if use_alarm:
@@ -108,27 +112,46 @@ def time_limit(path: str, seconds: float | None = None):
             signal.setitimer(signal.ITIMER_REAL, seconds)
         except (ValueError, OSError):  # no signals here (embedded interpreter): loops check
             use_alarm = False
+    started = time.monotonic()
+    _deadlines[me] = (started + seconds, use_alarm)
     try:
         yield
     except _TooSlow:
-        raise _too_slow(path, seconds) from None
+        raise _too_slow(path, _deadlines[me][0] - started) from None
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
-        _state.deadline = outer
+        _deadlines.pop(me, None)
+
+
+def extend_time(seconds: float) -> None:
+    """Give the current file `seconds` more (OCR: a scanned report costs seconds per page)."""
+    me = threading.get_ident()
+    if me not in _deadlines:
+        return
+    deadline, use_alarm = _deadlines[me]
+    _deadlines[me] = (deadline + seconds, use_alarm)
+    if use_alarm:
+        signal.setitimer(signal.ITIMER_REAL, max(0.01, deadline + seconds - time.monotonic()))
+
+
+def deadline_of(thread_id: int) -> float | None:
+    """The deadline (time.monotonic()) of the file that thread is reading, if any."""
+    entry = _deadlines.get(thread_id)
+    return entry[0] if entry else None
 
 
 def check_time() -> None:
     """Raise too_slow when the current file is past its deadline (cheap; call it in loops)."""
-    deadline = getattr(_state, "deadline", None)
+    deadline = deadline_of(threading.get_ident())
     if deadline is not None and time.monotonic() > deadline:
         raise _TooSlow
 
 
 def seconds_left(default: float) -> float:
     """Time left for the current file (for a subprocess's timeout), at most `default`."""
-    deadline = getattr(_state, "deadline", None)
+    deadline = deadline_of(threading.get_ident())
     if deadline is None:
         return default
     return max(0.1, min(default, deadline - time.monotonic()))
@@ -138,7 +161,7 @@ def _too_slow(path: str, seconds: float) -> ReportError:
     return refuse(
         path,
         "too_slow",
-        f"reading it took longer than the limit of {seconds:.0f} s per file",
+        f"reading it took longer than the limit of {seconds:.0f} s for this file",
         "no annual report takes this long to read; check that this is the right file, "
         "or load another copy of the report (PDF with a text layer, HTML or DOCX)",
     )

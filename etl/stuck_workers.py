@@ -2,7 +2,7 @@
 
 etl.limits.time_limit's alarm interrupts Python code, and a subprocess being waited for, but not
 a C call that never returns (a pdfium or lxml call on a hostile file). Each worker therefore
-parses under a watchdog thread: HARD_STOP_AFTER seconds past the limit it writes the file's
+parses under a watchdog thread: HARD_STOP_AFTER seconds past the file's deadline it writes its
 name into a folder made before the workers were forked, and ends the worker. The main process,
 seeing the pool broken, refuses the files named there as too_slow and reads the rest itself.
 """
@@ -14,12 +14,14 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from etl.errors import ReportError
-from etl.limits import LIMITS
+from etl.limits import LIMITS, deadline_of
 
 HARD_STOP_AFTER = 10.0  # seconds past the time limit after which a stuck worker is stopped
+POLL_SECONDS = 0.5
 _folder: str | None = None  # where a stopped worker names its file (made before forking)
 
 
@@ -31,24 +33,30 @@ def prepare() -> None:
 
 @contextlib.contextmanager
 def watched(origin: str):
-    """Worker side: parse `origin` inside this; past the limit the worker is ended."""
+    """Worker side: parse `origin` inside this. A watchdog thread follows the file's deadline
+    (etl.limits, which OCR extends per page) and ends the worker HARD_STOP_AFTER past it."""
     if _folder is None:
         yield
         return
+    main = threading.get_ident()
+    done = threading.Event()
 
-    def stop() -> None:
-        try:
-            Path(_folder, str(os.getpid())).write_text(origin, encoding="utf-8")
-        finally:
-            os._exit(75)
+    def watch() -> None:
+        while not done.wait(POLL_SECONDS):
+            deadline = deadline_of(main)
+            if deadline is not None and time.monotonic() > deadline + HARD_STOP_AFTER:
+                try:
+                    Path(_folder, str(os.getpid())).write_text(origin, encoding="utf-8")
+                finally:
+                    os._exit(75)
 
-    timer = threading.Timer(LIMITS.seconds + HARD_STOP_AFTER, stop)
-    timer.daemon = True
-    timer.start()
+    watchdog = threading.Thread(target=watch, daemon=True)
+    watchdog.start()
     try:
         yield
     finally:
-        timer.cancel()
+        done.set()
+        watchdog.join()
 
 
 def stopped_files() -> set[str]:
@@ -72,8 +80,8 @@ def forget() -> None:
 def too_slow(origin: str) -> ReportError:
     return ReportError(
         origin,
-        f"reading it took longer than the limit of {LIMITS.seconds:.0f} s per file "
-        "(the reader was stopped)",
+        f"reading it took longer than the limit ({LIMITS.seconds:.0f} s per file, more for "
+        "scanned pages) and the reader was stopped",
         "no annual report takes this long to read; check that this is the right file, "
         "or load another copy of the report (PDF with a text layer, HTML or DOCX)",
         "too_slow",

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.limits import LIMITS, check_count, check_time, refuse, seconds_left
+from etl.limits import LIMITS, check_count, check_time, extend_time, refuse, seconds_left
 from etl.normalize import BLANK_MARKERS
 from etl.report import Finding, ParsedReport
 
@@ -221,6 +221,7 @@ def _bad_image(path: str, exc) -> ReportError:
 
 
 def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> RawDocument:
+    extend_time(len(numbers) * LIMITS.ocr_seconds_per_page)
     rows, confidence = ocr_rows(path, numbered_pages)
     if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
         raise ReportError(

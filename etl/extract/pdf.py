@@ -20,7 +20,7 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.fields import T3_COLUMNS
-from etl.limits import LIMITS, check_count, check_time, refuse
+from etl.limits import LIMITS, check_count, check_time, extend_time, refuse
 from etl.normalize import parse_cell, squash
 
 _T4_HEADING = re.compile(r"行政复议|行政诉讼")  # where 表三's columns end
@@ -224,6 +224,7 @@ def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[li
         return rows, {"pages_without_text": [i + 1 for i in imaged]}
     imaged = scanned_indexes(path, pdf, imaged)  # blank pages are not read
     numbers = [i + 1 for i in imaged]
+    extend_time(len(numbers) * LIMITS.ocr_seconds_per_page)
     scanned, confidence = ocr_rows(path, zip(numbers, render_pages(pdf, imaged)))
     if not scanned:
         return rows, {}

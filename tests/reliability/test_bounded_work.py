@@ -143,7 +143,7 @@ def test_a_reader_past_the_time_limit_is_stopped_with_too_slow(tmp_path, monkeyp
     started = time.monotonic()
     with pytest.raises(ReportError) as err:
         parse_file(path)
-    assert err.value.code == "too_slow" and "1 s per file" in err.value.problem
+    assert err.value.code == "too_slow" and "limit of 1 s for this file" in err.value.problem
     assert time.monotonic() - started < QUICK
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the alarm is disarmed
 
@@ -153,18 +153,20 @@ def test_a_worker_stuck_in_library_code_is_stopped_and_the_batch_goes_on(
 ):
     """A parse that ignores the alarm (SIGALRM blocked, as inside a C call that never returns)
     is stopped by the worker's watchdog; only its file is refused, the others load."""
-    monkeypatch.setattr(stuck_workers, "LIMITS", dataclasses.replace(LIMITS, seconds=3.0))
+    monkeypatch.setattr(etl.limits, "LIMITS", dataclasses.replace(LIMITS, seconds=3.0))
     monkeypatch.setattr(stuck_workers, "HARD_STOP_AFTER", 1.0)  # the watchdog stops it after 4 s
     monkeypatch.setattr(pipeline, "MIN_PARALLEL", 2)
-    real_parse = etl.parse.parse_file
+    from etl.extract import text
 
-    def parse(origin, data=None):
-        if origin.endswith("stuck.txt"):
+    real_extract = text.extract_text
+
+    def extract(path, data, sha256):
+        if path.endswith("stuck.txt"):
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
             time.sleep(60)
-        return real_parse(origin, data)
+        return real_extract(path, data, sha256)
 
-    monkeypatch.setattr(etl.parse, "parse_file", parse)
+    monkeypatch.setattr(text, "extract_text", extract)
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("pingtan_2015.txt", "shuyang_2025.md"):
@@ -294,3 +296,18 @@ def test_every_limit_code_has_a_chinese_reason():
         codes |= set(re.findall(r'(?:refuse|check_count)\(\s*\w+,\s*"([a-z_]+)"', text))
     assert {"too_many_pages", "page_too_large", "too_many_frames", "inflates_too_far"} <= codes
     assert sorted((codes | {"too_slow"}) - set(ERROR_CODES)) == []
+
+
+def test_ocr_pages_extend_the_time_limit_and_the_alarm_follows():
+    from etl.limits import check_time, extend_time, time_limit
+
+    started = time.monotonic()
+    with pytest.raises(ReportError) as err:
+        with time_limit("scan.pdf", 1.0):
+            extend_time(1.0)  # as OCR does per scanned page
+            while time.monotonic() - started < 1.5:  # past the first limit: still reading
+                check_time()
+            while True:
+                time.sleep(0.05)
+    assert err.value.code == "too_slow" and "limit of 2 s" in err.value.problem
+    assert 1.9 < time.monotonic() - started < QUICK
