@@ -7,6 +7,7 @@ address-space cap (--cap-gb, default 3) so that a file that is not bounded hurts
 shared machine: "cap" in the output means it hit that cap. Run:
 
     .venv/bin/python bench/hostile_files.py [--cap-gb 3] [--timeout 120] [--root DIR] [FAMILY ...]
+    .venv/bin/python bench/hostile_files.py --load   # all of them in one load, 2 workers
 
 (--root: another checkout to measure, e.g. `git archive HEAD~3 | tar -x -C /tmp/before`.)
 
@@ -251,6 +252,13 @@ def text_with_lines(lines: int, source: Path = SHUYANG) -> bytes:
     return source.read_bytes() + b"x\n" * lines
 
 
+def html_with_paragraphs(paragraphs: int, source: Path = SHUYANG) -> bytes:
+    """A page holding a real report's lines, then `paragraphs` short paragraphs."""
+    lines = "".join(f"<p>{line}</p>" for line in source.read_text(encoding="utf-8").splitlines())
+    filler = "<p>段</p>" * paragraphs
+    return f"<html><body>{lines}{filler}</body></html>".encode()
+
+
 # --- the families, at the sizes measured -----------------------------------------------------
 
 FAMILIES = {
@@ -262,6 +270,7 @@ FAMILIES = {
     "document_xml_190mb.docx": lambda: docx_bytes(f"第{n}段" for n in range(4_500_000)),
     "xlsx_4m_strings.xlsx": lambda: xlsx_shared_strings(4_000_000),
     "text_2m_lines.txt": lambda: text_with_lines(2_000_000),
+    "html_1_7m_paragraphs.html": lambda: html_with_paragraphs(1_700_000),
 }
 
 
@@ -299,6 +308,64 @@ def run(path: Path, cap_gb: float, timeout: float, root: Path = ROOT) -> tuple[f
     return seconds, peak, outcome
 
 
+def group_rss_mb(pgid: int) -> int:
+    """Summed RSS (MB) of the live processes of process group `pgid` (Linux /proc)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:  # field 5 of stat: the process group
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
+        except (OSError, ValueError, IndexError):
+            continue
+    return total // (1 << 20)
+
+
+def load_all(folder: Path, cap_gb: float, timeout: float, root: Path) -> None:
+    """`gongkai load` of every family plus 30 copies of real reports with 2 parse workers: the
+    seconds, and the peak summed RSS of the whole process group (sampled every 0.2 s)."""
+    for name, build in FAMILIES.items():
+        (folder / name).write_bytes(build())
+    for n in range(30):
+        year = 2009 + n % 15  # the real report moved to another year (as tests do)
+        text = SHUYANG.read_text(encoding="utf-8").replace("2026年", f"{year + 1}年")
+        (folder / f"real_{n}.md").write_text(text.replace("2025", str(year)), encoding="utf-8")
+
+    def cap() -> None:
+        limit = int(cap_gb * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    db = folder.parent / "load.duckdb"
+    started, peak = time.monotonic(), 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "load", str(folder), "--db", str(db)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=cap,
+        start_new_session=True,
+        env=dict(os.environ, GONGKAI_WORKERS="2"),
+    )
+    out = []
+    reader = threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True)
+    reader.start()
+    while proc.poll() is None and time.monotonic() - started < timeout:
+        peak = max(peak, group_rss_mb(proc.pid))
+        time.sleep(0.2)
+    if proc.poll() is None:
+        os.killpg(proc.pid, 9)  # the group this script started
+    proc.wait()
+    reader.join(5)
+    print(
+        f"load of {len(list(folder.iterdir()))} files: {time.monotonic() - started:.1f} s, "
+        f"peak process-group RSS {peak:,} MB, exit {proc.returncode}"
+    )
+    for line in out[-12:]:
+        print("  ", line.decode("utf-8", "replace").rstrip()[:150])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("families", nargs="*", default=list(FAMILIES))
@@ -307,7 +374,14 @@ def main() -> None:
     parser.add_argument(
         "--root", type=Path, default=ROOT, help="the gongkai checkout to run (e.g. an older one)"
     )
+    parser.add_argument("--load", action="store_true", help="one `gongkai load` of them all")
     args = parser.parse_args()
+    if args.load:
+        with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
+            folder = Path(tmp) / "files"
+            folder.mkdir()
+            load_all(folder, args.cap_gb, args.timeout, args.root)
+        return
     with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
         for name in args.families:
             path = Path(tmp) / name

@@ -101,6 +101,7 @@ ERROR_CODES: dict[str, str] = {
     "xml_too_large": "文档内部数据过大",
     "too_many_cells": "表格单元格或字符串过多",
     "too_many_lines": "文字行数过多",
+    "too_many_tags": "网页标签过多",
     "too_many_characters": "文字过多",
     "too_slow": "读取耗时过长",
 }

@@ -48,6 +48,9 @@ class Limits:
     cells: int = 1_000_000
     # Lines (text lines, table rows, paragraphs) of one document: a report has 300-3,000.
     lines: int = 200_000
+    # Tags of an HTML page ("<" counted in the bytes, before lxml parses it): a portal page has
+    # 2-20 thousand, a Word-exported one up to a few hundred thousand.
+    html_tags: int = 2_000_000
     # Characters of text: a report has 10-60 thousand.
     characters: int = 20_000_000
     # Wall time to read one file. A text report takes well under a second, a PDF with a text

@@ -4,7 +4,8 @@ code, the reports loaded before it are untouched, and real reports still read ri
 The hostile files are built here (bench/hostile_files.py's builders), each just past its
 limit: a maximum-size PDF page, a real report padded with blank pages, TIFFs with too many or
 too large frames, a DOCX whose zip directory lies about its sizes, a DOCX with a document.xml
-past the XML limit, a workbook with too many shared strings, a text report with too many lines.
+past the XML limit, a workbook with too many shared strings, a text report with too many lines,
+a web page with too many tags.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import etl.limits
 import etl.parse
 from bench.hostile_files import (
     docx_bytes,
+    html_with_paragraphs,
     max_size_page_pdf,
     multi_frame_tiff,
     pdf_with_blank_pages,
@@ -62,6 +64,7 @@ HOSTILE = {  # name -> (builder, the refusal's code)
         "too_many_cells",
     ),
     "many_lines.txt": (lambda: text_with_lines(LIMITS.lines), "too_many_lines"),
+    "many_tags.html": (lambda: html_with_paragraphs(LIMITS.html_tags // 2), "too_many_tags"),
 }
 
 
