@@ -6,10 +6,11 @@ sheet's full column width so a blank cell stays in its column (blank means 0 in 
 
 Bounded: always openpyxl's read-only (streaming) mode, which never expands merged ranges or
 styled empty areas into cell objects (a 94 KB workbook merging A1:Z100000 took 34 s and 3.4 GB
-in full mode), and at most MAX_ROWS x MAX_COLS cells per sheet. Before openpyxl sees the workbook, the package
-has inflated within etl.limits (etl/extract/package.py), and workbooks holding more shared
-strings or cells than etl.limits allows are refused (openpyxl reads every shared string into a
-list before the first cell). A formula whose result the file does not store (saved by a
+in full mode), and at most MAX_ROWS x MAX_COLS cells per sheet; sheets holding more than
+MAX_SHEET_XML of XML are refused. Before openpyxl sees the workbook, the package has inflated
+within etl.limits (etl/extract/package.py, which also makes the declared sizes true), and
+workbooks holding more shared strings or cells than etl.limits allows are refused (openpyxl
+reads every shared string into a list before the first cell). A formula whose result the file does not store (saved by a
 program that does not calculate) is kept as its formula text, which parse_cell reads as
 malformed: a finding, never a blank that would count as 0.
 """
@@ -29,6 +30,7 @@ from etl.limits import LIMITS, check_count
 
 MAX_ROWS = 5000  # a report's statistics tables fill a few hundred rows at most
 MAX_COLS = 100
+MAX_SHEET_XML = 40 * 1024 * 1024
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _UNCACHED_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/](?:(?!</(?:\w+:)?c>).)*?</(?:\w+:)?c>", re.S)
@@ -46,6 +48,15 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
             "bad_zip",
         )
     sheets_xml = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+    sheet_bytes = sum(i.file_size for i in sheets_xml)  # true sizes: open_package checked them
+    if sheet_bytes > MAX_SHEET_XML:
+        raise ReportError(
+            path,
+            f"the worksheets hold {sheet_bytes // 1_048_576} MB of cell data, "
+            "far more than any report's tables",
+            "check that this is the report's statistics workbook; save only those sheets",
+            "too_large",
+        )
     strings = [i for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml")]
     check_count(
         path,
