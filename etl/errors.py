@@ -94,4 +94,15 @@ ERROR_CODES: dict[str, str] = {
     "no_figures": "表二/表三/表四中找不到数字",
     "internal": "程序内部错误（请报告此文件）",
     "bad_file": "文件无法使用",
+    # bounded work per file (issue 23): a file past a limit of etl/limits.py
+    "too_many_pages": "页数过多，超出年度报告的合理范围",
+    "page_too_large": "页面或图片尺寸过大",
+    "too_many_frames": "图片帧数过多",
+    "inflates_too_far": "解压后体积过大（压缩炸弹）",
+    "xml_too_large": "文档内部数据过大",
+    "too_many_cells": "表格单元格或字符串过多",
+    "too_many_lines": "文字行数过多",
+    "too_many_tags": "网页标签过多",
+    "too_many_characters": "文字过多",
+    "too_slow": "读取耗时过长",
 }

@@ -6,7 +6,9 @@ bad file never stops the batch. The whole run writes one aside copy of the datab
 swapped in at the end (etl/load.py), so a killed run leaves the previous database untouched.
 
 Speed: files are parsed in a pool of worker processes (one per core, forked before the database
-is opened; `GONGKAI_WORKERS=1` parses in-process) and handled strictly in input order. Outcomes
+is opened; `GONGKAI_WORKERS=1` parses in-process) and handled strictly in input order. A file
+past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
+worker stuck past it in library code is stopped, and only its file is refused (etl/stuck_workers.py). Outcomes
 are written in batches, one transaction per batch (load.load_batch). If a batch fails to write,
 it is rolled back, the run's state is put back as it was before the batch, and the batch is
 replayed one report per transaction, exactly as a serial load would do it: a report that
@@ -29,7 +31,7 @@ from itertools import islice
 from pathlib import Path
 
 import etl.parse
-from etl import load
+from etl import load, stuck_workers
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for
 from etl.discover import SourceFile, discover_sources
@@ -163,6 +165,7 @@ def run_load(
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+            stuck_workers.forget()
     return summary
 
 
@@ -188,6 +191,7 @@ def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
     except ValueError:
         ctx = None
+    stuck_workers.prepare()  # before forking: the workers inherit it
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
     try:
         pool.submit(int).result()  # start the workers now, while no database is open
@@ -230,7 +234,8 @@ def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
     """Worker side. ReportError does not pickle (its args are the message), so it travels as fields."""
     out = []
     for origin, data in jobs:
-        result = _parse(origin, data)
+        with stuck_workers.watched(origin):
+            result = _parse(origin, data)
         if isinstance(result, ReportError):
             out.append(("error", result.path, result.problem, result.hint, result.code))
         else:
@@ -260,6 +265,7 @@ def _parsed(
     it = iter(sources)
     window: deque[tuple[list[_Item], Future | None]] = deque()
     ahead = max(4, 2 * BATCH_REPORTS // CHUNK)
+    stuck: set[str] = set()
 
     def fill() -> None:
         while len(window) < ahead:
@@ -285,11 +291,14 @@ def _parsed(
             try:
                 results = future.result()
             except BrokenProcessPool:  # a worker died (killed, out of memory): parse here instead
-                results = ()
+                results = ()  # ... except a file that stopped a worker by its time limit
+                stuck |= stuck_workers.stopped_files()
         fill()
         results = iter(results)
         for item in items:
-            if item.outcome is None and item.data is not None:
+            if item.outcome is None and item.data is not None and item.source.origin in stuck:
+                item.outcome, item.data = stuck_workers.too_slow(item.source.origin), None
+            elif item.outcome is None and item.data is not None:
                 got = next(results, None)
                 if got is not None and got[0] == "ok":
                     item.outcome, item.locations, item.data = got[1], got[2], None

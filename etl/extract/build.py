@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from etl.document import Block, Location, RawDocument
+from etl.limits import LIMITS, check_count
 from etl.normalize import looks_traditional, normalize_text
 
 # Line breaks other than "\n" (\v, \f, \r, file/group/record separators, NEL, U+2028/2029) are
@@ -20,7 +21,11 @@ def build_document(
     rows: list[tuple[list[str], Location, bool]],
     meta: dict | None = None,
 ) -> RawDocument:
-    """`rows` holds (raw cell texts, location, is_table_row) in reading order."""
+    """`rows` holds (raw cell texts, location, is_table_row) in reading order. Refused past
+    etl.limits' lines and characters, whatever the format they were read from."""
+    check_count(path, "too_many_lines", "lines of text", len(rows), LIMITS.lines)
+    chars = sum(len(c) for cells, _, _ in rows for c in cells if c)
+    check_count(path, "too_many_characters", "characters of text", chars, LIMITS.characters)
     sample = "\n".join(" ".join(cells) for cells, _, _ in rows[:400])
     traditional = looks_traditional(sample)
     blocks: list[Block] = []

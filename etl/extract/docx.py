@@ -15,6 +15,7 @@ from io import BytesIO
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.extract.package import open_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -41,43 +42,12 @@ SKIP = frozenset(
     }
 )
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100  # uncompressed / compressed, checked once the content passes RATIO_FLOOR
-RATIO_FLOOR = 10 * 1024 * 1024  # small Word XML legitimately compresses 50x or more
-
-
-def check_zip(path: str, data: bytes, kind: str) -> zipfile.ZipFile:
-    """Open the OOXML zip and refuse damaged archives and zip bombs before any parser sees it."""
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ReportError(
-            path,
-            f"is not a valid {kind} file: the zip archive is damaged or it is "
-            f"not a zip at all ({exc})",
-            f"download it again or re-save it from the office program as .{kind}",
-            "bad_zip",
-        )
-    total = sum(i.file_size for i in infos)
-    packed = max(sum(i.compress_size for i in infos), 1)
-    if total > MAX_UNCOMPRESSED or (total > RATIO_FLOOR and total / packed > MAX_RATIO):
-        raise ReportError(
-            path,
-            f"unpacks to {total // 1_048_576} MB from {len(data) // 1024} KB "
-            f"(ratio {total // packed}:1), which looks like a zip bomb",
-            "no annual report is this large; do not open this file, get the report "
-            "from the publisher again",
-            "zip_bomb",
-        )
-    return archive
-
 
 def extract_docx(path: str, data: bytes, sha256: str) -> RawDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    archive = check_zip(path, data, "docx")
+    archive = open_package(path, data, "docx")
     if not any(n.startswith("word/") for n in archive.namelist()):
         raise ReportError(
             path,

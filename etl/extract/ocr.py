@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import math
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.limits import LIMITS, check_count, check_time, extend_time, refuse, seconds_left
 from etl.normalize import BLANK_MARKERS
 from etl.report import Finding, ParsedReport
 
@@ -86,24 +88,60 @@ def require_tesseract(path: str, what: str) -> None:
         )
 
 
-def render_pages(pdf, indexes) -> list:
-    """The PDF's pages `indexes` as grey images at PAGE_DPI."""
+def render_page(pdf, index: int):
+    """Page `index` as a grey image at PAGE_DPI, or less when that would pass
+    LIMITS.render_pixels (a poster-size page is read at a lower resolution, not refused)."""
     import numpy as np
 
-    pages = []
+    width, height = pdf.get_page_size(index)
+    scale = min(PAGE_DPI / 72, math.sqrt(LIMITS.render_pixels / max(width * height, 1.0)))
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=scale, grayscale=True)
+        grey = np.array(bitmap.to_pil().convert("L"))  # a copy: the bitmap is freed now
+        bitmap.close()
+    finally:
+        page.close()
+    return grey
+
+
+def render_pages(pdf, indexes):
+    """The pages `indexes`, rendered one at a time as they are read (never all in memory)."""
+    for index in indexes:
+        check_time()
+        yield render_page(pdf, index)
+
+
+def scanned_indexes(path: str, pdf, indexes) -> list[int]:
+    """The pages among `indexes` that OCR must read: blank pages (nothing drawn on them) are
+    left out; more than LIMITS.scanned_pages are refused before any is rendered."""
+    import pypdfium2.raw as pdfium_c
+
+    drawn = []
     for index in indexes:
         page = pdf[index]
-        bitmap = page.render(scale=PAGE_DPI / 72, grayscale=True)
-        pages.append(np.array(bitmap.to_pil().convert("L")))  # a copy: the bitmap is freed now
-        bitmap.close()
-        page.close()
-    return pages
+        try:
+            if pdfium_c.FPDFPage_CountObjects(page.raw) > 0:
+                drawn.append(index)
+        finally:
+            page.close()
+    if len(drawn) > LIMITS.scanned_pages:
+        raise refuse(
+            path,
+            "too_many_pages",
+            f"has {len(drawn):,} pages without a text layer, over the limit of "
+            f"{LIMITS.scanned_pages} pages read by text recognition (OCR) per file",
+            "load a copy of the report with a text layer (PDF, HTML or DOCX)",
+        )
+    return drawn
 
 
 def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
     """An open pypdfium2 document whose pages are images, read page by page."""
     require_tesseract(path, "the PDF has no text layer (it looks scanned); it")
-    return _ocr_pages(path, sha256, "pdf", render_pages(pdf, range(len(pdf))))
+    indexes = scanned_indexes(path, pdf, range(len(pdf)))
+    numbers = [i + 1 for i in indexes]
+    return _ocr_pages(path, sha256, "pdf", zip(numbers, render_pages(pdf, indexes)), numbers)
 
 
 def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[str, dict]]:
@@ -120,6 +158,7 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[st
         try:
             page_rows = read_page(straighten(grey), _tesseract)
         except subprocess.TimeoutExpired:
+            check_time()  # the file's own time is up: too_slow, not this page's timeout
             raise ReportError(
                 path,
                 f"text recognition of page {number} took over {TIMEOUT_SECONDS} s",
@@ -137,31 +176,58 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[st
 
 def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
     """A PNG/JPEG/TIFF file (every frame of a multi-page TIFF is a page)."""
-    require_tesseract(path, "the file is an image; it")
-    import numpy as np
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
-        frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+        count = getattr(image, "n_frames", 1)  # counted from the frame directory, none decoded
+    except Image.DecompressionBombError as exc:  # Pillow's own pixel limit (179 M)
+        raise refuse(path, "page_too_large", f"the image is too large ({exc})")
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ReportError(
-            path,
-            f"the image is damaged or not a picture ({exc})",
-            "download it again or scan the page anew",
-            "bad_image",
-        )
-    pages = []
-    for frame in frames:
-        if frame.width > 2 * 1240 or frame.width < 1000:  # bring an A4 page near 150 dpi
-            ratio = 1240 / frame.width
-            frame = frame.resize((1240, max(1, round(frame.height * ratio))), Image.LANCZOS)
-        pages.append(np.asarray(frame))
-    return _ocr_pages(path, sha256, "image", pages)
+        raise _bad_image(path, exc)
+    check_count(path, "too_many_frames", "image frames", count, LIMITS.scanned_pages)
+    require_tesseract(path, "the file is an image; it")
+    numbers = list(range(1, count + 1))
+    return _ocr_pages(path, sha256, "image", zip(numbers, _frames(path, image)), numbers)
 
 
-def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
-    rows, confidence, readings = ocr_rows(path, enumerate(pages, start=1))
+def _frames(path: str, image):
+    """Each frame as a grey page near 150 dpi, decoded one at a time as OCR reaches it."""
+    import numpy as np
+    from PIL import Image, ImageSequence
+
+    try:
+        for frame in ImageSequence.Iterator(image):
+            check_time()
+            if frame.width * frame.height > LIMITS.image_pixels:
+                raise refuse(
+                    path,
+                    "page_too_large",
+                    f"an image frame measures {frame.width:,} x {frame.height:,} pixels, over "
+                    f"the limit of {LIMITS.image_pixels // 1_000_000} million pixels",
+                    "scan the page at 300 dpi or less",
+                )
+            grey = frame.convert("L")
+            if grey.width > 2 * 1240 or grey.width < 1000:  # bring an A4 page near 150 dpi
+                ratio = 1240 / grey.width
+                grey = grey.resize((1240, max(1, round(grey.height * ratio))), Image.LANCZOS)
+            yield np.asarray(grey)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise _bad_image(path, exc)
+
+
+def _bad_image(path: str, exc) -> ReportError:
+    return ReportError(
+        path,
+        f"the image is damaged or not a picture ({exc})",
+        "download it again or scan the page anew",
+        "bad_image",
+    )
+
+
+def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> RawDocument:
+    extend_time(len(numbers) * LIMITS.ocr_seconds_per_page)
+    rows, confidence, readings = ocr_rows(path, numbered_pages)
     if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
         raise ReportError(
             path,
@@ -178,7 +244,7 @@ def _ocr_pages(path: str, sha256: str, fmt: str, pages) -> RawDocument:
             "ocr": True,
             "ocr_confidence": confidence,
             "ocr_readings": readings,
-            "ocr_pages": list(range(1, len(pages) + 1)),
+            "ocr_pages": numbers,
         },
     )
 
@@ -197,7 +263,7 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
         command + ["tsv"],
         input=buf.getvalue(),
         capture_output=True,
-        timeout=TIMEOUT_SECONDS,
+        timeout=seconds_left(TIMEOUT_SECONDS),
         env=env,
     )
     words = []

@@ -20,6 +20,7 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.fields import T3_COLUMNS
+from etl.limits import LIMITS, check_count, check_time, extend_time, refuse
 from etl.normalize import parse_cell, squash
 
 _T4_HEADING = re.compile(r"行政复议|行政诉讼")  # where 表三's columns end
@@ -170,7 +171,9 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     imaged: list[int] = []  # pages without text: scanned pages inside a text PDF
     meta: dict = {}
     try:
+        _check_pages(path, pdf)
         for index in range(len(pdf)):
+            check_time()
             page = pdf[index]
             textpage = page.get_textpage()
             page_chars = _page_rows(textpage, index, columns, rows)
@@ -197,14 +200,31 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     return build_document(path, sha256, "pdf", rows, meta)
 
 
+def _check_pages(path: str, pdf) -> None:
+    """Refuse a PDF with too many pages, or a page larger than A0, before any page is read
+    (the page sizes come from the page tree; no page is loaded)."""
+    check_count(path, "too_many_pages", "pages", len(pdf), LIMITS.pages)
+    for index in range(len(pdf)):
+        width, height = pdf.get_page_size(index)
+        if width * height > LIMITS.page_area:
+            raise refuse(
+                path,
+                "page_too_large",
+                f"page {index + 1} measures {width / 72 * 2.54:,.0f} x "
+                f"{height / 72 * 2.54:,.0f} cm, larger than the limit (A0, 84 x 119 cm)",
+            )
+
+
 def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[list, dict]:
     """A text PDF with scanned pages (a 统计表 pasted as a picture): those pages are read by
     OCR when Tesseract is installed, and put in their place among the text pages."""
-    from etl.extract.ocr import ocr_rows, render_pages, tesseract_missing
+    from etl.extract.ocr import ocr_rows, render_pages, scanned_indexes, tesseract_missing
 
     if tesseract_missing():
         return rows, {"pages_without_text": [i + 1 for i in imaged]}
+    imaged = scanned_indexes(path, pdf, imaged)  # blank pages are not read
     numbers = [i + 1 for i in imaged]
+    extend_time(len(numbers) * LIMITS.ocr_seconds_per_page)
     scanned, confidence, readings = ocr_rows(path, zip(numbers, render_pages(pdf, imaged)))
     if not scanned:
         return rows, {}

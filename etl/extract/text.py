@@ -8,6 +8,7 @@ from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes, looks_binary
+from etl.limits import LIMITS, check_count
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # What ends a line of a text file. str.splitlines() also breaks at \v, \f, \x1c-\x1e, \x85,
@@ -30,6 +31,11 @@ def extract_text(path: str, data: bytes, sha256: str) -> RawDocument:
         raise ReportError(
             path, "is not text (binary content)", "check that the file is a report", "binary"
         )
+    # refused before any line is split (2 million lines took over a minute to read)
+    check_count(path, "too_many_characters", "characters", len(text), LIMITS.characters)
+    check_count(
+        path, "too_many_lines", "lines", max(text.count("\n"), text.count("\r")) + 1, LIMITS.lines
+    )
     rows: list[tuple[list[str], Location, bool]] = []
     table = -1
     row_in_table = 0

@@ -7,7 +7,10 @@ sheet's full column width so a blank cell stays in its column (blank means 0 in 
 Bounded: always openpyxl's read-only (streaming) mode, which never expands merged ranges or
 styled empty areas into cell objects (a 94 KB workbook merging A1:Z100000 took 34 s and 3.4 GB
 in full mode), and at most MAX_ROWS x MAX_COLS cells per sheet; sheets holding more than
-MAX_SHEET_XML of XML are refused. A formula whose result the file does not store (saved by a
+MAX_SHEET_XML of XML are refused. Before openpyxl sees the workbook, the package has inflated
+within etl.limits (etl/extract/package.py, which also makes the declared sizes true), and
+workbooks holding more shared strings or cells than etl.limits allows are refused (openpyxl
+reads every shared string into a list before the first cell). A formula whose result the file does not store (saved by a
 program that does not calculate) is kept as its formula text, which parse_cell reads as
 malformed: a finding, never a blank that would count as 0.
 """
@@ -22,18 +25,21 @@ from io import BytesIO
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.extract.docx import check_zip
+from etl.extract.package import open_package
+from etl.limits import LIMITS, check_count
 from etl.normalize import uncached_formula_text
 
 MAX_ROWS = 5000  # a report's statistics tables fill a few hundred rows at most
 MAX_COLS = 100
 MAX_SHEET_XML = 40 * 1024 * 1024
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _UNCACHED_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/](?:(?!</(?:\w+:)?c>).)*?</(?:\w+:)?c>", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")  # a stored result (an empty <v></v> is none)
 
 
 def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
-    archive = check_zip(path, data, "xlsx")
+    archive = open_package(path, data, "xlsx")
     names = archive.namelist()
     if not any(n.startswith("xl/") for n in names):
         raise ReportError(
@@ -43,7 +49,7 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
             "bad_zip",
         )
     sheets_xml = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
-    sheet_bytes = sum(i.file_size for i in sheets_xml)
+    sheet_bytes = sum(i.file_size for i in sheets_xml)  # true sizes: open_package checked them
     if sheet_bytes > MAX_SHEET_XML:
         raise ReportError(
             path,
@@ -52,7 +58,24 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
             "check that this is the report's statistics workbook; save only those sheets",
             "too_large",
         )
-    formulas = any(_has_uncached_formula(archive.read(i)) for i in sheets_xml)
+    strings = [i for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml")]
+    check_count(
+        path,
+        "too_many_cells",
+        "shared strings",
+        sum(_count(_SHARED_STRING, archive.read(i)) for i in strings),
+        LIMITS.shared_strings,
+    )
+    sheets_data = [archive.read(i) for i in sheets_xml]
+    check_count(
+        path,
+        "too_many_cells",
+        "cells",
+        sum(_count(_CELL, x) for x in sheets_data),
+        LIMITS.cells,
+    )
+    formulas = any(_has_uncached_formula(x) for x in sheets_data)
+    del sheets_data
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -81,6 +104,10 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
             "no_text",
         )
     return build_document(path, sha256, "xlsx", rows, {"sheets": titles})
+
+
+def _count(pattern: re.Pattern, xml: bytes) -> int:
+    return sum(1 for _ in pattern.finditer(xml))
 
 
 def _keep_uncached(filled: dict, shown: dict, title: str) -> None:

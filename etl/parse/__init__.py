@@ -9,6 +9,7 @@ from pathlib import Path
 from etl.document import RawDocument
 from etl.extract import extract_document
 from etl.extract.main_text import MAIN_TEXT_KEY, report_prose
+from etl.limits import time_limit
 from etl.normalize import squash
 from etl.report import ParsedReport
 
@@ -16,8 +17,10 @@ _NOT_WORDS = re.compile(r"[\s\d〇零一二三四五六七八九十.,:：，。�
 
 
 def parse_file(path: str | Path, data: bytes | None = None) -> ParsedReport:
-    """Parse one file; raises etl.errors.ReportError for a file that cannot be used."""
-    return parse_document(extract_document(path, data))
+    """Parse one file; raises etl.errors.ReportError for a file that cannot be used, or that
+    takes longer than etl.limits.LIMITS.seconds (code too_slow)."""
+    with time_limit(str(path)):
+        return parse_document(extract_document(path, data))
 
 
 def text_fingerprint(doc: RawDocument) -> str:

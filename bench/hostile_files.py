@@ -1,0 +1,398 @@
+"""Hostile files, one per family of etl/limits.py, and what each costs to parse. Not a test.
+
+Each family is built in a temporary folder (from the real reports where a real report is
+needed) and parsed by `python -m gongkai parse FILE` in a child process; printed are the
+seconds, the child's peak RSS and the outcome (the refusal's first words). The child gets an
+address-space cap (--cap-gb, default 3) so that a file that is not bounded hurts no one on a
+shared machine: "cap" in the output means it hit that cap. Run:
+
+    .venv/bin/python bench/hostile_files.py [--cap-gb 3] [--timeout 120] [--root DIR] [FAMILY ...]
+    .venv/bin/python bench/hostile_files.py --load   # all of them in one load, 2 workers
+
+(--root: another checkout to measure, e.g. `git archive HEAD~3 | tar -x -C /tmp/before`.)
+
+tests/reliability/test_bad_inputs_bounded.py builds the same families (smaller, where the
+limit allows) with these functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _real(name: str) -> Path:
+    shared = ROOT.parent / "shared" / "real-reports" / name
+    return shared if shared.exists() else ROOT / "data" / "reports" / "real-reports" / name
+
+
+HONGZE = _real("hongze_2024.pdf")
+SHUYANG = _real("shuyang_2025.md")
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def max_size_page_pdf(side: float = 14400) -> bytes:
+    """A few hundred bytes of hand-written PDF: one page of side x side points (14400 is the
+    largest PDF allows) with a square drawn on it and no text (so it would go to OCR)."""
+    stream = b"0 0 0 rg 100 100 500 500 re f"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R >>" % (side, side),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def pdf_with_blank_pages(blank: int, source: Path = HONGZE) -> bytes:
+    """A real report with `blank` empty A4 pages appended (pdfium, as pypdf would)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(source.read_bytes())
+    for _ in range(blank):
+        pdf.new_page(595, 842).close()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    return buf.getvalue()
+
+
+# --- images ----------------------------------------------------------------------------------
+
+
+def multi_frame_tiff(frames: int, width: int = 2480, height: int = 3508) -> bytes:
+    """A TIFF of `frames` white A4 pages at 300 dpi (1-bit, CCITT G4): a few KB per frame."""
+    from PIL import Image
+
+    page = Image.new("1", (width, height), 1)
+    buf = io.BytesIO()
+    page.save(buf, "TIFF", save_all=True, append_images=[page] * (frames - 1), compression="group4")
+    return buf.getvalue()
+
+
+# --- zip packages ----------------------------------------------------------------------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+    'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+    '"application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _document_xml(paragraphs, filler_mb: int = 0) -> tuple[bytes, int, int]:
+    """document.xml's deflate stream, inflated size and CRC: the paragraphs (an iterable), then
+    `filler_mb` MB of blanks inside the body; compressed piece by piece, never held whole."""
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+    parts, size, crc = [], 0, 0
+
+    def add(chunk: bytes) -> None:
+        nonlocal size, crc
+        parts.append(deflate.compress(chunk))
+        size += len(chunk)
+        crc = zlib.crc32(chunk, crc)
+
+    add(f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}"><w:body>'.encode())
+    batch = []
+    for p in paragraphs:
+        batch.append(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>")
+        if len(batch) == 10_000:
+            add("".join(batch).encode())
+            batch = []
+    add("".join(batch).encode())
+    blank = b" " * (1 << 20)
+    for _ in range(filler_mb):
+        add(blank)
+    add(b"</w:body></w:document>")
+    parts.append(deflate.flush())
+    return b"".join(parts), size, crc
+
+
+def docx_bytes(paragraphs, filler_mb: int = 0, declare: int | None = None) -> bytes:
+    """A DOCX of `paragraphs` with `filler_mb` MB of blanks in document.xml. With `declare`, the
+    zip's local header and central directory claim document.xml inflates to `declare` bytes
+    (a bomb whose directory lies)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _ROOT_RELS)
+    data = buf.getvalue()
+    stream, size, crc = _document_xml(paragraphs, filler_mb)
+    return _add_deflated(data, "word/document.xml", stream, size, crc, declare)
+
+
+def _add_deflated(data, name: str, stream: bytes, size: int, crc: int, declare: int | None):
+    """The zip `data` with one more deflated member, written by hand so that any size can be
+    declared."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    infos = archive.infolist()
+    cd_start = min((i.header_offset for i in infos), default=0)
+    end = data.rfind(b"PK\x05\x06")
+    cd_offset = struct.unpack("<L", data[end + 16 : end + 20])[0]
+    body, central = data[cd_start:cd_offset], data[cd_offset:end]
+    claimed = size if declare is None else declare
+    raw = name.encode()
+    local = struct.pack(
+        "<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(stream), claimed, len(raw), 0
+    )
+    offset = len(body)
+    entry = struct.pack(
+        "<4s6H3L5H2L",
+        b"PK\x01\x02",
+        20,
+        20,
+        0,
+        8,
+        0,
+        0,
+        crc,
+        len(stream),
+        claimed,
+        len(raw),
+        0,
+        0,
+        0,
+        0,
+        0,
+        offset,
+    )
+    body += local + raw + stream
+    central += entry + raw
+    count = len(infos) + 1
+    eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(body), 0)
+    return body + central + eocd
+
+
+def xlsx_shared_strings(count: int) -> bytes:
+    """A minimal workbook whose sharedStrings.xml holds `count` strings (one cell uses one)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType'
+            '="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName'
+            '="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings'
+            '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sharedStrings+xml"/></Types>'
+        ),
+        "_rels/.rels": _ROOT_RELS.replace("word/document.xml", "xl/workbook.xml"),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet name="表" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{ns}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+            "</sheetData></worksheet>"
+        ),
+    }
+    strings = (
+        f'<sst xmlns="{ns}" count="{count}" uniqueCount="{count}">'
+        + "".join(f"<si><t>{n}</t></si>" for n in range(count))
+        + "</sst>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+        z.writestr("xl/sharedStrings.xml", strings)
+    return buf.getvalue()
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def text_with_lines(lines: int, source: Path = SHUYANG) -> bytes:
+    """A real text report followed by `lines` short lines."""
+    return source.read_bytes() + b"x\n" * lines
+
+
+def html_with_paragraphs(paragraphs: int, source: Path = SHUYANG) -> bytes:
+    """A page holding a real report's lines, then `paragraphs` short paragraphs."""
+    lines = "".join(f"<p>{line}</p>" for line in source.read_text(encoding="utf-8").splitlines())
+    filler = "<p>段</p>" * paragraphs
+    return f"<html><body>{lines}{filler}</body></html>".encode()
+
+
+# --- the families, at the sizes measured -----------------------------------------------------
+
+FAMILIES = {
+    "max_size_page.pdf": lambda: max_size_page_pdf(),
+    "report_plus_5000_blank.pdf": lambda: pdf_with_blank_pages(5000),
+    "tiff_40_frames.tif": lambda: multi_frame_tiff(40),
+    "tiff_80_frames.tif": lambda: multi_frame_tiff(80),
+    "lying_zip_2gb.docx": lambda: docx_bytes(["报告"], filler_mb=2048, declare=4096),
+    "document_xml_190mb.docx": lambda: docx_bytes(f"第{n}段" for n in range(4_500_000)),
+    "xlsx_4m_strings.xlsx": lambda: xlsx_shared_strings(4_000_000),
+    "text_2m_lines.txt": lambda: text_with_lines(2_000_000),
+    "html_1_7m_paragraphs.html": lambda: html_with_paragraphs(1_700_000),
+}
+
+
+def run(path: Path, cap_gb: float, timeout: float, root: Path = ROOT) -> tuple[float, int, str]:
+    """(seconds, peak RSS in MB, outcome) of `gongkai parse path` in a capped child."""
+
+    def cap() -> None:
+        limit = int(cap_gb * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gongkai", "parse", str(path)],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            preexec_fn=cap,
+        )
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
+        killer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+    peak = usage.ru_maxrss // 1024
+    if seconds >= timeout:
+        outcome = f"still running after {timeout:.0f} s (killed)"
+    else:
+        outcome = lines[-1] if lines else f"exit {proc.returncode}"
+    if "MemoryError" in outcome or "memory" in outcome.lower():
+        outcome = f"hit the {cap_gb:g} GB cap: {outcome[-80:]}"
+    return seconds, peak, outcome
+
+
+def group_rss_mb(pgid: int) -> int:
+    """Summed RSS (MB) of the live processes of process group `pgid` (Linux /proc)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:  # field 5 of stat: the process group
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
+        except (OSError, ValueError, IndexError):
+            continue
+    return total // (1 << 20)
+
+
+def load_all(folder: Path, cap_gb: float, timeout: float, root: Path) -> None:
+    """`gongkai load` of every family plus 30 copies of real reports with 2 parse workers: the
+    seconds, and the peak summed RSS of the whole process group (sampled every 0.2 s)."""
+    for name, build in FAMILIES.items():
+        (folder / name).write_bytes(build())
+    for n in range(30):
+        year = 2009 + n % 15  # the real report moved to another year (as tests do)
+        text = SHUYANG.read_text(encoding="utf-8").replace("2026年", f"{year + 1}年")
+        (folder / f"real_{n}.md").write_text(text.replace("2025", str(year)), encoding="utf-8")
+
+    def cap() -> None:
+        limit = int(cap_gb * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    db = folder.parent / "load.duckdb"
+    started, peak = time.monotonic(), 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gongkai", "load", str(folder), "--db", str(db)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        preexec_fn=cap,
+        start_new_session=True,
+        env=dict(os.environ, GONGKAI_WORKERS="2"),
+    )
+    out = []
+    reader = threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True)
+    reader.start()
+    while proc.poll() is None and time.monotonic() - started < timeout:
+        peak = max(peak, group_rss_mb(proc.pid))
+        time.sleep(0.2)
+    if proc.poll() is None:
+        os.killpg(proc.pid, 9)  # the group this script started
+    proc.wait()
+    reader.join(5)
+    print(
+        f"load of {len(list(folder.iterdir()))} files: {time.monotonic() - started:.1f} s, "
+        f"peak process-group RSS {peak:,} MB, exit {proc.returncode}"
+    )
+    for line in out[-12:]:
+        print("  ", line.decode("utf-8", "replace").rstrip()[:150])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("families", nargs="*", default=list(FAMILIES))
+    parser.add_argument("--cap-gb", type=float, default=3.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the gongkai checkout to run (e.g. an older one)"
+    )
+    parser.add_argument("--load", action="store_true", help="one `gongkai load` of them all")
+    args = parser.parse_args()
+    if args.load:
+        with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
+            folder = Path(tmp) / "files"
+            folder.mkdir()
+            load_all(folder, args.cap_gb, args.timeout, args.root)
+        return
+    with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
+        for name in args.families:
+            path = Path(tmp) / name
+            path.write_bytes(FAMILIES[name]())
+            seconds, peak, outcome = run(path, args.cap_gb, args.timeout, args.root)
+            size = os.path.getsize(path)
+            print(
+                f"{name:28} {size / 1024:>9,.0f} KB {seconds:6.1f} s {peak:>6,} MB  {outcome[:110]}"
+            )
+            path.unlink()
+
+
+if __name__ == "__main__":
+    main()
