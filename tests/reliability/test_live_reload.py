@@ -11,6 +11,7 @@ of the page counts one fewer agency without a 2024 report.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -27,7 +28,16 @@ def _view(browser: _Browser, url: str) -> str:
     browser.page.wait_for_selector(
         '[data-testid="stStatusWidget"]', state="detached", timeout=60000
     )
-    return browser.page.inner_text("body")
+    # the metrics are drawn by a fragment that may finish after the status widget has gone
+    deadline = time.monotonic() + 60
+    while True:
+        text = browser.page.inner_text("body")
+        if _METRIC.search(text) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.25)
+
+
+_METRIC = re.compile(r"未发布年报\s*\n(?:[^\n\d]*\n){0,2}\s*\d+")
 
 
 def _metric(text: str, label: str) -> int:
