@@ -227,6 +227,17 @@ def warm() -> None:
         return
 
 
+def watched() -> tuple | None:
+    """What the warm-up watches while serving (dashboard/server.py): the database version (a
+    load swapped a file in, a correction or a dismissal) and the default scheme's content hash
+    (the office edited it); None when there is no database or scheme yet."""
+    try:
+        found = schemes()
+        return (db_version(), scheme_hash(next(iter(found.values())))) if found else None
+    except NoDatabase:
+        return None
+
+
 def score_detail(
     v: int, year: int, scheme: str, agency_id: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
