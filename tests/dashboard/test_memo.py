@@ -13,7 +13,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import queries
-from assess import stored
+from assess import load_scheme, stored
+from assess.scheme import scheme_fingerprint
 from dashboard import memo, runs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +97,28 @@ def test_scoring_run_is_kept_on_disk_and_read_back_equal(db_copy, monkeypatch):
     con = _con(db_copy)
     with pytest.raises(AssertionError):  # another build of the database: never the old run
         runs.scored(con, db_copy, 2, year, SCHEME, "h1")
+    con.close()
+
+
+def test_stored_scores_equal_a_fresh_scoring_of_the_demo_database(db_copy):
+    """What `gongkai build` stores after the load: every agency, every indicator, this year and
+    last, as the dashboard would score them."""
+    from dashboard.data import connect
+
+    con = connect(str(db_copy))
+    cur = runs.cursor_of(con)
+    years = stored.store_years(cur, db_copy, SCHEME)
+    year = queries.default_year(cur)
+    inputs = stored.inputs_key(cur, db_copy)
+    indicators = len(load_scheme(SCHEME).indicators)
+    for y in (year, year - 1):
+        assert y in years
+        kept = stored.read(db_copy, stored.run_key(inputs, y, scheme_fingerprint(SCHEME)))
+        fresh = queries.year_assessment(cur, year=y, scheme=SCHEME)
+        for part in stored.PARTS:
+            assert_frame_equal(getattr(kept, part), getattr(fresh, part))
+        assert kept.scores.height > 20  # the generated province's agencies
+        assert kept.indicators.height == kept.scores.height * indicators
     con.close()
 
 
