@@ -17,11 +17,19 @@ import threading
 import time
 
 WATCH_S = 2.0
+RUNTIME_WAIT_S = 60
 
 
 def _warm() -> None:
+    from streamlit import runtime
+
     from dashboard import data
 
+    data.warm_code()
+    for _ in range(RUNTIME_WAIT_S * 20):  # the pages' caches live in Streamlit's runtime
+        if runtime.exists():
+            break
+        time.sleep(0.05)
     seen = None
     while True:
         try:
