@@ -36,6 +36,10 @@ import duckdb
 PARTS = ("scores", "indicators", "deductions")
 DISK_KEEP = 48  # runs kept on disk: every year of a database under a scheme or two
 STAMP_FILE = "build"  # in each run's folder: the build it was scored from (for pruning)
+OVERLAY_SQL = (  # what workflow.overlay attaches (assess.metrics.CORRECTIONS_TABLE's schema)
+    "SELECT * FROM gongkai_workflow.value_corrections",
+    "SELECT * FROM gongkai_workflow.dismissed_findings",
+)
 
 
 def cache_dir(db_path: str | Path) -> Path:
@@ -61,18 +65,17 @@ def overlay_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A hash of the corrections in force and the findings dismissed as 误报 that the scorer
     reads on this connection (workflow.overlay), "none" when none are attached. Content, not
     the workflow store's revision: moving a 整改 item along changes no score."""
-    from assess.metrics import CORRECTIONS_TABLE, values_relation
+    from assess.metrics import values_relation
 
     if values_relation(con) == "current_values":
         return "none"
     digest = hashlib.sha256()
-    schema = CORRECTIONS_TABLE[0]
-    for table in ("value_corrections", "dismissed_findings"):
+    for sql in OVERLAY_SQL:
         try:
-            rows = con.execute(f"SELECT * FROM {schema}.{table}").fetchall()
+            rows = con.execute(sql).fetchall()
         except duckdb.Error:
             rows = []
-        digest.update(repr((table, sorted(map(repr, rows)))).encode())
+        digest.update(repr((sql, sorted(map(repr, rows)))).encode())
     return digest.hexdigest()
 
 
