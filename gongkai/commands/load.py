@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -96,11 +97,14 @@ def store_scores(db_path, scheme_path) -> str:
         scheme = load_scheme(scheme_path)
     except (ValueError, OSError) as exc:  # the dashboard says what is wrong with it, in Chinese
         return f"scores not stored: {exc}"
-    if not stored.cache_dir(db_path).parent.is_dir():
+    if not Path(db_path).is_file():
         return "scores not stored: no database"
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        attach_corrections(con, db_path)
-        years = stored.store_years(con, db_path, scheme)
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            attach_corrections(con, db_path)
+            years = stored.store_years(con, db_path, scheme)
+    except (duckdb.Error, OSError, ValueError) as exc:  # the load stands; pages score instead
+        return f"scores not stored: {exc}. The dashboard scores on first view"
     if not years:
         return f"scores not stored: {stored.cache_dir(db_path)} cannot be written"
     return (
