@@ -180,3 +180,27 @@ def test_an_edited_scheme_file_is_scored_fresh_once(loaded, tmp_path, monkeypatc
     assert (
         run.indicators.filter(weight)["weight"][0] != first.indicators.filter(weight)["weight"][0]
     )
+
+
+def test_the_servers_watcher_sees_a_load_a_correction_and_a_scheme_edit(
+    loaded, tmp_path, monkeypatch
+):
+    """dashboard/server.py warms again when dashboard.data.watched() changes."""
+    from dashboard import data
+
+    folder, db = loaded
+    schemes = tmp_path / "schemes"
+    shutil.copytree(SCHEMES, schemes)
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    monkeypatch.setattr(data, "SCHEMES_DIR", schemes)
+    seen = [data.watched()]
+    _correct(db, "t3.carried_out.total", 9)
+    seen.append(data.watched())
+    scheme = schemes / "default.toml"
+    scheme.write_text(scheme.read_text(encoding="utf-8") + "\n# 办公室修改\n", encoding="utf-8")
+    seen.append(data.watched())
+    write_version(folder, fixed_text())
+    load(folder, db)
+    seen.append(data.watched())
+    assert None not in seen and len(set(seen)) == 4
+    assert data.watched() == seen[-1]  # nothing changed: no second warm-up
