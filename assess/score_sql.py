@@ -135,7 +135,7 @@ scope0 AS (
   FROM (SELECT unnest([$year, $year - 1]) AS year) y CROSS JOIN agencies a
   LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = y.year
   WHERE (a.confirmed OR r.report_id IS NOT NULL)
-    AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], a.agency_id))
+    AND ($home::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest($home::VARCHAR[])))
     AND ($peer IS NULL OR coalesce(a.peer_group, '未分组') = $peer)),
 scope AS MATERIALIZED (
   SELECT * FROM scope0

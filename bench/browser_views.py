@@ -227,6 +227,11 @@ def main() -> None:
         "after a load: everything scored again)",
     )
     ap.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only the cold first views (no warm steps, no PDF): quicker on a busy machine",
+    )
+    ap.add_argument(
         "--tree",
         type=Path,
         default=ROOT,
@@ -247,6 +252,9 @@ def main() -> None:
             for spec in wanted:
                 with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
                     cold[spec.title].append(cold_view(browser, base, spec))
+            if args.cold_only:
+                print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
+                continue
             with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
                 cold_view(browser, base, nav.PAGES[0])  # warm the server as a first visitor
                 ctx = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -268,6 +276,9 @@ def main() -> None:
     print("cold first view (fresh server)")
     for name, ts in cold.items():
         print(f"  {statistics.median(ts):6.2f}  {name}   ({', '.join(f'{t:.2f}' for t in ts)})")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end")
+    if args.cold_only:
+        return
     print("\nwarm steps")
     for name, ts in steps.items():
         print(f"  {statistics.median(ts):6.2f}  {name}")

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 import queries
+from assess import stored
 from dashboard import memo
 
 USE = "USE gongkai"  # the report database is attached as "gongkai"
@@ -57,9 +58,18 @@ def _through(con, fn, **params):
         cur.close()
 
 
+def inputs(con, db: Path, v: int) -> str:
+    """assess.stored.inputs_key of the connection of database version `v` (build, corrections in
+    force, province, scorer), once per version: the part of a run's key that pages share."""
+    return memo.once(
+        f"inputs-{memo.key_of(str(db), v)}", lambda: _through(con, stored.inputs_key, db_path=db)
+    )
+
+
 def scored(con, db: Path, v: int, year: int, scheme: str, content_hash: str, weights=()):
-    """The scoring run of `year` (what-if `weights`: sorted pairs), once per database version,
-    year, scheme content and weights; on disk unless it is a what-if."""
+    """The scoring run of `year` (what-if `weights`: sorted pairs): read as `gongkai load` stored
+    it (assess.stored) when the key matches, else scored once and kept (on disk unless it is a
+    what-if)."""
 
     def compute():
         loaded = _scheme(scheme, content_hash)
@@ -67,7 +77,7 @@ def scored(con, db: Path, v: int, year: int, scheme: str, content_hash: str, wei
             con, queries.year_assessment, year=year, scheme=loaded, weights=dict(weights) or None
         )
 
-    key = memo.key_of(v, year, content_hash, weights)
+    key = stored.run_key(inputs(con, db, v), year, content_hash, weights)
     return memo.assessment(db, key, compute, disk=not weights)
 
 

@@ -1,22 +1,45 @@
 """The dashboard's server process as `gongkai serve` starts it: the warm-up on a thread, then
 Streamlit's own command line (`python -m dashboard.server run dashboard/app.py --server.port …`).
 
-The warm-up (dashboard.data.warm) imports what the pages import and scores the default year
-and the year before while Streamlit starts and the browser loads, instead of after the first
-visitor's page has asked for them; a visitor who comes earlier waits for the same run (never a
-second one).
+The warm-up (dashboard.data.warm) imports what the pages import and reads (or, when not stored
+by the load, scores) the default year and the year before with their ranking and 排名总览
+summary while Streamlit starts and the browser loads, instead of after the first visitor's page
+has asked for them; a visitor who comes earlier waits for the same run (never a second one).
+It then watches the database version and the default scheme's content every WATCH_S seconds
+and warms again when either changes (a load swapped a new file in, an analyst's correction, an
+edited scheme), so the first view after such a change reads what is ready.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
+
+WATCH_S = 2.0
+RUNTIME_WAIT_S = 60
 
 
 def _warm() -> None:
+    from streamlit import runtime
+
     from dashboard import data
 
-    data.warm()
+    data.warm_code()
+    for _ in range(RUNTIME_WAIT_S * 20):  # the pages' caches live in Streamlit's runtime
+        if runtime.exists():
+            break
+        time.sleep(0.05)
+    seen = None
+    while True:
+        try:
+            now = data.watched()
+        except Exception:  # noqa: BLE001 - a page says what is wrong, in Chinese
+            now = None
+        if now is not None and now != seen:
+            data.warm()
+            seen = now
+        time.sleep(WATCH_S)
 
 
 def main(argv: list[str]) -> None:

@@ -26,6 +26,7 @@ import fcntl
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -87,6 +88,7 @@ def building_database(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection
             ensure_schema(con)
             yield con
             run_cross_report_checks(con)  # the quality check's rules across reports, on the copy
+            stamp_build(con)
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
@@ -95,6 +97,17 @@ def building_database(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection
         con.close()
         os.replace(building, db)
         _remove(_wal(db))  # a WAL of the old file would be replayed into the new one
+
+
+BUILD_STAMP = "build_stamp"  # meta row: a fresh id for every build swapped in
+
+
+def stamp_build(con: duckdb.DuckDBPyConnection) -> None:
+    """Give this build of the database a new id (meta `build_stamp`). Results derived from the
+    rows (assess.stored: the scores kept beside the database) are keyed on it, so whichever
+    writer swaps a new file in (a load, a version choice, a ledger import), nothing derived from
+    the old rows is read for the new ones; a copy of the file keeps its stamp and its scores."""
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [BUILD_STAMP, uuid.uuid4().hex])
 
 
 def _wal(p: Path) -> Path:

@@ -381,7 +381,7 @@ YEAR_REPORTS_SQL = """
 SELECT count(*) AS reports, string_agg(DISTINCT parser_version, '、' ORDER BY parser_version) AS versions,
        max(loaded_at) AS last_loaded
 FROM current_reports WHERE year = $year AND ($peer IS NULL OR peer_group = $peer)
-  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], agency_id))
+  AND ($home::VARCHAR[] IS NULL OR agency_id IN (SELECT unnest($home::VARCHAR[])))
 """
 
 

@@ -82,16 +82,9 @@ def _continuous_column(column: str) -> str:
     )
 
 
-FIGURES_CTE = (
-    """
-fig AS (
-    SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
-           r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
-           r.source_path, r.text_fingerprint,
-           """
-    + ",\n           ".join(_continuous_column(c) for c in _CONTINUOUS)
-    + """,
-           max(v.value) FILTER (v.key = 't3.carried_in.total') AS carried_in,
+# The columns of `fig` beyond the _CONTINUOUS ones (full figures only): std-only outcomes and
+# the legacy 统计表's own rows.
+_EXTRA_COLUMNS = """max(v.value) FILTER (v.key = 't3.carried_in.total') AS carried_in,
            max(v.value) FILTER (v.key = 't3.carried_out.total') AS carried_out,
            coalesce(sum(v.value) FILTER (v.key LIKE 't3.unable.%total'),
                     sum(v.value) FILTER (v.key IN ('legacy.answer_not_exist',
@@ -100,40 +93,97 @@ fig AS (
            sum(v.value) FILTER (v.key LIKE 't3.other.%total') AS other_outcome,
            max(v.value) FILTER (v.key = 'legacy.completed_on_time') AS on_time,
            max(v.value) FILTER (v.key = 'legacy.answers') AS answers,
-           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public,
+           max(v.value) FILTER (v.key = 'legacy.answer_already_public') AS already_public"""
+_EXTRA_KEYS = (
+    "t3.carried_in.total",
+    "t3.carried_out.total",
+    "legacy.answer_not_exist",
+    "legacy.answer_not_this_agency",
+    "legacy.completed_on_time",
+    "legacy.answers",
+    "legacy.answer_already_public",
+)
+_EXTRA_LIKES = " OR ".join(f"v.key LIKE 't3.{g}.%total'" for g in ("unable", "rejected", "other"))
+
+
+def figures_cte(columns: tuple[str, ...] | None = None, rates: tuple[str, ...] | None = None):
+    """The `vals`, `fig` and `rates` CTEs: one row per current report of the office's province.
+
+    `columns` (of _CONTINUOUS) and `rates` (of RATE_METRICS) narrow it for a page that shows
+    only those (复议诉讼): the values are filtered to the keys they read before the pivot, whose
+    cost is rows x columns. None = every column (FIGURES_CTE).
+
+    Speed: the values are filtered (year, agency, peer group, keys) and grouped by report_id alone, then
+    joined to the report rows; grouping the join by every report column (text columns
+    included) took most of the time of the pages built on it.
+    """
+    full = columns is None
+    continuous = [c for c in _CONTINUOUS if full or c in columns]
+    metrics = {c: m for c, m in RATE_METRICS.items() if rates is None or c in rates}
+    rate_keys = tuple(source_keys(tuple(metrics.values())))
+    exact = set(rate_keys) | (set(_EXTRA_KEYS) if full else set())
+    for column in continuous:
+        m = series_key_map()[_CONTINUOUS[column]]
+        exact |= set(m.std) | set(m.legacy)
+    keys = f"v.key IN ({_key_list(tuple(sorted(exact)))})"
+    pivot = ",\n           ".join(
+        [_continuous_column(c) for c in continuous]
+        + ([_EXTRA_COLUMNS] if full else [])
+        + [f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in rate_keys]
+    )
+    rate_columns = [
+        f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}" for column, m in metrics.items()
+    ] + [  # the rate's cases, for the scheme's small-sample rule (min_cases)
+        f"CAST({METRICS[m].cases_sql} AS DOUBLE) AS {column}_cases"
+        for column, m in metrics.items()
+        if METRICS[m].cases_sql and METRICS[m].unit == "%"
+    ]
+    return (
+        """
+vals AS (
+    SELECT v.report_id,
            """
-    + ",\n           ".join(f"max(v.value) FILTER (v.key = '{k}') AS \"{k}\"" for k in _RATE_KEYS)
-    + """
-    FROM current_reports r LEFT JOIN __VALUES__ v USING (report_id)
+        + pivot
+        + """
+    FROM __VALUES__ v
+    WHERE ($year IS NULL OR v.year = $year)
+      AND ($agency_id IS NULL OR v.agency_id = $agency_id)
+      AND ($peer_group IS NULL
+           OR v.agency_id IN (SELECT agency_id FROM agencies WHERE peer_group = $peer_group))
+      AND ("""
+        + keys
+        + (f" OR {_EXTRA_LIKES}" if full else "")
+        + """)
+    GROUP BY v.report_id
+),
+fig AS (
+    SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
+           r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
+           r.source_path, r.text_fingerprint, vals.* EXCLUDE (report_id)
+    FROM current_reports r LEFT JOIN vals USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
       AND ($agency_id IS NULL OR r.agency_id = $agency_id)
       AND ($peer_group IS NULL OR r.peer_group = $peer_group)
       -- the office's province only (etl.scope), unless one agency is asked for by its id
       AND ($agency_id IS NOT NULL OR $home::VARCHAR[] IS NULL
-           OR list_contains($home::VARCHAR[], r.agency_id))
-    GROUP BY ALL
+           OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
 ),
 rates AS (
     -- The rates are assess.metrics' own expressions (one definition: percent, NULL = N/A, never 0)
-    -- over the keys they read, pivoted in `fig`; those key columns are dropped again here.
+    -- over the keys they read, pivoted in `vals`; those key columns are dropped again here.
     SELECT * EXCLUDE ("""
-    + ", ".join(f'"{k}"' for k in _RATE_KEYS)
-    + """),
+        + ", ".join(f'"{k}"' for k in rate_keys)
+        + """),
            """
-    + ",\n           ".join(
-        f"CAST({METRICS[m].value_sql} AS DOUBLE) AS {column}" for column, m in RATE_METRICS.items()
-    )
-    + ",\n           "
-    + ",\n           ".join(  # the rate's cases, for the scheme's small-sample rule (min_cases)
-        f"CAST({METRICS[m].cases_sql} AS DOUBLE) AS {column}_cases"
-        for column, m in RATE_METRICS.items()
-        if METRICS[m].cases_sql and METRICS[m].unit == "%"
-    )
-    + """
+        + ",\n           ".join(rate_columns)
+        + """
     FROM fig
 )
 """
-)
+    )
+
+
+FIGURES_CTE = figures_cte()
 
 
 def _run(

@@ -23,7 +23,7 @@ WHERE (r.report_id IS NULL OR r.is_current)
   AND ($agency_id IS NULL OR r.agency_id = $agency_id)
   AND ($peer_group IS NULL OR a.peer_group = $peer_group)
   AND ($agency_id IS NOT NULL OR r.agency_id IS NULL OR $home::VARCHAR[] IS NULL
-       OR list_contains($home::VARCHAR[], r.agency_id))
+       OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
 ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
          agency_name, f.rule
 """
@@ -34,7 +34,7 @@ WHERE (r.report_id IS NULL OR r.is_current)
   AND ($year IS NULL OR r.year = $year)
   AND ($agency_id IS NULL OR r.agency_id = $agency_id)
   AND ($peer_group IS NULL OR a.peer_group = $peer_group)
-  AND (r.agency_id IS NULL OR $home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], r.agency_id))
+  AND (r.agency_id IS NULL OR $home::VARCHAR[] IS NULL OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
 GROUP BY ALL ORDER BY findings DESC, f.rule
 """
 FINDINGS_BY_AGENCY_SQL = """
@@ -45,7 +45,7 @@ FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_i
 WHERE r.is_current AND ($year IS NULL OR r.year = $year)
   AND ($agency_id IS NULL OR r.agency_id = $agency_id)
   AND ($peer_group IS NULL OR a.peer_group = $peer_group)
-  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], r.agency_id))
+  AND ($home::VARCHAR[] IS NULL OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
 GROUP BY ALL ORDER BY errors DESC, findings DESC, agency_name
 """
 
@@ -169,7 +169,7 @@ SELECT f.category, f.rule, f.severity, count(*) AS findings, count(DISTINCT r.ag
 FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
 WHERE r.is_current AND r.year = $year AND ($peer_group IS NULL OR a.peer_group = $peer_group)
   AND f.responsibility = 'report'
-  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], r.agency_id))
+  AND ($home::VARCHAR[] IS NULL OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
 GROUP BY ALL ORDER BY findings DESC, f.rule
 """
 
@@ -195,7 +195,7 @@ JOIN reports o ON o.report_id = s.other_report_id
 JOIN agencies oa ON oa.agency_id = o.agency_id
 WHERE r.year = $year AND s.share >= $min_share
   AND ($peer_group IS NULL OR r.peer_group = $peer_group)
-  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], r.agency_id))
+  AND ($home::VARCHAR[] IS NULL OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
 ORDER BY s.share DESC, r.agency_name
 """
 
@@ -228,7 +228,7 @@ FROM agencies a
 LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = $year
 WHERE (a.confirmed OR r.report_id IS NOT NULL)
   AND ($peer_group IS NULL OR a.peer_group = $peer_group)
-  AND ($home::VARCHAR[] IS NULL OR list_contains($home::VARCHAR[], a.agency_id))
+  AND ($home::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest($home::VARCHAR[])))
 ORDER BY a.kind, r.published NULLS LAST, a.name
 """
 LAST_DAYS = 5  # "bunched before the deadline": published within the last 5 days up to it

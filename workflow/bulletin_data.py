@@ -21,7 +21,7 @@ SELECT a.agency_id, a.name, coalesce(a.peer_group, '未分组') AS peer_group,
        r.published AS published_on, r.deadline, r.days_late
 FROM agencies a LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = ?
 WHERE (a.confirmed OR r.report_id IS NOT NULL)
-  AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], a.agency_id))
+  AND (?::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest(?::VARCHAR[])))
 ORDER BY peer_group, a.agency_id"""
 EXEMPLARY_MAX = 10
 

@@ -50,3 +50,6 @@ def ledger(csv_path: str, db: str | None) -> None:
         f"{settings.db_path}: imported {rows} ledger row(s) from {csv_path}; "
         f"{n} 表四 cell(s) disagree with the ledger (finding t4.ledger_mismatch)"
     )
+    from gongkai.commands.load import store_scores  # ledger findings count in 数据一致性
+
+    click.echo(store_scores(settings.db_path, settings.scheme_path))

@@ -13,6 +13,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import queries
+from assess import load_scheme, stored
+from assess.scheme import scheme_fingerprint
 from dashboard import memo, runs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,10 +72,10 @@ def test_scoring_run_is_kept_on_disk_and_read_back_equal(db_copy, monkeypatch):
     con = _con(db_copy)
     year = queries.default_year(runs.cursor_of(con))
     first = runs.scored(con, db_copy, 1, year, SCHEME, "h1")
-    folders = list(memo.cache_dir(db_copy).glob("assess-*"))
+    folders = list(stored.cache_dir(db_copy).glob("assess-*"))
     assert len(folders) == 1 and {p.name for p in folders[0].iterdir()} == {
-        f"{p}.parquet" for p in memo.PARTS
-    }
+        f"{p}.parquet" for p in stored.PARTS
+    } | {stored.STAMP_FILE}
     memo._memory.clear()  # a restarted server: only the disk is left
 
     def no_scoring(*a, **k):
@@ -81,10 +83,42 @@ def test_scoring_run_is_kept_on_disk_and_read_back_equal(db_copy, monkeypatch):
 
     monkeypatch.setattr(queries, "year_assessment", no_scoring)
     again = runs.scored(con, db_copy, 1, year, SCHEME, "h1")
-    for part in memo.PARTS:
+    for part in stored.PARTS:
         assert_frame_equal(getattr(again, part), getattr(first, part))
-    with pytest.raises(AssertionError):  # another database version: never the old run
+    with pytest.raises(AssertionError):  # another scheme content: never the old run
+        runs.scored(con, db_copy, 1, year, SCHEME, "h2")
+    con.close()
+
+    from etl.load import building_database
+
+    with building_database(db_copy):  # any writer swapping a new build in (nothing changed)
+        pass
+    memo._memory.clear()
+    con = _con(db_copy)
+    with pytest.raises(AssertionError):  # another build of the database: never the old run
         runs.scored(con, db_copy, 2, year, SCHEME, "h1")
+    con.close()
+
+
+def test_stored_scores_equal_a_fresh_scoring_of_the_demo_database(db_copy):
+    """What `gongkai build` stores after the load: every agency, every indicator, this year and
+    last, as the dashboard would score them."""
+    from dashboard.data import connect
+
+    con = connect(str(db_copy))
+    cur = runs.cursor_of(con)
+    years = stored.store_years(cur, db_copy, SCHEME)
+    year = queries.default_year(cur)
+    inputs = stored.inputs_key(cur, db_copy)
+    indicators = len(load_scheme(SCHEME).indicators)
+    for y in (year, year - 1):
+        assert y in years
+        kept = stored.read(db_copy, stored.run_key(inputs, y, scheme_fingerprint(SCHEME)))
+        fresh = queries.year_assessment(cur, year=y, scheme=SCHEME)
+        for part in stored.PARTS:
+            assert_frame_equal(getattr(kept, part), getattr(fresh, part))
+        assert kept.scores.height > 20  # the generated province's agencies
+        assert kept.indicators.height == kept.scores.height * indicators
     con.close()
 
 
@@ -92,7 +126,7 @@ def test_what_if_runs_stay_in_memory(db_copy):
     con = _con(db_copy)
     year = queries.default_year(runs.cursor_of(con))
     runs.scored(con, db_copy, 1, year, SCHEME, "h1", (("completion", 30.0),))
-    assert not memo.cache_dir(db_copy).exists()
+    assert not stored.cache_dir(db_copy).exists()
     con.close()
 
 

@@ -90,7 +90,7 @@ ALLOWED = {
     ("assess/score_sql.py", "_n('above')"): "literal column",
     ("assess/score_sql.py", "_n('per')"): "literal column",
     ("queries/figures.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
-    ("queries/review.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
+    ("queries/review.py", "REVIEW_CTE"): "a module constant (queries/base.py figures_cte)",
     ("queries/ranking.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
     ("queries/quality.py", "FIGURES_CTE"): "a module constant (queries/base.py)",
     (
