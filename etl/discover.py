@@ -181,6 +181,7 @@ def _skipped(name: str) -> bool:
         low.startswith((".", "~$"))
         or low.endswith(SKIP_SUFFIXES)
         or ".duckdb" in low
+        or ".sqlite" in low  # the 整改跟踪 store and its -wal/-shm files, beside the database
         or low in SKIP_NAMES
     )
 

@@ -447,6 +447,9 @@ class TestDiscover:
             "s.toml",
             "g.duckdb",
             "g.duckdb.building",
+            "g.workflow.sqlite",
+            "g.workflow.sqlite-wal",
+            "g.workflow.sqlite-shm",
             "README.md",
             ".git/config",
         ):
