@@ -232,10 +232,9 @@ def download(
 def _fetch(url: str, max_bytes: int, timeout: float, give_up: float) -> bytes | tuple | None:
     """The body, (problem, hint[, code]) on failure, or None past the deadline."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    opener = urllib.request.build_opener(_GuardedRedirects(url))
     try:
-        with urllib.request.urlopen(
-            request, timeout=min(timeout, give_up - time.monotonic())
-        ) as resp:
+        with opener.open(request, timeout=min(timeout, give_up - time.monotonic())) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 return (
@@ -265,6 +264,26 @@ def _fetch(url: str, max_bytes: int, timeout: float, give_up: float) -> bytes | 
             "too_large",
         )
     return data
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """The office typed the URL, so its host is taken as given (an intranet portal too); a
+    redirect may lead elsewhere, and is followed only to public addresses (the collector's
+    address filter): a page cannot send gongkai into 127.0.0.1, 169.254.169.254 or 10.x."""
+
+    def __init__(self, typed_url: str):
+        from etl.collect.addresses import AddressGuard
+
+        self.guard = AddressGuard((urllib.parse.urlsplit(typed_url).hostname or "",))
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
+            raise urllib.error.URLError(f"redirected to a non-http(s) address {target[:80]}")
+        refused = self.guard.refusal(target)
+        if refused:
+            raise urllib.error.URLError(f"redirected to an address not followed: {refused}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _read_body(resp, max_bytes: int, give_up: float) -> bytes | None:

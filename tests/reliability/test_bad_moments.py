@@ -263,3 +263,52 @@ def test_an_unreadable_workbook_is_refused_on_one_line(tmp_path):
         f"error: {path}: the Excel file could not be read ("
     ), lines
     assert lines[0].endswith("open it in Excel or WPS and save it again as .xlsx")
+
+
+# ------------------------------------------------------------------ a URL that redirects inward
+
+
+def test_a_typed_url_is_not_followed_into_another_internal_address(tmp_path):
+    """The office typed 127.0.0.1 (its own portal, say); the page redirects to another loopback
+    address. The typed host is taken as given, the redirect target is not asked at all."""
+    asked = []
+
+    class _Inner(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 -- http.server's name
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"secret")
+
+        def log_message(self, *args):
+            pass
+
+    inner = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _Inner)
+    target = f"http://127.0.0.2:{inner.server_address[1]}/admin/report.txt"
+
+    class _Outer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    outer = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Outer)
+    for server in (inner, outer):
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = download(
+            f"http://127.0.0.1:{outer.server_address[1]}/r.txt", tmp_path, timeout=5, deadline=5
+        )
+    finally:
+        for server in (inner, outer):
+            server.shutdown()
+            server.server_close()
+    assert asked == []
+    assert source.path is None and source.error.code == "download_failed"
+    assert (
+        "redirected to an address not followed: 127.0.0.2 指向本机回环地址" in source.error.message
+    )
