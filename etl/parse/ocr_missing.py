@@ -78,7 +78,9 @@ def flag_unread_cells(report: ParsedReport) -> None:
             if any(_row(k) == row for k in report.values):
                 what = "、".join(FIELDS[k].label for k in keys) + " 未能识别"
             else:
-                what = f"{FIELDS[keys[0]].label.rsplit('·', 1)[0]} 整行未能识别（{len(keys)} 个数字）"
+                what = (
+                    f"{FIELDS[keys[0]].label.rsplit('·', 1)[0]} 整行未能识别（{len(keys)} 个数字）"
+                )
             message = f"扫描件：{name} {what}，未入库，请对照原件核对"
             report.findings.append(_finding(tuple(keys), message, place))
 
