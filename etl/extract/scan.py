@@ -300,10 +300,7 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
             if key not in ruled or digits > ruled[key][0]:
                 ruled[key] = (digits, n)
     owners = {n: key for key, (_, n) in ruled.items()}
-    members: dict[int, list[int]] = {}  # owner line -> every text line of its ruled row
-    for n, cells in enumerate(plans):
-        if cells:
-            members.setdefault(ruled[_row_key(cells)][1], []).append(n)
+    members = _row_members(plans, ruled)
     _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract)
     order = sorted(owners)
     read = dict(zip(order, _read_cells(clean, [plans[n] for n in order], tesseract)))
@@ -337,6 +334,15 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         if any(row):
             rows.append((row, confs, True, readings))
     return rows
+
+
+def _row_members(plans, ruled) -> dict[int, list[int]]:
+    """Owner line -> every text line of its ruled row (a wrapped label's lines)."""
+    members: dict[int, list[int]] = {}
+    for n, cells in enumerate(plans):
+        if cells:
+            members.setdefault(ruled[_row_key(cells)][1], []).append(n)
+    return members
 
 
 def _row_key(cells: list[tuple[int, int, int, int]]) -> tuple[int, int, int]:
