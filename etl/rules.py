@@ -310,6 +310,11 @@ _DECLARED = (
     Rule("legacy.core_figure_none", "核心数据写“无”，未公开具体数字", "core_data_missing",
          "LEG.proactive", "写明本年度主动公开政府信息的条数（及各公开渠道的数字），更正后重新发布年度报告",
          QUALITY),
+
+    # ── h24s · issue #24: every figure a scanned table should print is stored or named
+    #    (etl/parse/ocr_missing.py) ──
+    Rule("ocr.cell_missing", "扫描件表格中有数字未能识别（未入库）", "reader", "DOC",
+         _CHECK_READ),
 )
 # fmt: on
 

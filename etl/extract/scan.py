@@ -107,15 +107,33 @@ def _row_cells(
     ]
 
 
-def _cell_box(h_mask, line: list[Word], x0: int, x1: int, yc: int) -> tuple[int, int, int, int]:
-    """The cell's box: the horizontal rulings above and below the line at the cell's middle."""
+def _cell_box(
+    h_mask, v_mask, line: list[Word], x0: int, x1: int, yc: int
+) -> tuple[int, int, int, int]:
+    """The cell's box: the horizontal rulings above and below the line at the cell's middle. A
+    table row is bounded by its rulings, not by its text: a label wrapped over five lines makes
+    a cell taller than any fixed reach, so a ruling further off still bounds the cell when the
+    cell's left ruling runs unbroken from the line to it."""
     column = h_mask[:, (x0 + x1) // 2]
     above = np.flatnonzero(column[:yc])
     below = np.flatnonzero(column[yc:])
     reach = 4 * max((w.y1 - w.y0 for w in line), default=20)
-    y0 = int(above[-1]) if above.size and yc - above[-1] < reach else yc - reach // 3
-    y1 = int(yc + below[0]) if below.size and below[0] < reach else yc + reach // 3
+    up, down = _ruled_extent(v_mask, x0, yc)
+    y0 = int(above[-1]) if above.size and yc - above[-1] < max(reach, up) else yc - reach // 3
+    y1 = int(yc + below[0]) if below.size and below[0] < max(reach, down) else yc + reach // 3
     return x0, y0, x1, y1
+
+
+def _ruled_extent(v_mask, x: int, yc: int) -> tuple[int, int]:
+    """How far up and down from yc the vertical ruling at x runs unbroken (0 when none)."""
+    side = v_mask[:, max(x - 2, 0) : x + 3].any(axis=1)
+    if not side[yc]:
+        return 0, 0
+    gaps_up = np.flatnonzero(~side[: yc + 1][::-1])
+    gaps_down = np.flatnonzero(~side[yc:])
+    up = int(gaps_up[0]) if gaps_up.size else yc
+    down = int(gaps_down[0]) if gaps_down.size else len(side) - yc
+    return up + 4, down + 4
 
 
 def _table_key(cells: list[tuple[int, int]]) -> tuple[int, ...]:
@@ -261,7 +279,7 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         if plan is not None and _table_key(plan[0]) in value_start:
             start = value_start[_table_key(plan[0])]
             values = [(c, cjk) for c, cjk in zip(*plan) if c[0] >= start - 4]
-            boxes = [_cell_box(h_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
+            boxes = [_cell_box(h_mask, v_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
             # a heading row: most cells hold words (on this text line or another); one sure
             # character alone may be a misread digit
             worded = sum(
@@ -278,11 +296,12 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         plans.append(cells)
         if cells:
             digits = sum(1 for w in line if is_digitish(w.text))
-            key = cells[0][:2] + (cells[0][3],)
+            key = _row_key(cells)
             if key not in ruled or digits > ruled[key][0]:
                 ruled[key] = (digits, n)
     owners = {n: key for key, (_, n) in ruled.items()}
-    _reread_labels(clean, h_mask, lines, found, plans, owners, centres, tesseract)
+    members = _row_members(plans, ruled)
+    _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract)
     order = sorted(owners)
     read = dict(zip(order, _read_cells(clean, [plans[n] for n in order], tesseract)))
     rows = []
@@ -291,12 +310,10 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         if not cells:
             rows.append(([join_words(line)], {None: _min_conf(line)}, False, {}))
             continue
-        label = [w for w in line if w.cx < cells[0][0]]
         if n not in owners:
-            if label:
-                rows.append(([join_words(label)], {None: _min_conf(label)}, False, {}))
-            continue
-        row = [join_words(label)] if label else []  # 表四 rows carry no label cell
+            continue  # a line of a wrapped label: its words are in the row's label
+        label = _row_label(lines, found[n][0], members[n], cells[0][0])
+        row = [label] if label else []  # 表四 rows carry no label cell
         confs, readings = {}, {}
         for col, (box, (text, conf, other)) in enumerate(zip(cells, read[n]), start=len(row)):
             if text == "?":  # unreadable alone: the page reading of the cell, else a blank to check
@@ -319,6 +336,37 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
     return rows
 
 
+def _row_members(plans, ruled) -> dict[int, list[int]]:
+    """Owner line -> every text line of its ruled row (a wrapped label's lines)."""
+    members: dict[int, list[int]] = {}
+    for n, cells in enumerate(plans):
+        if cells:
+            members.setdefault(ruled[_row_key(cells)][1], []).append(n)
+    return members
+
+
+def _row_key(cells: list[tuple[int, int, int, int]]) -> tuple[int, int, int]:
+    """A ruled row is known by its first value cell's left ruling and its rulings above and
+    below: every text line of the row gives the same."""
+    return cells[0][:2] + (cells[0][3],)
+
+
+def _row_label(lines, label_cells, member_lines: list[int], start: int) -> str:
+    """The words left of the row's values on every text line of the ruled row, cell by cell
+    left to right and each cell's lines top to bottom: a label wrapped over several lines of a
+    narrow column («1.属于» «国家秘» «密») reads as one («1.属于国家秘密»)."""
+    bounds = [(x0, x1) for x0, x1 in label_cells if x0 < start]
+    by_cell: dict[int, list[Word]] = {}
+    for m in member_lines:
+        for w in lines[m]:
+            if w.cx < start:
+                cell = next((i for i, (x0, x1) in enumerate(bounds) if x0 <= w.cx < x1), -1)
+                by_cell.setdefault(cell, []).append(w)
+    return " ".join(
+        "".join(join_words(line) for line in group_lines(by_cell[cell])) for cell in sorted(by_cell)
+    )
+
+
 def cell_text(first: str, second: str) -> str:
     """What the parser is given for a cell: Tesseract's reading, or the second engine's when
     only that one is a number (the two are weighed later, etl.parse.ocr_vote)."""
@@ -327,7 +375,7 @@ def cell_text(first: str, second: str) -> str:
     return second
 
 
-def _reread_labels(clean, h_mask, lines, found, plans, owners, centres, tesseract) -> None:
+def _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract) -> None:
     """Label cells of table rows holding a word Tesseract was unsure of, or a character or two
     alone (a unit such as 件 alone in its cell often reads as a random character, even with
     confidence), are read again on their own, all in one strip, and replace the page reading
@@ -343,7 +391,7 @@ def _reread_labels(clean, h_mask, lines, found, plans, owners, centres, tesserac
             lone = 0 < sum(len(_CJK.findall(w.text)) for w in inside) <= 2
             if not lone and not any(w.conf < REREAD_CONF for w in inside):
                 continue
-            bx0, by0, bx1, by1 = _cell_box(h_mask, lines[n], x0, x1, centres[n])
+            bx0, by0, bx1, by1 = _cell_box(h_mask, v_mask, lines[n], x0, x1, centres[n])
             crop = clean[by0 + 3 : by1 - 2, bx0 + 3 : bx1 - 2]
             ys, xs = np.nonzero(crop < INK)
             if ys.size and ys.max() - ys.min() < 2.5 * height:  # one line of text, not a span

@@ -60,9 +60,11 @@ def parse_document(doc: RawDocument) -> ParsedReport:
             parse_legacy(doc, report)
     if doc.meta.get("ocr"):
         from etl.extract.ocr import mark_ocr_values
+        from etl.parse.ocr_missing import flag_unread_cells
         from etl.parse.ocr_vote import settle_scanned_cells
 
         settle_scanned_cells(report)  # before the checks: they judge only what is kept
+        flag_unread_cells(report)  # every expected cell not kept is named for the analyst
         mark_ocr_values(report)
     report.meta[TAIL_KEY] = _text_after_last_table(doc)
     report.findings.extend(validate_report(report))
