@@ -50,6 +50,9 @@ class Limits:
     # content stream inflates to 2 GB took 3.2 GB). A page's content is 10-500 KB; a picture of
     # LIMITS.image_pixels in CMYK is 240 MB.
     pdf_stream_bytes: int = 256 * 1024 * 1024
+    # Streams (`stream` keywords) of one PDF, each tried as a Flate stream before pdfium opens
+    # the file: a 500-page report with its fonts and pictures has a few thousand.
+    pdf_streams: int = 50_000
     # One XML part (document.xml, a worksheet, sharedStrings.xml): it becomes an lxml tree of
     # 5-10x its size. A 40-page report's document.xml is 1-3 MB.
     xml_bytes: int = 25 * 1024 * 1024

@@ -7,8 +7,13 @@ dropped, up to LIMITS.pdf_stream_bytes; a stream that is Flate inside Flate (a c
 FlateDecode filters) is inflated through each stage and the last stage is counted. Bytes that are
 not a deflate stream (a JPEG, an encrypted stream) fail within a few bytes and are skipped.
 
+pdfium also joins the streams of a page's /Contents array into one buffer, so the same 100 MB
+stream listed 20 times took 4.1 GB: the sizes of the streams a /Contents array lists (written in
+the page, or as an array object it points to) are added up, each time it is listed, against the
+same limit.
+
 Not seen here: a deflate stream behind another encoding (ASCIIHex, ASCII85, LZW) or behind
-encryption, and one stream listed many times in a page's /Contents array.
+encryption, and arrays or pages inside compressed object streams.
 """
 
 from __future__ import annotations
@@ -16,40 +21,69 @@ from __future__ import annotations
 import re
 import zlib
 
-from etl.limits import LIMITS, check_time, refuse
+from etl.limits import LIMITS, check_count, check_time, refuse
 
 _STREAM = re.compile(rb"stream\r?\n")
 _CHUNK = 1 << 16  # compressed bytes fed at a time
 _OUT = 1 << 20  # most bytes inflated from one feed: memory stays bounded whatever the ratio
 _NESTED = 3  # stages of Flate inside Flate followed
+_ZLIB_FIRST_BYTES = frozenset((0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78))
+_DICT_REACH = 4096  # bytes before `stream` searched for the object header
+_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj$")
+_ARRAY_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\s*\[([^\[\]]{0,100000})\]")
+_CONTENTS = re.compile(rb"/Contents\s*(?:\[([^\[\]]{0,100000})\]|(\d+)\s+\d+\s+R)")
+# an array holds no array: stopping at either bracket keeps the scan linear
+_REF = re.compile(rb"(\d+)\s+\d+\s+R")
 
 
 def check_pdf_streams(path: str, data: bytes) -> None:
     """Refuse the PDF (code inflates_too_far) when one of its streams inflates past the limit."""
     cap = LIMITS.pdf_stream_bytes
-    for match in _STREAM.finditer(data):
+    sizes: dict[int, int] = {}  # object number -> bytes its stream inflates to
+    for count, match in enumerate(_STREAM.finditer(data), 1):
         check_time()
+        check_count(path, "too_many_parts", "PDF streams", count, LIMITS.pdf_streams)
         start = match.end()
-        if start >= len(data) or data[start] not in (
-            0x78,
-            0x08,
-            0x18,
-            0x28,
-            0x38,
-            0x48,
-            0x58,
-            0x68,
-        ):
+        if start >= len(data) or data[start] not in _ZLIB_FIRST_BYTES:
             continue  # no zlib header (CMF byte with deflate, any window): not a Flate stream
-        if _inflated_size(data, start, cap) > cap:
-            raise refuse(
-                path,
-                "inflates_too_far",
-                f"one of its streams (at byte {start:,}) unpacks to more than the limit of "
-                f"{cap // 1_048_576} MB (a decompression bomb)",
-                "no annual report holds this much; do not open this file, get the report "
-                "from the publisher again",
-            )
+        size = _inflated_size(data, start, cap)
+        if size > cap:
+            raise _bomb(path, f"one of its streams (at byte {start:,})", cap)
+        number = _object_number(data, match.start())
+        if number is not None:
+            sizes[number] = size
+    if sizes:
+        _check_contents_arrays(path, data, sizes, cap)
+
+
+def _bomb(path: str, what: str, cap: int):
+    return refuse(
+        path,
+        "inflates_too_far",
+        f"{what} unpacks to more than the limit of {cap // 1_048_576} MB (a decompression bomb)",
+        "no annual report holds this much; do not open this file, get the report "
+        "from the publisher again",
+    )
+
+
+def _object_number(data: bytes, stream_at: int) -> int | None:
+    """The number of the object whose stream starts at `stream_at` (its `N G obj` header)."""
+    keyword = data.rfind(b"obj", max(0, stream_at - _DICT_REACH), stream_at)
+    header = _OBJ.search(data[max(0, keyword - 40) : keyword + 3]) if keyword >= 0 else None
+    return int(header.group(1)) if header else None
+
+
+def _check_contents_arrays(path: str, data: bytes, sizes: dict[int, int], cap: int) -> None:
+    """A page's content streams as pdfium joins them: each listed stream counted every time."""
+    arrays = {int(m.group(1)): m.group(2) for m in _ARRAY_OBJ.finditer(data)}
+    for match in _CONTENTS.finditer(data):
+        check_time()
+        listed = match.group(1)
+        if listed is None:  # /Contents N G R: a stream, or an array object
+            listed = arrays.get(int(match.group(2)), b"")
+        total = sum(sizes.get(int(ref), 0) for ref in _REF.findall(listed))
+        if total > cap:
+            raise _bomb(path, "the joined content of one page", cap)
 
 
 def _inflated_size(data: bytes, start: int, cap: int) -> int:
@@ -57,9 +91,10 @@ def _inflated_size(data: bytes, start: int, cap: int) -> int:
     stages = [zlib.decompressobj()]
     sizes = [0]
     pos = start
+    view = memoryview(data)  # a slice of it copies nothing: most tries fail in a few bytes
     while pos < len(data) and not stages[0].eof:
         check_time()
-        chunk, pos = data[pos : pos + _CHUNK], pos + _CHUNK
+        chunk, pos = view[pos : pos + _CHUNK], pos + _CHUNK
         if not _feed(stages, sizes, 0, chunk, cap):
             break
         if sizes[-1] > cap:

@@ -138,3 +138,31 @@ def test_a_zip_listing_too_many_members_is_refused_before_zipfile_reads_them(tmp
     many.write_bytes(buffer.getvalue())
     message = _refused(many, "too_many_parts")
     assert "over the limit of 1,024 KB" in message
+
+
+def test_one_stream_listed_many_times_in_a_page_is_counted_each_time(tmp_path):
+    """pdfium joins a /Contents array into one buffer: 20 x 100 MB took 4.1 GB."""
+    stream = _deflate_of_spaces(100 << 20, b"BT ET\n")
+    repeated = _pdf(stream, "/FlateDecode").replace(
+        b"/Contents 3 0 R", b"/Contents [" + b"3 0 R " * 20 + b"]"
+    )
+    bomb = tmp_path / "repeated_contents.pdf"
+    bomb.write_bytes(repeated)
+    message = _refused(bomb, "inflates_too_far")
+    assert "the joined content of one page unpacks to more than" in message
+    # the same array behind an indirect reference (/Contents 9 0 R, 9 0 obj [ ... ])
+    indirect = repeated.replace(b"/Contents [", b"/Contents 9 0 R /X [").replace(
+        b"trailer", b"9 0 obj [" + b"3 0 R " * 20 + b"] endobj\ntrailer"
+    )
+    with pytest.raises(ReportError) as caught:
+        check_pdf_streams("indirect.pdf", indirect)
+    assert caught.value.code == "inflates_too_far"
+
+
+def test_a_pdf_of_endless_stream_keywords_is_refused_by_count():
+    hostile = b"%PDF-1.4\n" + b"stream\n\x78\x9c\x00" * (LIMITS.pdf_streams + 1)
+    started = time.monotonic()
+    with pytest.raises(ReportError) as caught:
+        check_pdf_streams("streams.pdf", hostile)
+    assert caught.value.code == "too_many_parts"
+    assert time.monotonic() - started < QUICK
