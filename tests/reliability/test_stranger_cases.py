@@ -166,3 +166,20 @@ def test_a_pdf_of_endless_stream_keywords_is_refused_by_count():
         check_pdf_streams("streams.pdf", hostile)
     assert caught.value.code == "too_many_parts"
     assert time.monotonic() - started < QUICK
+
+
+@pytest.mark.parametrize(
+    "name, stem",
+    [
+        (
+            "整改通知_2025_某局\u202excod.exe",
+            "整改通知_2025_某局_xcod.exe",
+        ),  # right-to-left override
+        ("某\u200b局\u2066x\u2069", "某_局_x"),  # zero-width space, isolates
+        ("\u202e\u200d", "_"),  # nothing visible at all
+    ],
+)
+def test_file_names_from_agency_names_carry_no_invisible_format_characters(name, stem):
+    from etl.safe_text import file_stem
+
+    assert file_stem(name) == stem
