@@ -12,8 +12,9 @@ stream listed 20 times took 4.1 GB: the sizes of the streams a /Contents array l
 the page, or as an array object it points to) are added up, each time it is listed, against the
 same limit.
 
-Not seen here: a deflate stream behind another encoding (ASCIIHex, ASCII85, LZW) or behind
-encryption, and arrays or pages inside compressed object streams.
+An ASCIIHex stream is decoded first (a Flate bomb behind /ASCIIHexDecode). Not seen here: a
+deflate stream behind another encoding (ASCII85, LZW) or behind encryption, and arrays or pages
+inside compressed object streams.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _CHUNK = 1 << 16  # compressed bytes fed at a time
 _OUT = 1 << 20  # most bytes inflated from one feed: memory stays bounded whatever the ratio
 _NESTED = 3  # stages of Flate inside Flate followed
 _ZLIB_FIRST_BYTES = frozenset((0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78))
+_HEX_START = re.compile(rb"\s*[0-7][0-9A-Fa-f]\s*[0-9A-Fa-f]")  # a zlib header in hex
+_SPACE = re.compile(rb"\s+")
 _DICT_REACH = 4096  # bytes before `stream` searched for the object header
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj$")
 _ARRAY_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\s*\[([^\[\]]{0,100000})\]")
@@ -44,9 +47,12 @@ def check_pdf_streams(path: str, data: bytes) -> None:
         check_time()
         check_count(path, "too_many_parts", "PDF streams", count, LIMITS.pdf_streams)
         start = match.end()
-        if start >= len(data) or data[start] not in _ZLIB_FIRST_BYTES:
+        body, at = data, start
+        if _HEX_START.match(data, start):  # ASCIIHex in front of Flate: decoded first
+            body, at = _unhex(data, start), 0
+        if at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
             continue  # no zlib header (CMF byte with deflate, any window): not a Flate stream
-        size = _inflated_size(data, start, cap)
+        size = _inflated_size(body, at, cap)
         if size > cap:
             raise _bomb(path, f"one of its streams (at byte {start:,})", cap)
         number = _object_number(data, match.start())
@@ -54,6 +60,19 @@ def check_pdf_streams(path: str, data: bytes) -> None:
             sizes[number] = size
     if sizes:
         _check_contents_arrays(path, data, sizes, cap)
+
+
+def _unhex(data: bytes, start: int) -> bytes:
+    """The bytes of an ASCIIHex stream starting at `start`: up to its `>` or the next `stream`
+    keyword (an `endstream`), so no byte of the file is decoded twice."""
+    end = data.find(b"stream", start)
+    end = len(data) if end < 0 else end
+    close = data.find(b">", start, end)
+    digits = _SPACE.sub(b"", data[start : end if close < 0 else close])
+    try:
+        return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode("ascii"))
+    except ValueError:
+        return b""
 
 
 def _bomb(path: str, what: str, cap: int):

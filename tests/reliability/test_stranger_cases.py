@@ -183,3 +183,12 @@ def test_file_names_from_agency_names_carry_no_invisible_format_characters(name,
     from etl.safe_text import file_stem
 
     assert file_stem(name) == stem
+
+
+def test_a_flate_bomb_behind_ascii_hex_is_decoded_and_counted(tmp_path):
+    bomb = _deflate_of_spaces(LIMITS.pdf_stream_bytes + (16 << 20), b"BT ET\n")
+    hexed = bomb.hex().upper().encode()
+    spaced = b"\n".join(hexed[i : i + 64] for i in range(0, len(hexed), 64)) + b">"
+    path = tmp_path / "hex_bomb.pdf"
+    path.write_bytes(_pdf(spaced, "[/ASCIIHexDecode /FlateDecode]"))
+    _refused(path, "inflates_too_far")
