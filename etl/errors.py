@@ -98,6 +98,7 @@ ERROR_CODES: dict[str, str] = {
     "too_many_pages": "页数过多，超出年度报告的合理范围",
     "page_too_large": "页面或图片尺寸过大",
     "too_many_frames": "图片帧数过多",
+    "too_many_parts": "压缩包内文件过多",
     "inflates_too_far": "解压后体积过大（压缩炸弹）",
     "xml_too_large": "文档内部数据过大",
     "too_many_cells": "表格单元格或字符串过多",

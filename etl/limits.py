@@ -40,6 +40,19 @@ class Limits:
     # Real report packages inflate to 0.1-5 MB, with pictures up to some tens of MB.
     inflated_bytes: int = 200 * 1024 * 1024
     member_bytes: int = 100 * 1024 * 1024  # one member (a picture) of the package
+    # The zip's central directory (one record of ~50-100 bytes per member), read before any
+    # member: a report package has 20-200 members (a few to some tens of KB). zipfile makes an
+    # object per record, so a 50 MB directory of 600,000 empty members took 28 s and 750 MB
+    # before a single limit was checked.
+    zip_directory_bytes: int = 1024 * 1024
+    # One PDF stream (a page's content, a font, a picture), counted while inflating before
+    # pdfium opens the file: pdfium inflates a whole stream into memory (a 2 MB PDF whose one
+    # content stream inflates to 2 GB took 3.2 GB). A page's content is 10-500 KB; a picture of
+    # LIMITS.image_pixels in CMYK is 240 MB.
+    pdf_stream_bytes: int = 256 * 1024 * 1024
+    # Streams (`stream` keywords) of one PDF, each tried as a Flate stream before pdfium opens
+    # the file: a 500-page report with its fonts and pictures has a few thousand.
+    pdf_streams: int = 50_000
     # One XML part (document.xml, a worksheet, sharedStrings.xml): it becomes an lxml tree of
     # 5-10x its size. A 40-page report's document.xml is 1-3 MB.
     xml_bytes: int = 25 * 1024 * 1024

@@ -82,8 +82,13 @@ _FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 def file_stem(text: str, limit: int = FILE_NAME_BYTES) -> str:
     """A file name stem from free text: no path or control characters, at most `limit` bytes of
-    UTF-8, cut on a character boundary (a long agency name no longer fails the write)."""
-    stem = _FILE_UNSAFE.sub("_", one_line(text)).strip("._ ") or "_"
+    UTF-8, cut on a character boundary (a long agency name no longer fails the write).
+
+    Invisible format characters (right-to-left overrides, zero-width spaces) become `_`, as
+    in the collector's names: an agency named `某局\u202excod.exe` must not give a notice file
+    that a file manager shows as `…某局exe.docx`."""
+    visible = "".join("_" if unicodedata.category(c) == "Cf" else c for c in one_line(text))
+    stem = _FILE_UNSAFE.sub("_", visible).strip("._ ") or "_"
     return cut_bytes(stem, limit)
 
 

@@ -196,6 +196,10 @@ def extract_document(path: str | Path, data: bytes | None = None) -> RawDocument
     if not data.strip():
         raise ReportError(path, "the file is empty", "download the report again", "empty")
     sha = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"PK"):  # before sniff_format reads the zip directory
+        from etl.extract.package import check_directory
+
+        check_directory(path, data)
     fmt = sniff_format(data, path)
     suffix = Path(path).suffix.lower()
     if suffix in (".docx", ".xlsx") and fmt not in ("docx", "xlsx", "zip-broken", "zip-other"):

@@ -191,6 +191,21 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
     return _ocr_pages(path, sha256, "image", zip(numbers, _frames(path, image)), numbers)
 
 
+def _check_scaled(path: str, width: int, height: int) -> None:
+    """Refuse a frame that scaled to a page 1,240 pixels wide would pass the pixel limit: a
+    sliver (1 x 59,000,000 pixels is within the limit as it is) would become 73 billion."""
+    scaled = 1240 * height / width
+    if 1240 * scaled > LIMITS.image_pixels:
+        raise refuse(
+            path,
+            "page_too_large",
+            f"an image frame measures {width:,} x {height:,} pixels: scaled to a page 1,240 "
+            f"pixels wide it is {scaled:,.0f} pixels tall, over the limit of "
+            f"{LIMITS.image_pixels // 1_000_000} million pixels",
+            "scan the page at 300 dpi or less, one page per image",
+        )
+
+
 def _frames(path: str, image):
     """Each frame as a grey page near 150 dpi, decoded one at a time as OCR reaches it."""
     import numpy as np
@@ -207,8 +222,10 @@ def _frames(path: str, image):
                     f"the limit of {LIMITS.image_pixels // 1_000_000} million pixels",
                     "scan the page at 300 dpi or less",
                 )
+            if frame.width > 2 * 1240 or frame.width < 1000:  # bring an A4 page near 150 dpi
+                _check_scaled(path, frame.width, frame.height)
             grey = frame.convert("L")
-            if grey.width > 2 * 1240 or grey.width < 1000:  # bring an A4 page near 150 dpi
+            if grey.width > 2 * 1240 or grey.width < 1000:
                 ratio = 1240 / grey.width
                 grey = grey.resize((1240, max(1, round(grey.height * ratio))), Image.LANCZOS)
             yield np.asarray(grey)

@@ -27,6 +27,24 @@ MAX_RATIO = 100  # declared inflated / compressed, checked once the content pass
 RATIO_FLOOR = 10 * 1024 * 1024  # small Word XML legitimately compresses 50x or more
 
 
+def check_directory(path: str, data: bytes) -> None:
+    """Refuse a zip whose central directory is past LIMITS.zip_directory_bytes, before zipfile
+    reads it (it makes one object per member, from exactly the directory size the end record
+    declares, also for zip64). A zip without an end record is left to zipfile to call damaged."""
+    try:
+        end = zipfile._EndRecData(BytesIO(data))  # noqa: SLF001 - the record zipfile itself uses
+    except (OSError, struct.error, ValueError):
+        return
+    if end is not None and end[zipfile._ECD_SIZE] > LIMITS.zip_directory_bytes:  # noqa: SLF001
+        raise refuse(
+            path,
+            "too_many_parts",
+            f"its zip directory lists {end[zipfile._ECD_SIZE] // 1024:,} KB of parts "  # noqa: SLF001
+            f"(over the limit of {LIMITS.zip_directory_bytes // 1024:,} KB; a Word or Excel "
+            "report lists a few KB)",
+        )
+
+
 def open_package(path: str, data: bytes, kind: str) -> zipfile.ZipFile:
     """The OOXML zip, once it is known to inflate within the limits; refuse it otherwise."""
     try:

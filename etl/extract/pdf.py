@@ -19,6 +19,7 @@ import re
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.extract.pdf_streams import check_pdf_streams
 from etl.fields import T3_COLUMNS
 from etl.limits import LIMITS, check_count, check_time, extend_time, refuse
 from etl.normalize import parse_cell, squash
@@ -148,6 +149,7 @@ def _page_rows(textpage, index: int, columns: _Columns, rows: list) -> int:
 def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     import pypdfium2 as pdfium
 
+    check_pdf_streams(path, data)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -1,0 +1,150 @@
+"""PDF streams counted while inflating, before pdfium opens the file (etl.limits).
+
+pdfium inflates a stream whole into memory when a page is loaded: a 2 MB PDF whose one content
+stream inflates to 2 GB of spaces took 36 s and 3.2 GB. Every `stream` keyword of the file is
+therefore tried as a zlib stream (pdfium's FlateDecode) and inflated chunk by chunk, output counted and
+dropped, up to LIMITS.pdf_stream_bytes; a stream that is Flate inside Flate (a chain of two
+FlateDecode filters) is inflated through each stage and the last stage is counted. Bytes that are
+not a deflate stream (a JPEG, an encrypted stream) fail within a few bytes and are skipped.
+
+pdfium also joins the streams of a page's /Contents array into one buffer, so the same 100 MB
+stream listed 20 times took 4.1 GB: the sizes of the streams a /Contents array lists (written in
+the page, or as an array object it points to) are added up, each time it is listed, against the
+same limit.
+
+An ASCIIHex stream is decoded first (a Flate bomb behind /ASCIIHexDecode). Not seen here: a
+deflate stream behind another encoding (ASCII85, LZW) or behind encryption, and arrays or pages
+inside compressed object streams.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from etl.limits import LIMITS, check_count, check_time, refuse
+
+_STREAM = re.compile(rb"stream\r?\n")
+_CHUNK = 1 << 16  # compressed bytes fed at a time
+_OUT = 1 << 20  # most bytes inflated from one feed: memory stays bounded whatever the ratio
+_NESTED = 3  # stages of Flate inside Flate followed
+_ZLIB_FIRST_BYTES = frozenset((0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78))
+_HEX_START = re.compile(rb"\s*[0-7][0-9A-Fa-f]\s*[0-9A-Fa-f]")  # a zlib header in hex
+_SPACE = re.compile(rb"\s+")
+_DICT_REACH = 4096  # bytes before `stream` searched for the object header
+_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj$")
+_ARRAY_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\s*\[([^\[\]]{0,100000})\]")
+_CONTENTS = re.compile(rb"/Contents\s*(?:\[([^\[\]]{0,100000})\]|(\d+)\s+\d+\s+R)")
+# an array holds no array: stopping at either bracket keeps the scan linear
+_REF = re.compile(rb"(\d+)\s+\d+\s+R")
+
+
+def check_pdf_streams(path: str, data: bytes) -> None:
+    """Refuse the PDF (code inflates_too_far) when one of its streams inflates past the limit."""
+    cap = LIMITS.pdf_stream_bytes
+    sizes: dict[int, int] = {}  # object number -> bytes its stream inflates to
+    for count, match in enumerate(_STREAM.finditer(data), 1):
+        check_time()
+        check_count(path, "too_many_parts", "PDF streams", count, LIMITS.pdf_streams)
+        start = match.end()
+        body, at = data, start
+        if _HEX_START.match(data, start):  # ASCIIHex in front of Flate: decoded first
+            body, at = _unhex(data, start), 0
+        if at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
+            continue  # no zlib header (CMF byte with deflate, any window): not a Flate stream
+        size = _inflated_size(body, at, cap)
+        if size > cap:
+            raise _bomb(path, f"one of its streams (at byte {start:,})", cap)
+        number = _object_number(data, match.start())
+        if number is not None:
+            sizes[number] = size
+    if sizes:
+        _check_contents_arrays(path, data, sizes, cap)
+
+
+def _unhex(data: bytes, start: int) -> bytes:
+    """The bytes of an ASCIIHex stream starting at `start`: up to its `>` or the next `stream`
+    keyword (an `endstream`), so no byte of the file is decoded twice."""
+    end = data.find(b"stream", start)
+    end = len(data) if end < 0 else end
+    close = data.find(b">", start, end)
+    digits = _SPACE.sub(b"", data[start : end if close < 0 else close])
+    try:
+        return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode("ascii"))
+    except ValueError:
+        return b""
+
+
+def _bomb(path: str, what: str, cap: int):
+    return refuse(
+        path,
+        "inflates_too_far",
+        f"{what} unpacks to more than the limit of {cap // 1_048_576} MB (a decompression bomb)",
+        "no annual report holds this much; do not open this file, get the report "
+        "from the publisher again",
+    )
+
+
+def _object_number(data: bytes, stream_at: int) -> int | None:
+    """The number of the object whose stream starts at `stream_at` (its `N G obj` header)."""
+    keyword = data.rfind(b"obj", max(0, stream_at - _DICT_REACH), stream_at)
+    header = _OBJ.search(data[max(0, keyword - 40) : keyword + 3]) if keyword >= 0 else None
+    return int(header.group(1)) if header else None
+
+
+def _check_contents_arrays(path: str, data: bytes, sizes: dict[int, int], cap: int) -> None:
+    """A page's content streams as pdfium joins them: each listed stream counted every time."""
+    arrays = {int(m.group(1)): m.group(2) for m in _ARRAY_OBJ.finditer(data)}
+    for match in _CONTENTS.finditer(data):
+        check_time()
+        listed = match.group(1)
+        if listed is None:  # /Contents N G R: a stream, or an array object
+            listed = arrays.get(int(match.group(2)), b"")
+        total = sum(sizes.get(int(ref), 0) for ref in _REF.findall(listed))
+        if total > cap:
+            raise _bomb(path, "the joined content of one page", cap)
+
+
+def _inflated_size(data: bytes, start: int, cap: int) -> int:
+    """Bytes the stream at `start` inflates to (its innermost Flate stage), stopping past `cap`."""
+    stages = [zlib.decompressobj()]
+    sizes = [0]
+    pos = start
+    view = memoryview(data)  # a slice of it copies nothing: most tries fail in a few bytes
+    while pos < len(data) and not stages[0].eof:
+        check_time()
+        chunk, pos = view[pos : pos + _CHUNK], pos + _CHUNK
+        if not _feed(stages, sizes, 0, chunk, cap):
+            break
+        if sizes[-1] > cap:
+            break
+    return sizes[-1]
+
+
+def _feed(stages: list, sizes: list, level: int, chunk: bytes, cap: int) -> bool:
+    """Feed `chunk` to stage `level` and what comes out to the next; False when it is no deflate."""
+    inflater = stages[level]
+    while chunk:
+        try:
+            out = inflater.decompress(chunk, _OUT)
+        except zlib.error:
+            return False
+        chunk = inflater.unconsumed_tail
+        if not out:
+            return True
+        if level + 1 == len(stages) and sizes[level] == 0 and len(stages) < _NESTED:
+            if out[:1] == b"\x78" and _is_zlib(out):  # Flate inside Flate: follow it
+                stages.append(zlib.decompressobj())
+                sizes.append(0)
+        sizes[level] += len(out)
+        if level + 1 < len(stages):
+            _feed(stages, sizes, level + 1, out, cap)
+        if sizes[-1] > cap:
+            return True
+        if inflater.eof:
+            return True
+    return True
+
+
+def _is_zlib(head: bytes) -> bool:
+    return len(head) >= 2 and (head[0] * 256 + head[1]) % 31 == 0
