@@ -12,6 +12,7 @@ import queries
 from dashboard import charts, data, nav, urlstate
 from dashboard.safe_text import md
 from etl.document import place_text
+from etl.safe_text import file_stem
 from queries import labels
 
 RATE_COLUMNS = (
@@ -239,7 +240,10 @@ def source_view(v: int, report_id: int, key: str) -> None:
     row = src.row(0, named=True)
     loc = queries.location(row["location"])
     file = queries.resolve(row["source_path"], data.ROOT)
-    name = Path(row["source_path"] or "").name
+    original = Path(row["source_path"] or "")
+    # the saved name is the agency's text: no right-to-left override or control character in it
+    suffix = file_stem(original.suffix.lstrip("."), 16) if original.suffix else ""
+    name = file_stem(original.stem) + (f".{suffix}" if suffix else "")
     c1, c2 = st.columns([1, 2])
     value = row["value"]
     as_read = (
