@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 import streamlit as st  # noqa: E402
 
-from dashboard import data, nav, urlstate  # noqa: E402
+from dashboard import data, nav, urlstate, visitors  # noqa: E402
 from dashboard.safe_text import echo, md  # noqa: E402
 
 st.set_page_config(page_title="政府信息公开年报监督", page_icon="📊", layout="wide")
@@ -97,5 +97,6 @@ def sidebar(v: int) -> None:
         )
 
 
-sidebar(version)
-page.run()
+with visitors.visitor_run():  # the server's warm-up steps aside meanwhile
+    sidebar(version)
+    page.run()

@@ -260,17 +260,27 @@ def warm() -> None:
 
 def _warm_pages(v: int, year: int) -> None:
     """The cached queries of the sidebar and of each page's default view (the default year, all
-    peer groups), the 排名总览 page's first."""
-    years(v), peer_groups(v), missing_reports(v, year, None)
-    agencies(v), home_agencies(v)
-    trend = review_litigation_trend(v, None)
-    review_litigation(v, year, None, "corrected_total")
-    if trend.height:  # plotly builds each kind of trace and layout part slowly the first time
-        from dashboard import charts
+    peer groups), the 排名总览 page's first; each after any visitor's script run in progress
+    (dashboard/visitors.py)."""
+    from dashboard import charts, visitors
 
+    steps = [
+        lambda: (years(v), peer_groups(v), missing_reports(v, year, None)),
+        lambda: (agencies(v), home_agencies(v)),
+        lambda: review_litigation(v, year, None, "corrected_total"),
+        lambda: _warm_trend(v, charts),
+        lambda: (findings(v, year, None, None), findings_summary(v, year, None)),
+        lambda: (load_errors(v), late_reports(v, year, None), copied_reports(v, year, None)),
+    ]
+    for step in steps:
+        visitors.step_aside()
+        step()
+
+
+def _warm_trend(v: int, charts) -> None:
+    trend = review_litigation_trend(v, None)
+    if trend.height:  # plotly builds each kind of trace and layout part slowly the first time
         charts.review_outcomes(trend), charts.correction_rates(trend)
-    findings(v, year, None, None), findings_summary(v, year, None), load_errors(v)
-    late_reports(v, year, None), copied_reports(v, year, None)
 
 
 def watched() -> tuple | None:
