@@ -3,12 +3,29 @@ the README or ARCHITECTURE names exists."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from gongkai.reference import render
-
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def render() -> str:
+    """As `python -m gongkai.reference` prints it in a fresh process (other tests change the
+    environment some defaults are read from)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "COLUMNS"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "gongkai.reference"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return done.stdout
 
 
 def test_the_command_reference_is_what_the_commands_print():
