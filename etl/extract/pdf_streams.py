@@ -12,13 +12,14 @@ stream listed 20 times took 4.1 GB: the sizes of the streams a /Contents array l
 the page, or as an array object it points to) are added up, each time it is listed, against the
 same limit.
 
-An ASCIIHex stream is decoded first (a Flate bomb behind /ASCIIHexDecode). Not seen here: a
-deflate stream behind another encoding (ASCII85, LZW) or behind encryption, and arrays or pages
-inside compressed object streams.
+An ASCIIHex stream is decoded first (a Flate bomb behind /ASCIIHexDecode), and so is a stream whose
+dictionary names /ASCII85Decode. Not seen here: a deflate stream behind LZW or behind encryption,
+and arrays or pages inside compressed object streams.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 
@@ -31,6 +32,7 @@ _NESTED = 3  # stages of Flate inside Flate followed
 _ZLIB_FIRST_BYTES = frozenset((0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78))
 _HEX_START = re.compile(rb"\s*[0-7][0-9A-Fa-f]\s*[0-9A-Fa-f]")  # a zlib header in hex
 _SPACE = re.compile(rb"\s+")
+_A85 = re.compile(rb"/(?:ASCII85Decode|A85)\b")
 _DICT_REACH = 4096  # bytes before `stream` searched for the object header
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj$")
 _ARRAY_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\s*\[([^\[\]]{0,100000})\]")
@@ -50,6 +52,8 @@ def check_pdf_streams(path: str, data: bytes) -> None:
         body, at = data, start
         if _HEX_START.match(data, start):  # ASCIIHex in front of Flate: decoded first
             body, at = _unhex(data, start), 0
+        elif _names_ascii85(data, match.start()):  # ASCII85 in front of Flate: decoded first
+            body, at = _un85(data, start), 0
         if at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
             continue  # no zlib header (CMF byte with deflate, any window): not a Flate stream
         size = _inflated_size(body, at, cap)
@@ -71,6 +75,26 @@ def _unhex(data: bytes, start: int) -> bytes:
     digits = _SPACE.sub(b"", data[start : end if close < 0 else close])
     try:
         return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode("ascii"))
+    except ValueError:
+        return b""
+
+
+def _names_ascii85(data: bytes, stream_at: int) -> bool:
+    """The dictionary of the stream starting at `stream_at` lists the ASCII85 filter (searched
+    back to its object's `obj` only, never into the object before)."""
+    lo = max(0, stream_at - _DICT_REACH)
+    head = data.rfind(b"obj", lo, stream_at)
+    return bool(_A85.search(data, lo if head < 0 else head, stream_at))
+
+
+def _un85(data: bytes, start: int) -> bytes:
+    """The bytes of an ASCII85 stream starting at `start`: up to its `~>` or the next `stream`
+    keyword, so no byte of the file is decoded twice."""
+    end = data.find(b"stream", start)
+    end = len(data) if end < 0 else end
+    close = data.find(b"~>", start, end)
+    try:
+        return base64.a85decode(_SPACE.sub(b"", data[start : end if close < 0 else close]))
     except ValueError:
         return b""
 

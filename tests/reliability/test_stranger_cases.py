@@ -9,6 +9,7 @@ members (zipfile built an object for each before any limit was checked: 28 s, 75
 
 from __future__ import annotations
 
+import base64
 import struct
 import time
 import zipfile
@@ -192,3 +193,16 @@ def test_a_flate_bomb_behind_ascii_hex_is_decoded_and_counted(tmp_path):
     path = tmp_path / "hex_bomb.pdf"
     path.write_bytes(_pdf(spaced, "[/ASCIIHexDecode /FlateDecode]"))
     _refused(path, "inflates_too_far")
+
+
+def test_a_flate_bomb_behind_ascii85_is_decoded_and_counted(tmp_path):
+    bomb = _deflate_of_spaces(LIMITS.pdf_stream_bytes + (16 << 20), b"BT ET\n")
+    encoded = base64.a85encode(bomb, wrapcol=72) + b"~>"
+    path = tmp_path / "a85_bomb.pdf"
+    path.write_bytes(_pdf(encoded, "[/ASCII85Decode /FlateDecode]"))
+    _refused(path, "inflates_too_far")
+    small = tmp_path / "a85_small.pdf"  # the same wrapping around a harmless stream is read on
+    small.write_bytes(
+        _pdf(base64.a85encode(zlib.compress(b"BT ET\n")) + b"~>", "[/A85 /FlateDecode]")
+    )
+    check_pdf_streams(str(small), small.read_bytes())  # no refusal
