@@ -225,3 +225,29 @@ def copy_db(src: Path, folder: Path) -> Path:
     dst = folder / "g.duckdb"
     shutil.copyfile(src, dst)
     return dst
+
+
+def shuyang_workbook(year: int, formula_label: str | None = None) -> tuple[bytes, str | None]:
+    """shuyang as a workbook, every Markdown line a row and pipe tables cell by cell; with
+    `formula_label`, that row's second cell a formula (openpyxl stores no result for it), and
+    the formula's cell address."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    address = None
+    for line in shuyang_text(year).splitlines():
+        s = line.strip()
+        if re.fullmatch(r"[|\-: ]+", s or "x"):
+            continue
+        cells = (
+            [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else [s.lstrip("# ")]
+        )
+        ws.append([int(c) if c.isdigit() else c for c in cells])
+        if formula_label and cells[0] == formula_label:
+            row = ws.max_row
+            ws.cell(row, 2, f"=C{row}+D{row}")
+            address = f"B{row}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), address

@@ -24,7 +24,7 @@ from etl.extract import read_file
 from etl.fields import t3_key
 from tests.conftest import ROOT
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import copy_db, gongkai, query, shuyang_text
+from tests.reliability.conftest import copy_db, gongkai, query, shuyang_workbook
 
 # ------------------------------------------------------------------ a file rewritten during the read
 
@@ -168,24 +168,9 @@ def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old
 
 
 def _shuyang_workbook(year: int, formula_cell: str | None = None, sparse: bool = False) -> bytes:
-    """shuyang as a workbook: every Markdown line a row, pipe tables cell by cell."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for line in shuyang_text(year).splitlines():
-        s = line.strip()
-        if re.fullmatch(r"[|\-: ]+", s or "x"):
-            continue
-        cells = (
-            [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else [s.lstrip("# ")]
-        )
-        ws.append([int(c) if c.isdigit() else c for c in cells])
-        if formula_cell and cells[0] == formula_cell:
-            ws.cell(ws.max_row, 2, f"=C{ws.max_row}+D{ws.max_row}")  # no stored result
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _sparse(buf.getvalue()) if sparse else buf.getvalue()
+    """shuyang as a workbook (tests/reliability/conftest.py), perhaps with a huge used range."""
+    data = shuyang_workbook(year, formula_cell)[0]
+    return _sparse(data) if sparse else data
 
 
 def _sparse(xlsx: bytes) -> bytes:

@@ -14,14 +14,21 @@ ignored.
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 
 import etl.parse
 from etl.fields import t3_key
-from tests.reliability.conftest import GOOD, copy_db, gongkai, md_to_html, query, shuyang_text
+from tests.reliability.conftest import (
+    GOOD,
+    copy_db,
+    gongkai,
+    md_to_html,
+    query,
+    shuyang_text,
+    shuyang_workbook,
+)
 
 T3_ANCHOR = "<p>四、政府信息公开行政复议、行政诉讼情况</p>"  # the decoy goes just before 表四
 NEW = t3_key("new", "natural")
@@ -80,30 +87,6 @@ def hiding_page(year: int, opening: str, closing: str, style: str, depth: int = 
         body = body.rsplit("</body>", 1)[0]
         page = f"{head}<body>{'<table><tr><td>' * depth}{body}{'</td></tr></table>' * depth}</body></html>"
     return page
-
-
-def workbook(year: int, formula_label: str | None = None) -> tuple[bytes, str | None]:
-    """shuyang as a workbook (openpyxl: formulas get no stored result); the formula's cell."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    address = None
-    for line in shuyang_text(year).splitlines():
-        s = line.strip()
-        if re.fullmatch(r"[|\-: ]+", s or "x"):
-            continue
-        cells = (
-            [c.strip() for c in s.strip("|").split("|")] if s.startswith("|") else [s.lstrip("# ")]
-        )
-        ws.append([int(c) if c.isdigit() else c for c in cells])
-        if formula_label and cells[0] == formula_label:
-            row = ws.max_row
-            ws.cell(row, 2, f"=C{row}+D{row}")
-            address = f"B{row}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue(), address
 
 
 def figures(name: str, data: bytes) -> dict[str, float]:
@@ -219,7 +202,7 @@ def cell_files() -> dict[str, bytes]:
     for name, row in mutations.items():
         files[f"{name}.md"] = shuyang_text(year).replace(GRANTED_ROW, row).encode("utf-8")
         year += 1
-    files["formula.xlsx"] = workbook(year, "予以公开")[0]
+    files["formula.xlsx"] = shuyang_workbook(year, "予以公开")[0]
     return files
 
 
@@ -271,10 +254,12 @@ def test_a_zero_width_space_between_digits_reads_as_the_number_shown(cells_load,
 
 
 def test_an_excel_formula_without_a_result_is_named_and_has_no_value(cells_load):
-    _, address = workbook(2000, "予以公开")
+    _, address = shuyang_workbook(2000, "予以公开")
     stored = cells_load.values("formula.xlsx")
     assert GRANTED not in stored and stored[t3_key("granted", "commercial")] == 1
-    whole = figures("plain.xlsx", workbook(2000)[0])  # the same workbook without the formula
+    whole = figures(
+        "plain.xlsx", shuyang_workbook(2000)[0]
+    )  # the same workbook without the formula
     assert whole[GRANTED] == 290 and stored == {k: v for k, v in whole.items() if k != GRANTED}
     [(cells, message, responsibility)] = [
         f[1:] for f in cells_load.findings("formula.xlsx") if f[0] == "xlsx.formula_uncached"
