@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from etl.safe_text import cut_bytes
+
 MAX_NAME_BYTES = 200  # of UTF-8, extension included: ext4/XFS/btrfs allow 255, NTFS 255 UTF-16
 # Windows: <>:"/\|?* and the control characters are illegal; \x7f is no better in a name
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
@@ -29,16 +31,8 @@ def portable_name(text: str, max_bytes: int = MAX_NAME_BYTES, ext: str = "") -> 
     # format characters (bidi overrides, zero-width joiners) hide what a name really says
     name = "".join("_" if unicodedata.category(ch) == "Cf" else ch for ch in name)
     name = _ILLEGAL.sub("_", name).strip(" ._")  # leading dots would hide it (.pages is ours)
-    stem = cut_to_bytes(name, max(1, max_bytes - len(ext.encode("utf-8")))).rstrip(" .")
+    stem = cut_bytes(name, max(1, max_bytes - len(ext.encode("utf-8")))).rstrip(" .")
     stem = stem or "_"
     if _DEVICE.fullmatch(stem.split(".", 1)[0].rstrip(" ")):
-        stem = cut_to_bytes("_" + stem, max(1, max_bytes - len(ext.encode("utf-8"))))
+        stem = cut_bytes("_" + stem, max(1, max_bytes - len(ext.encode("utf-8"))))
     return stem + ext
-
-
-def cut_to_bytes(text: str, max_bytes: int) -> str:
-    """The longest start of `text` whose UTF-8 takes at most `max_bytes`, never half a character."""
-    data = text.encode("utf-8")
-    if len(data) <= max_bytes:
-        return text
-    return data[:max_bytes].decode("utf-8", errors="ignore")
