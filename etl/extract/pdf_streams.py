@@ -67,16 +67,22 @@ def check_pdf_streams(path: str, data: bytes) -> None:
 
 
 def _unhex(data: bytes, start: int) -> bytes:
-    """The bytes of an ASCIIHex stream starting at `start`: up to its `>` or the next `stream`
-    keyword (an `endstream`), so no byte of the file is decoded twice."""
-    end = data.find(b"stream", start)
-    end = len(data) if end < 0 else end
-    close = data.find(b">", start, end)
-    digits = _SPACE.sub(b"", data[start : end if close < 0 else close])
+    """The bytes of an ASCIIHex stream starting at `start` (see _encoded)."""
+    digits = _encoded(data, start, b">")
     try:
         return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode("ascii"))
     except ValueError:
         return b""
+
+
+def _encoded(data: bytes, start: int, closer: bytes) -> bytes:
+    """The text of an ASCII-encoded stream starting at `start`, white space removed: up to its
+    `closer` or the next `stream` keyword (an `endstream`), so no byte of the file is decoded
+    twice."""
+    end = data.find(b"stream", start)
+    end = len(data) if end < 0 else end
+    close = data.find(closer, start, end)
+    return _SPACE.sub(b"", data[start : end if close < 0 else close])
 
 
 def _names_ascii85(data: bytes, stream_at: int) -> bool:
@@ -88,13 +94,9 @@ def _names_ascii85(data: bytes, stream_at: int) -> bool:
 
 
 def _un85(data: bytes, start: int) -> bytes:
-    """The bytes of an ASCII85 stream starting at `start`: up to its `~>` or the next `stream`
-    keyword, so no byte of the file is decoded twice."""
-    end = data.find(b"stream", start)
-    end = len(data) if end < 0 else end
-    close = data.find(b"~>", start, end)
+    """The bytes of an ASCII85 stream starting at `start` (see _encoded)."""
     try:
-        return base64.a85decode(_SPACE.sub(b"", data[start : end if close < 0 else close]))
+        return base64.a85decode(_encoded(data, start, b"~>"))
     except ValueError:
         return b""
 
