@@ -77,19 +77,33 @@ def one_line(text: object) -> str:
 
 
 FILE_NAME_BYTES = 120  # of UTF-8: ext4/NTFS/zip allow 255; the suffix and a code still fit
-_FILE_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+# Windows forbids <>:"/\\|?* and the control characters; white space is folded too, so that a
+# name passes whole through a shell, an e-mail client and a zip file
+_NAME_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\s]+')
+# CON, PRN, AUX, NUL, COM1-9, LPT1-9 (also with the superscript digits Windows counts), any case,
+# with or without an extension (`aux.pdf`, `con.tar.gz` are the device too)
+_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])", re.IGNORECASE)
 
 
-def file_stem(text: str, limit: int = FILE_NAME_BYTES) -> str:
-    """A file name stem from free text: no path or control characters, at most `limit` bytes of
-    UTF-8, cut on a character boundary (a long agency name no longer fails the write).
+def portable_name(text: str, max_bytes: int = FILE_NAME_BYTES, ext: str = "") -> str:
+    """`text` as one path segment that Linux, macOS and Windows all take, `ext` (".pdf",
+    already clean) kept whole at the end, the whole at most `max_bytes` bytes of UTF-8.
 
-    Invisible format characters (right-to-left overrides, zero-width spaces) become `_`, as
-    in the collector's names: an agency named `某局\u202excod.exe` must not give a notice file
-    that a file manager shows as `…某局exe.docx`."""
-    visible = "".join("_" if unicodedata.category(c) == "Cf" else c for c in one_line(text))
-    stem = _FILE_UNSAFE.sub("_", visible).strip("._ ") or "_"
-    return cut_bytes(stem, limit)
+    The one file-name rule of the product: the collector's saved files (a portal decides their
+    names), notices, exports and downloads (named after agencies from the registry). So:
+    invisible format characters (right-to-left overrides, zero-width joiners) become `_` (an
+    agency named `某局\u202excod.exe` must not give a file a file manager shows as `…exe.docx`);
+    Windows-illegal characters, controls and white space become `_`; leading and trailing dots
+    go (`报告.` would meet `报告` on Windows, `.x` hides the file); a device name is prefixed;
+    the name is cut on a character boundary (100 Chinese characters are over ext4's 255 bytes)."""
+    name = unicodedata.normalize("NFC", text or "")
+    name = "".join("_" if unicodedata.category(ch) == "Cf" else ch for ch in name)
+    name = _NAME_UNSAFE.sub("_", name).strip(" ._")
+    room = max(1, max_bytes - len(ext.encode("utf-8")))
+    stem = cut_bytes(name, room).rstrip(" .") or "_"
+    if _DEVICE.fullmatch(stem.split(".", 1)[0]):
+        stem = cut_bytes("_" + stem, room)
+    return stem + ext
 
 
 def cut_bytes(text: str, limit: int) -> str:

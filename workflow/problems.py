@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from etl.rules import REPORT, category_label, place_label, rule, rule_label
-from etl.safe_text import FILE_NAME_BYTES, file_stem, xml_text
+from etl.safe_text import FILE_NAME_BYTES, portable_name, xml_text
 from workflow.evidence import PREVIOUS_YEAR, evidence_lines, place_span
 from workflow.findings import confirmed_problems, record
 from workflow.states import CONFIRMED, CONFIRMED_STATES, NOTIFIED
@@ -83,7 +83,7 @@ class Notice:
         """「整改通知_2024_某某市教育局」: what a clerk files and sends (the registry code means
         nothing to the agency; the CLI adds it only when two agencies share a name). At most
         FILE_NAME_BYTES of UTF-8, so that a very long name still makes a file."""
-        return file_stem(f"整改通知_{self.year}_{self.agency_name}", FILE_NAME_BYTES)
+        return portable_name(f"整改通知_{self.year}_{self.agency_name}", FILE_NAME_BYTES)
 
 
 def notice_batch(

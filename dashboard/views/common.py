@@ -12,7 +12,7 @@ import queries
 from dashboard import charts, data, nav, urlstate
 from dashboard.safe_text import md
 from etl.document import place_text
-from etl.safe_text import file_stem
+from etl.safe_text import portable_name
 from queries import labels
 
 RATE_COLUMNS = (
@@ -242,8 +242,8 @@ def source_view(v: int, report_id: int, key: str) -> None:
     file = queries.resolve(row["source_path"], data.ROOT)
     original = Path(row["source_path"] or "")
     # the saved name is the agency's text: no right-to-left override or control character in it
-    suffix = file_stem(original.suffix.lstrip("."), 16) if original.suffix else ""
-    name = file_stem(original.stem) + (f".{suffix}" if suffix else "")
+    suffix = portable_name(original.suffix.lstrip("."), 16) if original.suffix else ""
+    name = portable_name(original.stem) + (f".{suffix}" if suffix else "")
     c1, c2 = st.columns([1, 2])
     value = row["value"]
     as_read = (

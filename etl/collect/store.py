@@ -14,7 +14,6 @@ import urllib.parse
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from etl.collect.names import MAX_NAME_BYTES, portable_name
 from etl.collect.pages import file_name
 from etl.collect.safe_files import (
     PlantedLink,
@@ -25,6 +24,7 @@ from etl.collect.safe_files import (
     write_atomically,
 )
 from etl.collect.sites import CollectError
+from etl.safe_text import portable_name
 
 _QUERY_NAME = re.compile(r"=([^&=]*\.(?:pdf|docx?|wps|xlsx?|et|ofd))(?:&|$)", re.IGNORECASE)
 SCRIPTS = (".jsp", ".php", ".asp", ".aspx", ".do", ".action", ".cgi", ".ashx")
@@ -54,6 +54,7 @@ STATE = ".state.json"
 # names of our own inside the output folder: a link planted at one stops the run before any
 # request (the manifest is the run's record; writing it through a link would be the worst case)
 OWN_NAMES = ("manifest.csv", "findings.csv", STATE, ".pages", ".superseded")
+MAX_NAME_BYTES = 200  # of UTF-8, extension included: ext4/XFS/btrfs allow 255, NTFS 255 UTF-16
 FOLDER_BYTES = 120  # agency and year folders: room left for the file name under PATH_MAX/260
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from etl.safe_text import file_stem
+from etl.safe_text import portable_name
 
 SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
 
@@ -119,5 +119,5 @@ def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
         raise click.BadParameter(
             f"{out}: use a .xlsx, .csv, .pdf or .docx file name, or a folder.", param_hint="--out"
         )
-    stem = file_stem(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
+    stem = portable_name(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
     return [out / f"{stem}{suffix}" for suffix in SUFFIXES]

@@ -195,7 +195,7 @@ def _files(notice, office, out: Path, stem: str, run: _Run) -> list[str]:
 def _unique_stems(batch) -> dict[str, str]:
     """agency id -> file stem: the name, and the code too when two agencies' (capped) names
     meet, ignoring case as Windows and macOS file systems do; always within FILE_NAME_BYTES."""
-    from etl.safe_text import FILE_NAME_BYTES, cut_bytes, file_stem
+    from etl.safe_text import FILE_NAME_BYTES, cut_bytes, portable_name
 
     counts = Counter(n.file_stem.casefold() for n in batch)
     out: dict[str, str] = {}
@@ -203,7 +203,7 @@ def _unique_stems(batch) -> dict[str, str]:
     for notice in batch:
         stem = notice.file_stem
         if counts[stem.casefold()] > 1:
-            code = "_" + file_stem(notice.agency_id, 40)
+            code = "_" + portable_name(notice.agency_id, 40)
             stem = cut_bytes(stem, FILE_NAME_BYTES - len(code.encode())) + code
         base, n = stem, 2
         while stem.casefold() in taken:  # a name that is another's name and code

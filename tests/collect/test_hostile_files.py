@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from etl.collect import pages
 from etl.collect.http import Policy
 from etl.collect.manifest import read_rows
-from etl.collect.names import MAX_NAME_BYTES, portable_name
 from etl.collect.run import collect, read_sites
 from etl.collect.sites import CollectError
+from etl.collect.store import MAX_NAME_BYTES
+from etl.safe_text import portable_name
 from gongkai.cli import cli
 from tests.collect.portal import Article, Portal, trs_article, trs_list
 

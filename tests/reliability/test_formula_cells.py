@@ -24,7 +24,7 @@ from etl.collect.manifest import (
     write_findings,
     write_rows,
 )
-from etl.safe_text import csv_cell, csv_cell_read, file_stem, formula_like, xml_text
+from etl.safe_text import csv_cell, csv_cell_read, formula_like, portable_name, xml_text
 from gongkai.cli import cli
 from tests.conftest import REAL, ROOT
 from tests.workflow.conftest import office_of, original_text
@@ -51,7 +51,7 @@ def test_formula_like_text_is_quoted_and_read_back_as_written():
     assert csv_cell_read(csv_cell("'=1")) == "'=1"  # a quote of its own survives the round trip
     assert csv_cell(-2) == -2 and csv_cell(None) is None
     assert xml_text("甲\x01乙\x0b丙\r\n丁\t戊\ufffe") == "甲乙丙\n丁\t戊"
-    stem = file_stem("整改通知_2024_" + "很长的单位名称" * 60)
+    stem = portable_name("整改通知_2024_" + "很长的单位名称" * 60)
     assert len(stem.encode()) <= 120 and stem.startswith("整改通知_2024_很长")
 
 

@@ -181,9 +181,9 @@ def test_a_pdf_of_endless_stream_keywords_is_refused_by_count():
     ],
 )
 def test_file_names_from_agency_names_carry_no_invisible_format_characters(name, stem):
-    from etl.safe_text import file_stem
+    from etl.safe_text import portable_name
 
-    assert file_stem(name) == stem
+    assert portable_name(name) == stem
 
 
 def test_a_flate_bomb_behind_ascii_hex_is_decoded_and_counted(tmp_path):
