@@ -25,6 +25,7 @@ def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
 
     Example:
 
+    \b
         gongkai accuracy ../shared/seeds ../shared/real-reports ../shared/inspection tests/inspection
     """
     from etl import inspection

@@ -38,6 +38,7 @@ def build(data_dir: str | None, db: str | None, registry: str | None) -> None:
 
     Example:
 
+    \b
         gongkai build --data data/ --db data/gongkai.duckdb
     """
     settings = Settings.from_env(data_dir=data_dir, db_path=db, registry_path=registry)

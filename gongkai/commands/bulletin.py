@@ -41,6 +41,7 @@ def bulletin(
 
     Example:
 
+    \b
         gongkai bulletin --year 2024 --out 通报/2024年度年报质量通报.docx
     """
     import duckdb

@@ -72,6 +72,7 @@ def collect(
 
     Example:
 
+    \b
         gongkai collect --sites sites.csv --out data/collected/ --year 2024
     """
     from etl.collect.run import CollectError, Policy, read_sites

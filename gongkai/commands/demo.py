@@ -40,6 +40,7 @@ def demo(out: str, seed: int, n_agencies: int, years: str) -> None:
 
     Example:
 
+    \b
         gongkai demo --out data/demo --seed 2026 --agencies 150 --years 2014-2025
     """
     from demo import generate

@@ -49,6 +49,7 @@ def export(
 
     Example:
 
+    \b
         gongkai export --year 2024 --out 考核/2024.xlsx
         gongkai export --year 2024 --peer-group 市级部门 --out 考核/
     """

@@ -40,6 +40,7 @@ def findings() -> None:
 
     Example:
 
+    \b
         gongkai findings list --year 2024 --rule t3.balance
         gongkai findings confirm --year 2024 --rule t3.balance --peer-group 县级政府
         gongkai findings dismiss --year 2024 --agency 云岫市教育局 --reason "模板合并单元格"
@@ -75,6 +76,7 @@ def list_(db, year, rule, agency, peer_group) -> None:
 
     Example:
 
+    \b
         gongkai findings list --year 2024 --peer-group 县级政府
     """
     _, found = _pick(db, year, rule, agency, peer_group)
@@ -113,6 +115,7 @@ def confirm(db, year, rule, agency, peer_group, reason, actor) -> None:
 
     Example:
 
+    \b
         gongkai findings confirm --year 2024 --rule t3.balance
     """
     from workflow.states import CONFIRMED
@@ -129,6 +132,7 @@ def dismiss(db, year, rule, agency, peer_group, reason, actor) -> None:
 
     Example:
 
+    \b
         gongkai findings dismiss --year 2024 --rule t3.balance --reason "模板合并单元格"
     """
     from workflow.states import DISMISSED

@@ -28,6 +28,7 @@ def ledger(csv_path: str, db: str | None) -> None:
 
     Example:
 
+    \b
         gongkai ledger data/ledger_2024.csv --db data/gongkai.duckdb
     """
     from etl.validate.ledger import import_ledger

@@ -40,6 +40,7 @@ def load(
 
     Example:
 
+    \b
         gongkai load ../shared/seeds ../shared/real-reports/hongze_2024.pdf --db data/gongkai.duckdb
     """
     if not paths and not manifest:

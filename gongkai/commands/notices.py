@@ -77,6 +77,7 @@ def notices(
 
     Example:
 
+    \b
         gongkai notices --year 2024 --peer-group 县级政府 --out 整改通知/
     """
     from etl.settings import Settings

@@ -22,6 +22,7 @@ def parse(file: str, as_json: bool) -> None:
 
     Example:
 
+    \b
         gongkai parse ../shared/real-reports/hongze_2024.pdf --json
     """
     from etl.parse import parse_file

@@ -77,6 +77,7 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
 
     Example:
 
+    \b
         gongkai score --year 2024 --scheme data/schemes/default.toml --peer-group 县级政府
     """
     import queries

@@ -46,6 +46,7 @@ def serve(db: str | None, port: int, address: str) -> None:
 
     Example:
 
+    \b
         gongkai serve --db data/gongkai.duckdb --port 8501
     """
     settings = Settings.from_env(db_path=db)

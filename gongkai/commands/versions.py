@@ -50,6 +50,7 @@ def versions(
 
     Example:
 
+    \b
         gongkai versions 321322-GOV 2025 --use 2 --reason "发布单位确认第二版为正式版本" --by 张三
     """
     db_path = Settings.from_env(db_path=db).db_path
