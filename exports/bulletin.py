@@ -50,7 +50,7 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
 
     issued = issued or date.today()
     doc = letterhead_document(
-        office, f"关于{b.year}年度政府信息公开工作年度报告质量检查情况的通报", letterhead_pt=22
+        office, f"关于{b.year}年度政府信息公开工作年度报告\n质量检查情况的通报", letterhead_pt=22
     )
 
     total, published = len(b.agencies), len(b.published)

@@ -18,7 +18,8 @@ MARGINS_MM = (37.0, 26.0, 35.0, 28.0)  # top, right, bottom, left (GB/T 9704)
 
 def letterhead_document(office: OfficeSettings, title: str, *, letterhead_pt: int = 26):
     """A python-docx Document with the letterhead, the red rule and `title`; callers add the body.
-    The document's text width in mm is on `doc.text_width_mm`."""
+    A "\n" in `title` is where its lines break (a 公文 title breaks between phrases, never
+    inside a word as Word's own wrapping would). The text width in mm is on `doc.text_width_mm`."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -31,7 +32,7 @@ def letterhead_document(office: OfficeSettings, title: str, *, letterhead_pt: in
     doc.styles["Normal"].paragraph_format.space_after = Pt(0)
     width = a4(doc.sections[0], margins_mm=MARGINS_MM)
     page_numbers(doc.sections[0], size_pt=12)
-    doc.core_properties.title = title
+    doc.core_properties.title = title.replace("\n", "")
     doc.core_properties.author = office.name
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -53,8 +54,11 @@ def letterhead_document(office: OfficeSettings, title: str, *, letterhead_pt: in
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.paragraph_format.line_spacing = Pt(36)
     heading.paragraph_format.space_after = Pt(16)
-    run = heading.add_run(title)
-    run.font.size = Pt(TITLE_PT)
-    set_font(run._r, TITLE_FONT)
+    for n, line in enumerate(title.split("\n")):
+        if n:
+            run.add_break()  # the end of the previous line
+        run = heading.add_run(line)
+        run.font.size = Pt(TITLE_PT)
+        set_font(run._r, TITLE_FONT)
     doc.text_width_mm = width
     return doc

@@ -14,6 +14,7 @@ import io
 from datetime import date
 
 from etl.safe_text import xml_text
+from exports.cjk_lines import cjk_lines
 from exports.docx_layout import HEADING_FONT, set_font
 from exports.letterhead import RED, letterhead_document
 from exports.office import OfficeSettings
@@ -35,7 +36,8 @@ def _day(d: date) -> str:
 
 
 def title(notice) -> str:
-    return f"关于{notice.year}年度政府信息公开工作年度报告存在问题的整改通知"
+    """The title in two lines, broken between its phrases ("\n"); join them for one line."""
+    return f"关于{notice.year}年度政府信息公开工作年度报告\n存在问题的整改通知"
 
 
 def body(notice, office: OfficeSettings) -> str:
@@ -119,14 +121,20 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
             p, run = para(f"{label}：", size=14)
             run.bold = True
             p.add_run(xml_text(text)).font.size = Pt(14)
-    para(closing(notice))
+    # the deadline, the contact and the signature stay on one page: a date alone on a last
+    # page is a notice nobody signs
+    p, _ = para(closing(notice))
+    p.paragraph_format.keep_with_next = True
     if contact(office):
-        para(contact(office))
+        p, _ = para(contact(office))
+        p.paragraph_format.keep_with_next = True
     for n, text in enumerate((office.name, _day(notice.issued))):
         p, _ = para(text, indent=False)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.keep_together = True
         if n == 0:
             p.paragraph_format.space_before = Pt(28)
+            p.paragraph_format.keep_with_next = True
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -136,7 +144,6 @@ def notice_pdf(
     notice, office: OfficeSettings, *, fonts: dict[str, FontFile] | None = None
 ) -> bytes:
     from fpdf import FPDF
-    from fpdf.enums import WrapMode
 
     # One face only: embedding a CJK face costs about a second per PDF, and a batch writes one
     # PDF per agency; headings stand out by size and colour instead of weight.
@@ -153,7 +160,7 @@ def notice_pdf(
     pdf.add_font("cjk", "", str(regular.path), collection_font_number=regular.index)
     pdf.set_margins(28, 30, 26)
     pdf.set_auto_page_break(True, margin=25)
-    pdf.set_title(title(notice))
+    pdf.set_title(title(notice).replace("\n", ""))
     pdf.set_creator("gongkai")
     pdf.add_page()
     pdf.set_font("cjk", "", 26)
@@ -173,14 +180,9 @@ def notice_pdf(
     def para(text: str, size: float = 14, *, indent: bool = True, color=(0, 0, 0)) -> None:
         pdf.set_font("cjk", "", size)
         pdf.set_text_color(*color)
-        pdf.multi_cell(
-            0,
-            size * 0.55,
-            ("　　" if indent else "") + xml_text(text),
-            wrapmode=WrapMode.CHAR,
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        text = ("　　" if indent else "") + xml_text(text)
+        for line in cjk_lines(text, pdf.epw, pdf.get_string_width):
+            pdf.cell(0, size * 0.55, line, new_x="LMARGIN", new_y="NEXT")
 
     para(f"{notice.agency_name}：", indent=False)
     para(body(notice, office))
@@ -195,6 +197,8 @@ def notice_pdf(
         para(contact(office))
     pdf.ln(8)
     pdf.set_font("cjk", "", 14)
+    if pdf.will_page_break(8 * 2):  # the signature is not split from its date
+        pdf.add_page()
     for text in (office.name, _day(notice.issued)):
         pdf.cell(0, 8, text, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -42,6 +42,7 @@ _LABELLED_FILE = re.compile(rf"(?:[；;，,]\s*)?[^；;，,。（()）：:]{{0,1
 _BARE_FILE = re.compile(_FILE, re.I)
 _CODE = re.compile(r"\b[A-Za-z]{2,}\d[\w-]*")  # registry codes such as SF421
 _EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]")
+_ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")  # a 公文 writes 2025年3月31日
 _PATH = re.compile(
     r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s\\/，。；：（）]+[\\/])+[^\s\\/，。；：（）]*"
 )
@@ -49,9 +50,10 @@ _PATH = re.compile(
 
 def for_agency(text: str) -> str:
     """A loader message or evidence line as an agency may read it: no file names, paths or codes,
-    and no control characters (a document cannot hold them; a report's cell may carry one)."""
+    dates as a Chinese document writes them, and no control characters (a document cannot hold them; a report's cell may carry one)."""
     text = _LABELLED_FILE.sub("", xml_text(text))
     text = _CODE.sub("", _BARE_FILE.sub("", _PATH.sub("", text)))
+    text = _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
     return re.sub(r"[ \t]{2,}", " ", _EMPTY_BRACKETS.sub("", text)).strip()
 
 
