@@ -38,6 +38,7 @@ _HEADING = re.compile(
 )
 _PROSE_MARK = re.compile(r"[，,、；;]")
 _CLOSING = 0.5  # a last character that starts words more often than it ends one or stands alone
+_CELLS = re.compile(r"[\d\s|｜]")
 _SENTENCE_END = re.compile(r"[。！!？?；;：:…]")
 _SWAP_GAIN = 2.0  # log-probability the swap must add to the sentence (e^2 ≈ 7 times likelier)
 _SWAP_MIN_FREQ = 20  # the swapped word is a word of the language, not a dictionary oddity
@@ -80,7 +81,7 @@ def word_slip_findings(report: ParsedReport) -> list[Finding]:
 def _cut_words(prose: tuple[str, ...]) -> list[Finding]:
     hits = []
     for paragraph, following in _paragraphs_before_headings(prose):
-        if not _HAN_RUN.match(paragraph[-6:]):
+        if not _HAN_RUN.match(paragraph[-3:]) or _CELLS.search(paragraph[-8:]):
             continue  # ends in punctuation, a figure or a table row's cells (… 0 无 无)
         if not _PROSE_MARK.search(paragraph) or len(_HAN.findall(paragraph)) < 12:
             continue  # a heading or a table label, not running prose
