@@ -8,15 +8,19 @@ Judged on jieba's maintained dictionary (words and their frequencies), never on 
 one file, and built for precision: conversions damage text too, and their damage is never the
 agency's fault.
 
-- A word cut at a page or line break is the reader's: the next line continues it. So a paragraph
-  counts as cut only where the next line is a heading, the paragraph is running prose (it has a
-  comma or 顿号, it is not a heading itself) and its last characters are no complete word: the
+- A word cut at a page or line break is the reader's: the next line continues it (a PDF page
+  number between the halves, a wrapped 第 + 二、三季度). So a paragraph (its wrapped lines joined)
+  counts as cut only where the next line is a heading, the paragraph is running prose (a comma
+  or 顿号, no table cells at its end) and its last characters are no complete word: the
   dictionary knows them only as the start of longer words (年度报 → 年度报告), or the last
-  character almost never stands alone (公 of 公开、公共、公司).
+  character starts words more often than it ends one or stands alone (公 of 公开、公共).
+  A word cut inside a sentence (「审查管，」) is not judged: a lone last character there is too
+  often whole (「要求严，」).
 - A swap is flagged only where the dictionary has no word for the printed characters, the
-  swapped order is a word of the dictionary that the report itself prints elsewhere, and the
-  swap makes the sentence much more probable under the dictionary's word frequencies. A term
-  the report repeats is its own usage, never a slip (政民互动).
+  swapped order is a common word of the dictionary, the swap makes the sentence much more
+  probable under the dictionary's word frequencies, and the report itself prints that word
+  elsewhere next to the same character (「社会度关注」 beside 「社会关注度高」). A form the report
+  repeats is its own usage, never a slip (政民互动, even beside 民政局).
 
 On a report read by OCR every finding goes to the analyst (responsibility reader).
 """
@@ -38,6 +42,7 @@ _HEADING = re.compile(
 )
 _PROSE_MARK = re.compile(r"[，,、；;]")
 _CLOSING = 0.5  # a last character that starts words more often than it ends one or stands alone
+_NONE = "\x00"  # no neighbouring character: matches nothing in the text
 _CELLS = re.compile(r"[\d\s|｜]")
 _SENTENCE_END = re.compile(r"[。！!？?；;：:…]")
 _SWAP_GAIN = 2.0  # log-probability the swap must add to the sentence (e^2 ≈ 7 times likelier)
@@ -179,9 +184,12 @@ def _transposed_words(prose: tuple[str, ...]) -> list[Finding]:
         for sentence in _CLAUSE.split(line):
             if not any(p in sentence for p in suspects):
                 continue
-            for printed, meant, quote in _swaps(sentence):
-                if printed in seen or text.count(printed) > 1 or meant not in text:
-                    continue  # a term the report repeats is its usage; the word must be its own
+            for printed, meant, before, after in _swaps(sentence):
+                if printed in seen or text.count(printed) > 1:
+                    continue  # a term the report repeats is its usage (政民互动), not a slip
+                if before + meant not in text and meant + after not in text:
+                    continue  # the report never prints the word in that place (民政局 ≠ 拓宽政民)
+                quote = sentence if len(sentence) <= 30 else _around(sentence, printed)
                 seen.add(printed)
                 hits.append(f"「{quote}」中“{printed}”应为“{meant}”")
     if not hits:
@@ -213,8 +221,8 @@ def _swapped_forms() -> dict[str, str]:
 
 
 def _swaps(sentence: str):
-    """(printed, meant, quote) for each lone character whose swap with its neighbour word makes a
-    dictionary word the sentence is much likelier with."""
+    """(printed, meant, character before, character after) for each lone character whose swap
+    with its neighbour word makes a dictionary word the sentence is much likelier with."""
     tokens = _tokens(sentence)
     starts = [0]
     for token in tokens:
@@ -238,7 +246,12 @@ def _swaps(sentence: str):
             base = _log_probability(sentence) if base is None else base
             swapped = sentence[:a] + meant + sentence[b:]
             if _log_probability(swapped) - base >= _SWAP_GAIN:
-                yield printed, meant, sentence[max(0, a - 8) : b + 8]
+                yield printed, meant, sentence[a - 1 : a] or _NONE, sentence[b : b + 1] or _NONE
+
+
+def _around(sentence: str, printed: str) -> str:
+    at = sentence.index(printed)
+    return sentence[max(0, at - 12) : at + len(printed) + 12]
 
 
 def _lone(tokens: list[str], i: int) -> bool:
@@ -246,10 +259,11 @@ def _lone(tokens: list[str], i: int) -> bool:
 
 
 def _crosses_word(sentence: str, cut: int) -> bool:
-    """A dictionary word of two or three characters spans the boundary at `cut`."""
+    """A word of two or three characters (not a dictionary rarity such as 管工) spans the
+    boundary at `cut`."""
     for left in (1, 2):
         for right in (1, 2):
             if left + right <= 3 and cut - left >= 0 and cut + right <= len(sentence):
-                if (_freq(sentence[cut - left : cut + right]) or 0) > 0:
+                if (_freq(sentence[cut - left : cut + right]) or 0) >= _SWAP_MIN_FREQ:
                     return True
     return False
