@@ -51,17 +51,20 @@ PLANTED = [
      "wording.cut_word", "进行公"),
     ("cut_legacy_numbered_item", HUNAN, "数据上报工作。", "数据上报工",
      "wording.cut_word", "上报工"),
-    # characters printed in swapped order, the right word printed elsewhere in the report
+    # characters printed in swapped order, the right word printed elsewhere in the report next to
+    # the same character
     ("swapped_two_characters", SHUYANG, "健全考核机制", "全健考核机制",
      "wording.transposed_word", "“全健”应为“健全”"),
-    ("swapped_in_a_list", SHUYANG, "喜闻乐见的方式", "喜闻乐见的式方",
-     "wording.transposed_word", "“式方”应为“方式”"),
-    ("swapped_pdf_conversion", KEWEI, "科技企业关注度大", "科技企业注关度大",
-     "wording.transposed_word", "“注关”应为“关注”"),
-    ("swapped_legacy", HUNAN, "做好舆情收集", "做好情舆收集",
-     "wording.transposed_word", "“情舆”应为“舆情”"),
-    ("swapped_legacy_problems", HUNAN, "质量不高", "量质不高",
-     "wording.transposed_word", "“量质”应为“质量”"),
+    ("swapped_in_a_list", SHUYANG, "、规范化办理依申请", "、范规化办理依申请",
+     "wording.transposed_word", "“范规”应为“规范”"),
+    ("swapped_pdf_conversion", KEWEI, "促进科技成果转移", "促进科技果成转移",
+     "wording.transposed_word", "“果成”应为“成果”"),
+    ("swapped_pdf_conversion_list", KEWEI, "改进情况以及其他需要", "改进情况以及他其需要",
+     "wording.transposed_word", "“他其”应为“其他”"),
+    ("swapped_legacy", HUNAN, "做好重要政策", "做好要重政策",
+     "wording.transposed_word", "“要重”应为“重要”"),
+    ("swapped_legacy_training", HUNAN, "办理业务培训", "办理务业培训",
+     "wording.transposed_word", "“务业”应为“业务”"),
 ]  # fmt: skip
 
 
