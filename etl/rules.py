@@ -315,6 +315,13 @@ _DECLARED = (
     #    (etl/parse/ocr_missing.py) ──
     Rule("ocr.cell_missing", "扫描件表格中有数字未能识别（未入库）", "reader", "DOC",
          _CHECK_READ),
+
+    # ── h21w · issue #21: wrong or cut-off words from jieba's dictionary
+    #    (etl/validate/word_slips.py) ──
+    Rule("wording.cut_word", "段落在词语中间中断（字词缺漏）", "typo_wording", "DOC",
+         "补全中断的词语和语句，校对全文后重新发布", QUALITY),
+    Rule("wording.transposed_word", "字词顺序颠倒", "typo_wording", "DOC",
+         "更正顺序颠倒的字词，校对全文后重新发布", QUALITY),
 )
 # fmt: on
 

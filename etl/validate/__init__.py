@@ -37,6 +37,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
     from etl.validate.substance import substance_findings
     from etl.validate.t2_prose import t2_prose_findings
     from etl.validate.text_table import text_table_findings
+    from etl.validate.word_slips import word_slip_findings
     from etl.validate.wording import wording_findings
 
     return (
@@ -57,6 +58,7 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
         + legacy_core_findings(report)
         + t2_prose_findings(report)
         + prose_t4_findings(report)
+        + word_slip_findings(report)
     )
 
 

@@ -48,8 +48,11 @@ def new_findings(name: str, text: str) -> list[tuple[str, str, str]]:
 
 
 def test_clean_real_legacy_report_raises_nothing():
-    assert findings("pingtan_2015.txt", pingtan()) == []
-    assert findings("pingtan_2015.txt", spaced(pingtan())) == []
+    # its figures, parts and 统计表 are clean; its one problem is the inspector's P1, a wording
+    # slip (「社会度关注」 for 社会关注度)
+    slip = [("wording.transposed_word", "DOC", "report")]
+    assert findings("pingtan_2015.txt", pingtan()) == slip
+    assert findings("pingtan_2015.txt", spaced(pingtan())) == slip
 
 
 def test_a_channel_above_its_total_is_an_identity_at_leg_proactive():
@@ -84,7 +87,8 @@ def test_a_changed_table_figure_breaks_its_identity_at_the_leg_place():
 
 def test_a_glued_run_that_fits_no_split_is_the_readers_not_the_agencys():
     text = pingtan().replace("公开数条2949819162、", "公开数条2950819172、")
-    got = findings("p.txt", text)
+    # every finding about the figures is the reader's (the P1 wording slip stays the report's)
+    got = [f for f in findings("p.txt", text) if not f[0].startswith("wording.")]
     assert got and all(resp == "reader" for _, _, resp in got)
     assert ("glued.set_aside", "LEG.proactive", "reader") in got
 
