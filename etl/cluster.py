@@ -123,9 +123,6 @@ class ClusterPool:
         except Exception as exc:  # noqa: BLE001 -- the client is closed or broken
             raise self._lose(exc) from None
 
-    def workers(self) -> int:
-        return len(self.client.scheduler_info().get("workers", {}))
-
     def shutdown(self, wait: bool = True, cancel_futures: bool = True) -> None:
         try:
             self.client.close()
@@ -147,6 +144,7 @@ class _Pending:
         try:
             return self.future.result()
         except KilledWorker:  # a file in this chunk kept ending its worker: find which, alone
+            # one at a time: a file waiting on the worker that a stuck file ends is blamed too
             return [self._alone(job) for job in self.jobs]
         except Exception as exc:  # noqa: BLE001 -- scheduler gone, connection lost, cancelled
             raise self.pool._lose(exc) from None
@@ -158,7 +156,7 @@ class _Pending:
             return self.pool.client.submit(on_worker, self.fn, [job], pure=False).result()[0]
         except KilledWorker:
             return ("error", *_worker_died(job[0]))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 -- scheduler gone, connection lost, cancelled
             raise self.pool._lose(exc) from None
 
 

@@ -184,3 +184,27 @@ def test_a_malformed_address_is_one_line_from_the_real_command(tmp_path):
     assert done.stderr.startswith("Error: --cluster nonsense: not a Dask scheduler address")
     assert done.stderr.count("\n") == 1, done.stderr  # no traceback, at exit either
     assert not db.exists()
+
+
+def parse_or_die(jobs: list) -> list:
+    """Runs on a worker in place of the parser: a file named *stuck* ends the worker process, as
+    the watchdog does with a file stuck in a C call past its deadline."""
+    if any("stuck" in origin for origin, _ in jobs):
+        os._exit(75)
+    return [("ok", origin, len(data)) for origin, data in jobs]
+
+
+@pytest.mark.slow  # two worker processes are ended and restarted by their nannies
+def test_a_file_that_ends_its_worker_is_refused_alone_and_the_others_come_back(cluster):
+    pool = etl.cluster.connect(cluster.scheduler_address)
+    before = cluster.scheduler.allowed_failures
+    cluster.scheduler.allowed_failures = 0  # give up on a task at its first dead worker
+    try:
+        jobs = [("a.txt", b"1"), ("stuck.pdf", b"22"), ("c.txt", b"333")]
+        got = pool.submit(parse_or_die, jobs).result()
+        assert got[0] == ("ok", "a.txt", 1) and got[2] == ("ok", "c.txt", 3)
+        assert got[1][0] == "error" and got[1][1] == "stuck.pdf" and got[1][4] == "worker_died"
+        assert pool.lost is None  # the cluster itself is still there
+    finally:
+        cluster.scheduler.allowed_failures = before
+        pool.shutdown()
