@@ -84,6 +84,7 @@ def main() -> None:
     for r in range(args.repeats):
         res = timed_load(files, registry, work / f"local{r}.duckdb")
         results.append(("local parse pool (1 process per core)", res))
+        print(f"local: {res['seconds']:.1f} s", flush=True)
         for n in (1, 2):
             start = time.perf_counter()
             with distributed.LocalCluster(
@@ -99,6 +100,7 @@ def main() -> None:
                 )
             res["cluster_start"] = started
             results.append((f"--cluster, {n} worker{'s' if n > 1 else ''}", res))
+            print(f"{n} worker(s): {res['seconds']:.1f} s", flush=True)
     same = len({res["rows"] for _, res in results}) == 1
     print("\n| load | wall | reports/s | load average before → after | loaded / failed |")
     print("|---|---:|---:|---:|---:|")
