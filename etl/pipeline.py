@@ -134,7 +134,7 @@ def run_load(
             if remote is not None:
                 remote.shutdown()
             raise
-        # forked before the database is opened
+        # connected to, or forked, before the database is opened
         pool = remote if remote is not None else _pool(_workers(workers), len(sources))
         try:
             with load.building_database(db_path) as con:
