@@ -13,6 +13,9 @@ are written in batches, one transaction per batch (load.load_batch). If a batch 
 it is rolled back, the run's state is put back as it was before the batch, and the batch is
 replayed one report per transaction, exactly as a serial load would do it: a report that
 cannot be stored fails alone and rows already loaded are never touched.
+
+With `cluster` (gongkai load --cluster ADDRESS) the parse chunks go to a Dask scheduler instead of
+the local pool (etl/cluster.py); everything else, the writing included, stays in this process.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import etl.cluster
 import etl.parse
 from etl import load, stuck_workers
 from etl.collect.manifest import apply_portal, collected_findings
@@ -109,6 +113,7 @@ def run_load(
     parser_version: str = etl.PARSER_VERSION,
     workers: int | None = None,
     progress=None,
+    cluster: str | None = None,
 ) -> LoadSummary:
     """Load every file, folder, manifest entry and URL into the database at `db_path`.
 
@@ -116,12 +121,21 @@ def run_load(
     `parser_version` is what makes a source "seen before"; tests pass another to force a re-parse.
     `workers`: parse processes (default: $GONGKAI_WORKERS, else one per available core).
     `progress(done, total, failed)`, when given, is called after each file (and once at 0).
+    `cluster`: the address of a Dask scheduler that parses instead of local workers (etl/cluster.py);
+    an unusable one is a ReportError raised before anything is read or written.
     """
     registry = load_registry(registry_path or Settings().registry_path, *more_registries)
     summary = LoadSummary()
+    remote = etl.cluster.connect(cluster) if cluster else None
     with tempfile.TemporaryDirectory(prefix="gongkai-dl-") as tmp:
-        sources = discover_sources(inputs, manifest=manifest, download_dir=tmp)
-        pool = _pool(_workers(workers), len(sources))  # forked before the database is opened
+        try:
+            sources = discover_sources(inputs, manifest=manifest, download_dir=tmp)
+        except BaseException:
+            if remote is not None:
+                remote.shutdown()
+            raise
+        # connected to, or forked, before the database is opened
+        pool = remote if remote is not None else _pool(_workers(workers), len(sources))
         try:
             with load.building_database(db_path) as con:
                 load.sync_registry(con, registry)
@@ -144,6 +158,14 @@ def run_load(
                         _flush(run)
                         _begin(run)
                 _flush(run)
+                if remote is not None and remote.lost:
+                    summary.notes.append(
+                        (
+                            f"--cluster {cluster}",
+                            f"lost the cluster ({remote.lost}); the files "
+                            "not yet parsed there were parsed here",
+                        )
+                    )
                 load.set_portal_dates(con, run.portal_dates)
                 for folder, found in collected_findings(
                     [*inputs, *([manifest] if manifest else [])]
@@ -259,7 +281,9 @@ def _prepare(source: SourceFile, known: set[str]) -> _Item:
 
 
 def _parsed(
-    sources: list[SourceFile], known: set[str], pool: ProcessPoolExecutor | None
+    sources: list[SourceFile],
+    known: set[str],
+    pool,  # ProcessPoolExecutor | ClusterPool | None
 ) -> Iterator[_Item]:
     """Items in input order, parsed (in the pool when there is one) a window ahead of the caller."""
     it = iter(sources)

@@ -29,8 +29,18 @@ from etl.settings import Settings
     multiple=True,
     help="Agency registry CSV (default: data/registry.csv); repeat to add more agencies.",
 )
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Parse and OCR on this Dask scheduler (tcp://HOST:PORT) instead of this machine's "
+    'cores; needs pip install -e ".[cluster]". The database is still written here.',
+)
 def load(
-    paths: tuple[str, ...], db: str | None, manifest: str | None, registry: tuple[str, ...]
+    paths: tuple[str, ...],
+    db: str | None,
+    manifest: str | None,
+    registry: tuple[str, ...],
+    cluster: str | None,
 ) -> None:
     """Load report files (any format), folders (recursively), a manifest and http(s) URLs.
 
@@ -46,11 +56,18 @@ def load(
     if not paths and not manifest:
         raise click.UsageError("give at least one PATH (file, folder or URL) or --manifest")
     settings = Settings.from_env(db_path=db, registry_path=registry[0] if registry else None)
-    sys.exit(run_and_report(paths, settings, manifest, registry[1:]))
+    if cluster is not None:
+        from etl.cluster import INSTALL, engine_installed
+
+        if not engine_installed():
+            raise click.ClickException(
+                f"--cluster needs the optional cluster engine (Dask distributed): {INSTALL}"
+            )
+    sys.exit(run_and_report(paths, settings, manifest, registry[1:], cluster=cluster))
 
 
 def run_and_report(
-    paths, settings: Settings, manifest: str | None = None, more_registries=()
+    paths, settings: Settings, manifest: str | None = None, more_registries=(), cluster=None
 ) -> int:
     """Run the load (a progress bar on a terminal) and print the summary; returns the exit code."""
     from etl.pipeline import run_load
@@ -67,6 +84,7 @@ def run_and_report(
             manifest,
             more_registries,
             progress=progress,
+            cluster=cluster,
         )
     except ReportError as exc:  # the registry, the manifest or the database itself is unusable
         raise click.ClickException(exc.message) from None
