@@ -50,7 +50,8 @@ _PATH = re.compile(
 
 def for_agency(text: str) -> str:
     """A loader message or evidence line as an agency may read it: no file names, paths or codes,
-    dates as a Chinese document writes them, and no control characters (a document cannot hold them; a report's cell may carry one)."""
+    dates as a Chinese document writes them, and no control characters (a document cannot hold
+    them; a report's cell may carry one)."""
     text = _LABELLED_FILE.sub("", xml_text(text))
     text = _CODE.sub("", _BARE_FILE.sub("", _PATH.sub("", text)))
     text = _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
