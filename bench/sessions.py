@@ -19,6 +19,12 @@ seconds spent by the server and by the browsers while the sessions ran (where th
 a shared machine), and the load average. Not a test: it prints figures (bench/RESULTS.md).
 
     .venv/bin/python bench/sessions.py --db DB [--n 1 5 20]
+    .venv/bin/python bench/sessions.py --db /tmp/s100k.duckdb --synthesise 10800
+
+--synthesise AGENCIES first builds --db (when it does not exist) as bench/dashboard_bench.py
+does, 10 years of AGENCIES agencies (10,800: 102,572 agency-years), and stores every year's
+scores as `gongkai load` does: minutes, where a real 100,000-report load (bench/scale.py --n
+100000 --keep DIR) takes 8 minutes on a quiet machine and far longer on a busy one.
 
 At most MAX_SESSIONS sessions (each is a Chromium of ~200-300 MB).
 """
@@ -92,7 +98,15 @@ def analyst_path(page, base: str) -> list[float | None]:
     return out
 
 
-def one_session(base: str, seed: int, start: threading.Barrier, out: dict, errors: list) -> None:
+def one_session(
+    base: str,
+    seed: int,
+    gates: tuple[threading.Barrier, threading.Barrier],
+    out: dict,
+    errors: list,
+) -> None:
+    """`gates`: every browser up before the first click; every path done before any browser
+    closes (so the browsers' CPU is still on the clock when it is read)."""
     from playwright.sync_api import sync_playwright
 
     rng = random.Random(seed)
@@ -102,14 +116,18 @@ def one_session(base: str, seed: int, start: threading.Barrier, out: dict, error
             ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
             ctx.add_init_script(bv.RECORDER)
             page = ctx.new_page()
-            start.wait()
+            gates[0].wait()
             for names, path in ((LEADER, leader_path), (ANALYST, analyst_path)):
                 time.sleep(rng.uniform(*THINK_S))
                 for name, t in zip(names, path(page, base), strict=True):
                     out.setdefault(name, []).append(t)
+            gates[1].wait()
             browser.close()
+    except threading.BrokenBarrierError:
+        pass  # another session failed and said so
     except Exception as exc:  # noqa: BLE001 - one failed session is reported, the rest measured
-        start.abort()
+        for gate in gates:
+            gate.abort()
         errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:300]}")
 
 
@@ -162,22 +180,29 @@ def run(db: Path, n: int, log_dir: Path) -> dict:
 
         times: dict[str, list] = {}
         errors: list[str] = []
-        start = threading.Barrier(n + 1)
+        gates = (threading.Barrier(n + 1), threading.Barrier(n + 1))
         threads = [
-            threading.Thread(target=one_session, args=(base, i, start, times, errors))
+            threading.Thread(target=one_session, args=(base, i, gates, times, errors))
             for i in range(n)
         ]
         for t in threads:
             t.start()
-        start.wait(timeout=300)  # every browser up: the clock starts now
+        try:
+            gates[0].wait(timeout=600)  # every browser up: the clock starts now
+        except threading.BrokenBarrierError:
+            pass  # a session failed: its error is reported
         threading.Thread(target=sample, daemon=True).start()
         cpu0, all0, t0 = tree_cpu(pid), tree_cpu(os.getpid()), time.monotonic()
-        for t in threads:
-            t.join()
+        try:
+            gates[1].wait(timeout=1800)  # every path done, no browser closed yet
+        except threading.BrokenBarrierError:
+            pass  # a session failed: its error is reported
         wall = time.monotonic() - t0
         cpu_server = tree_cpu(pid) - cpu0
         cpu_rest = tree_cpu(os.getpid()) - all0 - cpu_server  # the browsers, drivers, this script
         done.set()
+        for t in threads:
+            t.join()
     return {
         "n": n,
         "times": times,
@@ -188,6 +213,24 @@ def run(db: Path, n: int, log_dir: Path) -> dict:
         "cpu_browsers": cpu_rest,
         "load": os.getloadavg(),
     }
+
+
+def synthesise(db: Path, agencies: int) -> None:
+    import dashboard_bench
+
+    from assess import stored
+    from dashboard import runs
+
+    t = time.perf_counter()
+    dashboard_bench.build(db, agencies, 10)
+    con = dashboard_bench.connect(db)
+    try:
+        years = stored.store_years(runs.cursor_of(con), db, dashboard_bench.SCHEME)
+    finally:
+        con.close()
+    print(
+        f"synthesised {db} and stored {len(years)} years' scores in {time.perf_counter() - t:.0f} s"
+    )
 
 
 def pct(values: list[float], q: float) -> float:
@@ -222,7 +265,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, required=True, help="e.g. the 100k database of scale.py")
     ap.add_argument("--n", type=int, nargs="+", default=[1, 5, 20])
+    ap.add_argument("--synthesise", type=int, metavar="AGENCIES", help="build --db first")
     args = ap.parse_args()
+    if args.synthesise and not args.db.exists():
+        synthesise(args.db, args.synthesise)
     if max(args.n) > MAX_SESSIONS or min(args.n) < 1:
         sys.exit(f"--n: between 1 and {MAX_SESSIONS} sessions")
     db = args.db.resolve()
