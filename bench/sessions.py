@@ -117,15 +117,18 @@ def one_session(
             ctx.add_init_script(bv.RECORDER)
             page = ctx.new_page()
             gates[0].wait()
-            for names, path in ((LEADER, leader_path), (ANALYST, analyst_path)):
-                time.sleep(rng.uniform(*THINK_S))
-                for name, t in zip(names, path(page, base), strict=True):
-                    out.setdefault(name, []).append(t)
+            try:
+                for names, path in ((LEADER, leader_path), (ANALYST, analyst_path)):
+                    time.sleep(rng.uniform(*THINK_S))
+                    for name, t in zip(names, path(page, base), strict=True):
+                        out.setdefault(name, []).append(t)
+            except Exception as exc:  # noqa: BLE001 - reported; the others go on being measured
+                errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:300]}")
             gates[1].wait()
             browser.close()
     except threading.BrokenBarrierError:
         pass  # another session failed and said so
-    except Exception as exc:  # noqa: BLE001 - one failed session is reported, the rest measured
+    except Exception as exc:  # noqa: BLE001 - a browser that did not start: nobody waits for it
         for gate in gates:
             gate.abort()
         errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:300]}")
