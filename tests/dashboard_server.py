@@ -1,5 +1,6 @@
-"""Start the dashboard as a user does (`streamlit run dashboard/app.py`) for browser and
-concurrency tests: wait until it answers, raise with its log if it dies, always stop it."""
+"""Start the dashboard as a user does (`streamlit run dashboard/app.py`, or `gongkai serve`) for
+browser and concurrency tests: wait until it answers, raise with its log if it dies, always stop
+it."""
 
 from __future__ import annotations
 
@@ -36,12 +37,16 @@ def read_log(fh) -> str:
 
 
 @contextmanager
-def running_dashboard(db: Path, log_path: Path, timeout: float = 60):
-    """Yield (url, log file) of a dashboard server reading `db`."""
+def running_dashboard(db: Path, log_path: Path, timeout: float = 60, serve: bool = False):
+    """Yield (url, log file) of a dashboard server reading `db`; `serve`: started by `gongkai
+    serve` (its warm-up thread and database watch included) instead of `streamlit run`."""
     port = free_port()
     log = open(log_path, "w+")
+    gongkai_serve = [sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port)]
     proc = subprocess.Popen(
-        [
+        gongkai_serve
+        if serve
+        else [
             sys.executable,
             "-m",
             "streamlit",
