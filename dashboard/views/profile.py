@@ -4,7 +4,7 @@ peer group, and the printed source behind any number (in context, with the file 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, urlstate
+from dashboard import data, urlstate, vega
 from dashboard.safe_text import echo
 from dashboard.views import common, compare
 from queries import labels
@@ -82,8 +82,8 @@ section = urlstate.segmented(
     st, "查看", TABS, key="profile_section", param="tab", default="办理情况"
 )
 if section == "办理情况":
-    common.chart(charts.outcomes_by_year(profile), key="outcomes")
-    common.chart(charts.rate_trends(profile, median), key="rates")
+    common.light_chart(vega.outcomes_by_year(profile), key="outcomes")
+    common.light_chart(vega.rate_trends(profile, median), key="rates")
     newest = profile.sort("year", descending=True)
     common.table(
         newest.select(
@@ -102,7 +102,7 @@ if section == "办理情况":
         )
     )
     st.markdown("**办理结果（件）**")
-    common.table(newest.select("year", *charts.OUTCOMES, "review_total", "suit_total"))
+    common.table(newest.select("year", *vega.OUTCOMES, "review_total", "suit_total"))
     common.continuity_note(profile)
     st.markdown("**表二：主动公开政府信息情况**")
     t2 = data.agency_values(v, agency_id, "t2.")
@@ -153,7 +153,7 @@ elif section == "对比":
     st.markdown(f"**与同组单位对比（{year} 年度）**")
     compare.panel(v, year, info["peer_group"], agency_id, path)
 elif section == "复议诉讼":
-    common.chart(charts.review_outcomes(profile), key="review")
+    common.light_chart(vega.review_outcomes(profile), key="review")
     common.table(
         profile.select(
             "year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))]

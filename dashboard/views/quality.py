@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, urlstate
+from dashboard import data, urlstate, vega
 from dashboard.views import common, quality_check
 from queries import labels
 
@@ -52,7 +52,7 @@ def _to_profile(df, tab: str) -> list[dict]:
 
 if view == "问题明细":
     if summary.height:
-        common.chart(charts.findings_by_rule(summary), key="by_rule")
+        common.light_chart(vega.findings_by_rule(summary), key="by_rule")
     if findings.is_empty():
         st.success("没有数据质量问题。")
     else:

@@ -5,7 +5,7 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, nav, urlstate
+from dashboard import charts, data, nav, urlstate, vega
 from dashboard.safe_text import md, plot
 from dashboard.views import common, ranking_grid, whatif
 from queries import labels
@@ -86,7 +86,7 @@ elif view == "排名":
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
         f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
     )
-    common.chart(charts.score_distribution(scored), key="distribution")
+    common.light_chart(vega.score_distribution(scored), key="distribution")
 elif view == "风险清单":
     risks = (
         ranked.filter(pl.col("flag") != "")
@@ -170,7 +170,7 @@ elif view == "升降与趋势":
             "名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。"
         )
     trend = data.province_trend(v, peer)
-    common.chart(charts.province_trends(trend), key="province_trend")
+    common.light_chart(vega.province_trends(trend), key="province_trend")
     common.table(trend.sort("year", descending=True))
     st.caption(
         "本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。"
