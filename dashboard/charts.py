@@ -5,9 +5,7 @@ Vega-Lite (dashboard/vega.py): Plotly's browser bundle is 4.7 MB."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-import polars as pl
 
-from dashboard.safe_text import plot
 from dashboard.vega import COLORWAY, FONT, TEMPLATE_CHANGE
 
 TEMPLATE = go.layout.Template(
@@ -53,26 +51,4 @@ def count_axis(fig: go.Figure, values, axis: str = "y") -> go.Figure:
     if top < 10:
         opts.update(dtick=1, range=[0, max(top, 1) * 1.1])
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**opts)
-    return fig
-
-
-def rank_moves(moves: pl.DataFrame) -> go.Figure:
-    """Biggest risers and fallers: horizontal bars, green up, red down (columns agency_name, rank_change)."""
-    fig = _fig(
-        "名次升降最多的单位（与上年比）",
-        xaxis_title="名次变化（正数为上升）",
-        height=max(260, 28 * moves.height + 90),
-    )
-    fig.add_bar(
-        y=[plot(n) for n in moves["agency_name"].to_list()],  # Plotly reads <a href> in ticks
-        x=moves["rank_change"].to_list(),
-        orientation="h",
-        marker_color=[
-            "#3a9d5d" if (c or 0) > 0 else "#c23b3b" for c in moves["rank_change"].to_list()
-        ],
-        text=[f"{c:+d}" for c in moves["rank_change"].to_list()],
-        textposition="outside",
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickformat="+d", zeroline=True)
     return fig

@@ -326,3 +326,59 @@ def province_trends(trend: pl.DataFrame) -> dict:
         "late_share": "逾期发布单位占比",
     }
     return _lines("全省趋势（各单位中位数）", _long(trend, names), _years(trend))
+
+
+def rank_moves(moves: pl.DataFrame) -> dict:
+    """Biggest risers and fallers: horizontal bars, green up, red down, the change printed; a
+    bar is selectable (parameter "pick", field agency_id) so the page can link its profile.
+    Vega draws the names as SVG text: nothing in them is read as markup."""
+    rows = [
+        {
+            "agency_id": r["agency_id"],
+            "agency_name": r["agency_name"],
+            "change": r["rank_change"],
+            "label": f"{r['rank_change']:+d}",
+            "up": (r["rank_change"] or 0) > 0,
+        }
+        for r in moves.iter_rows(named=True)
+    ]
+    y = {
+        "field": "agency_name",
+        "type": "nominal",
+        "title": None,
+        "sort": None,
+        "axis": {"labelLimit": 260},
+    }
+    x = {
+        "field": "change",
+        "type": "quantitative",
+        "title": "名次变化（正数为上升）",
+        "axis": {"format": "+d"},
+    }
+    bars = {
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["agency_id"]}}],
+        "mark": {"type": "bar", "tooltip": True, "cursor": "pointer"},
+        "encoding": {
+            "y": y,
+            "x": x,
+            "color": {
+                "field": "up",
+                "type": "nominal",
+                "legend": None,
+                "scale": {"domain": [True, False], "range": ["#3a9d5d", "#c23b3b"]},
+            },
+            "opacity": {"condition": {"param": "pick", "value": 1}, "value": 0.45},
+        },
+    }
+    text = {
+        "mark": {
+            "type": "text",
+            "align": {"expr": "datum.up ? 'left' : 'right'"},
+            "dx": {"expr": "datum.up ? 4 : -4"},
+            "fontSize": 12,
+        },
+        "encoding": {"y": y, "x": x, "text": {"field": "label"}},
+    }
+    return _spec(
+        "名次升降最多的单位（与上年比）", rows, [bars, text], height=max(160, 28 * len(rows))
+    )

@@ -5,8 +5,8 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, nav, urlstate, vega
-from dashboard.safe_text import md, plot
+from dashboard import data, nav, urlstate, vega
+from dashboard.safe_text import md
 from dashboard.views import common, ranking_grid, whatif
 from queries import labels
 
@@ -138,20 +138,22 @@ def _moves() -> None:
         both = pl.concat(
             [ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))]
         )
-        picked = common.chart(
-            charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points"
+        picked = st.vega_lite_chart(
+            spec=vega.rank_moves(both),
+            key="moves",
+            on_select="rerun",
+            selection_mode="pick",
+            width="stretch",
         )
-        points = picked.selection.points if picked is not None else []
-        # the chart's ticks are the names as Plotly shows them (charts.rank_moves: escaped)
-        by_name = {plot(n): a for n, a in zip(both["agency_name"], both["agency_id"])}
-        shown_name = dict(zip(by_name, both["agency_name"]))
-        if points and points[0].get("y") in by_name:  # a bar clicked: its agency's page
-            name = points[0]["y"]
+        points = picked.selection.get("pick", []) if picked is not None else []
+        names = dict(zip(both["agency_id"], both["agency_name"]))
+        if points and points[0].get("agency_id") in names:  # a bar clicked: its agency's page
+            agency = points[0]["agency_id"]
             st.page_link(
                 nav.page("profile"),
-                label=f"打开“{md(shown_name[name])}”的单位画像",
+                label=f"打开“{md(names[agency])}”的单位画像",
                 icon=":material/arrow_forward:",
-                query_params={"agency": by_name[name], "year": str(year)},
+                query_params={"agency": agency, "year": str(year)},
             )
         cols = [
             "agency_name",

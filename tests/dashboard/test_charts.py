@@ -80,3 +80,19 @@ def test_the_template_change_is_marked_only_when_the_years_cross_it():
     assert not any(
         layer["mark"]["type"] == "rule" for layer in vega.correction_rates(after)["layer"]
     )
+
+
+def test_rank_moves_bars_are_pickable_by_agency_and_keep_names_as_text():
+    moves = pl.DataFrame(
+        {"agency_id": ["A", "B"], "agency_name": ["<b>甲</b>局", "乙局"], "rank_change": [3, -2]}
+    )
+    spec = vega.rank_moves(moves)
+    bars = spec["layer"][0]
+    assert bars["params"] == [
+        {"name": "pick", "select": {"type": "point", "fields": ["agency_id"]}}
+    ]
+    rows = spec["data"]["values"]
+    assert [(r["agency_name"], r["label"], r["up"]) for r in rows] == [
+        ("<b>甲</b>局", "+3", True),
+        ("乙局", "-2", False),
+    ]
