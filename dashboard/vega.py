@@ -105,12 +105,12 @@ def score_distribution(ranked: pl.DataFrame) -> dict:
         "encoding": {
             "x": {
                 "field": "start",
-                "type": "quantitative",
-                "bin": "binned",
+                "type": "ordinal",
                 "title": col("score"),
-                "scale": {"domain": [0, 100]},
+                # every 5-point bin on the axis, empty ones too, labelled by its range
+                "scale": {"domain": list(range(0, 100, 5))},
+                "axis": {"labelAngle": 0, "labelExpr": "datum.value + '–' + (datum.value + 5)"},
             },
-            "x2": {"field": "end"},
             "y": {
                 "field": "n",
                 "type": "quantitative",
@@ -259,12 +259,14 @@ def review_outcomes(trend: pl.DataFrame) -> dict:
                 "type": "nominal",
                 "sort": ["复议", "诉讼"],
                 "scale": {"domain": ["复议", "诉讼"], "range": [1.0, 0.55]},
-                "legend": {**LEGEND, "title": "左：复议　右：诉讼（浅色）"},
+                "legend": None,  # said in the subtitle
             },
             "order": {"field": "order", "type": "quantitative"},
         },
     }
-    return _spec(title, rows, [bars])
+    spec = _spec(title, rows, [bars])
+    spec["title"]["subtitle"] = "每年左柱为行政复议，右柱（浅色）为行政诉讼"
+    return spec
 
 
 def findings_by_rule(summary: pl.DataFrame) -> dict:
@@ -277,7 +279,7 @@ def findings_by_rule(summary: pl.DataFrame) -> dict:
                 "type": "nominal",
                 "title": None,
                 "sort": None,
-                "axis": {"labelLimit": 320},
+                "axis": {"labelLimit": 320, "labelOverlap": False},
             },
             "x": {
                 "field": "n",
@@ -304,7 +306,7 @@ def indicator_breakdown(breakdown: pl.DataFrame) -> dict:
                 "type": "nominal",
                 "title": None,
                 "sort": None,
-                "axis": {"labelLimit": 320},
+                "axis": {"labelLimit": 320, "labelOverlap": False},
             },
             "x": {"field": "points", "type": "quantitative", "title": "分"},
             "color": {
@@ -347,7 +349,7 @@ def rank_moves(moves: pl.DataFrame) -> dict:
         "type": "nominal",
         "title": None,
         "sort": None,
-        "axis": {"labelLimit": 260},
+        "axis": {"labelLimit": 260, "labelOverlap": False},
     }
     x = {
         "field": "change",

@@ -72,6 +72,10 @@ def test_page_renders_without_error(app, page):
     at = app.switch_page(page).run()
     _clean(at)
     assert at.title, "every page has a title"
+    # A page's first paint: no Plotly chart (the browser would fetch Streamlit's 4.7 MB Plotly
+    # bundle) and no pandas Styler (every table converted to pandas and styled cell by cell).
+    assert not at.get("plotly_chart")
+    assert not [d for d in at.dataframe if hasattr(d.value, "data")]
 
 
 @pytest.mark.parametrize("page", [p.file for p in nav.PAGES])
