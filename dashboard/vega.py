@@ -100,6 +100,10 @@ def score_distribution(ranked: pl.DataFrame) -> dict:
             {"start": b, "end": b + 5, "flag": name, "n": n} for b, n in sorted(counts.items())
         ]
     present = [(name, colour) for _, name, colour in FLAGS if any(r["flag"] == name for r in rows)]
+    totals: dict[int, int] = {}
+    for r in rows:  # stacked here (red at the bottom), so the axis is sized to the stack
+        r["bottom"] = totals.get(r["start"], 0)
+        totals[r["start"]] = r["top"] = r["bottom"] + r["n"]
     bars = {
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
@@ -112,12 +116,13 @@ def score_distribution(ranked: pl.DataFrame) -> dict:
                 "axis": {"labelAngle": 0, "labelExpr": "datum.value + '–' + (datum.value + 5)"},
             },
             "y": {
-                "field": "n",
+                "field": "top",
                 "type": "quantitative",
-                "stack": "zero",
                 "title": col("agencies"),
                 "axis": {"format": ",d", "tickMinStep": 1},
+                "scale": {"domain": [0, max(totals.values(), default=1)], "nice": True},
             },
+            "y2": {"field": "bottom"},
             "color": {
                 "field": "flag",
                 "type": "nominal",
