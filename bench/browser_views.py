@@ -215,6 +215,21 @@ def pdf_download(browser, base: str) -> float:
         ctx.close()
 
 
+def warm_session(browser, base: str, wanted) -> dict[str, float | None]:
+    """Every page's steps and the sidebar's in one session, after a first visitor."""
+    cold_view(browser, base, nav.PAGES[0])  # warm the server as a first visitor
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+    ctx.add_init_script(RECORDER)
+    page = ctx.new_page()
+    found = {}
+    for spec in wanted:
+        for what, t in page_steps(page, base, spec).items():
+            found[f"{spec.title} · {what}"] = t
+    found.update(sidebar_steps(page, base))
+    ctx.close()
+    return found
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "gongkai.duckdb")
@@ -232,57 +247,66 @@ def main() -> None:
         help="only the cold first views (no warm steps, no PDF): quicker on a busy machine",
     )
     ap.add_argument(
+        "--warm-only",
+        action="store_true",
+        help="only the warm steps and the PDF (the cold views: bench/browser_profile.py)",
+    )
+    ap.add_argument(
         "--tree",
         type=Path,
-        default=ROOT,
-        help="serve this checkout of gongkai instead (e.g. `git archive` of an older commit), "
-        "so before and after are measured in the same conditions",
+        action="append",
+        help="serve this checkout of gongkai instead (e.g. a worktree of an older commit); "
+        "repeat it to measure several trees run by run, interleaved, in the same conditions",
     )
     args = ap.parse_args()
     args.db = args.db.resolve()  # the server runs in --tree
+    trees = args.tree or [ROOT]
     from playwright.sync_api import sync_playwright
 
     wanted = [nav.BY_URL[p] for p in args.pages.split(",")]
-    cold: dict[str, list[float]] = {p.title: [] for p in wanted}
+    cold: dict[str, list[float]] = {}
     steps: dict[str, list[float]] = {}
-    pdf: list[float] = []
+    pdf: dict[str, list[float]] = {}
+    loads: list[float] = []
+
+    def name(tree: Path, what: str) -> str:
+        return f"[{tree.name}] {what}" if len(trees) > 1 else what
+
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for run in range(args.runs):
-            for spec in wanted:
-                with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
-                    cold[spec.title].append(cold_view(browser, base, spec))
-            if args.cold_only:
-                print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
-                continue
-            with server(args.db, Path(tmp), args.no_disk_cache, args.tree) as base:
-                cold_view(browser, base, nav.PAGES[0])  # warm the server as a first visitor
-                ctx = browser.new_context(viewport={"width": 1440, "height": 900})
-                ctx.add_init_script(RECORDER)
-                page = ctx.new_page()
-                for spec in wanted:
-                    for name, t in page_steps(page, base, spec).items():
+            for tree in trees:
+                loads.append(os.getloadavg()[0])
+                if not args.warm_only:
+                    for spec in wanted:
+                        with server(args.db, Path(tmp), args.no_disk_cache, tree) as base:
+                            t = cold_view(browser, base, spec)
+                        cold.setdefault(name(tree, spec.title), []).append(t)
+                if args.cold_only:
+                    continue
+                with server(args.db, Path(tmp), args.no_disk_cache, tree) as base:
+                    for what, t in warm_session(browser, base, wanted).items():
                         if t is not None:
-                            steps.setdefault(f"{spec.title} · {name}", []).append(t)
-                for name, t in sidebar_steps(page, base).items():
-                    if t is not None:
-                        steps.setdefault(name, []).append(t)
-                ctx.close()
-                pdf.append(pdf_download(browser, base))
+                            steps.setdefault(name(tree, what), []).append(t)
+                    pdf.setdefault(name(tree, "PDF"), []).append(pdf_download(browser, base))
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
         browser.close()
     cache = "no scoring runs on disk" if args.no_disk_cache else "scoring runs on disk kept"
-    print(f"median of {args.runs} runs, seconds (database {args.db.name}; {cache})\n")
-    print("cold first view (fresh server)")
-    for name, ts in cold.items():
-        print(f"  {statistics.median(ts):6.2f}  {name}   ({', '.join(f'{t:.2f}' for t in ts)})")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end")
+    print(f"median of {args.runs} runs, seconds (database {args.db.name}; {cache})")
+    print(f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs\n")
+    if cold:
+        print("cold first view (fresh server)")
+    for what, ts in sorted(cold.items(), key=lambda kv: kv[0].split("] ")[-1]):
+        print(f"  {statistics.median(ts):6.2f}  {what}   ({', '.join(f'{t:.2f}' for t in ts)})")
     if args.cold_only:
         return
     print("\nwarm steps")
-    for name, ts in steps.items():
-        print(f"  {statistics.median(ts):6.2f}  {name}")
-    print(f"\n  {statistics.median(pdf):6.2f}  导出 · PDF of the whole province (click to file)")
+    for what, ts in sorted(steps.items(), key=lambda kv: kv[0].split("] ")[-1]):
+        print(f"  {statistics.median(ts):6.2f}  {what}   ({', '.join(f'{t:.2f}' for t in ts)})")
+    for what, ts in pdf.items():
+        print(
+            f"\n  {statistics.median(ts):6.2f}  {what}: 导出 · PDF of the whole province (click to file)"
+        )
 
 
 if __name__ == "__main__":

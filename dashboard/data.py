@@ -216,20 +216,14 @@ def leader(v: int, year: int, scheme: str) -> tuple[pl.DataFrame, pl.DataFrame, 
 
 def warm_code() -> None:
     """Once at server start, on the warm-up thread: what a page's first run would otherwise pay
-    in the visitor's script run (found with cProfile on a cold 排名总览, ≈1.3 s of a 3 s run
-    on a busy machine): plotly's templates and validators; pandas' Styler with its jinja
-    templates (the flag colours of the tables); Streamlit's emoji catalogue (the page icon of
-    st.set_page_config); inspect's map of module files, which Streamlit's first element fills
-    through inspect.stack(). Never raises."""
+    in the visitor's script run (found with cProfile on a cold 排名总览): Streamlit's emoji
+    catalogue (the page icon of st.set_page_config); inspect's map of module files, which
+    Streamlit's first element fills through inspect.stack(). No page draws Plotly or styles a
+    table on its first paint any more (dashboard/vega.py, flag pills), so neither is warmed:
+    on 2 cores that work competed with the visitor's browser. Never raises."""
     try:
-        import pandas as pd
-        import plotly.graph_objects as go
         from streamlit import env_util, string_util
 
-        from dashboard import charts  # noqa: F401  (plotly's templates and validators)
-
-        go.Figure(go.Bar(x=[1], y=[1])).to_dict()
-        pd.DataFrame({"a": [1]}).style.map(lambda v: "").to_html()
         string_util.is_emoji("📊")
         env_util.is_repl()
     except Exception:  # noqa: BLE001 - only a head start; the page imports what it needs
@@ -262,25 +256,19 @@ def _warm_pages(v: int, year: int) -> None:
     """The cached queries of the sidebar and of each page's default view (the default year, all
     peer groups), the 排名总览 page's first; each after any visitor's script run in progress
     (dashboard/visitors.py)."""
-    from dashboard import charts, visitors
+    from dashboard import visitors
 
     steps = [
         lambda: (years(v), peer_groups(v), missing_reports(v, year, None)),
         lambda: (agencies(v), home_agencies(v)),
         lambda: review_litigation(v, year, None, "corrected_total"),
-        lambda: _warm_trend(v, charts),
+        lambda: review_litigation_trend(v, None),
         lambda: (findings(v, year, None, None), findings_summary(v, year, None)),
         lambda: (load_errors(v), late_reports(v, year, None), copied_reports(v, year, None)),
     ]
     for step in steps:
         visitors.step_aside()
         step()
-
-
-def _warm_trend(v: int, charts) -> None:
-    trend = review_litigation_trend(v, None)
-    if trend.height:  # plotly builds each kind of trace and layout part slowly the first time
-        charts.review_outcomes(trend), charts.correction_rates(trend)
 
 
 def watched() -> tuple | None:

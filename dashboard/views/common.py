@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from dashboard import charts, data, nav, urlstate
+from dashboard import data, nav, urlstate, vega
 from dashboard.safe_text import md
 from etl.document import place_text
 from etl.safe_text import portable_name
@@ -34,10 +34,10 @@ POINT_COLUMNS = (
     "total",
     "prev_total",
 )
-FLAG_STYLE = {
-    "● 红": "color:#b71c1c;background-color:#fdecea;font-weight:600",
-    "● 黄": "color:#8a5a00;background-color:#fff4d6;font-weight:600",
-}
+# Flag colours as coloured pills of a read-only multiselect column: the grid draws them itself,
+# where a pandas Styler made the server convert every table to pandas and style each cell.
+FLAG_COLUMNS = ("flag", "base_flag")
+FLAG_PILLS = {"red": "#f6c5c0", "amber": "#fbe0a0", "": "#e4e4e4"}
 WIDE = {
     "agency_name": "medium",
     "flags": "medium",
@@ -110,26 +110,32 @@ def table(
             config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
         elif df.schema[c] == pl.Boolean:
             config[name] = st.column_config.CheckboxColumn(name, width=width)
+        elif c in FLAG_COLUMNS:
+            config[name] = st.column_config.MultiselectColumn(
+                name,
+                options=[labels.FLAG_LABELS[f] for f in FLAG_PILLS],
+                color=list(FLAG_PILLS.values()),
+                help=labels.metric_help(c),
+                width=width,
+            )
         else:
             config[name] = st.column_config.TextColumn(
                 name, help=labels.metric_help(c) if c in labels.METRIC_HELP else None, width=width
             )
+    flags = [c for c in FLAG_COLUMNS if c in df.columns and df.schema[c] == pl.String]
+    if flags:  # one pill per cell (an empty flag reads 正常, as before)
+        df = df.with_columns(pl.concat_list(pl.col(c)).alias(c) for c in flags)
     shown = labels.rename(df)
     height = "content" if df.height <= max_rows else 35 * (max_rows + 1) + 3
     body = shown
-    if df.height and ("flag" in df.columns or highlight):
-        style = shown.to_pandas().style
-        if highlight:
-            mark = labels.col(highlight)
-            style = style.apply(
-                lambda r: [
-                    "background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else "" for _ in r
-                ],
-                axis=1,
-            )
-        if "flag" in df.columns:
-            style = style.map(lambda v: FLAG_STYLE.get(v, ""), subset=[labels.col("flag")])
-        body = style
+    if df.height and highlight:  # the what-if table only: rows the variant moved
+        mark = labels.col(highlight)
+        body = shown.to_pandas().style.apply(
+            lambda r: [
+                "background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else "" for _ in r
+            ],
+            axis=1,
+        )
     return st.dataframe(
         body,
         hide_index=True,
@@ -348,7 +354,7 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
         return
-    chart(charts.indicator_breakdown(breakdown), key="breakdown")
+    light_chart(vega.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
     st.markdown("**总分计算**（各指标原始得分 → 折算 → 加分、否决 → 总分）")
     table(data.score_steps(v, year, path, agency_id))
@@ -507,3 +513,8 @@ PLOTLY_CONFIG = {
 def chart(fig, *, key: str, **kwargs):
     """st.plotly_chart without plotly's English toolbar."""
     return st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)
+
+
+def light_chart(spec: dict, *, key: str):
+    """A dashboard.vega spec: no Plotly bundle for the browser to load on a page's first paint."""
+    return st.vega_lite_chart(spec=spec, key=key, width="stretch")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, urlstate
+from dashboard import data, urlstate, vega
 from dashboard.views import common, quality_check
 from queries import labels
 
@@ -34,7 +34,6 @@ VIEWS = [
     "逾期与未发布",
     "照搬上年",
 ]
-view = urlstate.segmented(st, "查看", VIEWS, key="quality_view", param="view", default="问题明细")
 
 
 def _to_profile(df, tab: str) -> list[dict]:
@@ -50,33 +49,8 @@ def _to_profile(df, tab: str) -> list[dict]:
     ]
 
 
-if view == "问题明细":
-    if summary.height:
-        common.chart(charts.findings_by_rule(summary), key="by_rule")
-    if findings.is_empty():
-        st.success("没有数据质量问题。")
-    else:
-        shown = findings.select(common.FINDING_COLUMNS)
-        common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
-        st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
-elif view == "年报质量检查":
-    quality_check.quality_check(v, year, peer, findings)
-elif view == "重复段落":
-    quality_check.repeated(v, year, peer)
-elif view == "发布及时性":
-    quality_check.timeliness(v, year, peer)
-elif view == "按单位":
-    by_agency = data.findings_by_agency(v, year, peer)
-    if by_agency.is_empty():
-        st.success("没有数据质量问题。")
-    else:
-        common.table(by_agency.drop("agency_id"))
-elif view == "加载错误":
-    if errors.is_empty():
-        st.success("没有加载错误。")
-    else:
-        common.table(errors.select("at", "path", "reason", "problem", "hint"))
-elif view == "逾期与未发布":
+def _late_and_missing() -> None:
+    """逾期与未发布: late reports (to the profile) and units that published none."""
     st.markdown(f"**逾期发布（{late.height}）**")
     if late.is_empty():
         st.success("没有逾期发布的年报。")
@@ -93,7 +67,10 @@ elif view == "逾期与未发布":
                 "agency_name", "level", "kind", "peer_group", "parent_region", "last_year_reported"
             )
         )
-elif view == "照搬上年":
+
+
+def _copied() -> None:
+    """照搬上年: reports the quality check found copied from last year."""
     if copied.is_empty():
         st.success("没有发现与上年雷同的年报。")
     else:
@@ -102,3 +79,46 @@ elif view == "照搬上年":
             key="copied_table",
             targets=_to_profile(copied, "原文"),
         )
+
+
+@st.fragment
+def _views() -> None:
+    """The tabs and what each shows. A fragment: a tab click or a pick in a table reruns
+    this part only, not the page's title, figures and sidebar."""
+    view = urlstate.segmented(
+        st, "查看", VIEWS, key="quality_view", param="view", default="问题明细"
+    )
+
+    if view == "问题明细":
+        if summary.height:
+            common.light_chart(vega.findings_by_rule(summary), key="by_rule")
+        if findings.is_empty():
+            st.success("没有数据质量问题。")
+        else:
+            shown = findings.select(common.FINDING_COLUMNS)
+            common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
+            st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
+    elif view == "年报质量检查":
+        quality_check.quality_check(v, year, peer, findings)
+    elif view == "重复段落":
+        quality_check.repeated(v, year, peer)
+    elif view == "发布及时性":
+        quality_check.timeliness(v, year, peer)
+    elif view == "按单位":
+        by_agency = data.findings_by_agency(v, year, peer)
+        if by_agency.is_empty():
+            st.success("没有数据质量问题。")
+        else:
+            common.table(by_agency.drop("agency_id"))
+    elif view == "加载错误":
+        if errors.is_empty():
+            st.success("没有加载错误。")
+        else:
+            common.table(errors.select("at", "path", "reason", "problem", "hint"))
+    elif view == "逾期与未发布":
+        _late_and_missing()
+    elif view == "照搬上年":
+        _copied()
+
+
+_views()

@@ -5,8 +5,8 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, nav, urlstate
-from dashboard.safe_text import md, plot
+from dashboard import data, nav, urlstate, vega
+from dashboard.safe_text import md
 from dashboard.views import common, ranking_grid, whatif
 from queries import labels
 
@@ -52,9 +52,6 @@ c[3].metric(
 )
 c[4].metric("未发布年报", missing.height, help=labels.metric_help("missing"), border=True)
 
-VIEWS = ["排名", "风险清单", "升降与趋势", "假设分析"]
-view = urlstate.segmented(st, "查看", VIEWS, key="ranking_view", param="view", default="排名")
-
 
 def _profile(row: dict, tab: str | None = None) -> dict:
     where = f"·{tab}" if tab else ""
@@ -67,12 +64,10 @@ def _profile(row: dict, tab: str | None = None) -> dict:
     return out | ({"tab": tab} if tab else {})
 
 
-if not ranked.is_empty() and view in ("排名", "升降与趋势"):
+def _by_group() -> None:
+    """排名: per peer group its summary and its grid, then the score distribution."""
     groups, causes, focus = data.leader(v, year, path)
     shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
-if ranked.is_empty():
-    st.info(f"{year} 年度没有可排名的单位。")
-elif view == "排名":
     if peer is not None:
         groups = groups.filter(pl.col("peer_group") == peer)
     st.markdown("**各对标组概况**（点击单位名称打开其单位画像，并标出分数所依据的原文单元格）")
@@ -86,8 +81,11 @@ elif view == "排名":
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
         f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
     )
-    common.chart(charts.score_distribution(scored), key="distribution")
-elif view == "风险清单":
+    common.light_chart(vega.score_distribution(scored), key="distribution")
+
+
+def _risks() -> None:
+    """风险清单: the flagged units, red first, each with a link to its evidence."""
     risks = (
         ranked.filter(pl.col("flag") != "")
         .with_columns(
@@ -125,7 +123,12 @@ elif view == "风险清单":
         st.caption(
             f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}"
         )
-elif view == "升降与趋势":
+
+
+def _moves() -> None:
+    """升降与趋势: the biggest risers and fallers with the cause, and the province trend."""
+    _, causes, _ = data.leader(v, year, path)
+    shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
     moved = shown.filter(pl.col("rank_change").is_not_null() & (pl.col("rank_change") != 0))
     if moved.is_empty():
         st.info("没有可与上年比较的名次（上年没有排名）。")
@@ -135,20 +138,22 @@ elif view == "升降与趋势":
         both = pl.concat(
             [ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))]
         )
-        picked = common.chart(
-            charts.rank_moves(both), key="moves", on_select="rerun", selection_mode="points"
+        picked = st.vega_lite_chart(
+            spec=vega.rank_moves(both),
+            key="moves",
+            on_select="rerun",
+            selection_mode="pick",
+            width="stretch",
         )
-        points = picked.selection.points if picked is not None else []
-        # the chart's ticks are the names as Plotly shows them (charts.rank_moves: escaped)
-        by_name = {plot(n): a for n, a in zip(both["agency_name"], both["agency_id"])}
-        shown_name = dict(zip(by_name, both["agency_name"]))
-        if points and points[0].get("y") in by_name:  # a bar clicked: its agency's page
-            name = points[0]["y"]
+        points = picked.selection.get("pick", []) if picked is not None else []
+        names = dict(zip(both["agency_id"], both["agency_name"]))
+        if points and points[0].get("agency_id") in names:  # a bar clicked: its agency's page
+            agency = points[0]["agency_id"]
             st.page_link(
                 nav.page("profile"),
-                label=f"打开“{md(shown_name[name])}”的单位画像",
+                label=f"打开“{md(names[agency])}”的单位画像",
                 icon=":material/arrow_forward:",
-                query_params={"agency": by_name[name], "year": str(year)},
+                query_params={"agency": agency, "year": str(year)},
             )
         cols = [
             "agency_name",
@@ -170,14 +175,34 @@ elif view == "升降与趋势":
             "名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。"
         )
     trend = data.province_trend(v, peer)
-    common.chart(charts.province_trends(trend), key="province_trend")
+    common.light_chart(vega.province_trends(trend), key="province_trend")
     common.table(trend.sort("year", descending=True))
     st.caption(
         "本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。"
     )
-elif view == "假设分析":
-    whatif.panel(v, year, peer, loaded, path, ranked)
 
-if view != "假设分析" and not missing.is_empty():
-    st.subheader(f"未发布 {year} 年度年报的单位（{missing.height}）")
-    common.table(missing.select("agency_name", "level", "kind", "peer_group", "last_year_reported"))
+
+VIEWS = {"排名": _by_group, "风险清单": _risks, "升降与趋势": _moves}
+
+
+@st.fragment
+def _views() -> None:
+    """The tabs and what each shows. A fragment: a tab click or a pick in a table reruns this
+    part only, not the page's title, figures and sidebar."""
+    view = urlstate.segmented(
+        st, "查看", [*VIEWS, "假设分析"], key="ranking_view", param="view", default="排名"
+    )
+    if ranked.is_empty():
+        st.info(f"{year} 年度没有可排名的单位。")
+    elif view in VIEWS:
+        VIEWS[view]()
+    else:
+        whatif.panel(v, year, peer, loaded, path, ranked)
+    if view != "假设分析" and not missing.is_empty():
+        st.subheader(f"未发布 {year} 年度年报的单位（{missing.height}）")
+        common.table(
+            missing.select("agency_name", "level", "kind", "peer_group", "last_year_reported")
+        )
+
+
+_views()

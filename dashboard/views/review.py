@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, urlstate
+from dashboard import data, urlstate, vega
 from dashboard.views import common
 from queries import labels
 
@@ -36,8 +36,8 @@ st.caption(
 )
 
 if trend.height:
-    common.chart(charts.review_outcomes(trend), key="review_trend")
-    common.chart(charts.correction_rates(trend), key="correction_trend")
+    common.light_chart(vega.review_outcomes(trend), key="review_trend")
+    common.light_chart(vega.correction_rates(trend), key="correction_trend")
 
 st.subheader("被纠错最多的单位")
 SORT_NAMES = {

@@ -1,41 +1,98 @@
-"""Chart builders are pure: inspect the figure dict, no browser."""
+"""Chart builders are pure: inspect the figure dict / Vega-Lite spec, no browser."""
 
 from __future__ import annotations
 
 import polars as pl
 
 import queries
-from dashboard import charts
+from dashboard import vega
 
 
-def test_outcomes_chart_has_one_bar_per_outcome_and_a_requests_line(con):
+def _layer(spec: dict, mark: str) -> dict:
+    return next(
+        layer for layer in spec["layer"] if (layer["mark"].get("type") or layer["mark"]) == mark
+    )
+
+
+def test_outcomes_chart_stacks_six_outcomes_under_a_requests_line(con):
     agency = queries.figures(con)["agency_id"][0]
     profile = queries.agency_profile(con, agency_id=agency)
-    fig = charts.outcomes_by_year(profile).to_dict()
-    kinds = [t["type"] for t in fig["data"]]
-    assert kinds == ["bar"] * len(charts.OUTCOMES) + ["scatter"]
-    assert fig["layout"]["barmode"] == "stack"
-    assert fig["layout"]["title"]["text"] == "依申请公开办理结果"
-    assert "Noto Sans CJK SC" in fig["layout"]["template"]["layout"]["font"]["family"]
+    spec = vega.outcomes_by_year(profile)
+    assert spec["title"]["text"] == "依申请公开办理结果"
+    assert "Noto Sans CJK SC" in spec["config"]["font"]
+    bars, line = _layer(spec, "bar"), _layer(spec, "line")
+    assert len(bars["transform"][0]["filter"]["oneOf"]) == len(vega.OUTCOMES)
+    assert bars["encoding"]["y"]["stack"] == "zero"
+    assert line["transform"][0]["filter"]["equal"] == "新收申请"
+    requests = {r["year"]: r["value"] for r in spec["data"]["values"] if r["series"] == "新收申请"}
+    expected = profile.filter(pl.col("requests").is_not_null())
+    assert requests == dict(zip(expected["year"], map(float, expected["requests"])))
 
 
-def test_score_distribution_has_a_trace_per_flag_present():
-    ranked = pl.DataFrame({"score": [90.0, 80.0, 40.0], "flag": ["", "amber", "amber"]})
-    fig = charts.score_distribution(ranked).to_dict()
-    assert [t["name"] for t in fig["data"]] == ["黄色预警", "正常"]
-    assert sum(len(t["x"]) for t in fig["data"]) == 3
+def test_score_distribution_counts_each_flag_present_in_five_point_bins():
+    ranked = pl.DataFrame({"score": [90.0, 80.0, 40.0, 100.0], "flag": ["", "amber", "amber", ""]})
+    spec = vega.score_distribution(ranked)
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["黄色预警", "正常"]  # red absent: no legend entry for it
+    assert colour["range"] == ["#e0a030", "#3a9d5d"]
+    rows = {(r["start"], r["flag"]): r["n"] for r in spec["data"]["values"]}
+    assert rows == {(80, "黄色预警"): 1, (40, "黄色预警"): 1, (90, "正常"): 1, (95, "正常"): 1}
 
 
-def test_review_chart_stacks_four_outcomes_for_reviews_and_suits(con):
+def test_review_chart_puts_reviews_and_suits_side_by_side_per_year(con):
     trend = queries.review_litigation_trend(con)
-    fig = charts.review_outcomes(trend).to_dict()
-    assert len(fig["data"]) == 8
-    assert {t["name"] for t in fig["data"]} >= {"复议·纠正", "诉讼·纠正"}
+    spec = vega.review_outcomes(trend)
+    values = spec["data"]["values"]
+    assert len(values) == trend.height * 2 * 4  # year × (复议, 诉讼) × four outcomes
+    assert {r["outcome"] for r in values} == {"维持", "纠正", "其他", "未审结"}
+    first = trend.row(0, named=True)
+    corrected = {
+        r["group"]: r["n"] for r in values if r["year"] == str(first["year"]) and r["order"] == 1
+    }
+    assert corrected == {
+        "复议": first["review_corrected"] or 0,
+        "诉讼": first["suit_corrected"] or 0,
+    }
 
 
-def test_rate_trend_adds_the_peer_median_when_given(con):
+def test_rate_trend_adds_the_peer_median_dashed_when_given(con):
     fig_rows = queries.figures(con).filter(pl.col("peer_group").is_not_null())
     agency, group = fig_rows["agency_id"][0], fig_rows["peer_group"][0]
     profile = queries.agency_profile(con, agency_id=agency)
-    assert len(charts.rate_trends(profile).data) == 2
-    assert len(charts.rate_trends(profile, queries.peer_median(con, peer_group=group)).data) == 3
+    alone = {r["series"] for r in vega.rate_trends(profile)["data"]["values"]}
+    printed = {"completion_rate": "办结率", "on_time_rate": "按时办结率"}
+    assert alone == {n for c, n in printed.items() if profile[c].drop_nulls().len()}
+    both = vega.rate_trends(profile, queries.peer_median(con, peer_group=group))["data"]["values"]
+    assert {r["series"] for r in both} == alone | {"对标组中位数·办结率"}
+    assert {r["series"] for r in both if r["dashed"]} == {"对标组中位数·办结率"}
+
+
+def test_the_template_change_is_marked_only_when_the_years_cross_it():
+    crossing = pl.DataFrame({"year": [2017, 2018, 2019, 2020], "review_correction_rate": [1.0] * 4})
+    crossing = crossing.with_columns(suit_correction_rate=pl.lit(2.0))
+    after = crossing.filter(pl.col("year") >= 2019)
+    rules = [
+        layer
+        for layer in vega.correction_rates(crossing)["layer"]
+        if layer["mark"]["type"] == "rule"
+    ]
+    assert [r["encoding"]["x"]["datum"] for r in rules] == [2018.5]
+    assert not any(
+        layer["mark"]["type"] == "rule" for layer in vega.correction_rates(after)["layer"]
+    )
+
+
+def test_rank_moves_bars_are_pickable_by_agency_and_keep_names_as_text():
+    moves = pl.DataFrame(
+        {"agency_id": ["A", "B"], "agency_name": ["<b>甲</b>局", "乙局"], "rank_change": [3, -2]}
+    )
+    spec = vega.rank_moves(moves)
+    bars = spec["layer"][0]
+    assert bars["params"] == [
+        {"name": "pick", "select": {"type": "point", "fields": ["agency_id"]}}
+    ]
+    rows = spec["data"]["values"]
+    assert [(r["agency_name"], r["label"], r["up"]) for r in rows] == [
+        ("<b>甲</b>局", "+3", True),
+        ("乙局", "-2", False),
+    ]

@@ -45,7 +45,8 @@ ESCAPED = r"\[点我\]\(http\:" + WORD_JOINER + r"\/\/evil\.example\)"
 # the bare-link rules of Streamlit's GFM (mdast-util-gfm-autolink-literal), applied to the text
 # after Markdown's escapes are resolved
 BARE_LINK = re.compile(r"(https?://|www(?=\.))[-.\w]+", re.IGNORECASE)
-PLAIN_TYPES = {"text", "code", "arrow_data_frame", "plotly_chart", "html"}
+# a Vega-Lite chart draws its text as SVG text: no Markdown or HTML is read in it
+PLAIN_TYPES = {"text", "code", "arrow_data_frame", "plotly_chart", "vega_lite_chart", "html"}
 PLAIN_FIELDS = {  # fields that are not rendered as Markdown
     ("selectbox", "options"),
     ("selectbox", "default"),

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -48,8 +49,22 @@ def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def _traces(at: AppTest, i: int = 0) -> list:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)["data"]
+def _chart(at: AppTest, i: int = 0) -> dict:
+    """The i-th first-paint chart's Vega-Lite spec (dashboard.vega), with the rows Streamlit
+    moved out of it (Arrow bytes on the proto) put back as spec["data"]["values"]."""
+    proto = at.get("vega_lite_chart")[i].proto
+    spec = json.loads(proto.spec)
+    rows = pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
+    return spec | {"data": {"values": rows}}
+
+
+def _series(spec: dict) -> list[str]:
+    """The chart's series in legend order (the colour scale's domain of its first layer)."""
+    return spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+
+
+def _charts(at: AppTest) -> list:
+    return [*at.get("plotly_chart"), *at.get("vega_lite_chart")]
 
 
 @pytest.mark.parametrize("page", [p.file for p in nav.PAGES])
@@ -57,6 +72,10 @@ def test_page_renders_without_error(app, page):
     at = app.switch_page(page).run()
     _clean(at)
     assert at.title, "every page has a title"
+    # A page's first paint: no Plotly chart (the browser would fetch Streamlit's 4.7 MB Plotly
+    # bundle) and no pandas Styler (every table converted to pandas and styled cell by cell).
+    assert not at.get("plotly_chart")
+    assert not [d for d in at.dataframe if hasattr(d.value, "data")]
 
 
 @pytest.mark.parametrize("page", [p.file for p in nav.PAGES])
@@ -65,7 +84,7 @@ def test_page_renders_on_an_empty_database(empty_db, monkeypatch, page):
     at = _start(empty_db, monkeypatch, page)
     _clean(at)
     assert any("gongkai build" in w.value for w in at.warning)
-    assert not at.dataframe and not at.get("plotly_chart")  # the page itself never ran on nothing
+    assert not at.dataframe and not _charts(at)  # the page itself never ran on nothing
 
 
 def test_missing_database_says_to_run_build(tmp_path, monkeypatch):
@@ -95,7 +114,9 @@ class TestRanking:
         assert _metric(app, "红色预警") == str((ranked["flag"] == "red").sum())
         missing = queries.missing_reports(con, year=year)
         assert _metric(app, "未发布年报") == str(missing.height)
-        assert len(_traces(app)) == ranked.filter(~pl.col("missing"))["flag"].n_unique()
+        flags = ranked.filter(~pl.col("missing"))["flag"]
+        assert len(_series(_chart(app))) == flags.n_unique()  # one colour per flag present
+        assert sum(r["n"] for r in _chart(app)["data"]["values"]) == flags.len()
         assert "绩效折算分 = 总分 × 0.04" in " ".join(c.value for c in app.caption)
 
     def test_year_from_the_url_is_used(self, demo_db, monkeypatch, con):
@@ -142,7 +163,7 @@ class TestProfile:
             f"链接中的单位编码“{md('SF9999-TYPO')}”不在单位名录中，无法显示。"
             "请在下面选择单位，或回到“排名总览”点击单位。"  # the code as typed, never as Markdown
         ]
-        assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+        assert not at.metric and not _charts(at) and not at.dataframe
         assert at.selectbox(key="agency_fix").value is None
 
     def test_default_agency_is_the_first_of_the_ranking(self, demo_db, monkeypatch, con):
@@ -160,8 +181,9 @@ class TestProfile:
         profile = queries.agency_profile(con, agency_id=agency)
         row = profile.filter(pl.col("year") == year).row(0, named=True)
         assert _metric(at, "新收申请") == f"{row['requests']:,.0f}"
-        assert len(_traces(at, 0)) == 7  # six outcome bars + requests line
-        assert len(_traces(at, 0)[0]["x"]) == profile.height
+        outcomes = _chart(at, 0)
+        assert len(_series(outcomes)) == 7  # six outcome bars + requests line
+        assert {r["year"] for r in outcomes["data"]["values"]} == set(profile["year"].to_list())
 
     def test_source_text_is_shown_escaped(self, demo_db, monkeypatch, con):
         fig = queries.figures(con).filter(pl.col("requests").is_not_null())
