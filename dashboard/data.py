@@ -27,6 +27,7 @@ import streamlit as st
 
 import queries
 from dashboard import runs
+from etl.gongkai_error import GongkaiError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES_DIR = ROOT / "data" / "schemes"
@@ -41,7 +42,7 @@ def selection() -> tuple[int, int, str | None]:
     return db_version(), int(st.session_state["year"]), (None if peer in (None, ALL) else peer)
 
 
-class NoDatabase(Exception):
+class NoDatabase(GongkaiError):
     """The database file does not exist yet."""
 
 
@@ -155,7 +156,7 @@ def agencies(v: int) -> pl.DataFrame:
 def _assess(fn, **params):
     try:
         return _q(fn, **params)
-    except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
+    except GongkaiError as exc:  # assess.scheme.SchemeError names file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 
@@ -178,7 +179,7 @@ def _scheme(path: str, content_hash: str):
 
     try:
         return load_scheme(path)
-    except ValueError as exc:
+    except GongkaiError as exc:  # SchemeError, FlagRuleError: file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 
@@ -428,7 +429,7 @@ def flag_rules_text(path: str, mtime_ns: int) -> str:
 
     try:
         return flags.describe(flags.rules_from_toml(path))
-    except ValueError as exc:
+    except GongkaiError as exc:  # SchemeError, FlagRuleError: file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 

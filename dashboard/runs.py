@@ -16,6 +16,7 @@ import polars as pl
 import queries
 from assess import stored
 from dashboard import memo
+from etl.gongkai_error import GongkaiError
 
 USE = "USE gongkai"  # the report database is attached as "gongkai"
 EXPORT_BUILDERS = {
@@ -26,7 +27,7 @@ EXPORT_BUILDERS = {
 }
 
 
-class AssessUnavailable(Exception):
+class AssessUnavailable(GongkaiError):
     """The chosen scheme file cannot be used (assess.scheme.SchemeError names file, line, fix)."""
 
 
@@ -42,7 +43,7 @@ def _scheme(path: str, content_hash: str):
 
         try:
             return load_scheme(path)
-        except ValueError as exc:
+        except GongkaiError as exc:
             raise AssessUnavailable(str(exc)) from exc
 
     return memo.once(f"scheme-{content_hash}", load)
@@ -52,7 +53,7 @@ def _through(con, fn, **params):
     cur = cursor_of(con)
     try:
         return fn(cur, **params)
-    except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
+    except GongkaiError as exc:  # assess.scheme.SchemeError names file, line and fix
         raise AssessUnavailable(str(exc)) from exc
     finally:
         cur.close()

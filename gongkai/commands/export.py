@@ -84,7 +84,7 @@ def export(
             db_path=settings.db_path,
             per_agency=per_agency,
         )
-    except (ValueError, KeyError) as exc:
+    except KeyError as exc:  # a peer group or indicator the scheme does not have
         raise click.ClickException(str(exc)) from exc
     finally:
         con.close()

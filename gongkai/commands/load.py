@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from etl.errors import ReportError
+from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
 
 
@@ -95,7 +96,7 @@ def store_scores(db_path, scheme_path) -> str:
     start = time.perf_counter()
     try:
         scheme = load_scheme(scheme_path)
-    except (ValueError, OSError) as exc:  # the dashboard says what is wrong with it, in Chinese
+    except (GongkaiError, OSError) as exc:  # the dashboard says what is wrong with it, in Chinese
         return f"scores not stored: {exc}"
     if not Path(db_path).is_file():
         return "scores not stored: no database"
@@ -103,7 +104,7 @@ def store_scores(db_path, scheme_path) -> str:
         with duckdb.connect(str(db_path), read_only=True) as con:
             attach_corrections(con, db_path)
             years = stored.store_years(con, db_path, scheme)
-    except (duckdb.Error, OSError, ValueError) as exc:  # the load stands; pages score instead
+    except (duckdb.Error, OSError, GongkaiError) as exc:  # the load stands; pages score instead
         return f"scores not stored: {exc}. The dashboard scores on first view"
     if not years:
         return f"scores not stored: {stored.cache_dir(db_path)} cannot be written"
