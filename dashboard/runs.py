@@ -17,8 +17,9 @@ import queries
 from assess import stored
 from dashboard import memo
 from etl.gongkai_error import GongkaiError
+from workflow import reports_db
 
-USE = "USE gongkai"  # the report database is attached as "gongkai"
+USE = reports_db.USE  # the report database is attached as "gongkai" (workflow/reports_db.py)
 EXPORT_BUILDERS = {
     "xlsx": "assessment_workbook",
     "csv": "summary_csv",

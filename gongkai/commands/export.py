@@ -7,25 +7,16 @@ from pathlib import Path
 import click
 
 from etl.safe_text import file_stem
+from gongkai.options import db_option, scheme_option
 
 SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
 
 
 @click.command()
 @click.option("--year", type=int, required=True, help="Report year to assess, e.g. 2024.")
-@click.option(
-    "--scheme",
-    "scheme_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Assessment scheme TOML (default: GONGKAI_SCHEME or data/schemes/default.toml).",
-)
+@scheme_option(must_exist=False, path_type=Path)  # a missing one: its own line, below
 @click.option("--peer-group", default=None, help="Only this peer group (对标组), e.g. 市级部门.")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Database file (default: GONGKAI_DB or data/gongkai.duckdb).",
-)
+@db_option("db_path", path_type=Path)
 @click.option(
     "--out",
     "out",
@@ -52,8 +43,6 @@ def export(
         gongkai export --year 2024 --out 考核/2024.xlsx
         gongkai export --year 2024 --peer-group 市级部门 --out 考核/
     """
-    import duckdb
-
     import exports as builders
     from etl.settings import Settings
     from exports.data import gather
@@ -71,11 +60,10 @@ def export(
             f"{settings.scheme_path}: no assessment scheme. Pass --scheme FILE.toml."
         )
     check_database(settings.db_path)
-    from workflow.overlay import attach_corrections
+    from workflow.reports_db import open_reports
 
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = open_reports(settings.db_path)
     try:
-        attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
         data = gather(
             con,
             year=year,

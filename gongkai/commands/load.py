@@ -10,15 +10,12 @@ import click
 from etl.errors import ReportError
 from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
+from gongkai.options import db_option
 
 
 @click.command("load")
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 @click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False),
@@ -91,7 +88,7 @@ def store_scores(db_path, scheme_path) -> str:
 
     from assess import stored
     from assess.scheme import load_scheme
-    from workflow.overlay import attach_corrections
+    from workflow.reports_db import open_reports
 
     start = time.perf_counter()
     try:
@@ -101,8 +98,7 @@ def store_scores(db_path, scheme_path) -> str:
     if not Path(db_path).is_file():
         return "scores not stored: no database"
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
-            attach_corrections(con, db_path)
+        with open_reports(db_path) as con:
             years = stored.store_years(con, db_path, scheme)
     except (duckdb.Error, OSError, GongkaiError) as exc:  # the load stands; pages score instead
         return f"scores not stored: {exc}. The dashboard scores on first view"
