@@ -20,12 +20,6 @@ from etl.gongkai_error import GongkaiError
 from workflow import reports_db
 
 USE = reports_db.USE  # the report database is attached as "gongkai" (workflow/reports_db.py)
-EXPORT_BUILDERS = {
-    "xlsx": "assessment_workbook",
-    "csv": "summary_csv",
-    "pdf": "summary_pdf",
-    "docx": "assessment_docx",
-}
 
 
 class AssessUnavailable(GongkaiError):
@@ -153,16 +147,16 @@ def export_builders(con, db: Path, v, year, scheme, content_hash, peer_group=Non
             prev_assessment=prev,
         )
 
-    def make(fmt: str, name: str):
-        def build() -> bytes:
-            import exports
+    from exports.formats import FORMATS
 
+    def make(fmt):
+        def build() -> bytes:
             def file() -> bytes:
                 frames = memo.once(f"export-{memo.key_of(*selection)}", gather)
-                return getattr(exports, name)(frames)
+                return fmt.build(frames)
 
-            return memo.once(f"file-{fmt}-{memo.key_of(*selection)}", file)
+            return memo.once(f"file-{fmt.suffix}-{memo.key_of(*selection)}", file)
 
         return build
 
-    return {fmt: make(fmt, name) for fmt, name in EXPORT_BUILDERS.items()}
+    return {fmt.suffix: make(fmt) for fmt in FORMATS}

@@ -9,8 +9,6 @@ import click
 from etl.safe_text import file_stem
 from gongkai.options import db_option, scheme_option
 
-SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
-
 
 @click.command()
 @click.option("--year", type=int, required=True, help="Report year to assess, e.g. 2024.")
@@ -43,10 +41,10 @@ def export(
         gongkai export --year 2024 --out 考核/2024.xlsx
         gongkai export --year 2024 --peer-group 市级部门 --out 考核/
     """
-    import exports as builders
+    from etl.fonts import MissingFontError
     from etl.settings import Settings
     from exports.data import gather
-    from exports.word import assessment_docx
+    from exports.formats import format_of
     from gongkai.failures import check_database
 
     settings = Settings.from_env(db_path=db_path, scheme_path=scheme_path)
@@ -83,16 +81,10 @@ def export(
             + "; the sheets are empty.",
             err=True,
         )
-    build = {
-        ".xlsx": lambda: builders.assessment_workbook(data, per_agency=per_agency),
-        ".csv": lambda: builders.summary_csv(data),
-        ".pdf": lambda: builders.summary_pdf(data),
-        ".docx": lambda: assessment_docx(data),
-    }
     for path in targets:
         try:
-            payload = build[path.suffix.lower()]()
-        except builders.MissingFontError as exc:
+            payload = format_of(path.suffix).build(data, per_agency=per_agency)
+        except MissingFontError as exc:
             raise click.ClickException(str(exc)) from exc
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(payload)
@@ -100,12 +92,15 @@ def export(
 
 
 def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
-    """`out` itself for a .xlsx/.csv/.pdf name; for a folder, all three named by year and group."""
-    if out.suffix.lower() in SUFFIXES:
+    """`out` itself for a file name of an export format; for a folder, one file of each format
+    (exports/formats.py) named by year and group."""
+    from exports.formats import FORMATS, format_of
+
+    if format_of(out.suffix) is not None:
         return [out]
     if out.suffix and not out.is_dir():
         raise click.BadParameter(
             f"{out}: use a .xlsx, .csv, .pdf or .docx file name, or a folder.", param_hint="--out"
         )
     stem = file_stem(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
-    return [out / f"{stem}{suffix}" for suffix in SUFFIXES]
+    return [out / f"{stem}.{fmt.suffix}" for fmt in FORMATS]
