@@ -73,6 +73,8 @@ def _guarded(command: click.Command) -> click.Command:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except failures.GongkaiError as exc:  # expected: its own line and exit code
+            if click.get_current_context().meta.get("gongkai.debug"):
+                traceback.print_exception(exc, file=sys.stderr)
             if not exc.keep_traceback:
                 raise Failure(exc.message, exc.exit_code) from None
             raise Failure(
