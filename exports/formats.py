@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from exports import assessment_docx, assessment_workbook, summary_csv, summary_pdf
+import exports
 from exports.model import AssessmentExport
 
 
 @dataclass(frozen=True)
 class ExportFormat:
     suffix: str  # without the dot, e.g. "xlsx"
-    builder: Callable[..., bytes]
+    builder: Callable[..., bytes]  # looked up in `exports` at each call (tests replace them)
     label: str  # the download button
     mime: str
     note: str  # the button's help: what the file holds
@@ -31,7 +31,7 @@ class ExportFormat:
 FORMATS: tuple[ExportFormat, ...] = (  # the page's order: what an office files first
     ExportFormat(
         "xlsx",
-        assessment_workbook,
+        lambda export, **how: exports.assessment_workbook(export, **how),
         "下载 Excel 工作簿",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "汇总（按对标组分节）、扣分明细、数据质量、方案说明，已设置打印格式。",
@@ -39,17 +39,21 @@ FORMATS: tuple[ExportFormat, ...] = (  # the page's order: what an office files 
     ),
     ExportFormat(
         "docx",
-        assessment_docx,
+        lambda export: exports.assessment_docx(export),
         "下载 Word 文档",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "与汇总表相同，可在 Word 中修改后印发。",
     ),
     ExportFormat(
-        "pdf", summary_pdf, "下载 PDF 通报", "application/pdf", "A4 横向汇总表，可直接打印。"
+        "pdf",
+        lambda export: exports.summary_pdf(export),
+        "下载 PDF 通报",
+        "application/pdf",
+        "A4 横向汇总表，可直接打印。",
     ),
     ExportFormat(
         "csv",
-        summary_csv,
+        lambda export: exports.summary_csv(export),
         "下载 CSV",
         "text/csv",
         "UTF-8（带BOM），Excel 可直接打开；数值按页面显示取舍。",
