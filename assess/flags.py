@@ -19,6 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.gongkai_error import GongkaiError
+
 LEVELS = ("red", "amber")
 LEVEL_NAMES = {"red": "红色", "amber": "黄色"}
 OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq}
@@ -50,7 +52,7 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-class FlagRuleError(ValueError):
+class FlagRuleError(GongkaiError):
     """A [[flags]] table that cannot be used: `file:line: problem. hint`."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assess.metrics import HIGHER, LOWER, METRICS, NEUTRAL
+from etl.gongkai_error import GongkaiError
 
 MIN_PERFORMANCE_SHARE = 0.04  # 国办发〔2016〕80号: 政务公开 ≥ 4% of the performance assessment
 WEIGHTED_KINDS = ("linear", "rank", "deduction")
@@ -43,13 +44,17 @@ _KIND_KEYS = {
 }
 
 
-class SchemeError(ValueError):
+class SchemeError(GongkaiError):
     """A scheme file that cannot be used: `path:line: problem. hint`."""
 
     def __init__(self, path, line: int | None, problem: str, hint: str) -> None:
-        self.path, self.line, self.problem, self.hint = str(path), line, problem, hint
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {problem}. {hint}")
+        self.line = line
+        super().__init__(problem, path=path, hint=hint)
+
+    @property
+    def message(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.problem}. {self.hint}"
 
 
 @dataclass(frozen=True)

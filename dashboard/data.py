@@ -5,7 +5,8 @@ Invariants:
   with os.replace, so the dashboard keeps serving the old inode until the next rerun sees a new
   file identity and reopens);
 - a database is opened by its file's identity (device, inode, size, mtime: `db_version`) and
-  ATTACHed to a fresh in-memory DuckDB instance: duckdb.connect(path) would hand back the
+  ATTACHed to a fresh in-memory DuckDB instance (workflow.reports_db.open_reports, attached=True,
+  the one opening every command shares): duckdb.connect(path) would hand back the
   instance DuckDB caches per path in this process, i.e. the old, swapped-out file, so a running
   server would never show a new load;
 - one cached connection (keyed on path + identity, max_entries=1), one cursor per query
@@ -27,6 +28,7 @@ import streamlit as st
 
 import queries
 from dashboard import runs
+from etl.gongkai_error import GongkaiError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES_DIR = ROOT / "data" / "schemes"
@@ -41,7 +43,7 @@ def selection() -> tuple[int, int, str | None]:
     return db_version(), int(st.session_state["year"]), (None if peer in (None, ALL) else peer)
 
 
-class NoDatabase(Exception):
+class NoDatabase(GongkaiError):
     """The database file does not exist yet."""
 
 
@@ -89,18 +91,14 @@ def _open(path: str, version: int) -> duckdb.DuckDBPyConnection:
 def connect(path: str) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory instance with the report database attached read-only and the analysts'
     corrections over it (not cached: _open caches it for the pages)."""
-    con = duckdb.connect(":memory:")  # a new instance, never DuckDB's cached one for `path`
-    con.execute("ATTACH ? AS gongkai (READ_ONLY)", [path])
-    con.execute(USE)
-    from workflow.overlay import attach_corrections
-    from workflow.store import StoreError
+    from workflow.reports_db import open_reports
 
-    try:
-        attach_corrections(con, path)  # analysts' corrections over parsed values, in every score
-        STORE_PROBLEM.pop(path, None)
-    except StoreError as exc:  # damaged: pages still show the reports; every page says so
+    def damaged(exc: GongkaiError) -> None:  # pages still show the reports; every page says so
         STORE_PROBLEM[path] = str(exc)
-    return con
+
+    STORE_PROBLEM.pop(path, None)
+    # a new instance, never DuckDB's cached one for `path` (a load replaces the file)
+    return open_reports(path, attached=True, on_store_error=damaged)
 
 
 STORE_PROBLEM: dict[str, str] = {}  # database path -> why its workflow store cannot be read
@@ -155,7 +153,7 @@ def agencies(v: int) -> pl.DataFrame:
 def _assess(fn, **params):
     try:
         return _q(fn, **params)
-    except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
+    except GongkaiError as exc:  # assess.scheme.SchemeError names file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 
@@ -178,7 +176,7 @@ def _scheme(path: str, content_hash: str):
 
     try:
         return load_scheme(path)
-    except ValueError as exc:
+    except GongkaiError as exc:  # SchemeError, FlagRuleError: file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 
@@ -416,7 +414,7 @@ def flag_rules_text(path: str, mtime_ns: int) -> str:
 
     try:
         return flags.describe(flags.rules_from_toml(path))
-    except ValueError as exc:
+    except GongkaiError as exc:  # SchemeError, FlagRuleError: file, line and fix
         raise AssessUnavailable(str(exc)) from exc
 
 

@@ -16,17 +16,13 @@ import polars as pl
 import queries
 from assess import stored
 from dashboard import memo
+from etl.gongkai_error import GongkaiError
+from workflow import reports_db
 
-USE = "USE gongkai"  # the report database is attached as "gongkai"
-EXPORT_BUILDERS = {
-    "xlsx": "assessment_workbook",
-    "csv": "summary_csv",
-    "pdf": "summary_pdf",
-    "docx": "assessment_docx",
-}
+USE = reports_db.USE  # the report database is attached as "gongkai" (workflow/reports_db.py)
 
 
-class AssessUnavailable(Exception):
+class AssessUnavailable(GongkaiError):
     """The chosen scheme file cannot be used (assess.scheme.SchemeError names file, line, fix)."""
 
 
@@ -42,7 +38,7 @@ def _scheme(path: str, content_hash: str):
 
         try:
             return load_scheme(path)
-        except ValueError as exc:
+        except GongkaiError as exc:
             raise AssessUnavailable(str(exc)) from exc
 
     return memo.once(f"scheme-{content_hash}", load)
@@ -52,7 +48,7 @@ def _through(con, fn, **params):
     cur = cursor_of(con)
     try:
         return fn(cur, **params)
-    except ValueError as exc:  # assess.scheme.SchemeError names file, line and fix
+    except GongkaiError as exc:  # assess.scheme.SchemeError names file, line and fix
         raise AssessUnavailable(str(exc)) from exc
     finally:
         cur.close()
@@ -151,16 +147,16 @@ def export_builders(con, db: Path, v, year, scheme, content_hash, peer_group=Non
             prev_assessment=prev,
         )
 
-    def make(fmt: str, name: str):
-        def build() -> bytes:
-            import exports
+    from exports.formats import FORMATS
 
+    def make(fmt):
+        def build() -> bytes:
             def file() -> bytes:
                 frames = memo.once(f"export-{memo.key_of(*selection)}", gather)
-                return getattr(exports, name)(frames)
+                return fmt.build(frames)
 
-            return memo.once(f"file-{fmt}-{memo.key_of(*selection)}", file)
+            return memo.once(f"file-{fmt.suffix}-{memo.key_of(*selection)}", file)
 
         return build
 
-    return {fmt: make(fmt, name) for fmt, name in EXPORT_BUILDERS.items()}
+    return {fmt.suffix: make(fmt) for fmt in FORMATS}

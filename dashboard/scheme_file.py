@@ -8,8 +8,10 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from etl.gongkai_error import GongkaiError
 
-class SaveError(ValueError):
+
+class SaveError(GongkaiError):
     """The variant cannot be saved; the message says why in Chinese."""
 
 
@@ -63,9 +65,10 @@ def save_variant(
         try:
             if load_scheme(existing).name == name:
                 raise SaveError(f"已有名为“{name}”的方案（{existing.name}），请换一个名称。")
-        except ValueError as exc:
-            if isinstance(exc, SaveError):
-                raise
+        except SaveError:
+            raise
+        except GongkaiError:  # another scheme file that cannot be read: not a name taken
+            pass
     scheme = load_scheme(source)
     settings: dict[str, dict[str, float]] = {}
     for ind in scheme.indicators:
@@ -90,7 +93,7 @@ def save_variant(
         trial.write_text(trial_text, encoding="utf-8")
         try:
             load_scheme(trial)
-        except ValueError as exc:
+        except GongkaiError as exc:
             raise SaveError(f"新方案未通过校验：{exc}") from None
     out = folder / f"custom_{datetime.now():%Y%m%d_%H%M%S}.toml"
     n = 2

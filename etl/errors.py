@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 
+from etl.gongkai_error import BAD_INPUT, GongkaiError
+
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -41,16 +43,16 @@ def display_name(name: str | os.PathLike) -> str:
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
 
 
-class ReportError(Exception):
+class ReportError(GongkaiError):
     """A file that cannot be loaded. `problem` and `hint` are shown to the user verbatim, on one
-    line; the path is shown as `display_name` gives it."""
+    line; the path is shown as `display_name` gives it. It pickles (GongkaiError), so a worker of
+    the parsing pool returns it as it is."""
+
+    exit_code = BAD_INPUT
 
     def __init__(self, path: str, problem: str, hint: str = "", code: str = "bad_file"):
-        self.path = display_name(path)
-        self.problem = one_line(problem)
-        self.hint = one_line(hint)
         self.code = code  # a stable machine-readable reason, stored with load errors
-        super().__init__(self.message)
+        super().__init__(one_line(problem), path=display_name(path), hint=one_line(hint))
 
     @property
     def message(self) -> str:

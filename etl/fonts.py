@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from etl.gongkai_error import ENVIRONMENT, GongkaiError
+
 INSTALL_HINT = (
     "install the Debian package fonts-noto-cjk (sudo apt-get install -y fonts-noto-cjk), "
     "or set GONGKAI_CJK_FONT to a .ttf/.otf/.ttc file with Chinese glyphs"
 )
 
 
-class MissingFontError(RuntimeError):
+class MissingFontError(GongkaiError):
     """No usable CJK font file was found for a PDF."""
+
+    exit_code = ENVIRONMENT
+    keep_traceback = True  # deep inside a build or export: the log shows which output needed it
 
 
 @dataclass(frozen=True)

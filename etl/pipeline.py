@@ -253,13 +253,13 @@ def _internal(origin: str, exc: BaseException) -> ReportError:
 
 
 def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
-    """Worker side. ReportError does not pickle (its args are the message), so it travels as fields."""
+    """Worker side: ("ok", report, locations) or ("error", ReportError); the error pickles."""
     out = []
     for origin, data in jobs:
         with stuck_workers.watched(origin):
             result = _parse(origin, data)
         if isinstance(result, ReportError):
-            out.append(("error", result.path, result.problem, result.hint, result.code))
+            out.append(("error", result))
         else:
             out.append(("ok", result, load.value_locations(result)))
     return out
@@ -327,7 +327,7 @@ def _parsed(
                 if got is not None and got[0] == "ok":
                     item.outcome, item.locations, item.data = got[1], got[2], None
                 elif got is not None:
-                    item.outcome, item.data = ReportError(*got[1:]), None
+                    item.outcome, item.data = got[1], None
             yield item
 
 

@@ -10,11 +10,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.gongkai_error import GongkaiError
 from etl.safe_text import xml_text
 from etl.scope import DEFAULT_OFFICE_FILE, office_file  # noqa: F401 (re-exported)
 
 
-class OfficeSettingsError(ValueError):
+class OfficeSettingsError(GongkaiError):
     """The office settings file cannot be used; the message names the file and the fix."""
 
 

@@ -1,8 +1,9 @@
 """The `gongkai` command: a thin click group; each command lives in gongkai/commands/<name>.py.
 
-One top-level handler (`_guarded`) wraps every command: whatever a command does not handle
-itself becomes one line on stderr (what, which file, what to do; gongkai/failures.py), a
-non-zero exit code, and the full traceback in a log file whose path that line names. With
+One top-level handler (`_guarded`) wraps every command. An expected failure is a GongkaiError
+(etl/gongkai_error.py): its one line on stderr and its exit code. Anything else a command does not
+handle is a bug or the environment: one line (what, which file, what to do; gongkai/failures.py),
+a non-zero exit code, and the full traceback in a log file whose path that line names. With
 --debug (or GONGKAI_DEBUG=1) the traceback is printed too.
 """
 
@@ -71,6 +72,14 @@ def _guarded(command: click.Command) -> click.Command:
             return callback(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except failures.GongkaiError as exc:  # expected: its own line and exit code
+            if click.get_current_context().meta.get("gongkai.debug"):
+                traceback.print_exception(exc, file=sys.stderr)
+            if not exc.keep_traceback:
+                raise Failure(exc.message, exc.exit_code) from None
+            raise Failure(
+                f"{exc.message} [traceback: {save_traceback(exc)}]", exc.exit_code
+            ) from None
         except BrokenPipeError:  # `gongkai score | head`: the reader left; not a failure to report
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)

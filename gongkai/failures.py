@@ -1,12 +1,10 @@
 """Every failure of a `gongkai` command as one line: what went wrong, which file, what to do.
 
 `explain(exc, params)` names the failure; the CLI (gongkai/cli.py) prints it with the path of the
-log file holding the full traceback. Exit codes (also in the README):
-  1  the command's own refusal (a missing database, files that failed to load)
-  2  bad input: a file given that cannot be used (not a DuckDB file, an unreadable scheme)
-  3  the environment: disk full, out of memory, permissions, a missing font or system program
-  4  a bug in gongkai (the log file is what to report)
-  130  interrupted (Ctrl+C)
+log file holding the full traceback. An expected failure is a `GongkaiError`
+(etl/gongkai_error.py) that carries its own line and exit code; `explain` recognises the rest
+by type, and by message text only for library errors whose type cannot say it (DuckDB's
+IOException for a locked or foreign file, a full disk). Exit codes: etl/gongkai_error.py.
 """
 
 from __future__ import annotations
@@ -15,27 +13,26 @@ import errno
 import re
 from pathlib import Path
 
-import click
-
+from etl.gongkai_error import BAD_INPUT, BUG, ENVIRONMENT, INTERRUPTED, REFUSED, GongkaiError
 from etl.settings import ROOT
 
-BAD_INPUT, ENVIRONMENT, BUG, INTERRUPTED = 2, 3, 4, 130
+__all__ = ["BAD_INPUT", "BUG", "ENVIRONMENT", "INTERRUPTED", "REFUSED", "GongkaiError"]
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 SIDE_FILES = (".building", ".wal", ".tmp")  # the loader's copies of the user's --db
 DISK_FULL = ("no space left on device", "disk is full", "disk full")
 
 
-class NotADatabase(click.ClickException):
+class NotADatabase(GongkaiError):
     """A --db that exists but is not a DuckDB file: refused before anything copies or opens it."""
 
     exit_code = BAD_INPUT
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
         super().__init__(
-            f"{self.path}: not a DuckDB database file (gongkai's database is the "
-            "file `gongkai build`/`gongkai load` writes). Pass --db with that file, "
-            "or a new file name to start a new database"
+            "not a DuckDB database file (gongkai's database is the file "
+            "`gongkai build`/`gongkai load` writes)",
+            path=path,
+            hint="Pass --db with that file, or a new file name to start a new database",
         )
 
 
@@ -52,6 +49,8 @@ def check_database(path: str | Path) -> None:
 
 def explain(exc: BaseException, params: dict | None = None) -> tuple[str, int]:
     """(one line without the log reference, exit code) for an exception a command did not handle."""
+    if isinstance(exc, GongkaiError):  # raised on purpose: it says what and ends how
+        return exc.message, exc.exit_code
     params = params or {}
     text = " ".join(str(exc).split())  # one line, whatever the library put in its message
     low = text.lower()
@@ -76,8 +75,6 @@ def explain(exc: BaseException, params: dict | None = None) -> tuple[str, int]:
             "to finish, then run the command again",
             ENVIRONMENT,
         )
-    if _is_font_error(exc):
-        return text, ENVIRONMENT
     if isinstance(exc, FileNotFoundError) and _from_subprocess(exc):
         tool = Path(str(exc.filename or "?")).name
         package = _package_providing(tool)
@@ -153,12 +150,6 @@ def _file_of(exc: BaseException, text: str, params: dict) -> str | None:
         if suffix in name:
             name = name[: name.index(suffix)]
     return name
-
-
-def _is_font_error(exc: BaseException) -> bool:
-    from etl.fonts import MissingFontError
-
-    return isinstance(exc, MissingFontError)
 
 
 def _from_subprocess(exc: BaseException) -> bool:

@@ -13,6 +13,8 @@ import re
 import tomllib
 import unicodedata
 
+from etl.gongkai_error import BAD_INPUT, GongkaiError
+
 ROLES = ("leader", "analyst", "admin")
 SIGNIN_KEYS = {"header", "secret_header", "default_role"}
 _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
@@ -26,8 +28,10 @@ _TYPE_NAMES = {
 }
 
 
-class RolesFileError(ValueError):
+class RolesFileError(GongkaiError):
     """One line: the file, the line, the problem and what to do."""
+
+    exit_code = BAD_INPUT
 
 
 def fold(name: str) -> str:

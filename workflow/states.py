@@ -7,6 +7,8 @@ hold, and the re-check after a load moves open findings to 已整改 or reopens 
 
 from __future__ import annotations
 
+from etl.gongkai_error import GongkaiError
+
 PENDING = "待核实"
 CONFIRMED = "已确认"
 DISMISSED = "误报"
@@ -33,7 +35,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 SYSTEM = "系统（加载后复查）"
 
 
-class WorkflowError(ValueError):
+class WorkflowError(GongkaiError):
     """A workflow action that cannot be done; the message says why in Chinese."""
 
 

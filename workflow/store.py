@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from etl.gongkai_error import GongkaiError
 from workflow.store_check import damaged_message, what_is_wrong
 
 BUSY_TIMEOUT_S = 30.0
@@ -115,7 +116,7 @@ def now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-class StoreError(ValueError):
+class StoreError(GongkaiError):
     """The workflow store file cannot be used; the message names the file and what to do."""
 
 

@@ -22,6 +22,7 @@ import duckdb
 from workflow.corrections import recheck_corrections
 from workflow.evidence import cell_evidence
 from workflow.findings import finding_key, record
+from workflow.reports_db import open_reports
 from workflow.states import CONFIRMED, OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED
 from workflow.store import StoreError, now, opened, store_path, writing
 
@@ -236,7 +237,7 @@ def sync_after_load(db_path: str | Path) -> SyncSummary | None:
     db = Path(db_path)
     if not db.exists():
         return None
-    report_con = duckdb.connect(str(db), read_only=True)
+    report_con = open_reports(db, corrections=False)  # the findings as loaded
     try:
         with opened(store_path(db)) as store_con:
             return sync_store(store_con, report_con)

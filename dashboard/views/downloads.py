@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.safe_text import md
 from dashboard.views import common
+from exports.formats import FORMATS
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度考核结果导出")
@@ -21,30 +22,14 @@ except data.AssessUnavailable as exc:
     st.stop()
 
 stem = f"政务公开年报考核_{year}年度" + (f"_{peer}" if peer else "")
-FORMATS = (
-    (
-        "xlsx",
-        "下载 Excel 工作簿",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "汇总（按对标组分节）、扣分明细、数据质量、方案说明，已设置打印格式。",
-    ),
-    (
-        "docx",
-        "下载 Word 文档",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "与汇总表相同，可在 Word 中修改后印发。",
-    ),
-    ("pdf", "下载 PDF 通报", "application/pdf", "A4 横向汇总表，可直接打印。"),
-    ("csv", "下载 CSV", "text/csv", "UTF-8（带BOM），Excel 可直接打开；数值按页面显示取舍。"),
-)
-for box, (fmt, label, mime, note) in zip(st.columns(len(FORMATS)), FORMATS):
+for box, fmt in zip(st.columns(len(FORMATS)), FORMATS):  # exports/formats.py
     box.download_button(
-        label,
-        builders[fmt],
-        file_name=f"{stem}.{fmt}",
-        mime=mime,
-        key=f"dl_{fmt}",
+        fmt.label,
+        builders[fmt.suffix],
+        file_name=f"{stem}.{fmt.suffix}",
+        mime=fmt.mime,
+        key=f"dl_{fmt.suffix}",
         on_click="ignore",
-        help=note,
+        help=fmt.note,
         icon=":material/download:",
     )

@@ -25,6 +25,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
+from etl.gongkai_error import GongkaiError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _KINDS = [
@@ -57,7 +59,7 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _6TO4 = ipaddress.ip_network("2002::/16")
 
 
-class AddressRefused(Exception):
+class AddressRefused(GongkaiError):
     """Not an OSError on purpose: urllib3 and requests let it through unwrapped."""
 
 

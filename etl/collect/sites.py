@@ -7,10 +7,14 @@ import urllib.parse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from etl.gongkai_error import BAD_INPUT, GongkaiError
 
-class CollectError(Exception):
+
+class CollectError(GongkaiError):
     """A problem that stops the whole collection (bad sites.csv, unusable output folder).
     The message is one line for the user: which file, what is wrong, what to do."""
+
+    exit_code = BAD_INPUT
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import click
 
 from etl.settings import Settings
 from gongkai.commands.load import run_and_report
+from gongkai.options import db_option
 
 
 @click.command("build")
@@ -18,11 +19,7 @@ from gongkai.commands.load import run_and_report
     type=click.Path(exists=True, file_okay=False),
     help="Folder of source documents (default: data/ or $GONGKAI_DATA).",
 )
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 @click.option(
     "--registry",
     type=click.Path(exists=True, dir_okay=False),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from gongkai.options import db_option, office_option, scheme_option
+
 
 @click.command("bulletin")
 @click.option("--year", required=True, type=int, help="Report year of the bulletin.")
@@ -15,23 +17,9 @@ import click
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .docx file to write.",
 )
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
-@click.option(
-    "--scheme",
-    "scheme_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Scheme TOML used to rank exemplary agencies (default: data/schemes/default.toml).",
-)
-@click.option(
-    "--office",
-    "office_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Office settings TOML (default: data/office.toml).",
-)
+@db_option()
+@scheme_option()
+@office_option
 def bulletin(
     year: int, out: Path, db: str | None, scheme_path: str | None, office_file: Path | None
 ) -> None:
@@ -44,15 +32,13 @@ def bulletin(
     \b
         gongkai bulletin --year 2024 --out 通报/2024年度年报质量通报.docx
     """
-    import duckdb
 
-    from assess import SchemeError
     from etl.settings import Settings
     from exports.bulletin import bulletin_docx
     from exports.office import OfficeSettingsError, load_office
     from workflow.bulletin_data import bulletin_data
-    from workflow.overlay import attach_corrections
-    from workflow.store import StoreError, is_writable, opened, store_path
+    from workflow.reports_db import open_reports
+    from workflow.store import is_writable, opened, store_path
     from workflow.sync import sync_after_load
 
     if out.suffix.lower() != ".docx":
@@ -69,22 +55,19 @@ def bulletin(
     from gongkai.failures import check_database
 
     check_database(settings.db_path)
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    if is_writable(store_path(settings.db_path)):
+        sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
+    else:
+        click.echo(
+            f"warning: {store_path(settings.db_path).name} 是只读的：整改跟踪未按本数据库"
+            "复查，通报按其中现有记录",
+            err=True,
+        )
+    con = open_reports(settings.db_path)  # after the re-check: the corrections it left in force
     try:
-        if is_writable(store_path(settings.db_path)):
-            sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
-        else:
-            click.echo(
-                f"warning: {store_path(settings.db_path).name} 是只读的：整改跟踪未按本数据库"
-                "复查，通报按其中现有记录",
-                err=True,
-            )
-        attach_corrections(con, settings.db_path)
         with opened(store_path(settings.db_path)) as store:
             scheme = settings.scheme_path if settings.scheme_path.is_file() else None
             data = bulletin_data(con, store, year, scheme, office.province)
-    except (SchemeError, StoreError) as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         con.close()
     if not data.published:

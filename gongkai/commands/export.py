@@ -7,25 +7,14 @@ from pathlib import Path
 import click
 
 from etl.safe_text import portable_name
-
-SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
+from gongkai.options import db_option, scheme_option
 
 
 @click.command()
 @click.option("--year", type=int, required=True, help="Report year to assess, e.g. 2024.")
-@click.option(
-    "--scheme",
-    "scheme_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Assessment scheme TOML (default: GONGKAI_SCHEME or data/schemes/default.toml).",
-)
+@scheme_option(must_exist=False, path_type=Path)  # a missing one: its own line, below
 @click.option("--peer-group", default=None, help="Only this peer group (对标组), e.g. 市级部门.")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Database file (default: GONGKAI_DB or data/gongkai.duckdb).",
-)
+@db_option("db_path", path_type=Path)
 @click.option(
     "--out",
     "out",
@@ -53,12 +42,10 @@ def export(
         gongkai export --year 2024 --out 考核/2024.xlsx
         gongkai export --year 2024 --peer-group 市级部门 --out 考核/
     """
-    import duckdb
-
-    import exports as builders
+    from etl.fonts import MissingFontError
     from etl.settings import Settings
     from exports.data import gather
-    from exports.word import assessment_docx
+    from exports.formats import format_of
     from gongkai.failures import check_database
 
     settings = Settings.from_env(db_path=db_path, scheme_path=scheme_path)
@@ -72,11 +59,10 @@ def export(
             f"{settings.scheme_path}: no assessment scheme. Pass --scheme FILE.toml."
         )
     check_database(settings.db_path)
-    from workflow.overlay import attach_corrections
+    from workflow.reports_db import open_reports
 
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = open_reports(settings.db_path)
     try:
-        attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
         data = gather(
             con,
             year=year,
@@ -85,7 +71,7 @@ def export(
             db_path=settings.db_path,
             per_agency=per_agency,
         )
-    except (ValueError, KeyError) as exc:
+    except KeyError as exc:  # a peer group or indicator the scheme does not have
         raise click.ClickException(str(exc)) from exc
     finally:
         con.close()
@@ -96,16 +82,10 @@ def export(
             + "; the sheets are empty.",
             err=True,
         )
-    build = {
-        ".xlsx": lambda: builders.assessment_workbook(data, per_agency=per_agency),
-        ".csv": lambda: builders.summary_csv(data),
-        ".pdf": lambda: builders.summary_pdf(data),
-        ".docx": lambda: assessment_docx(data),
-    }
     for path in targets:
         try:
-            payload = build[path.suffix.lower()]()
-        except builders.MissingFontError as exc:
+            payload = format_of(path.suffix).build(data, per_agency=per_agency)
+        except MissingFontError as exc:
             raise click.ClickException(str(exc)) from exc
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(payload)
@@ -113,12 +93,15 @@ def export(
 
 
 def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
-    """`out` itself for a .xlsx/.csv/.pdf name; for a folder, all three named by year and group."""
-    if out.suffix.lower() in SUFFIXES:
+    """`out` itself for a file name of an export format; for a folder, one file of each format
+    (exports/formats.py) named by year and group."""
+    from exports.formats import FORMATS, format_of
+
+    if format_of(out.suffix) is not None:
         return [out]
     if out.suffix and not out.is_dir():
         raise click.BadParameter(
             f"{out}: use a .xlsx, .csv, .pdf or .docx file name, or a folder.", param_hint="--out"
         )
     stem = portable_name(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
-    return [out / f"{stem}{suffix}" for suffix in SUFFIXES]
+    return [out / f"{stem}.{fmt.suffix}" for fmt in FORMATS]

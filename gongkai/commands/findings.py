@@ -13,17 +13,14 @@ import click
 
 from etl.settings import Settings
 from gongkai.commands.workflow_db import office_agencies, require_store
+from gongkai.options import db_option
 
 
 def _filters(command):
     """The options every subcommand shares: database, year and the three filters."""
     for option in reversed(
         [
-            click.option(
-                "--db",
-                type=click.Path(dir_okay=False),
-                help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-            ),
+            db_option(),
             click.option("--year", required=True, type=int, help="Report year of the findings."),
             click.option("--rule", help="Only this rule (its id, e.g. t3.balance, or its label)."),
             click.option("--agency", help="Only this agency (registry code or standard name)."),

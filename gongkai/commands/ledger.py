@@ -11,15 +11,12 @@ import click
 
 from etl.errors import ReportError
 from etl.settings import Settings
+from gongkai.options import db_option
 
 
 @click.command("ledger")
 @click.argument("csv_path", type=click.Path(dir_okay=False))
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 def ledger(csv_path: str, db: str | None) -> None:
     """Import the legal office's review/lawsuit ledger CSV and check 表四 against it.
 
@@ -38,9 +35,9 @@ def ledger(csv_path: str, db: str | None) -> None:
         rows = import_ledger(settings.db_path, csv_path)
     except ReportError as exc:
         raise click.ClickException(exc.message) from None
-    import duckdb
+    from workflow.reports_db import open_reports
 
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = open_reports(settings.db_path, corrections=False)  # the loader's findings only
     try:
         n = con.execute(
             "SELECT count(*) FROM findings WHERE rule = 't4.ledger_mismatch'"

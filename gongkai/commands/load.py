@@ -8,16 +8,14 @@ from pathlib import Path
 import click
 
 from etl.errors import ReportError
+from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
+from gongkai.options import db_option
 
 
 @click.command("load")
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 @click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False),
@@ -109,20 +107,19 @@ def store_scores(db_path, scheme_path) -> str:
 
     from assess import stored
     from assess.scheme import load_scheme
-    from workflow.overlay import attach_corrections
+    from workflow.reports_db import open_reports
 
     start = time.perf_counter()
     try:
         scheme = load_scheme(scheme_path)
-    except (ValueError, OSError) as exc:  # the dashboard says what is wrong with it, in Chinese
+    except (GongkaiError, OSError) as exc:  # the dashboard says what is wrong with it, in Chinese
         return f"scores not stored: {exc}"
     if not Path(db_path).is_file():
         return "scores not stored: no database"
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
-            attach_corrections(con, db_path)
+        with open_reports(db_path) as con:
             years = stored.store_years(con, db_path, scheme)
-    except (duckdb.Error, OSError, ValueError) as exc:  # the load stands; pages score instead
+    except (duckdb.Error, OSError, GongkaiError) as exc:  # the load stands; pages score instead
         return f"scores not stored: {exc}. The dashboard scores on first view"
     if not years:
         return f"scores not stored: {stored.cache_dir(db_path)} cannot be written"

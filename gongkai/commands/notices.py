@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from gongkai.commands.workflow_db import office_agencies, require_store, require_writable
+from gongkai.options import db_option, office_option
 
 
 def _date(ctx, param, value: str | None) -> date | None:
@@ -37,23 +38,14 @@ def _date(ctx, param, value: str | None) -> date | None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the notices into (created if missing).",
 )
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 @click.option(
     "--deadline",
     callback=_date,
     help="Rectification deadline YYYY-MM-DD "
     "(default: today + [notices] deadline_days of data/office.toml).",
 )
-@click.option(
-    "--office",
-    "office_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Office settings TOML (default: data/office.toml).",
-)
+@office_option
 @click.option(
     "--by", "actor", help="Who issues the notices (recorded in the history; default: your login)."
 )

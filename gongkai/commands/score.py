@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 import click
-import duckdb
 
 from etl.settings import Settings
 from gongkai.failures import check_database
+from gongkai.options import db_option, scheme_option
 
 
 def _width(text: str) -> int:
@@ -55,17 +55,8 @@ def render_ranking(scores) -> str:
 
 @click.command("score")
 @click.option("--year", required=True, type=int, help="Report year to assess.")
-@click.option(
-    "--scheme",
-    "scheme_path",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Scheme TOML (default: data/schemes/default.toml or $GONGKAI_SCHEME).",
-)
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@scheme_option()
+@db_option()
 @click.option("--peer-group", help="Only this peer group (同组), e.g. 县级政府.")
 def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | None) -> None:
     """Score every agency for YEAR and print the ranking within each peer group.
@@ -93,14 +84,10 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
             f"{settings.db_path}: no database here. Run `gongkai build` first (or pass --db)"
         )
     check_database(settings.db_path)
-    from workflow.overlay import attach_corrections
-    from workflow.store import StoreError
+    from workflow.reports_db import open_reports
 
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        try:
-            attach_corrections(con, settings.db_path)  # analysts' corrections over parsed values
-        except StoreError as exc:  # a damaged store: scores without its corrections would lie
-            raise click.ClickException(str(exc)) from None
+    # a damaged store is a StoreError (one line, exit 1): scores without its corrections would lie
+    with open_reports(settings.db_path) as con:
         # the ranking the dashboard and the exports show: the office's province, its peer groups
         scores = queries.ranking(con, year=year, scheme=scheme, peer_group=peer_group)
         home = queries.home_agencies(con)

@@ -18,6 +18,7 @@ import click
 
 from etl.settings import ROOT, Settings
 from gongkai.failures import BAD_INPUT, check_database
+from gongkai.options import db_option
 
 STOP_GRACE = 10.0  # seconds Streamlit gets to exit after SIGTERM
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -29,11 +30,7 @@ class _Stop(Exception):
 
 
 @click.command("serve")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 @click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--address",

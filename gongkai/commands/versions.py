@@ -9,10 +9,10 @@ its reason (table version_choices). Written by etl.load.choose_version, like a l
 from __future__ import annotations
 
 import click
-import duckdb
 
 from etl.errors import ReportError
 from etl.settings import Settings
+from gongkai.options import db_option
 
 LIST_SQL = """
 SELECT r.version, r.is_current, r.template, r.source_path, r.loaded_at,
@@ -30,11 +30,7 @@ WHERE agency_id = ? AND year = ? ORDER BY chosen_at
 @click.command("versions")
 @click.argument("agency_id")
 @click.argument("year", type=int)
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False),
-    help="Database file (default: data/gongkai.duckdb or $GONGKAI_DB).",
-)
+@db_option()
 @click.option("--use", "use", type=int, help="Make this version the current one (needs --reason).")
 @click.option("--reason", help="Why (recorded with the choice), e.g. 发布单位确认第二版为正式版本.")
 @click.option("--by", "chosen_by", help="Who chose (recorded with the choice).")
@@ -72,7 +68,9 @@ def versions(
         raise click.ClickException(
             f"{db_path}: no database here. Run `gongkai load` first (or pass --db)"
         )
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    from workflow.reports_db import open_reports
+
+    with open_reports(db_path, corrections=False) as con:  # the loader's own records
         rows = con.execute(LIST_SQL, [agency_id, year]).fetchall()
         choices = con.execute(CHOICES_SQL, [agency_id, year]).fetchall()
     if not rows:

@@ -37,13 +37,12 @@ def require_writable(path: Path, what: str, instead: str) -> None:
 
 def office_agencies(db_path: Path, province: str | None = None) -> list[str] | None:
     """The office's own agency ids (None: no filter); reference agencies are not among them."""
-    import duckdb
-
     from etl.scope import home_list
     from gongkai.failures import check_database
+    from workflow.reports_db import open_reports
 
     check_database(db_path)
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = open_reports(db_path, corrections=False)  # the registry: no correction touches it
     try:
         return home_list(con, province)
     finally:

@@ -559,3 +559,14 @@ def test_score_steps_show_the_scaling_and_only_fired_vetoes(demo_db, year, ranki
             assert bool(shown) == bool(r["vetoes"])
             seen_scaled |= has_scale
     assert seen_scaled  # (a veto fires in some demo years only; each row is checked above)
+
+
+def test_one_registry_of_export_formats_builds_each_file(data):
+    """exports/formats.py: what `gongkai export` accepts and writes and what the 导出 page offers."""
+    from exports.formats import FORMATS, format_of
+
+    assert [f.suffix for f in FORMATS] == ["xlsx", "docx", "pdf", "csv"]
+    assert format_of(".XLSX") is FORMATS[0] and format_of(".txt") is None and format_of("") is None
+    starts = {"xlsx": b"PK\x03\x04", "docx": b"PK\x03\x04", "pdf": b"%PDF-", "csv": b"\xef\xbb\xbf"}
+    for fmt in FORMATS:
+        assert fmt.build(data).startswith(starts[fmt.suffix]), fmt.suffix
