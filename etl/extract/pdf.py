@@ -19,6 +19,7 @@ import re
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.extract.pdf_decrypted import check_decrypted_streams
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.fields import T3_COLUMNS
 from etl.limits import LIMITS, check_count, check_time, extend_time, refuse
@@ -173,6 +174,7 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     imaged: list[int] = []  # pages without text: scanned pages inside a text PDF
     meta: dict = {}
     try:
+        check_decrypted_streams(path, pdf)
         _check_pages(path, pdf)
         for index in range(len(pdf)):
             check_time()
