@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from etl.collect.safe_files import PlantedLink, write_in
+
 
 @click.command("bulletin")
 @click.option("--year", required=True, type=int, help="Report year of the bulletin.")
@@ -93,7 +95,10 @@ def bulletin(
         )
     payload = bulletin_docx(data, office)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(payload)
+    try:  # never through a link planted at the name
+        write_in(out.parent, [], out.name, payload)
+    except PlantedLink as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(
         f"wrote {out} ({len(payload):,} bytes): {len(data.agencies)} agencies, "
         f"{len(data.published)} published, {len(data.late)} late, "

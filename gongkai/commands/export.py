@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from etl.collect.safe_files import PlantedLink, write_in
 from etl.safe_text import file_stem
 
 SUFFIXES = (".xlsx", ".csv", ".pdf", ".docx")
@@ -107,7 +108,10 @@ def export(
         except builders.MissingFontError as exc:
             raise click.ClickException(str(exc)) from exc
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
+        try:  # never through a link planted at the name
+            write_in(path.parent, [], path.name, payload)
+        except PlantedLink as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(f"wrote {path} ({len(payload):,} bytes)")
 
 
