@@ -315,6 +315,10 @@ _DECLARED = (
     #    (etl/parse/ocr_missing.py) ──
     Rule("ocr.cell_missing", "扫描件表格中有数字未能识别（未入库）", "reader", "DOC",
          _CHECK_READ),
+
+    # ── h23h · issue #23, fourth round: OCR stopped on pages of noise (etl/extract/ocr_noise.py) ──
+    Rule("ocr.pages_unread", "扫描件多页无法识别，其后页面未读取", "reader", "DOC",
+         _CHECK_READ),
 )
 # fmt: on
 
