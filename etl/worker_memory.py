@@ -19,6 +19,8 @@ from etl.limits import LIMITS
 def cap_worker_memory() -> None:
     """Worker side, in the pool initializer: the cap counts from what the fork inherited."""
     inherited = _data_bytes()
+    if not inherited:  # no /proc (not Linux): a cap counted from nothing would starve the worker
+        return
     limit = inherited + LIMITS.worker_memory_bytes
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
     if hard != resource.RLIM_INFINITY:
