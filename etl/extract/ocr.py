@@ -291,9 +291,11 @@ def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> Raw
 
 
 def _tesseract(
-    image, lang: str, psm: int, whitelist: str | None = None, timeout: float = TIMEOUT_SECONDS
+    image, lang: str, psm: int, whitelist: str | None = None, cpu_seconds: int | None = None
 ) -> list[Word]:
-    """Words with boxes and confidences from the tesseract command (TSV output)."""
+    """Words with boxes and confidences from the tesseract command (TSV output). With
+    `cpu_seconds`, tesseract is stopped past that much CPU time (ulimit -t: CPU, not wall
+    time, so a busy machine never cuts a real page short) and what it read is empty."""
     from PIL import Image
 
     buf = io.BytesIO()
@@ -301,15 +303,19 @@ def _tesseract(
     command = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", str(psm)]
     if whitelist:
         command += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    if cpu_seconds:  # the limit and the command as arguments of sh, never parsed as shell text
+        command = ["sh", "-c", 'ulimit -t "$0" && exec "$@"', str(cpu_seconds), *command]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: parse workers run in parallel
     done = subprocess.run(
         command + ["tsv"],
         input=buf.getvalue(),
         capture_output=True,
-        timeout=seconds_left(timeout),
+        timeout=seconds_left(TIMEOUT_SECONDS),
         env=env,
     )
     words = []
+    if done.returncode < 0:  # killed (past cpu_seconds): a partial TSV is not a reading
+        return words
     for line in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
         parts = line.split("\t")
         if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():

@@ -9,9 +9,10 @@ before it is read, and OCR of a file stops early when page after page is noise:
   strokes of the characters) and a few % ink; the image-only copies of the real reports
   (bench/ocr.py's variants: skew, JPEG, seal, photo) measure at most 2,300 specks and 4.3 % ink.
   A page with more than NOISE_SPECKS specks, or more than NOISE_INK of it dark, is noise;
-- the whole-page read (read_page's first Tesseract call) is held to FIRST_PASS_SECONDS, and a
-  page where it reads fewer than LEGIBLE_WORDS sure words (Chinese or figures) is not read on
-  (its table cells are not read one by one): a page of print holds hundreds;
+- the whole-page read (read_page's first Tesseract call) is held to FIRST_PASS_CPU_SECONDS of
+  CPU time, and a page where it reads fewer than LEGIBLE_WORDS sure words (Chinese or
+  figures) is not read on (its table cells are not read one by one): a page of print holds
+  hundreds;
 - after NOISE_RUN such pages in a row (blank pages do not count either way), the file's other
   pages are not read: the rows read so far are kept and a reader finding names the pages left;
   when nothing legible was read at all, the file is refused (code illegible_scan).
@@ -19,15 +20,15 @@ before it is read, and OCR of a file stops early when page after page is noise:
 
 from __future__ import annotations
 
-import subprocess
-
 from etl.errors import ReportError
-from etl.limits import check_time
 from etl.report import Finding
 
 NOISE_SPECKS = 20_000  # ~10x the most a real page has (2,300)
 NOISE_INK = 0.30  # ~7x the darkest real page (4.3 %); a page of dots past half dark merges
-FIRST_PASS_SECONDS = 45.0  # a real page's whole-page read took 9 s on the busy machine
+# CPU seconds of a page's whole-page read: a real page takes 2-3 (bench/ocr.py, tesseract
+# 1.7-3.0 s a page in all), a page of dots 40-100. CPU, not wall time: on a busy machine a
+# real page took 9 s of wall time, and more while tests ran alongside
+FIRST_PASS_CPU_SECONDS = 20
 LEGIBLE_CONF = 60  # Tesseract's confidence of a word that counts as read (scan.LABEL_CONF)
 LEGIBLE_WORDS = 3
 NOISE_RUN = 3  # pages of noise in a row after which OCR of the file stops
@@ -53,7 +54,7 @@ def looks_like_noise(grey) -> bool:
 
 class JudgedReader:
     """read_page's Tesseract for one page: its first call (the whole page, in Chinese) is held
-    to FIRST_PASS_SECONDS and its words judged; NoisePage when the page reads as noise."""
+    to FIRST_PASS_CPU_SECONDS and its words judged; NoisePage when the page reads as noise."""
 
     def __init__(self, tesseract):
         self.tesseract = tesseract
@@ -65,11 +66,7 @@ class JudgedReader:
         self.first = False
         from etl.extract.ocr import is_cjk_word, is_digitish
 
-        try:
-            words = self.tesseract(image, lang, psm, whitelist, timeout=FIRST_PASS_SECONDS)
-        except subprocess.TimeoutExpired:
-            check_time()  # the file's own time is up: too_slow, not this page's
-            raise NoisePage from None
+        words = self.tesseract(image, lang, psm, whitelist, cpu_seconds=FIRST_PASS_CPU_SECONDS)
         sure = [w for w in words if w.conf >= LEGIBLE_CONF]
         if sum(1 for w in sure if is_cjk_word(w) or is_digitish(w.text)) < LEGIBLE_WORDS:
             raise NoisePage
