@@ -108,4 +108,7 @@ ERROR_CODES: dict[str, str] = {
     "too_many_tags": "网页标签过多",
     "too_many_characters": "文字过多",
     "too_slow": "读取耗时过长",
+    # issue 23, fourth round (h23h): a parse worker's memory cap, scans of noise
+    "too_much_memory": "读取所需内存过多",
+    "illegible_scan": "扫描件无法识别（像是噪点而非印刷文字）",
 }

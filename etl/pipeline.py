@@ -8,7 +8,9 @@ swapped in at the end (etl/load.py), so a killed run leaves the previous databas
 Speed: files are parsed in a pool of worker processes (one per core, forked before the database
 is opened; `GONGKAI_WORKERS=1` parses in-process) and handled strictly in input order. A file
 past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
-worker stuck past it in library code is stopped, and only its file is refused (etl/stuck_workers.py). Outcomes
+worker stuck past it in library code is stopped, and only its file is refused (etl/stuck_workers.py);
+so is a worker that dies past its memory cap (etl/worker_memory.py): its file is refused, never
+parsed again in the main process, and the rest of the batch goes to a new pool. Outcomes
 are written in batches, one transaction per batch (load.load_batch). If a batch fails to write,
 it is rolled back, the run's state is put back as it was before the batch, and the batch is
 replayed one report per transaction, exactly as a serial load would do it: a report that
@@ -26,7 +28,7 @@ import os
 import signal
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from pathlib import Path
 
 import etl.cluster
 import etl.parse
-from etl import load, stuck_workers
+from etl import load, stuck_workers, worker_memory
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for
 from etl.discover import SourceFile, discover_sources
@@ -51,6 +53,7 @@ from etl.validate.timing import timing_findings, year_findings
 BATCH_REPORTS = 256  # reports per write transaction
 CHUNK = 8  # files per task sent to a parse worker
 MIN_PARALLEL = 32  # fewer files than this are parsed in-process
+_RETRIES = 3  # new pools a chunk is sent to after its worker pool broke
 _MISSING = object()
 
 
@@ -135,7 +138,7 @@ def run_load(
                 remote.shutdown()
             raise
         # connected to, or forked, before the database is opened
-        pool = remote if remote is not None else _pool(_workers(workers), len(sources))
+        pool = _Pool(_workers(workers), len(sources), remote)
         try:
             with load.building_database(db_path) as con:
                 load.sync_registry(con, registry)
@@ -185,8 +188,7 @@ def run_load(
                     len(summary.not_reports),
                 )
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown()
             stuck_workers.forget()
     return summary
 
@@ -206,14 +208,15 @@ def _workers(workers: int | None) -> int:
     return max(1, workers)
 
 
-def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
+def _pool(workers: int, n_sources: int, prepare: bool = True) -> ProcessPoolExecutor | None:
     if workers < 2 or n_sources < MIN_PARALLEL:
         return None
     try:
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
     except ValueError:
         ctx = None
-    stuck_workers.prepare()  # before forking: the workers inherit it
+    if prepare:
+        stuck_workers.prepare()  # before forking: the workers inherit it
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
     try:
         pool.submit(int).result()  # start the workers now, while no database is open
@@ -223,8 +226,44 @@ def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
     return pool
 
 
+class _Pool:
+    """The parse workers, replaced by a new pool when one dies (the old one is then broken).
+
+    With --cluster the workers are the cluster's (etl.cluster.ClusterPool: it refuses a file
+    that ends a worker itself); a lost cluster is a broken pool too, and the rest of the files
+    are parsed by a local pool."""
+
+    def __init__(self, workers: int, n_sources: int, remote=None) -> None:
+        self.workers = workers
+        self.executor = remote if remote is not None else _pool(workers, n_sources)
+
+    def submit(self, todo: list[tuple[str, bytes]]) -> tuple[Future, ProcessPoolExecutor] | None:
+        """The chunk's future and the pool it runs in, or None (parsed in-process)."""
+        for _ in range(2):
+            executor = self.executor
+            if executor is None:
+                return None
+            try:
+                return executor.submit(_parse_chunk, todo), executor
+            except (BrokenProcessPool, RuntimeError):
+                self.replace(executor)
+        return None
+
+    def replace(self, broken: ProcessPoolExecutor) -> None:
+        """A new pool for the rest of the batch, once per broken pool."""
+        if self.executor is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = _pool(self.workers, MIN_PARALLEL, prepare=False)
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
+    stuck_workers.on_worker_start()
+    worker_memory.cap_worker_memory()
     try:  # die with the main process (a killed load must not leave workers behind)
         import ctypes
 
@@ -239,6 +278,8 @@ def _parse(origin: str, data: bytes):
         return etl.parse.parse_file(origin, data)
     except ReportError as err:
         return err
+    except MemoryError:  # past the worker's memory cap (or the machine's)
+        return worker_memory.too_much_memory(origin)
     except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
         return _internal(origin, exc)
 
@@ -280,48 +321,41 @@ def _prepare(source: SourceFile, known: set[str]) -> _Item:
     return item
 
 
-def _parsed(
-    sources: list[SourceFile],
-    known: set[str],
-    pool,  # ProcessPoolExecutor | ClusterPool | None
-) -> Iterator[_Item]:
+def _parsed(sources: list[SourceFile], known: set[str], pool: _Pool) -> Iterator[_Item]:
     """Items in input order, parsed (in the pool when there is one) a window ahead of the caller."""
     it = iter(sources)
-    window: deque[tuple[list[_Item], Future | None]] = deque()
+    window: deque[tuple[list[_Item], tuple[Future, ProcessPoolExecutor] | None]] = deque()
     ahead = max(4, 2 * BATCH_REPORTS // CHUNK)
-    stuck: set[str] = set()
+    refused: dict[str, ReportError] = {}  # files that ended a worker: never parsed again
+
+    def todo(items: list[_Item]) -> list[tuple[str, bytes]]:
+        return [
+            (i.source.origin, i.data)
+            for i in items
+            if i.outcome is None and i.data is not None and i.source.origin not in refused
+        ]
 
     def fill() -> None:
         while len(window) < ahead:
             items = [_prepare(s, known) for s in islice(it, CHUNK)]
             if not items:
                 return
-            todo = [
-                (i.source.origin, i.data) for i in items if i.outcome is None and i.data is not None
-            ]
-            future = None
-            if pool is not None and todo:
-                try:
-                    future = pool.submit(_parse_chunk, todo)
-                except (BrokenProcessPool, RuntimeError):
-                    future = None
-            window.append((items, future))
+            jobs = todo(items)
+            window.append((items, pool.submit(jobs) if jobs else None))
 
     fill()
     while window:
-        items, future = window.popleft()
-        results: Iterable = ()
-        if future is not None:
-            try:
-                results = future.result()
-            except BrokenProcessPool:  # a worker died (killed, out of memory): parse here instead
-                results = ()  # ... except a file that stopped a worker by its time limit
-                stuck |= stuck_workers.stopped_files()
+        items, running = window.popleft()
+        results = _results(running, pool, refused)
+        for _ in range(_RETRIES):  # its pool broke: the files not refused go to the new pool
+            if results is not None:
+                break
+            results = _results(pool.submit(todo(items)), pool, refused)
         fill()
-        results = iter(results)
+        results = iter(results or ())
         for item in items:
-            if item.outcome is None and item.data is not None and item.source.origin in stuck:
-                item.outcome, item.data = stuck_workers.too_slow(item.source.origin), None
+            if item.outcome is None and item.data is not None and item.source.origin in refused:
+                item.outcome, item.data = refused[item.source.origin], None
             elif item.outcome is None and item.data is not None:
                 got = next(results, None)
                 if got is not None and got[0] == "ok":
@@ -329,6 +363,23 @@ def _parsed(
                 elif got is not None:
                     item.outcome, item.data = got[1], None
             yield item
+
+
+def _results(running, pool: _Pool, refused: dict[str, ReportError]) -> list | None:
+    """A chunk's results; None when its worker pool broke (a worker died or was stopped), after
+    noting the files that ended a worker in `refused`. () for a chunk parsed in-process."""
+    if running is None:
+        return []
+    future, executor = running
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        executor.shutdown(wait=True, cancel_futures=True)  # the other workers have ended
+        slow, died = stuck_workers.stopped_files()
+        refused.update((origin, stuck_workers.too_slow(origin)) for origin in slow)
+        refused.update((origin, worker_memory.too_much_memory(origin)) for origin in died)
+        pool.replace(executor)
+        return None
 
 
 # --- handling outcomes in input order ----------------------------------------------------------
@@ -382,7 +433,7 @@ def _handle(run: _Run, item: _Item) -> None:
         if _seen(run, source, sha):
             return
         report = item.outcome
-        if report is None:  # not parsed ahead (or its worker died): parse it here
+        if report is None:  # not parsed ahead (no worker pool): parse it here
             report = item.outcome = _parse(
                 source.origin, item.data if item.data is not None else _reread(source, sha)
             )

@@ -322,6 +322,10 @@ _DECLARED = (
          "补全中断的词语和语句，校对全文后重新发布", QUALITY),
     Rule("wording.transposed_word", "字词顺序颠倒", "typo_wording", "DOC",
          "更正顺序颠倒的字词，校对全文后重新发布", QUALITY),
+
+    # ── h23h · issue #23, fourth round: OCR stopped on pages of noise (etl/extract/ocr_noise.py) ──
+    Rule("ocr.pages_unread", "扫描件多页无法识别，其后页面未读取", "reader", "DOC",
+         _CHECK_READ),
 )
 # fmt: on
 

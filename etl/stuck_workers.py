@@ -1,10 +1,17 @@
-"""A parse worker stuck past the time limit in library code is stopped; only its file is refused.
+"""A parse worker stuck past the time limit, or killed, is replaced; only its file is refused.
 
 etl.limits.time_limit's alarm interrupts Python code, and a subprocess being waited for, but not
 a C call that never returns (a pdfium or lxml call on a hostile file). Each worker therefore
 parses under a watchdog thread: HARD_STOP_AFTER seconds past the file's deadline it writes its
 name into a folder made before the workers were forked, and ends the worker. The main process,
-seeing the pool broken, refuses the files named there as too_slow and reads the rest itself.
+seeing the pool broken, refuses the files named there as too_slow.
+
+A worker can also die of memory (etl.worker_memory caps each one; pdfium crashes where it cannot
+allocate, the kernel's OOM killer sends SIGKILL). Each worker therefore names the file it is
+reading in the same folder while it reads it, and takes the name away when done, or when the
+pool ends it with SIGTERM because another worker died. A name left behind by a broken pool is
+the file its worker died of: refused (too_much_memory), never read again, and certainly not in
+the main process, which has no cap. The other files of the broken pool go to a new one.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -40,6 +48,8 @@ def watched(origin: str):
         return
     main = threading.get_ident()
     done = threading.Event()
+    reading = Path(_folder, f"{os.getpid()}.reading")
+    reading.write_text(origin, encoding="utf-8")
 
     def watch() -> None:
         while not done.wait(POLL_SECONDS):
@@ -57,17 +67,30 @@ def watched(origin: str):
     finally:
         done.set()
         watchdog.join()
+        reading.unlink(missing_ok=True)
 
 
-def stopped_files() -> set[str]:
-    """Files that ended a worker since the last call."""
+def _ended_by_pool(signum, frame) -> None:
+    """SIGTERM from a broken pool: this worker did not die of its file, so its name goes."""
+    if _folder is not None:
+        Path(_folder, f"{os.getpid()}.reading").unlink(missing_ok=True)
+    os._exit(0)
+
+
+def on_worker_start() -> None:
+    """Worker side, in the pool initializer."""
+    signal.signal(signal.SIGTERM, _ended_by_pool)
+
+
+def stopped_files() -> tuple[set[str], set[str]]:
+    """Files that ended a worker since the last call: (past the time limit, died reading)."""
     if _folder is None:
-        return set()
-    found = set()
+        return set(), set()
+    slow, died = set(), set()
     for note in Path(_folder).iterdir():
-        found.add(note.read_text(encoding="utf-8"))
+        (died if note.suffix == ".reading" else slow).add(note.read_text(encoding="utf-8"))
         note.unlink()
-    return found
+    return slow, died - slow
 
 
 def forget() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from etl import __version__
+from etl.collect.safe_files import PlantedLink, write_in
 from gongkai import failures
 from gongkai.commands import (
     accuracy,
@@ -117,7 +118,11 @@ def save_traceback(exc: BaseException) -> str:
         path = folder / f"gongkai-{stamp}-{os.getpid()}.log"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(body, encoding="utf-8")
+            # a shared temporary folder: a link planted at the name is refused, not followed
+            write_in(folder, [], path.name, body.encode("utf-8"))
+        except PlantedLink as err:
+            problem = str(err)
+            continue
         except OSError as err:
             problem = err.strerror or str(err)
             path.unlink(missing_ok=True)

@@ -87,13 +87,13 @@ def write_findings(folder: Path, found: list[PortalFinding]) -> None:
 
 def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
     """Written aside and swapped (never half a manifest), never through a planted link."""
-    from etl.collect.safe_files import write_atomically
+    from etl.collect.safe_files import write_in
 
     text = io.StringIO(newline="")
     writer = csv.DictWriter(text, fieldnames=columns)
     writer.writeheader()
     writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
-    write_atomically(path.parent, path.name, text.getvalue().encode("utf-8-sig"))
+    write_in(path.parent, [], path.name, text.getvalue().encode("utf-8-sig"))
 
 
 def _read(row: dict, columns: tuple[str, ...]) -> dict[str, str]:

@@ -5,6 +5,7 @@ bytes are written (hidden folders are not loaded). List pages are cached in <out
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from etl.collect.safe_files import (
     read_no_follow,
     refuse_link,
     write_atomically,
+    write_in,
 )
 from etl.collect.sites import CollectError
 from etl.safe_text import portable_name
@@ -63,17 +65,18 @@ class Store:
         self.out = Path(out)
         try:
             self.out.mkdir(parents=True, exist_ok=True)
-            for name in OWN_NAMES:
-                refuse_link(self.out / name)
-            write_atomically(self.out, ".write-test", b"")
-            (self.out / ".write-test").unlink()
+            with checked_folder(self.out, [], create=False) as top:
+                for name in OWN_NAMES:
+                    refuse_link(top, name)
+                write_atomically(top, ".write-test", b"")
+                os.unlink(".write-test", dir_fd=top.fd)
+                state = read_no_follow(top, STATE)
         except OSError as exc:
             raise CollectError(
                 f"{self.out}：无法写入输出文件夹（{exc.strerror}）。请换一个文件夹"
             ) from None
         self.stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.taken: dict[str, str] = {}  # relative file, case-folded -> url
-        state = read_no_follow(self.out / STATE)
         try:
             self.state: dict = json.loads(state.decode("utf-8")) if state else {}
             if not isinstance(self.state, dict):
@@ -120,25 +123,27 @@ class Store:
         """Write bytes at `rel`; the earlier bytes (file `replaces`) go to .superseded/ first.
         PlantedLink when a folder or the file on the way is a symbolic link."""
         *folders, name = rel.split("/")
-        folder = checked_folder(self.out, folders, create=True)
-        refuse_link(folder / name)
-        old_rel = replaces or rel
-        *old_folders, old_name = old_rel.split("/")
-        try:
-            old_folder = checked_folder(self.out, old_folders, create=False)
-        except FileNotFoundError:
-            old_folder = None
-        if old_folder is not None and is_regular_file(old_folder / old_name):
-            *keep_folders, keep_name = f".superseded/{self.stamp}/{old_rel}".split("/")
-            keep = checked_folder(self.out, keep_folders, create=True)
-            refuse_link(keep / keep_name)
-            os.replace(old_folder / old_name, keep / keep_name)
-        write_atomically(folder, name, data)
+        with contextlib.ExitStack() as held:
+            folder = held.enter_context(checked_folder(self.out, folders, create=True))
+            refuse_link(folder, name)
+            old_rel = replaces or rel
+            *old_folders, old_name = old_rel.split("/")
+            try:
+                old_folder = held.enter_context(checked_folder(self.out, old_folders, False))
+            except FileNotFoundError:
+                old_folder = None
+            if old_folder is not None and is_regular_file(old_folder, old_name):
+                *keep_folders, keep_name = f".superseded/{self.stamp}/{old_rel}".split("/")
+                keep = held.enter_context(checked_folder(self.out, keep_folders, create=True))
+                refuse_link(keep, keep_name)
+                os.replace(old_name, keep_name, src_dir_fd=old_folder.fd, dst_dir_fd=keep.fd)
+            write_atomically(folder, name, data)
 
     def read(self, rel: str) -> bytes | None:
         *folders, name = rel.split("/")
         try:
-            return read_no_follow(checked_folder(self.out, folders, create=False) / name)
+            with checked_folder(self.out, folders, create=False) as folder:
+                return read_no_follow(folder, name)
         except (OSError, PlantedLink):
             return None
 
@@ -155,7 +160,7 @@ class Store:
 
     def cache_list(self, url: str, data: bytes, etag: str, last_modified: str, ctype: str) -> None:
         name = hashlib.sha1(url.encode()).hexdigest()[:16] + ".html"
-        write_atomically(checked_folder(self.out, [".pages"], create=True), name, data)
+        write_in(self.out, [".pages"], name, data)
         self.lists[url] = {
             "file": name,
             "etag": etag,
@@ -165,7 +170,7 @@ class Store:
 
     def flush_state(self) -> None:
         data = json.dumps(self.state, ensure_ascii=False, indent=0).encode("utf-8")
-        write_atomically(self.out, STATE, data)
+        write_in(self.out, [], STATE, data)
 
 
 def _key(rel: str) -> str:

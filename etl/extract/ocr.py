@@ -30,7 +30,15 @@ from dataclasses import dataclass
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.limits import LIMITS, check_count, check_time, extend_time, refuse, seconds_left
+from etl.limits import (
+    LIMITS,
+    check_count,
+    check_time,
+    extend_time,
+    ocr_allowance,
+    refuse,
+    seconds_left,
+)
 from etl.normalize import BLANK_MARKERS
 from etl.report import Finding, ParsedReport
 
@@ -42,6 +50,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 # the model reads a full-width parenthesis as an angle bracket, which reports do not print
 _CONFUSED = str.maketrans({"〈": "（", "〉": "）"})
 _DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
+UNREAD_PAGES = "ocr_unread_pages"  # meta: scanned pages not read, OCR stopped on noise
 
 
 @dataclass(frozen=True)
@@ -144,19 +153,28 @@ def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
     return _ocr_pages(path, sha256, "pdf", zip(numbers, render_pages(pdf, indexes)), numbers)
 
 
-def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[str, dict]]:
+def ocr_rows(path: str, numbered_pages, numbers: list[int]):
     """Rows (cells, Location, is table row) of (page number, grey image) pages, the
-    confidence of each block/cell keyed "page:line:column", and each value cell's readings by
-    both engines under the same key."""
+    confidence of each block/cell keyed "page:line:column", each value cell's readings by
+    both engines under the same key, and the NoiseRun that says whether reading stopped early
+    on pages of noise (etl.extract.ocr_noise)."""
     from etl.extract.deskew import straighten
+    from etl.extract.ocr_noise import JudgedReader, NoisePage, NoiseRun, looks_like_noise
     from etl.extract.scan import read_page
 
     rows: list[tuple[list[str], Location, bool]] = []
     confidence: dict[str, float] = {}
     readings: dict[str, dict] = {}
+    watch = NoiseRun(numbers)
     for number, grey in numbered_pages:
         try:
-            page_rows = read_page(straighten(grey), _tesseract)
+            if looks_like_noise(grey):  # before straightening: 1.3 s on a page of dots
+                raise NoisePage
+            page_rows = read_page(straighten(grey), JudgedReader(_tesseract))
+        except NoisePage:
+            if watch.noise(number):
+                break
+            continue
         except subprocess.TimeoutExpired:
             check_time()  # the file's own time is up: too_slow, not this page's timeout
             raise ReportError(
@@ -165,13 +183,15 @@ def ocr_rows(path: str, numbered_pages) -> tuple[list, dict[str, float], dict[st
                 "load the HTML version of the report",
                 "needs_ocr",
             )
+        if page_rows:  # a blank page counts neither way
+            watch.read()
         for line, (cells, confs, is_row, cell_readings) in enumerate(page_rows):
             rows.append((cells, Location(page=number, line=line), is_row))
             for col, conf in confs.items():
                 confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
             for col, read in cell_readings.items():
                 readings[f"{number}:{line}:{col}"] = read
-    return rows, confidence, readings
+    return rows, confidence, readings, watch
 
 
 def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
@@ -243,8 +263,11 @@ def _bad_image(path: str, exc) -> ReportError:
 
 
 def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> RawDocument:
-    extend_time(len(numbers) * LIMITS.ocr_seconds_per_page)
-    rows, confidence, readings = ocr_rows(path, numbered_pages)
+    extend_time(ocr_allowance(len(numbers)))
+    rows, confidence, readings, watch = ocr_rows(path, numbered_pages, numbers)
+    refusal = watch.refusal(path)
+    if refusal is not None:
+        raise refusal
     if not any(any(c.strip() for c in cells) for cells, _, _ in rows):
         raise ReportError(
             path,
@@ -262,12 +285,17 @@ def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> Raw
             "ocr_confidence": confidence,
             "ocr_readings": readings,
             "ocr_pages": numbers,
+            UNREAD_PAGES: watch.unread(),
         },
     )
 
 
-def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list[Word]:
-    """Words with boxes and confidences from the tesseract command (TSV output)."""
+def _tesseract(
+    image, lang: str, psm: int, whitelist: str | None = None, cpu_seconds: int | None = None
+) -> list[Word]:
+    """Words with boxes and confidences from the tesseract command (TSV output). With
+    `cpu_seconds`, tesseract is stopped past that much CPU time (ulimit -t: CPU, not wall
+    time, so a busy machine never cuts a real page short) and what it read is empty."""
     from PIL import Image
 
     buf = io.BytesIO()
@@ -275,6 +303,8 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
     command = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", str(psm)]
     if whitelist:
         command += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    if cpu_seconds:  # the limit and the command as arguments of sh, never parsed as shell text
+        command = ["sh", "-c", 'ulimit -t "$0" && exec "$@"', str(cpu_seconds), *command]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: parse workers run in parallel
     done = subprocess.run(
         command + ["tsv"],
@@ -284,6 +314,8 @@ def _tesseract(image, lang: str, psm: int, whitelist: str | None = None) -> list
         env=env,
     )
     words = []
+    if done.returncode < 0:  # killed (past cpu_seconds): a partial TSV is not a reading
+        return words
     for line in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
         parts = line.split("\t")
         if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
@@ -308,6 +340,11 @@ def mark_ocr_values(report: ParsedReport) -> None:
     checks them against the scan."""
     confidence = report.meta.pop("ocr_confidence", None)
     pages = set(report.meta.pop("ocr_pages", ()))
+    unread = report.meta.pop(UNREAD_PAGES, None)
+    if unread:
+        from etl.extract.ocr_noise import unread_finding
+
+        report.findings.append(unread_finding(unread))
     if confidence is None:
         return
     unsure: dict[tuple, list[tuple[str, float, str]]] = {}

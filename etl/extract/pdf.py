@@ -19,9 +19,10 @@ import re
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
+from etl.extract.pdf_decrypted import check_decrypted_streams
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.fields import T3_COLUMNS
-from etl.limits import LIMITS, check_count, check_time, extend_time, refuse
+from etl.limits import LIMITS, check_count, check_time, extend_time, ocr_allowance, refuse
 from etl.normalize import parse_cell, squash
 
 _T4_HEADING = re.compile(r"行政复议|行政诉讼")  # where 表三's columns end
@@ -173,6 +174,7 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     imaged: list[int] = []  # pages without text: scanned pages inside a text PDF
     meta: dict = {}
     try:
+        check_decrypted_streams(path, pdf)
         _check_pages(path, pdf)
         for index in range(len(pdf)):
             check_time()
@@ -220,16 +222,23 @@ def _check_pages(path: str, pdf) -> None:
 def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[list, dict]:
     """A text PDF with scanned pages (a 统计表 pasted as a picture): those pages are read by
     OCR when Tesseract is installed, and put in their place among the text pages."""
-    from etl.extract.ocr import ocr_rows, render_pages, scanned_indexes, tesseract_missing
+    from etl.extract.ocr import (
+        UNREAD_PAGES,
+        ocr_rows,
+        render_pages,
+        scanned_indexes,
+        tesseract_missing,
+    )
 
     if tesseract_missing():
         return rows, {"pages_without_text": [i + 1 for i in imaged]}
     imaged = scanned_indexes(path, pdf, imaged)  # blank pages are not read
     numbers = [i + 1 for i in imaged]
-    extend_time(len(numbers) * LIMITS.ocr_seconds_per_page)
-    scanned, confidence, readings = ocr_rows(path, zip(numbers, render_pages(pdf, imaged)))
+    extend_time(ocr_allowance(len(numbers)))
+    pages = zip(numbers, render_pages(pdf, imaged))
+    scanned, confidence, readings, watch = ocr_rows(path, pages, numbers)
     if not scanned:
         return rows, {}
     merged = sorted(rows + scanned, key=lambda r: r[1].page)  # stable: lines keep their order
     meta = {"ocr": True, "ocr_confidence": confidence, "ocr_readings": readings}
-    return merged, meta | {"ocr_pages": numbers}
+    return merged, meta | {"ocr_pages": numbers, UNREAD_PAGES: watch.unread()}

@@ -13,8 +13,11 @@ the page, or as an array object it points to) are added up, each time it is list
 same limit.
 
 An ASCIIHex stream is decoded first (a Flate bomb behind /ASCIIHexDecode), and so is a stream whose
-dictionary names /ASCII85Decode. Not seen here: a deflate stream behind LZW or behind encryption,
-and arrays or pages inside compressed object streams.
+dictionary names /ASCII85Decode; a stream whose dictionary names /LZWDecode is decoded by
+etl.extract.pdf_lzw chunk by chunk, its output counted (LZW alone expands up to ~2,700:1) and fed
+to the Flate stages when it is a zlib stream. An encrypted PDF's streams are checked on the
+decrypted copy pdfium writes (etl.extract.pdf_decrypted). Not seen here: arrays or pages inside
+compressed object streams.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import base64
 import re
 import zlib
 
+from etl.extract.pdf_lzw import lzw_chunks
 from etl.limits import LIMITS, check_count, check_time, refuse
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -33,6 +37,8 @@ _ZLIB_FIRST_BYTES = frozenset((0x08, 0x18, 0x28, 0x38, 0x48, 0x58, 0x68, 0x78))
 _HEX_START = re.compile(rb"\s*[0-7][0-9A-Fa-f]\s*[0-9A-Fa-f]")  # a zlib header in hex
 _SPACE = re.compile(rb"\s+")
 _A85 = re.compile(rb"/(?:ASCII85Decode|A85)\b")
+_LZW = re.compile(rb"/LZWDecode\b")
+_EARLY_CHANGE_OFF = re.compile(rb"/EarlyChange\s+0\b")
 _DICT_REACH = 4096  # bytes before `stream` searched for the object header
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj$")
 _ARRAY_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\s*\[([^\[\]]{0,100000})\]")
@@ -52,11 +58,15 @@ def check_pdf_streams(path: str, data: bytes) -> None:
         body, at = data, start
         if _HEX_START.match(data, start):  # ASCIIHex in front of Flate: decoded first
             body, at = _unhex(data, start), 0
-        elif _names_ascii85(data, match.start()):  # ASCII85 in front of Flate: decoded first
+        elif _names(data, match.start(), _A85):  # ASCII85 in front of Flate: decoded first
             body, at = _un85(data, start), 0
-        if at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
+        if _names(data, match.start(), _LZW):  # LZW alone, or in front of Flate
+            early = 0 if _names(data, match.start(), _EARLY_CHANGE_OFF) else 1
+            size = _lzw_size(body, at, early, cap)
+        elif at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
             continue  # no zlib header (CMF byte with deflate, any window): not a Flate stream
-        size = _inflated_size(body, at, cap)
+        else:
+            size = _inflated_size(_chunks(body, at), cap)
         if size > cap:
             raise _bomb(path, f"one of its streams (at byte {start:,})", cap)
         number = _object_number(data, match.start())
@@ -85,12 +95,12 @@ def _encoded(data: bytes, start: int, closer: bytes) -> bytes:
     return _SPACE.sub(b"", data[start : end if close < 0 else close])
 
 
-def _names_ascii85(data: bytes, stream_at: int) -> bool:
-    """The dictionary of the stream starting at `stream_at` lists the ASCII85 filter (searched
-    back to its object's `obj` only, never into the object before)."""
+def _names(data: bytes, stream_at: int, pattern: re.Pattern) -> bool:
+    """The dictionary of the stream starting at `stream_at` holds `pattern` (a filter's name,
+    searched back to its object's `obj` only, never into the object before)."""
     lo = max(0, stream_at - _DICT_REACH)
     head = data.rfind(b"obj", lo, stream_at)
-    return bool(_A85.search(data, lo if head < 0 else head, stream_at))
+    return bool(pattern.search(data, lo if head < 0 else head, stream_at))
 
 
 def _un85(data: bytes, start: int) -> bytes:
@@ -131,16 +141,41 @@ def _check_contents_arrays(path: str, data: bytes, sizes: dict[int, int], cap: i
             raise _bomb(path, "the joined content of one page", cap)
 
 
-def _inflated_size(data: bytes, start: int, cap: int) -> int:
-    """Bytes the stream at `start` inflates to (its innermost Flate stage), stopping past `cap`."""
+def _chunks(data: bytes, start: int):
+    """The bytes of `data` from `start`, _CHUNK at a time (a memoryview slice copies nothing:
+    most tries fail in a few bytes)."""
+    view = memoryview(data)
+    for pos in range(start, len(data), _CHUNK):
+        yield view[pos : pos + _CHUNK]
+
+
+def _lzw_size(data: bytes, start: int, early: int, cap: int) -> int:
+    """Bytes an LZW stream decodes to, or, when what it decodes to is a zlib stream, what that
+    inflates to (each stopping past `cap`)."""
+    decoded = lzw_chunks(data, start, early, cap)
+    first = next(decoded, b"")
+    if first[:1] and first[0] in _ZLIB_FIRST_BYTES and _is_zlib(first):
+        return _inflated_size(_chained(first, decoded), cap)
+    size = len(first)
+    for chunk in decoded:
+        check_time()
+        size += len(chunk)
+    return size
+
+
+def _chained(first: bytes, rest):
+    yield first
+    yield from rest
+
+
+def _inflated_size(chunks, cap: int) -> int:
+    """Bytes a zlib stream given as `chunks` inflates to (its innermost Flate stage), stopping
+    past `cap`."""
     stages = [zlib.decompressobj()]
     sizes = [0]
-    pos = start
-    view = memoryview(data)  # a slice of it copies nothing: most tries fail in a few bytes
-    while pos < len(data) and not stages[0].eof:
+    for chunk in chunks:
         check_time()
-        chunk, pos = view[pos : pos + _CHUNK], pos + _CHUNK
-        if not _feed(stages, sizes, 0, chunk, cap):
+        if stages[0].eof or not _feed(stages, sizes, 0, chunk, cap):
             break
         if sizes[-1] > cap:
             break

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from etl.collect.safe_files import PlantedLink, write_in
 from gongkai.options import db_option, office_option, scheme_option
 
 
@@ -77,7 +78,10 @@ def bulletin(
         )
     payload = bulletin_docx(data, office)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(payload)
+    try:  # never through a link planted at the name
+        write_in(out.parent, [], out.name, payload)
+    except PlantedLink as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(
         f"wrote {out} ({len(payload):,} bytes): {len(data.agencies)} agencies, "
         f"{len(data.published)} published, {len(data.late)} late, "

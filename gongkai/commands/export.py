@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from etl.collect.safe_files import PlantedLink, write_in
 from etl.safe_text import portable_name
 from gongkai.options import db_option, scheme_option
 
@@ -88,7 +89,10 @@ def export(
         except MissingFontError as exc:
             raise click.ClickException(str(exc)) from exc
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(payload)
+        try:  # never through a link planted at the name
+            write_in(path.parent, [], path.name, payload)
+        except PlantedLink as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(f"wrote {path} ({len(payload):,} bytes)")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import getpass
+import os
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from etl.collect.safe_files import checked_folder, write_atomically
 from gongkai.commands.workflow_db import office_agencies, require_store, require_writable
 from gongkai.options import db_option, office_option
 
@@ -174,14 +177,18 @@ def _files(notice, office, out: Path, stem: str, run: _Run) -> list[str]:
         except MissingFontError as exc:
             run.pdf_problem = str(exc)
     done: list[Path] = []
-    try:
-        for target, payload in payloads:
-            target.write_bytes(payload)
-            done.append(target)
-    except BaseException:
-        for target in done:
-            target.unlink(missing_ok=True)
-        raise
+    # the folder held open: a link planted at a notice's name, or the folder swapped for one
+    # meanwhile, is refused (PlantedLink, this agency only), never written through
+    with checked_folder(out, [], create=False) as folder:
+        try:
+            for target, payload in payloads:
+                write_atomically(folder, target.name, payload)
+                done.append(target)
+        except BaseException:
+            for target in done:
+                with contextlib.suppress(OSError):
+                    os.unlink(target.name, dir_fd=folder.fd)
+            raise
     return [p.name for p in done]
 
 
