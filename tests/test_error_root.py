@@ -16,9 +16,10 @@ from etl.gongkai_error import BAD_INPUT, ENVIRONMENT, REFUSED, GongkaiError
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("etl", "assess", "queries", "workflow", "exports", "dashboard", "gongkai")
-# control flow that never leaves its module (ClusterLost: the pipeline parses the rest itself),
+# control flow that never leaves its module (ClusterLost: the pipeline parses the rest itself;
+# NoisePage: OCR counts the page as noise and goes on),
 # or the CLI's own printing of a failure
-INTERNAL = {"SearchBudget", "ClusterLost", "Failure"}
+INTERNAL = {"SearchBudget", "ClusterLost", "NoisePage", "Failure"}
 SCRIPTS = ("dashboard/views/", "dashboard/app.py", "gongkai/__main__.py")  # run when imported
 
 
