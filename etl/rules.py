@@ -310,6 +310,11 @@ _DECLARED = (
     Rule("legacy.core_figure_none", "核心数据写“无”，未公开具体数字", "core_data_missing",
          "LEG.proactive", "写明本年度主动公开政府信息的条数（及各公开渠道的数字），更正后重新发布年度报告",
          QUALITY),
+    # ── h21l · issue #21 (legacy 统计表, blank cells): a required 表三/表四 cell printed blank
+    #    (etl/validate/blank_cells.py); legacy prose figures read by structure against the 统计表
+    #    (etl/validate/legacy_report.py) ──
+    Rule("table.blank_cell", "表格必填栏印为空白", "table_blank", "T3",
+         "表格中的必填栏不得空白，按实际数字填写（无数据的填 0），重新发布年度报告", QUALITY),
 )
 # fmt: on
 

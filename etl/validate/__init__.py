@@ -15,10 +15,12 @@ from etl.rules import READER
 
 def validate_report(report: ParsedReport) -> list[Finding]:
     """The report's findings; those over cells read with doubt are the reader's, not the report's."""
+    from etl.validate.blank_cells import with_blank_cells
     from etl.validate.reading_doubts import with_reading_doubts
     from etl.validate.truncation import with_truncation
 
     findings = with_reading_doubts(report, _identities(report) + quality_findings(report))
+    findings = with_blank_cells(report, findings)
     return with_truncation(report, findings)
 
 
