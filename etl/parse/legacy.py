@@ -438,8 +438,11 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> _Spli
         rel = identity.relation(present)
         total = rel.terms[0][0]
         parts = [cell for cell, coef in rel.terms if coef < 0]
+        if identity.routes:  # routes may overlap: each is at most the total, no sum
+            parts = [p for p in parts if p not in identity.optional]
         for col in (THIS, CUMULATIVE):
-            relations.append(_column(rel, col))
+            if not identity.routes:
+                relations.append(_column(rel, col))
             relations += [at_most(p + col, total + col) for p in parts]
     evidence = {k + THIS: v.value for k, v in prose.items()}
     outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
