@@ -52,6 +52,22 @@ def _names(sentence: str, part: dict) -> bool:
     return any(w in head for w in part.get("heading_words", ()))
 
 
+# The 条例's parts as a report's top-level headings name them (二、主动公开政府信息情况, 三、…依申请
+# 公开…, 五、因政府信息公开申请行政复议…, 六、主要问题和改进措施)
+_PART_HEADINGS = (r"主动公开", r"依申请", r"复议|诉讼", r"问题|改进|不足")
+_TOP_HEADING = re.compile(r"(?:^|(?<=[\s\d。；;:：!！?？]))[一二三四五六七八九十]{1,2}\s*[、.．]")
+
+
+def follows_statutory_parts(text: str) -> bool:
+    """The report is written part by part along the 条例: three or more of its parts head a
+    top-level section. Then a part missing from the prose is missing, whatever the 统计表 prints
+    (the inspector: 「四 follows 三 directly」); a report of another plan (004: 工作开展情况,
+    困难和问题, 下一步工作计划) states fees and cases in its 统计表 only, which is accepted."""
+    heads = [text[m.end() : m.end() + HEADING_REACH] for m in _TOP_HEADING.finditer(text)]
+    named = {rx for rx in _PART_HEADINGS for head in heads if re.search(rx, head)}
+    return len(named) >= 3
+
+
 # Parts the 统计表 states with figures of its own: 收费 (依申请公开信息收取的费用) and 复议/诉讼.
 STATED_IN_TABLE = {
     "S.fees": ("legacy.fees_wan",),
@@ -68,12 +84,17 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
         return []
     parts = cfg["part"]
     found = {p["place"]: False for p in parts}
-    for place, keys in STATED_IN_TABLE.items():  # the 统计表 is part of the report (its 附件):
-        if any(  # a figure it prints for the part states it (the inspector's reading)
+    in_table = {  # the 统计表 is part of the report (its 附件): a figure it prints for the part
+        place  # states it (the inspector's reading of 004) …
+        for place, keys in STATED_IN_TABLE.items()
+        if any(
             k in report.values and report.values[k].source == "table" and not report.values[k].blank
             for k in keys
-        ):
-            found[place] = True
+        )
+    }
+    by_parts = follows_statutory_parts(text)
+    if not by_parts:  # … unless the report is written part by part (pingtan 2015): then each
+        found.update(dict.fromkeys(in_table, True))  # part owes its own prose
     for sentence in _SENTENCE.findall(text):
         named = [p["place"] for p in parts if _names(sentence, p)]
         if len(named) >= 3:
@@ -87,7 +108,12 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
             None,
             None,
             f"年度报告正文未写“{p['name']}”（2008 年《政府信息公开条例》第三十二条规定的内容；"
-            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，统计表也没有这一项的数字）",
+            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，"
+            + (
+                "报告按条例各项分部分撰写，统计表中的数字不能代替这一部分）"
+                if p["place"] in in_table
+                else "统计表也没有这一项的数字）"
+            ),
             place=p["place"],
         )
         for p in parts

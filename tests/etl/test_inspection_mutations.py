@@ -68,6 +68,7 @@ class Mutation:
 SHUYANG = "real-reports/shuyang_2025.md"
 HUNAN = "seeds/004_a0ca8ba4d3202da2.txt"  # legacy, with a 统计表
 PT2015 = "real-reports/pingtan_2015.txt"  # legacy, crawler one-line
+LIUZHOU = "seeds/003_c5927ea855a2fd8c.txt"  # legacy, prose only, parts 一 … 七
 PT2023 = "crawled/pingtan_2023.txt"  # std2021, crawler one-line, glued digits
 GRANTED = "| 予以公开 | 290 | 1 | 0 | 0 | 3 | 0 | 294 |"
 CARRIED_OUT = "| 四、结转下年度继续办理 | 31 | 0 | 0 | 0 | 0 | 0 | 31 |"
@@ -193,8 +194,14 @@ MUTATIONS = (
              "figure only makes the glued 统计表 row ambiguous to the reader)"),
     Mutation("legacy_fees_part_deleted", PT2015,
              lambda t: _cut(t, "四、政府信息公开的收费及减免情况", "五、因政府信息公开申请行政复议"),
-             (("missing_section", "S.fees"),),
-             not_found="no check for the legacy 收费及减免 part"),
+             # written part by part along the 条例: the glued fee row of the 统计表 is no part
+             (("missing_section", "S.fees"),)),
+    Mutation("legacy_review_part_deleted", PT2015,
+             lambda t: _cut(t, "五、因政府信息公开申请行政复议", "六、主要问题和改进措施"),
+             (("missing_section", "S.review"),)),
+    Mutation("legacy_fees_part_deleted_liuzhou", LIUZHOU,
+             lambda t: _cut(t, "五、政府信息公开的收费及减免情况", "六、因政府信息公开申请"),
+             (("missing_section", "S.fees"),)),
 )  # fmt: skip
 
 
