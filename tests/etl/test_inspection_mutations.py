@@ -186,12 +186,21 @@ MUTATIONS = (
     Mutation("legacy_gazette_also_on_website", HUNAN,
              _statistic("1、政府公报公开政府信息数", "条", "0", "150"), ()),
     Mutation("legacy_prose_requests", HUNAN, _once("全年处理23件依申请公开事项", "全年处理25件依申请公开事项"),
-             (("text_table_mismatch", "LEG.requests"),),
-             not_found="no check of legacy prose figures against the 统计表"),
+             # 「处理N件依申请公开事项」 read by structure: requests handled (收到, 办结 or 答复 23)
+             (("text_table_mismatch", "LEG.requests"),)),
+    Mutation("legacy_prose_answers", HUNAN,
+             _once("全年处理23件依申请公开事项", "全年处理23件依申请公开事项，其中同意公开8件"),
+             # an outcome part of the requests names the 统计表's 同意公开答复数 (7)
+             (("text_table_mismatch", "LEG.answers"),)),
+    Mutation("legacy_prose_channel_part", HUNAN,
+             _once("全年处理23件依申请公开事项", "全年处理23件依申请公开事项，其中网上申请5件"),
+             ()),  # a channel part is no table figure the check reads (the table's 网络 is 0)
+    Mutation("legacy_prose_cumulative", PT2015,
+             _once("主动公开政府信息2949条", "主动公开政府信息2949条，截至年底累计主动公开政府信息90000条"),
+             ()),  # a cumulative, not the 统计表's 本年 figure
     Mutation("legacy_prose_proactive", PT2015, _once("主动公开政府信息2949", "主动公开政府信息2950"),
-             (("text_table_mismatch", "LEG.proactive"),),
-             not_found="no check of legacy prose figures against the 统计表 (the changed prose "
-             "figure only makes the glued 统计表 row ambiguous to the reader)"),
+             # the glued row 「294981916」 no longer splits one way, but 2950 starts no split of it
+             (("text_table_mismatch", "LEG.proactive"),)),
     Mutation("legacy_fees_part_deleted", PT2015,
              lambda t: _cut(t, "四、政府信息公开的收费及减免情况", "五、因政府信息公开申请行政复议"),
              # written part by part along the 条例: the glued fee row of the 统计表 is no part
