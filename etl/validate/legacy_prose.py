@@ -65,6 +65,8 @@ STRUCTURED = {
     "suits": ("legacy.suit_total",),
 }
 _CASES = ("review", "suits")
+_HANDLED = ("requests", "handled", "processed")
+_CARRY_OVER = re.compile(r"结转|转入|上年|上一年|跨年")
 _DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
 # words in the figure's own clause that make it another quantity than the table's 本年 figure
 _OTHER_SCOPE = re.compile(
@@ -109,6 +111,8 @@ def _structured_findings(
             what = fig.what[0]
             if not _DISCLOSURE.search(s) or (what, fig.value) in seen:
                 continue
+            if what in _HANDLED and _CARRY_OVER.search(s):
+                continue  # may count last year's open requests: the 统计表 prints no carry-over
             if not _own_scope(fig.label + _after(fig), government, settings, parts_read=True):
                 continue
             seen.add((what, fig.value))

@@ -195,6 +195,9 @@ MUTATIONS = (
     Mutation("legacy_prose_channel_part", HUNAN,
              _once("全年处理23件依申请公开事项", "全年处理23件依申请公开事项，其中网上申请5件"),
              ()),  # a channel part is no table figure the check reads (the table's 网络 is 0)
+    Mutation("legacy_prose_with_carry_over", HUNAN,
+             _once("全年处理23件依申请公开事项", "全年处理25件依申请公开事项（含上年结转2件）"),
+             ()),  # new + carried-in is an accepted count; the 统计表 prints no carry-over
     Mutation("legacy_prose_cumulative", PT2015,
              _once("主动公开政府信息2949条", "主动公开政府信息2949条，截至年底累计主动公开政府信息90000条"),
              ()),  # a cumulative, not the 统计表's 本年 figure
