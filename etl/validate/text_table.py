@@ -242,10 +242,13 @@ def _blank_finding(report: ParsedReport, fig: Figure, key: str) -> Finding:
 
 def _total_maybe_lost(report: ParsedReport, key: str) -> bool:
     """A blank 总计 beside filled applicant cells may be a cell the conversion displaced (a PDF
-    turned into Markdown): only a row printed blank throughout blames the report."""
+    turned into Markdown): when a number no row took is printed near 表三, the blank is the
+    reader's doubt; without one it is the report's, as the table check says
+    (etl.validate.blank_cells)."""
     row = key.rsplit(".", 1)[0] + "."
     filled = [v for k, v in report.values.items() if k.startswith(row) and not v.blank]
-    return bool(filled) or unsure(report, [key])
+    loose = any(table == "T3" for table, _, _ in report.loose_numbers)
+    return (bool(filled) and loose) or unsure(report, [key])
 
 
 def quote_at(text: str, end: int, limit: int = 90) -> str:
