@@ -66,6 +66,9 @@ _NOT_TABLE = re.compile(
     r"|许可|审批|政务服务|办件|信访|热线|投诉|举报|建议|提案|咨询|留言|来信|征求意见|会议"
     r"|同比|较上年|比上年|环比|较去年|比去年|平均|人均|日均"
 )
+# channels named as the way all requests came in (「通过邮寄、网络提交的各类申请共计81件」) are
+# no channel part: the label is the total
+_ALL_CHANNELS = re.compile(r"[^，,；;。]{0,12}?(?:提交|递交|方式|渠道)的?(?:各类|各种|全部|所有)")
 # a difference or an approximation, not a count
 _DIFFERENCE = re.compile(r"(?:增加|增长|减少|下降|上升|提高|降低|多|少|约|近|超过|逾|不到)(?:了)?$")
 _OF_ANOTHER = re.compile(r"(?:涉及|来自|针对|覆盖|分布|关于|包括|共有)$")  # "涉及 3 个部门"
@@ -176,7 +179,7 @@ def _counts_requests(fig: Figure) -> bool:
 def _what(label: str, after: str, before: str, part: bool) -> tuple[str, ...] | None:
     if len(label) > MAX_LABEL or "%" in label or _DIFFERENCE.search(label):
         return None
-    words = _PART_START.sub("", label)
+    words = _ALL_CHANNELS.sub("", _PART_START.sub("", label))
     if _NOT_TABLE.search(words) or _OF_ANOTHER.search(words) or _SUBJECT.search(label):
         return None
     noun_after = _REQUEST_AFTER.match(after)
@@ -222,7 +225,11 @@ def _outcome_of(words: str) -> tuple[str, ...] | None:
 
 
 def is_government(report: ParsedReport, settings: dict) -> bool:
-    return any(m in (report.agency or "") for m in settings["government_markers"])
+    """A government's report: its name says so (人民政府, 管委会), or it is the region's own name."""
+    name = report.agency or ""
+    return any(m in name for m in settings["government_markers"]) or name.endswith(
+        tuple(settings.get("region_suffixes", ()))
+    )
 
 
 def scope_of(text: str, government: bool, settings: dict, upto: int | None = None) -> str | None:
