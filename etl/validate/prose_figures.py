@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.agency_names import PLACE_ONLY
 from etl.report import ParsedReport
 from etl.validate.sections import TOP
 
@@ -225,11 +226,10 @@ def _outcome_of(words: str) -> tuple[str, ...] | None:
 
 
 def is_government(report: ParsedReport, settings: dict) -> bool:
-    """A government's report: its name says so (人民政府, 管委会), or it is the region's own name."""
-    name = report.agency or ""
-    return any(m in name for m in settings["government_markers"]) or name.endswith(
-        tuple(settings.get("region_suffixes", ()))
-    )
+    """A government's report: its name says so (人民政府, 管委会), or it is the bare place name
+    (平潭综合实验区, 沭阳县: etl.agency_names.PLACE_ONLY, as the overview check reads it)."""
+    name = (report.agency or "").strip()
+    return any(m in name for m in settings["government_markers"]) or bool(PLACE_ONLY.match(name))
 
 
 def scope_of(text: str, government: bool, settings: dict, upto: int | None = None) -> str | None:
