@@ -326,6 +326,12 @@ _DECLARED = (
     # ── h23h · issue #23, fourth round: OCR stopped on pages of noise (etl/extract/ocr_noise.py) ──
     Rule("ocr.pages_unread", "扫描件多页无法识别，其后页面未读取", "reader", "DOC",
          _CHECK_READ),
+
+    # ── h21l · issue #21 (legacy 统计表, blank cells): a required 表三/表四 cell printed blank
+    #    (etl/validate/blank_cells.py); legacy prose figures read by structure against the 统计表
+    #    (etl/validate/legacy_report.py) ──
+    Rule("table.blank_cell", "表格必填栏印为空白", "table_blank", "T3",
+         "表格中的必填栏不得空白，按实际数字填写（无数据的填 0），重新发布年度报告", QUALITY),
 )
 # fmt: on
 

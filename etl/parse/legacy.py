@@ -333,6 +333,9 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
     cumulative.update(split.cumulative)
     if split.unsure:
         meta["reader_unsure"] = sorted(split.unsure)
+    glued = {key: r.run for key, _, _, r in read if r.two_cells}
+    if glued:  # (本年, 累计) printed as one run: the prose check reads what a run can hold
+        meta["legacy_glued_runs"] = glued
     if channels_are_breakdown(text, [(key, m.start, r.end) for key, _, m, r in read]):
         meta["legacy_breakdowns"] = ["legacy.proactive_channels"]
     for key, target, m, reading in read:
@@ -438,8 +441,11 @@ def _split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> _Spli
         rel = identity.relation(present)
         total = rel.terms[0][0]
         parts = [cell for cell, coef in rel.terms if coef < 0]
+        if identity.routes:  # routes may overlap: each is at most the total, no sum
+            parts = [p for p in parts if p not in identity.optional]
         for col in (THIS, CUMULATIVE):
-            relations.append(_column(rel, col))
+            if not identity.routes:
+                relations.append(_column(rel, col))
             relations += [at_most(p + col, total + col) for p in parts]
     evidence = {k + THIS: v.value for k, v in prose.items()}
     outcome = solve(runs, relations, fixed, evidence, row_of=lambda cell: cell.split("#")[0])
@@ -477,8 +483,10 @@ def parse_legacy(doc: RawDocument, report: ParsedReport) -> None:
     if len(table) < MIN_TABLE_ROWS:
         table, findings, doubts, meta = {}, [], {}, {}
     report.meta.update(meta)
-    stated = {k: v for k, v in prose.items() if k in table and v.source == "prose"}
-    if stated:  # what the prose states beside the table's figure: compared in etl.validate
+    glued = meta.get("legacy_glued_runs") or {}
+    stated = {k: v for k, v in prose.items() if (k in table or k in glued) and v.source == "prose"}
+    if stated:  # what the prose states beside the table's figure (or a run the reader could
+        # not split): compared in etl.validate.legacy_prose
         report.meta["legacy_prose"] = {
             k: {"value": v.value, "raw": v.raw} for k, v in stated.items()
         }

@@ -82,7 +82,7 @@ def relations_for(report: ParsedReport) -> list[Identity]:
         rows = sorted({k.split(".")[1] for k in report.values if k.startswith("t3.")})
         return std_identities(rows)
     if report.template == "legacy":
-        return [i for i in LEGACY_IDENTITIES if not i.breakdown]
+        return [i for i in LEGACY_IDENTITIES if not i.breakdown and not i.routes]
     return []
 
 

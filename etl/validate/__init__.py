@@ -15,10 +15,12 @@ from etl.rules import READER
 
 def validate_report(report: ParsedReport) -> list[Finding]:
     """The report's findings; those over cells read with doubt are the reader's, not the report's."""
+    from etl.validate.blank_cells import with_blank_cells
     from etl.validate.reading_doubts import with_reading_doubts
     from etl.validate.truncation import with_truncation
 
     findings = with_reading_doubts(report, _identities(report) + quality_findings(report))
+    findings = with_blank_cells(report, findings)
     return with_truncation(report, findings)
 
 
@@ -120,4 +122,16 @@ def validate_legacy(report: ParsedReport) -> list[Finding]:
     as the total's breakdown (the parser records it in meta["legacy_breakdowns"])."""
     breakdowns = set(report.meta.get("legacy_breakdowns", ()))
     identities = [i for i in LEGACY_IDENTITIES if not i.breakdown or i.rule in breakdowns]
-    return identity_findings(report, identities, table_only=True)
+    if _printed_blank(report, "legacy.by_website"):
+        # 网站 printed 「无」 beside a total is a core figure withheld (etl.validate.legacy_core)
+        identities = [i for i in identities if not i.routes]
+    out: list[Finding] = []
+    for f in identity_findings(report, identities, table_only=True):
+        if not any(o.rule == f.rule for o in out):  # 主动公开 vs its channels: said once
+            out.append(f)
+    return out
+
+
+def _printed_blank(report: ParsedReport, key: str) -> bool:
+    v = report.values.get(key)
+    return v is not None and v.blank

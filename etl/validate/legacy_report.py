@@ -4,20 +4,17 @@
   其他需要报告的事项) that no sentence of the prose names: found by the words the report prints,
   a heading or a paragraph (data/quality.toml [legacy_parts]), or by the 统计表's own figures for
   it (a fee row, 复议/诉讼 rows: the table is part of the report).
-* legacy.text_table / legacy.review_prose: a figure the prose states (etl.parse.prose, kept by
-  the parser in meta["legacy_prose"]) that differs from the 统计表's 本年 figure. Sentences
-  about a cumulative (截至, 累计), one channel (网站) or another scope (其中, 各乡镇) are not
-  the table's figure and are never compared.
+* legacy.text_table / legacy.review_prose: prose figures against the 统计表
+  (etl/validate/legacy_prose.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from etl.fields import FIELDS, LEGACY
-from etl.normalize import as_number, looks_traditional, to_simplified
+from etl.fields import LEGACY
+from etl.normalize import looks_traditional, to_simplified
 from etl.report import Finding, ParsedReport
-from etl.rules import READER
 from etl.validate.quality_settings import quality_settings
 
 # Where the 统计表 starts in the prose (crawler text carries it in the body): the last marker
@@ -52,6 +49,22 @@ def _names(sentence: str, part: dict) -> bool:
     return any(w in head for w in part.get("heading_words", ()))
 
 
+# The 条例's parts as a report's top-level headings name them (二、主动公开政府信息情况, 三、…依申请
+# 公开…, 五、因政府信息公开申请行政复议…, 六、主要问题和改进措施)
+_PART_HEADINGS = (r"主动公开", r"依申请", r"复议|诉讼", r"问题|改进|不足")
+_TOP_HEADING = re.compile(r"(?:^|(?<=[\s\d。；;:：!！?？]))[一二三四五六七八九十]{1,2}\s*[、.．]")
+
+
+def follows_statutory_parts(text: str) -> bool:
+    """The report is written part by part along the 条例: three or more of its parts head a
+    top-level section. Then a part missing from the prose is missing, whatever the 统计表 prints
+    (the inspector: 「四 follows 三 directly」); a report of another plan (004: 工作开展情况,
+    困难和问题, 下一步工作计划) states fees and cases in its 统计表 only, which is accepted."""
+    heads = [text[m.end() : m.end() + HEADING_REACH] for m in _TOP_HEADING.finditer(text)]
+    named = {rx for rx in _PART_HEADINGS for head in heads if re.search(rx, head)}
+    return len(named) >= 3
+
+
 # Parts the 统计表 states with figures of its own: 收费 (依申请公开信息收取的费用) and 复议/诉讼.
 STATED_IN_TABLE = {
     "S.fees": ("legacy.fees_wan",),
@@ -68,12 +81,17 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
         return []
     parts = cfg["part"]
     found = {p["place"]: False for p in parts}
-    for place, keys in STATED_IN_TABLE.items():  # the 统计表 is part of the report (its 附件):
-        if any(  # a figure it prints for the part states it (the inspector's reading)
+    in_table = {  # the 统计表 is part of the report (its 附件): a figure it prints for the part
+        place  # states it (the inspector's reading of 004) …
+        for place, keys in STATED_IN_TABLE.items()
+        if any(
             k in report.values and report.values[k].source == "table" and not report.values[k].blank
             for k in keys
-        ):
-            found[place] = True
+        )
+    }
+    by_parts = follows_statutory_parts(text)
+    if not by_parts:  # … unless the report is written part by part (pingtan 2015): then each
+        found.update(dict.fromkeys(in_table, True))  # part owes its own prose
     for sentence in _SENTENCE.findall(text):
         named = [p["place"] for p in parts if _names(sentence, p)]
         if len(named) >= 3:
@@ -87,7 +105,12 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
             None,
             None,
             f"年度报告正文未写“{p['name']}”（2008 年《政府信息公开条例》第三十二条规定的内容；"
-            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，统计表也没有这一项的数字）",
+            f"正文中没有提到{'、'.join(p['words'][:3])}等的段落或标题，"
+            + (
+                "报告按条例各项分部分撰写，统计表中的数字不能代替这一部分）"
+                if p["place"] in in_table
+                else "统计表也没有这一项的数字）"
+            ),
             place=p["place"],
         )
         for p in parts
@@ -95,67 +118,9 @@ def part_findings(report: ParsedReport, settings: dict | None = None) -> list[Fi
     ]
 
 
-# prose figures compared with the table: key -> (rule, place)
-PROSE_COMPARED = {
-    "legacy.proactive_total": ("legacy.text_table", "LEG.proactive"),
-    "legacy.requests": ("legacy.text_table", "LEG.requests"),
-    "legacy.answers": ("legacy.text_table", "LEG.answers"),
-    "legacy.answer_granted": ("legacy.text_table", "LEG.answers"),
-    "legacy.answer_partial": ("legacy.text_table", "LEG.answers"),
-    "legacy.answer_denied": ("legacy.text_table", "LEG.answers"),
-    "legacy.review_total": ("legacy.review_prose", "LEG.review"),
-    "legacy.suit_total": ("legacy.review_prose", "LEG.review"),
-    "legacy.review_upheld": ("legacy.review_prose", "LEG.review"),
-    "legacy.review_pending": ("legacy.review_prose", "LEG.review"),
-    "legacy.suit_upheld": ("legacy.review_prose", "LEG.review"),
-    "legacy.suit_pending": ("legacy.review_prose", "LEG.review"),
-}
-# (办结 and 按时办结 are not compared: the prose parser derives them from 「均按时办结」, which
-# says nothing of a request still open at the year's end)
-# a sentence about something else than the table's 本年 figure for the whole report
-_OTHER_SCOPE = re.compile(
-    r"截至|截止|累计|历年|以来|网站|公报|微博|微信|其中|各乡镇|各部门|各单位|区直|县直|市直|"
-    r"本机关|本级|全年共有|占"
-)
-
-
-def prose_findings(report: ParsedReport) -> list[Finding]:
-    stated = report.meta.get("legacy_prose") or {}
-    unsure = set(report.meta.get("reader_unsure", ()))
-    out: list[Finding] = []
-    for key, claim in sorted(stated.items()):
-        v = report.values.get(key)
-        if key not in PROSE_COMPARED or v is None or v.source != "table" or v.blank:
-            continue
-        said, sentence = float(claim["value"]), claim["raw"]
-        if abs(said - v.value) <= 1e-6 or _OTHER_SCOPE.search(sentence):
-            continue
-        rule, place = PROSE_COMPARED[key]
-        doubtful = key in unsure
-        out.append(
-            Finding(
-                rule,
-                (key,),
-                v.value,
-                said,
-                f"正文：「{_quote(sentence)}」为 {as_number(said)}；统计表「{FIELDS[key].label}」"
-                f"本年为 {as_number(v.value)}（差 {as_number(said - v.value):+}）"
-                + (
-                    "（统计表该行数字印刷时连在一起，是系统拆开的，请核对原文）" if doubtful else ""
-                ),
-                place=place,
-                responsibility=READER if doubtful else None,
-            )
-        )
-    return out
-
-
-def _quote(text: str, limit: int = 90) -> str:
-    text = re.sub(r"\s+", "", text)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def legacy_report_findings(report: ParsedReport) -> list[Finding]:
     if report.template != LEGACY or not report.prose:
         return []
+    from etl.validate.legacy_prose import prose_findings
+
     return part_findings(report) + prose_findings(report)

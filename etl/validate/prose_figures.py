@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.agency_names import PLACE_ONLY
 from etl.report import ParsedReport
 from etl.validate.sections import TOP
 
@@ -66,11 +67,16 @@ _NOT_TABLE = re.compile(
     r"|许可|审批|政务服务|办件|信访|热线|投诉|举报|建议|提案|咨询|留言|来信|征求意见|会议"
     r"|同比|较上年|比上年|环比|较去年|比去年|平均|人均|日均"
 )
+# channels named as the way all requests came in (「通过邮寄、网络提交的各类申请共计81件」) are
+# no channel part: the label is the total
+_ALL_CHANNELS = re.compile(r"[^，,；;。]{0,12}?(?:提交|递交|方式|渠道)的?(?:各类|各种|全部|所有)")
 # a difference or an approximation, not a count
 _DIFFERENCE = re.compile(r"(?:增加|增长|减少|下降|上升|提高|降低|多|少|约|近|超过|逾|不到)(?:了)?$")
 _OF_ANOTHER = re.compile(r"(?:涉及|来自|针对|覆盖|分布|关于|包括|共有)$")  # "涉及 3 个部门"
 _SUBJECT = re.compile(r"其中.{0,6}(?:局|委|办|镇|街道|乡|部门|单位|区|县)")
-_REQUEST_AFTER = re.compile(r"(?:的)?(?:政府信息公开|信息公开|依申请公开)?申请")
+_REQUEST_AFTER = re.compile(
+    r"(?:的)?(?:(?:政府信息公开|信息公开|依申请公开)?申请|依申请公开(?:政府信息)?(?:事项|件))"
+)  # "收到 35 件政府信息公开申请", "处理 23 件依申请公开事项"
 _CASE_OUTCOME = re.compile(r"纠错|纠正|维持|驳回|撤销|审结|败诉|胜诉|终止")
 _ANY_NOUN = re.compile(
     r"申请|案件|复议|诉讼|文件|信息|事项|件数|数量|公开|提供|处理|结转|政策|意见"
@@ -174,7 +180,7 @@ def _counts_requests(fig: Figure) -> bool:
 def _what(label: str, after: str, before: str, part: bool) -> tuple[str, ...] | None:
     if len(label) > MAX_LABEL or "%" in label or _DIFFERENCE.search(label):
         return None
-    words = _PART_START.sub("", label)
+    words = _ALL_CHANNELS.sub("", _PART_START.sub("", label))
     if _NOT_TABLE.search(words) or _OF_ANOTHER.search(words) or _SUBJECT.search(label):
         return None
     noun_after = _REQUEST_AFTER.match(after)
@@ -220,7 +226,10 @@ def _outcome_of(words: str) -> tuple[str, ...] | None:
 
 
 def is_government(report: ParsedReport, settings: dict) -> bool:
-    return any(m in (report.agency or "") for m in settings["government_markers"])
+    """A government's report: its name says so (人民政府, 管委会), or it is the bare place name
+    (平潭综合实验区, 沭阳县: etl.agency_names.PLACE_ONLY, as the overview check reads it)."""
+    name = (report.agency or "").strip()
+    return any(m in name for m in settings["government_markers"]) or bool(PLACE_ONLY.match(name))
 
 
 def scope_of(text: str, government: bool, settings: dict, upto: int | None = None) -> str | None:

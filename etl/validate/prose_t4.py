@@ -31,8 +31,8 @@ def prose_t4_findings(report: ParsedReport) -> list[Finding]:
     if report.template not in STD_TEMPLATES or not report.prose:
         return []
     totals = [report.values.get(k) for k in _GROUPS]
-    if any(v is None for v in totals):
-        return []
+    if any(v is None or v.blank for v in totals):
+        return []  # a total printed blank is the table's problem (etl.validate.blank_cells)
     review, direct, after = (v.value for v in totals)
     accepted = {review + direct + after, review + direct}
     for paragraph in report.prose:

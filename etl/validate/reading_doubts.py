@@ -66,7 +66,7 @@ def _finding_table(f: Finding, template: str) -> str | None:
     return (f.place or "").split(".")[0] or None
 
 
-def _sides(f: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def identity_sides(f: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The two sides of the identity as the producer lists its cells (expected = Σ left,
     actual = Σ right)."""
     if f.rule == "t3.balance":
@@ -80,7 +80,7 @@ def _displaced_cell(report: ParsedReport, f: Finding) -> str | None:
     """A loose number that, put into a blank cell of the identity, makes it hold."""
     if f.expected is None or f.actual is None:
         return None
-    left, right = _sides(f)
+    left, right = identity_sides(f)
     for table, number, where in report.loose_numbers:
         for side, other_sum, own_sum in (
             (left, f.actual, f.expected),

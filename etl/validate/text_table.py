@@ -28,6 +28,7 @@ import re
 from etl.fields import STD_TEMPLATES, T3_ROWS, t3_key, t4_key
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport, Value
+from etl.validate.glued_totals import no_reading_gives
 from etl.validate.prose_figures import (
     Figure,
     figures,
@@ -102,7 +103,6 @@ def table_candidates(report: ParsedReport, what: str) -> list[tuple[float, list[
 def unsure(report: ParsedReport, keys: list[str] | tuple[str, ...]) -> bool:
     """The reader was unsure of one of these cells: OCR, a glued digit run (the raw is not the
     number), or a row a reader finding names."""
-    rows = {k.rsplit(".", 1)[0] for k in keys}
     for k in keys:
         v = report.values.get(k)
         if v is None:
@@ -112,6 +112,11 @@ def unsure(report: ParsedReport, keys: list[str] | tuple[str, ...]) -> bool:
         digits = re.sub(r"\D", "", v.raw)
         if not v.blank and digits != str(int(v.value)) and not _one_digit_each(report, v, digits):
             return True
+    return named_by_reader_finding(report, keys)
+
+
+def named_by_reader_finding(report: ParsedReport, keys: list[str] | tuple[str, ...]) -> bool:
+    rows = {k.rsplit(".", 1)[0] for k in keys}
     return any(
         not f.blames_report and any(c.rsplit(".", 1)[0] in rows for c in f.cells)
         for f in report.findings
@@ -163,7 +168,14 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
         scope = scope_of(fig.sentence.text, government, settings, fig.end)
         if scope == "wide" or (scope == "local" and (explained or fig.what[0] in _T4)):
             continue  # another quantity than the table's, or a switch the report explains
-        reader = "reader" if unsure(report, [k for _, ks in candidates for k in ks]) else None
+        read = [k for _, ks in candidates for k in ks]
+        reader = "reader" if unsure(report, read) else None
+        glued = bool(reader) and not named_by_reader_finding(report, read)
+        if glued and no_reading_gives(report, candidates, fig.value):
+            # a glued run no split of which gives the prose figure: the report's, without
+            # citing the reader's split as printed
+            out.append(_mismatch(fig, value, [], scope, None, glued_run=report.values[keys[0]].raw))
+            continue
         out.append(_mismatch(fig, value, keys, scope, reader))
     return out
 
@@ -202,9 +214,14 @@ def _wide_figure_agrees(
     return False
 
 
-def _mismatch(fig: Figure, value: float, keys: list[str], scope, reader) -> Finding:
+def _mismatch(fig: Figure, value: float, keys: list[str], scope, reader, glued_run="") -> Finding:
     label = "+".join(LABELS[w] for w in fig.what)
     table = ("表四" if fig.what[0] in _T4 else "表三") + f"“{label}”为 {as_number(value)}"
+    if glued_run:
+        table = (
+            f"表三“{label}”一行印为连在一起的数字「{glued_run}」，无论怎样拆分，"
+            f"总计都不是 {as_number(fig.value)}"
+        )
     said = f"正文：「{quote_at(fig.sentence.text, fig.end)}」写 {as_number(fig.value)} 件"
     cells = (tuple(keys), value, fig.value)
     if fig.what[0] in _T4:
@@ -219,7 +236,7 @@ def _mismatch(fig: Figure, value: float, keys: list[str], scope, reader) -> Find
     return Finding(
         "text_table.mismatch",
         *cells,
-        f"{said}；{table}（差 {as_number(fig.value - value):+}）",
+        f"{said}；{table}" + ("" if glued_run else f"（差 {as_number(fig.value - value):+}）"),
         responsibility=reader,
     )
 
@@ -242,10 +259,13 @@ def _blank_finding(report: ParsedReport, fig: Figure, key: str) -> Finding:
 
 def _total_maybe_lost(report: ParsedReport, key: str) -> bool:
     """A blank 总计 beside filled applicant cells may be a cell the conversion displaced (a PDF
-    turned into Markdown): only a row printed blank throughout blames the report."""
+    turned into Markdown): when a number no row took is printed near 表三, the blank is the
+    reader's doubt; without one it is the report's, as the table check says
+    (etl.validate.blank_cells)."""
     row = key.rsplit(".", 1)[0] + "."
     filled = [v for k, v in report.values.items() if k.startswith(row) and not v.blank]
-    return bool(filled) or unsure(report, [key])
+    loose = any(table == "T3" for table, _, _ in report.loose_numbers)
+    return (bool(filled) and loose) or unsure(report, [key])
 
 
 def quote_at(text: str, end: int, limit: int = 90) -> str:

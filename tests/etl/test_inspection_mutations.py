@@ -68,6 +68,7 @@ class Mutation:
 SHUYANG = "real-reports/shuyang_2025.md"
 HUNAN = "seeds/004_a0ca8ba4d3202da2.txt"  # legacy, with a 统计表
 PT2015 = "real-reports/pingtan_2015.txt"  # legacy, crawler one-line
+LIUZHOU = "seeds/003_c5927ea855a2fd8c.txt"  # legacy, prose only, parts 一 … 七
 PT2023 = "crawled/pingtan_2023.txt"  # std2021, crawler one-line, glued digits
 GRANTED = "| 予以公开 | 290 | 1 | 0 | 0 | 3 | 0 | 294 |"
 CARRIED_OUT = "| 四、结转下年度继续办理 | 31 | 0 | 0 | 0 | 0 | 0 | 31 |"
@@ -97,10 +98,14 @@ MUTATIONS = (
     Mutation("t3_blank_total", SHUYANG,
              _once("| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 | 718 |",
                    "| （七）总计 | 710 | 3 | 0 | 0 | 5 | 0 |  |"),
-             (("table_blank", "T3"),),
-             not_found="a blank required 总计 cell is read as 0 and reported as identity breaks "
-             "(table_identity), not as a blank cell (table_blank)",
-             collateral="the blank cell read as 0 breaks three identities (table_identity)"),
+             (("table_blank", "T3"),)),
+    # a blank row total the prose does not state: the table's own sums call for 294
+    Mutation("t3_blank_row_total", SHUYANG, _once(GRANTED, GRANTED.replace("| 294 |", "|  |")),
+             (("table_blank", "T3"),)),
+    Mutation("t4_blank_total", SHUYANG,
+             _once("| 27 | 10 | 9 | 15 | 61 |", "| 27 | 10 | 9 | 15 | / |"),
+             # the prose's 74 cases (复议 + 诉讼) are not compared with a blank total
+             (("table_blank", "T4"),)),
     Mutation("t3_2019_other_row", SHUYANG,
              lambda t: _cut(t, "### (六) 其他", "| （七）总计", SINGLE_OTHER_ROW),
              (("nonstandard_structure", "T3"),)),
@@ -116,9 +121,9 @@ MUTATIONS = (
              _once("结转下一年 31 件。", "结转下一年 31 件，所有申请均已办理完成。"),
              (("prose_figures_inconsistent", "S1"),)),
     Mutation("crawled_prose_requests", PT2023, _once("申请共计81件", "申请共计82件"),
-             (("text_table_mismatch", "T3"),),
-             not_found="a regional report's 全区 prose figure against its own (regional) 表三 is "
-             "taken for a scope note (info), not a mismatch"),
+             # 「通过邮寄、网络提交的各类申请共计82件」 is all requests (the channels are how they
+             # came); the region's own 全区 figure; 表三's glued 「801000081」 ends in no 82
+             (("text_table_mismatch", "T3"),)),
     Mutation("crawled_prose_review", PT2023, _once("行政复议案件2件", "行政复议案件3件"),
              # 表四 printed as one run of fifteen digits: one digit per cell, no doubt
              (("review_suit_inconsistent", "T4"),)),
@@ -176,19 +181,42 @@ MUTATIONS = (
              (("review_suit_inconsistent", "LEG.review"),)),
     Mutation("legacy_proactive_channels", HUNAN,
              _statistic("2、政府网站公开政府信息数", "条", "3528", "3500"),
-             (("table_identity", "LEG.proactive"),),
-             not_found="the legacy identity 网站 + 公报 = 主动公开 is not checked"),
+             (("table_identity", "LEG.proactive"),)),
+    Mutation("legacy_gazette_above_total", HUNAN,
+             _statistic("1、政府公报公开政府信息数", "条", "0", "3600"),
+             (("table_identity", "LEG.proactive"),)),
+    # gazette items are on the website too: 网站 3528 + 公报 150 above the total is no error
+    Mutation("legacy_gazette_also_on_website", HUNAN,
+             _statistic("1、政府公报公开政府信息数", "条", "0", "150"), ()),
     Mutation("legacy_prose_requests", HUNAN, _once("全年处理23件依申请公开事项", "全年处理25件依申请公开事项"),
-             (("text_table_mismatch", "LEG.requests"),),
-             not_found="no check of legacy prose figures against the 统计表"),
+             # 「处理N件依申请公开事项」 read by structure: requests handled (收到, 办结 or 答复 23)
+             (("text_table_mismatch", "LEG.requests"),)),
+    Mutation("legacy_prose_answers", HUNAN,
+             _once("全年处理23件依申请公开事项", "全年处理23件依申请公开事项，其中同意公开8件"),
+             # an outcome part of the requests names the 统计表's 同意公开答复数 (7)
+             (("text_table_mismatch", "LEG.answers"),)),
+    Mutation("legacy_prose_channel_part", HUNAN,
+             _once("全年处理23件依申请公开事项", "全年处理23件依申请公开事项，其中网上申请5件"),
+             ()),  # a channel part is no table figure the check reads (the table's 网络 is 0)
+    Mutation("legacy_prose_with_carry_over", HUNAN,
+             _once("全年处理23件依申请公开事项", "全年处理25件依申请公开事项（含上年结转2件）"),
+             ()),  # new + carried-in is an accepted count; the 统计表 prints no carry-over
+    Mutation("legacy_prose_cumulative", PT2015,
+             _once("主动公开政府信息2949条", "主动公开政府信息2949条，截至年底累计主动公开政府信息90000条"),
+             ()),  # a cumulative, not the 统计表's 本年 figure
     Mutation("legacy_prose_proactive", PT2015, _once("主动公开政府信息2949", "主动公开政府信息2950"),
-             (("text_table_mismatch", "LEG.proactive"),),
-             not_found="no check of legacy prose figures against the 统计表 (the changed prose "
-             "figure only makes the glued 统计表 row ambiguous to the reader)"),
+             # the glued row 「294981916」 no longer splits one way, but 2950 starts no split of it
+             (("text_table_mismatch", "LEG.proactive"),)),
     Mutation("legacy_fees_part_deleted", PT2015,
              lambda t: _cut(t, "四、政府信息公开的收费及减免情况", "五、因政府信息公开申请行政复议"),
-             (("missing_section", "S.fees"),),
-             not_found="no check for the legacy 收费及减免 part"),
+             # written part by part along the 条例: the glued fee row of the 统计表 is no part
+             (("missing_section", "S.fees"),)),
+    Mutation("legacy_review_part_deleted", PT2015,
+             lambda t: _cut(t, "五、因政府信息公开申请行政复议", "六、主要问题和改进措施"),
+             (("missing_section", "S.review"),)),
+    Mutation("legacy_fees_part_deleted_liuzhou", LIUZHOU,
+             lambda t: _cut(t, "五、政府信息公开的收费及减免情况", "六、因政府信息公开申请"),
+             (("missing_section", "S.fees"),)),
 )  # fmt: skip
 
 

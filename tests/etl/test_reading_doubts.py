@@ -45,9 +45,14 @@ def test_without_the_stray_number_the_blank_total_is_the_reports():
     stray = [i for i, line in enumerate(lines) if line.strip() == "1"]
     assert len(stray) == 1
     del lines[stray[0]]
-    found = _identities(_parse("\n".join(lines), "kewei.md"))
-    assert found[("t3.row_total", "t3.carried_out.total")].responsibility == "report"
-    assert found[("t3.balance", "t3.carried_out.total")].responsibility == "report"
+    report = _parse("\n".join(lines), "kewei.md")
+    # the inspector's one problem, the blank cell (table_blank), not the two identities it
+    # breaks read as 0 (etl.validate.blank_cells); the prose's 「转下一年度…1件」 names it
+    assert all(cell != "t3.carried_out.total" for _, cell in _identities(report))
+    blank = [f for f in report.findings if f.category == "table_blank"]
+    assert [(f.cells, f.place, f.responsibility) for f in blank] == [
+        (("t3.carried_out.total",), "T3", "report")
+    ]
 
 
 def test_a_row_placed_by_order_in_a_broken_up_table_is_doubtful():

@@ -8,7 +8,7 @@ from etl.identities import LEGACY_IDENTITIES
 from etl.rules import RULES
 from etl.validate.cross_year import CARRY_OVER_RULE
 from etl.validate.legacy_chain import CHAIN_RULE
-from etl.validate.legacy_report import PROSE_COMPARED
+from etl.validate.legacy_prose import PROSE_COMPARED
 from tests.conftest import ROOT
 
 

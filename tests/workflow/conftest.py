@@ -1,10 +1,12 @@
-"""Workflow fixtures: a real report (shanghai_kewei_2024.md, whose 表三 leaves 结转下年度·总计
-blank and so breaks two identities) loaded through the `gongkai load` command, and mutations of
-it standing for the versions an agency republishes.
+"""Workflow fixtures: a real report (shanghai_kewei_2024.md) loaded through the `gongkai load`
+command, and mutations of it standing for the versions an agency republishes.
 
-The conversion printed the missing 总计 as a stray '1' below the table, which makes the two
-breaks a reading difficulty (etl/validate/reading_doubts.py); the fixture drops that line, so the
-report prints the blank 总计 itself and the two identities are the report's problems."""
+The real report leaves 结转下年度·总计 blank (a `table.blank_cell` finding; the conversion prints
+the missing 1 as a stray '1' below the table). The fixture stands for the family of reports that
+misprint one cell instead: its 结转下年度 row prints 自然人 2 where the column's balance gives 1
+(34 + 2 received, 35 processed), beside a 总计 of 1. That cell breaks two 表三 identities, the
+row's sum (2 ≠ 1) and the 自然人 column's balance, which are the report's problems; the agency's
+corrected version prints 自然人 1 and both hold."""
 
 from __future__ import annotations
 
@@ -19,15 +21,19 @@ from tests.conftest import REAL, ROOT
 
 REPORT = "shanghai_kewei_2024.md"
 AGENCY = "310000-KW"
-BLANK_ROW = "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |"
+# the real report's row, the fixture's misprinted one and the agency's corrected one
+REAL_ROW = "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |"
+PRINTED_ROW = "| 四、结转下年度继续办理 | 2 | 0 | 0 | 0 | 0 | 0 | 1 |"
 FIXED_ROW = "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"
+# where the fixture's misprinted cell sits: 1-based line of the file, as notices cite it
+PRINTED_LINE = 178
 REGISTRY = ROOT / "data" / "registry.csv"
 
 
 # The report's other printed problems (its sections renumbered, a doubled word, the report calling
 # itself 政务公开工作报告: etl/validate/structure.py, wording.py) put right, so that the two
-# table identities and 「所有申请均已按要求办理完成」 beside a carry-over (prose_checks.py) are the
-# workflow's findings.
+# table identities the misprinted cell breaks and 「所有申请均已按要求办理完成」 beside a
+# carry-over (prose_checks.py) are the workflow's findings.
 SLIPS_PUT_RIGHT = (
     ("资金资金", "资金"),
     ("2024 年度政务公开工作\n报告", "2024 年政府信息公开工作年度\n报告"),
@@ -55,12 +61,13 @@ SLIPS_PUT_RIGHT = (
 
 def original_text() -> str:
     text = (REAL / REPORT).read_text(encoding="utf-8")
-    assert BLANK_ROW in text, "the real report's 结转下年度 row changed; update the fixture"
+    assert REAL_ROW in text, "the real report's 结转下年度 row changed; update the fixture"
+    text = text.replace(REAL_ROW, PRINTED_ROW)
     for slip, right in SLIPS_PUT_RIGHT:
         assert slip in text, f"the real report no longer prints {slip!r}; update the fixture"
         text = text.replace(slip, right, 1)
-    # kewei as it prints its blank 总计, without the conversion's displaced '1' (a reading
-    # difficulty): the line is left empty so every other line keeps its number
+    # the 总计 is printed in its row now, so the conversion's displaced '1' goes: the line is
+    # left empty so every other line keeps its number
     lines = text.split("\n")
     assert sum(line.strip() == "1" for line in lines) == 1, "the stray '1' moved; update"
     return "\n".join("" if line.strip() == "1" else line for line in lines)
@@ -75,8 +82,8 @@ def write_version(folder: Path, text: str) -> Path:
 
 
 def fixed_text() -> str:
-    """The agency's corrected version: 结转下年度·总计 filled in, both identities hold."""
-    return original_text().replace(BLANK_ROW, FIXED_ROW)
+    """The agency's corrected version: 结转下年度·自然人 printed 1, both identities hold."""
+    return original_text().replace(PRINTED_ROW, FIXED_ROW)
 
 
 def reworded_text() -> str:
@@ -110,7 +117,7 @@ def all_real(tmp_path) -> Path:
     folder = tmp_path / "all"
     for source in (REAL, REAL.parent / "seeds"):
         shutil.copytree(source, folder / source.name)
-    write_version(folder / REAL.name, original_text())  # kewei printing its blank 总计 itself
+    write_version(folder / REAL.name, original_text())  # kewei with its misprinted 自然人 cell
     db = tmp_path / "all.duckdb"
     load(folder, db)
     return db

@@ -9,7 +9,7 @@ import pytest
 
 from assess import load_scheme, score_year
 from tests.conftest import ROOT
-from tests.workflow.conftest import AGENCY, load, original_text, write_version
+from tests.workflow.conftest import AGENCY, PRINTED_ROW, load, original_text, write_version
 from workflow import corrections
 from workflow.findings import list_findings, move
 from workflow.overlay import attach_corrections
@@ -18,6 +18,19 @@ from workflow.store import opened, store_path
 
 SCHEME = load_scheme(ROOT / "data" / "schemes" / "default.toml")
 CARRYOVER = next(i for i in SCHEME.indicators if i.id == "carryover")
+RECEIVED = 34 + 2  # 本年新收 + 上年结转 as printed
+# the scorer's 结转率 reads 结转下年度·总计 (printed 1); these tests correct it to 9 to move it
+PRINTED_RATE = 100.0 * 1 / RECEIVED
+
+
+def _republished(total: int) -> str:
+    """A new version printing 结转下年度·总计 `total` (自然人 too, the prose agreeing)."""
+    row = f"| 四、结转下年度继续办理 | {total} | 0 | 0 | 0 | 0 | 0 | {total} |"
+    return (
+        original_text()
+        .replace(PRINTED_ROW, row)
+        .replace("年度办理答复的有 1 件", f"年度办理答复的有 {total} 件")
+    )
 
 
 def _score(db) -> dict:
@@ -52,15 +65,14 @@ def _carryover_points(rate: float) -> float:
 def test_a_correction_changes_the_score_exactly_and_survives_a_full_rebuild(loaded):
     folder, db = loaded
     before = _score(db)
-    # the report prints 结转下年度·总计 blank (0): 结转率 0% earns the full weight
-    assert before["carryover.value"] == 0.0
-    assert before["carryover.points"] == pytest.approx(CARRYOVER.weight)
+    # the report prints 结转下年度·总计 1 of 36 received
+    assert before["carryover.value"] == pytest.approx(PRINTED_RATE)
+    assert before["carryover.points"] == pytest.approx(_carryover_points(PRINTED_RATE))
     _correct(db, "t3.carried_out.total", 9)
     after = _score(db)
-    received = 34 + 2  # 本年新收 + 上年结转 as printed
-    rate = 100.0 * 9 / received
+    rate = 100.0 * 9 / RECEIVED
     assert after["carryover.value"] == pytest.approx(rate)
-    lost = CARRYOVER.weight - _carryover_points(rate)
+    lost = _carryover_points(PRINTED_RATE) - _carryover_points(rate)
     assert after["carryover.points"] == pytest.approx(CARRYOVER.weight - lost)
     assert after["weight_present"] == before["weight_present"]
     assert after["total"] == pytest.approx(
@@ -76,7 +88,7 @@ def test_a_correction_changes_the_score_exactly_and_survives_a_full_rebuild(load
     assert rebuilt["carryover.value"] == pytest.approx(rate)
     with opened(store_path(db)) as con:
         (fix,) = corrections.list_corrections(con, live_only=True)
-    assert fix["status"] == corrections.APPLIED and fix["printed_raw"] == "（空白）"
+    assert fix["status"] == corrections.APPLIED and fix["printed_raw"] == "1"
 
     # undo: the parsed value counts again
     with opened(store_path(db)) as con:
@@ -89,22 +101,17 @@ def test_a_correction_is_flagged_not_applied_when_a_new_version_prints_another_v
     base = _score(db)
     cid = _correct(db, "t3.carried_out.total", 9)
     assert _score(db)["carryover.value"] == pytest.approx(25.0)
-    # the agency republishes and now prints 1 in that cell
-    write_version(
-        folder,
-        original_text().replace(
-            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
-            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
-        ),
-    )
+    # the agency republishes and now prints 3 in that cell
+    write_version(folder, _republished(3))
     assert "修正待复核 1 条" in load(folder, db)
     with opened(store_path(db)) as con:
         (fix,) = corrections.list_corrections(con, live_only=True)
-        assert fix["status"] == corrections.FLAGGED and fix["new_printed"] == 1.0
-        assert "新版本年报印为 1" in corrections.correction_history(con, cid)[-1]["reason"]
+        assert fix["status"] == corrections.FLAGGED and fix["new_printed"] == 3.0
+        assert "新版本年报印为 3" in corrections.correction_history(con, cid)[-1]["reason"]
     flagged = _score(db)
-    assert flagged["carryover.value"] == pytest.approx(100.0 / 36)  # the new printed value
-    assert flagged["carryover.points"] == pytest.approx(base["carryover.points"])
+    assert flagged["carryover.value"] == pytest.approx(100.0 * 3 / RECEIVED)  # newly printed
+    assert flagged["carryover.points"] == pytest.approx(_carryover_points(100.0 * 3 / RECEIVED))
+    assert base["carryover.value"] == pytest.approx(PRINTED_RATE)
     # the analyst checks the new version and keeps the correction: it applies again
     with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
         corrections.keep_correction(
@@ -119,15 +126,7 @@ def test_even_before_the_recheck_a_changed_cell_is_not_overridden(loaded, tmp_pa
     _correct(db, "t3.carried_out.total", 9)
     from etl.pipeline import run_load  # the loader alone, without the command's re-check
 
-    write_version(
-        folder,
-        original_text()
-        .replace(
-            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 |  |",
-            "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 3 |",
-        )
-        .replace("年度办理答复的有 1 件", "年度办理答复的有 3 件"),  # the prose agrees with it
-    )
+    write_version(folder, _republished(3))
     run_load([folder], db, registry_path=ROOT / "data" / "registry.csv")
     assert _score(db)["carryover.value"] == pytest.approx(100.0 * 3 / 36)
 
@@ -181,7 +180,7 @@ def test_the_dashboard_scores_with_a_new_correction_at_once(loaded, monkeypatch)
         scores = data.assessment(data.db_version(), 2024, scheme).scores
         return scores.filter(scores["agency_id"] == AGENCY)["carryover.value"][0]
 
-    assert shown() == 0.0
+    assert shown() == pytest.approx(PRINTED_RATE)
     _correct(db, "t3.carried_out.total", 9)
     assert shown() == pytest.approx(25.0)
 

@@ -47,10 +47,10 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
     found = _mine(db)
     assert set(found) == RULES_RAISED
     assert all(f["state"] == PENDING and f["present"] for f in found.values())
-    blank = next(e for e in found["t3.row_total"]["evidence"] if e["key"] == "t3.carried_out.total")
-    assert (
-        blank["printed"] == "（空白）" and "原文第 178 行" in blank["where"]
-    )  # 1-based: line 178 of the file
+    # both cite the misprinted 自然人 cell where the file prints it (1-based: line 178)
+    for rule in RULES_RAISED:
+        cell = next(e for e in found[rule]["evidence"] if e["key"] == "t3.carried_out.natural")
+        assert cell["printed"] == "2" and "原文第 178 行" in cell["where"]
 
     with opened(store_path(db)) as con:
         for f in found.values():
@@ -71,7 +71,7 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
     assert "上海市科学技术委员会" in text
     for rule in RULES_RAISED:
         assert RULES[rule].label in text and RULES[rule].remedy in text
-    assert "「四、结转下年度继续办理」自然人 1、商业企业 0" in text and "总计 （空白）" in text
+    assert "「四、结转下年度继续办理」自然人 2、商业企业 0" in text and "总计 1" in text
     assert load_office().letterhead in text
     deadline = date.today() + timedelta(days=load_office().notice_deadline_days)
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日前" in text
@@ -155,14 +155,14 @@ def test_moves_are_checked_and_recorded(loaded):
 
 def test_a_cross_year_finding_cites_last_years_report_without_server_paths(tmp_path):
     """The 2024 report's 上年结转 (2) against a 2023 version of it printing 结转下年度 5."""
-    from tests.workflow.conftest import BLANK_ROW, original_text
+    from tests.workflow.conftest import PRINTED_ROW, original_text
 
     folder = tmp_path / "years"
     write_version(folder / "2024", fixed_text())
     last_year = (
         original_text()
         .replace("2024", "2023")
-        .replace(BLANK_ROW, "| 四、结转下年度继续办理 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |")
+        .replace(PRINTED_ROW, "| 四、结转下年度继续办理 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |")
     )
     write_version(folder / "2023", last_year)
     db = tmp_path / "years.duckdb"

@@ -100,23 +100,26 @@ def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
     analyst = roles.Actor("analyst@example.gov.cn", roles.ANALYST, "登录代理")
     at = _page(db, monkeypatch, analyst)
     at.selectbox(key="fix_agency").set_value("310000-KW").run()
-    next(s for s in at.selectbox if s.label == "字段").set_value("t3.carried_out.total")
+    # the fixture's misprinted cell: 自然人 received 32 + 2, processed 33, so 1 carried out
+    next(s for s in at.selectbox if s.label == "字段").set_value("t3.carried_out.natural")
     next(n for n in at.number_input if n.label == "正确数值").set_value(1.0)
-    next(t for t in at.text_input if t.label == "修正原因（必填）").input("原文总计列漏填")
-    next(t for t in at.text_input if t.label.startswith("依据")).input("原文第 177 行各列之和为 1")
+    next(t for t in at.text_input if t.label == "修正原因（必填）").input("自然人列误印为 2")
+    next(t for t in at.text_input if t.label.startswith("依据")).input(
+        "原文第 102、103、177 行：自然人 32 + 2 − 33 = 1"
+    )
     next(b for b in at.button if b.label == "保存修正").click()
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with opened(store_path(db)) as con:
         (fix,) = corrections.list_corrections(con)
     assert (fix["key"], fix["value"], fix["printed_raw"], fix["created_by"]) == (
-        "t3.carried_out.total",
+        "t3.carried_out.natural",
         1.0,
-        "（空白）",
+        "2",
         "analyst@example.gov.cn",
     )
     shown = at.dataframe[-1].value
-    assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["（空白）"]
+    assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["2"]
 
 
 def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_path):
