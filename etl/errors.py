@@ -111,4 +111,7 @@ ERROR_CODES: dict[str, str] = {
     # issue 23, fourth round (h23h): a parse worker's memory cap, scans of noise
     "too_much_memory": "读取所需内存过多",
     "illegible_scan": "扫描件无法识别（像是噪点而非印刷文字）",
+    # --cluster (h25c): the Dask scheduler cannot be reached or used
+    "cluster": "并行集群无法连接或使用",
+    "worker_died": "读取时并行节点的进程退出",
 }

@@ -170,7 +170,7 @@ def hostile_db(tmp_path_factory) -> Path:
                 con,
                 agency_id="310000-KW",
                 year=2024,
-                key="t3.carried_out.total",
+                key="t3.carried_out.natural",  # the fixture's misprinted 自然人 cell (printed 2)
                 value=1.0,
                 reason=HOSTILE,
                 evidence=HOSTILE,
