@@ -33,12 +33,18 @@ def slip_findings(report: ParsedReport) -> list[Finding]:
         + _stray_commas(report.prose)
         + _misnamed_regulations(report.prose)
     )
-    if any(v.source == "ocr" for v in report.values.values()):
-        found = [
-            Finding(f.rule, f.cells, f.expected, f.actual, f.message, responsibility="reader")
-            for f in found
-        ]
-    return found
+    return readers_on_scans(report, found)
+
+
+def readers_on_scans(report, found: list[Finding]) -> list[Finding]:
+    """On a report read by OCR a wording slip may be the engine's misreading: the analyst's to
+    check (需人工核对), never the agency's."""
+    if not any(v.source == "ocr" for v in report.values.values()):
+        return found
+    return [
+        Finding(f.rule, f.cells, f.expected, f.actual, f.message, responsibility="reader")
+        for f in found
+    ]
 
 
 def _conjunction_pairs(prose: tuple[str, ...]) -> list[Finding]:

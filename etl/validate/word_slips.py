@@ -31,6 +31,7 @@ import re
 from functools import lru_cache
 
 from etl.report import Finding, ParsedReport
+from etl.validate.slips import readers_on_scans
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -71,13 +72,7 @@ def _tokens(text: str) -> list[str]:
 def word_slip_findings(report: ParsedReport) -> list[Finding]:
     if report.template == "not_a_report" or not report.prose:
         return []
-    found = _cut_words(report.prose) + _transposed_words(report.prose)
-    if any(v.source == "ocr" for v in report.values.values()):
-        found = [
-            Finding(f.rule, f.cells, f.expected, f.actual, f.message, responsibility="reader")
-            for f in found
-        ]
-    return found
+    return readers_on_scans(report, _cut_words(report.prose) + _transposed_words(report.prose))
 
 
 # ── a paragraph cut in the middle of a word ──

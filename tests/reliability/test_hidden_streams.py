@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import time
 import zlib
 from io import BytesIO
 
 import pytest
 from PIL import Image
 
-from etl.errors import ReportError
 from etl.extract.pdf_lzw import lzw_chunks
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.limits import LIMITS
-from etl.parse import parse_file
-from tests.reliability.test_stranger_cases import QUICK, _deflate_of_spaces, _pdf
+from tests.reliability.test_stranger_cases import _deflate_of_spaces, _pdf, _refused
 
 _CAP = 8 << 20  # the stream limit in these tests: bombs built and counted in a second
 _PAST = _CAP + (4 << 20)
@@ -66,15 +63,6 @@ def small_stream_limit(monkeypatch):
     import etl.extract.pdf_streams as streams
 
     monkeypatch.setattr(streams, "LIMITS", dataclasses.replace(LIMITS, pdf_stream_bytes=_CAP))
-
-
-def _refused(path, code: str) -> str:
-    started = time.monotonic()
-    with pytest.raises(ReportError) as caught:
-        parse_file(path)
-    assert time.monotonic() - started < QUICK
-    assert caught.value.code == code, caught.value
-    return str(caught.value)
 
 
 def test_the_lzw_decoder_gives_back_what_libtiff_coded():
