@@ -35,10 +35,28 @@ def _spec(title: str, rows: list[dict], layers: list[dict], height: int = 360) -
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "anchor": "start", "fontSize": 15},
         "height": height,
-        "config": {"font": FONT, "range": {"category": COLORWAY}},
+        "config": {
+            "font": FONT,
+            "range": {"category": COLORWAY},
+            # a unit such as 件 reads upright above the axis, not turned on its side
+            "axisY": {
+                "titleAngle": 0,
+                "titleAlign": "right",
+                "titleBaseline": "bottom",
+                "titleX": -4,
+                "titleY": -8,
+            },
+        },
         "data": {"values": rows},
         "layer": layers,
     }
+
+
+def _bars_height(n: int, step: int) -> int:
+    """Height of a chart of `n` horizontal bars, `step` pixels each: Streamlit fits the whole
+    chart, title and axis included, into the height given, so they are added (else the bars
+    are squeezed and their labels overlap)."""
+    return max(180, 90 + step * n)
 
 
 def _years(frame: pl.DataFrame) -> list[int]:
@@ -50,12 +68,15 @@ def _template_mark(years: list[int]) -> list[dict]:
     if not years or not (min(years) < TEMPLATE_CHANGE <= max(years)):
         return []
     at = {"datum": TEMPLATE_CHANGE - 0.5, "type": "quantitative"}
+    once = {"values": [{}]}  # one mark, not one per row of the chart's data (overprinted text)
     return [
         {
+            "data": once,
             "mark": {"type": "rule", "strokeDash": [2, 3], "color": "#8c8c8c"},
             "encoding": {"x": at},
         },
         {
+            "data": once,
             "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11, "color": "#666"},
             "encoding": {
                 "x": at,
@@ -294,7 +315,7 @@ def findings_by_rule(summary: pl.DataFrame) -> dict:
             },
         },
     }
-    return _spec("问题按规则分布", rows, [bars], height=max(180, 26 * summary.height))
+    return _spec("问题按规则分布", rows, [bars], height=_bars_height(len(rows), 26))
 
 
 def indicator_breakdown(breakdown: pl.DataFrame) -> dict:
@@ -322,7 +343,7 @@ def indicator_breakdown(breakdown: pl.DataFrame) -> dict:
             },
         },
     }
-    return _spec("各指标得分", rows, [bars], height=max(180, 30 * breakdown.height))
+    return _spec("各指标得分", rows, [bars], height=_bars_height(len(rows), 30))
 
 
 def province_trends(trend: pl.DataFrame) -> dict:
@@ -387,5 +408,5 @@ def rank_moves(moves: pl.DataFrame) -> dict:
         "encoding": {"y": y, "x": x, "text": {"field": "label"}},
     }
     return _spec(
-        "名次升降最多的单位（与上年比）", rows, [bars, text], height=max(160, 28 * len(rows))
+        "名次升降最多的单位（与上年比）", rows, [bars, text], height=_bars_height(len(rows), 28)
     )

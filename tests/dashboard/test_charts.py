@@ -77,6 +77,13 @@ def test_the_template_change_is_marked_only_when_the_years_cross_it():
         if layer["mark"]["type"] == "rule"
     ]
     assert [r["encoding"]["x"]["datum"] for r in rules] == [2018.5]
+    # the rule and its words are drawn once, not once per row of the chart (overprinted text)
+    layers = vega.correction_rates(crossing)["layer"]
+    marks = [layer for layer in layers if "datum" in layer.get("encoding", {}).get("x", {})]
+    assert [(m["mark"]["type"], m["data"]["values"]) for m in marks] == [
+        ("rule", [{}]),
+        ("text", [{}]),
+    ]
     assert not any(
         layer["mark"]["type"] == "rule" for layer in vega.correction_rates(after)["layer"]
     )
