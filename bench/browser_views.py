@@ -207,7 +207,7 @@ def pdf_download(browser, base: str) -> float:
         settled(page, 0.0)
         t = time.perf_counter()
         with page.expect_download(timeout=120_000) as dl:
-            page.get_by_text("下载 PDF 通报").first.click()
+            page.get_by_text("下载 PDF 汇总表").first.click()
         with tempfile.TemporaryDirectory() as tmp:
             dl.value.save_as(Path(tmp) / "x.pdf")
         return time.perf_counter() - t

@@ -47,7 +47,7 @@ FORMATS: tuple[ExportFormat, ...] = (  # the page's order: what an office files 
     ExportFormat(
         "pdf",
         lambda export: exports.summary_pdf(export),
-        "下载 PDF 通报",
+        "下载 PDF 汇总表",
         "application/pdf",
         "A4 横向汇总表，可直接打印。",
     ),

@@ -275,7 +275,7 @@ def test_one_click_downloads_in_chromium(server, browser, con, tmp_path):
         for label, suffix in (
             ("下载 Excel 工作簿", ".xlsx"),
             ("下载 CSV", ".csv"),
-            ("下载 PDF 通报", ".pdf"),
+            ("下载 PDF 汇总表", ".pdf"),
             ("下载 Word 文档", ".docx"),
         ):
             with page.expect_download(timeout=120_000) as download:

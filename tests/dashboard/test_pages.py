@@ -245,7 +245,7 @@ def test_export_page_offers_the_four_downloads(app):
     at = app.switch_page(nav.page("export")).run()
     _clean(at)
     labels = sorted(b.proto.label for b in at.get("download_button"))
-    assert labels == ["下载 CSV", "下载 Excel 工作簿", "下载 PDF 通报", "下载 Word 文档"]
+    assert labels == ["下载 CSV", "下载 Excel 工作簿", "下载 PDF 汇总表", "下载 Word 文档"]
 
 
 def test_two_year_comparison_is_newer_minus_older(demo_db, monkeypatch, con):
