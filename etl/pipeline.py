@@ -208,15 +208,14 @@ def _workers(workers: int | None) -> int:
     return max(1, workers)
 
 
-def _pool(workers: int, n_sources: int, prepare: bool = True) -> ProcessPoolExecutor | None:
+def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
     if workers < 2 or n_sources < MIN_PARALLEL:
         return None
     try:
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
     except ValueError:
         ctx = None
-    if prepare:
-        stuck_workers.prepare()  # before forking: the workers inherit it
+    stuck_workers.prepare()  # before forking: the workers inherit it
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
     try:
         pool.submit(int).result()  # start the workers now, while no database is open
@@ -253,7 +252,7 @@ class _Pool:
         """A new pool for the rest of the batch, once per broken pool."""
         if self.executor is broken:
             broken.shutdown(wait=False, cancel_futures=True)
-            self.executor = _pool(self.workers, MIN_PARALLEL, prepare=False)
+            self.executor = _pool(self.workers, MIN_PARALLEL)
 
     def shutdown(self) -> None:
         if self.executor is not None:

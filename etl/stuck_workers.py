@@ -34,9 +34,11 @@ _folder: str | None = None  # where a stopped worker names its file (made before
 
 
 def prepare() -> None:
-    """Call before forking the workers: they inherit the folder's name."""
+    """Call before forking the workers: they inherit the folder's name. A pool forked later in
+    the same load (after one broke, or after a lost cluster) keeps the load's folder."""
     global _folder
-    _folder = tempfile.mkdtemp(prefix="gongkai-stuck-")
+    if _folder is None:
+        _folder = tempfile.mkdtemp(prefix="gongkai-stuck-")
 
 
 @contextlib.contextmanager
