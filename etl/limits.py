@@ -70,18 +70,18 @@ class Limits:
     # layer one to two.
     seconds: float = 60.0
     # More wall time per page read by OCR: a scanned page took 7 s (hongze_2024.pdf as images,
-    # 5 pages in 35 s on a busy 2-core machine). A hostile scan is held to
-    # seconds + scanned_pages x this (at most 60 + 60 x 15 s), one page in memory at a time.
+    # 5 pages in 35 s on a busy 2-core machine). A scan is held to seconds + its OCR pages x
+    # this, within ocr_file_seconds, one page in memory at a time.
     ocr_seconds_per_page: float = 15.0
+    # Wall time of one file read by OCR, whatever its pages: seconds + ocr_seconds_per_page per
+    # page, but never past this (a 40-page scan at 7 s a page takes under 5 minutes; pages of
+    # noise are stopped long before: etl.extract.ocr_noise).
+    ocr_file_seconds: float = 600.0
     # Memory one parse worker may take beyond what it inherits from the loading process
     # (etl.worker_memory, RLIMIT_DATA; a worker inherits ~255 MB of data segment). Reading
     # hongze_2024.pdf's pages as images with both OCR engines grew a worker by 273 MB; twice
     # that keeps two workers and the loading process near the 1.5 GB a whole load may take,
     # far from the 2-10 GB each that two hostile files took.
-    # Wall time of one file read by OCR, whatever its pages: seconds + ocr_seconds_per_page per
-    # page, but never past this (a 40-page scan at 7 s a page takes under 5 minutes; pages of
-    # noise are stopped long before: etl.extract.ocr_noise).
-    ocr_file_seconds: float = 600.0
     worker_memory_bytes: int = 600 * 1024 * 1024
 
 
