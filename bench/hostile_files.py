@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.peak_rss import measure  # noqa: E402 - the repository root is on sys.path now
+
 
 def _real(name: str) -> Path:
     shared = ROOT.parent / "shared" / "real-reports" / name
@@ -276,36 +278,20 @@ FAMILIES = {
 
 def run(path: Path, cap_gb: float, timeout: float, root: Path = ROOT) -> tuple[float, int, str]:
     """(seconds, peak RSS in MB, outcome) of `gongkai parse path` in a capped child."""
-
-    def cap() -> None:
-        limit = int(cap_gb * (1 << 30))
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    started = time.monotonic()
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gongkai", "parse", str(path)],
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            preexec_fn=cap,
-        )
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
-        killer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.monotonic() - started
-        err.seek(0)
-        lines = err.read().decode("utf-8", "replace").strip().splitlines()
-    peak = usage.ru_maxrss // 1024
-    if seconds >= timeout:
+    done = measure(
+        [sys.executable, "-m", "gongkai", "parse", str(path)],
+        cwd=root,
+        timeout=timeout,
+        address_space_bytes=int(cap_gb * (1 << 30)),
+    )
+    lines = done.stderr.strip().splitlines()
+    if done.timed_out:
         outcome = f"still running after {timeout:.0f} s (killed)"
     else:
-        outcome = lines[-1] if lines else f"exit {proc.returncode}"
+        outcome = lines[-1] if lines else f"exit {done.returncode}"
     if "MemoryError" in outcome or "memory" in outcome.lower():
         outcome = f"hit the {cap_gb:g} GB cap: {outcome[-80:]}"
-    return seconds, peak, outcome
+    return done.seconds, done.peak_kb // 1024, outcome
 
 
 def group_rss_mb(pgid: int) -> int:
