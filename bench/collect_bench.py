@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.portal import Article, Portal, md_to_html, trs_article, trs_list
 from etl.collect.http import Policy
 from etl.collect.run import collect, read_sites
 from etl.pipeline import run_load
-from tests.collect.portal import Article, Portal, md_to_html, trs_article, trs_list
 
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else ROOT / "data" / "reports"
 

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.portal import Portal
 from etl.collect import pages
 from etl.collect.http import Policy
 from etl.collect.run import collect, read_sites
-from tests.collect.portal import Portal
 
 
 def list_page(n: int, layout: str) -> bytes:

@@ -2,7 +2,7 @@
 
 Inputs: the public crawled report (shared/crawled/pingtan_2023.txt, hand-checked), and each
 real std report's hand-checked values flattened into the crawler layout
-(tests/etl/crawled_render.py), with 表四 glued and with 表四 spaced after a misprinted header.
+(bench/crawled_render.py), with 表四 glued and with 表四 spaced after a misprinted header.
 A field is right only when the parsed value equals the truth; a field left out (ambiguous
 split) counts as wrong. Prints figures; it is not a test. Run:
 
@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.crawled_render import render_crawled  # noqa: E402
 from etl.parse import parse_file  # noqa: E402
-from tests.etl.crawled_render import render_crawled  # noqa: E402
 
 SHARED = (
     ROOT.parent / "shared"

@@ -11,7 +11,7 @@ shared machine: "cap" in the output means it hit that cap. Run:
 
 (--root: another checkout to measure, e.g. `git archive HEAD~3 | tar -x -C /tmp/before`.)
 
-tests/reliability/test_bad_inputs_bounded.py builds the same families (smaller, where the
+tests/gongkai/test_bad_inputs_bounded.py builds the same families (smaller, where the
 limit allows) with these functions.
 """
 

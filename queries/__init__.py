@@ -3,7 +3,7 @@
 No streamlit here. SQL lives in module constants next to the function that runs it; values are
 always bound parameters; the only identifiers spliced into SQL come from fixed dicts in
 queries/labels.py (an unknown key raises). Every function works on an empty
-`etl.schema.ensure_schema` database (tests/dashboard/test_queries.py proves it).
+`etl.schema.ensure_schema` database (tests/queries/test_queries.py proves it).
 """
 
 from queries.base import *  # noqa: F401,F403

@@ -16,9 +16,9 @@ import pytest
 
 from tests.dashboard_server import running_dashboard
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import baseline_db, copy_db, gongkai  # noqa: F401 - a fixture
-from tests.reliability.test_concurrency import _Browser
-from tests.reliability.test_live_reload import _metric, _view
+from tests.gongkai.conftest import baseline_db, copy_db, gongkai  # noqa: F401 - a fixture
+from tests.gongkai.test_concurrency import _Browser
+from tests.gongkai.test_live_reload import _metric, _view
 
 pytestmark = pytest.mark.browser
 REPLICAS = 2

@@ -23,7 +23,7 @@ from etl.errors import ReportError
 from etl.pipeline import run_load
 from gongkai.cli import cli
 from tests.conftest import REAL, SEEDS
-from tests.reliability.conftest import gongkai
+from tests.gongkai.conftest import gongkai
 
 
 def engine():

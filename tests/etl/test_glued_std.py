@@ -1,7 +1,7 @@
 """Std reports as portal crawlers save them: the body on one line, table cells glued.
 
 The public crawled report is read against its hand-checked truth; the real reports' truth
-values are flattened into the same crawler layout (tests/etl/crawled_render.py) and must come
+values are flattened into the same crawler layout (bench/crawled_render.py) and must come
 back; a table with two valid splits keeps neither; adversarial runs stay bounded.
 """
 
@@ -11,12 +11,12 @@ import time
 
 import pytest
 
+from bench.crawled_render import render_crawled
 from etl.fields import T3_COLUMNS, t3_key
 from etl.parse import parse_file
 from etl.parse.glued import MAX_NODES, Run, solve
 from etl.parse.relations import total_is_sum
 from tests.conftest import SHARED, truth_for
-from tests.etl.crawled_render import render_crawled
 
 CRAWLED = SHARED / "crawled"
 

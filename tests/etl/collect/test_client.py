@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from bench.portal import Article, Portal, md_to_html, trs_article, trs_list
 from etl.collect import pages
 from etl.collect.http import Client, Policy
 from etl.collect.manifest import read_findings
 from etl.collect.run import collect, read_sites
 from gongkai.cli import cli
-from tests.collect.conftest import REAL, bump_first_figure
-from tests.collect.portal import Article, Portal, md_to_html, trs_article, trs_list
+from tests.etl.collect.conftest import REAL, bump_first_figure
 
 
 def fast(**kw) -> Policy:

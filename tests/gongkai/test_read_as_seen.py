@@ -20,7 +20,7 @@ import pytest
 
 import etl.parse
 from etl.fields import t3_key
-from tests.reliability.conftest import (
+from tests.gongkai.conftest import (
     GOOD,
     copy_db,
     gongkai,

@@ -22,7 +22,7 @@ import pytest
 from etl.fields import t3_key
 from tests.conftest import REAL
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import GOOD, copy_db, gongkai, md_to_html, query, shuyang_text
+from tests.gongkai.conftest import GOOD, copy_db, gongkai, md_to_html, query, shuyang_text
 
 GBK_NAME = "沭阳县报告.txt".encode("gbk")
 NEWLINE_NAME = "evil\n  failed: forged.txt"

@@ -24,7 +24,7 @@ from etl.extract.ocr import tesseract_missing
 from etl.parse import parse_file
 from tests.conftest import REAL, ROOT
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import (
+from tests.gongkai.conftest import (
     GOOD,
     HUGE_MB,
     copy_db,

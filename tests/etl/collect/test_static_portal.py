@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from etl.collect.http import Policy
 from etl.collect.manifest import read_rows
 from etl.collect.run import collect, read_sites
-from tests.collect.conftest import REAL, body_of
+from tests.etl.collect.conftest import REAL, body_of
 
 TITLE = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
 

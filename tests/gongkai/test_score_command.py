@@ -6,7 +6,10 @@ import duckdb
 from click.testing import CliRunner
 
 from gongkai.cli import cli
+from tests.assess import conftest as hand_made
 from tests.assess.conftest import build
+
+scheme_path = hand_made.scheme_path  # the scoring tests' fixture: the hand-made scheme file
 
 
 def _db(tmp_path):

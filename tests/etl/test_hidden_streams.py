@@ -18,7 +18,7 @@ from PIL import Image
 from etl.extract.pdf_lzw import lzw_chunks
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.limits import LIMITS
-from tests.reliability.test_stranger_cases import _deflate_of_spaces, _pdf, _refused
+from tests.etl.test_stranger_cases import _deflate_of_spaces, _pdf, _refused
 
 _CAP = 8 << 20  # the stream limit in these tests: bombs built and counted in a second
 _PAST = _CAP + (4 << 20)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from etl import pipeline
 from tests.conftest import SEEDS
-from tests.reliability.conftest import copy_db, query
-from tests.reliability.test_bad_inputs import baseline_snapshot
+from tests.gongkai.conftest import copy_db, query
+from tests.gongkai.test_bad_inputs import baseline_snapshot
 
 _REPORTS = tuple(sorted(p.name for p in SEEDS.glob("*.txt"))[:3])  # not in the baseline
 

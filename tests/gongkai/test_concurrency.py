@@ -27,7 +27,7 @@ from tests.conftest import ROOT
 from tests.dashboard_server import CHROMIUM_ARGS, running_dashboard
 from tests.dashboard_server import read_log as _read
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import copy_db
+from tests.gongkai.conftest import copy_db
 
 AGENCIES = [
     "甲县人民政府",

@@ -24,7 +24,7 @@ from etl.extract import read_file
 from etl.fields import t3_key
 from tests.conftest import ROOT
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import copy_db, gongkai, query, shuyang_workbook
+from tests.gongkai.conftest import copy_db, gongkai, query, shuyang_workbook
 
 # ------------------------------------------------------------------ a file rewritten during the read
 
@@ -168,7 +168,7 @@ def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old
 
 
 def _shuyang_workbook(year: int, formula_cell: str | None = None, sparse: bool = False) -> bytes:
-    """shuyang as a workbook (tests/reliability/conftest.py), perhaps with a huge used range."""
+    """shuyang as a workbook (tests/gongkai/conftest.py), perhaps with a huge used range."""
     data = shuyang_workbook(year, formula_cell)[0]
     return _sparse(data) if sparse else data
 

@@ -10,12 +10,12 @@ import socket
 import pytest
 from click.testing import CliRunner
 
+from bench.portal import Article, Portal, trs_article, trs_list
 from etl.collect.addresses import AddressGuard, forbidden_kind
 from etl.collect.http import Client, Policy
 from etl.collect.manifest import read_rows
 from etl.collect.run import collect, read_sites
 from gongkai.cli import cli
-from tests.collect.portal import Article, Portal, trs_article, trs_list
 
 TITLE = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
 

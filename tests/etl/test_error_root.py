@@ -14,7 +14,7 @@ import pytest
 
 from etl.gongkai_error import BAD_INPUT, ENVIRONMENT, REFUSED, GongkaiError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("etl", "assess", "queries", "workflow", "exports", "dashboard", "gongkai")
 # control flow that never leaves its module (ClusterLost: the pipeline parses the rest itself;
 # NoisePage: OCR counts the page as noise and goes on),

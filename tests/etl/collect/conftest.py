@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.collect.portal import (
+from bench.portal import (
     Article,
     Portal,
     md_to_html,

@@ -1,5 +1,6 @@
-"""Local portals for the collector tests: real saved reports wrapped in the list and article
-pages of two common CMS layouts, served on 127.0.0.1 from a thread.
+"""Local portals for the collector tests and benches (tests import it from here; bench never
+imports tests): real saved reports wrapped in the list and article pages of two common CMS
+layouts, served on 127.0.0.1 from a thread.
 
 Layout "trs" (UTF-8): a TRS-style column, list items `<li><a>title</a><span>date</span></li>`,
 pages index.html, index_1.html ... announced by a `createPageHTML(n, i, "index", "html")` script

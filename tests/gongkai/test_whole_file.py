@@ -16,7 +16,7 @@ import pytest
 
 from etl.pipeline import run_load
 from tests.conftest import REAL
-from tests.reliability.conftest import copy_db, gongkai, query, shuyang_text
+from tests.gongkai.conftest import copy_db, gongkai, query, shuyang_text
 
 SHUYANG = REAL / "shuyang_2025.md"
 

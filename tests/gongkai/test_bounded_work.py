@@ -35,8 +35,8 @@ from etl.errors import ERROR_CODES, ReportError
 from etl.limits import LIMITS
 from etl.parse import parse_file
 from tests.conftest import REAL, load_truth
-from tests.reliability.conftest import copy_db, query
-from tests.reliability.test_bad_inputs import baseline_snapshot
+from tests.gongkai.conftest import copy_db, query
+from tests.gongkai.test_bad_inputs import baseline_snapshot
 
 QUICK = 20  # seconds: every hostile file is refused well within this (1-3 s measured)
 

@@ -10,6 +10,7 @@ import urllib.parse
 import pytest
 from click.testing import CliRunner
 
+from bench.portal import Article, Portal, trs_article, trs_list
 from etl.collect import pages
 from etl.collect.http import Policy
 from etl.collect.manifest import read_rows
@@ -18,7 +19,6 @@ from etl.collect.sites import CollectError
 from etl.collect.store import MAX_NAME_BYTES
 from etl.safe_text import portable_name
 from gongkai.cli import cli
-from tests.collect.portal import Article, Portal, trs_article, trs_list
 
 TITLE = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
 

@@ -17,8 +17,8 @@ import pytest
 
 from tests.dashboard_server import running_dashboard
 from tests.etl.test_load import small_report
-from tests.reliability.conftest import copy_db, gongkai, query
-from tests.reliability.test_concurrency import _Browser, _chromium
+from tests.gongkai.conftest import copy_db, gongkai, query
+from tests.gongkai.test_concurrency import _Browser, _chromium
 
 
 def _view(browser: _Browser, url: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from gongkai.cli import cli
-from tests.reliability.conftest import copy_db
+from tests.gongkai.conftest import copy_db
 from tests.workflow.conftest import office_of
 
 
