@@ -1,5 +1,6 @@
-"""Docs that cannot drift: the command reference is what the commands print, and every module
-the README or ARCHITECTURE names exists."""
+"""Docs that cannot drift: the command reference is what the commands print, the import rules
+ARCHITECTURE states are the import-linter contracts, and every module the README or
+ARCHITECTURE names exists."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +56,55 @@ def test_every_module_the_docs_name_exists():
             if not any(m == name or m.endswith("/" + name) for m in modules):
                 missing.append(f"{doc}: {name}")
     assert not missing, missing
+
+
+def _may_import() -> list[tuple[str, set[str] | None]]:
+    """ARCHITECTURE's "What each package may import" table, in its order: (package, the root
+    packages its last column names; None for "everything below")."""
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## What each package may import", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)/` \|.*\| ([^|]+) \|$", section, flags=re.MULTILINE)
+    names = {package for package, _ in rows}
+    return [
+        (
+            package,
+            None
+            if allowed.strip() == "everything below"
+            else set(re.findall(r"\b(\w+)\b", allowed)) & names,
+        )
+        for package, allowed in rows
+    ]
+
+
+def _contracts() -> tuple[list[str], dict[str, dict]]:
+    linter = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "importlinter"
+    ]
+    return linter["root_packages"], {c["name"]: c for c in linter["contracts"]}
+
+
+def test_the_import_rules_architecture_states_are_the_enforced_contracts():
+    """docs/ARCHITECTURE.md's table is the import-linter contracts, read both ways: its packages
+    are the root packages, its layer order is the `layers` contract, each layer may import
+    exactly the layers below it, demo only etl, and only the dashboard imports streamlit."""
+    table = _may_import()
+    roots, contracts = _contracts()
+    (layered,) = [c for c in contracts.values() if c["type"] == "layers"]
+    layers = layered["layers"]
+    assert [p for p, _ in table] == layers + ["demo"], "ARCHITECTURE's rows vs the layers"
+    assert set(roots) == {p for p, _ in table}
+    for n, (package, allowed) in enumerate(table[: len(layers)]):
+        assert allowed is None or allowed == set(layers[n + 1 :]), package
+
+    def forbidden_for(source: str) -> set[str]:
+        (rule,) = [
+            c
+            for c in contracts.values()
+            if c["type"] == "forbidden" and c["source_modules"] == [source]
+        ]
+        return set(rule["forbidden_modules"])
+
+    assert forbidden_for("etl") >= set(roots) - {"etl"} | {"streamlit"}
+    assert set(roots) - forbidden_for("demo") - {"demo"} == dict(table)["demo"] == {"etl"}
+    (streamlit,) = [c for c in contracts.values() if c.get("forbidden_modules") == ["streamlit"]]
+    assert set(streamlit["source_modules"]) == set(roots) - {"dashboard"}
