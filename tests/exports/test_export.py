@@ -1,6 +1,6 @@
 """Exports (Excel, CSV, PDF) read back and compared with the query layer, cell by cell.
 
-Inputs: the session demo database (tests/dashboard/conftest.py: shared seeds and real reports
+Inputs: the session demo database (tests/conftest.py: shared seeds and real reports
 plus a generated corpus, loaded through the real pipeline) scored under the project's default
 scheme data/schemes/default.toml (linear, rank, deduction, manual, bonus and veto indicators).
 """

@@ -1,6 +1,8 @@
-"""The query layer against the session demo database (built by the real pipeline) and an empty one.
+"""The query layer end to end: against the session demo database (built by the real pipeline,
+so these tests are marked slow) and an empty one. The same queries on declared rows, with
+values worked out by hand, are test_small_province.py.
 
-Fixture inputs: see tests/dashboard/conftest.py (seeds: legacy/prose 2016-2018; real-reports:
+Fixture inputs: see tests/conftest.py (seeds: legacy/prose 2016-2018; real-reports:
 std2021 PDF/Markdown with a report breaking an identity; demo corpus when available).
 """
 
@@ -207,6 +209,7 @@ def test_every_query_returns_nothing_on_an_empty_database(empty_con, fn, kwargs,
     assert out in (None, []) if not isinstance(out, pl.DataFrame) else out.is_empty()
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 @pytest.mark.parametrize("fn,kwargs,expected", CALLS, ids=IDS)
 def test_every_query_returns_what_the_tables_hold(con, fn, kwargs, expected):
     out = fn(con, **kwargs)
@@ -216,6 +219,7 @@ def test_every_query_returns_what_the_tables_hold(con, fn, kwargs, expected):
     assert _size(out) == expected(con)
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_copied_reports_are_those_with_last_years_fingerprint(con):
     got = set(queries.copied_reports(con, year=2024)["agency_id"])
     same = {
@@ -229,6 +233,7 @@ def test_copied_reports_are_those_with_last_years_fingerprint(con):
     assert got <= queries.home_agencies(con)
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_home_agencies_are_the_registrys_own_province(con):
     home = queries.home_agencies(con)
     regions = dict(con.sql("SELECT agency_id, parent_region FROM agencies").fetchall())
@@ -241,6 +246,7 @@ def test_home_agencies_are_the_registrys_own_province(con):
     assert all(regions[a] for a in home)
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 class TestFigures:
     def test_rates_agree_with_assess_metrics(self, con):
         """The dashboard's rates are the assessment's rates (same definition, same numbers)."""
@@ -291,6 +297,7 @@ class TestFigures:
         assert med["completion_rate"][0] == pytest.approx(expected)
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 class TestRanking:
     def test_scores_are_assess_scores_ranked_within_the_province(self, con):
         from assess.score import score_year
@@ -363,10 +370,12 @@ class TestSafety:
         with pytest.raises(KeyError):
             queries.review_litigation(empty_con, year=2024, sort="1; DROP TABLE reports")
 
+    @pytest.mark.slow  # the demo database
     def test_hostile_text_is_a_bound_value(self, con):
         assert queries.figures(con, agency_id="x' OR '1'='1").is_empty()
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 class TestSources:
     def test_value_source_shows_the_printed_text_and_file(self, con):
         row = con.sql(
@@ -475,6 +484,7 @@ def test_a_saved_variant_is_a_valid_new_scheme_beside_the_old(tmp_path):
         save_variant(tmp_path / "default.toml", tmp_path, "另一个", weights | {"completion": 30.0})
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_rate_flags_follow_the_schemes_small_sample_rule(con):
     """The amber 「办结率低于 85%」 is raised only over at least the scheme's min_cases requests,
     exactly where the score does not treat the rate as a small sample."""
@@ -499,6 +509,7 @@ def test_rate_flags_follow_the_schemes_small_sample_rule(con):
     assert small["completion.small_sample"].all() and not big["completion.small_sample"].any()
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_reference_agencies_are_viewable_but_never_counted(con):
     """Reports of agencies of other provinces (registry reference rows) are left out of every
     year-wide figure and count, and still shown when the agency itself is asked for."""

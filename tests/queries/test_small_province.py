@@ -1,0 +1,130 @@
+"""The query layer on the small province of conftest.py: every expected value is worked out by
+hand from the rows declared there (GA, GB: 县级政府; DC legacy 统计表, DD without a 2024 report:
+省级部门; XR: another province's reference agency).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+import queries
+from tests.queries.conftest import BAD_FILE, report_id, source_path
+
+
+def _by_agency(frame: pl.DataFrame, column: str) -> dict:
+    return dict(zip(frame["agency_id"], frame[column]))
+
+
+def test_pickers_list_years_newest_first_and_the_peer_groups(small_con):
+    assert queries.years(small_con) == [2024, 2023]
+    # 2024 has 4 current reports (GA, GB, DC, XR), 2023 two: 2024 is complete enough
+    assert queries.default_year(small_con) == 2024
+    assert queries.peer_groups(small_con) == ["县级政府", "省级部门"]
+    county = queries.agencies(small_con, peer_group="县级政府")
+    assert _by_agency(county, "reports") == {"GA": 2, "GB": 1, "XR": 1}
+
+
+def test_home_agencies_are_the_offices_province_only(small_con):
+    assert queries.home_agencies(small_con) == {"GA", "GB", "DC", "DD"}
+
+
+def test_figures_are_the_declared_cells_and_their_rates(small_con):
+    fig = queries.figures(small_con, year=2024)
+    assert sorted(fig["agency_id"]) == ["DC", "GA", "GB"]  # XR is another province's
+    # GA: 90 new + 10 carried in, 80 processed -> 80 %; (40 granted + 10 partial) / 80 -> 62.5 %
+    # GB: 30 / (40 + 0) -> 75 %; 30 / 30 -> 100 %
+    # DC (统计表): 8 completed / 10 requests -> 80 %; 6 on time / 8 -> 75 %; (4 + 2) / 8 answers
+    assert _by_agency(fig, "requests") == {"GA": 90, "GB": 40, "DC": 10}
+    assert _by_agency(fig, "completion_rate") == {"GA": 80.0, "GB": 75.0, "DC": 80.0}
+    assert _by_agency(fig, "disclosure_rate") == {"GA": 62.5, "GB": 100.0, "DC": 75.0}
+    assert _by_agency(fig, "on_time_rate") == {"GA": None, "GB": None, "DC": 75.0}
+    # corrected: GA 1 review + 2 suits; DC printed no review or suit row: N/A, not 0
+    assert _by_agency(fig, "corrected_total") == {"GA": 3.0, "GB": 0.0, "DC": None}
+    # GB published 3 days early: shown as on time (0), never negative
+    assert _by_agency(fig, "days_late") == {"GA": 12, "GB": 0, "DC": 0}
+
+
+def test_profile_is_one_row_per_year_oldest_first(small_con):
+    profile = queries.agency_profile(small_con, agency_id="GA")
+    assert profile["year"].to_list() == [2023, 2024]
+    assert profile["completion_rate"].to_list() == [100.0, 80.0]  # 20/20, then 80/100
+
+
+def test_a_reference_agency_is_viewable_by_its_id_but_never_counted(small_con):
+    assert queries.agency_profile(small_con, agency_id="XR")["requests"].to_list() == [5]
+    assert "XR" not in set(queries.figures(small_con)["agency_id"])
+    assert "XR" not in set(queries.late_reports(small_con, year=2024)["agency_id"])  # 40 days
+
+
+def test_peer_median_is_the_median_of_the_groups_own_agencies(small_con):
+    med = queries.peer_median(small_con, peer_group="县级政府", year=2024)
+    assert med["agencies"].to_list() == [2]  # GA and GB; XR is not the office's
+    assert med["completion_rate"].to_list() == [77.5]  # (80 + 75) / 2
+    assert med["disclosure_rate"].to_list() == [81.25]  # (62.5 + 100) / 2
+
+
+def test_missing_late_and_copied_reports(small_con):
+    missing = queries.missing_reports(small_con, year=2024)
+    assert missing.select("agency_id", "last_year_reported").rows() == [("DD", 2023)]
+    assert queries.late_reports(small_con, year=2024).select("agency_id", "days_late").rows() == [
+        ("GA", 12)
+    ]
+    assert queries.copied_reports(small_con, year=2024)["agency_id"].to_list() == ["GA"]
+    assert queries.missing_reports(small_con, year=2023)["agency_id"].to_list() == ["GB", "DC"]
+
+
+def test_findings_difference_is_actual_minus_expected(small_con):
+    found = queries.findings(small_con, year=2024)
+    assert sorted(found["rule"]) == ["report.copied", "t3.row_total"]
+    row = found.filter(pl.col("rule") == "t3.row_total").row(0, named=True)
+    assert (row["agency_id"], row["expected"], row["actual"], row["difference"]) == (
+        "GA",
+        100.0,
+        90.0,
+        -10.0,
+    )
+    assert row["cells"] == "一、本年新收政府信息公开申请数量·总计"  # the key, in Chinese
+    by_agency = queries.findings_by_agency(small_con, year=2024)
+    assert by_agency.select("agency_id", "findings", "errors", "warnings").rows() == [
+        ("GA", 2, 2, 0)
+    ]
+    assert queries.findings(small_con, year=2023).is_empty()
+
+
+def test_review_litigation_lists_most_corrected_first(small_con):
+    review = queries.review_litigation(small_con, year=2024)
+    # DC printed no review or suit: not listed; GA 3 corrected before GB 0
+    assert review.select("agency_id", "review_total", "corrected_total").rows() == [
+        ("GA", 3.0, 3.0),
+        ("GB", 1.0, 0.0),
+    ]
+    # GA's reviews: 1 corrected of 2 + 1 + 0 decided -> 33.3 %; suits: 2 of 2 decided -> 100 %
+    ga = review.row(0, named=True)
+    assert ga["review_correction_rate"] == pytest.approx(100 / 3)
+    assert ga["suit_correction_rate"] == 100.0
+
+
+def test_review_trend_sums_the_province_per_year(small_con):
+    trend = queries.review_litigation_trend(small_con).filter(pl.col("year") == 2024)
+    # reviews: GA 3 + GB 1; corrected 1 of GA's 2 + 1 + GB's 1 decided -> 25 %
+    row = trend.row(0, named=True)
+    assert (row["reports"], row["review_total"], row["review_correction_rate"]) == (3, 4.0, 25.0)
+    assert (row["suit_total"], row["suit_correction_rate"]) == (3.0, 100.0)
+
+
+def test_load_errors_say_why_in_chinese(small_con):
+    errors = queries.load_errors(small_con, latest_only=True)
+    assert errors.select("path", "code", "reason").rows() == [(BAD_FILE.path, "empty", "空文件")]
+
+
+def test_value_source_shows_the_printed_text_and_file(small_con):
+    rid = report_id(small_con, "GA", 2024)
+    src = queries.value_source(small_con, report_id=rid, key="t3.new.total")
+    assert src.select("raw", "source_path").rows() == [("90", source_path("GA", 2024))]
+    assert queries.value_source(small_con, report_id=rid, key="t2.no_such_key").is_empty()
+
+
+def test_hostile_text_is_a_bound_value(small_con):
+    assert queries.figures(small_con, agency_id="x' OR '1'='1").is_empty()
+    assert queries.figures(small_con, agency_id="GA").height == 2
