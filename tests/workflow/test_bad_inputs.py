@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
@@ -13,6 +14,7 @@ def _run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_a_damaged_store_is_named_and_the_load_still_succeeds(loaded):
     folder, db = loaded
     store_path(db).write_bytes(b"not sqlite at all" * 100)

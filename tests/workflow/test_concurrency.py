@@ -6,12 +6,17 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 from tests.workflow.concurrent_worker import KEYS
 from workflow import corrections
 from workflow.findings import history, list_findings
 from workflow.states import CONFIRMED, DISMISSED
 from workflow.store import opened, revision, store_path
+
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
 
 
 def test_two_processes_update_at_once(all_real, tmp_path):

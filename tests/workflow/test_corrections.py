@@ -16,6 +16,9 @@ from workflow.overlay import attach_corrections
 from workflow.states import CONFIRMED, DISMISSED, PENDING, WorkflowError
 from workflow.store import opened, store_path
 
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
+
 SCHEME = load_scheme(ROOT / "data" / "schemes" / "default.toml")
 CARRYOVER = next(i for i in SCHEME.indicators if i.id == "carryover")
 RECEIVED = 34 + 2  # 本年新收 + 上年结转 as printed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from docx import Document
 
 from etl.rules import RULES
@@ -21,6 +22,9 @@ from workflow.states import (
     WorkflowError,
 )
 from workflow.store import opened, store_path
+
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
 
 RULES_RAISED = {"t3.balance", "t3.row_total"}
 

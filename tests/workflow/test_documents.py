@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from docx import Document
 
 from etl.rules import RULES
@@ -12,6 +13,9 @@ from tests.workflow.conftest import gongkai, load, office_of, original_text, wri
 from workflow.findings import list_findings, move
 from workflow.states import CONFIRMED, DISMISSED
 from workflow.store import opened, store_path
+
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
 
 # the two 表三 identities kewei's misprinted 结转下年度·自然人 breaks (hongze's own problems are not t3 identities)
 IDENTITY_RULES = ("t3.balance", "t3.row_total")

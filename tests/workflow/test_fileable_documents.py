@@ -25,6 +25,9 @@ from workflow.problems import notice_batch
 from workflow.states import CONFIRMED
 from workflow.store import now, opened, store_path
 
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
+
 A4_PORTRAIT = ('w:w="11906"', 'w:h="16838"')
 A4_LANDSCAPE = ('w:w="16838"', 'w:h="11906"')
 ANALYST_JARGON = ("模糊匹配", "单位名录", "单独添加一行", "第 0 ", "第 0 个", "个表格")

@@ -25,6 +25,9 @@ from workflow.findings import list_findings, move
 from workflow.states import CONFIRMED, DISMISSED, NOTIFIED
 from workflow.store import opened, store_path
 
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
+
 KW, HONGZE = "310000-KW", "320813-GOV"
 KW_NAME = "上海市科学\x01技术委员会"
 LONG_NAME = "淮安市洪泽区人民政府" + "办公室综合信息科" * 40  # ~1000 bytes of UTF-8

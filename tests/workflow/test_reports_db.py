@@ -43,6 +43,7 @@ def test_no_reader_opens_the_database_another_way():
     assert {f.split(":")[0] for f in found} == {"workflow/reports_db.py"}
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 @pytest.mark.parametrize("attached", [False, True], ids=["command", "dashboard"])
 def test_read_only_with_the_corrections_attached(loaded, attached):
     _, db = loaded
@@ -57,6 +58,7 @@ def test_read_only_with_the_corrections_attached(loaded, attached):
         assert SCHEMA_NAME not in {name for (name,) in names}
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_a_damaged_store_stops_a_command_and_warns_the_dashboard(loaded):
     _, db = loaded
     store = store_path(db)

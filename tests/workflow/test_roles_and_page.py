@@ -66,6 +66,7 @@ def _page(db: Path, monkeypatch, actor: roles.Actor | None) -> AppTest:
     return at.run().switch_page(PAGE).run()
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_page_is_read_only_without_sign_in(loaded, monkeypatch):
     _, db = loaded
     at = _page(db, monkeypatch, None)
@@ -76,6 +77,7 @@ def test_page_is_read_only_without_sign_in(loaded, monkeypatch):
     assert {m.label: m.value for m in at.metric}["待核实"] == "3"
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_an_analyst_confirms_a_finding_on_the_page(loaded, monkeypatch):
     _, db = loaded
     analyst = roles.Actor("analyst@example.gov.cn", roles.ANALYST, "登录代理")
@@ -93,6 +95,7 @@ def test_an_analyst_confirms_a_finding_on_the_page(loaded, monkeypatch):
     assert {m.label: m.value for m in at.metric}["已确认 / 已通知"] == "1"
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
     from workflow import corrections
 
@@ -122,6 +125,7 @@ def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
     assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["2"]
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_path):
     from tests.workflow.conftest import gongkai
     from workflow.findings import move
@@ -142,6 +146,7 @@ def test_overdue_rectifications_are_counted_and_listed(loaded, monkeypatch, tmp_
     }
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_with_oidc_configured_a_signed_out_user_gets_a_login_button(loaded, monkeypatch):
     _, db = loaded
     monkeypatch.setenv("GONGKAI_DB", str(db))
@@ -166,6 +171,7 @@ def _analyst_page(db, monkeypatch) -> AppTest:
     return _page(db, monkeypatch, analyst)
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_a_dismissal_without_reason_is_refused_and_keeps_the_choice(loaded, monkeypatch):
     """误报 with an empty reason: refused at the form (not at the page's foot), the radio still
     says 误报, and pressing 保存 again does not confirm it; with a reason it is dismissed."""
@@ -194,6 +200,7 @@ def test_a_dismissal_without_reason_is_refused_and_keeps_the_choice(loaded, monk
         assert {f["fkey"]: f["state"] for f in list_findings(con)}[item] == "误报"
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_bulk_triage_of_selected_rows(loaded, monkeypatch):
     """Every finding selected in the table (kewei's two 表三 identities and its 「均已办理完成」
     beside a carry-over): 标记误报 without a reason is refused right at the buttons and moves

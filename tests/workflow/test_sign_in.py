@@ -179,6 +179,7 @@ def _page(db, monkeypatch, headers: dict | None = None):
     return at.run().switch_page("views/rectification.py").run()
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_the_page_says_an_unverified_sign_in_and_stays_read_only(loaded, monkeypatch, tmp_path):
     _, db = loaded
     path = tmp_path / "roles.toml"
@@ -195,6 +196,7 @@ def test_the_page_says_an_unverified_sign_in_and_stays_read_only(loaded, monkeyp
     assert at.get("form")  # the analyst's move form
 
 
+@pytest.mark.slow  # `gongkai load` of a real report first
 def test_the_page_shows_a_bad_roles_file_as_one_line(loaded, monkeypatch, tmp_path):
     _, db = loaded
     path = tmp_path / "roles.toml"

@@ -16,6 +16,9 @@ from workflow.findings import list_findings, move
 from workflow.states import CONFIRMED
 from workflow.store import opened, store_path
 
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
+
 
 def _run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])

@@ -25,6 +25,9 @@ from workflow import corrections
 from workflow.overlay import attach_corrections
 from workflow.store import opened, store_path
 
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
+
 SCHEMES = ROOT / "data" / "schemes"
 SCHEME = SCHEMES / "default.toml"
 RECEIVED = 34 + 2  # the report's 本年新收 + 上年结转 as printed

@@ -4,6 +4,7 @@ here, so every registry agency counts (none of the registry's provinces holds mo
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
@@ -13,6 +14,9 @@ from workflow.findings import history, list_findings
 from workflow.problems import notice_batch
 from workflow.states import CONFIRMED, DISMISSED, PENDING
 from workflow.store import opened, store_path
+
+# slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
+pytestmark = pytest.mark.slow
 
 
 def _state(db) -> dict[str, dict]:
