@@ -81,15 +81,18 @@ def _same(a, b) -> bool:
 
 
 class TestWorkbook:
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_sheet_names(self, workbook, ranking):
         assert workbook.sheetnames[:4] == ["汇总", "扣分明细", "数据质量", "方案说明"]
         assert len(workbook.sheetnames) == 4 + ranking.height  # one sheet per agency (flag on)
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_title_row_has_year_and_scheme(self, workbook, year):
         ws = workbook["汇总"]
         assert str(year) in ws["A1"].value and "考核汇总表" in ws["A1"].value
         assert "省政务公开办默认方案" in ws["A2"].value
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_summary_headers(self, workbook, data):
         ws = workbook["汇总"]
         top = [c.value for c in ws[3]]
@@ -105,6 +108,7 @@ class TestWorkbook:
         for i, column in enumerate(data.summary.columns):
             assert (sub[i] if column.group else top[i]) == column.header
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_every_summary_cell_equals_the_query_layer(self, workbook, data, ranking):
         ws = workbook["汇总"]
         keys = [c.key for c in data.summary.columns if c.key != "flag_label"]
@@ -126,6 +130,7 @@ class TestWorkbook:
                     b = max(b, 0)  # early is not "−55 days late"
                 assert _same(row_got[i], b), f"{key}: workbook {row_got[i]!r} != query layer {b!r}"
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_each_peer_group_is_a_section_with_its_own_ranks(self, workbook, ranking):
         ws = workbook["汇总"]
         rows = list(ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
@@ -142,6 +147,7 @@ class TestWorkbook:
                 previous = "row"
         assert first_ranks == [1] * len(sizes)  # ranks start again under every heading
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_office_date_notes_and_signatures_under_the_table(self, workbook, data):
         texts = [
             r[0] for r in workbook["汇总"].iter_rows(values_only=True) if isinstance(r[0], str)
@@ -156,6 +162,7 @@ class TestWorkbook:
         assert "审核人" in sign and "负责人" in sign
         assert any("4%" in t for t in texts[:2])  # the share in the title rows
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_no_internal_ids_or_paths_in_any_sheet(self, workbook):
         bad = re.compile(
             r"\bt\d\.[a-z_]+|\bstd20(19|21)\b|\blegacy\b|\b(linear|deduction|veto|bonus)\b|"
@@ -168,12 +175,14 @@ class TestWorkbook:
             for hf in (ws.oddHeader.left.text, ws.oddHeader.right.text, ws.oddFooter.right.text):
                 assert not hf or not bad.search(hf)
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_header_keeps_the_year(self, workbook, year):
         """Excel reads '&8' + '2025…' as font size 82025: a font code separates them."""
         left = workbook["汇总"].oddHeader.left
         assert left.text.startswith(f"{year}年度")
         assert left.size == 8
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_print_setup(self, workbook):
         for name in ("汇总", "扣分明细", "数据质量", "方案说明"):
             ws = workbook[name]
@@ -186,6 +195,7 @@ class TestWorkbook:
         assert workbook["汇总"].print_title_rows == "$1:$4"
         assert workbook["扣分明细"].print_title_rows == "$1:$3"
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_frozen_header_rows(self, workbook):
         assert workbook["汇总"].freeze_panes == "C5"  # header rows and rank/agency columns
         assert workbook["扣分明细"].freeze_panes == "A4"
@@ -195,6 +205,7 @@ class TestWorkbook:
         assert scheme.cell(header_row, 1).value == "序号"
         assert scheme.print_title_rows == f"${header_row}:${header_row}"
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_number_formats(self, workbook, data):
         ws = workbook["汇总"]
         formats = {
@@ -210,6 +221,7 @@ class TestWorkbook:
                 assert ws.cell(first, i).number_format == formats[column.kind], column.key
         assert ws.column_dimensions["B"].width >= 10  # agency names are not squeezed
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_deductions_sheet_lists_every_deduction(self, workbook, demo_db, year, ranking):
         with duckdb.connect(str(demo_db), read_only=True) as c:
             expected = score.deductions(c, year, SCHEME).filter(
@@ -232,6 +244,7 @@ class TestWorkbook:
             for n, p, why in expected.select("indicator_name", "points", "reason").rows()
         )
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_quality_sheet_has_the_years_findings(self, workbook, demo_db, year):
         with duckdb.connect(str(demo_db), read_only=True) as c:
             expected = queries.findings(c, year=year)
@@ -244,6 +257,7 @@ class TestWorkbook:
         else:
             assert rows[0][0] == "（无）"
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_scheme_sheet_explains_scheme_and_provenance(self, workbook, demo_db):
         ws = workbook["方案说明"]
         lines = {r[0]: r[1] for r in ws.iter_rows(min_row=3, max_row=20, values_only=True) if r[0]}
@@ -258,6 +272,7 @@ class TestWorkbook:
             assert name in cells
         assert "同组排名：第 1 名得满分，末名得 0 分，之间按名次比例" in cells
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_agency_sheet_equals_the_drill_down(self, workbook, data, demo_db, year, ranking):
         agency_id, name = ranking.select("agency_id", "agency_name").row(0)
         with duckdb.connect(str(demo_db), read_only=True) as c:
@@ -280,6 +295,7 @@ def test_sheet_names_are_legal_and_unique():
     assert export.sheet_name("a/b:c[d]", set()) == "a_b_c_d_"
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_database_file_is_found_without_being_passed(demo_db, year):
     """The dashboard's download page calls gather(cursor, …) without db_path."""
     with duckdb.connect(str(demo_db), read_only=True) as c:
@@ -291,12 +307,14 @@ def test_database_file_is_found_without_being_passed(demo_db, year):
     assert about["数据库"].startswith(Path(demo_db).name)  # the file's name, never a server path
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_workbook_without_agency_sheets(data):
     wb = openpyxl.load_workbook(io.BytesIO(export.assessment_workbook(data)))
     assert wb.sheetnames == ["汇总", "扣分明细", "数据质量", "方案说明"]
 
 
 class TestCsv:
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_utf8_with_bom_and_same_figures(self, data, ranking):
         raw = export.summary_csv(data)
         assert raw.startswith(b"\xef\xbb\xbf")
@@ -342,6 +360,7 @@ def _in_cell(name: str, text: str) -> bool:
 
 
 class TestPdf:
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_text_has_title_and_agency_names(self, pdf_bytes, ranking, year):
         text = "\n".join(_pages_text(pdf_bytes))
         assert f"{year}年度政府信息公开工作年度报告考核汇总表" in text
@@ -349,6 +368,7 @@ class TestPdf:
         for name in ranking["agency_name"].to_list():
             assert _in_cell(name, text), name
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_landscape_a4_with_embedded_cjk_font(self, pdf_bytes):
         doc = pypdfium2.PdfDocument(pdf_bytes)
         width, height = doc[0].get_size()
@@ -357,6 +377,7 @@ class TestPdf:
         assert (round(width), round(height)) in ((842, 595), (1191, 842))
         assert b"NotoSansCJK" in pdf_bytes and b"/FontFile" in pdf_bytes
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_first_page_renders(self, pdf_bytes, tmp_path):
         page = pypdfium2.PdfDocument(pdf_bytes)[0]
         image = page.render(scale=1.5).to_pil()
@@ -364,6 +385,7 @@ class TestPdf:
         gray = image.convert("L")
         assert gray.getextrema()[0] < 100  # there is ink on the page
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_header_repeats_on_every_page(self, data):
         many = pl.concat([data.summary.frame] * 12)
         big = export.AssessmentExport(
@@ -374,6 +396,7 @@ class TestPdf:
         for text in pages:
             assert "排名" in text and "总分" in text and "办结率" in text
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_too_many_columns_still_fit(self, data):
         frame = pl.DataFrame(
             {f"c{i}": [1.2345, 22.5] for i in range(60)} | {"name": ["甲单位", "乙单位"]}
@@ -399,6 +422,7 @@ class TestPdf:
 
 
 class TestCommand:
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_folder_gets_all_four(self, demo_db, year, tmp_path):
         result = CliRunner().invoke(
             cli,
@@ -424,6 +448,7 @@ class TestCommand:
         )
         assert f"{year}" in text and "制表人" in text
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_one_file_by_suffix_and_peer_group(self, demo_db, year, tmp_path, ranking):
         group = ranking["peer_group"].drop_nulls()[0]
         out = tmp_path / "汇总.xlsx"
@@ -449,6 +474,7 @@ class TestCommand:
         assert group in ws["A1"].value
         assert {r[2] for r in _data_rows(ws)} == {group}
 
+    @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_unknown_suffix_is_refused(self, demo_db, year, tmp_path):
         result = CliRunner().invoke(
             cli,
@@ -495,6 +521,7 @@ def test_header_footer_codes_survive_excel():
     assert header_footer(left="甲", right="乙&丙") == "&L甲&R乙&&丙"
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_word_document_has_the_sheet_sections_and_signatures(data):
     import docx
 
@@ -509,6 +536,7 @@ def test_word_document_has_the_sheet_sections_and_signatures(data):
     assert export.load_office().name in text and data.issued_text in text
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_sheet_has_every_indicator_and_the_points_add_up_to_the_total(workbook, data, ranking):
     """汇总: a column group for every indicator of the scheme except vetoes (the whole scheme, even
     one no unit has data for), and per unit Σ 得分 = 原始得分合计, 原始得分合计 × 100/有数据权重 =
@@ -533,6 +561,7 @@ def test_sheet_has_every_indicator_and_the_points_add_up_to_the_total(workbook, 
     assert checked and scaled, "the demo has units with N/A indicators (scaled) and without vetoes"
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_score_steps_show_the_scaling_and_only_fired_vetoes(demo_db, year, ranking):
     """单位画像 · 评分: the lines from raw points to 总分; the scaling line when indicators are
     N/A; a veto line only where a veto fired, and no unfired veto among the indicator lines."""
@@ -561,6 +590,7 @@ def test_score_steps_show_the_scaling_and_only_fired_vetoes(demo_db, year, ranki
     assert seen_scaled  # (a veto fires in some demo years only; each row is checked above)
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_one_registry_of_export_formats_builds_each_file(data):
     """exports/formats.py: what `gongkai export` accepts and writes and what the 导出 page offers."""
     from exports.formats import FORMATS, format_of
