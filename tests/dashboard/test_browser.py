@@ -18,7 +18,8 @@ from tests.dashboard.conftest import chromium_path
 from tests.dashboard_server import CHROMIUM_ARGS, running_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.browser
+# slow: a real dashboard server on the demo database, driven by headless Chromium
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 INTERNAL = re.compile(
     r"\bt\d\.[a-z_]+\.[a-z_]+|\bstd20(?:19|21)\b|\blegacy\b|\b(?:linear|deduction|veto|bonus|rank)\b"

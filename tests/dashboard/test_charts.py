@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 import queries
 from dashboard import vega
@@ -14,6 +15,7 @@ def _layer(spec: dict, mark: str) -> dict:
     )
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_outcomes_chart_stacks_six_outcomes_under_a_requests_line(con):
     agency = queries.figures(con)["agency_id"][0]
     profile = queries.agency_profile(con, agency_id=agency)
@@ -39,6 +41,7 @@ def test_score_distribution_counts_each_flag_present_in_five_point_bins():
     assert rows == {(80, "黄色预警"): 1, (40, "黄色预警"): 1, (90, "正常"): 1, (95, "正常"): 1}
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_review_chart_puts_reviews_and_suits_side_by_side_per_year(con):
     trend = queries.review_litigation_trend(con)
     spec = vega.review_outcomes(trend)
@@ -55,6 +58,7 @@ def test_review_chart_puts_reviews_and_suits_side_by_side_per_year(con):
     }
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_rate_trend_adds_the_peer_median_dashed_when_given(con):
     fig_rows = queries.figures(con).filter(pl.col("peer_group").is_not_null())
     agency, group = fig_rows["agency_id"][0], fig_rows["peer_group"][0]

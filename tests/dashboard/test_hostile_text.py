@@ -33,6 +33,9 @@ from tests.workflow.conftest import (
     write_version,
 )
 
+# slow: AppTest of every page (and Chromium) on a database loaded with hostile names
+pytestmark = pytest.mark.slow
+
 APP = str(ROOT / "dashboard" / "app.py")
 HOSTILE = (
     "[点我](http://evil.example)![x](http://evil.example/a.png)"

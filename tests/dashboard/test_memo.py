@@ -17,6 +17,9 @@ from assess import load_scheme, stored
 from assess.scheme import scheme_fingerprint
 from dashboard import memo, runs
 
+# slow: scoring runs on the demo database (the whole ETL over real and generated reports)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEME = str(ROOT / "data" / "schemes" / "default.toml")
 

@@ -17,6 +17,9 @@ from dashboard import nav
 from dashboard.safe_text import md
 from queries import labels
 
+# slow: every test runs the app in AppTest (most on the demo database: the whole ETL over real and generated reports)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
 SCHEME = ROOT / "data" / "schemes" / "default.toml"

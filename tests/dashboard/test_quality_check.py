@@ -13,7 +13,8 @@ from tests.dashboard.test_pages import APP
 from tests.etl.test_quality_cross import SHUYANG, previous_year
 
 # 沭阳 is a reference agency of data/registry.csv: these pages play an office without a province
-pytestmark = pytest.mark.usefixtures("office_without_province")
+# slow: a gongkai load of real reports, then AppTest of the page
+pytestmark = [pytest.mark.usefixtures("office_without_province"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ from tests.gongkai.conftest import baseline_db, copy_db, gongkai  # noqa: F401 -
 from tests.gongkai.test_concurrency import _Browser
 from tests.gongkai.test_live_reload import _metric, _view
 
-pytestmark = pytest.mark.browser
+# slow: two gongkai serve replicas and headless Chromium
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPLICAS = 2
 
 
