@@ -135,6 +135,7 @@ def demo(demo_db):
     con.close()
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_focus_cells_point_at_cells_the_report_printed(demo):
     con, year, ranked, _, focus, _ = demo
     figures = {"score", "rank_change", *leader.COLUMN_METRICS}
@@ -155,6 +156,7 @@ def test_focus_cells_point_at_cells_the_report_printed(demo):
         assert set(theirs["tab"]) == {"办理情况"} and theirs["key"].null_count() == theirs.height
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_score_points_at_the_indicator_that_cost_most(demo):
     _, _, ranked, _, focus, _ = demo
     now = demo[5]
@@ -169,6 +171,7 @@ def test_score_points_at_the_indicator_that_cost_most(demo):
             assert name in mine.filter(pl.col("lost") == most)["indicator_name"].to_list()
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_demo_summary_has_every_peer_group_once(demo):
     _, _, ranked, causes, _, _ = demo
     s = leader.peer_summary(ranked, causes)
@@ -180,6 +183,7 @@ def test_demo_summary_has_every_peer_group_once(demo):
         assert r["red"] == (g["flag"] == "red").sum()
 
 
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_marked_context_boxes_the_value_cell(con):
     rows = con.execute(
         "SELECT r.source_path, v.raw, v.location FROM report_values v JOIN current_reports r "
