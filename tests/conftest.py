@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -147,3 +148,14 @@ def empty_con(empty_db):
     c = duckdb.connect(str(empty_db), read_only=True)
     yield c
     c.close()
+
+
+@pytest.fixture(scope="module")
+def small_con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The small province of tests/small_province.py, in memory: declared rows, no ETL."""
+    from tests.small_province import build_small_province
+
+    con = duckdb.connect()
+    build_small_province(con)
+    yield con
+    con.close()

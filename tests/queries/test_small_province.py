@@ -1,6 +1,6 @@
-"""The query layer on the small province of conftest.py: every expected value is worked out by
-hand from the rows declared there (GA, GB: 县级政府; DC legacy 统计表, DD without a 2024 report:
-省级部门; XR: another province's reference agency).
+"""The query layer on the small province of tests/small_province.py: every expected value is
+worked out by hand from the rows declared there (GA, GB: 县级政府; DC legacy 统计表, DD without a
+2024 report: 省级部门; XR: another province's reference agency).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 import queries
-from tests.queries.conftest import BAD_FILE, report_id, source_path
+from tests.small_province import BAD_FILE, report_id, source_path
 
 
 def _by_agency(frame: pl.DataFrame, column: str) -> dict:
