@@ -107,3 +107,21 @@ def test_rank_moves_bars_are_pickable_by_agency_and_keep_names_as_text():
         ("<b>甲</b>局", "+3", True),
         ("乙局", "-2", False),
     ]
+
+
+# The same builders on the small province (tests/small_province.py): declared rows, values
+# worked out by hand, no ETL.
+
+
+def test_outcomes_chart_draws_the_declared_requests_per_year(small_con):
+    spec = vega.outcomes_by_year(queries.agency_profile(small_con, agency_id="GA"))
+    requests = {r["year"]: r["value"] for r in spec["data"]["values"] if r["series"] == "新收申请"}
+    assert requests == {2023: 20.0, 2024: 90.0}  # GA's 本年新收 as declared
+
+
+def test_review_chart_on_the_small_province(small_con):
+    spec = vega.review_outcomes(queries.review_litigation_trend(small_con))
+    values = spec["data"]["values"]
+    assert len(values) == 2 * 2 * 4  # 2023 and 2024 × (复议, 诉讼) × four outcomes
+    corrected = {r["group"]: r["n"] for r in values if r["year"] == "2024" and r["order"] == 1}
+    assert corrected == {"复议": 1, "诉讼": 2}  # GA: 1 review and 2 suits corrected; GB none
