@@ -87,6 +87,7 @@ def test_not_report_titles(title):
     assert not pages.is_report_title(title)
 
 
+@pytest.mark.slow  # collects and reads (or loads) whole reports: seconds
 def test_a_report_on_two_urls_with_different_figures_is_a_conflict(tmp_path):
     md = (REAL / "shanghai_kewei_2024.md").read_text(encoding="utf-8")
     title = "上海市科学技术委员会2024年度政府信息公开工作年度报告"
@@ -251,6 +252,7 @@ def test_gbk_page_with_no_declared_charset_is_read():
     assert pages.published(page) == "2024-03-08"
 
 
+@pytest.mark.slow  # collects and reads (or loads) whole reports: seconds
 def test_a_report_naming_no_agency_is_the_sites_agency_when_loaded(tmp_path):
     import re
 

@@ -6,9 +6,13 @@ import hashlib
 from datetime import date
 
 import duckdb
+import pytest
 
 from etl.collect.manifest import read_findings, read_rows
 from etl.fields import NOT_A_REPORT
+
+# slow: every test reads the session's collected world (all sites collected and loaded, twice)
+pytestmark = pytest.mark.slow
 
 
 def rows_by_title(world):
