@@ -34,6 +34,10 @@ from tests.gongkai.conftest import (
     query,
 )
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 # name -> (code, problem, hint): what `gongkai load` prints and stores for an unusable file.
 # A problem given as re.Pattern holds a number/library text that may vary.
 FAILED = {

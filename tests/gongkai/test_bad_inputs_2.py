@@ -24,6 +24,10 @@ from tests.conftest import REAL
 from tests.etl.test_load import small_report
 from tests.gongkai.conftest import GOOD, copy_db, gongkai, md_to_html, query, shuyang_text
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 GBK_NAME = "沭阳县报告.txt".encode("gbk")
 NEWLINE_NAME = "evil\n  failed: forged.txt"
 # (row, printed natural-person cell) -> the reason parse_cell gives

@@ -29,6 +29,7 @@ from tests.gongkai.conftest import copy_db, gongkai, query, shuyang_workbook
 # ------------------------------------------------------------------ a file rewritten during the read
 
 
+@pytest.mark.slow  # a subprocess, a load or a server's deadline: seconds
 def test_a_file_rewritten_while_it_is_read_is_refused_never_read_half_written(tmp_path):
     size = 48 << 20  # under the 60 MB limit; reading it spans several clock ticks
     versions = [os.urandom(size), os.urandom(size)]
@@ -95,6 +96,7 @@ class _Drip(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow  # a subprocess, a load or a server's deadline: seconds
 @pytest.mark.parametrize("what", ["body", "headers"])
 def test_a_dripping_server_is_given_up_on_at_the_overall_deadline(tmp_path, what):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Drip)
@@ -119,6 +121,7 @@ def test_a_dripping_server_is_given_up_on_at_the_overall_deadline(tmp_path, what
 # ------------------------------------------------------------------ --db through a symlink
 
 
+@pytest.mark.slow  # a subprocess, a load or a server's deadline: seconds
 def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, tmp_path):
     real = copy_db(baseline_db, tmp_path / "real")
     link = tmp_path / "link.duckdb"
@@ -152,6 +155,7 @@ def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, t
         ("full = 95", "full = inf", "`full` = inf is not a finite number"),
     ],
 )
+@pytest.mark.slow  # a subprocess, a load or a server's deadline: seconds
 def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old, new, message):
     text = (ROOT / "data" / "schemes" / "default.toml").read_text(encoding="utf-8")
     assert old in text
@@ -232,6 +236,7 @@ def test_a_sparse_workbook_is_read_in_bounded_time(tmp_path):
     assert took < 20, took  # a hang guard, not a benchmark: it takes well under a second
 
 
+@pytest.mark.slow  # a subprocess, a load or a server's deadline: seconds
 def test_an_unreadable_workbook_is_refused_on_one_line(tmp_path):
     import zipfile
 

@@ -90,6 +90,7 @@ def test_a_hostile_file_is_refused_quickly_with_its_code(hostile, name):
     assert seconds < QUICK, seconds
 
 
+@pytest.mark.slow  # a load of real reports, OCR or a stopped worker: seconds
 def test_a_load_refuses_each_and_leaves_the_earlier_reports_untouched(
     hostile, baseline_db, tmp_path
 ):
@@ -112,6 +113,7 @@ def _values(path_or_report) -> dict:
     return {k: v.value for k, v in report.values.items()}
 
 
+@pytest.mark.slow  # a load of real reports, OCR or a stopped worker: seconds
 def test_the_real_pdf_reads_the_same_figures_and_blank_pages_cost_no_ocr(tmp_path):
     truth = load_truth(REAL / "hongze_2024.pdf.truth.json")["values"]
     alone = parse_file(REAL / "hongze_2024.pdf")
@@ -133,6 +135,7 @@ def test_real_text_reports_read_the_same_figures(name):
     assert len(report.values) >= len(truth) * 0.9
 
 
+@pytest.mark.slow  # a load of real reports, OCR or a stopped worker: seconds
 def test_a_reader_past_the_time_limit_is_stopped_with_too_slow(tmp_path, monkeypatch):
     monkeypatch.setattr(etl.limits, "LIMITS", dataclasses.replace(LIMITS, seconds=1.0))
 
@@ -151,6 +154,7 @@ def test_a_reader_past_the_time_limit_is_stopped_with_too_slow(tmp_path, monkeyp
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the alarm is disarmed
 
 
+@pytest.mark.slow  # a load of real reports, OCR or a stopped worker: seconds
 def test_a_worker_stuck_in_library_code_is_stopped_and_the_batch_goes_on(
     baseline_db, tmp_path, monkeypatch
 ):
@@ -209,6 +213,7 @@ def listener():
     server.server_close()
 
 
+@pytest.mark.slow  # a load of real reports, OCR or a stopped worker: seconds
 def test_converting_a_document_that_links_a_picture_fetches_nothing(listener, monkeypatch):
     from etl.extract import office
 
@@ -301,6 +306,7 @@ def test_every_limit_code_has_a_chinese_reason():
     assert sorted((codes | {"too_slow"}) - set(ERROR_CODES)) == []
 
 
+@pytest.mark.slow  # a load of real reports, OCR or a stopped worker: seconds
 def test_ocr_pages_extend_the_time_limit_and_the_alarm_follows():
     from etl.limits import check_time, extend_time, time_limit
 

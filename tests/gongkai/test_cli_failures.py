@@ -75,6 +75,7 @@ def loaded_db(tmp_path, logs):
     ],
     ids=["oserror", "duckdb"],
 )
+@pytest.mark.slow  # a load of real reports or a real tmpfs first: seconds
 def test_disk_full_names_the_database_and_keeps_the_old_one(
     loaded_db, logs, tmp_path, monkeypatch, make
 ):
@@ -109,6 +110,7 @@ def _tmpfs_works() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.slow  # a load of real reports or a real tmpfs first: seconds
 @pytest.mark.skipif(not _tmpfs_works(), reason="needs root and unshare for a private tmpfs")
 @pytest.mark.parametrize("kind", ["full", "read-only"])
 def test_a_real_tiny_or_read_only_disk(tmp_path, kind):
@@ -255,6 +257,7 @@ def test_font_override_that_does_not_exist(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.slow  # a load of real reports or a real tmpfs first: seconds
 def test_missing_system_program_names_its_debian_package(loaded_db, logs, tmp_path, monkeypatch):
     def render(*_a, **_k):  # a step that shells out, on a machine without poppler-utils
         subprocess.run(["pdftoppm", "-v"], env={"PATH": str(tmp_path)}, capture_output=True)
@@ -269,6 +272,7 @@ def test_missing_system_program_names_its_debian_package(loaded_db, logs, tmp_pa
     ]
 
 
+@pytest.mark.slow  # a load of real reports or a real tmpfs first: seconds
 def test_a_bug_is_one_line_and_debug_shows_the_traceback(loaded_db, logs, monkeypatch):
     monkeypatch.setattr(etl.load, "finish_run", lambda *a, **k: 1 / 0)
     code, err, _ = run("load", SEEDS, "--db", loaded_db)
@@ -286,6 +290,7 @@ def test_a_bug_is_one_line_and_debug_shows_the_traceback(loaded_db, logs, monkey
 # ------------------------------------------------------------------ progress
 
 
+@pytest.mark.slow  # a load of real reports or a real tmpfs first: seconds
 def test_progress_bar_counts_files_and_failures(tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(SEEDS, folder)

@@ -29,6 +29,10 @@ from tests.dashboard_server import read_log as _read
 from tests.etl.test_load import small_report
 from tests.gongkai.conftest import copy_db
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 AGENCIES = [
     "甲县人民政府",
     "乙县人民政府",

@@ -96,6 +96,7 @@ def _assert_inert_csv(cells: list[str]) -> None:
         assert not (cell.lstrip()[:1] in FORMULA_CHARS and formula_like(cell)), repr(cell)
 
 
+@pytest.mark.slow  # a load of real reports, then every export
 def test_exports_write_no_formula_in_any_cell(hostile_db, tmp_path, monkeypatch):
     monkeypatch.setenv("GONGKAI_OFFICE", str(office_of(tmp_path, None)))  # every agency counts
     hostile_cells = 0

@@ -20,6 +20,10 @@ from tests.etl.test_load import small_report
 from tests.gongkai.conftest import copy_db, gongkai, query
 from tests.gongkai.test_concurrency import _Browser, _chromium
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 
 def _view(browser: _Browser, url: str) -> str:
     """A new page view, read once the page has rendered its last section."""

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
 from tests.gongkai.conftest import copy_db
 from tests.workflow.conftest import office_of
+
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
 
 
 def test_an_export_file_name_planted_as_a_link_is_refused_not_written_through(

@@ -30,6 +30,10 @@ from tests.gongkai.conftest import (
     shuyang_workbook,
 )
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 T3_ANCHOR = "<p>四、政府信息公开行政复议、行政诉讼情况</p>"  # the decoy goes just before 表四
 NEW = t3_key("new", "natural")
 GRANTED = t3_key("granted", "natural")

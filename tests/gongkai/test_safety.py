@@ -238,6 +238,7 @@ def injected_db(tmp_path_factory) -> tuple:
     return db, path
 
 
+@pytest.mark.slow  # a load of a real report, then AppTest of the agency page
 def test_source_text_with_tags_is_shown_as_text_on_the_agency_page(injected_db, monkeypatch):
     import duckdb
     import streamlit as st

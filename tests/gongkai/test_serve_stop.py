@@ -16,6 +16,10 @@ import pytest
 
 from tests.conftest import ROOT
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 
 def _free_port() -> int:
     with socket.socket() as s:

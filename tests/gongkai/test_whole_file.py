@@ -18,6 +18,10 @@ from etl.pipeline import run_load
 from tests.conftest import REAL
 from tests.gongkai.conftest import copy_db, gongkai, query, shuyang_text
 
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
+
 SHUYANG = REAL / "shuyang_2025.md"
 
 

@@ -15,10 +15,16 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from etl import pipeline
 from tests.conftest import SEEDS
 from tests.gongkai.conftest import copy_db, query
 from tests.gongkai.test_bad_inputs import baseline_snapshot
+
+# slow: the real `gongkai` CLI end to end (subprocesses, whole loads of real reports, or a
+# database loaded from them)
+pytestmark = pytest.mark.slow
 
 _REPORTS = tuple(sorted(p.name for p in SEEDS.glob("*.txt"))[:3])  # not in the baseline
 
