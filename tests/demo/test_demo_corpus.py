@@ -37,12 +37,14 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
     return out, json.loads((out / MANIFEST).read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow  # generates a second corpus or parses every generated file: seconds
 def test_same_seed_gives_identical_bytes(corpus, tmp_path):
     out, _ = corpus
     generate(tmp_path, **KW)
     assert _hashes(tmp_path) == _hashes(out)
 
 
+@pytest.mark.slow  # generates a second corpus or parses every generated file: seconds
 def test_other_seed_gives_other_figures(corpus, tmp_path):
     _, manifest = corpus
     other = generate(tmp_path, **{**KW, "seed": 8})
@@ -87,6 +89,7 @@ def test_demo_registry_is_the_generators(corpus):
     assert all(f["agency"] in names for f in manifest["files"])
 
 
+@pytest.mark.slow  # generates a second corpus or parses every generated file: seconds
 def test_every_file_parses_back_to_its_manifest(corpus):
     """Agency as printed, year, template, publication date and every value (blank cells as 0)."""
     from etl.parse import parse_file
