@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from etl.accuracy import all_right, run
@@ -14,6 +15,7 @@ CRAWLED = SHARED / "crawled"
 FOLDERS = (SEEDS, REAL, CRAWLED)
 
 
+@pytest.mark.slow  # parses every hand-checked report and seed
 def test_every_truth_file_is_fully_right():
     scores = run(list(FOLDERS))
     assert len(scores) == sum(1 for folder in FOLDERS for _ in folder.glob("*.truth.json")) == 10

@@ -124,6 +124,7 @@ def test_cluster_load_writes_every_row_a_local_load_writes(tmp_path, cluster):
     assert len(parsed_by) == 2 and None not in parsed_by  # both workers parsed files
 
 
+@pytest.mark.slow  # starts a Dask scheduler or the real command in a subprocess
 def test_an_unreachable_scheduler_is_one_line_and_the_database_is_untouched(tmp_path, monkeypatch):
     engine()
     db = tmp_path / "g.duckdb"
@@ -170,6 +171,7 @@ def test_without_the_engine_cluster_says_how_to_install_it(tmp_path, monkeypatch
     assert caught.value.code == "no_cluster_engine" and not db.exists()
 
 
+@pytest.mark.slow  # starts a Dask scheduler or the real command in a subprocess
 def test_a_malformed_address_is_one_line_from_the_real_command(tmp_path):
     engine()
     db = tmp_path / "g.duckdb"

@@ -293,6 +293,7 @@ def test_html_layout_tables_are_flattened(tmp_path):
     assert row_with(doc, "予以公开").loc.row == 5  # rows numbered within their own table
 
 
+@pytest.mark.slow  # builds and reads a 5 MB page
 def test_html_large_page_is_quick(tmp_path):
     para = (
         "<p class=MsoNormal style='text-indent:32pt;line-height:28pt'><span style='font-family:"

@@ -14,11 +14,15 @@ import sys
 import time
 
 import duckdb
+import pytest
 
 from etl.pipeline import run_load
 from etl.settings import ROOT
 from tests.conftest import REAL
 from tests.etl.test_load import small_report, snapshot, write
+
+# slow: a real gongkai load in a subprocess, killed midway, then another load
+pytestmark = pytest.mark.slow
 
 COPIES = 150
 

@@ -98,6 +98,7 @@ def shared_db(tmp_path_factory):
 
 
 class TestRealFiles:
+    @pytest.mark.slow  # loads whole folders of real reports
     def test_every_shared_report_is_loaded_under_its_registry_agency(self, shared_db):
         db, summary = shared_db
         assert summary.failed == []
@@ -165,6 +166,7 @@ class TestRealFiles:
         assert rows[("320813-GOV", 2024)][1] == "2025-03-31"  # a government
 
 
+@pytest.mark.slow  # loads whole folders of real reports
 def test_reload_same_files_is_a_noop(tmp_path):
     db = tmp_path / "g.duckdb"
     run_load([SEEDS, REAL], db)
@@ -521,6 +523,7 @@ class TestCommands:
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output
 
+    @pytest.mark.slow  # loads whole folders of real reports
     def test_build_loads_the_data_folder(self, tmp_path):
         data = tmp_path / "data"
         (data / "demo").mkdir(parents=True)  # a demo file present: nothing is generated

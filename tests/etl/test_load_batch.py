@@ -94,6 +94,7 @@ def test_a_report_that_cannot_be_stored_fails_alone_and_earlier_rows_stay(tmp_pa
     assert (again.loaded, len(again.unchanged)) == ([], 2)
 
 
+@pytest.mark.slow  # a pool of parse workers over whole folders
 def test_batched_parallel_load_writes_what_per_report_transactions_write(tmp_path, monkeypatch):
     files = corpus(tmp_path / "in", 48)
     files.append(write(tmp_path / "in", "empty.txt", ""))
@@ -121,6 +122,7 @@ def test_batched_parallel_load_writes_what_per_report_transactions_write(tmp_pat
     ) == [(1, False, str(files[0])), (2, True, str(files[-1]))]
 
 
+@pytest.mark.slow  # a pool of parse workers over whole folders
 def test_parallel_parse_records_bad_files_and_bugs_per_file(tmp_path, monkeypatch):
     files = corpus(tmp_path / "in", 40)
     empty = write(tmp_path / "in", "empty.txt", "")

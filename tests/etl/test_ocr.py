@@ -21,6 +21,9 @@ from etl.report import ParsedReport, Value
 from etl.rules import RULES
 from tests.conftest import REAL, load_truth
 
+# slow: Tesseract reads every page (OCR)
+pytestmark = pytest.mark.slow
+
 HONGZE = REAL / "hongze_2024.pdf"
 TRUTH = load_truth(REAL / "hongze_2024.pdf.truth.json")["values"]
 T4 = {k: v for k, v in TRUTH.items() if k.startswith("t4.")}

@@ -153,6 +153,7 @@ def _with_scans(tmp_path, scans: dict[int, list[np.ndarray]]):
     return parse_file(path)
 
 
+@pytest.mark.slow  # OCR of a scan
 def test_a_stamp_over_table_two_leaves_no_silent_miss(tmp_path):
     from PIL import Image
 
@@ -168,6 +169,7 @@ def test_a_stamp_over_table_two_leaves_no_silent_miss(tmp_path):
     assert all(f.responsibility == "reader" for f in ocr)
 
 
+@pytest.mark.slow  # OCR of a scan
 def test_a_row_cut_out_of_the_scan_is_named(tmp_path):
     grey = _page(3)
     y = _label_y(3, "补正后申请内容仍不明确")
@@ -186,6 +188,7 @@ def test_a_row_cut_out_of_the_scan_is_named(tmp_path):
     assert stored >= len(TRUTH) - len(row) - 3
 
 
+@pytest.mark.slow  # OCR of a scan
 def test_table_three_across_a_page_break_of_the_scan(tmp_path):
     """表三's page cut in two between its rows: the top rows end one scanned page, the others
     start the next. Every figure stored is right and every one not stored is named. The second

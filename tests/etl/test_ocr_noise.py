@@ -63,6 +63,7 @@ def test_pages_of_dots_are_noise_whatever_their_density(density):
     assert ocr_noise.looks_like_noise(np.array(_noise(density).convert("L")))
 
 
+@pytest.mark.slow  # OCR of real scans or Tesseract run to its CPU limit
 def test_the_real_scans_are_not_taken_for_noise():
     """Every page of hongze_2024.pdf as images, in each way bench/ocr.py degrades it (its
     dpi variants are rendered, not degraded: the same page here)."""
@@ -116,6 +117,7 @@ def test_a_page_whose_whole_page_read_finds_no_sure_word_is_not_read_on():
     assert calls == [ocr_noise.FIRST_PASS_CPU_SECONDS] * 2  # the whole-page read is held
 
 
+@pytest.mark.slow  # OCR of real scans or Tesseract run to its CPU limit
 def test_tesseract_past_its_cpu_time_reads_nothing():
     """A page of dots that passes the speck count: its whole-page read is stopped after the
     CPU seconds given (CPU time: a busy machine does not make a real page run out of it)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from etl.identities import LEGACY_IDENTITIES
 from etl.rules import RULES
 from etl.validate.cross_year import CARRY_OVER_RULE
@@ -97,6 +99,7 @@ def test_a_finding_takes_category_place_and_blame_from_its_rule():
     assert Finding("agency.fuzzy_match", (), None, None, "…").responsibility == "registry"
 
 
+@pytest.mark.slow  # runs the real gongkai parse in a subprocess
 def test_parse_json_carries_category_place_and_responsibility(tmp_path):
     import json
     import subprocess
