@@ -17,6 +17,10 @@ from demo import MANIFEST, generate
 from demo.agencies import ALL_AGENCIES, registry_csv
 from etl.fields import FIELDS
 
+# slow: generates a corpus of documents in every format (a second one for the seed tests) and
+# parses them
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ("html", "text", "markdown", "docx", "pdf", "xlsx", "pipe")
 KW = dict(seed=7, n_agencies=12, years=(2017, 2021), formats=FORMATS)
@@ -37,14 +41,12 @@ def corpus(tmp_path_factory) -> tuple[Path, dict]:
     return out, json.loads((out / MANIFEST).read_text(encoding="utf-8"))
 
 
-@pytest.mark.slow  # generates a second corpus or parses every generated file: seconds
 def test_same_seed_gives_identical_bytes(corpus, tmp_path):
     out, _ = corpus
     generate(tmp_path, **KW)
     assert _hashes(tmp_path) == _hashes(out)
 
 
-@pytest.mark.slow  # generates a second corpus or parses every generated file: seconds
 def test_other_seed_gives_other_figures(corpus, tmp_path):
     _, manifest = corpus
     other = generate(tmp_path, **{**KW, "seed": 8})
@@ -89,7 +91,6 @@ def test_demo_registry_is_the_generators(corpus):
     assert all(f["agency"] in names for f in manifest["files"])
 
 
-@pytest.mark.slow  # generates a second corpus or parses every generated file: seconds
 def test_every_file_parses_back_to_its_manifest(corpus):
     """Agency as printed, year, template, publication date and every value (blank cells as 0)."""
     from etl.parse import parse_file

@@ -25,6 +25,7 @@ def test_every_truth_file_is_fully_right():
         assert all(ok for _, _, ok in s.identity.values()), (s.file, s.identity)
 
 
+@pytest.mark.slow  # parses every hand-checked report through the accuracy command
 def test_accuracy_command_prints_per_file_and_overall():
     result = CliRunner().invoke(cli, ["accuracy", *map(str, FOLDERS)])
     assert result.exit_code == 0, result.output

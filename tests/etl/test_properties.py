@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,7 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
     st.integers(min_value=0, max_value=len(REAL_FILES) - 1),
     st.integers(min_value=0, max_value=2**32),
 )
+@pytest.mark.slow  # Hypothesis mutates and parses whole real reports, many examples
 def test_mutated_real_reports_give_findings_or_errors_never_exceptions(
     tmp_path_factory, index, seed
 ):
