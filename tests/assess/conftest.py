@@ -1,23 +1,22 @@
-"""A hand-built province for the scoring tests: agencies, reports and values inserted directly.
+"""A hand-built province for the scoring tests: agencies, reports, values and findings declared
+here and written by the loader's own functions (etl.load.sync_registry, load_batch).
 
-This is a unit of the scoring, not of the ETL: rows go straight into the tables that
-etl.schema declares. Every figure below is used in a worked example in test_score.py.
+This is a unit of the scoring, not of the ETL: no file is parsed, so only the declared rows are
+in the tables. Every figure below is used in a worked example in test_score.py.
 """
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.fields import legacy_key, t3_key, t4_key
-from etl.finding_rows import insert_findings
-from etl.report import Finding
+from etl.load import StagedReport, load_batch, sync_registry
+from etl.registry import Agency, Registry
+from etl.report import Finding, ParsedReport, Value
 from etl.schema import ensure_schema
-
-_ids = itertools.count(1)
 
 AGENCIES = [  # agency_id, name, peer_group, confirmed
     ("A", "甲局", "G1", True),
@@ -222,26 +221,32 @@ cap = 50
 """
 
 
+def _staged(n, agency: Agency, year, template, late, fingerprint, values, rules) -> StagedReport:
+    report = ParsedReport(
+        path=f"{agency.code}_{year}.txt",
+        sha256=f"sha-{n}",
+        format="text",
+        template=template,
+        agency=agency.name,
+        year=year,
+        values={k: Value(k, v, raw=f"{v:g}", loc={}) for k, v in values.items()},
+        findings=[Finding(rule, (), None, None, "x") for rule in rules],
+        meta={"text_fingerprint": fingerprint},
+    )
+    return StagedReport(report, agency, days_late=late)
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
     ensure_schema(con)
-    con.executemany(
-        "INSERT INTO agencies (agency_id, name, level, kind, peer_group, confirmed) "
-        "VALUES (?, ?, '市', 'department', ?, ?)",
-        AGENCIES,
+    agencies = {
+        code: Agency(code, name, level="市", kind="department", peer_group=group, confirmed=ok)
+        for code, name, group, ok in AGENCIES
+    }
+    sync_registry(con, Registry(tuple(agencies.values())))
+    load_batch(
+        con,
+        [_staged(n, agencies[code], *rest) for n, (code, *rest) in enumerate(REPORTS)],
     )
-    for agency, year, template, late, fp, values, rules in REPORTS:
-        rid = next(_ids)
-        con.execute(
-            "INSERT INTO reports (report_id, agency_id, year, version, is_current, template, days_late, "
-            "source_path, sha256, format, parser_version, loaded_at, text_fingerprint) "
-            "VALUES (?, ?, ?, 1, true, ?, ?, 'x.txt', ?, 'text', 't', now(), ?)",
-            [rid, agency, year, template, late, f"sha-{rid}", fp],
-        )
-        con.executemany(
-            "INSERT INTO report_values (report_id, key, value, source) VALUES (?, ?, ?, 'table')",
-            [(rid, k, v) for k, v in values.items()],
-        )
-        insert_findings(con, [(rid, Finding(rule, (), None, None, "x")) for rule in rules])
 
 
 @pytest.fixture
