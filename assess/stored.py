@@ -10,10 +10,10 @@ Why a derived file next to the database and not a table in it: a run depends on 
 database's rows — the analysts' corrections and dismissals (the workflow store, changed without
 any load), the scheme file (edited while the dashboard serves), the office's province and the
 scorer's own code — so it is a cache keyed on all of them, not a fact of the report database.
-The database is only written by building a copy aside and swapping it in (etl/load.py); a table
+The database is only written by building a copy aside and swapping it in (etl/building_copy.py); a table
 there would mean scoring inside every writer's build (load, version choice, ledger import) or a
 second copy-and-swap of the whole file after each, and it would still go stale on a correction.
-Keyed on the build's stamp (etl.load.stamp_build: a new id whenever any writer swaps a file in),
+Keyed on the build's stamp (etl.building_copy.stamp_build: a new id whenever any writer swaps a file in),
 a run can never be read for other rows, and writers need not know about scores.
 
 Key = sha256 over: the build stamp (the file identity for a database built before stamps), the
@@ -48,7 +48,7 @@ def cache_dir(db_path: str | Path) -> Path:
 
 
 def build_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The id the loader gave this build of the database (etl.load.stamp_build); None before."""
+    """The id the loader gave this build of the database (etl.building_copy.stamp_build); None before."""
     try:
         row = con.execute("SELECT value FROM meta WHERE name = 'build_stamp'").fetchone()
     except duckdb.Error:

@@ -3,7 +3,7 @@
 A new version of a report becomes current only when it is at least as complete as the current
 one (etl/versions.py); a worse copy is stored, flagged `report.worse_version`, and waits here
 for an analyst: `--use N --reason TEXT` makes version N current and records the choice and
-its reason (table version_choices). Written by etl.load.choose_version, like a load.
+its reason (table version_choices). Written by etl.version_choice.choose_version, like a load.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def versions(
     """
     db_path = Settings.from_env(db_path=db).db_path
     if use is not None:
-        from etl.load import choose_version
+        from etl.version_choice import choose_version
 
         try:
             previous = choose_version(db_path, agency_id, year, use, reason or "", chosen_by)

@@ -17,7 +17,7 @@ import time
 import pytest
 
 import etl.parse
-from etl import load
+from etl import building_copy
 from etl.discover import download
 from etl.errors import ReportError
 from etl.extract import read_file
@@ -126,7 +126,7 @@ def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, t
     report = tmp_path / "in" / "r.txt"
     report.parent.mkdir()
     report.write_text(small_report("示例县人民政府", 2016, 0, 0), encoding="utf-8")
-    with load._exclusive(real):  # another load holds the real file
+    with building_copy.exclusive(real):  # another load holds the real file
         blocked = gongkai("load", report, "--db", link)
     assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
     assert blocked.stderr.strip().endswith(

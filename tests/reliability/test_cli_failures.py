@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import etl.fonts
-import etl.load
+import etl.load_runs
 from etl.pipeline import run_load
 from gongkai import failures
 from gongkai.cli import cli
@@ -84,7 +84,7 @@ def test_disk_full_names_the_database_and_keeps_the_old_one(
     def full(*_a, **_k):
         raise make(building)
 
-    monkeypatch.setattr(etl.load, "finish_run", full)
+    monkeypatch.setattr(etl.load_runs, "finish_run", full)
     extra = tmp_path / "more"
     shutil.copytree(SEEDS, extra)
     (extra / "000_f86b4e0c857e9ae7.txt").write_text("新的内容", encoding="utf-8")
@@ -259,7 +259,7 @@ def test_missing_system_program_names_its_debian_package(loaded_db, logs, tmp_pa
     def render(*_a, **_k):  # a step that shells out, on a machine without poppler-utils
         subprocess.run(["pdftoppm", "-v"], env={"PATH": str(tmp_path)}, capture_output=True)
 
-    monkeypatch.setattr(etl.load, "finish_run", render)
+    monkeypatch.setattr(etl.load_runs, "finish_run", render)
     code, err, _ = run("load", SEEDS, "--db", loaded_db)
     assert code == 3
     assert err == [
@@ -270,7 +270,7 @@ def test_missing_system_program_names_its_debian_package(loaded_db, logs, tmp_pa
 
 
 def test_a_bug_is_one_line_and_debug_shows_the_traceback(loaded_db, logs, monkeypatch):
-    monkeypatch.setattr(etl.load, "finish_run", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(etl.load_runs, "finish_run", lambda *a, **k: 1 / 0)
     code, err, _ = run("load", SEEDS, "--db", loaded_db)
     assert code == 4
     assert err == [
