@@ -9,14 +9,13 @@ placed by the version policy (etl/versions.py); after the last batch etl/portal_
 etl/run_findings.py rewrite what depends on the whole load, and etl/building_copy.py runs the
 cross-report checks and swaps the copy in. etl/load_summary.py is what the caller gets back.
 
-Every file gets exactly one outcome; a bad file never stops the batch. The whole run writes one
-aside copy of the database that is swapped in at the end, so a killed run leaves the previous
-database untouched. Outcomes are written in batches, one transaction per batch
-(load.load_batch). If a batch fails to write, it is rolled back, the run's state is put back as
-it was before the batch, and the batch is replayed one report per transaction, exactly as a
-serial load would do it: a report that cannot be stored fails alone and rows already loaded are
-never touched. With `cluster` (gongkai load --cluster ADDRESS) the parse chunks go to a Dask
-scheduler instead of the local pool; everything else, the writing included, stays here.
+Every file gets exactly one outcome; a bad file never stops the batch. The run writes one aside
+copy of the database, swapped in at the end: a killed run leaves the previous database untouched.
+Outcomes are written in batches, one transaction each (load.load_batch); a batch that fails to
+write is rolled back, the run's state put back as before it, and the batch replayed one report
+per transaction as a serial load would: a report that cannot be stored fails alone and rows
+already loaded are never touched. With `cluster` (gongkai load --cluster ADDRESS) the parse
+chunks go to a Dask scheduler; everything else, the writing included, stays here.
 """
 
 from __future__ import annotations
