@@ -19,7 +19,6 @@ Invariants:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -52,12 +51,9 @@ AssessUnavailable = runs.AssessUnavailable
 
 def db_path() -> Path:
     """GONGKAI_DB or the project default (data/gongkai.duckdb), read per call, never at import."""
-    try:
-        from etl.settings import Settings
+    from etl.settings import Settings
 
-        return Path(Settings.from_env().db_path)
-    except ImportError:  # settings not available: same rule by hand
-        return Path(os.environ.get("GONGKAI_DB") or ROOT / "data" / "gongkai.duckdb")
+    return Path(Settings.from_env().db_path)
 
 
 def db_version() -> int:
@@ -218,14 +214,12 @@ def warm_code() -> None:
     catalogue (the page icon of st.set_page_config); inspect's map of module files, which
     Streamlit's first element fills through inspect.stack(). No page draws Plotly or styles a
     table on its first paint any more (dashboard/vega.py, flag pills), so neither is warmed:
-    on 2 cores that work competed with the visitor's browser. Never raises."""
-    try:
-        from streamlit import env_util, string_util
+    on 2 cores that work competed with the visitor's browser. Its caller
+    (dashboard/server.py) drops a failure: only a head start, the page imports what it needs."""
+    from streamlit import env_util, string_util
 
-        string_util.is_emoji("📊")
-        env_util.is_repl()
-    except Exception:  # noqa: BLE001 - only a head start; the page imports what it needs
-        return
+    string_util.is_emoji("📊")
+    env_util.is_repl()
 
 
 def warm() -> None:
@@ -234,20 +228,17 @@ def warm() -> None:
     connection, read the default year and the year before under the default scheme as the load
     stored them (or score them when not stored) with the ranking and the 排名总览 summary, and
     run the cached queries of each page's default view, so a first view only reads what is
-    ready. Never raises: a failure is left to the first page to say."""
-    try:
-        path = db_path()
-        v = db_version()
-        con = _open(str(path), v)
-        year = default_year(v)
-        found = schemes()
-        if year is None or not found:
-            return
-        scheme = next(iter(found.values()))
-        runs.leader_frames(con, path, v, int(year), scheme, scheme_hash(scheme))
-        _warm_pages(v, int(year))
-    except Exception:  # noqa: BLE001 - the page says what is wrong, in Chinese
+    ready. Its caller (dashboard/server.py) drops a failure: the first page says it, in Chinese."""
+    path = db_path()
+    v = db_version()
+    con = _open(str(path), v)
+    year = default_year(v)
+    found = schemes()
+    if year is None or not found:
         return
+    scheme = next(iter(found.values()))
+    runs.leader_frames(con, path, v, int(year), scheme, scheme_hash(scheme))
+    _warm_pages(v, int(year))
 
 
 def _warm_pages(v: int, year: int) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 WATCH_S = 2.0
 RUNTIME_WAIT_S = 60
@@ -25,21 +26,28 @@ def _warm() -> None:
 
     from dashboard import data
 
-    data.warm_code()
+    _quietly(data.warm_code)
     for _ in range(RUNTIME_WAIT_S * 20):  # the pages' caches live in Streamlit's runtime
         if runtime.exists():
             break
         time.sleep(0.05)
     seen = None
     while True:
-        try:
-            now = data.watched()
-        except Exception:  # noqa: BLE001 - a page says what is wrong, in Chinese
-            now = None
+        now = _quietly(data.watched)
         if now is not None and now != seen:
-            data.warm()
+            _quietly(data.warm)
             seen = now
         time.sleep(WATCH_S)
+
+
+def _quietly(step: Callable[[], object]) -> object | None:
+    """One warm-up step; None when it fails. The dashboard's one boundary that catches more than
+    GongkaiError: the warm-up is only a head start, so whatever stops it (a missing or damaged
+    database, a bug) is left to the first page that needs the same data to say, in Chinese."""
+    try:
+        return step()
+    except Exception:  # noqa: BLE001 - see the docstring: the page says it
+        return None
 
 
 def main(argv: list[str]) -> None:

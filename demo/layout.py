@@ -389,8 +389,3 @@ def grid(table: Table) -> list[list[tuple[Cell | None, bool]]]:
                         out[ri + dr][ci + dc] = (cell, dr == 0 and dc == 0)
             ci += cell.cs
     return [[slot if slot is not None else (None, True) for slot in r] for r in out]
-
-
-def origin_cells(table: Table) -> list[list[Cell]]:
-    """Per row, the cells that start in that row (what a PDF text layer shows on that line)."""
-    return [list(r) for r in table.rows]

@@ -346,9 +346,9 @@ class TestRanking:
         alt = queries.ranking(con, year=year, scheme=SCHEME, weights=only)
         assert base.height == alt.height
         assert (os.stat(SCHEME).st_mtime_ns, SCHEME.read_bytes()) == before
-        from queries.ranking import _scheme_with_weights
+        from queries.ranking import scheme_with_weights
 
-        rescaled = _scheme_with_weights(scheme, {weighted[0].id: 50.0})
+        rescaled = scheme_with_weights(scheme, {weighted[0].id: 50.0})
         assert sum(i.weight for i in rescaled.indicators if i.weighted) == pytest.approx(100.0)
         compared = queries.compare_rankings(base, alt)
         assert {"base_rank", "whatif_change"} <= set(compared.columns)
