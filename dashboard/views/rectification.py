@@ -12,7 +12,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.views import common, rect_items
+from dashboard.views import rect_items, widgets
 from workflow import corrections, findings, roles
 from workflow.states import NOTIFIED, RECTIFIED, STATES, WorkflowError
 from workflow.store import StoreError, opened, store_path
@@ -113,7 +113,7 @@ with tab_items:
 
 with tab_fix:
     if fixes:
-        common.table(
+        widgets.table(
             pl.DataFrame(
                 {
                     "编号": [x["id"] for x in fixes],
