@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assess.metrics import HIGHER, LOWER, METRICS, corrected_cells, values_relation
+from assess.metric_sql import corrected_cells, values_relation
+from assess.metrics import HIGHER, LOWER, METRICS
 from assess.scheme import Scheme, load_scheme
 from assess.score_sql import scoring_sql
 from etl.scope import home_list

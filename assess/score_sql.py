@@ -18,7 +18,7 @@ is added, the total is clipped to 0..100, and a triggered veto caps it.
 
 from __future__ import annotations
 
-from assess.metrics import metric_wide_sql
+from assess.metric_sql import metric_wide_sql
 
 
 def _n(expr: str) -> str:

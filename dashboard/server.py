@@ -1,7 +1,7 @@
 """The dashboard's server process as `gongkai serve` starts it: the warm-up on a thread, then
 Streamlit's own command line (`python -m dashboard.server run dashboard/app.py --server.port …`).
 
-The warm-up (dashboard.data.warm) imports what the pages import and reads (or, when not stored
+The warm-up (dashboard/warmup.py) imports what the pages import and reads (or, when not stored
 by the load, scores) the default year and the year before with their ranking and 排名总览
 summary while Streamlit starts and the browser loads, instead of after the first visitor's page
 has asked for them; a visitor who comes earlier waits for the same run (never a second one).
@@ -24,9 +24,9 @@ RUNTIME_WAIT_S = 60
 def _warm() -> None:
     from streamlit import runtime
 
-    from dashboard import data
+    from dashboard import data, warmup
 
-    _quietly(data.warm_code)
+    _quietly(warmup.warm_code)
     for _ in range(RUNTIME_WAIT_S * 20):  # the pages' caches live in Streamlit's runtime
         if runtime.exists():
             break
@@ -35,7 +35,7 @@ def _warm() -> None:
     while True:
         now = _quietly(data.watched)
         if now is not None and now != seen:
-            _quietly(data.warm)
+            _quietly(warmup.warm)
             seen = now
         time.sleep(WATCH_S)
 

@@ -244,7 +244,7 @@ def test_home_agencies_are_the_registrys_own_province(con):
 class TestFigures:
     def test_rates_agree_with_assess_metrics(self, con):
         """The dashboard's rates are the assessment's rates (same definition, same numbers)."""
-        from assess.metrics import metric_values
+        from assess.metric_sql import metric_values
 
         ids = {
             "completion_rate": "completion_rate",
