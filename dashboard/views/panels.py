@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from dashboard import data, urlstate, vega
+from dashboard import data, urlstate, vega_bars
 from dashboard.safe_text import md
 from dashboard.views.cells import RATE_COLUMNS, fmt
 from dashboard.views.widgets import light_chart, scheme_picker, table
@@ -218,7 +218,7 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
         return
-    light_chart(vega.indicator_breakdown(breakdown), key="breakdown")
+    light_chart(vega_bars.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
     st.markdown("**总分计算**（各指标原始得分 → 折算 → 加分、否决 → 总分）")
     table(data.score_steps(v, year, path, agency_id))

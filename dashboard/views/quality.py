@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, urlstate, vega
+from dashboard import data, urlstate, vega_bars
 from dashboard.views import panels, quality_check, widgets
 from queries import labels
 
@@ -91,7 +91,7 @@ def _views() -> None:
 
     if view == "问题明细":
         if summary.height:
-            widgets.light_chart(vega.findings_by_rule(summary), key="by_rule")
+            widgets.light_chart(vega_bars.findings_by_rule(summary), key="by_rule")
         if findings.is_empty():
             st.success("没有数据质量问题。")
         else:

@@ -5,7 +5,7 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import data, nav, urlstate, vega
+from dashboard import data, nav, urlstate, vega, vega_bars
 from dashboard.safe_text import md
 from dashboard.views import ranking_grid, whatif, widgets
 from queries import labels
@@ -81,7 +81,7 @@ def _by_group() -> None:
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
         f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
     )
-    widgets.light_chart(vega.score_distribution(scored), key="distribution")
+    widgets.light_chart(vega_bars.score_distribution(scored), key="distribution")
 
 
 def _risks() -> None:
@@ -139,7 +139,7 @@ def _moves() -> None:
             [ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))]
         )
         picked = st.vega_lite_chart(
-            spec=vega.rank_moves(both),
+            spec=vega_bars.rank_moves(both),
             key="moves",
             on_select="rerun",
             selection_mode="pick",
