@@ -16,16 +16,8 @@ from dataclasses import dataclass, field
 
 from demo.agencies import Agency
 from demo.figures import AgencyModel
-from demo.layout import (
-    OLD_LEGACY_DROPPED,
-    Block,
-    Printer,
-    Style,
-    legacy_table,
-    t2_table,
-    t3_table,
-    t4_table,
-)
+from demo.layout import Block, Printer, Style, t2_table, t3_table, t4_table
+from demo.legacy_table import OLD_LEGACY_DROPPED, legacy_table
 from demo.prose import legacy_sections, std_sections
 from etl.fields import LEGACY, STD2019, STD2021, T3_PARTY_COLUMNS, legacy_key, t3_key
 
