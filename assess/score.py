@@ -177,9 +177,6 @@ def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     )
 
 
-STEP_COLUMNS = ["raw_points", "bonus_points", "vetoes", "scale", "scaled_points"]
-
-
 def _steps() -> list[pl.Expr]:
     """How the points add up to 总分: Σ raw points of the weighted indicators with data, the
     bonus, and the vetoes that fired (their reasons, e.g. 否决：未发布年报，总分上限 0 分)."""
