@@ -36,7 +36,7 @@ import duckdb
 PARTS = ("scores", "indicators", "deductions")
 DISK_KEEP = 48  # runs kept on disk: every year of a database under a scheme or two
 STAMP_FILE = "build"  # in each run's folder: the build it was scored from (for pruning)
-OVERLAY_SQL = (  # what workflow.overlay attaches (assess.metrics.CORRECTIONS_TABLE's schema)
+OVERLAY_SQL = (  # what workflow.overlay attaches (assess.metric_sql.CORRECTIONS_TABLE's schema)
     "SELECT * FROM gongkai_workflow.value_corrections",
     "SELECT * FROM gongkai_workflow.dismissed_findings",
 )
@@ -65,7 +65,7 @@ def overlay_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A hash of the corrections in force and the findings dismissed as 误报 that the scorer
     reads on this connection (workflow.overlay), "none" when none are attached. Content, not
     the workflow store's revision: moving a 整改 item along changes no score."""
-    from assess.metrics import values_relation
+    from assess.metric_sql import values_relation
 
     if values_relation(con) == "current_values":
         return "none"

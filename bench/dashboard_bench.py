@@ -140,7 +140,7 @@ def first_views(db: Path, year: int, agency: str, group: str) -> dict:
     h = scheme_fingerprint(scheme)
 
     def fresh():
-        memo._memory.clear()
+        memo.forget()
         return connect(db)
 
     def ranking_page():

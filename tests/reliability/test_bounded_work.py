@@ -277,12 +277,12 @@ def _linking_docx(url: str) -> bytes:
         'schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
         f'Target="{url}/linked.png" TargetMode="External"/></Relationships>'
     )
-    from bench.hostile_files import _CONTENT_TYPES, _ROOT_RELS
+    from bench.hostile_files import CONTENT_TYPES, ROOT_RELS
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", ROOT_RELS)
         z.writestr("word/document.xml", document)
         z.writestr("word/_rels/document.xml.rels", rels)
     return buf.getvalue()
