@@ -19,7 +19,6 @@ Invariants:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -29,10 +28,7 @@ import streamlit as st
 import queries
 from dashboard import runs
 from etl.gongkai_error import GongkaiError
-
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMES_DIR = ROOT / "data" / "schemes"
-
+from etl.settings import ROOT, Settings  # noqa: F401 (ROOT: views resolve stored paths)
 
 ALL = "全部"  # the peer-group option meaning "no filter"
 
@@ -51,13 +47,9 @@ AssessUnavailable = runs.AssessUnavailable
 
 
 def db_path() -> Path:
-    """GONGKAI_DB or the project default (data/gongkai.duckdb), read per call, never at import."""
-    try:
-        from etl.settings import Settings
-
-        return Path(Settings.from_env().db_path)
-    except ImportError:  # settings not available: same rule by hand
-        return Path(os.environ.get("GONGKAI_DB") or ROOT / "data" / "gongkai.duckdb")
+    """GONGKAI_DB or the data folder's gongkai.duckdb (etl.settings), read per call, never at
+    import."""
+    return Settings.from_env().db_path
 
 
 def db_version() -> int:
@@ -116,9 +108,14 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _cursor(_open(str(db_path()), db_version()))
 
 
+def schemes_dir() -> Path:
+    """The schemes folder of the data folder ($GONGKAI_DATA/schemes; etl.settings)."""
+    return Settings.from_env().data_dir / "schemes"
+
+
 def schemes() -> dict[str, str]:
     """File stem -> path for files in data/schemes (default.toml first; names via scheme_names)."""
-    files = sorted(SCHEMES_DIR.glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
+    files = sorted(schemes_dir().glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
     return {p.stem: str(p) for p in files}
 
 

@@ -198,9 +198,9 @@ def run_load(
 
 def _workers(workers: int | None) -> int:
     if workers is None:
-        env = os.environ.get("GONGKAI_WORKERS", "").strip()
-        if env.isdigit():
-            return max(1, int(env))
+        declared = Settings.from_env().workers  # $GONGKAI_WORKERS
+        if declared:
+            return declared
         try:
             return len(os.sched_getaffinity(0))
         except AttributeError:
