@@ -98,8 +98,8 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar(
         "GONGKAI_COLLECT_ALLOW",
         None,
-        "hosts `gongkai collect` may fetch from (`--allow`)",
-        "the sites' own hosts",
+        "intranet hosts or networks `gongkai collect` may fetch from (`--allow-address`)",
+        "public addresses only",
     ),
 )
 
