@@ -31,9 +31,8 @@ from pathlib import Path
 
 from etl.errors import ReportError
 from etl.report import Finding, ParsedReport
-from etl.settings import current
+from etl.settings import ROOT, current
 
-ROOT = Path(__file__).resolve().parents[1]
 NEEDS_TWO_REPORTS = frozenset({"copied", "crossyear_inconsistent", "changed_after_publication"})
 # A table and the section whose prose reports the same figures: one subject, two places.
 _SAME_SUBJECT = {

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import etl
@@ -142,26 +143,40 @@ class Settings:
         The data files follow GONGKAI_DATA; an explicit `data_dir=` override (`gongkai build
         --data`, the folder of source documents) moves only the folder read, not the files."""
         env = os.environ if env is None else env
-        data = Path(env["GONGKAI_DATA"]) if env.get("GONGKAI_DATA") else DEFAULT_DATA
-        values: dict = {"data_dir": data}
-        for var in ENV_VARS:
-            if var.field in DATA_FILES:
-                own = env.get(var.name)
-                values[var.field] = Path(own) if own else data / DATA_FILES[var.field]
-        values.update(
-            workflow_path=Path(env["GONGKAI_WORKFLOW"]) if env.get("GONGKAI_WORKFLOW") else None,
-            proxy_secret=(env.get("GONGKAI_PROXY_SECRET") or "").strip(),
-            today=(env.get("GONGKAI_TODAY") or "").strip(),
-            cjk_font=env.get("GONGKAI_CJK_FONT") or "",
-            workers=_workers(env.get("GONGKAI_WORKERS") or ""),
-            log_dir=_log_dir(env),
-            shared_dir=Path(env["GONGKAI_SHARED"]) if env.get("GONGKAI_SHARED") else None,
-        )
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        for k in (*DATA_FILES, "data_dir", "workflow_path", "log_dir", "shared_dir"):
-            if values.get(k) is not None:
-                values[k] = Path(values[k])
-        return cls(**values)
+        base = _from_values(tuple(env.get(name) for name in _READ))
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        for k in _PATH_FIELDS & changes.keys():
+            changes[k] = Path(changes[k])
+        return replace(base, **changes) if changes else base
+
+
+_READ = (*dict.fromkeys(v.name for v in ENV_VARS if v.field), "HOME")  # HOME: Path.home()
+_PATH_FIELDS = {*DATA_FILES, "data_dir", "workflow_path", "log_dir", "shared_dir"}
+
+
+@lru_cache(maxsize=16)
+def _from_values(values: tuple[str | None, ...]) -> Settings:
+    """Settings for these values of the variables in _READ. Cached: the quality checks and the
+    clock ask for the settings per report, and building the paths again costs ~0.4 ms a time;
+    the key is every value read, so a changed environment is read afresh."""
+    env = {name: value for name, value in zip(_READ, values) if value}
+    data = Path(env["GONGKAI_DATA"]) if env.get("GONGKAI_DATA") else DEFAULT_DATA
+    files = {
+        var.field: Path(env[var.name]) if env.get(var.name) else data / DATA_FILES[var.field]
+        for var in ENV_VARS
+        if var.field in DATA_FILES
+    }
+    return Settings(
+        data_dir=data,
+        **files,
+        workflow_path=Path(env["GONGKAI_WORKFLOW"]) if env.get("GONGKAI_WORKFLOW") else None,
+        proxy_secret=(env.get("GONGKAI_PROXY_SECRET") or "").strip(),
+        today=(env.get("GONGKAI_TODAY") or "").strip(),
+        cjk_font=env.get("GONGKAI_CJK_FONT") or "",
+        workers=_workers(env.get("GONGKAI_WORKERS") or ""),
+        log_dir=_log_dir(env),
+        shared_dir=Path(env["GONGKAI_SHARED"]) if env.get("GONGKAI_SHARED") else None,
+    )
 
 
 def current() -> Settings:

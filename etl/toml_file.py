@@ -121,13 +121,13 @@ def parse_toml(text: str, path: str | Path, fail_with: FailWith) -> TomlFile:
         problem = str(exc).split(" (at ")[0]
         raise fail_with(
             int(found.group(1)) if found else None,
-            f"TOML 语法错误，文件无法读取（{problem}）",
+            f"文件有 TOML 语法错误，无法读取（{problem}）",
             "请检查该行的引号、等号和方括号，文字须写在英文双引号中",
         ) from None
     except RecursionError:  # tomllib recurses once per nested array or inline table
         raise fail_with(
             None,
-            "数组或表嵌套过深（几百层），文件无法读取",
+            "文件中的数组或表嵌套过深（几百层），无法读取",
             "设置文件最多只需几层嵌套，请对照 data/ 中的原文件改正",
         ) from None
     return TomlFile(Path(path), text, data, fail_with, key_lines(text))

@@ -37,7 +37,9 @@ def parse_roles(text: str, file: str) -> tuple[dict, dict[str, str], dict[str, s
 
     def fail_with(line: int | None, problem: str, hint: str) -> RolesFileError:
         # a syntax error tomllib cannot place is at the end of the text (an unclosed table)
-        return RolesFileError(f"{file}:{line or len(text.splitlines()) or 1}: {problem}。{hint}。")
+        return RolesFileError(
+            f"{file}:{line or len(text.splitlines()) or 1}: 角色{problem}。{hint}。"
+        )
 
     toml = parse_toml(text, file, fail_with)
     raw = toml.data

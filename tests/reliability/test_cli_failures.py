@@ -220,7 +220,7 @@ def test_scheme_nested_100000_deep(tmp_path, logs):
     code, err, _ = run("score", "--year", "2024", "--scheme", deep)
     assert code == 1
     assert err == [
-        f"Error: {deep}: 数组或表嵌套过深（几百层），文件无法读取. "
+        f"Error: {deep}: 文件中的数组或表嵌套过深（几百层），无法读取. "
         "设置文件最多只需几层嵌套，请对照 data/ 中的原文件改正"
     ]
 
