@@ -28,7 +28,9 @@ import streamlit as st
 import queries
 from dashboard import runs
 from etl.gongkai_error import GongkaiError
-from etl.settings import ROOT, Settings  # noqa: F401 (ROOT: views resolve stored paths)
+from etl.settings import DEFAULT_DATA, ROOT, Settings  # noqa: F401 (ROOT: for the views)
+
+SCHEMES_DIR = DEFAULT_DATA / "schemes"
 
 ALL = "全部"  # the peer-group option meaning "no filter"
 
@@ -109,8 +111,10 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def schemes_dir() -> Path:
-    """The schemes folder of the data folder ($GONGKAI_DATA/schemes; etl.settings)."""
-    return Settings.from_env().data_dir / "schemes"
+    """The schemes folder of the data folder: $GONGKAI_DATA/schemes (etl.settings), else
+    SCHEMES_DIR (the checkout's; a module attribute so a test can give the page another)."""
+    data = Settings.from_env().data_dir
+    return SCHEMES_DIR if data == DEFAULT_DATA else data / "schemes"
 
 
 def schemes() -> dict[str, str]:

@@ -10,6 +10,7 @@ is not a whole number of days.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,7 @@ class OfficeSettings:
         return list(zip(self.signature_labels, names))
 
 
-def office_file(env=None) -> Path:
+def office_file(env: Mapping[str, str] | None = None) -> Path:
     """The office settings file: $GONGKAI_OFFICE, else office.toml in the data folder."""
     return Settings.from_env(env).office_path
 
