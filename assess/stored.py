@@ -18,8 +18,9 @@ a run can never be read for other rows, and writers need not know about scores.
 
 Key = sha256 over: the build stamp (the file identity for a database built before stamps), the
 corrections and dismissals attached to the connection (workflow.overlay), the office's province
-(etl.scope), the scorer's source (this package and etl/scope.py), the year, the scheme's content
-hash (assess.scheme.scheme_fingerprint, with its manual inputs) and what-if weights.
+(etl.scope), the scorer's source (this package, etl/scope.py and etl/office_settings.py), the
+year, the scheme's content hash (assess.scheme.scheme_fingerprint, with its manual inputs) and
+what-if weights.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def scorer_fingerprint() -> str:
     """A hash of the scoring code, so a new version of gongkai never reads an older run."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(here.glob("*.py")) + [here.parent / "etl" / "scope.py"]:
+    scope = [here.parent / "etl" / "scope.py", here.parent / "etl" / "office_settings.py"]
+    for path in sorted(here.glob("*.py")) + scope:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

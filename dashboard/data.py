@@ -28,10 +28,9 @@ import streamlit as st
 import queries
 from dashboard import runs
 from etl.gongkai_error import GongkaiError
+from etl.settings import DEFAULT_DATA, ROOT, Settings  # noqa: F401 (ROOT: for the views)
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMES_DIR = ROOT / "data" / "schemes"
-
+SCHEMES_DIR = DEFAULT_DATA / "schemes"
 
 ALL = "全部"  # the peer-group option meaning "no filter"
 
@@ -50,10 +49,9 @@ AssessUnavailable = runs.AssessUnavailable
 
 
 def db_path() -> Path:
-    """GONGKAI_DB or the project default (data/gongkai.duckdb), read per call, never at import."""
-    from etl.settings import Settings
-
-    return Path(Settings.from_env().db_path)
+    """GONGKAI_DB or the data folder's gongkai.duckdb (etl.settings), read per call, never at
+    import."""
+    return Settings.from_env().db_path
 
 
 def db_version() -> int:
@@ -112,9 +110,16 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _cursor(_open(str(db_path()), db_version()))
 
 
+def schemes_dir() -> Path:
+    """The schemes folder of the data folder: $GONGKAI_DATA/schemes (etl.settings), else
+    SCHEMES_DIR (the checkout's; a module attribute so a test can give the page another)."""
+    data = Settings.from_env().data_dir
+    return SCHEMES_DIR if data == DEFAULT_DATA else data / "schemes"
+
+
 def schemes() -> dict[str, str]:
     """File stem -> path for files in data/schemes (default.toml first; names via scheme_names)."""
-    files = sorted(SCHEMES_DIR.glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
+    files = sorted(schemes_dir().glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
     return {p.stem: str(p) for p in files}
 
 

@@ -28,6 +28,7 @@ from etl.discover import SourceFile
 from etl.errors import ReportError
 from etl.extract import read_file
 from etl.report_rows import value_locations
+from etl.settings import Settings
 
 CHUNK = 8  # files per task sent to a parse worker
 MIN_PARALLEL = 32  # fewer files than this are parsed in-process
@@ -48,9 +49,9 @@ class Item:
 def worker_count(workers: int | None) -> int:
     """`workers`, else $GONGKAI_WORKERS, else one per available core."""
     if workers is None:
-        env = os.environ.get("GONGKAI_WORKERS", "").strip()
-        if env.isdigit():
-            return max(1, int(env))
+        declared = Settings.from_env().workers
+        if declared:
+            return declared
         try:
             return len(os.sched_getaffinity(0))
         except AttributeError:

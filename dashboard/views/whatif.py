@@ -135,7 +135,7 @@ def _save(path: str, scheme, chosen: dict[str, float]) -> None:
         )
         if st.form_submit_button("另存为方案"):
             try:
-                saved = scheme_file.save_variant(path, data.SCHEMES_DIR, name, chosen)
+                saved = scheme_file.save_variant(path, data.schemes_dir(), name, chosen)
             except scheme_file.SaveError as exc:
                 st.error(md(exc))  # it may quote the name typed
             else:

@@ -128,7 +128,7 @@ def _check_sign_in() -> None:
         roles.load_roles(path)
     except roles.RolesError as exc:  # "roles.toml:LINE: …": the full path, for the terminal
         raise GongkaiError(f"{path.parent / str(exc)}", exit_code=BAD_INPUT) from None
-    secret = os.environ.get(roles.SECRET_ENV)
+    secret = Settings.from_env().proxy_secret
     if secret and roles.proxy_secret() is None:
         raise GongkaiError(
             f"{roles.SECRET_ENV}: the sign-in proxy's shared secret is shorter than "

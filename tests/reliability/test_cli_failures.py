@@ -206,8 +206,8 @@ def test_gbk_scheme_names_file_and_line(tmp_path, logs):
     code, err, _ = run("score", "--year", "2024", "--scheme", gbk)
     assert code == 1
     assert err == [
-        f"Error: {gbk}:{line}: the file is not UTF-8 text (saved as GBK or another "
-        "encoding?). open it in an editor and save it as UTF-8"
+        f"Error: {gbk}:{line}: 文件不是 UTF-8 文本（可能存成了 GBK 等编码）. "
+        "请在编辑器中另存为 UTF-8 编码"
     ]
 
 
@@ -220,9 +220,8 @@ def test_scheme_nested_100000_deep(tmp_path, logs):
     code, err, _ = run("score", "--year", "2024", "--scheme", deep)
     assert code == 1
     assert err == [
-        f"Error: {deep}: values are nested too deeply to read (arrays or tables inside "
-        "each other hundreds of levels deep). a scheme needs at most a few levels; "
-        "start from data/schemes/default.toml"
+        f"Error: {deep}: 文件中的数组或表嵌套过深（几百层），无法读取. "
+        "设置文件最多只需几层嵌套，请对照 data/ 中的原文件改正"
     ]
 
 
