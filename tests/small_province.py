@@ -2,12 +2,12 @@
 tests/conftest.py).
 
 Every row goes in through the loader's own functions (etl.schema.ensure_schema,
-etl.load.sync_registry, start_run, load_batch, finish_run), never through SQL written here, so
-the tables are exactly what a load writes. Five agencies, two years, every figure and finding
-declared below: the tests compute by hand what each query must return from these rows, so a
-parser change cannot fail them. (The end-to-end query tests on the demo database, built from
-real and generated reports through the whole ETL, are tests/queries/test_queries.py and
-test_leader.py, marked slow.)
+etl.load_runs.sync_registry/start_run/finish_run, etl.load.load_batch), never through SQL
+written here, so the tables are exactly what a load writes. Five agencies, two years, every
+figure and finding declared below: the tests compute by hand what each query must return from
+these rows, so a parser change cannot fail them. (The end-to-end query tests on the demo
+database, built from real and generated reports through the whole ETL, are
+tests/queries/test_queries.py and test_leader.py, marked slow.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import duckdb
 
 from etl.fields import legacy_key, t3_key, t4_key
-from etl.load import LoadError, StagedReport, finish_run, load_batch, start_run, sync_registry
+from etl.load import LoadError, StagedReport, load_batch
+from etl.load_runs import finish_run, start_run, sync_registry
 from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport, Value
 from etl.schema import ensure_schema

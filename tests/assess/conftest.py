@@ -1,5 +1,5 @@
 """A hand-built province for the scoring tests: agencies, reports, values and findings declared
-here and written by the loader's own functions (etl.load.sync_registry, load_batch).
+here and written by the loader's own functions (etl.load_runs.sync_registry, etl.load.load_batch).
 
 This is a unit of the scoring, not of the ETL: no file is parsed, so only the declared rows are
 in the tables. Every figure below is used in a worked example in test_score.py.
@@ -13,7 +13,8 @@ import duckdb
 import pytest
 
 from etl.fields import legacy_key, t3_key, t4_key
-from etl.load import StagedReport, load_batch, sync_registry
+from etl.load import StagedReport, load_batch
+from etl.load_runs import sync_registry
 from etl.registry import Agency, Registry
 from etl.report import Finding, ParsedReport, Value
 from etl.schema import ensure_schema
