@@ -345,10 +345,10 @@ def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
     """A bare place in the title stays bare (平潭综合实验区 is a 管委会, not a 人民政府); the registry,
     not the parser, says which body it is. A 发布机构 that is the office publishing for the body
     the title names gives way to the title."""
-    from etl.accuracy import REGISTRY
     from etl.registry import load_registry, resolve_agency
+    from etl.settings import Settings
 
-    registry = load_registry(REGISTRY)
+    registry = load_registry(Settings.from_env().registry_path)
     path, _ = truth_for("pingtan_2015.txt")
     report = parse_file(path)
     assert report.agency == "平潭综合实验区"
