@@ -13,6 +13,7 @@ import dataclasses
 import os
 import shutil
 import socket
+import sys
 
 import duckdb
 import pytest
@@ -76,9 +77,22 @@ def every_table(db) -> dict:
     return out
 
 
+# The test process's own __main__, as imported at collection. Streamlit's AppTest (other test
+# modules, same worker) makes the page script __main__, and Dask's worker processes are spawned:
+# they re-import __main__, so each would run dashboard/app.py and die starting up.
+_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def own_main(monkeypatch):
+    """Every test here (and the worker restarts it causes) spawns from the real __main__."""
+    monkeypatch.setitem(sys.modules, "__main__", _MAIN)
+
+
 @pytest.fixture(scope="module")
 def cluster():
     distributed = engine()
+    sys.modules["__main__"] = _MAIN  # the module fixture starts before the autouse one
     with distributed.LocalCluster(
         n_workers=2,
         processes=True,
