@@ -6,7 +6,9 @@ bad file never stops the batch. The whole run writes one aside copy of the datab
 swapped in at the end (etl/load.py), so a killed run leaves the previous database untouched.
 
 Speed: files are parsed in a pool of worker processes (one per core, forked before the database
-is opened; `GONGKAI_WORKERS=1` parses in-process) and handled strictly in input order. A file
+is opened; one for a load of fewer than MIN_PARALLEL files or with `GONGKAI_WORKERS=1`, there for
+its memory cap: no file is read in this process, etl/parse_worker.py) and handled strictly in
+input order. A file
 past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
 worker stuck past it in library code is stopped, and only its file is refused (etl/stuck_workers.py);
 so is a worker that dies past its memory cap (etl/worker_memory.py): its file is refused, never
@@ -23,9 +25,7 @@ the local pool (etl/cluster.py); everything else, the writing included, stays in
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import signal
 import tempfile
 from collections import deque
 from collections.abc import Iterator
@@ -37,7 +37,7 @@ from pathlib import Path
 
 import etl.cluster
 import etl.parse
-from etl import load, stuck_workers, worker_memory
+from etl import load, parse_worker, stuck_workers, worker_memory
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.deadlines import days_late, deadline_for
 from etl.discover import SourceFile, discover_sources
@@ -52,7 +52,7 @@ from etl.validate.timing import timing_findings, year_findings
 
 BATCH_REPORTS = 256  # reports per write transaction
 CHUNK = 8  # files per task sent to a parse worker
-MIN_PARALLEL = 32  # fewer files than this are parsed in-process
+MIN_PARALLEL = 32  # fewer files than this are parsed by one worker (for its memory cap)
 _RETRIES = 3  # new pools a chunk is sent to after its worker pool broke
 _MISSING = object()
 
@@ -209,20 +209,8 @@ def _workers(workers: int | None) -> int:
 
 
 def _pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
-    if workers < 2 or n_sources < MIN_PARALLEL:
-        return None
-    try:
-        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
-    except ValueError:
-        ctx = None
-    stuck_workers.prepare()  # before forking: the workers inherit it
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
-    try:
-        pool.submit(int).result()  # start the workers now, while no database is open
-    except Exception:  # noqa: BLE001 -- no pool (e.g. no fork here): parse in-process
-        pool.shutdown(wait=False, cancel_futures=True)
-        return None
-    return pool
+    # a small load gets one worker: not for speed, for the memory cap no file may be read without
+    return parse_worker.start_pool(workers if n_sources >= MIN_PARALLEL else 1)
 
 
 class _Pool:
@@ -259,37 +247,19 @@ class _Pool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
-    stuck_workers.on_worker_start()
-    worker_memory.cap_worker_memory()
-    try:  # die with the main process (a killed load must not leave workers behind)
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+_parse = parse_worker.parse_or_refusal  # worker side
+_internal = parse_worker.internal_error
 
 
-def _parse(origin: str, data: bytes):
-    """ParsedReport, or ReportError for a bad file or any unexpected exception (code internal)."""
+def _parse_alone(origin: str, data: bytes):
+    """A file left unparsed by the pool (it broke again and again): parsed in a worker of its
+    own, never in this process."""
     try:
-        return etl.parse.parse_file(origin, data)
+        return parse_worker.parse_alone(origin, data)
     except ReportError as err:
         return err
-    except MemoryError:  # past the worker's memory cap (or the machine's)
-        return worker_memory.too_much_memory(origin)
     except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
         return _internal(origin, exc)
-
-
-def _internal(origin: str, exc: BaseException) -> ReportError:
-    return ReportError(
-        origin,
-        f"unexpected error while loading the file ({type(exc).__name__}: {exc})",
-        "this is a bug in gongkai; please report it together with the file",
-        "internal",
-    )
 
 
 def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
@@ -432,8 +402,8 @@ def _handle(run: _Run, item: _Item) -> None:
         if _seen(run, source, sha):
             return
         report = item.outcome
-        if report is None:  # not parsed ahead (no worker pool): parse it here
-            report = item.outcome = _parse(
+        if report is None:  # not parsed ahead (no worker pool): parse it now
+            report = item.outcome = _parse_alone(
                 source.origin, item.data if item.data is not None else _reread(source, sha)
             )
         if isinstance(report, ReportError):
