@@ -10,6 +10,7 @@ crashed), not gongkai's own refusal. Run:
 
     .venv/bin/python bench/hostile_files.py [--cap-gb 3] [--timeout 120] [--root DIR] [FAMILY ...]
     .venv/bin/python bench/hostile_files.py --load   # all of them in one load, 2 workers
+    .venv/bin/python bench/hostile_files.py --load --copies 4   # a load of fewer than 32 files
 
 (--root: another checkout to measure, e.g. `git archive HEAD~3 | tar -x -C /tmp/before`.)
 
@@ -41,7 +42,7 @@ from bench.hostile_pdfs import (  # noqa: E402 - the repository root is on sys.p
     packed_array_bomb,
     packed_contents_bomb,
 )
-from bench.peak_rss import measure  # noqa: E402
+from bench.peak_rss import descendants_rss_mb, group_rss_mb, measure  # noqa: E402
 
 
 def _real(name: str) -> Path:
@@ -322,49 +323,13 @@ def run(
     return done.seconds, done.peak_kb // 1024, tree_peak[0], outcome
 
 
-def descendants_rss_mb(root: int) -> int:
-    """Summed RSS (MB) of the live descendants of process `root` (Linux /proc)."""
-    parent, rss = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            parent[int(entry)] = int(fields[1])  # field 4 of stat: the parent
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
-        except (OSError, ValueError, IndexError):
-            continue
-    total = 0
-    for pid in rss:
-        ancestor = parent.get(pid)
-        while ancestor not in (None, 0, 1, root):
-            ancestor = parent.get(ancestor)
-        if ancestor == root:
-            total += rss[pid]
-    return total // (1 << 20)
-
-
-def group_rss_mb(pgid: int) -> int:
-    """Summed RSS (MB) of the live processes of process group `pgid` (Linux /proc)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid:  # field 5 of stat: the process group
-                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
-        except (OSError, ValueError, IndexError):
-            continue
-    return total // (1 << 20)
-
-
-def load_all(folder: Path, cap_gb: float, timeout: float, root: Path) -> None:
-    """`gongkai load` of every family plus 30 copies of real reports with 2 parse workers: the
-    seconds, and the peak summed RSS of the whole process group (sampled every 0.2 s)."""
+def load_all(folder: Path, cap_gb: float, timeout: float, root: Path, copies: int = 30) -> None:
+    """`gongkai load` of every family plus `copies` copies of real reports with 2 parse workers:
+    the seconds, and the peak summed RSS of the whole process group (sampled every 0.2 s). With
+    few copies the load has fewer than etl.pipeline.MIN_PARALLEL files (a small load)."""
     for name, build in FAMILIES.items():
         (folder / name).write_bytes(build())
-    for n in range(30):
+    for n in range(copies):
         year = 2009 + n % 15  # the real report moved to another year (as tests do)
         text = SHUYANG.read_text(encoding="utf-8").replace("2026年", f"{year + 1}年")
         (folder / f"real_{n}.md").write_text(text.replace("2025", str(year)), encoding="utf-8")
@@ -411,12 +376,15 @@ def main() -> None:
         "--root", type=Path, default=ROOT, help="the gongkai checkout to run (e.g. an older one)"
     )
     parser.add_argument("--load", action="store_true", help="one `gongkai load` of them all")
+    parser.add_argument(
+        "--copies", type=int, default=30, help="real reports added to --load (4: a small load)"
+    )
     args = parser.parse_args()
     if args.load:
         with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
             folder = Path(tmp) / "files"
             folder.mkdir()
-            load_all(folder, args.cap_gb, args.timeout, args.root)
+            load_all(folder, args.cap_gb, args.timeout, args.root, args.copies)
         return
     with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
         for name in args.families:
