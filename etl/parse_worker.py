@@ -47,6 +47,7 @@ def start_pool(workers: int) -> ProcessPoolExecutor | None:
     except ValueError:
         ctx = None
     stuck_workers.prepare()  # before forking: the workers inherit it
+    worker_memory.set_pool_size(workers)  # so does their cap
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=init_worker)
     try:
         pool.submit(int).result()  # start the workers now
@@ -93,20 +94,19 @@ def parse_alone(path: str, data: bytes | None = None) -> ParsedReport:
         if owned:
             stuck_workers.forget()
         return etl.parse.parse_file(path, data)  # no watchdog here: it would end the caller
-    hung = False
+    future = pool.submit(_parse_watched, path, data)
     try:
-        return pool.submit(_parse_watched, path, data).result(timeout=BACKSTOP_SECONDS)
+        return future.result(timeout=BACKSTOP_SECONDS)
     except BrokenProcessPool:  # the worker died: past its memory cap, or stopped by its watchdog
         slow, _ = stuck_workers.stopped_files()
         if path in slow:
             raise stuck_workers.too_slow(path) from None
         raise worker_memory.too_much_memory(path) from None
     except TimeoutError:
-        hung = True
         raise stuck_workers.too_slow(path) from None
     finally:
-        if hung:
-            for process in list(getattr(pool, "_processes", {}).values()):
+        if not future.done():  # past the backstop, or Ctrl-C: shutdown would wait for the file
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.kill()  # the one worker this call forked
         pool.shutdown(wait=True, cancel_futures=True)
         if owned:

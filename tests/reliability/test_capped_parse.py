@@ -32,7 +32,7 @@ from tests.conftest import SEEDS
 from tests.reliability.conftest import query
 
 _REPORTS = tuple(sorted(p.name for p in SEEDS.glob("*.txt"))[:3])
-_CAP_MB = LIMITS.worker_memory_bytes >> 20
+_CAP_MB = LIMITS.lone_worker_memory_bytes >> 20  # a worker alone: gongkai parse, a small load
 
 
 @pytest.fixture
@@ -123,6 +123,24 @@ class TestGongkaiParse:
             parse_alone(str(_hostile(tmp_path, "stuck.txt")))
         assert caught.value.code == "too_slow"
         assert time.monotonic() - started < 10  # 1 s limit + 1 s grace + the watchdog's poll
+
+    def test_a_reader_whose_watchdog_cannot_run_is_ended_by_the_caller(
+        self, tmp_path, readers, monkeypatch
+    ):
+        """The last resort (a C call holding the GIL starves the watchdog thread too): the
+        caller stops waiting after BACKSTOP_SECONDS, kills the worker and refuses the file."""
+        import etl.parse_worker
+
+        monkeypatch.setattr(stuck_workers, "HARD_STOP_AFTER", 3600.0)  # the watchdog never acts
+        monkeypatch.setattr(etl.parse_worker, "BACKSTOP_SECONDS", 2.0)
+        started = time.monotonic()
+        with pytest.raises(ReportError) as caught:
+            parse_alone(str(_hostile(tmp_path, "stuck.txt")))
+        assert caught.value.code == "too_slow"
+        assert time.monotonic() - started < 10
+        (worker,) = readers()["stuck.txt"]
+        with pytest.raises(ProcessLookupError):  # killed and reaped, not left behind
+            os.kill(worker, 0)
 
     def test_a_good_file_reads_the_same_as_in_process(self, readers):
         path = SEEDS / _REPORTS[0]

@@ -97,7 +97,7 @@ def test_an_encrypted_object_stream_bomb_is_stopped_by_the_memory_cap(tmp_path):
     """Ciphertext until pdfium opens the file, and pdfium inflates it whole to open it: no check
     can come first, so the reader's memory cap (etl.parse_worker) is what stops it."""
     bomb = tmp_path / "encrypted_object_stream.pdf"
-    bomb.write_bytes(encrypted_object_stream_bomb(LIMITS.worker_memory_bytes + (400 << 20)))
+    bomb.write_bytes(encrypted_object_stream_bomb(LIMITS.lone_worker_memory_bytes + (400 << 20)))
     assert bomb.stat().st_size < 2 << 20
     started = time.monotonic()
     with pytest.raises(ReportError) as caught:
