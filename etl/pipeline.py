@@ -8,9 +8,9 @@ swapped in at the end (etl/load.py), so a killed run leaves the previous databas
 Speed: files are parsed in a pool of worker processes (one per core, forked before the database
 is opened; one for a load of fewer than MIN_PARALLEL files or with `GONGKAI_WORKERS=1`, there for
 its memory cap: no file is read in this process, etl/parse_worker.py) and handled strictly in
-input order. A file
-past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
-worker stuck past it in library code is stopped, and only its file is refused (etl/stuck_workers.py);
+input order. A file past etl.limits' time limit is refused (too_slow) by an alarm in the process
+parsing it; a worker stuck past it in library code is stopped, and only its file is refused
+(etl/stuck_workers.py);
 so is a worker that dies past its memory cap (etl/worker_memory.py): its file is refused, never
 parsed again in the main process, and the rest of the batch goes to a new pool. Outcomes
 are written in batches, one transaction per batch (load.load_batch). If a batch fails to write,
