@@ -11,7 +11,8 @@ API used by the dashboard and exports (all read-only over the database):
 `scheme` is a Scheme or a path to a TOML file.
 """
 
-from assess.metrics import METRICS, Metric, metric_values
+from assess.metric_sql import metric_values
+from assess.metrics import METRICS, Metric
 from assess.scheme import Indicator, Scheme, SchemeError, load_scheme
 from assess.score import Assessment, assess_year, deductions, indicator_scores, score_year
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import operator
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from etl.gongkai_error import GongkaiError
+from etl.toml_file import read_toml
 
 LEVELS = ("red", "amber")
 LEVEL_NAMES = {"red": "红色", "amber": "黄色"}
@@ -96,25 +96,24 @@ DEFAULT_RULES: tuple[FlagRule, ...] = (
 )
 
 
-def _line(text: str, index: int) -> int | None:
-    starts = [
-        n for n, raw in enumerate(text.splitlines(), 1) if raw.strip().startswith("[[flags]]")
-    ]
-    return starts[index] if index < len(starts) else None
-
-
 def rules_from_toml(path: str | Path) -> tuple[FlagRule, ...]:
     """The [[flags]] rules of a scheme file (DEFAULT_RULES when it declares none)."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    raw = tomllib.loads(text).get("flags")
+    toml = read_toml(
+        path,
+        lambda line, problem, hint: FlagRuleError(f"{path.name}:{line or 1}: {problem}。{hint}"),
+    )
+    raw = toml.data.get("flags")
     if raw is None:
         return DEFAULT_RULES
-    if not isinstance(raw, list) or not raw:
-        raise FlagRuleError(f"{path.name}: `flags` 应写成一个或多个 [[flags]] 表")
+    if not isinstance(raw, list) or not raw or not all(isinstance(d, dict) for d in raw):
+        raise FlagRuleError(
+            f"{path.name}:{toml.line('flags') or 1}: `flags` 应写成一个或多个 [[flags]] 表。"
+            "请对照 data/schemes/default.toml 改写"
+        )
     rules = []
     for i, d in enumerate(raw):
-        where = f"{path.name}:{_line(text, i) or '?'}"
+        where = f"{path.name}:{toml.line('flags', i) or 1}"  # the rule's [[flags]] line
         unknown = set(d) - {"level", "measure", "op", "threshold", "label"}
         if unknown:
             raise FlagRuleError(

@@ -11,12 +11,13 @@ import csv
 import hashlib
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from assess.metrics import HIGHER, LOWER, METRICS, NEUTRAL
 from etl.gongkai_error import GongkaiError
+from etl.toml_file import TomlFile, parse_toml, read_toml
+from etl.toml_file import key_lines as toml_key_lines
 
 MIN_PERFORMANCE_SHARE = 0.04  # 国办发〔2016〕80号: 政务公开 ≥ 4% of the performance assessment
 WEIGHTED_KINDS = ("linear", "rank", "deduction")
@@ -107,28 +108,30 @@ class Scheme:
 
 
 def key_lines(text: str) -> dict[tuple[int | None, str], int]:
-    """(indicator index or None for top level, key) -> line number of that key in the TOML."""
+    """(indicator index or None for top level, key) -> line number of that key in the TOML
+    (a view of etl.toml_file.key_lines, the one line finder of every settings file)."""
     lines: dict[tuple[int | None, str], int] = {}
-    idx: int | None = None
-    for n, raw in enumerate(text.splitlines(), 1):
-        s = raw.strip()
-        if s.startswith("[[indicators]]"):
-            idx = 0 if idx is None else idx + 1
-            lines[(idx, "[[indicators]]")] = n
-            continue
-        m = re.match(r'^"?([A-Za-z0-9_\-]+)"?\s*=', s)
-        if m:
-            lines.setdefault((idx, m.group(1)), n)
+    for path, n in toml_key_lines(text).items():
+        if len(path) == 1 and isinstance(path[0], str):
+            lines[(None, path[0])] = n
+        elif path[0] == "indicators" and len(path) == 2:
+            lines[(path[1], "[[indicators]]")] = n
+        elif path[0] == "indicators" and len(path) == 3:
+            lines[(path[1], path[2])] = n
     return lines
 
 
 class _Ctx:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path, self.lines = path, key_lines(text)
+    def __init__(self, toml: TomlFile) -> None:
+        self.path, self.toml = toml.path, toml
+
+    def line(self, idx: int | None, key: str) -> int | None:
+        if key == "[[indicators]]":
+            return self.toml.line("indicators", idx)
+        return self.toml.line(key) if idx is None else self.toml.line("indicators", idx, key)
 
     def fail(self, idx: int | None, key: str, problem: str, hint: str):
-        line = self.lines.get((idx, key)) or self.lines.get((idx, "[[indicators]]"))
-        raise SchemeError(self.path, line, problem, hint)
+        raise SchemeError(self.path, self.line(idx, key), problem, hint)
 
 
 def _num(ctx, idx, d, key, *, default=None, required=False, low=None, high=None):
@@ -137,26 +140,26 @@ def _num(ctx, idx, d, key, *, default=None, required=False, low=None, high=None)
             ctx.fail(
                 idx,
                 "[[indicators]]" if idx is not None else key,
-                f"indicator '{d.get('id', '?')}' has no `{key}`",
-                f"add `{key} = <number>`",
+                f"指标“{d.get('id', '?')}”缺少 `{key}`",
+                f"请加上 `{key} = 数字`",
             )
         return default
     v = d[key]
     if isinstance(v, bool) or not isinstance(v, int | float):
-        ctx.fail(idx, key, f"`{key}` must be a number, not {v!r}", f"write e.g. `{key} = 1`")
+        ctx.fail(idx, key, f"`{key}` 应是数字，现在是 {v!r}", f"请写成 `{key} = 1` 这样的数字")
     if not math.isfinite(v):  # TOML allows nan and inf; neither is a weight, threshold or score
         ctx.fail(
             idx,
             key,
-            f"`{key}` = {v} is not a finite number",
-            f"write an ordinary number, e.g. `{key} = 1`",
+            f"`{key}` = {v} 不是有限的数",
+            f"请写普通的数字，例如 `{key} = 1`",
         )
     if (low is not None and v < low) or (high is not None and v > high):
         ctx.fail(
             idx,
             key,
-            f"`{key}` = {v} is outside {low} … {high}",
-            f"choose a value in {low} … {high}",
+            f"`{key}` = {v} 超出 {low} … {high}",
+            f"请取 {low} … {high} 之间的值",
         )
     return float(v)
 
@@ -167,8 +170,8 @@ def _choice(ctx, idx, d, key, options, *, default=None):
         ctx.fail(
             idx,
             key,
-            f"`{key}` = {v!r} is not one of {', '.join(map(str, options))}",
-            f"set `{key}` to one of: {', '.join(map(str, options))}",
+            f"`{key}` = {v!r} 不是 {', '.join(map(str, options))} 之一",
+            f"请把 `{key}` 改为其中之一：{', '.join(map(str, options))}",
         )
     return v
 
@@ -179,8 +182,8 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
         ctx.fail(
             idx,
             "id",
-            f"indicator id {ident!r} is missing or not lower_snake_case",
-            'give each [[indicators]] an `id = "like_this"`',
+            f"指标 id {ident!r} 缺失，或不是小写字母、数字和下划线的写法",
+            '请给每个 [[indicators]] 写上 `id = "like_this"`',
         )
     kind = _choice(ctx, idx, d, "kind", KINDS)
     unknown = set(d) - _COMMON - _KIND_KEYS[kind]
@@ -189,8 +192,8 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
         ctx.fail(
             idx,
             key,
-            f"`{key}` is not a setting of a {kind} indicator ('{ident}')",
-            f"remove it; a {kind} indicator takes: {', '.join(sorted(_COMMON | _KIND_KEYS[kind]))}",
+            f"`{key}` 不是 {kind} 类指标（“{ident}”）的设置",
+            f"请删去；{kind} 类指标可写：{', '.join(sorted(_COMMON | _KIND_KEYS[kind]))}",
         )
     source = _choice(ctx, idx, d, "source", ("metric", "manual"), default="metric")
     metric, direction = None, d.get("direction")
@@ -200,8 +203,8 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
             ctx.fail(
                 idx,
                 "metric" if "metric" in d else "[[indicators]]",
-                f"unknown metric {metric!r} in indicator '{ident}'",
-                f'use one of: {", ".join(METRICS)} (or source = "manual")',
+                f"指标“{ident}”的 metric {metric!r} 不存在",
+                f'可选：{", ".join(METRICS)}（或写 source = "manual"）',
             )
         direction = direction or METRICS[metric].direction
     direction = _choice(
@@ -215,20 +218,18 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
         metric=metric,
         direction=direction,
         section=str(d.get("section", "")),
-        line=ctx.lines.get((idx, "[[indicators]]"), 0),
+        line=ctx.line(idx, "[[indicators]]") or 0,
     )
     if kind in WEIGHTED_KINDS:
         f["weight"] = _num(ctx, idx, d, "weight", required=True, low=0, high=100)
         if f["weight"] <= 0:
-            ctx.fail(
-                idx, "weight", f"weight of '{ident}' is 0", "give it a positive weight or remove it"
-            )
+            ctx.fail(idx, "weight", f"指标“{ident}”的权重为 0", "请给正数权重，或删去该指标")
         if "missing" not in d:
             ctx.fail(
                 idx,
                 "[[indicators]]",
-                f"indicator '{ident}' has no missing-data policy",
-                'add `missing = "reweight"`, "peer_median" or "zero"',
+                f"指标“{ident}”没有写缺数据时的处理办法（missing）",
+                '请加上 `missing = "reweight"`、"peer_median" 或 "zero"',
             )
         f["missing"] = _choice(ctx, idx, d, "missing", POLICIES)
         f["small_sample"] = _choice(ctx, idx, d, "small_sample", SMALL_SAMPLE, default="score")
@@ -236,23 +237,22 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
         full = _num(ctx, idx, d, "full", required=True)
         zero = _num(ctx, idx, d, "zero", required=True)
         if full == zero:
-            ctx.fail(
-                idx, "zero", f"`full` and `zero` of '{ident}' are both {full}", "make them differ"
-            )
+            ctx.fail(idx, "zero", f"指标“{ident}”的 `full` 和 `zero` 都是 {full}", "请让两者不同")
         if direction != NEUTRAL and (full > zero) != (direction == HIGHER):
             ctx.fail(
                 idx,
                 "full",
-                f"'{ident}': {direction} is better, but full = {full:g}, zero = {zero:g}",
-                "swap `full` and `zero` (full is the good end)",
+                f"指标“{ident}”数值越{'高' if direction == HIGHER else '低'}越好，"
+                f"但 full = {full:g}，zero = {zero:g}",
+                "请对调 `full` 和 `zero`（full 是好的一端）",
             )
         f.update(full=full, zero=zero)
     if kind == "rank" and direction == NEUTRAL:
         ctx.fail(
             idx,
             "kind",
-            f"'{ident}' is ranked but its value has no better direction",
-            'add `direction = "higher"` or "lower", or use another kind',
+            f"指标“{ident}”按排名计分，但其数值没有好坏方向",
+            '请加上 `direction = "higher"` 或 "lower"，或改用其他计分方式（kind）',
         )
     if kind in ("deduction", "bonus"):
         f["points"] = _num(ctx, idx, d, "points", required=True, low=0)
@@ -262,8 +262,8 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
             ctx.fail(
                 idx,
                 "per",
-                f"`per` of '{ident}' must be positive",
-                "set `per = 1` to count each event",
+                f"指标“{ident}”的 `per` 必须是正数",
+                "请写 `per = 1`（每件计一次）",
             )
         if kind == "deduction":
             f["cap"] = _num(ctx, idx, d, "cap", default=f["weight"], low=0, high=f["weight"])
@@ -277,8 +277,8 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
             ctx.fail(
                 idx,
                 "when",
-                f"`when` = {d['when']!r} is not known",
-                'use `when = "no_report"`, or `op` and `threshold`',
+                f"`when` = {d['when']!r} 不认识",
+                '请写 `when = "no_report"`，或改写 `op` 和 `threshold`',
             )
         else:
             f["op"] = _choice(ctx, idx, d, "op", OPS)
@@ -291,8 +291,8 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
         ctx.fail(
             None,
             "manual_inputs",
-            f"manual inputs file {file} does not exist",
-            "create it (columns agency_id,year,indicator,value) or fix the path (relative to the scheme)",
+            f"人工录入文件 {file} 不存在",
+            "请创建该文件（列为 agency_id,year,indicator,value），或改正路径（相对于方案文件）",
         )
     rows, seen = [], set()
     with file.open(encoding="utf-8-sig", newline="") as fh:
@@ -300,22 +300,22 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
         header = [h.strip() for h in next(reader, [])]
         if header != MANUAL_HEADER:
             raise SchemeError(
-                file, 1, f"header is {','.join(header)!r}", f"make it {','.join(MANUAL_HEADER)}"
+                file, 1, f"表头是 {','.join(header)!r}", f"请改为 {','.join(MANUAL_HEADER)}"
             )
         for n, row in enumerate(reader, 2):
             if not any(c.strip() for c in row):
                 continue
             if len(row) != 4:
                 raise SchemeError(
-                    file, n, f"{len(row)} columns", "write agency_id,year,indicator,value"
+                    file, n, f"这一行有 {len(row)} 列", "请写四列：agency_id,year,indicator,value"
                 )
             agency, year, ind, value = (c.strip() for c in row)
             if ind not in manual_ids:
                 raise SchemeError(
                     file,
                     n,
-                    f"indicator {ind!r} is not a manual indicator of {ctx.path.name}",
-                    f"use one of: {', '.join(sorted(manual_ids)) or '(none declared)'}",
+                    f"指标 {ind!r} 不是 {ctx.path.name} 的人工录入指标",
+                    f"可用：{', '.join(sorted(manual_ids)) or '（方案中没有人工录入指标）'}",
                 )
             try:
                 rec = (agency, int(year), ind, float(value))
@@ -323,13 +323,11 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
                 raise SchemeError(
                     file,
                     n,
-                    f"year {year!r} or value {value!r} is not a number",
-                    "write digits, e.g. 2024,3",
+                    f"年份 {year!r} 或数值 {value!r} 不是数字",
+                    "请写数字，例如 2024,3",
                 ) from None
             if rec[:3] in seen:
-                raise SchemeError(
-                    file, n, f"{agency} {year} {ind} is entered twice", "keep one row"
-                )
+                raise SchemeError(file, n, f"{agency} {year} {ind} 录入了两次", "请只保留一行")
             seen.add(rec[:3])
             rows.append(rec)
     return tuple(rows)
@@ -338,50 +336,24 @@ def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
 def load_scheme(path: str | Path) -> Scheme:
     """Parse and validate a scheme TOML file; raises SchemeError naming file, line and fix."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise SchemeError(
-            path,
-            line,
-            "the file is not UTF-8 text (saved as GBK or another encoding?)",
-            "open it in an editor and save it as UTF-8",
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise SchemeError(
-            path,
-            int(m.group(1)) if m else None,
-            f"not valid TOML ({exc})",
-            "fix the syntax at that line",
-        ) from None
-    except RecursionError:  # tomllib recurses once per nested array or inline table
-        raise SchemeError(
-            path,
-            None,
-            "values are nested too deeply to read (arrays or tables "
-            "inside each other hundreds of levels deep)",
-            "a scheme needs at most a few levels; start from data/schemes/default.toml",
-        ) from None
-    ctx = _Ctx(path, text)
+    toml = read_toml(path, lambda line, problem, hint: SchemeError(path, line, problem, hint))
+    data = toml.data
+    ctx = _Ctx(toml)
     for key in sorted(set(data) - _TOP_KEYS):
         ctx.fail(
             None,
             key,
-            f"unknown setting `{key}`",
-            f"remove it; known: {', '.join(sorted(_TOP_KEYS))}",
+            f"不认识的设置 `{key}`",
+            f"请删去；可写：{', '.join(sorted(_TOP_KEYS))}",
         )
     share = _num(ctx, None, data, "performance_share", default=MIN_PERFORMANCE_SHARE, high=1)
     if share < MIN_PERFORMANCE_SHARE:
         ctx.fail(
             None,
             "performance_share",
-            f"performance_share = {share:g} is below {MIN_PERFORMANCE_SHARE:g}: 国办发〔2016〕80号 "
-            "requires 政务公开 to weigh not less than 4% of the performance assessment",
-            f"set performance_share to {MIN_PERFORMANCE_SHARE:g} or more",
+            f"performance_share = {share:g} 低于 {MIN_PERFORMANCE_SHARE:g}：国办发〔2016〕80号 "
+            "要求政务公开在绩效考核中的权重不低于 4%",
+            f"请把 performance_share 设为 {MIN_PERFORMANCE_SHARE:g} 或更大",
         )
     min_cases = _num(ctx, None, data, "min_cases", default=5, low=0)
     raw = data.get("indicators")
@@ -389,16 +361,14 @@ def load_scheme(path: str | Path) -> Scheme:
         ctx.fail(
             None,
             "indicators",
-            "the scheme has no [[indicators]]",
-            "add at least one [[indicators]] table",
+            "方案中没有 [[indicators]]",
+            "请至少加一个 [[indicators]] 表",
         )
     indicators = tuple(_indicator(ctx, i, d) for i, d in enumerate(raw))
     seen: dict[str, int] = {}
     for i, ind in enumerate(indicators):
         if ind.id in seen:
-            ctx.fail(
-                i, "id", f"indicator id '{ind.id}' is used twice", "give each indicator its own id"
-            )
+            ctx.fail(i, "id", f"指标 id“{ind.id}”用了两次", "请给每个指标不同的 id")
         seen[ind.id] = i
     weighted = [(i, ind) for i, ind in enumerate(indicators) if ind.weighted]
     total = sum(ind.weight for _, ind in weighted)
@@ -408,9 +378,9 @@ def load_scheme(path: str | Path) -> Scheme:
         ctx.fail(
             last_i,
             "weight",
-            f"the indicator weights sum to {total:g}, not 100 ({listing})",
-            f"change the weights by {100 - total:+g} in total, e.g. set '{last.id}' "
-            f"weight to {last.weight + 100 - total:g}",
+            f"各指标权重之和是 {total:g}，不是 100（{listing}）",
+            f"请把权重共调整 {100 - total:+g}，例如把“{last.id}”的权重改为 "
+            f"{last.weight + 100 - total:g}",
         )
     manual_path, manual = None, ()
     if "manual_inputs" in data:
@@ -443,8 +413,8 @@ def scheme_fingerprint(path: str | Path) -> str:
         return ""
     digest.update(raw)
     try:
-        manual = tomllib.loads(raw.decode("utf-8")).get("manual_inputs")
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        manual = parse_toml(raw.decode("utf-8-sig"), path, _no_error).data.get("manual_inputs")
+    except (UnicodeDecodeError, GongkaiError):  # load_scheme says what is wrong with the file
         manual = None
     if isinstance(manual, str):
         try:
@@ -452,3 +422,8 @@ def scheme_fingerprint(path: str | Path) -> str:
         except OSError:
             digest.update(b"\0missing")
     return digest.hexdigest()
+
+
+def _no_error(line: int | None, problem: str, hint: str) -> GongkaiError:
+    """The fingerprint of a file that cannot be parsed is its bytes alone; no message needed."""
+    return GongkaiError(problem)

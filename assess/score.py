@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assess.metrics import HIGHER, LOWER, METRICS, corrected_cells, values_relation
+from assess.metric_sql import corrected_cells, values_relation
+from assess.metrics import HIGHER, LOWER, METRICS
 from assess.scheme import Scheme, load_scheme
 from assess.score_sql import scoring_sql
 from etl.scope import home_list
@@ -174,9 +175,6 @@ def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
     ).with_columns(
         (pl.col("raw_points") * pl.col("scale")).fill_null(0.0).alias("scaled_points"),
     )
-
-
-STEP_COLUMNS = ["raw_points", "bonus_points", "vetoes", "scale", "scaled_points"]
 
 
 def _steps() -> list[pl.Expr]:

@@ -18,7 +18,7 @@ is added, the total is clipped to 0..100, and a triggered veto caps it.
 
 from __future__ import annotations
 
-from assess.metrics import metric_wide_sql
+from assess.metric_sql import metric_wide_sql
 
 
 def _n(expr: str) -> str:
@@ -101,6 +101,9 @@ def _metric_pick(metric_ids: list[str], what: str) -> str:
     return f"(CASE i.metric {whens} END)" if whens else "NULL::DOUBLE"
 
 
+# One statement over 127 lines, kept whole: its CTEs feed each other in order (scope -> values ->
+# imputation -> points -> totals -> ranks), and DuckDB plans them as one query; cut into
+# functions, each piece would be a fragment of SQL that cannot be read or run alone.
 def scoring_sql(metric_ids: list[str], values: str = "current_values") -> str:
     """The statement; parameters: year, peer, home, min_cases, share, manual_name, i*/m* lists.
 

@@ -10,16 +10,17 @@ Why a derived file next to the database and not a table in it: a run depends on 
 database's rows — the analysts' corrections and dismissals (the workflow store, changed without
 any load), the scheme file (edited while the dashboard serves), the office's province and the
 scorer's own code — so it is a cache keyed on all of them, not a fact of the report database.
-The database is only written by building a copy aside and swapping it in (etl/load.py); a table
+The database is only written by building a copy aside and swapping it in (etl/building_copy.py); a table
 there would mean scoring inside every writer's build (load, version choice, ledger import) or a
 second copy-and-swap of the whole file after each, and it would still go stale on a correction.
-Keyed on the build's stamp (etl.load.stamp_build: a new id whenever any writer swaps a file in),
+Keyed on the build's stamp (etl.building_copy.stamp_build: a new id whenever any writer swaps a file in),
 a run can never be read for other rows, and writers need not know about scores.
 
 Key = sha256 over: the build stamp (the file identity for a database built before stamps), the
 corrections and dismissals attached to the connection (workflow.overlay), the office's province
-(etl.scope), the scorer's source (this package and etl/scope.py), the year, the scheme's content
-hash (assess.scheme.scheme_fingerprint, with its manual inputs) and what-if weights.
+(etl.scope), the scorer's source (this package, etl/scope.py and etl/office_settings.py), the
+year, the scheme's content hash (assess.scheme.scheme_fingerprint, with its manual inputs) and
+what-if weights.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import duckdb
 PARTS = ("scores", "indicators", "deductions")
 DISK_KEEP = 48  # runs kept on disk: every year of a database under a scheme or two
 STAMP_FILE = "build"  # in each run's folder: the build it was scored from (for pruning)
-OVERLAY_SQL = (  # what workflow.overlay attaches (assess.metrics.CORRECTIONS_TABLE's schema)
+OVERLAY_SQL = (  # what workflow.overlay attaches (assess.metric_sql.CORRECTIONS_TABLE's schema)
     "SELECT * FROM gongkai_workflow.value_corrections",
     "SELECT * FROM gongkai_workflow.dismissed_findings",
 )
@@ -48,7 +49,7 @@ def cache_dir(db_path: str | Path) -> Path:
 
 
 def build_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The id the loader gave this build of the database (etl.load.stamp_build); None before."""
+    """The id the loader gave this build of the database (etl.building_copy.stamp_build); None before."""
     try:
         row = con.execute("SELECT value FROM meta WHERE name = 'build_stamp'").fetchone()
     except duckdb.Error:
@@ -65,7 +66,7 @@ def overlay_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A hash of the corrections in force and the findings dismissed as 误报 that the scorer
     reads on this connection (workflow.overlay), "none" when none are attached. Content, not
     the workflow store's revision: moving a 整改 item along changes no score."""
-    from assess.metrics import values_relation
+    from assess.metric_sql import values_relation
 
     if values_relation(con) == "current_values":
         return "none"
@@ -84,7 +85,8 @@ def scorer_fingerprint() -> str:
     """A hash of the scoring code, so a new version of gongkai never reads an older run."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(here.glob("*.py")) + [here.parent / "etl" / "scope.py"]:
+    scope = [here.parent / "etl" / "scope.py", here.parent / "etl" / "office_settings.py"]
+    for path in sorted(here.glob("*.py")) + scope:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

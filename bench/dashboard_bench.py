@@ -30,7 +30,7 @@ import queries  # noqa: E402
 from assess import stored  # noqa: E402
 from assess.scheme import scheme_fingerprint  # noqa: E402
 from dashboard import memo, runs  # noqa: E402
-from etl.load import stamp_build  # noqa: E402
+from etl.building_copy import stamp_build  # noqa: E402
 from etl.schema import ensure_schema  # noqa: E402
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
@@ -140,7 +140,7 @@ def first_views(db: Path, year: int, agency: str, group: str) -> dict:
     h = scheme_fingerprint(scheme)
 
     def fresh():
-        memo._memory.clear()
+        memo.forget()
         return connect(db)
 
     def ranking_page():

@@ -110,14 +110,14 @@ def multi_frame_tiff(frames: int, width: int = 2480, height: int = 3508) -> byte
 
 # --- zip packages ----------------------------------------------------------------------------
 
-_CONTENT_TYPES = (
+CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
     'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
     'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
     '"application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.'
     'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
 )
-_ROOT_RELS = (
+ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
     '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
     'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
@@ -160,8 +160,8 @@ def docx_bytes(paragraphs, filler_mb: int = 0, declare: int | None = None) -> by
     (a bomb whose directory lies)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", ROOT_RELS)
     data = buf.getvalue()
     stream, size, crc = _document_xml(paragraphs, filler_mb)
     return _add_deflated(data, "word/document.xml", stream, size, crc, declare)
@@ -225,7 +225,7 @@ def xlsx_shared_strings(count: int) -> bytes:
             '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
             'sharedStrings+xml"/></Types>'
         ),
-        "_rels/.rels": _ROOT_RELS.replace("word/document.xml", "xl/workbook.xml"),
+        "_rels/.rels": ROOT_RELS.replace("word/document.xml", "xl/workbook.xml"),
         "xl/workbook.xml": (
             f'<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet name="表" sheetId="1" '
             'r:id="rId1"/></sheets></workbook>'

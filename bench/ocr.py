@@ -34,9 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from etl.parse import parse_file  # noqa: E402
+from etl.settings import current  # noqa: E402
 
 # ../shared when the project sits next to it, else the copies the repo carries (as tests do)
-_SHARED = Path(os.environ.get("GONGKAI_SHARED") or ROOT.parent / "shared")
+_SHARED = current().shared_dir or ROOT.parent / "shared"  # $GONGKAI_SHARED (etl.settings)
 SHARED = _SHARED if (_SHARED / "real-reports").is_dir() else ROOT / "data" / "reports"
 REAL = SHARED / "real-reports"
 VARIANTS = ("plain", "dpi200", "dpi300", "skew", "jpeg", "stamp", "photo")

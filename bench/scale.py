@@ -91,7 +91,7 @@ def generate(out: Path, n: int) -> tuple[float, list[Path], list[Path]]:
     )
 
 
-def _tree_rss(pid: int) -> int:
+def tree_rss(pid: int) -> int:
     """RSS in bytes of pid and all its descendants."""
     total, todo = 0, [pid]
     while todo:
@@ -131,7 +131,7 @@ def load(files: list[Path], registries: list[Path], db: Path, work: Path) -> dic
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], tree_rss(proc.pid))
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)

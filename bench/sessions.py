@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import browser_views as bv  # noqa: E402 - bench/ is the script's folder, so it is on sys.path
-from scale import _tree_rss  # noqa: E402
+from scale import tree_rss  # noqa: E402
 
 from dashboard import nav  # noqa: E402
 
@@ -175,11 +175,11 @@ def run(db: Path, n: int, log_dir: Path) -> dict:
             ctx.add_init_script(bv.RECORDER)
             warm = leader_path(ctx.new_page(), base, first_timeout=600)
             browser.close()
-        peak, done = [_tree_rss(pid)], threading.Event()
+        peak, done = [tree_rss(pid)], threading.Event()
 
         def sample():
             while not done.wait(0.25):
-                peak[0] = max(peak[0], _tree_rss(pid))
+                peak[0] = max(peak[0], tree_rss(pid))
 
         times: dict[str, list] = {}
         errors: list[str] = []

@@ -22,12 +22,6 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def _fig(title: str, **layout) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title=title, **layout)
-    return fig
-
-
 def year_axis(fig: go.Figure, years) -> go.Figure:
     """Years as whole numbers, and the 2019 template change marked when the years cross it."""
     ys = [int(y) for y in years if y is not None]

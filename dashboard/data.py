@@ -19,7 +19,6 @@ Invariants:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -29,10 +28,9 @@ import streamlit as st
 import queries
 from dashboard import runs
 from etl.gongkai_error import GongkaiError
+from etl.settings import DEFAULT_DATA, ROOT, Settings  # noqa: F401 (ROOT: for the views)
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMES_DIR = ROOT / "data" / "schemes"
-
+SCHEMES_DIR = DEFAULT_DATA / "schemes"
 
 ALL = "全部"  # the peer-group option meaning "no filter"
 
@@ -51,13 +49,9 @@ AssessUnavailable = runs.AssessUnavailable
 
 
 def db_path() -> Path:
-    """GONGKAI_DB or the project default (data/gongkai.duckdb), read per call, never at import."""
-    try:
-        from etl.settings import Settings
-
-        return Path(Settings.from_env().db_path)
-    except ImportError:  # settings not available: same rule by hand
-        return Path(os.environ.get("GONGKAI_DB") or ROOT / "data" / "gongkai.duckdb")
+    """GONGKAI_DB or the data folder's gongkai.duckdb (etl.settings), read per call, never at
+    import."""
+    return Settings.from_env().db_path
 
 
 def db_version() -> int:
@@ -116,9 +110,16 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _cursor(_open(str(db_path()), db_version()))
 
 
+def schemes_dir() -> Path:
+    """The schemes folder of the data folder: $GONGKAI_DATA/schemes (etl.settings), else
+    SCHEMES_DIR (the checkout's; a module attribute so a test can give the page another)."""
+    data = Settings.from_env().data_dir
+    return SCHEMES_DIR if data == DEFAULT_DATA else data / "schemes"
+
+
 def schemes() -> dict[str, str]:
     """File stem -> path for files in data/schemes (default.toml first; names via scheme_names)."""
-    files = sorted(SCHEMES_DIR.glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
+    files = sorted(schemes_dir().glob("*.toml"), key=lambda p: (p.stem != "default", p.stem))
     return {p.stem: str(p) for p in files}
 
 
@@ -212,65 +213,8 @@ def leader(v: int, year: int, scheme: str) -> tuple[pl.DataFrame, pl.DataFrame, 
     return runs.leader_frames(con, db_path(), v, year, scheme, scheme_hash(scheme))
 
 
-def warm_code() -> None:
-    """Once at server start, on the warm-up thread: what a page's first run would otherwise pay
-    in the visitor's script run (found with cProfile on a cold 排名总览): Streamlit's emoji
-    catalogue (the page icon of st.set_page_config); inspect's map of module files, which
-    Streamlit's first element fills through inspect.stack(). No page draws Plotly or styles a
-    table on its first paint any more (dashboard/vega.py, flag pills), so neither is warmed:
-    on 2 cores that work competed with the visitor's browser. Never raises."""
-    try:
-        from streamlit import env_util, string_util
-
-        string_util.is_emoji("📊")
-        env_util.is_repl()
-    except Exception:  # noqa: BLE001 - only a head start; the page imports what it needs
-        return
-
-
-def warm() -> None:
-    """At server start (once Streamlit's runtime is up: the st caches live in it) and after each
-    load, correction or scheme edit, on dashboard/server.py's thread: open the pages' cached
-    connection, read the default year and the year before under the default scheme as the load
-    stored them (or score them when not stored) with the ranking and the 排名总览 summary, and
-    run the cached queries of each page's default view, so a first view only reads what is
-    ready. Never raises: a failure is left to the first page to say."""
-    try:
-        path = db_path()
-        v = db_version()
-        con = _open(str(path), v)
-        year = default_year(v)
-        found = schemes()
-        if year is None or not found:
-            return
-        scheme = next(iter(found.values()))
-        runs.leader_frames(con, path, v, int(year), scheme, scheme_hash(scheme))
-        _warm_pages(v, int(year))
-    except Exception:  # noqa: BLE001 - the page says what is wrong, in Chinese
-        return
-
-
-def _warm_pages(v: int, year: int) -> None:
-    """The cached queries of the sidebar and of each page's default view (the default year, all
-    peer groups), the 排名总览 page's first; each after any visitor's script run in progress
-    (dashboard/visitors.py)."""
-    from dashboard import visitors
-
-    steps = [
-        lambda: (years(v), peer_groups(v), missing_reports(v, year, None)),
-        lambda: (agencies(v), home_agencies(v)),
-        lambda: review_litigation(v, year, None, "corrected_total"),
-        lambda: review_litigation_trend(v, None),
-        lambda: (findings(v, year, None, None), findings_summary(v, year, None)),
-        lambda: (load_errors(v), late_reports(v, year, None), copied_reports(v, year, None)),
-    ]
-    for step in steps:
-        visitors.step_aside()
-        step()
-
-
 def watched() -> tuple | None:
-    """What the warm-up watches while serving (dashboard/server.py): the database version (a
+    """What the warm-up (dashboard/warmup.py) watches while serving (dashboard/server.py): the database version (a
     load swapped a file in, a correction or a dismissal) and the default scheme's content hash
     (the office edited it); None when there is no database or scheme yet."""
     try:

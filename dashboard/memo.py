@@ -31,6 +31,12 @@ _busy: dict[str, threading.Lock] = {}
 _memory: OrderedDict[str, object] = OrderedDict()
 
 
+def forget() -> None:
+    """Drop everything kept in this process (a benchmark's cold start: as a restarted server)."""
+    with _lock:
+        _memory.clear()
+
+
 def key_of(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 

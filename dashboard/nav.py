@@ -57,10 +57,7 @@ def catch_unknown_pages() -> None:
     Streamlit has no option for this; it sends the dialog from one module-level function,
     which is replaced here. If a Streamlit upgrade renames it, its own dialog shows again.
     """
-    try:
-        from streamlit.commands import navigation as st_navigation
-    except ImportError:
-        return
+    from streamlit.commands import navigation as st_navigation
 
     def remember(ctx) -> None:
         name = getattr(ctx.pages_manager, "intended_page_name", None) or ""

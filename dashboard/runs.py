@@ -128,14 +128,14 @@ def export_builders(con, db: Path, v, year, scheme, content_hash, peer_group=Non
         import dataclasses
 
         from exports import data as export_data
-        from queries.ranking import _scheme_with_weights
+        from queries.ranking import scheme_with_weights
 
         run = scored(con, db, v, year, scheme, content_hash, weights)
         prev = scored(con, db, v, year - 1, scheme, content_hash, weights)
         loaded = _scheme(scheme, content_hash)
         if weights:  # the what-if variant, under its own name
             loaded = dataclasses.replace(
-                _scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）"
+                scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）"
             )
         return _through(
             con,

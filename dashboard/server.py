@@ -1,7 +1,7 @@
 """The dashboard's server process as `gongkai serve` starts it: the warm-up on a thread, then
 Streamlit's own command line (`python -m dashboard.server run dashboard/app.py --server.port …`).
 
-The warm-up (dashboard.data.warm) imports what the pages import and reads (or, when not stored
+The warm-up (dashboard/warmup.py) imports what the pages import and reads (or, when not stored
 by the load, scores) the default year and the year before with their ranking and 排名总览
 summary while Streamlit starts and the browser loads, instead of after the first visitor's page
 has asked for them; a visitor who comes earlier waits for the same run (never a second one).
@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 WATCH_S = 2.0
 RUNTIME_WAIT_S = 60
@@ -23,23 +24,30 @@ RUNTIME_WAIT_S = 60
 def _warm() -> None:
     from streamlit import runtime
 
-    from dashboard import data
+    from dashboard import data, warmup
 
-    data.warm_code()
+    _quietly(warmup.warm_code)
     for _ in range(RUNTIME_WAIT_S * 20):  # the pages' caches live in Streamlit's runtime
         if runtime.exists():
             break
         time.sleep(0.05)
     seen = None
     while True:
-        try:
-            now = data.watched()
-        except Exception:  # noqa: BLE001 - a page says what is wrong, in Chinese
-            now = None
+        now = _quietly(data.watched)
         if now is not None and now != seen:
-            data.warm()
+            _quietly(warmup.warm)
             seen = now
         time.sleep(WATCH_S)
+
+
+def _quietly(step: Callable[[], object]) -> object | None:
+    """One warm-up step; None when it fails. The dashboard's one boundary that catches more than
+    GongkaiError: the warm-up is only a head start, so whatever stops it (a missing or damaged
+    database, a bug) is left to the first page that needs the same data to say, in Chinese."""
+    try:
+        return step()
+    except Exception:  # noqa: BLE001 - see the docstring: the page says it
+        return None
 
 
 def main(argv: list[str]) -> None:

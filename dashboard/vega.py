@@ -1,4 +1,6 @@
 """Pure Vega-Lite builders for the charts a page shows on its first paint: (polars frame) -> spec.
+Here the shared pieces and the charts across the years; the bar charts of one year are in
+dashboard/vega_bars.py.
 
 Why not Plotly here: the first Plotly chart on a page makes the browser fetch and run
 Streamlit's 4.7 MB Plotly bundle, the biggest single cost of a cold view (bench/RESULTS.md);
@@ -30,7 +32,7 @@ LEGEND = {"orient": "bottom", "title": None, "direction": "horizontal", "columns
 YEAR_AXIS = {"format": "d", "tickMinStep": 1, "labelAngle": 0}
 
 
-def _spec(title: str, rows: list[dict], layers: list[dict], height: int = 360) -> dict:
+def chart_spec(title: str, rows: list[dict], layers: list[dict], height: int = 360) -> dict:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "anchor": "start", "fontSize": 15},
@@ -52,7 +54,7 @@ def _spec(title: str, rows: list[dict], layers: list[dict], height: int = 360) -
     }
 
 
-def _bars_height(n: int, step: int) -> int:
+def bars_height(n: int, step: int) -> int:
     """Height of a chart of `n` horizontal bars, `step` pixels each: Streamlit fits the whole
     chart, title and axis included, into the height given, so they are added (else the bars
     are squeezed and their labels overlap)."""
@@ -108,53 +110,6 @@ def _year_x(years: list[int]) -> dict:
     }
 
 
-def score_distribution(ranked: pl.DataFrame) -> dict:
-    """Scores in 5-point bins, stacked by flag colour so red and amber stand out."""
-    rows = []
-    for flag, name, _ in FLAGS:
-        part = ranked.filter(pl.col("flag") == flag)["score"].drop_nulls()
-        counts: dict[int, int] = {}
-        for s in part.to_list():
-            start = min(int(s // 5) * 5, 95)
-            counts[start] = counts.get(start, 0) + 1
-        rows += [
-            {"start": b, "end": b + 5, "flag": name, "n": n} for b, n in sorted(counts.items())
-        ]
-    present = [(name, colour) for _, name, colour in FLAGS if any(r["flag"] == name for r in rows)]
-    totals: dict[int, int] = {}
-    for r in rows:  # stacked here (red at the bottom), so the axis is sized to the stack
-        r["bottom"] = totals.get(r["start"], 0)
-        totals[r["start"]] = r["top"] = r["bottom"] + r["n"]
-    bars = {
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "x": {
-                "field": "start",
-                "type": "ordinal",
-                "title": col("score"),
-                # every 5-point bin on the axis, empty ones too, labelled by its range
-                "scale": {"domain": list(range(0, 100, 5))},
-                "axis": {"labelAngle": 0, "labelExpr": "datum.value + '–' + (datum.value + 5)"},
-            },
-            "y": {
-                "field": "top",
-                "type": "quantitative",
-                "title": col("agencies"),
-                "axis": {"format": ",d", "tickMinStep": 1},
-                "scale": {"domain": [0, max(totals.values(), default=1)], "nice": True},
-            },
-            "y2": {"field": "bottom"},
-            "color": {
-                "field": "flag",
-                "type": "nominal",
-                "legend": LEGEND,
-                "scale": {"domain": [n for n, _ in present], "range": [c for _, c in present]},
-            },
-        },
-    }
-    return _spec("得分分布", rows, [bars])
-
-
 def outcomes_by_year(profile: pl.DataFrame) -> dict:
     """Stacked bars: how requests were answered each year, plus requests received as a line."""
     names = [col(c) for c in OUTCOMES]
@@ -190,7 +145,7 @@ def outcomes_by_year(profile: pl.DataFrame) -> dict:
     }
     for r in rows:
         r["series_order"] = names.index(r["series"]) if r["series"] in names else len(names)
-    return _spec("依申请公开办理结果", rows, [bars, line, *_template_mark(years)])
+    return chart_spec("依申请公开办理结果", rows, [bars, line, *_template_mark(years)])
 
 
 def _lines(title: str, rows: list[dict], years: list[int], dashed: tuple[str, ...] = ()) -> dict:
@@ -217,7 +172,7 @@ def _lines(title: str, rows: list[dict], years: list[int], dashed: tuple[str, ..
     }
     for r in rows:
         r["dashed"] = r["series"] in dashed
-    return _spec(title, rows, [line, *_template_mark(years)])
+    return chart_spec(title, rows, [line, *_template_mark(years)])
 
 
 def rate_trends(profile: pl.DataFrame, median: pl.DataFrame | None = None) -> dict:
@@ -290,60 +245,9 @@ def review_outcomes(trend: pl.DataFrame) -> dict:
             "order": {"field": "order", "type": "quantitative"},
         },
     }
-    spec = _spec(title, rows, [bars])
+    spec = chart_spec(title, rows, [bars])
     spec["title"]["subtitle"] = "每年左柱为行政复议，右柱（浅色）为行政诉讼"
     return spec
-
-
-def findings_by_rule(summary: pl.DataFrame) -> dict:
-    rows = [{"rule": r["rule_label"], "n": r["findings"]} for r in summary.iter_rows(named=True)]
-    bars = {
-        "mark": {"type": "bar", "tooltip": True, "color": COLORWAY[0]},
-        "encoding": {
-            "y": {
-                "field": "rule",
-                "type": "nominal",
-                "title": None,
-                "sort": None,
-                "axis": {"labelLimit": 320, "labelOverlap": False},
-            },
-            "x": {
-                "field": "n",
-                "type": "quantitative",
-                "title": col("findings"),
-                "axis": {"format": ",d", "tickMinStep": 1},
-            },
-        },
-    }
-    return _spec("问题按规则分布", rows, [bars], height=_bars_height(len(rows), 26))
-
-
-def indicator_breakdown(breakdown: pl.DataFrame) -> dict:
-    """Horizontal bars: points per indicator (columns `indicator`, `points`), losses in red."""
-    rows = [
-        {"indicator": r["indicator"], "points": r["points"] or 0, "lost": (r["points"] or 0) < 0}
-        for r in breakdown.iter_rows(named=True)
-    ]
-    bars = {
-        "mark": {"type": "bar", "tooltip": True},
-        "encoding": {
-            "y": {
-                "field": "indicator",
-                "type": "nominal",
-                "title": None,
-                "sort": None,
-                "axis": {"labelLimit": 320, "labelOverlap": False},
-            },
-            "x": {"field": "points", "type": "quantitative", "title": "分"},
-            "color": {
-                "field": "lost",
-                "type": "nominal",
-                "legend": None,
-                "scale": {"domain": [False, True], "range": [COLORWAY[0], COLORWAY[3]]},
-            },
-        },
-    }
-    return _spec("各指标得分", rows, [bars], height=_bars_height(len(rows), 30))
 
 
 def province_trends(trend: pl.DataFrame) -> dict:
@@ -354,59 +258,3 @@ def province_trends(trend: pl.DataFrame) -> dict:
         "late_share": "逾期发布单位占比",
     }
     return _lines("全省趋势（各单位中位数）", _long(trend, names), _years(trend))
-
-
-def rank_moves(moves: pl.DataFrame) -> dict:
-    """Biggest risers and fallers: horizontal bars, green up, red down, the change printed; a
-    bar is selectable (parameter "pick", field agency_id) so the page can link its profile.
-    Vega draws the names as SVG text: nothing in them is read as markup."""
-    rows = [
-        {
-            "agency_id": r["agency_id"],
-            "agency_name": r["agency_name"],
-            "change": r["rank_change"],
-            "label": f"{r['rank_change']:+d}",
-            "up": (r["rank_change"] or 0) > 0,
-        }
-        for r in moves.iter_rows(named=True)
-    ]
-    y = {
-        "field": "agency_name",
-        "type": "nominal",
-        "title": None,
-        "sort": None,
-        "axis": {"labelLimit": 260, "labelOverlap": False},
-    }
-    x = {
-        "field": "change",
-        "type": "quantitative",
-        "title": "名次变化（正数为上升）",
-        "axis": {"format": "+d"},
-    }
-    bars = {
-        "params": [{"name": "pick", "select": {"type": "point", "fields": ["agency_id"]}}],
-        "mark": {"type": "bar", "tooltip": True, "cursor": "pointer"},
-        "encoding": {
-            "y": y,
-            "x": x,
-            "color": {
-                "field": "up",
-                "type": "nominal",
-                "legend": None,
-                "scale": {"domain": [True, False], "range": ["#3a9d5d", "#c23b3b"]},
-            },
-            "opacity": {"condition": {"param": "pick", "value": 1}, "value": 0.45},
-        },
-    }
-    text = {
-        "mark": {
-            "type": "text",
-            "align": {"expr": "datum.up ? 'left' : 'right'"},
-            "dx": {"expr": "datum.up ? 4 : -4"},
-            "fontSize": 12,
-        },
-        "encoding": {"y": y, "x": x, "text": {"field": "label"}},
-    }
-    return _spec(
-        "名次升降最多的单位（与上年比）", rows, [bars, text], height=_bars_height(len(rows), 28)
-    )

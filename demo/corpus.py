@@ -16,16 +16,8 @@ from dataclasses import dataclass, field
 
 from demo.agencies import Agency
 from demo.figures import AgencyModel
-from demo.layout import (
-    OLD_LEGACY_DROPPED,
-    Block,
-    Printer,
-    Style,
-    legacy_table,
-    t2_table,
-    t3_table,
-    t4_table,
-)
+from demo.layout import Block, Printer, Style, t2_table, t3_table, t4_table
+from demo.legacy_table import OLD_LEGACY_DROPPED, legacy_table
 from demo.prose import legacy_sections, std_sections
 from etl.fields import LEGACY, STD2019, STD2021, T3_PARTY_COLUMNS, legacy_key, t3_key
 
@@ -187,42 +179,80 @@ def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def build_blocks(  # noqa: C901 (one case per document layout; see docstring)
+def build_blocks(
     plan: Plan, printed_name: str, pub: dt.date, signed: dt.date, rng: random.Random, style: Style
 ) -> tuple[list[Block], dict, list[str], set[str]]:
     """Blocks of the report, the printed values, keys printed blank, keys printed as NULL."""
-    y, v, tpl = plan.year, dict(plan.values), plan.template
     doc_rng = random.Random(plan.doc_seed + "/doc")
-    title_kind = doc_rng.randrange(5)
-    title = (
-        f"{y}年{printed_name}政府信息公开工作年度报告"
-        if title_kind == 0
-        else f"{printed_name}{y}年度政府信息公开工作年度报告"
-        if title_kind == 1
-        else f"{printed_name}{y}年政府信息公开工作年度报告"
-    )
-    blocks = [Block("title", title), Block("meta", _date_line(pub, rng))]
+    blocks = [
+        Block("title", _title(plan.year, printed_name, doc_rng)),
+        Block("meta", _date_line(pub, rng)),
+    ]
     text_only = plan.fmt in ("text", "pipe", "pdf")
     printer = Printer(style, random.Random(plan.doc_seed + "/cells"), text_only)
+    sign = Block("sign", f"{printed_name}\n{_cn_date(signed)}")
+    if plan.template == LEGACY:
+        v = _legacy_blocks(plan, printed_name, doc_rng, printer, blocks, sign)
+        return blocks, v, printer.blank, set()
+    v, nulls = _std_blocks(plan, printed_name, doc_rng, printer, style, blocks)
+    blocks.append(sign)
+    for k in nulls:
+        v.pop(k, None)
+    return blocks, v, printer.blank, nulls
+
+
+def _title(y: int, printed_name: str, doc_rng: random.Random) -> str:
+    """One of the titles portals print (the agency's name before or after the year)."""
+    title_kind = doc_rng.randrange(5)
+    if title_kind == 0:
+        return f"{y}年{printed_name}政府信息公开工作年度报告"
+    if title_kind == 1:
+        return f"{printed_name}{y}年度政府信息公开工作年度报告"
+    return f"{printed_name}{y}年政府信息公开工作年度报告"
+
+
+def _legacy_blocks(
+    plan: Plan,
+    printed_name: str,
+    doc_rng: random.Random,
+    printer: Printer,
+    blocks: list[Block],
+    sign: Block,
+) -> dict:
+    """The pre-2019 report's sections, signature and 统计表 appended to `blocks`; the printed
+    values (the prose's own when the report has no table)."""
+    y, v = plan.year, dict(plan.values)
+    if y <= 2015:
+        for n in OLD_LEGACY_DROPPED:
+            v.pop(legacy_key(n), None)
+    secs, stated = legacy_sections(printed_name, y, plan.values, doc_rng, not plan.prose_only)
+    for head, paras in secs:
+        if head:
+            blocks.append(Block("h", head))
+        blocks += [Block("p", p) for p in paras]
+    if plan.prose_only:
+        v = stated
+    else:
+        blocks.append(Block("p", f"附件：{y}年政府信息公开情况统计表"))
+    blocks.append(sign)
+    if not plan.prose_only:
+        extras = _legacy_extras(plan.values, doc_rng)
+        blocks.append(Block("table", table=legacy_table(v, y, printed_name, printer, extras)))
+    return v
+
+
+def _std_blocks(
+    plan: Plan,
+    printed_name: str,
+    doc_rng: random.Random,
+    printer: Printer,
+    style: Style,
+    blocks: list[Block],
+) -> tuple[dict, set[str]]:
+    """The 2019/2021 template's sections with 表二/三/四 after their headings, appended to
+    `blocks`; the printed values and the keys a department prints as NULL."""
+    y, v, tpl = plan.year, dict(plan.values), plan.template
     nulls: set[str] = set()
-    if tpl == LEGACY:
-        if y <= 2015:
-            for n in OLD_LEGACY_DROPPED:
-                v.pop(legacy_key(n), None)
-        secs, stated = legacy_sections(printed_name, y, plan.values, doc_rng, not plan.prose_only)
-        for head, paras in secs:
-            if head:
-                blocks.append(Block("h", head))
-            blocks += [Block("p", p) for p in paras]
-        if plan.prose_only:
-            v = stated
-        else:
-            blocks.append(Block("p", f"附件：{y}年政府信息公开情况统计表"))
-        blocks.append(Block("sign", f"{printed_name}\n{_cn_date(signed)}"))
-        if not plan.prose_only:
-            extras = _legacy_extras(plan.values, doc_rng)
-            blocks.append(Block("table", table=legacy_table(v, y, printed_name, printer, extras)))
-        return blocks, v, printer.blank, nulls
     if style.collapse_other and tpl == STD2021:
         for c in T3_PARTY_COLUMNS + ("total",):
             v[t3_key("other", c)] = sum(
@@ -240,10 +270,7 @@ def build_blocks(  # noqa: C901 (one case per document layout; see docstring)
             blocks.append(Block("table", table=t3_table(v, tpl, printer, style.collapse_other)))
         elif head.startswith("四、"):
             blocks.append(Block("table", table=t4_table(v, printer)))
-    blocks.append(Block("sign", f"{printed_name}\n{_cn_date(signed)}"))
-    for k in nulls:
-        v.pop(k, None)
-    return blocks, v, printer.blank, nulls
+    return v, nulls
 
 
 def _legacy_extras(v: dict, rng: random.Random) -> dict:

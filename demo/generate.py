@@ -70,88 +70,14 @@ def generate(
         chosen = chosen[part[0] :: part[1]]
     for ai, ag in enumerate(chosen):
         plans, miss = plan_agency(ag, ys, seed)
-        missing += [
-            {
-                "agency": ag.name,
-                "agency_code": ag.code,
-                "year": y,
-                "deadline": deadline(ag, y).isoformat(),
-            }
-            for y in miss
-        ]
+        missing += [_missing_entry(ag, y) for y in miss]
         for pi, plan in enumerate(plans):
-            rng = random.Random(f"{seed}/{ag.code}/{plan.year}/print")
             if formats:
                 plan.fmt = formats[(ai + pi) % len(formats)]
                 if plan.prose_only and plan.fmt not in ("html", "text"):
                     plan.prose_only = False
-            if plan.fmt == "pipe" and plan.template != "legacy":
-                plan.fmt = "text"
-            if plan.copied_from is None:
-                plant_errors(plan, rng)
-            name = ag.name
-            if rng.random() < 0.025:
-                name = ocr_typo(ag.name, rng.randrange(8))
-                plan.quirks.append({"type": "name_typo", "printed": name})
-            pub, signed, late = _dates(ag, plan.year, rng)
-            style, opts = _style(plan)
-            blocks, values, blank, nulls = build_blocks(plan, name, pub, signed, rng, style)
-            rel = f"{plan.year}/{ag.code}_{plan.year}{EXT[plan.fmt]}"
-            path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            enc = None
-            if plan.fmt == "pdf":
-                pdf_jobs.append((path, blocks, pub.isoformat()))
-            else:
-                data, enc = _render(plan, blocks, opts, name, pub)
-                path.write_bytes(data)
-            dl = deadline(ag, plan.year)
-            entries.append(
-                {
-                    "file": rel,
-                    "agency": ag.name,
-                    "agency_code": ag.code,
-                    "agency_printed": name,
-                    "level": ag.level,
-                    "kind": ag.kind,
-                    "year": plan.year,
-                    "template": plan.template,
-                    "format": plan.fmt,
-                    "encoding": enc,
-                    "published": pub.isoformat(),
-                    "signed": signed.isoformat(),
-                    "deadline": dl.isoformat(),
-                    "late": late,
-                    "days_late": max(0, (pub - dl).days),
-                    "prose_only": plan.prose_only,
-                    **(
-                        {}
-                        if lean
-                        else {
-                            "values": dict(sorted(values.items())),
-                            "blank_keys": sorted(set(blank)),
-                            "null_keys": sorted(nulls),
-                        }
-                    ),
-                    "quirks": plan.quirks,
-                    "style": {
-                        "zero_token": style.zero_token if style.zero_prob else None,
-                        "fullwidth": style.fullwidth,
-                        "thousands": style.thousands,
-                        "collapse_other": style.collapse_other,
-                    },
-                }
-            )
-    if pdf_jobs:
-        chars = set()
-        for _, blocks, _ in pdf_jobs:
-            chars |= office.pdf_chars(blocks)
-        font = office.PdfFont(chars)
-        try:
-            for path, blocks, date in pdf_jobs:
-                path.write_bytes(office.write_pdf(blocks, font, date))
-        finally:
-            font.close()
+            entries.append(_write_report(out, seed, ag, plan, lean, pdf_jobs))
+    _write_pdfs(pdf_jobs)
     manifest = {
         "generator": "gongkai demo",
         "province": "示范省（虚构，演示数据）",
@@ -167,6 +93,93 @@ def generate(
     (out / "registry.csv").write_text(registry_csv(chosen), encoding="utf-8")
     manifest["_seconds"] = time.perf_counter() - t0
     return manifest
+
+
+def _missing_entry(ag, year: int) -> dict:
+    """A report the agency never published: the manifest's `missing` row."""
+    return {
+        "agency": ag.name,
+        "agency_code": ag.code,
+        "year": year,
+        "deadline": deadline(ag, year).isoformat(),
+    }
+
+
+def _write_report(out: Path, seed: int, ag, plan: Plan, lean: bool, pdf_jobs: list) -> dict:
+    """Print one planned report (a PDF is queued in `pdf_jobs`: they share one font subset);
+    its manifest entry. The draws of `rng` are in a fixed order: the corpus depends on it."""
+    rng = random.Random(f"{seed}/{ag.code}/{plan.year}/print")
+    if plan.fmt == "pipe" and plan.template != "legacy":
+        plan.fmt = "text"
+    if plan.copied_from is None:
+        plant_errors(plan, rng)
+    name = ag.name
+    if rng.random() < 0.025:
+        name = ocr_typo(ag.name, rng.randrange(8))
+        plan.quirks.append({"type": "name_typo", "printed": name})
+    pub, signed, late = _dates(ag, plan.year, rng)
+    style, opts = _style(plan)
+    blocks, values, blank, nulls = build_blocks(plan, name, pub, signed, rng, style)
+    rel = f"{plan.year}/{ag.code}_{plan.year}{EXT[plan.fmt]}"
+    path = out / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    enc = None
+    if plan.fmt == "pdf":
+        pdf_jobs.append((path, blocks, pub.isoformat()))
+    else:
+        data, enc = _render(plan, blocks, opts, name, pub)
+        path.write_bytes(data)
+    dl = deadline(ag, plan.year)
+    printed = (
+        {}
+        if lean
+        else {
+            "values": dict(sorted(values.items())),
+            "blank_keys": sorted(set(blank)),
+            "null_keys": sorted(nulls),
+        }
+    )
+    return {
+        "file": rel,
+        "agency": ag.name,
+        "agency_code": ag.code,
+        "agency_printed": name,
+        "level": ag.level,
+        "kind": ag.kind,
+        "year": plan.year,
+        "template": plan.template,
+        "format": plan.fmt,
+        "encoding": enc,
+        "published": pub.isoformat(),
+        "signed": signed.isoformat(),
+        "deadline": dl.isoformat(),
+        "late": late,
+        "days_late": max(0, (pub - dl).days),
+        "prose_only": plan.prose_only,
+        **printed,
+        "quirks": plan.quirks,
+        "style": {
+            "zero_token": style.zero_token if style.zero_prob else None,
+            "fullwidth": style.fullwidth,
+            "thousands": style.thousands,
+            "collapse_other": style.collapse_other,
+        },
+    }
+
+
+def _write_pdfs(pdf_jobs: list) -> None:
+    """Every queued PDF with one font subset holding all their characters."""
+    if not pdf_jobs:
+        return
+    chars = set()
+    for _, blocks, _ in pdf_jobs:
+        chars |= office.pdf_chars(blocks)
+    font = office.PdfFont(chars)
+    try:
+        for path, blocks, date in pdf_jobs:
+            path.write_bytes(office.write_pdf(blocks, font, date))
+    finally:
+        font.close()
 
 
 def _render(plan: Plan, blocks, opts: dict, name: str, pub) -> tuple[bytes, str | None]:

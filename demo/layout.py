@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from etl.fields import (
-    LEGACY_ITEMS,
     STD2019,
     STD2021,
     T2_ITEMS,
@@ -23,7 +22,6 @@ from etl.fields import (
     T3_SUBTOTALS,
     T4_GROUPS,
     T4_OUTCOMES,
-    legacy_key,
     t2_key,
     t3_key,
     t4_key,
@@ -243,137 +241,6 @@ def _spans(n: int) -> list[int]:
     return {1: [3], 2: [1, 2], 3: [1, 1, 1]}[n]
 
 
-# ------------------------------------------------------------------------ legacy 统计表
-_LEGACY = {n: (lbl, unit) for n, lbl, unit in LEGACY_ITEMS}
-OLD_LEGACY_DROPPED = (
-    "by_weibo",
-    "by_wechat",
-    "responses_hotspots",
-    "press_conferences",
-    "interviews",
-    "interpretations",
-)
-
-
-def legacy_rows(values: dict, year: int) -> list[tuple[str, str, str | None, str | None]]:
-    """(label, unit, value text key-or-extra, canonical name) rows of the 统计表, seed-004 order."""
-    old = year <= 2015
-    L = lambda name, prefix="": (f"{prefix}{_LEGACY[name][0]}", _LEGACY[name][1], name)  # noqa: E731
-    sec = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
-    out: list = []
-    s = iter(sec)
-    out.append((f"{next(s)}、主动公开情况", None, None))
-    out.append(L("proactive_total", "（一）"))
-    out.append(L("normative_published", "其中：")[:1] + ("条", "normative_published"))
-    out.append(L("normative_issued"))
-    out.append(("（二）通过不同渠道和方式公开政府信息的情况", None, None))
-    chans = ["by_gazette", "by_website"] + ([] if old else ["by_weibo", "by_wechat"]) + ["by_other"]
-    for i, c in enumerate(chans, 1):
-        out.append(L(c, f"{i}、"))
-    if not old:
-        out.append((f"{next(s)}、回应解读情况", None, None))
-        out.append(L("responses_hotspots", "（一）"))
-        out.append(("（不同方式回应同一热点或舆情计1次）", None, None))
-        out.append(("（二）通过不同渠道和方式回应解读的情况", "次", "=respond_sum"))
-        out.append(L("press_conferences", "1、"))
-        out.append(("其中：主要负责同志参加新闻发布会次数", "次", "=press_lead"))
-        out.append(L("interviews", "2、"))
-        out.append(("其中：主要负责同志参加政府网站在线访谈次数", "次", "=interview_lead"))
-        out.append(L("interpretations", "3、"))
-        out.append(("4、微博微信回应事件数", "次", "=weibo_resp"))
-        out.append(("5、其他方式回应事件数", "次", "=other_resp"))
-    out.append((f"{next(s)}、依申请公开情况", None, None))
-    out.append(L("requests", "（一）"))
-    for i, c in enumerate(
-        ("requests_in_person", "requests_fax", "requests_online", "requests_letter"), 1
-    ):
-        out.append(L(c, f"{i}、"))
-    out.append(L("completed", "（二）"))
-    out.append(L("completed_on_time", "1、"))
-    out.append(L("completed_late", "2、"))
-    out.append(L("answers", "（三）"))
-    ans = ("answer_already_public", "answer_granted", "answer_partial", "answer_denied")
-    for i, c in enumerate(ans, 1):
-        out.append(L(c, f"{i}、"))
-    for j, c in enumerate(
-        (
-            "state_secret",
-            "commercial_secret",
-            "privacy",
-            "security_stability",
-            "not_gov_info",
-            "other_law",
-        )
-    ):
-        out.append(L(f"answer_denied.{c}", "其中：" if j == 0 else ""))
-    for i, c in enumerate(
-        (
-            "answer_not_this_agency",
-            "answer_not_exist",
-            "answer_needs_change",
-            "answer_other_channel",
-        ),
-        5,
-    ):
-        out.append(L(c, f"{i}、"))
-    out.append(L("review_total", f"{next(s)}、"))
-    for c, pre in (
-        ("review_upheld", "（一）"),
-        ("review_corrected", "（二）"),
-        ("review_other", "（三）"),
-    ):
-        out.append(L(c, pre))
-    out.append(L("suit_total", f"{next(s)}、"))
-    for c, pre in (
-        ("suit_upheld", "（一）"),
-        ("suit_corrected", "（二）"),
-        ("suit_other", "（三）"),
-    ):
-        out.append(L(c, pre))
-    out.append(L("complaints", f"{next(s)}、"))
-    out.append(L("fees_wan", f"{next(s)}、"))
-    out.append((f"{next(s)}、机构建设和保障经费情况", None, None))
-    out.append(L("units", "（一）"))
-    out.append(L("reading_points", "（二）"))
-    out.append(L("staff", "（三）"))
-    out.append(("1、专职人员数（不包括政府公报及政府网站工作人员数）", "人", "staff_fulltime"))
-    out.append(L("staff_parttime", "2、"))
-    out.append(
-        (
-            "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）",
-            "万元",
-            "budget_wan",
-        )
-    )
-    out.append((f"{next(s)}、政府信息公开会议和培训情况", None, None))
-    out.append(L("meetings", "（一）"))
-    out.append(L("trainings", "（二）"))
-    out.append(L("trainees", "（三）"))
-    return out
-
-
-def legacy_table(values: dict, year: int, agency: str, p: Printer, extras: dict) -> Table:
-    rows = [
-        [Cell("政府信息公开情况统计表", 1, 3, True)],
-        [Cell(f"（{year}年度）", 1, 3, True)],
-        [Cell(f"填报单位（盖章）：{agency}", 1, 3, True)],
-        [Cell("统计指标", head=True), Cell("单位", head=True), Cell("统计数", head=True)],
-    ]
-    for label, unit, name in legacy_rows(values, year):
-        if unit is None:
-            rows.append([Cell(label, 1, 3, True)])
-            continue
-        if name.startswith("="):
-            txt = p.num(extras[name[1:]], None, zero_ok=False)
-            rows.append([Cell(label, head=True), Cell(unit), Cell(txt)])
-            continue
-        k = legacy_key(name)
-        rows.append(
-            [Cell(label, head=True), Cell(unit), Cell(p.num(values[k], None, zero_ok=False), key=k)]
-        )
-    return Table("legacy", 3, rows, "政府信息公开情况统计表", {}, 4)
-
-
 def grid(table: Table) -> list[list[tuple[Cell | None, bool]]]:
     """Expand spans: each slot -> (cell, is_origin). Covered slots point at their origin cell."""
     n = len(table.rows)
@@ -389,8 +256,3 @@ def grid(table: Table) -> list[list[tuple[Cell | None, bool]]]:
                         out[ri + dr][ci + dc] = (cell, dr == 0 and dc == 0)
             ci += cell.cs
     return [[slot if slot is not None else (None, True) for slot in r] for r in out]
-
-
-def origin_cells(table: Table) -> list[list[Cell]]:
-    """Per row, the cells that start in that row (what a PDF text layer shows on that line)."""
-    return [list(r) for r in table.rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from demo.layout import Block, Table, grid
+from demo.layout import Block, Table
 
 
 def _row_texts(table: Table) -> list[list[str]]:
@@ -70,64 +70,83 @@ def _md_sep(n: int) -> str:
     return "|" + "---|" * n
 
 
-def md_table(table: Table, split: bool) -> list[str]:  # noqa: C901 (one case per document layout; see docstring)
+def md_table(table: Table, split: bool) -> list[str]:
+    """The table as Markdown lines; `split`: one table per part under its own ### heading, as
+    some portals publish it, instead of one table with merged headers."""
+    by_kind = {"t3": _md_t3, "t4": _md_t4, "t2": _md_t2}
+    return by_kind.get(table.kind, _md_legacy)(table, split)
+
+
+def _md_t3(table: Table, split: bool) -> list[str]:
     out: list[str] = []
-    if table.kind == "t3":
-        head = (
-            ["项目"]
-            + [c.text for c in table.rows[1][:1]]
-            + [c.text for c in table.rows[2]]
-            + [table.rows[1][2].text]
-        )
-        body = table.rows[table.header_rows :]
-        pieces: list[tuple[str | None, list]] = []
-        for i, row in enumerate(body):
-            ri = i + table.header_rows
-            if split and ri in table.breaks or not pieces:
-                pieces.append((table.breaks.get(ri) if split else None, []))
-            pieces[-1][1].append(row)
-        for heading, rows in pieces:
-            if heading:
-                out += ["", f"### {heading}"]
-            out += [_md_row(head), _md_sep(len(head))]
-            for row in rows:
-                labels = [c.text for c in row if c.key is None]
-                if split and heading and len(labels) > 1 and labels[-2] == heading:
-                    labels = labels[-1:]
-                if split and labels and labels[0] == "三、本年度办理结果":
-                    labels = labels[1:]
-                out.append(_md_row([" ".join(labels)] + [c.text for c in row if c.key]))
-        return out
-    if table.kind == "t4":
-        heads = [c.text for c in table.rows[2][:5]]
-        vals = [c.text for c in table.rows[3]]
-        titles = [
-            "行政复议",
-            f"行政诉讼（{table.rows[1][5].text}）",
-            f"行政诉讼（{table.rows[1][6].text}）",
+    head = (
+        ["项目"]
+        + [c.text for c in table.rows[1][:1]]
+        + [c.text for c in table.rows[2]]
+        + [table.rows[1][2].text]
+    )
+    for heading, rows in _t3_pieces(table, split):
+        if heading:
+            out += ["", f"### {heading}"]
+        out += [_md_row(head), _md_sep(len(head))]
+        for row in rows:
+            labels = [c.text for c in row if c.key is None]
+            if split and heading and len(labels) > 1 and labels[-2] == heading:
+                labels = labels[-1:]
+            if split and labels and labels[0] == "三、本年度办理结果":
+                labels = labels[1:]
+            out.append(_md_row([" ".join(labels)] + [c.text for c in row if c.key]))
+    return out
+
+
+def _t3_pieces(table: Table, split: bool) -> list[tuple[str | None, list]]:
+    """表三's body rows in pieces: one when not split, else a new piece at each break."""
+    pieces: list[tuple[str | None, list]] = []
+    for i, row in enumerate(table.rows[table.header_rows :]):
+        ri = i + table.header_rows
+        if split and ri in table.breaks or not pieces:
+            pieces.append((table.breaks.get(ri) if split else None, []))
+        pieces[-1][1].append(row)
+    return pieces
+
+
+def _md_t4(table: Table, split: bool) -> list[str]:
+    heads = [c.text for c in table.rows[2][:5]]
+    vals = [c.text for c in table.rows[3]]
+    if not split:
+        return [
+            _md_row([table.rows[0][0].text] + [""] * 4 + [table.rows[0][1].text] + [""] * 9),
+            _md_sep(15),
+            _md_row(heads + [table.rows[1][5].text] * 5 + [table.rows[1][6].text] * 5),
+            _md_row(heads * 3),
+            _md_row(vals),
         ]
-        if not split:
-            out += [
-                _md_row([table.rows[0][0].text] + [""] * 4 + [table.rows[0][1].text] + [""] * 9),
-                _md_sep(15),
-            ]
-            out += [_md_row(heads + [table.rows[1][5].text] * 5 + [table.rows[1][6].text] * 5)]
-            out += [_md_row(heads * 3), _md_row(vals)]
-            return out
-        for i, t in enumerate(titles):
-            out += ["", f"### {t}", _md_row(heads), _md_sep(5), _md_row(vals[i * 5 : i * 5 + 5])]
-        return out
-    if table.kind == "t2":
-        for row in table.rows:
-            if len(row) == 1:
-                out += ["", f"### {row[0].text}"]
-            elif row[0].text == "信息内容":
-                out += [_md_row([c.text for c in row]), _md_sep(len(row))]
-            else:
-                out.append(_md_row([c.text for c in row]))
-        return out
-    # legacy: a 3-column table, section rows in the first cell
-    out += [_md_row(["统计指标", "单位", "统计数"]), _md_sep(3)]
+    titles = [
+        "行政复议",
+        f"行政诉讼（{table.rows[1][5].text}）",
+        f"行政诉讼（{table.rows[1][6].text}）",
+    ]
+    out: list[str] = []
+    for i, t in enumerate(titles):
+        out += ["", f"### {t}", _md_row(heads), _md_sep(5), _md_row(vals[i * 5 : i * 5 + 5])]
+    return out
+
+
+def _md_t2(table: Table, split: bool) -> list[str]:
+    out: list[str] = []
+    for row in table.rows:
+        if len(row) == 1:
+            out += ["", f"### {row[0].text}"]
+        elif row[0].text == "信息内容":
+            out += [_md_row([c.text for c in row]), _md_sep(len(row))]
+        else:
+            out.append(_md_row([c.text for c in row]))
+    return out
+
+
+def _md_legacy(table: Table, split: bool) -> list[str]:
+    """The 统计表: a 3-column table, section rows in the first cell."""
+    out = [_md_row(["统计指标", "单位", "统计数"]), _md_sep(3)]
     for row in table.rows[table.header_rows :]:
         cells = [c.text for c in row] + [""] * (3 - len(row))
         out.append(_md_row(cells))
@@ -229,8 +248,3 @@ def write_html(
     ]
     enc = "gbk" if charset in ("gbk", "gb2312") else "utf-8"
     return "\n".join(out).encode(enc)
-
-
-def flat_grid_text(table: Table) -> list[list[str]]:
-    """Rectangular text grid, covered slots empty (spreadsheets without merges)."""
-    return [[c.text if (c and origin) else "" for c, origin in row] for row in grid(table)]

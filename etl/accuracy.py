@@ -9,8 +9,7 @@ from pathlib import Path
 
 from etl.errors import ReportError
 from etl.normalize import squash, to_simplified
-
-REGISTRY = Path(__file__).resolve().parents[1] / "data" / "registry.csv"
+from etl.settings import current
 
 
 @dataclass
@@ -34,7 +33,7 @@ def truth_files(roots: list[Path]) -> list[Path]:
 def _registry():
     from etl.registry import load_registry
 
-    return load_registry(REGISTRY)
+    return load_registry(current().registry_path)
 
 
 def _same_agency(expected: str | None, got: str | None, printed: str) -> bool:

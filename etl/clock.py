@@ -7,12 +7,13 @@ findings whatever day it runs.
 
 from __future__ import annotations
 
-import os
 from datetime import date
+
+from etl.settings import current
 
 
 def today() -> date:
-    fixed = os.environ.get("GONGKAI_TODAY", "").strip()
+    fixed = current().today
     if fixed:
         try:
             return date.fromisoformat(fixed)

@@ -9,12 +9,12 @@ the exact command that installs it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from etl.gongkai_error import ENVIRONMENT, GongkaiError
+from etl.settings import current
 
 INSTALL_HINT = (
     "install the Debian package fonts-noto-cjk (sudo apt-get install -y fonts-noto-cjk), "
@@ -66,7 +66,7 @@ def cjk_fonts(dirs: tuple[Path, ...] | None = None) -> dict[str, FontFile]:
     number, so the Simplified Chinese face is picked by name rather than assuming an index.
     GONGKAI_CJK_FONT overrides the regular face with any .ttf/.otf/.ttc file.
     """
-    override = os.environ.get("GONGKAI_CJK_FONT")
+    override = current().cjk_font
     dirs = FONT_DIRS if dirs is None else dirs
     found: dict[str, FontFile] = {}
     for style, names in FONT_FILES.items():

@@ -25,15 +25,14 @@ Definitions (docs/QUALITY_CHECK.md "How it is measured"):
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.errors import ReportError
 from etl.report import Finding, ParsedReport
+from etl.settings import ROOT, current
 
-ROOT = Path(__file__).resolve().parents[1]
 NEEDS_TWO_REPORTS = frozenset({"copied", "crossyear_inconsistent", "changed_after_publication"})
 # A table and the section whose prose reports the same figures: one subject, two places.
 _SAME_SUBJECT = {
@@ -110,7 +109,8 @@ def problems_files(roots: list[Path]) -> list[Path]:
 def shared_roots(start: Path) -> list[Path]:
     """Where a write-up's `file` may be relative to: $GONGKAI_SHARED, a `shared/` folder beside
     the write-up or any folder above it (the repo's ../shared), and the copies the repo carries."""
-    out = [Path(os.environ["GONGKAI_SHARED"])] if os.environ.get("GONGKAI_SHARED") else []
+    shared = current().shared_dir
+    out = [shared] if shared else []
     for folder in [start.resolve(), *start.resolve().parents]:
         out += [folder] if folder.name == "shared" else []
         out += [folder / "shared"] if (folder / "shared").is_dir() else []

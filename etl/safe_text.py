@@ -8,7 +8,7 @@ registry, portal titles, sites.csv names, the cells a report prints. A cell that
 small forms that NFKC folds to those) is a formula to Excel and LibreOffice: `=HYPERLINK(…)` in
 an agency name would become a live link, `@SUM(…)` a call. OWASP's remedy for CSV is a leading
 single quote, which Excel shows as text and hides; an XLSX cell is written with the string type
-(and Excel's quote-prefix flag) instead, see exports/excel.py. A number stays a number: "-2.5"
+(and Excel's quote-prefix flag) instead, see exports/xlsx_text.py. A number stays a number: "-2.5"
 is not escaped, "-2+3" is.
 
 Lowest package (etl) so that etl/collect can use it as well as exports.

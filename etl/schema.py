@@ -1,4 +1,5 @@
-"""The database schema, declared once. Only etl/load.py writes; everything else reads.
+"""The database schema, declared once. Only the load stage writes (through etl/building_copy.py);
+everything else reads.
 
 Invariants:
 - a report is (agency_id, year, version); exactly one version per (agency_id, year) has
@@ -125,7 +126,7 @@ DDL: tuple[str, ...] = (
         imported_at TIMESTAMP NOT NULL,
         PRIMARY KEY (agency_id, year, grp, outcome)
     )""",
-    # An analyst's choice of the current version of an agency-year (etl/load.choose_version):
+    # An analyst's choice of the current version of an agency-year (etl/version_choice.choose_version):
     # every choice is kept, with its reason, for audit.
     """CREATE TABLE IF NOT EXISTS version_choices (
         agency_id TEXT NOT NULL,

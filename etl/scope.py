@@ -3,7 +3,8 @@
 The registry may list agencies of other provinces (reference reports, a neighbour's figures).
 They can be loaded and viewed, but every official figure — counts, rank pools, peer medians,
 manual inputs, the bulletin, notices, exports and pages — is bounded by the office's province,
-declared as `[office] province` in data/office.toml (or the file named by $GONGKAI_OFFICE).
+declared as `[office] province` in office.toml (etl.office_settings; $GONGKAI_OFFICE names
+another file, $GONGKAI_DATA another data folder).
 
 An agency's province is found through the registry's regions: each government's region (its
 name without 人民政府/政府/管委会) hangs under its parent_region, so an agency's region chain
@@ -16,34 +17,27 @@ when there is none: nothing is filtered).
 
 from __future__ import annotations
 
-import os
-import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 
-DEFAULT_OFFICE_FILE = Path(__file__).resolve().parents[1] / "data" / "office.toml"
+from etl.gongkai_error import GongkaiError
+from etl.office_settings import load_office, office_file  # noqa: F401 (office_file re-exported)
+from etl.settings import DATA_FILES, DEFAULT_DATA
+
+DEFAULT_OFFICE_FILE = DEFAULT_DATA / DATA_FILES["office_path"]
 _SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
 
 _AGENCIES_SQL = "SELECT agency_id, name, kind, parent_region, confirmed FROM agencies"
 
 
-def office_file(env: Mapping[str, str] = os.environ) -> Path:
-    """The office settings file: $GONGKAI_OFFICE when set, else data/office.toml."""
-    return Path(env["GONGKAI_OFFICE"]) if env.get("GONGKAI_OFFICE") else DEFAULT_OFFICE_FILE
-
-
 def office_province(path: Path | None = None) -> str | None:
     """`[office] province` of the office file; None when the file or the entry is absent.
 
-    A file that cannot be read is left to exports.office.load_office to report; here it means
+    A file that cannot be used is left to exports.office.load_office to report; here it means
     no declared province (the scope is then inferred from the registry)."""
-    path = Path(path) if path else office_file()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        return load_office(path).province
+    except GongkaiError:
         return None
-    value = raw.get("office", {}).get("province") if isinstance(raw.get("office"), dict) else None
-    return str(value).strip() or None if value else None
 
 
 def _region(name: str) -> str | None:

@@ -10,17 +10,23 @@ with the current version, it
   the current one did not have.
 Otherwise it is stored (for audit and for an analyst to choose), not current, and carries the
 finding `report.worse_version`; the current version gets an info finding of the same rule
-(pages list the findings of current versions). An analyst's choice (load.choose_version) is recorded with its
-reason in `version_choices`.
+(pages list the findings of current versions). An analyst's choice (etl/version_choice.py) is
+recorded with its reason in `version_choices`.
 
-Pure functions; etl/load.py applies them while writing.
+The writer (etl/load.py) reads the stored versions of a batch's agency-years once
+(`stored_versions`), asks a `VersionPlan` where each report goes, then writes the rows; this
+module never writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+import pyarrow as pa
+
+from etl.arrow_frames import arrow_table, registered
 from etl.report import Finding, ParsedReport
 from etl.rules import rule_label
 
@@ -53,7 +59,7 @@ class Completeness:
 
     @classmethod
     def from_row(cls, tables: str | None, values: int | None, errors: str | None) -> Completeness:
-        """From the SQL aggregate in load.VERSIONS_SQL ('|'-joined lists)."""
+        """From the SQL aggregate in VERSIONS_SQL ('|'-joined lists)."""
         return cls(
             frozenset(filter(None, (tables or "").split("|"))),
             int(values or 0),
@@ -128,3 +134,114 @@ def not_adopted_finding(version: int, source: str, why: Shortfall) -> Finding:
         f"本版仍为当前版本；如需改用第 {version} 版，请由分析人员选定版本并写明理由",
         "info",
     )
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """Where the writer put a report: its row and whether it is the current version."""
+
+    report_id: int
+    version: int
+    replaced: bool  # True: same bytes re-parsed, the existing version was rewritten
+    current: bool = True  # False: stored, but less complete than the current version
+    shortfall: Shortfall | None = None  # why it is not current
+    current_version: int | None = None  # the version that stayed current
+
+
+@dataclass
+class Placement:
+    """The policy's answer for one report of a batch (report_id < 0: a new row, id to come)."""
+
+    loaded: LoadedReport
+    findings: list[Finding]  # the report's own, the loader's, and the policy's worse_version
+    on_current: tuple[int, Finding] | None = None  # news for the version that stays current
+
+
+# one stored version: [report_id, version, sha256, is_current, Completeness]
+StoredVersion = list
+
+
+@dataclass
+class VersionPlan:
+    """The version policy applied to a batch in order, before any row is written.
+
+    New versions get placeholder ids -1, -2, ...; the writer asks the database for real ids once
+    it knows how many. A later report of the batch can demote an earlier one's new version."""
+
+    stored: dict[tuple[str, int], list[StoredVersion]]  # stored_versions(), newest first
+    new: dict[int, list] = field(default_factory=dict)  # id -> [agency, year, version, current]
+    demoted: list[int] = field(default_factory=list)  # stored report_ids no longer current
+    _placeholders: Iterator[int] = field(
+        init=False, repr=False, default_factory=lambda: itertools.count(-1, -1)
+    )
+
+    def place(
+        self, agency_id: str, year: int, report: ParsedReport, extra: list[Finding], source: str
+    ) -> Placement:
+        """Where `report` goes: its own version rewritten (same bytes), or a new version, current
+        only when at least as complete as the current one (`extra`: the loader's findings)."""
+        have = self.stored.setdefault((agency_id, year), [])
+        findings = list(report.findings) + list(extra)
+        completeness = Completeness.of(report, extra)
+        same = next((v for v in have if v[2] == report.sha256), None)
+        if same is not None:  # the same bytes re-parsed: rewritten in place, current or not
+            same[4] = completeness
+            return Placement(LoadedReport(same[0], same[1], True, bool(same[3])), findings)
+        version = (have[0][1] + 1) if have else 1
+        current = next((v for v in have if v[3]), None)
+        why = shortfall(completeness, current[4]) if current is not None else None
+        report_id = next(self._placeholders)
+        if why:  # stored for audit and for an analyst to choose; the current one stays
+            findings.append(worse_finding(year, version, current[1], why))
+            news = (current[0], not_adopted_finding(version, source, why))
+            placed = Placement(
+                LoadedReport(report_id, version, False, False, why, current[1]), findings, news
+            )
+        else:
+            self._demote(have)
+            placed = Placement(LoadedReport(report_id, version, False, True), findings)
+        have.insert(0, [report_id, version, report.sha256, placed.loaded.current, completeness])
+        self.new[report_id] = [agency_id, year, version, placed.loaded.current]
+        return placed
+
+    def _demote(self, have: list[StoredVersion]) -> None:
+        for v in have:
+            if v[3]:
+                v[3] = False
+                if v[0] in self.new:  # a new version of this batch
+                    self.new[v[0]][3] = False
+                else:
+                    self.demoted.append(v[0])
+
+
+def stored_versions(con, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[StoredVersion]]:
+    """(agency_id, year) -> [[report_id, version, sha256, is_current, Completeness], ...],
+    newest first."""
+    out: dict[tuple[str, int], list[StoredVersion]] = {}
+    if not pairs:
+        return out
+    agency_ids, years = zip(*sorted(pairs))
+    with registered(
+        con,
+        _pairs=arrow_table([agency_ids, years], (pa.string(), pa.int32()), ("agency_id", "year")),
+        _skip=arrow_table([sorted(NOT_COMPLETENESS)], (pa.string(),), ("rule",)),
+    ):
+        rows = con.execute(VERSIONS_SQL).fetchall()
+    for agency_id, year, report_id, version, sha, current, tables, n, errors in rows:
+        out.setdefault((agency_id, year), []).append(
+            [report_id, version, sha, current, Completeness.from_row(tables, n, errors)]
+        )
+    return out
+
+
+VERSIONS_SQL = """
+SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, r.is_current,
+       (SELECT string_agg(DISTINCT split_part(v.key, '.', 1), '|') FROM report_values v
+         WHERE v.report_id = r.report_id),
+       (SELECT count(*) FROM report_values v WHERE v.report_id = r.report_id),
+       (SELECT string_agg(DISTINCT f.rule, '|') FROM findings f
+         WHERE f.report_id = r.report_id AND f.severity = 'error'
+           AND f.responsibility <> 'report' AND f.rule NOT IN (SELECT rule FROM _skip))
+FROM reports r JOIN _pairs p USING (agency_id, year)
+ORDER BY r.agency_id, r.year, r.version DESC
+"""

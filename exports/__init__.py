@@ -13,12 +13,13 @@ import csv
 import io
 
 from etl.safe_text import csv_cell, xml_text
-from exports.excel import assessment_workbook, sheet_name, text_width  # noqa: F401
+from exports.excel import assessment_workbook, text_width  # noqa: F401
 from exports.model import *  # noqa: F401,F403 — the model is part of this entry point
 from exports.model import TEXT, AssessmentExport, Column, display
 from exports.office import load_office  # noqa: F401
 from exports.pdf import FontFile, MissingFontError, cjk_fonts, summary_pdf  # noqa: F401
 from exports.word import assessment_docx  # noqa: F401
+from exports.xlsx_text import sheet_name  # noqa: F401
 
 # ---------------------------------------------------------------- CSV
 

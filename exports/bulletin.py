@@ -52,6 +52,40 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
     doc = letterhead_document(
         office, f"关于{b.year}年度政府信息公开工作年度报告\n质量检查情况的通报", letterhead_pt=22
     )
+    _opening(doc, b, office)
+    sections = _sections(b)
+    for n, (name, headers, rows) in enumerate(sections):
+        doc.add_heading(f"{_NUMERALS[n]}、{name}", level=2)
+        if rows:
+            _table(doc, headers, rows)
+        else:
+            doc.add_paragraph("无。").paragraph_format.first_line_indent = Pt(32)
+    doc.add_heading(f"{_NUMERALS[len(sections)]}、各对标组明细", level=2)
+    for group, rows in b.groups("peer_group").items():
+        doc.add_heading(group, level=3)
+        _table(
+            doc,
+            ("单位", "发布情况", "未整改问题", "已整改问题", "得分"),
+            [(a.name, _status(a), a.problems, a.rectified, _score(a)) for a in rows],
+        )
+    doc.add_heading(f"{_NUMERALS[len(sections) + 1]}、工作要求", level=2)
+    doc.add_paragraph(
+        "请存在问题的单位对照整改通知逐项整改，更正后重新发布年度报告；未发布年度报告的"
+        "单位应立即发布。整改情况将纳入年度政务公开工作考核。"
+    ).paragraph_format.first_line_indent = Pt(32)
+    if b.scheme_name:
+        doc.add_paragraph(f"注：得分按“{b.scheme_name}”计算；问题数不含经核实为误报的问题。")
+    for text in (office.name, _day(issued)):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _opening(doc, b, office: OfficeSettings) -> None:
+    """The opening paragraph: how many checked, published, late; problems found and rectified
+    (and, while some are unverified, a drafting note to delete before issuing)."""
+    from docx.shared import Pt
 
     total, published = len(b.agencies), len(b.published)
     problems = sum(a.problems + a.rectified for a in b.agencies)
@@ -71,30 +105,11 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
             "正式印发前请核实并更新本稿，印发时删去本说明。）"
         ).paragraph_format.first_line_indent = Pt(32)
 
-    sections = [
-        ("问题分类统计", ("问题类别", "问题数", "涉及单位", "已整改"), b.categories),
-        ("最常见的问题", ("问题", "涉及单位", "问题数"), b.common),
-        (
-            "逾期发布的单位",
-            ("单位", "对标组", "法定期限", "发布日期", "逾期天数"),
-            [
-                (a.name, a.peer_group, _day(a.deadline), _day(a.published_on), a.days_late)
-                for a in b.late
-            ],
-        ),
-        (
-            "未发布年度报告的单位",
-            ("单位", "对标组", "所属地区"),
-            [(a.name, a.peer_group, a.region) for a in b.unpublished],
-        ),
-        (
-            "年报质量较好的单位",
-            ("单位", "对标组", "得分"),
-            [
-                (a.name, a.peer_group, "—" if a.score is None else f"{a.score:.2f}")
-                for a in b.exemplary
-            ],
-        ),
+
+def _sections(b) -> list[tuple[str, tuple[str, ...], list]]:
+    """The numbered sections before the peer groups' detail: (heading, column headers, rows)."""
+    late = [
+        (a.name, a.peer_group, _day(a.deadline), _day(a.published_on), a.days_late) for a in b.late
     ]
     regions = [
         (
@@ -107,44 +122,26 @@ def bulletin_docx(b, office: OfficeSettings, *, issued: date | None = None) -> b
         )
         for region, rows in b.groups("region").items()
     ]
-    sections.append(
-        ("各地区情况", ("地区", "单位数", "已发布", "逾期", "未整改问题", "已整改问题"), regions)
-    )
-    for n, (name, headers, rows) in enumerate(sections):
-        doc.add_heading(f"{_NUMERALS[n]}、{name}", level=2)
-        if rows:
-            _table(doc, headers, rows)
-        else:
-            doc.add_paragraph("无。").paragraph_format.first_line_indent = Pt(32)
-    doc.add_heading(f"{_NUMERALS[len(sections)]}、各对标组明细", level=2)
-    for group, rows in b.groups("peer_group").items():
-        doc.add_heading(group, level=3)
-        _table(
-            doc,
-            ("单位", "发布情况", "未整改问题", "已整改问题", "得分"),
-            [
-                (
-                    a.name,
-                    _status(a),
-                    a.problems,
-                    a.rectified,
-                    "—" if a.score is None else f"{a.score:.2f}",
-                )
-                for a in rows
-            ],
-        )
-    doc.add_heading(f"{_NUMERALS[len(sections) + 1]}、工作要求", level=2)
-    doc.add_paragraph(
-        "请存在问题的单位对照整改通知逐项整改，更正后重新发布年度报告；未发布年度报告的"
-        "单位应立即发布。整改情况将纳入年度政务公开工作考核。"
-    ).paragraph_format.first_line_indent = Pt(32)
-    if b.scheme_name:
-        doc.add_paragraph(f"注：得分按“{b.scheme_name}”计算；问题数不含经核实为误报的问题。")
-    for text in (office.name, _day(issued)):
-        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return [
+        ("问题分类统计", ("问题类别", "问题数", "涉及单位", "已整改"), b.categories),
+        ("最常见的问题", ("问题", "涉及单位", "问题数"), b.common),
+        ("逾期发布的单位", ("单位", "对标组", "法定期限", "发布日期", "逾期天数"), late),
+        (
+            "未发布年度报告的单位",
+            ("单位", "对标组", "所属地区"),
+            [(a.name, a.peer_group, a.region) for a in b.unpublished],
+        ),
+        (
+            "年报质量较好的单位",
+            ("单位", "对标组", "得分"),
+            [(a.name, a.peer_group, _score(a)) for a in b.exemplary],
+        ),
+        ("各地区情况", ("地区", "单位数", "已发布", "逾期", "未整改问题", "已整改问题"), regions),
+    ]
+
+
+def _score(a) -> str:
+    return "—" if a.score is None else f"{a.score:.2f}"
 
 
 def _status(a) -> str:

@@ -21,6 +21,7 @@ import click
 
 from etl import __version__
 from etl.collect.safe_files import PlantedLink, write_in
+from etl.settings import Settings
 from gongkai import failures
 from gongkai.commands import (
     accuracy,
@@ -99,10 +100,8 @@ def _guarded(command: click.Command) -> click.Command:
 
 
 def log_dir() -> Path:
-    if os.environ.get("GONGKAI_LOG_DIR"):
-        return Path(os.environ["GONGKAI_LOG_DIR"])
-    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(state) / "gongkai" / "logs"
+    """$GONGKAI_LOG_DIR, else gongkai/logs under $XDG_STATE_HOME (etl.settings)."""
+    return Settings.from_env().log_dir
 
 
 def save_traceback(exc: BaseException) -> str:

@@ -191,10 +191,10 @@ def _run(
 ) -> pl.DataFrame:
     """Run `sql` with bound `params`; a statement using $home gets the office's agencies, and
     the figures read the values with the analysts' corrections when they are attached
-    (assess.metrics.values_relation), so every rate and flag agrees with the score."""
+    (assess.metric_sql.values_relation), so every rate and flag agrees with the score."""
     params = dict(params or {})
     if "__VALUES__" in sql:
-        from assess.metrics import values_relation
+        from assess.metric_sql import values_relation
 
         sql = sql.replace("__VALUES__", values_relation(con))
     if "$home" in sql and "home" not in params:

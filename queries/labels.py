@@ -6,6 +6,7 @@ looked up here by key; an unknown key raises KeyError instead of reaching SQL.
 
 from __future__ import annotations
 
+from assess.metrics import METRICS
 from etl.fields import FIELDS
 from etl.rules import RULES
 
@@ -196,12 +197,8 @@ def source_text(source: str | None) -> str:
         return "单位名录（未发布年报）" if "no report" in source else "单位名录"
     m = re.match(r"report \d+ · metric (\w+)", source)
     if m:
-        try:
-            from assess.metrics import METRICS
-
-            name = METRICS[m.group(1)].name
-        except (ImportError, KeyError):
-            name = "指标"
+        metric = METRICS.get(m.group(1))
+        name = metric.name if metric else "指标"
         return f"本年度年报：{name}"
     return source
 
@@ -264,10 +261,6 @@ def plain(text: str) -> str:
 
 def metric_help(name: str) -> str:
     """Definition of a metric: from assess.metrics (the one declaration) when it has it."""
-    try:
-        from assess.metrics import METRICS
-    except ImportError:
-        METRICS = {}
     alias = {"disclosure_rate": "disclosure_rate", "corrected_total": "corrected_count"}
     m = METRICS.get(alias.get(name, name))
     if m is not None:

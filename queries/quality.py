@@ -282,11 +282,3 @@ def timeliness_by_kind(con, *, year: int, peer_group: str | None = None) -> pl.D
         .then(100.0 * pl.col("last_days") / pl.col("dated"))
         .alias("last_days_share"),
     ).sort("kind")
-
-
-def unpublished_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    """Agencies still without a report for `year`, with their kind and the deadline they missed."""
-    df = publication_dates(con, year=year, peer_group=peer_group)
-    return df.filter(pl.col("status") == "未发布").select(
-        "agency_id", "agency_name", "kind", "level", "peer_group", "deadline"
-    )

@@ -61,7 +61,7 @@ def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None 
     """
     from assess import score as assess_score
 
-    return assess_score.assess_year(con, year, _scheme_with_weights(_load_scheme(scheme), weights))
+    return assess_score.assess_year(con, year, scheme_with_weights(_load_scheme(scheme), weights))
 
 
 def ranking(
@@ -175,7 +175,7 @@ def _load_scheme(scheme):
     return scheme
 
 
-def _scheme_with_weights(scheme, weights: dict[str, float] | None):
+def scheme_with_weights(scheme, weights: dict[str, float] | None):
     """A copy of `scheme` with indicator weights replaced and rescaled to sum to 100.
 
     Only weighted indicators (linear/rank/deduction) take weights; a deduction's cap scales

@@ -4,7 +4,7 @@
     sync.recheck(db) -> str / sync_after_load(db)  re-check after each load (gongkai load/build)
     findings.move(con, fkey, state, actor, reason)   待核实 → 已确认 / 误报 → 已通知 → 已整改 → 已复核
     corrections.add_correction / undo_correction / keep_correction   analyst corrections
-    overlay.attach_corrections(duckdb_con, db)   corrections into scores (assess.metrics.values_relation)
+    overlay.attach_corrections(duckdb_con, db)   corrections into scores (assess.metric_sql.values_relation)
     roles.resolve_actor(...)                     who is acting and what they may do (data/roles.toml)
     problems.notice_batch / bulletin_data        what the notices and the bulletin print
 

@@ -10,7 +10,6 @@ from workflow.states import (
     CONFIRMED,
     CONFIRMED_STATES,
     DISMISSED,
-    OPEN_STATES,
     TRANSITIONS,
     WorkflowError,
     check_move,
@@ -154,11 +153,6 @@ def confirmed_problems(con: sqlite3.Connection, year: int, agency_ids=None) -> l
         for f in list_findings(con, year=year, states=CONFIRMED_STATES, agency_ids=agency_ids)
         if f["present"]
     ]
-
-
-def open_count(con: sqlite3.Connection, year: int | None = None) -> int:
-    where, args = _where(year, None, OPEN_STATES)
-    return con.execute(f"SELECT count(*) FROM findings{where}", args).fetchone()[0]
 
 
 def history(con: sqlite3.Connection, fkey: str) -> list[dict]:

@@ -1,5 +1,5 @@
 """Hand the analysts' corrections to the scorer: an in-memory database attached to a report
-connection, read by assess.metrics.values_relation.
+connection, read by assess.metric_sql.values_relation.
 
 The report database is opened read-only and only the loader writes it, so corrections are not
 written there: `attach_corrections(con, db_path)` ATTACHes an in-memory database named

@@ -198,12 +198,6 @@ def issue_notice(
         return current, _record(con, current, actor, write(current))
 
 
-def mark_notified(con: sqlite3.Connection, notice: Notice, actor: str, files: list[str]) -> int:
-    """Record the notice and move its 已确认 items to 已通知 (deadline set); returns how many moved."""
-    with writing(con):
-        return _record(con, notice, actor, files)
-
-
 def _record(con: sqlite3.Connection, notice: Notice, actor: str, files: list[str]) -> int:
     moved = 0
     for item in notice.items:

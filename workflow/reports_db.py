@@ -2,7 +2,7 @@
 the findings dismissed as 误报 over it (workflow/overlay.py), so every command, export and page
 scores the same figures.
 
-Only the loader (etl/load.py) writes the report database; everything else goes through
+Only the loader (etl/building_copy.py) writes the report database; everything else goes through
 `open_reports`. A damaged workflow store is a StoreError: a command stops (scores without the
 corrections would differ from the dashboard's), the dashboard passes `on_store_error` and shows
 the reports with a warning instead.

@@ -15,15 +15,15 @@ Kept free of streamlit: the page passes in the request headers and st.user's fie
 from __future__ import annotations
 
 import hmac
-import os
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.settings import DATA_FILES, DEFAULT_DATA, Settings
 from workflow.roles_file import RolesFileError, fold, parse_roles
 
-DEFAULT_ROLES_FILE = Path(__file__).resolve().parents[1] / "data" / "roles.toml"
+DEFAULT_ROLES_FILE = DEFAULT_DATA / DATA_FILES["roles_path"]
 ROLES_ENV = "GONGKAI_ROLES"  # another roles file (tests, a second office on one machine)
 SECRET_ENV = "GONGKAI_PROXY_SECRET"
 MIN_SECRET = 16  # characters: a shorter shared secret can be guessed
@@ -75,8 +75,9 @@ class Actor:
         return f"{self.name} · {ROLE_LABELS.get(self.role or '', '无角色')}（{self.via}）"
 
 
-def roles_file(env: Mapping[str, str] = os.environ) -> Path:
-    return Path(env[ROLES_ENV]) if env.get(ROLES_ENV) else DEFAULT_ROLES_FILE
+def roles_file(env: Mapping[str, str] | None = None) -> Path:
+    """$GONGKAI_ROLES, else roles.toml in the data folder (etl.settings)."""
+    return Settings.from_env(env).roles_path
 
 
 def load_roles(path: Path | None = None) -> Roles:
@@ -103,9 +104,9 @@ def load_roles(path: Path | None = None) -> Roles:
     )
 
 
-def proxy_secret(env: Mapping[str, str] = os.environ) -> str | None:
+def proxy_secret(env: Mapping[str, str] | None = None) -> str | None:
     """The shared secret the sign-in proxy must send; None when unset or too short to trust."""
-    secret = (env.get(SECRET_ENV) or "").strip()
+    secret = Settings.from_env(env).proxy_secret
     return secret if len(secret) >= MIN_SECRET else None
 
 

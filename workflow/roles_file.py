@@ -10,22 +10,13 @@ later of two such entries would otherwise silently decide the person's role.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 
 from etl.gongkai_error import BAD_INPUT, GongkaiError
+from etl.toml_file import TomlFile, parse_toml, type_name
 
 ROLES = ("leader", "analyst", "admin")
 SIGNIN_KEYS = {"header", "secret_header", "default_role"}
-_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
-_TYPE_NAMES = {
-    int: "数字",
-    float: "数字",
-    bool: "真假值",
-    list: "列表",
-    dict: "表",
-    str: "文字",
-}
 
 
 class RolesFileError(GongkaiError):
@@ -43,37 +34,35 @@ def fold(name: str) -> str:
 def parse_roles(text: str, file: str) -> tuple[dict, dict[str, str], dict[str, str]]:
     """(signin settings, {folded name: role}, {folded name: name as written}) of a roles file's
     text; RolesFileError names the line and the fix."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_AT.search(str(exc))
-        line = int(found.group(1)) if found else len(text.splitlines()) or 1
-        problem = str(exc).split(" (at ")[0]
-        raise RolesFileError(
-            f"{file}:{line}: 角色文件无法读取（TOML 语法错误：{problem}）。"
-            "请检查该行的引号、等号和方括号，用户名须写在英文双引号中。"
-        ) from None
-    lines = text.splitlines()
+
+    def fail_with(line: int | None, problem: str, hint: str) -> RolesFileError:
+        # a syntax error tomllib cannot place is at the end of the text (an unclosed table)
+        return RolesFileError(
+            f"{file}:{line or len(text.splitlines()) or 1}: 角色{problem}。{hint}。"
+        )
+
+    toml = parse_toml(text, file, fail_with)
+    raw = toml.data
     for table in raw:
         if table not in ("signin", "users"):
             raise RolesFileError(
-                f"{file}:{_header_line(lines, table)}: 不认识的节“[{table}]”。"
+                f"{file}:{toml.line(table) or 1}: 不认识的节“[{table}]”。"
                 "角色文件只有 [signin] 和 [users] 两节，请删去或改正。"
             )
     signin, users = raw.get("signin", {}), raw.get("users", {})
     for table, value in (("signin", signin), ("users", users)):
         if not isinstance(value, dict):
             raise RolesFileError(
-                f"{file}:{_key_line(lines, None, table)}: “{table}”应是一节（[{table}]），"
-                f"现在是{_type_name(value)}。请改为 [{table}] 开头的一节。"
+                f"{file}:{toml.line(table) or 1}: “{table}”应是一节（[{table}]），"
+                f"现在是{type_name(value)}。请改为 [{table}] 开头的一节。"
             )
-    settings = _signin(signin, lines, file)
-    return settings, *_users(users, lines, file)
+    settings = _signin(signin, toml, file)
+    return settings, *_users(users, toml, file)
 
 
-def _signin(signin: dict, lines: list[str], file: str) -> dict:
+def _signin(signin: dict, toml: TomlFile, file: str) -> dict:
     for key, value in signin.items():
-        where = f"{file}:{_key_line(lines, 'signin', key)}"
+        where = f"{file}:{toml.line('signin', key)}"
         if key not in SIGNIN_KEYS:
             raise RolesFileError(
                 f"{where}: [signin] 中不认识的设置“{key}”。"
@@ -81,34 +70,34 @@ def _signin(signin: dict, lines: list[str], file: str) -> dict:
             )
         if not isinstance(value, str) or not value.strip():
             raise RolesFileError(
-                f"{where}: [signin] {key} 应是带英文双引号的文字，现在是{_type_name(value)}。"
+                f"{where}: [signin] {key} 应是带英文双引号的文字，现在是{type_name(value)}。"
                 f'请写成 {key} = "…" 的形式。'
             )
     default = signin.get("default_role", "leader")
     if default not in ROLES:
         raise RolesFileError(
-            f"{file}:{_key_line(lines, 'signin', 'default_role')}: 默认角色“{default}”无效。"
+            f"{file}:{toml.line('signin', 'default_role') or 1}: 默认角色“{default}”无效。"
             "角色只能是 leader、analyst 或 admin。"
         )
     for key in ("header", "secret_header"):
         if key in signin and not re.fullmatch(r"[A-Za-z0-9-]+", signin[key].strip()):
             raise RolesFileError(
-                f"{file}:{_key_line(lines, 'signin', key)}: 请求头名称“{signin[key]}”无效。"
+                f"{file}:{toml.line('signin', key)}: 请求头名称“{signin[key]}”无效。"
                 "只能用英文字母、数字和连字符，例如 X-Forwarded-User。"
             )
     return {k: v.strip() for k, v in signin.items()}
 
 
-def _users(users: dict, lines: list[str], file: str) -> tuple[dict[str, str], dict[str, str]]:
+def _users(users: dict, toml: TomlFile, file: str) -> tuple[dict[str, str], dict[str, str]]:
     roles: dict[str, str] = {}
     written: dict[str, str] = {}
     for name, role in users.items():
-        where = f"{file}:{_key_line(lines, 'users', name)}"
+        where = f"{file}:{toml.line('users', name)}"
         if not fold(name):
             raise RolesFileError(f"{where}: 用户名为空。请填写登录代理传入的用户名或邮箱。")
         if not isinstance(role, str):
             raise RolesFileError(
-                f"{where}: 用户“{name}”的角色应是带英文双引号的文字，现在是{_type_name(role)}。"
+                f"{where}: 用户“{name}”的角色应是带英文双引号的文字，现在是{type_name(role)}。"
                 f'请写成 "{name}" = "analyst" 这样的形式（角色只能是 leader、analyst 或 admin）。'
             )
         if role not in ROLES:
@@ -117,35 +106,10 @@ def _users(users: dict, lines: list[str], file: str) -> tuple[dict[str, str], di
             )
         key = fold(name)
         if key in written:
-            first = _key_line(lines, "users", written[key])
+            first = toml.line("users", written[key])
             raise RolesFileError(
                 f"{where}: 用户“{name}”与第 {first} 行的“{written[key]}”只差大小写或全角、"
                 "兼容字符（如开尔文符号 K），会被当作同一个人。请删去其中一条，或改正用户名。"
             )
         roles[key], written[key] = role, name
     return roles, written
-
-
-def _type_name(value) -> str:
-    return _TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-def _header_line(lines: list[str], table: str) -> int:
-    pattern = re.compile(rf"^\s*\[\s*\"?{re.escape(table)}\"?\s*\]")
-    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), 1)
-
-
-def _key_line(lines: list[str], table: str | None, key: str) -> int:
-    """The line where `key` is set inside `[table]` (or at the top when table is None); the
-    table's header line when the key is written some other way (dotted, inline)."""
-    current = None
-    quoted = re.escape(key.replace("\\", "\\\\").replace('"', '\\"'))
-    pattern = re.compile(rf"^\s*(\"{quoted}\"|'{re.escape(key)}'|{re.escape(key)})\s*=")
-    for n, line in enumerate(lines, 1):
-        header = re.match(r"^\s*\[\s*\"?([^\]\"]+)\"?\s*\]", line)
-        if header:
-            current = header.group(1).strip()
-            continue
-        if current == table and pattern.match(line):
-            return n
-    return _header_line(lines, table) if table else 1

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.gongkai_error import GongkaiError
+from etl.settings import Settings
 from workflow.store_check import damaged_message, what_is_wrong
 
 BUSY_TIMEOUT_S = 30.0
@@ -106,8 +107,9 @@ CREATE TABLE IF NOT EXISTS notices (
 
 def store_path(db_path: str | Path) -> Path:
     """Where the workflow store of a report database lives ($GONGKAI_WORKFLOW overrides)."""
-    if os.environ.get("GONGKAI_WORKFLOW"):
-        return Path(os.environ["GONGKAI_WORKFLOW"])
+    own = Settings.from_env().workflow_path
+    if own is not None:
+        return own
     db = Path(db_path)
     return db.with_name(db.stem + ".workflow.sqlite")
 

@@ -126,6 +126,21 @@ def _current(report_con) -> tuple[dict, dict]:
     return found, shas
 
 
+_INSERT_FINDING = (
+    "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
+    "rule, cells, cells_raw, severity, place, message, evidence, state, present, "
+    "report_sha, first_seen, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
+)
+_UPDATE_SEEN = (
+    "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
+    "place = ?, message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
+    "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
+    "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
+    "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?"
+)
+
+
 def sync_store(store_con, report_con) -> SyncSummary:
     """Bring the store in line with the report database (see the module docstring)."""
     found, shas = _current(report_con)
@@ -141,95 +156,63 @@ def sync_store(store_con, report_con) -> SyncSummary:
         for fkey, f in found.items():
             old = known.get(fkey)
             if old is None:
-                store_con.execute(
-                    "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
-                    "rule, cells, cells_raw, severity, place, message, evidence, state, present, "
-                    "report_sha, first_seen, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
-                    [
-                        fkey,
-                        f["agency_id"],
-                        f["agency_name"],
-                        f["peer_group"],
-                        f["region"],
-                        f["year"],
-                        f["rule"],
-                        f["cells"],
-                        f["cells_raw"],
-                        f["severity"],
-                        f["place"],
-                        f["message"],
-                        f["evidence"],
-                        PENDING,
-                        f["report_sha"],
-                        stamp,
-                        stamp,
-                    ],
-                )
-                record(store_con, fkey, SYSTEM, None, PENDING, "加载年报时检出")
+                _add_new(store_con, fkey, f, stamp)
                 out.new += 1
-                continue
-            new_version = old["report_sha"] != f["report_sha"]
-            state = old["state"]
-            if new_version and state in (RECTIFIED, VERIFIED):
-                state = CONFIRMED
-                record(
-                    store_con, fkey, SYSTEM, old["state"], CONFIRMED, "新版本年报中再次出现该问题"
-                )
-                out.reopened += 1
-            elif state in OPEN_STATES:
-                out.still_open += 1
-                out.repeated += int(new_version)
-            store_con.execute(
-                "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
-                "place = ?, message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
-                "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
-                "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
-                "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?",
-                [
-                    f["agency_name"],
-                    f["peer_group"],
-                    f["region"],
-                    f["cells_raw"],
-                    f["severity"],
-                    f["place"],
-                    f["message"],
-                    f["evidence"],
-                    state,
-                    f["report_sha"],
-                    new_version,
-                    int(new_version),
-                    new_version,
-                    new_version,
-                    stamp,
-                    fkey,
-                ],
-            )
-        for fkey, old in known.items():
-            if fkey in found or not old["present"]:
-                continue
-            sha = shas.get((old["agency_id"], old["year"]))
-            if sha is not None and sha != old["report_sha"] and old["state"] in OPEN_STATES:
-                store_con.execute(
-                    "UPDATE findings SET present = 0, state = ?, needs_review = 1, "
-                    "report_sha = ?, updated_at = ? WHERE fkey = ?",
-                    [RECTIFIED, sha, stamp, fkey],
-                )
-                record(
-                    store_con,
-                    fkey,
-                    SYSTEM,
-                    old["state"],
-                    RECTIFIED,
-                    "新版本年报中不再出现该问题（待复核）",
-                )
-                out.rectified += 1
             else:
-                store_con.execute(
-                    "UPDATE findings SET present = 0, updated_at = ? WHERE fkey = ?", [stamp, fkey]
+                _update_seen(store_con, fkey, f, old, stamp, out)
+        for fkey, old in known.items():
+            if fkey not in found and old["present"]:
+                _mark_gone(
+                    store_con, fkey, old, shas.get((old["agency_id"], old["year"])), stamp, out
                 )
         out.corrections_flagged = recheck_corrections(store_con, report_con, SYSTEM)
     return out
+
+
+def _add_new(store_con, fkey: str, f: dict, stamp: str) -> None:
+    """A finding seen for the first time: 待核实, with its history's first line."""
+    columns = ("agency_id", "agency_name", "peer_group", "region", "year", "rule", "cells")
+    columns += ("cells_raw", "severity", "place", "message", "evidence")
+    args = [fkey, *(f[c] for c in columns), PENDING, f["report_sha"], stamp, stamp]
+    store_con.execute(_INSERT_FINDING, args)
+    record(store_con, fkey, SYSTEM, None, PENDING, "加载年报时检出")
+
+
+def _update_seen(store_con, fkey: str, f: dict, old, stamp: str, out: SyncSummary) -> None:
+    """A finding seen again: its texts refreshed; in a new version of the report a closed one
+    reopens (已确认) and an open one counts as repeated."""
+    new_version = old["report_sha"] != f["report_sha"]
+    state = old["state"]
+    if new_version and state in (RECTIFIED, VERIFIED):
+        state = CONFIRMED
+        record(store_con, fkey, SYSTEM, old["state"], CONFIRMED, "新版本年报中再次出现该问题")
+        out.reopened += 1
+    elif state in OPEN_STATES:
+        out.still_open += 1
+        out.repeated += int(new_version)
+    texts = ("agency_name", "peer_group", "region", "cells_raw", "severity", "place", "message")
+    args = [*(f[c] for c in texts), f["evidence"], state, f["report_sha"]]
+    args += [new_version, int(new_version), new_version, new_version, stamp, fkey]
+    store_con.execute(_UPDATE_SEEN, args)
+
+
+def _mark_gone(store_con, fkey: str, old, sha: str | None, stamp: str, out: SyncSummary) -> None:
+    """A finding no longer found: an open one whose report has a new version is 已整改 (to be
+    reviewed); otherwise it is only marked absent."""
+    if sha is not None and sha != old["report_sha"] and old["state"] in OPEN_STATES:
+        store_con.execute(
+            "UPDATE findings SET present = 0, state = ?, needs_review = 1, "
+            "report_sha = ?, updated_at = ? WHERE fkey = ?",
+            [RECTIFIED, sha, stamp, fkey],
+        )
+        record(
+            store_con, fkey, SYSTEM, old["state"], RECTIFIED, "新版本年报中不再出现该问题（待复核）"
+        )
+        out.rectified += 1
+    else:
+        store_con.execute(
+            "UPDATE findings SET present = 0, updated_at = ? WHERE fkey = ?", [stamp, fkey]
+        )
 
 
 def sync_after_load(db_path: str | Path) -> SyncSummary | None:

@@ -7,24 +7,58 @@ import streamlit as st
 
 from dashboard import charts, data, urlstate
 from dashboard.safe_text import echo, md, plot
-from dashboard.views import common
+from dashboard.views import cells, widgets
 from queries import labels
+
+SIDE_ROWS = [
+    "rank",
+    "peer_group",
+    "score",
+    "contribution",
+    "flags",
+    "requests",
+    "completion_rate",
+    "disclosure_rate",
+    "review_corrected",
+    "suit_corrected",
+    "days_late",
+]
+FIGURES = ["completion_rate", "disclosure_rate", "requests", "review_corrected", "days_late"]
 
 
 def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
     """The agency `current` and the ones picked from its peer group (`peer`), side by side."""
-    agencies = data.agencies(v)
+    names = _comparable(v, peer)
+    if current not in names or len(names) < 2:
+        st.info("本单位所在对标组中没有可对比的其他单位。")
+        return
+    picked = _pick(names, current)
+    if len(picked) < 2:
+        st.info("请至少选择两家单位。")
+        return
+    try:
+        ranked = data.ranking(v, year, path, None, ()).filter(pl.col("agency_id").is_in(picked))
+    except data.AssessUnavailable as exc:
+        st.error(f"无法计算排名：{md(exc)}")
+        return
+    _side_by_side(ranked, picked, names)
+    _years_chart(v, picked, names)
+
+
+def _comparable(v: int, peer: str | None) -> dict[str, str]:
+    """{agency id: name} of the office's agencies with a report in the peer group `peer`."""
+    pool = data.agencies(v).filter(pl.col("reports") > 0)
     home = data.home_agencies(v)
-    pool = agencies.filter(pl.col("reports") > 0)
     if home is not None:
         pool = pool.filter(pl.col("agency_id").is_in(sorted(home)))
     if peer is not None:
         pool = pool.filter(pl.col("peer_group") == peer)
-    names = dict(zip(pool["agency_id"], pool["name"]))
-    if current not in names or len(names) < 2:
-        st.info("本单位所在对标组中没有可对比的其他单位。")
-        return
+    return dict(zip(pool["agency_id"], pool["name"]))
 
+
+def _pick(names: dict[str, str], current: str) -> list[str]:
+    """The agencies to compare: ?agencies= (codes outside the group said and dropped), else
+    `current` and the next one; kept in the URL as the user changes them."""
     ids = list(names)
     raw = [a for a in (st.query_params.get("agencies") or "").split(",") if a]
     bad = [a for a in raw if a not in names]
@@ -49,40 +83,25 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
         max_selections=8,
     )
     _sync()
-    if len(picked) < 2:
-        st.info("请至少选择两家单位。")
-        return
+    return picked
 
-    try:
-        ranked = data.ranking(v, year, path, None, ()).filter(pl.col("agency_id").is_in(picked))
-    except data.AssessUnavailable as exc:
-        st.error(f"无法计算排名：{md(exc)}")
-        return
-    rows = [
-        "rank",
-        "peer_group",
-        "score",
-        "contribution",
-        "flags",
-        "requests",
-        "completion_rate",
-        "disclosure_rate",
-        "review_corrected",
-        "suit_corrected",
-        "days_late",
-    ]
-    side = {"项目": [labels.col(c) for c in rows]}
+
+def _side_by_side(ranked: pl.DataFrame, picked: list[str], names: dict[str, str]) -> None:
+    """This year's rank, score and figures: one column per agency."""
+    side = {"项目": [labels.col(c) for c in SIDE_ROWS]}
     by_id = {r["agency_id"]: r for r in ranked.to_dicts()}
     for a in picked:
         r = by_id.get(a, {})
-        side[names[a]] = [common.cell_text(c, r.get(c)) for c in rows]
-    common.table(pl.DataFrame(side))
+        side[names[a]] = [cells.cell_text(c, r.get(c)) for c in SIDE_ROWS]
+    widgets.table(pl.DataFrame(side))
 
-    FIG = ["completion_rate", "disclosure_rate", "requests", "review_corrected", "days_late"]
+
+def _years_chart(v: int, picked: list[str], names: dict[str, str]) -> None:
+    """One chosen figure across the years, a line per agency."""
     figure = urlstate.select(
         st,
         "逐年比较的指标",
-        FIG,
+        FIGURES,
         key="compare_figure",
         param="figure",
         what="指标",
@@ -95,7 +114,7 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
         template=charts.TEMPLATE,
         title=f"{labels.col(figure)}（逐年）",
         xaxis_title="年度",
-        yaxis_ticksuffix="%" if figure in common.RATE_COLUMNS else "",
+        yaxis_ticksuffix="%" if figure in cells.RATE_COLUMNS else "",
     )
     for a in picked:
         part = series.filter(pl.col("agency_id") == a)
@@ -105,7 +124,7 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
             name=plot(names[a]),  # a legend entry reads Plotly's HTML subset
             mode="lines+markers",
         )
-    if figure not in common.RATE_COLUMNS:
+    if figure not in cells.RATE_COLUMNS:
         charts.count_axis(fig, series[figure].to_list())
     charts.year_axis(fig, series["year"].to_list())
-    common.chart(fig, key="compare_chart")
+    widgets.chart(fig, key="compare_chart")

@@ -4,12 +4,12 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.views import common
+from dashboard.views import widgets
 from exports.formats import FORMATS
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度考核结果导出")
-name, path = common.scheme_picker()
+name, path = widgets.scheme_picker()
 st.caption(
     f"考核方案：{md(name)}。导出内容与“排名总览”页相同：同一年度、方案和对标组；含落款单位、日期、方法说明和"
     "制表人/审核人/负责人签字栏（取自 data/office.toml）。文件在点击时生成。"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data, urlstate, vega
 from dashboard.safe_text import echo
-from dashboard.views import common, compare
+from dashboard.views import compare, panels, widgets
 from queries import labels
 
 v, year, peer = data.selection()
@@ -75,7 +75,7 @@ if profile.is_empty():
     )  # the name may come from a document: never through markdown
     st.stop()
 median = data.peer_median(v, info["peer_group"]) if info["peer_group"] else None
-common.headline_metrics(profile, median, year)
+panels.headline_metrics(profile, median, year)
 
 TABS = ["办理情况", "对比", "复议诉讼", "评分", "问题", "原文"]
 
@@ -88,90 +88,101 @@ def _views() -> None:
         st, "查看", TABS, key="profile_section", param="tab", default="办理情况"
     )
     if section == "办理情况":
-        common.light_chart(vega.outcomes_by_year(profile), key="outcomes")
-        common.light_chart(vega.rate_trends(profile, median), key="rates")
-        newest = profile.sort("year", descending=True)
-        common.table(
-            newest.select(
-                "year",
-                "template",
-                "published",
-                "deadline",
-                "days_late",
-                "requests",
-                "carried_in",
-                "processed",
-                "carried_out",
-                "completion_rate",
-                "on_time_rate",
-                "disclosure_rate",
-            )
-        )
-        st.markdown("**办理结果（件）**")
-        common.table(newest.select("year", *vega.OUTCOMES, "review_total", "suit_total"))
-        common.continuity_note(profile)
-        st.markdown("**表二：主动公开政府信息情况**")
-        t2 = data.agency_values(v, agency_id, "t2.")
-        if t2.is_empty():
-            st.caption("该单位的年报没有表二数据（旧版统计表没有表二）。")
-        else:
-            wide = t2.pivot(on="year", index=["key", "label"], values="value", sort_columns=True)
-            wide = wide.rename({c: f"{c} 年" for c in wide.columns if c not in ("key", "label")})
-            common.table(wide.drop("key").rename({"label": "项目"}))
-            st.caption(
-                "2019版与2021版表二口径不同，除“处理决定数量”外不宜跨年比较；“/”表示不适用，显示为空。"
-            )
+        _handling()
     elif section == "对比":
-        st.markdown("**两年对比**")
-        years = profile["year"].to_list()[::-1]
-        c1, c2 = st.columns(2)
-        y1 = urlstate.select(
-            c1,
-            "年度一",
-            years,
-            key="cmp_a",
-            param="a",
-            parse=int,
-            what="对比年度",
-            default=year if year in years else years[0],
-            format_func=lambda y: f"{y} 年度",
-        )
-        y2 = urlstate.select(
-            c2,
-            "年度二",
-            years,
-            key="cmp_b",
-            param="b",
-            parse=int,
-            what="对比年度",
-            default=years[1] if len(years) > 1 else years[0],
-            format_func=lambda y: f"{y} 年度",
-        )
-        _, path = common.scheme_picker()
-        side = common.two_years(v, profile, agency_id, path, y1, y2)
-        common.table(side)
-        templates = dict(zip(profile["year"], profile["template"]))
-        if (templates.get(y1) == "legacy") != (templates.get(y2) == "legacy"):
-            st.warning(
-                "两个年度跨越 2019 年模板变化（旧版统计表与新版表三/表四），部分指标口径不同，见下方说明。"
-            )
-            common.continuity_note(profile.filter(pl.col("year").is_in([y1, y2])))
-        st.markdown(f"**与同组单位对比（{year} 年度）**")
-        compare.panel(v, year, info["peer_group"], agency_id, path)
+        _compare()
     elif section == "复议诉讼":
-        common.light_chart(vega.review_outcomes(profile), key="review")
-        common.table(
+        widgets.light_chart(vega.review_outcomes(profile), key="review")
+        widgets.table(
             profile.select(
                 "year", *[c for c in profile.columns if c.startswith(("review_", "suit_"))]
             ).sort("year", descending=True)
         )
-        common.continuity_note(profile)
+        panels.continuity_note(profile)
     elif section == "评分":
-        common.score_breakdown(v, year, agency_id)
+        panels.score_breakdown(v, year, agency_id)
     elif section == "问题":
-        common.findings_table(data.findings(v, None, agency_id, None), key="profile_findings")
+        panels.findings_table(data.findings(v, None, agency_id, None), key="profile_findings")
     elif section == "原文":
-        common.source_picker(v, profile)
+        panels.source_picker(v, profile)
+
+
+HANDLING_COLUMNS = (
+    "year",
+    "template",
+    "published",
+    "deadline",
+    "days_late",
+    "requests",
+    "carried_in",
+    "processed",
+    "carried_out",
+    "completion_rate",
+    "on_time_rate",
+    "disclosure_rate",
+)
+
+
+def _handling() -> None:
+    """办理情况: outcomes and rates by year, the yearly figures, then 表二 across the years."""
+    widgets.light_chart(vega.outcomes_by_year(profile), key="outcomes")
+    widgets.light_chart(vega.rate_trends(profile, median), key="rates")
+    newest = profile.sort("year", descending=True)
+    widgets.table(newest.select(*HANDLING_COLUMNS))
+    st.markdown("**办理结果（件）**")
+    widgets.table(newest.select("year", *vega.OUTCOMES, "review_total", "suit_total"))
+    panels.continuity_note(profile)
+    st.markdown("**表二：主动公开政府信息情况**")
+    t2 = data.agency_values(v, agency_id, "t2.")
+    if t2.is_empty():
+        st.caption("该单位的年报没有表二数据（旧版统计表没有表二）。")
+        return
+    wide = t2.pivot(on="year", index=["key", "label"], values="value", sort_columns=True)
+    wide = wide.rename({c: f"{c} 年" for c in wide.columns if c not in ("key", "label")})
+    widgets.table(wide.drop("key").rename({"label": "项目"}))
+    st.caption(
+        "2019版与2021版表二口径不同，除“处理决定数量”外不宜跨年比较；“/”表示不适用，显示为空。"
+    )
+
+
+def _compare() -> None:
+    """对比: two years of this agency side by side, then the agency beside its peers."""
+    st.markdown("**两年对比**")
+    years = profile["year"].to_list()[::-1]
+    c1, c2 = st.columns(2)
+    y1 = urlstate.select(
+        c1,
+        "年度一",
+        years,
+        key="cmp_a",
+        param="a",
+        parse=int,
+        what="对比年度",
+        default=year if year in years else years[0],
+        format_func=lambda y: f"{y} 年度",
+    )
+    y2 = urlstate.select(
+        c2,
+        "年度二",
+        years,
+        key="cmp_b",
+        param="b",
+        parse=int,
+        what="对比年度",
+        default=years[1] if len(years) > 1 else years[0],
+        format_func=lambda y: f"{y} 年度",
+    )
+    _, path = widgets.scheme_picker()
+    side = panels.two_years(v, profile, agency_id, path, y1, y2)
+    widgets.table(side)
+    templates = dict(zip(profile["year"], profile["template"]))
+    if (templates.get(y1) == "legacy") != (templates.get(y2) == "legacy"):
+        st.warning(
+            "两个年度跨越 2019 年模板变化（旧版统计表与新版表三/表四），部分指标口径不同，见下方说明。"
+        )
+        panels.continuity_note(profile.filter(pl.col("year").is_in([y1, y2])))
+    st.markdown(f"**与同组单位对比（{year} 年度）**")
+    compare.panel(v, year, info["peer_group"], agency_id, path)
 
 
 _views()

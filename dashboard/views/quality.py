@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import data, urlstate, vega
-from dashboard.views import common, quality_check
+from dashboard import data, urlstate, vega_bars
+from dashboard.views import panels, quality_check, widgets
 from queries import labels
 
 v, year, peer = data.selection()
@@ -55,14 +55,14 @@ def _late_and_missing() -> None:
     if late.is_empty():
         st.success("没有逾期发布的年报。")
     else:
-        common.drill_table(
+        widgets.drill_table(
             late.drop("agency_id", "year"), key="late_table", targets=_to_profile(late, "办理情况")
         )
     st.markdown(f"**未发布年报（{missing.height}）**")
     if missing.is_empty():
         st.success("所有登记单位均已发布。")
     else:
-        common.table(
+        widgets.table(
             missing.select(
                 "agency_name", "level", "kind", "peer_group", "parent_region", "last_year_reported"
             )
@@ -74,7 +74,7 @@ def _copied() -> None:
     if copied.is_empty():
         st.success("没有发现与上年雷同的年报。")
     else:
-        common.drill_table(
+        widgets.drill_table(
             copied.select("agency_name", "peer_group", "year", "source_path"),
             key="copied_table",
             targets=_to_profile(copied, "原文"),
@@ -91,12 +91,12 @@ def _views() -> None:
 
     if view == "问题明细":
         if summary.height:
-            common.light_chart(vega.findings_by_rule(summary), key="by_rule")
+            widgets.light_chart(vega_bars.findings_by_rule(summary), key="by_rule")
         if findings.is_empty():
             st.success("没有数据质量问题。")
         else:
-            shown = findings.select(common.FINDING_COLUMNS)
-            common.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
+            shown = findings.select(panels.FINDING_COLUMNS)
+            widgets.drill_table(shown, key="findings_table", targets=_to_profile(findings, "问题"))
             st.caption("点击一行左侧的方框，再点下方链接查看该单位的问题与原文。")
     elif view == "年报质量检查":
         quality_check.quality_check(v, year, peer, findings)
@@ -109,12 +109,12 @@ def _views() -> None:
         if by_agency.is_empty():
             st.success("没有数据质量问题。")
         else:
-            common.table(by_agency.drop("agency_id"))
+            widgets.table(by_agency.drop("agency_id"))
     elif view == "加载错误":
         if errors.is_empty():
             st.success("没有加载错误。")
         else:
-            common.table(errors.select("at", "path", "reason", "problem", "hint"))
+            widgets.table(errors.select("at", "path", "reason", "problem", "hint"))
     elif view == "逾期与未发布":
         _late_and_missing()
     elif view == "照搬上年":

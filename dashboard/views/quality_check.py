@@ -10,7 +10,7 @@ import streamlit as st
 import queries
 from dashboard import charts, data
 from dashboard.safe_text import md, md_quote
-from dashboard.views import common
+from dashboard.views import panels, widgets
 from etl.validate.quality_settings import quality_settings
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -41,7 +41,7 @@ def quality_check(v: int, year: int, peer: str | None, findings: pl.DataFrame) -
         ),
         hide_index=True,
     )
-    common.findings_table(findings.filter(pl.col("responsibility") == "report"))
+    panels.findings_table(findings.filter(pl.col("responsibility") == "report"))
 
 
 def repeated(v: int, year: int, peer: str | None) -> None:
@@ -136,4 +136,4 @@ def timeliness(v: int, year: int, peer: str | None) -> None:
     if missing.is_empty():
         st.success("名录中的单位均已发布。")
     else:
-        common.table(missing.select("agency_name", "kind", "level", "peer_group", "deadline"))
+        widgets.table(missing.select("agency_name", "kind", "level", "peer_group", "deadline"))

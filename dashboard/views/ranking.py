@@ -5,14 +5,14 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import data, nav, urlstate, vega
+from dashboard import data, nav, urlstate, vega, vega_bars
 from dashboard.safe_text import md
-from dashboard.views import common, ranking_grid, whatif
+from dashboard.views import ranking_grid, whatif, widgets
 from queries import labels
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度排名总览")
-scheme_name, path = common.scheme_picker()
+scheme_name, path = widgets.scheme_picker()
 try:
     loaded = data.scheme(path, data.file_mtime(path))
     ranked = data.ranking(v, year, path, peer, ())
@@ -21,7 +21,7 @@ except data.AssessUnavailable as exc:
     st.stop()
 share = loaded.performance_share
 missing = data.missing_reports(v, year, peer)
-rules = common.flags_help(path)
+rules = widgets.flags_help(path)
 
 st.caption(
     f"考核方案：{md(scheme_name)}。政务公开占绩效考核 {share * 100:g}%：绩效折算分 = 总分 × {share:g}。"
@@ -81,7 +81,7 @@ def _by_group() -> None:
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
         f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
     )
-    common.light_chart(vega.score_distribution(scored), key="distribution")
+    widgets.light_chart(vega_bars.score_distribution(scored), key="distribution")
 
 
 def _risks() -> None:
@@ -119,7 +119,7 @@ def _risks() -> None:
         shown = risks.select(
             "flag", "agency_name", "peer_group", "rank", "score", "flags"
         ).with_columns(pl.Series("evidence", [f for f, _ in found]))
-        common.drill_table(shown, key="risk_table", targets=[t for _, t in found])
+        widgets.drill_table(shown, key="risk_table", targets=[t for _, t in found])
         st.caption(
             f"点击一行左侧的方框，再点下方链接打开该单位的依据（逾期天数、被纠错案件、数据问题或雷同报告）。{rules}"
         )
@@ -139,7 +139,7 @@ def _moves() -> None:
             [ups, downs.filter(~pl.col("agency_id").is_in(ups["agency_id"].to_list()))]
         )
         picked = st.vega_lite_chart(
-            spec=vega.rank_moves(both),
+            spec=vega_bars.rank_moves(both),
             key="moves",
             on_select="rerun",
             selection_mode="pick",
@@ -166,7 +166,7 @@ def _moves() -> None:
             "prev_total",
             "flags",
         ]
-        common.drill_table(
+        widgets.drill_table(
             both.select(cols),
             key="moves_table",
             targets=[_profile(r) for r in both.select("agency_id", "agency_name").to_dicts()],
@@ -175,8 +175,8 @@ def _moves() -> None:
             "名次在对标组内比较：正数为上升。点击柱条或一行左侧的方框，打开该单位画像的链接。"
         )
     trend = data.province_trend(v, peer)
-    common.light_chart(vega.province_trends(trend), key="province_trend")
-    common.table(trend.sort("year", descending=True))
+    widgets.light_chart(vega.province_trends(trend), key="province_trend")
+    widgets.table(trend.sort("year", descending=True))
     st.caption(
         "本省登记单位的年报，办结率、公开率为各单位的中位数；2019 年起为新版模板，之前为旧版统计表，口径不完全相同。"
     )
@@ -200,7 +200,7 @@ def _views() -> None:
         whatif.panel(v, year, peer, loaded, path, ranked)
     if view != "假设分析" and not missing.is_empty():
         st.subheader(f"未发布 {year} 年度年报的单位（{missing.height}）")
-        common.table(
+        widgets.table(
             missing.select("agency_name", "level", "kind", "peer_group", "last_year_reported")
         )
 

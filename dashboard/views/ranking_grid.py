@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import nav
 from dashboard.safe_text import md
-from dashboard.views import common
+from dashboard.views import cells, widgets
 from queries import labels
 
 GRID = (
@@ -80,10 +80,10 @@ def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
         for box, who, what in ((c[1], "best", "最高分"), (c[2], "worst", "最低分")):
             if row[f"{who}_agency_id"] is None:
                 continue
-            box.caption(f"{what} {common.cell_text('score', row[f'{who}_score'])}")
+            box.caption(f"{what} {cells.cell_text('score', row[f'{who}_score'])}")
             _agency(box, row, who, focus, "score", year)
         c[3].caption("中位数")
-        c[3].markdown(common.cell_text("score", row["median"]))
+        c[3].markdown(cells.cell_text("score", row["median"]))
         c[4].caption("预警（红/黄）")
         c[4].markdown(f":red[**{row['red']}**] / :orange[**{row['amber']}**]")
         moves = st.columns(2)
@@ -106,7 +106,7 @@ def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None
     """The group's ranking; a clicked cell offers its figure's link (and the score breakdown).
     A fragment: a click reruns this grid only, not the page's other five."""
     shown = ranked.select([c for c in GRID if c in ranked.columns])
-    event = common.table(
+    event = widgets.table(
         shown, key=key, on_select="rerun", selection_mode="single-cell", widths=WIDTHS
     )
     cells = getattr(event.selection, "cells", []) if event is not None else []

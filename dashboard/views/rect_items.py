@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.views import common
+from dashboard.views import widgets
 from workflow import findings, triage
 from workflow.evidence import evidence_lines
 from workflow.states import CONFIRMED, DISMISSED, OPEN_STATES, RECTIFIED, STATES, WorkflowError
@@ -110,7 +110,7 @@ def _one(item: dict, actor) -> None:
     with opened(store_path(data.db_path())) as store:
         log = findings.history(store, item["fkey"])
     st.markdown("**处理记录**")
-    common.table(
+    widgets.table(
         pl.DataFrame(
             {
                 "时间": [e["at"].replace("T", " ") for e in log],

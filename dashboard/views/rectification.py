@@ -8,10 +8,11 @@ from datetime import date
 
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard import data
 from dashboard.safe_text import md
-from dashboard.views import common, rect_items
+from dashboard.views import rect_items, widgets
 from workflow import corrections, findings, roles
 from workflow.states import NOTIFIED, RECTIFIED, STATES, WorkflowError
 from workflow.store import StoreError, opened, store_path
@@ -23,7 +24,7 @@ st.title(f"{year} 年度整改跟踪")
 def _actor() -> roles.Actor:
     try:
         oidc = st.user.to_dict()
-    except Exception:  # login not configured in this Streamlit: only the proxy header counts
+    except StreamlitSecretNotFoundError:  # secrets.toml unreadable: only the proxy header counts
         oidc = None
     try:
         actor = roles.resolve_actor(st.context.headers, oidc)
@@ -38,7 +39,7 @@ def _actor() -> roles.Actor:
 def _oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file: Streamlit's login is not set up here
+    except StreamlitSecretNotFoundError:  # no (or no readable) secrets file: no login set up
         return False
 
 
@@ -112,7 +113,7 @@ with tab_items:
 
 with tab_fix:
     if fixes:
-        common.table(
+        widgets.table(
             pl.DataFrame(
                 {
                     "编号": [x["id"] for x in fixes],

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data, urlstate, vega
-from dashboard.views import common
+from dashboard.views import cells, widgets
 from queries import labels
 
 v, year, peer = data.selection()
@@ -25,7 +25,7 @@ for box, (name, unit) in zip(
 ):
     box.metric(
         labels.col(name),
-        common.fmt(row.get(name), unit),
+        cells.fmt(row.get(name), unit),
         help=labels.metric_help(name),
         border=True,
     )
@@ -36,8 +36,8 @@ st.caption(
 )
 
 if trend.height:
-    common.light_chart(vega.review_outcomes(trend), key="review_trend")
-    common.light_chart(vega.correction_rates(trend), key="correction_trend")
+    widgets.light_chart(vega.review_outcomes(trend), key="review_trend")
+    widgets.light_chart(vega.correction_rates(trend), key="correction_trend")
 
 st.subheader("被纠错最多的单位")
 SORT_NAMES = {
@@ -74,7 +74,7 @@ else:
         "suit_correction_rate",
         "corrected_total",
     )
-    common.drill_table(
+    widgets.drill_table(
         shown,
         key="review_table",
         targets=[

@@ -9,7 +9,7 @@ import streamlit as st
 import queries
 from dashboard import data, scheme_file
 from dashboard.safe_text import md
-from dashboard.views import common
+from dashboard.views import widgets
 from queries import labels
 
 
@@ -122,7 +122,7 @@ def panel(v: int, year: int, peer: str | None, scheme, path: str, base_rank: pl.
     shown = cmp.select(
         "peer_group", "agency_name", "moved", "whatif_change", "base_score", "score", "flag"
     )
-    common.table(shown, key="whatif_table", highlight="whatif_change")
+    widgets.table(shown, key="whatif_table", highlight="whatif_change")
     _save(path, scheme, chosen)
     _export(v, year, peer, path, weights)
 
@@ -135,7 +135,7 @@ def _save(path: str, scheme, chosen: dict[str, float]) -> None:
         )
         if st.form_submit_button("另存为方案"):
             try:
-                saved = scheme_file.save_variant(path, data.SCHEMES_DIR, name, chosen)
+                saved = scheme_file.save_variant(path, data.schemes_dir(), name, chosen)
             except scheme_file.SaveError as exc:
                 st.error(md(exc))  # it may quote the name typed
             else:

@@ -225,14 +225,33 @@ class SiteWalk:
         got = self.client.get(url, known.get("etag"), known.get("last_modified"))
         if rejected is not None and got.not_modified:
             return None, None  # turned down before and not changed since
-        now = datetime.now().isoformat(timespec="seconds")
+        row = self._row(art, url, role, title, old, got)
+        if got.not_modified and have is not None:
+            row.status = old.status  # the status that brought the saved bytes; 304 said "still so"
+            self.result.unchanged += 1
+            return row, have
+        if not self._fetched(url, row, got):
+            return row, None
+        self._final[url] = got.final_url  # relative links of a redirected page start there
+        ctype = got.headers.get("content-type", "")
+        if accept is not None and not accept(got.data, ctype):
+            del self.rows[url]
+            self.store.rejected[url] = {
+                "etag": got.headers.get("etag", ""),
+                "last_modified": got.headers.get("last-modified", ""),
+            }
+            return None, None
+        return self._keep(art, url, role, hint, row, got, have)
+
+    def _row(self, art: _Article, url: str, role: str, title: str, old: Row | None, got) -> Row:
+        """The manifest row of this fetch: what the earlier row knew, the new status; claimed."""
         row = Row(
             self.site.agency,
             art.year,
             title,
             url,
             old.published if old else "",
-            now,
+            datetime.now().isoformat(timespec="seconds"),
             str(got.status or ""),
             old.sha256 if old else "",
             old.file if old else "",
@@ -247,31 +266,27 @@ class SiteWalk:
         self.rows[url] = row
         if row.file:
             self.store.claim(row.file, url)
-        if got.not_modified and have is not None:
-            row.status = old.status  # the status that brought the saved bytes; 304 said "still so"
-            self.result.unchanged += 1
-            return row, have
+        return row
+
+    def _fetched(self, url: str, row: Row, got) -> bool:
+        """True when `got` carries bytes; else the row's error is set and the failure counted."""
         if got.refused:
             row.error = got.error or ""
             self._refused.add(url)
             self.result.skipped += 1
             self.result.problems.append(f"{self.site.label}：{url}：{got.error}")
-            return row, None
+            return False
         if got.ok and not got.data.strip():
             got.error = f"HTTP {got.status}，但返回的是空文件"
         if not got.ok:
             row.error = got.error or ""
             self.result.failed += 1
-            return row, None
-        self._final[url] = got.final_url  # relative links of a redirected page start there
+            return False
+        return True
+
+    def _keep(self, art: _Article, url: str, role: str, hint: str, row: Row, got, have):
+        """Save the fetched bytes unless they change nothing a reader sees; (row, bytes)."""
         ctype = got.headers.get("content-type", "")
-        if accept is not None and not accept(got.data, ctype):
-            del self.rows[url]
-            self.store.rejected[url] = {
-                "etag": got.headers.get("etag", ""),
-                "last_modified": got.headers.get("last-modified", ""),
-            }
-            return None, None
         sha = hashlib.sha256(got.data).hexdigest()
         row.etag, row.last_modified = (
             got.headers.get("etag", ""),

@@ -266,7 +266,7 @@ def _has_table_marker_after(text: str) -> int | None:
     return marks[-1] if marks else None
 
 
-def _table_values(  # noqa: C901 (one case per document layout; see docstring)
+def _table_values(
     doc: RawDocument, prose: dict[str, Value], meta: dict | None = None
 ) -> tuple[dict[str, Value], list[Finding], dict[str, str]]:
     """The 统计表's values, the reader's findings and the cells it is unsure of (key -> why);
@@ -279,12 +279,38 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
     text = stream.text
     region = _has_table_marker_after(text)
     two_columns = bool(region is not None and re.search(r"累计", text[region : region + 200]))
-    values: dict[str, Value] = {}
     findings: list[Finding] = []
+    read = _read_labels(doc, stream, region, two_columns)
+    split = _split_runs(read, prose, findings) if two_columns else _Split()
+    cumulative = {key: r.cumulative for key, _, _, r in read if r.cumulative is not None}
+    cumulative.update(split.cumulative)
+    if split.unsure:
+        meta["reader_unsure"] = sorted(split.unsure)
+    glued = {key: r.run for key, _, _, r in read if r.two_cells}
+    if glued:  # (本年, 累计) printed as one run: the prose check reads what a run can hold
+        meta["legacy_glued_runs"] = glued
+    if channels_are_breakdown(text, [(key, m.start, r.end) for key, _, m, r in read]):
+        meta["legacy_breakdowns"] = ["legacy.proactive_channels"]
+    values: dict[str, Value] = {}
     doubts: dict[str, str] = {}  # key -> why its reading is unsure (etl.validate.reading_doubts)
-    section: str | None = None
-    read: list[tuple[str, str, _Match, _Reading]] = []  # (key, target, label match, reading)
+    for key, target, m, reading in read:
+        value = split.this_year.get(key, reading.value)
+        if value is None:
+            continue
+        values[key], doubt = _table_value(
+            doc, stream, (key, target, m, reading), value, cumulative, split.unsure
+        )
+        if doubt:
+            doubts[key] = doubt
+    return values, findings, doubts
 
+
+def _read_labels(
+    doc: RawDocument, stream: _Stream, region: int | None, two_columns: bool
+) -> list[tuple[str, str, _Match, _Reading]]:
+    """(key, target, label match, reading) of each row label of the 统计表 with a number after
+    it, in text order; the first label of a key wins (one case per document layout)."""
+    text = stream.text
     region_block = bisect_right(stream.block_starts, region) - 1 if region is not None else None
 
     def accepted(pos: int) -> bool:
@@ -304,6 +330,9 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
         line = _line_of(doc.blocks[bi])
         return 0 < ci <= len(line) and not line[ci - 1].isspace() and line[ci - 1] != "|"
 
+    section: str | None = None
+    read: list[tuple[str, str, _Match, _Reading]] = []
+    keys: set[str] = set()
     for m in _label_matches(text):
         if not accepted(m.start):
             continue
@@ -320,66 +349,64 @@ def _table_values(  # noqa: C901 (one case per document layout; see docstring)
                 continue
             target = f"{section}_{target[1:]}"
         key = legacy_key(target)
-        if key in values or key not in FIELDS:
+        if key in keys or key not in FIELDS:
             continue
         reading = _read_value(text, m, two_columns, glued_to_label)
         if reading is None:
             continue
         read.append((key, target, m, reading))
-        values[key] = None  # placeholder: first label wins
-    split = _split_runs(read, prose, findings) if two_columns else _Split()
-    decided = split.this_year
-    cumulative = {key: r.cumulative for key, _, _, r in read if r.cumulative is not None}
-    cumulative.update(split.cumulative)
-    if split.unsure:
-        meta["reader_unsure"] = sorted(split.unsure)
-    glued = {key: r.run for key, _, _, r in read if r.two_cells}
-    if glued:  # (本年, 累计) printed as one run: the prose check reads what a run can hold
-        meta["legacy_glued_runs"] = glued
-    if channels_are_breakdown(text, [(key, m.start, r.end) for key, _, m, r in read]):
-        meta["legacy_breakdowns"] = ["legacy.proactive_channels"]
-    for key, target, m, reading in read:
-        value = decided.get(key, reading.value)
-        if value is None:
-            del values[key]
-            continue
-        unit = reading.unit
-        if target in MONEY_NAMES:
-            label = text[m.start : reading.start]
-            if unit is None:
-                unit = "元" if re.search(r"[(（]元[)）]", label) else "万元"
-            value = yuan_to_wan(value, unit)
-        bi, ci = stream.owner[m.start]
-        nbi, nci = stream.owner[min(reading.start, len(stream.owner) - 1)]
-        block = doc.blocks[nbi]
-        loc = block.loc.as_dict()
-        if block.loc.offset is not None:
-            loc["offset"] = block.loc.offset + nci
-        if key in cumulative and not reading.blank and target not in MONEY_NAMES:
-            loc["cumulative"] = cumulative[key]  # the row's 累计 figure, for the year chain
-            if key in split.unsure:
-                loc["unsure"] = True  # split without meeting every identity
-        raw_label = _line_of(doc.blocks[bi])
-        raw = (
-            text[m.start : reading.end]
-            if bi == nbi
-            else f"{raw_label} … {text[reading.start : reading.end]}"
+        keys.add(key)
+    return read
+
+
+def _table_value(
+    doc: RawDocument,
+    stream: _Stream,
+    label_read: tuple[str, str, _Match, _Reading],
+    value: float,
+    cumulative: dict[str, float],
+    unsure: set[str],
+) -> tuple[Value, str | None]:
+    """One row's Value (money in 万元, where it was printed, its 累计 figure) and, when the
+    reading is unsure, why (etl.validate.reading_doubts)."""
+    key, target, m, reading = label_read
+    text = stream.text
+    unit = reading.unit
+    if target in MONEY_NAMES:
+        label = text[m.start : reading.start]
+        if unit is None:
+            unit = "元" if re.search(r"[(（]元[)）]", label) else "万元"
+        value = yuan_to_wan(value, unit)
+    bi, ci = stream.owner[m.start]
+    nbi, nci = stream.owner[min(reading.start, len(stream.owner) - 1)]
+    block = doc.blocks[nbi]
+    loc = block.loc.as_dict()
+    if block.loc.offset is not None:
+        loc["offset"] = block.loc.offset + nci
+    if key in cumulative and not reading.blank and target not in MONEY_NAMES:
+        loc["cumulative"] = cumulative[key]  # the row's 累计 figure, for the year chain
+        if key in unsure:
+            loc["unsure"] = True  # split without meeting every identity
+    raw_label = _line_of(doc.blocks[bi])
+    raw = (
+        text[m.start : reading.end]
+        if bi == nbi
+        else f"{raw_label} … {text[reading.start : reading.end]}"
+    )
+    if reading.run:
+        raw = text[m.start : reading.end]
+    doubt = None
+    if reading.run and _splits_of_two(reading.run) > 1:  # "00" can only be 0 | 0
+        doubt = f"统计表「{FIELDS[key].label}」的数字与其他数字连在一起印刷（“{reading.run}”），是拆开读的"
+    elif bi != nbi and not block.is_table_row and _text_between(doc, bi, nbi):
+        doubt = (
+            f"统计表「{FIELDS[key].label}」的数字不在其行名所在的行，是按位置对应的"
+            f"（“{raw_label[:20]} … {text[reading.start : reading.end]}”）"
         )
-        if reading.run:
-            raw = text[m.start : reading.end]
-        if reading.run and _splits_of_two(reading.run) > 1:  # "00" can only be 0 | 0
-            doubts[key] = (
-                f"统计表「{FIELDS[key].label}」的数字与其他数字连在一起印刷（“{reading.run}”），是拆开读的"
-            )
-        elif bi != nbi and not block.is_table_row and _text_between(doc, bi, nbi):
-            doubts[key] = (
-                f"统计表「{FIELDS[key].label}」的数字不在其行名所在的行，是按位置对应的"
-                f"（“{raw_label[:20]} … {text[reading.start : reading.end]}”）"
-            )
-        values[key] = Value(
-            key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table"
-        )
-    return values, findings, doubts
+    value = Value(
+        key, float(value), raw.replace("\n", " | "), loc, blank=reading.blank, source="table"
+    )
+    return value, doubt
 
 
 def _splits_of_two(run: str) -> int:

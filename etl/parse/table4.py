@@ -35,6 +35,19 @@ def is_t4_heading(block: Block) -> bool:
 
 
 def parse_t4(blocks, report: ParsedReport) -> None:
+    rows = _t4_rows(blocks)
+    flat_tokens = [t for values, _, _ in rows for t in values]
+    if len(flat_tokens) < T4_WIDTH and is_glued(flat_tokens, T4_WIDTH):
+        _parse_glued_t4(flat_tokens, rows[0][1], report)
+        return
+    placed = _place_t4(rows, report)
+    if placed:
+        _add_t4_values(placed, report)
+
+
+def _t4_rows(blocks) -> list[tuple[tuple[Token, ...], Block, str | None]]:
+    """(numbers, block, group) of each row of 表四 that carries numbers; a group label printed on
+    its own line is the group of the rows after it (a header row is never data)."""
     rows: list[tuple[tuple[Token, ...], Block, str | None]] = []
     group_hint: str | None = None
     for block in merge_number_lines(blocks[1:], 15):
@@ -51,11 +64,12 @@ def parse_t4(blocks, report: ParsedReport) -> None:
         all_blank_ok = len(values) >= 5 and len(values) % 5 == 0 and (not cleaned or row_group)
         if numeric >= 3 or all_blank_ok or is_glued(values, T4_WIDTH):
             rows.append((values, block, row_group or group_hint))  # a header row is never data
-    flat_tokens = [t for values, _, _ in rows for t in values]
-    if len(flat_tokens) < T4_WIDTH and is_glued(flat_tokens, T4_WIDTH):
-        _parse_glued_t4(flat_tokens, rows[0][1], report)
-        return
-    order = [g for g, _ in T4_GROUPS]
+    return rows
+
+
+def _place_t4(rows, report: ParsedReport) -> dict[str, list[tuple[Token, Block]]]:
+    """Group -> its five (token, block) cells: the first 15 numbers in group order, or one
+    separate five-number table per group; {} (with the finding t4.incomplete) otherwise."""
     placed: dict[str, list[tuple[Token, Block]]] = {}
     flat = [(t, b) for values, b, _ in rows for t in values]
     if len(flat) >= 15:
@@ -70,7 +84,7 @@ def parse_t4(blocks, report: ParsedReport) -> None:
                     "warning",
                 )
             )
-        for gi, group in enumerate(order):
+        for gi, (group, _) in enumerate(T4_GROUPS):
             placed[group] = flat[gi * 5 : (gi + 1) * 5]
     elif all(len(v) == 5 and g for v, _, g in rows) and len({g for _, _, g in rows}) == len(rows):
         placed = {g: [(t, b) for t in v] for v, b, g in rows}  # separate tables, one per group
@@ -85,8 +99,13 @@ def parse_t4(blocks, report: ParsedReport) -> None:
                 "warning",
             )
         )
-        return
-    for group in order:
+    return placed
+
+
+def _add_t4_values(placed: dict[str, list[tuple[Token, Block]]], report: ParsedReport) -> None:
+    """Each placed cell as a Value (blank as 0 with its flag); a malformed cell is a finding,
+    never a guess; a group not placed is the finding t4.missing_group."""
+    for group, name in T4_GROUPS:
         if group not in placed:
             report.findings.append(
                 Finding(
@@ -94,7 +113,7 @@ def parse_t4(blocks, report: ParsedReport) -> None:
                     (t4_key(group, "total"),),
                     None,
                     None,
-                    f"表四缺少「{dict(T4_GROUPS)[group]}」",
+                    f"表四缺少「{name}」",
                     "warning",
                 )
             )

@@ -1,4 +1,4 @@
-"""Quality checks across reports, run by the loader on every swap (etl/load.building_database).
+"""Quality checks across reports, run by the loader on every swap (etl/building_copy.building_database).
 
 Rules: t2.stock_flow (现行有效 this year = last year's + 本年制发 − 本年废止, std2021, 规章 and
 行政规范性文件), report.copied (etl/validate/similarity.py), report.changed_after_publication (a
@@ -150,7 +150,7 @@ def stock_flow_findings(con) -> list[tuple[int, Finding]]:
 
 
 # The current version against the latest other version of its agency-year: the one before it,
-# or a later one the loader did not adopt (etl/load.py: a worse version stays for an analyst).
+# or a later one the loader did not adopt (etl/versions.py: a worse version stays for an analyst).
 CHANGED_SQL = """
 SELECT cur.report_id, cur.version, oth.report_id, oth.version, oth.published, cur.published,
        oth.source_path, cur.source_path

@@ -1,7 +1,7 @@
 """Cross-year identities: this year's 上年结转 equals last year's 结转下年度 (identity 5 of the spec).
 
 Only the loader writes the database: it runs CARRY_OVER_SQL over the current versions and
-stores what carry_over_finding says (etl/load.py check_carry_over).
+stores what carry_over_finding says (etl/run_findings.py check_carry_over).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ English:
     件数 count    a whole number
 
 An import replaces the ledger rows of the (agency, year) pairs it contains, through the loader's
-swap (etl/load.building_database), which then recomputes the cross-report findings. Any bad row
+swap (etl/building_copy.building_database), which then recomputes the cross-report findings. Any bad row
 stops the import with one line naming the file, the row and what to fix; nothing is written.
 Command line: `gongkai ledger FILE.csv [--db ...]`.
 """
@@ -182,7 +182,7 @@ def store_ledger(con, rows: list[tuple], source_path: str) -> None:
 
 def import_ledger(db_path: str | Path, csv_path: str | Path) -> int:
     """Read and store a ledger CSV through the loader's swap; returns the rows imported."""
-    from etl.load import building_database  # the loader owns the write path
+    from etl.building_copy import building_database  # the loader owns the write path
 
     if not Path(db_path).exists():
         raise ReportError(

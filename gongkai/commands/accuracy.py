@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from etl.gongkai_error import GongkaiError
+
 DEFAULT_ROOTS = ("seeds", "real-reports", "crawled", "inspection")  # under ../shared/
 
 
@@ -42,7 +44,7 @@ def accuracy(roots: tuple[str, ...], verbose: bool) -> None:
         _print_inspection(checked, verbose)
         ok = ok and inspection.meets_targets(checked)
     elif not truth_files(paths):
-        raise click.ClickException(
+        raise GongkaiError(
             "no *.truth.json or *.problems.json files found under "
             + ", ".join(str(p) for p in paths)
             + ": name the folders that hold them, e.g. gongkai accuracy ../shared/seeds"

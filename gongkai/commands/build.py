@@ -49,10 +49,7 @@ def _ensure_demo(demo_dir: Path) -> None:
     """Generate the demo corpus unless data/demo/ holds files already."""
     if demo_dir.is_dir() and any(p for p in demo_dir.rglob("*") if p.is_file()):
         return
-    try:
-        from demo import generate  # the demo package; absent in a bare checkout
-    except ImportError:
-        return
+    from demo import generate
     from etl.fonts import cjk_fonts
 
     cjk_fonts()  # the demo's PDFs need it: a missing font stops here, before any file is written

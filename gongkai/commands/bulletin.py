@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from etl.collect.safe_files import PlantedLink, write_in
+from etl.gongkai_error import GongkaiError
 from gongkai.options import db_option, office_option, scheme_option
 
 
@@ -36,7 +37,7 @@ def bulletin(
 
     from etl.settings import Settings
     from exports.bulletin import bulletin_docx
-    from exports.office import OfficeSettingsError, load_office
+    from exports.office import load_office
     from workflow.bulletin_data import bulletin_data
     from workflow.reports_db import open_reports
     from workflow.store import is_writable, opened, store_path
@@ -46,14 +47,11 @@ def bulletin(
         raise click.BadParameter(f"{out}: give a .docx file name", param_hint="--out")
     settings = Settings.from_env(db_path=db, scheme_path=scheme_path)
     if not settings.db_path.is_file():
-        raise click.ClickException(
+        raise GongkaiError(
             f"{settings.db_path}: no database. Build it first with `gongkai build`, or pass --db."
         )
-    try:
-        office = load_office(office_file)
-    except OfficeSettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    from gongkai.failures import check_database
+    office = load_office(office_file)  # OfficeSettingsError: its own line (gongkai/cli.py)
+    from gongkai.failures import as_refusal, check_database
 
     check_database(settings.db_path)
     if is_writable(store_path(settings.db_path)):
@@ -81,7 +79,7 @@ def bulletin(
     try:  # never through a link planted at the name
         write_in(out.parent, [], out.name, payload)
     except PlantedLink as exc:
-        raise click.ClickException(str(exc)) from None
+        raise as_refusal(exc) from None
     click.echo(
         f"wrote {out} ({len(payload):,} bytes): {len(data.agencies)} agencies, "
         f"{len(data.published)} published, {len(data.late)} late, "

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from gongkai.failures import BAD_INPUT, ENVIRONMENT, INTERRUPTED
+from gongkai.failures import ENVIRONMENT, INTERRUPTED, GongkaiError
 
 
 @click.command("collect")
@@ -75,7 +75,7 @@ def collect(
     \b
         gongkai collect --sites sites.csv --out data/collected/ --year 2024
     """
-    from etl.collect.run import CollectError, Policy, read_sites
+    from etl.collect.run import Policy, read_sites
     from etl.collect.run import collect as run_collect
 
     try:
@@ -94,13 +94,11 @@ def collect(
             None if quiet or not sys.stderr.isatty() else _bars()
         )  # as load: bars on a terminal only
         summary = run_collect(sites, out, year, policy, bars, _tell)
-    except CollectError as exc:  # sites.csv or the output folder cannot be used
-        raise _failure(str(exc), BAD_INPUT) from None
     except OSError as exc:  # the output folder filled up or vanished mid-run
-        raise _failure(
+        raise GongkaiError(
             f"{exc.filename or out}：无法写入（{exc.strerror}）。"
             "已写入的文件和清单保留；腾出空间后再次运行即可继续",
-            ENVIRONMENT,
+            exit_code=ENVIRONMENT,
         ) from None
     except KeyboardInterrupt:
         click.echo("已中断：已采集的文件和清单都已保存，再次运行会从中断处继续。", err=True)
@@ -117,12 +115,6 @@ def collect(
     click.echo(f"清单：{summary.out / 'manifest.csv'}。下一步：gongkai load {summary.out}")
     bad = summary.failed_sites or any(s.failed for s in summary.sites) or problems
     sys.exit(1 if bad else 0)
-
-
-def _failure(message: str, exit_code: int) -> click.ClickException:
-    exc = click.ClickException(message)
-    exc.exit_code = exit_code
-    return exc
 
 
 def _named(sites):

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from etl.collect.safe_files import PlantedLink, write_in
+from etl.gongkai_error import GongkaiError
 from etl.safe_text import portable_name
 from gongkai.options import db_option, scheme_option
 
@@ -43,20 +44,19 @@ def export(
         gongkai export --year 2024 --out 考核/2024.xlsx
         gongkai export --year 2024 --peer-group 市级部门 --out 考核/
     """
-    from etl.fonts import MissingFontError
     from etl.settings import Settings
     from exports.data import gather
     from exports.formats import format_of
-    from gongkai.failures import check_database
+    from gongkai.failures import as_refusal, check_database
 
     settings = Settings.from_env(db_path=db_path, scheme_path=scheme_path)
     targets = output_paths(out, year, peer_group)
     if not settings.db_path.is_file():
-        raise click.ClickException(
+        raise GongkaiError(
             f"{settings.db_path}: no database. Build it first with `gongkai build`, or pass --db."
         )
     if not settings.scheme_path.is_file():
-        raise click.ClickException(
+        raise GongkaiError(
             f"{settings.scheme_path}: no assessment scheme. Pass --scheme FILE.toml."
         )
     check_database(settings.db_path)
@@ -73,7 +73,7 @@ def export(
             per_agency=per_agency,
         )
     except KeyError as exc:  # a peer group or indicator the scheme does not have
-        raise click.ClickException(str(exc)) from exc
+        raise GongkaiError(str(exc)) from exc
     finally:
         con.close()
     if data.summary.frame.height == 0:
@@ -84,15 +84,13 @@ def export(
             err=True,
         )
     for path in targets:
-        try:
-            payload = format_of(path.suffix).build(data, per_agency=per_agency)
-        except MissingFontError as exc:
-            raise click.ClickException(str(exc)) from exc
+        # a MissingFontError (the PDF) says its own line, exit 3, as in `gongkai build`
+        payload = format_of(path.suffix).build(data, per_agency=per_agency)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:  # never through a link planted at the name
             write_in(path.parent, [], path.name, payload)
-        except PlantedLink as exc:
-            raise click.ClickException(str(exc)) from None
+        except PlantedLink as exc:  # refused (1): the name is the user's output, not an input
+            raise as_refusal(exc) from None
         click.echo(f"wrote {path} ({len(payload):,} bytes)")
 
 

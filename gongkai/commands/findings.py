@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
 from gongkai.commands.workflow_db import office_agencies, require_store
 from gongkai.options import db_option
@@ -52,17 +53,13 @@ def _store(db: str | None) -> tuple[Path, list[str] | None]:
 
 
 def _pick(db, year, rule, agency, peer_group):
-    from workflow.store import StoreError, opened
+    from workflow.store import opened
     from workflow.triage import pick
 
     path, home = _store(db)
-    try:
-        with opened(path) as con:
-            found = pick(
-                con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home
-            )
-    except StoreError as exc:  # damaged (restore it), or read-only and not there yet
-        raise click.ClickException(str(exc)) from None
+    # a StoreError (damaged: restore it; read-only and not there yet) says its own line
+    with opened(path) as con:
+        found = pick(con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home)
     return path, found
 
 
@@ -85,17 +82,14 @@ def list_(db, year, rule, agency, peer_group) -> None:
 
 
 def _move(target: str, db, year, rule, agency, peer_group, reason, actor) -> None:
-    from workflow.states import WorkflowError
-    from workflow.store import StoreError, opened
+    from workflow.store import opened
     from workflow.triage import apply
 
     who = actor or f"命令行：{getpass.getuser()}"
     path, found = _pick(db, year, rule, agency, peer_group)
-    try:
-        with opened(path) as con:
-            moved, skipped = apply(con, found, target, who, reason)
-    except (WorkflowError, StoreError) as exc:  # StoreReadOnly: nothing moved, says why
-        raise click.ClickException(str(exc)) from None
+    # a WorkflowError or StoreError (StoreReadOnly: nothing moved) says its own line
+    with opened(path) as con:
+        moved, skipped = apply(con, found, target, who, reason)
     click.echo(f"已改为“{target}”：{len(moved)} 条；未改动：{len(skipped)} 条（操作人 {who}）")
 
 
@@ -135,5 +129,5 @@ def dismiss(db, year, rule, agency, peer_group, reason, actor) -> None:
     from workflow.states import DISMISSED
 
     if not (reason or "").strip():
-        raise click.ClickException('标记误报须填写原因：请加 --reason "原因"（将记入处理记录）。')
+        raise GongkaiError('标记误报须填写原因：请加 --reason "原因"（将记入处理记录）。')
     _move(DISMISSED, db, year, rule, agency, peer_group, reason, actor)

@@ -11,6 +11,7 @@ import click
 
 from etl.errors import ReportError
 from etl.settings import Settings
+from gongkai.failures import as_refusal
 from gongkai.options import db_option
 
 
@@ -33,8 +34,8 @@ def ledger(csv_path: str, db: str | None) -> None:
     settings = Settings.from_env(db_path=db)
     try:
         rows = import_ledger(settings.db_path, csv_path)
-    except ReportError as exc:
-        raise click.ClickException(exc.message) from None
+    except ReportError as exc:  # a bad row: the import refused, the database as it was
+        raise as_refusal(exc) from None
     from workflow.reports_db import open_reports
 
     con = open_reports(settings.db_path, corrections=False)  # the loader's findings only

@@ -10,6 +10,7 @@ import click
 from etl.errors import ReportError
 from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
+from gongkai.failures import as_refusal
 from gongkai.options import db_option
 
 
@@ -58,7 +59,7 @@ def load(
         from etl.cluster import INSTALL, engine_installed
 
         if not engine_installed():
-            raise click.ClickException(
+            raise GongkaiError(
                 f"--cluster needs the optional cluster engine (Dask distributed): {INSTALL}"
             )
     sys.exit(run_and_report(paths, settings, manifest, registry[1:], cluster=cluster))
@@ -85,7 +86,7 @@ def run_and_report(
             cluster=cluster,
         )
     except ReportError as exc:  # the registry, the manifest or the database itself is unusable
-        raise click.ClickException(exc.message) from None
+        raise as_refusal(exc) from None
     finally:
         progress.close()
     echo_summary(summary, settings.db_path)

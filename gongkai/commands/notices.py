@@ -76,24 +76,17 @@ def notices(
         gongkai notices --year 2024 --peer-group 县级政府 --out 整改通知/
     """
     from etl.settings import Settings
-    from exports.office import OfficeSettingsError, load_office
-    from workflow.store import StoreError
+    from exports.office import load_office
 
     settings = Settings.from_env(db_path=db)
-    try:
-        office = load_office(office_file)
-    except OfficeSettingsError as exc:
-        raise click.ClickException(str(exc)) from None
+    office = load_office(office_file)  # OfficeSettingsError: its own line (gongkai/cli.py)
     path = require_store(settings.db_path)
     if not draft:
         require_writable(path, "记录已发通知", "加 --draft 只写通知文件、不记录")
     who = actor or f"命令行：{getpass.getuser()}"
     out.mkdir(parents=True, exist_ok=True)
     home = office_agencies(settings.db_path, office.province)
-    try:
-        run = _write(path, year, peer_group, agency_id, out, deadline, office, who, draft, home)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    run = _write(path, year, peer_group, agency_id, out, deadline, office, who, draft, home)
     if not run.written and not run.refused:
         click.echo(
             f"no confirmed problems for {year}"

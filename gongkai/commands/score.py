@@ -6,6 +6,7 @@ import unicodedata
 
 import click
 
+from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
 from gongkai.failures import check_database
 from gongkai.options import db_option, scheme_option
@@ -72,15 +73,15 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
         gongkai score --year 2024 --scheme data/schemes/default.toml --peer-group 县级政府
     """
     import queries
-    from assess import SchemeError, load_scheme
+    from assess import load_scheme
 
     settings = Settings.from_env(db_path=db, scheme_path=scheme_path)
-    try:
+    try:  # a SchemeError says its own line (gongkai/cli.py)
         scheme = load_scheme(settings.scheme_path)
-    except (SchemeError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a scheme file that cannot be read: its path and why, exit 1
+        raise GongkaiError(str(exc)) from None
     if not settings.db_path.exists():
-        raise click.ClickException(
+        raise GongkaiError(
             f"{settings.db_path}: no database here. Run `gongkai build` first (or pass --db)"
         )
     check_database(settings.db_path)
@@ -96,12 +97,12 @@ def score(year: int, scheme_path: str | None, db: str | None, peer_group: str | 
 
         province = office_province()
         if home is not None and not home and province:
-            raise click.ClickException(
+            raise GongkaiError(
                 f"no agencies of {province} (the office's province, data/office.toml) in this "
                 "database; agencies of other provinces are reference only. Load the province's "
                 "registry with --registry, or set [office] province"
             )
-        raise click.ClickException(
+        raise GongkaiError(
             f"no agencies to score for {year}"
             + (f" in peer group {peer_group}" if peer_group else "")
             + ". Check --year and --peer-group"

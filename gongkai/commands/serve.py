@@ -17,7 +17,7 @@ import sys
 import click
 
 from etl.settings import ROOT, Settings
-from gongkai.failures import BAD_INPUT, check_database
+from gongkai.failures import BAD_INPUT, GongkaiError, check_database
 from gongkai.options import db_option
 
 STOP_GRACE = 10.0  # seconds Streamlit gets to exit after SIGTERM
@@ -49,9 +49,7 @@ def serve(db: str | None, port: int, address: str) -> None:
     settings = Settings.from_env(db_path=db)
     db_path = settings.db_path.resolve()
     if not db_path.exists():
-        raise click.ClickException(
-            f"{db_path}: no database here. Run `gongkai build` first (or pass --db)"
-        )
+        raise GongkaiError(f"{db_path}: no database here. Run `gongkai build` first (or pass --db)")
     check_database(db_path)
     _check_sign_in()
     _check_port_free(address, port)
@@ -120,12 +118,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def _bad_input(message: str) -> click.ClickException:
-    exc = click.ClickException(message)
-    exc.exit_code = BAD_INPUT
-    return exc
-
-
 def _check_sign_in() -> None:
     """Refuse to start on a roles file the page could not use, or a proxy secret too short to
     trust, with the line to fix (the page would only say it to the first user)."""
@@ -135,14 +127,15 @@ def _check_sign_in() -> None:
     try:
         roles.load_roles(path)
     except roles.RolesError as exc:  # "roles.toml:LINE: …": the full path, for the terminal
-        raise _bad_input(f"{path.parent / str(exc)}") from None
-    secret = os.environ.get(roles.SECRET_ENV)
+        raise GongkaiError(f"{path.parent / str(exc)}", exit_code=BAD_INPUT) from None
+    secret = Settings.from_env().proxy_secret
     if secret and roles.proxy_secret() is None:
-        raise _bad_input(
+        raise GongkaiError(
             f"{roles.SECRET_ENV}: the sign-in proxy's shared secret is shorter than "
             f"{roles.MIN_SECRET} characters. Set a long random one, e.g. "
             "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`, in both the "
-            "proxy and this environment (README: Running behind the office's sign-in)"
+            "proxy and this environment (README: Running behind the office's sign-in)",
+            exit_code=BAD_INPUT,
         )
 
 
@@ -153,7 +146,7 @@ def _check_port_free(address: str, port: int) -> None:
         try:
             probe.bind((address, port))
         except OSError as exc:
-            raise click.ClickException(
+            raise GongkaiError(
                 f"{address}:{port}: cannot listen there ({exc.strerror}); another program (an "
                 f"earlier `gongkai serve`?) may be using the port. Stop it, or pass --port "
                 f"{port + 1 if port < 65535 else 8501}"

@@ -3,7 +3,7 @@
 A new version of a report becomes current only when it is at least as complete as the current
 one (etl/versions.py); a worse copy is stored, flagged `report.worse_version`, and waits here
 for an analyst: `--use N --reason TEXT` makes version N current and records the choice and
-its reason (table version_choices). Written by etl.load.choose_version, like a load.
+its reason (table version_choices). Written by etl.version_choice.choose_version, like a load.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import click
 
 from etl.errors import ReportError
+from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
+from gongkai.failures import as_refusal
 from gongkai.options import db_option
 
 LIST_SQL = """
@@ -51,12 +53,12 @@ def versions(
     """
     db_path = Settings.from_env(db_path=db).db_path
     if use is not None:
-        from etl.load import choose_version
+        from etl.version_choice import choose_version
 
         try:
             previous = choose_version(db_path, agency_id, year, use, reason or "", chosen_by)
-        except ReportError as exc:
-            raise click.ClickException(exc.message) from None
+        except ReportError as exc:  # e.g. a choice without a reason: refused, nothing changed
+            raise as_refusal(exc) from None
         click.echo(
             f"{agency_id} {year}: version {use} is current now (was {previous}); "
             "the choice and its reason are recorded"
@@ -65,16 +67,14 @@ def versions(
 
         click.echo(store_scores(db_path, Settings.from_env().scheme_path))
     if not db_path.exists():
-        raise click.ClickException(
-            f"{db_path}: no database here. Run `gongkai load` first (or pass --db)"
-        )
+        raise GongkaiError(f"{db_path}: no database here. Run `gongkai load` first (or pass --db)")
     from workflow.reports_db import open_reports
 
     with open_reports(db_path, corrections=False) as con:  # the loader's own records
         rows = con.execute(LIST_SQL, [agency_id, year]).fetchall()
         choices = con.execute(CHOICES_SQL, [agency_id, year]).fetchall()
     if not rows:
-        raise click.ClickException(f"{db_path}: no report of {agency_id} for {year}")
+        raise GongkaiError(f"{db_path}: no report of {agency_id} for {year}")
     click.echo("版本  当前  模板      数值  文件")
     for version, current, template, source, _loaded, n_values, worse in rows:
         mark = "是" if current else ("否（不如当前版本完整）" if worse else "否")

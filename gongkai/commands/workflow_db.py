@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
+from etl.gongkai_error import GongkaiError
 
 
 def require_store(db_path: Path) -> Path:
@@ -13,12 +13,12 @@ def require_store(db_path: Path) -> Path:
     from workflow.store import store_path
 
     if not db_path.is_file():
-        raise click.ClickException(
+        raise GongkaiError(
             f"{db_path}: no database. Build it first with `gongkai build`, or pass --db."
         )
     path = store_path(db_path)
     if not path.exists():
-        raise click.ClickException(
+        raise GongkaiError(
             f"{path.name}: 还没有整改跟踪记录。请先加载年报（gongkai load / gongkai build）。"
         )
     return path
@@ -29,7 +29,7 @@ def require_writable(path: Path, what: str, instead: str) -> None:
     from workflow.store import is_writable
 
     if not is_writable(path):
-        raise click.ClickException(
+        raise GongkaiError(
             f"{path.name}：整改跟踪记录文件（或其所在文件夹）是只读的，无法{what}。"
             f"请让它可写后重试，或{instead}"
         )

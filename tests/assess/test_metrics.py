@@ -90,7 +90,7 @@ def test_metric_values_peer_group_filter(con):
 def test_wide_form_used_by_the_scorer_equals_the_long_form(con):
     # The scorer reads each report's metrics from one wide row (metric_wide_sql); it must hold
     # exactly what metric_long_sql (and so metric_values) holds, N/A included, both years.
-    from assess.metrics import metric_long_sql, metric_wide_sql
+    from assess.metric_sql import metric_long_sql, metric_wide_sql
 
     ids = sorted(METRICS)
     long = con.sql(

@@ -41,8 +41,8 @@ def test_weights_not_summing_to_100_says_the_sum_and_which_to_change(scheme_path
         load_scheme(p)
     msg = str(e.value)
     assert msg.startswith(f"{p}:{_line_of(text, 'weight =', 5)}: ")  # the last weight
-    assert "sum to 95, not 100" in msg and "completion 35" in msg
-    assert "set 'inspection' weight to 15" in msg
+    assert "之和是 95，不是 100" in msg and "completion 35" in msg
+    assert "把“inspection”的权重改为 15" in msg
 
 
 def test_unknown_metric_names_line(scheme_path):
@@ -50,7 +50,7 @@ def test_unknown_metric_names_line(scheme_path):
     with pytest.raises(SchemeError) as e:
         load_scheme(p)
     assert e.value.line == _line_of(text, 'metric = "openness"')
-    assert "unknown metric 'openness'" in str(e.value) and "disclosure_rate" in str(e.value)
+    assert "metric 'openness' 不存在" in str(e.value) and "disclosure_rate" in str(e.value)
 
 
 def test_unknown_rule_kind_names_line(scheme_path):
@@ -58,7 +58,7 @@ def test_unknown_rule_kind_names_line(scheme_path):
     with pytest.raises(SchemeError) as e:
         load_scheme(p)
     assert e.value.line == _line_of(text, 'kind = "ranking"')
-    assert "'ranking' is not one of linear, rank, deduction, bonus, veto" in str(e.value)
+    assert "'ranking' 不是 linear, rank, deduction, bonus, veto 之一" in str(e.value)
 
 
 def test_bad_missing_policy_names_line(scheme_path):
@@ -71,7 +71,7 @@ def test_bad_missing_policy_names_line(scheme_path):
 
 def test_missing_policy_must_be_explicit(scheme_path):
     p, text = _broken(scheme_path, 'missing = "peer_median"\n', "")
-    with pytest.raises(SchemeError, match="has no missing-data policy") as e:
+    with pytest.raises(SchemeError, match="没有写缺数据时的处理办法") as e:
         load_scheme(p)
     assert e.value.line == _line_of(text, "[[indicators]]", 2)
 
@@ -81,13 +81,13 @@ def test_performance_share_below_4_percent_is_refused_with_the_policy(scheme_pat
     with pytest.raises(SchemeError) as e:
         load_scheme(p)
     assert e.value.line == 2 == _line_of(text, "performance_share")
-    assert "国办发〔2016〕80号" in str(e.value) and "not less than 4%" in str(e.value)
-    assert "set performance_share to 0.04 or more" in str(e.value)
+    assert "国办发〔2016〕80号" in str(e.value) and "不低于 4%" in str(e.value)
+    assert "请把 performance_share 设为 0.04 或更大" in str(e.value)
 
 
 def test_linear_thresholds_against_direction(scheme_path):
     p, text = _broken(scheme_path, "full = 100\nzero = 50", "full = 50\nzero = 100")
-    with pytest.raises(SchemeError, match="swap `full` and `zero`") as e:
+    with pytest.raises(SchemeError, match="请对调 `full` 和 `zero`") as e:
         load_scheme(p)
     assert e.value.line == _line_of(text, "full = 50")
 
@@ -98,14 +98,14 @@ def test_unknown_setting_and_deduction_cap_above_weight(scheme_path):
         load_scheme(p)
     assert e.value.line == _line_of(text, "cap = 30")
     p, text = _broken(scheme_path, "min_cases = 5", "min_cases = 5\nminimum = 3")
-    with pytest.raises(SchemeError, match="unknown setting `minimum`") as e:
+    with pytest.raises(SchemeError, match="不认识的设置 `minimum`") as e:
         load_scheme(p)
     assert e.value.line == 4
 
 
 def test_toml_syntax_error_names_line(scheme_path):
     p, text = _broken(scheme_path, "weight = 40", "weight = = 40")
-    with pytest.raises(SchemeError, match="not valid TOML") as e:
+    with pytest.raises(SchemeError, match="TOML 语法错误") as e:
         load_scheme(p)
     assert e.value.line == _line_of(text, "weight = = 40")
 
@@ -118,10 +118,10 @@ def test_manual_inputs_errors_name_the_csv_and_line(scheme_path):
     )
     with pytest.raises(SchemeError) as e:
         load_scheme(scheme_path)
-    assert str(e.value).startswith(f"{csv}:3: indicator 'openness' is not a manual indicator")
+    assert str(e.value).startswith(f"{csv}:3: 指标 'openness' 不是 scheme.toml 的人工录入指标")
     assert "inspection, innovation" in str(e.value) or "innovation, inspection" in str(e.value)
     csv.unlink()
-    with pytest.raises(SchemeError, match="does not exist") as e:
+    with pytest.raises(SchemeError, match="不存在") as e:
         load_scheme(scheme_path)
     assert e.value.line == 4
 

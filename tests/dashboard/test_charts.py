@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 import queries
-from dashboard import vega
+from dashboard import vega, vega_bars
 
 
 def _layer(spec: dict, mark: str) -> dict:
@@ -31,7 +31,7 @@ def test_outcomes_chart_stacks_six_outcomes_under_a_requests_line(con):
 
 def test_score_distribution_counts_each_flag_present_in_five_point_bins():
     ranked = pl.DataFrame({"score": [90.0, 80.0, 40.0, 100.0], "flag": ["", "amber", "amber", ""]})
-    spec = vega.score_distribution(ranked)
+    spec = vega_bars.score_distribution(ranked)
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     assert colour["domain"] == ["黄色预警", "正常"]  # red absent: no legend entry for it
     assert colour["range"] == ["#e0a030", "#3a9d5d"]
@@ -93,7 +93,7 @@ def test_rank_moves_bars_are_pickable_by_agency_and_keep_names_as_text():
     moves = pl.DataFrame(
         {"agency_id": ["A", "B"], "agency_name": ["<b>甲</b>局", "乙局"], "rank_change": [3, -2]}
     )
-    spec = vega.rank_moves(moves)
+    spec = vega_bars.rank_moves(moves)
     bars = spec["layer"][0]
     assert bars["params"] == [
         {"name": "pick", "select": {"type": "point", "fields": ["agency_id"]}}

@@ -488,7 +488,7 @@ class TestCommand:
 
 def test_header_footer_codes_survive_excel():
     """'&' is Excel's code character: doubled in text; a size code is closed before digits."""
-    from exports.excel import header_footer, hf_text
+    from exports.xlsx_text import header_footer, hf_text
 
     assert hf_text("省政务公开办 & 信息中心") == "省政务公开办 && 信息中心"
     assert header_footer(left="2025年度汇总表", size=8) == '&L&8&"-,Regular"2025年度汇总表'

@@ -89,7 +89,7 @@ def test_scoring_run_is_kept_on_disk_and_read_back_equal(db_copy, monkeypatch):
         runs.scored(con, db_copy, 1, year, SCHEME, "h2")
     con.close()
 
-    from etl.load import building_database
+    from etl.building_copy import building_database
 
     with building_database(db_copy):  # any writer swapping a new build in (nothing changed)
         pass

@@ -244,7 +244,7 @@ def test_home_agencies_are_the_registrys_own_province(con):
 class TestFigures:
     def test_rates_agree_with_assess_metrics(self, con):
         """The dashboard's rates are the assessment's rates (same definition, same numbers)."""
-        from assess.metrics import metric_values
+        from assess.metric_sql import metric_values
 
         ids = {
             "completion_rate": "completion_rate",
@@ -346,9 +346,9 @@ class TestRanking:
         alt = queries.ranking(con, year=year, scheme=SCHEME, weights=only)
         assert base.height == alt.height
         assert (os.stat(SCHEME).st_mtime_ns, SCHEME.read_bytes()) == before
-        from queries.ranking import _scheme_with_weights
+        from queries.ranking import scheme_with_weights
 
-        rescaled = _scheme_with_weights(scheme, {weighted[0].id: 50.0})
+        rescaled = scheme_with_weights(scheme, {weighted[0].id: 50.0})
         assert sum(i.weight for i in rescaled.indicators if i.weighted) == pytest.approx(100.0)
         compared = queries.compare_rankings(base, alt)
         assert {"base_rank", "whatif_change"} <= set(compared.columns)

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import etl.parse
-from etl import load
+from etl import building_copy, load, load_runs
 from etl.fields import T3_ROWS
 from etl.parse import parse_file
 from etl.pipeline import run_load
@@ -362,8 +362,8 @@ class TestLoadReport:
 
     def test_a_failing_report_rolls_back_completely(self, tmp_path):
         db, agency = tmp_path / "g.duckdb", Agency("X-1", "示例县人民政府", kind="government")
-        with load.building_database(db) as con:
-            load.sync_registry(con, type("R", (), {"agencies": (agency,)})())
+        with building_copy.building_database(db) as con:
+            load_runs.sync_registry(con, type("R", (), {"agencies": (agency,)})())
             load.load_report(con, self.report(3.0), agency)
             with pytest.raises((duckdb.Error, TypeError)):  # no value: fails after the insert
                 load.load_report(con, self.report(None, sha="s2"), agency)
@@ -374,11 +374,11 @@ class TestLoadReport:
 
     def test_exception_in_the_build_discards_the_copy(self, tmp_path):
         db = tmp_path / "g.duckdb"
-        with load.building_database(db) as con:
-            load.start_run(con)
+        with building_copy.building_database(db) as con:
+            load_runs.start_run(con)
         before = db.read_bytes()
-        with pytest.raises(RuntimeError), load.building_database(db) as con:
-            load.start_run(con)
+        with pytest.raises(RuntimeError), building_copy.building_database(db) as con:
+            load_runs.start_run(con)
             raise RuntimeError("stop")
         assert db.read_bytes() == before
         assert not (tmp_path / "g.duckdb.building").exists()
@@ -387,9 +387,9 @@ class TestLoadReport:
         db = tmp_path / "g.duckdb"
         from etl.errors import ReportError
 
-        with load.building_database(db):
+        with building_copy.building_database(db):
             with pytest.raises(ReportError, match="another load is writing"):
-                with load.building_database(db):
+                with building_copy.building_database(db):
                     pass
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 import etl.parse
-from etl import load, pipeline
+from etl import building_copy, load, pipeline
 from etl.pipeline import run_load
 from tests.etl.test_load import TABLES, query, small_report, snapshot, write
 
@@ -168,7 +168,7 @@ def test_load_batch_is_all_or_nothing(tmp_path):
         )
 
     db = tmp_path / "g.duckdb"
-    with load.building_database(db) as con:
+    with building_copy.building_database(db) as con:
         load.load_batch(con, [staged("s1", 1.0)])
         with pytest.raises(duckdb.Error):  # value NULL: refused after the first rows went in
             load.load_batch(con, [staged("s2", 2.0), staged("s3", None)], [("s4", "n.txt")])

@@ -230,7 +230,7 @@ def test_bad_ledger_is_one_clear_line_and_keeps_the_database(tmp_path, content, 
 def test_scheme_deducts_for_repetition_above_fifty_percent(
     tmp_path, share, deducted, office_without_province
 ):
-    from assess.metrics import metric_values
+    from assess.metric_sql import metric_values
     from assess.score import deductions
     from etl.settings import Settings
 

@@ -281,7 +281,7 @@ def test_a_worse_copy_is_stored_flagged_and_never_current(worse, name, agency_ye
 
 def test_an_analyst_choice_switches_the_current_version_and_is_recorded(worse, tmp_path):
     from etl.errors import ReportError
-    from etl.load import choose_version
+    from etl.version_choice import choose_version
 
     w, _ = worse
     db = copy_db(w.db, tmp_path)

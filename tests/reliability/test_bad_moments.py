@@ -17,7 +17,7 @@ import time
 import pytest
 
 import etl.parse
-from etl import load
+from etl import building_copy
 from etl.discover import download
 from etl.errors import ReportError
 from etl.extract import read_file
@@ -126,7 +126,7 @@ def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, t
     report = tmp_path / "in" / "r.txt"
     report.parent.mkdir()
     report.write_text(small_report("示例县人民政府", 2016, 0, 0), encoding="utf-8")
-    with load._exclusive(real):  # another load holds the real file
+    with building_copy.exclusive(real):  # another load holds the real file
         blocked = gongkai("load", report, "--db", link)
     assert blocked.returncode == 1 and "Traceback" not in blocked.stderr
     assert blocked.stderr.strip().endswith(
@@ -148,8 +148,8 @@ def test_db_given_as_a_symlink_writes_through_and_shares_the_lock(baseline_db, t
 @pytest.mark.parametrize(
     "old,new,message",
     [
-        ("weight = 15", "weight = nan", "`weight` = nan is not a finite number"),
-        ("full = 95", "full = inf", "`full` = inf is not a finite number"),
+        ("weight = 15", "weight = nan", "`weight` = nan 不是有限的数"),
+        ("full = 95", "full = inf", "`full` = inf 不是有限的数"),
     ],
 )
 def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old, new, message):
@@ -161,7 +161,7 @@ def test_scheme_nan_and_inf_are_refused_with_the_line(baseline_db, tmp_path, old
     scheme.write_text(text.replace(old, new, 1), encoding="utf-8")
     result = gongkai("score", "--year", "2024", "--scheme", scheme, "--db", baseline_db)
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert f"{scheme}:{line}: {message}. write an ordinary number" in result.stderr, result.stderr
+    assert f"{scheme}:{line}: {message}. 请写普通的数字" in result.stderr, result.stderr
 
 
 # ------------------------------------------------------------------ Excel

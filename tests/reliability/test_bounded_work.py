@@ -30,7 +30,7 @@ from bench.hostile_files import (
     text_with_lines,
     xlsx_shared_strings,
 )
-from etl import pipeline, stuck_workers
+from etl import parse_pool, pipeline, stuck_workers
 from etl.errors import ERROR_CODES, ReportError
 from etl.limits import LIMITS
 from etl.parse import parse_file
@@ -158,7 +158,7 @@ def test_a_worker_stuck_in_library_code_is_stopped_and_the_batch_goes_on(
     is stopped by the worker's watchdog; only its file is refused, the others load."""
     monkeypatch.setattr(etl.limits, "LIMITS", dataclasses.replace(LIMITS, seconds=3.0))
     monkeypatch.setattr(stuck_workers, "HARD_STOP_AFTER", 1.0)  # the watchdog stops it after 4 s
-    monkeypatch.setattr(pipeline, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(parse_pool, "MIN_PARALLEL", 2)
     from etl.extract import text
 
     real_extract = text.extract_text
@@ -277,12 +277,12 @@ def _linking_docx(url: str) -> bytes:
         'schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
         f'Target="{url}/linked.png" TargetMode="External"/></Relationships>'
     )
-    from bench.hostile_files import _CONTENT_TYPES, _ROOT_RELS
+    from bench.hostile_files import CONTENT_TYPES, ROOT_RELS
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", ROOT_RELS)
         z.writestr("word/document.xml", document)
         z.writestr("word/_rels/document.xml.rels", rels)
     return buf.getvalue()

@@ -1,6 +1,6 @@
 """Every untrusted file is read under the memory cap and the time limit (issue 23, fifth round).
 
-Before, `gongkai parse FILE` and loads of fewer than pipeline.MIN_PARALLEL files parsed in the
+Before, `gongkai parse FILE` and loads of fewer than parse_pool.MIN_PARALLEL files parsed in the
 calling process, which has no memory cap: one hostile file in a small load could take the
 machine. Now each is read by a forked worker (etl.parse_worker) with the cap and the watchdog a
 large load's workers have, and refused on the same one line. The cap is lowered here through
@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 import etl.limits
 import etl.parse
-from etl import pipeline, stuck_workers
+from etl import parse_pool, pipeline, stuck_workers
 from etl.errors import ReportError
 from etl.limits import LIMITS
 from etl.parse_worker import parse_alone
@@ -149,21 +149,25 @@ class TestGongkaiParse:
         in_process = etl.parse.parse_file(path)
         assert alone.to_json() == in_process.to_json()
 
-    def test_a_bug_is_still_reported_with_its_type(self, tmp_path, monkeypatch):
+    def test_a_bug_in_the_worker_reaches_the_cli_handler_with_its_type(self, monkeypatch):
+        """A parser bug is raised in the caller as the worker raised it: the CLI's one handler
+        says it on one line with its type (exit 4), as when the parse ran in the CLI."""
+
         def broken(path, data=None):
             raise KeyError("t3.nope")
 
         monkeypatch.setattr(etl.parse, "parse_file", broken)
         result = CliRunner().invoke(cli, ["parse", str(SEEDS / _REPORTS[0])])
-        assert result.exit_code == 2
-        assert "unexpected failure while parsing (KeyError: 't3.nope')" in result.output
+        assert result.exit_code == 4
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and "unexpected internal error (KeyError: 't3.nope')" in lines[0]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_small_load_reads_every_file_in_a_capped_worker(tmp_path, readers, workers):
     """Four files (far fewer than MIN_PARALLEL): one worker reads them all; the hungry file is
     refused and the others load."""
-    assert len(_REPORTS) + 1 < pipeline.MIN_PARALLEL
+    assert len(_REPORTS) + 1 < parse_pool.MIN_PARALLEL
     folder = tmp_path / "in"
     folder.mkdir()
     for name in _REPORTS:

@@ -15,7 +15,7 @@ import signal
 import time
 from pathlib import Path
 
-from etl import pipeline
+from etl import parse_pool, pipeline
 from tests.conftest import SEEDS
 from tests.reliability.conftest import copy_db, query
 from tests.reliability.test_bad_inputs import baseline_snapshot
@@ -28,7 +28,7 @@ def _load_with(hostile: str, behaviour, baseline_db, tmp_path, monkeypatch):
     two workers; the summary and, per file, the processes that read it."""
     from etl.extract import text
 
-    monkeypatch.setattr(pipeline, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(parse_pool, "MIN_PARALLEL", 2)
     real_extract = text.extract_text
     marks = tmp_path / "marks"
     marks.mkdir()

@@ -1,4 +1,6 @@
-"""Rendering helpers shared by the pages (no SQL: everything comes through dashboard.data)."""
+"""Domain panels more than one page shows: an agency's headline cards, a findings table, the
+printed source behind a number, the score breakdown, two years side by side (no SQL:
+everything comes through dashboard.data)."""
 
 from __future__ import annotations
 
@@ -9,151 +11,13 @@ import polars as pl
 import streamlit as st
 
 import queries
-from dashboard import data, nav, urlstate, vega
+from dashboard import data, urlstate, vega_bars
 from dashboard.safe_text import md
+from dashboard.views.cells import RATE_COLUMNS, fmt
+from dashboard.views.widgets import light_chart, scheme_picker, table
 from etl.document import place_text
 from etl.safe_text import portable_name
 from queries import labels
-
-RATE_COLUMNS = (
-    "completion_rate",
-    "on_time_rate",
-    "disclosure_rate",
-    "review_correction_rate",
-    "suit_correction_rate",
-    "carryover_rate",
-    "late_share",
-)
-POINT_COLUMNS = (
-    "score",
-    "points",
-    "lost",
-    "weight",
-    "base_score",
-    "contribution",
-    "total",
-    "prev_total",
-)
-# Flag colours as coloured pills of a read-only multiselect column: the grid draws them itself,
-# where a pandas Styler made the server convert every table to pandas and style each cell.
-FLAG_COLUMNS = ("flag", "base_flag")
-FLAG_PILLS = {"red": "#f6c5c0", "amber": "#fbe0a0", "": "#e4e4e4"}
-WIDE = {
-    "agency_name": "medium",
-    "flags": "medium",
-    "message": "large",
-    "rule_label": "medium",
-    "cells": "medium",
-    "reason": "large",
-    "path": "medium",
-    "problem": "large",
-    "hint": "large",
-    "evidence": "medium",
-}
-
-
-def displayable(df: pl.DataFrame) -> pl.DataFrame:
-    """Codes to Chinese (template, kind, severity, flag, scoring kind, source), file names
-    instead of server paths, no negative 逾期天数."""
-    out = []
-    for c in df.columns:
-        mapping = labels.VALUE_LABELS.get(c)
-        if mapping is not None and df.schema[c] == pl.String:
-            out.append(pl.col(c).replace_strict(mapping, default=pl.col(c), return_dtype=pl.String))
-        elif c in ("source_path", "path") and df.schema[c] == pl.String:
-            out.append(pl.col(c).map_elements(lambda p: Path(p).name, return_dtype=pl.String))
-        elif c == "days_late" and df.schema[c].is_numeric():
-            out.append(pl.col(c).clip(lower_bound=0))
-        elif c == "deduction_source":
-            out.append(pl.col(c).map_elements(labels.source_text, return_dtype=pl.String))
-        elif df.schema[c] == pl.Boolean:  # a checkbox column reads "false" to screen readers
-            out.append(pl.when(pl.col(c)).then(pl.lit("是")).otherwise(pl.lit("")).alias(c))
-    return df.with_columns(out) if out else df
-
-
-def _number_format(df: pl.DataFrame, c: str) -> str:
-    if c in RATE_COLUMNS:
-        return "%.1f%%"
-    if c in POINT_COLUMNS:
-        return "%.2f"
-    if c in ("rank_change", "whatif_change"):
-        return "%+d"
-    s = df[c].drop_nulls()
-    if df.schema[c].is_integer() or (s.len() and bool((s.round(0) == s).all())):
-        return "%d"
-    return "%.2f"
-
-
-def table(
-    df: pl.DataFrame,
-    *,
-    key: str | None = None,
-    max_rows: int = 40,
-    highlight: str | None = None,
-    widths: dict | None = None,
-    **kwargs,
-):
-    """A read-only dataframe: Chinese headers and values, rates as percent, counts as integers,
-    help from the metric list, as tall as its rows (scrolling only past `max_rows`); rows whose
-    `highlight` column is non-zero get a yellow background, red/amber flags their colours.
-    `widths` ({column: "small" | "medium" | "large" | pixels}) overrides the default widths."""
-    df = displayable(df)
-    config = {}
-    for c in df.columns:
-        name = labels.col(c)
-        width = (widths or {}).get(c, WIDE.get(c))
-        if df.schema[c].is_numeric():
-            config[name] = st.column_config.NumberColumn(
-                name, format=_number_format(df, c), help=labels.metric_help(c), width=width
-            )
-        elif df.schema[c] == pl.Date:
-            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD", width=width)
-        elif df.schema[c] == pl.Boolean:
-            config[name] = st.column_config.CheckboxColumn(name, width=width)
-        elif c in FLAG_COLUMNS:
-            config[name] = st.column_config.MultiselectColumn(
-                name,
-                options=[labels.FLAG_LABELS[f] for f in FLAG_PILLS],
-                color=list(FLAG_PILLS.values()),
-                help=labels.metric_help(c),
-                width=width,
-            )
-        else:
-            config[name] = st.column_config.TextColumn(
-                name, help=labels.metric_help(c) if c in labels.METRIC_HELP else None, width=width
-            )
-    flags = [c for c in FLAG_COLUMNS if c in df.columns and df.schema[c] == pl.String]
-    if flags:  # one pill per cell (an empty flag reads 正常, as before)
-        df = df.with_columns(pl.concat_list(pl.col(c)).alias(c) for c in flags)
-    shown = labels.rename(df)
-    height = "content" if df.height <= max_rows else 35 * (max_rows + 1) + 3
-    body = shown
-    if df.height and highlight:  # the what-if table only: rows the variant moved
-        mark = labels.col(highlight)
-        body = shown.to_pandas().style.apply(
-            lambda r: [
-                "background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else "" for _ in r
-            ],
-            axis=1,
-        )
-    return st.dataframe(
-        body,
-        hide_index=True,
-        column_config=config,
-        key=key,
-        placeholder="—",
-        height=height,
-        **kwargs,
-    )
-
-
-def fmt(x, unit: str = "%") -> str:
-    if x is None:
-        return "—"
-    if unit == "%":
-        return f"{x:.1f}%"
-    return f"{x:,.0f}" if float(x).is_integer() or unit in ("件", "天", "条") else f"{x:,.2f}"
-
 
 HEADLINE = (
     ("requests", "件", "off"),
@@ -354,7 +218,7 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
     if breakdown.is_empty():
         st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
         return
-    light_chart(vega.indicator_breakdown(breakdown), key="breakdown")
+    light_chart(vega_bars.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
     st.markdown("**总分计算**（各指标原始得分 → 折算 → 加分、否决 → 总分）")
     table(data.score_steps(v, year, path, agency_id))
@@ -375,62 +239,6 @@ def continuity_note(profile: pl.DataFrame) -> None:
     if not caveats.is_empty():
         with st.expander("跨模板口径说明：2019 年前为旧版统计表，之后为新版表三/表四"):
             table(caveats)
-
-
-def scheme_picker():
-    """(display name, path) of the scheme chosen in data/schemes/, kept in ?scheme= (the file's
-    stem) so an export is of the scheme the leader was looking at."""
-    schemes = data.schemes()
-    if not schemes:
-        st.info("data/schemes/ 中还没有考核方案（*.toml）。")
-        st.stop()
-    names = data.scheme_names(tuple(schemes.items()))
-    if len(schemes) == 1:  # nothing to choose: say which one
-        stem = next(iter(schemes))
-        st.query_params["scheme"] = stem
-        return names.get(stem, stem), schemes[stem]
-    stem = urlstate.select(
-        st,
-        "考核方案",
-        list(schemes),
-        key="scheme",
-        param="scheme",
-        what="考核方案",
-        format_func=lambda s: names.get(s, s),
-        placeholder="请选择考核方案",
-        help="方案文件位于 data/schemes/，在这里只读取；“另存为方案”会新建文件。",
-    )
-    return names.get(stem, stem), schemes[stem]
-
-
-def flags_help(path: str) -> str:
-    """The red/amber rules of the scheme, for help= beside every flag."""
-    try:
-        return data.flag_rules_text(path, data.file_mtime(path))
-    except data.AssessUnavailable as exc:
-        return md(exc)
-
-
-def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
-    """A table whose row click offers the drill-down: targets[i] = {"page": url path,
-    "label": link text, **query params}; the link opens that page with those parameters.
-
-    A link rather than a jump on click: the user sees which row was taken, and plain URL
-    parameters (no widget-bound ones) go to the other page. The link text names an agency,
-    so it is escaped here (a page link's label renders Markdown)."""
-    event = table(df, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
-    rows = event.selection.rows if event is not None else []
-    if rows and rows[0] < len(targets):
-        goto = dict(targets[rows[0]])
-        page = goto.pop("page")
-        label = md(goto.pop("label", None) or f"打开{nav.BY_URL[page].title}")
-        st.page_link(
-            nav.page(page),
-            label=label,
-            icon=":material/arrow_forward:",
-            query_params={k: str(v) for k, v in goto.items()},
-        )
-    return event
 
 
 TWO_YEAR_FIGURES = (
@@ -487,34 +295,3 @@ def two_years(
 
     t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
     return queries.two_year_table(rows, y1, y2, t)
-
-
-def cell_text(column: str, value) -> str:
-    """One value as a page shows it: rates 1 decimal with %, points 2 decimals, counts whole."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value or "—"
-    if column in RATE_COLUMNS:
-        return f"{value:.1f}%"
-    if column in POINT_COLUMNS:
-        return f"{value:.2f}"
-    if column == "days_late":
-        return f"{max(int(value), 0)}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-PLOTLY_CONFIG = {
-    "displayModeBar": False,
-    "displaylogo": False,
-}  # plotly's toolbar speaks English only
-
-
-def chart(fig, *, key: str, **kwargs):
-    """st.plotly_chart without plotly's English toolbar."""
-    return st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)
-
-
-def light_chart(spec: dict, *, key: str):
-    """A dashboard.vega spec: no Plotly bundle for the browser to load on a page's first paint."""
-    return st.vega_lite_chart(spec=spec, key=key, width="stretch")
