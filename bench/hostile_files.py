@@ -2,12 +2,15 @@
 
 Each family is built in a temporary folder (from the real reports where a real report is
 needed) and parsed by `python -m gongkai parse FILE` in a child process; printed are the
-seconds, the child's peak RSS and the outcome (the refusal's first words). The child gets an
-address-space cap (--cap-gb, default 3) so that a file that is not bounded hurts no one on a
-shared machine: "cap" in the output means it hit that cap. Run:
+seconds, the peak RSS of its largest process, the peak RSS summed over all its processes (the
+CLI and the parse worker it forks; sampled every 0.1 s) and the outcome (the refusal's first
+words). The child gets an address-space cap (--cap-gb, default 3) so that a file that is not
+bounded hurts no one on a shared machine: "cap" in the output means it hit that cap (or
+crashed), not gongkai's own refusal. Run:
 
     .venv/bin/python bench/hostile_files.py [--cap-gb 3] [--timeout 120] [--root DIR] [FAMILY ...]
     .venv/bin/python bench/hostile_files.py --load   # all of them in one load, 2 workers
+    .venv/bin/python bench/hostile_files.py --load --copies 4   # a load of fewer than 32 files
 
 (--root: another checkout to measure, e.g. `git archive HEAD~3 | tar -x -C /tmp/before`.)
 
@@ -34,7 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.peak_rss import measure  # noqa: E402 - the repository root is on sys.path now
+from bench.hostile_pdfs import (  # noqa: E402 - the repository root is on sys.path now
+    encrypted_object_stream_bomb,
+    packed_array_bomb,
+    packed_contents_bomb,
+)
+from bench.peak_rss import descendants_rss_mb, group_rss_mb, measure  # noqa: E402
 
 
 def _real(name: str) -> Path:
@@ -265,6 +273,10 @@ def html_with_paragraphs(paragraphs: int, source: Path = SHUYANG) -> bytes:
 
 FAMILIES = {
     "max_size_page.pdf": lambda: max_size_page_pdf(),
+    # pages packed in a compressed object stream (bench/hostile_pdfs.py)
+    "packed_contents_20x100mb.pdf": lambda: packed_contents_bomb(100 << 20, 20),
+    "packed_array_20x100mb.pdf": lambda: packed_array_bomb(100 << 20, 20),
+    "encrypted_objstm_2gb.pdf": lambda: encrypted_object_stream_bomb(2 << 30),
     "report_plus_5000_blank.pdf": lambda: pdf_with_blank_pages(5000),
     "tiff_40_frames.tif": lambda: multi_frame_tiff(40),
     "tiff_80_frames.tif": lambda: multi_frame_tiff(80),
@@ -276,45 +288,48 @@ FAMILIES = {
 }
 
 
-def run(path: Path, cap_gb: float, timeout: float, root: Path = ROOT) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MB, outcome) of `gongkai parse path` in a capped child."""
-    done = measure(
-        [sys.executable, "-m", "gongkai", "parse", str(path)],
-        cwd=root,
-        timeout=timeout,
-        address_space_bytes=int(cap_gb * (1 << 30)),
-    )
+def run(
+    path: Path, cap_gb: float, timeout: float, root: Path = ROOT
+) -> tuple[float, int, int, str]:
+    """(seconds, peak RSS in MB of its largest process, peak summed RSS in MB of all its
+    processes, outcome) of `gongkai parse path` in a capped child. The sum is sampled every
+    0.1 s over every process this script started (the launcher, the CLI, its parse worker)."""
+    stop, tree_peak = threading.Event(), [0]
+
+    def sample() -> None:
+        while not stop.wait(0.1):
+            tree_peak[0] = max(tree_peak[0], descendants_rss_mb(os.getpid()))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        done = measure(
+            [sys.executable, "-m", "gongkai", "parse", str(path)],
+            cwd=root,
+            timeout=timeout,
+            address_space_bytes=int(cap_gb * (1 << 30)),
+        )
+    finally:
+        stop.set()
+        sampler.join()
     lines = done.stderr.strip().splitlines()
     if done.timed_out:
         outcome = f"still running after {timeout:.0f} s (killed)"
     else:
         outcome = lines[-1] if lines else f"exit {done.returncode}"
-    if "MemoryError" in outcome or "memory" in outcome.lower():
-        outcome = f"hit the {cap_gb:g} GB cap: {outcome[-80:]}"
-    return done.seconds, done.peak_kb // 1024, outcome
+    outcome = outcome.replace(str(path), path.name)
+    if "MemoryError" in outcome or done.returncode < 0:  # not gongkai's own refusal
+        outcome = f"hit the {cap_gb:g} GB cap or crashed (exit {done.returncode}): {outcome[-80:]}"
+    return done.seconds, done.peak_kb // 1024, tree_peak[0], outcome
 
 
-def group_rss_mb(pgid: int) -> int:
-    """Summed RSS (MB) of the live processes of process group `pgid` (Linux /proc)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid:  # field 5 of stat: the process group
-                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
-        except (OSError, ValueError, IndexError):
-            continue
-    return total // (1 << 20)
-
-
-def load_all(folder: Path, cap_gb: float, timeout: float, root: Path) -> None:
-    """`gongkai load` of every family plus 30 copies of real reports with 2 parse workers: the
-    seconds, and the peak summed RSS of the whole process group (sampled every 0.2 s)."""
+def load_all(folder: Path, cap_gb: float, timeout: float, root: Path, copies: int = 30) -> None:
+    """`gongkai load` of every family plus `copies` copies of real reports with 2 parse workers:
+    the seconds, and the peak summed RSS of the whole process group (sampled every 0.2 s). With
+    few copies the load has fewer than etl.pipeline.MIN_PARALLEL files (a small load)."""
     for name, build in FAMILIES.items():
         (folder / name).write_bytes(build())
-    for n in range(30):
+    for n in range(copies):
         year = 2009 + n % 15  # the real report moved to another year (as tests do)
         text = SHUYANG.read_text(encoding="utf-8").replace("2026年", f"{year + 1}年")
         (folder / f"real_{n}.md").write_text(text.replace("2025", str(year)), encoding="utf-8")
@@ -361,21 +376,26 @@ def main() -> None:
         "--root", type=Path, default=ROOT, help="the gongkai checkout to run (e.g. an older one)"
     )
     parser.add_argument("--load", action="store_true", help="one `gongkai load` of them all")
+    parser.add_argument(
+        "--copies", type=int, default=30, help="real reports added to --load (4: a small load)"
+    )
     args = parser.parse_args()
     if args.load:
         with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
             folder = Path(tmp) / "files"
             folder.mkdir()
-            load_all(folder, args.cap_gb, args.timeout, args.root)
+            load_all(folder, args.cap_gb, args.timeout, args.root, args.copies)
         return
     with tempfile.TemporaryDirectory(prefix="gongkai-hostile-") as tmp:
         for name in args.families:
             path = Path(tmp) / name
             path.write_bytes(FAMILIES[name]())
-            seconds, peak, outcome = run(path, args.cap_gb, args.timeout, args.root)
+            seconds, peak, tree, outcome = run(path, args.cap_gb, args.timeout, args.root)
             size = os.path.getsize(path)
             print(
-                f"{name:28} {size / 1024:>9,.0f} KB {seconds:6.1f} s {peak:>6,} MB  {outcome[:110]}"
+                f"{name:28} {size / 1024:>9,.0f} KB {seconds:6.1f} s {peak:>6,} MB "
+                f"{tree:>6,} MB  {outcome[:110]}",
+                flush=True,
             )
             path.unlink()
 

@@ -76,3 +76,40 @@ def measure(
             stderr = err.read().decode("utf-8", "replace")
         peak, code, killed = (int(n) for n in report.read_text().split())
     return Measured(code, seconds, peak, bool(killed), stderr)
+
+
+def descendants_rss_mb(root: int) -> int:
+    """Summed RSS (MB) of the live descendants of process `root` (Linux /proc)."""
+    parent, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            parent[int(entry)] = int(fields[1])  # field 4 of stat: the parent
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
+        except (OSError, ValueError, IndexError):
+            continue
+    total = 0
+    for pid in rss:
+        ancestor = parent.get(pid)
+        while ancestor not in (None, 0, 1, root):
+            ancestor = parent.get(ancestor)
+        if ancestor == root:
+            total += rss[pid]
+    return total // (1 << 20)
+
+
+def group_rss_mb(pgid: int) -> int:
+    """Summed RSS (MB) of the live processes of process group `pgid` (Linux /proc)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:  # field 5 of stat: the process group
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
+        except (OSError, ValueError, IndexError):
+            continue
+    return total // (1 << 20)

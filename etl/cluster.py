@@ -11,7 +11,8 @@ watchdog ends the worker process when a file is still being read HARD_STOP_AFTER
 deadline (stuck in a C call). The cluster's nanny restarts the worker; the scheduler gives up on
 the task (KilledWorker), the chunk is sent again one file per task, and the file that kills its
 worker again is refused alone (code worker_died). If the cluster itself is lost mid-load, the
-remaining files are parsed in the calling process, as when a local parse worker dies.
+remaining files are parsed by a local pool of capped workers (etl.parse_worker), as when a local
+parse worker dies.
 
 Dask's `distributed` is an optional extra (pip install -e ".[cluster]"); it is imported only here
 and only when --cluster is given.
@@ -35,7 +36,7 @@ WORKERS_SECONDS = 30  # a scheduler with no worker yet
 
 
 class ClusterLost(BrokenProcessPool):
-    """The scheduler went away mid-load: the pipeline parses the rest in-process."""
+    """The scheduler went away mid-load: the pipeline parses the rest in a local pool."""
 
 
 def engine_installed() -> bool:

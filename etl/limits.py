@@ -83,6 +83,16 @@ class Limits:
     # that keeps two workers and the loading process near the 1.5 GB a whole load may take,
     # far from the 2-10 GB each that two hostile files took.
     worker_memory_bytes: int = 600 * 1024 * 1024
+    # The same for a worker that reads alone (a load of fewer than pipeline.MIN_PARALLEL files,
+    # GONGKAI_WORKERS=1, `gongkai parse`): one worker beside the loading process (~300 MB) may
+    # take more within the 1.5 GB. A 50 MB Word-exported HTML page needs 550-600 MB (lxml's
+    # tree), past which libxml2 stops short without an error and the page reads as empty.
+    lone_worker_memory_bytes: int = 900 * 1024 * 1024
+    # One compressed object stream of a PDF (/Type /ObjStm: the pages, fonts and arrays of a
+    # PDF 1.5 file packed together), inflated before pdfium opens the file so that what is
+    # packed in it can be checked; pdfium inflates it whole and parses every object it needs.
+    # Word's and WPS's exports pack 100-200 objects per stream, 10-200 KB; 32 MB is far above.
+    pdf_object_stream_bytes: int = 32 * 1024 * 1024
 
 
 LIMITS = Limits()

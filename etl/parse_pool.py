@@ -1,7 +1,9 @@
 """Where files are parsed during a load: a pool of worker processes, a window ahead of the writer.
 
 Files are parsed in a pool of worker processes (one per core, forked before the database is
-opened; `GONGKAI_WORKERS=1` parses in-process) and handed back strictly in input order. A file
+opened; one for a load of fewer than MIN_PARALLEL files or with `GONGKAI_WORKERS=1`, there for
+its memory cap: no file is read in this process, etl/parse_worker.py) and handed back strictly
+in input order. A file
 past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
 worker stuck past it in library code is stopped, and only its file is refused
 (etl/stuck_workers.py); so is a worker that dies past its memory cap (etl/worker_memory.py): its
@@ -12,9 +14,7 @@ file is refused, never parsed again in the main process, and the rest goes to a 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,8 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 
-import etl.parse
-from etl import stuck_workers, worker_memory
+from etl import parse_worker, stuck_workers, worker_memory
 from etl.discover import SourceFile
 from etl.errors import ReportError
 from etl.extract import read_file
@@ -31,7 +30,7 @@ from etl.report_rows import value_locations
 from etl.settings import Settings
 
 CHUNK = 8  # files per task sent to a parse worker
-MIN_PARALLEL = 32  # fewer files than this are parsed in-process
+MIN_PARALLEL = 32  # fewer files than this are parsed by one worker (for its memory cap)
 _RETRIES = 3  # new pools a chunk is sent to after its worker pool broke
 
 
@@ -60,20 +59,8 @@ def worker_count(workers: int | None) -> int:
 
 
 def _local_pool(workers: int, n_sources: int) -> ProcessPoolExecutor | None:
-    if workers < 2 or n_sources < MIN_PARALLEL:
-        return None
-    try:
-        ctx = multiprocessing.get_context("fork")  # workers inherit the loaded modules
-    except ValueError:
-        ctx = None
-    stuck_workers.prepare()  # before forking: the workers inherit it
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init)
-    try:
-        pool.submit(int).result()  # start the workers now, while no database is open
-    except Exception:  # noqa: BLE001 -- no pool (e.g. no fork here): parse in-process
-        pool.shutdown(wait=False, cancel_futures=True)
-        return None
-    return pool
+    # a small load gets one worker: not for speed, for the memory cap no file may be read without
+    return parse_worker.start_pool(workers if n_sources >= MIN_PARALLEL else 1)
 
 
 class ParsePool:
@@ -110,37 +97,19 @@ class ParsePool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
-    stuck_workers.on_worker_start()
-    worker_memory.cap_worker_memory()
-    try:  # die with the main process (a killed load must not leave workers behind)
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+parse = parse_worker.parse_or_refusal  # worker side
+internal_error = parse_worker.internal_error
 
 
-def parse(origin: str, data: bytes):
-    """ParsedReport, or ReportError for a bad file or any unexpected exception (code internal)."""
+def parse_alone(origin: str, data: bytes):
+    """A file left unparsed by the pool (it broke again and again): ParsedReport or ReportError,
+    parsed in a worker of its own, never in this process."""
     try:
-        return etl.parse.parse_file(origin, data)
+        return parse_worker.parse_alone(origin, data)
     except ReportError as err:
         return err
-    except MemoryError:  # past the worker's memory cap (or the machine's)
-        return worker_memory.too_much_memory(origin)
     except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
         return internal_error(origin, exc)
-
-
-def internal_error(origin: str, exc: BaseException) -> ReportError:
-    return ReportError(
-        origin,
-        f"unexpected error while loading the file ({type(exc).__name__}: {exc})",
-        "this is a bug in gongkai; please report it together with the file",
-        "internal",
-    )
 
 
 def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:

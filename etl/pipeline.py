@@ -37,7 +37,7 @@ from etl.parse_pool import (
     Item,
     ParsePool,
     internal_error,
-    parse,
+    parse_alone,
     parsed,
     reread,
     worker_count,
@@ -220,8 +220,8 @@ def _handle(run: _Run, item: Item) -> None:
         if _seen(run, source, sha):
             return
         report = item.outcome
-        if report is None:  # not parsed ahead (no worker pool): parse it here
-            report = item.outcome = parse(
+        if report is None:  # not parsed ahead (the pool broke again and again): parse it now
+            report = item.outcome = parse_alone(
                 source.origin, item.data if item.data is not None else reread(source, sha)
             )
         if isinstance(report, ReportError):

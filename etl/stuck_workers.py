@@ -41,6 +41,11 @@ def prepare() -> None:
         _folder = tempfile.mkdtemp(prefix="gongkai-stuck-")
 
 
+def prepared() -> bool:
+    """True once prepare() was called (and forget() not yet): a load's workers are about."""
+    return _folder is not None
+
+
 @contextlib.contextmanager
 def watched(origin: str):
     """Worker side: parse `origin` inside this. A watchdog thread follows the file's deadline

@@ -381,7 +381,7 @@ class SiteWalk:
 
     def _content(self, art: _Article) -> str | None:
         """What the report says: its figures when one of its files parses, else its bytes."""
-        from etl.parse import parse_file
+        from etl.parse_worker import parse_alone  # a portal's file: read under the memory cap
 
         shas = []
         for row in art.files:
@@ -389,7 +389,7 @@ class SiteWalk:
             if data is None:
                 continue
             try:
-                report = parse_file(row.file, data)
+                report = parse_alone(row.file, data)
             except Exception:  # noqa: BLE001 -- unreadable (ReportError or worse): compare bytes
                 report = None
             if report is not None and report.values:

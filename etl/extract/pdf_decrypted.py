@@ -7,10 +7,12 @@ reached pdfium uncounted. pdfium already holds the key once the file is open: it
 with the security removed (FPDF_REMOVE_SECURITY), whose streams are decrypted but still
 compressed, and that copy is checked with the same limits before any page is loaded.
 
-pdfium writes every stream as it is, except the document's XMP /Metadata, which it re-encodes;
-that one stream (and compressed object streams, which pdfium unpacks to read the objects) is
-inflated by pdfium itself, and the parse worker's memory cap (LIMITS.worker_memory_bytes) is
-what bounds it.
+pdfium writes every stream as it is, except the document's XMP /Metadata, which it re-encodes,
+and it writes the objects of compressed object streams unpacked, so a /Contents array packed in
+one is counted on the copy. But the object streams themselves (the catalog and pages packed in
+them) are ciphertext on disk and pdfium inflates them whole to open the file, before any check
+can run: the memory cap every parse runs under (etl.parse_worker, LIMITS.worker_memory_bytes)
+is what bounds them (an encrypted 2 GB object stream: refused too_much_memory in 3 s).
 """
 
 from __future__ import annotations

@@ -16,8 +16,11 @@ An ASCIIHex stream is decoded first (a Flate bomb behind /ASCIIHexDecode), and s
 dictionary names /ASCII85Decode; a stream whose dictionary names /LZWDecode is decoded by
 etl.extract.pdf_lzw chunk by chunk, its output counted (LZW alone expands up to ~2,700:1) and fed
 to the Flate stages when it is a zlib stream. An encrypted PDF's streams are checked on the
-decrypted copy pdfium writes (etl.extract.pdf_decrypted). Not seen here: arrays or pages inside
-compressed object streams.
+decrypted copy pdfium writes (etl.extract.pdf_decrypted).
+
+A compressed object stream (/Type /ObjStm: the pages and arrays of a PDF 1.5 file packed out of
+sight) is inflated, within the smaller LIMITS.pdf_object_stream_bytes, and the /Contents arrays
+packed in it are counted as above (etl.extract.pdf_objstm).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import re
 import zlib
 
 from etl.extract.pdf_lzw import lzw_chunks
+from etl.extract.pdf_objstm import OBJECT_STREAM, packed_arrays
 from etl.limits import LIMITS, check_count, check_time, refuse
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -51,29 +55,57 @@ def check_pdf_streams(path: str, data: bytes) -> None:
     """Refuse the PDF (code inflates_too_far) when one of its streams inflates past the limit."""
     cap = LIMITS.pdf_stream_bytes
     sizes: dict[int, int] = {}  # object number -> bytes its stream inflates to
+    packed: list[tuple[bytes, bytes]] = []  # (dictionary, decoded text) of each object stream
     for count, match in enumerate(_STREAM.finditer(data), 1):
         check_time()
         check_count(path, "too_many_parts", "PDF streams", count, LIMITS.pdf_streams)
         start = match.end()
-        body, at = data, start
-        if _HEX_START.match(data, start):  # ASCIIHex in front of Flate: decoded first
-            body, at = _unhex(data, start), 0
-        elif _names(data, match.start(), _A85):  # ASCII85 in front of Flate: decoded first
-            body, at = _un85(data, start), 0
-        if _names(data, match.start(), _LZW):  # LZW alone, or in front of Flate
-            early = 0 if _names(data, match.start(), _EARLY_CHANGE_OFF) else 1
-            size = _lzw_size(body, at, early, cap)
-        elif at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
-            continue  # no zlib header (CMF byte with deflate, any window): not a Flate stream
-        else:
-            size = _inflated_size(_chunks(body, at), cap)
+        if _names(data, match.start(), OBJECT_STREAM):
+            packed.append(_object_stream(path, data, match.start(), start))
+            continue
+        size = _decoded_size(data, match.start(), start, cap)
+        if size is None:
+            continue
         if size > cap:
             raise _bomb(path, f"one of its streams (at byte {start:,})", cap)
         number = _object_number(data, match.start())
         if number is not None:
             sizes[number] = size
     if sizes:
-        _check_contents_arrays(path, data, sizes, cap)
+        _check_contents_arrays(path, data, sizes, cap, packed)
+
+
+def _decoded_size(data: bytes, stream_at: int, start: int, cap: int, sink=None) -> int | None:
+    """Bytes the stream starting at `start` decodes to, stopping past `cap` (with `sink`, the
+    decoded bytes are kept there); None when it is neither a Flate nor an LZW stream."""
+    body, at = data, start
+    if _HEX_START.match(data, start):  # ASCIIHex in front of Flate: decoded first
+        body, at = _unhex(data, start), 0
+    elif _names(data, stream_at, _A85):  # ASCII85 in front of Flate: decoded first
+        body, at = _un85(data, start), 0
+    if _names(data, stream_at, _LZW):  # LZW alone, or in front of Flate
+        early = 0 if _names(data, stream_at, _EARLY_CHANGE_OFF) else 1
+        return _lzw_size(body, at, early, cap, sink)
+    if at >= len(body) or body[at] not in _ZLIB_FIRST_BYTES:
+        return None  # no zlib header (CMF byte with deflate, any window): not a Flate stream
+    return _inflated_size(_chunks(body, at), cap, sink)
+
+
+def _object_stream(path: str, data: bytes, stream_at: int, start: int) -> tuple[bytes, bytes]:
+    """The dictionary and the decoded text of the object stream starting at `start`, refused
+    past LIMITS.pdf_object_stream_bytes (pdfium inflates it whole and parses its objects)."""
+    cap = LIMITS.pdf_object_stream_bytes
+    head = data.rfind(b"obj", max(0, stream_at - _DICT_REACH), stream_at)
+    dictionary = data[max(0, head) : stream_at]
+    text: list[bytes] = []
+    size = _decoded_size(data, stream_at, start, cap, text)
+    if not size:  # stored as it is (an object stream may be unfiltered)
+        end = data.find(b"endstream", start)
+        text = [data[start : len(data) if end < 0 else end][: cap + 1]]
+        size = len(text[0])
+    if size > cap:
+        raise _bomb(path, f"one of its object streams (at byte {start:,})", cap)
+    return dictionary, b"".join(text)
 
 
 def _unhex(data: bytes, start: int) -> bytes:
@@ -128,17 +160,23 @@ def _object_number(data: bytes, stream_at: int) -> int | None:
     return int(header.group(1)) if header else None
 
 
-def _check_contents_arrays(path: str, data: bytes, sizes: dict[int, int], cap: int) -> None:
-    """A page's content streams as pdfium joins them: each listed stream counted every time."""
+def _check_contents_arrays(
+    path: str, data: bytes, sizes: dict[int, int], cap: int, packed: list[tuple[bytes, bytes]]
+) -> None:
+    """A page's content streams as pdfium joins them: each listed stream counted every time.
+    Pages and arrays packed in object streams (`packed`) count as those written in the file."""
     arrays = {int(m.group(1)): m.group(2) for m in _ARRAY_OBJ.finditer(data)}
-    for match in _CONTENTS.finditer(data):
-        check_time()
-        listed = match.group(1)
-        if listed is None:  # /Contents N G R: a stream, or an array object
-            listed = arrays.get(int(match.group(2)), b"")
-        total = sum(sizes.get(int(ref), 0) for ref in _REF.findall(listed))
-        if total > cap:
-            raise _bomb(path, "the joined content of one page", cap)
+    for dictionary, text in packed:
+        arrays.update(packed_arrays(dictionary, text))
+    for source in (data, *(text for _, text in packed)):
+        for match in _CONTENTS.finditer(source):
+            check_time()
+            listed = match.group(1)
+            if listed is None:  # /Contents N G R: a stream, or an array object
+                listed = arrays.get(int(match.group(2)), b"")
+            total = sum(sizes.get(int(ref), 0) for ref in _REF.findall(listed))
+            if total > cap:
+                raise _bomb(path, "the joined content of one page", cap)
 
 
 def _chunks(data: bytes, start: int):
@@ -149,17 +187,19 @@ def _chunks(data: bytes, start: int):
         yield view[pos : pos + _CHUNK]
 
 
-def _lzw_size(data: bytes, start: int, early: int, cap: int) -> int:
+def _lzw_size(data: bytes, start: int, early: int, cap: int, sink=None) -> int:
     """Bytes an LZW stream decodes to, or, when what it decodes to is a zlib stream, what that
-    inflates to (each stopping past `cap`)."""
+    inflates to (each stopping past `cap`; with `sink`, the bytes are kept there)."""
     decoded = lzw_chunks(data, start, early, cap)
     first = next(decoded, b"")
     if first[:1] and first[0] in _ZLIB_FIRST_BYTES and _is_zlib(first):
-        return _inflated_size(_chained(first, decoded), cap)
-    size = len(first)
-    for chunk in decoded:
+        return _inflated_size(_chained(first, decoded), cap, sink)
+    size = 0
+    for chunk in _chained(first, decoded):
         check_time()
         size += len(chunk)
+        if sink is not None:
+            sink.append(chunk)
     return size
 
 
@@ -168,21 +208,21 @@ def _chained(first: bytes, rest):
     yield from rest
 
 
-def _inflated_size(chunks, cap: int) -> int:
+def _inflated_size(chunks, cap: int, sink: list[bytes] | None = None) -> int:
     """Bytes a zlib stream given as `chunks` inflates to (its innermost Flate stage), stopping
-    past `cap`."""
+    past `cap`; with `sink`, what the innermost stage gives is kept there too."""
     stages = [zlib.decompressobj()]
     sizes = [0]
     for chunk in chunks:
         check_time()
-        if stages[0].eof or not _feed(stages, sizes, 0, chunk, cap):
+        if stages[0].eof or not _feed(stages, sizes, 0, chunk, cap, sink):
             break
         if sizes[-1] > cap:
             break
     return sizes[-1]
 
 
-def _feed(stages: list, sizes: list, level: int, chunk: bytes, cap: int) -> bool:
+def _feed(stages: list, sizes: list, level: int, chunk: bytes, cap: int, sink=None) -> bool:
     """Feed `chunk` to stage `level` and what comes out to the next; False when it is no deflate."""
     inflater = stages[level]
     while chunk:
@@ -199,7 +239,9 @@ def _feed(stages: list, sizes: list, level: int, chunk: bytes, cap: int) -> bool
                 sizes.append(0)
         sizes[level] += len(out)
         if level + 1 < len(stages):
-            _feed(stages, sizes, level + 1, out, cap)
+            _feed(stages, sizes, level + 1, out, cap, sink)
+        elif sink is not None:
+            sink.append(out)
         if sizes[-1] > cap:
             return True
         if inflater.eof:

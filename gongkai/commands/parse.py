@@ -18,17 +18,18 @@ from etl.errors import ReportError
 def parse(file: str, as_json: bool) -> None:
     """Parse one report file and print agency, year, template, values, findings and provenance.
 
-    Exit code 2 with a one-line reason when the file cannot be used.
+    Exit code 2 with a one-line reason when the file cannot be used, or would take more than
+    the memory or time a file may take (the limits of `gongkai load`).
 
     Example:
 
     \b
         gongkai parse ../shared/real-reports/hongze_2024.pdf --json
     """
-    from etl.parse import parse_file
+    from etl.parse_worker import parse_alone
 
-    try:
-        report = parse_file(file)
+    try:  # read by a worker under the memory cap and the time limit, as a load reads it
+        report = parse_alone(file)
     except ReportError as exc:  # the file's verdict, as `parse` has always printed it
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)

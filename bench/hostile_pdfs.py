@@ -1,0 +1,167 @@
+"""Hostile PDFs whose objects hide in a compressed object stream (PDF 1.5), for bench/hostile_files
+and tests/etl/test_packed_objects.py. Not a test.
+
+In such a file the catalog, the page tree and the pages are not in the bytes at all: they are
+inside an /ObjStm stream that pdfium inflates to read them, found through a cross-reference
+stream. So a page's /Contents array (pdfium joins the streams it lists into one buffer) cannot be
+seen by a scan of the file's bytes, and in an encrypted file the object stream itself is
+ciphertext until pdfium, holding the key, inflates it to open the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+
+_BLOCK = b" " * (1 << 22)
+
+
+def deflate_of_spaces(total: int, inner: bytes = b"") -> bytes:
+    """A zlib stream of `inner` then `total` spaces, built in milliseconds: after a full flush
+    the compressor keeps no history, so one flushed segment repeated is a valid deflate stream."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(inner) + compressor.flush(zlib.Z_FULL_FLUSH)
+    segment = compressor.compress(_BLOCK) + compressor.flush(zlib.Z_FULL_FLUSH)
+    count = total // len(_BLOCK)
+    checksum = zlib.adler32(inner)
+    for _ in range(count):
+        checksum = zlib.adler32(_BLOCK, checksum)
+    final_empty_block = b"\x03\x00"
+    return b"\x78\xda" + head + segment * count + final_empty_block + struct.pack(">I", checksum)
+
+
+# --- RC4, 40-bit, revision 2 (ISO 32000-1 7.6.3): an owner password, the empty user password ---
+
+_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+_FILE_ID = b"0123456789abcdef"
+_PERMISSIONS = -3904  # printing and copying refused
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out, i, j = bytearray(len(data)), 0, 0
+    for n, byte in enumerate(data):
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out[n] = byte ^ state[(state[i] + state[j]) % 256]
+    return bytes(out)
+
+
+def _security() -> tuple[bytes, bytes, bytes]:
+    """(file key, /O, /U) of the owner-password-only security handler."""
+    owner = _rc4(hashlib.md5(b"owner-secret" + _PAD[:20]).digest()[:5], _PAD)
+    key = hashlib.md5(_PAD + owner + struct.pack("<i", _PERMISSIONS) + _FILE_ID).digest()[:5]
+    return key, owner, _rc4(key, _PAD)
+
+
+def _object_key(key: bytes, number: int) -> bytes:
+    return hashlib.md5(key + struct.pack("<I", number)[:3] + b"\x00\x00").digest()[:10]
+
+
+# --- the file --------------------------------------------------------------------------------
+
+_FONT = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+
+
+def packed_pdf(
+    content: bytes,
+    contents: bytes = b"3 0 R",
+    array: bytes | None = None,
+    padding: int = 0,
+    encrypted: bool = False,
+) -> bytes:
+    """A PDF 1.5 of one page whose catalog (1), page tree (2), page (4) and, when given, the
+    array object `array` (6) are packed in the object stream 5, found by the cross-reference
+    stream 7. Object 3 is the content stream: the zlib bytes `content`. The page's /Contents is
+    `contents` (b"[3 0 R 3 0 R]", or b"6 0 R" for the packed array). `padding` spaces follow
+    the packed objects (an object stream that inflates far). `encrypted`: RC4 with an owner
+    password only, so that it opens without asking and its streams are ciphertext on disk."""
+    packed = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
+        + contents
+        + b" "
+        + _FONT
+        + b" >>",
+    }
+    if array is not None:
+        packed[6] = array
+    header, body = b"", b""
+    for number, text in packed.items():
+        header += b"%d %d " % (number, len(body))
+        body += text + b"\n"
+    objstm = deflate_of_spaces(padding, header + body)
+    key, owner, user = _security()
+    if encrypted:
+        content = _rc4(_object_key(key, 3), content)
+        objstm = _rc4(_object_key(key, 5), objstm)
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    offsets[3] = len(out)
+    out += b"3 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+    out += content + b"\nendstream\nendobj\n"
+    offsets[5] = len(out)
+    out += b"5 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\n" % (
+        len(packed),
+        len(header),
+        len(objstm),
+    )
+    out += b"stream\n" + objstm + b"\nendstream\nendobj\n"
+    trailer = b""
+    if encrypted:
+        offsets[8] = len(out)
+        out += b"8 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>\nendobj\n" % (
+            owner.hex().encode(),
+            user.hex().encode(),
+            _PERMISSIONS,
+        )
+        identity = _FILE_ID.hex().encode()
+        trailer = b"/Encrypt 8 0 R /ID [<%s> <%s>] " % (identity, identity)
+    size = 9 if encrypted else 8
+    offsets[7] = len(out)
+    rows = b""
+    for number in range(size):
+        if number == 0:
+            rows += struct.pack(">BIH", 0, 0, 0xFFFF)
+        elif number in packed:
+            rows += struct.pack(">BIH", 2, 5, list(packed).index(number))
+        elif number in offsets:
+            rows += struct.pack(">BIH", 1, offsets[number], 0)
+        else:
+            rows += struct.pack(">BIH", 0, 0, 0)
+    out += b"7 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R %s/Length %d >>\n" % (
+        size,
+        trailer,
+        len(rows),
+    )
+    out += b"stream\n" + rows + b"\nendstream\nendobj\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[7]
+    return bytes(out)
+
+
+TEXT = b"BT /F1 24 Tf 72 720 Td (Hello) Tj ET\n"
+
+
+def packed_contents_bomb(stream_bytes: int, times: int) -> bytes:
+    """One content stream of `stream_bytes` listed `times` in a page's /Contents, the page
+    packed in an object stream."""
+    listed = b"[" + b"3 0 R " * times + b"]"
+    return packed_pdf(deflate_of_spaces(stream_bytes, TEXT), listed)
+
+
+def packed_array_bomb(stream_bytes: int, times: int) -> bytes:
+    """The same, the page's /Contents an array object packed in the object stream."""
+    listed = b"[" + b"3 0 R " * times + b"]"
+    return packed_pdf(deflate_of_spaces(stream_bytes, TEXT), b"6 0 R", array=listed)
+
+
+def encrypted_object_stream_bomb(padding: int) -> bytes:
+    """An owner-password PDF whose object stream (catalog, pages) inflates past `padding`."""
+    return packed_pdf(zlib.compress(TEXT), padding=padding, encrypted=True)
