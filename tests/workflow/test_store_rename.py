@@ -11,11 +11,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from gongkai.cli import cli
+from tests.conftest import ROOT
 from workflow.findings import history, list_findings, move
 from workflow.overlay import overlay_tables
 from workflow.states import CONFIRMED, DISMISSED, NOTIFIED, PENDING, RECTIFIED
-from workflow.store import DDL, StoreReadOnly, opened, revision, writing
+from workflow.store import DDL, StoreReadOnly, opened, revision, store_path, writing
 from workflow.store_check import what_is_wrong
 from workflow.store_names import rename_old_tables, table_names
 
@@ -227,3 +230,73 @@ def _damaged_old_store(path: Path, statement: str) -> Path:
 def test_an_old_store_with_a_table_or_column_missing_is_still_damaged(tmp_path, statement, what):
     path = _damaged_old_store(tmp_path / "gongkai.workflow.sqlite", statement)
     assert what_is_wrong(path, DDL) == what
+
+
+def _back_to_the_old_names(db: Path) -> Path:
+    """The store `gongkai load` wrote, as a gongkai from before issue 26 would have left it (its
+    table and index under the old names), everything in the main file as a backup holds it."""
+    path = store_path(db)
+    con = sqlite3.connect(str(path))
+    con.execute("ALTER TABLE tracked_findings RENAME TO findings")
+    con.execute("DROP INDEX tracked_findings_agency")
+    con.execute("CREATE INDEX findings_agency ON findings (year, agency_id)")
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
+    return path
+
+
+def _cli(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.mark.slow  # `gongkai load` of a real report first
+def test_a_read_only_old_store_serves_the_commands_and_the_page(loaded, tmp_path, monkeypatch):
+    _, db = loaded
+    with opened(store_path(db)) as con:
+        for f in list_findings(con, year=2024):
+            move(con, f["fkey"], CONFIRMED, "analyst", "属实")
+    path = _back_to_the_old_names(db)
+    path.chmod(0o444)
+    before = path.read_bytes()
+    try:
+        listed = _cli("findings", "list", "--year", 2024, "--db", db)
+        assert listed.exit_code == 0 and listed.output.count("已确认") == 3, listed.output
+        draft = _cli("notices", "--year", 2024, "--db", db, "--out", tmp_path / "d", "--draft")
+        assert draft.exit_code == 0 and len(list((tmp_path / "d").glob("*.docx"))) == 1
+        bulletin = _cli("bulletin", "--year", 2024, "--db", db, "--out", tmp_path / "b.docx")
+        assert bulletin.exit_code == 0 and (tmp_path / "b.docx").is_file(), bulletin.output
+        at = _rectification_page(db, monkeypatch)
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert {m.label: m.value for m in at.metric}["已确认 / 已通知"] == "3"
+        assert path.read_bytes() == before  # read, never renamed
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.slow  # `gongkai load` of a real report first
+def test_an_old_store_is_renamed_by_the_first_command_and_keeps_its_states(loaded):
+    _, db = loaded
+    with opened(store_path(db)) as con:
+        fkey = list_findings(con, year=2024)[0]["fkey"]
+        move(con, fkey, DISMISSED, "analyst", "模板合并单元格")
+    path = _back_to_the_old_names(db)
+    listed = _cli("findings", "list", "--year", 2024, "--db", db)
+    assert listed.exit_code == 0 and listed.output.count("误报") == 1, listed.output
+    assert listed.output.count("待核实") == 2
+    assert "tracked_findings" in _schema(path)[0] and "findings" not in _schema(path)[0]
+    with opened(path) as con:
+        assert [e["reason"] for e in history(con, fkey)] == ["加载年报时检出", "模板合并单元格"]
+
+
+def _rectification_page(db: Path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("GONGKAI_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["year"] = "2024"
+    return at.run().switch_page("views/rectification.py").run()
