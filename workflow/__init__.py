@@ -1,6 +1,7 @@
 """From findings to rectification: the workflow store beside the report database.
 
     store.store_path(db) -> Path                 the SQLite (WAL) file; survives every reload
+                                                 (tracked_findings: the 整改 case of each finding)
     sync.recheck(db) -> str / sync_after_load(db)  re-check after each load (gongkai load/build)
     findings.move(con, fkey, state, actor, reason)   待核实 → 已确认 / 误报 → 已通知 → 已整改 → 已复核
     corrections.add_correction / undo_correction / keep_correction   analyst corrections

@@ -1,4 +1,5 @@
-"""Findings in the workflow: stable keys, state moves with who/when/why, listing and history."""
+"""Findings in the workflow (the store's `tracked_findings` and `finding_events`): stable keys,
+state moves with who/when/why, listing and history."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def checked_reason(actor: str, target: str, reason: str | None) -> str:
 
 
 def _move_one(con, fkey, target, actor, reason, expected=None, deadline=None) -> str:
-    row = con.execute("SELECT state FROM findings WHERE fkey = ?", [fkey]).fetchone()
+    row = con.execute("SELECT state FROM tracked_findings WHERE fkey = ?", [fkey]).fetchone()
     if row is None:
         raise WorkflowError(f"没有这条问题：{fkey}")
     current = row["state"]
@@ -66,7 +67,7 @@ def _move_one(con, fkey, target, actor, reason, expected=None, deadline=None) ->
         raise WorkflowError(f"这条问题已被他人改为“{current}”，请刷新后再操作")
     check_move(current, target)
     con.execute(
-        "UPDATE findings SET state = ?, needs_review = 0, updated_at = ?, "
+        "UPDATE tracked_findings SET state = ?, needs_review = 0, updated_at = ?, "
         "deadline = coalesce(?, deadline) WHERE fkey = ?",
         [target, now(), deadline, fkey],
     )
@@ -133,7 +134,7 @@ def list_findings(
     """Findings with their state, newest problems first within an agency; evidence decoded."""
     where, args = _where(year, agency_id, states, agency_ids)
     rows = con.execute(
-        f"SELECT * FROM findings{where} ORDER BY year DESC, agency_id, rule, cells", args
+        f"SELECT * FROM tracked_findings{where} ORDER BY year DESC, agency_id, rule, cells", args
     ).fetchall()
     out = []
     for r in rows:
@@ -166,7 +167,7 @@ def history(con: sqlite3.Connection, fkey: str) -> list[dict]:
 
 
 def get(con: sqlite3.Connection, fkey: str) -> dict | None:
-    row = con.execute("SELECT * FROM findings WHERE fkey = ?", [fkey]).fetchone()
+    row = con.execute("SELECT * FROM tracked_findings WHERE fkey = ?", [fkey]).fetchone()
     if row is None:
         return None
     d = dict(row)

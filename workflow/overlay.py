@@ -42,7 +42,7 @@ def _read(con: sqlite3.Connection, close: bool = True) -> tuple[list, list]:
             [APPLIED],
         ).fetchall()
         dismissed = con.execute(
-            "SELECT agency_id, year, rule, cells_raw FROM findings "
+            "SELECT agency_id, year, rule, cells_raw FROM tracked_findings "
             "WHERE state = ? AND cells_raw IS NOT NULL",
             [DISMISSED],
         ).fetchall()

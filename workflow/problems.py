@@ -164,7 +164,7 @@ def still_confirmed(con: sqlite3.Connection, notice: Notice) -> Notice:
     (or fixed by a reload) since the batch was built is not sent."""
     keep = []
     for item in notice.items:
-        row = con.execute("SELECT state, present FROM findings WHERE fkey = ?", [item.fkey])
+        row = con.execute("SELECT state, present FROM tracked_findings WHERE fkey = ?", [item.fkey])
         found = row.fetchone()
         if found is not None and found["state"] in CONFIRMED_STATES and found["present"]:
             keep.append(item)
@@ -201,11 +201,13 @@ def issue_notice(
 def _record(con: sqlite3.Connection, notice: Notice, actor: str, files: list[str]) -> int:
     moved = 0
     for item in notice.items:
-        row = con.execute("SELECT state FROM findings WHERE fkey = ?", [item.fkey]).fetchone()
+        row = con.execute(
+            "SELECT state FROM tracked_findings WHERE fkey = ?", [item.fkey]
+        ).fetchone()
         if row is None or row["state"] not in (CONFIRMED, NOTIFIED):
             continue
         con.execute(
-            "UPDATE findings SET state = ?, deadline = ?, updated_at = ? WHERE fkey = ?",
+            "UPDATE tracked_findings SET state = ?, deadline = ?, updated_at = ? WHERE fkey = ?",
             [NOTIFIED, notice.deadline.isoformat(), now(), item.fkey],
         )
         why = f"已发整改通知，整改期限 {notice.deadline.isoformat()}"

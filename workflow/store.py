@@ -25,12 +25,19 @@ from pathlib import Path
 from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
 from workflow.store_check import damaged_message, what_is_wrong
+from workflow.store_names import alias_old_tables, rename_old_tables
 
 BUSY_TIMEOUT_S = 30.0
 
-DDL = """
+TRACKED_INDEX = (
+    "CREATE INDEX IF NOT EXISTS tracked_findings_agency ON tracked_findings (year, agency_id)"
+)
+DDL = (
+    """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS findings (
+-- tracked_findings: the rectification case of each finding (state, deadline, present …); not the
+-- report database's `findings` (what the checks raised for each report), which it is synced from
+CREATE TABLE IF NOT EXISTS tracked_findings (
     fkey TEXT PRIMARY KEY,            -- agency_id|year|rule|cells (stable across reloads)
     agency_id TEXT NOT NULL,
     agency_name TEXT,
@@ -54,7 +61,9 @@ CREATE TABLE IF NOT EXISTS findings (
     first_seen TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS findings_agency ON findings (year, agency_id);
+"""
+    + TRACKED_INDEX
+    + """;
 CREATE TABLE IF NOT EXISTS finding_events (
     id INTEGER PRIMARY KEY,
     fkey TEXT NOT NULL,
@@ -103,6 +112,7 @@ CREATE TABLE IF NOT EXISTS notices (
     files TEXT NOT NULL
 );
 """
+)
 
 
 def store_path(db_path: str | Path) -> Path:
@@ -164,6 +174,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     try:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
+        rename_old_tables(con, TRACKED_INDEX)  # before the DDL, which would create them empty
         con.executescript(DDL)  # a store that exists has all its tables (checked above)
         _add_missing_columns(con)
     except sqlite3.DatabaseError as exc:
@@ -207,7 +218,8 @@ def _read_only(path: Path) -> sqlite3.Connection:
         )
         con.read_only, con.path, con.row_factory = True, path, sqlite3.Row
         try:
-            con.execute("SELECT count(*) FROM findings").fetchone()
+            alias_old_tables(con)
+            con.execute("SELECT count(*) FROM tracked_findings").fetchone()
         except sqlite3.OperationalError:
             con.close()
             continue
@@ -235,9 +247,9 @@ def _refuse_if_damaged(path: Path) -> None:
 
 def _add_missing_columns(con: sqlite3.Connection) -> None:
     """Columns added after a store was first written (CREATE TABLE IF NOT EXISTS keeps old ones)."""
-    have = {r[1] for r in con.execute("PRAGMA table_info(findings)")}
+    have = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
     if "place" not in have:
-        con.execute("ALTER TABLE findings ADD COLUMN place TEXT")
+        con.execute("ALTER TABLE tracked_findings ADD COLUMN place TEXT")
 
 
 @contextmanager

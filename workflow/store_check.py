@@ -11,8 +11,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from workflow.store_names import RENAMED_TABLES, table_names
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
-LATER_COLUMNS = {("findings", "place")}  # added after stores were first written: added on open
+LATER_COLUMNS = {
+    ("tracked_findings", "place")
+}  # added after stores were first written: added on open
 
 
 def damaged_message(path: Path, what: str) -> str:
@@ -32,17 +36,22 @@ def what_is_wrong(path: Path, ddl: str) -> str | None:
     except sqlite3.Error as exc:
         return str(exc)
     try:
-        have = _our_tables(con, ddl)
+        have = present_tables(con, ddl)
         if not have:
-            return None if not _any_table(con) else "不是整改跟踪记录文件（没有 findings 等表）"
+            return (
+                None
+                if not _any_table(con)
+                else "不是整改跟踪记录文件（没有 tracked_findings 等表）"
+            )
         missing = [t for t in expected_columns(ddl) if t not in have]
         if missing:
             return f"缺少表 {'、'.join(missing)}"
         for table, columns in expected_columns(ddl).items():
-            got = {r[0] for r in con.execute("SELECT name FROM pragma_table_info(?)", [table])}
+            named = have[table]  # its columns are checked under the name the store gives it
+            got = {r[0] for r in con.execute("SELECT name FROM pragma_table_info(?)", [named])}
             lost = [c for c in columns if c not in got and (table, c) not in LATER_COLUMNS]
             if lost:
-                return f"表 {table} 缺少列 {'、'.join(lost)}"
+                return f"表 {named} 缺少列 {'、'.join(lost)}"
         problems = [r[0] for r in con.execute("PRAGMA quick_check(3)")]
         if problems != ["ok"]:
             return "文件内容不完整或已损坏：" + "；".join(problems)[:200]
@@ -57,9 +66,17 @@ def what_is_wrong(path: Path, ddl: str) -> str | None:
     return None
 
 
-def _our_tables(con: sqlite3.Connection, ddl: str) -> set[str]:
-    rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return {r[0] for r in rows} & set(expected_columns(ddl))
+def present_tables(con: sqlite3.Connection, ddl: str) -> dict[str, str]:
+    """Each table of `ddl` the store has -> the name it has there: its own, or the old name of a
+    table renamed since (RENAMED_TABLES): a store not renamed yet is renamed on open, not damaged."""
+    names = table_names(con)
+    found = {}
+    for table in expected_columns(ddl):
+        if table in names:
+            found[table] = table
+        elif RENAMED_TABLES.get(table) in names:
+            found[table] = RENAMED_TABLES[table]
+    return found
 
 
 def _any_table(con: sqlite3.Connection) -> bool:

@@ -1,4 +1,5 @@
-"""The re-check after every load: the report database's findings → the workflow store.
+"""The re-check after every load: the report database's `findings` (DuckDB, what the checks raised)
+→ the workflow store's `tracked_findings` (SQLite, the rectification case of each).
 
 For each finding of a current report (keyed by agency, year, rule, cells):
 - new → 待核实;
@@ -26,6 +27,7 @@ from workflow.reports_db import open_reports
 from workflow.states import CONFIRMED, OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED
 from workflow.store import StoreError, now, opened, store_path, writing
 
+# over the report database (DuckDB): its `findings`, not the store's tracked_findings
 _FINDINGS_SQL = """
 SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r.year, r.sha256,
        f.rule, f.severity, f.cells, f.message, f.place
@@ -127,13 +129,13 @@ def _current(report_con) -> tuple[dict, dict]:
 
 
 _INSERT_FINDING = (
-    "INSERT INTO findings (fkey, agency_id, agency_name, peer_group, region, year, "
+    "INSERT INTO tracked_findings (fkey, agency_id, agency_name, peer_group, region, year, "
     "rule, cells, cells_raw, severity, place, message, evidence, state, present, "
     "report_sha, first_seen, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
 )
 _UPDATE_SEEN = (
-    "UPDATE findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
+    "UPDATE tracked_findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
     "place = ?, message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
     "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
     "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
@@ -150,7 +152,7 @@ def sync_store(store_con, report_con) -> SyncSummary:
         known = {
             r["fkey"]: r
             for r in store_con.execute(
-                "SELECT fkey, agency_id, year, state, present, report_sha FROM findings"
+                "SELECT fkey, agency_id, year, state, present, report_sha FROM tracked_findings"
             ).fetchall()
         }
         for fkey, f in found.items():
@@ -201,7 +203,7 @@ def _mark_gone(store_con, fkey: str, old, sha: str | None, stamp: str, out: Sync
     reviewed); otherwise it is only marked absent."""
     if sha is not None and sha != old["report_sha"] and old["state"] in OPEN_STATES:
         store_con.execute(
-            "UPDATE findings SET present = 0, state = ?, needs_review = 1, "
+            "UPDATE tracked_findings SET present = 0, state = ?, needs_review = 1, "
             "report_sha = ?, updated_at = ? WHERE fkey = ?",
             [RECTIFIED, sha, stamp, fkey],
         )
@@ -211,7 +213,7 @@ def _mark_gone(store_con, fkey: str, old, sha: str | None, stamp: str, out: Sync
         out.rectified += 1
     else:
         store_con.execute(
-            "UPDATE findings SET present = 0, updated_at = ? WHERE fkey = ?", [stamp, fkey]
+            "UPDATE tracked_findings SET present = 0, updated_at = ? WHERE fkey = ?", [stamp, fkey]
         )
 
 

@@ -112,6 +112,9 @@ ALLOWED = {
     ("workflow/findings.py", "where"): "_where(): literal conditions with ? placeholders",
     ("workflow/overlay.py", "SCHEMA_NAME"): "the module constant 'gongkai_workflow'",
     ("workflow/overlay.py", "name"): "a table name from the literal tuple in attach_corrections",
+    ("workflow/store_names.py", "new"): "a key of the module constant RENAMED_TABLES",
+    ("workflow/store_names.py", "old"): "a value of the module constant RENAMED_TABLES",
+    ("workflow/store_names.py", "index"): "an item of the module constant OLD_INDEXES",
 }
 
 

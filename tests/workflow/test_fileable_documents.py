@@ -158,12 +158,12 @@ def test_reader_findings_never_reach_a_notice(province):
         agency = next(f["agency_id"] for f in list_findings(con, year=year))
         stamp = now()
         con.execute(
-            "INSERT INTO findings (fkey, agency_id, year, rule, cells, message, evidence, state, "
+            "INSERT INTO tracked_findings (fkey, agency_id, year, rule, cells, message, evidence, state, "
             "present, first_seen, updated_at) VALUES (?, ?, ?, 't3.missing', '[]', ?, '[]', ?, 1, ?, ?)",
             [f"{agency}|{year}|t3.missing|", agency, year, "未能读出表三", CONFIRMED, stamp, stamp],
         )
         rules = {i.rule for n in notice_batch(con, year, agency_id=agency) for i in n.items}
-        con.execute("DELETE FROM findings WHERE rule = 't3.missing'")
+        con.execute("DELETE FROM tracked_findings WHERE rule = 't3.missing'")
     assert "t3.missing" not in rules
 
 
@@ -212,11 +212,11 @@ def test_bulletin_counts_pending_problems_among_the_problems(province, tmp_path)
         fkey = next(
             f["fkey"] for f in list_findings(con, year=year) if not home or f["agency_id"] in home
         )
-        con.execute("UPDATE findings SET state = '待核实' WHERE fkey = ?", [fkey])
+        con.execute("UPDATE tracked_findings SET state = '待核实' WHERE fkey = ?", [fkey])
     out = tmp_path / "通报.docx"
     gongkai("bulletin", "--year", year, "--db", province, "--out", out)
     with opened(store_path(province)) as con:
-        con.execute("UPDATE findings SET state = ? WHERE fkey = ?", [CONFIRMED, fkey])
+        con.execute("UPDATE tracked_findings SET state = ? WHERE fkey = ?", [CONFIRMED, fkey])
     text = _docx_text(out)
     found = re.search(r"检查发现问题(\d+)个（其中(\d+)个尚待核实）", text)
     assert found and int(found.group(2)) == 1 <= int(found.group(1))

@@ -58,7 +58,7 @@ def confirmed(tmp_path_factory) -> Path:
         f = next(f for f in list_findings(con, year=2024) if f["rule"] == "t3.row_total")
         evidence = [{**e, "printed": "0\x01\x0b" + e["printed"]} for e in f["evidence"]]
         con.execute(
-            "UPDATE findings SET evidence = ? WHERE fkey = ?",
+            "UPDATE tracked_findings SET evidence = ? WHERE fkey = ?",
             [json.dumps(evidence, ensure_ascii=False), f["fkey"]],
         )
     return db

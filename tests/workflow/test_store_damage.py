@@ -44,16 +44,16 @@ def _drop(table: str):
 
 def _wrong_schema(path: Path) -> None:
     con = sqlite3.connect(str(path))
-    con.execute("ALTER TABLE findings RENAME COLUMN state TO status")
+    con.execute("ALTER TABLE tracked_findings RENAME COLUMN state TO status")
     con.close()
 
 
 DAMAGE = {
     "random bytes": (_garbage, "不是 SQLite 数据库文件"),
     "truncated": (_truncated, ""),
-    "findings table missing": (_drop("findings"), "缺少表 findings"),
+    "tracked_findings table missing": (_drop("tracked_findings"), "缺少表 tracked_findings"),
     "notices table missing": (_drop("notices"), "缺少表 notices"),
-    "wrong schema": (_wrong_schema, "表 findings 缺少列 state"),
+    "wrong schema": (_wrong_schema, "表 tracked_findings 缺少列 state"),
 }
 COMMANDS = (
     ("notices", "--year", 2024, "--out", "{dir}/n"),
