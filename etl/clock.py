@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from etl.gongkai_error import BAD_INPUT, GongkaiError
 from etl.settings import current
+
+
+class BadTodayError(GongkaiError):
+    """GONGKAI_TODAY is set but is not an ISO date: bad input from the user, not a bug."""
+
+    exit_code = BAD_INPUT
 
 
 def today() -> date:
@@ -18,7 +25,7 @@ def today() -> date:
         try:
             return date.fromisoformat(fixed)
         except ValueError:
-            raise ValueError(
+            raise BadTodayError(
                 f"GONGKAI_TODAY={fixed!r} is not a date: use YYYY-MM-DD, or unset it"
             ) from None
     return date.today()

@@ -26,7 +26,7 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 
 import etl
-from etl.errors import ReportError, one_line
+from etl.errors import ReportError, one_line_message
 from etl.limits import deadline_of
 from etl.stuck_workers import HARD_STOP_AFTER, POLL_SECONDS
 
@@ -67,7 +67,7 @@ def connect(address: str) -> ClusterPool:
     except ValueError as exc:
         raise _refused(
             address,
-            f"not a Dask scheduler address ({one_line(str(exc))})",
+            f"not a Dask scheduler address ({one_line_message(str(exc))})",
             "give it as `dask scheduler` prints it, e.g. tcp://10.0.0.5:8786; nothing was loaded",
         ) from None
     try:
@@ -75,7 +75,7 @@ def connect(address: str) -> ClusterPool:
     except Exception as exc:  # noqa: BLE001 -- bad address, refused, timed out: all one line
         raise _refused(
             address,
-            f"cannot reach a Dask scheduler there ({type(exc).__name__}: {one_line(str(exc))})",
+            f"cannot reach a Dask scheduler there ({type(exc).__name__}: {one_line_message(str(exc))})",
             "check the address (tcp://HOST:PORT, as `dask scheduler` prints it) and that the "
             "scheduler is running; nothing was loaded",
         ) from None
@@ -86,7 +86,7 @@ def connect(address: str) -> ClusterPool:
         client.close()
         raise _refused(
             address,
-            f"the cluster's workers cannot parse ({type(exc).__name__}: {one_line(str(exc))})",
+            f"the cluster's workers cannot parse ({type(exc).__name__}: {one_line_message(str(exc))})",
             "start at least one `dask worker` where gongkai is installed; nothing was loaded",
         ) from None
     if versions != {etl.PARSER_VERSION}:
@@ -131,7 +131,7 @@ class ClusterPool:
             pass
 
     def _lose(self, exc: BaseException) -> ClusterLost:
-        self.lost = self.lost or f"{type(exc).__name__}: {one_line(str(exc))}"
+        self.lost = self.lost or f"{type(exc).__name__}: {one_line_message(str(exc))}"
         return ClusterLost(self.lost)
 
 

@@ -11,8 +11,12 @@ _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def one_line(text: str) -> str:
-    """Library messages (openpyxl, pdfium, lxml) span lines; a user message is one line."""
+def one_line_message(text: str) -> str:
+    """Library messages (openpyxl, pdfium, lxml) span lines; a user message is one line.
+
+    Joins the lines with one space and strips the ends; tabs and other characters stay. Not
+    etl.safe_text.one_line, which is for a sheet or file name: every control character dropped,
+    nothing stripped (a different job, and exports' output must not change)."""
     return _LINE_BREAKS.sub(" ", str(text)).strip()
 
 
@@ -52,7 +56,9 @@ class ReportError(GongkaiError):
 
     def __init__(self, path: str, problem: str, hint: str = "", code: str = "bad_file"):
         self.code = code  # a stable machine-readable reason, stored with load errors
-        super().__init__(one_line(problem), path=display_name(path), hint=one_line(hint))
+        super().__init__(
+            one_line_message(problem), path=display_name(path), hint=one_line_message(hint)
+        )
 
     @property
     def message(self) -> str:

@@ -2,10 +2,10 @@
 
 Files are parsed in a pool of worker processes (one per core, forked before the database is
 opened; one for a load of fewer than MIN_PARALLEL files or with `GONGKAI_WORKERS=1`, there for
-its memory cap: no file is read in this process, etl/parse_worker.py) and handed back strictly
-in input order. A file
-past etl.limits' time limit is refused (too_slow) by an alarm in the process parsing it; a
-worker stuck past it in library code is stopped, and only its file is refused
+its memory cap, etl/parse_worker.py) and handed back strictly in input order. Only where no
+worker can be started (no fork on this system, or forking fails) is a file parsed in this
+process, without the memory cap. A file past etl.limits' time limit is refused (too_slow) by an
+alarm in the process parsing it; a worker stuck past it in library code is stopped, and only its file is refused
 (etl/stuck_workers.py); so is a worker that dies past its memory cap (etl/worker_memory.py): its
 file is refused, never parsed again in the main process, and the rest goes to a new pool. With
 --cluster the pool is a Dask scheduler's (etl/cluster.py). Nothing here touches the database.
@@ -97,13 +97,13 @@ class ParsePool:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-parse = parse_worker.parse_or_refusal  # worker side
 internal_error = parse_worker.internal_error
 
 
-def parse_alone(origin: str, data: bytes):
-    """A file left unparsed by the pool (it broke again and again): ParsedReport or ReportError,
-    parsed in a worker of its own, never in this process."""
+def parse_alone_or_refusal(origin: str, data: bytes):
+    """A file left unparsed by the pool (it broke again and again): returns the ParsedReport or
+    the file's ReportError (a bug too, as code internal), never raises them. Parsed in a worker
+    of its own (parse_worker.parse_alone), or in this process where no worker can start."""
     try:
         return parse_worker.parse_alone(origin, data)
     except ReportError as err:
@@ -117,7 +117,7 @@ def _parse_chunk(jobs: list[tuple[str, bytes]]) -> list[tuple]:
     out = []
     for origin, data in jobs:
         with stuck_workers.watched(origin):
-            result = parse(origin, data)
+            result = parse_worker.parse_or_refusal(origin, data)
         if isinstance(result, ReportError):
             out.append(("error", result))
         else:

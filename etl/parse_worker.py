@@ -1,4 +1,4 @@
-"""Where an untrusted file is parsed: a forked worker with a memory cap, never the caller.
+"""Where an untrusted file is parsed: a forked worker with a memory cap, not the caller.
 
 A report's bytes come from portals and strangers, and reading one costs what the file decides.
 So neither the loading process (which holds the database) nor `gongkai parse` reads a file
@@ -8,8 +8,9 @@ memory cap (etl.worker_memory), the watchdog that ends it when it is stuck past 
 (etl.stuck_workers), the alarm of etl.limits inside the parse, and dies with its parent. A file
 past the cap or the time is refused on one line (too_much_memory, too_slow); the caller goes on.
 
-Where no worker can be forked (not Linux), the file is parsed in the calling process as before:
-the readers' own limits hold, the memory cap does not.
+Where no worker can be forked (not Linux, or the fork fails), the file is parsed in the calling
+process as before (start_pool returns None): the readers' own limits hold, the memory cap does
+not.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import etl.cluster
-from etl import load, load_runs, stuck_workers
+from etl import clock, load, load_runs, stuck_workers
 from etl.building_copy import building_database, transaction
 from etl.collect.manifest import apply_portal, collected_findings
 from etl.discover import SourceFile, discover_sources
@@ -37,7 +37,7 @@ from etl.parse_pool import (
     Item,
     ParsePool,
     internal_error,
-    parse_alone,
+    parse_alone_or_refusal,
     parsed,
     reread,
     worker_count,
@@ -101,7 +101,8 @@ def run_load(
     `cluster`: the address of a Dask scheduler that parses instead of local workers (etl/cluster.py);
     an unusable one is a ReportError raised before anything is read or written.
     """
-    registry = load_registry(registry_path or Settings().registry_path, *more_registries)
+    clock.today()  # a bad GONGKAI_TODAY: one BadTodayError for the run, not one failure per file
+    registry = load_registry(registry_path or Settings.from_env().registry_path, *more_registries)
     summary = LoadSummary()
     remote = etl.cluster.connect(cluster) if cluster else None
     with tempfile.TemporaryDirectory(prefix="gongkai-dl-") as tmp:
@@ -221,7 +222,7 @@ def _handle(run: _Run, item: Item) -> None:
             return
         report = item.outcome
         if report is None:  # not parsed ahead (the pool broke again and again): parse it now
-            report = item.outcome = parse_alone(
+            report = item.outcome = parse_alone_or_refusal(
                 source.origin, item.data if item.data is not None else reread(source, sha)
             )
         if isinstance(report, ReportError):

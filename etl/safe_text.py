@@ -72,7 +72,9 @@ def xml_text(text: object) -> str:
 
 
 def one_line(text: object) -> str:
-    """Text for a single-line place (a sheet name, a file name): every control character gone."""
+    """Text for a single-line place (a sheet name, a file name): every control character gone.
+
+    Not etl.errors.one_line_message, which joins a message's lines and keeps its tabs."""
     return _CONTROL.sub("", xml_text(text).replace("\n", " ").replace("\t", " "))
 
 

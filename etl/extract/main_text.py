@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from etl.document import RawDocument
-from etl.normalize import normalize_text
+from etl.normalize import normalize_text, squash
 
 MAIN_TEXT_KEY = "main_text"  # RawDocument.meta key set by extract_html, popped by the parser
 MAX_PAGE_CHARS = 500_000  # larger pages: chrome words only (the extractor took ~2 s at 220 KB)
@@ -34,7 +34,6 @@ MIN_LINKS = 10
 _LINK = re.compile(r"<a\s[^>]*href", re.I)
 CHROME_MAX_CHARS = 80  # a chrome line is short; a report sentence naming 打印机 is not dropped
 
-_SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _LEAD = re.compile(r"^[-*•·|>\s]+")
 # Field names of the portal's 信息公开 header and of crawler headers, at the start of a line.
 _HEADER_FIELDS = (
@@ -54,10 +53,6 @@ _CHROME = re.compile(
     r"|links\.tsv|^=+正文=+$",
     re.I,
 )
-
-
-def squash(text: str) -> str:
-    return _SPACES.sub("", text)
 
 
 def is_chrome_line(text: str) -> bool:

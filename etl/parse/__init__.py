@@ -52,12 +52,9 @@ def parse_document(doc: RawDocument) -> ParsedReport:
 
         parse_std(doc, report)
     elif report.template == "legacy":
-        try:
-            from etl.parse.legacy import parse_legacy
-        except ModuleNotFoundError:
-            parse_legacy = None
-        if parse_legacy is not None:
-            parse_legacy(doc, report)
+        from etl.parse.legacy import parse_legacy
+
+        parse_legacy(doc, report)
     if doc.meta.get("ocr"):
         from etl.extract.ocr import mark_ocr_values
         from etl.parse.ocr_missing import flag_unread_cells

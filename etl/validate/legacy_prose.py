@@ -30,7 +30,7 @@ from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
 from etl.rules import READER
 from etl.validate.legacy_report import prose_without_table
-from etl.validate.overview import is_government
+from etl.validate.overview import is_government_agency
 from etl.validate.prose_figures import Figure, Sentence, figures, scope_of
 from etl.validate.quality_settings import quality_settings
 
@@ -78,7 +78,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 
 def prose_findings(report: ParsedReport) -> list[Finding]:
     settings = quality_settings()["text_table"]
-    government = is_government(report)
+    government = is_government_agency(report)
     claims = report.meta.get("legacy_prose") or {}
     out = []
     for key, claim in sorted(claims.items()):

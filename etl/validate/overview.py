@@ -22,7 +22,10 @@ _FIGURE = re.compile(r"\d")
 _NOT_WORDS = re.compile(r"[\s\d\W_]+")
 
 
-def is_government(report: ParsedReport) -> bool:
+def is_government_agency(report: ParsedReport) -> bool:
+    """The agency itself is a government: its name ends so (人民政府, 管委会, 公署), is the bare
+    place, or the registry's kind says so. Not prose_figures.speaks_for_region, which also
+    counts a government's office (its name holds 人民政府) for the scope of the figures."""
     name = (report.agency or "").strip()
     kind = str(report.meta.get("kind") or "")
     # a report that names its agency by the bare place (平潭综合实验区, 沭阳县) is the government's
@@ -54,7 +57,7 @@ def overview_findings(report: ParsedReport, settings: dict | None = None) -> lis
         )
     missing = [p["name"] for p in cfg["parts"] if not any(k in body for k in p["keywords"])]
     gov = cfg["government"]
-    no_accountability = is_government(report) and (
+    no_accountability = is_government_agency(report) and (
         sum(1 for k in gov["keywords"] if k in body) < gov["min_hits"]
     )
     if len(missing) > cfg["max_missing_parts"] or no_accountability:

@@ -28,9 +28,9 @@ from etl.validate.prose_figures import (
     Figure,
     Sentence,
     figures,
-    is_government,
     scope_of,
     sentences,
+    speaks_for_region,
 )
 from etl.validate.quality_settings import quality_settings
 from etl.validate.text_table import quote, row_total, unsure
@@ -60,7 +60,7 @@ def prose_check_findings(report: ParsedReport, settings: dict | None = None) -> 
     if report.template not in STD_TEMPLATES or not report.prose:
         return []
     settings = (settings or quality_settings())["text_table"]
-    government = is_government(report, settings)
+    government = speaks_for_region(report, settings)
     sents = sentences(report)
     out: list[Finding] = []
     for i, sent in enumerate(sents):

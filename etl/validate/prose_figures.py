@@ -225,9 +225,11 @@ def _outcome_of(words: str) -> tuple[str, ...] | None:
 # ---- scope: what the sentence is about, against what the table covers
 
 
-def is_government(report: ParsedReport, settings: dict) -> bool:
-    """A government's report: its name says so (人民政府, 管委会), or it is the bare place name
-    (平潭综合实验区, 沭阳县: etl.agency_names.PLACE_ONLY, as the overview check reads it)."""
+def speaks_for_region(report: ParsedReport, settings: dict) -> bool:
+    """A report whose tables speak for the whole region: its name holds a government marker of
+    quality.toml (人民政府, 管委会: a government's office too), or it is the bare place name
+    (平潭综合实验区, 沭阳县: etl.agency_names.PLACE_ONLY, as the overview check reads it). Not
+    overview.is_government_agency, which asks whether the agency itself is a government."""
     name = (report.agency or "").strip()
     return any(m in name for m in settings["government_markers"]) or bool(PLACE_ONLY.match(name))
 

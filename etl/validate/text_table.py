@@ -32,10 +32,10 @@ from etl.validate.glued_totals import no_reading_gives
 from etl.validate.prose_figures import (
     Figure,
     figures,
-    is_government,
     scope_explained,
     scope_of,
     sentences,
+    speaks_for_region,
 )
 from etl.validate.quality_settings import quality_settings
 
@@ -148,7 +148,7 @@ def text_table_findings(report: ParsedReport, settings: dict | None = None) -> l
         return []
     settings = (settings or quality_settings())["text_table"]
     tolerance = float(settings["tolerance"])
-    government = is_government(report, settings)
+    government = speaks_for_region(report, settings)
     sents = sentences(report)
     stated = [f for s in sents for f in figures(s) if f.what and _about_disclosure(f)]
     explained = scope_explained(sents) or _wide_figure_agrees(report, stated, government, settings)

@@ -223,3 +223,20 @@ def test_huaian_report_is_not_loaded_as_qianan(tmp_path):
     report = parse_file(doc)
     assert report.agency and "淮安" in report.agency
     assert resolve_agency(report.agency, REGISTRY).agency_id != "130283-GOV"
+
+
+def test_a_load_without_a_registry_reads_gongkai_registry(tmp_path, monkeypatch):
+    import duckdb
+
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "code,name,aliases,level,kind,parent_region,peer_group\n"
+        "X-GOV,某某县人民政府,,县,government,某某市,县级政府\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GONGKAI_REGISTRY", str(own))
+    db = tmp_path / "g.duckdb"
+    run_load([], db)  # no registry_path: the environment's, not data/registry.csv
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT agency_id, name FROM agencies").fetchall()
+    assert rows == [("X-GOV", "某某县人民政府")]
