@@ -176,7 +176,31 @@ def _choice(ctx, idx, d, key, options, *, default=None):
     return v
 
 
-def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one check per scheme field, each with its own message)
+def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:
+    """One [[indicators]] table as an Indicator: its identity, then the settings of its kind.
+    Each check fails with its own message (ctx.fail names the line and the fix)."""
+    f = _identity(ctx, idx, d)
+    kind, ident, direction = f["kind"], f["id"], f["direction"]
+    if kind in WEIGHTED_KINDS:
+        _weighting(ctx, idx, d, f)
+    if kind == "linear":
+        _linear(ctx, idx, d, f)
+    if kind == "rank" and direction == NEUTRAL:
+        ctx.fail(
+            idx,
+            "kind",
+            f"指标“{ident}”按排名计分，但其数值没有好坏方向",
+            '请加上 `direction = "higher"` 或 "lower"，或改用其他计分方式（kind）',
+        )
+    if kind in ("deduction", "bonus"):
+        _per_item(ctx, idx, d, f)
+    if kind == "veto":
+        _veto(ctx, idx, d, f)
+    return Indicator(**f)
+
+
+def _identity(ctx: _Ctx, idx: int, d: dict) -> dict:
+    """id, name, kind, source, metric and direction: what every kind of indicator has."""
     ident = d.get("id")
     if not isinstance(ident, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
         ctx.fail(
@@ -210,7 +234,7 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
     direction = _choice(
         ctx, idx, {"direction": direction or NEUTRAL}, "direction", (HIGHER, LOWER, NEUTRAL)
     )
-    f: dict = dict(
+    return dict(
         id=ident,
         name=str(d.get("name", ident)),
         kind=kind,
@@ -220,70 +244,76 @@ def _indicator(ctx: _Ctx, idx: int, d: dict) -> Indicator:  # noqa: C901 (one ch
         section=str(d.get("section", "")),
         line=ctx.line(idx, "[[indicators]]") or 0,
     )
-    if kind in WEIGHTED_KINDS:
-        f["weight"] = _num(ctx, idx, d, "weight", required=True, low=0, high=100)
-        if f["weight"] <= 0:
-            ctx.fail(idx, "weight", f"指标“{ident}”的权重为 0", "请给正数权重，或删去该指标")
-        if "missing" not in d:
-            ctx.fail(
-                idx,
-                "[[indicators]]",
-                f"指标“{ident}”没有写缺数据时的处理办法（missing）",
-                '请加上 `missing = "reweight"`、"peer_median" 或 "zero"',
-            )
-        f["missing"] = _choice(ctx, idx, d, "missing", POLICIES)
-        f["small_sample"] = _choice(ctx, idx, d, "small_sample", SMALL_SAMPLE, default="score")
-    if kind == "linear":
-        full = _num(ctx, idx, d, "full", required=True)
-        zero = _num(ctx, idx, d, "zero", required=True)
-        if full == zero:
-            ctx.fail(idx, "zero", f"指标“{ident}”的 `full` 和 `zero` 都是 {full}", "请让两者不同")
-        if direction != NEUTRAL and (full > zero) != (direction == HIGHER):
-            ctx.fail(
-                idx,
-                "full",
-                f"指标“{ident}”数值越{'高' if direction == HIGHER else '低'}越好，"
-                f"但 full = {full:g}，zero = {zero:g}",
-                "请对调 `full` 和 `zero`（full 是好的一端）",
-            )
-        f.update(full=full, zero=zero)
-    if kind == "rank" and direction == NEUTRAL:
+
+
+def _weighting(ctx: _Ctx, idx: int, d: dict, f: dict) -> None:
+    """weight, missing and small_sample of an indicator that carries points."""
+    ident = f["id"]
+    f["weight"] = _num(ctx, idx, d, "weight", required=True, low=0, high=100)
+    if f["weight"] <= 0:
+        ctx.fail(idx, "weight", f"指标“{ident}”的权重为 0", "请给正数权重，或删去该指标")
+    if "missing" not in d:
         ctx.fail(
             idx,
-            "kind",
-            f"指标“{ident}”按排名计分，但其数值没有好坏方向",
-            '请加上 `direction = "higher"` 或 "lower"，或改用其他计分方式（kind）',
+            "[[indicators]]",
+            f"指标“{ident}”没有写缺数据时的处理办法（missing）",
+            '请加上 `missing = "reweight"`、"peer_median" 或 "zero"',
         )
-    if kind in ("deduction", "bonus"):
-        f["points"] = _num(ctx, idx, d, "points", required=True, low=0)
-        f["above"] = _num(ctx, idx, d, "above", default=0.0)
-        f["per"] = _num(ctx, idx, d, "per", default=1.0)
-        if f["per"] <= 0:
-            ctx.fail(
-                idx,
-                "per",
-                f"指标“{ident}”的 `per` 必须是正数",
-                "请写 `per = 1`（每件计一次）",
-            )
-        if kind == "deduction":
-            f["cap"] = _num(ctx, idx, d, "cap", default=f["weight"], low=0, high=f["weight"])
-        else:
-            f["cap"] = _num(ctx, idx, d, "cap", required=True, low=0, high=100)
-    if kind == "veto":
+    f["missing"] = _choice(ctx, idx, d, "missing", POLICIES)
+    f["small_sample"] = _choice(ctx, idx, d, "small_sample", SMALL_SAMPLE, default="score")
+
+
+def _linear(ctx: _Ctx, idx: int, d: dict, f: dict) -> None:
+    """full and zero of a linear indicator: different, the good end where direction says."""
+    ident, direction = f["id"], f["direction"]
+    full = _num(ctx, idx, d, "full", required=True)
+    zero = _num(ctx, idx, d, "zero", required=True)
+    if full == zero:
+        ctx.fail(idx, "zero", f"指标“{ident}”的 `full` 和 `zero` 都是 {full}", "请让两者不同")
+    if direction != NEUTRAL and (full > zero) != (direction == HIGHER):
+        ctx.fail(
+            idx,
+            "full",
+            f"指标“{ident}”数值越{'高' if direction == HIGHER else '低'}越好，"
+            f"但 full = {full:g}，zero = {zero:g}",
+            "请对调 `full` 和 `zero`（full 是好的一端）",
+        )
+    f.update(full=full, zero=zero)
+
+
+def _per_item(ctx: _Ctx, idx: int, d: dict, f: dict) -> None:
+    """points, above, per and cap of a deduction or a bonus."""
+    f["points"] = _num(ctx, idx, d, "points", required=True, low=0)
+    f["above"] = _num(ctx, idx, d, "above", default=0.0)
+    f["per"] = _num(ctx, idx, d, "per", default=1.0)
+    if f["per"] <= 0:
+        ctx.fail(
+            idx,
+            "per",
+            f"指标“{f['id']}”的 `per` 必须是正数",
+            "请写 `per = 1`（每件计一次）",
+        )
+    if f["kind"] == "deduction":
+        f["cap"] = _num(ctx, idx, d, "cap", default=f["weight"], low=0, high=f["weight"])
+    else:
         f["cap"] = _num(ctx, idx, d, "cap", required=True, low=0, high=100)
-        if d.get("when") == "no_report":
-            f["when"] = "no_report"
-        elif "when" in d:
-            ctx.fail(
-                idx,
-                "when",
-                f"`when` = {d['when']!r} 不认识",
-                '请写 `when = "no_report"`，或改写 `op` 和 `threshold`',
-            )
-        else:
-            f["op"] = _choice(ctx, idx, d, "op", OPS)
-            f["threshold"] = _num(ctx, idx, d, "threshold", required=True)
-    return Indicator(**f)
+
+
+def _veto(ctx: _Ctx, idx: int, d: dict, f: dict) -> None:
+    """cap and condition of a veto: no report, or a metric against a threshold."""
+    f["cap"] = _num(ctx, idx, d, "cap", required=True, low=0, high=100)
+    if d.get("when") == "no_report":
+        f["when"] = "no_report"
+    elif "when" in d:
+        ctx.fail(
+            idx,
+            "when",
+            f"`when` = {d['when']!r} 不认识",
+            '请写 `when = "no_report"`，或改写 `op` 和 `threshold`',
+        )
+    else:
+        f["op"] = _choice(ctx, idx, d, "op", OPS)
+        f["threshold"] = _num(ctx, idx, d, "threshold", required=True)
 
 
 def _manual(ctx: _Ctx, file: Path, manual_ids: set[str]) -> tuple:
