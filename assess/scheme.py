@@ -429,6 +429,11 @@ def load_scheme(path: str | Path) -> Scheme:
     )
 
 
+def as_scheme(scheme: Scheme | str | Path) -> Scheme:
+    """`scheme` itself when already loaded, else the scheme file at that path (load_scheme)."""
+    return scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
+
+
 def scheme_fingerprint(path: str | Path) -> str:
     """sha256 over the scheme file's bytes and those of the manual-inputs file it names.
 

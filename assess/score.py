@@ -18,7 +18,7 @@ import polars as pl
 
 from assess.metric_sql import corrected_cells, values_relation
 from assess.metrics import HIGHER, LOWER, METRICS
-from assess.scheme import Scheme, load_scheme
+from assess.scheme import Scheme, as_scheme
 from assess.score_sql import scoring_sql
 from etl.scope import home_list
 
@@ -50,10 +50,6 @@ class Assessment:
     scores: pl.DataFrame
     indicators: pl.DataFrame
     deductions: pl.DataFrame
-
-
-def _scheme(scheme: Scheme | str | Path) -> Scheme:
-    return scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
 
 
 def _params(year: int, scheme: Scheme, peer_group: str | None, home: list[str] | None) -> dict:
@@ -105,7 +101,7 @@ def indicator_scores(
     Only agencies of the office's province (etl.scope; `province` overrides the office file's)
     are scored, so rank pools, peer medians and manual inputs never involve reference agencies.
     """
-    s = _scheme(scheme)
+    s = as_scheme(scheme)
     home = home_list(con, province)
     long = con.sql(
         scoring_sql(s.metric_ids, values_relation(con)), params=_params(year, s, peer_group, home)
@@ -150,7 +146,7 @@ def assess_year(
     province: str | None = None,
 ) -> Assessment:
     """Run the scoring once (the office's province only) and return the three views of it."""
-    s = _scheme(scheme)
+    s = as_scheme(scheme)
     long = indicator_scores(con, year, s, peer_group, province)
     return Assessment(_wide(long, s), long, _deductions(long))
 

@@ -50,8 +50,10 @@ def cache_dir(db_path: str | Path) -> Path:
 
 def build_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
     """The id the loader gave this build of the database (etl.building_copy.stamp_build); None before."""
+    from etl.building_copy import BUILD_STAMP
+
     try:
-        row = con.execute("SELECT value FROM meta WHERE name = 'build_stamp'").fetchone()
+        row = con.execute("SELECT value FROM meta WHERE name = ?", [BUILD_STAMP]).fetchone()
     except duckdb.Error:
         return None
     return row[0] if row else None
@@ -176,10 +178,10 @@ def store_years(con: duckdb.DuckDBPyConnection, db_path: str | Path, scheme) -> 
     `con` — the report database with the analysts' corrections attached, as the dashboard
     opens it — and store each run; runs of older builds are removed. Returns the years stored
     (none when the cache folder cannot be written)."""
-    from assess.scheme import Scheme, load_scheme, scheme_fingerprint
+    from assess.scheme import as_scheme, scheme_fingerprint
     from assess.score import assess_year
 
-    loaded = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
+    loaded = as_scheme(scheme)
     scheme_hash = loaded.fingerprint or scheme_fingerprint(scheme)
     inputs = inputs_key(con, db_path)
     build = build_stamp(con)

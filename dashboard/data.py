@@ -166,19 +166,10 @@ def scheme_hash(path: str) -> str:
     return scheme_fingerprint(path)
 
 
-def scheme(path: str, mtime_ns: int | None = None):
-    """The loaded scheme (for the what-if sliders), cached on its content hash."""
-    return _scheme(path, scheme_hash(path))
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _scheme(path: str, content_hash: str):
-    from assess.scheme import load_scheme
-
-    try:
-        return load_scheme(path)
-    except GongkaiError as exc:  # SchemeError, FlagRuleError: file, line and fix
-        raise AssessUnavailable(str(exc)) from exc
+def scheme(path: str):
+    """The loaded scheme (for the what-if sliders): dashboard.runs.loaded_scheme, keyed on the
+    file's content hash, which is read on every call (no modification time needed)."""
+    return runs.loaded_scheme(path, scheme_hash(path))
 
 
 def _assessment(
@@ -345,7 +336,7 @@ def scheme_names(files: tuple[tuple[str, str], ...]) -> dict[str, str]:
     out = {}
     for stem, path in files:
         try:
-            out[stem] = scheme(path, file_mtime(path)).name
+            out[stem] = scheme(path).name
         except AssessUnavailable:
             out[stem] = f"{stem}（方案文件有误）"
     return out

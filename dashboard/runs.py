@@ -32,16 +32,20 @@ def cursor_of(con):
     return cur
 
 
-def _scheme(path: str, content_hash: str):
+def loaded_scheme(path: str, content_hash: str):
+    """The scheme file at `path`, loaded once per (path, content hash: data.scheme_hash, read on
+    every page view, so an edited file is loaded afresh); a file that cannot be used raises
+    AssessUnavailable with its file, line and fix."""
+
     def load():
         from assess.scheme import load_scheme
 
         try:
             return load_scheme(path)
-        except GongkaiError as exc:
+        except GongkaiError as exc:  # SchemeError, FlagRuleError: file, line and fix
             raise AssessUnavailable(str(exc)) from exc
 
-    return memo.once(f"scheme-{content_hash}", load)
+    return memo.once(f"scheme-{memo.key_of(path, content_hash)}", load)
 
 
 def _through(con, fn, **params):
@@ -68,7 +72,7 @@ def scored(con, db: Path, v: int, year: int, scheme: str, content_hash: str, wei
     what-if)."""
 
     def compute():
-        loaded = _scheme(scheme, content_hash)
+        loaded = loaded_scheme(scheme, content_hash)
         return _through(
             con, queries.year_assessment, year=year, scheme=loaded, weights=dict(weights) or None
         )
@@ -77,12 +81,17 @@ def scored(con, db: Path, v: int, year: int, scheme: str, content_hash: str, wei
     return memo.assessment(db, key, compute, disk=not weights)
 
 
+def both_years(con, db: Path, v, year, scheme, content_hash, weights=()):
+    """(the run of `year`, the run of `year` - 1): a ranking's rank_change compares the two."""
+    run = scored(con, db, v, year, scheme, content_hash, weights)
+    return run, scored(con, db, v, year - 1, scheme, content_hash, weights)
+
+
 def ranked(con, db: Path, v, year, scheme, content_hash, peer_group=None, weights=()):
     """queries.ranking of `year` (one peer group or all) over the shared runs of both years."""
 
     def compute() -> pl.DataFrame:
-        run = scored(con, db, v, year, scheme, content_hash, weights)
-        prev = scored(con, db, v, year - 1, scheme, content_hash, weights)
+        run, prev = both_years(con, db, v, year, scheme, content_hash, weights)
         return _through(
             con,
             queries.ranking,
@@ -100,11 +109,10 @@ def leader_frames(con, db: Path, v, year, scheme, content_hash):
     """(summary per peer group, causes of moves, where each figure comes from): queries.leader."""
 
     def compute():
-        run = scored(con, db, v, year, scheme, content_hash)
-        prev = scored(con, db, v, year - 1, scheme, content_hash)
+        run, prev = both_years(con, db, v, year, scheme, content_hash)
         ranking = ranked(con, db, v, year, scheme, content_hash)
         causes = queries.move_causes(ranking, run, prev)
-        loaded = _scheme(scheme, content_hash)
+        loaded = loaded_scheme(scheme, content_hash)
         focus = _through(
             con,
             queries.focus_cells,
@@ -130,9 +138,8 @@ def export_builders(con, db: Path, v, year, scheme, content_hash, peer_group=Non
         from exports import data as export_data
         from queries.ranking import scheme_with_weights
 
-        run = scored(con, db, v, year, scheme, content_hash, weights)
-        prev = scored(con, db, v, year - 1, scheme, content_hash, weights)
-        loaded = _scheme(scheme, content_hash)
+        run, prev = both_years(con, db, v, year, scheme, content_hash, weights)
+        loaded = loaded_scheme(scheme, content_hash)
         if weights:  # the what-if variant, under its own name
             loaded = dataclasses.replace(
                 scheme_with_weights(loaded, dict(weights)), name=f"{loaded.name}（假设分析）"

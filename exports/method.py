@@ -67,7 +67,7 @@ def scheme_table(scheme) -> Table:
         if ind.source == "manual":
             source = "人工录入（检查、抽查结果）"
         elif ind.metric:
-            source = f"{METRICS[ind.metric].name}：{labels.plain(METRICS[ind.metric].formula)}"
+            source = f"{METRICS[ind.metric].name}：{labels.without_rule_ids(METRICS[ind.metric].formula)}"
         else:
             source = "单位名录与已加载年报"
         rows.append(

@@ -12,6 +12,8 @@ import click
 DB_HELP = "Database file (default: data/gongkai.duckdb or $GONGKAI_DB)."
 SCHEME_HELP = "Assessment scheme TOML (default: data/schemes/default.toml or $GONGKAI_SCHEME)."
 OFFICE_HELP = "Office settings TOML (default: data/office.toml or $GONGKAI_OFFICE)."
+REGISTRY_HELP = "Agency registry CSV (default: data/registry.csv)"
+_REGISTRY_FILE = click.Path(exists=True, dir_okay=False)
 
 
 def db_option(name: str = "db", path_type: type | None = None):
@@ -38,3 +40,14 @@ office_option = click.option(
     help=OFFICE_HELP,
 )
 """`--office FILE`, into the parameter `office_file` (a Path)."""
+
+registry_option = click.option("--registry", type=_REGISTRY_FILE, help=REGISTRY_HELP + ".")
+"""`--registry FILE`, one registry, into the parameter `registry` (gongkai build)."""
+
+registries_option = click.option(
+    "--registry",
+    type=_REGISTRY_FILE,
+    multiple=True,
+    help=REGISTRY_HELP + "; repeat to add more agencies.",
+)
+"""`--registry FILE`, repeatable, into the parameter `registry` (a tuple; gongkai load)."""

@@ -1,4 +1,6 @@
-"""Chinese labels for columns, metrics and rules, and the fixed identifier dicts.
+"""Chinese labels for columns, metrics and canonical keys, and the fixed identifier dicts.
+
+A finding rule's label is declared once, in etl.rules (rule_label).
 
 Anything a user can pick that ends up as an SQL identifier (a sort column, a figure) is
 looked up here by key; an unknown key raises KeyError instead of reaching SQL.
@@ -8,7 +10,6 @@ from __future__ import annotations
 
 from assess.metrics import METRICS
 from etl.fields import FIELDS
-from etl.rules import RULES
 
 # Column names the query layer returns -> Chinese headers shown on pages and in exports.
 COLUMNS: dict[str, str] = {
@@ -203,14 +204,6 @@ def source_text(source: str | None) -> str:
     return source
 
 
-# Rule ids -> Chinese explanation; unknown rules show their id.
-# Finding rules: declared once in etl.rules; the dashboard adds the rules it derives itself.
-RULE_LABELS: dict[str, str] = {
-    **{rule_id: r.label for rule_id, r in RULES.items()},
-    "report.late": "年报逾期发布",
-    "report.missing": "年报未发布",
-}
-
 # Who a finding blames (etl.rules responsibilities), as the pages say it.
 RESPONSIBILITY: dict[str, str] = {
     "report": "报告问题",
@@ -252,7 +245,7 @@ SORTS: dict[str, str] = {
 }
 
 
-def plain(text: str) -> str:
+def without_rule_ids(text: str) -> str:
     """A definition for people: a parenthesised list of rule ids ("（规则 t3./legacy.）") dropped."""
     import re
 
@@ -265,9 +258,7 @@ def metric_help(name: str) -> str:
     m = METRICS.get(alias.get(name, name))
     if m is not None:
         unit = f"（单位：{m.unit}）" if m.unit else ""
-        return (
-            f"{m.name}：{plain(m.formula)}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
-        )
+        return f"{m.name}：{without_rule_ids(m.formula)}{unit}。空白表示该模板没有此项或分母为0（N/A），不是0。"
     return METRIC_HELP.get(name, col(name))
 
 
@@ -280,10 +271,6 @@ def key_label(key: str) -> str:
     """Chinese label for a canonical key, e.g. 't3.new.total' -> '一、本年新收…·总计'."""
     f = FIELDS.get(key)
     return f.label if f else key
-
-
-def rule_label(rule: str) -> str:
-    return RULE_LABELS.get(rule, rule)
 
 
 def rename(df, extra: dict[str, str] | None = None):

@@ -7,7 +7,7 @@ import json
 import polars as pl
 
 from etl.errors import ERROR_CODES
-from etl.rules import category_label, place_label
+from etl.rules import category_label, place_label, rule_label
 from queries import labels
 from queries.base import _run, _scope
 
@@ -56,7 +56,7 @@ def findings(
     """Every data-quality finding of current reports with cells, expected, actual, difference."""
     df = _run(con, FINDINGS_SQL, _scope(year, agency_id, peer_group))
     return df.with_columns(
-        pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
+        pl.col("rule").map_elements(rule_label, return_dtype=pl.String).alias("rule_label"),
         pl.col("cells").map_elements(_cells_label, return_dtype=pl.String),
         pl.col("category")
         .map_elements(category_label, return_dtype=pl.String)
@@ -74,7 +74,7 @@ def findings_summary(
     """Findings counted by rule and severity."""
     df = _run(con, FINDINGS_SUMMARY_SQL, _scope(year, agency_id, peer_group))
     return df.with_columns(
-        pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label")
+        pl.col("rule").map_elements(rule_label, return_dtype=pl.String).alias("rule_label")
     )
 
 
@@ -181,7 +181,7 @@ def quality_check_summary(con, *, year: int, peer_group: str | None = None) -> p
     df = _run(con, QUALITY_BY_CATEGORY_SQL, {"year": year, "peer_group": peer_group})
     return df.with_columns(
         pl.col("category").map_elements(category_label, return_dtype=pl.String),
-        pl.col("rule").map_elements(labels.rule_label, return_dtype=pl.String).alias("rule_label"),
+        pl.col("rule").map_elements(rule_label, return_dtype=pl.String).alias("rule_label"),
     ).select("category", "rule", "rule_label", "severity", "findings", "agencies")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
+from assess.scheme import as_scheme
 from queries.base import FIGURES_CTE, _run, _scope
 from queries.lists import home_agencies
 
@@ -61,7 +62,7 @@ def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None 
     """
     from assess import score as assess_score
 
-    return assess_score.assess_year(con, year, scheme_with_weights(_load_scheme(scheme), weights))
+    return assess_score.assess_year(con, year, scheme_with_weights(as_scheme(scheme), weights))
 
 
 def ranking(
@@ -115,7 +116,7 @@ def ranking(
     ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
     df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
     path = scheme if isinstance(scheme, (str, Path)) else scheme.path
-    min_cases = _load_scheme(scheme).min_cases
+    min_cases = as_scheme(scheme).min_cases
     df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path), min_cases=min_cases)
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
@@ -165,14 +166,6 @@ def score_detail(
         .rename({"points": "lost"})
     )
     return breakdown, deductions
-
-
-def _load_scheme(scheme):
-    if isinstance(scheme, (str, Path)):
-        from assess.scheme import load_scheme
-
-        return load_scheme(Path(scheme))
-    return scheme
 
 
 def scheme_with_weights(scheme, weights: dict[str, float] | None):

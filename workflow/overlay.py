@@ -21,7 +21,8 @@ import pyarrow as pa
 
 from workflow.corrections import APPLIED
 from workflow.states import DISMISSED
-from workflow.store import BUSY_TIMEOUT_S, opened, store_path
+from workflow.store import opened, store_path
+from workflow.store_check import BUSY_TIMEOUT_S
 
 SCHEMA_NAME = "gongkai_workflow"
 

@@ -24,10 +24,8 @@ from pathlib import Path
 
 from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
-from workflow.store_check import damaged_message, what_is_wrong
+from workflow.store_check import BUSY_TIMEOUT_S, damaged_message, what_is_wrong
 from workflow.store_names import alias_old_tables, rename_old_tables
-
-BUSY_TIMEOUT_S = 30.0
 
 TRACKED_INDEX = (
     "CREATE INDEX IF NOT EXISTS tracked_findings_agency ON tracked_findings (year, agency_id)"

@@ -14,6 +14,9 @@ from pathlib import Path
 from workflow.store_names import RENAMED_TABLES, table_names
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# How long any connection to the store waits for another writer's lock. Declared here, not in
+# workflow.store, because store imports this module (the check runs before every open).
+BUSY_TIMEOUT_S = 30.0
 LATER_COLUMNS = {
     ("tracked_findings", "place")
 }  # added after stores were first written: added on open
@@ -32,7 +35,9 @@ def what_is_wrong(path: Path, ddl: str) -> str | None:
         if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
             return "不是 SQLite 数据库文件"
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        con = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S
+        )
     except sqlite3.Error as exc:
         return str(exc)
     try:

@@ -43,7 +43,8 @@ CROSS_YEAR = "crossyear."
 _PATH = re.compile(r"[^\s，。；：（）()]*[/\\]([^\s/\\，。；：（）()]+\.[A-Za-z0-9]{2,5})")
 
 
-def plain(message: str | None) -> str:
+def _file_names_only(message: str | None) -> str:
+    """The loader's message with each server path cut to its file name (no server folder shown)."""
     return _PATH.sub(r"\1", message or "")
 
 
@@ -99,7 +100,7 @@ def _current(report_con) -> tuple[dict, dict]:
     for row in report_con.execute(_FINDINGS_SQL).fetchall():
         rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message, place = row
         keys = json.loads(cells_json or "[]")
-        message = plain(message)
+        message = _file_names_only(message)
         evidence = _evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells) or [
             {"key": "", "printed": message}
         ]

@@ -272,7 +272,7 @@ def two_years(
     rows.append(("总分", scores[y1].get("score"), scores[y2].get("score")))
     rows.append(("绩效折算分", scores[y1].get("contribution"), scores[y2].get("contribution")))
     try:
-        scheme = data.scheme(path, data.file_mtime(path))
+        scheme = data.scheme(path)
         for ind in scheme.indicators:
             if ind.weighted:
                 col = f"{ind.id}.points"

@@ -1,5 +1,6 @@
-"""数据质量 page, the annual quality check (年报质量检查): findings by category, repeated passages
-side by side, and the province's timeliness. Rendering only; data comes through dashboard.data."""
+"""The annual quality check (年报质量检查) sections of the 数据质量 page (views/quality.py, which
+calls them): findings by category, repeated passages side by side, and the province's
+timeliness. Rendering only; data comes through dashboard.data."""
 
 from __future__ import annotations
 

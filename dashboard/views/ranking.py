@@ -14,7 +14,7 @@ v, year, peer = data.selection()
 st.title(f"{year} 年度排名总览")
 scheme_name, path = widgets.scheme_picker()
 try:
-    loaded = data.scheme(path, data.file_mtime(path))
+    loaded = data.scheme(path)
     ranked = data.ranking(v, year, path, peer, ())
 except data.AssessUnavailable as exc:
     st.error(f"无法计算排名：{md(exc)}")

@@ -9,7 +9,7 @@ import click
 
 from etl.settings import Settings
 from gongkai.commands.load import run_and_report
-from gongkai.options import db_option
+from gongkai.options import db_option, registry_option
 
 
 @click.command("build")
@@ -20,11 +20,7 @@ from gongkai.options import db_option
     help="Folder of source documents (default: data/ or $GONGKAI_DATA).",
 )
 @db_option()
-@click.option(
-    "--registry",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Agency registry CSV (default: data/registry.csv).",
-)
+@registry_option
 def build(data_dir: str | None, db: str | None, registry: str | None) -> None:
     """Build the database from every report under the data folder.
 

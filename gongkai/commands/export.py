@@ -12,6 +12,23 @@ from etl.safe_text import portable_name
 from gongkai.options import db_option, scheme_option
 
 
+def _suffixes() -> str:
+    """'.xlsx, .docx, .pdf or .csv': the file names `--out` takes (exports/formats.py)."""
+    from exports.formats import FORMATS
+
+    names = [f".{fmt.suffix}" for fmt in FORMATS]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+class _OutOption(click.Option):
+    """`--out`, whose help lists the formats of exports/formats.py. Read only when the help is
+    shown: importing `exports` takes about 0.3 s, which every command would pay at start."""
+
+    def get_help_record(self, ctx: click.Context):
+        self.help = f"A {_suffixes()} file, or a folder to write one file of each format into."
+        return super().get_help_record(ctx)
+
+
 @click.command()
 @click.option("--year", type=int, required=True, help="Report year to assess, e.g. 2024.")
 @scheme_option(must_exist=False, path_type=Path)  # a missing one: its own line, below
@@ -22,7 +39,7 @@ from gongkai.options import db_option, scheme_option
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="A .xlsx, .csv, .pdf or .docx file, or a folder to write all four into.",
+    cls=_OutOption,
 )
 @click.option("--per-agency", is_flag=True, help="Add one sheet per agency to the workbook.")
 def export(
@@ -103,7 +120,7 @@ def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
         return [out]
     if out.suffix and not out.is_dir():
         raise click.BadParameter(
-            f"{out}: use a .xlsx, .csv, .pdf or .docx file name, or a folder.", param_hint="--out"
+            f"{out}: use a {_suffixes()} file name, or a folder.", param_hint="--out"
         )
     stem = portable_name(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
     return [out / f"{stem}.{fmt.suffix}" for fmt in FORMATS]

@@ -11,7 +11,7 @@ from etl.errors import ReportError
 from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
 from gongkai.failures import as_refusal
-from gongkai.options import db_option
+from gongkai.options import db_option, registries_option
 
 
 @click.command("load")
@@ -22,12 +22,7 @@ from gongkai.options import db_option
     type=click.Path(exists=True, dir_okay=False),
     help="A .txt/.csv listing one path or URL per line.",
 )
-@click.option(
-    "--registry",
-    type=click.Path(exists=True, dir_okay=False),
-    multiple=True,
-    help="Agency registry CSV (default: data/registry.csv); repeat to add more agencies.",
-)
+@registries_option
 @click.option(
     "--cluster",
     metavar="ADDRESS",

@@ -491,7 +491,7 @@ class TestCommand:
             ],
         )
         assert result.exit_code != 0
-        assert ".xlsx, .csv, .pdf or .docx" in result.output
+        assert ".xlsx, .docx, .pdf or .csv" in result.output
 
     def test_missing_database_says_what_to_do(self, tmp_path):
         result = CliRunner().invoke(
