@@ -33,12 +33,12 @@ def deflate_of_spaces(total: int, inner: bytes = b"") -> bytes:
 
 # --- RC4, 40-bit, revision 2 (ISO 32000-1 7.6.3): an owner password, the empty user password ---
 
-_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+PASSWORD_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 _FILE_ID = b"0123456789abcdef"
 _PERMISSIONS = -3904  # printing and copying refused
 
 
-def _rc4(key: bytes, data: bytes) -> bytes:
+def rc4(key: bytes, data: bytes) -> bytes:
     state = list(range(256))
     j = 0
     for i in range(256):
@@ -55,9 +55,11 @@ def _rc4(key: bytes, data: bytes) -> bytes:
 
 def _security() -> tuple[bytes, bytes, bytes]:
     """(file key, /O, /U) of the owner-password-only security handler."""
-    owner = _rc4(hashlib.md5(b"owner-secret" + _PAD[:20]).digest()[:5], _PAD)
-    key = hashlib.md5(_PAD + owner + struct.pack("<i", _PERMISSIONS) + _FILE_ID).digest()[:5]
-    return key, owner, _rc4(key, _PAD)
+    owner = rc4(hashlib.md5(b"owner-secret" + PASSWORD_PAD[:20]).digest()[:5], PASSWORD_PAD)
+    key = hashlib.md5(PASSWORD_PAD + owner + struct.pack("<i", _PERMISSIONS) + _FILE_ID).digest()[
+        :5
+    ]
+    return key, owner, rc4(key, PASSWORD_PAD)
 
 
 def _object_key(key: bytes, number: int) -> bytes:
@@ -100,8 +102,8 @@ def packed_pdf(
     objstm = deflate_of_spaces(padding, header + body)
     key, owner, user = _security()
     if encrypted:
-        content = _rc4(_object_key(key, 3), content)
-        objstm = _rc4(_object_key(key, 5), objstm)
+        content = rc4(_object_key(key, 3), content)
+        objstm = rc4(_object_key(key, 5), objstm)
     out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     offsets[3] = len(out)

@@ -15,10 +15,11 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from bench.hostile_pdfs import PASSWORD_PAD, deflate_of_spaces, rc4
 from etl.extract.pdf_lzw import lzw_chunks
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.limits import LIMITS
-from tests.etl.test_stranger_cases import _deflate_of_spaces, _pdf, _refused
+from tests.etl.test_stranger_cases import _pdf, _refused
 
 _CAP = 8 << 20  # the stream limit in these tests: bombs built and counted in a second
 _PAST = _CAP + (4 << 20)
@@ -72,7 +73,7 @@ def test_the_lzw_decoder_gives_back_what_libtiff_coded():
 
 def test_a_flate_bomb_behind_lzw_is_decoded_and_counted(tmp_path):
     bomb = tmp_path / "lzw_bomb.pdf"
-    bomb.write_bytes(_pdf(_lzw(_deflate_of_spaces(_PAST, b"BT ET\n")), "[/LZWDecode /FlateDecode]"))
+    bomb.write_bytes(_pdf(_lzw(deflate_of_spaces(_PAST, b"BT ET\n")), "[/LZWDecode /FlateDecode]"))
     assert bomb.stat().st_size < 64 << 10
     assert "unpacks to more than the limit of 8 MB" in _refused(bomb, "inflates_too_far")
 
@@ -88,36 +89,19 @@ def test_an_lzw_page_within_the_limits_is_still_read(tmp_path):
 
 # --- an owner-password PDF (RC4, revision 2: the empty user password opens it) ---------------
 
-_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
-
-
-def _rc4(key: bytes, data: bytes) -> bytes:
-    state = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + state[i] + key[i % len(key)]) % 256
-        state[i], state[j] = state[j], state[i]
-    out, i, j = bytearray(len(data)), 0, 0
-    for n, byte in enumerate(data):
-        i = (i + 1) % 256
-        j = (j + state[i]) % 256
-        state[i], state[j] = state[j], state[i]
-        out[n] = byte ^ state[(state[i] + state[j]) % 256]
-    return bytes(out)
-
 
 def _encrypted(stream: bytes, filters: str) -> bytes:
     """_pdf's one-page file encrypted as ISO 32000-1 7.6.3 (algorithms 2-4, 40-bit RC4) with an
     owner password and an empty user password."""
     file_id = b"0123456789abcdef"
     permissions = -3904  # printing and copying refused
-    owner = _rc4(hashlib.md5(b"owner-secret"[:32] + _PAD[:20]).digest()[:5], _PAD)
-    key = hashlib.md5(_PAD + owner + struct.pack("<i", permissions) + file_id).digest()[:5]
-    user = _rc4(key, _PAD)
+    owner = rc4(hashlib.md5(b"owner-secret"[:32] + PASSWORD_PAD[:20]).digest()[:5], PASSWORD_PAD)
+    key = hashlib.md5(PASSWORD_PAD + owner + struct.pack("<i", permissions) + file_id).digest()[:5]
+    user = rc4(key, PASSWORD_PAD)
     object_key = hashlib.md5(key + struct.pack("<I", 3)[:3] + b"\x00\x00").digest()[:10]
     plain = _page(stream, filters)
     start = plain.index(b"stream\n") + 7
-    cipher = plain[:start] + _rc4(object_key, stream) + plain[start + len(stream) :]
+    cipher = plain[:start] + rc4(object_key, stream) + plain[start + len(stream) :]
     encrypt = b"5 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>\nendobj\n" % (
         owner.hex().encode(),
         user.hex().encode(),
@@ -129,7 +113,7 @@ def _encrypted(stream: bytes, filters: str) -> bytes:
 
 def test_a_flate_bomb_inside_an_owner_password_pdf_is_refused(tmp_path):
     bomb = tmp_path / "encrypted_bomb.pdf"
-    bomb.write_bytes(_encrypted(_deflate_of_spaces(_PAST, b"BT ET\n"), "/FlateDecode"))
+    bomb.write_bytes(_encrypted(deflate_of_spaces(_PAST, b"BT ET\n"), "/FlateDecode"))
     check_pdf_streams(str(bomb), bomb.read_bytes())  # ciphertext: the byte scan sees nothing
     assert "unpacks to more than the limit of 8 MB" in _refused(bomb, "inflates_too_far")
 

@@ -18,6 +18,7 @@ from io import BytesIO
 
 import pytest
 
+from bench.hostile_pdfs import deflate_of_spaces
 from etl.errors import ReportError
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.limits import LIMITS
@@ -25,21 +26,6 @@ from etl.parse import parse_file
 from tests.conftest import REAL
 
 QUICK = 20  # seconds; each is refused in 1-3 s
-
-
-def _deflate_of_spaces(total: int, inner: bytes = b"") -> bytes:
-    """A zlib stream of `inner` then `total` spaces, built in milliseconds: after a full flush
-    the compressor keeps no history, so one flushed segment repeated is a valid deflate stream."""
-    block = b" " * (1 << 22)
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    head = compressor.compress(inner) + compressor.flush(zlib.Z_FULL_FLUSH)
-    segment = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
-    count = total // len(block)
-    checksum = zlib.adler32(inner)
-    for _ in range(count):
-        checksum = zlib.adler32(block, checksum)
-    final_empty_block = b"\x03\x00"
-    return b"\x78\xda" + head + segment * count + final_empty_block + struct.pack(">I", checksum)
 
 
 def _pdf(content_stream: bytes, filters: str) -> bytes:
@@ -92,7 +78,7 @@ def _refused(path, code: str) -> str:
 def test_a_pdf_content_stream_bomb_is_refused_before_pdfium_inflates_it(tmp_path):
     past = LIMITS.pdf_stream_bytes + (16 << 20)
     bomb = tmp_path / "content_bomb.pdf"
-    bomb.write_bytes(_pdf(_deflate_of_spaces(past, b"BT ET\n"), "/FlateDecode"))
+    bomb.write_bytes(_pdf(deflate_of_spaces(past, b"BT ET\n"), "/FlateDecode"))
     assert bomb.stat().st_size < 2 << 20  # a small file on disk
     message = _refused(bomb, "inflates_too_far")
     assert "unpacks to more than the limit of 256 MB" in message
@@ -104,7 +90,7 @@ def test_flate_inside_flate_is_followed_to_the_inner_stage(tmp_path, monkeypatch
     import etl.extract.pdf_streams as streams
 
     monkeypatch.setattr(streams, "LIMITS", dataclasses.replace(LIMITS, pdf_stream_bytes=8 << 20))
-    inner = _deflate_of_spaces(12 << 20)  # 12 MB inside, a few KB outside
+    inner = deflate_of_spaces(12 << 20)  # 12 MB inside, a few KB outside
     outer = zlib.compress(inner, 9)
     assert len(inner) < (1 << 20)
     with pytest.raises(ReportError) as caught:
@@ -143,7 +129,7 @@ def test_a_zip_listing_too_many_members_is_refused_before_zipfile_reads_them(tmp
 
 def test_one_stream_listed_many_times_in_a_page_is_counted_each_time(tmp_path):
     """pdfium joins a /Contents array into one buffer: 20 x 100 MB took 4.1 GB."""
-    stream = _deflate_of_spaces(100 << 20, b"BT ET\n")
+    stream = deflate_of_spaces(100 << 20, b"BT ET\n")
     repeated = _pdf(stream, "/FlateDecode").replace(
         b"/Contents 3 0 R", b"/Contents [" + b"3 0 R " * 20 + b"]"
     )
@@ -187,7 +173,7 @@ def test_file_names_from_agency_names_carry_no_invisible_format_characters(name,
 
 
 def test_a_flate_bomb_behind_ascii_hex_is_decoded_and_counted(tmp_path):
-    bomb = _deflate_of_spaces(LIMITS.pdf_stream_bytes + (16 << 20), b"BT ET\n")
+    bomb = deflate_of_spaces(LIMITS.pdf_stream_bytes + (16 << 20), b"BT ET\n")
     hexed = bomb.hex().upper().encode()
     spaced = b"\n".join(hexed[i : i + 64] for i in range(0, len(hexed), 64)) + b">"
     path = tmp_path / "hex_bomb.pdf"
@@ -196,7 +182,7 @@ def test_a_flate_bomb_behind_ascii_hex_is_decoded_and_counted(tmp_path):
 
 
 def test_a_flate_bomb_behind_ascii85_is_decoded_and_counted(tmp_path):
-    bomb = _deflate_of_spaces(LIMITS.pdf_stream_bytes + (16 << 20), b"BT ET\n")
+    bomb = deflate_of_spaces(LIMITS.pdf_stream_bytes + (16 << 20), b"BT ET\n")
     encoded = base64.a85encode(bomb, wrapcol=72) + b"~>"
     path = tmp_path / "a85_bomb.pdf"
     path.write_bytes(_pdf(encoded, "[/ASCII85Decode /FlateDecode]"))
