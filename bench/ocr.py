@@ -137,18 +137,18 @@ class EngineClock:
 
     def __enter__(self):
         import etl.extract.ocr as ocr
-        import etl.extract.scan as scan
+        import etl.extract.scan_cells as scan_cells
 
-        self._saved = (ocr._tesseract, scan.read_crops)
+        self._saved = (ocr._tesseract, scan_cells.read_crops)
         ocr._tesseract = self._timed("tesseract", ocr._tesseract)
-        scan.read_crops = self._timed("rapid", scan.read_crops)
+        scan_cells.read_crops = self._timed("rapid", scan_cells.read_crops)
         return self
 
     def __exit__(self, *exc):
         import etl.extract.ocr as ocr
-        import etl.extract.scan as scan
+        import etl.extract.scan_cells as scan_cells
 
-        ocr._tesseract, scan.read_crops = self._saved
+        ocr._tesseract, scan_cells.read_crops = self._saved
 
     def _timed(self, engine, fn):
         def call(*args, **kwargs):
@@ -245,10 +245,10 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.tesseract_only:
-        import etl.extract.scan as scan
+        import etl.extract.scan_cells as scan_cells
         import etl.parse.ocr_vote as vote
 
-        scan.read_crops = lambda crops: [("", 0.0)] * len(crops)
+        scan_cells.read_crops = lambda crops: [("", 0.0)] * len(crops)
         vote.settle_scanned_cells = lambda report: report.meta.pop("ocr_readings", None)
     sources: list[tuple[str, Path, dict]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,131 +18,19 @@ from a scan source "ocr" and its confidence, and a finding for a cell read with 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
-import math
-import os
-import re
-import shutil
 import subprocess
-from dataclasses import dataclass
 
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.limits import (
-    LIMITS,
-    check_count,
-    check_time,
-    extend_time,
-    ocr_allowance,
-    refuse,
-    seconds_left,
-)
-from etl.normalize import BLANK_MARKERS
+from etl.extract.page_images import _bad_image, _frames, render_pages, scanned_indexes
+from etl.extract.tesseract import TIMEOUT_SECONDS, _tesseract, require_tesseract
+from etl.limits import LIMITS, check_count, check_time, extend_time, ocr_allowance, refuse
 from etl.report import Finding, ParsedReport
 
-INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 LOW_CONFIDENCE = 80  # Tesseract's 0-100 word confidence below which a value is to be checked
-PAGE_DPI = 150  # scanned pages are read at this resolution (text of 9 pt and up reads well)
-TIMEOUT_SECONDS = 180
-_CJK = re.compile(r"[\u3400-\u9fff]")
-# the model reads a full-width parenthesis as an angle bracket, which reports do not print
-_CONFUSED = str.maketrans({"〈": "（", "〉": "）"})
-_DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
 UNREAD_PAGES = "ocr_unread_pages"  # meta: scanned pages not read, OCR stopped on noise
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    x0: int
-    y0: int
-    x1: int
-    y1: int
-    conf: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-
-@functools.lru_cache(maxsize=1)
-def tesseract_missing() -> str | None:
-    """Why OCR cannot run here (None when Tesseract and its Chinese model are installed)."""
-    exe = shutil.which("tesseract")
-    if exe is None:
-        return "Tesseract is not installed"
-    try:
-        langs = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=30).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return "Tesseract does not run"
-    if b"chi_sim" not in langs:
-        return "Tesseract's Simplified Chinese model (chi_sim) is not installed"
-    return None
-
-
-def require_tesseract(path: str, what: str) -> None:
-    missing = tesseract_missing()
-    if missing:
-        raise ReportError(
-            path,
-            f"{what} needs text recognition (OCR) and {missing}",
-            f"install it ({INSTALL_HINT}) or load the HTML version of the report",
-            "needs_ocr",
-        )
-
-
-def render_page(pdf, index: int):
-    """Page `index` as a grey image at PAGE_DPI, or less when that would pass
-    LIMITS.render_pixels (a poster-size page is read at a lower resolution, not refused)."""
-    import numpy as np
-
-    width, height = pdf.get_page_size(index)
-    scale = min(PAGE_DPI / 72, math.sqrt(LIMITS.render_pixels / max(width * height, 1.0)))
-    page = pdf[index]
-    try:
-        bitmap = page.render(scale=scale, grayscale=True)
-        grey = np.array(bitmap.to_pil().convert("L"))  # a copy: the bitmap is freed now
-        bitmap.close()
-    finally:
-        page.close()
-    return grey
-
-
-def render_pages(pdf, indexes):
-    """The pages `indexes`, rendered one at a time as they are read (never all in memory)."""
-    for index in indexes:
-        check_time()
-        yield render_page(pdf, index)
-
-
-def scanned_indexes(path: str, pdf, indexes) -> list[int]:
-    """The pages among `indexes` that OCR must read: blank pages (nothing drawn on them) are
-    left out; more than LIMITS.scanned_pages are refused before any is rendered."""
-    import pypdfium2.raw as pdfium_c
-
-    drawn = []
-    for index in indexes:
-        page = pdf[index]
-        try:
-            if pdfium_c.FPDFPage_CountObjects(page.raw) > 0:
-                drawn.append(index)
-        finally:
-            page.close()
-    if len(drawn) > LIMITS.scanned_pages:
-        raise refuse(
-            path,
-            "too_many_pages",
-            f"has {len(drawn):,} pages without a text layer, over the limit of "
-            f"{LIMITS.scanned_pages} pages read by text recognition (OCR) per file",
-            "load a copy of the report with a text layer (PDF, HTML or DOCX)",
-        )
-    return drawn
 
 
 def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
@@ -211,57 +99,6 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
     return _ocr_pages(path, sha256, "image", zip(numbers, _frames(path, image)), numbers)
 
 
-def _check_scaled(path: str, width: int, height: int) -> None:
-    """Refuse a frame that scaled to a page 1,240 pixels wide would pass the pixel limit: a
-    sliver (1 x 59,000,000 pixels is within the limit as it is) would become 73 billion."""
-    scaled = 1240 * height / width
-    if 1240 * scaled > LIMITS.image_pixels:
-        raise refuse(
-            path,
-            "page_too_large",
-            f"an image frame measures {width:,} x {height:,} pixels: scaled to a page 1,240 "
-            f"pixels wide it is {scaled:,.0f} pixels tall, over the limit of "
-            f"{LIMITS.image_pixels // 1_000_000} million pixels",
-            "scan the page at 300 dpi or less, one page per image",
-        )
-
-
-def _frames(path: str, image):
-    """Each frame as a grey page near 150 dpi, decoded one at a time as OCR reaches it."""
-    import numpy as np
-    from PIL import Image, ImageSequence
-
-    try:
-        for frame in ImageSequence.Iterator(image):
-            check_time()
-            if frame.width * frame.height > LIMITS.image_pixels:
-                raise refuse(
-                    path,
-                    "page_too_large",
-                    f"an image frame measures {frame.width:,} x {frame.height:,} pixels, over "
-                    f"the limit of {LIMITS.image_pixels // 1_000_000} million pixels",
-                    "scan the page at 300 dpi or less",
-                )
-            if frame.width > 2 * 1240 or frame.width < 1000:  # bring an A4 page near 150 dpi
-                _check_scaled(path, frame.width, frame.height)
-            grey = frame.convert("L")
-            if grey.width > 2 * 1240 or grey.width < 1000:
-                ratio = 1240 / grey.width
-                grey = grey.resize((1240, max(1, round(grey.height * ratio))), Image.LANCZOS)
-            yield np.asarray(grey)
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise _bad_image(path, exc)
-
-
-def _bad_image(path: str, exc) -> ReportError:
-    return ReportError(
-        path,
-        f"the image is damaged or not a picture ({exc})",
-        "download it again or scan the page anew",
-        "bad_image",
-    )
-
-
 def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> RawDocument:
     extend_time(ocr_allowance(len(numbers)))
     rows, confidence, readings, watch = ocr_rows(path, numbered_pages, numbers)
@@ -288,50 +125,6 @@ def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> Raw
             UNREAD_PAGES: watch.unread(),
         },
     )
-
-
-def _tesseract(
-    image, lang: str, psm: int, whitelist: str | None = None, cpu_seconds: int | None = None
-) -> list[Word]:
-    """Words with boxes and confidences from the tesseract command (TSV output). With
-    `cpu_seconds`, tesseract is stopped past that much CPU time (ulimit -t: CPU, not wall
-    time, so a busy machine never cuts a real page short) and what it read is empty."""
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(image).save(buf, "PNG")
-    command = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", str(psm)]
-    if whitelist:
-        command += ["-c", f"tessedit_char_whitelist={whitelist}"]
-    if cpu_seconds:  # the limit and the command as arguments of sh, never parsed as shell text
-        command = ["sh", "-c", 'ulimit -t "$0" && exec "$@"', str(cpu_seconds), *command]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: parse workers run in parallel
-    done = subprocess.run(
-        command + ["tsv"],
-        input=buf.getvalue(),
-        capture_output=True,
-        timeout=seconds_left(TIMEOUT_SECONDS),
-        env=env,
-    )
-    words = []
-    if done.returncode < 0:  # killed (past cpu_seconds): a partial TSV is not a reading
-        return words
-    for line in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
-        parts = line.split("\t")
-        if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
-            continue
-        left, top, width, height = (int(p) for p in parts[6:10])
-        words.append(
-            Word(
-                parts[11].strip().translate(_CONFUSED),
-                left,
-                top,
-                left + width,
-                top + height,
-                float(parts[10]),
-            )
-        )
-    return words
 
 
 def mark_ocr_values(report: ParsedReport) -> None:
@@ -373,11 +166,3 @@ def mark_ocr_values(report: ParsedReport) -> None:
                 "warning",
             )
         )
-
-
-def is_cjk_word(word: Word) -> bool:
-    return bool(_CJK.search(word.text)) and word.text not in BLANK_MARKERS
-
-
-def is_digitish(text: str) -> bool:
-    return bool(_DIGITISH.match(text))

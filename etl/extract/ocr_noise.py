@@ -43,7 +43,7 @@ def looks_like_noise(grey) -> bool:
     import cv2  # OpenCV comes with the second OCR engine (rapidocr-onnxruntime)
     import numpy as np
 
-    from etl.extract.scan import INK
+    from etl.extract.scan_rulings import INK
 
     ink = (grey < INK).astype(np.uint8)
     if ink.mean() > NOISE_INK:
@@ -64,7 +64,7 @@ class JudgedReader:
         if not self.first:
             return self.tesseract(image, lang, psm, whitelist)
         self.first = False
-        from etl.extract.ocr import is_cjk_word, is_digitish
+        from etl.extract.ocr_words import is_cjk_word, is_digitish
 
         words = self.tesseract(image, lang, psm, whitelist, cpu_seconds=FIRST_PASS_CPU_SECONDS)
         sure = [w for w in words if w.conf >= LEGIBLE_CONF]

@@ -222,13 +222,9 @@ def _check_pages(path: str, pdf) -> None:
 def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[list, dict]:
     """A text PDF with scanned pages (a 统计表 pasted as a picture): those pages are read by
     OCR when Tesseract is installed, and put in their place among the text pages."""
-    from etl.extract.ocr import (
-        UNREAD_PAGES,
-        ocr_rows,
-        render_pages,
-        scanned_indexes,
-        tesseract_missing,
-    )
+    from etl.extract.ocr import UNREAD_PAGES, ocr_rows
+    from etl.extract.page_images import render_pages, scanned_indexes
+    from etl.extract.tesseract import tesseract_missing
 
     if tesseract_missing():
         return rows, {"pages_without_text": [i + 1 for i in imaged]}

@@ -1,9 +1,10 @@
 """The second OCR engine for scanned tables: the PP-OCRv4 Chinese text recogniser that ships
 inside the rapidocr-onnxruntime wheel (nothing is fetched at run time).
 
-Only its recogniser is used, on the value cells etl.extract.scan has already cut out along the
-table's rulings: its text detector often misses a lone 0 in a cell, but reading a given crop
-it does not, and it reads digits Tesseract drops (「3001」 that Tesseract reads as 1001).
+Only its recogniser is used, on the value cells etl.extract.scan_cells has already cut out
+along the table's rulings: its text detector often misses a lone 0 in a cell, but reading a
+given crop it does not, and it reads digits Tesseract drops (「3001」 that Tesseract reads as
+1001).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ import pytest
 
 from bench.ocr import image_only_copy
 from etl.extract import extract_document
-from etl.extract.ocr import INSTALL_HINT, LOW_CONFIDENCE, mark_ocr_values, tesseract_missing
+from etl.extract.ocr import LOW_CONFIDENCE, mark_ocr_values
+from etl.extract.tesseract import INSTALL_HINT, tesseract_missing
 from etl.parse import parse_file
 from etl.parse.std import parse_std
 from etl.report import ParsedReport, Value

@@ -13,7 +13,7 @@ import io
 import numpy as np
 import pytest
 
-from etl.extract.ocr import INSTALL_HINT, tesseract_missing
+from etl.extract.tesseract import INSTALL_HINT, tesseract_missing
 from etl.parse import parse_file
 from etl.parse.ocr_missing import expected_keys, flag_unread_cells
 from etl.report import ParsedReport, Value
@@ -117,7 +117,7 @@ def _page(index: int, dpi: int = 150) -> np.ndarray:
 
 def _row_rulings(grey: np.ndarray) -> list[int]:
     """The y of each horizontal ruling crossing the table's value columns."""
-    from etl.extract.scan import _centres, rulings
+    from etl.extract.scan_rulings import _centres, rulings
 
     h_mask, _ = rulings(grey)
     return _centres(h_mask[:, int(grey.shape[1] * 0.6)])

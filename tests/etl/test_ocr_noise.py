@@ -17,7 +17,7 @@ from PIL import Image
 
 from etl.errors import ReportError
 from etl.extract import ocr_noise
-from etl.extract.ocr import Word
+from etl.extract.ocr_words import Word
 from etl.limits import LIMITS, ocr_allowance
 from etl.parse import parse_file
 from tests.conftest import REAL
@@ -121,7 +121,7 @@ def test_a_page_whose_whole_page_read_finds_no_sure_word_is_not_read_on():
 def test_tesseract_past_its_cpu_time_reads_nothing():
     """A page of dots that passes the speck count: its whole-page read is stopped after the
     CPU seconds given (CPU time: a busy machine does not make a real page run out of it)."""
-    from etl.extract.ocr import _tesseract
+    from etl.extract.tesseract import _tesseract
 
     dots = np.array(_noise(0.1).convert("L"))  # its whole-page read takes 45 s unstopped
     started = time.monotonic()

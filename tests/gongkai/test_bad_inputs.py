@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bench.peak_rss import measure
-from etl.extract.ocr import tesseract_missing
+from etl.extract.tesseract import tesseract_missing
 from etl.parse import parse_file
 from tests.conftest import REAL, ROOT
 from tests.etl.test_load import small_report
