@@ -30,6 +30,7 @@ from etl.parse_worker import parse_alone
 from gongkai.cli import cli
 from tests.conftest import SEEDS
 from tests.gongkai.conftest import query
+from tests.gongkai.test_worker_memory import _data_segment, _read_through
 
 # slow: each test starts a capped reader process or a pool of them (about 2 s apiece)
 pytestmark = pytest.mark.slow
@@ -74,19 +75,6 @@ def readers(tmp_path, monkeypatch):
         return found
 
     return read_by
-
-
-def _data_segment() -> int:
-    """VmData of this process, in bytes (what RLIMIT_DATA counts)."""
-    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-        if line.startswith("VmData:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmData in /proc/self/status")
-
-
-def _read_through(summary) -> list[str]:
-    """The files loaded, or found not to be a report (one seed is not): all but the hostile."""
-    return sorted(Path(p).name for p in summary.loaded + [p for p, _ in summary.not_reports])
 
 
 def _hostile(tmp_path: Path, name: str) -> Path:
