@@ -31,6 +31,8 @@ def _quality(db, monkeypatch, view: str) -> AppTest:
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60)
     at.run().switch_page(nav.page("quality")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     at.segmented_control(key="quality_view").set_value(view).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
