@@ -7,7 +7,7 @@ import random
 import time
 from pathlib import Path
 
-from demo import office, writers
+from demo import office, pdf, writers
 from demo.agencies import agencies, ocr_typo, registry_csv
 from demo.corpus import EXT, Plan, _dates, build_blocks, deadline, plan_agency, plant_errors
 from demo.layout import Style
@@ -173,11 +173,11 @@ def _write_pdfs(pdf_jobs: list) -> None:
         return
     chars = set()
     for _, blocks, _ in pdf_jobs:
-        chars |= office.pdf_chars(blocks)
-    font = office.PdfFont(chars)
+        chars |= pdf.pdf_chars(blocks)
+    font = pdf.PdfFont(chars)
     try:
         for path, blocks, date in pdf_jobs:
-            path.write_bytes(office.write_pdf(blocks, font, date))
+            path.write_bytes(pdf.write_pdf(blocks, font, date))
     finally:
         font.close()
 
