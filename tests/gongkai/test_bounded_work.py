@@ -22,14 +22,13 @@ import pytest
 import etl.limits
 import etl.parse
 from bench.hostile_files import (
-    docx_bytes,
     html_with_paragraphs,
     max_size_page_pdf,
     multi_frame_tiff,
     pdf_with_blank_pages,
     text_with_lines,
-    xlsx_shared_strings,
 )
+from bench.hostile_zips import docx_bytes, xlsx_shared_strings
 from etl import parse_pool, pipeline, stuck_workers
 from etl.errors import ERROR_CODES, ReportError
 from etl.limits import LIMITS
@@ -282,7 +281,7 @@ def _linking_docx(url: str) -> bytes:
         'schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
         f'Target="{url}/linked.png" TargetMode="External"/></Relationships>'
     )
-    from bench.hostile_files import CONTENT_TYPES, ROOT_RELS
+    from bench.hostile_zips import CONTENT_TYPES, ROOT_RELS
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
