@@ -1,11 +1,11 @@
 """Bounded work per file (etl/limits.py): each hostile family is refused quickly with its own
 code, the reports loaded before it are untouched, and real reports still read right.
 
-The hostile files are built here (bench/hostile_files.py's builders), each just past its
-limit: a maximum-size PDF page, a real report padded with blank pages, TIFFs with too many or
-too large frames, a DOCX whose zip directory lies about its sizes, a DOCX with a document.xml
-past the XML limit, a workbook with too many shared strings, a text report with too many lines,
-a web page with too many tags.
+The hostile files are built here (the builders of bench/hostile_files.py and
+bench/hostile_zips.py), each just past its limit: a maximum-size PDF page, a real report padded
+with blank pages, TIFFs with too many or too large frames, a DOCX whose zip directory lies about
+its sizes, a DOCX with a document.xml past the XML limit, a workbook with too many shared
+strings, a text report with too many lines, a web page with too many tags.
 """
 
 from __future__ import annotations
