@@ -139,8 +139,8 @@ class EngineClock:
         import etl.extract.ocr as ocr
         import etl.extract.scan_cells as scan_cells
 
-        self._saved = (ocr._tesseract, scan_cells.read_crops)
-        ocr._tesseract = self._timed("tesseract", ocr._tesseract)
+        self._saved = (ocr.tesseract_words, scan_cells.read_crops)
+        ocr.tesseract_words = self._timed("tesseract", ocr.tesseract_words)
         scan_cells.read_crops = self._timed("rapid", scan_cells.read_crops)
         return self
 
@@ -148,7 +148,7 @@ class EngineClock:
         import etl.extract.ocr as ocr
         import etl.extract.scan_cells as scan_cells
 
-        ocr._tesseract, scan_cells.read_crops = self._saved
+        ocr.tesseract_words, scan_cells.read_crops = self._saved
 
     def _timed(self, engine, fn):
         def call(*args, **kwargs):

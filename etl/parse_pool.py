@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from itertools import islice
 
 from etl import parse_worker, stuck_workers, worker_memory
-from etl.discover import SourceFile
 from etl.errors import ReportError
 from etl.extract import read_file
 from etl.report_rows import value_locations
 from etl.settings import Settings
+from etl.source_file import SourceFile
 
 CHUNK = 8  # files per task sent to a parse worker
 MIN_PARALLEL = 32  # fewer files than this are parsed by one worker (for its memory cap)

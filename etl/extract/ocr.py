@@ -24,8 +24,8 @@ import subprocess
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.extract.page_images import _bad_image, _frames, render_pages, scanned_indexes
-from etl.extract.tesseract import TIMEOUT_SECONDS, _tesseract, require_tesseract
+from etl.extract.page_images import damaged_image_error, image_frames, render_pages, scanned_indexes
+from etl.extract.tesseract import TIMEOUT_SECONDS, require_tesseract, tesseract_words
 from etl.limits import LIMITS, check_count, check_time, extend_time, ocr_allowance, refuse
 from etl.report import Finding, ParsedReport
 
@@ -58,7 +58,7 @@ def ocr_rows(path: str, numbered_pages, numbers: list[int]):
         try:
             if looks_like_noise(grey):  # before straightening: 1.3 s on a page of dots
                 raise NoisePage
-            page_rows = read_page(straighten(grey), JudgedReader(_tesseract))
+            page_rows = read_page(straighten(grey), JudgedReader(tesseract_words))
         except NoisePage:
             if watch.noise(number):
                 break
@@ -92,11 +92,11 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
     except Image.DecompressionBombError as exc:  # Pillow's own pixel limit (179 M)
         raise refuse(path, "page_too_large", f"the image is too large ({exc})")
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise _bad_image(path, exc)
+        raise damaged_image_error(path, exc)
     check_count(path, "too_many_frames", "image frames", count, LIMITS.scanned_pages)
     require_tesseract(path, "the file is an image; it")
     numbers = list(range(1, count + 1))
-    return _ocr_pages(path, sha256, "image", zip(numbers, _frames(path, image)), numbers)
+    return _ocr_pages(path, sha256, "image", zip(numbers, image_frames(path, image)), numbers)
 
 
 def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> RawDocument:
