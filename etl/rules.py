@@ -255,7 +255,7 @@ _DECLARED = (
     Rule("section.empty_subheading", "小标题下没有内容", "perfunctory", "DOC",
          "在该小标题下写明具体情况，或删去空的小标题", QUALITY),
     # ── the legacy 统计表 era (2008–2018): channels, the 条例 2008 第三十二条 parts, prose against
-    #    the 统计表, the 累计 chain (identities declared in etl/identities.py) ──
+    #    the 统计表, the 累计 chain (identities declared in etl/identities_legacy.py) ──
     Rule("legacy.proactive_channels", "统计表：公开渠道与主动公开总数不符", "table_identity",
          "LEG.proactive", "核对统计表主动公开政府信息数及其下列各公开渠道的数字，更正后重新发布年度报告",
          IDENTITY),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from etl.fields import FIELDS
-from etl.identities import legacy_place
+from etl.identities_legacy import legacy_place
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
 from etl.rules import READER
