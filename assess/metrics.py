@@ -33,7 +33,8 @@ from assess.metric_exprs import (
     t4_sum,
 )
 from etl.fields import FIELDS, LEGACY, STD_TEMPLATES, legacy_key, t3_key
-from etl.rules import IDENTITY, LEDGER, QUALITY, rules_costing
+from etl.rule_vocabulary import IDENTITY, LEDGER, QUALITY
+from etl.rules import rules_costing
 
 HIGHER, LOWER, NEUTRAL = "higher", "lower", "none"
 ALL_TEMPLATES = (*STD_TEMPLATES, LEGACY)

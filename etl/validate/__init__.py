@@ -12,7 +12,7 @@ from etl.identities import broken, message
 from etl.identities_legacy import LEGACY_IDENTITIES
 from etl.identities_std import std_identities
 from etl.report import Finding, ParsedReport
-from etl.rules import READER
+from etl.rule_vocabulary import READER
 
 
 def validate_report(report: ParsedReport) -> list[Finding]:

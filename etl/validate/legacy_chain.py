@@ -15,7 +15,7 @@ from etl.fields import FIELDS
 from etl.identities_legacy import legacy_place
 from etl.normalize import as_number
 from etl.report import Finding
-from etl.rules import READER
+from etl.rule_vocabulary import READER
 
 CHAIN_RULE = "legacy.cumulative_chain"
 

@@ -62,7 +62,7 @@ def test_every_load_error_code_has_a_chinese_reason():
 
 
 def test_the_catalogue_declares_a_category_place_and_remedy_for_every_rule():
-    from etl.rules import CATEGORIES, PLACE_LABELS, READER, REPORT
+    from etl.rule_vocabulary import CATEGORIES, PLACE_LABELS, READER, REPORT
 
     for r in RULES.values():
         assert r.category in CATEGORIES, r.id
