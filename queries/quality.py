@@ -7,7 +7,8 @@ import json
 import polars as pl
 
 from etl.errors import ERROR_CODES
-from etl.rules import category_label, place_label, rule_label
+from etl.rule_vocabulary import category_label, place_label
+from etl.rules import rule_label
 from queries import labels
 from queries.base import run_query, scope_params
 

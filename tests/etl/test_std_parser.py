@@ -297,7 +297,7 @@ def test_parse_bad_file_exits_2_with_one_line(tmp_path, content, needle):
     ],
 )
 def test_t3_row_labels(label, key):
-    from etl.parse.table3 import t3_label_key
+    from etl.parse.table3_rows import t3_label_key
 
     assert t3_label_key(label.replace(" ", "")) == key
 
