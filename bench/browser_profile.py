@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import browser_views as bv  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from dashboard import nav  # noqa: E402
 
@@ -36,7 +37,7 @@ def profile_view(browser, base: str, spec: nav.PageSpec) -> dict:
         if response.url.endswith(".js"):
             try:
                 chunks[response.url.rsplit("/", 1)[-1]] = len(response.body())
-            except Exception:  # a response gone with the page
+            except PlaywrightError:  # a response gone with the page
                 pass
 
     page.on("response", seen)

@@ -197,7 +197,9 @@ def _flush(run: _Run) -> None:
         )
         for staged, done in zip(batch.reports, stored):
             run.summary.note_version(staged.source_path, done)
-    except Exception:  # noqa: BLE001 -- replayed below, where each report fails on its own
+    # not swallowed: the batch is undone and replayed report by report, where the failure comes
+    # back and is recorded by _handle against the one report that causes it
+    except Exception:  # noqa: BLE001 -- replayed below, each report on its own
         for d, key, old in reversed(batch.undo):
             if old is _MISSING:
                 d.pop(key, None)
@@ -237,7 +239,9 @@ def _handle(run: _Run, item: Item) -> None:
             _store(run, source, report, item.locations)
     except ReportError as err:
         _fail(run, source, sha, err)
-    except Exception as exc:  # a bug must not stop the batch; it is recorded like a bad file
+    # the writer's boundary for one file, as parse_or_refusal is the worker's: a bug in staging or
+    # writing one report must not stop the load; it is recorded like a bad file (code internal)
+    except Exception as exc:  # noqa: BLE001 -- one file's boundary in the writer
         _fail(run, source, sha, internal_error(source.origin, exc))
 
 

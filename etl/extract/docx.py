@@ -13,7 +13,7 @@ import zipfile
 from io import BytesIO
 
 from etl.document import Location, RawDocument
-from etl.errors import ReportError
+from etl.errors import MALFORMED_OFFICE_FILE, ReportError
 from etl.extract.build import build_document
 from etl.extract.package import open_package
 
@@ -65,7 +65,7 @@ def extract_docx(path: str, data: bytes, sha256: str) -> RawDocument:
             "open it in Word or WPS and save it again as .docx",
             "bad_docx",
         )
-    except Exception as exc:  # python-docx/lxml raise many types on malformed XML
+    except MALFORMED_OFFICE_FILE as exc:  # a malformed part; any other type is a bug
         raise ReportError(
             path,
             f"the Word file is malformed ({type(exc).__name__}: {exc})",
@@ -94,7 +94,9 @@ def _meta(document) -> dict:
             value = getattr(props, key)
             if value is not None:
                 meta[key] = value.isoformat()
-    except Exception:  # core properties are optional and often malformed; never fatal
+    # core properties are optional and often malformed (a missing element reads as None,
+    # hence AttributeError; a bad date, ValueError); never fatal
+    except (AttributeError, ValueError, TypeError, KeyError):
         pass
     return meta
 

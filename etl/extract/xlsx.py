@@ -23,7 +23,7 @@ import warnings
 from io import BytesIO
 
 from etl.document import Location, RawDocument
-from etl.errors import ReportError
+from etl.errors import MALFORMED_OFFICE_FILE, ReportError
 from etl.extract.build import build_document
 from etl.extract.package import open_package
 from etl.limits import LIMITS, check_count
@@ -86,7 +86,7 @@ def extract_xlsx(path: str, data: bytes, sha256: str) -> RawDocument:
                     _keep_uncached(filled, shown, title)
     except ReportError:
         raise
-    except Exception as exc:  # openpyxl/lxml/zipfile raise many types on malformed workbooks
+    except MALFORMED_OFFICE_FILE as exc:  # a malformed part; any other type is a bug
         raise ReportError(
             path,
             f"the Excel file could not be read ({type(exc).__name__}: {exc})",

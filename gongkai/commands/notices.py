@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from etl.collect.safe_files import checked_folder, write_atomically
+from etl.gongkai_error import GongkaiError
 from gongkai.commands.workflow_db import office_agencies, require_store, require_writable
 from gongkai.options import db_option, office_option
 
@@ -148,7 +149,9 @@ def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, 
                     raise  # the disk, not this agency
                 _refuse(run, notice, exc)
                 continue
-            except Exception as exc:  # noqa: BLE001 -- one agency's notice never stops the others
+            except (
+                GongkaiError
+            ) as exc:  # this agency's (a link planted at its name): not the others'
                 _refuse(run, notice, exc)
                 continue
             if written.items:
