@@ -52,6 +52,9 @@ def _second_version_of_ga_2024(con) -> None:
 def db(tmp_path, monkeypatch):
     """The small province on disk, its findings already tracked (as after a load)."""
     monkeypatch.delenv("GONGKAI_WORKFLOW", raising=False)
+    # no scheme: the commands leave scoring out ("scores not stored"), which is not the point here
+    # and would double the time of each test
+    monkeypatch.setenv("GONGKAI_SCHEME", str(tmp_path / "no-scheme.toml"))
     path = tmp_path / "small.duckdb"
     con = duckdb.connect(str(path))
     build_small_province(con)
