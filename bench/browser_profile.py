@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from bench import browser_harness as harness  # noqa: E402
 from dashboard import nav  # noqa: E402
@@ -34,7 +35,7 @@ def profile_view(browser, base: str, spec: nav.PageSpec) -> dict:
         if response.url.endswith(".js"):
             try:
                 chunks[response.url.rsplit("/", 1)[-1]] = len(response.body())
-            except Exception:  # a response gone with the page
+            except PlaywrightError:  # a response gone with the page
                 pass
 
     page.on("response", seen)

@@ -108,7 +108,9 @@ def parse_alone_or_refusal(origin: str, data: bytes):
         return parse_worker.parse_alone(origin, data)
     except ReportError as err:
         return err
-    except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
+    # the worker's boundary (parse_worker.parse_or_refusal), kept for the file parsed here or whose
+    # worker raised: a bug must not stop the batch; it is recorded like a bad file (code internal)
+    except Exception as exc:  # noqa: BLE001 -- worker boundary
         return internal_error(origin, exc)
 
 

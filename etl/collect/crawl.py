@@ -19,6 +19,7 @@ from etl.collect.manifest import ROLE_ATTACHMENT, ROLE_PAGE, PortalFinding, Row
 from etl.collect.safe_files import PlantedLink
 from etl.collect.sites import Site
 from etl.collect.store import Store
+from etl.errors import ReportError
 from etl.report import Finding
 
 MAX_LIST_PAGES = 100  # per site: a column of annual reports never needs more
@@ -381,18 +382,17 @@ class SiteWalk:
 
     def _content(self, art: _Article) -> str | None:
         """What the report says: its figures when one of its files parses, else its bytes."""
-        from etl.parse_worker import parse_alone  # a portal's file: read under the memory cap
+        # a portal's file: read under the memory cap; a bad file, or a bug while reading it,
+        # comes back as its ReportError, and then the bytes are compared instead
+        from etl.parse_pool import parse_alone_or_refusal
 
         shas = []
         for row in art.files:
             data = self.store.read(row.file) if row.file else None
             if data is None:
                 continue
-            try:
-                report = parse_alone(row.file, data)
-            except Exception:  # noqa: BLE001 -- unreadable (ReportError or worse): compare bytes
-                report = None
-            if report is not None and report.values:
+            report = parse_alone_or_refusal(row.file, data)
+            if not isinstance(report, ReportError) and report.values:
                 return repr(sorted((k, v.value) for k, v in report.values.items()))
             shas.append(row.sha256 if row.role == ROLE_ATTACHMENT else "")
         return "|".join(s for s in shas if s) or None
