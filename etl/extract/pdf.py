@@ -19,7 +19,7 @@ import re
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.extract.pdf_decrypted import check_decrypted_streams
+from etl.extract.pdf_decrypted import check_decrypted_streams, check_packed_before_open
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.fields import T3_COLUMNS
 from etl.limits import LIMITS, check_count, check_time, extend_time, ocr_allowance, refuse
@@ -151,6 +151,7 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     import pypdfium2 as pdfium
 
     check_pdf_streams(path, data)
+    check_packed_before_open(path, data)  # an encrypted file's: deciphered first
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
