@@ -181,12 +181,15 @@ def _parse(path: str, text: str, keep_selectors: bool = False):
     parser = etree.HTMLPullParser(
         events=("start",), huge_tree=True, remove_comments=True, remove_pis=True, no_network=True
     )
+    last = (0, "")  # where the last chunk that opened an element ends, and that element's tag
     try:
         for start in range(0, len(text), _CHUNK):
             parser.feed(text[start : start + _CHUNK])
-            _strip(parser.read_events(), keep_selectors)
+            tag = _strip(parser.read_events(), keep_selectors)
+            last = (start + _CHUNK, tag) if tag is not None else last
         root = parser.close()
-        _strip(parser.read_events(), keep_selectors)
+        tag = _strip(parser.read_events(), keep_selectors)
+        last = (len(text), tag) if tag is not None else last
     except (etree.LxmlError, ValueError) as exc:
         raise ReportError(
             path,
@@ -194,15 +197,41 @@ def _parse(path: str, text: str, keep_selectors: bool = False):
             "open it in a browser and save the page again",
             "bad_html",
         )
+    if _stopped_short(text, *last):
+        raise MemoryError(f"libxml2 stopped building the tree of {path} short")
     if root is None:
         raise ReportError(path, "the HTML page is empty", "download the report again", "no_text")
     return root
 
 
-def _strip(events, keep_selectors: bool) -> None:
+def _strip(events, keep_selectors: bool) -> str | None:
+    """Drop the attributes of the elements just opened; the tag of the last one (None: none)."""
+    tag = None
     for _, el in events:
         if el.attrib and el.tag != "meta":
             strip_attributes(el, keep_selectors)
+        tag = el.tag
+    return tag if isinstance(tag, str) or tag is None else ""
+
+
+# elements whose content is text to the parser, up to their end tag (a `<` inside opens nothing)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes"})
+_START_TAG = re.compile(r"<[A-Za-z]")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _stopped_short(text: str, end: int, tag: str) -> bool:
+    """True when libxml2 opened no element after `end` although the page goes on with tags.
+
+    Where the worker's memory cap refuses libxml2 an allocation (a tree of hundreds of MB), it
+    stops building the tree without an error and later chunks open nothing: the page would read
+    as empty, or as part of the report. A page whose last chunks hold a raw-text element's
+    content (a long script) or a comment opens nothing there either, and is not taken for it."""
+    rest = text[end:]
+    if tag in _RAW_TEXT:
+        close = rest.lower().find("</" + tag)
+        rest = rest[close:] if close >= 0 else ""
+    return _START_TAG.search(_COMMENT.sub("", rest)) is not None
 
 
 def _meta(root) -> dict:
