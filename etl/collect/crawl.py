@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from etl.collect import pages
+from etl.collect import article, pages
 from etl.collect.http import Client
 from etl.collect.manifest import ROLE_ATTACHMENT, ROLE_PAGE, PortalFinding, Row
 from etl.collect.safe_files import PlantedLink
@@ -185,7 +185,7 @@ class SiteWalk:
             if not pages.is_html(data, ctype):
                 return True  # the list links the document itself: nothing to read it by
             page = pages.read_page(self._final.get(art.url, art.url), data, ctype)
-            return not art.tentative or bool(pages.title(page))
+            return not art.tentative or bool(article.title(page))
 
         row, data = self._file(art, art.url, ROLE_PAGE, art.title, accept=names_a_report)
         if row is None:
@@ -199,8 +199,8 @@ class SiteWalk:
             row.published = art.list_date or row.published
             return True
         page = page or pages.read_page(self._final.get(art.url, art.url), data)
-        art.title = row.title = pages.title(page) or art.title
-        row.published = pages.published(page) or art.list_date or row.published
+        art.title = row.title = article.title(page) or art.title
+        row.published = article.published(page) or art.list_date or row.published
         self._say_if_capped(page)
         for lk in pages.attachments(page):
             self.progress("file", lk.url)
@@ -294,7 +294,7 @@ class SiteWalk:
         )
         row.error = ""
         if have is not None and (
-            sha == row.sha256 or (role == ROLE_PAGE and pages.same_text(url, have, got.data))
+            sha == row.sha256 or (role == ROLE_PAGE and article.same_text(url, have, got.data))
         ):
             self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
             return row, have
