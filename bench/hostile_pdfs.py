@@ -11,6 +11,7 @@ ciphertext until pdfium, holding the key, inflates it to open the document.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import struct
 import zlib
@@ -299,3 +300,21 @@ def encrypt_in_place(data: bytes) -> bytes:
             int(match.group(1)), data[start : start + length]
         )
     return bytes(out[:xref] + b"/Encrypt " + encryptor.dictionary() + out[xref:])
+
+
+def noise_scan_pdf(pages: int, seed: int = 0) -> bytes:
+    """An image-only PDF of `pages` A4 pages (150 dpi, bilevel) of blots: random noise blurred
+    and cut at 15 % ink, so that it has the few thousand specks and the ink of print (it passes
+    etl.extract.ocr_noise's speck count) and Tesseract reads dozens of lines of junk from it,
+    slowly (50-80 s a page on the busy 2-core machine)."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    field = cv2.GaussianBlur(rng.random((1754, 1240)).astype(np.float32), (0, 0), 3.0)
+    blots = np.where(field < np.quantile(field, 0.15), 0, 255).astype(np.uint8)
+    page = Image.fromarray(blots).convert("1")
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=150, save_all=True, append_images=[page] * (pages - 1))
+    return buffer.getvalue()

@@ -231,9 +231,9 @@ def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[li
         return rows, {"pages_without_text": [i + 1 for i in imaged]}
     imaged = scanned_indexes(path, pdf, imaged)  # blank pages are not read
     numbers = [i + 1 for i in imaged]
-    extend_time(ocr_allowance(len(numbers)))
+    extend_time(ocr_allowance(len(numbers)))  # the text layer showed text: not held (ocr_rows)
     pages = zip(numbers, render_pages(pdf, imaged))
-    scanned, confidence, readings, watch = ocr_rows(path, pages, numbers)
+    scanned, confidence, readings, watch = ocr_rows(path, pages, numbers, held=False)
     if not scanned:
         return rows, {}
     merged = sorted(rows + scanned, key=lambda r: r[1].page)  # stable: lines keep their order
