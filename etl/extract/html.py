@@ -116,7 +116,7 @@ def _parse(path: str, text: str, keep_selectors: bool = False):
             "open it in a browser and save the page again",
             "bad_html",
         )
-    if _stopped_short(text, *last):
+    if root is not None and _stopped_short(text, *last, root):
         raise MemoryError(f"libxml2 stopped building the tree of {path} short")
     if root is None:
         raise ReportError(path, "the HTML page is empty", "download the report again", "no_text")
@@ -134,23 +134,56 @@ def _strip(events, keep_selectors: bool) -> str | None:
 
 
 # elements whose content is text to the parser, up to their end tag (a `<` inside opens nothing)
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes"})
-_START_TAG = re.compile(r"<[A-Za-z]")
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "noembed", "noframes")
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_IMPLIED = frozenset({"html", "head", "body"})  # merged or implied by libxml2, never last
+_LAST_TAGS_TRIED = 200
 
 
-def _stopped_short(text: str, end: int, tag: str) -> bool:
-    """True when libxml2 opened no element after `end` although the page goes on with tags.
+def _stopped_short(text: str, end: int, tag: str, root) -> bool:
+    """True when libxml2 stopped building the tree before the end of the page.
 
     Where the worker's memory cap refuses libxml2 an allocation (a tree of hundreds of MB), it
-    stops building the tree without an error and later chunks open nothing: the page would read
-    as empty, or as part of the report. A page whose last chunks hold a raw-text element's
-    content (a long script) or a comment opens nothing there either, and is not taken for it."""
+    stops without an error: the page would read as empty, or as part of the report. Two signs:
+    tags after the last chunk that opened an element (`end`; unless they are the content of
+    a raw-text element opened last, `tag`, or inside a comment), or a tree whose last element
+    is not the page's last start tag (libxml2 stopped inside the chunk that opened its last)."""
     rest = text[end:]
     if tag in _RAW_TEXT:
         close = rest.lower().find("</" + tag)
         rest = rest[close:] if close >= 0 else ""
-    return _START_TAG.search(_COMMENT.sub("", rest)) is not None
+    if _START_TAG.search(_COMMENT.sub("", rest)) is not None:
+        return True
+    expected = _last_start_tag(text)
+    last = None
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in _IMPLIED:
+            last = el.tag
+    return expected is not None and last != expected
+
+
+def _last_start_tag(text: str) -> str | None:
+    """The name of the page's last start tag outside comments and raw-text elements (lower
+    case), None when there is none among the last _LAST_TAGS_TRIED `<` of the page."""
+    lower = text[-(1 << 20) :].lower()  # the tail: a report's last tags are near its end
+    at = len(lower)
+    for _ in range(_LAST_TAGS_TRIED):
+        at = lower.rfind("<", 0, at)
+        if at < 0:
+            return None
+        found = _START_TAG.match(lower, at)
+        if found is None or found.group(1) in _IMPLIED or _inside_other(lower, at):
+            continue
+        return found.group(1)
+    return None
+
+
+def _inside_other(lower: str, at: int) -> bool:
+    """`<` at `at` is inside a comment or the content of a raw-text element."""
+    if lower.rfind("<!--", 0, at) > lower.rfind("-->", 0, at):
+        return True
+    return any(lower.rfind("<" + t, 0, at) > lower.rfind("</" + t, 0, at) for t in _RAW_TEXT)
 
 
 def _meta(root) -> dict:
