@@ -377,8 +377,10 @@ def load_all(folder: Path, cap_gb: float, timeout: float, root: Path, copies: in
         f"load of {len(list(folder.iterdir()))} files: {time.monotonic() - started:.1f} s, "
         f"peak process-group RSS {peak:,} MB, exit {proc.returncode}"
     )
-    for line in out[-12:]:
-        print("  ", line.decode("utf-8", "replace").rstrip()[:150])
+    lines = [line.decode("utf-8", "replace").rstrip() for line in out]
+    tail = [line for line in lines[-4:] if "failed:" not in line]
+    for line in [line for line in lines if "failed:" in line] + tail:  # each refusal
+        print("  ", line[:150])
 
 
 def main() -> None:
