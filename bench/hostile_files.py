@@ -35,7 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.hostile_pdfs import (  # noqa: E402 - the repository root is on sys.path now
+    encrypted_metadata_bomb,
     encrypted_object_stream_bomb,
+    noise_scan_pdf,
     packed_array_bomb,
     packed_contents_bomb,
 )
@@ -121,6 +123,14 @@ def html_with_paragraphs(paragraphs: int, source: Path = SHUYANG) -> bytes:
     return f"<html><body>{lines}{filler}</body></html>".encode()
 
 
+def word_export_html(mb: int) -> bytes:
+    """A real report as a Word "save as web page" of `mb` MB: an inline base64 picture (most of
+    the bytes) and hidden navigation markup before it (tests/gongkai/conftest.py's huge_html)."""
+    from tests.gongkai.conftest import huge_html
+
+    return huge_html(2016, mb)
+
+
 # --- the families, at the sizes measured -----------------------------------------------------
 
 FAMILIES = {
@@ -129,6 +139,9 @@ FAMILIES = {
     "packed_contents_20x100mb.pdf": lambda: packed_contents_bomb(100 << 20, 20),
     "packed_array_20x100mb.pdf": lambda: packed_array_bomb(100 << 20, 20),
     "encrypted_objstm_2gb.pdf": lambda: encrypted_object_stream_bomb(2 << 30),
+    "encrypted_objstm_aes256_2gb.pdf": lambda: encrypted_object_stream_bomb(2 << 30, "aes-256"),
+    "encrypted_xmp_aes128_2gb.pdf": lambda: encrypted_metadata_bomb(2 << 30, "aes-128"),
+    "noise_scan_60_pages.pdf": lambda: noise_scan_pdf(60),
     "report_plus_5000_blank.pdf": lambda: pdf_with_blank_pages(5000),
     "tiff_40_frames.tif": lambda: multi_frame_tiff(40),
     "tiff_80_frames.tif": lambda: multi_frame_tiff(80),
@@ -137,6 +150,7 @@ FAMILIES = {
     "xlsx_4m_strings.xlsx": lambda: xlsx_shared_strings(4_000_000),
     "text_2m_lines.txt": lambda: text_with_lines(2_000_000),
     "html_1_7m_paragraphs.html": lambda: html_with_paragraphs(1_700_000),
+    "html_word_export_50mb.html": lambda: word_export_html(50),
 }
 
 
@@ -215,8 +229,10 @@ def load_all(folder: Path, cap_gb: float, timeout: float, root: Path, copies: in
         f"load of {len(list(folder.iterdir()))} files: {time.monotonic() - started:.1f} s, "
         f"peak process-group RSS {peak:,} MB, exit {proc.returncode}"
     )
-    for line in out[-12:]:
-        print("  ", line.decode("utf-8", "replace").rstrip()[:150])
+    lines = [line.decode("utf-8", "replace").rstrip() for line in out]
+    tail = [line for line in lines[-4:] if "failed:" not in line]
+    for line in [line for line in lines if "failed:" in line] + tail:  # each refusal
+        print("  ", line[:150])
 
 
 def main() -> None:
