@@ -17,9 +17,11 @@ from etl.gongkai_error import BAD_INPUT, ENVIRONMENT, REFUSED, GongkaiError
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("etl", "assess", "queries", "workflow", "exports", "dashboard", "gongkai")
 # control flow that never leaves its module (ClusterLost: the pipeline parses the rest itself;
-# NoisePage: OCR counts the page as noise and goes on),
+# NoisePage: OCR counts the page as noise and goes on; TooSlow/TooBig: a portal body cut short,
+# turned into the collector's finding by etl/collect/http.py; TimeSpent: OCR's time before a
+# page shows text is up, turned into the illegible_scan refusal by etl/extract/ocr.py),
 # or the CLI's own printing of a failure
-INTERNAL = {"SearchBudget", "ClusterLost", "NoisePage", "Failure"}
+INTERNAL = {"SearchBudget", "ClusterLost", "NoisePage", "Failure", "TooSlow", "TooBig", "TimeSpent"}
 SCRIPTS = ("dashboard/views/", "dashboard/app.py", "gongkai/__main__.py")  # run when imported
 
 
