@@ -113,9 +113,15 @@ def province_trend(v: int, peer_group: str | None) -> pl.DataFrame:
     return _q(queries.province_trend, peer_group=peer_group)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def compare_agencies(v: int, agency_ids: tuple[str, ...]) -> pl.DataFrame:
-    return _q(queries.compare_agencies, agency_ids=list(agency_ids))
+    """queries.compare_agencies from each agency's cached profile (the same rows: one agency's
+    figures across the years): the agency on screen is cached already, so a comparison queries
+    the others only, once each."""
+    if not agency_ids:
+        return _q(queries.compare_agencies, agency_ids=[])
+    return pl.concat([agency_profile(v, a) for a in agency_ids], how="vertical_relaxed").sort(
+        "agency_name", "year"
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
