@@ -151,3 +151,15 @@ def publication_dates(v: int, year: int, peer_group: str | None) -> pl.DataFrame
 @st.cache_data(max_entries=64, show_spinner=False)
 def timeliness_by_kind(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
     return _q(queries.timeliness_by_kind, year=year, peer_group=peer_group)
+
+
+# --- the printed text around a value (the report file read again) --------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def marked_context(path: str, mtime_ns: int, loc: dict) -> list:
+    """queries.marked_context, kept per file version (path and modification time) and location:
+    the 原文 tab reran it, i.e. extracted the whole document again, on every click in the tab."""
+    from pathlib import Path
+
+    return queries.marked_context(Path(path), loc)

@@ -28,6 +28,7 @@ from dashboard.cached import (  # noqa: F401 (the pages' namespace)
     home_agencies,
     late_reports,
     load_errors,
+    marked_context,
     missing_reports,
     peer_groups,
     peer_median,
