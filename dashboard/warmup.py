@@ -86,11 +86,14 @@ def _warm_pages(v: int, year: int) -> None:
 
 
 def _warm_next_steps(v: int, year: int, scheme: str) -> None:
-    """Then what the first clicks from those views ask for (bench/browser_views.py measured
-    each at 0.2–1.6 s of queries the first time): 排名总览's 升降与趋势 (the province trend),
+    """Then, once a first view has been shown (visitors.after_a_visit), what the first clicks
+    from those views ask for (bench/browser_views.py measured each at 0.2–1.6 s of queries the
+    first time): 排名总览's 升降与趋势 (the province trend),
     单位画像 of the agency it opens on (the first ranked one: its years, its group's medians,
     表二) and its 对比 (last year's ranking), 数据质量's 年报质量检查 / 发布及时性 / 按单位."""
     from dashboard import visitors
+
+    visitors.after_a_visit()  # not during someone's first view
 
     def first_agency() -> None:
         ranked = data.ranking(v, year, scheme, None, ())
