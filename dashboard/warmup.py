@@ -13,35 +13,12 @@ def warm_code() -> None:
     catalogue (the page icon of st.set_page_config); inspect's map of module files, which
     Streamlit's first element fills through inspect.stack(). No page draws Plotly or styles a
     table on its first paint any more (dashboard/vega.py, flag pills), so neither is warmed:
-    on 2 cores that work competed with the visitor's browser. Then the modules a first run
-    imports (_FIRST_RUN_IMPORTS), before the runtime is up. Its caller (dashboard/server.py)
-    drops a failure: only a head start, the page imports what it needs."""
-    import importlib
-
+    on 2 cores that work competed with the visitor's browser. Its caller
+    (dashboard/server.py) drops a failure: only a head start, the page imports what it needs."""
     from streamlit import env_util, string_util
 
     string_util.is_emoji("📊")
     env_util.is_repl()
-    for module in _FIRST_RUN_IMPORTS:  # while Streamlit starts, not inside a visitor's view
-        importlib.import_module(module)
-
-
-# What a page's first script run imported (python -X importtime, 2 cores): the pages' helper
-# modules with pyarrow under workflow.overlay (≈1 s together), and etl.building_copy, which
-# assess.stored.build_stamp imports for one constant and which pulls datasketch and scipy in
-# (≈1-2 s; the first ranking of a fresh server waited for it).
-_FIRST_RUN_IMPORTS = (
-    "dashboard.data",
-    "dashboard.views.widgets",
-    "dashboard.views.panels",
-    "dashboard.views.ranking_grid",
-    "dashboard.views.compare",
-    "dashboard.views.quality_check",
-    "dashboard.views.whatif",
-    "dashboard.views.rect_items",
-    "etl.building_copy",
-    "exports.formats",
-)
 
 
 def warm() -> None:
