@@ -42,6 +42,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(str):
+    """The server's URL, with the pid of the `gongkai serve` process (for server_cpu)."""
+
+    pid: int
+
+
+def server_cpu(base: str) -> float:
+    """CPU seconds (user + system) the server has used so far: `gongkai serve` and its children."""
+    pid = getattr(base, "pid", None)
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process gone meanwhile
+            continue
+        me, parent = int(stat.parent.name), int(fields[1])
+        if me == pid or parent == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @contextmanager
 def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
     """`gongkai serve` on a free port; yields its URL once /_stcore/health answers. `fresh`:
@@ -71,7 +95,9 @@ def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
                 if time.monotonic() > deadline:
                     raise RuntimeError("gongkai serve did not answer in 60 s") from None
                 time.sleep(0.05)
-        yield url
+        found = Server(url)
+        found.pid = proc.pid
+        yield found
     finally:
         proc.terminate()  # gongkai serve stops its Streamlit process group
         try:

@@ -12,6 +12,10 @@ data/gongkai.duckdb), drives headless Chromium through Playwright and prints med
   the click to the end of the run it caused;
 - 导出: the PDF of the whole province, from the click to the file saved.
 
+Beside each time, the server's CPU seconds spent in it (the `gongkai serve` process and its
+Streamlit child, from /proc): on a machine shared with other work the wall time varies with the
+load, the server's CPU much less.
+
 Not a test: it prints figures (bench/RESULTS.md keeps them).
 
     .venv/bin/python bench/browser_views.py [--db data/gongkai.duckdb] [--runs 3] [--pages ranking,profile]
@@ -35,6 +39,7 @@ from bench.browser_harness import (  # noqa: E402 - the repository root is on sy
     CHROMIUM_ARGS,
     RECORDER,
     server,
+    server_cpu,
     settled,
     step,
     url_of,
@@ -51,45 +56,74 @@ SCROLL_BELOW_HEADER = """c => {
 }"""
 
 
-def cold_view(browser, base: str, spec: nav.PageSpec) -> float:
+Timed = tuple[float, float]  # (seconds waited in the browser, server CPU seconds meanwhile)
+
+
+def timed(base: str, wait) -> Timed:
+    """wait() returns the seconds waited; paired with the server CPU used meanwhile."""
+    cpu = server_cpu(base)
+    return wait(), server_cpu(base) - cpu
+
+
+def cold_view(browser, base: str, spec: nav.PageSpec) -> Timed:
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     ctx.add_init_script(RECORDER)
     page = ctx.new_page()
     try:
-        page.goto(url_of(base, spec), wait_until="commit")
-        return settled(page, 0.0) / 1000
+
+        def first_view() -> float:
+            page.goto(url_of(base, spec), wait_until="commit")
+            return settled(page, 0.0) / 1000
+
+        return timed(base, first_view)
     finally:
         ctx.close()
 
 
-def reload(page) -> float:
-    page.reload(wait_until="commit")
-    return settled(page, 0.0) / 1000
+def server_step(page, base: str, action) -> Timed | None:
+    """step() with the server's CPU seconds meanwhile."""
+    cpu = server_cpu(base)
+    wall = step(page, action)
+    return None if wall is None else (wall, server_cpu(base) - cpu)
 
 
-def page_steps(page, base: str, spec: nav.PageSpec) -> dict[str, float | None]:
+def reload(page, base: str) -> Timed:
+    def again() -> float:
+        page.reload(wait_until="commit")
+        return settled(page, 0.0) / 1000
+
+    return timed(base, again)
+
+
+def page_steps(page, base: str, spec: nav.PageSpec) -> dict[str, Timed | None]:
     """Warm steps on one page: tabs, the first selectable table's first row."""
-    out: dict[str, float] = {}
+    out: dict[str, Timed | None] = {}
     page.goto(url_of(base, spec), wait_until="commit")
     settled(page, 0.0)
-    out["reopen (warm)"] = reload(page)
+    out["reopen (warm)"] = reload(page, base)
     tabs = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first
     names = tabs.locator("button").all_inner_texts() if tabs.count() else []
     for n, name in enumerate(names[1:], 1):
-        out[f"tab {name}"] = step(page, lambda n=n: tabs.locator("button").nth(n).click())
+        out[f"tab {name}"] = server_step(
+            page, base, lambda n=n: tabs.locator("button").nth(n).click()
+        )
     if names:
-        out[f"tab {names[0]}"] = step(page, lambda: tabs.locator("button").nth(0).click())
+        out[f"tab {names[0]}"] = server_step(
+            page, base, lambda: tabs.locator("button").nth(0).click()
+        )
     grid = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"] canvas').first
     if grid.count():
         grid.evaluate(SCROLL_BELOW_HEADER)
         time.sleep(0.2)
         box = grid.bounding_box()
         if box:
-            out["pick a row"] = step(page, lambda: page.mouse.click(box["x"] + 15, box["y"] + 52))
+            out["pick a row"] = server_step(
+                page, base, lambda: page.mouse.click(box["x"] + 15, box["y"] + 52)
+            )
     return out
 
 
-def sidebar_steps(page, base: str) -> dict[str, float | None]:
+def sidebar_steps(page, base: str) -> dict[str, Timed | None]:
     out = {}
     page.goto(url_of(base, nav.PAGES[0]), wait_until="commit")
     settled(page, 0.0)
@@ -100,31 +134,35 @@ def sidebar_steps(page, base: str) -> dict[str, float | None]:
             boxes.nth(1).click()
             page.locator('[role="listbox"] [role="option"]').nth(1).click()
 
-        out["sidebar: another peer group"] = step(page, pick)
+        out["sidebar: another peer group"] = server_step(page, base, pick)
     for spec in nav.PAGES[1:]:
         link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{spec.url_path}"]').first
-        out[f"sidebar: open {spec.title}"] = step(page, link.click)
+        out[f"sidebar: open {spec.title}"] = server_step(page, base, link.click)
     return out
 
 
-def pdf_download(browser, base: str) -> float:
+def pdf_download(browser, base: str) -> Timed:
     ctx = browser.new_context(accept_downloads=True, viewport={"width": 1440, "height": 900})
     ctx.add_init_script(RECORDER)
     page = ctx.new_page()
     try:
         page.goto(url_of(base, nav.BY_URL["export"]), wait_until="commit")
         settled(page, 0.0)
-        t = time.perf_counter()
-        with page.expect_download(timeout=120_000) as dl:
-            page.get_by_text("下载 PDF 汇总表").first.click()
-        with tempfile.TemporaryDirectory() as tmp:
-            dl.value.save_as(Path(tmp) / "x.pdf")
-        return time.perf_counter() - t
+
+        def download() -> float:
+            t = time.perf_counter()
+            with page.expect_download(timeout=120_000) as dl:
+                page.get_by_text("下载 PDF 汇总表").first.click()
+            with tempfile.TemporaryDirectory() as tmp:
+                dl.value.save_as(Path(tmp) / "x.pdf")
+            return time.perf_counter() - t
+
+        return timed(base, download)
     finally:
         ctx.close()
 
 
-def warm_session(browser, base: str, wanted) -> dict[str, float | None]:
+def warm_session(browser, base: str, wanted) -> dict[str, Timed | None]:
     """Every page's steps and the sidebar's in one session, after a first visitor."""
     cold_view(browser, base, nav.PAGES[0])  # warm the server as a first visitor
     ctx = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -137,6 +175,13 @@ def warm_session(browser, base: str, wanted) -> dict[str, float | None]:
     found.update(sidebar_steps(page, base))
     ctx.close()
     return found
+
+
+def show(what: str, runs: list[Timed]) -> None:
+    """One line: median wall time and server CPU, then each run's wall time."""
+    wall = statistics.median(t for t, _ in runs)
+    cpu = statistics.median(c for _, c in runs)
+    print(f"  {wall:6.2f}  {cpu:5.2f}  {what}   ({', '.join(f'{t:.2f}' for t, _ in runs)})")
 
 
 def main() -> None:
@@ -167,15 +212,16 @@ def main() -> None:
         help="serve this checkout of gongkai instead (e.g. a worktree of an older commit); "
         "repeat it to measure several trees run by run, interleaved, in the same conditions",
     )
+    ap.add_argument("--no-pdf", action="store_true", help="skip the whole-province PDF")
     args = ap.parse_args()
     args.db = args.db.resolve()  # the server runs in --tree
     trees = args.tree or [ROOT]
     from playwright.sync_api import sync_playwright
 
     wanted = [nav.BY_URL[p] for p in args.pages.split(",")]
-    cold: dict[str, list[float]] = {}
-    steps: dict[str, list[float]] = {}
-    pdf: dict[str, list[float]] = {}
+    cold: dict[str, list[Timed]] = {}
+    steps: dict[str, list[Timed]] = {}
+    pdf: dict[str, list[Timed]] = {}
     loads: list[float] = []
 
     def name(tree: Path, what: str) -> str:
@@ -197,25 +243,27 @@ def main() -> None:
                     for what, t in warm_session(browser, base, wanted).items():
                         if t is not None:
                             steps.setdefault(name(tree, what), []).append(t)
-                    pdf.setdefault(name(tree, "PDF"), []).append(pdf_download(browser, base))
+                    if not args.no_pdf:
+                        pdf.setdefault(name(tree, "PDF"), []).append(pdf_download(browser, base))
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
         browser.close()
+    loads.append(os.getloadavg()[0])
     cache = "no scoring runs on disk" if args.no_disk_cache else "scoring runs on disk kept"
     print(f"median of {args.runs} runs, seconds (database {args.db.name}; {cache})")
-    print(f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs\n")
+    print(f"load average (1 min) {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs")
+    print("columns: wall time, server CPU time, (each run's wall time)\n")
+    by_step = lambda kv: kv[0].split("] ")[-1]  # noqa: E731 - trees side by side
     if cold:
         print("cold first view (fresh server)")
-    for what, ts in sorted(cold.items(), key=lambda kv: kv[0].split("] ")[-1]):
-        print(f"  {statistics.median(ts):6.2f}  {what}   ({', '.join(f'{t:.2f}' for t in ts)})")
+    for what, ts in sorted(cold.items(), key=by_step):
+        show(what, ts)
     if args.cold_only:
         return
     print("\nwarm steps")
-    for what, ts in sorted(steps.items(), key=lambda kv: kv[0].split("] ")[-1]):
-        print(f"  {statistics.median(ts):6.2f}  {what}   ({', '.join(f'{t:.2f}' for t in ts)})")
+    for what, ts in sorted(steps.items(), key=by_step):
+        show(what, ts)
     for what, ts in pdf.items():
-        print(
-            f"\n  {statistics.median(ts):6.2f}  {what}: 导出 · PDF of the whole province (click to file)"
-        )
+        show(f"{what}: 导出 · PDF of the whole province (click to file)", ts)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 
 No streamlit here: the export callables of st.download_button run on another thread outside any
 script run, and the warm-up at server start runs before any session; both use these memos, and
-dashboard/data.py's cached functions sit on top of them.
+dashboard/data.py's cached functions (dashboard/cached.py, dashboard/scores.py) sit on top of them.
 
 - One computation per key at a time: a caller asking for a key another thread is computing
   waits for it instead of computing it again (the warm-up and a first visitor share one run).

@@ -88,7 +88,14 @@ def both_years(con, db: Path, v, year, scheme, content_hash, weights=()):
 
 
 def ranked(con, db: Path, v, year, scheme, content_hash, peer_group=None, weights=()):
-    """queries.ranking of `year` (one peer group or all) over the shared runs of both years."""
+    """queries.ranking of `year` (one peer group or all) over the shared runs of both years.
+
+    One peer group is the rows of the all-groups ranking (ranks, flags and the previous year are
+    counted within each group; queries.ranking's peer_group only filters), so picking a group in
+    the sidebar costs a filter, not a second ranking."""
+    if peer_group is not None:
+        every = ranked(con, db, v, year, scheme, content_hash, None, weights)
+        return every.filter(pl.col("peer_group") == peer_group)
 
     def compute() -> pl.DataFrame:
         run, prev = both_years(con, db, v, year, scheme, content_hash, weights)
@@ -97,12 +104,11 @@ def ranked(con, db: Path, v, year, scheme, content_hash, peer_group=None, weight
             queries.ranking,
             year=year,
             scheme=scheme,
-            peer_group=peer_group,
             assessment=run,
             prev_assessment=prev,
         )
 
-    return memo.once(f"rank-{memo.key_of(v, year, content_hash, peer_group, weights)}", compute)
+    return memo.once(f"rank-{memo.key_of(v, year, content_hash, None, weights)}", compute)
 
 
 def leader_frames(con, db: Path, v, year, scheme, content_hash):

@@ -1,12 +1,12 @@
-"""Pure Vega-Lite builders for the charts a page shows on its first paint: (polars frame) -> spec.
+"""Pure Vega-Lite builders for every chart of the dashboard: (polars frame) -> spec.
 Here the shared pieces and the charts across the years; the bar charts of one year are in
 dashboard/vega_bars.py.
 
-Why not Plotly here: the first Plotly chart on a page makes the browser fetch and run
-Streamlit's 4.7 MB Plotly bundle, the biggest single cost of a cold view (bench/RESULTS.md);
-st.vega_lite_chart needs about 0.8 MB. Same titles, Chinese labels, colours and the 2019
-template-change marker as dashboard/charts.py (kept for charts shown on demand). The data is
-inline in the spec (a few hundred rows at most), so a spec is a plain dict tests can read.
+Why not Plotly: the first Plotly chart in a session makes the browser fetch and run
+Streamlit's 4.7 MB Plotly bundle, the biggest single cost of a cold view (bench/RESULTS.md),
+and of a tab that drew one (单位画像·对比, 数据质量·发布及时性: about 1 s each);
+st.vega_lite_chart needs about 0.8 MB. The data is inline in the spec (a few hundred rows at
+most), so a spec is a plain dict tests can read.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import polars as pl
 
 from queries.labels import col
 
-# Shared with dashboard/charts.py (which imports them from here, so this module needs no plotly).
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 COLORWAY = ["#1f5fa8", "#e07b39", "#3a9d5d", "#c23b3b", "#8a63b8", "#8c8c8c", "#d4a017"]
 OUTCOMES = ("granted", "partial", "denied", "unable", "rejected", "other_outcome")
@@ -258,3 +257,26 @@ def province_trends(trend: pl.DataFrame) -> dict:
         "late_share": "逾期发布单位占比",
     }
     return _lines("全省趋势（各单位中位数）", _long(trend, names), _years(trend))
+
+
+def agencies_over_years(
+    series: pl.DataFrame, picked: list[str], names: dict[str, str], figure: str, rate: bool
+) -> dict:
+    """单位画像·对比: one figure across the years, a line per agency picked (in that order);
+    rates on a 0–105 % axis, counts as whole numbers from zero."""
+    rows = [
+        {"year": int(r["year"]), "series": names[a], "value": float(r[figure])}
+        for a in picked
+        for r in series.filter(pl.col("agency_id") == a).iter_rows(named=True)
+        if r["year"] is not None and r[figure] is not None
+    ]
+    spec = _lines(f"{col(figure)}（逐年）", rows, _years(series))
+    if not rate:
+        spec["layer"][0]["encoding"]["y"] |= {
+            "axis": {"format": ",d", "tickMinStep": 1},
+            "scale": {"zero": True},
+        }
+    # the legend lists every agency picked, in the order picked (one with no value too)
+    spec["layer"][0]["encoding"]["color"]["sort"] = [names[a] for a in picked]
+    spec["layer"][0]["encoding"]["color"]["scale"] = {"domain": [names[a] for a in picked]}
+    return spec

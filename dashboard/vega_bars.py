@@ -162,3 +162,39 @@ def rank_moves(moves: pl.DataFrame) -> dict:
     return chart_spec(
         "名次升降最多的单位（与上年比）", rows, [bars, text], height=bars_height(len(rows), 28)
     )
+
+
+def days_before_deadline(dated: pl.DataFrame, kinds: dict) -> dict:
+    """数据质量·发布及时性: reports by days between publication and the legal deadline (5-day
+    bins, negative = early), one translucent layer per agency kind, the deadline as a rule."""
+    rows = [
+        {"days": int(r["days_late"]), "kind": kinds.get(r["kind"], kinds[None])}
+        for r in dated.iter_rows(named=True)
+        if r["days_late"] is not None
+    ]
+    order = list(dict.fromkeys(kinds.get(k, kinds[None]) for k in dated["kind"].to_list()))
+    bars = {
+        "mark": {"type": "bar", "opacity": 0.7, "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": "days",
+                "type": "quantitative",
+                "bin": {"step": 5},
+                "title": "发布日 − 法定期限（天）",
+            },
+            "y": {"aggregate": "count", "type": "quantitative", "stack": None, "title": "年报数"},
+            "color": {"field": "kind", "type": "nominal", "legend": LEGEND, "sort": order},
+        },
+    }
+    deadline = {
+        "data": {"values": [{"days": 0, "text": "法定期限"}]},
+        "layer": [
+            {"mark": {"type": "rule", "strokeDash": [4, 3], "color": "#333333"}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "top", "y": 0},
+                "encoding": {"text": {"field": "text"}},
+            },
+        ],
+        "encoding": {"x": {"field": "days", "type": "quantitative"}},
+    }
+    return chart_spec("发布日期相对法定期限（天，负数为提前）", rows, [bars, deadline])

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 _lock = threading.Lock()
 _running = 0
+_last_end: float | None = None  # time.monotonic() when the last run ended; None before any
 
 
 @contextmanager
@@ -27,8 +28,10 @@ def visitor_run():
     try:
         yield
     finally:
+        global _last_end
         with _lock:
             _running -= 1
+            _last_end = time.monotonic()
 
 
 def in_progress() -> int:
@@ -40,4 +43,18 @@ def step_aside(longest: float = 30.0, poll: float = 0.05) -> None:
     that never finishes must not stop the warm-up for good)."""
     deadline = time.monotonic() + longest
     while _running and time.monotonic() < deadline:
+        time.sleep(poll)
+
+
+def after_a_visit(idle: float = 1.0, longest: float = 60.0, poll: float = 0.05) -> None:
+    """Wait until a visitor's page has been shown (a run ended) and no run has started for
+    `idle` seconds; at most `longest` seconds. For warm-up work a visitor's next clicks need
+    but the first view does not: during a cold first view, on 2 cores, it competed with the
+    browser loading Streamlit's bundle (bench/browser_views.py: up to 0.6 s of server CPU
+    more in the view)."""
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        ended = _last_end
+        if not _running and ended is not None and time.monotonic() - ended >= idle:
+            return
         time.sleep(poll)

@@ -33,8 +33,10 @@ def warm() -> None:
     found = data.schemes()
     if year is None or not found:
         return
-    data.leader(v, int(year), next(iter(found.values())))  # the runs, ranking and summary
+    scheme = next(iter(found.values()))
+    data.leader(v, int(year), scheme)  # the runs, ranking and summary
     _warm_pages(v, int(year))
+    _warm_next_steps(v, int(year), scheme)
 
 
 def _warm_pages(v: int, year: int) -> None:
@@ -54,6 +56,38 @@ def _warm_pages(v: int, year: int) -> None:
             data.late_reports(v, year, None),
             data.copied_reports(v, year, None),
         ),
+    ]
+    for step in steps:
+        visitors.step_aside()
+        step()
+
+
+def _warm_next_steps(v: int, year: int, scheme: str) -> None:
+    """Then, once a first view has been shown (visitors.after_a_visit), what the first clicks
+    from those views ask for (bench/browser_views.py measured each at 0.2–1.6 s of queries the
+    first time): 排名总览's 升降与趋势 (the province trend),
+    单位画像 of the agency it opens on (the first ranked one: its years, its group's medians,
+    表二) and its 对比 (last year's ranking), 数据质量's 年报质量检查 / 发布及时性 / 按单位."""
+    from dashboard import visitors
+
+    visitors.after_a_visit()  # not during someone's first view
+
+    def first_agency() -> None:
+        ranked = data.ranking(v, year, scheme, None, ())
+        first = ranked.filter(~ranked["missing"].fill_null(False)).head(1)
+        if first.height:
+            agency, group = first["agency_id"][0], first["peer_group"][0]
+            data.agency_profile(v, agency)
+            if group:
+                data.peer_median(v, group)
+            data.agency_values(v, agency, "t2.")
+
+    steps = [
+        lambda: data.province_trend(v, None),
+        first_agency,
+        lambda: data.ranking(v, year - 1, scheme, None, ()),
+        lambda: (data.quality_check_summary(v, year, None), data.findings_by_agency(v, year, None)),
+        lambda: (data.publication_dates(v, year, None), data.timeliness_by_kind(v, year, None)),
     ]
     for step in steps:
         visitors.step_aside()

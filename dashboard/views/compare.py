@@ -1,12 +1,11 @@
 """多单位对比 (a tab of 单位画像): the agency beside others — this year's rank, score and figures,
 and one figure across the years (the 2019 template change marked). Agencies in ?agencies=."""
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, urlstate
-from dashboard.safe_text import echo, md, plot
+from dashboard import data, urlstate, vega
+from dashboard.safe_text import echo, md
 from dashboard.views import cells, widgets
 from queries import labels
 
@@ -109,22 +108,5 @@ def _years_chart(v: int, picked: list[str], names: dict[str, str]) -> None:
         placeholder="请选择指标",
     )
     series = data.compare_agencies(v, tuple(picked))
-    fig = go.Figure()
-    fig.update_layout(
-        template=charts.TEMPLATE,
-        title=f"{labels.col(figure)}（逐年）",
-        xaxis_title="年度",
-        yaxis_ticksuffix="%" if figure in cells.RATE_COLUMNS else "",
-    )
-    for a in picked:
-        part = series.filter(pl.col("agency_id") == a)
-        fig.add_scatter(
-            x=part["year"].to_list(),
-            y=part[figure].to_list(),
-            name=plot(names[a]),  # a legend entry reads Plotly's HTML subset
-            mode="lines+markers",
-        )
-    if figure not in cells.RATE_COLUMNS:
-        charts.count_axis(fig, series[figure].to_list())
-    charts.year_axis(fig, series["year"].to_list())
-    widgets.chart(fig, key="compare_chart")
+    spec = vega.agencies_over_years(series, picked, names, figure, figure in cells.RATE_COLUMNS)
+    widgets.light_chart(spec, key="compare_chart")

@@ -130,7 +130,7 @@ def source_view(v: int, report_id: int, key: str) -> None:
         c2.caption("原文为空白或“/”“—”“无”，按规定计为 0。")
     st.caption("年报原文（按原样显示）")
     st.code(row["raw"] or "（空白）", language=None, wrap_lines=True)
-    lines = queries.marked_context(file, loc) if file else []
+    lines = data.marked_context(str(file), data.file_mtime(str(file)), loc) if file else []
     if lines:
         st.caption(
             "在年报中的位置（上下各三行；黄色为该数值所在行，红框为该数值所在的单元格）"
@@ -141,7 +141,7 @@ def source_view(v: int, report_id: int, key: str) -> None:
     if file is not None:
         st.download_button(
             "下载年报原件",
-            file.read_bytes(),
+            file.read_bytes,  # read on the click, not on every run of the tab
             file_name=name,
             key="orig_file",
             on_click="ignore",

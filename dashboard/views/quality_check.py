@@ -4,12 +4,11 @@ timeliness. Rendering only; data comes through dashboard.data."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
 import queries
-from dashboard import charts, data
+from dashboard import data, vega_bars
 from dashboard.safe_text import md, md_quote
 from dashboard.views import panels, widgets
 from etl.validate.quality_settings import quality_settings
@@ -112,26 +111,7 @@ def timeliness(v: int, year: int, peer: str | None) -> None:
     )
     dated = dates.filter(pl.col("days_late").is_not_null())
     if dated.height:
-        fig = go.Figure()
-        for kind in dated["kind"].unique(maintain_order=True).to_list():
-            part = (
-                dated.filter(pl.col("kind") == kind)
-                if kind is not None
-                else dated.filter(pl.col("kind").is_null())
-            )
-            fig.add_histogram(
-                x=part["days_late"].to_list(), name=KIND.get(kind, "未分类"), xbins=dict(size=5)
-            )
-        fig.update_layout(
-            template=charts.TEMPLATE,
-            barmode="overlay",
-            title="发布日期相对法定期限（天，负数为提前）",
-            xaxis_title="发布日 − 法定期限（天）",
-            yaxis_title="年报数",
-        )
-        fig.update_traces(opacity=0.7)
-        fig.add_vline(x=0, line_dash="dash", annotation_text="法定期限")
-        st.plotly_chart(fig, key="timeliness_hist")
+        widgets.light_chart(vega_bars.days_before_deadline(dated, KIND), key="timeliness_hist")
     missing = dates.filter(pl.col("status") == "未发布")
     st.subheader(f"尚未发布（{missing.height} 家）")
     if missing.is_empty():

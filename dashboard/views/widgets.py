@@ -1,5 +1,5 @@
-"""The widgets the pages share: the read-only table (and its drill-down row click), charts
-without Plotly's English toolbar, the scheme picker kept in the URL."""
+"""The widgets the pages share: the read-only table (and its drill-down row click), a Vega-Lite
+chart, the scheme picker kept in the URL."""
 
 from __future__ import annotations
 
@@ -95,17 +95,6 @@ def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):
             query_params={k: str(v) for k, v in goto.items()},
         )
     return event
-
-
-PLOTLY_CONFIG = {
-    "displayModeBar": False,
-    "displaylogo": False,
-}  # plotly's toolbar speaks English only
-
-
-def chart(fig, *, key: str, **kwargs):
-    """st.plotly_chart without plotly's English toolbar."""
-    return st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)
 
 
 def light_chart(spec: dict, *, key: str):

@@ -294,3 +294,52 @@ def test_one_click_downloads_in_chromium(server, browser, con, tmp_path):
         row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], (int, float))
     ]
     assert names == expected["agency_name"].to_list()
+
+
+def test_a_sidebar_switch_leaves_the_other_pages_view_behind(server, browser):
+    """排名总览 and 数据质量 both keep their tab in ?view=; in a browser the sidebar's page switch
+    starts the next page without the last one's parameters (AppTest's switch_page keeps them,
+    so tests/dashboard/test_quality_check.py sees 「链接中的查看“排名”无效」; a person does not)."""
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    try:
+        _open(page, f"{url}/?view=风险清单")
+        page.locator('[data-testid="stSidebarNav"] a[href$="/quality"]').first.click()
+        page.wait_for_url("**/quality?**", timeout=20_000)
+        page.get_by_text("年度数据质量").first.wait_for(timeout=20_000)
+        _settle(page)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "无效" not in main and "风险清单" not in main
+        pressed = page.locator(
+            '[data-testid="stMain"] [data-testid="stButtonGroup"] button[aria-checked="true"]'
+        )
+        assert pressed.first.inner_text() == "问题明细"  # 数据质量's own default view
+        assert "view=%E9%97%AE%E9%A2%98%E6%98%8E%E7%BB%86" in page.url  # ?view=问题明细
+    finally:
+        page.close()
+
+
+def test_the_original_report_downloads_from_the_source_tab(server, browser, con, tmp_path):
+    """单位画像·原文: 下载年报原件 gives the report file itself (read on the click)."""
+    import queries
+
+    url, _ = server
+    fig = queries.figures(con).filter(queries.figures(con)["requests"].is_not_null())
+    agency, year = fig["agency_id"][0], fig["year"][0]
+    report = queries.agency_profile(con, agency_id=agency).filter(
+        queries.agency_profile(con, agency_id=agency)["year"] == year
+    )
+    source = con.execute(
+        "SELECT source_path FROM reports WHERE report_id = ?", [int(report["report_id"][0])]
+    ).fetchone()[0]
+    original = queries.resolve(source, ROOT)
+    page = browser.new_page(accept_downloads=True, viewport={"width": 1440, "height": 900})
+    try:
+        _open(page, f"{url}/profile?agency={agency}&year={year}&tab=原文&src_year={year}")
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_text("下载年报原件").first.click()
+        saved = tmp_path / "original"
+        download.value.save_as(saved)
+    finally:
+        page.close()
+    assert original is not None and saved.read_bytes() == original.read_bytes()

@@ -125,3 +125,47 @@ def test_review_chart_on_the_small_province(small_con):
     assert len(values) == 2 * 2 * 4  # 2023 and 2024 × (复议, 诉讼) × four outcomes
     corrected = {r["group"]: r["n"] for r in values if r["year"] == "2024" and r["order"] == 1}
     assert corrected == {"复议": 1, "诉讼": 2}  # GA: 1 review and 2 suits corrected; GB none
+
+
+def test_agencies_over_years_draws_a_line_per_agency_in_the_order_picked():
+    series = pl.DataFrame(
+        {
+            "agency_id": ["A", "A", "B", "B"],
+            "year": [2018, 2024, 2018, 2024],
+            "requests": [3, 12, None, 7],
+            "completion_rate": [50.0, 100.0, 80.0, None],
+        }
+    )
+    names = {"A": "甲局", "B": "<b>乙局</b>"}  # a name is data, never markup
+    spec = vega.agencies_over_years(series, ["B", "A"], names, "requests", rate=False)
+    assert spec["title"]["text"] == "新收申请（逐年）"
+    line = _layer(spec, "line")
+    assert line["encoding"]["color"]["scale"]["domain"] == ["<b>乙局</b>", "甲局"]
+    assert line["encoding"]["y"]["axis"]["format"] == ",d"  # counts: whole numbers
+    assert line["encoding"]["y"]["scale"] == {"zero": True}
+    values = {(r["series"], r["year"]): r["value"] for r in spec["data"]["values"]}
+    assert values == {("<b>乙局</b>", 2024): 7.0, ("甲局", 2018): 3.0, ("甲局", 2024): 12.0}
+    assert _layer(spec, "rule")  # 2018 to 2024 crosses the 2019 template change
+    rates = vega.agencies_over_years(series, ["A", "B"], names, "completion_rate", rate=True)
+    assert _layer(rates, "line")["encoding"]["y"]["scale"] == {"domain": [0, 105]}
+    assert len(rates["data"]["values"]) == 3  # B's missing 2024 rate is no point
+
+
+def test_days_before_deadline_bins_by_five_days_per_kind_with_the_deadline():
+    dated = pl.DataFrame(
+        {"days_late": [-12, -3, 4, None], "kind": ["government", "department", None, "department"]}
+    )
+    spec = vega_bars.days_before_deadline(
+        dated, {"government": "政府", "department": "部门", None: "未分类"}
+    )
+    bars = _layer(spec, "bar")
+    assert bars["encoding"]["x"]["bin"] == {"step": 5}
+    assert bars["encoding"]["y"]["stack"] is None  # overlaid, as the kinds overlap
+    assert bars["encoding"]["color"]["sort"] == ["政府", "部门", "未分类"]
+    assert spec["data"]["values"] == [
+        {"days": -12, "kind": "政府"},
+        {"days": -3, "kind": "部门"},
+        {"days": 4, "kind": "未分类"},
+    ]
+    deadline = next(layer for layer in spec["layer"] if "layer" in layer)
+    assert deadline["data"]["values"] == [{"days": 0, "text": "法定期限"}]

@@ -125,6 +125,30 @@ def test_stored_scores_equal_a_fresh_scoring_of_the_demo_database(db_copy):
     con.close()
 
 
+def test_a_peer_groups_ranking_is_the_rows_of_the_whole_ranking(db_copy):
+    """The sidebar's peer group filters the shared ranking: the same rows, ranks, flags and
+    previous ranks as queries.ranking asked for that group alone, and no second ranking."""
+    con = _con(db_copy)
+    cur = runs.cursor_of(con)
+    year = queries.default_year(cur)
+    content = scheme_fingerprint(SCHEME)
+    every = runs.ranked(con, db_copy, 1, year, SCHEME, content)
+    groups = every["peer_group"].unique(maintain_order=True).to_list()
+    assert len(groups) > 1
+    for group in groups:
+        alone = queries.ranking(
+            cur,
+            year=year,
+            scheme=SCHEME,
+            peer_group=group,
+            assessment=runs.scored(con, db_copy, 1, year, SCHEME, content),
+            prev_assessment=runs.scored(con, db_copy, 1, year - 1, SCHEME, content),
+        )
+        assert_frame_equal(runs.ranked(con, db_copy, 1, year, SCHEME, content, group), alone)
+    assert len([k for k in memo._memory if k.startswith("rank-")]) == 1  # ranked once
+    con.close()
+
+
 def test_what_if_runs_stay_in_memory(db_copy):
     con = _con(db_copy)
     year = queries.default_year(runs.cursor_of(con))
