@@ -32,6 +32,9 @@ from etl.report import Finding, ParsedReport
 MAX_NODES = 200_000  # candidate combinations tried per group of linked cells
 MAX_SOLUTIONS = 64  # combinations meeting every identity kept per group (more: undecided)
 ENGINE_NAMES = {"tesseract": "Tesseract", "rapid": "RapidOCR"}
+# the same engines again on a cell they disagree on, light marks removed (etl.extract.scan_cells):
+# more candidates for the identities to choose from, never an agreement of their own
+CLEANED = ("tesseract_cleaned", "rapid_cleaned")
 
 
 @dataclass
@@ -72,14 +75,18 @@ def scan_cells(report: ParsedReport, candidates: dict[str, dict], pages: set) ->
         numbers = {engine: reading_number(text) for engine, text in texts.items()}
         found = [n for n in numbers.values() if n is not None]
         options = tuple(dict.fromkeys([value.value] + found if value.value in found else found))
-        agreed = len(found) == len(ENGINE_NAMES) and len(set(found)) == 1
+        first = [numbers.get(engine) for engine in ENGINE_NAMES]
+        agreed = None not in first and len(set(first)) == 1
         cells[key] = Cell(key, options, agreed, texts)
     return cells
 
 
 def relations_for(report: ParsedReport) -> list[Identity]:
     if report.template in ("std2021", "std2019"):
-        rows = sorted({k.split(".")[1] for k in report.values if k.startswith("t3.")})
+        # the row of t3.denied.admin_query.legal is denied.admin_query (as etl.validate reads it)
+        rows = sorted(
+            {k.split(".", 1)[1].rsplit(".", 1)[0] for k in report.values if k.startswith("t3.")}
+        )
         return std_identities(rows)
     if report.template == "legacy":
         return [i for i in LEGACY_IDENTITIES if not i.breakdown and not i.routes]
@@ -268,6 +275,9 @@ def _left_out(rule: str, keys: list[str], cells: dict[str, Cell]) -> Finding:
         label = FIELDS[key].label if key in FIELDS else key
         texts = [_shown(read.get(e)) for e in ENGINE_NAMES]
         shown = f"「{texts[0]}」" if len(set(texts)) == 1 else "、".join(f"「{t}」" for t in texts)
+        again = list(dict.fromkeys(_shown(read[e]) for e in CLEANED if e in read))
+        if again:
+            shown += "，去除浅色印迹后再读作" + "、".join(f"「{t}」" for t in again)
         parts.append(f"{label} 读作{shown}")
     why = (
         "两种识别结果不一致，表内勾稽关系也不能确定哪个正确"
