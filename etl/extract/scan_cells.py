@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from etl.extract.ocr_words import _CJK, Word, is_cjk_word, join_words
+from etl.extract.ocr_words import _CJK, Word, group_lines, is_cjk_word, join_words
 from etl.extract.rapid import read_crops
 from etl.extract.scan_rulings import INK, _cell_box
 from etl.normalize import parse_cell
@@ -196,5 +196,7 @@ def _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, 
         if min(w.conf for w in again) <= before:
             continue  # the page reading was at least as sure
         cy = int(centres[n])
-        cell = Word(join_words(again), x0 + 3, cy - 1, x1 - 3, cy + 1, min(w.conf for w in again))
+        # a cell wrapped over two lines is read as two: line by line, not word by word by x
+        text = "".join(join_words(line) for line in group_lines(again))
+        cell = Word(text, x0 + 3, cy - 1, x1 - 3, cy + 1, min(w.conf for w in again))
         lines[n] = sorted(kept + [cell], key=lambda w: w.x0)
