@@ -90,11 +90,11 @@ def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
 
 
 def _read_cleaned(crops: dict[tuple[int, int], np.ndarray], results, tesseract) -> None:
-    """Cells whose two readings are not the same number, read again by both engines with every
-    pixel lighter than a stroke (INK) made white: a seal's ring or star printed in a lighter
-    tone across a figure («0» crossed by an arc reads as 8 or 6) no longer touches it. The new
-    readings are only more candidates: etl.parse.ocr_vote stores one only when the table's
-    identities pick it out."""
+    """Cells whose two readings are not the same number, read again with every pixel lighter
+    than a stroke (INK) made white: a seal's ring or star printed in a lighter tone across a
+    figure («0» crossed by an arc reads as 8 or 6) no longer touches it. The second engine reads
+    them all (one batch), Tesseract those it reads no number in. The new readings are only more
+    candidates: etl.parse.ocr_vote stores one only when the table's identities pick it out."""
     disputed = [
         (r, c)
         for (r, c) in crops
@@ -108,6 +108,9 @@ def _read_cleaned(crops: dict[tuple[int, int], np.ndarray], results, tesseract) 
             cleaned[(r, c)] = crop
     for (r, c), (text, conf) in zip(cleaned, read_crops(list(cleaned.values()))):
         again = {"rapid_cleaned": (text or "?", conf)}
+        if _number(text) is not None:  # Tesseract alone costs a process per cell: when needed
+            results[r][c] = results[r][c][:3] + (again,)
+            continue
         words = sorted(_read_alone(cleaned[(r, c)], tesseract), key=lambda w: w.x0)
         if words:
             again["tesseract_cleaned"] = (
