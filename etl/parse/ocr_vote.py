@@ -139,36 +139,22 @@ def _decide_group(keys, rels, cells, fixed, verdict: Verdict) -> None:
         for k in keys:
             (verdict.keep.__setitem__(k, known[k]) if k in known else verdict.unsettled.append(k))
         return
+    # an identity of agreed figures only has no say in the disputed cells. Broken, its culprits
+    # are suspect (a misread both engines share, or the report's own misprint: a scan cannot
+    # tell which): they are left out, and no identity through one vouches for a disputed
+    # reading — a misprint elsewhere in the table does not hold up the rest
+    closed = [r for r in rels if all(c in known for c, _ in r.terms)]
+    broken = [r for r in closed if not check(r, known, True)]
+    doubtful = _culprits(broken)
+    trusted = {k: v for k, v in known.items() if k not in doubtful}
+    open_rels = [r for r in rels if r not in closed]
     try:
-        solutions = _solutions([cells[k] for k in disputed], rels, known)
+        solutions = _solutions([cells[k] for k in disputed], open_rels, trusted)
     except SearchBudget:
         verdict.unsettled += disputed
         verdict.contradicted += [k for k in keys if cells[k].agreed]
         return
-    if solutions:
-        valued = set(known) | {k for k in disputed if cells[k].options}
-        for k in keys:
-            if cells[k].agreed:
-                verdict.keep[k] = known[k]
-                continue
-            seen = {s[k] for s in solutions if k in s}
-            # an identity vouches for a reading only when it could be checked in full
-            checked = any(
-                all(c in valued for c, _ in r.terms)
-                for r in rels
-                if any(c == k for c, _ in r.terms)
-            )
-            if len(seen) == 1 and checked:
-                verdict.keep[k] = seen.pop()
-            else:
-                verdict.unsettled.append(k)
-        return
-    # no combination meets every identity: the disputed cells are not decided; agreed cells are
-    # kept unless an identity made of agreed figures only is broken (a misread both engines
-    # share, or the report's own misprint: a scan cannot tell which)
-    verdict.unsettled += disputed
-    broken = [r for r in rels if all(c in known for c, _ in r.terms) and not check(r, known, True)]
-    suspects = _culprits(broken) & set(keys)
+    suspects = doubtful & set(keys)
     for k in keys:
         if cells[k].agreed:
             (
@@ -176,6 +162,19 @@ def _decide_group(keys, rels, cells, fixed, verdict: Verdict) -> None:
                 if k in suspects
                 else verdict.keep.__setitem__(k, known[k])
             )
+    valued = set(trusted) | {k for k in disputed if cells[k].options}
+    for k in disputed:
+        seen = {s[k] for s in solutions if k in s}
+        # an identity vouches for a reading only when it could be checked in full
+        checked = any(
+            all(c in valued for c, _ in r.terms)
+            for r in open_rels
+            if any(c == k for c, _ in r.terms)
+        )
+        if len(seen) == 1 and checked:
+            verdict.keep[k] = seen.pop()
+        else:
+            verdict.unsettled.append(k)
 
 
 def _culprits(broken: list[Rel]) -> set[str]:
