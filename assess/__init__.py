@@ -13,7 +13,8 @@ API used by the dashboard and exports (all read-only over the database):
 
 from assess.metric_sql import metric_values
 from assess.metrics import METRICS, Metric
-from assess.scheme import Indicator, Scheme, SchemeError, load_scheme
+from assess.scheme import load_scheme
+from assess.scheme_model import Indicator, Scheme, SchemeError
 from assess.score import Assessment, assess_year, deductions, indicator_scores, score_year
 
 __all__ = [

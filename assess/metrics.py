@@ -4,8 +4,9 @@ A metric is a number per report (per agency and year) computed in DuckDB from th
 `current_values` plus report columns of `current_reports`. Invariants:
 - a value that cannot be computed is NULL (shown as N/A), never 0: a std report has no
   按时办结率, a rate over zero cases has no value;
-- every report key a metric reads comes from etl.fields (the SQL is built with `_col`, which
-  refuses undeclared keys), and `Metric.sources` is derived from the SQL, so it cannot drift;
+- every report key a metric reads comes from etl.fields (the SQL is built with
+  assess.metric_exprs.column, which refuses undeclared keys), and `Metric.sources` is derived
+  from the SQL, so it cannot drift;
 - `cases` is the denominator of a rate (the number of cases it is computed over); the scorer
   flags a rate over fewer than the scheme's `min_cases` as small_sample.
 """
@@ -15,8 +16,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.fields import FIELDS, LEGACY, STD_TEMPLATES, T3_ROWS, T4_GROUPS, legacy_key, t3_key, t4_key
-from etl.rules import IDENTITY, LEDGER, QUALITY, rules_costing
+from assess.metric_exprs import (
+    ALL_T4,
+    LEGACY_ANSWERS,
+    REVIEW,
+    STD_RECEIVED,
+    SUITS,
+    correction_rate,
+    legacy_subtotal,
+    legacy_value,
+    per_template,
+    rate,
+    sum_present,
+    t3_subtotal,
+    t3_total,
+    t4_sum,
+)
+from etl.fields import FIELDS, LEGACY, STD_TEMPLATES, legacy_key, t3_key
+from etl.rule_vocabulary import IDENTITY, LEDGER, QUALITY
+from etl.rules import rules_costing
 
 HIGHER, LOWER, NEUTRAL = "higher", "lower", "none"
 ALL_TEMPLATES = (*STD_TEMPLATES, LEGACY)
@@ -38,58 +56,6 @@ REPORT_COLUMNS = {
 }
 
 
-def _col(key: str) -> str:
-    if key not in FIELDS:
-        raise KeyError(f"{key} is not declared in etl.fields")
-    return f'"{key}"'
-
-
-def _sum(*keys: str) -> str:
-    """Sum of the keys present; NULL when none of them is present (absent is not 0)."""
-    cols = [_col(k) for k in keys]
-    if len(cols) == 1:
-        return cols[0]
-    added = " + ".join(f"coalesce({c}, 0)" for c in cols)
-    return f"(CASE WHEN coalesce({', '.join(cols)}) IS NULL THEN NULL ELSE {added} END)"
-
-
-def _t3(row: str) -> str:
-    return _col(t3_key(row, "total"))
-
-
-def _t3_sub(sub: str) -> str:
-    """A 表三 subtotal: printed subtotal if the report has only that, else the sum of its rows."""
-    rows = [t3_key(r, "total") for r, _, _ in T3_ROWS if r.startswith(sub + ".")]
-    return f"coalesce({_col(t3_key(sub, 'total'))}, {_sum(*rows)})"
-
-
-def _legacy_sub(name: str) -> str:
-    rows = [k for k in FIELDS if k.startswith(legacy_key(name) + ".")]
-    return f"coalesce({_col(legacy_key(name))}, {_sum(*rows)})"
-
-
-def _lg(name: str) -> str:
-    return _col(legacy_key(name))
-
-
-def _t4(groups: tuple[str, ...], outcomes: tuple[str, ...]) -> str:
-    return _sum(*[t4_key(g, o) for g in groups for o in outcomes])
-
-
-def _rate(num: str, den: str) -> str:
-    """num/den in percent; NULL when the denominator is 0 or unknown."""
-    return f"(CASE WHEN ({den}) > 0 THEN 100.0 * ({num}) / ({den}) END)"
-
-
-def _per_template(std: str | None, legacy: str | None) -> str:
-    parts = []
-    if std is not None:
-        parts.append(f"WHEN template IN {tuple(STD_TEMPLATES)!r} THEN {std}")
-    if legacy is not None:
-        parts.append(f"WHEN template = '{LEGACY}' THEN {legacy}")
-    return f"(CASE {' '.join(parts)} END)"
-
-
 @dataclass(frozen=True)
 class Metric:
     id: str
@@ -109,29 +75,6 @@ class Metric:
         object.__setattr__(self, "sources", tuple(keys + extra))
 
 
-_REVIEW = ("review",)
-_SUITS = tuple(g for g, _ in T4_GROUPS if g.startswith("suit"))
-_ALL_T4 = _REVIEW + _SUITS
-_CONCLUDED = ("upheld", "corrected", "other")
-
-_STD_RECEIVED = _sum(t3_key("new", "total"), t3_key("carried_in", "total"))
-_LEGACY_ANSWERS = _lg("answers")
-_STD_CORR = {g: (_t4(g, ("corrected",)), _t4(g, _CONCLUDED)) for g in (_REVIEW, _SUITS, _ALL_T4)}
-_LG_CORR = {
-    _REVIEW: (_lg("review_corrected"), _sum(*[legacy_key(f"review_{o}") for o in _CONCLUDED])),
-    _SUITS: (_lg("suit_corrected"), _sum(*[legacy_key(f"suit_{o}") for o in _CONCLUDED])),
-    _ALL_T4: (
-        _sum(legacy_key("review_corrected"), legacy_key("suit_corrected")),
-        _sum(*[legacy_key(f"{g}_{o}") for g in ("review", "suit") for o in _CONCLUDED]),
-    ),
-}
-
-
-def _correction(groups: tuple[str, ...]) -> tuple[str, str]:
-    (sn, sd), (ln, ld) = _STD_CORR[groups], _LG_CORR[groups]
-    return _per_template(_rate(sn, sd), _rate(ln, ld)), _per_template(sd, ld)
-
-
 _METRICS: tuple[Metric, ...] = (
     Metric(
         "requests",
@@ -140,7 +83,7 @@ _METRICS: tuple[Metric, ...] = (
         "件",
         NEUTRAL,
         ALL_TEMPLATES,
-        _per_template(_t3("new"), _lg("requests")),
+        per_template(t3_total("new"), legacy_value("requests")),
     ),
     Metric(
         "completion_rate",
@@ -149,10 +92,11 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         HIGHER,
         ALL_TEMPLATES,
-        _per_template(
-            _rate(_t3("processed"), _STD_RECEIVED), _rate(_lg("completed"), _lg("requests"))
+        per_template(
+            rate(t3_total("processed"), STD_RECEIVED),
+            rate(legacy_value("completed"), legacy_value("requests")),
         ),
-        _per_template(_STD_RECEIVED, _lg("requests")),
+        per_template(STD_RECEIVED, legacy_value("requests")),
     ),
     Metric(
         "carryover_rate",
@@ -161,8 +105,8 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         LOWER,
         STD_TEMPLATES,
-        _per_template(_rate(_t3("carried_out"), _STD_RECEIVED), None),
-        _per_template(_STD_RECEIVED, None),
+        per_template(rate(t3_total("carried_out"), STD_RECEIVED), None),
+        per_template(STD_RECEIVED, None),
     ),
     Metric(
         "on_time_rate",
@@ -171,8 +115,8 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         HIGHER,
         (LEGACY,),
-        _per_template(None, _rate(_lg("completed_on_time"), _lg("completed"))),
-        _per_template(None, _lg("completed")),
+        per_template(None, rate(legacy_value("completed_on_time"), legacy_value("completed"))),
+        per_template(None, legacy_value("completed")),
     ),
     Metric(
         "disclosure_rate",
@@ -181,19 +125,22 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         HIGHER,
         ALL_TEMPLATES,
-        _per_template(
-            _rate(_sum(t3_key("granted", "total"), t3_key("partial", "total")), _t3("processed")),
-            _rate(
-                _sum(
+        per_template(
+            rate(
+                sum_present(t3_key("granted", "total"), t3_key("partial", "total")),
+                t3_total("processed"),
+            ),
+            rate(
+                sum_present(
                     *[
                         legacy_key(n)
                         for n in ("answer_already_public", "answer_granted", "answer_partial")
                     ]
                 ),
-                _LEGACY_ANSWERS,
+                LEGACY_ANSWERS,
             ),
         ),
-        _per_template(_t3("processed"), _LEGACY_ANSWERS),
+        per_template(t3_total("processed"), LEGACY_ANSWERS),
     ),
     Metric(
         "denial_rate",
@@ -202,11 +149,11 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         LOWER,
         ALL_TEMPLATES,
-        _per_template(
-            _rate(_t3_sub("denied"), _t3("processed")),
-            _rate(_legacy_sub("answer_denied"), _LEGACY_ANSWERS),
+        per_template(
+            rate(t3_subtotal("denied"), t3_total("processed")),
+            rate(legacy_subtotal("answer_denied"), LEGACY_ANSWERS),
         ),
-        _per_template(_t3("processed"), _LEGACY_ANSWERS),
+        per_template(t3_total("processed"), LEGACY_ANSWERS),
     ),
     Metric(
         "unable_rate",
@@ -215,8 +162,8 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         LOWER,
         STD_TEMPLATES,
-        _per_template(_rate(_t3_sub("unable"), _t3("processed")), None),
-        _per_template(_t3("processed"), None),
+        per_template(rate(t3_subtotal("unable"), t3_total("processed")), None),
+        per_template(t3_total("processed"), None),
     ),
     Metric(
         "review_correction_rate",
@@ -225,7 +172,7 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         LOWER,
         ALL_TEMPLATES,
-        *_correction(_REVIEW),
+        *correction_rate(REVIEW),
     ),
     Metric(
         "suit_correction_rate",
@@ -234,7 +181,7 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         LOWER,
         ALL_TEMPLATES,
-        *_correction(_SUITS),
+        *correction_rate(SUITS),
     ),
     Metric(
         "correction_rate",
@@ -243,7 +190,7 @@ _METRICS: tuple[Metric, ...] = (
         "%",
         LOWER,
         ALL_TEMPLATES,
-        *_correction(_ALL_T4),
+        *correction_rate(ALL_T4),
     ),
     Metric(
         "corrected_count",
@@ -252,9 +199,9 @@ _METRICS: tuple[Metric, ...] = (
         "件",
         LOWER,
         ALL_TEMPLATES,
-        _per_template(
-            _t4(_ALL_T4, ("corrected",)),
-            _sum(legacy_key("review_corrected"), legacy_key("suit_corrected")),
+        per_template(
+            t4_sum(ALL_T4, ("corrected",)),
+            sum_present(legacy_key("review_corrected"), legacy_key("suit_corrected")),
         ),
     ),
     Metric(
@@ -264,11 +211,14 @@ _METRICS: tuple[Metric, ...] = (
         "件/百件",
         LOWER,
         ALL_TEMPLATES,
-        _per_template(
-            _rate(_t4(_ALL_T4, ("total",)), _t3("new")),
-            _rate(_sum(legacy_key("review_total"), legacy_key("suit_total")), _lg("requests")),
+        per_template(
+            rate(t4_sum(ALL_T4, ("total",)), t3_total("new")),
+            rate(
+                sum_present(legacy_key("review_total"), legacy_key("suit_total")),
+                legacy_value("requests"),
+            ),
         ),
-        _per_template(_t3("new"), _lg("requests")),
+        per_template(t3_total("new"), legacy_value("requests")),
     ),
     Metric(
         "days_late",

@@ -101,9 +101,137 @@ def _metric_pick(metric_ids: list[str], what: str) -> str:
     return f"(CASE i.metric {whens} END)" if whens else "NULL::DOUBLE"
 
 
-# One statement over 127 lines, kept whole: its CTEs feed each other in order (scope -> values ->
-# imputation -> points -> totals -> ranks), and DuckDB plans them as one query; cut into
-# functions, each piece would be a fragment of SQL that cannot be read or run alone.
+# The statement is one query (DuckDB plans its CTEs together), written as named stages that feed
+# each other in order: inputs -> scope -> values (imputation) -> points -> totals and ranks ->
+# the long result. Each stage below is the text of its CTEs; scoring_sql joins them.
+
+
+def _input_ctes(metrics: str) -> str:
+    """ind (the indicators), man (the manual inputs), mv (one wide row of metric values per report)."""
+    return f"""ind AS (SELECT {_unnest("i", _IND_COLS)}),
+man AS (SELECT {_unnest("m", _MAN_COLS)}),
+mv AS MATERIALIZED ({metrics})"""
+
+
+def _scope_ctes() -> str:
+    """scope0/scope: the agencies scored, with their report of the year and of the year before."""
+    return """scope0 AS (
+  SELECT y.year, a.agency_id, a.name AS agency_name, coalesce(a.peer_group, '未分组') AS peer_group,
+         r.report_id, r.template, r.report_id IS NULL AS missing
+  FROM (SELECT unnest([$year, $year - 1]) AS year) y CROSS JOIN agencies a
+  LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = y.year
+  WHERE (a.confirmed OR r.report_id IS NOT NULL)
+    AND ($home::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest($home::VARCHAR[])))
+    AND ($peer IS NULL OR coalesce(a.peer_group, '未分组') = $peer)),
+scope AS MATERIALIZED (
+  SELECT * FROM scope0
+  WHERE year = $year OR peer_group IN (SELECT peer_group FROM scope0 WHERE year = $year - 1 AND NOT missing))"""
+
+
+def _value_ctes(metric_ids: list[str]) -> str:
+    """iv/iv2/med/iv4: each agency × indicator value, small samples, the peer-median imputation."""
+    return f"""iv AS (
+  SELECT s.year, s.agency_id, s.peer_group, s.missing,
+         i.* EXCLUDE (indicator, ind_name, src, metric, unit),
+         CASE WHEN i.src = 'manual' THEN man.value ELSE {_metric_pick(metric_ids, "value")} END AS raw_value,
+         {_metric_pick(metric_ids, "cases")} AS cases,
+         coalesce({_metric_pick(metric_ids, "value")} IS NOT NULL
+                  AND {_metric_pick(metric_ids, "cases")} < $min_cases, false) AS small_sample
+  FROM scope s LEFT JOIN mv ON mv.report_id = s.report_id CROSS JOIN ind i
+  LEFT JOIN man ON man.agency_id = s.agency_id AND man.year = s.year AND man.indicator = i.indicator),
+iv2 AS MATERIALIZED (
+  SELECT *, CASE WHEN small_sample AND small = 'missing' THEN NULL ELSE raw_value END AS value_used FROM iv),
+med AS (  -- has_value counts every value of the group, so `imputed` stays NULL (not false) for a
+           -- bonus/veto row without a value in a group where others have one, as it always was
+  SELECT year, ord, peer_group, median(value_used) FILTER (WHERE policy = 'peer_median') AS peer_med,
+         count(value_used) > 0 AS has_value
+  FROM iv2 GROUP BY year, ord, peer_group),
+iv4 AS MATERIALIZED (
+  SELECT iv2.*, (value_used IS NULL AND policy = 'peer_median' AND has_value) AS imputed,
+         CASE WHEN value_used IS NULL AND policy = 'peer_median' THEN peer_med ELSE value_used END AS v
+  FROM iv2 LEFT JOIN med USING (year, ord, peer_group))"""
+
+
+def _points_ctes(ops: str) -> str:
+    """rk/iv5/pts: ranks within the peer group, events, points, bonus and veto per indicator."""
+    return f"""rk AS (
+  SELECT year, agency_id, ord,
+         rank() OVER (PARTITION BY year, ord, peer_group ORDER BY v * sign DESC) AS v_rank,
+         count(*) OVER (PARTITION BY year, ord, peer_group) AS v_n
+  FROM iv4 WHERE kind = 'rank' AND v IS NOT NULL),
+iv5 AS (
+  SELECT iv4.*, rk.v_rank, rk.v_n,
+    CASE WHEN v IS NOT NULL AND kind IN ('deduction', 'bonus')
+         THEN greatest(0, ceil((v - above) / per)) END AS events
+  FROM iv4 LEFT JOIN rk USING (year, agency_id, ord)),
+pts AS MATERIALIZED (
+  SELECT year, agency_id, ord, raw_value, cases, small_sample, imputed, v, v_rank, v_n, events,
+    CASE
+      WHEN kind IN ('bonus', 'veto') THEN NULL
+      WHEN v IS NULL THEN CASE WHEN policy = 'zero' THEN 0.0 END
+      WHEN kind = 'linear' THEN weight * greatest(0.0, least(1.0, (v - zero_at) / (full_at - zero_at)))
+      WHEN kind = 'rank' THEN weight * CASE WHEN v_n <= 1 THEN 1.0 ELSE (v_n - v_rank) / (v_n - 1.0) END
+      ELSE weight - least(cap, points_each * events)
+    END AS points,
+    CASE WHEN kind = 'bonus' AND events > 0 THEN least(cap, points_each * events) ELSE 0.0 END AS bonus,
+    kind = 'veto' AND coalesce(CASE WHEN when_ = 'no_report' THEN missing ELSE CASE op {ops} END END,
+                                false) AS vetoed,
+    weight, cap
+  FROM iv5)"""
+
+
+def _total_ctes() -> str:
+    """tot/tot2/ranked/ranked2/cur: totals scaled and clipped, ranks, the previous year."""
+    return """tot AS (
+  SELECT year, agency_id, sum(points) AS got, sum(weight) FILTER (WHERE points IS NOT NULL) AS avail,
+         sum(bonus) AS bonus_sum, min(cap) FILTER (WHERE vetoed) AS veto_cap
+  FROM pts GROUP BY year, agency_id),
+tot2 AS (
+  SELECT *, greatest(0.0, least(100.0, CASE WHEN avail > 0 THEN got * 100.0 / avail ELSE 0.0 END
+                                       + bonus_sum)) AS before_veto
+  FROM tot),
+ranked AS (
+  SELECT s.*, round(least(t.before_veto, coalesce(t.veto_cap, 100.0)), 2) AS total, t.before_veto,
+         coalesce(t.avail, 0) AS weight_present
+  FROM scope s JOIN tot2 t USING (year, agency_id)),
+ranked2 AS MATERIALIZED (
+  SELECT *, rank() OVER (PARTITION BY year, peer_group ORDER BY total DESC) AS rank,
+         count(*) OVER (PARTITION BY year, peer_group, total) > 1 AS tied,
+         count(*) OVER (PARTITION BY year, peer_group) AS group_size,
+         bool_or(NOT missing) OVER (PARTITION BY year, peer_group) AS group_has_reports
+  FROM ranked),
+cur AS (
+  SELECT c.*, round(c.total * $share, 4) AS contribution,
+         CASE WHEN p.group_has_reports THEN p.rank END AS prev_rank,
+         CASE WHEN p.group_has_reports THEN p.total END AS prev_total,
+         row_number() OVER (ORDER BY c.peer_group, c.rank, c.agency_id) AS pos
+  FROM ranked2 c LEFT JOIN ranked2 p
+    ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.peer_group = c.peer_group
+  WHERE c.year = $year)"""
+
+
+def _result_select() -> str:
+    """txt and the final SELECT: the long rows with their reasons and sources."""
+    return f"""txt AS ({_texts()})
+SELECT c.year, c.agency_id, c.agency_name, c.peer_group, c.report_id, c.template, c.missing,
+       c.total, c.contribution, c.rank, c.tied, c.group_size, c.prev_rank,
+       c.prev_rank - c.rank AS rank_change, c.prev_total, c.weight_present,
+       t.indicator, t.ind_name AS indicator_name, t.kind, t.weight, t.unit, x.raw_value AS value,
+       x.cases, x.small_sample, x.imputed, x.v AS value_scored, x.events, x.points, x.bonus, x.vetoed,
+       CASE WHEN t.kind = 'veto' THEN CASE WHEN x.vetoed THEN c.before_veto - c.total ELSE 0.0 END
+            WHEN t.kind = 'bonus' THEN 0.0 - x.bonus
+            ELSE coalesce(t.weight - x.points, 0.0) END AS lost,
+       x.points IS NULL AND t.kind NOT IN ('bonus', 'veto') AS dropped,
+       {_reason()} AS reason,
+       CASE WHEN t.src = 'manual' THEN 'manual:' || $manual_name
+            WHEN t.kind = 'veto' AND t.when_ = 'no_report' THEN 'registry'
+            WHEN c.report_id IS NULL THEN 'registry (no report)'
+            ELSE 'report ' || c.report_id || ' · metric ' || t.metric END AS source
+FROM cur c JOIN pts x ON x.agency_id = c.agency_id AND x.year = c.year
+JOIN txt t ON t.ord = x.ord
+ORDER BY c.pos, x.ord"""
+
+
 def scoring_sql(metric_ids: list[str], values: str = "current_values") -> str:
     """The statement; parameters: year, peer, home, min_cases, share, manual_name, i*/m* lists.
 
@@ -129,105 +257,9 @@ def scoring_sql(metric_ids: list[str], values: str = "current_values") -> str:
     )
     return f"""
 WITH
-ind AS (SELECT {_unnest("i", _IND_COLS)}),
-man AS (SELECT {_unnest("m", _MAN_COLS)}),
-mv AS MATERIALIZED ({metrics}),
-scope0 AS (
-  SELECT y.year, a.agency_id, a.name AS agency_name, coalesce(a.peer_group, '未分组') AS peer_group,
-         r.report_id, r.template, r.report_id IS NULL AS missing
-  FROM (SELECT unnest([$year, $year - 1]) AS year) y CROSS JOIN agencies a
-  LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = y.year
-  WHERE (a.confirmed OR r.report_id IS NOT NULL)
-    AND ($home::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest($home::VARCHAR[])))
-    AND ($peer IS NULL OR coalesce(a.peer_group, '未分组') = $peer)),
-scope AS MATERIALIZED (
-  SELECT * FROM scope0
-  WHERE year = $year OR peer_group IN (SELECT peer_group FROM scope0 WHERE year = $year - 1 AND NOT missing)),
-iv AS (
-  SELECT s.year, s.agency_id, s.peer_group, s.missing,
-         i.* EXCLUDE (indicator, ind_name, src, metric, unit),
-         CASE WHEN i.src = 'manual' THEN man.value ELSE {_metric_pick(metric_ids, "value")} END AS raw_value,
-         {_metric_pick(metric_ids, "cases")} AS cases,
-         coalesce({_metric_pick(metric_ids, "value")} IS NOT NULL
-                  AND {_metric_pick(metric_ids, "cases")} < $min_cases, false) AS small_sample
-  FROM scope s LEFT JOIN mv ON mv.report_id = s.report_id CROSS JOIN ind i
-  LEFT JOIN man ON man.agency_id = s.agency_id AND man.year = s.year AND man.indicator = i.indicator),
-iv2 AS MATERIALIZED (
-  SELECT *, CASE WHEN small_sample AND small = 'missing' THEN NULL ELSE raw_value END AS value_used FROM iv),
-med AS (  -- has_value counts every value of the group, so `imputed` stays NULL (not false) for a
-           -- bonus/veto row without a value in a group where others have one, as it always was
-  SELECT year, ord, peer_group, median(value_used) FILTER (WHERE policy = 'peer_median') AS peer_med,
-         count(value_used) > 0 AS has_value
-  FROM iv2 GROUP BY year, ord, peer_group),
-iv4 AS MATERIALIZED (
-  SELECT iv2.*, (value_used IS NULL AND policy = 'peer_median' AND has_value) AS imputed,
-         CASE WHEN value_used IS NULL AND policy = 'peer_median' THEN peer_med ELSE value_used END AS v
-  FROM iv2 LEFT JOIN med USING (year, ord, peer_group)),
-rk AS (
-  SELECT year, agency_id, ord,
-         rank() OVER (PARTITION BY year, ord, peer_group ORDER BY v * sign DESC) AS v_rank,
-         count(*) OVER (PARTITION BY year, ord, peer_group) AS v_n
-  FROM iv4 WHERE kind = 'rank' AND v IS NOT NULL),
-iv5 AS (
-  SELECT iv4.*, rk.v_rank, rk.v_n,
-    CASE WHEN v IS NOT NULL AND kind IN ('deduction', 'bonus')
-         THEN greatest(0, ceil((v - above) / per)) END AS events
-  FROM iv4 LEFT JOIN rk USING (year, agency_id, ord)),
-pts AS MATERIALIZED (
-  SELECT year, agency_id, ord, raw_value, cases, small_sample, imputed, v, v_rank, v_n, events,
-    CASE
-      WHEN kind IN ('bonus', 'veto') THEN NULL
-      WHEN v IS NULL THEN CASE WHEN policy = 'zero' THEN 0.0 END
-      WHEN kind = 'linear' THEN weight * greatest(0.0, least(1.0, (v - zero_at) / (full_at - zero_at)))
-      WHEN kind = 'rank' THEN weight * CASE WHEN v_n <= 1 THEN 1.0 ELSE (v_n - v_rank) / (v_n - 1.0) END
-      ELSE weight - least(cap, points_each * events)
-    END AS points,
-    CASE WHEN kind = 'bonus' AND events > 0 THEN least(cap, points_each * events) ELSE 0.0 END AS bonus,
-    kind = 'veto' AND coalesce(CASE WHEN when_ = 'no_report' THEN missing ELSE CASE op {ops} END END,
-                                false) AS vetoed,
-    weight, cap
-  FROM iv5),
-tot AS (
-  SELECT year, agency_id, sum(points) AS got, sum(weight) FILTER (WHERE points IS NOT NULL) AS avail,
-         sum(bonus) AS bonus_sum, min(cap) FILTER (WHERE vetoed) AS veto_cap
-  FROM pts GROUP BY year, agency_id),
-tot2 AS (
-  SELECT *, greatest(0.0, least(100.0, CASE WHEN avail > 0 THEN got * 100.0 / avail ELSE 0.0 END
-                                       + bonus_sum)) AS before_veto
-  FROM tot),
-ranked AS (
-  SELECT s.*, round(least(t.before_veto, coalesce(t.veto_cap, 100.0)), 2) AS total, t.before_veto,
-         coalesce(t.avail, 0) AS weight_present
-  FROM scope s JOIN tot2 t USING (year, agency_id)),
-ranked2 AS MATERIALIZED (
-  SELECT *, rank() OVER (PARTITION BY year, peer_group ORDER BY total DESC) AS rank,
-         count(*) OVER (PARTITION BY year, peer_group, total) > 1 AS tied,
-         count(*) OVER (PARTITION BY year, peer_group) AS group_size,
-         bool_or(NOT missing) OVER (PARTITION BY year, peer_group) AS group_has_reports
-  FROM ranked),
-cur AS (
-  SELECT c.*, round(c.total * $share, 4) AS contribution,
-         CASE WHEN p.group_has_reports THEN p.rank END AS prev_rank,
-         CASE WHEN p.group_has_reports THEN p.total END AS prev_total,
-         row_number() OVER (ORDER BY c.peer_group, c.rank, c.agency_id) AS pos
-  FROM ranked2 c LEFT JOIN ranked2 p
-    ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.peer_group = c.peer_group
-  WHERE c.year = $year),
-txt AS ({_texts()})
-SELECT c.year, c.agency_id, c.agency_name, c.peer_group, c.report_id, c.template, c.missing,
-       c.total, c.contribution, c.rank, c.tied, c.group_size, c.prev_rank,
-       c.prev_rank - c.rank AS rank_change, c.prev_total, c.weight_present,
-       t.indicator, t.ind_name AS indicator_name, t.kind, t.weight, t.unit, x.raw_value AS value,
-       x.cases, x.small_sample, x.imputed, x.v AS value_scored, x.events, x.points, x.bonus, x.vetoed,
-       CASE WHEN t.kind = 'veto' THEN CASE WHEN x.vetoed THEN c.before_veto - c.total ELSE 0.0 END
-            WHEN t.kind = 'bonus' THEN 0.0 - x.bonus
-            ELSE coalesce(t.weight - x.points, 0.0) END AS lost,
-       x.points IS NULL AND t.kind NOT IN ('bonus', 'veto') AS dropped,
-       {_reason()} AS reason,
-       CASE WHEN t.src = 'manual' THEN 'manual:' || $manual_name
-            WHEN t.kind = 'veto' AND t.when_ = 'no_report' THEN 'registry'
-            WHEN c.report_id IS NULL THEN 'registry (no report)'
-            ELSE 'report ' || c.report_id || ' · metric ' || t.metric END AS source
-FROM cur c JOIN pts x ON x.agency_id = c.agency_id AND x.year = c.year
-JOIN txt t ON t.ord = x.ord
-ORDER BY c.pos, x.ord"""
+{_input_ctes(metrics)},
+{_scope_ctes()},
+{_value_ctes(metric_ids)},
+{_points_ctes(ops)},
+{_total_ctes()},
+{_result_select()}"""

@@ -1,9 +1,9 @@
 """Where a cold first view's time goes in the browser: per page, the JavaScript it downloads,
 Chrome's ScriptDuration / TaskDuration (CPU of the page's main thread) and the wall time.
 
-Companion of bench/browser_views.py (same server, same notion of "settled"); it prints
-medians of --runs fresh servers per page, and the JS chunks the page loaded, so a chart that
-pulls a 4.7 MB bundle shows up by name.
+Companion of bench/browser_views.py (same server, same notion of "settled": both use
+bench/browser_harness.py); it prints medians of --runs fresh servers per page, and the JS
+chunks the page loaded, so a chart that pulls a 4.7 MB bundle shows up by name.
 
     .venv/bin/python bench/browser_profile.py [--runs 3] [--pages ranking,profile] [--tree DIR]
 """
@@ -19,16 +19,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
-import browser_views as bv  # noqa: E402
-
+from bench import browser_harness as harness  # noqa: E402
 from dashboard import nav  # noqa: E402
 
 
 def profile_view(browser, base: str, spec: nav.PageSpec) -> dict:
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    ctx.add_init_script(bv.RECORDER)
+    ctx.add_init_script(harness.RECORDER)
     page = ctx.new_page()
     chunks: dict[str, int] = {}
 
@@ -36,15 +35,15 @@ def profile_view(browser, base: str, spec: nav.PageSpec) -> dict:
         if response.url.endswith(".js"):
             try:
                 chunks[response.url.rsplit("/", 1)[-1]] = len(response.body())
-            except Exception:  # a response gone with the page
+            except PlaywrightError:  # a response gone with the page
                 pass
 
     page.on("response", seen)
     cdp = ctx.new_cdp_session(page)
     cdp.send("Performance.enable")
     try:
-        page.goto(bv.url_of(base, spec), wait_until="commit")
-        wall = bv.settled(page, 0.0) / 1000
+        page.goto(harness.url_of(base, spec), wait_until="commit")
+        wall = harness.settled(page, 0.0) / 1000
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         return {
             "wall": wall,
@@ -77,12 +76,12 @@ def main() -> None:
     got: dict[tuple[str, str], list[dict]] = {}
     loads = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=bv.CHROMIUM, args=bv.CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
         for _ in range(args.runs):
             for spec in wanted:
                 for tree in trees:
                     loads.append(os.getloadavg()[0])
-                    with bv.server(args.db, Path(tmp), tree=tree) as base:
+                    with harness.server(args.db, Path(tmp), tree=tree) as base:
                         run = profile_view(browser, base, spec)
                     got.setdefault((spec.title, tree.name), []).append(run)
         browser.close()

@@ -21,34 +21,26 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.browser_harness import (  # noqa: E402 - the repository root is on sys.path now
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RECORDER,
+    server,
+    settled,
+    step,
+    url_of,
+)
 from dashboard import nav  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-# Records every change of the app root's script state with its time since navigation start.
-RECORDER = """
-window.__gk = [];
-setInterval(() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const s = app ? app.getAttribute('data-test-script-state') : 'none';
-  const log = window.__gk;
-  if (!log.length || log[log.length - 1][1] !== s) log.push([performance.now(), s]);
-}, 5);
-"""
 # The table's top edge 150 px below the viewport's top, clear of Streamlit's fixed header.
 SCROLL_BELOW_HEADER = """c => {
   c.scrollIntoView({block: 'start'});
@@ -57,76 +49,6 @@ SCROLL_BELOW_HEADER = """c => {
     a = a.parentElement;
   (a || document.scrollingElement).scrollTop -= 150;
 }"""
-QUIET = 0.8  # seconds without a new run before a view counts as done
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
-    """`gongkai serve` on a free port; yields its URL once /_stcore/health answers. `fresh`:
-    without the scoring runs an earlier server kept on disk (dashboard.memo)."""
-    if fresh:
-        shutil.rmtree(db.parent / f".{db.stem}.cache", ignore_errors=True)
-    port = free_port()
-    log = open(log_dir / f"serve-{port}.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gongkai", "serve", "--db", str(db), "--port", str(port)],
-        cwd=tree,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(tree)},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"gongkai serve exited:\n{log.read()[-3000:]}")
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gongkai serve did not answer in 60 s") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        proc.terminate()  # gongkai serve stops its Streamlit process group
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def settled(page, since_ms: float, timeout: float = 60.0) -> float:
-    """ms (page clock) at which the runs started after `since_ms` ended, once quiet for QUIET s."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        log, now, h1 = page.evaluate(
-            "() => [window.__gk, performance.now(),"
-            " !!document.querySelector('[data-testid=\"stMain\"] h1')]"
-        )
-        after = [(t, s) for t, s in log if t >= since_ms]
-        state = log[-1][1] if log else "none"
-        if state == "notRunning" and h1:
-            done = max([t for t, s in after if s == "notRunning"], default=since_ms)
-            if now - done >= QUIET * 1000:
-                return done
-        time.sleep(0.05)
-    raise TimeoutError("the page did not settle")
-
-
-def url_of(base: str, spec: nav.PageSpec, query: str = "") -> str:
-    path = "" if spec is nav.PAGES[0] else spec.url_path
-    return f"{base}/{path}{'?' + query if query else ''}"
 
 
 def cold_view(browser, base: str, spec: nav.PageSpec) -> float:
@@ -138,19 +60,6 @@ def cold_view(browser, base: str, spec: nav.PageSpec) -> float:
         return settled(page, 0.0) / 1000
     finally:
         ctx.close()
-
-
-def step(page, action) -> float | None:
-    """Seconds from the action to the end of the run it caused; None when it caused no run."""
-    t0 = page.evaluate("() => performance.now()")
-    action()
-    end = time.monotonic() + 3
-    while time.monotonic() < end:
-        log = page.evaluate("() => window.__gk")
-        if any(t >= t0 and s == "running" for t, s in log):
-            return (settled(page, t0) - t0) / 1000
-        time.sleep(0.02)
-    return None
 
 
 def reload(page) -> float:

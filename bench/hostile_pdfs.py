@@ -10,9 +10,18 @@ ciphertext until pdfium, holding the key, inflates it to open the document.
 
 from __future__ import annotations
 
-import hashlib
+import io
 import struct
 import zlib
+
+from bench.hostile_crypt import (  # noqa: F401 -- PASSWORD_PAD, rc4: tests take them from here
+    CIPHERS,
+    FILE_ID,
+    PASSWORD_PAD,
+    Encryptor,
+    encrypt_in_place,
+    rc4,
+)
 
 _BLOCK = b" " * (1 << 22)
 
@@ -31,41 +40,6 @@ def deflate_of_spaces(total: int, inner: bytes = b"") -> bytes:
     return b"\x78\xda" + head + segment * count + final_empty_block + struct.pack(">I", checksum)
 
 
-# --- RC4, 40-bit, revision 2 (ISO 32000-1 7.6.3): an owner password, the empty user password ---
-
-PASSWORD_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
-_FILE_ID = b"0123456789abcdef"
-_PERMISSIONS = -3904  # printing and copying refused
-
-
-def rc4(key: bytes, data: bytes) -> bytes:
-    state = list(range(256))
-    j = 0
-    for i in range(256):
-        j = (j + state[i] + key[i % len(key)]) % 256
-        state[i], state[j] = state[j], state[i]
-    out, i, j = bytearray(len(data)), 0, 0
-    for n, byte in enumerate(data):
-        i = (i + 1) % 256
-        j = (j + state[i]) % 256
-        state[i], state[j] = state[j], state[i]
-        out[n] = byte ^ state[(state[i] + state[j]) % 256]
-    return bytes(out)
-
-
-def _security() -> tuple[bytes, bytes, bytes]:
-    """(file key, /O, /U) of the owner-password-only security handler."""
-    owner = rc4(hashlib.md5(b"owner-secret" + PASSWORD_PAD[:20]).digest()[:5], PASSWORD_PAD)
-    key = hashlib.md5(PASSWORD_PAD + owner + struct.pack("<i", _PERMISSIONS) + _FILE_ID).digest()[
-        :5
-    ]
-    return key, owner, rc4(key, PASSWORD_PAD)
-
-
-def _object_key(key: bytes, number: int) -> bytes:
-    return hashlib.md5(key + struct.pack("<I", number)[:3] + b"\x00\x00").digest()[:10]
-
-
 # --- the file --------------------------------------------------------------------------------
 
 _FONT = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
@@ -77,15 +51,19 @@ def packed_pdf(
     array: bytes | None = None,
     padding: int = 0,
     encrypted: bool = False,
+    cipher: str = "rc4-40",
+    metadata: bytes | None = None,
 ) -> bytes:
     """A PDF 1.5 of one page whose catalog (1), page tree (2), page (4) and, when given, the
     array object `array` (6) are packed in the object stream 5, found by the cross-reference
     stream 7. Object 3 is the content stream: the zlib bytes `content`. The page's /Contents is
     `contents` (b"[3 0 R 3 0 R]", or b"6 0 R" for the packed array). `padding` spaces follow
     the packed objects (an object stream that inflates far). `encrypted`: RC4 with an owner
-    password only, so that it opens without asking and its streams are ciphertext on disk."""
+    password only, so that it opens without asking and its streams are ciphertext on disk;
+    `cipher` one of CIPHERS. `metadata`: the zlib bytes of the catalog's XMP /Metadata (9)."""
     packed = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        1: b"<< /Type /Catalog /Pages 2 0 R%s >>"
+        % (b"" if metadata is None else b" /Metadata 9 0 R"),
         2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
         4: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents "
         + contents
@@ -100,10 +78,10 @@ def packed_pdf(
         header += b"%d %d " % (number, len(body))
         body += text + b"\n"
     objstm = deflate_of_spaces(padding, header + body)
-    key, owner, user = _security()
+    encryptor = Encryptor(cipher)
     if encrypted:
-        content = rc4(_object_key(key, 3), content)
-        objstm = rc4(_object_key(key, 5), objstm)
+        content = encryptor.stream(3, content)
+        objstm = encryptor.stream(5, objstm)
     out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     offsets[3] = len(out)
@@ -119,14 +97,17 @@ def packed_pdf(
     trailer = b""
     if encrypted:
         offsets[8] = len(out)
-        out += b"8 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>\nendobj\n" % (
-            owner.hex().encode(),
-            user.hex().encode(),
-            _PERMISSIONS,
-        )
-        identity = _FILE_ID.hex().encode()
+        out += b"8 0 obj\n" + encryptor.dictionary() + b"\nendobj\n"
+        identity = FILE_ID.hex().encode()
         trailer = b"/Encrypt 8 0 R /ID [<%s> <%s>] " % (identity, identity)
-    size = 9 if encrypted else 8
+    if metadata is not None:
+        metadata = encryptor.stream(9, metadata) if encrypted else metadata
+        offsets[9] = len(out)
+        out += b"9 0 obj\n<< /Type /Metadata /Subtype /XML /Length %d /Filter /FlateDecode >>\n" % (
+            len(metadata)
+        )
+        out += b"stream\n" + metadata + b"\nendstream\nendobj\n"
+    size = 10 if metadata is not None else 9 if encrypted else 8
     offsets[7] = len(out)
     rows = b""
     for number in range(size):
@@ -164,6 +145,34 @@ def packed_array_bomb(stream_bytes: int, times: int) -> bytes:
     return packed_pdf(deflate_of_spaces(stream_bytes, TEXT), b"6 0 R", array=listed)
 
 
-def encrypted_object_stream_bomb(padding: int) -> bytes:
+def encrypted_object_stream_bomb(padding: int, cipher: str = "rc4-40") -> bytes:
     """An owner-password PDF whose object stream (catalog, pages) inflates past `padding`."""
-    return packed_pdf(zlib.compress(TEXT), padding=padding, encrypted=True)
+    return packed_pdf(zlib.compress(TEXT), padding=padding, encrypted=True, cipher=cipher)
+
+
+XMP = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
+
+
+def encrypted_metadata_bomb(size: int, cipher: str = "aes-128") -> bytes:
+    """An owner-password PDF whose XMP /Metadata inflates past `size` (pdfium re-encodes it,
+    inflated whole, when it writes the file's decrypted copy)."""
+    bomb = deflate_of_spaces(size, XMP)
+    return packed_pdf(zlib.compress(TEXT), encrypted=True, cipher=cipher, metadata=bomb)
+
+
+def noise_scan_pdf(pages: int, seed: int = 0) -> bytes:
+    """An image-only PDF of `pages` A4 pages (150 dpi, bilevel) of blots: random noise blurred
+    and cut at 15 % ink, so that it has the few thousand specks and the ink of print (it passes
+    etl.extract.ocr_noise's speck count) and Tesseract reads dozens of lines of junk from it,
+    slowly (50-80 s a page on the busy 2-core machine)."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    field = cv2.GaussianBlur(rng.random((1754, 1240)).astype(np.float32), (0, 0), 3.0)
+    blots = np.where(field < np.quantile(field, 0.15), 0, 255).astype(np.uint8)
+    page = Image.fromarray(blots).convert("1")
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=150, save_all=True, append_images=[page] * (pages - 1))
+    return buffer.getvalue()

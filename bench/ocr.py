@@ -83,11 +83,11 @@ def break_page(image) -> list:
     import numpy as np
     from PIL import Image
 
-    from etl.extract.scan_rulings import _centres, rulings
+    from etl.extract.scan_rulings import rulings, run_centres
 
     grey = np.asarray(image)
     h_mask, _ = rulings(grey)
-    lines = _centres(h_mask[:, int(grey.shape[1] * 0.6)])
+    lines = run_centres(h_mask[:, int(grey.shape[1] * 0.6)])
     if not lines:
         return [image]
     cut = min(lines, key=lambda y: abs(y - grey.shape[0] // 2))
@@ -170,8 +170,8 @@ class EngineClock:
         import etl.extract.ocr as ocr
         import etl.extract.scan_cells as scan_cells
 
-        self._saved = (ocr._tesseract, scan_cells.read_crops)
-        ocr._tesseract = self._timed("tesseract", ocr._tesseract)
+        self._saved = (ocr.tesseract_words, scan_cells.read_crops)
+        ocr.tesseract_words = self._timed("tesseract", ocr.tesseract_words)
         scan_cells.read_crops = self._timed("rapid", scan_cells.read_crops)
         return self
 
@@ -179,7 +179,7 @@ class EngineClock:
         import etl.extract.ocr as ocr
         import etl.extract.scan_cells as scan_cells
 
-        ocr._tesseract, scan_cells.read_crops = self._saved
+        ocr.tesseract_words, scan_cells.read_crops = self._saved
 
     def _timed(self, engine, fn):
         def call(*args, **kwargs):

@@ -1,7 +1,7 @@
 """Many readers at once: N browser sessions on one `gongkai serve`, each clicking two paths.
 
 For each N (default 1, 5, 20): a fresh `gongkai serve` on a free port on 127.0.0.1 reading --db
-(bench/browser_views.server), warmed by one untimed visitor on the leader's path (as a server
+(bench/browser_harness.server), warmed by one untimed visitor on the leader's path (as a server
 that has been up for a while would be); then N sessions start together, each its own headless
 Chromium (its own Playwright, on its own thread: the sync API is per thread) with an empty
 cache, and click through
@@ -44,9 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import browser_views as bv  # noqa: E402 - bench/ is the script's folder, so it is on sys.path
 from scale import tree_rss  # noqa: E402
 
+from bench import browser_harness as harness  # noqa: E402
 from dashboard import nav  # noqa: E402
 
 MAX_SESSIONS = 20
@@ -64,37 +64,37 @@ ANALYST = (
 
 def open_page(page, url: str, timeout: float = 60.0) -> float:
     page.goto(url, wait_until="commit")
-    return bv.settled(page, 0.0, timeout) / 1000
+    return harness.settled(page, 0.0, timeout) / 1000
 
 
 def leader_path(page, base: str, first_timeout: float = 60.0) -> list[float | None]:
-    out = [open_page(page, bv.url_of(base, nav.PAGES[0]), first_timeout)]
+    out = [open_page(page, harness.url_of(base, nav.PAGES[0]), first_timeout)]
     groups = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
 
     def pick_group():
         groups.click()
         page.locator('[role="listbox"] [role="option"]').nth(1).click()  # 0 is 全部
 
-    out.append(bv.step(page, pick_group))
+    out.append(harness.step(page, pick_group))
     profile = nav.BY_URL["profile"].url_path  # a page link's href is relative: "profile?agency=…"
     unit = page.locator(f'[data-testid="stMain"] a[href^="{profile}?"]')
-    out.append(bv.step(page, unit.first.click))
+    out.append(harness.step(page, unit.first.click))
     return out
 
 
 def analyst_path(page, base: str) -> list[float | None]:
-    out = [open_page(page, bv.url_of(base, nav.BY_URL["profile"]))]
+    out = [open_page(page, harness.url_of(base, nav.BY_URL["profile"]))]
     tabs = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first
-    out.append(bv.step(page, tabs.locator("button", has_text="原文").click))
+    out.append(harness.step(page, tabs.locator("button", has_text="原文").click))
 
     def pick_number():
         page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').last.click()
         page.locator('[role="listbox"] [role="option"]').nth(2).click()
 
-    out.append(bv.step(page, pick_number))
+    out.append(harness.step(page, pick_number))
     for url_path in ("quality", "rectification"):
         link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]').first
-        out.append(bv.step(page, link.click))
+        out.append(harness.step(page, link.click))
     return out
 
 
@@ -112,9 +112,11 @@ def one_session(
     rng = random.Random(seed)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=bv.CHROMIUM, args=bv.CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS
+            )
             ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-            ctx.add_init_script(bv.RECORDER)
+            ctx.add_init_script(harness.RECORDER)
             page = ctx.new_page()
             gates[0].wait()
             try:
@@ -135,7 +137,7 @@ def one_session(
 
 
 def serve_pid() -> int:
-    """The `gongkai serve` child of this process (started by bench/browser_views.server)."""
+    """The `gongkai serve` child of this process (started by bench/browser_harness.server)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
@@ -167,12 +169,14 @@ def tree_cpu(pid: int) -> float:
 def run(db: Path, n: int, log_dir: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    with bv.server(db, log_dir) as base:
+    with harness.server(db, log_dir) as base:
         pid = serve_pid()
         with sync_playwright() as pw:  # one untimed visitor: the server has served before
-            browser = pw.chromium.launch(executable_path=bv.CHROMIUM, args=bv.CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS
+            )
             ctx = browser.new_context(viewport=VIEWPORT)
-            ctx.add_init_script(bv.RECORDER)
+            ctx.add_init_script(harness.RECORDER)
             warm = leader_path(ctx.new_page(), base, first_timeout=600)
             browser.close()
         peak, done = [tree_rss(pid)], threading.Event()

@@ -46,7 +46,7 @@ def _quietly(step: Callable[[], object]) -> object | None:
     database, a bug) is left to the first page that needs the same data to say, in Chinese."""
     try:
         return step()
-    except Exception:  # noqa: BLE001 - see the docstring: the page says it
+    except Exception:  # noqa: BLE001 -- the warm-up thread's boundary; see the docstring
         return None
 
 

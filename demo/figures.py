@@ -2,7 +2,8 @@
 
 Per agency there is a size (requests a year spanning orders of magnitude by kind) and a
 profile (who applies, how requests end); per year the std tables are drawn column by column so
-that every spec identity holds, and this year's 上年结转 is last year's 结转下年度. Planted errors
+that every spec identity holds, and this year's 上年结转 is last year's 结转下年度 (the legacy
+统计表's figures: demo/legacy_figures.py; the random draws: demo/draws.py). Planted errors
 are applied later, to the printed copy (demo/corpus.py), never here.
 """
 
@@ -11,10 +12,9 @@ from __future__ import annotations
 import math
 import random
 
+from demo.draws import multinomial, poisson
+from demo.legacy_figures import legacy_figures
 from etl.fields import (
-    LEGACY_ANSWER_PARTS,
-    LEGACY_DENIED_REASONS,
-    LEGACY_ITEMS,
     STD2019,
     STD2021,
     T2_LAYOUT,
@@ -22,7 +22,6 @@ from etl.fields import (
     T3_ROWS,
     T4_GROUPS,
     T4_OUTCOMES,
-    legacy_key,
     t2_key,
     t3_key,
     t4_key,
@@ -79,38 +78,6 @@ _OUTCOME_BASE = {
 _STD_OUTCOMES = tuple(r for r, _, _ in T3_ROWS if r in _OUTCOME_BASE)
 
 
-def poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 40:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-def multinomial(rng: random.Random, n: int, probs: list[float]) -> list[int]:
-    """Split n into len(probs) parts (sequential binomials, normal approximation when large)."""
-    out, rest, mass = [], n, sum(probs)
-    for p in probs[:-1]:
-        q = p / mass if mass > 0 else 0
-        if rest <= 0 or q <= 0:
-            k = 0
-        elif rest > 200:
-            sd = math.sqrt(rest * q * (1 - q))
-            k = min(rest, max(0, round(rng.gauss(rest * q, sd))))
-        else:
-            k = sum(1 for _ in range(rest) if rng.random() < q)
-        out.append(k)
-        rest -= k
-        mass -= p
-    out.append(rest)
-    return out
-
-
 class AgencyModel:
     """Draws one agency's figures; call `year(y, template)` in increasing year order."""
 
@@ -145,7 +112,7 @@ class AgencyModel:
         if template == STD2021 or template == STD2019:
             return self._std(year, template, break_carry)
         self.carried = None
-        return self._legacy(year)
+        return legacy_figures(self, year, YEAR_FACTOR[year])
 
     # ---------------------------------------------------------------- std2019 / std2021
     def _std(self, year: int, template: str, break_carry: bool) -> dict[str, float]:
@@ -259,69 +226,4 @@ class AgencyModel:
                 else:
                     raise KeyError(m)
                 v[t2_key(item, m)] = x
-        return v
-
-    # ---------------------------------------------------------------- legacy 统计表
-    def _legacy(self, year: int) -> dict[str, float]:
-        rng, v = self.rng, {}
-        n = self.requests(year)
-        total = round(self.legacy_base * YEAR_FACTOR[year] * math.exp(rng.gauss(0, 0.2))) + 5
-
-        def put(name, x):
-            v[legacy_key(name)] = x
-
-        put("proactive_total", total)
-        norm = rng.randint(0, 15 if self.gov else 5)
-        put("normative_published", norm)
-        put("normative_issued", norm + (rng.randint(0, 2) if rng.random() < 0.2 else 0))
-        put("by_gazette", rng.randint(0, total // 5) if self.gov else 0)
-        put("by_website", total)
-        put("by_weibo", rng.randint(0, total) if rng.random() < 0.5 else 0)
-        put("by_wechat", rng.randint(0, total) if rng.random() < 0.6 else 0)
-        put("by_other", rng.randint(0, 50) if rng.random() < 0.3 else 0)
-        put("responses_hotspots", rng.randint(0, 120))
-        put("press_conferences", rng.randint(0, 12))
-        put("interviews", rng.randint(0, 6))
-        put("interpretations", rng.randint(0, 30))
-        put("requests", n)
-        for name, k in zip(
-            ("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
-            multinomial(rng, n, [0.25, 0.02, 0.55, 0.18]),
-        ):
-            put(name, k)
-        late = sum(1 for _ in range(min(n, 300)) if rng.random() < 0.03)
-        put("completed", n)
-        put("completed_on_time", n - late)
-        put("completed_late", late)
-        put("answers", n)
-        ans = multinomial(rng, n, [0.15, 0.35, 0.08, 0.05, 0.15, 0.14, 0.05, 0.03])
-        names = LEGACY_ANSWER_PARTS
-        for name, k in zip(names, ans):
-            put(name, k)
-        for name, k in zip(
-            LEGACY_DENIED_REASONS,
-            multinomial(rng, ans[3], [0.1, 0.15, 0.3, 0.1, 0.2, 0.15]),
-        ):
-            put(name, k)
-        for grp, lam in (("review", n * self.review_rate), ("suit", n * self.review_rate * 0.4)):
-            t = poisson(rng, lam)
-            up, co, ot = multinomial(rng, t, [0.7, 0.15, 0.15])
-            put(f"{grp}_total", t)
-            put(f"{grp}_upheld", up)
-            put(f"{grp}_corrected", co)
-            put(f"{grp}_other", ot)
-        put("complaints", rng.randint(0, 3) if rng.random() < 0.2 else 0)
-        put("fees_wan", 0)
-        put("units", 1)
-        put("reading_points", rng.randint(1, 6))
-        ft, pt = rng.randint(0, 3), rng.randint(1, 8)
-        put("staff", ft + pt)
-        put("staff_fulltime", ft)
-        put("staff_parttime", pt)
-        put("budget_wan", round(rng.uniform(0, 30), 1) if rng.random() < 0.5 else 0)
-        put("meetings", rng.randint(0, 8))
-        put("trainings", rng.randint(0, 6))
-        put("trainees", rng.randint(0, 300))
-        known = {legacy_key(n) for n, _, _ in LEGACY_ITEMS}
-        assert set(v) <= known, set(v) - known
         return v

@@ -7,10 +7,11 @@ import random
 import time
 from pathlib import Path
 
-from demo import office, writers
+from demo import office, pdf, writers
 from demo.agencies import agencies, ocr_typo, registry_csv
-from demo.corpus import EXT, Plan, _dates, build_blocks, deadline, plan_agency, plant_errors
+from demo.corpus import EXT, Plan, deadline, plan_agency, plant_errors, publication_dates
 from demo.layout import Style
+from demo.report_blocks import build_blocks
 from etl.fields import STD2021
 
 MANIFEST = "manifest.json"
@@ -117,7 +118,7 @@ def _write_report(out: Path, seed: int, ag, plan: Plan, lean: bool, pdf_jobs: li
     if rng.random() < 0.025:
         name = ocr_typo(ag.name, rng.randrange(8))
         plan.quirks.append({"type": "name_typo", "printed": name})
-    pub, signed, late = _dates(ag, plan.year, rng)
+    pub, signed, late = publication_dates(ag, plan.year, rng)
     style, opts = _style(plan)
     blocks, values, blank, nulls = build_blocks(plan, name, pub, signed, rng, style)
     rel = f"{plan.year}/{ag.code}_{plan.year}{EXT[plan.fmt]}"
@@ -173,11 +174,11 @@ def _write_pdfs(pdf_jobs: list) -> None:
         return
     chars = set()
     for _, blocks, _ in pdf_jobs:
-        chars |= office.pdf_chars(blocks)
-    font = office.PdfFont(chars)
+        chars |= pdf.pdf_chars(blocks)
+    font = pdf.PdfFont(chars)
     try:
         for path, blocks, date in pdf_jobs:
-            path.write_bytes(office.write_pdf(blocks, font, date))
+            path.write_bytes(pdf.write_pdf(blocks, font, date))
     finally:
         font.close()
 

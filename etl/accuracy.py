@@ -30,7 +30,7 @@ def truth_files(roots: list[Path]) -> list[Path]:
 
 
 @lru_cache(maxsize=1)
-def _registry():
+def current_registry():
     from etl.registry import load_registry
 
     return load_registry(current().registry_path)
@@ -50,9 +50,9 @@ def _same_agency(expected: str | None, got: str | None, printed: str) -> bool:
     e = squash(to_simplified(expected)).split("(")[0].split("（")[0]
     if e == g or e in g or g in e:
         return True
-    from etl.registry import resolve_agency
+    from etl.agency_match import resolve_agency
 
-    registry = _registry()
+    registry = current_registry()
     resolved_e, resolved_g = resolve_agency(e, registry), resolve_agency(g, registry)
     return resolved_e.agency_id == resolved_g.agency_id and resolved_e.method != "unknown"
 

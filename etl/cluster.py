@@ -72,7 +72,7 @@ def connect(address: str) -> ClusterPool:
         ) from None
     try:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except Exception as exc:  # noqa: BLE001 -- bad address, refused, timed out: all one line
+    except (OSError, ValueError) as exc:  # refused, timed out (TimeoutError), a bad address
         raise _refused(
             address,
             f"cannot reach a Dask scheduler there ({type(exc).__name__}: {one_line_message(str(exc))})",
@@ -82,7 +82,9 @@ def connect(address: str) -> ClusterPool:
     try:
         client.wait_for_workers(1, timeout=WORKERS_SECONDS)
         versions = set(client.run(_parser_version).values())
-    except Exception as exc:  # noqa: BLE001 -- no workers, or workers without gongkai
+    # the remote boundary: client.run raises here whatever a worker raised (no gongkai there:
+    # an import error, or anything its environment raises), besides the wait's TimeoutError
+    except Exception as exc:  # noqa: BLE001 -- a worker's own exception, of any type
         client.close()
         raise _refused(
             address,
@@ -117,17 +119,21 @@ class ClusterPool:
         self.lost: str | None = None  # why the cluster was given up, when it was
 
     def submit(self, fn, jobs: list):
+        from distributed.client import ClosedClientError
+
         if self.lost is not None:
             raise ClusterLost(self.lost)
         try:
             return _Pending(self, fn, jobs, self.client.submit(on_worker, fn, jobs, pure=False))
-        except Exception as exc:  # noqa: BLE001 -- the client is closed or broken
+        except (ClosedClientError, OSError) as exc:  # the client is closed or its link broken
             raise self._lose(exc) from None
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = True) -> None:
         try:
             self.client.close()
-        except Exception:  # noqa: BLE001 -- closing a lost client may complain; nothing to keep
+        # called from the load's `finally`: whatever closing a lost client raises must not
+        # replace the failure that is on its way out, and there is nothing left to keep
+        except Exception:  # noqa: BLE001 -- cleanup of a lost remote client
             pass
 
     def _lose(self, exc: BaseException) -> ClusterLost:
@@ -147,7 +153,9 @@ class _Pending:
         except KilledWorker:  # a file in this chunk kept ending its worker: find which, alone
             # one at a time: a file waiting on the worker that a stuck file ends is blamed too
             return [self._alone(job) for job in self.jobs]
-        except Exception as exc:  # noqa: BLE001 -- scheduler gone, connection lost, cancelled
+        # the remote boundary: result() raises the task's exception as the worker raised it, or
+        # the link's (scheduler gone, connection lost, cancelled): the files go back to this host
+        except Exception as exc:  # noqa: BLE001 -- remote boundary, any type
             raise self.pool._lose(exc) from None
 
     def _alone(self, job: tuple[str, bytes]) -> tuple:
@@ -157,7 +165,9 @@ class _Pending:
             return self.pool.client.submit(on_worker, self.fn, [job], pure=False).result()[0]
         except KilledWorker:
             return ("error", *_worker_died(job[0]))
-        except Exception as exc:  # noqa: BLE001 -- scheduler gone, connection lost, cancelled
+        # the remote boundary: result() raises the task's exception as the worker raised it, or
+        # the link's (scheduler gone, connection lost, cancelled): the files go back to this host
+        except Exception as exc:  # noqa: BLE001 -- remote boundary, any type
             raise self.pool._lose(exc) from None
 
 

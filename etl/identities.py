@@ -6,6 +6,10 @@ Chinese wording of its finding. A part may be a 表三 outcome group: a printed 
 (三(三)不予公开) stands for its sub-rows when present. Optional parts (尚未审结) count when
 printed. A *breakdown* identity (主动公开 = its channels) holds only where the table prints the
 parts as the total's complete breakdown; its check is narrower (see `Identity.breakdown`).
+
+This module is what an identity is (Rel, Group, Identity) and how it is judged (broken,
+message); the identities themselves are declared in etl/identities_std.py (表三 and 表四, spec
+identities 1–4) and etl/identities_legacy.py (the legacy 统计表).
 """
 
 from __future__ import annotations
@@ -13,20 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from etl.fields import (
-    FIELDS,
-    LEGACY_ANSWER_PARTS,
-    LEGACY_DENIED_REASONS,
-    T3_COLUMNS,
-    T3_PARTY_COLUMNS,
-    T3_ROWS,
-    T3_SUBTOTALS,
-    T4_GROUPS,
-    T4_OUTCOMES,
-    legacy_key,
-    t3_key,
-    t4_key,
-)
+from etl.fields import FIELDS
 from etl.normalize import as_number
 
 # ---- linear relations over cell keys (what the solver searches with) ---------------------------
@@ -151,184 +142,6 @@ def broken(identity: Identity, printed: Mapping[str, float]) -> Broken | None:
         if not over and expected > actual:
             return None
     return Broken(identity, tuple(left), tuple(right), expected, actual)
-
-
-# ---- 表三 and 表四 (spec identities 1–4) ------------------------------------------------------
-
-T3_ROW_LABELS = {r: label for r, label, _ in T3_ROWS} | dict(T3_SUBTOTALS)
-_T3_COL_LABELS = dict(T3_COLUMNS)
-_T4_GROUP_LABELS = dict(T4_GROUPS)
-T3_FLOW_ROWS = ("new", "carried_in", "processed", "carried_out")
-T3_OUTCOME_PARTS = ("granted", "partial", "denied", "unable", "rejected", "other")
-T3_GROUP_ROWS = {
-    g: tuple(r for r, _, _ in T3_ROWS if r.startswith(g + ".")) for g in T3_OUTCOME_PARTS[2:]
-}
-T4_PARTS = tuple(o for o, _ in T4_OUTCOMES if o != "total")
-
-
-def t3_row_total(row: str) -> Identity:
-    """1. a row's 总计 = the six applicant columns."""
-    return Identity(
-        "t3.row_total",
-        (t3_key(row, "total"),),
-        tuple(t3_key(row, c) for c in T3_PARTY_COLUMNS),
-        f"表三「{T3_ROW_LABELS.get(row, row)}」：总计 ≠ 各类申请人之和",
-    )
-
-
-def t3_processed_sum(col: str, outcome_rows: Iterable[str] | None = None) -> Identity:
-    """2. a column's （七）总计 = its outcomes; a group's printed subtotal stands for its rows.
-    `outcome_rows`: the outcome rows of the sequence the solver aligned the table to."""
-    if outcome_rows is None:
-        parts: tuple = tuple(
-            Group(t3_key(p, col), tuple(t3_key(r, col) for r in T3_GROUP_ROWS[p]))
-            if p in T3_GROUP_ROWS
-            else t3_key(p, col)
-            for p in T3_OUTCOME_PARTS
-        )
-    else:
-        parts = tuple(t3_key(r, col) for r in outcome_rows)
-    return Identity(
-        "t3.processed_sum",
-        (t3_key("processed", col),),
-        parts,
-        f"表三「{_T3_COL_LABELS[col]}」列：（七）总计 ≠ 各办理结果之和",
-    )
-
-
-def t3_balance(col: str) -> Identity:
-    """3. 新收 + 上年结转 = 办理总计 + 结转下年度."""
-    return Identity(  # printed 办理总计 + 结转下年度 against what 新收 + 上年结转 make
-        "t3.balance",
-        (t3_key("processed", col), t3_key("carried_out", col)),
-        (t3_key("new", col), t3_key("carried_in", col)),
-        f"表三「{_T3_COL_LABELS[col]}」列：本年新收 + 上年结转 ≠ 办理总计 + 结转下年度",
-    )
-
-
-def t4_total(group: str) -> Identity:
-    """4. a 表四 group's 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
-    return Identity(
-        "t4.total",
-        (t4_key(group, "total"),),
-        tuple(t4_key(group, o) for o in T4_PARTS),
-        f"表四「{_T4_GROUP_LABELS[group]}」：总计 ≠ 维持 + 纠正 + 其他 + 尚未审结",
-    )
-
-
-def std_identities(t3_rows: Iterable[str]) -> list[Identity]:
-    """Every std identity the checks run: row totals for the 表三 rows the report has."""
-    cols = [c for c, _ in T3_COLUMNS]
-    return (
-        [t3_row_total(r) for r in t3_rows]
-        + [t3_processed_sum(c) for c in cols]
-        + [t3_balance(c) for c in cols]
-        + [t4_total(g) for g, _ in T4_GROUPS]
-    )
-
-
-def t3_relations(seq: list[str]) -> list[Rel]:
-    """Identities 1–3 over the rows of the template sequence the table was aligned to."""
-    cols = [c for c, _ in T3_COLUMNS]
-    outcomes = [r for r in seq if r not in T3_FLOW_ROWS]
-    rels = [t3_row_total(r).relation() for r in seq]
-    for c in cols:
-        rels.append(t3_processed_sum(c, outcomes).relation())
-        rels.append(t3_balance(c).relation())
-    return rels
-
-
-def t4_relations() -> list[Rel]:
-    return [t4_total(g).relation() for g, _ in T4_GROUPS]
-
-
-# ---- the legacy 统计表 ------------------------------------------------------------------------
-
-PROACTIVE_CHANNELS = ("by_gazette", "by_website", "by_weibo", "by_wechat", "by_other")
-_DENIED_REASONS = LEGACY_DENIED_REASONS
-
-
-def legacy_place(key: str) -> str:
-    """The 统计表 block a legacy cell sits in (inspection places LEG.*)."""
-    name = key.split(".", 1)[1] if key.startswith("legacy.") else key
-    if name.startswith(("review", "suit")):
-        return "LEG.review"
-    if name.startswith("answer"):
-        return "LEG.answers"
-    if name.startswith(("requests", "completed")):
-        return "LEG.requests"
-    if name.startswith("fees"):
-        return "LEG.fees"
-    if name.startswith("staff"):
-        return "LEG.staff"
-    return "LEG.proactive"
-
-
-def _legacy(
-    rule: str,
-    total: str,
-    parts: tuple[str, ...],
-    optional: tuple[str, ...] = (),
-    breakdown: bool = False,
-    parts_name: str | None = None,
-    routes: bool = False,
-) -> Identity:
-    tk, pks = legacy_key(total), tuple(legacy_key(p) for p in parts)
-    names = parts_name or " + ".join(FIELDS[k].label for k in pks)
-    return Identity(
-        f"legacy.{rule}",
-        (tk,),
-        pks,
-        f"统计表「{FIELDS[tk].label}」≠ {names}",
-        tuple(legacy_key(o) for o in optional),
-        legacy_place(tk),
-        breakdown,
-        routes,
-    )
-
-
-LEGACY_IDENTITIES: tuple[Identity, ...] = (
-    _legacy("completed_sum", "completed", ("completed_on_time", "completed_late")),
-    _legacy(
-        "requests_channels",
-        "requests",
-        ("requests_in_person", "requests_fax", "requests_online", "requests_letter"),
-    ),
-    _legacy(
-        "review_sum",
-        "review_total",
-        ("review_upheld", "review_corrected", "review_other"),
-        ("review_pending",),
-    ),
-    _legacy(
-        "suit_sum", "suit_total", ("suit_upheld", "suit_corrected", "suit_other"), ("suit_pending",)
-    ),
-    _legacy("answers_sum", "answers", LEGACY_ANSWER_PARTS),
-    _legacy("denied_sum", "answer_denied", _DENIED_REASONS),
-    _legacy("staff_sum", "staff", ("staff_fulltime", "staff_parttime")),
-    # channels overlap (one document on the website and in the gazette) and are often partial:
-    # checked only where the table prints them under 「其中」 of the total (etl.parse.legacy)
-    _legacy(
-        "proactive_channels",
-        "proactive_total",
-        PROACTIVE_CHANNELS,
-        breakdown=True,
-        parts_name="其下所列各公开渠道之和",
-    ),
-    # In every layout (the national 2014–2018 table prints the channels as their own block) the
-    # 条例's two statutory routes, 政府公报 and 政府网站, carry every item proactively disclosed:
-    # the inspector reads 网站 + 公报 = 主动公开. A gazette item is often on the website too, so
-    # the routes summing above the total is no error; one route above the total is, and so are
-    # the routes (with 其他方式 where printed) falling short of it. 微博/微信 repost and are not
-    # counted.
-    _legacy(
-        "proactive_channels",
-        "proactive_total",
-        ("by_website", "by_gazette"),
-        ("by_other",),
-        routes=True,
-    ),
-)
 
 
 def message(b: Broken, printed: Mapping[str, float]) -> str:

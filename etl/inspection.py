@@ -135,9 +135,9 @@ def product_findings(path: Path) -> list[Finding]:
 def report_findings(report: ParsedReport) -> list[Finding]:
     """What gongkai says about one report on its own: the parse's findings and the loader's
     one-report findings (timing, impossible year, late for the deadline of the agency's kind)."""
-    from etl.accuracy import _registry
+    from etl.accuracy import current_registry
+    from etl.agency_match import guess_kind, resolve_agency
     from etl.deadlines import deadline_for
-    from etl.registry import guess_kind, resolve_agency
     from etl.validate.timing import late_findings, timing_findings, year_findings
 
     out = list(report.findings)
@@ -147,7 +147,7 @@ def report_findings(report: ParsedReport) -> list[Finding]:
     out += timing_findings(report.year, report.published, signed, report.meta.get("title"))
     out += year_findings(report.year)
     if report.agency:
-        agency = resolve_agency(report.agency, _registry()).agency
+        agency = resolve_agency(report.agency, current_registry()).agency
         kind = agency.kind or guess_kind(agency.name)
     else:
         kind = None  # unknown kind: the later deadline, never late on a guess

@@ -77,6 +77,12 @@ class Limits:
     # page, but never past this (a 40-page scan at 7 s a page takes under 5 minutes; pages of
     # noise are stopped long before: etl.extract.ocr_noise).
     ocr_file_seconds: float = 600.0
+    # Wall time OCR may spend on a file before one of its pages yields text: only then is the
+    # per-page allowance above granted. A real scanned page takes 3.5-5.7 s (9 s on a busy
+    # machine), so the first legible page of a real scan comes in well under it; a scan of
+    # noise that slips past etl.extract.ocr_noise's judgement is stopped here, and refused
+    # within the 60 s any file may take, instead of running for minutes.
+    ocr_seconds_before_text: float = 35.0
     # Memory one parse worker may take beyond what it inherits from the loading process
     # (etl.worker_memory, RLIMIT_DATA; a worker inherits ~255 MB of data segment). Reading
     # hongze_2024.pdf's pages as images with both OCR engines grew a worker by 273 MB; twice
@@ -174,9 +180,48 @@ def extend_time(seconds: float) -> None:
     if me not in _deadlines:
         return
     deadline, use_alarm = _deadlines[me]
-    _deadlines[me] = (deadline + seconds, use_alarm)
+    _set_deadline(me, deadline + seconds, use_alarm)
+
+
+class TimeSpent(Exception):
+    """Raised out of held_to when the part of a file's time it holds is spent."""
+
+
+@contextlib.contextmanager
+def held_to(seconds: float):
+    """Hold the code inside, within the current file's time, to `seconds`: past them it is
+    stopped (by the alarm, or the next check_time) and TimeSpent is raised instead of
+    too_slow. Calling the function it yields gives the file back its own deadline; extend
+    the file's time (extend_time) only after that."""
+    me = threading.get_ident()
+    entry = _deadlines.get(me)
+    if entry is None:  # not inside time_limit: nothing to hold
+        yield lambda: None
+        return
+    kept, use_alarm = entry
+    until = min(kept, time.monotonic() + seconds)
+    held = [True]
+
+    def release() -> None:
+        if held[0]:
+            held[0] = False
+            _set_deadline(me, kept, use_alarm)
+
+    _set_deadline(me, until, use_alarm)
+    try:
+        yield release
+    except _TooSlow:
+        if held[0] and until < kept and time.monotonic() < kept:
+            raise TimeSpent from None
+        raise
+    finally:
+        release()
+
+
+def _set_deadline(me: int, deadline: float, use_alarm: bool) -> None:
+    _deadlines[me] = (deadline, use_alarm)
     if use_alarm:
-        signal.setitimer(signal.ITIMER_REAL, max(0.01, deadline + seconds - time.monotonic()))
+        signal.setitimer(signal.ITIMER_REAL, max(0.01, deadline - time.monotonic()))
 
 
 def deadline_of(thread_id: int) -> float | None:

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from itertools import islice
 
 from etl import parse_worker, stuck_workers, worker_memory
-from etl.discover import SourceFile
 from etl.errors import ReportError
 from etl.extract import read_file
 from etl.report_rows import value_locations
 from etl.settings import Settings
+from etl.source_file import SourceFile
 
 CHUNK = 8  # files per task sent to a parse worker
 MIN_PARALLEL = 32  # fewer files than this are parsed by one worker (for its memory cap)
@@ -108,7 +108,9 @@ def parse_alone_or_refusal(origin: str, data: bytes):
         return parse_worker.parse_alone(origin, data)
     except ReportError as err:
         return err
-    except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
+    # the worker's boundary (parse_worker.parse_or_refusal), kept for the file parsed here or whose
+    # worker raised: a bug must not stop the batch; it is recorded like a bad file (code internal)
+    except Exception as exc:  # noqa: BLE001 -- worker boundary
         return internal_error(origin, exc)
 
 

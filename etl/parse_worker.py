@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import etl.parse
@@ -52,7 +52,9 @@ def start_pool(workers: int) -> ProcessPoolExecutor | None:
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=init_worker)
     try:
         pool.submit(int).result()  # start the workers now
-    except Exception:  # noqa: BLE001 -- no pool (e.g. no fork here): parse in-process
+    # no pool here: the workers could not be started (OSError: no fork, no memory, no
+    # processes left) or died starting (BrokenProcessPool): parse in-process
+    except (OSError, BrokenExecutor):
         pool.shutdown(wait=False, cancel_futures=True)
         return None
     return pool
@@ -66,7 +68,9 @@ def parse_or_refusal(origin: str, data: bytes | None):
         return err
     except MemoryError:  # past the worker's memory cap (or the machine's)
         return worker_memory.too_much_memory(origin)
-    except Exception as exc:  # noqa: BLE001 -- a bug must not stop the batch; recorded like a bad file
+    # the worker's last-resort boundary: a bug in reading one file must not stop the batch; it is
+    # recorded like a bad file, with the type named (code internal)
+    except Exception as exc:  # noqa: BLE001 -- worker boundary
         return internal_error(origin, exc)
 
 

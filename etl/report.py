@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from etl.normalize import as_number
-from etl.rules import CATEGORIES, READER, REPORT, rule
+from etl.rule_vocabulary import CATEGORIES, READER, REPORT
+from etl.rules import rule
 
 
 @dataclass(frozen=True)

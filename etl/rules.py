@@ -6,107 +6,13 @@ report, a default severity, what the agency (or, for a reading difficulty, the a
 and the assessment indicator it may cost. Findings are built from it (``etl.report.Finding``), the
 loader stores category, place and responsibility beside each one, and the scores, flags, notices
 and the bulletin count only ``responsibility = "report"``. A test checks that every rule the code
-emits is declared here and that nothing stale is.
+emits is declared here and that nothing stale is. The terms a rule is declared in (categories,
+places, responsibilities, indicators, the Rule record) are etl/rule_vocabulary.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-# Who a finding blames. Only "report" findings count against an agency.
-REPORT, READER, REGISTRY, PORTAL = "report", "reader", "registry", "portal"
-RESPONSIBILITIES = (REPORT, READER, REGISTRY, PORTAL)
-
-# Indicators (assess.metrics ids of the columns they count) a rule may cost.
-IDENTITY, QUALITY, LEDGER, TIMING, COPYING = (
-    "identity_findings",
-    "quality_findings",
-    "ledger_findings",
-    "days_late",
-    "repeat_share_prev",
-)
-
-
-@dataclass(frozen=True)
-class Category:
-    id: str
-    label: str  # as an inspection notice names the problem type
-    responsibility: str
-    severity: str  # the inspector's default
-
-
-CATEGORIES: dict[str, Category] = {
-    c.id: c
-    for c in (
-        Category("table_identity", "表内数据勾稽不符", REPORT, "error"),
-        Category("table_blank", "表格填报不全", REPORT, "error"),
-        Category("review_suit_inconsistent", "复议诉讼数据前后矛盾", REPORT, "error"),
-        Category("text_table_mismatch", "正文与表格数据不一致", REPORT, "error"),
-        Category("prose_figures_inconsistent", "正文数据前后矛盾", REPORT, "warning"),
-        Category("crossyear_inconsistent", "跨年数据不衔接", REPORT, "warning"),
-        Category("late_publication", "未按时发布", REPORT, "error"),
-        Category("missing_section", "内容缺项", REPORT, "error"),
-        Category("overview_incomplete", "总体情况不完整", REPORT, "warning"),
-        Category("nonstandard_structure", "格式不规范", REPORT, "warning"),
-        Category("copied", "内容雷同", REPORT, "error"),
-        Category("perfunctory", "内容空泛", REPORT, "warning"),
-        Category("typo_wording", "文字差错", REPORT, "warning"),
-        Category("core_data_missing", "核心数据未公开", REPORT, "warning"),
-        Category("scope_error", "统计口径错误", REPORT, "error"),
-        Category("changed_after_publication", "发布后改动", REPORT, "warning"),
-        Category("reader", "需人工核对（系统读取困难）", READER, "warning"),
-        Category("registry", "单位名录待核实", REGISTRY, "warning"),
-        Category("portal", "门户网站发布问题", PORTAL, "warning"),
-    )
-}
-
-# Places (shared/inspection/README.md): 表二/三/四, legacy 统计表 rows, std sections 一…六,
-# legacy report parts, the preamble, the document as a whole.
-PLACE_LABELS: dict[str, str] = {
-    "T2": "表二（主动公开）",
-    "T3": "表三（收到和处理申请）",
-    "T4": "表四（行政复议、行政诉讼）",
-    "LEG.proactive": "统计表·主动公开",
-    "LEG.requests": "统计表·依申请公开",
-    "LEG.answers": "统计表·答复情况",
-    "LEG.review": "统计表·复议诉讼",
-    "LEG.fees": "统计表·收费及减免",
-    "LEG.staff": "统计表·工作人员",
-    "S1": "一、总体情况",
-    "S2": "二、主动公开政府信息情况",
-    "S3": "三、收到和处理政府信息公开申请情况",
-    "S4": "四、行政复议、行政诉讼情况",
-    "S5": "五、存在的主要问题及改进情况",
-    "S6": "六、其他需要报告的事项",
-    "S.fees": "收费及减免情况",
-    "S.review": "复议诉讼情况",
-    "S.problems": "存在的问题及改进措施",
-    "S.other": "其他需要报告的事项",
-    "PRE": "报告开头",
-    "DOC": "全文",
-    "DOC:copy:own": "全文（与本单位上年报告）",
-    "DOC:copy:other": "全文（与其他单位报告）",
-}
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    label: str
-    category: str
-    place: str
-    remedy: str  # what the agency must do; for reader/registry/portal rules, what the analyst does
-    indicator: str | None = None  # the assessment column it may cost (report findings only)
-    severity: str | None = None  # None: the category's default
-
-    @property
-    def responsibility(self) -> str:
-        return CATEGORIES[self.category].responsibility
-
-    @property
-    def default_severity(self) -> str:
-        return self.severity or CATEGORIES[self.category].severity
-
+from etl.rule_vocabulary import COPYING, IDENTITY, LEDGER, QUALITY, TIMING, Rule
 
 _FIX_T3 = "核对表三相关各格，更正后重新发布年度报告"
 _FIX_T4 = "核对表四行政复议、行政诉讼各项与总计，更正后重新发布年度报告"
@@ -255,7 +161,7 @@ _DECLARED = (
     Rule("section.empty_subheading", "小标题下没有内容", "perfunctory", "DOC",
          "在该小标题下写明具体情况，或删去空的小标题", QUALITY),
     # ── the legacy 统计表 era (2008–2018): channels, the 条例 2008 第三十二条 parts, prose against
-    #    the 统计表, the 累计 chain (identities declared in etl/identities.py) ──
+    #    the 统计表, the 累计 chain (identities declared in etl/identities_legacy.py) ──
     Rule("legacy.proactive_channels", "统计表：公开渠道与主动公开总数不符", "table_identity",
          "LEG.proactive", "核对统计表主动公开政府信息数及其下列各公开渠道的数字，更正后重新发布年度报告",
          IDENTITY),
@@ -349,19 +255,6 @@ def rule_label(rule_id: str) -> str:
     return r.label if r else rule_id
 
 
-def category_label(category: str) -> str:
-    c = CATEGORIES.get(category)
-    return c.label if c else category
-
-
-def place_label(place: str | None) -> str:
-    return PLACE_LABELS.get(place or "", place or "")
-
-
 def rules_costing(indicator: str) -> tuple[str, ...]:
     """Rule ids whose report findings count in `indicator` (declared data, safe in SQL lists)."""
     return tuple(r.id for r in _DECLARED if r.indicator == indicator)
-
-
-def report_categories() -> tuple[str, ...]:
-    return tuple(c.id for c in CATEGORIES.values() if c.responsibility == REPORT)

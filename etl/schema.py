@@ -179,7 +179,8 @@ def _catalogue_columns(con: duckdb.DuckDBPyConnection) -> None:
         return
     import pyarrow as pa
 
-    from etl.rules import CATEGORIES, rule
+    from etl.rule_vocabulary import CATEGORIES
+    from etl.rules import rule
 
     ids = [
         r[0]

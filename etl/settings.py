@@ -30,7 +30,7 @@ class EnvVar:
     """One environment variable: the Settings field it sets and what it means (README table)."""
 
     name: str
-    field: str | None  # None: read by a click option (`envvar=`), not by Settings
+    field: str  # the Settings field it sets (a command's option may read that field as default)
     meaning: str
     default: str
 
@@ -95,10 +95,10 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "the shared folder inspection write-ups name files in",
         "../shared, or a shared/ folder above the write-up",
     ),
-    EnvVar("GONGKAI_DEBUG", None, "1: print the traceback too (`gongkai --debug`)", "0"),
+    EnvVar("GONGKAI_DEBUG", "debug", "1: print the traceback too (`gongkai --debug`)", "0"),
     EnvVar(
         "GONGKAI_COLLECT_ALLOW",
-        None,
+        "collect_allow",
         "intranet hosts or networks `gongkai collect` may fetch from (`--allow-address`)",
         "public addresses only",
     ),
@@ -134,6 +134,10 @@ class Settings:
     workers: int | None = None
     log_dir: Path = field(default_factory=lambda: _log_dir({}))
     shared_dir: Path | None = None
+    # as written: `gongkai --debug` takes it as its default, so click reads it as it reads the
+    # flag (1/true/yes/on, 0/false/no/off, anything else a usage error), as before
+    debug: str = ""
+    collect_allow: tuple[str, ...] = ()  # split at whitespace, as click splits a repeated option
     parser_version: str = etl.PARSER_VERSION
 
     @classmethod
@@ -150,7 +154,7 @@ class Settings:
         return replace(base, **changes) if changes else base
 
 
-_READ = (*dict.fromkeys(v.name for v in ENV_VARS if v.field), "HOME")  # HOME: Path.home()
+_READ = (*dict.fromkeys(v.name for v in ENV_VARS), "HOME")  # HOME: Path.home()
 _PATH_FIELDS = {*DATA_FILES, "data_dir", "workflow_path", "log_dir", "shared_dir"}
 
 
@@ -176,6 +180,8 @@ def _from_values(values: tuple[str | None, ...]) -> Settings:
         workers=_workers(env.get("GONGKAI_WORKERS") or ""),
         log_dir=_log_dir(env),
         shared_dir=Path(env["GONGKAI_SHARED"]) if env.get("GONGKAI_SHARED") else None,
+        debug=(env.get("GONGKAI_DEBUG") or "").strip(),
+        collect_allow=tuple((env.get("GONGKAI_COLLECT_ALLOW") or "").split()),
     )
 
 

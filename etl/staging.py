@@ -5,12 +5,13 @@ agency-year within one load noted. Pure: reads the registry, writes nothing.
 
 from __future__ import annotations
 
+from etl.agency_match import guess_kind, resolve_agency
 from etl.deadlines import days_late, deadline_for
 from etl.errors import ReportError
 from etl.fields import STD_TEMPLATES
 from etl.load import StagedReport
 from etl.normalize import strip_invisible
-from etl.registry import Registry, guess_kind, resolve_agency
+from etl.registry import Registry
 from etl.report import Finding, ParsedReport
 from etl.validate.timing import timing_findings, year_findings
 

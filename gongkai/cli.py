@@ -21,7 +21,7 @@ import click
 
 from etl import __version__
 from etl.collect.safe_files import PlantedLink, write_in
-from etl.settings import Settings
+from etl.settings import Settings, current
 from gongkai import failures
 from gongkai.commands import (
     accuracy,
@@ -56,7 +56,7 @@ class Failure(click.ClickException):
 @click.option(
     "--debug",
     is_flag=True,
-    envvar="GONGKAI_DEBUG",
+    default=lambda: current().debug or False,  # GONGKAI_DEBUG, read by the one settings reader
     help="Print the full traceback of a failure (it is always saved to a log file).",
 )
 @click.pass_context
@@ -88,7 +88,8 @@ def _guarded(command: click.Command) -> click.Command:
         except KeyboardInterrupt:
             click.echo("stopped (Ctrl+C).", err=True)
             sys.exit(failures.INTERRUPTED)
-        except Exception as exc:  # noqa: BLE001 -- the one place every other failure ends
+        # the CLI's top: the one place every other failure ends, explained by type, with a traceback
+        except Exception as exc:  # noqa: BLE001 -- CLI top-level boundary
             line, code = failures.explain(exc, kwargs)
             where = save_traceback(exc)
             if click.get_current_context().meta.get("gongkai.debug"):

@@ -186,7 +186,7 @@ rates AS (
 FIGURES_CTE = figures_cte()
 
 
-def _run(
+def run_query(
     con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
 ) -> pl.DataFrame:
     """Run `sql` with bound `params`; a statement using $home gets the office's agencies, and
@@ -204,5 +204,5 @@ def _run(
     return con.sql(sql, params=params).pl()
 
 
-def _scope(year=None, agency_id=None, peer_group=None) -> dict[str, Any]:
+def scope_params(year=None, agency_id=None, peer_group=None) -> dict[str, Any]:
     return {"year": year, "agency_id": agency_id, "peer_group": peer_group}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from queries import labels
-from queries.base import FIGURES_CTE, _run, _scope
+from queries.base import FIGURES_CTE, run_query, scope_params
 
 FIGURES_SQL = f"WITH {FIGURES_CTE} SELECT * EXCLUDE (text_fingerprint) FROM rates ORDER BY year DESC, agency_name"
 
@@ -15,7 +15,7 @@ def figures(
 ) -> pl.DataFrame:
     """One row per current report: unified request/outcome/review figures and rates
     (days_late 0 for a report published on time or early)."""
-    df = _run(con, FIGURES_SQL, _scope(year, agency_id, peer_group))
+    df = run_query(con, FIGURES_SQL, scope_params(year, agency_id, peer_group))
     return df.with_columns(pl.col("days_late").clip(lower_bound=0))
 
 
@@ -34,7 +34,7 @@ ORDER BY v.key, v.year
 
 def agency_values(con, *, agency_id: str, prefix: str | None = None) -> pl.DataFrame:
     """Long values of one agency, all years; `prefix` e.g. 't2.' for 表二."""
-    df = _run(con, AGENCY_VALUES_SQL, {"agency_id": agency_id, "prefix": prefix})
+    df = run_query(con, AGENCY_VALUES_SQL, {"agency_id": agency_id, "prefix": prefix})
     return df.with_columns(
         pl.col("key").map_elements(labels.key_label, return_dtype=pl.String).alias("label")
     )
@@ -54,7 +54,7 @@ FROM rates GROUP BY year, peer_group ORDER BY year
 
 def peer_median(con, *, peer_group: str, year: int | None = None) -> pl.DataFrame:
     """Median figures of a peer group per year (all years when `year` is None)."""
-    return _run(con, PEER_MEDIAN_SQL, _scope(year, None, peer_group))
+    return run_query(con, PEER_MEDIAN_SQL, scope_params(year, None, peer_group))
 
 
 # ---------------------------------------------------------------- source text
@@ -71,7 +71,7 @@ WHERE r.report_id = $report_id AND v.key = $key
 
 
 def report_keys(con, *, report_id: int) -> pl.DataFrame:
-    df = _run(con, REPORT_KEYS_SQL, {"report_id": report_id})
+    df = run_query(con, REPORT_KEYS_SQL, {"report_id": report_id})
     return df.with_columns(
         pl.col("key").map_elements(labels.key_label, return_dtype=pl.String).alias("label")
     )
@@ -80,7 +80,7 @@ def report_keys(con, *, report_id: int) -> pl.DataFrame:
 def value_source(con, *, report_id: int, key: str) -> pl.DataFrame:
     """The printed cell/sentence behind one number, with its location (JSON, see
     queries.source.location) and file (0 or 1 row)."""
-    return _run(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
+    return run_query(con, VALUE_SOURCE_SQL, {"report_id": report_id, "key": key})
 
 
 def province_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:

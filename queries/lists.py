@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from queries.base import _run
+from queries.base import run_query
 
 YEARS_SQL = "SELECT DISTINCT year FROM current_reports ORDER BY year DESC"
 PEER_GROUPS_SQL = (
@@ -21,7 +21,7 @@ GROUP BY ALL ORDER BY reports = 0, a.name
 
 def years(con) -> list[int]:
     """Years with current reports, newest first."""
-    return _run(con, YEARS_SQL)["year"].to_list()
+    return run_query(con, YEARS_SQL)["year"].to_list()
 
 
 DEFAULT_YEAR_SQL = """
@@ -36,15 +36,15 @@ def default_year(con) -> int | None:
     Early in a year only a few reports of the new year are in; opening on that year would show
     a ranking of a handful of agencies, so the default is the last reasonably complete year.
     """
-    return _run(con, DEFAULT_YEAR_SQL)["year"][0]
+    return run_query(con, DEFAULT_YEAR_SQL)["year"][0]
 
 
 def peer_groups(con) -> list[str]:
-    return _run(con, PEER_GROUPS_SQL)["peer_group"].to_list()
+    return run_query(con, PEER_GROUPS_SQL)["peer_group"].to_list()
 
 
 def agencies(con, *, peer_group: str | None = None) -> pl.DataFrame:
-    return _run(con, AGENCIES_SQL, {"peer_group": peer_group})
+    return run_query(con, AGENCIES_SQL, {"peer_group": peer_group})
 
 
 def home_agencies(con, *, province: str | None = None) -> frozenset[str] | None:

@@ -7,9 +7,10 @@ import json
 import polars as pl
 
 from etl.errors import ERROR_CODES
-from etl.rules import category_label, place_label, rule_label
+from etl.rule_vocabulary import category_label, place_label
+from etl.rules import rule_label
 from queries import labels
-from queries.base import _run, _scope
+from queries.base import run_query, scope_params
 
 FINDINGS_SQL = """
 SELECT f.report_id, r.agency_id, a.name AS agency_name, a.peer_group, r.year, f.rule,
@@ -54,7 +55,7 @@ def findings(
     con, *, year: int | None = None, agency_id: str | None = None, peer_group: str | None = None
 ) -> pl.DataFrame:
     """Every data-quality finding of current reports with cells, expected, actual, difference."""
-    df = _run(con, FINDINGS_SQL, _scope(year, agency_id, peer_group))
+    df = run_query(con, FINDINGS_SQL, scope_params(year, agency_id, peer_group))
     return df.with_columns(
         pl.col("rule").map_elements(rule_label, return_dtype=pl.String).alias("rule_label"),
         pl.col("cells").map_elements(_cells_label, return_dtype=pl.String),
@@ -72,7 +73,7 @@ def findings_summary(
     con, *, year: int | None = None, agency_id: str | None = None, peer_group: str | None = None
 ) -> pl.DataFrame:
     """Findings counted by rule and severity."""
-    df = _run(con, FINDINGS_SUMMARY_SQL, _scope(year, agency_id, peer_group))
+    df = run_query(con, FINDINGS_SUMMARY_SQL, scope_params(year, agency_id, peer_group))
     return df.with_columns(
         pl.col("rule").map_elements(rule_label, return_dtype=pl.String).alias("rule_label")
     )
@@ -81,7 +82,7 @@ def findings_summary(
 def findings_by_agency(
     con, *, year: int | None = None, peer_group: str | None = None
 ) -> pl.DataFrame:
-    return _run(con, FINDINGS_BY_AGENCY_SQL, _scope(year, None, peer_group))
+    return run_query(con, FINDINGS_BY_AGENCY_SQL, scope_params(year, None, peer_group))
 
 
 def _cells_label(cells: str | None) -> str:
@@ -105,7 +106,7 @@ ORDER BY e.run_id DESC NULLS LAST, e.path
 
 def load_errors(con, *, latest_only: bool = False) -> pl.DataFrame:
     """Files the loader could not use, with the reason in Chinese, the problem and what to do."""
-    out = _run(con, LOAD_ERRORS_SQL, {"latest_only": latest_only})
+    out = run_query(con, LOAD_ERRORS_SQL, {"latest_only": latest_only})
     return out.with_columns(
         pl.col("code")
         .replace_strict(ERROR_CODES, default=pl.col("code"), return_dtype=pl.String)
@@ -151,15 +152,15 @@ def _home(con, df: pl.DataFrame) -> pl.DataFrame:
 
 def missing_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
     """Registered agencies of the province with no current report for `year` (listed, never hidden)."""
-    return _home(con, _run(con, MISSING_SQL, {"year": year, "peer_group": peer_group}))
+    return _home(con, run_query(con, MISSING_SQL, {"year": year, "peer_group": peer_group}))
 
 
 def late_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    return _home(con, _run(con, LATE_SQL, {"year": year, "peer_group": peer_group}))
+    return _home(con, run_query(con, LATE_SQL, {"year": year, "peer_group": peer_group}))
 
 
 def copied_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataFrame:
-    return _home(con, _run(con, COPIED_SQL, {"year": year, "peer_group": peer_group}))
+    return _home(con, run_query(con, COPIED_SQL, {"year": year, "peer_group": peer_group}))
 
 
 # --- the annual quality check (年报质量检查): categories, repeated passages, timeliness ---------
@@ -178,7 +179,7 @@ def quality_check_summary(con, *, year: int, peer_group: str | None = None) -> p
     """The annual quality check: every finding that blames a report (the rule catalogue's
     responsibility = report), by the inspector's category and rule: category, rule,
     rule_label, severity, findings, agencies. Reading difficulties are not in it."""
-    df = _run(con, QUALITY_BY_CATEGORY_SQL, {"year": year, "peer_group": peer_group})
+    df = run_query(con, QUALITY_BY_CATEGORY_SQL, {"year": year, "peer_group": peer_group})
     return df.with_columns(
         pl.col("category").map_elements(category_label, return_dtype=pl.String),
         pl.col("rule").map_elements(rule_label, return_dtype=pl.String).alias("rule_label"),
@@ -205,7 +206,9 @@ def repeated_reports(
 ) -> pl.DataFrame:
     """Pairs of reports whose prose repeats (share = % of the first report's own prose found in
     the other), with the repeated passages as a list of {this, other, score}."""
-    df = _run(con, REPEATED_SQL, {"year": year, "min_share": min_share, "peer_group": peer_group})
+    df = run_query(
+        con, REPEATED_SQL, {"year": year, "min_share": min_share, "peer_group": peer_group}
+    )
     return df.with_columns(
         pl.col("passages").map_elements(
             lambda p: json.dumps(json.loads(p or "[]"), ensure_ascii=False), return_dtype=pl.String
@@ -239,7 +242,7 @@ def publication_dates(con, *, year: int, peer_group: str | None = None) -> pl.Da
     for the unpublished), days_late, status (按时 / 期限前5天内 / 逾期 / 日期不明 / 未发布)."""
     from etl.deadlines import deadline_for
 
-    df = _run(con, PUBLICATION_SQL, {"year": year, "peer_group": peer_group})
+    df = run_query(con, PUBLICATION_SQL, {"year": year, "peer_group": peer_group})
     df = df.with_columns(
         pl.col("kind")
         .map_elements(lambda k: deadline_for(k, year), return_dtype=pl.Date)

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from assess.scheme import as_scheme
-from queries.base import FIGURES_CTE, _run, _scope
+from queries.base import FIGURES_CTE, run_query, scope_params
 from queries.lists import home_agencies
 
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
@@ -113,7 +113,7 @@ def ranking(
     )
     if peer_group is not None:
         scored = scored.filter(pl.col("peer_group") == peer_group)
-    ctx = _run(con, RANK_CONTEXT_SQL, _scope(year, None, None))
+    ctx = run_query(con, RANK_CONTEXT_SQL, scope_params(year, None, None))
     df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
     path = scheme if isinstance(scheme, (str, Path)) else scheme.path
     min_cases = as_scheme(scheme).min_cases

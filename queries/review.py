@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from queries import labels
-from queries.base import _run, _scope, figures_cte
+from queries.base import figures_cte, run_query, scope_params
 
 # Only the review and lawsuit columns are pivoted (a third of the full figures: 复议诉讼 took
 # ≈1 s of CPU at 100,000 reports with every column).
@@ -50,9 +50,11 @@ def review_litigation(
 ) -> pl.DataFrame:
     """Agencies with any review or lawsuit in `year`, most corrected first (sort from labels.SORTS)."""
     order = labels.SORTS[sort]
-    return _run(con, REVIEW_BY_AGENCY_SQL.format(order=order), _scope(year, None, peer_group))
+    return run_query(
+        con, REVIEW_BY_AGENCY_SQL.format(order=order), scope_params(year, None, peer_group)
+    )
 
 
 def review_litigation_trend(con, *, peer_group: str | None = None) -> pl.DataFrame:
     """Province (or peer group) totals of reviews and lawsuits per year."""
-    return _run(con, REVIEW_TREND_SQL, _scope(None, None, peer_group))
+    return run_query(con, REVIEW_TREND_SQL, scope_params(None, None, peer_group))

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from etl.rules import REPORT, category_label, place_label, rule, rule_label
+from etl.rule_vocabulary import REPORT, category_label, place_label
+from etl.rules import rule, rule_label
 from etl.safe_text import FILE_NAME_BYTES, portable_name, xml_text
 from workflow.evidence import PREVIOUS_YEAR, evidence_lines, place_span
 from workflow.findings import confirmed_problems, record

@@ -8,22 +8,19 @@ old bytes kept in .superseded/) and the row remembers the previous sha256.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from etl.collect import pages
+from etl.collect import article, pages
+from etl.collect.crawl_lists import ListedArticle, ListPages
+from etl.collect.crawl_twice import SameReportTwice
 from etl.collect.http import Client
 from etl.collect.manifest import ROLE_ATTACHMENT, ROLE_PAGE, PortalFinding, Row
 from etl.collect.safe_files import PlantedLink
 from etl.collect.sites import Site
 from etl.collect.store import Store
 from etl.report import Finding
-
-MAX_LIST_PAGES = 100  # per site: a column of annual reports never needs more
-MAX_ARTICLES = 1000  # per site: a county column holding every office's reports for ten years
-LIST_BYTES = 8 * 1024 * 1024
 
 Progress = Callable[[str, str], None]  # (what: list|article|file, url)
 
@@ -42,17 +39,7 @@ class SiteResult:
     findings: list[PortalFinding] = field(default_factory=list)
 
 
-@dataclass
-class _Article:
-    url: str
-    title: str
-    year: str
-    list_date: str | None
-    tentative: bool = False  # the list cut its title short: kept only if the page names a report
-    files: list[Row] = field(default_factory=list)
-
-
-class SiteWalk:
+class SiteWalk(ListPages, SameReportTwice):
     def __init__(
         self,
         site: Site,
@@ -94,88 +81,9 @@ class SiteWalk:
             )
         return self.result
 
-    # --- list pages ----------------------------------------------------------------------------
-
-    def _articles(self) -> list[_Article]:
-        queue: list[tuple[str, str, int]] = [
-            (self.site.url, self.site.url, 0)
-        ]  # url, column, depth
-        seen: set[str] = set()
-        found: dict[str, _Article] = {}
-        while queue and len(seen) < MAX_LIST_PAGES:
-            url, column, depth = queue.pop(0)
-            if url in seen:
-                continue
-            seen.add(url)
-            page = self._list_page(url, first=depth == 0 and url == self.site.url)
-            if page is None:
-                continue
-            self._say_if_capped(page)
-            for lk, tentative in [(lk, False) for lk in pages.report_links(page)] + [
-                (lk, True) for lk in pages.maybe_report_links(page)
-            ]:
-                year = pages.report_year(lk.text)
-                if (self.year is None or year == self.year) and lk.url not in found:
-                    if len(found) == MAX_ARTICLES:
-                        self.result.problems.append(
-                            f"{self.site.label}：年报栏目中的年报链接超过 {MAX_ARTICLES} 篇，"
-                            "只采集了前这些篇。请确认站点清单中的网址是年报栏目"
-                        )
-                        return list(found.values())
-                    found[lk.url] = _Article(lk.url, lk.text, str(year or ""), lk.date, tentative)
-            queue += [(u, column, depth) for u in pages.page_links(page, column) if u not in seen]
-            if depth == 0:
-                queue += [
-                    (u, u, 1)
-                    for u in [lk.url for lk in pages.column_links(page)] + pages.frames(page)
-                    if u not in seen and u not in found
-                ]
-        return list(found.values())
-
-    def _list_page(self, url: str, first: bool):
-        self.progress("list", url)
-        entry, cached = self.store.cached_list(url)
-        got = self.client.get(
-            url,
-            entry.get("etag") if cached else None,
-            entry.get("last_modified") if cached else None,
-            LIST_BYTES,
-        )
-        if got.not_modified and cached is not None:
-            return pages.read_page(url, cached, entry.get("content_type", ""))
-        if not got.ok:
-            if first:
-                self.result.reached = False
-                self.result.problems.append(
-                    f"{self.site.label}：无法打开年报栏目 {url}：{got.error}"
-                )
-            else:
-                self.result.problems.append(f"{self.site.label}：列表页 {url} 打不开：{got.error}")
-            return None
-        ctype = got.headers.get("content-type", "")
-        try:
-            self.store.cache_list(
-                url,
-                got.data,
-                got.headers.get("etag", ""),
-                got.headers.get("last-modified", ""),
-                ctype,
-            )
-        except PlantedLink as exc:  # the page is still read; only the cache is not kept
-            self.result.problems.append(f"{self.site.label}：{exc}")
-        return pages.read_page(got.final_url, got.data, ctype)
-
-    def _say_if_capped(self, page) -> None:
-        pages.links(page)
-        if page.links_found > pages.MAX_LINKS:
-            self.result.problems.append(
-                f"{self.site.label}：页面 {page.url} 有 {page.links_found} 个链接，"
-                f"超过 {pages.MAX_LINKS} 个上限，只读取了前 {pages.MAX_LINKS} 个"
-            )
-
     # --- articles and attachments --------------------------------------------------------------
 
-    def _article(self, art: _Article) -> bool:
+    def _article(self, art: ListedArticle) -> bool:
         """Save the article page and its attachments; False when it proved to be no report."""
         self.progress("article", art.url)
         page = None
@@ -185,7 +93,7 @@ class SiteWalk:
             if not pages.is_html(data, ctype):
                 return True  # the list links the document itself: nothing to read it by
             page = pages.read_page(self._final.get(art.url, art.url), data, ctype)
-            return not art.tentative or bool(pages.title(page))
+            return not art.tentative or bool(article.title(page))
 
         row, data = self._file(art, art.url, ROLE_PAGE, art.title, accept=names_a_report)
         if row is None:
@@ -199,8 +107,8 @@ class SiteWalk:
             row.published = art.list_date or row.published
             return True
         page = page or pages.read_page(self._final.get(art.url, art.url), data)
-        art.title = row.title = pages.title(page) or art.title
-        row.published = pages.published(page) or art.list_date or row.published
+        art.title = row.title = article.title(page) or art.title
+        row.published = article.published(page) or art.list_date or row.published
         self._say_if_capped(page)
         for lk in pages.attachments(page):
             self.progress("file", lk.url)
@@ -211,7 +119,9 @@ class SiteWalk:
                 self._broken(art, lk.url, att)
         return True
 
-    def _file(self, art: _Article, url: str, role: str, title: str, hint: str = "", accept=None):
+    def _file(
+        self, art: ListedArticle, url: str, role: str, title: str, hint: str = "", accept=None
+    ):
         """Fetch one file (conditionally when known); returns (manifest row, bytes or None),
         or (None, None) when `accept(bytes)` turns new bytes down."""
         old = self.rows.get(url)
@@ -243,7 +153,9 @@ class SiteWalk:
             return None, None
         return self._keep(art, url, role, hint, row, got, have)
 
-    def _row(self, art: _Article, url: str, role: str, title: str, old: Row | None, got) -> Row:
+    def _row(
+        self, art: ListedArticle, url: str, role: str, title: str, old: Row | None, got
+    ) -> Row:
         """The manifest row of this fetch: what the earlier row knew, the new status; claimed."""
         row = Row(
             self.site.agency,
@@ -284,7 +196,7 @@ class SiteWalk:
             return False
         return True
 
-    def _keep(self, art: _Article, url: str, role: str, hint: str, row: Row, got, have):
+    def _keep(self, art: ListedArticle, url: str, role: str, hint: str, row: Row, got, have):
         """Save the fetched bytes unless they change nothing a reader sees; (row, bytes)."""
         ctype = got.headers.get("content-type", "")
         sha = hashlib.sha256(got.data).hexdigest()
@@ -294,7 +206,7 @@ class SiteWalk:
         )
         row.error = ""
         if have is not None and (
-            sha == row.sha256 or (role == ROLE_PAGE and pages.same_text(url, have, got.data))
+            sha == row.sha256 or (role == ROLE_PAGE and article.same_text(url, have, got.data))
         ):
             self.result.unchanged += 1  # the saved bytes stay: nothing a reader sees changed
             return row, have
@@ -321,7 +233,7 @@ class SiteWalk:
         row.sha256, row.file = sha, rel
         return row, got.data
 
-    def _broken(self, art: _Article, url: str, row: Row) -> None:
+    def _broken(self, art: ListedArticle, url: str, row: Row) -> None:
         what = "报告页面" if row.role == ROLE_PAGE else "附件"
         self.result.problems.append(f"{self.site.label}：{what} {url} 下载失败：{row.error}")
         self._finding(
@@ -351,53 +263,3 @@ class SiteWalk:
                 "|".join(articles),
             )
         )
-
-    # --- the same report on two URLs -----------------------------------------------------------
-
-    def _conflicts(self, articles: list[_Article]) -> None:
-        groups: dict[tuple[str, str], list[_Article]] = {}
-        for art in articles:
-            groups.setdefault((art.year, _title_key(art.title)), []).append(art)
-        for (year, _), same in groups.items():
-            if len(same) < 2:
-                continue
-            contents = {a.url: self._content(a) for a in same}
-            if len({c for c in contents.values() if c}) > 1:
-                urls = "、".join(contents)
-                self._finding(
-                    Finding(
-                        "portal.conflicting_versions",
-                        (),
-                        None,
-                        None,
-                        f"{self.site.label}网站上的《{same[0].title}》在 {len(same)} 个网址上发布，内容不同：{urls}。"
-                        f"请核实哪一份是正式版本",
-                        "warning",
-                    ),
-                    year,
-                    same[0].url,
-                    list(contents),
-                )
-
-    def _content(self, art: _Article) -> str | None:
-        """What the report says: its figures when one of its files parses, else its bytes."""
-        from etl.parse_worker import parse_alone  # a portal's file: read under the memory cap
-
-        shas = []
-        for row in art.files:
-            data = self.store.read(row.file) if row.file else None
-            if data is None:
-                continue
-            try:
-                report = parse_alone(row.file, data)
-            except Exception:  # noqa: BLE001 -- unreadable (ReportError or worse): compare bytes
-                report = None
-            if report is not None and report.values:
-                return repr(sorted((k, v.value) for k, v in report.values.items()))
-            shas.append(row.sha256 if row.role == ROLE_ATTACHMENT else "")
-        return "|".join(s for s in shas if s) or None
-
-
-def _title_key(title: str) -> str:
-    t = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", title).replace("年度", "年")
-    return re.sub(r"[\s\W_]+", "", t)

@@ -18,10 +18,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 import requests
-import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from etl.collect.addresses import AddressGuard, AddressRefused, pool_classes
+from etl.collect.http_body import TooBig, TooSlow, read_body
 from etl.collect.robots import ROBOTS_CAP, Robots, robots_from
 
 USER_AGENT = "gongkai-collect/0.1 (+government information disclosure annual reports)"
@@ -29,7 +29,6 @@ MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0  # seconds: a host that cannot even be reached in this is down
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_CRAWL_DELAY = 10.0  # seconds: a robots.txt asking for more is honoured only this far
-_PIECE = 64 * 1024
 ROBOTS_SAYS_NO = "robots.txt 不允许访问该地址，已跳过"
 
 
@@ -65,14 +64,6 @@ class Fetched:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class _TooSlow(Exception):
-    pass
-
-
-class _TooBig(Exception):
-    pass
 
 
 class Client:
@@ -257,13 +248,13 @@ class Client:
                     headers={k.lower(): v for k, v in resp.headers.items()},
                 )
                 if 200 <= resp.status_code < 300:
-                    got.data = _read_body(resp, deadline, max_bytes)
+                    got.data = read_body(resp, deadline, max_bytes)
                 elif resp.status_code != 304 and not 300 <= resp.status_code < 400:
                     got.error = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
                 return got
-        except _TooSlow:
+        except TooSlow:
             return Fetched(url, url, error=f"{self.policy.deadline:g} 秒内没有下载完（站点过慢）")
-        except _TooBig:
+        except TooBig:
             return Fetched(url, url, 200, error="too_big", too_big=True)
         except AddressRefused as exc:  # the name now resolves elsewhere than when checked
             return Fetched(url, url, error=str(exc), refused=True)
@@ -285,39 +276,6 @@ class _CheckedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = self._pools
-
-
-def _read_body(resp: requests.Response, deadline: float, max_bytes: int) -> bytes:
-    declared = resp.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise _TooBig
-    raw = resp.raw
-    sock = getattr(getattr(raw, "connection", None), "sock", None)
-    chunks, size = [], 0
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise _TooSlow
-        if sock is not None:
-            try:
-                sock.settimeout(left)
-            except OSError:
-                sock = None
-        try:
-            piece = raw.read1(_PIECE, decode_content=True)
-        except (TimeoutError, urllib3.exceptions.TimeoutError):
-            raise _TooSlow from None
-        except (urllib3.exceptions.HTTPError, OSError) as exc:  # reset, bad gzip, cut short
-            if "timed out" in str(exc).lower():  # a time-out wrapped in a ProtocolError
-                raise _TooSlow from None
-            raise requests.ConnectionError(f"连接中断：{exc}") from None
-        if not piece:  # end of the body
-            break
-        size += len(piece)
-        if size > max_bytes:
-            raise _TooBig
-        chunks.append(piece)
-    return b"".join(chunks)
 
 
 def _size(n: int) -> str:

@@ -1,5 +1,5 @@
 """Reading portal pages: which links are annual reports, which are further list pages, which are
-attachments, and the portal's 发布时间 — for the list and article layouts of common CMSs.
+attachments — for the list layouts of common CMSs (an article page: etl/collect/article.py).
 
 Nothing here touches the network. Every link is made absolute against the page's own URL
 (or its <base href>), fragments dropped; only http(s) links are kept.
@@ -35,19 +35,6 @@ COLUMN_WORDS = re.compile(r"年报|年度报告")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-# the portal's own publication labels first; 成文日期 is the document's date, never taken here
-DATE_LABELS = (
-    re.compile(r"(?:发布时间|发布日期|公开日期|公开时间|发表时间|上网时间|发文日期)\s*[:：]?\s*"),
-    re.compile(r"(?<!成文)(?:日期|时间)\s*[:：]\s*"),
-)
-META_DATES = (
-    "pubdate",
-    "publishdate",
-    "firstpublishedtime",
-    "published_time",
-    "article:published_time",
-    "dc.date",
-)
 YEAR_TAB = re.compile(r"(?:19|20)\d{2}\s*(?:年度?)?")  # a column split into one tab per year
 NEXT_WORDS = {"下一页", "下页", "后页", "尾页", "末页", "下一頁", ">", ">>", "»", "›"}
 PAGE_SCRIPT = re.compile(
@@ -79,7 +66,7 @@ def report_year(title: str) -> int | None:
 
 
 def is_report_title(title: str) -> bool:
-    t = _squash(title)
+    t = squash(title)
     return bool(REPORT_WORDS.search(t)) and report_year(t) is not None and not NOT_REPORT.search(t)
 
 
@@ -102,9 +89,9 @@ def _links(page: Page) -> list[Link]:
         url = absolute(base, a.get("href"))
         if url is None:
             continue
-        text = _squash(text_of(a)) or _squash(a.get("title") or "")
-        if a.get("title") and len(_squash(a.get("title"))) > len(text):
-            text = _squash(a.get("title"))  # lists cut long titles to "…" and keep them in title=
+        text = squash(text_of(a)) or squash(a.get("title") or "")
+        if a.get("title") and len(squash(a.get("title"))) > len(text):
+            text = squash(a.get("title"))  # lists cut long titles to "…" and keep them in title=
         text = text[:MAX_LINK_TEXT]
         key = (url, text)
         if key in seen:
@@ -189,61 +176,8 @@ def attachments(page: Page) -> list[Link]:
     for img in elements(page, "img"):
         url = absolute(base, img.get("src") or "")
         if url and _suffix(url) in IMAGE_SUFFIXES and same_folder(url, page.url):
-            out.setdefault(url, Link(url, _squash(img.get("alt") or "")))
+            out.setdefault(url, Link(url, squash(img.get("alt") or "")))
     return list(out.values())
-
-
-def published(page: Page) -> str | None:
-    """The portal's 发布时间 on an article page: a <meta> the CMS fills, else a labelled date."""
-    for meta in elements(page, "meta"):
-        name = (meta.get("name") or meta.get("property") or "").strip().lower()
-        if name in META_DATES:
-            d = parse_date(meta.get("content") or "")
-            if d:
-                return d
-    text = _squash(text_of(body_of(page)))
-    for labels in DATE_LABELS:
-        for m in labels.finditer(text):
-            after = text[m.end() : m.end() + 24]
-            d = parse_date(after)
-            if d and after.find(d[:4]) <= 2:
-                return d
-    return None
-
-
-def title(page: Page) -> str:
-    """The article's title if it names an annual report (h1-h3, a *title* element, <title>,
-    the ArticleTitle meta), else ''. Cheapest places first: most pages say it in <h1>."""
-
-    def candidates():
-        for tag in ("h1", "h2", "h3", "title"):
-            for el in elements(page, tag):
-                yield text_of(el)
-        for m in elements(page, "meta"):
-            if (m.get("name") or "").strip().lower() == "articletitle":
-                yield m.get("content") or ""
-        for el in elements(page):
-            if "title" in (el.get("class") or "").lower():
-                yield text_of(el)
-
-    for text in candidates():
-        if is_report_title(text):
-            return _squash(text)
-    return ""
-
-
-def content_text(page: Page) -> str:
-    """The text a reader sees (scripts, styles and comments left out)."""
-    root = body_of(page)
-    for tag in list(root.iter("script", "style", "noscript", "template")):
-        tag.drop_tree()  # keeps the text after it (drop_tree moves the tail to the parent)
-    return _squash(text_of(root))
-
-
-def same_text(url: str, old: bytes, new: bytes) -> bool:
-    """Two copies of a page that read the same: a new session token, script version or comment
-    is no new version of a report."""
-    return content_text(read_page(url, old)) == content_text(read_page(url, new))
 
 
 def parse_date(text: str) -> str | None:
@@ -300,11 +234,11 @@ def _date_beside(a, counts: dict) -> str | None:
                 counts[node] = sum(1 for _ in zip(node.iter("a"), range(2)))
             if counts[node] > 1:
                 return None  # the container holds several links: its date is not this link's
-            d = parse_date(_squash(text_of(node)).replace(_squash(text_of(a)), ""))
+            d = parse_date(squash(text_of(node)).replace(squash(text_of(a)), ""))
             if d:
                 return d
     return None
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"[\s\u00a0\u3000]+", " ", text or "").strip()

@@ -53,7 +53,9 @@ def collect(
                 result = SiteWalk(site, client, store, rows, year, progress).run()
             except OSError:  # the output folder (disk full, removed): no later site fares better
                 raise
-            except Exception as exc:  # noqa: BLE001 -- one site's surprise must not end the run
+            # one site's boundary: a walk over a site we do not control (its pages, files, links);
+            # whatever stops it is that site's line in the summary, and the other sites are collected
+            except Exception as exc:  # noqa: BLE001 -- one site's boundary
                 result = SiteResult(
                     site,
                     reached=False,

@@ -1,10 +1,8 @@
 """HTML pages (gov portals, Word "save as web page"): prose lines and table rows in reading order.
 
 Parsed with lxml directly (BeautifulSoup's tree costs ~10x the time and memory, and a portal
-page can be tens of MB). Every `<tr>` of a data table becomes one table row holding that row's
-own `<td>/<th>` texts: rowspan cells are NOT repeated into later rows and a colspan cell stays
-one cell, so numeric rows come out exactly as printed. Rows that only hold layout (a nested
-table, or a long multi-line text cell) are read as prose and their nested tables as tables.
+page can be tens of MB), then walked into rows by etl.extract.html_walk (each `<tr>` of a data
+table one table row, exactly as printed).
 """
 
 from __future__ import annotations
@@ -13,94 +11,17 @@ import re
 
 from lxml import etree
 
-from etl.document import Location, RawDocument
+from etl.document import RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
 from etl.extract.encoding import decode_bytes, looks_binary
-from etl.extract.html_hidden import MARK, page_style, strip_attributes
+from etl.extract.html_hidden import page_style, strip_attributes
+from etl.extract.html_walk import BLOCK, DROP, MAX_TABLE_DEPTH, WRAP, Walker, clean
 from etl.extract.main_text import MAIN_TEXT_KEY, main_content
 from etl.limits import LIMITS, check_count
-from etl.normalize import strip_invisible
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")  # source-line wrap inside CJK text
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
-
-DROP = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "iframe",
-        "object",
-        "embed",
-        "svg",
-        "canvas",
-        "select",
-        "option",
-        "button",
-        "input",
-        "textarea",
-        "nav",
-        "map",
-        "audio",
-        "video",
-        "head",
-        "frameset",
-        "math",
-    }
-)
-BLOCK = frozenset(
-    {
-        "p",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "section",
-        "article",
-        "aside",
-        "header",
-        "footer",
-        "main",
-        "blockquote",
-        "pre",
-        "address",
-        "center",
-        "form",
-        "fieldset",
-        "legend",
-        "figure",
-        "figcaption",
-        "hr",
-        "body",
-        "html",
-        "caption",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "details",
-        "summary",
-        "menu",
-    }
-)
-ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 # <meta name=...> values portals fill in (Chinese government CMSs: PubDate, ContentSource ...)
 META_NAMES = {
     "articletitle": "title",
@@ -111,10 +32,8 @@ META_NAMES = {
     "sitename": "site",
     "columnname": "column",
 }
-MAX_TABLE_DEPTH = 100  # pages nesting tables deeper are read by html_flat (no tree, no depth limit)
 _TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 _CHUNK = 1 << 20
-LONG_CELL = 200  # a multi-line cell longer than this is page layout, not a table cell
 
 
 def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
@@ -142,12 +61,12 @@ def extract_html(path: str, data: bytes, sha256: str) -> RawDocument:
         del root
         from etl.extract.html_flat import flat_rows
 
-        rows = flat_rows(text, _clean, _WRAP, DROP, BLOCK, style)
+        rows = flat_rows(text, clean, WRAP, DROP, BLOCK, style)
     else:
         del text
         if style:
             style.mark_tree(root)
-        walker = _Walker()
+        walker = Walker()
         body = root.find("body")
         walker.walk(body if body is not None else root, 0)
         walker.flush()
@@ -181,12 +100,15 @@ def _parse(path: str, text: str, keep_selectors: bool = False):
     parser = etree.HTMLPullParser(
         events=("start",), huge_tree=True, remove_comments=True, remove_pis=True, no_network=True
     )
+    last = (0, "")  # where the last chunk that opened an element ends, and that element's tag
     try:
         for start in range(0, len(text), _CHUNK):
             parser.feed(text[start : start + _CHUNK])
-            _strip(parser.read_events(), keep_selectors)
+            tag = _strip(parser.read_events(), keep_selectors)
+            last = (start + _CHUNK, tag) if tag is not None else last
         root = parser.close()
-        _strip(parser.read_events(), keep_selectors)
+        tag = _strip(parser.read_events(), keep_selectors)
+        last = (len(text), tag) if tag is not None else last
     except (etree.LxmlError, ValueError) as exc:
         raise ReportError(
             path,
@@ -194,154 +116,87 @@ def _parse(path: str, text: str, keep_selectors: bool = False):
             "open it in a browser and save the page again",
             "bad_html",
         )
+    if root is not None and _stopped_short(text, *last, root):
+        raise MemoryError(f"libxml2 stopped building the tree of {path} short")
     if root is None:
         raise ReportError(path, "the HTML page is empty", "download the report again", "no_text")
     return root
 
 
-def _strip(events, keep_selectors: bool) -> None:
+def _strip(events, keep_selectors: bool) -> str | None:
+    """Drop the attributes of the elements just opened; the tag of the last one (None: none)."""
+    tag = None
     for _, el in events:
         if el.attrib and el.tag != "meta":
             strip_attributes(el, keep_selectors)
+        tag = el.tag
+    return tag if isinstance(tag, str) or tag is None else ""
+
+
+# elements whose content is text to the parser, up to their end tag (a `<` inside opens nothing)
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "noembed", "noframes")
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_IMPLIED = frozenset({"html", "head", "body"})  # merged or implied by libxml2, never last
+_LAST_TAGS_TRIED = 200
+
+
+def _stopped_short(text: str, end: int, tag: str, root) -> bool:
+    """True when libxml2 stopped building the tree before the end of the page.
+
+    Where the worker's memory cap refuses libxml2 an allocation (a tree of hundreds of MB), it
+    stops without an error: the page would read as empty, or as part of the report. Two signs:
+    tags after the last chunk that opened an element (`end`; unless they are the content of
+    a raw-text element opened last, `tag`, or inside a comment), or a tree whose last element
+    is not the page's last start tag (libxml2 stopped inside the chunk that opened its last)."""
+    rest = text[end:]
+    if tag in _RAW_TEXT:
+        close = rest.lower().find("</" + tag)
+        rest = rest[close:] if close >= 0 else ""
+    if _START_TAG.search(_COMMENT.sub("", rest)) is not None:
+        return True
+    expected = _last_start_tag(text)
+    last = None
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in _IMPLIED:
+            last = el.tag
+    return expected is not None and last != expected
+
+
+def _last_start_tag(text: str) -> str | None:
+    """The name of the page's last start tag outside comments and raw-text elements (lower
+    case), None when there is none among the last _LAST_TAGS_TRIED `<` of the page."""
+    lower = text[-(1 << 20) :].lower()  # the tail: a report's last tags are near its end
+    at = len(lower)
+    for _ in range(_LAST_TAGS_TRIED):
+        at = lower.rfind("<", 0, at)
+        if at < 0:
+            return None
+        found = _START_TAG.match(lower, at)
+        if found is None or found.group(1) in _IMPLIED or _inside_other(lower, at):
+            continue
+        return found.group(1)
+    return None
+
+
+def _inside_other(lower: str, at: int) -> bool:
+    """`<` at `at` is inside a comment or the content of a raw-text element."""
+    if lower.rfind("<!--", 0, at) > lower.rfind("-->", 0, at):
+        return True
+    return any(lower.rfind("<" + t, 0, at) > lower.rfind("</" + t, 0, at) for t in _RAW_TEXT)
 
 
 def _meta(root) -> dict:
     meta: dict = {}
     title = root.find(".//title")
     if title is not None:
-        t = _clean("".join(title.itertext()))
+        t = clean("".join(title.itertext()))
         if t:
             meta["title"] = t
     for el in root.iter("meta"):
         name = (el.get("name") or el.get("property") or "").strip().lower()
         key = META_NAMES.get(name)
-        content = _clean(el.get("content") or "")
+        content = clean(el.get("content") or "")
         if key and content and key not in meta:
             meta[key] = content
     return meta
-
-
-def _clean(text: str) -> str:
-    return _SPACE.sub(" ", strip_invisible(text)).strip()
-
-
-def _tag(el) -> str:
-    tag = el.tag  # the lxml HTML parser lower-cases tag names
-    return tag if isinstance(tag, str) else ""
-
-
-def _hidden(el) -> bool:
-    return el.get(MARK) is not None  # set by html_hidden while the tree was built
-
-
-class _Walker:
-    """Turns an element tree into (cells, Location, is_table_row) rows in reading order."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[list[str], Location, bool]] = []
-        self.buf: list[str] = []
-        self.tables = 0
-
-    def add(self, text: str | None) -> None:
-        if text:
-            self.buf.append(_WRAP.sub("", text))
-
-    def flush(self) -> None:
-        if self.buf:
-            line = _clean("".join(self.buf))
-            self.buf = []
-            if line:
-                self.rows.append(([line], Location(line=len(self.rows)), False))
-
-    def walk(self, root, depth: int) -> None:
-        """Iterative pre-order walk (deep pages must not hit the recursion limit)."""
-        stack: list[tuple[object, bool]] = [(root, False)]
-        while stack:
-            el, closing = stack.pop()
-            tag = _tag(el)
-            if closing:
-                if tag in BLOCK:
-                    self.flush()
-                if el is not root:
-                    self.add(el.tail)
-                continue
-            if not tag or tag in DROP or _hidden(el):
-                if el is not root:
-                    self.add(el.tail)
-                continue
-            if tag == "br":
-                self.flush()
-                self.add(el.tail)
-                continue
-            if tag == "table" and depth < MAX_TABLE_DEPTH:
-                self.flush()
-                self.table(el, depth + 1)
-                if el is not root:
-                    self.add(el.tail)
-                continue
-            if tag in BLOCK:
-                self.flush()
-            self.add(el.text)
-            stack.append((el, True))
-            stack.extend((child, False) for child in reversed(el))
-
-    def table(self, table, depth: int) -> None:
-        index: int | None = None
-        row_no = 0
-        for part in table:
-            tag = _tag(part)
-            if tag in ROW_GROUPS:
-                trs = [tr for tr in part if _tag(tr) == "tr"]
-            elif tag == "tr":
-                trs = [part]
-            else:
-                if tag:  # caption, stray text or markup inside <table>
-                    self.walk(part, depth)
-                    self.flush()
-                continue
-            for tr in trs:
-                if _hidden(tr):
-                    continue
-                cells = [c for c in tr if _tag(c) in ("td", "th") and not _hidden(c)]
-                if not cells:
-                    continue
-                if any(_is_layout(c) for c in cells):
-                    for cell in cells:
-                        self.walk(cell, depth)
-                        self.flush()
-                    continue
-                if index is None:
-                    index = self.tables
-                    self.tables += 1
-                self.rows.append(
-                    (
-                        [_cell_text(c) for c in cells],
-                        Location(table=index, row=row_no, line=len(self.rows)),
-                        True,
-                    )
-                )
-                row_no += 1
-
-
-def _is_layout(cell) -> bool:
-    """A cell holding a nested table, or several paragraphs of long text, is page layout."""
-    if len(cell) == 0:
-        return False
-    if cell.find(".//table") is not None:
-        return True
-    blocks = 0
-    for _ in cell.iter("p", "div", "br", "li"):
-        blocks += 1
-        if blocks > 2:
-            return sum(map(len, cell.itertext())) > LONG_CELL
-    return False
-
-
-def _cell_text(cell) -> str:
-    """The cell's text on one line: its lines (paragraphs, <br>) joined by a space."""
-    if len(cell) == 0:
-        return _clean(_WRAP.sub("", cell.text or ""))
-    w = _Walker()
-    w.walk(cell, MAX_TABLE_DEPTH)
-    w.flush()
-    return " ".join(cells[0] for cells, _, _ in w.rows)

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 _STYLE_BLOCK = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.I | re.S)
 _PRINT_ONLY = re.compile(r"""media\s*=\s*["']?\s*print""", re.I)
 _MENTIONS = re.compile(r"display|visibility", re.I)
@@ -63,7 +65,7 @@ class PageStyle:
         for rule in self.rules:
             try:
                 matched = root.xpath(rule.xpath)
-            except Exception:  # noqa: BLE001 -- a selector lxml cannot evaluate hides nothing
+            except etree.XPathError:  # a selector lxml cannot evaluate hides nothing
                 continue
             for el in matched:
                 best = winners.setdefault(el, {})

@@ -82,7 +82,10 @@ def main_content(html_text: str) -> str | None:
             deduplicate=False,
             with_metadata=False,
         )
-    except Exception:  # noqa: BLE001 -- a page the extractor chokes on keeps its prose as read
+    # an optional refinement by a third-party extractor over hostile HTML: whatever it raises, the
+    # page keeps its prose as read; narrowed, a type not foreseen here would refuse the whole
+    # report as a gongkai bug (the worker's boundary) for the failure of a step it can do without
+    except Exception:  # noqa: BLE001 -- an optional step's boundary
         return None
     return (getattr(found, "text", None) or None) if found is not None else None
 

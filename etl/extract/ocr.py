@@ -24,9 +24,18 @@ import subprocess
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.extract.page_images import _bad_image, _frames, render_pages, scanned_indexes
-from etl.extract.tesseract import TIMEOUT_SECONDS, _tesseract, require_tesseract
-from etl.limits import LIMITS, check_count, check_time, extend_time, ocr_allowance, refuse
+from etl.extract.page_images import damaged_image_error, image_frames, render_pages, scanned_indexes
+from etl.extract.tesseract import TIMEOUT_SECONDS, require_tesseract, tesseract_words
+from etl.limits import (
+    LIMITS,
+    TimeSpent,
+    check_count,
+    check_time,
+    extend_time,
+    held_to,
+    ocr_allowance,
+    refuse,
+)
 from etl.report import Finding, ParsedReport
 
 LOW_CONFIDENCE = 80  # Tesseract's 0-100 word confidence below which a value is to be checked
@@ -41,45 +50,69 @@ def ocr_pdf(path: str, sha256: str, pdf) -> RawDocument:
     return _ocr_pages(path, sha256, "pdf", zip(numbers, render_pages(pdf, indexes)), numbers)
 
 
-def ocr_rows(path: str, numbered_pages, numbers: list[int]):
+def ocr_rows(path: str, numbered_pages, numbers: list[int], held: bool = True):
     """Rows (cells, Location, is table row) of (page number, grey image) pages, the
     confidence of each block/cell keyed "page:line:column", each value cell's readings by
     both engines under the same key, and the NoiseRun that says whether reading stopped early
-    on pages of noise (etl.extract.ocr_noise)."""
+    on pages of noise (etl.extract.ocr_noise). `held`: the file has shown no text yet (a scan,
+    not a text PDF with pictures of pages), so its OCR time is granted once a page shows
+    text, and until then it is held to LIMITS.ocr_seconds_before_text."""
     from etl.extract.deskew import straighten
-    from etl.extract.ocr_noise import JudgedReader, NoisePage, NoiseRun, looks_like_noise
+    from etl.extract.ocr_noise import (
+        JudgedReader,
+        NoisePage,
+        NoiseRun,
+        looks_like_noise,
+    )
     from etl.extract.scan import read_page
 
     rows: list[tuple[list[str], Location, bool]] = []
     confidence: dict[str, float] = {}
     readings: dict[str, dict] = {}
     watch = NoiseRun(numbers)
-    for number, grey in numbered_pages:
-        try:
-            if looks_like_noise(grey):  # before straightening: 1.3 s on a page of dots
-                raise NoisePage
-            page_rows = read_page(straighten(grey), JudgedReader(_tesseract))
-        except NoisePage:
-            if watch.noise(number):
-                break
-            continue
-        except subprocess.TimeoutExpired:
-            check_time()  # the file's own time is up: too_slow, not this page's timeout
-            raise ReportError(
-                path,
-                f"text recognition of page {number} took over {TIMEOUT_SECONDS} s",
-                "load the HTML version of the report",
-                "needs_ocr",
-            )
-        if page_rows:  # a blank page counts neither way
-            watch.read()
-        for line, (cells, confs, is_row, cell_readings) in enumerate(page_rows):
-            rows.append((cells, Location(page=number, line=line), is_row))
-            for col, conf in confs.items():
-                confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
-            for col, read in cell_readings.items():
-                readings[f"{number}:{line}:{col}"] = read
+    watch.found_text = not held
+    number = numbers[0] if numbers else 0
+    try:  # until a page shows text, OCR is held to LIMITS.ocr_seconds_before_text
+        with held_to(LIMITS.ocr_seconds_before_text if held else float("inf")) as release:
+
+            def grant() -> None:  # a page shows text: the scan's time is granted
+                if not watch.found_text:
+                    release()
+                    extend_time(ocr_allowance(len(numbers)))
+                    watch.found_text = True
+
+            for number, grey in numbered_pages:
+                try:
+                    if looks_like_noise(grey):  # before straightening: 1.3 s on a page of dots
+                        raise NoisePage
+                    page_rows = read_page(straighten(grey), JudgedReader(tesseract_words, grant))
+                except NoisePage:
+                    if watch.noise(number):
+                        break
+                    continue
+                except subprocess.TimeoutExpired:
+                    check_time()  # the file's own time is up: too_slow, not this page's timeout
+                    raise ReportError(
+                        path,
+                        f"text recognition of page {number} took over {TIMEOUT_SECONDS} s",
+                        "load the HTML version of the report",
+                        "needs_ocr",
+                    )
+                if page_rows:  # a blank page counts neither way
+                    watch.read()
+                _add_page(number, page_rows, rows, confidence, readings)
+    except TimeSpent:
+        watch.out_of_time(number, LIMITS.ocr_seconds_before_text)
     return rows, confidence, readings, watch
+
+
+def _add_page(number: int, page_rows, rows: list, confidence: dict, readings: dict) -> None:
+    for line, (cells, confs, is_row, cell_readings) in enumerate(page_rows):
+        rows.append((cells, Location(page=number, line=line), is_row))
+        for col, conf in confs.items():
+            confidence[f"{number}:{line}:{'' if col is None else col}"] = conf
+        for col, read in cell_readings.items():
+            readings[f"{number}:{line}:{col}"] = read
 
 
 def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
@@ -92,15 +125,14 @@ def extract_image(path: str, data: bytes, sha256: str) -> RawDocument:
     except Image.DecompressionBombError as exc:  # Pillow's own pixel limit (179 M)
         raise refuse(path, "page_too_large", f"the image is too large ({exc})")
     except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise _bad_image(path, exc)
+        raise damaged_image_error(path, exc)
     check_count(path, "too_many_frames", "image frames", count, LIMITS.scanned_pages)
     require_tesseract(path, "the file is an image; it")
     numbers = list(range(1, count + 1))
-    return _ocr_pages(path, sha256, "image", zip(numbers, _frames(path, image)), numbers)
+    return _ocr_pages(path, sha256, "image", zip(numbers, image_frames(path, image)), numbers)
 
 
 def _ocr_pages(path: str, sha256: str, fmt: str, numbered_pages, numbers) -> RawDocument:
-    extend_time(ocr_allowance(len(numbers)))
     rows, confidence, readings, watch = ocr_rows(path, numbered_pages, numbers)
     refusal = watch.refusal(path)
     if refusal is not None:

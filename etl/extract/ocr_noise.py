@@ -15,10 +15,16 @@ before it is read, and OCR of a file stops early when page after page is noise:
   hundreds;
 - after NOISE_RUN such pages in a row (blank pages do not count either way), the file's other
   pages are not read: the rows read so far are kept and a reader finding names the pages left;
-  when nothing legible was read at all, the file is refused (code illegible_scan).
+  when nothing legible was read at all, the file is refused (code illegible_scan);
+- until one page shows text (shows_text: TEXT_CHARACTERS read with confidence), OCR of the
+  file is held to LIMITS.ocr_seconds_before_text (etl.limits.held_to), and only then is the
+  scan's per-page time granted: blots that pass the judgements above (3 sure "words" among
+  lines of junk, a minute of Tesseract a page) are stopped there, the file refused as above.
 """
 
 from __future__ import annotations
+
+import re
 
 from etl.errors import ReportError
 from etl.report import Finding
@@ -32,6 +38,10 @@ FIRST_PASS_CPU_SECONDS = 20
 LEGIBLE_CONF = 60  # Tesseract's confidence of a word that counts as read (scan.LABEL_CONF)
 LEGIBLE_WORDS = 3
 NOISE_RUN = 3  # pages of noise in a row after which OCR of the file stops
+# Chinese characters among the sure words (confidence >= LEGIBLE_CONF) of a page's whole-page
+# read that make it a page of text: hongze_2024.pdf's pages as scans have 150-462 (the last,
+# half a page, 150), a page of blots that passes the judgements above 7 (23 sure "words").
+TEXT_CHARACTERS = 40
 
 
 class NoisePage(Exception):
@@ -56,9 +66,10 @@ class JudgedReader:
     """read_page's Tesseract for one page: its first call (the whole page, in Chinese) is held
     to FIRST_PASS_CPU_SECONDS and its words judged; NoisePage when the page reads as noise."""
 
-    def __init__(self, tesseract):
+    def __init__(self, tesseract, on_text=None):
         self.tesseract = tesseract
         self.first = True
+        self.on_text = on_text  # called when the whole-page read shows_text
 
     def __call__(self, image, lang: str, psm: int, whitelist: str | None = None):
         if not self.first:
@@ -70,7 +81,19 @@ class JudgedReader:
         sure = [w for w in words if w.conf >= LEGIBLE_CONF]
         if sum(1 for w in sure if is_cjk_word(w) or is_digitish(w.text)) < LEGIBLE_WORDS:
             raise NoisePage
+        if self.on_text is not None and shows_text(sure):
+            self.on_text()
         return words
+
+
+def shows_text(words) -> bool:
+    """The sure words of a page's whole-page read hold text a person wrote: until one page
+    does, OCR of the file is held to LIMITS.ocr_seconds_before_text (etl.extract.ocr)."""
+    sure = (w.text for w in words if w.conf >= LEGIBLE_CONF)
+    return sum(len(_CHINESE.findall(text)) for text in sure) >= TEXT_CHARACTERS
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
 
 
 class NoiseRun:
@@ -81,6 +104,8 @@ class NoiseRun:
         self.run: list[int] = []
         self.legible = 0
         self.stopped_at: int | None = None  # the page after which nothing was read
+        self.spent: float | None = None  # stopped at the time limit before any text, seconds
+        self.found_text = False  # a page has shown text (shows_text)
 
     def noise(self, number: int) -> bool:
         """Page `number` is noise; True when OCR of the file stops here."""
@@ -89,6 +114,11 @@ class NoiseRun:
             return False
         self.stopped_at = number
         return True
+
+    def out_of_time(self, number: int, seconds: float) -> None:
+        """OCR of the file ran out of its time before any page yielded text (etl.limits.
+        held_to), while on page `number`: that page and those after it are not read."""
+        self.stopped_at, self.spent = number - 1, seconds
 
     def read(self) -> None:
         self.run.clear()
@@ -102,6 +132,15 @@ class NoiseRun:
 
     def refusal(self, path: str) -> ReportError | None:
         """The file's refusal when OCR stopped before anything legible was read."""
+        if self.spent is not None and not self.found_text:
+            return ReportError(
+                path,
+                "the pages are images and none read by text recognition (OCR) in its first "
+                f"{self.spent:.0f} s held any text (the limit before a scan must show text); "
+                "the rest was not read",
+                "check that the scan is legible, or load the HTML version of the report",
+                "illegible_scan",
+            )
         if self.stopped_at is None or self.legible:
             return None
         return ReportError(

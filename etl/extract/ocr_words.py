@@ -12,7 +12,7 @@ import numpy as np
 
 from etl.normalize import BLANK_MARKERS
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _DIGITISH = re.compile(r"^[\dOoIl|.,]+$")
 
 
@@ -35,7 +35,7 @@ class Word:
 
 
 def is_cjk_word(word: Word) -> bool:
-    return bool(_CJK.search(word.text)) and word.text not in BLANK_MARKERS
+    return bool(CJK_CHAR.search(word.text)) and word.text not in BLANK_MARKERS
 
 
 def is_digitish(text: str) -> bool:
@@ -72,6 +72,6 @@ def join_words(words: list[Word]) -> str:
     return out
 
 
-def _min_conf(words: list[Word]) -> float:
+def min_confidence(words: list[Word]) -> float:
     digits = [w.conf for w in words if any(ch.isdigit() for ch in w.text)]
     return min(digits) if digits else min((w.conf for w in words), default=0.0)

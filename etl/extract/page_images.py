@@ -76,7 +76,7 @@ def _check_scaled(path: str, width: int, height: int) -> None:
         )
 
 
-def _frames(path: str, image):
+def image_frames(path: str, image):
     """Each frame as a grey page near 150 dpi, decoded one at a time as OCR reaches it."""
     import numpy as np
     from PIL import Image, ImageSequence
@@ -100,10 +100,10 @@ def _frames(path: str, image):
                 grey = grey.resize((1240, max(1, round(grey.height * ratio))), Image.LANCZOS)
             yield np.asarray(grey)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise _bad_image(path, exc)
+        raise damaged_image_error(path, exc)
 
 
-def _bad_image(path: str, exc) -> ReportError:
+def damaged_image_error(path: str, exc) -> ReportError:
     return ReportError(
         path,
         f"the image is damaged or not a picture ({exc})",

@@ -19,7 +19,7 @@ import re
 from etl.document import Location, RawDocument
 from etl.errors import ReportError
 from etl.extract.build import build_document
-from etl.extract.pdf_decrypted import check_decrypted_streams
+from etl.extract.pdf_decrypted import check_decrypted_streams, check_packed_before_open
 from etl.extract.pdf_streams import check_pdf_streams
 from etl.fields import T3_COLUMNS
 from etl.limits import LIMITS, check_count, check_time, extend_time, ocr_allowance, refuse
@@ -151,6 +151,7 @@ def extract_pdf(path: str, data: bytes, sha256: str) -> RawDocument:
     import pypdfium2 as pdfium
 
     check_pdf_streams(path, data)
+    check_packed_before_open(path, data)  # an encrypted file's: deciphered first
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -230,9 +231,9 @@ def _ocr_imaged_pages(path: str, pdf, imaged: list[int], rows: list) -> tuple[li
         return rows, {"pages_without_text": [i + 1 for i in imaged]}
     imaged = scanned_indexes(path, pdf, imaged)  # blank pages are not read
     numbers = [i + 1 for i in imaged]
-    extend_time(ocr_allowance(len(numbers)))
+    extend_time(ocr_allowance(len(numbers)))  # the text layer showed text: not held (ocr_rows)
     pages = zip(numbers, render_pages(pdf, imaged))
-    scanned, confidence, readings, watch = ocr_rows(path, pages, numbers)
+    scanned, confidence, readings, watch = ocr_rows(path, pages, numbers, held=False)
     if not scanned:
         return rows, {}
     merged = sorted(rows + scanned, key=lambda r: r[1].page)  # stable: lines keep their order

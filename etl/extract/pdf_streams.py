@@ -75,6 +75,20 @@ def check_pdf_streams(path: str, data: bytes) -> None:
         _check_contents_arrays(path, data, sizes, cap, packed)
 
 
+def check_deciphered_stream(path: str, dictionary: bytes, body: bytes, at: int) -> None:
+    """Refuse the PDF when a stream given apart from the file (deciphered: etl.extract.
+    pdf_decrypted) inflates past the limit its kind of stream has; `dictionary` is its object's
+    text from `obj` to `stream`, `at` where its bytes start in the file (for the message)."""
+    whole = dictionary + b"stream\n" + body
+    start = len(dictionary) + 7
+    if _names(whole, len(dictionary), OBJECT_STREAM):
+        _object_stream(path, whole, len(dictionary), start, at)
+        return
+    size = _decoded_size(whole, len(dictionary), start, LIMITS.pdf_stream_bytes)
+    if size is not None and size > LIMITS.pdf_stream_bytes:
+        raise _bomb(path, f"one of its streams (at byte {at:,})", LIMITS.pdf_stream_bytes)
+
+
 def _decoded_size(data: bytes, stream_at: int, start: int, cap: int, sink=None) -> int | None:
     """Bytes the stream starting at `start` decodes to, stopping past `cap` (with `sink`, the
     decoded bytes are kept there); None when it is neither a Flate nor an LZW stream."""
@@ -91,9 +105,12 @@ def _decoded_size(data: bytes, stream_at: int, start: int, cap: int, sink=None) 
     return _inflated_size(_chunks(body, at), cap, sink)
 
 
-def _object_stream(path: str, data: bytes, stream_at: int, start: int) -> tuple[bytes, bytes]:
+def _object_stream(
+    path: str, data: bytes, stream_at: int, start: int, at: int | None = None
+) -> tuple[bytes, bytes]:
     """The dictionary and the decoded text of the object stream starting at `start`, refused
-    past LIMITS.pdf_object_stream_bytes (pdfium inflates it whole and parses its objects)."""
+    past LIMITS.pdf_object_stream_bytes (pdfium inflates it whole and parses its objects);
+    `at`: where it starts in the file, when `data` is not the file."""
     cap = LIMITS.pdf_object_stream_bytes
     head = data.rfind(b"obj", max(0, stream_at - _DICT_REACH), stream_at)
     dictionary = data[max(0, head) : stream_at]
@@ -104,7 +121,9 @@ def _object_stream(path: str, data: bytes, stream_at: int, start: int) -> tuple[
         text = [data[start : len(data) if end < 0 else end][: cap + 1]]
         size = len(text[0])
     if size > cap:
-        raise _bomb(path, f"one of its object streams (at byte {start:,})", cap)
+        raise _bomb(
+            path, f"one of its object streams (at byte {start if at is None else at:,})", cap
+        )
     return dictionary, b"".join(text)
 
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from etl.extract.ocr_words import (
-    _CJK,
+    CJK_CHAR,
     Word,
-    _min_conf,
     group_lines,
     is_cjk_word,
     is_digitish,
     join_words,
+    min_confidence,
 )
-from etl.extract.scan_cells import _read_cells, _reread_labels
-from etl.extract.scan_rulings import INK, _cell_box, _centres, _grow, rulings
+from etl.extract.scan_cells import read_cells, reread_labels
+from etl.extract.scan_rulings import INK, cell_box, grow_mask, rulings, run_centres
 from etl.normalize import parse_cell
 
 LABEL_CONF = 60  # a Chinese word read at least this sure marks a label cell (misread digits
@@ -32,7 +32,7 @@ def _row_cells(
 ) -> tuple[list[tuple[int, int]], list[bool]] | None:
     """The cells the vertical rulings cut the line into, and which of them hold label text."""
     band = v_mask[max(yc - 2, 0) : yc + 3].any(axis=0)
-    xs = _centres(band)
+    xs = run_centres(band)
     if len(xs) < 2:
         return None
     cells = list(zip(xs, xs[1:]))
@@ -74,7 +74,7 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         return []  # an empty page
     h_mask, v_mask = rulings(grey)
     clean = grey.copy()
-    clean[_grow(h_mask | v_mask)] = 255
+    clean[grow_mask(h_mask | v_mask)] = 255
     words = tesseract(clean, "chi_sim", 6)
     labels = [w for w in words if is_cjk_word(w) and w.conf >= 20]
     lines = group_lines(words)
@@ -88,12 +88,12 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         if plan is not None and _table_key(plan[0]) in value_start:
             start = value_start[_table_key(plan[0])]
             values = [(c, cjk) for c, cjk in zip(*plan) if c[0] >= start - 4]
-            boxes = [_cell_box(h_mask, v_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
+            boxes = [cell_box(h_mask, v_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
             # a heading row: most cells hold words (on this text line or another); one sure
             # character alone may be a misread digit
             worded = sum(
                 sum(
-                    len(_CJK.findall(w.text))
+                    len(CJK_CHAR.findall(w.text))
                     for w in labels
                     if w.conf >= LABEL_CONF and b[0] <= w.cx < b[2] and b[1] <= w.cy < b[3]
                 )
@@ -110,14 +110,14 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
                 ruled[key] = (digits, n)
     owners = {n: key for key, (_, n) in ruled.items()}
     members = _row_members(plans, ruled)
-    _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract)
+    reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract)
     order = sorted(owners)
-    read = dict(zip(order, _read_cells(clean, [plans[n] for n in order], tesseract)))
+    read = dict(zip(order, read_cells(clean, [plans[n] for n in order], tesseract)))
     rows = []
     for n, line in enumerate(lines):
         cells = plans[n]
         if not cells:
-            rows.append(([join_words(line)], {None: _min_conf(line)}, False, {}))
+            rows.append(([join_words(line)], {None: min_confidence(line)}, False, {}))
             continue
         if n not in owners:
             continue  # a line of a wrapped label: its words are in the row's label
@@ -134,7 +134,9 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
                     if box[0] <= w.cx < box[2] and box[1] <= w.cy < box[3] and is_digitish(w.text)
                 ]
                 text, conf = (
-                    ("".join(w.text for w in inside), _min_conf(inside)) if inside else ("", 0.0)
+                    ("".join(w.text for w in inside), min_confidence(inside))
+                    if inside
+                    else ("", 0.0)
                 )
             # ink Tesseract read as nothing is no reading ("?"), not a blank cell's 0
             readings[col] = {"tesseract": (text if text or conf is None else "?", conf)}

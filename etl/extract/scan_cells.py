@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from etl.extract.ocr_words import _CJK, Word, group_lines, is_cjk_word, join_words
+from etl.extract.ocr_words import CJK_CHAR, Word, group_lines, is_cjk_word, join_words
 from etl.extract.rapid import read_crops
-from etl.extract.scan_rulings import INK, _cell_box
+from etl.extract.scan_rulings import INK, cell_box
 from etl.normalize import parse_cell
 
 MAX_RETRIES = 40  # cells per page read again on their own when the strip missed them
@@ -17,7 +17,7 @@ MAX_CLEANED = 12  # cells per page the engines disagree on, read again with ligh
 REREAD_CONF = 50  # a label word read less sure than this gets its cell read again alone
 
 
-def _read_cells(  # noqa: C901 (one case per document layout; see docstring)
+def read_cells(  # noqa: C901 (one case per document layout; see docstring)
     clean: np.ndarray, rows_of_boxes, tesseract
 ) -> list[list[tuple[str, float | None, tuple[str, float | None], dict]]]:
     """Each cell's Tesseract text and confidence, the second engine's, and the readings again
@@ -153,7 +153,7 @@ def _read_alone(crop: np.ndarray, tesseract) -> list[Word]:
     )
 
 
-def _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract) -> None:
+def reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, tesseract) -> None:
     """Label cells of table rows holding a word Tesseract was unsure of, or a character or two
     alone (a unit such as 件 alone in its cell often reads as a random character, even with
     confidence), are read again on their own, all in one strip, and replace the page reading
@@ -166,10 +166,10 @@ def _reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, 
             if x1 > start + 4:
                 break
             inside = [w for w in lines[n] if x0 <= w.cx < x1 and is_cjk_word(w)]
-            lone = 0 < sum(len(_CJK.findall(w.text)) for w in inside) <= 2
+            lone = 0 < sum(len(CJK_CHAR.findall(w.text)) for w in inside) <= 2
             if not lone and not any(w.conf < REREAD_CONF for w in inside):
                 continue
-            bx0, by0, bx1, by1 = _cell_box(h_mask, v_mask, lines[n], x0, x1, centres[n])
+            bx0, by0, bx1, by1 = cell_box(h_mask, v_mask, lines[n], x0, x1, centres[n])
             crop = clean[by0 + 3 : by1 - 2, bx0 + 3 : bx1 - 2]
             ys, xs = np.nonzero(crop < INK)
             if ys.size and ys.max() - ys.min() < 2.5 * height:  # one line of text, not a span

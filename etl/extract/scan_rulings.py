@@ -82,7 +82,7 @@ def _spread(mask: np.ndarray, reach: int, axis: int) -> np.ndarray:
     return out
 
 
-def _grow(mask: np.ndarray) -> np.ndarray:
+def grow_mask(mask: np.ndarray) -> np.ndarray:
     out = mask.copy()
     out[1:] |= mask[:-1]
     out[:-1] |= mask[1:]
@@ -91,7 +91,7 @@ def _grow(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _centres(flags: np.ndarray) -> list[int]:
+def run_centres(flags: np.ndarray) -> list[int]:
     """Centres of the runs of True in a 1-D array."""
     idx = np.flatnonzero(flags)
     if idx.size == 0:
@@ -102,7 +102,7 @@ def _centres(flags: np.ndarray) -> list[int]:
     return [int((s + e) // 2) for s, e in zip(starts, ends)]
 
 
-def _cell_box(
+def cell_box(
     h_mask, v_mask, line: list[Word], x0: int, x1: int, yc: int
 ) -> tuple[int, int, int, int]:
     """The cell's box: the horizontal rulings above and below the line at the cell's middle. A

@@ -46,7 +46,7 @@ def require_tesseract(path: str, what: str) -> None:
         )
 
 
-def _tesseract(
+def tesseract_words(
     image, lang: str, psm: int, whitelist: str | None = None, cpu_seconds: int | None = None
 ) -> list[Word]:
     """Words with boxes and confidences from the tesseract command (TSV output). With

@@ -1,4 +1,4 @@
-"""The legacy 政府信息公开情况统计表 (reports on 2008–2018); its identities are etl.identities.
+"""The legacy 政府信息公开情况统计表 (reports on 2008–2018); its identities are etl.identities_legacy.
 
 The table reaches us in four shapes, all read by one scanner:
 

@@ -43,7 +43,8 @@ def split_runs(read, prose: dict[str, Value], findings: list[Finding]) -> Split:
     identity, each part ≤ its total; a figure the prose states narrows a run's splits.
     A run read as printed (no valid split) or split without meeting every identity is `unsure`:
     an identity finding on it is the reader's, not the agency's."""
-    from etl.identities import LEGACY_IDENTITIES, at_most, legacy_place
+    from etl.identities import at_most
+    from etl.identities_legacy import LEGACY_IDENTITIES, legacy_place
     from etl.parse.glued import Run, solve
     from etl.parse.std_glued import outcome_findings
 

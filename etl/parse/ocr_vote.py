@@ -17,14 +17,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from etl.identities import (
-    LEGACY_IDENTITIES,
-    Identity,
-    Rel,
-    balance,
-    legacy_place,
-    std_identities,
-)
+from etl.identities import Identity, Rel, balance
+from etl.identities_legacy import LEGACY_IDENTITIES, legacy_place
+from etl.identities_std import std_identities
 from etl.normalize import parse_cell
 from etl.parse.relations import SearchBudget, check
 from etl.report import Finding, ParsedReport

@@ -18,25 +18,29 @@ Only statements whose meaning is unambiguous are read, in families of phrasing:
 Numbers about anything else (罚没事项310项, 2416条 inquiries, 行政处罚信息四十期, 文件累计19份,
 窗口受理申请136437件) are not request statistics and are never read. Every value is marked
 source="prose" with the sentence as `raw` and the sentence's offset in `loc`.
+
+The sentences and the number words are etl/parse/prose_sentences.py; reviews and suits, the
+family with outcomes, etl/parse/prose_disputes.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from etl.document import RawDocument
-from etl.fields import legacy_key
-from etl.normalize import chinese_to_int, yuan_to_wan
+from etl.normalize import yuan_to_wan
+from etl.parse.prose_disputes import review_suit
+from etl.parse.prose_sentences import (
+    GAP,
+    INFO_CONTEXT,
+    Collector,
+    N,
+    Sentence,
+    U,
+    prose_number,
+    sentences,
+)
 from etl.report import Value
-
-CN = "零〇○一二两三四五六七八九十百千"
-N = r"(\d[\d,]*|[" + CN + r"]+)"
-U = r"(?:件|起|宗|个|份|次|例|项)"
-GAP = r"[^。;；,，]"  # within one clause
-
-_SENTENCE_END = re.compile(r"[^。;；!！?？]*[。;；!！?？]?")
-_HEADING = re.compile(r"^\(?[一二三四五六七八九十]+[)、]")
 
 # ---- requests
 _REQ_COUNT = (
@@ -137,49 +141,6 @@ _ANSWERS = (
     ),
 )
 
-# ---- reviews and suits
-NEG = r"(?:无(?!法|需|论|疑)|未发生|没有|未收到|未出现|未有|不存在|未曾发生)"
-_BOTH_ZERO = (
-    re.compile(
-        NEG
-        + GAP
-        + r"{0,25}?行政复议(?:案件|申请)?(?:和|或|及|以及|与|、|或者)(?:提起)?(?:的)?行政诉讼"
-    ),
-    re.compile(
-        NEG + GAP + r"{0,25}?行政诉讼(?:案件)?(?:和|或|及|以及|与|、|或者)(?:申请)?(?:的)?行政复议"
-    ),
-    re.compile(
-        r"行政复议(?:和|或|及|、|与)(?:提起)?行政诉讼(?:案件|的情况|情况)?(?:均|都|数量?均?)?(?:为|是)?(?:0|零|无)"
-    ),
-)
-_ONE_ZERO = {
-    "review": re.compile(NEG + GAP + r"{0,25}?行政复议"),
-    "suit": re.compile(NEG + GAP + r"{0,25}?行政诉讼"),
-}
-_COUNT = {
-    "review": re.compile(r"行政复议(?:案件|申请)?(?:共|共计|合计)?(?:为|有|达)?" + N + U),
-    "suit": re.compile(r"行政诉讼(?:案件)?(?:共|共计|合计)?(?:为|有|达)?" + N + U),
-}
-_OUTCOMES = (
-    (
-        "pending",
-        r"(?:尚)?未审结|(?:正在|尚在|仍在)审理(?:中)?|审理中|未结案|尚未(?:判决|裁决|作出)",
-    ),
-    (
-        "upheld",
-        r"(?:我方|我局|我委|我办|我厅|我市|我区|我县|本机关|被告|被申请人)?胜诉"
-        r"|维持(?:了)?(?:原)?(?:具体行政行为|行政行为|决定|答复|复议决定|判决)?"
-        r"|驳回(?:了)?(?:原告|申请人|其)?(?:的)?(?:诉讼请求|起诉|复议申请|申请|诉讼)?",
-    ),
-    (
-        "corrected",
-        r"(?:被)?依法纠错|纠错|(?:我方|我局|被告)?败诉|撤销(?:了)?(?:原)?(?:答复|决定|具体行政行为)?"
-        r"|确认违法|责令(?:重新|限期)?(?:答复|履行)",
-    ),
-    ("other", r"撤诉|终止(?:审理|复议)?|其他情形"),
-)
-_OUTCOME_RX = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _OUTCOMES))
-
 # ---- fees
 _FEE_ZERO = (
     re.compile(
@@ -205,76 +166,13 @@ _PROACTIVE = re.compile(
     r"(?:共|共计)?(\d[\d,]*)(?:条|件)"
 )
 
-_INFO_CONTEXT = re.compile(r"信息公开|依申请|政务公开|政府信息")
 
-
-def _num(s: str) -> int | None:
-    s = s.replace(",", "")
-    if s.isdigit():
-        return int(s)
-    return chinese_to_int(s)
-
-
-@dataclass
-class _Sentence:
-    text: str
-    raw: str
-    loc: dict
-    heading: str
-    index: int
-
-
-def _sentences(doc: RawDocument) -> list[_Sentence]:
-    out: list[_Sentence] = []
-    heading = ""
-    for block in doc.blocks:
-        if block.is_table_row:
-            continue
-        text = block.text
-        raw_text = " ".join(c for c in block.raw if c.strip())
-        same_length = len(raw_text) == len(text)
-        if _HEADING.match(text) and len(text) <= 40:
-            heading = text
-        for m in _SENTENCE_END.finditer(text):
-            s = m.group(0)
-            if not s.strip():
-                continue
-            loc = block.loc.as_dict()
-            if block.loc.offset is not None:
-                loc["offset"] = block.loc.offset + m.start()
-            raw = raw_text[m.start() : m.end()] if same_length else s
-            # headings inside long crawler runs ("四、行政复议…情况") count as headings too
-            inner = re.search(r"[一二三四五六七八九十]+、[^。]{0,40}?情况", s)
-            if inner and len(text) > 40:
-                heading = inner.group(0)
-            out.append(_Sentence(s.strip(), raw.strip(), loc, heading, len(out)))
-    return out
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.values: dict[str, Value] = {}
-
-    def add(self, name: str, value: float, sent: _Sentence) -> None:
-        key = legacy_key(name)
-        if key in self.values or value is None:
-            return
-        self.values[key] = Value(key, float(value), sent.raw, dict(sent.loc), source="prose")
-
-    def has(self, name: str) -> bool:
-        return legacy_key(name) in self.values
-
-    def get(self, name: str) -> float | None:
-        v = self.values.get(legacy_key(name))
-        return v.value if v else None
-
-
-def _requests(sent: _Sentence, col: _Collector) -> int | None:
+def _requests(sent: Sentence, col: Collector) -> int | None:
     s = sent.text
     for rx in _REQ_COUNT:
         m = rx.search(s)
         if m:
-            n = _num(m.group(1))
+            n = prose_number(m.group(1))
             if n is not None:
                 return n
     for rx in _REQ_ZERO:
@@ -283,14 +181,14 @@ def _requests(sent: _Sentence, col: _Collector) -> int | None:
     return None
 
 
-def _completion(sent: _Sentence, col: _Collector, requests: float | None) -> None:
+def _completion(sent: Sentence, col: Collector, requests: float | None) -> None:
     s = sent.text
     if m := _ONTIME_N.search(s):
-        col.add("completed_on_time", _num(m.group(1)), sent)
+        col.add("completed_on_time", prose_number(m.group(1)), sent)
     if m := _LATE_N.search(s):
-        col.add("completed_late", _num(m.group(1)), sent)
+        col.add("completed_late", prose_number(m.group(1)), sent)
     if m := _DONE_N.search(s):
-        col.add("completed", _num(m.group(1)), sent)
+        col.add("completed", prose_number(m.group(1)), sent)
     if not requests:
         return
     if _ALL_ONTIME.search(s) or _RATE_ONTIME.search(s):
@@ -300,68 +198,15 @@ def _completion(sent: _Sentence, col: _Collector, requests: float | None) -> Non
         col.add("completed", requests, sent)
 
 
-def _answers(sent: _Sentence, col: _Collector) -> None:
+def _answers(sent: Sentence, col: Collector) -> None:
     for name, rx in _ANSWERS:
         if m := rx.search(sent.text):
-            col.add(name, _num(m.group(1)), sent)
+            col.add(name, prose_number(m.group(1)), sent)
 
 
-def _review_suit(sent: _Sentence, col: _Collector) -> None:
+def _fees(sent: Sentence, col: Collector) -> None:
     s = sent.text
-    if not (_INFO_CONTEXT.search(s) or re.search(r"复议|诉讼", sent.heading)):
-        return
-    for rx in _BOTH_ZERO:
-        if rx.search(s):
-            col.add("review_total", 0, sent)
-            col.add("suit_total", 0, sent)
-            return
-    # each group's statement runs from its mention to the next group's mention
-    marks = sorted(
-        (m.start(), g)
-        for g, word in (("review", "行政复议"), ("suit", "行政诉讼"))
-        for m in re.finditer(word, s)
-    )
-    for i, (start, group) in enumerate(marks):
-        end = marks[i + 1][0] if i + 1 < len(marks) else len(s)
-        if i + 1 < len(marks) and marks[i + 1][1] == group:
-            continue  # the same group mentioned again: read from the later mention
-        # include the clause head before the mention ("无由依申请公开引发的行政复议")
-        head_start = (
-            max([s.rfind(c, 0, start) for c in "。;；,，"] + [marks[i - 1][0] if i else -1]) + 1
-        )
-        part = s[head_start:end]
-        cm = _COUNT[group].search(part)
-        if cm:
-            total = _num(cm.group(1))
-            if total is None:
-                continue
-            col.add(f"{group}_total", total, sent)
-            _outcomes(group, part[cm.end() :], total, sent, col)
-        elif _ONE_ZERO[group].search(s[head_start : start + 4]):
-            col.add(f"{group}_total", 0, sent)
-
-
-def _outcomes(group: str, tail: str, total: int, sent: _Sentence, col: _Collector) -> None:
-    found = []
-    for m in _OUTCOME_RX.finditer(tail):
-        name = m.lastgroup
-        after = re.match(r"(?:的)?(?:案件|诉讼|复议)?(?:共|为)?" + N + U, tail[m.end() :])
-        before = re.search(N + U + r"(?:为|被|已)?$", tail[max(0, m.start() - 8) : m.start()])
-        n = _num(after.group(1)) if after else (_num(before.group(1)) if before else None)
-        found.append((name, n))
-    if not found:
-        return
-    if len(found) == 1 and found[0][1] is None:
-        col.add(f"{group}_{found[0][0]}", total, sent)
-        return
-    for name, n in found:
-        if n is not None:
-            col.add(f"{group}_{name}", n, sent)
-
-
-def _fees(sent: _Sentence, col: _Collector) -> None:
-    s = sent.text
-    if not (_INFO_CONTEXT.search(s) or "收费" in sent.heading):
+    if not (INFO_CONTEXT.search(s) or "收费" in sent.heading):
         return
     if m := _FEE_AMOUNT.search(s):
         col.add("fees_wan", yuan_to_wan(float(m.group(1)), m.group(2)), sent)
@@ -372,20 +217,20 @@ def _fees(sent: _Sentence, col: _Collector) -> None:
             return
 
 
-def _proactive(sent: _Sentence, col: _Collector) -> None:
+def _proactive(sent: Sentence, col: Collector) -> None:
     for clause in re.split(r"[,，]", sent.text):
         if clause.lstrip().startswith("其中"):
             continue
         if m := _PROACTIVE.search(clause):
-            col.add("proactive_total", _num(m.group(1)), sent)
+            col.add("proactive_total", prose_number(m.group(1)), sent)
             return
 
 
 def prose_values(doc: RawDocument) -> dict[str, Value]:
     """Values stated plainly in the document's prose, keyed by canonical legacy key."""
-    col = _Collector()
+    col = Collector()
     last_requests: tuple[float, int] | None = None
-    for sent in _sentences(doc):
+    for sent in sentences(doc):
         n = _requests(sent, col)
         if n is not None:
             col.add("requests", n, sent)
@@ -393,14 +238,14 @@ def prose_values(doc: RawDocument) -> dict[str, Value]:
             if n:
                 for name, rx in _CHANNELS:
                     if m := rx.search(sent.text):
-                        col.add(name, _num(m.group(1)), sent)
+                        col.add(name, prose_number(m.group(1)), sent)
         recent = last_requests[0] if last_requests and sent.index - last_requests[1] <= 1 else None
         if recent is not None and re.search(r"办结|答复|回复|办理|处理|完成", sent.text):
             _completion(sent, col, recent)
         if (recent or "依申请" in sent.heading) and "公开" in sent.text:
             _answers(sent, col)
         if re.search(r"行政复议|行政诉讼", sent.text):
-            _review_suit(sent, col)
+            review_suit(sent, col)
         if re.search(r"收费|收取|收费用|费用", sent.text):
             _fees(sent, col)
         if "主动公开" in sent.text:

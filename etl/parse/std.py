@@ -7,7 +7,8 @@ from etl.document import Block, RawDocument
 from etl.parse.flat import unflatten
 from etl.parse.rows import find_block, split_block
 from etl.parse.table2 import parse_t2
-from etl.parse.table3 import parse_t3, t3_label_key
+from etl.parse.table3 import parse_t3
+from etl.parse.table3_rows import t3_label_key
 from etl.parse.table4 import is_t4_heading, parse_t4
 from etl.report import Finding, ParsedReport
 

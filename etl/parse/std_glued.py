@@ -1,5 +1,5 @@
 """The national templates' tables read from glued digit runs: which rows are glued, the
-identities that decide their splits (spec identities 1–4, declared in etl.identities), and
+identities that decide their splits (spec identities 1–4, declared in etl.identities_std), and
 the findings when they do not.
 
 The splitting itself is etl.parse.glued, shared with the legacy 统计表.
@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 
 from etl.fields import T3_COLUMNS, T4_GROUPS, T4_OUTCOMES, t4_key
-from etl.identities import t3_relations, t4_relations
+from etl.identities_std import t3_relations, t4_relations
 from etl.parse.glued import Outcome, Run
 from etl.report import Finding
 
-__all__ = ["t3_relations", "t4_relations"]  # the identities (etl.identities) the splits use
+__all__ = ["t3_relations", "t4_relations"]  # the identities (etl.identities_std) the splits use
 
 T3_WIDTH = len(T3_COLUMNS)
 T4_WIDTH = len(T4_GROUPS) * len(T4_OUTCOMES)

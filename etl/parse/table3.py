@@ -5,221 +5,36 @@ after or apart from its numbers) but never the order of the numeric rows. So the
 aligned to the template's sequence; labels found on a row are evidence that steers the
 alignment (and choose between the three-row and one-row （六）其他处理), never the only way
 to place a row.
+
+The rows and their labels are etl/parse/table3_rows.py, the alignment etl/parse/table3_align.py;
+this module places the aligned rows' cells (split glued runs by the identities) and notes what
+could not be placed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import product
 
-from etl.document import Block, place_text
-from etl.fields import T3_COLUMNS, T3_ROWS, T3_SUBTOTALS, t3_key
+from etl.document import place_text
+from etl.fields import T3_COLUMNS, t3_key
 from etl.parse.cell_findings import malformed_finding
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value
-from etl.parse.rows import Token, clean_label, merge_number_lines, split_block
+from etl.parse.rows import merge_number_lines
 from etl.parse.std_glued import (
-    T3_WIDTH,
-    is_glued,
     mark_unsure,
     outcome_findings,
     run_of,
     t3_relations,
 )
+from etl.parse.table3_align import align_rows, candidate_sequences
+from etl.parse.table3_rows import ROW_LABELS, DataRow, data_rows
 from etl.report import Finding, ParsedReport, Value
-
-# (row key, phrases) checked in this order; the first phrase found in a label decides.
-T3_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("carried_out", ("结转下年度", "结转下一年", "下年度继续办理", "转下年度")),
-    ("carried_in", ("上年结转",)),
-    ("new", ("本年新收", "新收政府信息公开申请")),
-    ("partial", ("部分公开",)),
-    ("granted", ("予以公开",)),
-    ("denied.state_secret", ("国家秘密",)),
-    ("denied.law_forbidden", ("法规禁止", "其他法律行政", "禁止公开")),
-    ("denied.security_stability", ("三安全一稳定", "危及")),
-    ("denied.third_party", ("第三方",)),
-    ("denied.internal_affairs", ("内部事务",)),
-    ("denied.process_info", ("过程性",)),
-    ("denied.enforcement_file", ("执法案卷",)),
-    ("denied.admin_query", ("行政查询",)),
-    ("unable.not_held", ("不掌握",)),
-    ("unable.needs_creation", ("另行制作", "没有现成")),
-    ("unable.unclear", ("仍不明确", "补正后")),
-    ("rejected.petition", ("信访", "举报投诉")),
-    ("rejected.duplicate", ("重复申请",)),
-    ("rejected.publication", ("出版物",)),
-    ("rejected.excessive", ("大量反复",)),
-    ("rejected.confirmation", ("重新出具", "确认或")),
-    ("other.no_correction", ("逾期不补正", "不补正")),
-    ("other.no_fee", ("缴纳费用", "收费通知")),
-    ("other", ("其他处理",)),
-    ("processed", ("总计", "合计")),
-    ("denied", ("不予公开",)),
-    ("unable", ("无法提供",)),
-    ("rejected", ("不予处理",)),
-)
-_COLUMN_HEADINGS = ("自然人", "法人或其他组织", "申请人情况", "商业企业")
-GROUP_ROWS = {
-    "denied": tuple(r for r, _, _ in T3_ROWS if r.startswith("denied.")),
-    "unable": tuple(r for r, _, _ in T3_ROWS if r.startswith("unable.")),
-    "rejected": tuple(r for r, _, _ in T3_ROWS if r.startswith("rejected.")),
-    "other": tuple(r for r, _, _ in T3_ROWS if r.startswith("other.")),
-}
-ROW_LABELS = {r: label for r, label, _ in T3_ROWS} | T3_SUBTOTALS
-
-
-@dataclass
-class DataRow:
-    block: Block
-    label: str  # squashed label text
-    key: str | None  # row key the label names, if any
-    values: list[Token]
-    glued: bool = False  # cells printed with no separator: split by the table's identities
-
-
-@lru_cache(maxsize=8192)
-def t3_label_key(label: str) -> str | None:
-    cleaned = clean_label(label)
-    if not cleaned or any(h in cleaned for h in _COLUMN_HEADINGS):
-        return None  # the column heading row (自然人 … 总计) names no row
-    # A group heading (（六）其他处理, a rowspan cell or a floating PDF label) may be glued to a
-    # sub-row label: what is left after removing it decides.
-    rest = cleaned.replace("本年度办理结果", "")
-    heading = None
-    for group, phrase in (
-        ("other", "其他处理"),
-        ("denied", "不予公开"),
-        ("unable", "无法提供"),
-        ("rejected", "不予处理"),
-    ):
-        if phrase in rest:
-            heading = group
-            rest = rest.replace(phrase, "")
-    if rest == "其他":
-        return "other.other"
-    if not rest:
-        return heading
-    cleaned = rest
-    for key, phrases in T3_LABELS:
-        if any(p in cleaned for p in phrases):
-            return key
-    return None
-
-
-def _data_rows(blocks) -> list[DataRow]:
-    rows: list[DataRow] = []
-    for block in blocks:
-        label, values = split_block(block)
-        key = t3_label_key(label)
-        glued = is_glued(values, T3_WIDTH)  # a long glued run is no number parse_cell accepts
-        numeric = len(values) if glued else sum(1 for t in values if t.cell.numeric)
-        # A row printed all blank is a row of zeros when its label names a row, or when it has
-        # no label and prints blank markers ("/", "—", "无"); a heading padded with empty
-        # spreadsheet cells is neither.
-        marked = sum(1 for t in values if t.raw.strip())
-        if (
-            numeric >= 3
-            or (key and numeric >= 1)
-            or (key and len(values) >= 6)
-            or (not label and marked >= 6)
-        ):
-            rows.append(DataRow(block, label, key, values, glued))
-    return rows
-
-
-def _templates() -> list[list[str]]:
-    """Candidate row sequences: each subtotal group printed split (rows) or as one subtotal row."""
-    out = []
-    groups = list(GROUP_ROWS)
-    for choice in product((False, True), repeat=len(groups)):
-        seq: list[str] = []
-        collapsed = dict(zip(groups, choice))
-        emitted: set[str] = set()
-        for row, _, _ in T3_ROWS:
-            group = row.split(".")[0] if "." in row else None
-            if group in collapsed and collapsed[group]:
-                if group not in emitted:
-                    seq.append(group)
-                    emitted.add(group)
-                continue
-            seq.append(row)
-        out.append(seq)
-    return out
-
-
-TEMPLATE_SEQUENCES = _templates()
-
-
-def _candidate_sequences(keys: set[str]) -> list[list[str]]:
-    """Drop row sequences the labels rule out (a printed sub-row means the group is split)."""
-    out = []
-    for seq in TEMPLATE_SEQUENCES:
-        ok = True
-        for group, subrows in GROUP_ROWS.items():
-            collapsed = group in seq
-            if collapsed and keys & set(subrows):
-                ok = False
-            if not collapsed and group in keys:
-                ok = False
-        if ok:
-            out.append(seq)
-    return out or TEMPLATE_SEQUENCES
-
-
-# Scores of the alignment of a report's numeric rows to the template's rows. A row whose label
-# names the template row is strong evidence (+3); a row labelled as *another* row must not be
-# placed here (-6: worse than skipping it and the template row, -2.5 - 2). An unlabelled row
-# costs nothing, so floating labels (PDF text layers, OCR) still align by order. A row with a
-# cell count no template row has (not 1 total, 6 parties, 7 with total) is probably not a 表三
-# row (-3). Skipping a template row (absent or merged) costs less than skipping a data row
-# (-2 vs -2.5): reports omit rows more often than they print stray numeric rows.
-MATCH_GAIN = 3.0
-OTHER_ROW_PENALTY = -6.0
-ODD_WIDTH_PENALTY = -3.0
-SKIP_TEMPLATE_ROW = -2.0
-SKIP_DATA_ROW = -2.5
-
-
-def _align(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[int, int]]]:
-    """Monotone alignment of data rows to template rows maximising label agreement."""
-    n, m = len(rows), len(seq)
-    skip_t, skip_d = SKIP_TEMPLATE_ROW, SKIP_DATA_ROW
-    neg = float("-inf")
-    score = [[neg] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    score[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            s = score[i][j]
-            if s == neg:
-                continue
-            if i < n and j < m:
-                key = rows[i].key
-                gain = MATCH_GAIN if key == seq[j] else (OTHER_ROW_PENALTY if key else 0.0)
-                if len(rows[i].values) not in (1, 6, 7) and not rows[i].glued:
-                    gain += ODD_WIDTH_PENALTY
-                if s + gain > score[i + 1][j + 1]:
-                    score[i + 1][j + 1], back[i + 1][j + 1] = s + gain, (i, j)
-            if j < m and s + skip_t > score[i][j + 1]:
-                score[i][j + 1], back[i][j + 1] = s + skip_t, (i, j)
-            if i < n and s + skip_d > score[i + 1][j]:
-                score[i + 1][j], back[i + 1][j] = s + skip_d, (i, j)
-    pairs: list[tuple[int, int]] = []
-    i, j = n, m
-    while (i, j) != (0, 0):
-        pi, pj = back[i][j]
-        if pi == i - 1 and pj == j - 1:
-            pairs.append((pi, pj))
-        i, j = pi, pj
-    return score[n][m], pairs[::-1]
 
 
 def parse_t3(blocks, report: ParsedReport) -> None:
     merged = merge_number_lines(blocks, 7)
-    rows = _data_rows(merged)
+    rows = data_rows(merged)
     _note_loose_numbers(merged, rows, report)
     if not rows:
         report.findings.append(
@@ -228,8 +43,8 @@ def parse_t3(blocks, report: ParsedReport) -> None:
         return
     best = None
     keys = {r.key for r in rows if r.key}
-    for seq in _candidate_sequences(keys):
-        s, pairs = _align(rows, seq)
+    for seq in candidate_sequences(keys):
+        s, pairs = align_rows(rows, seq)
         if best is None or s > best[0]:
             best = (s, pairs, seq)
     _, pairs, seq = best

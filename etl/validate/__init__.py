@@ -8,9 +8,11 @@ the report prints. Identities are checked only when every cell involved is prese
 from __future__ import annotations
 
 from etl.fields import STD_TEMPLATES
-from etl.identities import LEGACY_IDENTITIES, broken, message, std_identities
+from etl.identities import broken, message
+from etl.identities_legacy import LEGACY_IDENTITIES
+from etl.identities_std import std_identities
 from etl.report import Finding, ParsedReport
-from etl.rules import READER
+from etl.rule_vocabulary import READER
 
 
 def validate_report(report: ParsedReport) -> list[Finding]:

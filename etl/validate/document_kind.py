@@ -40,12 +40,12 @@ def _preamble_year(report: ParsedReport) -> list[Finding]:
     """The sentence that presents the report names another year than the title's: a year left
     from last year's text (the title and the report's year agree, so that year is the printed
     slip, not a misreading)."""
-    from etl.validate.wording import _year_mismatch
+    from etl.validate.wording import year_mismatch_findings
 
     title = report.meta.get("title") or ""
     if report.year is None or not re.search(rf"{report.year}\s*年", title):
         return []
-    if _year_mismatch(report):
+    if year_mismatch_findings(report):
         return []  # the title's year against the statistics period: one slip, reported there
     for line in report.prose[:8]:
         for sentence in re.split(r"[。；;！!]", line):

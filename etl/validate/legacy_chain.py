@@ -12,10 +12,10 @@ the finding the reader's, never the agency's. Recomputed on every database swap
 from __future__ import annotations
 
 from etl.fields import FIELDS
-from etl.identities import legacy_place
+from etl.identities_legacy import legacy_place
 from etl.normalize import as_number
 from etl.report import Finding
-from etl.rules import READER
+from etl.rule_vocabulary import READER
 
 CHAIN_RULE = "legacy.cumulative_chain"
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 
 from etl.fields import FIELDS
-from etl.identities import legacy_place
+from etl.identities_legacy import legacy_place
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
-from etl.rules import READER
+from etl.rule_vocabulary import READER
 from etl.validate.legacy_report import prose_without_table
 from etl.validate.overview import is_government_agency
 from etl.validate.prose_figures import Figure, Sentence, figures, scope_of

@@ -109,6 +109,6 @@ def _quote(text: str, start: int, end: int) -> str:
 
 def _dictionary() -> dict:
     """jieba's maintained word list (loaded only when a marker follows a Chinese character)."""
-    from etl.validate.wording import _jieba
+    from etl.validate.wording import initialized_jieba
 
-    return _jieba().dt.FREQ
+    return initialized_jieba().dt.FREQ

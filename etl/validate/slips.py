@@ -48,7 +48,7 @@ def readers_on_scans(report, found: list[Finding]) -> list[Finding]:
 
 
 def _conjunction_pairs(prose: tuple[str, ...]) -> list[Finding]:
-    from etl.validate.wording import _jieba
+    from etl.validate.wording import initialized_jieba
 
     hits = []
     for line in prose:
@@ -57,7 +57,7 @@ def _conjunction_pairs(prose: tuple[str, ...]) -> list[Finding]:
         for sentence in re.split(r"[。；;！!？?]", line):
             if not _CONJUNCTION_CANDIDATE.search(sentence):
                 continue
-            tokens = list(_jieba().cut(sentence))
+            tokens = list(initialized_jieba().cut(sentence))
             pos = 0
             for a, b in zip(tokens, tokens[1:]):
                 pos += len(a)

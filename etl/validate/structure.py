@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from etl.fields import STD2021, STD_TEMPLATES
-from etl.parse.table3 import t3_label_key
+from etl.parse.table3_rows import t3_label_key
 from etl.report import Finding, ParsedReport
 from etl.validate.quality_settings import quality_settings
 from etl.validate.sections import NAME_REACH, TOP, find_sections, heading_window, prose_text

@@ -53,9 +53,9 @@ _CLAUSE = re.compile(r"[。；;！!？?，,、：:\n]")
 
 @lru_cache(maxsize=1)
 def _dictionary():
-    from etl.validate.wording import _jieba
+    from etl.validate.wording import initialized_jieba
 
-    return _jieba().dt
+    return initialized_jieba().dt
 
 
 def _freq(word: str) -> int | None:
@@ -64,9 +64,9 @@ def _freq(word: str) -> int | None:
 
 
 def _tokens(text: str) -> list[str]:
-    from etl.validate.wording import _jieba
+    from etl.validate.wording import initialized_jieba
 
-    return _jieba().lcut(text, HMM=False)  # dictionary words only: no guessed new words
+    return initialized_jieba().lcut(text, HMM=False)  # dictionary words only: no guessed new words
 
 
 def word_slip_findings(report: ParsedReport) -> list[Finding]:

@@ -32,7 +32,7 @@ _ROW_NUMBER = re.compile(r"^[一二三四五六七八九十]?\s*[(（]?[一二�
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def initialized_jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -44,7 +44,7 @@ def _jieba():
 def _table_words() -> frozenset[str]:
     """Words of the templates' table labels and headers: a collapsed header (结果结果其他尚未,
     总计总计) repeats them, and that is the conversion's doing."""
-    jieba = _jieba()
+    jieba = initialized_jieba()
     labels = [f.label for f in FIELDS.values()] + [o for _, o in T4_OUTCOMES]
     return frozenset(w for label in labels for w in jieba.cut(label) if len(w) >= 2)
 
@@ -61,7 +61,7 @@ def wording_findings(report: ParsedReport) -> list[Finding]:
         found += (
             _misprinted_labels(report.prose)
             + _misnamed(report)
-            + _year_mismatch(report)
+            + year_mismatch_findings(report)
             + _template_blanks(report.prose)
         )
     if _read_by_ocr(report):  # a scan's text is the OCR's reading: the analyst checks it
@@ -93,7 +93,7 @@ def _doubled_words(prose: tuple[str, ...]) -> list[Finding]:
             continue
         if not re.search(r"[，,、]", sentence) and len(sentence) < 20:
             continue  # too short to be a clause of running prose
-        jieba, table_words = _jieba(), _table_words()
+        jieba, table_words = initialized_jieba(), _table_words()
         tokens = list(jieba.cut(sentence))
         pos = 0
         for a, b in zip(tokens, tokens[1:]):
@@ -195,7 +195,7 @@ def _inner_cut(printed: str, template: str) -> bool:
 @lru_cache(maxsize=256)
 def _word_bounds(text: str) -> frozenset[int]:
     bounds, pos = {0}, 0
-    for word in _jieba().cut(text):
+    for word in initialized_jieba().cut(text):
         pos += len(word)
         bounds.add(pos)
     return frozenset(bounds)
@@ -247,7 +247,7 @@ _PERIOD = re.compile(
 )
 
 
-def _year_mismatch(report: ParsedReport) -> list[Finding]:
+def year_mismatch_findings(report: ParsedReport) -> list[Finding]:
     title = report.meta.get("title") or ""
     title_year = _TITLE_YEAR.search(title) if "报告" in title else None
     period = _PERIOD.search(_joined(report.prose[:80]))

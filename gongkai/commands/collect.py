@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from etl.settings import current
 from gongkai.failures import ENVIRONMENT, INTERRUPTED, GongkaiError
 
 
@@ -49,7 +50,7 @@ from gongkai.failures import ENVIRONMENT, INTERRUPTED, GongkaiError
     "--allow-address",
     "allow",
     multiple=True,
-    envvar="GONGKAI_COLLECT_ALLOW",
+    default=lambda: current().collect_allow,  # GONGKAI_COLLECT_ALLOW, through the settings reader
     metavar="主机或网段",
     help="允许采集的内网主机名、地址或网段（如 10.1.2.0/24），可多次给出。"
     "默认只访问公网地址：本机、内网、链路本地等地址一律不访问。",

@@ -49,6 +49,7 @@ def ledger(csv_path: str, db: str | None) -> None:
         f"{settings.db_path}: imported {rows} ledger row(s) from {csv_path}; "
         f"{n} 表四 cell(s) disagree with the ledger (finding t4.ledger_mismatch)"
     )
-    from gongkai.commands.load import store_scores  # ledger findings count in 数据一致性
+    # the ledger's findings are tracked (整改跟踪) and count in 数据一致性, as a load's are
+    from gongkai.commands.load import after_swap
 
-    click.echo(store_scores(settings.db_path, settings.scheme_path))
+    after_swap(settings.db_path, settings.scheme_path)

@@ -85,11 +85,18 @@ def run_and_report(
     finally:
         progress.close()
     echo_summary(summary, settings.db_path)
-    from workflow.sync import recheck  # findings → 整改跟踪 (workflow store), after every load
-
-    click.echo(recheck(settings.db_path))
-    click.echo(store_scores(settings.db_path, settings.scheme_path))
+    after_swap(settings.db_path, settings.scheme_path)
     return 1 if summary.failed else 0
+
+
+def after_swap(db_path, scheme_path) -> None:
+    """What follows every change of the report database's current rows (a load, `versions --use`,
+    a ledger import): the re-check (findings → 整改跟踪, the workflow store), then the scores.
+    One function, so no way of changing which version is current leaves the store behind."""
+    from workflow.sync import recheck
+
+    click.echo(recheck(db_path))
+    click.echo(store_scores(db_path, scheme_path))
 
 
 def store_scores(db_path, scheme_path) -> str:

@@ -148,7 +148,7 @@ def _write(path, year, peer_group, agency_id, out: Path, deadline, office, who, 
                     raise  # the disk, not this agency
                 _refuse(run, notice, exc)
                 continue
-            except Exception as exc:  # noqa: BLE001 -- one agency's notice never stops the others
+            except Exception as exc:  # noqa: BLE001 -- one agency's notice never stops the others (issue 23)
                 _refuse(run, notice, exc)
                 continue
             if written.items:

@@ -63,9 +63,9 @@ def versions(
             f"{agency_id} {year}: version {use} is current now (was {previous}); "
             "the choice and its reason are recorded"
         )
-        from gongkai.commands.load import store_scores  # the new current version's scores
+        from gongkai.commands.load import after_swap  # its findings tracked, its scores stored
 
-        click.echo(store_scores(db_path, Settings.from_env().scheme_path))
+        after_swap(db_path, Settings.from_env().scheme_path)
     if not db_path.exists():
         raise GongkaiError(f"{db_path}: no database here. Run `gongkai load` first (or pass --db)")
     from workflow.reports_db import open_reports

@@ -33,6 +33,8 @@ def _quality(db, monkeypatch, view: str) -> AppTest:
     at.run().switch_page(nav.page("quality")).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    shown = [e.value for e in [*at.title, *at.warning, *at.info]]
+    assert [t for t in at.title if "数据质量" in t.value], shown  # the page, not a stop before it
     at.segmented_control(key="quality_view").set_value(view).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

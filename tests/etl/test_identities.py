@@ -4,14 +4,9 @@ the same relation objects, on real reports and mutations of them."""
 from __future__ import annotations
 
 from etl.fields import T3_COLUMNS
-from etl.identities import (
-    LEGACY_IDENTITIES,
-    Group,
-    broken,
-    std_identities,
-    t3_relations,
-    t4_relations,
-)
+from etl.identities import Group, broken
+from etl.identities_legacy import LEGACY_IDENTITIES
+from etl.identities_std import std_identities, t3_relations, t4_relations
 from etl.parse import parse_file
 from tests.conftest import truth_for
 

@@ -117,10 +117,10 @@ def _page(index: int, dpi: int = 150) -> np.ndarray:
 
 def _row_rulings(grey: np.ndarray) -> list[int]:
     """The y of each horizontal ruling crossing the table's value columns."""
-    from etl.extract.scan_rulings import _centres, rulings
+    from etl.extract.scan_rulings import rulings, run_centres
 
     h_mask, _ = rulings(grey)
-    return _centres(h_mask[:, int(grey.shape[1] * 0.6)])
+    return run_centres(h_mask[:, int(grey.shape[1] * 0.6)])
 
 
 def _label_y(index: int, label: str, dpi: int = 150) -> float:

@@ -121,11 +121,11 @@ def test_a_page_whose_whole_page_read_finds_no_sure_word_is_not_read_on():
 def test_tesseract_past_its_cpu_time_reads_nothing():
     """A page of dots that passes the speck count: its whole-page read is stopped after the
     CPU seconds given (CPU time: a busy machine does not make a real page run out of it)."""
-    from etl.extract.tesseract import _tesseract
+    from etl.extract.tesseract import tesseract_words
 
     dots = np.array(_noise(0.1).convert("L"))  # its whole-page read takes 45 s unstopped
     started = time.monotonic()
-    assert _tesseract(dots, "chi_sim", 6, cpu_seconds=1) == []
+    assert tesseract_words(dots, "chi_sim", 6, cpu_seconds=1) == []
     assert time.monotonic() - started < 30
 
 

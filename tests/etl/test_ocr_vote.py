@@ -225,7 +225,7 @@ def test_a_zero_crossed_by_a_seal_arc_reads_again_as_zero(t4_crops):
 
     from etl.extract.rapid import rapid_missing, read_crops
     from etl.extract.scan_cells import _enlarge, _read_cleaned
-    from etl.extract.tesseract import _tesseract, tesseract_missing
+    from etl.extract.tesseract import tesseract_missing, tesseract_words
 
     if rapid_missing() or tesseract_missing():
         pytest.skip(rapid_missing() or tesseract_missing())
@@ -237,7 +237,7 @@ def test_a_zero_crossed_by_a_seal_arc_reads_again_as_zero(t4_crops):
     [(as_read, _)] = read_crops([crossed])
     assert as_read != "0"
     results = [[("", 0.0, (as_read, 20.0), {})]]
-    _read_cleaned({(0, 0): crossed}, results, _tesseract)
+    _read_cleaned({(0, 0): crossed}, results, tesseract_words)
     again = results[0][0][3]
     assert again == {"rapid_cleaned": ("0", again["rapid_cleaned"][1])}
 

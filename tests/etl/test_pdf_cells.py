@@ -35,11 +35,11 @@ def t3_pdf(blank: set[tuple[str, str]]) -> bytes:
     """表三 with the real figures, the cells in `blank` printed empty."""
     from fpdf import FPDF
 
-    from exports.pdf import cjk_fonts
+    from exports.pdf import MissingFontError, cjk_fonts
 
     try:
         font = cjk_fonts()[""]
-    except Exception as exc:  # MissingFontError names the package
+    except MissingFontError as exc:  # it names the package to install
         pytest.skip(str(exc))
     pdf = FPDF()
     pdf.add_font("cjk", "", str(font.path), collection_font_number=font.index)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from etl.agency_match import guess_kind, resolve_agency
 from etl.errors import ReportError
 from etl.parse import parse_file
 from etl.pipeline import run_load
-from etl.registry import guess_kind, load_registry, normalize_name, resolve_agency
+from etl.registry import load_registry, normalize_name
 from etl.settings import Settings
 from tests.conftest import REAL, SEEDS, load_truth
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from etl.extract.scan_rulings import _centres, rulings
+from etl.extract.scan_rulings import rulings, run_centres
 from tests.conftest import REAL
 
 HONGZE = REAL / "hongze_2024.pdf"
@@ -29,13 +29,13 @@ def page() -> np.ndarray:
 def columns(grey: np.ndarray) -> list[int]:
     """The x of each vertical ruling."""
     _, v_mask = rulings(grey)
-    return _centres(v_mask.any(axis=0))
+    return run_centres(v_mask.any(axis=0))
 
 
 def rows(grey: np.ndarray) -> list[int]:
     """The y of each horizontal ruling crossing the value columns."""
     h_mask, _ = rulings(grey)
-    return _centres(h_mask[:, int(grey.shape[1] * 0.6)])
+    return run_centres(h_mask[:, int(grey.shape[1] * 0.6)])
 
 
 def test_a_seal_over_the_table_adds_no_ruling(page):

@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 
 from assess.flags import FlagRuleError, rules_from_toml
@@ -220,7 +221,8 @@ def test_a_flag_rule_error_names_its_table(data_copy):
 
 def _environment_reads(path: Path) -> list[int]:
     """Lines of `path` reading os.environ / getenv, except passing the environment on to a child
-    process (`dict(os.environ, …)`, `{**os.environ, …}`)."""
+    process (`dict(os.environ, …)`, `{**os.environ, …}`); and lines where click is told to read
+    a variable itself (`envvar=`, `auto_envvar_prefix`), which would bypass the settings reader."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     passed_on: set[int] = set()
     for node in ast.walk(tree):
@@ -237,6 +239,10 @@ def _environment_reads(path: Path) -> list[int]:
             found.append(node.lineno)
         if isinstance(node, ast.ImportFrom) and node.module == "os":
             found += [node.lineno for a in node.names if a.name in ("environ", "getenv")]
+        if isinstance(node, ast.keyword) and node.arg in ("envvar", "auto_envvar_prefix"):
+            found.append(node.value.lineno)
+        if isinstance(node, ast.Constant) and node.value == "auto_envvar_prefix":
+            found.append(node.lineno)  # context_settings={"auto_envvar_prefix": …}
     return found
 
 
@@ -250,6 +256,49 @@ def test_the_environment_is_read_only_in_etl_settings():
     ]
     assert strays == []
     assert _environment_reads(ROOT / "etl" / "settings.py")  # the check does see a read
+
+
+def test_the_check_sees_a_click_option_reading_a_variable_itself(tmp_path):
+    module = tmp_path / "command.py"
+    module.write_text(
+        "import click\n"
+        "@click.command(context_settings={'auto_envvar_prefix': 'GONGKAI'})\n"
+        "@click.option('--debug', is_flag=True,\n"
+        "              envvar='GONGKAI_DEBUG')\n"
+        "def debug(debug): ...\n",
+        encoding="utf-8",
+    )
+    assert sorted(_environment_reads(module)) == [2, 4]
+
+
+def test_the_cli_options_read_their_variables_through_the_settings(monkeypatch):
+    from click.testing import CliRunner
+
+    from gongkai.cli import cli
+
+    @cli.command("show-settings-for-test")
+    @click.pass_context
+    def show(ctx):
+        click.echo(ctx.meta["gongkai.debug"])
+
+    try:
+        runner = CliRunner()
+        monkeypatch.setenv("GONGKAI_DEBUG", "1")
+        assert runner.invoke(cli, ["show-settings-for-test"]).output == "True\n"
+        monkeypatch.setenv("GONGKAI_DEBUG", "off")
+        assert runner.invoke(cli, ["show-settings-for-test"]).output == "False\n"
+        assert runner.invoke(cli, ["--debug", "show-settings-for-test"]).output == "True\n"
+        monkeypatch.setenv("GONGKAI_DEBUG", "maybe")  # as click read it: a usage error
+        result = runner.invoke(cli, ["show-settings-for-test"])
+        assert result.exit_code == 2 and "Invalid value for '--debug'" in result.output
+    finally:
+        cli.commands.pop("show-settings-for-test")
+
+
+def test_collect_allow_is_split_like_a_repeated_option():
+    settings = Settings.from_env({"GONGKAI_COLLECT_ALLOW": " 10.1.0.0/16   oa.local "})
+    assert settings.collect_allow == ("10.1.0.0/16", "oa.local")
+    assert Settings.from_env({}).collect_allow == ()
 
 
 def test_the_readme_table_lists_every_variable():

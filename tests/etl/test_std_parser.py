@@ -297,7 +297,7 @@ def test_parse_bad_file_exits_2_with_one_line(tmp_path, content, needle):
     ],
 )
 def test_t3_row_labels(label, key):
-    from etl.parse.table3 import t3_label_key
+    from etl.parse.table3_rows import t3_label_key
 
     assert t3_label_key(label.replace(" ", "")) == key
 
@@ -345,7 +345,8 @@ def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
     """A bare place in the title stays bare (平潭综合实验区 is a 管委会, not a 人民政府); the registry,
     not the parser, says which body it is. A 发布机构 that is the office publishing for the body
     the title names gives way to the title."""
-    from etl.registry import load_registry, resolve_agency
+    from etl.agency_match import resolve_agency
+    from etl.registry import load_registry
     from etl.settings import Settings
 
     registry = load_registry(Settings.from_env().registry_path)
@@ -371,6 +372,6 @@ def test_agency_is_the_printed_name_never_a_guessed_suffix(tmp_path):
 
 
 def test_unknown_bare_place_is_taken_for_its_government():
-    from etl.registry import guess_kind
+    from etl.agency_match import guess_kind
 
     assert guess_kind("示例县") == "government" and guess_kind("示例县交通运输局") == "department"

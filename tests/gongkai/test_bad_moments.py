@@ -18,7 +18,7 @@ import pytest
 
 import etl.parse
 from etl import building_copy
-from etl.discover import download
+from etl.download import download
 from etl.errors import ReportError
 from etl.extract import read_file
 from etl.fields import t3_key

@@ -1,11 +1,11 @@
 """Bounded work per file (etl/limits.py): each hostile family is refused quickly with its own
 code, the reports loaded before it are untouched, and real reports still read right.
 
-The hostile files are built here (bench/hostile_files.py's builders), each just past its
-limit: a maximum-size PDF page, a real report padded with blank pages, TIFFs with too many or
-too large frames, a DOCX whose zip directory lies about its sizes, a DOCX with a document.xml
-past the XML limit, a workbook with too many shared strings, a text report with too many lines,
-a web page with too many tags.
+The hostile files are built here (the builders of bench/hostile_files.py and
+bench/hostile_zips.py), each just past its limit: a maximum-size PDF page, a real report padded
+with blank pages, TIFFs with too many or too large frames, a DOCX whose zip directory lies about
+its sizes, a DOCX with a document.xml past the XML limit, a workbook with too many shared
+strings, a text report with too many lines, a web page with too many tags.
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ import pytest
 import etl.limits
 import etl.parse
 from bench.hostile_files import (
-    docx_bytes,
     html_with_paragraphs,
     max_size_page_pdf,
     multi_frame_tiff,
     pdf_with_blank_pages,
     text_with_lines,
-    xlsx_shared_strings,
 )
+from bench.hostile_zips import docx_bytes, xlsx_shared_strings
 from etl import parse_pool, pipeline, stuck_workers
 from etl.errors import ERROR_CODES, ReportError
 from etl.limits import LIMITS
@@ -282,7 +281,7 @@ def _linking_docx(url: str) -> bytes:
         'schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
         f'Target="{url}/linked.png" TargetMode="External"/></Relationships>'
     )
-    from bench.hostile_files import CONTENT_TYPES, ROOT_RELS
+    from bench.hostile_zips import CONTENT_TYPES, ROOT_RELS
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -146,3 +146,16 @@ def _shanghai_office(tmp_path_factory, monkeypatch):
     the 上海市 office (etl.scope), for which 310000-KW is home and the rest reference."""
     folder = tmp_path_factory.mktemp("office")
     monkeypatch.setenv("GONGKAI_OFFICE", str(office_of(folder, SHANGHAI)))
+
+
+@pytest.fixture
+def small_store(small_con, tmp_path):
+    """A workflow store tracking the small province's findings (tests/small_province.py: 甲县
+    2024's t3.row_total and report.copied), as the re-check after a load leaves it: both 待核实.
+    Fast: declared rows, no ETL, no CLI."""
+    from workflow.store import opened
+    from workflow.sync import sync_store
+
+    with opened(tmp_path / "small.workflow.sqlite") as con:
+        sync_store(con, small_con)
+        yield con

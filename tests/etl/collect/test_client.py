@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench.portal import Article, Portal, md_to_html, trs_article, trs_list
-from etl.collect import pages
+from etl.collect import article, pages
 from etl.collect.http import Client, Policy
 from etl.collect.manifest import read_findings
 from etl.collect.run import collect, read_sites
@@ -248,8 +248,8 @@ def test_pages_of_a_list_stay_in_the_column():
 def test_gbk_page_with_no_declared_charset_is_read():
     text = "<html><body><p>发布时间：2024-03-08</p><h1>平潭综合实验区2023年度政府信息公开工作年度报告</h1></body></html>"  # noqa: E501
     page = pages.read_page("http://h/a.htm", text.encode("gbk"))
-    assert pages.title(page) == "平潭综合实验区2023年度政府信息公开工作年度报告"
-    assert pages.published(page) == "2024-03-08"
+    assert article.title(page) == "平潭综合实验区2023年度政府信息公开工作年度报告"
+    assert article.published(page) == "2024-03-08"
 
 
 @pytest.mark.slow  # collects and reads (or loads) whole reports: seconds

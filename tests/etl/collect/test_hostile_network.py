@@ -164,6 +164,20 @@ def test_a_site_on_an_unlisted_internal_address_is_not_asked_at_all(tmp_path):
     assert "无法打开年报栏目" in line and "--allow-address" in line
 
 
+def test_gongkai_collect_allow_lists_an_internal_address_as_the_option_does(tmp_path, monkeypatch):
+    """GONGKAI_COLLECT_ALLOW reaches `--allow-address` through etl/settings.py (no click envvar)."""
+    monkeypatch.setenv("GONGKAI_COLLECT_ALLOW", "10.9.9.9  127.0.0.1")
+    with Portal() as p:
+        p.put("/nb/index.html", trs_list([], 0, 1))
+        sites = tmp_path / "sites.csv"
+        sites.write_text(f"agency,url\n上海市科委,{p.base}/nb/index.html\n", encoding="utf-8")
+        res = CliRunner().invoke(
+            cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"), "--quiet"]
+        )
+    assert "本机回环地址" not in res.output and "Traceback" not in res.output
+    assert ("GET", "/nb/index.html", 200) in p.requests  # the listed address was asked
+
+
 ROBOTS_CASES = [
     # (status, body, content type, allowed, what the one line says)
     (404, b"", "text/plain", True, None),

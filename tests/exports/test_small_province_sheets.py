@@ -1,0 +1,116 @@
+"""The sheet builders of exports/ (exports/data.py tables, exports/excel.py workbook) on the small
+province of tests/small_province.py under the default scheme, fast: every figure below is worked
+out by hand from the declared rows and data/schemes/default.toml, so a parser change cannot fail
+them (the end-to-end export tests on the demo database are tests/exports/test_export.py, slow).
+
+甲县 (GA) 2024, by hand: 办结率 80/(90+10) = 80% on the line 70→95 gives 15 × 0.4 = 6; 公开率
+(40+10)/80 = 62.5%, second of two in 县级政府 → 0 of 10; 复议纠错 1 + 诉讼败诉 2 = 3 × 2 → 14 of 20;
+12 days late = 2 started weeks × 2 → 6 of 10; 与上年雷同 → 0 of 5; one error finding → 9 of 10.
+Raw 35 over the 70 points of weight with data → 35 × 100/70 = 50.
+"""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from assess.scheme import load_scheme
+from exports import data as export_data
+from exports.excel import assessment_workbook
+from tests.conftest import ROOT
+
+SCHEME = ROOT / "data" / "schemes" / "default.toml"
+
+
+@pytest.fixture(scope="module")
+def export(small_con):
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("GONGKAI_OFFICE", raising=False)  # data/office.toml: province 示范省
+        env.delenv("GONGKAI_DATA", raising=False)
+        return export_data.gather(small_con, year=2024, scheme=load_scheme(SCHEME), per_agency=True)
+
+
+@pytest.fixture(scope="module")
+def book(export):
+    return openpyxl.load_workbook(io.BytesIO(assessment_workbook(export, per_agency=True)))
+
+
+def _rows(table, *keys):
+    return table.frame.select(*keys).rows()
+
+
+def test_the_quality_table_lists_the_declared_findings(small_con):
+    table = export_data.quality_table(small_con, year=2024, peer_group=None)
+    assert [c.header for c in table.columns] == [
+        "单位", "对标组", "级别", "问题", "涉及单元格", "应为", "实为", "差额", "说明", "归属",
+    ]  # fmt: skip
+    assert _rows(table, "agency_name", "rule_label", "expected", "actual", "difference") == [
+        ("甲县人民政府", "正文与其他年报高度重复", None, None, None),
+        ("甲县人民政府", "表三：各类申请人之和 ≠ 总计列", 100, 90, -10),
+    ]
+    assert _rows(table, "message", "responsibility_label") == [
+        ("与上年年报雷同", "报告问题"),
+        ("合计与分项之和不符", "报告问题"),
+    ]
+    assert export_data.quality_table(small_con, year=2024, peer_group="省级部门").frame.is_empty()
+
+
+def test_the_agency_table_adds_up_to_the_total(export):
+    ga = export.agencies["甲县人民政府"]
+    rows = {r[0]: r[1:] for r in _rows(ga, "indicator", "weight", "value", "points", "lost")}
+    assert rows["办结率"] == (15, 80, 6, 9)
+    assert rows["公开率"] == (10, 62.5, 0, 10)
+    assert rows["复议纠错、诉讼败诉"] == (20, 3, 14, 6)
+    assert rows["年报发布及时性"] == (10, 12, 6, 4)
+    assert rows["年报雷同"] == (5, 1, 0, 5)
+    assert rows["数据一致性"] == (10, 1, 9, 1)
+    assert rows["按时办结率"] == (5, None, 0, 0)  # no figure: N/A, its weight shared out
+    assert _rows(ga, "indicator", "points")[-3:] == [
+        ("各指标原始得分合计", 35),
+        ("折算 × 100/70", 50),
+        ("总分", 50),
+    ]
+
+
+def test_the_summary_ranks_the_offices_agencies_within_their_group(export):
+    assert _rows(export.summary, "peer_group", "rank", "agency_name") == [
+        ("县级政府", 1, "乙县人民政府"),
+        ("县级政府", 2, "甲县人民政府"),
+        ("省级部门", 1, "示范省丙厅"),
+        ("省级部门", 2, "示范省丁厅"),
+    ]  # 外省戊县 (another province) is not ranked
+    scores = dict(_rows(export.summary, "agency_name", "score"))
+    assert scores["甲县人民政府"] == 50 and scores["示范省丁厅"] == 0  # DD: no report, vetoed
+
+
+def test_the_deductions_sheet_gives_each_reason(export):
+    ga = {
+        r[0]: r[1:]
+        for r in _rows(export.deductions, "indicator_name", "points", "reason", "agency_id")
+        if r[3] == "GA"
+    }
+    assert ga["办结率"][:2] == (9, "办结率 80%（满分线 95，零分线 70）")
+    assert ga["公开率"][:2] == (10, "公开率 62.5%，同组 2 家中第 2 名")
+    assert ga["复议纠错、诉讼败诉"][:2] == (6, "复议纠错、诉讼败诉 3件：3 次 × 2 分")
+
+
+def test_the_workbook_has_a_sheet_per_table_and_per_agency(book):
+    assert book.sheetnames == [
+        "汇总", "扣分明细", "数据质量", "方案说明",
+        "乙县人民政府", "甲县人民政府", "示范省丙厅", "示范省丁厅",
+    ]  # fmt: skip
+    summary = [row[:4] for row in book["汇总"].iter_rows(min_row=1, max_row=10, values_only=True)]
+    assert summary[0][0] == "2024年度政府信息公开工作年度报告考核汇总表"
+    assert summary[2][:3] == ("排名", "单位", "办结率") and summary[3][2:4] == ("数值", "得分/15")
+    assert summary[4][0] == "县级政府（2 家）" and summary[7][0] == "省级部门（2 家）"
+    assert summary[5] == (1, "乙县人民政府", 75, 3)  # 30/(40+0) = 75% → 15 × 0.2
+    assert summary[6] == (2, "甲县人民政府", 80, 6)
+    assert summary[8] == (1, "示范省丙厅", 80, 6)  # 统计表: 8 of 10 completed
+    quality = list(book["数据质量"].iter_rows(min_row=3, max_row=5, values_only=True))
+    assert quality[0][:3] == ("单位", "对标组", "级别")
+    assert quality[2][:8] == (
+        "甲县人民政府", "县级政府", "错误", "表三：各类申请人之和 ≠ 总计列",
+        "一、本年新收政府信息公开申请数量·总计", 100, 90, -10,
+    )  # fmt: skip

@@ -1,0 +1,134 @@
+"""What a 整改通知 says (workflow/problems.py builds its items, exports/notices.py its text),
+fast: the small province's findings of 甲县 2024 (tests/small_province.py, fixture
+`small_store`) and evidence cells with stored (0-based) locations.
+
+A notice goes to the agency: places are 1-based, dates as a 公文 writes them, and no file
+names, paths or registry codes reach it; only confirmed problems the latest load still raises.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from exports import notices
+from exports.office import load_office
+from workflow.evidence import cell_evidence
+from workflow.findings import move
+from workflow.problems import for_agency, notice_batch, notice_item
+from workflow.states import CONFIRMED, DISMISSED
+
+ROW_TOTAL = "GA|2024|t3.row_total|t3.new.total"
+COPIED = "GA|2024|report.copied|"
+ISSUED = date(2025, 4, 1)
+
+
+@pytest.fixture
+def office(monkeypatch):
+    monkeypatch.delenv("GONGKAI_OFFICE", raising=False)  # data/office.toml
+    monkeypatch.delenv("GONGKAI_DATA", raising=False)
+    return load_office()
+
+
+def test_only_confirmed_problems_make_a_notice(small_store):
+    assert notice_batch(small_store, 2024, issued=ISSUED) == []  # both still 待核实
+    move(small_store, ROW_TOTAL, CONFIRMED, "张三", "")
+    move(small_store, COPIED, DISMISSED, "张三", "模板性表述")
+    [notice] = notice_batch(small_store, 2024, issued=ISSUED)
+    assert (notice.agency_id, notice.agency_name, notice.peer_group) == (
+        "GA",
+        "甲县人民政府",
+        "县级政府",
+    )
+    assert (notice.issued, notice.deadline) == (ISSUED, date(2025, 5, 1))  # 30 days by default
+    assert [item.fkey for item in notice.items] == [ROW_TOTAL]
+    assert notice_batch(small_store, 2024, issued=ISSUED, agency_id="GB") == []
+
+
+def test_the_notice_text_lists_each_problem_with_what_the_report_prints(small_store, office):
+    for fkey in (ROW_TOTAL, COPIED):
+        move(small_store, fkey, CONFIRMED, "张三", "")
+    [notice] = notice_batch(small_store, 2024, issued=ISSUED)
+    assert notices.title(notice) == "关于2024年度政府信息公开工作年度报告\n存在问题的整改通知"
+    assert notices.body(notice, office) == (
+        "经核查，你单位发布的2024年度政府信息公开工作年度报告存在以下2个问题。请对照逐项整改，"
+        "于2025年5月1日前更正并重新发布年度报告，同时将整改情况书面报送省政务公开办。"
+    )
+    assert notices.rows(notice) == [
+        (
+            "1",
+            "内容雷同（正文与其他年报高度重复）",
+            "全文（与本单位上年报告）\n与上年年报雷同",
+            "年度报告应如实反映本单位本年度工作，请重写与上年或其他单位雷同的部分后重新发布",
+        ),
+        (
+            "2",
+            "表内数据勾稽不符（表三：各类申请人之和 ≠ 总计列）",
+            "表三（收到和处理申请）\n「一、本年新收政府信息公开申请数量」总计 90\n合计与分项之和不符",
+            "核对表三该行各类申请人的数字与总计，更正后重新发布年度报告",
+        ),
+    ]
+    every_text = json.dumps(notices.rows(notice), ensure_ascii=False) + notices.body(notice, office)
+    for internal in ("GA", "报告/", ".txt", "sha-"):  # code, source path, file, hash: never shown
+        assert internal not in every_text
+
+
+def _located_finding(repeated: bool) -> dict:
+    """甲县's 表三 row-sum finding over two cells of the 6th table (stored 0-based: table 5, rows
+    2 and 3, lines 176 and 177), the second printed blank, its message naming a server file."""
+    cells = {
+        "t3.new.total": (
+            90,
+            "90",
+            False,
+            json.dumps({"table": 5, "row": 2, "col": 7, "line": 176}),
+        ),
+        "t3.carried_in.total": (None, "", True, json.dumps({"table": 5, "row": 3, "line": 177})),
+    }
+    return {
+        "fkey": ROW_TOTAL,
+        "rule": "t3.row_total",
+        "message": "合计与分项之和不符；2023 年报：SF421_2023.html",
+        "evidence": cell_evidence(list(cells), cells),
+        "repeated": int(repeated),
+        "place": None,  # the rule catalogue's: 表三
+    }
+
+
+def test_places_are_one_based_and_messages_carry_no_file_names():
+    item = notice_item(_located_finding(repeated=True))
+    assert item.place == "表三（收到和处理申请）第 6 张表第 3–4 行，原文第 177–178 行"
+    assert item.message == "合计与分项之和不符"
+    assert item.evidence == (
+        "「一、本年新收政府信息公开申请数量」总计 90",
+        "「二、上年结转政府信息公开申请数量」总计 （空白）",
+    )
+    assert (
+        notices.heading(12, item)
+        == "十二、表内数据勾稽不符（表三：各类申请人之和 ≠ 总计列，新版本年报仍存在）"
+    )
+    one_cell = _located_finding(repeated=False)
+    one_cell["evidence"] = one_cell["evidence"][:1]
+    assert notice_item(one_cell).place == "表三（收到和处理申请）第 6 张表第 3 行，原文第 177 行"
+
+
+@pytest.mark.parametrize(
+    "loader_text, for_the_agency",
+    [
+        ("与上年年报（SF421_2023.html）雷同", "与上年年报雷同"),
+        ("D:\\报告\\甲县\\GA_2024.pdf 第 3 页", "第 3 页"),
+        ("发布于 2025-03-31，晚于 2025-01-31", "发布于 2025年3月31日，晚于 2025年1月31日"),
+        ("单位 SF421 的表三\x01总计", "单位 的表三总计"),  # the code and the control character go
+    ],
+)
+def test_loader_text_is_made_fit_for_the_agency(loader_text, for_the_agency):
+    assert for_agency(loader_text) == for_the_agency
+
+
+@pytest.mark.parametrize(
+    "n, numeral", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")]
+)
+def test_problems_are_numbered_as_a_document_numbers_them(n, numeral):
+    assert notices.numeral(n) == numeral
