@@ -285,7 +285,10 @@ def main() -> None:
     # the figures are CPU seconds; a file's wall-time limit (etl.limits) is what a machine
     # shared with other work breaks first, so the bench gives each copy all the time it needs
     limits.LIMITS = dataclasses.replace(
-        limits.LIMITS, ocr_seconds_per_page=600.0, ocr_file_seconds=3600.0
+        limits.LIMITS,
+        ocr_seconds_per_page=600.0,
+        ocr_file_seconds=3600.0,
+        ocr_seconds_before_text=600.0,
     )
     if args.tesseract_only:
         import etl.extract.scan_cells as scan_cells
