@@ -124,7 +124,9 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         label = _row_label(lines, found[n][0], members[n], cells[0][0])
         row = [label] if label else []  # 表四 rows carry no label cell
         confs, readings = {}, {}
-        for col, (box, (text, conf, other)) in enumerate(zip(cells, read[n]), start=len(row)):
+        for col, (box, (text, conf, other, again)) in enumerate(
+            zip(cells, read[n]), start=len(row)
+        ):
             if text == "?":  # unreadable alone: the page reading of the cell, else a blank to check
                 inside = [
                     w
@@ -139,6 +141,7 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
             # ink Tesseract read as nothing is no reading ("?"), not a blank cell's 0
             readings[col] = {"tesseract": (text if text or conf is None else "?", conf)}
             readings[col]["rapid"] = other
+            readings[col].update(again)  # both engines again, light marks removed
             row.append(cell_text(text, other[0]))
             if conf is not None:
                 confs[col] = conf

@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from etl.extract.ocr_words import CJK_CHAR, Word, is_cjk_word, join_words
+from etl.extract.ocr_words import CJK_CHAR, Word, group_lines, is_cjk_word, join_words
 from etl.extract.rapid import read_crops
 from etl.extract.scan_rulings import INK, cell_box
+from etl.normalize import parse_cell
 
 MAX_RETRIES = 40  # cells per page read again on their own when the strip missed them
+MAX_CLEANED = 12  # cells per page the engines disagree on, read again with light marks removed
 REREAD_CONF = 50  # a label word read less sure than this gets its cell read again alone
 
 
 def read_cells(  # noqa: C901 (one case per document layout; see docstring)
     clean: np.ndarray, rows_of_boxes, tesseract
-) -> list[list[tuple[str, float | None, tuple[str, float | None]]]]:
-    """Each cell's Tesseract text and confidence, and the second engine's: no ink is blank; the
+) -> list[list[tuple[str, float | None, tuple[str, float | None], dict]]]:
+    """Each cell's Tesseract text and confidence, the second engine's, and the readings again
+    with light marks removed when the two disagree (_read_cleaned): no ink is blank; the
     rest are read by Tesseract in one strip, a ruled row per strip line with wide gaps between
     cells (so no two cells run together and a lone narrow digit such as 1 is still seen as a
     word), and by the second engine crop by crop (etl.extract.rapid)."""
     from PIL import Image
 
-    results = [[("", None, ("", None))] * len(boxes) for boxes in rows_of_boxes]
+    results = [[("", None, ("", None), {})] * len(boxes) for boxes in rows_of_boxes]
     lines = []  # per strip line: [(row, cell, crop)]
     for r, boxes in enumerate(rows_of_boxes):
         line = []
@@ -81,8 +84,46 @@ def read_cells(  # noqa: C901 (one case per document layout; see docstring)
                 text, conf = "".join(w.text for w in words), min(w.conf for w in words)
             else:
                 text, conf = "?", 0.0  # ink that reads as nothing
-            results[r][c] = (text, conf, second[(r, c)])
+            results[r][c] = (text, conf, second[(r, c)], {})
+    _read_cleaned(crops, results, tesseract)
     return results
+
+
+def _read_cleaned(crops: dict[tuple[int, int], np.ndarray], results, tesseract) -> None:
+    """Cells whose two readings are not the same number, read again with every pixel lighter
+    than a stroke (INK) made white: a seal's ring or star printed in a lighter tone across a
+    figure («0» crossed by an arc reads as 8 or 6) no longer touches it. The second engine reads
+    them all (one batch), Tesseract those it reads no number in. The new readings are only more
+    candidates: etl.parse.ocr_vote stores one only when the table's identities pick it out."""
+    disputed = [
+        (r, c)
+        for (r, c) in crops
+        if _number(results[r][c][0]) is None
+        or _number(results[r][c][0]) != _number(results[r][c][2][0])
+    ][:MAX_CLEANED]
+    cleaned = {}
+    for r, c in disputed:
+        crop = np.where(crops[(r, c)] < INK, crops[(r, c)], 255).astype(np.uint8)
+        if (crop < INK).sum() >= 6 and (crop != crops[(r, c)]).any():
+            cleaned[(r, c)] = crop
+    for (r, c), (text, conf) in zip(cleaned, read_crops(list(cleaned.values()))):
+        again = {"rapid_cleaned": (text or "?", conf)}
+        if _number(text) is not None:  # Tesseract alone costs a process per cell: when needed
+            results[r][c] = results[r][c][:3] + (again,)
+            continue
+        words = sorted(_read_alone(cleaned[(r, c)], tesseract), key=lambda w: w.x0)
+        if words:
+            again["tesseract_cleaned"] = (
+                "".join(w.text for w in words),
+                min(w.conf for w in words),
+            )
+        results[r][c] = results[r][c][:3] + (again,)
+
+
+def _number(text: str) -> float | None:
+    """The number a reading gives, as the vote counts it (a blank mark is 0)."""
+    cell = parse_cell(text)
+    return 0.0 if cell.blank else cell.value if cell.numeric else None
 
 
 def _enlarge(crop: np.ndarray, height: int) -> np.ndarray:
@@ -158,5 +199,7 @@ def reread_labels(clean, h_mask, v_mask, lines, found, plans, owners, centres, t
         if min(w.conf for w in again) <= before:
             continue  # the page reading was at least as sure
         cy = int(centres[n])
-        cell = Word(join_words(again), x0 + 3, cy - 1, x1 - 3, cy + 1, min(w.conf for w in again))
+        # a cell wrapped over two lines is read as two: line by line, not word by word by x
+        text = "".join(join_words(line) for line in group_lines(again))
+        cell = Word(text, x0 + 3, cy - 1, x1 - 3, cy + 1, min(w.conf for w in again))
         lines[n] = sorted(kept + [cell], key=lambda w: w.x0)

@@ -10,6 +10,8 @@ from etl.extract.ocr_words import Word
 
 DARK = 200  # grey level below which a pixel is ink (ruling lines are often light grey)
 INK = 128  # below this a pixel counts as a stroke when deciding if a cell is blank
+ANCHOR_PX = 4  # a ruling's end meets the ruling across it within this many pixels
+ANCHOR_SPAN = 3  # a vertical run this many times a ruling's least length is a ruling anyway
 
 
 def runs(dark: np.ndarray, length: int, axis: int) -> np.ndarray:
@@ -26,10 +28,58 @@ def runs(dark: np.ndarray, length: int, axis: int) -> np.ndarray:
 
 
 def rulings(grey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(horizontal, vertical) ruling masks: runs longer than any character stroke."""
+    """(horizontal, vertical) ruling masks: runs longer than any character stroke. Both are
+    measured against the page's size: the vertical one against its longer side, so that a page
+    cut short (the rest of a table continued at the top of an otherwise blank or cropped page)
+    keeps the scale of a whole page, and the stroke of a digit 1 is not taken for a ruling."""
     height, width = grey.shape
     dark = grey < DARK
-    return runs(dark, max(width // 20, 20), 1), runs(dark, max(height // 45, 20), 0)
+    length = max(max(height, width) // 45, 20)
+    # a filled shape (the star of a seal, a black box) is dark over runs both ways: a ruling
+    # is a line a few pixels thick
+    thick = max(width // 150, 6)
+    h_mask, v_mask = runs(dark, max(width // 20, 20), 1), runs(dark, length, 0)
+    h_mask &= ~runs(h_mask, thick, 0)
+    v_mask &= ~runs(v_mask, thick, 1)
+    return h_mask, _anchored(v_mask, h_mask, length)
+
+
+def _anchored(v_mask: np.ndarray, h_mask: np.ndarray, length: int) -> np.ndarray:
+    """The vertical runs that are rulings: a table's ruling starts and ends on a horizontal
+    ruling (or at the page's edge). A shorter run that does not is a stroke of something else
+    printed or stamped on the page: the arc of a seal ring, a filled star, a tall character of
+    a heading. Such a run splits a row into one cell too many and moves every figure right of
+    it into its neighbour's column. Runs of ANCHOR_SPAN × `length` or more are kept as they
+    are (a table drawn without horizontal rulings)."""
+    height = v_mask.shape[0]
+    # a ruling drifting by a pixel or two on a scan straightened to within a fraction of a degree
+    # is one run over these neighbouring columns, and meets its horizontal rulings within reach
+    wide, near = _spread(v_mask, 2, axis=1), _spread(_spread(h_mask, 3, axis=1), ANCHOR_PX, 0)
+    keep = np.zeros_like(v_mask)
+    for x in np.flatnonzero(wide.any(axis=0)):
+        ys = np.flatnonzero(wide[:, x])
+        breaks = np.flatnonzero(np.diff(ys) > 1)
+        for y0, y1 in zip(
+            np.concatenate(([ys[0]], ys[breaks + 1])), np.concatenate((ys[breaks], [ys[-1]]))
+        ):
+            top = y0 <= ANCHOR_PX or near[y0, x]
+            bottom = y1 >= height - 1 - ANCHOR_PX or near[y1, x]
+            if y1 - y0 + 1 >= ANCHOR_SPAN * length or (top and bottom):
+                keep[y0 : y1 + 1, x] = True
+    return v_mask & keep
+
+
+def _spread(mask: np.ndarray, reach: int, axis: int) -> np.ndarray:
+    """The mask grown by `reach` pixels both ways along `axis`."""
+    out = mask.copy()
+    for d in range(1, reach + 1):
+        if axis == 1:
+            out[:, d:] |= mask[:, :-d]
+            out[:, :-d] |= mask[:, d:]
+        else:
+            out[d:] |= mask[:-d]
+            out[:-d] |= mask[d:]
+    return out
 
 
 def grow_mask(mask: np.ndarray) -> np.ndarray:

@@ -27,6 +27,9 @@ from etl.report import Finding, ParsedReport
 MAX_NODES = 200_000  # candidate combinations tried per group of linked cells
 MAX_SOLUTIONS = 64  # combinations meeting every identity kept per group (more: undecided)
 ENGINE_NAMES = {"tesseract": "Tesseract", "rapid": "RapidOCR"}
+# the same engines again on a cell they disagree on, light marks removed (etl.extract.scan_cells):
+# more candidates for the identities to choose from, never an agreement of their own
+CLEANED = ("tesseract_cleaned", "rapid_cleaned")
 
 
 @dataclass
@@ -67,14 +70,18 @@ def scan_cells(report: ParsedReport, candidates: dict[str, dict], pages: set) ->
         numbers = {engine: reading_number(text) for engine, text in texts.items()}
         found = [n for n in numbers.values() if n is not None]
         options = tuple(dict.fromkeys([value.value] + found if value.value in found else found))
-        agreed = len(found) == len(ENGINE_NAMES) and len(set(found)) == 1
+        first = [numbers.get(engine) for engine in ENGINE_NAMES]
+        agreed = None not in first and len(set(first)) == 1
         cells[key] = Cell(key, options, agreed, texts)
     return cells
 
 
 def relations_for(report: ParsedReport) -> list[Identity]:
     if report.template in ("std2021", "std2019"):
-        rows = sorted({k.split(".")[1] for k in report.values if k.startswith("t3.")})
+        # the row of t3.denied.admin_query.legal is denied.admin_query (as etl.validate reads it)
+        rows = sorted(
+            {k.split(".", 1)[1].rsplit(".", 1)[0] for k in report.values if k.startswith("t3.")}
+        )
         return std_identities(rows)
     if report.template == "legacy":
         return [i for i in LEGACY_IDENTITIES if not i.breakdown and not i.routes]
@@ -127,36 +134,22 @@ def _decide_group(keys, rels, cells, fixed, verdict: Verdict) -> None:
         for k in keys:
             (verdict.keep.__setitem__(k, known[k]) if k in known else verdict.unsettled.append(k))
         return
+    # an identity of agreed figures only has no say in the disputed cells. Broken, its culprits
+    # are suspect (a misread both engines share, or the report's own misprint: a scan cannot
+    # tell which): they are left out, and no identity through one vouches for a disputed
+    # reading — a misprint elsewhere in the table does not hold up the rest
+    closed = [r for r in rels if all(c in known for c, _ in r.terms)]
+    broken = [r for r in closed if not check(r, known, True)]
+    doubtful = _culprits(broken)
+    trusted = {k: v for k, v in known.items() if k not in doubtful}
+    open_rels = [r for r in rels if r not in closed]
     try:
-        solutions = _solutions([cells[k] for k in disputed], rels, known)
+        solutions = _solutions([cells[k] for k in disputed], open_rels, trusted)
     except SearchBudget:
         verdict.unsettled += disputed
         verdict.contradicted += [k for k in keys if cells[k].agreed]
         return
-    if solutions:
-        valued = set(known) | {k for k in disputed if cells[k].options}
-        for k in keys:
-            if cells[k].agreed:
-                verdict.keep[k] = known[k]
-                continue
-            seen = {s[k] for s in solutions if k in s}
-            # an identity vouches for a reading only when it could be checked in full
-            checked = any(
-                all(c in valued for c, _ in r.terms)
-                for r in rels
-                if any(c == k for c, _ in r.terms)
-            )
-            if len(seen) == 1 and checked:
-                verdict.keep[k] = seen.pop()
-            else:
-                verdict.unsettled.append(k)
-        return
-    # no combination meets every identity: the disputed cells are not decided; agreed cells are
-    # kept unless an identity made of agreed figures only is broken (a misread both engines
-    # share, or the report's own misprint: a scan cannot tell which)
-    verdict.unsettled += disputed
-    broken = [r for r in rels if all(c in known for c, _ in r.terms) and not check(r, known, True)]
-    suspects = _culprits(broken) & set(keys)
+    suspects = doubtful & set(keys)
     for k in keys:
         if cells[k].agreed:
             (
@@ -164,6 +157,19 @@ def _decide_group(keys, rels, cells, fixed, verdict: Verdict) -> None:
                 if k in suspects
                 else verdict.keep.__setitem__(k, known[k])
             )
+    valued = set(trusted) | {k for k in disputed if cells[k].options}
+    for k in disputed:
+        seen = {s[k] for s in solutions if k in s}
+        # an identity vouches for a reading only when it could be checked in full
+        checked = any(
+            all(c in valued for c, _ in r.terms)
+            for r in open_rels
+            if any(c == k for c, _ in r.terms)
+        )
+        if len(seen) == 1 and checked:
+            verdict.keep[k] = seen.pop()
+        else:
+            verdict.unsettled.append(k)
 
 
 def _culprits(broken: list[Rel]) -> set[str]:
@@ -263,6 +269,9 @@ def _left_out(rule: str, keys: list[str], cells: dict[str, Cell]) -> Finding:
         label = FIELDS[key].label if key in FIELDS else key
         texts = [_shown(read.get(e)) for e in ENGINE_NAMES]
         shown = f"「{texts[0]}」" if len(set(texts)) == 1 else "、".join(f"「{t}」" for t in texts)
+        again = list(dict.fromkeys(_shown(read[e]) for e in CLEANED if e in read))
+        if again:
+            shown += "，去除浅色印迹后再读作" + "、".join(f"「{t}」" for t in again)
         parts.append(f"{label} 读作{shown}")
     why = (
         "两种识别结果不一致，表内勾稽关系也不能确定哪个正确"

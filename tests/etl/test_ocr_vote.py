@@ -23,10 +23,13 @@ HONGZE = REAL / "hongze_2024.pdf"
 TRUTH = load_truth(REAL / "hongze_2024.pdf.truth.json")["values"]
 
 
-def scanned(misread: dict[str, tuple[str, str]] | None = None) -> ParsedReport:
+def scanned(
+    misread: dict[str, tuple[str, str]] | None = None, cleaned: dict[str, str] | None = None
+) -> ParsedReport:
     """The real table as read from a scan: each cell on its own (page, line, column), both
-    engines reading it as printed unless `misread` gives (Tesseract's, the other's) text."""
-    misread = misread or {}
+    engines reading it as printed unless `misread` gives (Tesseract's, the other's) text;
+    `cleaned` gives what both read again with light marks removed (etl.extract.scan_cells)."""
+    misread, cleaned = misread or {}, cleaned or {}
     rows: dict[str, int] = {}
     readings = {}
     report = ParsedReport("scan.pdf", "x", "pdf", "std2021", meta={"ocr_pages": [1]})
@@ -36,6 +39,11 @@ def scanned(misread: dict[str, tuple[str, str]] | None = None) -> ParsedReport:
         col = sum(k.rsplit(".", 1)[0] == row for k in report.values)
         first, second = misread.get(key, (str(number), str(number)))
         readings[f"1:{line}:{col}"] = {"tesseract": (first, 90.0), "rapid": (second, 99.0)}
+        if key in cleaned:
+            readings[f"1:{line}:{col}"] |= {
+                "tesseract_cleaned": (cleaned[key], 80.0),
+                "rapid_cleaned": (cleaned[key], 95.0),
+            }
         text = cell_text(first, second)  # what the parser is given
         cell = parse_cell(text)
         report.add(
@@ -179,3 +187,69 @@ def test_the_second_engine_reads_real_cells_and_its_readings_settle_a_tesseract_
     )
     settle_scanned_cells(report)
     assert stored(report) == TRUTH and not ocr_findings(report)
+
+
+def test_a_figure_crossed_by_a_seal_is_settled_by_its_reading_with_the_seal_removed():
+    """A 0 crossed by a seal's arc reads 8 and 6; read again without the light arc, 0. The
+    seal's star hides the figure two rows up in the same column (no reading), so the
+    column's sum cannot be checked: the row's own sum (总计 = the six applicant columns, a row
+    of 三(三) like every other) picks the 0 among the three."""
+    key, hidden = "t3.denied.admin_query.legal", "t3.denied.enforcement_file.legal"
+    report = scanned({key: ("8", "6"), hidden: ("?", "U")}, cleaned={key: "0"})
+    settle_scanned_cells(report)
+    assert stored(report) == {k: v for k, v in TRUTH.items() if k != hidden}
+    assert report.values[key].raw == "0"
+    [finding] = ocr_findings(report)
+    assert finding.rule == "ocr.unsettled" and finding.cells == (hidden,)
+
+
+def test_a_reading_with_light_marks_removed_is_a_candidate_never_an_agreement():
+    """In 表二 no identity checks a figure: the engines' readings again, even alike, do not
+    replace the two engines agreeing; the finding says what each reading gave."""
+    key = sorted(k for k in TRUTH if k.startswith("t2."))[0]
+    right = str(int(TRUTH[key]))
+    report = scanned({key: ("8", "6")}, cleaned={key: right})
+    settle_scanned_cells(report)
+    assert key not in report.values
+    [finding] = ocr_findings(report)
+    assert finding.rule == "ocr.unsettled"
+    assert f"「8」、「6」，去除浅色印迹后再读作「{right}」" in finding.message
+
+
+def test_a_zero_crossed_by_a_seal_arc_reads_again_as_zero(t4_crops):
+    """A real 0 of 表四 (enlarged as cells are) with a seal's arc drawn across it in a stamp's
+    mid grey reads 6; read again with the light arc removed, 0 (the second engine reads a
+    number, so Tesseract is not asked again: it read nothing of the broken ring)."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from etl.extract.rapid import rapid_missing, read_crops
+    from etl.extract.scan_cells import _enlarge, _read_cleaned
+    from etl.extract.tesseract import tesseract_missing, tesseract_words
+
+    if rapid_missing() or tesseract_missing():
+        pytest.skip(rapid_missing() or tesseract_missing())
+    keys = [k for k in TRUTH if k.startswith("t4.")]
+    zero = next(c for k, c in zip(keys, t4_crops) if TRUTH[k] == 0)
+    crop = Image.fromarray(_enlarge(zero, 32))
+    ImageDraw.Draw(crop).line((0, 17, crop.width, 15), fill=150, width=6)
+    crossed = np.asarray(crop)
+    [(as_read, _)] = read_crops([crossed])
+    assert as_read != "0"
+    results = [[("", 0.0, (as_read, 20.0), {})]]
+    _read_cleaned({(0, 0): crossed}, results, tesseract_words)
+    again = results[0][0][3]
+    assert again == {"rapid_cleaned": ("0", again["rapid_cleaned"][1])}
+
+
+def test_a_broken_identity_elsewhere_does_not_hold_up_the_other_disputes():
+    """Both engines read 96 for a printed 95 (a shared misread, or the report's own misprint):
+    it is left out. A digit dropped in another row (50 read 5 / 50) is still settled, by an
+    identity none of whose cells is in doubt (its column's sum), not by its row, whose 总计
+    is in the broken 总计 column."""
+    report = scanned({"t3.processed.total": ("96", "96"), "t3.granted.natural": ("5", "50")})
+    settle_scanned_cells(report)
+    assert set(TRUTH) - set(report.values) == {"t3.processed.total"}
+    assert report.values["t3.granted.natural"].value == 50
+    [finding] = ocr_findings(report)
+    assert finding.rule == "ocr.contradicted" and finding.cells == ("t3.processed.total",)
