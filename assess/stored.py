@@ -50,7 +50,7 @@ def cache_dir(db_path: str | Path) -> Path:
 
 def build_stamp(con: duckdb.DuckDBPyConnection) -> str | None:
     """The id the loader gave this build of the database (etl.building_copy.stamp_build); None before."""
-    from etl.building_copy import BUILD_STAMP
+    from etl.schema import BUILD_STAMP
 
     try:
         row = con.execute("SELECT value FROM meta WHERE name = ?", [BUILD_STAMP]).fetchone()

@@ -25,11 +25,10 @@ from pathlib import Path
 import duckdb
 
 from etl.errors import ReportError
-from etl.schema import ensure_schema
+from etl.schema import BUILD_STAMP, ensure_schema
 from etl.validate.cross_report import run_cross_report_checks
 
 BUILDING = ".building"
-BUILD_STAMP = "build_stamp"  # meta row: a fresh id for every build swapped in
 
 
 @contextmanager

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import duckdb
 
+# meta row: a fresh id for every build swapped in (etl/building_copy.py); read by assess.stored,
+# which imports it from here, not from building_copy (whose imports cost a cold server seconds)
+BUILD_STAMP = "build_stamp"
+
 SCHEMA_VERSION = 1
 
 DDL: tuple[str, ...] = (
