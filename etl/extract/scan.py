@@ -89,18 +89,7 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
             start = value_start[_table_key(plan[0])]
             values = [(c, cjk) for c, cjk in zip(*plan) if c[0] >= start - 4]
             boxes = [cell_box(h_mask, v_mask, line, x0, x1, centres[n]) for (x0, x1), _ in values]
-            # a heading row: most cells hold words (on this text line or another); one sure
-            # character alone may be a misread digit
-            worded = sum(
-                sum(
-                    len(CJK_CHAR.findall(w.text))
-                    for w in labels
-                    if w.conf >= LABEL_CONF and b[0] <= w.cx < b[2] and b[1] <= w.cy < b[3]
-                )
-                >= 2
-                for b in boxes
-            )
-            if boxes and worded * 2 < len(boxes):
+            if boxes and not _heading_row(boxes, labels):
                 cells = boxes
         plans.append(cells)
         if cells:
@@ -148,6 +137,21 @@ def read_page(grey: np.ndarray, tesseract) -> list[tuple[list[str], dict, bool, 
         if any(row):
             rows.append((row, confs, True, readings))
     return rows
+
+
+def _heading_row(boxes, labels) -> bool:
+    """A heading row: most cells hold words (on this text line or another); one sure
+    character alone may be a misread digit."""
+    worded = sum(
+        sum(
+            len(CJK_CHAR.findall(w.text))
+            for w in labels
+            if w.conf >= LABEL_CONF and b[0] <= w.cx < b[2] and b[1] <= w.cy < b[3]
+        )
+        >= 2
+        for b in boxes
+    )
+    return worded * 2 >= len(boxes)
 
 
 def _row_members(plans, ruled) -> dict[int, list[int]]:
