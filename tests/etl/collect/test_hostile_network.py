@@ -151,7 +151,8 @@ def test_an_article_linking_the_metadata_service_is_one_line_and_the_run_goes_on
     assert saved["P1.pdf"].file and saved["iam.pdf"].file == ""
 
 
-def test_a_site_on_an_unlisted_internal_address_is_not_asked_at_all(tmp_path):
+def _collect_a_loopback_site(tmp_path):
+    """`gongkai collect` of one site served on 127.0.0.1: its output and the portal's log."""
     with Portal() as p:
         p.put("/nb/index.html", trs_list([], 0, 1))
         sites = tmp_path / "sites.csv"
@@ -159,6 +160,11 @@ def test_a_site_on_an_unlisted_internal_address_is_not_asked_at_all(tmp_path):
         res = CliRunner().invoke(
             cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"), "--quiet"]
         )
+    return res, p
+
+
+def test_a_site_on_an_unlisted_internal_address_is_not_asked_at_all(tmp_path):
+    res, p = _collect_a_loopback_site(tmp_path)
     assert res.exit_code == 1 and "Traceback" not in res.output and p.requests == []
     [line] = [ln for ln in res.output.splitlines() if "本机回环地址" in ln]
     assert "无法打开年报栏目" in line and "--allow-address" in line
@@ -167,13 +173,7 @@ def test_a_site_on_an_unlisted_internal_address_is_not_asked_at_all(tmp_path):
 def test_gongkai_collect_allow_lists_an_internal_address_as_the_option_does(tmp_path, monkeypatch):
     """GONGKAI_COLLECT_ALLOW reaches `--allow-address` through etl/settings.py (no click envvar)."""
     monkeypatch.setenv("GONGKAI_COLLECT_ALLOW", "10.9.9.9  127.0.0.1")
-    with Portal() as p:
-        p.put("/nb/index.html", trs_list([], 0, 1))
-        sites = tmp_path / "sites.csv"
-        sites.write_text(f"agency,url\n上海市科委,{p.base}/nb/index.html\n", encoding="utf-8")
-        res = CliRunner().invoke(
-            cli, ["collect", "--sites", str(sites), "--out", str(tmp_path / "o"), "--quiet"]
-        )
+    res, p = _collect_a_loopback_site(tmp_path)
     assert "本机回环地址" not in res.output and "Traceback" not in res.output
     assert ("GET", "/nb/index.html", 200) in p.requests  # the listed address was asked
 
