@@ -60,7 +60,11 @@ def packed_pdf(
     `contents` (b"[3 0 R 3 0 R]", or b"6 0 R" for the packed array). `padding` spaces follow
     the packed objects (an object stream that inflates far). `encrypted`: RC4 with an owner
     password only, so that it opens without asking and its streams are ciphertext on disk;
-    `cipher` one of CIPHERS. `metadata`: the zlib bytes of the catalog's XMP /Metadata (9)."""
+    `cipher` one of CIPHERS. `metadata`: the zlib bytes of the catalog's XMP /Metadata (9).
+
+    Over 80 lines on purpose: one file written object by object, top to bottom as it lies on
+    disk (offsets, the cross-reference stream and the trailer depend on every byte before);
+    split, the offsets would be passed between pieces and the layout harder to check."""
     packed = {
         1: b"<< /Type /Catalog /Pages 2 0 R%s >>"
         % (b"" if metadata is None else b" /Metadata 9 0 R"),
