@@ -159,3 +159,48 @@ def small_con() -> Iterator[duckdb.DuckDBPyConnection]:
     build_small_province(con)
     yield con
     con.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_parse_workers_left_behind():
+    """A test that forks parse workers and stops early (a refusal on purpose, a failure) must not
+    leave the next test of this process the old workers' notes folder (etl.stuck_workers), where
+    a name left by a worker killed on purpose would be read as the next pool's casualty."""
+    yield
+    from etl import stuck_workers
+
+    if stuck_workers.prepared():
+        stuck_workers.forget()
+
+
+def load_in_a_fresh_process(files, db: Path, **options) -> dict:
+    """etl.pipeline.run_load(files, db, **options) in a new Python process, as `gongkai load`
+    runs: {"loaded": [...], "failed": [[path, message], ...]}. For fixtures of a suite's
+    long-lived processes: a load's parse workers fork from the process that loads, and a test
+    process that has run hundreds of tests hands them its threads, heap and module state."""
+    code = (
+        "import json, sys\n"
+        "from etl.pipeline import run_load\n"
+        "s = run_load(json.loads(sys.argv[1]), sys.argv[2], **json.loads(sys.argv[3]))\n"
+        "print(json.dumps({'loaded': [str(p) for p in s.loaded],"
+        " 'failed': [[str(x) for x in f] for f in s.failed]}, ensure_ascii=False))\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            json.dumps([str(f) for f in files]),
+            str(db),
+            json.dumps(options),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

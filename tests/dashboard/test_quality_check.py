@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import nav
-from etl.pipeline import run_load
+from tests.conftest import load_in_a_fresh_process
 from tests.dashboard.test_pages import APP
 from tests.etl.test_quality_cross import SHUYANG, previous_year
 
@@ -21,7 +21,9 @@ pytestmark = [pytest.mark.usefixtures("office_without_province"), pytest.mark.sl
 def copied_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quality-check")
     (folder / "shuyang_2024.md").write_text(previous_year(0.7), encoding="utf-8")
-    run_load([str(SHUYANG), str(folder / "shuyang_2024.md")], folder / "q.duckdb", workers=1)
+    files = [SHUYANG, folder / "shuyang_2024.md"]
+    summary = load_in_a_fresh_process(files, folder / "q.duckdb", workers=1)
+    assert len(summary["loaded"]) == 2 and not summary["failed"], summary
     return folder / "q.duckdb"
 
 

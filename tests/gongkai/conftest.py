@@ -212,11 +212,11 @@ def corpus_files() -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def baseline_db(tmp_path_factory) -> Path:
     """The four real reports, loaded through the pipeline (the 'earlier' load). Copy before use."""
-    from etl.pipeline import run_load
+    from tests.conftest import load_in_a_fresh_process
 
     db = tmp_path_factory.mktemp("baseline") / "g.duckdb"
-    summary = run_load([REAL / name for name in GOOD], db)
-    assert len(summary.loaded) == len(GOOD) and not summary.failed
+    summary = load_in_a_fresh_process([REAL / name for name in GOOD], db)
+    assert len(summary["loaded"]) == len(GOOD) and not summary["failed"], summary
     return db
 
 
