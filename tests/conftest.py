@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,11 +175,24 @@ def _no_parse_workers_left_behind():
         stuck_workers.forget()
 
 
+def last_line_of_a_fresh_python(code: str, *args: str, timeout: float = 600) -> str:
+    """Run `code` (sys.argv[1:] = args) in a new Python process from the project root; the last
+    line it printed. For work whose outcome depends on the process it runs in: parse workers fork
+    from it, and a suite's long-lived process hands them its threads, heap and module state."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
 def load_in_a_fresh_process(files, db: Path, **options) -> dict:
-    """etl.pipeline.run_load(files, db, **options) in a new Python process, as `gongkai load`
-    runs: {"loaded": [...], "failed": [[path, message], ...]}. For fixtures of a suite's
-    long-lived processes: a load's parse workers fork from the process that loads, and a test
-    process that has run hundreds of tests hands them its threads, heap and module state."""
+    """etl.pipeline.run_load(files, db, **options) as `gongkai load` runs it, in a process of its
+    own: {"loaded": [...], "failed": [[path, message], ...]}."""
     code = (
         "import json, sys\n"
         "from etl.pipeline import run_load\n"
@@ -185,22 +200,5 @@ def load_in_a_fresh_process(files, db: Path, **options) -> dict:
         "print(json.dumps({'loaded': [str(p) for p in s.loaded],"
         " 'failed': [[str(x) for x in f] for f in s.failed]}, ensure_ascii=False))\n"
     )
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            json.dumps([str(f) for f in files]),
-            str(db),
-            json.dumps(options),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    listed = json.dumps([str(f) for f in files])
+    return json.loads(last_line_of_a_fresh_python(code, listed, str(db), json.dumps(options)))

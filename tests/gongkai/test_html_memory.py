@@ -10,18 +10,15 @@ worker a small load or `gongkai parse` reads with.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from etl import parse_pool, parse_worker, stuck_workers, worker_memory
 from etl.errors import ReportError
 from etl.limits import LIMITS
+from tests.conftest import last_line_of_a_fresh_python
 from tests.gongkai.conftest import huge_html
 
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow  # forked workers reading a 50 MB page
 
@@ -62,22 +59,18 @@ def _lone_case() -> object:
 
 
 def _in_a_fresh_interpreter(case: str) -> str:
-    """Run a case in a new Python process and return what it printed. The cap counts from what
-    a worker inherits, and a worker forked from a long-lived process (a whole suite in one
-    xdist worker) inherits a heap with hundreds of MB already free inside it, where libxml2
-    allocates without growing the data segment: the cap must be met from a small parent, as a
-    load's or `gongkai parse`'s process is."""
+    """What a case printed, run in a new Python process. The cap counts from what a worker
+    inherits, and a worker forked from a long-lived process (a whole suite in one xdist worker)
+    inherits a heap with hundreds of MB already free inside it, where libxml2 allocates without
+    growing the data segment: the cap must be met from a small parent, as a load's or
+    `gongkai parse`'s process is."""
     code = (
         "import tests.gongkai.test_html_memory as t\n"
         "t._small_caps()\n"
         f"r = t.{case}()\n"
         "print(getattr(r, 'code', r), '|', r)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout.strip().splitlines()[-1]
+    return last_line_of_a_fresh_python(code)
 
 
 def _assert_too_much_memory(printed: str) -> None:
