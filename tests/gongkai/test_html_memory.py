@@ -19,7 +19,6 @@ from etl.limits import LIMITS
 from tests.conftest import last_line_of_a_fresh_python
 from tests.gongkai.conftest import huge_html
 
-
 pytestmark = pytest.mark.slow  # forked workers reading a 50 MB page
 
 # Beyond what a worker inherits: the page's tree needs 550-600 MB, so libxml2 stops short
