@@ -23,15 +23,26 @@ from dashboard import nav
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-# Records every change of the app root's script state with its time since navigation start.
+# Records every change of the app root's script state with its time since navigation start: from
+# the DOM's mutation records (a fragment's run can start and end within one task: each record's
+# old value keeps the states in between) and every 5 ms.
 RECORDER = """
 window.__gk = [];
-setInterval(() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const s = app ? app.getAttribute('data-test-script-state') : 'none';
+const gkPush = (s) => {
   const log = window.__gk;
   if (!log.length || log[log.length - 1][1] !== s) log.push([performance.now(), s]);
-}, 5);
+};
+const gkRecord = (records) => {
+  for (const r of records || [])
+    if (r.attributeName === 'data-test-script-state' && r.oldValue) gkPush(r.oldValue);
+  const app = document.querySelector('[data-testid="stApp"]');
+  gkPush(app ? app.getAttribute('data-test-script-state') : 'none');
+};
+new MutationObserver(gkRecord).observe(document, {
+  subtree: true, childList: true, attributes: true, attributeOldValue: true,
+  attributeFilter: ['data-test-script-state'],
+});
+setInterval(gkRecord, 5);
 """
 QUIET = 0.8  # seconds without a new run before a view counts as done
 
@@ -43,9 +54,12 @@ def free_port() -> int:
 
 
 class Server(str):
-    """The server's URL, with the pid of the `gongkai serve` process (for server_cpu)."""
+    """The server's URL, with the pid of the `gongkai serve` process (for server_cpu) and the
+    seconds from its start to its health check's first ok (`gongkai serve` says ok once its
+    first warm-up is done: dashboard/server.py)."""
 
     pid: int
+    ready_s: float
 
 
 def server_cpu(base: str) -> float:
@@ -82,8 +96,9 @@ def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
         env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(tree)},
     )
     url = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
     try:
-        deadline = time.monotonic() + 60
+        deadline = started + 60
         while True:
             if proc.poll() is not None:
                 log.seek(0)
@@ -97,6 +112,7 @@ def server(db: Path, log_dir: Path, fresh: bool = False, tree: Path = ROOT):
                 time.sleep(0.05)
         found = Server(url)
         found.pid = proc.pid
+        found.ready_s = time.monotonic() - started
         yield found
     finally:
         proc.terminate()  # gongkai serve stops its Streamlit process group

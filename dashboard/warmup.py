@@ -4,30 +4,74 @@ load, correction or scheme edit, through the same caches the pages read (dashboa
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
 from dashboard import data
+
+DASHBOARD = Path(__file__).resolve().parent
 
 
 def warm_code() -> None:
     """Once at server start, on the warm-up thread: what a page's first run would otherwise pay
-    in the visitor's script run (found with cProfile on a cold 排名总览): Streamlit's emoji
-    catalogue (the page icon of st.set_page_config); inspect's map of module files, which
-    Streamlit's first element fills through inspect.stack(). No page draws Plotly or styles a
-    table on its first paint any more (dashboard/vega.py, flag pills), so neither is warmed:
-    on 2 cores that work competed with the visitor's browser. Its caller
-    (dashboard/server.py) drops a failure: only a head start, the page imports what it needs."""
+    in the visitor's script run (found with cProfile and py-spy on cold views): the modules the
+    pages import (a page file is run by Streamlit, not imported: its imports are read from its
+    source here), Streamlit's emoji catalogue (the page icon of st.set_page_config); inspect's
+    map of module files, which Streamlit's first element fills through inspect.stack(). It runs
+    before the server takes visitors (dashboard/server.py), so it competes with no browser. Its
+    caller (dashboard/server.py) drops a failure: only a head start, the page imports what it
+    needs."""
     from streamlit import env_util, string_util
 
+    for name in sorted(_modules_the_pages_import()):
+        importlib.import_module(name)
     string_util.is_emoji("📊")
     env_util.is_repl()
 
 
-def warm() -> None:
+def _modules_the_pages_import() -> set[str]:
+    """Absolute imports of every page file of nav.PAGES, with `from package import module`
+    read as the module (dashboard.views.widgets)."""
+    from dashboard import nav
+
+    found: set[str] = set()
+    for spec in nav.PAGES:
+        tree = ast.parse((DASHBOARD / spec.file).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module)
+                found.update(
+                    f"{node.module}.{alias.name}"
+                    for alias in node.names
+                    if importlib.util.find_spec(node.module) is not None
+                    and _is_submodule(node.module, alias.name)
+                )
+    return found - {"__future__"}
+
+
+def _is_submodule(package: str, name: str) -> bool:
+    spec = importlib.util.find_spec(package)
+    locations = spec.submodule_search_locations if spec else None
+    return bool(locations) and any(
+        (Path(folder) / f"{name}.py").exists() or (Path(folder) / name / "__init__.py").exists()
+        for folder in locations
+    )
+
+
+def warm(pages_ready: Callable[[], None] = lambda: None) -> None:
     """At server start (once Streamlit's runtime is up: the st caches live in it) and after each
     load, correction or scheme edit, on dashboard/server.py's thread: open the pages' cached
     connection, read the default year and the year before under the default scheme as the load
     stored them (or score them when not stored) with the ranking and the 排名总览 summary, and
     run the cached queries of each page's default view, so a first view only reads what is
-    ready. Its caller (dashboard/server.py) drops a failure: the first page says it, in Chinese."""
+    ready. `pages_ready` is called once the default views are (the server then takes visitors:
+    dashboard/server.py), before the next clicks' queries. Its caller (dashboard/server.py)
+    drops a failure: the first page says it, in Chinese."""
     v = data.db_version()
     year = data.default_year(v)
     found = data.schemes()
@@ -35,11 +79,12 @@ def warm() -> None:
         return
     scheme = next(iter(found.values()))
     data.leader(v, int(year), scheme)  # the runs, ranking and summary
-    _warm_pages(v, int(year))
+    _warm_pages(v, int(year), scheme)
+    pages_ready()
     _warm_next_steps(v, int(year), scheme)
 
 
-def _warm_pages(v: int, year: int) -> None:
+def _warm_pages(v: int, year: int, scheme: str) -> None:
     """The cached queries of the sidebar and of each page's default view (the default year, all
     peer groups), the 排名总览 page's first; each after any visitor's script run in progress
     (dashboard/visitors.py)."""
@@ -60,31 +105,32 @@ def _warm_pages(v: int, year: int) -> None:
     for step in steps:
         visitors.step_aside()
         step()
+    _first_agency(v, year, scheme)
+
+
+def _first_agency(v: int, year: int, scheme: str) -> None:
+    """单位画像's default view: the first ranked agency's years, its group's medians, 表二."""
+    ranked = data.ranking(v, year, scheme, None, ())
+    first = ranked.filter(~ranked["missing"].fill_null(False)).head(1)
+    if first.height:
+        agency, group = first["agency_id"][0], first["peer_group"][0]
+        data.agency_profile(v, agency)
+        if group:
+            data.peer_median(v, group)
+        data.agency_values(v, agency, "t2.")
 
 
 def _warm_next_steps(v: int, year: int, scheme: str) -> None:
     """Then, once a first view has been shown (visitors.after_a_visit), what the first clicks
     from those views ask for (bench/browser_views.py measured each at 0.2–1.6 s of queries the
-    first time): 排名总览's 升降与趋势 (the province trend),
-    单位画像 of the agency it opens on (the first ranked one: its years, its group's medians,
-    表二) and its 对比 (last year's ranking), 数据质量's 年报质量检查 / 发布及时性 / 按单位."""
+    first time): 排名总览's 升降与趋势 (the province trend), 单位画像's 对比 (last year's
+    ranking), 数据质量's 年报质量检查 / 发布及时性 / 按单位."""
     from dashboard import visitors
 
     visitors.after_a_visit()  # not during someone's first view
 
-    def first_agency() -> None:
-        ranked = data.ranking(v, year, scheme, None, ())
-        first = ranked.filter(~ranked["missing"].fill_null(False)).head(1)
-        if first.height:
-            agency, group = first["agency_id"][0], first["peer_group"][0]
-            data.agency_profile(v, agency)
-            if group:
-                data.peer_median(v, group)
-            data.agency_values(v, agency, "t2.")
-
     steps = [
         lambda: data.province_trend(v, None),
-        first_agency,
         lambda: data.ranking(v, year - 1, scheme, None, ()),
         lambda: (data.quality_check_summary(v, year, None), data.findings_by_agency(v, year, None)),
         lambda: (data.publication_dates(v, year, None), data.timeliness_by_kind(v, year, None)),

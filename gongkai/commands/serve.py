@@ -13,6 +13,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 
 import click
 
@@ -22,6 +25,7 @@ from gongkai.options import db_option
 
 STOP_GRACE = 10.0  # seconds Streamlit gets to exit after SIGTERM
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+READY_SAY_S = 120.0  # how long to wait for the server's health check before saying nothing
 
 
 class _Stop(Exception):
@@ -67,8 +71,27 @@ def serve(db: str | None, port: int, address: str) -> None:
         "--server.headless",
         "true",
     ]
-    click.echo(f"dashboard on http://{address}:{port}/ (database {db_path}); Ctrl+C stops it")
+    url = f"http://{address}:{port}/"
+    click.echo(f"dashboard on {url} (database {db_path}); Ctrl+C stops it")
+    click.echo("warming up: the default views are read before the first visitor comes …")
+    threading.Thread(target=_say_when_ready, args=(address, port, url), daemon=True).start()
     sys.exit(run_until_stopped(cmd, env=env, cwd=ROOT))
+
+
+def _say_when_ready(address: str, port: int, url: str, longest: float = READY_SAY_S) -> None:
+    """One line once the server's health check says ok (dashboard/server.py holds it at 503
+    until the first warm-up is done), so whoever started it knows when to open the page."""
+    started = time.monotonic()
+    host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(address, address)
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    health = f"http://{host}:{port}/_stcore/health"
+    while time.monotonic() - started < longest:
+        try:
+            with urllib.request.urlopen(health, timeout=2):  # noqa: S310 -- our own server
+                click.echo(f"ready after {time.monotonic() - started:.1f} s: open {url}")
+                return
+        except OSError:  # not listening yet, or 503 while warming up
+            time.sleep(0.2)
 
 
 def run_until_stopped(cmd: list[str], **popen) -> int:
