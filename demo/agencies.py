@@ -190,13 +190,32 @@ ALL_AGENCIES: tuple[Agency, ...] = tuple(_all())
 
 # For benchmarks beyond the 155 agencies above: more fictional counties of the six cities, each
 # with its government and SYNTH_DEPTS, named from two characters (the first always one an OCR
-# pass confuses, so ocr_typo has something to swap). Codes SF + 7 digits (SF9xxxxxx).
+# pass confuses, so ocr_typo has something to swap). Codes SF + 7 digits (SF9xxxxxx). Then, for
+# a national-size run (bench/scale.py at 300,000 reports needs ≈26,000 agencies), MORE_DEPTS of
+# every county, after all of the first kind: the first 9,710 agencies stay what they were.
 SYNTH_FIRST = "汀岑澄岫陵湾岚柘雁枫渚栎筠湄砚苇澜榆蒲禾泊鹭芦棠梓鸣原"
 SYNTH_SECOND = "川原山桥口溪塘北南西东阳平安宁丰和兴永清泉石林河湖岭田浦屿滩坪门港坝集庄店寨堡屯峰谷岗坡洲渡关城沟台营"
 SYNTH_DEPTS = ("教育局", "民政局", "财政局", "公安局", "卫生健康局", "自然资源局")
+MORE_DEPTS = (
+    "人力资源和社会保障局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "水利局",
+    "商务局",
+    "文化和旅游局",
+    "应急管理局",
+    "市场监督管理局",
+    "司法局",
+    "审计局",
+    "统计局",
+    "医疗保障局",
+    "退役军人事务局",
+)
 
 
-def _synthetic() -> Iterator[Agency]:
+def _synthetic_counties() -> Iterator[tuple[int, str, str]]:
+    """(number, county, its city) of each fictional county, in a fixed order."""
     taken = {a.name for a in ALL_AGENCIES} | {c for cs in CITIES.values() for c in cs}
     cities = list(CITIES)
     k = 0
@@ -206,26 +225,29 @@ def _synthetic() -> Iterator[Agency]:
             if first == second or county in taken:
                 continue
             k += 1
-            city = cities[k % len(cities)]
+            yield k, county, cities[k % len(cities)]
+
+
+def _synthetic() -> Iterator[Agency]:
+    for k, county, city in _synthetic_counties():
+        yield Agency(
+            f"SF9{k:04d}00",
+            f"{county}人民政府",
+            (f"{county}政府",),
+            "县",
+            "government",
+            city,
+            "县级政府",
+        )
+        for di, d in enumerate(SYNTH_DEPTS, 1):
             yield Agency(
-                f"SF9{k:04d}00",
-                f"{county}人民政府",
-                (f"{county}政府",),
-                "县",
-                "government",
-                city,
-                "县级政府",
+                f"SF9{k:04d}{di:02d}", f"{county}{d}", (), "县", "department", county, "县级部门"
             )
-            for di, d in enumerate(SYNTH_DEPTS, 1):
-                yield Agency(
-                    f"SF9{k:04d}{di:02d}",
-                    f"{county}{d}",
-                    (),
-                    "县",
-                    "department",
-                    county,
-                    "县级部门",
-                )
+    for di, d in enumerate(MORE_DEPTS, len(SYNTH_DEPTS) + 1):
+        for k, county, _city in _synthetic_counties():
+            yield Agency(
+                f"SF9{k:04d}{di:02d}", f"{county}{d}", (), "县", "department", county, "县级部门"
+            )
 
 
 MAX_AGENCIES = len(ALL_AGENCIES) + sum(1 for _ in _synthetic())
