@@ -24,12 +24,17 @@ def warm_code() -> None:
     before the server takes visitors (dashboard/server.py), so it competes with no browser. Its
     caller (dashboard/server.py) drops a failure: only a head start, the page imports what it
     needs."""
-    from streamlit import env_util, string_util
+    import polars as pl
+    from streamlit import dataframe_util, env_util, string_util
 
     for name in sorted(_modules_the_pages_import()):
         importlib.import_module(name)
     string_util.is_emoji("📊")
     env_util.is_repl()
+    # a table's first polars → pandas → Arrow conversion imports pandas' Arrow machinery:
+    # 0.39 s inside the first st.dataframe of a visitor's run (py-spy, 排名总览)
+    frame = dataframe_util.convert_anything_to_pandas_df(pl.DataFrame({"单位": ["甲"], "n": [1]}))
+    dataframe_util.convert_pandas_df_to_arrow_bytes(frame)
 
 
 def _modules_the_pages_import() -> set[str]:

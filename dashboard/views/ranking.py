@@ -76,6 +76,16 @@ def _by_group() -> None:
     for n, row in enumerate(groups.iter_rows(named=True)):
         st.subheader(f"{md(row['peer_group'])}（{row['units']} 个单位）")
         mine = shown.filter(pl.col("peer_group") == row["peer_group"])
+        if peer is None:  # every group on one page: each one's leading rows, the rest a click away
+            mine, more = ranking_grid.at_a_glance(mine)
+            if more:
+                st.caption(f"此处列出本组排名前 {mine.height} 的单位，另有 {more} 个单位：")
+                st.page_link(
+                    nav.page("ranking"),
+                    label=f"查看{md(row['peer_group'])}全部 {row['units']} 个单位的排名",
+                    icon=":material/list:",
+                    query_params={"year": str(year), "peer": row["peer_group"]},
+                )
         ranking_grid.grid(mine, focus, year, key=f"grid_{n}")
     st.caption(
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"

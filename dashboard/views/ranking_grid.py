@@ -101,6 +101,20 @@ def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
             _agency(box, row, who, focus, "rank_change", year)
 
 
+# All groups on one page: at most this many rows of each group's grid. A province's groups are
+# of tens of units (all shown); at national scale (bench/browser_views.py on 102,572
+# agency-years) 12 grids of 860 rows each cost the first view 1.9 server CPU-s and 4.4 s.
+GROUP_ROWS_AT_A_GLANCE = 50
+
+
+def at_a_glance(group: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """A group's leading rows in rank order for the all-groups page, and how many are left out
+    (its summary box still names its best, worst, median and biggest moves)."""
+    if group.height <= GROUP_ROWS_AT_A_GLANCE:
+        return group, 0
+    return group.head(GROUP_ROWS_AT_A_GLANCE), group.height - GROUP_ROWS_AT_A_GLANCE
+
+
 @st.fragment
 def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None:
     """The group's ranking; a clicked cell offers its figure's link (and the score breakdown).

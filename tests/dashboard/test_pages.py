@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import polars as pl
 import pyarrow as pa
@@ -121,6 +122,32 @@ class TestRanking:
         assert len(_series(_chart(app))) == flags.n_unique()  # one colour per flag present
         assert sum(r["n"] for r in _chart(app)["data"]["values"]) == flags.len()
         assert "绩效折算分 = 总分 × 0.04" in " ".join(c.value for c in app.caption)
+
+    def test_all_groups_show_each_groups_leading_rows_and_link_the_whole_group(
+        self, demo_db, monkeypatch, con
+    ):
+        from dashboard.views import ranking_grid
+
+        monkeypatch.setattr(ranking_grid, "GROUP_ROWS_AT_A_GLANCE", 5)
+        at = _start(demo_db, monkeypatch)
+        _clean(at)
+        year = queries.default_year(con)
+        ranked = queries.ranking(con, year=year, scheme=SCHEME)
+        groups = ranked["peer_group"].unique(maintain_order=True).to_list()
+        for grid, group in zip(at.dataframe, groups):
+            mine = ranked.filter(pl.col("peer_group") == group)
+            table = grid.value
+            assert len(table) == min(5, mine.height)
+            assert table["单位"].to_list() == mine["agency_name"].head(5).to_list()  # by rank
+        links = [p for p in at.get("page_link") if "全部" in p.proto.label]
+        big = [g for g in groups if (ranked["peer_group"] == g).sum() > 5]
+        assert [p.proto.label for p in links] == [
+            f"查看{g}全部 {(ranked['peer_group'] == g).sum()} 个单位的排名" for g in big
+        ]
+        assert [parse_qs(p.proto.query_string)["peer"] for p in links] == [[g] for g in big]
+        one = _start(demo_db, monkeypatch, peer=big[0])  # the link's view: the whole group
+        _clean(one)
+        assert len(one.dataframe[0].value) == (ranked["peer_group"] == big[0]).sum()
 
     def test_year_from_the_url_is_used(self, demo_db, monkeypatch, con):
         year = queries.years(con)[-1]
