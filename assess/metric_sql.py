@@ -52,17 +52,16 @@ def findings_relation(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def late_days_sql(report: str, findings: str) -> str:
-    """SQL of the days late of `report` (an alias of reports / current_reports) as the findings
-    `findings` stand: 0 once its late-publication finding is dismissed as 误报 (the office judged
-    it not late, so neither the score, the flag nor any list may count it late)."""
+    """SQL of the days late of `report` (an alias of current_reports) as the findings `findings`
+    (findings_relation's choice) stand: 0 once its late-publication finding is dismissed as 误报
+    (the office judged it not late, so neither the score, the flag nor any list counts it late).
+    The dismissals are matched as KEPT_FINDINGS matches them; a report has one such finding."""
     if findings == "findings":
         return f"{report}.days_late"
-    return f"""(CASE WHEN {report}.days_late > 0
-      AND EXISTS (SELECT 1 FROM findings l WHERE l.report_id = {report}.report_id
-                  AND l.rule IN {_sql_list(LATE_RULES)})
-      AND NOT EXISTS (SELECT 1 FROM {findings} k WHERE k.report_id = {report}.report_id
-                      AND k.rule IN {_sql_list(LATE_RULES)})
-      THEN 0 ELSE {report}.days_late END)"""
+    return f"""(CASE WHEN {report}.days_late > 0 AND EXISTS (
+        SELECT 1 FROM gongkai_workflow.dismissed_findings d
+        WHERE d.agency_id = {report}.agency_id AND d.year = {report}.year
+          AND d.rule IN {_sql_list(LATE_RULES)}) THEN 0 ELSE {report}.days_late END)"""
 
 
 def finding_counts_sql(findings: str) -> str:
