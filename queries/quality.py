@@ -6,6 +6,7 @@ import json
 
 import polars as pl
 
+from assess.metric_sql import finding_counts_sql
 from etl.errors import ERROR_CODES
 from etl.rule_vocabulary import category_label, place_label
 from etl.rules import rule_label
@@ -138,11 +139,12 @@ ORDER BY days_late DESC, agency_name
 """
 # Copied: one definition, the quality check's report.copied finding (etl/validate/similarity.py:
 # the share of the report's own prose found in its previous report or another agency's is above
-# [copy].share_threshold). The ranking flag and the 与上年年报雷同 indicator read the same finding.
-COPIED_SQL = """
-SELECT DISTINCT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, r.source_path
-FROM __FINDINGS__ f JOIN current_reports r USING (report_id)
-WHERE r.year = $year AND f.rule = 'report.copied' AND f.responsibility = 'report'
+# [copy].share_threshold), counted as the ranking flag and the 与上年年报雷同 indicator count it
+# (assess.metric_sql.finding_counts_sql, without the 误报).
+COPIED_SQL = f"""
+SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, r.source_path
+FROM ({finding_counts_sql("__FINDINGS__")}) f JOIN current_reports r USING (report_id)
+WHERE r.year = $year AND f.copied_findings > 0
   AND ($peer_group IS NULL OR r.peer_group = $peer_group)
 ORDER BY agency_name
 """

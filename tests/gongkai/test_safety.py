@@ -66,6 +66,10 @@ ALLOWED = {
         "queries/ranking.py",
         "finding_counts_sql('__FINDINGS__')",
     ): "constant rule ids over the placeholder run_query fills with findings_relation()",
+    (
+        "queries/quality.py",
+        "finding_counts_sql('__FINDINGS__')",
+    ): "constant rule ids over the placeholder run_query fills with findings_relation()",
     ("assess/metric_sql.py", "years"): "a constant SQL list of parameters, e.g. '($year)'",
     ("assess/metric_sql.py", "k"): "a key of etl.fields.FIELDS (source_keys filters on it)",
     (
