@@ -6,26 +6,24 @@ from pathlib import Path
 
 import polars as pl
 
+from assess.metric_sql import finding_counts_sql
 from assess.scheme import as_scheme
 from queries.base import FIGURES_CTE, run_query, scope_params
 from queries.lists import home_agencies
 
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
-# shows the same thing.
+# shows the same thing. The findings are counted as the score counts them (one definition:
+# assess.metric_sql.finding_counts_sql over the findings without the 误报): `errors` is the
+# 数据一致性 count, `copied` its report.copied; a late publication is no data error.
 RANK_CONTEXT_SQL = f"""
 WITH {FIGURES_CTE},
-f AS (
-    SELECT f.report_id, count(*) FILTER (f.severity = 'error') AS errors,
-           count(*) FILTER (f.severity = 'warning') AS warnings,
-           count(*) FILTER (f.rule = 'report.copied') > 0 AS copied
-    FROM findings f WHERE f.responsibility = 'report' GROUP BY f.report_id
-)
+f AS ({finding_counts_sql("__FINDINGS__")})
 SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
        r.completion_rate, r.completion_rate_cases, r.on_time_rate, r.disclosure_rate,
        r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,
-       coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
-       coalesce(f.copied, false) AS copied
+       coalesce(f.identity_findings, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
+       coalesce(f.copied_findings, 0) > 0 AS copied
 FROM rates r LEFT JOIN f USING (report_id)
 """
 

@@ -5,8 +5,9 @@ The report database is opened read-only and only the loader writes it, so correc
 written there: `attach_corrections(con, db_path)` ATTACHes an in-memory database named
 `gongkai_workflow` (visible to every cursor of the connection) and fills its tables
 `value_corrections (agency_id, year, key, value, printed)` with the corrections in force and
-`dismissed_findings (agency_id, year, rule, cells)` with the findings dismissed as 误报 (not
-counted by 数据一致性).
+`dismissed_findings (agency_id, year, rule, cells)` with the findings dismissed as 误报 (no
+problem anywhere: not in the score, the flags, the 数据质量 lists; a dismissed late publication
+leaves the report not late — assess.metric_sql.findings_relation / late_days_sql).
 The scorer applies a row only while the report still yields `printed`, so a new version that
 prints another value is never silently overridden, even before the re-check has run.
 Call it again after a change: the table is replaced in one statement.
