@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS tracked_findings (
     report_sha TEXT,                  -- the report version it was last seen in
     versions_seen INTEGER NOT NULL DEFAULT 1,
     deadline TEXT,                    -- rectification deadline from the last notice
+    resolved_by TEXT,                 -- ids of the corrections that resolve it (workflow.corrected_findings)
     first_seen TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -246,8 +247,9 @@ def _refuse_if_damaged(path: Path) -> None:
 def _add_missing_columns(con: sqlite3.Connection) -> None:
     """Columns added after a store was first written (CREATE TABLE IF NOT EXISTS keeps old ones)."""
     have = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
-    if "place" not in have:
-        con.execute("ALTER TABLE tracked_findings ADD COLUMN place TEXT")
+    for column in ("place", "resolved_by"):
+        if column not in have:  # names from the tuple above, never user text
+            con.execute(f"ALTER TABLE tracked_findings ADD COLUMN {column} TEXT")
 
 
 @contextmanager

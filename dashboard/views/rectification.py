@@ -80,9 +80,9 @@ counts = {s: sum(f["state"] == s for f in items) for s in STATES}
 c[0].metric("待核实", counts["待核实"], border=True, help="加载时检出、尚未核实的问题。")
 c[1].metric(
     "已确认 / 已通知",
-    counts["已确认"] + counts["已通知"],
+    sum(f["state"] in ("已确认", "已通知") and findings.stands(f) for f in items),
     border=True,
-    help="已核实属实的问题；发出整改通知后为“已通知”。",
+    help="已核实属实的问题；发出整改通知后为“已通知”。修正后已消除的问题不计入。",
 )
 c[2].metric(
     "逾期未整改",
@@ -154,7 +154,7 @@ with tab_fix:
                         with opened(store_path(data.db_path())) as store:
                             if action.startswith("撤销"):
                                 corrections.undo_correction(
-                                    store, pick, actor=actor.name, reason=reason
+                                    store, pick, actor=actor.name, reason=reason, report_con=cur
                                 )
                             else:
                                 corrections.keep_correction(
