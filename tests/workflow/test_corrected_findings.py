@@ -9,7 +9,7 @@ import pytest
 
 from assess import load_scheme, score_year
 from tests.conftest import ROOT
-from tests.workflow.conftest import AGENCY, load
+from tests.workflow.conftest import AGENCY, PRINTED_ROW, load, original_text, write_version
 from workflow import corrections
 from workflow.findings import confirmed_problems, list_findings, move, state_text
 from workflow.overlay import attach_corrections
@@ -138,3 +138,21 @@ def test_undoing_without_the_report_database_lets_the_findings_stand_again(loade
         corrections.undo_correction(con, cid, actor=ANALYST, reason="录错了")
     assert _resolved_by(db) == {None}
     assert _problems(db) == BROKEN
+
+
+def test_a_new_version_printing_another_value_sets_the_correction_aside_and_the_findings_stand(
+    loaded,
+):
+    """The agency republishes with 自然人 3 in that row: the correction (made over 2) is flagged
+    待复核 and no longer applies, so the checks it satisfied are the report's problems again."""
+    folder, db = loaded
+    _confirm_all(db)
+    _correct(db, 1)
+    assert _problems(db) == set()
+    write_version(
+        folder, original_text().replace(PRINTED_ROW, PRINTED_ROW.replace("| 2 |", "| 3 |", 1))
+    )
+    assert "修正待复核 1 条" in load(folder, db)
+    assert _resolved_by(db) == {None}
+    assert _problems(db) == BROKEN
+    assert _score(db)["consistency.value"] == 2
