@@ -247,9 +247,10 @@ def _refuse_if_damaged(path: Path) -> None:
 def _add_missing_columns(con: sqlite3.Connection) -> None:
     """Columns added after a store was first written (CREATE TABLE IF NOT EXISTS keeps old ones)."""
     have = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
-    for column in ("place", "resolved_by"):
-        if column not in have:  # names from the tuple above, never user text
-            con.execute(f"ALTER TABLE tracked_findings ADD COLUMN {column} TEXT")
+    if "place" not in have:
+        con.execute("ALTER TABLE tracked_findings ADD COLUMN place TEXT")
+    if "resolved_by" not in have:
+        con.execute("ALTER TABLE tracked_findings ADD COLUMN resolved_by TEXT")
 
 
 @contextmanager
