@@ -31,12 +31,14 @@ CORRECTED_VALUES = """(
       AND NOT EXISTS (SELECT 1 FROM report_values x WHERE x.report_id = r.report_id AND x.key = c.key))"""
 
 
-# Findings an analyst dismissed as false alarms (误报), attached beside the corrections as
-# gongkai_workflow.dismissed_findings (agency_id, year, rule, cells as the loader stored them):
-# with the overlay attached, 数据一致性 does not count them.
+# Findings an analyst dismissed as false alarms (误报), and findings a correction in force resolves
+# (workflow.corrected_findings), attached beside the corrections as
+# gongkai_workflow.dismissed_findings and .resolved_findings (agency_id, year, rule, cells as the
+# loader stored them): with the overlay attached, 数据一致性 does not count them.
 KEPT_FINDINGS = """(
     SELECT f.* FROM findings f LEFT JOIN reports r USING (report_id)
-    WHERE NOT EXISTS (SELECT 1 FROM gongkai_workflow.dismissed_findings d
+    WHERE NOT EXISTS (SELECT 1 FROM (SELECT * FROM gongkai_workflow.dismissed_findings
+                                     UNION ALL SELECT * FROM gongkai_workflow.resolved_findings) d
                       WHERE d.agency_id = r.agency_id AND d.year = r.year AND d.rule = f.rule
                         AND d.cells = f.cells))"""
 

@@ -94,6 +94,7 @@ def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) 
         for f in list_findings(store_con, year=year)  # a note (severity info) is no problem
         if (home is None or f["agency_id"] in lines)
         and f["state"] != DISMISSED
+        and not f.get("resolved_by")  # a correction in force satisfies its check: no problem now
         and f.get("severity") != "info"
         and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))
     ]
