@@ -11,40 +11,40 @@ from __future__ import annotations
 
 import polars as pl
 
-NO_REPORT = "未发布年报，不列指标得分，总分按否决规则计"
+NO_REPORT = "未发布年报，不列指标得分"
 
 
-def _number(value: float, unit: str) -> str:
-    return f"{round(value, 2):g}{unit}"
-
-
-def indicator_note(r: dict, min_cases: int) -> str:
-    """One weighted indicator of one unit in words, or "" when its cells speak for themselves."""
-    name, unit = r["indicator_name"], r["unit"] or ""
-    too_few = f"样本仅 {r['cases']:g} 件（不足 {min_cases} 件）" if r["small_sample"] else ""
-    median = f"按同组中位数 {_number(r['value_scored'], unit)} 计分" if r["imputed"] else ""
-    if too_few and r["value"] is not None and (r["points"] is None or r["imputed"]):
-        return f"{name}{too_few}，不计分" + (f"，{median}" if median else "")
-    if median:
-        return f"{name}无数据，{median}"
-    if too_few:
-        return f"{name}{too_few}，照常计分"
-    if r["value_scored"] is None and r["points"] is not None:
-        return f"{name}无数据，计 0 分"
-    return ""
+def indicator_cases(r: dict, min_cases: int) -> list[str]:
+    """The kinds of odd cell one weighted indicator of one unit makes (none for plain cells);
+    the 扣分明细 and 单位画像 give its value, cases and the median in full."""
+    cases = []
+    uncounted = r["small_sample"] and r["value"] is not None
+    if uncounted and (r["points"] is None or r["imputed"]):
+        cases.append(f"样本不足 {min_cases} 件不计分")
+    elif r["small_sample"]:
+        cases.append(f"样本不足 {min_cases} 件仍计分")
+    if r["imputed"]:
+        cases.append("按同组中位数计分")
+    elif r["value_scored"] is None and r["points"] is not None:
+        cases.append("无数据计 0 分")
+    return cases
 
 
 def scoring_notes(indicators: pl.DataFrame, min_cases: int) -> pl.DataFrame:
-    """agency_id, scoring_note: the row's 计分说明 ("" when nothing needs saying)."""
+    """agency_id, scoring_note: the row's 计分说明, short enough for a narrow printed column —
+    "样本不足 5 件不计分：办结率、结转率；按同组中位数计分：公开率" ("" when nothing needs saying)."""
     weighted = indicators.filter(pl.col("kind").is_in(["linear", "rank", "deduction"]))
-    notes: dict[str, list[str]] = {}
+    notes: dict[str, dict[str, list[str]]] = {}
     for r in indicators.unique("agency_id", maintain_order=True).iter_rows(named=True):
-        notes[r["agency_id"]] = [NO_REPORT] if r["missing"] else []
+        notes[r["agency_id"]] = {NO_REPORT: []} if r["missing"] else {}
     for r in weighted.filter(~pl.col("missing")).iter_rows(named=True):
-        note = indicator_note(r, min_cases)
-        if note:
-            notes[r["agency_id"]].append(note)
+        for case in indicator_cases(r, min_cases):
+            notes[r["agency_id"]].setdefault(case, []).append(r["indicator_name"])
+    texts = [
+        "；".join(f"{case}：{'、'.join(names)}" if names else case for case, names in n.items())
+        for n in notes.values()
+    ]
     return pl.DataFrame(
-        {"agency_id": list(notes), "scoring_note": ["；".join(n) for n in notes.values()]},
+        {"agency_id": list(notes), "scoring_note": texts},
         schema={"agency_id": pl.String, "scoring_note": pl.String},
     )

@@ -137,7 +137,7 @@ def test_an_unpublished_unit_says_so_instead_of_showing_a_weight(export):
         "乙县人民政府": "",
         "甲县人民政府": "",
         "示范省丙厅": "",
-        "示范省丁厅": "未发布年报，不列指标得分，总分按否决规则计",
+        "示范省丁厅": "未发布年报，不列指标得分",
     }
     assert "计分说明" in [c.header for c in export.summary.columns]
 
@@ -148,10 +148,8 @@ def test_a_row_says_which_figures_too_few_cases_left_unscored(small_con):
     each line one thing about the value, never "a value" and "无数据" together."""
     export = _gather(small_con, min_cases=50)
     notes = dict(_rows(export.summary, "agency_name", "scoring_note"))
-    assert notes["乙县人民政府"] == (
-        "办结率样本仅 40 件（不足 50 件），不计分；"
-        "公开率样本仅 30 件（不足 50 件），不计分，按同组中位数 62.5% 计分"
-    )
+    assert notes["乙县人民政府"] == "样本不足 50 件不计分：办结率、公开率；按同组中位数计分：公开率"
+    assert notes["示范省丙厅"] == "样本不足 50 件不计分：办结率、按时办结率、公开率"
     reasons = dict(_rows(export.agencies["乙县人民政府"], "indicator", "reason"))
     assert (
         reasons["办结率"]
