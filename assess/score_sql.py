@@ -95,7 +95,10 @@ def _reason() -> str:
                                  ELSE '无数据' END
              || '；按同组中位数 ' || {_n("x.v")} || t.unit || ' 计'
         ELSE coalesce({raw}, 'N/A') END"""
-    flagged = f"CASE WHEN x.small_sample AND t.small <> 'missing' THEN '（' || {too_few} || '）' ELSE '' END"
+    flagged = (
+        f"CASE WHEN x.small_sample AND t.small <> 'missing' THEN '（样本仅 ' || {_n('x.cases')}"
+        " || ' 件，不足 ' || CAST($min_cases AS VARCHAR) || ' 件，照常计分）' ELSE '' END"
+    )
     capped = "CASE WHEN t.points_each * x.events > t.cap THEN t.t_capped ELSE '' END"
     return f"""CASE
       WHEN t.kind = 'veto' THEN '否决：' || CASE WHEN t.when_ = 'no_report' THEN '未发布年报'

@@ -224,3 +224,27 @@ def test_printed_points_add_up_to_the_cent(con, scheme_path):
         assert all(p == round(p, 2) for p in points), r["agency_id"]
         assert round(sum(points), 2) == r["raw_points"], r["agency_id"]
         assert round(r["raw_points"] * 100 / r["weight_present"], 2) == r["scaled_points"]
+
+
+def test_a_small_sample_reason_says_whether_it_was_scored(con, scheme_path):
+    """C's 办结率 is 3 requests (min_cases 5): the test scheme scores it anyway and the reason says
+    so; a scheme that treats small samples as missing says the value was not scored, never
+    "无数据" beside a value."""
+    long = indicator_scores(con, 2024, scheme_path)
+    c = long.filter((pl.col("agency_id") == "C") & (pl.col("indicator") == "completion"))
+    assert c["reason"][0].endswith("（样本仅 3 件，不足 5 件，照常计分）")
+    text = scheme_path.read_text(encoding="utf-8")
+    scheme_path.write_text(
+        text.replace(
+            'weight = 40\nmissing = "reweight"',
+            'weight = 40\nmissing = "reweight"\nsmall_sample = "missing"',
+        ),
+        encoding="utf-8",
+    )
+    long = indicator_scores(con, 2024, scheme_path)
+    c = long.filter((pl.col("agency_id") == "C") & (pl.col("indicator") == "completion"))
+    assert c["points"][0] is None
+    assert (
+        c["reason"][0].startswith("办结率 ")
+        and "：样本仅 3 件（不足 5 件），不计分，权重 40 分" in c["reason"][0]
+    )
