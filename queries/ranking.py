@@ -229,13 +229,11 @@ def score_steps(con, *, year: int, scheme, agency_id: str, assessment=None) -> p
     bonus = r["bonus_points"] or 0.0
     if bonus:
         rows.append(("加分", bonus, "加分项合计"))
-    before = min(100.0, max(0.0, (r["scaled_points"] or 0.0) + bonus))
     if (r["scaled_points"] or 0.0) + bonus > 100:
         rows.append(("封顶", 100.0, "总分不超过 100 分"))
     for reason in [x for x in (r["vetoes"] or "").split("；") if x]:
         rows.append(("否决", None, reason))
-    note = "" if r["vetoes"] or abs(round(before, 2) - r["total"]) < 0.006 else "（四舍五入）"
-    rows.append(("总分", r["total"], note))
+    rows.append(("总分", r["total"], ""))  # the lines add up: assess.score_sql rounds each part
     return pl.DataFrame(rows, schema=_STEP_SCHEMA, orient="row")
 
 
