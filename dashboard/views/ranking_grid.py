@@ -54,6 +54,9 @@ def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: in
     if row["key"]:
         params |= {"src_year": str(year), "src_key": row["key"]}
         where = f"原文，标出“{labels.key_label(row['key'])}”单元格"
+    elif row.get("mark"):  # a figure no table cell prints (the publication date): marked there
+        params |= {"mark": row["mark"]}
+        where = f"{row['tab']}，标出“{labels.col(row['mark'])}”"
     else:
         where = row["tab"]
     why = f"（{md(row['indicator'])}）" if row.get("indicator") else ""
