@@ -102,7 +102,7 @@ def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFra
     null when the move came from a report not published or a veto).
 
     Order of causes: 上年无评分 / 上年未发布年报 / 上年一票否决（…）/ 本年未发布年报 /
-    本年一票否决（…）; a rank that moved against the score (「总分 +0.4 分，名次随同组单位变化」);
+    本年一票否决（…）; a rank that moved against the score (「总分 +0.4 分，因他单位变动」);
     else the weighted indicator whose points changed most the same way as the total
     (「办结率 +6.0 分」), else 「各项得分基本未变」.
     """
@@ -143,7 +143,7 @@ def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFra
         .when(pl.col("veto").is_not_null())
         .then(pl.format("本年一票否决（{}）", pl.col("veto")))
         .when(against)
-        .then(pl.format("总分 {} 分，名次随同组单位变化", signed_text("score_change")))
+        .then(pl.format("总分 {} 分，因他单位变动", signed_text("score_change")))
         .when(moved)
         .then(
             pl.format(
