@@ -20,27 +20,27 @@ GRID = (
     "agency_name",
     "score",
     "contribution",
-    "prev_rank",
     "rank_change",
     "cause",
     "flag",
     "flags",
 )
-# Each column as wide as its header and its longest usual text at 14 px (CJK 14 px a character,
-# digits 8; 16 px padding): a 13-character name such as 示范省人力资源和社会保障厅 (182 px), a
-# cause such as 复议纠错、诉讼败诉 -10.0 分 (178), a reason such as 逾期发布天数超过 30 天 (150).
-# 972 px: the main column is 978 px wide at 1440 px with the sidebar open, so the grid shows
-# the ranking and its reasons uncut; 办结率、公开率、逾期天数 are on the unit's profile (a click).
+# Each column as wide as its header and its usual text at 14 px (CJK 14 px a character, digits
+# 8; 16 px padding; the grid's narrowest column is 50): a 13-character name such as
+# 示范省人力资源和社会保障厅 (182 px), a cause such as 复议纠错、诉讼败诉 -10.0 分 (178), a
+# reason such as 复议诉讼被纠错件数达到 3 件 (182; a unit meeting several rules: the whole
+# list under the grid on a click). 958 px: the main column is 978 px wide at 1440 px with
+# the sidebar open; 上年排名 is 升降与趋势's (名次变化 here), 办结率、公开率、逾期天数 the
+# unit's profile's (a click away).
 WIDTHS = {
-    "rank": 44,
-    "agency_name": 200,
+    "rank": 50,
+    "agency_name": 198,
     "score": 58,
-    "contribution": 88,
-    "prev_rank": 72,
+    "contribution": 86,
     "rank_change": 72,
-    "cause": 196,
-    "flag": 62,
-    "flags": 180,
+    "cause": 194,
+    "flag": 72,
+    "flags": 228,
 }
 
 
@@ -133,6 +133,10 @@ def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None
     by_header = {labels.col(c): c for c in shown.columns}
     column = by_header.get(header, "agency_name")
     r = ranked.row(row, named=True)
+    if r.get("flags") or r.get("cause"):  # the whole texts, however narrow their columns
+        st.caption(
+            f"{md(r['agency_name'])}　升降原因：{md(r.get('cause') or '—')}　预警：{md(r['flags'] or '无')}"
+        )
     figure = column if column in set(focus["figure"].to_list()) else "agency"
     if figure == "agency":
         goto = {
