@@ -27,7 +27,7 @@ GRID = (
 )
 # Each column as wide as its header and its usual text at 14 px (CJK 14 px a character, digits
 # 8; 16 px padding; the grid's narrowest column is 50): a 13-character name such as
-# 示范省人力资源和社会保障厅 (182 px), a cause such as 复议纠错、诉讼败诉 -10.0 分 (178), a
+# 示范省人力资源和社会保障厅 (182 px), a cause such as 本年一票否决（年报严重逾期） (196), a
 # reason such as 复议诉讼被纠错件数达到 3 件 (182; a unit meeting several rules: the whole
 # list under the grid on a click). 958 px: the main column is 978 px wide at 1440 px with
 # the sidebar open; 上年排名 is 升降与趋势's (名次变化 here), 办结率、公开率、逾期天数 the
@@ -38,9 +38,9 @@ WIDTHS = {
     "score": 58,
     "contribution": 86,
     "rank_change": 72,
-    "cause": 194,
+    "cause": 212,
     "flag": 72,
-    "flags": 228,
+    "flags": 210,
 }
 
 

@@ -123,3 +123,57 @@ def test_the_correction_picker_offers_only_the_office_agencies(demo_db, monkeypa
     home = queries.home_agencies(con)
     assert offered == {f"{names[a]}（{a}）" for a in home}
     assert "上海市科学技术委员会（310000-KW）" not in offered
+
+
+def _px(text: str) -> int:
+    """Width at the grid's 14 px (measured in Chromium: a CJK character 14 px, a digit, sign,
+    point or space about 8; 示范省人力资源和社会保障厅 182, 复议纠错、诉讼败诉 -10.0 分 178)."""
+    return sum(14 if ord(ch) > 0x2E80 else 8 for ch in text)
+
+
+def test_the_ranking_grid_shows_its_texts_within_1440_px(con, year):
+    """Every header, unit name and cause of the demo's ranking, and each single warning reason,
+    fit their columns (16 px padding), and the columns fit the 978 px main column."""
+    from dashboard.views import ranking_grid as grid
+    from queries import labels
+
+    assert sum(grid.WIDTHS[c] for c in grid.GRID) <= 978 - 16
+    ranked = queries.ranking(con, year=year, scheme=SCHEME)
+    now = queries.year_assessment(con, year=year, scheme=SCHEME)
+    prev = queries.year_assessment(con, year=year - 1, scheme=SCHEME)
+    causes = queries.move_causes(ranked, now, prev)["cause"].drop_nulls().to_list()
+    reasons = {r for text in ranked["flags"].drop_nulls() for r in text.split("、") if r}
+    texts = {
+        **{c: [labels.col(c)] for c in grid.GRID},
+        "agency_name": ranked["agency_name"].to_list(),
+        "cause": causes,
+        "flags": sorted(reasons),
+    }
+    for column, shown in texts.items():
+        widest = max(shown, key=_px)
+        assert _px(widest) + 16 <= grid.WIDTHS[column], (column, widest)
+
+
+def test_a_timeliness_cause_links_to_the_marked_days_late(con, year):
+    """The summary's faller whose cause is 年报发布及时性 opens 办理情况 with 逾期天数 marked."""
+    from dashboard.views import ranking_grid
+    from queries import leader
+
+    now = queries.year_assessment(con, year=year, scheme=SCHEME)
+    prev = queries.year_assessment(con, year=year - 1, scheme=SCHEME)
+    ranked = queries.ranking(con, year=year, scheme=SCHEME, assessment=now, prev_assessment=prev)
+    causes = leader.move_causes(ranked, now, prev)
+    from assess.scheme import load_scheme
+
+    focus = leader.focus_cells(con, ranked, now, load_scheme(SCHEME), causes)
+    timely = focus.filter(
+        (pl.col("figure") == "rank_change") & (pl.col("indicator") == "年报发布及时性")
+    ).row(0, named=True)
+    goto = ranking_grid.target(focus, timely["agency_id"], "某单位", "rank_change", year)
+    assert goto["params"] == {
+        "agency": timely["agency_id"],
+        "year": str(year),
+        "tab": "办理情况",
+        "mark": "days_late",
+    }
+    assert "标出“逾期天数”" in goto["label"]
