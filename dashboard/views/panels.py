@@ -78,7 +78,7 @@ def headline_metrics(
     if late is not None and late > 0:
         st.error(
             f"年报逾期 {late} 天发布（发布日期 {row['published']}，法定期限 {row['deadline']}）。",
-            icon="⏰",
+            icon=":material/schedule:",
         )
 
 
