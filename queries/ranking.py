@@ -9,6 +9,7 @@ import polars as pl
 from assess.metric_sql import finding_counts_sql
 from assess.scheme import as_scheme
 from queries.base import FIGURES_CTE, run_query, scope_params
+from queries.leader import rank_change
 from queries.lists import home_agencies
 
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
@@ -106,7 +107,7 @@ def ranking(
             pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
             pl.col("_prev_total").alias("prev_total"),
         )
-        .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+        .with_columns(rank_change(pl.col("prev_rank"), pl.col("rank")).alias("rank_change"))
         .drop("_prev", "_prev_total")
     )
     if peer_group is not None:
@@ -202,7 +203,7 @@ def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:
         "agency_id", pl.col("score").alias("base_score"), pl.col("rank").alias("base_rank")
     )
     return alt.join(ref, on="agency_id", how="left").with_columns(
-        (pl.col("base_rank") - pl.col("rank")).alias("whatif_change")
+        rank_change(pl.col("base_rank"), pl.col("rank")).alias("whatif_change")
     )
 
 

@@ -176,9 +176,11 @@ with tab_fix:
                         st.rerun()
                     finally:
                         cur.close()
-        agencies = data.agencies(v)
+        # only the office's own units: a correction changes its scores, rankings and notices
+        agencies = data.own_agencies(v)
         ids = dict(zip(agencies["agency_id"], agencies["name"]))
         st.markdown("**录入修正**（报告数值被误读时使用；评分、排名和导出将使用修正值）")
+        st.caption("只列本省已确认的单位；其他省份的参照单位和待确认的单位名称不在此修正。")
         aid = st.selectbox(
             "单位", list(ids), format_func=lambda a: f"{ids[a]}（{a}）", key="fix_agency"
         )
