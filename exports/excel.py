@@ -21,7 +21,14 @@ from exports.model import (
     Table,
     display,
 )
-from exports.sheet_fit import LINE_HEIGHT, PATH, fit_widths, text_width, wrapped_lines
+from exports.sheet_fit import (
+    LINE_HEIGHT,
+    PATH,
+    fit_widths,
+    print_plan,
+    text_width,
+    wrapped_lines,
+)
 from exports.xlsx_text import (
     WORKBOOK_OPTIONS,
     print_setup,
@@ -42,7 +49,7 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     )
     styles = styles_of(wb)
     year = f"{export.year}年度"
-    ws, end = _table_sheet(
+    ws, end, page_cols = _table_sheet(
         wb,
         styles,
         SUMMARY_SHEET,
@@ -52,7 +59,7 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
         freeze_cols=2,
         office=export.office.name,
     )
-    _footer_rows(ws, styles, export, end + 2, len(export.summary.columns))
+    _footer_rows(ws, styles, export, end + 2, page_cols)
     _table_sheet(
         wb,
         styles,
@@ -110,14 +117,21 @@ def _table_sheet(
 ):
     ws = wb.add_worksheet(name)
     ncols = max(len(table.columns), 1)
-    _title_rows(ws, styles, title, subtitle, ncols)
-    end = _write_table(ws, styles, table, first_row)
+    end, widths = _write_table(ws, styles, table, first_row)
+    starts = [first for _, first, _ in table.groups()]
+    scale, breaks = plan = print_plan(widths, freeze_cols, starts)
+    # a sheet printed across pages: the title over the first page, the unit columns and the
+    # column headers (not the title) repeated on every page
+    page_cols = breaks[0] if breaks else ncols  # the columns of the first printed page
+    _title_rows(ws, styles, title, subtitle, page_cols)
     header_end = first_row + table.header_rows - 1
     ws.freeze_panes(header_end + 1, freeze_cols)
     if table.frame.height and not table.section:  # section headings would be filtered as data
         ws.autofilter(header_end, 0, end, ncols - 1)
-    print_setup(ws, title, (0, header_end), office)
-    return ws, end
+    print_setup(ws, title, (first_row if breaks else 0, header_end), office, plan)
+    if breaks and freeze_cols:
+        ws.repeat_columns(0, freeze_cols - 1)
+    return ws, end, page_cols
 
 
 def _footer_rows(ws, styles, export: AssessmentExport, row: int, ncols: int) -> None:
@@ -134,7 +148,8 @@ def _footer_rows(ws, styles, export: AssessmentExport, row: int, ncols: int) -> 
 
 
 def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
-    """Header row(s) from `first_row` (two when columns are grouped), data below; last row written."""
+    """Header row(s) from `first_row` (two when columns are grouped), data below; (last row
+    written, column widths)."""
     header_style = styles["header"]
     two = table.header_rows == 2
     for group, first, last in table.groups():
@@ -177,8 +192,8 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
             r += 1
     if r == data_row:
         write_text(ws, styles, data_row, 0, "（无）", styles[TEXT])
-        return data_row
-    return r - 1
+        return data_row, widths
+    return r - 1, widths
 
 
 def _write_cell(ws, styles: dict, r: int, c: int, value: object, style) -> None:

@@ -41,3 +41,45 @@ def wrapped_lines(text: str, width: float) -> int:
 
 # A server path in a cell (a loader message naming another year's file): only its file name.
 PATH = re.compile(r"(?:[A-Za-z]:)?[\\/](?:[^\s\\/，。；：（）()]+[\\/])+([^\s\\/，。；：（）()]+)")
+
+
+# A4 landscape less the 0.4-inch side margins (exports.xlsx_text.print_setup), in pixels at 96
+# dpi, and what a column `width` characters wide takes (Excel's 7-pixel character plus padding).
+# (less 8 %: LibreOffice lays a character unit out a little wider than Excel does).
+PRINTABLE_PX = (297 / 25.4 - 0.8) * 96 * 0.92
+MIN_SCALE = 70  # below this a 10-pt sheet prints under 7 pt: print across pages instead
+
+
+def column_px(width: float) -> float:
+    return width * 7 + 5
+
+
+def print_plan(widths: list[float], repeat: int, starts: list[int]) -> tuple[int | None, list[int]]:
+    """How a sheet with these column widths prints: (None, []) when it fits one page wide at
+    MIN_SCALE or more (fit to width); else (scale %, columns that start a new page), the first
+    `repeat` columns repeated on every page and pages cut only at `starts` (a group's first
+    column), so no page prints below MIN_SCALE and no indicator's columns are split."""
+    px = [column_px(w) for w in widths]
+    if PRINTABLE_PX / sum(px) * 100 >= MIN_SCALE:
+        return None, []
+    cuts = sorted(set(starts) - set(range(repeat + 1)))
+    fewest = len(_page_starts(px, repeat, cuts, MIN_SCALE))
+    for scale in range(100, MIN_SCALE - 1, -1):  # the largest type that needs no more pages
+        breaks = _page_starts(px, repeat, cuts, scale)
+        pages = zip([repeat, *breaks], [*breaks, len(px)])
+        widest = max(sum(px[a:b]) for a, b in pages) + sum(px[:repeat])
+        if len(breaks) <= fewest and widest * scale / 100 <= PRINTABLE_PX:
+            return scale, breaks
+    return MIN_SCALE, breaks  # one indicator wider than a page: it prints cut at MIN_SCALE
+
+
+def _page_starts(px: list[float], repeat: int, cuts: list[int], scale: int) -> list[int]:
+    """The columns that start a new page when pages fill up greedily at `scale` %."""
+    room = PRINTABLE_PX * 100 / scale - sum(px[:repeat])
+    breaks, first, fitting = [], repeat, None  # fitting: the furthest cut that still fits
+    for cut in [*cuts, len(px)]:
+        if sum(px[first:cut]) > room and fitting is not None and fitting > first:
+            breaks.append(fitting)
+            first = fitting
+        fitting = cut
+    return breaks

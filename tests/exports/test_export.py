@@ -188,11 +188,18 @@ class TestWorkbook:
             ws = workbook[name]
             assert ws.page_setup.orientation == "landscape"
             assert ws.page_setup.paperSize == 9  # A4
+            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        # 33 columns on one page would print at about 42 %: across pages at 70 % or more, the
+        # rank and unit columns and the two header rows repeated on every page
+        wide = workbook["汇总"]
+        assert 70 <= wide.page_setup.scale <= 100
+        assert wide.print_title_cols == "$A:$B" and wide.print_title_rows == "$3:$4"
+        assert wide.col_breaks.brk and not wide.sheet_properties.pageSetUpPr.fitToPage
+        for name in ("扣分明细", "数据质量", "方案说明"):  # narrow enough: one page wide, ≥ 70 %
+            ws = workbook[name]
             assert ws.sheet_properties.pageSetUpPr.fitToPage
             assert ws.page_setup.fitToWidth in (None, 1)  # 1 is Excel's default and not written
             assert ws.page_setup.fitToHeight == 0
-            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        assert workbook["汇总"].print_title_rows == "$1:$4"
         assert workbook["扣分明细"].print_title_rows == "$1:$3"
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
@@ -600,3 +607,32 @@ def test_one_registry_of_export_formats_builds_each_file(data):
     starts = {"xlsx": b"PK\x03\x04", "docx": b"PK\x03\x04", "pdf": b"%PDF-", "csv": b"\xef\xbb\xbf"}
     for fmt in FORMATS:
         assert fmt.build(data).startswith(starts[fmt.suffix]), fmt.suffix
+
+
+def test_wide_sheet_prints_across_pages_at_a_readable_scale():
+    """33 columns of about 10 characters: one page wide would be ~40 %; across pages instead,
+    cut only where an indicator's columns start, each page at 70 % or more."""
+    from exports.sheet_fit import MIN_SCALE, print_plan
+
+    widths = [9.0, 17.0] + [9.0] * 31
+    starts = list(range(2, 33, 2))
+    scale, breaks = print_plan(widths, 2, starts)
+    assert scale is not None and MIN_SCALE <= scale <= 100
+    assert breaks and set(breaks) <= set(starts)
+    assert print_plan([11, 9, 29, 27, 12, 49, 40], 0, []) == (None, [])  # fits: one page wide
+
+
+def test_word_columns_never_break_a_number_or_short_token():
+    """Each column is at least as wide as its widest unbreakable piece (「+13」, 「100.0%」,
+    「得分/15」), and a unit name of up to eight characters stays on one line."""
+    from exports.column_fit import PT_MM, column_widths, unbreakable_em
+
+    assert unbreakable_em("得分/15") == pytest.approx(4.05)
+    assert unbreakable_em("100.0%") == pytest.approx(3.6)
+    assert unbreakable_em("名次变化") == 2  # may wrap as 名次/变化
+    headers = ["排名", "单位", "得分/15", "数值", "名次变化", "预警说明"]
+    rows = [["1", "泊云县人民政府", "15.00", "100.0%", "+13", "复议诉讼被纠错、数据存在错误" * 2]]
+    widths = column_widths(headers, rows, width_mm=120, font_pt=8)
+    em = 8 * PT_MM
+    assert widths[1] >= 7 * em and widths[2] >= 4.05 * em and widths[3] >= 3.6 * em
+    assert sum(widths) == pytest.approx(120)
