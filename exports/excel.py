@@ -97,10 +97,12 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     return buf.getvalue()
 
 
-def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None:
+def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int, first: int = 0) -> None:
+    """Title and subtitle merged over columns first..ncols-1 (a sheet printed across pages
+    starts them after its repeated columns, which would show a clipped piece on every page)."""
     ws.set_row(0, 24)
     for row, text, style in ((0, title, "title"), (1, subtitle, "subtitle")):
-        write_text(ws, styles, row, 0, text, styles[style], to=(row, ncols - 1))
+        write_text(ws, styles, row, first, text, styles[style], to=(row, max(ncols - 1, first)))
 
 
 def _table_sheet(
@@ -122,8 +124,9 @@ def _table_sheet(
     scale, breaks = plan = print_plan(widths, freeze_cols, starts)
     # a sheet printed across pages: the title over the first page, the unit columns and the
     # column headers (not the title) repeated on every page
-    page_cols = breaks[0] if breaks else ncols  # the columns of the first printed page
-    _title_rows(ws, styles, title, subtitle, page_cols)
+    # the columns of the first printed page, after the repeated ones
+    page_cols = (freeze_cols, breaks[0]) if breaks else (0, ncols)
+    _title_rows(ws, styles, title, subtitle, page_cols[1], page_cols[0])
     header_end = first_row + table.header_rows - 1
     ws.freeze_panes(header_end + 1, freeze_cols)
     if table.frame.height and not table.section:  # section headings would be filtered as data
@@ -134,16 +137,18 @@ def _table_sheet(
     return ws, end, page_cols
 
 
-def _footer_rows(ws, styles, export: AssessmentExport, row: int, ncols: int) -> None:
-    """说明, the signature line, the issuing office and date under the 汇总 table."""
-    last = max(ncols - 1, 1)
+def _footer_rows(ws, styles, export: AssessmentExport, row: int, cols: tuple[int, int]) -> None:
+    """说明, the signature line, the issuing office and date under the 汇总 table, over the
+    columns first..end-1 of `cols` (those of the first printed page, after repeated columns)."""
+    first, ncols = cols
+    last = max(ncols - 1, first + 1)
     for text in export.footer_lines:
         if text:
             right = text in (export.office.name, export.issued_text)
             style = styles["sign_right" if right else ("note_bold" if text == "说明：" else "note")]
-            write_text(ws, styles, row, 0, text, style, to=(row, last))
+            write_text(ws, styles, row, first, text, style, to=(row, last))
             if not right and text != "说明：" and text != export.signature_line:
-                ws.set_row(row, 15 * max(1, -(-text_width(text) // max(12 * ncols, 60))))
+                ws.set_row(row, 15 * max(1, -(-text_width(text) // max(12 * (ncols - first), 60))))
         row += 1
 
 

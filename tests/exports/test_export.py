@@ -88,9 +88,13 @@ class TestWorkbook:
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_title_row_has_year_and_scheme(self, workbook, year):
-        ws = workbook["汇总"]
-        assert str(year) in ws["A1"].value and "考核汇总表" in ws["A1"].value
-        assert "省政务公开办默认方案" in ws["A2"].value
+        ws = workbook["汇总"]  # printed across pages: the title starts after the unit columns
+        title, subtitle = (
+            next(v for v in row if v) for row in ws.iter_rows(max_row=2, values_only=True)
+        )
+        assert str(year) in title and "考核汇总表" in title
+        assert "省政务公开办默认方案" in subtitle
+        assert ws["A1"].value is None  # no clipped piece of it in the columns every page repeats
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_summary_headers(self, workbook, data):
@@ -149,9 +153,11 @@ class TestWorkbook:
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_office_date_notes_and_signatures_under_the_table(self, workbook, data):
-        texts = [
-            r[0] for r in workbook["汇总"].iter_rows(values_only=True) if isinstance(r[0], str)
-        ]
+        firsts = (
+            next((v for v in r if v), None) for r in workbook["汇总"].iter_rows(values_only=True)
+        )
+        # each row's first text (the notes start after the repeated unit columns)
+        texts = [v for v in firsts if isinstance(v, str)]
         office = export.load_office()
         assert office.name in texts
         assert data.issued_text in texts and re.fullmatch(
@@ -537,8 +543,12 @@ def test_word_document_has_the_sheet_sections_and_signatures(data):
     assert text[0] == data.title and "4%" in text[1]
     groups = data.summary.frame["peer_group"].unique(maintain_order=True).to_list()
     assert len(doc.tables) == len(groups)  # one table per peer group, ranks from 1 in each
-    for table in doc.tables:
-        assert table.rows[1].cells[0].text == "1"
+    for table in doc.tables:  # two header rows: a group's name over its 数值 | 得分 columns
+        assert table.rows[0].cells[0].text == "排名" and table.rows[2].cells[0].text == "1"
+        top = [c.text for c in table.rows[0].cells]
+        assert top.count("办结率") == 2 and [c.text for c in table.rows[1].cells][2] == "数值"
+    # columns no unit has a value in are left out, and a note says which
+    assert "按时办结率" not in top and any(t.startswith("注：按时办结率") for t in text)
     assert any(t.startswith("制表人") and "负责人" in t for t in text)
     assert export.load_office().name in text and data.issued_text in text
 
@@ -619,7 +629,8 @@ def test_wide_sheet_prints_across_pages_at_a_readable_scale():
     scale, breaks = print_plan(widths, 2, starts)
     assert scale is not None and MIN_SCALE <= scale <= 100
     assert breaks and set(breaks) <= set(starts)
-    assert print_plan([11, 9, 29, 27, 12, 49, 40], 0, []) == (None, [])  # fits: one page wide
+    assert print_plan([11, 9, 25, 25, 12, 30, 30], 0, list(range(7))) == (None, [])  # fits
+    assert print_plan(widths, 2, []) == (None, [])  # nowhere to cut: one page wide after all
 
 
 def test_word_columns_never_break_a_number_or_short_token():
