@@ -647,3 +647,27 @@ def test_word_columns_never_break_a_number_or_short_token():
     em = 8 * PT_MM
     assert widths[1] >= 7 * em and widths[2] >= 4.05 * em and widths[3] >= 3.6 * em
     assert sum(widths) == pytest.approx(120)
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_word_table_columns_hold_their_widest_unbreakable_piece(data):
+    """In the generated DOCX, every column (w:gridCol, what LibreOffice and WPS lay out) is at
+    least as wide as its widest number or short token plus the cell padding, at the table's
+    font size, and the table fits the A4 landscape text width."""
+    import docx
+    from docx.shared import Mm
+
+    from exports.column_fit import CELL_PAD_MM, PT_MM, unbreakable_em
+
+    doc = docx.Document(io.BytesIO(export.assessment_docx(data)))
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert section.page_width > section.page_height  # landscape
+    for table in doc.tables:
+        grid = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in table._tbl.tblGrid.gridCol_lst]
+        assert sum(grid) * 635 <= text_width + 635 * 5  # twips → EMU, rounding
+        size = table.rows[2].cells[2].paragraphs[0].runs[0].font.size.pt
+        for i, width in enumerate(grid):
+            cells = [row.cells[i].text for row in table.rows[1:]]
+            need = max(unbreakable_em(t) for t in cells) * size * PT_MM + 2 * CELL_PAD_MM
+            assert width * 635 >= Mm(need), (i, cells[:3])
