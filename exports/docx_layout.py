@@ -8,17 +8,14 @@ header row repeated on every page.
 
 from __future__ import annotations
 
-import math
-
 from etl.safe_text import xml_text
+from exports.column_fit import CELL_PAD_MM, column_widths, fits  # noqa: F401 — re-exported
 
 BODY_FONT = "仿宋_GB2312"  # GB/T 9704 body text
 HEADING_FONT = "黑体"  # first-level headings
 TITLE_FONT = "方正小标宋简体"  # the document title
 LATIN_FONT = "Times New Roman"  # digits and Latin letters in a 公文
 A4_MM = (210.0, 297.0)
-CELL_PAD_MM = 1.0  # left and right padding inside a table cell
-PT_MM = 25.4 / 72  # one point in millimetres
 
 
 def set_font(element, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -115,75 +112,6 @@ def page_numbers(section, *, size_pt: float = 10.5) -> None:
         set_font(run._r, BODY_FONT)
 
 
-def _wide(ch: str) -> bool:
-    return ord(ch) > 0x2E7F
-
-
-def text_em(text: str) -> float:
-    """Width of the longest line of `text` in em: Chinese and full-width characters 1, others 0.6,
-    plus the ¼ em Word and LibreOffice put between Chinese and Latin text (「2023 年 1 月」)."""
-
-    def em(line: str) -> float:
-        switches = sum(_wide(a) != _wide(b) for a, b in zip(line, line[1:]))
-        return sum(1.0 if _wide(ch) else 0.6 for ch in line) + 0.25 * switches
-
-    return max(em(line) for line in str(text).split("\n"))
-
-
-LONG_TEXT_EM = 12  # a column whose cells run longer wraps before any other column does
-
-
-def _needs(headers, rows, font_pt: float) -> tuple[list[float], list[float], list[bool]]:
-    """(wanted, least) width in mm of each column at `font_pt` (see column_widths), and which
-    columns hold long text."""
-    em = font_pt * PT_MM
-    pad = 2 * CELL_PAD_MM + 1.5  # and room for a substituted font's wider glyphs
-    columns = list(zip(*([list(headers)] + [list(r) for r in rows])))
-    want, least, long = [], [], []
-    for header, *cells in columns:
-        content = max((text_em("" if c is None else c) for c in cells), default=0.0)
-        head = text_em(header)
-        short = content <= 8  # figures and short words stay on one line; their header may wrap
-        want.append(max(content, math.ceil(head / (3 if short else 2)), 2) * em + pad)
-        least.append(max(content if short else 4, math.ceil(head / 4), 2) * em + pad)
-        long.append(content > LONG_TEXT_EM)
-    return want, least, long
-
-
-def fits(headers, rows, *, width_mm: float, font_pt: float) -> bool:
-    """Whether the table fits `width_mm` at `font_pt` with every cell on one line except those
-    of long-text columns (notes), which may wrap."""
-    want, least, long = _needs(headers, rows, font_pt)
-    return sum(m if lg else w for w, m, lg in zip(want, least, long)) <= width_mm
-
-
-def column_widths(headers, rows, *, width_mm: float, font_pt: float) -> list[float]:
-    """Column widths (mm) that fit `width_mm`: each column wants its longest cell on one line and
-    its header on at most two; when that is too wide, the widest columns give way first (their
-    text wraps), down to their header on three lines and at least 4 characters; any width left
-    over is shared out in proportion to what the columns want."""
-    want, least, _ = _needs(headers, rows, font_pt)
-    total = sum(want)
-    if total <= width_mm:
-        return [w + (width_mm - total) * w / total for w in want]
-    if sum(least) > width_mm:  # too wide even wrapped: scale everything
-        return [m * width_mm / sum(least) for m in least]
-    # the widest columns give way first: cap every column at one width, found by bisection
-    low, high = 0.0, max(want)
-    for _ in range(40):
-        cap = (low + high) / 2
-        if sum(max(m, min(w, cap)) for w, m in zip(want, least)) > width_mm:
-            high = cap
-        else:
-            low = cap
-    widths = [max(m, min(w, low)) for w, m in zip(want, least)]
-    spare = width_mm - sum(widths)
-    capped = [i for i, w in enumerate(widths) if w < want[i]] or list(range(len(widths)))
-    for i in capped:
-        widths[i] += spare / len(capped)
-    return widths
-
-
 def fixed_table(
     doc,
     headers,
@@ -192,17 +120,23 @@ def fixed_table(
     width_mm: float,
     font_pt: float,
     numeric=(),
-    header_rows=1,
+    groups=None,
     widths_mm=None,
 ):
     """A bordered table: header row(s) in bold, repeated on every page, columns fitted to the
-    content (fixed layout), numeric columns right-aligned, every cell in `font_pt`."""
+    content (fixed layout), numeric columns right-aligned, every cell in `font_pt`. With `groups`
+    (a group name or None per column) the header has two rows: a group's name over its columns,
+    an ungrouped header over both rows, so a long group name does not widen every column."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
-    all_rows = [list(headers)] + [["" if v is None else str(v) for v in r] for r in rows]
-    widths = widths_mm or column_widths(headers, all_rows[1:], width_mm=width_mm, font_pt=font_pt)
+    body = [["" if v is None else str(v) for v in r] for r in rows]
+    widths = widths_mm or column_widths(headers, body, width_mm=width_mm, font_pt=font_pt)
+    grouped = groups is not None and any(groups)
+    tops = [[g or h for g, h in zip(groups, headers)]] if grouped else []
+    all_rows = tops + [list(headers)] + body
+    header_rows = len(tops) + 1
     table = doc.add_table(rows=0, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -230,7 +164,29 @@ def fixed_table(
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             elif c in numeric:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if grouped:
+        _merge_groups(table, list(groups))
     return table
+
+
+def _merge_groups(table, groups) -> None:
+    """Merge a group's name across its columns and an ungrouped header down both header rows
+    (the merged-away cells are emptied first, so no text is doubled)."""
+    top, sub = table.rows[0].cells, table.rows[1].cells
+    c = 0
+    while c < len(groups):
+        end = c
+        while groups[c] and end + 1 < len(groups) and groups[end + 1] == groups[c]:
+            end += 1
+        for cell in [top[i] for i in range(c + 1, end + 1)] + ([] if groups[c] else [sub[c]]):
+            for p in cell.paragraphs:
+                for run in list(p.runs):
+                    run._r.getparent().remove(run._r)
+        if end > c:
+            top[c].merge(top[end])
+        elif not groups[c]:
+            top[c].merge(sub[c])
+        c = end + 1
 
 
 def repeat_header(row) -> None:

@@ -21,7 +21,14 @@ from exports.model import (
     Table,
     display,
 )
-from exports.sheet_fit import LINE_HEIGHT, PATH, fit_widths, text_width, wrapped_lines
+from exports.sheet_fit import (
+    LINE_HEIGHT,
+    PATH,
+    fit_widths,
+    print_plan,
+    text_width,
+    wrapped_lines,
+)
 from exports.xlsx_text import (
     WORKBOOK_OPTIONS,
     print_setup,
@@ -47,7 +54,7 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     )
     styles = styles_of(wb)
     year = f"{export.year}年度"
-    ws, end = _table_sheet(
+    ws, end, page_cols = _table_sheet(
         wb,
         styles,
         SUMMARY_SHEET,
@@ -57,7 +64,7 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
         freeze_cols=2,
         office=export.office.name,
     )
-    _footer_rows(ws, styles, export, end + 2, len(export.summary.columns))
+    _footer_rows(ws, styles, export, end + 2, page_cols)
     _table_sheet(
         wb,
         styles,
@@ -95,10 +102,12 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     return buf.getvalue()
 
 
-def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int) -> None:
+def _title_rows(ws, styles: dict, title: str, subtitle: str, ncols: int, first: int = 0) -> None:
+    """Title and subtitle merged over columns first..ncols-1 (a sheet printed across pages
+    starts them after its repeated columns, which would show a clipped piece on every page)."""
     ws.set_row(0, 24)
     for row, text, style in ((0, title, "title"), (1, subtitle, "subtitle")):
-        write_text(ws, styles, row, 0, text, styles[style], to=(row, ncols - 1))
+        write_text(ws, styles, row, first, text, styles[style], to=(row, max(ncols - 1, first)))
 
 
 def _table_sheet(
@@ -115,31 +124,42 @@ def _table_sheet(
 ):
     ws = wb.add_worksheet(name)
     ncols = max(len(table.columns), 1)
-    _title_rows(ws, styles, title, subtitle, ncols)
-    end = _write_table(ws, styles, table, first_row)
+    end, widths = _write_table(ws, styles, table, first_row)
+    starts = [first for _, first, _ in table.groups()]
+    scale, breaks = plan = print_plan(widths, freeze_cols, starts)
+    # a sheet printed across pages: the title over the first page, the unit columns and the
+    # column headers (not the title) repeated on every page
+    # the columns of the first printed page, after the repeated ones
+    page_cols = (freeze_cols, breaks[0]) if breaks else (0, ncols)
+    _title_rows(ws, styles, title, subtitle, page_cols[1], page_cols[0])
     header_end = first_row + table.header_rows - 1
     ws.freeze_panes(header_end + 1, freeze_cols)
     if table.frame.height and not table.section:  # section headings would be filtered as data
         ws.autofilter(header_end, 0, end, ncols - 1)
-    print_setup(ws, title, (0, header_end), office)
-    return ws, end
+    print_setup(ws, title, (first_row if breaks else 0, header_end), office, plan)
+    if breaks and freeze_cols:
+        ws.repeat_columns(0, freeze_cols - 1)
+    return ws, end, page_cols
 
 
-def _footer_rows(ws, styles, export: AssessmentExport, row: int, ncols: int) -> None:
-    """说明, the signature line, the issuing office and date under the 汇总 table."""
-    last = max(ncols - 1, 1)
+def _footer_rows(ws, styles, export: AssessmentExport, row: int, cols: tuple[int, int]) -> None:
+    """说明, the signature line, the issuing office and date under the 汇总 table, over the
+    columns first..end-1 of `cols` (those of the first printed page, after repeated columns)."""
+    first, ncols = cols
+    last = max(ncols - 1, first + 1)
     for text in export.footer_lines:
         if text:
             right = text in (export.office.name, export.issued_text)
             style = styles["sign_right" if right else ("note_bold" if text == "说明：" else "note")]
-            write_text(ws, styles, row, 0, text, style, to=(row, last))
+            write_text(ws, styles, row, first, text, style, to=(row, last))
             if not right and text != "说明：" and text != export.signature_line:
-                ws.set_row(row, 15 * max(1, -(-text_width(text) // max(12 * ncols, 60))))
+                ws.set_row(row, 15 * max(1, -(-text_width(text) // max(12 * (ncols - first), 60))))
         row += 1
 
 
 def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
-    """Header row(s) from `first_row` (two when columns are grouped), data below; last row written."""
+    """Header row(s) from `first_row` (two when columns are grouped), data below; (last row
+    written, column widths)."""
     header_style = styles["header"]
     two = table.header_rows == 2
     for group, first, last in table.groups():
@@ -182,8 +202,8 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
             r += 1
     if r == data_row:
         write_text(ws, styles, data_row, 0, "（无）", styles[TEXT])
-        return data_row
-    return r - 1
+        return data_row, widths
+    return r - 1, widths
 
 
 def _write_cell(ws, styles: dict, r: int, c: int, value: object, style) -> None:

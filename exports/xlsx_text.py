@@ -90,10 +90,20 @@ def write_text(ws, styles: dict, r: int, c: int, text: object, style, *, to=None
     ws.write_string(r, c, text, style)
 
 
-def print_setup(ws, title: str, repeat: tuple[int, int], office: str = "") -> None:
+def print_setup(ws, title: str, repeat: tuple[int, int], office: str = "", plan=(None, ())) -> None:
+    """A4 landscape, header rows repeated, page numbers. `plan` (exports.sheet_fit.print_plan):
+    (None, ()) fits the sheet one page wide; (scale, breaks) prints at `scale` % with a page
+    starting at each column of `breaks`, left to right before down, the columns before the
+    first break's content (rank and unit) repeated on every page."""
+    scale, breaks = plan
     ws.set_paper(9)  # A4
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    if scale is None:
+        ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    else:
+        ws.set_print_scale(scale)
+        ws.set_v_pagebreaks(list(breaks))
+        ws.print_across()
     ws.repeat_rows(*repeat)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.center_horizontally()

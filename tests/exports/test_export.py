@@ -71,6 +71,14 @@ def _data_rows(ws) -> list[tuple]:
     ]
 
 
+def _row_text(ws, row: int):
+    """The first valued cell of a row (汇总, printed across pages, starts its title and notes
+    after the repeated 排名 | 单位 columns)."""
+    return next(
+        (v for v in next(ws.iter_rows(min_row=row, max_row=row, values_only=True)) if v), None
+    )
+
+
 def _same(a, b) -> bool:
     if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
         return a in (None, "") and (b is None or (isinstance(b, float) and math.isnan(b)))
@@ -87,9 +95,11 @@ class TestWorkbook:
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_title_row_has_year_and_scheme(self, workbook, year):
-        ws = workbook["汇总"]
-        assert str(year) in ws["A1"].value and "考核汇总表" in ws["A1"].value
-        assert "省政务公开办默认方案" in ws["A2"].value
+        ws = workbook["汇总"]  # printed across pages: the title starts after the unit columns
+        title, subtitle = _row_text(ws, 1), _row_text(ws, 2)
+        assert str(year) in title and "考核汇总表" in title
+        assert "省政务公开办默认方案" in subtitle
+        assert ws["A1"].value is None  # no clipped piece of it in the columns every page repeats
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_summary_headers(self, workbook, data):
@@ -150,9 +160,11 @@ class TestWorkbook:
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_office_date_notes_and_signatures_under_the_table(self, workbook, data):
-        texts = [
-            r[0] for r in workbook["汇总"].iter_rows(values_only=True) if isinstance(r[0], str)
-        ]
+        firsts = (
+            next((v for v in r if v), None) for r in workbook["汇总"].iter_rows(values_only=True)
+        )
+        # each row's first text (the notes start after the repeated unit columns)
+        texts = [v for v in firsts if isinstance(v, str)]
         office = export.load_office()
         assert office.name in texts
         assert data.issued_text in texts and re.fullmatch(
@@ -189,11 +201,18 @@ class TestWorkbook:
             ws = workbook[name]
             assert ws.page_setup.orientation == "landscape"
             assert ws.page_setup.paperSize == 9  # A4
+            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        # 33 columns on one page would print at about 42 %: across pages at 70 % or more, the
+        # rank and unit columns and the two header rows repeated on every page
+        wide = workbook["汇总"]
+        assert 70 <= wide.page_setup.scale <= 100
+        assert wide.print_title_cols == "$A:$B" and wide.print_title_rows == "$3:$4"
+        assert wide.col_breaks.brk and not wide.sheet_properties.pageSetUpPr.fitToPage
+        for name in ("扣分明细", "数据质量", "方案说明"):  # narrow enough: one page wide, ≥ 70 %
+            ws = workbook[name]
             assert ws.sheet_properties.pageSetUpPr.fitToPage
             assert ws.page_setup.fitToWidth in (None, 1)  # 1 is Excel's default and not written
             assert ws.page_setup.fitToHeight == 0
-            assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        assert workbook["汇总"].print_title_rows == "$1:$4"
         assert workbook["扣分明细"].print_title_rows == "$1:$3"
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
@@ -486,7 +505,7 @@ class TestCommand:
         assert result.exit_code == 0, result.output
         assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
         ws = openpyxl.load_workbook(out)["汇总"]
-        assert group in ws["A1"].value
+        assert group in _row_text(ws, 1)
         assert {r[2] for r in _data_rows(ws)} == {group}
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
@@ -545,8 +564,12 @@ def test_word_document_has_the_sheet_sections_and_signatures(data):
     assert text[0] == data.title and "4%" in text[1]
     groups = data.summary.frame["peer_group"].unique(maintain_order=True).to_list()
     assert len(doc.tables) == len(groups)  # one table per peer group, ranks from 1 in each
-    for table in doc.tables:
-        assert table.rows[1].cells[0].text == "1"
+    for table in doc.tables:  # two header rows: a group's name over its 数值 | 得分 columns
+        assert table.rows[0].cells[0].text == "排名" and table.rows[2].cells[0].text == "1"
+        top = [c.text for c in table.rows[0].cells]
+        assert top.count("办结率") == 2 and [c.text for c in table.rows[1].cells][2] == "数值"
+    # columns no unit has a value in are left out, and a note says which
+    assert "按时办结率" not in top and any(t.startswith("注：按时办结率") for t in text)
     assert any(t.startswith("制表人") and "负责人" in t for t in text)
     assert export.load_office().name in text and data.issued_text in text
 
@@ -615,3 +638,57 @@ def test_one_registry_of_export_formats_builds_each_file(data):
     starts = {"xlsx": b"PK\x03\x04", "docx": b"PK\x03\x04", "pdf": b"%PDF-", "csv": b"\xef\xbb\xbf"}
     for fmt in FORMATS:
         assert fmt.build(data).startswith(starts[fmt.suffix]), fmt.suffix
+
+
+def test_wide_sheet_prints_across_pages_at_a_readable_scale():
+    """33 columns of about 10 characters: one page wide would be ~40 %; across pages instead,
+    cut only where an indicator's columns start, each page at 70 % or more."""
+    from exports.sheet_fit import MIN_SCALE, print_plan
+
+    widths = [9.0, 17.0] + [9.0] * 31
+    starts = list(range(2, 33, 2))
+    scale, breaks = print_plan(widths, 2, starts)
+    assert scale is not None and MIN_SCALE <= scale <= 100
+    assert breaks and set(breaks) <= set(starts)
+    assert print_plan([11, 9, 25, 25, 12, 30, 30], 0, list(range(7))) == (None, [])  # fits
+    assert print_plan(widths, 2, []) == (None, [])  # nowhere to cut: one page wide after all
+
+
+def test_word_columns_never_break_a_number_or_short_token():
+    """Each column is at least as wide as its widest unbreakable piece (「+13」, 「100.0%」,
+    「得分/15」), and a unit name of up to eight characters stays on one line."""
+    from exports.column_fit import PT_MM, column_widths, unbreakable_em
+
+    assert unbreakable_em("得分/15") == pytest.approx(4.05)
+    assert unbreakable_em("100.0%") == pytest.approx(3.6)
+    assert unbreakable_em("名次变化") == 2  # may wrap as 名次/变化
+    headers = ["排名", "单位", "得分/15", "数值", "名次变化", "预警说明"]
+    rows = [["1", "泊云县人民政府", "15.00", "100.0%", "+13", "复议诉讼被纠错、数据存在错误" * 2]]
+    widths = column_widths(headers, rows, width_mm=120, font_pt=8)
+    em = 8 * PT_MM
+    assert widths[1] >= 7 * em and widths[2] >= 4.05 * em and widths[3] >= 3.6 * em
+    assert sum(widths) == pytest.approx(120)
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_word_table_columns_hold_their_widest_unbreakable_piece(data):
+    """In the generated DOCX, every column (w:gridCol, what LibreOffice and WPS lay out) is at
+    least as wide as its widest number or short token plus the cell padding, at the table's
+    font size, and the table fits the A4 landscape text width."""
+    import docx
+    from docx.shared import Mm
+
+    from exports.column_fit import CELL_PAD_MM, PT_MM, unbreakable_em
+
+    doc = docx.Document(io.BytesIO(export.assessment_docx(data)))
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert section.page_width > section.page_height  # landscape
+    for table in doc.tables:
+        grid = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in table._tbl.tblGrid.gridCol_lst]
+        assert sum(grid) * 635 <= text_width + 635 * 5  # twips → EMU, rounding
+        size = table.rows[2].cells[2].paragraphs[0].runs[0].font.size.pt
+        for i, width in enumerate(grid):
+            cells = [row.cells[i].text for row in table.rows[1:]]
+            need = max(unbreakable_em(t) for t in cells) * size * PT_MM + 2 * CELL_PAD_MM
+            assert width * 635 >= Mm(need), (i, cells[:3])

@@ -104,7 +104,8 @@ def test_the_workbook_has_a_sheet_per_table_and_per_agency(book):
         "乙县人民政府", "甲县人民政府", "示范省丙厅", "示范省丁厅",
     ]  # fmt: skip
     summary = [row[:4] for row in book["汇总"].iter_rows(min_row=1, max_row=10, values_only=True)]
-    assert summary[0][0] == "2024年度政府信息公开工作年度报告考核汇总表"
+    # printed across pages: the title starts after the repeated 排名 | 单位 columns
+    assert summary[0][2] == "2024年度政府信息公开工作年度报告考核汇总表"
     assert summary[2][:3] == ("排名", "单位", "办结率") and summary[3][2:4] == ("数值", "得分/15")
     assert summary[4][0] == "县级政府（2 家）" and summary[7][0] == "省级部门（2 家）"
     assert summary[5] == (1, "乙县人民政府", 75, 3)  # 30/(40+0) = 75% → 15 × 0.2
