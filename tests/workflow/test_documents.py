@@ -181,13 +181,9 @@ def test_bulletin_counts_lists_and_tables(tmp_path, monkeypatch):
     }
     assert sections["五、年报质量较好的单位"] == []
     regions = {r[0]: r[1:] for r in sections["六、各地区情况"]}
-    assert regions["上海市"] == ["1", "1", "0", "3", "0"] and regions["湖南省"] == [
-        "1",
-        "1",
-        "0",
-        "4",
-        "0",
-    ]
+    # each province's department in its own province's row (workflow.regions)
+    assert regions["上海市（省直部门）"] == ["1", "1", "0", "3", "0"]
+    assert regions["湖南省（省直部门）"] == ["1", "1", "0", "4", "0"]
     provincial = {r[0]: r[1:4] for r in sections["省级部门"]}
     assert provincial == {
         "上海市科学技术委员会": ["已发布（发布日期不明）", "3", "0"],
