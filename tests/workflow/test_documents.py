@@ -117,7 +117,7 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         assert "「自然人」列：一、本年新收政府信息公开申请数量 32、" in text
         assert "三(七)总计 33、四、结转下年度继续办理 2" in text
         # the misprinted 结转下年度·自然人 sits on line 178 of the file (1-based), row 4 of table 7
-        assert "所在位置：表三（收到和处理申请）第 7 张表第 4 行，原文第 178 行" in text
+        assert "所在位置：表三（收到和处理申请），原文第 7 张表格第 4 行，原文第 178 行" in text
         assert "「四、结转下年度继续办理」自然人 2、" in text and "总计 1" in text
     with opened(store_path(db)) as con:  # --draft records nothing
         assert {
