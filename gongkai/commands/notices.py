@@ -117,7 +117,7 @@ def notices(
     if run.pdf_problem:
         click.echo(f"注意：未写出 PDF，只有 Word 文件（{run.pdf_problem}）", err=True)
     if run.refused:
-        click.echo(f"{len(run.refused)} 份通知未写出（原因见上），其余已写出", err=True)
+        click.echo(f"共 {len(run.refused)} 份通知写出失败（原因见上），其余已写出", err=True)
         click.get_current_context().exit(1)
 
 
