@@ -21,6 +21,9 @@ from etl.safe_text import xml_text
 UNPLACED = "未填地区"
 PROVINCE, CITY, COUNTY = "省", "市", "县"
 OWN_LEVEL = {PROVINCE: "省本级", CITY: "全市"}  # a block's total row: 「云岫市（全市）」
+# the rows of a block that are not a county: the province's government and departments, the
+# city's own government and departments (the region itself, as a reader names it)
+PROVINCE_GOVERNMENT, PROVINCE_DEPARTMENTS, CITY_ITSELF = "省人民政府", "省直部门", "市本级"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Place:
     @property
     def region(self) -> str:
         """The unit's own region as a reader names it: 云岫市 for 市本级, 北岚县, 省直部门."""
-        return self.block if self.row == "市本级" or self.row == "省人民政府" else self.row
+        return self.block if self.row in (CITY_ITSELF, PROVINCE_GOVERNMENT) else self.row
 
 
 UNPLACED_PLACE = Place(UNPLACED, UNPLACED, ((9, ""), (3, "")))
@@ -101,10 +104,10 @@ def _place(name, level, kind, parent, governments) -> Place:
     if not own:
         return UNPLACED_PLACE
     if level == PROVINCE:
-        row = "省人民政府" if kind == "government" else "省直部门"
+        row = PROVINCE_GOVERNMENT if kind == "government" else PROVINCE_DEPARTMENTS
         return Place(own, row, ((0, code(own)), (int(kind != "government"), "")), PROVINCE)
     if level == CITY:
-        return Place(own, "市本级", ((1, code(own)), (0, "")), CITY)
+        return Place(own, CITY_ITSELF, ((1, code(own)), (0, "")), CITY)
     if level == COUNTY:
         g = governments.get(own)
         city = g.parent if g and g.parent else parent if parent and parent != own else own
