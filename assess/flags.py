@@ -43,7 +43,8 @@ MEASURES: dict[str, Measure] = {
         "件",
         pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0),
     ),
-    "errors": Measure("数据错误条数", "条", pl.col("errors")),
+    # the 数据一致性 indicator's count (assess.metric_sql.finding_counts_sql), 误报 left out
+    "errors": Measure("数据一致性问题条数", "条", pl.col("errors")),
     "warnings": Measure("数据警告条数", "条", pl.col("warnings")),
     "copied": Measure("年报雷同", "", pl.col("copied").fill_null(False).cast(pl.Int8)),
     "completion_rate": Measure(

@@ -12,6 +12,8 @@ import polars as pl
 
 from assess.metrics import IDENTITY_RULES, LEDGER_RULES, METRICS, QUALITY_RULES, source_keys
 from etl.fields import t3_key
+from etl.rule_vocabulary import TIMING
+from etl.rules import rules_costing
 
 # Analyst corrections: workflow.overlay attaches them to a connection as this table (agency_id,
 # year, key, value, printed). A row replaces the parsed value only while the current report still
@@ -29,14 +31,53 @@ CORRECTED_VALUES = """(
       AND NOT EXISTS (SELECT 1 FROM report_values x WHERE x.report_id = r.report_id AND x.key = c.key))"""
 
 
-# Findings an analyst dismissed as false alarms (误报), attached beside the corrections as
-# gongkai_workflow.dismissed_findings (agency_id, year, rule, cells as the loader stored them):
-# with the overlay attached, 数据一致性 does not count them.
+# Findings an analyst dismissed as false alarms (误报), and findings a correction in force resolves
+# (workflow.corrected_findings), attached beside the corrections as
+# gongkai_workflow.dismissed_findings and .resolved_findings (agency_id, year, rule, cells as the
+# loader stored them): with the overlay attached, 数据一致性 does not count them.
 KEPT_FINDINGS = """(
-    SELECT f.* FROM findings f JOIN reports r USING (report_id)
-    WHERE NOT EXISTS (SELECT 1 FROM gongkai_workflow.dismissed_findings d
+    SELECT f.* FROM findings f LEFT JOIN reports r USING (report_id)
+    WHERE NOT EXISTS (SELECT 1 FROM (SELECT * FROM gongkai_workflow.dismissed_findings
+                                     UNION ALL SELECT * FROM gongkai_workflow.resolved_findings) d
                       WHERE d.agency_id = r.agency_id AND d.year = r.year AND d.rule = f.rule
                         AND d.cells = f.cells))"""
+
+
+LATE_RULES = rules_costing(TIMING)  # the catalogue's 未按时发布 (etl/rules.py): cost days_late
+
+
+def findings_relation(con: duckdb.DuckDBPyConnection) -> str:
+    """The one place figures, flags and lists read findings from: `findings`, or, with the
+    overlay attached (workflow.overlay), the same rows without those dismissed as 误报: a
+    dismissed finding is no problem anywhere."""
+    return "findings" if values_relation(con) == "current_values" else KEPT_FINDINGS
+
+
+def late_days_sql(report: str, findings: str) -> str:
+    """SQL of the days late of `report` (an alias of current_reports) as the findings `findings`
+    (findings_relation's choice) stand: 0 once its late-publication finding is dismissed as 误报
+    (the office judged it not late, so neither the score, the flag nor any list counts it late).
+    The dismissals are matched as KEPT_FINDINGS matches them; a report has one such finding."""
+    if findings == "findings":
+        return f"{report}.days_late"
+    return f"""(CASE WHEN {report}.days_late > 0 AND EXISTS (
+        SELECT 1 FROM gongkai_workflow.dismissed_findings d
+        WHERE d.agency_id = {report}.agency_id AND d.year = {report}.year
+          AND d.rule IN {_sql_list(LATE_RULES)}) THEN 0 ELSE {report}.days_late END)"""
+
+
+def finding_counts_sql(findings: str) -> str:
+    """Per report_id, the findings each findings indicator counts, as the rule catalogue assigns
+    them (etl.rules: only findings blaming the report): identity_findings (数据一致性, also the
+    flag 数据存在错误), quality_findings, ledger_findings, copied_findings (report.copied, also
+    the flag 年报雷同), and warnings (severity warning, the flag measure of that name)."""
+    return f"""SELECT report_id,
+           count(*) FILTER (rule IN {_sql_list(IDENTITY_RULES)}) AS identity_findings,
+           count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality_findings,
+           count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger_findings,
+           count(*) FILTER (rule = 'report.copied') AS copied_findings,
+           count(*) FILTER (severity = 'warning') AS warnings
+    FROM {findings} WHERE responsibility = 'report' GROUP BY report_id"""
 
 
 def values_relation(con: duckdb.DuckDBPyConnection) -> str:
@@ -69,22 +110,20 @@ def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str
     key_list = ", ".join(f"'{k}'" for k in keys)
     findings = "findings" if values == "current_values" else KEPT_FINDINGS  # the overlay's 误报
     return f"""
-    SELECT r.report_id, r.agency_id, r.year, r.template, r.days_late, r.text_fingerprint,
-           p.text_fingerprint AS prev_fingerprint, coalesce(f.n, 0) AS identity_findings,
-           coalesce(f.quality, 0) AS quality_findings, coalesce(f.ledger, 0) AS ledger_findings,
-           coalesce(f.copied, 0) AS copied_findings,
+    SELECT r.report_id, r.agency_id, r.year, r.template,
+           {late_days_sql("r", findings)} AS days_late, r.text_fingerprint,
+           p.text_fingerprint AS prev_fingerprint,
+           coalesce(f.identity_findings, 0) AS identity_findings,
+           coalesce(f.quality_findings, 0) AS quality_findings,
+           coalesce(f.ledger_findings, 0) AS ledger_findings,
+           coalesce(f.copied_findings, 0) AS copied_findings,
            sim.share AS repeat_share_prev, v.* EXCLUDE (report_id)
     FROM current_reports r
     LEFT JOIN (
         SELECT report_id, {cols}
         FROM {values} WHERE year IN {years} AND key IN ({key_list})
         GROUP BY report_id) v ON v.report_id = r.report_id
-    LEFT JOIN (SELECT report_id, count(*) FILTER (rule IN {_sql_list(IDENTITY_RULES)}) AS n,
-                      count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality,
-                      count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger,
-                      count(*) FILTER (rule = 'report.copied') AS copied
-               FROM {findings} WHERE responsibility = 'report' GROUP BY report_id) f
-        ON f.report_id = r.report_id
+    LEFT JOIN ({finding_counts_sql(findings)}) f ON f.report_id = r.report_id
     LEFT JOIN current_reports p ON p.agency_id = r.agency_id AND p.year = r.year - 1
     LEFT JOIN report_similarity sim ON sim.report_id = r.report_id AND sim.other_report_id = p.report_id
     WHERE r.year IN {years}"""

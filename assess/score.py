@@ -39,6 +39,8 @@ TOTAL_COLUMNS = [
     "rank_change",
     "prev_total",
     "weight_present",
+    "raw_points",  # Σ points of the weighted indicators with data (each rounded to the cent)
+    "scaled_points",  # raw_points × 100 / weight_present, rounded (assess.score_sql)
 ]
 DEDUCTION_COLUMNS = ["agency_id", "indicator", "indicator_name", "points", "reason", "source"]
 
@@ -163,23 +165,15 @@ def _wide(long: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
             per.append(pl.col("small_sample").filter(this).first().alias(f"{ind.id}.small_sample"))
     totals = long.select(TOTAL_COLUMNS).unique("agency_id", keep="first", maintain_order=True)
     values = long.group_by("agency_id", maintain_order=True).agg(per + _steps())
-    wide = totals.join(values, on="agency_id", how="left", maintain_order="left")
-    return wide.with_columns(
-        pl.when(pl.col("weight_present") > 0)
-        .then(100.0 / pl.col("weight_present"))
-        .alias("scale")  # 100 / weight with data: ×100/70 when 30 points of weight are N/A
-    ).with_columns(
-        (pl.col("raw_points") * pl.col("scale")).fill_null(0.0).alias("scaled_points"),
-    )
+    return totals.join(values, on="agency_id", how="left", maintain_order="left")
 
 
 def _steps() -> list[pl.Expr]:
-    """How the points add up to 总分: Σ raw points of the weighted indicators with data, the
-    bonus, and the vetoes that fired (their reasons, e.g. 否决：未发布年报，总分上限 0 分)."""
-    weighted = pl.col("kind").is_in(["linear", "rank", "deduction"])
+    """How the points add up to 总分 beside raw_points and scaled_points (made with the total in
+    assess.score_sql): the bonus, and the vetoes that fired (their reasons, e.g. 否决：未发布年报，
+    总分上限 0 分)."""
     return [
-        pl.col("points").filter(weighted).sum().alias("raw_points"),
-        pl.col("bonus").filter(pl.col("kind") == "bonus").sum().alias("bonus_points"),
+        pl.col("bonus").filter(pl.col("kind") == "bonus").sum().round(2).alias("bonus_points"),
         pl.col("reason").filter(pl.col("vetoed").fill_null(False)).str.join("；").alias("vetoes"),
     ]
 

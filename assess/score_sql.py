@@ -14,6 +14,11 @@ A missing value: 'zero' -> 0 points; 'peer_median' -> the peer group's median va
 peer has one, the indicator is dropped as for 'reweight'); 'reweight' -> dropped, and the
 agency's points are scaled by 100 / (weight still present). Then bonus (capped per indicator)
 is added, the total is clipped to 0..100, and a triggered veto caps it.
+
+Rounding happens here and only here, to the cent (what every sheet and page prints): each
+indicator's points and bonus are rounded first, raw_points is the sum of the rounded points,
+scaled_points = round(raw_points × 100 / W, 2) and the total is scaled_points + bonus, clipped
+and capped, so the printed parts add up to the printed sums.
 """
 
 from __future__ import annotations
@@ -69,30 +74,45 @@ def _texts() -> str:
     ' 项 × ' || {_n("points_each")} || ' 分' AS t_per_item,
     ' 次 × ' || {_n("points_each")} || ' 分' AS t_per_event,
     '，封顶 ' || {_n("cap")} || ' 分' AS t_capped,
-    ind_name || '：无数据（N/A），权重 ' || {_n("weight")} || ' 分按比例分给其余指标' AS t_dropped,
+    '权重 ' || {_n("weight")} || ' 分按比例分给其余指标' AS t_reweighted,
     '（满分线 ' || {_n("full_at")} || '，零分线 ' || {_n("zero_at")} || '）' AS t_linear
   FROM ind"""
 
 
 def _reason() -> str:
-    """Why the points: x = the agency's row of pts, t = its indicator (with _texts() fragments)."""
-    value = f"coalesce({_n('x.raw_value')} || t.unit, 'N/A')"
-    suffix = (
-        f"CASE WHEN x.imputed THEN '（无数据，按同组中位数 ' || {_n('x.v')} || t.unit || ' 计）' ELSE '' END"
-        f" || CASE WHEN x.small_sample THEN '（样本仅 ' || {_n('x.cases')} || ' 件）' ELSE '' END"
+    """Why the points: x = the agency's row of pts, t = its indicator (with _texts() fragments).
+
+    One line says one thing about the value: a value, 无数据, or a value from too few cases that
+    the scheme does not count (small_sample = 'missing'); then, if so, the peer median it was
+    scored at instead, or the reweighting."""
+    raw = f"{_n('x.raw_value')} || t.unit"
+    too_few = (
+        f"'样本仅 ' || {_n('x.cases')} || ' 件（不足 ' || CAST($min_cases AS VARCHAR) || ' 件）'"
+    )
+    uncounted = "x.small_sample AND t.small = 'missing' AND x.raw_value IS NOT NULL"
+    value = f"""CASE
+        WHEN x.imputed THEN CASE WHEN {uncounted} THEN {raw} || '，' || {too_few} || '，不采用'
+                                 ELSE '无数据' END
+             || '；按同组中位数 ' || {_n("x.v")} || t.unit || ' 计'
+        ELSE coalesce({raw}, 'N/A') END"""
+    flagged = (
+        f"CASE WHEN x.small_sample AND t.small <> 'missing' THEN '（样本仅 ' || {_n('x.cases')}"
+        " || ' 件，不足 ' || CAST($min_cases AS VARCHAR) || ' 件，照常计分）' ELSE '' END"
     )
     capped = "CASE WHEN t.points_each * x.events > t.cap THEN t.t_capped ELSE '' END"
     return f"""CASE
       WHEN t.kind = 'veto' THEN '否决：' || CASE WHEN t.when_ = 'no_report' THEN '未发布年报'
            ELSE t.ind_name || ' ' || {value} || t.t_veto_op END || t.t_veto_cap
       WHEN t.kind = 'bonus' THEN '加分：' || t.ind_name || ' ' || {_n("x.events")} || t.t_per_item || {capped}
-      WHEN x.points IS NULL THEN t.t_dropped
+      WHEN x.points IS NULL AND {uncounted} THEN t.ind_name || ' ' || {raw} || '：' || {too_few}
+           || '，不计分，' || t.t_reweighted
+      WHEN x.points IS NULL THEN t.ind_name || '：无数据（N/A），' || t.t_reweighted
       WHEN x.v IS NULL THEN t.ind_name || '：无数据，按零分计'
       WHEN t.kind = 'linear' THEN t.ind_name || ' ' || {value} || t.t_linear
       WHEN t.kind = 'rank' THEN t.ind_name || ' ' || {value} || '，同组 ' || x.v_n || ' 家中第 '
            || x.v_rank || ' 名'
       ELSE t.ind_name || ' ' || {value} || '：' || {_n("x.events")} || t.t_per_event || {capped}
-    END || {suffix}"""
+    END || {flagged}"""
 
 
 def _metric_pick(metric_ids: list[str], what: str) -> str:
@@ -166,14 +186,15 @@ iv5 AS (
   FROM iv4 LEFT JOIN rk USING (year, agency_id, ord)),
 pts AS MATERIALIZED (
   SELECT year, agency_id, ord, raw_value, cases, small_sample, imputed, v, v_rank, v_n, events,
-    CASE
+    round(CASE
       WHEN kind IN ('bonus', 'veto') THEN NULL
       WHEN v IS NULL THEN CASE WHEN policy = 'zero' THEN 0.0 END
       WHEN kind = 'linear' THEN weight * greatest(0.0, least(1.0, (v - zero_at) / (full_at - zero_at)))
       WHEN kind = 'rank' THEN weight * CASE WHEN v_n <= 1 THEN 1.0 ELSE (v_n - v_rank) / (v_n - 1.0) END
       ELSE weight - least(cap, points_each * events)
-    END AS points,
-    CASE WHEN kind = 'bonus' AND events > 0 THEN least(cap, points_each * events) ELSE 0.0 END AS bonus,
+    END, 2) AS points,
+    round(CASE WHEN kind = 'bonus' AND events > 0 THEN least(cap, points_each * events) ELSE 0.0 END, 2)
+      AS bonus,
     kind = 'veto' AND coalesce(CASE WHEN when_ = 'no_report' THEN missing ELSE CASE op {ops} END END,
                                 false) AS vetoed,
     weight, cap
@@ -186,13 +207,15 @@ def _total_ctes() -> str:
   SELECT year, agency_id, sum(points) AS got, sum(weight) FILTER (WHERE points IS NOT NULL) AS avail,
          sum(bonus) AS bonus_sum, min(cap) FILTER (WHERE vetoed) AS veto_cap
   FROM pts GROUP BY year, agency_id),
-tot2 AS (
-  SELECT *, greatest(0.0, least(100.0, CASE WHEN avail > 0 THEN got * 100.0 / avail ELSE 0.0 END
-                                       + bonus_sum)) AS before_veto
+tot1 AS (  -- the printed figures: Σ of the cent-rounded points, then ×100/W rounded once
+  SELECT *, round(got, 2) AS raw_points,
+         CASE WHEN avail > 0 THEN round(round(got, 2) * 100.0 / avail, 2) ELSE 0.0 END AS scaled_points
   FROM tot),
+tot2 AS (
+  SELECT *, round(greatest(0.0, least(100.0, scaled_points + bonus_sum)), 2) AS before_veto FROM tot1),
 ranked AS (
   SELECT s.*, round(least(t.before_veto, coalesce(t.veto_cap, 100.0)), 2) AS total, t.before_veto,
-         coalesce(t.avail, 0) AS weight_present
+         coalesce(t.avail, 0) AS weight_present, t.raw_points, t.scaled_points
   FROM scope s JOIN tot2 t USING (year, agency_id)),
 ranked2 AS MATERIALIZED (
   SELECT *, rank() OVER (PARTITION BY year, peer_group ORDER BY total DESC) AS rank,
@@ -216,6 +239,7 @@ def _result_select() -> str:
 SELECT c.year, c.agency_id, c.agency_name, c.peer_group, c.report_id, c.template, c.missing,
        c.total, c.contribution, c.rank, c.tied, c.group_size, c.prev_rank,
        c.prev_rank - c.rank AS rank_change, c.prev_total, c.weight_present,
+       c.raw_points, c.scaled_points,
        t.indicator, t.ind_name AS indicator_name, t.kind, t.weight, t.unit, x.raw_value AS value,
        x.cases, x.small_sample, x.imputed, x.v AS value_scored, x.events, x.points, x.bonus, x.vetoed,
        CASE WHEN t.kind = 'veto' THEN CASE WHEN x.vetoed THEN c.before_veto - c.total ELSE 0.0 END

@@ -40,6 +40,7 @@ STAMP_FILE = "build"  # in each run's folder: the build it was scored from (for 
 OVERLAY_SQL = (  # what workflow.overlay attaches (assess.metric_sql.CORRECTIONS_TABLE's schema)
     "SELECT * FROM gongkai_workflow.value_corrections",
     "SELECT * FROM gongkai_workflow.dismissed_findings",
+    "SELECT * FROM gongkai_workflow.resolved_findings",
 )
 
 

@@ -130,6 +130,14 @@ def home_agencies(v: int) -> frozenset[str] | None:
     return None if found is None else frozenset(found)
 
 
+def own_agencies(v: int) -> pl.DataFrame:
+    """queries.agencies of the office's own province only (etl.scope: confirmed units of the
+    province): the agencies a list to act on offers (corrections, comparisons). Other
+    provinces' reference units and unconfirmed names (the 单位名录's work) are left out."""
+    listed, home = agencies(v), home_agencies(v)
+    return listed if home is None else listed.filter(pl.col("agency_id").is_in(sorted(home)))
+
+
 # --- the annual quality check (年报质量检查) -------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from dashboard.cached import (  # noqa: F401 (the pages' namespace)
     load_errors,
     marked_context,
     missing_reports,
+    own_agencies,
     peer_groups,
     peer_median,
     province_trend,

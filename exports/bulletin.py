@@ -175,8 +175,10 @@ def _score(a) -> str:
 
 
 def _status(a) -> str:
+    """As 逾期发布的单位 counts it: late is its late-publication problem (a report dated only by
+    its signature after the deadline is late, its days unknown)."""
     if not a.published:
         return "未发布"
-    if a.days_late is None:
-        return "已发布（发布日期不明）"
-    return f"逾期 {a.days_late} 天" if a.late else "按时发布"
+    if a.late:
+        return "逾期发布" if a.days_late is None else f"逾期 {a.days_late} 天"
+    return "已发布（发布日期不明）" if a.days_late is None else "按时发布"

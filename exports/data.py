@@ -10,14 +10,14 @@ lines) is exports/method.py.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 
 import queries
-from exports.method import KIND_LABELS, about_lines, scheme_notes, scheme_table
+from exports.method import KIND_LABELS, about_lines, build_stamp, scheme_notes, scheme_table
 from exports.model import DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column, Table
 from exports.office import OfficeSettings, load_office
+from exports.row_notes import scoring_notes
 from queries import labels
 from workflow.problems import for_agency
 
@@ -30,7 +30,6 @@ def gather(
     year: int,
     scheme,
     peer_group: str | None = None,
-    db_path: str | Path | None = None,
     per_agency: bool = False,
     assessment=None,
     prev_assessment=None,
@@ -56,7 +55,7 @@ def gather(
         peer_group=peer_group,
         assessment=run,
         prev_assessment=prev_assessment,
-    )
+    ).join(scoring_notes(run.indicators, scheme.min_cases), on="agency_id", how="left")
     agencies = {}
     if per_agency:
         for agency_id, name in ranking.select("agency_id", "agency_name").iter_rows():
@@ -72,7 +71,8 @@ def gather(
         deductions=deductions_table(ranking, run, scheme=scheme),
         quality=quality_table(con, year=year, peer_group=peer_group),
         scheme=scheme_table(scheme),
-        about=about_lines(con, scheme, year=year, peer_group=peer_group, db_path=db_path),
+        about=about_lines(con, scheme, year=year, peer_group=peer_group),
+        build=build_stamp(con, year=year, peer_group=peer_group),
         agencies=agencies,
         performance_share=scheme.performance_share,
         office=office,
@@ -125,14 +125,17 @@ def summary_columns(ranking: pl.DataFrame, scheme, *, sections: bool = False) ->
         cols.append(Column("flag_label", "预警", TEXT))
     if "flags" in ranking.columns:
         cols.append(Column("flags", "预警说明", TEXT))
+    if "scoring_note" in ranking.columns:  # exports.row_notes: what a row's blanks mean
+        cols.append(Column("scoring_note", "计分说明", TEXT))
     return tuple(cols)
 
 
 def summary_table(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> Table:
-    """The 汇总 rows; a unit without a report shows no indicator values or points beside its 总分."""
+    """The 汇总 rows; a unit without a report shows no indicator values or points, nor the sums
+    and weight made of them, beside its 总分 (its 计分说明 and 否决 say why)."""
     per_indicator = [
         c for c in ranking.columns if c.endswith((".value", ".points", ".small_sample"))
-    ] + [c for c in ("raw_points", "scaled_points") if c in ranking.columns]
+    ] + [c for c in ("raw_points", "weight_present", "scaled_points") if c in ranking.columns]
     late = [
         f"{i.id}.value"
         for i in scheme.indicators

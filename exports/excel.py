@@ -38,7 +38,12 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     wb.set_properties(
-        {"title": one_line(export.title), "subject": one_line(export.subtitle), "author": "gongkai"}
+        {
+            "title": one_line(export.title),
+            "subject": one_line(export.subtitle),
+            "author": "gongkai",
+            "comments": one_line(export.build),  # versions here, not on a signed sheet
+        }
     )
     styles = styles_of(wb)
     year = f"{export.year}年度"

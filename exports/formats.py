@@ -1,7 +1,7 @@
 """The export formats, declared once: the file suffix, the builder that makes its bytes from an
 `AssessmentExport`, and what the dashboard's 导出 page says about it. `gongkai export` (which
 file names it accepts, what a folder receives) and the page (its buttons, their files) both read
-this tuple, so a new format is one entry here.
+this tuple, so a new format is one entry here; both name their files with `export_file_name`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import exports
+from etl.safe_text import portable_name
 from exports.model import AssessmentExport
 
 
@@ -60,6 +61,15 @@ FORMATS: tuple[ExportFormat, ...] = (  # the page's order: what an office files 
     ),
 )
 BY_SUFFIX: dict[str, ExportFormat] = {f.suffix: f for f in FORMATS}
+
+
+def export_file_name(year: int, peer_group: str | None, suffix: str, *, what_if=False) -> str:
+    """The one name of an export file, the same from the dashboard's 导出 and 假设分析 pages and
+    from `gongkai export` into a folder: 政务公开年报考核_2024年度[_县级政府][_假设分析].xlsx, made
+    portable (a peer group comes from the registry and may hold characters Windows refuses)."""
+    stem = f"政务公开年报考核_{year}年度" + (f"_{peer_group}" if peer_group else "")
+    stem += "_假设分析" if what_if else ""
+    return portable_name(stem, ext=f".{suffix.lower().lstrip('.')}")
 
 
 def format_of(suffix: str) -> ExportFormat | None:

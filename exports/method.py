@@ -1,11 +1,11 @@
 """The 方案说明 sheet: the scheme in words (each indicator's rule, source and policies, the notes
 on method that follow from it) and the provenance lines (when, from which database, load and
-parser the figures were computed). No streamlit; the figures come from the database read-only."""
+parser the figures were computed, in words: file names and versions stay out of a signed sheet).
+No streamlit; the figures come from the database read-only."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import polars as pl
 
@@ -35,7 +35,8 @@ def scheme_notes(scheme, peer_group: str | None, flag_rules: str) -> tuple[str, 
         )
         + "名次变化与上年同组名次相比，正数为上升。",
         f"预警：{flag_rules.split('规则写在')[0]}",
-        "空白表示该单位年报没有此项数据（N/A），不是 0；未发布年报的单位不列指标得分。",
+        "空白表示该单位年报没有此项数据（N/A），不是 0；样本过少不计分、按同组中位数计分、"
+        "未发布年报不列指标得分等情况，见该行“计分说明”。",
     )
 
 
@@ -65,7 +66,7 @@ def scheme_table(scheme) -> Table:
     rows = []
     for n, ind in enumerate(scheme.indicators, 1):
         if ind.source == "manual":
-            source = "人工录入（检查、抽查结果）"
+            source = f"人工录入（{labels.MANUAL_INPUTS}）"
         elif ind.metric:
             source = f"{METRICS[ind.metric].name}：{labels.without_rule_ids(METRICS[ind.metric].formula)}"
         else:
@@ -130,10 +131,10 @@ FROM current_reports WHERE year = $year AND ($peer IS NULL OR peer_group = $peer
 """
 
 
-def about_lines(
-    con, scheme, *, year: int, peer_group: str | None, db_path: str | Path | None
-) -> tuple[tuple[str, str], ...]:
-    """方案说明 header lines: the scheme's settings and when/from which data it was computed."""
+def about_lines(con, scheme, *, year: int, peer_group: str | None) -> tuple[tuple[str, str], ...]:
+    """方案说明 header lines: the scheme's settings and when the figures were computed, in the
+    office's words: no file names, database paths or program/parser versions on a signed sheet
+    (those go in the file's properties, `build_stamp`)."""
     from etl.scope import home_list
 
     share = scheme.performance_share
@@ -141,10 +142,9 @@ def about_lines(
     manual = "无"
     if scheme.manual_path:
         used = sum(1 for r in scheme.manual if r[1] == year and (home is None or r[0] in home))
-        manual = f"{Path(scheme.manual_path).name}（{year} 年本省单位 {used} 条）"
+        manual = f"{labels.MANUAL_INPUTS} {used} 条（{year} 年度本省单位）"
     lines = [
         ("方案名称", scheme.name),
-        ("方案文件", Path(scheme.path).name),
         ("考核年度", f"{year} 年度（年报发布于 {year + 1} 年）"),
         ("对标组", peer_group or "全部（各对标组内分别排名）"),
         (
@@ -160,50 +160,37 @@ def about_lines(
             "每个计分指标在方案中明确选择：" + "；".join(v for k, v in POLICY_LABELS.items() if k),
         ),
         ("样本过少", f"比率的分母少于 {scheme.min_cases} 件时标记“样本过少”"),
+        ("得分取舍", "各指标得分保留两位小数，合计、折算和总分均由保留后的得分计算"),
         ("人工录入", manual),
         ("计算时间", datetime.now().isoformat(sep=" ", timespec="seconds")),
     ]
-    db_path = db_path or _database_file(con)
-    if db_path:
-        p = Path(db_path)
-        stamp = (
-            datetime.fromtimestamp(p.stat().st_mtime).isoformat(sep=" ", timespec="seconds")
-            if p.exists()
-            else "?"
-        )
-        lines.append(("数据库", f"{p.name}（文件时间 {stamp}）"))
     runs = con.sql(LAST_RUN_SQL).fetchall()
     if runs:
-        rid, started, finished, version, loaded, unchanged, failed, skipped = runs[0]
+        rid, started, finished, _version_, loaded, unchanged, failed, skipped = runs[0]
         lines.append(
             (
                 "最近一次加载",
                 f"第 {rid} 批，{started:%Y-%m-%d %H:%M} 开始"
                 + (f"，{finished:%H:%M} 结束" if finished else "，未完成")
-                + f"；新载入 {loaded or 0}、未变 {unchanged or 0}、失败 {failed or 0}、跳过 {skipped or 0}；解析器 {version}",  # noqa: E501
+                + f"；新载入 {loaded or 0}、未变 {unchanged or 0}、失败 {failed or 0}、跳过 {skipped or 0}",
             )
         )
-    reports, versions, last = con.sql(
+    reports, _versions, last = con.sql(
         YEAR_REPORTS_SQL, params={"year": year, "peer": peer_group, "home": home}
     ).fetchall()[0]
     lines.append(
-        (
-            "本年度年报",
-            f"{reports} 份；解析器版本 {versions or '—'}"
-            + (f"；最近载入 {last:%Y-%m-%d %H:%M}" if last else ""),
-        )
+        ("本年度年报", f"{reports} 份" + (f"；最近载入 {last:%Y-%m-%d %H:%M}" if last else ""))
     )
-    lines.append(("程序", f"gongkai {_version()}"))
     return tuple(lines)
 
 
-DATABASE_FILE_SQL = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+def build_stamp(con, *, year: int, peer_group: str | None) -> str:
+    """The program and parser versions behind the figures, for the file's properties only."""
+    from etl.scope import home_list
 
-
-def _database_file(con) -> str | None:
-    """The file behind `con` (None for an in-memory database), for callers that pass no path."""
-    rows = con.sql(DATABASE_FILE_SQL).fetchall()
-    return rows[0][0] if rows else None
+    params = {"year": year, "peer": peer_group, "home": home_list(con)}
+    versions = con.sql(YEAR_REPORTS_SQL, params=params).fetchall()[0][1]
+    return f"gongkai {_version()}" + (f"；解析器 {versions}" if versions else "")
 
 
 def _version() -> str:

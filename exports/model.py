@@ -130,7 +130,7 @@ class AssessmentExport:
     deductions: Table  # 扣分明细: one row per deduction, with reason and source
     quality: Table  # 数据质量: findings per agency
     scheme: Table  # 方案说明: indicators, weights, rules
-    about: tuple[tuple[str, str], ...] = ()  # 方案说明 key/value lines: share, policy, db, run…
+    about: tuple[tuple[str, str], ...] = ()  # 方案说明 key/value lines: share, policy, run…
     peer_group: str | None = None
     agencies: dict[str, Table] = field(default_factory=dict)  # optional sheet per agency
     performance_share: float = 0.04
@@ -139,6 +139,7 @@ class AssessmentExport:
     notes: tuple[
         str, ...
     ] = ()  # 说明 under the table: the office's method notes, then the scheme's
+    build: str = ""  # program and parser versions: the file's properties, never its pages
 
     @property
     def title(self) -> str:

@@ -158,7 +158,8 @@ vals AS (
 ),
 fig AS (
     SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
-           r.peer_group, r.year, r.template, r.published, r.deadline, r.days_late,
+           r.peer_group, r.year, r.template, r.published, r.deadline,
+           __LATE_DAYS_R__ AS days_late,
            r.source_path, r.text_fingerprint, vals.* EXCLUDE (report_id)
     FROM current_reports r LEFT JOIN vals USING (report_id)
     WHERE ($year IS NULL OR r.year = $year)
@@ -191,12 +192,21 @@ def run_query(
 ) -> pl.DataFrame:
     """Run `sql` with bound `params`; a statement using $home gets the office's agencies, and
     the figures read the values with the analysts' corrections when they are attached
-    (assess.metric_sql.values_relation), so every rate and flag agrees with the score."""
+    (assess.metric_sql.values_relation) and `__FINDINGS__` / `__LATE_DAYS_R__` the findings
+    without the 误报, so every rate, flag and list agrees with the score."""
     params = dict(params or {})
     if "__VALUES__" in sql:
         from assess.metric_sql import values_relation
 
         sql = sql.replace("__VALUES__", values_relation(con))
+    if "__LATE_DAYS_R__" in sql or "__FINDINGS__" in sql:
+        # the findings without the 误报 (assess.metric_sql.findings_relation), and the days late
+        # of the report `r` as they leave them: what the score counts, every list counts
+        from assess.metric_sql import findings_relation, late_days_sql
+
+        kept = findings_relation(con)
+        sql = sql.replace("__LATE_DAYS_R__", late_days_sql("r", kept))
+        sql = sql.replace("__FINDINGS__", kept)
     if "$home" in sql and "home" not in params:
         from etl.scope import home_list
 

@@ -115,35 +115,55 @@ def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
 def two_year_table(rows, y1: int, y2: int, templates=("—", "—")) -> pl.DataFrame:
     """Two years of one agency side by side, the older year first, and their change.
 
-    `rows`: (item, value in y1, value in y2). The change is always newer − older, whichever year
-    was picked first, and the header says so (a fall from 86.81 to 60 is −26.81). For 排名 a
-    negative change is a move up.
+    `rows`: (item, value in y1, value in y2[, change]). The change is newer − older, whichever
+    year was picked first, and the header says so (a fall from 86.81 to 60 is −26.81); a row may
+    bring its own `change(older, newer)` instead: 排名 uses queries.leader.rank_change (+ = rose,
+    as on every other page), so 5th → 2nd reads +3.
     """
     if y1 > y2:
         y1, y2 = y2, y1
-        rows = [(r[0], r[2], r[1]) for r in rows]
+        rows = [(r[0], r[2], r[1], *r[3:]) for r in rows]
         templates = tuple(reversed(templates))
 
     def show(x) -> str:
         return "—" if x is None else f"{round(float(x), 2):g}"
 
-    def change(a, b) -> str:
-        if a is None or b is None:
+    def change(row) -> str:
+        older, newer = row[1], row[2]
+        if older is None or newer is None:
             return ""
-        d = round(float(b) - float(a), 2)
+        diff = row[3](older, newer) if len(row) > 3 else float(newer) - float(older)
+        d = round(float(diff), 2)
         return "0" if d == 0 else f"{d:+g}"
 
+    header = f"变化（{y2} 年度减 {y1} 年度）"
     return pl.DataFrame(
         {
             "项目": [r[0] for r in rows] + ["模板"],
             f"{y1} 年度": [show(r[1]) for r in rows] + [templates[0]],
             f"{y2} 年度": [show(r[2]) for r in rows] + [templates[1]],
-            f"变化（{y2} 年度减 {y1} 年度）": [change(r[1], r[2]) for r in rows] + [""],
+            header: [change(r) for r in rows] + [""],
         },
         schema={
             "项目": pl.String,
             f"{y1} 年度": pl.String,
             f"{y2} 年度": pl.String,
-            f"变化（{y2} 年度减 {y1} 年度）": pl.String,
+            header: pl.String,
         },
     )
+
+
+def comparison_years(years, year: int) -> tuple[int, int]:
+    """The two years 单位画像 · 对比 opens on for an agency with reports in `years`: the selected
+    `year` (or the agency's newest year before it, else its oldest) and the agency's year just
+    before that one (newer, older); the same year twice only when it has a single report."""
+    have = sorted(set(years))
+    if not have:
+        raise ValueError("an agency without reports has no years to compare")
+    up_to = [y for y in have if y <= year]
+    newer = up_to[-1] if up_to else have[0]
+    before = [y for y in have if y < newer]
+    after = [y for y in have if y > newer]
+    if before:
+        return newer, before[-1]
+    return (after[0], newer) if after else (newer, newer)

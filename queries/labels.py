@@ -185,6 +185,11 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# What the office calls the scheme's manual inputs (the scheme file: 只能靠检查、抽查得到的项目);
+# their CSV's file name is the scorer's provenance, never a page's or a document's words.
+MANUAL_INPUTS = "检查抽查结果"
+
+
 def source_text(source: str | None) -> str:
     """assess's provenance of a deduction ('report 12 · metric completion_rate', 'registry',
     'manual:file.csv') in words."""
@@ -193,7 +198,7 @@ def source_text(source: str | None) -> str:
     if not source:
         return ""
     if source.startswith("manual:"):
-        return f"人工录入（{source.removeprefix('manual:')}）"
+        return f"人工录入（{MANUAL_INPUTS}）"
     if source.startswith("registry"):
         return "单位名录（未发布年报）" if "no report" in source else "单位名录"
     m = re.match(r"report \d+ · metric (\w+)", source)

@@ -30,6 +30,8 @@ FOCUS_KEYS = {
 assert all(k in FIELDS for keys in FOCUS_KEYS.values() for k in keys), "FOCUS_KEYS: undeclared"
 # A metric read from no cell: the profile tab where it is shown.
 FOCUS_TABS = {"days_late": "办理情况", "identity_findings": "问题", "repeat_share_prev": "问题"}
+# ... and the figure of that tab to mark there (a date is printed in no table cell).
+FOCUS_MARKS = {"days_late": "days_late"}
 # Grid column -> the metric whose cell it shows.
 COLUMN_METRICS = {
     "completion_rate": "completion_rate",
@@ -41,6 +43,17 @@ COLUMN_METRICS = {
     "errors": "identity_findings",
 }
 STEADY = 0.05  # points: an indicator that moved less did not move
+
+
+def rank_change(older_rank, newer_rank):
+    """Places moved between two rankings, + = rose: 5th → 2nd is +3, 2nd → 5th is −3.
+
+    The one definition of 名次变化 for every page, the leader's summary and the exports (a
+    smaller rank number is a better place, so the change is older − newer). Takes numbers
+    (None when either rank is unknown) or polars expressions (null propagates)."""
+    if older_rank is None or newer_rank is None:
+        return None
+    return older_rank - newer_rank
 
 
 def vetoes(assessment) -> pl.DataFrame:
@@ -89,7 +102,7 @@ def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFra
     null when the move came from a report not published or a veto).
 
     Order of causes: 上年无评分 / 上年未发布年报 / 上年一票否决（…）/ 本年未发布年报 /
-    本年一票否决（…）; a rank that moved against the score (「总分 +0.4 分，名次随同组单位变化」);
+    本年一票否决（…）; a rank that moved against the score (「总分 +0.4 分，因他单位变动」);
     else the weighted indicator whose points changed most the same way as the total
     (「办结率 +6.0 分」), else 「各项得分基本未变」.
     """
@@ -130,7 +143,7 @@ def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFra
         .when(pl.col("veto").is_not_null())
         .then(pl.format("本年一票否决（{}）", pl.col("veto")))
         .when(against)
-        .then(pl.format("总分 {} 分，名次随同组单位变化", signed_text("score_change")))
+        .then(pl.format("总分 {} 分，因他单位变动", signed_text("score_change")))
         .when(moved)
         .then(
             pl.format(
@@ -233,6 +246,7 @@ FOCUS_SCHEMA = {
     "indicator": pl.String,
     "tab": pl.String,
     "key": pl.String,
+    "mark": pl.String,
 }
 
 
@@ -255,8 +269,9 @@ def _biggest_loss(assessment) -> dict[str, str]:
 def focus_cells(con, ranked: pl.DataFrame, assessment, scheme, causes: pl.DataFrame):
     """Where each figure of the ranking comes from, one row per (agency, figure):
     agency_id, figure (a ranking column: score, rank_change, completion_rate, …), indicator (the
-    scheme's indicator name behind it, or null), tab (the 单位画像 tab to open) and key (the
-    printed cell to mark in 原文, or null when the figure has no one cell).
+    scheme's indicator name behind it, or null), tab (the 单位画像 tab to open), key (the
+    printed cell to mark in 原文, or null when the figure has no one cell) and mark (the figure
+    to mark on that tab when no cell prints it: days_late for 年报发布及时性, else null).
 
     score: the indicator that cost the agency most points; rank_change: the indicator that moved
     most (move_causes), or the two years side by side (对比) when the move came from an
@@ -280,18 +295,18 @@ def focus_cells(con, ranked: pl.DataFrame, assessment, scheme, causes: pl.DataFr
             ("rank_change", cause.get(agency), "对比"),
         ):
             ind = inds.get(ind_id) if ind_id else None
-            tab, key = _place(ind.metric if ind else None, has.get(rid), fallback)
-            rows.append((agency, figure, ind.name if ind else None, tab, key))
+            place = _place(ind.metric if ind else None, has.get(rid), fallback)
+            rows.append((agency, figure, ind.name if ind else None, *place))
         for figure, metric in COLUMN_METRICS.items():
             rows.append((agency, figure, None, *_place(metric, has.get(rid), "办理情况")))
     return pl.DataFrame(rows, schema=FOCUS_SCHEMA, orient="row")
 
 
-def _place(metric: str | None, printed: set[str] | None, fallback: str) -> tuple[str, str | None]:
-    """(tab, key) for a metric in a report that printed `printed` (None: no report)."""
+def _place(metric: str | None, printed: set[str] | None, fallback: str) -> tuple:
+    """(tab, key, mark) for a metric in a report that printed `printed` (None: no report)."""
     if printed is None:
-        return "办理情况", None
+        return "办理情况", None, None
     for key in FOCUS_KEYS.get(metric or "", ()):
         if key in printed:
-            return "原文", key
-    return FOCUS_TABS.get(metric or "", fallback), None
+            return "原文", key, None
+    return FOCUS_TABS.get(metric or "", fallback), None, FOCUS_MARKS.get(metric or "")

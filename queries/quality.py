@@ -6,17 +6,20 @@ import json
 
 import polars as pl
 
+from assess.metric_sql import finding_counts_sql
 from etl.errors import ERROR_CODES
 from etl.rule_vocabulary import category_label, place_label
 from etl.rules import rule_label
 from queries import labels
 from queries.base import run_query, scope_params
 
+# Every list and count of findings reads __FINDINGS__ (queries.base.run_query): the findings
+# without those dismissed as 误报, which are no problem on any page or sheet.
 FINDINGS_SQL = """
 SELECT f.report_id, r.agency_id, a.name AS agency_name, a.peer_group, r.year, f.rule,
        f.severity, f.cells, f.expected, f.actual, f.actual - f.expected AS difference,
        f.message, r.source_path, f.category, f.place, f.responsibility
-FROM findings f
+FROM __FINDINGS__ f
 LEFT JOIN reports r USING (report_id)
 LEFT JOIN agencies a USING (agency_id)
 WHERE (r.report_id IS NULL OR r.is_current)
@@ -30,7 +33,7 @@ ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
 """
 FINDINGS_SUMMARY_SQL = """
 SELECT f.rule, f.severity, count(*) AS findings, count(DISTINCT r.agency_id) AS agencies
-FROM findings f LEFT JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
+FROM __FINDINGS__ f LEFT JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
 WHERE (r.report_id IS NULL OR r.is_current)
   AND ($year IS NULL OR r.year = $year)
   AND ($agency_id IS NULL OR r.agency_id = $agency_id)
@@ -42,7 +45,7 @@ FINDINGS_BY_AGENCY_SQL = """
 SELECT r.agency_id, a.name AS agency_name, count(*) AS findings,
        count(*) FILTER (f.severity = 'error') AS errors,
        count(*) FILTER (f.severity = 'warning') AS warnings
-FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+FROM __FINDINGS__ f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
 WHERE r.is_current AND ($year IS NULL OR r.year = $year)
   AND ($agency_id IS NULL OR r.agency_id = $agency_id)
   AND ($peer_group IS NULL OR a.peer_group = $peer_group)
@@ -124,19 +127,24 @@ WHERE a.confirmed
   AND NOT EXISTS (SELECT 1 FROM current_reports r WHERE r.agency_id = a.agency_id AND r.year = $year)
 ORDER BY a.peer_group, a.name
 """
+# Late: the days late as the score counts them (none once the late finding is dismissed as 误报).
 LATE_SQL = """
-SELECT agency_id, agency_name, peer_group, year, published, deadline, days_late, source_path
-FROM current_reports
-WHERE year = $year AND days_late > 0 AND ($peer_group IS NULL OR peer_group = $peer_group)
+SELECT * FROM (
+    SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.published, r.deadline,
+           __LATE_DAYS_R__ AS days_late, r.source_path
+    FROM current_reports r
+    WHERE r.year = $year AND r.days_late > 0 AND ($peer_group IS NULL OR r.peer_group = $peer_group))
+WHERE days_late > 0
 ORDER BY days_late DESC, agency_name
 """
 # Copied: one definition, the quality check's report.copied finding (etl/validate/similarity.py:
 # the share of the report's own prose found in its previous report or another agency's is above
-# [copy].share_threshold). The ranking flag and the 与上年年报雷同 indicator read the same finding.
-COPIED_SQL = """
-SELECT DISTINCT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, r.source_path
-FROM findings f JOIN current_reports r USING (report_id)
-WHERE r.year = $year AND f.rule = 'report.copied' AND f.responsibility = 'report'
+# [copy].share_threshold), counted as the ranking flag and the 与上年年报雷同 indicator count it
+# (assess.metric_sql.finding_counts_sql, without the 误报).
+COPIED_SQL = f"""
+SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.report_id, r.source_path
+FROM ({finding_counts_sql("__FINDINGS__")}) f JOIN current_reports r USING (report_id)
+WHERE r.year = $year AND f.copied_findings > 0
   AND ($peer_group IS NULL OR r.peer_group = $peer_group)
 ORDER BY agency_name
 """
@@ -167,7 +175,7 @@ def copied_reports(con, *, year: int, peer_group: str | None = None) -> pl.DataF
 
 QUALITY_BY_CATEGORY_SQL = """
 SELECT f.category, f.rule, f.severity, count(*) AS findings, count(DISTINCT r.agency_id) AS agencies
-FROM findings f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+FROM __FINDINGS__ f JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
 WHERE r.is_current AND r.year = $year AND ($peer_group IS NULL OR a.peer_group = $peer_group)
   AND f.responsibility = 'report'
   AND ($home::VARCHAR[] IS NULL OR r.agency_id IN (SELECT unnest($home::VARCHAR[])))
@@ -226,7 +234,7 @@ def passages(row_passages: str | None) -> list[dict]:
 
 PUBLICATION_SQL = """
 SELECT a.agency_id, a.name AS agency_name, a.kind, a.level, a.peer_group,
-       r.report_id, r.published, r.deadline, r.days_late
+       r.report_id, r.published, r.deadline, __LATE_DAYS_R__ AS days_late
 FROM agencies a
 LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = $year
 WHERE (a.confirmed OR r.report_id IS NOT NULL)

@@ -6,26 +6,25 @@ from pathlib import Path
 
 import polars as pl
 
+from assess.metric_sql import finding_counts_sql
 from assess.scheme import as_scheme
 from queries.base import FIGURES_CTE, run_query, scope_params
+from queries.leader import rank_change
 from queries.lists import home_agencies
 
 # Flags and key rates joined onto the scores: computed here so every consumer (pages, exports)
-# shows the same thing.
+# shows the same thing. The findings are counted as the score counts them (one definition:
+# assess.metric_sql.finding_counts_sql over the findings without the 误报): `errors` is the
+# 数据一致性 count, `copied` its report.copied; a late publication is no data error.
 RANK_CONTEXT_SQL = f"""
 WITH {FIGURES_CTE},
-f AS (
-    SELECT f.report_id, count(*) FILTER (f.severity = 'error') AS errors,
-           count(*) FILTER (f.severity = 'warning') AS warnings,
-           count(*) FILTER (f.rule = 'report.copied') > 0 AS copied
-    FROM findings f WHERE f.responsibility = 'report' GROUP BY f.report_id
-)
+f AS ({finding_counts_sql("__FINDINGS__")})
 SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
        r.completion_rate, r.completion_rate_cases, r.on_time_rate, r.disclosure_rate,
        r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,
-       coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
-       coalesce(f.copied, false) AS copied
+       coalesce(f.identity_findings, 0) AS errors, coalesce(f.warnings, 0) AS warnings,
+       coalesce(f.copied_findings, 0) > 0 AS copied
 FROM rates r LEFT JOIN f USING (report_id)
 """
 
@@ -108,7 +107,7 @@ def ranking(
             pl.col("_prev").cast(scored.schema["rank"]).alias("prev_rank"),
             pl.col("_prev_total").alias("prev_total"),
         )
-        .with_columns((pl.col("prev_rank") - pl.col("rank")).alias("rank_change"))
+        .with_columns(rank_change(pl.col("prev_rank"), pl.col("rank")).alias("rank_change"))
         .drop("_prev", "_prev_total")
     )
     if peer_group is not None:
@@ -204,7 +203,7 @@ def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:
         "agency_id", pl.col("score").alias("base_score"), pl.col("rank").alias("base_rank")
     )
     return alt.join(ref, on="agency_id", how="left").with_columns(
-        (pl.col("base_rank") - pl.col("rank")).alias("whatif_change")
+        rank_change(pl.col("base_rank"), pl.col("rank")).alias("whatif_change")
     )
 
 
@@ -231,13 +230,11 @@ def score_steps(con, *, year: int, scheme, agency_id: str, assessment=None) -> p
     bonus = r["bonus_points"] or 0.0
     if bonus:
         rows.append(("加分", bonus, "加分项合计"))
-    before = min(100.0, max(0.0, (r["scaled_points"] or 0.0) + bonus))
     if (r["scaled_points"] or 0.0) + bonus > 100:
         rows.append(("封顶", 100.0, "总分不超过 100 分"))
     for reason in [x for x in (r["vetoes"] or "").split("；") if x]:
         rows.append(("否决", None, reason))
-    note = "" if r["vetoes"] or abs(round(before, 2) - r["total"]) < 0.006 else "（四舍五入）"
-    rows.append(("总分", r["total"], note))
+    rows.append(("总分", r["total"], ""))  # the lines add up: assess.score_sql rounds each part
     return pl.DataFrame(rows, schema=_STEP_SCHEMA, orient="row")
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from etl.rules import rule_label
+from etl.rule_vocabulary import TIMING
+from etl.rules import rule_label, rules_costing
 from etl.safe_text import xml_text
 from etl.scope import home_list
 from workflow.findings import list_findings
@@ -26,6 +27,7 @@ WHERE (a.confirmed OR r.report_id IS NOT NULL)
   AND (?::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest(?::VARCHAR[])))
 ORDER BY peer_group, a.agency_id"""
 EXEMPLARY_MAX = 10
+LATE_RULES = frozenset(rules_costing(TIMING))  # the catalogue's 未按时发布 (published.late)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class AgencyLine:
     problems: int = 0  # raised and not dismissed as 误报
     rectified: int = 0
     score: float | None = None
+    late_found: bool = False  # a late-publication problem among them (not dismissed as 误报)
     place: Place = UNPLACED_PLACE  # its own region (workflow.regions)
     # unpublished: the year's reports of unconfirmed units that may be its (workflow.unconfirmed)
     maybe_published_as: tuple[str, ...] = ()
@@ -50,7 +53,9 @@ class AgencyLine:
 
     @property
     def late(self) -> bool:
-        return self.days_late is not None and self.days_late > 0
+        """Late as the problems count it (one source with 问题分类统计's 未按时发布): the rule
+        catalogue's late-publication finding, not dismissed as 误报."""
+        return self.late_found
 
 
 @dataclass
@@ -74,7 +79,7 @@ class Bulletin:
 
     @property
     def late(self) -> list[AgencyLine]:
-        return sorted((a for a in self.agencies if a.late), key=lambda a: -a.days_late)
+        return sorted((a for a in self.agencies if a.late), key=lambda a: -(a.days_late or 0))
 
     def groups(self, by: str = "peer_group") -> dict[str, list[AgencyLine]]:
         out: dict[str, list[AgencyLine]] = {}
@@ -104,6 +109,7 @@ def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) 
         for f in list_findings(store_con, year=year)  # a note (severity info) is no problem
         if (home is None or f["agency_id"] in lines)
         and f["state"] != DISMISSED
+        and not f.get("resolved_by")  # a correction in force satisfies its check: no problem now
         and f.get("severity") != "info"
         and (f["present"] or f["state"] in (RECTIFIED, VERIFIED))
     ]
@@ -119,6 +125,7 @@ def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) 
         if line is not None:
             line.problems += not done
             line.rectified += done
+            line.late_found |= f["rule"] in LATE_RULES
     categories = sorted(
         ((c, len(v), len({a for a, _ in v}), sum(d for _, d in v)) for c, v in per_cat.items()),
         key=lambda t: (-t[1], t[0]),

@@ -4,7 +4,8 @@ A correction names (agency code, year, key) and remembers the parsed value it re
 (`printed`). It is applied only while the current report still yields that value: when a new
 version prints something else the re-check flags it (status 'flagged', shown as 待复核) and
 the scores use the new printed value until an analyst keeps or withdraws the correction.
-workflow.overlay hands the applied ones to the scorer.
+workflow.overlay hands the applied ones to the scorer; workflow.corrected_findings marks the
+findings an applied correction resolves (every change here settles them again).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 import sqlite3
 
 from etl.fields import FIELDS
+from workflow.corrected_findings import release_findings, settle_corrected_findings
 from workflow.evidence import printed
 from workflow.states import WorkflowError
 from workflow.store import now, writing
@@ -106,12 +108,24 @@ def add_correction(
             ],
         ).fetchone()[0]
         _event(con, cid, actor, "录入", reason.strip())
+        settle_corrected_findings(con, report_con)
     return cid
 
 
-def undo_correction(con: sqlite3.Connection, cid: int, *, actor: str, reason: str) -> None:
-    """Withdraw a correction: the parsed value is used again (the record is kept)."""
-    _set_status(con, cid, UNDONE, actor, reason, "撤销", (APPLIED, FLAGGED))
+def undo_correction(
+    con: sqlite3.Connection, cid: int, *, actor: str, reason: str, report_con=None
+) -> None:
+    """Withdraw a correction: the parsed value is used again (the record is kept), and the
+    findings it resolved stand again. `report_con`: the report database, to judge what the other
+    corrections still resolve (without it that waits for the next change or load)."""
+
+    def settle() -> None:
+        if report_con is None:
+            release_findings(con, cid)
+        else:
+            settle_corrected_findings(con, report_con)
+
+    _set_status(con, cid, UNDONE, actor, reason, "撤销", (APPLIED, FLAGGED), then=settle)
 
 
 def keep_correction(
@@ -137,6 +151,7 @@ def keep_correction(
             ],
         )
         _event(con, cid, actor, "复核后继续采用", _required(reason))
+        settle_corrected_findings(con, report_con)
 
 
 def _required(reason: str) -> str:
@@ -152,7 +167,10 @@ def _row(con, cid: int) -> sqlite3.Row:
     return row
 
 
-def _set_status(con, cid: int, status: str, actor: str, reason: str, action: str, allowed) -> None:
+def _set_status(
+    con, cid: int, status: str, actor: str, reason: str, action: str, allowed, then=None
+) -> None:
+    """`then`: what else to do inside the same write transaction."""
     if not actor:
         raise WorkflowError("未登录，不能操作")
     reason = _required(reason)
@@ -165,6 +183,8 @@ def _set_status(con, cid: int, status: str, actor: str, reason: str, action: str
             [status, now(), int(cid)],
         )
         _event(con, cid, actor, action, reason)
+        if then is not None:
+            then()
 
 
 def _event(con, cid: int, actor: str, action: str, reason: str) -> None:

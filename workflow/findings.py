@@ -17,6 +17,8 @@ from workflow.states import (
 )
 from workflow.store import now, writing
 
+RESOLVED_LABEL = "修正后已消除"  # a correction in force satisfies the check (corrected_findings)
+
 DEFAULT_REASONS = {CONFIRMED: "核实属实"}
 
 
@@ -148,12 +150,27 @@ def list_findings(
 
 
 def confirmed_problems(con: sqlite3.Connection, year: int, agency_ids=None) -> list[dict]:
-    """Problems the office stands behind (已确认 / 已通知) that the latest load still raises."""
+    """Problems the office stands behind (已确认 / 已通知) that the latest load still raises and
+    that still stand with the analysts' corrections (workflow.corrected_findings)."""
     return [
         f
         for f in list_findings(con, year=year, states=CONFIRMED_STATES, agency_ids=agency_ids)
-        if f["present"]
+        if stands(f)
     ]
+
+
+def stands(f: dict) -> bool:
+    """A tracked finding (a row of list_findings or the store) is a problem of the report as
+    loaded and corrected: the latest load raises it and no correction in force resolves it."""
+    return bool(f["present"]) and not f.get("resolved_by")
+
+
+def state_text(f: dict) -> str:
+    """The state as 整改跟踪 shows it: 「已确认（修正后已消除，修正编号 3）」 for one a correction
+    resolves, 「已整改（待复核）」 for one the re-check moved."""
+    if f.get("resolved_by") and f["present"]:  # (none in a read-only store from before)
+        return f"{f['state']}（{RESOLVED_LABEL}，修正编号 {f['resolved_by'].replace(',', '、')}）"
+    return f["state"] + ("（待复核）" if f["needs_review"] else "")
 
 
 def history(con: sqlite3.Connection, fkey: str) -> list[dict]:

@@ -5,8 +5,11 @@ The report database is opened read-only and only the loader writes it, so correc
 written there: `attach_corrections(con, db_path)` ATTACHes an in-memory database named
 `gongkai_workflow` (visible to every cursor of the connection) and fills its tables
 `value_corrections (agency_id, year, key, value, printed)` with the corrections in force and
-`dismissed_findings (agency_id, year, rule, cells)` with the findings dismissed as 误报 (not
-counted by 数据一致性).
+`dismissed_findings (agency_id, year, rule, cells)` with the findings dismissed as 误报 (no
+problem anywhere: not in the score, the flags, the 数据质量 lists; a dismissed late publication
+leaves the report not late — assess.metric_sql.findings_relation / late_days_sql) and
+`resolved_findings` (same columns) with those a correction in force resolves
+(workflow.corrected_findings): neither is counted by 数据一致性.
 The scorer applies a row only while the report still yields `printed`, so a new version that
 prints another value is never silently overridden, even before the re-check has run.
 Call it again after a change: the table is replaced in one statement.
@@ -36,7 +39,15 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
 
 
-def _read(con: sqlite3.Connection, close: bool = True) -> tuple[list, list]:
+_FINDING_COLUMNS = {
+    "agency_id": pa.string(),
+    "year": pa.int32(),
+    "rule": pa.string(),
+    "cells": pa.string(),
+}
+
+
+def _read(con: sqlite3.Connection, close: bool = True) -> tuple[list, list, list]:
     try:
         fixes = con.execute(
             "SELECT agency_id, year, key, value, printed FROM corrections WHERE status = ?",
@@ -47,21 +58,33 @@ def _read(con: sqlite3.Connection, close: bool = True) -> tuple[list, list]:
             "WHERE state = ? AND cells_raw IS NOT NULL",
             [DISMISSED],
         ).fetchall()
+        columns = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
+        resolved = (  # a read-only store from before corrections resolved findings: none
+            con.execute(
+                "SELECT agency_id, year, rule, cells_raw FROM tracked_findings "
+                "WHERE resolved_by IS NOT NULL AND present = 1 AND cells_raw IS NOT NULL"
+            ).fetchall()
+            if "resolved_by" in columns
+            else []
+        )
     finally:
         if close:
             con.close()
-    return [tuple(r) for r in fixes], [tuple(r) for r in dismissed]
+    return [tuple(r) for r in fixes], [tuple(r) for r in dismissed], [tuple(r) for r in resolved]
 
 
-def overlay_tables(path: Path) -> tuple[pa.Table, pa.Table]:
-    """(corrections in force, findings dismissed as 误报) of a workflow store."""
-    fixes, dismissed = [], []
+def overlay_tables(path: Path) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(corrections in force, findings dismissed as 误报, findings resolved by a correction) of a
+    workflow store."""
+    fixes, dismissed, resolved = [], [], []
     if path.exists():
         try:  # read-only first: no schema write (and its sync to disk) on every dashboard open
-            fixes, dismissed = _read(_read_only(path))
-        except sqlite3.Error:  # an older store without a table yet: open it as the writer does
+            fixes, dismissed, resolved = _read(_read_only(path))
+        except (
+            sqlite3.Error
+        ):  # an older store without a table or column: open it as the writer does
             with opened(path) as con:
-                fixes, dismissed = _read(con, close=False)
+                fixes, dismissed, resolved = _read(con, close=False)
     return (
         _table(
             fixes,
@@ -73,29 +96,23 @@ def overlay_tables(path: Path) -> tuple[pa.Table, pa.Table]:
                 "printed": pa.float64(),
             },
         ),
-        _table(
-            dismissed,
-            {
-                "agency_id": pa.string(),
-                "year": pa.int32(),
-                "rule": pa.string(),
-                "cells": pa.string(),
-            },
-        ),
+        _table(dismissed, _FINDING_COLUMNS),
+        _table(resolved, _FINDING_COLUMNS),
     )
 
 
 def attach_corrections(con, db_path: str | Path) -> int:
     """Attach (or refresh) the corrections and dismissals of `db_path`'s workflow store; returns
     how many corrections are in force."""
-    fixes, dismissed = overlay_tables(store_path(db_path))
+    fixes, dismissed, resolved = overlay_tables(store_path(db_path))
     attached = con.execute(
         "SELECT count(*) FROM duckdb_databases() WHERE database_name = ?", [SCHEMA_NAME]
     ).fetchall()[0][0]
     if not attached:
         con.execute(f"ATTACH ':memory:' AS {SCHEMA_NAME} (READ_WRITE)")
-    # dismissed_findings first: assess switches to the overlay when value_corrections exists
-    for name, table in (("dismissed_findings", dismissed), ("value_corrections", fixes)):
+    # value_corrections last: assess switches to the overlay when it exists
+    tables = {"dismissed_findings": dismissed, "resolved_findings": resolved}
+    for name, table in (*tables.items(), ("value_corrections", fixes)):
         con.register("_gongkai_overlay_in", table)
         try:
             con.execute(

@@ -19,7 +19,7 @@ from etl.rule_vocabulary import REPORT, category_label, place_label
 from etl.rules import rule, rule_label
 from etl.safe_text import FILE_NAME_BYTES, portable_name, xml_text
 from workflow.evidence import PREVIOUS_YEAR, evidence_lines, place_span
-from workflow.findings import confirmed_problems, record
+from workflow.findings import confirmed_problems, record, stands
 from workflow.states import CONFIRMED, CONFIRMED_STATES, NOTIFIED
 from workflow.store import now, writing
 
@@ -164,12 +164,12 @@ def notice_item(f: dict) -> NoticeItem:
 
 def still_confirmed(con: sqlite3.Connection, notice: Notice) -> Notice:
     """The notice with only the problems the store holds as confirmed now: one dismissed as 误报
-    (or fixed by a reload) since the batch was built is not sent."""
+    (or fixed by a reload, or resolved by a correction) since the batch was built is not sent."""
     keep = []
     for item in notice.items:
-        row = con.execute("SELECT state, present FROM tracked_findings WHERE fkey = ?", [item.fkey])
-        found = row.fetchone()
-        if found is not None and found["state"] in CONFIRMED_STATES and found["present"]:
+        row = con.execute("SELECT * FROM tracked_findings WHERE fkey = ?", [item.fkey]).fetchone()
+        found = None if row is None else dict(row)
+        if found is not None and found["state"] in CONFIRMED_STATES and stands(found):
             keep.append(item)
     return replace(notice, items=tuple(keep))
 

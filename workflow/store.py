@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS tracked_findings (
     report_sha TEXT,                  -- the report version it was last seen in
     versions_seen INTEGER NOT NULL DEFAULT 1,
     deadline TEXT,                    -- rectification deadline from the last notice
+    resolved_by TEXT,                 -- ids of the corrections that resolve it (workflow.corrected_findings)
     first_seen TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -248,6 +249,8 @@ def _add_missing_columns(con: sqlite3.Connection) -> None:
     have = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
     if "place" not in have:
         con.execute("ALTER TABLE tracked_findings ADD COLUMN place TEXT")
+    if "resolved_by" not in have:
+        con.execute("ALTER TABLE tracked_findings ADD COLUMN resolved_by TEXT")
 
 
 @contextmanager

@@ -18,7 +18,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # workflow.store, because store imports this module (the check runs before every open).
 BUSY_TIMEOUT_S = 30.0
 LATER_COLUMNS = {
-    ("tracked_findings", "place")
+    ("tracked_findings", "place"),
+    ("tracked_findings", "resolved_by"),
 }  # added after stores were first written: added on open
 
 

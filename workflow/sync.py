@@ -7,7 +7,8 @@ For each finding of a current report (keyed by agency, year, rule, cells):
 - no longer raised by a new version of the report → open ones move to 已整改, marked 待复核;
 - no longer raised but the report is the same file (a parser change) → only `present` drops:
   the agency did nothing, so nothing is recorded as rectified.
-Corrections whose report now yields another value are flagged (workflow.corrections).
+Corrections whose report now yields another value are flagged (workflow.corrections), and what
+the corrections in force resolve is judged again (workflow.corrected_findings).
 Runs in one write transaction; safe to run any number of times (a second run changes nothing).
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from workflow.corrected_findings import settle_corrected_findings
 from workflow.corrections import recheck_corrections
 from workflow.evidence import LAST_YEAR_KEYS, finding_evidence
 from workflow.findings import finding_key, record
@@ -161,6 +163,7 @@ def sync_store(store_con, report_con) -> SyncSummary:
                     store_con, fkey, old, shas.get((old["agency_id"], old["year"])), stamp, out
                 )
         out.corrections_flagged = recheck_corrections(store_con, report_con, SYSTEM)
+        settle_corrected_findings(store_con, report_con)  # on the new versions' values
     return out
 
 

@@ -1,12 +1,15 @@
-"""多单位对比 (a tab of 单位画像): the agency beside others — this year's rank, score and figures,
-and one figure across the years (the 2019 template change marked). Agencies in ?agencies=."""
+"""单位画像 · 对比: two years of the agency side by side (two_years), and the agency beside others
+— this year's rank, score and figures, and one figure across the years (the 2019 template
+change marked). Agencies in ?agencies=."""
 
 import polars as pl
 import streamlit as st
 
+import queries
 from dashboard import data, urlstate, vega
 from dashboard.safe_text import echo, md
 from dashboard.views import cells, widgets
+from dashboard.views.cells import RATE_COLUMNS
 from queries import labels
 
 SIDE_ROWS = [
@@ -46,10 +49,7 @@ def panel(v: int, year: int, peer: str | None, current: str, path: str) -> None:
 
 def _comparable(v: int, peer: str | None) -> dict[str, str]:
     """{agency id: name} of the office's agencies with a report in the peer group `peer`."""
-    pool = data.agencies(v).filter(pl.col("reports") > 0)
-    home = data.home_agencies(v)
-    if home is not None:
-        pool = pool.filter(pl.col("agency_id").is_in(sorted(home)))
+    pool = data.own_agencies(v).filter(pl.col("reports") > 0)
     if peer is not None:
         pool = pool.filter(pl.col("peer_group") == peer)
     return dict(zip(pool["agency_id"], pool["name"]))
@@ -110,3 +110,64 @@ def _years_chart(v: int, picked: list[str], names: dict[str, str]) -> None:
     series = data.compare_agencies(v, tuple(picked))
     spec = vega.agencies_over_years(series, picked, names, figure, figure in cells.RATE_COLUMNS)
     widgets.light_chart(spec, key="compare_chart")
+
+
+TWO_YEAR_FIGURES = (
+    "requests",
+    "processed",
+    "completion_rate",
+    "disclosure_rate",
+    "review_total",
+    "review_corrected",
+    "suit_total",
+    "suit_corrected",
+    "days_late",
+)
+
+
+def two_years(
+    v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int
+) -> pl.DataFrame:
+    """Rank, score, each indicator's points and the key figures of two years, side by side."""
+    rows: list[tuple[str, float | None, float | None]] = []
+    scores = {}
+    for y in (y1, y2):
+        try:
+            r = data.ranking(v, y, path, None, ()).filter(pl.col("agency_id") == agency_id)
+        except data.AssessUnavailable:
+            r = pl.DataFrame()
+        scores[y] = r.row(0, named=True) if r.height else {}
+    rows.append(
+        (
+            "排名（对标组内；变化为名次升降，正数为上升）",
+            scores[y1].get("rank"),
+            scores[y2].get("rank"),
+            queries.rank_change,
+        )
+    )
+    rows.append(("总分", scores[y1].get("score"), scores[y2].get("score")))
+    rows.append(("绩效折算分", scores[y1].get("contribution"), scores[y2].get("contribution")))
+    try:
+        scheme = data.scheme(path)
+        for ind in scheme.indicators:
+            if ind.weighted:
+                col = f"{ind.id}.points"
+                rows.append(
+                    (f"{ind.name}（得分/{ind.weight:g}）", scores[y1].get(col), scores[y2].get(col))
+                )
+    except data.AssessUnavailable:
+        pass
+    fig = {
+        y: (
+            profile.filter(pl.col("year") == y).row(0, named=True)
+            if y in profile["year"].to_list()
+            else {}
+        )
+        for y in (y1, y2)
+    }
+    for c in TWO_YEAR_FIGURES:
+        unit = "（%）" if c in RATE_COLUMNS else ""
+        rows.append((labels.col(c) + unit, fig[y1].get(c), fig[y2].get(c)))
+
+    t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
+    return queries.two_year_table(rows, y1, y2, t)

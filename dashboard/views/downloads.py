@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.safe_text import md
 from dashboard.views import widgets
-from exports.formats import FORMATS
+from exports.formats import FORMATS, export_file_name
 
 v, year, peer = data.selection()
 st.title(f"{year} 年度考核结果导出")
@@ -21,12 +21,11 @@ except data.AssessUnavailable as exc:
     st.error(f"所选考核方案无法使用：{md(exc)}")
     st.stop()
 
-stem = f"政务公开年报考核_{year}年度" + (f"_{peer}" if peer else "")
 for box, fmt in zip(st.columns(len(FORMATS)), FORMATS):  # exports/formats.py
     box.download_button(
         fmt.label,
         builders[fmt.suffix],
-        file_name=f"{stem}.{fmt.suffix}",
+        file_name=export_file_name(year, peer, fmt.suffix),
         mime=fmt.mime,
         key=f"dl_{fmt.suffix}",
         on_click="ignore",

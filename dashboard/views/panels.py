@@ -1,5 +1,5 @@
 """Domain panels more than one page shows: an agency's headline cards, a findings table, the
-printed source behind a number, the score breakdown, two years side by side (no SQL:
+printed source behind a number, the score breakdown (no SQL:
 everything comes through dashboard.data)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 import queries
 from dashboard import data, urlstate, vega_bars
 from dashboard.safe_text import md
-from dashboard.views.cells import RATE_COLUMNS, fmt
+from dashboard.views.cells import fmt
 from dashboard.views.widgets import light_chart, scheme_picker, table
 from etl.document import place_text
 from etl.safe_text import portable_name
@@ -27,19 +27,30 @@ HEADLINE = (
 )
 
 
-def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: int) -> None:
-    """Four st.metric cards for `year` (or the agency's latest year), delta vs peer median.
+def headline_metrics(
+    profile: pl.DataFrame, median: pl.DataFrame | None, year: int, *, own: bool = True
+) -> None:
+    """Four st.metric cards for `year`, delta vs peer median; without a report of `year`, a
+    note saying so (the 评分 tab shows that year's score, so the cards never show another year).
 
     The arrow colour says good or bad: more requests is neither (grey), a higher correction
     rate is bad (red up), a higher completion rate is good."""
     rows = profile.filter(pl.col("year") == year)
-    row = (rows if rows.height else profile.tail(1)).row(0, named=True)
+    st.subheader(f"{year} 年度")
+    if rows.is_empty():  # one year per view: never another year's cards under this one
+        scored = "“评分”按考核方案对未发布年报的规定计分" if own else "参照单位不评分"
+        newest = profile["year"].max()
+        st.warning(
+            f"该单位没有 {year} 年度年报（未发布或未加载）：本年度没有办理数据，{scored}。"
+            f"该单位最近一份年报为 {newest} 年度，见下方各年表格，或在侧栏切换年度。",
+            icon=":material/event_busy:",
+        )
+        return
+    row = rows.row(0, named=True)
     med = {}
     if median is not None:
-        m = median.filter(pl.col("year") == row["year"])
+        m = median.filter(pl.col("year") == year)
         med = m.row(0, named=True) if m.height else {}
-    note = "" if row["year"] == year else f"（该单位没有 {year} 年度年报，显示最近一年）"
-    st.subheader(f"{row['year']} 年度{note}")
     st.caption("卡片下方为与对标组中位数之差；绿色为较好，红色为较差，灰色表示无好坏之分。")
     cols = st.columns(len(HEADLINE))
     for c, (name, unit, colour) in zip(cols, HEADLINE):
@@ -67,7 +78,7 @@ def headline_metrics(profile: pl.DataFrame, median: pl.DataFrame | None, year: i
     if late is not None and late > 0:
         st.error(
             f"年报逾期 {late} 天发布（发布日期 {row['published']}，法定期限 {row['deadline']}）。",
-            icon="⏰",
+            icon=":material/schedule:",
         )
 
 
@@ -137,7 +148,7 @@ def source_view(v: int, report_id: int, key: str) -> None:
             if loc.get("col") is not None
             else "在年报中的位置（上下各三行，黄色为该数值所在行）"
         )
-        st.html(_context_html(lines))
+        st.html(context_html(lines))
     if file is not None:
         st.download_button(
             "下载年报原件",
@@ -155,7 +166,7 @@ LINE_STYLE = ("color:#444", "background:#fff4d6;font-weight:600;border-left:4px 
 CELL_STYLE = "outline:3px solid #c62828;outline-offset:1px;background:#ffe0e0;padding:0 4px"
 
 
-def _context_html(lines: list[tuple[list[tuple[str, bool]], bool]]) -> str:
+def context_html(lines: list[tuple[list[tuple[str, bool]], bool]]) -> str:
     """The printed lines around a value, escaped; its line yellow, its own cell boxed in red."""
     rows = []
     for cells, hit in lines:
@@ -216,7 +227,7 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
         st.error(f"无法计算评分：{md(exc)}")
         return
     if breakdown.is_empty():
-        st.info(f"{year} 年度该单位没有评分（可能未发布年报）。")
+        st.info(_unscored_reason(v, year, agency_id))
         return
     light_chart(vega_bars.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))
@@ -233,65 +244,25 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
         )
 
 
+def _unscored_reason(v: int, year: int, agency_id: str) -> str:
+    """Why an agency has no score in `year`: outside the office's assessment (a reference unit
+    of another province, or a name not yet confirmed in the 单位名录), published or not; else
+    no report of that year."""
+    home = data.home_agencies(v)
+    if home is None or agency_id in home:
+        return f"{year} 年度该单位没有评分：没有已加载的 {year} 年度年报。"
+    listed = data.agencies(v).filter(pl.col("agency_id") == agency_id)
+    if listed.height and not listed["confirmed"][0]:
+        return (
+            f"{year} 年度没有评分：该单位名称尚未在单位名录中确认（可能是误写或新单位），"
+            "确认前不参加本办考核排名。"
+        )
+    return f"{year} 年度没有评分：该单位是其他省份的参照单位，不参加本办考核排名，年报仅供参照。"
+
+
 def continuity_note(profile: pl.DataFrame) -> None:
     """Next to charts that cross the 2019 template change: what each series means on each side."""
     caveats = queries.continuity_caveats(profile)
     if not caveats.is_empty():
         with st.expander("跨模板口径说明：2019 年前为旧版统计表，之后为新版表三/表四"):
             table(caveats)
-
-
-TWO_YEAR_FIGURES = (
-    "requests",
-    "processed",
-    "completion_rate",
-    "disclosure_rate",
-    "review_total",
-    "review_corrected",
-    "suit_total",
-    "suit_corrected",
-    "days_late",
-)
-
-
-def two_years(
-    v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int
-) -> pl.DataFrame:
-    """Rank, score, each indicator's points and the key figures of two years, side by side."""
-    rows: list[tuple[str, float | None, float | None]] = []
-    scores = {}
-    for y in (y1, y2):
-        try:
-            r = data.ranking(v, y, path, None, ()).filter(pl.col("agency_id") == agency_id)
-        except data.AssessUnavailable:
-            r = pl.DataFrame()
-        scores[y] = r.row(0, named=True) if r.height else {}
-    rows.append(
-        ("排名（对标组内，名次数减少为上升）", scores[y1].get("rank"), scores[y2].get("rank"))
-    )
-    rows.append(("总分", scores[y1].get("score"), scores[y2].get("score")))
-    rows.append(("绩效折算分", scores[y1].get("contribution"), scores[y2].get("contribution")))
-    try:
-        scheme = data.scheme(path)
-        for ind in scheme.indicators:
-            if ind.weighted:
-                col = f"{ind.id}.points"
-                rows.append(
-                    (f"{ind.name}（得分/{ind.weight:g}）", scores[y1].get(col), scores[y2].get(col))
-                )
-    except data.AssessUnavailable:
-        pass
-    fig = {
-        y: (
-            profile.filter(pl.col("year") == y).row(0, named=True)
-            if y in profile["year"].to_list()
-            else {}
-        )
-        for y in (y1, y2)
-    }
-    for c in TWO_YEAR_FIGURES:
-        unit = "（%）" if c in RATE_COLUMNS else ""
-        rows.append((labels.col(c) + unit, fig[y1].get(c), fig[y2].get(c)))
-
-    t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
-    return queries.two_year_table(rows, y1, y2, t)

@@ -4,6 +4,7 @@ peer group, and the printed source behind any number (in context, with the file 
 import polars as pl
 import streamlit as st
 
+import queries
 from dashboard import data, urlstate, vega
 from dashboard.safe_text import echo
 from dashboard.views import compare, panels, widgets
@@ -75,7 +76,7 @@ if profile.is_empty():
     )  # the name may come from a document: never through markdown
     st.stop()
 median = data.peer_median(v, info["peer_group"]) if info["peer_group"] else None
-panels.headline_metrics(profile, median, year)
+panels.headline_metrics(profile, median, year, own=home is None or agency_id in home)
 
 TABS = ["办理情况", "对比", "复议诉讼", "评分", "问题", "原文"]
 
@@ -125,6 +126,8 @@ HANDLING_COLUMNS = (
 
 def _handling() -> None:
     """办理情况: outcomes and rates by year, the yearly figures, then 表二 across the years."""
+    if st.query_params.get("mark") == "days_late":  # a ranking link's cause: 发布及时性
+        _publication_mark()
     widgets.light_chart(vega.outcomes_by_year(profile), key="outcomes")
     widgets.light_chart(vega.rate_trends(profile, median), key="rates")
     newest = profile.sort("year", descending=True)
@@ -145,10 +148,30 @@ def _handling() -> None:
     )
 
 
+def _publication_mark() -> None:
+    """The figures behind 年报发布及时性 of the year, days late boxed in red as 原文 boxes a
+    printed cell: the link from a ranking figure whose cause is the publication date."""
+    rows = profile.filter(pl.col("year") == year)
+    if rows.is_empty():
+        st.info(f"该单位没有 {year} 年度年报：发布及时性按未发布年报计。")
+        return
+    r = rows.row(0, named=True)
+    late = r["days_late"]
+    line = [
+        (f"{year} 年度年报", False),
+        (f"发布日期 {r['published'] or '未识别'}", False),
+        (f"法定期限 {r['deadline'] or '—'}", False),
+        ("逾期天数 —" if late is None else f"逾期 {max(int(late), 0)} 天", True),
+    ]
+    st.caption("年报发布及时性所依据的数字（红框为计分所用的逾期天数：发布日期晚于法定期限的天数）")
+    st.html(panels.context_html([(line, True)]))
+
+
 def _compare() -> None:
     """对比: two years of this agency side by side, then the agency beside its peers."""
     st.markdown("**两年对比**")
     years = profile["year"].to_list()[::-1]
+    newer, older = queries.comparison_years(years, year)
     c1, c2 = st.columns(2)
     y1 = urlstate.select(
         c1,
@@ -158,7 +181,7 @@ def _compare() -> None:
         param="a",
         parse=int,
         what="对比年度",
-        default=year if year in years else years[0],
+        default=newer,
         format_func=lambda y: f"{y} 年度",
     )
     y2 = urlstate.select(
@@ -169,11 +192,11 @@ def _compare() -> None:
         param="b",
         parse=int,
         what="对比年度",
-        default=years[1] if len(years) > 1 else years[0],
+        default=older,
         format_func=lambda y: f"{y} 年度",
     )
     _, path = widgets.scheme_picker()
-    side = panels.two_years(v, profile, agency_id, path, y1, y2)
+    side = compare.two_years(v, profile, agency_id, path, y1, y2)
     widgets.table(side)
     templates = dict(zip(profile["year"], profile["template"]))
     if (templates.get(y1) == "legacy") != (templates.get(y2) == "legacy"):

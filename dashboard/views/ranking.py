@@ -89,7 +89,8 @@ def _by_group() -> None:
         ranking_grid.grid(mine, focus, year, key=f"grid_{n}")
     st.caption(
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
-        f"（得分为扣分最多的指标，名次变化为变化最大的指标）。预警规则：{rules}"
+        "（得分为扣分最多的指标，名次变化为变化最大的指标）；点击单位名称打开其单位画像，"
+        f"办结率、公开率和逾期天数在“办理情况”中；上年排名见“升降与趋势”。预警规则：{rules}"
     )
     widgets.light_chart(vega_bars.score_distribution(scored), key="distribution")
 

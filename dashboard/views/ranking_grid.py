@@ -20,30 +20,28 @@ GRID = (
     "agency_name",
     "score",
     "contribution",
-    "prev_rank",
     "rank_change",
     "cause",
     "flag",
     "flags",
-    "completion_rate",
-    "disclosure_rate",
-    "days_late",
 )
-# Fits a 1440 px screen with the sidebar open (no horizontal scrolling); pixels per column.
+# Each column as wide as its header and its usual text at 14 px (CJK 14 px a character, digits
+# 8; 16 px padding; the grid's narrowest column is 50): a 13-character name such as
+# 示范省人力资源和社会保障厅 (182 px), a cause such as 本年一票否决（年报严重逾期） (196), a
+# reason such as 复议诉讼被纠错件数达到 3 件 (182; a unit meeting several rules: the whole
+# list under the grid on a click). 958 px: the main column is 978 px wide at 1440 px with
+# the sidebar open; 上年排名 is 升降与趋势's (名次变化 here), 办结率、公开率、逾期天数 the
+# unit's profile's (a click away).
 WIDTHS = {
-    "rank": 48,
-    "agency_name": 162,
-    "score": 62,
-    "contribution": 72,
-    "prev_rank": 60,
-    "rank_change": 60,
-    "cause": 140,
-    "flag": 66,
-    "flags": 110,
-    "completion_rate": 62,
-    "disclosure_rate": 62,
-    "days_late": 60,
-}  # 964 px: the main column is 978 px wide at 1440 px with the sidebar open
+    "rank": 50,
+    "agency_name": 198,
+    "score": 58,
+    "contribution": 86,
+    "rank_change": 72,
+    "cause": 212,
+    "flag": 72,
+    "flags": 210,
+}
 
 
 def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: int) -> dict:
@@ -54,6 +52,9 @@ def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: in
     if row["key"]:
         params |= {"src_year": str(year), "src_key": row["key"]}
         where = f"原文，标出“{labels.key_label(row['key'])}”单元格"
+    elif row.get("mark"):  # a figure no table cell prints (the publication date): marked there
+        params |= {"mark": row["mark"]}
+        where = f"{row['tab']}，标出“{labels.col(row['mark'])}”"
     else:
         where = row["tab"]
     why = f"（{md(row['indicator'])}）" if row.get("indicator") else ""
@@ -132,6 +133,10 @@ def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None
     by_header = {labels.col(c): c for c in shown.columns}
     column = by_header.get(header, "agency_name")
     r = ranked.row(row, named=True)
+    if r.get("flags") or r.get("cause"):  # the whole texts, however narrow their columns
+        st.caption(
+            f"{md(r['agency_name'])}　升降原因：{md(r.get('cause') or '—')}　预警：{md(r['flags'] or '无')}"
+        )
     figure = column if column in set(focus["figure"].to_list()) else "agency"
     if figure == "agency":
         goto = {

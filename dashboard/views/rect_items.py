@@ -47,7 +47,7 @@ def _frame(chosen: list[dict], overdue) -> pl.DataFrame:
             "单位": [f["agency_name"] or f["agency_id"] for f in chosen],
             "对标组": [f["peer_group"] or "未分组" for f in chosen],
             "问题": [f["rule_label"] for f in chosen],
-            "状态": [f["state"] + ("（待复核）" if f["needs_review"] else "") for f in chosen],
+            "状态": [findings.state_text(f) for f in chosen],
             "新版本仍存在": ["是" if f["repeated"] else "" for f in chosen],
             "整改期限": [f["deadline"] or "" for f in chosen],
             "逾期": ["逾期" if overdue(f) else "" for f in chosen],

@@ -71,6 +71,15 @@ except StoreError as exc:
 today = date.today().isoformat()
 
 
+def _resolved_by(cid: int) -> str:
+    """The problems correction `cid` resolves (workflow.corrected_findings), 、-joined."""
+    return "、".join(
+        f["rule_label"]
+        for f in items
+        if f.get("resolved_by") and str(cid) in f["resolved_by"].split(",")
+    )
+
+
 def _overdue(f: dict) -> bool:
     return f["state"] == NOTIFIED and bool(f["deadline"]) and f["deadline"] < today
 
@@ -80,9 +89,9 @@ counts = {s: sum(f["state"] == s for f in items) for s in STATES}
 c[0].metric("待核实", counts["待核实"], border=True, help="加载时检出、尚未核实的问题。")
 c[1].metric(
     "已确认 / 已通知",
-    counts["已确认"] + counts["已通知"],
+    sum(f["state"] in ("已确认", "已通知") and findings.stands(f) for f in items),
     border=True,
-    help="已核实属实的问题；发出整改通知后为“已通知”。",
+    help="已核实属实的问题；发出整改通知后为“已通知”。修正后已消除的问题不计入。",
 )
 c[2].metric(
     "逾期未整改",
@@ -122,6 +131,7 @@ with tab_fix:
                     "报告所印": [x["printed_raw"] for x in fixes],
                     "修正值": [f"{x['value']:g}（修正）" for x in fixes],
                     "状态": [x["status_label"] for x in fixes],
+                    "修正后已消除的问题": [_resolved_by(x["id"]) for x in fixes],
                     "原因": [x["reason"] for x in fixes],
                     "依据": [x["evidence"] for x in fixes],
                     "录入人": [x["created_by"] for x in fixes],
@@ -154,7 +164,7 @@ with tab_fix:
                         with opened(store_path(data.db_path())) as store:
                             if action.startswith("撤销"):
                                 corrections.undo_correction(
-                                    store, pick, actor=actor.name, reason=reason
+                                    store, pick, actor=actor.name, reason=reason, report_con=cur
                                 )
                             else:
                                 corrections.keep_correction(
@@ -166,9 +176,11 @@ with tab_fix:
                         st.rerun()
                     finally:
                         cur.close()
-        agencies = data.agencies(v)
+        # only the office's own units: a correction changes its scores, rankings and notices
+        agencies = data.own_agencies(v)
         ids = dict(zip(agencies["agency_id"], agencies["name"]))
         st.markdown("**录入修正**（报告数值被误读时使用；评分、排名和导出将使用修正值）")
+        st.caption("只列本省已确认的单位；其他省份的参照单位和待确认的单位名称不在此修正。")
         aid = st.selectbox(
             "单位", list(ids), format_func=lambda a: f"{ids[a]}（{a}）", key="fix_agency"
         )

@@ -21,7 +21,7 @@ def validate_report(report: ParsedReport) -> list[Finding]:
     from etl.validate.reading_doubts import with_reading_doubts
     from etl.validate.truncation import with_truncation
 
-    findings = with_reading_doubts(report, _identities(report) + quality_findings(report))
+    findings = with_reading_doubts(report, arithmetic_findings(report) + quality_findings(report))
     findings = with_blank_cells(report, findings)
     return with_truncation(report, findings)
 
@@ -66,7 +66,9 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
     )
 
 
-def _identities(report: ParsedReport) -> list[Finding]:
+def arithmetic_findings(report: ParsedReport) -> list[Finding]:
+    """The spec's identities judged on the report's figures (also on an analyst's corrected
+    figures: workflow.corrected_findings)."""
     if report.template in STD_TEMPLATES:
         return validate_std(report)
     if report.template == "legacy":

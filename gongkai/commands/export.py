@@ -8,7 +8,6 @@ import click
 
 from etl.collect.safe_files import PlantedLink, write_in
 from etl.gongkai_error import GongkaiError
-from etl.safe_text import portable_name
 from gongkai.options import db_option, scheme_option
 
 
@@ -86,7 +85,6 @@ def export(
             year=year,
             scheme=settings.scheme_path,
             peer_group=peer_group,
-            db_path=settings.db_path,
             per_agency=per_agency,
         )
     except KeyError as exc:  # a peer group or indicator the scheme does not have
@@ -114,7 +112,7 @@ def export(
 def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
     """`out` itself for a file name of an export format; for a folder, one file of each format
     (exports/formats.py) named by year and group."""
-    from exports.formats import FORMATS, format_of
+    from exports.formats import FORMATS, export_file_name, format_of
 
     if format_of(out.suffix) is not None:
         return [out]
@@ -122,5 +120,4 @@ def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:
         raise click.BadParameter(
             f"{out}: use a {_suffixes()} file name, or a folder.", param_hint="--out"
         )
-    stem = portable_name(f"考核汇总_{year}" + (f"_{peer_group}" if peer_group else ""))
-    return [out / f"{stem}.{fmt.suffix}" for fmt in FORMATS]
+    return [out / export_file_name(year, peer_group, fmt.suffix) for fmt in FORMATS]

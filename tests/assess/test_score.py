@@ -190,3 +190,61 @@ def test_empty_database_scores_nothing(scheme_path):
     ensure_schema(c)
     assert score_year(c, 2024, scheme_path).is_empty()
     assert deductions(c, 2024, scheme_path).is_empty()
+
+
+def test_printed_points_add_up_to_the_cent(con, scheme_path):
+    """Each indicator's points are rounded to the cent first; 原始得分合计 is their sum, 折算后得分
+    is it ×100/有数据权重 rounded once, and 总分 = 折算后得分 + 加分, so a sheet adds up as printed.
+    Under a variant (办结率 zero line 40, 检查得分 full at 120) A gets 40 × 55/60 = 36.667 → 36.67
+    and 10 × 80/120 = 6.667 → 6.67: 36.67 + 15 + 10 + 10 + 6.67 = 78.34, + bonus 2 = 80.34 (from
+    the unrounded points it was 78.33 and 80.33: parts that did not add up to the printed sum)."""
+    text = scheme_path.read_text(encoding="utf-8")
+    text = text.replace("full = 100\nzero = 50", "full = 100\nzero = 40")
+    text = text.replace("full = 100\nzero = 0", "full = 120\nzero = 0")
+    scheme_path.write_text(text, encoding="utf-8")
+    scores = score_year(con, 2024, scheme_path)
+    a = _row(scores, "A")
+    assert (a["completion.points"], a["inspection.points"]) == (36.67, 6.67)
+    assert (a["raw_points"], a["scaled_points"], a["bonus_points"], a["total"]) == (
+        78.34,
+        78.34,
+        2.0,
+        80.34,
+    )
+    b = _row(scores, "B")  # inspection N/A: 60 of the 90 points of weight with data
+    assert (b["raw_points"], b["weight_present"], b["scaled_points"], b["total"]) == (
+        60.0,
+        90.0,
+        66.67,
+        69.67,
+    )
+    weighted = [i.id for i in load_scheme(scheme_path).indicators if i.weighted]
+    for r in scores.filter(~pl.col("missing")).iter_rows(named=True):
+        points = [r[f"{i}.points"] for i in weighted if r[f"{i}.points"] is not None]
+        assert all(p == round(p, 2) for p in points), r["agency_id"]
+        assert round(sum(points), 2) == r["raw_points"], r["agency_id"]
+        assert round(r["raw_points"] * 100 / r["weight_present"], 2) == r["scaled_points"]
+
+
+def test_a_small_sample_reason_says_whether_it_was_scored(con, scheme_path):
+    """C's 办结率 is 3 requests (min_cases 5): the test scheme scores it anyway and the reason says
+    so; a scheme that treats small samples as missing says the value was not scored, never
+    "无数据" beside a value."""
+    long = indicator_scores(con, 2024, scheme_path)
+    c = long.filter((pl.col("agency_id") == "C") & (pl.col("indicator") == "completion"))
+    assert c["reason"][0].endswith("（样本仅 3 件，不足 5 件，照常计分）")
+    text = scheme_path.read_text(encoding="utf-8")
+    scheme_path.write_text(
+        text.replace(
+            'weight = 40\nmissing = "reweight"',
+            'weight = 40\nmissing = "reweight"\nsmall_sample = "missing"',
+        ),
+        encoding="utf-8",
+    )
+    long = indicator_scores(con, 2024, scheme_path)
+    c = long.filter((pl.col("agency_id") == "C") & (pl.col("indicator") == "completion"))
+    assert c["points"][0] is None
+    assert (
+        c["reason"][0].startswith("办结率 ")
+        and "：样本仅 3 件（不足 5 件），不计分，权重 40 分" in c["reason"][0]
+    )

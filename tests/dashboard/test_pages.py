@@ -271,11 +271,20 @@ class TestReviewAndQuality:
             _clean(at)
 
 
-def test_export_page_offers_the_four_downloads(app):
+def test_export_page_offers_the_four_downloads(app, monkeypatch):
+    """…named by the one rule `gongkai export` uses too (exports.formats.export_file_name)."""
+    import exports.formats
+
+    named = []
+    rule = exports.formats.export_file_name
+    monkeypatch.setattr(
+        exports.formats, "export_file_name", lambda *a, **k: named.append(a) or rule(*a, **k)
+    )
     at = app.switch_page(nav.page("export")).run()
     _clean(at)
     labels = sorted(b.proto.label for b in at.get("download_button"))
     assert labels == ["下载 CSV", "下载 Excel 工作簿", "下载 PDF 汇总表", "下载 Word 文档"]
+    assert [a[2] for a in named] == ["xlsx", "docx", "pdf", "csv"]
 
 
 def test_two_year_comparison_is_newer_minus_older(demo_db, monkeypatch, con):

@@ -18,7 +18,7 @@ def test_the_csv_lists_the_offices_agencies_by_group_with_their_declared_rates(
     small_con, monkeypatch
 ):
     monkeypatch.delenv("GONGKAI_OFFICE", raising=False)  # data/office.toml: 示范省
-    raw = export.summary_csv(export_data.gather(small_con, year=2024, scheme=SCHEME, db_path=None))
+    raw = export.summary_csv(export_data.gather(small_con, year=2024, scheme=SCHEME))
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, so Excel reads the Chinese
     rows = pl.read_csv(io.BytesIO(raw), infer_schema_length=0).to_dicts()
     # the province's four agencies, ranked within their group: 县级政府 then 省级部门, where DD

@@ -11,7 +11,9 @@ Raw 35 over the 70 points of weight with data → 35 × 100/70 = 50.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 
 import openpyxl
 import pytest
@@ -114,3 +116,64 @@ def test_the_workbook_has_a_sheet_per_table_and_per_agency(book):
         "甲县人民政府", "县级政府", "错误", "表三：各类申请人之和 ≠ 总计列",
         "一、本年新收政府信息公开申请数量·总计", 100, 90, -10,
     )  # fmt: skip
+
+
+def _gather(small_con, **scheme_changes):
+    scheme = dataclasses.replace(load_scheme(SCHEME), **scheme_changes)
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("GONGKAI_OFFICE", raising=False)
+        env.delenv("GONGKAI_DATA", raising=False)
+        return export_data.gather(small_con, year=2024, scheme=scheme, per_agency=True)
+
+
+def test_an_unpublished_unit_says_so_instead_of_showing_a_weight(export):
+    """示范省丁厅 (no 2024 report): no indicator, no sums and no 有数据权重 (its 30 points of weight
+    came from the peer-median and zero policies, which the veto overrides), and a 计分说明 that
+    says why; the units with plain figures need no words."""
+    rows = _rows(export.summary, "agency_name", "raw_points", "weight_present", "scaled_points")
+    assert rows[-1] == ("示范省丁厅", None, None, None)
+    notes = dict(_rows(export.summary, "agency_name", "scoring_note"))
+    assert notes == {
+        "乙县人民政府": "",
+        "甲县人民政府": "",
+        "示范省丙厅": "",
+        "示范省丁厅": "未发布年报，不列指标得分",
+    }
+    assert "计分说明" in [c.header for c in export.summary.columns]
+
+
+def test_a_row_says_which_figures_too_few_cases_left_unscored(small_con):
+    """With min_cases 50, 乙县 (30 of 40 requests done, 30 answers) shows 办结率 75% with no
+    points and 公开率 100% scored at the group's median 62.5%: its 计分说明 and the reasons say so,
+    each line one thing about the value, never "a value" and "无数据" together."""
+    export = _gather(small_con, min_cases=50)
+    notes = dict(_rows(export.summary, "agency_name", "scoring_note"))
+    assert notes["乙县人民政府"] == "样本不足 50 件不计分：办结率、公开率；按同组中位数计分：公开率"
+    assert notes["示范省丙厅"] == "样本不足 50 件不计分：办结率、按时办结率、公开率"
+    reasons = dict(_rows(export.agencies["乙县人民政府"], "indicator", "reason"))
+    assert (
+        reasons["办结率"]
+        == "办结率 75%：样本仅 40 件（不足 50 件），不计分，权重 15 分按比例分给其余指标"
+    )
+    assert reasons["公开率"] == (
+        "公开率 100%，样本仅 30 件（不足 50 件），不采用；按同组中位数 62.5% 计，同组 2 家中第 1 名"
+    )
+    assert reasons["按时办结率"] == "按时办结率：无数据（N/A），权重 5 分按比例分给其余指标"
+
+
+def test_the_signed_workbook_names_no_file_and_no_version(book, export):
+    """方案说明 and 扣分明细 in the office's words: the scheme by its name, the manual inputs as
+    检查抽查结果, no scheme/CSV/database file names, no parser or program version (those stay
+    in the file's properties)."""
+    cells = [
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    ]
+    assert not [c for c in cells if re.search(r"\.(toml|csv|duckdb)\b|解析器|gongkai", c)]
+    about = dict(export.about)
+    assert about["方案名称"] == "省政务公开办默认方案 2024"
+    assert about["人工录入"] == "检查抽查结果 0 条（2024 年度本省单位）"
+    assert "方案文件" not in about and "数据库" not in about and "程序" not in about
+    sources = set(_rows(export.deductions, "source"))
+    assert ("人工录入（检查抽查结果）",) in sources
+    assert export.build.startswith("gongkai ") and "解析器" in export.build
+    assert book.properties.description == export.build  # 备注 in the file's properties

@@ -24,10 +24,12 @@ def test_an_export_file_name_planted_as_a_link_is_refused_not_written_through(
     secret.write_bytes(b"keep")
     out = tmp_path / "out"
     out.mkdir()
-    (out / "考核汇总_2024.csv").symlink_to(secret)
+    (out / "政务公开年报考核_2024年度.csv").symlink_to(secret)
     args = ["export", "--year", "2024", "--db", str(db), "--out", str(out)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
     assert secret.read_bytes() == b"keep"
-    assert "符号链接" in result.output and "考核汇总_2024.csv" in result.output
-    assert (out / "考核汇总_2024.xlsx").stat().st_size > 0  # written before the link was met
+    assert "符号链接" in result.output and "政务公开年报考核_2024年度.csv" in result.output
+    assert (
+        out / "政务公开年报考核_2024年度.xlsx"
+    ).stat().st_size > 0  # written before the link was met

@@ -49,6 +49,27 @@ ALLOWED = {
         "assess/metric_sql.py",
         "_sql_list(LEDGER_RULES)",
     ): "the constant rule ids LEDGER_RULES, quoted",
+    (
+        "assess/metric_sql.py",
+        "_sql_list(LATE_RULES)",
+    ): "the constant rule ids LATE_RULES (the catalogue's rules costing days_late), quoted",
+    ("assess/metric_sql.py", "report"): "late_days_sql: a literal table alias ('r')",
+    (
+        "assess/metric_sql.py",
+        "finding_counts_sql(findings)",
+    ): "constant rule ids over 'findings' or the constant KEPT_FINDINGS",
+    (
+        "assess/metric_sql.py",
+        "late_days_sql('r', findings)",
+    ): "a literal alias and constant rule ids",
+    (
+        "queries/ranking.py",
+        "finding_counts_sql('__FINDINGS__')",
+    ): "constant rule ids over the placeholder run_query fills with findings_relation()",
+    (
+        "queries/quality.py",
+        "finding_counts_sql('__FINDINGS__')",
+    ): "constant rule ids over the placeholder run_query fills with findings_relation()",
     ("assess/metric_sql.py", "years"): "a constant SQL list of parameters, e.g. '($year)'",
     ("assess/metric_sql.py", "k"): "a key of etl.fields.FIELDS (source_keys filters on it)",
     (

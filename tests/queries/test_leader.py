@@ -87,7 +87,7 @@ def test_move_causes_say_why_each_unit_moved(runs):
         "上年未发布年报",
         "上年一票否决（年报严重逾期）",
         "办结率 -6.0 分",  # total 80 -> 75: completion 10 -> 4 outweighs disclosure +1
-        "总分 +1.0 分，名次随同组单位变化",  # score up, rank down: the others moved
+        "总分 +1.0 分，因他单位变动",  # score up, rank down: the others moved
         "上年无评分",
     ]
     assert got["cause_indicator"].to_list() == [None, None, "completion", None, None]
@@ -200,3 +200,53 @@ def test_marked_context_boxes_the_value_cell(con):
     assert marked == [row[1].strip()]
     assert sum(m for cells, _ in lines for _, m in cells) == 1
     assert queries.marked_context(path, {}) == []
+
+
+def test_rank_change_is_positive_for_a_rise_on_numbers_and_columns():
+    """One sign everywhere (排名总览, the summary, the exports, 对比): 5th → 2nd is +3."""
+    assert leader.rank_change(5, 2) == 3 and leader.rank_change(2, 5) == -3
+    assert leader.rank_change(None, 2) is None and leader.rank_change(4, None) is None
+    df = pl.DataFrame({"prev": [5, 2, None], "now": [2, 5, 1]})
+    got = df.select(leader.rank_change(pl.col("prev"), pl.col("now")).alias("c"))["c"]
+    assert got.to_list() == [3, -3, None]
+
+
+def test_two_year_table_shows_a_rank_rise_as_plus_whichever_year_comes_first():
+    rows = [("排名", 2, 5, leader.rank_change), ("总分", 90.0, 80.5)]
+    for table in (
+        queries.two_year_table(rows, 2025, 2024),
+        queries.two_year_table([(r[0], r[2], r[1], *r[3:]) for r in rows], 2024, 2025),
+    ):
+        change = table["变化（2025 年度减 2024 年度）"].to_list()
+        assert table["2024 年度"].to_list()[:2] == ["5", "80.5"]
+        assert change[:2] == ["+3", "+9.5"]
+
+
+@pytest.mark.parametrize(
+    "years, year, expected",
+    [
+        (range(2014, 2026), 2024, (2024, 2023)),  # a unit that also has 2025: not 2024 twice
+        ([2021, 2023, 2025], 2025, (2025, 2023)),  # the year before it that the unit has
+        ([2022, 2023, 2025], 2024, (2023, 2022)),  # no report of the year: the newest before
+        ([2025, 2026], 2024, (2026, 2025)),  # nothing before: its two oldest
+        ([2024], 2024, (2024, 2024)),  # one report: nothing else to compare with
+    ],
+)
+def test_comparison_years_are_the_year_and_the_one_before_it(years, year, expected):
+    assert queries.comparison_years(list(years)[::-1], year) == expected
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_timeliness_opens_handling_with_days_late_marked(demo):
+    """A figure whose cause is 年报发布及时性 (no table cell prints a date) opens 办理情况 with
+    逾期天数 to mark there, like the other figures open 原文 with their cell marked."""
+    _, _, ranked, _, focus, _ = demo
+    reported = ranked.filter(~pl.col("missing"))["agency_id"].to_list()
+    late = focus.filter((pl.col("figure") == "days_late") & pl.col("agency_id").is_in(reported))
+    assert late.height == len(reported)
+    assert set(late["tab"]) == {"办理情况"} and set(late["mark"]) == {"days_late"}
+    by_cause = focus.filter(pl.col("indicator") == "年报发布及时性")
+    assert not by_cause.is_empty(), "the demo has a unit whose move or loss is its timeliness"
+    assert set(by_cause["mark"]) == {"days_late"} and set(by_cause["tab"]) == {"办理情况"}
+    others = focus.filter(pl.col("figure").is_in(["completion_rate", "disclosure_rate"]))
+    assert others["mark"].null_count() == others.height

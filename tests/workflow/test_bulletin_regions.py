@@ -19,7 +19,7 @@ from etl.agency_match import unknown_agency
 from etl.load import StagedReport, load_batch
 from etl.load_runs import finish_run, start_run, sync_registry
 from etl.registry import Agency, Registry
-from etl.report import ParsedReport, Value
+from etl.report import Finding, ParsedReport, Value
 from etl.schema import ensure_schema
 from exports.bulletin import bulletin_docx
 from exports.office import load_office
@@ -53,6 +53,8 @@ def _staged(agency: Agency, days_late: int) -> StagedReport:
     path = f"报告/{agency.code}_2024.txt"
     values = {k: Value(k, n, raw=f"{n:g}", loc={}) for k, n in std(5, 0, 5, 5, 0).items()}
     report = ParsedReport(path, f"sha-{agency.code}", "text", "std2021", agency.name, 2024, values)
+    if days_late > 0:  # what the loader's timing check raises (etl/validate/timing.py)
+        report.findings.append(Finding("published.late", (), None, float(days_late), "逾期发布"))
     return StagedReport(report, agency, days_late=days_late, source_path=path)
 
 
@@ -98,7 +100,8 @@ def test_the_document_prints_the_regions_and_a_note_beside_a_unit_that_may_have_
         [c.text for c in r.cells]
         for r in tables["地区|单位数|已发布|逾期|未整改问题|已整改问题"].rows[1:]
     ]
-    assert regional[3] == ["云岫市（全市）", "6", "5", "2", "0", "0"]
+    # 云岫市人民政府's and 岫屏县人民政府's lateness: two units late, each a 未按时发布 problem
+    assert regional[3] == ["云岫市（全市）", "6", "5", "2", "2", "0"]
     assert [r[0] for r in regional] == [label for label, _ in bulletin.regions()]
     unpublished = [
         [c.text for c in r.cells]

@@ -123,6 +123,12 @@ def test_an_analyst_enters_a_correction_on_the_page(loaded, monkeypatch):
     )
     shown = at.dataframe[-1].value
     assert list(shown["修正值"]) == ["1（修正）"] and list(shown["报告所印"]) == ["2"]
+    # the two identities the misprinted cell broke hold on the corrected value: shown resolved
+    resolved = f"待核实（修正后已消除，修正编号 {fix['id']}）"
+    assert sorted(at.dataframe[0].value["状态"]) == ["待核实", resolved, resolved]
+    assert list(shown["修正后已消除的问题"]) == [
+        "表三：新收 + 上年结转 ≠ 办理总计 + 结转下年度、表三：各类申请人之和 ≠ 总计列"
+    ]
 
 
 @pytest.mark.slow  # `gongkai load` of a real report first
