@@ -46,8 +46,24 @@ class RawDocument:
     )  # e.g. {"title": ..., "encoding": ..., "traditional": bool}
 
 
+def table_words(table, rows=None, col=None) -> str:
+    """「原文第 5 张表格第 2 行第 3 列」, 1-based numbers or spans as given: the tables are
+    counted through the whole document, so the words say so (not "the 5th table of 表三")."""
+    out = f"原文第 {table} 张表格"
+    if rows is not None:
+        out += f"第 {rows} 行"
+    if col is not None:
+        out += f"第 {col} 列"
+    return out
+
+
+def line_words(lines) -> str:
+    """「原文第 30 行」: the line (or lines) of the extracted text, 1-based."""
+    return f"原文第 {lines} 行"
+
+
 def place_text(loc: dict | None, *, column: bool = True) -> str:
-    """Where a value or finding sits, for people, 1-based: 「第 2 页，第 3 张表第 5 行第 2 列，
+    """Where a value or finding sits, for people, 1-based: 「第 2 页，原文第 3 张表格第 5 行第 2 列，
     原文第 30 行」. Locations are stored as the extractors count (page 1-based, table, row,
     column and line 0-based); this is the one place that turns them into words, for the pages,
     the notices and the sheets alike."""
@@ -58,16 +74,16 @@ def place_text(loc: dict | None, *, column: bool = True) -> str:
         v = loc.get(key)
         return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
 
+    def one_based(key: str) -> int | None:
+        return None if n(key) is None else n(key) + 1
+
     parts = []
     if n("page"):
         parts.append(f"第 {n('page')} 页")
     if n("table") is not None:
-        cell = f"第 {n('table') + 1} 张表"
-        if n("row") is not None:
-            cell += f"第 {n('row') + 1} 行"
-        if column and n("col") is not None:
-            cell += f"第 {n('col') + 1} 列"
-        parts.append(cell)
+        parts.append(
+            table_words(one_based("table"), one_based("row"), one_based("col") if column else None)
+        )
     if n("line") is not None:
-        parts.append(f"原文第 {n('line') + 1} 行")
+        parts.append(line_words(one_based("line")))
     return "，".join(parts)

@@ -89,7 +89,8 @@ _DECLARED = (
     Rule("portal.broken_link", "年报页面或附件无法下载", "portal", "DOC", "请稍后重新采集或人工下载"),
     # ── timeliness ──
     Rule("published.late", "未在法定期限内发布年度报告", "late_publication", "DOC",
-         "年度报告应在法定期限内发布（部门 1 月 31 日前、政府 3 月 31 日前；2019 年前为 3 月 31 日前）",
+         "书面说明本年度逾期发布的原因，今后在法定期限内发布年度报告（部门 1 月 31 日前、政府 3 月 31 日前；"
+         "2019 年前为 3 月 31 日前）",
          TIMING),
     # ── the annual quality check: content, structure, prose against tables ──
     Rule("section.missing", "缺少国家格式规定的章节", "missing_section", "DOC",

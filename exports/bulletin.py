@@ -99,11 +99,27 @@ def _opening(doc, b, office: OfficeSettings) -> None:
         f"检查发现问题{problems}个{unchecked}，涉及{with_problems}家单位，已整改{rectified}个。"
         "现将有关情况通报如下。"
     ).paragraph_format.first_line_indent = Pt(32)
-    if b.pending:  # a note to the office drafting the bulletin, not to the agencies
-        doc.add_paragraph(
+    for note in _drafting_notes(b, problems):  # to the office drafting it, not to the agencies
+        doc.add_paragraph(note).paragraph_format.first_line_indent = Pt(32)
+
+
+def _drafting_notes(b, problems: int) -> list[str]:
+    """What the office must check before issuing: unverified problems, unpublished units whose
+    report may have been loaded under a misprinted name."""
+    notes = []
+    if b.pending:
+        notes.append(
             f"（起草说明：上述{problems}个问题中有{b.pending}个尚未核实，"
             "正式印发前请核实并更新本稿，印发时删去本说明。）"
-        ).paragraph_format.first_line_indent = Pt(32)
+        )
+    maybe = [a for a in b.unpublished if a.maybe_published_as]
+    if maybe:
+        notes.append(
+            f"（起草说明：列为未发布的单位中有{len(maybe)}家可能已发布年度报告——有同年度报告所署"
+            "单位名称与其只差一个字，单位名录未能确认（见“未发布年度报告的单位”备注）。"
+            "正式印发前请在单位名录中核实并更新本稿，印发时删去本说明和备注。）"
+        )
+    return notes
 
 
 def _sections(b) -> list[tuple[str, tuple[str, ...], list]]:
@@ -120,17 +136,13 @@ def _sections(b) -> list[tuple[str, tuple[str, ...], list]]:
             sum(a.problems for a in rows),
             sum(a.rectified for a in rows),
         )
-        for region, rows in b.groups("region").items()
+        for region, rows in b.regions()
     ]
     return [
         ("问题分类统计", ("问题类别", "问题数", "涉及单位", "已整改"), b.categories),
         ("最常见的问题", ("问题", "涉及单位", "问题数"), b.common),
         ("逾期发布的单位", ("单位", "对标组", "法定期限", "发布日期", "逾期天数"), late),
-        (
-            "未发布年度报告的单位",
-            ("单位", "对标组", "所属地区"),
-            [(a.name, a.peer_group, a.region) for a in b.unpublished],
-        ),
+        _unpublished(b),
         (
             "年报质量较好的单位",
             ("单位", "对标组", "得分"),
@@ -138,6 +150,24 @@ def _sections(b) -> list[tuple[str, tuple[str, ...], list]]:
         ),
         ("各地区情况", ("地区", "单位数", "已发布", "逾期", "未整改问题", "已整改问题"), regions),
     ]
+
+
+def _unpublished(b) -> tuple[str, tuple[str, ...], list]:
+    """The 未发布 section; a 备注 column when a report under a near name waits for an analyst."""
+    headers = ("单位", "对标组", "所属地区")
+    rows = [(a.name, a.peer_group, a.region) for a in b.unpublished]
+    if any(a.maybe_published_as for a in b.unpublished):
+        headers += ("备注（印发前核实）",)
+        rows = [(*row, _maybe(a)) for row, a in zip(rows, b.unpublished)]
+    return "未发布年度报告的单位", headers, rows
+
+
+def _maybe(a) -> str:
+    """「可能已发布：…」 for a unit whose report may be one loaded under a misprinted name."""
+    if not a.maybe_published_as:
+        return ""
+    names = "、".join(f"“{n}”" for n in a.maybe_published_as)
+    return f"可能已发布：有署名{names}的年度报告，单位名录未能确认其所属单位"
 
 
 def _score(a) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from etl.rule_vocabulary import TIMING
+from etl.rules import rule
 from etl.safe_text import xml_text
 from exports.cjk_lines import cjk_lines
 from exports.docx_layout import HEADING_FONT, set_font
@@ -40,16 +42,40 @@ def title(notice) -> str:
     return f"关于{notice.year}年度政府信息公开工作年度报告\n存在问题的整改通知"
 
 
+def _about_timing(item) -> bool:
+    """A problem of when the report came out (逾期发布): nothing in the report to correct."""
+    return rule(item.rule).indicator == TIMING
+
+
 def body(notice, office: OfficeSettings) -> str:
+    """What the agency must do follows its problems: a report to correct is corrected and
+    published again; a late one is explained, and the next published on time."""
     sender = office.short_name or office.name
-    return (
+    late = any(_about_timing(item) for item in notice.items)
+    to_correct = not all(_about_timing(item) for item in notice.items)
+    found = (
         f"经核查，你单位发布的{notice.year}年度政府信息公开工作年度报告存在以下"
-        f"{len(notice.items)}个问题。请对照逐项整改，于{_day(notice.deadline)}前更正并重新发布"
-        f"年度报告，同时将整改情况书面报送{sender}。"
+        f"{len(notice.items)}个问题。"
+    )
+    if not to_correct:
+        return (
+            found + f"请于{_day(notice.deadline)}前将逾期发布的原因和改进措施书面报送{sender}，"
+            "今后在法定期限内发布年度报告。"
+        )
+    return found + (
+        f"请对照逐项整改，于{_day(notice.deadline)}前更正并重新发布年度报告，同时将整改情况"
+        + ("和逾期发布的原因" if late else "")
+        + f"书面报送{sender}"
+        + ("；今后在法定期限内发布年度报告。" if late else "。")
     )
 
 
 def closing(notice) -> str:
+    if all(_about_timing(item) for item in notice.items):
+        return (
+            f"整改期限：{_day(notice.deadline)}前。逾期发布的情况将按考核方案计入年度考核，"
+            "并在年报质量通报中列明。"
+        )
     return (
         f"整改期限：{_day(notice.deadline)}前。逾期未整改或整改后仍存在的问题，"
         "将在年度考核中按考核方案扣分，并在年报质量通报中列明。"

@@ -14,11 +14,13 @@ from etl.safe_text import xml_text
 from etl.scope import home_list
 from workflow.findings import list_findings
 from workflow.problems import category
+from workflow.regions import UNPLACED_PLACE, Place, place_units, region_rows
 from workflow.states import DISMISSED, PENDING, RECTIFIED, VERIFIED
+from workflow.unconfirmed import note_maybe_published
 
 _AGENCIES_SQL = """
 SELECT a.agency_id, a.name, coalesce(a.peer_group, '未分组') AS peer_group,
-       coalesce(a.parent_region, '未填地区') AS region, r.report_id IS NOT NULL AS published,
+       r.report_id IS NOT NULL AS published,
        r.published AS published_on, r.deadline, r.days_late
 FROM agencies a LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = ?
 WHERE (a.confirmed OR r.report_id IS NOT NULL)
@@ -33,7 +35,6 @@ class AgencyLine:
     agency_id: str
     name: str
     peer_group: str
-    region: str
     published: bool
     published_on: object = None
     deadline: object = None
@@ -42,6 +43,13 @@ class AgencyLine:
     rectified: int = 0
     score: float | None = None
     late_found: bool = False  # a late-publication problem among them (not dismissed as 误报)
+    place: Place = UNPLACED_PLACE  # its own region (workflow.regions)
+    # unpublished: the year's reports of unconfirmed units that may be its (workflow.unconfirmed)
+    maybe_published_as: tuple[str, ...] = ()
+
+    @property
+    def region(self) -> str:
+        return self.place.region
 
     @property
     def late(self) -> bool:
@@ -79,6 +87,11 @@ class Bulletin:
             out.setdefault(getattr(a, by), []).append(a)
         return dict(sorted(out.items()))
 
+    def regions(self) -> list[tuple[str, list[AgencyLine]]]:
+        """[(row label, agencies)] of the regional table: each unit in its own region, the
+        counties under their city, in the registry's order (workflow.regions.region_rows)."""
+        return region_rows(self.agencies, lambda a: a.place)
+
 
 def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) -> Bulletin:
     """Everything the bulletin prints for `year`; `scheme` (path or Scheme) ranks exemplary agencies.
@@ -88,7 +101,9 @@ def bulletin_data(report_con, store_con, year: int, scheme=None, province=None) 
     home = home_list(report_con, province)
     rows = report_con.execute(_AGENCIES_SQL, [year, home, home]).fetchall()
     # names and groups as text a document can hold (a control character in a registry name)
-    lines = {r[0]: AgencyLine(r[0], *(xml_text(v) for v in r[1:4]), *r[4:]) for r in rows}
+    lines = {r[0]: AgencyLine(r[0], *(xml_text(v) for v in r[1:3]), *r[3:]) for r in rows}
+    place_units(report_con, lines)
+    note_maybe_published(report_con, year, lines.values())
     found = [
         f
         for f in list_findings(store_con, year=year)  # a note (severity info) is no problem

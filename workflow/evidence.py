@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from etl.document import place_text
+from etl.document import line_words, place_text, table_words
 from etl.normalize import as_number
+from etl.validate.cross_year import CARRY_OVER_RULE, STOCK_ITEMS
 
 
 def where(location: str | None, *, column: bool = True) -> str:
-    """'第 6 张表第 3 行第 7 列，原文第 177 行' from the stored location JSON ('' if none)."""
+    """'原文第 6 张表格第 3 行第 7 列，原文第 177 行' from the stored location JSON ('' if none)."""
     if not location:
         return ""
     try:
@@ -35,13 +36,21 @@ def _line(location: str | None) -> int | None:
 
 
 def _span(values: list[int]) -> str:
-    low, high = min(values), max(values)
-    return f"{low}" if low == high else f"{low}–{high}"
+    """The numbers as runs: 「5」, 「32–53」 (every one between quoted), 「55、60、110、115」, 「3–4、9」;
+    never a range over numbers that are not quoted."""
+    runs: list[list[int]] = []
+    for v in sorted(set(values)):
+        if runs and v == runs[-1][1] + 1:
+            runs[-1][1] = v
+        else:
+            runs.append([v, v])
+    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def place_span(items: list[dict]) -> str:
     """Where a finding's cells sit, 1-based: one cell's place as place_text prints it; several
-    cells as ranges 「第 3 张表第 2–22 行，原文第 34–58 行」 (the stored locations count from 0)."""
+    cells as runs 「原文第 3 张表格第 2–22 行，原文第 34–58 行」 (the stored locations count from 0),
+    the lines of cells in several tables one by one 「原文第 55、60、110、115 行」."""
     locs = [i["loc"] for i in items if i.get("loc")]
     if not locs:
         wheres = list(dict.fromkeys(i.get("row_where") for i in items if i.get("row_where")))
@@ -55,12 +64,14 @@ def place_span(items: list[dict]) -> str:
     parts = []
     if ints("page"):
         parts.append(f"第 {_span(ints('page'))} 页")
-    tables = set(ints("table"))
+    tables = sorted({t + 1 for t in ints("table")})
+    rows = [r + 1 for r in ints("row")]
     if len(tables) == 1:
-        rows = [r + 1 for r in ints("row")]
-        parts.append(f"第 {tables.pop() + 1} 张表" + (f"第 {_span(rows)} 行" if rows else ""))
+        parts.append(table_words(tables[0], _span(rows) if rows else None))
+    elif tables:
+        parts.append(table_words(_span(tables)))
     if ints("line") and len(set(ints("page"))) < 2:  # a PDF counts lines page by page
-        parts.append(f"原文第 {_span([n + 1 for n in ints('line')])} 行")
+        parts.append(line_words(_span([n + 1 for n in ints("line")])))
     return "，".join(parts)
 
 
@@ -96,6 +107,29 @@ def cell_evidence(cells, values: dict[str, tuple]) -> list[dict]:
 
 PREVIOUS_YEAR = "上年年报 "  # label prefix of a cell read from last year's report (cross-year)
 
+# Cross-year rules: the cells a finding compares with last year's report, as (keys read from
+# last year's report, whether this year's cell of the same key is quoted too). 上年结转 is held
+# against last year's 结转下年度 (that one only from last year's); 表二's 现行有效 against last
+# year's 现行有效 (both years' printed, the agency sees what it printed each year).
+LAST_YEAR_CELLS: dict[str, tuple[tuple[str, ...], bool]] = {
+    CARRY_OVER_RULE: (("t3.carried_out.total",), False),
+    "t2.stock_flow": (tuple(f"t2.{item}.in_force" for item in STOCK_ITEMS), True),
+}
+LAST_YEAR_KEYS = sorted({k for keys, _ in LAST_YEAR_CELLS.values() for k in keys})
+
+
+def finding_evidence(
+    rule: str, keys: list[str], this_year: dict[str, tuple], last_year: dict[str, tuple] | None
+) -> list[dict]:
+    """cell_evidence of a finding's cells: this year's report's, then (a cross-year rule) the
+    cells read from last year's report, labelled 上年年报 (「（未印）」 when there is none)."""
+    from_last, both = LAST_YEAR_CELLS.get(rule, ((), True))
+    out = cell_evidence([k for k in keys if both or k not in from_last], this_year)
+    for item in cell_evidence([k for k in keys if k in from_last], last_year or {}):
+        item["label"] = PREVIOUS_YEAR + item["label"]
+        out.append(item)
+    return out
+
 
 def _field_text(item: dict) -> str:
     """A single-value field (legacy 统计表) as printed: the printed line when it already names
@@ -108,16 +142,14 @@ def _field_text(item: dict) -> str:
 
 
 def _span_note(items: list[dict]) -> str:
-    lines = sorted(i["line"] for i in items if i.get("line") is not None)
-    if not lines:
-        return ""
-    return f"（原文第 {_span(lines)} 行）"
+    lines = [i["line"] for i in items if i.get("line") is not None]
+    return f"（{line_words(_span(lines))}）" if lines else ""
 
 
 def evidence_lines(items: list[dict], *, places: bool = True) -> list[str]:
     """Evidence as a notice prints it. Cells of one column (a column sum):
     「总计」列：予以公开 47、部分公开 7、…（原文第 101–177 行); otherwise the cells of one printed
-    row on one line: 「四、结转下年度继续办理」自然人 1、…、总计（空白）（第 6 张表第 3 行，原文第 177 行);
+    row on one line: 「四、结转下年度继续办理」自然人 1、…、总计（空白）（原文第 6 张表格第 3 行，原文第 177 行);
     single-value fields (legacy 统计表) as their printed lines; a finding without cells is its
     sentence as the loader wrote it. `places=False` leaves out where this report's cells sit (a
     notice says it once per problem); cells of last year's report keep theirs."""

@@ -69,7 +69,7 @@ class NoticeItem:
     evidence: tuple[str, ...]  # the cells as printed (without places: `place` says where)
     remedy: str
     repeated: bool
-    place: str = ""  # 「表三（收到和处理申请）第 3 张表第 5 行，原文第 30 行」
+    place: str = ""  # 「表三（收到和处理申请），原文第 3 张表格第 5 行，原文第 30 行」
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,10 @@ def notice_item(f: dict) -> NoticeItem:
     label = place_label(place)
     if place == "DOC" and not where:
         label = ""  # the report as a whole (a date, the format): nothing to point at
-    elif where and label and not label.endswith("）"):
-        label += "，"  # 「统计表·依申请公开，第 2 张表…」 but 「表三（收到和处理申请）第 3 张表…」
+    elif (
+        where and label
+    ):  # 「表三（收到和处理申请），原文第 3 张表格…」: the place, then where in the file
+        label += "，"
     return NoticeItem(
         f["fkey"],
         f["rule"],

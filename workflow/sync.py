@@ -23,7 +23,7 @@ import duckdb
 
 from workflow.corrected_findings import settle_corrected_findings
 from workflow.corrections import recheck_corrections
-from workflow.evidence import cell_evidence
+from workflow.evidence import LAST_YEAR_KEYS, finding_evidence
 from workflow.findings import finding_key, record
 from workflow.reports_db import open_reports
 from workflow.states import CONFIRMED, OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED
@@ -38,9 +38,8 @@ WHERE f.responsibility = 'report'"""
 _CELLS_SQL = """
 SELECT v.report_id, v.key, v.value, v.raw, v.blank, v.location
 FROM report_values v WHERE v.report_id IN (SELECT report_id FROM findings)
-   OR (v.key = 't3.carried_out.total' AND v.report_id IN (SELECT report_id FROM current_reports))"""
+   OR (v.key IN (SELECT unnest(?::VARCHAR[])) AND v.report_id IN (SELECT report_id FROM current_reports))"""
 _PREVIOUS_SQL = "SELECT agency_id, year, report_id FROM current_reports"
-CROSS_YEAR = "crossyear."
 # A server path inside a loader message (the other year's file): only its file name is shown.
 _PATH = re.compile(r"[^\s，。；：（）()]*[/\\]([^\s/\\，。；：（）()]+\.[A-Za-z0-9]{2,5})")
 
@@ -51,17 +50,8 @@ def _file_names_only(message: str | None) -> str:
 
 
 def _evidence(rule: str, keys: list[str], rid: int, prev: int | None, cells: dict) -> list[dict]:
-    """The cells as printed; a cross-year finding reads 结转下年度 from last year's report."""
-    if not rule.startswith(CROSS_YEAR):
-        return cell_evidence(keys, cells.get(rid, {}))
-    out = []
-    for key in keys:
-        source = prev if key == "t3.carried_out.total" else rid
-        (item,) = cell_evidence([key], cells.get(source, {}) if source is not None else {})
-        if source == prev:
-            item["label"] = "上年年报 " + item["label"]
-        out.append(item)
-    return out
+    """The cells as printed; a cross-year finding's last-year cells from last year's report."""
+    return finding_evidence(rule, keys, cells.get(rid, {}), cells.get(prev) if prev else None)
 
 
 @dataclass
@@ -95,7 +85,9 @@ class SyncSummary:
 def _current(report_con) -> tuple[dict, dict]:
     """({fkey: finding}, {(agency_id, year): sha256}) of the current reports."""
     cells: dict[int, dict] = {}
-    for rid, key, value, raw, blank, loc in report_con.execute(_CELLS_SQL).fetchall():
+    for rid, key, value, raw, blank, loc in report_con.execute(
+        _CELLS_SQL, [LAST_YEAR_KEYS]
+    ).fetchall():
         cells.setdefault(rid, {})[key] = (value, raw, blank, loc)
     report_of = {(a, y): r for a, y, r in report_con.execute(_PREVIOUS_SQL).fetchall()}
     found = {}

@@ -21,6 +21,7 @@ from etl.finding_rows import insert_findings
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
 from etl.validate.copy_detect import own_prose
+from etl.validate.cross_year import STOCK_ITEMS
 from etl.validate.legacy_chain import chain_findings
 from etl.validate.quality_settings import quality_settings
 from etl.validate.similarity import compute_signatures, copied_findings, update_similarity
@@ -34,7 +35,6 @@ CROSS_RULES = (
     "published.late",
     "legacy.cumulative_chain",
 )
-STOCK_ITEMS = ("rules", "normative")
 
 
 def store_texts(con, report_ids: list[int], reports: list[ParsedReport]) -> None:

@@ -6,9 +6,12 @@ stores what carry_over_finding says (etl/run_findings.py check_carry_over).
 
 from __future__ import annotations
 
+from etl.normalize import as_number
 from etl.report import Finding
 
 CARRY_OVER_RULE = "crossyear.carry_over"
+# 表二's items whose 现行有效 carries over from last year (t2.stock_flow, etl/validate/cross_report.py)
+STOCK_ITEMS = ("rules", "normative")
 
 CARRY_OVER_SQL = """
 SELECT cur.report_id, cur.year, ci.value, co.value, prev.source_path
@@ -29,7 +32,7 @@ def carry_over_finding(year: int, carried_in: float, carried_out: float, prev_pa
         carried_out,
         carried_in,
         f"{year} 年报的“上年结转”为 {_n(carried_in)}，但 {year - 1} 年报的“结转下年度”为 "
-        f"{_n(carried_out)}（差 {_n(carried_in - carried_out)}；{year - 1} 年报：{prev_path}）",
+        f"{_n(carried_out)}（差 {as_number(carried_in - carried_out):+}；{year - 1} 年报：{prev_path}）",
         "warning",
     )
 

@@ -58,7 +58,7 @@ def bulletin(
         sync_after_load(settings.db_path)  # the store reflects this database (idempotent)
     else:
         click.echo(
-            f"warning: {store_path(settings.db_path).name} 是只读的：整改跟踪未按本数据库"
+            f"注意：{store_path(settings.db_path).name} 是只读的：整改跟踪未按本数据库"
             "复查，通报按其中现有记录",
             err=True,
         )
@@ -71,7 +71,7 @@ def bulletin(
         con.close()
     if not data.published:
         click.echo(
-            f"warning: no report of {year} is loaded; the bulletin lists only unpublished agencies",
+            f"注意：没有载入{year}年度的年度报告，通报只列出未发布的单位",
             err=True,
         )
     payload = bulletin_docx(data, office)
@@ -80,8 +80,9 @@ def bulletin(
         write_in(out.parent, [], out.name, payload)
     except PlantedLink as exc:
         raise as_refusal(exc) from None
+    maybe = sum(1 for a in data.unpublished if a.maybe_published_as)
     click.echo(
-        f"wrote {out} ({len(payload):,} bytes): {len(data.agencies)} agencies, "
-        f"{len(data.published)} published, {len(data.late)} late, "
-        f"{len(data.unpublished)} unpublished"
+        f"已写出通报 {out}（{len(payload):,} 字节）：{len(data.agencies)}家单位，"
+        f"已发布{len(data.published)}家，逾期{len(data.late)}家，未发布{len(data.unpublished)}家"
+        + (f"（其中{maybe}家可能已以近似名称发布，印发前请核实）" if maybe else "")
     )

@@ -93,9 +93,9 @@ def export(
         con.close()
     if data.summary.frame.height == 0:
         click.echo(
-            f"warning: no scored agencies for {year}"
-            + (f" in {peer_group}" if peer_group else "")
-            + "; the sheets are empty.",
+            f"注意：{year}年度"
+            + (f"对标组“{peer_group}”" if peer_group else "")
+            + "没有可计分的单位，表格为空",
             err=True,
         )
     for path in targets:
@@ -106,7 +106,7 @@ def export(
             write_in(path.parent, [], path.name, payload)
         except PlantedLink as exc:  # refused (1): the name is the user's output, not an input
             raise as_refusal(exc) from None
-        click.echo(f"wrote {path} ({len(payload):,} bytes)")
+        click.echo(f"已写出 {path}（{len(payload):,} 字节）")
 
 
 def output_paths(out: Path, year: int, peer_group: str | None) -> list[Path]:

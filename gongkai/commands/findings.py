@@ -7,13 +7,18 @@ Each confirm or dismiss is recorded in the workflow store's history as a single 
 from __future__ import annotations
 
 import getpass
-from pathlib import Path
 
 import click
 
 from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
-from gongkai.commands.workflow_db import office_agencies, require_store
+from gongkai.commands.workflow_db import (
+    check_peer_group,
+    office_agencies,
+    require_store,
+    resolve_agency,
+    resolve_rule,
+)
 from gongkai.options import db_option
 
 
@@ -45,18 +50,18 @@ def findings() -> None:
     """
 
 
-def _store(db: str | None) -> tuple[Path, list[str] | None]:
-    """(workflow store path, the office's own agency ids) for the database."""
-    db_path = Settings.from_env(db_path=db).db_path
-    path = require_store(db_path)
-    return path, office_agencies(db_path)
-
-
 def _pick(db, year, rule, agency, peer_group):
     from workflow.store import opened
     from workflow.triage import pick
 
-    path, home = _store(db)
+    db_path = Settings.from_env(db_path=db).db_path
+    path = require_store(db_path)
+    home = office_agencies(db_path)
+    # a filter that names nothing is said, not answered with 「0 条」
+    rule = resolve_rule(rule) if rule else None
+    agency = resolve_agency(db_path, agency, home) if agency else None
+    if peer_group:
+        check_peer_group(db_path, peer_group, home)
     # a StoreError (damaged: restore it; read-only and not there yet) says its own line
     with opened(path) as con:
         found = pick(con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home)

@@ -16,7 +16,13 @@ from pathlib import Path
 import click
 
 from etl.collect.safe_files import checked_folder, write_atomically
-from gongkai.commands.workflow_db import office_agencies, require_store, require_writable
+from gongkai.commands.workflow_db import (
+    check_peer_group,
+    office_agencies,
+    require_store,
+    require_writable,
+    resolve_agency,
+)
 from gongkai.options import db_option, office_option
 
 
@@ -34,7 +40,11 @@ def _date(ctx, param, value: str | None) -> date | None:
 @click.command("notices")
 @click.option("--year", required=True, type=int, help="Report year the problems belong to.")
 @click.option("--peer-group", help="Only agencies of this peer group (对标组), e.g. 县级政府.")
-@click.option("--agency", "agency_id", help="Only this agency code, e.g. 310000-KW.")
+@click.option(
+    "--agency",
+    "agency",
+    help="Only this agency (registry code or standard name), e.g. 示范省农业农村厅.",
+)
 @click.option(
     "--out",
     required=True,
@@ -58,7 +68,7 @@ def _date(ctx, param, value: str | None) -> date | None:
 def notices(
     year: int,
     peer_group: str | None,
-    agency_id: str | None,
+    agency: str | None,
     out: Path,
     db: str | None,
     deadline: date | None,
@@ -74,6 +84,7 @@ def notices(
 
     \b
         gongkai notices --year 2024 --peer-group 县级政府 --out 整改通知/
+        gongkai notices --year 2024 --agency 示范省农业农村厅 --out 整改通知/ --draft
     """
     from etl.settings import Settings
     from exports.office import load_office
@@ -86,26 +97,27 @@ def notices(
     who = actor or f"命令行：{getpass.getuser()}"
     out.mkdir(parents=True, exist_ok=True)
     home = office_agencies(settings.db_path, office.province)
+    # the same filters `gongkai findings` takes: a name too, and one that names nothing is said
+    agency_id = resolve_agency(settings.db_path, agency, home) if agency else None
+    if peer_group:
+        check_peer_group(settings.db_path, peer_group, home)
     run = _write(path, year, peer_group, agency_id, out, deadline, office, who, draft, home)
     if not run.written and not run.refused:
+        scope = f"“{agency}”" if agency else f"对标组“{peer_group}”" if peer_group else ""
         click.echo(
-            f"no confirmed problems for {year}"
-            + (f" in peer group {peer_group}" if peer_group else "")
-            + ": confirm findings (已确认) on the 整改跟踪 page first; nothing written"
+            f"{scope}{year}年度没有已确认的问题：请先在整改跟踪页面（或用 gongkai findings "
+            "confirm）确认问题；未写出任何通知"
         )
         return
     items = sum(len(n.items) for n in run.written)
     click.echo(
-        f"wrote {len(run.written)} notice(s) with {items} problem(s) to {out}"
-        + ("" if draft else f"; {run.moved} problem(s) moved to 已通知")
+        f"已写出整改通知 {len(run.written)} 份（共 {items} 个问题），保存在 {out}"
+        + ("（草稿：问题状态未改动）" if draft else f"；{run.moved} 个问题已改为“已通知”")
     )
     if run.pdf_problem:
-        click.echo(f"warning: PDF not written: {run.pdf_problem}", err=True)
+        click.echo(f"注意：未写出 PDF，只有 Word 文件（{run.pdf_problem}）", err=True)
     if run.refused:
-        click.echo(
-            f"{len(run.refused)} notice(s) not written (see the lines above); the others were",
-            err=True,
-        )
+        click.echo(f"共 {len(run.refused)} 份通知写出失败（原因见上），其余已写出", err=True)
         click.get_current_context().exit(1)
 
 

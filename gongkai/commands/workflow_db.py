@@ -1,5 +1,7 @@
 """What the 整改跟踪 commands (findings, notices) need before they start: the report database
-with its workflow store, and the office's own agencies (etl.scope)."""
+with its workflow store, the office's own agencies (etl.scope), and their filters resolved the
+one way both commands take them (a rule by id or label, an agency by code, name or alias, a
+peer group), each one that names nothing said on one line with exit 1, never a silent 「0 条」."""
 
 from __future__ import annotations
 
@@ -47,3 +49,71 @@ def office_agencies(db_path: Path, province: str | None = None) -> list[str] | N
         return home_list(con, province)
     finally:
         con.close()
+
+
+def resolve_rule(text: str) -> str:
+    """The rule id `text` names: its id (t3.balance) or its Chinese label."""
+    import difflib
+
+    from etl.rules import RULES
+
+    wanted = text.strip()
+    if wanted in RULES:
+        return wanted
+    by_label = [r.id for r in RULES.values() if r.label == wanted]
+    if by_label:
+        return by_label[0]
+    close = difflib.get_close_matches(wanted, list(RULES), n=1, cutoff=0.8)
+    raise GongkaiError(
+        f"没有“{wanted}”这条规则"
+        + (f"（是否为 {'、'.join(close)}？）" if close else "")
+        + "：请用规则编号（如 t3.balance）或其中文名称"
+    )
+
+
+_AGENCIES_SQL = "SELECT agency_id, name, aliases, confirmed, peer_group FROM agencies"
+
+
+def _registry_rows(db_path: Path) -> list[tuple]:
+    from workflow.reports_db import open_reports
+
+    con = open_reports(db_path, corrections=False)  # the registry: no correction touches it
+    try:
+        return con.execute(_AGENCIES_SQL).fetchall()
+    finally:
+        con.close()
+
+
+def resolve_agency(db_path: Path, text: str, home: list[str] | None) -> str:
+    """The agency id `text` names: a registry code, standard name or alias of one of the
+    office's own agencies (`home`; None = every agency)."""
+    from etl.registry import normalize_name
+
+    rows = _registry_rows(db_path)
+    wanted, key = text.strip(), normalize_name(text)
+
+    def names(row) -> set[str]:
+        aliases = (row[2] or "").replace(";", "|").split("|")
+        return {normalize_name(n) for n in [row[1], *aliases] if n}
+
+    hits = [r for r in rows if r[0] == wanted] or [r for r in rows if key and key in names(r)]
+    if not hits:
+        raise GongkaiError(
+            f"单位名录中没有“{wanted}”：请用单位名录中的单位代码、标准名称或登记的别名"
+        )
+    if len(hits) > 1:
+        listed = "、".join(f"{r[1]}（{r[0]}）" for r in hits)
+        raise GongkaiError(f"“{wanted}”对应多个单位：{listed}；请改用单位代码")
+    code, name, _, confirmed, _ = hits[0]
+    if not confirmed:
+        raise GongkaiError(f"“{name}”尚未登记到单位名录（待确认单位）：请先在单位名录中登记")
+    if home is not None and code not in home:
+        raise GongkaiError(f"{name}（{code}）不是本省单位，仅作参照：不跟踪其问题，也不发整改通知")
+    return code
+
+
+def check_peer_group(db_path: Path, group: str, home: list[str] | None) -> None:
+    """One line and exit 1 when no agency of the office's is in peer group `group`."""
+    mine = {r[4] or "未分组" for r in _registry_rows(db_path) if home is None or r[0] in home}
+    if group not in mine:
+        raise GongkaiError(f"没有“{group}”这个对标组：本省的对标组为 {'、'.join(sorted(mine))}")

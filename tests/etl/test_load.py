@@ -417,6 +417,12 @@ class TestCrossYear:
             (1,)
         ]
 
+    def test_the_difference_is_signed_as_every_other_finding_signs_it(self):
+        from etl.validate.cross_year import carry_over_finding
+
+        assert "（差 +9；" in carry_over_finding(2024, 13, 4, "y23.txt").message  # was 「差 9」
+        assert "（差 -3；" in carry_over_finding(2024, 1, 4, "y23.txt").message
+
     def test_corrected_report_clears_the_finding(self, tmp_path):
         db = tmp_path / "g.duckdb"
         y22 = write(tmp_path, "y22.txt", small_report("示例县人民政府", 2022, 1, 4))

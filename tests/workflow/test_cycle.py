@@ -69,7 +69,7 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
 
     out = tmp_path / "notices"
     printed = gongkai("notices", "--year", 2024, "--db", db, "--out", out, "--by", "张三")
-    assert "1 notice(s) with 2 problem(s)" in printed and "2 problem(s) moved to 已通知" in printed
+    assert "整改通知 1 份（共 2 个问题）" in printed and "2 个问题已改为“已通知”" in printed
     (docx_file,) = out.glob("*.docx")
     text = _docx_text(docx_file)
     assert "上海市科学技术委员会" in text

@@ -85,7 +85,7 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         for f in mine:
             move(con, f["fkey"], CONFIRMED, "analyst", "属实")
     out = tmp_path / "notices"
-    assert "no confirmed problems" in gongkai(
+    assert "2024年度没有已确认的问题" in gongkai(
         "notices", "--year", 2024, "--peer-group", "县级政府", "--db", db, "--out", out
     )
     printed = gongkai(
@@ -102,7 +102,7 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         "2025-06-30",
         "--draft",
     )
-    assert "wrote 2 notice(s) with 4 problem(s)" in printed and "已通知" not in printed
+    assert "已写出整改通知 2 份（共 4 个问题）" in printed and "已通知" not in printed
     files = sorted(out.glob("*.docx"))
     assert [f.stem for f in files] == [
         "整改通知_2024_上海市科学技术委员会",
@@ -117,7 +117,7 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         assert "「自然人」列：一、本年新收政府信息公开申请数量 32、" in text
         assert "三(七)总计 33、四、结转下年度继续办理 2" in text
         # the misprinted 结转下年度·自然人 sits on line 178 of the file (1-based), row 4 of table 7
-        assert "所在位置：表三（收到和处理申请）第 7 张表第 4 行，原文第 178 行" in text
+        assert "所在位置：表三（收到和处理申请），原文第 7 张表格第 4 行，原文第 178 行" in text
         assert "「四、结转下年度继续办理」自然人 2、" in text and "总计 1" in text
     with opened(store_path(db)) as con:  # --draft records nothing
         assert {
@@ -138,7 +138,7 @@ def test_bulletin_counts_lists_and_tables(tmp_path, monkeypatch):
         )
     out = tmp_path / "通报.docx"
     printed = gongkai("bulletin", "--year", 2024, "--db", db, "--out", out)
-    assert "9 agencies, 3 published, 0 late, 6 unpublished" in printed
+    assert "9家单位，已发布3家，逾期0家，未发布6家" in printed
     text = _text(out)
     sections = _sections(out)
     # by category: kewei 1 (the other dismissed as 误报) + hunan 2: three identity problems, two
@@ -181,13 +181,9 @@ def test_bulletin_counts_lists_and_tables(tmp_path, monkeypatch):
     }
     assert sections["五、年报质量较好的单位"] == []
     regions = {r[0]: r[1:] for r in sections["六、各地区情况"]}
-    assert regions["上海市"] == ["1", "1", "0", "3", "0"] and regions["湖南省"] == [
-        "1",
-        "1",
-        "0",
-        "4",
-        "0",
-    ]
+    # each province's department in its own province's row (workflow.regions)
+    assert regions["上海市（省直部门）"] == ["1", "1", "0", "3", "0"]
+    assert regions["湖南省（省直部门）"] == ["1", "1", "0", "4", "0"]
     provincial = {r[0]: r[1:4] for r in sections["省级部门"]}
     assert provincial == {
         "上海市科学技术委员会": ["已发布（发布日期不明）", "3", "0"],
@@ -196,7 +192,7 @@ def test_bulletin_counts_lists_and_tables(tmp_path, monkeypatch):
     assert {"县级政府", "市级部门", "市级政府", "省级部门"} <= set(sections)
 
     late = gongkai("bulletin", "--year", 2017, "--db", db, "--out", tmp_path / "2017.docx")
-    assert "1 late" in late
+    assert "逾期1家" in late
     assert _sections(tmp_path / "2017.docx")["三、逾期发布的单位"] == [
         ["湖南省交通运输厅", "省级部门", "2018年3月31日", "2018年4月20日", "20"]
     ]
@@ -214,11 +210,11 @@ def test_an_office_counts_only_its_province_in_notices_and_the_bulletin(tmp_path
             move(con, f["fkey"], CONFIRMED, "analyst", "属实")
     out = tmp_path / "notices"
     printed = gongkai("notices", "--year", 2024, "--db", db, "--out", out, "--draft")
-    assert "wrote 1 notice(s) with 2 problem(s)" in printed
+    assert "已写出整改通知 1 份（共 2 个问题）" in printed
     assert [f.stem.split("_")[2] for f in out.glob("*.docx")] == ["上海市科学技术委员会"]
     bulletin = tmp_path / "通报.docx"
     printed = gongkai("bulletin", "--year", 2024, "--db", db, "--out", bulletin)
-    assert "1 agencies, 1 published, 0 late, 0 unpublished" in printed
+    assert "1家单位，已发布1家，逾期0家，未发布0家" in printed
     sections = _sections(bulletin)
     assert sections["四、未发布年度报告的单位"] == []
     assert list(sections["省级部门"][0][:1]) == ["上海市科学技术委员会"]

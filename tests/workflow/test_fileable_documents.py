@@ -115,7 +115,8 @@ def test_each_problem_has_category_place_evidence_remedy(province):
     assert row.category == "表内数据勾稽不符" and row.rule_label == RULES["t3.row_total"].label
     assert row.remedy == RULES["t3.row_total"].remedy
     assert re.fullmatch(
-        r"表三（收到和处理申请）(第 \d+ 页，)?第 \d+ 张表第 \d+ 行，原文第 \d+ 行", row.place
+        r"表三（收到和处理申请），(第 \d+ 页，)?原文第 \d+ 张表格第 \d+ 行，原文第 \d+ 行",
+        row.place,
     )
     assert row.evidence and "总计" in row.evidence[0] and "（" not in row.evidence[0][-1:]
     late = by_rule["published.late"]

@@ -115,7 +115,7 @@ def test_a_notice_that_cannot_be_written_is_named_and_the_others_go_out(db, tmp_
     assert result.exit_code == 1
     refused = [line for line in result.output.splitlines() if "未写出" in line]
     assert len(refused) == 1 and refused[0].startswith("上海市科学技术委员会（310000-KW）")
-    assert "wrote 1 notice(s)" in result.output
+    assert "已写出整改通知 1 份" in result.output
     assert any("洪泽" in f.name for f in out.glob("*.docx"))
     assert not list(out.glob("*上海市*.pdf"))  # nothing half-written for the refused agency
     assert _states(db) == {KW: {CONFIRMED}, HONGZE: {NOTIFIED}}

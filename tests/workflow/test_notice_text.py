@@ -13,11 +13,12 @@ from datetime import date
 
 import pytest
 
+from etl.rules import RULES
 from exports import notices
 from exports.office import load_office
-from workflow.evidence import cell_evidence
+from workflow.evidence import cell_evidence, finding_evidence
 from workflow.findings import move
-from workflow.problems import for_agency, notice_batch, notice_item
+from workflow.problems import Notice, NoticeItem, for_agency, notice_batch, notice_item
 from workflow.states import CONFIRMED, DISMISSED
 
 ROW_TOTAL = "GA|2024|t3.row_total|t3.new.total"
@@ -99,7 +100,8 @@ def _located_finding(repeated: bool) -> dict:
 
 def test_places_are_one_based_and_messages_carry_no_file_names():
     item = notice_item(_located_finding(repeated=True))
-    assert item.place == "表三（收到和处理申请）第 6 张表第 3–4 行，原文第 177–178 行"
+    # 「原文第 6 张表格」: the document's 6th table, not the 6th table of 表三
+    assert item.place == "表三（收到和处理申请），原文第 6 张表格第 3–4 行，原文第 177–178 行"
     assert item.message == "合计与分项之和不符"
     assert item.evidence == (
         "「一、本年新收政府信息公开申请数量」总计 90",
@@ -111,7 +113,10 @@ def test_places_are_one_based_and_messages_carry_no_file_names():
     )
     one_cell = _located_finding(repeated=False)
     one_cell["evidence"] = one_cell["evidence"][:1]
-    assert notice_item(one_cell).place == "表三（收到和处理申请）第 6 张表第 3 行，原文第 177 行"
+    assert (
+        notice_item(one_cell).place
+        == "表三（收到和处理申请），原文第 6 张表格第 3 行，原文第 177 行"
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,3 +137,83 @@ def test_loader_text_is_made_fit_for_the_agency(loader_text, for_the_agency):
 )
 def test_problems_are_numbered_as_a_document_numbers_them(n, numeral):
     assert notices.numeral(n) == numeral
+
+
+def _cell(key: str, value: int, table: int, row: int, line: int) -> tuple:
+    """A stored cell (value, raw, blank, location) at 0-based table, row and line."""
+    loc = {"table": table, "row": row, "col": 7, "line": line}
+    return (value, str(value), False, json.dumps(loc))
+
+
+def test_cells_in_several_tables_are_placed_by_their_own_lines_not_a_range():
+    """t3.balance quotes four 总计 cells, each row printed as a table of its own (tables 5, 6,
+    13 and 14, lines 55, 60, 110, 115): never 「原文第 55–115 行」, which holds 60 other lines."""
+    cells = {
+        "t3.new.total": _cell("t3.new.total", 23, 4, 1, 54),
+        "t3.carried_in.total": _cell("t3.carried_in.total", 0, 5, 1, 59),
+        "t3.processed.total": _cell("t3.processed.total", 20, 12, 1, 109),
+        "t3.carried_out.total": _cell("t3.carried_out.total", 0, 13, 1, 114),
+    }
+    finding = {
+        "fkey": "GA|2024|t3.balance|",
+        "rule": "t3.balance",
+        "message": "应为 23，报告印为 20（差 -3）",
+        "evidence": cell_evidence(list(cells), cells),
+        "repeated": 0,
+        "place": None,
+    }
+    assert notice_item(finding).place == (
+        "表三（收到和处理申请），原文第 5–6、13–14 张表格，原文第 55、60、110、115 行"
+    )
+
+
+def test_a_stock_flow_problem_quotes_last_years_in_force_beside_this_years():
+    """表二's 现行有效 is held against last year's: the notice prints both, last year's with its
+    place in last year's report (as the carry-over notice prints last year's 结转下年度)."""
+    keys = ["t2.normative.in_force", "t2.normative.issued", "t2.normative.repealed"]
+    this_year = {
+        keys[0]: _cell(keys[0], 3, 1, 3, 16),
+        keys[1]: _cell(keys[1], 3, 1, 3, 16),
+        keys[2]: _cell(keys[2], 2, 1, 3, 16),
+    }
+    last_year = {keys[0]: _cell(keys[0], 3, 2, 4, 20)}
+    finding = {
+        "fkey": "GA|2024|t2.stock_flow|",
+        "rule": "t2.stock_flow",
+        "message": "2023 年现行有效 3 + 本年制发 3 − 本年废止 2 = 4，但本年现行有效印为 3（差 -1）",
+        "evidence": finding_evidence("t2.stock_flow", keys, this_year, last_year),
+        "repeated": 0,
+        "place": "T2",
+    }
+    item = notice_item(finding)
+    assert item.evidence == (
+        "「规范性文件」现行有效件数 3、本年制发件数 3、本年废止件数 2",
+        "上年年报「规范性文件」现行有效件数 3（原文第 3 张表格第 5 行，原文第 21 行）",
+    )
+    assert item.place == "表二（主动公开），原文第 2 张表格第 4 行，原文第 17 行"
+
+
+def _notice(*rules: str) -> Notice:
+    items = tuple(
+        NoticeItem(f"GA|2024|{r}|", r, RULES[r].label, "", "", (), RULES[r].remedy, False)
+        for r in rules
+    )
+    return Notice("GA", "甲县人民政府", "县级政府", 2024, ISSUED, date(2025, 5, 1), items)
+
+
+def test_what_a_notice_asks_follows_its_problems(office):
+    """A report only published late has nothing to correct: the agency explains the delay and
+    publishes on time next year; a report with figures to correct is corrected and republished."""
+    late = _notice("published.late")
+    assert notices.body(late, office) == (
+        "经核查，你单位发布的2024年度政府信息公开工作年度报告存在以下1个问题。"
+        "请于2025年5月1日前将逾期发布的原因和改进措施书面报送省政务公开办，"
+        "今后在法定期限内发布年度报告。"
+    )
+    assert "整改后仍存在" not in notices.closing(late)
+    assert RULES["published.late"].remedy.startswith("书面说明本年度逾期发布的原因")
+    both = _notice("published.late", "t3.row_total")
+    assert notices.body(both, office).endswith(
+        "请对照逐项整改，于2025年5月1日前更正并重新发布年度报告，同时将整改情况和逾期发布的原因"
+        "书面报送省政务公开办；今后在法定期限内发布年度报告。"
+    )

@@ -58,7 +58,7 @@ def test_bulk_confirm_then_notices_list_exactly_the_confirmed(tmp_path, monkeypa
     assert {i.fkey for n in batch for i in n.items} == chosen
     printed = gongkai("notices", "--db", db, "--year", year, "--out", tmp_path / "n", "--draft")
     agencies = {after[k]["agency_id"] for k in chosen}
-    assert f"wrote {len(agencies)} notice(s) with {len(chosen)} problem(s)" in printed
+    assert f"已写出整改通知 {len(agencies)} 份（共 {len(chosen)} 个问题）" in printed
 
 
 def history_of(db, fkey):
