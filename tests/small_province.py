@@ -124,3 +124,16 @@ def report_id(con, agency: str, year: int) -> int:
     return con.execute(
         "SELECT report_id FROM current_reports WHERE agency_id = ? AND year = ?", [agency, year]
     ).fetchall()[0][0]
+
+
+def small_province_file(path):
+    """The small province written to the database file `path`, its workflow store synced as a
+    load leaves it (the CLI tests' database)."""
+    from workflow.store import opened, store_path
+    from workflow.sync import sync_store
+
+    with duckdb.connect(str(path)) as con:
+        build_small_province(con)
+        with opened(store_path(path)) as store:
+            sync_store(store, con)
+    return path

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
 from tests.conftest import ROOT
-from tests.small_province import build_small_province
-from workflow.store import opened, store_path
-from workflow.sync import sync_store
+from tests.small_province import small_province_file
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
 
@@ -26,12 +23,7 @@ SCHEME = ROOT / "data" / "schemes" / "default.toml"
 def db(tmp_path, monkeypatch):
     monkeypatch.delenv("GONGKAI_OFFICE", raising=False)  # data/office.toml: 示范省
     monkeypatch.delenv("GONGKAI_DATA", raising=False)
-    path = tmp_path / "small.duckdb"
-    with duckdb.connect(str(path)) as con:
-        build_small_province(con)
-        with opened(store_path(path)) as store:
-            sync_store(store, con)
-    return path
+    return small_province_file(tmp_path / "small.duckdb")
 
 
 def _run(*args):

@@ -9,28 +9,21 @@ office of data/office.toml (示范省; 外省戊县人民政府 is a reference a
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from click.testing import CliRunner
 
 from gongkai.cli import cli
-from tests.small_province import build_small_province
+from tests.small_province import small_province_file
 from workflow.findings import list_findings
 from workflow.states import CONFIRMED, PENDING
 from workflow.store import opened, store_path
-from workflow.sync import sync_store
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     monkeypatch.delenv("GONGKAI_OFFICE", raising=False)  # data/office.toml: 示范省
     monkeypatch.delenv("GONGKAI_DATA", raising=False)
-    path = tmp_path / "small.duckdb"
-    with duckdb.connect(str(path)) as con:
-        build_small_province(con)
-        with opened(store_path(path)) as store:
-            sync_store(store, con)
-    return path
+    return small_province_file(tmp_path / "small.duckdb")
 
 
 def _run(*args):

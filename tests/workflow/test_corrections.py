@@ -60,9 +60,10 @@ def _correct(db, key, value, **kw) -> int:
 
 
 def _carryover_points(rate: float) -> float:
-    """The scheme's linear rule for 结转率, written out from the scheme file's numbers."""
+    """The scheme's linear rule for 结转率, written out from the scheme file's numbers; points
+    are kept to the cent, as printed (assess/score_sql.py rounds each indicator's points)."""
     share = (rate - CARRYOVER.zero) / (CARRYOVER.full - CARRYOVER.zero)
-    return CARRYOVER.weight * max(0.0, min(1.0, share))
+    return round(CARRYOVER.weight * max(0.0, min(1.0, share)), 2)
 
 
 def test_a_correction_changes_the_score_exactly_and_survives_a_full_rebuild(loaded):
