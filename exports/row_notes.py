@@ -17,22 +17,22 @@ NO_REPORT = "未发布年报，不列指标得分"
 def indicator_cases(r: dict, min_cases: int) -> list[str]:
     """The kinds of odd cell one weighted indicator of one unit makes (none for plain cells);
     the 扣分明细 and 单位画像 give its value, cases and the median in full."""
-    cases = []
     uncounted = r["small_sample"] and r["value"] is not None
-    if uncounted and (r["points"] is None or r["imputed"]):
+    if r["imputed"]:  # one case, not two: its own value unused, the group's median scored
+        return [f"样本不足 {min_cases} 件，按同组中位数计分" if uncounted else "按同组中位数计分"]
+    cases = []
+    if uncounted and r["points"] is None:
         cases.append(f"样本不足 {min_cases} 件不计分")
     elif r["small_sample"]:
         cases.append(f"样本不足 {min_cases} 件仍计分")
-    if r["imputed"]:
-        cases.append("按同组中位数计分")
-    elif r["value_scored"] is None and r["points"] is not None:
+    if r["value_scored"] is None and r["points"] is not None:
         cases.append("无数据计 0 分")
     return cases
 
 
 def scoring_notes(indicators: pl.DataFrame, min_cases: int) -> pl.DataFrame:
     """agency_id, scoring_note: the row's 计分说明, short enough for a narrow printed column —
-    "样本不足 5 件不计分：办结率、结转率；按同组中位数计分：公开率" ("" when nothing needs saying)."""
+    "样本不足 5 件不计分：办结率、结转率；样本不足 5 件，按同组中位数计分：公开率" ("" when nothing needs saying)."""
     weighted = indicators.filter(pl.col("kind").is_in(["linear", "rank", "deduction"]))
     notes: dict[str, dict[str, list[str]]] = {}
     for r in indicators.unique("agency_id", maintain_order=True).iter_rows(named=True):

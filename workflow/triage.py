@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from workflow.findings import list_findings, move_many
+from workflow.findings import RESOLVED_LABEL, list_findings, move_many, stands
 from workflow.states import CONFIRMED, DISMISSED, PENDING
 
 # What each bulk action moves: 确认 / 误报 act on the triage queue (待核实); 误报 also takes back
@@ -49,6 +49,10 @@ def apply(
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Move the findings of `found` that the action applies to (ACTIONS) to `target`, each
     checked against the state it was listed in. (moved fkeys, [(fkey, why skipped)])."""
+    # a finding a correction in force resolves is no problem of the report as corrected: there is
+    # nothing to confirm (it can still be dismissed, and stands again if the correction goes)
+    resolved = [f for f in found if target == CONFIRMED and f["present"] and not stands(f)]
+    found = [f for f in found if f not in resolved]
     eligible = [f for f in found if f["state"] in ACTIONS[target]]
     moved, skipped = move_many(
         con,
@@ -63,6 +67,7 @@ def apply(
         for f in found
         if f["state"] not in ACTIONS[target]
     ]
+    skipped += [(f["fkey"], f"{RESOLVED_LABEL}，无需确认") for f in resolved]
     return moved, skipped
 
 

@@ -85,7 +85,9 @@ def _overdue(f: dict) -> bool:
 
 
 c = st.columns(5)
+# 待核实 counts what is still to check: not a finding an analyst's correction already resolves
 counts = {s: sum(f["state"] == s for f in items) for s in STATES}
+counts["待核实"] = sum(f["state"] == "待核实" and findings.stands(f) for f in items)
 c[0].metric("待核实", counts["待核实"], border=True, help="加载时检出、尚未核实的问题。")
 c[1].metric(
     "已确认 / 已通知",

@@ -78,10 +78,12 @@ def list_(db, year, rule, agency, peer_group) -> None:
     \b
         gongkai findings list --year 2024 --peer-group 县级政府
     """
+    from workflow.findings import state_text
+
     _, found = _pick(db, year, rule, agency, peer_group)
     for f in found:
         click.echo(
-            f"{f['state']}\t{f['agency_id']}\t{f['agency_name'] or ''}\t{f['rule_label']}\t{f['fkey']}"
+            f"{state_text(f)}\t{f['agency_id']}\t{f['agency_name'] or ''}\t{f['rule_label']}\t{f['fkey']}"
         )
     click.echo(f"共 {len(found)} 条问题", err=True)
 

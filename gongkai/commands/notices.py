@@ -17,6 +17,7 @@ import click
 
 from etl.collect.safe_files import checked_folder, write_atomically
 from gongkai.commands.workflow_db import (
+    agency_name,
     check_peer_group,
     office_agencies,
     require_store,
@@ -103,7 +104,8 @@ def notices(
         check_peer_group(settings.db_path, peer_group, home)
     run = _write(path, year, peer_group, agency_id, out, deadline, office, who, draft, home)
     if not run.written and not run.refused:
-        scope = f"“{agency}”" if agency else f"对标组“{peer_group}”" if peer_group else ""
+        named = agency_name(settings.db_path, agency_id) if agency_id else ""
+        scope = f"“{named}”" if agency_id else f"对标组“{peer_group}”" if peer_group else ""
         click.echo(
             f"{scope}{year}年度没有已确认的问题：请先在整改跟踪页面（或用 gongkai findings "
             "confirm）确认问题；未写出任何通知"

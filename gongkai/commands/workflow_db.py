@@ -84,6 +84,11 @@ def _registry_rows(db_path: Path) -> list[tuple]:
         con.close()
 
 
+def agency_name(db_path: Path, agency_id: str) -> str:
+    """The registry's standard name of `agency_id` (the id itself when the registry has none)."""
+    return next((r[1] for r in _registry_rows(db_path) if r[0] == agency_id), agency_id)
+
+
 def resolve_agency(db_path: Path, text: str, home: list[str] | None) -> str:
     """The agency id `text` names: a registry code, standard name or alias of one of the
     office's own agencies (`home`; None = every agency)."""

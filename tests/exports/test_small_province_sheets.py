@@ -149,7 +149,11 @@ def test_a_row_says_which_figures_too_few_cases_left_unscored(small_con):
     each line one thing about the value, never "a value" and "无数据" together."""
     export = _gather(small_con, min_cases=50)
     notes = dict(_rows(export.summary, "agency_name", "scoring_note"))
-    assert notes["乙县人民政府"] == "样本不足 50 件不计分：办结率、公开率；按同组中位数计分：公开率"
+    # 公开率 once: its own value unused and the median scored are one case, not two
+    assert (
+        notes["乙县人民政府"]
+        == "样本不足 50 件不计分：办结率；样本不足 50 件，按同组中位数计分：公开率"
+    )
     assert notes["示范省丙厅"] == "样本不足 50 件不计分：办结率、按时办结率、公开率"
     reasons = dict(_rows(export.agencies["乙县人民政府"], "indicator", "reason"))
     assert (

@@ -46,3 +46,10 @@ def test_notices_with_nothing_confirmed_say_so_in_chinese(db, tmp_path):
     result = _run("notices", "--db", db, "--year", 2024, "--out", tmp_path / "n", "--draft")
     assert result.exit_code == 0
     assert result.output.startswith("2024年度没有已确认的问题：请先在整改跟踪页面")
+
+
+def test_notices_for_one_agency_name_it_not_its_code(db, tmp_path):
+    result = _run("notices", "--db", db, "--year", 2024, "--agency", "GA", "--out", tmp_path / "n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("“甲县人民政府”2024年度没有已确认的问题")
+    assert "GA" not in result.output

@@ -156,3 +156,21 @@ def test_a_new_version_printing_another_value_sets_the_correction_aside_and_the_
     assert _resolved_by(db) == {None}
     assert _problems(db) == BROKEN
     assert _score(db)["consistency.value"] == 2
+
+
+def test_a_finding_a_correction_resolved_is_not_confirmed_in_bulk_and_says_why(loaded):
+    from workflow.triage import apply, pick
+
+    _, db = loaded
+    cid = _correct(db, 1)  # before anyone triaged: both findings still 待核实
+    with opened(store_path(db)) as con:
+        found = pick(con, 2024, agency=AGENCY)
+        broken = [f for f in found if f["rule"] in BROKEN]
+        assert {state_text(f) for f in broken} == {f"待核实（修正后已消除，修正编号 {cid}）"}
+        moved, skipped = apply(con, broken, CONFIRMED, ANALYST, None)
+        assert moved == []
+        assert sorted(why for _, why in skipped) == ["修正后已消除，无需确认"] * 2
+        assert {f["state"] for f in list_findings(con, year=2024) if f["rule"] in BROKEN} == {
+            "待核实"
+        }
+    assert _problems(db) == set()
