@@ -51,8 +51,11 @@ def apply(
     checked against the state it was listed in. (moved fkeys, [(fkey, why skipped)])."""
     # a finding a correction in force resolves is no problem of the report as corrected: there is
     # nothing to confirm (it can still be dismissed, and stands again if the correction goes)
-    resolved = [f for f in found if target == CONFIRMED and f["present"] and not stands(f)]
-    found = [f for f in found if f not in resolved]
+    def settled(f: dict) -> bool:
+        return target == CONFIRMED and bool(f["present"]) and not stands(f)
+
+    resolved = [f for f in found if settled(f)]
+    found = [f for f in found if not settled(f)]  # one pass: no list membership per finding
     eligible = [f for f in found if f["state"] in ACTIONS[target]]
     moved, skipped = move_many(
         con,

@@ -251,3 +251,23 @@ def shuyang_workbook(year: int, formula_label: str | None = None) -> tuple[bytes
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), address
+
+
+@pytest.fixture
+def small_province_cli_db(tmp_path, monkeypatch) -> Path:
+    """The small province in a database file, its store synced, under the office of
+    data/office.toml (示范省): what the CLI tests of `findings`, `notices`, `bulletin` run on."""
+    from tests.small_province import small_province_file
+
+    monkeypatch.delenv("GONGKAI_OFFICE", raising=False)
+    monkeypatch.delenv("GONGKAI_DATA", raising=False)
+    return small_province_file(tmp_path / "small.duckdb")
+
+
+def run_cli(*args):
+    """`gongkai ARGS…` through click's runner (every argument as text)."""
+    from click.testing import CliRunner
+
+    from gongkai.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])

@@ -10,24 +10,16 @@ office of data/office.toml (示范省; 外省戊县人民政府 is a reference a
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from gongkai.cli import cli
-from tests.small_province import small_province_file
+from tests.gongkai.conftest import run_cli
 from workflow.findings import list_findings
 from workflow.states import CONFIRMED, PENDING
 from workflow.store import opened, store_path
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    monkeypatch.delenv("GONGKAI_OFFICE", raising=False)  # data/office.toml: 示范省
-    monkeypatch.delenv("GONGKAI_DATA", raising=False)
-    return small_province_file(tmp_path / "small.duckdb")
-
-
-def _run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+def db(small_province_cli_db):
+    return small_province_cli_db
 
 
 def _states(db) -> set[str]:
@@ -46,7 +38,9 @@ def _states(db) -> set[str]:
 )
 @pytest.mark.parametrize("action", ["confirm", "dismiss"])
 def test_a_filter_that_names_nothing_is_said_and_moves_nothing(db, action, option, value, said):
-    result = _run("findings", action, "--db", db, "--year", 2024, option, value, "--reason", "核实")
+    result = run_cli(
+        "findings", action, "--db", db, "--year", 2024, option, value, "--reason", "核实"
+    )
     assert result.exit_code == 1
     assert said in result.output and "0 条" not in result.output
     assert len(result.output.strip().splitlines()) == 1
@@ -54,7 +48,7 @@ def test_a_filter_that_names_nothing_is_said_and_moves_nothing(db, action, optio
 
 
 def test_findings_take_a_rule_by_label_and_an_agency_by_name(db):
-    result = _run(
+    result = run_cli(
         "findings", "confirm", "--db", db, "--year", 2024,
         "--rule", "表三：各类申请人之和 ≠ 总计列", "--agency", "甲县人民政府",
     )  # fmt: skip
@@ -62,18 +56,20 @@ def test_findings_take_a_rule_by_label_and_an_agency_by_name(db):
 
 
 def test_notices_take_an_agency_by_name_as_findings_do(db, tmp_path):
-    assert _run("findings", "confirm", "--db", db, "--year", 2024, "--agency", "GA").exit_code == 0
+    assert (
+        run_cli("findings", "confirm", "--db", db, "--year", 2024, "--agency", "GA").exit_code == 0
+    )
     assert _states(db) == {CONFIRMED}
     out = tmp_path / "通知"
     args = ("notices", "--db", db, "--year", 2024, "--out", out, "--draft")
-    result = _run(*args, "--agency", "甲县人民政府")
+    result = run_cli(*args, "--agency", "甲县人民政府")
     assert result.exit_code == 0, result.output
     assert "已写出整改通知 1 份（共 2 个问题）" in result.output and "（草稿" in result.output
     assert [f.name for f in out.glob("*.docx")] == ["整改通知_2024_甲县人民政府.docx"]
-    other = _run(*args, "--agency", "XR")
+    other = run_cli(*args, "--agency", "XR")
     assert other.exit_code == 1 and "不是本省单位" in other.output
 
 
 def test_notices_help_gives_an_example_of_the_offices_own_province():
-    shown = _run("notices", "--help").output
+    shown = run_cli("notices", "--help").output
     assert "示范省农业农村厅" in shown and "310000-KW" not in shown
