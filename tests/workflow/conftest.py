@@ -159,3 +159,25 @@ def small_store(small_con, tmp_path):
     with opened(tmp_path / "small.workflow.sqlite") as con:
         sync_store(con, small_con)
         yield con
+
+
+def correct(db: Path, key: str, value: float, reason: str = "原件第 3 页表三为 9") -> int:
+    """An analyst's correction of AGENCY's 2024 cell `key` to `value` (workflow.corrections, as
+    the 数值修正 tab enters it); returns its number."""
+    import duckdb
+
+    from workflow import corrections
+    from workflow.store import opened, store_path
+
+    with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
+        return corrections.add_correction(
+            con,
+            rcon,
+            agency_id=AGENCY,
+            year=2024,
+            key=key,
+            value=value,
+            reason=reason,
+            evidence="原件扫描件第 3 页",
+            actor="analyst@example.gov.cn",
+        )

@@ -9,7 +9,7 @@ import pytest
 
 from assess import load_scheme, score_year
 from tests.conftest import ROOT
-from tests.workflow.conftest import AGENCY, PRINTED_ROW, load, original_text, write_version
+from tests.workflow.conftest import AGENCY, PRINTED_ROW, correct, load, original_text, write_version
 from workflow import corrections
 from workflow.findings import confirmed_problems, list_findings, move, state_text
 from workflow.overlay import attach_corrections
@@ -35,18 +35,7 @@ def _score(db) -> dict:
 
 
 def _correct(db, value: float, key: str = CELL) -> int:
-    with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
-        return corrections.add_correction(
-            con,
-            rcon,
-            agency_id=AGENCY,
-            year=2024,
-            key=key,
-            value=value,
-            reason="原件表三结转下年度自然人为 1",
-            evidence="原件扫描件第 3 页",
-            actor=ANALYST,
-        )
+    return correct(db, key, value, reason="原件表三结转下年度自然人为 1")
 
 
 def _confirm_all(db) -> dict[str, dict]:

@@ -9,7 +9,7 @@ import pytest
 
 from assess import load_scheme, score_year
 from tests.conftest import ROOT
-from tests.workflow.conftest import AGENCY, PRINTED_ROW, load, original_text, write_version
+from tests.workflow.conftest import AGENCY, PRINTED_ROW, correct, load, original_text, write_version
 from workflow import corrections
 from workflow.findings import list_findings, move
 from workflow.overlay import attach_corrections
@@ -44,21 +44,6 @@ def _score(db) -> dict:
     return scores.filter(scores["agency_id"] == AGENCY).row(0, named=True)
 
 
-def _correct(db, key, value, **kw) -> int:
-    with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
-        return corrections.add_correction(
-            con,
-            rcon,
-            agency_id=AGENCY,
-            year=2024,
-            key=key,
-            value=value,
-            reason=kw.get("reason", "原件第 3 页表三为 9"),
-            evidence="原件扫描件第 3 页",
-            actor="analyst@example.gov.cn",
-        )
-
-
 def _carryover_points(rate: float) -> float:
     """The scheme's linear rule for 结转率, written out from the scheme file's numbers; points
     are kept to the cent, as printed (assess/score_sql.py rounds each indicator's points)."""
@@ -72,7 +57,7 @@ def test_a_correction_changes_the_score_exactly_and_survives_a_full_rebuild(load
     # the report prints 结转下年度·总计 1 of 36 received
     assert before["carryover.value"] == pytest.approx(PRINTED_RATE)
     assert before["carryover.points"] == pytest.approx(_carryover_points(PRINTED_RATE))
-    _correct(db, "t3.carried_out.total", 9)
+    correct(db, "t3.carried_out.total", 9)
     after = _score(db)
     rate = 100.0 * 9 / RECEIVED
     assert after["carryover.value"] == pytest.approx(rate)
@@ -103,7 +88,7 @@ def test_a_correction_changes_the_score_exactly_and_survives_a_full_rebuild(load
 def test_a_correction_is_flagged_not_applied_when_a_new_version_prints_another_value(loaded):
     folder, db = loaded
     base = _score(db)
-    cid = _correct(db, "t3.carried_out.total", 9)
+    cid = correct(db, "t3.carried_out.total", 9)
     assert _score(db)["carryover.value"] == pytest.approx(25.0)
     # the agency republishes and now prints 3 in that cell
     write_version(folder, _republished(3))
@@ -127,7 +112,7 @@ def test_a_correction_is_flagged_not_applied_when_a_new_version_prints_another_v
 def test_even_before_the_recheck_a_changed_cell_is_not_overridden(loaded, tmp_path):
     """The scorer itself refuses a correction whose printed value no longer matches."""
     folder, db = loaded
-    _correct(db, "t3.carried_out.total", 9)
+    correct(db, "t3.carried_out.total", 9)
     from etl.pipeline import run_load  # the loader alone, without the command's re-check
 
     write_version(folder, _republished(3))
@@ -141,7 +126,7 @@ def test_reload_keeps_states_and_corrections(loaded):
         rules = {f["rule"]: f["fkey"] for f in list_findings(con)}
         move(con, rules["t3.balance"], CONFIRMED, "a", "属实")
         move(con, rules["t3.row_total"], DISMISSED, "a", "系模板合并单元格")
-    _correct(db, "t3.processed.total", 36, reason="原件为 36")
+    correct(db, "t3.processed.total", 36, reason="原件为 36")
     for f in db.parent.glob(db.name + "*"):
         f.unlink()
     assert "新发现 0 条" in load(folder, db)
@@ -160,12 +145,12 @@ def test_reload_keeps_states_and_corrections(loaded):
 def test_bad_corrections_are_refused_with_a_reason(loaded):
     _, db = loaded
     with pytest.raises(WorkflowError, match="无需修正"):
-        _correct(db, "t3.processed.total", 35)
+        correct(db, "t3.processed.total", 35)
     with pytest.raises(WorkflowError, match="不是年报中的统计项"):
-        _correct(db, "t3.nothing", 1)
-    _correct(db, "t3.processed.total", 36)
+        correct(db, "t3.nothing", 1)
+    correct(db, "t3.processed.total", 36)
     with pytest.raises(WorkflowError, match="已有一条修正"):
-        _correct(db, "t3.processed.total", 37)
+        correct(db, "t3.processed.total", 37)
 
 
 def test_the_dashboard_scores_with_a_new_correction_at_once(loaded, monkeypatch):
@@ -185,7 +170,7 @@ def test_the_dashboard_scores_with_a_new_correction_at_once(loaded, monkeypatch)
         return scores.filter(scores["agency_id"] == AGENCY)["carryover.value"][0]
 
     assert shown() == pytest.approx(PRINTED_RATE)
-    _correct(db, "t3.carried_out.total", 9)
+    correct(db, "t3.carried_out.total", 9)
     assert shown() == pytest.approx(25.0)
 
 
@@ -194,7 +179,7 @@ def test_a_score_built_on_a_corrected_value_says_so(loaded):
     from assess.score import CORRECTED_NOTE
 
     _, db = loaded
-    _correct(db, "t3.carried_out.total", 9)
+    correct(db, "t3.carried_out.total", 9)
     with duckdb.connect(str(db), read_only=True) as con:
         attach_corrections(con, db)
         why = deductions(con, 2024, SCHEME).filter(
@@ -255,7 +240,7 @@ def test_a_correction_reaches_the_rate_and_flag_beside_the_score(loaded):
     row, fig = shown()
     assert row["completion_rate"] == pytest.approx(100.0 * 35 / 36) == fig["completion_rate"]
     assert "办结率" not in row["flags"]
-    _correct(db, "t3.processed.total", 30)
+    correct(db, "t3.processed.total", 30)
     row, fig = shown()
     rate = 100.0 * 30 / 36
     assert row["completion_rate"] == pytest.approx(rate)

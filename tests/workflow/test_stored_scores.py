@@ -20,10 +20,8 @@ from dashboard.data import connect
 from dashboard.scheme_file import variant_text
 from gongkai.commands.load import store_scores
 from tests.conftest import ROOT
-from tests.workflow.conftest import AGENCY, fixed_text, load, write_version
-from workflow import corrections
+from tests.workflow.conftest import AGENCY, correct, fixed_text, load, write_version
 from workflow.overlay import attach_corrections
-from workflow.store import opened, store_path
 
 # slow: each test (or the module's fixture) runs a whole `gongkai load` of real reports
 pytestmark = pytest.mark.slow
@@ -81,21 +79,6 @@ def _counting(monkeypatch) -> list:
     return calls
 
 
-def _correct(db, key, value) -> None:
-    with duckdb.connect(str(db), read_only=True) as rcon, opened(store_path(db)) as con:
-        corrections.add_correction(
-            con,
-            rcon,
-            agency_id=AGENCY,
-            year=2024,
-            key=key,
-            value=value,
-            reason="原件第 3 页表三为 9",
-            evidence="原件扫描件第 3 页",
-            actor="analyst@example.gov.cn",
-        )
-
-
 def test_the_load_stores_every_year_and_pages_read_it_without_scoring(loaded, monkeypatch):
     _, db = loaded
     with duckdb.connect(str(db), read_only=True) as con:
@@ -135,7 +118,7 @@ def test_a_correction_changes_the_shown_score_and_is_scored_once(loaded, monkeyp
     con = connect(str(db))
     before = runs.ranked(con, db, 1, 2024, str(SCHEME), h)
     con.close()
-    _correct(db, "t3.carried_out.total", 9)
+    correct(db, "t3.carried_out.total", 9)
     calls = _counting(monkeypatch)
     con = connect(str(db))  # a correction bumps the workflow revision: a new connection
     run = runs.scored(con, db, 2, 2024, str(SCHEME), h)
@@ -199,7 +182,7 @@ def test_the_servers_watcher_sees_a_load_a_correction_and_a_scheme_edit(
     monkeypatch.setenv("GONGKAI_DB", str(db))
     monkeypatch.setattr(data, "SCHEMES_DIR", schemes)
     seen = [data.watched()]
-    _correct(db, "t3.carried_out.total", 9)
+    correct(db, "t3.carried_out.total", 9)
     seen.append(data.watched())
     scheme = schemes / "default.toml"
     scheme.write_text(scheme.read_text(encoding="utf-8") + "\n# 办公室修改\n", encoding="utf-8")
