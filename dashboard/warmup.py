@@ -53,19 +53,17 @@ def _modules_the_pages_import() -> set[str]:
                 found.update(
                     f"{node.module}.{alias.name}"
                     for alias in node.names
-                    if importlib.util.find_spec(node.module) is not None
-                    and _is_submodule(node.module, alias.name)
+                    if _is_submodule(node.module, alias.name)
                 )
     return found - {"__future__"}
 
 
 def _is_submodule(package: str, name: str) -> bool:
-    spec = importlib.util.find_spec(package)
-    locations = spec.submodule_search_locations if spec else None
-    return bool(locations) and any(
-        (Path(folder) / f"{name}.py").exists() or (Path(folder) / name / "__init__.py").exists()
-        for folder in locations
-    )
+    """`from package import name` imports a module (not a name defined in the package)."""
+    try:
+        return importlib.util.find_spec(f"{package}.{name}") is not None
+    except ModuleNotFoundError:  # `package` is a module, not a package (exports.formats)
+        return False
 
 
 def warm(pages_ready: Callable[[], None] = lambda: None) -> None:
