@@ -49,6 +49,7 @@ def apply(
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Move the findings of `found` that the action applies to (ACTIONS) to `target`, each
     checked against the state it was listed in. (moved fkeys, [(fkey, why skipped)])."""
+
     # a finding a correction in force resolves is no problem of the report as corrected: there is
     # nothing to confirm (it can still be dismissed, and stands again if the correction goes)
     def settled(f: dict) -> bool:
