@@ -131,11 +131,15 @@ def summary_columns(ranking: pl.DataFrame, scheme, *, sections: bool = False) ->
 
 
 def summary_table(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> Table:
-    """The 汇总 rows; a unit without a report shows no indicator values or points, nor the sums
-    and weight made of them, beside its 总分 (its 计分说明 and 否决 say why)."""
+    """The 汇总 rows; a unit without a report shows no indicator values or points, nor the sums,
+    weight and bonus made of them, beside its 总分 (its 计分说明 and 否决 say why)."""
     per_indicator = [
         c for c in ranking.columns if c.endswith((".value", ".points", ".small_sample"))
-    ] + [c for c in ("raw_points", "weight_present", "scaled_points") if c in ranking.columns]
+    ] + [
+        c
+        for c in ("raw_points", "weight_present", "scaled_points", "bonus_points")
+        if c in ranking.columns
+    ]
     late = [
         f"{i.id}.value"
         for i in scheme.indicators
@@ -179,9 +183,12 @@ DEDUCTION_COLUMNS = (
 
 def deductions_table(ranking: pl.DataFrame, assessment, *, scheme) -> Table:
     """Every deduction (and bonus, veto, dropped indicator) of the ranked agencies, with its
-    reason and source, from the same scoring run as the ranking."""
+    reason and source, from the same scoring run as the ranking; a unit without a report has
+    its veto line only, no points (queries.signed_deductions), as its 汇总 row and its page."""
     who = ranking.select("agency_id", "agency_name", "peer_group", "rank")
-    found = assessment.deductions.join(who.select("agency_id"), on="agency_id", how="semi")
+    found = queries.signed_deductions(assessment).join(
+        who.select("agency_id"), on="agency_id", how="semi"
+    )
     order = {ind.id: n for n, ind in enumerate(scheme.indicators)}
     frame = (
         found.join(who, on="agency_id", how="inner")  # the province's units, as ranked
@@ -253,13 +260,17 @@ AGENCY_COLUMNS = (
 
 def agency_table(con, *, year: int, scheme, agency_id: str, assessment=None) -> Table:
     """One agency's points per indicator, as the dashboard's drill-down shows them, then the
-    lines that take them to 总分 (Σ raw points, ×100/W scaling, bonus, fired vetoes)."""
+    lines that take them to 总分 (Σ raw points, ×100/W scaling, bonus); a fired veto is once
+    among the indicators, with its reason (for a unit without a report, the only line)."""
     breakdown, _ = queries.score_detail(
         con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
     )
     steps = queries.score_steps(
         con, year=year, scheme=scheme, agency_id=agency_id, assessment=assessment
-    ).select(pl.col("item").alias("indicator"), "points", pl.col("note").alias("reason"))
+    ).filter(pl.col("item") != "否决")  # each fired veto is already a line of the breakdown
+    steps = steps.select(
+        pl.col("item").alias("indicator"), "points", pl.col("note").alias("reason")
+    )
     frame = breakdown.with_columns(
         pl.col("score_kind")
         .replace_strict(KIND_LABELS, default=pl.col("score_kind"))

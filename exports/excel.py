@@ -124,9 +124,10 @@ def _table_sheet(
 ):
     ws = wb.add_worksheet(name)
     ncols = max(len(table.columns), 1)
-    end, widths = _write_table(ws, styles, table, first_row)
+    widths = _table_widths(table)
     starts = [first for _, first, _ in table.groups()]
     scale, breaks = plan = print_plan(widths, freeze_cols, starts)
+    end = _write_table(ws, styles, table, first_row, widths, _page_runs(breaks, ncols))
     # a sheet printed across pages: the title over the first page, the unit columns and the
     # column headers (not the title) repeated on every page
     # the columns of the first printed page, after the repeated ones
@@ -157,9 +158,26 @@ def _footer_rows(ws, styles, export: AssessmentExport, row: int, cols: tuple[int
         row += 1
 
 
-def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
-    """Header row(s) from `first_row` (two when columns are grouped), data below; (last row
-    written, column widths)."""
+def _page_runs(breaks: list[int], ncols: int) -> list[tuple[int, int]]:
+    """(first, last) columns of each printed page, left to right (one run without breaks)."""
+    starts = [0, *breaks]
+    return list(zip(starts, [b - 1 for b in breaks] + [ncols - 1]))
+
+
+def _table_widths(table: Table) -> list[float]:
+    """The columns' widths in Excel character units, text capped to fit the page (sheet_fit)."""
+    two = table.header_rows == 2
+    return fit_widths(
+        [column.width or _width(column, table.frame, two) for column in table.columns],
+        [column.kind == TEXT for column in table.columns],
+    )
+
+
+def _write_table(
+    ws, styles: dict, table: Table, first_row: int, widths: list[float], pages=None
+) -> int:
+    """Header row(s) from `first_row` (two when columns are grouped), data below, a section
+    heading band over each page's columns of `pages` (_page_runs); the last row written."""
     header_style = styles["header"]
     two = table.header_rows == 2
     for group, first, last in table.groups():
@@ -174,18 +192,13 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
                 header = table.columns[c].header
                 write_text(ws, styles, first_row + 1, c, header, header_style)
     ws.set_row(first_row, 30)
-    widths = fit_widths(
-        [column.width or _width(column, table.frame, two) for column in table.columns],
-        [column.kind == TEXT for column in table.columns],
-    )
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     data_row = first_row + table.header_rows
     r = data_row
     for title, rows in table.sections():
         if title is not None:  # a peer group's heading row; its ranks start at 1 below it
-            last = max(len(table.columns) - 1, 0)
-            write_text(ws, styles, r, 0, title, styles["section"], to=(r, last))
+            _band(ws, styles, r, title, pages or [(0, max(len(table.columns) - 1, 0))])
             r += 1
         for values in rows:
             for c, (column, value) in enumerate(zip(table.columns, values)):
@@ -202,8 +215,16 @@ def _write_table(ws, styles: dict, table: Table, first_row: int) -> int:
             r += 1
     if r == data_row:
         write_text(ws, styles, data_row, 0, "（无）", styles[TEXT])
-        return data_row, widths
-    return r - 1, widths
+        return data_row
+    return r - 1
+
+
+def _band(ws, styles: dict, r: int, title: str, pages: list[tuple[int, int]]) -> None:
+    """A section heading shaded over the table's columns, one merged piece per printed page: a
+    merge across a page break is drawn on the earlier page past its last column, out to the
+    margin (LibreOffice). The title sits in the first column, repeated on every page."""
+    for n, (first, last) in enumerate(pages):
+        write_text(ws, styles, r, first, title if n == 0 else "", styles["section"], to=(r, last))
 
 
 def _write_cell(ws, styles: dict, r: int, c: int, value: object, style) -> None:
@@ -243,7 +264,7 @@ def _scheme_sheet(wb, styles: dict, export: AssessmentExport) -> None:
         write_text(ws, styles, row, 1, value, styles["value"], to=(row, max(ncols - 1, 1)))
         row += 1
     header_row = row + 1 if export.about else row
-    _write_table(ws, styles, export.scheme, header_row)
+    _write_table(ws, styles, export.scheme, header_row, _table_widths(export.scheme))
     ws.set_column(
         0,
         0,

@@ -140,6 +140,10 @@ def _rerank(scored: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+_FIRED = pl.col("vetoed").fill_null(False)
+_BLANKED = ("weight", "points", "lost")  # a veto line of an unpublished unit: no figure at all
+
+
 def score_detail(
     con, *, year: int, scheme, agency_id: str, assessment=None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -147,7 +151,10 @@ def score_detail(
     run = assessment or year_assessment(con, year=year, scheme=scheme)
     mine = run.indicators.filter(pl.col("agency_id") == agency_id)
     # a veto that did not fire changed nothing: it is not a line of the score
-    mine = mine.filter((pl.col("kind") != "veto") | pl.col("vetoed").fill_null(False))
+    mine = mine.filter((pl.col("kind") != "veto") | _FIRED)
+    unpublished = bool(mine["missing"].fill_null(False).any())
+    if unpublished:  # the veto alone (see signed_deductions)
+        mine = mine.filter(_FIRED)
     breakdown = mine.select(
         pl.col("indicator_name").alias("indicator"),
         pl.col("kind").alias("score_kind"),
@@ -159,12 +166,37 @@ def score_detail(
         "small_sample",
         "reason",
     )
+    if unpublished:
+        breakdown = breakdown.with_columns(pl.lit(None, pl.Float64).alias(c) for c in _BLANKED)
     deductions = (
-        run.deductions.filter(pl.col("agency_id") == agency_id)
+        signed_deductions(run)
+        .filter(pl.col("agency_id") == agency_id)
         .drop("agency_id", "indicator")
         .rename({"points": "lost"})
     )
     return breakdown, deductions
+
+
+def signed_deductions(run) -> pl.DataFrame:
+    """`run.deductions` as the office signs them: a unit that published no report (missing)
+    keeps only the veto that fired, its points blank.
+
+    Why (issue 22): the scheme's veto sets such a unit's 总分 to 0, yet the scoring run still
+    fills its indicators by the missing-data policies (a group median, N/A reweighting, zero)
+    and the veto's points are "what the cap took off" those, e.g. 66.67. Listed, they read as
+    points awarded for a report that does not exist; the 汇总 says 不列指标得分 for the same
+    reason (exports.row_notes.NO_REPORT)."""
+    lines = run.deductions
+    info = run.indicators.select(
+        "agency_id", "indicator", pl.col("missing").fill_null(False), _FIRED.alias("fired")
+    )
+    marked = lines.join(info, on=["agency_id", "indicator"], how="left", maintain_order="left")
+    missing, fired = pl.col("missing").fill_null(False), pl.col("fired").fill_null(False)
+    return (
+        marked.filter(~missing | fired)
+        .with_columns(pl.when(missing).then(None).otherwise(pl.col("points")).alias("points"))
+        .select(lines.columns)
+    )
 
 
 def scheme_with_weights(scheme, weights: dict[str, float] | None):
@@ -210,13 +242,17 @@ def compare_rankings(base: pl.DataFrame, alt: pl.DataFrame) -> pl.DataFrame:
 def score_steps(con, *, year: int, scheme, agency_id: str, assessment=None) -> pl.DataFrame:
     """How one agency's points add up to 总分 (item, points, note), each line from the same
     scoring run: Σ raw points of the indicators with data, the scaling ×100/W when W < 100 points
-    of weight have data (N/A indicators), the bonus, the 100 cap, each veto that fired, 总分."""
+    of weight have data (N/A indicators), the bonus, the 100 cap, each veto that fired, 总分; for
+    a unit without a report only its vetoes and 总分 (signed_deductions says why)."""
     run = assessment or year_assessment(con, year=year, scheme=scheme)
     found = run.scores.filter(pl.col("agency_id") == agency_id)
     rows: list[tuple[str, float | None, str]] = []
     if found.is_empty():
         return pl.DataFrame(rows, schema=_STEP_SCHEMA, orient="row")
     r = found.row(0, named=True)
+    vetoes = [("否决", None, reason) for reason in (r["vetoes"] or "").split("；") if reason]
+    if r["missing"]:  # no report: the veto sets 总分, no indicator sum (see signed_deductions)
+        return pl.DataFrame([*vetoes, ("总分", r["total"], "")], schema=_STEP_SCHEMA, orient="row")
     w = r["weight_present"] or 0.0
     rows.append(("各指标原始得分合计", r["raw_points"], f"有数据的指标权重合计 {w:g} 分"))
     if 0 < w < 100:
@@ -232,8 +268,7 @@ def score_steps(con, *, year: int, scheme, agency_id: str, assessment=None) -> p
         rows.append(("加分", bonus, "加分项合计"))
     if (r["scaled_points"] or 0.0) + bonus > 100:
         rows.append(("封顶", 100.0, "总分不超过 100 分"))
-    for reason in [x for x in (r["vetoes"] or "").split("；") if x]:
-        rows.append(("否决", None, reason))
+    rows += vetoes
     rows.append(("总分", r["total"], ""))  # the lines add up: assess.score_sql rounds each part
     return pl.DataFrame(rows, schema=_STEP_SCHEMA, orient="row")
 

@@ -219,7 +219,8 @@ def source_picker(v: int, profile: pl.DataFrame) -> None:
 
 
 def score_breakdown(v: int, year: int, agency_id: str) -> None:
-    """Points per indicator and the deductions behind them (assess.score)."""
+    """Points per indicator and the deductions behind them (assess.score); for a unit without
+    a report of the year, its veto and 总分 alone, as the export's 扣分明细 lists it."""
     _, path = scheme_picker()
     try:
         breakdown, deductions = data.score_detail(v, year, path, agency_id)
@@ -228,6 +229,12 @@ def score_breakdown(v: int, year: int, agency_id: str) -> None:
         return
     if breakdown.is_empty():
         st.info(_unscored_reason(v, year, agency_id))
+        return
+    if (breakdown["score_kind"] == "veto").all():  # no report: the veto alone, no indicator
+        reasons = "；".join(breakdown["reason"].drop_nulls().unique(maintain_order=True))
+        st.warning(f"{year} 年度未发布年报，不列指标得分。{md(reasons)}。", icon=":material/block:")
+        st.markdown("**总分计算**")
+        table(data.score_steps(v, year, path, agency_id))
         return
     light_chart(vega_bars.indicator_breakdown(breakdown), key="breakdown")
     table(breakdown.drop("unit"))

@@ -72,6 +72,26 @@ def test_a_unit_without_the_years_report_shows_that_year_only(demo_db, monkeypat
     assert shown[shown["项目"] == "总分"].iloc[0]["得分"] == pytest.approx(total)
 
 
+def test_an_unpublished_units_score_is_the_veto_and_no_indicator_points(demo_db, monkeypatch, con):
+    """A home unit without a report of the newest year (the demo has such units in 2024): 评分
+    says it is vetoed with the reason, draws no bars of indicator points, and its one table is
+    the veto and 总分 0 (issue 22: it listed 年报发布及时性 10/10, 公开率 at the group median and
+    折算 ×100/30 above the veto, unlike the XLSX 汇总's 不列指标得分)."""
+    year = queries.default_year(con)
+    ranked = queries.ranking(con, year=year, scheme=SCHEME)
+    agency = ranked.filter(pl.col("missing"))["agency_id"][0]
+    at = _start(
+        demo_db, monkeypatch, nav.page("profile"), agency=agency, year=str(year), tab="评分"
+    )
+    assert not at.exception, [e.value for e in at.exception]
+    said = [w.value for w in at.warning]
+    assert any("不列指标得分" in w and "否决：未发布年报，总分上限 0 分" in w for w in said), said
+    assert not at.get("vega_lite_chart")
+    [shown] = [d.value for d in at.dataframe]
+    assert shown["项目"].tolist() == ["否决", "总分"]
+    assert shown["得分"].tolist()[-1] == 0
+
+
 def test_a_reference_unit_is_said_to_be_one_not_unpublished(demo_db, monkeypatch, con):
     """Another province's unit with a report of the year: 评分 says it is a reference unit,
     not that it may not have published."""

@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 import exports as export
 import queries
-from assess import score
 from assess.scheme import load_scheme
 from exports import data as export_data
 from gongkai.cli import cli
@@ -130,7 +129,7 @@ class TestWorkbook:
                 b = row_exp[key]
                 if row_exp["missing"] and (
                     key.endswith((".value", ".points"))
-                    or key in ("raw_points", "weight_present", "scaled_points")
+                    or key in ("raw_points", "weight_present", "scaled_points", "bonus_points")
                 ):
                     b = None  # no report: no indicator figures (nor their sums) beside 总分
                 elif (
@@ -244,9 +243,18 @@ class TestWorkbook:
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_deductions_sheet_lists_every_deduction(self, workbook, demo_db, year, ranking):
         with duckdb.connect(str(demo_db), read_only=True) as c:
-            expected = score.deductions(c, year, SCHEME).filter(
-                pl.col("agency_id").is_in(ranking["agency_id"].to_list())
-            )
+            run = queries.year_assessment(c, year=year, scheme=SCHEME)
+        ranked = ranking["agency_id"].to_list()
+        everything = run.deductions.filter(pl.col("agency_id").is_in(ranked))
+        expected = queries.signed_deductions(run).filter(pl.col("agency_id").is_in(ranked))
+        # a unit without a report: its veto alone, no points (issue 22); the others every line
+        missing = ranking.filter(pl.col("missing"))["agency_id"].to_list()
+        assert missing, "the demo has units without a report of the year"
+        gone = expected.filter(pl.col("agency_id").is_in(missing))
+        assert set(gone["indicator_name"]) == {"未发布年报"} and gone["points"].is_null().all()
+        assert gone.height == len(missing)
+        published = everything.filter(~pl.col("agency_id").is_in(missing))
+        assert expected.height == published.height + len(missing)
         ws = workbook["扣分明细"]
         assert [c.value for c in ws[3]] == [
             "对标组",
@@ -259,8 +267,8 @@ class TestWorkbook:
         ]
         rows = list(ws.iter_rows(min_row=4, values_only=True))
         assert len(rows) == expected.height
-        assert sorted((r[3], round(r[4], 6), r[5]) for r in rows) == sorted(
-            (n, round(p, 6), why)
+        assert sorted((r[3], _rounded(r[4]), r[5]) for r in rows) == sorted(
+            (n, _rounded(p), why)
             for n, p, why in expected.select("indicator_name", "points", "reason").rows()
         )
 
@@ -303,11 +311,17 @@ class TestWorkbook:
             steps = queries.score_steps(c, year=year, scheme=SCHEME, agency_id=agency_id)
         ws = workbook[export.sheet_name(name, set())]
         rows = list(ws.iter_rows(min_row=4, values_only=True))
-        # the indicators, then the lines that take their points to 总分
+        # the indicators, then the lines that take their points to 总分 (a fired veto is once
+        # among the indicators)
+        steps = steps.filter(pl.col("item") != "否决")
         assert [r[0] for r in rows] == breakdown["indicator"].to_list() + steps["item"].to_list()
         points = breakdown["points"].to_list() + steps["points"].to_list()
         assert all(_same(r[5], p) for r, p in zip(rows, points))
         assert rows[-1][0] == "总分" and _same(rows[-1][5], ranking.row(0, named=True)["score"])
+
+
+def _rounded(points: float | None) -> float | None:
+    return None if points is None else round(points, 6)
 
 
 def test_sheet_names_are_legal_and_unique():
@@ -613,15 +627,20 @@ def test_score_steps_show_the_scaling_and_only_fired_vetoes(demo_db, year, ranki
                 c, year=year, scheme=SCHEME, agency_id=r["agency_id"], assessment=run
             )
             items = steps["item"].to_list()
-            assert items[0] == "各指标原始得分合计" and items[-1] == "总分"
+            breakdown, _ = queries.score_detail(
+                c, year=year, scheme=SCHEME, agency_id=r["agency_id"], assessment=run
+            )
             assert steps["points"][-1] == r["total"]
+            if r["missing"]:  # no report: the veto alone, no indicator points (issue 22)
+                assert items == ["否决", "总分"] and r["total"] == 0
+                assert set(breakdown["indicator"]) <= vetoes
+                assert breakdown["points"].is_null().all()
+                continue
+            assert items[0] == "各指标原始得分合计" and items[-1] == "总分"
             assert steps["points"][0] == pytest.approx(r["raw_points"])
             has_scale = any(x.startswith("折算 × 100/") for x in items)
             assert has_scale == (r["weight_present"] < 100)
             assert ("否决" in items) == bool(r["vetoes"])
-            breakdown, _ = queries.score_detail(
-                c, year=year, scheme=SCHEME, agency_id=r["agency_id"], assessment=run
-            )
             shown = set(breakdown["indicator"]) & vetoes
             assert bool(shown) == bool(r["vetoes"])
             seen_scaled |= has_scale

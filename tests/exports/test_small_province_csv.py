@@ -42,3 +42,17 @@ def test_the_csv_lists_the_offices_agencies_by_group_with_their_declared_rates(
     # no 2024 report: the scheme's veto caps the total at 0, a red flag says why
     dd = by_name["示范省丁厅"]
     assert (dd["总分"], dd["预警"], dd["预警说明"]) == ("0.00", "红", "未发布年报")
+
+
+def test_an_unpublished_units_csv_row_has_no_indicator_points(small_con, monkeypatch):
+    """示范省丁厅 (no 2024 report, vetoed to 0): no value, points, sum, weight or bonus in any
+    indicator or 总分计算 column, only the veto's reason (issue 22: 加分 said 0.00)."""
+    monkeypatch.delenv("GONGKAI_OFFICE", raising=False)
+    raw = export.summary_csv(export_data.gather(small_con, year=2024, scheme=SCHEME))
+    rows = pl.read_csv(io.BytesIO(raw), infer_schema_length=0).to_dicts()
+    dd = next(r for r in rows if r["单位"] == "示范省丁厅")
+    grouped = {k: v for k, v in dd.items() if "·" in k and v is not None}
+    assert grouped == {"总分计算·否决": "否决：未发布年报，总分上限 0 分"}
+    assert (dd["总分"], dd["计分说明"]) == ("0.00", "未发布年报，不列指标得分")
+    ga = next(r for r in rows if r["单位"] == "甲县人民政府")
+    assert ga["总分计算·加分"] == "0.00"  # a published unit keeps its bonus column

@@ -182,3 +182,61 @@ def test_the_signed_workbook_names_no_file_and_no_version(book, export):
     assert ("人工录入（检查抽查结果）",) in sources
     assert export.build.startswith("gongkai ") and "解析器" in export.build
     assert book.properties.description == export.build  # 备注 in the file's properties
+
+
+VETO = "否决：未发布年报，总分上限 0 分"
+
+
+def test_an_unpublished_unit_lists_the_veto_and_no_indicator_points(export, book):
+    """示范省丁厅 (no 2024 report) is vetoed to 0 (issue 22). Its 扣分明细 is the veto alone, its
+    扣分 blank: the scoring run still fills its indicators by the missing-data policies (数据一致性
+    10 lost at zero, 公开率 and 发布及时性 at the group's median) and the veto's "what the cap
+    took off" was 66.67 of those, points for a report that does not exist. Its own sheet is the
+    veto and 总分 0; its 汇总 row has no figure but rank, 总分, 绩效折算分 and 名次变化."""
+    lines = _rows(export.deductions, "agency_id", "indicator_name", "points", "reason")
+    assert [r[1:] for r in lines if r[0] == "DD"] == [("未发布年报", None, VETO)]
+    assert all(r[2] is not None for r in lines if r[0] != "DD")  # the published keep theirs
+    sheet = [r for r in book["扣分明细"].iter_rows(values_only=True) if "示范省丁厅" in r]
+    assert sheet == [("省级部门", 2, "示范省丁厅", "未发布年报", None, VETO, "单位名录")]
+    own = book["示范省丁厅"].iter_rows(min_row=4, values_only=True)
+    assert [tuple(v for v in r if v not in (None, "")) for r in own] == [
+        ("未发布年报", "否决", VETO),
+        ("总分", 0),
+    ]  # 指标 | 评分方式 | 权重 | 数值 | 单位 | 得分 | 扣分 | 样本过少 | 说明: no weight, no points
+    row = next(r for r in book["汇总"].iter_rows(values_only=True) if "示范省丁厅" in r)
+    assert [v for v in row if isinstance(v, (int, float))] == [2, 0, 0, -1]
+    assert VETO in row and "未发布年报，不列指标得分" in row
+
+
+def test_an_unpublished_units_word_sheet_row_has_no_indicator_points(export):
+    """The DOCX prints the same 汇总 row: 丁厅's cells between 单位 and 总分 are blank but 否决."""
+    import docx
+
+    from exports.word import assessment_docx
+
+    doc = docx.Document(io.BytesIO(assessment_docx(export)))
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    header = next(r for r in rows if "单位" in r and "总分" in r)
+    dd = next(r for r in rows if "示范省丁厅" in r)
+    between = dd[header.index("单位") + 1 : header.index("总分")]
+    assert [c for c in between if c] == [VETO]
+
+
+def test_the_group_band_is_shaded_over_the_tables_columns_only(book):
+    """The 汇总 prints across pages: each peer group's band is merged once per printed page, so
+    no merge crosses a page break (a merge that did was drawn on its first page past the
+    table's last column, out to the margin), and its fill covers the table's columns, no more."""
+    ws = book["汇总"]
+    headers = [c.value for c in ws[3]]
+    ncols = max(i for i, v in enumerate(headers, 1) if v)
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks, "the 汇总 of the default scheme prints across pages"
+    for r in (5, 8):  # 县级政府（2 家）, 省级部门（2 家）
+        assert ws.cell(r, 1).value in ("县级政府（2 家）", "省级部门（2 家）")
+        pieces = sorted((m.min_col, m.max_col) for m in ws.merged_cells.ranges if m.min_row == r)
+        assert pieces[0][0] == 1 and pieces[-1][1] == ncols
+        assert all(a[1] + 1 == b[0] for a, b in zip(pieces, pieces[1:]))  # no gap, no overlap
+        assert not [(a, z) for a, z in pieces for b in breaks if a <= b < z]
+        # openpyxl keeps a merge's style on its first cell only
+        assert {ws.cell(r, a).fill.fgColor.rgb for a, _ in pieces} == {"FFEEF3F8"}
+        assert ws.cell(r, ncols + 1).fill.fill_type is None

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 import queries
+from tests.conftest import ROOT
 from tests.small_province import BAD_FILE, report_id, source_path
 
 
@@ -128,3 +129,27 @@ def test_value_source_shows_the_printed_text_and_file(small_con):
 def test_hostile_text_is_a_bound_value(small_con):
     assert queries.figures(small_con, agency_id="x' OR '1'='1").is_empty()
     assert queries.figures(small_con, agency_id="GA").height == 2
+
+
+def test_an_unpublished_units_score_is_the_veto_alone(small_con):
+    """DD has no 2024 report: the veto sets its 总分 to 0, so its 评分 (the page and the export's
+    sheets) lists no indicator, no points and no raw sum or ×100/W scaling (issue 22: 年报发布
+    及时性 10/10 and 公开率 at the group median, scaled ×100/30 to 66.67, then vetoed). GA, with
+    a report, keeps every indicator line."""
+    scheme = ROOT / "data" / "schemes" / "default.toml"
+    breakdown, lost = queries.score_detail(small_con, year=2024, scheme=scheme, agency_id="DD")
+    veto = "否决：未发布年报，总分上限 0 分"
+    assert breakdown.select(
+        "indicator", "score_kind", "weight", "points", "lost", "reason"
+    ).rows() == [("未发布年报", "veto", None, None, None, veto)]
+    assert lost.select("indicator_name", "lost", "reason").rows() == [("未发布年报", None, veto)]
+    steps = queries.score_steps(small_con, year=2024, scheme=scheme, agency_id="DD")
+    assert steps.rows() == [("否决", None, veto), ("总分", 0.0, "")]
+    ga, _ = queries.score_detail(small_con, year=2024, scheme=scheme, agency_id="GA")
+    assert ga.filter(pl.col("indicator") == "年报发布及时性")["points"].to_list() == [6.0]
+    assert (
+        "折算 × 100/70"
+        in queries.score_steps(small_con, year=2024, scheme=scheme, agency_id="GA")[
+            "item"
+        ].to_list()
+    )
