@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 import queries
+from exports import data as export_data
 from tests.conftest import ROOT
 from tests.workflow.conftest import AGENCY, load, original_text, write_version
 from workflow.reports_db import open_reports
@@ -39,6 +40,7 @@ def _facts(tmp_path, text: str) -> dict:
             .row(0, named=True)
         )
         listed = queries.late_reports(con, year=2024)
+        sheet = export_data.gather(con, year=2024, scheme=SCHEME)
     finally:
         con.close()
     return {
@@ -49,6 +51,8 @@ def _facts(tmp_path, text: str) -> dict:
         "value": row["timeliness.value"],
         "points": row["timeliness.points"],
         "listed": listed.select("published", "date_note", "days_late").rows(),
+        # the 汇总's 计分说明 of the unit (the sheet shows its days, not their date)
+        "sheet_note": dict(sheet.summary.frame.select("agency_id", "scoring_note").rows())[AGENCY],
     }
 
 
@@ -68,6 +72,7 @@ def test_a_publication_date_after_the_deadline(tmp_path):
     # 10 days: two started weeks of 2 points off the 10
     assert (f["value"], f["points"]) == (10, 6)
     assert [(str(d), n, days) for d, n, days in f["listed"]] == [("2025-02-10", None, 10)]
+    assert f["sheet_note"] == ""
 
 
 def test_only_a_signature_date_is_late_everywhere_by_the_same_days(tmp_path):
@@ -80,6 +85,7 @@ def test_only_a_signature_date_is_late_everywhere_by_the_same_days(tmp_path):
     # the score counts the same 10 days (it counted none before: full points beside the finding)
     assert (f["value"], f["points"]) == (10, 6)
     assert [(str(d), n, days) for d, n, days in f["listed"]] == [("2025-02-10", "按落款日期计", 10)]
+    assert f["sheet_note"] == "逾期天数按落款日期计"
 
 
 def test_neither_date_is_late_nowhere(tmp_path):
