@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from assess.metrics import IDENTITY_RULES, LEDGER_RULES, METRICS, QUALITY_RULES, source_keys
+from etl.deadlines import SIGNED_DATE, SIGNED_NOTE
 from etl.fields import t3_key
 from etl.rule_vocabulary import TIMING
 from etl.rules import rules_costing
@@ -64,6 +65,16 @@ def late_days_sql(report: str, findings: str) -> str:
         SELECT 1 FROM gongkai_workflow.dismissed_findings d
         WHERE d.agency_id = {report}.agency_id AND d.year = {report}.year
           AND d.rule IN {_sql_list(LATE_RULES)}) THEN 0 ELSE {report}.days_late END)"""
+
+
+def counted_date_sql(report: str) -> str:
+    """SQL columns `published` (the date `report` counts as published: the one its days_late
+    counts from, etl.deadlines.counted_date) and `date_note` (按落款日期计 when that date is the
+    signature's, else NULL), for every page and export that shows days late beside a date."""
+    return (
+        f"{report}.counted_date AS published, CASE WHEN {report}.date_basis = '{SIGNED_DATE}' "
+        f"THEN '{SIGNED_NOTE}' END AS date_note"
+    )
 
 
 def finding_counts_sql(findings: str) -> str:

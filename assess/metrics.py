@@ -223,7 +223,7 @@ _METRICS: tuple[Metric, ...] = (
     Metric(
         "days_late",
         "年报发布及时性",
-        "发布日期 − 法定期限（天；负数为提前，发布日期不明为 N/A）",
+        "发布日期（未标明的按落款日期计）− 法定期限（天；负数为提前，两者均不明为 N/A）",
         "天",
         LOWER,
         ALL_TEMPLATES,

@@ -138,6 +138,7 @@ def report_findings(report: ParsedReport) -> list[Finding]:
     from etl.accuracy import current_registry
     from etl.agency_match import guess_kind, resolve_agency
     from etl.deadlines import deadline_for
+    from etl.report_rows import report_date
     from etl.validate.timing import late_findings, timing_findings, year_findings
 
     out = list(report.findings)
@@ -151,7 +152,8 @@ def report_findings(report: ParsedReport) -> list[Finding]:
         kind = agency.kind or guess_kind(agency.name)
     else:
         kind = None  # unknown kind: the later deadline, never late on a guess
-    out += late_findings(report.year, report.published or signed, deadline_for(kind, report.year))
+    day, basis = report_date(report, signed)
+    out += late_findings(report.year, day, deadline_for(kind, report.year), basis)
     return out
 
 

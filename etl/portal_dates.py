@@ -11,12 +11,13 @@ import pyarrow as pa
 
 from etl.arrow_frames import arrow_table, registered
 from etl.building_copy import transaction
-from etl.deadlines import as_date
+from etl.deadlines import PORTAL_DATE, as_date
 
 
 def set_portal_dates(con, dates: dict[str, str]) -> None:
     """The portal's 发布时间 (etl/collect) as the publication date of reports with these bytes,
-    days late recomputed: also for bytes loaded before, without the portal's date."""
+    counted date (basis 门户日期) and days late with it: also for bytes loaded before, without
+    the portal's date."""
     if not dates:
         return
     shas, days = zip(*sorted(dates.items()))
@@ -31,10 +32,14 @@ def set_portal_dates(con, dates: dict[str, str]) -> None:
             ),
         ),
     ):
+        # the portal's date is what the report counts as published (etl.deadlines.counted_date)
         con.execute(
-            "UPDATE reports SET published = d.published, "
+            "UPDATE reports SET published = d.published, counted_date = d.published, "
+            "date_basis = ?, "
             "days_late = CASE WHEN reports.deadline IS NULL THEN NULL "
             "ELSE date_diff('day', reports.deadline, d.published) END "
-            "FROM _dates d WHERE reports.sha256 = d.sha256 "
-            "AND reports.published IS DISTINCT FROM d.published"
+            "FROM _dates d WHERE reports.sha256 = d.sha256 AND d.published IS NOT NULL "
+            "AND (reports.published IS DISTINCT FROM d.published "
+            "OR reports.date_basis IS DISTINCT FROM ?)",
+            [PORTAL_DATE, PORTAL_DATE],
         )

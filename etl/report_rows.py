@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from etl.deadlines import as_date
+from etl.deadlines import as_date, counted_date
 from etl.report import ParsedReport
 
 # the columns of `reports` a load (re)writes, in report_row's order
@@ -21,6 +21,8 @@ REPORT_COLUMNS = (
     "signed",
     "deadline",
     "days_late",
+    "counted_date",
+    "date_basis",
     "source_path",
     "sha256",
     "format",
@@ -35,6 +37,8 @@ REPORT_TYPES = (
     pa.date32(),
     pa.date32(),
     pa.int32(),
+    pa.date32(),
+    pa.string(),
     pa.string(),
     pa.string(),
     pa.string(),
@@ -63,6 +67,7 @@ def report_row(
     report: ParsedReport, signed, deadline, days_late, parser_version: str, loaded_at: datetime
 ) -> list:
     """The values of REPORT_COLUMNS for `report`."""
+    day, basis = report_date(report, signed)
     return [
         report.template,
         report.agency,
@@ -70,6 +75,8 @@ def report_row(
         as_date(signed),
         deadline,
         days_late,
+        day,
+        basis,
         report.path,
         report.sha256,
         report.format,
@@ -77,6 +84,12 @@ def report_row(
         loaded_at,
         report.meta.get("text_fingerprint"),
     ]
+
+
+def report_date(report: ParsedReport, signed) -> tuple:
+    """The date `report` counts as published and its basis (etl/deadlines.counted_date): the
+    collector's apply_portal keeps the document's own date aside when the portal's replaced it."""
+    return counted_date(report.published, signed, "document_published" in report.meta)
 
 
 def value_locations(report: ParsedReport) -> list[str]:

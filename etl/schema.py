@@ -18,7 +18,7 @@ import duckdb
 # which imports it from here, not from building_copy (whose imports cost a cold server seconds)
 BUILD_STAMP = "build_stamp"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reports.counted_date and date_basis (one definition of late)
 
 DDL: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS meta (
@@ -47,7 +47,9 @@ DDL: tuple[str, ...] = (
         published DATE,
         signed DATE,
         deadline DATE,
-        days_late INTEGER,                   -- negative: early; NULL: publication date unknown
+        days_late INTEGER,                   -- counted_date - deadline; negative: early; NULL: no date
+        counted_date DATE,                   -- the date it counts as published (etl.deadlines.counted_date)
+        date_basis TEXT,                     -- 门户日期 | 发布日期 | 落款日期; NULL: no date at all
         source_path TEXT NOT NULL,
         sha256 TEXT NOT NULL,
         format TEXT NOT NULL,
@@ -158,19 +160,43 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for statement in DDL:
         con.execute(statement)
     _catalogue_columns(con)
+    _date_columns(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+def _date_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """A database written before schema 2: the counted date, its basis and the days late from
+    the dates it stored, so pages agree before PARSER_VERSION's re-read writes every row again
+    (a stored publication date counts as printed: only that re-read tells the portal's apart)."""
+    if _columns(con, "reports") >= {"counted_date", "date_basis"}:
+        return
+    from etl.deadlines import PRINTED_DATE, SIGNED_DATE
+
+    con.execute("ALTER TABLE reports ADD COLUMN IF NOT EXISTS counted_date DATE")
+    con.execute("ALTER TABLE reports ADD COLUMN IF NOT EXISTS date_basis TEXT")
+    con.execute(
+        "UPDATE reports SET counted_date = coalesce(published, signed), date_basis = CASE "
+        "WHEN published IS NOT NULL THEN ? WHEN signed IS NOT NULL THEN ? END, "
+        "days_late = date_diff('day', deadline, coalesce(published, signed))",
+        [PRINTED_DATE, SIGNED_DATE],
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+            "AND database_name = current_database()",
+            [table],
+        ).fetchall()
+    }
 
 
 def _catalogue_columns(con: duckdb.DuckDBPyConnection) -> None:
     """A database written before the rule catalogue: its findings get category, place and
     responsibility from the rule (declared data, registered as a table, never text in SQL)."""
-    have = {
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'findings' "
-            "AND database_name = current_database()"
-        ).fetchall()
-    }
+    have = _columns(con, "findings")
     missing = [c for c in ("category", "place", "responsibility") if c not in have]
     for column in missing:
         con.execute(f"ALTER TABLE findings ADD COLUMN {column} TEXT")  # names from the tuple above

@@ -13,6 +13,7 @@ from etl.load import StagedReport
 from etl.normalize import strip_invisible
 from etl.registry import Registry
 from etl.report import Finding, ParsedReport
+from etl.report_rows import report_date
 from etl.validate.timing import timing_findings, year_findings
 
 
@@ -49,7 +50,7 @@ def stage_report(
         extra,
         signed,
         deadline,
-        days_late(report.published, deadline),
+        days_late(report_date(report, signed)[0], deadline),
         origin,
         locations,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from etl.deadlines import SIGNED_DATE, SIGNED_NOTE
 from exports.docx_layout import fixed_table
 from exports.letterhead import letterhead_document
 from exports.office import OfficeSettings
@@ -124,9 +125,7 @@ def _drafting_notes(b, problems: int) -> list[str]:
 
 def _sections(b) -> list[tuple[str, tuple[str, ...], list]]:
     """The numbered sections before the peer groups' detail: (heading, column headers, rows)."""
-    late = [
-        (a.name, a.peer_group, _day(a.deadline), _day(a.published_on), a.days_late) for a in b.late
-    ]
+    late = [(a.name, a.peer_group, _day(a.deadline), _published_on(a), a.days_late) for a in b.late]
     regions = [
         (
             region,
@@ -174,9 +173,15 @@ def _score(a) -> str:
     return "—" if a.score is None else f"{a.score:.2f}"
 
 
+def _published_on(a) -> str:
+    """The date its days late count from; a signature's says so (etl.deadlines.counted_date)."""
+    day = _day(a.published_on)
+    return f"{day}（{SIGNED_NOTE}）" if a.date_basis == SIGNED_DATE and a.published_on else day
+
+
 def _status(a) -> str:
-    """As 逾期发布的单位 counts it: late is its late-publication problem (a report dated only by
-    its signature after the deadline is late, its days unknown)."""
+    """As 逾期发布的单位 counts it: late is its late-publication problem, its days counted from
+    the date it counts as published (a signature's when it prints no publication date)."""
     if not a.published:
         return "未发布"
     if a.late:

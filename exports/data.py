@@ -17,7 +17,7 @@ import queries
 from exports.method import KIND_LABELS, about_lines, build_stamp, scheme_notes, scheme_table
 from exports.model import DELTA, INT, NUMBER, PERCENT, POINTS, TEXT, AssessmentExport, Column, Table
 from exports.office import OfficeSettings, load_office
-from exports.row_notes import scoring_notes
+from exports.row_notes import scoring_notes, with_date_notes
 from queries import labels
 from workflow.problems import for_agency
 
@@ -56,6 +56,7 @@ def gather(
         assessment=run,
         prev_assessment=prev_assessment,
     ).join(scoring_notes(run.indicators, scheme.min_cases), on="agency_id", how="left")
+    ranking = with_date_notes(ranking)
     agencies = {}
     if per_agency:
         for agency_id, name in ranking.select("agency_id", "agency_name").iter_rows():

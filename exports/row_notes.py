@@ -48,3 +48,22 @@ def scoring_notes(indicators: pl.DataFrame, min_cases: int) -> pl.DataFrame:
         {"agency_id": list(notes), "scoring_note": texts},
         schema={"agency_id": pl.String, "scoring_note": pl.String},
     )
+
+
+SIGNED_DAYS = "逾期天数按落款日期计"  # the report prints no publication date (etl.deadlines)
+
+
+def with_date_notes(ranking: pl.DataFrame) -> pl.DataFrame:
+    """The 计分说明 says so where the days late count from the signature (date_note set by
+    queries' counted date): the sheet shows the days, not the date they count from."""
+    if "date_note" not in ranking.columns:
+        return ranking
+    note = pl.col("scoring_note").fill_null("")
+    return ranking.with_columns(
+        pl.when(pl.col("date_note").is_null())
+        .then(pl.col("scoring_note"))
+        .when(note == "")
+        .then(pl.lit(SIGNED_DAYS))
+        .otherwise(pl.concat_str(note, pl.lit("；" + SIGNED_DAYS)))
+        .alias("scoring_note")
+    )

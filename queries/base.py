@@ -158,7 +158,7 @@ vals AS (
 ),
 fig AS (
     SELECT r.report_id, r.agency_id, r.agency_name, r.level, r.kind, r.parent_region,
-           r.peer_group, r.year, r.template, r.published, r.deadline,
+           r.peer_group, r.year, r.template, __DATE_R__, r.deadline,
            __LATE_DAYS_R__ AS days_late,
            r.source_path, r.text_fingerprint, vals.* EXCLUDE (report_id)
     FROM current_reports r LEFT JOIN vals USING (report_id)
@@ -193,7 +193,8 @@ def run_query(
     """Run `sql` with bound `params`; a statement using $home gets the office's agencies, and
     the figures read the values with the analysts' corrections when they are attached
     (assess.metric_sql.values_relation) and `__FINDINGS__` / `__LATE_DAYS_R__` the findings
-    without the 误报, so every rate, flag and list agrees with the score."""
+    without the 误报, so every rate, flag and list agrees with the score; `__DATE_R__` is the
+    date those days count from, with 按落款日期计 when it is the signature's."""
     params = dict(params or {})
     if "__VALUES__" in sql:
         from assess.metric_sql import values_relation
@@ -207,6 +208,10 @@ def run_query(
         kept = findings_relation(con)
         sql = sql.replace("__LATE_DAYS_R__", late_days_sql("r", kept))
         sql = sql.replace("__FINDINGS__", kept)
+    if "__DATE_R__" in sql:  # the date days late count from, beside them (one definition)
+        from assess.metric_sql import counted_date_sql
+
+        sql = sql.replace("__DATE_R__", counted_date_sql("r"))
     if "$home" in sql and "home" not in params:
         from etl.scope import home_list
 

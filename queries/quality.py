@@ -130,7 +130,7 @@ ORDER BY a.peer_group, a.name
 # Late: the days late as the score counts them (none once the late finding is dismissed as 误报).
 LATE_SQL = """
 SELECT * FROM (
-    SELECT r.agency_id, r.agency_name, r.peer_group, r.year, r.published, r.deadline,
+    SELECT r.agency_id, r.agency_name, r.peer_group, r.year, __DATE_R__, r.deadline,
            __LATE_DAYS_R__ AS days_late, r.source_path
     FROM current_reports r
     WHERE r.year = $year AND r.days_late > 0 AND ($peer_group IS NULL OR r.peer_group = $peer_group))
@@ -234,13 +234,13 @@ def passages(row_passages: str | None) -> list[dict]:
 
 PUBLICATION_SQL = """
 SELECT a.agency_id, a.name AS agency_name, a.kind, a.level, a.peer_group,
-       r.report_id, r.published, r.deadline, __LATE_DAYS_R__ AS days_late
+       r.report_id, __DATE_R__, r.deadline, __LATE_DAYS_R__ AS days_late
 FROM agencies a
 LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = $year
 WHERE (a.confirmed OR r.report_id IS NOT NULL)
   AND ($peer_group IS NULL OR a.peer_group = $peer_group)
   AND ($home::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest($home::VARCHAR[])))
-ORDER BY a.kind, r.published NULLS LAST, a.name
+ORDER BY a.kind, r.counted_date NULLS LAST, a.name
 """
 LAST_DAYS = 5  # "bunched before the deadline": published within the last 5 days up to it
 

@@ -19,7 +19,7 @@ from queries.lists import home_agencies
 RANK_CONTEXT_SQL = f"""
 WITH {FIGURES_CTE},
 f AS ({finding_counts_sql("__FINDINGS__")})
-SELECT r.agency_id, r.published, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
+SELECT r.agency_id, r.published, r.date_note, greatest(r.days_late, 0) AS days_late, r.requests, r.processed,
        r.completion_rate, r.completion_rate_cases, r.on_time_rate, r.disclosure_rate,
        r.review_corrected, r.suit_corrected,
        r.review_correction_rate, r.suit_correction_rate,

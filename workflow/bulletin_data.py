@@ -21,7 +21,7 @@ from workflow.unconfirmed import note_maybe_published
 _AGENCIES_SQL = """
 SELECT a.agency_id, a.name, coalesce(a.peer_group, '未分组') AS peer_group,
        r.report_id IS NOT NULL AS published,
-       r.published AS published_on, r.deadline, r.days_late
+       r.counted_date AS published_on, r.deadline, r.days_late, r.date_basis
 FROM agencies a LEFT JOIN current_reports r ON r.agency_id = a.agency_id AND r.year = ?
 WHERE (a.confirmed OR r.report_id IS NOT NULL)
   AND (?::VARCHAR[] IS NULL OR a.agency_id IN (SELECT unnest(?::VARCHAR[])))
@@ -36,9 +36,10 @@ class AgencyLine:
     name: str
     peer_group: str
     published: bool
-    published_on: object = None
+    published_on: object = None  # the date it counts as published (etl.deadlines.counted_date)
     deadline: object = None
     days_late: int | None = None
+    date_basis: str | None = None  # where published_on came from: 门户日期 | 发布日期 | 落款日期
     problems: int = 0  # raised and not dismissed as 误报
     rectified: int = 0
     score: float | None = None

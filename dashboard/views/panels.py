@@ -77,9 +77,16 @@ def headline_metrics(
     late = row.get("days_late")
     if late is not None and late > 0:
         st.error(
-            f"年报逾期 {late} 天发布（发布日期 {row['published']}，法定期限 {row['deadline']}）。",
+            f"年报逾期 {late} 天发布（{_date_words(row)}，法定期限 {row['deadline']}）。",
             icon=":material/schedule:",
         )
+
+
+def _date_words(row: dict) -> str:
+    """The date days late count from, as said beside them: 按落款日期计 when it is the signature's."""
+    if row.get("date_note"):
+        return f"落款日期 {row['published']}，{row['date_note']}"
+    return f"发布日期 {row['published']}"
 
 
 # The columns of a findings table, in the order people read them (file before the long texts).

@@ -112,6 +112,7 @@ HANDLING_COLUMNS = (
     "year",
     "template",
     "published",
+    "date_note",
     "deadline",
     "days_late",
     "requests",
@@ -159,11 +160,19 @@ def _publication_mark() -> None:
     late = r["days_late"]
     line = [
         (f"{year} 年度年报", False),
-        (f"发布日期 {r['published'] or '未识别'}", False),
+        (
+            f"落款日期 {r['published']}（{r['date_note']}）"
+            if r.get("date_note")
+            else f"发布日期 {r['published'] or '未识别'}",
+            False,
+        ),
         (f"法定期限 {r['deadline'] or '—'}", False),
         ("逾期天数 —" if late is None else f"逾期 {max(int(late), 0)} 天", True),
     ]
-    st.caption("年报发布及时性所依据的数字（红框为计分所用的逾期天数：发布日期晚于法定期限的天数）")
+    st.caption(
+        "年报发布及时性所依据的数字（红框为计分所用的逾期天数：发布日期晚于法定期限的天数，"
+        "未标明发布日期的按落款日期计）"
+    )
     st.html(panels.context_html([(line, True)]))
 
 

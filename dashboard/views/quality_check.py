@@ -109,6 +109,9 @@ def timeliness(v: int, year: int, peer: str | None) -> None:
         ),
         hide_index=True,
     )
+    signed = dates.filter(pl.col("date_note").is_not_null()).height
+    if signed:  # their days late count from the signature (etl.deadlines.counted_date)
+        st.caption(f"其中 {signed} 份年报未标明发布日期，按落款日期计。")
     dated = dates.filter(pl.col("days_late").is_not_null())
     if dated.height:
         widgets.light_chart(vega_bars.days_before_deadline(dated, KIND), key="timeliness_hist")

@@ -93,17 +93,18 @@ def run_cross_report_checks(con) -> dict[str, int]:
 
 
 LATE_SQL = """
-SELECT report_id, year, coalesce(published, signed), deadline FROM reports
-WHERE is_current AND deadline IS NOT NULL AND coalesce(published, signed) > deadline"""
+SELECT report_id, year, counted_date, deadline, date_basis FROM reports
+WHERE is_current AND deadline IS NOT NULL AND counted_date > deadline"""
 
 
 def late_publication_findings(con) -> list[tuple[int, Finding]]:
-    """published.late on every current report, from the dates as they stand after the load
-    (a portal's 发布时间 may have replaced the printed date)."""
+    """published.late on every current report, from the date it counts as published as it
+    stands after the load (a portal's 发布时间 may have replaced the printed date): the date
+    days_late and the score count from (etl.deadlines.counted_date)."""
     return [
         (report_id, f)
-        for report_id, year, day, deadline in con.execute(LATE_SQL).fetchall()
-        for f in late_findings(year, day, deadline)
+        for report_id, year, day, deadline, basis in con.execute(LATE_SQL).fetchall()
+        for f in late_findings(year, day, deadline, basis)
     ]
 
 

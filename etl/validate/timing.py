@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from etl import clock
-from etl.deadlines import as_date
+from etl.deadlines import SIGNED_DATE, SIGNED_NOTE, as_date
 from etl.report import Finding
 
 
@@ -60,20 +60,29 @@ def timing_findings(
 
 
 def late_findings(
-    year: int, published: date | str | None, deadline: date | str | None
+    year: int,
+    published: date | str | None,
+    deadline: date | str | None,
+    basis: str | None = None,
 ) -> list[Finding]:
-    """Published after the legal deadline (etl/deadlines.py): the inspector's 未按时发布."""
+    """Counted as published (etl/deadlines.counted_date, its `basis`) after the legal deadline:
+    the inspector's 未按时发布. A date from the signature alone says so."""
     day, due = as_date(published), as_date(deadline)
     if day is None or due is None or day <= due:
         return []
+    when = (
+        f"未标明发布日期，落款日期为 {day.isoformat()}"
+        if basis == SIGNED_DATE
+        else f"发布于 {day.isoformat()}"
+    )
+    note = f"（{SIGNED_NOTE}）" if basis == SIGNED_DATE else ""
     return [
         Finding(
             "published.late",
             (),
             None,
             float((day - due).days),
-            f"{year} 年度报告发布于 {day.isoformat()}，法定期限为 {due.isoformat()}，"
-            f"逾期 {(day - due).days} 天",
+            f"{year} 年度报告{when}，法定期限为 {due.isoformat()}，逾期 {(day - due).days} 天{note}",
         )
     ]
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from etl.deadlines import as_date, days_late, deadline_for
+from etl.deadlines import as_date, counted_date, days_late, deadline_for
 from etl.parse import parse_file
 from etl.validate.timing import timing_findings
 from tests.conftest import SEEDS
@@ -66,3 +66,56 @@ def test_signed_date_alone_can_reveal_an_early_report():
     assert "落款日期为 2023-12-20" in finding.message
     assert timing_findings(2023, "2024-01-05", "2023-12-31") != []
     assert timing_findings(2023, "2024-01-05", "2024-01-02") == []
+
+
+def test_the_date_a_report_counts_as_published():
+    # the portal's 发布时间 (apply_portal put it in `published`), the printed 发布日期, else the
+    # signature: a report cannot come out before it is signed; neither: unknown, never late
+    assert counted_date("2025-02-10", "2025-03-01", from_portal=True) == (
+        date(2025, 2, 10),
+        "门户日期",
+    )
+    assert counted_date("2025-01-20", "2025-02-10") == (date(2025, 1, 20), "发布日期")
+    assert counted_date(None, "2025-02-10") == (date(2025, 2, 10), "落款日期")
+    assert counted_date("2025-13-40", "2025-02-10") == (date(2025, 2, 10), "落款日期")
+    assert counted_date(None, None) == (None, None)
+
+
+def test_a_database_of_schema_1_gets_the_counted_date_and_its_days_late():
+    """Opened by a newer loader, an older database counts its days late from the same date
+    before its files are read again (the late finding, days_late and the score agree at once)."""
+    import duckdb
+
+    from etl.schema import DDL, ensure_schema
+
+    con = duckdb.connect()
+    old_reports = next(s for s in DDL if "CREATE TABLE IF NOT EXISTS reports" in s)
+    for line in ("counted_date DATE", "date_basis TEXT"):
+        assert line in old_reports
+    for statement in DDL:
+        if statement is old_reports:  # as schema 1 declared it
+            statement = "\n".join(
+                ln
+                for ln in statement.split("\n")
+                if "counted_date" not in ln.split("--")[0] and "date_basis" not in ln.split("--")[0]
+            )
+        con.execute(statement)
+    con.execute("INSERT INTO agencies (agency_id, name) VALUES ('A', '甲局')")
+    rows = [(1, None, "2025-02-10"), (2, "2025-01-20", "2025-02-10"), (3, None, None)]
+    for year, published, signed in rows:
+        con.execute(
+            "INSERT INTO reports (agency_id, year, version, is_current, template, published, "
+            "signed, deadline, days_late, source_path, sha256, format, parser_version, loaded_at) "
+            "VALUES ('A', ?, 1, true, 'std2021', ?, ?, '2025-01-31', "
+            "date_diff('day', DATE '2025-01-31', ?::DATE), 'x', 's', 'pdf', 'old', now())",
+            [2020 + year, published, signed, published],
+        )
+    ensure_schema(con)
+    got = con.execute(
+        "SELECT counted_date::VARCHAR, date_basis, days_late FROM reports ORDER BY year"
+    ).fetchall()
+    assert got == [
+        ("2025-02-10", "落款日期", 10),
+        ("2025-01-20", "发布日期", -11),
+        (None, None, None),
+    ]

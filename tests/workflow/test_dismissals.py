@@ -133,8 +133,9 @@ def test_the_bulletin_counts_late_agencies_as_its_problems(late):
 
 
 def test_a_report_late_by_its_signature_is_late_throughout_the_bulletin(tmp_path):
-    """Only a signature date, after the deadline: the checks raise 未按时发布 though the days late
-    are unknown; the bulletin lists the unit as late and its peer-group row agrees."""
+    """Only a signature date, after the deadline: the checks raise 未按时发布 and the days late
+    count from the signature (etl.deadlines.counted_date); the bulletin lists the unit as late,
+    says 按落款日期计, and its peer-group row agrees."""
     from docx import Document
 
     from exports.bulletin import bulletin_docx
@@ -145,10 +146,13 @@ def test_a_report_late_by_its_signature_is_late_throughout_the_bulletin(tmp_path
     db = tmp_path / "gongkai.duckdb"
     load(folder, db)
     b = _bulletin(db)
-    assert [a.agency_id for a in b.late] == [AGENCY] and b.late[0].days_late is None
+    assert [a.agency_id for a in b.late] == [AGENCY] and b.late[0].days_late == DAYS_LATE
     assert ("未按时发布", 1, 1, 0) in b.categories
     doc = Document(io.BytesIO(bulletin_docx(b, load_office())))
     rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     name = b.late[0].name
-    assert [name, b.late[0].peer_group, "2025年1月31日", "—", "—"] in rows  # 逾期发布的单位
-    assert [r[1] for r in rows if r[0] == name and len(r) == 5 and r[2].isdigit()] == ["逾期发布"]
+    signed = ["2025年1月31日", "2025年3月20日（按落款日期计）", str(DAYS_LATE)]
+    assert [name, b.late[0].peer_group, *signed] in rows  # 逾期发布的单位
+    assert [r[1] for r in rows if r[0] == name and len(r) == 5 and r[2].isdigit()] == [
+        f"逾期 {DAYS_LATE} 天"
+    ]

@@ -91,8 +91,8 @@ def test_load_takes_the_portal_date_as_publication_date(world):
         got = {
             r[0]: r[1:]
             for r in con.execute(
-                "SELECT source_path, published, signed, deadline, days_late, kind, year, template "
-                "FROM current_reports"
+                "SELECT source_path, published, signed, deadline, days_late, kind, year, template, "
+                "counted_date, date_basis FROM current_reports"
             ).fetchall()
         }
         sources = dict(con.execute("SELECT path, outcome FROM load_sources").fetchall())
@@ -113,8 +113,9 @@ def test_load_takes_the_portal_date_as_publication_date(world):
         hit = [got[p] for p in got if any(p.endswith(f) for f in files)]
         if not hit:
             continue  # a report the parser cannot read yet (loaded as failed, not guessed)
-        published, _, deadline, days_late, kind, year, _ = hit[0]
+        published, _, deadline, days_late, kind, year, _, counted, basis = hit[0]
         assert published == date.fromisoformat(exp.date), exp.title
+        assert (counted, basis) == (published, "门户日期"), exp.title  # what days late count from
         # spec §Deadlines: a department by 31 January, a government by 31 March of the next year
         want = (
             date(year + 1, 1, 31)
@@ -230,11 +231,16 @@ def test_bytes_loaded_before_without_the_portal_get_its_date(world, tmp_path):
     alone = tmp_path / "downloaded-by-hand.pdf"  # the same bytes, loaded before the collection
     shutil.copyfile(world.out / pdf.file, alone)
     db = tmp_path / "before.duckdb"
-    sql = "SELECT published, days_late, deadline FROM reports WHERE sha256 = ?"
+    sql = (
+        "SELECT published, days_late, date_basis, deadline, counted_date FROM reports "
+        "WHERE sha256 = ?"
+    )
     run_load([alone], db, workers=1)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute(sql, [pdf.sha256]).fetchall()[0][:2] == (None, None)  # no date inside
+        no_date = con.execute(sql, [pdf.sha256]).fetchall()[0][:3]
+    assert no_date == (None, None, None)  # no date inside
     run_load([world.out], db, workers=1)
     with duckdb.connect(str(db), read_only=True) as con:
-        [(published, late, deadline)] = con.execute(sql, [pdf.sha256]).fetchall()
+        [(published, late, basis, deadline, counted)] = con.execute(sql, [pdf.sha256]).fetchall()
     assert published == date.fromisoformat(pdf.published) and late == (published - deadline).days
+    assert (counted, basis) == (published, "门户日期")
