@@ -96,16 +96,21 @@ def timeliness(v: int, year: int, peer: str | None) -> None:
     st.dataframe(
         shown.select(
             pl.col("kind").alias("单位类型"),
-            pl.col("deadline").alias("法定期限"),
+            # a Date, not the Datetime polars widens it to, and no "None" where nothing is dated
+            pl.col("deadline").cast(pl.Date).dt.strftime("%Y-%m-%d").alias("法定期限"),
             pl.col("agencies").alias("应发布"),
             pl.col("published_reports").alias("已发布"),
             pl.col("on_time").alias("按时"),
             pl.col("last_days").alias(f"期限前{queries.LAST_DAYS}天内发布"),
-            pl.col("last_days_share").round(1).alias(f"期限前{queries.LAST_DAYS}天内占比（%）"),
+            pl.col("last_days_share")
+            .round(1)
+            .cast(pl.String)
+            .fill_null("—")
+            .alias(f"期限前{queries.LAST_DAYS}天内占比（%）"),
             pl.col("late").alias("逾期"),
             pl.col("date_unknown").alias("发布日期不明"),
             pl.col("unpublished").alias("未发布"),
-            pl.col("median_days_before").alias("提前天数中位数"),
+            pl.col("median_days_before").cast(pl.String).fill_null("—").alias("提前天数中位数"),
         ),
         hide_index=True,
     )

@@ -63,3 +63,7 @@ def test_timeliness_by_kind_lists_the_unpublished(copied_db, monkeypatch):
     [by_kind] = [df.value for df in at.dataframe if "单位类型" in df.value.columns]
     assert set(by_kind["单位类型"]) <= {"政府", "部门", "未分类"}
     assert any(s.value.startswith("尚未发布（") for s in at.subheader)
+    # a clerk reads dates and shares, not "2025-01-31 00:00:00" or "None"
+    assert all(len(d) == 10 and d[4] == "-" for d in by_kind["法定期限"]), by_kind["法定期限"]
+    shown = by_kind.astype(str).to_numpy().ravel().tolist()
+    assert "None" not in shown and "nan" not in shown, shown
