@@ -87,7 +87,8 @@ def finding_counts_sql(findings: str) -> str:
            count(*) FILTER (rule IN {_sql_list(QUALITY_RULES)}) AS quality_findings,
            count(*) FILTER (rule IN {_sql_list(LEDGER_RULES)}) AS ledger_findings,
            count(*) FILTER (rule = 'report.copied') AS copied_findings,
-           count(*) FILTER (severity = 'warning') AS warnings
+           count(*) FILTER (severity = 'warning') AS warnings,
+           count(DISTINCT (rule, coalesce(cells, ''))) FILTER (severity <> 'info') AS problems
     FROM {findings} WHERE responsibility = 'report' GROUP BY report_id"""
 
 

@@ -84,6 +84,11 @@ def findings_summary(v: int, year: int | None, peer_group: str | None) -> pl.Dat
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def finding_tally(v: int, year: int, peer_group: str | None) -> dict[str, int]:
+    return _q(queries.finding_tally, year=year, peer_group=peer_group)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def findings_by_agency(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
     return _q(queries.findings_by_agency, year=year, peer_group=peer_group)
 

@@ -22,6 +22,7 @@ from dashboard.cached import (  # noqa: F401 (the pages' namespace)
     copied_reports,
     default_year,
     figures,
+    finding_tally,
     findings,
     findings_by_agency,
     findings_summary,

@@ -112,44 +112,35 @@ def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
     )
 
 
-def two_year_table(rows, y1: int, y2: int, templates=("—", "—")) -> pl.DataFrame:
-    """Two years of one agency side by side, the older year first, and their change.
+def two_year_table(rows, first: int, second: int, show, templates=("—", "—")) -> pl.DataFrame:
+    """Two years of one agency side by side in the order the user picked them (年度一, 年度二),
+    and their change: always the newer year minus the older, whichever was picked first, and
+    the header says so (a fall from 86.81 to 60.00 is −26.81 under 变化（2024 年度减 2023 年度）).
 
-    `rows`: (item, value in y1, value in y2[, change]). The change is newer − older, whichever
-    year was picked first, and the header says so (a fall from 86.81 to 60 is −26.81); a row may
-    bring its own `change(older, newer)` instead: 排名 uses queries.leader.rank_change (+ = rose,
-    as on every other page), so 5th → 2nd reads +3.
-    """
-    if y1 > y2:
-        y1, y2 = y2, y1
-        rows = [(r[0], r[2], r[1], *r[3:]) for r in rows]
-        templates = tuple(reversed(templates))
-
-    def show(x) -> str:
-        return "—" if x is None else f"{round(float(x), 2):g}"
+    `rows`: (item, kind, value in `first`, value in `second`[, change]); a row may bring its own
+    `change(older, newer)`: 排名 uses queries.leader.rank_change (+ = rose, as on every other
+    page), so 5th → 2nd reads +3. `show(value, kind, signed)` writes every value and change (the
+    caller's one formatting definition: the page passes the export's), None as "—"."""
+    older, newer = sorted((first, second))
+    swap = first > second  # the values stand in the user's order; the change reads older → newer
 
     def change(row) -> str:
-        older, newer = row[1], row[2]
-        if older is None or newer is None:
+        a, b = (row[3], row[2]) if swap else (row[2], row[3])
+        if a is None or b is None:
             return ""
-        diff = row[3](older, newer) if len(row) > 3 else float(newer) - float(older)
-        d = round(float(diff), 2)
-        return "0" if d == 0 else f"{d:+g}"
+        diff = row[4](a, b) if len(row) > 4 else float(b) - float(a)
+        return show(diff, row[1], True)
 
-    header = f"变化（{y2} 年度减 {y1} 年度）"
+    header = f"变化（{newer} 年度减 {older} 年度）"
+    one, two = f"{first} 年度", f"{second} 年度"
     return pl.DataFrame(
         {
             "项目": [r[0] for r in rows] + ["模板"],
-            f"{y1} 年度": [show(r[1]) for r in rows] + [templates[0]],
-            f"{y2} 年度": [show(r[2]) for r in rows] + [templates[1]],
+            one: [show(r[2], r[1], False) for r in rows] + [templates[0]],
+            two: [show(r[3], r[1], False) for r in rows] + [templates[1]],
             header: [change(r) for r in rows] + [""],
         },
-        schema={
-            "项目": pl.String,
-            f"{y1} 年度": pl.String,
-            f"{y2} 年度": pl.String,
-            header: pl.String,
-        },
+        schema={"项目": pl.String, one: pl.String, two: pl.String, header: pl.String},
     )
 
 

@@ -36,6 +36,7 @@ COLUMNS: dict[str, str] = {
     "score_change": "得分变化",
     "flag": "预警",
     "flags": "预警说明",
+    "flag_notes": "预警说明",
     "requests": "新收申请",
     "carried_in": "上年结转",
     "processed": "办结",

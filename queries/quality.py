@@ -150,6 +150,31 @@ ORDER BY agency_name
 """
 
 
+# 数据问题 as the 通报 counts them (workflow.bulletin_data): the findings that blame the report,
+# notes (severity info) and the 误报 left out, per assess.metric_sql.finding_counts_sql over
+# __FINDINGS__ (so the score, the flags and this card agree), and beside them the findings that
+# are the reader's or the registry's (系统读取困难, 名录待核实): raised, but not the report's fault.
+FINDING_TALLY_SQL = f"""
+WITH scope AS (
+    SELECT r.report_id FROM current_reports r
+    WHERE r.year = $year AND ($peer_group IS NULL OR r.peer_group = $peer_group)
+      AND ($home::VARCHAR[] IS NULL OR r.agency_id IN (SELECT unnest($home::VARCHAR[]))))
+SELECT 'report' AS responsibility, coalesce(sum(f.problems), 0)::BIGINT AS findings
+FROM ({finding_counts_sql("__FINDINGS__")}) f JOIN scope USING (report_id)
+UNION ALL
+SELECT f.responsibility, count(*) FROM __FINDINGS__ f JOIN scope USING (report_id)
+WHERE f.responsibility <> 'report' GROUP BY ALL
+"""
+
+
+def finding_tally(con, *, year: int, peer_group: str | None = None) -> dict[str, int]:
+    """{responsibility: findings} of `year`: "report" as the 通报 counts the report's problems
+    (no 误报, no notes), the others (reader, registry, portal) as raised; every key present."""
+    df = run_query(con, FINDING_TALLY_SQL, {"year": year, "peer_group": peer_group})
+    got = dict(zip(df["responsibility"], df["findings"]))
+    return {k: int(got.get(k, 0)) for k in labels.RESPONSIBILITY}
+
+
 def _home(con, df: pl.DataFrame) -> pl.DataFrame:
     """Only the office's own province (queries.lists.home_agencies)."""
     from queries.lists import home_agencies

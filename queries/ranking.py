@@ -38,6 +38,7 @@ RANK_COLUMNS = (
     "rank_change",
     "flag",
     "flags",
+    "flag_notes",
     "completion_rate",
     "on_time_rate",
     "disclosure_rate",
@@ -50,6 +51,44 @@ RANK_COLUMNS = (
     "missing",
     "report_id",
 )
+
+
+# A warning as the grid's 预警说明 says it in a few characters, with the unit's own figure
+# (逾期45天 where the rule reads 逾期发布天数超过 30 天): a unit meeting three rules still reads
+# whole in the column at 1440 px; the rules themselves are the column's help.
+FLAG_NOTES = {
+    "missing": pl.lit("未发布年报"),
+    "days_late": pl.format("逾期{}天", pl.col("days_late").cast(pl.Int64)),
+    "corrected": pl.format(
+        "纠错{}件",
+        (pl.col("review_corrected").fill_null(0) + pl.col("suit_corrected").fill_null(0)).cast(
+            pl.Int64
+        ),
+    ),
+    "errors": pl.format("数据错误{}条", pl.col("errors").cast(pl.Int64)),
+    "warnings": pl.format("数据警告{}条", pl.col("warnings").cast(pl.Int64)),
+    "copied": pl.lit("年报雷同"),
+    "completion_rate": pl.format("办结率{}%", pl.col("completion_rate").round(1)),
+}
+
+
+def flag_notes(df: pl.DataFrame, rules, min_cases: float | None = None) -> pl.Expr:
+    """`flag_notes`: one short note per measure whose rule the unit meets (red ones first, as
+    assess.flags.apply_flags orders `flags`), e.g. 逾期45天、纠错3件; "" when none."""
+    from assess.flags import LEVELS
+
+    ordered = sorted(rules, key=lambda r: LEVELS.index(r.level))
+    notes = []
+    for measure in dict.fromkeys(r.measure for r in ordered):
+        met = pl.any_horizontal(
+            [r.expr(min_cases, df.columns) for r in ordered if r.measure == measure]
+        )
+        notes.append(pl.when(met).then(FLAG_NOTES[measure]).otherwise(pl.lit(None, pl.String)))
+    if not notes:
+        return pl.lit("").alias("flag_notes")
+    return (
+        pl.concat_list(notes).list.drop_nulls().list.join("、 ").fill_null("").alias("flag_notes")
+    )
 
 
 def year_assessment(con, *, year: int, scheme, weights: dict[str, float] | None = None):
@@ -116,7 +155,9 @@ def ranking(
     df = scored.with_columns(pl.col("total").alias("score")).join(ctx, on="agency_id", how="left")
     path = scheme if isinstance(scheme, (str, Path)) else scheme.path
     min_cases = as_scheme(scheme).min_cases
-    df = assess_flags.apply_flags(df, assess_flags.rules_from_toml(path), min_cases=min_cases)
+    rules = assess_flags.rules_from_toml(path)
+    df = assess_flags.apply_flags(df, rules, min_cases=min_cases)
+    df = df.with_columns(flag_notes(df, rules, min_cases))
     first = [c for c in RANK_COLUMNS if c in df.columns]
     return df.select(first + [c for c in df.columns if c not in first]).sort(
         "peer_group", "rank", "agency_name", nulls_last=True

@@ -9,7 +9,7 @@ import queries
 from dashboard import data, urlstate, vega
 from dashboard.safe_text import echo, md
 from dashboard.views import cells, widgets
-from dashboard.views.cells import RATE_COLUMNS
+from exports.model import DELTA, INT, PERCENT, POINTS, display
 from queries import labels
 
 SIDE_ROWS = [
@@ -112,24 +112,40 @@ def _years_chart(v: int, picked: list[str], names: dict[str, str]) -> None:
     widgets.light_chart(spec, key="compare_chart")
 
 
-TWO_YEAR_FIGURES = (
-    "requests",
-    "processed",
-    "completion_rate",
-    "disclosure_rate",
-    "review_total",
-    "review_corrected",
-    "suit_total",
-    "suit_corrected",
-    "days_late",
-)
+# Each figure of 两年对比 with its export kind (exports.model): points 0.00, rates 0.0%, counts whole.
+TWO_YEAR_FIGURES = {
+    "requests": INT,
+    "processed": INT,
+    "completion_rate": PERCENT,
+    "disclosure_rate": PERCENT,
+    "review_total": INT,
+    "review_corrected": INT,
+    "suit_total": INT,
+    "suit_corrected": INT,
+    "days_late": INT,
+}
+
+
+def figure_text(value, kind: str, signed: bool = False) -> str:
+    """A value of 两年对比 as the export prints it (exports.model.display: 14.60, 10.00, 87.5%),
+    or a change with its sign (+4.60; a rate's change in 个百分点, a rank's in places)."""
+    if value is None:
+        return "—"
+    if not signed:
+        return display(value, kind)
+    if kind == INT:  # a whole-number change: the export's 名次变化 (+3 / -3 / 0)
+        return display(value, DELTA)
+    step = display(abs(value), kind)
+    zero = step == display(0.0, kind)
+    sign = "" if zero else "+" if value > 0 else "-"
+    return f"{sign}{step.removesuffix('%')} 个百分点" if kind == PERCENT else f"{sign}{step}"
 
 
 def two_years(
     v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int
 ) -> pl.DataFrame:
-    """Rank, score, each indicator's points and the key figures of two years, side by side."""
-    rows: list[tuple[str, float | None, float | None]] = []
+    """Rank, score, each indicator's points and the key figures of 年度一 `y1` and 年度二 `y2`,
+    in that order, with the change newer − older."""
     scores = {}
     for y in (y1, y2):
         try:
@@ -137,24 +153,26 @@ def two_years(
         except data.AssessUnavailable:
             r = pl.DataFrame()
         scores[y] = r.row(0, named=True) if r.height else {}
-    rows.append(
+
+    def both(source: dict, key: str) -> tuple:
+        return source[y1].get(key), source[y2].get(key)
+
+    rows: list[tuple] = [
         (
             "排名（对标组内；变化为名次升降，正数为上升）",
-            scores[y1].get("rank"),
-            scores[y2].get("rank"),
+            INT,
+            *both(scores, "rank"),
             queries.rank_change,
-        )
-    )
-    rows.append(("总分", scores[y1].get("score"), scores[y2].get("score")))
-    rows.append(("绩效折算分", scores[y1].get("contribution"), scores[y2].get("contribution")))
+        ),
+        ("总分", POINTS, *both(scores, "score")),
+        ("绩效折算分", POINTS, *both(scores, "contribution")),
+    ]
     try:
         scheme = data.scheme(path)
         for ind in scheme.indicators:
             if ind.weighted:
-                col = f"{ind.id}.points"
-                rows.append(
-                    (f"{ind.name}（得分/{ind.weight:g}）", scores[y1].get(col), scores[y2].get(col))
-                )
+                name = f"{ind.name}（得分/{ind.weight:g}）"
+                rows.append((name, POINTS, *both(scores, f"{ind.id}.points")))
     except data.AssessUnavailable:
         pass
     fig = {
@@ -165,9 +183,8 @@ def two_years(
         )
         for y in (y1, y2)
     }
-    for c in TWO_YEAR_FIGURES:
-        unit = "（%）" if c in RATE_COLUMNS else ""
-        rows.append((labels.col(c) + unit, fig[y1].get(c), fig[y2].get(c)))
+    for c, kind in TWO_YEAR_FIGURES.items():
+        rows.append((labels.col(c), kind, *both(fig, c)))
 
     t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
-    return queries.two_year_table(rows, y1, y2, t)
+    return queries.two_year_table(rows, y1, y2, figure_text, t)

@@ -15,14 +15,27 @@ late = data.late_reports(v, year, peer)
 missing = data.missing_reports(v, year, peer)
 copied = data.copied_reports(v, year, peer)
 
+tally = data.finding_tally(v, year, peer)
+others = {labels.RESPONSIBILITY[k]: n for k, n in tally.items() if k != "report" and n}
+
 c = st.columns(5)
 c[0].metric(
-    "数据问题", findings.height, help="年报内勾稽关系不符、名称匹配等问题条数。", border=True
+    "数据问题",
+    tally["report"],
+    help="年报本身的问题（勾稽不符、内容缺项、逾期发布等），与通报的计数一致：不含已判为误报、"
+    "已被修正消除的问题和说明性提示。",
+    border=True,
 )
 c[1].metric("无法加载的文件", errors.height, help="加载时无法使用的文件（所有批次）。", border=True)
 c[2].metric("逾期发布", late.height, help=labels.metric_help("days_late"), border=True)
 c[3].metric("未发布", missing.height, help=labels.metric_help("missing"), border=True)
 c[4].metric("疑似照搬上年", copied.height, help=labels.metric_help("copied"), border=True)
+if others:  # raised, listed under 问题明细, but no problem of the report: said apart from the card
+    st.caption(
+        f"另有 {sum(others.values())} 条不是年报本身的问题，不计入数据问题和通报："
+        + "、".join(f"{k} {n} 条" for k, n in others.items())
+        + "，见“问题明细”的“归属”列。"
+    )
 
 VIEWS = [
     "问题明细",

@@ -86,7 +86,7 @@ def _by_group() -> None:
                     icon=":material/list:",
                     query_params={"year": str(year), "peer": row["peer_group"]},
                 )
-        ranking_grid.grid(mine, focus, year, key=f"grid_{n}")
+        ranking_grid.grid(mine, focus, year, key=f"grid_{n}", rules=rules)
     st.caption(
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
         "（得分为扣分最多的指标，名次变化为变化最大的指标）；点击单位名称打开其单位画像，"

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import nav
 from dashboard.safe_text import md
 from dashboard.views import cells, widgets
+from exports.column_fit import text_em
 from queries import labels
 
 GRID = (
@@ -23,15 +24,16 @@ GRID = (
     "rank_change",
     "cause",
     "flag",
-    "flags",
+    "flag_notes",
 )
 # Each column as wide as its header and its usual text at 14 px (CJK 14 px a character, digits
 # 8; 16 px padding; the grid's narrowest column is 50): a 13-character name such as
-# 示范省人力资源和社会保障厅 (182 px), a cause such as 本年一票否决（年报严重逾期） (196), a
-# reason such as 复议诉讼被纠错件数达到 3 件 (182; a unit meeting several rules: the whole
-# list under the grid on a click). 958 px: the main column is 978 px wide at 1440 px with
-# the sidebar open; 上年排名 is 升降与趋势's (名次变化 here), 办结率、公开率、逾期天数 the
-# unit's profile's (a click away).
+# 示范省人力资源和社会保障厅 (198 px), a cause such as 本年一票否决（年报严重逾期） (212).
+# 预警说明 is one short note per warning with the unit's figure (queries.ranking.flag_notes; the
+# rule texts are the column's help): two, 纠错6件、 数据错误1条, take 172 px where the rule text
+# 复议诉讼被纠错件数达到 3 件、数据存在错误 needs 298; more wrap (WRAPPED_ROW below). 962 px:
+# the main column is 978 px wide at 1440 px with the sidebar open, less 16 for a scroll bar;
+# 上年排名 is 升降与趋势's (名次变化 here), 办结率、公开率、逾期天数 the unit's profile's.
 WIDTHS = {
     "rank": 50,
     "agency_name": 198,
@@ -39,9 +41,20 @@ WIDTHS = {
     "contribution": 86,
     "rank_change": 72,
     "cause": 212,
-    "flag": 72,
-    "flags": 210,
+    "flag": 68,
+    "flag_notes": 218,
 }
+# A unit meeting more rules than fit (逾期12天、 纠错3件、 数据错误1条、 年报雷同、 办结率80.0%,
+# 475 px): its group's grid gets rows of three lines, as Streamlit wraps a cell's text only in
+# rows taller than 4 rem (64 px); other groups keep one line a row.
+FONT_PX, PAD_PX, WRAPPED_ROW = 14, 16, 68
+
+
+def notes_fit(notes) -> bool:
+    """Whether every note of `notes` reads whole on one line of the 预警说明 column (width in
+    em as exports.column_fit measures it: a Chinese character 1, a digit 0.6)."""
+    room = WIDTHS["flag_notes"] - PAD_PX
+    return all(text_em(n) * FONT_PX <= room for n in notes if n)
 
 
 def target(focus: pl.DataFrame, agency_id: str, name: str, figure: str, year: int) -> dict:
@@ -117,12 +130,21 @@ def at_a_glance(group: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 
 @st.fragment
-def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str) -> None:
+def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str, rules: str = "") -> None:
     """The group's ranking; a clicked cell offers its figure's link (and the score breakdown).
-    A fragment: a click reruns this grid only, not the page's other five."""
+    `rules`: the scheme's warning rules, the help of 预警说明. A fragment: a click reruns this
+    grid only, not the page's other five."""
     shown = ranked.select([c for c in GRID if c in ranked.columns])
+    helps = {"flag_notes": f"每条预警一个简称及本单位的数字；预警规则：{rules}"} if rules else None
+    fit = "flag_notes" not in shown.columns or notes_fit(shown["flag_notes"].to_list())
     event = widgets.table(
-        shown, key=key, on_select="rerun", selection_mode="single-cell", widths=WIDTHS
+        shown,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-cell",
+        widths=WIDTHS,
+        helps=helps,
+        row_height=None if fit else WRAPPED_ROW,
     )
     cells = getattr(event.selection, "cells", []) if event is not None else []
     if not cells:

@@ -19,12 +19,15 @@ def table(
     max_rows: int = 40,
     highlight: str | None = None,
     widths: dict | None = None,
+    helps: dict | None = None,
     **kwargs,
 ):
     """A read-only dataframe: Chinese headers and values, rates as percent, counts as integers,
     help from the metric list, as tall as its rows (scrolling only past `max_rows`); rows whose
     `highlight` column is non-zero get a yellow background, red/amber flags their colours.
-    `widths` ({column: "small" | "medium" | "large" | pixels}) overrides the default widths."""
+    `widths` ({column: "small" | "medium" | "large" | pixels}) overrides the default widths,
+    `helps` ({column: text}) a text column's help (what only the page knows, e.g. the scheme's
+    warning rules)."""
     df = displayable(df)
     config = {}
     for c in df.columns:
@@ -47,8 +50,9 @@ def table(
                 width=width,
             )
         else:
+            default = labels.metric_help(c) if c in labels.METRIC_HELP else None
             config[name] = st.column_config.TextColumn(
-                name, help=labels.metric_help(c) if c in labels.METRIC_HELP else None, width=width
+                name, help=(helps or {}).get(c, default), width=width
             )
     flags = [c for c in FLAG_COLUMNS if c in df.columns and df.schema[c] == pl.String]
     if flags:  # one pill per cell (an empty flag reads 正常, as before)

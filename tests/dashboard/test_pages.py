@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import queries
 from dashboard import nav
 from dashboard.safe_text import md
+from exports.model import POINTS, display
 from queries import labels
 
 # slow: every test runs the app in AppTest (most on the demo database: the whole ETL over real and generated reports)
@@ -247,6 +248,18 @@ class TestProfile:
         _clean(at)
 
 
+def _bulletin(con, store_file, year: int):
+    """The 通报's figures of `year` over `con`, from a workflow store synced to it as a load
+    leaves it (in `store_file`, not beside the shared demo database)."""
+    from workflow.bulletin_data import bulletin_data
+    from workflow.store import opened
+    from workflow.sync import sync_store
+
+    with opened(store_file) as store:
+        sync_store(store, con)
+        return bulletin_data(con, store, year)
+
+
 class TestReviewAndQuality:
     def test_review_totals_match(self, app, con):
         year = queries.default_year(con)
@@ -260,11 +273,20 @@ class TestReviewAndQuality:
         )
         assert _metric(at, "行政复议") == expected
 
-    def test_quality_counts_match(self, app, con):
+    def test_quality_counts_match(self, app, con, tmp_path):
         year = queries.default_year(con)
         at = app.switch_page(nav.page("quality")).run()
         _clean(at)
-        assert _metric(at, "数据问题") == str(queries.findings(con, year=year).height)
+        # what the 通报 counts as the reports' problems (workflow.bulletin_data over the store)
+        bulletin = _bulletin(con, tmp_path / "store.sqlite", year)
+        assert _metric(at, "数据问题") == str(
+            sum(a.problems + a.rectified for a in bulletin.agencies)
+        )
+        tally = queries.finding_tally(con, year=year)
+        others = {labels.RESPONSIBILITY[k]: n for k, n in tally.items() if k != "report" and n}
+        apart = [c.value for c in at.caption if "不是年报本身的问题" in c.value]
+        assert len(apart) == bool(others)
+        assert all(f"{k} {n} 条" in apart[0] for k, n in others.items())
         assert _metric(at, "无法加载的文件") == str(queries.load_errors(con).height)
         for view in ["按单位", "加载错误", "逾期与未发布", "照搬上年"]:
             at.segmented_control(key="quality_view").set_value(view).run()
@@ -288,9 +310,11 @@ def test_export_page_offers_the_four_downloads(app, monkeypatch):
 
 
 def test_two_year_comparison_is_newer_minus_older(demo_db, monkeypatch, con):
-    """单位画像 · 对比 with the newer year picked first (?a=2024&b=2023, as the page defaults):
-    the agency whose 总分 fell most shows the fall as a negative change, newer − older, and the
-    header says which year is subtracted from which."""
+    """单位画像 · 对比 with the newer year picked first (?a=2024&b=2023, as the page defaults)
+    and then the older first: the columns stand in the order picked (年度一, 年度二), the agency
+    whose 总分 fell most shows the fall as a negative change, newer − older either way, the
+    header says which year is subtracted from which, and points read as the export prints them
+    (two decimals, exports.model.display)."""
     ranked = {
         y: queries.ranking(con, year=y, scheme=SCHEME).select("agency_id", "score", "missing")
         for y in (2023, 2024)
@@ -304,15 +328,17 @@ def test_two_year_comparison_is_newer_minus_older(demo_db, monkeypatch, con):
     )
     fell = both.row(0, named=True)
     assert fell["d"] < 0, "the demo has an agency whose score fell"
-    at = _start(
-        demo_db, monkeypatch, nav.page("profile"), agency=fell["agency_id"], a="2024", b="2023"
-    )
-    at.segmented_control(key="profile_section").set_value("对比").run()
-    assert not at.exception, [e.value for e in at.exception]  # (a late report is an st.error)
-    side = next(d.value for d in at.dataframe if "项目" in d.value.columns)
     header = "变化（2024 年度减 2023 年度）"
-    assert list(side.columns) == ["项目", "2023 年度", "2024 年度", header]
-    total = side[side["项目"] == "总分"].iloc[0]
-    assert total["2023 年度"] == f"{round(fell['score_old'], 2):g}"
-    assert total["2024 年度"] == f"{round(fell['score'], 2):g}"
-    assert total[header] == f"{round(fell['d'], 2):+g}" and total[header].startswith("-")
+    for a, b in (("2024", "2023"), ("2023", "2024")):
+        at = _start(demo_db, monkeypatch, nav.page("profile"), agency=fell["agency_id"], a=a, b=b)
+        at.segmented_control(key="profile_section").set_value("对比").run()
+        assert not at.exception, [e.value for e in at.exception]  # (a late report: st.error)
+        side = next(d.value for d in at.dataframe if "项目" in d.value.columns)
+        assert list(side.columns) == ["项目", f"{a} 年度", f"{b} 年度", header]
+        total = side[side["项目"] == "总分"].iloc[0]
+        assert total["2023 年度"] == display(fell["score_old"], POINTS)
+        assert total["2024 年度"] == display(fell["score"], POINTS)
+        assert total[header] == f"-{display(-fell['d'], POINTS)}"
+        points = side[side["项目"].str.contains("（得分/")]
+        assert len(points) > 3  # every weighted indicator of the scheme
+        assert points["2024 年度"].str.fullmatch(r"—|\d+\.\d\d").all()

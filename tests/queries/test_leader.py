@@ -211,15 +211,25 @@ def test_rank_change_is_positive_for_a_rise_on_numbers_and_columns():
     assert got.to_list() == [3, -3, None]
 
 
-def test_two_year_table_shows_a_rank_rise_as_plus_whichever_year_comes_first():
-    rows = [("排名", 2, 5, leader.rank_change), ("总分", 90.0, 80.5)]
-    for table in (
-        queries.two_year_table(rows, 2025, 2024),
-        queries.two_year_table([(r[0], r[2], r[1], *r[3:]) for r in rows], 2024, 2025),
-    ):
-        change = table["变化（2025 年度减 2024 年度）"].to_list()
-        assert table["2024 年度"].to_list()[:2] == ["5", "80.5"]
-        assert change[:2] == ["+3", "+9.5"]
+def _plain(value, kind, signed):
+    """A stand-in formatter: what two_year_table hands it, kind and sign included."""
+    return "—" if value is None else f"{kind}:{value:+g}" if signed else f"{kind}:{value:g}"
+
+
+def test_two_year_table_keeps_the_users_order_and_shows_newer_minus_older():
+    """年度一 2025, 年度二 2024: the columns stand 2025, 2024 as picked; the change is 2025 − 2024
+    either way round (a rank rise from 5th to 2nd is +3, a score from 80.5 to 90 is +9.5)."""
+    rows = [("排名", "int", 2, 5, leader.rank_change), ("总分", "points", 90.0, 80.5)]
+    header = "变化（2025 年度减 2024 年度）"
+    newer_first = queries.two_year_table(rows, 2025, 2024, _plain)
+    assert newer_first.columns == ["项目", "2025 年度", "2024 年度", header]
+    assert newer_first["2025 年度"].to_list()[:2] == ["int:2", "points:90"]
+    assert newer_first[header].to_list() == ["int:+3", "points:+9.5", ""]
+    swapped = [(r[0], r[1], r[3], r[2], *r[4:]) for r in rows]
+    older_first = queries.two_year_table(swapped, 2024, 2025, _plain)
+    assert older_first.columns == ["项目", "2024 年度", "2025 年度", header]
+    assert older_first["2024 年度"].to_list()[:2] == ["int:5", "points:80.5"]
+    assert older_first[header].to_list() == newer_first[header].to_list()
 
 
 @pytest.mark.parametrize(

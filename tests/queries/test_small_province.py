@@ -5,12 +5,17 @@ worked out by hand from the rows declared there (GA, GB: 县级政府; DC legacy
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import polars as pl
 import pytest
 
 import queries
 from tests.conftest import ROOT
 from tests.small_province import BAD_FILE, report_id, source_path
+
+SCHEME = Path(__file__).resolve().parents[2] / "data" / "schemes" / "default.toml"
 
 
 def _by_agency(frame: pl.DataFrame, column: str) -> dict:
@@ -153,3 +158,59 @@ def test_an_unpublished_units_score_is_the_veto_alone(small_con):
             "item"
         ].to_list()
     )
+
+
+def test_flag_notes_say_each_warning_met_with_the_units_own_figure(small_con):
+    """排名总览's 预警说明: one short note per warning (the measures in the order of `flags`),
+    e.g. GA (12 days late, 1 + 2 corrected, the row-total error, copied, 80 / 100 completed)."""
+    from assess.flags import MEASURES
+
+    assert set(queries.FLAG_NOTES) == set(MEASURES)  # every measure a rule may use has a note
+    ranked = queries.ranking(small_con, year=2024, scheme=SCHEME)
+    assert _by_agency(ranked, "flag_notes") == {
+        "GA": "逾期12天、 纠错3件、 数据错误1条、 年报雷同、 办结率80.0%",
+        "GB": "办结率75.0%",
+        "DC": "办结率80.0%",
+        "DD": "未发布年报",
+    }
+    assert len(_by_agency(ranked, "flags")["GA"].split("、")) == 5  # a note per reason
+
+
+def _with_findings(monkeypatch, extra: dict) -> duckdb.DuckDBPyConnection:
+    """The small province loaded with `extra` ({(agency, year): findings}) beside its own."""
+    import tests.small_province as sp
+
+    reports = tuple((*r[:5], (*r[5], *extra.get((r[0], r[1]), ()))) for r in sp.REPORTS)
+    monkeypatch.setattr(sp, "REPORTS", reports)
+    con = duckdb.connect()
+    sp.build_small_province(con)
+    return con
+
+
+def test_finding_tally_counts_the_reports_problems_as_the_bulletin_does(monkeypatch, tmp_path):
+    """数据质量's 数据问题: GA's row-total error and its copying (copied twice, from last year and
+    from another agency: one problem, as the 通报 tracks it); GB's misread date and DC's
+    near-match name are the reader's and the registry's, counted apart, not the reports'."""
+    from etl.report import Finding
+    from tests.small_province import COPIED
+    from workflow.bulletin_data import bulletin_data
+    from workflow.store import opened
+    from workflow.sync import sync_store
+
+    con = _with_findings(
+        monkeypatch,
+        {
+            ("GA", 2024): (COPIED,),
+            ("GB", 2024): (Finding("published.before_year_end", (), None, None, "日期"),),
+            ("DC", 2024): (Finding("agency.fuzzy_match", (), None, None, "名称近似"),),
+        },
+    )
+    tally = queries.finding_tally(con, year=2024)
+    assert tally == {"report": 2, "reader": 1, "registry": 1, "portal": 0}
+    assert queries.findings(con, year=2024).height == 5  # the list shows every one of them
+    with opened(tmp_path / "store.sqlite") as store:
+        sync_store(store, con)
+        bulletin = bulletin_data(con, store, 2024)
+    assert sum(a.problems for a in bulletin.agencies) == tally["report"]
+    assert queries.finding_tally(con, year=2023) == dict.fromkeys(tally, 0)
+    assert queries.finding_tally(con, year=2024, peer_group="省级部门")["registry"] == 1
