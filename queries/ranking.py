@@ -86,6 +86,7 @@ def flag_notes(df: pl.DataFrame, rules, min_cases: float | None = None) -> pl.Ex
         notes.append(pl.when(met).then(FLAG_NOTES[measure]).otherwise(pl.lit(None, pl.String)))
     if not notes:
         return pl.lit("").alias("flag_notes")
+    # "、 " not "、": the grid (glide-data-grid) wraps a taller row only at spaces
     return (
         pl.concat_list(notes).list.drop_nulls().list.join("、 ").fill_null("").alias("flag_notes")
     )
