@@ -108,7 +108,7 @@ def add_correction(
             ],
         ).fetchone()[0]
         _event(con, cid, actor, "录入", reason.strip())
-        settle_corrected_findings(con, report_con)
+        settle_corrected_findings(con, report_con, agency_id)
     return cid
 
 
@@ -123,7 +123,7 @@ def undo_correction(
         if report_con is None:
             release_findings(con, cid)
         else:
-            settle_corrected_findings(con, report_con)
+            settle_corrected_findings(con, report_con, _row(con, cid)["agency_id"])
 
     _set_status(con, cid, UNDONE, actor, reason, "撤销", (APPLIED, FLAGGED), then=settle)
 
@@ -151,7 +151,7 @@ def keep_correction(
             ],
         )
         _event(con, cid, actor, "复核后继续采用", _required(reason))
-        settle_corrected_findings(con, report_con)
+        settle_corrected_findings(con, report_con, row["agency_id"])
 
 
 def _required(reason: str) -> str:

@@ -18,6 +18,7 @@ from workflow.states import (
 from workflow.store import now, writing
 
 RESOLVED_LABEL = "修正后已消除"  # a correction in force satisfies the check (corrected_findings)
+RAISED_LABEL = "修正后出现"  # a correction in force breaks a check that held (corrected_findings)
 
 DEFAULT_REASONS = {CONFIRMED: "核实属实"}
 
@@ -167,9 +168,11 @@ def stands(f: dict) -> bool:
 
 def state_text(f: dict) -> str:
     """The state as 整改跟踪 shows it: 「已确认（修正后已消除，修正编号 3）」 for one a correction
-    resolves, 「已整改（待复核）」 for one the re-check moved."""
-    if f.get("resolved_by") and f["present"]:  # (none in a read-only store from before)
-        return f"{f['state']}（{RESOLVED_LABEL}，修正编号 {f['resolved_by'].replace(',', '、')}）"
+    resolves, 「待核实（修正后出现，修正编号 3）」 for one it raises, 「已整改（待复核）」 for one
+    the re-check moved."""
+    for column, label in (("resolved_by", RESOLVED_LABEL), ("raised_by", RAISED_LABEL)):
+        if f.get(column) and f["present"]:  # (none in a read-only store from before)
+            return f"{f['state']}（{label}，修正编号 {f[column].replace(',', '、')}）"
     return f["state"] + ("（待复核）" if f["needs_review"] else "")
 
 

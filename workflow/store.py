@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS tracked_findings (
     versions_seen INTEGER NOT NULL DEFAULT 1,
     deadline TEXT,                    -- rectification deadline from the last notice
     resolved_by TEXT,                 -- ids of the corrections that resolve it (workflow.corrected_findings)
+    raised_by TEXT,                   -- ids of the corrections whose values raise it (the loader does not)
     first_seen TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -249,8 +250,9 @@ def _add_missing_columns(con: sqlite3.Connection) -> None:
     have = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
     if "place" not in have:
         con.execute("ALTER TABLE tracked_findings ADD COLUMN place TEXT")
-    if "resolved_by" not in have:
-        con.execute("ALTER TABLE tracked_findings ADD COLUMN resolved_by TEXT")
+    for column in ("resolved_by", "raised_by"):
+        if column not in have:
+            con.execute(f"ALTER TABLE tracked_findings ADD COLUMN {column} TEXT")
 
 
 @contextmanager

@@ -20,6 +20,7 @@ BUSY_TIMEOUT_S = 30.0
 LATER_COLUMNS = {
     ("tracked_findings", "place"),
     ("tracked_findings", "resolved_by"),
+    ("tracked_findings", "raised_by"),
 }  # added after stores were first written: added on open
 
 

@@ -8,7 +8,7 @@ For each finding of a current report (keyed by agency, year, rule, cells):
 - no longer raised but the report is the same file (a parser change) → only `present` drops:
   the agency did nothing, so nothing is recorded as rectified.
 Corrections whose report now yields another value are flagged (workflow.corrections), and what
-the corrections in force resolve is judged again (workflow.corrected_findings).
+the corrections in force resolve or raise is judged again (workflow.corrected_findings).
 Runs in one write transaction; safe to run any number of times (a second run changes nothing).
 """
 
@@ -131,7 +131,7 @@ _INSERT_FINDING = (
 )
 _UPDATE_SEEN = (
     "UPDATE tracked_findings SET agency_name = ?, peer_group = ?, region = ?, cells_raw = ?, severity = ?, "
-    "place = ?, message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, "
+    "place = ?, message = ?, evidence = ?, present = 1, state = ?, report_sha = ?, raised_by = NULL, "
     "repeated = repeated OR ?, versions_seen = versions_seen + ?, "
     "needs_review = CASE WHEN ? THEN 0 ELSE needs_review END, "
     "updated_at = CASE WHEN ? OR present = 0 THEN ? ELSE updated_at END WHERE fkey = ?"
@@ -147,7 +147,8 @@ def sync_store(store_con, report_con) -> SyncSummary:
         known = {
             r["fkey"]: r
             for r in store_con.execute(
-                "SELECT fkey, agency_id, year, state, present, report_sha FROM tracked_findings"
+                "SELECT fkey, agency_id, year, state, present, report_sha, raised_by "
+                "FROM tracked_findings"
             ).fetchall()
         }
         for fkey, f in found.items():
@@ -158,7 +159,8 @@ def sync_store(store_con, report_con) -> SyncSummary:
             else:
                 _update_seen(store_con, fkey, f, old, stamp, out)
         for fkey, old in known.items():
-            if fkey not in found and old["present"]:
+            # one a correction raises is the loader's to drop only when it raises it itself
+            if fkey not in found and old["present"] and not old["raised_by"]:
                 _mark_gone(
                     store_con, fkey, old, shas.get((old["agency_id"], old["year"])), stamp, out
                 )

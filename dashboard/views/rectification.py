@@ -71,12 +71,11 @@ except StoreError as exc:
 today = date.today().isoformat()
 
 
-def _resolved_by(cid: int) -> str:
-    """The problems correction `cid` resolves (workflow.corrected_findings), 、-joined."""
+def _resolved_by(cid: int, column: str = "resolved_by") -> str:
+    """The problems correction `cid` resolves (or, column raised_by, raises: the corrected
+    figures break a check that held; workflow.corrected_findings), 、-joined."""
     return "、".join(
-        f["rule_label"]
-        for f in items
-        if f.get("resolved_by") and str(cid) in f["resolved_by"].split(",")
+        f["rule_label"] for f in items if f.get(column) and str(cid) in f[column].split(",")
     )
 
 
@@ -134,6 +133,7 @@ with tab_fix:
                     "修正值": [f"{x['value']:g}（修正）" for x in fixes],
                     "状态": [x["status_label"] for x in fixes],
                     "修正后已消除的问题": [_resolved_by(x["id"]) for x in fixes],
+                    "修正后出现的问题": [_resolved_by(x["id"], "raised_by") for x in fixes],
                     "原因": [x["reason"] for x in fixes],
                     "依据": [x["evidence"] for x in fixes],
                     "录入人": [x["created_by"] for x in fixes],

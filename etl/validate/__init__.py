@@ -17,17 +17,48 @@ from etl.rule_vocabulary import READER
 
 def validate_report(report: ParsedReport) -> list[Finding]:
     """The report's findings; those over cells read with doubt are the reader's, not the report's."""
+    return _as_validated(report, arithmetic_findings(report) + quality_findings(report))
+
+
+def figure_findings(report: ParsedReport) -> list[Finding]:
+    """The findings of the checks that read the report's figures (its arithmetic, the prose
+    against the tables, figures printed blank), as validate_report gives them: what an
+    analyst's correction of a figure can change (workflow.corrected_checks)."""
+    checks = [c for c in quality_checks() if c.__name__ in FIGURE_CHECKS]
+    found = [f for check in checks for f in check(report)]
+    return _as_validated(report, arithmetic_findings(report) + found)
+
+
+def _as_validated(report: ParsedReport, findings: list[Finding]) -> list[Finding]:
     from etl.validate.blank_cells import with_blank_cells
     from etl.validate.reading_doubts import with_reading_doubts
     from etl.validate.truncation import with_truncation
 
-    findings = with_reading_doubts(report, arithmetic_findings(report) + quality_findings(report))
+    findings = with_reading_doubts(report, findings)
     findings = with_blank_cells(report, findings)
     return with_truncation(report, findings)
 
 
+# The quality checks whose verdict turns on a figure's value or on its being printed blank; the
+# others read the text, the headings or only which cells exist.
+FIGURE_CHECKS = frozenset(
+    {
+        "text_table_findings",
+        "prose_check_findings",
+        "t2_prose_findings",
+        "prose_t4_findings",
+        "legacy_core_findings",
+        "legacy_report_findings",
+    }
+)
+
+
 def quality_findings(report: ParsedReport) -> list[Finding]:
     """The annual quality check's in-report rules (sections, template, prose vs tables)."""
+    return [f for check in quality_checks() for f in check(report)]
+
+
+def quality_checks() -> list:
     from etl.validate.document_kind import document_kind_findings
     from etl.validate.legacy_core import legacy_core_findings
     from etl.validate.legacy_report import legacy_report_findings
@@ -44,26 +75,26 @@ def quality_findings(report: ParsedReport) -> list[Finding]:
     from etl.validate.word_slips import word_slip_findings
     from etl.validate.wording import wording_findings
 
-    return (
-        template_findings(report)
-        + renumbered_findings(report)
-        + table3_layout_findings(report)
-        + section_findings(report)
-        + overview_findings(report)
-        + substance_findings(report)
-        + blank_table_findings(report)
-        + text_table_findings(report)
-        + prose_check_findings(report)
-        + wording_findings(report)
-        + legacy_report_findings(report)
-        + numbering_findings(report)
-        + slip_findings(report)
-        + document_kind_findings(report)
-        + legacy_core_findings(report)
-        + t2_prose_findings(report)
-        + prose_t4_findings(report)
-        + word_slip_findings(report)
-    )
+    return [
+        template_findings,
+        renumbered_findings,
+        table3_layout_findings,
+        section_findings,
+        overview_findings,
+        substance_findings,
+        blank_table_findings,
+        text_table_findings,
+        prose_check_findings,
+        wording_findings,
+        legacy_report_findings,
+        numbering_findings,
+        slip_findings,
+        document_kind_findings,
+        legacy_core_findings,
+        t2_prose_findings,
+        prose_t4_findings,
+        word_slip_findings,
+    ]
 
 
 def arithmetic_findings(report: ParsedReport) -> list[Finding]:
