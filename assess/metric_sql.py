@@ -36,12 +36,19 @@ CORRECTED_VALUES = """(
 # (workflow.corrected_findings), attached beside the corrections as
 # gongkai_workflow.dismissed_findings and .resolved_findings (agency_id, year, rule, cells as the
 # loader stored them): with the overlay attached, 数据一致性 does not count them.
+# gongkai_workflow.raised_findings: what a correction's values break (workflow.corrected_checks),
+# counted as the loader's own findings of the agency's current report of that year.
 KEPT_FINDINGS = """(
     SELECT f.* FROM findings f LEFT JOIN reports r USING (report_id)
     WHERE NOT EXISTS (SELECT 1 FROM (SELECT * FROM gongkai_workflow.dismissed_findings
                                      UNION ALL SELECT * FROM gongkai_workflow.resolved_findings) d
                       WHERE d.agency_id = r.agency_id AND d.year = r.year AND d.rule = f.rule
-                        AND d.cells = f.cells))"""
+                        AND d.cells = f.cells)
+    UNION ALL BY NAME
+    SELECT c.report_id, x.rule, x.severity, x.cells, NULL::DOUBLE AS expected,
+           NULL::DOUBLE AS actual, x.message, x.category, x.place, x.responsibility
+    FROM gongkai_workflow.raised_findings x
+    JOIN current_reports c ON c.agency_id = x.agency_id AND c.year = x.year)"""
 
 
 LATE_RULES = rules_costing(TIMING)  # the catalogue's 未按时发布 (etl/rules.py): cost days_late

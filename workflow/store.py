@@ -250,9 +250,10 @@ def _add_missing_columns(con: sqlite3.Connection) -> None:
     have = {r[1] for r in con.execute("PRAGMA table_info(tracked_findings)")}
     if "place" not in have:
         con.execute("ALTER TABLE tracked_findings ADD COLUMN place TEXT")
-    for column in ("resolved_by", "raised_by"):
-        if column not in have:
-            con.execute(f"ALTER TABLE tracked_findings ADD COLUMN {column} TEXT")
+    if "resolved_by" not in have:
+        con.execute("ALTER TABLE tracked_findings ADD COLUMN resolved_by TEXT")
+    if "raised_by" not in have:
+        con.execute("ALTER TABLE tracked_findings ADD COLUMN raised_by TEXT")
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from tests.workflow.conftest import AGENCY, correct, fixed_text, load, write_version
+from tests.workflow.test_corrected_findings import _score
 from workflow import corrections
 from workflow.findings import list_findings, move, state_text
 from workflow.problems import notice_batch
@@ -168,12 +169,16 @@ def test_a_correction_that_breaks_a_check_raises_its_finding_until_undone(loaded
 
 
 def test_a_raised_finding_nobody_touched_goes_when_the_correction_is_undone(loaded):
+    """...and while it stands, 数据一致性 counts it as the lists and notices do (one count)."""
     _, db = loaded
     count = len(_found_all(db))
+    consistency = _score(db)["consistency.value"]
     cid = correct(db, "t3.carried_out.commercial", 1, reason="原件表三结转下年度法人为 1")
     assert len(_found_all(db)) == count + 1
+    assert _score(db)["consistency.value"] == consistency + 1
     _undo(db, cid, with_reports=False)  # without the report database at hand
     assert len(_found_all(db)) == count
+    assert _score(db)["consistency.value"] == consistency
     assert not any(f["raised_by"] for f in _found_all(db))
 
 

@@ -115,7 +115,9 @@ def test_only_the_checks_the_corrected_values_satisfy_are_resolved(loaded):
         "t3.balance": None,
     }
     assert _problems(db) == {"t3.balance"}
-    assert _score(db)["consistency.value"] == 1
+    # 数据一致性: the 自然人 column's t3.balance that stands, and the 总计 column's the corrected
+    # value breaks (below; counted as the lists count it)
+    assert _score(db)["consistency.value"] == 2
     # and 2 in 总计 breaks what held as printed: the 总计 column's balance (2 + 34 ≠ 35 + 2) and
     # the prose's 「转下一年度办理答复的有 1 件」, raised as the correction's findings (待核实)
     with opened(store_path(db)) as con:
