@@ -173,6 +173,7 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
             p, run = para(f"{label}：", size=14)
             run.bold = True
             p.add_run(xml_text(text)).font.size = Pt(14)
+            p.paragraph_format.keep_with_next = k < len(placed(item))  # 所在位置 over its table
     # the deadline, the contact and the signature stay on one page: a date alone on a last
     # page is a notice nobody signs
     p, _ = para(closing(notice))

@@ -1,4 +1,5 @@
-"""What the report prints behind a finding: each cell's label, the text as printed, where it is."""
+"""What the report prints behind a finding: each cell's label, the text as printed, where it is;
+for a notice, each cell as 项目 / 报告所列数值 / 位置 and an identity's two sides summed."""
 
 from __future__ import annotations
 
@@ -253,7 +254,7 @@ def _number(item: dict) -> float | None:
 
 def _sum(name: str, values: list) -> str:
     """「新收 + 上年结转 = 23 + 0 = 23」; one cell 「总计列 = 23」."""
-    total = as_number(sum(values))
+    total = as_number(round(sum(values), 6))  # 0.1 + 0.2 prints 0.3
     terms = "" if len(values) == 1 else " + ".join(map(str, values)) + " = "
     return f"{name} = {terms}{total}"
 
@@ -272,7 +273,7 @@ def sum_lines(rule_id: str, label: str, items: list[dict]) -> list[tuple[str, st
     numbers = [[as_number(v) for v in side] for side in numbers]
     should, _, total = label.partition("：")[2].partition("≠")
     names = [total.strip() or "合计", should.strip() or "各分项之和"]
-    diff = as_number(sum(numbers[0]) - sum(numbers[1]))
+    diff = as_number(round(sum(numbers[0]) - sum(numbers[1]), 6))
     more = "多" if diff > 0 else "少"
     return [
         ("报告所列", _sum(names[0], numbers[0])),
