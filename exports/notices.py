@@ -2,8 +2,10 @@
 office's letterhead (data/office.toml). Pure builders: a workflow.problems.Notice in, bytes out.
 
 Written for the agency that receives it: each problem under the name the inspection notice gives
-its type (the rule catalogue's category and label), where it is in the report (1-based), what
-the report prints, what to do (the catalogue's remedy); then the deadline. No file names, codes
+its type (the rule catalogue's category and label), the part of the report it is in, each cell it
+concerns as a row of 项目 (the national template's wording), 报告所列数值 and 位置 (1-based, as the
+pages print places), a sum's two sides and their difference, what to do (the catalogue's remedy);
+then the deadline. No file names, codes
 or paths: workflow.problems made the texts fit for the agency. Every text passes xml_text here
 too: a control character would make python-docx refuse the whole document.
 """
@@ -17,7 +19,7 @@ from etl.rule_vocabulary import TIMING
 from etl.rules import rule
 from etl.safe_text import xml_text
 from exports.cjk_lines import cjk_lines
-from exports.docx_layout import HEADING_FONT, set_font
+from exports.docx_layout import HEADING_FONT, fixed_table, set_font
 from exports.letterhead import RED, letterhead_document
 from exports.office import OfficeSettings
 from exports.pdf import FontFile, cjk_fonts
@@ -88,9 +90,25 @@ def heading(n: int, item) -> str:
     return f"{numeral(n)}、{item.category}（{item.rule_label}{again}）"
 
 
+CELL_HEADERS = ("项目", "报告所列数值", "位置")
+
+
+def placed(item) -> list[tuple[str, str]]:
+    """The line over a problem's cell table: the part of the report it is in."""
+    return [("所在位置", item.place)] if item.place else []
+
+
+def cell_line(cell: tuple[str, str, str]) -> str:
+    """One row of the cell table as a line: 「一、本年新收政府信息公开申请数量（总计栏）：23（原文第
+    5 张表格第 2 行）」."""
+    name, value, where = cell
+    return f"{name}：{value}" + (f"（{where}）" if where else "")
+
+
 def details(item) -> list[tuple[str, str]]:
-    """(label, text) lines under a problem's heading: place, printed cells, explanation, remedy."""
-    out = [("所在位置", item.place)] if item.place else []
+    """(label, text) lines under a problem's cell table (`item.cells`, 项目/报告所列数值/位置):
+    an identity's sums and difference, what else the report prints, the explanation, the remedy."""
+    out = list(item.sums)
     out += [("报告所印", line) for line in item.evidence]
     if item.message:
         out.append(("问题说明", item.message))
@@ -99,16 +117,15 @@ def details(item) -> list[tuple[str, str]]:
 
 
 def rows(notice) -> list[tuple[str, str, str, str]]:
-    """(序号, 问题, 证据, 整改要求) per problem, for a listing in one table (dashboard, tests)."""
-    return [
-        (
-            str(n),
-            heading(n, item).split("、", 1)[1],
-            "\n".join(text for label, text in details(item) if label != "整改要求"),
-            item.remedy,
-        )
-        for n, item in enumerate(notice.items, 1)
-    ]
+    """(序号, 问题, 证据, 整改要求) per problem, for a listing in one table (dashboard, tests);
+    the cells one a line, each with its place."""
+    out = []
+    for n, item in enumerate(notice.items, 1):
+        lines = [text for _, text in placed(item)] + [cell_line(c) for c in item.cells]
+        lines += [f"{label}：{text}" for label, text in item.sums]  # the label says which side
+        lines += [text for label, text in details(item)[len(item.sums) :] if label != "整改要求"]
+        out.append((str(n), heading(n, item).split("、", 1)[1], "\n".join(lines), item.remedy))
+    return out
 
 
 def contact(office: OfficeSettings) -> str:
@@ -143,10 +160,20 @@ def notice_docx(notice, office: OfficeSettings) -> bytes:
         set_font(run._r, HEADING_FONT)
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.space_before = Pt(6)
-        for label, text in details(item):
+        for k, (label, text) in enumerate(placed(item) + details(item)):
+            if k == len(placed(item)) and item.cells:
+                fixed_table(
+                    doc,
+                    CELL_HEADERS,
+                    item.cells,
+                    width_mm=doc.text_width_mm,
+                    font_pt=12,
+                    numeric=(1,),
+                )
             p, run = para(f"{label}：", size=14)
             run.bold = True
             p.add_run(xml_text(text)).font.size = Pt(14)
+            p.paragraph_format.keep_with_next = k < len(placed(item))  # 所在位置 over its table
     # the deadline, the contact and the signature stay on one page: a date alone on a last
     # page is a notice nobody signs
     p, _ = para(closing(notice))
@@ -215,6 +242,10 @@ def notice_pdf(
     for n, item in enumerate(notice.items, 1):
         pdf.ln(2)
         para(heading(n, item), color=(0x20, 0x20, 0x20))
+        for label, text in placed(item):
+            para(f"{label}：{text}", 12)
+        if item.cells:
+            _pdf_cells(pdf, item.cells)
         for label, text in details(item):
             para(f"{label}：{text}", 12)
     pdf.ln(2)
@@ -228,3 +259,25 @@ def notice_pdf(
     for text in (office.name, _day(notice.issued)):
         pdf.cell(0, 8, text, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _pdf_cells(pdf, cells) -> None:
+    """The cell table in the PDF: wrapped by character (Chinese has no spaces to wrap at), the
+    header in the one face at hand (no bold face is embedded)."""
+    from fpdf.enums import WrapMode
+    from fpdf.fonts import FontFace
+
+    pdf.set_font("cjk", "", 10.5)
+    pdf.set_text_color(0)
+    with pdf.table(
+        col_widths=(46, 16, 38),
+        text_align=("LEFT", "RIGHT", "LEFT"),
+        line_height=5.5,
+        wrapmode=WrapMode.CHAR,
+        headings_style=FontFace(emphasis="", fill_color=(235, 235, 235)),
+    ) as table:
+        for values in (CELL_HEADERS, *cells):
+            row = table.row()
+            for text in values:
+                row.cell(xml_text(text))
+    pdf.ln(1)

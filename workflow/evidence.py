@@ -1,10 +1,16 @@
-"""What the report prints behind a finding: each cell's label, the text as printed, where it is."""
+"""What the report prints behind a finding: each cell's label, the text as printed, where it is;
+for a notice, each cell as 项目 / 报告所列数值 / 位置 and an identity's two sides summed."""
 
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 
-from etl.document import line_words, place_text, table_words
+from etl.document import line_words, place_text
+from etl.fields import T3_ROWS, T3_SUBTOTALS
+from etl.identities_legacy import LEGACY_IDENTITIES
+from etl.identities_std import std_identities
 from etl.normalize import as_number
 from etl.validate.cross_year import CARRY_OVER_RULE, STOCK_ITEMS
 
@@ -47,34 +53,6 @@ def _span(values: list[int]) -> str:
     return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def place_span(items: list[dict]) -> str:
-    """Where a finding's cells sit, 1-based: one cell's place as place_text prints it; several
-    cells as runs 「原文第 3 张表格第 2–22 行，原文第 34–58 行」 (the stored locations count from 0),
-    the lines of cells in several tables one by one 「原文第 55、60、110、115 行」."""
-    locs = [i["loc"] for i in items if i.get("loc")]
-    if not locs:
-        wheres = list(dict.fromkeys(i.get("row_where") for i in items if i.get("row_where")))
-        return wheres[0] if len(wheres) == 1 else ""
-    if len(locs) == 1 or all(loc == locs[0] for loc in locs):
-        return place_text(locs[0], column=False)
-
-    def ints(key: str) -> list[int]:
-        return [v for v in (loc.get(key) for loc in locs) if isinstance(v, int) and v >= 0]
-
-    parts = []
-    if ints("page"):
-        parts.append(f"第 {_span(ints('page'))} 页")
-    tables = sorted({t + 1 for t in ints("table")})
-    rows = [r + 1 for r in ints("row")]
-    if len(tables) == 1:
-        parts.append(table_words(tables[0], _span(rows) if rows else None))
-    elif tables:
-        parts.append(table_words(_span(tables)))
-    if ints("line") and len(set(ints("page"))) < 2:  # a PDF counts lines page by page
-        parts.append(line_words(_span([n + 1 for n in ints("line")])))
-    return "，".join(parts)
-
-
 def printed(value: float | None, raw: str | None, blank: bool | None) -> str:
     """The cell as the report prints it: its raw text, （空白） for an empty cell."""
     if raw is not None and raw.strip():
@@ -85,7 +63,8 @@ def printed(value: float | None, raw: str | None, blank: bool | None) -> str:
 
 
 def cell_evidence(cells, values: dict[str, tuple]) -> list[dict]:
-    """[{label, printed, where}] for the finding's cells; `values`: key -> (value, raw, blank, loc)."""
+    """[{label, printed, value, where}] for the finding's cells; `values`: key -> (value, raw,
+    blank, loc); `value` is the number as read (a blank cell reads as 0), None if not printed."""
     from queries.labels import key_label  # not at the top: queries (polars) adds ~0.3 s to import
 
     out = []
@@ -96,6 +75,7 @@ def cell_evidence(cells, values: dict[str, tuple]) -> list[dict]:
                 "key": key,
                 "label": key_label(key),
                 "printed": printed(value, raw, blank),
+                "value": None if value is None else as_number(value),
                 "where": where(loc),
                 "row_where": where(loc, column=False),
                 "line": _line(loc),
@@ -188,3 +168,115 @@ def _quoted_row(row: str) -> str:
     if row.startswith(PREVIOUS_YEAR):
         return f"{PREVIOUS_YEAR.strip()}「{row.removeprefix(PREVIOUS_YEAR)}」"
     return f"「{row}」"
+
+
+# ---- a notice's cells, each with its place; an identity's two sides, summed --------------------
+
+
+def item_name(label: str) -> str:
+    """项目 as the national template words it: 「一、本年新收政府信息公开申请数量（总计栏）」,
+    「行政复议（结果维持栏）」, a 统计表 field as it is; last year's cell 「上年年报：…」."""
+    last = label.startswith(PREVIOUS_YEAR)
+    row, dot, col = label.removeprefix(PREVIOUS_YEAR).rpartition("·")
+    name = f"{row}（{col}栏）" if dot else col
+    return f"{PREVIOUS_YEAR.strip()}：{name}" if last else name
+
+
+def cell_place(item: dict) -> str:
+    """位置 of one cell, 1-based, in the words the pages use: 「第 2 页，原文第 3 张表格第 5 行」;
+    the line of the extracted text only for a cell outside a table (a sentence, a PDF line),
+    since the agency finds a table cell by its table and row. Last year's: 「上年年报…」."""
+    loc = item.get("loc") or {}
+    if isinstance(loc.get("table"), int):
+        loc = {k: v for k, v in loc.items() if k != "line"}
+    where = place_text(loc, column=False)
+    if where and item.get("label", "").startswith(PREVIOUS_YEAR):
+        return PREVIOUS_YEAR.strip() + where
+    return where
+
+
+_LAST_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\D*$")
+
+
+def _shown(item: dict) -> str:
+    """报告所列数值: the cell as printed; the number alone when the printed text is the whole
+    line of a 统计表 (「(二)申请办结数 … 4」)."""
+    text = item.get("printed", "")
+    label = item.get("label", "").removeprefix(PREVIOUS_YEAR)
+    if not label or label not in text.replace(" ", ""):
+        return text
+    if item.get("value") is not None:
+        return str(item["value"])
+    last = _LAST_NUMBER.search(text)  # a store synced before `value` was kept
+    return last[1] if last else text
+
+
+def cell_rows(items: list[dict]) -> list[tuple[str, str, str]]:
+    """(项目, 报告所列数值, 位置) per cell of a finding, in the finding's order."""
+    return [(item_name(i["label"]), _shown(i), cell_place(i)) for i in items if i.get("key")]
+
+
+@cache
+def _identities() -> tuple:
+    rows = [r for r, _, _ in T3_ROWS] + list(T3_SUBTOTALS)
+    return tuple(std_identities(rows)) + LEGACY_IDENTITIES
+
+
+def identity_sides(rule_id: str, keys: list[str]) -> tuple[list[str], list[str]] | None:
+    """(the total side as printed, the side it should equal) of an identity finding's cells, as
+    etl.identities_std/legacy declare it (t3.balance: 办理总计 + 结转下年度 against 新收 +
+    上年结转); None for a finding that is not an identity's."""
+    have = set(keys)
+    for identity in _identities():
+        total = set(identity.total)
+        if identity.rule != rule_id or not total < have:
+            continue
+        parts = set(identity.optional)
+        for p in identity.parts:
+            parts |= {p} if isinstance(p, str) else {p.subtotal, *p.rows}
+        if have - total <= parts:
+            return [k for k in keys if k in total], [k for k in keys if k not in total]
+    return None
+
+
+def _number(item: dict) -> float | None:
+    value = item.get("value")
+    if value is not None or "value" in item:
+        return value
+    text = _shown(item)  # a store synced before `value` was kept
+    if text == "（空白）":
+        return 0
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _sum(name: str, values: list) -> str:
+    """「新收 + 上年结转 = 23 + 0 = 23」; one cell 「总计列 = 23」."""
+    total = as_number(round(sum(values), 6))  # 0.1 + 0.2 prints 0.3
+    terms = "" if len(values) == 1 else " + ".join(map(str, values)) + " = "
+    return f"{name} = {terms}{total}"
+
+
+def sum_lines(rule_id: str, label: str, items: list[dict]) -> list[tuple[str, str]]:
+    """(label, text) lines under an identity finding's cells: the total as printed, what the
+    other side makes, the signed difference (as the loader's message signs it: printed − should
+    be). `label`: the rule's (「表三：新收 + 上年结转 ≠ 办理总计 + 结转下年度」) names the sides."""
+    by_key = {i["key"]: i for i in items if i.get("key")}
+    sides = identity_sides(rule_id, list(by_key))
+    if sides is None:
+        return []
+    numbers = [[_number(by_key[k]) for k in side] for side in sides]
+    if any(v is None for side in numbers for v in side):
+        return []
+    numbers = [[as_number(v) for v in side] for side in numbers]
+    should, _, total = label.partition("：")[2].partition("≠")
+    names = [total.strip() or "合计", should.strip() or "各分项之和"]
+    diff = as_number(round(sum(numbers[0]) - sum(numbers[1]), 6))
+    more = "多" if diff > 0 else "少"
+    return [
+        ("报告所列", _sum(names[0], numbers[0])),
+        ("按所列数值计算", _sum(names[1], numbers[1])),
+        ("差", f"{diff:+}（报告所列比计算结果{more} {abs(diff)}）"),
+    ]

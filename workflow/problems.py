@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from etl.rule_vocabulary import REPORT, category_label, place_label
 from etl.rules import rule, rule_label
 from etl.safe_text import FILE_NAME_BYTES, portable_name, xml_text
-from workflow.evidence import PREVIOUS_YEAR, evidence_lines, place_span
+from workflow.evidence import cell_rows, evidence_lines, sum_lines
 from workflow.findings import confirmed_problems, record, stands
 from workflow.states import CONFIRMED, CONFIRMED_STATES, NOTIFIED
 from workflow.store import now, writing
@@ -66,10 +66,15 @@ class NoticeItem:
     rule_label: str
     category: str
     message: str  # what is wrong, in the loader's words (made fit for the agency)
-    evidence: tuple[str, ...]  # the cells as printed (without places: `place` says where)
+    evidence: tuple[str, ...]  # what the report prints that is not a cell (a sentence)
     remedy: str
     repeated: bool
-    place: str = ""  # 「表三（收到和处理申请），原文第 3 张表格第 5 行，原文第 30 行」
+    place: str = ""  # the part of the report: 「表三（收到和处理申请）」 ("" for the whole)
+    # (项目, 报告所列数值, 位置) per cell: each number beside its own place, so the agency finds
+    # which printed number is where (a span of tables and lines for all of them did not say)
+    cells: tuple[tuple[str, str, str], ...] = ()
+    # an identity's two sides and their difference: ("报告所列", "总计列 = 23"), ("差", "+3…")
+    sums: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,21 +139,20 @@ def notice_batch(
 
 
 def notice_item(f: dict) -> NoticeItem:
-    """One confirmed finding (a workflow.findings row) as a notice lists it."""
-    cells = [e for e in f["evidence"] if e.get("key")]
-    message = for_agency(f["message"] or "")
-    lines = [for_agency(line) for line in evidence_lines(f["evidence"], places=False)]
-    evidence = tuple(line for line in lines if line and (cells or line != message))
-    own = [e for e in cells if not e.get("label", "").startswith(PREVIOUS_YEAR)]
+    """One confirmed finding (a workflow.findings row) as a notice lists it: its cells as a
+    table, each with its place; an identity's sums; the loader's message when the sums do not
+    already say it."""
+    cells = tuple(tuple(for_agency(t) for t in row) for row in cell_rows(f["evidence"]))
+    sums = tuple(
+        (k, for_agency(v)) for k, v in sum_lines(f["rule"], rule_label(f["rule"]), f["evidence"])
+    )
+    message = "" if sums else for_agency(f["message"] or "")
+    texts = [e for e in f["evidence"] if not e.get("key")]
+    lines = [for_agency(line) for line in evidence_lines(texts, places=False)]
+    evidence = tuple(line for line in lines if line and line != for_agency(f["message"] or ""))
     place = f.get("place") or rule(f["rule"]).place
-    where = place_span(own)
-    label = place_label(place)
-    if place == "DOC" and not where:
-        label = ""  # the report as a whole (a date, the format): nothing to point at
-    elif (
-        where and label
-    ):  # 「表三（收到和处理申请），原文第 3 张表格…」: the place, then where in the file
-        label += "，"
+    # the report as a whole (a date, the format): nothing to point at but the cells, if any
+    label = "" if place == "DOC" else place_label(place)
     return NoticeItem(
         f["fkey"],
         f["rule"],
@@ -158,7 +162,9 @@ def notice_item(f: dict) -> NoticeItem:
         evidence,
         remedy(f["rule"]),
         bool(f["repeated"]),
-        label + where,
+        label,
+        cells,
+        sums,
     )
 
 

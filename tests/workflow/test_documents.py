@@ -114,11 +114,17 @@ def test_bulk_notices_for_a_peer_group_name_each_agency_and_its_evidence(tmp_pat
         assert f"{name}：" in text and "2025年6月30日前" in text
         assert RULES["t3.balance"].label in text and RULES["t3.row_total"].label in text
         assert "表内数据勾稽不符" in text and RULES["t3.row_total"].remedy in text
-        assert "「自然人」列：一、本年新收政府信息公开申请数量 32、" in text
-        assert "三(七)总计 33、四、结转下年度继续办理 2" in text
-        # the misprinted 结转下年度·自然人 sits on line 178 of the file (1-based), row 4 of table 7
-        assert "所在位置：表三（收到和处理申请），原文第 7 张表格第 4 行，原文第 178 行" in text
-        assert "「四、结转下年度继续办理」自然人 2、" in text and "总计 1" in text
+        # each cell a row (项目, 报告所列数值, 位置): the misprinted 结转下年度·自然人 sits in row 4
+        # of the document's 7th table (line 178 of the file, which the agency does not count)
+        rows = {tuple(c.text for c in r.cells) for t in Document(str(f)).tables for r in t.rows}
+        assert ("四、结转下年度继续办理（自然人栏）", "2", "原文第 7 张表格第 4 行") in rows
+        assert {
+            ("一、本年新收政府信息公开申请数量（自然人栏）", "32"),
+            ("三(七)总计（自然人栏）", "33"),
+            ("四、结转下年度继续办理（总计栏）", "1"),
+        } <= {r[:2] for r in rows}
+        assert "所在位置：表三（收到和处理申请）\n" in text and "原文第 178 行" not in text
+        assert text.count("\n差：") == 2  # both identities: printed, computed, the difference
     with opened(store_path(db)) as con:  # --draft records nothing
         assert {
             f["state"] for f in list_findings(con, year=2024) if f["rule"] in IDENTITY_RULES

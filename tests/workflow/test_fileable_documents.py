@@ -114,15 +114,25 @@ def test_each_problem_has_category_place_evidence_remedy(province):
     row = by_rule["t3.row_total"]
     assert row.category == "表内数据勾稽不符" and row.rule_label == RULES["t3.row_total"].label
     assert row.remedy == RULES["t3.row_total"].remedy
-    assert re.fullmatch(
-        r"表三（收到和处理申请），(第 \d+ 页，)?原文第 \d+ 张表格第 \d+ 行，原文第 \d+ 行",
-        row.place,
-    )
-    assert row.evidence and "总计" in row.evidence[0] and "（" not in row.evidence[0][-1:]
+    assert row.place == "表三（收到和处理申请）"
+    # each cell: its template wording, the number as printed, its own place (1-based)
+    assert len(row.cells) == 7 and row.cells[-1][0].endswith("（总计栏）")
+    for name, value, where in row.cells:
+        assert re.fullmatch(r"[一二三四]、?.+（.+栏）", name), name
+        assert re.fullmatch(r"\d+|（空白）|[无/／—–-]", value), value  # as printed
+        assert re.fullmatch(r"(第 \d+ 页，)?原文第 \d+ (张表格第 \d+ )?行", where), where
+    assert [label for label, _ in row.sums] == ["报告所列", "按所列数值计算", "差"]
+    assert re.fullmatch(r"[+-]\d+（报告所列比计算结果[多少] \d+）", row.sums[2][1])
     late = by_rule["published.late"]
     assert late.category == "未按时发布" and late.place == "" and "逾期" in late.message
     cross = by_rule["crossyear.carry_over"]
-    assert any(line.startswith("上年年报「") for line in cross.evidence)
+    last_year = [
+        (where, value) for name, value, where in cross.cells if name.startswith("上年年报：")
+    ]
+    assert last_year, cross.cells
+    for where, value in last_year:  # its place is in last year's report, if that prints it
+        placed = re.fullmatch(r"上年年报(第 \d+ 页，)?原文第 \d+ (张表格第 \d+ )?行", where)
+        assert placed or (where, value) == ("", "（未印）"), where
     assert not FILE.search(cross.message) and "（差" in cross.message
 
 

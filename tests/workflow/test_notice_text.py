@@ -67,7 +67,8 @@ def test_the_notice_text_lists_each_problem_with_what_the_report_prints(small_st
         (
             "2",
             "表内数据勾稽不符（表三：各类申请人之和 ≠ 总计列）",
-            "表三（收到和处理申请）\n「一、本年新收政府信息公开申请数量」总计 90\n合计与分项之和不符",
+            "表三（收到和处理申请）\n一、本年新收政府信息公开申请数量（总计栏）：90\n"
+            "合计与分项之和不符",
             "核对表三该行各类申请人的数字与总计，更正后重新发布年度报告",
         ),
     ]
@@ -100,22 +101,17 @@ def _located_finding(repeated: bool) -> dict:
 
 def test_places_are_one_based_and_messages_carry_no_file_names():
     item = notice_item(_located_finding(repeated=True))
-    # 「原文第 6 张表格」: the document's 6th table, not the 6th table of 表三
-    assert item.place == "表三（收到和处理申请），原文第 6 张表格第 3–4 行，原文第 177–178 行"
-    assert item.message == "合计与分项之和不符"
-    assert item.evidence == (
-        "「一、本年新收政府信息公开申请数量」总计 90",
-        "「二、上年结转政府信息公开申请数量」总计 （空白）",
+    # 「原文第 6 张表格」: the document's 6th table, not the 6th table of 表三; each cell its row
+    assert item.place == "表三（收到和处理申请）"
+    assert item.cells == (
+        ("一、本年新收政府信息公开申请数量（总计栏）", "90", "原文第 6 张表格第 3 行"),
+        ("二、上年结转政府信息公开申请数量（总计栏）", "（空白）", "原文第 6 张表格第 4 行"),
     )
+    assert item.message == "合计与分项之和不符"
+    assert item.evidence == () and item.sums == ()  # two cells of no one identity: no sum
     assert (
         notices.heading(12, item)
         == "十二、表内数据勾稽不符（表三：各类申请人之和 ≠ 总计列，新版本年报仍存在）"
-    )
-    one_cell = _located_finding(repeated=False)
-    one_cell["evidence"] = one_cell["evidence"][:1]
-    assert (
-        notice_item(one_cell).place
-        == "表三（收到和处理申请），原文第 6 张表格第 3 行，原文第 177 行"
     )
 
 
@@ -145,9 +141,11 @@ def _cell(key: str, value: int, table: int, row: int, line: int) -> tuple:
     return (value, str(value), False, json.dumps(loc))
 
 
-def test_cells_in_several_tables_are_placed_by_their_own_lines_not_a_range():
+def test_a_balance_problem_pairs_each_cell_with_its_own_table_and_row_then_sums_them():
     """t3.balance quotes four 总计 cells, each row printed as a table of its own (tables 5, 6,
-    13 and 14, lines 55, 60, 110, 115): never 「原文第 55–115 行」, which holds 60 other lines."""
+    13 and 14): each number beside its own table and row (not one span 「原文第 5–6、13–14 张表格，
+    原文第 55、60、110、115 行」 the agency could not pair with the numbers), then the two sides
+    as printed and as they should be, and the signed difference."""
     cells = {
         "t3.new.total": _cell("t3.new.total", 23, 4, 1, 54),
         "t3.carried_in.total": _cell("t3.carried_in.total", 0, 5, 1, 59),
@@ -157,14 +155,26 @@ def test_cells_in_several_tables_are_placed_by_their_own_lines_not_a_range():
     finding = {
         "fkey": "GA|2024|t3.balance|",
         "rule": "t3.balance",
-        "message": "应为 23，报告印为 20（差 -3）",
+        "message": "表三「总计」列：本年新收 + 上年结转 ≠ 办理总计 + 结转下年度：应为 23，报告印为 20（差 -3）",
         "evidence": cell_evidence(list(cells), cells),
         "repeated": 0,
         "place": None,
     }
-    assert notice_item(finding).place == (
-        "表三（收到和处理申请），原文第 5–6、13–14 张表格，原文第 55、60、110、115 行"
+    item = notice_item(finding)
+    assert item.place == "表三（收到和处理申请）"
+    assert item.cells == (
+        ("一、本年新收政府信息公开申请数量（总计栏）", "23", "原文第 5 张表格第 2 行"),
+        ("二、上年结转政府信息公开申请数量（总计栏）", "0", "原文第 6 张表格第 2 行"),
+        ("三(七)总计（总计栏）", "20", "原文第 13 张表格第 2 行"),
+        ("四、结转下年度继续办理（总计栏）", "0", "原文第 14 张表格第 2 行"),
     )
+    assert notices.details(item) == [
+        ("报告所列", "办理总计 + 结转下年度 = 20 + 0 = 20"),
+        ("按所列数值计算", "新收 + 上年结转 = 23 + 0 = 23"),
+        ("差", "-3（报告所列比计算结果少 3）"),
+        ("整改要求", RULES["t3.balance"].remedy),
+    ]
+    assert item.message == ""  # the sums say what the loader's sentence said, with each number
 
 
 def test_a_stock_flow_problem_quotes_last_years_in_force_beside_this_years():
@@ -186,11 +196,14 @@ def test_a_stock_flow_problem_quotes_last_years_in_force_beside_this_years():
         "place": "T2",
     }
     item = notice_item(finding)
-    assert item.evidence == (
-        "「规范性文件」现行有效件数 3、本年制发件数 3、本年废止件数 2",
-        "上年年报「规范性文件」现行有效件数 3（原文第 3 张表格第 5 行，原文第 21 行）",
+    assert item.cells == (
+        ("规范性文件（现行有效件数栏）", "3", "原文第 2 张表格第 4 行"),
+        ("规范性文件（本年制发件数栏）", "3", "原文第 2 张表格第 4 行"),
+        ("规范性文件（本年废止件数栏）", "2", "原文第 2 张表格第 4 行"),
+        ("上年年报：规范性文件（现行有效件数栏）", "3", "上年年报原文第 3 张表格第 5 行"),
     )
-    assert item.place == "表二（主动公开），原文第 2 张表格第 4 行，原文第 17 行"
+    assert item.place == "表二（主动公开）"
+    assert item.message == finding["message"]  # not an identity of one report: no sums
 
 
 def _notice(*rules: str) -> Notice:
