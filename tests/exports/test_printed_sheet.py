@@ -117,7 +117,7 @@ def test_unit_names_stay_whole_while_the_page_allows_then_wrap_not_numbers():
     headers = ["排名", "单位", "名次变化", "预警说明"]
     rows = [["1", name, "+103", "复议诉讼被纠错件数达到 3 件"], ["2", "甲县人民政府", "-7", ""]]
     em = 8 * PT_MM
-    roomy = column_widths(headers, rows, width_mm=100, font_pt=8)
+    roomy = column_widths(headers, rows, width_mm=80, font_pt=8)  # the note wraps instead
     assert roomy[1] >= 13 * em
     narrow = column_widths(headers, rows, width_mm=70, font_pt=8)
     assert 7 * em <= narrow[1] < 13 * em  # on two lines
