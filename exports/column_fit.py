@@ -18,16 +18,19 @@ PT_MM = 25.4 / 72  # one point in millimetres
 SHORT_WORD_EM = 4.5  # a word up to this wide stays whole (「得分/15」 is 4.05 em)
 ONE_LINE_EM = 8  # cells up to this wide (unit names, figures) stay on one line
 LONG_TEXT_EM = 12  # a column whose cells run longer wraps before any other column does
+NAME_EM = 24  # a unit name up to this wide is kept on one line while the page allows it
 
 # Where a line may break inside a cell: spaces and Chinese list punctuation.
 _WORD_BREAKS = re.compile(r"[\s、，,；;：:（）()]+")
 # Inside a long Chinese word: a number or Latin run with its sign and unit, or one character.
+_NOT_NAME = re.compile(r"[\s、，,；;：:。]")  # a cell with these is a note, not a name
 _RUNS = re.compile(r"[+\-−/]?[A-Za-z0-9][A-Za-z0-9.,/:%‰+\-]*|.")
 
 
 # Narrow characters drawn about as wide as a Chinese one in the fallback fonts (the rendered
-# 「100.0%」 of a fitted 办结率 column still broke before its %, counted at 0.6 em)
-_WIDE_SIGNS = "%‰"
+# 「100.0%」 of a fitted 办结率 column still broke before its %, counted at 0.6 em; DejaVu, what
+# LibreOffice draws for Times New Roman without it, draws + at 0.84 em: 「+13」 broke as +1/3)
+_WIDE_SIGNS = "%‰+−"
 
 
 def _wide(ch: str) -> bool:
@@ -62,9 +65,41 @@ def unbreakable_em(text: str) -> float:
     return widest
 
 
-def _needs(headers, rows, font_pt: float) -> tuple[list[float], list[float], list[bool]]:
+def two_line_header(header: str) -> str:
+    """`header` broken at its natural break point when it is longer than a short word: before an
+    opening bracket, after 、 or ·, wherever the longer line is shortest (「绩效折算分」 over
+    「（占4%）」), so it takes two lines in a column as wide as that line, not three in a narrower
+    one. A header without such a point is kept whole; its column is made wide enough that the
+    table program wraps it on two lines at most (header_em)."""
+    if "\n" in header or text_em(header) <= SHORT_WORD_EM:
+        return header
+    cuts = [i for i, ch in enumerate(header) if ch in "（(" and i] + [
+        i + 1 for i, ch in enumerate(header[:-1]) if ch in "、·，"
+    ]
+    if not cuts:
+        return header
+    cut = min(cuts, key=lambda i: max(text_em(header[:i]), text_em(header[i:])))
+    return f"{header[:cut]}\n{header[cut:]}"
+
+
+def header_em(header: str) -> float:
+    """Width in em a header needs to take at most two lines: its widest line when it is already
+    broken (two_line_header), else half of it (a Chinese word wraps between any characters)."""
+    if "\n" in header:
+        return text_em(header)
+    return max(math.ceil(text_em(header) / 2), unbreakable_em(header))
+
+
+def _is_name(texts: list[str]) -> bool:
+    """A column of names (units): no cell has a space or list punctuation (a note has), none is
+    longer than NAME_EM. Such a column is kept on one line while the page allows it."""
+    return any(texts) and all(not _NOT_NAME.search(t) and text_em(t) <= NAME_EM for t in texts)
+
+
+def _needs(headers, rows, font_pt: float, groups=None, *, wrap_names: bool = False):
     """(wanted, least) width in mm of each column at `font_pt` (see column_widths), and which
-    columns hold long text."""
+    columns hold long text. A group's name (a header over several columns, `groups`) takes at
+    most two lines across its columns' joint width: they are widened to it equally."""
     em = font_pt * PT_MM
     pad = 2 * CELL_PAD_MM + 0.5  # and a little room for a substituted font's wider glyphs
     columns = list(zip(*([list(headers)] + [list(r) for r in rows])))
@@ -72,28 +107,52 @@ def _needs(headers, rows, font_pt: float) -> tuple[list[float], list[float], lis
     for header, *cells in columns:
         texts = ["" if c is None else str(c) for c in cells]
         content = max((text_em(t) for t in texts), default=0.0)
-        head = text_em(header)
+        head = header_em(two_line_header(header))
         whole = max(unbreakable_em(t) for t in [header, *texts])
-        short = content <= ONE_LINE_EM  # figures and short words stay on one line
-        want.append(max(content, math.ceil(head / (3 if short else 2)), whole, 2) * em + pad)
-        least.append(max(content if short else 4, math.ceil(head / 4), whole, 2) * em + pad)
-        long.append(content > LONG_TEXT_EM)
+        name = _is_name(texts) and not wrap_names
+        short = content <= ONE_LINE_EM or name  # figures, short words, names: one line
+        want.append(max(content, head, whole, 2) * em + pad)
+        least.append(max(content if short else 4, head, whole, 2) * em + pad)
+        long.append(content > LONG_TEXT_EM and not name)
+    for group, first, last in _runs(groups or [None] * len(want)):
+        need = header_em(two_line_header(group)) * em + pad
+        for widths in (want, least):
+            short_by = need - sum(widths[first : last + 1])
+            for c in range(first, last + 1):
+                widths[c] += max(short_by, 0.0) / (last - first + 1)
     return want, least, long
 
 
-def fits(headers, rows, *, width_mm: float, font_pt: float) -> bool:
-    """Whether the table fits `width_mm` at `font_pt` with every cell on one line except those
-    of long-text columns (notes), which may wrap down to their least width."""
-    want, least, long = _needs(headers, rows, font_pt)
+def _runs(groups) -> list[tuple[str, int, int]]:
+    """(group, first, last) of each run of adjacent columns under one group name."""
+    runs: list[tuple[str, int, int]] = []
+    for i, group in enumerate(groups):
+        if group and runs and runs[-1][0] == group and runs[-1][2] == i - 1:
+            runs[-1] = (group, runs[-1][1], i)
+        elif group:
+            runs.append((group, i, i))
+    return runs
+
+
+def fits(
+    headers, rows, *, width_mm: float, font_pt: float, groups=None, wrap_names: bool = False
+) -> bool:
+    """Whether the table fits `width_mm` at `font_pt` with every cell on one line (unit names
+    too, unless `wrap_names`) except those of long-text columns (notes), which may wrap down to
+    their least width."""
+    want, least, long = _needs(headers, rows, font_pt, groups, wrap_names=wrap_names)
     return sum(m if lg else w for w, m, lg in zip(want, least, long)) <= width_mm
 
 
-def column_widths(headers, rows, *, width_mm: float, font_pt: float) -> list[float]:
+def column_widths(headers, rows, *, width_mm: float, font_pt: float, groups=None) -> list[float]:
     """Column widths (mm) that fit `width_mm`: each column wants its longest cell on one line and
-    its header on at most three lines; when that is too wide, the widest columns give way first
-    (their text wraps), never below their least width (no number or short token broken); any
-    width left over is shared out in proportion to what the columns want."""
-    want, least, _ = _needs(headers, rows, font_pt)
+    its header on at most two lines; when that is too wide, the widest columns give way first
+    (their text wraps), never below their least width (no number, short token or unit name
+    broken; names wrap only when even that is too wide); any width left over is shared out in
+    proportion to what the columns want."""
+    want, least, _ = _needs(headers, rows, font_pt, groups)
+    if sum(least) > width_mm:  # a unit name on one line is more than the page allows
+        want, least, _ = _needs(headers, rows, font_pt, groups, wrap_names=True)
     total = sum(want)
     if total <= width_mm:
         return [w + (width_mm - total) * w / total for w in want]

@@ -1,33 +1,31 @@
-"""The 汇总 sheet as a printable PDF (fpdf2, CJK font embedded). Frames in, bytes out."""
+"""The 汇总 sheet as a printable PDF (fpdf2, CJK font embedded). Frames in, bytes out.
+
+The same table as the Word document (exports.printed): the columns empty for every unit left
+out with the same note, headers on two lines at most, columns as wide as the Word document's
+at the same font size (unit names on one line while the page allows), on A4 landscape with the
+header rows repeated on every page and 「第 X 页，共 Y 页」 in the footer.
+"""
 
 from __future__ import annotations
 
 from etl.fonts import FontFile, MissingFontError, cjk_fonts  # noqa: F401 — re-exported
-from exports.model import TEXT, AssessmentExport, Table, display
+from exports.column_fit import CELL_PAD_MM
+from exports.model import AssessmentExport
+from exports.printed import SIZES, PrintedTable, printed_table
 
 PDF_MARGIN = 10.0  # mm
-PDF_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5)  # font sizes tried, largest that fits wins
-PDF_PAD = 0.7  # mm of horizontal padding on each side of a cell
-PDF_TEXT_MAX = 42.0  # mm: longer text columns wrap
-PDF_TEXT_MIN = 6  # characters a text column keeps when the table is too wide
 
 
 def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None = None) -> bytes:
     """The 汇总 table as a landscape A4 PDF, CJK font embedded, header rows repeated on each page.
 
-    The font size is the largest of PDF_SIZES at which the table fits the page width; a table
+    The font size is the largest of exports.printed.SIZES at which the table fits the page width; a table
     too wide even at the smallest size goes onto A3 landscape rather than becoming unreadable.
     """
-    from fpdf import FPDF, FontFace
-    from fpdf.enums import WrapMode
+    from fpdf import FPDF
 
     fonts = fonts or cjk_fonts()
-    table = export.summary
-    sections = [
-        (title, [[display(v, c.kind) for v, c in zip(row, table.columns)] for row in rows])
-        for title, rows in table.sections()
-    ]
-    texts = [r for _, rows in sections for r in rows]
+    table = printed_table(export.summary)
     footer_left = f"{export.title}  ·  {export.office.name}  ·  {export.issued_text}"
 
     class SheetPDF(FPDF):
@@ -44,10 +42,10 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
         for style, font in fonts.items():
             pdf.add_font("cjk", style, str(font.path), collection_font_number=font.index)
         pdf.set_margins(PDF_MARGIN, PDF_MARGIN, PDF_MARGIN)
-        fit = _fit_columns(pdf, table, texts)
-        if fit:
+        size = table.font_size(pdf.epw)
+        if size:
             break
-    size, widths = fit or (PDF_SIZES[-1], _squeezed(pdf, table, texts))
+    size = size or SIZES[-1]
     pdf.set_title(export.title)
     pdf.set_creator("gongkai")
     pdf.set_auto_page_break(True, margin=12)
@@ -57,28 +55,44 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
     pdf.set_font("cjk", "", 9)
     pdf.cell(0, 6, export.subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
+    _pdf_table(pdf, table, size)
+    if table.note:
+        pdf.ln(2)
+        pdf.set_font("cjk", "", 8)
+        pdf.multi_cell(0, 4.5, table.note, new_x="LMARGIN", new_y="NEXT")
+    _pdf_footer(pdf, export)
+    return bytes(pdf.output())
+
+
+def _pdf_table(pdf, table: PrintedTable, size: float) -> None:
+    """The table at `size`, its header rows repeated on every page, a peer group's heading row
+    above its units (their ranks start at 1 below it)."""
+    from fpdf import FontFace
+    from fpdf.enums import WrapMode
+
     pdf.set_font("cjk", "", size)
-    aligns = tuple("L" if c.kind == TEXT else "R" for c in table.columns)
+    widths = table.widths(pdf.epw, size)
+    aligns = tuple("R" if i in table.numeric else "L" for i in range(len(table.columns)))
     heading = FontFace(emphasis="BOLD", fill_color=(220, 230, 241), size_pt=size)
-    nheads = table.header_rows
     with pdf.table(
         col_widths=widths,
-        width=min(sum(widths), pdf.epw),
+        width=min(sum(widths), pdf.epw),  # not more by a rounding
         text_align=aligns,
         wrapmode=WrapMode.CHAR,
         headings_style=heading,
         line_height=size * 0.45,
-        num_heading_rows=nheads,
+        num_heading_rows=table.header_rows,
         repeat_headings=1,
-        padding=(0.8, PDF_PAD),
+        padding=(0.8, CELL_PAD_MM),
         cell_fill_color=(246, 246, 246),
         cell_fill_mode="ROWS",
     ) as t:
         _pdf_headings(t, table)
-        if not texts:
-            sections = [(None, [["（无）"] + [""] * (len(table.columns) - 1)])]
+        sections = table.sections
+        if not table.rows:
+            sections = ((None, (("（无）",) + ("",) * (len(table.columns) - 1),)),)
         for title, rows in sections:
-            if title is not None:  # the peer group's heading; its ranks start at 1 below it
+            if title is not None:
                 t.row().cell(
                     title,
                     colspan=len(table.columns),
@@ -89,8 +103,6 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
                 cells = t.row()
                 for text in row:
                     cells.cell(text)
-    _pdf_footer(pdf, export)
-    return bytes(pdf.output())
 
 
 def _pdf_footer(pdf, export: AssessmentExport) -> None:
@@ -105,73 +117,18 @@ def _pdf_footer(pdf, export: AssessmentExport) -> None:
         pdf.multi_cell(0, 5, text, align="R" if right else "L", new_x="LMARGIN", new_y="NEXT")
 
 
-def _pdf_headings(t, table: Table) -> None:
+def _pdf_headings(t, table: PrintedTable) -> None:
+    """A group's name over its columns, an ungrouped header down both header rows."""
     top = t.row()
-    for group, first, last in table.groups():
+    headers = table.headers
+    for group, first, last in table.group_runs():
         if group is None:
             for c in range(first, last + 1):
-                top.cell(table.columns[c].header, align="C", rowspan=table.header_rows)
+                top.cell(headers[c], align="C", rowspan=table.header_rows)
         else:
             top.cell(group, align="C", colspan=last - first + 1)
     if table.header_rows == 2:
         sub = t.row()
-        for column in table.columns:
+        for c, column in enumerate(table.columns):
             if column.group:
-                sub.cell(column.header, align="C")
-
-
-def _natural_widths(pdf, table: Table, texts: list[list[str]], size: float) -> list[float]:
-    """Column widths (mm) at `size`: content on one line, long headers wrapped."""
-    pdf.set_font("cjk", "", size)
-    pad = 2 * PDF_PAD + 0.6
-    char = pdf.get_string_width("国") * 1.1
-    widths = []
-    for i, column in enumerate(table.columns):
-        content = max((pdf.get_string_width(r[i]) for r in texts), default=0.0)
-        if column.kind == TEXT:
-            content = min(content, PDF_TEXT_MAX)
-        header = pdf.get_string_width(column.header) * 1.1  # bold is wider
-        lines = 1 if header <= 4 * char else (2 if column.group else 3)
-        widths.append(max(content + pad, header / lines + pad, 2 * char + pad))
-    for group, first, last in table.groups():  # a group header may wrap onto two lines
-        if group:
-            need = pdf.get_string_width(group) * 1.1 / 2 + pad
-            have = sum(widths[first : last + 1])
-            if have < need:
-                for c in range(first, last + 1):
-                    widths[c] += (need - have) / (last - first + 1)
-    return widths
-
-
-def _fit_columns(pdf, table: Table, texts: list[list[str]]) -> tuple[float, list[float]] | None:
-    """The largest font size of PDF_SIZES (and widths) at which the table fits, else None.
-
-    Number columns keep their one-line width; text columns (names, notes) give up width in
-    proportion, down to PDF_TEXT_MIN characters, and wrap: long text costs a line, not the font.
-    """
-    for size in PDF_SIZES:
-        widths = _natural_widths(pdf, table, texts, size)
-        over = sum(widths) - pdf.epw
-        if over <= 0:
-            return size, widths
-        floor = pdf.get_string_width("国") * 1.1 * PDF_TEXT_MIN + 2 * PDF_PAD + 0.6
-        room = [
-            max(w - floor, 0.0) if c.kind == TEXT else 0.0 for w, c in zip(widths, table.columns)
-        ]
-        if sum(room) >= over:
-            return size, [w - over * r / sum(room) for w, r in zip(widths, room)]
-    return None
-
-
-def _squeezed(pdf, table: Table, texts: list[list[str]]) -> list[float]:
-    """Widths scaled down to the page, never below two characters (fpdf2 loops on narrower)."""
-    widths = _natural_widths(pdf, table, texts, PDF_SIZES[-1])
-    floor = pdf.get_string_width("国国") * 1.1 + 2 * PDF_PAD + 0.6
-    scale = pdf.epw / sum(widths)
-    squeezed = [max(w * scale, floor) for w in widths]
-    extra = sum(squeezed) - pdf.epw
-    if extra > 0:  # take the overflow from the columns above the floor
-        room = [w - floor for w in squeezed]
-        total = sum(room) or 1.0
-        squeezed = [w - extra * r / total for w, r in zip(squeezed, room)]
-    return squeezed
+                sub.cell(headers[c], align="C")
