@@ -102,6 +102,8 @@ def looks_traditional(text: str, sample: int = 4000) -> bool:
     if len(han_chars) < 20:
         return False
     converted = to_simplified(han_chars)
+    if converted == han_chars:  # nearly every report: nothing to count, character by character
+        return False
     if len(converted) != len(han_chars):
         return True
     changed = sum(map(operator.ne, han_chars, converted))

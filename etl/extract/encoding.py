@@ -76,6 +76,7 @@ def _mostly_text(text: str) -> bool:
 
 
 BINARY_CONTROL_SHARE = 0.01  # text files have almost no control bytes; images and archives ~10%
+_CONTROL = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -84,5 +85,5 @@ def looks_binary(data: bytes) -> bool:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.startswith(b"\xef\xbb\xbf"):
         return False
     sample = data[:8192]
-    ctrl = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    ctrl = len(sample) - len(sample.translate(None, _CONTROL))  # bytes.translate counts in C
     return ctrl / max(len(sample), 1) > BINARY_CONTROL_SHARE

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import repeat
 
 from etl.document import RawDocument
 from etl.fields import FIELDS, legacy_key
@@ -61,7 +62,7 @@ def build_stream(doc: RawDocument) -> Stream:
                 owner.append((bi, s - 1))
                 length += 1
             parts.append(token)
-            owner.extend((bi, s + k) for k in range(len(token)))
+            owner.extend(zip(repeat(bi), range(s, s + len(token))))  # (block, char): in C
             length += len(token)
             prev_digit = token[-1].isdigit()
         parts.append("\n")

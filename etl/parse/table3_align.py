@@ -74,15 +74,18 @@ def align_rows(rows: list[DataRow], seq: list[str]) -> tuple[float, list[tuple[i
     score = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     score[0][0] = 0.0
+    keys = [row.key for row in rows] + [None]
+    # per row, not per cell of the table: whether its width is one no template row has
+    odd = [len(row.values) not in (1, 6, 7) and not row.glued for row in rows] + [False]
     for i in range(n + 1):
+        key, odd_width = keys[i], odd[i]
         for j in range(m + 1):
             s = score[i][j]
             if s == neg:
                 continue
             if i < n and j < m:
-                key = rows[i].key
                 gain = MATCH_GAIN if key == seq[j] else (OTHER_ROW_PENALTY if key else 0.0)
-                if len(rows[i].values) not in (1, 6, 7) and not rows[i].glued:
+                if odd_width:
                     gain += ODD_WIDTH_PENALTY
                 if s + gain > score[i + 1][j + 1]:
                     score[i + 1][j + 1], back[i + 1][j + 1] = s + gain, (i, j)

@@ -10,6 +10,7 @@ reports 一、总体情况 has a sub-heading （一）主动公开情况 that is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from etl.fields import STD2021, STD_TEMPLATES
@@ -42,9 +43,27 @@ def prose_text(report: ParsedReport) -> str:
     return "\n".join(report.prose)
 
 
+# The last text's sections: five checks look for the same report's sections one after another
+# (structure, sections, truncation, overview, substance), and finding them is the costly part.
+# Keyed on the text and the settings object itself (the cached file's dict): other settings, such
+# as a test's edited copy, are read afresh.
+_last: tuple[str, dict, list[Section]] | None = None
+
+
 def find_sections(text: str, settings: dict | None = None) -> list[Section]:
+    global _last
     settings = settings or quality_settings()
+    last = _last  # one read: a thread may store another text meanwhile
+    if last is not None and last[1] is settings and last[0] == text:
+        return list(last[2])
+    found = _find_sections(text, settings)
+    _last = (text, settings, found)
+    return list(found)
+
+
+def _find_sections(text: str, settings: dict) -> list[Section]:
     specs = settings["sections"]
+    windows = _Windows(text)
     starts: list[int | None] = []
     first = None
     for i, spec in enumerate(specs):
@@ -60,7 +79,7 @@ def find_sections(text: str, settings: dict | None = None) -> list[Section]:
             (TOP, spec["keywords"], KEYWORD_REACH),
             (SUB, spec["keywords"], KEYWORD_REACH),
         ):
-            pos = _heading(text, marker, words, after, reach)
+            pos = _heading(windows, marker, words, after, reach)
             if pos is not None:
                 break
         if i == 0:
@@ -86,14 +105,32 @@ def heading_window(text: str, end_of_marker: int, reach: int = KEYWORD_REACH) ->
 
 
 def _heading(
-    text: str, marker: re.Pattern, keywords: list[str], after: int, reach: int = KEYWORD_REACH
+    windows: _Windows, marker: re.Pattern, keywords: list[str], after: int, reach: int
 ) -> int | None:
     words = [_NOT_WORDS.sub("", k) for k in keywords]
-    for m in marker.finditer(text, after):
-        window = heading_window(text, m.end(), reach)
+    for start, window in windows(marker, after, reach):
         if any(k in window for k in words):
-            return m.start()
+            return start
     return None
+
+
+class _Windows:
+    """Each heading marker's matches in the text from `after` on, with the words they introduce,
+    computed once: the six sections each look through the same markers up to four times."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seen: dict[tuple, tuple[list[tuple[int, str]], Iterator[re.Match]]] = {}
+
+    def __call__(self, marker: re.Pattern, after: int, reach: int) -> Iterator[tuple[int, str]]:
+        key = (marker, after, reach)
+        if key not in self.seen:  # read lazily: most sections are found at an early match
+            self.seen[key] = ([], marker.finditer(self.text, after))
+        done, matches = self.seen[key]
+        yield from list(done)
+        for m in matches:
+            done.append((m.start(), heading_window(self.text, m.end(), reach)))
+            yield done[-1]
 
 
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
