@@ -89,9 +89,9 @@ _DECLARED = (
     Rule("portal.broken_link", "年报页面或附件无法下载", "portal", "DOC", "请稍后重新采集或人工下载"),
     # ── timeliness ──
     Rule("published.late", "未在法定期限内发布年度报告", "late_publication", "DOC",
-         "书面说明本年度逾期发布的原因，今后在法定期限内发布年度报告（部门 1 月 31 日前、政府 3 月 31 日前；"
-         "2019 年前为 3 月 31 日前）",
-         TIMING),
+         # the deadline itself depends on the year: workflow.problems.remedy adds the one rule
+         # that applies (an agency reading its 2024 notice has no use for the pre-2019 one)
+         "书面说明本年度逾期发布的原因，今后在法定期限内发布年度报告", TIMING),
     # ── the annual quality check: content, structure, prose against tables ──
     Rule("section.missing", "缺少国家格式规定的章节", "missing_section", "DOC",
          "按国家规定格式补全缺少的章节，重新发布", QUALITY),

@@ -230,11 +230,13 @@ def notice_pdf(
     pdf.multi_cell(0, 10, title(notice), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
-    def para(text: str, size: float = 14, *, indent: bool = True, color=(0, 0, 0)) -> None:
+    def lines(text: str, size: float = 14, *, indent: bool = True) -> list[str]:
         pdf.set_font("cjk", "", size)
+        return cjk_lines(("　　" if indent else "") + xml_text(text), pdf.epw, pdf.get_string_width)
+
+    def para(text: str, size: float = 14, *, indent: bool = True, color=(0, 0, 0)) -> None:
         pdf.set_text_color(*color)
-        text = ("　　" if indent else "") + xml_text(text)
-        for line in cjk_lines(text, pdf.epw, pdf.get_string_width):
+        for line in lines(text, size, indent=indent):
             pdf.cell(0, size * 0.55, line, new_x="LMARGIN", new_y="NEXT")
 
     para(f"{notice.agency_name}：", indent=False)
@@ -248,14 +250,17 @@ def notice_pdf(
             _pdf_cells(pdf, item.cells)
         for label, text in details(item):
             para(f"{label}：{text}", 12)
-    pdf.ln(2)
-    para(closing(notice))
-    if contact(office):
-        para(contact(office))
+    # the deadline, the contact and the signature stay on one page (as in the DOCX): a 落款
+    # alone on a last page is a notice nobody can sign or seal
+    tail = [closing(notice)] + ([contact(office)] if contact(office) else [])
+    if pdf.will_page_break(2 + sum(len(lines(t)) * 14 * 0.55 for t in tail) + 8 + 8 * 2):
+        pdf.add_page()
+    else:
+        pdf.ln(2)
+    for text in tail:
+        para(text)
     pdf.ln(8)
     pdf.set_font("cjk", "", 14)
-    if pdf.will_page_break(8 * 2):  # the signature is not split from its date
-        pdf.add_page()
     for text in (office.name, _day(notice.issued)):
         pdf.cell(0, 8, text, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -198,10 +198,17 @@ def cell_place(item: dict) -> str:
 _LAST_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\D*$")
 
 
+_NO_DIGIT = re.compile(r"^[^\d０-９]*$")
+
+
 def _shown(item: dict) -> str:
     """报告所列数值: the cell as printed; the number alone when the printed text is the whole
-    line of a 统计表 (「(二)申请办结数 … 4」)."""
+    line of a 统计表 (「(二)申请办结数 … 4」). A cell printed without a number (-, /, 无, —,
+    blank) that was read as 0 says so: the sums and the message count a 0 the agency never
+    printed, and it must see where that 0 comes from."""
     text = item.get("printed", "")
+    if item.get("value") == 0 and _NO_DIGIT.match(text):
+        return f"{text.strip('（）') or '空白'}（按 0 计）"
     label = item.get("label", "").removeprefix(PREVIOUS_YEAR)
     if not label or label not in text.replace(" ", ""):
         return text

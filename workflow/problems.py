@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from etl.rule_vocabulary import REPORT, category_label, place_label
+from etl.deadlines import NEW_RULES_FROM
+from etl.rule_vocabulary import REPORT, TIMING, category_label, place_label
 from etl.rules import rule, rule_label
 from etl.safe_text import FILE_NAME_BYTES, portable_name, xml_text
 from workflow.evidence import cell_rows, evidence_lines, sum_lines
@@ -29,9 +30,15 @@ def category(rule_id: str) -> str:
     return category_label(rule(rule_id).category)
 
 
-def remedy(rule_id: str) -> str:
-    """What the agency must do (the rule catalogue's remedy)."""
-    return rule(rule_id).remedy
+def remedy(rule_id: str, year: int | None = None) -> str:
+    """What the agency must do (the rule catalogue's remedy); a late report's with the deadline
+    that applies to `year`, and only that one (etl.deadlines: the 2019 条例 from 2019 on)."""
+    text = rule(rule_id).remedy
+    if rule(rule_id).indicator != TIMING or year is None:
+        return text
+    if year >= NEW_RULES_FROM:
+        return text + "（部门 1 月 31 日前、政府 3 月 31 日前）"
+    return text + f"（{year} 年度报告的法定期限为 {year + 1} 年 3 月 31 日前）"
 
 
 # A file name in a loader message (「；2021 年报：SF421_2021.html」, 「（台账：复议台账.xlsx）」):
@@ -160,7 +167,7 @@ def notice_item(f: dict) -> NoticeItem:
         category(f["rule"]),
         message,
         evidence,
-        remedy(f["rule"]),
+        remedy(f["rule"], f.get("year")),
         bool(f["repeated"]),
         label,
         cells,

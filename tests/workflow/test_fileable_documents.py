@@ -119,7 +119,8 @@ def test_each_problem_has_category_place_evidence_remedy(province):
     assert len(row.cells) == 7 and row.cells[-1][0].endswith("（总计栏）")
     for name, value, where in row.cells:
         assert re.fullmatch(r"[一二三四]、?.+（.+栏）", name), name
-        assert re.fullmatch(r"\d+|（空白）|[无/／—–-]", value), value  # as printed
+        # as printed; a cell without a number that was counted as 0 says so
+        assert re.fullmatch(r"\d+|（空白）|(空白|[无/／—–-])(（按 0 计）)?", value), value
         assert re.fullmatch(r"(第 \d+ 页，)?原文第 \d+ (张表格第 \d+ )?行", where), where
     assert [label for label, _ in row.sums] == ["报告所列", "按所列数值计算", "差"]
     assert re.fullmatch(r"[+-]\d+（报告所列比计算结果[多少] \d+）", row.sums[2][1])
