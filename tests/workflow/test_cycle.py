@@ -75,7 +75,9 @@ def test_full_cycle_load_confirm_notice_fix_verify(loaded, tmp_path):
     assert "上海市科学技术委员会" in text
     for rule in RULES_RAISED:
         assert RULES[rule].label in text and RULES[rule].remedy in text
-    assert "「四、结转下年度继续办理」自然人 2、商业企业 0" in text and "总计 1" in text
+    # each printed cell in the notice's table: its wording, the printed value, its place
+    for column, printed in (("自然人", "2"), ("商业企业", "0"), ("总计", "1")):
+        assert f"四、结转下年度继续办理（{column}栏）\n{printed}\n原文第 7 张表格第 4 行" in text
     assert load_office().letterhead in text
     deadline = date.today() + timedelta(days=load_office().notice_deadline_days)
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日前" in text
