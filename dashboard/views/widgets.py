@@ -111,7 +111,7 @@ def scheme_picker():
     stem) so an export is of the scheme the leader was looking at."""
     schemes = data.schemes()
     if not schemes:
-        st.info("data/schemes/ 中还没有考核方案（*.toml）。")
+        st.info("还没有考核方案：请管理员在本办的考核方案目录中放入方案文件后刷新本页。")
         st.stop()
     names = data.scheme_names(tuple(schemes.items()))
     if len(schemes) == 1:  # nothing to choose: say which one

@@ -30,6 +30,14 @@ def _duckdb_connects(path: Path) -> list[int]:
         and node.func.attr == "connect"
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id == "duckdb"
+        # an in-memory scratch database opens no file (workflow.corrected_checks' cross-year
+        # re-checks): only a connect that may open the report database counts
+        and not (
+            node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == ":memory:"
+            and path.name != "reports_db.py"
+        )
     ]
 
 
