@@ -79,6 +79,8 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     if note:
         end += 2
         write_text(ws, styles, end, page_cols[0], note, styles["note"], to=(end, page_cols[1] - 1))
+        room = sum(_table_widths(summary)[page_cols[0] : page_cols[1]])
+        ws.set_row(end, LINE_HEIGHT * wrapped_lines(note, room))  # a merged cell does not grow
     _footer_rows(ws, styles, export, end + 2, page_cols)
     _table_sheet(
         wb,
