@@ -13,12 +13,18 @@ from __future__ import annotations
 import math
 import re
 
-CELL_PAD_MM = 1.0  # left and right padding inside a table cell
+CELL_PAD_MM = 0.6  # left and right padding inside a table cell (1 mm cost a column's width)
 PT_MM = 25.4 / 72  # one point in millimetres
 SHORT_WORD_EM = 4.5  # a word up to this wide stays whole (「得分/15」 is 4.05 em)
 ONE_LINE_EM = 8  # cells up to this wide (unit names, figures) stay on one line
 LONG_TEXT_EM = 12  # a column whose cells run longer wraps before any other column does
 NAME_EM = 24  # a unit name up to this wide is kept on one line while the page allows it
+# A note column (计分说明, 预警说明) is kept wide enough for a typical note (three in four are
+# no longer) in NOTE_LINES lines while the page allows (at 4 em a 40-character note took 7
+# lines, its row 5 times as tall as the others), up to NOTE_EM: a rare long note may take more
+# lines rather than narrow every other column.
+NOTE_LINES = 3
+NOTE_EM = 16
 
 # Where a line may break inside a cell: spaces and Chinese list punctuation.
 _WORD_BREAKS = re.compile(r"[\s、，,；;：:（）()]+")
@@ -96,9 +102,21 @@ def _is_name(texts: list[str]) -> bool:
     return any(texts) and all(not _NOT_NAME.search(t) and text_em(t) <= NAME_EM for t in texts)
 
 
-def _needs(headers, rows, font_pt: float, groups=None, *, wrap_names: bool = False):
+def _note_em(texts: list[str]) -> float:
+    """The least width in em of a note column: a typical note of `texts` (the upper quartile of
+    the non-empty ones) in NOTE_LINES lines, plus one em for a line broken early before a number
+    or a Latin word."""
+    ems = sorted(text_em(t) for t in texts if t)
+    typical = ems[(len(ems) - 1) * 3 // 4] if ems else 0.0
+    return min(math.ceil(typical / NOTE_LINES) + 1, NOTE_EM)
+
+
+def _needs(
+    headers, rows, font_pt: float, groups=None, *, wrap_names: bool = False, roomy_notes=False
+):
     """(wanted, least) width in mm of each column at `font_pt` (see column_widths), and which
-    columns hold long text. A group's name (a header over several columns, `groups`) takes at
+    columns hold long text; with `roomy_notes` a note column's least width holds a note in
+    NOTE_LINES lines. A group's name (a header over several columns, `groups`) takes at
     most two lines across its columns' joint width: they are widened to it equally."""
     em = font_pt * PT_MM
     pad = 2 * CELL_PAD_MM + 0.5  # and a little room for a substituted font's wider glyphs
@@ -112,8 +130,10 @@ def _needs(headers, rows, font_pt: float, groups=None, *, wrap_names: bool = Fal
         name = _is_name(texts) and not wrap_names
         short = content <= ONE_LINE_EM or name  # figures, short words, names: one line
         want.append(max(content, head, whole, 2) * em + pad)
-        least.append(max(content if short else 4, head, whole, 2) * em + pad)
-        long.append(content > LONG_TEXT_EM and not name)
+        is_long = content > LONG_TEXT_EM and not name
+        note = _note_em(texts) if is_long and roomy_notes else 4
+        least.append(max(content if short else note, head, whole, 2) * em + pad)
+        long.append(is_long)
     for group, first, last in _runs(groups or [None] * len(want)):
         need = header_em(two_line_header(group)) * em + pad
         for widths in (want, least):
@@ -135,24 +155,39 @@ def _runs(groups) -> list[tuple[str, int, int]]:
 
 
 def fits(
-    headers, rows, *, width_mm: float, font_pt: float, groups=None, wrap_names: bool = False
+    headers,
+    rows,
+    *,
+    width_mm: float,
+    font_pt: float,
+    groups=None,
+    wrap_names: bool = False,
+    roomy_notes: bool = False,
 ) -> bool:
     """Whether the table fits `width_mm` at `font_pt` with every cell on one line (unit names
     too, unless `wrap_names`) except those of long-text columns (notes), which may wrap down to
-    their least width."""
-    want, least, long = _needs(headers, rows, font_pt, groups, wrap_names=wrap_names)
+    their least width (NOTE_LINES lines with `roomy_notes`)."""
+    want, least, long = _needs(
+        headers, rows, font_pt, groups, wrap_names=wrap_names, roomy_notes=roomy_notes
+    )
     return sum(m if lg else w for w, m, lg in zip(want, least, long)) <= width_mm
 
 
-def column_widths(headers, rows, *, width_mm: float, font_pt: float, groups=None) -> list[float]:
+def column_widths(
+    headers, rows, *, width_mm: float, font_pt: float, groups=None, roomy_notes: bool = False
+) -> list[float]:
     """Column widths (mm) that fit `width_mm`: each column wants its longest cell on one line and
     its header on at most two lines; when that is too wide, the widest columns give way first
     (their text wraps), never below their least width (no number, short token or unit name
-    broken; names wrap only when even that is too wide); any width left over is shared out in
-    proportion to what the columns want."""
-    want, least, _ = _needs(headers, rows, font_pt, groups)
-    if sum(least) > width_mm:  # a unit name on one line is more than the page allows
-        want, least, _ = _needs(headers, rows, font_pt, groups, wrap_names=True)
+    broken; names wrap only when even that is too wide; notes keep NOTE_LINES lines with
+    `roomy_notes` unless even wrapped names leave no room for that); any width left over is
+    shared out in proportion to what the columns want."""
+    for wrap_names, roomy in ((False, roomy_notes), (True, roomy_notes), (True, False)):
+        want, least, _ = _needs(
+            headers, rows, font_pt, groups, wrap_names=wrap_names, roomy_notes=roomy
+        )
+        if sum(least) <= width_mm:
+            break
     total = sum(want)
     if total <= width_mm:
         return [w + (width_mm - total) * w / total for w in want]

@@ -1,5 +1,9 @@
 """The assessment workbook (xlsxwriter): 汇总, 扣分明细, 数据质量, 方案说明, per-agency sheets,
-A4 landscape print setup. Frames in, bytes out."""
+A4 landscape print setup. Frames in, bytes out.
+
+汇总 shows the columns the Word document and the PDF show (those empty for every unit left out,
+with their note: exports.printed) and prints on A3 landscape one page wide when that keeps it at
+sheet_fit.MIN_SCALE or more, as offices print a wide 汇总表; else across A4 pages."""
 
 from __future__ import annotations
 
@@ -21,10 +25,15 @@ from exports.model import (
     Table,
     display,
 )
+from exports.printed import dropped_note, without_empty_columns
 from exports.sheet_fit import (
+    A3_PAGE_WIDTH,
+    A3_PRINTABLE_PX,
     LINE_HEIGHT,
+    PAGE_WIDTH,
     PATH,
     fit_widths,
+    one_page_wide,
     print_plan,
     text_width,
     wrapped_lines,
@@ -54,16 +63,24 @@ def assessment_workbook(export: AssessmentExport, *, per_agency: bool = False) -
     )
     styles = styles_of(wb)
     year = f"{export.year}年度"
+    summary, dropped = without_empty_columns(export.summary)
     ws, end, page_cols = _table_sheet(
         wb,
         styles,
         SUMMARY_SHEET,
-        export.summary,
+        summary,
         export.title,
         export.subtitle,
         freeze_cols=2,
         office=export.office.name,
+        a3=True,
     )
+    note = dropped_note(dropped)
+    if note:
+        end += 2
+        write_text(ws, styles, end, page_cols[0], note, styles["note"], to=(end, page_cols[1] - 1))
+        room = sum(_table_widths(summary)[page_cols[0] : page_cols[1]])
+        ws.set_row(end, LINE_HEIGHT * wrapped_lines(note, room))  # a merged cell does not grow
     _footer_rows(ws, styles, export, end + 2, page_cols)
     _table_sheet(
         wb,
@@ -121,12 +138,20 @@ def _table_sheet(
     freeze_cols=0,
     first_row=HEADER_ROW,
     office: str = "",
+    a3: bool = False,
 ):
+    """With `a3`, a sheet that would print across A4 pages prints on A3 landscape one page wide
+    instead when that is at MIN_SCALE or more."""
     ws = wb.add_worksheet(name)
     ncols = max(len(table.columns), 1)
     widths = _table_widths(table)
     starts = [first for _, first, _ in table.groups()]
     scale, breaks = plan = print_plan(widths, freeze_cols, starts)
+    wide = _table_widths(table, A3_PAGE_WIDTH) if a3 and breaks else []
+    on_a3 = bool(wide) and one_page_wide(wide, A3_PRINTABLE_PX)
+    if on_a3:
+        widths = wide
+        scale, breaks = plan = None, []
     end = _write_table(ws, styles, table, first_row, widths, _page_runs(breaks, ncols))
     # a sheet printed across pages: the title over the first page, the unit columns and the
     # column headers (not the title) repeated on every page
@@ -138,6 +163,8 @@ def _table_sheet(
     if table.frame.height and not table.section:  # section headings would be filtered as data
         ws.autofilter(header_end, 0, end, ncols - 1)
     print_setup(ws, title, (first_row if breaks else 0, header_end), office, plan)
+    if on_a3:
+        ws.set_paper(8)  # A3 (print_setup's A4 otherwise)
     if breaks and freeze_cols:
         ws.repeat_columns(0, freeze_cols - 1)
     return ws, end, page_cols
@@ -164,12 +191,13 @@ def _page_runs(breaks: list[int], ncols: int) -> list[tuple[int, int]]:
     return list(zip(starts, [b - 1 for b in breaks] + [ncols - 1]))
 
 
-def _table_widths(table: Table) -> list[float]:
-    """The columns' widths in Excel character units, text capped to fit the page (sheet_fit)."""
+def _table_widths(table: Table, page: float = PAGE_WIDTH) -> list[float]:
+    """The columns' widths in Excel character units, text capped to fit `page` (sheet_fit)."""
     two = table.header_rows == 2
     return fit_widths(
         [column.width or _width(column, table.frame, two) for column in table.columns],
         [column.kind == TEXT for column in table.columns],
+        page,
     )
 
 

@@ -2,8 +2,9 @@
 
 The same table as the Word document (exports.printed): the columns empty for every unit left
 out with the same note, headers on two lines at most, columns as wide as the Word document's
-at the same font size (unit names on one line while the page allows), on A4 landscape with the
-header rows repeated on every page and 「第 X 页，共 Y 页」 in the footer.
+at the same font size (unit names on one line while the page allows), on the same paper (A4
+landscape, A3 landscape for a table too wide for A4 at a legible size) with the header rows
+repeated on every page and 「第 X 页，共 Y 页」 in the footer.
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ from __future__ import annotations
 from etl.fonts import FontFile, MissingFontError, cjk_fonts  # noqa: F401 — re-exported
 from exports.column_fit import CELL_PAD_MM
 from exports.model import AssessmentExport
-from exports.printed import SIZES, PrintedTable, printed_table
+from exports.printed import SIDE_MARGIN_MM, Page, PrintedTable, printed_table
 
-PDF_MARGIN = 10.0  # mm
+PDF_MARGIN = 10.0  # mm, top (left and right: exports.printed.SIDE_MARGIN_MM, as the Word document)
 
 
 def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None = None) -> bytes:
-    """The 汇总 table as a landscape A4 PDF, CJK font embedded, header rows repeated on each page.
-
-    The font size is the largest of exports.printed.SIZES at which the table fits the page width; a table
-    too wide even at the smallest size goes onto A3 landscape rather than becoming unreadable.
-    """
+    """The 汇总 table as a landscape PDF, CJK font embedded, header rows repeated on each page,
+    on the paper and at the font size exports.printed.PrintedTable.page chooses (A3 for a table
+    too wide for A4 at a legible size)."""
     from fpdf import FPDF
 
     fonts = fonts or cjk_fonts()
@@ -31,21 +30,17 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
     class SheetPDF(FPDF):
         def footer(self) -> None:
             self.set_y(-8)
-            self.set_font("cjk", size=7)
+            self.set_font("cjk", size=8)  # nothing printed below 7.5 pt
             self.set_text_color(90)
             self.cell(0, 4, footer_left, align="L")
             self.set_x(self.l_margin)
             self.cell(0, 4, f"第 {self.page_no()} 页，共 {{nb}} 页", align="R")
 
-    for paper in ("A4", "A3"):
-        pdf = SheetPDF(orientation="L", unit="mm", format=paper)
-        for style, font in fonts.items():
-            pdf.add_font("cjk", style, str(font.path), collection_font_number=font.index)
-        pdf.set_margins(PDF_MARGIN, PDF_MARGIN, PDF_MARGIN)
-        size = table.font_size(pdf.epw)
-        if size:
-            break
-    size = size or SIZES[-1]
+    page = table.page()
+    pdf = SheetPDF(orientation="L", unit="mm", format=page.paper)
+    for style, font in fonts.items():
+        pdf.add_font("cjk", style, str(font.path), collection_font_number=font.index)
+    pdf.set_margins(SIDE_MARGIN_MM, PDF_MARGIN, SIDE_MARGIN_MM)
     pdf.set_title(export.title)
     pdf.set_creator("gongkai")
     pdf.set_auto_page_break(True, margin=12)
@@ -55,7 +50,7 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
     pdf.set_font("cjk", "", 9)
     pdf.cell(0, 6, export.subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    _pdf_table(pdf, table, size)
+    _pdf_table(pdf, table, page)
     if table.note:
         pdf.ln(2)
         pdf.set_font("cjk", "", 8)
@@ -64,14 +59,15 @@ def summary_pdf(export: AssessmentExport, *, fonts: dict[str, FontFile] | None =
     return bytes(pdf.output())
 
 
-def _pdf_table(pdf, table: PrintedTable, size: float) -> None:
-    """The table at `size`, its header rows repeated on every page, a peer group's heading row
+def _pdf_table(pdf, table: PrintedTable, page: Page) -> None:
+    """The table at `page`'s font size, its header rows repeated on every page, a peer group's heading row
     above its units (their ranks start at 1 below it)."""
     from fpdf import FontFace
     from fpdf.enums import WrapMode
 
+    size = page.font_pt
     pdf.set_font("cjk", "", size)
-    widths = table.widths(pdf.epw, size)
+    widths = table.widths(page)
     aligns = tuple("R" if i in table.numeric else "L" for i in range(len(table.columns)))
     heading = FontFace(emphasis="BOLD", fill_color=(220, 230, 241), size_pt=size)
     with pdf.table(

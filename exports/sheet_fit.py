@@ -22,6 +22,9 @@ CHAR_PX = 9.5
 MIN_SCALE = 70  # below this a 10-pt sheet prints under 7 pt: print across pages instead
 # character units of columns that still print one page wide at MIN_SCALE (with cell padding)
 PAGE_WIDTH = int(PRINTABLE_PX * 100 / MIN_SCALE / CHAR_PX) - 7
+# A3 landscape (a wide 汇总 sheet, as offices print it) with the same margins
+A3_PRINTABLE_PX = (420 / 25.4 - 0.8) * 96
+A3_PAGE_WIDTH = int(A3_PRINTABLE_PX * 100 / MIN_SCALE / CHAR_PX) - 7
 TEXT_MIN = 14  # a text column keeps this width when the sheet is made to fit the page
 LINE_HEIGHT = 14  # points per wrapped line at the sheet's 10 pt font
 
@@ -57,13 +60,18 @@ def column_px(width: float) -> float:
     return width * CHAR_PX + 5
 
 
+def one_page_wide(widths: list[float], printable: float = PRINTABLE_PX) -> bool:
+    """Whether columns this wide print one page wide at MIN_SCALE % or more."""
+    return printable / sum(column_px(w) for w in widths) * 100 >= MIN_SCALE
+
+
 def print_plan(widths: list[float], repeat: int, starts: list[int]) -> tuple[int | None, list[int]]:
     """How a sheet with these column widths prints: (None, []) when it fits one page wide at
     MIN_SCALE or more (fit to width); else (scale %, columns that start a new page), the first
     `repeat` columns repeated on every page and pages cut only at `starts` (a group's first
     column), so no page prints below MIN_SCALE and no indicator's columns are split."""
     px = [column_px(w) for w in widths]
-    if PRINTABLE_PX / sum(px) * 100 >= MIN_SCALE:
+    if one_page_wide(widths):
         return None, []
     cuts = sorted(set(starts) - set(range(repeat + 1)))
     fewest = len(_page_starts(px, repeat, cuts, MIN_SCALE))

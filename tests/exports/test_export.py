@@ -22,6 +22,7 @@ import exports as export
 import queries
 from assess.scheme import load_scheme
 from exports import data as export_data
+from exports.printed import without_empty_columns
 from gongkai.cli import cli
 from tests.conftest import ROOT
 
@@ -112,16 +113,19 @@ class TestWorkbook:
         assert {"总分", "名次变化", "预警", "预警说明"} <= set(top)
         assert any(h and h.startswith("绩效折算分") for h in top)
         assert top[2] == "办结率" and sub[2:4] == ["数值", "得分/15"]
-        assert "按时办结率" in top  # no unit has a value this year, the column stays: whole scheme
-        for i, column in enumerate(data.summary.columns):
+        # no unit has a value this year: left out as in the Word document and the PDF
+        assert "按时办结率" not in top and "创新引领" not in top
+        shown, _ = without_empty_columns(data.summary)
+        for i, column in enumerate(shown.columns):
             assert (sub[i] if column.group else top[i]) == column.header
 
     @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
     def test_every_summary_cell_equals_the_query_layer(self, workbook, data, ranking):
         ws = workbook["汇总"]
         own = ("flag_label", "scoring_note")  # words made from the run (test_small_province_sheets)
-        keys = [c.key for c in data.summary.columns if c.key not in own]
-        at = [i for i, c in enumerate(data.summary.columns) if c.key not in own]
+        shown, _ = without_empty_columns(data.summary)
+        keys = [c.key for c in shown.columns if c.key not in own]
+        at = [i for i, c in enumerate(shown.columns) if c.key not in own]
         got = _data_rows(ws)
         assert len(got) == ranking.height > 0
         for row_got, row_exp in zip(got, ranking.to_dicts()):
@@ -235,7 +239,7 @@ class TestWorkbook:
         }
         first = FIRST_DATA_ROW + 1  # under the first peer group's heading
         assert ws.cell(first, 1).value == 1
-        for i, column in enumerate(data.summary.columns, start=1):
+        for i, column in enumerate(without_empty_columns(data.summary)[0].columns, start=1):
             if column.kind in formats:
                 assert ws.cell(first, i).number_format == formats[column.kind], column.key
         assert ws.column_dimensions["B"].width >= 10  # agency names are not squeezed
@@ -590,14 +594,20 @@ def test_word_document_has_the_sheet_sections_and_signatures(data):
 
 @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_sheet_has_every_indicator_and_the_points_add_up_to_the_total(workbook, data, ranking):
-    """汇总: a column group for every indicator of the scheme except vetoes (the whole scheme, even
-    one no unit has data for), and per unit Σ 得分 = 原始得分合计, 原始得分合计 × 100/有数据权重 =
-    折算后得分, and 折算后得分 + 加分 (capped at 100) = 总分 unless a 否决 fired."""
+    """汇总: a column group for every indicator of the scheme except vetoes and those no unit has
+    data for (named in the note under the table, as in the Word document and the PDF), and per
+    unit Σ 得分 = 原始得分合计, 原始得分合计 × 100/有数据权重 = 折算后得分, and 折算后得分 + 加分
+    (capped at 100) = 总分 unless a 否决 fired."""
     scheme = load_scheme(SCHEME)
     ws = workbook.worksheets[0]
     groups = {c.value for row in ws.iter_rows(min_row=3, max_row=3) for c in row if c.value}
+    _, dropped = without_empty_columns(data.summary)
+    assert "按时办结率" in dropped and "创新引领" in dropped
     for ind in scheme.indicators:
-        assert (ind.name in groups) == (ind.kind != "veto"), ind.name
+        assert (ind.name in groups) == (ind.kind != "veto" and ind.name not in dropped), ind.name
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    note = next(t for t in texts if t.startswith("注："))
+    assert all(name in note for name in dropped) and "本表未列出" in note
     assert "总分计算" in groups
     weighted = [i for i in scheme.indicators if i.weighted]
     checked = scaled = 0

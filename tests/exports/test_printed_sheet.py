@@ -7,6 +7,7 @@ whose 2024 sheet has indicators no unit has data for (按时办结率, 创新引
 from __future__ import annotations
 
 import io
+import re
 
 import duckdb
 import pypdfium2
@@ -14,7 +15,7 @@ import pytest
 
 import exports as export
 from exports import data as export_data
-from exports.column_fit import column_widths, two_line_header
+from exports.column_fit import CELL_PAD_MM, column_widths, two_line_header
 from tests.conftest import ROOT
 
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
@@ -59,7 +60,8 @@ def _baselines(pdf, text: str) -> set[int]:
 
 @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_pdf_leaves_out_empty_columns_with_the_words_note(data, pdf):
-    first = pdf[0].get_textpage().get_text_range()  # the table's first page: no notes yet
+    page = pdf[0].get_textpage().get_text_range()
+    first = page.split("注：")[0]  # the table on the first page, without the note under it
     assert "办结率" in first and "公开率" in first
     assert "按时办结率" not in first and "创新引领" not in first
     text = "".join(p.get_textpage().get_text_range() for p in pdf).replace("\r\n", "")
@@ -67,8 +69,8 @@ def test_pdf_leaves_out_empty_columns_with_the_words_note(data, pdf):
         "注：按时办结率、超期答复（抽查）、申请渠道畅通（检查得分）、创新引领各列所有单位均无数据"
         in text
     )
-    assert round(pdf[0].get_size()[0]) == 842  # A4 landscape, not A3
-    assert "第 1 页，共" in first
+    assert round(pdf[0].get_size()[0]) == 1191  # A3 landscape: too wide for A4 at 7.5 pt
+    assert "第 1 页，共" in page
 
 
 @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
@@ -91,7 +93,7 @@ def test_word_table_same_columns_name_on_one_line_header_on_two(data, word):
     assert "申请渠道畅通\n（检查得分）" not in top and "申请渠道畅通（检查得分）" not in top
     size = table.rows[2].cells[0].paragraphs[0].runs[0].font.size.pt
     grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.gridCol_lst]
-    margins = 2 * 1.0 / 25.4 * 72 * PT_TWIPS  # exports.column_fit.CELL_PAD_MM each side
+    margins = 2 * CELL_PAD_MM / 25.4 * 72 * PT_TWIPS
     # a Chinese character is 1 em wide in any CJK font: the name column holds the longest name
     unit = top.index("单位")
     assert grid[unit] >= len(_longest_name(data)) * size * PT_TWIPS + margins
@@ -122,3 +124,128 @@ def test_unit_names_stay_whole_while_the_page_allows_then_wrap_not_numbers():
     narrow = column_widths(headers, rows, width_mm=70, font_pt=8)
     assert 7 * em <= narrow[1] < 13 * em  # on two lines
     assert narrow[2] >= unbreakable_em("+103") * em  # 「+103」 never broken
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_nothing_below_the_floor_and_both_documents_on_a3(data, pdf, word):
+    """The demo's sheet does not fit A4 landscape at 7.5 pt: Word and PDF both go onto A3
+    landscape, every run of the Word table and every character of the PDF at 7.5 pt or more."""
+    import pypdfium2.raw as raw
+
+    from exports.printed import FLOOR_PT
+
+    assert FLOOR_PT == 7.5
+    xml = word.element.body.xml
+    sizes = {int(v) / 2 for v in re.findall(r'<w:sz w:val="(\d+)"', xml)}  # half-points
+    assert sizes and min(sizes) >= 7.5
+    table_sizes = {
+        r.font.size.pt for c in word.tables[0]._cells for p in c.paragraphs for r in p.runs
+    }
+    assert min(table_sizes) >= 7.5
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (420, 297)
+    assert [round(x) for x in pdf[0].get_size()] == [1191, 842]  # A3 landscape in points
+    seen = set()
+    for page in pdf:
+        tp = page.get_textpage()
+        for i in range(tp.count_chars()):
+            if tp.get_text_range(i, 1).strip():
+                seen.add(round(raw.FPDFText_GetFontSize(tp, i), 1))
+    assert min(seen) >= 7.5
+    body = table_sizes.pop() if len(table_sizes) == 1 else max(table_sizes)
+    assert body in seen  # the PDF's table at the Word table's size: one decision
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_a_scoring_note_takes_at_most_three_lines(data, pdf):
+    """计分说明: the demo's 40-character note (样本不足 5 件不计分：…) on at most three lines in the
+    PDF, not the six or seven of a 4-em column."""
+    note = max(data.summary.frame["scoring_note"].drop_nulls().to_list(), key=len)
+    assert len(note) >= 35
+    wanted = [c for c in note if not c.isspace()]
+    for page in pdf:
+        tp = page.get_textpage()
+        chars = [tp.get_text_range(i, 1) for i in range(tp.count_chars())]
+        at = [i for i, c in enumerate(chars) if len(c) == 1 and not c.isspace()]
+        flat = "".join(chars[i] for i in at)
+        start = flat.find("".join(wanted))
+        if start >= 0:
+            lines = {
+                round(tp.get_charbox(i, loose=True)[1]) for i in at[start : start + len(wanted)]
+            }
+            assert 2 <= len(lines) <= 3
+            return
+    pytest.fail("the note is not in the PDF")
+
+
+def test_a_too_wide_table_goes_onto_a3_at_a_legible_size_not_smaller_type():
+    """One page decision for both documents: a narrow table on A4 at the largest size, a table
+    too wide for A4 at 7.5 pt on A3, never below 7.5 pt."""
+    import polars as pl
+
+    from exports.model import POINTS, TEXT, Column, Table
+    from exports.printed import printed_table
+
+    def table(n: int):
+        cols = [Column("name", "单位", TEXT)] + [
+            Column(f"c{i}", f"得分/{i}", POINTS, group=f"指标{i}") for i in range(n)
+        ]
+        frame = pl.DataFrame(
+            {"name": ["雁澄市人力资源和社会保障局"], **{f"c{i}": [12.5] for i in range(n)}}
+        )
+        return printed_table(Table(frame, tuple(cols)))
+
+    small = table(4).page()
+    assert (small.paper, small.font_pt) == ("A4", 10.5)
+    wide = table(30).page()
+    assert wide.paper == "A3" and wide.font_pt >= 7.5
+    huge = table(80).page()
+    assert huge.paper == "A3" and huge.font_pt == 7.5
+
+
+def _summary_sheet(data, table=None):
+    import dataclasses
+
+    import openpyxl
+
+    export_ = dataclasses.replace(data, summary=table) if table is not None else data
+    book = openpyxl.load_workbook(io.BytesIO(export.assessment_workbook(export_)))
+    return book["汇总"]
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_workbook_summary_without_empty_columns_prints_across_a4_when_a3_is_too_small(data):
+    """The demo's 汇总 leaves out the indicators no unit has data for, as the Word document does;
+    even on A3 one page wide it would print under 70 %, so it keeps the across-pages layout on A4."""
+    ws = _summary_sheet(data)
+    top = {c.value for c in ws[3] if c.value}
+    assert {"按时办结率", "超期答复（抽查）", "申请渠道畅通（检查得分）", "创新引领"}.isdisjoint(
+        top
+    )
+    assert {"办结率", "公开率", "计分说明"} <= top
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.scale >= 70  # A4
+    assert 1 <= len(ws.col_breaks.brk) <= 3  # at most four pages across (five before)
+
+
+@pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
+def test_workbook_summary_too_wide_for_a4_prints_one_a3_page_wide(data):
+    """A 汇总 of 20 score columns: under 70 % one A4 page wide, at 70 % or more on A3 — A3
+    landscape, fitted to one page wide, no column breaks."""
+    import polars as pl
+
+    from exports.model import POINTS, TEXT, Column, Table
+
+    cols = [Column("name", "单位", TEXT)] + [
+        Column(f"c{i}", "得分/10", POINTS, width=8, group=f"指标{i}") for i in range(20)
+    ]
+    frame = pl.DataFrame(
+        {"name": ["雁澄市人力资源和社会保障局"], **{f"c{i}": [9.5] for i in range(20)}}
+    )
+    ws = _summary_sheet(data, Table(frame, tuple(cols)))
+    assert ws.page_setup.paperSize == 8  # A3
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # one page wide (fitToWidth's default 1)
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert not ws.col_breaks.brk
+    narrow = Table(frame, tuple(cols[:6]))  # fits A4 as before
+    ws = _summary_sheet(data, narrow)
+    assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
