@@ -137,13 +137,6 @@ def check_year(db_path: Path, year: int, home: list[str] | None) -> None:
     years = sorted({y for a, y in rows if home is None or a in home})
     if year in years:
         return
-    loaded = (
-        (
-            f"已加载的年度为 {years[0]}–{years[-1]}"
-            if len(years) > 1
-            else f"已加载的年度为 {years[0]}"
-        )
-        if years
-        else "还没有加载任何年报"
-    )
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]) if years else ""
+    loaded = f"已加载的年度为 {span}" if years else "还没有加载任何年报"
     raise GongkaiError(f"没有已加载的 {year} 年度年报：{loaded}。请检查 --year。")
