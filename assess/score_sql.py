@@ -65,6 +65,13 @@ def _unnest(prefix: str, cols) -> str:
     return ", ".join(f"unnest(${prefix}{c}::{t}[]) AS {c}" for c, t in cols)
 
 
+def _late(expr: str) -> str:
+    """Days late in words: a negative count is an early publication (提前 55 天发布), never
+    「-55天」, which a reader takes for a typo or a lateness."""
+    return f"""(CASE WHEN {expr} < 0 THEN '提前 ' || {_n(f"-({expr})")} || ' 天发布'
+        WHEN {expr} = 0 THEN '按期发布' ELSE '逾期 ' || {_n(expr)} || ' 天发布' END)"""
+
+
 def _texts() -> str:
     """The scheme's indicators with the fixed fragments of their reasons (the scheme's numbers
     formatted once per indicator instead of once per agency row)."""
@@ -85,7 +92,7 @@ def _reason() -> str:
     One line says one thing about the value: a value, 无数据, or a value from too few cases that
     the scheme does not count (small_sample = 'missing'); then, if so, the peer median it was
     scored at instead, or the reweighting."""
-    raw = f"{_n('x.raw_value')} || t.unit"
+    raw = f"CASE WHEN t.metric = 'days_late' THEN {_late('x.raw_value')} ELSE {_n('x.raw_value')} || t.unit END"
     too_few = (
         f"'样本仅 ' || {_n('x.cases')} || ' 件（不足 ' || CAST($min_cases AS VARCHAR) || ' 件）'"
     )
@@ -93,7 +100,8 @@ def _reason() -> str:
     value = f"""CASE
         WHEN x.imputed THEN CASE WHEN {uncounted} THEN {raw} || '，' || {too_few} || '，不采用'
                                  ELSE '无数据' END
-             || '；按同组中位数 ' || {_n("x.v")} || t.unit || ' 计'
+             || '；按同组中位数 ' || CASE WHEN t.metric = 'days_late' THEN {_late("x.v")}
+                                     ELSE {_n("x.v")} || t.unit END || ' 计'
         ELSE coalesce({raw}, 'N/A') END"""
     flagged = (
         f"CASE WHEN x.small_sample AND t.small <> 'missing' THEN '（样本仅 ' || {_n('x.cases')}"
@@ -111,6 +119,8 @@ def _reason() -> str:
       WHEN t.kind = 'linear' THEN t.ind_name || ' ' || {value} || t.t_linear
       WHEN t.kind = 'rank' THEN t.ind_name || ' ' || {value} || '，同组 ' || x.v_n || ' 家中第 '
            || x.v_rank || ' 名'
+      WHEN x.events = 0 THEN t.ind_name || ' ' || {value}
+           || CASE WHEN t.metric = 'days_late' AND x.v <= 0 THEN '，未逾期' ELSE '' END || '：不扣分'
       ELSE t.ind_name || ' ' || {value} || '：' || {_n("x.events")} || t.t_per_event || {capped}
     END || {flagged}"""
 

@@ -2,4 +2,4 @@
 
 __version__ = "0.1.0"
 # Bumped whenever parsing changes what a file yields: a new parser version reloads every file.
-PARSER_VERSION = "2026.12.07-3"  # -3: days late from the counted date
+PARSER_VERSION = "2026.12.07-4"  # -4: cross-year messages name the year, not the file

@@ -112,7 +112,9 @@ def compare_agencies(con, *, agency_ids: list[str]) -> pl.DataFrame:
     )
 
 
-def two_year_table(rows, first: int, second: int, show, templates=("—", "—")) -> pl.DataFrame:
+def two_year_table(
+    rows, first: int, second: int, show, templates=("—", "—"), as_shown=None
+) -> pl.DataFrame:
     """Two years of one agency side by side in the order the user picked them (年度一, 年度二),
     and their change: always the newer year minus the older, whichever was picked first, and
     the header says so (a fall from 86.81 to 60.00 is −26.81 under 变化（2024 年度减 2023 年度）).
@@ -120,7 +122,9 @@ def two_year_table(rows, first: int, second: int, show, templates=("—", "—")
     `rows`: (item, kind, value in `first`, value in `second`[, change]); a row may bring its own
     `change(older, newer)`: 排名 uses queries.leader.rank_change (+ = rose, as on every other
     page), so 5th → 2nd reads +3. `show(value, kind, signed)` writes every value and change (the
-    caller's one formatting definition: the page passes the export's), None as "—"."""
+    caller's one formatting definition: the page passes the export's), None as "—".
+    `as_shown(value, kind)` is the number a reader sees in the cell (94.63 shown 94.6%): the
+    change is taken between those, so 94.6% → 94.9% reads +0.3 and checks by hand."""
     older, newer = sorted((first, second))
     swap = first > second  # the values stand in the user's order; the change reads older → newer
 
@@ -128,7 +132,10 @@ def two_year_table(rows, first: int, second: int, show, templates=("—", "—")
         a, b = (row[3], row[2]) if swap else (row[2], row[3])
         if a is None or b is None:
             return ""
-        diff = row[4](a, b) if len(row) > 4 else float(b) - float(a)
+        if len(row) > 4:
+            return show(row[4](a, b), row[1], True)
+        seen = as_shown or (lambda v, _kind: float(v))
+        diff = seen(b, row[1]) - seen(a, row[1])
         return show(diff, row[1], True)
 
     header = f"变化（{newer} 年度减 {older} 年度）"

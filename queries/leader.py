@@ -89,7 +89,10 @@ def _indicator_moves(ranked: pl.DataFrame, now, prev) -> pl.DataFrame:
     return (
         a.join(b, on=["agency_id", "indicator"], how="inner")
         .with_columns(
-            (pl.col("points").fill_null(0.0) - pl.col("prev_points").fill_null(0.0)).alias("delta"),
+            (
+                as_shown(pl.col("points").fill_null(0.0))
+                - as_shown(pl.col("prev_points").fill_null(0.0))
+            ).alias("delta"),
             pl.col("indicator").replace_strict(names, default=None).alias("indicator_name"),
         )
         .select("agency_id", "indicator", "indicator_name", "delta")
@@ -114,7 +117,9 @@ def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFra
         .join(prev, on="agency_id", how="left")
         .join(vetoes(prev_assessment).rename({"veto": "prev_veto"}), on="agency_id", how="left")
         .join(vetoes(assessment), on="agency_id", how="left")
-        .with_columns((pl.col("total") - pl.col("_prev_total")).alias("score_change"))
+        .with_columns(
+            (as_shown(pl.col("total")) - as_shown(pl.col("_prev_total"))).alias("score_change")
+        )
     )
     moves = _indicator_moves(ranked, assessment, prev_assessment)
     up = base.select("agency_id", "score_change").join(moves, on="agency_id")
@@ -169,6 +174,12 @@ def move_causes(ranked: pl.DataFrame, assessment, prev_assessment) -> pl.DataFra
         cause.alias("cause"),
         pl.when(by_indicator).then(pl.col("indicator")).alias("cause_indicator"),
     )
+
+
+def as_shown(points: pl.Expr) -> pl.Expr:
+    """Points as the pages print them (0.00): a change is taken between the printed scores, so
+    printed 79.99 → 80.13 (79.994, 80.126) move +0.14, as a reader checking by hand finds."""
+    return points.map_elements(lambda p: float(f"{p:.2f}"), return_dtype=pl.Float64)
 
 
 def signed_text(column: str) -> pl.Expr:

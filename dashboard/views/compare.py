@@ -141,6 +141,12 @@ def figure_text(value, kind: str, signed: bool = False) -> str:
     return f"{sign}{step.removesuffix('%')} 个百分点" if kind == PERCENT else f"{sign}{step}"
 
 
+def shown_number(value, kind: str) -> float:
+    """The number the reader sees for `value` (display's 94.6% of 94.63 is 94.6): two-year
+    changes are taken between these, so they check by hand against the two cells."""
+    return float(display(value, kind).removesuffix("%"))
+
+
 def two_years(
     v: int, profile: pl.DataFrame, agency_id: str, path: str, y1: int, y2: int
 ) -> pl.DataFrame:
@@ -187,4 +193,4 @@ def two_years(
         rows.append((labels.col(c), kind, *both(fig, c)))
 
     t = [labels.TEMPLATE_LABELS.get(fig[y].get("template"), "—") for y in (y1, y2)]
-    return queries.two_year_table(rows, y1, y2, figure_text, t)
+    return queries.two_year_table(rows, y1, y2, figure_text, t, as_shown=shown_number)

@@ -12,7 +12,7 @@ st.title(f"{year} 年度考核结果导出")
 name, path = widgets.scheme_picker()
 st.caption(
     f"考核方案：{md(name)}。导出内容与“排名总览”页相同：同一年度、方案和对标组；含落款单位、日期、方法说明和"
-    "制表人/审核人/负责人签字栏（取自 data/office.toml）。文件在点击时生成。"
+    "制表人/审核人/负责人签字栏（取自本办设置）。文件在点击时生成。"
 )
 try:
     data.scheme(path)  # a scheme that cannot be read is said now; nothing is scored until a click

@@ -142,7 +142,7 @@ def stock_flow_findings(con) -> list[tuple[int, Finding]]:
                     f"表二「{T2_ITEMS[item]}」：{year - 1} 年现行有效 {as_number(prev)} + 本年制发 "
                     f"{as_number(issued)} − 本年废止 {as_number(repealed)} = {as_number(expected)}，"
                     f"但本年现行有效印为 {as_number(now)}（差 {as_number(now - expected):+}；"
-                    f"{year - 1} 年报：{file_name(prev_path)}）",
+                    f"对照 {year - 1} 年报）",
                     "warning",
                 ),
             )
@@ -217,7 +217,7 @@ def changed_findings(con) -> list[tuple[int, Finding]]:
                     float(len(changed)),
                     f"同一年报出现内容不同的第 {v_new} 版{when}：{len(changed)} 个数字改变"
                     + (f"（{'；'.join(parts)}{'等' if len(changed) > 5 else ''}）" if parts else "")
-                    + f"；{text}。旧版：{file_name(path_prev)}；新版：{file_name(path_new)}{adopted}",
+                    + f"；{text}{adopted}。",
                     "warning",
                 ),
             )

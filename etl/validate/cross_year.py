@@ -25,14 +25,15 @@ ORDER BY cur.report_id
 
 
 def carry_over_finding(year: int, carried_in: float, carried_out: float, prev_path: str) -> Finding:
-    """The finding on the later report, with both figures and last year's file."""
+    """The finding on the later report, with both figures; last year's report is named by its
+    year, not by `prev_path` (pages and notices show no file names; the source tab has it)."""
     return Finding(
         CARRY_OVER_RULE,
         ("t3.carried_in.total", "t3.carried_out.total"),
         carried_out,
         carried_in,
         f"{year} 年报的“上年结转”为 {_n(carried_in)}，但 {year - 1} 年报的“结转下年度”为 "
-        f"{_n(carried_out)}（差 {as_number(carried_in - carried_out):+}；{year - 1} 年报：{prev_path}）",
+        f"{_n(carried_out)}（差 {as_number(carried_in - carried_out):+}；对照 {year - 1} 年报）",
         "warning",
     )
 

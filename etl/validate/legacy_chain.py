@@ -41,10 +41,8 @@ ORDER BY cur.report_id, c.key
 
 
 def chain_findings(con) -> list[tuple[int, Finding]]:
-    from etl.validate.cross_report import file_name
-
     out = []
-    for rid, year, key, value, cum, prev_cum, unsure, prev_path in con.execute(
+    for rid, year, key, value, cum, prev_cum, unsure, _prev_path in con.execute(
         CHAIN_SQL
     ).fetchall():
         expected = prev_cum + value
@@ -59,8 +57,7 @@ def chain_findings(con) -> list[tuple[int, Finding]]:
                     cum,
                     f"统计表「{label}」：{year - 1} 年报历年累计 {as_number(prev_cum)} + 本年 "
                     f"{as_number(value)} = {as_number(expected)}，但本年报历年累计印为 "
-                    f"{as_number(cum)}（差 {as_number(cum - expected):+}；{year - 1} 年报："
-                    f"{file_name(prev_path)}）"
+                    f"{as_number(cum)}（差 {as_number(cum - expected):+}；对照 {year - 1} 年报）"
                     + (
                         "（该处数字印刷时连在一起，是系统按勾稽关系拆开的，请核对原文）"
                         if unsure

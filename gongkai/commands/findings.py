@@ -14,6 +14,7 @@ from etl.gongkai_error import GongkaiError
 from etl.settings import Settings
 from gongkai.commands.workflow_db import (
     check_peer_group,
+    check_year,
     office_agencies,
     require_store,
     resolve_agency,
@@ -47,10 +48,11 @@ def findings() -> None:
         gongkai findings list --year 2024 --rule t3.balance
         gongkai findings confirm --year 2024 --rule t3.balance --peer-group 县级政府
         gongkai findings dismiss --year 2024 --agency 云岫市教育局 --reason "模板合并单元格"
+        gongkai findings dismiss --year 2024 --id 12 --reason "模板合并单元格"
     """
 
 
-def _pick(db, year, rule, agency, peer_group):
+def _pick(db, year, rule, agency, peer_group, ids=()):
     from workflow.store import opened
     from workflow.triage import pick
 
@@ -58,6 +60,7 @@ def _pick(db, year, rule, agency, peer_group):
     path = require_store(db_path)
     home = office_agencies(db_path)
     # a filter that names nothing is said, not answered with 「0 条」
+    check_year(db_path, year, home)
     rule = resolve_rule(rule) if rule else None
     agency = resolve_agency(db_path, agency, home) if agency else None
     if peer_group:
@@ -65,35 +68,57 @@ def _pick(db, year, rule, agency, peer_group):
     # a StoreError (damaged: restore it; read-only and not there yet) says its own line
     with opened(path) as con:
         found = pick(con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home)
+        numbers = _numbers(con, year)
+    for f in found:
+        f["number"] = numbers[f["fkey"]]
+    if ids:
+        wanted = set(ids)
+        unknown = sorted(wanted - {f["number"] for f in found})
+        if unknown:
+            shown = "、".join(str(n) for n in unknown)
+            raise GongkaiError(
+                f"编号 {shown} 不是 {year} 年度符合条件的问题：请先用 "
+                f"gongkai findings list --year {year} 查看编号。"
+            )
+        found = [f for f in found if f["number"] in wanted]
     return path, found
+
+
+def _numbers(con, year: int) -> dict[str, int]:
+    """fkey -> the finding's 编号: the store row's own number, which stays the same across
+    reloads (a finding is updated in place), so a number listed today still names it tomorrow."""
+    rows = con.execute("SELECT fkey, rowid FROM tracked_findings WHERE year = ?", [year])
+    return dict(rows.fetchall())
 
 
 @findings.command("list")
 @_filters
 def list_(db, year, rule, agency, peer_group) -> None:
-    """Print the matching findings: state, agency, rule and key (one line each).
+    """Print the matching findings, one line each: 编号, state, agency, rule and place in the
+    report. `confirm` and `dismiss` take the 编号 with --id.
 
     Example:
 
     \b
         gongkai findings list --year 2024 --peer-group 县级政府
     """
+    from etl.rule_vocabulary import place_label
     from workflow.findings import state_text
 
     _, found = _pick(db, year, rule, agency, peer_group)
     for f in found:
-        click.echo(
-            f"{state_text(f)}\t{f['agency_id']}\t{f['agency_name'] or ''}\t{f['rule_label']}\t{f['fkey']}"
-        )
-    click.echo(f"共 {len(found)} 条问题", err=True)
+        name = f["agency_name"] or f["agency_id"]
+        where = place_label(f["place"]) or "—"
+        click.echo(f"{f['number']}\t{state_text(f)}\t{name}\t{f['rule_label']}\t{where}")
+    click.echo(f"共 {len(found)} 条问题（第一列为编号，可用于 confirm/dismiss --id）", err=True)
 
 
-def _move(target: str, db, year, rule, agency, peer_group, reason, actor) -> None:
+def _move(target: str, db, year, rule, agency, peer_group, reason, actor, ids=()) -> None:
     from workflow.store import opened
     from workflow.triage import apply
 
     who = actor or f"命令行：{getpass.getuser()}"
-    path, found = _pick(db, year, rule, agency, peer_group)
+    path, found = _pick(db, year, rule, agency, peer_group, ids)
     # a WorkflowError or StoreError (StoreReadOnly: nothing moved) says its own line
     with opened(path) as con:
         moved, skipped = apply(con, found, target, who, reason)
@@ -102,30 +127,40 @@ def _move(target: str, db, year, rule, agency, peer_group, reason, actor) -> Non
 
 _REASON = click.option("--reason", help="Why (recorded in the history; required to dismiss).")
 _BY = click.option("--by", "actor", help="Who acts (recorded; default: your login).")
+_ID = click.option(
+    "--id",
+    "ids",
+    type=int,
+    multiple=True,
+    help="Only the finding with this 编号 (as `findings list` prints it; repeatable).",
+)
 
 
 @findings.command("confirm")
 @_filters
 @_REASON
 @_BY
-def confirm(db, year, rule, agency, peer_group, reason, actor) -> None:
+@_ID
+def confirm(db, year, rule, agency, peer_group, reason, actor, ids) -> None:
     """Confirm (已确认) every matching finding still 待核实; `gongkai notices` then lists them.
 
     Example:
 
     \b
         gongkai findings confirm --year 2024 --rule t3.balance
+        gongkai findings confirm --year 2024 --id 12 --id 15
     """
     from workflow.states import CONFIRMED
 
-    _move(CONFIRMED, db, year, rule, agency, peer_group, reason, actor)
+    _move(CONFIRMED, db, year, rule, agency, peer_group, reason, actor, ids)
 
 
 @findings.command("dismiss")
 @_filters
 @_REASON
 @_BY
-def dismiss(db, year, rule, agency, peer_group, reason, actor) -> None:
+@_ID
+def dismiss(db, year, rule, agency, peer_group, reason, actor, ids) -> None:
     """Dismiss as 误报 every matching finding 待核实 or 已确认; --reason is required.
 
     Example:
@@ -137,4 +172,4 @@ def dismiss(db, year, rule, agency, peer_group, reason, actor) -> None:
 
     if not (reason or "").strip():
         raise GongkaiError('标记误报须填写原因：请加 --reason "原因"（将记入处理记录）。')
-    _move(DISMISSED, db, year, rule, agency, peer_group, reason, actor)
+    _move(DISMISSED, db, year, rule, agency, peer_group, reason, actor, ids)

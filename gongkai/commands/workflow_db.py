@@ -122,3 +122,21 @@ def check_peer_group(db_path: Path, group: str, home: list[str] | None) -> None:
     mine = {r[4] or "未分组" for r in _registry_rows(db_path) if home is None or r[0] in home}
     if group not in mine:
         raise GongkaiError(f"没有“{group}”这个对标组：本省的对标组为 {'、'.join(sorted(mine))}")
+
+
+def check_year(db_path: Path, year: int, home: list[str] | None) -> None:
+    """One line and exit 1 when no report of `year` of the office's agencies is loaded: 2099
+    is a typo or a year not loaded yet, not a year without problems."""
+    from workflow.reports_db import open_reports
+
+    con = open_reports(db_path, corrections=False)  # which years are loaded: no correction counts
+    try:
+        rows = con.execute("SELECT DISTINCT agency_id, year FROM reports").fetchall()
+    finally:
+        con.close()
+    years = sorted({y for a, y in rows if home is None or a in home})
+    if year in years:
+        return
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]) if years else ""
+    loaded = f"已加载的年度为 {span}" if years else "还没有加载任何年报"
+    raise GongkaiError(f"没有已加载的 {year} 年度年报：{loaded}。请检查 --year。")

@@ -248,3 +248,17 @@ def test_a_small_sample_reason_says_whether_it_was_scored(con, scheme_path):
         c["reason"][0].startswith("办结率 ")
         and "：样本仅 3 件（不足 5 件），不计分，权重 40 分" in c["reason"][0]
     )
+
+
+def test_a_timeliness_reason_says_early_on_time_or_late_in_words(con, scheme_path):
+    """days_late is negative for an early report: A (5 days early) read 「及时性 -5天：0 次 × 5 分」
+    (北岚县人民政府 in the demo: 「-55天」); it says 提前 … 天发布 and that nothing is deducted.
+    The same text is the 扣分明细 of the XLSX/CSV (assess.deductions)."""
+    long = indicator_scores(con, 2024, scheme_path).filter(pl.col("indicator") == "timeliness")
+    reason = dict(zip(long["agency_id"], long["reason"]))
+    name = _row(long, "A")["indicator_name"]
+    assert reason["A"] == f"{name} 提前 5 天发布，未逾期：不扣分"
+    assert reason["B"] == f"{name} 逾期 15 天发布：2 次 × 5 分"
+    assert reason["F"] == f"{name} 按期发布，未逾期：不扣分"
+    corrected = indicator_scores(con, 2024, scheme_path).filter(pl.col("indicator") == "corrected")
+    assert _row(corrected, "B")["reason"].endswith("：不扣分")  # not 「0 次 × 4 分」

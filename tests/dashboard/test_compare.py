@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.views.compare import figure_text
+import queries
+from dashboard.views.compare import figure_text, shown_number
 from exports.model import INT, PERCENT, POINTS, display
 
 
@@ -35,3 +36,27 @@ def test_a_change_is_signed_in_the_same_format(change, kind, shown):
 
 def test_a_missing_value_is_a_dash():
     assert figure_text(None, POINTS) == "—"
+
+
+def _two_years(rows):
+    return queries.two_year_table(rows, 2025, 2024, figure_text, as_shown=shown_number)
+
+
+def test_a_change_is_taken_between_the_values_as_shown():
+    """榆汀县人民政府 in the demo: 办结率 94.636…% (2025) and 94.858…% (2024) show 94.6% and 94.9%;
+    the change read −0.2 (from the unrounded values) where a reader finds −0.3 by hand."""
+    table = _two_years(
+        [
+            ("办结率", PERCENT, 94.636015, 94.858612),
+            ("公开率", PERCENT, 42.307692, 44.715447),
+            ("总分", POINTS, 80.126, 79.994),
+            ("申请数", INT, 12.4, 10.6),
+        ]
+    )
+    shown = table.select("2025 年度", "2024 年度", "变化（2025 年度减 2024 年度）").rows()
+    assert shown[:4] == [
+        ("94.6%", "94.9%", "-0.3 个百分点"),
+        ("42.3%", "44.7%", "-2.4 个百分点"),
+        ("80.13", "79.99", "+0.14"),
+        ("12", "11", "+1"),
+    ]

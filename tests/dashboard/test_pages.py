@@ -307,6 +307,8 @@ def test_export_page_offers_the_four_downloads(app, monkeypatch):
     labels = sorted(b.proto.label for b in at.get("download_button"))
     assert labels == ["下载 CSV", "下载 Excel 工作簿", "下载 PDF 汇总表", "下载 Word 文档"]
     assert [a[2] for a in named] == ["xlsx", "docx", "pdf", "csv"]
+    (caption,) = [c.value for c in at.caption if "签字栏" in c.value]
+    assert "（取自本办设置）" in caption and ".toml" not in caption and "data/" not in caption
 
 
 def test_two_year_comparison_is_newer_minus_older(demo_db, monkeypatch, con):

@@ -411,7 +411,7 @@ class TestCrossYear:
         year, expected, actual, cells, message = rows[0]
         assert (year, expected, actual) == (2023, 4.0, 3.0)
         assert json.loads(cells) == ["t3.carried_in.total", "t3.carried_out.total"]
-        assert "差 -1" in message and str(y22) in message
+        assert "差 -1" in message and str(y22) not in message  # no server path on a page
         run_load([y22, y23], db)  # a re-run does not duplicate it
         assert query(db, "SELECT count(*) FROM findings WHERE rule = 'crossyear.carry_over'") == [
             (1,)
@@ -422,6 +422,9 @@ class TestCrossYear:
 
         assert "（差 +9；" in carry_over_finding(2024, 13, 4, "y23.txt").message  # was 「差 9」
         assert "（差 -3；" in carry_over_finding(2024, 1, 4, "y23.txt").message
+        assert carry_over_finding(2024, 1, 4, "/srv/y23.txt").message.endswith(
+            "（差 -3；对照 2023 年报）"
+        )
 
     def test_corrected_report_clears_the_finding(self, tmp_path):
         db = tmp_path / "g.duckdb"

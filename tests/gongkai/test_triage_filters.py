@@ -73,3 +73,39 @@ def test_notices_take_an_agency_by_name_as_findings_do(db, tmp_path):
 def test_notices_help_gives_an_example_of_the_offices_own_province():
     shown = run_cli("notices", "--help").output
     assert "示范省农业农村厅" in shown and "310000-KW" not in shown
+
+
+def test_a_year_without_a_loaded_report_is_said_not_counted_as_zero(db):
+    """`findings list --year 2099` was 「共 0 条问题」 and exit 0: a typo looked like a clean year."""
+    result = run_cli("findings", "list", "--db", db, "--year", 2099)
+    assert result.exit_code == 1
+    assert "没有已加载的 2099 年度年报：已加载的年度为 2023–2024" in result.output
+    assert "0 条" not in result.output
+
+
+def test_the_list_shows_a_number_unit_rule_and_place_not_the_internal_key(db):
+    result = run_cli("findings", "list", "--db", db, "--year", 2024)
+    assert result.exit_code == 0
+    lines = [line.split("\t") for line in result.output.splitlines() if "\t" in line]
+    assert lines == [
+        ["2", "待核实", "甲县人民政府", "正文与其他年报高度重复", "全文（与本单位上年报告）"],
+        ["1", "待核实", "甲县人民政府", "表三：各类申请人之和 ≠ 总计列", "表三（收到和处理申请）"],
+    ]
+    assert "|" not in result.output and "t3." not in result.output
+
+
+def test_confirm_takes_the_listed_number_and_moves_that_finding_alone(db):
+    result = run_cli("findings", "confirm", "--db", db, "--year", 2024, "--id", 1)
+    assert result.exit_code == 0 and "已改为“已确认”：1 条" in result.output
+    with opened(store_path(db)) as con:
+        states = {f["rule"]: f["state"] for f in list_findings(con, year=2024)}
+    assert states == {"t3.row_total": CONFIRMED, "report.copied": PENDING}
+
+
+@pytest.mark.parametrize("action", ["confirm", "dismiss"])
+def test_a_number_not_listed_for_the_year_is_said_and_moves_nothing(db, action):
+    args = ("findings", action, "--db", db, "--year", 2024, "--reason", "核实")
+    result = run_cli(*args, "--id", 1, "--id", 99)
+    assert result.exit_code == 1
+    assert "编号 99 不是 2024 年度符合条件的问题" in result.output
+    assert _states(db) == {PENDING}

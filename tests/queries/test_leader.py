@@ -260,3 +260,35 @@ def test_timeliness_opens_handling_with_days_late_marked(demo):
     assert set(by_cause["mark"]) == {"days_late"} and set(by_cause["tab"]) == {"办理情况"}
     others = focus.filter(pl.col("figure").is_in(["completion_rate", "disclosure_rate"]))
     assert others["mark"].null_count() == others.height
+
+
+def test_a_score_change_is_taken_between_the_printed_scores():
+    """79.994 and 80.126 print as 79.99 and 80.13: the change a reader checks is +0.14, not the
+    +0.13 of the unrounded totals (the same for an indicator's points)."""
+    ranked = pl.DataFrame(
+        {
+            "agency_id": ["X"],
+            "agency_name": ["X局"],
+            "peer_group": ["甲组"],
+            "missing": [False],
+            "total": [80.126],
+            "rank_change": [0],
+            "completion.points": [15.126],
+            "disclosure.points": [10.0],
+        }
+    )
+    prev = pl.DataFrame(
+        {
+            "agency_id": ["X"],
+            "missing": [False],
+            "total": [79.994],
+            "completion.points": [14.994],
+            "disclosure.points": [10.0],
+        }
+    )
+    ind = _indicators([("X", i, "linear", False, 0.0) for i in IND])
+    got = leader.move_causes(ranked, _run(ranked, ind), _run(prev, ind)).row(0, named=True)
+    assert got["score_change"] == pytest.approx(0.14)
+    assert got["cause"] == "办结率 +0.1 分"
+    moves = leader._indicator_moves(ranked, _run(ranked, ind), _run(prev, ind))
+    assert moves.sort("indicator")["delta"].to_list() == pytest.approx([0.14, 0.0])

@@ -34,7 +34,11 @@ def test_bulk_confirm_then_notices_list_exactly_the_confirmed(tmp_path, monkeypa
         x for x in gongkai("findings", "list", "--db", db, "--year", year).splitlines() if "\t" in x
     ]
     mine = [f for f in before.values() if f["year"] == year]
-    assert sorted(line.split("\t")[-1] for line in listed) == sorted(f["fkey"] for f in mine)
+    with opened(store_path(db)) as con:  # each line leads with the finding's 编号 (its row)
+        number = dict(con.execute("SELECT fkey, rowid FROM tracked_findings").fetchall())
+    assert sorted(int(line.split("\t")[0]) for line in listed) == sorted(
+        number[f["fkey"]] for f in mine
+    )
     rule = max({f["rule"] for f in mine}, key=lambda r: sum(f["rule"] == r for f in mine))
     chosen = {f["fkey"] for f in mine if f["rule"] == rule and f["state"] == PENDING}
     assert len(chosen) >= 2, "the real reports raise one rule at several agencies"
