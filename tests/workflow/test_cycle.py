@@ -176,7 +176,10 @@ def test_a_cross_year_finding_cites_last_years_report_without_server_paths(tmp_p
     found = _mine(db, None)
     assert "crossyear.carry_over" in found, found.keys()
     f = found["crossyear.carry_over"]
-    assert "/" not in f["message"] and "shanghai_kewei_2024.md" in f["message"]
+    # last year's report named by its year: no file name, no server path
+    assert (
+        "/" not in f["message"] and ".md" not in f["message"] and "对照 2023 年报" in f["message"]
+    )
     evidence = {e["label"]: e["printed"] for e in f["evidence"]}
     assert evidence["二、上年结转政府信息公开申请数量·总计"] == "2"
     assert evidence["上年年报 四、结转下年度继续办理·总计"] == "5"
