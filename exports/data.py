@@ -141,11 +141,7 @@ def summary_table(ranking: pl.DataFrame, scheme, *, sections: bool = False) -> T
         for c in ("raw_points", "weight_present", "scaled_points", "bonus_points")
         if c in ranking.columns
     ]
-    late = [
-        f"{i.id}.value"
-        for i in scheme.indicators
-        if i.metric == "days_late" and f"{i.id}.value" in ranking.columns
-    ]
+    late = queries.late_value_columns(scheme, ranking.columns)
     ranking = ranking.with_columns(
         pl.col(c).clip(lower_bound=0) for c in late
     )  # early is not "−55 days late"

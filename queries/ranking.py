@@ -186,6 +186,16 @@ _FIRED = pl.col("vetoed").fill_null(False)
 _BLANKED = ("weight", "points", "lost")  # a veto line of an unpublished unit: no figure at all
 
 
+def late_value_columns(scheme, columns) -> list[str]:
+    """The `{indicator}.value` columns among `columns` that hold days late: shown clipped at 0,
+    since an early publication is not "−55 days late" (the reason says 提前 55 天)."""
+    return [
+        f"{i.id}.value"
+        for i in as_scheme(scheme).indicators
+        if i.metric == "days_late" and f"{i.id}.value" in columns
+    ]
+
+
 def score_detail(
     con, *, year: int, scheme, agency_id: str, assessment=None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -197,11 +207,17 @@ def score_detail(
     unpublished = bool(mine["missing"].fill_null(False).any())
     if unpublished:  # the veto alone (see signed_deductions)
         mine = mine.filter(_FIRED)
+    late = {
+        c.removesuffix(".value") for c in late_value_columns(scheme, mine["indicator"] + ".value")
+    }
     breakdown = mine.select(
         pl.col("indicator_name").alias("indicator"),
         pl.col("kind").alias("score_kind"),
         "weight",
-        "value",
+        pl.when(pl.col("indicator").is_in(list(late)))
+        .then(pl.col("value").clip(lower_bound=0))
+        .otherwise(pl.col("value"))
+        .alias("value"),
         "unit",
         pl.col("points").fill_null(0.0).alias("points"),
         "lost",

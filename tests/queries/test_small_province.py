@@ -214,3 +214,15 @@ def test_finding_tally_counts_the_reports_problems_as_the_bulletin_does(monkeypa
     assert sum(a.problems for a in bulletin.agencies) == tally["report"]
     assert queries.finding_tally(con, year=2023) == dict.fromkeys(tally, 0)
     assert queries.finding_tally(con, year=2024, peer_group="省级部门")["registry"] == 1
+
+
+def test_an_early_publication_shows_no_negative_days_late(small_con):
+    """GB published 3 days early: its 年报发布及时性 数值 is 0 days late (not -3) on the page's
+    breakdown, as the export prints it; GA's 12 days late stay 12."""
+    shown = {}
+    for agency in ("GA", "GB"):
+        breakdown, _ = queries.score_detail(small_con, year=2024, scheme=SCHEME, agency_id=agency)
+        row = breakdown.filter(pl.col("indicator") == "年报发布及时性")
+        shown[agency] = (row["value"][0], row["reason"][0])
+    assert shown["GA"][0] == 12 and shown["GB"][0] == 0
+    assert "提前 3 天发布" in shown["GB"][1]
