@@ -137,7 +137,11 @@ def list_findings(
     """Findings with their state, newest problems first within an agency; evidence decoded."""
     where, args = _where(year, agency_id, states, agency_ids)
     rows = con.execute(
-        f"SELECT * FROM tracked_findings{where} ORDER BY year DESC, agency_id, rule, cells", args
+        # rowid: the finding's 编号, the same on the page and in `gongkai findings --id` (a row
+        # is updated in place across reloads, so the number keeps naming it)
+        f"SELECT rowid AS number, * FROM tracked_findings{where} "
+        "ORDER BY year DESC, agency_id, rule, cells",
+        args,
     ).fetchall()
     out = []
     for r in rows:

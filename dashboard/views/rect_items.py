@@ -44,6 +44,7 @@ def _filtered(items: list[dict], overdue) -> list[dict]:
 def _frame(chosen: list[dict], overdue) -> pl.DataFrame:
     return pl.DataFrame(
         {
+            "编号": [str(f["number"]) for f in chosen],  # as `gongkai findings list` prints it
             "单位": [f["agency_name"] or f["agency_id"] for f in chosen],
             "对标组": [f["peer_group"] or "未分组" for f in chosen],
             "问题": [f["rule_label"] for f in chosen],
@@ -57,6 +58,7 @@ def _frame(chosen: list[dict], overdue) -> pl.DataFrame:
         schema={
             c: pl.String
             for c in (
+                "编号",
                 "单位",
                 "对标组",
                 "问题",

@@ -68,9 +68,6 @@ def _pick(db, year, rule, agency, peer_group, ids=()):
     # a StoreError (damaged: restore it; read-only and not there yet) says its own line
     with opened(path) as con:
         found = pick(con, year, rule=rule, agency=agency, peer_group=peer_group, agency_ids=home)
-        numbers = _numbers(con, year)
-    for f in found:
-        f["number"] = numbers[f["fkey"]]
     if ids:
         wanted = set(ids)
         unknown = sorted(wanted - {f["number"] for f in found})
@@ -82,13 +79,6 @@ def _pick(db, year, rule, agency, peer_group, ids=()):
             )
         found = [f for f in found if f["number"] in wanted]
     return path, found
-
-
-def _numbers(con, year: int) -> dict[str, int]:
-    """fkey -> the finding's 编号: the store row's own number, which stays the same across
-    reloads (a finding is updated in place), so a number listed today still names it tomorrow."""
-    rows = con.execute("SELECT fkey, rowid FROM tracked_findings WHERE year = ?", [year])
-    return dict(rows.fetchall())
 
 
 @findings.command("list")

@@ -93,6 +93,10 @@ def test_an_analyst_confirms_a_finding_on_the_page(loaded, monkeypatch):
         states = {f["fkey"]: f["state"] for f in list_findings(con)}
     assert states[item] == CONFIRMED and list(states.values()).count(PENDING) == 2
     assert {m.label: m.value for m in at.metric}["已确认 / 已通知"] == "1"
+    # the 编号 the page shows are those `gongkai findings list` prints and `--id` takes
+    with opened(store_path(db)) as con:
+        rowids = {str(n) for (n,) in con.execute("SELECT rowid FROM tracked_findings")}
+    assert set(at.dataframe[0].value["编号"]) == rowids and len(rowids) == 3
 
 
 @pytest.mark.slow  # `gongkai load` of a real report first
