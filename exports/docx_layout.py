@@ -146,6 +146,8 @@ def fixed_table(
         head = n < header_rows
         if head:
             repeat_header(row)
+        else:  # a row split by a page break leaves its tail (「…报，总分上限 0 分」) nameless
+            keep_row_whole(row)
         for c, (cell, text) in enumerate(zip(row.cells, values)):
             cell.width = Mm(widths[c])
             p = cell.paragraphs[0]
@@ -189,14 +191,23 @@ def _merge_groups(table, groups) -> None:
         c = end + 1
 
 
+def keep_row_whole(row) -> None:
+    """Never split the table row across pages (w:cantSplit)."""
+    from docx.oxml import OxmlElement
+
+    tr_pr = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    tr_pr.insert_element_before(keep, "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc")
+
+
 def repeat_header(row) -> None:
-    """Mark a table row as a header row Word repeats at the top of every page (w:tblHeader)."""
+    """Mark a table row as a header row Word repeats at the top of every page (w:tblHeader),
+    never split across pages."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    keep_row_whole(row)
     tr_pr = row._tr.get_or_add_trPr()
-    keep = OxmlElement("w:cantSplit")  # and never split a header row across pages
-    tr_pr.insert_element_before(keep, "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc")
     head = OxmlElement("w:tblHeader")
     head.set(qn("w:val"), "true")
     tr_pr.insert_element_before(head, "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del")

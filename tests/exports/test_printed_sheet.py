@@ -249,3 +249,16 @@ def test_workbook_summary_too_wide_for_a4_prints_one_a3_page_wide(data):
     narrow = Table(frame, tuple(cols[:6]))  # fits A4 as before
     ws = _summary_sheet(data, narrow)
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_no_word_table_row_splits_across_pages(word):
+    """A row a page break splits leaves its tail (「…报，总分上限 0 分」) on the next page
+    without its unit: every row of every table is kept whole (w:cantSplit)."""
+    from docx.oxml.ns import qn
+
+    rows = [r for t in word.tables for r in t.rows]
+    assert len(rows) > 20
+    whole = [
+        r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows
+    ]
+    assert all(whole), whole.count(False)
