@@ -141,25 +141,32 @@ def rules_from_toml(path: str | Path) -> tuple[FlagRule, ...]:
     return tuple(rules)
 
 
+def rules_by_measure(rules) -> dict[str, list[FlagRule]]:
+    """The rules of each measure, the measures in the order `flags` lists their reasons (those
+    with a red rule first) and each measure's rules worst first; also queries.ranking.flag_notes'
+    order, so its notes and the reasons line up."""
+    out: dict[str, list[FlagRule]] = {}
+    for r in sorted(rules, key=lambda r: LEVELS.index(r.level)):
+        out.setdefault(r.measure, []).append(r)
+    return out
+
+
 def apply_flags(
     df: pl.DataFrame, rules: tuple[FlagRule, ...] = DEFAULT_RULES, *, min_cases: float | None = None
 ) -> pl.DataFrame:
     """`flag` ("red" / "amber" / "") and `flags` (the reasons met, red first, joined with 、).
 
     `min_cases`: the scheme's small-sample rule; a rate over fewer cases raises no flag."""
-    ordered = sorted(rules, key=lambda r: LEVELS.index(r.level))
 
     def met(r: FlagRule) -> pl.Expr:
         return r.expr(min_cases, df.columns)
 
-    red = pl.any_horizontal([met(r) for r in ordered if r.level == "red"] or [pl.lit(False)])
-    amber = pl.any_horizontal([met(r) for r in ordered if r.level == "amber"] or [pl.lit(False)])
+    red = pl.any_horizontal([met(r) for r in rules if r.level == "red"] or [pl.lit(False)])
+    amber = pl.any_horizontal([met(r) for r in rules if r.level == "amber"] or [pl.lit(False)])
     texts = []
-    for measure in dict.fromkeys(
-        r.measure for r in ordered
-    ):  # one reason per measure: the worst met
+    for group in rules_by_measure(rules).values():  # one reason per measure: the worst met
         chain = None
-        for r in (r for r in ordered if r.measure == measure):
+        for r in group:
             chain = (pl.when(met(r)) if chain is None else chain.when(met(r))).then(pl.lit(r.text))
         texts.append(chain.otherwise(pl.lit(None, pl.String)))
     reasons = pl.concat_list(texts).list.drop_nulls().list.join("、") if texts else pl.lit("")

@@ -75,14 +75,11 @@ FLAG_NOTES = {
 def flag_notes(df: pl.DataFrame, rules, min_cases: float | None = None) -> pl.Expr:
     """`flag_notes`: one short note per measure whose rule the unit meets (red ones first, as
     assess.flags.apply_flags orders `flags`), e.g. 逾期45天、纠错3件; "" when none."""
-    from assess.flags import LEVELS
+    from assess.flags import rules_by_measure
 
-    ordered = sorted(rules, key=lambda r: LEVELS.index(r.level))
     notes = []
-    for measure in dict.fromkeys(r.measure for r in ordered):
-        met = pl.any_horizontal(
-            [r.expr(min_cases, df.columns) for r in ordered if r.measure == measure]
-        )
+    for measure, group in rules_by_measure(rules).items():
+        met = pl.any_horizontal([r.expr(min_cases, df.columns) for r in group])
         notes.append(pl.when(met).then(FLAG_NOTES[measure]).otherwise(pl.lit(None, pl.String)))
     if not notes:
         return pl.lit("").alias("flag_notes")
