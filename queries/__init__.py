@@ -14,3 +14,4 @@ from queries.quality import *  # noqa: F401,F403
 from queries.ranking import *  # noqa: F401,F403
 from queries.review import *  # noqa: F401,F403
 from queries.source import *  # noqa: F401,F403
+from queries.timeliness import *  # noqa: F401,F403
