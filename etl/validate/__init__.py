@@ -66,11 +66,12 @@ def quality_checks() -> list:
     from etl.validate.overview import overview_findings
     from etl.validate.prose_checks import prose_check_findings
     from etl.validate.prose_t4 import prose_t4_findings
-    from etl.validate.sections import blank_table_findings, section_findings, template_findings
+    from etl.validate.sections import section_findings
     from etl.validate.slips import slip_findings
     from etl.validate.structure import renumbered_findings, table3_layout_findings
     from etl.validate.substance import substance_findings
     from etl.validate.t2_prose import t2_prose_findings
+    from etl.validate.template_checks import blank_table_findings, template_findings
     from etl.validate.text_table import text_table_findings
     from etl.validate.word_slips import word_slip_findings
     from etl.validate.wording import wording_findings
