@@ -142,12 +142,13 @@ def write(db_path: str | Path, key: str, run, build: str | None = None) -> bool:
     return True
 
 
-def prune(db_path: str | Path, current_build: str | None = None) -> None:
+def prune(db_path: str | Path, current_build: str | None = None, kind: str = "assess") -> None:
     """Remove runs scored from another build than `current_build` (when given), then all but the
-    DISK_KEEP most recently used."""
+    DISK_KEEP most recently used. `kind`: the folders' prefix (dashboard.kept keeps the pages'
+    frames as "pages-<key>" under the same rule)."""
     root = cache_dir(db_path)
     entries = sorted(
-        (p for p in root.glob("assess-*") if p.is_dir() and not p.name.endswith(".tmp")),
+        (p for p in root.glob(f"{kind}-*") if p.is_dir() and not p.name.endswith(".tmp")),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )

@@ -5,7 +5,9 @@ into DuckDB (std2021 表三/表四 totals, a few findings, fingerprints, the bui
 writes), opens it as the dashboard does and prints, per page, the median of REPEATS first views
 (a fresh connection, nothing in the process's memory): first with no scores stored (every first
 view scores what it needs, as before the load stored them), then after the load's step
-(assess.stored.store_years, timed) has stored every year. Not a test: it prints figures.
+(assess.stored.store_years, then dashboard.default_views.store_default_views, timed) has stored
+every year and the pages' default views (the default year, 单位画像 on the ranking's first
+agency). Not a test: it prints figures.
 
     .venv/bin/python bench/dashboard_bench.py [--agencies 5264] [--years 10] [--repeats 5]
 """
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import queries  # noqa: E402
 from assess import stored  # noqa: E402
 from assess.scheme import scheme_fingerprint  # noqa: E402
-from dashboard import memo, runs  # noqa: E402
+from dashboard import default_views, memo, runs  # noqa: E402
 from etl.building_copy import stamp_build  # noqa: E402
 from etl.schema import ensure_schema  # noqa: E402
 
@@ -132,6 +134,18 @@ def connect(db: Path):
     return con
 
 
+def default_view(db: Path) -> tuple[int, str, str]:
+    """(year, agency, peer group) the pages open on: the default year, 单位画像 on the ranking's
+    first agency (dashboard.default_views.first_agency)."""
+    memo.forget()
+    con = connect(db)
+    year = queries.default_year(runs.cursor_of(con))
+    ranked = runs.ranked(con, db, 1, year, str(SCHEME), scheme_fingerprint(SCHEME))
+    con.close()
+    shutil.rmtree(stored.cache_dir(db), ignore_errors=True)
+    return (int(year), *default_views.first_agency(ranked))
+
+
 def first_views(db: Path, year: int, agency: str, group: str) -> dict:
     """What each page runs on the server the first time it is viewed after a load, as
     dashboard/data.py calls it: a fresh connection, nothing in the process's memory (the
@@ -143,44 +157,47 @@ def first_views(db: Path, year: int, agency: str, group: str) -> dict:
         memo.forget()
         return connect(db)
 
+    def q(con, fn, **params):  # as dashboard/cached.py asks: stored for a default view, else run
+        return runs.query(con, db, 1, fn, **params)
+
     def ranking_page():
         con = fresh()
         runs.ranked(con, db, 1, year, scheme, h)
         runs.leader_frames(con, db, 1, year, scheme, h)
-        queries.missing_reports(runs.cursor_of(con), year=year)
+        q(con, queries.missing_reports, year=year, peer_group=None)
 
     def profile_page():
         con = fresh()
-        cur = runs.cursor_of(con)
-        queries.agencies(cur)
+        q(con, queries.agencies)
         runs.ranked(con, db, 1, year, scheme, h)  # the page opens on the ranking's first agency
-        queries.agency_profile(cur, agency_id=agency)
-        queries.agency_values(cur, agency_id=agency, prefix="t2.")
-        queries.findings(cur, agency_id=agency)
-        queries.peer_median(cur, peer_group=group)
-        run = runs.scored(con, db, 1, year, scheme, h)
-        queries.score_detail(cur, year=year, scheme=SCHEME, agency_id=agency, assessment=run)
+        q(con, queries.agency_profile, agency_id=agency)
+        q(con, queries.agency_values, agency_id=agency, prefix="t2.")
+        q(con, queries.findings, year=None, agency_id=agency, peer_group=None)
+        q(con, queries.peer_median, peer_group=group)
+        for fn in (queries.score_detail, queries.score_steps):
+            runs.agency_points(con, db, 1, year, scheme, h, agency, fn)
 
     def review_page():
-        cur = runs.cursor_of(fresh())
-        queries.review_litigation_trend(cur)
-        queries.review_litigation(cur, year=year)
+        con = fresh()
+        q(con, queries.review_litigation_trend, peer_group=None)
+        q(con, queries.review_litigation, year=year, peer_group=None, sort="corrected_total")
 
     def quality_page():
-        cur = runs.cursor_of(fresh())
-        queries.findings(cur, year=year)
-        queries.findings_summary(cur, year=year)
-        queries.load_errors(cur)
-        queries.late_reports(cur, year=year)
-        queries.missing_reports(cur, year=year)
-        queries.copied_reports(cur, year=year)
+        con = fresh()
+        for fn in (queries.findings, queries.findings_summary, queries.finding_tally):
+            q(con, fn, year=year, peer_group=None)
+        q(con, queries.late_reports, year=year, peer_group=None)
+        q(con, queries.load_errors)
+        q(con, queries.missing_reports, year=year, peer_group=None)
+        q(con, queries.copied_reports, year=year, peer_group=None)
 
     def sidebar():
-        cur = runs.cursor_of(fresh())
+        con = fresh()
+        cur = runs.cursor_of(con)
         queries.years(cur)
         queries.default_year(cur)
         queries.peer_groups(cur)
-        queries.agencies(cur)
+        q(con, queries.agencies)
 
     return {
         "sidebar (years, default year, peer groups, agencies)": sidebar,
@@ -189,7 +206,7 @@ def first_views(db: Path, year: int, agency: str, group: str) -> dict:
             profile_page
         ),
         "复议诉讼 (trend + by agency)": review_page,
-        "数据质量 (findings, summary, errors, late, missing, copied)": quality_page,
+        "数据质量 (findings, summary, tally, errors, late, missing, copied)": quality_page,
     }
 
 
@@ -216,7 +233,7 @@ def main() -> None:
             f"duckdb {duckdb.__version__}; median of {args.repeats} runs, server side (no "
             "rendering); each run a first view after a load: fresh connection, empty memory\n"
         )
-        pages = first_views(db, 2024, "A000007", "组7")
+        pages = first_views(db, *default_view(db))
         print("scores not stored (every first view scores what it needs):")
         forget = lambda: shutil.rmtree(stored.cache_dir(db), ignore_errors=True)  # noqa: E731
         for name, fn in pages.items():
@@ -225,10 +242,14 @@ def main() -> None:
         t = time.perf_counter()
         con = connect(db)
         years = stored.store_years(runs.cursor_of(con), db, SCHEME)
+        t_views = time.perf_counter()
+        memo.forget()
+        views = default_views.store_default_views(con, db, SCHEME)
         con.close()
         print(
             f"\nthe load's step: {len(years)} years scored and stored in "
-            f"{time.perf_counter() - t:.1f} s; then:"
+            f"{t_views - t:.1f} s, {views} frames of the pages' default views in "
+            f"{time.perf_counter() - t_views:.1f} s; then:"
         )
         for name, fn in pages.items():
             fn()

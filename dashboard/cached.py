@@ -9,6 +9,7 @@ import streamlit as st
 
 import queries
 from dashboard.db import query as _q
+from dashboard.db import stored_query as _kept
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -28,7 +29,7 @@ def peer_groups(v: int) -> list[str]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def agencies(v: int) -> pl.DataFrame:
-    return _q(queries.agencies)
+    return _kept(v, queries.agencies)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -38,7 +39,7 @@ def figures(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def agency_profile(v: int, agency_id: str) -> pl.DataFrame:
-    return _q(queries.agency_profile, agency_id=agency_id)
+    return _kept(v, queries.agency_profile, agency_id=agency_id)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -48,7 +49,7 @@ def agency_values(v: int, agency_id: str, prefix: str | None = None) -> pl.DataF
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def peer_median(v: int, peer_group: str) -> pl.DataFrame:
-    return _q(queries.peer_median, peer_group=peer_group)
+    return _kept(v, queries.peer_median, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -63,29 +64,29 @@ def value_source(v: int, report_id: int, key: str) -> pl.DataFrame:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def review_litigation(v: int, year: int, peer_group: str | None, sort: str) -> pl.DataFrame:
-    return _q(queries.review_litigation, year=year, peer_group=peer_group, sort=sort)
+    return _kept(v, queries.review_litigation, year=year, peer_group=peer_group, sort=sort)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def review_litigation_trend(v: int, peer_group: str | None) -> pl.DataFrame:
-    return _q(queries.review_litigation_trend, peer_group=peer_group)
+    return _kept(v, queries.review_litigation_trend, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def findings(
     v: int, year: int | None, agency_id: str | None, peer_group: str | None
 ) -> pl.DataFrame:
-    return _q(queries.findings, year=year, agency_id=agency_id, peer_group=peer_group)
+    return _kept(v, queries.findings, year=year, agency_id=agency_id, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def findings_summary(v: int, year: int | None, peer_group: str | None) -> pl.DataFrame:
-    return _q(queries.findings_summary, year=year, peer_group=peer_group)
+    return _kept(v, queries.findings_summary, year=year, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def finding_tally(v: int, year: int, peer_group: str | None) -> dict[str, int]:
-    return _q(queries.finding_tally, year=year, peer_group=peer_group)
+    return _kept(v, queries.finding_tally, year=year, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -95,22 +96,22 @@ def findings_by_agency(v: int, year: int | None, peer_group: str | None) -> pl.D
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def load_errors(v: int) -> pl.DataFrame:
-    return _q(queries.load_errors)
+    return _kept(v, queries.load_errors)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def missing_reports(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
-    return _q(queries.missing_reports, year=year, peer_group=peer_group)
+    return _kept(v, queries.missing_reports, year=year, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def late_reports(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
-    return _q(queries.late_reports, year=year, peer_group=peer_group)
+    return _kept(v, queries.late_reports, year=year, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def copied_reports(v: int, year: int, peer_group: str | None) -> pl.DataFrame:
-    return _q(queries.copied_reports, year=year, peer_group=peer_group)
+    return _kept(v, queries.copied_reports, year=year, peer_group=peer_group)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -95,6 +95,12 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _cursor(open_db(str(db_path()), db_version()))
 
 
+def stored_query(v: int, fn, **params) -> pl.DataFrame:
+    """queries.`fn`(**params) as the load stored it for a page's default view
+    (dashboard.default_views), else run as `query` runs it."""
+    return runs.query(open_db(str(db_path()), v), db_path(), v, fn, **params)
+
+
 def query(fn, **params) -> pl.DataFrame:
     cur = cursor()
     try:

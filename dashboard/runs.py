@@ -15,7 +15,7 @@ import polars as pl
 
 import queries
 from assess import stored
-from dashboard import memo
+from dashboard import kept, memo
 from etl.gongkai_error import GongkaiError
 from workflow import reports_db
 
@@ -108,7 +108,21 @@ def ranked(con, db: Path, v, year, scheme, content_hash, peer_group=None, weight
             prev_assessment=prev,
         )
 
-    return memo.once(f"rank-{memo.key_of(v, year, content_hash, None, weights)}", compute)
+    def stored_or_compute() -> pl.DataFrame:
+        if weights:  # a what-if is never stored
+            return compute()
+        return kept.read_or(db, ranking_key(inputs(con, db, v), year, content_hash), compute)
+
+    return memo.once(f"rank-{memo.key_of(v, year, content_hash, None, weights)}", stored_or_compute)
+
+
+def ranking_key(inputs_key: str, year: int, content_hash: str) -> str:
+    """dashboard.kept's key of `ranked` (all peer groups, no what-if)."""
+    return kept.key(inputs_key, "ranking", (int(year), content_hash))
+
+
+def leader_key(inputs_key: str, year: int, content_hash: str) -> str:
+    return kept.key(inputs_key, "leader", (int(year), content_hash))
 
 
 def leader_frames(con, db: Path, v, year, scheme, content_hash):
@@ -129,7 +143,42 @@ def leader_frames(con, db: Path, v, year, scheme, content_hash):
         )
         return queries.peer_summary(ranking, causes), causes, focus
 
-    return memo.once(f"leader-{memo.key_of(v, year, content_hash)}", compute)
+    def stored_or_compute():
+        return kept.read_or(db, leader_key(inputs(con, db, v), year, content_hash), compute)
+
+    return memo.once(f"leader-{memo.key_of(v, year, content_hash)}", stored_or_compute)
+
+
+def agency_points(con, db: Path, v, year, scheme, content_hash, agency_id, fn):
+    """queries.score_detail or queries.score_steps (`fn`) of one agency: as the load's step
+    stored it (dashboard.default_views: the ranking's first agency), else a filter of the
+    year's run."""
+
+    def compute():
+        run = scored(con, db, v, year, scheme, content_hash)
+        return _through(con, fn, year=year, scheme=scheme, agency_id=agency_id, assessment=run)
+
+    # not kept in dashboard.memo: a click on each agency would push the runs and rankings out
+    k = points_key(inputs(con, db, v), fn, year, content_hash, agency_id)
+    return kept.read_or(db, k, compute)
+
+
+def points_key(inputs_key: str, fn, year: int, content_hash: str, agency_id: str) -> str:
+    return kept.key(inputs_key, fn.__name__, (int(year), content_hash, agency_id))
+
+
+def query(con, db: Path, v: int, fn, **params):
+    """queries.`fn`(**params) as the load's step stored it (dashboard.default_views: the
+    pages' default views), else run on a cursor of `con`."""
+
+    def compute():
+        cur = cursor_of(con)
+        try:
+            return fn(cur, **params)
+        finally:
+            cur.close()
+
+    return kept.read_or(db, kept.query_key(inputs(con, db, v), fn, params), compute)
 
 
 def export_builders(con, db: Path, v, year, scheme, content_hash, peer_group=None, weights=()):

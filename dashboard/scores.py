@@ -13,17 +13,10 @@ import streamlit as st
 
 import queries
 from dashboard import runs
-from dashboard.db import db_path, open_db, query
+from dashboard.db import db_path, open_db
 from etl.gongkai_error import GongkaiError
 
 AssessUnavailable = runs.AssessUnavailable
-
-
-def _assess(fn, **params):
-    try:
-        return query(fn, **params)
-    except GongkaiError as exc:  # assess.scheme.SchemeError names file, line and fix
-        raise AssessUnavailable(str(exc)) from exc
 
 
 def scheme_hash(path: str) -> str:
@@ -77,20 +70,20 @@ def leader(v: int, year: int, scheme: str) -> tuple[pl.DataFrame, pl.DataFrame, 
 def score_detail(
     v: int, year: int, scheme: str, agency_id: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points per indicator, deductions explained) for one agency and year: a filter of the
-    year's cached assessment, never a re-score."""
-    run = assessment(v, year, scheme)
-    return _assess(
-        queries.score_detail, year=year, scheme=scheme, agency_id=agency_id, assessment=run
-    )
+    """(points per indicator, deductions explained) for one agency and year: as the load stored
+    it for 单位画像's first agency, else a filter of the year's cached assessment, never a
+    re-score."""
+    return _points(v, year, scheme, agency_id, queries.score_detail)
 
 
 def score_steps(v: int, year: int, scheme: str, agency_id: str) -> pl.DataFrame:
     """How the agency's points add up to 总分 (a filter of the cached assessment)."""
-    run = assessment(v, year, scheme)
-    return _assess(
-        queries.score_steps, year=year, scheme=scheme, agency_id=agency_id, assessment=run
-    )
+    return _points(v, year, scheme, agency_id, queries.score_steps)
+
+
+def _points(v: int, year: int, scheme: str, agency_id: str, fn):
+    con = open_db(str(db_path()), v)
+    return runs.agency_points(con, db_path(), v, year, scheme, scheme_hash(scheme), agency_id, fn)
 
 
 def file_mtime(path: str) -> int:
