@@ -10,12 +10,14 @@ every year and the pages' default views (the default year, 单位画像 on the r
 agency). Not a test: it prints figures.
 
     .venv/bin/python bench/dashboard_bench.py [--agencies 5264] [--years 10] [--repeats 5]
+    .venv/bin/python bench/dashboard_bench.py --db /tmp/grow/grow.duckdb  # a loaded database
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -210,12 +212,50 @@ def first_views(db: Path, year: int, agency: str, group: str) -> dict:
     }
 
 
+def store_and_time(db: Path, repeats: int) -> None:
+    """The load's step on `db` (every year's scores, then the pages' default views), timed, then
+    each page's first view after it."""
+    pages = first_views(db, *default_view(db))
+    t = time.perf_counter()
+    con = connect(db)
+    years = stored.store_years(runs.cursor_of(con), db, SCHEME)
+    t_views = time.perf_counter()
+    memo.forget()
+    views = default_views.store_default_views(con, db, SCHEME)
+    con.close()
+    print(
+        f"\nthe load's step: {len(years)} years scored and stored in "
+        f"{t_views - t:.1f} s, {views} frames of the pages' default views in "
+        f"{time.perf_counter() - t_views:.1f} s; then:"
+    )
+    for name, fn in pages.items():
+        fn()
+        _show(name, timed(fn, repeats))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"load average {os.getloadavg()[0]:.1f} at the end; this process's peak RSS {peak:,.0f} MiB"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--agencies", type=int, default=5264)  # x 10 years x 95% reported = 50,008
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument(
+        "--db",
+        type=Path,
+        help="time a database `gongkai load` built (e.g. bench/scale_grow.py's) instead of a "
+        "synthesised one: the load's step is run again on it, then the first views",
+    )
     args = ap.parse_args()
+    if args.db:
+        con = duckdb.connect(str(args.db), read_only=True)
+        n = con.sql("SELECT count(*) FROM reports").fetchall()[0][0]
+        con.close()
+        print(f"{args.db}: {n:,} reports; load average {os.getloadavg()[0]:.1f}")
+        store_and_time(args.db, args.repeats)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         t = time.perf_counter()
@@ -239,22 +279,7 @@ def main() -> None:
         for name, fn in pages.items():
             fn()
             _show(name, timed(fn, args.repeats, forget))
-        t = time.perf_counter()
-        con = connect(db)
-        years = stored.store_years(runs.cursor_of(con), db, SCHEME)
-        t_views = time.perf_counter()
-        memo.forget()
-        views = default_views.store_default_views(con, db, SCHEME)
-        con.close()
-        print(
-            f"\nthe load's step: {len(years)} years scored and stored in "
-            f"{t_views - t:.1f} s, {views} frames of the pages' default views in "
-            f"{time.perf_counter() - t_views:.1f} s; then:"
-        )
-        for name, fn in pages.items():
-            fn()
-            _show(name, timed(fn, args.repeats))
-        print(f"load average {os.getloadavg()[0]:.1f} at the end")
+        store_and_time(db, args.repeats)
 
 
 if __name__ == "__main__":
