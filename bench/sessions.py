@@ -82,14 +82,15 @@ def open_page(page, url: str, timeout: float = 60.0) -> float:
     return harness.settled(page, 0.0, timeout) / 1000
 
 
-def leader_path(page, base: str, first_timeout=60.0, pause=lambda: None) -> list[float | None]:
-    """`pause`: the reading before each click after the first view."""
+def leader_path(page, base, first_timeout=60.0, pause=lambda: None, turn=0) -> list[float | None]:
+    """`pause`: the reading before each click after the first view; `turn`: the walks before
+    this one (each picks another group and number: a reload may keep the session's picks)."""
     out = [open_page(page, harness.url_of(base, nav.PAGES[0]), first_timeout)]
     groups = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
 
     def pick_group():
         groups.click()
-        page.locator('[role="listbox"] [role="option"]').nth(1).click()  # 0 is 全部
+        page.locator('[role="listbox"] [role="option"]').nth(1 + turn).click()  # 0 is 全部
 
     pause()
     out.append(harness.step(page, pick_group, WAIT))
@@ -100,7 +101,7 @@ def leader_path(page, base: str, first_timeout=60.0, pause=lambda: None) -> list
     return out
 
 
-def analyst_path(page, base: str, pause=lambda: None) -> list[float | None]:
+def analyst_path(page, base: str, pause=lambda: None, turn=0) -> list[float | None]:
     out = [open_page(page, harness.url_of(base, nav.BY_URL["profile"]))]
     tabs = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first
     pause()
@@ -108,7 +109,7 @@ def analyst_path(page, base: str, pause=lambda: None) -> list[float | None]:
 
     def pick_number():
         page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').last.click()
-        page.locator('[role="listbox"] [role="option"]').nth(2).click()
+        page.locator('[role="listbox"] [role="option"]').nth(2 + turn).click()
 
     pause()
     out.append(harness.step(page, pick_number, WAIT))
@@ -140,10 +141,11 @@ def one_session(base, seed, gates, out, errors, think=proto.THINK, repeat=1) -> 
             page = ctx.new_page()
             gates[0].wait()
             try:
-                for _ in range(repeat):
+                for turn in range(repeat):
                     for names, path in ((LEADER, leader_path), (ANALYST, analyst_path)):
                         pause()
-                        for name, t in zip(names, path(page, base, pause=pause), strict=True):
+                        got = path(page, base, pause=pause, turn=turn)
+                        for name, t in zip(names, got, strict=True):
                             out.setdefault(name, []).append(t)
             except Exception as exc:  # noqa: BLE001 - reported; the others go on being measured
                 errors.append(f"session {seed}: {type(exc).__name__}: {str(exc)[:300]}")
