@@ -1,24 +1,22 @@
 """Protocol sessions: readers whose browsers run on their own PCs, as the server sees them.
 
 A protocol session is a Streamlit browser session as far as `gongkai serve` can tell, without
-rendering anything: one websocket to /_stcore/stream (subprotocol "streamlit", same origin, as
-the frontend opens it), whose BackMsg `rerun_script` carries what the frontend sends for a page
-open (page script hash and url path, query string, time zone and locale), a widget change (the
-widget's new value; with its fragment's id when it lives in a fragment, so that only the
-fragment reruns) or a link click (the page_link's page and query string), and the hashes of the
-large elements it already holds (the server then sends references to them, as it does to a
-browser that caches them). Every ForwardMsg is read and parsed; a step is timed from the rerun
-sent to its `script_finished` received, so it is the server's whole answer — the script run,
-its queries, the serialised deltas — and none of the rendering, which a real reader's browser
-does on its own PC. What it does not measure: the browsers' CPU and first paint (bench/sessions.py
-with its Chromium session does; bench/browser_views.py for one page at a time).
+rendering: one websocket to /_stcore/stream (subprotocol "streamlit", same origin), whose
+BackMsg `rerun_script` carries what the frontend sends for a page open (page hash and url path,
+query string, time zone, locale), a widget change (its new value, with its fragment's id when it
+lives in one: only the fragment reruns) or a link click (the page_link's page and query), and the
+hashes of the large elements it holds (the server then sends references, as to a browser). A
+step is timed from the rerun sent to its `script_finished` received, every ForwardMsg read and
+parsed: the server's whole answer (script run, queries, serialised deltas), none of the
+rendering a reader's own PC does. Not measured: the browsers' CPU and paint (bench/sessions.py
+with its Chromium session; bench/browser_views.py one page at a time).
 
 The paths are bench/sessions.py's: the leader's (排名总览 opened → a peer group picked in the
 sidebar → the first unit of its summary opened) and the analyst's (单位画像 opened → its 原文 tab
-→ a number picked → 数据质量, 整改跟踪, 复议诉讼 and 导出 from the sidebar), with THINK seconds of
-reading between two clicks. Run by bench/sessions.py (--protocol, --mixed) in a process of its
-own (`python bench/protocol_sessions.py --url URL --n N`, until its stdin closes), so its CPU is
-counted apart from the server's and the browser's; it prints the step times as JSON.
+→ a number picked → 数据质量, 整改跟踪, 复议诉讼 and 导出 from the sidebar), THINK seconds of
+reading before every click. Run by bench/sessions.py (--protocol, --mixed) in a process of its
+own (`python bench/protocol_sessions.py --url URL --n N`, until its stdin closes: its CPU apart
+from the server's and the browser's); it prints the step times as JSON.
 """
 
 from __future__ import annotations
