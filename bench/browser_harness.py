@@ -147,11 +147,12 @@ def url_of(base: str, spec: nav.PageSpec, query: str = "") -> str:
     return f"{base}/{path}{'?' + query if query else ''}"
 
 
-def step(page, action) -> float | None:
-    """Seconds from the action to the end of the run it caused; None when it caused no run."""
+def step(page, action, wait: float = 3.0) -> float | None:
+    """Seconds from the action to the end of the run it caused; None when it caused no run
+    within `wait` s (longer on a loaded server, whose run may start late)."""
     t0 = page.evaluate("() => performance.now()")
     action()
-    end = time.monotonic() + 3
+    end = time.monotonic() + wait
     while time.monotonic() < end:
         log = page.evaluate("() => window.__gk")
         if any(t >= t0 and s == "running" for t, s in log):
