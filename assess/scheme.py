@@ -11,6 +11,7 @@ manual-inputs CSV); this module reads the file, checks the whole and fingerprint
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -126,16 +127,23 @@ def scheme_fingerprint(path: str | Path) -> str:
     except OSError:
         return ""
     digest.update(raw)
-    try:
-        manual = parse_toml(raw.decode("utf-8-sig"), path, _no_error).data.get("manual_inputs")
-    except (UnicodeDecodeError, GongkaiError):  # load_scheme says what is wrong with the file
-        manual = None
+    manual = _manual_inputs(raw, path)
     if isinstance(manual, str):
         try:
             digest.update(b"\0" + (path.parent / manual).read_bytes())
         except OSError:
             digest.update(b"\0missing")
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _manual_inputs(raw: bytes, path: Path):
+    """The `manual_inputs` the file's bytes name, parsed once per content: a page view hashes
+    the scheme three or four times (5 ms of TOML each at every view on a busy server)."""
+    try:
+        return parse_toml(raw.decode("utf-8-sig"), path, _no_error).data.get("manual_inputs")
+    except (UnicodeDecodeError, GongkaiError):  # load_scheme says what is wrong with the file
+        return None
 
 
 def _no_error(line: int | None, problem: str, hint: str) -> GongkaiError:

@@ -5,7 +5,7 @@ what-if weights (saved as a new scheme on request)."""
 import polars as pl
 import streamlit as st
 
-from dashboard import data, nav, urlstate, vega, vega_bars
+from dashboard import data, nav, ranking_page, urlstate, vega, vega_bars
 from dashboard.safe_text import md
 from dashboard.views import ranking_grid, whatif, widgets
 from queries import labels
@@ -65,28 +65,27 @@ def _profile(row: dict, tab: str | None = None) -> dict:
 
 
 def _by_group() -> None:
-    """排名: per peer group its summary and its grid, then the score distribution."""
-    groups, causes, focus = data.leader(v, year, path)
-    shown = ranked.join(causes.select("agency_id", "cause"), on="agency_id", how="left")
-    if peer is not None:
-        groups = groups.filter(pl.col("peer_group") == peer)
+    """排名: per peer group its summary and its grid, then the score distribution (the groups
+    as every session shows them, built once: dashboard.ranking_page)."""
+    groups = ranking_page.by_group(v, year, path, peer, rules)
+    _, _, focus = data.leader(v, year, path)
     st.markdown("**各对标组概况**（点击单位名称打开其单位画像，并标出分数所依据的原文单元格）")
-    for row in groups.iter_rows(named=True):
-        ranking_grid.summary(row, focus, year)
-    for n, row in enumerate(groups.iter_rows(named=True)):
+    for group in groups:
+        ranking_grid.summary(group)
+    for n, group in enumerate(groups):
+        row = group.summary
         st.subheader(f"{md(row['peer_group'])}（{row['units']} 个单位）")
-        mine = shown.filter(pl.col("peer_group") == row["peer_group"])
-        if peer is None:  # every group on one page: each one's leading rows, the rest a click away
-            mine, more = ranking_grid.at_a_glance(mine)
-            if more:
-                st.caption(f"此处列出本组排名前 {mine.height} 的单位，另有 {more} 个单位：")
-                st.page_link(
-                    nav.page("ranking"),
-                    label=f"查看{md(row['peer_group'])}全部 {row['units']} 个单位的排名",
-                    icon=":material/list:",
-                    query_params={"year": str(year), "peer": row["peer_group"]},
-                )
-        ranking_grid.grid(mine, focus, year, key=f"grid_{n}", rules=rules)
+        if group.more:
+            st.caption(
+                f"此处列出本组排名前 {group.grid.rows.height} 的单位，另有 {group.more} 个单位："
+            )
+            st.page_link(
+                nav.page("ranking"),
+                label=f"查看{md(row['peer_group'])}全部 {row['units']} 个单位的排名",
+                icon=":material/list:",
+                query_params={"year": str(year), "peer": row["peer_group"]},
+            )
+        ranking_grid.grid(group.grid, focus, year, key=f"grid_{n}")
     st.caption(
         "点击表中任一数字，下方出现链接：打开该单位画像，并标出该数字所依据的年报原文单元格"
         "（得分为扣分最多的指标，名次变化为变化最大的指标）；点击单位名称打开其单位画像，"

@@ -2,7 +2,8 @@
 and faller with the cause) and the group's grid; every figure links to the agency's profile,
 opened on the printed cell behind it (marked there) or on the tab that shows it.
 
-Rendering only: what is shown comes from queries.leader through dashboard.data.
+Rendering only: what is shown comes from queries.leader, prepared once for every session by
+dashboard.ranking_page.
 """
 
 from __future__ import annotations
@@ -78,24 +79,19 @@ def link(box, goto: dict, icon: str = ":material/arrow_forward:") -> None:
     box.page_link(nav.page("profile"), label=goto["label"], icon=icon, query_params=goto["params"])
 
 
-def _agency(box, row: dict, who: str, focus: pl.DataFrame, figure: str, year: int) -> None:
-    goto = target(focus, row[f"{who}_agency_id"], row[f"{who}_agency_name"], figure, year)
-    goto["label"] = md(row[f"{who}_agency_name"])
-    link(box, goto)
-
-
-def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
-    """One peer group's figures in a bordered box; every agency named is a link to its profile
-    opened on the printed cell behind the figure."""
+def summary(group) -> None:
+    """One peer group's figures in a bordered box (`group`: a dashboard.ranking_page.Group);
+    every agency named is a link to its profile opened on the printed cell behind the figure."""
+    row, links = group.summary, group.links
     with st.container(border=True):
         c = st.columns([2.4, 3, 3, 1.2, 1.6])
         c[0].markdown(f"**{md(row['peer_group'])}**")
         c[0].caption(f"{row['units']} 个单位，{row['scored']} 个发布年报")
         for box, who, what in ((c[1], "best", "最高分"), (c[2], "worst", "最低分")):
-            if row[f"{who}_agency_id"] is None:
+            if who not in links:
                 continue
             box.caption(f"{what} {cells.cell_text('score', row[f'{who}_score'])}")
-            _agency(box, row, who, focus, "score", year)
+            link(box, links[who])
         c[3].caption("中位数")
         c[3].markdown(cells.cell_text("score", row["median"]))
         c[4].caption("预警（红/黄）")
@@ -105,14 +101,14 @@ def summary(row: dict, focus: pl.DataFrame, year: int) -> None:
             (moves[0], "riser", "名次升幅最大"),
             (moves[1], "faller", "名次降幅最大"),
         ):
-            if row[f"{who}_agency_id"] is None:
+            if who not in links:
                 box.caption(f"{what}：无")
                 continue
             box.caption(
                 f"{what}：{row[f'{who}_rank_change']:+d} 名，得分 "
                 f"{row[f'{who}_score_change']:+.2f}，原因：{md(row[f'{who}_cause'])}"
             )
-            _agency(box, row, who, focus, "rank_change", year)
+            link(box, links[who])
 
 
 # All groups on one page: at most this many rows of each group's grid. A province's groups are
@@ -130,31 +126,28 @@ def at_a_glance(group: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 
 
 @st.fragment
-def grid(ranked: pl.DataFrame, focus: pl.DataFrame, year: int, key: str, rules: str = "") -> None:
-    """The group's ranking; a clicked cell offers its figure's link (and the score breakdown).
-    `rules`: the scheme's warning rules, the help of 预警说明. A fragment: a click reruns this
-    grid only, not the page's other five."""
-    shown = ranked.select([c for c in GRID if c in ranked.columns])
-    helps = {"flag_notes": f"每条预警一个简称及本单位的数字；预警规则：{rules}"} if rules else None
-    fit = "flag_notes" not in shown.columns or notes_fit(shown["flag_notes"].to_list())
-    event = widgets.table(
-        shown,
+def grid(part, focus: pl.DataFrame, year: int, key: str) -> None:
+    """The group's ranking (`part`: a dashboard.ranking_page.Grid, built once for every
+    session); a clicked cell offers its figure's link (and the score breakdown). A fragment: a
+    click reruns this grid only, not the page's other five."""
+    event = widgets.prepared_table(
+        part.body,
+        part.config,
+        part.height,
         key=key,
         on_select="rerun",
         selection_mode="single-cell",
-        widths=WIDTHS,
-        helps=helps,
-        row_height=None if fit else WRAPPED_ROW,
+        row_height=part.row_height,
     )
     cells = getattr(event.selection, "cells", []) if event is not None else []
     if not cells:
         return
     row, header = cells[0]
-    if row >= ranked.height:
+    if row >= part.rows.height:
         return
-    by_header = {labels.col(c): c for c in shown.columns}
+    by_header = {labels.col(c): c for c in part.columns}
     column = by_header.get(header, "agency_name")
-    r = ranked.row(row, named=True)
+    r = part.rows.row(row, named=True)
     if r.get("flags") or r.get("cause"):  # the whole texts, however narrow their columns
         st.caption(
             f"{md(r['agency_name'])}　升降原因：{md(r.get('cause') or '—')}　预警：{md(r['flags'] or '无')}"

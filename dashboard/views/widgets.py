@@ -28,6 +28,42 @@ def table(
     `widths` ({column: "small" | "medium" | "large" | pixels}) overrides the default widths,
     `helps` ({column: text}) a text column's help (what only the page knows, e.g. the scheme's
     warning rules)."""
+    shown, config, height = table_parts(df, max_rows=max_rows, widths=widths, helps=helps)
+    body = shown
+    if shown.height and highlight:  # the what-if table only: rows the variant moved
+        mark = labels.col(highlight)
+        body = shown.to_pandas().style.apply(
+            lambda r: [
+                "background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else "" for _ in r
+            ],
+            axis=1,
+        )
+    return prepared_table(body, config, height, key=key, **kwargs)
+
+
+def prepared_table(body, config: dict, height, *, key: str | None = None, **kwargs):
+    """st.dataframe of what table_parts built (`body` a frame, a Styler or a pyarrow Table).
+    The column configs are copied: Streamlit adds to what it is given, and a shared (cached)
+    table's configs must stay as built."""
+    return st.dataframe(
+        body,
+        hide_index=True,
+        column_config={k: dict(c) for k, c in config.items()},
+        key=key,
+        placeholder="—",
+        height=height,
+        **kwargs,
+    )
+
+
+def table_parts(
+    df: pl.DataFrame,
+    *,
+    max_rows: int = 40,
+    widths: dict | None = None,
+    helps: dict | None = None,
+) -> tuple[pl.DataFrame, dict, object]:
+    """(the rows as shown, with Chinese headers; the column configs; the height) of table()."""
     df = displayable(df)
     config = {}
     for c in df.columns:
@@ -57,26 +93,8 @@ def table(
     flags = [c for c in FLAG_COLUMNS if c in df.columns and df.schema[c] == pl.String]
     if flags:  # one pill per cell (an empty flag reads 正常, as before)
         df = df.with_columns(pl.concat_list(pl.col(c)).alias(c) for c in flags)
-    shown = labels.rename(df)
     height = "content" if df.height <= max_rows else 35 * (max_rows + 1) + 3
-    body = shown
-    if df.height and highlight:  # the what-if table only: rows the variant moved
-        mark = labels.col(highlight)
-        body = shown.to_pandas().style.apply(
-            lambda r: [
-                "background-color:#fff4d6" if r[mark] == r[mark] and r[mark] else "" for _ in r
-            ],
-            axis=1,
-        )
-    return st.dataframe(
-        body,
-        hide_index=True,
-        column_config=config,
-        key=key,
-        placeholder="—",
-        height=height,
-        **kwargs,
-    )
+    return labels.rename(df), config, height
 
 
 def drill_table(df: pl.DataFrame, *, key: str, targets: list[dict], **kwargs):

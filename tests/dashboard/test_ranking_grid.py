@@ -57,3 +57,39 @@ def test_a_unit_with_five_warnings_reads_whole_in_its_grid(tmp_path, monkeypatch
     columns = json.loads(county.proto.columns)
     help_text = columns["预警说明"]["help"]
     assert "复议诉讼被纠错件数达到 3 件" in help_text and "办结率低于 85%" in help_text
+
+
+def test_the_second_session_reuses_the_groups_built_for_the_first(demo_db, monkeypatch):
+    """排名总览's summaries' links and grids are built once for the process (dashboard.ranking_page):
+    a second reader's first view looks up no link and converts no grid, and shows the same."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import ranking_page
+    from dashboard.views import ranking_grid
+    from tests.dashboard.test_pages import APP
+
+    calls = {"target": 0, "grid": 0}
+
+    def counted(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(ranking_grid, "target", counted("target", ranking_grid.target))
+    monkeypatch.setattr(ranking_page, "grid", counted("grid", ranking_page.grid))
+    first = _start(demo_db, monkeypatch)  # clears the caches: a fresh server's first reader
+    assert not first.exception, [e.value for e in first.exception]
+    groups = len(_grids(first))
+    assert groups >= 2 and calls["grid"] == groups and calls["target"] >= 2 * groups
+    built = dict(calls)
+    second = AppTest.from_file(APP, default_timeout=60).run()  # another session, same process
+    assert not second.exception, [e.value for e in second.exception]
+    assert calls == built  # nothing built again
+    for a, b in zip(first.dataframe, second.dataframe, strict=True):
+        assert a.value.equals(b.value) and a.proto.columns == b.proto.columns
+    headers = ["排名", "单位", "得分", "绩效折算分", "名次变化", "升降原因", "预警", "预警说明"]
+    assert all(list(g.value.columns) == headers for g in _grids(second).values())
+    links = lambda at: [(p.proto.label, p.proto.query_string) for p in at.get("page_link")]  # noqa: E731
+    assert links(first) == links(second) and len(links(first)) >= built["target"]
