@@ -15,7 +15,14 @@ import pyarrow as pa
 from datasketch import MinHashLSH
 
 from etl.schema import ensure_schema
-from etl.validate.copy_detect import lean, profile
+from etl.validate.copy_detect import (
+    containment,
+    lean,
+    own_prose,
+    profile,
+    repeated_passages,
+    sentence_shingles,
+)
 from etl.validate.same_year import nearest, signature_matrix
 from etl.validate.similarity import copy_settings, update_similarity
 from tests.etl.test_quality_cross import other_sentences
@@ -113,3 +120,16 @@ def test_with_few_candidates_the_lsh_candidates_are_kept_exactly():
     expected = {i: set(lsh.query(lean(b))) - {i} for i, b in enumerate(blobs)}
     assert got == expected
     assert 1 in got[0]  # the two alike reports are candidates of each other
+
+
+def test_repeated_passages_are_the_sentences_sixty_percent_found_in_the_other():
+    docs = boilerplate_year()
+    this, other = own_prose(docs[1].split("\n")), own_prose(docs[0].split("\n"))
+    theirs = np.unique(np.concatenate([sentence_shingles(s, 8) for s in other.normalised]))
+    expected = [
+        printed
+        for printed, norm in zip(this.sentences, this.normalised)
+        if containment(np.unique(sentence_shingles(norm, 8)), theirs) >= 60
+    ]
+    got = [p["this"] for p in repeated_passages(this, other, 8, 100)]
+    assert got == expected and len(got) >= 15  # the planted copy keeps ~70% of 30 sentences
