@@ -179,10 +179,12 @@ def step(db: str) -> None:
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    # VmHWM, not ru_maxrss: ru_maxrss keeps the parent's peak across fork and exec
+    status = Path("/proc/self/status").read_text()
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
     print(
-        f"  update_similarity: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS "
-        f"{after.ru_maxrss / 1024:,.0f} MiB (before the step {before.ru_maxrss / 1024:,.0f}); "
-        f"{stored:,} rows stored"
+        f"  update_similarity: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS of this process "
+        f"{peak:,.0f} MiB; {stored:,} rows stored"
     )
 
 
