@@ -10,6 +10,16 @@ another agency's same-year prose (planted copies). Prints: the copy profile each
 computes per report (own prose, MinHash, sentence keys), the database step's first full run (LSH
 per year, exact shares of candidates, passages, findings), an incremental run after 1% more
 reports arrive, planted pairs found and pairs above 50% that were not planted, and the size.
+
+    .venv/bin/python bench/copy_detect.py --boilerplate 8000 [--timeout 600]
+
+The boilerplate corpus (issue 25): every report of a year takes 40 of the year's 60 sentences
+with 5% of the characters replaced, so any two reports of a year share 30-40% of their prose
+(as counties copying each other's boilerplate do) and the year's LSH returns nearly every pair;
+1% are planted same-year copies keeping 70% of another agency's prose. Two years of that size;
+the similarity step (etl/validate/similarity.update_similarity) alone runs in a fresh process
+that only opens the database, so its peak RSS is the step's; prints its wall and CPU time, the
+same-year pairs stored, the most per report, and the planted copies found.
 Nothing here is a test; figures go to bench/RESULTS.md by hand.
 """
 
@@ -17,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -131,10 +143,94 @@ def build_db(path: Path, docs, start_id: int = 1, con=None):
     return con
 
 
+def boilerplate_docs(per_year: int, years: int, rng: np.random.Generator):
+    pool = real_sentences()
+    han = np.arange(0x4E00, 0x9FA5, dtype=np.uint32)
+    docs, planted = [], set()
+    for year in range(years):
+        common = [pool[i] for i in rng.choice(len(pool), 60, replace=False)]
+        mine: list[str] = []
+        for agency in range(per_year):
+            fresh = []
+            for i in rng.choice(60, SENTENCES, replace=False):
+                codes = np.frombuffer(common[i].encode("utf-32-le"), dtype=np.uint32).copy()
+                mask = (rng.random(len(codes)) < 0.05) & (codes >= 0x4E00) & (codes <= 0x9FA5)
+                codes[mask] = rng.choice(han, mask.sum())
+                fresh.append(codes.tobytes().decode("utf-32-le"))
+            if agency and rng.random() < 0.01:  # keep 70% of the previous agency's sentences
+                keep = rng.random(SENTENCES) < 0.7
+                fresh = [o if k else f for o, k, f in zip(mine, keep, fresh)]
+                planted.add(((agency, year), (agency - 1, year)))
+            mine = fresh
+            docs.append((agency, year, "\n".join(fresh)))
+    return docs, planted
+
+
+def step(db: str) -> None:
+    """The similarity step alone, in this fresh process (`--step DB`)."""
+    from etl.validate.similarity import copy_settings, update_similarity
+
+    con = duckdb.connect(db)
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    t = time.perf_counter()
+    con.execute("BEGIN")
+    stored = update_similarity(con, copy_settings())
+    con.execute("COMMIT")
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    # VmHWM, not ru_maxrss: ru_maxrss keeps the parent's peak across fork and exec
+    status = Path("/proc/self/status").read_text()
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    print(
+        f"  update_similarity: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS of this process "
+        f"{peak:,.0f} MiB; {stored:,} rows stored"
+    )
+
+
+def run_boilerplate(per_year: int, timeout: float) -> None:
+    docs, planted = boilerplate_docs(per_year, 2, np.random.default_rng(7))
+    print(f"boilerplate: {len(docs):,} reports, {per_year:,} a year, {len(planted)} planted copies")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        build_db(db, docs).close()
+        try:
+            subprocess.run(
+                [sys.executable, __file__, "--step", str(db)], timeout=timeout, check=True
+            )
+        except subprocess.TimeoutExpired:
+            print(f"  update_similarity stopped after {timeout:.0f} s")
+            return
+        con = duckdb.connect(str(db))
+        most, pairs = con.execute(
+            "SELECT max(c), sum(c) FROM (SELECT count(*) c FROM report_similarity "
+            "WHERE relation = 'same_year' GROUP BY report_id)"
+        ).fetchone()
+        found = {
+            ((int(a[1:]), y - 2020), (int(b[1:]), y - 2020), share)
+            for a, y, b, share in con.execute(
+                "SELECT a.agency_id, a.year, b.agency_id, s.share FROM report_similarity s "
+                "JOIN reports a USING (report_id) JOIN reports b ON b.report_id = s.other_report_id"
+            ).fetchall()
+        }
+        hits = [s for cp, src, s in found if (cp, src) in planted]
+        print(
+            f"  same-year pairs {pairs:,}, most for one report {most}; planted copies found "
+            f"{len(hits)}/{len(planted)} (shares {min(hits, default=0):g}-{max(hits, default=0):g}%)"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument("--boilerplate", type=int, help="reports a year of the boilerplate corpus")
+    ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--step", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.step:
+        return step(args.step)
+    if args.boilerplate:
+        return run_boilerplate(args.boilerplate, args.timeout)
     rng = np.random.default_rng(7)
     t = time.perf_counter()
     docs, planted = make_docs(args.n, rng)

@@ -96,6 +96,7 @@ QUALITY_SCHEMA: dict = {
         "shingle_chars": POSITIVE,
         "num_perm": POSITIVE,
         "lsh_threshold": FRACTION,
+        "nearest": POSITIVE,
         "share_threshold": PERCENT,
         "min_chars": COUNT,
         "max_passages": COUNT,
