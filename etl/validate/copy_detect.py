@@ -139,20 +139,24 @@ def sentence_shingles(sentence: str, k: int) -> np.ndarray:
 def shingles(prose: Prose, k: int) -> np.ndarray:
     """The report's shingle set: every sentence's windows in one numpy pass (windows that
     would span two sentences are dropped)."""
-    if not prose.normalised:
-        return np.empty(0, dtype=np.uint64)
+    return np.unique(_windows(prose, k)[1])
+
+
+def _windows(prose: Prose, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence index, shingle) of every window of k characters inside one sentence, in one
+    numpy pass over the sentences joined by a separator (windows across it are dropped)."""
     joined = "\x00".join(prose.normalised)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     n = len(codes) - k + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.uint64)
+    if not prose.normalised or n <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
     h = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for i in range(k):
             h = h * _BASE + codes[i : n + i]
     breaks = np.concatenate(([0], np.cumsum(codes == 0)))  # separators before each position
     whole = breaks[k : n + k] - breaks[:n] == 0
-    return np.unique(h[whole] & _MASK)
+    return breaks[:n][whole], h[whole] & _MASK
 
 
 @lru_cache(maxsize=4)
@@ -188,18 +192,7 @@ def _sentence_windows(prose: Prose, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(sentence index, shingle) of every sentence's distinct windows, in one numpy pass: the
     same hashes as sentence_shingles, without a numpy call per sentence (the per-sentence loop
     was 90% of a same-year pair's time, bench/copy_detect.py --boilerplate)."""
-    joined = "\x00".join(prose.normalised)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    n = len(codes) - k + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-    h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for i in range(k):
-            h = h * _BASE + codes[i : n + i]
-    breaks = np.concatenate(([0], np.cumsum(codes == 0)))  # separators before each position
-    whole = breaks[k : n + k] - breaks[:n] == 0
-    sentence, h = breaks[:n][whole], h[whole] & _MASK
+    sentence, h = _windows(prose, k)
     order = np.lexsort((h, sentence))
     sentence, h = sentence[order], h[order]
     first = np.ones(len(h), dtype=bool)
