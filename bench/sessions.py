@@ -67,14 +67,9 @@ from dashboard import nav  # noqa: E402
 MAX_SESSIONS = 20
 WAIT = 10.0  # s for a click's run to start: on a loaded server it starts late, not never
 VIEWPORT = {"width": 1440, "height": 900}
-LEADER = ("排名总览 · 打开", "排名总览 · 选对标组", "排名总览 → 单位画像")
-ANALYST = (
-    "单位画像 · 打开",
-    "单位画像 · 原文页签",
-    "单位画像 · 选一个数值（原文单元格）",
-    "侧栏 → 数据质量",
-    "侧栏 → 整改跟踪",
-)
+# the browser's paths: the protocol sessions' steps, up to 整改跟踪 (the analyst's last click here)
+LEADER = proto.LEADER
+ANALYST = proto.ANALYST[: proto.ANALYST.index("侧栏 → 整改跟踪") + 1]
 
 
 def open_page(page, url: str, timeout: float = 60.0) -> float:
