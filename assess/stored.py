@@ -128,15 +128,26 @@ def write(db_path: str | Path, key: str, run, build: str | None = None) -> bool:
     """Store `run` under `key` (written aside, renamed into place); False when the folder cannot
     be written (a read-only folder, a race with another writer): the run stays in memory only."""
     folder = cache_dir(db_path) / f"assess-{key}"
+    return write_folder(folder, {p: getattr(run, p) for p in PARTS}, build)
+
+
+def write_folder(
+    folder: Path, frames: dict, build: str | None, texts: dict | None = None, errors=(OSError,)
+) -> bool:
+    """Write `frames` ({name: DataFrame}) as `name`.parquet and `texts` ({file: text}) with the
+    build's stamp into a folder aside, then rename it over `folder`: a reader sees the old
+    folder or the whole new one. False (nothing left behind) on one of `errors`."""
     tmp = folder.with_name(f"{folder.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         tmp.mkdir(parents=True, exist_ok=True)
-        for p in PARTS:
-            getattr(run, p).write_parquet(tmp / f"{p}.parquet")
+        for name, frame in frames.items():
+            frame.write_parquet(tmp / f"{name}.parquet")
+        for name, text in (texts or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
         (tmp / STAMP_FILE).write_text(build or "", encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)
-    except OSError:
+    except errors:
         shutil.rmtree(tmp, ignore_errors=True)
         return False
     return True

@@ -19,9 +19,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import polars as pl
@@ -96,26 +93,19 @@ def read(db_path: str | Path, key_: str):
 def write(db_path: str | Path, key_: str, value, build: str | None) -> bool:
     """Store a DataFrame, a tuple of DataFrames or a {str: int} under `key_` (written aside,
     renamed into place); False when it cannot be written (the pages then compute it)."""
-    folder = _folder(db_path, key_)
     if isinstance(value, dict):
         shape, frames = "dict", (pl.DataFrame({"key": list(value), "value": list(value.values())}),)
     elif isinstance(value, pl.DataFrame):
         shape, frames = "frame", (value,)
     else:
         shape, frames = f"tuple {len(value)}", tuple(value)
-    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        tmp.mkdir(parents=True, exist_ok=True)
-        for i, frame in enumerate(frames):
-            frame.write_parquet(tmp / f"{i}.parquet")
-        (tmp / SHAPE_FILE).write_text(shape, encoding="utf-8")
-        (tmp / stored.STAMP_FILE).write_text(build or "", encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
-    except (OSError, pl.exceptions.PolarsError):  # a column parquet cannot hold: not stored
-        shutil.rmtree(tmp, ignore_errors=True)
-        return False
-    return True
+    return stored.write_folder(
+        _folder(db_path, key_),
+        {str(i): frame for i, frame in enumerate(frames)},
+        build,
+        texts={SHAPE_FILE: shape},
+        errors=(OSError, pl.exceptions.PolarsError),  # a column parquet cannot hold: not stored
+    )
 
 
 def read_or(db_path: str | Path, key_: str, compute):
