@@ -6,8 +6,10 @@ queries/labels.py (an unknown key raises). Every function works on an empty
 `etl.schema.ensure_schema` database (tests/queries/test_queries.py proves it).
 """
 
+from queries.agency_score import *  # noqa: F401,F403
 from queries.base import *  # noqa: F401,F403
 from queries.figures import *  # noqa: F401,F403
+from queries.focus import *  # noqa: F401,F403
 from queries.leader import *  # noqa: F401,F403
 from queries.lists import *  # noqa: F401,F403
 from queries.quality import *  # noqa: F401,F403

@@ -183,6 +183,7 @@ def test_a_timeliness_cause_links_to_the_marked_days_late(con, year):
     """The summary's faller whose cause is 年报发布及时性 opens 办理情况 with 逾期天数 marked."""
     from dashboard.views import ranking_grid
     from queries import leader
+    from queries.focus import focus_cells
 
     now = queries.year_assessment(con, year=year, scheme=SCHEME)
     prev = queries.year_assessment(con, year=year - 1, scheme=SCHEME)
@@ -190,7 +191,7 @@ def test_a_timeliness_cause_links_to_the_marked_days_late(con, year):
     causes = leader.move_causes(ranked, now, prev)
     from assess.scheme import load_scheme
 
-    focus = leader.focus_cells(con, ranked, now, load_scheme(SCHEME), causes)
+    focus = focus_cells(con, ranked, now, load_scheme(SCHEME), causes)
     timely = focus.filter(
         (pl.col("figure") == "rank_change") & (pl.col("indicator") == "年报发布及时性")
     ).row(0, named=True)

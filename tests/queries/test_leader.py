@@ -13,6 +13,7 @@ import pytest
 import queries
 from assess.score import Assessment
 from queries import leader
+from queries.focus import COLUMN_METRICS, focus_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEME = ROOT / "data" / "schemes" / "default.toml"
@@ -130,7 +131,7 @@ def demo(demo_db):
     prev = queries.year_assessment(con, year=year - 1, scheme=SCHEME)
     ranked = queries.ranking(con, year=year, scheme=SCHEME, assessment=now, prev_assessment=prev)
     causes = leader.move_causes(ranked, now, prev)
-    focus = leader.focus_cells(con, ranked, now, load_scheme(SCHEME), causes)
+    focus = focus_cells(con, ranked, now, load_scheme(SCHEME), causes)
     yield con, year, ranked, causes, focus, now
     con.close()
 
@@ -138,7 +139,7 @@ def demo(demo_db):
 @pytest.mark.slow  # the demo database: the whole ETL over real and generated reports
 def test_focus_cells_point_at_cells_the_report_printed(demo):
     con, year, ranked, _, focus, _ = demo
-    figures = {"score", "rank_change", *leader.COLUMN_METRICS}
+    figures = {"score", "rank_change", *COLUMN_METRICS}
     assert focus.height == ranked.height * len(figures)
     cells = focus.filter(pl.col("key").is_not_null())
     assert set(cells["tab"]) == {"原文"}
