@@ -10,7 +10,8 @@ from datetime import date
 
 from etl import clock
 from etl.document import RawDocument
-from etl.normalize import chinese_to_int, squash
+from etl.normalize import squash
+from etl.numerals import chinese_to_int
 
 _DATE_ISO = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATE_RUN = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from etl.numerals import CN_NUMERAL_CHARS, chinese_to_int
+
 # Cells that mean "nothing to report" in 表三/表四 (counted as 0, flagged blank).
 BLANK_MARKERS = frozenset(
     {"", "/", "／", "-", "－", "--", "—", "——", "–", "无", "\\", "空", "0/", "×"}
@@ -56,33 +58,6 @@ _EXPONENT = re.compile(r"^[+\-]?(\d+(\.\d*)?|\.\d+)[eE][+\-]?\d+$")
 _NOT_FINITE = re.compile(r"^[+\-]?(inf|infinity|nan)$", re.I)
 _FORMULA = re.compile(r"^=[A-Za-z$(]")  # an Excel formula kept as text (=SUM(B2:B4), =B3+C3)
 MAX_DIGITS = 12  # no count or amount in an annual report has more digits than this
-
-CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "壹": 1,
-    "二": 2,
-    "两": 2,
-    "贰": 2,
-    "三": 3,
-    "叁": 3,
-    "四": 4,
-    "肆": 4,
-    "五": 5,
-    "伍": 5,
-    "六": 6,
-    "陆": 6,
-    "七": 7,
-    "柒": 7,
-    "八": 8,
-    "捌": 8,
-    "九": 9,
-    "玖": 9,
-}
-CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000, "万": 10000}
-CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS)
 
 
 @lru_cache(maxsize=1)
@@ -270,34 +245,3 @@ def parse_cell(text: str) -> CellValue:
     if re.search(r"[余多]$", s) and all(ch in CN_NUMERAL_CHARS for ch in s[:-1]):
         return CellValue(None, malformed=f"'{_shown(text)}' is an approximate figure")
     return CellValue(None)
-
-
-def chinese_to_int(s: str) -> int | None:
-    """'一' -> 1, '十二' -> 12, '四十' -> 40, '两百零五' -> 205, '一〇五' -> 105."""
-    if not s:
-        return None
-    if all(ch in CN_DIGITS for ch in s):
-        if len(s) == 1:
-            return CN_DIGITS[s]
-        return int("".join(str(CN_DIGITS[ch]) for ch in s))
-    total, section, digit = 0, 0, None
-    for ch in s:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch in CN_UNITS:
-            unit = CN_UNITS[ch]
-            if unit == 10000:
-                section = (section + (digit or 0)) * unit
-                total += section
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-def yuan_to_wan(value: float, unit: str) -> float:
-    """Money cells say 元 or 万元; the canonical unit is 万元."""
-    return round(value / 10000, 6) if unit == "元" else value

@@ -22,7 +22,7 @@ from etl.collect.html_page import (  # noqa: F401 -- read_page, is_html: pages' 
     read_page,
     text_of,
 )
-from etl.normalize import chinese_to_int
+from etl.numerals import chinese_to_int
 
 # a report title: 信息公开 + 年度报告/年报 (+ a year, checked apart); not a notice about reports
 REPORT_WORDS = re.compile(

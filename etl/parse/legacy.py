@@ -30,7 +30,7 @@ import re
 
 from etl.document import RawDocument
 from etl.fields import FIELDS
-from etl.normalize import yuan_to_wan
+from etl.numerals import yuan_to_wan
 from etl.parse.legacy_glued import Split, split_runs, splits_of_two
 from etl.parse.legacy_labels import MONEY_NAMES, LabelMatch
 from etl.parse.legacy_table import (

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from etl.document import RawDocument
-from etl.normalize import yuan_to_wan
+from etl.numerals import yuan_to_wan
 from etl.parse.prose_disputes import review_suit
 from etl.parse.prose_sentences import (
     GAP,

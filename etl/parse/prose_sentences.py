@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from etl.document import RawDocument
 from etl.fields import legacy_key
-from etl.normalize import chinese_to_int
+from etl.numerals import chinese_to_int
 from etl.report import Value
 
 CN = "零〇○一二两三四五六七八九十百千"

@@ -6,7 +6,8 @@ import re
 
 from etl.fields import STD2019, T2_LAYOUT, t2_key
 from etl.fields import T2_ITEMS as T2_ITEM_NAMES
-from etl.normalize import UNIT_PATTERN, squash, yuan_to_wan
+from etl.normalize import UNIT_PATTERN, squash
+from etl.numerals import yuan_to_wan
 from etl.parse.cell_findings import malformed_finding
 from etl.parse.glued import solve
 from etl.parse.relations import piece_value

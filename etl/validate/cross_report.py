@@ -21,10 +21,11 @@ from etl.finding_rows import insert_findings
 from etl.normalize import as_number
 from etl.report import Finding, ParsedReport
 from etl.validate.copy_detect import own_prose
+from etl.validate.copy_findings import copied_findings
 from etl.validate.cross_year import STOCK_ITEMS
 from etl.validate.legacy_chain import chain_findings
 from etl.validate.quality_settings import quality_settings
-from etl.validate.similarity import compute_signatures, copied_findings, update_similarity
+from etl.validate.similarity import compute_signatures, update_similarity
 from etl.validate.timing import late_findings
 
 CROSS_RULES = (

@@ -5,21 +5,19 @@ computed once (report_texts.minhash); each report is compared once with its agen
 year and, through a MinHashLSH of its year, with at most [copy].nearest other agencies' reports
 of that year, the most alike (etl/validate/same_year.py; report_texts.compared); pairs that
 involve a report that is no longer current are dropped. report.copied findings are then rebuilt
-from report_similarity (threshold: [copy] in data/quality.toml). Called from
-etl/validate/cross_report.py inside the loader's transaction.
+from report_similarity (etl/validate/copy_findings.py; threshold: [copy] in data/quality.toml).
+Called from etl/validate/cross_report.py inside the loader's transaction.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import PurePath
 
 import numpy as np
 import pyarrow as pa
 from datasketch import MinHashLSH
 
-from etl.report import Finding
 from etl.validate.copy_detect import (
     Prose,
     containment,
@@ -263,43 +261,6 @@ def update_similarity(con, cfg: dict) -> int:
         finally:
             con.unregister("_newly")
     return stored
-
-
-COPIED_SQL = """
-SELECT s.report_id, s.relation, s.share, s.passages, o.year, a.name, o.source_path
-FROM report_similarity s
-JOIN reports o ON o.report_id = s.other_report_id
-JOIN agencies a ON a.agency_id = o.agency_id
-WHERE s.share > ?
-QUALIFY row_number() OVER (PARTITION BY s.report_id, s.relation ORDER BY s.share DESC, s.other_report_id) = 1
-ORDER BY s.report_id, s.relation
-"""
-
-
-def copied_findings(con, cfg: dict) -> list[tuple[int, Finding]]:
-    threshold = float(cfg["share_threshold"])
-    out = []
-    for report_id, relation, share, passages, year, name, path in con.execute(
-        COPIED_SQL, [threshold]
-    ).fetchall():
-        whom = f"本单位 {year} 年报" if relation == "previous_year" else f"{name} {year} 年报"
-        sample = json.loads(passages or "[]")[:2]
-        quoted = "；".join(f"「{p['this'][:40]}」≈「{p['other'][:40]}」" for p in sample)
-        out.append(
-            (
-                report_id,
-                Finding(
-                    "report.copied",
-                    (),
-                    threshold,
-                    share,
-                    f"正文（去掉模板句和标题后）有 {share:g}% 与{whom}重复（阈值 {threshold:g}%；{PurePath(path).name}）"  # noqa: E501
-                    + (f"，如 {quoted}" if quoted else ""),
-                    "warning",
-                ),
-            )
-        )
-    return out
 
 
 def copy_settings() -> dict:

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.errors import ReportError
-from etl.normalize import BLANK_MARKERS, chinese_to_int, parse_cell
+from etl.normalize import BLANK_MARKERS, parse_cell
+from etl.numerals import chinese_to_int
 from etl.parse import parse_file
 from tests.conftest import REAL, SEEDS
 
