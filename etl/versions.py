@@ -216,7 +216,12 @@ class VersionPlan:
 
 def stored_versions(con, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[StoredVersion]]:
     """(agency_id, year) -> [[report_id, version, sha256, is_current, Completeness], ...],
-    newest first."""
+    newest first.
+
+    In two steps, so a batch whose agency-years are new (the usual load: a new year, a new
+    region) reads no report_values at all, and one that replaces reports reads only the row
+    groups of their ids: the one-query form's correlated counts scanned every stored value per
+    batch of the load (2 s a batch at 100,000 reports, half the writer's time at 150,000)."""
     out: dict[tuple[str, int], list[StoredVersion]] = {}
     if not pairs:
         return out
@@ -224,24 +229,49 @@ def stored_versions(con, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], l
     with registered(
         con,
         _pairs=arrow_table([agency_ids, years], (pa.string(), pa.int32()), ("agency_id", "year")),
+    ):
+        found = con.execute(VERSIONS_SQL).fetchall()
+    if not found:
+        return out
+    ids = sorted(row[2] for row in found)
+    with registered(
+        con,
+        _ids=arrow_table([ids], (pa.int64(),), ("report_id",)),
         _skip=arrow_table([sorted(NOT_COMPLETENESS)], (pa.string(),), ("rule",)),
     ):
-        rows = con.execute(VERSIONS_SQL).fetchall()
-    for agency_id, year, report_id, version, sha, current, tables, n, errors in rows:
+        bounds = {"lo": ids[0], "hi": ids[-1]}
+        values = {r[0]: r[1:] for r in con.execute(COMPLETENESS_SQL, bounds).fetchall()}
+        errors = dict(con.execute(ERRORS_SQL, bounds).fetchall())
+    for agency_id, year, report_id, version, sha, current in found:
+        tables, n = values.get(report_id, (None, 0))
         out.setdefault((agency_id, year), []).append(
-            [report_id, version, sha, current, Completeness.from_row(tables, n, errors)]
+            [
+                report_id,
+                version,
+                sha,
+                current,
+                Completeness.from_row(tables, n, errors.get(report_id)),
+            ]
         )
     return out
 
 
 VERSIONS_SQL = """
-SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, r.is_current,
-       (SELECT string_agg(DISTINCT split_part(v.key, '.', 1), '|') FROM report_values v
-         WHERE v.report_id = r.report_id),
-       (SELECT count(*) FROM report_values v WHERE v.report_id = r.report_id),
-       (SELECT string_agg(DISTINCT f.rule, '|') FROM findings f
-         WHERE f.report_id = r.report_id AND f.severity = 'error'
-           AND f.responsibility <> 'report' AND f.rule NOT IN (SELECT rule FROM _skip))
+SELECT r.agency_id, r.year, r.report_id, r.version, r.sha256, r.is_current
 FROM reports r JOIN _pairs p USING (agency_id, year)
 ORDER BY r.agency_id, r.year, r.version DESC
+"""
+# the id range lets DuckDB skip the row groups (zone maps) that hold none of the ids
+COMPLETENESS_SQL = """
+SELECT v.report_id, string_agg(DISTINCT split_part(v.key, '.', 1), '|'), count(*)
+FROM report_values v SEMI JOIN _ids USING (report_id)
+WHERE v.report_id BETWEEN $lo AND $hi
+GROUP BY v.report_id
+"""
+ERRORS_SQL = """
+SELECT f.report_id, string_agg(DISTINCT f.rule, '|')
+FROM findings f SEMI JOIN _ids USING (report_id)
+WHERE f.report_id BETWEEN $lo AND $hi AND f.severity = 'error'
+  AND f.responsibility <> 'report' AND f.rule NOT IN (SELECT rule FROM _skip)
+GROUP BY f.report_id
 """
