@@ -28,8 +28,11 @@ CORRECTED_VALUES = """(
     UNION ALL
     SELECT r.report_id, r.agency_id, r.year, r.template, c.key, c.value, true
     FROM gongkai_workflow.value_corrections c JOIN current_reports r USING (agency_id, year)
-    WHERE c.printed IS NULL
-      AND NOT EXISTS (SELECT 1 FROM report_values x WHERE x.report_id = r.report_id AND x.key = c.key))"""
+    LEFT JOIN report_values x ON x.report_id = r.report_id AND x.key = c.key
+    WHERE c.printed IS NULL AND x.report_id IS NULL)"""
+# A cell the report left empty, filled in by a correction: a LEFT JOIN from the few corrections
+# (NOT EXISTS was planned as an anti join that hashed every stored value: 0.9 GB at 100,000
+# reports).
 
 
 # Findings an analyst dismissed as false alarms (误报), and findings a correction in force resolves
@@ -110,15 +113,28 @@ def values_relation(con: duckdb.DuckDBPyConnection) -> str:
     return CORRECTED_VALUES if attached else "current_values"
 
 
-CORRECTED_CELLS_SQL = f"SELECT agency_id, year, key FROM {CORRECTED_VALUES} WHERE corrected"
+# The rows of CORRECTED_VALUES that are corrected, found from the corrections' side: the
+# filter `corrected` over CORRECTED_VALUES joined every current value (10 s and 0.9 GB at 100,000
+# reports, for each year scored, even with no correction in force).
+CORRECTED_CELLS_SQL = """
+SELECT v.agency_id, v.year, v.key
+FROM gongkai_workflow.value_corrections c JOIN current_values v
+  ON c.agency_id = v.agency_id AND c.year = v.year AND c.key = v.key AND c.printed = v.value
+UNION ALL
+SELECT r.agency_id, r.year, c.key
+FROM gongkai_workflow.value_corrections c JOIN current_reports r USING (agency_id, year)
+LEFT JOIN report_values x ON x.report_id = r.report_id AND x.key = c.key
+WHERE c.printed IS NULL AND x.report_id IS NULL
+"""
+_NO_CELLS = {"agency_id": pl.String, "year": pl.Int32, "key": pl.String}
 
 
 def corrected_cells(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """(agency_id, year, key) of the corrections the scores use on this connection (none when
     no corrections are attached), so results can be marked 修正."""
     if values_relation(con) == "current_values":
-        return pl.DataFrame(schema={"agency_id": pl.String, "year": pl.Int32, "key": pl.String})
-    return con.sql(CORRECTED_CELLS_SQL).pl()
+        return pl.DataFrame(schema=_NO_CELLS)
+    return con.sql(CORRECTED_CELLS_SQL).pl().cast(_NO_CELLS)
 
 
 def wide_sql(years: str, metric_ids=None, values: str = "current_values") -> str:
