@@ -95,7 +95,6 @@ LAST_YEAR_CELLS: dict[str, tuple[tuple[str, ...], bool]] = {
     CARRY_OVER_RULE: (("t3.carried_out.total",), False),
     "t2.stock_flow": (tuple(f"t2.{item}.in_force" for item in STOCK_ITEMS), True),
 }
-LAST_YEAR_KEYS = sorted({k for keys, _ in LAST_YEAR_CELLS.values() for k in keys})
 
 
 def finding_evidence(

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from workflow.corrected_findings import settle_corrected_findings
 from workflow.corrections import recheck_corrections
-from workflow.evidence import LAST_YEAR_KEYS, finding_evidence
+from workflow.evidence import finding_evidence
 from workflow.findings import finding_key, record
 from workflow.reports_db import open_reports
 from workflow.states import CONFIRMED, OPEN_STATES, PENDING, RECTIFIED, SYSTEM, VERIFIED
@@ -35,10 +36,11 @@ SELECT r.report_id, r.agency_id, r.agency_name, r.peer_group, r.parent_region, r
        f.rule, f.severity, f.cells, f.message, f.place
 FROM findings f JOIN current_reports r USING (report_id)
 WHERE f.responsibility = 'report'"""
+# only the cells the findings quote (their own, and last year's of a cross-year finding): every
+# value of every report with a finding held 2 GB of Python tuples at 100,000 reports
 _CELLS_SQL = """
 SELECT v.report_id, v.key, v.value, v.raw, v.blank, v.location
-FROM report_values v WHERE v.report_id IN (SELECT report_id FROM findings)
-   OR (v.key IN (SELECT unnest(?::VARCHAR[])) AND v.report_id IN (SELECT report_id FROM current_reports))"""
+FROM report_values v SEMI JOIN _quoted q ON q.report_id = v.report_id AND q.key = v.key"""
 _PREVIOUS_SQL = "SELECT agency_id, year, report_id FROM current_reports"
 # A server path inside a loader message (the other year's file): only its file name is shown.
 _PATH = re.compile(r"[^\s，。；：（）()]*[/\\]([^\s/\\，。；：（）()]+\.[A-Za-z0-9]{2,5})")
@@ -84,20 +86,17 @@ class SyncSummary:
 
 def _current(report_con) -> tuple[dict, dict]:
     """({fkey: finding}, {(agency_id, year): sha256}) of the current reports."""
-    cells: dict[int, dict] = {}
-    for rid, key, value, raw, blank, loc in report_con.execute(
-        _CELLS_SQL, [LAST_YEAR_KEYS]
-    ).fetchall():
-        cells.setdefault(rid, {})[key] = (value, raw, blank, loc)
     report_of = {(a, y): r for a, y, r in report_con.execute(_PREVIOUS_SQL).fetchall()}
-    found = {}
+    rows = []
     for row in report_con.execute(_FINDINGS_SQL).fetchall():
+        agency, year, cells_json = row[1], row[5], row[9]
+        rows.append((row, json.loads(cells_json or "[]"), report_of.get((agency, year - 1))))
+    cells = _quoted_cells(report_con, rows)
+    found = {}
+    for row, keys, prev in rows:
         rid, agency, name, peer, region, year, sha, rule, severity, cells_json, message, place = row
-        keys = json.loads(cells_json or "[]")
         message = _file_names_only(message)
-        evidence = _evidence(rule, keys, rid, report_of.get((agency, year - 1)), cells) or [
-            {"key": "", "printed": message}
-        ]
+        evidence = _evidence(rule, keys, rid, prev, cells) or [{"key": "", "printed": message}]
         fkey = finding_key(agency, year, rule, keys)
         found[fkey] = {
             "agency_id": agency,
@@ -121,6 +120,25 @@ def _current(report_con) -> tuple[dict, dict]:
         ).fetchall()
     }
     return found, shas
+
+
+def _quoted_cells(report_con, rows: list) -> dict[int, dict]:
+    """report_id -> {key: (value, raw, blank, location)} of the cells the findings quote: each
+    finding's keys in its report and, for a cross-year rule, in last year's report."""
+    quoted = {(row[0], k) for row, keys, _ in rows for k in keys}
+    quoted |= {(prev, k) for row, keys, prev in rows if prev is not None for k in keys}
+    if not quoted:
+        return {}
+    ids, keys = zip(*sorted(quoted))
+    report_con.register("_quoted", pa.table({"report_id": pa.array(ids, pa.int64()), "key": keys}))
+    try:
+        found = report_con.execute(_CELLS_SQL).fetchall()
+    finally:
+        report_con.unregister("_quoted")
+    cells: dict[int, dict] = {}
+    for rid, key, value, raw, blank, loc in found:
+        cells.setdefault(rid, {})[key] = (value, raw, blank, loc)
+    return cells
 
 
 _INSERT_FINDING = (
