@@ -20,19 +20,21 @@ from etl.rules import rules_costing
 # year, key, value, printed). A row replaces the parsed value only while the current report still
 # yields `printed`, so a new version printing another value is never silently overridden.
 CORRECTIONS_TABLE = ("gongkai_workflow", "value_corrections")
-CORRECTED_VALUES = """(
+# The corrections that fill a cell the report left empty (made against no printed value, the
+# current report still printing none), with their report `r`: a LEFT JOIN from the few
+# corrections (NOT EXISTS was planned as an anti join that hashed every stored value: 0.9 GB at
+# 100,000 reports). One definition for the corrected values and the cells marked 修正.
+FILLED_IN = """
+    FROM gongkai_workflow.value_corrections c JOIN current_reports r USING (agency_id, year)
+    LEFT JOIN report_values x ON x.report_id = r.report_id AND x.key = c.key
+    WHERE c.printed IS NULL AND x.report_id IS NULL"""
+CORRECTED_VALUES = f"""(
     SELECT v.report_id, v.agency_id, v.year, v.template, v.key,
            CASE WHEN c.key IS NULL THEN v.value ELSE c.value END AS value, c.key IS NOT NULL AS corrected
     FROM current_values v LEFT JOIN gongkai_workflow.value_corrections c
       ON c.agency_id = v.agency_id AND c.year = v.year AND c.key = v.key AND c.printed = v.value
     UNION ALL
-    SELECT r.report_id, r.agency_id, r.year, r.template, c.key, c.value, true
-    FROM gongkai_workflow.value_corrections c JOIN current_reports r USING (agency_id, year)
-    LEFT JOIN report_values x ON x.report_id = r.report_id AND x.key = c.key
-    WHERE c.printed IS NULL AND x.report_id IS NULL)"""
-# A cell the report left empty, filled in by a correction: a LEFT JOIN from the few corrections
-# (NOT EXISTS was planned as an anti join that hashed every stored value: 0.9 GB at 100,000
-# reports).
+    SELECT r.report_id, r.agency_id, r.year, r.template, c.key, c.value, true {FILLED_IN})"""
 
 
 # Findings an analyst dismissed as false alarms (误报), and findings a correction in force resolves
@@ -116,15 +118,12 @@ def values_relation(con: duckdb.DuckDBPyConnection) -> str:
 # The rows of CORRECTED_VALUES that are corrected, found from the corrections' side: the
 # filter `corrected` over CORRECTED_VALUES joined every current value (10 s and 0.9 GB at 100,000
 # reports, for each year scored, even with no correction in force).
-CORRECTED_CELLS_SQL = """
+CORRECTED_CELLS_SQL = f"""
 SELECT v.agency_id, v.year, v.key
 FROM gongkai_workflow.value_corrections c JOIN current_values v
   ON c.agency_id = v.agency_id AND c.year = v.year AND c.key = v.key AND c.printed = v.value
 UNION ALL
-SELECT r.agency_id, r.year, c.key
-FROM gongkai_workflow.value_corrections c JOIN current_reports r USING (agency_id, year)
-LEFT JOIN report_values x ON x.report_id = r.report_id AND x.key = c.key
-WHERE c.printed IS NULL AND x.report_id IS NULL
+SELECT r.agency_id, r.year, c.key {FILLED_IN}
 """
 _NO_CELLS = {"agency_id": pl.String, "year": pl.Int32, "key": pl.String}
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl.arrow_frames import arrow_table, registered
 from workflow.corrected_findings import settle_corrected_findings
 from workflow.corrections import recheck_corrections
 from workflow.evidence import finding_evidence
@@ -130,11 +131,9 @@ def _quoted_cells(report_con, rows: list) -> dict[int, dict]:
     if not quoted:
         return {}
     ids, keys = zip(*sorted(quoted))
-    report_con.register("_quoted", pa.table({"report_id": pa.array(ids, pa.int64()), "key": keys}))
-    try:
+    table = arrow_table([ids, keys], (pa.int64(), pa.string()), ("report_id", "key"))
+    with registered(report_con, _quoted=table):
         found = report_con.execute(_CELLS_SQL).fetchall()
-    finally:
-        report_con.unregister("_quoted")
     cells: dict[int, dict] = {}
     for rid, key, value, raw, blank, loc in found:
         cells.setdefault(rid, {})[key] = (value, raw, blank, loc)

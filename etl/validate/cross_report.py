@@ -130,14 +130,17 @@ ORDER BY cur.report_id, it.item
 """
 
 
+STOCK_CELLS = ("in_force", "issued", "repealed")  # of each 表二 item, this year's
+
+
 def stock_flow_findings(con) -> list[tuple[int, Finding]]:
     out = []
-    cells = [f"t2.{item}.{m}" for item in STOCK_ITEMS for m in ("in_force", "issued", "repealed")]
+    cells = [f"t2.{item}.{m}" for item in STOCK_ITEMS for m in STOCK_CELLS]
     for rid, year, item, prev, issued, repealed, now, prev_path in con.execute(
         STOCK_SQL, {"keys": cells, "items": list(STOCK_ITEMS)}
     ).fetchall():
         expected = prev + issued - repealed
-        keys = tuple(f"t2.{item}.{m}" for m in ("in_force", "issued", "repealed"))
+        keys = tuple(f"t2.{item}.{m}" for m in STOCK_CELLS)
         out.append(
             (
                 rid,

@@ -88,6 +88,7 @@ ALLOWED = {
         "values",
     ): "'current_values' or the constant CORRECTED_VALUES (values_relation)",
     ("assess/metric_sql.py", "CORRECTED_VALUES"): "a module constant (SQL text of the code)",
+    ("assess/metric_sql.py", "FILLED_IN"): "a module constant (SQL text of the code)",
     ("assess/metric_sql.py", "findings"): "'findings' or the constant KEPT_FINDINGS",
     ("queries/base.py", "METRICS[m].value_sql"): "SQL written in assess/metrics.py",
     ("assess/score_sql.py", "expr"): "_n(expr): called with literal column names only",
